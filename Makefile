@@ -1,0 +1,45 @@
+# taskapp: the entry points. `make run` and `make test` are the quick start; each part of the
+# monorepo adds its own targets in mk/<part>.mk and registers its checks in CHECKS.
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+ROOT := $(CURDIR)
+TOOLS := $(ROOT)/.tools
+VAR := $(ROOT)/var
+export ROOT TOOLS VAR
+
+# Filled in by mk/*.mk:
+CHECKS :=        # every check `make test` runs, in order
+RUN_PREREQS :=   # what `make run` prepares before serving (web app build, ...)
+LINTS :=         # linters and type checkers
+FMTS :=          # formatters that rewrite files
+CLEANS :=        # part-specific clean-ups
+
+include $(sort $(wildcard mk/*.mk))
+
+.PHONY: help run test lint fmt clean services-up services-down
+help: ## list the targets
+	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN{FS=":.*## "}{printf "  %-24s %s\n",$$1,$$2}'
+
+run: $(RUN_PREREQS) backend-migrate ## install, build the web app, migrate SQLite, serve on http://127.0.0.1:8000
+	cd backend && exec $(UV) run --frozen --no-dev taskapp serve --host 127.0.0.1 --port 8000
+
+test: ## run every check (what CI runs): lint, types, unit, integration, e2e, infra
+	@scripts/run-checks.sh $(CHECKS)
+
+lint: $(LINTS) ## linters and type checkers only
+
+fmt: $(FMTS) ## format the code in place
+
+services-up: ## start the local PostgreSQL and Redis used by the tests
+	scripts/services.sh start
+
+services-down: ## stop them
+	scripts/services.sh stop
+
+clean: $(CLEANS) ## stop services, remove build output, caches and local state (keeps installed tools)
+	scripts/services.sh stop || true
+	rm -rf var artifacts
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

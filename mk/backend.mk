@@ -1,0 +1,53 @@
+# Backend (FastAPI service in backend/): install, migrate, lint, tests on SQLite and PostgreSQL.
+UV := $(ROOT)/scripts/uv
+# The embedded default: SQLite under var/ (git-ignored). Override with TASKAPP_DATABASE_URL.
+TASKAPP_DATABASE_URL ?= sqlite+aiosqlite:///$(VAR)/taskapp.db
+export TASKAPP_DATABASE_URL
+PG_PORT := $(or $(TASKAPP_PG_PORT),55432)
+REDIS_PORT := $(or $(TASKAPP_REDIS_PORT),56379)
+PYTEST := cd backend && $(UV) run --frozen pytest
+COV_DIR := $(ROOT)/artifacts/coverage
+
+CHECKS += backend-lint backend-test-sqlite backend-test-postgres backend-coverage
+LINTS += backend-lint
+FMTS += backend-fmt
+
+.PHONY: backend-sync backend-migrate backend-lint backend-fmt backend-test-sqlite backend-test-postgres backend-coverage backend-seed
+backend-sync: ## install the backend's locked dependencies into backend/.venv
+	@mkdir -p $(VAR)
+	cd backend && $(UV) sync --frozen --quiet
+
+backend-migrate: backend-sync ## apply migrations to TASKAPP_DATABASE_URL (default: var/taskapp.db)
+	cd backend && $(UV) run --frozen taskapp migrate
+
+backend-seed: backend-migrate ## create the demo account with sample tasks
+	cd backend && $(UV) run --frozen taskapp seed-demo
+
+backend-lint: backend-sync ## ruff, ruff format --check, mypy --strict
+	cd backend && $(UV) run --frozen ruff check src tests
+	cd backend && $(UV) run --frozen ruff format --check src tests
+	cd backend && $(UV) run --frozen mypy
+
+backend-fmt: backend-sync
+	cd backend && $(UV) run --frozen ruff format src tests && $(UV) run --frozen ruff check --fix src tests
+
+backend-test-sqlite: backend-sync ## API suite on the embedded SQLite + in-process cache
+	@mkdir -p $(COV_DIR)
+	$(PYTEST) -p no:cacheprovider --cov --cov-report= \
+	  --junitxml=$(ROOT)/artifacts/junit-backend-sqlite.xml \
+	  -o cache_dir=$(VAR)/.pytest_cache
+	mv backend/.coverage $(COV_DIR)/.coverage.sqlite
+
+backend-test-postgres: backend-sync ## API suite on real PostgreSQL + Redis (started by scripts/services.sh)
+	@mkdir -p $(COV_DIR)
+	scripts/services.sh start
+	TASKAPP_TEST_DATABASE_URL=postgresql+asyncpg://taskapp@127.0.0.1:$(PG_PORT)/taskapp_test \
+	TASKAPP_TEST_REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/15 \
+	$(PYTEST) -p no:cacheprovider --cov --cov-report= \
+	  --junitxml=$(ROOT)/artifacts/junit-backend-postgres.xml
+	mv backend/.coverage $(COV_DIR)/.coverage.postgres
+
+backend-coverage: backend-sync ## branch coverage of backend/src over both runs, >= 90%
+	cd backend && $(UV) run --frozen coverage combine --keep $(COV_DIR)/.coverage.sqlite $(COV_DIR)/.coverage.postgres
+	cd backend && $(UV) run --frozen coverage report --fail-under=90 --skip-covered
+	cd backend && $(UV) run --frozen coverage xml -o $(COV_DIR)/coverage.xml
