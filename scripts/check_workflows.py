@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Supply-chain and least-privilege rules for .github/workflows/*.yml (actionlint checks the rest).
+
+    scripts/check_workflows.py [FILE...]      default: every .github/workflows/*.y*ml
+
+Rules, each reported as FILE:LINE: message:
+  * every `uses:` of a remote action or reusable workflow is pinned to a full 40-hex commit SHA and
+    carries a version comment on the same line (`uses: owner/repo@<sha> # v1.2.3`), so a moved tag can
+    never change what runs and Dependabot can still bump it; `docker://` images are pinned by digest;
+    local `./` actions are fine as they are;
+  * the workflow sets a top-level `permissions` default and every job sets its own `permissions`;
+  * no `pull_request_target` trigger (it runs with secrets on code from forks);
+  * the workflow sets `concurrency`, so superseded runs are cancelled or queued, never raced.
+Exit status 1 when any rule is broken.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+ROOT = Path(__file__).resolve().parent.parent
+PINNED = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[^@\s]+)?@[0-9a-f]{40}")
+DOCKER_PINNED = re.compile(r"docker://[^@\s]+@sha256:[0-9a-f]{64}")
+VERSION_COMMENT = re.compile(r"#\s*v?\d+(\.\d+){0,2}\b")
+
+
+def _uses_nodes(workflow: CommentedMap) -> list[tuple[str, int]]:
+    """(value, 0-based line) of every `uses:` in jobs (reusable workflows) and their steps."""
+    found: list[tuple[str, int]] = []
+    jobs = workflow.get("jobs")
+    if not isinstance(jobs, CommentedMap):
+        return found
+    for job in jobs.values():
+        if not isinstance(job, CommentedMap):
+            continue
+        if "uses" in job:
+            found.append((str(job["uses"]), job.lc.value("uses")[0]))
+        steps = job.get("steps")
+        if isinstance(steps, CommentedSeq):
+            for step in steps:
+                if isinstance(step, CommentedMap) and "uses" in step:
+                    found.append((str(step["uses"]), step.lc.value("uses")[0]))
+    return found
+
+
+def check_text(name: str, text: str) -> list[str]:
+    """Every rule broken by the workflow `text`, as 'name:line: message'."""
+    problems: list[str] = []
+    lines = text.splitlines()
+    try:
+        workflow: Any = YAML(typ="rt").load(text)
+    except Exception as exc:  # noqa: BLE001 - any parse error is a finding
+        return [f"{name}:1: not valid YAML: {exc}"]
+    if not isinstance(workflow, CommentedMap):
+        return [f"{name}:1: a workflow must be a mapping"]
+
+    for value, line in _uses_nodes(workflow):
+        where = f"{name}:{line + 1}"
+        if value.startswith("./"):
+            continue
+        if value.startswith("docker://"):
+            if not DOCKER_PINNED.fullmatch(value):
+                problems.append(f"{where}: {value} must be pinned by digest (docker://image@sha256:<64 hex>)")
+            continue
+        if not PINNED.fullmatch(value):
+            problems.append(f"{where}: {value} is not pinned to a full 40-hex commit SHA")
+            continue
+        comment = lines[line].split(value, 1)[-1]
+        if not VERSION_COMMENT.search(comment):
+            problems.append(f"{where}: {value} needs a version comment on its line, e.g. `# v4.2.2`")
+
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 loaders read `on` as true
+    names = set(triggers) if isinstance(triggers, (dict, list)) else {triggers}
+    if "pull_request_target" in names:
+        problems.append(f"{name}:1: pull_request_target is not allowed (it runs fork code with secrets)")
+
+    if "permissions" not in workflow:
+        problems.append(f"{name}:1: set a top-level `permissions` default (e.g. contents: read)")
+    if "concurrency" not in workflow:
+        problems.append(f"{name}:1: set a top-level `concurrency` group")
+
+    jobs = workflow.get("jobs")
+    if not isinstance(jobs, CommentedMap) or not jobs:
+        problems.append(f"{name}:1: no jobs")
+        return problems
+    for job_id, job in jobs.items():
+        line = jobs.lc.key(job_id)[0] + 1
+        if not isinstance(job, CommentedMap) or "permissions" not in job:
+            problems.append(f"{name}:{line}: job `{job_id}` must set its own `permissions`")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    files = [Path(a) for a in argv] or sorted(
+        p for p in (ROOT / ".github/workflows").glob("*.y*ml") if p.is_file()
+    )
+    if not files:
+        print("check_workflows: no workflow files found", file=sys.stderr)
+        return 1
+    problems: list[str] = []
+    uses = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        problems += check_text(str(path), text)
+        uses += len(re.findall(r"^\s*(?:-\s+)?uses:", text, flags=re.M))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"check_workflows: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"check_workflows: {len(files)} workflow(s), {uses} `uses:` pinned, every job sets permissions")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
