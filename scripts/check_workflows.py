@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Supply-chain and least-privilege rules for .github/workflows/*.yml (actionlint checks the rest).
 
-    scripts/check_workflows.py [FILE...]      default: every .github/workflows/*.y*ml
+    scripts/check_workflows.py [FILE...]      default: every .github/workflows/*.y*ml and the local
+                                              composite actions .github/actions/*/action.yml
 
 Rules, each reported as FILE:LINE: message:
   * every `uses:` of a remote action or reusable workflow is pinned to a full 40-hex commit SHA and
@@ -30,10 +31,23 @@ DOCKER_PINNED = re.compile(r"docker://[^@\s]+@sha256:[0-9a-f]{64}")
 VERSION_COMMENT = re.compile(r"#\s*v?\d+(\.\d+){0,2}\b")
 
 
-def _uses_nodes(workflow: CommentedMap) -> list[tuple[str, int]]:
-    """(value, 0-based line) of every `uses:` in jobs (reusable workflows) and their steps."""
+def _step_uses(steps: Any) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
-    jobs = workflow.get("jobs")
+    if isinstance(steps, CommentedSeq):
+        for step in steps:
+            if isinstance(step, CommentedMap) and "uses" in step:
+                found.append((str(step["uses"]), step.lc.value("uses")[0]))
+    return found
+
+
+def _uses_nodes(doc: CommentedMap) -> list[tuple[str, int]]:
+    """(value, 0-based line) of every `uses:`: jobs (reusable workflows), their steps, and the
+    steps of a composite action (`runs.steps` in an action.yml)."""
+    found: list[tuple[str, int]] = []
+    runs = doc.get("runs")
+    if isinstance(runs, CommentedMap):
+        found += _step_uses(runs.get("steps"))
+    jobs = doc.get("jobs")
     if not isinstance(jobs, CommentedMap):
         return found
     for job in jobs.values():
@@ -41,26 +55,24 @@ def _uses_nodes(workflow: CommentedMap) -> list[tuple[str, int]]:
             continue
         if "uses" in job:
             found.append((str(job["uses"]), job.lc.value("uses")[0]))
-        steps = job.get("steps")
-        if isinstance(steps, CommentedSeq):
-            for step in steps:
-                if isinstance(step, CommentedMap) and "uses" in step:
-                    found.append((str(step["uses"]), step.lc.value("uses")[0]))
+        found += _step_uses(job.get("steps"))
     return found
 
 
-def check_text(name: str, text: str) -> list[str]:
-    """Every rule broken by the workflow `text`, as 'name:line: message'."""
+def _load(name: str, text: str) -> tuple[Any, list[str]]:
+    try:
+        doc: Any = YAML(typ="rt").load(text)
+    except Exception as exc:  # noqa: BLE001 - any parse error is a finding
+        return None, [f"{name}:1: not valid YAML: {exc}"]
+    if not isinstance(doc, CommentedMap):
+        return None, [f"{name}:1: expected a mapping at the top level"]
+    return doc, []
+
+
+def check_pins(name: str, text: str, doc: CommentedMap) -> list[str]:
     problems: list[str] = []
     lines = text.splitlines()
-    try:
-        workflow: Any = YAML(typ="rt").load(text)
-    except Exception as exc:  # noqa: BLE001 - any parse error is a finding
-        return [f"{name}:1: not valid YAML: {exc}"]
-    if not isinstance(workflow, CommentedMap):
-        return [f"{name}:1: a workflow must be a mapping"]
-
-    for value, line in _uses_nodes(workflow):
+    for value, line in _uses_nodes(doc):
         where = f"{name}:{line + 1}"
         if value.startswith("./"):
             continue
@@ -74,6 +86,21 @@ def check_text(name: str, text: str) -> list[str]:
         comment = lines[line].split(value, 1)[-1]
         if not VERSION_COMMENT.search(comment):
             problems.append(f"{where}: {value} needs a version comment on its line, e.g. `# v4.2.2`")
+    return problems
+
+
+def check_action(name: str, text: str) -> list[str]:
+    """Rules for a local composite action (.github/actions/*/action.yml): pinned `uses:` only."""
+    doc, problems = _load(name, text)
+    return problems if doc is None else check_pins(name, text, doc)
+
+
+def check_text(name: str, text: str) -> list[str]:
+    """Every rule broken by the workflow `text`, as 'name:line: message'."""
+    workflow, problems = _load(name, text)
+    if workflow is None:
+        return problems
+    problems = check_pins(name, text, workflow)
 
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 loaders read `on` as true
     names = set(triggers) if isinstance(triggers, (dict, list)) else {triggers}
@@ -103,18 +130,23 @@ def main(argv: list[str]) -> int:
     if not files:
         print("check_workflows: no workflow files found", file=sys.stderr)
         return 1
+    actions = sorted((ROOT / ".github/actions").glob("*/action.y*ml")) if not argv else []
     problems: list[str] = []
     uses = 0
-    for path in files:
+    for path in [*files, *actions]:
         text = path.read_text(encoding="utf-8")
-        problems += check_text(str(path), text)
+        check = check_action if path.name.startswith("action.") else check_text
+        problems += check(str(path), text)
         uses += len(re.findall(r"^\s*(?:-\s+)?uses:", text, flags=re.M))
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         print(f"check_workflows: {len(problems)} problem(s)", file=sys.stderr)
         return 1
-    print(f"check_workflows: {len(files)} workflow(s), {uses} `uses:` pinned, every job sets permissions")
+    print(
+        f"check_workflows: {len(files)} workflow(s), {len(actions)} local action(s), "
+        f"{uses} `uses:` pinned, every job sets permissions"
+    )
     return 0
 
 

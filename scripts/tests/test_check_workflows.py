@@ -81,9 +81,23 @@ def test_main_reports_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[st
     good.write_text(GOOD)
     bad.write_text(GOOD.replace(f"checkout@{SHA} # v5.0.0", "checkout@v5"))
     assert check_workflows.main([str(good)]) == 0
-    assert "1 workflow(s), 4 `uses:` pinned" in capsys.readouterr().out
+    assert "1 workflow(s), 0 local action(s), 4 `uses:` pinned" in capsys.readouterr().out
     assert check_workflows.main([str(good), str(bad)]) == 1
     assert f"{bad}:17: actions/checkout@v5 is not pinned" in capsys.readouterr().err
+
+
+def test_composite_action_steps_are_checked() -> None:
+    action = f"""\
+name: setup
+runs:
+  using: composite
+  steps:
+    - uses: actions/cache@{SHA} # v4.3.0
+    - uses: actions/setup-node@v6
+"""
+    assert check_workflows.check_action("action.yml", action) == [
+        "action.yml:6: actions/setup-node@v6 is not pinned to a full 40-hex commit SHA"
+    ]
 
 
 def test_the_repositorys_workflows_follow_the_rules() -> None:
@@ -91,3 +105,6 @@ def test_the_repositorys_workflows_follow_the_rules() -> None:
     assert {f.name for f in files} >= {"ci.yml", "cd.yml", "promote.yml", "release.yml"}
     for path in files:
         assert check_workflows.check_text(path.name, path.read_text()) == []
+    for path in sorted((check_workflows.ROOT / ".github/actions").glob("*/action.yml")):
+        assert check_workflows.check_action(path.name, path.read_text()) == []
+    assert check_workflows.main([]) == 0
