@@ -2,6 +2,7 @@
 # build the images where a Docker engine runs, and the dependency/security scanners ci.yml runs.
 DELIVERY_TOOLS := $(ROOT)/scripts/delivery-tools.sh
 WORKFLOWS := $(wildcard $(ROOT)/.github/workflows/*.yml)
+DELIVERY_SCRIPTS := $(addprefix $(ROOT)/scripts/,delivery-tools.sh promote.sh promote-plan.sh gitops-commit.sh)
 IMAGE_TAG ?= $(shell git -C $(ROOT) rev-parse HEAD 2>/dev/null || echo dev)
 IMAGE_VERSION ?= $(shell git -C $(ROOT) describe --tags --always 2>/dev/null || echo dev)
 BANDIT_SPEC := bandit==1.9.4
@@ -12,16 +13,16 @@ LINTS += workflows-lint
 
 .PHONY: workflows-lint delivery-test images bandit pip-audit npm-audit
 
-workflows-lint: ## actionlint (+ shellcheck) on .github/workflows, and the SHA-pin/permissions rules
+workflows-lint: ## actionlint + shellcheck on .github/workflows, SHA pins and permissions rules, shellcheck of the delivery scripts
 	@[ -n "$(WORKFLOWS)" ] || { echo "no workflows in .github/workflows" >&2; exit 1; }
-	@bin="$$($(DELIVERY_TOOLS))"; \
-	  echo "actionlint $$("$$bin/actionlint" -version | head -1) on $(words $(WORKFLOWS)) workflow(s)"; \
-	  PATH="$$bin:$$PATH" "$$bin/actionlint" -color=never -shellcheck="$$bin/shellcheck" $(WORKFLOWS); \
-	  "$$bin/python" $(ROOT)/scripts/check_workflows.py
+	@al="$$($(DELIVERY_TOOLS) actionlint)"; node $(ROOT)/scripts/actionlint.cjs "$$al" $(WORKFLOWS)
+	@bin="$$($(DELIVERY_TOOLS) venv)"; \
+	  "$$bin/python" $(ROOT)/scripts/check_workflows.py --shellcheck "$$bin/shellcheck" && \
+	  "$$bin/shellcheck" --norc -x -P $(ROOT)/scripts $(DELIVERY_SCRIPTS) && echo "shellcheck: $(words $(DELIVERY_SCRIPTS)) delivery script(s) clean"
 
 delivery-test: ## unit tests of scripts/promote.py and scripts/check_workflows.py
 	@mkdir -p $(ROOT)/artifacts
-	@bin="$$($(DELIVERY_TOOLS))"; \
+	@bin="$$($(DELIVERY_TOOLS) venv)"; \
 	  cd $(ROOT) && "$$bin/python" -m pytest -q -p no:cacheprovider scripts/tests \
 	    --junitxml=$(ROOT)/artifacts/junit-delivery.xml
 

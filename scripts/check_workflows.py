@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Supply-chain and least-privilege rules for .github/workflows/*.yml (actionlint checks the rest).
 
-    scripts/check_workflows.py [FILE...]      default: every .github/workflows/*.y*ml and the local
+    scripts/check_workflows.py [--shellcheck PATH] [FILE...]      default: every .github/workflows/*.y*ml and the local
                                               composite actions .github/actions/*/action.yml
 
 Rules, each reported as FILE:LINE: message:
@@ -11,14 +11,20 @@ Rules, each reported as FILE:LINE: message:
     local `./` actions are fine as they are;
   * the workflow sets a top-level `permissions` default and every job sets its own `permissions`;
   * no `pull_request_target` trigger (it runs with secrets on code from forks);
-  * the workflow sets `concurrency`, so superseded runs are cancelled or queued, never raced.
+  * the workflow sets `concurrency`, so superseded runs are cancelled or queued, never raced;
+  * with --shellcheck PATH: every bash `run:` script passes shellcheck (what actionlint does with a
+    shellcheck binary; the WebAssembly actionlint used here cannot start one), `${{ }}` expressions
+    replaced by a placeholder first, as actionlint does.
 Exit status 1 when any rule is broken.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +129,64 @@ def check_text(name: str, text: str) -> list[str]:
     return problems
 
 
+# As actionlint: variables set by `env:` look unassigned (SC2154), expression placeholders look
+# constant (SC2050, SC2157, SC2194), sourced files are not followed (SC1091).
+SHELLCHECK_EXCLUDES = "SC1091,SC2050,SC2154,SC2157,SC2194"
+EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.S)
+
+
+def _run_scripts(doc: CommentedMap) -> list[tuple[str, int, str]]:
+    """(script, 0-based line of its first script line, shell) of every `run:` step."""
+    steps: list[Any] = []
+    runs = doc.get("runs")
+    if isinstance(runs, CommentedMap) and isinstance(runs.get("steps"), CommentedSeq):
+        steps += list(runs["steps"])
+    default_shell = ((doc.get("defaults") or {}).get("run") or {}).get("shell", "bash")
+    for job in (doc.get("jobs") or {}).values():
+        if isinstance(job, CommentedMap) and isinstance(job.get("steps"), CommentedSeq):
+            shell = ((job.get("defaults") or {}).get("run") or {}).get("shell", default_shell)
+            steps += [(step, shell) for step in job["steps"]]
+    found = []
+    for item in steps:
+        step, shell = item if isinstance(item, tuple) else (item, "bash")
+        if isinstance(step, CommentedMap) and "run" in step:
+            line = step.lc.value("run")[0]
+            script = str(step["run"])
+            # a block scalar (`run: |`) starts on the next line
+            found.append((script, line + (1 if "\n" in script else 0), str(step.get("shell", shell))))
+    return found
+
+
+def shellcheck_runs(name: str, text: str, shellcheck: str) -> list[str]:
+    doc, problems = _load(name, text)
+    if doc is None:
+        return problems
+    for script, first_line, shell in _run_scripts(doc):
+        if not shell.startswith("bash"):
+            continue
+        body = EXPRESSION.sub("_GHA_EXPR_", script)
+        with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False) as tmp:
+            tmp.write(body)
+        result = subprocess.run(
+            [shellcheck, "--norc", "--shell=bash", "--format=json", f"--exclude={SHELLCHECK_EXCLUDES}", tmp.name],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        Path(tmp.name).unlink()
+        if result.returncode not in (0, 1):
+            problems.append(f"{name}:{first_line + 1}: shellcheck failed: {result.stderr.strip()}")
+            continue
+        for finding in json.loads(result.stdout or "[]"):
+            line = first_line + finding["line"]
+            problems.append(f"{name}:{line}: shellcheck SC{finding['code']}: {finding['message']}")
+    return problems
+
+
 def main(argv: list[str]) -> int:
+    shellcheck = None
+    if argv[:1] == ["--shellcheck"]:
+        shellcheck, argv = argv[1], argv[2:]
     files = [Path(a) for a in argv] or sorted(
         p for p in (ROOT / ".github/workflows").glob("*.y*ml") if p.is_file()
     )
@@ -137,6 +200,8 @@ def main(argv: list[str]) -> int:
         text = path.read_text(encoding="utf-8")
         check = check_action if path.name.startswith("action.") else check_text
         problems += check(str(path), text)
+        if shellcheck:
+            problems += shellcheck_runs(str(path), text, shellcheck)
         uses += len(re.findall(r"^\s*(?:-\s+)?uses:", text, flags=re.M))
     for problem in problems:
         print(problem, file=sys.stderr)

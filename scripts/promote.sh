@@ -3,5 +3,5 @@
 #   scripts/promote.sh set-tag --env dev --tag "$(git rev-parse HEAD)"
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-bin="$("$here/delivery-tools.sh")"
+bin="$("$here/delivery-tools.sh" venv)"
 exec "$bin/python" "$here/promote.py" "$@"
