@@ -62,8 +62,8 @@ app.kubernetes.io/component: web
 allowPrivilegeEscalation: false
 readOnlyRootFilesystem: true
 runAsNonRoot: true
-runAsUser: 101
-runAsGroup: 101
+runAsUser: 10101
+runAsGroup: 10101
 privileged: false
 capabilities:
   drop: ["ALL"]
@@ -73,9 +73,9 @@ seccompProfile:
 
 {{- define "taskapp-frontend.podSecurityContext" -}}
 runAsNonRoot: true
-runAsUser: 101
-runAsGroup: 101
-fsGroup: 101
+runAsUser: 10101
+runAsGroup: 10101
+fsGroup: 10101
 seccompProfile:
   type: RuntimeDefault
 {{- end }}
