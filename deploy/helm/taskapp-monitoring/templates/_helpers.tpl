@@ -43,5 +43,5 @@ release: {{ .Values.prometheusRelease }}
 {{- end }}
 
 {{- define "taskapp-monitoring.alertmanagerSecretName" -}}
-{{- .Values.alertmanagerConfig.secret.existingSecret | default (printf "%s-alertmanager" (include "taskapp-monitoring.fullname" .)) }}
+{{- .Values.alertmanagerConfig.secret.existingSecret | default .Values.alertmanagerConfig.secretName }}
 {{- end }}
