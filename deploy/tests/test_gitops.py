@@ -218,3 +218,22 @@ def test_environments_differ_where_they_should():
     assert load("prod", "taskapp-ingress")["alb"]["deletionProtection"] is True
     assert load("prod", "taskapp-ingress")["alb"]["wafAclArn"].startswith("arn:aws:wafv2:")
     assert load("dev", "apps")["syncPolicy"]["automated"] is True and load("prod", "apps")["syncPolicy"]["automated"] is False
+
+
+def test_argo_cd_install_values_assess_application_health_so_waves_wait():
+    import yaml
+
+    values = yaml.safe_load((GITOPS / "bootstrap" / "argocd-values.yaml").read_text())
+    lua = values["configs"]["cm"]["resource.customizations.health.argoproj.io_Application"]
+    assert "obj.status.health.status" in lua and "return hs" in lua
+
+
+def test_checkov_skips_each_have_a_reason_and_are_listed_once():
+    import yaml
+
+    skips = yaml.safe_load((ROOT / "deploy" / "checkov-skips.yaml").read_text())["skips"]
+    ids = [s["id"] for s in skips]
+    assert len(ids) == len(set(ids))
+    for s in skips:
+        assert re.match(r"^CKV2?_[A-Z0-9]+_\d+$", s["id"])
+        assert len(s["reason"].split()) >= 10, f"{s['id']}: say why it does not apply"
