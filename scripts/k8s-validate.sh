@@ -19,7 +19,7 @@ status=0
 passed=$(grep -c ' passed for resource ' "$report" || true)
 unexpected=$(grep -E '^(WARN|ERROR)' "$report" | grep -vE "Couldn't find schema for kind ($CUSTOM_KINDS) with api version" || true)
 if [ "$status" -ne 0 ] || [ -n "$unexpected" ]; then
-  grep -vE ' passed for resource |INFO ' "$report" >&2 || true
+  printf '%s\n' "$unexpected" >&2
   die "kubernetes-validate --strict ($K8S_VERSION) failed (full report: ${report#$ROOT/})"
 fi
 custom=$(grep -cE "Couldn't find schema for kind ($CUSTOM_KINDS)" "$report" || true)
