@@ -237,3 +237,22 @@ def test_checkov_skips_each_have_a_reason_and_are_listed_once():
     for s in skips:
         assert re.match(r"^CKV2?_[A-Z0-9]+_\d+$", s["id"])
         assert len(s["reason"].split()) >= 10, f"{s['id']}: say why it does not apply"
+
+
+@pytest.mark.parametrize("version", ["~72.9", ">=1.0.0", "72.x", "latest"])
+def test_app_of_apps_refuses_chart_version_ranges(version):
+    from conftest import helm_template
+
+    proc = helm_template(GITOPS / "apps", "taskapp-dev", "argocd", [GITOPS / "envs" / "dev" / "apps.yaml"],
+                         {"addons.certManager.version": version}, check=False)
+    assert proc.returncode != 0 and "addons" in proc.stderr
+
+
+def test_every_chart_has_a_values_schema_and_notes():
+    from conftest import CHARTS, HELM_DIR
+
+    for chart in CHARTS:
+        assert (HELM_DIR / chart / "values.schema.json").is_file()
+        assert (HELM_DIR / chart / "templates" / "NOTES.txt").is_file()
+        assert (HELM_DIR / chart / "templates" / "_helpers.tpl").is_file()
+    assert (GITOPS / "apps" / "values.schema.json").is_file()
