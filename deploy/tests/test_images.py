@@ -190,3 +190,94 @@ def test_compose_gateway_config_is_valid_nginx(nginx_bin, tmp_path):
     (tmp_path / "gateway.conf").write_text("user root;\n" + conf)
     test = subprocess.run([nginx_bin, "-t", "-c", str(tmp_path / "gateway.conf"), "-p", str(tmp_path)], capture_output=True, text=True)
     assert test.returncode == 0, test.stderr
+
+
+# --- the backend image's build and runtime steps, without Docker ------------------------------
+
+def dockerignored(rel: str, patterns: list[str]) -> bool:
+    """Docker's .dockerignore semantics for the patterns we use: anchored at the context root,
+    `**/` matches any depth, a directory pattern excludes everything under it."""
+    from fnmatch import fnmatchcase
+
+    parts = rel.split("/")
+    for raw in patterns:
+        p = raw.rstrip("/")
+        if p.startswith("**/"):
+            tail = p[3:]
+            if any(fnmatchcase("/".join(parts[i:j]), tail) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)):
+                return True
+        elif any(fnmatchcase("/".join(parts[:j]), p) for j in range(1, len(parts) + 1)):
+            return True
+    return False
+
+
+def test_dockerignore_semantics_of_the_helper():
+    pats = [".venv/", "**/__pycache__/", "**/*.py[cod]", "tests/", "*.db"]
+    assert dockerignored(".venv/lib/x.py", pats)
+    assert dockerignored("src/taskapp/__pycache__/a.cpython-311.pyc", pats)
+    assert dockerignored("tests/test_x.py", pats) and dockerignored("var.db", pats)
+    assert not dockerignored("src/taskapp/tests.py", pats) and not dockerignored("src/taskapp/cli.py", pats)
+
+
+def test_backend_image_steps_install_a_venv_that_runs_and_migrates_without_the_source(tmp_path):
+    """The Dockerfile's build stage (uv sync --frozen --no-dev, non-editable) on the build context
+    the .dockerignore leaves, then the runtime stage's view: only the venv, no source tree, no
+    bytecode writes. `taskapp migrate` must find its Alembic scripts inside the installed package."""
+    import os
+    import sqlite3
+    import sys
+
+    backend = ROOT / "backend"
+    assert (backend / "pyproject.toml").is_file() and (backend / "uv.lock").is_file(), "the backend is missing"
+    patterns = [line.strip() for line in (backend / ".dockerignore").read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+    ctx = tmp_path / "context"
+    for path in backend.rglob("*"):
+        rel = path.relative_to(backend).as_posix()
+        if path.is_file() and not dockerignored(rel, patterns):
+            (ctx / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, ctx / rel)
+    assert not (ctx / "tests").exists() and not (ctx / ".venv").exists()
+    uv = subprocess.run(["bash", "-c", f". {ROOT}/scripts/lib.sh; uv_bin"], capture_output=True, text=True, check=True).stdout.strip()
+    venv = tmp_path / "app" / ".venv"
+    env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv), "UV_COMPILE_BYTECODE": "1", "UV_LINK_MODE": "copy",
+           "UV_PYTHON_DOWNLOADS": "never", "UV_PYTHON": getattr(sys, "_base_executable", sys.executable)}
+    env.pop("VIRTUAL_ENV", None)
+    for args in (["--no-install-project"], ["--no-editable"]):
+        proc = subprocess.run([uv, "sync", "--frozen", "--no-dev", "--quiet", *args], cwd=ctx, env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    shutil.rmtree(ctx)  # the runtime stage copies only the venv
+    assert not (venv / "bin" / "pytest").exists(), "dev dependencies must not be in the image"
+    before = sorted(p.as_posix() for p in venv.rglob("*"))
+    run_env = {"PATH": f"{venv}/bin:/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(tmp_path),
+               "TASKAPP_ENV": "development", "TASKAPP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/image.db"}
+    workdir = tmp_path / "empty"
+    workdir.mkdir()
+    proc = subprocess.run(["taskapp", "--help"], cwd=workdir, env=run_env, capture_output=True, text=True)
+    assert proc.returncode == 0 and "serve" in proc.stdout and "migrate" in proc.stdout, proc.stderr
+    proc = subprocess.run(["taskapp", "migrate"], cwd=workdir, env=run_env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    with sqlite3.connect(tmp_path / "image.db") as db:
+        assert db.execute("select version_num from alembic_version").fetchone()
+    # the image's CMD, in production mode as the image sets it
+    port = free_port()
+    serve_env = {**run_env, "TASKAPP_ENV": "production", "TASKAPP_SECRET_KEY": "k" * 48}
+    server = subprocess.Popen(["taskapp", "serve", "--host", "127.0.0.1", "--port", str(port), "--forwarded-allow-ips", "*"],
+                              cwd=workdir, env=serve_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        status = None
+        for _ in range(150):
+            try:
+                status = get(f"http://127.0.0.1:{port}/health")[0]
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert status == 200
+        assert get(f"http://127.0.0.1:{port}/ready")[0] == 200
+    finally:
+        server.terminate()
+        out = server.communicate(timeout=20)[0].decode()
+    # SIGTERM drains and shuts down cleanly (uvicorn re-raises the signal once done)
+    assert server.returncode in (0, -15) and "Application shutdown complete" in out, out
+    assert '"event"' in out, "production logs are JSON"
+    assert sorted(p.as_posix() for p in venv.rglob("*")) == before, "the runtime wrote into the image's files"
