@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from taskapp.auth.throttle import LoginThrottle
@@ -26,6 +27,7 @@ class Services:
     login_throttle: LoginThrottle
     metrics: Metrics
     cache: ResponseCache
+    redis: Redis | None
 
 
 def get_services(request: Request) -> Services:

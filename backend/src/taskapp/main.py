@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from opentelemetry.sdk.trace.export import SpanExporter
 
 from taskapp import __version__
 from taskapp.auth.redis_throttle import RedisLoginThrottle
@@ -23,6 +24,7 @@ from taskapp.observability.headers import SecurityHeadersMiddleware
 from taskapp.observability.http import RequestObservabilityMiddleware, RouteResolver
 from taskapp.observability.logging import configure_logging
 from taskapp.observability.metrics import Metrics, background_refresh
+from taskapp.observability.tracing import setup_tracing
 from taskapp.ops.router import router as ops_router
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings, get_settings
@@ -51,10 +53,13 @@ def build_services(settings: Settings) -> Services:
         login_throttle=throttle,
         metrics=metrics,
         cache=cache,
+        redis=redis,
     )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, span_exporter: SpanExporter | None = None
+) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(json_logs=settings.is_production, level=settings.log_level)
     services = build_services(settings)
@@ -67,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         await services.cache.close()
         await services.engine.dispose()
+        if tracer_provider is not None:
+            tracer_provider.shutdown()  # flush the last spans
 
     app = FastAPI(
         title="taskapp API",
@@ -116,6 +123,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         validator=lambda value: bool(_REQUEST_ID.match(value)),
     )
 
+    tracer_provider = setup_tracing(app, services.engine, services.redis, span_exporter)
+    app.state.tracer_provider = tracer_provider
     if settings.web_dir is not None and (settings.web_dir / "index.html").is_file():
         app.mount("/", SinglePageApp(settings.web_dir), name="web")
     return app

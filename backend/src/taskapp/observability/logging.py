@@ -13,6 +13,8 @@ import structlog
 from asgi_correlation_id import correlation_id
 from structlog.types import EventDict, Processor
 
+from taskapp.observability.tracing import add_trace_ids
+
 # Values under these keys never reach a log line, whatever logged them.
 _SECRET_KEYS = {
     "password",
@@ -49,6 +51,7 @@ def configure_logging(*, json_logs: bool, level: str = "INFO") -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _add_request_id,
+        add_trace_ids,
         _drop_secrets,
     ]
     renderer: Processor = (
