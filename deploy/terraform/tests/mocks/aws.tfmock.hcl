@@ -84,11 +84,11 @@ mock_resource "aws_ecr_repository" {
 
 mock_resource "aws_eks_cluster" {
   defaults = {
-    arn                       = "arn:aws:eks:eu-west-1:123456789012:cluster/mock"
-    endpoint                  = "https://MOCK.gr7.eu-west-1.eks.amazonaws.com"
-    identity                  = [{ oidc = [{ issuer = "https://oidc.eks.eu-west-1.amazonaws.com/id/MOCK" }] }]
-    certificate_authority     = [{ data = "bW9jaw==" }]
-    vpc_config                = [{ cluster_security_group_id = "sg-0mockcluster", endpoint_private_access = true, endpoint_public_access = false, public_access_cidrs = [], security_group_ids = [], subnet_ids = [], vpc_id = "vpc-0mock" }]
+    arn                   = "arn:aws:eks:eu-west-1:123456789012:cluster/mock"
+    endpoint              = "https://MOCK.gr7.eu-west-1.eks.amazonaws.com"
+    identity              = [{ oidc = [{ issuer = "https://oidc.eks.eu-west-1.amazonaws.com/id/MOCK" }] }]
+    certificate_authority = [{ data = "bW9jaw==" }]
+    vpc_config            = [{ cluster_security_group_id = "sg-0mockcluster", endpoint_private_access = true, endpoint_public_access = false, public_access_cidrs = [], security_group_ids = [], subnet_ids = [], vpc_id = "vpc-0mock" }]
   }
 }
 
