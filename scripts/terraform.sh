@@ -133,7 +133,7 @@ cmd_test() {
     p="$(sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\1/p' "$out" | tail -1)"
     f="$(sed -nE 's/.* ([0-9]+) passed, ([0-9]+) failed.*/\2/p' "$out" | tail -1)"
     printf '    %-28s %3s passed, %s failed\n' "$(rel "$cfg")" "${p:-?}" "${f:-?}" >&2
-    [ -n "$p" ] && [ "$p" -gt 0 ] || failed+=("$(rel "$cfg") (no test ran)")
+    if [ "${p:-0}" -eq 0 ] && [ "${f:-0}" -eq 0 ]; then failed+=("$(rel "$cfg")"); echo "no test ran" >> "$out"; fi
     total_pass=$((total_pass + ${p:-0})); total_fail=$((total_fail + ${f:-0}))
   done < <(configs)
   if [ ${#failed[@]} -gt 0 ]; then

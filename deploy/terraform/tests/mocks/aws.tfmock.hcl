@@ -88,7 +88,7 @@ mock_resource "aws_eks_cluster" {
     endpoint              = "https://MOCK.gr7.eu-west-1.eks.amazonaws.com"
     identity              = [{ oidc = [{ issuer = "https://oidc.eks.eu-west-1.amazonaws.com/id/MOCK" }] }]
     certificate_authority = [{ data = "bW9jaw==" }]
-    vpc_config            = [{ cluster_security_group_id = "sg-0mockcluster", endpoint_private_access = true, endpoint_public_access = false, public_access_cidrs = [], security_group_ids = [], subnet_ids = [], vpc_id = "vpc-0mock" }]
+    vpc_config            = { cluster_security_group_id = "sg-0mockcluster", vpc_id = "vpc-0mock" }
   }
 }
 
@@ -135,7 +135,8 @@ mock_resource "aws_eks_fargate_profile" {
 
 mock_resource "aws_launch_template" {
   defaults = {
-    arn            = "arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-0mock"
+    id             = "lt-0123456789abcdef0"
+    arn            = "arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-0123456789abcdef0"
     latest_version = 1
   }
 }
