@@ -150,3 +150,19 @@ mock_resource "aws_eip" {}
 mock_resource "aws_route_table" {}
 mock_resource "aws_internet_gateway" {}
 mock_resource "aws_security_group" {}
+
+mock_data "aws_secretsmanager_random_password" {
+  defaults = {
+    random_password = "MockPassword0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
+  }
+}
+
+mock_data "aws_secretsmanager_secret_version" {
+  defaults = {
+    secret_string = "{\"username\":\"taskapp\",\"password\":\"mock-master-password\"}"
+  }
+}
+
+mock_resource "aws_secretsmanager_secret_version" {}
+mock_resource "aws_db_subnet_group" {}
+mock_resource "aws_elasticache_subnet_group" {}
