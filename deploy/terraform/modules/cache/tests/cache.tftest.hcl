@@ -36,7 +36,7 @@ run "reachable_only_from_the_cluster_on_6379" {
   command = plan
 
   assert {
-    condition     = [for r in aws_vpc_security_group_ingress_rule.redis : [r.from_port, r.to_port, r.referenced_security_group_id, r.cidr_ipv4]] == [[6379, 6379, "sg-0cluster", null]]
+    condition     = jsonencode([for r in aws_vpc_security_group_ingress_rule.redis : [r.from_port, r.to_port, r.referenced_security_group_id, r.cidr_ipv4]]) == jsonencode([[6379, 6379, "sg-0cluster", null]])
     error_message = "only TCP 6379 from the cluster security group, never from a CIDR"
   }
   assert {

@@ -33,7 +33,7 @@ run "may_only_push_to_the_two_repositories" {
   command = plan
 
   assert {
-    condition     = jsondecode(aws_iam_role_policy.ecr_push.policy).Statement[1].Resource == var.ecr_repository_arns
+    condition     = jsonencode(jsondecode(aws_iam_role_policy.ecr_push.policy).Statement[1].Resource) == jsonencode(var.ecr_repository_arns)
     error_message = "push actions must be limited to the listed repositories"
   }
   assert {
