@@ -18,7 +18,7 @@ resource "aws_budgets_budget" "monthly" {
     for_each = length(var.cost_filter_tags) > 0 ? [1] : []
     content {
       name   = "TagKeyValue"
-      values = [for k, v in var.cost_filter_tags : "user:${k}$${v}"]
+      values = [for k, v in var.cost_filter_tags : format("user:%s$%s", k, v)]
     }
   }
 

@@ -33,3 +33,13 @@ output "security_group_id" {
   description = "Security group of the cache."
   value       = aws_security_group.this.id
 }
+
+output "multi_az_enabled" {
+  description = "Whether the replication group fails over across AZs."
+  value       = aws_elasticache_replication_group.this.multi_az_enabled
+}
+
+output "num_cache_clusters" {
+  description = "Number of cache nodes."
+  value       = aws_elasticache_replication_group.this.num_cache_clusters
+}

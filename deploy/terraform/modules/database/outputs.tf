@@ -32,3 +32,13 @@ output "security_group_id" {
   description = "Security group of the database."
   value       = aws_security_group.this.id
 }
+
+output "multi_az" {
+  description = "Whether the instance runs a standby in a second AZ."
+  value       = aws_db_instance.this.multi_az
+}
+
+output "deletion_protection" {
+  description = "Whether the instance refuses deletion."
+  value       = aws_db_instance.this.deletion_protection
+}

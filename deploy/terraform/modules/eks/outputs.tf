@@ -52,3 +52,19 @@ output "kms_key_arn" {
   description = "KMS key encrypting Kubernetes secrets and the cluster log groups."
   value       = aws_kms_key.this.arn
 }
+
+output "fargate_namespaces" {
+  description = "Namespaces that run on Fargate."
+  value       = sort([for p in aws_eks_fargate_profile.this : one(p.selector).namespace])
+}
+
+output "node_group_scaling" {
+  description = "Capacity type, instance types and min/desired/max of the managed node group."
+  value = {
+    capacity_type  = aws_eks_node_group.default.capacity_type
+    instance_types = aws_eks_node_group.default.instance_types
+    min_size       = aws_eks_node_group.default.scaling_config[0].min_size
+    desired_size   = aws_eks_node_group.default.scaling_config[0].desired_size
+    max_size       = aws_eks_node_group.default.scaling_config[0].max_size
+  }
+}

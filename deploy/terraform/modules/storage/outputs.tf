@@ -1,6 +1,6 @@
 output "backup_bucket_name" {
   description = "Bucket for database backups (the backend's IRSA role may only put objects)."
-  value       = aws_s3_bucket.this["backups"].id
+  value       = aws_s3_bucket.this["backups"].bucket
 }
 
 output "backup_bucket_arn" {
@@ -10,7 +10,7 @@ output "backup_bucket_arn" {
 
 output "assets_bucket_name" {
   description = "Bucket for static assets."
-  value       = aws_s3_bucket.this["assets"].id
+  value       = aws_s3_bucket.this["assets"].bucket
 }
 
 output "assets_bucket_arn" {
