@@ -30,5 +30,5 @@ cache_num_nodes = 2
 backup_expiration_days = 365
 ecr_keep_last_images   = 50
 
-budget_monthly_usd = 2500
+budget_monthly_usd = 1800
 budget_emails      = ["platform-team@taskapp.example", "finance@taskapp.example"]

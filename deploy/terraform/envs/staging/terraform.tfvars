@@ -29,5 +29,5 @@ cache_num_nodes = 2
 backup_expiration_days = 90
 ecr_keep_last_images   = 30
 
-budget_monthly_usd = 900
+budget_monthly_usd = 600
 budget_emails      = ["platform-team@taskapp.example"]
