@@ -43,13 +43,16 @@ need_terraform() {
 
 plugin_dir() {
   local d cand=()
-  [ -n "${TASKAPP_TF_PLUGIN_DIR:-}" ] && cand+=("$TASKAPP_TF_PLUGIN_DIR")
+  if [ -n "${TASKAPP_TF_PLUGIN_DIR:-}" ]; then
+    [ -d "$TASKAPP_TF_PLUGIN_DIR/registry.terraform.io/hashicorp/aws/$AWS_PROVIDER_VERSION" ] ||
+      die "TASKAPP_TF_PLUGIN_DIR=$TASKAPP_TF_PLUGIN_DIR holds no registry.terraform.io/hashicorp/aws/$AWS_PROVIDER_VERSION"
+    printf '%s\n' "$TASKAPP_TF_PLUGIN_DIR"; return 0
+  fi
   cand+=(/opt/tf-plugins "$TOOLS/tf-plugins" "$HOME/.terraform.d/plugins" "$HOME/.local/share/terraform/plugins"
          /usr/local/share/terraform/plugins /usr/share/terraform/plugins)
   for d in "${cand[@]}"; do
     if [ -d "$d/registry.terraform.io/hashicorp/aws/$AWS_PROVIDER_VERSION" ]; then printf '%s\n' "$d"; return 0; fi
   done
-  [ -n "${TASKAPP_TF_PLUGIN_DIR:-}" ] && die "TASKAPP_TF_PLUGIN_DIR=$TASKAPP_TF_PLUGIN_DIR holds no registry.terraform.io/hashicorp/aws/$AWS_PROVIDER_VERSION"
   die "no offline provider mirror with hashicorp/aws $AWS_PROVIDER_VERSION found (looked in: ${cand[*]}). Install one (e.g. 'terraform providers mirror' on a connected machine, then copy it to /opt/tf-plugins) or point TASKAPP_TF_PLUGIN_DIR at it"
 }
 
