@@ -292,6 +292,23 @@ async def test_concurrent_patches_with_the_same_etag_let_exactly_one_win(
     assert final["title"] == winner.json()["title"]
 
 
+async def test_concurrent_patches_without_if_match_all_succeed_last_writer_wins(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    task = await create(client, account)
+    url = f"{TASKS}/{task['id']}"
+    results = await asyncio.gather(
+        *[
+            client.patch(url, json={"title": f"writer {i}"}, headers=account.headers)
+            for i in range(4)
+        ]
+    )
+    assert [r.status_code for r in results] == [200] * 4
+    final = (await client.get(url, headers=account.headers)).json()
+    assert final["version"] == 5
+    assert final["title"] in {f"writer {i}" for i in range(4)}
+
+
 async def test_done_sets_completed_at_and_leaving_done_clears_it(
     client: httpx.AsyncClient, account: Account
 ) -> None:

@@ -59,7 +59,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _drained(signum: int, _frame: object) -> None:
-    print(f"stopped by {signal.Signals(signum).name} after draining", file=sys.stderr)
+    import structlog  # noqa: PLC0415
+
+    structlog.get_logger("taskapp.cli").info("stopped", signal=signal.Signals(signum).name)
 
 
 def _migrate(_args: argparse.Namespace, settings: Settings) -> int:

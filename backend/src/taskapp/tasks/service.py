@@ -201,6 +201,9 @@ def _public(task: Task) -> dict[str, Any]:
     return TaskPublic.model_validate(task).model_dump(mode="json")
 
 
+UNCONDITIONAL_UPDATE_ATTEMPTS = 5
+
+
 async def update_task(
     session: AsyncSession,
     owner_id: uuid.UUID,
@@ -209,11 +212,32 @@ async def update_task(
     *,
     if_match: str | None,
 ) -> Task:
-    task = await get_task(session, owner_id, task_id)
-    if not _if_match_allows(if_match, task.version):
-        raise precondition_failed(task)
-    now = utcnow()
-    updates = changes.model_dump(exclude_unset=True)
+    # Without If-Match the client asked for no precondition: a lost race is retried on the
+    # fresh row (last writer wins). With If-Match, a lost race is a 412 like a stale ETag.
+    for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
+        task = await get_task(session, owner_id, task_id)
+        if not _if_match_allows(if_match, task.version):
+            raise precondition_failed(task)
+        if not _apply_changes(task, changes.model_dump(exclude_unset=True), utcnow()):
+            return task
+        try:
+            await session.flush()
+            await _bump_data_version(session, owner_id)
+            await session.commit()
+        except StaleDataError:
+            await session.rollback()
+            if if_match is not None:
+                raise precondition_failed(await get_task(session, owner_id, task_id)) from None
+            continue
+        return task
+    raise ProblemError(
+        409,
+        "The task is being changed by many writers at once; try again.",
+        problem_type="concurrent-update",
+    )
+
+
+def _apply_changes(task: Task, updates: dict[str, Any], now: datetime) -> bool:
     changed = False
     for field, value in updates.items():
         if field == "status":
@@ -223,18 +247,9 @@ async def update_task(
         elif getattr(task, field) != value:
             setattr(task, field, list(value) if field == "labels" else value)
             changed = True
-    if not changed:
-        return task
-    task.updated_at = now
-    try:
-        await session.flush()
-        await _bump_data_version(session, owner_id)
-        await session.commit()
-    except StaleDataError:
-        # Someone else updated it between our read and our write: same answer as a stale If-Match.
-        await session.rollback()
-        raise precondition_failed(await get_task(session, owner_id, task_id)) from None
-    return task
+    if changed:
+        task.updated_at = now
+    return changed
 
 
 async def delete_task(
