@@ -16,3 +16,5 @@ log "promtool test rules"
 promtool test rules "$MON"/rules/tests/*.yaml
 log "rule consistency"
 "$py" "$MON/tools/checks.py" rules
+log "fluent-bit values"
+"$py" "$MON/tools/checks.py" fluentbit

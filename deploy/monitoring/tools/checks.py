@@ -5,6 +5,8 @@
                          promtool test that expects it to fire and one that expects silence;
                          every metric named in an expression is taskapp's, a recording rule, or
                          in metrics-allowlist.yaml.
+  checks.py fluentbit    fluent-bit/values.yaml ships to the contract's log group with
+                         namespace/pod/container metadata and JSON fields merged, and only there.
   checks.py selftest     the metric-name extractor on known expressions.
 
 Used by scripts/monitoring-rules.sh; the dashboard generator imports metric_names()/allowed_metrics().
@@ -118,6 +120,34 @@ def check_rules() -> list[str]:
     return errors
 
 
+def check_fluentbit() -> list[str]:
+    v = yaml.safe_load((MON / "fluent-bit" / "values.yaml").read_text())
+    errors = []
+
+    def want(cond: bool, msg: str) -> None:
+        if not cond:
+            errors.append(f"fluent-bit/values.yaml: {msg}")
+
+    cw = v.get("cloudWatchLogs", {})
+    want(cw.get("enabled") is True, "cloudWatchLogs.enabled must be true")
+    want(cw.get("logGroupName") == "/aws/eks/${CLUSTER_NAME}/containers",
+         "cloudWatchLogs.logGroupName must be /aws/eks/${CLUSTER_NAME}/containers (= /aws/eks/taskapp-<env>/containers)")
+    want(cw.get("autoCreateGroup") is False, "the log group is Terraform's: autoCreateGroup must be false")
+    tmpl = str(cw.get("logStreamTemplate", ""))
+    for key in ("namespace_name", "pod_name", "container_name"):
+        want(f"$kubernetes['{key}']" in tmpl, f"logStreamTemplate must contain $kubernetes['{key}']")
+    f = v.get("filter", {})
+    want(f.get("enabled") is True and f.get("mergeLog") == "On", "kubernetes filter with mergeLog On (JSON fields queryable)")
+    want(not f.get("mergeLogKey"), "mergeLogKey must be empty so JSON fields land at the top level")
+    for out in ("cloudWatch", "firehose", "kinesis", "kinesis_streams", "elasticsearch", "s3", "opensearch"):
+        want(v.get(out, {}).get("enabled") is False, f"{out}.enabled must be false (CloudWatch Logs only)")
+    want(v.get("serviceAccount", {}).get("name") == "aws-for-fluent-bit", "service account must be aws-for-fluent-bit (IRSA)")
+    envs = {e["name"]: e for e in v.get("env", [])}
+    for name in ("CLUSTER_NAME", "AWS_REGION"):
+        want(name in envs, f"env {name} must be set (used in the output config)")
+    return errors
+
+
 def selftest() -> None:
     cases = {
         'sum by (namespace) (rate(http_requests_total{job="a", route=~"/api/v1/.+"}[5m]))': {"http_requests_total"},
@@ -139,6 +169,12 @@ def main(argv: list[str]) -> int:
     if argv[1:] == ["selftest"]:
         print("metric-name extractor: ok")
         return 0
+    if argv[1:] == ["fluentbit"]:
+        errors = check_fluentbit()
+        for e in errors:
+            print(f"error: {e}", file=sys.stderr)
+        print(f"fluent-bit values: {len(errors)} problems")
+        return 1 if errors else 0
     if argv[1:] == ["rules"]:
         errors = check_rules()
         for e in errors:
