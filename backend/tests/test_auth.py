@@ -145,10 +145,15 @@ async def test_unknown_email_costs_as_much_time_as_a_wrong_password(
             assert response.status_code == 401
             return time.perf_counter() - started
 
-        known = statistics.median([await timed(account.email) for _ in range(5)])
-        unknown = statistics.median([await timed(unique_email()) for _ in range(5)])
+        # Interleaved, so a busy machine slows both kinds alike.
+        known_times, unknown_times = [], []
+        for _ in range(7):
+            known_times.append(await timed(account.email))
+            unknown_times.append(await timed(unique_email()))
+        known, unknown = statistics.median(known_times), statistics.median(unknown_times)
     await app.state.services.engine.dispose()
-    assert 0.5 < unknown / known < 2.0, (known, unknown)
+    # Without the dummy hash an unknown email answers ~50x faster; noise stays well inside 3x.
+    assert 1 / 3 < unknown / known < 3, (known, unknown)
 
 
 async def test_oauth2_password_form_logs_in_for_swagger(

@@ -17,8 +17,10 @@ from taskapp.db import create_engine, create_session_factory
 from taskapp.deps import Services
 from taskapp.errors import install_error_handlers
 from taskapp.middleware import BodySizeLimitMiddleware
-from taskapp.observability.access_log import AccessLogMiddleware
+from taskapp.observability.headers import SecurityHeadersMiddleware
+from taskapp.observability.http import RequestObservabilityMiddleware, RouteResolver
 from taskapp.observability.logging import configure_logging
+from taskapp.observability.metrics import Metrics, background_refresh
 from taskapp.ops.router import router as ops_router
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings, get_settings
@@ -31,13 +33,15 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 def build_services(settings: Settings) -> Services:
     engine = create_engine(settings)
+    session_factory = create_session_factory(engine)
     return Services(
         settings=settings,
         engine=engine,
-        session_factory=create_session_factory(engine),
+        session_factory=session_factory,
         hasher=PasswordHasher(settings),
         tokens=TokenCodec(settings),
         login_throttle=InMemoryLoginThrottle(settings),
+        metrics=Metrics(engine),
     )
 
 
@@ -48,7 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        yield
+        async with background_refresh(
+            services.metrics, services.session_factory, settings.metrics_refresh_seconds
+        ):
+            yield
         await services.engine.dispose()
 
     app = FastAPI(
@@ -57,6 +64,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Accounts, sessions and tasks. Errors are RFC 9457 problem details.",
         lifespan=lifespan,
         openapi_url="/openapi.json",
+        redoc_url=None,  # one documentation UI is enough; /docs is Swagger UI
     )
     app.state.services = services
     install_error_handlers(app)
@@ -68,7 +76,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Added innermost first: the request id wraps everything so even a 413 carries one.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_middleware(AccessLogMiddleware)
+    routes = [
+        nested
+        for route in app.routes
+        for nested in getattr(getattr(route, "original_router", None), "routes", [route])
+    ]
+    app.add_middleware(
+        RequestObservabilityMiddleware, metrics=services.metrics, resolver=RouteResolver(routes)
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -84,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
         expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID", "Idempotent-Replayed"],
     )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(
         CorrelationIdMiddleware,
         header_name="X-Request-ID",

@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
 
+    metrics_refresh_seconds: float = Field(default=15.0, gt=0)
     web_dir: Path | None = None
     log_level: str = "INFO"
 

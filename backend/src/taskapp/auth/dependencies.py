@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from taskapp.auth.service import resolve_access_token, unauthorized
@@ -23,6 +23,7 @@ class Principal:
 
 
 async def get_principal(
+    request: Request,
     session: SessionDep,
     services: ServicesDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
@@ -30,6 +31,7 @@ async def get_principal(
     if not token:
         raise unauthorized("Authentication required: send 'Authorization: Bearer <access token>'.")
     user, session_id = await resolve_access_token(session, services.tokens, token, utcnow())
+    request.state.user_id = str(user.id)  # for the access log line
     return Principal(user=user, session_id=session_id)
 
 

@@ -91,14 +91,19 @@ async def login(
     services: ServicesDep,
     settings: SettingsDep,
 ) -> TokenPair:
-    user = await service.authenticate(
-        session,
-        services.hasher,
-        services.login_throttle,
-        email=body.email,
-        password=body.password,
-    )
+    try:
+        user = await service.authenticate(
+            session,
+            services.hasher,
+            services.login_throttle,
+            email=body.email,
+            password=body.password,
+        )
+    except ProblemError as exc:
+        services.metrics.auth_event("lockout" if exc.status == 429 else "login_failure")
+        raise
     tokens = await service.start_session(session, services.tokens, settings, user, utcnow())
+    services.metrics.auth_event("login_success")
     return _token_response(response, settings, tokens)
 
 
@@ -146,7 +151,12 @@ async def refresh(
     refresh_token: Annotated[str | None, Cookie(include_in_schema=False)] = None,
 ) -> TokenPair:
     token = _presented_token(body, refresh_token)
-    tokens = await service.rotate(session, services.tokens, settings, token, utcnow())
+    try:
+        tokens = await service.rotate(session, services.tokens, settings, token, utcnow())
+    except service.RefreshReuseDetectedError:
+        services.metrics.auth_event("refresh_reuse_detected")
+        raise
+    services.metrics.auth_event("refresh")
     return _token_response(response, settings, tokens)
 
 
@@ -166,6 +176,7 @@ async def logout(
 ) -> None:
     token = _presented_token(body, refresh_token)
     await service.logout(session, services.tokens, token, utcnow())
+    services.metrics.auth_event("logout")
     response.delete_cookie(
         REFRESH_COOKIE,
         path=COOKIE_PATH,

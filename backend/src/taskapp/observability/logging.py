@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 import structlog
+from asgi_correlation_id import correlation_id
 from structlog.types import EventDict, Processor
 
 # Values under these keys never reach a log line, whatever logged them.
@@ -34,12 +35,20 @@ def _drop_secrets(_logger: Any, _name: str, event_dict: EventDict) -> EventDict:
     return event_dict
 
 
+def _add_request_id(_logger: Any, _name: str, event_dict: EventDict) -> EventDict:
+    request_id = correlation_id.get()
+    if request_id is not None:
+        event_dict.setdefault("request_id", request_id)
+    return event_dict
+
+
 def configure_logging(*, json_logs: bool, level: str = "INFO") -> None:
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _add_request_id,
         _drop_secrets,
     ]
     renderer: Processor = (
