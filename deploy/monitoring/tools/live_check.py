@@ -361,6 +361,18 @@ def assert_prometheus(prom: str, secrets: dict[str, Any]) -> None:
     check("cache_requests_total results are hit|miss|error, all seen", values("cache_requests_total", "result") == CACHE_RESULTS,
           str(sorted(values("cache_requests_total", "result"))))
     check("tasks_total has a done status", "done" in values("tasks_total", "status"), str(sorted(values("tasks_total", "status"))))
+
+    def current(query: str) -> float:
+        res = prom_api(prom, "query", {"query": query})["result"]
+        return float(res[0]["value"][1]) if res else float("nan")
+
+    # label values exist from the start (zeros); these prove the backend really counts them
+    counted = {e: current(f'sum(auth_events_total{{job="taskapp-backend", event="{e}"}})') for e in sorted(AUTH_EVENTS)}
+    check("every auth event driven was counted (> 0)", all(v > 0 for v in counted.values()), str(counted))
+    cache = {r: current(f'sum(cache_requests_total{{job="taskapp-backend", result="{r}"}})') for r in sorted(CACHE_RESULTS)}
+    check("cache hits, misses and (Redis down) errors were counted (> 0)", all(v > 0 for v in cache.values()), str(cache))
+    tasks = {st: current(f'sum(tasks_total{{job="taskapp-backend", status="{st}"}})') for st in ("pending", "done")}
+    check("tasks_total matches the tasks created (4 pending, 1 done)", tasks == {"pending": 4.0, "done": 1.0}, str(tasks))
     build = series_by_name["taskapp_build_info"]
     check("taskapp_build_info carries a version and commit", bool(build) and all(b.get("version") and b.get("commit") for b in build), str(build))
     for name in ("process_resident_memory_bytes", "process_cpu_seconds_total", "python_info"):
@@ -402,6 +414,31 @@ def assert_prometheus(prom: str, secrets: dict[str, Any]) -> None:
           not [a for a in alerts if a["labels"].get("alertname") == "TaskappBackendDown"])
 
 
+def check_logs() -> None:
+    """The backend's stdout is what Fluent Bit ships: JSON lines with the fields docs/observability.md queries."""
+    lines = (WORK / "backend.log").read_text().splitlines()
+    parsed, not_json = [], []
+    for line in lines:
+        try:
+            parsed.append(json.loads(line))
+        except ValueError:
+            not_json.append(line)
+    check("backend log lines are JSON (production)", bool(parsed) and not not_json, f"{len(not_json)} non-JSON lines, e.g. {not_json[:2]}")
+    requests = [r for r in parsed if "route" in r and "status" in r]
+    need = {"event", "method", "route", "status", "duration_ms", "request_id", "level", "timestamp"}
+    missing = [sorted(need - set(r)) for r in requests if not need <= set(r)]
+    check("request log lines carry event, method, route, status, duration_ms, request_id, level, timestamp",
+          bool(requests) and not missing, f"{len(requests)} request lines, missing {missing[:3]}")
+    errors = [r for r in requests if isinstance(r.get("status"), int) and r["status"] >= 500 and str(r.get("route", "")).startswith("/api/v1")]
+    check("5xx request lines are queryable by route and status (Logs Insights '5xx by route')", bool(errors), "no 5xx request line")
+    by_id: dict[str, int] = {}
+    for r in parsed:
+        if r.get("request_id"):
+            by_id[r["request_id"]] = by_id.get(r["request_id"], 0) + 1
+    check("request_id identifies one request's lines", bool(by_id) and len(by_id) >= len(requests) * 0.9,
+          f"{len(by_id)} distinct ids for {len(requests)} request lines")
+
+
 def main() -> int:
     WORK.mkdir(parents=True, exist_ok=True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -430,6 +467,7 @@ def main() -> int:
     finally:
         stop(prometheus)
         stop(backend)
+    check_logs()
     failed = [r for r in results if not r["ok"]]
     report = {"checks": results, "passed": len(results) - len(failed), "failed": len(failed),
               "seconds": round(time.time() - t0, 1)}
