@@ -130,8 +130,8 @@ def check_fluentbit() -> list[str]:
 
     cw = v.get("cloudWatchLogs", {})
     want(cw.get("enabled") is True, "cloudWatchLogs.enabled must be true")
-    want(cw.get("logGroupName") == "/aws/eks/${CLUSTER_NAME}/containers",
-         "cloudWatchLogs.logGroupName must be /aws/eks/${CLUSTER_NAME}/containers (= /aws/eks/taskapp-<env>/containers)")
+    want(bool(re.fullmatch(r"/aws/eks/taskapp-(dev|staging|prod)/containers", str(cw.get("logGroupName")))),
+         "cloudWatchLogs.logGroupName must be /aws/eks/taskapp-<env>/containers")
     want(cw.get("autoCreateGroup") is False, "the log group is Terraform's: autoCreateGroup must be false")
     tmpl = str(cw.get("logStreamTemplate", ""))
     for key in ("namespace_name", "pod_name", "container_name"):
@@ -142,9 +142,8 @@ def check_fluentbit() -> list[str]:
     for out in ("cloudWatch", "firehose", "kinesis", "kinesis_streams", "elasticsearch", "s3", "opensearch"):
         want(v.get(out, {}).get("enabled") is False, f"{out}.enabled must be false (CloudWatch Logs only)")
     want(v.get("serviceAccount", {}).get("name") == "aws-for-fluent-bit", "service account must be aws-for-fluent-bit (IRSA)")
-    envs = {e["name"]: e for e in v.get("env", [])}
-    for name in ("CLUSTER_NAME", "AWS_REGION"):
-        want(name in envs, f"env {name} must be set (used in the output config)")
+    want(bool(re.fullmatch(r"[a-z]{2}-[a-z]+-\d", str(cw.get("region")))), "cloudWatchLogs.region must be an AWS region")
+    want("${" not in yaml.safe_dump(v), "no ${ENV} placeholders: per-environment values come from the Argo CD Application")
     return errors
 
 
