@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import socket
+import subprocess
+import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,7 +60,8 @@ def make_settings(database_url: str) -> Callable[..., Settings]:
             "password_time_cost": 1,
             "password_memory_cost": 1024,
             "cors_origins": ["http://localhost:5173"],
-            "redis_url": None,
+            # The PostgreSQL run also puts the cache and the lockout counters in real Redis.
+            "redis_url": os.environ.get("TASKAPP_TEST_REDIS_URL"),
         }
         values.update(overrides)
         return Settings(**values)
@@ -149,6 +154,64 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     assert body["status"] == status
     assert body["detail"]
     return body
+
+
+class RedisServer:
+    """A throwaway real redis-server on a free port, which tests may stop and start again."""
+
+    def __init__(self, directory: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is not installed: run `scripts/services.sh install`")
+        self.binary = binary
+        self.directory = directory
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - our own fixed arguments
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as conn:
+                if conn.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        pytest.fail("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ async def test_health_is_ok_without_dependencies(make_settings: Callable[..., Se
 async def test_ready_when_the_database_answers(client: httpx.AsyncClient) -> None:
     response = await client.get("/ready")
     assert response.status_code == 200
-    assert response.json() == {"status": "ready", "checks": {"database": "ok"}}
+    assert response.json() == {"status": "ready", "checks": {"database": "ok", "cache": "ok"}}
 
 
 async def test_not_ready_names_the_database_when_it_is_down(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -112,12 +113,16 @@ def test_cli_serve_runs_uvicorn_with_the_app_factory(monkeypatch: pytest.MonkeyP
     import uvicorn  # noqa: PLC0415
 
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append({"app": app, **kwargs}))
+    handlers: dict[int, object] = {}
+    monkeypatch.setattr("signal.signal", lambda signum, handler: handlers.update({signum: handler}))
     assert cli.main(["serve", "--port", "9999"]) == 0
     assert calls[0]["app"] == "taskapp.main:create_app"
     assert calls[0]["factory"] is True
     assert calls[0]["port"] == 9999
     assert calls[0]["loop"] == "uvloop"
     assert calls[0]["http"] == "httptools"
+    assert calls[0]["timeout_graceful_shutdown"] == 25
+    assert set(handlers) == {signal.SIGTERM, signal.SIGINT}
 
 
 def _diff(connection: Connection) -> list[object]:

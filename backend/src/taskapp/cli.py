@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import getpass
 import json
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -35,6 +36,10 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from taskapp.observability.logging import configure_logging  # noqa: PLC0415
 
     configure_logging(json_logs=settings.is_production, level=settings.log_level)
+    # Uvicorn drains on SIGTERM/SIGINT, then re-raises the signal for the previous handler.
+    # A drained shutdown is a success: exit 0 (Kubernetes reads anything else as a crash).
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, _drained)
     uvicorn.run(
         "taskapp.main:create_app",
         factory=True,
@@ -48,8 +53,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         access_log=False,  # our middleware writes one structured line per request
         log_config=None,
         server_header=False,
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
     )
     return 0
+
+
+def _drained(signum: int, _frame: object) -> None:
+    print(f"stopped by {signal.Signals(signum).name} after draining", file=sys.stderr)
 
 
 def _migrate(_args: argparse.Namespace, settings: Settings) -> int:

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from taskapp.auth.throttle import LoginThrottle
+from taskapp.cache import ResponseCache
 from taskapp.observability.metrics import Metrics
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings
@@ -24,6 +25,7 @@ class Services:
     tokens: TokenCodec
     login_throttle: LoginThrottle
     metrics: Metrics
+    cache: ResponseCache
 
 
 def get_services(request: Request) -> Services:

@@ -11,8 +11,10 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from taskapp import __version__
+from taskapp.auth.redis_throttle import RedisLoginThrottle
 from taskapp.auth.router import router as auth_router
-from taskapp.auth.throttle import InMemoryLoginThrottle
+from taskapp.auth.throttle import InMemoryLoginThrottle, LoginThrottle
+from taskapp.cache import build_cache, redis_client
 from taskapp.db import create_engine, create_session_factory
 from taskapp.deps import Services
 from taskapp.errors import install_error_handlers
@@ -34,14 +36,21 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 def build_services(settings: Settings) -> Services:
     engine = create_engine(settings)
     session_factory = create_session_factory(engine)
+    metrics = Metrics(engine)
+    redis = redis_client(settings)
+    cache = build_cache(settings, metrics, redis)
+    throttle: LoginThrottle = (
+        RedisLoginThrottle(redis, settings) if redis else InMemoryLoginThrottle(settings)
+    )
     return Services(
         settings=settings,
         engine=engine,
         session_factory=session_factory,
         hasher=PasswordHasher(settings),
         tokens=TokenCodec(settings),
-        login_throttle=InMemoryLoginThrottle(settings),
-        metrics=Metrics(engine),
+        login_throttle=throttle,
+        metrics=metrics,
+        cache=cache,
     )
 
 
@@ -56,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             services.metrics, services.session_factory, settings.metrics_refresh_seconds
         ):
             yield
+        await services.cache.close()
         await services.engine.dispose()
 
     app = FastAPI(

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
 
+    cache_ttl: Duration = timedelta(seconds=60)  # 0 disables the response cache
+    cache_timeout_seconds: float = Field(default=0.05, gt=0)  # per Redis call
+    cache_circuit_seconds: float = Field(default=5.0, ge=0)  # stay away this long after an error
+    # On SIGTERM: stop accepting, let in-flight requests finish for at most this long, then exit.
+    shutdown_grace_seconds: float = Field(default=25.0, gt=0)
     metrics_refresh_seconds: float = Field(default=15.0, gt=0)
     web_dir: Path | None = None
     log_level: str = "INFO"

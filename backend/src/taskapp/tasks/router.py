@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Annotated, Any
 
@@ -9,11 +10,12 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from taskapp.auth.dependencies import CurrentUser
-from taskapp.deps import SessionDep, SettingsDep
+from taskapp.deps import ServicesDep, SessionDep, SettingsDep
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.tasks import service
 from taskapp.tasks.pagination import CursorCodec
 from taskapp.tasks.schemas import TaskCreate, TaskPage, TaskPublic, TaskQuery, TaskStats, TaskUpdate
+from taskapp.users.models import User
 
 router = APIRouter(prefix=f"{API_PREFIX}/tasks", tags=["tasks"], responses=problem_responses(401))
 
@@ -85,22 +87,45 @@ async def create_task(
     return JSONResponse(created.body, status_code=201, headers=headers)
 
 
+def _cache_key(user: User, kind: str, detail: str = "") -> str:
+    # The owner's data version makes every earlier entry unreachable after a write.
+    digest = hashlib.blake2b(detail.encode(), digest_size=16).hexdigest() if detail else "-"
+    return f"taskapp:v1:{user.id}:{user.tasks_version}:{kind}:{digest}"
+
+
+def _json(body: bytes, headers: dict[str, str] | None = None) -> Response:
+    return Response(body, media_type="application/json", headers=headers)
+
+
 @router.get("", response_model=TaskPage, responses=problem_responses(422))
 async def list_tasks(
     query: Annotated[TaskQuery, Query()],
     user: CurrentUser,
     session: SessionDep,
+    services: ServicesDep,
     cursors: CursorCodecDep,
-) -> TaskPage:
+) -> Response:
+    key = _cache_key(user, "list", query.model_dump_json())
+    if (cached := await services.cache.get(key)) is not None:
+        return _json(cached)
     tasks, next_cursor = await service.list_tasks(session, user.id, query, cursors)
-    return TaskPage(
-        items=[TaskPublic.model_validate(task) for task in tasks], next_cursor=next_cursor
+    body = (
+        TaskPage(items=[TaskPublic.model_validate(task) for task in tasks], next_cursor=next_cursor)
+        .model_dump_json()
+        .encode()
     )
+    await services.cache.set(key, body)
+    return _json(body)
 
 
 @router.get("/stats", response_model=TaskStats)
-async def task_stats(user: CurrentUser, session: SessionDep) -> TaskStats:
-    return await service.stats(session, user.id)
+async def task_stats(user: CurrentUser, session: SessionDep, services: ServicesDep) -> Response:
+    key = _cache_key(user, "stats")
+    if (cached := await services.cache.get(key)) is not None:
+        return _json(cached)
+    body = (await service.stats(session, user.id)).model_dump_json().encode()
+    await services.cache.set(key, body)
+    return _json(body)
 
 
 def _task_response(task: Any, status_code: int = 200) -> JSONResponse:
@@ -110,6 +135,12 @@ def _task_response(task: Any, status_code: int = 200) -> JSONResponse:
         status_code=status_code,
         headers={"ETag": service.etag_for(public.version)},
     )
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    return header is not None and etag in {
+        tag.strip().removeprefix("W/") for tag in header.split(",")
+    }
 
 
 @router.get(
@@ -125,15 +156,21 @@ async def read_task(
     task_id: uuid.UUID,
     user: CurrentUser,
     session: SessionDep,
+    services: ServicesDep,
     if_none_match: Annotated[str | None, Header(max_length=1024)] = None,
 ) -> Response:
-    task = await service.get_task(session, user.id, task_id)
-    etag = service.etag_for(task.version)
-    if if_none_match and etag in {
-        tag.strip().removeprefix("W/") for tag in if_none_match.split(",")
-    }:
-        return Response(status_code=304, headers={"ETag": etag})
-    return _task_response(task)
+    key = _cache_key(user, "task", str(task_id))
+    cached = await services.cache.get(key)
+    if cached is not None:
+        etag, _, body = cached.partition(b"\n")
+    else:
+        public = TaskPublic.model_validate(await service.get_task(session, user.id, task_id))
+        etag = service.etag_for(public.version).encode()
+        body = public.model_dump_json().encode()
+        await services.cache.set(key, etag + b"\n" + body)
+    if _etag_matches(if_none_match, etag.decode()):
+        return Response(status_code=304, headers={"ETag": etag.decode()})
+    return _json(body, {"ETag": etag.decode()})
 
 
 @router.patch(

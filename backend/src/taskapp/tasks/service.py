@@ -21,6 +21,7 @@ from sqlalchemy import (
     or_,
     select,
     type_coerce,
+    update,
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +33,17 @@ from taskapp.errors import ProblemError, not_found
 from taskapp.tasks.models import IdempotencyRecord, Priority, Task, TaskStatus
 from taskapp.tasks.pagination import CursorCodec, SortSpec, filters_fingerprint
 from taskapp.tasks.schemas import TaskCreate, TaskPublic, TaskQuery, TaskStats, TaskUpdate
+from taskapp.users.models import User
+
+
+async def _bump_data_version(session: AsyncSession, owner_id: uuid.UUID) -> None:
+    # In the write's own transaction: the new version is visible exactly when the write is.
+    await session.execute(
+        update(User)
+        .where(User.id == owner_id)
+        .values(tasks_version=User.tasks_version + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def etag_for(version: int) -> str:
@@ -111,6 +123,8 @@ async def create_task(
     if idempotency_key is None:
         task = _new_task(owner_id, data, now)
         session.add(task)
+        await session.flush()
+        await _bump_data_version(session, owner_id)
         await session.commit()
         return Created(_public(task), task.id, task.version, replayed=False)
 
@@ -135,6 +149,7 @@ async def create_task(
             created_at=now,
         )
     )
+    await _bump_data_version(session, owner_id)
     try:
         await session.commit()
     except IntegrityError:
@@ -212,6 +227,8 @@ async def update_task(
         return task
     task.updated_at = now
     try:
+        await session.flush()
+        await _bump_data_version(session, owner_id)
         await session.commit()
     except StaleDataError:
         # Someone else updated it between our read and our write: same answer as a stale If-Match.
@@ -234,6 +251,7 @@ async def delete_task(
     if result.rowcount != 1:  # type: ignore[attr-defined]
         await session.rollback()
         raise precondition_failed(await get_task(session, owner_id, task_id))
+    await _bump_data_version(session, owner_id)
     await session.commit()
 
 
