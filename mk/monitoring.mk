@@ -2,7 +2,7 @@
 # from code, Alertmanager config, and a live check of rules + metrics against a running backend.
 MONITORING_LIVE_PORTS ?= TASKAPP_PG_PORT=55532 TASKAPP_REDIS_PORT=56479
 
-CHECKS += monitoring-rules monitoring-dashboards monitoring-alertmanager
+CHECKS += monitoring-rules monitoring-dashboards monitoring-alertmanager monitoring-live
 
 .PHONY: monitoring-rules monitoring-dashboards monitoring-dashboards-generate monitoring-alertmanager monitoring-live
 monitoring-rules: ## promtool check/test the Prometheus rules; runbooks, annotations, metric names

@@ -147,10 +147,10 @@ def start_backend(port: int) -> subprocess.Popen:
         "TASKAPP_PASSWORD_MEMORY_COST": "8192",
     }
     env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
-    log = open(WORK / "backend.log", "w")
+    # stdout is the log stream the contract makes JSON; stderr is kept apart (uv's own messages)
     return subprocess.Popen([UV, "run", "--frozen", "taskapp", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT / "backend", env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            cwd=ROOT / "backend", env=env, stdout=open(WORK / "backend.log", "w"),
+                            stderr=open(WORK / "backend.stderr.log", "w"), start_new_session=True)
 
 
 def start_prometheus(port: int, backend_port: int) -> subprocess.Popen:
@@ -415,7 +415,8 @@ def assert_prometheus(prom: str, secrets: dict[str, Any]) -> None:
 
 
 def check_logs() -> None:
-    """The backend's stdout is what Fluent Bit ships: JSON lines with the fields docs/observability.md queries."""
+    """The backend's stdout (JSON in production, by contract) is what Fluent Bit ships and Logs
+    Insights queries: every line must parse, and request lines carry the queried fields."""
     lines = (WORK / "backend.log").read_text().splitlines()
     parsed, not_json = [], []
     for line in lines:
@@ -423,7 +424,7 @@ def check_logs() -> None:
             parsed.append(json.loads(line))
         except ValueError:
             not_json.append(line)
-    check("backend log lines are JSON (production)", bool(parsed) and not not_json, f"{len(not_json)} non-JSON lines, e.g. {not_json[:2]}")
+    check("backend stdout log lines are all JSON (production)", bool(parsed) and not not_json, f"{len(not_json)} non-JSON lines, e.g. {not_json[:2]}")
     requests = [r for r in parsed if "route" in r and "status" in r]
     need = {"event", "method", "route", "status", "duration_ms", "request_id", "level", "timestamp"}
     missing = [sorted(need - set(r)) for r in requests if not need <= set(r)]
@@ -448,7 +449,7 @@ def main() -> int:
     try:
         backend = start_backend(backend_port)
         api = Http(f"http://127.0.0.1:{backend_port}")
-        wait_for(lambda: api.call("GET", "/health")[0] == 200, 90, f"backend /health (log: {WORK / 'backend.log'})")
+        wait_for(lambda: api.call("GET", "/health")[0] == 200, 90, f"backend /health (logs: {WORK / 'backend.log'}, {WORK / 'backend.stderr.log'})")
         prometheus = start_prometheus(prom_port, backend_port)
         prom = f"http://127.0.0.1:{prom_port}"
         wait_for(lambda: urllib.request.urlopen(prom + "/-/ready", timeout=2).status == 200, 30, "Prometheus ready")
