@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 PROBLEM_JSON = "application/problem+json"
 log = structlog.get_logger(__name__)
@@ -144,7 +145,27 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     if detail == HTTPStatus(exc.status_code).phrase:
         detail = _HTTP_DETAILS.get(exc.status_code, detail)
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405:
+        # Starlette names only the first route that matched the path; list every method the
+        # path answers (GET and POST on /tasks are two routes).
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     return problem_response(request, exc.status_code, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str:
+    methods: set[str] = set()
+    # Included routers are wrapped: look at the routes they hold (as main.py does for metrics).
+    routes = [
+        nested
+        for route in request.app.router.routes
+        for nested in getattr(getattr(route, "original_router", None), "routes", [route])
+    ]
+    for route in routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        route_methods = getattr(route, "methods", None)
+        if match is not Match.NONE and route_methods:
+            methods.update(route_methods)
+    return ", ".join(sorted(methods))
 
 
 async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
@@ -25,6 +26,7 @@ from taskapp.observability.http import RequestObservabilityMiddleware, RouteReso
 from taskapp.observability.logging import configure_logging
 from taskapp.observability.metrics import Metrics, background_refresh
 from taskapp.observability.tracing import setup_tracing
+from taskapp.openapi import document_malformed_bodies
 from taskapp.ops.router import router as ops_router
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings, get_settings
@@ -85,6 +87,12 @@ def create_app(
     )
     app.state.services = services
     install_error_handlers(app)
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        return document_malformed_bodies(default_openapi())
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     # Routers carry their full prefix, so each route's template is its complete path
     # (what access logs and metrics label requests with).

@@ -28,3 +28,21 @@ def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
             entry["headers"] = _HEADERS[code]
         responses[code] = entry
     return responses
+
+
+def document_malformed_bodies(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every operation that reads a body answers 400 when the body is not valid UTF-8/JSON
+    framing FastAPI can parse (e.g. raw bytes): say so in the description, as problem+json."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                operation.setdefault("responses", {}).setdefault(
+                    "400",
+                    {
+                        "description": "The body could not be parsed",
+                        "content": {
+                            PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                        },
+                    },
+                )
+    return schema

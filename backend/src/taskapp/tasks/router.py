@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from taskapp.auth.dependencies import CurrentPrincipal
 from taskapp.auth.service import AccessContext
 from taskapp.deps import ServicesDep, SessionDep, SettingsDep
+from taskapp.errors import ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.tasks import service
 from taskapp.tasks.pagination import CursorCodec
@@ -35,6 +36,7 @@ IdempotencyKey = Annotated[
         description="Retrying a POST with the same key and body returns the first response",
     ),
 ]
+STATS_ALLOW = {"Allow": "GET"}
 ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "description": "The task's version"}}
 
 
@@ -124,6 +126,15 @@ async def task_stats(
     body = (await service.stats(session, user.user_id)).model_dump_json().encode()
     await services.cache.set(key, body)
     return _json(body)
+
+
+@router.api_route(
+    "/stats", methods=["POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False
+)
+async def task_stats_other_methods() -> None:
+    # Without this, PATCH/DELETE /tasks/stats would reach /tasks/{task_id} and answer 422
+    # ("stats" is not a UUID) instead of 405 for a read-only resource.
+    raise ProblemError(405, "This method is not allowed on this path.", headers=STATS_ALLOW)
 
 
 def _task_response(task: Any, status_code: int = 200) -> JSONResponse:

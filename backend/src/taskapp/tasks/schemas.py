@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Literal
@@ -8,22 +9,48 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from taskapp.tasks.models import Priority, TaskStatus
+from taskapp.text import NO_NUL, VISIBLE_TEXT
+
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]")
+
+
+def _rfc3339_text(value: object) -> object:
+    # Pydantic's lax mode would read a number as a Unix timestamp; the API (and its OpenAPI
+    # description) takes RFC 3339 strings only.
+    if isinstance(value, datetime) or (isinstance(value, str) and _DATE_PREFIX.match(value)):
+        return value
+    raise ValueError("must be an RFC 3339 date-time string")
+    return value
+
 
 # Any zone is accepted; stored and returned in UTC.
-UTCDatetime = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
-Description = Annotated[str, Field(max_length=10_000)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+UTCDatetime = Annotated[
+    AwareDatetime,
+    BeforeValidator(_rfc3339_text),
+    AfterValidator(lambda value: value.astimezone(UTC)),
+]
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=255, pattern=VISIBLE_TEXT),
+]
+Description = Annotated[str, StringConstraints(max_length=10_000, pattern=NO_NUL)]
+Label = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=VISIBLE_TEXT),
+]
 MAX_LABELS = 20
-Labels = list[Label]
+# At most MAX_LABELS items (stated in the schema); duplicates among them are dropped.
+Labels = Annotated[list[Label], Field(max_length=MAX_LABELS)]
 
 
 def _distinct_labels(labels: list[str]) -> list[str]:
@@ -54,12 +81,13 @@ class TaskUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: Title | None = None
+    # SkipJsonSchema: null is refused for these (below), so the schema does not offer it.
+    title: Title | SkipJsonSchema[None] = None
     description: Description | None = None
-    status: TaskStatus | None = None
-    priority: Priority | None = None
+    status: TaskStatus | SkipJsonSchema[None] = None
+    priority: Priority | SkipJsonSchema[None] = None
     due_date: UTCDatetime | None = None
-    labels: Labels | None = None
+    labels: Labels | SkipJsonSchema[None] = None
 
     @field_validator("title", "status", "priority", "labels")
     @classmethod
@@ -124,7 +152,12 @@ class TaskQuery(BaseModel):
         description="Repeatable; tasks with all of them",
     )
     q: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True, min_length=1, max_length=200, pattern=VISIBLE_TEXT
+            ),
+        ]
         | None
     ) = Field(default=None, description="Case-insensitive search in title and description")
     due_before: UTCDatetime | None = None

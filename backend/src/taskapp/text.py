@@ -1,0 +1,14 @@
+"""Patterns for user-supplied text, shared by the schemas (and so stated in the OpenAPI).
+
+Written with explicit character classes so that the server (pydantic's Rust regex), the OpenAPI
+description and any client or fuzzer (Python `re`, JavaScript) agree on what they accept.
+"""
+
+from __future__ import annotations
+
+# PostgreSQL text cannot hold NUL characters: such input is a 422, never a failed insert.
+NO_NUL = r"^[^\x00]*$"
+# What str.strip() in pydantic (Rust's trim: Unicode White_Space) removes.
+_WHITESPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# A field that is stripped and must not end up empty: at least one visible character, no NUL.
+VISIBLE_TEXT = rf"^[^\x00]*[^\x00{_WHITESPACE}][^\x00]*$"
