@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# make fuzz: schemathesis (pinned, own tool venv) against the live stack's /openapi.json:
+# every operation, every check, the examples/coverage/fuzzing/stateful phases, authenticated as
+# an account tests/fuzz/hooks.py registers. Zero failures or the target fails.
+# Config: tests/fuzz/schemathesis.toml (max-examples bounds the run). FUZZ_SEED=<n> to replay.
+# Reports: artifacts/fuzz/junit.xml.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+SCHEMATHESIS_SPEC="schemathesis==4.32.5"
+bin="$(tool_venv schemathesis "$SCHEMATHESIS_SPEC")"
+out="$ROOT/artifacts/fuzz"
+rm -rf "$out"; mkdir -p "$out"
+
+inner() {
+  cd "$ROOT/tests/fuzz"
+  PYTHONPATH="$ROOT/tests/fuzz" SCHEMATHESIS_HOOKS=hooks "$bin/schemathesis" \
+    --config-file "$ROOT/tests/fuzz/schemathesis.toml" run "$TASKAPP_STACK_URL/openapi.json" \
+    --checks all --phases examples,coverage,fuzzing,stateful --workers 2 --no-color \
+    --wait-for-schema 30 ${FUZZ_SEED:+--seed "$FUZZ_SEED"} \
+    --report junit --report-junit-path "$out/junit.xml"
+}
+export -f inner
+export bin out ROOT
+"$ROOT/scripts/stack.sh" run bash -c inner
