@@ -34,9 +34,10 @@ except (OSError, json.JSONDecodeError):
     sys.exit(f"npm audit gave no report (exit {rc}); see artifacts/npm-audit.err")
 if "error" in data or "metadata" not in data:
     error = data.get("error", {})
-    sys.exit("npm audit could not reach the registry's advisory endpoint "
-             f"({error.get('code', 'unknown error')}: {error.get('summary', '')[:200]}); "
-             "the web app was NOT audited")
+    why = data.get("message") or error.get("summary") or error.get("code") or "no answer"
+    sys.exit(f"npm audit could not get an answer from the registry's advisory endpoint ({why[:200]}); "
+             "the web app was NOT audited (run `make security-scan` where the npm registry's "
+             "audit API is reachable, e.g. CI)")
 counts = data["metadata"]["vulnerabilities"]
 print("npm audit: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 if counts.get("high", 0) or counts.get("critical", 0):
