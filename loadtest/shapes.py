@@ -67,9 +67,9 @@ class StressShape(LoadTestShape):
     1% or a p95 over BREAK_P95_MS ends the run; `breaking_point` records where.
     """
 
-    step = 10
+    step = 25
     step_seconds = 30
-    max_users = 200
+    max_users = 600
     break_p95_ms = 1000.0
     break_error_ratio = 0.01
     thresholds = Thresholds(
