@@ -88,7 +88,7 @@ def write_summary(environment: Environment, profile: str, shape: type, out: Path
     if breaking:
         lines += [
             f"Breaking point: {breaking['users']:.0f} users after {breaking['at_s']:.0f} s "
-            f"(p95 {breaking['p95_ms']:.0f} ms, error ratio {breaking['error_ratio']:.2%}, "
+            f"(GET /tasks p95 {breaking['p95_ms']:.0f} ms, error ratio {breaking['error_ratio']:.2%}, "
             f"{breaking['rps']:.1f} req/s in the last window).",
             "",
         ]

@@ -64,7 +64,7 @@ class StressShape(LoadTestShape):
 
     Steps of STEP users every STEP_SECONDS up to MAX_USERS. After each step has run for a while,
     the current window (the last 10 s of Locust's rolling stats) is checked: an error ratio over
-    1% or a p95 over BREAK_P95_MS ends the run; `breaking_point` records where.
+    1% or a GET /tasks p95 over break_p95_ms ends the run; `breaking_point` records where.
     """
 
     step = 25
@@ -82,12 +82,15 @@ class StressShape(LoadTestShape):
         step_seconds = _scale(self.step_seconds)
         level = int(t // step_seconds) + 1
         runner = self.runner
-        # Judge a step in its second half, on Locust's rolling window (the last 10 s).
+        # Judge a step in its second half, on Locust's rolling window (the last 10 s): the error
+        # ratio of all requests, and the p95 of the busiest flow (GET /tasks), so the argon2id
+        # cost of the new users' register/login does not pass for the API breaking.
         if runner is not None and level > 1 and (t % step_seconds) > step_seconds / 2:
             total = runner.stats.total
             rps = total.current_rps
             ratio = total.current_fail_per_sec / rps if rps else 0.0
-            p95 = total.get_current_response_time_percentile(0.95) or 0.0
+            p95 = runner.stats.get("GET /tasks", "GET").get_current_response_time_percentile(0.95)
+            p95 = p95 or 0.0
             if p95 > self.break_p95_ms or ratio > self.break_error_ratio:
                 type(self).breaking_point = {
                     "users": float(runner.user_count),
@@ -99,7 +102,8 @@ class StressShape(LoadTestShape):
                 return None
         if level > self.max_users // self.step + 1:  # held the maximum for one step: done
             return None
-        return min(self.max_users, level * self.step), self.step
+        # New users arrive over a third of the step, not all in the same second.
+        return min(self.max_users, level * self.step), self.step / (step_seconds / 3)
 
 
 class SpikeShape(LoadTestShape):
