@@ -12,7 +12,7 @@ out="$ROOT/artifacts/fuzz"
 rm -rf "$out"; mkdir -p "$out"
 
 inner() {
-  cd "$ROOT/tests/fuzz"
+  mkdir -p "$VAR/fuzz" && cd "$VAR/fuzz"  # schemathesis keeps its cache in the working folder
   PYTHONPATH="$ROOT/tests/fuzz" SCHEMATHESIS_HOOKS=hooks "$bin/schemathesis" \
     --config-file "$ROOT/tests/fuzz/schemathesis.toml" run "$TASKAPP_STACK_URL/openapi.json" \
     --checks all --phases examples,coverage,fuzzing,stateful --workers 2 --no-color \
@@ -20,5 +20,5 @@ inner() {
     --report junit --report-junit-path "$out/junit.xml"
 }
 export -f inner
-export bin out ROOT
+export bin out ROOT VAR
 "$ROOT/scripts/stack.sh" run bash -c inner
