@@ -1,0 +1,38 @@
+import { Link } from "react-router";
+import { cn } from "@/lib/cn";
+import { useTaskStats } from "@/features/tasks/queries";
+
+/** Counts from /tasks/stats; each one opens the matching filtered list. */
+export function StatsBar() {
+  const stats = useTaskStats();
+  const s = stats.data;
+  const items = [
+    { key: "open", label: "Open", value: s?.by_status.pending, to: "/tasks?status=pending", cls: "" },
+    { key: "progress", label: "In progress", value: s?.by_status.in_progress, to: "/tasks?status=in_progress", cls: "" },
+    { key: "done", label: "Done", value: s?.by_status.done, to: "/tasks?status=done", cls: "" },
+    {
+      key: "overdue",
+      label: "Overdue",
+      value: s?.overdue,
+      to: "/tasks?overdue=true",
+      cls: s && s.overdue > 0 ? "text-red-700 dark:text-red-400" : "",
+    },
+  ];
+  return (
+    <nav aria-label="Task counts" className="flex items-center gap-1 overflow-x-auto">
+      {items.map((i) => (
+        <Link
+          key={i.key}
+          to={i.to}
+          data-testid={`stat-${i.key}`}
+          className="flex shrink-0 items-baseline gap-1.5 rounded-md px-2 py-1 text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800"
+        >
+          <span className={cn("min-w-[1ch] font-semibold tabular-nums", i.cls)}>
+            {i.value ?? <span className="inline-block h-3 w-3 animate-pulse rounded bg-zinc-200 dark:bg-zinc-700" />}
+          </span>
+          <span className="text-zinc-600 dark:text-zinc-400">{i.label}</span>
+        </Link>
+      ))}
+    </nav>
+  );
+}
