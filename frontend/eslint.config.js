@@ -14,12 +14,24 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       "react-refresh/only-export-components": ["warn", { allowConstantExport: true }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
       "no-console": ["error", { allow: ["warn", "error"] }],
     },
   },
   {
+    // Entry points and the route table are not hot-reloaded component modules.
+    files: ["src/main.tsx", "src/app/router.tsx"],
+    rules: { "react-refresh/only-export-components": "off" },
+  },
+  {
     files: ["e2e/**/*.ts", "scripts/**/*.ts", "src/test/**/*.{ts,tsx}", "src/**/*.test.{ts,tsx}"],
-    rules: { "react-refresh/only-export-components": "off", "no-console": "off", "react-hooks/rules-of-hooks": "off" },
+    rules: {
+      "react-refresh/only-export-components": "off",
+      "no-console": "off",
+      "react-hooks/rules-of-hooks": "off",
+    },
   },
 );

@@ -88,7 +88,10 @@ test("a new user plans, organises and finishes tasks, then logs out for good", a
   await test.step("drag a card to done on the board", async () => {
     await page.getByRole("link", { name: "Board" }).first().click();
     await expect(page).toHaveURL(/\/board/);
-    const card = page.getByTestId("column-pending").getByTestId("board-card").filter({ hasText: "Buy oat milk" });
+    const card = page
+      .getByTestId("column-pending")
+      .getByTestId("board-card")
+      .filter({ hasText: "Buy oat milk" });
     await expect(card).toBeVisible();
     const done = page.getByTestId("column-done");
     const from = (await card.boundingBox())!;
@@ -107,7 +110,10 @@ test("a new user plans, organises and finishes tasks, then logs out for good", a
     // The keyboard-accessible way: a move button on the card.
     await page.getByRole("button", { name: "Move “Call the plumber” to In progress" }).click();
     await expect(
-      page.getByTestId("column-in_progress").getByTestId("board-card").filter({ hasText: "Call the plumber" }),
+      page
+        .getByTestId("column-in_progress")
+        .getByTestId("board-card")
+        .filter({ hasText: "Call the plumber" }),
     ).toBeVisible();
   });
 
@@ -129,7 +135,9 @@ test("a new user plans, organises and finishes tasks, then logs out for good", a
     await expect(page.getByRole("heading", { name: "Tasks" })).toBeVisible();
     await expect(page.getByTestId("task-item")).toHaveCount(2);
     await expect(taskRow(page, "Call the plumber")).toBeVisible();
-    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }));
+    const stored = await page.evaluate(
+      () => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }),
+    );
     expect(stored).not.toMatch(/eyJ/); // no JWT in web storage
   });
 

@@ -15,7 +15,8 @@ for (const ref of refs) {
   rows.push([ref, size]);
   total += size;
 }
-for (const [name, size] of rows) console.log(`  ${(size / 1024).toFixed(1).padStart(7)} kB  ${name}`);
+for (const [name, size] of rows)
+  console.log(`  ${(size / 1024).toFixed(1).padStart(7)} kB  ${name}`);
 const kb = total / 1024;
 console.log(`initial route: ${kb.toFixed(1)} kB gzipped (budget ${BUDGET_KB} kB)`);
 if (kb > BUDGET_KB) {

@@ -17,7 +17,8 @@ const queryClient = new QueryClient({
     queries: {
       staleTime: 15_000,
       // Client errors will not fix themselves; retry only network and server failures.
-      retry: (count, error) => count < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+      retry: (count, error) =>
+        count < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
       refetchOnWindowFocus: true,
     },
   },
@@ -25,7 +26,14 @@ const queryClient = new QueryClient({
 
 function ThemedToaster() {
   const [theme] = useTheme();
-  return <Toaster position="bottom-center" closeButton theme={theme} toastOptions={{ className: "text-sm" }} />;
+  return (
+    <Toaster
+      position="bottom-center"
+      closeButton
+      theme={theme}
+      toastOptions={{ className: "text-sm" }}
+    />
+  );
 }
 
 createRoot(document.getElementById("root")!).render(

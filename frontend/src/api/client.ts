@@ -14,7 +14,9 @@ export const api = createClient<paths>({
 type Result<T> = { data?: T; error?: unknown; response: Response };
 
 /** Await an openapi-fetch call: the data on success, an ApiError otherwise. */
-export async function unwrap<T>(call: Promise<Result<T>>): Promise<{ data: T; response: Response }> {
+export async function unwrap<T>(
+  call: Promise<Result<T>>,
+): Promise<{ data: T; response: Response }> {
   let result: Result<T>;
   try {
     result = await call;

@@ -4,7 +4,7 @@ import { useMemo, useRef, useState } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { Logo } from "@/components/Logo";
 import { Button } from "@/components/ui";
-import { useAuth } from "@/features/auth/AuthProvider";
+import { useAuth } from "@/features/auth/context";
 import { ConflictDialog } from "@/features/tasks/ConflictDialog";
 import { editor } from "@/features/tasks/editor";
 import { TaskDialog } from "@/features/tasks/TaskDialog";
@@ -36,7 +36,7 @@ function UserMenu() {
   return (
     <Menu.Root>
       <Menu.Trigger
-        className="flex size-8 items-center justify-center rounded-full bg-brand-600 text-xs font-semibold text-white hover:bg-brand-700"
+        className="bg-brand-600 hover:bg-brand-700 flex size-8 items-center justify-center rounded-full text-xs font-semibold text-white"
         aria-label={`Account menu for ${name}`}
       >
         {initials(name)}
@@ -103,7 +103,7 @@ export function AppLayout() {
       >
         Skip to content
       </a>
-      <aside className="hidden w-60 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 px-3 py-4 md:flex dark:border-zinc-800 dark:bg-zinc-900/40">
+      <aside className="sticky top-0 hidden h-dvh w-60 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 px-3 py-4 md:flex dark:border-zinc-800 dark:bg-zinc-900/40">
         <div className="mb-6 px-2">
           <Logo />
         </div>
@@ -115,7 +115,14 @@ export function AppLayout() {
           {NAV.map(({ to, label, Icon }) => (
             <NavLink
               key={to}
-              to={to === "/settings" ? to : { pathname: to, search: /^\/(tasks|board)/.test(location.pathname) ? location.search : "" }}
+              to={
+                to === "/settings"
+                  ? to
+                  : {
+                      pathname: to,
+                      search: /^\/(tasks|board)/.test(location.pathname) ? location.search : "",
+                    }
+              }
               className={({ isActive }) =>
                 cn(
                   "flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium",
@@ -137,7 +144,8 @@ export function AppLayout() {
             onClick={() => setHelp(true)}
             className="flex items-center gap-2 text-xs text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white"
           >
-            <Keyboard className="size-4" aria-hidden="true" /> Keyboard shortcuts <span aria-hidden="true">(?)</span>
+            <Keyboard className="size-4" aria-hidden="true" /> Keyboard shortcuts{" "}
+            <span aria-hidden="true">(?)</span>
           </button>
         </div>
       </aside>
@@ -148,13 +156,19 @@ export function AppLayout() {
           </span>
           <StatsBar />
           <div className="ml-auto flex items-center gap-2">
-            <Button size="icon" variant="ghost" className="md:hidden" onClick={() => editor.openNew()} aria-label="New task">
+            <Button
+              size="icon"
+              variant="ghost"
+              className="md:hidden"
+              onClick={() => editor.openNew()}
+              aria-label="New task"
+            >
               <Plus className="size-5" aria-hidden="true" />
             </Button>
             <UserMenu />
           </div>
         </header>
-        <main id="main" className="flex-1 pb-16 md:pb-0">
+        <main id="main" className="min-w-0 flex-1 pb-16 md:pb-0">
           <Outlet />
         </main>
         <nav
@@ -168,7 +182,9 @@ export function AppLayout() {
               className={({ isActive }) =>
                 cn(
                   "flex flex-1 flex-col items-center gap-0.5 py-2 text-[11px] font-medium",
-                  isActive ? "text-brand-700 dark:text-brand-400" : "text-zinc-600 dark:text-zinc-400",
+                  isActive
+                    ? "text-brand-700 dark:text-brand-400"
+                    : "text-zinc-600 dark:text-zinc-400",
                 )
               }
             >

@@ -11,7 +11,13 @@ const SHORTCUTS = [
   ["Space, arrows", "Move a picked-up card on the board"],
 ] as const;
 
-export function ShortcutsHelp({ open, onOpenChange }: { open: boolean; onOpenChange: (o: boolean) => void }) {
+export function ShortcutsHelp({
+  open,
+  onOpenChange,
+}: {
+  open: boolean;
+  onOpenChange: (o: boolean) => void;
+}) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange} title="Keyboard shortcuts">
       <dl className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800">

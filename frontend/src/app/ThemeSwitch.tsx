@@ -11,7 +11,11 @@ const OPTIONS: { value: ThemePref; label: string; Icon: typeof Sun }[] = [
 export function ThemeSwitch({ withLabels = false }: { withLabels?: boolean }) {
   const [pref, setPref] = useTheme();
   return (
-    <div role="radiogroup" aria-label="Theme" className="inline-flex rounded-lg bg-zinc-100 p-0.5 dark:bg-zinc-800">
+    <div
+      role="radiogroup"
+      aria-label="Theme"
+      className="inline-flex rounded-lg bg-zinc-100 p-0.5 dark:bg-zinc-800"
+    >
       {OPTIONS.map(({ value, label, Icon }) => (
         <button
           key={value}

@@ -28,7 +28,7 @@ function NotFound() {
     <main className="flex min-h-dvh flex-col items-center justify-center gap-3 p-8 text-center">
       <h1 className="text-2xl font-semibold">Page not found</h1>
       <p className="text-zinc-600 dark:text-zinc-400">There is nothing at this address.</p>
-      <Link to="/tasks" className="font-medium text-brand-600 hover:underline dark:text-brand-400">
+      <Link to="/tasks" className="text-brand-600 dark:text-brand-400 font-medium hover:underline">
         Go to your tasks
       </Link>
     </main>
@@ -36,7 +36,14 @@ function NotFound() {
 }
 
 export const router = createBrowserRouter([
-  { path: "/login", element: <PublicOnly><LoginPage /></PublicOnly> },
+  {
+    path: "/login",
+    element: (
+      <PublicOnly>
+        <LoginPage />
+      </PublicOnly>
+    ),
+  },
   { path: "/register", element: <PublicOnly>{page(<RegisterPage />)}</PublicOnly> },
   {
     element: (

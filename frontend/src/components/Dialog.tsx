@@ -22,7 +22,7 @@ export function Dialog({
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
       <D.Portal>
-        <D.Overlay className="fixed inset-0 z-40 bg-zinc-950/40 backdrop-blur-[1px] data-[state=open]:animate-in" />
+        <D.Overlay className="data-[state=open]:animate-in fixed inset-0 z-40 bg-zinc-950/40 backdrop-blur-[1px]" />
         <D.Content
           className={cn(
             "fixed inset-x-0 bottom-0 z-50 max-h-[92dvh] overflow-y-auto rounded-t-xl border border-zinc-200 bg-white p-5 shadow-2xl sm:inset-x-auto sm:top-[12vh] sm:bottom-auto sm:left-1/2 sm:w-full sm:max-w-lg sm:-translate-x-1/2 sm:rounded-xl dark:border-zinc-800 dark:bg-zinc-900",

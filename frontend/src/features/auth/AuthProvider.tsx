@@ -1,49 +1,32 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { api, unwrap } from "@/api/client";
-import {
-  refreshAccessToken,
-  setAccessToken,
-  setSessionExpiredHandler,
-} from "@/api/session";
+import { refreshAccessToken, setAccessToken, setSessionExpiredHandler } from "@/api/session";
 import type { TokenPair, User } from "@/api/types";
 import { flushPendingDeletes } from "@/features/tasks/mutations";
-
-type Status = "loading" | "anonymous" | "authenticated";
-
-export interface AuthContextValue {
-  status: Status;
-  user: User | null;
-  /** Why the user was sent to the login page, e.g. an expired session. */
-  notice: string | null;
-  login: (email: string, password: string) => Promise<void>;
-  register: (email: string, password: string, fullName?: string) => Promise<void>;
-  logout: () => Promise<void>;
-  setUser: (user: User) => void;
-}
-
-const AuthContext = createContext<AuthContextValue | null>(null);
+import {
+  AuthContext,
+  bootstrapSession,
+  resetSession,
+  type AuthContextValue,
+  type AuthStatus,
+} from "./context";
 
 async function fetchMe(): Promise<User> {
   return (await unwrap<User>(api.GET("/api/v1/users/me"))).data;
 }
 
-// One bootstrap per page load, even under StrictMode's double effects.
-let bootstrap: Promise<User | null> | null = null;
-export const resetBootstrapForTests = () => {
-  bootstrap = null;
-};
-
 export function AuthProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
-  const [status, setStatus] = useState<Status>("loading");
+  const [status, setStatus] = useState<AuthStatus>("loading");
   const [user, setUserState] = useState<User | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
-    bootstrap ??= refreshAccessToken().then((token) => (token ? fetchMe().catch(() => null) : null));
     let live = true;
-    void bootstrap.then((me) => {
+    void bootstrapSession(() =>
+      refreshAccessToken().then((token) => (token ? fetchMe().catch(() => null) : null)),
+    ).then((me) => {
       if (!live) return;
       setUserState(me);
       setStatus(me ? "authenticated" : "anonymous");
@@ -92,7 +75,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       await api.POST("/api/v1/auth/logout", { body: {} });
     } finally {
       setAccessToken(null);
-      bootstrap = Promise.resolve(null);
+      resetSession(null);
       qc.clear();
       setUserState(null);
       setNotice("You have been logged out.");
@@ -105,10 +88,4 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [status, user, notice, login, register, logout],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
-}
-
-export function useAuth(): AuthContextValue {
-  const ctx = useContext(AuthContext);
-  if (!ctx) throw new Error("useAuth must be used inside <AuthProvider>");
-  return ctx;
 }

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
 import { Button, Field, Input, Spinner } from "@/components/ui";
 import { AuthLayout } from "./AuthLayout";
-import { useAuth } from "./AuthProvider";
+import { useAuth } from "./context";
 
 const schema = z.object({
   email: z.email("Enter a valid email address"),
@@ -82,7 +82,10 @@ export default function LoginPage() {
       </form>
       <p className="mt-5 text-center text-sm text-zinc-600 dark:text-zinc-400">
         New to taskapp?{" "}
-        <Link to="/register" className="font-medium text-brand-600 hover:underline dark:text-brand-400">
+        <Link
+          to="/register"
+          className="text-brand-600 dark:text-brand-400 font-medium hover:underline"
+        >
           Create an account
         </Link>
       </p>

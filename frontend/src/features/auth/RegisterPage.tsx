@@ -6,13 +6,8 @@ import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
 import { Button, Field, Input, Spinner } from "@/components/ui";
 import { AuthLayout } from "./AuthLayout";
-import { useAuth } from "./AuthProvider";
-
-export const PASSWORD_RULE = "8 to 128 characters.";
-export const passwordSchema = z
-  .string()
-  .min(8, "Use at least 8 characters")
-  .max(128, "Use at most 128 characters");
+import { useAuth } from "./context";
+import { PASSWORD_RULE, passwordSchema } from "./password";
 
 const schema = z.object({
   fullName: z.string().trim().max(255, "Use at most 255 characters"),
@@ -50,9 +45,15 @@ export default function RegisterPage() {
   });
 
   return (
-    <AuthLayout title="Create your account" subtitle="Organise your work and life, one task at a time.">
+    <AuthLayout
+      title="Create your account"
+      subtitle="Organise your work and life, one task at a time."
+    >
       {formError && (
-        <p role="alert" className="mb-4 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950/40 dark:text-red-200">
+        <p
+          role="alert"
+          className="mb-4 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950/40 dark:text-red-200"
+        >
           {formError}
         </p>
       )}
@@ -61,7 +62,13 @@ export default function RegisterPage() {
           <Input id="fullName" autoComplete="name" autoFocus {...register("fullName")} />
         </Field>
         <Field id="email" label="Email" error={errors.email?.message}>
-          <Input id="email" type="email" autoComplete="email" aria-invalid={!!errors.email} {...register("email")} />
+          <Input
+            id="email"
+            type="email"
+            autoComplete="email"
+            aria-invalid={!!errors.email}
+            {...register("email")}
+          />
         </Field>
         <Field id="password" label="Password" error={errors.password?.message} hint={PASSWORD_RULE}>
           <Input
@@ -80,7 +87,10 @@ export default function RegisterPage() {
       </form>
       <p className="mt-5 text-center text-sm text-zinc-600 dark:text-zinc-400">
         Already have an account?{" "}
-        <Link to="/login" className="font-medium text-brand-600 hover:underline dark:text-brand-400">
+        <Link
+          to="/login"
+          className="text-brand-600 dark:text-brand-400 font-medium hover:underline"
+        >
           Log in
         </Link>
       </p>

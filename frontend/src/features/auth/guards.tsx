@@ -1,12 +1,12 @@
 import type { ReactNode } from "react";
 import { Navigate, useLocation } from "react-router";
-import { useAuth } from "./AuthProvider";
+import { useAuth } from "./context";
 
 function FullPageLoading() {
   return (
     <div className="flex min-h-dvh items-center justify-center" aria-busy="true">
       <div className="flex items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400">
-        <span className="size-2 animate-pulse rounded-full bg-brand-500" aria-hidden="true" />
+        <span className="bg-brand-500 size-2 animate-pulse rounded-full" aria-hidden="true" />
         Loading taskapp…
       </div>
     </div>

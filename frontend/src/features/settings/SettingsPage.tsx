@@ -8,12 +8,20 @@ import { ApiError, errorMessage } from "@/api/problem";
 import type { User } from "@/api/types";
 import { ThemeSwitch } from "@/app/ThemeSwitch";
 import { Button, Field, Input, Spinner } from "@/components/ui";
-import { useAuth } from "@/features/auth/AuthProvider";
-import { PASSWORD_RULE, passwordSchema } from "@/features/auth/RegisterPage";
+import { useAuth } from "@/features/auth/context";
+import { PASSWORD_RULE, passwordSchema } from "@/features/auth/password";
 
-function Section({ title, description, children }: { title: string; description: string; children: React.ReactNode }) {
+function Section({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description: string;
+  children: React.ReactNode;
+}) {
   return (
-    <section className="grid gap-4 border-b border-zinc-200 py-8 first:pt-0 md:grid-cols-3 dark:border-zinc-800">
+    <section className="grid gap-4 border-b border-zinc-200 py-8 first-of-type:pt-0 md:grid-cols-3 dark:border-zinc-800">
       <div>
         <h2 className="text-base font-semibold">{title}</h2>
         <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{description}</p>
@@ -23,7 +31,9 @@ function Section({ title, description, children }: { title: string; description:
   );
 }
 
-const profileSchema = z.object({ fullName: z.string().trim().max(255, "Use at most 255 characters") });
+const profileSchema = z.object({
+  fullName: z.string().trim().max(255, "Use at most 255 characters"),
+});
 
 function ProfileForm() {
   const { user, setUser } = useAuth();
@@ -70,7 +80,10 @@ const passwordFormSchema = z
     confirm: z.string(),
   })
   .refine((v) => v.next === v.confirm, { path: ["confirm"], message: "The passwords do not match" })
-  .refine((v) => v.next !== v.current, { path: ["next"], message: "Choose a password different from the current one" });
+  .refine((v) => v.next !== v.current, {
+    path: ["next"],
+    message: "Choose a password different from the current one",
+  });
 
 function PasswordForm() {
   const [done, setDone] = useState(false);
@@ -89,7 +102,9 @@ function PasswordForm() {
     setDone(false);
     try {
       await unwrap(
-        api.POST("/api/v1/users/me/password", { body: { current_password: current, new_password: next } }),
+        api.POST("/api/v1/users/me/password", {
+          body: { current_password: current, new_password: next },
+        }),
       );
       reset();
       setDone(true);
@@ -105,7 +120,13 @@ function PasswordForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
       <Field id="pw-current" label="Current password" error={errors.current?.message}>
-        <Input id="pw-current" type="password" autoComplete="current-password" aria-invalid={!!errors.current} {...register("current")} />
+        <Input
+          id="pw-current"
+          type="password"
+          autoComplete="current-password"
+          aria-invalid={!!errors.current}
+          {...register("current")}
+        />
       </Field>
       <Field id="pw-new" label="New password" error={errors.next?.message} hint={PASSWORD_RULE}>
         <Input
@@ -118,7 +139,13 @@ function PasswordForm() {
         />
       </Field>
       <Field id="pw-confirm" label="Confirm new password" error={errors.confirm?.message}>
-        <Input id="pw-confirm" type="password" autoComplete="new-password" aria-invalid={!!errors.confirm} {...register("confirm")} />
+        <Input
+          id="pw-confirm"
+          type="password"
+          autoComplete="new-password"
+          aria-invalid={!!errors.confirm}
+          {...register("confirm")}
+        />
       </Field>
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={isSubmitting}>
@@ -144,7 +171,10 @@ export default function SettingsPage() {
       <Section title="Password" description="Changing it signs out every other device.">
         <PasswordForm />
       </Section>
-      <Section title="Appearance" description="Follow the system, or pick a theme for this browser.">
+      <Section
+        title="Appearance"
+        description="Follow the system, or pick a theme for this browser."
+      >
         <ThemeSwitch withLabels />
       </Section>
     </div>

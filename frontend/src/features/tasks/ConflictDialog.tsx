@@ -3,7 +3,7 @@ import { Dialog } from "@/components/Dialog";
 import { Button } from "@/components/ui";
 import { formatDue } from "@/lib/dates";
 import { conflictStore, useConflict } from "./conflict";
-import { PRIORITY_LABEL, STATUS_LABEL } from "./meta";
+import { PRIORITY_LABEL, STATUS_LABEL } from "./labels";
 import { useUpdateTask } from "./mutations";
 
 const FIELD_LABEL: Record<keyof TaskUpdate, string> = {
@@ -44,17 +44,29 @@ export function ConflictDialog() {
           <table className="w-full text-left text-sm">
             <thead>
               <tr className="text-xs text-zinc-600 uppercase dark:text-zinc-400">
-                <th scope="col" className="py-1 pr-3 font-medium">Field</th>
-                <th scope="col" className="py-1 pr-3 font-medium">Saved version</th>
-                <th scope="col" className="py-1 font-medium">Your change</th>
+                <th scope="col" className="py-1 pr-3 font-medium">
+                  Field
+                </th>
+                <th scope="col" className="py-1 pr-3 font-medium">
+                  Saved version
+                </th>
+                <th scope="col" className="py-1 font-medium">
+                  Your change
+                </th>
               </tr>
             </thead>
             <tbody>
               {fields.map((f) => (
                 <tr key={f} className="border-t border-zinc-200 dark:border-zinc-800">
-                  <th scope="row" className="py-2 pr-3 font-medium">{FIELD_LABEL[f]}</th>
-                  <td className="py-2 pr-3" data-testid={`conflict-theirs-${f}`}>{show(f, conflict.fresh[f])}</td>
-                  <td className="py-2" data-testid={`conflict-mine-${f}`}>{show(f, conflict.patch[f])}</td>
+                  <th scope="row" className="py-2 pr-3 font-medium">
+                    {FIELD_LABEL[f]}
+                  </th>
+                  <td className="py-2 pr-3" data-testid={`conflict-theirs-${f}`}>
+                    {show(f, conflict.fresh[f])}
+                  </td>
+                  <td className="py-2" data-testid={`conflict-mine-${f}`}>
+                    {show(f, conflict.patch[f])}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -4,10 +4,18 @@ import { PRIORITIES, STATUSES } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { useDebounced } from "@/lib/useDebounced";
 import { activeFilterCount, EMPTY_FILTERS, SORTS, type SortKey, type TaskFilters } from "./filters";
-import { PRIORITY_LABEL, STATUS_LABEL } from "./meta";
+import { PRIORITY_LABEL, STATUS_LABEL } from "./labels";
 import { useLabels } from "./queries";
 
-function Chip({ pressed, onClick, children }: { pressed: boolean; onClick: () => void; children: React.ReactNode }) {
+function Chip({
+  pressed,
+  onClick,
+  children,
+}: {
+  pressed: boolean;
+  onClick: () => void;
+  children: React.ReactNode;
+}) {
   return (
     <button
       type="button"
@@ -16,7 +24,7 @@ function Chip({ pressed, onClick, children }: { pressed: boolean; onClick: () =>
       className={cn(
         "h-7 shrink-0 rounded-full border px-2.5 text-xs font-medium transition-colors",
         pressed
-          ? "border-brand-600 bg-brand-600 text-white dark:border-brand-500 dark:bg-brand-600"
+          ? "border-brand-600 bg-brand-600 dark:border-brand-500 dark:bg-brand-600 text-white"
           : "border-zinc-300 bg-white text-zinc-700 hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800",
       )}
     >
@@ -25,7 +33,8 @@ function Chip({ pressed, onClick, children }: { pressed: boolean; onClick: () =>
   );
 }
 
-const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
+const toggle = <T,>(list: T[], v: T) =>
+  list.includes(v) ? list.filter((x) => x !== v) : [...list, v];
 const smallControl =
   "h-7 rounded-md border border-zinc-300 bg-white px-2 text-xs text-zinc-800 focus:border-brand-500 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200";
 
@@ -48,7 +57,10 @@ export function SearchBox({ value, onSearch }: { value: string; onSearch: (q: st
   }, [value]);
   return (
     <div className="relative w-full sm:max-w-xs">
-      <Search className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-zinc-500" aria-hidden="true" />
+      <Search
+        className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-zinc-500"
+        aria-hidden="true"
+      />
       <label htmlFor="task-search" className="sr-only">
         Search tasks
       </label>
@@ -58,7 +70,7 @@ export function SearchBox({ value, onSearch }: { value: string; onSearch: (q: st
         value={text}
         onChange={(e) => setText(e.target.value)}
         placeholder="Search tasks"
-        className="h-9 w-full rounded-md border border-zinc-300 bg-white pr-8 pl-8 text-sm placeholder:text-zinc-500 focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400"
+        className="focus:border-brand-500 focus:ring-brand-500/20 h-9 w-full rounded-md border border-zinc-300 bg-white pr-8 pl-8 text-sm placeholder:text-zinc-500 focus:ring-2 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400"
       />
       <span className="pointer-events-none absolute top-1/2 right-2 -translate-y-1/2 rounded border border-zinc-300 px-1 font-mono text-[10px] text-zinc-500 max-sm:hidden dark:border-zinc-700">
         /
@@ -101,16 +113,29 @@ export function FilterBar({
           </select>
         </div>
       </div>
-      <div className="-mx-1 flex items-center gap-1.5 overflow-x-auto px-1 pb-1 sm:flex-wrap">
+      <div className="relative -mx-1 flex items-center gap-1.5 overflow-x-auto px-1 pb-1 sm:flex-wrap">
         {showStatus &&
           STATUSES.map((s) => (
-            <Chip key={s} pressed={filters.status.includes(s)} onClick={() => onChange({ status: toggle(filters.status, s) })}>
+            <Chip
+              key={s}
+              pressed={filters.status.includes(s)}
+              onClick={() => onChange({ status: toggle(filters.status, s) })}
+            >
               {STATUS_LABEL[s]}
             </Chip>
           ))}
-        {showStatus && <span className="mx-1 h-4 w-px shrink-0 bg-zinc-300 dark:bg-zinc-700" aria-hidden="true" />}
+        {showStatus && (
+          <span
+            className="mx-1 h-4 w-px shrink-0 bg-zinc-300 dark:bg-zinc-700"
+            aria-hidden="true"
+          />
+        )}
         {[...PRIORITIES].reverse().map((p) => (
-          <Chip key={p} pressed={filters.priority.includes(p)} onClick={() => onChange({ priority: toggle(filters.priority, p) })}>
+          <Chip
+            key={p}
+            pressed={filters.priority.includes(p)}
+            onClick={() => onChange({ priority: toggle(filters.priority, p) })}
+          >
             {PRIORITY_LABEL[p]}
           </Chip>
         ))}
@@ -165,7 +190,7 @@ export function FilterBar({
           <button
             type="button"
             onClick={() => onChange({ ...EMPTY_FILTERS, sort: filters.sort })}
-            className="inline-flex h-7 shrink-0 items-center gap-1 rounded-full px-2 text-xs font-medium text-brand-700 hover:bg-brand-50 dark:text-brand-400 dark:hover:bg-brand-600/15"
+            className="text-brand-700 hover:bg-brand-50 dark:text-brand-400 dark:hover:bg-brand-600/15 inline-flex h-7 shrink-0 items-center gap-1 rounded-full px-2 text-xs font-medium"
           >
             <X className="size-3.5" aria-hidden="true" />
             Clear {count === 1 ? "filter" : `${count} filters`}

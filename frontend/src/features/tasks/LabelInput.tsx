@@ -24,7 +24,9 @@ export function LabelInput({
   const listId = useId();
   const matches = useMemo(() => {
     const t = text.trim().toLowerCase();
-    return suggestions.filter((s) => !value.includes(s) && (!t || s.toLowerCase().includes(t))).slice(0, 8);
+    return suggestions
+      .filter((s) => !value.includes(s) && (!t || s.toLowerCase().includes(t)))
+      .slice(0, 8);
   }, [text, suggestions, value]);
 
   const add = (raw: string) => {
@@ -38,7 +40,7 @@ export function LabelInput({
 
   return (
     <div className="relative">
-      <div className="flex min-h-9 flex-wrap items-center gap-1.5 rounded-md border border-zinc-300 bg-white px-2 py-1.5 shadow-xs focus-within:border-brand-500 focus-within:ring-2 focus-within:ring-brand-500/20 dark:border-zinc-700 dark:bg-zinc-900">
+      <div className="focus-within:border-brand-500 focus-within:ring-brand-500/20 flex min-h-9 flex-wrap items-center gap-1.5 rounded-md border border-zinc-300 bg-white px-2 py-1.5 shadow-xs focus-within:ring-2 dark:border-zinc-700 dark:bg-zinc-900">
         {value.map((l) => (
           <span
             key={l}
@@ -122,7 +124,9 @@ export function LabelInput({
               }}
               className={cn(
                 "cursor-pointer px-3 py-1.5 text-sm",
-                i === active ? "bg-brand-50 text-brand-700 dark:bg-brand-600/20 dark:text-brand-100" : "",
+                i === active
+                  ? "bg-brand-50 text-brand-700 dark:bg-brand-600/20 dark:text-brand-100"
+                  : "",
               )}
             >
               #{m}

@@ -14,16 +14,19 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
         e.preventDefault();
         const t = title.trim();
         if (!t) return;
-        create.mutate({ body: { title: t.slice(0, 255), ...(status ? { status } : {}) }, key: newIdempotencyKey() });
+        create.mutate({
+          body: { title: t.slice(0, 255), ...(status ? { status } : {}) },
+          key: newIdempotencyKey(),
+        });
         setTitle("");
       }}
       className={
         compact
           ? "flex items-center gap-2 rounded-lg px-2 py-1.5 focus-within:bg-white dark:focus-within:bg-zinc-900"
-          : "flex items-center gap-3 rounded-lg border border-zinc-200 bg-white px-3 py-2 shadow-xs focus-within:border-brand-500 focus-within:ring-2 focus-within:ring-brand-500/20 dark:border-zinc-800 dark:bg-zinc-900"
+          : "focus-within:border-brand-500 focus-within:ring-brand-500/20 flex items-center gap-3 rounded-lg border border-zinc-200 bg-white px-3 py-2 shadow-xs focus-within:ring-2 dark:border-zinc-800 dark:bg-zinc-900"
       }
     >
-      <Plus className="size-5 shrink-0 text-brand-600 dark:text-brand-400" aria-hidden="true" />
+      <Plus className="text-brand-600 dark:text-brand-400 size-5 shrink-0" aria-hidden="true" />
       <label htmlFor={status ? `quick-add-${status}` : "quick-add"} className="sr-only">
         {label}
       </label>

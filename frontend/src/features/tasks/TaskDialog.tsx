@@ -1,49 +1,16 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect } from "react";
 import { Controller, useForm } from "react-hook-form";
-import { z } from "zod";
-import { PRIORITIES, STATUSES, type Task, type TaskUpdate } from "@/api/types";
+import { PRIORITIES, STATUSES } from "@/api/types";
 import { Dialog } from "@/components/Dialog";
 import { Button, Field, Input } from "@/components/ui";
-import { fromLocalInput, toLocalInput } from "@/lib/dates";
+import { fromLocalInput } from "@/lib/dates";
 import { editor, useEditor } from "./editor";
 import { LabelInput } from "./LabelInput";
-import { PRIORITY_LABEL, STATUS_LABEL } from "./meta";
+import { PRIORITY_LABEL, STATUS_LABEL } from "./labels";
 import { newIdempotencyKey, useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
 import { useLabels } from "./queries";
-
-const schema = z.object({
-  title: z.string().trim().min(1, "Give the task a title").max(255, "Use at most 255 characters"),
-  description: z.string().max(10_000, "Use at most 10,000 characters"),
-  status: z.enum(["pending", "in_progress", "done"]),
-  priority: z.enum(["low", "medium", "high", "urgent"]),
-  due: z.string(),
-  labels: z.array(z.string().min(1).max(50)).max(20, "Use at most 20 labels"),
-});
-type Values = z.infer<typeof schema>;
-
-const toValues = (t?: Task): Values => ({
-  title: t?.title ?? "",
-  description: t?.description ?? "",
-  status: t?.status ?? "pending",
-  priority: t?.priority ?? "medium",
-  due: toLocalInput(t?.due_date),
-  labels: t?.labels ?? [],
-});
-
-/** Only the fields the user changed, so a save never clobbers someone else's other edits. */
-export function diffTask(task: Task, v: Values): TaskUpdate {
-  const patch: TaskUpdate = {};
-  const description = v.description.trim() ? v.description : null;
-  const due = fromLocalInput(v.due);
-  if (v.title.trim() !== task.title) patch.title = v.title.trim();
-  if (description !== task.description) patch.description = description;
-  if (v.status !== task.status) patch.status = v.status;
-  if (v.priority !== task.priority) patch.priority = v.priority;
-  if (toLocalInput(due) !== toLocalInput(task.due_date)) patch.due_date = due;
-  if (v.labels.join("\u0000") !== task.labels.join("\u0000")) patch.labels = v.labels;
-  return patch;
-}
+import { diffTask, taskFormSchema, toFormValues, type TaskFormValues } from "./taskForm";
 
 const selectCls =
   "h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
@@ -62,10 +29,13 @@ export function TaskDialog() {
     handleSubmit,
     reset,
     formState: { errors },
-  } = useForm<Values>({ resolver: zodResolver(schema), defaultValues: toValues(task) });
+  } = useForm<TaskFormValues>({
+    resolver: zodResolver(taskFormSchema),
+    defaultValues: toFormValues(task),
+  });
 
   useEffect(() => {
-    if (open) reset(toValues(task));
+    if (open) reset(toFormValues(task));
   }, [open, task, reset]);
 
   const onSubmit = handleSubmit((v) => {
@@ -102,7 +72,7 @@ export function TaskDialog() {
           <textarea
             id="task-description"
             rows={3}
-            className="w-full resize-y rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900"
+            className="focus:border-brand-500 focus:ring-brand-500/20 w-full resize-y rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs focus:ring-2 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900"
             placeholder="Notes, links, details…"
             {...register("description")}
           />

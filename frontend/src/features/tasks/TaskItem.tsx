@@ -3,7 +3,8 @@ import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { isOverdue } from "@/lib/dates";
 import { editor } from "./editor";
-import { DueBadge, LabelChip, PRIORITY_RING, PriorityBadge } from "./meta";
+import { DueBadge, LabelChip, PriorityBadge } from "./meta";
+import { PRIORITY_RING } from "./labels";
 import { useDeleteTask, useUpdateTask } from "./mutations";
 
 export function CompleteButton({ task }: { task: Task }) {
@@ -22,7 +23,9 @@ export function CompleteButton({ task }: { task: Task }) {
       }}
       className={cn(
         "group/check mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full border-2 transition-colors",
-        done ? "border-zinc-400 bg-zinc-400 text-white dark:border-zinc-500 dark:bg-zinc-500" : PRIORITY_RING[task.priority],
+        done
+          ? "border-zinc-400 bg-zinc-400 text-white dark:border-zinc-500 dark:bg-zinc-500"
+          : PRIORITY_RING[task.priority],
       )}
     >
       <Check
@@ -60,7 +63,7 @@ export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: stri
           <span
             className={cn(
               "block text-[15px] leading-snug break-words",
-              done && "text-zinc-500 line-through dark:text-zinc-500",
+              done && "text-zinc-500 line-through dark:text-zinc-400",
             )}
           >
             {task.title}
@@ -71,7 +74,10 @@ export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: stri
             </span>
           )}
         </button>
-        {(task.due_date || task.labels.length > 0 || task.priority !== "medium" || task.status === "in_progress") && (
+        {(task.due_date ||
+          task.labels.length > 0 ||
+          task.priority !== "medium" ||
+          task.status === "in_progress") && (
           <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1">
             <DueBadge task={task} />
             {task.status === "in_progress" && (

@@ -12,7 +12,10 @@ function SkeletonRows() {
   return (
     <ul aria-hidden="true">
       {Array.from({ length: 6 }, (_, i) => (
-        <li key={i} className="flex items-start gap-3 border-b border-zinc-200/80 px-1 py-3 dark:border-zinc-800">
+        <li
+          key={i}
+          className="flex items-start gap-3 border-b border-zinc-200/80 px-1 py-3 dark:border-zinc-800"
+        >
           <span className="mt-0.5 size-5 rounded-full bg-zinc-200 dark:bg-zinc-800" />
           <span className="flex-1 space-y-2">
             <span className="block h-4 w-2/3 animate-pulse rounded bg-zinc-200 dark:bg-zinc-800" />
@@ -35,7 +38,8 @@ export default function TaskListPage() {
     const el = sentinel.current;
     if (!el || !hasNextPage || typeof IntersectionObserver === "undefined") return;
     const io = new IntersectionObserver(
-      (entries) => entries.some((e) => e.isIntersecting) && !isFetchingNextPage && void fetchNextPage(),
+      (entries) =>
+        entries.some((e) => e.isIntersecting) && !isFetchingNextPage && void fetchNextPage(),
       { rootMargin: "400px" },
     );
     io.observe(el);
@@ -65,7 +69,10 @@ export default function TaskListPage() {
         {list.isPending ? (
           <SkeletonRows />
         ) : list.isError ? (
-          <EmptyState icon={<AlertTriangle className="size-6" aria-hidden="true" />} title="Couldn’t load your tasks">
+          <EmptyState
+            icon={<AlertTriangle className="size-6" aria-hidden="true" />}
+            title="Couldn’t load your tasks"
+          >
             <p>{errorMessage(list.error)}</p>
             <Button variant="secondary" className="mt-4" onClick={() => void list.refetch()}>
               Try again
@@ -73,11 +80,17 @@ export default function TaskListPage() {
           </EmptyState>
         ) : tasks.length === 0 ? (
           filtered ? (
-            <EmptyState icon={<SearchX className="size-6" aria-hidden="true" />} title="No tasks match these filters">
+            <EmptyState
+              icon={<SearchX className="size-6" aria-hidden="true" />}
+              title="No tasks match these filters"
+            >
               Try a different search, or clear the filters.
             </EmptyState>
           ) : (
-            <EmptyState icon={<CheckCircle2 className="size-6" aria-hidden="true" />} title="All clear">
+            <EmptyState
+              icon={<CheckCircle2 className="size-6" aria-hidden="true" />}
+              title="All clear"
+            >
               Nothing on your list. Add a task above, or press <strong>n</strong> for the full form.
             </EmptyState>
           )
@@ -91,7 +104,11 @@ export default function TaskListPage() {
         <div ref={sentinel} />
         {hasNextPage && (
           <div className="flex justify-center py-4">
-            <Button variant="ghost" onClick={() => void fetchNextPage()} disabled={isFetchingNextPage}>
+            <Button
+              variant="ghost"
+              onClick={() => void fetchNextPage()}
+              disabled={isFetchingNextPage}
+            >
               {isFetchingNextPage ? <Spinner label="Loading more tasks" /> : null}
               {isFetchingNextPage ? "Loading…" : "Load more"}
             </Button>

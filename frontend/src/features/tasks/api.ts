@@ -21,7 +21,12 @@ export async function listTasks(q: ApiTaskQuery, cursor?: string | null, limit =
   const { data } = await unwrap<TaskPage>(
     api.GET("/api/v1/tasks", {
       params: {
-        query: { ...q, label: q.label ? [q.label] : undefined, limit, ...(cursor ? { cursor } : {}) },
+        query: {
+          ...q,
+          label: q.label ? [q.label] : undefined,
+          limit,
+          ...(cursor ? { cursor } : {}),
+        },
       },
     }),
   );

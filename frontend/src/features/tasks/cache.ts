@@ -85,7 +85,14 @@ export function reinsertTask(qc: QueryClient, task: Task, before: Snapshot): voi
       const target = data.pages[p];
       if (i < 0 || !target || target.items.some((t) => t.id === task.id)) return;
       const items = [...target.items];
-      items.splice(Math.min(i, items.length), 0, task);
+      // Anchor on the neighbours it had, so tasks added meanwhile do not shift it.
+      const prevId = page.items[i - 1]?.id;
+      const nextId = page.items[i + 1]?.id;
+      const afterPrev = prevId ? items.findIndex((t) => t.id === prevId) : -1;
+      const beforeNext = nextId ? items.findIndex((t) => t.id === nextId) : -1;
+      const at =
+        afterPrev >= 0 ? afterPrev + 1 : beforeNext >= 0 ? beforeNext : Math.min(i, items.length);
+      items.splice(at, 0, task);
       const pages = [...data.pages];
       pages[p] = { ...target, items };
       qc.setQueryData<ListData>(key, { ...data, pages });
