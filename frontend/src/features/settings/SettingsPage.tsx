@@ -110,11 +110,11 @@ function PasswordForm() {
       setDone(true);
       toast.success("Password changed. Your other sessions were signed out.");
     } catch (e) {
-      if (e instanceof ApiError && (e.status === 400 || e.status === 401 || e.status === 403))
-        setError("current", { message: "The current password is not correct" });
-      else if (e instanceof ApiError && e.status === 422)
-        setError("next", { message: e.fieldError("new_password") ?? e.detail });
-      else toast.error(errorMessage(e));
+      const current = e instanceof ApiError ? e.fieldError("current_password") : undefined;
+      const next = e instanceof ApiError ? e.fieldError("new_password") : undefined;
+      if (current) setError("current", { message: current });
+      if (next) setError("next", { message: next });
+      if (!current && !next) toast.error(`Could not change the password: ${errorMessage(e)}`);
     }
   });
   return (
