@@ -24,7 +24,9 @@ help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN{FS=":.*## "}{printf "  %-24s %s\n",$$1,$$2}'
 
 run: $(RUN_PREREQS) backend-migrate ## install, build the web app, migrate SQLite, serve on http://127.0.0.1:8000
-	cd backend && exec $(UV) run --frozen --no-dev taskapp serve --host 127.0.0.1 --port 8000
+	@echo "taskapp on http://127.0.0.1:8000 (API docs: /docs; demo account: make backend-seed)"
+	cd backend && TASKAPP_WEB_DIR=$${TASKAPP_WEB_DIR:-$(ROOT)/frontend/dist} \
+	  exec $(UV) run --frozen taskapp serve --host 127.0.0.1 --port 8000
 
 test: ## run every check (what CI runs): lint, types, unit, integration, e2e, infra
 	@scripts/run-checks.sh $(CHECKS)

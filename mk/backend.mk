@@ -33,6 +33,7 @@ backend-fmt: backend-sync
 
 backend-test-sqlite: backend-sync ## API suite on the embedded SQLite + in-process cache
 	@mkdir -p $(COV_DIR)
+	scripts/services.sh install  # Redis-outage tests start their own redis-server
 	$(PYTEST) -p no:cacheprovider --cov --cov-report= \
 	  --junitxml=$(ROOT)/artifacts/junit-backend-sqlite.xml \
 	  -o cache_dir=$(VAR)/.pytest_cache

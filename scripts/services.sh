@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start/stop the real PostgreSQL and Redis the tests use: Debian packages, private ports,
 # data under var/services (git-ignored). Idempotent: `start` on a running service is a no-op.
-#   scripts/services.sh start|stop|status [postgres|redis]...
+#   scripts/services.sh start|stop|status|install [postgres|redis]...
 #   Ports: TASKAPP_PG_PORT (55432), TASKAPP_REDIS_PORT (56379).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -91,5 +91,8 @@ case "$cmd" in
   start) for s in "${services[@]}"; do "start_$s"; done ;;
   stop) for s in "${services[@]}"; do "stop_$s"; done ;;
   status) status ;;
-  *) die "usage: $0 start|stop|status [postgres|redis]..." ;;
+  install) # the binaries only (tests that start their own throwaway servers need them)
+    pg_bin >/dev/null || apt_install postgresql
+    command -v redis-server >/dev/null || apt_install redis-server ;;
+  *) die "usage: $0 start|stop|status|install [postgres|redis]..." ;;
 esac

@@ -1,0 +1,3 @@
+"""taskapp: a task manager API."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,145 @@
+"""Response cache: Redis when configured (shared by replicas), in-process otherwise.
+
+Correctness never depends on the cache: every key embeds the owner's data version, which lives in
+the database and is bumped in the same transaction as each write, so a read after a write can
+only miss. Redis being down or slow costs a short timeout once, then a circuit keeps requests
+away from it for a few seconds; reads fall through to the database.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Literal, Protocol
+
+import structlog
+from cachetools import TTLCache
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from taskapp.observability.metrics import Metrics
+from taskapp.settings import Settings
+
+log = structlog.get_logger(__name__)
+CacheState = Literal["ok", "degraded", "disabled"]
+
+
+class ResponseCache(Protocol):
+    async def get(self, key: str) -> bytes | None: ...
+    async def set(self, key: str, value: bytes) -> None: ...
+    async def state(self) -> CacheState: ...
+    async def close(self) -> None: ...
+
+
+class NoCache:
+    """TASKAPP_CACHE_TTL=0: every read goes to the database (used by the benchmark, too)."""
+
+    async def get(self, key: str) -> bytes | None:
+        return None
+
+    async def set(self, key: str, value: bytes) -> None:
+        return None
+
+    async def state(self) -> CacheState:
+        return "disabled"
+
+    async def close(self) -> None:
+        return None
+
+
+class InMemoryCache:
+    """One process (the embedded default): a bounded TTL dictionary."""
+
+    def __init__(self, ttl_seconds: float, metrics: Metrics, max_entries: int = 10_000) -> None:
+        self._entries: TTLCache[str, bytes] = TTLCache(maxsize=max_entries, ttl=ttl_seconds)
+        self._metrics = metrics
+
+    async def get(self, key: str) -> bytes | None:
+        value = self._entries.get(key)
+        self._metrics.cache.labels(result="miss" if value is None else "hit").inc()
+        return value
+
+    async def set(self, key: str, value: bytes) -> None:
+        self._entries[key] = value
+
+    async def state(self) -> CacheState:
+        return "ok"
+
+    async def close(self) -> None:
+        self._entries.clear()
+
+
+class RedisCache:
+    """Shared by every replica. Errors are counted, logged once per outage, and never raised."""
+
+    def __init__(self, redis: Redis, settings: Settings, metrics: Metrics) -> None:
+        self._redis = redis
+        self._ttl = max(1, round(settings.cache_ttl.total_seconds()))
+        self._circuit_seconds = settings.cache_circuit_seconds
+        self._open_until = 0.0
+        self._metrics = metrics
+
+    def _available(self) -> bool:
+        return time.monotonic() >= self._open_until
+
+    def _trip(self, exc: Exception) -> None:
+        if self._available():
+            log.warning(
+                "cache_unavailable", error=type(exc).__name__, retry_in=self._circuit_seconds
+            )
+        self._open_until = time.monotonic() + self._circuit_seconds
+
+    async def get(self, key: str) -> bytes | None:
+        if not self._available():
+            self._metrics.cache.labels(result="error").inc()
+            return None
+        try:
+            raw = await self._redis.get(key)
+        except (RedisError, OSError) as exc:
+            self._trip(exc)
+            self._metrics.cache.labels(result="error").inc()
+            return None
+        value = raw.encode() if isinstance(raw, str) else raw
+        self._metrics.cache.labels(result="miss" if value is None else "hit").inc()
+        return value
+
+    async def set(self, key: str, value: bytes) -> None:
+        if not self._available():
+            return
+        try:
+            await self._redis.set(key, value, ex=self._ttl)
+        except (RedisError, OSError) as exc:
+            self._trip(exc)
+
+    async def state(self) -> CacheState:
+        if not self._available():
+            return "degraded"
+        try:
+            await self._redis.ping()
+        except (RedisError, OSError) as exc:
+            self._trip(exc)
+            return "degraded"
+        return "ok"
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+
+def redis_client(settings: Settings) -> Redis | None:
+    """Short timeouts and no retries: a slow Redis must cost milliseconds, not seconds."""
+    if not settings.redis_url:
+        return None
+    return Redis.from_url(
+        settings.redis_url,
+        socket_timeout=settings.cache_timeout_seconds,
+        socket_connect_timeout=settings.cache_timeout_seconds,
+        retry_on_timeout=False,
+        health_check_interval=0,
+    )
+
+
+def build_cache(settings: Settings, metrics: Metrics, redis: Redis | None) -> ResponseCache:
+    if settings.cache_ttl.total_seconds() <= 0:
+        return NoCache()
+    if redis is not None:
+        return RedisCache(redis, settings, metrics)
+    return InMemoryCache(settings.cache_ttl.total_seconds(), metrics)

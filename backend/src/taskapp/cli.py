@@ -1,0 +1,196 @@
+"""The `taskapp` command: serve | migrate | create-user | seed-demo | openapi."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import json
+import signal
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from taskapp import migrate
+from taskapp.db import create_engine, create_session_factory
+from taskapp.errors import ProblemError
+from taskapp.settings import Settings
+from taskapp.tasks.models import Priority, Task, TaskStatus
+from taskapp.users.models import User
+from taskapp.users.schemas import UserCreate
+
+DEMO_EMAIL = "demo@taskapp.dev"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - a published demo account, by design
+DEMO_TASKS = [
+    ("Setup CI/CD Pipeline", TaskStatus.IN_PROGRESS, Priority.HIGH),
+    ("Write Documentation", TaskStatus.PENDING, Priority.MEDIUM),
+    ("Performance Testing", TaskStatus.PENDING, Priority.LOW),
+]
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn  # noqa: PLC0415 - only `serve` needs the server
+
+    from taskapp.observability.logging import configure_logging  # noqa: PLC0415
+
+    configure_logging(json_logs=settings.is_production, level=settings.log_level)
+    # Uvicorn drains on SIGTERM/SIGINT, then re-raises the signal for the previous handler.
+    # A drained shutdown is a success: exit 0 (Kubernetes reads anything else as a crash).
+    for stop_signal in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stop_signal, _drained)
+    uvicorn.run(
+        "taskapp.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        access_log=False,  # our middleware writes one structured line per request
+        log_config=None,
+        server_header=False,
+        timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+    )
+    return 0
+
+
+def _drained(signum: int, _frame: object) -> None:
+    import structlog  # noqa: PLC0415
+
+    structlog.get_logger("taskapp.cli").info("stopped", signal=signal.Signals(signum).name)
+
+
+def _migrate(_args: argparse.Namespace, settings: Settings) -> int:
+    migrate.upgrade(settings.database_url)
+    print("database is at the latest schema revision")
+    return 0
+
+
+async def _create_user(settings: Settings, data: UserCreate) -> User:
+    from taskapp.auth.service import register  # noqa: PLC0415
+    from taskapp.security import PasswordHasher  # noqa: PLC0415
+
+    engine = create_engine(settings)
+    try:
+        async with create_session_factory(engine)() as session:
+            return await register(
+                session,
+                PasswordHasher(settings),
+                email=data.email,
+                password=data.password,
+                full_name=data.full_name,
+            )
+    finally:
+        await engine.dispose()
+
+
+def _create_user_cmd(args: argparse.Namespace, settings: Settings) -> int:
+    password = args.password or getpass.getpass("Password (8-128 characters): ")
+    try:
+        data = UserCreate(email=args.email, password=password, full_name=args.full_name)
+        user = asyncio.run(_create_user(settings, data))
+    except ValidationError as exc:
+        for error in exc.errors():
+            print(f"error: {'.'.join(map(str, error['loc']))}: {error['msg']}", file=sys.stderr)
+        return 2
+    except ProblemError as exc:
+        print(f"error: {exc.detail}", file=sys.stderr)
+        return 1
+    print(f"created user {user.email} ({user.id})")
+    return 0
+
+
+async def _seed_demo(settings: Settings) -> tuple[User, int]:
+    from taskapp.auth.service import register  # noqa: PLC0415
+    from taskapp.security import PasswordHasher  # noqa: PLC0415
+
+    engine = create_engine(settings)
+    try:
+        async with create_session_factory(engine)() as session:
+            user = await session.scalar(select(User).where(User.email == DEMO_EMAIL))
+            if user is None:
+                user = await register(
+                    session,
+                    PasswordHasher(settings),
+                    email=DEMO_EMAIL,
+                    password=DEMO_PASSWORD,
+                    full_name="Demo User",
+                )
+            existing = set(
+                await session.scalars(select(Task.title).where(Task.owner_id == user.id))
+            )
+            added = 0
+            for title, status, priority in DEMO_TASKS:
+                if title in existing:  # seeding twice adds nothing
+                    continue
+                session.add(Task(owner_id=user.id, title=title, status=status, priority=priority))
+                added += 1
+            await session.commit()
+            return user, added
+    finally:
+        await engine.dispose()
+
+
+def _seed_demo_cmd(_args: argparse.Namespace, settings: Settings) -> int:
+    user, added = asyncio.run(_seed_demo(settings))
+    print(f"demo account {user.email} / {DEMO_PASSWORD}: {added} sample tasks added")
+    return 0
+
+
+def _openapi(_args: argparse.Namespace, settings: Settings) -> int:
+    from taskapp.main import create_app  # noqa: PLC0415
+
+    print(json.dumps(create_app(settings).openapi(), indent=2, sort_keys=True))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="taskapp", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="proxies whose X-Forwarded-* headers are trusted (e.g. '*' behind an ALB)",
+    )
+    serve.set_defaults(handler=_serve)
+
+    commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=_migrate)
+
+    create_user = commands.add_parser("create-user", help="create an account")
+    create_user.add_argument("--email", required=True)
+    create_user.add_argument("--password", help="prompted for when omitted")
+    create_user.add_argument("--full-name")
+    create_user.set_defaults(handler=_create_user_cmd)
+
+    commands.add_parser("seed-demo", help="create the demo account with sample tasks").set_defaults(
+        handler=_seed_demo_cmd
+    )
+    commands.add_parser("openapi", help="print the OpenAPI description as JSON").set_defaults(
+        handler=_openapi
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            print(f"configuration error: {error['msg']}", file=sys.stderr)
+        return 2
+    code: int = args.handler(args, settings)
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Process-wide services and the request dependencies built on them, declared once as aliases."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from taskapp.auth.throttle import LoginThrottle
+from taskapp.cache import ResponseCache
+from taskapp.observability.metrics import Metrics
+from taskapp.security import PasswordHasher, TokenCodec
+from taskapp.settings import Settings
+
+
+@dataclass(slots=True)
+class Services:
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    hasher: PasswordHasher
+    tokens: TokenCodec
+    login_throttle: LoginThrottle
+    metrics: Metrics
+    cache: ResponseCache
+    redis: Redis | None
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_settings_dep(services: ServicesDep) -> Settings:
+    return services.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+async def get_session(services: ServicesDep) -> AsyncIterator[AsyncSession]:
+    async with services.session_factory() as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]

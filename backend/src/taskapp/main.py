@@ -1,0 +1,130 @@
+"""create_app(): wires settings, services, middleware, routers and the web app."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from opentelemetry.sdk.trace.export import SpanExporter
+
+from taskapp import __version__
+from taskapp.auth.redis_throttle import RedisLoginThrottle
+from taskapp.auth.router import router as auth_router
+from taskapp.auth.throttle import InMemoryLoginThrottle, LoginThrottle
+from taskapp.cache import build_cache, redis_client
+from taskapp.db import create_engine, create_session_factory
+from taskapp.deps import Services
+from taskapp.errors import install_error_handlers
+from taskapp.middleware import BodySizeLimitMiddleware
+from taskapp.observability.headers import SecurityHeadersMiddleware
+from taskapp.observability.http import RequestObservabilityMiddleware, RouteResolver
+from taskapp.observability.logging import configure_logging
+from taskapp.observability.metrics import Metrics, background_refresh
+from taskapp.observability.tracing import setup_tracing
+from taskapp.ops.router import router as ops_router
+from taskapp.security import PasswordHasher, TokenCodec
+from taskapp.settings import Settings, get_settings
+from taskapp.tasks.router import router as tasks_router
+from taskapp.users.router import router as users_router
+from taskapp.web import SinglePageApp
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def build_services(settings: Settings) -> Services:
+    engine = create_engine(settings)
+    session_factory = create_session_factory(engine)
+    metrics = Metrics(engine)
+    redis = redis_client(settings)
+    cache = build_cache(settings, metrics, redis)
+    throttle: LoginThrottle = (
+        RedisLoginThrottle(redis, settings) if redis else InMemoryLoginThrottle(settings)
+    )
+    return Services(
+        settings=settings,
+        engine=engine,
+        session_factory=session_factory,
+        hasher=PasswordHasher(settings),
+        tokens=TokenCodec(settings),
+        login_throttle=throttle,
+        metrics=metrics,
+        cache=cache,
+        redis=redis,
+    )
+
+
+def create_app(
+    settings: Settings | None = None, *, span_exporter: SpanExporter | None = None
+) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(json_logs=settings.is_production, level=settings.log_level)
+    services = build_services(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with background_refresh(
+            services.metrics, services.session_factory, settings.metrics_refresh_seconds
+        ):
+            yield
+        await services.cache.close()
+        await services.engine.dispose()
+        if tracer_provider is not None:
+            tracer_provider.shutdown()  # flush the last spans
+
+    app = FastAPI(
+        title="taskapp API",
+        version=__version__,
+        description="Accounts, sessions and tasks. Errors are RFC 9457 problem details.",
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+        redoc_url=None,  # one documentation UI is enough; /docs is Swagger UI
+    )
+    app.state.services = services
+    install_error_handlers(app)
+
+    # Routers carry their full prefix, so each route's template is its complete path
+    # (what access logs and metrics label requests with).
+    for router in (auth_router, users_router, tasks_router, ops_router):
+        app.include_router(router)
+
+    # Added innermost first: the request id wraps everything so even a 413 carries one.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    routes = [
+        nested
+        for route in app.routes
+        for nested in getattr(getattr(route, "original_router", None), "routes", [route])
+    ]
+    app.add_middleware(
+        RequestObservabilityMiddleware, metrics=services.metrics, resolver=RouteResolver(routes)
+    )
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "If-None-Match",
+            "Idempotency-Key",
+            "X-Request-ID",
+        ],
+        expose_headers=["ETag", "Location", "Retry-After", "X-Request-ID", "Idempotent-Replayed"],
+    )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
+    app.add_middleware(
+        CorrelationIdMiddleware,
+        header_name="X-Request-ID",
+        validator=lambda value: bool(_REQUEST_ID.match(value)),
+    )
+
+    tracer_provider = setup_tracing(app, services.engine, services.redis, span_exporter)
+    app.state.tracer_provider = tracer_provider
+    if settings.web_dir is not None and (settings.web_dir / "index.html").is_file():
+        app.mount("/", SinglePageApp(settings.web_dir), name="web")
+    return app

@@ -1,0 +1,134 @@
+"""Keyset pagination: the sort key and id of the last row, signed so a client cannot forge one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy.orm import InstrumentedAttribute
+
+from taskapp.errors import FieldError, ProblemError
+from taskapp.tasks.models import Priority, Task
+
+SORT_COLUMNS: dict[str, InstrumentedAttribute[Any]] = {
+    "created_at": Task.created_at,
+    "updated_at": Task.updated_at,
+    "due_date": Task.due_date,
+    "priority": Task.priority,
+    "title": Task.title,
+}
+NULLABLE_SORTS = {"due_date"}
+
+
+@dataclass(frozen=True, slots=True)
+class SortSpec:
+    field: str
+    descending: bool
+
+    @classmethod
+    def parse(cls, sort: str) -> SortSpec:
+        return cls(field=sort.removeprefix("-"), descending=sort.startswith("-"))
+
+    @property
+    def column(self) -> InstrumentedAttribute[Any]:
+        return SORT_COLUMNS[self.field]
+
+    def order_by(self) -> list[ColumnElement[Any]]:
+        column, tiebreak = self.column, Task.id
+        primary = column.desc() if self.descending else column.asc()
+        if self.field in NULLABLE_SORTS:
+            primary = primary.nulls_last()  # tasks without a due date come last either way
+        return [primary, tiebreak.desc() if self.descending else tiebreak.asc()]
+
+    def after(self, value: Any, last_id: uuid.UUID) -> ColumnElement[bool]:
+        """Rows strictly after (value, last_id) in this order."""
+        column = self.column
+        id_after = Task.id < last_id if self.descending else Task.id > last_id
+        if value is None:  # only nullable sorts get here: we are in the trailing NULL block
+            return and_(column.is_(None), id_after)
+        beyond = column < value if self.descending else column > value
+        condition = or_(beyond, and_(column == value, id_after))
+        if self.field in NULLABLE_SORTS:
+            condition = or_(condition, column.is_(None))
+        return condition
+
+    def value_of(self, task: Task) -> Any:
+        return getattr(task, self.field)
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Priority):
+        return value.value
+    return value
+
+
+def _decode_value(field: str, raw: Any) -> Any:
+    if raw is None:
+        if field not in NULLABLE_SORTS:
+            raise ValueError("null sort value")
+        return None
+    if field in {"created_at", "updated_at", "due_date"}:
+        parsed = datetime.fromisoformat(raw)
+        if parsed.tzinfo is None:
+            raise ValueError("naive datetime")
+        return parsed
+    if field == "priority":
+        return Priority(raw)
+    if not isinstance(raw, str):
+        raise TypeError("title must be a string")
+    return raw
+
+
+def filters_fingerprint(filters: dict[str, Any]) -> str:
+    canonical = json.dumps(filters, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def _invalid_cursor(reason: str) -> ProblemError:
+    return ProblemError(
+        422,
+        f"The cursor is invalid: {reason}. Start again without a cursor.",
+        problem_type="validation-error",
+        title="Validation failed",
+        errors=[FieldError(field="query.cursor", message=reason, type="invalid_cursor")],
+    )
+
+
+class CursorCodec:
+    def __init__(self, secret_key: str) -> None:
+        self._serializer = URLSafeSerializer(secret_key, salt="taskapp.tasks.cursor")
+
+    def encode(self, sort: SortSpec, fingerprint: str, task: Task) -> str:
+        payload = [
+            sort.field,
+            sort.descending,
+            fingerprint,
+            _encode_value(sort.value_of(task)),
+            task.id.hex,
+        ]
+        return self._serializer.dumps(payload)
+
+    def decode(self, cursor: str, sort: SortSpec, fingerprint: str) -> tuple[Any, uuid.UUID]:
+        try:
+            field, descending, cursor_fingerprint, raw_value, raw_id = self._serializer.loads(
+                cursor
+            )
+        except (BadSignature, ValueError, TypeError) as exc:  # includes a wrongly shaped payload
+            raise _invalid_cursor("it was not issued by this server or was altered") from exc
+        if (field, descending) != (
+            sort.field,
+            sort.descending,
+        ) or cursor_fingerprint != fingerprint:
+            raise _invalid_cursor("it belongs to a different sort or filter")
+        try:
+            return _decode_value(field, raw_value), uuid.UUID(hex=raw_id)
+        except (ValueError, TypeError) as exc:
+            raise _invalid_cursor("its position is malformed") from exc

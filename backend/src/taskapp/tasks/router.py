@@ -1,0 +1,203 @@
+"""HTTP in, HTTP out: /tasks endpoints. Rules live in tasks/service.py."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from taskapp.auth.dependencies import CurrentUser
+from taskapp.deps import ServicesDep, SessionDep, SettingsDep
+from taskapp.openapi import API_PREFIX, problem_responses
+from taskapp.tasks import service
+from taskapp.tasks.pagination import CursorCodec
+from taskapp.tasks.schemas import TaskCreate, TaskPage, TaskPublic, TaskQuery, TaskStats, TaskUpdate
+from taskapp.users.models import User
+
+router = APIRouter(prefix=f"{API_PREFIX}/tasks", tags=["tasks"], responses=problem_responses(401))
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        max_length=1024,
+        description='ETag from a previous read, e.g. "3"; a stale one gets 412 and changes nothing',
+    ),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        min_length=1,
+        max_length=255,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Retrying a POST with the same key and body returns the first response",
+    ),
+]
+ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "description": "The task's version"}}
+
+
+def get_cursor_codec(settings: SettingsDep) -> CursorCodec:
+    return CursorCodec(settings.secret_key)
+
+
+CursorCodecDep = Annotated[CursorCodec, Depends(get_cursor_codec)]
+
+
+def task_location(request: Request, task_id: uuid.UUID) -> str:
+    return str(request.url_for("read_task", task_id=task_id).path)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TaskPublic,
+    responses={
+        201: {
+            "headers": {
+                **ETAG_HEADER,
+                "Location": {"schema": {"type": "string"}, "description": "The new task's URL"},
+            }
+        },
+        **problem_responses(409, 413, 422),
+    },
+)
+async def create_task(
+    body: TaskCreate,
+    request: Request,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    created = await service.create_task(
+        session,
+        user.id,
+        body,
+        idempotency_key=idempotency_key,
+        idempotency_ttl_seconds=settings.idempotency_ttl.total_seconds(),
+    )
+    headers = {
+        "Location": task_location(request, created.task_id),
+        "ETag": service.etag_for(created.version),
+    }
+    if created.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(created.body, status_code=201, headers=headers)
+
+
+def _cache_key(user: User, kind: str, detail: str = "") -> str:
+    # The owner's data version makes every earlier entry unreachable after a write.
+    digest = hashlib.blake2b(detail.encode(), digest_size=16).hexdigest() if detail else "-"
+    return f"taskapp:v1:{user.id}:{user.tasks_version}:{kind}:{digest}"
+
+
+def _json(body: bytes, headers: dict[str, str] | None = None) -> Response:
+    return Response(body, media_type="application/json", headers=headers)
+
+
+@router.get("", response_model=TaskPage, responses=problem_responses(422))
+async def list_tasks(
+    query: Annotated[TaskQuery, Query()],
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    cursors: CursorCodecDep,
+) -> Response:
+    key = _cache_key(user, "list", query.model_dump_json())
+    if (cached := await services.cache.get(key)) is not None:
+        return _json(cached)
+    tasks, next_cursor = await service.list_tasks(session, user.id, query, cursors)
+    body = (
+        TaskPage(items=[TaskPublic.model_validate(task) for task in tasks], next_cursor=next_cursor)
+        .model_dump_json()
+        .encode()
+    )
+    await services.cache.set(key, body)
+    return _json(body)
+
+
+@router.get("/stats", response_model=TaskStats)
+async def task_stats(user: CurrentUser, session: SessionDep, services: ServicesDep) -> Response:
+    key = _cache_key(user, "stats")
+    if (cached := await services.cache.get(key)) is not None:
+        return _json(cached)
+    body = (await service.stats(session, user.id)).model_dump_json().encode()
+    await services.cache.set(key, body)
+    return _json(body)
+
+
+def _task_response(task: Any, status_code: int = 200) -> JSONResponse:
+    public = TaskPublic.model_validate(task)
+    return JSONResponse(
+        public.model_dump(mode="json"),
+        status_code=status_code,
+        headers={"ETag": service.etag_for(public.version)},
+    )
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    return header is not None and etag in {
+        tag.strip().removeprefix("W/") for tag in header.split(",")
+    }
+
+
+@router.get(
+    "/{task_id}",
+    response_model=TaskPublic,
+    responses={
+        200: {"headers": ETAG_HEADER},
+        304: {"description": "Not modified (If-None-Match matched the current ETag)"},
+        **problem_responses(404, 422),
+    },
+)
+async def read_task(
+    task_id: uuid.UUID,
+    user: CurrentUser,
+    session: SessionDep,
+    services: ServicesDep,
+    if_none_match: Annotated[str | None, Header(max_length=1024)] = None,
+) -> Response:
+    key = _cache_key(user, "task", str(task_id))
+    cached = await services.cache.get(key)
+    if cached is not None:
+        etag, _, body = cached.partition(b"\n")
+    else:
+        public = TaskPublic.model_validate(await service.get_task(session, user.id, task_id))
+        etag = service.etag_for(public.version).encode()
+        body = public.model_dump_json().encode()
+        await services.cache.set(key, etag + b"\n" + body)
+    if _etag_matches(if_none_match, etag.decode()):
+        return Response(status_code=304, headers={"ETag": etag.decode()})
+    return _json(body, {"ETag": etag.decode()})
+
+
+@router.patch(
+    "/{task_id}",
+    response_model=TaskPublic,
+    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 412, 413, 422)},
+)
+async def update_task(
+    task_id: uuid.UUID,
+    body: TaskUpdate,
+    user: CurrentUser,
+    session: SessionDep,
+    if_match: IfMatch = None,
+) -> JSONResponse:
+    task = await service.update_task(session, user.id, task_id, body, if_match=if_match)
+    return _task_response(task)
+
+
+@router.delete(
+    "/{task_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(404, 412, 422),
+)
+async def delete_task(
+    task_id: uuid.UUID,
+    user: CurrentUser,
+    session: SessionDep,
+    if_match: IfMatch = None,
+) -> None:
+    await service.delete_task(session, user.id, task_id, if_match=if_match)

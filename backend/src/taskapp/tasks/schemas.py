@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from taskapp.tasks.models import Priority, TaskStatus
+
+# Any zone is accepted; stored and returned in UTC.
+UTCDatetime = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
+Description = Annotated[str, Field(max_length=10_000)]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+MAX_LABELS = 20
+Labels = list[Label]
+
+
+def _distinct_labels(labels: list[str]) -> list[str]:
+    # Duplicates carry no meaning: keep the first of each, then apply the limit.
+    distinct = list(dict.fromkeys(labels))
+    if len(distinct) > MAX_LABELS:
+        raise ValueError(f"at most {MAX_LABELS} distinct labels are allowed")
+    return distinct
+
+
+class TaskCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title
+    description: Description | None = None
+    status: TaskStatus = TaskStatus.PENDING
+    priority: Priority = Priority.MEDIUM
+    due_date: UTCDatetime | None = Field(
+        default=None, description="RFC 3339 date-time with a zone offset"
+    )
+    labels: Labels = Field(default_factory=list)
+
+    _labels = field_validator("labels")(_distinct_labels)
+
+
+class TaskUpdate(BaseModel):
+    """Partial update: only the fields present are changed; description and due_date may be null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    description: Description | None = None
+    status: TaskStatus | None = None
+    priority: Priority | None = None
+    due_date: UTCDatetime | None = None
+    labels: Labels | None = None
+
+    @field_validator("title", "status", "priority", "labels")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may be omitted but not null")
+        return value
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _distinct_labels(value)
+
+
+class TaskPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    title: str
+    description: str | None
+    status: TaskStatus
+    priority: Priority
+    due_date: datetime | None
+    labels: list[str]
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    version: int
+
+
+class TaskPage(BaseModel):
+    items: list[TaskPublic]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end"
+    )
+
+
+SortKey = Literal[
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+    "due_date",
+    "-due_date",
+    "priority",
+    "-priority",
+    "title",
+    "-title",
+]
+
+
+class TaskQuery(BaseModel):
+    """Filters, sort and page of GET /tasks; unknown parameters are refused (422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: list[TaskStatus] = Field(default_factory=list, description="Repeatable")
+    priority: list[Priority] = Field(default_factory=list, description="Repeatable")
+    label: list[Label] = Field(
+        default_factory=list,
+        max_length=MAX_LABELS,
+        description="Repeatable; tasks with all of them",
+    )
+    q: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        | None
+    ) = Field(default=None, description="Case-insensitive search in title and description")
+    due_before: UTCDatetime | None = None
+    due_after: UTCDatetime | None = None
+    overdue: bool | None = Field(
+        default=None, description="true: due in the past and not done; false: the others"
+    )
+    sort: SortKey = "-created_at"
+    limit: int = Field(default=50, ge=1, le=200)
+    cursor: str | None = Field(default=None, max_length=1024)
+
+    @model_validator(mode="after")
+    def _range(self) -> TaskQuery:
+        if self.due_before and self.due_after and self.due_after > self.due_before:
+            raise ValueError("due_after must not be later than due_before")
+        return self
+
+
+class StatusCounts(BaseModel):
+    pending: int
+    in_progress: int
+    done: int
+
+
+class PriorityCounts(BaseModel):
+    low: int
+    medium: int
+    high: int
+    urgent: int
+
+
+class TaskStats(BaseModel):
+    total: int
+    by_status: StatusCounts
+    by_priority: PriorityCounts
+    overdue: int = Field(description="Due in the past and not done")

@@ -1,0 +1,346 @@
+"""Task rules: ownership, filters, keyset pages, optimistic concurrency, idempotent creation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    not_,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from taskapp.db import utcnow
+from taskapp.errors import ProblemError, not_found
+from taskapp.tasks.models import IdempotencyRecord, Priority, Task, TaskStatus
+from taskapp.tasks.pagination import CursorCodec, SortSpec, filters_fingerprint
+from taskapp.tasks.schemas import TaskCreate, TaskPublic, TaskQuery, TaskStats, TaskUpdate
+from taskapp.users.models import User
+
+
+async def _bump_data_version(session: AsyncSession, owner_id: uuid.UUID) -> None:
+    # In the write's own transaction: the new version is visible exactly when the write is.
+    await session.execute(
+        update(User)
+        .where(User.id == owner_id)
+        .values(tasks_version=User.tasks_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def etag_for(version: int) -> str:
+    return f'"{version}"'
+
+
+def precondition_failed(current: Task) -> ProblemError:
+    return ProblemError(
+        412,
+        "The task has changed since you read it (version "
+        f"{current.version} now); fetch it again and reapply your change.",
+        problem_type="precondition-failed",
+        headers={"ETag": etag_for(current.version)},
+    )
+
+
+def _if_match_allows(if_match: str | None, version: int) -> bool:
+    if if_match is None:
+        return True
+    candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    return "*" in candidates or etag_for(version) in candidates
+
+
+async def get_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID) -> Task:
+    # Another user's task is "not found", never "forbidden": its existence is not revealed.
+    task = await session.scalar(select(Task).where(Task.id == task_id, Task.owner_id == owner_id))
+    if task is None:
+        raise not_found("task")
+    return task
+
+
+def _apply_status(task: Task, status: TaskStatus, now: datetime) -> None:
+    if status == task.status:
+        return
+    task.status = status
+    task.completed_at = now if status == TaskStatus.DONE else None
+
+
+def _new_task(owner_id: uuid.UUID, data: TaskCreate, now: datetime) -> Task:
+    return Task(
+        id=uuid.uuid4(),
+        owner_id=owner_id,
+        title=data.title,
+        description=data.description,
+        status=data.status,
+        priority=data.priority,
+        due_date=data.due_date,
+        labels=list(data.labels),
+        created_at=now,
+        updated_at=now,
+        completed_at=now if data.status == TaskStatus.DONE else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    body: dict[str, Any]
+    task_id: uuid.UUID
+    version: int
+    replayed: bool
+
+
+def _request_hash(data: TaskCreate) -> str:
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def create_task(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    data: TaskCreate,
+    *,
+    idempotency_key: str | None,
+    idempotency_ttl_seconds: float,
+) -> Created:
+    now = utcnow()
+    if idempotency_key is None:
+        task = _new_task(owner_id, data, now)
+        session.add(task)
+        await session.flush()
+        await _bump_data_version(session, owner_id)
+        await session.commit()
+        return Created(_public(task), task.id, task.version, replayed=False)
+
+    request_hash = _request_hash(data)
+    replay = await _replay(
+        session, owner_id, idempotency_key, request_hash, now, idempotency_ttl_seconds
+    )
+    if replay is not None:
+        return replay
+    task = _new_task(owner_id, data, now)
+    session.add(task)
+    await session.flush()
+    body = _public(task)
+    session.add(
+        IdempotencyRecord(
+            owner_id=owner_id,
+            key=idempotency_key,
+            request_hash=request_hash,
+            status_code=201,
+            response_body=body,
+            task_id=task.id,
+            created_at=now,
+        )
+    )
+    await _bump_data_version(session, owner_id)
+    try:
+        await session.commit()
+    except IntegrityError:
+        # A concurrent retry with the same key committed first: answer with its response.
+        await session.rollback()
+        replay = await _replay(
+            session, owner_id, idempotency_key, request_hash, now, idempotency_ttl_seconds
+        )
+        if replay is None:  # the conflict was something else (e.g. the owner was deleted)
+            raise
+        return replay
+    return Created(body, task.id, task.version, replayed=False)
+
+
+async def _replay(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    key: str,
+    request_hash: str,
+    now: datetime,
+    ttl_seconds: float,
+) -> Created | None:
+    record = await session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.owner_id == owner_id, IdempotencyRecord.key == key
+        )
+    )
+    if record is None:
+        return None
+    if (now - record.created_at).total_seconds() > ttl_seconds:
+        await session.delete(record)  # expired: the key may be used afresh
+        await session.flush()
+        return None
+    if record.request_hash != request_hash:
+        raise ProblemError(
+            409,
+            "This Idempotency-Key was already used with a different request body.",
+            problem_type="idempotency-key-reused",
+        )
+    return Created(
+        record.response_body,
+        uuid.UUID(str(record.response_body["id"])),
+        int(record.response_body["version"]),
+        replayed=True,
+    )
+
+
+def _public(task: Task) -> dict[str, Any]:
+    return TaskPublic.model_validate(task).model_dump(mode="json")
+
+
+UNCONDITIONAL_UPDATE_ATTEMPTS = 5
+
+
+async def update_task(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    changes: TaskUpdate,
+    *,
+    if_match: str | None,
+) -> Task:
+    # Without If-Match the client asked for no precondition: a lost race is retried on the
+    # fresh row (last writer wins). With If-Match, a lost race is a 412 like a stale ETag.
+    for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
+        task = await get_task(session, owner_id, task_id)
+        if not _if_match_allows(if_match, task.version):
+            raise precondition_failed(task)
+        if not _apply_changes(task, changes.model_dump(exclude_unset=True), utcnow()):
+            return task
+        try:
+            await session.flush()
+            await _bump_data_version(session, owner_id)
+            await session.commit()
+        except StaleDataError:
+            await session.rollback()
+            if if_match is not None:
+                raise precondition_failed(await get_task(session, owner_id, task_id)) from None
+            continue
+        return task
+    raise ProblemError(
+        409,
+        "The task is being changed by many writers at once; try again.",
+        problem_type="concurrent-update",
+    )
+
+
+def _apply_changes(task: Task, updates: dict[str, Any], now: datetime) -> bool:
+    changed = False
+    for field, value in updates.items():
+        if field == "status":
+            if value != task.status:
+                _apply_status(task, TaskStatus(value), now)
+                changed = True
+        elif getattr(task, field) != value:
+            setattr(task, field, list(value) if field == "labels" else value)
+            changed = True
+    if changed:
+        task.updated_at = now
+    return changed
+
+
+async def delete_task(
+    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, *, if_match: str | None
+) -> None:
+    task = await get_task(session, owner_id, task_id)
+    if not _if_match_allows(if_match, task.version):
+        raise precondition_failed(task)
+    result = await session.execute(
+        delete(Task)
+        .where(Task.id == task_id, Task.owner_id == owner_id, Task.version == task.version)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        await session.rollback()
+        raise precondition_failed(await get_task(session, owner_id, task_id))
+    await _bump_data_version(session, owner_id)
+    await session.commit()
+
+
+def _label_filter(session: AsyncSession, label: str) -> ColumnElement[bool]:
+    if session.get_bind().dialect.name == "postgresql":
+        # labels @> ARRAY[label]: served by the GIN index on tasks.labels.
+        return type_coerce(Task.labels, postgresql.ARRAY(String)).contains([label])
+    each = func.json_each(Task.labels).table_valued("value")
+    return exists(select(1).select_from(each).where(each.c.value == label))
+
+
+def _overdue(now: datetime) -> ColumnElement[bool]:
+    return and_(Task.due_date.is_not(None), Task.due_date < now, Task.status != TaskStatus.DONE)
+
+
+def _filters(session: AsyncSession, query: TaskQuery, now: datetime) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if query.status:
+        conditions.append(Task.status.in_(query.status))
+    if query.priority:
+        conditions.append(Task.priority.in_(query.priority))
+    conditions.extend(_label_filter(session, label) for label in query.label)
+    if query.q:
+        conditions.append(
+            or_(
+                Task.title.icontains(query.q, autoescape=True),
+                Task.description.icontains(query.q, autoescape=True),
+            )
+        )
+    if query.due_before:
+        conditions.append(Task.due_date < query.due_before)
+    if query.due_after:
+        conditions.append(Task.due_date >= query.due_after)
+    if query.overdue is True:
+        conditions.append(_overdue(now))
+    elif query.overdue is False:
+        conditions.append(not_(_overdue(now)))
+    return conditions
+
+
+async def list_tasks(
+    session: AsyncSession, owner_id: uuid.UUID, query: TaskQuery, cursors: CursorCodec
+) -> tuple[list[Task], str | None]:
+    sort = SortSpec.parse(query.sort)
+    fingerprint = filters_fingerprint(
+        query.model_dump(mode="json", exclude={"cursor", "limit", "sort"})
+    )
+    statement = select(Task).where(Task.owner_id == owner_id, *_filters(session, query, utcnow()))
+    if query.cursor:
+        value, last_id = cursors.decode(query.cursor, sort, fingerprint)
+        statement = statement.where(sort.after(value, last_id))
+    statement = statement.order_by(*sort.order_by()).limit(query.limit + 1)
+    tasks = list((await session.scalars(statement)).all())
+    if len(tasks) <= query.limit:
+        return tasks, None
+    tasks = tasks[: query.limit]
+    return tasks, cursors.encode(sort, fingerprint, tasks[-1])
+
+
+async def stats(session: AsyncSession, owner_id: uuid.UUID) -> TaskStats:
+    def count_where(condition: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    columns = [func.count(Task.id)]
+    columns += [count_where(Task.status == status) for status in TaskStatus]
+    columns += [count_where(Task.priority == priority) for priority in Priority]
+    columns.append(count_where(_overdue(utcnow())))
+    row = (await session.execute(select(*columns).where(Task.owner_id == owner_id))).one()
+    total, pending, in_progress, done, low, medium, high, urgent, overdue = (int(v) for v in row)
+    return TaskStats.model_validate(
+        {
+            "total": total,
+            "by_status": {"pending": pending, "in_progress": in_progress, "done": done},
+            "by_priority": {"low": low, "medium": medium, "high": high, "urgent": urgent},
+            "overdue": overdue,
+        }
+    )

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from taskapp.auth.dependencies import CurrentPrincipal, CurrentUser
+from taskapp.deps import ServicesDep, SessionDep
+from taskapp.openapi import API_PREFIX, problem_responses
+from taskapp.users import service
+from taskapp.users.schemas import PasswordChange, UserPublic, UserUpdate
+
+router = APIRouter(prefix=f"{API_PREFIX}/users", tags=["users"], responses=problem_responses(401))
+
+
+@router.get("/me", response_model=UserPublic)
+async def read_me(user: CurrentUser) -> UserPublic:
+    return UserPublic.model_validate(user)
+
+
+@router.patch("/me", response_model=UserPublic, responses=problem_responses(413, 422))
+async def update_me(body: UserUpdate, user: CurrentUser, session: SessionDep) -> UserPublic:
+    user = await service.update_profile(session, user, full_name=body.full_name)
+    return UserPublic.model_validate(user)
+
+
+@router.post(
+    "/me/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(413, 422),
+    summary="Change the password and end every other session",
+)
+async def change_password(
+    body: PasswordChange,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    services: ServicesDep,
+) -> None:
+    await service.change_password(
+        session,
+        services.hasher,
+        principal.user,
+        current_password=body.current_password,
+        new_password=body.new_password,
+        keep_session=principal.session_id,
+    )

@@ -1,0 +1,223 @@
+"""Test fixtures: one real database per run (SQLite by default, PostgreSQL when
+TASKAPP_TEST_DATABASE_URL is set), migrated with Alembic, and an app talking to it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from taskapp import migrate
+from taskapp.db import create_engine
+from taskapp.main import create_app
+from taskapp.settings import Settings
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
+PASSWORD = "correct horse battery"
+
+
+def _database_url(tmp_dir: Path) -> str:
+    return os.environ.get("TASKAPP_TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_dir}/test.db"
+
+
+async def _reset_postgres(url: str) -> None:
+    engine = create_engine(Settings(database_url=url))
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = _database_url(tmp_path_factory.mktemp("db"))
+    if url.startswith("postgresql"):
+        asyncio.run(_reset_postgres(url))
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def make_settings(database_url: str) -> Callable[..., Settings]:
+    def factory(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "database_url": database_url,
+            "secret_key": TEST_SECRET,
+            # Cheap argon2 parameters: the suite hashes hundreds of passwords.
+            "password_time_cost": 1,
+            "password_memory_cost": 1024,
+            "cors_origins": ["http://localhost:5173"],
+            # The PostgreSQL run also puts the cache and the lockout counters in real Redis.
+            "redis_url": os.environ.get("TASKAPP_TEST_REDIS_URL"),
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    return factory
+
+
+@pytest.fixture(scope="session")
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings()
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    yield application
+    await application.state.services.engine.dispose()
+
+
+def client_for(application: FastAPI) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=application), base_url="http://testserver"
+    )
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(app) as http:
+        yield http
+
+
+@dataclass
+class Account:
+    email: str
+    password: str
+    access_token: str
+    refresh_token: str
+    user_id: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
+
+
+async def register_and_login(
+    http: httpx.AsyncClient, *, email: str | None = None, password: str = PASSWORD
+) -> Account:
+    email = email or unique_email()
+    registered = await http.post(
+        "/api/v1/auth/register", json={"email": email, "password": password}
+    )
+    assert registered.status_code == 201, registered.text
+    login = await http.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert login.status_code == 200, login.text
+    tokens = login.json()
+    return Account(
+        email=email,
+        password=password,
+        access_token=tokens["access_token"],
+        refresh_token=tokens["refresh_token"],
+        user_id=registered.json()["id"],
+    )
+
+
+@pytest.fixture
+async def account(client: httpx.AsyncClient) -> Account:
+    return await register_and_login(client)
+
+
+@pytest.fixture
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith("postgresql")
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
+    """Every error is problem+json with type, title, status and detail."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body: dict[str, Any] = response.json()
+    assert {"type", "title", "status", "detail"} <= body.keys()
+    assert body["status"] == status
+    assert body["detail"]
+    return body
+
+
+class RedisServer:
+    """A throwaway real redis-server on a free port, which tests may stop and start again."""
+
+    def __init__(self, directory: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is not installed: run `scripts/services.sh install`")
+        self.binary = binary
+        self.directory = directory
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - our own fixed arguments
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with socket.socket() as conn:
+                if conn.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        pytest.fail("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def tmp_web_dir(tmp_path: Path) -> Path:
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><title>taskapp</title><div id=root></div>")
+    (dist / "assets" / "app-abc123.js").write_text("console.log('taskapp')")
+    return dist

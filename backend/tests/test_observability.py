@@ -1,0 +1,225 @@
+"""Metrics, request logs and security headers, observed from real traffic."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from prometheus_client.parser import text_string_to_metric_families
+
+from taskapp.main import create_app
+from taskapp.settings import Settings
+from tests.conftest import assert_problem, client_for, register_and_login, unique_email
+
+REQUIRED = {
+    "http_requests": {"method", "route", "status"},
+    "http_request_duration_seconds": {"method", "route"},
+    "http_requests_in_progress": {"method", "route"},
+    "tasks_total": {"status"},
+    "database_connections_active": set(),
+    "database_pool_size": set(),
+    "active_sessions": set(),
+    "cache_requests": {"result"},
+    "auth_events": {"event"},
+    "taskapp_build_info": {"version", "commit"},
+}
+
+
+def scrape(text: str) -> dict[str, list[tuple[str, dict[str, str], float]]]:
+    families: dict[str, list[tuple[str, dict[str, str], float]]] = {}
+    for family in text_string_to_metric_families(text):
+        families[family.name] = [(s.name, s.labels, s.value) for s in family.samples]
+    return families
+
+
+def value(samples: list[tuple[str, dict[str, str], float]], name: str, **labels: str) -> float:
+    return sum(
+        v
+        for n, lbls, v in samples
+        if n == name and all(lbls.get(k) == x for k, x in labels.items())
+    )
+
+
+async def test_metrics_after_real_traffic_have_the_promised_names_and_labels(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = create_app(make_settings())
+    async with LifespanManager(app), client_for(app) as http:
+        account = await register_and_login(http)
+        created = await http.post("/api/v1/tasks", json={"title": "t"}, headers=account.headers)
+        task_id = created.json()["id"]
+        await http.get(f"/api/v1/tasks/{task_id}", headers=account.headers)
+        await http.get(f"/api/v1/tasks/{task_id}?x=1", headers=account.headers)
+        await http.get("/api/v1/no/such/path")
+        await http.post(
+            "/api/v1/auth/login", json={"email": account.email, "password": "wrong password"}
+        )
+        await http.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
+        await http.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
+        await app.state.services.metrics.refresh_database_gauges(app.state.services.session_factory)
+        response = await http.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    families = scrape(response.text)
+    for name, labels in REQUIRED.items():
+        assert name in families, name
+        for _sample, sample_labels, _value in families[name]:
+            assert labels <= set(sample_labels) | {"le"}, (name, sample_labels)
+    requests = families["http_requests"]
+    assert (
+        value(
+            requests,
+            "http_requests_total",
+            route="/api/v1/tasks/{task_id}",
+            method="GET",
+            status="200",
+        )
+        == 2
+    )
+    assert value(requests, "http_requests_total", route="unmatched", status="404") == 1
+    assert value(requests, "http_requests_total", route="/api/v1/tasks", status="201") == 1
+    buckets = {
+        lbls["le"]
+        for n, lbls, _ in families["http_request_duration_seconds"]
+        if n.endswith("_bucket")
+    }
+    assert {"0.005", "0.3", "10.0"} <= buckets
+    auth = families["auth_events"]
+    assert value(auth, "auth_events_total", event="login_success") == 1
+    assert value(auth, "auth_events_total", event="login_failure") == 1
+    assert value(auth, "auth_events_total", event="refresh") == 1
+    assert value(auth, "auth_events_total", event="refresh_reuse_detected") == 1
+    assert value(families["tasks_total"], "tasks_total", status="pending") >= 1
+    assert value(families["database_pool_size"], "database_pool_size") >= 1
+    assert value(families["taskapp_build_info"], "taskapp_build_info", version="0.1.0") == 1
+    # No label anywhere carries a user id, an email, a task id or a raw path.
+    all_label_values = [
+        v for samples in families.values() for _, lbls, _ in samples for v in lbls.values()
+    ]
+    for label_value in all_label_values:
+        assert task_id not in label_value
+        assert account.user_id not in label_value
+        assert "@" not in label_value
+        assert "/no/such/path" not in label_value
+    await app.state.services.engine.dispose()
+
+
+async def test_a_wrong_method_is_labelled_with_the_route_it_missed(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = create_app(make_settings())
+    async with client_for(app) as http:
+        await http.put("/api/v1/tasks")
+        text = (await http.get("/metrics")).text
+    requests = scrape(text)["http_requests"]
+    assert value(requests, "http_requests_total", route="/api/v1/tasks", status="405") == 1
+    await app.state.services.engine.dispose()
+
+
+async def test_lockouts_and_logouts_are_counted(make_settings: Callable[..., Settings]) -> None:
+    app = create_app(make_settings(login_max_failures=1))
+    async with client_for(app) as http:
+        account = await register_and_login(http)
+        await http.post("/api/v1/auth/login", json={"email": account.email, "password": "nope!"})
+        await http.post("/api/v1/auth/login", json={"email": account.email, "password": "nope!"})
+        await http.post("/api/v1/auth/logout", json={"refresh_token": account.refresh_token})
+        auth = scrape((await http.get("/metrics")).text)["auth_events"]
+    assert value(auth, "auth_events_total", event="lockout") == 1
+    assert value(auth, "auth_events_total", event="logout") == 1
+    await app.state.services.engine.dispose()
+
+
+async def test_active_sessions_count_unrevoked_unexpired_sessions(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = create_app(make_settings())
+    services = app.state.services
+    async with client_for(app) as http:
+        await services.metrics.refresh_database_gauges(services.session_factory)
+        before = value(
+            scrape(services.metrics.exposition().decode())["active_sessions"], "active_sessions"
+        )
+        one = await register_and_login(http)
+        await register_and_login(http)
+        await http.post("/api/v1/auth/logout", json={"refresh_token": one.refresh_token})
+        await services.metrics.refresh_database_gauges(services.session_factory)
+        after = value(
+            scrape(services.metrics.exposition().decode())["active_sessions"], "active_sessions"
+        )
+    assert after - before == 1
+    await services.engine.dispose()
+
+
+async def test_request_logs_are_json_with_context_and_no_secrets(
+    make_settings: Callable[..., Settings], capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = create_app(make_settings(env="production", secret_key="p" * 48))
+    email = unique_email()
+    password = "a very secret password"
+    async with client_for(app) as http:
+        await http.post("/api/v1/auth/register", json={"email": email, "password": password})
+        login = await http.post("/api/v1/auth/login", json={"email": email, "password": password})
+        tokens = login.json()
+        headers = {"Authorization": f"Bearer {tokens['access_token']}", "X-Request-ID": "trace-me"}
+        await http.get("/api/v1/users/me", headers=headers)
+        await http.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+        await http.post(
+            "/api/v1/auth/login", json={"email": email, "password": "wrong " + password}
+        )
+    output = capsys.readouterr().out
+    lines = [json.loads(line) for line in output.splitlines() if line.strip()]
+    requests = [line for line in lines if line["event"] == "request"]
+    assert len(requests) == 5
+    me = next(line for line in requests if line["route"] == "/api/v1/users/me")
+    assert me["request_id"] == "trace-me"
+    assert me["status"] == 200
+    assert me["method"] == "GET"
+    assert isinstance(me["duration_ms"], float)
+    assert me["user_id"]
+    assert me["level"] == "info"
+    assert "timestamp" in me
+    for secret in (password, tokens["access_token"], tokens["refresh_token"], "Bearer "):
+        assert secret not in output
+    await app.state.services.engine.dispose()
+
+
+async def test_security_headers_on_api_responses(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert (
+        response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    )
+    problem = await client.get("/api/v1/tasks")
+    assert_problem(problem, 401)
+    assert problem.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_html_pages_get_a_strict_csp_except_swagger(
+    make_settings: Callable[..., Settings], tmp_web_dir: Path
+) -> None:
+    app = create_app(make_settings(web_dir=tmp_web_dir))
+    async with client_for(app) as http:
+        index = await http.get("/")
+        docs = await http.get("/docs")
+    csp = index.headers["content-security-policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self';" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "content-security-policy" not in docs.headers
+    assert docs.headers["x-content-type-options"] == "nosniff"
+    await app.state.services.engine.dispose()
+
+
+async def test_hsts_only_in_production(make_settings: Callable[..., Settings]) -> None:
+    prod = create_app(make_settings(env="production", secret_key="p" * 48))
+    async with client_for(prod) as http:
+        response = await http.get("/health")
+    assert re.fullmatch(r"max-age=\d+", response.headers["strict-transport-security"])
+    await prod.state.services.engine.dispose()

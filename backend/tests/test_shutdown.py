@@ -1,0 +1,108 @@
+"""SIGTERM on a real server process: in-flight requests finish, new ones are refused, exit 0."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from taskapp import migrate
+
+SLOW_REQUESTS = 4
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    database_url = f"sqlite+aiosqlite:///{tmp_path}/shutdown.db"
+    migrate.upgrade(database_url)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "TASKAPP_DATABASE_URL": database_url,
+        "TASKAPP_PASSWORD_TIME_COST": "1",
+        "TASKAPP_PASSWORD_MEMORY_COST": "1024",
+        "TASKAPP_SHUTDOWN_GRACE_SECONDS": "20",
+    }
+    env.pop("TASKAPP_REDIS_URL", None)
+    process = subprocess.Popen(  # noqa: S603 - our own CLI
+        [sys.executable, "-m", "taskapp.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail(f"server did not start: {process.stdout.read() if process.stdout else ''!r}")
+    yield process, base
+    if process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+def test_sigterm_drains_in_flight_requests_and_exits_zero(
+    server: tuple[subprocess.Popen[bytes], str],
+) -> None:
+    process, base = server
+    with httpx.Client(base_url=base, timeout=30) as http:
+        email, password = "drain@example.com", "drain password"
+        http.post("/api/v1/auth/register", json={"email": email, "password": password})
+        token = http.post("/api/v1/auth/login", json={"email": email, "password": password}).json()
+    headers = {
+        "Authorization": f"Bearer {token['access_token']}",
+        "Content-Type": "application/json",
+    }
+
+    started = threading.Barrier(SLOW_REQUESTS + 1)
+    results: list[int] = []
+
+    def slow_create(index: int) -> None:
+        def body() -> Iterator[bytes]:
+            yield b'{"title": "slow '
+            started.wait()
+            for _ in range(10):  # ~2 s of upload: still in flight when SIGTERM arrives
+                time.sleep(0.2)
+                yield b"."
+            yield f' {index}"}}'.encode()
+
+        response = httpx.post(f"{base}/api/v1/tasks", content=body(), headers=headers, timeout=30)
+        results.append(response.status_code)
+
+    threads = [threading.Thread(target=slow_create, args=(i,)) for i in range(SLOW_REQUESTS)]
+    for thread in threads:
+        thread.start()
+    started.wait()
+    time.sleep(0.3)
+    process.send_signal(signal.SIGTERM)
+
+    time.sleep(0.5)
+    with pytest.raises(httpx.TransportError):  # no longer accepting
+        httpx.get(f"{base}/health", timeout=2)
+
+    for thread in threads:
+        thread.join(timeout=30)
+    assert results == [201] * SLOW_REQUESTS
+    assert process.wait(timeout=30) == 0

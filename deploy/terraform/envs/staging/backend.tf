@@ -1,0 +1,10 @@
+# Remote state in the bucket and lock table created by ../../bootstrap.
+terraform {
+  backend "s3" {
+    bucket         = "taskapp-terraform-state"
+    key            = "envs/staging/terraform.tfstate"
+    region         = "eu-west-1"
+    dynamodb_table = "taskapp-terraform-locks"
+    encrypt        = true
+  }
+}

@@ -1,0 +1,375 @@
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  region     = data.aws_region.current.name
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  aws_policy = "arn:${local.partition}:iam::aws:policy"
+  log_groups = {
+    cluster    = "/aws/eks/${var.cluster_name}/cluster"
+    containers = "/aws/eks/${var.cluster_name}/containers"
+  }
+  oidc_issuer = aws_eks_cluster.this.identity[0].oidc[0].issuer
+}
+
+# --- One key for Kubernetes secrets (envelope encryption) and the cluster's log groups.
+resource "aws_kms_key" "this" {
+  description             = "${var.cluster_name}: Kubernetes secrets and cluster log groups"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministration"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      },
+      {
+        Sid       = "CloudWatchLogsUse"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${local.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+        Condition = {
+          ArnLike = {
+            "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/eks/${var.cluster_name}/*"
+          }
+        }
+      },
+    ]
+  })
+  tags = merge(var.tags, { Name = var.cluster_name })
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${var.cluster_name}-eks"
+  target_key_id = aws_kms_key.this.key_id
+}
+
+# Created before the cluster so EKS writes control-plane logs into a group with our retention and key.
+resource "aws_cloudwatch_log_group" "this" {
+  for_each          = local.log_groups
+  name              = each.value
+  retention_in_days = var.log_retention_days
+  kms_key_id        = aws_kms_key.this.arn
+  tags              = var.tags
+}
+
+# --- Control plane
+resource "aws_iam_role" "cluster" {
+  name = "${var.cluster_name}-cluster"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "eks.amazonaws.com" }
+      Action    = ["sts:AssumeRole", "sts:TagSession"]
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "cluster" {
+  for_each   = toset(["AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController"])
+  role       = aws_iam_role.cluster.name
+  policy_arn = "${local.aws_policy}/${each.key}"
+}
+
+resource "aws_iam_role_policy" "cluster_kms" {
+  name = "envelope-encryption"
+  role = aws_iam_role.cluster.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+      Resource = [aws_kms_key.this.arn]
+    }]
+  })
+}
+
+resource "aws_eks_cluster" "this" {
+  name                      = var.cluster_name
+  version                   = var.kubernetes_version
+  role_arn                  = aws_iam_role.cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
+
+  vpc_config {
+    subnet_ids              = var.subnet_ids
+    endpoint_private_access = true
+    endpoint_public_access  = length(var.public_access_cidrs) > 0
+    public_access_cidrs     = length(var.public_access_cidrs) > 0 ? var.public_access_cidrs : null
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+    provider {
+      key_arn = aws_kms_key.this.arn
+    }
+  }
+
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  tags = var.tags
+
+  depends_on = [
+    aws_cloudwatch_log_group.this,
+    aws_iam_role_policy_attachment.cluster,
+    aws_iam_role_policy.cluster_kms,
+  ]
+}
+
+resource "aws_eks_access_entry" "admin" {
+  for_each      = toset(var.admin_principal_arns)
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = each.value
+  type          = "STANDARD"
+  tags          = var.tags
+}
+
+resource "aws_eks_access_policy_association" "admin" {
+  for_each      = toset(var.admin_principal_arns)
+  cluster_name  = aws_eks_cluster.this.name
+  principal_arn = aws_eks_access_entry.admin[each.value].principal_arn
+  policy_arn    = "arn:${local.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+}
+
+# --- IRSA: the cluster's OIDC identity provider. AWS trusts the EKS issuer's certificate
+# authority itself, so no thumbprint needs pinning.
+resource "aws_iam_openid_connect_provider" "this" {
+  url            = local.oidc_issuer
+  client_id_list = ["sts.amazonaws.com"]
+  tags           = merge(var.tags, { Name = "${var.cluster_name}-irsa" })
+}
+
+# --- Managed node group
+resource "aws_iam_role" "node" {
+  name = "${var.cluster_name}-node"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "ec2.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+  tags = var.tags
+}
+
+# The VPC CNI gets its permissions through IRSA (below), not from the node role.
+resource "aws_iam_role_policy_attachment" "node" {
+  for_each   = toset(["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"])
+  role       = aws_iam_role.node.name
+  policy_arn = "${local.aws_policy}/${each.key}"
+}
+
+resource "aws_launch_template" "node" {
+  name_prefix            = "${var.cluster_name}-node-"
+  description            = "Node settings for ${var.cluster_name}: IMDSv2 only, encrypted gp3 root volume"
+  update_default_version = true
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1 # pods cannot reach the node's credentials; they use IRSA
+    instance_metadata_tags      = "disabled"
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+    ebs {
+      volume_size           = var.node_disk_size_gib
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  monitoring {
+    enabled = true
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags          = merge(var.tags, { Name = "${var.cluster_name}-node" })
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags          = merge(var.tags, { Name = "${var.cluster_name}-node" })
+  }
+
+  tags = var.tags
+}
+
+resource "aws_eks_node_group" "default" {
+  cluster_name    = aws_eks_cluster.this.name
+  node_group_name = "${var.cluster_name}-default"
+  node_role_arn   = aws_iam_role.node.arn
+  subnet_ids      = var.subnet_ids
+  version         = var.kubernetes_version
+  ami_type        = "AL2023_x86_64_STANDARD"
+  instance_types  = var.node_instance_types
+  capacity_type   = var.node_capacity_type
+
+  scaling_config {
+    min_size     = var.node_min_size
+    max_size     = var.node_max_size
+    desired_size = var.node_desired_size
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  launch_template {
+    id      = aws_launch_template.node.id
+    version = aws_launch_template.node.latest_version
+  }
+
+  labels = {
+    "taskapp.io/capacity-type" = lower(var.node_capacity_type)
+  }
+
+  # EKS tags the node group's Auto Scaling group with k8s.io/cluster-autoscaler/enabled and
+  # k8s.io/cluster-autoscaler/<cluster>=owned, which cluster-autoscaler's auto-discovery uses.
+  tags = var.tags
+
+  lifecycle {
+    ignore_changes = [scaling_config[0].desired_size] # owned by cluster-autoscaler after creation
+  }
+
+  depends_on = [aws_iam_role_policy_attachment.node, aws_eks_addon.vpc_cni]
+}
+
+# --- Fargate profiles, one per selected namespace
+resource "aws_iam_role" "fargate" {
+  count = length(var.fargate_namespaces) > 0 ? 1 : 0
+  name  = "${var.cluster_name}-fargate"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "eks-fargate-pods.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = {
+        ArnLike = { "aws:SourceArn" = "arn:${local.partition}:eks:${local.region}:${local.account_id}:fargateprofile/${var.cluster_name}/*" }
+      }
+    }]
+  })
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy_attachment" "fargate" {
+  count      = length(var.fargate_namespaces) > 0 ? 1 : 0
+  role       = aws_iam_role.fargate[0].name
+  policy_arn = "${local.aws_policy}/AmazonEKSFargatePodExecutionRolePolicy"
+}
+
+# Fargate's built-in log router ships to the same container log group.
+resource "aws_iam_role_policy" "fargate_logs" {
+  count = length(var.fargate_namespaces) > 0 ? 1 : 0
+  name  = "fargate-log-router"
+  role  = aws_iam_role.fargate[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+      Resource = [aws_cloudwatch_log_group.this["containers"].arn, "${aws_cloudwatch_log_group.this["containers"].arn}:log-stream:*"]
+    }]
+  })
+}
+
+resource "aws_eks_fargate_profile" "this" {
+  for_each               = toset(var.fargate_namespaces)
+  cluster_name           = aws_eks_cluster.this.name
+  fargate_profile_name   = each.value
+  pod_execution_role_arn = aws_iam_role.fargate[0].arn
+  subnet_ids             = var.subnet_ids
+
+  selector {
+    namespace = each.value
+  }
+
+  tags       = var.tags
+  depends_on = [aws_iam_role_policy_attachment.fargate]
+}
+
+# --- Add-ons (managed by EKS). vpc-cni and the EBS CSI driver use IRSA roles.
+module "vpc_cni_role" {
+  source              = "../irsa/modules/role"
+  name                = "${var.cluster_name}-vpc-cni"
+  oidc_provider_arn   = aws_iam_openid_connect_provider.this.arn
+  oidc_issuer         = local.oidc_issuer
+  service_accounts    = ["kube-system/aws-node"]
+  managed_policy_arns = ["${local.aws_policy}/AmazonEKS_CNI_Policy"]
+  tags                = var.tags
+}
+
+module "ebs_csi_role" {
+  source              = "../irsa/modules/role"
+  name                = "${var.cluster_name}-ebs-csi"
+  oidc_provider_arn   = aws_iam_openid_connect_provider.this.arn
+  oidc_issuer         = local.oidc_issuer
+  service_accounts    = ["kube-system/ebs-csi-controller-sa"]
+  managed_policy_arns = ["${local.aws_policy}/service-role/AmazonEBSCSIDriverPolicy"]
+  tags                = var.tags
+}
+
+resource "aws_eks_addon" "vpc_cni" {
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "vpc-cni"
+  addon_version               = lookup(var.addon_versions, "vpc-cni", null)
+  service_account_role_arn    = module.vpc_cni_role.role_arn
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  tags                        = var.tags
+}
+
+resource "aws_eks_addon" "kube_proxy" {
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "kube-proxy"
+  addon_version               = lookup(var.addon_versions, "kube-proxy", null)
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  tags                        = var.tags
+}
+
+# CoreDNS and the EBS CSI controller need somewhere to run: after the nodes.
+resource "aws_eks_addon" "coredns" {
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "coredns"
+  addon_version               = lookup(var.addon_versions, "coredns", null)
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  tags                        = var.tags
+  depends_on                  = [aws_eks_node_group.default]
+}
+
+resource "aws_eks_addon" "ebs_csi" {
+  cluster_name                = aws_eks_cluster.this.name
+  addon_name                  = "aws-ebs-csi-driver"
+  addon_version               = lookup(var.addon_versions, "aws-ebs-csi-driver", null)
+  service_account_role_arn    = module.ebs_csi_role.role_arn
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  tags                        = var.tags
+  depends_on                  = [aws_eks_node_group.default]
+}

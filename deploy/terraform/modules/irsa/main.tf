@@ -1,0 +1,117 @@
+data "aws_region" "current" {}
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  region     = data.aws_region.current.name
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+
+  # Service accounts: the names the Helm charts and Argo CD applications use.
+  service_accounts = {
+    backend                      = "${var.app_namespace}/taskapp-backend"
+    aws_load_balancer_controller = "kube-system/aws-load-balancer-controller"
+    external_secrets             = "external-secrets/external-secrets"
+    aws_for_fluent_bit           = "kube-system/aws-for-fluent-bit"
+    cluster_autoscaler           = "kube-system/cluster-autoscaler"
+  }
+
+  policies = {
+    # The backend uploads database backups: write objects, nothing else (no read, list or delete).
+    backend = {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "WriteBackups"
+          Effect   = "Allow"
+          Action   = ["s3:PutObject", "s3:AbortMultipartUpload"]
+          Resource = ["${var.backup_bucket_arn}/*"]
+        },
+        {
+          Sid      = "EncryptBackups"
+          Effect   = "Allow"
+          Action   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
+          Resource = [var.backup_kms_key_arn]
+          Condition = {
+            StringEquals = { "kms:ViaService" = "s3.${local.region}.amazonaws.com" }
+          }
+        },
+      ]
+    }
+
+    # external-secrets reads this environment's secrets only.
+    external_secrets = {
+      Version = "2012-10-17"
+      Statement = concat([
+        {
+          Sid      = "ReadAppSecrets"
+          Effect   = "Allow"
+          Action   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"]
+          Resource = concat(["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:${var.app_secrets_prefix}*"], var.extra_secret_arns)
+        }], length(var.secrets_kms_key_arns) == 0 ? [] : [
+        {
+          Sid      = "DecryptThroughSecretsManager"
+          Effect   = "Allow"
+          Action   = ["kms:Decrypt"]
+          Resource = var.secrets_kms_key_arns
+          Condition = {
+            StringEquals = { "kms:ViaService" = "secretsmanager.${local.region}.amazonaws.com" }
+          }
+      }])
+    }
+
+    # aws-for-fluent-bit ships container logs into its one log group (created by Terraform).
+    aws_for_fluent_bit = {
+      Version = "2012-10-17"
+      Statement = [{
+        Sid      = "ShipContainerLogs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+        Resource = [var.container_log_group_arn, "${var.container_log_group_arn}:log-stream:*"]
+      }]
+    }
+
+    # cluster-autoscaler: read-only discovery everywhere (these Describe calls do not support
+    # resource-level permissions), scaling only on node groups tagged as owned by this cluster.
+    cluster_autoscaler = {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid    = "Discover"
+          Effect = "Allow"
+          Action = [
+            "autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
+            "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
+            "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
+            "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements",
+            "eks:DescribeNodegroup",
+          ]
+          Resource = ["*"]
+        },
+        {
+          Sid      = "ScaleOwnNodeGroups"
+          Effect   = "Allow"
+          Action   = ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"]
+          Resource = ["*"]
+          Condition = {
+            StringEquals = { "aws:ResourceTag/k8s.io/cluster-autoscaler/${var.cluster_name}" = "owned" }
+          }
+        },
+      ]
+    }
+
+    aws_load_balancer_controller = local.load_balancer_controller_policy
+  }
+}
+
+module "role" {
+  source   = "./modules/role"
+  for_each = local.service_accounts
+
+  name              = "${var.cluster_name}-${replace(each.key, "_", "-")}"
+  oidc_provider_arn = var.oidc_provider_arn
+  oidc_issuer       = var.oidc_issuer
+  service_accounts  = [each.value]
+  policy_json       = jsonencode(local.policies[each.key])
+  tags              = var.tags
+}

@@ -1,0 +1,9 @@
+output "role_arns" {
+  description = "Role ARN per workload (backend, aws_load_balancer_controller, external_secrets, aws_for_fluent_bit, cluster_autoscaler): the eks.amazonaws.com/role-arn annotation of its service account."
+  value       = { for k, m in module.role : k => m.role_arn }
+}
+
+output "service_accounts" {
+  description = "namespace/name of the service account each role trusts."
+  value       = local.service_accounts
+}

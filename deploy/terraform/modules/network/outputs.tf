@@ -1,0 +1,34 @@
+output "vpc_id" {
+  description = "ID of the VPC."
+  value       = aws_vpc.this.id
+}
+
+output "vpc_cidr" {
+  description = "IPv4 CIDR of the VPC."
+  value       = aws_vpc.this.cidr_block
+}
+
+output "public_subnet_ids" {
+  description = "Public subnets (internet-facing load balancers, NAT gateways), one per AZ."
+  value       = aws_subnet.public[*].id
+}
+
+output "private_subnet_ids" {
+  description = "Private app subnets (EKS nodes, Fargate pods, interface endpoints), one per AZ."
+  value       = aws_subnet.private[*].id
+}
+
+output "database_subnet_ids" {
+  description = "Isolated database subnets (RDS, ElastiCache), one per AZ, without any internet route."
+  value       = aws_subnet.database[*].id
+}
+
+output "nat_public_ips" {
+  description = "Elastic IPs of the NAT gateways: the addresses outbound traffic comes from."
+  value       = aws_eip.nat[*].public_ip
+}
+
+output "flow_log_group_name" {
+  description = "CloudWatch log group that receives the VPC flow logs."
+  value       = aws_cloudwatch_log_group.flow_logs.name
+}

@@ -1,0 +1,24 @@
+output "backup_bucket_name" {
+  description = "Bucket for database backups (the backend's IRSA role may only put objects)."
+  value       = aws_s3_bucket.this["backups"].bucket
+}
+
+output "backup_bucket_arn" {
+  description = "ARN of the backup bucket."
+  value       = aws_s3_bucket.this["backups"].arn
+}
+
+output "assets_bucket_name" {
+  description = "Bucket for static assets."
+  value       = aws_s3_bucket.this["assets"].bucket
+}
+
+output "assets_bucket_arn" {
+  description = "ARN of the assets bucket."
+  value       = aws_s3_bucket.this["assets"].arn
+}
+
+output "kms_key_arn" {
+  description = "KMS key encrypting both buckets."
+  value       = aws_kms_key.this.arn
+}

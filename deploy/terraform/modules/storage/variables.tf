@@ -1,0 +1,54 @@
+variable "name_prefix" {
+  description = "Bucket name prefix, e.g. taskapp-dev. Names get the account ID appended for global uniqueness."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,30}$", var.name_prefix))
+    error_message = "name_prefix must be 2-31 lowercase letters, digits or dashes."
+  }
+}
+
+variable "backup_expiration_days" {
+  description = "Days after which backups (and their old versions) are deleted."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.backup_expiration_days >= 1 && floor(var.backup_expiration_days) == var.backup_expiration_days
+    error_message = "backup_expiration_days must be a whole number of at least 1."
+  }
+}
+
+variable "backup_infrequent_access_after_days" {
+  description = "Move backups to STANDARD_IA after this many days (only when they live at least 30 days longer)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.backup_infrequent_access_after_days >= 30
+    error_message = "S3 moves objects to STANDARD_IA no earlier than 30 days."
+  }
+}
+
+variable "backup_glacier_after_days" {
+  description = "Move backups to GLACIER_IR after this many days (only when they live at least 90 days longer)."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = var.backup_glacier_after_days > var.backup_infrequent_access_after_days
+    error_message = "backup_glacier_after_days must come after backup_infrequent_access_after_days."
+  }
+}
+
+variable "force_destroy" {
+  description = "Allow Terraform to delete non-empty buckets (never in production)."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}

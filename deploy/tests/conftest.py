@@ -1,0 +1,132 @@
+"""Fixtures for the Kubernetes part's tests: every chart and the app-of-apps rendered with the
+real `helm template` for every environment, parsed into plain dicts.
+
+Run with `make k8s-test` (it installs helm and this suite's venv: pytest, PyYAML,
+kubernetes-validate, hadolint under .tools/). HELM may point at another helm binary.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+HELM_DIR = ROOT / "deploy" / "helm"
+GITOPS = ROOT / "deploy" / "gitops"
+ENVS = ("dev", "staging", "prod")
+CHARTS = ("taskapp-backend", "taskapp-frontend", "taskapp-ingress", "taskapp-monitoring")
+WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob")
+
+Obj = dict[str, Any]
+
+
+def helm_bin() -> str:
+    if os.environ.get("HELM"):
+        return os.environ["HELM"]
+    out = subprocess.run(
+        [str(ROOT / "scripts" / "k8s-tools.sh"), "helm"], check=True, capture_output=True, text=True
+    )
+    return out.stdout.strip()
+
+
+HELM = helm_bin()
+
+
+def namespace_for(chart: str, env: str) -> str:
+    return "monitoring" if chart == "taskapp-monitoring" else f"taskapp-{env}"
+
+
+def helm_template(
+    chart_dir: Path,
+    release: str,
+    namespace: str,
+    values: list[Path] = (),  # type: ignore[assignment]
+    sets: dict[str, str] | None = None,
+    check: bool = True,
+) -> list[Obj] | subprocess.CompletedProcess[str]:
+    cmd = [HELM, "template", release, str(chart_dir), "--namespace", namespace]
+    for v in values:
+        cmd += ["-f", str(v)]
+    for k, v in (sets or {}).items():
+        cmd += ["--set", f"{k}={v}"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if not check:
+        return proc
+    assert proc.returncode == 0, f"{' '.join(cmd)}\n{proc.stderr}"
+    return [d for d in yaml.safe_load_all(proc.stdout) if d]
+
+
+def render_chart(chart: str, env: str, sets: dict[str, str] | None = None) -> list[Obj]:
+    docs = helm_template(
+        HELM_DIR / chart, chart, namespace_for(chart, env), [GITOPS / "envs" / env / f"{chart}.yaml"], sets
+    )
+    assert isinstance(docs, list)
+    return docs
+
+
+def render_apps(env: str) -> list[Obj]:
+    docs = helm_template(GITOPS / "apps", f"taskapp-{env}", "argocd", [GITOPS / "envs" / env / "apps.yaml"])
+    assert isinstance(docs, list)
+    return docs
+
+
+@pytest.fixture(scope="session")
+def rendered() -> dict[str, dict[str, list[Obj]]]:
+    """env -> chart -> objects, with the values Argo CD uses."""
+    return {env: {chart: render_chart(chart, env) for chart in CHARTS} for env in ENVS}
+
+
+@pytest.fixture(scope="session")
+def apps() -> dict[str, list[Obj]]:
+    """env -> objects of the app-of-apps chart plus the bootstrap (root) file."""
+    out = {}
+    for env in ENVS:
+        boot = [d for d in yaml.safe_load_all((GITOPS / "bootstrap" / f"taskapp-{env}.yaml").read_text()) if d]
+        out[env] = render_apps(env) + boot
+    return out
+
+
+def of_kind(objs: list[Obj], kind: str) -> list[Obj]:
+    return [o for o in objs if o["kind"] == kind]
+
+
+def one(objs: list[Obj], kind: str, name: str | None = None) -> Obj:
+    found = [o for o in of_kind(objs, kind) if name is None or o["metadata"]["name"] == name]
+    assert len(found) == 1, f"expected one {kind} {name or ''}, found {[o['metadata']['name'] for o in found]}"
+    return found[0]
+
+
+def pod_spec(workload: Obj) -> Obj:
+    spec = workload["spec"]
+    if workload["kind"] == "CronJob":
+        return spec["jobTemplate"]["spec"]["template"]["spec"]
+    return spec["template"]["spec"]
+
+
+def pod_template(workload: Obj) -> Obj:
+    spec = workload["spec"]
+    if workload["kind"] == "CronJob":
+        return spec["jobTemplate"]["spec"]["template"]
+    return spec["template"]
+
+
+def containers(spec: Obj) -> Iterator[Obj]:
+    yield from spec.get("initContainers", [])
+    yield from spec["containers"]
+
+
+def all_workloads(rendered: dict[str, dict[str, list[Obj]]]) -> Iterator[tuple[str, str, Obj]]:
+    for env, charts in rendered.items():
+        for chart, objs in charts.items():
+            for o in objs:
+                if o["kind"] in WORKLOAD_KINDS:
+                    yield env, chart, o
+
+
+def labels_match(selector: dict[str, str], labels: dict[str, str]) -> bool:
+    return all(labels.get(k) == v for k, v in selector.items())

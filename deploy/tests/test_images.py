@@ -1,0 +1,283 @@
+"""The container images: Dockerfile structure that hadolint and checkov do not check, and the
+web app's nginx.conf run for real (Debian's nginx) against a small built-app fixture."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+FIXTURE_DIST = Path(__file__).parent / "fixtures" / "dist"
+
+
+def stages(dockerfile: Path) -> list[list[str]]:
+    """Instructions per stage, continuation lines joined, comments dropped."""
+    text = re.sub(r"\\\n\s*", " ", dockerfile.read_text())
+    out: list[list[str]] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.upper().startswith("FROM "):
+            out.append([])
+        if out:
+            out[-1].append(line)
+    return out
+
+
+def instr(stage: list[str], name: str) -> list[str]:
+    return [line[len(name) + 1:].strip() for line in stage if line.upper().startswith(name + " ")]
+
+
+def test_backend_image_is_multi_stage_with_a_bare_non_root_runtime():
+    st = stages(ROOT / "backend" / "Dockerfile")
+    assert len(st) >= 3
+    build, final = st[-2], st[-1]
+    assert any("uv sync --frozen --no-dev" in r for r in instr(build, "RUN"))
+    froms = [s[0] for s in st]
+    assert all(re.match(r"^FROM [^:\s]+:\S*\d+\.\d+\S*( AS \w+)?$", f) for f in froms), froms
+    assert froms[-1].split()[1] == froms[-2].split()[1], "build and runtime use the same Python image"
+    # nothing from the build toolchain in the final stage
+    assert not any("uv" in c.split()[0] for c in instr(final, "COPY") if c.startswith("--from=uv"))
+    assert all("--from=build" in c for c in instr(final, "COPY"))
+    assert not any(re.search(r"apt-get install|pip install|gcc|build-essential", r) for r in instr(final, "RUN"))
+    assert instr(final, "USER") == ["10001:10001"]
+    assert instr(final, "EXPOSE") == ["8000"]
+    env = " ".join(instr(final, "ENV"))
+    assert "PYTHONDONTWRITEBYTECODE=1" in env
+    assert json.loads(instr(final, "ENTRYPOINT")[0]) == ["taskapp"]
+    assert json.loads(instr(final, "CMD")[0])[:1] == ["serve"]
+    assert not any("migrate" in line for line in final if not line.startswith("LABEL")), "migrations are the hook's job"
+
+
+def test_frontend_image_builds_with_node_and_serves_with_unprivileged_nginx_on_8080():
+    st = stages(ROOT / "frontend" / "Dockerfile")
+    build, final = st[0], st[-1]
+    assert build[0].split()[1].startswith("node:")
+    assert any(r.endswith("npm ci") for r in instr(build, "RUN")) and "npm run build" in instr(build, "RUN")
+    assert final[0].split()[1].startswith("nginxinc/nginx-unprivileged:")
+    assert instr(final, "EXPOSE") == ["8080"]
+    uid = instr(final, "USER")[0].split(":")[0]
+    assert int(uid) >= 10000
+    copies = instr(final, "COPY")
+    assert "nginx/nginx.conf /etc/nginx/nginx.conf" in copies
+    assert any(c.startswith("--from=build") and "/src/dist /usr/share/nginx/html" in c for c in copies)
+    assert json.loads(instr(final, "ENTRYPOINT")[0])[0] == "nginx"
+
+
+@pytest.mark.parametrize("part,must", [("backend", [".venv/", "tests/", ".env"]), ("frontend", ["node_modules/", "dist/", ".env"])])
+def test_dockerignore_keeps_local_state_out_of_the_build_context(part, must):
+    lines = (ROOT / part / ".dockerignore").read_text().splitlines()
+    for entry in must:
+        assert entry in lines
+
+
+# --- nginx.conf for real ---------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def nginx_bin() -> str:
+    out = subprocess.run([str(ROOT / "scripts" / "k8s-tools.sh"), "nginx"], capture_output=True, text=True)
+    assert out.returncode == 0, f"nginx could not be installed: {out.stderr}"
+    return out.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="module")
+def web(nginx_bin, tmp_path_factory):
+    """frontend/nginx/nginx.conf with only its paths and port moved into a temp folder."""
+    tmp = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    conf = (ROOT / "frontend" / "nginx" / "nginx.conf").read_text()
+    shutil.copy(ROOT / "frontend" / "nginx" / "security-headers.conf", tmp / "security-headers.conf")
+    replacements = {  # in order: the temp paths first, the new paths live under /tmp too
+        "/tmp/": f"{tmp}/",
+        "/etc/nginx/security-headers.conf": str(tmp / "security-headers.conf"),
+        "/etc/nginx/mime.types": "/etc/nginx/mime.types",
+        "/usr/share/nginx/html": str(FIXTURE_DIST),
+        "listen 8080;": f"listen 127.0.0.1:{port};",
+        "listen [::]:8080;": "",
+    }
+    for old, new in replacements.items():
+        assert old in conf, f"nginx.conf no longer contains {old!r}: update this test"
+        conf = conf.replace(old, new)
+    conf = "user root;\n" + conf  # Debian's nginx as root here; the image runs it as 10101
+    (tmp / "nginx.conf").write_text(conf)
+    test = subprocess.run([nginx_bin, "-t", "-c", str(tmp / "nginx.conf"), "-p", str(tmp)], capture_output=True, text=True)
+    assert test.returncode == 0, test.stderr
+    proc = subprocess.Popen([nginx_bin, "-c", str(tmp / "nginx.conf"), "-p", str(tmp), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.05)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def get(url: str) -> tuple[int, dict[str, str], bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=3) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
+
+
+def test_healthz_answers_ok(web):
+    status, headers, body = get(web + "/healthz")
+    assert (status, body) == (200, b"ok\n")
+    assert headers["cache-control"] == "no-store"
+
+
+def test_client_side_routes_fall_back_to_the_uncached_app_shell(web):
+    for path in ("/", "/tasks/42", "/settings/profile"):
+        status, headers, body = get(web + path)
+        assert status == 200 and b"taskapp-fixture-shell" in body, path
+        assert headers["cache-control"] == "no-cache", path
+        assert "default-src 'self'" in headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
+        assert "server" not in headers or "/" not in headers["server"], "no version in Server"
+
+
+def test_hashed_assets_are_immutable_and_a_missing_asset_is_a_real_404(web):
+    status, headers, body = get(web + "/assets/index-3f9a1c2b.js")
+    assert status == 200 and b"fixture bundle" in body
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert "javascript" in headers["content-type"]
+    assert "content-security-policy" in headers
+    status, _, body = get(web + "/assets/index-deadbeef.js")
+    assert status == 404 and b"taskapp-fixture-shell" not in body
+
+
+def test_other_static_files_are_served_with_a_short_cache(web):
+    status, headers, body = get(web + "/robots.txt")
+    assert status == 200 and body.startswith(b"User-agent")
+    assert headers["cache-control"] == "public, max-age=300"
+
+
+def test_nothing_is_proxied_the_api_is_the_ingress_job(web):
+    status, _, body = get(web + "/api/v1/tasks")
+    # the SPA shell, never a proxied response
+    assert status == 200 and b"taskapp-fixture-shell" in body
+    assert "proxy_pass" not in (ROOT / "frontend" / "nginx" / "nginx.conf").read_text()
+
+
+def test_compose_gateway_config_is_valid_nginx(nginx_bin, tmp_path):
+    conf = (ROOT / "deploy" / "compose" / "gateway.conf").read_text().replace("/tmp/", f"{tmp_path}/")
+    (tmp_path / "gateway.conf").write_text("user root;\n" + conf)
+    test = subprocess.run([nginx_bin, "-t", "-c", str(tmp_path / "gateway.conf"), "-p", str(tmp_path)], capture_output=True, text=True)
+    assert test.returncode == 0, test.stderr
+
+
+# --- the backend image's build and runtime steps, without Docker ------------------------------
+
+def dockerignored(rel: str, patterns: list[str]) -> bool:
+    """Docker's .dockerignore semantics for the patterns we use: anchored at the context root,
+    `**/` matches any depth, a directory pattern excludes everything under it."""
+    from fnmatch import fnmatchcase
+
+    parts = rel.split("/")
+    for raw in patterns:
+        p = raw.rstrip("/")
+        if p.startswith("**/"):
+            tail = p[3:]
+            if any(fnmatchcase("/".join(parts[i:j]), tail) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)):
+                return True
+        elif any(fnmatchcase("/".join(parts[:j]), p) for j in range(1, len(parts) + 1)):
+            return True
+    return False
+
+
+def test_dockerignore_semantics_of_the_helper():
+    pats = [".venv/", "**/__pycache__/", "**/*.py[cod]", "tests/", "*.db"]
+    assert dockerignored(".venv/lib/x.py", pats)
+    assert dockerignored("src/taskapp/__pycache__/a.cpython-311.pyc", pats)
+    assert dockerignored("tests/test_x.py", pats) and dockerignored("var.db", pats)
+    assert not dockerignored("src/taskapp/tests.py", pats) and not dockerignored("src/taskapp/cli.py", pats)
+
+
+def test_backend_image_steps_install_a_venv_that_runs_and_migrates_without_the_source(tmp_path):
+    """The Dockerfile's build stage (uv sync --frozen --no-dev, non-editable) on the build context
+    the .dockerignore leaves, then the runtime stage's view: only the venv, no source tree, no
+    bytecode writes. `taskapp migrate` must find its Alembic scripts inside the installed package."""
+    import os
+    import sqlite3
+    import sys
+
+    backend = ROOT / "backend"
+    assert (backend / "pyproject.toml").is_file() and (backend / "uv.lock").is_file(), "the backend is missing"
+    patterns = [line.strip() for line in (backend / ".dockerignore").read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+    ctx = tmp_path / "context"
+    for path in backend.rglob("*"):
+        rel = path.relative_to(backend).as_posix()
+        if path.is_file() and not dockerignored(rel, patterns):
+            (ctx / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, ctx / rel)
+    assert not (ctx / "tests").exists() and not (ctx / ".venv").exists()
+    uv = subprocess.run(["bash", "-c", f". {ROOT}/scripts/lib.sh; uv_bin"], capture_output=True, text=True, check=True).stdout.strip()
+    venv = tmp_path / "app" / ".venv"
+    env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv), "UV_COMPILE_BYTECODE": "1", "UV_LINK_MODE": "copy",
+           "UV_PYTHON_DOWNLOADS": "never", "UV_PYTHON": getattr(sys, "_base_executable", sys.executable)}
+    env.pop("VIRTUAL_ENV", None)
+    for args in (["--no-install-project"], ["--no-editable"]):
+        proc = subprocess.run([uv, "sync", "--frozen", "--no-dev", "--quiet", *args], cwd=ctx, env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+    shutil.rmtree(ctx)  # the runtime stage copies only the venv
+    assert not (venv / "bin" / "pytest").exists(), "dev dependencies must not be in the image"
+    before = sorted(p.as_posix() for p in venv.rglob("*"))
+    run_env = {"PATH": f"{venv}/bin:/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(tmp_path),
+               "TASKAPP_ENV": "development", "TASKAPP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/image.db"}
+    workdir = tmp_path / "empty"
+    workdir.mkdir()
+    proc = subprocess.run(["taskapp", "--help"], cwd=workdir, env=run_env, capture_output=True, text=True)
+    assert proc.returncode == 0 and "serve" in proc.stdout and "migrate" in proc.stdout, proc.stderr
+    proc = subprocess.run(["taskapp", "migrate"], cwd=workdir, env=run_env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    with sqlite3.connect(tmp_path / "image.db") as db:
+        assert db.execute("select version_num from alembic_version").fetchone()
+    # the image's CMD, in production mode as the image sets it
+    port = free_port()
+    serve_env = {**run_env, "TASKAPP_ENV": "production", "TASKAPP_SECRET_KEY": "k" * 48}
+    server = subprocess.Popen(["taskapp", "serve", "--host", "127.0.0.1", "--port", str(port), "--forwarded-allow-ips", "*"],
+                              cwd=workdir, env=serve_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        status = None
+        for _ in range(150):
+            try:
+                status = get(f"http://127.0.0.1:{port}/health")[0]
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert status == 200
+        assert get(f"http://127.0.0.1:{port}/ready")[0] == 200
+    finally:
+        server.terminate()
+        out = server.communicate(timeout=20)[0].decode()
+    # SIGTERM drains and shuts down cleanly (uvicorn re-raises the signal once done)
+    assert server.returncode in (0, -15) and "Application shutdown complete" in out, out
+    assert '"event"' in out, "production logs are JSON"
+    assert sorted(p.as_posix() for p in venv.rglob("*")) == before, "the runtime wrote into the image's files"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# make monitoring-alertmanager: amtool check-config, amtool routing tests (where a critical and a
+# warning alert go), then inhibition and delivery on a real Alertmanager (loopback only).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+CFG="$ROOT/deploy/monitoring/alertmanager/alertmanager.yaml"
+
+command -v amtool >/dev/null || apt_install prometheus-alertmanager
+command -v amtool >/dev/null || die "amtool not found (install Debian's prometheus-alertmanager)"
+py="$(tool_venv monitoring "grafana-foundation-sdk==1769699379!11.6.0" "PyYAML==6.0.2")/python"
+
+log "amtool check-config"
+amtool check-config "$CFG"
+
+route() {  # route EXPECTED_RECEIVER LABEL=VALUE...
+  local want="$1"; shift
+  local got
+  got="$(amtool config routes test --config.file="$CFG" "$@" 2>/dev/null)"
+  if [ "$got" != "$want" ]; then
+    die "alert {$*} routed to '$got', expected '$want'"
+  fi
+  printf '  %-60s -> %s\n' "$*" "$got"
+}
+log "amtool config routes test"
+route pagerduty-critical alertname=TaskappApiAvailabilityBudgetBurn severity=critical namespace=taskapp-prod
+route pagerduty-critical alertname=TaskappBackendDown severity=critical
+route slack-warnings alertname=TaskappApiAvailabilityBudgetBurn severity=warning namespace=taskapp-prod
+route slack-warnings alertname=TaskappCacheErrorsHigh severity=warning namespace=taskapp-staging
+route slack-warnings alertname=SomethingWithoutSeverity
+route null alertname=Watchdog severity=none
+amtool config routes --config.file="$CFG" 2>/dev/null
+
+log "Alertmanager end to end (routing, inhibition, secrets from files)"
+work="$VAR/monitoring/alertmanager-e2e"
+rm -rf "$work"
+"$py" "$ROOT/deploy/monitoring/tools/alertmanager_e2e.py" "$CFG" "$work"
