@@ -202,7 +202,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the database answers */
+        /** Readiness: the database answers (the cache is reported, never required) */
         get: operations["ready_ready_get"];
         put?: never;
         post?: never;
