@@ -12,9 +12,6 @@ FMTS += web-fmt
 CLEANS += web-clean
 RUN_PREREQS += web-build
 
-# `make run` serves the built app from the backend (SPA fallback, API under /api/v1, one port).
-run: export TASKAPP_WEB_DIR ?= $(WEB)/dist
-
 .PHONY: web-install web-build web-lint web-fmt web-test web-api-check web-e2e web-dev web-clean
 
 web-install: $(WEB_INSTALL_STAMP) ## install the web app's locked npm dependencies (npm ci)

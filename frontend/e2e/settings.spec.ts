@@ -40,5 +40,6 @@ test("settings: rename yourself and change the password with the server's rules 
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(next);
   await page.getByRole("button", { name: "Log in" }).click();
-  await expect(page.getByRole("heading", { name: "Tasks" })).toBeVisible();
+  // Back where the user was.
+  await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
 });

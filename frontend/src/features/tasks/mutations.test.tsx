@@ -9,6 +9,7 @@ import type { ListData } from "./cache";
 import { conflictStore } from "./conflict";
 import type { ApiTaskQuery } from "./filters";
 import { useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
+import { useTaskList } from "./queries";
 
 const toastMock = vi.hoisted(() => {
   const fn = Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn() });
@@ -152,5 +153,20 @@ describe("optimistic task mutations", () => {
     await waitFor(() => expect(calls.filter((c) => c.method === "DELETE")).toHaveLength(1));
     expect(calls.find((c) => c.method === "DELETE")!.path).toBe(`/api/v1/tasks/${task.id}`);
     expect(items()).toEqual([]);
+  });
+
+  it("a list refetched during the Undo window does not bring the deleted task back", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { wrapper, task } = setup();
+    mockApi({
+      "GET /api/v1/tasks": () =>
+        json({ items: [task, makeTask({ title: "Other" })], next_cursor: null }),
+      "DELETE /api/v1/tasks/:id": () => new Response(null, { status: 204 }),
+    });
+    const del = renderHook(() => useDeleteTask(), { wrapper });
+    act(() => del.result.current(task));
+    const list = renderHook(() => useTaskList({ sort: "-priority" }), { wrapper });
+    await waitFor(() => expect(list.result.current.isSuccess).toBe(true));
+    expect(list.result.current.data!.pages[0]!.items.map((t) => t.title)).toEqual(["Other"]);
   });
 });

@@ -16,10 +16,17 @@ import {
   type Snapshot,
 } from "./cache";
 import { conflictStore } from "./conflict";
+import { pendingDeletes } from "./pendingDeletes";
 
 const refreshCounts = (qc: QueryClient) => {
   void qc.invalidateQueries({ queryKey: taskKeys.stats() });
   void qc.invalidateQueries({ queryKey: taskKeys.labels() });
+};
+
+/** After a write settles, the server's order and filters are the truth: refetch what is shown. */
+const resync = (qc: QueryClient) => {
+  refreshCounts(qc);
+  void qc.invalidateQueries({ queryKey: taskKeys.lists() });
 };
 
 export interface UpdateVars {
@@ -61,7 +68,7 @@ export function useUpdateTask() {
       toast.error(`Could not save “${task.title}”: ${errorMessage(error)}`);
     },
     onSuccess: (saved) => upsertTaskInLists(qc, saved),
-    onSettled: () => refreshCounts(qc),
+    onSettled: () => resync(qc),
   });
 }
 
@@ -100,7 +107,7 @@ export function useCreateTask() {
       toast.error(`Could not add the task: ${errorMessage(error)}`);
     },
     onSuccess: (task, _vars, ctx) => upsertTaskInLists(qc, task, ctx?.tempId),
-    onSettled: () => refreshCounts(qc),
+    onSettled: () => resync(qc),
   });
 }
 
@@ -109,7 +116,7 @@ export const newIdempotencyKey = uuid;
 /* Deleting: the task disappears at once and the DELETE is sent when the Undo window closes
  * (or when the page is left), so Undo restores the very same task with its id and history. */
 const UNDO_MS = 6000;
-const pending = new Map<string, { timer: ReturnType<typeof setTimeout>; run: () => void }>();
+const pending = pendingDeletes;
 
 function flushOnLeave() {
   for (const [id, entry] of pending) {

@@ -1,11 +1,15 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { getStats, listTasks, taskKeys } from "./api";
 import type { ApiTaskQuery } from "./filters";
+import { isPendingDelete } from "./pendingDeletes";
 
 export function useTaskList(q: ApiTaskQuery, limit?: number) {
   return useInfiniteQuery({
     queryKey: taskKeys.list(q),
-    queryFn: ({ pageParam, signal: _signal }) => listTasks(q, pageParam, limit),
+    queryFn: async ({ pageParam }) => {
+      const page = await listTasks(q, pageParam, limit);
+      return { ...page, items: page.items.filter((t) => !isPendingDelete(t.id)) };
+    },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
   });
