@@ -13,7 +13,9 @@ test("settings: rename yourself and change the password with the server's rules 
   await page.getByLabel("Name", { exact: true }).fill("Grace Hopper");
   await page.getByRole("button", { name: "Save profile" }).click();
   await expect(page.getByText("Profile saved")).toBeVisible();
-  await expect(page.getByRole("button", { name: "Account menu for Grace Hopper" })).toHaveText("GH");
+  await expect(page.getByRole("button", { name: "Account menu for Grace Hopper" })).toHaveText(
+    "GH",
+  );
 
   await page.getByLabel("Current password").fill("not my password");
   await page.getByLabel("New password", { exact: true }).fill("short");

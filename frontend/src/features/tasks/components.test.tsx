@@ -218,4 +218,28 @@ describe("TaskListPage", () => {
     await user.click(screen.getByRole("button", { name: "Try again" }));
     expect(await screen.findByText("All clear")).toBeInTheDocument();
   });
+
+  it("walks the API's cursor pages when more tasks are requested", async () => {
+    const user = userEvent.setup();
+    const { calls } = mockApi({
+      "GET /api/v1/tasks": (req) => {
+        const cursor = new URL(req.url).searchParams.get("cursor");
+        return cursor === "page-2"
+          ? json({ items: [makeTask({ title: "Second page task" })], next_cursor: null })
+          : json({ items: [makeTask({ title: "First page task" })], next_cursor: "page-2" });
+      },
+    });
+    renderWith(
+      <Routes>
+        <Route path="/tasks" element={<TaskListPage />} />
+      </Routes>,
+      { route: "/tasks" },
+    );
+    expect(await screen.findByText("First page task")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Load more" }));
+    expect(await screen.findByText("Second page task")).toBeInTheDocument();
+    expect(screen.getByText("First page task")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Load more" })).not.toBeInTheDocument();
+    expect(calls.some((c) => c.search.includes("cursor=page-2"))).toBe(true);
+  });
 });
