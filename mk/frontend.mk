@@ -3,7 +3,7 @@ WEB := $(ROOT)/frontend
 WEB_INSTALL_STAMP := $(WEB)/node_modules/.taskapp-install-stamp
 WEB_BUILD_STAMP := $(WEB)/dist/.build-stamp
 # Everything the production build reads; `make run` rebuilds only when one of these changed.
-WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f 2>/dev/null) \
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f ! -name "*.test.*" ! -path "*/src/test/*" 2>/dev/null) \
   $(wildcard $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/package-lock.json)
 
 CHECKS += web-lint web-test web-api-check web-build web-e2e

@@ -91,7 +91,7 @@ for (const scheme of ["light", "dark"] as const) {
       await page.setViewportSize({ width: 375, height: 812 });
       await page.reload();
       await expect(page.getByTestId("task-item")).toHaveCount(SAMPLE.length);
-      await page.screenshot({ path: `${shots}/list-${scheme}-mobile.png`, fullPage: true });
+      await page.screenshot({ path: `${shots}/list-${scheme}-mobile.png` });
       await page.goto("/board");
       await expect(page.getByTestId("column-pending")).toBeVisible();
       await page.screenshot({ path: `${shots}/board-${scheme}-mobile.png` });
