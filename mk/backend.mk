@@ -52,3 +52,9 @@ backend-coverage: backend-sync ## branch coverage of backend/src over both runs,
 	cd backend && $(UV) run --frozen coverage combine --keep $(COV_DIR)/.coverage.sqlite $(COV_DIR)/.coverage.postgres
 	cd backend && $(UV) run --frozen coverage report --fail-under=90 --skip-covered
 	cd backend && $(UV) run --frozen coverage xml -o $(COV_DIR)/coverage.xml
+
+.PHONY: bench
+bench: backend-sync ## benchmark (not a test): taskapp vs a raw asyncpg baseline, wrk on the other core
+	. scripts/lib.sh && apt_install wrk
+	scripts/services.sh start
+	cd backend && $(UV) run --frozen python ../bench/run.py

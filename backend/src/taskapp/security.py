@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 import jwt
+from cachetools import LRUCache
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from starlette.concurrency import run_in_threadpool
@@ -67,6 +68,7 @@ class TokenCodec:
         self._algorithm = settings.jwt_algorithm
         self._issuer = settings.jwt_issuer
         self._audience = settings.jwt_audience
+        self._verified: LRUCache[str, TokenClaims] = LRUCache(maxsize=10_000)
 
     def encode(
         self,
@@ -90,7 +92,23 @@ class TokenCodec:
         }
         return jwt.encode(payload, self._key, algorithm=self._algorithm)
 
-    def decode(self, token: str, expected_type: TokenType) -> TokenClaims:
+    def decode(
+        self, token: str, expected_type: TokenType, now: datetime | None = None
+    ) -> TokenClaims:
+        now = now or datetime.now(UTC)
+        # Verifying the signature is the costly part; a token verified before yields the same
+        # claims, so only its expiry and type are checked again.
+        claims = self._verified.get(token)
+        if claims is None:
+            claims = self._verify(token)
+            self._verified[token] = claims
+        if claims.expires_at <= now:
+            raise InvalidTokenError("the token has expired")
+        if claims.token_type != expected_type:
+            raise InvalidTokenError(f"expected a {expected_type} token")
+        return claims
+
+    def _verify(self, token: str) -> TokenClaims:
         try:
             payload = jwt.decode(
                 token,
@@ -100,15 +118,15 @@ class TokenCodec:
                 issuer=self._issuer,
                 options={"require": list(self.REQUIRED_CLAIMS)},
             )
-            if payload["type"] != expected_type:
-                raise InvalidTokenError(f"expected a {expected_type} token")
+            if payload["type"] not in {"access", "refresh"}:
+                raise InvalidTokenError("unknown token type")
             return TokenClaims(
                 subject=uuid.UUID(payload["sub"]),
                 session_id=uuid.UUID(payload["sid"]),
                 token_id=uuid.UUID(payload["jti"]),
                 token_type=payload["type"],
-                issued_at=datetime.fromtimestamp(payload["iat"]).astimezone(),
-                expires_at=datetime.fromtimestamp(payload["exp"]).astimezone(),
+                issued_at=datetime.fromtimestamp(payload["iat"], UTC),
+                expires_at=datetime.fromtimestamp(payload["exp"], UTC),
             )
         except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
             raise InvalidTokenError(str(exc)) from exc

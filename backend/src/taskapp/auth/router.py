@@ -23,7 +23,7 @@ COOKIE_PATH = f"{API_PREFIX}/auth"
 router = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["auth"])
 
 
-def _no_store(response: Response) -> None:
+async def _no_store(response: Response) -> None:
     # Tokens must never be kept by a browser or proxy cache.
     response.headers["Cache-Control"] = "no-store"
     response.headers["Pragma"] = "no-cache"

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -223,26 +223,45 @@ async def revoke_other_sessions(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class AccessContext:
+    """Who is calling, from one indexed lookup: no ORM object is built on the hot path."""
+
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+    tasks_version: int
+
+
+# Built once; executed with new parameters per request (the compiled form is cached too).
+_LIVE_SESSION = (
+    select(User.tasks_version, User.is_active, AuthSession.revoked_at)
+    .join(AuthSession, AuthSession.user_id == User.id)
+    .where(AuthSession.id == bindparam("session_id"), User.id == bindparam("user_id"))
+)
+
+
 async def resolve_access_token(
     session: AsyncSession, codec: TokenCodec, token: str, now: datetime
-) -> tuple[User, uuid.UUID]:
-    """The user behind a bearer token, provided its session is still alive (not only unexpired)."""
+) -> AccessContext:
+    """The caller behind a bearer token, provided its session is still alive (not only unexpired).
+    Decided from the database on every request: revocation never depends on a cache."""
     try:
-        claims = codec.decode(token, "access")
+        claims = codec.decode(token, "access", now=now)
     except InvalidTokenError as exc:
         raise unauthorized("The access token is invalid or expired.") from exc
+    connection = await session.connection()  # Core execution: lighter than the ORM path
     row = (
-        await session.execute(
-            select(User, AuthSession.revoked_at)
-            .join(AuthSession, AuthSession.user_id == User.id)
-            .where(AuthSession.id == claims.session_id, User.id == claims.subject)
+        await connection.execute(
+            _LIVE_SESSION, {"session_id": claims.session_id, "user_id": claims.subject}
         )
     ).first()
     if row is None:
         raise unauthorized("The access token is invalid or expired.")
-    user, revoked_at = row
+    tasks_version, is_active, revoked_at = row
     if revoked_at is not None:
         raise unauthorized("This session has ended; log in again.")
-    if not user.is_active:
+    if not is_active:
         raise unauthorized("This account is disabled.")
-    return user, claims.session_id
+    return AccessContext(
+        user_id=claims.subject, session_id=claims.session_id, tasks_version=tasks_version
+    )

@@ -58,7 +58,7 @@ class SortSpec:
             condition = or_(condition, column.is_(None))
         return condition
 
-    def value_of(self, task: Task) -> Any:
+    def value_of(self, task: Any) -> Any:
         return getattr(task, self.field)
 
 
@@ -106,7 +106,7 @@ class CursorCodec:
     def __init__(self, secret_key: str) -> None:
         self._serializer = URLSafeSerializer(secret_key, salt="taskapp.tasks.cursor")
 
-    def encode(self, sort: SortSpec, fingerprint: str, task: Task) -> str:
+    def encode(self, sort: SortSpec, fingerprint: str, task: Any) -> str:
         payload = [
             sort.field,
             sort.descending,

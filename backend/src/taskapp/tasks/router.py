@@ -9,13 +9,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from taskapp.auth.dependencies import CurrentUser
+from taskapp.auth.dependencies import CurrentPrincipal
+from taskapp.auth.service import AccessContext
 from taskapp.deps import ServicesDep, SessionDep, SettingsDep
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.tasks import service
 from taskapp.tasks.pagination import CursorCodec
 from taskapp.tasks.schemas import TaskCreate, TaskPage, TaskPublic, TaskQuery, TaskStats, TaskUpdate
-from taskapp.users.models import User
 
 router = APIRouter(prefix=f"{API_PREFIX}/tasks", tags=["tasks"], responses=problem_responses(401))
 
@@ -38,7 +38,7 @@ IdempotencyKey = Annotated[
 ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "description": "The task's version"}}
 
 
-def get_cursor_codec(settings: SettingsDep) -> CursorCodec:
+async def get_cursor_codec(settings: SettingsDep) -> CursorCodec:
     return CursorCodec(settings.secret_key)
 
 
@@ -66,14 +66,14 @@ def task_location(request: Request, task_id: uuid.UUID) -> str:
 async def create_task(
     body: TaskCreate,
     request: Request,
-    user: CurrentUser,
+    user: CurrentPrincipal,
     session: SessionDep,
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     created = await service.create_task(
         session,
-        user.id,
+        user.user_id,
         body,
         idempotency_key=idempotency_key,
         idempotency_ttl_seconds=settings.idempotency_ttl.total_seconds(),
@@ -87,10 +87,10 @@ async def create_task(
     return JSONResponse(created.body, status_code=201, headers=headers)
 
 
-def _cache_key(user: User, kind: str, detail: str = "") -> str:
+def _cache_key(user: AccessContext, kind: str, detail: str = "") -> str:
     # The owner's data version makes every earlier entry unreachable after a write.
     digest = hashlib.blake2b(detail.encode(), digest_size=16).hexdigest() if detail else "-"
-    return f"taskapp:v1:{user.id}:{user.tasks_version}:{kind}:{digest}"
+    return f"taskapp:v1:{user.user_id}:{user.tasks_version}:{kind}:{digest}"
 
 
 def _json(body: bytes, headers: dict[str, str] | None = None) -> Response:
@@ -100,7 +100,7 @@ def _json(body: bytes, headers: dict[str, str] | None = None) -> Response:
 @router.get("", response_model=TaskPage, responses=problem_responses(422))
 async def list_tasks(
     query: Annotated[TaskQuery, Query()],
-    user: CurrentUser,
+    user: CurrentPrincipal,
     session: SessionDep,
     services: ServicesDep,
     cursors: CursorCodecDep,
@@ -108,22 +108,20 @@ async def list_tasks(
     key = _cache_key(user, "list", query.model_dump_json())
     if (cached := await services.cache.get(key)) is not None:
         return _json(cached)
-    tasks, next_cursor = await service.list_tasks(session, user.id, query, cursors)
-    body = (
-        TaskPage(items=[TaskPublic.model_validate(task) for task in tasks], next_cursor=next_cursor)
-        .model_dump_json()
-        .encode()
-    )
+    tasks, next_cursor = await service.list_tasks(session, user.user_id, query, cursors)
+    body = TaskPage(items=tasks, next_cursor=next_cursor).model_dump_json().encode()
     await services.cache.set(key, body)
     return _json(body)
 
 
 @router.get("/stats", response_model=TaskStats)
-async def task_stats(user: CurrentUser, session: SessionDep, services: ServicesDep) -> Response:
+async def task_stats(
+    user: CurrentPrincipal, session: SessionDep, services: ServicesDep
+) -> Response:
     key = _cache_key(user, "stats")
     if (cached := await services.cache.get(key)) is not None:
         return _json(cached)
-    body = (await service.stats(session, user.id)).model_dump_json().encode()
+    body = (await service.stats(session, user.user_id)).model_dump_json().encode()
     await services.cache.set(key, body)
     return _json(body)
 
@@ -154,7 +152,7 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 )
 async def read_task(
     task_id: uuid.UUID,
-    user: CurrentUser,
+    user: CurrentPrincipal,
     session: SessionDep,
     services: ServicesDep,
     if_none_match: Annotated[str | None, Header(max_length=1024)] = None,
@@ -164,7 +162,7 @@ async def read_task(
     if cached is not None:
         etag, _, body = cached.partition(b"\n")
     else:
-        public = TaskPublic.model_validate(await service.get_task(session, user.id, task_id))
+        public = TaskPublic.model_validate(await service.get_task(session, user.user_id, task_id))
         etag = service.etag_for(public.version).encode()
         body = public.model_dump_json().encode()
         await services.cache.set(key, etag + b"\n" + body)
@@ -181,11 +179,11 @@ async def read_task(
 async def update_task(
     task_id: uuid.UUID,
     body: TaskUpdate,
-    user: CurrentUser,
+    user: CurrentPrincipal,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> JSONResponse:
-    task = await service.update_task(session, user.id, task_id, body, if_match=if_match)
+    task = await service.update_task(session, user.user_id, task_id, body, if_match=if_match)
     return _task_response(task)
 
 
@@ -196,8 +194,8 @@ async def update_task(
 )
 async def delete_task(
     task_id: uuid.UUID,
-    user: CurrentUser,
+    user: CurrentPrincipal,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> None:
-    await service.delete_task(session, user.id, task_id, if_match=if_match)
+    await service.delete_task(session, user.user_id, task_id, if_match=if_match)

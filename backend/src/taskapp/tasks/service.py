@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy import (
     ColumnElement,
     String,
@@ -307,19 +308,28 @@ def _filters(session: AsyncSession, query: TaskQuery, now: datetime) -> list[Col
     return conditions
 
 
+_PUBLIC_COLUMNS = [Task.__table__.c[name] for name in TaskPublic.model_fields]
+_PUBLIC_LIST = TypeAdapter(list[TaskPublic])
+
+
 async def list_tasks(
     session: AsyncSession, owner_id: uuid.UUID, query: TaskQuery, cursors: CursorCodec
-) -> tuple[list[Task], str | None]:
+) -> tuple[list[TaskPublic], str | None]:
     sort = SortSpec.parse(query.sort)
     fingerprint = filters_fingerprint(
         query.model_dump(mode="json", exclude={"cursor", "limit", "sort"})
     )
-    statement = select(Task).where(Task.owner_id == owner_id, *_filters(session, query, utcnow()))
+    # Core rows straight into the response model: no ORM identity map on the hottest read.
+    statement = select(*_PUBLIC_COLUMNS).where(
+        Task.owner_id == owner_id, *_filters(session, query, utcnow())
+    )
     if query.cursor:
         value, last_id = cursors.decode(query.cursor, sort, fingerprint)
         statement = statement.where(sort.after(value, last_id))
     statement = statement.order_by(*sort.order_by()).limit(query.limit + 1)
-    tasks = list((await session.scalars(statement)).all())
+    connection = await session.connection()
+    rows = (await connection.execute(statement)).mappings().all()
+    tasks = _PUBLIC_LIST.validate_python(rows)
     if len(tasks) <= query.limit:
         return tasks, None
     tasks = tasks[: query.limit]

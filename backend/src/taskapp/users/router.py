@@ -31,13 +31,14 @@ async def update_me(body: UserUpdate, user: CurrentUser, session: SessionDep) ->
 async def change_password(
     body: PasswordChange,
     principal: CurrentPrincipal,
+    user: CurrentUser,
     session: SessionDep,
     services: ServicesDep,
 ) -> None:
     await service.change_password(
         session,
         services.hasher,
-        principal.user,
+        user,
         current_password=body.current_password,
         new_password=body.new_password,
         keep_session=principal.session_id,
