@@ -6,7 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-apt_install chromium fonts-liberation
+apt_install chromium fonts-liberation curl
 [ -x /usr/bin/chromium ] || die "Debian's chromium is missing (apt-get install -y chromium)"
 
 backend="${TASKAPP_E2E_BACKEND_DIR:-$ROOT/backend}"
