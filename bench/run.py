@@ -20,11 +20,11 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Iterator
 
 import asyncpg
 import httpx
@@ -90,7 +90,9 @@ async def seed(owner_id: uuid.UUID) -> None:
 
 
 @contextmanager
-def server(args: list[str], env: dict[str, str], port: int) -> Iterator[None]:
+def server(
+    args: list[str], env: dict[str, str], port: int, probe: str = "/health"
+) -> Iterator[None]:
     process = subprocess.Popen(  # noqa: S603
         ["taskset", "-c", "0", *args], env=env, cwd=ROOT / "backend",
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -99,11 +101,12 @@ def server(args: list[str], env: dict[str, str], port: int) -> Iterator[None]:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                httpx.get(f"http://127.0.0.1:{port}{probe}", timeout=2)
                 break
             except httpx.TransportError:
                 if process.poll() is not None:
-                    raise RuntimeError(process.stderr.read().decode() if process.stderr else "")
+                    error = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(f"server exited: {error}") from None
                 time.sleep(0.2)
         yield
     finally:
@@ -192,29 +195,11 @@ def main() -> int:
     uvicorn = [python(), "-m", "uvicorn", "--app-dir", str(BENCH), "baseline:app", "--port",
                str(BASELINE_PORT), "--loop", "uvloop", "--http", "httptools", "--no-access-log",
                "--log-level", "warning"]
-    with _baseline(uvicorn, baseline_env):
+    with server(uvicorn, baseline_env, BASELINE_PORT, probe="/tasks"):
         baseline = wrk("baseline: Starlette + asyncpg, 50 rows",
                        f"http://127.0.0.1:{BASELINE_PORT}/tasks", "auth.lua", wenv, seconds)
     report(results, baseline)
     return 0
-
-
-@contextmanager
-def _baseline(command: list[str], env: dict[str, str]) -> Iterator[None]:
-    process = subprocess.Popen(["taskset", "-c", "0", *command], env=env,  # noqa: S603
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"http://127.0.0.1:{BASELINE_PORT}/tasks", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        yield
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
 
 
 async def _owner_id() -> uuid.UUID:

@@ -35,8 +35,7 @@ backend-test-sqlite: backend-sync ## API suite on the embedded SQLite + in-proce
 	@mkdir -p $(COV_DIR)
 	scripts/services.sh install  # Redis-outage tests start their own redis-server
 	$(PYTEST) -p no:cacheprovider --cov --cov-report= \
-	  --junitxml=$(ROOT)/artifacts/junit-backend-sqlite.xml \
-	  -o cache_dir=$(VAR)/.pytest_cache
+	  --junitxml=$(ROOT)/artifacts/junit-backend-sqlite.xml
 	mv backend/.coverage $(COV_DIR)/.coverage.sqlite
 
 backend-test-postgres: backend-sync ## API suite on real PostgreSQL + Redis (started by scripts/services.sh)

@@ -130,6 +130,16 @@ async def register_and_login(
     )
 
 
+async def create_task(http: httpx.AsyncClient, account: Account, **fields: Any) -> dict[str, Any]:
+    """POST /tasks (title defaults to "Task") and return the created task."""
+    response = await http.post(
+        "/api/v1/tasks", json={"title": "Task", **fields}, headers=account.headers
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
 @pytest.fixture
 async def account(client: httpx.AsyncClient) -> Account:
     return await register_and_login(client)

@@ -11,8 +11,11 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import jwt
 import pytest
+from sqlalchemy import text
 
+from taskapp.db import create_engine
 from taskapp.main import create_app
+from taskapp.security import token_digest
 from taskapp.settings import Settings
 from tests.conftest import (
     PASSWORD,
@@ -428,3 +431,21 @@ async def test_a_successful_login_clears_earlier_failures(
         )
         assert still_ok.status_code == 200
     await app.state.services.engine.dispose()
+
+
+async def test_refresh_tokens_are_stored_only_as_digests(
+    client: httpx.AsyncClient, account: Account, database_url: str
+) -> None:
+    rotated = (
+        await client.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
+    ).json()
+    engine = create_engine(Settings(database_url=database_url))
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT * FROM refresh_tokens"))).all()
+        users = (await conn.execute(text("SELECT * FROM users"))).all()
+    await engine.dispose()
+    stored = " ".join(str(value) for row in rows for value in row)
+    for token in (account.refresh_token, rotated["refresh_token"]):
+        assert token not in stored
+        assert token_digest(token) in stored
+    assert account.password not in " ".join(str(v) for row in users for v in row)

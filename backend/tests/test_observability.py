@@ -217,6 +217,19 @@ async def test_html_pages_get_a_strict_csp_except_swagger(
     await app.state.services.engine.dispose()
 
 
+async def test_a_revalidated_page_keeps_its_own_csp(
+    make_settings: Callable[..., Settings], tmp_web_dir: Path
+) -> None:
+    app = create_app(make_settings(web_dir=tmp_web_dir))
+    async with client_for(app) as http:
+        first = await http.get("/login")
+        again = await http.get("/login", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    assert "content-security-policy" not in again.headers
+    assert again.headers["x-content-type-options"] == "nosniff"
+    await app.state.services.engine.dispose()
+
+
 async def test_hsts_only_in_production(make_settings: Callable[..., Settings]) -> None:
     prod = create_app(make_settings(env="production", secret_key="p" * 48))
     async with client_for(prod) as http:

@@ -14,18 +14,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from itsdangerous import URLSafeSerializer
 
-from tests.conftest import TEST_SECRET, Account, assert_problem, client_for, register_and_login
+from tests.conftest import (
+    TEST_SECRET,
+    Account,
+    assert_problem,
+    client_for,
+    register_and_login,
+)
+from tests.conftest import create_task as create
 
 TASKS = "/api/v1/tasks"
 NOW = datetime.now(UTC)
 PRIORITY_RANK = {"low": 1, "medium": 2, "high": 3, "urgent": 4}
-
-
-async def create(http: httpx.AsyncClient, account: Account, **fields: Any) -> dict[str, Any]:
-    response = await http.post(TASKS, json={"title": "Task", **fields}, headers=account.headers)
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 async def walk(

@@ -11,15 +11,9 @@ import httpx
 import pytest
 
 from tests.conftest import Account, assert_problem, register_and_login
+from tests.conftest import create_task as create
 
 TASKS = "/api/v1/tasks"
-
-
-async def create(http: httpx.AsyncClient, account: Account, **fields: Any) -> dict[str, Any]:
-    response = await http.post(TASKS, json={"title": "A task", **fields}, headers=account.headers)
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 async def test_create_returns_201_with_location_etag_and_defaults(

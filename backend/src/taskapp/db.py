@@ -61,7 +61,9 @@ def utcnow() -> datetime:
 
 def create_engine(settings: Settings) -> AsyncEngine:
     url = settings.database_url
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
+    # No pre-ping: it costs a round trip on every checkout (measured: a third of a cached read).
+    # A connection the server dropped fails one request; SQLAlchemy then invalidates the pool.
+    kwargs: dict[str, Any] = {"pool_recycle": 1800}
     if settings.is_sqlite:
         db_path = url.split("///", 1)[1] if "///" in url else ""
         if db_path and db_path != ":memory:":

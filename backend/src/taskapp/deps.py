@@ -21,6 +21,8 @@ from taskapp.settings import Settings
 class Services:
     settings: Settings
     engine: AsyncEngine
+    # Same pool, autocommit: one round trip per read-only query (no BEGIN/ROLLBACK around it).
+    read_engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     hasher: PasswordHasher
     tokens: TokenCodec

@@ -49,6 +49,7 @@ def build_services(settings: Settings) -> Services:
     return Services(
         settings=settings,
         engine=engine,
+        read_engine=engine.execution_options(isolation_level="AUTOCOMMIT"),
         session_factory=session_factory,
         hasher=PasswordHasher(settings),
         tokens=TokenCodec(settings),

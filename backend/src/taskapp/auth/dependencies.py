@@ -16,13 +16,12 @@ oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=F
 
 async def get_principal(
     request: Request,
-    session: SessionDep,
     services: ServicesDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> AccessContext:
     if not token:
         raise unauthorized("Authentication required: send 'Authorization: Bearer <access token>'.")
-    principal = await resolve_access_token(session, services.tokens, token, utcnow())
+    principal = await resolve_access_token(services.read_engine, services.tokens, token, utcnow())
     request.state.user_id = str(principal.user_id)  # for the access log line
     return principal
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from taskapp.auth.models import AuthSession, RefreshToken
 from taskapp.auth.throttle import LoginThrottle
@@ -241,7 +241,7 @@ _LIVE_SESSION = (
 
 
 async def resolve_access_token(
-    session: AsyncSession, codec: TokenCodec, token: str, now: datetime
+    read_engine: AsyncEngine, codec: TokenCodec, token: str, now: datetime
 ) -> AccessContext:
     """The caller behind a bearer token, provided its session is still alive (not only unexpired).
     Decided from the database on every request: revocation never depends on a cache."""
@@ -249,12 +249,13 @@ async def resolve_access_token(
         claims = codec.decode(token, "access", now=now)
     except InvalidTokenError as exc:
         raise unauthorized("The access token is invalid or expired.") from exc
-    connection = await session.connection()  # Core execution: lighter than the ORM path
-    row = (
-        await connection.execute(
-            _LIVE_SESSION, {"session_id": claims.session_id, "user_id": claims.subject}
-        )
-    ).first()
+    # Core on a short-lived autocommit connection: one round trip, back in the pool at once.
+    async with read_engine.connect() as connection:
+        row = (
+            await connection.execute(
+                _LIVE_SESSION, {"session_id": claims.session_id, "user_id": claims.subject}
+            )
+        ).first()
     if row is None:
         raise unauthorized("The access token is invalid or expired.")
     tasks_version, is_active, revoked_at = row

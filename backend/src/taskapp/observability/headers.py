@@ -37,8 +37,11 @@ class SecurityHeadersMiddleware:
                 headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
                 if self.hsts:
                     headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-                if not path.startswith(CSP_EXEMPT):
-                    is_html = headers.get("content-type", "").startswith("text/html")
+                content_type = headers.get("content-type", "")
+                # A 304 has no body and no content type: browsers merge its headers into the
+                # cached page, so a JSON policy here would blank a revalidated index.html.
+                if content_type and not path.startswith(CSP_EXEMPT):
+                    is_html = content_type.startswith("text/html")
                     headers.setdefault("Content-Security-Policy", HTML_CSP if is_html else API_CSP)
             await send(message)
 

@@ -103,27 +103,26 @@ def _json(body: bytes, headers: dict[str, str] | None = None) -> Response:
 async def list_tasks(
     query: Annotated[TaskQuery, Query()],
     user: CurrentPrincipal,
-    session: SessionDep,
     services: ServicesDep,
     cursors: CursorCodecDep,
 ) -> Response:
     key = _cache_key(user, "list", query.model_dump_json())
     if (cached := await services.cache.get(key)) is not None:
         return _json(cached)
-    tasks, next_cursor = await service.list_tasks(session, user.user_id, query, cursors)
+    async with services.read_engine.connect() as connection:
+        tasks, next_cursor = await service.list_tasks(connection, user.user_id, query, cursors)
     body = TaskPage(items=tasks, next_cursor=next_cursor).model_dump_json().encode()
     await services.cache.set(key, body)
     return _json(body)
 
 
 @router.get("/stats", response_model=TaskStats)
-async def task_stats(
-    user: CurrentPrincipal, session: SessionDep, services: ServicesDep
-) -> Response:
+async def task_stats(user: CurrentPrincipal, services: ServicesDep) -> Response:
     key = _cache_key(user, "stats")
     if (cached := await services.cache.get(key)) is not None:
         return _json(cached)
-    body = (await service.stats(session, user.user_id)).model_dump_json().encode()
+    async with services.read_engine.connect() as connection:
+        body = (await service.stats(connection, user.user_id)).model_dump_json().encode()
     await services.cache.set(key, body)
     return _json(body)
 
@@ -164,7 +163,6 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 async def read_task(
     task_id: uuid.UUID,
     user: CurrentPrincipal,
-    session: SessionDep,
     services: ServicesDep,
     if_none_match: Annotated[str | None, Header(max_length=1024)] = None,
 ) -> Response:
@@ -173,7 +171,8 @@ async def read_task(
     if cached is not None:
         etag, _, body = cached.partition(b"\n")
     else:
-        public = TaskPublic.model_validate(await service.get_task(session, user.user_id, task_id))
+        async with services.read_engine.connect() as connection:
+            public = await service.read_task(connection, user.user_id, task_id)
         etag = service.etag_for(public.version).encode()
         body = public.model_dump_json().encode()
         await services.cache.set(key, etag + b"\n" + body)

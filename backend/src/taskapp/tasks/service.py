@@ -14,6 +14,7 @@ from sqlalchemy import (
     ColumnElement,
     String,
     and_,
+    bindparam,
     case,
     delete,
     exists,
@@ -26,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from taskapp.db import utcnow
@@ -74,6 +75,25 @@ async def get_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUI
     if task is None:
         raise not_found("task")
     return task
+
+
+_READ_ONE = select(*[Task.__table__.c[name] for name in TaskPublic.model_fields]).where(
+    Task.__table__.c.id == bindparam("task_id"), Task.__table__.c.owner_id == bindparam("owner_id")
+)
+
+
+async def read_task(
+    connection: AsyncConnection, owner_id: uuid.UUID, task_id: uuid.UUID
+) -> TaskPublic:
+    """get_task for reads: Core row into the response model, 404 for another user's task."""
+    row = (
+        (await connection.execute(_READ_ONE, {"task_id": task_id, "owner_id": owner_id}))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise not_found("task")
+    return TaskPublic.model_validate(row)
 
 
 def _apply_status(task: Task, status: TaskStatus, now: datetime) -> None:
@@ -271,8 +291,8 @@ async def delete_task(
     await session.commit()
 
 
-def _label_filter(session: AsyncSession, label: str) -> ColumnElement[bool]:
-    if session.get_bind().dialect.name == "postgresql":
+def _label_filter(dialect: str, label: str) -> ColumnElement[bool]:
+    if dialect == "postgresql":
         # labels @> ARRAY[label]: served by the GIN index on tasks.labels.
         return type_coerce(Task.labels, postgresql.ARRAY(String)).contains([label])
     each = func.json_each(Task.labels).table_valued("value")
@@ -283,13 +303,13 @@ def _overdue(now: datetime) -> ColumnElement[bool]:
     return and_(Task.due_date.is_not(None), Task.due_date < now, Task.status != TaskStatus.DONE)
 
 
-def _filters(session: AsyncSession, query: TaskQuery, now: datetime) -> list[ColumnElement[bool]]:
+def _filters(dialect: str, query: TaskQuery, now: datetime) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if query.status:
         conditions.append(Task.status.in_(query.status))
     if query.priority:
         conditions.append(Task.priority.in_(query.priority))
-    conditions.extend(_label_filter(session, label) for label in query.label)
+    conditions.extend(_label_filter(dialect, label) for label in query.label)
     if query.q:
         conditions.append(
             or_(
@@ -313,7 +333,7 @@ _PUBLIC_LIST = TypeAdapter(list[TaskPublic])
 
 
 async def list_tasks(
-    session: AsyncSession, owner_id: uuid.UUID, query: TaskQuery, cursors: CursorCodec
+    connection: AsyncConnection, owner_id: uuid.UUID, query: TaskQuery, cursors: CursorCodec
 ) -> tuple[list[TaskPublic], str | None]:
     sort = SortSpec.parse(query.sort)
     fingerprint = filters_fingerprint(
@@ -321,13 +341,12 @@ async def list_tasks(
     )
     # Core rows straight into the response model: no ORM identity map on the hottest read.
     statement = select(*_PUBLIC_COLUMNS).where(
-        Task.owner_id == owner_id, *_filters(session, query, utcnow())
+        Task.owner_id == owner_id, *_filters(connection.dialect.name, query, utcnow())
     )
     if query.cursor:
         value, last_id = cursors.decode(query.cursor, sort, fingerprint)
         statement = statement.where(sort.after(value, last_id))
     statement = statement.order_by(*sort.order_by()).limit(query.limit + 1)
-    connection = await session.connection()
     rows = (await connection.execute(statement)).mappings().all()
     tasks = _PUBLIC_LIST.validate_python(rows)
     if len(tasks) <= query.limit:
@@ -336,7 +355,7 @@ async def list_tasks(
     return tasks, cursors.encode(sort, fingerprint, tasks[-1])
 
 
-async def stats(session: AsyncSession, owner_id: uuid.UUID) -> TaskStats:
+async def stats(connection: AsyncConnection, owner_id: uuid.UUID) -> TaskStats:
     def count_where(condition: ColumnElement[bool]) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -344,7 +363,7 @@ async def stats(session: AsyncSession, owner_id: uuid.UUID) -> TaskStats:
     columns += [count_where(Task.status == status) for status in TaskStatus]
     columns += [count_where(Task.priority == priority) for priority in Priority]
     columns.append(count_where(_overdue(utcnow())))
-    row = (await session.execute(select(*columns).where(Task.owner_id == owner_id))).one()
+    row = (await connection.execute(select(*columns).where(Task.owner_id == owner_id))).one()
     total, pending, in_progress, done, low, medium, high, urgent, overdue = (int(v) for v in row)
     return TaskStats.model_validate(
         {

@@ -1,0 +1,124 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { createAccount, isoInDays, logIn, screenshotDir, seedTasks } from "./helpers";
+
+async function expectNoSeriousViolations(page: Page, what: string) {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const report = bad.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes
+        .map((n) => n.target.join(" "))
+        .slice(0, 5)
+        .join("\n  ")}`,
+  );
+  expect(report, `${what}: axe found serious/critical violations`).toEqual([]);
+}
+
+const SAMPLE = [
+  {
+    title: "Setup CI/CD Pipeline",
+    status: "in_progress",
+    priority: "high",
+    labels: ["devops"],
+    due_date: isoInDays(0, 18),
+  },
+  {
+    title: "Write Documentation",
+    priority: "medium",
+    labels: ["docs"],
+    description: "User guide and API reference",
+  },
+  { title: "Performance Testing", priority: "low", due_date: isoInDays(5) },
+  {
+    title: "Renew TLS certificates",
+    priority: "urgent",
+    due_date: isoInDays(-2),
+    labels: ["ops", "security"],
+  },
+  { title: "Plan sprint 14", status: "done", priority: "medium" },
+  {
+    title: "Review pull requests",
+    priority: "high",
+    due_date: isoInDays(1, 10),
+    labels: ["devops"],
+  },
+];
+
+for (const scheme of ["light", "dark"] as const) {
+  test.describe(`${scheme} theme`, () => {
+    test.use({ colorScheme: scheme });
+
+    test(`login, list, board and settings pass axe and are captured (${scheme})`, async ({
+      page,
+      request,
+      baseURL,
+    }) => {
+      const email = await createAccount(request, baseURL!, `axe-${scheme}`);
+      await seedTasks(request, baseURL!, email, SAMPLE);
+      const shots = screenshotDir();
+
+      await page.goto("/login");
+      await expect(page.getByRole("heading", { name: "Welcome back" })).toBeVisible();
+      await expectNoSeriousViolations(page, "login");
+      await page.screenshot({ path: `${shots}/login-${scheme}-desktop.png` });
+
+      await logIn(page, email);
+      await expect(page.getByTestId("task-item")).toHaveCount(SAMPLE.length);
+      await expect(page.getByTestId("stat-overdue")).toContainText("1");
+      await expectNoSeriousViolations(page, "list");
+      await page.screenshot({ path: `${shots}/list-${scheme}-desktop.png` });
+
+      await page.getByRole("link", { name: "Board" }).first().click();
+      await expect(page.getByTestId("column-done").getByTestId("board-card")).toHaveCount(1);
+      await expectNoSeriousViolations(page, "board");
+      await page.screenshot({ path: `${shots}/board-${scheme}-desktop.png` });
+
+      await page.getByRole("link", { name: "Settings" }).first().click();
+      await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
+      await expectNoSeriousViolations(page, "settings");
+      await page.screenshot({ path: `${shots}/settings-${scheme}-desktop.png` });
+
+      await page.getByRole("link", { name: "List" }).first().click();
+      await page.keyboard.press("n");
+      await expect(page.getByRole("dialog", { name: "New task" })).toBeVisible();
+      await expectNoSeriousViolations(page, "new task dialog");
+      await page.screenshot({ path: `${shots}/dialog-${scheme}-desktop.png` });
+      await page.keyboard.press("Escape");
+
+      await page.setViewportSize({ width: 375, height: 812 });
+      await page.reload();
+      await expect(page.getByTestId("task-item")).toHaveCount(SAMPLE.length);
+      await page.screenshot({ path: `${shots}/list-${scheme}-mobile.png` });
+      await page.goto("/board");
+      await expect(page.getByTestId("column-pending")).toBeVisible();
+      await page.screenshot({ path: `${shots}/board-${scheme}-mobile.png` });
+    });
+  });
+}
+
+test("keyboard shortcuts: / focuses search, ? opens help, n opens the new-task form", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "keys");
+  await logIn(page, email);
+  await page.keyboard.press("/");
+  await expect(page.getByLabel("Search tasks")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await page.getByRole("heading", { name: "Tasks" }).click();
+  await page.keyboard.press("?");
+  await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("n");
+  const dialog = page.getByRole("dialog", { name: "New task" });
+  await expect(dialog.getByLabel("Title")).toBeFocused();
+  await dialog.getByLabel("Title").fill("Made from the keyboard");
+  await page.keyboard.press("Enter");
+  await expect(
+    page.getByTestId("task-item").filter({ hasText: "Made from the keyboard" }),
+  ).toBeVisible();
+});

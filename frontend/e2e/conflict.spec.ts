@@ -1,0 +1,56 @@
+import { expect, test } from "@playwright/test";
+import { createAccount, logIn, seedTasks, taskRow } from "./helpers";
+
+test("a save over a change made in another browser shows the fresh version and asks first", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
+  const email = await createAccount(request, baseURL!, "conflict");
+  await seedTasks(request, baseURL!, email, [{ title: "Prepare the demo", priority: "low" }]);
+
+  const alice = await browser.newContext();
+  const other = await browser.newContext();
+  const page = await alice.newPage();
+  const page2 = await other.newPage();
+  await logIn(page, email);
+  await logIn(page2, email);
+
+  // The first browser opens the editor on version 1.
+  await taskRow(page, "Prepare the demo")
+    .getByRole("button", { name: /^Edit “/ })
+    .first()
+    .click();
+  const dialog = page.getByRole("dialog", { name: "Edit task" });
+  await expect(dialog.getByLabel("Title")).toHaveValue("Prepare the demo");
+
+  // Meanwhile the second browser renames it (version 2).
+  await taskRow(page2, "Prepare the demo")
+    .getByRole("button", { name: /^Edit “/ })
+    .first()
+    .click();
+  const dialog2 = page2.getByRole("dialog", { name: "Edit task" });
+  await dialog2.getByLabel("Title").fill("Prepare the investor demo");
+  await dialog2.getByRole("button", { name: "Save" }).click();
+  await expect(taskRow(page2, "Prepare the investor demo")).toBeVisible();
+
+  // The first browser saves its stale edit: 412, the fresh version is shown, nothing overwritten yet.
+  await dialog.getByLabel("Priority").selectOption("high");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  const conflict = page.getByRole("dialog", { name: "This task was changed elsewhere" });
+  await expect(conflict).toBeVisible();
+  await expect(conflict).toContainText("Prepare the investor demo");
+  await expect(conflict.getByTestId("conflict-theirs-priority")).toHaveText("Low");
+  await expect(conflict.getByTestId("conflict-mine-priority")).toHaveText("High");
+  await expect(taskRow(page, "Prepare the investor demo")).toContainText("Low");
+
+  // Overwrite applies only the user's change on top of the fresh version.
+  await conflict.getByRole("button", { name: "Overwrite with my change" }).click();
+  await expect(conflict).toBeHidden();
+  await expect(taskRow(page, "Prepare the investor demo")).toContainText("High");
+  await page2.reload();
+  await expect(taskRow(page2, "Prepare the investor demo")).toContainText("High");
+
+  await alice.close();
+  await other.close();
+});

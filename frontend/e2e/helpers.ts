@@ -1,0 +1,72 @@
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery";
+
+export function uniqueEmail(tag: string): string {
+  return `${tag}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/** Create an account through the API (fast path for specs that are not about registering). */
+export async function createAccount(request: APIRequestContext, baseURL: string, tag: string) {
+  const email = uniqueEmail(tag);
+  const res = await request.post(`${baseURL}/api/v1/auth/register`, {
+    data: { email, password: PASSWORD, full_name: `E2E ${tag}` },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  return email;
+}
+
+export async function logIn(page: Page, email: string, password = PASSWORD) {
+  // A second visit of /login is covered on its own in serving.spec.ts.
+  if (!new URL(page.url(), "http://x").pathname.startsWith("/login")) await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Log in" }).click();
+  await expect(page).toHaveURL(/\/tasks/);
+  await expect(page.getByRole("heading", { name: "Tasks" })).toBeVisible();
+}
+
+export async function quickAdd(page: Page, title: string) {
+  const input = page.getByLabel("Add a task", { exact: true });
+  await input.fill(title);
+  await input.press("Enter");
+  // Saved: the row is no longer the optimistic placeholder.
+  await expect(
+    page.locator('[data-testid="task-item"]:not([data-task-id^="temp-"])', { hasText: title }),
+  ).toBeVisible();
+}
+
+export const taskRow = (page: Page, title: string) =>
+  page.locator('[data-testid="task-item"]', { hasText: title });
+
+export const screenshotDir = () =>
+  `${process.env.E2E_ARTIFACTS ?? "../artifacts/web-e2e"}/screenshots`;
+
+/** Create tasks through the API with the account's own token. */
+export async function seedTasks(
+  request: APIRequestContext,
+  baseURL: string,
+  email: string,
+  tasks: Array<Record<string, unknown>>,
+) {
+  const login = await request.post(`${baseURL}/api/v1/auth/login`, {
+    data: { email, password: PASSWORD },
+  });
+  expect(login.status()).toBe(200);
+  const { access_token } = (await login.json()) as { access_token: string };
+  const headers = { Authorization: `Bearer ${access_token}` };
+  const created = [];
+  for (const t of tasks) {
+    const res = await request.post(`${baseURL}/api/v1/tasks`, { data: t, headers });
+    expect(res.status(), await res.text()).toBe(201);
+    created.push((await res.json()) as { id: string; version: number; title: string });
+  }
+  return { created, headers };
+}
+
+export const isoInDays = (days: number, hour = 17) => {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  d.setHours(hour, 0, 0, 0);
+  return d.toISOString();
+};

@@ -1,0 +1,38 @@
+import { defineConfig, devices } from "@playwright/test";
+
+const artifacts = process.env.E2E_ARTIFACTS ?? "../artifacts/web-e2e";
+
+/**
+ * Playwright drives Debian's Chromium (a downloaded browser cannot be installed here).
+ * scripts/e2e-web.sh starts the real backend(s) and sets E2E_BASE_URL / E2E_SHORT_TTL_URL.
+ */
+export default defineConfig({
+  testDir: "./e2e",
+  outputDir: `${artifacts}/results`,
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 7_000 },
+  reporter: [["list"], ["junit", { outputFile: `${artifacts}/junit-web-e2e.xml` }]],
+  use: {
+    baseURL: process.env.E2E_BASE_URL ?? "http://127.0.0.1:8765",
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    locale: "en-GB",
+    timezoneId: "Europe/Berlin",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+});

@@ -1,0 +1,136 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { json, mockApi } from "@/test/utils";
+import { api, unwrap } from "./client";
+import { ApiError } from "./problem";
+import {
+  authFetch,
+  getAccessToken,
+  refreshAccessToken,
+  setAccessToken,
+  setSessionExpiredHandler,
+} from "./session";
+
+const me = {
+  id: "u1",
+  email: "a@example.com",
+  full_name: null,
+  is_active: true,
+  created_at: "2026-01-01T00:00:00Z",
+};
+const pair = (n: number) => ({
+  access_token: `token-${n}`,
+  refresh_token: "r",
+  token_type: "bearer",
+  expires_in: 60,
+});
+
+/** /users/me accepts only the given token; the refresh endpoint hands out token-1, token-2, ... */
+function server(valid: () => string, opts: { refreshOk?: boolean; refreshDelayMs?: number } = {}) {
+  let issued = 0;
+  return mockApi({
+    "GET /api/v1/users/me": (req) =>
+      req.headers.get("Authorization") === `Bearer ${valid()}`
+        ? json(me)
+        : json({ title: "Unauthorized", status: 401, detail: "expired" }, 401),
+    "POST /api/v1/tasks": async (req) =>
+      req.headers.get("Authorization") === `Bearer ${valid()}`
+        ? json({ echoed: JSON.parse(await req.text()) }, 201)
+        : json({ title: "Unauthorized", status: 401, detail: "expired" }, 401),
+    "POST /api/v1/auth/refresh": async () => {
+      await new Promise((r) => setTimeout(r, opts.refreshDelayMs ?? 5));
+      if (opts.refreshOk === false)
+        return json({ title: "Unauthorized", status: 401, detail: "revoked" }, 401);
+      issued += 1;
+      return json(pair(issued));
+    },
+    "POST /api/v1/auth/login": () =>
+      json({ title: "Unauthorized", status: 401, detail: "Wrong email or password" }, 401),
+  });
+}
+
+describe("session: bearer token and single-flight refresh", () => {
+  beforeEach(() => setAccessToken(null));
+  afterEach(() => setSessionExpiredHandler(null));
+
+  it("sends the in-memory access token as a bearer header", async () => {
+    setAccessToken("token-1");
+    const { calls } = server(() => "token-1");
+    const { data } = await unwrap(api.GET("/api/v1/users/me"));
+    expect(data).toEqual(me);
+    expect(calls[0]!.headers.get("Authorization")).toBe("Bearer token-1");
+  });
+
+  it("refreshes once on a 401 and retries the request with the new token", async () => {
+    setAccessToken("stale");
+    const { calls } = server(() => "token-1");
+    const { data } = await unwrap(api.GET("/api/v1/users/me"));
+    expect(data).toEqual(me);
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      "GET /api/v1/users/me",
+      "POST /api/v1/auth/refresh",
+      "GET /api/v1/users/me",
+    ]);
+    expect(getAccessToken()).toBe("token-1");
+  });
+
+  it("shares one refresh between all requests that hit a 401 at the same time", async () => {
+    setAccessToken("stale");
+    const { calls } = server(() => "token-1", { refreshDelayMs: 30 });
+    const results = await Promise.all([1, 2, 3, 4].map(() => unwrap(api.GET("/api/v1/users/me"))));
+    expect(results.every((r) => r.data.email === me.email)).toBe(true);
+    expect(calls.filter((c) => c.path === "/api/v1/auth/refresh")).toHaveLength(1);
+    const retries = calls.filter((c) => c.path === "/api/v1/users/me").slice(4);
+    expect(retries.map((c) => c.headers.get("Authorization"))).toEqual(
+      Array(4).fill("Bearer token-1"),
+    );
+  });
+
+  it("re-sends the original body when it retries a POST", async () => {
+    setAccessToken("stale");
+    server(() => "token-1");
+    const { data } = await unwrap(
+      api.POST("/api/v1/tasks", { body: { title: "Keep me", priority: "high" } }),
+    );
+    expect(data).toEqual({ echoed: { title: "Keep me", priority: "high" } });
+  });
+
+  it("signals an expired session when the refresh is refused, and forgets the token", async () => {
+    setAccessToken("stale");
+    const expired = vi.fn();
+    setSessionExpiredHandler(expired);
+    server(() => "never", { refreshOk: false });
+    await expect(unwrap(api.GET("/api/v1/users/me"))).rejects.toMatchObject({ status: 401 });
+    expect(expired).toHaveBeenCalledTimes(1);
+    expect(getAccessToken()).toBeNull();
+  });
+
+  it("does not try to refresh when an auth endpoint itself answers 401", async () => {
+    const { calls } = server(() => "token-1");
+    const err = await unwrap(
+      api.POST("/api/v1/auth/login", { body: { email: "a@example.com", password: "x" } }),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).detail).toBe("Wrong email or password");
+    expect(calls.map((c) => c.path)).toEqual(["/api/v1/auth/login"]);
+  });
+
+  it("retries with a token renewed by another request instead of refreshing again", async () => {
+    setAccessToken("stale");
+    const { calls } = server(() => "token-9");
+    const req = new Request(`${location.origin}/api/v1/users/me`);
+    // The request goes out with "stale"; by the time its 401 arrives, someone renewed the token.
+    const pending = authFetch(req);
+    setAccessToken("token-9");
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(calls.filter((c) => c.path === "/api/v1/auth/refresh")).toHaveLength(0);
+  });
+
+  it("refreshAccessToken returns null on a network failure without throwing", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(() => Promise.reject(new TypeError("offline"))),
+    );
+    await expect(refreshAccessToken()).resolves.toBeNull();
+  });
+});

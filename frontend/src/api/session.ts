@@ -1,0 +1,79 @@
+/**
+ * The session: the access token lives in this module's memory only (never in web storage);
+ * the refresh token is an HttpOnly cookie scoped to /api/v1/auth that scripts cannot read.
+ *
+ * A reused refresh token revokes the whole session on the server, so at most ONE refresh
+ * request is in flight: every caller that needs a fresh token awaits the same promise.
+ */
+import type { TokenPair } from "./types";
+
+let accessToken: string | null = null;
+let inFlight: Promise<string | null> | null = null;
+let onExpired: (() => void) | null = null;
+
+export const apiOrigin = () => globalThis.location?.origin ?? "http://localhost";
+
+export function getAccessToken(): string | null {
+  return accessToken;
+}
+
+export function setAccessToken(token: string | null): void {
+  accessToken = token;
+}
+
+/** Called once when a request is refused and the session cannot be renewed. */
+export function setSessionExpiredHandler(handler: (() => void) | null): void {
+  onExpired = handler;
+}
+
+/** Exchange the refresh cookie for a new token pair; shared by all concurrent callers. */
+export function refreshAccessToken(): Promise<string | null> {
+  if (!inFlight) {
+    inFlight = (async () => {
+      try {
+        const res = await fetch(`${apiOrigin()}/api/v1/auth/refresh`, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: "{}",
+        });
+        if (!res.ok) {
+          accessToken = null;
+          return null;
+        }
+        const pair = (await res.json()) as TokenPair;
+        accessToken = pair.access_token;
+        return accessToken;
+      } catch {
+        return null;
+      } finally {
+        inFlight = null;
+      }
+    })();
+  }
+  return inFlight;
+}
+
+const AUTH_PATH = /\/api\/v1\/auth\//;
+
+/**
+ * fetch for the API client: adds the bearer token, and on a 401 renews the session once
+ * (single flight) and retries the request once with the new token.
+ */
+export async function authFetch(request: Request): Promise<Response> {
+  const retry = request.clone();
+  const sentWith = accessToken;
+  if (sentWith) request.headers.set("Authorization", `Bearer ${sentWith}`);
+  const response = await fetch(request);
+  if (response.status !== 401 || AUTH_PATH.test(new URL(request.url).pathname)) return response;
+
+  // Another request may already have renewed the token while this one was on the wire.
+  const fresh = accessToken && accessToken !== sentWith ? accessToken : await refreshAccessToken();
+  if (!fresh) {
+    accessToken = null;
+    onExpired?.();
+    return response;
+  }
+  retry.headers.set("Authorization", `Bearer ${fresh}`);
+  return fetch(retry);
+}

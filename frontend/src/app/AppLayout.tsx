@@ -1,0 +1,202 @@
+import * as Menu from "@radix-ui/react-dropdown-menu";
+import { Columns3, Keyboard, ListTodo, LogOut, Plus, Settings } from "lucide-react";
+import { useMemo, useRef, useState } from "react";
+import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
+import { Logo } from "@/components/Logo";
+import { Button } from "@/components/ui";
+import { useAuth } from "@/features/auth/context";
+import { ConflictDialog } from "@/features/tasks/ConflictDialog";
+import { editor } from "@/features/tasks/editor";
+import { TaskDialog } from "@/features/tasks/TaskDialog";
+import { cn } from "@/lib/cn";
+import { useShortcuts } from "@/lib/useShortcuts";
+import { ShortcutsHelp } from "./ShortcutsHelp";
+import { StatsBar } from "./StatsBar";
+import { ThemeSwitch } from "./ThemeSwitch";
+
+const NAV = [
+  { to: "/tasks", label: "List", Icon: ListTodo },
+  { to: "/board", label: "Board", Icon: Columns3 },
+  { to: "/settings", label: "Settings", Icon: Settings },
+];
+
+function initials(name: string) {
+  return name
+    .split(/[\s@.]+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]!.toUpperCase())
+    .join("");
+}
+
+function UserMenu() {
+  const { user, logout } = useAuth();
+  const navigate = useNavigate();
+  const name = user?.full_name || user?.email || "";
+  return (
+    <Menu.Root>
+      <Menu.Trigger
+        className="bg-brand-600 hover:bg-brand-700 flex size-8 items-center justify-center rounded-full text-xs font-semibold text-white"
+        aria-label={`Account menu for ${name}`}
+      >
+        {initials(name)}
+      </Menu.Trigger>
+      <Menu.Portal>
+        <Menu.Content
+          align="end"
+          sideOffset={6}
+          className="z-50 min-w-56 rounded-lg border border-zinc-200 bg-white p-1 text-sm shadow-lg dark:border-zinc-800 dark:bg-zinc-900"
+        >
+          <div className="px-2.5 py-2">
+            <p className="truncate font-medium">{user?.full_name || "Your account"}</p>
+            <p className="truncate text-xs text-zinc-600 dark:text-zinc-400">{user?.email}</p>
+          </div>
+          <Menu.Separator className="my-1 h-px bg-zinc-200 dark:bg-zinc-800" />
+          <Menu.Item
+            onSelect={() => navigate("/settings")}
+            className="flex cursor-pointer items-center gap-2 rounded-md px-2.5 py-1.5 outline-none data-highlighted:bg-zinc-100 dark:data-highlighted:bg-zinc-800"
+          >
+            <Settings className="size-4" aria-hidden="true" /> Settings
+          </Menu.Item>
+          <Menu.Item
+            onSelect={() => void logout().then(() => navigate("/login", { replace: true }))}
+            className="flex cursor-pointer items-center gap-2 rounded-md px-2.5 py-1.5 outline-none data-highlighted:bg-zinc-100 dark:data-highlighted:bg-zinc-800"
+          >
+            <LogOut className="size-4" aria-hidden="true" /> Log out
+          </Menu.Item>
+        </Menu.Content>
+      </Menu.Portal>
+    </Menu.Root>
+  );
+}
+
+export function AppLayout() {
+  const [help, setHelp] = useState(false);
+  const navigate = useNavigate();
+  const location = useLocation();
+  const goPending = useRef(false);
+
+  const shortcuts = useMemo(
+    () => ({
+      n: () => editor.openNew(),
+      "/": () => {
+        if (!/^\/(tasks|board)/.test(location.pathname)) navigate("/tasks");
+        setTimeout(() => document.getElementById("task-search")?.focus(), 0);
+      },
+      "?": () => setHelp(true),
+      g: () => {
+        goPending.current = true;
+        setTimeout(() => (goPending.current = false), 1000);
+      },
+      l: () => goPending.current && navigate({ pathname: "/tasks", search: location.search }),
+      b: () => goPending.current && navigate({ pathname: "/board", search: location.search }),
+    }),
+    [navigate, location.pathname, location.search],
+  );
+  useShortcuts(shortcuts);
+
+  return (
+    <div className="flex min-h-dvh flex-col md:flex-row">
+      <a
+        href="#main"
+        className="sr-only z-50 rounded bg-white px-3 py-2 focus:not-sr-only focus:absolute focus:top-2 focus:left-2"
+      >
+        Skip to content
+      </a>
+      <aside className="sticky top-0 hidden h-dvh w-60 shrink-0 flex-col border-r border-zinc-200 bg-zinc-50 px-3 py-4 md:flex dark:border-zinc-800 dark:bg-zinc-900/40">
+        <div className="mb-6 px-2">
+          <Logo />
+        </div>
+        <Button className="mb-4 w-full justify-start" onClick={() => editor.openNew()}>
+          <Plus className="size-4" aria-hidden="true" /> New task
+          <span className="ml-auto rounded bg-white/20 px-1.5 text-[11px]">n</span>
+        </Button>
+        <nav aria-label="Main" className="space-y-0.5">
+          {NAV.map(({ to, label, Icon }) => (
+            <NavLink
+              key={to}
+              to={
+                to === "/settings"
+                  ? to
+                  : {
+                      pathname: to,
+                      search: /^\/(tasks|board)/.test(location.pathname) ? location.search : "",
+                    }
+              }
+              className={({ isActive }) =>
+                cn(
+                  "flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium",
+                  isActive
+                    ? "bg-brand-50 text-brand-700 dark:bg-brand-600/15 dark:text-brand-100"
+                    : "text-zinc-700 hover:bg-zinc-200/60 dark:text-zinc-300 dark:hover:bg-zinc-800",
+                )
+              }
+            >
+              <Icon className="size-4" aria-hidden="true" />
+              {label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="mt-auto space-y-3 px-1">
+          <ThemeSwitch />
+          <button
+            type="button"
+            onClick={() => setHelp(true)}
+            className="flex items-center gap-2 text-xs text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white"
+          >
+            <Keyboard className="size-4" aria-hidden="true" /> Keyboard shortcuts{" "}
+            <span aria-hidden="true">(?)</span>
+          </button>
+        </div>
+      </aside>
+      <div className="flex min-w-0 flex-1 flex-col">
+        <header className="sticky top-0 z-30 flex h-14 items-center gap-2 border-b border-zinc-200 bg-white/90 px-3 backdrop-blur sm:px-6 dark:border-zinc-800 dark:bg-zinc-950/90">
+          <span className="md:hidden">
+            <Logo compact />
+          </span>
+          <StatsBar />
+          <div className="ml-auto flex items-center gap-2">
+            <Button
+              size="icon"
+              variant="ghost"
+              className="md:hidden"
+              onClick={() => editor.openNew()}
+              aria-label="New task"
+            >
+              <Plus className="size-5" aria-hidden="true" />
+            </Button>
+            <UserMenu />
+          </div>
+        </header>
+        <main id="main" className="min-w-0 flex-1 pb-16 md:pb-0">
+          <Outlet />
+        </main>
+        <nav
+          aria-label="Sections"
+          className="fixed inset-x-0 bottom-0 z-30 flex border-t border-zinc-200 bg-white/95 backdrop-blur md:hidden dark:border-zinc-800 dark:bg-zinc-950/95"
+        >
+          {NAV.map(({ to, label, Icon }) => (
+            <NavLink
+              key={to}
+              to={to}
+              className={({ isActive }) =>
+                cn(
+                  "flex flex-1 flex-col items-center gap-0.5 py-2 text-[11px] font-medium",
+                  isActive
+                    ? "text-brand-700 dark:text-brand-400"
+                    : "text-zinc-600 dark:text-zinc-400",
+                )
+              }
+            >
+              <Icon className="size-5" aria-hidden="true" />
+              {label}
+            </NavLink>
+          ))}
+        </nav>
+      </div>
+      <TaskDialog />
+      <ConflictDialog />
+      <ShortcutsHelp open={help} onOpenChange={setHelp} />
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { lazy, Suspense, type ReactNode } from "react";
+import { createBrowserRouter, Link, Navigate } from "react-router";
+import { Spinner } from "@/components/ui";
+import { PublicOnly, RequireAuth } from "@/features/auth/guards";
+import LoginPage from "@/features/auth/LoginPage";
+import TaskListPage from "@/features/tasks/TaskListPage";
+import { AppLayout } from "./AppLayout";
+
+// Code-split: only the login and list views are in the initial bundle.
+const RegisterPage = lazy(() => import("@/features/auth/RegisterPage"));
+const BoardPage = lazy(() => import("@/features/tasks/BoardPage"));
+const SettingsPage = lazy(() => import("@/features/settings/SettingsPage"));
+
+const page = (node: ReactNode) => (
+  <Suspense
+    fallback={
+      <div className="flex justify-center py-16 text-zinc-500">
+        <Spinner />
+      </div>
+    }
+  >
+    {node}
+  </Suspense>
+);
+
+function NotFound() {
+  return (
+    <main className="flex min-h-dvh flex-col items-center justify-center gap-3 p-8 text-center">
+      <h1 className="text-2xl font-semibold">Page not found</h1>
+      <p className="text-zinc-600 dark:text-zinc-400">There is nothing at this address.</p>
+      <Link to="/tasks" className="text-brand-600 dark:text-brand-400 font-medium hover:underline">
+        Go to your tasks
+      </Link>
+    </main>
+  );
+}
+
+export const router = createBrowserRouter([
+  {
+    path: "/login",
+    element: (
+      <PublicOnly>
+        <LoginPage />
+      </PublicOnly>
+    ),
+  },
+  { path: "/register", element: <PublicOnly>{page(<RegisterPage />)}</PublicOnly> },
+  {
+    element: (
+      <RequireAuth>
+        <AppLayout />
+      </RequireAuth>
+    ),
+    children: [
+      { path: "/", element: <Navigate to="/tasks" replace /> },
+      { path: "/tasks", element: <TaskListPage /> },
+      { path: "/board", element: page(<BoardPage />) },
+      { path: "/settings", element: page(<SettingsPage />) },
+    ],
+  },
+  { path: "*", element: <NotFound /> },
+]);

@@ -1,0 +1,91 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
+import { api, unwrap } from "@/api/client";
+import { refreshAccessToken, setAccessToken, setSessionExpiredHandler } from "@/api/session";
+import type { TokenPair, User } from "@/api/types";
+import { flushPendingDeletes } from "@/features/tasks/mutations";
+import {
+  AuthContext,
+  bootstrapSession,
+  resetSession,
+  type AuthContextValue,
+  type AuthStatus,
+} from "./context";
+
+async function fetchMe(): Promise<User> {
+  return (await unwrap<User>(api.GET("/api/v1/users/me"))).data;
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const qc = useQueryClient();
+  const [status, setStatus] = useState<AuthStatus>("loading");
+  const [user, setUserState] = useState<User | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    void bootstrapSession(() =>
+      refreshAccessToken().then((token) => (token ? fetchMe().catch(() => null) : null)),
+    ).then((me) => {
+      if (!live) return;
+      setUserState(me);
+      setStatus(me ? "authenticated" : "anonymous");
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    setSessionExpiredHandler(() => {
+      qc.clear();
+      setUserState(null);
+      setStatus("anonymous");
+      setNotice("Your session has expired. Please log in again.");
+    });
+    return () => setSessionExpiredHandler(null);
+  }, [qc]);
+
+  const login = useCallback(async (email: string, password: string) => {
+    const { data } = await unwrap<TokenPair>(
+      api.POST("/api/v1/auth/login", { body: { email, password } }),
+    );
+    setAccessToken(data.access_token);
+    const me = await fetchMe();
+    setUserState(me);
+    setNotice(null);
+    setStatus("authenticated");
+  }, []);
+
+  const register = useCallback(
+    async (email: string, password: string, fullName?: string) => {
+      await unwrap(
+        api.POST("/api/v1/auth/register", {
+          body: { email, password, ...(fullName ? { full_name: fullName } : {}) },
+        }),
+      );
+      await login(email, password);
+    },
+    [login],
+  );
+
+  const logout = useCallback(async () => {
+    flushPendingDeletes();
+    try {
+      await api.POST("/api/v1/auth/logout", { body: {} });
+    } finally {
+      setAccessToken(null);
+      resetSession(null);
+      qc.clear();
+      setUserState(null);
+      setNotice("You have been logged out.");
+      setStatus("anonymous");
+    }
+  }, [qc]);
+
+  const value = useMemo<AuthContextValue>(
+    () => ({ status, user, notice, login, register, logout, setUser: setUserState }),
+    [status, user, notice, login, register, logout],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}

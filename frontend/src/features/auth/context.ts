@@ -1,0 +1,37 @@
+import { createContext, useContext } from "react";
+import type { User } from "@/api/types";
+
+export type AuthStatus = "loading" | "anonymous" | "authenticated";
+
+export interface AuthContextValue {
+  status: AuthStatus;
+  user: User | null;
+  /** Why the user was sent to the login page, e.g. an expired session. */
+  notice: string | null;
+  login: (email: string, password: string) => Promise<void>;
+  register: (email: string, password: string, fullName?: string) => Promise<void>;
+  logout: () => Promise<void>;
+  setUser: (user: User) => void;
+}
+
+export const AuthContext = createContext<AuthContextValue | null>(null);
+
+export function useAuth(): AuthContextValue {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error("useAuth must be used inside <AuthProvider>");
+  return ctx;
+}
+
+// One session bootstrap (refresh cookie -> access token -> /users/me) per page load, even
+// under StrictMode's double effects.
+let bootstrap: Promise<User | null> | null = null;
+
+export function bootstrapSession(start: () => Promise<User | null>): Promise<User | null> {
+  bootstrap ??= start();
+  return bootstrap;
+}
+
+/** After logout the page must not reuse the old bootstrap; tests start each case afresh. */
+export function resetSession(user: User | null | undefined = undefined): void {
+  bootstrap = user === undefined ? null : Promise.resolve(user);
+}

@@ -1,0 +1,182 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { toast } from "sonner";
+import { z } from "zod";
+import { api, unwrap } from "@/api/client";
+import { ApiError, errorMessage } from "@/api/problem";
+import type { User } from "@/api/types";
+import { ThemeSwitch } from "@/app/ThemeSwitch";
+import { Button, Field, Input, Spinner } from "@/components/ui";
+import { useAuth } from "@/features/auth/context";
+import { PASSWORD_RULE, passwordSchema } from "@/features/auth/password";
+
+function Section({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description: string;
+  children: React.ReactNode;
+}) {
+  return (
+    <section className="grid gap-4 border-b border-zinc-200 py-8 first-of-type:pt-0 md:grid-cols-3 dark:border-zinc-800">
+      <div>
+        <h2 className="text-base font-semibold">{title}</h2>
+        <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{description}</p>
+      </div>
+      <div className="md:col-span-2">{children}</div>
+    </section>
+  );
+}
+
+const profileSchema = z.object({
+  fullName: z.string().trim().max(255, "Use at most 255 characters"),
+});
+
+function ProfileForm() {
+  const { user, setUser } = useAuth();
+  const {
+    register,
+    handleSubmit,
+    reset,
+    formState: { errors, isSubmitting, isDirty },
+  } = useForm<z.infer<typeof profileSchema>>({
+    resolver: zodResolver(profileSchema),
+    defaultValues: { fullName: user?.full_name ?? "" },
+  });
+  const onSubmit = handleSubmit(async ({ fullName }) => {
+    try {
+      const { data } = await unwrap<User>(
+        api.PATCH("/api/v1/users/me", { body: { full_name: fullName || null } }),
+      );
+      setUser(data);
+      reset({ fullName: data.full_name ?? "" });
+      toast.success("Profile saved");
+    } catch (e) {
+      toast.error(`Could not save your profile: ${errorMessage(e)}`);
+    }
+  });
+  return (
+    <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
+      <Field id="profile-email" label="Email">
+        <Input id="profile-email" value={user?.email ?? ""} readOnly disabled />
+      </Field>
+      <Field id="profile-name" label="Name" error={errors.fullName?.message}>
+        <Input id="profile-name" autoComplete="name" {...register("fullName")} />
+      </Field>
+      <Button type="submit" disabled={isSubmitting || !isDirty}>
+        {isSubmitting && <Spinner />}Save profile
+      </Button>
+    </form>
+  );
+}
+
+const passwordFormSchema = z
+  .object({
+    current: z.string().min(1, "Enter your current password"),
+    next: passwordSchema,
+    confirm: z.string(),
+  })
+  .refine((v) => v.next === v.confirm, { path: ["confirm"], message: "The passwords do not match" })
+  .refine((v) => v.next !== v.current, {
+    path: ["next"],
+    message: "Choose a password different from the current one",
+  });
+
+function PasswordForm() {
+  const [done, setDone] = useState(false);
+  const {
+    register,
+    handleSubmit,
+    reset,
+    setError,
+    formState: { errors, isSubmitting },
+  } = useForm<z.infer<typeof passwordFormSchema>>({
+    resolver: zodResolver(passwordFormSchema),
+    mode: "onTouched",
+    defaultValues: { current: "", next: "", confirm: "" },
+  });
+  const onSubmit = handleSubmit(async ({ current, next }) => {
+    setDone(false);
+    try {
+      await unwrap(
+        api.POST("/api/v1/users/me/password", {
+          body: { current_password: current, new_password: next },
+        }),
+      );
+      reset();
+      setDone(true);
+      toast.success("Password changed. Your other sessions were signed out.");
+    } catch (e) {
+      const current = e instanceof ApiError ? e.fieldError("current_password") : undefined;
+      const next = e instanceof ApiError ? e.fieldError("new_password") : undefined;
+      if (current) setError("current", { message: current });
+      if (next) setError("next", { message: next });
+      if (!current && !next) toast.error(`Could not change the password: ${errorMessage(e)}`);
+    }
+  });
+  return (
+    <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
+      <Field id="pw-current" label="Current password" error={errors.current?.message}>
+        <Input
+          id="pw-current"
+          type="password"
+          autoComplete="current-password"
+          aria-invalid={!!errors.current}
+          {...register("current")}
+        />
+      </Field>
+      <Field id="pw-new" label="New password" error={errors.next?.message} hint={PASSWORD_RULE}>
+        <Input
+          id="pw-new"
+          type="password"
+          autoComplete="new-password"
+          aria-invalid={!!errors.next}
+          aria-describedby={errors.next ? "pw-new-error" : "pw-new-hint"}
+          {...register("next")}
+        />
+      </Field>
+      <Field id="pw-confirm" label="Confirm new password" error={errors.confirm?.message}>
+        <Input
+          id="pw-confirm"
+          type="password"
+          autoComplete="new-password"
+          aria-invalid={!!errors.confirm}
+          {...register("confirm")}
+        />
+      </Field>
+      <div className="flex items-center gap-3">
+        <Button type="submit" disabled={isSubmitting}>
+          {isSubmitting && <Spinner />}Change password
+        </Button>
+        {done && (
+          <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+            Password changed.
+          </p>
+        )}
+      </div>
+    </form>
+  );
+}
+
+export default function SettingsPage() {
+  return (
+    <div className="mx-auto w-full max-w-4xl px-4 py-5 sm:px-8 sm:py-8">
+      <h1 className="mb-8 text-2xl font-bold tracking-tight">Settings</h1>
+      <Section title="Profile" description="How you appear in taskapp.">
+        <ProfileForm />
+      </Section>
+      <Section title="Password" description="Changing it signs out every other device.">
+        <PasswordForm />
+      </Section>
+      <Section
+        title="Appearance"
+        description="Follow the system, or pick a theme for this browser."
+      >
+        <ThemeSwitch withLabels />
+      </Section>
+    </div>
+  );
+}

@@ -1,0 +1,202 @@
+import { ArrowUpDown, Search, X } from "lucide-react";
+import { useEffect, useRef, useState } from "react";
+import { PRIORITIES, STATUSES } from "@/api/types";
+import { cn } from "@/lib/cn";
+import { useDebounced } from "@/lib/useDebounced";
+import { activeFilterCount, EMPTY_FILTERS, SORTS, type SortKey, type TaskFilters } from "./filters";
+import { PRIORITY_LABEL, STATUS_LABEL } from "./labels";
+import { useLabels } from "./queries";
+
+function Chip({
+  pressed,
+  onClick,
+  children,
+}: {
+  pressed: boolean;
+  onClick: () => void;
+  children: React.ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      aria-pressed={pressed}
+      onClick={onClick}
+      className={cn(
+        "h-7 shrink-0 rounded-full border px-2.5 text-xs font-medium transition-colors",
+        pressed
+          ? "border-brand-600 bg-brand-600 dark:border-brand-500 dark:bg-brand-600 text-white"
+          : "border-zinc-300 bg-white text-zinc-700 hover:bg-zinc-100 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300 dark:hover:bg-zinc-800",
+      )}
+    >
+      {children}
+    </button>
+  );
+}
+
+const toggle = <T,>(list: T[], v: T) =>
+  list.includes(v) ? list.filter((x) => x !== v) : [...list, v];
+const smallControl =
+  "h-7 rounded-md border border-zinc-300 bg-white px-2 text-xs text-zinc-800 focus:border-brand-500 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200";
+
+export function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) => void }) {
+  const [text, setText] = useState(value);
+  const debounced = useDebounced(text, 300);
+  const last = useRef(value);
+  useEffect(() => {
+    if (debounced !== last.current) {
+      last.current = debounced;
+      onSearch(debounced);
+    }
+  }, [debounced, onSearch]);
+  useEffect(() => {
+    // The URL changed from elsewhere (back button, "clear filters").
+    if (value !== last.current) {
+      last.current = value;
+      setText(value);
+    }
+  }, [value]);
+  return (
+    <div className="relative w-full sm:max-w-xs">
+      <Search
+        className="pointer-events-none absolute top-1/2 left-2.5 size-4 -translate-y-1/2 text-zinc-500"
+        aria-hidden="true"
+      />
+      <label htmlFor="task-search" className="sr-only">
+        Search tasks
+      </label>
+      <input
+        id="task-search"
+        type="search"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder="Search tasks"
+        className="focus:border-brand-500 focus:ring-brand-500/20 h-9 w-full rounded-md border border-zinc-300 bg-white pr-8 pl-8 text-sm placeholder:text-zinc-500 focus:ring-2 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900 dark:placeholder:text-zinc-400"
+      />
+      <span className="pointer-events-none absolute top-1/2 right-2 -translate-y-1/2 rounded border border-zinc-300 px-1 font-mono text-[10px] text-zinc-500 max-sm:hidden dark:border-zinc-700">
+        /
+      </span>
+    </div>
+  );
+}
+
+export function FilterBar({
+  filters,
+  onChange,
+  showStatus = true,
+}: {
+  filters: TaskFilters;
+  onChange: (patch: Partial<TaskFilters>, opts?: { replace?: boolean }) => void;
+  showStatus?: boolean;
+}) {
+  const labels = useLabels();
+  const count = activeFilterCount(filters);
+  return (
+    <div className="space-y-2.5" role="search" aria-label="Filter tasks">
+      <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
+        <SearchBox value={filters.q} onSearch={(q) => onChange({ q }, { replace: true })} />
+        <div className="flex items-center gap-2 sm:ml-auto">
+          <ArrowUpDown className="size-4 text-zinc-500" aria-hidden="true" />
+          <label htmlFor="task-sort" className="sr-only">
+            Sort by
+          </label>
+          <select
+            id="task-sort"
+            value={filters.sort}
+            onChange={(e) => onChange({ sort: e.target.value as SortKey })}
+            className={cn(smallControl, "h-8 text-sm")}
+          >
+            {SORTS.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <div className="relative -mx-1 flex items-center gap-1.5 overflow-x-auto px-1 pb-1 sm:flex-wrap">
+        {showStatus &&
+          STATUSES.map((s) => (
+            <Chip
+              key={s}
+              pressed={filters.status.includes(s)}
+              onClick={() => onChange({ status: toggle(filters.status, s) })}
+            >
+              {STATUS_LABEL[s]}
+            </Chip>
+          ))}
+        {showStatus && (
+          <span
+            className="mx-1 h-4 w-px shrink-0 bg-zinc-300 dark:bg-zinc-700"
+            aria-hidden="true"
+          />
+        )}
+        {[...PRIORITIES].reverse().map((p) => (
+          <Chip
+            key={p}
+            pressed={filters.priority.includes(p)}
+            onClick={() => onChange({ priority: toggle(filters.priority, p) })}
+          >
+            {PRIORITY_LABEL[p]}
+          </Chip>
+        ))}
+        <span className="mx-1 h-4 w-px shrink-0 bg-zinc-300 dark:bg-zinc-700" aria-hidden="true" />
+        <Chip pressed={filters.overdue} onClick={() => onChange({ overdue: !filters.overdue })}>
+          Overdue
+        </Chip>
+        <label htmlFor="filter-label" className="sr-only">
+          Label
+        </label>
+        <select
+          id="filter-label"
+          value={filters.label}
+          onChange={(e) => onChange({ label: e.target.value })}
+          className={smallControl}
+        >
+          <option value="">All labels</option>
+          {filters.label && !(labels.data ?? []).includes(filters.label) && (
+            <option value={filters.label}>#{filters.label}</option>
+          )}
+          {(labels.data ?? []).map((l) => (
+            <option key={l} value={l}>
+              #{l}
+            </option>
+          ))}
+        </select>
+        <span className="ml-1 shrink-0 text-xs text-zinc-600 dark:text-zinc-400">Due</span>
+        <label htmlFor="filter-due-after" className="sr-only">
+          Due from
+        </label>
+        <input
+          id="filter-due-after"
+          type="date"
+          value={filters.dueAfter}
+          onChange={(e) => onChange({ dueAfter: e.target.value })}
+          className={smallControl}
+        />
+        <span className="text-xs text-zinc-500" aria-hidden="true">
+          –
+        </span>
+        <label htmlFor="filter-due-before" className="sr-only">
+          Due until
+        </label>
+        <input
+          id="filter-due-before"
+          type="date"
+          value={filters.dueBefore}
+          onChange={(e) => onChange({ dueBefore: e.target.value })}
+          className={smallControl}
+        />
+        {count > 0 && (
+          <button
+            type="button"
+            onClick={() => onChange({ ...EMPTY_FILTERS, sort: filters.sort })}
+            className="text-brand-700 hover:bg-brand-50 dark:text-brand-400 dark:hover:bg-brand-600/15 inline-flex h-7 shrink-0 items-center gap-1 rounded-full px-2 text-xs font-medium"
+          >
+            <X className="size-3.5" aria-hidden="true" />
+            Clear {count === 1 ? "filter" : `${count} filters`}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

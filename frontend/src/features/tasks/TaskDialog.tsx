@@ -1,0 +1,142 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useEffect } from "react";
+import { Controller, useForm } from "react-hook-form";
+import { PRIORITIES, STATUSES } from "@/api/types";
+import { Dialog } from "@/components/Dialog";
+import { Button, Field, Input } from "@/components/ui";
+import { fromLocalInput } from "@/lib/dates";
+import { editor, useEditor } from "./editor";
+import { LabelInput } from "./LabelInput";
+import { PRIORITY_LABEL, STATUS_LABEL } from "./labels";
+import { newIdempotencyKey, useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
+import { useLabels } from "./queries";
+import { diffTask, taskFormSchema, toFormValues, type TaskFormValues } from "./taskForm";
+
+const selectCls =
+  "h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
+
+export function TaskDialog() {
+  const state = useEditor();
+  const open = state.mode !== "closed";
+  const task = state.mode === "edit" ? state.task : undefined;
+  const create = useCreateTask();
+  const update = useUpdateTask();
+  const remove = useDeleteTask();
+  const labels = useLabels();
+  const {
+    register,
+    control,
+    handleSubmit,
+    reset,
+    formState: { errors },
+  } = useForm<TaskFormValues>({
+    resolver: zodResolver(taskFormSchema),
+    defaultValues: toFormValues(task),
+  });
+
+  useEffect(() => {
+    if (open) reset(toFormValues(task));
+  }, [open, task, reset]);
+
+  const onSubmit = handleSubmit((v) => {
+    if (task) {
+      const patch = diffTask(task, v);
+      if (Object.keys(patch).length) update.mutate({ task, patch });
+    } else {
+      create.mutate({
+        key: newIdempotencyKey(),
+        body: {
+          title: v.title.trim(),
+          description: v.description.trim() ? v.description : null,
+          status: v.status,
+          priority: v.priority,
+          due_date: fromLocalInput(v.due),
+          labels: v.labels,
+        },
+      });
+    }
+    editor.close();
+  });
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(o) => !o && editor.close()}
+      title={task ? "Edit task" : "New task"}
+    >
+      <form onSubmit={onSubmit} noValidate className="space-y-4">
+        <Field id="task-title" label="Title" error={errors.title?.message}>
+          <Input id="task-title" autoFocus aria-invalid={!!errors.title} {...register("title")} />
+        </Field>
+        <Field id="task-description" label="Description" error={errors.description?.message}>
+          <textarea
+            id="task-description"
+            rows={3}
+            className="focus:border-brand-500 focus:ring-brand-500/20 w-full resize-y rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs focus:ring-2 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900"
+            placeholder="Notes, links, details…"
+            {...register("description")}
+          />
+        </Field>
+        <div className="grid grid-cols-2 gap-3">
+          <Field id="task-priority" label="Priority">
+            <select id="task-priority" className={selectCls} {...register("priority")}>
+              {[...PRIORITIES].reverse().map((p) => (
+                <option key={p} value={p}>
+                  {PRIORITY_LABEL[p]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="task-status" label="Status">
+            <select id="task-status" className={selectCls} {...register("status")}>
+              {STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {STATUS_LABEL[s]}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </div>
+        <Field id="task-due" label="Due date and time">
+          <Input id="task-due" type="datetime-local" {...register("due")} />
+        </Field>
+        <Field id="task-labels" label="Labels" error={errors.labels?.message}>
+          <Controller
+            control={control}
+            name="labels"
+            render={({ field }) => (
+              <LabelInput
+                id="task-labels"
+                value={field.value}
+                onChange={field.onChange}
+                suggestions={labels.data ?? []}
+              />
+            )}
+          />
+        </Field>
+        <div className="flex items-center justify-between gap-2 pt-2">
+          {task ? (
+            <Button
+              variant="ghost"
+              className="text-red-700 hover:bg-red-50 hover:text-red-800 dark:text-red-400 dark:hover:bg-red-950/40"
+              onClick={() => {
+                editor.close();
+                remove(task);
+              }}
+            >
+              Delete
+            </Button>
+          ) : (
+            <span />
+          )}
+          <div className="flex gap-2">
+            <Button variant="secondary" onClick={() => editor.close()}>
+              Cancel
+            </Button>
+            <Button type="submit">{task ? "Save" : "Add task"}</Button>
+          </div>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,120 @@
+import { Check, Pencil, Trash2 } from "lucide-react";
+import type { Task } from "@/api/types";
+import { cn } from "@/lib/cn";
+import { isOverdue } from "@/lib/dates";
+import { editor } from "./editor";
+import { DueBadge, LabelChip, PriorityBadge } from "./meta";
+import { PRIORITY_RING } from "./labels";
+import { useDeleteTask, useUpdateTask } from "./mutations";
+
+export function CompleteButton({ task }: { task: Task }) {
+  const update = useUpdateTask();
+  const done = task.status === "done";
+  return (
+    <button
+      type="button"
+      role="checkbox"
+      aria-checked={done}
+      aria-label={done ? `Mark “${task.title}” as not done` : `Complete “${task.title}”`}
+      disabled={task.id.startsWith("temp-")}
+      onClick={(e) => {
+        e.stopPropagation();
+        update.mutate({ task, patch: { status: done ? "pending" : "done" } });
+      }}
+      className={cn(
+        "group/check mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full border-2 transition-colors",
+        done
+          ? "border-zinc-400 bg-zinc-400 text-white dark:border-zinc-500 dark:bg-zinc-500"
+          : PRIORITY_RING[task.priority],
+      )}
+    >
+      <Check
+        className={cn("size-3", done ? "opacity-100" : "opacity-0 group-hover/check:opacity-60")}
+        strokeWidth={3}
+        aria-hidden="true"
+      />
+    </button>
+  );
+}
+
+export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: string) => void }) {
+  const remove = useDeleteTask();
+  const done = task.status === "done";
+  const overdue = isOverdue(task.due_date, task.status);
+  const saving = task.id.startsWith("temp-");
+  return (
+    <li
+      data-testid="task-item"
+      data-task-id={task.id}
+      className={cn(
+        "group relative flex items-start gap-3 border-b border-zinc-200/80 px-1 py-3 dark:border-zinc-800",
+        saving && "opacity-60",
+      )}
+    >
+      <CompleteButton task={task} />
+      <div className="min-w-0 flex-1">
+        <button
+          type="button"
+          onClick={() => editor.openEdit(task)}
+          disabled={saving}
+          className="block w-full rounded text-left"
+          aria-label={`Edit “${task.title}”`}
+        >
+          <span
+            className={cn(
+              "block text-[15px] leading-snug break-words",
+              done && "text-zinc-500 line-through dark:text-zinc-400",
+            )}
+          >
+            {task.title}
+          </span>
+          {task.description && (
+            <span className="mt-0.5 line-clamp-1 block text-[13px] text-zinc-600 dark:text-zinc-400">
+              {task.description}
+            </span>
+          )}
+        </button>
+        {(task.due_date ||
+          task.labels.length > 0 ||
+          task.priority !== "medium" ||
+          task.status === "in_progress") && (
+          <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1">
+            <DueBadge task={task} />
+            {task.status === "in_progress" && (
+              <span className="inline-flex items-center gap-1 text-xs font-medium text-violet-700 dark:text-violet-400">
+                <span className="size-1.5 rounded-full bg-current" aria-hidden="true" />
+                In progress
+              </span>
+            )}
+            <PriorityBadge priority={task.priority} />
+            {task.labels.map((l) => (
+              <LabelChip key={l} label={l} {...(onLabel ? { onClick: () => onLabel(l) } : {})} />
+            ))}
+          </div>
+        )}
+      </div>
+      {overdue && <span className="sr-only">This task is overdue.</span>}
+      <div className="flex shrink-0 items-center gap-0.5 opacity-100 transition-opacity sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
+        <button
+          type="button"
+          onClick={() => editor.openEdit(task)}
+          disabled={saving}
+          className="rounded-md p-1.5 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 max-sm:hidden dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
+          aria-label={`Edit details of “${task.title}”`}
+          tabIndex={-1}
+        >
+          <Pencil className="size-4" aria-hidden="true" />
+        </button>
+        <button
+          type="button"
+          onClick={() => remove(task)}
+          disabled={saving}
+          className="rounded-md p-1.5 text-zinc-600 hover:bg-red-50 hover:text-red-700 dark:text-zinc-400 dark:hover:bg-red-950/50 dark:hover:text-red-400"
+          aria-label={`Delete “${task.title}”`}
+        >
+          <Trash2 className="size-4" aria-hidden="true" />
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,67 @@
+import { api, unwrap } from "@/api/client";
+import type { Task, TaskCreate, TaskPage, TaskStats, TaskUpdate } from "@/api/types";
+import type { ApiTaskQuery } from "./filters";
+
+export const PAGE_SIZE = 50;
+
+export const taskKeys = {
+  all: ["tasks"] as const,
+  lists: () => ["tasks", "list"] as const,
+  list: (q: ApiTaskQuery) => ["tasks", "list", q] as const,
+  stats: () => ["tasks", "stats"] as const,
+  labels: () => ["tasks", "labels"] as const,
+};
+
+/** The ETag the API gives a task version (weak validators would work the same). */
+export function etagOf(task: Pick<Task, "id" | "version">): string {
+  return `"${task.version}"`;
+}
+
+export async function listTasks(q: ApiTaskQuery, cursor?: string | null, limit = PAGE_SIZE) {
+  const { data } = await unwrap<TaskPage>(
+    api.GET("/api/v1/tasks", {
+      params: {
+        query: {
+          ...q,
+          label: q.label ? [q.label] : undefined,
+          limit,
+          ...(cursor ? { cursor } : {}),
+        },
+      },
+    }),
+  );
+  return data;
+}
+
+export async function getTask(id: string): Promise<Task> {
+  const { data } = await unwrap<Task>(
+    api.GET("/api/v1/tasks/{task_id}", { params: { path: { task_id: id } } }),
+  );
+  return data;
+}
+
+export async function createTask(body: TaskCreate, idempotencyKey: string): Promise<Task> {
+  const { data } = await unwrap<Task>(
+    api.POST("/api/v1/tasks", { body, params: { header: { "idempotency-key": idempotencyKey } } }),
+  );
+  return data;
+}
+
+export async function updateTask(task: Task, patch: TaskUpdate): Promise<Task> {
+  const { data } = await unwrap<Task>(
+    api.PATCH("/api/v1/tasks/{task_id}", {
+      params: { path: { task_id: task.id }, header: { "if-match": etagOf(task) } },
+      body: patch,
+    }),
+  );
+  return data;
+}
+
+export async function deleteTask(id: string): Promise<void> {
+  await unwrap(api.DELETE("/api/v1/tasks/{task_id}", { params: { path: { task_id: id } } }));
+}
+
+export async function getStats(): Promise<TaskStats> {
+  const { data } = await unwrap<TaskStats>(api.GET("/api/v1/tasks/stats"));
+  return data;
+}

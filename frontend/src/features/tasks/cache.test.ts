@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { makeTask, newQueryClient } from "@/test/utils";
+import { taskKeys } from "./api";
+import {
+  applyPatch,
+  reinsertTask,
+  removeTaskFromLists,
+  snapshotLists,
+  upsertTaskInLists,
+  type ListData,
+} from "./cache";
+import type { ApiTaskQuery } from "./filters";
+
+const page = (items: ReturnType<typeof makeTask>[]): ListData => ({
+  pages: [{ items, next_cursor: null }],
+  pageParams: [null],
+});
+
+describe("task list cache", () => {
+  it("moves an edited task between the lists it now does and does not belong to", () => {
+    const qc = newQueryClient();
+    const todo: ApiTaskQuery = { sort: "-created_at", status: ["pending"] };
+    const done: ApiTaskQuery = { sort: "-created_at", status: ["done"] };
+    const a = makeTask({ title: "A" });
+    const b = makeTask({ title: "B" });
+    qc.setQueryData(taskKeys.list(todo), page([a, b]));
+    qc.setQueryData(taskKeys.list(done), page([]));
+
+    upsertTaskInLists(qc, applyPatch(a, { status: "done" }));
+
+    const titles = (q: ApiTaskQuery) =>
+      qc.getQueryData<ListData>(taskKeys.list(q))!.pages[0]!.items.map((t) => t.title);
+    expect(titles(todo)).toEqual(["B"]);
+    expect(titles(done)).toEqual(["A"]);
+  });
+
+  it("completing sets completed_at and reopening clears it", () => {
+    const t = makeTask();
+    const done = applyPatch(t, { status: "done" }, new Date("2026-05-10T10:00:00Z"));
+    expect(done.completed_at).toBe("2026-05-10T10:00:00.000Z");
+    expect(applyPatch(done, { status: "in_progress" }).completed_at).toBeNull();
+    expect(applyPatch(t, { priority: "urgent" }).completed_at).toBeNull();
+  });
+
+  it("undo puts a removed task back at its old position, keeping newer tasks", () => {
+    const qc = newQueryClient();
+    const q: ApiTaskQuery = { sort: "-created_at" };
+    const [a, b, c] = [
+      makeTask({ title: "A" }),
+      makeTask({ title: "B" }),
+      makeTask({ title: "C" }),
+    ];
+    qc.setQueryData(taskKeys.list(q), page([a, b, c]));
+    const before = snapshotLists(qc);
+    removeTaskFromLists(qc, b.id);
+    upsertTaskInLists(qc, makeTask({ title: "New" }));
+    reinsertTask(qc, b, before);
+    expect(
+      qc.getQueryData<ListData>(taskKeys.list(q))!.pages[0]!.items.map((t) => t.title),
+    ).toEqual(["New", "A", "B", "C"]);
+  });
+});

@@ -1,0 +1,101 @@
+import type { InfiniteData, QueryClient, QueryKey } from "@tanstack/react-query";
+import type { Task, TaskPage, TaskUpdate } from "@/api/types";
+import { taskKeys } from "./api";
+import { matchesQuery, type ApiTaskQuery } from "./filters";
+
+export type ListData = InfiniteData<TaskPage, string | null>;
+export type Snapshot = Array<[QueryKey, ListData | undefined]>;
+
+export function snapshotLists(qc: QueryClient): Snapshot {
+  return qc.getQueriesData<ListData>({ queryKey: taskKeys.lists() });
+}
+
+export function restoreLists(qc: QueryClient, snapshot: Snapshot): void {
+  for (const [key, data] of snapshot) qc.setQueryData(key, data);
+}
+
+const queryOf = (key: QueryKey) => key[2] as ApiTaskQuery;
+
+/**
+ * Put a task's new state into every cached list: replaced where it still matches the
+ * list's filters, removed where it no longer does, added on top where it now does.
+ */
+export function upsertTaskInLists(qc: QueryClient, task: Task, replaceId = task.id): void {
+  for (const [key, data] of snapshotLists(qc)) {
+    if (!data) continue;
+    const belongs = matchesQuery(task, queryOf(key));
+    let found = false;
+    const pages = data.pages.map((page) => {
+      const items: Task[] = [];
+      for (const item of page.items) {
+        if (item.id === replaceId || item.id === task.id) {
+          found = true;
+          if (belongs) items.push(task);
+        } else items.push(item);
+      }
+      return { ...page, items };
+    });
+    if (!found && belongs && pages[0]) pages[0] = { ...pages[0], items: [task, ...pages[0].items] };
+    qc.setQueryData<ListData>(key, { ...data, pages });
+  }
+}
+
+export function removeTaskFromLists(qc: QueryClient, id: string): void {
+  for (const [key, data] of snapshotLists(qc)) {
+    if (!data) continue;
+    qc.setQueryData<ListData>(key, {
+      ...data,
+      pages: data.pages.map((p) => ({ ...p, items: p.items.filter((t) => t.id !== id) })),
+    });
+  }
+}
+
+export function findCachedTask(qc: QueryClient, id: string): Task | undefined {
+  for (const [, data] of snapshotLists(qc)) {
+    for (const page of data?.pages ?? []) {
+      const hit = page.items.find((t) => t.id === id);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+/** The local result of a patch, as the server will compute it (completed_at follows status). */
+export function applyPatch(task: Task, patch: TaskUpdate, now = new Date()): Task {
+  const next: Task = { ...task, updated_at: now.toISOString() };
+  if (patch.title != null) next.title = patch.title;
+  if (patch.description !== undefined) next.description = patch.description;
+  if (patch.status != null) next.status = patch.status;
+  if (patch.priority != null) next.priority = patch.priority;
+  if (patch.due_date !== undefined) next.due_date = patch.due_date;
+  if (patch.labels != null) next.labels = patch.labels;
+  if (patch.status && patch.status !== task.status) {
+    next.completed_at = patch.status === "done" ? now.toISOString() : null;
+  }
+  return next;
+}
+
+/** Put a removed task back where it was in each list (used by Undo), keeping newer changes. */
+export function reinsertTask(qc: QueryClient, task: Task, before: Snapshot): void {
+  for (const [key, old] of before) {
+    const data = qc.getQueryData<ListData>(key);
+    if (!old || !data) continue;
+    old.pages.forEach((page, p) => {
+      const i = page.items.findIndex((t) => t.id === task.id);
+      const target = data.pages[p];
+      if (i < 0 || !target || target.items.some((t) => t.id === task.id)) return;
+      const items = [...target.items];
+      // Anchor on the neighbours it had, so tasks added meanwhile do not shift it.
+      const prevId = page.items[i - 1]?.id;
+      const nextId = page.items[i + 1]?.id;
+      const afterPrev = prevId ? items.findIndex((t) => t.id === prevId) : -1;
+      const beforeNext = nextId ? items.findIndex((t) => t.id === nextId) : -1;
+      const at =
+        afterPrev >= 0 ? afterPrev + 1 : beforeNext >= 0 ? beforeNext : Math.min(i, items.length);
+      items.splice(at, 0, task);
+      const pages = [...data.pages];
+      pages[p] = { ...target, items };
+      qc.setQueryData<ListData>(key, { ...data, pages });
+    });
+  }
+}

@@ -1,0 +1,245 @@
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { useState } from "react";
+import { Route, Routes, useLocation } from "react-router";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { setAccessToken } from "@/api/session";
+import { json, makeTask, mockApi, renderWith } from "@/test/utils";
+import { SearchBox } from "./FilterBar";
+import { LabelInput } from "./LabelInput";
+import { diffTask } from "./taskForm";
+import { TaskItem } from "./TaskItem";
+import TaskListPage from "./TaskListPage";
+
+vi.mock("sonner", () => ({ toast: Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn() }) }));
+
+beforeEach(() => setAccessToken("token"));
+
+function LabelHarness({ initial = [] as string[] }) {
+  const [value, setValue] = useState(initial);
+  return (
+    <>
+      <label htmlFor="labels">Labels</label>
+      <LabelInput
+        id="labels"
+        value={value}
+        onChange={setValue}
+        suggestions={["work", "home", "errands"]}
+      />
+      <output data-testid="value">{value.join(",")}</output>
+    </>
+  );
+}
+
+describe("LabelInput", () => {
+  it("adds typed labels on Enter and comma, and removes the last with Backspace", async () => {
+    const user = userEvent.setup();
+    renderWith(<LabelHarness />);
+    const input = screen.getByRole("combobox", { name: "Labels" });
+    await user.type(input, "garden{Enter}");
+    await user.type(input, "tools,");
+    expect(screen.getByTestId("value")).toHaveTextContent("garden,tools");
+    await user.type(input, "{Backspace}");
+    expect(screen.getByTestId("value")).toHaveTextContent(/^garden$/);
+  });
+
+  it("autocompletes from existing labels with the arrow keys", async () => {
+    const user = userEvent.setup();
+    renderWith(<LabelHarness initial={["work"]} />);
+    const input = screen.getByRole("combobox", { name: "Labels" });
+    await user.type(input, "e");
+    const options = screen.getAllByRole("option").map((o) => o.textContent);
+    expect(options).toEqual(["#home", "#errands"]); // "work" is already chosen
+    await user.keyboard("{ArrowDown}{Enter}");
+    expect(screen.getByTestId("value")).toHaveTextContent("work,errands");
+    await user.click(screen.getByRole("button", { name: "Remove label work" }));
+    expect(screen.getByTestId("value")).toHaveTextContent(/^errands$/);
+  });
+});
+
+describe("SearchBox", () => {
+  it("debounces typing into one search", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const onSearch = vi.fn();
+    renderWith(<SearchBox value="" onSearch={onSearch} />);
+    const input = screen.getByRole("searchbox", { name: "Search tasks" });
+    for (const text of ["r", "re", "rep", "report"])
+      fireEvent.change(input, { target: { value: text } });
+    expect(onSearch).not.toHaveBeenCalled();
+    await act(() => vi.advanceTimersByTimeAsync(350));
+    expect(onSearch).toHaveBeenCalledTimes(1);
+    expect(onSearch).toHaveBeenCalledWith("report");
+    vi.useRealTimers();
+  });
+});
+
+describe("diffTask", () => {
+  it("sends only the fields the user changed", () => {
+    const task = makeTask({ title: "Plan trip", labels: ["travel"], description: "Rome" });
+    const base = {
+      title: "Plan trip",
+      description: "Rome",
+      status: "pending" as const,
+      priority: "medium" as const,
+      due: "",
+      labels: ["travel"],
+    };
+    expect(diffTask(task, base)).toEqual({});
+    expect(diffTask(task, { ...base, priority: "high", description: "  " })).toEqual({
+      priority: "high",
+      description: null,
+    });
+    expect(
+      diffTask(task, { ...base, labels: ["travel", "family"], due: "2026-06-01T09:00" }),
+    ).toEqual({
+      labels: ["travel", "family"],
+      due_date: new Date(2026, 5, 1, 9, 0).toISOString(),
+    });
+  });
+});
+
+describe("TaskItem", () => {
+  it("completes a task with one click, sending the status with If-Match", async () => {
+    const user = userEvent.setup();
+    const task = makeTask({ title: "Pay rent", version: 4 });
+    const { calls } = mockApi({
+      "PATCH /api/v1/tasks/:id": () => json({ ...task, status: "done", version: 5 }),
+    });
+    renderWith(
+      <ul>
+        <TaskItem task={task} />
+      </ul>,
+    );
+    await user.click(screen.getByRole("checkbox", { name: "Complete “Pay rent”" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "PATCH")).toBe(true));
+    const patch = calls.find((c) => c.method === "PATCH")!;
+    expect(JSON.parse(patch.body)).toEqual({ status: "done" });
+    expect(patch.headers.get("If-Match")).toBe('"4"');
+  });
+
+  it("makes overdue tasks stand out, also for screen readers", () => {
+    const task = makeTask({
+      title: "File taxes",
+      due_date: new Date(Date.now() - 86_400_000 * 3).toISOString(),
+    });
+    renderWith(
+      <ul>
+        <TaskItem task={task} />
+      </ul>,
+    );
+    expect(screen.getByText("This task is overdue.")).toBeInTheDocument();
+    expect(screen.getByText("Overdue:", { exact: false }).closest("[title]")).toHaveClass(
+      "text-red-700",
+    );
+  });
+});
+
+function LocationProbe() {
+  const l = useLocation();
+  return <output data-testid="location">{l.pathname + l.search}</output>;
+}
+
+describe("TaskListPage", () => {
+  it("loads the list with the filters from the URL and shows the tasks", async () => {
+    const { calls } = mockApi({
+      "GET /api/v1/tasks": () =>
+        json({
+          items: [makeTask({ title: "Fix the bike", priority: "urgent", labels: ["home"] })],
+          next_cursor: null,
+        }),
+    });
+    renderWith(
+      <Routes>
+        <Route
+          path="/tasks"
+          element={
+            <>
+              <TaskListPage />
+              <LocationProbe />
+            </>
+          }
+        />
+      </Routes>,
+      { route: "/tasks?priority=urgent&q=bike&sort=title" },
+    );
+    const list = await screen.findByRole("list", { name: "Tasks" });
+    expect(within(list).getByText("Fix the bike")).toBeInTheDocument();
+    const listCall = calls.find((c) => c.path === "/api/v1/tasks" && c.search.includes("q=bike"))!;
+    const params = new URLSearchParams(listCall.search);
+    expect(params.getAll("priority")).toEqual(["urgent"]);
+    expect(params.get("q")).toBe("bike");
+    expect(params.get("sort")).toBe("title");
+    expect(screen.getByRole("button", { name: "Urgent" })).toHaveAttribute("aria-pressed", "true");
+  });
+
+  it("toggling a filter chip updates the URL and refetches", async () => {
+    const user = userEvent.setup();
+    const { calls } = mockApi({
+      "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
+    });
+    renderWith(
+      <Routes>
+        <Route
+          path="/tasks"
+          element={
+            <>
+              <TaskListPage />
+              <LocationProbe />
+            </>
+          }
+        />
+      </Routes>,
+      { route: "/tasks" },
+    );
+    expect(await screen.findByText("All clear")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Overdue" }));
+    expect(screen.getByTestId("location")).toHaveTextContent("/tasks?overdue=true");
+    expect(await screen.findByText("No tasks match these filters")).toBeInTheDocument();
+    expect(calls.some((c) => c.search.includes("overdue=true"))).toBe(true);
+  });
+
+  it("shows an error state with a retry when the list cannot load", async () => {
+    const user = userEvent.setup();
+    let fail = true;
+    mockApi({
+      "GET /api/v1/tasks": () =>
+        fail
+          ? json({ title: "Service Unavailable", status: 503, detail: "Database is down" }, 503)
+          : json({ items: [], next_cursor: null }),
+    });
+    renderWith(
+      <Routes>
+        <Route path="/tasks" element={<TaskListPage />} />
+      </Routes>,
+      { route: "/tasks" },
+    );
+    expect(await screen.findByText("Database is down", {}, { timeout: 5000 })).toBeInTheDocument();
+    fail = false;
+    await user.click(screen.getByRole("button", { name: "Try again" }));
+    expect(await screen.findByText("All clear")).toBeInTheDocument();
+  });
+
+  it("walks the API's cursor pages when more tasks are requested", async () => {
+    const user = userEvent.setup();
+    const { calls } = mockApi({
+      "GET /api/v1/tasks": (req) => {
+        const cursor = new URL(req.url).searchParams.get("cursor");
+        return cursor === "page-2"
+          ? json({ items: [makeTask({ title: "Second page task" })], next_cursor: null })
+          : json({ items: [makeTask({ title: "First page task" })], next_cursor: "page-2" });
+      },
+    });
+    renderWith(
+      <Routes>
+        <Route path="/tasks" element={<TaskListPage />} />
+      </Routes>,
+      { route: "/tasks" },
+    );
+    expect(await screen.findByText("First page task")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Load more" }));
+    expect(await screen.findByText("Second page task")).toBeInTheDocument();
+    expect(screen.getByText("First page task")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Load more" })).not.toBeInTheDocument();
+    expect(calls.some((c) => c.search.includes("cursor=page-2"))).toBe(true);
+  });
+});

@@ -1,0 +1,114 @@
+import { act, renderHook } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { MemoryRouter, useLocation } from "react-router";
+import { describe, expect, it } from "vitest";
+import { makeTask } from "@/test/utils";
+import {
+  EMPTY_FILTERS,
+  filtersToParams,
+  matchesQuery,
+  parseFilters,
+  toApiQuery,
+  useTaskFilters,
+  type TaskFilters,
+} from "./filters";
+
+describe("filters in the URL", () => {
+  it("parses a shared link and drops values the app does not know", () => {
+    const f = parseFilters(
+      new URLSearchParams(
+        "q=milk&status=done&status=bogus&priority=urgent&overdue=true&due_after=2026-03-01&due_before=nope&sort=title&label=home",
+      ),
+    );
+    expect(f).toEqual({
+      q: "milk",
+      status: ["done"],
+      priority: ["urgent"],
+      label: "home",
+      overdue: true,
+      dueAfter: "2026-03-01",
+      dueBefore: "",
+      sort: "title",
+    });
+    expect(parseFilters(new URLSearchParams("sort=DROP TABLE")).sort).toBe("-created_at");
+  });
+
+  it("round-trips every combination of filters through the URL, leaving defaults out", () => {
+    const samples: TaskFilters[] = [
+      EMPTY_FILTERS,
+      { ...EMPTY_FILTERS, q: "report", status: ["pending", "in_progress"] },
+      { ...EMPTY_FILTERS, priority: ["high", "urgent"], label: "work", overdue: true },
+      { ...EMPTY_FILTERS, dueAfter: "2026-01-01", dueBefore: "2026-01-31", sort: "-priority" },
+    ];
+    for (const f of samples) expect(parseFilters(filtersToParams(f))).toEqual(f);
+    expect(filtersToParams(EMPTY_FILTERS).toString()).toBe("");
+  });
+
+  it("turns a day range into zoned instants covering both whole days", () => {
+    const q = toApiQuery({ ...EMPTY_FILTERS, dueAfter: "2026-03-01", dueBefore: "2026-03-02" });
+    expect(new Date(q.due_after!).getTime()).toBe(new Date(2026, 2, 1, 0, 0, 0, 0).getTime());
+    expect(new Date(q.due_before!).getTime()).toBe(new Date(2026, 2, 2, 23, 59, 59, 999).getTime());
+    expect(toApiQuery(EMPTY_FILTERS)).toEqual({ sort: "-created_at" });
+  });
+
+  it("useTaskFilters reads the URL and writes changes back to it", () => {
+    let search = "";
+    function Spy({ children }: { children: ReactNode }) {
+      search = useLocation().search;
+      return <>{children}</>;
+    }
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <MemoryRouter initialEntries={["/tasks?status=pending"]}>
+        <Spy>{children}</Spy>
+      </MemoryRouter>
+    );
+    const { result } = renderHook(() => useTaskFilters(), { wrapper });
+    expect(result.current[0].status).toEqual(["pending"]);
+    act(() => result.current[1]({ priority: ["urgent"], q: "tax" }));
+    expect(result.current[0]).toMatchObject({
+      status: ["pending"],
+      priority: ["urgent"],
+      q: "tax",
+    });
+    expect(new URLSearchParams(search).getAll("priority")).toEqual(["urgent"]);
+    expect(new URLSearchParams(search).get("q")).toBe("tax");
+  });
+});
+
+describe("matchesQuery (where an optimistic edit belongs)", () => {
+  const now = new Date("2026-05-10T12:00:00Z");
+  it("applies status, priority, label and text search like the API", () => {
+    const t = makeTask({
+      title: "Pay the Electricity bill",
+      status: "pending",
+      priority: "high",
+      labels: ["home"],
+    });
+    expect(
+      matchesQuery(
+        t,
+        { sort: "-created_at", status: ["pending"], priority: ["high", "urgent"] },
+        now,
+      ),
+    ).toBe(true);
+    expect(matchesQuery(t, { sort: "-created_at", status: ["done"] }, now)).toBe(false);
+    expect(matchesQuery(t, { sort: "-created_at", label: "work" }, now)).toBe(false);
+    expect(matchesQuery(t, { sort: "-created_at", q: "electricity" }, now)).toBe(true);
+    expect(matchesQuery(t, { sort: "-created_at", q: "gas" }, now)).toBe(false);
+  });
+
+  it("treats overdue as past due and not done, and due ranges as excluding undated tasks", () => {
+    const late = makeTask({ due_date: "2026-05-09T09:00:00Z" });
+    expect(matchesQuery(late, { sort: "due_date", overdue: true }, now)).toBe(true);
+    expect(
+      matchesQuery({ ...late, status: "done" }, { sort: "due_date", overdue: true }, now),
+    ).toBe(false);
+    const range = {
+      sort: "due_date" as const,
+      due_after: "2026-05-01T00:00:00Z",
+      due_before: "2026-05-31T23:59:59Z",
+    };
+    expect(matchesQuery(late, range, now)).toBe(true);
+    expect(matchesQuery(makeTask({ due_date: null }), range, now)).toBe(false);
+  });
+});

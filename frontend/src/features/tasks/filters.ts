@@ -1,0 +1,144 @@
+import { useCallback, useMemo } from "react";
+import { useSearchParams } from "react-router";
+import { PRIORITIES, STATUSES, type Priority, type Task, type TaskStatus } from "@/api/types";
+import { dayBoundary, isOverdue } from "@/lib/dates";
+
+export const SORTS = [
+  { value: "-created_at", label: "Newest first" },
+  { value: "created_at", label: "Oldest first" },
+  { value: "due_date", label: "Due date" },
+  { value: "-priority", label: "Priority (highest first)" },
+  { value: "-updated_at", label: "Recently updated" },
+  { value: "title", label: "Title A–Z" },
+] as const;
+export type SortKey = (typeof SORTS)[number]["value"];
+export const DEFAULT_SORT: SortKey = "-created_at";
+
+/** Everything a list view can be narrowed by; it lives in the URL so a view can be shared. */
+export interface TaskFilters {
+  q: string;
+  status: TaskStatus[];
+  priority: Priority[];
+  label: string;
+  overdue: boolean;
+  dueAfter: string; // YYYY-MM-DD, inclusive
+  dueBefore: string; // YYYY-MM-DD, inclusive
+  sort: SortKey;
+}
+
+export const EMPTY_FILTERS: TaskFilters = {
+  q: "",
+  status: [],
+  priority: [],
+  label: "",
+  overdue: false,
+  dueAfter: "",
+  dueBefore: "",
+  sort: DEFAULT_SORT,
+};
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const pick = <T extends string>(values: string[], allowed: readonly T[]): T[] =>
+  allowed.filter((a) => values.includes(a));
+
+export function parseFilters(params: URLSearchParams): TaskFilters {
+  const sort = params.get("sort");
+  const dueAfter = params.get("due_after") ?? "";
+  const dueBefore = params.get("due_before") ?? "";
+  return {
+    q: params.get("q") ?? "",
+    status: pick(params.getAll("status"), STATUSES),
+    priority: pick(params.getAll("priority"), PRIORITIES),
+    label: params.get("label") ?? "",
+    overdue: params.get("overdue") === "true",
+    dueAfter: DAY.test(dueAfter) ? dueAfter : "",
+    dueBefore: DAY.test(dueBefore) ? dueBefore : "",
+    sort: SORTS.some((s) => s.value === sort) ? (sort as SortKey) : DEFAULT_SORT,
+  };
+}
+
+/** The URL form: defaults are left out so links stay short. */
+export function filtersToParams(f: TaskFilters): URLSearchParams {
+  const p = new URLSearchParams();
+  if (f.q.trim()) p.set("q", f.q.trim());
+  f.status.forEach((s) => p.append("status", s));
+  f.priority.forEach((s) => p.append("priority", s));
+  if (f.label) p.set("label", f.label);
+  if (f.overdue) p.set("overdue", "true");
+  if (f.dueAfter) p.set("due_after", f.dueAfter);
+  if (f.dueBefore) p.set("due_before", f.dueBefore);
+  if (f.sort !== DEFAULT_SORT) p.set("sort", f.sort);
+  return p;
+}
+
+export type ApiTaskQuery = {
+  q?: string;
+  status?: TaskStatus[];
+  priority?: Priority[];
+  label?: string;
+  overdue?: boolean;
+  due_after?: string;
+  due_before?: string;
+  sort: SortKey;
+};
+
+/** The API's query parameters for a set of filters (days become zoned instants). */
+export function toApiQuery(f: TaskFilters): ApiTaskQuery {
+  const q: ApiTaskQuery = { sort: f.sort };
+  if (f.q.trim()) q.q = f.q.trim();
+  if (f.status.length) q.status = [...f.status];
+  if (f.priority.length) q.priority = [...f.priority];
+  if (f.label) q.label = f.label;
+  if (f.overdue) q.overdue = true;
+  const after = f.dueAfter && dayBoundary(f.dueAfter, "start");
+  const before = f.dueBefore && dayBoundary(f.dueBefore, "end");
+  if (after) q.due_after = after;
+  if (before) q.due_before = before;
+  return q;
+}
+
+/** Whether a task belongs in a list fetched with `q` (keeps optimistic edits in the right lists). */
+export function matchesQuery(task: Task, q: ApiTaskQuery, now = new Date()): boolean {
+  if (q.status?.length && !q.status.includes(task.status)) return false;
+  if (q.priority?.length && !q.priority.includes(task.priority)) return false;
+  if (q.label && !task.labels.includes(q.label)) return false;
+  if (q.overdue && !isOverdue(task.due_date, task.status, now)) return false;
+  if (q.q) {
+    const needle = q.q.toLowerCase();
+    const hay = `${task.title}\n${task.description ?? ""}`.toLowerCase();
+    if (!hay.includes(needle)) return false;
+  }
+  if (q.due_after || q.due_before) {
+    if (!task.due_date) return false;
+    const t = new Date(task.due_date).getTime();
+    if (q.due_after && t < new Date(q.due_after).getTime()) return false;
+    if (q.due_before && t > new Date(q.due_before).getTime()) return false;
+  }
+  return true;
+}
+
+export const activeFilterCount = (f: TaskFilters) =>
+  (f.q.trim() ? 1 : 0) +
+  f.status.length +
+  f.priority.length +
+  (f.label ? 1 : 0) +
+  (f.overdue ? 1 : 0) +
+  (f.dueAfter ? 1 : 0) +
+  (f.dueBefore ? 1 : 0);
+
+/** Filters read from and written to the URL. */
+export function useTaskFilters(): [
+  TaskFilters,
+  (patch: Partial<TaskFilters>, opts?: { replace?: boolean }) => void,
+] {
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => parseFilters(params), [params]);
+  const update = useCallback(
+    (patch: Partial<TaskFilters>, opts?: { replace?: boolean }) =>
+      setParams((prev) => filtersToParams({ ...parseFilters(prev), ...patch }), {
+        replace: opts?.replace ?? false,
+      }),
+    [setParams],
+  );
+  return [filters, update];
+}

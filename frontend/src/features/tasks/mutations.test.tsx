@@ -1,0 +1,172 @@
+import { act, renderHook, waitFor } from "@testing-library/react";
+import { QueryClientProvider } from "@tanstack/react-query";
+import type { ReactNode } from "react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { setAccessToken } from "@/api/session";
+import { json, makeTask, mockApi, newQueryClient } from "@/test/utils";
+import { taskKeys } from "./api";
+import type { ListData } from "./cache";
+import { conflictStore } from "./conflict";
+import type { ApiTaskQuery } from "./filters";
+import { useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
+import { useTaskList } from "./queries";
+
+const toastMock = vi.hoisted(() => {
+  const fn = Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn() });
+  return fn;
+});
+vi.mock("sonner", () => ({ toast: toastMock }));
+
+const Q: ApiTaskQuery = { sort: "-created_at" };
+
+function setup(tasks = [makeTask({ title: "Water the plants" })]) {
+  const qc = newQueryClient();
+  qc.setQueryData<ListData>(taskKeys.list(Q), {
+    pages: [{ items: tasks, next_cursor: null }],
+    pageParams: [null],
+  });
+  const wrapper = ({ children }: { children: ReactNode }) => (
+    <QueryClientProvider client={qc}>{children}</QueryClientProvider>
+  );
+  const items = () => qc.getQueryData<ListData>(taskKeys.list(Q))!.pages[0]!.items;
+  return { qc, wrapper, items, task: tasks[0]! };
+}
+
+beforeEach(() => {
+  setAccessToken("token");
+  conflictStore.close();
+  toastMock.mockClear();
+  toastMock.error.mockClear();
+});
+afterEach(() => vi.useRealTimers());
+
+describe("optimistic task mutations", () => {
+  it("shows an edit at once and rolls it back when the server fails", async () => {
+    const { wrapper, items, task } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    mockApi({
+      "PATCH /api/v1/tasks/:id": async () => {
+        await gate;
+        return json({ title: "Internal Server Error", status: 500, detail: "boom" }, 500);
+      },
+      "GET /api/v1/tasks/stats": () => json({}),
+    });
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task, patch: { priority: "urgent" } }));
+    await waitFor(() => expect(items()[0]!.priority).toBe("urgent"));
+    release();
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    expect(items()[0]!.priority).toBe("medium");
+    expect(toastMock.error).toHaveBeenCalledWith(expect.stringContaining("boom"));
+  });
+
+  it("sends If-Match with the task's ETag and keeps the server's answer", async () => {
+    const { wrapper, items, task } = setup();
+    const { calls } = mockApi({
+      "PATCH /api/v1/tasks/:id": async (req) =>
+        json({ ...task, ...(await req.json()), version: 2 }, 200, { ETag: '"2"' }),
+    });
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task, patch: { status: "done" } }));
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    const patch = calls.find((c) => c.method === "PATCH")!;
+    expect(patch.headers.get("If-Match")).toBe('"1"');
+    expect(JSON.parse(patch.body)).toEqual({ status: "done" });
+    expect(items()[0]).toMatchObject({ status: "done", version: 2 });
+  });
+
+  it("on 412 loads the fresh version and asks the user instead of overwriting", async () => {
+    const { wrapper, items, task } = setup();
+    const fresh = { ...task, title: "Water the plants (and the garden)", version: 3 };
+    const { calls } = mockApi({
+      "PATCH /api/v1/tasks/:id": () =>
+        json({ title: "Precondition Failed", status: 412, detail: "stale" }, 412),
+      "GET /api/v1/tasks/:id": () => json(fresh, 200, { ETag: '"3"' }),
+    });
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task, patch: { priority: "high" } }));
+    await waitFor(() => expect(conflictStore.get()).not.toBeNull());
+    expect(conflictStore.get()).toEqual({ fresh, patch: { priority: "high" } });
+    expect(items()[0]).toEqual(fresh);
+    expect(calls.filter((c) => c.method === "PATCH")).toHaveLength(1);
+  });
+
+  it("adds a task optimistically and sends one Idempotency-Key per task", async () => {
+    const { wrapper, items } = setup([]);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { calls } = mockApi({
+      "POST /api/v1/tasks": async (req) => {
+        await gate;
+        return json(makeTask({ title: (await req.json()).title }), 201);
+      },
+    });
+    const { result } = renderHook(() => useCreateTask(), { wrapper });
+    act(() => result.current.mutate({ body: { title: "Call mum" }, key: "k-1" }));
+    await waitFor(() => expect(items()).toHaveLength(1));
+    expect(items()[0]!.id).toBe("temp-k-1");
+    release();
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    expect(items()).toHaveLength(1);
+    expect(items()[0]!.id).not.toMatch(/^temp-/);
+    expect(calls[0]!.headers.get("Idempotency-Key")).toBe("k-1");
+  });
+
+  it("removes a failed new task from the list again", async () => {
+    const { wrapper, items } = setup([]);
+    mockApi({
+      "POST /api/v1/tasks": () =>
+        json({ title: "Unprocessable", status: 422, detail: "Invalid input", errors: [] }, 422),
+    });
+    const { result } = renderHook(() => useCreateTask(), { wrapper });
+    act(() => result.current.mutate({ body: { title: "x" }, key: "k-2" }));
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    expect(items()).toEqual([]);
+  });
+
+  it("delete hides the task, Undo brings it back, and no DELETE is ever sent", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { wrapper, items, task } = setup();
+    const { calls } = mockApi({
+      "DELETE /api/v1/tasks/:id": () => new Response(null, { status: 204 }),
+    });
+    const { result } = renderHook(() => useDeleteTask(), { wrapper });
+    act(() => result.current(task));
+    expect(items()).toEqual([]);
+    const undo = (toastMock.mock.calls.at(-1)![1] as { action: { onClick: () => void } }).action;
+    act(() => undo.onClick());
+    expect(items()).toEqual([task]);
+    await act(() => vi.advanceTimersByTimeAsync(10_000));
+    expect(calls.filter((c) => c.method === "DELETE")).toHaveLength(0);
+  });
+
+  it("delete is sent once the Undo window closes", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { wrapper, items, task } = setup();
+    const { calls } = mockApi({
+      "DELETE /api/v1/tasks/:id": () => new Response(null, { status: 204 }),
+    });
+    const { result } = renderHook(() => useDeleteTask(), { wrapper });
+    act(() => result.current(task));
+    await act(() => vi.advanceTimersByTimeAsync(6_500));
+    await waitFor(() => expect(calls.filter((c) => c.method === "DELETE")).toHaveLength(1));
+    expect(calls.find((c) => c.method === "DELETE")!.path).toBe(`/api/v1/tasks/${task.id}`);
+    expect(items()).toEqual([]);
+  });
+
+  it("a list refetched during the Undo window does not bring the deleted task back", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { wrapper, task } = setup();
+    mockApi({
+      "GET /api/v1/tasks": () =>
+        json({ items: [task, makeTask({ title: "Other" })], next_cursor: null }),
+      "DELETE /api/v1/tasks/:id": () => new Response(null, { status: 204 }),
+    });
+    const del = renderHook(() => useDeleteTask(), { wrapper });
+    act(() => del.result.current(task));
+    const list = renderHook(() => useTaskList({ sort: "-priority" }), { wrapper });
+    await waitFor(() => expect(list.result.current.isSuccess).toBe(true));
+    expect(list.result.current.data!.pages[0]!.items.map((t) => t.title)).toEqual(["Other"]);
+  });
+});

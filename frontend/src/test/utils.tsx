@@ -1,0 +1,84 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { MemoryRouter } from "react-router";
+import { vi } from "vitest";
+import type { Task } from "@/api/types";
+
+export type Handler = (req: Request) => Response | Promise<Response>;
+export type Call = { method: string; path: string; search: string; headers: Headers; body: string };
+
+/** Stub global fetch with a router of "METHOD /path" handlers; records every call. */
+export function mockApi(routes: Record<string, Handler>) {
+  const calls: Call[] = [];
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const req =
+      input instanceof Request ? input : new Request(new URL(String(input), location.origin), init);
+    const url = new URL(req.url);
+    const body = req.method === "GET" || req.method === "HEAD" ? "" : await req.clone().text();
+    calls.push({
+      method: req.method,
+      path: url.pathname,
+      search: url.search,
+      headers: req.headers,
+      body,
+    });
+    const key = `${req.method} ${url.pathname}`;
+    const handler =
+      routes[key] ??
+      Object.entries(routes).find(([k]) => {
+        const [m, p] = k.split(" ");
+        return (
+          m === req.method && new RegExp(`^${p!.replace(/:[^/]+/g, "[^/]+")}$`).test(url.pathname)
+        );
+      })?.[1];
+    if (!handler)
+      return json({ title: "Not Found", status: 404, detail: `no mock for ${key}` }, 404);
+    return handler(req);
+  });
+  vi.stubGlobal("fetch", fetchMock);
+  return { calls, fetchMock };
+}
+
+export function json(body: unknown, status = 200, headers: Record<string, string> = {}) {
+  const type = status >= 400 ? "application/problem+json" : "application/json";
+  return new Response(status === 204 ? null : JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": type, ...headers },
+  });
+}
+
+let n = 0;
+export function makeTask(over: Partial<Task> = {}): Task {
+  n += 1;
+  const now = new Date().toISOString();
+  return {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+    title: `Task ${n}`,
+    description: null,
+    status: "pending",
+    priority: "medium",
+    due_date: null,
+    labels: [],
+    created_at: now,
+    updated_at: now,
+    completed_at: null,
+    version: 1,
+    ...over,
+  };
+}
+
+export function newQueryClient() {
+  return new QueryClient({
+    defaultOptions: { queries: { retry: false, gcTime: Infinity }, mutations: { retry: false } },
+  });
+}
+
+export function renderWith(ui: ReactNode, { route = "/", qc = newQueryClient() } = {}) {
+  const utils = render(
+    <QueryClientProvider client={qc}>
+      <MemoryRouter initialEntries={[route]}>{ui}</MemoryRouter>
+    </QueryClientProvider>,
+  );
+  return { ...utils, qc };
+}
