@@ -44,13 +44,17 @@ if [ "$env_name" != local ]; then
 fi
 
 inner() {
-  local log_start; log_start="$(stat -c %s "$TASKAPP_STACK_LOG")"
-  run_newman "$TASKAPP_STACK_URL"
+  # Runs in a new bash (stack.sh run): exit statuses are collected explicitly.
+  local log_start rc=0 check=0
+  log_start="$(stat -c %s "$TASKAPP_STACK_LOG")"
+  run_newman "$TASKAPP_STACK_URL" || rc=$?
   if [ "$mode" = security ]; then
     python3 "$ROOT/tests/security/check_run.py" --report "$out/newman-$mode.json" \
       --log "$TASKAPP_STACK_LOG" --log-offset "$log_start" --base-url "$TASKAPP_STACK_URL" \
-      --junit "$out/junit-security-headers.xml"
+      --junit "$out/junit-security-headers.xml" || check=$?
   fi
+  [ "$rc" -eq 0 ] || echo "newman: the collection failed (exit $rc)" >&2
+  [ "$rc" -eq 0 ] && [ "$check" -eq 0 ]
 }
 export -f inner run_newman log die
 export newman collection out mode env_name ROOT

@@ -4,13 +4,17 @@ service must agree. One test per behaviour that was fixed."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.conftest import Account, assert_problem
+from taskapp.main import create_app
+from taskapp.settings import Settings
+from tests.conftest import Account, assert_problem, client_for
 
 TASKS = "/api/v1/tasks"
 
@@ -128,3 +132,24 @@ async def test_a_body_that_is_not_utf8_is_400_and_documented(
         for method, operation in operations.items():
             if "requestBody" in operation:
                 assert "400" in operation["responses"], f"{method.upper()} {path}"
+
+
+async def test_wrong_methods_are_405_even_with_the_web_app_mounted(
+    make_settings: Callable[..., Settings], tmp_web_dir: Path
+) -> None:
+    # The SPA mount at "/" matches every path; it must not turn a wrong method into a 404.
+    app = create_app(make_settings(web_dir=tmp_web_dir))
+    async with client_for(app) as http:
+        put_tasks = await http.put(TASKS)
+        trace_stats = await http.request("TRACE", f"{TASKS}/stats")
+        trace_health = await http.request("TRACE", "/health")
+        unknown = await http.put("/api/v1/nothing")
+        spa = await http.get("/tasks/board")
+    assert_problem(put_tasks, 405)
+    assert put_tasks.headers["allow"] == "GET, POST"
+    assert_problem(trace_stats, 405)
+    assert trace_stats.headers["allow"] == "GET"
+    assert_problem(trace_health, 405)
+    assert trace_health.headers["allow"] == "GET"
+    assert_problem(unknown, 404)
+    assert spa.status_code == 200

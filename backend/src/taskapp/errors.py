@@ -145,26 +145,38 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     if detail == HTTPStatus(exc.status_code).phrase:
         detail = _HTTP_DETAILS.get(exc.status_code, detail)
     headers = dict(exc.headers) if exc.headers else None
-    if exc.status_code == 405:
+    status = exc.status_code
+    allowed = _allowed_methods(request) if status in {404, 405} else ""
+    if status == 404 and allowed and request.method not in allowed.split(", "):
+        # With the web app mounted at "/", a wrong method on an API path falls through to the
+        # mount, whose answer is 404; the path exists, so the truth is 405.
+        status, detail = 405, _HTTP_DETAILS[405]
+    if status == 405:
         # Starlette names only the first route that matched the path; list every method the
         # path answers (GET and POST on /tasks are two routes).
-        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
-    return problem_response(request, exc.status_code, detail, headers=headers)
+        headers = {**(headers or {}), "Allow": allowed}
+    return problem_response(request, status, detail, headers=headers)
 
 
 def _allowed_methods(request: Request) -> str:
-    methods: set[str] = set()
     # Included routers are wrapped: look at the routes they hold (as main.py does for metrics).
     routes = [
         nested
         for route in request.app.router.routes
         for nested in getattr(getattr(route, "original_router", None), "routes", [route])
     ]
-    for route in routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        route_methods = getattr(route, "methods", None)
-        if match is not Match.NONE and route_methods:
-            methods.update(route_methods)
+    matching = [
+        route
+        for route in routes
+        if getattr(route, "methods", None)
+        and getattr(route, "include_in_schema", True)
+        and route.matches({**request.scope, "method": "GET"})[0] is not Match.NONE
+    ]
+    # A literal path (/tasks/stats) wins over a template that also matches it (/tasks/{id}).
+    literal = [route for route in matching if not getattr(route, "param_convertors", None)]
+    methods: set[str] = set()
+    for route in literal or matching:
+        methods.update(route.methods)
     return ", ".join(sorted(methods))
 
 
