@@ -49,5 +49,5 @@ pip-audit: backend-sync ## audit the backend's locked runtime dependencies again
 	    -o $(ROOT)/artifacts/backend-requirements.txt --quiet && \
 	  "$$bin/pip-audit" --strict --disable-pip --progress-spinner off -r $(ROOT)/artifacts/backend-requirements.txt
 
-npm-audit: ## npm audit of the web app's lockfile, fails on high or critical advisories
-	cd $(ROOT)/frontend && npm audit --audit-level=high
+npm-audit: ## npm audit of the web app's lockfile, fails on high or critical advisories or no answer
+	$(ROOT)/scripts/security-scan.sh npm
