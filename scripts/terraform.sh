@@ -2,7 +2,7 @@
 # Terraform checks for deploy/terraform, fully offline:
 #   scripts/terraform.sh fmt       terraform fmt -check -recursive
 #   scripts/terraform.sh validate  init (offline, -backend=false) + validate every module, env and bootstrap;
-#                                  env compositions must stay identical apart from backend.tf and tfvars
+#                                  env compositions link one composition/ and differ only in backend.tf and tfvars
 #   scripts/terraform.sh test      terraform test (mock_provider "aws") in every config that has tests/
 #   scripts/terraform.sh checkov   checkov -d deploy/terraform (skips only in deploy/terraform/.checkov.yaml)
 #   scripts/terraform.sh init      (re)initialise every config
@@ -92,13 +92,14 @@ cmd_fmt() {
   log "terraform fmt: all files formatted"
 }
 
-# The three environments are the same composition sized by their tfvars: keep them from drifting.
+# The three environments are one composition (deploy/terraform/composition, linked into each env)
+# sized by their tfvars: a copied file instead of the link would let them drift apart.
 check_env_drift() {
   local f env
   for f in main.tf variables.tf outputs.tf versions.tf; do
-    for env in staging prod; do
-      cmp -s "$TF_ROOT/envs/dev/$f" "$TF_ROOT/envs/$env/$f" ||
-        die "envs/$env/$f differs from envs/dev/$f: environments differ only in backend.tf and terraform.tfvars"
+    for env in dev staging prod; do
+      [ "$(readlink "$TF_ROOT/envs/$env/$f")" = "../../composition/$f" ] ||
+        die "envs/$env/$f must be a link to ../../composition/$f: environments differ only in backend.tf, terraform.tfvars and tests/"
     done
   done
   for env in dev staging prod; do
@@ -151,7 +152,9 @@ cmd_checkov() {
   bin="$(tool_venv checkov "$CHECKOV_SPEC")" || die "could not install $CHECKOV_SPEC (needs PyPI): try 'rm -rf .tools/venvs/checkov' and re-run"
   mkdir -p "$ART"
   # Only hashicorp/aws resources and local modules here; nothing to download.
+  # composition/ is scanned through the envs that link it (its module paths resolve from there).
   "$bin/checkov" -d "$TF_ROOT" --config-file "$TF_ROOT/.checkov.yaml" --framework terraform \
+    --skip-path "composition" \
     --download-external-modules false --skip-download --compact --quiet \
     -o cli -o junitxml --output-file-path "console,$ART/checkov-junit.xml"
 }

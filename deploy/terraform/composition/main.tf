@@ -1,0 +1,161 @@
+# One environment of taskapp: the same composition for dev, staging and prod (the files other
+# than backend.tf and terraform.tfvars are identical across envs/, which scripts/terraform.sh
+# checks). Sizing lives in terraform.tfvars.
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  name          = "taskapp-${var.environment}"
+  app_namespace = "taskapp-${var.environment}"
+  secret_prefix = "taskapp/${var.environment}/"
+  account_id    = data.aws_caller_identity.current.account_id
+  admin_arns    = [for r in var.cluster_admin_role_names : "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:role/${trimprefix(r, "/")}"]
+}
+
+module "network" {
+  source                     = "../../modules/network"
+  name                       = local.name
+  cidr                       = var.vpc_cidr
+  azs                        = var.azs
+  single_nat_gateway         = var.single_nat_gateway
+  enable_interface_endpoints = var.enable_interface_endpoints
+  cluster_name               = local.name
+  flow_log_retention_days    = var.log_retention_days
+}
+
+module "eks" {
+  source               = "../../modules/eks"
+  cluster_name         = local.name
+  kubernetes_version   = var.kubernetes_version
+  vpc_id               = module.network.vpc_id
+  subnet_ids           = module.network.private_subnet_ids
+  public_access_cidrs  = var.cluster_public_access_cidrs
+  admin_principal_arns = local.admin_arns
+  node_instance_types  = var.node_instance_types
+  node_capacity_type   = var.node_capacity_type
+  node_min_size        = var.node_min_size
+  node_desired_size    = var.node_desired_size
+  node_max_size        = var.node_max_size
+  fargate_namespaces   = var.app_on_fargate ? [local.app_namespace] : []
+  log_retention_days   = var.log_retention_days
+}
+
+module "database" {
+  source                     = "../../modules/database"
+  identifier                 = local.name
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.database_subnet_ids
+  allowed_security_group_ids = [module.eks.cluster_security_group_id]
+  instance_class             = var.db_instance_class
+  allocated_storage_gib      = var.db_allocated_storage_gib
+  multi_az                   = var.db_multi_az
+  backup_retention_days      = var.db_backup_retention_days
+  deletion_protection        = var.db_deletion_protection
+}
+
+module "cache" {
+  source                     = "../../modules/cache"
+  name                       = local.name
+  vpc_id                     = module.network.vpc_id
+  subnet_ids                 = module.network.database_subnet_ids
+  allowed_security_group_ids = [module.eks.cluster_security_group_id]
+  auth_token_secret_name     = "${local.secret_prefix}redis-auth"
+  node_type                  = var.cache_node_type
+  num_cache_clusters         = var.cache_num_nodes
+}
+
+module "storage" {
+  source                 = "../../modules/storage"
+  name_prefix            = local.name
+  backup_expiration_days = var.backup_expiration_days
+}
+
+module "registry" {
+  source           = "../../modules/registry"
+  keep_last_images = var.ecr_keep_last_images
+}
+
+module "github_oidc" {
+  source               = "../../modules/github-oidc"
+  github_repository    = var.github_repository
+  role_name            = "${local.name}-github-actions"
+  ecr_repository_arns  = values(module.registry.repository_arns)
+  create_oidc_provider = var.create_github_oidc_provider
+}
+
+module "irsa" {
+  source                  = "../../modules/irsa"
+  cluster_name            = local.name
+  app_namespace           = local.app_namespace
+  oidc_provider_arn       = module.eks.oidc_provider_arn
+  oidc_issuer             = module.eks.oidc_issuer
+  backup_bucket_arn       = module.storage.backup_bucket_arn
+  backup_kms_key_arn      = module.storage.kms_key_arn
+  app_secrets_prefix      = local.secret_prefix
+  extra_secret_arns       = [module.database.master_user_secret_arn]
+  secrets_kms_key_arns    = [aws_kms_key.app_secrets.arn, module.database.kms_key_arn, module.cache.kms_key_arn]
+  container_log_group_arn = module.eks.container_log_group_arn
+}
+
+module "budget" {
+  source            = "../../modules/budget"
+  name              = "${local.name}-monthly"
+  monthly_limit_usd = var.budget_monthly_usd
+  subscriber_emails = var.budget_emails
+  cost_filter_tags  = { Environment = var.environment }
+}
+
+# --- The backend's application secret taskapp/<env>/backend (keys database_url, redis_url,
+# secret_key), read by external-secrets. The database password comes from the RDS-managed
+# master secret at apply time; the Redis token from the cache module; the signing key is drawn
+# once by Secrets Manager.
+resource "aws_kms_key" "app_secrets" {
+  description             = "${local.name}: application secrets under ${local.secret_prefix}"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AccountAdministration"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
+}
+
+data "aws_secretsmanager_random_password" "secret_key" {
+  password_length     = 64
+  exclude_punctuation = true
+}
+
+data "aws_secretsmanager_secret_version" "db_master" {
+  secret_id = module.database.master_user_secret_arn
+}
+
+locals {
+  db_master = jsondecode(data.aws_secretsmanager_secret_version.db_master.secret_string)
+}
+
+resource "aws_secretsmanager_secret" "backend" {
+  name                    = "${local.secret_prefix}backend"
+  description             = "taskapp backend settings for ${var.environment} (database_url, redis_url, secret_key)"
+  kms_key_id              = aws_kms_key.app_secrets.arn
+  recovery_window_in_days = 7
+}
+
+resource "aws_secretsmanager_secret_version" "backend" {
+  secret_id = aws_secretsmanager_secret.backend.id
+  secret_string = jsonencode({
+    database_url = "postgresql+asyncpg://${urlencode(local.db_master.username)}:${urlencode(local.db_master.password)}@${module.database.endpoint}:${module.database.port}/${module.database.database_name}?ssl=require"
+    redis_url    = "rediss://:${urlencode(module.cache.auth_token)}@${module.cache.primary_endpoint}:${module.cache.port}/0"
+    secret_key   = data.aws_secretsmanager_random_password.secret_key.random_password
+  })
+
+  lifecycle {
+    # The signing key is drawn again on every plan: keep the first one. Re-create the version
+    # (terraform apply -replace=...) after the RDS master password rotates or endpoints change.
+    ignore_changes = [secret_string]
+  }
+}

@@ -1,0 +1,158 @@
+variable "environment" {
+  description = "Environment name: dev, staging or prod."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be dev, staging or prod."
+  }
+}
+
+variable "aws_region" {
+  description = "AWS region of the environment."
+  type        = string
+  default     = "eu-west-1"
+}
+
+variable "azs" {
+  description = "Availability zones (2 or 3) of the region."
+  type        = list(string)
+}
+
+variable "vpc_cidr" {
+  description = "CIDR of the VPC."
+  type        = string
+}
+
+variable "single_nat_gateway" {
+  description = "One shared NAT gateway (cheap) instead of one per AZ (available)."
+  type        = bool
+}
+
+variable "enable_interface_endpoints" {
+  description = "Interface endpoints for ECR, STS and CloudWatch Logs."
+  type        = bool
+  default     = true
+}
+
+variable "kubernetes_version" {
+  description = "EKS Kubernetes version."
+  type        = string
+  default     = "1.33"
+}
+
+variable "cluster_public_access_cidrs" {
+  description = "CIDRs allowed to reach the public EKS API endpoint; empty keeps it private."
+  type        = list(string)
+  default     = []
+}
+
+variable "cluster_admin_role_names" {
+  description = "IAM roles in this account that get cluster admin (e.g. the platform team's SSO role, with its path)."
+  type        = list(string)
+}
+
+variable "node_instance_types" {
+  description = "Instance types of the managed node group."
+  type        = list(string)
+}
+
+variable "node_capacity_type" {
+  description = "ON_DEMAND or SPOT."
+  type        = string
+}
+
+variable "node_min_size" {
+  description = "Minimum nodes."
+  type        = number
+}
+
+variable "node_desired_size" {
+  description = "Initial nodes."
+  type        = number
+}
+
+variable "node_max_size" {
+  description = "Maximum nodes."
+  type        = number
+}
+
+variable "app_on_fargate" {
+  description = "Run the taskapp-<env> namespace on Fargate instead of the node group."
+  type        = bool
+}
+
+variable "log_retention_days" {
+  description = "Retention of cluster, container and flow logs."
+  type        = number
+}
+
+variable "db_instance_class" {
+  description = "RDS instance class."
+  type        = string
+}
+
+variable "db_allocated_storage_gib" {
+  description = "Initial RDS storage."
+  type        = number
+  default     = 20
+}
+
+variable "db_multi_az" {
+  description = "Multi-AZ RDS."
+  type        = bool
+}
+
+variable "db_backup_retention_days" {
+  description = "RDS automated backup retention."
+  type        = number
+  default     = 7
+}
+
+variable "db_deletion_protection" {
+  description = "RDS deletion protection and final snapshot."
+  type        = bool
+}
+
+variable "cache_node_type" {
+  description = "ElastiCache node type."
+  type        = string
+}
+
+variable "cache_num_nodes" {
+  description = "ElastiCache nodes (more than one: failover + Multi-AZ)."
+  type        = number
+}
+
+variable "backup_expiration_days" {
+  description = "Days to keep objects in the backup bucket."
+  type        = number
+}
+
+variable "ecr_keep_last_images" {
+  description = "Images kept per ECR repository."
+  type        = number
+  default     = 30
+}
+
+variable "github_repository" {
+  description = "GitHub repository (owner/name) whose main branch and tags may push images."
+  type        = string
+  default     = "taskapp/taskapp"
+}
+
+variable "create_github_oidc_provider" {
+  description = "Create the GitHub OIDC provider in this account (false if it already exists)."
+  type        = bool
+  default     = true
+}
+
+variable "budget_monthly_usd" {
+  description = "Monthly cost budget of the environment."
+  type        = number
+}
+
+variable "budget_emails" {
+  description = "Budget alert recipients."
+  type        = list(string)
+}
