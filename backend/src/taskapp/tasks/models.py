@@ -33,6 +33,15 @@ class Priority(enum.StrEnum):
 
 _PRIORITY_RANK = {Priority.LOW: 1, Priority.MEDIUM: 2, Priority.HIGH: 3, Priority.URGENT: 4}
 _PRIORITY_BY_RANK = {rank: priority for priority, rank in _PRIORITY_RANK.items()}
+_PRIORITY_NAMES: dict[int | str, str] = {
+    **{rank: priority.value for rank, priority in _PRIORITY_BY_RANK.items()},
+    **{priority.value: priority.value for priority in Priority},
+}
+
+
+def priority_name(value: int | str) -> str:
+    """The name ("high") of a stored rank (3) or of a Priority: untyped rows carry the rank."""
+    return _PRIORITY_NAMES[value]
 
 
 class PriorityType(TypeDecorator[Priority]):

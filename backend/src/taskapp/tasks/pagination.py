@@ -58,16 +58,11 @@ class SortSpec:
             condition = or_(condition, column.is_(None))
         return condition
 
-    def value_of(self, task: Any) -> Any:
-        return getattr(task, self.field)
-
 
 def _encode_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
-    if isinstance(value, Priority):
-        return value.value
-    return value
+    return value  # a title, or a priority's name (a str already)
 
 
 def _decode_value(field: str, raw: Any) -> Any:
@@ -106,14 +101,9 @@ class CursorCodec:
     def __init__(self, secret_key: str) -> None:
         self._serializer = URLSafeSerializer(secret_key, salt="taskapp.tasks.cursor")
 
-    def encode(self, sort: SortSpec, fingerprint: str, task: Any) -> str:
-        payload = [
-            sort.field,
-            sort.descending,
-            fingerprint,
-            _encode_value(sort.value_of(task)),
-            task.id.hex,
-        ]
+    def encode(self, sort: SortSpec, fingerprint: str, value: Any, task_id: uuid.UUID) -> str:
+        """A cursor after the row whose sort value and id these are."""
+        payload = [sort.field, sort.descending, fingerprint, _encode_value(value), task_id.hex]
         return self._serializer.dumps(payload)
 
     def decode(self, cursor: str, sort: SortSpec, fingerprint: str) -> tuple[Any, uuid.UUID]:

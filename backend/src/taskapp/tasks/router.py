@@ -110,8 +110,7 @@ async def list_tasks(
     if (cached := await services.cache.get(key)) is not None:
         return _json(cached)
     async with services.read_engine.connect() as connection:
-        tasks, next_cursor = await service.list_tasks(connection, user.user_id, query, cursors)
-    body = TaskPage(items=tasks, next_cursor=next_cursor).model_dump_json().encode()
+        body = await service.list_tasks(connection, user.user_id, query, cursors)
     await services.cache.set(key, body)
     return _json(body)
 
