@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
+from taskapp.cache import LayeredCache
 from taskapp.main import create_app
 from taskapp.settings import Settings
 from tests.conftest import RedisServer, assert_problem, client_for, register_and_login
@@ -277,3 +278,74 @@ async def test_entries_expire_after_their_ttl(
             await http.get(TASKS, headers=account.headers)
             assert cache_counts(app)["miss"] == misses + 1, redis_url
         await close(app)
+
+
+async def test_the_in_process_layer_answers_repeats_without_redis(
+    make_settings: Callable[..., Settings], redis_server: RedisServer
+) -> None:
+    """A repeat within the local TTL never reaches Redis: it still hits with Redis stopped, and
+    a write (new data version) still misses the layer, so nothing stale is served."""
+    app = create_app(
+        make_settings(redis_url=redis_server.url, cache_local_ttl=timedelta(seconds=30))
+    )
+    async with client_for(app) as http:
+        account = await register_and_login(http)
+        task = (await http.post(TASKS, json={"title": "t"}, headers=account.headers)).json()
+        warm = await read_all(http, account.headers, task["id"])
+        redis_server.stop()
+        before = cache_counts(app)
+        assert await read_all(http, account.headers, task["id"]) == warm
+        after = cache_counts(app)
+        assert after["hit"] - before["hit"] == 3
+        assert after.get("error", 0) == before.get("error", 0)
+
+        patched = await http.patch(
+            f"{TASKS}/{task['id']}", json={"title": "changed"}, headers=account.headers
+        )
+        assert patched.status_code == 200
+        listed, one, _stats = await read_all(http, account.headers, task["id"])
+        assert one["title"] == listed["items"][0]["title"] == "changed"
+        redis_server.start()
+    await close(app)
+
+
+async def test_the_in_process_layer_expires_and_can_be_turned_off(
+    make_settings: Callable[..., Settings], redis_server: RedisServer
+) -> None:
+    for local_ttl, expected_kind in ((timedelta(seconds=0.3), "expired"), (timedelta(0), "off")):
+        app = create_app(make_settings(redis_url=redis_server.url, cache_local_ttl=local_ttl))
+        async with client_for(app) as http:
+            account = await register_and_login(http)
+            await http.get(TASKS, headers=account.headers)
+            await asyncio.sleep(0.4)
+            redis_server.stop()
+            try:
+                errors = cache_counts(app).get("error", 0)
+                response = await http.get(TASKS, headers=account.headers)
+                assert response.status_code == 200
+                # Nothing local left to answer from: the read went to Redis (down) and then to
+                # the database.
+                assert cache_counts(app)["error"] == errors + 1, expected_kind
+            finally:
+                redis_server.start()
+        await close(app)
+
+
+async def test_the_in_process_layer_is_bounded_by_bytes(
+    make_settings: Callable[..., Settings], redis_server: RedisServer
+) -> None:
+    app = create_app(make_settings(redis_url=redis_server.url, cache_local_max_bytes=1000))
+    cache = app.state.services.cache
+    assert isinstance(cache, LayeredCache)
+    for index in range(10):
+        await cache.set(f"taskapp:test:{index}", b"x" * 300)
+    await cache.set("taskapp:test:huge", b"y" * 5000)  # larger than the bound: Redis only
+    redis_server.stop()
+    try:
+        kept = [await cache.get(f"taskapp:test:{index}") for index in range(10)]
+        assert sum(len(value) for value in kept if value is not None) <= 1000
+        assert kept[-1] == b"x" * 300  # the most recent survive
+        assert await cache.get("taskapp:test:huge") is None
+    finally:
+        redis_server.start()
+    await close(app)

@@ -15,6 +15,7 @@ from taskapp.cache import ResponseCache
 from taskapp.observability.metrics import Metrics
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings
+from taskapp.tasks.pagination import CursorCodec
 
 
 @dataclass(slots=True)
@@ -26,6 +27,7 @@ class Services:
     session_factory: async_sessionmaker[AsyncSession]
     hasher: PasswordHasher
     tokens: TokenCodec
+    cursors: CursorCodec
     login_throttle: LoginThrottle
     metrics: Metrics
     cache: ResponseCache

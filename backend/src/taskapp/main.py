@@ -30,6 +30,7 @@ from taskapp.openapi import document_malformed_bodies
 from taskapp.ops.router import router as ops_router
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings, get_settings
+from taskapp.tasks.pagination import CursorCodec
 from taskapp.tasks.router import router as tasks_router
 from taskapp.users.router import router as users_router
 from taskapp.web import SinglePageApp
@@ -53,6 +54,7 @@ def build_services(settings: Settings) -> Services:
         session_factory=session_factory,
         hasher=PasswordHasher(settings),
         tokens=TokenCodec(settings),
+        cursors=CursorCodec(settings.secret_key),
         login_throttle=throttle,
         metrics=metrics,
         cache=cache,

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     cache_ttl: Duration = timedelta(seconds=60)  # 0 disables the response cache
     cache_timeout_seconds: float = Field(default=0.05, gt=0)  # per Redis call
     cache_circuit_seconds: float = Field(default=5.0, ge=0)  # stay away this long after an error
+    # In-process layer in front of Redis (0 turns it off); bounded by the bytes it holds.
+    cache_local_ttl: Duration = timedelta(seconds=5)
+    cache_local_max_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
     # On SIGTERM: stop accepting, let in-flight requests finish for at most this long, then exit.
     shutdown_grace_seconds: float = Field(default=25.0, gt=0)
     metrics_refresh_seconds: float = Field(default=15.0, gt=0)

@@ -6,7 +6,7 @@ import hashlib
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from taskapp.auth.dependencies import CurrentPrincipal
@@ -15,7 +15,6 @@ from taskapp.deps import ServicesDep, SessionDep, SettingsDep
 from taskapp.errors import ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.tasks import service
-from taskapp.tasks.pagination import CursorCodec
 from taskapp.tasks.schemas import TaskCreate, TaskPage, TaskPublic, TaskQuery, TaskStats, TaskUpdate
 
 router = APIRouter(prefix=f"{API_PREFIX}/tasks", tags=["tasks"], responses=problem_responses(401))
@@ -38,13 +37,6 @@ IdempotencyKey = Annotated[
 ]
 STATS_ALLOW = {"Allow": "GET"}
 ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "description": "The task's version"}}
-
-
-async def get_cursor_codec(settings: SettingsDep) -> CursorCodec:
-    return CursorCodec(settings.secret_key)
-
-
-CursorCodecDep = Annotated[CursorCodec, Depends(get_cursor_codec)]
 
 
 def task_location(request: Request, task_id: uuid.UUID) -> str:
@@ -104,13 +96,12 @@ async def list_tasks(
     query: Annotated[TaskQuery, Query()],
     user: CurrentPrincipal,
     services: ServicesDep,
-    cursors: CursorCodecDep,
 ) -> Response:
     key = _cache_key(user, "list", query.model_dump_json())
     if (cached := await services.cache.get(key)) is not None:
         return _json(cached)
     async with services.read_engine.connect() as connection:
-        body = await service.list_tasks(connection, user.user_id, query, cursors)
+        body = await service.list_tasks(connection, user.user_id, query, services.cursors)
     await services.cache.set(key, body)
     return _json(body)
 
