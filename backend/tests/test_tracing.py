@@ -12,7 +12,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 
 from taskapp.main import create_app
-from taskapp.observability.tracing import tracing_enabled
+from taskapp.observability.tracing import stop_tracing, tracing_enabled
 from taskapp.settings import Settings
 from tests.conftest import RedisServer, client_for, register_and_login
 
@@ -53,11 +53,19 @@ async def test_a_request_produces_linked_request_sql_and_cache_spans(
     def attrs(span: ReadableSpan) -> dict[str, object]:
         return dict(span.attributes or {})
 
-    sql = [s for s in spans if {"db.statement", "db.query.text"} & attrs(s).keys()]
     cache = [
         s for s in spans if "redis" in {attrs(s).get("db.system"), attrs(s).get("db.system.name")}
     ]
+    # Redis spans carry a db.statement too ("GET ?"): SQL spans are the others that do.
+    sql = [
+        s for s in spans if {"db.statement", "db.query.text"} & attrs(s).keys() and s not in cache
+    ]
     assert sql, [s.name for s in spans]
+    statements = [str(attrs(s).get("db.statement", attrs(s).get("db.query.text"))) for s in sql]
+    # Both queries of a cache miss: the session lookup (on asyncpg directly in the PostgreSQL
+    # run, with its own span) and the page itself.
+    assert any("auth_sessions" in statement for statement in statements), statements
+    assert any("FROM tasks" in statement for statement in statements), statements
     assert cache, [s.name for s in spans]
     trace_ids = {s.context.trace_id for s in spans}
     assert trace_ids == {request_span.context.trace_id}
@@ -68,6 +76,7 @@ async def test_a_request_produces_linked_request_sql_and_cache_spans(
     access = next(line for line in lines if line.get("event") == "request")
     assert access["trace_id"] == format(request_span.context.trace_id, "032x")
     assert len(access["span_id"]) == 16
+    stop_tracing(app.state.tracer_provider)
     await app.state.services.cache.close()
     await app.state.services.engine.dispose()
 

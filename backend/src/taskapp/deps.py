@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
+from opentelemetry.trace import NoOpTracer, Tracer
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -32,6 +33,8 @@ class Services:
     metrics: Metrics
     cache: ResponseCache
     redis: Redis | None
+    # For the spans the code opens itself; a no-op until setup_tracing installs a real one.
+    tracer: Tracer = field(default_factory=NoOpTracer)
 
 
 async def get_services(request: Request) -> Services:

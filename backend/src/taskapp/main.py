@@ -25,7 +25,7 @@ from taskapp.observability.headers import SecurityHeadersMiddleware
 from taskapp.observability.http import RequestObservabilityMiddleware, RouteResolver
 from taskapp.observability.logging import configure_logging
 from taskapp.observability.metrics import Metrics, background_refresh
-from taskapp.observability.tracing import setup_tracing
+from taskapp.observability.tracing import setup_tracing, stop_tracing
 from taskapp.openapi import document_malformed_bodies
 from taskapp.ops.router import router as ops_router
 from taskapp.security import PasswordHasher, TokenCodec
@@ -78,7 +78,7 @@ def create_app(
         await services.cache.close()
         await services.engine.dispose()
         if tracer_provider is not None:
-            tracer_provider.shutdown()  # flush the last spans
+            stop_tracing(tracer_provider)
 
     app = FastAPI(
         title="taskapp API",
@@ -135,6 +135,8 @@ def create_app(
     )
 
     tracer_provider = setup_tracing(app, services.engine, services.redis, span_exporter)
+    if tracer_provider is not None:
+        services.tracer = tracer_provider.get_tracer("taskapp")
     app.state.tracer_provider = tracer_provider
     if settings.web_dir is not None and (settings.web_dir / "index.html").is_file():
         app.mount("/", SinglePageApp(settings.web_dir), name="web")

@@ -22,7 +22,9 @@ async def get_principal(
     # Read from app state rather than through ServicesDep: every authenticated request solves this
     # dependency, and each sub-dependency FastAPI resolves costs tens of microseconds.
     services: Services = request.app.state.services
-    principal = await resolve_access_token(services.read_engine, services.tokens, token, utcnow())
+    principal = await resolve_access_token(
+        services.read_engine, services.tokens, services.tracer, token, utcnow()
+    )
     request.state.user_id = str(principal.user_id)  # for the access log line
     return principal
 

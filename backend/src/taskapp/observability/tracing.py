@@ -51,10 +51,20 @@ def setup_tracing(
     else:
         provider.add_span_processor(SimpleSpanProcessor(exporter))
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls=EXCLUDED_URLS)
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine, tracer_provider=provider)
+    # The instrumentation declares "sqlalchemy < 2.1" and, without skip_dep_check, silently
+    # instruments nothing on 2.1; tests/test_tracing.py proves the SQL spans do come out.
+    SQLAlchemyInstrumentor().instrument(
+        engine=engine.sync_engine, tracer_provider=provider, skip_dep_check=True
+    )
     if redis is not None:
         RedisInstrumentor.instrument_client(redis, tracer_provider=provider)
     return provider
+
+
+def stop_tracing(provider: TracerProvider) -> None:
+    """Flush the last spans; release the process-wide SQLAlchemy hook for the next app."""
+    SQLAlchemyInstrumentor().uninstrument()
+    provider.shutdown()
 
 
 def add_trace_ids(_logger: Any, _name: str, event_dict: EventDict) -> EventDict:
