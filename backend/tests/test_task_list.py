@@ -120,6 +120,10 @@ async def test_search_is_case_insensitive_over_title_and_description(
     assert titles(percent.json()["items"]) == ["100% done_ish"]
     underscore = await client.get(TASKS, params={"q": "e_i"}, headers=account.headers)
     assert titles(underscore.json()["items"]) == ["100% done_ish"]
+    # So is the escape character the statement uses.
+    await create(client, account, title="either/or")
+    slash = await client.get(TASKS, params={"q": "r/o"}, headers=account.headers)
+    assert titles(slash.json()["items"]) == ["either/or"]
 
 
 async def test_due_range_and_overdue(client: httpx.AsyncClient, account: Account) -> None:

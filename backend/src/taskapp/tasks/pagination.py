@@ -46,8 +46,10 @@ class SortSpec:
             primary = primary.nulls_last()  # tasks without a due date come last either way
         return [primary, tiebreak.desc() if self.descending else tiebreak.asc()]
 
-    def after(self, value: Any, last_id: uuid.UUID) -> ColumnElement[bool]:
-        """Rows strictly after (value, last_id) in this order."""
+    def after(
+        self, value: ColumnElement[Any] | None, last_id: ColumnElement[uuid.UUID]
+    ) -> ColumnElement[bool]:
+        """Rows strictly after (value, last_id) in this order; None: the trailing NULL block."""
         column = self.column
         id_after = Task.id < last_id if self.descending else Task.id > last_id
         if value is None:  # only nullable sorts get here: we are in the trailing NULL block

@@ -9,30 +9,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from opentelemetry.trace import Tracer
 from sqlalchemy import (
     ColumnElement,
-    String,
-    and_,
     bindparam,
     case,
     delete,
-    exists,
     func,
-    not_,
-    or_,
     select,
-    type_coerce,
     update,
 )
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
-from sqlalchemy.types import NullType
 
 from taskapp.db import utcnow
 from taskapp.errors import ProblemError, not_found
-from taskapp.tasks import encoding
+from taskapp.tasks import encoding, list_query
 from taskapp.tasks.models import IdempotencyRecord, Priority, Task, TaskStatus
 from taskapp.tasks.pagination import CursorCodec, SortSpec, filters_fingerprint
 from taskapp.tasks.schemas import TaskCreate, TaskPublic, TaskQuery, TaskStats, TaskUpdate
@@ -292,70 +285,26 @@ async def delete_task(
     await session.commit()
 
 
-def _label_filter(dialect: str, label: str) -> ColumnElement[bool]:
-    if dialect == "postgresql":
-        # labels @> ARRAY[label]: served by the GIN index on tasks.labels.
-        return type_coerce(Task.labels, postgresql.ARRAY(String)).contains([label])
-    each = func.json_each(Task.labels).table_valued("value")
-    return exists(select(1).select_from(each).where(each.c.value == label))
-
-
-def _overdue(now: datetime) -> ColumnElement[bool]:
-    return and_(Task.due_date.is_not(None), Task.due_date < now, Task.status != TaskStatus.DONE)
-
-
-def _filters(dialect: str, query: TaskQuery, now: datetime) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if query.status:
-        conditions.append(Task.status.in_(query.status))
-    if query.priority:
-        conditions.append(Task.priority.in_(query.priority))
-    conditions.extend(_label_filter(dialect, label) for label in query.label)
-    if query.q:
-        conditions.append(
-            or_(
-                Task.title.icontains(query.q, autoescape=True),
-                Task.description.icontains(query.q, autoescape=True),
-            )
-        )
-    if query.due_before:
-        conditions.append(Task.due_date < query.due_before)
-    if query.due_after:
-        conditions.append(Task.due_date >= query.due_after)
-    if query.overdue is True:
-        conditions.append(_overdue(now))
-    elif query.overdue is False:
-        conditions.append(not_(_overdue(now)))
-    return conditions
-
-
-_PUBLIC_COLUMNS = [Task.__table__.c[name] for name in encoding.FIELDS]
-# PostgreSQL's driver already returns what the JSON needs (aware UTC datetimes, lists, UUIDs), so
-# the list reads its columns untyped: SQLAlchemy's per-value result processing was a fifth of a
-# page's cost. SQLite returns text and needs the column types to rebuild those values.
-_UNTYPED_COLUMNS = [
-    type_coerce(column, NullType()).label(column.name) for column in _PUBLIC_COLUMNS
-]
-
-
 async def list_tasks(
-    connection: AsyncConnection, owner_id: uuid.UUID, query: TaskQuery, cursors: CursorCodec
+    connection: AsyncConnection,
+    owner_id: uuid.UUID,
+    query: TaskQuery,
+    cursors: CursorCodec,
+    tracer: Tracer,
 ) -> bytes:
     """One page as TaskPage JSON bytes (tasks/encoding.py keeps them equal to the model's)."""
     sort = SortSpec.parse(query.sort)
     fingerprint = filters_fingerprint(
         query.model_dump(mode="json", exclude={"cursor", "limit", "sort"})
     )
-    dialect = connection.dialect.name
-    columns = _UNTYPED_COLUMNS if dialect == "postgresql" else _PUBLIC_COLUMNS
-    statement = select(*columns).where(
-        Task.owner_id == owner_id, *_filters(dialect, query, utcnow())
+    after = cursors.decode(query.cursor, sort, fingerprint) if query.cursor else None
+    cursor_kind: list_query.CursorKind = (
+        "none" if after is None else "null" if after[0] is None else "value"
     )
-    if query.cursor:
-        value, last_id = cursors.decode(query.cursor, sort, fingerprint)
-        statement = statement.where(sort.after(value, last_id))
-    statement = statement.order_by(*sort.order_by()).limit(query.limit + 1)
-    items = [encoding.task_item(row) for row in (await connection.execute(statement)).all()]
+    shape = list_query.ListShape.of(connection.dialect.name, query, cursor_kind)
+    params = list_query.parameters(shape, owner_id, query, utcnow(), after)
+    rows = await list_query.fetch_rows(connection, shape, params, tracer)
+    items = [encoding.task_item(row) for row in rows]
     if len(items) <= query.limit:
         return encoding.page_json(items, None)
     items = items[: query.limit]
@@ -372,7 +321,8 @@ async def stats(connection: AsyncConnection, owner_id: uuid.UUID) -> TaskStats:
     columns = [func.count(Task.id)]
     columns += [count_where(Task.status == status) for status in TaskStatus]
     columns += [count_where(Task.priority == priority) for priority in Priority]
-    columns.append(count_where(_overdue(utcnow())))
+    now = bindparam("now", utcnow(), type_=Task.due_date.type)
+    columns.append(count_where(list_query.overdue_condition(now)))
     row = (await connection.execute(select(*columns).where(Task.owner_id == owner_id))).one()
     total, pending, in_progress, done, low, medium, high, urgent, overdue = (int(v) for v in row)
     return TaskStats.model_validate(

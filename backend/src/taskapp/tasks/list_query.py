@@ -1,0 +1,228 @@
+"""The GET /tasks query, built and compiled once per *shape* and run with bound parameters.
+
+A shape is what changes the SQL text: the sort, whether there is a cursor (and whether it sits in
+the trailing NULL block of a nullable sort), which filters are present, how many labels. Values
+never do: they are bind parameters, so the statement is built once per shape (cached here) instead
+of once per request. On PostgreSQL it is also compiled once and run on the pooled connection's
+asyncpg driver, skipping SQLAlchemy's per-execution work; SQLite runs it through SQLAlchemy, which
+converts the values to its storage formats. Parameters are therefore passed in their storage form
+(priority ranks, status strings) for both. Measurements: docs/adr/0006.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any, Literal
+
+from opentelemetry.trace import SpanKind, Tracer
+from sqlalchemy import (
+    ColumnElement,
+    Dialect,
+    Integer,
+    Select,
+    SmallInteger,
+    String,
+    and_,
+    any_,
+    bindparam,
+    exists,
+    func,
+    not_,
+    select,
+    type_coerce,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.types import NullType
+
+from taskapp.tasks import encoding
+from taskapp.tasks.models import Priority, Task, TaskStatus
+from taskapp.tasks.pagination import SortSpec
+from taskapp.tasks.schemas import TaskQuery
+
+CursorKind = Literal["none", "value", "null"]
+
+_PUBLIC_COLUMNS = [Task.__table__.c[name] for name in encoding.FIELDS]
+# PostgreSQL's driver already returns what the JSON needs (aware UTC datetimes, lists, UUIDs), so
+# the columns are read untyped there. SQLite returns text and needs the column types.
+_UNTYPED_COLUMNS = [
+    type_coerce(column, NullType()).label(column.name) for column in _PUBLIC_COLUMNS
+]
+# Compared in their storage form, so one parameter value suits both databases.
+_status_text: ColumnElement[str] = type_coerce(Task.status, String)
+_priority_rank: ColumnElement[int] = type_coerce(Task.priority, SmallInteger)
+_LIKE_ESCAPE = "/"
+
+
+@dataclass(frozen=True, slots=True)
+class ListShape:
+    dialect: str
+    sort: str
+    cursor: CursorKind
+    status: bool
+    priority: bool
+    labels: int
+    q: bool
+    due_before: bool
+    due_after: bool
+    overdue: bool | None
+
+    @classmethod
+    def of(cls, dialect: str, query: TaskQuery, cursor: CursorKind) -> ListShape:
+        return cls(
+            dialect=dialect,
+            sort=query.sort,
+            cursor=cursor,
+            status=bool(query.status),
+            priority=bool(query.priority),
+            labels=len(query.label),
+            q=query.q is not None,
+            due_before=query.due_before is not None,
+            due_after=query.due_after is not None,
+            overdue=query.overdue,
+        )
+
+
+def overdue_condition(now: ColumnElement[datetime]) -> ColumnElement[bool]:
+    return and_(
+        Task.due_date.is_not(None), Task.due_date < now, _status_text != TaskStatus.DONE.value
+    )
+
+
+def _in(shape: ListShape, column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
+    if shape.dialect == "postgresql":
+        # `= ANY($n)` takes the whole list as one array parameter: the SQL is the same for any
+        # number of values (IN would need one placeholder per value).
+        element = String() if name == "status" else SmallInteger()
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(element)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def _label_conditions(shape: ListShape) -> list[ColumnElement[bool]]:
+    if shape.dialect == "postgresql":
+        # labels @> $n: every label, served by the GIN index on tasks.labels.
+        wanted = bindparam("labels", type_=postgresql.ARRAY(String))
+        return [type_coerce(Task.labels, postgresql.ARRAY(String)).contains(wanted)]
+    conditions: list[ColumnElement[bool]] = []
+    for index in range(shape.labels):
+        each = func.json_each(Task.labels).table_valued("value")
+        label = bindparam(f"label_{index}", type_=String)
+        conditions.append(exists(select(1).select_from(each).where(each.c.value == label)))
+    return conditions
+
+
+def _conditions(shape: ListShape) -> list[ColumnElement[bool]]:
+    conditions = [Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type)]
+    if shape.status:
+        conditions.append(_in(shape, _status_text, "status"))
+    if shape.priority:
+        conditions.append(_in(shape, _priority_rank, "priority"))
+    if shape.labels:
+        conditions.extend(_label_conditions(shape))
+    if shape.q:
+        q = bindparam("q", type_=String)
+        conditions.append(
+            Task.title.icontains(q, escape=_LIKE_ESCAPE)
+            | Task.description.icontains(q, escape=_LIKE_ESCAPE)
+        )
+    if shape.due_before:
+        conditions.append(Task.due_date < bindparam("due_before", type_=Task.due_date.type))
+    if shape.due_after:
+        conditions.append(Task.due_date >= bindparam("due_after", type_=Task.due_date.type))
+    if shape.overdue is not None:
+        overdue = overdue_condition(bindparam("now", type_=Task.due_date.type))
+        conditions.append(overdue if shape.overdue else not_(overdue))
+    return conditions
+
+
+@lru_cache(maxsize=1024)
+def statement_for(shape: ListShape) -> Select[Any]:
+    sort = SortSpec.parse(shape.sort)
+    columns = _UNTYPED_COLUMNS if shape.dialect == "postgresql" else _PUBLIC_COLUMNS
+    statement = select(*columns).where(*_conditions(shape))
+    if shape.cursor != "none":
+        after_id = bindparam("after_id", type_=Task.id.type)
+        if shape.cursor == "null":
+            statement = statement.where(sort.after(None, after_id))
+        else:
+            value_type = SmallInteger() if sort.field == "priority" else sort.column.type
+            statement = statement.where(
+                sort.after(bindparam("after_value", type_=value_type), after_id)
+            )
+    return statement.order_by(*sort.order_by()).limit(bindparam("limit", type_=Integer))
+
+
+@dataclass(frozen=True, slots=True)
+class _DriverStatement:
+    sql: str
+    order: tuple[str, ...]
+    defaults: dict[str, Any]  # values the statement carries itself (e.g. the "done" status)
+
+
+@lru_cache(maxsize=1024)
+def _driver_statement(shape: ListShape, dialect: Dialect) -> _DriverStatement:
+    compiled = statement_for(shape).compile(dialect=dialect)
+    return _DriverStatement(str(compiled), tuple(compiled.positiontup or ()), compiled.params)
+
+
+def _escape_like(text: str) -> str:
+    for special in (_LIKE_ESCAPE, "%", "_"):
+        text = text.replace(special, _LIKE_ESCAPE + special)
+    return text
+
+
+def parameters(
+    shape: ListShape,
+    owner_id: uuid.UUID,
+    query: TaskQuery,
+    now: datetime,
+    after: tuple[Any, uuid.UUID] | None,
+) -> dict[str, Any]:
+    params: dict[str, Any] = {"owner_id": owner_id, "limit": query.limit + 1}
+    if shape.status:
+        params["status"] = [status.value for status in query.status]
+    if shape.priority:
+        params["priority"] = [priority.rank for priority in query.priority]
+    if shape.dialect == "postgresql":
+        if shape.labels:
+            params["labels"] = list(query.label)
+    else:
+        params.update({f"label_{index}": label for index, label in enumerate(query.label)})
+    if query.q is not None:
+        params["q"] = _escape_like(query.q)
+    if query.due_before is not None:
+        params["due_before"] = query.due_before
+    if query.due_after is not None:
+        params["due_after"] = query.due_after
+    if query.overdue is not None:
+        params["now"] = now
+    if after is not None:
+        value, params["after_id"] = after
+        if shape.cursor == "value":
+            params["after_value"] = value.rank if isinstance(value, Priority) else value
+    return params
+
+
+async def fetch_rows(
+    connection: AsyncConnection, shape: ListShape, params: dict[str, Any], tracer: Tracer
+) -> Sequence[Sequence[Any]]:
+    if shape.dialect != "postgresql":
+        result: Sequence[Sequence[Any]] = (
+            await connection.execute(statement_for(shape), params)
+        ).all()
+        return result
+    driver = _driver_statement(shape, connection.dialect)
+    args = [params[name] if name in params else driver.defaults[name] for name in driver.order]
+    raw = await connection.get_raw_connection()
+    # Its own span: SQLAlchemy's instrumentation does not see statements run on the driver.
+    with tracer.start_as_current_span(
+        "SELECT tasks",
+        kind=SpanKind.CLIENT,
+        attributes={"db.system": "postgresql", "db.statement": driver.sql},
+    ):
+        rows: Sequence[Sequence[Any]] = await raw.driver_connection.fetch(driver.sql, *args)  # type: ignore[union-attr]
+    return rows
