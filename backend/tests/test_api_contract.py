@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Query
 
 from taskapp.main import create_app
 from taskapp.settings import Settings
+from taskapp.tasks.schemas import TaskQuery
 from tests.conftest import Account, assert_problem, client_for
 
 TASKS = "/api/v1/tasks"
@@ -153,3 +154,42 @@ async def test_wrong_methods_are_405_even_with_the_web_app_mounted(
     assert trace_health.headers["allow"] == "GET"
     assert_problem(unknown, 404)
     assert spa.status_code == 200
+
+
+def test_the_task_list_documents_its_parameters_as_fastapi_would(app: FastAPI) -> None:
+    """GET /tasks validates TaskQuery itself (taskapp.tasks.router.task_query); its documented
+    parameters must stay what FastAPI derives from `Annotated[TaskQuery, Query()]`."""
+    reference = FastAPI()
+
+    @reference.get("/api/v1/tasks")
+    def listing(query: Annotated[TaskQuery, Query()]) -> None: ...
+
+    expected = reference.openapi()["paths"]["/api/v1/tasks"]["get"]["parameters"]
+    documented = app.openapi()["paths"]["/api/v1/tasks"]["get"]["parameters"]
+    assert documented == expected
+
+
+async def test_task_list_parameters_are_read_as_fastapi_reads_them(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    headers = account.headers
+    for title, status in (("a", "done"), ("b", "pending"), ("c", "in_progress")):
+        created = await client.post(
+            "/api/v1/tasks", json={"title": title, "status": status}, headers=headers
+        )
+        assert created.status_code == 201
+    # Repeatable names collect every value; a single-valued name takes the last one.
+    repeated = await client.get(
+        "/api/v1/tasks?status=done&status=pending&sort=title&sort=-title", headers=headers
+    )
+    assert [item["title"] for item in repeated.json()["items"]] == ["b", "a"]
+    # Errors name the parameter under "query", unknown names included.
+    for query, field in (
+        ("limit=0", "query.limit"),
+        ("status=nope", "query.status.0"),
+        ("colour=red", "query.colour"),
+        ("overdue=maybe", "query.overdue"),
+    ):
+        response = await client.get(f"/api/v1/tasks?{query}", headers=headers)
+        problem = assert_problem(response, 422)
+        assert [error["field"] for error in problem["errors"]] == [field], query

@@ -5,6 +5,8 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+from pydantic import BaseModel
+
 from taskapp.errors import PROBLEM_JSON, Problem
 
 API_PREFIX = "/api/v1"
@@ -28,6 +30,27 @@ def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
             entry["headers"] = _HEADERS[code]
         responses[code] = entry
     return responses
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """The OpenAPI query parameters FastAPI would list for `Annotated[model, Query()]`, for an
+    endpoint that validates that model itself (tests/test_api_contract.py holds the two equal)."""
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    required = set(schema.get("required", []))
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "schema": field_schema,
+            **(
+                {"description": field_schema["description"]}
+                if "description" in field_schema
+                else {}
+            ),
+        }
+        for name, field_schema in schema["properties"].items()
+    ]
 
 
 def document_malformed_bodies(schema: dict[str, Any]) -> dict[str, Any]:

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, get_origin
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Request, Response, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 
 from taskapp.auth.dependencies import CurrentPrincipal
 from taskapp.auth.service import AccessContext
 from taskapp.deps import ServicesDep, SessionDep, SettingsDep
 from taskapp.errors import ProblemError
-from taskapp.openapi import API_PREFIX, problem_responses
+from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
 from taskapp.tasks import service
 from taskapp.tasks.schemas import TaskCreate, TaskPage, TaskPublic, TaskQuery, TaskStats, TaskUpdate
 
@@ -91,9 +93,38 @@ def _json(body: bytes, headers: dict[str, str] | None = None) -> Response:
     return Response(body, media_type="application/json", headers=headers)
 
 
-@router.get("", response_model=TaskPage, responses=problem_responses(422))
+_REPEATABLE = frozenset(
+    name for name, field in TaskQuery.model_fields.items() if get_origin(field.annotation) is list
+)
+
+
+def task_query(request: Request) -> TaskQuery:
+    """GET /tasks's parameters, validated as FastAPI does for `Annotated[TaskQuery, Query()]`:
+    repeatable names as lists, other names once (the last wins), errors located under "query".
+
+    FastAPI's own query-model extraction cost about 100 µs a request, a tenth of a cached page
+    (docs/adr/0006); TaskQuery.model_validate on the same values costs 2 µs.
+    """
+    params = request.query_params
+    values = {
+        name: params.getlist(name) if name in _REPEATABLE else params[name] for name in params
+    }
+    try:
+        return TaskQuery.model_validate(values)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**error, "loc": ("query", *error["loc"])} for error in exc.errors(include_url=False)]
+        ) from None
+
+
+@router.get(
+    "",
+    response_model=TaskPage,
+    responses=problem_responses(422),
+    openapi_extra={"parameters": query_parameters(TaskQuery)},
+)
 async def list_tasks(
-    query: Annotated[TaskQuery, Query()],
+    query: Annotated[TaskQuery, Depends(task_query)],
     user: CurrentPrincipal,
     services: ServicesDep,
 ) -> Response:
