@@ -98,7 +98,7 @@ _REPEATABLE = frozenset(
 )
 
 
-def task_query(request: Request) -> TaskQuery:
+async def task_query(request: Request) -> TaskQuery:
     """GET /tasks's parameters, validated as FastAPI does for `Annotated[TaskQuery, Query()]`:
     repeatable names as lists, other names once (the last wins), errors located under "query".
 
