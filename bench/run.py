@@ -162,14 +162,17 @@ def services_beside_wrk() -> Iterator[None]:
     pids = [
         pid
         for name in ("postgres", "redis-server")
-        for pid in subprocess.run(["pgrep", "-x", name], capture_output=True, text=True, check=False)
-        .stdout.split()
+        for pid in subprocess.run(
+            ["pgrep", "-x", name], capture_output=True, text=True, check=False
+        ).stdout.split()
     ]
     everywhere = f"0-{(os.cpu_count() or 2) - 1}"
 
     def pin(cores: str) -> None:
         for pid in pids:
-            subprocess.run(["taskset", "-a", "-p", "-c", cores, pid], capture_output=True, check=False)
+            subprocess.run(
+                ["taskset", "-a", "-p", "-c", cores, pid], capture_output=True, check=False
+            )
 
     pin("1")
     try:
