@@ -34,16 +34,18 @@ backend-fmt: backend-sync
 backend-test-sqlite: backend-sync ## API suite on the embedded SQLite + in-process cache
 	@mkdir -p $(COV_DIR)
 	scripts/services.sh install  # Redis-outage tests start their own redis-server
-	$(PYTEST) -p no:cacheprovider --cov --cov-report= \
+	$(PYTEST) -p no:cacheprovider --expect-dialect=sqlite --cov --cov-report= \
 	  --junitxml=$(ROOT)/artifacts/junit-backend-sqlite.xml
 	mv backend/.coverage $(COV_DIR)/.coverage.sqlite
 
 backend-test-postgres: backend-sync ## API suite on real PostgreSQL + Redis (started by scripts/services.sh)
 	@mkdir -p $(COV_DIR)
 	scripts/services.sh start
-	TASKAPP_TEST_DATABASE_URL=postgresql+asyncpg://taskapp@127.0.0.1:$(PG_PORT)/taskapp_test \
-	TASKAPP_TEST_REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/15 \
-	$(PYTEST) -p no:cacheprovider --cov --cov-report= \
+	# The variables go after `cd`: as a prefix of `cd ... && pytest` they reached only `cd`, and
+	# this suite quietly ran on SQLite. --expect-dialect makes that mistake fail loudly.
+	cd backend && TASKAPP_TEST_DATABASE_URL=postgresql+asyncpg://taskapp@127.0.0.1:$(PG_PORT)/taskapp_test \
+	  TASKAPP_TEST_REDIS_URL=redis://127.0.0.1:$(REDIS_PORT)/15 \
+	  $(UV) run --frozen pytest -p no:cacheprovider --expect-dialect=postgresql --cov --cov-report= \
 	  --junitxml=$(ROOT)/artifacts/junit-backend-postgres.xml
 	mv backend/.coverage $(COV_DIR)/.coverage.postgres
 

@@ -29,6 +29,21 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
 PASSWORD = "correct horse battery"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--expect-dialect",
+        choices=("sqlite", "postgresql"),
+        help="fail at once unless the suite runs on this database (make passes it)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    expected = config.getoption("--expect-dialect")
+    actual = (os.environ.get("TASKAPP_TEST_DATABASE_URL") or "sqlite").split("+")[0].split(":")[0]
+    if expected and actual != expected:
+        raise pytest.UsageError(f"--expect-dialect={expected}, but this run would use {actual}")
+
+
 def _database_url(tmp_dir: Path) -> str:
     return os.environ.get("TASKAPP_TEST_DATABASE_URL") or f"sqlite+aiosqlite:///{tmp_dir}/test.db"
 
