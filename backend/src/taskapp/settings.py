@@ -49,12 +49,8 @@ class Settings(BaseSettings):
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     idempotency_ttl: Duration = timedelta(hours=24)
-    # A fixed pool: overflow connections are opened for a burst and closed as soon as they are
-    # returned, and each costs the server milliseconds of CPU to open (measured in `make bench`:
-    # 64 concurrent readers churned ~11 connections a second with 10 + 10, costing ~10% of a core).
-    # Same ceiling per pod as the old 10 + 10; database_pool_size is then the real maximum.
-    db_pool_size: int = Field(default=20, ge=1)
-    db_max_overflow: int = Field(default=0, ge=0)
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
 
     cache_ttl: Duration = timedelta(seconds=60)  # 0 disables the response cache
     cache_timeout_seconds: float = Field(default=0.05, gt=0)  # per Redis call
