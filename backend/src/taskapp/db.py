@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from opentelemetry.trace import SpanKind, Tracer
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -94,3 +97,35 @@ def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSessi
 async def session_scope(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     async with factory() as session:
         yield session
+
+
+@lru_cache(maxsize=2048)
+def _driver_sql(statement: Any, dialect: Dialect) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    """A statement compiled once: its SQL, the order of its parameters, and the values it carries
+    itself (literals such as the "done" status). Keyed by the statement object, so callers pass
+    statements they build once."""
+    compiled = statement.compile(dialect=dialect)
+    return str(compiled), tuple(compiled.positiontup or ()), compiled.params
+
+
+async def fetch_on_driver(
+    connection: AsyncConnection,
+    statement: Any,
+    params: dict[str, Any],
+    tracer: Tracer,
+    span_name: str,
+) -> Sequence[Sequence[Any]]:
+    """Rows of a SQLAlchemy statement run on the pooled connection's asyncpg driver (PostgreSQL).
+
+    For the reads on every request's path: SQLAlchemy's per-execution work cost more than the
+    query (docs/adr/0006). Values go in as the driver takes them, so no type's bind processing
+    runs. SQLAlchemy's instrumentation does not see these, hence the span opened here.
+    """
+    sql, order, defaults = _driver_sql(statement, connection.dialect)
+    args = [params[name] if name in params else defaults[name] for name in order]
+    raw = await connection.get_raw_connection()
+    with tracer.start_as_current_span(
+        span_name, kind=SpanKind.CLIENT, attributes={"db.system": "postgresql", "db.statement": sql}
+    ):
+        rows: Sequence[Sequence[Any]] = await raw.driver_connection.fetch(sql, *args)  # type: ignore[union-attr]
+    return rows

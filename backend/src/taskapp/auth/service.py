@@ -5,16 +5,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Any
 
-from opentelemetry.trace import SpanKind, Tracer
-from sqlalchemy import Dialect, bindparam, select, update
+from opentelemetry.trace import Tracer
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from taskapp.auth.models import AuthSession, RefreshToken
 from taskapp.auth.throttle import LoginThrottle
+from taskapp.db import fetch_on_driver
 from taskapp.errors import ProblemError
 from taskapp.security import InvalidTokenError, PasswordHasher, TokenCodec, token_digest
 from taskapp.settings import Settings
@@ -243,29 +243,15 @@ _LIVE_SESSION = (
 )
 
 
-@cache
-def _live_session_sql(dialect: Dialect) -> tuple[str, tuple[str, ...]]:
-    """_LIVE_SESSION compiled once for the driver: its SQL and the order of its parameters."""
-    compiled = _LIVE_SESSION.compile(dialect=dialect)
-    return str(compiled), tuple(compiled.positiontup or ())
-
-
 async def _live_session_row(
     connection: AsyncConnection, tracer: Tracer, params: dict[str, uuid.UUID]
 ) -> Any:
     if connection.dialect.name != "postgresql":
         return (await connection.execute(_LIVE_SESSION, params)).first()
-    # Every authenticated request runs this lookup. Straight on asyncpg it cost a few hundred
-    # microseconds less per request than through SQLAlchemy's execution path (docs/adr/0006),
-    # so it gets its own span here: the SQLAlchemy instrumentation no longer sees it.
-    sql, order = _live_session_sql(connection.dialect)
-    raw = await connection.get_raw_connection()
-    with tracer.start_as_current_span(
-        "SELECT auth_sessions",
-        kind=SpanKind.CLIENT,
-        attributes={"db.system": "postgresql", "db.statement": sql},
-    ):
-        return await raw.driver_connection.fetchrow(sql, *(params[name] for name in order))  # type: ignore[union-attr]
+    # Every authenticated request runs this lookup: on the driver it cost a few hundred
+    # microseconds less per request than through SQLAlchemy's execution path.
+    rows = await fetch_on_driver(connection, _LIVE_SESSION, params, tracer, "SELECT auth_sessions")
+    return rows[0] if rows else None
 
 
 async def resolve_access_token(

@@ -7,7 +7,7 @@ profile in docs/adr/0006). The bytes here are the same as TaskPublic's own JSON;
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
@@ -31,6 +31,6 @@ def task_item(row: Sequence[Any]) -> dict[str, Any]:
     return item
 
 
-def page_json(items: Iterable[dict[str, Any]], next_cursor: str | None) -> bytes:
+def page_json(items: list[dict[str, Any]], next_cursor: str | None) -> bytes:
     # OPT_UTC_Z: "...Z" for UTC, as pydantic writes it. Enums serialise as their values.
-    return orjson.dumps({"items": list(items), "next_cursor": next_cursor}, option=orjson.OPT_UTC_Z)
+    return orjson.dumps({"items": items, "next_cursor": next_cursor}, option=orjson.OPT_UTC_Z)

@@ -18,10 +18,9 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal
 
-from opentelemetry.trace import SpanKind, Tracer
+from opentelemetry.trace import Tracer
 from sqlalchemy import (
     ColumnElement,
-    Dialect,
     Integer,
     Select,
     SmallInteger,
@@ -39,6 +38,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.types import NullType
 
+from taskapp.db import fetch_on_driver
 from taskapp.tasks import encoding
 from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.tasks.pagination import SortSpec
@@ -156,19 +156,6 @@ def statement_for(shape: ListShape) -> Select[Any]:
     return statement.order_by(*sort.order_by()).limit(bindparam("limit", type_=Integer))
 
 
-@dataclass(frozen=True, slots=True)
-class _DriverStatement:
-    sql: str
-    order: tuple[str, ...]
-    defaults: dict[str, Any]  # values the statement carries itself (e.g. the "done" status)
-
-
-@lru_cache(maxsize=1024)
-def _driver_statement(shape: ListShape, dialect: Dialect) -> _DriverStatement:
-    compiled = statement_for(shape).compile(dialect=dialect)
-    return _DriverStatement(str(compiled), tuple(compiled.positiontup or ()), compiled.params)
-
-
 def _escape_like(text: str) -> str:
     for special in (_LIKE_ESCAPE, "%", "_"):
         text = text.replace(special, _LIKE_ESCAPE + special)
@@ -215,14 +202,4 @@ async def fetch_rows(
             await connection.execute(statement_for(shape), params)
         ).all()
         return result
-    driver = _driver_statement(shape, connection.dialect)
-    args = [params[name] if name in params else driver.defaults[name] for name in driver.order]
-    raw = await connection.get_raw_connection()
-    # Its own span: SQLAlchemy's instrumentation does not see statements run on the driver.
-    with tracer.start_as_current_span(
-        "SELECT tasks",
-        kind=SpanKind.CLIENT,
-        attributes={"db.system": "postgresql", "db.statement": driver.sql},
-    ):
-        rows: Sequence[Sequence[Any]] = await raw.driver_connection.fetch(driver.sql, *args)  # type: ignore[union-attr]
-    return rows
+    return await fetch_on_driver(connection, statement_for(shape), params, tracer, "SELECT tasks")

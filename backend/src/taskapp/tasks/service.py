@@ -304,10 +304,10 @@ async def list_tasks(
     shape = list_query.ListShape.of(connection.dialect.name, query, cursor_kind)
     params = list_query.parameters(shape, owner_id, query, utcnow(), after)
     rows = await list_query.fetch_rows(connection, shape, params, tracer)
-    items = [encoding.task_item(row) for row in rows]
-    if len(items) <= query.limit:
+    # The query reads one row past the page only to learn whether another page follows.
+    items = [encoding.task_item(row) for row in rows[: query.limit]]
+    if len(rows) <= query.limit:
         return encoding.page_json(items, None)
-    items = items[: query.limit]
     last = items[-1]
     return encoding.page_json(
         items, cursors.encode(sort, fingerprint, last[sort.field], uuid.UUID(last["id"]))
