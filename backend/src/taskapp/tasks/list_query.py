@@ -35,7 +35,7 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import NullType
 
 from taskapp.db import fetch_on_driver
@@ -195,11 +195,12 @@ def parameters(
 
 
 async def fetch_rows(
-    connection: AsyncConnection, shape: ListShape, params: dict[str, Any], tracer: Tracer
+    read_engine: AsyncEngine, shape: ListShape, params: dict[str, Any], tracer: Tracer
 ) -> Sequence[Sequence[Any]]:
     if shape.dialect != "postgresql":
-        result: Sequence[Sequence[Any]] = (
-            await connection.execute(statement_for(shape), params)
-        ).all()
+        async with read_engine.connect() as connection:
+            result: Sequence[Sequence[Any]] = (
+                await connection.execute(statement_for(shape), params)
+            ).all()
         return result
-    return await fetch_on_driver(connection, statement_for(shape), params, tracer, "SELECT tasks")
+    return await fetch_on_driver(read_engine, statement_for(shape), params, tracer, "SELECT tasks")

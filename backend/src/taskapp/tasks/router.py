@@ -131,10 +131,9 @@ async def list_tasks(
     key = _cache_key(user, "list", query.model_dump_json())
     if (cached := await services.cache.get(key)) is not None:
         return _json(cached)
-    async with services.read_engine.connect() as connection:
-        body = await service.list_tasks(
-            connection, user.user_id, query, services.cursors, services.tracer
-        )
+    body = await service.list_tasks(
+        services.read_engine, user.user_id, query, services.cursors, services.tracer
+    )
     await services.cache.set(key, body)
     return _json(body)
 

@@ -20,7 +20,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from taskapp.db import utcnow
@@ -286,7 +286,7 @@ async def delete_task(
 
 
 async def list_tasks(
-    connection: AsyncConnection,
+    read_engine: AsyncEngine,
     owner_id: uuid.UUID,
     query: TaskQuery,
     cursors: CursorCodec,
@@ -301,9 +301,9 @@ async def list_tasks(
     cursor_kind: list_query.CursorKind = (
         "none" if after is None else "null" if after[0] is None else "value"
     )
-    shape = list_query.ListShape.of(connection.dialect.name, query, cursor_kind)
+    shape = list_query.ListShape.of(read_engine.dialect.name, query, cursor_kind)
     params = list_query.parameters(shape, owner_id, query, utcnow(), after)
-    rows = await list_query.fetch_rows(connection, shape, params, tracer)
+    rows = await list_query.fetch_rows(read_engine, shape, params, tracer)
     # The query reads one row past the page only to learn whether another page follows.
     items = [encoding.task_item(row) for row in rows[: query.limit]]
     if len(rows) <= query.limit:
