@@ -129,7 +129,6 @@ def app_env(cache_ttl: int) -> dict[str, str]:
         "TASKAPP_REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/14",
         "TASKAPP_CACHE_TTL": str(cache_ttl),
         "TASKAPP_LOG_LEVEL": "WARNING",  # access log off
-        "TASKAPP_DB_POOL_SIZE": "20",
     }
 
 
