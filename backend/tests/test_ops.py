@@ -120,6 +120,23 @@ async def test_cors_allows_configured_origins_only(client: httpx.AsyncClient) ->
     assert "ETag" in simple.headers["access-control-expose-headers"]
 
 
+async def test_without_configured_origins_no_cross_origin_request_is_allowed(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = create_app(make_settings(cors_origins=[]))
+    async with client_for(app) as http:
+        preflight = await http.options(
+            "/api/v1/tasks",
+            headers={"Origin": "http://localhost:5173", "Access-Control-Request-Method": "POST"},
+        )
+        simple = await http.get("/health", headers={"Origin": "http://localhost:5173"})
+    assert "access-control-allow-origin" not in preflight.headers
+    assert_problem(preflight, 405)
+    assert simple.status_code == 200
+    assert "access-control-allow-origin" not in simple.headers
+    await app.state.services.engine.dispose()
+
+
 async def test_unknown_paths_and_methods_are_problems(client: httpx.AsyncClient) -> None:
     assert_problem(await client.get("/api/v1/nothing-here"), 404)
     assert_problem(await client.put("/api/v1/tasks"), 405)
@@ -192,7 +209,10 @@ async def test_connections_the_server_dropped_are_replaced_not_reused(
             await held_one.close()
         async with engine.connect() as killer:
             await killer.execute(
-                text("SELECT pg_terminate_backend(pid) FROM unnest(CAST(:pids AS integer[])) AS pid WHERE pid <> pg_backend_pid()"),
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM unnest(CAST(:pids AS integer[])) AS pid"
+                    " WHERE pid <> pg_backend_pid()"
+                ),
                 {"pids": pids},
             )
         await asyncio.sleep(0.2)  # the terminations are asynchronous on the server
