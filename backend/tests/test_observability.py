@@ -13,6 +13,7 @@ from asgi_lifespan import LifespanManager
 from prometheus_client.parser import text_string_to_metric_families
 
 from taskapp.main import create_app
+from taskapp.observability.http import RouteResolver
 from taskapp.settings import Settings
 from tests.conftest import assert_problem, client_for, register_and_login, unique_email
 
@@ -119,6 +120,26 @@ async def test_a_wrong_method_is_labelled_with_the_route_it_missed(
     requests = scrape(text)["http_requests"]
     assert value(requests, "http_requests_total", route="/api/v1/tasks", status="405") == 1
     await app.state.services.engine.dispose()
+
+
+def test_route_labels_are_remembered_only_for_paths_without_parameters(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = create_app(make_settings())
+    resolver = RouteResolver(app.routes)
+
+    def label(method: str, path: str) -> str:
+        return resolver({"type": "http", "method": method, "path": path, "root_path": ""})
+
+    task_path = "/api/v1/tasks/3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    for _ in range(2):  # the second round answers from what the first remembered
+        assert label("GET", "/api/v1/tasks") == "/api/v1/tasks"
+        assert label("PUT", "/api/v1/tasks") == "/api/v1/tasks"  # a 405 keeps its route
+        assert label("GET", task_path) == "/api/v1/tasks/{task_id}"
+        assert label("GET", "/api/v1/nothing-here") == "unmatched"
+        assert label("GET", "/health") == "/health"
+    remembered = {key[3] for key in resolver._static}
+    assert remembered == {"/api/v1/tasks", "/health"}  # never an id or a made-up path
 
 
 async def test_lockouts_and_logouts_are_counted(make_settings: Callable[..., Settings]) -> None:

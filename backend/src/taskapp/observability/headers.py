@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # The web app and any other HTML we serve: our own scripts and styles only.
@@ -13,6 +12,8 @@ HTML_CSP = (
 )
 # JSON responses are never rendered: forbid everything.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
+HTML_CSP_BYTES = HTML_CSP.encode()
+API_CSP_BYTES = API_CSP.encode()
 # Swagger UI loads its bundle from a CDN, so /docs keeps FastAPI's page without a CSP.
 CSP_EXEMPT = ("/docs",)
 
@@ -20,7 +21,15 @@ CSP_EXEMPT = ("/docs",)
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
         self.app = app
-        self.hsts = hsts
+        always = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"strict-origin-when-cross-origin"),
+            (b"x-frame-options", b"DENY"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+        ]
+        if hsts:
+            always.append((b"strict-transport-security", b"max-age=31536000"))
+        self.always = always
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -30,19 +39,25 @@ class SecurityHeadersMiddleware:
 
         async def add_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-                headers.setdefault("X-Frame-Options", "DENY")
-                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-                if self.hsts:
-                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-                content_type = headers.get("content-type", "")
+                # Raw header pairs rather than MutableHeaders: one pass instead of one per header
+                # (every response goes through here). A header the app set itself is kept.
+                headers = message.setdefault("headers", [])
+                if not isinstance(headers, list):
+                    headers = message["headers"] = list(headers)
+                present = {name.lower(): value for name, value in headers}
+                headers.extend(pair for pair in self.always if pair[0] not in present)
+                content_type = present.get(b"content-type", b"")
                 # A 304 has no body and no content type: browsers merge its headers into the
                 # cached page, so a JSON policy here would blank a revalidated index.html.
-                if content_type and not path.startswith(CSP_EXEMPT):
-                    is_html = content_type.startswith("text/html")
-                    headers.setdefault("Content-Security-Policy", HTML_CSP if is_html else API_CSP)
+                if (
+                    content_type
+                    and b"content-security-policy" not in present
+                    and not path.startswith(CSP_EXEMPT)
+                ):
+                    is_html = content_type.startswith(b"text/html")
+                    headers.append(
+                        (b"content-security-policy", HTML_CSP_BYTES if is_html else API_CSP_BYTES)
+                    )
             await send(message)
 
         await self.app(scope, receive, add_headers)
