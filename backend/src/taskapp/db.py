@@ -12,7 +12,7 @@ from typing import Any
 
 from opentelemetry.trace import SpanKind, Tracer
 from sqlalchemy import DateTime, MetaData, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -207,17 +207,25 @@ async def fetch_on_driver(
     """
     sql, order, defaults = _driver_sql(statement, engine.dialect)
     args = [params[name] if name in params else defaults[name] for name in order]
-    pooled = await greenlet_spawn(engine.sync_engine.raw_connection)
-    try:
-        with tracer.start_as_current_span(
-            span_name,
-            kind=SpanKind.CLIENT,
-            attributes={"db.system": "postgresql", "db.statement": sql},
-        ):
-            rows: Sequence[Sequence[Any]] = await pooled.driver_connection.fetch(sql, *args)  # type: ignore[union-attr]
-    finally:
-        await greenlet_spawn(_give_back, pooled)
+    with tracer.start_as_current_span(
+        span_name,
+        kind=SpanKind.CLIENT,
+        attributes={"db.system": "postgresql", "db.statement": sql},
+    ):
+        # One trip into SQLAlchemy's greenlet bridge for checkout, query and return, not two.
+        rows: Sequence[Sequence[Any]] = await greenlet_spawn(
+            _fetch_pooled, engine.sync_engine, sql, args
+        )
     return rows
+
+
+def _fetch_pooled(engine: Engine, sql: str, args: list[Any]) -> Sequence[Sequence[Any]]:
+    pooled = engine.raw_connection()
+    try:
+        rows: Sequence[Sequence[Any]] = await_(pooled.driver_connection.fetch(sql, *args))  # type: ignore[union-attr]
+        return rows
+    finally:
+        _give_back(pooled)
 
 
 def _give_back(pooled: PoolProxiedConnection) -> None:
