@@ -114,6 +114,9 @@ async def test_postgresql_engines_use_the_fair_pool(
     try:
         if is_postgres:
             assert isinstance(pool, FairAsyncQueuePool)
+            # QueuePool builds its queue from the underscored _queue_class: if an upgrade of
+            # SQLAlchemy renamed it, the pool would silently fall back to the unfair queue.
+            assert isinstance(pool._pool, FairAsyncQueue)
             assert pool.size() == settings.db_pool_size == 20
             assert settings.db_max_overflow == 0
         else:
