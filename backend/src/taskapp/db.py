@@ -189,22 +189,27 @@ def _driver_sql(statement: Any, dialect: Dialect) -> tuple[str, tuple[str, ...],
     return str(compiled), tuple(compiled.positiontup or ()), compiled.params
 
 
-async def fetch_on_driver(
+async def fetch_all(
     engine: AsyncEngine,
     statement: Any,
     params: dict[str, Any],
     tracer: Tracer,
     span_name: str,
 ) -> Sequence[Sequence[Any]]:
-    """Rows of a SQLAlchemy statement run on a pooled connection's asyncpg driver (PostgreSQL).
+    """Rows of a read-only SQLAlchemy statement, for the reads on every request's path.
 
-    For the reads on every request's path: SQLAlchemy's per-execution work cost more than the
-    query (docs/adr/0006). The connection is a raw checkout from the engine's pool: a
-    SQLAlchemy Connection around it (events, isolation level, close) cost about 75 µs more per
-    request than the checkout itself. No transaction is begun, so each statement commits alone.
-    Values go in as the driver takes them, so no type's bind processing runs. SQLAlchemy's
-    instrumentation does not see these, hence the span opened here.
+    SQLite runs it through SQLAlchemy on an autocommit connection. PostgreSQL runs it on a pooled
+    connection's asyncpg driver: SQLAlchemy's per-execution work cost more than the query
+    (docs/adr/0006). That connection is a raw checkout from the engine's pool: a SQLAlchemy
+    Connection around it (events, isolation level, close) cost about 75 µs more per request than
+    the checkout itself. No transaction is begun, so each statement commits alone. Values go in
+    as the driver takes them, so no type's bind processing runs. SQLAlchemy's instrumentation
+    does not see these, hence the span opened here.
     """
+    if engine.dialect.name != "postgresql":
+        async with engine.connect() as connection:
+            result: Sequence[Sequence[Any]] = (await connection.execute(statement, params)).all()
+        return result
     sql, order, defaults = _driver_sql(statement, engine.dialect)
     args = [params[name] if name in params else defaults[name] for name in order]
     with tracer.start_as_current_span(

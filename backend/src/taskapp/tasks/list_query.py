@@ -12,13 +12,11 @@ converts the values to its storage formats. Parameters are therefore passed in t
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, Literal
 
-from opentelemetry.trace import Tracer
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -35,10 +33,8 @@ from sqlalchemy import (
     type_coerce,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.types import NullType
 
-from taskapp.db import fetch_on_driver
 from taskapp.tasks import encoding
 from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.tasks.pagination import SortSpec
@@ -192,15 +188,3 @@ def parameters(
         if shape.cursor == "value":
             params["after_value"] = value.rank if isinstance(value, Priority) else value
     return params
-
-
-async def fetch_rows(
-    read_engine: AsyncEngine, shape: ListShape, params: dict[str, Any], tracer: Tracer
-) -> Sequence[Sequence[Any]]:
-    if shape.dialect != "postgresql":
-        async with read_engine.connect() as connection:
-            result: Sequence[Sequence[Any]] = (
-                await connection.execute(statement_for(shape), params)
-            ).all()
-        return result
-    return await fetch_on_driver(read_engine, statement_for(shape), params, tracer, "SELECT tasks")

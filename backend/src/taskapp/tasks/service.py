@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from taskapp.db import utcnow
+from taskapp.db import fetch_all, utcnow
 from taskapp.errors import ProblemError, not_found
 from taskapp.tasks import encoding, list_query
 from taskapp.tasks.models import IdempotencyRecord, Priority, Task, TaskStatus
@@ -303,7 +303,9 @@ async def list_tasks(
     )
     shape = list_query.ListShape.of(read_engine.dialect.name, query, cursor_kind)
     params = list_query.parameters(shape, owner_id, query, utcnow(), after)
-    rows = await list_query.fetch_rows(read_engine, shape, params, tracer)
+    rows = await fetch_all(
+        read_engine, list_query.statement_for(shape), params, tracer, "SELECT tasks"
+    )
     # The query reads one row past the page only to learn whether another page follows.
     items = [encoding.task_item(row) for row in rows[: query.limit]]
     if len(rows) <= query.limit:
