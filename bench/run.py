@@ -77,19 +77,38 @@ async def seed(owner_id: uuid.UUID) -> None:
     now = datetime.now(UTC)
     rows = [
         (
-            uuid.uuid4(), owner_id, f"Task {i:05d}", "Seeded for the benchmark" if i % 2 else None,
-            ("pending", "in_progress", "done")[i % 3], 1 + i % 4,
-            now + timedelta(days=i % 30 - 10) if i % 5 else None, ["bench", f"l{i % 7}"],
-            now - timedelta(seconds=TASKS - i), now - timedelta(seconds=TASKS - i),
-            now if i % 3 == 2 else None, 1,
+            uuid.uuid4(),
+            owner_id,
+            f"Task {i:05d}",
+            "Seeded for the benchmark" if i % 2 else None,
+            ("pending", "in_progress", "done")[i % 3],
+            1 + i % 4,
+            now + timedelta(days=i % 30 - 10) if i % 5 else None,
+            ["bench", f"l{i % 7}"],
+            now - timedelta(seconds=TASKS - i),
+            now - timedelta(seconds=TASKS - i),
+            now if i % 3 == 2 else None,
+            1,
         )
         for i in range(TASKS)
     ]
     await conn.copy_records_to_table(
         "tasks",
         records=rows,
-        columns=["id", "owner_id", "title", "description", "status", "priority", "due_date",
-                 "labels", "created_at", "updated_at", "completed_at", "version"],
+        columns=[
+            "id",
+            "owner_id",
+            "title",
+            "description",
+            "status",
+            "priority",
+            "due_date",
+            "labels",
+            "created_at",
+            "updated_at",
+            "completed_at",
+            "version",
+        ],
     )
     await conn.execute("ANALYZE tasks")
     await conn.close()
@@ -99,9 +118,12 @@ async def seed(owner_id: uuid.UUID) -> None:
 def server(
     args: list[str], env: dict[str, str], port: int, probe: str = "/health"
 ) -> Iterator[None]:
-    process = subprocess.Popen(  # noqa: S603
-        ["taskset", "-c", "0", *args], env=env, cwd=ROOT / "backend",
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    process = subprocess.Popen(
+        ["taskset", "-c", "0", *args],
+        env=env,
+        cwd=ROOT / "backend",
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 60
@@ -137,15 +159,26 @@ UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def wrk(name: str, url: str, script: str, env: dict[str, str], seconds: int) -> Result:
-    command = ["taskset", "-c", "1", "wrk", "-t1", "-c64", "--latency", "-s",
-               str(BENCH / "lua" / script)]
+    command = [
+        "taskset",
+        "-c",
+        "1",
+        "wrk",
+        "-t1",
+        "-c64",
+        "--latency",
+        "-s",
+        str(BENCH / "lua" / script),
+    ]
     subprocess.run([*command, "-d3s", url], env=env, capture_output=True, check=True)  # warm-up
     output = subprocess.run(
         [*command, f"-d{seconds}s", url], env=env, capture_output=True, text=True, check=True
     ).stdout
     latencies = {p: float(v) * UNIT[u] for p, v, u in LATENCY.findall(output)}
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
     errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
         sum(int(g) for g in socket.groups()) if socket else 0
     )
@@ -195,11 +228,19 @@ def main() -> int:
             sys.exit(f"{tool} is not installed (make bench installs Debian's wrk)")
     asyncio.run(reset_database())
     env = app_env(60)
-    subprocess.run([python(), "-m", "taskapp.cli", "migrate"], env=env, cwd=ROOT / "backend",
-                   check=True, capture_output=True)
+    subprocess.run(
+        [python(), "-m", "taskapp.cli", "migrate"],
+        env=env,
+        cwd=ROOT / "backend",
+        check=True,
+        capture_output=True,
+    )
     subprocess.run(
         [python(), "-m", "taskapp.cli", "create-user", "--email", EMAIL, "--password", PASSWORD],
-        env=env, cwd=ROOT / "backend", check=True, capture_output=True,
+        env=env,
+        cwd=ROOT / "backend",
+        check=True,
+        capture_output=True,
     )
     owner = asyncio.run(_owner_id())
     log(f"seeding {TASKS} tasks")
@@ -208,34 +249,66 @@ def main() -> int:
     base = f"http://127.0.0.1:{APP_PORT}"
     serve = [python(), "-m", "taskapp.cli", "serve", "--port", str(APP_PORT)]
     baseline_env = {**os.environ, "BASELINE_DSN": DSN, "BASELINE_OWNER_ID": str(owner)}
-    uvicorn = [python(), "-m", "uvicorn", "--app-dir", str(BENCH), "baseline:app", "--port",
-               str(BASELINE_PORT), "--loop", "uvloop", "--http", "httptools", "--no-access-log",
-               "--log-level", "warning"]
+    uvicorn = [
+        python(),
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(BENCH),
+        "baseline:app",
+        "--port",
+        str(BASELINE_PORT),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
     measured: list[Measured] = []
     with services_beside_wrk(), server(uvicorn, baseline_env, BASELINE_PORT, probe="/tasks"):
 
         def run(name: str, url: str, script: str, wenv: dict[str, str]) -> None:
-            yardstick = wrk("baseline: Starlette + asyncpg, 50 rows",
-                            f"http://127.0.0.1:{BASELINE_PORT}/tasks", "auth.lua", wenv, seconds)
+            yardstick = wrk(
+                "baseline: Starlette + asyncpg, 50 rows",
+                f"http://127.0.0.1:{BASELINE_PORT}/tasks",
+                "auth.lua",
+                wenv,
+                seconds,
+            )
             measured.append(Measured(wrk(name, url, script, wenv, seconds), yardstick))
 
         with server(serve, env, APP_PORT):
-            token = httpx.post(f"{base}/api/v1/auth/login",
-                               json={"email": EMAIL, "password": PASSWORD}).json()["access_token"]
-            ids = [t["id"] for t in httpx.get(f"{base}/api/v1/tasks?limit=200",
-                                              headers={"Authorization": f"Bearer {token}"}
-                                              ).json()["items"]]
+            token = httpx.post(
+                f"{base}/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD}
+            ).json()["access_token"]
+            ids = [
+                t["id"]
+                for t in httpx.get(
+                    f"{base}/api/v1/tasks?limit=200", headers={"Authorization": f"Bearer {token}"}
+                ).json()["items"]
+            ]
             wenv = {**os.environ, "TOKEN": token, "TASK_IDS": ",".join(ids)}
             run("GET /health", f"{base}/health", "auth.lua", wenv)
-            run("GET /api/v1/tasks?limit=50 (cache warm)", f"{base}/api/v1/tasks?limit=50",
-                "auth.lua", wenv)
+            run(
+                "GET /api/v1/tasks?limit=50 (cache warm)",
+                f"{base}/api/v1/tasks?limit=50",
+                "auth.lua",
+                wenv,
+            )
             run("GET /api/v1/tasks/{id}", f"{base}/api/v1/tasks/{ids[0]}", "auth.lua", wenv)
         with server(serve, app_env(0), APP_PORT):
-            token = httpx.post(f"{base}/api/v1/auth/login",
-                               json={"email": EMAIL, "password": PASSWORD}).json()["access_token"]
+            token = httpx.post(
+                f"{base}/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD}
+            ).json()["access_token"]
             wenv = {**wenv, "TOKEN": token}
-            run("GET /api/v1/tasks?limit=50 (cache disabled)", f"{base}/api/v1/tasks?limit=50",
-                "auth.lua", wenv)
+            run(
+                "GET /api/v1/tasks?limit=50 (cache disabled)",
+                f"{base}/api/v1/tasks?limit=50",
+                "auth.lua",
+                wenv,
+            )
             run("POST /api/v1/tasks", f"{base}/api/v1/tasks", "post.lua", wenv)
             run("PATCH /api/v1/tasks/{id}", base, "patch.lua", wenv)
     report(measured)
@@ -262,20 +335,26 @@ def report(measured: list[Measured]) -> None:
     ]
     for m in measured:
         r, b = m.result, m.baseline
-        lines.append(f"| {r.endpoint} | {r.requests_per_second:,.0f} | {r.p50_ms:.1f} | "
-                     f"{r.p99_ms:.1f} | {r.errors} | {b.requests_per_second:,.0f} | "
-                     f"{r.requests_per_second / b.requests_per_second:.2f} |")
-    lines.append(f"| {median.endpoint} (median of {len(baselines)} runs) | "
-                 f"{median.requests_per_second:,.0f} | {median.p50_ms:.1f} | "
-                 f"{median.p99_ms:.1f} | {median.errors} | | 1.00 |")
+        lines.append(
+            f"| {r.endpoint} | {r.requests_per_second:,.0f} | {r.p50_ms:.1f} | "
+            f"{r.p99_ms:.1f} | {r.errors} | {b.requests_per_second:,.0f} | "
+            f"{r.requests_per_second / b.requests_per_second:.2f} |"
+        )
+    lines.append(
+        f"| {median.endpoint} (median of {len(baselines)} runs) | "
+        f"{median.requests_per_second:,.0f} | {median.p50_ms:.1f} | "
+        f"{median.p99_ms:.1f} | {median.errors} | | 1.00 |"
+    )
     table = "\n".join(lines)
     print(table)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.md").write_text(table + "\n")
-    (OUT / "results.json").write_text(json.dumps(
-        {"results": [{**asdict(m.result), "baseline": asdict(m.baseline)} for m in measured]},
-        indent=2,
-    ))
+    (OUT / "results.json").write_text(
+        json.dumps(
+            {"results": [{**asdict(m.result), "baseline": asdict(m.baseline)} for m in measured]},
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

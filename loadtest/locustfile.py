@@ -24,8 +24,8 @@ from locust import HttpUser, between, events, task
 from locust.env import Environment
 
 sys.path.insert(0, str(Path(__file__).parent))
-from report import write_summary  # noqa: E402
-from shapes import SHAPES  # noqa: E402
+from report import write_summary
+from shapes import SHAPES
 
 PROFILE = os.environ.get("LOAD_PROFILE", "smoke")
 if PROFILE not in SHAPES:
@@ -111,8 +111,11 @@ class TaskUser(HttpUser):
         pages = 0
         while pages < 3:  # follow the cursor for a page or two, as a person scrolling would
             with self.client.get(
-                f"{API}/tasks", params=params, headers=self._headers(),
-                name="GET /tasks", catch_response=True,
+                f"{API}/tasks",
+                params=params,
+                headers=self._headers(),
+                name="GET /tasks",
+                catch_response=True,
             ) as response:
                 if response.status_code != 200:
                     response.failure(f"list: {response.status_code}")
@@ -130,8 +133,10 @@ class TaskUser(HttpUser):
             return
         task_id = random.choice(self.task_ids)
         with self.client.get(
-            f"{API}/tasks/{task_id}", headers=self._headers(),
-            name="GET /tasks/{task_id}", catch_response=True,
+            f"{API}/tasks/{task_id}",
+            headers=self._headers(),
+            name="GET /tasks/{task_id}",
+            catch_response=True,
         ) as response:
             if response.status_code != 200:
                 response.failure(f"get: {response.status_code}")
@@ -147,8 +152,11 @@ class TaskUser(HttpUser):
         if random.random() < 0.5:
             body["due_date"] = f"2027-0{random.randint(1, 9)}-1{random.randint(0, 9)}T12:00:00Z"
         with self.client.post(
-            f"{API}/tasks", json=body, headers=self._headers(),
-            name="POST /tasks", catch_response=True,
+            f"{API}/tasks",
+            json=body,
+            headers=self._headers(),
+            name="POST /tasks",
+            catch_response=True,
         ) as response:
             if response.status_code != 201:
                 response.failure(f"create: {response.status_code}")
@@ -161,8 +169,11 @@ class TaskUser(HttpUser):
             return
         task_id = random.choice(self.task_ids)
         with self.client.patch(
-            f"{API}/tasks/{task_id}", json={"status": random.choice(STATUSES)},
-            headers=self._headers(), name="PATCH /tasks/{task_id}", catch_response=True,
+            f"{API}/tasks/{task_id}",
+            json={"status": random.choice(STATUSES)},
+            headers=self._headers(),
+            name="PATCH /tasks/{task_id}",
+            catch_response=True,
         ) as response:
             if response.status_code != 200:
                 response.failure(f"update: {response.status_code}")
@@ -173,8 +184,10 @@ class TaskUser(HttpUser):
             return
         task_id = self.task_ids.pop(random.randrange(len(self.task_ids)))
         with self.client.delete(
-            f"{API}/tasks/{task_id}", headers=self._headers(),
-            name="DELETE /tasks/{task_id}", catch_response=True,
+            f"{API}/tasks/{task_id}",
+            headers=self._headers(),
+            name="DELETE /tasks/{task_id}",
+            catch_response=True,
         ) as response:
             if response.status_code != 204:
                 response.failure(f"delete: {response.status_code}")
@@ -182,8 +195,10 @@ class TaskUser(HttpUser):
     @task(1)
     def stats(self) -> None:
         with self.client.get(
-            f"{API}/tasks/stats", headers=self._headers(),
-            name="GET /tasks/stats", catch_response=True,
+            f"{API}/tasks/stats",
+            headers=self._headers(),
+            name="GET /tasks/stats",
+            catch_response=True,
         ) as response:
             if response.status_code != 200:
                 response.failure(f"stats: {response.status_code}")

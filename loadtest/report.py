@@ -33,7 +33,9 @@ def write_summary(environment: Environment, profile: str, shape: type, out: Path
     """Write summary.md + summary.csv under `out`; return the broken thresholds (empty: pass)."""
     stats = environment.stats
     total = stats.total
-    duration = max(total.last_request_timestamp - total.start_time, 1e-9) if total.num_requests else 0
+    duration = (
+        max(total.last_request_timestamp - total.start_time, 1e-9) if total.num_requests else 0
+    )
     rows = [_row(entry, duration) for entry in sorted(stats.entries.values(), key=lambda e: e.name)]
     aggregate = _row(total, duration)
     aggregate["endpoint"] = "Aggregated"
@@ -50,7 +52,9 @@ def write_summary(environment: Environment, profile: str, shape: type, out: Path
     p95 = flows_row["p95_ms"]
     broken = []
     if setup.num_requests and setup_row["p95_ms"] > thresholds.auth_p95_ms:
-        broken.append(f"register/login p95 {setup_row['p95_ms']:.0f} ms > {thresholds.auth_p95_ms:.0f} ms")
+        broken.append(
+            f"register/login p95 {setup_row['p95_ms']:.0f} ms > {thresholds.auth_p95_ms:.0f} ms"
+        )
     if total.num_requests < thresholds.min_requests:
         broken.append(f"requests {total.num_requests} < {thresholds.min_requests}")
     if error_ratio > thresholds.max_error_ratio:
@@ -59,7 +63,13 @@ def write_summary(environment: Environment, profile: str, shape: type, out: Path
         broken.append(f"p95 {p95:.0f} ms > {thresholds.p95_ms:.0f} ms")
     breaking = getattr(shape, "breaking_point", None)
     if thresholds.min_users_reached:
-        reached = breaking["users"] if breaking else environment.runner.user_count if environment.runner else 0
+        reached = (
+            breaking["users"]
+            if breaking
+            else environment.runner.user_count
+            if environment.runner
+            else 0
+        )
         if breaking and reached < thresholds.min_users_reached:
             broken.append(f"broke at {reached:.0f} users < {thresholds.min_users_reached}")
 
@@ -79,7 +89,11 @@ def write_summary(environment: Environment, profile: str, shape: type, out: Path
         "",
         f"Thresholds: error ratio <= {thresholds.max_error_ratio:.2%} (all requests), p95 <= "
         f"{thresholds.p95_ms:.0f} ms (flows), register/login p95 <= {thresholds.auth_p95_ms:.0f} ms, at least {thresholds.min_requests} requests"
-        + (f", stress must reach {thresholds.min_users_reached} users" if thresholds.min_users_reached else "")
+        + (
+            f", stress must reach {thresholds.min_users_reached} users"
+            if thresholds.min_users_reached
+            else ""
+        )
         + ".",
         "",
         f"**Verdict: {'FAIL: ' + '; '.join(broken) if broken else 'PASS'}**",
@@ -94,13 +108,17 @@ def write_summary(environment: Environment, profile: str, shape: type, out: Path
         ]
     elif thresholds.min_users_reached:
         lines += ["No breaking point: the ramp reached its maximum without breaking.", ""]
-    lines += ["| endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms | max ms |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += [
+        "| endpoint | requests | failures | req/s | p50 ms | p95 ms | p99 ms | max ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for row in [*rows, flows_row, setup_row, aggregate]:
         lines.append("| " + " | ".join(str(row[f]) for f in fields) + " |")
     if errors:
         lines += ["", "## Errors", "", "| count | request | error |", "| ---: | --- | --- |"]
-        lines += [f"| {e.occurrences} | {e.method} {e.name} | {str(e.error)[:200]} |" for e in errors]
+        lines += [
+            f"| {e.occurrences} | {e.method} {e.name} | {str(e.error)[:200]} |" for e in errors
+        ]
     (out / "summary.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
     return broken

@@ -68,7 +68,7 @@ def _uses_nodes(doc: CommentedMap) -> list[tuple[str, int]]:
 def _load(name: str, text: str) -> tuple[Any, list[str]]:
     try:
         doc: Any = YAML(typ="rt").load(text)
-    except Exception as exc:  # noqa: BLE001 - any parse error is a finding
+    except Exception as exc:
         return None, [f"{name}:1: not valid YAML: {exc}"]
     if not isinstance(doc, CommentedMap):
         return None, [f"{name}:1: expected a mapping at the top level"]
@@ -84,14 +84,18 @@ def check_pins(name: str, text: str, doc: CommentedMap) -> list[str]:
             continue
         if value.startswith("docker://"):
             if not DOCKER_PINNED.fullmatch(value):
-                problems.append(f"{where}: {value} must be pinned by digest (docker://image@sha256:<64 hex>)")
+                problems.append(
+                    f"{where}: {value} must be pinned by digest (docker://image@sha256:<64 hex>)"
+                )
             continue
         if not PINNED.fullmatch(value):
             problems.append(f"{where}: {value} is not pinned to a full 40-hex commit SHA")
             continue
         comment = lines[line].split(value, 1)[-1]
         if not VERSION_COMMENT.search(comment):
-            problems.append(f"{where}: {value} needs a version comment on its line, e.g. `# v4.2.2`")
+            problems.append(
+                f"{where}: {value} needs a version comment on its line, e.g. `# v4.2.2`"
+            )
     return problems
 
 
@@ -111,7 +115,9 @@ def check_text(name: str, text: str) -> list[str]:
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 loaders read `on` as true
     names = set(triggers) if isinstance(triggers, (dict, list)) else {triggers}
     if "pull_request_target" in names:
-        problems.append(f"{name}:1: pull_request_target is not allowed (it runs fork code with secrets)")
+        problems.append(
+            f"{name}:1: pull_request_target is not allowed (it runs fork code with secrets)"
+        )
 
     if "permissions" not in workflow:
         problems.append(f"{name}:1: set a top-level `permissions` default (e.g. contents: read)")
@@ -153,7 +159,9 @@ def _run_scripts(doc: CommentedMap) -> list[tuple[str, int, str]]:
             line = step.lc.value("run")[0]
             script = str(step["run"])
             # a block scalar (`run: |`) starts on the next line
-            found.append((script, line + (1 if "\n" in script else 0), str(step.get("shell", shell))))
+            found.append(
+                (script, line + (1 if "\n" in script else 0), str(step.get("shell", shell)))
+            )
     return found
 
 
@@ -168,7 +176,14 @@ def shellcheck_runs(name: str, text: str, shellcheck: str) -> list[str]:
         with tempfile.NamedTemporaryFile("w", suffix=".sh", delete=False) as tmp:
             tmp.write(body)
         result = subprocess.run(
-            [shellcheck, "--norc", "--shell=bash", "--format=json", f"--exclude={SHELLCHECK_EXCLUDES}", tmp.name],
+            [
+                shellcheck,
+                "--norc",
+                "--shell=bash",
+                "--format=json",
+                f"--exclude={SHELLCHECK_EXCLUDES}",
+                tmp.name,
+            ],
             capture_output=True,
             text=True,
             check=False,

@@ -138,11 +138,15 @@ class ValuesFile:
     def _verify(self, new_text: str, tag: str) -> None:
         new = _yaml().load(new_text)
         if str(new["image"]["tag"]) != tag:
-            raise RuntimeError(f"{self.path}: rewrite did not set image.tag (got {new['image']['tag']!r})")
+            raise RuntimeError(
+                f"{self.path}: rewrite did not set image.tag (got {new['image']['tag']!r})"
+            )
         expected = _plain(self.data)
         expected["image"]["tag"] = tag
         if _plain(new) != expected:
-            raise RuntimeError(f"{self.path}: rewrite changed more than image.tag; file left untouched")
+            raise RuntimeError(
+                f"{self.path}: rewrite changed more than image.tag; file left untouched"
+            )
 
 
 def _scalar_end(line: str, col: int) -> int:
@@ -186,7 +190,9 @@ def _plain(node: Any) -> Any:
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
+    )
 
 
 def _is_ancestor(root: Path, old: str, new: str) -> bool | None:
@@ -275,7 +281,7 @@ def components_arg(value: str) -> tuple[str, ...]:
 def cmd_set_tag(args: argparse.Namespace, root: Path, out: Any) -> None:
     tag = check_tag(args.tag)
     env = check_env(args.env)
-    tags = {c: tag for c in components_arg(args.component)}
+    tags = dict.fromkeys(components_arg(args.component), tag)
     if args.forward_only and is_sha(tag):
         for component in tags:
             current = ValuesFile.load(values_path(root, env, component)).tag
@@ -300,7 +306,9 @@ def cmd_promote(args: argparse.Namespace, root: Path, out: Any) -> None:
     if ENVS.index(dst) != ENVS.index(src) + 1:
         order = " -> ".join(ENVS)
         raise Refused(f"cannot promote {src} to {dst}: promotions go one step at a time ({order})")
-    tags = {c: ValuesFile.load(values_path(root, src, c)).tag for c in components_arg(args.component)}
+    tags = {
+        c: ValuesFile.load(values_path(root, src, c)).tag for c in components_arg(args.component)
+    }
     apply(root, plan(root, dst, tags), dry_run=args.dry_run, out=out)
 
 
@@ -319,7 +327,7 @@ def cmd_rollback(args: argparse.Namespace, root: Path, out: Any) -> None:
                     f"{tag} was never deployed to {env} for taskapp-{component} (recent tags: {known}); "
                     "pass --force to roll to it anyway"
                 )
-    apply(root, plan(root, env, {c: tag for c in components}), dry_run=args.dry_run, out=out)
+    apply(root, plan(root, env, dict.fromkeys(components, tag)), dry_run=args.dry_run, out=out)
 
 
 def cmd_show(args: argparse.Namespace, root: Path, out: Any) -> None:
@@ -369,7 +377,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rollback", help="point an environment back at a tag it ran before")
     p.add_argument("--env", required=True)
     p.add_argument("--tag", required=True)
-    p.add_argument("--force", action="store_true", help="skip the check against the file's git history")
+    p.add_argument(
+        "--force", action="store_true", help="skip the check against the file's git history"
+    )
     common(p)
     p.set_defaults(func=cmd_rollback)
 

@@ -200,7 +200,7 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 - our own fixed arguments
+        self.process = subprocess.Popen(
             [
                 self.binary,
                 "--port",

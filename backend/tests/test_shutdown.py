@@ -40,7 +40,7 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
         "TASKAPP_SHUTDOWN_GRACE_SECONDS": "20",
     }
     env.pop("TASKAPP_REDIS_URL", None)
-    process = subprocess.Popen(  # noqa: S603 - our own CLI
+    process = subprocess.Popen(
         [sys.executable, "-m", "taskapp.cli", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,

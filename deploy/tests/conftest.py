@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import yaml
@@ -63,14 +64,20 @@ def helm_template(
 
 def render_chart(chart: str, env: str, sets: dict[str, str] | None = None) -> list[Obj]:
     docs = helm_template(
-        HELM_DIR / chart, chart, namespace_for(chart, env), [GITOPS / "envs" / env / f"{chart}.yaml"], sets
+        HELM_DIR / chart,
+        chart,
+        namespace_for(chart, env),
+        [GITOPS / "envs" / env / f"{chart}.yaml"],
+        sets,
     )
     assert isinstance(docs, list)
     return docs
 
 
 def render_apps(env: str) -> list[Obj]:
-    docs = helm_template(GITOPS / "apps", f"taskapp-{env}", "argocd", [GITOPS / "envs" / env / "apps.yaml"])
+    docs = helm_template(
+        GITOPS / "apps", f"taskapp-{env}", "argocd", [GITOPS / "envs" / env / "apps.yaml"]
+    )
     assert isinstance(docs, list)
     return docs
 
@@ -86,7 +93,11 @@ def apps() -> dict[str, list[Obj]]:
     """env -> objects of the app-of-apps chart plus the bootstrap (root) file."""
     out = {}
     for env in ENVS:
-        boot = [d for d in yaml.safe_load_all((GITOPS / "bootstrap" / f"taskapp-{env}.yaml").read_text()) if d]
+        boot = [
+            d
+            for d in yaml.safe_load_all((GITOPS / "bootstrap" / f"taskapp-{env}.yaml").read_text())
+            if d
+        ]
         out[env] = render_apps(env) + boot
     return out
 
@@ -97,7 +108,9 @@ def of_kind(objs: list[Obj], kind: str) -> list[Obj]:
 
 def one(objs: list[Obj], kind: str, name: str | None = None) -> Obj:
     found = [o for o in of_kind(objs, kind) if name is None or o["metadata"]["name"] == name]
-    assert len(found) == 1, f"expected one {kind} {name or ''}, found {[o['metadata']['name'] for o in found]}"
+    assert len(found) == 1, (
+        f"expected one {kind} {name or ''}, found {[o['metadata']['name'] for o in found]}"
+    )
     return found[0]
 
 

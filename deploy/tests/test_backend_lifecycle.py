@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from conftest import ENVS, HELM_DIR, GITOPS, helm_template, of_kind, one, pod_spec, render_chart
+from conftest import ENVS, GITOPS, HELM_DIR, helm_template, of_kind, one, pod_spec, render_chart
 
 HOOK = "argocd.argoproj.io/hook"
 
@@ -46,18 +45,28 @@ def test_migration_job_needs_nothing_that_the_sync_phase_creates(rendered):
     es = one(objs, "ExternalSecret")
     ann = es["metadata"]["annotations"]
     assert ann[HOOK] == "PreSync"
-    assert int(ann["argocd.argoproj.io/sync-wave"]) < int(job["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"])
-    assert int(ann["helm.sh/hook-weight"]) < int(job["metadata"]["annotations"]["helm.sh/hook-weight"])
+    assert int(ann["argocd.argoproj.io/sync-wave"]) < int(
+        job["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"]
+    )
+    assert int(ann["helm.sh/hook-weight"]) < int(
+        job["metadata"]["annotations"]["helm.sh/hook-weight"]
+    )
     # re-creating the hook must not delete the Secret the running pods use
     assert es["spec"]["target"]["creationPolicy"] == "Orphan"
-    assert env["TASKAPP_DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == es["spec"]["target"]["name"]
+    assert (
+        env["TASKAPP_DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"]
+        == es["spec"]["target"]["name"]
+    )
 
 
 def test_migration_pods_are_never_behind_the_service(rendered):
     objs = rendered["dev"]["taskapp-backend"]
     svc = one(objs, "Service")
     for kind in ("Job", "CronJob"):
-        labels = (one(objs, kind)["spec"].get("template") or one(objs, kind)["spec"]["jobTemplate"]["spec"]["template"])["metadata"]["labels"]
+        labels = (
+            one(objs, kind)["spec"].get("template")
+            or one(objs, kind)["spec"]["jobTemplate"]["spec"]["template"]
+        )["metadata"]["labels"]
         assert not all(labels.get(k) == v for k, v in svc["spec"]["selector"].items())
 
 
@@ -85,21 +94,35 @@ def test_backup_cronjob_dumps_custom_format_and_uploads_to_the_backup_bucket(ren
 
 
 def test_backup_refuses_to_render_without_a_bucket():
-    proc = helm_template(HELM_DIR / "taskapp-backend", "taskapp-backend", "taskapp-dev",
-                         [GITOPS / "envs" / "dev" / "taskapp-backend.yaml"], {"backup.bucket": ""}, check=False)
+    proc = helm_template(
+        HELM_DIR / "taskapp-backend",
+        "taskapp-backend",
+        "taskapp-dev",
+        [GITOPS / "envs" / "dev" / "taskapp-backend.yaml"],
+        {"backup.bucket": ""},
+        check=False,
+    )
     assert proc.returncode != 0 and "backup.bucket" in proc.stderr
 
 
 def test_backup_can_be_turned_off():
     objs = render_chart("taskapp-backend", "dev", {"backup.enabled": "false"})
     assert not of_kind(objs, "CronJob")
-    assert not [n for n in of_kind(objs, "NetworkPolicy") if n["metadata"]["name"].endswith("-backup")]
+    assert not [
+        n for n in of_kind(objs, "NetworkPolicy") if n["metadata"]["name"].endswith("-backup")
+    ]
 
 
 @pytest.mark.parametrize("tag", ["latest", "main", "1.2.3", "0123456789abcdef", "V1.2.3"])
 def test_chart_refuses_image_tags_outside_the_contract(tag):
-    proc = helm_template(HELM_DIR / "taskapp-backend", "taskapp-backend", "taskapp-dev",
-                         [GITOPS / "envs" / "dev" / "taskapp-backend.yaml"], {"image.tag": tag}, check=False)
+    proc = helm_template(
+        HELM_DIR / "taskapp-backend",
+        "taskapp-backend",
+        "taskapp-dev",
+        [GITOPS / "envs" / "dev" / "taskapp-backend.yaml"],
+        {"image.tag": tag},
+        check=False,
+    )
     assert proc.returncode != 0, f"tag {tag} was accepted"
 
 

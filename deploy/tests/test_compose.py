@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import yaml
-
 from conftest import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
@@ -18,22 +17,41 @@ SERVICES = COMPOSE["services"]
 def settings_fields() -> set[str]:
     """TASKAPP_* names of the backend's settings class (pydantic-settings, env prefix TASKAPP_).
     TASKAPP_SETTINGS_FILE may point at the file of another checkout."""
-    path = Path(os.environ.get("TASKAPP_SETTINGS_FILE", ROOT / "backend" / "src" / "taskapp" / "settings.py"))
-    assert path.is_file(), f"{path} is missing: compose.yaml's environment is checked against the backend's settings class"
+    path = Path(
+        os.environ.get(
+            "TASKAPP_SETTINGS_FILE", ROOT / "backend" / "src" / "taskapp" / "settings.py"
+        )
+    )
+    assert path.is_file(), (
+        f"{path} is missing: compose.yaml's environment is checked against the backend's settings class"
+    )
     tree = ast.parse(path.read_text())
     fields = set()
     for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
         if "TASKAPP_" not in ast.unparse(cls):
             continue
         for stmt in cls.body:
-            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and not stmt.target.id.startswith("_"):
+            if (
+                isinstance(stmt, ast.AnnAssign)
+                and isinstance(stmt.target, ast.Name)
+                and not stmt.target.id.startswith("_")
+            ):
                 fields.add("TASKAPP_" + stmt.target.id.upper())
     assert fields, f"no settings class with the TASKAPP_ prefix in {path}"
     return fields
 
 
 def test_the_stack_has_every_part():
-    assert {"postgres", "redis", "migrate", "backend", "frontend", "gateway", "prometheus", "grafana"} <= set(SERVICES)
+    assert {
+        "postgres",
+        "redis",
+        "migrate",
+        "backend",
+        "frontend",
+        "gateway",
+        "prometheus",
+        "grafana",
+    } <= set(SERVICES)
 
 
 def test_built_services_reference_existing_dockerfiles():
@@ -60,7 +78,10 @@ def test_backend_environment_uses_only_names_the_settings_class_reads():
 def test_migrations_run_before_the_api_and_after_postgres_is_healthy():
     assert SERVICES["migrate"]["command"] == ["migrate"]
     assert SERVICES["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
-    assert SERVICES["backend"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert (
+        SERVICES["backend"]["depends_on"]["migrate"]["condition"]
+        == "service_completed_successfully"
+    )
     assert SERVICES["backend"]["command"][:1] == ["serve"]
 
 
@@ -103,7 +124,9 @@ def test_prometheus_scrapes_the_backend_and_loads_the_project_rules():
     rules_host = ROOT / [h for h, c in mounts.items() if c == "/etc/prometheus/rules"][0]
     pattern = prom["rule_files"][0]
     assert pattern.startswith("/etc/prometheus/rules/")
-    assert list(rules_host.glob(Path(pattern).name)), "the rule_files glob matches none of deploy/monitoring/rules"
+    assert list(rules_host.glob(Path(pattern).name)), (
+        "the rule_files glob matches none of deploy/monitoring/rules"
+    )
 
 
 def test_grafana_provisions_prometheus_and_the_project_dashboards():
@@ -119,8 +142,17 @@ def test_grafana_provisions_prometheus_and_the_project_dashboards():
 def test_gateway_routes_like_the_ingress():
     conf = (ROOT / "deploy" / "compose" / "gateway.conf").read_text()
     routes = dict(re.findall(r"location ([=^~ ]*\S+) \{\s*proxy_pass \$(\w+);", conf))
-    assert routes == {"= /api": "backend", "/api/": "backend", "= /health": "backend", "= /ready": "backend", "/": "frontend"}
-    assert "set $backend http://backend:8000;" in conf and "set $frontend http://frontend:8080;" in conf
+    assert routes == {
+        "= /api": "backend",
+        "/api/": "backend",
+        "= /health": "backend",
+        "= /ready": "backend",
+        "/": "frontend",
+    }
+    assert (
+        "set $backend http://backend:8000;" in conf
+        and "set $frontend http://frontend:8080;" in conf
+    )
 
 
 def test_backend_configmap_sets_only_names_the_settings_class_reads(rendered):
@@ -132,4 +164,7 @@ def test_backend_configmap_sets_only_names_the_settings_class_reads(rendered):
         taskapp = {k for k in data if k.startswith("TASKAPP_")}
         assert taskapp <= fields, f"{env}: unknown settings {taskapp - fields}"
         assert {k for k in data if not k.startswith("TASKAPP_")} <= {
-            "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME", "OTEL_RESOURCE_ATTRIBUTES"}
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            "OTEL_SERVICE_NAME",
+            "OTEL_RESOURCE_ATTRIBUTES",
+        }

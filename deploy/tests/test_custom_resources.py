@@ -11,14 +11,23 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from conftest import ENVS, GITOPS, HELM_DIR, ROOT, helm_template, of_kind, one, pod_spec, render_chart
+from conftest import (
+    ENVS,
+    GITOPS,
+    HELM_DIR,
+    ROOT,
+    helm_template,
+    of_kind,
+    one,
+    render_chart,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "monitoring"
 DURATION = re.compile(r"^\d+(ms|s|m|h|d|w|y)$")
 
 
 # --- ExternalSecret / ClusterSecretStore ---------------------------------------------------------
+
 
 @pytest.mark.parametrize("env", ENVS)
 def test_external_secrets_use_the_cluster_store_and_the_env_prefix(rendered, apps, env):
@@ -35,7 +44,10 @@ def test_external_secrets_use_the_cluster_store_and_the_env_prefix(rendered, app
             found += 1
             assert es["apiVersion"] == "external-secrets.io/v1"
             spec = es["spec"]
-            assert spec["secretStoreRef"] == {"kind": "ClusterSecretStore", "name": store["metadata"]["name"]}
+            assert spec["secretStoreRef"] == {
+                "kind": "ClusterSecretStore",
+                "name": store["metadata"]["name"],
+            }
             assert es["metadata"]["namespace"] in allowed_ns
             assert DURATION.match(spec["refreshInterval"])
             assert spec["target"]["name"]
@@ -49,21 +61,28 @@ def test_external_secrets_use_the_cluster_store_and_the_env_prefix(rendered, app
 @pytest.mark.parametrize("env", ENVS)
 def test_backend_secret_carries_the_three_contract_keys(rendered, env):
     es = one(rendered[env]["taskapp-backend"], "ExternalSecret")
-    assert {(d["secretKey"], d["remoteRef"]["key"], d["remoteRef"]["property"]) for d in es["spec"]["data"]} == {
-        (k, f"taskapp/{env}/backend", k) for k in ("database_url", "redis_url", "secret_key")
-    }
+    assert {
+        (d["secretKey"], d["remoteRef"]["key"], d["remoteRef"]["property"])
+        for d in es["spec"]["data"]
+    } == {(k, f"taskapp/{env}/backend", k) for k in ("database_url", "redis_url", "secret_key")}
 
 
 # --- Ingress, Certificate, ClusterIssuer ---------------------------------------------------------
 
+
 @pytest.mark.parametrize("env", ENVS)
-def test_alb_ingress_routes_api_and_probes_to_the_backend_and_the_rest_to_the_frontend(rendered, env):
+def test_alb_ingress_routes_api_and_probes_to_the_backend_and_the_rest_to_the_frontend(
+    rendered, env
+):
     ing = one(rendered[env]["taskapp-ingress"], "Ingress")
     ann = ing["metadata"]["annotations"]
     assert ing["spec"]["ingressClassName"] == "alb"
     assert ann["alb.ingress.kubernetes.io/scheme"] == "internet-facing"
     assert ann["alb.ingress.kubernetes.io/target-type"] == "ip"
-    assert json.loads(ann["alb.ingress.kubernetes.io/listen-ports"]) == [{"HTTP": 80}, {"HTTPS": 443}]
+    assert json.loads(ann["alb.ingress.kubernetes.io/listen-ports"]) == [
+        {"HTTP": 80},
+        {"HTTPS": 443},
+    ]
     assert ann["alb.ingress.kubernetes.io/ssl-redirect"] == "443"
     assert ann["alb.ingress.kubernetes.io/healthcheck-path"].startswith("/")
     assert ("alb.ingress.kubernetes.io/wafv2-acl-arn" in ann) == (env == "prod")
@@ -72,26 +91,49 @@ def test_alb_ingress_routes_api_and_probes_to_the_backend_and_the_rest_to_the_fr
     routes = {}
     for rule in ing["spec"]["rules"]:
         for p in rule["http"]["paths"]:
-            routes[p["path"]] = (p["pathType"], p["backend"]["service"]["name"], p["backend"]["service"]["port"]["number"])
+            routes[p["path"]] = (
+                p["pathType"],
+                p["backend"]["service"]["name"],
+                p["backend"]["service"]["port"]["number"],
+            )
     b = (backend_svc["metadata"]["name"], backend_svc["spec"]["ports"][0]["port"])
     f = (frontend_svc["metadata"]["name"], frontend_svc["spec"]["ports"][0]["port"])
-    assert routes == {"/api": ("Prefix", *b), "/health": ("Exact", *b), "/ready": ("Exact", *b), "/": ("Prefix", *f)}
+    assert routes == {
+        "/api": ("Prefix", *b),
+        "/health": ("Exact", *b),
+        "/ready": ("Exact", *b),
+        "/": ("Prefix", *f),
+    }
     # per-service ALB health checks: liveness for the backend, /healthz for nginx
-    assert backend_svc["metadata"]["annotations"]["alb.ingress.kubernetes.io/healthcheck-path"] == "/health"
-    assert frontend_svc["metadata"]["annotations"]["alb.ingress.kubernetes.io/healthcheck-path"] == "/healthz"
+    assert (
+        backend_svc["metadata"]["annotations"]["alb.ingress.kubernetes.io/healthcheck-path"]
+        == "/health"
+    )
+    assert (
+        frontend_svc["metadata"]["annotations"]["alb.ingress.kubernetes.io/healthcheck-path"]
+        == "/healthz"
+    )
 
 
 def test_acm_certificate_arn_goes_on_the_alb():
     arn = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
     objs = render_chart("taskapp-ingress", "prod", {"tls.acmCertificateArn": arn})
-    assert one(objs, "Ingress")["metadata"]["annotations"]["alb.ingress.kubernetes.io/certificate-arn"] == arn
+    assert (
+        one(objs, "Ingress")["metadata"]["annotations"]["alb.ingress.kubernetes.io/certificate-arn"]
+        == arn
+    )
     assert not of_kind(objs, "Certificate") and not of_kind(objs, "ClusterIssuer")
 
 
 @pytest.mark.parametrize("issuer", ["letsencrypt-staging", "letsencrypt-production"])
-def test_cert_manager_mode_issues_the_ingress_certificate_from_a_lets_encrypt_cluster_issuer(issuer):
-    objs = render_chart("taskapp-ingress", "staging", {"className": "nginx", "tls.mode": "cert-manager",
-                                                       "tls.certManager.issuer": issuer})
+def test_cert_manager_mode_issues_the_ingress_certificate_from_a_lets_encrypt_cluster_issuer(
+    issuer,
+):
+    objs = render_chart(
+        "taskapp-ingress",
+        "staging",
+        {"className": "nginx", "tls.mode": "cert-manager", "tls.certManager.issuer": issuer},
+    )
     ing = one(objs, "Ingress")
     cert = one(objs, "Certificate")
     issuers = {i["metadata"]["name"]: i for i in of_kind(objs, "ClusterIssuer")}
@@ -105,20 +147,35 @@ def test_cert_manager_mode_issues_the_ingress_certificate_from_a_lets_encrypt_cl
         assert acme["privateKeySecretRef"]["name"]
         assert acme["solvers"][0]["http01"]["ingress"]["ingressClassName"] == "nginx"
     assert cert["apiVersion"] == "cert-manager.io/v1"
-    assert cert["spec"]["issuerRef"] == {"group": "cert-manager.io", "kind": "ClusterIssuer", "name": issuer}
+    assert cert["spec"]["issuerRef"] == {
+        "group": "cert-manager.io",
+        "kind": "ClusterIssuer",
+        "name": issuer,
+    }
     assert cert["spec"]["dnsNames"] == ["staging.taskapp.example.com"]
-    assert ing["spec"]["tls"] == [{"hosts": ["staging.taskapp.example.com"], "secretName": cert["spec"]["secretName"]}]
+    assert ing["spec"]["tls"] == [
+        {"hosts": ["staging.taskapp.example.com"], "secretName": cert["spec"]["secretName"]}
+    ]
     assert not any(k.startswith("alb.") for k in ing["metadata"].get("annotations", {}) or {})
-    assert "cert-manager.io/cluster-issuer" not in (ing["metadata"].get("annotations") or {}), "would create a second Certificate"
+    assert "cert-manager.io/cluster-issuer" not in (ing["metadata"].get("annotations") or {}), (
+        "would create a second Certificate"
+    )
 
 
 def test_cert_manager_tls_with_an_alb_is_refused():
-    proc = helm_template(HELM_DIR / "taskapp-ingress", "taskapp-ingress", "taskapp-dev",
-                         [GITOPS / "envs" / "dev" / "taskapp-ingress.yaml"], {"tls.mode": "cert-manager"}, check=False)
+    proc = helm_template(
+        HELM_DIR / "taskapp-ingress",
+        "taskapp-ingress",
+        "taskapp-dev",
+        [GITOPS / "envs" / "dev" / "taskapp-ingress.yaml"],
+        {"tls.mode": "cert-manager"},
+        check=False,
+    )
     assert proc.returncode != 0 and "ALB cannot use a Kubernetes TLS secret" in proc.stderr
 
 
 # --- monitoring: ServiceMonitor, PrometheusRule, dashboards, AlertmanagerConfig -------------------
+
 
 def render_monitoring_with(source: Path, tmp_path: Path, env: str = "dev") -> list[dict]:
     """The monitoring chart with files/ pointing at `source` instead of deploy/monitoring."""
@@ -128,7 +185,12 @@ def render_monitoring_with(source: Path, tmp_path: Path, env: str = "dev") -> li
         link = chart / "files" / sub
         link.unlink()
         link.symlink_to(source / sub)
-    docs = helm_template(chart, "taskapp-monitoring", "monitoring", [GITOPS / "envs" / env / "taskapp-monitoring.yaml"])
+    docs = helm_template(
+        chart,
+        "taskapp-monitoring",
+        "monitoring",
+        [GITOPS / "envs" / env / "taskapp-monitoring.yaml"],
+    )
     assert isinstance(docs, list)
     return docs
 
@@ -148,12 +210,19 @@ def test_the_chart_packages_deploy_monitoring_through_symlinks_not_copies():
         link = files / sub
         assert link.is_symlink(), f"{link} must be a symlink to deploy/monitoring/{sub}"
         assert link.resolve() == (ROOT / "deploy" / "monitoring" / sub).resolve()
-        assert link.resolve().is_dir(), f"deploy/monitoring/{sub} is missing (the monitoring part writes it)"
+        assert link.resolve().is_dir(), (
+            f"deploy/monitoring/{sub} is missing (the monitoring part writes it)"
+        )
 
 
-def test_every_rule_file_becomes_one_prometheus_rule_with_the_same_groups(monitoring_source, tmp_path):
+def test_every_rule_file_becomes_one_prometheus_rule_with_the_same_groups(
+    monitoring_source, tmp_path
+):
     objs = render_monitoring_with(monitoring_source, tmp_path)
-    rules = {r["metadata"]["annotations"]["taskapp.io/source"]: r for r in of_kind(objs, "PrometheusRule")}
+    rules = {
+        r["metadata"]["annotations"]["taskapp.io/source"]: r
+        for r in of_kind(objs, "PrometheusRule")
+    }
     files = rule_files(monitoring_source)
     assert files, f"no rule files in {monitoring_source}/rules"
     assert set(rules) == {f"deploy/monitoring/rules/{p.name}" for p in files}
@@ -170,7 +239,9 @@ def test_every_rule_file_becomes_one_prometheus_rule_with_the_same_groups(monito
             for r_got, r_want in zip(g_got["rules"], g_want["rules"], strict=True):
                 assert ("alert" in r_got) != ("record" in r_got) and r_got["expr"]
                 assert r_got["expr"] == r_want["expr"]
-                assert r_got.get("annotations") == r_want.get("annotations"), "templates like {{ $labels }} survive"
+                assert r_got.get("annotations") == r_want.get("annotations"), (
+                    "templates like {{ $labels }} survive"
+                )
                 if "alert" in r_got:
                     # the environment label is added, nothing else changes
                     assert r_got["labels"] == {**r_want.get("labels", {}), "environment": "dev"}
@@ -178,7 +249,11 @@ def test_every_rule_file_becomes_one_prometheus_rule_with_the_same_groups(monito
 
 def test_every_dashboard_becomes_a_grafana_configmap(monitoring_source, tmp_path):
     objs = render_monitoring_with(monitoring_source, tmp_path)
-    cms = [c for c in of_kind(objs, "ConfigMap") if c["metadata"]["labels"].get("grafana_dashboard") == "1"]
+    cms = [
+        c
+        for c in of_kind(objs, "ConfigMap")
+        if c["metadata"]["labels"].get("grafana_dashboard") == "1"
+    ]
     files = sorted((monitoring_source / "dashboards").glob("*.json"))
     assert files, f"no dashboards in {monitoring_source}/dashboards"
     assert len(cms) == len(files)
@@ -204,7 +279,11 @@ def test_service_monitor_scrapes_the_backend_service_metrics_port(rendered, apps
     svc = one(rendered[env]["taskapp-backend"], "Service")
     assert sm["apiVersion"] == "monitoring.coreos.com/v1"
     assert sm["metadata"]["labels"]["release"] == "kube-prometheus-stack"
-    kps = [a for a in of_kind(apps[env], "Application") if a["metadata"]["name"] == f"kube-prometheus-stack-{env}"][0]
+    kps = [
+        a
+        for a in of_kind(apps[env], "Application")
+        if a["metadata"]["name"] == f"kube-prometheus-stack-{env}"
+    ][0]
     assert kps["spec"]["source"]["helm"]["releaseName"] == sm["metadata"]["labels"]["release"]
     assert sm["spec"]["namespaceSelector"]["matchNames"] == [svc["metadata"]["namespace"]]
     sel = sm["spec"]["selector"]["matchLabels"]
@@ -220,9 +299,16 @@ def test_alertmanager_config_pages_critical_and_slacks_warning(rendered, apps, e
     objs = rendered[env]["taskapp-monitoring"]
     amc = one(objs, "AlertmanagerConfig")
     assert amc["apiVersion"] == "monitoring.coreos.com/v1alpha1"
-    kps = [a for a in of_kind(apps[env], "Application") if a["metadata"]["name"] == f"kube-prometheus-stack-{env}"][0]
+    kps = [
+        a
+        for a in of_kind(apps[env], "Application")
+        if a["metadata"]["name"] == f"kube-prometheus-stack-{env}"
+    ][0]
     am_spec = kps["spec"]["source"]["helm"]["valuesObject"]["alertmanager"]["alertmanagerSpec"]
-    assert all(amc["metadata"]["labels"].get(k) == v for k, v in am_spec["alertmanagerConfigSelector"]["matchLabels"].items())
+    assert all(
+        amc["metadata"]["labels"].get(k) == v
+        for k, v in am_spec["alertmanagerConfigSelector"]["matchLabels"].items()
+    )
     assert am_spec["alertmanagerConfigMatcherStrategy"]["type"] == "None"
     # the global config routes everything to "null": no alert is notified twice
     glob = kps["spec"]["source"]["helm"]["valuesObject"]["alertmanager"]["config"]
@@ -238,7 +324,10 @@ def test_alertmanager_config_pages_critical_and_slacks_warning(rendered, apps, e
     assert "pagerdutyConfigs" in by_sev["critical"] and "slackConfigs" in by_sev["warning"]
     es = one(objs, "ExternalSecret")
     keys = {d["secretKey"] for d in es["spec"]["data"]}
-    refs = [by_sev["critical"]["pagerdutyConfigs"][0]["routingKey"], by_sev["warning"]["slackConfigs"][0]["apiURL"]]
+    refs = [
+        by_sev["critical"]["pagerdutyConfigs"][0]["routingKey"],
+        by_sev["warning"]["slackConfigs"][0]["apiURL"],
+    ]
     for ref in refs:
         assert ref["name"] == es["spec"]["target"]["name"] and ref["key"] in keys
     assert by_sev["warning"]["slackConfigs"][0]["channel"].startswith("#")
@@ -253,19 +342,23 @@ def test_alertmanager_config_routes_severities_like_deploy_monitoring(monitoring
         def walk(route):
             for sub in route.get("routes", []):
                 matchers = " ".join(sub.get("matchers", [])) + json.dumps(sub.get("match", {}))
-                if re.search(rf'severity\W+{severity}\b', matchers):
+                if re.search(rf"severity\W+{severity}\b", matchers):
                     return sub["receiver"]
                 found = walk(sub)
                 if found:
                     return found
             return None
+
         r = receivers[walk(am["route"]) or am["route"]["receiver"]]
         return {"pagerduty_configs": "pagerdutyConfigs", "slack_configs": "slackConfigs"}.get(
-            next(k for k in r if k.endswith("_configs")))
+            next(k for k in r if k.endswith("_configs"))
+        )
 
     objs = render_monitoring_with(monitoring_source, tmp_path)
     amc = one(objs, "AlertmanagerConfig")
     mine = {r["name"]: r for r in amc["spec"]["receivers"]}
     for sub in amc["spec"]["route"]["routes"]:
         sev = sub["matchers"][0]["value"]
-        assert kind_for(sev) in mine[sub["receiver"]], f"{sev}: deploy/monitoring routes it to {kind_for(sev)}"
+        assert kind_for(sev) in mine[sub["receiver"]], (
+            f"{sev}: deploy/monitoring routes it to {kind_for(sev)}"
+        )

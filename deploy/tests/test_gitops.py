@@ -4,14 +4,18 @@ sources, sync policies per environment, sync waves, and projects that admit what
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-
 from conftest import CHARTS, ENVS, GITOPS, ROOT, of_kind, one
 
 EXACT_VERSION = re.compile(r"^v?\d+\.\d+\.\d+$")
-OPERATORS = {"kube-prometheus-stack", "cert-manager", "aws-load-balancer-controller", "external-secrets", "metrics-server"}
+OPERATORS = {
+    "kube-prometheus-stack",
+    "cert-manager",
+    "aws-load-balancer-controller",
+    "external-secrets",
+    "metrics-server",
+}
 ADDONS = OPERATORS | {"cluster-autoscaler", "aws-for-fluent-bit"}
 
 
@@ -20,7 +24,11 @@ def wave(o):
 
 
 def apps_by_name(objs, env):
-    return {a["metadata"]["name"].removesuffix(f"-{env}"): a for a in of_kind(objs, "Application") if a["metadata"]["name"] != f"taskapp-{env}"}
+    return {
+        a["metadata"]["name"].removesuffix(f"-{env}"): a
+        for a in of_kind(objs, "Application")
+        if a["metadata"]["name"] != f"taskapp-{env}"
+    }
 
 
 def sources(app):
@@ -59,7 +67,9 @@ def test_upstream_charts_are_pinned_to_exact_versions(apps, env):
     for app in apps_by_name(apps[env], env).values():
         for src in sources(app):
             if "chart" in src:
-                assert EXACT_VERSION.match(src["targetRevision"]), f"{src['chart']} {src['targetRevision']} is not exact"
+                assert EXACT_VERSION.match(src["targetRevision"]), (
+                    f"{src['chart']} {src['targetRevision']} is not exact"
+                )
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -68,18 +78,24 @@ def test_projects_admit_every_source_and_destination(apps, env):
     for app in of_kind(apps[env], "Application"):
         proj = projects[app["spec"]["project"]]
         for src in sources(app):
-            assert src["repoURL"] in proj["sourceRepos"], f"{app['metadata']['name']}: {src['repoURL']} not allowed"
+            assert src["repoURL"] in proj["sourceRepos"], (
+                f"{app['metadata']['name']}: {src['repoURL']} not allowed"
+            )
         d = app["spec"]["destination"]
-        assert any(x["server"] == d["server"] and x["namespace"] == d["namespace"] for x in proj["destinations"]), (
-            f"{app['metadata']['name']}: destination {d} not allowed by {app['spec']['project']}"
-        )
+        assert any(
+            x["server"] == d["server"] and x["namespace"] == d["namespace"]
+            for x in proj["destinations"]
+        ), f"{app['metadata']['name']}: destination {d} not allowed by {app['spec']['project']}"
 
 
 @pytest.mark.parametrize("env", ENVS)
 def test_taskapp_project_whitelists_exactly_what_the_charts_render(apps, rendered, env):
     proj = one(apps[env], "AppProject", f"taskapp-{env}")["spec"]
     assert "*" not in {x["kind"] for x in proj["namespaceResourceWhitelist"]}
-    allowed = {(x["group"], x["kind"]) for x in proj["namespaceResourceWhitelist"] + proj["clusterResourceWhitelist"]}
+    allowed = {
+        (x["group"], x["kind"])
+        for x in proj["namespaceResourceWhitelist"] + proj["clusterResourceWhitelist"]
+    }
     rendered_kinds = set()
     for objs in rendered[env].values():
         for o in objs:
@@ -101,7 +117,12 @@ def test_sync_is_automated_with_prune_and_self_heal_in_dev_and_manual_in_prod(ap
                 assert policy["automated"] == {"prune": True, "selfHeal": True, "allowEmpty": False}
     root_prod = one(apps["prod"], "Application", "taskapp-prod")
     assert "automated" not in root_prod["spec"]["syncPolicy"]
-    assert one(apps["dev"], "Application", "taskapp-dev")["spec"]["syncPolicy"]["automated"]["selfHeal"] is True
+    assert (
+        one(apps["dev"], "Application", "taskapp-dev")["spec"]["syncPolicy"]["automated"][
+            "selfHeal"
+        ]
+        is True
+    )
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -109,14 +130,19 @@ def test_sync_waves_put_namespaces_then_operators_and_crds_then_the_apps(apps, e
     objs = apps[env]
     by = apps_by_name(objs, env)
     ns_wave = max(wave(n) for n in of_kind(objs, "Namespace"))
-    proj_wave = max(wave(p) for p in of_kind(objs, "AppProject") if p["metadata"]["name"] != f"bootstrap-{env}")
+    proj_wave = max(
+        wave(p) for p in of_kind(objs, "AppProject") if p["metadata"]["name"] != f"bootstrap-{env}"
+    )
     op_waves = [wave(by[n]) for n in OPERATORS]
     store = one(objs, "ClusterSecretStore")
     assert ns_wave < min(op_waves) and proj_wave < min(op_waves)
     assert wave(by["external-secrets"]) < wave(store) < min(wave(by[c]) for c in CHARTS)
     assert max(op_waves) < min(wave(by[c]) for c in CHARTS)
     assert wave(by["taskapp-backend"]) < wave(by["taskapp-ingress"])
-    assert store["metadata"]["annotations"]["argocd.argoproj.io/sync-options"] == "SkipDryRunOnMissingResource=true"
+    assert (
+        store["metadata"]["annotations"]["argocd.argoproj.io/sync-options"]
+        == "SkipDryRunOnMissingResource=true"
+    )
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -128,18 +154,29 @@ def test_taskapp_apps_render_their_chart_with_this_environments_values_file(apps
         assert src["helm"]["releaseName"] == chart
         for vf in src["helm"]["valueFiles"]:
             resolved = (ROOT / src["path"] / vf).resolve()
-            assert resolved == (GITOPS / "envs" / env / f"{chart}.yaml").resolve() and resolved.is_file()
-        assert by[chart]["spec"]["destination"]["namespace"] == ("monitoring" if chart == "taskapp-monitoring" else f"taskapp-{env}")
+            assert (
+                resolved == (GITOPS / "envs" / env / f"{chart}.yaml").resolve()
+                and resolved.is_file()
+            )
+        assert by[chart]["spec"]["destination"]["namespace"] == (
+            "monitoring" if chart == "taskapp-monitoring" else f"taskapp-{env}"
+        )
 
 
 @pytest.mark.parametrize("env", ENVS)
 def test_fluent_bit_takes_its_values_from_the_monitoring_part_through_a_values_ref(apps, env):
     app = apps_by_name(apps[env], env)["aws-for-fluent-bit"]
     chart_src, ref_src = app["spec"]["sources"]
-    assert ref_src == {"repoURL": "https://github.com/taskapp/taskapp.git", "targetRevision": "main", "ref": "values"}
+    assert ref_src == {
+        "repoURL": "https://github.com/taskapp/taskapp.git",
+        "targetRevision": "main",
+        "ref": "values",
+    }
     vf = chart_src["helm"]["valueFiles"]
     assert vf == ["$values/deploy/monitoring/fluent-bit/values.yaml"]
-    assert (ROOT / vf[0].removeprefix("$values/")).is_file(), "the monitoring part's fluent-bit values file is missing"
+    assert (ROOT / vf[0].removeprefix("$values/")).is_file(), (
+        "the monitoring part's fluent-bit values file is missing"
+    )
     over = chart_src["helm"]["valuesObject"]
     assert over["cloudWatchLogs"]["logGroupName"] == f"/aws/eks/taskapp-{env}/containers"
     assert over["serviceAccount"]["name"] == "aws-for-fluent-bit"
@@ -154,7 +191,10 @@ def test_irsa_service_accounts_have_the_contract_names_and_namespaces(apps, env)
         return sources(by[name])[0]["helm"]["valuesObject"]
 
     expect = {
-        "aws-load-balancer-controller": ("kube-system", vals("aws-load-balancer-controller")["serviceAccount"]),
+        "aws-load-balancer-controller": (
+            "kube-system",
+            vals("aws-load-balancer-controller")["serviceAccount"],
+        ),
         "external-secrets": ("external-secrets", vals("external-secrets")["serviceAccount"]),
         "cluster-autoscaler": ("kube-system", vals("cluster-autoscaler")["rbac"]["serviceAccount"]),
         "aws-for-fluent-bit": ("kube-system", vals("aws-for-fluent-bit")["serviceAccount"]),
@@ -162,7 +202,9 @@ def test_irsa_service_accounts_have_the_contract_names_and_namespaces(apps, env)
     for name, (ns, sa) in expect.items():
         assert by[name]["spec"]["destination"]["namespace"] == ns
         assert sa["name"] == name
-        assert re.match(r"^arn:aws:iam::\d{12}:role/", sa["annotations"]["eks.amazonaws.com/role-arn"])
+        assert re.match(
+            r"^arn:aws:iam::\d{12}:role/", sa["annotations"]["eks.amazonaws.com/role-arn"]
+        )
     assert vals("aws-load-balancer-controller")["clusterName"] == f"taskapp-{env}"
     assert vals("cluster-autoscaler")["autoDiscovery"]["clusterName"] == f"taskapp-{env}"
 
@@ -171,11 +213,18 @@ def test_irsa_service_accounts_have_the_contract_names_and_namespaces(apps, env)
 def test_namespaces_carry_pod_security_labels_and_are_never_pruned(apps, env):
     ns = {n["metadata"]["name"]: n for n in of_kind(apps[env], "Namespace")}
     assert {f"taskapp-{env}", "monitoring", "cert-manager", "argocd", "external-secrets"} <= set(ns)
-    assert ns[f"taskapp-{env}"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
+    assert (
+        ns[f"taskapp-{env}"]["metadata"]["labels"]["pod-security.kubernetes.io/enforce"]
+        == "restricted"
+    )
     for n in ns.values():
         labels = n["metadata"]["labels"]
         for mode in ("enforce", "warn", "audit"):
-            assert labels[f"pod-security.kubernetes.io/{mode}"] in {"privileged", "baseline", "restricted"}
+            assert labels[f"pod-security.kubernetes.io/{mode}"] in {
+                "privileged",
+                "baseline",
+                "restricted",
+            }
         assert "Delete=false" in n["metadata"]["annotations"]["argocd.argoproj.io/sync-options"]
 
 
@@ -184,9 +233,13 @@ def test_root_application_renders_the_apps_chart_with_this_environment(apps, env
     root = one(apps[env], "Application", f"taskapp-{env}")
     src = root["spec"]["source"]
     assert src["path"] == "deploy/gitops/apps"
-    assert (ROOT / src["path"] / src["helm"]["valueFiles"][0]).resolve() == (GITOPS / "envs" / env / "apps.yaml").resolve()
+    assert (ROOT / src["path"] / src["helm"]["valueFiles"][0]).resolve() == (
+        GITOPS / "envs" / env / "apps.yaml"
+    ).resolve()
     proj = one(apps[env], "AppProject", f"bootstrap-{env}")["spec"]
-    kinds = {x["kind"] for x in proj["namespaceResourceWhitelist"] + proj["clusterResourceWhitelist"]}
+    kinds = {
+        x["kind"] for x in proj["namespaceResourceWhitelist"] + proj["clusterResourceWhitelist"]
+    }
     assert kinds == {"Application", "AppProject", "Namespace", "ClusterSecretStore"}
 
 
@@ -198,10 +251,15 @@ def test_image_values_files_follow_the_delivery_contract(env):
         path = GITOPS / "envs" / env / f"taskapp-{part}.yaml"
         text = path.read_text()
         image = yaml.safe_load(text)["image"]
-        assert re.match(rf"^[0-9]{{12}}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/taskapp-{part}$", image["repository"])
+        assert re.match(
+            rf"^[0-9]{{12}}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/taskapp-{part}$",
+            image["repository"],
+        )
         assert re.match(r"^([0-9a-f]{40}|v\d+\.\d+\.\d+)$", image["tag"])
         # the literal block the delivery script edits (quoted tag, two-space indent)
-        assert re.search(r'(?m)^image:\n  repository: \S+/taskapp-' + part + r'\n  tag: "[^"]+"$', text)
+        assert re.search(
+            r"(?m)^image:\n  repository: \S+/taskapp-" + part + r'\n  tag: "[^"]+"$', text
+        )
         assert text.lstrip().startswith("#"), "keep the explanatory comments"
 
 
@@ -217,7 +275,10 @@ def test_environments_differ_where_they_should():
     assert prod["resources"]["limits"]["memory"] != dev["resources"]["limits"]["memory"]
     assert load("prod", "taskapp-ingress")["alb"]["deletionProtection"] is True
     assert load("prod", "taskapp-ingress")["alb"]["wafAclArn"].startswith("arn:aws:wafv2:")
-    assert load("dev", "apps")["syncPolicy"]["automated"] is True and load("prod", "apps")["syncPolicy"]["automated"] is False
+    assert (
+        load("dev", "apps")["syncPolicy"]["automated"] is True
+        and load("prod", "apps")["syncPolicy"]["automated"] is False
+    )
 
 
 def test_argo_cd_install_values_assess_application_health_so_waves_wait():
@@ -243,8 +304,14 @@ def test_checkov_skips_each_have_a_reason_and_are_listed_once():
 def test_app_of_apps_refuses_chart_version_ranges(version):
     from conftest import helm_template
 
-    proc = helm_template(GITOPS / "apps", "taskapp-dev", "argocd", [GITOPS / "envs" / "dev" / "apps.yaml"],
-                         {"addons.certManager.version": version}, check=False)
+    proc = helm_template(
+        GITOPS / "apps",
+        "taskapp-dev",
+        "argocd",
+        [GITOPS / "envs" / "dev" / "apps.yaml"],
+        {"addons.certManager.version": version},
+        check=False,
+    )
     assert proc.returncode != 0 and "addons" in proc.stderr
 
 

@@ -14,7 +14,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 FIXTURE_DIST = Path(__file__).parent / "fixtures" / "dist"
@@ -36,7 +35,7 @@ def stages(dockerfile: Path) -> list[list[str]]:
 
 
 def instr(stage: list[str], name: str) -> list[str]:
-    return [line[len(name) + 1:].strip() for line in stage if line.upper().startswith(name + " ")]
+    return [line[len(name) + 1 :].strip() for line in stage if line.upper().startswith(name + " ")]
 
 
 def test_backend_image_is_multi_stage_with_a_bare_non_root_runtime():
@@ -46,36 +45,50 @@ def test_backend_image_is_multi_stage_with_a_bare_non_root_runtime():
     assert any("uv sync --frozen --no-dev" in r for r in instr(build, "RUN"))
     froms = [s[0] for s in st]
     assert all(re.match(r"^FROM [^:\s]+:\S*\d+\.\d+\S*( AS \w+)?$", f) for f in froms), froms
-    assert froms[-1].split()[1] == froms[-2].split()[1], "build and runtime use the same Python image"
+    assert froms[-1].split()[1] == froms[-2].split()[1], (
+        "build and runtime use the same Python image"
+    )
     # nothing from the build toolchain in the final stage
     assert not any("uv" in c.split()[0] for c in instr(final, "COPY") if c.startswith("--from=uv"))
     assert all("--from=build" in c for c in instr(final, "COPY"))
-    assert not any(re.search(r"apt-get install|pip install|gcc|build-essential", r) for r in instr(final, "RUN"))
+    assert not any(
+        re.search(r"apt-get install|pip install|gcc|build-essential", r)
+        for r in instr(final, "RUN")
+    )
     assert instr(final, "USER") == ["10001:10001"]
     assert instr(final, "EXPOSE") == ["8000"]
     env = " ".join(instr(final, "ENV"))
     assert "PYTHONDONTWRITEBYTECODE=1" in env
     assert json.loads(instr(final, "ENTRYPOINT")[0]) == ["taskapp"]
     assert json.loads(instr(final, "CMD")[0])[:1] == ["serve"]
-    assert not any("migrate" in line for line in final if not line.startswith("LABEL")), "migrations are the hook's job"
+    assert not any("migrate" in line for line in final if not line.startswith("LABEL")), (
+        "migrations are the hook's job"
+    )
 
 
 def test_frontend_image_builds_with_node_and_serves_with_unprivileged_nginx_on_8080():
     st = stages(ROOT / "frontend" / "Dockerfile")
     build, final = st[0], st[-1]
     assert build[0].split()[1].startswith("node:")
-    assert any(r.endswith("npm ci") for r in instr(build, "RUN")) and "npm run build" in instr(build, "RUN")
+    assert any(r.endswith("npm ci") for r in instr(build, "RUN")) and "npm run build" in instr(
+        build, "RUN"
+    )
     assert final[0].split()[1].startswith("nginxinc/nginx-unprivileged:")
     assert instr(final, "EXPOSE") == ["8080"]
     uid = instr(final, "USER")[0].split(":")[0]
     assert int(uid) >= 10000
     copies = instr(final, "COPY")
     assert "nginx/nginx.conf /etc/nginx/nginx.conf" in copies
-    assert any(c.startswith("--from=build") and "/src/dist /usr/share/nginx/html" in c for c in copies)
+    assert any(
+        c.startswith("--from=build") and "/src/dist /usr/share/nginx/html" in c for c in copies
+    )
     assert json.loads(instr(final, "ENTRYPOINT")[0])[0] == "nginx"
 
 
-@pytest.mark.parametrize("part,must", [("backend", [".venv/", "tests/", ".env"]), ("frontend", ["node_modules/", "dist/", ".env"])])
+@pytest.mark.parametrize(
+    "part,must",
+    [("backend", [".venv/", "tests/", ".env"]), ("frontend", ["node_modules/", "dist/", ".env"])],
+)
 def test_dockerignore_keeps_local_state_out_of_the_build_context(part, must):
     lines = (ROOT / part / ".dockerignore").read_text().splitlines()
     for entry in must:
@@ -83,6 +96,7 @@ def test_dockerignore_keeps_local_state_out_of_the_build_context(part, must):
 
 
 # --- nginx.conf for real ---------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -92,7 +106,9 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def nginx_bin() -> str:
-    out = subprocess.run([str(ROOT / "scripts" / "k8s-tools.sh"), "nginx"], capture_output=True, text=True)
+    out = subprocess.run(
+        [str(ROOT / "scripts" / "k8s-tools.sh"), "nginx"], capture_output=True, text=True
+    )
     assert out.returncode == 0, f"nginx could not be installed: {out.stderr}"
     return out.stdout.strip().splitlines()[-1]
 
@@ -103,7 +119,9 @@ def web(nginx_bin, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("nginx")
     port = free_port()
     conf = (ROOT / "frontend" / "nginx" / "nginx.conf").read_text()
-    shutil.copy(ROOT / "frontend" / "nginx" / "security-headers.conf", tmp / "security-headers.conf")
+    shutil.copy(
+        ROOT / "frontend" / "nginx" / "security-headers.conf", tmp / "security-headers.conf"
+    )
     replacements = {  # in order: the temp paths first, the new paths live under /tmp too
         "/tmp/": f"{tmp}/",
         "/etc/nginx/security-headers.conf": str(tmp / "security-headers.conf"),
@@ -117,10 +135,17 @@ def web(nginx_bin, tmp_path_factory):
         conf = conf.replace(old, new)
     conf = "user root;\n" + conf  # Debian's nginx as root here; the image runs it as 10101
     (tmp / "nginx.conf").write_text(conf)
-    test = subprocess.run([nginx_bin, "-t", "-c", str(tmp / "nginx.conf"), "-p", str(tmp)], capture_output=True, text=True)
+    test = subprocess.run(
+        [nginx_bin, "-t", "-c", str(tmp / "nginx.conf"), "-p", str(tmp)],
+        capture_output=True,
+        text=True,
+    )
     assert test.returncode == 0, test.stderr
-    proc = subprocess.Popen([nginx_bin, "-c", str(tmp / "nginx.conf"), "-p", str(tmp), "-g", "daemon off;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [nginx_bin, "-c", str(tmp / "nginx.conf"), "-p", str(tmp), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -186,13 +211,20 @@ def test_nothing_is_proxied_the_api_is_the_ingress_job(web):
 
 
 def test_compose_gateway_config_is_valid_nginx(nginx_bin, tmp_path):
-    conf = (ROOT / "deploy" / "compose" / "gateway.conf").read_text().replace("/tmp/", f"{tmp_path}/")
+    conf = (
+        (ROOT / "deploy" / "compose" / "gateway.conf").read_text().replace("/tmp/", f"{tmp_path}/")
+    )
     (tmp_path / "gateway.conf").write_text("user root;\n" + conf)
-    test = subprocess.run([nginx_bin, "-t", "-c", str(tmp_path / "gateway.conf"), "-p", str(tmp_path)], capture_output=True, text=True)
+    test = subprocess.run(
+        [nginx_bin, "-t", "-c", str(tmp_path / "gateway.conf"), "-p", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert test.returncode == 0, test.stderr
 
 
 # --- the backend image's build and runtime steps, without Docker ------------------------------
+
 
 def dockerignored(rel: str, patterns: list[str]) -> bool:
     """Docker's .dockerignore semantics for the patterns we use: anchored at the context root,
@@ -204,7 +236,11 @@ def dockerignored(rel: str, patterns: list[str]) -> bool:
         p = raw.rstrip("/")
         if p.startswith("**/"):
             tail = p[3:]
-            if any(fnmatchcase("/".join(parts[i:j]), tail) for i in range(len(parts)) for j in range(i + 1, len(parts) + 1)):
+            if any(
+                fnmatchcase("/".join(parts[i:j]), tail)
+                for i in range(len(parts))
+                for j in range(i + 1, len(parts) + 1)
+            ):
                 return True
         elif any(fnmatchcase("/".join(parts[:j]), p) for j in range(1, len(parts) + 1)):
             return True
@@ -216,7 +252,9 @@ def test_dockerignore_semantics_of_the_helper():
     assert dockerignored(".venv/lib/x.py", pats)
     assert dockerignored("src/taskapp/__pycache__/a.cpython-311.pyc", pats)
     assert dockerignored("tests/test_x.py", pats) and dockerignored("var.db", pats)
-    assert not dockerignored("src/taskapp/tests.py", pats) and not dockerignored("src/taskapp/cli.py", pats)
+    assert not dockerignored("src/taskapp/tests.py", pats) and not dockerignored(
+        "src/taskapp/cli.py", pats
+    )
 
 
 def test_backend_image_steps_install_a_venv_that_runs_and_migrates_without_the_source(tmp_path):
@@ -228,9 +266,14 @@ def test_backend_image_steps_install_a_venv_that_runs_and_migrates_without_the_s
     import sys
 
     backend = ROOT / "backend"
-    assert (backend / "pyproject.toml").is_file() and (backend / "uv.lock").is_file(), "the backend is missing"
-    patterns = [line.strip() for line in (backend / ".dockerignore").read_text().splitlines()
-                if line.strip() and not line.startswith("#")]
+    assert (backend / "pyproject.toml").is_file() and (backend / "uv.lock").is_file(), (
+        "the backend is missing"
+    )
+    patterns = [
+        line.strip()
+        for line in (backend / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     ctx = tmp_path / "context"
     for path in backend.rglob("*"):
         rel = path.relative_to(backend).as_posix()
@@ -238,32 +281,72 @@ def test_backend_image_steps_install_a_venv_that_runs_and_migrates_without_the_s
             (ctx / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, ctx / rel)
     assert not (ctx / "tests").exists() and not (ctx / ".venv").exists()
-    uv = subprocess.run(["bash", "-c", f". {ROOT}/scripts/lib.sh; uv_bin"], capture_output=True, text=True, check=True).stdout.strip()
+    uv = subprocess.run(
+        ["bash", "-c", f". {ROOT}/scripts/lib.sh; uv_bin"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     venv = tmp_path / "app" / ".venv"
-    env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv), "UV_COMPILE_BYTECODE": "1", "UV_LINK_MODE": "copy",
-           "UV_PYTHON_DOWNLOADS": "never", "UV_PYTHON": getattr(sys, "_base_executable", sys.executable)}
+    env = {
+        **os.environ,
+        "UV_PROJECT_ENVIRONMENT": str(venv),
+        "UV_COMPILE_BYTECODE": "1",
+        "UV_LINK_MODE": "copy",
+        "UV_PYTHON_DOWNLOADS": "never",
+        "UV_PYTHON": getattr(sys, "_base_executable", sys.executable),
+    }
     env.pop("VIRTUAL_ENV", None)
     for args in (["--no-install-project"], ["--no-editable"]):
-        proc = subprocess.run([uv, "sync", "--frozen", "--no-dev", "--quiet", *args], cwd=ctx, env=env, capture_output=True, text=True)
+        proc = subprocess.run(
+            [uv, "sync", "--frozen", "--no-dev", "--quiet", *args],
+            cwd=ctx,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         assert proc.returncode == 0, proc.stderr
     shutil.rmtree(ctx)  # the runtime stage copies only the venv
     assert not (venv / "bin" / "pytest").exists(), "dev dependencies must not be in the image"
     before = sorted(p.as_posix() for p in venv.rglob("*"))
-    run_env = {"PATH": f"{venv}/bin:/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", "HOME": str(tmp_path),
-               "TASKAPP_ENV": "development", "TASKAPP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/image.db"}
+    run_env = {
+        "PATH": f"{venv}/bin:/usr/bin:/bin",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "HOME": str(tmp_path),
+        "TASKAPP_ENV": "development",
+        "TASKAPP_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/image.db",
+    }
     workdir = tmp_path / "empty"
     workdir.mkdir()
-    proc = subprocess.run(["taskapp", "--help"], cwd=workdir, env=run_env, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["taskapp", "--help"], cwd=workdir, env=run_env, capture_output=True, text=True
+    )
     assert proc.returncode == 0 and "serve" in proc.stdout and "migrate" in proc.stdout, proc.stderr
-    proc = subprocess.run(["taskapp", "migrate"], cwd=workdir, env=run_env, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["taskapp", "migrate"], cwd=workdir, env=run_env, capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     with sqlite3.connect(tmp_path / "image.db") as db:
         assert db.execute("select version_num from alembic_version").fetchone()
     # the image's CMD, in production mode as the image sets it
     port = free_port()
     serve_env = {**run_env, "TASKAPP_ENV": "production", "TASKAPP_SECRET_KEY": "k" * 48}
-    server = subprocess.Popen(["taskapp", "serve", "--host", "127.0.0.1", "--port", str(port), "--forwarded-allow-ips", "*"],
-                              cwd=workdir, env=serve_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [
+            "taskapp",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--forwarded-allow-ips",
+            "*",
+        ],
+        cwd=workdir,
+        env=serve_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         status = None
         for _ in range(150):
@@ -280,4 +363,6 @@ def test_backend_image_steps_install_a_venv_that_runs_and_migrates_without_the_s
     # SIGTERM drains and shuts down cleanly (uvicorn re-raises the signal once done)
     assert server.returncode in (0, -15) and "Application shutdown complete" in out, out
     assert '"event"' in out, "production logs are JSON"
-    assert sorted(p.as_posix() for p in venv.rglob("*")) == before, "the runtime wrote into the image's files"
+    assert sorted(p.as_posix() for p in venv.rglob("*")) == before, (
+        "the runtime wrote into the image's files"
+    )

@@ -6,7 +6,6 @@ allow, so each test states the whole expected set."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import ENVS, labels_match, of_kind, one, pod_spec, pod_template, render_chart
 
 DNS = ("ns=kube-system,pods=k8s-app=kube-dns", "53/UDP")
@@ -22,15 +21,22 @@ def _peer(p):
     if "namespaceSelector" in p:
         parts.append("ns=" + ",".join(v for v in p["namespaceSelector"]["matchLabels"].values()))
     if "podSelector" in p:
-        parts.append("pods=" + ",".join(f"{k}={v}" for k, v in sorted(p["podSelector"]["matchLabels"].items())))
+        parts.append(
+            "pods="
+            + ",".join(f"{k}={v}" for k, v in sorted(p["podSelector"]["matchLabels"].items()))
+        )
     return ",".join(parts)
 
 
 def paths(policies, labels, direction, named_ports):
     """(peer, port/proto) pairs that the policies selecting `labels` allow; None = not isolated."""
     key, peers_key = ("ingress", "from") if direction == "Ingress" else ("egress", "to")
-    selecting = [p for p in policies if labels_match(p["spec"]["podSelector"].get("matchLabels", {}), labels)
-                 and direction in p["spec"]["policyTypes"]]
+    selecting = [
+        p
+        for p in policies
+        if labels_match(p["spec"]["podSelector"].get("matchLabels", {}), labels)
+        and direction in p["spec"]["policyTypes"]
+    ]
     if not selecting:
         return None
     out = set()
@@ -52,8 +58,15 @@ def _pods(objs):
     for w in objs:
         if w["kind"] in ("Deployment", "Job", "CronJob"):
             tpl = pod_template(w)
-            ports = {p["name"]: p["containerPort"] for c in pod_spec(w)["containers"] for p in c.get("ports", [])}
-            out[tpl["metadata"]["labels"]["app.kubernetes.io/component"]] = (tpl["metadata"]["labels"], ports)
+            ports = {
+                p["name"]: p["containerPort"]
+                for c in pod_spec(w)["containers"]
+                for p in c.get("ports", [])
+            }
+            out[tpl["metadata"]["labels"]["app.kubernetes.io/component"]] = (
+                tpl["metadata"]["labels"],
+                ports,
+            )
     return out
 
 
@@ -65,28 +78,47 @@ def test_backend_paths_are_exactly_lb_and_prometheus_in_and_dns_db_redis_out(ren
     pods = _pods(objs)
     labels, ports = pods["api"]
     assert paths(pols, labels, "Ingress", ports) == {(f"cidr={vpc}", "8000/TCP"), PROM}
-    assert paths(pols, labels, "Egress", ports) == {DNS, DNS_TCP, (f"cidr={vpc}", "5432/TCP"), (f"cidr={vpc}", "6379/TCP")}
+    assert paths(pols, labels, "Egress", ports) == {
+        DNS,
+        DNS_TCP,
+        (f"cidr={vpc}", "5432/TCP"),
+        (f"cidr={vpc}", "6379/TCP"),
+    }
     labels, ports = pods["migrate"]
     assert paths(pols, labels, "Ingress", ports) == set()
     assert paths(pols, labels, "Egress", ports) == {DNS, DNS_TCP, (f"cidr={vpc}", "5432/TCP")}
     labels, ports = pods["backup"]
     assert paths(pols, labels, "Ingress", ports) == set()
-    assert paths(pols, labels, "Egress", ports) == {DNS, DNS_TCP, (f"cidr={vpc}", "5432/TCP"), ("cidr=0.0.0.0/0", "443/TCP")}
+    assert paths(pols, labels, "Egress", ports) == {
+        DNS,
+        DNS_TCP,
+        (f"cidr={vpc}", "5432/TCP"),
+        ("cidr=0.0.0.0/0", "443/TCP"),
+    }
 
 
 def test_backend_may_reach_the_otlp_collector_only_when_tracing_is_configured():
-    objs = render_chart("taskapp-backend", "dev", {"config.otlpEndpoint": "http://otel-collector.monitoring:4317"})
+    objs = render_chart(
+        "taskapp-backend", "dev", {"config.otlpEndpoint": "http://otel-collector.monitoring:4317"}
+    )
     labels, ports = _pods(objs)["api"]
     egress = paths(of_kind(objs, "NetworkPolicy"), labels, "Egress", ports)
     otlp = "ns=monitoring,pods=app.kubernetes.io/name=opentelemetry-collector"
     assert {(otlp, "4317/TCP"), (otlp, "4318/TCP")} <= egress
-    assert one(objs, "ConfigMap")["data"]["OTEL_EXPORTER_OTLP_ENDPOINT"] == "http://otel-collector.monitoring:4317"
+    assert (
+        one(objs, "ConfigMap")["data"]["OTEL_EXPORTER_OTLP_ENDPOINT"]
+        == "http://otel-collector.monitoring:4317"
+    )
 
 
 def test_in_cluster_ingress_controllers_are_allowed_by_namespace():
-    objs = render_chart("taskapp-backend", "dev", {"networkPolicy.ingressNamespaces[0]": "ingress-nginx"})
+    objs = render_chart(
+        "taskapp-backend", "dev", {"networkPolicy.ingressNamespaces[0]": "ingress-nginx"}
+    )
     labels, ports = _pods(objs)["api"]
-    assert ("ns=ingress-nginx", "8000/TCP") in paths(of_kind(objs, "NetworkPolicy"), labels, "Ingress", ports)
+    assert ("ns=ingress-nginx", "8000/TCP") in paths(
+        of_kind(objs, "NetworkPolicy"), labels, "Ingress", ports
+    )
 
 
 @pytest.mark.parametrize("env", ENVS)

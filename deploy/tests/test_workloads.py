@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import (
     CHARTS,
     ENVS,
@@ -20,9 +19,19 @@ from conftest import (
     render_chart,
 )
 
-OUR_IMAGE = re.compile(r"^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/taskapp-(backend|frontend):([0-9a-f]{40}|v\d+\.\d+\.\d+)$")
+OUR_IMAGE = re.compile(
+    r"^[0-9]{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/taskapp-(backend|frontend):([0-9a-f]{40}|v\d+\.\d+\.\d+)$"
+)
 PINNED_THIRD_PARTY = re.compile(r"^[a-z0-9./-]+:\d+(\.\d+)+(-[a-z0-9.]+)?$")
-ALLOWED_VOLUME_TYPES = {"emptyDir", "configMap", "secret", "projected", "downwardAPI", "persistentVolumeClaim", "ephemeral"}
+ALLOWED_VOLUME_TYPES = {
+    "emptyDir",
+    "configMap",
+    "secret",
+    "projected",
+    "downwardAPI",
+    "persistentVolumeClaim",
+    "ephemeral",
+}
 
 
 def workloads(rendered):
@@ -59,7 +68,9 @@ def test_pods_meet_the_restricted_pod_security_profile(rendered):
                 problems.append(f"{cw}: allowPrivilegeEscalation not false")
             if sc.get("privileged"):
                 problems.append(f"{cw}: privileged")
-            if sc.get("capabilities", {}).get("drop") != ["ALL"] or sc.get("capabilities", {}).get("add"):
+            if sc.get("capabilities", {}).get("drop") != ["ALL"] or sc.get("capabilities", {}).get(
+                "add"
+            ):
                 problems.append(f"{cw}: capabilities must drop ALL and add nothing")
             if not (sc.get("runAsNonRoot") or psc.get("runAsNonRoot")):
                 problems.append(f"{cw}: runAsNonRoot")
@@ -72,7 +83,9 @@ def test_pods_meet_the_restricted_pod_security_profile(rendered):
             if seccomp.get("type") != "RuntimeDefault":
                 problems.append(f"{cw}: seccomp")
             if not any(m["mountPath"] == "/tmp" for m in c.get("volumeMounts", [])):
-                problems.append(f"{cw}: no writable /tmp (emptyDir) for a read-only root filesystem")
+                problems.append(
+                    f"{cw}: no writable /tmp (emptyDir) for a read-only root filesystem"
+                )
             for p in c.get("ports", []):
                 if p.get("hostPort"):
                     problems.append(f"{cw}: hostPort")
@@ -109,7 +122,9 @@ def test_long_running_containers_have_liveness_and_readiness_probes_on_a_declare
             for probe in ("livenessProbe", "readinessProbe"):
                 assert probe in c, f"{env}/{w['metadata']['name']}: no {probe}"
                 port = c[probe]["httpGet"]["port"]
-                assert port in ports or port in ports.values(), f"{probe} port {port} not on the container"
+                assert port in ports or port in ports.values(), (
+                    f"{probe} port {port} not on the container"
+                )
 
 
 def test_backend_probes_use_health_for_liveness_and_ready_for_readiness(rendered):
@@ -132,29 +147,52 @@ def test_rollouts_keep_capacity_and_drain_before_sigterm(rendered):
             assert pause >= 5
             # grace covers the pause plus the server's drain
             assert spec["terminationGracePeriodSeconds"] >= pause + 15
-            zones = [t for t in spec["topologySpreadConstraints"] if t["topologyKey"] == "topology.kubernetes.io/zone"]
-            assert zones and labels_match(zones[0]["labelSelector"]["matchLabels"], pod_template(d)["metadata"]["labels"])
+            zones = [
+                t
+                for t in spec["topologySpreadConstraints"]
+                if t["topologyKey"] == "topology.kubernetes.io/zone"
+            ]
+            assert zones and labels_match(
+                zones[0]["labelSelector"]["matchLabels"], pod_template(d)["metadata"]["labels"]
+            )
 
 
 def test_prod_spreads_hard_across_zones(rendered):
     spec = pod_spec(one(rendered["prod"]["taskapp-backend"], "Deployment"))
-    zone = next(t for t in spec["topologySpreadConstraints"] if t["topologyKey"] == "topology.kubernetes.io/zone")
+    zone = next(
+        t
+        for t in spec["topologySpreadConstraints"]
+        if t["topologyKey"] == "topology.kubernetes.io/zone"
+    )
     assert zone["whenUnsatisfiable"] == "DoNotSchedule"
 
 
 @pytest.mark.parametrize("env", ENVS)
 @pytest.mark.parametrize("chart", ["taskapp-backend", "taskapp-frontend"])
-def test_deployment_has_hpa_on_cpu_70_and_memory_80_and_a_pdb_selecting_its_pods(rendered, env, chart):
+def test_deployment_has_hpa_on_cpu_70_and_memory_80_and_a_pdb_selecting_its_pods(
+    rendered, env, chart
+):
     objs = rendered[env][chart]
     d = one(objs, "Deployment")
     hpa = one(objs, "HorizontalPodAutoscaler")
-    assert hpa["spec"]["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": d["metadata"]["name"]}
-    targets = {m["resource"]["name"]: m["resource"]["target"]["averageUtilization"] for m in hpa["spec"]["metrics"]}
+    assert hpa["spec"]["scaleTargetRef"] == {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "name": d["metadata"]["name"],
+    }
+    targets = {
+        m["resource"]["name"]: m["resource"]["target"]["averageUtilization"]
+        for m in hpa["spec"]["metrics"]
+    }
     assert targets == {"cpu": 70, "memory": 80}
     assert 1 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
-    assert "replicas" not in d["spec"], "the HPA owns the replica count: the Deployment must not set it"
+    assert "replicas" not in d["spec"], (
+        "the HPA owns the replica count: the Deployment must not set it"
+    )
     pdb = one(objs, "PodDisruptionBudget")
-    assert labels_match(pdb["spec"]["selector"]["matchLabels"], pod_template(d)["metadata"]["labels"])
+    assert labels_match(
+        pdb["spec"]["selector"]["matchLabels"], pod_template(d)["metadata"]["labels"]
+    )
 
 
 def test_hpa_bounds_grow_from_dev_to_prod(rendered):
@@ -172,20 +210,32 @@ def test_selectors_match_their_pod_labels_and_services_select_exactly_one_worklo
     for env in ENVS:
         for chart in CHARTS:
             objs = rendered[env][chart]
-            pods = [(w, pod_template(w)["metadata"]["labels"]) for w in objs if w["kind"] in ("Deployment", "Job", "CronJob")]
+            pods = [
+                (w, pod_template(w)["metadata"]["labels"])
+                for w in objs
+                if w["kind"] in ("Deployment", "Job", "CronJob")
+            ]
             for d in of_kind(objs, "Deployment"):
-                assert labels_match(d["spec"]["selector"]["matchLabels"], pod_template(d)["metadata"]["labels"])
+                assert labels_match(
+                    d["spec"]["selector"]["matchLabels"], pod_template(d)["metadata"]["labels"]
+                )
             for svc in of_kind(objs, "Service"):
-                selected = [w for w, labels in pods if labels_match(svc["spec"]["selector"], labels)]
+                selected = [
+                    w for w, labels in pods if labels_match(svc["spec"]["selector"], labels)
+                ]
                 assert [w["kind"] for w in selected] == ["Deployment"], (
                     f"{env}: Service {svc['metadata']['name']} selects {[w['metadata']['name'] for w in selected]}"
                 )
                 container_ports = {
-                    p["name"]: p["containerPort"] for c in pod_spec(selected[0])["containers"] for p in c["ports"]
+                    p["name"]: p["containerPort"]
+                    for c in pod_spec(selected[0])["containers"]
+                    for p in c["ports"]
                 }
                 for port in svc["spec"]["ports"]:
                     tp = port["targetPort"]
-                    assert tp in container_ports or tp in container_ports.values(), f"targetPort {tp} not on a container"
+                    assert tp in container_ports or tp in container_ports.values(), (
+                        f"targetPort {tp} not on a container"
+                    )
 
 
 def _referenced(spec):
@@ -210,7 +260,9 @@ def _referenced(spec):
     return cms, secrets
 
 
-def test_every_configmap_and_secret_a_pod_uses_is_rendered_or_synced_by_an_external_secret(rendered):
+def test_every_configmap_and_secret_a_pod_uses_is_rendered_or_synced_by_an_external_secret(
+    rendered,
+):
     for env in ENVS:
         for chart in CHARTS:
             objs = rendered[env][chart]
@@ -222,16 +274,27 @@ def test_every_configmap_and_secret_a_pod_uses_is_rendered_or_synced_by_an_exter
                 if w["kind"] not in ("Deployment", "Job", "CronJob"):
                     continue
                 cms, secrets = _referenced(pod_spec(w))
-                assert cms <= cm_names, f"{env}/{w['metadata']['name']} uses missing ConfigMaps {cms - cm_names}"
+                assert cms <= cm_names, (
+                    f"{env}/{w['metadata']['name']} uses missing ConfigMaps {cms - cm_names}"
+                )
                 for name, key in secrets:
-                    assert name in synced, f"{env}/{w['metadata']['name']}: Secret {name} is neither rendered nor synced"
-                    assert key is None or key in synced[name], f"{env}: key {key} not synced into {name}"
+                    assert name in synced, (
+                        f"{env}/{w['metadata']['name']}: Secret {name} is neither rendered nor synced"
+                    )
+                    assert key is None or key in synced[name], (
+                        f"{env}: key {key} not synced into {name}"
+                    )
 
 
 def test_existing_secret_replaces_the_external_secret():
     objs = render_chart("taskapp-backend", "dev", {"secret.existingSecret": "my-backend-secret"})
     assert not of_kind(objs, "ExternalSecret")
-    names = {name for w in objs if w["kind"] in ("Deployment", "Job", "CronJob") for name, _ in _referenced(pod_spec(w))[1]}
+    names = {
+        name
+        for w in objs
+        if w["kind"] in ("Deployment", "Job", "CronJob")
+        for name, _ in _referenced(pod_spec(w))[1]
+    }
     assert names == {"my-backend-secret"}
 
 
@@ -243,7 +306,9 @@ def test_image_tags_are_pinned_and_never_latest(rendered):
             if "/taskapp-" in image:
                 assert OUR_IMAGE.match(image), f"{env}: {image} is not <ecr>/taskapp-*:<sha|vX.Y.Z>"
             else:
-                assert PINNED_THIRD_PARTY.match(image), f"{env}: third-party image {image} not pinned to a version"
+                assert PINNED_THIRD_PARTY.match(image), (
+                    f"{env}: third-party image {image} not pinned to a version"
+                )
 
 
 def test_backend_runs_the_image_entrypoint_with_serve_and_the_job_with_migrate(rendered):
@@ -261,7 +326,10 @@ def test_backend_service_account_is_the_irsa_one(rendered):
         sa = one(objs, "ServiceAccount")
         assert sa["metadata"]["name"] == "taskapp-backend"
         assert sa["metadata"]["namespace"] == f"taskapp-{env}"
-        assert re.match(rf"^arn:aws:iam::\d{{12}}:role/.*{env}.*$", sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"])
+        assert re.match(
+            rf"^arn:aws:iam::\d{{12}}:role/.*{env}.*$",
+            sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"],
+        )
         assert sa["automountServiceAccountToken"] is False
         assert pod_spec(one(objs, "Deployment"))["serviceAccountName"] == "taskapp-backend"
         # the backup writes to S3 through the same role
@@ -277,12 +345,21 @@ def test_configmap_holds_only_non_secret_settings(rendered):
 
 
 def test_every_object_carries_the_standard_labels(rendered):
-    required = {"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
-                "app.kubernetes.io/component", "app.kubernetes.io/part-of", "app.kubernetes.io/managed-by", "helm.sh/chart"}
+    required = {
+        "app.kubernetes.io/name",
+        "app.kubernetes.io/instance",
+        "app.kubernetes.io/version",
+        "app.kubernetes.io/component",
+        "app.kubernetes.io/part-of",
+        "app.kubernetes.io/managed-by",
+        "helm.sh/chart",
+    }
     for env in ENVS:
         for chart in CHARTS:
             for o in rendered[env][chart]:
                 missing = required - set(o["metadata"].get("labels", {}))
                 assert not missing, f"{env}/{o['kind']}/{o['metadata']['name']} lacks {missing}"
                 if o["kind"] != "ClusterIssuer":
-                    assert o["metadata"]["namespace"] == ("monitoring" if chart == "taskapp-monitoring" else f"taskapp-{env}")
+                    assert o["metadata"]["namespace"] == (
+                        "monitoring" if chart == "taskapp-monitoring" else f"taskapp-{env}"
+                    )

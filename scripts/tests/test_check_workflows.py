@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import check_workflows  # noqa: E402
+import check_workflows
 
 SHA = "08c6903cd8c0fde910a37f88322edcfb5dd907a8"
 GOOD = f"""\
@@ -48,12 +48,24 @@ def test_a_compliant_workflow_passes() -> None:
     [
         (f"checkout@{SHA} # v5.0.0", "checkout@v5", "w.yml:17: actions/checkout@v5 is not pinned"),
         (f"checkout@{SHA} # v5.0.0", f"checkout@{SHA[:12]} # v5", "is not pinned to a full 40-hex"),
-        (f"checkout@{SHA} # v5.0.0", f"checkout@{SHA.upper()} # v5", "is not pinned to a full 40-hex"),
-        (f"checkout@{SHA} # v5.0.0", f"checkout@{SHA}", "w.yml:17: actions/checkout@" + SHA + " needs a version"),
+        (
+            f"checkout@{SHA} # v5.0.0",
+            f"checkout@{SHA.upper()} # v5",
+            "is not pinned to a full 40-hex",
+        ),
+        (
+            f"checkout@{SHA} # v5.0.0",
+            f"checkout@{SHA}",
+            "w.yml:17: actions/checkout@" + SHA + " needs a version",
+        ),
         (f"checkout@{SHA} # v5.0.0", f"checkout@{SHA} # pinned", "needs a version comment"),
         ("alpine@sha256:", "alpine:3.20#", "must be pinned by digest"),
         (f"x.yml@{SHA}  # v1", "x.yml@main", "x.yml@main is not pinned"),
-        ("    permissions:\n      contents: read\n    steps", "    steps", "w.yml:12: job `test` must set"),
+        (
+            "    permissions:\n      contents: read\n    steps",
+            "    steps",
+            "w.yml:12: job `test` must set",
+        ),
         ("    permissions: {}\n", "", "job `reuse` must set its own `permissions`"),
         ("permissions:\n  contents: read\nconcurrency", "concurrency", "top-level `permissions`"),
         ("concurrency:\n  group", "x-concurrency:\n  group", "top-level `concurrency`"),
@@ -68,7 +80,9 @@ def test_each_broken_rule_is_reported(old: str, new: str, message: str) -> None:
 
 
 def test_list_form_of_on_is_checked_too() -> None:
-    text = GOOD.replace("on:\n  pull_request:\n  push:\n    branches: [main]\n", "on: [push, pull_request_target]\n")
+    text = GOOD.replace(
+        "on:\n  pull_request:\n  push:\n    branches: [main]\n", "on: [push, pull_request_target]\n"
+    )
     assert any("pull_request_target" in p for p in check_workflows.check_text("w.yml", text))
 
 

@@ -69,7 +69,10 @@ def test_commits_as_the_bot_and_pushes(remote: Path) -> None:
         "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>"
         "|github-actions[bot]|deploy(dev): v1.1.0 [skip ci]"
     )
-    assert git(remote, "show", "--name-only", "--format=", "main") == "deploy/gitops/envs/dev/taskapp-backend.yaml"
+    assert (
+        git(remote, "show", "--name-only", "--format=", "main")
+        == "deploy/gitops/envs/dev/taskapp-backend.yaml"
+    )
 
 
 def test_nothing_changed_is_a_no_op(remote: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import promote  # noqa: E402
+import promote
 
 SCRIPT = Path(__file__).resolve().parent.parent / "promote.py"
 SHA_A = "a" * 40
@@ -105,8 +105,12 @@ def test_set_tag_rewrites_only_the_tag_line_of_both_files(repo: Path) -> None:
     assert "+++ b/deploy/gitops/envs/dev/taskapp-frontend.yaml" in out
     assert f'-    tag: "{SHA_B}"  # deployed by cd.yml' in out
     assert f'+    tag: "{SHA_A}"  # deployed by cd.yml' in out
-    removed = [line for line in out.splitlines() if line.startswith("-") and not line.startswith("---")]
-    added = [line for line in out.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    removed = [
+        line for line in out.splitlines() if line.startswith("-") and not line.startswith("---")
+    ]
+    added = [
+        line for line in out.splitlines() if line.startswith("+") and not line.startswith("+++")
+    ]
     assert len(removed) == len(added) == 2
 
 
@@ -162,7 +166,7 @@ def test_dry_run_prints_the_diff_and_writes_nothing(repo: Path) -> None:
     [
         "  tag: plainvalue\n",
         "  tag: plainvalue   # keep me\n",
-        "  tag: \"quoted\" # keep me\n",
+        '  tag: "quoted" # keep me\n',
         "  tag: 'single''quoted'\n",
     ],
 )
@@ -182,8 +186,12 @@ def test_flow_mapping_image_is_rewritten_in_place(tmp_path: Path) -> None:
     folder = tmp_path / "deploy/gitops/envs/dev"
     folder.mkdir(parents=True)
     path = folder / "taskapp-backend.yaml"
-    path.write_text("image: {repository: r.example/taskapp-backend, tag: old, pullPolicy: Always}\n")
-    assert run(tmp_path, "set-tag", "--env", "dev", "--tag", SHA_A, "--component", "backend")[0] == 0
+    path.write_text(
+        "image: {repository: r.example/taskapp-backend, tag: old, pullPolicy: Always}\n"
+    )
+    assert (
+        run(tmp_path, "set-tag", "--env", "dev", "--tag", SHA_A, "--component", "backend")[0] == 0
+    )
     assert path.read_text() == (
         f'image: {{repository: r.example/taskapp-backend, tag: "{SHA_A}", pullPolicy: Always}}\n'
     )
@@ -211,7 +219,9 @@ def test_flow_mapping_image_is_rewritten_in_place(tmp_path: Path) -> None:
         'a"; rm -rf /',
     ],
 )
-def test_malformed_tags_are_refused(repo: Path, tag: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_malformed_tags_are_refused(
+    repo: Path, tag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(repo)
     code, out = run(repo, "set-tag", "--env", "dev", "--tag", tag)
     assert code == 2 and out == ""
@@ -225,7 +235,9 @@ def test_short_sha_gets_a_hint(repo: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 @pytest.mark.parametrize("env", ["production", "qa", "Dev", "", "../dev"])
-def test_unknown_environments_are_refused(repo: Path, env: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_environments_are_refused(
+    repo: Path, env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     before = snapshot(repo)
     assert run(repo, "set-tag", "--env", env, "--tag", SHA_A)[0] == 2
     assert "unknown environment" in capsys.readouterr().err
@@ -240,7 +252,10 @@ def test_unknown_environments_are_refused(repo: Path, env: str, capsys: pytest.C
         ("image: [1, 2\n", "not valid YAML"),
         ("replicaCount: 1\n", "expected a mapping `image:`"),
         ("image:\n  repository: r/taskapp-backend\n", "expected a mapping `image:`"),
-        ("image:\n  repository: r/taskapp-frontend\n  tag: x\n", "not the taskapp-backend repository"),
+        (
+            "image:\n  repository: r/taskapp-frontend\n  tag: x\n",
+            "not the taskapp-backend repository",
+        ),
         ("- just\n- a list\n", "expected a mapping `image:`"),
     ],
 )
@@ -282,7 +297,9 @@ def test_promote_staging_to_prod_replaces_release_tags(repo: Path) -> None:
     assert f'tag: "{SHA_A}"' in read(repo, "prod", "backend")
 
 
-@pytest.mark.parametrize(("src", "dst"), [("dev", "prod"), ("staging", "dev"), ("prod", "prod"), ("dev", "dev")])
+@pytest.mark.parametrize(
+    ("src", "dst"), [("dev", "prod"), ("staging", "dev"), ("prod", "prod"), ("dev", "dev")]
+)
 def test_promote_goes_one_step_forward_only(
     repo: Path, src: str, dst: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -292,7 +309,9 @@ def test_promote_goes_one_step_forward_only(
     assert snapshot(repo) == before
 
 
-def test_promote_refuses_a_malformed_source_tag(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_promote_refuses_a_malformed_source_tag(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = repo / "deploy/gitops/envs/dev/taskapp-backend.yaml"
     path.write_text(path.read_text().replace(SHA_B, "latest"))
     before = snapshot(repo)
@@ -340,7 +359,9 @@ def test_rollback_force_skips_the_history_check(history: Path) -> None:
     assert f'tag: "{SHA_B}"' in read(history, "prod", "backend")
 
 
-def test_rollback_outside_a_git_repository_is_refused(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_rollback_outside_a_git_repository_is_refused(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(repo, "rollback", "--env", "prod", "--tag", "v1.0.0")[0] == 2
     assert "git history" in capsys.readouterr().err
 
@@ -391,7 +412,10 @@ def test_forward_only_refuses_unknown_commits(
 
 def test_forward_only_is_idempotent(commits: tuple[Path, str, str]) -> None:
     repo, old, _ = commits
-    assert run(repo, "set-tag", "--env", "dev", "--tag", old, "--forward-only") == (0, "nothing changed\n")
+    assert run(repo, "set-tag", "--env", "dev", "--tag", old, "--forward-only") == (
+        0,
+        "nothing changed\n",
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -399,18 +423,45 @@ def test_forward_only_is_idempotent(commits: tuple[Path, str, str]) -> None:
 
 
 def test_show_prints_the_tags(repo: Path) -> None:
-    assert run(repo, "show", "--env", "staging") == (0, f"backend_tag={SHA_A}\nfrontend_tag={SHA_A}\n")
+    assert run(repo, "show", "--env", "staging") == (
+        0,
+        f"backend_tag={SHA_A}\nfrontend_tag={SHA_A}\n",
+    )
 
 
 def test_command_line_exit_codes_and_streams(repo: Path) -> None:
     ok = subprocess.run(
-        [sys.executable, str(SCRIPT), "--root", str(repo), "set-tag", "--env", "dev", "--tag", SHA_A],
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--root",
+            str(repo),
+            "set-tag",
+            "--env",
+            "dev",
+            "--tag",
+            SHA_A,
+        ],
         capture_output=True,
         text=True,
     )
-    assert ok.returncode == 0 and ok.stdout.startswith("--- a/deploy/gitops/envs/dev/") and ok.stderr == ""
+    assert (
+        ok.returncode == 0
+        and ok.stdout.startswith("--- a/deploy/gitops/envs/dev/")
+        and ok.stderr == ""
+    )
     bad = subprocess.run(
-        [sys.executable, str(SCRIPT), "--root", str(repo), "set-tag", "--env", "qa", "--tag", SHA_A],
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--root",
+            str(repo),
+            "set-tag",
+            "--env",
+            "qa",
+            "--tag",
+            SHA_A,
+        ],
         capture_output=True,
         text=True,
     )

@@ -37,7 +37,13 @@ def plan(root: Path, **env: str) -> tuple[subprocess.CompletedProcess[str], dict
         ["bash", str(SCRIPT)],
         capture_output=True,
         text=True,
-        env={**os.environ, "GITOPS_ROOT": str(root), "GITHUB_OUTPUT": str(output), "RUNNER_TEMP": str(root), **env},
+        env={
+            **os.environ,
+            "GITOPS_ROOT": str(root),
+            "GITHUB_OUTPUT": str(output),
+            "RUNNER_TEMP": str(root),
+            **env,
+        },
     )
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
     summary = (root / "plan.md").read_text() if (root / "plan.md").exists() else ""
@@ -78,16 +84,22 @@ def test_a_promotion_with_nothing_to_do(root: Path) -> None:
 
 
 def test_one_component_keeps_the_others_tag_in_the_report(root: Path) -> None:
-    result, out, _ = plan(root, ACTION="promote", TARGET="staging", COMPONENT="frontend", PLAN_MODE="apply")
+    result, out, _ = plan(
+        root, ACTION="promote", TARGET="staging", COMPONENT="frontend", PLAN_MODE="apply"
+    )
     assert result.returncode == 0, result.stderr
     assert (out["backend_tag"], out["frontend_tag"]) == (STAGING, DEV)
-    assert (tag_of(root, "staging", "backend"), tag_of(root, "staging", "frontend")) == (STAGING, DEV)
+    assert (tag_of(root, "staging", "backend"), tag_of(root, "staging", "frontend")) == (
+        STAGING,
+        DEV,
+    )
 
 
 def test_rollback_needs_a_tag_the_env_ran(root: Path) -> None:
     subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
     subprocess.run(
-        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "s"], check=True
+        ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "s"],
+        check=True,
     )
     result, out, _ = plan(root, ACTION="rollback", TARGET="production", TAG="v1.0.0")
     assert result.returncode == 0 and out["changed"] == "false"

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from test_promote import run  # noqa: E402
+from test_promote import run
 
 REPO = Path(__file__).resolve().parents[2]
 ENVS = REPO / "deploy/gitops/envs"
@@ -22,7 +22,8 @@ def copy_envs(tmp_path: Path) -> Path:
 
 def changed_lines(before: str, after: str) -> list[str]:
     return [
-        line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="")
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="")
         if line[:1] in "+-" and not line.startswith(("+++", "---"))
     ]
 

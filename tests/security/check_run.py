@@ -64,7 +64,7 @@ def path_of(url: dict[str, Any] | str) -> str:
     return "/" + "/".join(url.get("path", []))
 
 
-def main() -> int:  # noqa: C901, PLR0912 - one linear report
+def main() -> int:  # noqa: PLR0912 - one linear report
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--report", type=Path, required=True)
     parser.add_argument("--log", type=Path, required=True)
@@ -114,7 +114,10 @@ def main() -> int:  # noqa: C901, PLR0912 - one linear report
                     tokens.add(token)
 
     if len(passwords) < 3 or len(tokens) < 4:
-        fail("the run exercised the secrets", f"only {len(passwords)} passwords, {len(tokens)} tokens")
+        fail(
+            "the run exercised the secrets",
+            f"only {len(passwords)} passwords, {len(tokens)} tokens",
+        )
 
     for name, path, body, headers, raw_headers, status in responses:
         for problem in header_problems(headers, path, status):
@@ -126,12 +129,18 @@ def main() -> int:  # noqa: C901, PLR0912 - one linear report
         issuing = path in TOKEN_ISSUERS
         for token in tokens:
             if token in everything and not issuing:
-                fail("no token in any response but login/refresh", f"{name} ({path}) reflects a token")
+                fail(
+                    "no token in any response but login/refresh",
+                    f"{name} ({path}) reflects a token",
+                )
 
     log_bytes = args.log.read_bytes()[args.log_offset :]
     log_lines = log_bytes.decode("utf-8", "replace").splitlines()
     if len(log_lines) < len(executions):
-        fail("the backend logged the run", f"{len(log_lines)} log lines for {len(executions)} requests")
+        fail(
+            "the backend logged the run",
+            f"{len(log_lines)} log lines for {len(executions)} requests",
+        )
     for number, line in enumerate(log_lines, 1):
         for password in passwords:
             if password in line:
@@ -176,7 +185,9 @@ def main() -> int:  # noqa: C901, PLR0912 - one linear report
             if messages
             else ""
         )
-        cases.append(f'  <testcase classname="security-headers" name="{escape(test)}">{body}</testcase>')
+        cases.append(
+            f'  <testcase classname="security-headers" name="{escape(test)}">{body}</testcase>'
+        )
         print(f"{'FAIL' if messages else 'ok  '} {test}" + (f": {messages[0]}" if messages else ""))
     args.junit.parent.mkdir(parents=True, exist_ok=True)
     args.junit.write_text(

@@ -38,19 +38,47 @@ RI = "$__rate_interval"
 
 # ----------------------------------------------------------------------------- helpers
 def q(expr: str, legend: str = "", ref: str = "A", instant: bool = False) -> prometheus.Dataquery:
-    query = prometheus.Dataquery().expr(expr).legend_format(legend or "__auto").ref_id(ref).datasource(DS)
+    query = (
+        prometheus.Dataquery()
+        .expr(expr)
+        .legend_format(legend or "__auto")
+        .ref_id(ref)
+        .datasource(DS)
+    )
     return query.instant() if instant else query.range()
 
 
 def legend() -> cb.VizLegendOptions:
-    return (cb.VizLegendOptions().display_mode(cm.LegendDisplayMode.TABLE)
-            .placement(cm.LegendPlacement.BOTTOM).show_legend(True).calcs(["mean", "max", "lastNotNull"]))
+    return (
+        cb.VizLegendOptions()
+        .display_mode(cm.LegendDisplayMode.TABLE)
+        .placement(cm.LegendPlacement.BOTTOM)
+        .show_legend(True)
+        .calcs(["mean", "max", "lastNotNull"])
+    )
 
 
-def ts(title: str, desc: str, unit: str, *queries: prometheus.Dataquery, w: int = 12, h: int = 8,
-       stack: bool = False) -> timeseries.Panel:
-    panel = (timeseries.Panel().title(title).description(desc).unit(unit).datasource(DS)
-             .span(w).height(h).line_width(1).fill_opacity(10).legend(legend()))
+def ts(
+    title: str,
+    desc: str,
+    unit: str,
+    *queries: prometheus.Dataquery,
+    w: int = 12,
+    h: int = 8,
+    stack: bool = False,
+) -> timeseries.Panel:
+    panel = (
+        timeseries.Panel()
+        .title(title)
+        .description(desc)
+        .unit(unit)
+        .datasource(DS)
+        .span(w)
+        .height(h)
+        .line_width(1)
+        .fill_opacity(10)
+        .legend(legend())
+    )
     if stack:
         panel = panel.stacking(cb.StackingConfig().mode(cm.StackingMode.NORMAL))
     for i, query in enumerate(queries):
@@ -59,16 +87,37 @@ def ts(title: str, desc: str, unit: str, *queries: prometheus.Dataquery, w: int 
 
 
 def thresholds(*steps: tuple[float | None, str]) -> db.ThresholdsConfig:
-    return db.ThresholdsConfig().mode(dm.ThresholdsMode.ABSOLUTE).steps(
-        [dm.Threshold(value=v, color=c) for v, c in steps])
+    return (
+        db.ThresholdsConfig()
+        .mode(dm.ThresholdsMode.ABSOLUTE)
+        .steps([dm.Threshold(value=v, color=c) for v, c in steps])
+    )
 
 
-def st(title: str, desc: str, unit: str, query: prometheus.Dataquery, th: db.ThresholdsConfig,
-       w: int = 6, h: int = 5, decimals: float | None = None) -> stat.Panel:
-    panel = (stat.Panel().title(title).description(desc).unit(unit).datasource(DS).span(w).height(h)
-             .with_target(query).thresholds(th).color_mode(cm.BigValueColorMode.BACKGROUND)
-             .graph_mode(cm.BigValueGraphMode.AREA)
-             .reduce_options(cb.ReduceDataOptions().calcs(["lastNotNull"]).values(False)))
+def st(
+    title: str,
+    desc: str,
+    unit: str,
+    query: prometheus.Dataquery,
+    th: db.ThresholdsConfig,
+    w: int = 6,
+    h: int = 5,
+    decimals: float | None = None,
+) -> stat.Panel:
+    panel = (
+        stat.Panel()
+        .title(title)
+        .description(desc)
+        .unit(unit)
+        .datasource(DS)
+        .span(w)
+        .height(h)
+        .with_target(query)
+        .thresholds(th)
+        .color_mode(cm.BigValueColorMode.BACKGROUND)
+        .graph_mode(cm.BigValueGraphMode.AREA)
+        .reduce_options(cb.ReduceDataOptions().calcs(["lastNotNull"]).values(False))
+    )
     if decimals is not None:
         panel = panel.decimals(decimals)
     return panel
@@ -79,148 +128,539 @@ def datasource_var() -> db.DatasourceVariable:
 
 
 def namespace_var(metric_selector: str) -> db.QueryVariable:
-    return (db.QueryVariable("namespace").label("Namespace").datasource(DS)
-            .query(f"label_values({metric_selector}, namespace)")
-            .refresh(dm.VariableRefresh.ON_TIME_RANGE_CHANGED).sort(dm.VariableSort.ALPHABETICAL_ASC)
-            .multi(True).include_all(True).all_value("taskapp-.*"))
+    return (
+        db.QueryVariable("namespace")
+        .label("Namespace")
+        .datasource(DS)
+        .query(f"label_values({metric_selector}, namespace)")
+        .refresh(dm.VariableRefresh.ON_TIME_RANGE_CHANGED)
+        .sort(dm.VariableSort.ALPHABETICAL_ASC)
+        .multi(True)
+        .include_all(True)
+        .all_value("taskapp-.*")
+    )
 
 
 def base(title: str, uid: str, desc: str) -> db.Dashboard:
-    return (db.Dashboard(title).uid(uid).description(desc).tags(["taskapp"]).editable()
-            .time("now-6h", "now").refresh("30s").timezone("browser")
-            .tooltip(dm.DashboardCursorSync.CROSSHAIR)
-            .link(db.DashboardLink("taskapp dashboards").type(dm.DashboardLinkType.DASHBOARDS)
-                  .tags(["taskapp"]).as_dropdown(True).keep_time(True).include_vars(True))
-            .with_variable(datasource_var()))
+    return (
+        db.Dashboard(title)
+        .uid(uid)
+        .description(desc)
+        .tags(["taskapp"])
+        .editable()
+        .time("now-6h", "now")
+        .refresh("30s")
+        .timezone("browser")
+        .tooltip(dm.DashboardCursorSync.CROSSHAIR)
+        .link(
+            db.DashboardLink("taskapp dashboards")
+            .type(dm.DashboardLinkType.DASHBOARDS)
+            .tags(["taskapp"])
+            .as_dropdown(True)
+            .keep_time(True)
+            .include_vars(True)
+        )
+        .with_variable(datasource_var())
+    )
 
 
 # ----------------------------------------------------------------------------- dashboards
 def api_overview() -> db.Dashboard:
     ok = thresholds((None, "red"), (0.25, "orange"), (0.5, "green"))
     return (
-        base("taskapp / API overview", "taskapp-api-overview",
-             "RED view of the taskapp API (requests, errors, duration), its two 30-day SLOs, "
-             "and what users do (tasks, sessions, auth). See docs/observability.md.")
+        base(
+            "taskapp / API overview",
+            "taskapp-api-overview",
+            "RED view of the taskapp API (requests, errors, duration), its two 30-day SLOs, "
+            "and what users do (tasks, sessions, auth). See docs/observability.md.",
+        )
         .with_variable(namespace_var('http_requests_total{job="taskapp-backend"}'))
         .with_row(db.Row("SLOs (30 days): availability 99.9% non-5xx, latency 99% under 300 ms"))
-        .with_panel(st("Availability, 30d", "Share of /api/v1 requests that were not 5xx over 30 days (objective 99.9%).",
-                       "percentunit", q('1 - taskapp:slo_availability_error_ratio:rate30d{namespace=~"$namespace"}', "{{namespace}}", instant=True),
-                       thresholds((None, "red"), (0.999, "green")), decimals=3))
-        .with_panel(st("Availability error budget left", "Remaining share of the 30-day availability error budget (0.1% of requests). Below 0: SLO missed.",
-                       "percentunit", q('taskapp:slo_availability_error_budget:remaining{namespace=~"$namespace"}', "{{namespace}}", instant=True), ok, decimals=1))
-        .with_panel(st("Latency SLI, 30d", "Share of /api/v1 requests faster than 300 ms over 30 days (objective 99%).",
-                       "percentunit", q('1 - taskapp:slo_latency_error_ratio:rate30d{namespace=~"$namespace"}', "{{namespace}}", instant=True),
-                       thresholds((None, "red"), (0.99, "green")), decimals=2))
-        .with_panel(st("Latency error budget left", "Remaining share of the 30-day latency error budget (1% of requests).",
-                       "percentunit", q('taskapp:slo_latency_error_budget:remaining{namespace=~"$namespace"}', "{{namespace}}", instant=True), ok, decimals=1))
-        .with_panel(ts("Availability burn rate", "Error ratio divided by the 0.1% budget: 1 spends the budget in exactly 30 days; pages at 14.4 (1h and 5m) and 6 (6h and 30m).", "none",
-                       q('taskapp:slo_availability_error_ratio:rate5m{namespace=~"$namespace"} / 0.001', "5m {{namespace}}"),
-                       q('taskapp:slo_availability_error_ratio:rate1h{namespace=~"$namespace"} / 0.001', "1h {{namespace}}"),
-                       q('taskapp:slo_availability_error_ratio:rate6h{namespace=~"$namespace"} / 0.001', "6h {{namespace}}"),
-                       q('taskapp:slo_availability_error_ratio:rate1d{namespace=~"$namespace"} / 0.001', "1d {{namespace}}")))
-        .with_panel(ts("Latency burn rate", "Slow-request ratio divided by the 1% budget.", "none",
-                       q('taskapp:slo_latency_error_ratio:rate5m{namespace=~"$namespace"} / 0.01', "5m {{namespace}}"),
-                       q('taskapp:slo_latency_error_ratio:rate1h{namespace=~"$namespace"} / 0.01', "1h {{namespace}}"),
-                       q('taskapp:slo_latency_error_ratio:rate6h{namespace=~"$namespace"} / 0.01', "6h {{namespace}}"),
-                       q('taskapp:slo_latency_error_ratio:rate1d{namespace=~"$namespace"} / 0.01', "1d {{namespace}}")))
+        .with_panel(
+            st(
+                "Availability, 30d",
+                "Share of /api/v1 requests that were not 5xx over 30 days (objective 99.9%).",
+                "percentunit",
+                q(
+                    '1 - taskapp:slo_availability_error_ratio:rate30d{namespace=~"$namespace"}',
+                    "{{namespace}}",
+                    instant=True,
+                ),
+                thresholds((None, "red"), (0.999, "green")),
+                decimals=3,
+            )
+        )
+        .with_panel(
+            st(
+                "Availability error budget left",
+                "Remaining share of the 30-day availability error budget (0.1% of requests). Below 0: SLO missed.",
+                "percentunit",
+                q(
+                    'taskapp:slo_availability_error_budget:remaining{namespace=~"$namespace"}',
+                    "{{namespace}}",
+                    instant=True,
+                ),
+                ok,
+                decimals=1,
+            )
+        )
+        .with_panel(
+            st(
+                "Latency SLI, 30d",
+                "Share of /api/v1 requests faster than 300 ms over 30 days (objective 99%).",
+                "percentunit",
+                q(
+                    '1 - taskapp:slo_latency_error_ratio:rate30d{namespace=~"$namespace"}',
+                    "{{namespace}}",
+                    instant=True,
+                ),
+                thresholds((None, "red"), (0.99, "green")),
+                decimals=2,
+            )
+        )
+        .with_panel(
+            st(
+                "Latency error budget left",
+                "Remaining share of the 30-day latency error budget (1% of requests).",
+                "percentunit",
+                q(
+                    'taskapp:slo_latency_error_budget:remaining{namespace=~"$namespace"}',
+                    "{{namespace}}",
+                    instant=True,
+                ),
+                ok,
+                decimals=1,
+            )
+        )
+        .with_panel(
+            ts(
+                "Availability burn rate",
+                "Error ratio divided by the 0.1% budget: 1 spends the budget in exactly 30 days; pages at 14.4 (1h and 5m) and 6 (6h and 30m).",
+                "none",
+                q(
+                    'taskapp:slo_availability_error_ratio:rate5m{namespace=~"$namespace"} / 0.001',
+                    "5m {{namespace}}",
+                ),
+                q(
+                    'taskapp:slo_availability_error_ratio:rate1h{namespace=~"$namespace"} / 0.001',
+                    "1h {{namespace}}",
+                ),
+                q(
+                    'taskapp:slo_availability_error_ratio:rate6h{namespace=~"$namespace"} / 0.001',
+                    "6h {{namespace}}",
+                ),
+                q(
+                    'taskapp:slo_availability_error_ratio:rate1d{namespace=~"$namespace"} / 0.001',
+                    "1d {{namespace}}",
+                ),
+            )
+        )
+        .with_panel(
+            ts(
+                "Latency burn rate",
+                "Slow-request ratio divided by the 1% budget.",
+                "none",
+                q(
+                    'taskapp:slo_latency_error_ratio:rate5m{namespace=~"$namespace"} / 0.01',
+                    "5m {{namespace}}",
+                ),
+                q(
+                    'taskapp:slo_latency_error_ratio:rate1h{namespace=~"$namespace"} / 0.01',
+                    "1h {{namespace}}",
+                ),
+                q(
+                    'taskapp:slo_latency_error_ratio:rate6h{namespace=~"$namespace"} / 0.01',
+                    "6h {{namespace}}",
+                ),
+                q(
+                    'taskapp:slo_latency_error_ratio:rate1d{namespace=~"$namespace"} / 0.01',
+                    "1d {{namespace}}",
+                ),
+            )
+        )
         .with_row(db.Row("Requests, errors, duration"))
-        .with_panel(ts("Request rate by route", "Requests per second per route template (all routes, including /health, /ready and unmatched paths).", "reqps",
-                       q(f"sum by (route) (rate(http_requests_total{{{APP}}}[{RI}]))", "{{route}}"), stack=True))
-        .with_panel(ts("Requests by status", "Responses per second by HTTP status code.", "reqps",
-                       q(f"sum by (status) (rate(http_requests_total{{{APP}}}[{RI}]))", "{{status}}"), stack=True))
-        .with_panel(ts("Error ratio (5xx) by route", "Share of each /api/v1 route's responses that are 5xx.", "percentunit",
-                       q(f'sum by (route) (rate(http_requests_total{{{API}, status=~"5.."}}[{RI}])) / sum by (route) (rate(http_requests_total{{{API}}}[{RI}]))', "{{route}}")))
-        .with_panel(ts("Client errors (4xx) by route and status", "404/409/422/... per second: client mistakes, not SLO errors, but a jump after a release means a broken client.", "reqps",
-                       q(f'sum by (route, status) (rate(http_requests_total{{{APP}, status=~"4.."}}[{RI}]))', "{{route}} {{status}}")))
-        .with_panel(ts("Latency p50 / p95 / p99 by route", "Quantiles from the request duration histogram (buckets 5 ms .. 10 s); the latency SLO line is 300 ms.", "s",
-                       q(f"histogram_quantile(0.50, sum by (le, route) (rate(http_request_duration_seconds_bucket{{{API}}}[{RI}])))", "p50 {{route}}"),
-                       q(f"histogram_quantile(0.95, sum by (le, route) (rate(http_request_duration_seconds_bucket{{{API}}}[{RI}])))", "p95 {{route}}"),
-                       q(f"histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket{{{API}}}[{RI}])))", "p99 {{route}}"),
-                       w=24, h=10).thresholds(thresholds((None, "green"), (0.3, "red")))
-                   .thresholds_style(cb.GraphThresholdsStyleConfig().mode(cm.GraphThresholdsStyleMode.LINE)))
-        .with_panel(ts("In-progress requests", "Requests being handled right now, per route (queueing shows here first).", "short",
-                       q(f"sum by (route) (http_requests_in_progress{{{APP}}})", "{{route}}"), stack=True))
-        .with_panel(ts("Share of requests faster than 300 ms", "Good-latency ratio over 5 minutes (the latency SLI).", "percentunit",
-                       q('1 - taskapp:slo_latency_error_ratio:rate5m{namespace=~"$namespace"}', "{{namespace}}")))
+        .with_panel(
+            ts(
+                "Request rate by route",
+                "Requests per second per route template (all routes, including /health, /ready and unmatched paths).",
+                "reqps",
+                q(f"sum by (route) (rate(http_requests_total{{{APP}}}[{RI}]))", "{{route}}"),
+                stack=True,
+            )
+        )
+        .with_panel(
+            ts(
+                "Requests by status",
+                "Responses per second by HTTP status code.",
+                "reqps",
+                q(f"sum by (status) (rate(http_requests_total{{{APP}}}[{RI}]))", "{{status}}"),
+                stack=True,
+            )
+        )
+        .with_panel(
+            ts(
+                "Error ratio (5xx) by route",
+                "Share of each /api/v1 route's responses that are 5xx.",
+                "percentunit",
+                q(
+                    f'sum by (route) (rate(http_requests_total{{{API}, status=~"5.."}}[{RI}])) / sum by (route) (rate(http_requests_total{{{API}}}[{RI}]))',
+                    "{{route}}",
+                ),
+            )
+        )
+        .with_panel(
+            ts(
+                "Client errors (4xx) by route and status",
+                "404/409/422/... per second: client mistakes, not SLO errors, but a jump after a release means a broken client.",
+                "reqps",
+                q(
+                    f'sum by (route, status) (rate(http_requests_total{{{APP}, status=~"4.."}}[{RI}]))',
+                    "{{route}} {{status}}",
+                ),
+            )
+        )
+        .with_panel(
+            ts(
+                "Latency p50 / p95 / p99 by route",
+                "Quantiles from the request duration histogram (buckets 5 ms .. 10 s); the latency SLO line is 300 ms.",
+                "s",
+                q(
+                    f"histogram_quantile(0.50, sum by (le, route) (rate(http_request_duration_seconds_bucket{{{API}}}[{RI}])))",
+                    "p50 {{route}}",
+                ),
+                q(
+                    f"histogram_quantile(0.95, sum by (le, route) (rate(http_request_duration_seconds_bucket{{{API}}}[{RI}])))",
+                    "p95 {{route}}",
+                ),
+                q(
+                    f"histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket{{{API}}}[{RI}])))",
+                    "p99 {{route}}",
+                ),
+                w=24,
+                h=10,
+            )
+            .thresholds(thresholds((None, "green"), (0.3, "red")))
+            .thresholds_style(
+                cb.GraphThresholdsStyleConfig().mode(cm.GraphThresholdsStyleMode.LINE)
+            )
+        )
+        .with_panel(
+            ts(
+                "In-progress requests",
+                "Requests being handled right now, per route (queueing shows here first).",
+                "short",
+                q(f"sum by (route) (http_requests_in_progress{{{APP}}})", "{{route}}"),
+                stack=True,
+            )
+        )
+        .with_panel(
+            ts(
+                "Share of requests faster than 300 ms",
+                "Good-latency ratio over 5 minutes (the latency SLI).",
+                "percentunit",
+                q(
+                    '1 - taskapp:slo_latency_error_ratio:rate5m{namespace=~"$namespace"}',
+                    "{{namespace}}",
+                ),
+            )
+        )
         .with_row(db.Row("Usage"))
-        .with_panel(ts("Tasks by status", "All users' tasks per status (tasks_total gauge).", "short",
-                       q(f"sum by (status) (tasks_total{{{APP}}})", "{{status}}"), w=8, stack=True))
-        .with_panel(ts("Tasks created / completed", "Created: successful POST /api/v1/tasks. Completed: growth of the done count.", "short",
-                       q(f'sum(increase(http_requests_total{{{APP}, method="POST", route="/api/v1/tasks", status="201"}}[{RI}]))', "created"),
-                       q(f'clamp_min(sum(delta(tasks_total{{{APP}, status="done"}}[{RI}])), 0)', "completed"), w=8))
-        .with_panel(ts("Active sessions", "Unexpired, unrevoked refresh-token families.", "short",
-                       q(f"max(active_sessions{{{APP}}})", "sessions"), w=8))
-        .with_panel(ts("Auth events", "Logins, failures, lockouts, refreshes, detected refresh-token reuse, logouts per second.", "ops",
-                       q(f"sum by (event) (rate(auth_events_total{{{APP}}}[{RI}]))", "{{event}}"), w=16))
-        .with_panel(stat.Panel().title("Running versions").description("taskapp_build_info: pods per version and commit.")
-                    .datasource(DS).span(8).height(8).text_mode(cm.BigValueTextMode.VALUE_AND_NAME)
-                    .with_target(q(f"count by (version, commit) (taskapp_build_info{{{APP}}})", "{{version}} {{commit}}", instant=True))
-                    .reduce_options(cb.ReduceDataOptions().calcs(["lastNotNull"]).values(False)))
+        .with_panel(
+            ts(
+                "Tasks by status",
+                "All users' tasks per status (tasks_total gauge).",
+                "short",
+                q(f"sum by (status) (tasks_total{{{APP}}})", "{{status}}"),
+                w=8,
+                stack=True,
+            )
+        )
+        .with_panel(
+            ts(
+                "Tasks created / completed",
+                "Created: successful POST /api/v1/tasks. Completed: growth of the done count.",
+                "short",
+                q(
+                    f'sum(increase(http_requests_total{{{APP}, method="POST", route="/api/v1/tasks", status="201"}}[{RI}]))',
+                    "created",
+                ),
+                q(
+                    f'clamp_min(sum(delta(tasks_total{{{APP}, status="done"}}[{RI}])), 0)',
+                    "completed",
+                ),
+                w=8,
+            )
+        )
+        .with_panel(
+            ts(
+                "Active sessions",
+                "Unexpired, unrevoked refresh-token families.",
+                "short",
+                q(f"max(active_sessions{{{APP}}})", "sessions"),
+                w=8,
+            )
+        )
+        .with_panel(
+            ts(
+                "Auth events",
+                "Logins, failures, lockouts, refreshes, detected refresh-token reuse, logouts per second.",
+                "ops",
+                q(f"sum by (event) (rate(auth_events_total{{{APP}}}[{RI}]))", "{{event}}"),
+                w=16,
+            )
+        )
+        .with_panel(
+            stat.Panel()
+            .title("Running versions")
+            .description("taskapp_build_info: pods per version and commit.")
+            .datasource(DS)
+            .span(8)
+            .height(8)
+            .text_mode(cm.BigValueTextMode.VALUE_AND_NAME)
+            .with_target(
+                q(
+                    f"count by (version, commit) (taskapp_build_info{{{APP}}})",
+                    "{{version}} {{commit}}",
+                    instant=True,
+                )
+            )
+            .reduce_options(cb.ReduceDataOptions().calcs(["lastNotNull"]).values(False))
+        )
     )
 
 
 def dependencies() -> db.Dashboard:
     return (
-        base("taskapp / Dependencies", "taskapp-dependencies",
-             "What the backend depends on: PostgreSQL connection pool, Redis cache, readiness.")
+        base(
+            "taskapp / Dependencies",
+            "taskapp-dependencies",
+            "What the backend depends on: PostgreSQL connection pool, Redis cache, readiness.",
+        )
         .with_variable(namespace_var('database_pool_size{job="taskapp-backend"}'))
         .with_row(db.Row("PostgreSQL"))
-        .with_panel(ts("DB pool: checked-out connections vs pool size", "Per pod; TaskappDatabasePoolSaturated fires above 90% for 10 minutes.", "short",
-                       q(f"database_connections_active{{{APP}}}", "active {{pod}}"),
-                       q(f"database_pool_size{{{APP}}}", "size {{pod}}")))
-        .with_panel(ts("DB pool usage", "Checked-out connections / pool size, per pod.", "percentunit",
-                       q(f"database_connections_active{{{APP}}} / (database_pool_size{{{APP}}} > 0)", "{{pod}}"))
-                    .thresholds(thresholds((None, "green"), (0.9, "red")))
-                    .thresholds_style(cb.GraphThresholdsStyleConfig().mode(cm.GraphThresholdsStyleMode.LINE)).max(1))
+        .with_panel(
+            ts(
+                "DB pool: checked-out connections vs pool size",
+                "Per pod; TaskappDatabasePoolSaturated fires above 90% for 10 minutes.",
+                "short",
+                q(f"database_connections_active{{{APP}}}", "active {{pod}}"),
+                q(f"database_pool_size{{{APP}}}", "size {{pod}}"),
+            )
+        )
+        .with_panel(
+            ts(
+                "DB pool usage",
+                "Checked-out connections / pool size, per pod.",
+                "percentunit",
+                q(
+                    f"database_connections_active{{{APP}}} / (database_pool_size{{{APP}}} > 0)",
+                    "{{pod}}",
+                ),
+            )
+            .thresholds(thresholds((None, "green"), (0.9, "red")))
+            .thresholds_style(
+                cb.GraphThresholdsStyleConfig().mode(cm.GraphThresholdsStyleMode.LINE)
+            )
+            .max(1)
+        )
         .with_row(db.Row("Redis cache"))
-        .with_panel(ts("Cache hit ratio", "hits / (hits + misses) of the read cache (tasks list, task, stats).", "percentunit",
-                       q(f'sum(rate(cache_requests_total{{{APP}, result="hit"}}[{RI}])) / sum(rate(cache_requests_total{{{APP}, result=~"hit|miss"}}[{RI}]))', "hit ratio"), w=8).max(1))
-        .with_panel(ts("Cache lookups by result", "hit / miss / error per second.", "ops",
-                       q(f"sum by (result) (rate(cache_requests_total{{{APP}}}[{RI}]))", "{{result}}"), w=8, stack=True))
-        .with_panel(ts("Cache error ratio", "Failed lookups (Redis down or slow); TaskappCacheErrorsHigh fires above 5% for 10 minutes. Reads then go to PostgreSQL.", "percentunit",
-                       q(f'sum(rate(cache_requests_total{{{APP}, result="error"}}[{RI}])) / sum(rate(cache_requests_total{{{APP}}}[{RI}]))', "error ratio"), w=8)
-                    .thresholds(thresholds((None, "green"), (0.05, "red")))
-                    .thresholds_style(cb.GraphThresholdsStyleConfig().mode(cm.GraphThresholdsStyleMode.LINE)))
+        .with_panel(
+            ts(
+                "Cache hit ratio",
+                "hits / (hits + misses) of the read cache (tasks list, task, stats).",
+                "percentunit",
+                q(
+                    f'sum(rate(cache_requests_total{{{APP}, result="hit"}}[{RI}])) / sum(rate(cache_requests_total{{{APP}, result=~"hit|miss"}}[{RI}]))',
+                    "hit ratio",
+                ),
+                w=8,
+            ).max(1)
+        )
+        .with_panel(
+            ts(
+                "Cache lookups by result",
+                "hit / miss / error per second.",
+                "ops",
+                q(f"sum by (result) (rate(cache_requests_total{{{APP}}}[{RI}]))", "{{result}}"),
+                w=8,
+                stack=True,
+            )
+        )
+        .with_panel(
+            ts(
+                "Cache error ratio",
+                "Failed lookups (Redis down or slow); TaskappCacheErrorsHigh fires above 5% for 10 minutes. Reads then go to PostgreSQL.",
+                "percentunit",
+                q(
+                    f'sum(rate(cache_requests_total{{{APP}, result="error"}}[{RI}])) / sum(rate(cache_requests_total{{{APP}}}[{RI}]))',
+                    "error ratio",
+                ),
+                w=8,
+            )
+            .thresholds(thresholds((None, "green"), (0.05, "red")))
+            .thresholds_style(
+                cb.GraphThresholdsStyleConfig().mode(cm.GraphThresholdsStyleMode.LINE)
+            )
+        )
         .with_row(db.Row("Readiness"))
-        .with_panel(ts("/ready responses by status", "Readiness probe answers: 503 means the database is unreachable from the pod.", "reqps",
-                       q(f'sum by (status) (rate(http_requests_total{{{APP}, route="/ready"}}[{RI}]))', "{{status}}"), w=8, stack=True))
-        .with_panel(ts("Ready pods", "Backend pods that Kubernetes considers Ready (kube-state-metrics).", "short",
-                       q('sum by (namespace) (kube_pod_status_ready{namespace=~"$namespace", condition="true", pod=~"taskapp-backend.*"})', "{{namespace}}"), w=8))
-        .with_panel(ts("Scrape targets up", "Backend pods Prometheus can scrape; 0 for 2 minutes = TaskappBackendDown.", "short",
-                       q('sum by (namespace) (up{job="taskapp-backend", namespace=~"$namespace"})', "{{namespace}}"), w=8))
+        .with_panel(
+            ts(
+                "/ready responses by status",
+                "Readiness probe answers: 503 means the database is unreachable from the pod.",
+                "reqps",
+                q(
+                    f'sum by (status) (rate(http_requests_total{{{APP}, route="/ready"}}[{RI}]))',
+                    "{{status}}",
+                ),
+                w=8,
+                stack=True,
+            )
+        )
+        .with_panel(
+            ts(
+                "Ready pods",
+                "Backend pods that Kubernetes considers Ready (kube-state-metrics).",
+                "short",
+                q(
+                    'sum by (namespace) (kube_pod_status_ready{namespace=~"$namespace", condition="true", pod=~"taskapp-backend.*"})',
+                    "{{namespace}}",
+                ),
+                w=8,
+            )
+        )
+        .with_panel(
+            ts(
+                "Scrape targets up",
+                "Backend pods Prometheus can scrape; 0 for 2 minutes = TaskappBackendDown.",
+                "short",
+                q(
+                    'sum by (namespace) (up{job="taskapp-backend", namespace=~"$namespace"})',
+                    "{{namespace}}",
+                ),
+                w=8,
+            )
+        )
     )
 
 
 def kubernetes() -> db.Dashboard:
     pods = 'namespace=~"$namespace", container!="", container!="POD"'
     return (
-        base("taskapp / Kubernetes", "taskapp-kubernetes",
-             "taskapp's pods: CPU and memory against requests and limits, restarts, autoscaling "
-             "(cAdvisor and kube-state-metrics from kube-prometheus-stack).")
-        .with_variable(namespace_var('kube_pod_container_resource_requests{namespace=~"taskapp-.*"}'))
+        base(
+            "taskapp / Kubernetes",
+            "taskapp-kubernetes",
+            "taskapp's pods: CPU and memory against requests and limits, restarts, autoscaling "
+            "(cAdvisor and kube-state-metrics from kube-prometheus-stack).",
+        )
+        .with_variable(
+            namespace_var('kube_pod_container_resource_requests{namespace=~"taskapp-.*"}')
+        )
         .with_row(db.Row("CPU and memory"))
-        .with_panel(ts("CPU usage vs requests and limits", "Cores used per pod; requests and limits as reference lines.", "short",
-                       q(f"sum by (pod) (rate(container_cpu_usage_seconds_total{{{pods}}}[{RI}]))", "used {{pod}}"),
-                       q('sum by (pod) (kube_pod_container_resource_requests{namespace=~"$namespace", resource="cpu"})', "request {{pod}}"),
-                       q('sum by (pod) (kube_pod_container_resource_limits{namespace=~"$namespace", resource="cpu"})', "limit {{pod}}")))
-        .with_panel(ts("Memory working set vs requests and limits", "Working set per pod (what the OOM killer looks at).", "bytes",
-                       q(f"sum by (pod) (container_memory_working_set_bytes{{{pods}}})", "used {{pod}}"),
-                       q('sum by (pod) (kube_pod_container_resource_requests{namespace=~"$namespace", resource="memory"})', "request {{pod}}"),
-                       q('sum by (pod) (kube_pod_container_resource_limits{namespace=~"$namespace", resource="memory"})', "limit {{pod}}")))
-        .with_panel(ts("CPU usage / limit", "Near 100% means throttling and latency.", "percentunit",
-                       q(f'sum by (pod) (rate(container_cpu_usage_seconds_total{{{pods}}}[{RI}])) / sum by (pod) (kube_pod_container_resource_limits{{namespace=~"$namespace", resource="cpu"}})', "{{pod}}")))
-        .with_panel(ts("Memory / limit", "Near 100% means an OOM kill is close.", "percentunit",
-                       q(f'sum by (pod) (container_memory_working_set_bytes{{{pods}}}) / sum by (pod) (kube_pod_container_resource_limits{{namespace=~"$namespace", resource="memory"}})', "{{pod}}")))
+        .with_panel(
+            ts(
+                "CPU usage vs requests and limits",
+                "Cores used per pod; requests and limits as reference lines.",
+                "short",
+                q(
+                    f"sum by (pod) (rate(container_cpu_usage_seconds_total{{{pods}}}[{RI}]))",
+                    "used {{pod}}",
+                ),
+                q(
+                    'sum by (pod) (kube_pod_container_resource_requests{namespace=~"$namespace", resource="cpu"})',
+                    "request {{pod}}",
+                ),
+                q(
+                    'sum by (pod) (kube_pod_container_resource_limits{namespace=~"$namespace", resource="cpu"})',
+                    "limit {{pod}}",
+                ),
+            )
+        )
+        .with_panel(
+            ts(
+                "Memory working set vs requests and limits",
+                "Working set per pod (what the OOM killer looks at).",
+                "bytes",
+                q(f"sum by (pod) (container_memory_working_set_bytes{{{pods}}})", "used {{pod}}"),
+                q(
+                    'sum by (pod) (kube_pod_container_resource_requests{namespace=~"$namespace", resource="memory"})',
+                    "request {{pod}}",
+                ),
+                q(
+                    'sum by (pod) (kube_pod_container_resource_limits{namespace=~"$namespace", resource="memory"})',
+                    "limit {{pod}}",
+                ),
+            )
+        )
+        .with_panel(
+            ts(
+                "CPU usage / limit",
+                "Near 100% means throttling and latency.",
+                "percentunit",
+                q(
+                    f'sum by (pod) (rate(container_cpu_usage_seconds_total{{{pods}}}[{RI}])) / sum by (pod) (kube_pod_container_resource_limits{{namespace=~"$namespace", resource="cpu"}})',
+                    "{{pod}}",
+                ),
+            )
+        )
+        .with_panel(
+            ts(
+                "Memory / limit",
+                "Near 100% means an OOM kill is close.",
+                "percentunit",
+                q(
+                    f'sum by (pod) (container_memory_working_set_bytes{{{pods}}}) / sum by (pod) (kube_pod_container_resource_limits{{namespace=~"$namespace", resource="memory"}})',
+                    "{{pod}}",
+                ),
+            )
+        )
         .with_row(db.Row("Restarts and autoscaling"))
-        .with_panel(ts("Container restarts", "Restarts per container in the interval; TaskappPodCrashLooping fires on 15 minutes of CrashLoopBackOff.", "short",
-                       q(f'sum by (pod, container) (increase(kube_pod_container_status_restarts_total{{namespace=~"$namespace"}}[{RI}]))', "{{pod}}/{{container}}")))
-        .with_panel(ts("Waiting containers by reason", "CrashLoopBackOff, ImagePullBackOff, CreateContainerConfigError ...", "short",
-                       q('sum by (reason) (kube_pod_container_status_waiting_reason{namespace=~"$namespace"})', "{{reason}}"), stack=True))
-        .with_panel(ts("HPA replicas: current vs desired vs min/max", "TaskappHPAMaxedOut fires when current stays at max for 15 minutes.", "short",
-                       q('kube_horizontalpodautoscaler_status_current_replicas{namespace=~"$namespace"}', "current {{horizontalpodautoscaler}}"),
-                       q('kube_horizontalpodautoscaler_status_desired_replicas{namespace=~"$namespace"}', "desired {{horizontalpodautoscaler}}"),
-                       q('kube_horizontalpodautoscaler_spec_max_replicas{namespace=~"$namespace"}', "max {{horizontalpodautoscaler}}"),
-                       q('kube_horizontalpodautoscaler_spec_min_replicas{namespace=~"$namespace"}', "min {{horizontalpodautoscaler}}"), w=24))
+        .with_panel(
+            ts(
+                "Container restarts",
+                "Restarts per container in the interval; TaskappPodCrashLooping fires on 15 minutes of CrashLoopBackOff.",
+                "short",
+                q(
+                    f'sum by (pod, container) (increase(kube_pod_container_status_restarts_total{{namespace=~"$namespace"}}[{RI}]))',
+                    "{{pod}}/{{container}}",
+                ),
+            )
+        )
+        .with_panel(
+            ts(
+                "Waiting containers by reason",
+                "CrashLoopBackOff, ImagePullBackOff, CreateContainerConfigError ...",
+                "short",
+                q(
+                    'sum by (reason) (kube_pod_container_status_waiting_reason{namespace=~"$namespace"})',
+                    "{{reason}}",
+                ),
+                stack=True,
+            )
+        )
+        .with_panel(
+            ts(
+                "HPA replicas: current vs desired vs min/max",
+                "TaskappHPAMaxedOut fires when current stays at max for 15 minutes.",
+                "short",
+                q(
+                    'kube_horizontalpodautoscaler_status_current_replicas{namespace=~"$namespace"}',
+                    "current {{horizontalpodautoscaler}}",
+                ),
+                q(
+                    'kube_horizontalpodautoscaler_status_desired_replicas{namespace=~"$namespace"}',
+                    "desired {{horizontalpodautoscaler}}",
+                ),
+                q(
+                    'kube_horizontalpodautoscaler_spec_max_replicas{namespace=~"$namespace"}',
+                    "max {{horizontalpodautoscaler}}",
+                ),
+                q(
+                    'kube_horizontalpodautoscaler_spec_min_replicas{namespace=~"$namespace"}',
+                    "min {{horizontalpodautoscaler}}",
+                ),
+                w=24,
+            )
+        )
     )
 
 
@@ -243,7 +683,9 @@ def queries(model: dict) -> list[tuple[str, str]]:
         for sub in [panel, *panel.get("panels", [])]:
             for target in sub.get("targets", []) or []:
                 if target.get("expr"):
-                    out.append((f"panel {sub.get('title')!r} target {target.get('refId')}", target["expr"]))
+                    out.append(
+                        (f"panel {sub.get('title')!r} target {target.get('refId')}", target["expr"])
+                    )
     for var in model.get("templating", {}).get("list", []):
         if var.get("type") == "query":
             query = var["query"] if isinstance(var["query"], str) else var["query"].get("query", "")
@@ -254,7 +696,12 @@ def queries(model: dict) -> list[tuple[str, str]]:
     return out
 
 
-GRAFANA_VARS = {"$__rate_interval": "5m", "$__interval": "1m", "$__range": "1d", "$namespace": "taskapp-prod"}
+GRAFANA_VARS = {
+    "$__rate_interval": "5m",
+    "$__interval": "1m",
+    "$__range": "1d",
+    "$namespace": "taskapp-prod",
+}
 
 
 def as_promql(expr: str) -> str:
@@ -288,10 +735,19 @@ def main(argv: list[str]) -> int:
         path = HERE / name
         current = path.read_text() if path.exists() else ""
         if current != text:
-            diff = "".join(difflib.unified_diff(current.splitlines(True), text.splitlines(True),
-                                                f"committed/{name}", f"generated/{name}", n=1))
-            problems.append(f"{name}: committed JSON differs from generate.py output "
-                            f"(run make monitoring-dashboards-generate):\n{diff[:4000]}")
+            diff = "".join(
+                difflib.unified_diff(
+                    current.splitlines(True),
+                    text.splitlines(True),
+                    f"committed/{name}",
+                    f"generated/{name}",
+                    n=1,
+                )
+            )
+            problems.append(
+                f"{name}: committed JSON differs from generate.py output "
+                f"(run make monitoring-dashboards-generate):\n{diff[:4000]}"
+            )
         model = json.loads(text)
         rules = []
         uids = set()
@@ -303,10 +759,17 @@ def main(argv: list[str]) -> int:
                 problems.append(f"{name}: {where}: {e}")
                 continue
             for metric in sorted(metric_names(promql) - allowed):
-                problems.append(f"{name}: {where}: metric {metric!r} is neither taskapp's, a recording "
-                                "rule, nor in metrics-allowlist.yaml")
-            rules.append({"record": f"dashboard_query:{model['uid'].replace('-', '_')}:{i}", "expr": promql,
-                          "labels": {"where": where[:200]}})
+                problems.append(
+                    f"{name}: {where}: metric {metric!r} is neither taskapp's, a recording "
+                    "rule, nor in metrics-allowlist.yaml"
+                )
+            rules.append(
+                {
+                    "record": f"dashboard_query:{model['uid'].replace('-', '_')}:{i}",
+                    "expr": promql,
+                    "labels": {"where": where[:200]},
+                }
+            )
         for panel in model.get("panels", []):
             if panel.get("type") != "row" and not panel.get("targets"):
                 problems.append(f"{name}: panel {panel.get('title')!r} has no query")

@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -31,7 +31,7 @@ RECEIVED: list[tuple[str, dict]] = []
 
 
 class Sink(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
         RECEIVED.append((self.path, json.loads(body or b"{}")))
         self.send_response(200 if self.path.startswith("/slack") else 202)
@@ -74,7 +74,9 @@ def main(config_path: str, workdir: str) -> int:
     cfg["route"]["group_wait"] = "1s"
     for rcv in cfg["receivers"]:
         for pd in rcv.get("pagerduty_configs", []):
-            assert "routing_key" not in pd and "service_key" not in pd, "PagerDuty key must not be inline"
+            assert "routing_key" not in pd and "service_key" not in pd, (
+                "PagerDuty key must not be inline"
+            )
             pd["routing_key_file"] = str(secrets / "pagerduty_routing_key")
         for sl in rcv.get("slack_configs", []):
             assert "api_url" not in sl, "Slack webhook must not be inline"
@@ -86,9 +88,16 @@ def main(config_path: str, workdir: str) -> int:
     base = f"http://127.0.0.1:{port}"
     log = open(work / "alertmanager.log", "w")
     proc = subprocess.Popen(
-        ["prometheus-alertmanager", f"--config.file={test_cfg}", f"--storage.path={work / 'data'}",
-         f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", "--log.level=debug"],
-        stdout=log, stderr=subprocess.STDOUT,
+        [
+            "prometheus-alertmanager",
+            f"--config.file={test_cfg}",
+            f"--storage.path={work / 'data'}",
+            f"--web.listen-address=127.0.0.1:{port}",
+            "--cluster.listen-address=",
+            "--log.level=debug",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     failures: list[str] = []
     try:
@@ -101,37 +110,55 @@ def main(config_path: str, workdir: str) -> int:
         else:
             raise SystemExit(f"Alertmanager did not start; see {work / 'alertmanager.log'}")
 
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         ends = (now + timedelta(minutes=10)).isoformat()
 
         def alert(name: str, severity: str, namespace: str | None) -> dict:
             labels = {"alertname": name, "severity": severity}
             if namespace:
                 labels["namespace"] = namespace
-            return {"labels": labels, "annotations": {"summary": f"{name} {severity}",
-                    "runbook_url": f"https://example.invalid/{name}.md"}, "endsAt": ends}
+            return {
+                "labels": labels,
+                "annotations": {
+                    "summary": f"{name} {severity}",
+                    "runbook_url": f"https://example.invalid/{name}.md",
+                },
+                "endsAt": ends,
+            }
 
-        api(base, "/api/v2/alerts", [
-            alert("TaskappApiAvailabilityBudgetBurn", "critical", "taskapp-prod"),
-            alert("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-prod"),
-            alert("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-staging"),
-            alert("TaskappCacheErrorsHigh", "warning", "taskapp-prod"),
-            alert("Watchdog", "none", None),
-        ])
+        api(
+            base,
+            "/api/v2/alerts",
+            [
+                alert("TaskappApiAvailabilityBudgetBurn", "critical", "taskapp-prod"),
+                alert("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-prod"),
+                alert("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-staging"),
+                alert("TaskappCacheErrorsHigh", "warning", "taskapp-prod"),
+                alert("Watchdog", "none", None),
+            ],
+        )
         deadline = time.time() + 15
         while time.time() < deadline and len(RECEIVED) < 3:
             time.sleep(0.2)
         time.sleep(2)  # anything that should NOT arrive would have arrived by now
 
         # inhibition as Alertmanager reports it
-        state = {(a["labels"]["alertname"], a["labels"]["severity"], a["labels"].get("namespace")):
-                 a["status"] for a in api(base, "/api/v2/alerts")}  # type: ignore[union-attr]
+        state = {
+            (a["labels"]["alertname"], a["labels"]["severity"], a["labels"].get("namespace")): a[
+                "status"
+            ]
+            for a in api(base, "/api/v2/alerts")
+        }  # type: ignore[union-attr]
         inhibited = state[("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-prod")]
         if inhibited["state"] != "suppressed" or not inhibited["inhibitedBy"]:
-            failures.append(f"prod burn-rate warning should be inhibited by the critical, is {inhibited}")
-        for key in [("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-staging"),
-                    ("TaskappCacheErrorsHigh", "warning", "taskapp-prod"),
-                    ("TaskappApiAvailabilityBudgetBurn", "critical", "taskapp-prod")]:
+            failures.append(
+                f"prod burn-rate warning should be inhibited by the critical, is {inhibited}"
+            )
+        for key in [
+            ("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-staging"),
+            ("TaskappCacheErrorsHigh", "warning", "taskapp-prod"),
+            ("TaskappApiAvailabilityBudgetBurn", "critical", "taskapp-prod"),
+        ]:
             if state[key]["state"] != "active":
                 failures.append(f"{key} should be active, is {state[key]}")
 
@@ -142,20 +169,32 @@ def main(config_path: str, workdir: str) -> int:
         slack_titles = [b.get("attachments", [{}])[0].get("title", "") for b in slack]
         slack_text = json.dumps(slack)
         if len(pd) != 1 or "TaskappApiAvailabilityBudgetBurn critical" not in pd_text:
-            failures.append(f"PagerDuty should get exactly the critical burn-rate alert, got {pd_text}")
+            failures.append(
+                f"PagerDuty should get exactly the critical burn-rate alert, got {pd_text}"
+            )
         if pd and pd[0].get("routing_key") != "test-routing-key":
             failures.append("PagerDuty event does not carry the routing key from the secret file")
         if "TaskappApiAvailabilityBudgetBurn critical" in slack_text:
             failures.append("the critical alert must not go to Slack")
         if not any("TaskappCacheErrorsHigh" in t and "taskapp-prod" in t for t in slack_titles):
-            failures.append(f"Slack should get TaskappCacheErrorsHigh (taskapp-prod), titles {slack_titles}")
-        if not any("TaskappApiAvailabilityBudgetBurn" in t and "taskapp-staging" in t for t in slack_titles):
-            failures.append(f"Slack should get the staging burn-rate warning, titles {slack_titles}")
-        if any("TaskappApiAvailabilityBudgetBurn" in t and "taskapp-prod" in t for t in slack_titles):
+            failures.append(
+                f"Slack should get TaskappCacheErrorsHigh (taskapp-prod), titles {slack_titles}"
+            )
+        if not any(
+            "TaskappApiAvailabilityBudgetBurn" in t and "taskapp-staging" in t for t in slack_titles
+        ):
+            failures.append(
+                f"Slack should get the staging burn-rate warning, titles {slack_titles}"
+            )
+        if any(
+            "TaskappApiAvailabilityBudgetBurn" in t and "taskapp-prod" in t for t in slack_titles
+        ):
             failures.append(f"the inhibited prod warning reached Slack: {slack_titles}")
         if "Watchdog" in pd_text + slack_text:
             failures.append("Watchdog must go to the null receiver")
-        print(f"alertmanager e2e: pagerduty got {len(pd)}, slack got {len(slack)} notifications: {slack_titles}")
+        print(
+            f"alertmanager e2e: pagerduty got {len(pd)}, slack got {len(slack)} notifications: {slack_titles}"
+        )
     finally:
         proc.terminate()
         proc.wait(timeout=10)

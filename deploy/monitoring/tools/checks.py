@@ -28,8 +28,20 @@ RUNBOOK_PREFIX = "https://github.com/taskapp/taskapp/blob/main/docs/runbooks/"
 
 # Words that look like identifiers in PromQL but are not metric names.
 _KEYWORDS = {
-    "and", "or", "unless", "by", "without", "on", "ignoring", "group_left", "group_right",
-    "bool", "offset", "inf", "nan", "atan2",
+    "and",
+    "or",
+    "unless",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "bool",
+    "offset",
+    "inf",
+    "nan",
+    "atan2",
 }
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|`[^`]*`')
 _BRACES = re.compile(r"\{[^{}]*\}")
@@ -47,7 +59,7 @@ def metric_names(expr: str) -> set[str]:
     text = re.sub(r"\b\d+(\.\d+)?([eE][+-]?\d+)?([smhdwy]|ms)?\b", " ", text)  # numbers, durations
     names = set()
     for m in _IDENT.finditer(text):
-        rest = text[m.end():].lstrip()
+        rest = text[m.end() :].lstrip()
         word = m.group(0)
         if rest.startswith("(") or word.lower() in _KEYWORDS:
             continue  # function call or keyword
@@ -80,7 +92,9 @@ def check_rules() -> list[str]:
     for rule in rules:
         where = f"{rule['_file']}:{rule['_group']}:{rule.get('alert') or rule.get('record')}"
         for name in sorted(metric_names(rule["expr"]) - allowed):
-            errors.append(f"{where}: metric {name!r} is neither taskapp's, a recording rule, nor in metrics-allowlist.yaml")
+            errors.append(
+                f"{where}: metric {name!r} is neither taskapp's, a recording rule, nor in metrics-allowlist.yaml"
+            )
         if "alert" not in rule:
             continue
         name = rule["alert"]
@@ -130,33 +144,77 @@ def check_fluentbit() -> list[str]:
 
     cw = v.get("cloudWatchLogs", {})
     want(cw.get("enabled") is True, "cloudWatchLogs.enabled must be true")
-    want(bool(re.fullmatch(r"/aws/eks/taskapp-(dev|staging|prod)/containers", str(cw.get("logGroupName")))),
-         "cloudWatchLogs.logGroupName must be /aws/eks/taskapp-<env>/containers")
-    want(cw.get("autoCreateGroup") is False, "the log group is Terraform's: autoCreateGroup must be false")
+    want(
+        bool(
+            re.fullmatch(
+                r"/aws/eks/taskapp-(dev|staging|prod)/containers", str(cw.get("logGroupName"))
+            )
+        ),
+        "cloudWatchLogs.logGroupName must be /aws/eks/taskapp-<env>/containers",
+    )
+    want(
+        cw.get("autoCreateGroup") is False,
+        "the log group is Terraform's: autoCreateGroup must be false",
+    )
     tmpl = str(cw.get("logStreamTemplate", ""))
     for key in ("namespace_name", "pod_name", "container_name"):
-        want(f"$kubernetes['{key}']" in tmpl, f"logStreamTemplate must contain $kubernetes['{key}']")
+        want(
+            f"$kubernetes['{key}']" in tmpl, f"logStreamTemplate must contain $kubernetes['{key}']"
+        )
     f = v.get("filter", {})
-    want(f.get("enabled") is True and f.get("mergeLog") == "On", "kubernetes filter with mergeLog On (JSON fields queryable)")
+    want(
+        f.get("enabled") is True and f.get("mergeLog") == "On",
+        "kubernetes filter with mergeLog On (JSON fields queryable)",
+    )
     want(not f.get("mergeLogKey"), "mergeLogKey must be empty so JSON fields land at the top level")
-    for out in ("cloudWatch", "firehose", "kinesis", "kinesis_streams", "elasticsearch", "s3", "opensearch"):
-        want(v.get(out, {}).get("enabled") is False, f"{out}.enabled must be false (CloudWatch Logs only)")
-    want(v.get("serviceAccount", {}).get("name") == "aws-for-fluent-bit", "service account must be aws-for-fluent-bit (IRSA)")
-    want(bool(re.fullmatch(r"[a-z]{2}-[a-z]+-\d", str(cw.get("region")))), "cloudWatchLogs.region must be an AWS region")
-    want("${" not in yaml.safe_dump(v), "no ${ENV} placeholders: per-environment values come from the Argo CD Application")
+    for out in (
+        "cloudWatch",
+        "firehose",
+        "kinesis",
+        "kinesis_streams",
+        "elasticsearch",
+        "s3",
+        "opensearch",
+    ):
+        want(
+            v.get(out, {}).get("enabled") is False,
+            f"{out}.enabled must be false (CloudWatch Logs only)",
+        )
+    want(
+        v.get("serviceAccount", {}).get("name") == "aws-for-fluent-bit",
+        "service account must be aws-for-fluent-bit (IRSA)",
+    )
+    want(
+        bool(re.fullmatch(r"[a-z]{2}-[a-z]+-\d", str(cw.get("region")))),
+        "cloudWatchLogs.region must be an AWS region",
+    )
+    want(
+        "${" not in yaml.safe_dump(v),
+        "no ${ENV} placeholders: per-environment values come from the Argo CD Application",
+    )
     return errors
 
 
 def selftest() -> None:
     cases = {
-        'sum by (namespace) (rate(http_requests_total{job="a", route=~"/api/v1/.+"}[5m]))': {"http_requests_total"},
-        'a:b:rate5m / 0.001 > 14.4 and c_total offset 1h > 1/60': {"a:b:rate5m", "c_total"},
-        'max by (ns, hpa) (x) >= on (ns) group_left (y) z': {"x", "z"},
-        'histogram_quantile(0.99, sum by (le, route) (rate(h_bucket{le!=""}[$__rate_interval])))': {"h_bucket"},
+        'sum by (namespace) (rate(http_requests_total{job="a", route=~"/api/v1/.+"}[5m]))': {
+            "http_requests_total"
+        },
+        "a:b:rate5m / 0.001 > 14.4 and c_total offset 1h > 1/60": {"a:b:rate5m", "c_total"},
+        "max by (ns, hpa) (x) >= on (ns) group_left (y) z": {"x", "z"},
+        'histogram_quantile(0.99, sum by (le, route) (rate(h_bucket{le!=""}[$__rate_interval])))': {
+            "h_bucket"
+        },
         'label_replace(m{a="b(c)"}, "namespace", "$1", "dest", "(.*)") == 1': {"m"},
-        'time() - kube_cronjob_created > 26 * 3600 unless on (namespace) other': {"kube_cronjob_created", "other"},
+        "time() - kube_cronjob_created > 26 * 3600 unless on (namespace) other": {
+            "kube_cronjob_created",
+            "other",
+        },
         'absent(up{job="x"} == 1) or vector(0)': {"up"},
-        '1e3 * sum(rate(x_seconds_sum[1d])) / sum(rate(x_seconds_count[1d]))': {"x_seconds_sum", "x_seconds_count"},
+        "1e3 * sum(rate(x_seconds_sum[1d])) / sum(rate(x_seconds_count[1d]))": {
+            "x_seconds_sum",
+            "x_seconds_count",
+        },
     }
     for expr, want in cases.items():
         got = metric_names(expr)
