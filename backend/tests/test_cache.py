@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from taskapp.cache import LayeredCache
@@ -22,7 +23,7 @@ TASKS = "/api/v1/tasks"
 
 
 def cache_counts(app: FastAPI) -> dict[str, float]:
-    text = app.state.services.metrics.exposition().decode()
+    text = generate_latest(app.state.services.registry).decode()
     counts: dict[str, float] = {}
     for family in text_string_to_metric_families(text):
         if family.name == "cache_requests":

@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
+from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from taskapp.main import create_app
@@ -62,7 +63,7 @@ async def test_metrics_after_real_traffic_have_the_promised_names_and_labels(
         )
         await http.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
         await http.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
-        await app.state.services.metrics.refresh_database_gauges(app.state.services.session_factory)
+        await app.state.gauges.refresh()
         response = await http.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
@@ -161,16 +162,18 @@ async def test_active_sessions_count_unrevoked_unexpired_sessions(
     app = create_app(make_settings())
     services = app.state.services
     async with client_for(app) as http:
-        await services.metrics.refresh_database_gauges(services.session_factory)
+        await app.state.gauges.refresh()
         before = value(
-            scrape(services.metrics.exposition().decode())["active_sessions"], "active_sessions"
+            scrape(generate_latest(services.registry).decode())["active_sessions"],
+            "active_sessions",
         )
         one = await register_and_login(http)
         await register_and_login(http)
         await http.post("/api/v1/auth/logout", json={"refresh_token": one.refresh_token})
-        await services.metrics.refresh_database_gauges(services.session_factory)
+        await app.state.gauges.refresh()
         after = value(
-            scrape(services.metrics.exposition().decode())["active_sessions"], "active_sessions"
+            scrape(generate_latest(services.registry).decode())["active_sessions"],
+            "active_sessions",
         )
     assert after - before == 1
     await services.engine.dispose()

@@ -16,14 +16,23 @@ from typing import Literal, Protocol
 
 import structlog
 from cachetools import TTLCache
+from prometheus_client import CollectorRegistry, Counter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from taskapp.observability.metrics import Metrics
 from taskapp.settings import Settings
 
 log = structlog.get_logger(__name__)
 CacheState = Literal["ok", "degraded", "disabled"]
+CACHE_RESULTS = ("hit", "miss", "error")
+
+
+def lookup_counter(registry: CollectorRegistry) -> Counter:
+    """`cache_requests` by result; every result exists from the start (zeros, not gaps)."""
+    counter = Counter("cache_requests", "Cache lookups", ["result"], registry=registry)
+    for result in CACHE_RESULTS:
+        counter.labels(result=result)
+    return counter
 
 
 class ResponseCache(Protocol):
@@ -52,13 +61,13 @@ class NoCache:
 class InMemoryCache:
     """One process (the embedded default): a bounded TTL dictionary."""
 
-    def __init__(self, ttl_seconds: float, metrics: Metrics, max_entries: int = 10_000) -> None:
+    def __init__(self, ttl_seconds: float, lookups: Counter, max_entries: int = 10_000) -> None:
         self._entries: TTLCache[str, bytes] = TTLCache(maxsize=max_entries, ttl=ttl_seconds)
-        self._metrics = metrics
+        self._lookups = lookups
 
     async def get(self, key: str) -> bytes | None:
         value = self._entries.get(key)
-        self._metrics.cache.labels(result="miss" if value is None else "hit").inc()
+        self._lookups.labels(result="miss" if value is None else "hit").inc()
         return value
 
     async def set(self, key: str, value: bytes) -> None:
@@ -74,12 +83,12 @@ class InMemoryCache:
 class RedisCache:
     """Shared by every replica. Errors are counted, logged once per outage, and never raised."""
 
-    def __init__(self, redis: Redis, settings: Settings, metrics: Metrics) -> None:
+    def __init__(self, redis: Redis, settings: Settings, lookups: Counter) -> None:
         self._redis = redis
         self._ttl = max(1, round(settings.cache_ttl.total_seconds()))
         self._circuit_seconds = settings.cache_circuit_seconds
         self._open_until = 0.0
-        self._metrics = metrics
+        self._lookups = lookups
 
     def _available(self) -> bool:
         return time.monotonic() >= self._open_until
@@ -93,16 +102,16 @@ class RedisCache:
 
     async def get(self, key: str) -> bytes | None:
         if not self._available():
-            self._metrics.cache.labels(result="error").inc()
+            self._lookups.labels(result="error").inc()
             return None
         try:
             raw = await self._redis.get(key)
         except (RedisError, OSError) as exc:
             self._trip(exc)
-            self._metrics.cache.labels(result="error").inc()
+            self._lookups.labels(result="error").inc()
             return None
         value = raw.encode() if isinstance(raw, str) else raw
-        self._metrics.cache.labels(result="miss" if value is None else "hit").inc()
+        self._lookups.labels(result="miss" if value is None else "hit").inc()
         return value
 
     async def set(self, key: str, value: bytes) -> None:
@@ -135,19 +144,19 @@ class LayeredCache:
     """
 
     def __init__(
-        self, remote: RedisCache, ttl_seconds: float, max_bytes: int, metrics: Metrics
+        self, remote: RedisCache, ttl_seconds: float, max_bytes: int, lookups: Counter
     ) -> None:
         self._remote = remote
         self._max_bytes = max_bytes
         self._local: TTLCache[str, bytes] = TTLCache(
             maxsize=max_bytes, ttl=ttl_seconds, getsizeof=len
         )
-        self._metrics = metrics
+        self._lookups = lookups
 
     async def get(self, key: str) -> bytes | None:
         value = self._local.get(key)
         if value is not None:
-            self._metrics.cache.labels(result="hit").inc()
+            self._lookups.labels(result="hit").inc()
             return value
         value = await self._remote.get(key)  # counts its own hit, miss or error
         if value is not None:
@@ -183,13 +192,16 @@ def redis_client(settings: Settings) -> Redis | None:
     )
 
 
-def build_cache(settings: Settings, metrics: Metrics, redis: Redis | None) -> ResponseCache:
+def build_cache(
+    settings: Settings, registry: CollectorRegistry, redis: Redis | None
+) -> ResponseCache:
+    lookups = lookup_counter(registry)
     if settings.cache_ttl.total_seconds() <= 0:
         return NoCache()
     if redis is not None:
-        remote = RedisCache(redis, settings, metrics)
+        remote = RedisCache(redis, settings, lookups)
         local_ttl = min(settings.cache_local_ttl, settings.cache_ttl).total_seconds()
         if local_ttl <= 0 or settings.cache_local_max_bytes <= 0:
             return remote
-        return LayeredCache(remote, local_ttl, settings.cache_local_max_bytes, metrics)
-    return InMemoryCache(settings.cache_ttl.total_seconds(), metrics)
+        return LayeredCache(remote, local_ttl, settings.cache_local_max_bytes, lookups)
+    return InMemoryCache(settings.cache_ttl.total_seconds(), lookups)

@@ -14,12 +14,12 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from taskapp import migrate
+from taskapp.auth.models import User
+from taskapp.auth.schemas import UserCreate
 from taskapp.db import create_engine, create_session_factory
 from taskapp.errors import ProblemError
 from taskapp.settings import Settings
 from taskapp.tasks.models import Priority, Task, TaskStatus
-from taskapp.users.models import User
-from taskapp.users.schemas import UserCreate
 
 DEMO_EMAIL = "demo@taskapp.dev"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - a published demo account, by design

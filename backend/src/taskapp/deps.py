@@ -1,4 +1,8 @@
-"""Process-wide services and the request dependencies built on them, declared once as aliases."""
+"""Process-wide core services and the request dependencies built on them, declared once as aliases.
+
+Core only: nothing here names a domain. Each domain builds what it keeps per app (auth's login
+throttle, tasks' cursor codec) with its own factory, which main.py puts on app.state.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from opentelemetry.trace import NoOpTracer, Tracer
+from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from taskapp.auth.throttle import LoginThrottle
 from taskapp.cache import ResponseCache
-from taskapp.observability.metrics import Metrics
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings
-from taskapp.tasks.pagination import CursorCodec
 
 
 @dataclass(slots=True)
@@ -28,9 +30,9 @@ class Services:
     session_factory: async_sessionmaker[AsyncSession]
     hasher: PasswordHasher
     tokens: TokenCodec
-    cursors: CursorCodec
-    login_throttle: LoginThrottle
-    metrics: Metrics
+    # One registry per app (several apps in one process, as in tests, never collide); every
+    # layer registers its own metrics on it.
+    registry: CollectorRegistry
     cache: ResponseCache
     redis: Redis | None
     # For the spans the code opens itself; a no-op until setup_tracing installs a real one.

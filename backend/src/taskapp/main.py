@@ -11,11 +11,11 @@ from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from opentelemetry.sdk.trace.export import SpanExporter
+from prometheus_client import CollectorRegistry
 
 from taskapp import __version__
-from taskapp.auth.redis_throttle import RedisLoginThrottle
 from taskapp.auth.router import router as auth_router
-from taskapp.auth.throttle import InMemoryLoginThrottle, LoginThrottle
+from taskapp.auth.wiring import build_auth_services
 from taskapp.cache import build_cache, redis_client
 from taskapp.db import create_engine, create_session_factory
 from taskapp.deps import Services
@@ -24,13 +24,14 @@ from taskapp.middleware import BodySizeLimitMiddleware
 from taskapp.observability.headers import SecurityHeadersMiddleware
 from taskapp.observability.http import RequestObservabilityMiddleware, RouteResolver
 from taskapp.observability.logging import configure_logging
-from taskapp.observability.metrics import Metrics, background_refresh
+from taskapp.observability.metrics import Metrics
 from taskapp.observability.tracing import setup_tracing, stop_tracing
 from taskapp.openapi import document_malformed_bodies
+from taskapp.ops.gauges import DatabaseGauges
 from taskapp.ops.router import router as ops_router
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings, get_settings
-from taskapp.tasks.pagination import CursorCodec
+from taskapp.tasks.router import build_task_services
 from taskapp.tasks.router import router as tasks_router
 from taskapp.users.router import router as users_router
 from taskapp.web import SinglePageApp
@@ -39,25 +40,19 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 def build_services(settings: Settings) -> Services:
+    """The core services every domain may use (deps.Services); domains build their own."""
     engine = create_engine(settings)
-    session_factory = create_session_factory(engine)
-    metrics = Metrics(engine)
+    registry = CollectorRegistry(auto_describe=True)
     redis = redis_client(settings)
-    cache = build_cache(settings, metrics, redis)
-    throttle: LoginThrottle = (
-        RedisLoginThrottle(redis, settings) if redis else InMemoryLoginThrottle(settings)
-    )
     return Services(
         settings=settings,
         engine=engine,
         read_engine=engine.execution_options(isolation_level="AUTOCOMMIT"),
-        session_factory=session_factory,
+        session_factory=create_session_factory(engine),
         hasher=PasswordHasher(settings),
         tokens=TokenCodec(settings),
-        cursors=CursorCodec(settings.secret_key),
-        login_throttle=throttle,
-        metrics=metrics,
-        cache=cache,
+        registry=registry,
+        cache=build_cache(settings, registry, redis),
         redis=redis,
     )
 
@@ -68,12 +63,12 @@ def create_app(
     settings = settings or get_settings()
     configure_logging(json_logs=settings.is_production, level=settings.log_level)
     services = build_services(settings)
+    metrics = Metrics(services.registry, services.engine)
+    gauges = DatabaseGauges(services.registry, services.session_factory)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        async with background_refresh(
-            services.metrics, services.session_factory, settings.metrics_refresh_seconds
-        ):
+        async with gauges.refreshed_in_background(settings.metrics_refresh_seconds):
             yield
         await services.cache.close()
         await services.engine.dispose()
@@ -95,6 +90,10 @@ def create_app(
         ],
     )
     app.state.services = services
+    # Each domain's own per-app services, next to the core ones (deps.py knows no domain).
+    app.state.auth = build_auth_services(settings, services.redis, services.registry)
+    app.state.tasks = build_task_services(settings)
+    app.state.gauges = gauges
     install_error_handlers(app)
     default_openapi = app.openapi
 
@@ -113,7 +112,7 @@ def create_app(
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         RequestObservabilityMiddleware,
-        metrics=services.metrics,
+        metrics=metrics,
         resolver=RouteResolver(app.routes),
     )
     if settings.cors_origins:

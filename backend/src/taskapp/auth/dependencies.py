@@ -5,10 +5,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 
+from taskapp.auth.models import User
 from taskapp.auth.service import AccessContext, resolve_access_token, unauthorized
 from taskapp.db import utcnow
 from taskapp.deps import Services, SessionDep
-from taskapp.users.models import User
 
 # OAuth2 password flow in the OpenAPI description, so Swagger's "Authorize" button works.
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)

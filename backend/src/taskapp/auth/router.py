@@ -9,13 +9,13 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import ValidationError
 
 from taskapp.auth import service
-from taskapp.auth.schemas import LoginRequest, RefreshRequest, TokenPair
+from taskapp.auth.schemas import LoginRequest, RefreshRequest, TokenPair, UserCreate, UserPublic
+from taskapp.auth.wiring import AuthServicesDep
 from taskapp.db import utcnow
 from taskapp.deps import ServicesDep, SessionDep, SettingsDep
 from taskapp.errors import ProblemError, validation_errors
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.settings import Settings
-from taskapp.users.schemas import UserCreate, UserPublic
 
 REFRESH_COOKIE = "refresh_token"
 COOKIE_PATH = f"{API_PREFIX}/auth"
@@ -89,21 +89,22 @@ async def login(
     response: Response,
     session: SessionDep,
     services: ServicesDep,
+    auth: AuthServicesDep,
     settings: SettingsDep,
 ) -> TokenPair:
     try:
         user = await service.authenticate(
             session,
             services.hasher,
-            services.login_throttle,
+            auth.login_throttle,
             email=body.email,
             password=body.password,
         )
     except ProblemError as exc:
-        services.metrics.auth_event("lockout" if exc.status == 429 else "login_failure")
+        auth.metrics.event("lockout" if exc.status == 429 else "login_failure")
         raise
     tokens = await service.start_session(session, services.tokens, settings, user, utcnow())
-    services.metrics.auth_event("login_success")
+    auth.metrics.event("login_success")
     return _token_response(response, settings, tokens)
 
 
@@ -119,6 +120,7 @@ async def token(
     response: Response,
     session: SessionDep,
     services: ServicesDep,
+    auth: AuthServicesDep,
     settings: SettingsDep,
 ) -> TokenPair:
     try:
@@ -133,7 +135,7 @@ async def token(
                 [{**err, "loc": ("body", "username")} for err in exc.errors()]
             ),
         ) from exc
-    return await login(body, response, session, services, settings)
+    return await login(body, response, session, services, auth, settings)
 
 
 @router.post(
@@ -146,6 +148,7 @@ async def refresh(
     response: Response,
     session: SessionDep,
     services: ServicesDep,
+    auth: AuthServicesDep,
     settings: SettingsDep,
     body: Annotated[RefreshRequest | None, Body()] = None,
     refresh_token: Annotated[str | None, Cookie(include_in_schema=False)] = None,
@@ -154,9 +157,9 @@ async def refresh(
     try:
         tokens = await service.rotate(session, services.tokens, settings, token, utcnow())
     except service.RefreshReuseDetectedError:
-        services.metrics.auth_event("refresh_reuse_detected")
+        auth.metrics.event("refresh_reuse_detected")
         raise
-    services.metrics.auth_event("refresh")
+    auth.metrics.event("refresh")
     return _token_response(response, settings, tokens)
 
 
@@ -170,13 +173,14 @@ async def logout(
     response: Response,
     session: SessionDep,
     services: ServicesDep,
+    auth: AuthServicesDep,
     settings: SettingsDep,
     body: Annotated[RefreshRequest | None, Body()] = None,
     refresh_token: Annotated[str | None, Cookie(include_in_schema=False)] = None,
 ) -> None:
     token = _presented_token(body, refresh_token)
     await service.logout(session, services.tokens, token, utcnow())
-    services.metrics.auth_event("logout")
+    auth.metrics.event("logout")
     response.delete_cookie(
         REFRESH_COOKIE,
         path=COOKIE_PATH,

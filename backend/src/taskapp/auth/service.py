@@ -11,13 +11,12 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from taskapp.auth.models import AuthSession, RefreshToken
+from taskapp.auth.models import AuthSession, RefreshToken, User
 from taskapp.auth.throttle import LoginThrottle
 from taskapp.db import fetch_all
 from taskapp.errors import ProblemError
 from taskapp.security import InvalidTokenError, PasswordHasher, TokenCodec, token_digest
 from taskapp.settings import Settings
-from taskapp.users.models import User
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import taskapp.auth.models
-import taskapp.tasks.models
-import taskapp.users.models  # noqa: F401  (register every table on Base.metadata)
+import taskapp.tasks.models  # noqa: F401  (register every table on Base.metadata)
 from taskapp.db import Base, create_engine
 from taskapp.settings import Settings
 

@@ -1,52 +1,27 @@
-"""Prometheus metrics with fixed names (dashboards and alerts rely on them).
+"""Process and HTTP metrics with fixed names (dashboards and alerts rely on them).
 
-One registry per app, so several apps in one process (tests) never collide. The database-wide
-gauges (tasks by status, active sessions) are refreshed in the background every few seconds, so a
-scrape never runs a query.
+The registry is the app's (Services.registry): each part registers its own metrics on it, so this
+module names no domain. The cache counts its lookups (cache.py), auth its events
+(auth/metrics.py), and ops/gauges.py keeps the database-wide gauges.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
-import structlog
-from prometheus_client import (
-    CollectorRegistry,
-    Counter,
-    Gauge,
-    Histogram,
-    Info,
-    generate_latest,
-)
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from taskapp import __version__
-from taskapp.auth.models import AuthSession
-from taskapp.db import utcnow
-from taskapp.tasks.models import Task, TaskStatus
-
-log = structlog.get_logger(__name__)
 
 # 5 ms .. 10 s; 0.3 s is the latency SLO's threshold, so it must be a bucket boundary.
 DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0)
-AUTH_EVENTS = (
-    "login_success",
-    "login_failure",
-    "lockout",
-    "refresh",
-    "refresh_reuse_detected",
-    "logout",
-)
-CACHE_RESULTS = ("hit", "miss", "error")
 
 
 class _PoolCollector(Collector):
@@ -66,9 +41,9 @@ class _PoolCollector(Collector):
 
 
 class Metrics:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.registry = CollectorRegistry(auto_describe=True)
-        registry = self.registry
+    """The process, the pool and the HTTP requests (observed by http/observe.py)."""
+
+    def __init__(self, registry: CollectorRegistry, engine: AsyncEngine) -> None:
         ProcessCollector(registry=registry)
         PlatformCollector(registry=registry)
         GCCollector(registry=registry)
@@ -90,65 +65,6 @@ class Metrics:
             ["method", "route"],
             registry=registry,
         )
-        self.tasks = Gauge(
-            "tasks_total", "Tasks by status, all users", ["status"], registry=registry
-        )
-        self.active_sessions = Gauge(
-            "active_sessions", "Unexpired, unrevoked login sessions", registry=registry
-        )
-        self.cache = Counter("cache_requests", "Cache lookups", ["result"], registry=registry)
-        self.auth = Counter("auth_events", "Authentication events", ["event"], registry=registry)
         Info("taskapp_build", "Build of this process", registry=registry).info(
             {"version": __version__, "commit": os.environ.get("TASKAPP_BUILD_COMMIT", "unknown")}
         )
-        # Every known label value exists from the start: rate() and alerts see zeros, not gaps.
-        for status in TaskStatus:
-            self.tasks.labels(status=status.value)
-        for event in AUTH_EVENTS:
-            self.auth.labels(event=event)
-        for result in CACHE_RESULTS:
-            self.cache.labels(result=result)
-
-    def auth_event(self, event: str) -> None:
-        self.auth.labels(event=event).inc()
-
-    def exposition(self) -> bytes:
-        return generate_latest(self.registry)
-
-    async def refresh_database_gauges(
-        self, session_factory: async_sessionmaker[AsyncSession]
-    ) -> None:
-        async with session_factory() as session:
-            rows = await session.execute(select(Task.status, func.count()).group_by(Task.status))
-            counts = dict(rows.all())
-            sessions = await session.scalar(
-                select(func.count())
-                .select_from(AuthSession)
-                .where(AuthSession.revoked_at.is_(None), AuthSession.expires_at > utcnow())
-            )
-        for status in TaskStatus:
-            self.tasks.labels(status=status.value).set(counts.get(status, 0))
-        self.active_sessions.set(sessions or 0)
-
-    async def refresh_forever(
-        self, session_factory: async_sessionmaker[AsyncSession], interval: float
-    ) -> None:
-        while True:
-            try:
-                await self.refresh_database_gauges(session_factory)
-            except Exception as exc:  # the database may be down: keep trying
-                log.warning("metrics_refresh_failed", error=type(exc).__name__)
-            await asyncio.sleep(interval)
-
-
-@contextlib.asynccontextmanager
-async def background_refresh(
-    metrics: Metrics, session_factory: async_sessionmaker[AsyncSession], interval: float
-) -> AsyncIterator[None]:
-    task = asyncio.create_task(metrics.refresh_forever(session_factory, interval))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 from typing import Annotated, Any, get_origin
 
 from fastapi import APIRouter, Header, Request, Response, status
@@ -11,13 +12,26 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from taskapp.auth.dependencies import CurrentPrincipal
-from taskapp.auth.service import AccessContext
+from taskapp.auth.interface import AccessContext, CurrentPrincipal
 from taskapp.deps import Services, ServicesDep, SessionDep, SettingsDep
 from taskapp.errors import ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
+from taskapp.settings import Settings
 from taskapp.tasks import service
+from taskapp.tasks.pagination import CursorCodec
 from taskapp.tasks.schemas import TaskCreate, TaskPage, TaskPublic, TaskQuery, TaskStats, TaskUpdate
+
+
+@dataclass(frozen=True, slots=True)
+class TaskServices:
+    """What the tasks domain keeps per app: built by main.py onto app.state.tasks."""
+
+    cursors: CursorCodec
+
+
+def build_task_services(settings: Settings) -> TaskServices:
+    return TaskServices(cursors=CursorCodec(settings.secret_key))
+
 
 router = APIRouter(prefix=f"{API_PREFIX}/tasks", tags=["tasks"], responses=problem_responses(401))
 
@@ -133,7 +147,7 @@ async def list_tasks(request: Request, user: CurrentPrincipal) -> Response:
     if (cached := await services.cache.get(key)) is not None:
         return _json(cached)
     body = await service.list_tasks(
-        services.read_engine, user.user_id, query, services.cursors, services.tracer
+        services.read_engine, user.user_id, query, request.app.state.tasks.cursors, services.tracer
     )
     await services.cache.set(key, body)
     return _json(body)

@@ -23,13 +23,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from taskapp.auth.interface import User
 from taskapp.db import fetch_all, utcnow
 from taskapp.errors import ProblemError, not_found
 from taskapp.tasks import encoding, list_query
 from taskapp.tasks.models import IdempotencyRecord, Priority, Task, TaskStatus
 from taskapp.tasks.pagination import CursorCodec, SortSpec, filters_fingerprint
 from taskapp.tasks.schemas import TaskCreate, TaskPublic, TaskQuery, TaskStats, TaskUpdate
-from taskapp.users.models import User
 
 
 async def _bump_data_version(session: AsyncSession, owner_id: uuid.UUID) -> None:

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from taskapp.auth.dependencies import CurrentPrincipal, CurrentUser
+from taskapp.auth.interface import CurrentPrincipal, CurrentUser, UserPublic
 from taskapp.deps import ServicesDep, SessionDep
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.users import service
-from taskapp.users.schemas import PasswordChange, UserPublic, UserUpdate
+from taskapp.users.schemas import PasswordChange, UserUpdate
 
 router = APIRouter(prefix=f"{API_PREFIX}/users", tags=["users"], responses=problem_responses(401))
 

@@ -4,11 +4,10 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskapp.auth.service import revoke_other_sessions
+from taskapp.auth.interface import User, revoke_other_sessions
 from taskapp.db import utcnow
 from taskapp.errors import FieldError, ProblemError
 from taskapp.security import PasswordHasher
-from taskapp.users.models import User
 
 
 async def update_profile(session: AsyncSession, user: User, *, full_name: str | None) -> User:
