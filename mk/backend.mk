@@ -23,10 +23,12 @@ backend-migrate: backend-sync ## apply migrations to TASKAPP_DATABASE_URL (defau
 backend-seed: backend-migrate ## create the demo account with sample tasks
 	cd backend && $(UV) run --frozen taskapp seed-demo
 
-backend-lint: backend-sync ## ruff, ruff format --check, mypy --strict
+backend-lint: backend-sync ## ruff, ruff format --check, mypy --strict, import contracts (lint-imports)
 	cd backend && $(UV) run --frozen ruff check src tests
 	cd backend && $(UV) run --frozen ruff format --check src tests
 	cd backend && $(UV) run --frozen mypy
+	# The layer contracts in backend/pyproject.toml ([tool.importlinter]); cache kept under var/.
+	cd backend && $(UV) run --frozen lint-imports --no-logo --cache-dir $(VAR)/import-linter-cache
 
 backend-fmt: backend-sync
 	cd backend && $(UV) run --frozen ruff format src tests && $(UV) run --frozen ruff check --fix src tests
