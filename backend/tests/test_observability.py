@@ -13,8 +13,8 @@ from asgi_lifespan import LifespanManager
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
+from taskapp.http.routes import RouteResolver
 from taskapp.main import create_app
-from taskapp.observability.http import RouteResolver
 from taskapp.settings import Settings
 from tests.conftest import assert_problem, client_for, register_and_login, unique_email
 

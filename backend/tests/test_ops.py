@@ -55,6 +55,32 @@ async def test_body_over_one_mebibyte_is_413_by_content_length(
     assert response.headers["x-request-id"]
 
 
+async def test_both_ways_to_a_413_answer_with_one_problem_body(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    """Refused up front by Content-Length or while streaming: the same problem details."""
+    headers = {**account.headers, "Content-Type": "application/json"}
+    big = b'{"title": "' + b"x" * (1024 * 1024) + b'"}'
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield big
+
+    by_length = await client.post("/api/v1/tasks", content=big, headers=headers)
+    streamed = await client.post("/api/v1/tasks", content=chunks(), headers=headers)
+
+    expected = {
+        "type": "about:blank",
+        "title": "Content Too Large",
+        "status": 413,
+        "detail": "The request body is larger than the 1048576 bytes allowed.",
+        "instance": "/api/v1/tasks",
+    }
+    assert assert_problem(by_length, 413) == expected
+    assert assert_problem(streamed, 413) == expected
+    # The unread body must not be taken for the next request on this connection.
+    assert by_length.headers["connection"] == "close"
+
+
 async def test_body_over_the_limit_is_413_when_streamed_without_length(
     client: httpx.AsyncClient, account: Account
 ) -> None:

@@ -11,9 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+
+from taskapp.http.routes import allowed_methods
 
 PROBLEM_JSON = "application/problem+json"
+# RFC 9110's name; Python 3.11's HTTPStatus still has "Request Entity Too Large". Both ways to
+# a 413 (Content-Length up front, or a streamed body) answer with this one.
+_TITLES = {413: "Content Too Large"}
 log = structlog.get_logger(__name__)
 
 
@@ -64,8 +68,30 @@ def not_found(what: str = "resource") -> ProblemError:
     return ProblemError(404, f"The {what} does not exist.", problem_type="not-found")
 
 
+def problem_body(
+    status: int,
+    detail: str,
+    *,
+    instance: str | None,
+    problem_type: str = "about:blank",
+    title: str | None = None,
+    errors: list[FieldError] | None = None,
+    extensions: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The one place a problem details body is built; `extensions` adds members (RFC 9457 §3.2)."""
+    body = Problem(
+        type=problem_type,
+        title=title or _TITLES.get(status) or HTTPStatus(status).phrase,
+        status=status,
+        detail=detail,
+        instance=instance,
+        errors=errors,
+    ).model_dump(exclude_none=True)
+    return {**body, **(extensions or {})}
+
+
 def problem_response(
-    request: Request,
+    instance: str | None,
     status: int,
     detail: str,
     *,
@@ -73,21 +99,19 @@ def problem_response(
     title: str | None = None,
     headers: dict[str, str] | None = None,
     errors: list[FieldError] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    body = Problem(
-        type=problem_type,
-        title=title or HTTPStatus(status).phrase,
-        status=status,
-        detail=detail,
-        instance=request.url.path,
+    """An application/problem+json response; also a plain ASGI app, for middleware."""
+    body = problem_body(
+        status,
+        detail,
+        instance=instance,
+        problem_type=problem_type,
+        title=title,
         errors=errors,
+        extensions=extensions,
     )
-    return JSONResponse(
-        body.model_dump(exclude_none=True),
-        status_code=status,
-        headers=headers,
-        media_type=PROBLEM_JSON,
-    )
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 
 def _field_path(loc: tuple[int | str, ...] | list[int | str]) -> str:
@@ -109,7 +133,7 @@ def validation_errors(raw: list[dict[str, Any]] | Any) -> list[FieldError]:
 async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)  # noqa: S101 (registered for this type only)
     return problem_response(
-        request,
+        request.url.path,
         exc.status,
         exc.detail,
         problem_type=exc.problem_type,
@@ -124,7 +148,7 @@ async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
     errors = validation_errors(exc.errors())
     fields = ", ".join(sorted({e.field for e in errors}))
     return problem_response(
-        request,
+        request.url.path,
         422,
         f"The request is invalid: {fields}." if fields else "The request is invalid.",
         problem_type="urn:taskapp:problem:validation-error",
@@ -146,7 +170,9 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
         detail = _HTTP_DETAILS.get(exc.status_code, detail)
     headers = dict(exc.headers) if exc.headers else None
     status = exc.status_code
-    allowed = _allowed_methods(request) if status in {404, 405} else ""
+    allowed = (
+        allowed_methods(request.app.router.routes, request.scope) if status in {404, 405} else ""
+    )
     if status == 404 and allowed and request.method not in allowed.split(", "):
         # With the web app mounted at "/", a wrong method on an API path falls through to the
         # mount, whose answer is 404; the path exists, so the truth is 405.
@@ -155,34 +181,14 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
         # Starlette names only the first route that matched the path; list every method the
         # path answers (GET and POST on /tasks are two routes).
         headers = {**(headers or {}), "Allow": allowed}
-    return problem_response(request, status, detail, headers=headers)
-
-
-def _allowed_methods(request: Request) -> str:
-    # Included routers are wrapped: look at the routes they hold (as main.py does for metrics).
-    routes = [
-        nested
-        for route in request.app.router.routes
-        for nested in getattr(getattr(route, "original_router", None), "routes", [route])
-    ]
-    matching = [
-        route
-        for route in routes
-        if getattr(route, "methods", None)
-        and getattr(route, "include_in_schema", True)
-        and route.matches({**request.scope, "method": "GET"})[0] is not Match.NONE
-    ]
-    # A literal path (/tasks/stats) wins over a template that also matches it (/tasks/{id}).
-    literal = [route for route in matching if not getattr(route, "param_convertors", None)]
-    methods: set[str] = set()
-    for route in literal or matching:
-        methods.update(route.methods)
-    return ", ".join(sorted(methods))
+    return problem_response(request.url.path, status, detail, headers=headers)
 
 
 async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled_error", exc_info=exc)
-    return problem_response(request, 500, "An unexpected error occurred; it has been logged.")
+    return problem_response(
+        request.url.path, 500, "An unexpected error occurred; it has been logged."
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:

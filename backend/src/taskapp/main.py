@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,11 +19,13 @@ from taskapp.cache import build_cache, redis_client
 from taskapp.db import create_engine, create_session_factory
 from taskapp.deps import Services
 from taskapp.errors import install_error_handlers
-from taskapp.middleware import BodySizeLimitMiddleware
-from taskapp.observability.headers import SecurityHeadersMiddleware
-from taskapp.observability.http import RequestObservabilityMiddleware, RouteResolver
+from taskapp.http.body_limit import BodySizeLimitMiddleware
+from taskapp.http.headers import SecurityHeadersMiddleware
+from taskapp.http.request_id import REQUEST_ID_HEADER, is_valid_request_id
+from taskapp.http.routes import RouteResolver
 from taskapp.observability.logging import configure_logging
 from taskapp.observability.metrics import Metrics
+from taskapp.observability.requests import RequestObservabilityMiddleware
 from taskapp.observability.tracing import setup_tracing, stop_tracing
 from taskapp.openapi import document_malformed_bodies
 from taskapp.ops.gauges import DatabaseGauges
@@ -35,8 +36,6 @@ from taskapp.tasks.router import build_task_services
 from taskapp.tasks.router import router as tasks_router
 from taskapp.users.router import router as users_router
 from taskapp.web import SinglePageApp
-
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
 def build_services(settings: Settings) -> Services:
@@ -142,8 +141,8 @@ def create_app(
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(
         CorrelationIdMiddleware,
-        header_name="X-Request-ID",
-        validator=lambda value: bool(_REQUEST_ID.match(value)),
+        header_name=REQUEST_ID_HEADER,
+        validator=is_valid_request_id,
     )
 
     tracer_provider = setup_tracing(app, services.engine, services.redis, span_exporter)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from taskapp.deps import ServicesDep
-from taskapp.errors import PROBLEM_JSON
+from taskapp.errors import problem_response
 
 router = APIRouter(tags=["operations"])
 READY_TIMEOUT_SECONDS = 2.0
@@ -58,12 +58,10 @@ async def ready(request: Request, services: ServicesDep) -> JSONResponse:
     if checks["database"] == "ok":
         return JSONResponse(Readiness(status="ready", checks=checks).model_dump())
     failing = [name for name, result in checks.items() if result.startswith("error")]
-    body: dict[str, Any] = {
-        "type": "urn:taskapp:problem:dependency-unavailable",
-        "title": "Service Unavailable",
-        "status": 503,
-        "detail": f"Not ready: {', '.join(failing)} unavailable.",
-        "instance": request.url.path,
-        "checks": checks,
-    }
-    return JSONResponse(body, status_code=503, media_type=PROBLEM_JSON)
+    return problem_response(
+        request.url.path,
+        503,
+        f"Not ready: {', '.join(failing)} unavailable.",
+        problem_type="urn:taskapp:problem:dependency-unavailable",
+        extensions={"checks": checks},
+    )

@@ -30,7 +30,6 @@ def _rfc3339_text(value: object) -> object:
     if isinstance(value, datetime) or (isinstance(value, str) and _DATE_PREFIX.match(value)):
         return value
     raise ValueError("must be an RFC 3339 date-time string")
-    return value
 
 
 # Any zone is accepted; stored and returned in UTC.

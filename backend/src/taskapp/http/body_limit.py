@@ -1,4 +1,4 @@
-"""ASGI middleware: request-size limit (413 before the body is read into memory)."""
+"""Request-size limit: 413 before the body is read into memory (ADR 0003)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,16 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from taskapp.errors import PROBLEM_JSON, Problem
+from taskapp.errors import problem_response
+
+
+def too_large_detail(limit: int) -> str:
+    return f"The request body is larger than the {limit} bytes allowed."
 
 
 class RequestTooLargeError(HTTPException):
     def __init__(self, limit: int) -> None:
-        super().__init__(413, f"The request body is larger than the {limit} bytes allowed.")
+        super().__init__(413, too_large_detail(limit))
 
 
 class BodySizeLimitMiddleware:
@@ -27,7 +31,15 @@ class BodySizeLimitMiddleware:
             return
         length = Headers(scope=scope).get("content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
-            await self._reject(scope, send)
+            # Answered here, before any body is read; the connection closes so the client's
+            # unread body cannot be taken for the next request.
+            response = problem_response(
+                scope.get("path"),
+                413,
+                too_large_detail(self.max_bytes),
+                headers={"Connection": "close"},
+            )
+            await response(scope, receive, send)
             return
         received = 0
 
@@ -37,28 +49,8 @@ class BodySizeLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    # FastAPI re-raises HTTPExceptions from body reading; our handler renders it.
+                    # FastAPI re-raises HTTPExceptions from body reading; errors.py renders it.
                     raise RequestTooLargeError(self.max_bytes)
             return message
 
         await self.app(scope, limited_receive, send)
-
-    async def _reject(self, scope: Scope, send: Send) -> None:
-        body = Problem(
-            title="Content Too Large",
-            status=413,
-            detail=f"The request body is larger than the {self.max_bytes} bytes allowed.",
-            instance=scope.get("path"),
-        ).model_dump_json(exclude_none=True)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", PROBLEM_JSON.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body.encode()})

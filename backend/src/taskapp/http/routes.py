@@ -1,0 +1,77 @@
+"""Route resolution outside the router: the template a request will match (metrics and access-log
+labels) and the methods a path answers (the Allow header of a 405)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from starlette.routing import BaseRoute, Match, Mount
+from starlette.types import Scope
+
+UNMATCHED = "unmatched"
+_STATIC_LIMIT = 1024  # far above routes x methods; only a guard
+
+
+def flatten(routes: Iterable[BaseRoute]) -> list[BaseRoute]:
+    """The routes a request can match: FastAPI wraps each included router, so look inside."""
+    return [
+        nested
+        for route in routes
+        for nested in getattr(getattr(route, "original_router", None), "routes", [route])
+    ]
+
+
+def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> str:
+    """Every method the request's path answers, as an Allow header value ("" if none)."""
+    matching = [
+        route
+        for route in flatten(routes)
+        if getattr(route, "methods", None)
+        and getattr(route, "include_in_schema", True)
+        and route.matches({**scope, "method": "GET"})[0] is not Match.NONE
+    ]
+    # A literal path (/tasks/stats) wins over a template that also matches it (/tasks/{id}).
+    literal = [route for route in matching if not getattr(route, "param_convertors", None)]
+    methods: set[str] = set()
+    for route in literal or matching:
+        methods.update(getattr(route, "methods", ()))
+    return ", ".join(sorted(methods))
+
+
+class RouteResolver:
+    """Finds the route template for a request before it is dispatched (the in-progress gauge
+    needs it up front). Labels are templates, never raw paths: no ids end up in metrics."""
+
+    def __init__(self, routes: Iterable[BaseRoute]) -> None:
+        self._routes = flatten(routes)
+        # Matching walks the routes (its cost is in docs/adr/0006). Requests to a route without
+        # path parameters repeat the exact path, so those answers are kept; paths with ids,
+        # unknown paths and whatever a client makes up are not, which bounds this by the routes.
+        self._static: dict[tuple[str, str, str, str], str] = {}
+
+    def __call__(self, scope: Scope) -> str:
+        # What route matching reads from the scope: the type, the method and the path.
+        key = (scope["type"], scope["method"], scope.get("root_path", ""), scope["path"])
+        template = self._static.get(key)
+        if template is None:
+            template = self._resolve(*key)
+            if template == key[3] and len(self._static) < _STATIC_LIMIT:
+                self._static[key] = template
+        return template
+
+    def _resolve(self, scope_type: str, method: str, root_path: str, path: str) -> str:
+        scope = {"type": scope_type, "method": method, "root_path": root_path, "path": path}
+        partial = None
+        for route in self._routes:
+            match, _ = route.matches(scope)
+            if match == Match.FULL:
+                return _template(route)
+            if match == Match.PARTIAL and partial is None:
+                partial = route  # right path, wrong method: the 405 belongs to this route
+        return _template(partial) if partial is not None else UNMATCHED
+
+
+def _template(route: BaseRoute) -> str:
+    if isinstance(route, Mount):
+        return f"{route.path}/{{path}}"  # the web app: one label for every file it serves
+    return str(getattr(route, "path", UNMATCHED))
