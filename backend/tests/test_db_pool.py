@@ -14,7 +14,8 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.util.queue import Empty, Full
 
-from taskapp.db import FairAsyncQueue, FairAsyncQueuePool, create_engine
+from taskapp.db import create_engine
+from taskapp.perf.fair_pool import FairAsyncQueue, FairAsyncQueuePool
 from taskapp.settings import Settings
 
 

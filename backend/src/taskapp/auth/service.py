@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from taskapp.auth.models import AuthSession, RefreshToken, User
 from taskapp.auth.throttle import LoginThrottle
-from taskapp.db import fetch_all
 from taskapp.errors import ProblemError
+from taskapp.perf.driver import declare, fetch_all
 from taskapp.security import InvalidTokenError, PasswordHasher, TokenCodec, token_digest
 from taskapp.settings import Settings
 
@@ -233,8 +233,8 @@ class AccessContext:
     tasks_version: int
 
 
-# Built once; executed with new parameters per request (the compiled form is cached too).
-_LIVE_SESSION = (
+# Declared once; executed with new parameters per request (compiled once, too).
+_LIVE_SESSION = declare(
     select(User.tasks_version, User.is_active, AuthSession.revoked_at)
     .join(AuthSession, AuthSession.user_id == User.id)
     .where(AuthSession.id == bindparam("session_id"), User.id == bindparam("user_id"))

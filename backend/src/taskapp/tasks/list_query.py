@@ -14,13 +14,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Literal
 
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    Select,
     SmallInteger,
     String,
     and_,
@@ -35,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import NullType
 
+from taskapp.perf.driver import DriverStatement, declare, statement_factory
 from taskapp.tasks import encoding
 from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.tasks.pagination import SortSpec
@@ -135,8 +134,8 @@ def _conditions(shape: ListShape) -> list[ColumnElement[bool]]:
     return conditions
 
 
-@lru_cache(maxsize=1024)
-def statement_for(shape: ListShape) -> Select[Any]:
+@statement_factory(maxsize=1024)
+def statement_for(shape: ListShape) -> DriverStatement:
     sort = SortSpec.parse(shape.sort)
     columns = _UNTYPED_COLUMNS if shape.dialect == "postgresql" else _PUBLIC_COLUMNS
     statement = select(*columns).where(*_conditions(shape))
@@ -149,7 +148,7 @@ def statement_for(shape: ListShape) -> Select[Any]:
             statement = statement.where(
                 sort.after(bindparam("after_value", type_=value_type), after_id)
             )
-    return statement.order_by(*sort.order_by()).limit(bindparam("limit", type_=Integer))
+    return declare(statement.order_by(*sort.order_by()).limit(bindparam("limit", type_=Integer)))
 
 
 def _escape_like(text: str) -> str:

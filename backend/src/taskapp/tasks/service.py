@@ -24,8 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from taskapp.auth.interface import User
-from taskapp.db import fetch_all, utcnow
+from taskapp.db import utcnow
 from taskapp.errors import ProblemError, not_found
+from taskapp.perf.driver import fetch_all
 from taskapp.tasks import encoding, list_query
 from taskapp.tasks.models import IdempotencyRecord, Priority, Task, TaskStatus
 from taskapp.tasks.pagination import CursorCodec, SortSpec, filters_fingerprint
