@@ -20,7 +20,7 @@ async def get_principal(
     if not token:
         raise unauthorized("Authentication required: send 'Authorization: Bearer <access token>'.")
     # Read from app state rather than through ServicesDep: every authenticated request solves this
-    # dependency, and each sub-dependency FastAPI resolves costs tens of microseconds.
+    # dependency, and each sub-dependency FastAPI resolves has a cost (docs/adr/0006).
     services: Services = request.app.state.services
     principal = await resolve_access_token(
         services.read_engine, services.tokens, services.tracer, token, utcnow()

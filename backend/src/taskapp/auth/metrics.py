@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from prometheus_client import CollectorRegistry, Counter
 
 AuthEvent = Literal[
     "login_success", "login_failure", "lockout", "refresh", "refresh_reuse_detected", "logout"
 ]
-AUTH_EVENTS: tuple[AuthEvent, ...] = (
-    "login_success",
-    "login_failure",
-    "lockout",
-    "refresh",
-    "refresh_reuse_detected",
-    "logout",
-)
+AUTH_EVENTS: tuple[AuthEvent, ...] = get_args(AuthEvent)
 
 
 class AuthMetrics:
