@@ -1,4 +1,4 @@
-"""The PostgreSQL pool's queue serves waiting requests in arrival order (taskapp.db.FairAsyncQueue).
+"""The PostgreSQL pool's queue serves waiting requests in arrival order (perf/fair_pool.py).
 
 The queue is driven the way QueuePool drives it: from inside SQLAlchemy's greenlet bridge.
 """
