@@ -4,7 +4,7 @@ import { useForm } from "react-hook-form";
 import { Link, useLocation } from "react-router";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
-import { Button, Field, Input, Spinner } from "@/components/ui";
+import { Button, Field, Input, Spinner } from "@/ui/primitives";
 import { AuthLayout } from "./AuthLayout";
 import { useAuth } from "./context";
 

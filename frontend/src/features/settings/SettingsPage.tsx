@@ -6,10 +6,10 @@ import { z } from "zod";
 import { api, unwrap } from "@/api/client";
 import { ApiError, errorMessage } from "@/api/problem";
 import type { User } from "@/api/types";
-import { ThemeSwitch } from "@/app/ThemeSwitch";
-import { Button, Field, Input, Spinner } from "@/components/ui";
 import { useAuth } from "@/features/auth/context";
 import { PASSWORD_RULE, passwordSchema } from "@/features/auth/password";
+import { Button, Field, Input, Spinner } from "@/ui/primitives";
+import { ThemeSwitch } from "./ThemeSwitch";
 
 function Section({
   title,
