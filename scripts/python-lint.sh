@@ -12,7 +12,7 @@ ruff() { "$ROOT/scripts/uv" run --frozen --quiet --project backend ruff "$@"; }
 
 if [ "${1:-}" = "--fix" ]; then
   ruff format .
-  ruff check --fix .
+  ruff check --fix-only .
   exit 0
 fi
 
