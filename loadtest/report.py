@@ -88,7 +88,9 @@ def write_summary(environment: Environment, profile: str, shape: type, out: Path
         f"{aggregate['rps']} req/s, error ratio {error_ratio:.4%}.",
         "",
         f"Thresholds: error ratio <= {thresholds.max_error_ratio:.2%} (all requests), p95 <= "
-        f"{thresholds.p95_ms:.0f} ms (flows), register/login p95 <= {thresholds.auth_p95_ms:.0f} ms, at least {thresholds.min_requests} requests"
+        f"{thresholds.p95_ms:.0f} ms (flows), "
+        f"register/login p95 <= {thresholds.auth_p95_ms:.0f} ms, "
+        f"at least {thresholds.min_requests} requests"
         + (
             f", stress must reach {thresholds.min_users_reached} users"
             if thresholds.min_users_reached
@@ -102,7 +104,8 @@ def write_summary(environment: Environment, profile: str, shape: type, out: Path
     if breaking:
         lines += [
             f"Breaking point: {breaking['users']:.0f} users after {breaking['at_s']:.0f} s "
-            f"(GET /tasks p95 {breaking['p95_ms']:.0f} ms, error ratio {breaking['error_ratio']:.2%}, "
+            f"(GET /tasks p95 {breaking['p95_ms']:.0f} ms, "
+            f"error ratio {breaking['error_ratio']:.2%}, "
             f"{breaking['rps']:.1f} req/s in the last window).",
             "",
         ]

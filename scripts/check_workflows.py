@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Supply-chain and least-privilege rules for .github/workflows/*.yml (actionlint checks the rest).
 
-    scripts/check_workflows.py [--shellcheck PATH] [FILE...]      default: every .github/workflows/*.y*ml and the local
-                                              composite actions .github/actions/*/action.yml
+    scripts/check_workflows.py [--shellcheck PATH] [FILE...]
+        default FILEs: every .github/workflows/*.y*ml and the local composite actions
+        .github/actions/*/action.yml
 
 Rules, each reported as FILE:LINE: message:
-  * every `uses:` of a remote action or reusable workflow is pinned to a full 40-hex commit SHA and
-    carries a version comment on the same line (`uses: owner/repo@<sha> # v1.2.3`), so a moved tag can
-    never change what runs and Dependabot can still bump it; `docker://` images are pinned by digest;
-    local `./` actions are fine as they are;
+  * every `uses:` of a remote action or reusable workflow is pinned to a full 40-hex commit SHA
+    and carries a version comment on the same line (`uses: owner/repo@<sha> # v1.2.3`), so a moved
+    tag can never change what runs and Dependabot can still bump it; `docker://` images are pinned
+    by digest; local `./` actions are fine as they are;
   * the workflow sets a top-level `permissions` default and every job sets its own `permissions`;
   * no `pull_request_target` trigger (it runs with secrets on code from forks);
   * the workflow sets `concurrency`, so superseded runs are cancelled or queued, never raced;
@@ -38,12 +39,13 @@ VERSION_COMMENT = re.compile(r"#\s*v?\d+(\.\d+){0,2}\b")
 
 
 def _step_uses(steps: Any) -> list[tuple[str, int]]:
-    found: list[tuple[str, int]] = []
-    if isinstance(steps, CommentedSeq):
-        for step in steps:
-            if isinstance(step, CommentedMap) and "uses" in step:
-                found.append((str(step["uses"]), step.lc.value("uses")[0]))
-    return found
+    if not isinstance(steps, CommentedSeq):
+        return []
+    return [
+        (str(step["uses"]), step.lc.value("uses")[0])
+        for step in steps
+        if isinstance(step, CommentedMap) and "uses" in step
+    ]
 
 
 def _uses_nodes(doc: CommentedMap) -> list[tuple[str, int]]:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Image-tag bumps, promotions and rollbacks of the GitOps values (what the delivery workflows call).
+"""Image-tag bumps, promotions and rollbacks of the GitOps values (delivery workflows call it).
 
 The files it edits (written by the Kubernetes part, read by Argo CD):
 
@@ -52,7 +52,7 @@ SHA_RE = re.compile(r"[0-9a-f]{40}")
 RELEASE_RE = re.compile(r"v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 
 
-class Refused(Exception):
+class RefusedError(Exception):
     """A request the script will not carry out (exit status 2)."""
 
 
@@ -62,7 +62,7 @@ class Refused(Exception):
 
 def check_env(env: str) -> str:
     if env not in ENVS:
-        raise Refused(f"unknown environment {env!r}: expected one of {', '.join(ENVS)}")
+        raise RefusedError(f"unknown environment {env!r}: expected one of {', '.join(ENVS)}")
     return env
 
 
@@ -72,8 +72,9 @@ def check_tag(tag: str) -> str:
     hint = ""
     if re.fullmatch(r"[0-9a-fA-F]{7,40}", tag):
         hint = " (use the full 40-character lowercase commit SHA, e.g. `git rev-parse HEAD`)"
-    raise Refused(
-        f"malformed image tag {tag!r}: expected a 40-hex lowercase commit SHA or vMAJOR.MINOR.PATCH{hint}"
+    raise RefusedError(
+        f"malformed image tag {tag!r}: "
+        f"expected a 40-hex lowercase commit SHA or vMAJOR.MINOR.PATCH{hint}"
     )
 
 
@@ -104,19 +105,21 @@ class ValuesFile:
     @classmethod
     def load(cls, path: Path) -> ValuesFile:
         if not path.is_file():
-            raise Refused(f"{path}: no such values file")
+            raise RefusedError(f"{path}: no such values file")
         text = path.read_text(encoding="utf-8")
         try:
             data = _yaml().load(text)
         except YAMLError as exc:
-            raise Refused(f"{path}: not valid YAML: {exc}") from exc
+            raise RefusedError(f"{path}: not valid YAML: {exc}") from exc
         image = data.get("image") if isinstance(data, CommentedMap) else None
         if not isinstance(image, CommentedMap) or "tag" not in image or "repository" not in image:
-            raise Refused(f"{path}: expected a mapping `image:` with `repository:` and `tag:`")
+            raise RefusedError(f"{path}: expected a mapping `image:` with `repository:` and `tag:`")
         component = path.stem  # taskapp-backend
         repo = str(image["repository"])
         if repo.rsplit("/", 1)[-1] != component:
-            raise Refused(f"{path}: image.repository {repo!r} is not the {component} repository")
+            raise RefusedError(
+                f"{path}: image.repository {repo!r} is not the {component} repository"
+            )
         return cls(path, text, data)
 
     @property
@@ -161,7 +164,7 @@ def _scalar_end(line: str, col: int) -> int:
             if line[i] == '"':
                 return i + 1
             i += 1
-        raise Refused(f"multi-line double-quoted tag is not supported: {line!r}")
+        raise RefusedError(f"multi-line double-quoted tag is not supported: {line!r}")
     if quote == "'":
         i = col + 1
         while i < len(line):
@@ -171,9 +174,10 @@ def _scalar_end(line: str, col: int) -> int:
                     continue
                 return i + 1
             i += 1
-        raise Refused(f"multi-line single-quoted tag is not supported: {line!r}")
+        raise RefusedError(f"multi-line single-quoted tag is not supported: {line!r}")
     m = re.compile(r"[^\s,\]}#]*(?:[ \t]+[^\s,\]}#]+)*").match(line, col)
-    assert m is not None  # the pattern matches the empty string
+    if m is None:  # unreachable (the pattern matches the empty string); narrows the type
+        raise RuntimeError(f"no plain scalar at column {col} of {line!r}")
     return m.end()
 
 
@@ -208,7 +212,7 @@ def deployed_history(root: Path, path: Path) -> list[str]:
     rel = path.resolve().relative_to(root.resolve()).as_posix()
     log = _git(root, "log", "--format=%H", "--", rel)
     if log.returncode != 0:
-        raise Refused(f"cannot read the git history of {rel}: {log.stderr.strip()}")
+        raise RefusedError(f"cannot read the git history of {rel}: {log.stderr.strip()}")
     tags: list[str] = []
     for commit in log.stdout.split():
         show = _git(root, "show", f"{commit}:{rel}")
@@ -289,14 +293,15 @@ def cmd_set_tag(args: argparse.Namespace, root: Path, out: Any) -> None:
                 continue
             ancestor = _is_ancestor(root, current, tag)
             if ancestor is None:
-                raise Refused(
+                raise RefusedError(
                     f"--forward-only: git does not know both {current} and {tag} "
                     "(fetch the full history, e.g. actions/checkout with fetch-depth: 0)"
                 )
             if not ancestor:
-                raise Refused(
-                    f"--forward-only: {env} runs taskapp-{component} {current}, which is not an ancestor "
-                    f"of {tag}; refusing to move {env} backwards or sideways (use `rollback` for that)"
+                raise RefusedError(
+                    f"--forward-only: {env} runs taskapp-{component} {current}, "
+                    f"which is not an ancestor of {tag}; "
+                    f"refusing to move {env} backwards or sideways (use `rollback` for that)"
                 )
     apply(root, plan(root, env, tags), dry_run=args.dry_run, out=out)
 
@@ -305,7 +310,9 @@ def cmd_promote(args: argparse.Namespace, root: Path, out: Any) -> None:
     src, dst = check_env(args.src), check_env(args.dst)
     if ENVS.index(dst) != ENVS.index(src) + 1:
         order = " -> ".join(ENVS)
-        raise Refused(f"cannot promote {src} to {dst}: promotions go one step at a time ({order})")
+        raise RefusedError(
+            f"cannot promote {src} to {dst}: promotions go one step at a time ({order})"
+        )
     tags = {
         c: ValuesFile.load(values_path(root, src, c)).tag for c in components_arg(args.component)
     }
@@ -323,8 +330,9 @@ def cmd_rollback(args: argparse.Namespace, root: Path, out: Any) -> None:
             history = deployed_history(root, path)
             if tag not in history:
                 known = ", ".join(history[:5]) or "none"
-                raise Refused(
-                    f"{tag} was never deployed to {env} for taskapp-{component} (recent tags: {known}); "
+                raise RefusedError(
+                    f"{tag} was never deployed to {env} for taskapp-{component} "
+                    f"(recent tags: {known}); "
                     "pass --force to roll to it anyway"
                 )
     apply(root, plan(root, env, dict.fromkeys(components, tag)), dry_run=args.dry_run, out=out)
@@ -343,7 +351,9 @@ def cmd_show(args: argparse.Namespace, root: Path, out: Any) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="promote.py",
-        description="Set, promote and roll back image tags in deploy/gitops/envs/<env>/taskapp-*.yaml.",
+        description=(
+            "Set, promote and roll back image tags in deploy/gitops/envs/<env>/taskapp-*.yaml."
+        ),
     )
     parser.add_argument(
         "--root",
@@ -363,7 +373,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--forward-only",
         action="store_true",
-        help="refuse unless the current SHA is an ancestor of the new one (no accidental downgrade)",
+        help=(
+            "refuse unless the current SHA is an ancestor of the new one (no accidental downgrade)"
+        ),
     )
     common(p)
     p.set_defaults(func=cmd_set_tag)
@@ -395,7 +407,7 @@ def main(argv: list[str] | None = None, out: Any = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.func(args, args.root, out)
-    except Refused as exc:
+    except RefusedError as exc:
         print(f"promote.py: refused: {exc}", file=sys.stderr)
         return 2
     return 0

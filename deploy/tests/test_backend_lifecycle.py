@@ -25,7 +25,8 @@ def test_migration_job_runs_before_the_deployment_rolls(rendered, env):
             assert "helm.sh/hook" not in o["metadata"].get("annotations", {})
     spec = pod_spec(job)
     assert spec["restartPolicy"] == "Never"
-    assert job["spec"]["backoffLimit"] <= 3 and job["spec"]["activeDeadlineSeconds"] > 0
+    assert job["spec"]["backoffLimit"] <= 3
+    assert job["spec"]["activeDeadlineSeconds"] > 0
 
 
 def test_migration_job_needs_nothing_that_the_sync_phase_creates(rendered):
@@ -88,7 +89,8 @@ def test_backup_cronjob_dumps_custom_format_and_uploads_to_the_backup_bucket(ren
     upload = pod["containers"][0]
     env_vars = {e["name"]: e.get("value") for e in upload["env"]}
     assert env_vars["BACKUP_BUCKET"] == f"taskapp-{env}-backups-123456789012"
-    assert "aws s3 cp" in upload["args"][0] and "--sse" in upload["args"][0]
+    assert "aws s3 cp" in upload["args"][0]
+    assert "--sse" in upload["args"][0]
     mounts = {m["name"]: m for m in upload["volumeMounts"]}
     assert mounts["backup"]["readOnly"] is True
 
@@ -102,7 +104,8 @@ def test_backup_refuses_to_render_without_a_bucket():
         {"backup.bucket": ""},
         check=False,
     )
-    assert proc.returncode != 0 and "backup.bucket" in proc.stderr
+    assert proc.returncode != 0
+    assert "backup.bucket" in proc.stderr
 
 
 def test_backup_can_be_turned_off():

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import yaml
-from conftest import ROOT
+from conftest import ENVS, ROOT, one
 
 COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
 SERVICES = COMPOSE["services"]
@@ -23,7 +23,8 @@ def settings_fields() -> set[str]:
         )
     )
     assert path.is_file(), (
-        f"{path} is missing: compose.yaml's environment is checked against the backend's settings class"
+        f"{path} is missing: "
+        "compose.yaml's environment is checked against the backend's settings class"
     )
     tree = ast.parse(path.read_text())
     fields = set()
@@ -88,7 +89,8 @@ def test_migrations_run_before_the_api_and_after_postgres_is_healthy():
 def test_app_containers_are_hardened_like_in_kubernetes():
     for name in ("migrate", "backend", "frontend", "gateway"):
         s = SERVICES[name]
-        assert s["read_only"] is True and s["cap_drop"] == ["ALL"], name
+        assert s["read_only"] is True, name
+        assert s["cap_drop"] == ["ALL"], name
         assert "no-new-privileges:true" in s["security_opt"]
         assert any(t.startswith("/tmp") for t in s["tmpfs"])
 
@@ -121,7 +123,7 @@ def test_prometheus_scrapes_the_backend_and_loads_the_project_rules():
     assert jobs["taskapp-backend"]["static_configs"][0]["targets"] == ["backend:8000"]
     assert jobs["taskapp-backend"]["metrics_path"] == "/metrics"
     mounts = dict(v.split(":")[:2] for v in SERVICES["prometheus"]["volumes"] if v.startswith("./"))
-    rules_host = ROOT / [h for h, c in mounts.items() if c == "/etc/prometheus/rules"][0]
+    rules_host = ROOT / next(h for h, c in mounts.items() if c == "/etc/prometheus/rules")
     pattern = prom["rule_files"][0]
     assert pattern.startswith("/etc/prometheus/rules/")
     assert list(rules_host.glob(Path(pattern).name)), (
@@ -132,7 +134,8 @@ def test_prometheus_scrapes_the_backend_and_loads_the_project_rules():
 def test_grafana_provisions_prometheus_and_the_project_dashboards():
     prov = ROOT / "deploy" / "compose" / "grafana" / "provisioning"
     ds = yaml.safe_load((prov / "datasources" / "prometheus.yaml").read_text())["datasources"][0]
-    assert ds["type"] == "prometheus" and ds["url"] == "http://prometheus:9090"
+    assert ds["type"] == "prometheus"
+    assert ds["url"] == "http://prometheus:9090"
     provider = yaml.safe_load((prov / "dashboards" / "taskapp.yaml").read_text())["providers"][0]
     mounts = dict(v.split(":")[:2] for v in SERVICES["grafana"]["volumes"] if v.startswith("./"))
     assert mounts["./deploy/monitoring/dashboards"] == provider["options"]["path"]
@@ -149,15 +152,11 @@ def test_gateway_routes_like_the_ingress():
         "= /ready": "backend",
         "/": "frontend",
     }
-    assert (
-        "set $backend http://backend:8000;" in conf
-        and "set $frontend http://frontend:8080;" in conf
-    )
+    assert "set $backend http://backend:8000;" in conf
+    assert "set $frontend http://frontend:8080;" in conf
 
 
 def test_backend_configmap_sets_only_names_the_settings_class_reads(rendered):
-    from conftest import ENVS, one
-
     fields = settings_fields()
     for env in ENVS:
         data = one(rendered[env]["taskapp-backend"], "ConfigMap")["data"]

@@ -34,7 +34,8 @@ def test_external_secrets_use_the_cluster_store_and_the_env_prefix(rendered, app
     store = one(apps[env], "ClusterSecretStore")
     assert store["apiVersion"] == "external-secrets.io/v1"
     aws = store["spec"]["provider"]["aws"]
-    assert aws["service"] == "SecretsManager" and re.match(r"^[a-z]{2}-[a-z]+-\d$", aws["region"])
+    assert aws["service"] == "SecretsManager"
+    assert re.match(r"^[a-z]{2}-[a-z]+-\d$", aws["region"])
     sa = aws["auth"]["jwt"]["serviceAccountRef"]
     assert sa == {"name": "external-secrets", "namespace": "external-secrets"}
     allowed_ns = store["spec"]["conditions"][0]["namespaces"]
@@ -53,7 +54,8 @@ def test_external_secrets_use_the_cluster_store_and_the_env_prefix(rendered, app
             assert spec["target"]["name"]
             assert spec["data"], "an ExternalSecret needs data or dataFrom"
             for d in spec["data"]:
-                assert d["secretKey"] and d["remoteRef"]["property"]
+                assert d["secretKey"]
+                assert d["remoteRef"]["property"]
                 assert d["remoteRef"]["key"].startswith(f"taskapp/{env}/")
     assert found == 2
 
@@ -122,7 +124,8 @@ def test_acm_certificate_arn_goes_on_the_alb():
         one(objs, "Ingress")["metadata"]["annotations"]["alb.ingress.kubernetes.io/certificate-arn"]
         == arn
     )
-    assert not of_kind(objs, "Certificate") and not of_kind(objs, "ClusterIssuer")
+    assert not of_kind(objs, "Certificate")
+    assert not of_kind(objs, "ClusterIssuer")
 
 
 @pytest.mark.parametrize("issuer", ["letsencrypt-staging", "letsencrypt-production"])
@@ -141,9 +144,11 @@ def test_cert_manager_mode_issues_the_ingress_certificate_from_a_lets_encrypt_cl
     assert "staging" in issuers["letsencrypt-staging"]["spec"]["acme"]["server"]
     assert "staging" not in issuers["letsencrypt-production"]["spec"]["acme"]["server"]
     for i in issuers.values():
-        assert i["apiVersion"] == "cert-manager.io/v1" and "namespace" not in i["metadata"]
+        assert i["apiVersion"] == "cert-manager.io/v1"
+        assert "namespace" not in i["metadata"]
         acme = i["spec"]["acme"]
-        assert acme["server"].startswith("https://") and "@" in acme["email"]
+        assert acme["server"].startswith("https://")
+        assert "@" in acme["email"]
         assert acme["privateKeySecretRef"]["name"]
         assert acme["solvers"][0]["http01"]["ingress"]["ingressClassName"] == "nginx"
     assert cert["apiVersion"] == "cert-manager.io/v1"
@@ -171,7 +176,8 @@ def test_cert_manager_tls_with_an_alb_is_refused():
         {"tls.mode": "cert-manager"},
         check=False,
     )
-    assert proc.returncode != 0 and "ALB cannot use a Kubernetes TLS secret" in proc.stderr
+    assert proc.returncode != 0
+    assert "ALB cannot use a Kubernetes TLS secret" in proc.stderr
 
 
 # --- monitoring: ServiceMonitor, PrometheusRule, dashboards, AlertmanagerConfig -------------------
@@ -234,10 +240,11 @@ def test_every_rule_file_becomes_one_prometheus_rule_with_the_same_groups(
         want = yaml.safe_load(path.read_text())["groups"]
         got = pr["spec"]["groups"]
         assert [g["name"] for g in got] == [g["name"] for g in want]
-        for g_got, g_want in zip(got, want):
+        for g_got, g_want in zip(got, want, strict=True):
             assert g_got["rules"], "the operator rejects a group without rules"
             for r_got, r_want in zip(g_got["rules"], g_want["rules"], strict=True):
-                assert ("alert" in r_got) != ("record" in r_got) and r_got["expr"]
+                assert ("alert" in r_got) != ("record" in r_got)
+                assert r_got["expr"]
                 assert r_got["expr"] == r_want["expr"]
                 assert r_got.get("annotations") == r_want.get("annotations"), (
                     "templates like {{ $labels }} survive"
@@ -279,11 +286,11 @@ def test_service_monitor_scrapes_the_backend_service_metrics_port(rendered, apps
     svc = one(rendered[env]["taskapp-backend"], "Service")
     assert sm["apiVersion"] == "monitoring.coreos.com/v1"
     assert sm["metadata"]["labels"]["release"] == "kube-prometheus-stack"
-    kps = [
+    kps = next(
         a
         for a in of_kind(apps[env], "Application")
         if a["metadata"]["name"] == f"kube-prometheus-stack-{env}"
-    ][0]
+    )
     assert kps["spec"]["source"]["helm"]["releaseName"] == sm["metadata"]["labels"]["release"]
     assert sm["spec"]["namespaceSelector"]["matchNames"] == [svc["metadata"]["namespace"]]
     sel = sm["spec"]["selector"]["matchLabels"]
@@ -299,11 +306,11 @@ def test_alertmanager_config_pages_critical_and_slacks_warning(rendered, apps, e
     objs = rendered[env]["taskapp-monitoring"]
     amc = one(objs, "AlertmanagerConfig")
     assert amc["apiVersion"] == "monitoring.coreos.com/v1alpha1"
-    kps = [
+    kps = next(
         a
         for a in of_kind(apps[env], "Application")
         if a["metadata"]["name"] == f"kube-prometheus-stack-{env}"
-    ][0]
+    )
     am_spec = kps["spec"]["source"]["helm"]["valuesObject"]["alertmanager"]["alertmanagerSpec"]
     assert all(
         amc["metadata"]["labels"].get(k) == v
@@ -312,7 +319,8 @@ def test_alertmanager_config_pages_critical_and_slacks_warning(rendered, apps, e
     assert am_spec["alertmanagerConfigMatcherStrategy"]["type"] == "None"
     # the global config routes everything to "null": no alert is notified twice
     glob = kps["spec"]["source"]["helm"]["valuesObject"]["alertmanager"]["config"]
-    assert glob["receivers"] == [{"name": "null"}] and glob["route"]["receiver"] == "null"
+    assert glob["receivers"] == [{"name": "null"}]
+    assert glob["route"]["receiver"] == "null"
     receivers = {r["name"]: r for r in amc["spec"]["receivers"]}
     route = amc["spec"]["route"]
     assert route["receiver"] in receivers
@@ -321,7 +329,8 @@ def test_alertmanager_config_pages_critical_and_slacks_warning(rendered, apps, e
         assert sub["receiver"] in receivers
         sev = [m["value"] for m in sub["matchers"] if m["name"] == "severity"]
         by_sev[sev[0]] = receivers[sub["receiver"]]
-    assert "pagerdutyConfigs" in by_sev["critical"] and "slackConfigs" in by_sev["warning"]
+    assert "pagerdutyConfigs" in by_sev["critical"]
+    assert "slackConfigs" in by_sev["warning"]
     es = one(objs, "ExternalSecret")
     keys = {d["secretKey"] for d in es["spec"]["data"]}
     refs = [
@@ -329,12 +338,14 @@ def test_alertmanager_config_pages_critical_and_slacks_warning(rendered, apps, e
         by_sev["warning"]["slackConfigs"][0]["apiURL"],
     ]
     for ref in refs:
-        assert ref["name"] == es["spec"]["target"]["name"] and ref["key"] in keys
+        assert ref["name"] == es["spec"]["target"]["name"]
+        assert ref["key"] in keys
     assert by_sev["warning"]["slackConfigs"][0]["channel"].startswith("#")
 
 
 def test_alertmanager_config_routes_severities_like_deploy_monitoring(monitoring_source, tmp_path):
-    """The AlertmanagerConfig's critical/warning split matches the monitoring part's alertmanager.yaml."""
+    """The AlertmanagerConfig's critical/warning split matches the monitoring part's
+    alertmanager.yaml."""
     am = yaml.safe_load((monitoring_source / "alertmanager" / "alertmanager.yaml").read_text())
     receivers = {r["name"]: r for r in am["receivers"]}
 

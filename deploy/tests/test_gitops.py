@@ -1,12 +1,14 @@
 """The Argo CD app-of-apps: Applications and AppProjects with the fields Argo CD requires, pinned
-sources, sync policies per environment, sync waves, and projects that admit what the charts render."""
+sources, sync policies per environment, sync waves, and projects that admit what the charts
+render."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from conftest import CHARTS, ENVS, GITOPS, ROOT, of_kind, one
+import yaml
+from conftest import CHARTS, ENVS, GITOPS, HELM_DIR, ROOT, helm_template, of_kind, one
 
 EXACT_VERSION = re.compile(r"^v?\d+\.\d+\.\d+$")
 OPERATORS = {
@@ -52,7 +54,8 @@ def test_applications_have_the_fields_argo_cd_requires(apps, env):
         spec = app["spec"]
         assert spec["project"] in projects, f"{name}: project {spec['project']} is not defined"
         dest = spec["destination"]
-        assert dest["server"] == "https://kubernetes.default.svc" and dest["namespace"], name
+        assert dest["server"] == "https://kubernetes.default.svc", name
+        assert dest["namespace"], name
         assert ("source" in spec) != ("sources" in spec), f"{name}: exactly one of source/sources"
         for src in sources(app):
             assert src["repoURL"].startswith("https://"), name
@@ -135,7 +138,8 @@ def test_sync_waves_put_namespaces_then_operators_and_crds_then_the_apps(apps, e
     )
     op_waves = [wave(by[n]) for n in OPERATORS]
     store = one(objs, "ClusterSecretStore")
-    assert ns_wave < min(op_waves) and proj_wave < min(op_waves)
+    assert ns_wave < min(op_waves)
+    assert proj_wave < min(op_waves)
     assert wave(by["external-secrets"]) < wave(store) < min(wave(by[c]) for c in CHARTS)
     assert max(op_waves) < min(wave(by[c]) for c in CHARTS)
     assert wave(by["taskapp-backend"]) < wave(by["taskapp-ingress"])
@@ -154,10 +158,8 @@ def test_taskapp_apps_render_their_chart_with_this_environments_values_file(apps
         assert src["helm"]["releaseName"] == chart
         for vf in src["helm"]["valueFiles"]:
             resolved = (ROOT / src["path"] / vf).resolve()
-            assert (
-                resolved == (GITOPS / "envs" / env / f"{chart}.yaml").resolve()
-                and resolved.is_file()
-            )
+            assert resolved == (GITOPS / "envs" / env / f"{chart}.yaml").resolve()
+            assert resolved.is_file()
         assert by[chart]["spec"]["destination"]["namespace"] == (
             "monitoring" if chart == "taskapp-monitoring" else f"taskapp-{env}"
         )
@@ -245,8 +247,6 @@ def test_root_application_renders_the_apps_chart_with_this_environment(apps, env
 
 @pytest.mark.parametrize("env", ENVS)
 def test_image_values_files_follow_the_delivery_contract(env):
-    import yaml
-
     for part in ("backend", "frontend"):
         path = GITOPS / "envs" / env / f"taskapp-{part}.yaml"
         text = path.read_text()
@@ -264,8 +264,6 @@ def test_image_values_files_follow_the_delivery_contract(env):
 
 
 def test_environments_differ_where_they_should():
-    import yaml
-
     def load(env, chart):
         return yaml.safe_load((GITOPS / "envs" / env / f"{chart}.yaml").read_text())
 
@@ -275,23 +273,18 @@ def test_environments_differ_where_they_should():
     assert prod["resources"]["limits"]["memory"] != dev["resources"]["limits"]["memory"]
     assert load("prod", "taskapp-ingress")["alb"]["deletionProtection"] is True
     assert load("prod", "taskapp-ingress")["alb"]["wafAclArn"].startswith("arn:aws:wafv2:")
-    assert (
-        load("dev", "apps")["syncPolicy"]["automated"] is True
-        and load("prod", "apps")["syncPolicy"]["automated"] is False
-    )
+    assert load("dev", "apps")["syncPolicy"]["automated"] is True
+    assert load("prod", "apps")["syncPolicy"]["automated"] is False
 
 
 def test_argo_cd_install_values_assess_application_health_so_waves_wait():
-    import yaml
-
     values = yaml.safe_load((GITOPS / "bootstrap" / "argocd-values.yaml").read_text())
     lua = values["configs"]["cm"]["resource.customizations.health.argoproj.io_Application"]
-    assert "obj.status.health.status" in lua and "return hs" in lua
+    assert "obj.status.health.status" in lua
+    assert "return hs" in lua
 
 
 def test_checkov_skips_each_have_a_reason_and_are_listed_once():
-    import yaml
-
     skips = yaml.safe_load((ROOT / "deploy" / "checkov-skips.yaml").read_text())["skips"]
     ids = [s["id"] for s in skips]
     assert len(ids) == len(set(ids))
@@ -302,8 +295,6 @@ def test_checkov_skips_each_have_a_reason_and_are_listed_once():
 
 @pytest.mark.parametrize("version", ["~72.9", ">=1.0.0", "72.x", "latest"])
 def test_app_of_apps_refuses_chart_version_ranges(version):
-    from conftest import helm_template
-
     proc = helm_template(
         GITOPS / "apps",
         "taskapp-dev",
@@ -312,12 +303,11 @@ def test_app_of_apps_refuses_chart_version_ranges(version):
         {"addons.certManager.version": version},
         check=False,
     )
-    assert proc.returncode != 0 and "addons" in proc.stderr
+    assert proc.returncode != 0
+    assert "addons" in proc.stderr
 
 
 def test_every_chart_has_a_values_schema_and_notes():
-    from conftest import CHARTS, HELM_DIR
-
     for chart in CHARTS:
         assert (HELM_DIR / chart / "values.schema.json").is_file()
         assert (HELM_DIR / chart / "templates" / "NOTES.txt").is_file()

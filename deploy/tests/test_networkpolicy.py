@@ -135,6 +135,7 @@ def test_every_backend_pod_is_under_the_default_deny(rendered):
     objs = rendered["dev"]["taskapp-backend"]
     deny = one(objs, "NetworkPolicy", "taskapp-backend-default-deny")
     assert set(deny["spec"]["policyTypes"]) == {"Ingress", "Egress"}
-    assert "ingress" not in deny["spec"] and "egress" not in deny["spec"]
+    assert "ingress" not in deny["spec"]
+    assert "egress" not in deny["spec"]
     for labels, _ in _pods(objs).values():
         assert labels_match(deny["spec"]["podSelector"]["matchLabels"], labels)

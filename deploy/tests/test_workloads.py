@@ -48,19 +48,20 @@ def test_there_are_workloads_to_check(rendered):
 
 def test_pods_meet_the_restricted_pod_security_profile(rendered):
     problems = []
-    for env, chart, w in workloads(rendered):
+    for env, _chart, w in workloads(rendered):
         spec = pod_spec(w)
         where = f"{env}/{w['kind']}/{w['metadata']['name']}"
         psc = spec.get("securityContext", {})
-        for key in ("hostNetwork", "hostPID", "hostIPC"):
-            if spec.get(key):
-                problems.append(f"{where}: {key}")
+        problems.extend(
+            f"{where}: {key}" for key in ("hostNetwork", "hostPID", "hostIPC") if spec.get(key)
+        )
         if psc.get("seccompProfile", {}).get("type") != "RuntimeDefault":
             problems.append(f"{where}: pod seccompProfile is not RuntimeDefault")
-        for vol in spec.get("volumes", []):
-            kinds = set(vol) - {"name"}
-            if not kinds <= ALLOWED_VOLUME_TYPES:
-                problems.append(f"{where}: volume {vol['name']} of type {kinds}")
+        problems.extend(
+            f"{where}: volume {vol['name']} of type {set(vol) - {'name'}}"
+            for vol in spec.get("volumes", [])
+            if not set(vol) - {"name"} <= ALLOWED_VOLUME_TYPES
+        )
         for c in containers(spec):
             sc = c.get("securityContext", {})
             cw = f"{where}/{c['name']}"
@@ -86,9 +87,7 @@ def test_pods_meet_the_restricted_pod_security_profile(rendered):
                 problems.append(
                     f"{cw}: no writable /tmp (emptyDir) for a read-only root filesystem"
                 )
-            for p in c.get("ports", []):
-                if p.get("hostPort"):
-                    problems.append(f"{cw}: hostPort")
+            problems.extend(f"{cw}: hostPort" for p in c.get("ports", []) if p.get("hostPort"))
     assert not problems, "\n".join(problems)
 
 
@@ -102,14 +101,14 @@ def test_pods_mount_no_service_account_token(rendered):
 
 
 def test_every_container_has_cpu_and_memory_requests_and_limits(rendered):
-    bad = []
-    for env, _, w in workloads(rendered):
-        for c in containers(pod_spec(w)):
-            r = c.get("resources", {})
-            for kind in ("requests", "limits"):
-                for res in ("cpu", "memory"):
-                    if not r.get(kind, {}).get(res):
-                        bad.append(f"{env}/{w['metadata']['name']}/{c['name']}: {kind}.{res}")
+    bad = [
+        f"{env}/{w['metadata']['name']}/{c['name']}: {kind}.{res}"
+        for env, _, w in workloads(rendered)
+        for c in containers(pod_spec(w))
+        for kind in ("requests", "limits")
+        for res in ("cpu", "memory")
+        if not c.get("resources", {}).get(kind, {}).get(res)
+    ]
     assert not bad, bad
 
 
@@ -152,7 +151,8 @@ def test_rollouts_keep_capacity_and_drain_before_sigterm(rendered):
                 for t in spec["topologySpreadConstraints"]
                 if t["topologyKey"] == "topology.kubernetes.io/zone"
             ]
-            assert zones and labels_match(
+            assert zones
+            assert labels_match(
                 zones[0]["labelSelector"]["matchLabels"], pod_template(d)["metadata"]["labels"]
             )
 
@@ -202,7 +202,8 @@ def test_hpa_bounds_grow_from_dev_to_prod(rendered):
 
     for chart in ("taskapp-backend", "taskapp-frontend"):
         dev, stg, prod = (bounds(e, chart) for e in ENVS)
-        assert dev[0] <= stg[0] < prod[0] and dev[1] <= stg[1] < prod[1]
+        assert dev[0] <= stg[0] < prod[0]
+        assert dev[1] <= stg[1] < prod[1]
         assert prod[0] >= 3, "prod keeps one replica per zone at least"
 
 
@@ -224,7 +225,8 @@ def test_selectors_match_their_pod_labels_and_services_select_exactly_one_worklo
                     w for w, labels in pods if labels_match(svc["spec"]["selector"], labels)
                 ]
                 assert [w["kind"] for w in selected] == ["Deployment"], (
-                    f"{env}: Service {svc['metadata']['name']} selects {[w['metadata']['name'] for w in selected]}"
+                    f"{env}: Service {svc['metadata']['name']} selects "
+                    f"{[w['metadata']['name'] for w in selected]}"
                 )
                 container_ports = {
                     p["name"]: p["containerPort"]
@@ -279,7 +281,8 @@ def test_every_configmap_and_secret_a_pod_uses_is_rendered_or_synced_by_an_exter
                 )
                 for name, key in secrets:
                     assert name in synced, (
-                        f"{env}/{w['metadata']['name']}: Secret {name} is neither rendered nor synced"
+                        f"{env}/{w['metadata']['name']}: "
+                        f"Secret {name} is neither rendered nor synced"
                     )
                     assert key is None or key in synced[name], (
                         f"{env}: key {key} not synced into {name}"
@@ -299,10 +302,11 @@ def test_existing_secret_replaces_the_external_secret():
 
 
 def test_image_tags_are_pinned_and_never_latest(rendered):
-    for env, chart, w in workloads(rendered):
+    for env, _chart, w in workloads(rendered):
         for c in containers(pod_spec(w)):
             image = c["image"]
-            assert not image.endswith(":latest") and ":" in image.rsplit("/", 1)[-1], image
+            assert not image.endswith(":latest"), image
+            assert ":" in image.rsplit("/", 1)[-1], image
             if "/taskapp-" in image:
                 assert OUR_IMAGE.match(image), f"{env}: {image} is not <ecr>/taskapp-*:<sha|vX.Y.Z>"
             else:
@@ -314,10 +318,12 @@ def test_image_tags_are_pinned_and_never_latest(rendered):
 def test_backend_runs_the_image_entrypoint_with_serve_and_the_job_with_migrate(rendered):
     objs = rendered["dev"]["taskapp-backend"]
     api = pod_spec(one(objs, "Deployment"))["containers"][0]
-    assert api["args"][0] == "serve" and "command" not in api
+    assert api["args"][0] == "serve"
+    assert "command" not in api
     assert {p["containerPort"] for p in api["ports"]} == {8000}
     job = pod_spec(one(objs, "Job"))["containers"][0]
-    assert job["args"] == ["migrate"] and "command" not in job
+    assert job["args"] == ["migrate"]
+    assert "command" not in job
 
 
 def test_backend_service_account_is_the_irsa_one(rendered):

@@ -27,7 +27,12 @@ def git(cwd: Path, *args: str) -> str:
 
 def commit_script(cwd: Path, message: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["bash", str(SCRIPT), message], cwd=cwd, capture_output=True, text=True, env=ENV
+        ["bash", str(SCRIPT), message],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=False,
     )
 
 
@@ -90,7 +95,8 @@ def test_refuses_changes_outside_the_gitops_envs(remote: Path) -> None:
     (work / "new.txt").write_text("stray\n")
     result = commit_script(work, "deploy(dev): v1.1.0")
     assert result.returncode == 1
-    assert "README.md" in result.stderr and "new.txt" in result.stderr
+    assert "README.md" in result.stderr
+    assert "new.txt" in result.stderr
     assert git(remote, "log", "-1", "--format=%s", "main") == "seed"
 
 

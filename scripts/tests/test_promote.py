@@ -157,7 +157,8 @@ def test_dry_run_prints_the_diff_and_writes_nothing(repo: Path) -> None:
     before = snapshot(repo)
     code, out = run(repo, "set-tag", "--env", "dev", "--tag", SHA_A, "--dry-run")
     assert code == 0
-    assert f'+    tag: "{SHA_A}"' in out and "dry run" in out
+    assert f'+    tag: "{SHA_A}"' in out
+    assert "dry run" in out
     assert snapshot(repo) == before
 
 
@@ -224,7 +225,8 @@ def test_malformed_tags_are_refused(
 ) -> None:
     before = snapshot(repo)
     code, out = run(repo, "set-tag", "--env", "dev", "--tag", tag)
-    assert code == 2 and out == ""
+    assert code == 2
+    assert out == ""
     assert "malformed image tag" in capsys.readouterr().err
     assert snapshot(repo) == before
 
@@ -288,7 +290,8 @@ def test_promote_copies_each_components_tag_to_the_next_env(repo: Path) -> None:
     assert code == 0
     assert read(repo, "staging", "backend") == staging_before.replace(SHA_A, SHA_B)
     assert f'tag: "{SHA_DIGITS}"' in read(repo, "staging", "frontend")
-    assert "envs/staging/taskapp-backend.yaml" in out and "envs/dev/" not in out
+    assert "envs/staging/taskapp-backend.yaml" in out
+    assert "envs/dev/" not in out
     assert run(repo, "promote", "--from", "dev", "--to", "staging") == (0, "nothing changed\n")
 
 
@@ -338,7 +341,8 @@ def history(repo: Path) -> Path:
 def test_rollback_to_a_tag_the_env_ran_before(history: Path) -> None:
     code, out = run(history, "rollback", "--env", "prod", "--tag", "v1.1.0")
     assert code == 0
-    assert f'-    tag: "{SHA_A}"' in out and '+    tag: "v1.1.0"' in out
+    assert f'-    tag: "{SHA_A}"' in out
+    assert '+    tag: "v1.1.0"' in out
     assert 'tag: "v1.1.0"' in read(history, "prod", "frontend")
     assert run(history, "rollback", "--env", "prod", "--tag", "v1.1.0") == (0, "nothing changed\n")
 
@@ -350,7 +354,9 @@ def test_rollback_to_a_tag_never_deployed_there_is_refused(
     # SHA_B runs in dev, but prod never ran it
     assert run(history, "rollback", "--env", "prod", "--tag", SHA_B)[0] == 2
     err = capsys.readouterr().err
-    assert "never deployed to prod" in err and SHA_A in err and "v1.1.0" in err
+    assert "never deployed to prod" in err
+    assert SHA_A in err
+    assert "v1.1.0" in err
     assert snapshot(history) == before
 
 
@@ -444,12 +450,11 @@ def test_command_line_exit_codes_and_streams(repo: Path) -> None:
         ],
         capture_output=True,
         text=True,
+        check=False,
     )
-    assert (
-        ok.returncode == 0
-        and ok.stdout.startswith("--- a/deploy/gitops/envs/dev/")
-        and ok.stderr == ""
-    )
+    assert ok.returncode == 0
+    assert ok.stdout.startswith("--- a/deploy/gitops/envs/dev/")
+    assert ok.stderr == ""
     bad = subprocess.run(
         [
             sys.executable,
@@ -464,8 +469,13 @@ def test_command_line_exit_codes_and_streams(repo: Path) -> None:
         ],
         capture_output=True,
         text=True,
+        check=False,
     )
-    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.returncode == 2
+    assert bad.stdout == ""
     assert bad.stderr.startswith("promote.py: refused: unknown environment 'qa'")
-    usage = subprocess.run([sys.executable, str(SCRIPT), "set-tag"], capture_output=True, text=True)
-    assert usage.returncode == 2 and "--env" in usage.stderr
+    usage = subprocess.run(
+        [sys.executable, str(SCRIPT), "set-tag"], capture_output=True, text=True, check=False
+    )
+    assert usage.returncode == 2
+    assert "--env" in usage.stderr

@@ -44,6 +44,7 @@ def plan(root: Path, **env: str) -> tuple[subprocess.CompletedProcess[str], dict
             "RUNNER_TEMP": str(root),
             **env,
         },
+        check=False,
     )
     outputs = dict(line.split("=", 1) for line in output.read_text().splitlines())
     summary = (root / "plan.md").read_text() if (root / "plan.md").exists() else ""
@@ -63,23 +64,28 @@ def test_plan_of_a_promotion_writes_nothing_and_reports_the_diff(root: Path) -> 
         "backend_tag": DEV,
         "frontend_tag": DEV,
         "changed": "true",
-        "message": f"promote(staging): taskapp-backend {DEV[:12]}, taskapp-frontend {DEV[:12]} from dev",
+        "message": (
+            f"promote(staging): taskapp-backend {DEV[:12]}, taskapp-frontend {DEV[:12]} from dev"
+        ),
     }
     assert tag_of(root, "staging", "backend") == STAGING
-    assert f'+  tag: "{DEV}"' in summary and "```diff" in summary
+    assert f'+  tag: "{DEV}"' in summary
+    assert "```diff" in summary
 
 
 def test_apply_of_a_promotion_to_production_changes_prod(root: Path) -> None:
     result, out, _ = plan(root, ACTION="promote", TARGET="production", PLAN_MODE="apply")
     assert result.returncode == 0, result.stderr
-    assert out["env"] == "prod" and out["changed"] == "true"
+    assert out["env"] == "prod"
+    assert out["changed"] == "true"
     assert tag_of(root, "prod", "backend") == tag_of(root, "prod", "frontend") == STAGING
 
 
 def test_a_promotion_with_nothing_to_do(root: Path) -> None:
     plan(root, ACTION="promote", TARGET="staging", PLAN_MODE="apply")
     result, out, summary = plan(root, ACTION="promote", TARGET="staging")
-    assert result.returncode == 0 and out["changed"] == "false"
+    assert result.returncode == 0
+    assert out["changed"] == "false"
     assert "Nothing to change" in summary
 
 
@@ -102,9 +108,11 @@ def test_rollback_needs_a_tag_the_env_ran(root: Path) -> None:
         check=True,
     )
     result, out, _ = plan(root, ACTION="rollback", TARGET="production", TAG="v1.0.0")
-    assert result.returncode == 0 and out["changed"] == "false"
+    assert result.returncode == 0
+    assert out["changed"] == "false"
     result, _, _ = plan(root, ACTION="rollback", TARGET="production", TAG=DEV)
-    assert result.returncode == 2 and "never deployed to prod" in result.stderr
+    assert result.returncode == 2
+    assert "never deployed to prod" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -119,5 +127,6 @@ def test_rollback_needs_a_tag_the_env_ran(root: Path) -> None:
 )
 def test_bad_inputs_are_refused(root: Path, env: dict[str, str], message: str) -> None:
     result, out, _ = plan(root, **env)
-    assert result.returncode == 2 and message in result.stderr
+    assert result.returncode == 2
+    assert message in result.stderr
     assert out == {}

@@ -32,7 +32,8 @@ def test_every_environment_has_both_image_files() -> None:
     for env in ("dev", "staging", "prod"):
         for chart in ("taskapp-backend", "taskapp-frontend"):
             text = (ENVS / env / f"{chart}.yaml").read_text()
-            assert "repository: " in text and "tag: " in text, (env, chart)
+            assert "repository: " in text, (env, chart)
+            assert "tag: " in text, (env, chart)
 
 
 def test_set_tag_then_promote_changes_only_tag_lines_of_the_real_files(tmp_path: Path) -> None:

@@ -193,7 +193,10 @@ def api_overview() -> db.Dashboard:
         .with_panel(
             st(
                 "Availability error budget left",
-                "Remaining share of the 30-day availability error budget (0.1% of requests). Below 0: SLO missed.",
+                (
+                    "Remaining share of the 30-day availability error budget (0.1% of requests). "
+                    "Below 0: SLO missed."
+                ),
                 "percentunit",
                 q(
                     'taskapp:slo_availability_error_budget:remaining{namespace=~"$namespace"}',
@@ -235,7 +238,10 @@ def api_overview() -> db.Dashboard:
         .with_panel(
             ts(
                 "Availability burn rate",
-                "Error ratio divided by the 0.1% budget: 1 spends the budget in exactly 30 days; pages at 14.4 (1h and 5m) and 6 (6h and 30m).",
+                (
+                    "Error ratio divided by the 0.1% budget: 1 spends the budget in exactly 30 "
+                    "days; pages at 14.4 (1h and 5m) and 6 (6h and 30m)."
+                ),
                 "none",
                 q(
                     'taskapp:slo_availability_error_ratio:rate5m{namespace=~"$namespace"} / 0.001',
@@ -282,7 +288,10 @@ def api_overview() -> db.Dashboard:
         .with_panel(
             ts(
                 "Request rate by route",
-                "Requests per second per route template (all routes, including /health, /ready and unmatched paths).",
+                (
+                    "Requests per second per route template (all routes, including /health, /ready "
+                    "and unmatched paths)."
+                ),
                 "reqps",
                 q(f"sum by (route) (rate(http_requests_total{{{APP}}}[{RI}]))", "{{route}}"),
                 stack=True,
@@ -303,7 +312,10 @@ def api_overview() -> db.Dashboard:
                 "Share of each /api/v1 route's responses that are 5xx.",
                 "percentunit",
                 q(
-                    f'sum by (route) (rate(http_requests_total{{{API}, status=~"5.."}}[{RI}])) / sum by (route) (rate(http_requests_total{{{API}}}[{RI}]))',
+                    (
+                        f'sum by (route) (rate(http_requests_total{{{API}, status=~"5.."}}[{RI}])) '
+                        f"/ sum by (route) (rate(http_requests_total{{{API}}}[{RI}]))"
+                    ),
                     "{{route}}",
                 ),
             )
@@ -311,10 +323,16 @@ def api_overview() -> db.Dashboard:
         .with_panel(
             ts(
                 "Client errors (4xx) by route and status",
-                "404/409/422/... per second: client mistakes, not SLO errors, but a jump after a release means a broken client.",
+                (
+                    "404/409/422/... per second: client mistakes, not SLO errors, but a jump after "
+                    "a release means a broken client."
+                ),
                 "reqps",
                 q(
-                    f'sum by (route, status) (rate(http_requests_total{{{APP}, status=~"4.."}}[{RI}]))',
+                    (
+                        f"sum by (route, status) (rate(http_requests_total{{{APP}, "
+                        f'status=~"4.."}}[{RI}]))'
+                    ),
                     "{{route}} {{status}}",
                 ),
             )
@@ -322,18 +340,30 @@ def api_overview() -> db.Dashboard:
         .with_panel(
             ts(
                 "Latency p50 / p95 / p99 by route",
-                "Quantiles from the request duration histogram (buckets 5 ms .. 10 s); the latency SLO line is 300 ms.",
+                (
+                    "Quantiles from the request duration histogram (buckets 5 ms .. 10 s); the "
+                    "latency SLO line is 300 ms."
+                ),
                 "s",
                 q(
-                    f"histogram_quantile(0.50, sum by (le, route) (rate(http_request_duration_seconds_bucket{{{API}}}[{RI}])))",
+                    (
+                        f"histogram_quantile(0.50, sum by (le, route) "
+                        f"(rate(http_request_duration_seconds_bucket{{{API}}}[{RI}])))"
+                    ),
                     "p50 {{route}}",
                 ),
                 q(
-                    f"histogram_quantile(0.95, sum by (le, route) (rate(http_request_duration_seconds_bucket{{{API}}}[{RI}])))",
+                    (
+                        f"histogram_quantile(0.95, sum by (le, route) "
+                        f"(rate(http_request_duration_seconds_bucket{{{API}}}[{RI}])))"
+                    ),
                     "p95 {{route}}",
                 ),
                 q(
-                    f"histogram_quantile(0.99, sum by (le, route) (rate(http_request_duration_seconds_bucket{{{API}}}[{RI}])))",
+                    (
+                        f"histogram_quantile(0.99, sum by (le, route) "
+                        f"(rate(http_request_duration_seconds_bucket{{{API}}}[{RI}])))"
+                    ),
                     "p99 {{route}}",
                 ),
                 w=24,
@@ -381,7 +411,10 @@ def api_overview() -> db.Dashboard:
                 "Created: successful POST /api/v1/tasks. Completed: growth of the done count.",
                 "short",
                 q(
-                    f'sum(increase(http_requests_total{{{APP}, method="POST", route="/api/v1/tasks", status="201"}}[{RI}]))',
+                    (
+                        f'sum(increase(http_requests_total{{{APP}, method="POST", '
+                        f'route="/api/v1/tasks", status="201"}}[{RI}]))'
+                    ),
                     "created",
                 ),
                 q(
@@ -403,7 +436,10 @@ def api_overview() -> db.Dashboard:
         .with_panel(
             ts(
                 "Auth events",
-                "Logins, failures, lockouts, refreshes, detected refresh-token reuse, logouts per second.",
+                (
+                    "Logins, failures, lockouts, refreshes, detected refresh-token reuse, logouts "
+                    "per second."
+                ),
                 "ops",
                 q(f"sum by (event) (rate(auth_events_total{{{APP}}}[{RI}]))", "{{event}}"),
                 w=16,
@@ -470,7 +506,10 @@ def dependencies() -> db.Dashboard:
                 "hits / (hits + misses) of the read cache (tasks list, task, stats).",
                 "percentunit",
                 q(
-                    f'sum(rate(cache_requests_total{{{APP}, result="hit"}}[{RI}])) / sum(rate(cache_requests_total{{{APP}, result=~"hit|miss"}}[{RI}]))',
+                    (
+                        f'sum(rate(cache_requests_total{{{APP}, result="hit"}}[{RI}])) / '
+                        f'sum(rate(cache_requests_total{{{APP}, result=~"hit|miss"}}[{RI}]))'
+                    ),
                     "hit ratio",
                 ),
                 w=8,
@@ -489,10 +528,16 @@ def dependencies() -> db.Dashboard:
         .with_panel(
             ts(
                 "Cache error ratio",
-                "Failed lookups (Redis down or slow); TaskappCacheErrorsHigh fires above 5% for 10 minutes. Reads then go to PostgreSQL.",
+                (
+                    "Failed lookups (Redis down or slow); TaskappCacheErrorsHigh fires above 5% "
+                    "for 10 minutes. Reads then go to PostgreSQL."
+                ),
                 "percentunit",
                 q(
-                    f'sum(rate(cache_requests_total{{{APP}, result="error"}}[{RI}])) / sum(rate(cache_requests_total{{{APP}}}[{RI}]))',
+                    (
+                        f'sum(rate(cache_requests_total{{{APP}, result="error"}}[{RI}])) / '
+                        f"sum(rate(cache_requests_total{{{APP}}}[{RI}]))"
+                    ),
                     "error ratio",
                 ),
                 w=8,
@@ -522,7 +567,10 @@ def dependencies() -> db.Dashboard:
                 "Backend pods that Kubernetes considers Ready (kube-state-metrics).",
                 "short",
                 q(
-                    'sum by (namespace) (kube_pod_status_ready{namespace=~"$namespace", condition="true", pod=~"taskapp-backend.*"})',
+                    (
+                        'sum by (namespace) (kube_pod_status_ready{namespace=~"$namespace", '
+                        'condition="true", pod=~"taskapp-backend.*"})'
+                    ),
                     "{{namespace}}",
                 ),
                 w=8,
@@ -566,11 +614,18 @@ def kubernetes() -> db.Dashboard:
                     "used {{pod}}",
                 ),
                 q(
-                    'sum by (pod) (kube_pod_container_resource_requests{namespace=~"$namespace", resource="cpu"})',
+                    (
+                        "sum by (pod) "
+                        '(kube_pod_container_resource_requests{namespace=~"$namespace", '
+                        'resource="cpu"})'
+                    ),
                     "request {{pod}}",
                 ),
                 q(
-                    'sum by (pod) (kube_pod_container_resource_limits{namespace=~"$namespace", resource="cpu"})',
+                    (
+                        'sum by (pod) (kube_pod_container_resource_limits{namespace=~"$namespace", '
+                        'resource="cpu"})'
+                    ),
                     "limit {{pod}}",
                 ),
             )
@@ -582,11 +637,18 @@ def kubernetes() -> db.Dashboard:
                 "bytes",
                 q(f"sum by (pod) (container_memory_working_set_bytes{{{pods}}})", "used {{pod}}"),
                 q(
-                    'sum by (pod) (kube_pod_container_resource_requests{namespace=~"$namespace", resource="memory"})',
+                    (
+                        "sum by (pod) "
+                        '(kube_pod_container_resource_requests{namespace=~"$namespace", '
+                        'resource="memory"})'
+                    ),
                     "request {{pod}}",
                 ),
                 q(
-                    'sum by (pod) (kube_pod_container_resource_limits{namespace=~"$namespace", resource="memory"})',
+                    (
+                        'sum by (pod) (kube_pod_container_resource_limits{namespace=~"$namespace", '
+                        'resource="memory"})'
+                    ),
                     "limit {{pod}}",
                 ),
             )
@@ -597,7 +659,12 @@ def kubernetes() -> db.Dashboard:
                 "Near 100% means throttling and latency.",
                 "percentunit",
                 q(
-                    f'sum by (pod) (rate(container_cpu_usage_seconds_total{{{pods}}}[{RI}])) / sum by (pod) (kube_pod_container_resource_limits{{namespace=~"$namespace", resource="cpu"}})',
+                    (
+                        f"sum by (pod) (rate(container_cpu_usage_seconds_total{{{pods}}}[{RI}])) / "
+                        f"sum by (pod) "
+                        f'(kube_pod_container_resource_limits{{namespace=~"$namespace", '
+                        f'resource="cpu"}})'
+                    ),
                     "{{pod}}",
                 ),
             )
@@ -608,7 +675,11 @@ def kubernetes() -> db.Dashboard:
                 "Near 100% means an OOM kill is close.",
                 "percentunit",
                 q(
-                    f'sum by (pod) (container_memory_working_set_bytes{{{pods}}}) / sum by (pod) (kube_pod_container_resource_limits{{namespace=~"$namespace", resource="memory"}})',
+                    (
+                        f"sum by (pod) (container_memory_working_set_bytes{{{pods}}}) / sum by "
+                        f'(pod) (kube_pod_container_resource_limits{{namespace=~"$namespace", '
+                        f'resource="memory"}})'
+                    ),
                     "{{pod}}",
                 ),
             )
@@ -617,10 +688,16 @@ def kubernetes() -> db.Dashboard:
         .with_panel(
             ts(
                 "Container restarts",
-                "Restarts per container in the interval; TaskappPodCrashLooping fires on 15 minutes of CrashLoopBackOff.",
+                (
+                    "Restarts per container in the interval; TaskappPodCrashLooping fires on 15 "
+                    "minutes of CrashLoopBackOff."
+                ),
                 "short",
                 q(
-                    f'sum by (pod, container) (increase(kube_pod_container_status_restarts_total{{namespace=~"$namespace"}}[{RI}]))',
+                    (
+                        f"sum by (pod, container) "
+                        f'(increase(kube_pod_container_status_restarts_total{{namespace=~"$namespace"}}[{RI}]))'
+                    ),
                     "{{pod}}/{{container}}",
                 ),
             )
@@ -631,7 +708,10 @@ def kubernetes() -> db.Dashboard:
                 "CrashLoopBackOff, ImagePullBackOff, CreateContainerConfigError ...",
                 "short",
                 q(
-                    'sum by (reason) (kube_pod_container_status_waiting_reason{namespace=~"$namespace"})',
+                    (
+                        "sum by (reason) "
+                        '(kube_pod_container_status_waiting_reason{namespace=~"$namespace"})'
+                    ),
                     "{{reason}}",
                 ),
                 stack=True,
@@ -678,14 +758,13 @@ def render(builder: db.Dashboard) -> str:
 
 def queries(model: dict) -> list[tuple[str, str]]:
     """(where, expr) for every panel target and query variable of a dashboard JSON model."""
-    out = []
-    for panel in model.get("panels", []):
-        for sub in [panel, *panel.get("panels", [])]:
-            for target in sub.get("targets", []) or []:
-                if target.get("expr"):
-                    out.append(
-                        (f"panel {sub.get('title')!r} target {target.get('refId')}", target["expr"])
-                    )
+    out = [
+        (f"panel {sub.get('title')!r} target {target.get('refId')}", target["expr"])
+        for panel in model.get("panels", [])
+        for sub in [panel, *panel.get("panels", [])]
+        for target in sub.get("targets", []) or []
+        if target.get("expr")
+    ]
     for var in model.get("templating", {}).get("list", []):
         if var.get("type") == "query":
             query = var["query"] if isinstance(var["query"], str) else var["query"].get("query", "")
@@ -723,13 +802,14 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
 
-    problems: list[str] = []
     allowed = allowed_metrics()
     groups = []
     total = 0
     committed = {p.name for p in HERE.glob("*.json")}
-    for extra in sorted(committed - set(DASHBOARDS)):
-        problems.append(f"{extra}: not produced by generate.py (delete it or add it here)")
+    problems = [
+        f"{extra}: not produced by generate.py (delete it or add it here)"
+        for extra in sorted(committed - set(DASHBOARDS))
+    ]
     for name, fn in DASHBOARDS.items():
         text = render(fn())
         path = HERE / name
@@ -758,11 +838,11 @@ def main(argv: list[str]) -> int:
             except ValueError as e:
                 problems.append(f"{name}: {where}: {e}")
                 continue
-            for metric in sorted(metric_names(promql) - allowed):
-                problems.append(
-                    f"{name}: {where}: metric {metric!r} is neither taskapp's, a recording "
-                    "rule, nor in metrics-allowlist.yaml"
-                )
+            problems.extend(
+                f"{name}: {where}: metric {metric!r} is neither taskapp's, a recording "
+                "rule, nor in metrics-allowlist.yaml"
+                for metric in sorted(metric_names(promql) - allowed)
+            )
             rules.append(
                 {
                     "record": f"dashboard_query:{model['uid'].replace('-', '_')}:{i}",
@@ -770,9 +850,11 @@ def main(argv: list[str]) -> int:
                     "labels": {"where": where[:200]},
                 }
             )
-        for panel in model.get("panels", []):
-            if panel.get("type") != "row" and not panel.get("targets"):
-                problems.append(f"{name}: panel {panel.get('title')!r} has no query")
+        problems.extend(
+            f"{name}: panel {panel.get('title')!r} has no query"
+            for panel in model.get("panels", [])
+            if panel.get("type") != "row" and not panel.get("targets")
+        )
         if model["uid"] in uids:
             problems.append(f"{name}: duplicate uid")
         uids.add(model["uid"])

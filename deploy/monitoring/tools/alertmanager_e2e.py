@@ -49,11 +49,15 @@ def free_port() -> int:
 
 
 def api(base: str, path: str, data: object | None = None) -> object:
-    req = urllib.request.Request(base + path, method="POST" if data is not None else "GET")
+    # urlopen also opens file: and custom schemes; this only ever talks to a local Alertmanager.
+    if not base.startswith("http://"):
+        raise ValueError(f"not an http:// URL: {base!r}")
+    method = "POST" if data is not None else "GET"
+    req = urllib.request.Request(base + path, method=method)  # noqa: S310 - scheme checked above
     if data is not None:
         req.data = json.dumps(data).encode()
         req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req, timeout=5) as r:
+    with urllib.request.urlopen(req, timeout=5) as r:  # noqa: S310 - scheme checked above
         body = r.read()
     return json.loads(body) if body else None
 
@@ -74,36 +78,37 @@ def main(config_path: str, workdir: str) -> int:
     cfg["route"]["group_wait"] = "1s"
     for rcv in cfg["receivers"]:
         for pd in rcv.get("pagerduty_configs", []):
-            assert "routing_key" not in pd and "service_key" not in pd, (
-                "PagerDuty key must not be inline"
-            )
+            if "routing_key" in pd or "service_key" in pd:
+                raise SystemExit("PagerDuty key must not be inline")
             pd["routing_key_file"] = str(secrets / "pagerduty_routing_key")
         for sl in rcv.get("slack_configs", []):
-            assert "api_url" not in sl, "Slack webhook must not be inline"
+            if "api_url" in sl:
+                raise SystemExit("Slack webhook must not be inline")
             sl["api_url_file"] = str(secrets / "slack_webhook_url")
     test_cfg = work / "alertmanager.yaml"
     test_cfg.write_text(yaml.safe_dump(cfg, sort_keys=False))
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log = open(work / "alertmanager.log", "w")
-    proc = subprocess.Popen(
-        [
-            "prometheus-alertmanager",
-            f"--config.file={test_cfg}",
-            f"--storage.path={work / 'data'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--cluster.listen-address=",
-            "--log.level=debug",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    # The child keeps its own copy of the log's descriptor; ours can close once it has started.
+    with open(work / "alertmanager.log", "w") as log:
+        proc = subprocess.Popen(
+            [
+                "prometheus-alertmanager",
+                f"--config.file={test_cfg}",
+                f"--storage.path={work / 'data'}",
+                f"--web.listen-address=127.0.0.1:{port}",
+                "--cluster.listen-address=",
+                "--log.level=debug",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     failures: list[str] = []
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(base + "/-/ready", timeout=2).read()
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/ready", timeout=2).read()
                 break
             except Exception:
                 time.sleep(0.1)
@@ -154,13 +159,15 @@ def main(config_path: str, workdir: str) -> int:
             failures.append(
                 f"prod burn-rate warning should be inhibited by the critical, is {inhibited}"
             )
-        for key in [
-            ("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-staging"),
-            ("TaskappCacheErrorsHigh", "warning", "taskapp-prod"),
-            ("TaskappApiAvailabilityBudgetBurn", "critical", "taskapp-prod"),
-        ]:
-            if state[key]["state"] != "active":
-                failures.append(f"{key} should be active, is {state[key]}")
+        failures.extend(
+            f"{key} should be active, is {state[key]}"
+            for key in [
+                ("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-staging"),
+                ("TaskappCacheErrorsHigh", "warning", "taskapp-prod"),
+                ("TaskappApiAvailabilityBudgetBurn", "critical", "taskapp-prod"),
+            ]
+            if state[key]["state"] != "active"
+        )
 
         # what each receiver actually got
         pd = [b for p, b in RECEIVED if p.startswith("/pagerduty")]
@@ -193,7 +200,8 @@ def main(config_path: str, workdir: str) -> int:
         if "Watchdog" in pd_text + slack_text:
             failures.append("Watchdog must go to the null receiver")
         print(
-            f"alertmanager e2e: pagerduty got {len(pd)}, slack got {len(slack)} notifications: {slack_titles}"
+            f"alertmanager e2e: pagerduty got {len(pd)}, slack got {len(slack)} notifications: "
+            f"{slack_titles}"
         )
     finally:
         proc.terminate()

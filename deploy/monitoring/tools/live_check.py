@@ -87,9 +87,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def http_url(url: str) -> str:
+    """The URL, refused unless http(s): urlopen would also open file: and custom schemes."""
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return url
+
+
 class Http:
     def __init__(self, base: str) -> None:
-        self.base = base
+        self.base = http_url(base)
 
     def call(
         self,
@@ -100,7 +107,7 @@ class Http:
         headers: dict[str, str] | None = None,
         timeout: float = 15,
     ) -> tuple[int, Any, dict[str, str]]:
-        req = urllib.request.Request(self.base + path, method=method)
+        req = urllib.request.Request(self.base + path, method=method)  # noqa: S310 - base checked
         if body is not None:
             req.data = json.dumps(body).encode()
             req.add_header("Content-Type", "application/json")
@@ -109,7 +116,7 @@ class Http:
         for k, v in (headers or {}).items():
             req.add_header(k, v)
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as r:
+            with urllib.request.urlopen(req, timeout=timeout) as r:  # noqa: S310 - base checked
                 raw = r.read()
                 status, hdrs = r.status, dict(r.headers)
         except urllib.error.HTTPError as e:
@@ -126,10 +133,10 @@ class Http:
 def prom_api(
     base: str, path: str, params: dict[str, str] | list[tuple[str, str]] | None = None
 ) -> Any:
-    url = f"{base}/api/v1/{path}"
+    url = f"{http_url(base)}/api/v1/{path}"
     if params:
         url += "?" + urllib.parse.urlencode(params)
-    with urllib.request.urlopen(url, timeout=10) as r:
+    with urllib.request.urlopen(url, timeout=10) as r:  # noqa: S310 - base checked
         payload = json.loads(r.read())
     if payload.get("status") != "success":
         raise RuntimeError(f"Prometheus {path}: {payload}")
@@ -201,20 +208,21 @@ def start_prometheus(port: int, backend_port: int) -> subprocess.Popen:
     cfg = WORK / "prometheus.yml"
     cfg.write_text(json.dumps(config, indent=2))  # JSON is YAML
     subprocess.run(["promtool", "check", "config", str(cfg)], check=True, stdout=subprocess.DEVNULL)
-    log = open(WORK / "prometheus.log", "w")
-    return subprocess.Popen(
-        [
-            "prometheus",
-            f"--config.file={cfg}",
-            f"--storage.tsdb.path={WORK / 'prometheus-data'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--storage.tsdb.retention.time=1d",
-            "--log.level=info",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    # The child keeps its own copy of the log's descriptor; ours can close once it has started.
+    with open(WORK / "prometheus.log", "w") as log:
+        return subprocess.Popen(
+            [
+                "prometheus",
+                f"--config.file={cfg}",
+                f"--storage.tsdb.path={WORK / 'prometheus-data'}",
+                f"--web.listen-address=127.0.0.1:{port}",
+                "--storage.tsdb.retention.time=1d",
+                "--log.level=info",
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def stop(proc: subprocess.Popen | None) -> None:
@@ -638,7 +646,8 @@ def check_logs() -> None:
     need = {"event", "method", "route", "status", "duration_ms", "request_id", "level", "timestamp"}
     missing = [sorted(need - set(r)) for r in requests if not need <= set(r)]
     check(
-        "request log lines carry event, method, route, status, duration_ms, request_id, level, timestamp",
+        "request log lines carry event, method, route, status, duration_ms, request_id, level, "
+        "timestamp",
         bool(requests) and not missing,
         f"{len(requests)} request lines, missing {missing[:3]}",
     )
@@ -682,7 +691,10 @@ def main() -> int:
         prometheus = start_prometheus(prom_port, backend_port)
         prom = f"http://127.0.0.1:{prom_port}"
         wait_for(
-            lambda: urllib.request.urlopen(prom + "/-/ready", timeout=2).status == 200,
+            lambda: (
+                urllib.request.urlopen(f"http://127.0.0.1:{prom_port}/-/ready", timeout=2).status
+                == 200
+            ),
             30,
             "Prometheus ready",
         )
@@ -719,12 +731,14 @@ def main() -> int:
         "| --- | --- | --- |",
     ]
     lines += [
-        f"| {r['check']} | {'ok' if r['ok'] else 'FAIL'} | {r['detail'][:200] if not r['ok'] else ''} |"
+        f"| {r['check']} | {'ok' if r['ok'] else 'FAIL'} | "
+        f"{r['detail'][:200] if not r['ok'] else ''} |"
         for r in results
     ]
     (ARTIFACTS / "live-report.md").write_text("\n".join(lines) + "\n")
     print(
-        f"monitoring-live: {report['passed']} passed, {report['failed']} failed ({report['seconds']} s); "
+        f"monitoring-live: {report['passed']} passed, {report['failed']} failed "
+        f"({report['seconds']} s); "
         f"report in {ARTIFACTS / 'live-report.md'}"
     )
     return 1 if failed else 0

@@ -2,17 +2,17 @@ import * as Menu from "@radix-ui/react-dropdown-menu";
 import { Columns3, Keyboard, ListTodo, LogOut, Plus, Settings } from "lucide-react";
 import { useMemo, useRef, useState } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
-import { Logo } from "@/components/Logo";
-import { Button } from "@/components/ui";
 import { useAuth } from "@/features/auth/context";
+import { ThemeSwitch } from "@/features/settings/ThemeSwitch";
 import { ConflictDialog } from "@/features/tasks/ConflictDialog";
 import { editor } from "@/features/tasks/editor";
 import { TaskDialog } from "@/features/tasks/TaskDialog";
 import { cn } from "@/lib/cn";
 import { useShortcuts } from "@/lib/useShortcuts";
+import { Logo } from "@/ui/Logo";
+import { Button } from "@/ui/primitives";
 import { ShortcutsHelp } from "./ShortcutsHelp";
 import { StatsBar } from "./StatsBar";
-import { ThemeSwitch } from "./ThemeSwitch";
 
 const NAV = [
   { to: "/tasks", label: "List", Icon: ListTodo },

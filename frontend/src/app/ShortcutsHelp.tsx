@@ -1,5 +1,5 @@
-import { Dialog } from "@/components/Dialog";
-import { Kbd } from "@/components/ui";
+import { Dialog } from "@/ui/Dialog";
+import { Kbd } from "@/ui/primitives";
 
 const SHORTCUTS = [
   ["n", "New task"],

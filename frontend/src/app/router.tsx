@@ -1,9 +1,9 @@
 import { lazy, Suspense, type ReactNode } from "react";
 import { createBrowserRouter, Link, Navigate } from "react-router";
-import { Spinner } from "@/components/ui";
 import { PublicOnly, RequireAuth } from "@/features/auth/guards";
 import LoginPage from "@/features/auth/LoginPage";
 import TaskListPage from "@/features/tasks/TaskListPage";
+import { Spinner } from "@/ui/primitives";
 import { AppLayout } from "./AppLayout";
 
 // Code-split: only the login and list views are in the initial bundle.

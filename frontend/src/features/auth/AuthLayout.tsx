@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { Logo } from "@/components/Logo";
+import { Logo } from "@/ui/Logo";
 
 export function AuthLayout({
   title,

@@ -4,7 +4,9 @@ import { useForm } from "react-hook-form";
 import { Link, useLocation } from "react-router";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
-import { Button, Field, Input, Spinner } from "@/components/ui";
+import { FormAlert } from "@/ui/FormAlert";
+import { PasswordField } from "@/ui/PasswordField";
+import { Button, Field, Input, Spinner } from "@/ui/primitives";
 import { AuthLayout } from "./AuthLayout";
 import { useAuth } from "./context";
 
@@ -40,21 +42,9 @@ export default function LoginPage() {
   return (
     <AuthLayout title="Welcome back" subtitle="Log in to pick up where you left off.">
       {(notice || justRegistered) && !formError && (
-        <p
-          role="status"
-          className="mb-4 rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700/60 dark:bg-amber-950/40 dark:text-amber-200"
-        >
-          {notice ?? "Account created. Log in to continue."}
-        </p>
+        <FormAlert tone="notice">{notice ?? "Account created. Log in to continue."}</FormAlert>
       )}
-      {formError && (
-        <p
-          role="alert"
-          className="mb-4 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950/40 dark:text-red-200"
-        >
-          {formError}
-        </p>
-      )}
+      {formError && <FormAlert>{formError}</FormAlert>}
       <form onSubmit={onSubmit} noValidate className="space-y-4">
         <Field id="email" label="Email" error={errors.email?.message}>
           <Input
@@ -66,15 +56,13 @@ export default function LoginPage() {
             {...register("email")}
           />
         </Field>
-        <Field id="password" label="Password" error={errors.password?.message}>
-          <Input
-            id="password"
-            type="password"
-            autoComplete="current-password"
-            aria-invalid={!!errors.password}
-            {...register("password")}
-          />
-        </Field>
+        <PasswordField
+          id="password"
+          label="Password"
+          autoComplete="current-password"
+          error={errors.password?.message}
+          {...register("password")}
+        />
         <Button type="submit" className="w-full" disabled={isSubmitting}>
           {isSubmitting && <Spinner label="Logging in" />}
           Log in

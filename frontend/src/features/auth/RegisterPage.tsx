@@ -4,7 +4,9 @@ import { useForm } from "react-hook-form";
 import { Link } from "react-router";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
-import { Button, Field, Input, Spinner } from "@/components/ui";
+import { FormAlert } from "@/ui/FormAlert";
+import { PasswordField } from "@/ui/PasswordField";
+import { Button, Field, Input, Spinner } from "@/ui/primitives";
 import { AuthLayout } from "./AuthLayout";
 import { useAuth } from "./context";
 import { PASSWORD_RULE, passwordSchema } from "./password";
@@ -49,14 +51,7 @@ export default function RegisterPage() {
       title="Create your account"
       subtitle="Organise your work and life, one task at a time."
     >
-      {formError && (
-        <p
-          role="alert"
-          className="mb-4 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950/40 dark:text-red-200"
-        >
-          {formError}
-        </p>
-      )}
+      {formError && <FormAlert>{formError}</FormAlert>}
       <form onSubmit={onSubmit} noValidate className="space-y-4">
         <Field id="fullName" label="Name (optional)" error={errors.fullName?.message}>
           <Input id="fullName" autoComplete="name" autoFocus {...register("fullName")} />
@@ -70,16 +65,14 @@ export default function RegisterPage() {
             {...register("email")}
           />
         </Field>
-        <Field id="password" label="Password" error={errors.password?.message} hint={PASSWORD_RULE}>
-          <Input
-            id="password"
-            type="password"
-            autoComplete="new-password"
-            aria-invalid={!!errors.password}
-            aria-describedby={errors.password ? "password-error" : "password-hint"}
-            {...register("password")}
-          />
-        </Field>
+        <PasswordField
+          id="password"
+          label="Password"
+          autoComplete="new-password"
+          error={errors.password?.message}
+          hint={PASSWORD_RULE}
+          {...register("password")}
+        />
         <Button type="submit" className="w-full" disabled={isSubmitting}>
           {isSubmitting && <Spinner label="Creating account" />}
           Create account

@@ -6,10 +6,11 @@ import { z } from "zod";
 import { api, unwrap } from "@/api/client";
 import { ApiError, errorMessage } from "@/api/problem";
 import type { User } from "@/api/types";
-import { ThemeSwitch } from "@/app/ThemeSwitch";
-import { Button, Field, Input, Spinner } from "@/components/ui";
 import { useAuth } from "@/features/auth/context";
 import { PASSWORD_RULE, passwordSchema } from "@/features/auth/password";
+import { PasswordField } from "@/ui/PasswordField";
+import { Button, Field, Input, Spinner } from "@/ui/primitives";
+import { ThemeSwitch } from "./ThemeSwitch";
 
 function Section({
   title,
@@ -119,34 +120,28 @@ function PasswordForm() {
   });
   return (
     <form onSubmit={onSubmit} noValidate className="max-w-md space-y-4">
-      <Field id="pw-current" label="Current password" error={errors.current?.message}>
-        <Input
-          id="pw-current"
-          type="password"
-          autoComplete="current-password"
-          aria-invalid={!!errors.current}
-          {...register("current")}
-        />
-      </Field>
-      <Field id="pw-new" label="New password" error={errors.next?.message} hint={PASSWORD_RULE}>
-        <Input
-          id="pw-new"
-          type="password"
-          autoComplete="new-password"
-          aria-invalid={!!errors.next}
-          aria-describedby={errors.next ? "pw-new-error" : "pw-new-hint"}
-          {...register("next")}
-        />
-      </Field>
-      <Field id="pw-confirm" label="Confirm new password" error={errors.confirm?.message}>
-        <Input
-          id="pw-confirm"
-          type="password"
-          autoComplete="new-password"
-          aria-invalid={!!errors.confirm}
-          {...register("confirm")}
-        />
-      </Field>
+      <PasswordField
+        id="pw-current"
+        label="Current password"
+        autoComplete="current-password"
+        error={errors.current?.message}
+        {...register("current")}
+      />
+      <PasswordField
+        id="pw-new"
+        label="New password"
+        autoComplete="new-password"
+        error={errors.next?.message}
+        hint={PASSWORD_RULE}
+        {...register("next")}
+      />
+      <PasswordField
+        id="pw-confirm"
+        label="Confirm new password"
+        autoComplete="new-password"
+        error={errors.confirm?.message}
+        {...register("confirm")}
+      />
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={isSubmitting}>
           {isSubmitting && <Spinner />}Change password

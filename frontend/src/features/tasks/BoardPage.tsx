@@ -14,16 +14,16 @@ import { AlertTriangle, ChevronLeft, ChevronRight, GripVertical } from "lucide-r
 import { useMemo, useState } from "react";
 import { errorMessage } from "@/api/problem";
 import { STATUSES, type Task, type TaskStatus } from "@/api/types";
-import { Button, Spinner } from "@/components/ui";
 import { cn } from "@/lib/cn";
+import { Button, Spinner } from "@/ui/primitives";
 import { editor } from "./editor";
 import { FilterBar } from "./FilterBar";
 import { toApiQuery, useTaskFilters, type ApiTaskQuery } from "./filters";
-import { DueBadge, LabelChip, PriorityBadge } from "./meta";
-import { STATUS_LABEL } from "./labels";
 import { useUpdateTask } from "./mutations";
 import { QuickAdd } from "./QuickAdd";
 import { useTaskList } from "./queries";
+import { STATUS_LABEL } from "./statusPriorityDisplay";
+import { DueBadge, LabelChip, PriorityBadge } from "./TaskBadges";
 import { CompleteButton } from "./TaskItem";
 
 const COLUMN_ACCENT: Record<TaskStatus, string> = {

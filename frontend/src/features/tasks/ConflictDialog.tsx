@@ -1,10 +1,10 @@
 import type { TaskUpdate } from "@/api/types";
-import { Dialog } from "@/components/Dialog";
-import { Button } from "@/components/ui";
 import { formatDue } from "@/lib/dates";
+import { Dialog } from "@/ui/Dialog";
+import { Button } from "@/ui/primitives";
 import { conflictStore, useConflict } from "./conflict";
-import { PRIORITY_LABEL, STATUS_LABEL } from "./labels";
 import { useUpdateTask } from "./mutations";
+import { PRIORITY_LABEL, STATUS_LABEL } from "./statusPriorityDisplay";
 
 const FIELD_LABEL: Record<keyof TaskUpdate, string> = {
   title: "Title",

@@ -4,8 +4,8 @@ import { PRIORITIES, STATUSES } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { useDebounced } from "@/lib/useDebounced";
 import { activeFilterCount, EMPTY_FILTERS, SORTS, type SortKey, type TaskFilters } from "./filters";
-import { PRIORITY_LABEL, STATUS_LABEL } from "./labels";
 import { useLabels } from "./queries";
+import { PRIORITY_LABEL, STATUS_LABEL } from "./statusPriorityDisplay";
 
 function Chip({
   pressed,

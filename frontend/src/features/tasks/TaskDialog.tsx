@@ -2,14 +2,14 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { PRIORITIES, STATUSES } from "@/api/types";
-import { Dialog } from "@/components/Dialog";
-import { Button, Field, Input } from "@/components/ui";
 import { fromLocalInput } from "@/lib/dates";
+import { Dialog } from "@/ui/Dialog";
+import { Button, Field, Input } from "@/ui/primitives";
 import { editor, useEditor } from "./editor";
 import { LabelInput } from "./LabelInput";
-import { PRIORITY_LABEL, STATUS_LABEL } from "./labels";
 import { newIdempotencyKey, useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
 import { useLabels } from "./queries";
+import { PRIORITY_LABEL, STATUS_LABEL } from "./statusPriorityDisplay";
 import { diffTask, taskFormSchema, toFormValues, type TaskFormValues } from "./taskForm";
 
 const selectCls =

@@ -3,9 +3,9 @@ import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { isOverdue } from "@/lib/dates";
 import { editor } from "./editor";
-import { DueBadge, LabelChip, PriorityBadge } from "./meta";
-import { PRIORITY_RING } from "./labels";
 import { useDeleteTask, useUpdateTask } from "./mutations";
+import { PRIORITY_RING } from "./statusPriorityDisplay";
+import { DueBadge, LabelChip, PriorityBadge } from "./TaskBadges";
 
 export function CompleteButton({ task }: { task: Task }) {
   const update = useUpdateTask();

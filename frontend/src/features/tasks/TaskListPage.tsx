@@ -1,7 +1,7 @@
 import { AlertTriangle, CheckCircle2, SearchX } from "lucide-react";
 import { useEffect, useMemo, useRef } from "react";
 import { errorMessage } from "@/api/problem";
-import { Button, EmptyState, Spinner } from "@/components/ui";
+import { Button, EmptyState, Spinner } from "@/ui/primitives";
 import { FilterBar } from "./FilterBar";
 import { activeFilterCount, toApiQuery, useTaskFilters } from "./filters";
 import { QuickAdd } from "./QuickAdd";

@@ -2,7 +2,7 @@ import { CalendarClock, Flag } from "lucide-react";
 import type { Priority, Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { formatDue, isDueToday, isOverdue } from "@/lib/dates";
-import { PRIORITY_LABEL, PRIORITY_TEXT } from "./labels";
+import { PRIORITY_LABEL, PRIORITY_TEXT } from "./statusPriorityDisplay";
 
 export function PriorityBadge({ priority }: { priority: Priority }) {
   if (priority === "medium") return null;

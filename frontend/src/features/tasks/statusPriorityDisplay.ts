@@ -1,5 +1,8 @@
 import type { Priority, TaskStatus } from "@/api/types";
 
+// How a task's status and priority are shown: display names and colour classes. (A task's
+// labels, the user's own tags, are a different thing: LabelInput and LabelChip.)
+
 export const STATUS_LABEL: Record<TaskStatus, string> = {
   pending: "To do",
   in_progress: "In progress",
