@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make monitoring-alertmanager: amtool check-config, amtool routing tests (where a critical and a
-# warning alert go), then inhibition and delivery on a real Alertmanager (loopback only).
+# warning alert go), every alert label set through each env's assembled routing tree (rendered
+# kube-prometheus-stack config + AlertmanagerConfig), then inhibition and delivery on a real
+# Alertmanager (loopback only).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 CFG="$ROOT/deploy/monitoring/alertmanager/alertmanager.yaml"
@@ -28,7 +30,11 @@ route slack-warnings alertname=TaskappApiAvailabilityBudgetBurn severity=warning
 route slack-warnings alertname=TaskappCacheErrorsHigh severity=warning namespace=taskapp-staging
 route slack-warnings alertname=SomethingWithoutSeverity
 route null alertname=Watchdog severity=none
+route slack-warnings alertname=KubeNodeNotReady severity=warning
 amtool config routes --config.file="$CFG" 2>/dev/null
+
+log "every alert reaches someone: promtool-tested label sets and platform alerts, per env"
+"$py" "$ROOT/deploy/monitoring/tools/alert_routing.py" "$("$ROOT/scripts/k8s-tools.sh" helm)" dev staging prod
 
 log "Alertmanager end to end (routing, inhibition, secrets from files)"
 work="$VAR/monitoring/alertmanager-e2e"

@@ -8,7 +8,8 @@ asserts that
   - warnings reach Slack, not PagerDuty;
   - the warning of the same alertname + namespace as a firing critical is inhibited and sent
     nowhere, while the same warning in another namespace is delivered;
-  - Watchdog is delivered nowhere.
+  - a kube-prometheus-stack alert without a namespace label (a node alert) reaches Slack;
+  - Watchdog is delivered nowhere (here; in the cluster it pings the heartbeat).
 Usage: alertmanager_e2e.py CONFIG WORKDIR
 """
 
@@ -134,11 +135,12 @@ def main(config_path: str, workdir: str) -> int:
                 alert("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-prod"),
                 alert("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-staging"),
                 alert("TaskappCacheErrorsHigh", "warning", "taskapp-prod"),
+                alert("KubeNodeNotReady", "warning", None),
                 alert("Watchdog", "none", None),
             ],
         )
         deadline = time.time() + 15
-        while time.time() < deadline and len(RECEIVED) < 3:
+        while time.time() < deadline and len(RECEIVED) < 4:
             time.sleep(0.2)
         time.sleep(2)  # anything that should NOT arrive would have arrived by now
 
@@ -190,6 +192,8 @@ def main(config_path: str, workdir: str) -> int:
             "TaskappApiAvailabilityBudgetBurn" in t and "taskapp-prod" in t for t in slack_titles
         ):
             failures.append(f"the inhibited prod warning reached Slack: {slack_titles}")
+        if not any("KubeNodeNotReady" in t for t in slack_titles):
+            failures.append(f"Slack should get the platform alert KubeNodeNotReady, {slack_titles}")
         if "Watchdog" in pd_text + slack_text:
             failures.append("Watchdog must go to the null receiver")
         print(
