@@ -275,7 +275,7 @@ def test_a_broken_rule_file_fails_the_render(tmp_path):
 
 @pytest.mark.parametrize("env", ENVS)
 def test_service_monitor_scrapes_the_backend_service_metrics_port(rendered, apps, env):
-    sm = one(rendered[env]["taskapp-monitoring"], "ServiceMonitor")
+    sm = one(rendered[env]["taskapp-monitoring"], "ServiceMonitor", "taskapp-monitoring-backend")
     svc = one(rendered[env]["taskapp-backend"], "Service")
     assert sm["apiVersion"] == "monitoring.coreos.com/v1"
     assert sm["metadata"]["labels"]["release"] == "kube-prometheus-stack"
