@@ -16,7 +16,12 @@ OPERATORS = {
     "external-secrets",
     "metrics-server",
 }
-ADDONS = OPERATORS | {"cluster-autoscaler", "aws-for-fluent-bit", "prometheus-operator-crds"}
+ADDONS = OPERATORS | {
+    "cluster-autoscaler",
+    "aws-for-fluent-bit",
+    "prometheus-operator-crds",
+    "monitoring-prerequisites",
+}
 # Only where monitoring.loki.enabled (checked by make monitoring-platform).
 OPTIONAL = {"loki", "alloy"}
 

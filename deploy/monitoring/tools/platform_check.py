@@ -27,6 +27,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,12 +49,26 @@ UNITS = {"d": 86400, "h": 3600, "w": 7 * 86400, "m": 60, "y": 365 * 86400}
 
 
 def facts() -> dict[str, str]:
+    """One distinct, well-formed value per fact: each rendered value traces back to its fact."""
     data = yaml.safe_load((GITOPS / "cluster-facts.yaml").read_text())
-    return {f["value"]: f"fact-{f['annotation'].replace('_', '-')}" for f in data["facts"]}
+    out = {}
+    for f in data["facts"]:
+        name, value = f["annotation"].replace("_", "-"), f["value"]
+        if value.endswith("Arn"):
+            out[value] = f"arn:aws:iam::000000000000:role/fact-{name}"
+        elif value == "awsRegion":
+            out[value] = "xx-fact-1"
+        elif value == "logGroupName":
+            out[value] = "/fact/log-group-name"
+        else:
+            out[value] = f"fact-{name}"
+    return out
 
 
 def helm(helm_bin: str, args: list[str]) -> list[Obj]:
-    out = subprocess.run([helm_bin, "template", *args], check=True, capture_output=True, text=True)
+    out = subprocess.run([helm_bin, "template", *args], check=False, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"helm template {' '.join(args[:2])} failed:\n{out.stderr}")
     return [d for d in yaml.safe_load_all(out.stdout) if d]
 
 
@@ -85,6 +100,25 @@ def render_monitoring(helm_bin: str, env: str) -> list[Obj]:
             str(GITOPS / f"envs/{env}/taskapp-monitoring.yaml"),
         ],
     )
+
+
+def render_path_app(helm_bin: str, app: Obj) -> list[Obj]:
+    """An Application whose source is a chart in this repository, rendered as Argo CD would."""
+    src = app["spec"]["source"]
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml") as values:
+        values.write(yaml.safe_dump(values_of(app)))
+        values.flush()
+        return helm(
+            helm_bin,
+            [
+                src["helm"].get("releaseName", app["metadata"]["name"]),
+                str(ROOT / src["path"]),
+                "--namespace",
+                app["spec"]["destination"]["namespace"],
+                "-f",
+                values.name,
+            ],
+        )
 
 
 def seconds(duration: str) -> int:
@@ -168,6 +202,11 @@ class EnvCheck:
             for a in self.root
             if a["kind"] == "Application"
         }
+        # Grafana's admin Secret and Fargate's logging (an Application of their own, wave -4).
+        self.prereq_app = self.apps.get("monitoring-prerequisites", {"metadata": {}})
+        self.prereq = (
+            render_path_app(helm_bin, self.prereq_app) if "spec" in self.prereq_app else []
+        )
         self.kps = self.apps["kube-prometheus-stack"]
         self.kps_values = values_of(self.kps)
         self.release = self.kps["spec"]["source"]["helm"]["releaseName"]
@@ -262,7 +301,7 @@ class EnvCheck:
         self.want(secret, "Grafana's admin password must come from admin.existingSecret")
         es = [
             e
-            for e in self.of_kind(self.root, "ExternalSecret")
+            for e in self.of_kind(self.prereq, "ExternalSecret")
             if e["spec"]["target"]["name"] == secret and e["metadata"]["namespace"] == "monitoring"
         ]
         self.want(es, f"no ExternalSecret builds the Secret monitoring/{secret} Grafana reads")
@@ -275,7 +314,7 @@ class EnvCheck:
                 "the Grafana ExternalSecret must read the fact grafanaAdminSecretName",
             )
             self.want(
-                wave(e) < wave(self.kps),
+                wave(self.prereq_app) < wave(self.kps),
                 "the Grafana admin Secret must sync in a wave before kube-prometheus-stack",
             )
 
@@ -306,7 +345,7 @@ class EnvCheck:
     def check_logs(self) -> None:
         ns = [
             n
-            for n in self.of_kind(self.root, "Namespace")
+            for n in self.of_kind(self.prereq, "Namespace")
             if n["metadata"]["name"] == "aws-observability"
         ]
         self.want(
@@ -315,7 +354,7 @@ class EnvCheck:
         )
         cms = [
             c
-            for c in self.of_kind(self.root, "ConfigMap")
+            for c in self.of_kind(self.prereq, "ConfigMap")
             if c["metadata"]["name"] == "aws-logging"
             and c["metadata"].get("namespace") == "aws-observability"
         ]
@@ -455,8 +494,14 @@ def check_without_aws_facts(helm_bin: str) -> list[str]:
     errors = []
     if values_of(kps).get("grafana", {}).get("enabled") is not False:
         errors.append("no grafanaAdminSecretName: Grafana must be off, not on its default password")
-    if any(o["kind"] == "ConfigMap" and o["metadata"]["name"] == "aws-logging" for o in objs):
-        errors.append("no logGroupName: no aws-logging ConfigMap")
+    prereq = [
+        o
+        for o in objs
+        if o["kind"] == "Application" and o["metadata"]["name"].startswith("monitoring-prereq")
+    ]
+    rendered = render_path_app(helm_bin, prereq[0]) if prereq else []
+    if any(o["kind"] in ("ConfigMap", "ExternalSecret") for o in rendered):
+        errors.append("no logGroupName/grafanaAdminSecretName: no aws-logging, no ExternalSecret")
     return errors
 
 
