@@ -331,6 +331,15 @@ def test_alertmanager_config_pages_critical_and_slacks_warning(rendered, apps, e
     ]
     for ref in refs:
         assert ref["name"] == es["spec"]["target"]["name"] and ref["key"] in keys
+    # Every secret reference of every receiver (the heartbeat's URL too) is a key the
+    # ExternalSecret writes: the operator drops an AlertmanagerConfig with a dangling reference,
+    # and with it all routing.
+    for rcv in amc["spec"]["receivers"]:
+        for integration in (k for k in rcv if k.endswith("Configs")):
+            for cfg in rcv[integration]:
+                for ref in (v for v in cfg.values() if isinstance(v, dict) and "key" in v):
+                    assert ref["name"] == es["spec"]["target"]["name"], rcv["name"]
+                    assert ref["key"] in keys, f"{rcv['name']}: {ref['key']} not in {keys}"
     assert by_sev["warning"]["slackConfigs"][0]["channel"].startswith("#")
 
 
