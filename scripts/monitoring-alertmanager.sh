@@ -34,9 +34,15 @@ route slack-warnings alertname=KubeNodeNotReady severity=warning
 amtool config routes --config.file="$CFG" 2>/dev/null
 
 log "every alert reaches someone: promtool-tested label sets and platform alerts, per env"
-"$py" "$ROOT/deploy/monitoring/tools/alert_routing.py" "$("$ROOT/scripts/k8s-tools.sh" helm)" dev staging prod
+helm="$("$ROOT/scripts/k8s-tools.sh" helm)"
+"$py" "$ROOT/deploy/monitoring/tools/alert_routing.py" "$helm" dev staging prod
 
-log "Alertmanager end to end (routing, inhibition, secrets from files)"
+log "Alertmanager end to end (routing, inhibition, secrets from files): the plain config"
 work="$VAR/monitoring/alertmanager-e2e"
 rm -rf "$work"
-"$py" "$ROOT/deploy/monitoring/tools/alertmanager_e2e.py" "$CFG" "$work"
+"$py" "$ROOT/deploy/monitoring/tools/alertmanager_e2e.py" "$CFG" "$work/plain"
+log "Alertmanager end to end: prod's assembled config (kube-prometheus-stack base + AlertmanagerConfig)"
+mkdir -p "$work/prod"
+"$py" "$ROOT/deploy/monitoring/tools/alert_routing.py" --assemble "$helm" prod "$work/prod/assembled.yaml"
+amtool check-config "$work/prod/assembled.yaml" >/dev/null
+"$py" "$ROOT/deploy/monitoring/tools/alertmanager_e2e.py" "$work/prod/assembled.yaml" "$work/prod" --heartbeat

@@ -23,6 +23,7 @@ Expectations: critical pages (a PagerDuty receiver), warning and info reach Slac
 without severity still reaches someone.
 
 Usage: alert_routing.py HELM ENV...
+       alert_routing.py --assemble HELM ENV OUT   (write the env's deliverable assembled config)
 """
 
 from __future__ import annotations
@@ -67,6 +68,13 @@ PLATFORM_ALERTS = [
 ]
 # The integration each severity must reach (a receiver with at least one such config).
 WANT = {"critical": "pagerduty", "warning": "slack", "info": "slack", "": "slack"}
+TIMING = {
+    "groupBy": "group_by",
+    "groupWait": "group_wait",
+    "groupInterval": "group_interval",
+    "repeatInterval": "repeat_interval",
+}
+SECRETS_DIR = "/etc/alertmanager/secrets"
 INTEGRATIONS = ("pagerduty", "slack", "webhook", "email", "opsgenie", "sns", "msteams", "victorops")
 
 
@@ -104,10 +112,56 @@ def convert_route(route: Obj, prefix: str, first: bool, namespace: str | None) -
     if strings:
         out["matchers"] = strings
     out["continue"] = True if first else bool(route.get("continue", False))
+    for camel, snake in TIMING.items():
+        if camel in route:
+            out[snake] = route[camel]
     subs = [convert_route(r, prefix, False, None) for r in route.get("routes", [])]
     if subs:
         out["routes"] = subs
     return out
+
+
+def convert_receiver(rcv: Obj, name: str) -> Obj:
+    """An AlertmanagerConfig receiver as a plain Alertmanager receiver, secrets as the files the
+    end-to-end test writes (the operator inlines them; Alertmanager 0.25 has no webhook url_file,
+    so the heartbeat URL is left for the test to fill in)."""
+    out: Obj = {"name": name}
+
+    def secret_file(ref: Obj) -> str:
+        return f"{SECRETS_DIR}/{ref['name']}/{ref['key']}"
+
+    for pd in rcv.get("pagerdutyConfigs", []):
+        conf: Obj = {"routing_key_file": secret_file(pd["routingKey"])}
+        conf["send_resolved"] = pd.get("sendResolved", True)
+        for key in ("severity", "description"):
+            if key in pd:
+                conf[key] = pd[key]
+        if pd.get("details"):
+            conf["details"] = {d["key"]: d["value"] for d in pd["details"]}
+        out.setdefault("pagerduty_configs", []).append(conf)
+    for sl in rcv.get("slackConfigs", []):
+        conf = {"api_url_file": secret_file(sl["apiURL"])}
+        conf["send_resolved"] = sl.get("sendResolved", True)
+        for key in ("channel", "title", "text"):
+            if key in sl:
+                conf[key] = sl[key]
+        out.setdefault("slack_configs", []).append(conf)
+    for wh in rcv.get("webhookConfigs", []):
+        out.setdefault("webhook_configs", []).append(
+            {
+                "url": f"http://secret.invalid/{wh['urlSecret']['key']}",
+                "send_resolved": wh.get("sendResolved", True),
+            }
+        )
+    return out
+
+
+def convert_inhibit(rule: Obj) -> Obj:
+    return {
+        "source_matchers": matcher_strings(rule.get("sourceMatch", [])),
+        "target_matchers": matcher_strings(rule.get("targetMatch", [])),
+        "equal": rule.get("equal", []),
+    }
 
 
 def kinds_of(receiver: Obj) -> set[str]:
@@ -120,9 +174,13 @@ def kinds_of(receiver: Obj) -> set[str]:
     return kinds
 
 
-def effective_config(helm: str, env: str) -> tuple[Obj, dict[str, set[str]], Labels, Labels]:
+def effective_config(
+    helm: str, env: str, deliverable: bool = False
+) -> tuple[Obj, dict[str, set[str]], Labels, Labels]:
     """The env's running Alertmanager config, receiver -> integrations, and the labels the
-    cluster adds to every taskapp alert (chart extraAlertLabels, Prometheus externalLabels)."""
+    cluster adds to every taskapp alert (chart extraAlertLabels, Prometheus externalLabels).
+    deliverable: keep the receivers' integrations (secrets as files) and the inhibit rules, for
+    the end-to-end test; otherwise receivers are bare names (all amtool needs for routing)."""
     apps = helm_template(
         helm,
         f"taskapp-{env}",
@@ -173,14 +231,17 @@ def effective_config(helm: str, env: str) -> tuple[Obj, dict[str, set[str]], Lab
             convert_route(cr["spec"]["route"], prefix, True, ns if strategy != "None" else None)
         )
         for rcv in cr["spec"].get("receivers", []):
-            # Names only: routing does not need the integrations' settings (secrets).
-            base.setdefault("receivers", []).append({"name": prefix + rcv["name"]})
+            base.setdefault("receivers", []).append(convert_receiver(rcv, prefix + rcv["name"]))
             kinds[prefix + rcv["name"]] = kinds_of(rcv)
+        base.setdefault("inhibit_rules", []).extend(
+            convert_inhibit(r) for r in cr["spec"].get("inhibitRules", [])
+        )
     base["route"]["routes"] = prepended + base["route"]["routes"]
-    for rcv in base["receivers"]:  # amtool validates integrations; routing needs only names
-        for key in list(rcv):
-            if key != "name":
-                del rcv[key]
+    if not deliverable:
+        for rcv in base["receivers"]:  # amtool validates integrations; routing needs names
+            for key in list(rcv):
+                if key != "name":
+                    del rcv[key]
     base.pop("templates", None)
     return base, kinds, extra, external
 
@@ -284,6 +345,11 @@ def check(
 
 
 def main(argv: list[str]) -> int:
+    if argv[1:2] == ["--assemble"] and len(argv) == 5:
+        # alert_routing.py --assemble HELM ENV OUT: the env's assembled, deliverable config
+        cfg = effective_config(argv[2], argv[3], deliverable=True)[0]
+        Path(argv[4]).write_text(yaml.safe_dump(cfg, sort_keys=False))
+        return 0
     if len(argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
