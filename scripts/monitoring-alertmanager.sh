@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make monitoring-alertmanager: amtool check-config, amtool routing tests (where a critical and a
-# warning alert go), then inhibition and delivery on a real Alertmanager (loopback only).
+# warning alert go), every alert label set through each env's assembled routing tree (rendered
+# kube-prometheus-stack config + AlertmanagerConfig), then inhibition and delivery on a real
+# Alertmanager (loopback only).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 CFG="$ROOT/deploy/monitoring/alertmanager/alertmanager.yaml"
@@ -28,9 +30,19 @@ route slack-warnings alertname=TaskappApiAvailabilityBudgetBurn severity=warning
 route slack-warnings alertname=TaskappCacheErrorsHigh severity=warning namespace=taskapp-staging
 route slack-warnings alertname=SomethingWithoutSeverity
 route null alertname=Watchdog severity=none
+route slack-warnings alertname=KubeNodeNotReady severity=warning
 amtool config routes --config.file="$CFG" 2>/dev/null
 
-log "Alertmanager end to end (routing, inhibition, secrets from files)"
+log "every alert reaches someone: promtool-tested label sets and platform alerts, per env"
+helm="$("$ROOT/scripts/k8s-tools.sh" helm)"
+"$py" "$ROOT/deploy/monitoring/tools/alert_routing.py" "$helm" dev staging prod
+
+log "Alertmanager end to end (routing, inhibition, secrets from files): the plain config"
 work="$VAR/monitoring/alertmanager-e2e"
 rm -rf "$work"
-"$py" "$ROOT/deploy/monitoring/tools/alertmanager_e2e.py" "$CFG" "$work"
+"$py" "$ROOT/deploy/monitoring/tools/alertmanager_e2e.py" "$CFG" "$work/plain"
+log "Alertmanager end to end: prod's assembled config (kube-prometheus-stack base + AlertmanagerConfig)"
+mkdir -p "$work/prod"
+"$py" "$ROOT/deploy/monitoring/tools/alert_routing.py" --assemble "$helm" prod "$work/prod/assembled.yaml"
+amtool check-config "$work/prod/assembled.yaml" >/dev/null
+"$py" "$ROOT/deploy/monitoring/tools/alertmanager_e2e.py" "$work/prod/assembled.yaml" "$work/prod" --heartbeat

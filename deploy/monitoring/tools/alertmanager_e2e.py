@@ -1,15 +1,18 @@
 """End-to-end routing and inhibition test on a real Alertmanager (Debian's prometheus-alertmanager).
 
-Starts Alertmanager on a loopback port with a copy of alertmanager.yaml in which only what cannot
-work offline is replaced: the receivers' secret files hold loopback URLs of a local HTTP sink
-(PagerDuty's events URL too), and group_wait is 1s. Then it posts alerts through the API and
+Starts Alertmanager on a loopback port with a copy of a config in which only what cannot work
+offline is replaced: the receivers' secret files hold loopback URLs of a local HTTP sink
+(PagerDuty's events URL and the heartbeat webhook too), and every group_wait is 1s. The config
+is either the plain deploy/monitoring/alertmanager/alertmanager.yaml or an environment's
+assembled config (alert_routing.py --assemble: kube-prometheus-stack's base + the
+AlertmanagerConfig, as the operator builds it). Then it posts alerts through the API and
 asserts that
-  - the critical burn-rate alert reaches PagerDuty, not Slack;
-  - warnings reach Slack, not PagerDuty;
+  - the critical burn-rate alert and TaskappBackendDown without a namespace (absent()) page;
+  - warnings reach Slack, not PagerDuty, a platform alert without a namespace label too;
   - the warning of the same alertname + namespace as a firing critical is inhibited and sent
     nowhere, while the same warning in another namespace is delivered;
-  - Watchdog is delivered nowhere.
-Usage: alertmanager_e2e.py CONFIG WORKDIR
+  - Watchdog reaches the heartbeat webhook (--heartbeat) or nobody, InfoInhibitor nobody.
+Usage: alertmanager_e2e.py CONFIG WORKDIR [--heartbeat]
 """
 
 from __future__ import annotations
@@ -21,13 +24,18 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
+from urllib.error import URLError
 
 import yaml
 
-RECEIVED: list[tuple[str, dict]] = []
+Obj = dict[str, Any]
+RECEIVED: list[tuple[str, Obj]] = []
 
 
 class Sink(BaseHTTPRequestHandler):
@@ -45,57 +53,66 @@ class Sink(BaseHTTPRequestHandler):
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        return int(s.getsockname()[1])
 
 
-def api(base: str, path: str, data: object | None = None) -> object:
-    # urlopen also opens file: and custom schemes; this only ever talks to a local Alertmanager.
-    if not base.startswith("http://"):
-        raise ValueError(f"not an http:// URL: {base!r}")
+def api(base: str, path: str, data: object | None = None) -> Any:
+    if not base.startswith("http://127.0.0.1:"):
+        raise ValueError(f"only the loopback Alertmanager: {base}")
     method = "POST" if data is not None else "GET"
-    req = urllib.request.Request(base + path, method=method)  # noqa: S310 - scheme checked above
+    req = urllib.request.Request(base + path, method=method)  # noqa: S310 (loopback, checked)
     if data is not None:
         req.data = json.dumps(data).encode()
         req.add_header("Content-Type", "application/json")
-    with urllib.request.urlopen(req, timeout=5) as r:  # noqa: S310 - scheme checked above
+    with urllib.request.urlopen(req, timeout=5) as r:  # noqa: S310 (loopback http only)
         body = r.read()
+    if r.headers.get_content_type() != "application/json":
+        return body.decode()  # /-/ready answers plain text
     return json.loads(body) if body else None
 
 
-def main(config_path: str, workdir: str) -> int:
-    work = Path(workdir)
-    work.mkdir(parents=True, exist_ok=True)
-    sink = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
-    threading.Thread(target=sink.serve_forever, daemon=True).start()
-    sink_url = f"http://127.0.0.1:{sink.server_address[1]}"
+def fast(route: Obj) -> None:
+    """group_wait 1s everywhere, so notifications leave within the test's patience."""
+    route["group_wait"] = "1s"
+    for sub in route.get("routes", []):
+        fast(sub)
 
+
+def test_config(config_path: str, work: Path, sink_url: str) -> Path:
+    """The config with secrets as files holding loopback URLs; fails on an inline secret."""
     cfg = yaml.safe_load(Path(config_path).read_text())
     secrets = work / "secrets"
     secrets.mkdir(exist_ok=True)
     (secrets / "pagerduty_routing_key").write_text("test-routing-key")
     (secrets / "slack_webhook_url").write_text(f"{sink_url}/slack")
-    cfg["global"]["pagerduty_url"] = f"{sink_url}/pagerduty"
-    cfg["route"]["group_wait"] = "1s"
+    cfg.setdefault("global", {})["pagerduty_url"] = f"{sink_url}/pagerduty"
+    fast(cfg["route"])
     for rcv in cfg["receivers"]:
         for pd in rcv.get("pagerduty_configs", []):
             if "routing_key" in pd or "service_key" in pd:
-                raise SystemExit("PagerDuty key must not be inline")
+                raise SystemExit(f"{rcv['name']}: the PagerDuty key must not be inline")
             pd["routing_key_file"] = str(secrets / "pagerduty_routing_key")
         for sl in rcv.get("slack_configs", []):
             if "api_url" in sl:
-                raise SystemExit("Slack webhook must not be inline")
+                raise SystemExit(f"{rcv['name']}: the Slack webhook must not be inline")
             sl["api_url_file"] = str(secrets / "slack_webhook_url")
-    test_cfg = work / "alertmanager.yaml"
-    test_cfg.write_text(yaml.safe_dump(cfg, sort_keys=False))
+        for wh in rcv.get("webhook_configs", []):
+            wh["url"] = f"{sink_url}/heartbeat"
+    path = work / "alertmanager.yaml"
+    path.write_text(yaml.safe_dump(cfg, sort_keys=False))
+    return path
 
+
+@contextmanager
+def alertmanager(config: Path, work: Path) -> Iterator[str]:
+    """A loopback Alertmanager on the config; yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    # The child keeps its own copy of the log's descriptor; ours can close once it has started.
-    with open(work / "alertmanager.log", "w") as log:
+    with (work / "alertmanager.log").open("w") as log:
         proc = subprocess.Popen(
             [
                 "prometheus-alertmanager",
-                f"--config.file={test_cfg}",
+                f"--config.file={config}",
                 f"--storage.path={work / 'data'}",
                 f"--web.listen-address=127.0.0.1:{port}",
                 "--cluster.listen-address=",
@@ -104,109 +121,135 @@ def main(config_path: str, workdir: str) -> int:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    failures: list[str] = []
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/ready", timeout=2).read()
-                break
-            except Exception:
-                time.sleep(0.1)
-        else:
-            raise SystemExit(f"Alertmanager did not start; see {work / 'alertmanager.log'}")
+        try:
+            for _ in range(100):
+                try:
+                    api(base, "/-/ready")
+                    break
+                except (URLError, ConnectionError):
+                    time.sleep(0.1)
+            else:
+                raise SystemExit(f"Alertmanager did not start; see {work / 'alertmanager.log'}")
+            yield base
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
-        now = datetime.now(UTC)
-        ends = (now + timedelta(minutes=10)).isoformat()
 
-        def alert(name: str, severity: str, namespace: str | None) -> dict:
-            labels = {"alertname": name, "severity": severity}
-            if namespace:
-                labels["namespace"] = namespace
-            return {
-                "labels": labels,
-                "annotations": {
-                    "summary": f"{name} {severity}",
-                    "runbook_url": f"https://example.invalid/{name}.md",
-                },
-                "endsAt": ends,
-            }
+def alert(name: str, severity: str, namespace: str | None) -> Obj:
+    labels = {"alertname": name, "severity": severity}
+    if namespace:
+        labels["namespace"] = namespace
+    return {
+        "labels": labels,
+        # The summary names the namespace: every receiver's text shows the summary.
+        "annotations": {
+            "summary": f"{name} {severity} in {namespace or 'no-namespace'}",
+            "runbook_url": f"https://example.invalid/{name}.md",
+        },
+        "endsAt": (datetime.now(UTC) + timedelta(minutes=10)).isoformat(),
+    }
 
-        api(
-            base,
-            "/api/v2/alerts",
+
+ALERTS = [
+    ("TaskappApiAvailabilityBudgetBurn", "critical", "taskapp-prod"),
+    ("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-prod"),
+    ("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-staging"),
+    ("TaskappCacheErrorsHigh", "warning", "taskapp-prod"),
+    ("TaskappBackendDown", "critical", None),
+    ("KubeNodeNotReady", "warning", None),
+    ("Watchdog", "none", None),
+    ("InfoInhibitor", "none", None),
+]
+
+
+def inhibition_failures(base: str) -> list[str]:
+    state = {
+        (a["labels"]["alertname"], a["labels"]["severity"], a["labels"].get("namespace")): a[
+            "status"
+        ]
+        for a in api(base, "/api/v2/alerts")
+    }
+    failures = []
+    inhibited = state[("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-prod")]
+    if inhibited["state"] != "suppressed" or not inhibited["inhibitedBy"]:
+        failures.append(f"prod burn-rate warning should be inhibited by the critical: {inhibited}")
+    failures.extend(
+        f"{key} should be active, is {state[key]}"
+        for key in [
+            ("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-staging"),
+            ("TaskappCacheErrorsHigh", "warning", "taskapp-prod"),
+            ("TaskappApiAvailabilityBudgetBurn", "critical", "taskapp-prod"),
+        ]
+        if state[key]["state"] != "active"
+    )
+    return failures
+
+
+def delivery_failures(heartbeat: bool) -> list[str]:
+    """What each receiver actually got, judged by the summaries in the payloads."""
+
+    def got(prefix: str) -> str:
+        return json.dumps([b for p, b in RECEIVED if p.startswith(prefix)])
+
+    expect = {
+        "PagerDuty": (
+            got("/pagerduty"),
+            ["TaskappApiAvailabilityBudgetBurn", "TaskappBackendDown"],
+            ["warning in", "Watchdog", "InfoInhibitor", "KubeNodeNotReady"],
+        ),
+        "Slack": (
+            got("/slack"),
             [
-                alert("TaskappApiAvailabilityBudgetBurn", "critical", "taskapp-prod"),
-                alert("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-prod"),
-                alert("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-staging"),
-                alert("TaskappCacheErrorsHigh", "warning", "taskapp-prod"),
-                alert("Watchdog", "none", None),
+                "TaskappCacheErrorsHigh warning in taskapp-prod",
+                "TaskappApiAvailabilityBudgetBurn warning in taskapp-staging",
+                "KubeNodeNotReady warning in no-namespace",
             ],
-        )
-        deadline = time.time() + 15
-        while time.time() < deadline and len(RECEIVED) < 3:
-            time.sleep(0.2)
-        time.sleep(2)  # anything that should NOT arrive would have arrived by now
+            [
+                "critical in",
+                "TaskappApiAvailabilityBudgetBurn warning in taskapp-prod",
+                "Watchdog",
+                "InfoInhibitor",
+            ],
+        ),
+        "heartbeat": (
+            got("/heartbeat"),
+            ["Watchdog"] if heartbeat else [],
+            ["InfoInhibitor", "Taskapp"],
+        ),
+    }
+    failures = []
+    for receiver, (text, present, absent) in expect.items():
+        failures.extend(f"{receiver} should get {x!r}" for x in present if x not in text)
+        failures.extend(f"{receiver} must not get {x!r}" for x in absent if x in text)
+    pages = [b for p, b in RECEIVED if p.startswith("/pagerduty")]
+    if len(pages) != 2:
+        failures.append(f"PagerDuty should get exactly 2 events, got {len(pages)}")
+    if any(p.get("routing_key") != "test-routing-key" for p in pages):
+        failures.append("PagerDuty event does not carry the routing key from the secret file")
+    return failures
 
-        # inhibition as Alertmanager reports it
-        state = {
-            (a["labels"]["alertname"], a["labels"]["severity"], a["labels"].get("namespace")): a[
-                "status"
-            ]
-            for a in api(base, "/api/v2/alerts")
-        }  # type: ignore[union-attr]
-        inhibited = state[("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-prod")]
-        if inhibited["state"] != "suppressed" or not inhibited["inhibitedBy"]:
-            failures.append(
-                f"prod burn-rate warning should be inhibited by the critical, is {inhibited}"
-            )
-        failures.extend(
-            f"{key} should be active, is {state[key]}"
-            for key in [
-                ("TaskappApiAvailabilityBudgetBurn", "warning", "taskapp-staging"),
-                ("TaskappCacheErrorsHigh", "warning", "taskapp-prod"),
-                ("TaskappApiAvailabilityBudgetBurn", "critical", "taskapp-prod"),
-            ]
-            if state[key]["state"] != "active"
-        )
 
-        # what each receiver actually got
-        pd = [b for p, b in RECEIVED if p.startswith("/pagerduty")]
-        slack = [b for p, b in RECEIVED if p.startswith("/slack")]
-        pd_text = json.dumps(pd)
-        slack_titles = [b.get("attachments", [{}])[0].get("title", "") for b in slack]
-        slack_text = json.dumps(slack)
-        if len(pd) != 1 or "TaskappApiAvailabilityBudgetBurn critical" not in pd_text:
-            failures.append(
-                f"PagerDuty should get exactly the critical burn-rate alert, got {pd_text}"
-            )
-        if pd and pd[0].get("routing_key") != "test-routing-key":
-            failures.append("PagerDuty event does not carry the routing key from the secret file")
-        if "TaskappApiAvailabilityBudgetBurn critical" in slack_text:
-            failures.append("the critical alert must not go to Slack")
-        if not any("TaskappCacheErrorsHigh" in t and "taskapp-prod" in t for t in slack_titles):
-            failures.append(
-                f"Slack should get TaskappCacheErrorsHigh (taskapp-prod), titles {slack_titles}"
-            )
-        if not any(
-            "TaskappApiAvailabilityBudgetBurn" in t and "taskapp-staging" in t for t in slack_titles
-        ):
-            failures.append(
-                f"Slack should get the staging burn-rate warning, titles {slack_titles}"
-            )
-        if any(
-            "TaskappApiAvailabilityBudgetBurn" in t and "taskapp-prod" in t for t in slack_titles
-        ):
-            failures.append(f"the inhibited prod warning reached Slack: {slack_titles}")
-        if "Watchdog" in pd_text + slack_text:
-            failures.append("Watchdog must go to the null receiver")
-        print(
-            f"alertmanager e2e: pagerduty got {len(pd)}, slack got {len(slack)} notifications: "
-            f"{slack_titles}"
-        )
+def main(config_path: str, workdir: str, heartbeat: bool) -> int:
+    work = Path(workdir)
+    work.mkdir(parents=True, exist_ok=True)
+    sink = ThreadingHTTPServer(("127.0.0.1", 0), Sink)
+    threading.Thread(target=sink.serve_forever, daemon=True).start()
+    config = test_config(config_path, work, f"http://127.0.0.1:{sink.server_address[1]}")
+    try:
+        with alertmanager(config, work) as base:
+            api(base, "/api/v2/alerts", [alert(*a) for a in ALERTS])
+            want = 6 if heartbeat else 5  # notifications: 2 pages, 3 Slack, the heartbeat
+            deadline = time.time() + 15
+            while time.time() < deadline and len(RECEIVED) < want:
+                time.sleep(0.2)
+            time.sleep(2)  # anything that should NOT arrive would have arrived by now
+            failures = inhibition_failures(base) + delivery_failures(heartbeat)
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
         sink.shutdown()
+    counts = {r: sum(p.startswith(f"/{r}") for p, _ in RECEIVED) for r in ("pagerduty", "slack")}
+    counts["heartbeat"] = sum(p.startswith("/heartbeat") for p, _ in RECEIVED)
+    print(f"alertmanager e2e ({Path(config_path).name}): notifications {counts}")
     for f in failures:
         print(f"FAIL: {f}", file=sys.stderr)
     print(f"alertmanager e2e: {'ok' if not failures else f'{len(failures)} failures'}")
@@ -214,4 +257,4 @@ def main(config_path: str, workdir: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    sys.exit(main(sys.argv[1], sys.argv[2], "--heartbeat" in sys.argv[3:]))
