@@ -20,7 +20,7 @@ workflows-lint: ## actionlint + shellcheck on .github/workflows, SHA pins and pe
 	  "$$bin/python" $(ROOT)/scripts/check_workflows.py --shellcheck "$$bin/shellcheck" && \
 	  "$$bin/shellcheck" --norc -x -P $(ROOT)/scripts $(DELIVERY_SCRIPTS) && echo "shellcheck: $(words $(DELIVERY_SCRIPTS)) delivery script(s) clean"
 
-delivery-test: ## unit tests of scripts/promote.py and scripts/check_workflows.py
+delivery-test: ## tests of the promotion scripts, check_workflows.py and the Jenkinsfile/workflows parity
 	@mkdir -p $(ROOT)/artifacts
 	@bin="$$($(DELIVERY_TOOLS) venv)"; \
 	  cd $(ROOT) && "$$bin/python" -m pytest -q -p no:cacheprovider scripts/tests \
