@@ -2,7 +2,7 @@
 # build the images where a Docker engine runs, and the dependency/security scanners ci.yml runs.
 DELIVERY_TOOLS := $(ROOT)/scripts/delivery-tools.sh
 WORKFLOWS := $(wildcard $(ROOT)/.github/workflows/*.yml)
-DELIVERY_SCRIPTS := $(addprefix $(ROOT)/scripts/,delivery-tools.sh promote.sh promote-plan.sh gitops-commit.sh cluster-up.sh)
+DELIVERY_SCRIPTS := $(addprefix $(ROOT)/scripts/,delivery-tools.sh promote.sh promote-plan.sh gitops-commit.sh cluster-up.sh publish-charts.sh publish-web.sh)
 IMAGE_TAG ?= $(shell git -C $(ROOT) rev-parse HEAD 2>/dev/null || echo dev)
 IMAGE_VERSION ?= $(shell git -C $(ROOT) describe --tags --always 2>/dev/null || echo dev)
 BANDIT_SPEC := bandit==1.9.4
