@@ -29,7 +29,6 @@ from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "deploy/gitops/cluster-facts.yaml"
-APPS_VALUES = ROOT / "deploy/gitops/apps/values.yaml"
 BOOTSTRAP = ROOT / "deploy/gitops/bootstrap/taskapp-local.yaml"
 
 # The local env's facts (the contract in docs/delivery.md, "Cluster smoke test"); every other fact
@@ -104,13 +103,19 @@ def repo_secret(repo: str, token: str) -> dict[str, Any]:
     }
 
 
-def chart_repo_url(values_path: Path = APPS_VALUES) -> str:
-    """The repository the GitOps files name (the app-of-apps chart's default `repoURL`)."""
-    values = YAML(typ="safe").load(values_path.read_text(encoding="utf-8"))
-    url = values.get("repoURL") if isinstance(values, dict) else None
-    if not isinstance(url, str) or not url:
-        raise ValueError(f"{values_path} has no repoURL")
-    return url
+def project_repo_url(docs: list[Any]) -> str:
+    """The repository the bootstrap names for this project: the repoURL of the source that renders
+    a path of this repository (`deploy/gitops/...`), whatever the values layout is."""
+    urls = {
+        str(m["repoURL"])
+        for m in _mappings(docs)
+        if isinstance(m.get("repoURL"), str) and str(m.get("path", "")).startswith("deploy/")
+    }
+    if len(urls) != 1:
+        raise ValueError(
+            f"expected one repository serving deploy/gitops paths, found {sorted(urls) or 'none'}"
+        )
+    return urls.pop()
 
 
 def _mappings(node: Any) -> Iterator[Any]:
@@ -134,6 +139,16 @@ def repoint(docs: list[Any], old_repo: str, repo: str, revision: str) -> int:
             if "targetRevision" in mapping:
                 mapping["targetRevision"] = revision
                 changed += 1
+        values = mapping.get("valuesObject")
+        if (
+            isinstance(values, dict)
+            and "targetRevision" in values
+            and values.get("repoURL") != repo
+        ):
+            # the app-of-apps values: the revision every child Application follows
+            values["targetRevision"] = revision
+            if "repoURL" in values:
+                values["repoURL"] = repo
         repos = mapping.get("sourceRepos")
         if isinstance(repos, list):
             for i, url in enumerate(repos):
@@ -148,7 +163,10 @@ def bootstrap(path: Path, repo: str, revision: str) -> list[Any]:
             f"{path} does not exist: the local env's bootstrap (deploy/gitops) is needed"
         )
     docs = [d for d in _yaml().load_all(path.read_text(encoding="utf-8")) if d is not None]
-    old = chart_repo_url()
+    try:
+        old = project_repo_url(docs)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from exc
     if repoint(docs, old, repo, revision) == 0:
         raise ValueError(
             f"{path} has no source with repoURL {old} and a targetRevision: "

@@ -88,7 +88,7 @@ def test_a_fact_no_longer_local_is_refused(tmp_path: Path) -> None:
         cluster_local.cluster_secret(path)
 
 
-REPO = cluster_local.chart_repo_url()
+REPO = "https://github.com/taskapp/taskapp.git"
 # The shape the contract fixes for deploy/gitops/bootstrap/taskapp-<env>.yaml: an AppProject and an
 # ApplicationSet (cluster generator on `environment`, goTemplate) rendering the app-of-apps chart.
 BOOTSTRAP = f"""\
@@ -159,11 +159,32 @@ def test_the_bootstrap_is_pointed_at_the_commit_under_test(tmp_path: Path) -> No
     assert "targetRevision: main" not in out
 
 
-def test_a_bootstrap_that_names_another_repository_is_refused(tmp_path: Path) -> None:
+def test_a_bootstrap_without_a_source_of_this_repository_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "taskapp-local.yaml"
-    path.write_text(BOOTSTRAP.replace(REPO, "https://example.com/other.git"), encoding="utf-8")
+    path.write_text(BOOTSTRAP.replace("path: deploy/gitops/apps", "chart: apps"), encoding="utf-8")
+    with pytest.raises(ValueError, match="one repository serving deploy/gitops paths, found none"):
+        cluster_local.bootstrap(path, "https://x/y.git", "abc")
+
+
+def test_a_source_without_a_revision_to_set_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "taskapp-local.yaml"
+    path.write_text(BOOTSTRAP.replace("targetRevision: main", "helmRev: main"), encoding="utf-8")
     with pytest.raises(ValueError, match="cannot point it at the commit under test"):
         cluster_local.bootstrap(path, "https://x/y.git", "abc")
+
+
+def test_app_of_apps_values_without_a_repo_url_still_follow_the_commit(tmp_path: Path) -> None:
+    path = tmp_path / "taskapp-local.yaml"
+    path.write_text(
+        BOOTSTRAP.replace(
+            f"            repoURL: {REPO}\n            targetRevision", "            targetRevision"
+        ),
+        encoding="utf-8",
+    )
+    docs = cluster_local.bootstrap(path, "https://x/y.git", "f" * 40)
+    values = docs[1]["spec"]["template"]["spec"]["source"]["helm"]["valuesObject"]
+    assert dict(values)["targetRevision"] == "f" * 40
+    assert "repoURL" not in values
 
 
 def test_a_missing_local_bootstrap_is_named(tmp_path: Path) -> None:
