@@ -83,21 +83,16 @@ dump() {
     kubectl_ -n argocd get applications,applicationsets -o wide || true
     echo "## Applications not Synced + Healthy"
     kubectl_ -n argocd get applications -o json | py unready || true
-    echo "## Application status (conditions, resources not healthy)"
-    kubectl_ -n argocd get applications -o json | "$("$ROOT/scripts/delivery-tools.sh" venv)/python" -c '
-import json, sys
-for app in json.load(sys.stdin)["items"]:
-    st = app.get("status", {})
-    bad = [r for r in st.get("resources", []) if (r.get("health") or {}).get("status") not in (None, "Healthy") or r.get("status") != "Synced"]
-    if st.get("conditions") or bad or (st.get("operationState") or {}).get("phase") not in (None, "Succeeded"):
-        print(app["metadata"]["name"], json.dumps({"conditions": st.get("conditions"), "operation": (st.get("operationState") or {}).get("message"), "resources": bad}, indent=1))
-' || true
+    echo "## Application problems (conditions, operations, resources not healthy)"
+    kubectl_ -n argocd get applications -o json | py problems || true
     echo "## Pods"
     kubectl_ get pods -A -o wide || true
     echo "## Events (warnings)"
     kubectl_ get events -A --field-selector type=Warning --sort-by=.lastTimestamp || true
     echo "## Pods not ready"
-    kubectl_ get pods -A --no-headers | awk '$3 !~ /Running|Completed/ || $2 !~ /^([0-9]+)\/\1$/ {print $1, $2}' |
+    # columns: NAMESPACE NAME READY STATUS ...; not ready = READY x/y with x != y, or not Running
+    kubectl_ get pods -A --no-headers |
+      awk '{ split($3, r, "/") } $4 == "Completed" { next } $4 != "Running" || r[1] != r[2] { print $1, $2 }' |
       while read -r ns pod; do kubectl_ -n "$ns" describe pod "$pod" | tail -40; done || true
     echo "## Argo CD logs (tail)"
     for c in application-controller repo-server applicationset-controller; do

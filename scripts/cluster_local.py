@@ -8,6 +8,8 @@
     cluster_local.py bootstrap --repo URL --revision REV [FILE]
         FILE (default deploy/gitops/bootstrap/taskapp-local.yaml) pointed at URL and REV instead
         of the repository and revision it names
+    cluster_local.py problems [FILE]
+        the same input: conditions, failed operations and resources not Synced + Healthy
     cluster_local.py unready [FILE]
         from `kubectl get applications -o json` (FILE or stdin): one line per Application that
         is not Synced and Healthy; exit 1 when any is, or when none exists
@@ -196,6 +198,31 @@ def unready(listing: dict[str, Any]) -> list[str]:
     return lines
 
 
+def problems(listing: dict[str, Any]) -> list[str]:
+    """For the diagnostic dump: per Application, its conditions, a failed or running operation,
+    and each resource that is not Synced + Healthy."""
+    lines: list[str] = []
+    for app in listing.get("items") or []:
+        name = app.get("metadata", {}).get("name", "?")
+        status = app.get("status") or {}
+        lines += [
+            f"{name}: {c.get('type')}: {c.get('message', '')}"
+            for c in status.get("conditions") or []
+        ]
+        operation = status.get("operationState") or {}
+        if operation.get("phase") not in (None, "Succeeded"):
+            lines.append(f"{name}: sync {operation.get('phase')}: {operation.get('message', '')}")
+        for res in status.get("resources") or []:
+            health = (res.get("health") or {}).get("status")
+            if res.get("status") != "Synced" or health not in (None, "Healthy"):
+                what = f"{res.get('kind')} {res.get('namespace', '')}/{res.get('name')}"
+                message = (res.get("health") or {}).get("message", "")
+                lines.append(
+                    f"{name}: {what} {res.get('status')}/{health or '-'} {message}".strip()
+                )
+    return lines
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -208,6 +235,8 @@ def main(argv: list[str]) -> int:
     boot.add_argument("file", nargs="?", type=Path, default=BOOTSTRAP)
     wait = sub.add_parser("unready")
     wait.add_argument("file", nargs="?", type=Path)
+    diag = sub.add_parser("problems")
+    diag.add_argument("file", nargs="?", type=Path)
     args = parser.parse_args(argv)
     try:
         if args.command == "secret":
@@ -216,6 +245,9 @@ def main(argv: list[str]) -> int:
             _dump([repo_secret(args.repo, os.environ.get("CLUSTER_REPO_TOKEN", ""))])
         elif args.command == "bootstrap":
             _dump(bootstrap(args.file, args.repo, args.revision))
+        elif args.command == "problems":
+            text = args.file.read_text(encoding="utf-8") if args.file else sys.stdin.read()
+            print("\n".join(problems(json.loads(text))) or "no Application reports a problem")
         else:
             text = args.file.read_text(encoding="utf-8") if args.file else sys.stdin.read()
             lines = unready(json.loads(text))

@@ -214,6 +214,60 @@ def test_ready_only_when_every_application_is_synced_and_healthy() -> None:
     ]
 
 
+def test_the_dump_names_what_keeps_an_application_from_converging() -> None:
+    stuck = app("monitoring-local", "OutOfSync", "Degraded")
+    stuck["status"]["conditions"] = [{"type": "SyncError", "message": "CRD missing"}]
+    stuck["status"]["operationState"] = {"phase": "Failed", "message": "one or more objects failed"}
+    stuck["status"]["resources"] = [
+        {"kind": "Service", "namespace": "m", "name": "ok", "status": "Synced"},
+        {
+            "kind": "PersistentVolumeClaim",
+            "namespace": "m",
+            "name": "prometheus-db",
+            "status": "Synced",
+            "health": {"status": "Progressing", "message": "waiting for a StorageClass"},
+        },
+    ]
+    listing = {"items": [app("fine", "Synced", "Healthy"), stuck]}
+    assert cluster_local.problems(listing) == [
+        "monitoring-local: SyncError: CRD missing",
+        "monitoring-local: sync Failed: one or more objects failed",
+        "monitoring-local: PersistentVolumeClaim m/prometheus-db Synced/Progressing "
+        "waiting for a StorageClass",
+    ]
+
+
+def test_the_dump_works_when_the_cluster_is_unreachable(tmp_path: Path) -> None:
+    # What CI sees when kind never came up: every section still printed, exit 0, file written.
+    (tmp_path / "kubeconfig").write_text("", encoding="utf-8")  # never a real cluster's
+    env = {
+        "ROOT": str(tmp_path),
+        "TOOLS": str(ROOT / ".tools"),
+        "KUBECONFIG": str(tmp_path / "kubeconfig"),
+    }
+    (tmp_path / "scripts").symlink_to(ROOT / "scripts")
+    result = subprocess.run(
+        [str(tmp_path / "scripts/cluster-up.sh"), "dump"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    dump = (tmp_path / "artifacts/cluster/dump.txt").read_text(encoding="utf-8")
+    assert [line for line in dump.splitlines() if line.startswith("## ")] == [
+        "## Applications",
+        "## Applications not Synced + Healthy",
+        "## Application problems (conditions, operations, resources not healthy)",
+        "## Pods",
+        "## Events (warnings)",
+        "## Pods not ready",
+        "## Argo CD logs (tail)",
+    ]
+    assert "Traceback" not in dump
+
+
 def test_the_kind_config_maps_the_postman_base_url_to_the_ingress() -> None:
     kind = load(ROOT / "scripts/cluster/kind-config.yaml")
     assert f"kind-{kind['name']}" == cluster_local.LOCAL_FACTS["aws_cluster_name"]
