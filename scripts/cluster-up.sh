@@ -39,17 +39,21 @@ EOF
   exit 2
 }
 
-need_docker() {
-  command -v "$DOCKER" >/dev/null 2>&1 ||
-    die "cluster-up needs Docker: no '$DOCKER' command here (install Docker Engine with buildx; no Docker, no kind: use ci.yml's cluster-smoke job)"
-  "$DOCKER" info >/dev/null 2>&1 ||
-    die "cluster-up needs a running Docker engine ('$DOCKER info' failed): start dockerd"
-}
-
-need_kind() {
-  command -v "$KIND" >/dev/null 2>&1 ||
-    die "cluster-up needs kind $KIND_VERSION on PATH: go install sigs.k8s.io/kind@$KIND_VERSION (https://kind.sigs.k8s.io)"
-  local have
+need_docker_and_kind() {
+  # Every missing prerequisite at once, each with how to get it.
+  local missing=() have
+  if ! command -v "$DOCKER" >/dev/null 2>&1; then
+    missing+=("Docker: no '$DOCKER' command here (install Docker Engine with buildx; no Docker, no kind: use ci.yml's cluster-smoke job)")
+  elif ! "$DOCKER" info >/dev/null 2>&1; then
+    missing+=("a running Docker engine ('$DOCKER info' failed): start dockerd")
+  fi
+  if ! command -v "$KIND" >/dev/null 2>&1; then
+    missing+=("kind $KIND_VERSION: no '$KIND' command here (go install sigs.k8s.io/kind@$KIND_VERSION, see https://kind.sigs.k8s.io)")
+  fi
+  if [ ${#missing[@]} -gt 0 ]; then
+    printf 'cluster-up needs %s\n' "${missing[@]}" >&2
+    die "cluster-up: ${#missing[@]} prerequisite(s) missing (above)"
+  fi
   have="$("$KIND" version 2>/dev/null | awk '{print $2}')"
   [ "$have" = "$KIND_VERSION" ] || log "warning: kind $have, the pinned version is $KIND_VERSION"
 }
@@ -132,8 +136,7 @@ up() {
       *) log "unknown option: $1"; usage ;;
     esac
   done
-  need_docker
-  need_kind
+  need_docker_and_kind
   revision="${revision:-$(git -C "$ROOT" rev-parse HEAD)}"
   repo="${repo:-$(default_repo)}"
   local helm; helm="$("$ROOT/scripts/k8s-tools.sh" helm)"
@@ -175,8 +178,7 @@ smoke() {
 }
 
 down() {
-  need_docker
-  need_kind
+  need_docker_and_kind
   "$KIND" delete cluster --name "$CLUSTER"
 }
 

@@ -339,14 +339,20 @@ def test_wrong_arguments_are_refused_before_anything_runs(
 
 
 @pytest.mark.parametrize("command", ["up", "down"])
-def test_without_docker_it_says_what_to_install(command: str) -> None:
-    result = run(command, env={"DOCKER": "/nonexistent/docker"})
+def test_without_docker_and_kind_it_says_what_to_install(command: str) -> None:
+    result = run(command, env={"DOCKER": "/nonexistent/docker", "KIND": "/nonexistent/kind"})
     assert result.returncode == 1
     assert "cluster-up needs Docker: no '/nonexistent/docker' command here" in result.stderr
+    kind = re.search(r'KIND_VERSION="(v[\d.]+)"', SCRIPT.read_text(encoding="utf-8"))
+    assert kind
+    assert f"cluster-up needs kind {kind[1]}: no '/nonexistent/kind' command here" in result.stderr
+    assert f"go install sigs.k8s.io/kind@{kind[1]}" in result.stderr
+    assert "2 prerequisite(s) missing" in result.stderr
 
 
 def test_without_a_running_engine_it_says_so() -> None:
     # `false` is a real command whose `info` fails, as a docker CLI without an engine does.
-    result = run("up", "--no-build", env={"DOCKER": "false"})
+    result = run("up", "--no-build", env={"DOCKER": "false", "KIND": "/nonexistent/kind"})
     assert result.returncode == 1
     assert "cluster-up needs a running Docker engine ('false info' failed)" in result.stderr
+    assert "1 prerequisite(s) missing" not in result.stderr
