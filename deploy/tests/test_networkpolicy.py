@@ -5,6 +5,7 @@ allow, so each test states the whole expected set."""
 
 from __future__ import annotations
 
+import estate
 import pytest
 from conftest import ENVS, labels_match, of_kind, one, pod_spec, pod_template, render_chart
 
@@ -70,14 +71,23 @@ def _pods(objs):
     return out
 
 
+def alb_subnets(env):
+    """The public subnets' CIDRs of the env's cluster facts (where the ALB's addresses are)."""
+    return estate.cluster_secret(env)["metadata"]["annotations"]["public_subnet_cidrs"].split(",")
+
+
 @pytest.mark.parametrize("env", ENVS)
 def test_backend_paths_are_exactly_lb_and_prometheus_in_and_dns_db_redis_out(rendered, env):
     objs = rendered[env]["taskapp-backend"]
     pols = of_kind(objs, "NetworkPolicy")
     vpc = {"dev": "10.10.0.0/16", "staging": "10.20.0.0/16", "prod": "10.30.0.0/16"}[env]
+    alb = alb_subnets(env)
     pods = _pods(objs)
     labels, ports = pods["api"]
-    assert paths(pols, labels, "Ingress", ports) == {(f"cidr={vpc}", "8000/TCP"), PROM}
+    # In: only the ALB's subnets (not the whole VPC: every pod has a VPC address) and Prometheus.
+    assert paths(pols, labels, "Ingress", ports) == {(f"cidr={c}", "8000/TCP") for c in alb} | {
+        PROM
+    }
     assert paths(pols, labels, "Egress", ports) == {
         DNS,
         DNS_TCP,
@@ -126,8 +136,9 @@ def test_frontend_accepts_only_the_load_balancer_and_sends_nothing(rendered, env
     objs = rendered[env]["taskapp-frontend"]
     labels, ports = _pods(objs)["web"]
     pols = of_kind(objs, "NetworkPolicy")
-    vpc = {"dev": "10.10.0.0/16", "staging": "10.20.0.0/16", "prod": "10.30.0.0/16"}[env]
-    assert paths(pols, labels, "Ingress", ports) == {(f"cidr={vpc}", "8080/TCP")}
+    assert paths(pols, labels, "Ingress", ports) == {
+        (f"cidr={c}", "8080/TCP") for c in alb_subnets(env)
+    }
     assert paths(pols, labels, "Egress", ports) == set()
 
 
