@@ -337,3 +337,51 @@ def test_an_upstream_chart_without_a_model_is_caught(tree: Path) -> None:
     )
     assert "upstream chart reloader-fork has no model" in problems(tree, "dev")
 
+
+# --- 2, 3, 10, 15: docs/deploy.md walks the install in the order that converges ---------------
+
+DEPLOY_MD = ROOT / "docs" / "deploy.md"
+
+
+def _install_section() -> str:
+    text = DEPLOY_MD.read_text()
+    start = text.index("## From a fresh AWS account to a working HTTPS URL")
+    return text[start : text.index("\n## ", start + 1)]
+
+
+def test_deploy_md_orders_the_first_install_so_it_converges() -> None:
+    """Terraform before the images (10), the images before Argo CD syncs anything, the way into
+    the private API (2) before any kubectl, the cluster Secret before the root ApplicationSet."""
+    text = _install_section()
+    steps = [
+        "deploy/terraform/bootstrap",
+        "terraform -chdir=deploy/terraform/envs/<env> init",
+        "The first images, before the first sync",
+        "A way into the private API",
+        "cluster_public_access_cidrs",
+        "assume the `taskapp-platform-admin` role",
+        "Install Argo CD",
+        "scripts/gitops-bridge.py",
+        "kubectl apply -n argocd -f deploy/gitops/bootstrap/taskapp-<env>.yaml",
+        "First sync of prod",
+    ]
+    at = [text.find(s) for s in steps]
+    assert -1 not in at, [s for s, i in zip(steps, at, strict=True) if i == -1]
+    assert at == sorted(at), "the install steps are out of order"
+
+
+def test_deploy_md_never_creates_a_secret_terraform_owns() -> None:
+    # 3: `taskapp/<env>/backend` is Terraform's; creating it by hand collides.
+    text = DEPLOY_MD.read_text()
+    assert "create-secret" not in text
+    assert "Do not create that secret by hand" in _install_section()
+
+
+def test_deploy_md_syncs_prod_wave_by_wave() -> None:
+    # 15: `argocd app sync -l ... --async` starts every child at once, whatever its wave.
+    text = _install_section()
+    commands = [line for line in text.splitlines() if "argocd app sync" in line]
+    assert commands
+    assert not [c for c in commands if "--async" in c and "-l" in c.split("argocd app sync")[1]]
+    assert "argocd app wait $apps --health" in text
+    assert "sync-wave" in text
