@@ -7,7 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-ENVS=(${K8S_ENVS:-dev staging prod local})
+read -r -a ENVS <<< "${K8S_ENVS:-dev staging prod local}"
 CHARTS=(taskapp-backend taskapp-frontend taskapp-ingress taskapp-monitoring)
 out="$ROOT/artifacts/k8s/rendered"
 helm="$("$ROOT/scripts/k8s-tools.sh" helm)"
@@ -42,4 +42,4 @@ for env in "${ENVS[@]}"; do
   cp "$ROOT/deploy/gitops/bootstrap/taskapp-$env.yaml" "$out/$env/bootstrap.yaml"
   rm -f "$out/$env"/*.stderr
 done
-log "rendered $n chart x env + app-of-apps for ${ENVS[*]} (with their cluster facts) into ${out#$ROOT/}"
+log "rendered $n chart x env + app-of-apps for ${ENVS[*]} (with their cluster facts) into ${out#"$ROOT"/}"

@@ -6,7 +6,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-ENVS=(${K8S_ENVS:-dev staging prod local})
+read -r -a ENVS <<< "${K8S_ENVS:-dev staging prod local}"
 py="$("$ROOT/scripts/k8s-tools.sh" k8s-venv)/python"
 HELM="$("$ROOT/scripts/k8s-tools.sh" helm)"
 export HELM

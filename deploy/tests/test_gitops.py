@@ -3,6 +3,7 @@ sources, sync policies per environment, sync waves, and projects that admit what
 
 from __future__ import annotations
 
+import json
 import re
 
 import estate
@@ -403,3 +404,38 @@ def test_env_values_files_hold_choices_only_never_a_value_the_facts_provide(env)
             if path == ("image", "repository"):
                 continue  # kept as the bare name for the delivery pipeline's guard
             assert path not in own_paths, f"envs/{env}/{chart}.yaml sets {'.'.join(path)}"
+
+
+def test_the_apps_chart_schema_takes_exactly_the_contracts_facts():
+    """cluster-facts.yaml is the contract: a fact added there must be accepted (and required) by
+    the app-of-apps chart, and the chart must take no fact the contract does not list."""
+    schema = json.loads((GITOPS / "apps" / "values.schema.json").read_text())
+    cluster = schema["properties"]["cluster"]
+    values = [f["value"] for f in estate.load_facts()]
+    assert set(cluster["properties"]) == set(values)
+    assert set(cluster["required"]) == set(values)
+    assert cluster["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("env", [*ENVS, "local"])
+def test_the_cluster_secret_fixture_is_shaped_like_the_contract(env):
+    """The facts the checks render with: one annotation per fact of cluster-facts.yaml, all of
+    them set in the AWS envs (but the optional ones), and for local exactly what cluster-up sets."""
+    ann = estate.cluster_secret(env)["metadata"]["annotations"]
+    contract = estate.load_facts()
+    assert list(ann) == [f["annotation"] for f in contract]
+    if env == "local":
+        assert {k: v for k, v in ann.items() if v} == {
+            "environment": "local",
+            "aws_cluster_name": "kind-taskapp",
+            "domain_name": "localhost",
+            "edge_mode": "ingress",
+        }
+        assert {f["annotation"] for f in contract if f.get("local")} == {
+            k for k, v in ann.items() if v
+        }
+    else:
+        empty = {k for k, v in ann.items() if not v}
+        # Empty only where the contract says "empty where the env has none / where ... is off".
+        optional = {f["annotation"] for f in contract if "empty" in f["about"]}
+        assert empty <= optional, empty - optional
