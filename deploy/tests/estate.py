@@ -592,6 +592,7 @@ class Cluster:
     ingress_classes: set[str] = field(default_factory=set)
     secrets: set[tuple[str, str]] = field(default_factory=set)
     stores: set[str] = field(default_factory=set)
+    services: set[tuple[str, str]] = field(default_factory=set)
     namespaces: set[str] = field(default_factory=lambda: {"argocd", "kube-system", "default"})
     projects: set[str] = field(default_factory=set)
 
@@ -608,6 +609,7 @@ class Cluster:
         self.ingress_classes |= made.ingress_classes
         self.secrets |= made.secrets
         self.stores |= made.stores
+        self.services |= made.services
 
 
 def check(estate: Estate) -> list[str]:
@@ -743,6 +745,8 @@ def _record_chart(objs: list[Obj], ns: str, made: Cluster) -> None:
             made.secrets.add((x_ns, dig(x, "spec.target.name") or x["metadata"]["name"]))
         elif x["kind"] == "Secret":
             made.secrets.add((x_ns, x["metadata"]["name"]))
+        elif x["kind"] == "Service":
+            made.services.add((x_ns, x["metadata"]["name"]))
         elif x["kind"] == "CustomResourceDefinition":
             made.kinds.add(f"{x['spec']['group']}/{x['spec']['names']['kind']}")
         elif x["kind"] == "StorageClass":
@@ -847,6 +851,17 @@ def _check_ingress(o: Obj, view: ChartView) -> list[str]:
         f"host {r.get('host')!r} is not the fact domainName"
         for r in dig(o, "spec.rules") or []
         if r.get("host") != now.fact("domainName")
+    ]
+    own = {(view.ns_of(x), x["metadata"]["name"]) for x in view.objs if x["kind"] == "Service"}
+    backends = {
+        dig(path, "backend.service.name")
+        for r in dig(o, "spec.rules") or []
+        for path in dig(r, "http.paths") or []
+    } - {None}
+    p += [
+        f"(wave {view.wave}) routes to Service {svc}, which no earlier wave creates"
+        for svc in sorted(backends)
+        if (view.ns_of(o), svc) not in now.services | own
     ]
     if cls != "alb":
         return p

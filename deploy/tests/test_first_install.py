@@ -317,6 +317,15 @@ def test_a_crd_installed_too_late_is_caught(tree: Path) -> None:
     assert "PrometheusRule taskapp-monitoring-slo-alerts needs the CRD" in out
 
 
+def test_an_ingress_routing_to_a_service_nothing_creates_is_caught(tree: Path) -> None:
+    edit(
+        tree / "deploy/helm/taskapp-ingress/values.yaml",
+        "  serviceName: taskapp-backend\n",
+        "  serviceName: taskapp-api\n",
+    )
+    assert "routes to Service taskapp-api, which no earlier wave creates" in problems(tree, "dev")
+
+
 def test_a_missing_values_file_is_caught(tree: Path) -> None:
     (tree / "deploy/gitops/envs/dev/taskapp-frontend.yaml").unlink()
     assert "values file ../../gitops/envs/dev/taskapp-frontend.yaml does not exist" in (
