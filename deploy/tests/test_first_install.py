@@ -165,6 +165,13 @@ def test_6_placeholders_and_empty_facts_are_caught(
     assert expected in problems(tree, "prod", **{fact: value})
 
 
+def test_an_edge_mode_the_cluster_side_does_not_serve_is_refused(tree: Path) -> None:
+    assert "edgeMode=cloudfront is not supported by deploy/gitops yet" in problems(
+        tree, "dev", edge_mode="cloudfront"
+    )
+    assert "/cluster/edgeMode" in problems(tree, "dev", edge_mode="cdn")
+
+
 def test_6_a_value_typed_by_hand_under_deploy_gitops_is_caught(tree: Path) -> None:
     edit(
         tree / "deploy/gitops/apps/templates/application-aws-load-balancer-controller.yaml",
