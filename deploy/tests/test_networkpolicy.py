@@ -5,9 +5,23 @@ allow, so each test states the whole expected set."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
+
 import estate
 import pytest
-from conftest import ENVS, labels_match, of_kind, one, pod_spec, pod_template, render_chart
+import yaml
+from conftest import (
+    ENVS,
+    GITOPS,
+    ROOT,
+    labels_match,
+    of_kind,
+    one,
+    pod_spec,
+    pod_template,
+    render_chart,
+)
 
 DNS = ("ns=kube-system,pods=k8s-app=kube-dns", "53/UDP")
 DNS_TCP = ("ns=kube-system,pods=k8s-app=kube-dns", "53/TCP")
@@ -149,3 +163,19 @@ def test_every_backend_pod_is_under_the_default_deny(rendered):
     assert "ingress" not in deny["spec"] and "egress" not in deny["spec"]
     for labels, _ in _pods(objs).values():
         assert labels_match(deny["spec"]["podSelector"]["matchLabels"], labels)
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_database_and_redis_egress_is_terraforms_vpc_and_the_alb_subnets_lie_in_it(env):
+    """The data subnets are no cluster fact (yet): the env file names the VPC, which must be the
+    one Terraform builds (envs/<env>/terraform.tfvars), and the facts fixture's ALB subnets must
+    lie inside it, or the policies would admit or reach the wrong addresses."""
+    tfvars = (ROOT / "deploy" / "terraform" / "envs" / env / "terraform.tfvars").read_text()
+    vpc = re.search(r'(?m)^vpc_cidr\s*=\s*"([^"]+)"', tfvars).group(1)
+    np = yaml.safe_load((GITOPS / "envs" / env / "taskapp-backend.yaml").read_text())[
+        "networkPolicy"
+    ]
+    assert np["database"]["cidrs"] == [vpc]
+    assert np["redis"]["cidrs"] == [vpc]
+    net = ipaddress.ip_network(vpc)
+    assert all(ipaddress.ip_network(c).subnet_of(net) for c in alb_subnets(env))
