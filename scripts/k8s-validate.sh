@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 K8S_VERSION="${K8S_VERSION:-1.35.0}"
-CUSTOM_KINDS="Application|AppProject|ServiceMonitor|PrometheusRule|Certificate|ClusterIssuer|ExternalSecret|ClusterSecretStore|AlertmanagerConfig"
+CUSTOM_KINDS="Application|ApplicationSet|AppProject|ServiceMonitor|PrometheusRule|Certificate|ClusterIssuer|ExternalSecret|ClusterSecretStore|AlertmanagerConfig"
 
 "$ROOT/scripts/k8s-render.sh"
 bin="$("$ROOT/scripts/k8s-tools.sh" k8s-venv)"

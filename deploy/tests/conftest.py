@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import estate
 import pytest
 import yaml
 
@@ -36,6 +38,7 @@ def helm_bin() -> str:
 
 
 HELM = helm_bin()
+os.environ.setdefault("HELM", HELM)
 
 
 def namespace_for(chart: str, env: str) -> str:
@@ -62,12 +65,25 @@ def helm_template(
     return [d for d in yaml.safe_load_all(proc.stdout) if d]
 
 
+_FACTS: dict[str, Path] = {}
+
+
+def facts_dir(env: str) -> Path:
+    """The values Argo CD puts over the env's values files (the cluster facts of the env's
+    realistic cluster Secret fixture), written once per session by estate.write_values."""
+    if env not in _FACTS:
+        out = Path(tempfile.mkdtemp(prefix=f"facts-{env}-"))
+        estate.write_values(env, out)
+        _FACTS[env] = out
+    return _FACTS[env]
+
+
 def render_chart(chart: str, env: str, sets: dict[str, str] | None = None) -> list[Obj]:
     docs = helm_template(
         HELM_DIR / chart,
         chart,
         namespace_for(chart, env),
-        [GITOPS / "envs" / env / f"{chart}.yaml"],
+        [GITOPS / "envs" / env / f"{chart}.yaml", facts_dir(env) / f"{chart}.values.yaml"],
         sets,
     )
     assert isinstance(docs, list)
@@ -76,7 +92,10 @@ def render_chart(chart: str, env: str, sets: dict[str, str] | None = None) -> li
 
 def render_apps(env: str) -> list[Obj]:
     docs = helm_template(
-        GITOPS / "apps", f"taskapp-{env}", "argocd", [GITOPS / "envs" / env / "apps.yaml"]
+        GITOPS / "apps",
+        f"taskapp-{env}",
+        "argocd",
+        [GITOPS / "envs" / env / "apps.yaml", facts_dir(env) / "apps.values.yaml"],
     )
     assert isinstance(docs, list)
     return docs
@@ -98,7 +117,9 @@ def apps() -> dict[str, list[Obj]]:
             for d in yaml.safe_load_all((GITOPS / "bootstrap" / f"taskapp-{env}.yaml").read_text())
             if d
         ]
-        out[env] = render_apps(env) + boot
+        # ... and the root Application the ApplicationSet generates for the env's cluster Secret.
+        roots = estate.root_applications(env, estate.cluster_secret(env))
+        out[env] = render_apps(env) + boot + roots
     return out
 
 

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import estate
 import pytest
-from conftest import ENVS, GITOPS, HELM_DIR, helm_template, of_kind, one, pod_spec, render_chart
+from conftest import (
+    ENVS,
+    GITOPS,
+    HELM_DIR,
+    facts_dir,
+    helm_template,
+    of_kind,
+    one,
+    pod_spec,
+    render_chart,
+)
 
 HOOK = "argocd.argoproj.io/hook"
 
@@ -88,7 +99,9 @@ def test_backup_cronjob_dumps_custom_format_and_uploads_to_the_backup_bucket(ren
     assert major >= 16, "pg_dump must be at least the server's major version"
     upload = pod["containers"][0]
     env_vars = {e["name"]: e.get("value") for e in upload["env"]}
-    assert env_vars["BACKUP_BUCKET"] == f"taskapp-{env}-backups-123456789012"
+    facts = estate.cluster_secret(env)["metadata"]["annotations"]
+    assert env_vars["BACKUP_BUCKET"] == facts["backup_bucket"]
+    assert pod["serviceAccountName"] == "taskapp-backend-backup", "the backup has its own role"
     assert "aws s3 cp" in upload["args"][0]
     assert "--sse" in upload["args"][0]
     mounts = {m["name"]: m for m in upload["volumeMounts"]}
@@ -100,7 +113,10 @@ def test_backup_refuses_to_render_without_a_bucket():
         HELM_DIR / "taskapp-backend",
         "taskapp-backend",
         "taskapp-dev",
-        [GITOPS / "envs" / "dev" / "taskapp-backend.yaml"],
+        [
+            GITOPS / "envs" / "dev" / "taskapp-backend.yaml",
+            facts_dir("dev") / "taskapp-backend.values.yaml",
+        ],
         {"backup.bucket": ""},
         check=False,
     )
@@ -122,7 +138,10 @@ def test_chart_refuses_image_tags_outside_the_contract(tag):
         HELM_DIR / "taskapp-backend",
         "taskapp-backend",
         "taskapp-dev",
-        [GITOPS / "envs" / "dev" / "taskapp-backend.yaml"],
+        [
+            GITOPS / "envs" / "dev" / "taskapp-backend.yaml",
+            facts_dir("dev") / "taskapp-backend.values.yaml",
+        ],
         {"image.tag": tag},
         check=False,
     )

@@ -8,7 +8,9 @@ import json
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import quote_plus, unquote_plus, urlsplit
 
+import estate
 import pytest
 import yaml
 from conftest import (
@@ -16,6 +18,7 @@ from conftest import (
     GITOPS,
     HELM_DIR,
     ROOT,
+    facts_dir,
     helm_template,
     of_kind,
     one,
@@ -53,20 +56,63 @@ def test_external_secrets_use_the_cluster_store_and_the_env_prefix(rendered, app
             assert DURATION.match(spec["refreshInterval"])
             assert spec["target"]["name"]
             assert spec["data"], "an ExternalSecret needs data or dataFrom"
+            facts = estate.cluster_secret(env)["metadata"]["annotations"]
+            named = {
+                facts[k]
+                for k in (
+                    "app_secret_name",
+                    "db_master_secret_arn",
+                    "redis_auth_secret_arn",
+                    "grafana_admin_secret_name",
+                )
+            }
             for d in spec["data"]:
                 assert d["secretKey"]
-                assert d["remoteRef"]["property"]
-                assert d["remoteRef"]["key"].startswith(f"taskapp/{env}/")
+                key = d["remoteRef"]["key"]
+                # A fact names it, or it is under the env's prefix the store's role may read.
+                assert key in named or key.startswith(f"taskapp/{env}/"), key
     assert found == 2
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_backend_secret_carries_the_three_contract_keys(rendered, env):
+def test_backend_secret_is_built_from_the_rotated_rds_secret_and_the_redis_token(rendered, env):
     es = one(rendered[env]["taskapp-backend"], "ExternalSecret")
+    facts = estate.cluster_secret(env)["metadata"]["annotations"]
     assert {
-        (d["secretKey"], d["remoteRef"]["key"], d["remoteRef"]["property"])
+        (d["secretKey"], d["remoteRef"]["key"], d["remoteRef"].get("property"))
         for d in es["spec"]["data"]
-    } == {(k, f"taskapp/{env}/backend", k) for k in ("database_url", "redis_url", "secret_key")}
+    } == {
+        ("db_username", facts["db_master_secret_arn"], "username"),
+        ("db_password", facts["db_master_secret_arn"], "password"),
+        ("redis_token", facts["redis_auth_secret_arn"], None),
+        ("secret_key", facts["app_secret_name"], "secret_key"),
+    }
+    target = es["spec"]["target"]
+    assert target["template"]["mergePolicy"] == "Replace"
+    data = target["template"]["data"]
+    assert set(data) == {"database_url", "redis_url", "secret_key"}
+    host, port, db = facts["db_host"], facts["db_port"], facts["db_name"]
+    assert data["database_url"] == (
+        "postgresql+asyncpg://{{ .db_username | urlquery }}:{{ .db_password | urlquery }}"
+        f"@{host}:{port}/{db}?ssl=require"
+    )
+    assert data["redis_url"] == (
+        f"rediss://:{{{{ .redis_token | urlquery }}}}@{facts['redis_host']}:{facts['redis_port']}/0"
+    )
+
+
+def test_the_external_secrets_url_template_renders_a_url_the_backend_accepts():
+    """Renders the ExternalSecret's template with Go's text/template semantics for `urlquery`
+    (query escaping) the way ESO does, for a password RDS may generate, and parses it back."""
+    es = one(render_chart("taskapp-backend", "prod"), "ExternalSecret")
+    tpl = es["spec"]["target"]["template"]["data"]["database_url"]
+    password = "p#ss:w/rd?&%x+y"
+    url = tpl.replace("{{ .db_username | urlquery }}", quote_plus("taskapp")).replace(
+        "{{ .db_password | urlquery }}", quote_plus(password)
+    )
+    parts = urlsplit(url)
+    assert parts.scheme == "postgresql+asyncpg"
+    assert unquote_plus(parts.password or "") == password
 
 
 # --- Ingress, Certificate, ClusterIssuer ---------------------------------------------------------
@@ -157,10 +203,9 @@ def test_cert_manager_mode_issues_the_ingress_certificate_from_a_lets_encrypt_cl
         "kind": "ClusterIssuer",
         "name": issuer,
     }
-    assert cert["spec"]["dnsNames"] == ["staging.taskapp.example.com"]
-    assert ing["spec"]["tls"] == [
-        {"hosts": ["staging.taskapp.example.com"], "secretName": cert["spec"]["secretName"]}
-    ]
+    host = estate.cluster_secret("staging")["metadata"]["annotations"]["domain_name"]
+    assert cert["spec"]["dnsNames"] == [host]
+    assert ing["spec"]["tls"] == [{"hosts": [host], "secretName": cert["spec"]["secretName"]}]
     assert not any(k.startswith("alb.") for k in ing["metadata"].get("annotations", {}) or {})
     assert "cert-manager.io/cluster-issuer" not in (ing["metadata"].get("annotations") or {}), (
         "would create a second Certificate"
@@ -172,7 +217,10 @@ def test_cert_manager_tls_with_an_alb_is_refused():
         HELM_DIR / "taskapp-ingress",
         "taskapp-ingress",
         "taskapp-dev",
-        [GITOPS / "envs" / "dev" / "taskapp-ingress.yaml"],
+        [
+            GITOPS / "envs" / "dev" / "taskapp-ingress.yaml",
+            facts_dir("dev") / "taskapp-ingress.values.yaml",
+        ],
         {"tls.mode": "cert-manager"},
         check=False,
     )

@@ -4,28 +4,37 @@ render."""
 
 from __future__ import annotations
 
+import json
 import re
 
+import estate
 import pytest
 import yaml
-from conftest import CHARTS, ENVS, GITOPS, HELM_DIR, ROOT, helm_template, of_kind, one
+from conftest import CHARTS, ENVS, GITOPS, HELM_DIR, ROOT, facts_dir, helm_template, of_kind, one
 
 EXACT_VERSION = re.compile(r"^v?\d+\.\d+\.\d+$")
 OPERATORS = {
-    "kube-prometheus-stack",
+    "prometheus-operator-crds",
     "cert-manager",
     "aws-load-balancer-controller",
     "external-secrets",
+    "external-dns",
     "metrics-server",
+    "reloader",
 }
 ADDONS = OPERATORS | {
     "cluster-autoscaler",
     "aws-for-fluent-bit",
+    "kube-prometheus-stack",
     "prometheus-operator-crds",
     "monitoring-prerequisites",
 }
 # Only where monitoring.loki.enabled (checked by make monitoring-platform).
 OPTIONAL = {"loki", "alloy"}
+
+
+def facts(env):
+    return estate.cluster_secret(env)["metadata"]["annotations"]
 
 
 def wave(o):
@@ -145,11 +154,18 @@ def test_sync_waves_put_namespaces_then_operators_and_crds_then_the_apps(apps, e
     )
     op_waves = [wave(by[n]) for n in OPERATORS]
     store = one(objs, "ClusterSecretStore")
+    gp3 = one(objs, "StorageClass", "gp3")
     assert ns_wave < min(op_waves)
     assert proj_wave < min(op_waves)
+    assert wave(gp3) < min(op_waves)
+    assert wave(by["prometheus-operator-crds"]) < wave(by["cert-manager"])
+    assert wave(by["cert-manager"]) < wave(by["aws-load-balancer-controller"])
     assert wave(by["external-secrets"]) < wave(store) < min(wave(by[c]) for c in CHARTS)
     assert max(op_waves) < min(wave(by[c]) for c in CHARTS)
-    assert wave(by["taskapp-backend"]) < wave(by["taskapp-ingress"])
+    # The app waits for no monitoring; monitoring and the ingress wait for the app, not each other.
+    app_wave = max(wave(by["taskapp-backend"]), wave(by["taskapp-frontend"]))
+    for later in ("taskapp-ingress", "taskapp-monitoring", "kube-prometheus-stack"):
+        assert wave(by[later]) == app_wave + 1, later
     assert (
         store["metadata"]["annotations"]["argocd.argoproj.io/sync-options"]
         == "SkipDryRunOnMissingResource=true"
@@ -187,8 +203,7 @@ def test_fluent_bit_takes_its_values_from_the_monitoring_part_through_a_values_r
         "the monitoring part's fluent-bit values file is missing"
     )
     over = chart_src["helm"]["valuesObject"]
-    # logGroupName, region and the IRSA role are cluster facts: make monitoring-platform checks
-    # that Fluent Bit and Fargate's aws-logging ship to the same fact log group.
+    assert over["cloudWatchLogs"]["logGroupName"] == facts(env)["log_group_name"]
     assert over["serviceAccount"]["name"] == "aws-for-fluent-bit"
     assert app["spec"]["destination"]["namespace"] == "kube-system"
 
@@ -200,23 +215,47 @@ def test_irsa_service_accounts_have_the_contract_names_and_namespaces(apps, env)
     def vals(name):
         return sources(by[name])[0]["helm"]["valuesObject"]
 
+    f = facts(env)
     expect = {
         "aws-load-balancer-controller": (
             "kube-system",
             vals("aws-load-balancer-controller")["serviceAccount"],
+            "irsa_aws_load_balancer_controller_role_arn",
         ),
-        "external-secrets": ("external-secrets", vals("external-secrets")["serviceAccount"]),
-        "cluster-autoscaler": ("kube-system", vals("cluster-autoscaler")["rbac"]["serviceAccount"]),
-        "aws-for-fluent-bit": ("kube-system", vals("aws-for-fluent-bit")["serviceAccount"]),
+        "external-secrets": (
+            "external-secrets",
+            vals("external-secrets")["serviceAccount"],
+            "irsa_external_secrets_role_arn",
+        ),
+        "external-dns": (
+            "kube-system",
+            vals("external-dns")["serviceAccount"],
+            "irsa_external_dns_role_arn",
+        ),
+        "cluster-autoscaler": (
+            "kube-system",
+            vals("cluster-autoscaler")["rbac"]["serviceAccount"],
+            "irsa_cluster_autoscaler_role_arn",
+        ),
+        "aws-for-fluent-bit": (
+            "kube-system",
+            vals("aws-for-fluent-bit")["serviceAccount"],
+            "irsa_fluent_bit_role_arn",
+        ),
     }
-    for name, (ns, sa) in expect.items():
+    for name, (ns, sa, fact) in expect.items():
         assert by[name]["spec"]["destination"]["namespace"] == ns
         assert sa["name"] == name
-        assert re.match(
-            r"^arn:aws:iam::\d{12}:role/", sa["annotations"]["eks.amazonaws.com/role-arn"]
-        )
-    assert vals("aws-load-balancer-controller")["clusterName"] == f"taskapp-{env}"
-    assert vals("cluster-autoscaler")["autoDiscovery"]["clusterName"] == f"taskapp-{env}"
+        assert sa["annotations"]["eks.amazonaws.com/role-arn"] == f[fact]
+    lbc = vals("aws-load-balancer-controller")
+    assert lbc["clusterName"] == f["aws_cluster_name"]
+    assert lbc["vpcId"] == f["aws_vpc_id"]
+    assert lbc["enableCertManager"] is True
+    assert vals("cluster-autoscaler")["autoDiscovery"]["clusterName"] == f["aws_cluster_name"]
+    dns = vals("external-dns")
+    assert dns["domainFilters"] == [f["domain_name"]]
+    assert dns["txtOwnerId"] == f["aws_cluster_name"]
+    assert f"--zone-id-filter={f['route53_zone_id']}" in dns["extraArgs"]
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -250,7 +289,30 @@ def test_root_application_renders_the_apps_chart_with_this_environment(apps, env
     kinds = {
         x["kind"] for x in proj["namespaceResourceWhitelist"] + proj["clusterResourceWhitelist"]
     }
-    assert kinds == {"Application", "AppProject", "Namespace", "ClusterSecretStore"}
+    assert kinds == {"Application", "AppProject", "Namespace", "StorageClass", "ClusterSecretStore"}
+
+
+@pytest.mark.parametrize("env", [*ENVS, "local"])
+def test_root_is_an_application_set_passing_every_fact_from_the_cluster_secret(env):
+    """The GitOps Bridge contract: the env's cluster Secret (label environment: <env>) feeds the
+    app-of-apps chart with every fact of cluster-facts.yaml, by its annotation, and nothing else."""
+    docs = [
+        d
+        for d in yaml.safe_load_all((GITOPS / "bootstrap" / f"taskapp-{env}.yaml").read_text())
+        if d
+    ]
+    appset = one(docs, "ApplicationSet", f"taskapp-{env}")["spec"]
+    assert appset["goTemplate"] is True
+    assert "missingkey=error" in appset["goTemplateOptions"]
+    assert appset["generators"] == [
+        {"clusters": {"selector": {"matchLabels": {"environment": env}}}}
+    ]
+    cluster = appset["template"]["spec"]["source"]["helm"]["valuesObject"]["cluster"]
+    contract = estate.load_facts()
+    assert cluster == {
+        f["value"]: '{{ index .metadata.annotations "' + f["annotation"] + '" }}' for f in contract
+    }
+    assert appset["template"]["spec"]["destination"]["server"] == "{{ .server }}"
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -259,15 +321,11 @@ def test_image_values_files_follow_the_delivery_contract(env):
         path = GITOPS / "envs" / env / f"taskapp-{part}.yaml"
         text = path.read_text()
         image = yaml.safe_load(text)["image"]
-        assert re.match(
-            rf"^[0-9]{{12}}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/taskapp-{part}$",
-            image["repository"],
-        )
+        # Only the repository name: the registry host is the fact ecr_registry.
+        assert image["repository"] == f"taskapp-{part}"
         assert re.match(r"^([0-9a-f]{40}|v\d+\.\d+\.\d+)$", image["tag"])
         # the literal block the delivery script edits (quoted tag, two-space indent)
-        assert re.search(
-            r"(?m)^image:\n  repository: \S+/taskapp-" + part + r'\n  tag: "[^"]+"$', text
-        )
+        assert re.search(r"(?m)^image:\n  repository: taskapp-" + part + r'\n  tag: "[^"]+"$', text)
         assert text.lstrip().startswith("#"), "keep the explanatory comments"
 
 
@@ -275,12 +333,10 @@ def test_environments_differ_where_they_should():
     def load(env, chart):
         return yaml.safe_load((GITOPS / "envs" / env / f"{chart}.yaml").read_text())
 
-    hosts = {load(e, "taskapp-ingress")["host"] for e in ENVS}
-    assert len(hosts) == 3
     dev, prod = load("dev", "taskapp-backend"), load("prod", "taskapp-backend")
     assert prod["resources"]["limits"]["memory"] != dev["resources"]["limits"]["memory"]
     assert load("prod", "taskapp-ingress")["alb"]["deletionProtection"] is True
-    assert load("prod", "taskapp-ingress")["alb"]["wafAclArn"].startswith("arn:aws:wafv2:")
+    assert load("prod", "taskapp-ingress")["alb"]["accessLogs"]["enabled"] is True
     assert load("dev", "apps")["syncPolicy"]["automated"] is True
     assert load("prod", "apps")["syncPolicy"]["automated"] is False
 
@@ -321,3 +377,62 @@ def test_every_chart_has_a_values_schema_and_notes():
         assert (HELM_DIR / chart / "templates" / "NOTES.txt").is_file()
         assert (HELM_DIR / chart / "templates" / "_helpers.tpl").is_file()
     assert (GITOPS / "apps" / "values.schema.json").is_file()
+
+
+def _paths(d, prefix=()):
+    for k, v in d.items():
+        if isinstance(v, dict) and v:
+            yield from _paths(v, (*prefix, k))
+        else:
+            yield (*prefix, k)
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_env_values_files_hold_choices_only_never_a_value_the_facts_provide(env):
+    """One source per value: whatever the root sets from the cluster facts (registry, roles,
+    buckets, secrets, host, CIDRs) is absent from the env's values files, which Argo CD would
+    otherwise silently override."""
+    out = facts_dir(env)
+    for chart in CHARTS:
+        from_facts = yaml.safe_load((out / f"{chart}.values.yaml").read_text()) or {}
+        own = yaml.safe_load((GITOPS / "envs" / env / f"{chart}.yaml").read_text()) or {}
+        own_paths = set(_paths(own))
+        for path in _paths(from_facts):
+            if path == ("image", "repository"):
+                continue  # kept as the bare name for the delivery pipeline's guard
+            assert path not in own_paths, f"envs/{env}/{chart}.yaml sets {'.'.join(path)}"
+
+
+def test_the_apps_chart_schema_takes_exactly_the_contracts_facts():
+    """cluster-facts.yaml is the contract: a fact added there must be accepted (and required) by
+    the app-of-apps chart, and the chart must take no fact the contract does not list."""
+    schema = json.loads((GITOPS / "apps" / "values.schema.json").read_text())
+    cluster = schema["properties"]["cluster"]
+    values = [f["value"] for f in estate.load_facts()]
+    assert set(cluster["properties"]) == set(values)
+    assert set(cluster["required"]) == set(values)
+    assert cluster["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("env", [*ENVS, "local"])
+def test_the_cluster_secret_fixture_is_shaped_like_the_contract(env):
+    """The facts the checks render with: one annotation per fact of cluster-facts.yaml, all of
+    them set in the AWS envs (but the optional ones), and for local exactly what cluster-up sets."""
+    ann = estate.cluster_secret(env)["metadata"]["annotations"]
+    contract = estate.load_facts()
+    assert list(ann) == [f["annotation"] for f in contract]
+    if env == "local":
+        assert {k: v for k, v in ann.items() if v} == {
+            "environment": "local",
+            "aws_cluster_name": "kind-taskapp",
+            "domain_name": "localhost",
+            "edge_mode": "ingress",
+        }
+        assert {f["annotation"] for f in contract if f.get("local")} == {
+            k for k, v in ann.items() if v
+        }
+    else:
+        empty = {k for k, v in ann.items() if not v}
+        # Empty only where the contract says "empty where the env has none / where ... is off".
+        optional = {f["annotation"] for f in contract if "empty" in f["about"]}
+        assert empty <= optional, empty - optional

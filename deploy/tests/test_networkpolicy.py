@@ -5,8 +5,23 @@ allow, so each test states the whole expected set."""
 
 from __future__ import annotations
 
+import ipaddress
+import re
+
+import estate
 import pytest
-from conftest import ENVS, labels_match, of_kind, one, pod_spec, pod_template, render_chart
+import yaml
+from conftest import (
+    ENVS,
+    GITOPS,
+    ROOT,
+    labels_match,
+    of_kind,
+    one,
+    pod_spec,
+    pod_template,
+    render_chart,
+)
 
 DNS = ("ns=kube-system,pods=k8s-app=kube-dns", "53/UDP")
 DNS_TCP = ("ns=kube-system,pods=k8s-app=kube-dns", "53/TCP")
@@ -70,14 +85,23 @@ def _pods(objs):
     return out
 
 
+def alb_subnets(env):
+    """The public subnets' CIDRs of the env's cluster facts (where the ALB's addresses are)."""
+    return estate.cluster_secret(env)["metadata"]["annotations"]["public_subnet_cidrs"].split(",")
+
+
 @pytest.mark.parametrize("env", ENVS)
 def test_backend_paths_are_exactly_lb_and_prometheus_in_and_dns_db_redis_out(rendered, env):
     objs = rendered[env]["taskapp-backend"]
     pols = of_kind(objs, "NetworkPolicy")
     vpc = {"dev": "10.10.0.0/16", "staging": "10.20.0.0/16", "prod": "10.30.0.0/16"}[env]
+    alb = alb_subnets(env)
     pods = _pods(objs)
     labels, ports = pods["api"]
-    assert paths(pols, labels, "Ingress", ports) == {(f"cidr={vpc}", "8000/TCP"), PROM}
+    # In: only the ALB's subnets (not the whole VPC: every pod has a VPC address) and Prometheus.
+    assert paths(pols, labels, "Ingress", ports) == {(f"cidr={c}", "8000/TCP") for c in alb} | {
+        PROM
+    }
     assert paths(pols, labels, "Egress", ports) == {
         DNS,
         DNS_TCP,
@@ -126,8 +150,9 @@ def test_frontend_accepts_only_the_load_balancer_and_sends_nothing(rendered, env
     objs = rendered[env]["taskapp-frontend"]
     labels, ports = _pods(objs)["web"]
     pols = of_kind(objs, "NetworkPolicy")
-    vpc = {"dev": "10.10.0.0/16", "staging": "10.20.0.0/16", "prod": "10.30.0.0/16"}[env]
-    assert paths(pols, labels, "Ingress", ports) == {(f"cidr={vpc}", "8080/TCP")}
+    assert paths(pols, labels, "Ingress", ports) == {
+        (f"cidr={c}", "8080/TCP") for c in alb_subnets(env)
+    }
     assert paths(pols, labels, "Egress", ports) == set()
 
 
@@ -139,3 +164,19 @@ def test_every_backend_pod_is_under_the_default_deny(rendered):
     assert "egress" not in deny["spec"]
     for labels, _ in _pods(objs).values():
         assert labels_match(deny["spec"]["podSelector"]["matchLabels"], labels)
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_database_and_redis_egress_is_terraforms_vpc_and_the_alb_subnets_lie_in_it(env):
+    """The data subnets are no cluster fact (yet): the env file names the VPC, which must be the
+    one Terraform builds (envs/<env>/terraform.tfvars), and the facts fixture's ALB subnets must
+    lie inside it, or the policies would admit or reach the wrong addresses."""
+    tfvars = (ROOT / "deploy" / "terraform" / "envs" / env / "terraform.tfvars").read_text()
+    vpc = re.search(r'(?m)^vpc_cidr\s*=\s*"([^"]+)"', tfvars).group(1)
+    np = yaml.safe_load((GITOPS / "envs" / env / "taskapp-backend.yaml").read_text())[
+        "networkPolicy"
+    ]
+    assert np["database"]["cidrs"] == [vpc]
+    assert np["redis"]["cidrs"] == [vpc]
+    net = ipaddress.ip_network(vpc)
+    assert all(ipaddress.ip_network(c).subnet_of(net) for c in alb_subnets(env))

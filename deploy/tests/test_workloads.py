@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import estate
 import pytest
 from conftest import (
     CHARTS,
@@ -271,7 +272,13 @@ def test_every_configmap_and_secret_a_pod_uses_is_rendered_or_synced_by_an_exter
             cm_names = {o["metadata"]["name"] for o in of_kind(objs, "ConfigMap")}
             synced = {}
             for es in of_kind(objs, "ExternalSecret"):
-                synced[es["spec"]["target"]["name"]] = {d["secretKey"] for d in es["spec"]["data"]}
+                target = es["spec"]["target"]
+                tpl = target.get("template") or {}
+                # A Replace template writes only its own keys; otherwise the data keys land.
+                keys = set(tpl.get("data") or {})
+                if tpl.get("mergePolicy") != "Replace":
+                    keys |= {d["secretKey"] for d in es["spec"]["data"]}
+                synced[target["name"]] = keys
             for w in objs:
                 if w["kind"] not in ("Deployment", "Job", "CronJob"):
                     continue
@@ -329,8 +336,7 @@ def test_backend_runs_the_image_entrypoint_with_serve_and_the_job_with_migrate(r
 def test_backend_service_account_is_the_irsa_one(rendered):
     for env in ENVS:
         objs = rendered[env]["taskapp-backend"]
-        sa = one(objs, "ServiceAccount")
-        assert sa["metadata"]["name"] == "taskapp-backend"
+        sa = one(objs, "ServiceAccount", "taskapp-backend")
         assert sa["metadata"]["namespace"] == f"taskapp-{env}"
         assert re.match(
             rf"^arn:aws:iam::\d{{12}}:role/.*{env}.*$",
@@ -338,8 +344,18 @@ def test_backend_service_account_is_the_irsa_one(rendered):
         )
         assert sa["automountServiceAccountToken"] is False
         assert pod_spec(one(objs, "Deployment"))["serviceAccountName"] == "taskapp-backend"
-        # the backup writes to S3 through the same role
-        assert pod_spec(one(objs, "CronJob"))["serviceAccountName"] == "taskapp-backend"
+        # the backup writes to S3 through its own role, not the API's
+        backup = pod_spec(one(objs, "CronJob"))["serviceAccountName"]
+        assert backup == "taskapp-backend-backup"
+        roles = {
+            s["metadata"]["name"]: s["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
+            for s in of_kind(objs, "ServiceAccount")
+        }
+        facts = estate.cluster_secret(env)["metadata"]["annotations"]
+        assert roles == {
+            "taskapp-backend": facts["irsa_backend_role_arn"],
+            "taskapp-backend-backup": facts["irsa_backup_role_arn"],
+        }
 
 
 def test_configmap_holds_only_non_secret_settings(rendered):

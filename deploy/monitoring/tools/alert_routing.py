@@ -28,6 +28,7 @@ Usage: alert_routing.py HELM ENV...
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from platform_check import facts as platform_facts
 
 MON = Path(__file__).resolve().parents[1]
 ROOT = MON.parents[1]
@@ -78,9 +80,21 @@ SECRETS_DIR = "/etc/alertmanager/secrets"
 INTEGRATIONS = ("pagerduty", "slack", "webhook", "email", "opsgenie", "sns", "msteams", "victorops")
 
 
-def helm_template(helm: str, release: str, chart: Path, namespace: str, values: Path) -> list[Obj]:
+def helm_template(
+    helm: str, release: str, chart: Path, namespace: str, values: Path, *extra: str
+) -> list[Obj]:
     out = subprocess.run(
-        [helm, "template", release, str(chart), "--namespace", namespace, "-f", str(values)],
+        [
+            helm,
+            "template",
+            release,
+            str(chart),
+            "--namespace",
+            namespace,
+            "-f",
+            str(values),
+            *extra,
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -187,6 +201,9 @@ def effective_config(
         ROOT / "deploy/gitops/apps",
         "argocd",
         ROOT / f"deploy/gitops/envs/{env}/apps.yaml",
+        # The cluster facts the root ApplicationSet passes (one distinct value each).
+        "--set-json",
+        f"cluster={json.dumps({**platform_facts(), 'environment': env})}",
     )
     kps = next(
         a

@@ -1,11 +1,11 @@
 {{- define "apps.appNamespace" -}}
-taskapp-{{ .Values.environment }}
+taskapp-{{ .Values.cluster.environment }}
 {{- end }}
 
 {{- define "apps.labels" -}}
 app.kubernetes.io/part-of: taskapp
 app.kubernetes.io/managed-by: argocd
-taskapp.io/environment: {{ .Values.environment }}
+taskapp.io/environment: {{ .Values.cluster.environment }}
 {{- end }}
 
 {{/* Sync policy of every child: automated prune + self-heal where the environment allows it,
@@ -40,7 +40,7 @@ syncPolicy:
 {{- $ctx := index . 0 }}
 {{- $name := index . 1 }}
 {{- $wave := index . 2 }}
-name: {{ $name }}-{{ $ctx.Values.environment }}
+name: {{ $name }}-{{ $ctx.Values.cluster.environment }}
 namespace: {{ $ctx.Values.argocdNamespace }}
 labels:
   {{- include "apps.labels" $ctx | nindent 2 }}
@@ -49,4 +49,87 @@ annotations:
   argocd.argoproj.io/sync-wave: {{ $wave | quote }}
 finalizers:
   - resources-finalizer.argocd.argoproj.io
+{{- end }}
+
+{{/* The local (kind) env: no AWS parts, facts of AWS are empty there. */}}
+{{- define "apps.isLocal" -}}
+{{- if eq .Values.cluster.environment "local" }}true{{ end }}
+{{- end }}
+
+{{/* A cluster fact the rendering cannot do without: an empty one stops the render with the
+     annotation to fix (Terraform's gitops_bridge output) instead of shipping "" to a chart. */}}
+{{- define "apps.fact" -}}
+{{- $ctx := index . 0 }}
+{{- $name := index . 1 }}
+{{- $v := get $ctx.Values.cluster $name }}
+{{- if not $v }}
+{{- fail (printf "cluster fact %s is empty: the Argo CD cluster Secret needs its annotation (deploy/gitops/cluster-facts.yaml, written by Terraform's gitops_bridge output)" $name) }}
+{{- end }}
+{{- $v }}
+{{- end }}
+
+{{/* The facts a taskapp chart takes from the cluster, as its values (YAML). The local env has no
+     AWS parts: its values file says everything. */}}
+{{- define "apps.chartFacts" -}}
+{{- $ctx := index . 0 }}
+{{- $chart := index . 1 }}
+{{- $c := $ctx.Values.cluster }}
+{{- $local := include "apps.isLocal" $ctx }}
+{{- if eq $chart "taskapp-backend" }}
+environment: {{ $c.environment }}
+{{- if $local }}
+config:
+  corsOrigins: http://localhost:8080
+{{- else }}
+{{- $cidrs := include "apps.fact" (list $ctx "publicSubnetCidrs") | nospace }}
+image:
+  repository: {{ printf "%s/%s" (include "apps.fact" (list $ctx "ecrRegistry")) (include "apps.fact" (list $ctx "ecrRepositoryBackend")) }}
+config:
+  corsOrigins: https://{{ include "apps.fact" (list $ctx "domainName") }}
+# Only the ALB (its addresses in the public subnets) may set X-Forwarded-For/Proto: this holds
+# where NetworkPolicies are not enforced (Fargate) too.
+forwardedAllowIps: {{ $cidrs | quote }}
+secret:
+  externalSecret:
+    enabled: true
+    remoteKey: {{ include "apps.fact" (list $ctx "appSecretName") }}
+    database:
+      masterSecret: {{ include "apps.fact" (list $ctx "dbMasterSecretArn") }}
+      host: {{ include "apps.fact" (list $ctx "dbHost") }}
+      port: {{ include "apps.fact" (list $ctx "dbPort") | quote }}
+      name: {{ include "apps.fact" (list $ctx "dbName") }}
+    redis:
+      authSecret: {{ include "apps.fact" (list $ctx "redisAuthSecretArn") }}
+      host: {{ include "apps.fact" (list $ctx "redisHost") }}
+      port: {{ include "apps.fact" (list $ctx "redisPort") | quote }}
+serviceAccount:
+  roleArn: {{ include "apps.fact" (list $ctx "irsaBackendRoleArn") }}
+backup:
+  bucket: {{ include "apps.fact" (list $ctx "backupBucket") }}
+  region: {{ include "apps.fact" (list $ctx "awsRegion") }}
+  serviceAccount:
+    roleArn: {{ include "apps.fact" (list $ctx "irsaBackupRoleArn") }}
+networkPolicy:
+  ingressCidrs: {{ splitList "," $cidrs | toJson }}
+{{- end }}
+{{- else if eq $chart "taskapp-frontend" }}
+environment: {{ $c.environment }}
+{{- if not $local }}
+image:
+  repository: {{ printf "%s/%s" (include "apps.fact" (list $ctx "ecrRegistry")) (include "apps.fact" (list $ctx "ecrRepositoryFrontend")) }}
+networkPolicy:
+  ingressCidrs: {{ splitList "," (include "apps.fact" (list $ctx "publicSubnetCidrs") | nospace) | toJson }}
+{{- end }}
+{{- else if eq $chart "taskapp-ingress" }}
+environment: {{ $c.environment }}
+host: {{ include "apps.fact" (list $ctx "domainName") }}
+{{- if not $local }}
+tls:
+  acmCertificateArn: {{ include "apps.fact" (list $ctx "acmCertificateArn") }}
+alb:
+  wafAclArn: {{ $c.wafAclArn | quote }}
+  accessLogs:
+    bucket: {{ $c.albLogsBucket | quote }}
+{{- end }}
+{{- end }}
 {{- end }}

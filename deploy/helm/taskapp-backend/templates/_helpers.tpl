@@ -131,3 +131,7 @@ fsGroup: 10001
 seccompProfile:
   type: RuntimeDefault
 {{- end }}
+
+{{- define "taskapp-backend.backupServiceAccountName" -}}
+{{- default (printf "%s-backup" (include "taskapp-backend.fullname" .)) .Values.backup.serviceAccount.name }}
+{{- end }}

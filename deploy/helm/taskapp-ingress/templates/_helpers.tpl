@@ -42,6 +42,9 @@ taskapp.io/environment: {{ .Values.environment }}
 {{- if and (eq .Values.tls.mode "cert-manager") (eq .Values.className "alb") }}
 {{- fail "tls.mode=cert-manager needs an in-cluster ingress controller (className other than alb): an ALB cannot use a Kubernetes TLS secret; use tls.mode=acm with the ALB" }}
 {{- end }}
+{{- if and (eq .Values.tls.mode "none") (eq .Values.className "alb") }}
+{{- fail "tls.mode=none is for the local (kind) env only: the ALB listens on HTTPS with tls.mode=acm" }}
+{{- end }}
 {{- if and (eq .Values.tls.mode "acm") (ne .Values.className "alb") }}
 {{- fail "tls.mode=acm works only with className=alb" }}
 {{- end }}
