@@ -18,7 +18,7 @@ from taskapp.auth.wiring import build_auth_services
 from taskapp.cache import build_cache, redis_client
 from taskapp.db import create_engine, create_session_factory
 from taskapp.deps import Services
-from taskapp.errors import install_error_handlers
+from taskapp.errors import ErrorBoundaryMiddleware, install_error_handlers
 from taskapp.http.body_limit import BodySizeLimitMiddleware
 from taskapp.http.headers import SecurityHeadersMiddleware
 from taskapp.http.request_id import REQUEST_ID_HEADER, is_valid_request_id
@@ -107,7 +107,9 @@ def create_app(
     for router in (tasks_router, auth_router, users_router, ops_router):
         app.include_router(router)
 
-    # Added innermost first: the request id wraps everything so even a 413 carries one.
+    # Added innermost first: the request id wraps everything so even a 413, a 500 or a 503
+    # carries one (the error boundary renders them inside it, along with the security headers).
+    app.add_middleware(ErrorBoundaryMiddleware, outages=app.state.outages)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         RequestObservabilityMiddleware,
