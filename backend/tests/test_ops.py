@@ -139,6 +139,10 @@ async def test_cors_allows_configured_origins_only(client: httpx.AsyncClient) ->
         headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
     )
     assert "access-control-allow-origin" not in denied.headers
+    # Refused like every other error: problem+json, not Starlette's text/plain.
+    body = assert_problem(denied, 400)
+    assert body["detail"] == "Cross-origin request refused: origin not allowed."
+    assert body["instance"] == "/api/v1/tasks"
     simple = await client.get("/health", headers={"Origin": "http://localhost:5173"})
     assert "ETag" in simple.headers["access-control-expose-headers"]
 

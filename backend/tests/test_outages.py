@@ -213,3 +213,24 @@ async def test_a_get_never_fails_on_a_killed_pooled_connection(
         ]
     await app.state.services.engine.dispose()
     assert statuses == [200] * len(statuses)
+
+
+async def test_auth_refusals_401_and_429_are_never_stored_by_a_cache(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = create_app(make_settings(login_max_failures=1))
+    async with client_for(app) as http:
+        account = await register_and_login(http)
+        unauthorized = await http.get("/api/v1/users/me")
+        wrong = {"email": account.email, "password": "wrong " + account.password}
+        # However the lockout counts, wrong passwords end in a 429 well before this many.
+        for _ in range(20):
+            refused = await http.post("/api/v1/auth/login", json=wrong)
+            if refused.status_code == 429:
+                break
+    await app.state.services.engine.dispose()
+    assert_problem(unauthorized, 401)
+    assert unauthorized.headers["cache-control"] == "no-store"
+    assert_problem(refused, 429)
+    assert refused.headers["cache-control"] == "no-store"
+    assert refused.headers["retry-after"]

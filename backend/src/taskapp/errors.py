@@ -113,7 +113,10 @@ def problem_response(
     errors: list[FieldError] | None = None,
     extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
-    """An application/problem+json response; also a plain ASGI app, for middleware."""
+    """An application/problem+json response; also a plain ASGI app, for middleware.
+
+    Never stored by a cache (Cache-Control: no-store): an error, a 401 or a 429 is about this
+    request at this moment, and a shared cache must not replay it to anyone else."""
     body = problem_body(
         status,
         detail,
@@ -123,6 +126,7 @@ def problem_response(
         errors=errors,
         extensions=extensions,
     )
+    headers = {"Cache-Control": "no-store", **(headers or {})}
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_JSON)
 
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from opentelemetry.sdk.trace.export import SpanExporter
 from prometheus_client import CollectorRegistry
 
@@ -20,6 +19,7 @@ from taskapp.db import create_engine, create_session_factory
 from taskapp.deps import Services
 from taskapp.errors import ErrorBoundaryMiddleware, install_error_handlers
 from taskapp.http.body_limit import BodySizeLimitMiddleware
+from taskapp.http.cors import ProblemCORSMiddleware
 from taskapp.http.headers import SecurityHeadersMiddleware
 from taskapp.http.request_id import REQUEST_ID_HEADER, is_valid_request_id
 from taskapp.http.routes import RouteResolver
@@ -120,7 +120,7 @@ def create_app(
         # Only when another origin is allowed: the web app is served from the API's own origin,
         # and a layer that allows nobody still costs every request its pass (docs/adr/0006).
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_credentials=True,
             allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
