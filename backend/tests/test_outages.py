@@ -234,3 +234,28 @@ async def test_auth_refusals_401_and_429_are_never_stored_by_a_cache(
     assert_problem(refused, 429)
     assert refused.headers["cache-control"] == "no-store"
     assert refused.headers["retry-after"]
+
+
+async def test_a_bug_while_handling_a_connection_error_is_still_a_500(
+    make_settings: Callable[..., Settings],
+) -> None:
+    """Only what a connection error *caused* is an outage: a bug in the code that handled one
+    (a KeyError in an `except OSError:` block) must surface as the bug it is."""
+    app = create_app(make_settings())
+
+    lookups: dict[str, str] = {}
+
+    def fetch() -> str:
+        raise ConnectionResetError("the cache went away")
+
+    @app.get("/handled-badly")
+    async def handled_badly() -> str:
+        try:
+            return fetch()
+        except ConnectionResetError:
+            return lookups["missing"]  # the bug under test: a KeyError
+
+    async with client_for(app) as http:
+        response = await http.get("/handled-badly")
+    await app.state.services.engine.dispose()
+    assert_problem(response, 500)

@@ -229,7 +229,9 @@ def _database_unavailable_here(exc: BaseException) -> bool:
 
 def database_unavailable(exc: BaseException) -> bool:
     """Whether an exception means the database cannot be reached right now (answer 503), as
-    opposed to a bug (500). Looks through SQLAlchemy's wrapper (`orig`) and the cause chain."""
+    opposed to a bug (500). Looks through SQLAlchemy's wrapper (`orig`) and what caused it
+    (`raise ... from`), never the context: a bug raised while handling a connection error
+    (a KeyError in an `except OSError:` block) is still a bug."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
@@ -237,9 +239,7 @@ def database_unavailable(exc: BaseException) -> bool:
         if _database_unavailable_here(current):
             return True
         orig = getattr(current, "orig", None)
-        current = (
-            orig if isinstance(orig, BaseException) else current.__cause__ or current.__context__
-        )
+        current = orig if isinstance(orig, BaseException) else current.__cause__
     return False
 
 
