@@ -21,7 +21,6 @@ from sqlalchemy import text
 from taskapp.main import create_app
 from taskapp.settings import Settings
 from tests.conftest import (
-    TEST_SECRET,
     Account,
     assert_problem,
     client_for,
@@ -94,14 +93,19 @@ async def test_every_endpoint_answers_503_while_the_database_cannot_be_reached(
     make_settings: Callable[..., Settings],
     database_url: str,
     tmp_path: Path,
-    account: Account,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """Reads, writes, auth and /ready: 503 problem+json with Retry-After, never a 500, and
     one warning line for the whole outage instead of a traceback per request."""
+    # One secret for both apps: the account's token verifies on the one whose database is down,
+    # so each request gets as far as the database.
+    secret = secrets.token_urlsafe(48)
+    up = create_app(_production(make_settings, secret_key=secret))
+    async with client_for(up) as http:
+        account = await register_and_login(http)
+    await up.state.services.engine.dispose()
     unreachable = _unreachable_database_url(database_url, tmp_path)
-    # The suite's own secret: the account's token must verify, so the request reaches the database.
-    down = create_app(_production(make_settings, database_url=unreachable, secret_key=TEST_SECRET))
+    down = create_app(_production(make_settings, database_url=unreachable, secret_key=secret))
     capsys.readouterr()
     async with client_for(down) as http:
         answers = [
