@@ -29,6 +29,11 @@ def _free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    yield from _serve(tmp_path)
+
+
+def _serve(tmp_path: Path, **settings: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`taskapp serve` in a process of its own, with TASKAPP_* `settings` on top."""
     database_url = f"sqlite+aiosqlite:///{tmp_path}/shutdown.db"
     migrate.upgrade(database_url)
     port = _free_port()
@@ -38,6 +43,7 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
         "TASKAPP_PASSWORD_TIME_COST": "1",
         "TASKAPP_PASSWORD_MEMORY_COST": "1024",
         "TASKAPP_SHUTDOWN_GRACE_SECONDS": "20",
+        **{f"TASKAPP_{name.upper()}": value for name, value in settings.items()},
     }
     env.pop("TASKAPP_REDIS_URL", None)
     process = subprocess.Popen(
@@ -106,3 +112,39 @@ def test_sigterm_drains_in_flight_requests_and_exits_zero(
         thread.join(timeout=30)
     assert results == [201] * SLOW_REQUESTS
     assert process.wait(timeout=30) == 0
+
+
+def _get_on(connection: socket.socket) -> bytes:
+    """One GET /health on an open connection: the whole response, or b"" if it was closed."""
+    connection.sendall(b"GET /health HTTP/1.1\r\nHost: test\r\n\r\n")
+    response = b""
+    while b"\r\n\r\n" not in response or not response.endswith(b"}"):
+        chunk = connection.recv(4096)
+        if not chunk:
+            break
+        response += chunk
+    return response
+
+
+def test_serve_keeps_idle_connections_as_long_as_the_keepalive_setting(tmp_path: Path) -> None:
+    """TASKAPP_KEEPALIVE_SECONDS reaches uvicorn: an idle connection is kept that long, then
+    closed (production's 75 s outlasts the balancer's 60 s; 1 s here keeps the test short,
+    and is far from uvicorn's own 5 s default)."""
+    servers = _serve(tmp_path, keepalive_seconds="1")
+    _process, base = next(servers)
+    host, port = base.removeprefix("http://").split(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=5) as connection:
+            assert _get_on(connection).startswith(b"HTTP/1.1 200")
+            time.sleep(0.3)
+            assert _get_on(connection).startswith(b"HTTP/1.1 200")  # idle, but kept
+            time.sleep(2.5)
+            # Closed by the server after 1 s idle: end of stream (or a reset, depending on
+            # timing), never an answer.
+            try:
+                answer = _get_on(connection)
+            except ConnectionResetError:
+                answer = b""
+            assert answer == b""
+    finally:
+        next(servers, None)

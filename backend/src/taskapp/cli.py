@@ -54,6 +54,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         log_config=None,
         server_header=False,
         timeout_graceful_shutdown=int(settings.shutdown_grace_seconds),
+        timeout_keep_alive=settings.keepalive_seconds,
     )
     return 0
 

@@ -62,7 +62,8 @@ def utcnow() -> datetime:
 def create_engine(settings: Settings) -> AsyncEngine:
     url = settings.database_url
     # No pre-ping: it costs a round trip on every checkout (measured: a third of a cached read).
-    # A connection the server dropped fails one request; SQLAlchemy then invalidates the pool.
+    # A connection the server dropped invalidates the pool (SQLAlchemy, perf/driver.py); the
+    # request that met it is run again if it is a GET, else answered 503 (errors.py).
     kwargs: dict[str, Any] = {"pool_recycle": 1800}
     if settings.is_sqlite:
         db_path = url.split("///", 1)[1] if "///" in url else ""

@@ -8,7 +8,6 @@ from typing import Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from opentelemetry.sdk.trace.export import SpanExporter
 from prometheus_client import CollectorRegistry
 
@@ -18,8 +17,9 @@ from taskapp.auth.wiring import build_auth_services
 from taskapp.cache import build_cache, redis_client
 from taskapp.db import create_engine, create_session_factory
 from taskapp.deps import Services
-from taskapp.errors import install_error_handlers
+from taskapp.errors import ErrorBoundaryMiddleware, install_error_handlers
 from taskapp.http.body_limit import BodySizeLimitMiddleware
+from taskapp.http.cors import ProblemCORSMiddleware
 from taskapp.http.headers import SecurityHeadersMiddleware
 from taskapp.http.request_id import REQUEST_ID_HEADER, is_valid_request_id
 from taskapp.http.routes import RouteResolver
@@ -107,7 +107,9 @@ def create_app(
     for router in (tasks_router, auth_router, users_router, ops_router):
         app.include_router(router)
 
-    # Added innermost first: the request id wraps everything so even a 413 carries one.
+    # Added innermost first: the request id wraps everything so even a 413, a 500 or a 503
+    # carries one (the error boundary renders them inside it, along with the security headers).
+    app.add_middleware(ErrorBoundaryMiddleware, outages=app.state.outages)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         RequestObservabilityMiddleware,
@@ -118,7 +120,7 @@ def create_app(
         # Only when another origin is allowed: the web app is served from the API's own origin,
         # and a layer that allows nobody still costs every request its pass (docs/adr/0006).
         app.add_middleware(
-            CORSMiddleware,
+            ProblemCORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_credentials=True,
             allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],

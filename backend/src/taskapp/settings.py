@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     # In-process layer in front of Redis (0 turns it off); bounded by the bytes it holds.
     cache_local_ttl: Duration = timedelta(seconds=5)
     cache_local_max_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
+    # How long `taskapp serve` keeps an idle client connection open. Longer than any load
+    # balancer's idle timeout (AWS ALB: 60 s), or the balancer reuses a connection the server is
+    # closing and answers 502; the ingress chart's alb.idleTimeoutSeconds stays below it.
+    keepalive_seconds: int = Field(default=75, ge=1)
     # On SIGTERM: stop accepting, let in-flight requests finish for at most this long, then exit.
     shutdown_grace_seconds: float = Field(default=25.0, gt=0)
     metrics_refresh_seconds: float = Field(default=15.0, gt=0)

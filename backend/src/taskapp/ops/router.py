@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy import text
 
 from taskapp.deps import ServicesDep
-from taskapp.errors import problem_response
+from taskapp.errors import RETRY_AFTER_SECONDS, problem_response
 
 router = APIRouter(tags=["operations"])
 READY_TIMEOUT_SECONDS = 2.0
@@ -63,5 +63,6 @@ async def ready(request: Request, services: ServicesDep) -> JSONResponse:
         503,
         f"Not ready: {', '.join(failing)} unavailable.",
         problem_type="urn:taskapp:problem:dependency-unavailable",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         extensions={"checks": checks},
     )

@@ -124,18 +124,22 @@ async def fetch_all(
 
 
 def _fetch_pooled(engine: Engine, sql: str, args: list[Any]) -> Sequence[Sequence[Any]]:
+    # Errors propagate as the driver raised them (asyncpg's, OSError): errors.py's
+    # database_unavailable() is the one place that tells an outage (503) from a bug (500).
     pooled = engine.raw_connection()
     try:
         rows: Sequence[Sequence[Any]] = await_(pooled.driver_connection.fetch(sql, *args))  # type: ignore[union-attr]
         return rows
     finally:
-        _give_back(pooled)
+        _give_back(engine, pooled)
 
 
-def _give_back(pooled: PoolProxiedConnection) -> None:
+def _give_back(engine: Engine, pooled: PoolProxiedConnection) -> None:
     driver = pooled.driver_connection
     if driver is None or driver.is_closed():
-        # The server dropped it (restart, failover): discard it rather than hand it to the next
-        # request. SQLAlchemy's own execution path does the same when it sees a disconnect.
-        pooled.invalidate()
+        # The server dropped it (restart, failover), and with it every connection opened before:
+        # discard them all rather than let each fail a request. This is what SQLAlchemy's own
+        # execution path does on a disconnect (Connection._handle_dbapi_exception calls
+        # Pool._invalidate): older connections are replaced at their next checkout.
+        engine.pool._invalidate(pooled)
     pooled.close()

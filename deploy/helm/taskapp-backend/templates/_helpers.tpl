@@ -83,6 +83,7 @@ TASKAPP_CORS_ORIGINS: {{ .Values.config.corsOrigins | quote }}
 TASKAPP_ACCESS_TOKEN_TTL: {{ .Values.config.accessTokenTtl | quote }}
 TASKAPP_REFRESH_TOKEN_TTL: {{ .Values.config.refreshTokenTtl | quote }}
 TASKAPP_LOG_LEVEL: {{ .Values.config.logLevel | quote }}
+TASKAPP_KEEPALIVE_SECONDS: {{ .Values.config.keepAliveSeconds | int | quote }}
 {{- if .Values.config.otlpEndpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ .Values.config.otlpEndpoint | quote }}
 OTEL_SERVICE_NAME: {{ include "taskapp-backend.fullname" . | quote }}
