@@ -42,12 +42,10 @@ from taskapp.tasks.schemas import TaskQuery
 
 CursorKind = Literal["none", "value", "null"]
 
-_PUBLIC_COLUMNS = [Task.__table__.c[name] for name in encoding.FIELDS]
+PUBLIC_COLUMNS = [Task.__table__.c[name] for name in encoding.FIELDS]
 # PostgreSQL's driver already returns what the JSON needs (aware UTC datetimes, lists, UUIDs), so
 # the columns are read untyped there. SQLite returns text and needs the column types.
-_UNTYPED_COLUMNS = [
-    type_coerce(column, NullType()).label(column.name) for column in _PUBLIC_COLUMNS
-]
+UNTYPED_COLUMNS = [type_coerce(column, NullType()).label(column.name) for column in PUBLIC_COLUMNS]
 # Compared in their storage form, so one parameter value suits both databases.
 _status_text: ColumnElement[str] = type_coerce(Task.status, String)
 _priority_rank: ColumnElement[int] = type_coerce(Task.priority, SmallInteger)
@@ -138,7 +136,7 @@ def _conditions(shape: ListShape) -> list[ColumnElement[bool]]:
 @lru_cache(maxsize=1024)
 def statement_for(shape: ListShape) -> Select[Any]:
     sort = SortSpec.parse(shape.sort)
-    columns = _UNTYPED_COLUMNS if shape.dialect == "postgresql" else _PUBLIC_COLUMNS
+    columns = UNTYPED_COLUMNS if shape.dialect == "postgresql" else PUBLIC_COLUMNS
     statement = select(*columns).where(*_conditions(shape))
     if shape.cursor != "none":
         after_id = bindparam("after_id", type_=Task.id.type)

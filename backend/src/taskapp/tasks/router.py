@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from typing import Annotated, Any, get_origin
 
@@ -12,11 +11,11 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from taskapp.auth.dependencies import CurrentPrincipal
-from taskapp.auth.service import AccessContext
 from taskapp.deps import Services, ServicesDep, SessionDep, SettingsDep
 from taskapp.errors import ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
-from taskapp.tasks import service
+from taskapp.tasks import reads, service
+from taskapp.tasks.etags import EntityTags, etag_for
 from taskapp.tasks.schemas import TaskCreate, TaskPage, TaskPublic, TaskQuery, TaskStats, TaskUpdate
 
 router = APIRouter(prefix=f"{API_PREFIX}/tasks", tags=["tasks"], responses=problem_responses(401))
@@ -76,17 +75,11 @@ async def create_task(
     )
     headers = {
         "Location": task_location(request, created.task_id),
-        "ETag": service.etag_for(created.version),
+        "ETag": etag_for(created.version),
     }
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
     return JSONResponse(created.body, status_code=201, headers=headers)
-
-
-def _cache_key(user: AccessContext, kind: str, detail: str = "") -> str:
-    # The owner's data version makes every earlier entry unreachable after a write.
-    digest = hashlib.blake2b(detail.encode(), digest_size=16).hexdigest() if detail else "-"
-    return f"taskapp:v1:{user.user_id}:{user.tasks_version}:{kind}:{digest}"
 
 
 def _json(body: bytes, headers: dict[str, str] | None = None) -> Response:
@@ -129,25 +122,12 @@ async def list_tasks(request: Request, user: CurrentPrincipal) -> Response:
     # App state rather than ServicesDep: one dependency fewer for FastAPI to solve on the
     # busiest endpoint (as in get_principal).
     services: Services = request.app.state.services
-    key = _cache_key(user, "list", query.model_dump_json())
-    if (cached := await services.cache.get(key)) is not None:
-        return _json(cached)
-    body = await service.list_tasks(
-        services.read_engine, user.user_id, query, services.cursors, services.tracer
-    )
-    await services.cache.set(key, body)
-    return _json(body)
+    return _json(await reads.page(services, user.user_id, user.tasks_version, query))
 
 
 @router.get("/stats", response_model=TaskStats)
 async def task_stats(user: CurrentPrincipal, services: ServicesDep) -> Response:
-    key = _cache_key(user, "stats")
-    if (cached := await services.cache.get(key)) is not None:
-        return _json(cached)
-    async with services.read_engine.connect() as connection:
-        body = (await service.stats(connection, user.user_id)).model_dump_json().encode()
-    await services.cache.set(key, body)
-    return _json(body)
+    return _json(await reads.task_stats(services, user.user_id, user.tasks_version))
 
 
 @router.api_route(
@@ -164,14 +144,8 @@ def _task_response(task: Any, status_code: int = 200) -> JSONResponse:
     return JSONResponse(
         public.model_dump(mode="json"),
         status_code=status_code,
-        headers={"ETag": service.etag_for(public.version)},
+        headers={"ETag": etag_for(public.version)},
     )
-
-
-def _etag_matches(header: str | None, etag: str) -> bool:
-    return header is not None and etag in {
-        tag.strip().removeprefix("W/") for tag in header.split(",")
-    }
 
 
 @router.get(
@@ -189,19 +163,11 @@ async def read_task(
     services: ServicesDep,
     if_none_match: Annotated[str | None, Header(max_length=1024)] = None,
 ) -> Response:
-    key = _cache_key(user, "task", str(task_id))
-    cached = await services.cache.get(key)
-    if cached is not None:
-        etag, _, body = cached.partition(b"\n")
-    else:
-        async with services.read_engine.connect() as connection:
-            public = await service.read_task(connection, user.user_id, task_id)
-        etag = service.etag_for(public.version).encode()
-        body = public.model_dump_json().encode()
-        await services.cache.set(key, etag + b"\n" + body)
-    if _etag_matches(if_none_match, etag.decode()):
-        return Response(status_code=304, headers={"ETag": etag.decode()})
-    return _json(body, {"ETag": etag.decode()})
+    read = await reads.task(services, user.user_id, user.tasks_version, task_id)
+    condition = EntityTags.parse(if_none_match)
+    if condition is not None and condition.match_weak(read.etag):
+        return Response(status_code=304, headers={"ETag": read.etag})
+    return _json(read.body, {"ETag": read.etag})
 
 
 @router.patch(
@@ -216,7 +182,9 @@ async def update_task(
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> JSONResponse:
-    task = await service.update_task(session, user.user_id, task_id, body, if_match=if_match)
+    task = await service.update_task(
+        session, user.user_id, task_id, body, if_match=EntityTags.parse(if_match)
+    )
     return _task_response(task)
 
 
@@ -231,4 +199,4 @@ async def delete_task(
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> None:
-    await service.delete_task(session, user.user_id, task_id, if_match=if_match)
+    await service.delete_task(session, user.user_id, task_id, if_match=EntityTags.parse(if_match))

@@ -1,4 +1,7 @@
-"""Task rules: ownership, filters, keyset pages, optimistic concurrency, idempotent creation."""
+"""Task writes: ownership, optimistic concurrency (If-Match), idempotent creation.
+
+Every function takes the request's AsyncSession and commits the write together with the owner's
+data-version bump. Reads live in tasks/reads.py."""
 
 from __future__ import annotations
 
@@ -9,26 +12,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from opentelemetry.trace import Tracer
-from sqlalchemy import (
-    ColumnElement,
-    bindparam,
-    case,
-    delete,
-    func,
-    select,
-    update,
-)
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from taskapp.db import fetch_all, utcnow
+from taskapp.db import utcnow
 from taskapp.errors import ProblemError, not_found
-from taskapp.tasks import encoding, list_query
-from taskapp.tasks.models import IdempotencyRecord, Priority, Task, TaskStatus
-from taskapp.tasks.pagination import CursorCodec, SortSpec, filters_fingerprint
-from taskapp.tasks.schemas import TaskCreate, TaskPublic, TaskQuery, TaskStats, TaskUpdate
+from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
+from taskapp.tasks.models import IdempotencyRecord, Task, TaskStatus
+from taskapp.tasks.schemas import TaskCreate, TaskPublic, TaskUpdate
 from taskapp.users.models import User
 
 
@@ -42,10 +35,6 @@ async def _bump_data_version(session: AsyncSession, owner_id: uuid.UUID) -> None
     )
 
 
-def etag_for(version: int) -> str:
-    return f'"{version}"'
-
-
 def precondition_failed(current: Task) -> ProblemError:
     return ProblemError(
         412,
@@ -56,38 +45,12 @@ def precondition_failed(current: Task) -> ProblemError:
     )
 
 
-def _if_match_allows(if_match: str | None, version: int) -> bool:
-    if if_match is None:
-        return True
-    candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    return "*" in candidates or etag_for(version) in candidates
-
-
 async def get_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID) -> Task:
     # Another user's task is "not found", never "forbidden": its existence is not revealed.
     task = await session.scalar(select(Task).where(Task.id == task_id, Task.owner_id == owner_id))
     if task is None:
         raise not_found("task")
     return task
-
-
-_READ_ONE = select(*[Task.__table__.c[name] for name in TaskPublic.model_fields]).where(
-    Task.__table__.c.id == bindparam("task_id"), Task.__table__.c.owner_id == bindparam("owner_id")
-)
-
-
-async def read_task(
-    connection: AsyncConnection, owner_id: uuid.UUID, task_id: uuid.UUID
-) -> TaskPublic:
-    """get_task for reads: Core row into the response model, 404 for another user's task."""
-    row = (
-        (await connection.execute(_READ_ONE, {"task_id": task_id, "owner_id": owner_id}))
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise not_found("task")
-    return TaskPublic.model_validate(row)
 
 
 def _apply_status(task: Task, status: TaskStatus, now: datetime) -> None:
@@ -225,13 +188,13 @@ async def update_task(
     task_id: uuid.UUID,
     changes: TaskUpdate,
     *,
-    if_match: str | None,
+    if_match: EntityTags | None,
 ) -> Task:
     # Without If-Match the client asked for no precondition: a lost race is retried on the
     # fresh row (last writer wins). With If-Match, a lost race is a 412 like a stale ETag.
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         task = await get_task(session, owner_id, task_id)
-        if not _if_match_allows(if_match, task.version):
+        if not if_match_allows(if_match, task.version):
             raise precondition_failed(task)
         if not _apply_changes(task, changes.model_dump(exclude_unset=True), utcnow()):
             return task
@@ -268,10 +231,10 @@ def _apply_changes(task: Task, updates: dict[str, Any], now: datetime) -> bool:
 
 
 async def delete_task(
-    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, *, if_match: str | None
+    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, *, if_match: EntityTags | None
 ) -> None:
     task = await get_task(session, owner_id, task_id)
-    if not _if_match_allows(if_match, task.version):
+    if not if_match_allows(if_match, task.version):
         raise precondition_failed(task)
     result = await session.execute(
         delete(Task)
@@ -283,55 +246,3 @@ async def delete_task(
         raise precondition_failed(await get_task(session, owner_id, task_id))
     await _bump_data_version(session, owner_id)
     await session.commit()
-
-
-async def list_tasks(
-    read_engine: AsyncEngine,
-    owner_id: uuid.UUID,
-    query: TaskQuery,
-    cursors: CursorCodec,
-    tracer: Tracer,
-) -> bytes:
-    """One page as TaskPage JSON bytes (tasks/encoding.py keeps them equal to the model's)."""
-    sort = SortSpec.parse(query.sort)
-    fingerprint = filters_fingerprint(
-        query.model_dump(mode="json", exclude={"cursor", "limit", "sort"})
-    )
-    after = cursors.decode(query.cursor, sort, fingerprint) if query.cursor else None
-    cursor_kind: list_query.CursorKind = (
-        "none" if after is None else "null" if after[0] is None else "value"
-    )
-    shape = list_query.ListShape.of(read_engine.dialect.name, query, cursor_kind)
-    params = list_query.parameters(shape, owner_id, query, utcnow(), after)
-    rows = await fetch_all(
-        read_engine, list_query.statement_for(shape), params, tracer, "SELECT tasks"
-    )
-    # The query reads one row past the page only to learn whether another page follows.
-    items = [encoding.task_item(row) for row in rows[: query.limit]]
-    if len(rows) <= query.limit:
-        return encoding.page_json(items, None)
-    last = items[-1]
-    return encoding.page_json(
-        items, cursors.encode(sort, fingerprint, last[sort.field], uuid.UUID(last["id"]))
-    )
-
-
-async def stats(connection: AsyncConnection, owner_id: uuid.UUID) -> TaskStats:
-    def count_where(condition: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    columns = [func.count(Task.id)]
-    columns += [count_where(Task.status == status) for status in TaskStatus]
-    columns += [count_where(Task.priority == priority) for priority in Priority]
-    now = bindparam("now", utcnow(), type_=Task.due_date.type)
-    columns.append(count_where(list_query.overdue_condition(now)))
-    row = (await connection.execute(select(*columns).where(Task.owner_id == owner_id))).one()
-    total, pending, in_progress, done, low, medium, high, urgent, overdue = (int(v) for v in row)
-    return TaskStats.model_validate(
-        {
-            "total": total,
-            "by_status": {"pending": pending, "in_progress": in_progress, "done": done},
-            "by_priority": {"low": low, "medium": medium, "high": high, "urgent": urgent},
-            "overdue": overdue,
-        }
-    )
