@@ -28,6 +28,7 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
+    literal_column,
     not_,
     select,
     type_coerce,
@@ -35,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import NullType
 
-from taskapp.tasks import encoding
+from taskapp.tasks import encoding, search
 from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.tasks.pagination import SortSpec
 from taskapp.tasks.schemas import TaskQuery
@@ -81,10 +82,15 @@ class ListShape:
         )
 
 
+# A literal, not a parameter: it must match the predicate of the partial index
+# ix_tasks_owner_open_due for either database to use that index.
+NOT_DONE: ColumnElement[bool] = literal_column("tasks.status") != literal_column(
+    f"'{TaskStatus.DONE.value}'"
+)
+
+
 def overdue_condition(now: ColumnElement[datetime]) -> ColumnElement[bool]:
-    return and_(
-        Task.due_date.is_not(None), Task.due_date < now, _status_text != TaskStatus.DONE.value
-    )
+    return and_(Task.due_date.is_not(None), Task.due_date < now, NOT_DONE)
 
 
 def _in(shape: ListShape, column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
@@ -118,11 +124,9 @@ def _conditions(shape: ListShape) -> list[ColumnElement[bool]]:
     if shape.labels:
         conditions.extend(_label_conditions(shape))
     if shape.q:
-        q = bindparam("q", type_=String)
-        conditions.append(
-            Task.title.icontains(q, escape=_LIKE_ESCAPE)
-            | Task.description.icontains(q, escape=_LIKE_ESCAPE)
-        )
+        # Both sides folded (tasks/search.py), so a plain LIKE: on PostgreSQL the trigram index
+        # on search_text serves it (ADR 0007).
+        conditions.append(Task.search_text.like(bindparam("q", type_=String), escape=_LIKE_ESCAPE))
     if shape.due_before:
         conditions.append(Task.due_date < bindparam("due_before", type_=Task.due_date.type))
     if shape.due_after:
@@ -174,7 +178,7 @@ def parameters(
     else:
         params.update({f"label_{index}": label for index, label in enumerate(query.label)})
     if query.q is not None:
-        params["q"] = _escape_like(query.q)
+        params["q"] = f"%{_escape_like(search.fold(query.q))}%"
     if query.due_before is not None:
         params["due_before"] = query.due_before
     if query.due_after is not None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -231,18 +231,31 @@ def _apply_changes(task: Task, updates: dict[str, Any], now: datetime) -> bool:
 
 
 async def delete_task(
-    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, *, if_match: EntityTags | None
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    *,
+    if_match: EntityTags | None,
 ) -> None:
-    task = await get_task(session, owner_id, task_id)
-    if not if_match_allows(if_match, task.version):
-        raise precondition_failed(task)
-    result = await session.execute(
-        delete(Task)
-        .where(Task.id == task_id, Task.owner_id == owner_id, Task.version == task.version)
-        .execution_options(synchronize_session=False)
+    # As for updates: the delete checks the version it read (an ORM delete, so the task's
+    # derived counts follow in the same flush); a lost race without If-Match is retried.
+    for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
+        task = await get_task(session, owner_id, task_id)
+        if not if_match_allows(if_match, task.version):
+            raise precondition_failed(task)
+        await session.delete(task)
+        try:
+            await session.flush()
+            await _bump_data_version(session, owner_id)
+            await session.commit()
+        except StaleDataError:
+            await session.rollback()
+            if if_match is not None:
+                raise precondition_failed(await get_task(session, owner_id, task_id)) from None
+            continue
+        return
+    raise ProblemError(
+        409,
+        "The task is being changed by many writers at once; try again.",
+        problem_type="concurrent-update",
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        await session.rollback()
-        raise precondition_failed(await get_task(session, owner_id, task_id))
-    await _bump_data_version(session, owner_id)
-    await session.commit()
