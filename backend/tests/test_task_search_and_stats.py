@@ -12,6 +12,7 @@ import json
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -21,10 +22,13 @@ from hypothesis import strategies as st
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from taskapp.db import utcnow
+from taskapp import migrate
+from taskapp.db import create_engine, create_session_factory, utcnow
+from taskapp.settings import Settings
 from taskapp.tasks import list_query
 from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.tasks.schemas import TaskQuery
+from taskapp.users.models import User
 from tests.conftest import Account, client_for, register_and_login
 from tests.conftest import create_task as create
 from tests.test_task_list import folded, titles, walk
@@ -357,3 +361,86 @@ async def test_a_rare_word_is_found_without_reading_the_users_other_tasks(app: F
         # SQLite has no trigram index (ADR 0007): it reads the owner's rows newest first and
         # stops at a page; never a scan of every user's tasks.
         assert "SCAN tasks" not in plan, plan
+
+
+# ---- revision 0003 fills both for tasks that already exist ---------------------------------
+
+
+async def _recreate_database(admin_url: str, name: str) -> str:
+    engine = create_engine(Settings(database_url=admin_url))
+    async with engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+# More than one backfill batch (revision 0003 reads 1,000 rows at a time).
+LEGACY_COPIES = 700
+LEGACY = [
+    # (title, description, labels, status, due in hours from now or None)
+    ("Café crème", None, ["#finance"], TaskStatus.PENDING, -30.5),
+    ("Straße", "Révisé", [], TaskStatus.DONE, -2.5),
+    ("Plain", "", ["Q4", "\ufb01le"], TaskStatus.IN_PROGRESS, None),
+    ("Later", "x", ["y"], TaskStatus.PENDING, 50.5),
+]
+
+
+async def _write_tasks(url: str) -> None:
+    engine = create_engine(Settings(database_url=url))
+    now = utcnow()
+    async with create_session_factory(engine)() as session:
+        owners = [uuid.uuid4(), uuid.uuid4()]
+        for owner in owners:
+            session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x"))
+        await session.flush()
+        session.add_all(
+            Task(
+                owner_id=owners[n % 2],
+                title=title,
+                description=description,
+                labels=labels,
+                status=status,
+                priority=list(Priority)[n % 4],
+                due_date=None if due is None else now + timedelta(hours=due),
+            )
+            for n in range(LEGACY_COPIES)
+            for title, description, labels, status, due in LEGACY
+        )
+        await session.commit()
+    await engine.dispose()
+
+
+async def _derived(url: str) -> tuple[list[Any], list[Any]]:
+    engine = create_engine(Settings(database_url=url))
+    async with engine.connect() as connection:
+        texts = (await connection.execute(text("SELECT id, search_text FROM tasks"))).all()
+        counts = (await connection.execute(text("SELECT * FROM task_counts"))).all()
+    await engine.dispose()
+    return sorted(map(tuple, texts)), sorted(map(tuple, counts))
+
+
+def test_revision_0003_backfills_what_the_write_path_keeps(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Tasks written at head, their derived data dropped (downgrade to 0002) and rebuilt by the
+    upgrade's backfill: the same search_text and counts, on the suite's database engine."""
+    if database_url.startswith("postgresql"):
+        url = asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0003"))
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path}/revision_0003.db"
+    migrate.upgrade(url)
+    asyncio.run(_write_tasks(url))
+    texts, counts = asyncio.run(_derived(url))
+    assert len(texts) == LEGACY_COPIES * len(LEGACY)
+    assert {t for _, t in texts} == {
+        "cafe creme\n\n#finance",
+        "strasse\nrevise",
+        "plain\n\nq4\nfile",
+        "later\nx\ny",
+    }
+    assert sum(row[-1] for row in counts) == len(texts)
+    migrate.downgrade(url, "0002")
+    migrate.upgrade(url)
+    assert asyncio.run(_derived(url)) == (texts, counts)
