@@ -205,12 +205,20 @@ def _key_now(task: Task) -> CountKey:
     return count_key(task.owner_id, status, priority, task.due_date)
 
 
+_PENDING = "taskapp.task_counts"  # session.info key: count changes flushed, not yet written
+_DEFERRED = "taskapp.task_counts.deferred"
+
+
 @event.listens_for(Session, "before_flush")
 def _derive_from_tasks(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
     """search_text and task_counts follow every task written through a session, in the same
     transaction: creates, updates and deletes here or anywhere else (e.g. `taskapp seed-demo`).
-    Writes that bypass the ORM must keep both themselves (the migration's backfill does)."""
-    deltas: Counter[CountKey] = Counter()
+    Writes that bypass the ORM must keep both themselves (the migration's backfill does).
+
+    search_text is set on the row itself. Count changes are written right after the flush, or,
+    in a session where tasks/service.py deferred them, together with the owner's data-version
+    bump (one statement: a round trip fewer while the owner's row is locked)."""
+    deltas: Counter[CountKey] = session.info.setdefault(_PENDING, Counter())
     for task in session.new:
         if isinstance(task, Task):
             task.search_text = search.document(task.title, task.description, task.labels)
@@ -226,21 +234,52 @@ def _derive_from_tasks(session: Session, _flush: UOWTransaction, _instances: Any
     for task in session.deleted:
         if isinstance(task, Task):
             deltas[_key_before(task)] -= 1
-    changes = sorted((key, n) for key, n in deltas.items() if n)
-    if changes:
-        _apply_counts(session, changes)
 
 
-def _apply_counts(session: Session, changes: list[tuple[CountKey, int]]) -> None:
-    connection = session.connection()
-    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+def take_count_changes(session: Session) -> list[tuple[CountKey, int]]:
+    """The flushed count changes not yet written, in key order (so that concurrent writers lock
+    task_counts rows in the same order), and forget them."""
+    deltas: Counter[CountKey] = session.info.pop(_PENDING, Counter())
+    return sorted((key, n) for key, n in deltas.items() if n)
+
+
+def count_upsert(dialect: str, changes: list[tuple[CountKey, int]]) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     columns = ("owner_id", "status", "priority", "due_day")
     statement = insert(TaskCount).values(
         [{**dict(zip(columns, key, strict=True)), "count": n} for key, n in changes]
     )
-    # Rows in key order: concurrent writers lock the same rows in the same order (no deadlock).
-    statement = statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=list(columns),
         set_={"count": TaskCount.count + statement.excluded["count"]},
     )
-    connection.execute(statement)
+
+
+def defer_count_changes(session: Session) -> None:
+    """The caller writes this session's count changes itself (take_count_changes), later in the
+    same transaction; without this, each flush writes them at once."""
+    session.info[_DEFERRED] = True
+
+
+def _write_count_changes(session: Session) -> None:
+    if changes := take_count_changes(session):
+        connection = session.connection()
+        connection.execute(count_upsert(connection.dialect.name, changes))
+
+
+@event.listens_for(Session, "after_flush")
+def _write_after_flush(session: Session, _flush: UOWTransaction) -> None:
+    if not session.info.get(_DEFERRED):
+        _write_count_changes(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    # A deferred change the caller did not take is still written with its transaction.
+    _write_count_changes(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending_counts(session: Session, _previous: Any) -> None:
+    # The rows those changes described were rolled back too (e.g. a lost optimistic-lock race).
+    session.info.pop(_PENDING, None)

@@ -20,19 +20,38 @@ from sqlalchemy.orm.exc import StaleDataError
 from taskapp.db import utcnow
 from taskapp.errors import ProblemError, not_found
 from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
-from taskapp.tasks.models import IdempotencyRecord, Task, TaskStatus
+from taskapp.tasks.models import (
+    IdempotencyRecord,
+    Task,
+    TaskStatus,
+    count_upsert,
+    defer_count_changes,
+    take_count_changes,
+)
 from taskapp.tasks.schemas import TaskCreate, TaskPublic, TaskUpdate
 from taskapp.users.models import User
 
 
 async def _bump_data_version(session: AsyncSession, owner_id: uuid.UUID) -> None:
-    # In the write's own transaction: the new version is visible exactly when the write is.
-    await session.execute(
+    """Bump the owner's data version and write the flushed task_counts changes, in the write's
+    own transaction: both are visible exactly when the write is (ADR 0004, ADR 0007).
+
+    On PostgreSQL one statement does both (the counts as a data-modifying CTE): the owner's row
+    stays locked until the commit, so every round trip saved there is saved for each of the
+    owner's concurrent writers."""
+    changes = await session.run_sync(take_count_changes)
+    # updated_at given explicitly: with a CTE attached, SQLAlchemy sent NULL for its onupdate.
+    bump = (
         update(User)
         .where(User.id == owner_id)
-        .values(tasks_version=User.tasks_version + 1)
-        .execution_options(synchronize_session=False)
+        .values(tasks_version=User.tasks_version + 1, updated_at=utcnow())
     )
+    connection = await session.connection()
+    if changes and connection.dialect.name == "postgresql":
+        bump = bump.add_cte(count_upsert("postgresql", changes).cte("counted"))
+    elif changes:
+        await connection.execute(count_upsert(connection.dialect.name, changes))
+    await connection.execute(bump)
 
 
 def precondition_failed(current: Task) -> ProblemError:
@@ -97,6 +116,7 @@ async def create_task(
     idempotency_key: str | None,
     idempotency_ttl_seconds: float,
 ) -> Created:
+    defer_count_changes(session.sync_session)
     now = utcnow()
     if idempotency_key is None:
         task = _new_task(owner_id, data, now)
@@ -192,6 +212,7 @@ async def update_task(
 ) -> Task:
     # Without If-Match the client asked for no precondition: a lost race is retried on the
     # fresh row (last writer wins). With If-Match, a lost race is a 412 like a stale ETag.
+    defer_count_changes(session.sync_session)
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         task = await get_task(session, owner_id, task_id)
         if not if_match_allows(if_match, task.version):
@@ -239,6 +260,7 @@ async def delete_task(
 ) -> None:
     # As for updates: the delete checks the version it read (an ORM delete, so the task's
     # derived counts follow in the same flush); a lost race without If-Match is retried.
+    defer_count_changes(session.sync_session)
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         task = await get_task(session, owner_id, task_id)
         if not if_match_allows(if_match, task.version):
