@@ -17,9 +17,14 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    column,
     event,
     inspect,
+    select,
     text,
+    true,
+    update,
+    values,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
@@ -28,6 +33,7 @@ from sqlalchemy.types import TypeDecorator
 
 from taskapp.db import Base, UTCDateTime, utcnow
 from taskapp.tasks import search
+from taskapp.users.models import User
 
 
 class TaskStatus(enum.StrEnum):
@@ -253,6 +259,47 @@ def count_upsert(dialect: str, changes: list[tuple[CountKey, int]]) -> Any:
         index_elements=list(columns),
         set_={"count": TaskCount.count + statement.excluded["count"]},
     )
+
+
+def owner_bump(owner_id: Any, now: Any) -> Any:
+    """UPDATE users: the owner's data version + 1 (ADR 0004), returning the owner's id."""
+    return (
+        update(User)
+        .where(User.id == owner_id)
+        .values(tasks_version=User.tasks_version + 1, updated_at=now)
+        .returning(User.id)
+    )
+
+
+def count_upsert_after_bump(bumped: Any, rows: Any) -> Any:
+    """INSERT .. ON CONFLICT into task_counts, reading the owner's id from the `bumped` CTE
+    (owner_bump): PostgreSQL must then lock the owner's row before any count row, the order
+    every task write keeps, so two writers cannot deadlock on them. `rows` selects (status,
+    priority, due_day, count) from `bumped` (and whatever else it joins)."""
+    columns = ["owner_id", "status", "priority", "due_day", "count"]
+    statement = postgresql.insert(TaskCount).from_select(columns, rows)
+    return statement.on_conflict_do_update(
+        index_elements=columns[:-1],
+        set_={"count": TaskCount.count + statement.excluded["count"]},
+    )
+
+
+def bump_with_count_changes(
+    owner_id: uuid.UUID, now: datetime, changes: list[tuple[CountKey, int]]
+) -> Any:
+    """PostgreSQL: the owner's bump and these count changes in one statement."""
+    bumped = owner_bump(owner_id, now).cte("bumped")
+    deltas = values(
+        column("status", String),
+        column("priority", SmallInteger),
+        column("due_day", Date),
+        column("count", Integer),
+        name="deltas",
+    ).data([(status, rank, day, n) for (_, status, rank, day), n in changes])
+    rows = select(
+        bumped.c.id, deltas.c.status, deltas.c.priority, deltas.c.due_day, deltas.c.count
+    ).select_from(bumped.join(deltas, true()))
+    return count_upsert_after_bump(bumped, rows).add_cte(bumped)
 
 
 def defer_count_changes(session: Session) -> None:

@@ -14,7 +14,7 @@ from taskapp.auth.dependencies import CurrentPrincipal
 from taskapp.deps import Services, ServicesDep, SessionDep, SettingsDep
 from taskapp.errors import ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
-from taskapp.tasks import reads, service
+from taskapp.tasks import encoding, reads, service
 from taskapp.tasks.etags import EntityTags, etag_for
 from taskapp.tasks.schemas import TaskCreate, TaskPage, TaskPublic, TaskQuery, TaskStats, TaskUpdate
 
@@ -65,7 +65,7 @@ async def create_task(
     session: SessionDep,
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     created = await service.create_task(
         session,
         user.user_id,
@@ -79,7 +79,12 @@ async def create_task(
     }
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(created.body, status_code=201, headers=headers)
+    return Response(
+        encoding.item_json(created.body),
+        status_code=201,
+        headers=headers,
+        media_type="application/json",
+    )
 
 
 def _json(body: bytes, headers: dict[str, str] | None = None) -> Response:

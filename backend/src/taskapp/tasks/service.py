@@ -12,20 +12,26 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from taskapp.db import utcnow
 from taskapp.errors import ProblemError, not_found
+from taskapp.tasks import encoding, list_query, search
 from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
 from taskapp.tasks.models import (
     IdempotencyRecord,
     Task,
+    TaskCount,
     TaskStatus,
+    bump_with_count_changes,
+    count_key,
     count_upsert,
+    count_upsert_after_bump,
     defer_count_changes,
+    owner_bump,
     take_count_changes,
 )
 from taskapp.tasks.schemas import TaskCreate, TaskPublic, TaskUpdate
@@ -36,22 +42,18 @@ async def _bump_data_version(session: AsyncSession, owner_id: uuid.UUID) -> None
     """Bump the owner's data version and write the flushed task_counts changes, in the write's
     own transaction: both are visible exactly when the write is (ADR 0004, ADR 0007).
 
-    On PostgreSQL one statement does both (the counts as a data-modifying CTE): the owner's row
-    stays locked until the commit, so every round trip saved there is saved for each of the
-    owner's concurrent writers."""
+    On PostgreSQL one statement does both (models.bump_with_count_changes): the owner's row
+    stays locked until the commit, so a round trip saved there is saved for each of the owner's
+    concurrent writers; and the owner's row is locked before any count row, as in every task
+    write, so writers cannot deadlock."""
     changes = await session.run_sync(take_count_changes)
-    # updated_at given explicitly: with a CTE attached, SQLAlchemy sent NULL for its onupdate.
-    bump = (
-        update(User)
-        .where(User.id == owner_id)
-        .values(tasks_version=User.tasks_version + 1, updated_at=utcnow())
-    )
     connection = await session.connection()
-    if changes and connection.dialect.name == "postgresql":
-        bump = bump.add_cte(count_upsert("postgresql", changes).cte("counted"))
-    elif changes:
+    if connection.dialect.name == "postgresql" and changes:
+        await connection.execute(bump_with_count_changes(owner_id, utcnow(), changes))
+        return
+    if changes:  # SQLite: one writer at a time, so no lock order to keep
         await connection.execute(count_upsert(connection.dialect.name, changes))
-    await connection.execute(bump)
+    await connection.execute(owner_bump(owner_id, utcnow()))
 
 
 def precondition_failed(current: Task) -> ProblemError:
@@ -118,6 +120,8 @@ async def create_task(
 ) -> Created:
     defer_count_changes(session.sync_session)
     now = utcnow()
+    if idempotency_key is None and session.get_bind().dialect.name == "postgresql":
+        return await _create_in_one_statement(session, owner_id, data, now)
     if idempotency_key is None:
         task = _new_task(owner_id, data, now)
         session.add(task)
@@ -160,6 +164,88 @@ async def create_task(
             raise
         return replay
     return Created(body, task.id, task.version, replayed=False)
+
+
+def _one_statement_create() -> Any:
+    """INSERT the task, count it and bump the owner's data version in one PostgreSQL statement
+    (data-modifying CTEs), run outside any explicit transaction: one round trip instead of four
+    (BEGIN, INSERT, bump, COMMIT), and the owner's row is locked only while the statement runs,
+    not across a round trip to the client. All or nothing, as a statement is.
+
+    What the ORM flush does for other writes (search_text, task_counts; tasks/models.py) is
+    done here by hand, from the same functions. Built once; values are bind parameters."""
+    tasks = Task.__table__
+    # Prefixed names: a parameter named like a users column would also become one of the
+    # bump's SET clauses.
+    values = {name: bindparam(f"new_{name}", type_=tasks.c[name].type) for name in _CREATE_COLUMNS}
+    inserted = insert(Task).values(values).returning(*list_query.UNTYPED_COLUMNS).cte("inserted")
+    bumped = owner_bump(
+        bindparam("owner_id", type_=User.id.type), bindparam("now", type_=User.updated_at.type)
+    ).cte("bumped")
+    counted = count_upsert_after_bump(
+        bumped,
+        select(
+            bumped.c.id,
+            bindparam("count_status", type_=TaskCount.status.type),
+            bindparam("count_rank", type_=TaskCount.priority.type),
+            bindparam("count_day", type_=TaskCount.due_day.type),
+            literal(1),
+        ),
+    )
+    return select(inserted).add_cte(bumped).add_cte(counted.cte("counted"))
+
+
+_CREATE_COLUMNS = (
+    "id",
+    "owner_id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_date",
+    "labels",
+    "created_at",
+    "updated_at",
+    "completed_at",
+    "version",
+    "search_text",
+)
+_CREATE = _one_statement_create()
+
+
+async def _create_in_one_statement(
+    session: AsyncSession, owner_id: uuid.UUID, data: TaskCreate, now: datetime
+) -> Created:
+    labels = list(data.labels)
+    key = count_key(owner_id, data.status, data.priority, data.due_date)
+    new = {
+        "id": uuid.uuid4(),
+        "owner_id": owner_id,
+        "title": data.title,
+        "description": data.description,
+        "status": data.status,
+        "priority": data.priority,
+        "due_date": data.due_date,
+        "labels": labels,
+        "created_at": now,
+        "updated_at": now,
+        "completed_at": now if data.status == TaskStatus.DONE else None,
+        "version": 1,
+        "search_text": search.document(data.title, data.description, labels),
+    }
+    params = {
+        **{f"new_{name}": value for name, value in new.items()},
+        "owner_id": owner_id,
+        "count_status": key[1],
+        "count_rank": key[2],
+        "count_day": key[3],
+        "now": now,
+    }
+    # Autocommit for this session's only statement: no BEGIN/COMMIT round trips around it.
+    connection = await session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    row = (await connection.execute(_CREATE, params)).one()
+    item = encoding.task_item(row)
+    return Created(item, uuid.UUID(item["id"]), item["version"], replayed=False)
 
 
 async def _replay(
