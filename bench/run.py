@@ -135,8 +135,11 @@ def task_rows(owner_id: uuid.UUID, count: int) -> Iterator[tuple[object, ...]]:
             description,
             status,
             1 + i % 4,
-            # Spread over 60 days and over the hours of each day, as real due dates are.
-            now + timedelta(days=i % 60 - 20, minutes=(i * 37) % 1440) if i % 5 else None,
+            # Spread over 61 days and the hours of each day. 61 is prime: with a period that
+            # shares a factor with status (3) or priority (4), every task due on the earliest
+            # days had the same status and priority, and a filtered page sorted by due date
+            # first skipped tens of thousands of rows no real user has.
+            now + timedelta(days=i % 61 - 20, minutes=(i * 37) % 1440) if i % 5 else None,
             labels,
             now - timedelta(seconds=count - i),
             now - timedelta(seconds=count - i),
