@@ -72,6 +72,7 @@ async def create_task(
         body,
         idempotency_key=idempotency_key,
         idempotency_ttl_seconds=settings.idempotency_ttl.total_seconds(),
+        tracer=request.app.state.services.tracer,
     )
     headers = {
         "Location": task_location(request, created.task_id),
