@@ -186,12 +186,18 @@ async def read_task(
 async def update_task(
     task_id: uuid.UUID,
     body: TaskUpdate,
+    request: Request,
     user: CurrentPrincipal,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> JSONResponse:
     task = await service.update_task(
-        session, user.user_id, task_id, body, if_match=EntityTags.parse(if_match)
+        session,
+        user.user_id,
+        task_id,
+        body,
+        if_match=EntityTags.parse(if_match),
+        tracer=request.app.state.services.tracer,
     )
     return _task_response(task)
 

@@ -13,7 +13,21 @@ from datetime import datetime
 from typing import Any
 
 from opentelemetry.trace import Tracer
-from sqlalchemy import bindparam, insert, literal, select
+from sqlalchemy import (
+    Date,
+    Integer,
+    SmallInteger,
+    String,
+    bindparam,
+    column,
+    exists,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+    values,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +38,7 @@ from taskapp.tasks import encoding, list_query, search
 from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
 from taskapp.tasks.models import (
     IdempotencyRecord,
+    Priority,
     Task,
     TaskCount,
     TaskStatus,
@@ -306,9 +321,14 @@ async def update_task(
     changes: TaskUpdate,
     *,
     if_match: EntityTags | None,
-) -> Task:
+    tracer: Tracer,
+) -> Task | TaskPublic:
     # Without If-Match the client asked for no precondition: a lost race is retried on the
     # fresh row (last writer wins). With If-Match, a lost race is a 412 like a stale ETag.
+    if session.get_bind().dialect.name == "postgresql":
+        return await _update_in_one_statement(
+            _engine(session), owner_id, task_id, changes, if_match, tracer
+        )
     defer_count_changes(session.sync_session)
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         task = await get_task(session, owner_id, task_id)
@@ -326,6 +346,142 @@ async def update_task(
                 raise precondition_failed(await get_task(session, owner_id, task_id)) from None
             continue
         return task
+    raise ProblemError(
+        409,
+        "The task is being changed by many writers at once; try again.",
+        problem_type="concurrent-update",
+    )
+
+
+_READ_ONE = select(*list_query.UNTYPED_COLUMNS).where(
+    Task.id == bindparam("task_id", type_=Task.id.type),
+    Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type),
+)
+_MUTABLE = (
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_date",
+    "labels",
+    "completed_at",
+    "updated_at",
+    "search_text",
+)
+
+
+def _one_statement_update(with_counts: bool) -> Any:
+    """PATCH on PostgreSQL in one statement, like POST (_one_statement_create): the version-
+    checked UPDATE, then the owner's bump (only if a row was updated), then the count changes,
+    locking task, owner and count rows in that order, as every write does."""
+    tasks = Task.__table__
+    updated = (
+        update(Task)
+        .where(
+            Task.id == bindparam("task_id", type_=Task.id.type),
+            Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type),
+            Task.version == bindparam("read_version", type_=Task.version.type),
+        )
+        .values(
+            {
+                **{name: bindparam(f"new_{name}", type_=tasks.c[name].type) for name in _MUTABLE},
+                "version": Task.version + 1,
+            }
+        )
+        .returning(*list_query.UNTYPED_COLUMNS)
+        .cte("updated")
+    )
+    bumped = (
+        owner_bump(
+            bindparam("owner_id", type_=User.id.type), bindparam("now", type_=User.updated_at.type)
+        )
+        .where(exists(select(updated.c.id)))
+        .cte("bumped")
+    )
+    statement = select(updated).add_cte(bumped)
+    if not with_counts:
+        return statement
+    deltas = values(
+        column("status", String),
+        column("priority", SmallInteger),
+        column("due_day", Date),
+        column("count", Integer),
+        name="deltas",
+    ).data(
+        [
+            (
+                bindparam(f"k{n}_status", type_=String()),
+                bindparam(f"k{n}_rank", type_=SmallInteger()),
+                bindparam(f"k{n}_day", type_=Date()),
+                bindparam(f"k{n}_count", type_=Integer()),
+            )
+            for n in (0, 1)
+        ]
+    )
+    rows = select(
+        bumped.c.id, deltas.c.status, deltas.c.priority, deltas.c.due_day, deltas.c.count
+    ).select_from(bumped.join(deltas, true()))
+    return statement.add_cte(count_upsert_after_bump(bumped, rows).cte("counted"))
+
+
+_UPDATE = {counts: _one_statement_update(counts) for counts in (False, True)}
+
+
+def _transient(row: Any) -> Task:
+    item = encoding.task_item(row)
+    return Task(
+        **{
+            **item,
+            "id": uuid.UUID(item["id"]),
+            "status": TaskStatus(item["status"]),
+            "priority": Priority(item["priority"]),
+        }
+    )
+
+
+async def _update_in_one_statement(
+    engine: AsyncEngine,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    changes: TaskUpdate,
+    if_match: EntityTags | None,
+    tracer: Tracer,
+) -> Task | TaskPublic:
+    ids = {"task_id": task_id, "owner_id": owner_id}
+    for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
+        rows = await fetch_all(engine, _READ_ONE, ids, tracer, "SELECT tasks")
+        if not rows:
+            raise not_found("task")
+        task = _transient(rows[0])  # never added to a session: only the rules run on it
+        if not if_match_allows(if_match, task.version):
+            raise precondition_failed(task)
+        before = count_key(owner_id, task.status, task.priority, task.due_date)
+        read_version = task.version
+        now = utcnow()
+        if not _apply_changes(task, changes.model_dump(exclude_unset=True), now):
+            return task
+        after = count_key(owner_id, task.status, task.priority, task.due_date)
+        params: dict[str, Any] = {**ids, "read_version": read_version, "now": now}
+        params.update({f"new_{name}": getattr(task, name, None) for name in _MUTABLE})
+        params.update(
+            new_status=task.status.value,
+            new_priority=task.priority.rank,
+            new_search_text=search.document(task.title, task.description, task.labels),
+        )
+        if before != after:
+            for n, (key, count) in enumerate(sorted([(before, -1), (after, 1)])):
+                params.update(
+                    {f"k{n}_status": key[1], f"k{n}_rank": key[2], f"k{n}_day": key[3]},
+                    **{f"k{n}_count": count},
+                )
+        rows = await fetch_all(engine, _UPDATE[before != after], params, tracer, "UPDATE tasks")
+        if rows:
+            return TaskPublic.model_validate(encoding.task_item(rows[0]))
+        if if_match is not None:  # lost the race after the check: as stale as a stale ETag
+            current = await fetch_all(engine, _READ_ONE, ids, tracer, "SELECT tasks")
+            if not current:
+                raise not_found("task")
+            raise precondition_failed(_transient(current[0]))
     raise ProblemError(
         409,
         "The task is being changed by many writers at once; try again.",
