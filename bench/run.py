@@ -1,15 +1,24 @@
-"""`make bench`: taskapp in production mode (PostgreSQL + Redis, one worker, access log off) pinned
-to core 0, wrk pinned to core 1, 64 connections, 15 s per endpoint after a warm-up, against a user
-owning 10,000 tasks; plus a raw asyncpg + Starlette baseline on the same core.
+"""`make bench`: taskapp in production mode (PostgreSQL + Redis, access log off) against a fair
+yardstick, then the same reads as one user's tasks grow. A benchmark, not a test: it asserts
+nothing; it prints Markdown tables and writes them with the raw numbers to artifacts/bench/.
 
-Core 0 runs only the server under test: PostgreSQL and Redis are moved to core 1 beside wrk for the
-run (and given all cores back after), so the database's own work does not count against whichever
-server makes more queries. This machine is a shared VM whose speed drifts by up to a third over
-minutes, so the baseline is measured right before each endpoint and each ratio is to that
-adjacent baseline; the baseline row shows the median of those runs.
+Placement: the server under test alone on core 0, wrk on core 1; PostgreSQL and Redis are left
+unpinned (pinning the database onto wrk's core starved it and made the yardstick database-bound).
+This machine is a shared VM whose speed drifts over minutes, so each taskapp endpoint is measured
+right after its yardstick and each ratio is to that adjacent run.
 
-Prints a Markdown table (requests/s, p50, p99, errors, ratio to the baseline) and writes it with
-the raw numbers to artifacts/bench/. A benchmark, not a test: it asserts nothing.
+1. Speed (64 connections, one user with 10,000 tasks): GET /tasks?limit=50 with the cache warm
+   and off, GET /tasks/{id}, POST and PATCH /tasks, GET /health, against bench/baseline.py (raw
+   Starlette + asyncpg, orjson, the same pool size; a write endpoint that inserts and bumps the
+   owner's data version in one transaction).
+2. Workers: GET /tasks?limit=50 (cache off) with `taskapp serve --workers 2` on both cores
+   against one worker on core 0 (wrk stays on core 1, so the two workers share it with wrk).
+3. Scale (16 connections, cache off, one user with 100,000 then 1,000,000 tasks seeded with
+   COPY): the first page sorted by due date with status and priority filters, `q=quarterly`
+   (1 task in 1,000 matches) and GET /tasks/stats.
+
+Ports: PostgreSQL TASKAPP_PG_PORT, Redis TASKAPP_REDIS_PORT (as scripts/services.sh); the two
+HTTP servers take free ports.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ import re
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -35,6 +45,8 @@ from pathlib import Path
 import asyncpg
 import httpx
 
+from taskapp.tasks.search import document
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 OUT = ROOT / "artifacts" / "bench"
@@ -42,9 +54,33 @@ PG_PORT = int(os.environ.get("TASKAPP_PG_PORT", "55432"))
 REDIS_PORT = int(os.environ.get("TASKAPP_REDIS_PORT", "56379"))
 DB = "taskapp_bench"
 DSN = f"postgresql://taskapp@127.0.0.1:{PG_PORT}/{DB}"
-APP_PORT, BASELINE_PORT = 8801, 8802
-EMAIL, PASSWORD = "bench@example.com", "benchmark password"
-TASKS = 10_000
+PASSWORD = "benchmark password"  # noqa: S105  (a throwaway account in a throwaway database)
+SPEED_TASKS = 10_000
+SCALE_SIZES = (100_000, 1_000_000)
+RARE_EVERY = 1_000  # one task in this many has "Quarterly" in its title
+SCALE_PAGE = "sort=due_date&status=pending&status=in_progress&priority=high&priority=urgent"
+COPY_COLUMNS = [
+    "id",
+    "owner_id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_date",
+    "labels",
+    "created_at",
+    "updated_at",
+    "completed_at",
+    "version",
+    "search_text",
+]
+# The same aggregation as revision 0003's backfill: COPY bypasses the ORM that keeps the counts.
+COUNT_OWNER = """
+INSERT INTO task_counts (owner_id, status, priority, due_day, count)
+SELECT owner_id, status, priority,
+       COALESCE((due_date AT TIME ZONE 'UTC')::date, DATE '9999-12-31') AS due_day, count(*)
+FROM tasks WHERE owner_id = $1 GROUP BY owner_id, status, priority, due_day
+"""
 
 
 @dataclass
@@ -57,12 +93,25 @@ class Result:
     requests: int
 
 
+@dataclass
+class Measured:
+    result: Result
+    baseline: Result | None  # measured right before it
+
+
 def log(message: str) -> None:
     print(f"==> {message}", file=sys.stderr, flush=True)
 
 
 def python() -> str:
     return str(ROOT / "backend" / ".venv" / "bin" / "python")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 async def reset_database() -> None:
@@ -72,54 +121,73 @@ async def reset_database() -> None:
     await admin.close()
 
 
-async def seed(owner_id: uuid.UUID) -> None:
-    conn = await asyncpg.connect(DSN)
+def task_rows(owner_id: uuid.UUID, count: int) -> Iterator[tuple[object, ...]]:
     now = datetime.now(UTC)
-    rows = [
-        (
+    for i in range(count):
+        title = f"Quarterly review {i:07d}" if i % RARE_EVERY == 7 else f"Task {i:07d}"
+        description = "Seeded for the benchmark" if i % 2 else None
+        labels = ["bench", f"l{i % 7}"]
+        status = ("pending", "in_progress", "done")[i % 3]
+        yield (
             uuid.uuid4(),
             owner_id,
-            f"Task {i:05d}",
-            "Seeded for the benchmark" if i % 2 else None,
-            ("pending", "in_progress", "done")[i % 3],
+            title,
+            description,
+            status,
             1 + i % 4,
-            now + timedelta(days=i % 30 - 10) if i % 5 else None,
-            ["bench", f"l{i % 7}"],
-            now - timedelta(seconds=TASKS - i),
-            now - timedelta(seconds=TASKS - i),
-            now if i % 3 == 2 else None,
+            # Spread over 61 days and the hours of each day. 61 is prime: with a period that
+            # shares a factor with status (3) or priority (4), every task due on the earliest
+            # days had the same status and priority, and a filtered page sorted by due date
+            # first skipped tens of thousands of rows no real user has.
+            now + timedelta(days=i % 61 - 20, minutes=(i * 37) % 1440) if i % 5 else None,
+            labels,
+            now - timedelta(seconds=count - i),
+            now - timedelta(seconds=count - i),
+            now if status == "done" else None,
             1,
+            document(title, description, labels),
         )
-        for i in range(TASKS)
-    ]
-    await conn.copy_records_to_table(
-        "tasks",
-        records=rows,
-        columns=[
-            "id",
-            "owner_id",
-            "title",
-            "description",
-            "status",
-            "priority",
-            "due_date",
-            "labels",
-            "created_at",
-            "updated_at",
-            "completed_at",
-            "version",
-        ],
-    )
-    await conn.execute("ANALYZE tasks")
+
+
+async def seed(owner_id: uuid.UUID, count: int) -> None:
+    conn = await asyncpg.connect(DSN)
+    rows = task_rows(owner_id, count)
+    batch = 100_000
+    while chunk := [row for _, row in zip(range(batch), rows, strict=False)]:
+        await conn.copy_records_to_table("tasks", records=chunk, columns=COPY_COLUMNS)
+    await conn.execute(COUNT_OWNER, owner_id)
     await conn.close()
+    # VACUUM (not in a transaction): index-only scans need the visibility map.
+    conn = await asyncpg.connect(DSN)
+    await conn.execute("VACUUM ANALYZE tasks")
+    await conn.execute("VACUUM ANALYZE task_counts")
+    await conn.close()
+
+
+def create_user(env: dict[str, str], email: str) -> uuid.UUID:
+    subprocess.run(
+        [python(), "-m", "taskapp.cli", "create-user", "--email", email, "--password", PASSWORD],
+        env=env,
+        cwd=ROOT / "backend",
+        check=True,
+        capture_output=True,
+    )
+    return asyncio.run(_user_id(email))
+
+
+async def _user_id(email: str) -> uuid.UUID:
+    conn = await asyncpg.connect(DSN)
+    owner: uuid.UUID = await conn.fetchval("SELECT id FROM users WHERE email = $1", email)
+    await conn.close()
+    return owner
 
 
 @contextmanager
 def server(
-    args: list[str], env: dict[str, str], port: int, probe: str = "/health"
+    args: list[str], env: dict[str, str], port: int, cores: str = "0", probe: str = "/health"
 ) -> Iterator[None]:
     process = subprocess.Popen(
-        ["taskset", "-c", "0", *args],
+        ["taskset", "-c", cores, *args],
         env=env,
         cwd=ROOT / "backend",
         stdout=subprocess.DEVNULL,
@@ -139,7 +207,11 @@ def server(
         yield
     finally:
         process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()  # a stuck drain must not stop the run; the figures are taken
+            process.wait()
 
 
 def app_env(cache_ttl: int) -> dict[str, str]:
@@ -154,21 +226,32 @@ def app_env(cache_ttl: int) -> dict[str, str]:
     }
 
 
+def serve_command(port: int, workers: int = 1) -> list[str]:
+    return [
+        python(),
+        *("-m", "taskapp.cli", "serve", "--port", str(port), "--workers", str(workers)),
+    ]
+
+
+def login(base: str, email: str) -> str:
+    response = httpx.post(
+        f"{base}/api/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=30
+    )
+    response.raise_for_status()
+    token: str = response.json()["access_token"]
+    return token
+
+
 LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(name: str, url: str, script: str, env: dict[str, str], seconds: int) -> Result:
+def wrk(
+    name: str, url: str, script: str, env: dict[str, str], seconds: int, connections: int
+) -> Result:
     command = [
-        "taskset",
-        "-c",
-        "1",
-        "wrk",
-        "-t1",
-        "-c64",
-        "--latency",
-        "-s",
-        str(BENCH / "lua" / script),
+        *("taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", "--latency"),
+        *("-s", str(BENCH / "lua" / script)),
     ]
     subprocess.run([*command, "-d3s", url], env=env, capture_output=True, check=True)  # warm-up
     output = subprocess.run(
@@ -176,11 +259,11 @@ def wrk(name: str, url: str, script: str, env: dict[str, str], seconds: int) -> 
     ).stdout
     latencies = {p: float(v) * UNIT[u] for p, v, u in LATENCY.findall(output)}
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    socket = re.search(
+    socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
     errors = (int(non_2xx.group(1)) if non_2xx else 0) + (
-        sum(int(g) for g in socket.groups()) if socket else 0
+        sum(int(g) for g in socket_errors.groups()) if socket_errors else 0
     )
     total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
@@ -188,170 +271,169 @@ def wrk(name: str, url: str, script: str, env: dict[str, str], seconds: int) -> 
     return Result(name, rps, latencies["50"], latencies["99"], errors, total)
 
 
-@contextmanager
-def services_beside_wrk() -> Iterator[None]:
-    """PostgreSQL (every process, so new backends inherit it) and Redis on core 1 for the run."""
-    pids = [
-        pid
-        for name in ("postgres", "redis-server")
-        for pid in subprocess.run(
-            ["pgrep", "-x", name], capture_output=True, text=True, check=False
-        ).stdout.split()
+def speed(seconds: int, owner: uuid.UUID, email: str) -> list[Measured]:
+    port, baseline_port = free_port(), free_port()
+    base, yardstick = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{baseline_port}/tasks"
+    baseline_env = {**os.environ, "BASELINE_DSN": DSN, "BASELINE_OWNER_ID": str(owner)}
+    uvicorn = [
+        *(python(), "-m", "uvicorn", "--app-dir", str(BENCH), "baseline:app"),
+        *("--port", str(baseline_port), "--loop", "uvloop", "--http", "httptools"),
+        *("--no-access-log", "--log-level", "warning"),
     ]
-    everywhere = f"0-{(os.cpu_count() or 2) - 1}"
+    measured: list[Measured] = []
 
-    def pin(cores: str) -> None:
-        for pid in pids:
-            subprocess.run(
-                ["taskset", "-a", "-p", "-c", cores, pid], capture_output=True, check=False
+    def run(name: str, url: str, script: str, env: dict[str, str], against: str | None) -> None:
+        reference = None
+        if against is not None:
+            label = (
+                "baseline POST (insert + version bump)"
+                if against == "post.lua"
+                else ("baseline GET, 50 rows")
             )
+            reference = wrk(label, yardstick, against, env, seconds, 64)
+        measured.append(Measured(wrk(name, url, script, env, seconds, 64), reference))
 
-    pin("1")
-    try:
-        yield
-    finally:
-        pin(everywhere)
+    with server(uvicorn, baseline_env, baseline_port, probe="/tasks"):
+        with server(serve_command(port), app_env(60), port):
+            token = login(base, email)
+            headers = {"Authorization": f"Bearer {token}"}
+            page = httpx.get(f"{base}/api/v1/tasks?limit=200", headers=headers, timeout=30)
+            ids = [task["id"] for task in page.json()["items"]]
+            env = {**os.environ, "TOKEN": token, "TASK_IDS": ",".join(ids)}
+            run("GET /health", f"{base}/health", "auth.lua", env, None)
+            list_url = f"{base}/api/v1/tasks?limit=50"
+            run("GET /api/v1/tasks?limit=50 (cache warm)", list_url, "auth.lua", env, "auth.lua")
+            one = f"{base}/api/v1/tasks/{ids[0]}"
+            run("GET /api/v1/tasks/{id} (cache warm)", one, "auth.lua", env, "auth.lua")
+        with server(serve_command(port), app_env(0), port):
+            env = {**env, "TOKEN": login(base, email)}
+            run("GET /api/v1/tasks?limit=50 (cache off)", list_url, "auth.lua", env, "auth.lua")
+            run("POST /api/v1/tasks", f"{base}/api/v1/tasks", "post.lua", env, "post.lua")
+            run("PATCH /api/v1/tasks/{id}", base, "patch.lua", env, None)
+    return measured
 
 
-@dataclass
-class Measured:
-    result: Result
-    baseline: Result  # measured right before it
+def workers(seconds: int, email: str) -> list[Measured]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/api/v1/tasks?limit=50"
+    results: list[Result] = []
+    for count, cores in ((1, "0"), (2, "0-1")):
+        with server(serve_command(port, count), app_env(0), port, cores=cores):
+            env = {**os.environ, "TOKEN": login(base, email)}
+            name = f"GET /api/v1/tasks?limit=50 (cache off), {count} worker(s) on core(s) {cores}"
+            results.append(wrk(name, url, "auth.lua", env, seconds, 64))
+    return [Measured(results[1], results[0])]
+
+
+def scale(seconds: int, sizes: tuple[int, ...]) -> list[Result]:
+    results: list[Result] = []
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    for size in sizes:
+        email = f"scale-{size}@example.com"
+        owner = create_user(app_env(0), email)
+        started = time.monotonic()
+        asyncio.run(seed(owner, size))
+        log(f"seeded {size:,} tasks with COPY in {time.monotonic() - started:.0f} s")
+        with server(serve_command(port), app_env(0), port):
+            env = {**os.environ, "TOKEN": login(base, email)}
+            for label, path in (
+                ("first page, sort=due_date, status+priority", f"/api/v1/tasks?{SCALE_PAGE}"),
+                ("q=quarterly", "/api/v1/tasks?q=quarterly"),
+                ("GET /tasks/stats", "/api/v1/tasks/stats"),
+            ):
+                results.append(
+                    wrk(f"{size:,} tasks: {label}", base + path, "auth.lua", env, seconds, 16)
+                )
+    return results
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=15)
-    seconds = parser.parse_args().seconds
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=list(SCALE_SIZES),
+        help="task counts for the scale cases (none: skip them)",
+    )
+    parser.add_argument("--skip-speed", action="store_true", help="only the scale cases")
+    args = parser.parse_args()
     for tool in ("wrk", "taskset"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed (make bench installs Debian's wrk)")
+    started = datetime.now(UTC)
     asyncio.run(reset_database())
-    env = app_env(60)
     subprocess.run(
         [python(), "-m", "taskapp.cli", "migrate"],
-        env=env,
+        env=app_env(0),
         cwd=ROOT / "backend",
         check=True,
         capture_output=True,
     )
-    subprocess.run(
-        [python(), "-m", "taskapp.cli", "create-user", "--email", EMAIL, "--password", PASSWORD],
-        env=env,
-        cwd=ROOT / "backend",
-        check=True,
-        capture_output=True,
-    )
-    owner = asyncio.run(_owner_id())
-    log(f"seeding {TASKS} tasks")
-    asyncio.run(seed(owner))
-
-    base = f"http://127.0.0.1:{APP_PORT}"
-    serve = [python(), "-m", "taskapp.cli", "serve", "--port", str(APP_PORT)]
-    baseline_env = {**os.environ, "BASELINE_DSN": DSN, "BASELINE_OWNER_ID": str(owner)}
-    uvicorn = [
-        python(),
-        "-m",
-        "uvicorn",
-        "--app-dir",
-        str(BENCH),
-        "baseline:app",
-        "--port",
-        str(BASELINE_PORT),
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
     measured: list[Measured] = []
-    with services_beside_wrk(), server(uvicorn, baseline_env, BASELINE_PORT, probe="/tasks"):
-
-        def run(name: str, url: str, script: str, wenv: dict[str, str]) -> None:
-            yardstick = wrk(
-                "baseline: Starlette + asyncpg, 50 rows",
-                f"http://127.0.0.1:{BASELINE_PORT}/tasks",
-                "auth.lua",
-                wenv,
-                seconds,
-            )
-            measured.append(Measured(wrk(name, url, script, wenv, seconds), yardstick))
-
-        with server(serve, env, APP_PORT):
-            token = httpx.post(
-                f"{base}/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD}
-            ).json()["access_token"]
-            ids = [
-                t["id"]
-                for t in httpx.get(
-                    f"{base}/api/v1/tasks?limit=200", headers={"Authorization": f"Bearer {token}"}
-                ).json()["items"]
-            ]
-            wenv = {**os.environ, "TOKEN": token, "TASK_IDS": ",".join(ids)}
-            run("GET /health", f"{base}/health", "auth.lua", wenv)
-            run(
-                "GET /api/v1/tasks?limit=50 (cache warm)",
-                f"{base}/api/v1/tasks?limit=50",
-                "auth.lua",
-                wenv,
-            )
-            run("GET /api/v1/tasks/{id}", f"{base}/api/v1/tasks/{ids[0]}", "auth.lua", wenv)
-        with server(serve, app_env(0), APP_PORT):
-            token = httpx.post(
-                f"{base}/api/v1/auth/login", json={"email": EMAIL, "password": PASSWORD}
-            ).json()["access_token"]
-            wenv = {**wenv, "TOKEN": token}
-            run(
-                "GET /api/v1/tasks?limit=50 (cache disabled)",
-                f"{base}/api/v1/tasks?limit=50",
-                "auth.lua",
-                wenv,
-            )
-            run("POST /api/v1/tasks", f"{base}/api/v1/tasks", "post.lua", wenv)
-            run("PATCH /api/v1/tasks/{id}", base, "patch.lua", wenv)
-    report(measured)
+    if not args.skip_speed:
+        email = "bench@example.com"
+        owner = create_user(app_env(0), email)
+        log(f"seeding {SPEED_TASKS:,} tasks")
+        asyncio.run(seed(owner, SPEED_TASKS))
+        measured = speed(args.seconds, owner, email) + workers(args.seconds, email)
+    scaled = scale(args.seconds, tuple(args.sizes))
+    report(started, measured, scaled)
     return 0
 
 
-async def _owner_id() -> uuid.UUID:
-    conn = await asyncpg.connect(DSN)
-    owner: uuid.UUID = await conn.fetchval("SELECT id FROM users WHERE email = $1", EMAIL)
-    await conn.close()
-    return owner
-
-
-def report(measured: list[Measured]) -> None:
-    baselines = sorted((m.baseline for m in measured), key=lambda r: r.requests_per_second)
-    median = baselines[len(baselines) // 2]
+def report(started: datetime, measured: list[Measured], scaled: list[Result]) -> None:
     lines = [
-        f"taskapp benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: server on core 0; wrk, "
-        "PostgreSQL and Redis on core 1; 64 connections, 1 worker, 10,000 tasks; each ratio is "
-        "to the baseline measured just before that endpoint",
+        f"taskapp benchmark, {started:%Y-%m-%d %H:%M} UTC: server on core 0, wrk on core 1, "
+        "PostgreSQL and Redis unpinned; production mode, 1 worker unless stated",
         "",
-        "| endpoint | requests/s | p50 ms | p99 ms | errors | baseline requests/s | × baseline |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for m in measured:
-        r, b = m.result, m.baseline
-        lines.append(
+    if measured:
+        lines += [
+            f"Speed: 64 connections, {SPEED_TASKS:,} tasks; each ratio is to the row measured "
+            "just before it (the yardstick, or one worker for the workers row)",
+            "",
+            "| endpoint | requests/s | p50 ms | p99 ms | errors | reference requests/s | ratio |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for m in measured:
+            r, b = m.result, m.baseline
+            reference = f"{b.requests_per_second:,.0f}" if b else ""
+            ratio = f"{r.requests_per_second / b.requests_per_second:.2f}" if b else ""
+            lines.append(
+                f"| {r.endpoint} | {r.requests_per_second:,.0f} | {r.p50_ms:.1f} | "
+                f"{r.p99_ms:.1f} | {r.errors} | {reference} | {ratio} |"
+            )
+        lines.append("")
+    if scaled:
+        lines += [
+            "Scale: 16 connections, cache off, one user's tasks seeded with COPY",
+            "",
+            "| request | requests/s | p50 ms | p99 ms | errors |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        lines += [
             f"| {r.endpoint} | {r.requests_per_second:,.0f} | {r.p50_ms:.1f} | "
-            f"{r.p99_ms:.1f} | {r.errors} | {b.requests_per_second:,.0f} | "
-            f"{r.requests_per_second / b.requests_per_second:.2f} |"
-        )
-    lines.append(
-        f"| {median.endpoint} (median of {len(baselines)} runs) | "
-        f"{median.requests_per_second:,.0f} | {median.p50_ms:.1f} | "
-        f"{median.p99_ms:.1f} | {median.errors} | | 1.00 |"
-    )
+            f"{r.p99_ms:.1f} | {r.errors} |"
+            for r in scaled
+        ]
     table = "\n".join(lines)
     print(table)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.md").write_text(table + "\n")
     (OUT / "results.json").write_text(
         json.dumps(
-            {"results": [{**asdict(m.result), "baseline": asdict(m.baseline)} for m in measured]},
+            {
+                "started": started.isoformat(),
+                "speed": [
+                    {**asdict(m.result), "reference": m.baseline and asdict(m.baseline)}
+                    for m in measured
+                ],
+                "scale": [asdict(r) for r in scaled],
+            },
             indent=2,
         )
     )

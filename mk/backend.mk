@@ -57,7 +57,8 @@ backend-coverage: backend-sync ## branch coverage of backend/src over both runs,
 	cd backend && $(UV) run --frozen coverage xml -o $(COV_DIR)/coverage.xml
 
 .PHONY: bench
-bench: backend-sync ## benchmark (not a test): taskapp vs a raw asyncpg baseline, wrk on the other core
+BENCH_ARGS ?=
+bench: backend-sync ## benchmark (not a test): taskapp vs a fair raw asyncpg yardstick, then 100k/1M tasks (BENCH_ARGS="--sizes" skips those)
 	. scripts/lib.sh && apt_install wrk
 	scripts/services.sh start
-	cd backend && $(UV) run --frozen python ../bench/run.py
+	cd backend && $(UV) run --frozen python ../bench/run.py $(BENCH_ARGS)

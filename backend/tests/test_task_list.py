@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import unicodedata
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -343,6 +344,12 @@ SORTS = st.sampled_from(
 )
 
 
+def folded(text: str) -> str:
+    """The oracle's idea of "the same letters": no case, no accents, compatibility forms."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def matches(task: dict[str, Any], query: dict[str, Any], now: datetime) -> bool:
     if "status" in query and task["status"] not in query["status"]:
         return False
@@ -350,8 +357,10 @@ def matches(task: dict[str, Any], query: dict[str, Any], now: datetime) -> bool:
         return False
     if "label" in query and query["label"] not in task["labels"]:
         return False
-    if "q" in query and query["q"].lower() not in task["title"].lower():
-        return False
+    if "q" in query:
+        parts = [task["title"], task["description"] or "", *task["labels"]]
+        if not any(folded(query["q"]) in folded(part) for part in parts):
+            return False
     if "overdue" in query:
         due = task["due_date"]
         is_overdue = (

@@ -265,6 +265,39 @@ async def test_if_match_accepts_the_current_etag_a_list_and_a_star(
     assert star.json()["version"] == 3
 
 
+async def test_if_match_compares_strongly_so_a_weak_tag_fails_the_precondition(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    # RFC 9110 §13.1.1: If-Match uses the strong comparison; W/"1" never matches "1".
+    task = await create(client, account)
+    url = f"{TASKS}/{task['id']}"
+    patched = await client.patch(
+        url, json={"title": "b"}, headers={**account.headers, "If-Match": 'W/"1"'}
+    )
+    assert_problem(patched, 412)
+    assert patched.headers["etag"] == '"1"'
+    deleted = await client.delete(url, headers={**account.headers, "If-Match": 'W/"1"'})
+    assert_problem(deleted, 412)
+    assert (await client.get(url, headers=account.headers)).json() == task
+
+
+async def test_if_none_match_compares_weakly_and_reads_a_list(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    # RFC 9110 §13.1.2: If-None-Match uses the weak comparison.
+    task = await create(client, account)
+    url = f"{TASKS}/{task['id']}"
+    for header in ('W/"1"', '"9", W/"1"', "*"):
+        response = await client.get(url, headers={**account.headers, "If-None-Match": header})
+        assert (response.status_code, response.headers["etag"], response.content) == (
+            304,
+            '"1"',
+            b"",
+        )
+    changed = await client.get(url, headers={**account.headers, "If-None-Match": '"2"'})
+    assert (changed.status_code, changed.json()) == (200, task)
+
+
 async def test_concurrent_patches_with_the_same_etag_let_exactly_one_win(
     client: httpx.AsyncClient, account: Account
 ) -> None:

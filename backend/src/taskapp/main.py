@@ -32,7 +32,7 @@ from taskapp.ops.gauges import DatabaseGauges
 from taskapp.ops.router import router as ops_router
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings, get_settings
-from taskapp.tasks.router import build_task_services
+from taskapp.tasks.reads import build_task_services
 from taskapp.tasks.router import router as tasks_router
 from taskapp.users.router import router as users_router
 from taskapp.web import SinglePageApp
@@ -91,7 +91,7 @@ def create_app(
     app.state.services = services
     # Each domain's own per-app services, next to the core ones (deps.py knows no domain).
     app.state.auth = build_auth_services(settings, services.redis, services.registry)
-    app.state.tasks = build_task_services(settings)
+    app.state.tasks = build_task_services(services)
     app.state.gauges = gauges
     install_error_handlers(app)
     default_openapi = app.openapi

@@ -34,3 +34,8 @@ def task_item(row: Sequence[Any]) -> dict[str, Any]:
 def page_json(items: list[dict[str, Any]], next_cursor: str | None) -> bytes:
     # OPT_UTC_Z: "...Z" for UTC, as pydantic writes it. Enums serialise as their values.
     return orjson.dumps({"items": items, "next_cursor": next_cursor}, option=orjson.OPT_UTC_Z)
+
+
+def item_json(item: dict[str, Any]) -> bytes:
+    """One task_item as TaskPublic's JSON (GET /tasks/{id})."""
+    return orjson.dumps(item, option=orjson.OPT_UTC_Z)

@@ -26,6 +26,7 @@ from sqlalchemy import (
     bindparam,
     exists,
     func,
+    literal_column,
     not_,
     select,
     type_coerce,
@@ -34,19 +35,17 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import NullType
 
 from taskapp.perf.driver import DriverStatement, declare, statement_factory
-from taskapp.tasks import encoding
+from taskapp.tasks import encoding, search
 from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.tasks.pagination import SortSpec
 from taskapp.tasks.schemas import TaskQuery
 
 CursorKind = Literal["none", "value", "null"]
 
-_PUBLIC_COLUMNS = [Task.__table__.c[name] for name in encoding.FIELDS]
+PUBLIC_COLUMNS = [Task.__table__.c[name] for name in encoding.FIELDS]
 # PostgreSQL's driver already returns what the JSON needs (aware UTC datetimes, lists, UUIDs), so
 # the columns are read untyped there. SQLite returns text and needs the column types.
-_UNTYPED_COLUMNS = [
-    type_coerce(column, NullType()).label(column.name) for column in _PUBLIC_COLUMNS
-]
+UNTYPED_COLUMNS = [type_coerce(column, NullType()).label(column.name) for column in PUBLIC_COLUMNS]
 # Compared in their storage form, so one parameter value suits both databases.
 _status_text: ColumnElement[str] = type_coerce(Task.status, String)
 _priority_rank: ColumnElement[int] = type_coerce(Task.priority, SmallInteger)
@@ -82,10 +81,15 @@ class ListShape:
         )
 
 
+# A literal, not a parameter: it must match the predicate of the partial index
+# ix_tasks_owner_open_due for either database to use that index.
+NOT_DONE: ColumnElement[bool] = literal_column("tasks.status") != literal_column(
+    f"'{TaskStatus.DONE.value}'"
+)
+
+
 def overdue_condition(now: ColumnElement[datetime]) -> ColumnElement[bool]:
-    return and_(
-        Task.due_date.is_not(None), Task.due_date < now, _status_text != TaskStatus.DONE.value
-    )
+    return and_(Task.due_date.is_not(None), Task.due_date < now, NOT_DONE)
 
 
 def _in(shape: ListShape, column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
@@ -119,11 +123,9 @@ def _conditions(shape: ListShape) -> list[ColumnElement[bool]]:
     if shape.labels:
         conditions.extend(_label_conditions(shape))
     if shape.q:
-        q = bindparam("q", type_=String)
-        conditions.append(
-            Task.title.icontains(q, escape=_LIKE_ESCAPE)
-            | Task.description.icontains(q, escape=_LIKE_ESCAPE)
-        )
+        # Both sides folded (tasks/search.py), so a plain LIKE: on PostgreSQL the trigram index
+        # on search_text serves it (ADR 0007).
+        conditions.append(Task.search_text.like(bindparam("q", type_=String), escape=_LIKE_ESCAPE))
     if shape.due_before:
         conditions.append(Task.due_date < bindparam("due_before", type_=Task.due_date.type))
     if shape.due_after:
@@ -137,7 +139,7 @@ def _conditions(shape: ListShape) -> list[ColumnElement[bool]]:
 @statement_factory(maxsize=1024)
 def statement_for(shape: ListShape) -> DriverStatement:
     sort = SortSpec.parse(shape.sort)
-    columns = _UNTYPED_COLUMNS if shape.dialect == "postgresql" else _PUBLIC_COLUMNS
+    columns = UNTYPED_COLUMNS if shape.dialect == "postgresql" else PUBLIC_COLUMNS
     statement = select(*columns).where(*_conditions(shape))
     if shape.cursor != "none":
         after_id = bindparam("after_id", type_=Task.id.type)
@@ -175,7 +177,7 @@ def parameters(
     else:
         params.update({f"label_{index}": label for index, label in enumerate(query.label)})
     if query.q is not None:
-        params["q"] = _escape_like(query.q)
+        params["q"] = f"%{_escape_like(search.fold(query.q))}%"
     if query.due_before is not None:
         params["due_before"] = query.due_before
     if query.due_after is not None:

@@ -2,16 +2,38 @@ from __future__ import annotations
 
 import enum
 import uuid
-from datetime import datetime
+from collections import Counter
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, SmallInteger, String, Text, Uuid
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import (
+    JSON,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    Uuid,
+    column,
+    event,
+    inspect,
+    select,
+    text,
+    true,
+    update,
+    values,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from taskapp.auth.interface import User
 from taskapp.db import Base, UTCDateTime, utcnow
+from taskapp.tasks import search
 
 
 class TaskStatus(enum.StrEnum):
@@ -72,6 +94,23 @@ class Task(Base):
         Index("ix_tasks_owner_title", "owner_id", "title", "id"),
         # GIN on PostgreSQL (label filters); SQLite gets a plain index it will rarely use.
         Index("ix_tasks_labels", "labels", postgresql_using="gin"),
+        # Search: trigrams of the folded text serve `LIKE '%word%'` on PostgreSQL (ADR 0007).
+        # SQLite has no trigram index; it gets a plain one, as for labels.
+        Index(
+            "ix_tasks_search",
+            "search_text",
+            postgresql_using="gin",
+            postgresql_ops={"search_text": "gin_trgm_ops"},
+        ),
+        # Stats: the tasks due today that are not done, counted from the index alone.
+        Index(
+            "ix_tasks_owner_open_due",
+            "owner_id",
+            "due_date",
+            "status",
+            postgresql_where=text("status <> 'done'"),
+            sqlite_where=text("status <> 'done'"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -96,6 +135,8 @@ class Task(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # Title, description and labels folded (tasks/search.py), set in the flush that writes them.
+    search_text: Mapped[str] = mapped_column(Text)
 
     # Optimistic locking: every UPDATE checks the version it read, so concurrent writers cannot
     # silently overwrite each other (the loser gets StaleDataError -> 412).
@@ -116,3 +157,176 @@ class IdempotencyRecord(Base):
     response_body: Mapped[dict[str, Any]] = mapped_column(JSON)
     task_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# A task without a due date is counted as due at the end of time: never overdue.
+NO_DUE_DAY = date.max
+
+
+class TaskCount(Base):
+    """How many of an owner's tasks have this status, priority and due day (UTC).
+
+    Kept in the same flush as every task write (below), so GET /tasks/stats adds up a few rows
+    instead of counting the owner's tasks (ADR 0007). The rows number at most statuses x
+    priorities x distinct due days, whatever the number of tasks.
+    """
+
+    __tablename__ = "task_counts"
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    priority: Mapped[int] = mapped_column(SmallInteger, primary_key=True)  # the rank, 1..4
+    due_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+CountKey = tuple[uuid.UUID, str, int, date]
+_SEARCHED = ("title", "description", "labels")
+_COUNTED = ("status", "priority", "due_date")
+
+
+def count_key(
+    owner_id: uuid.UUID, status: str, priority: Priority | str | int, due: Any
+) -> CountKey:
+    rank = priority if isinstance(priority, int) else Priority(priority).rank
+    due_day = NO_DUE_DAY if due is None else due.astimezone(UTC).date()
+    return (owner_id, TaskStatus(status).value, rank, due_day)
+
+
+def _before(task: Task, name: str) -> Any:
+    """The value an attribute had when loaded (its history), else its current value."""
+    history = inspect(task).attrs[name].history
+    return history.deleted[0] if history.deleted else getattr(task, name)
+
+
+def _key_before(task: Task) -> CountKey:
+    return count_key(task.owner_id, *(_before(task, name) for name in _COUNTED))
+
+
+def _key_now(task: Task) -> CountKey:
+    status = task.status if task.status is not None else TaskStatus.PENDING
+    priority = task.priority if task.priority is not None else Priority.MEDIUM
+    return count_key(task.owner_id, status, priority, task.due_date)
+
+
+_PENDING = "taskapp.task_counts"  # session.info key: count changes flushed, not yet written
+_DEFERRED = "taskapp.task_counts.deferred"
+
+
+@event.listens_for(Session, "before_flush")
+def _derive_from_tasks(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    """search_text and task_counts follow every task written through a session, in the same
+    transaction: creates, updates and deletes here or anywhere else (e.g. `taskapp seed-demo`).
+    Writes that bypass the ORM must keep both themselves (the migration's backfill does).
+
+    search_text is set on the row itself. Count changes are written right after the flush, or,
+    in a session where tasks/service.py deferred them, together with the owner's data-version
+    bump (one statement: a round trip fewer while the owner's row is locked)."""
+    deltas: Counter[CountKey] = session.info.setdefault(_PENDING, Counter())
+    for task in session.new:
+        if isinstance(task, Task):
+            task.search_text = search.document(task.title, task.description, task.labels)
+            deltas[_key_now(task)] += 1
+    for task in session.dirty:
+        if isinstance(task, Task) and session.is_modified(task):
+            state = inspect(task)
+            if any(state.attrs[name].history.has_changes() for name in _SEARCHED):
+                task.search_text = search.document(task.title, task.description, task.labels)
+            if any(state.attrs[name].history.has_changes() for name in _COUNTED):
+                deltas[_key_before(task)] -= 1
+                deltas[_key_now(task)] += 1
+    for task in session.deleted:
+        if isinstance(task, Task):
+            deltas[_key_before(task)] -= 1
+
+
+def take_count_changes(session: Session) -> list[tuple[CountKey, int]]:
+    """The flushed count changes not yet written, in key order (so that concurrent writers lock
+    task_counts rows in the same order), and forget them."""
+    deltas: Counter[CountKey] = session.info.pop(_PENDING, Counter())
+    return sorted((key, n) for key, n in deltas.items() if n)
+
+
+def count_upsert(dialect: str, changes: list[tuple[CountKey, int]]) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    columns = ("owner_id", "status", "priority", "due_day")
+    statement = insert(TaskCount).values(
+        [{**dict(zip(columns, key, strict=True)), "count": n} for key, n in changes]
+    )
+    return statement.on_conflict_do_update(
+        index_elements=list(columns),
+        set_={"count": TaskCount.count + statement.excluded["count"]},
+    )
+
+
+def owner_bump(owner_id: Any, now: Any) -> Any:
+    """UPDATE users: the owner's data version + 1 (ADR 0004), returning the owner's id."""
+    return (
+        update(User)
+        .where(User.id == owner_id)
+        .values(tasks_version=User.tasks_version + 1, updated_at=now)
+        .returning(User.id)
+    )
+
+
+def count_upsert_after_bump(bumped: Any, rows: Any) -> Any:
+    """INSERT .. ON CONFLICT into task_counts, reading the owner's id from the `bumped` CTE
+    (owner_bump): PostgreSQL must then lock the owner's row before any count row, the order
+    every task write keeps, so two writers cannot deadlock on them. `rows` selects (status,
+    priority, due_day, count) from `bumped` (and whatever else it joins)."""
+    columns = ["owner_id", "status", "priority", "due_day", "count"]
+    statement = postgresql.insert(TaskCount).from_select(columns, rows)
+    return statement.on_conflict_do_update(
+        index_elements=columns[:-1],
+        set_={"count": TaskCount.count + statement.excluded["count"]},
+    )
+
+
+def bump_with_count_changes(
+    owner_id: uuid.UUID, now: datetime, changes: list[tuple[CountKey, int]]
+) -> Any:
+    """PostgreSQL: the owner's bump and these count changes in one statement."""
+    bumped = owner_bump(owner_id, now).cte("bumped")
+    deltas = values(
+        column("status", String),
+        column("priority", SmallInteger),
+        column("due_day", Date),
+        column("count", Integer),
+        name="deltas",
+    ).data([(status, rank, day, n) for (_, status, rank, day), n in changes])
+    rows = select(
+        bumped.c.id, deltas.c.status, deltas.c.priority, deltas.c.due_day, deltas.c.count
+    ).select_from(bumped.join(deltas, true()))
+    return count_upsert_after_bump(bumped, rows).add_cte(bumped)
+
+
+def defer_count_changes(session: Session) -> None:
+    """The caller writes this session's count changes itself (take_count_changes), later in the
+    same transaction; without this, each flush writes them at once."""
+    session.info[_DEFERRED] = True
+
+
+def _write_count_changes(session: Session) -> None:
+    if changes := take_count_changes(session):
+        connection = session.connection()
+        connection.execute(count_upsert(connection.dialect.name, changes))
+
+
+@event.listens_for(Session, "after_flush")
+def _write_after_flush(session: Session, _flush: UOWTransaction) -> None:
+    if not session.info.get(_DEFERRED):
+        _write_count_changes(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    # A deferred change the caller did not take is still written with its transaction.
+    _write_count_changes(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending_counts(session: Session, _previous: Any) -> None:
+    # The rows those changes described were rolled back too (e.g. a lost optimistic-lock race).
+    session.info.pop(_PENDING, None)

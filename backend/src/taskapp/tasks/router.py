@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from dataclasses import dataclass
 from typing import Annotated, Any, get_origin
 
 from fastapi import APIRouter, Header, Request, Response, status
@@ -12,26 +10,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from taskapp.auth.interface import AccessContext, CurrentPrincipal
-from taskapp.deps import Services, ServicesDep, SessionDep, SettingsDep
+from taskapp.auth.interface import CurrentPrincipal
+from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
-from taskapp.settings import Settings
-from taskapp.tasks import service
-from taskapp.tasks.pagination import CursorCodec
+from taskapp.tasks import encoding, reads, service
+from taskapp.tasks.etags import EntityTags, etag_for
 from taskapp.tasks.schemas import TaskCreate, TaskPage, TaskPublic, TaskQuery, TaskStats, TaskUpdate
-
-
-@dataclass(frozen=True, slots=True)
-class TaskServices:
-    """What the tasks domain keeps per app: built by main.py onto app.state.tasks."""
-
-    cursors: CursorCodec
-
-
-def build_task_services(settings: Settings) -> TaskServices:
-    return TaskServices(cursors=CursorCodec(settings.secret_key))
-
 
 router = APIRouter(prefix=f"{API_PREFIX}/tasks", tags=["tasks"], responses=problem_responses(401))
 
@@ -80,27 +65,27 @@ async def create_task(
     session: SessionDep,
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     created = await service.create_task(
         session,
         user.user_id,
         body,
         idempotency_key=idempotency_key,
         idempotency_ttl_seconds=settings.idempotency_ttl.total_seconds(),
+        tracer=request.app.state.services.tracer,
     )
     headers = {
         "Location": task_location(request, created.task_id),
-        "ETag": service.etag_for(created.version),
+        "ETag": etag_for(created.version),
     }
     if created.replayed:
         headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(created.body, status_code=201, headers=headers)
-
-
-def _cache_key(user: AccessContext, kind: str, detail: str = "") -> str:
-    # The owner's data version makes every earlier entry unreachable after a write.
-    digest = hashlib.blake2b(detail.encode(), digest_size=16).hexdigest() if detail else "-"
-    return f"taskapp:v1:{user.user_id}:{user.tasks_version}:{kind}:{digest}"
+    return Response(
+        encoding.item_json(created.body),
+        status_code=201,
+        headers=headers,
+        media_type="application/json",
+    )
 
 
 def _json(body: bytes, headers: dict[str, str] | None = None) -> Response:
@@ -116,9 +101,9 @@ def task_query(request: Request) -> TaskQuery:
     """GET /tasks's parameters, validated as FastAPI does for `Annotated[TaskQuery, Query()]`:
     repeatable names as lists, other names once (the last wins), errors located under "query".
 
-    FastAPI's own query-model extraction cost far more than TaskQuery.model_validate on the same
-    values, and solving a dependency costs too, so this is called from the endpoint (the
-    measurements are in docs/adr/0006).
+    Kept because FastAPI's own query-model extraction measurably costs more on the busiest
+    endpoint, and called from the endpoint rather than declared as a dependency, which FastAPI
+    would also spend time solving (the measurements: docs/adr/0006).
     """
     params = request.query_params
     values = {
@@ -142,26 +127,12 @@ async def list_tasks(request: Request, user: CurrentPrincipal) -> Response:
     query = task_query(request)
     # App state rather than ServicesDep: one dependency fewer for FastAPI to solve on the
     # busiest endpoint (as in get_principal).
-    services: Services = request.app.state.services
-    key = _cache_key(user, "list", query.model_dump_json())
-    if (cached := await services.cache.get(key)) is not None:
-        return _json(cached)
-    body = await service.list_tasks(
-        services.read_engine, user.user_id, query, request.app.state.tasks.cursors, services.tracer
-    )
-    await services.cache.set(key, body)
-    return _json(body)
+    return _json(await reads.page(request.app.state.tasks, user.user_id, user.tasks_version, query))
 
 
 @router.get("/stats", response_model=TaskStats)
-async def task_stats(user: CurrentPrincipal, services: ServicesDep) -> Response:
-    key = _cache_key(user, "stats")
-    if (cached := await services.cache.get(key)) is not None:
-        return _json(cached)
-    async with services.read_engine.connect() as connection:
-        body = (await service.stats(connection, user.user_id)).model_dump_json().encode()
-    await services.cache.set(key, body)
-    return _json(body)
+async def task_stats(request: Request, user: CurrentPrincipal) -> Response:
+    return _json(await reads.task_stats(request.app.state.tasks, user.user_id, user.tasks_version))
 
 
 @router.api_route(
@@ -178,14 +149,8 @@ def _task_response(task: Any, status_code: int = 200) -> JSONResponse:
     return JSONResponse(
         public.model_dump(mode="json"),
         status_code=status_code,
-        headers={"ETag": service.etag_for(public.version)},
+        headers={"ETag": etag_for(public.version)},
     )
-
-
-def _etag_matches(header: str | None, etag: str) -> bool:
-    return header is not None and etag in {
-        tag.strip().removeprefix("W/") for tag in header.split(",")
-    }
 
 
 @router.get(
@@ -199,23 +164,16 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 )
 async def read_task(
     task_id: uuid.UUID,
+    request: Request,
     user: CurrentPrincipal,
-    services: ServicesDep,
     if_none_match: Annotated[str | None, Header(max_length=1024)] = None,
 ) -> Response:
-    key = _cache_key(user, "task", str(task_id))
-    cached = await services.cache.get(key)
-    if cached is not None:
-        etag, _, body = cached.partition(b"\n")
-    else:
-        async with services.read_engine.connect() as connection:
-            public = await service.read_task(connection, user.user_id, task_id)
-        etag = service.etag_for(public.version).encode()
-        body = public.model_dump_json().encode()
-        await services.cache.set(key, etag + b"\n" + body)
-    if _etag_matches(if_none_match, etag.decode()):
-        return Response(status_code=304, headers={"ETag": etag.decode()})
-    return _json(body, {"ETag": etag.decode()})
+    # App state rather than ServicesDep, as in list_tasks: one dependency fewer to solve.
+    read = await reads.task(request.app.state.tasks, user.user_id, user.tasks_version, task_id)
+    condition = EntityTags.parse(if_none_match)
+    if condition is not None and condition.match_weak(read.etag):
+        return Response(status_code=304, headers={"ETag": read.etag})
+    return _json(read.body, {"ETag": read.etag})
 
 
 @router.patch(
@@ -226,11 +184,19 @@ async def read_task(
 async def update_task(
     task_id: uuid.UUID,
     body: TaskUpdate,
+    request: Request,
     user: CurrentPrincipal,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> JSONResponse:
-    task = await service.update_task(session, user.user_id, task_id, body, if_match=if_match)
+    task = await service.update_task(
+        session,
+        user.user_id,
+        task_id,
+        body,
+        if_match=EntityTags.parse(if_match),
+        tracer=request.app.state.services.tracer,
+    )
     return _task_response(task)
 
 
@@ -245,4 +211,4 @@ async def delete_task(
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> None:
-    await service.delete_task(session, user.user_id, task_id, if_match=if_match)
+    await service.delete_task(session, user.user_id, task_id, if_match=EntityTags.parse(if_match))

@@ -1,4 +1,7 @@
-"""Task rules: ownership, filters, keyset pages, optimistic concurrency, idempotent creation."""
+"""Task writes: ownership, optimistic concurrency (If-Match), idempotent creation.
+
+Every function takes the request's AsyncSession and commits the write together with the owner's
+data-version bump. Reads live in tasks/reads.py."""
 
 from __future__ import annotations
 
@@ -11,40 +14,63 @@ from typing import Any
 
 from opentelemetry.trace import Tracer
 from sqlalchemy import (
-    ColumnElement,
+    Date,
+    Integer,
+    SmallInteger,
+    String,
     bindparam,
-    case,
-    delete,
-    func,
+    column,
+    exists,
+    insert,
+    literal,
     select,
+    true,
     update,
+    values,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from taskapp.auth.interface import User
 from taskapp.db import utcnow
 from taskapp.errors import ProblemError, not_found
-from taskapp.perf.driver import fetch_all
-from taskapp.tasks import encoding, list_query
-from taskapp.tasks.models import IdempotencyRecord, Priority, Task, TaskStatus
-from taskapp.tasks.pagination import CursorCodec, SortSpec, filters_fingerprint
-from taskapp.tasks.schemas import TaskCreate, TaskPublic, TaskQuery, TaskStats, TaskUpdate
+from taskapp.perf.driver import declare, fetch_all
+from taskapp.tasks import encoding, list_query, search
+from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
+from taskapp.tasks.models import (
+    IdempotencyRecord,
+    Priority,
+    Task,
+    TaskCount,
+    TaskStatus,
+    bump_with_count_changes,
+    count_key,
+    count_upsert,
+    count_upsert_after_bump,
+    defer_count_changes,
+    owner_bump,
+    take_count_changes,
+)
+from taskapp.tasks.schemas import TaskCreate, TaskPublic, TaskUpdate
 
 
 async def _bump_data_version(session: AsyncSession, owner_id: uuid.UUID) -> None:
-    # In the write's own transaction: the new version is visible exactly when the write is.
-    await session.execute(
-        update(User)
-        .where(User.id == owner_id)
-        .values(tasks_version=User.tasks_version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    """Bump the owner's data version and write the flushed task_counts changes, in the write's
+    own transaction: both are visible exactly when the write is (ADR 0004, ADR 0007).
 
-
-def etag_for(version: int) -> str:
-    return f'"{version}"'
+    On PostgreSQL one statement does both (models.bump_with_count_changes): the owner's row
+    stays locked until the commit, so a round trip saved there is saved for each of the owner's
+    concurrent writers; and the owner's row is locked before any count row, as in every task
+    write, so writers cannot deadlock."""
+    changes = await session.run_sync(take_count_changes)
+    connection = await session.connection()
+    if connection.dialect.name == "postgresql" and changes:
+        await connection.execute(bump_with_count_changes(owner_id, utcnow(), changes))
+        return
+    if changes:  # SQLite: one writer at a time, so no lock order to keep
+        await connection.execute(count_upsert(connection.dialect.name, changes))
+    await connection.execute(owner_bump(owner_id, utcnow()))
 
 
 def precondition_failed(current: Task) -> ProblemError:
@@ -57,38 +83,12 @@ def precondition_failed(current: Task) -> ProblemError:
     )
 
 
-def _if_match_allows(if_match: str | None, version: int) -> bool:
-    if if_match is None:
-        return True
-    candidates = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    return "*" in candidates or etag_for(version) in candidates
-
-
 async def get_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID) -> Task:
     # Another user's task is "not found", never "forbidden": its existence is not revealed.
     task = await session.scalar(select(Task).where(Task.id == task_id, Task.owner_id == owner_id))
     if task is None:
         raise not_found("task")
     return task
-
-
-_READ_ONE = select(*[Task.__table__.c[name] for name in TaskPublic.model_fields]).where(
-    Task.__table__.c.id == bindparam("task_id"), Task.__table__.c.owner_id == bindparam("owner_id")
-)
-
-
-async def read_task(
-    connection: AsyncConnection, owner_id: uuid.UUID, task_id: uuid.UUID
-) -> TaskPublic:
-    """get_task for reads: Core row into the response model, 404 for another user's task."""
-    row = (
-        (await connection.execute(_READ_ONE, {"task_id": task_id, "owner_id": owner_id}))
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise not_found("task")
-    return TaskPublic.model_validate(row)
 
 
 def _apply_status(task: Task, status: TaskStatus, now: datetime) -> None:
@@ -134,8 +134,12 @@ async def create_task(
     *,
     idempotency_key: str | None,
     idempotency_ttl_seconds: float,
+    tracer: Tracer,
 ) -> Created:
+    defer_count_changes(session.sync_session)
     now = utcnow()
+    if idempotency_key is None and session.get_bind().dialect.name == "postgresql":
+        return await _create_in_one_statement(session, owner_id, data, now, tracer)
     if idempotency_key is None:
         task = _new_task(owner_id, data, now)
         session.add(task)
@@ -178,6 +182,97 @@ async def create_task(
             raise
         return replay
     return Created(body, task.id, task.version, replayed=False)
+
+
+def _one_statement_create() -> Any:
+    """INSERT the task, count it and bump the owner's data version in one PostgreSQL statement
+    (data-modifying CTEs), run outside any explicit transaction: one round trip instead of four
+    (BEGIN, INSERT, bump, COMMIT), and the owner's row is locked only while the statement runs,
+    not across a round trip to the client. All or nothing, as a statement is.
+
+    What the ORM flush does for other writes (search_text, task_counts; tasks/models.py) is
+    done here by hand, from the same functions. Built once; values are bind parameters."""
+    tasks = Task.__table__
+    # Prefixed names: a parameter named like a users column would also become one of the
+    # bump's SET clauses.
+    values = {name: bindparam(f"new_{name}", type_=tasks.c[name].type) for name in _CREATE_COLUMNS}
+    inserted = insert(Task).values(values).returning(*list_query.UNTYPED_COLUMNS).cte("inserted")
+    bumped = owner_bump(
+        bindparam("owner_id", type_=User.id.type), bindparam("now", type_=User.updated_at.type)
+    ).cte("bumped")
+    counted = count_upsert_after_bump(
+        bumped,
+        select(
+            bumped.c.id,
+            bindparam("count_status", type_=TaskCount.status.type),
+            bindparam("count_rank", type_=TaskCount.priority.type),
+            bindparam("count_day", type_=TaskCount.due_day.type),
+            literal(1),
+        ),
+    )
+    return select(inserted).add_cte(bumped).add_cte(counted.cte("counted"))
+
+
+_CREATE_COLUMNS = (
+    "id",
+    "owner_id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_date",
+    "labels",
+    "created_at",
+    "updated_at",
+    "completed_at",
+    "version",
+    "search_text",
+)
+_CREATE = declare(_one_statement_create())
+
+
+def _engine(session: AsyncSession) -> AsyncEngine:
+    engine = session.bind
+    if not isinstance(engine, AsyncEngine):
+        raise TypeError("the request's session must be bound to the application's engine")
+    return engine
+
+
+async def _create_in_one_statement(
+    session: AsyncSession, owner_id: uuid.UUID, data: TaskCreate, now: datetime, tracer: Tracer
+) -> Created:
+    labels = list(data.labels)
+    key = count_key(owner_id, data.status, data.priority, data.due_date)
+    new = {
+        "id": uuid.uuid4(),
+        "owner_id": owner_id,
+        "title": data.title,
+        "description": data.description,
+        "status": data.status,
+        "priority": data.priority,
+        "due_date": data.due_date,
+        "labels": labels,
+        "created_at": now,
+        "updated_at": now,
+        "completed_at": now if data.status == TaskStatus.DONE else None,
+        "version": 1,
+        "search_text": search.document(data.title, data.description, labels),
+    }
+    params = {
+        **{f"new_{name}": value for name, value in new.items()},
+        "owner_id": owner_id,
+        "count_status": key[1],
+        "count_rank": key[2],
+        "count_day": key[3],
+        "now": now,
+    }
+    # On the pool's driver, outside any transaction (perf.driver.fetch_all): the session never
+    # checks out a connection, and SQLAlchemy's per-execution work (a sixth of a POST in a py-spy
+    # profile) is skipped. Values therefore go in their storage form (status text, priority rank).
+    params.update(new_status=data.status.value, new_priority=data.priority.rank)
+    rows = await fetch_all(_engine(session), _CREATE, params, tracer, "INSERT tasks")
+    item = encoding.task_item(rows[0])
+    return Created(item, uuid.UUID(item["id"]), item["version"], replayed=False)
 
 
 async def _replay(
@@ -226,13 +321,19 @@ async def update_task(
     task_id: uuid.UUID,
     changes: TaskUpdate,
     *,
-    if_match: str | None,
-) -> Task:
+    if_match: EntityTags | None,
+    tracer: Tracer,
+) -> Task | TaskPublic:
     # Without If-Match the client asked for no precondition: a lost race is retried on the
     # fresh row (last writer wins). With If-Match, a lost race is a 412 like a stale ETag.
+    if session.get_bind().dialect.name == "postgresql":
+        return await _update_in_one_statement(
+            _engine(session), owner_id, task_id, changes, if_match, tracer
+        )
+    defer_count_changes(session.sync_session)
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         task = await get_task(session, owner_id, task_id)
-        if not _if_match_allows(if_match, task.version):
+        if not if_match_allows(if_match, task.version):
             raise precondition_failed(task)
         if not _apply_changes(task, changes.model_dump(exclude_unset=True), utcnow()):
             return task
@@ -246,6 +347,148 @@ async def update_task(
                 raise precondition_failed(await get_task(session, owner_id, task_id)) from None
             continue
         return task
+    raise ProblemError(
+        409,
+        "The task is being changed by many writers at once; try again.",
+        problem_type="concurrent-update",
+    )
+
+
+_READ_ONE = declare(
+    select(*list_query.UNTYPED_COLUMNS).where(
+        Task.id == bindparam("task_id", type_=Task.id.type),
+        Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type),
+    )
+)
+_MUTABLE = (
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_date",
+    "labels",
+    "completed_at",
+    "updated_at",
+    "search_text",
+)
+
+
+def _one_statement_update(with_counts: bool) -> Any:
+    """PATCH on PostgreSQL in one statement, like POST (_one_statement_create): the version-
+    checked UPDATE, then the owner's bump (only if a row was updated), then the count changes,
+    locking task, owner and count rows in that order, as every write does."""
+    tasks = Task.__table__
+    updated = (
+        update(Task)
+        .where(
+            Task.id == bindparam("task_id", type_=Task.id.type),
+            Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type),
+            Task.version == bindparam("read_version", type_=Task.version.type),
+        )
+        .values(
+            {
+                **{name: bindparam(f"new_{name}", type_=tasks.c[name].type) for name in _MUTABLE},
+                "version": Task.version + 1,
+            }
+        )
+        .returning(*list_query.UNTYPED_COLUMNS)
+        .cte("updated")
+    )
+    bumped = (
+        owner_bump(
+            bindparam("owner_id", type_=User.id.type), bindparam("now", type_=User.updated_at.type)
+        )
+        .where(exists(select(updated.c.id)))
+        .cte("bumped")
+    )
+    statement = select(updated).add_cte(bumped)
+    if not with_counts:
+        return statement
+    deltas = values(
+        column("status", String),
+        column("priority", SmallInteger),
+        column("due_day", Date),
+        column("count", Integer),
+        name="deltas",
+    ).data(
+        [
+            (
+                bindparam(f"k{n}_status", type_=String()),
+                bindparam(f"k{n}_rank", type_=SmallInteger()),
+                bindparam(f"k{n}_day", type_=Date()),
+                bindparam(f"k{n}_count", type_=Integer()),
+            )
+            for n in (0, 1)
+        ]
+    )
+    rows = select(
+        bumped.c.id, deltas.c.status, deltas.c.priority, deltas.c.due_day, deltas.c.count
+    ).select_from(bumped.join(deltas, true()))
+    return statement.add_cte(count_upsert_after_bump(bumped, rows).cte("counted"))
+
+
+# Declared at module level (a comprehension would declare them inside a function frame).
+_UPDATE = {
+    False: declare(_one_statement_update(with_counts=False)),
+    True: declare(_one_statement_update(with_counts=True)),
+}
+
+
+def _transient(row: Any) -> Task:
+    item = encoding.task_item(row)
+    return Task(
+        **{
+            **item,
+            "id": uuid.UUID(item["id"]),
+            "status": TaskStatus(item["status"]),
+            "priority": Priority(item["priority"]),
+        }
+    )
+
+
+async def _update_in_one_statement(
+    engine: AsyncEngine,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    changes: TaskUpdate,
+    if_match: EntityTags | None,
+    tracer: Tracer,
+) -> Task | TaskPublic:
+    ids = {"task_id": task_id, "owner_id": owner_id}
+    for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
+        rows = await fetch_all(engine, _READ_ONE, ids, tracer, "SELECT tasks")
+        if not rows:
+            raise not_found("task")
+        task = _transient(rows[0])  # never added to a session: only the rules run on it
+        if not if_match_allows(if_match, task.version):
+            raise precondition_failed(task)
+        before = count_key(owner_id, task.status, task.priority, task.due_date)
+        read_version = task.version
+        now = utcnow()
+        if not _apply_changes(task, changes.model_dump(exclude_unset=True), now):
+            return task
+        after = count_key(owner_id, task.status, task.priority, task.due_date)
+        params: dict[str, Any] = {**ids, "read_version": read_version, "now": now}
+        params.update({f"new_{name}": getattr(task, name, None) for name in _MUTABLE})
+        params.update(
+            new_status=task.status.value,
+            new_priority=task.priority.rank,
+            new_search_text=search.document(task.title, task.description, task.labels),
+        )
+        if before != after:
+            for n, (key, count) in enumerate(sorted([(before, -1), (after, 1)])):
+                params.update(
+                    {f"k{n}_status": key[1], f"k{n}_rank": key[2], f"k{n}_day": key[3]},
+                    **{f"k{n}_count": count},
+                )
+        rows = await fetch_all(engine, _UPDATE[before != after], params, tracer, "UPDATE tasks")
+        if rows:
+            return TaskPublic.model_validate(encoding.task_item(rows[0]))
+        if if_match is not None:  # lost the race after the check: as stale as a stale ETag
+            current = await fetch_all(engine, _READ_ONE, ids, tracer, "SELECT tasks")
+            if not current:
+                raise not_found("task")
+            raise precondition_failed(_transient(current[0]))
     raise ProblemError(
         409,
         "The task is being changed by many writers at once; try again.",
@@ -269,70 +512,32 @@ def _apply_changes(task: Task, updates: dict[str, Any], now: datetime) -> bool:
 
 
 async def delete_task(
-    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, *, if_match: str | None
-) -> None:
-    task = await get_task(session, owner_id, task_id)
-    if not _if_match_allows(if_match, task.version):
-        raise precondition_failed(task)
-    result = await session.execute(
-        delete(Task)
-        .where(Task.id == task_id, Task.owner_id == owner_id, Task.version == task.version)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        await session.rollback()
-        raise precondition_failed(await get_task(session, owner_id, task_id))
-    await _bump_data_version(session, owner_id)
-    await session.commit()
-
-
-async def list_tasks(
-    read_engine: AsyncEngine,
+    session: AsyncSession,
     owner_id: uuid.UUID,
-    query: TaskQuery,
-    cursors: CursorCodec,
-    tracer: Tracer,
-) -> bytes:
-    """One page as TaskPage JSON bytes (tasks/encoding.py keeps them equal to the model's)."""
-    sort = SortSpec.parse(query.sort)
-    fingerprint = filters_fingerprint(
-        query.model_dump(mode="json", exclude={"cursor", "limit", "sort"})
-    )
-    after = cursors.decode(query.cursor, sort, fingerprint) if query.cursor else None
-    cursor_kind: list_query.CursorKind = (
-        "none" if after is None else "null" if after[0] is None else "value"
-    )
-    shape = list_query.ListShape.of(read_engine.dialect.name, query, cursor_kind)
-    params = list_query.parameters(shape, owner_id, query, utcnow(), after)
-    rows = await fetch_all(
-        read_engine, list_query.statement_for(shape), params, tracer, "SELECT tasks"
-    )
-    # The query reads one row past the page only to learn whether another page follows.
-    items = [encoding.task_item(row) for row in rows[: query.limit]]
-    if len(rows) <= query.limit:
-        return encoding.page_json(items, None)
-    last = items[-1]
-    return encoding.page_json(
-        items, cursors.encode(sort, fingerprint, last[sort.field], uuid.UUID(last["id"]))
-    )
-
-
-async def stats(connection: AsyncConnection, owner_id: uuid.UUID) -> TaskStats:
-    def count_where(condition: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    columns = [func.count(Task.id)]
-    columns += [count_where(Task.status == status) for status in TaskStatus]
-    columns += [count_where(Task.priority == priority) for priority in Priority]
-    now = bindparam("now", utcnow(), type_=Task.due_date.type)
-    columns.append(count_where(list_query.overdue_condition(now)))
-    row = (await connection.execute(select(*columns).where(Task.owner_id == owner_id))).one()
-    total, pending, in_progress, done, low, medium, high, urgent, overdue = (int(v) for v in row)
-    return TaskStats.model_validate(
-        {
-            "total": total,
-            "by_status": {"pending": pending, "in_progress": in_progress, "done": done},
-            "by_priority": {"low": low, "medium": medium, "high": high, "urgent": urgent},
-            "overdue": overdue,
-        }
+    task_id: uuid.UUID,
+    *,
+    if_match: EntityTags | None,
+) -> None:
+    # As for updates: the delete checks the version it read (an ORM delete, so the task's
+    # derived counts follow in the same flush); a lost race without If-Match is retried.
+    defer_count_changes(session.sync_session)
+    for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
+        task = await get_task(session, owner_id, task_id)
+        if not if_match_allows(if_match, task.version):
+            raise precondition_failed(task)
+        await session.delete(task)
+        try:
+            await session.flush()
+            await _bump_data_version(session, owner_id)
+            await session.commit()
+        except StaleDataError:
+            await session.rollback()
+            if if_match is not None:
+                raise precondition_failed(await get_task(session, owner_id, task_id)) from None
+            continue
+        return
+    raise ProblemError(
+        409,
+        "The task is being changed by many writers at once; try again.",
+        problem_type="concurrent-update",
     )

@@ -1,0 +1,173 @@
+"""The task read path in one room: the cache-key rule, cache lookups, connection scope, reads.
+
+Every read answers with bytes ready to send, from the response cache when it holds them, else
+from the database (then cached). Keys embed the owner's data version, bumped in the same
+transaction as every write (ADR 0004), so a read after a write can only miss. Reads run on the
+autocommit read engine (ADR 0005); the two hot ones go through `perf.driver.fetch_all` (ADR 0006).
+The router only maps HTTP onto these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Protocol
+
+from opentelemetry.trace import Tracer
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from taskapp.cache import ResponseCache
+from taskapp.db import utcnow
+from taskapp.deps import Services
+from taskapp.errors import not_found
+from taskapp.perf.driver import declare, fetch_all
+from taskapp.tasks import encoding, list_query, stats
+from taskapp.tasks.etags import etag_for
+from taskapp.tasks.models import Task
+from taskapp.tasks.pagination import CursorCodec, SortSpec, filters_fingerprint
+from taskapp.tasks.schemas import TaskQuery
+
+
+class ReadServices(Protocol):
+    """What the read path needs: the core services and the domain's cursor codec."""
+
+    @property
+    def cache(self) -> ResponseCache: ...
+    @property
+    def read_engine(self) -> AsyncEngine: ...
+    @property
+    def cursors(self) -> CursorCodec: ...
+    @property
+    def tracer(self) -> Tracer: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TaskServices:
+    """The tasks domain's per-app services (main.py puts them on app.state.tasks): its cursor
+    codec, and the core services the read path uses, read through so that a tracer installed
+    after start-up is the one used."""
+
+    core: Services
+    cursors: CursorCodec
+
+    @property
+    def cache(self) -> ResponseCache:
+        return self.core.cache
+
+    @property
+    def read_engine(self) -> AsyncEngine:
+        return self.core.read_engine
+
+    @property
+    def tracer(self) -> Tracer:
+        return self.core.tracer
+
+
+def build_task_services(services: Services) -> TaskServices:
+    return TaskServices(core=services, cursors=CursorCodec(services.settings.secret_key))
+
+
+def cache_key(owner_id: uuid.UUID, data_version: int, kind: str, detail: str = "") -> str:
+    """The one cache-key rule: owner, the owner's data version, what is read, and its inputs.
+
+    The data version makes every earlier entry unreachable after a write."""
+    digest = hashlib.blake2b(detail.encode(), digest_size=16).hexdigest() if detail else "-"
+    return f"taskapp:v1:{owner_id}:{data_version}:{kind}:{digest}"
+
+
+async def page(
+    services: ReadServices, owner_id: uuid.UUID, data_version: int, query: TaskQuery
+) -> bytes:
+    """GET /tasks: one page as TaskPage JSON."""
+    key = cache_key(owner_id, data_version, "list", query.model_dump_json())
+    if (cached := await services.cache.get(key)) is not None:
+        return cached
+    body = await _page_from_database(services, owner_id, query)
+    await services.cache.set(key, body)
+    return body
+
+
+async def _page_from_database(
+    services: ReadServices, owner_id: uuid.UUID, query: TaskQuery
+) -> bytes:
+    engine = services.read_engine
+    sort = SortSpec.parse(query.sort)
+    fingerprint = filters_fingerprint(
+        query.model_dump(mode="json", exclude={"cursor", "limit", "sort"})
+    )
+    after = services.cursors.decode(query.cursor, sort, fingerprint) if query.cursor else None
+    cursor_kind: list_query.CursorKind = (
+        "none" if after is None else "null" if after[0] is None else "value"
+    )
+    shape = list_query.ListShape.of(engine.dialect.name, query, cursor_kind)
+    params = list_query.parameters(shape, owner_id, query, utcnow(), after)
+    rows = await fetch_all(
+        engine, list_query.statement_for(shape), params, services.tracer, "SELECT tasks"
+    )
+    # The query reads one row past the page only to learn whether another page follows.
+    items = [encoding.task_item(row) for row in rows[: query.limit]]
+    if len(rows) <= query.limit:
+        return encoding.page_json(items, None)
+    last = items[-1]
+    cursor = services.cursors.encode(sort, fingerprint, last[sort.field], uuid.UUID(last["id"]))
+    return encoding.page_json(items, cursor)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskRead:
+    etag: str
+    body: bytes
+
+
+# Declared once: fetch_all compiles a declared statement once (perf/driver.py).
+_READ_ONE = declare(
+    select(*list_query.PUBLIC_COLUMNS).where(
+        Task.id == bindparam("task_id", type_=Task.id.type),
+        Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type),
+    )
+)
+_READ_ONE_UNTYPED = declare(
+    select(*list_query.UNTYPED_COLUMNS).where(
+        Task.id == bindparam("task_id", type_=Task.id.type),
+        Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type),
+    )
+)
+
+
+async def task(
+    services: ReadServices, owner_id: uuid.UUID, data_version: int, task_id: uuid.UUID
+) -> TaskRead:
+    """GET /tasks/{id}: the task's ETag and JSON; another user's task is "not found"."""
+    key = cache_key(owner_id, data_version, "task", str(task_id))
+    if (cached := await services.cache.get(key)) is not None:
+        etag, _, body = cached.partition(b"\n")
+        return TaskRead(etag.decode(), body)
+    engine = services.read_engine
+    statement = _READ_ONE_UNTYPED if engine.dialect.name == "postgresql" else _READ_ONE
+    rows = await fetch_all(
+        engine,
+        statement,
+        {"task_id": task_id, "owner_id": owner_id},
+        services.tracer,
+        "SELECT tasks",
+    )
+    if not rows:
+        raise not_found("task")
+    item = encoding.task_item(rows[0])
+    read = TaskRead(etag_for(item["version"]), encoding.item_json(item))
+    await services.cache.set(key, read.etag.encode() + b"\n" + read.body)
+    return read
+
+
+async def task_stats(services: ReadServices, owner_id: uuid.UUID, data_version: int) -> bytes:
+    """GET /tasks/stats as TaskStats JSON."""
+    key = cache_key(owner_id, data_version, "stats")
+    if (cached := await services.cache.get(key)) is not None:
+        return cached
+    async with services.read_engine.connect() as connection:
+        counted = await stats.of_owner(connection, owner_id, utcnow())
+    body = counted.model_dump_json().encode()
+    await services.cache.set(key, body)
+    return body
