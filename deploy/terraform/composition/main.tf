@@ -93,7 +93,7 @@ module "irsa" {
   backup_kms_key_arn      = module.storage.kms_key_arn
   app_secrets_prefix      = local.secret_prefix
   extra_secret_arns       = [module.database.master_user_secret_arn]
-  secrets_kms_key_arns    = [aws_kms_key.app_secrets.arn, module.database.kms_key_arn, module.cache.kms_key_arn]
+  secrets_kms_key_arns    = [module.app_secrets_kms.arn, module.database.kms_key_arn, module.cache.kms_key_arn]
   container_log_group_arn = module.eks.container_log_group_arn
 }
 
@@ -109,20 +109,15 @@ module "budget" {
 # secret_key), read by external-secrets. The database password comes from the RDS-managed
 # master secret at apply time; the Redis token from the cache module; the signing key is drawn
 # once by Secrets Manager.
-resource "aws_kms_key" "app_secrets" {
-  description             = "${local.name}: application secrets under ${local.secret_prefix}"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AccountAdministration"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
+module "app_secrets_kms" {
+  source      = "../../modules/kms"
+  name        = "${local.name}-app-secrets"
+  description = "${local.name}: application secrets under ${local.secret_prefix}"
+}
+
+moved {
+  from = aws_kms_key.app_secrets
+  to   = module.app_secrets_kms.aws_kms_key.this
 }
 
 data "aws_secretsmanager_random_password" "secret_key" {
@@ -141,7 +136,7 @@ locals {
 resource "aws_secretsmanager_secret" "backend" {
   name                    = "${local.secret_prefix}backend"
   description             = "taskapp backend settings for ${var.environment} (database_url, redis_url, secret_key)"
-  kms_key_id              = aws_kms_key.app_secrets.arn
+  kms_key_id              = module.app_secrets_kms.arn
   recovery_window_in_days = 7
 }
 

@@ -26,7 +26,7 @@ output "auth_token" {
 
 output "kms_key_arn" {
   description = "KMS key of the cache and its secret."
-  value       = aws_kms_key.this.arn
+  value       = module.kms.arn
 }
 
 output "security_group_id" {

@@ -25,7 +25,7 @@ output "master_user_secret_arn" {
 
 output "kms_key_arn" {
   description = "KMS key of the database storage and its master secret."
-  value       = aws_kms_key.this.arn
+  value       = module.kms.arn
 }
 
 output "security_group_id" {

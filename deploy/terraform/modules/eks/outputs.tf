@@ -50,7 +50,7 @@ output "container_log_group_arn" {
 
 output "kms_key_arn" {
   description = "KMS key encrypting Kubernetes secrets and the cluster log groups."
-  value       = aws_kms_key.this.arn
+  value       = module.kms.arn
 }
 
 output "fargate_namespaces" {

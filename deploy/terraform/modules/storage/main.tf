@@ -1,5 +1,4 @@
 data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
 
 locals {
   account_id = data.aws_caller_identity.current.account_id
@@ -15,21 +14,16 @@ locals {
   )
 }
 
-resource "aws_kms_key" "this" {
-  description             = "${var.name_prefix}: S3 buckets (backups, assets)"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AccountAdministration"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
-  tags = merge(var.tags, { Name = "${var.name_prefix}-s3" })
+module "kms" {
+  source      = "../kms"
+  name        = "${var.name_prefix}-s3"
+  description = "${var.name_prefix}: S3 buckets (backups, assets)"
+  tags        = var.tags
+}
+
+moved {
+  from = aws_kms_key.this
+  to   = module.kms.aws_kms_key.this
 }
 
 resource "aws_s3_bucket" "this" {
@@ -70,7 +64,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
+      kms_master_key_id = module.kms.arn
     }
     bucket_key_enabled = true
   }

@@ -20,5 +20,5 @@ output "assets_bucket_arn" {
 
 output "kms_key_arn" {
   description = "KMS key encrypting both buckets."
-  value       = aws_kms_key.this.arn
+  value       = module.kms.arn
 }

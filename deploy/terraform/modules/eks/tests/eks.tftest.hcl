@@ -18,7 +18,7 @@ run "private_endpoint_encrypted_secrets_and_all_logs" {
     error_message = "without public_access_cidrs the API endpoint must be private only"
   }
   assert {
-    condition     = aws_eks_cluster.this.encryption_config[0].resources == toset(["secrets"]) && aws_eks_cluster.this.encryption_config[0].provider[0].key_arn == aws_kms_key.this.arn
+    condition     = aws_eks_cluster.this.encryption_config[0].resources == toset(["secrets"]) && aws_eks_cluster.this.encryption_config[0].provider[0].key_arn == module.kms.arn
     error_message = "Kubernetes secrets must be envelope-encrypted with the module's KMS key"
   }
   assert {
@@ -34,7 +34,7 @@ run "private_endpoint_encrypted_secrets_and_all_logs" {
     error_message = "log groups must follow /aws/eks/<cluster>/{cluster,containers}"
   }
   assert {
-    condition     = alltrue([for g in aws_cloudwatch_log_group.this : g.kms_key_id == aws_kms_key.this.arn && g.retention_in_days == 365])
+    condition     = alltrue([for g in aws_cloudwatch_log_group.this : g.kms_key_id == module.kms.arn && g.retention_in_days == 365])
     error_message = "log groups must be encrypted and kept for the configured retention"
   }
 }

@@ -21,7 +21,7 @@ run "buckets_block_public_access_and_encrypt" {
   }
   assert {
     condition = alltrue([for c in aws_s3_bucket_server_side_encryption_configuration.this :
-    one(c.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms" && one(c.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == aws_kms_key.this.arn])
+    one(c.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms" && one(c.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == module.kms.arn])
     error_message = "every bucket must use SSE-KMS with the module's key"
   }
   assert {
