@@ -9,7 +9,11 @@ locals {
   app_namespace = "taskapp-${var.environment}"
   secret_prefix = "taskapp/${var.environment}/"
   account_id    = data.aws_caller_identity.current.account_id
-  admin_arns    = [for r in var.cluster_admin_role_names : "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:role/${trimprefix(r, "/")}"]
+  partition     = data.aws_partition.current.partition
+  admin_arns    = concat([aws_iam_role.platform_admin.arn], [for r in var.cluster_admin_role_names : "arn:${local.partition}:iam::${local.account_id}:role/${trimprefix(r, "/")}"])
+  # The images CI pushes (cd.yml: taskapp-<component>) and the charts pull from ../../shared.
+  image_repositories = ["taskapp-backend", "taskapp-frontend"]
+  registry_host      = one(distinct([for r in data.aws_ecr_repository.app : split("/", r.repository_url)[0]]))
 }
 
 module "network" {
@@ -70,17 +74,27 @@ module "storage" {
   backup_expiration_days = var.backup_expiration_days
 }
 
-module "registry" {
-  source           = "../../modules/registry"
-  keep_last_images = var.ecr_keep_last_images
+# The registry lives in ../../shared (ADR 0008: one registry for every environment). Looking the
+# repositories up makes a plan fail when it is missing, and gives the real registry host.
+data "aws_ecr_repository" "app" {
+  for_each = toset(local.image_repositories)
+  name     = each.value
 }
 
-module "github_oidc" {
-  source               = "../../modules/github-oidc"
-  github_repository    = var.github_repository
-  role_name            = "${local.name}-github-actions"
-  ecr_repository_arns  = values(module.registry.repository_arns)
-  create_oidc_provider = var.create_github_oidc_provider
+# Environments no longer own a registry or the CI role (they collided in the one account):
+# forget them without destroying, in case an environment was applied with them.
+removed {
+  from = module.registry
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = module.github_oidc
+  lifecycle {
+    destroy = false
+  }
 }
 
 module "irsa" {
@@ -153,4 +167,65 @@ resource "aws_secretsmanager_secret_version" "backend" {
     # (terraform apply -replace=...) after the RDS master password rotates or endpoints change.
     ignore_changes = [secret_string]
   }
+}
+
+# --- The way in (issue 15 point 2): the role the EKS access entry makes cluster admin. Any
+# principal of this account whose own IAM policy allows sts:AssumeRole on it (e.g. the platform
+# team's SSO permission set) may assume it; it may read the cluster and open SSM port-forwarding
+# sessions through this cluster's nodes to the private API endpoint (docs/deploy.md).
+resource "aws_iam_role" "platform_admin" {
+  name                 = "${local.name}-platform-admin"
+  description          = "Administers ${local.name}: EKS cluster admin, SSM port forwarding to the private API"
+  max_session_duration = 3600
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "platform_admin" {
+  name = "cluster-access"
+  role = aws_iam_role.platform_admin.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "DescribeTheCluster"
+        Effect   = "Allow"
+        Action   = ["eks:DescribeCluster", "eks:ListAccessEntries"]
+        Resource = ["arn:${local.partition}:eks:${var.aws_region}:${local.account_id}:cluster/${local.name}"]
+      },
+      {
+        Sid      = "FindNodes"
+        Effect   = "Allow"
+        Action   = ["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"] # no resource-level permissions
+        Resource = ["*"]
+      },
+      {
+        Sid      = "PortForwardThroughThisClustersNodes"
+        Effect   = "Allow"
+        Action   = ["ssm:StartSession"]
+        Resource = ["arn:${local.partition}:ec2:${var.aws_region}:${local.account_id}:instance/*"]
+        Condition = {
+          StringEquals = { "ssm:resourceTag/eks:cluster-name" = local.name }
+        }
+      },
+      {
+        Sid      = "OnlyThePortForwardingDocument"
+        Effect   = "Allow"
+        Action   = ["ssm:StartSession"]
+        Resource = ["arn:${local.partition}:ssm:${var.aws_region}::document/AWS-StartPortForwardingSessionToRemoteHost"]
+      },
+      {
+        Sid      = "OwnSessions"
+        Effect   = "Allow"
+        Action   = ["ssm:TerminateSession", "ssm:ResumeSession"]
+        Resource = ["arn:${local.partition}:ssm:*:${local.account_id}:session/$${aws:userid}-*"]
+      },
+    ]
+  })
 }

@@ -60,15 +60,34 @@ output "assets_bucket_name" {
 
 output "ecr_repository_urls" {
   description = "ECR repository URLs by name (taskapp-backend, taskapp-frontend)."
-  value       = module.registry.repository_urls
+  value       = { for k, r in data.aws_ecr_repository.app : k => r.repository_url }
 }
 
-output "github_actions_role_arn" {
-  description = "Role GitHub Actions (main branch and v* tags) assumes to push images."
-  value       = module.github_oidc.role_arn
+output "platform_admin_role_arn" {
+  description = "Role operators assume to administer this environment's cluster (EKS access entry) and to reach its private API through SSM port forwarding."
+  value       = aws_iam_role.platform_admin.arn
+}
+
+output "image_pull" {
+  description = "Where the environment pulls its images from, and with which roles (checked against ../../shared by the estate test)."
+  value = {
+    registry              = local.registry_host
+    repositories          = sort([for r in data.aws_ecr_repository.app : r.name])
+    node_role_policies    = module.eks.node_role_policy_arns
+    fargate_role_policies = module.eks.fargate_pod_execution_role_policy_arns
+  }
 }
 
 output "container_log_group_name" {
   description = "CloudWatch log group for container logs."
   value       = module.eks.container_log_group_name
+}
+
+output "account_names" {
+  description = "Names this environment claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value = concat(
+    module.network.account_names, module.eks.account_names, module.database.account_names, module.cache.account_names,
+    module.storage.account_names, module.irsa.account_names,
+    module.budget.account_names, ["secret:${aws_secretsmanager_secret.backend.name}", "iam-role:${aws_iam_role.platform_admin.name}"],
+  )
 }

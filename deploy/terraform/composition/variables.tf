@@ -42,14 +42,15 @@ variable "kubernetes_version" {
 }
 
 variable "cluster_public_access_cidrs" {
-  description = "CIDRs allowed to reach the public EKS API endpoint; empty keeps it private."
+  description = "Operator CIDRs allowed to reach the public EKS API endpoint; empty keeps it private (then reach it through SSM port forwarding, docs/deploy.md)."
   type        = list(string)
   default     = []
 }
 
 variable "cluster_admin_role_names" {
-  description = "IAM roles in this account that get cluster admin (e.g. the platform team's SSO role, with its path)."
+  description = "Further IAM roles in this account (with their path) that get cluster admin besides taskapp-<env>-platform-admin, e.g. a break-glass role."
   type        = list(string)
+  default     = []
 }
 
 variable "node_instance_types" {
@@ -127,24 +128,6 @@ variable "cache_num_nodes" {
 variable "backup_expiration_days" {
   description = "Days to keep objects in the backup bucket."
   type        = number
-}
-
-variable "ecr_keep_last_images" {
-  description = "Images kept per ECR repository."
-  type        = number
-  default     = 30
-}
-
-variable "github_repository" {
-  description = "GitHub repository (owner/name) whose main branch and tags may push images."
-  type        = string
-  default     = "taskapp/taskapp"
-}
-
-variable "create_github_oidc_provider" {
-  description = "Create the GitHub OIDC provider in this account (false if it already exists)."
-  type        = bool
-  default     = true
 }
 
 variable "budget_monthly_usd" {

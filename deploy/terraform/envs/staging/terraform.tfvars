@@ -8,7 +8,6 @@ single_nat_gateway         = true
 enable_interface_endpoints = true
 
 cluster_public_access_cidrs = []
-cluster_admin_role_names    = ["taskapp-platform-admin"]
 
 node_instance_types = ["t3a.large", "t3.large", "m6a.large"]
 node_capacity_type  = "SPOT"
@@ -27,7 +26,6 @@ cache_node_type = "cache.t4g.small"
 cache_num_nodes = 2
 
 backup_expiration_days = 90
-ecr_keep_last_images   = 30
 
 budget_monthly_usd = 600
 budget_emails      = ["platform-team@taskapp.example"]

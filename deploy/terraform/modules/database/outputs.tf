@@ -42,3 +42,8 @@ output "deletion_protection" {
   description = "Whether the instance refuses deletion."
   value       = aws_db_instance.this.deletion_protection
 }
+
+output "account_names" {
+  description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value       = ["rds-instance:${aws_db_instance.this.identifier}", "rds-subnet-group:${aws_db_subnet_group.this.name}", "rds-parameter-group:${aws_db_parameter_group.this.name}", "iam-role:${aws_iam_role.monitoring.name}"]
+}

@@ -68,3 +68,18 @@ output "node_group_scaling" {
     max_size       = aws_eks_node_group.default.scaling_config[0].max_size
   }
 }
+
+output "account_names" {
+  description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value       = concat(["eks-cluster:${aws_eks_cluster.this.name}", "iam-role:${aws_iam_role.cluster.name}", "iam-role:${aws_iam_role.node.name}", "iam-role:${module.vpc_cni_role.role_name}", "iam-role:${module.ebs_csi_role.role_name}", "kms-alias:alias/${var.cluster_name}-eks"], [for r in aws_iam_role.fargate : "iam-role:${r.name}"], [for g in aws_cloudwatch_log_group.this : "log-group:${g.name}"])
+}
+
+output "node_role_policy_arns" {
+  description = "Managed policies of the node role (image pulls come from AmazonEC2ContainerRegistryReadOnly)."
+  value       = sort([for a in aws_iam_role_policy_attachment.node : a.policy_arn])
+}
+
+output "fargate_pod_execution_role_policy_arns" {
+  description = "Managed policies of the Fargate pod execution role (image pulls come from AmazonEKSFargatePodExecutionRolePolicy); empty without Fargate."
+  value       = sort([for a in aws_iam_role_policy_attachment.fargate : a.policy_arn])
+}

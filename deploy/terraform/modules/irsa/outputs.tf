@@ -7,3 +7,8 @@ output "service_accounts" {
   description = "namespace/name of the service account each role trusts."
   value       = local.service_accounts
 }
+
+output "account_names" {
+  description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value       = [for m in module.role : "iam-role:${m.role_name}"]
+}

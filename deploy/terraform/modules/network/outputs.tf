@@ -32,3 +32,8 @@ output "flow_log_group_name" {
   description = "CloudWatch log group that receives the VPC flow logs."
   value       = aws_cloudwatch_log_group.flow_logs.name
 }
+
+output "account_names" {
+  description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value       = ["iam-role:${aws_iam_role.flow_logs.name}", "log-group:${aws_cloudwatch_log_group.flow_logs.name}"]
+}

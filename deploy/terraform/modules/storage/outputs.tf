@@ -22,3 +22,8 @@ output "kms_key_arn" {
   description = "KMS key encrypting both buckets."
   value       = module.kms.arn
 }
+
+output "account_names" {
+  description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value       = [for b in aws_s3_bucket.this : "s3-bucket:${b.bucket}"]
+}

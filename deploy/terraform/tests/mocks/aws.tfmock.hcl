@@ -166,3 +166,12 @@ mock_data "aws_secretsmanager_secret_version" {
 mock_resource "aws_secretsmanager_secret_version" {}
 mock_resource "aws_db_subnet_group" {}
 mock_resource "aws_elasticache_subnet_group" {}
+
+# The repositories of ../../shared, as environments look them up.
+mock_data "aws_ecr_repository" {
+  defaults = {
+    arn            = "arn:aws:ecr:eu-west-1:123456789012:repository/mock"
+    registry_id    = "123456789012"
+    repository_url = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/mock"
+  }
+}

@@ -1,0 +1,1 @@
+../../tests/naming.tftest.hcl
