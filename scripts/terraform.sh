@@ -105,8 +105,10 @@ check_env_drift() {
     done
   done
   for env in dev staging prod; do
-    [ "$(readlink "$TF_ROOT/envs/$env/tests/naming.tftest.hcl")" = "../../tests/naming.tftest.hcl" ] ||
-      die "envs/$env/tests/naming.tftest.hcl must be a link to ../../tests/naming.tftest.hcl: one naming test for every env"
+    for f in naming.tftest.hcl gitops_bridge.tftest.hcl; do
+      [ "$(readlink "$TF_ROOT/envs/$env/tests/$f")" = "../../tests/$f" ] ||
+        die "envs/$env/tests/$f must be a link to ../../tests/$f: the envs share one test for what they have in common"
+    done
     grep -q "key *= *\"envs/$env/terraform.tfstate\"" "$TF_ROOT/envs/$env/backend.tf" ||
       die "envs/$env/backend.tf must use the state key envs/$env/terraform.tfstate"
     grep -q "^environment *= *\"$env\"" "$TF_ROOT/envs/$env/terraform.tfvars" ||

@@ -3,6 +3,13 @@
 # checks). Sizing lives in terraform.tfvars.
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+# The public hosted zone of the product (shared by the envs of the one account: ADR 0008).
+data "aws_route53_zone" "public" {
+  name         = var.dns_zone_name
+  private_zone = false
+}
 
 locals {
   name          = "taskapp-${var.environment}"
@@ -72,6 +79,16 @@ module "storage" {
   source                 = "../../modules/storage"
   name_prefix            = local.name
   backup_expiration_days = var.backup_expiration_days
+  enable_loki            = var.enable_loki
+}
+
+module "ingress" {
+  source             = "../../modules/ingress"
+  name               = local.name
+  domain_name        = var.domain_name
+  zone_id            = data.aws_route53_zone.public.zone_id
+  enable_waf         = var.enable_waf
+  log_retention_days = var.log_retention_days
 }
 
 # The registry lives in ../../shared (ADR 0008: one registry for every environment). Looking the
@@ -105,6 +122,12 @@ module "irsa" {
   oidc_issuer             = module.eks.oidc_issuer
   backup_bucket_arn       = module.storage.backup_bucket_arn
   backup_kms_key_arn      = module.storage.kms_key_arn
+  assets_bucket_arn       = module.storage.assets_bucket_arn
+  assets_kms_key_arn      = module.storage.kms_key_arn
+  route53_zone_arn        = data.aws_route53_zone.public.arn
+  enable_loki             = var.enable_loki
+  loki_bucket_arn         = module.storage.loki_bucket_arn
+  loki_kms_key_arn        = var.enable_loki ? module.storage.kms_key_arn : null
   app_secrets_prefix      = local.secret_prefix
   extra_secret_arns       = [module.database.master_user_secret_arn]
   secrets_kms_key_arns    = [module.app_secrets_kms.arn, module.database.kms_key_arn, module.cache.kms_key_arn]
@@ -119,10 +142,11 @@ module "budget" {
   cost_filter_tags  = { Environment = var.environment }
 }
 
-# --- The backend's application secret taskapp/<env>/backend (keys database_url, redis_url,
-# secret_key), read by external-secrets. The database password comes from the RDS-managed
-# master secret at apply time; the Redis token from the cache module; the signing key is drawn
-# once by Secrets Manager.
+# --- Secrets Terraform creates (and nothing else does: docs/deploy.md never asks to create them
+# by hand). Both under taskapp/<env>/, which External Secrets may read (modules/irsa).
+# The database URL is not among them: RDS rotates the master password every 7 days, so External
+# Secrets builds the URL from the RDS-managed secret (db_master_secret_arn in the GitOps Bridge)
+# and refreshes it after each rotation.
 module "app_secrets_kms" {
   source      = "../../modules/kms"
   name        = "${local.name}-app-secrets"
@@ -139,17 +163,10 @@ data "aws_secretsmanager_random_password" "secret_key" {
   exclude_punctuation = true
 }
 
-data "aws_secretsmanager_secret_version" "db_master" {
-  secret_id = module.database.master_user_secret_arn
-}
-
-locals {
-  db_master = jsondecode(data.aws_secretsmanager_secret_version.db_master.secret_string)
-}
-
+# taskapp/<env>/backend: redis_url (TLS + the AUTH token) and the signing key secret_key.
 resource "aws_secretsmanager_secret" "backend" {
   name                    = "${local.secret_prefix}backend"
-  description             = "taskapp backend settings for ${var.environment} (database_url, redis_url, secret_key)"
+  description             = "taskapp backend settings for ${var.environment} (redis_url, secret_key); the database URL comes from the RDS-managed secret"
   kms_key_id              = module.app_secrets_kms.arn
   recovery_window_in_days = 7
 }
@@ -157,15 +174,39 @@ resource "aws_secretsmanager_secret" "backend" {
 resource "aws_secretsmanager_secret_version" "backend" {
   secret_id = aws_secretsmanager_secret.backend.id
   secret_string = jsonencode({
-    database_url = "postgresql+asyncpg://${urlencode(local.db_master.username)}:${urlencode(local.db_master.password)}@${module.database.endpoint}:${module.database.port}/${module.database.database_name}?ssl=require"
-    redis_url    = "rediss://:${urlencode(module.cache.auth_token)}@${module.cache.primary_endpoint}:${module.cache.port}/0"
-    secret_key   = data.aws_secretsmanager_random_password.secret_key.random_password
+    redis_url  = "rediss://:${urlencode(module.cache.auth_token)}@${module.cache.primary_endpoint}:${module.cache.port}/0"
+    secret_key = data.aws_secretsmanager_random_password.secret_key.random_password
   })
 
   lifecycle {
-    # The signing key is drawn again on every plan: keep the first one. Re-create the version
-    # (terraform apply -replace=...) after the RDS master password rotates or endpoints change.
+    # The signing key is drawn again on every plan: keep the first one.
     ignore_changes = [secret_string]
+  }
+}
+
+# taskapp/<env>/grafana-admin: Grafana's admin login, in the keys the Grafana chart's
+# admin.existingSecret expects (admin-user, admin-password).
+data "aws_secretsmanager_random_password" "grafana_admin" {
+  password_length     = 32
+  exclude_punctuation = true
+}
+
+resource "aws_secretsmanager_secret" "grafana_admin" {
+  name                    = "${local.secret_prefix}grafana-admin"
+  description             = "Grafana admin credentials of ${local.name} (admin-user, admin-password)"
+  kms_key_id              = module.app_secrets_kms.arn
+  recovery_window_in_days = 7
+}
+
+resource "aws_secretsmanager_secret_version" "grafana_admin" {
+  secret_id = aws_secretsmanager_secret.grafana_admin.id
+  secret_string = jsonencode({
+    "admin-user"     = "admin"
+    "admin-password" = data.aws_secretsmanager_random_password.grafana_admin.random_password
+  })
+
+  lifecycle {
+    ignore_changes = [secret_string] # drawn once; rotate by replacing this version
   }
 }
 

@@ -14,6 +14,49 @@ variable "aws_region" {
   default     = "eu-west-1"
 }
 
+variable "domain_name" {
+  description = "Public host name of the web app and API in this env (e.g. dev.taskapp.example.com): certificate, DNS record, ingress host."
+  type        = string
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$", var.domain_name))
+    error_message = "domain_name must be a lowercase DNS name."
+  }
+}
+
+variable "dns_zone_name" {
+  description = "Existing public Route 53 hosted zone that holds domain_name (e.g. taskapp.example.com): certificate validation and external-dns records go there."
+  type        = string
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$", var.dns_zone_name))
+    error_message = "dns_zone_name must be a lowercase DNS name (no trailing dot)."
+  }
+}
+
+variable "enable_waf" {
+  description = "Put a regional WAFv2 web ACL (AWS managed rules, rate limit) in front of the ALB."
+  type        = bool
+  default     = false
+}
+
+variable "enable_loki" {
+  description = "Create Loki's bucket and IRSA role (the optional log store beside CloudWatch)."
+  type        = bool
+  default     = false
+}
+
+variable "edge_mode" {
+  description = "How the web app is served: ingress (the nginx pods behind the ALB) or cloudfront (S3 + CloudFront + WAF, /api/* to the ALB)."
+  type        = string
+  default     = "ingress"
+
+  validation {
+    condition     = contains(["ingress"], var.edge_mode)
+    error_message = "edge_mode must be ingress (cloudfront comes with modules/edge)."
+  }
+}
+
 variable "azs" {
   description = "Availability zones (2 or 3) of the region."
   type        = list(string)

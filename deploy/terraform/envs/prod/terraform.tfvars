@@ -4,6 +4,11 @@ aws_region  = "eu-west-1"
 azs         = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 vpc_cidr    = "10.30.0.0/16"
 
+domain_name   = "taskapp.example.com"
+dns_zone_name = "taskapp.example.com" # the public zone all envs share (ADR 0008)
+edge_mode     = "ingress"
+enable_waf    = true # regional WAF in front of the ALB
+
 single_nat_gateway         = false
 enable_interface_endpoints = true
 

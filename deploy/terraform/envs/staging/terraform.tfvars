@@ -4,6 +4,10 @@ aws_region  = "eu-west-1"
 azs         = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 vpc_cidr    = "10.20.0.0/16"
 
+domain_name   = "staging.taskapp.example.com"
+dns_zone_name = "taskapp.example.com" # the public zone all envs share (ADR 0008)
+edge_mode     = "ingress"
+
 single_nat_gateway         = true
 enable_interface_endpoints = true
 

@@ -28,6 +28,9 @@ variables {
   backup_expiration_days   = 30
   budget_monthly_usd       = 100
   budget_emails            = ["platform-team@taskapp.example"]
+  dns_zone_name            = "taskapp.example.com"
+  enable_waf               = true
+  enable_loki              = true
 }
 
 run "shared" {
@@ -47,6 +50,7 @@ run "dev" {
   }
   variables {
     environment = "dev"
+    domain_name = "dev.taskapp.example.com"
     vpc_cidr    = "10.10.0.0/16"
   }
 }
@@ -58,6 +62,7 @@ run "staging" {
   }
   variables {
     environment = "staging"
+    domain_name = "staging.taskapp.example.com"
     vpc_cidr    = "10.20.0.0/16"
   }
 }
@@ -69,6 +74,7 @@ run "prod" {
   }
   variables {
     environment = "prod"
+    domain_name = "prod.taskapp.example.com"
     vpc_cidr    = "10.30.0.0/16"
   }
 }

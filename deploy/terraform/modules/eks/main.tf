@@ -317,10 +317,13 @@ module "ebs_csi_role" {
 }
 
 resource "aws_eks_addon" "vpc_cni" {
-  cluster_name                = aws_eks_cluster.this.name
-  addon_name                  = "vpc-cni"
-  addon_version               = lookup(var.addon_versions, "vpc-cni", null)
-  service_account_role_arn    = module.vpc_cni_role.role_arn
+  cluster_name             = aws_eks_cluster.this.name
+  addon_name               = "vpc-cni"
+  addon_version            = lookup(var.addon_versions, "vpc-cni", null)
+  service_account_role_arn = module.vpc_cni_role.role_arn
+  # The NetworkPolicies of the charts are enforced only with the CNI's network policy agent
+  # (on EC2 nodes; Fargate pods cannot enforce them: docs/deploy.md).
+  configuration_values        = jsonencode({ enableNetworkPolicy = "true" })
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
   tags                        = var.tags

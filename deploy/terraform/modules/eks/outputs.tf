@@ -83,3 +83,8 @@ output "fargate_pod_execution_role_policy_arns" {
   description = "Managed policies of the Fargate pod execution role (image pulls come from AmazonEKSFargatePodExecutionRolePolicy); empty without Fargate."
   value       = sort([for a in aws_iam_role_policy_attachment.fargate : a.policy_arn])
 }
+
+output "vpc_cni_configuration" {
+  description = "Configuration values of the vpc-cni add-on (enableNetworkPolicy)."
+  value       = jsondecode(aws_eks_addon.vpc_cni.configuration_values)
+}

@@ -1,5 +1,5 @@
 output "role_arns" {
-  description = "Role ARN per workload (backend, aws_load_balancer_controller, external_secrets, aws_for_fluent_bit, cluster_autoscaler): the eks.amazonaws.com/role-arn annotation of its service account."
+  description = "Role ARN per workload (backend, backup, aws_load_balancer_controller, external_secrets, external_dns, aws_for_fluent_bit, cluster_autoscaler, loki when on): the eks.amazonaws.com/role-arn annotation of its service account."
   value       = { for k, m in module.role : k => m.role_arn }
 }
 

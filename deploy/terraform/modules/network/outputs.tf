@@ -13,6 +13,11 @@ output "public_subnet_ids" {
   value       = aws_subnet.public[*].id
 }
 
+output "public_subnet_cidrs" {
+  description = "CIDRs of the public subnets (where the ALB's nodes live: the NetworkPolicy ingress source)."
+  value       = aws_subnet.public[*].cidr_block
+}
+
 output "private_subnet_ids" {
   description = "Private app subnets (EKS nodes, Fargate pods, interface endpoints), one per AZ."
   value       = aws_subnet.private[*].id

@@ -18,6 +18,16 @@ output "assets_bucket_arn" {
   value       = aws_s3_bucket.this["assets"].arn
 }
 
+output "loki_bucket_name" {
+  description = "Bucket for Loki's chunks; empty string when Loki is off."
+  value       = var.enable_loki ? aws_s3_bucket.this["loki"].bucket : ""
+}
+
+output "loki_bucket_arn" {
+  description = "ARN of Loki's bucket; null when Loki is off."
+  value       = var.enable_loki ? aws_s3_bucket.this["loki"].arn : null
+}
+
 output "kms_key_arn" {
   description = "KMS key encrypting both buckets."
   value       = module.kms.arn

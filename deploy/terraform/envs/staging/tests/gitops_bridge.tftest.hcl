@@ -1,0 +1,1 @@
+../../tests/gitops_bridge.tftest.hcl

@@ -1,0 +1,75 @@
+# The GitOps Bridge contract, for whichever environment runs it (one file, linked into
+# envs/<env>/tests/): Terraform's gitops_bridge output carries exactly the annotations
+# deploy/gitops/cluster-facts.yaml lists (the GitOps side is tested against the same file), each
+# filled from this env's resources; only the facts of a part the env switched off are empty.
+mock_provider "aws" {
+  override_during = plan
+  source          = "../../tests/mocks"
+}
+
+run "the_bridge_carries_exactly_the_cluster_facts" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(output.gitops_bridge.annotations)) == toset([for f in yamldecode(file("../../../gitops/cluster-facts.yaml")).facts : f.annotation])
+    error_message = "gitops_bridge.annotations and deploy/gitops/cluster-facts.yaml differ: missing ${jsonencode(setsubtract([for f in yamldecode(file("../../../gitops/cluster-facts.yaml")).facts : f.annotation], keys(output.gitops_bridge.annotations)))}, not in the contract ${jsonencode(setsubtract(keys(output.gitops_bridge.annotations), [for f in yamldecode(file("../../../gitops/cluster-facts.yaml")).facts : f.annotation]))}"
+  }
+  assert {
+    condition     = output.gitops_bridge.labels.environment == var.environment && output.gitops_bridge.annotations.environment == var.environment
+    error_message = "the cluster Secret is labelled and annotated with its environment"
+  }
+}
+
+run "only_the_facts_of_switched_off_parts_are_empty" {
+  command = plan
+
+  assert {
+    condition = toset([for k, v in output.gitops_bridge.annotations : k if v == ""]) == toset(concat(
+      var.enable_waf ? [] : ["waf_acl_arn"],
+      var.edge_mode == "cloudfront" ? [] : ["web_bucket"],
+      var.enable_loki ? [] : ["loki_bucket", "irsa_loki_role_arn"],
+    ))
+    error_message = "empty facts must be exactly those of parts this env has switched off (WAF, CloudFront edge, Loki): ${jsonencode([for k, v in output.gitops_bridge.annotations : k if v == ""])}"
+  }
+  assert {
+    condition     = alltrue([for k, v in output.gitops_bridge.annotations : !strcontains(v, "00000000-0000-0000-0000-000000000000") && !strcontains(v, "placeholder") && !strcontains(lower(v), "changeme")])
+    error_message = "no placeholder values in the facts"
+  }
+}
+
+run "the_facts_name_the_resources_the_cluster_uses" {
+  command = plan
+
+  assert {
+    condition = [
+      output.gitops_bridge.annotations.irsa_backup_role_arn,
+      output.gitops_bridge.annotations.irsa_external_dns_role_arn,
+      output.gitops_bridge.annotations.db_master_secret_arn,
+      output.gitops_bridge.annotations.app_secret_name,
+      output.gitops_bridge.annotations.grafana_admin_secret_name,
+      output.gitops_bridge.annotations.ecr_registry,
+      output.gitops_bridge.annotations.acm_certificate_arn,
+      ] == [
+      module.irsa.role_arns["backup"],
+      module.irsa.role_arns["external_dns"],
+      module.database.master_user_secret_arn,
+      "taskapp/${var.environment}/backend",
+      "taskapp/${var.environment}/grafana-admin",
+      output.image_pull.registry,
+      module.ingress.certificate_arn,
+    ]
+    error_message = "facts must come from the env's own resources"
+  }
+  assert {
+    condition     = module.irsa.service_accounts.backup == "taskapp-${var.environment}/taskapp-backup" && module.irsa.service_accounts.external_dns == "external-dns/external-dns" && module.irsa.service_accounts.external_secrets == "external-secrets/external-secrets"
+    error_message = "the roles trust the service accounts the GitOps side creates"
+  }
+  assert {
+    condition     = toset(keys(jsondecode(aws_secretsmanager_secret_version.backend.secret_string))) == toset(["redis_url", "secret_key"]) && startswith(jsondecode(aws_secretsmanager_secret_version.backend.secret_string).redis_url, "rediss://:")
+    error_message = "the backend secret holds redis_url (TLS) and secret_key, and no frozen database_url (RDS rotates the password: External Secrets builds the URL from db_master_secret_arn)"
+  }
+  assert {
+    condition     = toset(keys(jsondecode(aws_secretsmanager_secret_version.grafana_admin.secret_string))) == toset(["admin-user", "admin-password"])
+    error_message = "Grafana's admin secret has the keys of the chart's admin.existingSecret"
+  }
+}
