@@ -122,6 +122,13 @@ cmd_validate() {
   init_all
   local cfg n=0
   while read -r cfg; do
+    # A module that needs an aliased provider from its caller (modules/edge: aws.us_east_1)
+    # cannot be validated on its own (Terraform reports the alias as missing); the envs that
+    # call it validate it, and its own terraform test plans it with both providers.
+    if grep -q configuration_aliases "$cfg"/*.tf; then
+      log "terraform validate $(rel "$cfg"): through the envs that call it (it needs an aliased provider)"
+      continue
+    fi
     if ! TF_DATA_DIR="$(data_dir "$cfg")" terraform -chdir="$cfg" validate -no-color >"$ART/validate-$(rel "$cfg" | tr / _).log" 2>&1; then
       cat "$ART/validate-$(rel "$cfg" | tr / _).log" >&2
       die "terraform validate failed in $(rel "$cfg")"

@@ -91,6 +91,23 @@ module "ingress" {
   log_retention_days = var.log_retention_days
 }
 
+# edge_mode = "cloudfront": CloudFront serves the web app from S3 and sends /api/* to the ALB,
+# which then answers on origin.<domain> (covered by the regional certificate's *.<domain>).
+module "edge" {
+  source             = "../../modules/edge"
+  count              = var.edge_mode == "cloudfront" ? 1 : 0
+  name               = local.name
+  domain_name        = var.domain_name
+  zone_id            = data.aws_route53_zone.public.zone_id
+  api_origin_domain  = "origin.${var.domain_name}"
+  log_retention_days = var.log_retention_days
+
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+}
+
 # The registry lives in ../../shared (ADR 0008: one registry for every environment). Looking the
 # repositories up makes a plan fail when it is missing, and gives the real registry host.
 data "aws_ecr_repository" "app" {

@@ -63,6 +63,11 @@ output "ecr_repository_urls" {
   value       = { for k, r in data.aws_ecr_repository.app : k => r.repository_url }
 }
 
+output "cloudfront_distribution_id" {
+  description = "CloudFront distribution of the web app (edge_mode = cloudfront); null otherwise."
+  value       = one(module.edge[*].distribution_id)
+}
+
 output "platform_admin_role_arn" {
   description = "Role operators assume to administer this environment's cluster (EKS access entry) and to reach its private API through SSM port forwarding."
   value       = aws_iam_role.platform_admin.arn
@@ -88,7 +93,7 @@ output "account_names" {
   value = concat(
     module.network.account_names, module.eks.account_names, module.database.account_names, module.cache.account_names,
     module.storage.account_names, module.irsa.account_names,
-    module.budget.account_names, module.ingress.account_names,
+    module.budget.account_names, module.ingress.account_names, flatten(module.edge[*].account_names),
     ["secret:${aws_secretsmanager_secret.backend.name}", "secret:${aws_secretsmanager_secret.grafana_admin.name}", "iam-role:${aws_iam_role.platform_admin.name}"],
   )
 }
@@ -112,7 +117,7 @@ output "gitops_bridge" {
       waf_acl_arn                                = module.ingress.waf_acl_arn
       alb_logs_bucket                            = module.ingress.alb_logs_bucket
       edge_mode                                  = var.edge_mode
-      web_bucket                                 = ""
+      web_bucket                                 = one(module.edge[*].web_bucket) == null ? "" : one(module.edge[*].web_bucket)
       ecr_registry                               = local.registry_host
       ecr_repository_backend                     = data.aws_ecr_repository.app["taskapp-backend"].name
       ecr_repository_frontend                    = data.aws_ecr_repository.app["taskapp-frontend"].name

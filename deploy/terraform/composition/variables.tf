@@ -52,8 +52,8 @@ variable "edge_mode" {
   default     = "ingress"
 
   validation {
-    condition     = contains(["ingress"], var.edge_mode)
-    error_message = "edge_mode must be ingress (cloudfront comes with modules/edge)."
+    condition     = contains(["ingress", "cloudfront"], var.edge_mode)
+    error_message = "edge_mode must be ingress or cloudfront."
   }
 }
 

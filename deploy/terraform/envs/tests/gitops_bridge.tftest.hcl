@@ -7,6 +7,12 @@ mock_provider "aws" {
   source          = "../../tests/mocks"
 }
 
+mock_provider "aws" {
+  alias           = "us_east_1"
+  override_during = plan
+  source          = "../../tests/mocks"
+}
+
 run "the_bridge_carries_exactly_the_cluster_facts" {
   command = plan
 

@@ -9,6 +9,12 @@ mock_provider "aws" {
   source          = "../tests/mocks"
 }
 
+mock_provider "aws" {
+  alias           = "us_east_1"
+  override_during = plan
+  source          = "../tests/mocks"
+}
+
 variables {
   azs                      = ["eu-west-1a", "eu-west-1b"]
   single_nat_gateway       = true
@@ -50,6 +56,7 @@ run "dev" {
   }
   variables {
     environment = "dev"
+    edge_mode   = "cloudfront"
     domain_name = "dev.taskapp.example.com"
     vpc_cidr    = "10.10.0.0/16"
   }
@@ -62,6 +69,7 @@ run "staging" {
   }
   variables {
     environment = "staging"
+    edge_mode   = "cloudfront"
     domain_name = "staging.taskapp.example.com"
     vpc_cidr    = "10.20.0.0/16"
   }
@@ -74,6 +82,7 @@ run "prod" {
   }
   variables {
     environment = "prod"
+    edge_mode   = "cloudfront"
     domain_name = "prod.taskapp.example.com"
     vpc_cidr    = "10.30.0.0/16"
   }
@@ -107,5 +116,18 @@ run "every_env_pulls_what_ci_pushes" {
   assert {
     condition     = toset([for r in keys(run.shared.ecr_repository_urls) : r if startswith(r, "charts/")]) == toset([for f in fileset("../../helm", "*/Chart.yaml") : "charts/${dirname(f)}"])
     error_message = "every chart in deploy/helm needs its charts/<chart> OCI repository (release.yml pushes there), and no other"
+  }
+}
+
+run "with_every_part_on_no_fact_is_empty" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for e in [run.dev, run.staging, run.prod] : alltrue([for k, v in e.gitops_bridge.annotations : v != ""])])
+    error_message = "with WAF, Loki and the CloudFront edge on, every fact of the GitOps Bridge must be filled: ${jsonencode([for e in [run.dev, run.staging, run.prod] : [for k, v in e.gitops_bridge.annotations : k if v == ""]])}"
+  }
+  assert {
+    condition     = alltrue([for e in [run.dev, run.staging, run.prod] : e.gitops_bridge.annotations.edge_mode == "cloudfront" && endswith(e.gitops_bridge.annotations.web_bucket, "-web-123456789012")])
+    error_message = "in cloudfront mode the bridge names the web bucket the edge module creates"
   }
 }

@@ -21,12 +21,15 @@ locals {
   ]
 }
 
-# --- Certificate, validated through a record in the hosted zone.
+# --- Certificate, validated through a record in the hosted zone. *.<domain> covers the ALB's
+# origin.<domain> host when CloudFront fronts the env (modules/edge); ACM asks for the same
+# validation record for a name and its wildcard, so one record validates both.
 resource "aws_acm_certificate" "this" {
-  domain_name       = var.domain_name
-  validation_method = "DNS"
-  key_algorithm     = "RSA_2048"
-  tags              = merge(var.tags, { Name = var.domain_name })
+  domain_name               = var.domain_name
+  subject_alternative_names = ["*.${var.domain_name}"]
+  validation_method         = "DNS"
+  key_algorithm             = "RSA_2048"
+  tags                      = merge(var.tags, { Name = var.domain_name })
 
   lifecycle {
     create_before_destroy = true
@@ -35,9 +38,9 @@ resource "aws_acm_certificate" "this" {
 
 resource "aws_route53_record" "validation" {
   zone_id         = var.zone_id
-  name            = one(aws_acm_certificate.this.domain_validation_options).resource_record_name
-  type            = one(aws_acm_certificate.this.domain_validation_options).resource_record_type
-  records         = [one(aws_acm_certificate.this.domain_validation_options).resource_record_value]
+  name            = one(distinct([for o in aws_acm_certificate.this.domain_validation_options : o.resource_record_name]))
+  type            = one(distinct([for o in aws_acm_certificate.this.domain_validation_options : o.resource_record_type]))
+  records         = [one(distinct([for o in aws_acm_certificate.this.domain_validation_options : o.resource_record_value]))]
   ttl             = 300
   allow_overwrite = true
 }

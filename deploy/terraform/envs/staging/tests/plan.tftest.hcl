@@ -5,6 +5,12 @@ mock_provider "aws" {
   source          = "../../tests/mocks"
 }
 
+mock_provider "aws" {
+  alias           = "us_east_1"
+  override_during = plan
+  source          = "../../tests/mocks"
+}
+
 run "staging_mirrors_prod_with_cheaper_parts" {
   command = plan
 

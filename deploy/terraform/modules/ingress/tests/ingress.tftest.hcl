@@ -13,8 +13,8 @@ run "the_certificate_is_validated_in_the_zone_before_its_arn_is_handed_on" {
   command = plan
 
   assert {
-    condition     = aws_acm_certificate.this.domain_name == "test.taskapp.example.com" && aws_acm_certificate.this.validation_method == "DNS"
-    error_message = "one DNS-validated certificate for the env's host"
+    condition     = aws_acm_certificate.this.domain_name == "test.taskapp.example.com" && aws_acm_certificate.this.subject_alternative_names == toset(["*.test.taskapp.example.com"]) && aws_acm_certificate.this.validation_method == "DNS"
+    error_message = "one DNS-validated certificate for the env's host and its subdomains (origin.<domain> behind CloudFront)"
   }
   assert {
     condition     = aws_route53_record.validation.zone_id == "Z0TEST" && aws_route53_record.validation.type == "CNAME"
