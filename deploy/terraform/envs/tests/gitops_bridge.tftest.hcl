@@ -13,7 +13,7 @@ mock_provider "aws" {
   source          = "../../tests/mocks"
 }
 
-run "the_bridge_carries_exactly_the_cluster_facts" {
+run "the_bridge_carries_exactly_the_cluster_facts_filled_from_this_envs_resources" {
   command = plan
 
   assert {
@@ -24,10 +24,6 @@ run "the_bridge_carries_exactly_the_cluster_facts" {
     condition     = output.gitops_bridge.labels.environment == var.environment && output.gitops_bridge.annotations.environment == var.environment
     error_message = "the cluster Secret is labelled and annotated with its environment"
   }
-}
-
-run "only_the_facts_of_switched_off_parts_are_empty" {
-  command = plan
 
   assert {
     condition = toset([for k, v in output.gitops_bridge.annotations : k if v == ""]) == toset(concat(
@@ -41,10 +37,6 @@ run "only_the_facts_of_switched_off_parts_are_empty" {
     condition     = alltrue([for k, v in output.gitops_bridge.annotations : !strcontains(v, "00000000-0000-0000-0000-000000000000") && !strcontains(v, "placeholder") && !strcontains(lower(v), "changeme")])
     error_message = "no placeholder values in the facts"
   }
-}
-
-run "the_facts_name_the_resources_the_cluster_uses" {
-  command = plan
 
   assert {
     condition = [

@@ -11,7 +11,7 @@ mock_provider "aws" {
   source          = "../../tests/mocks"
 }
 
-run "names_the_other_parts_rely_on" {
+run "names_the_other_parts_rely_on_and_every_name_carries_the_environment" {
   command = plan
 
   assert {
@@ -34,10 +34,6 @@ run "names_the_other_parts_rely_on" {
     condition     = output.image_pull.repositories == tolist(["taskapp-backend", "taskapp-frontend"]) && output.image_pull.registry == "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
     error_message = "the env pulls taskapp-backend and taskapp-frontend from the account's registry (../../shared)"
   }
-}
-
-run "every_name_it_claims_carries_the_environment" {
-  command = plan
 
   assert {
     condition     = length(output.account_names) > 0 && alltrue([for n in output.account_names : strcontains(n, "taskapp-${var.environment}") || strcontains(n, "taskapp/${var.environment}/")])
