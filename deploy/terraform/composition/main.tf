@@ -17,7 +17,9 @@ locals {
   secret_prefix = "taskapp/${var.environment}/"
   account_id    = data.aws_caller_identity.current.account_id
   partition     = data.aws_partition.current.partition
-  admin_arns    = concat([aws_iam_role.platform_admin.arn], [for r in var.cluster_admin_role_names : "arn:${local.partition}:iam::${local.account_id}:role/${trimprefix(r, "/")}"])
+  # Access entries are keyed by these ARNs, so they must be known at plan time: built from the
+  # role's name (known, and a reference that orders the entry after the role), not its arn.
+  admin_arns = [for r in concat([aws_iam_role.platform_admin.name], var.cluster_admin_role_names) : "arn:${local.partition}:iam::${local.account_id}:role/${trimprefix(r, "/")}"]
   # The images CI pushes (cd.yml: taskapp-<component>) and the charts pull from ../../shared.
   image_repositories = ["taskapp-backend", "taskapp-frontend"]
   registry_host      = one(distinct([for r in data.aws_ecr_repository.app : split("/", r.repository_url)[0]]))

@@ -27,6 +27,10 @@ run "names_the_other_parts_rely_on_and_every_name_carries_the_environment" {
     error_message = "the backend role must trust taskapp-<env>/taskapp-backend"
   }
   assert {
+    condition     = module.eks.admin_principal_arns == tolist(["arn:aws:iam::123456789012:role/taskapp-${var.environment}-platform-admin"])
+    error_message = "the EKS access entry names the taskapp-<env>-platform-admin role this env creates"
+  }
+  assert {
     condition     = output.backup_bucket_name == "taskapp-${var.environment}-backups-123456789012"
     error_message = "the backup bucket is taskapp-<env>-backups-<account>"
   }

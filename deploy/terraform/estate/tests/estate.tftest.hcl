@@ -15,6 +15,13 @@ mock_provider "aws" {
   source          = "../tests/mocks"
 }
 
+# The same mocks, but computed values stay unknown during plan, as in the first real plan of an
+# empty account (ARNs, IDs, endpoints). A for_each keyed by such a value fails only there.
+mock_provider "aws" {
+  alias  = "first_plan"
+  source = "../tests/mocks"
+}
+
 variables {
   azs                      = ["eu-west-1a", "eu-west-1b"]
   single_nat_gateway       = true
@@ -129,5 +136,22 @@ run "with_every_part_on_no_fact_is_empty" {
   assert {
     condition     = alltrue([for e in [run.dev, run.staging, run.prod] : e.gitops_bridge.annotations.edge_mode == "cloudfront" && endswith(e.gitops_bridge.annotations.web_bucket, "-web-123456789012")])
     error_message = "in cloudfront mode the bridge names the web bucket the edge module creates"
+  }
+}
+
+run "a_first_plan_with_nothing_created_yet" {
+  command = plan
+  module {
+    source = "../envs/prod"
+  }
+  providers = {
+    aws           = aws.first_plan
+    aws.us_east_1 = aws.first_plan
+  }
+  variables {
+    environment = "prod"
+    domain_name = "prod.taskapp.example.com"
+    vpc_cidr    = "10.30.0.0/16"
+    edge_mode   = "cloudfront"
   }
 }

@@ -88,3 +88,8 @@ output "vpc_cni_configuration" {
   description = "Configuration values of the vpc-cni add-on (enableNetworkPolicy)."
   value       = jsondecode(aws_eks_addon.vpc_cni.configuration_values)
 }
+
+output "admin_principal_arns" {
+  description = "Principals with a cluster-admin access entry."
+  value       = sort([for e in aws_eks_access_entry.admin : e.principal_arn])
+}

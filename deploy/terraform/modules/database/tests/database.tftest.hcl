@@ -43,7 +43,7 @@ run "reachable_only_from_the_cluster_on_5432" {
   command = plan
 
   assert {
-    condition     = length(aws_vpc_security_group_ingress_rule.postgres) == 1 && aws_vpc_security_group_ingress_rule.postgres["sg-0cluster"].referenced_security_group_id == "sg-0cluster"
+    condition     = length(aws_vpc_security_group_ingress_rule.postgres) == 1 && aws_vpc_security_group_ingress_rule.postgres[0].referenced_security_group_id == "sg-0cluster"
     error_message = "only the cluster security group may connect"
   }
   assert {
