@@ -105,7 +105,7 @@ check_env_drift() {
     done
   done
   for env in dev staging prod; do
-    for f in naming.tftest.hcl gitops_bridge.tftest.hcl; do
+    for f in names_and_facts.tftest.hcl; do
       [ "$(readlink "$TF_ROOT/envs/$env/tests/$f")" = "../../tests/$f" ] ||
         die "envs/$env/tests/$f must be a link to ../../tests/$f: the envs share one test for what they have in common"
     done

@@ -1,5 +1,5 @@
 # The staging composition planned with its own terraform.tfvars (loaded automatically): its shape.
-# The names every env shares are checked by naming.tftest.hcl (a link to ../../tests/).
+# The names and GitOps facts every env shares are checked by names_and_facts.tftest.hcl (a link).
 mock_provider "aws" {
   override_during = plan
   source          = "../../tests/mocks"

@@ -1,7 +1,10 @@
-# The GitOps Bridge contract, for whichever environment runs it (one file, linked into
-# envs/<env>/tests/): Terraform's gitops_bridge output carries exactly the annotations
-# deploy/gitops/cluster-facts.yaml lists (the GitOps side is tested against the same file), each
-# filled from this env's resources; only the facts of a part the env switched off are empty.
+# What every environment shares, in one plan per env (this file is linked into envs/<env>/tests/
+# and planned with that env's own terraform.tfvars):
+# - the names the other parts (GitOps values, workflows, docs) rely on, and that every name the env
+#   claims in the one account carries the env (ADR 0008; issue 17: one naming test, not three);
+# - the GitOps Bridge contract: the gitops_bridge output carries exactly the annotations of
+#   deploy/gitops/cluster-facts.yaml (the GitOps side is tested against the same file), each
+#   filled from this env's resources; only the facts of a part the env switched off are empty.
 mock_provider "aws" {
   override_during = plan
   source          = "../../tests/mocks"
@@ -13,8 +16,38 @@ mock_provider "aws" {
   source          = "../../tests/mocks"
 }
 
-run "the_bridge_carries_exactly_the_cluster_facts_filled_from_this_envs_resources" {
+run "names_and_facts_the_other_parts_rely_on" {
   command = plan
+
+  assert {
+    condition     = output.cluster_name == "taskapp-${var.environment}" && output.container_log_group_name == "/aws/eks/taskapp-${var.environment}/containers"
+    error_message = "cluster and log group names must follow taskapp-<env>"
+  }
+  assert {
+    condition     = output.backend_secret_name == "taskapp/${var.environment}/backend"
+    error_message = "the backend secret must be taskapp/<env>/backend"
+  }
+  assert {
+    condition     = module.irsa.service_accounts.backend == "taskapp-${var.environment}/taskapp-backend"
+    error_message = "the backend role must trust taskapp-<env>/taskapp-backend"
+  }
+  assert {
+    condition     = module.eks.admin_principal_arns == tolist(["arn:aws:iam::123456789012:role/taskapp-${var.environment}-platform-admin"])
+    error_message = "the EKS access entry names the taskapp-<env>-platform-admin role this env creates"
+  }
+  assert {
+    condition     = output.backup_bucket_name == "taskapp-${var.environment}-backups-123456789012"
+    error_message = "the backup bucket is taskapp-<env>-backups-<account>"
+  }
+  assert {
+    condition     = output.image_pull.repositories == tolist(["taskapp-backend", "taskapp-frontend"]) && output.image_pull.registry == "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+    error_message = "the env pulls taskapp-backend and taskapp-frontend from the account's registry (../../shared)"
+  }
+
+  assert {
+    condition     = length(output.account_names) > 0 && alltrue([for n in output.account_names : strcontains(n, "taskapp-${var.environment}") || strcontains(n, "taskapp/${var.environment}/")])
+    error_message = "names without taskapp-<env> would collide in the one account (ADR 0008): ${join(", ", [for n in output.account_names : n if !(strcontains(n, "taskapp-${var.environment}") || strcontains(n, "taskapp/${var.environment}/"))])}"
+  }
 
   assert {
     condition     = toset(keys(output.gitops_bridge.annotations)) == toset([for f in yamldecode(file("../../../gitops/cluster-facts.yaml")).facts : f.annotation])

@@ -1,1 +1,0 @@
-../../tests/naming.tftest.hcl

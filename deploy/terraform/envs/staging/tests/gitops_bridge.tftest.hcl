@@ -1,1 +1,0 @@
-../../tests/gitops_bridge.tftest.hcl
