@@ -1,25 +1,18 @@
-data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
-
-resource "aws_kms_key" "state" {
-  description             = "Terraform state of taskapp"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AccountAdministration"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
+module "kms" {
+  source      = "../modules/kms"
+  name        = "taskapp-terraform-state"
+  alias       = "taskapp-terraform-state"
+  description = "Terraform state of taskapp"
 }
 
-resource "aws_kms_alias" "state" {
-  name          = "alias/taskapp-terraform-state"
-  target_key_id = aws_kms_key.state.key_id
+moved {
+  from = aws_kms_key.state
+  to   = module.kms.aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.state
+  to   = module.kms.aws_kms_alias.this[0]
 }
 
 resource "aws_s3_bucket" "state" {
@@ -57,7 +50,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "state" {
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.state.arn
+      kms_master_key_id = module.kms.arn
     }
     bucket_key_enabled = true
   }
@@ -111,7 +104,7 @@ resource "aws_dynamodb_table" "locks" {
 
   server_side_encryption {
     enabled     = true
-    kms_key_arn = aws_kms_key.state.arn
+    kms_key_arn = module.kms.arn
   }
 
   deletion_protection_enabled = true

@@ -10,5 +10,5 @@ output "lock_table_name" {
 
 output "state_kms_key_arn" {
   description = "KMS key encrypting the state bucket and lock table."
-  value       = aws_kms_key.state.arn
+  value       = module.kms.arn
 }

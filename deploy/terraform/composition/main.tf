@@ -3,13 +3,26 @@
 # checks). Sizing lives in terraform.tfvars.
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+# The public hosted zone of the product (shared by the envs of the one account: ADR 0008).
+data "aws_route53_zone" "public" {
+  name         = var.dns_zone_name
+  private_zone = false
+}
 
 locals {
   name          = "taskapp-${var.environment}"
   app_namespace = "taskapp-${var.environment}"
   secret_prefix = "taskapp/${var.environment}/"
   account_id    = data.aws_caller_identity.current.account_id
-  admin_arns    = [for r in var.cluster_admin_role_names : "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:role/${trimprefix(r, "/")}"]
+  partition     = data.aws_partition.current.partition
+  # Access entries are keyed by these ARNs, so they must be known at plan time: built from the
+  # role's name (known, and a reference that orders the entry after the role), not its arn.
+  admin_arns = [for r in concat([aws_iam_role.platform_admin.name], var.cluster_admin_role_names) : "arn:${local.partition}:iam::${local.account_id}:role/${trimprefix(r, "/")}"]
+  # The images CI pushes (cd.yml: taskapp-<component>) and the charts pull from ../../shared.
+  image_repositories = ["taskapp-backend", "taskapp-frontend"]
+  registry_host      = one(distinct([for r in data.aws_ecr_repository.app : split("/", r.repository_url)[0]]))
 }
 
 module "network" {
@@ -68,19 +81,56 @@ module "storage" {
   source                 = "../../modules/storage"
   name_prefix            = local.name
   backup_expiration_days = var.backup_expiration_days
+  enable_loki            = var.enable_loki
 }
 
-module "registry" {
-  source           = "../../modules/registry"
-  keep_last_images = var.ecr_keep_last_images
+module "ingress" {
+  source             = "../../modules/ingress"
+  name               = local.name
+  domain_name        = var.domain_name
+  zone_id            = data.aws_route53_zone.public.zone_id
+  enable_waf         = var.enable_waf
+  log_retention_days = var.log_retention_days
 }
 
-module "github_oidc" {
-  source               = "../../modules/github-oidc"
-  github_repository    = var.github_repository
-  role_name            = "${local.name}-github-actions"
-  ecr_repository_arns  = values(module.registry.repository_arns)
-  create_oidc_provider = var.create_github_oidc_provider
+# edge_mode = "cloudfront": CloudFront serves the web app from S3 and sends /api/* to the ALB,
+# which then answers on origin.<domain> (covered by the regional certificate's *.<domain>).
+module "edge" {
+  source             = "../../modules/edge"
+  count              = var.edge_mode == "cloudfront" ? 1 : 0
+  name               = local.name
+  domain_name        = var.domain_name
+  zone_id            = data.aws_route53_zone.public.zone_id
+  api_origin_domain  = "origin.${var.domain_name}"
+  log_retention_days = var.log_retention_days
+
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+}
+
+# The registry lives in ../../shared (ADR 0008: one registry for every environment). Looking the
+# repositories up makes a plan fail when it is missing, and gives the real registry host.
+data "aws_ecr_repository" "app" {
+  for_each = toset(local.image_repositories)
+  name     = each.value
+}
+
+# Environments no longer own a registry or the CI role (they collided in the one account):
+# forget them without destroying, in case an environment was applied with them.
+removed {
+  from = module.registry
+  lifecycle {
+    destroy = false
+  }
+}
+
+removed {
+  from = module.github_oidc
+  lifecycle {
+    destroy = false
+  }
 }
 
 module "irsa" {
@@ -91,9 +141,15 @@ module "irsa" {
   oidc_issuer             = module.eks.oidc_issuer
   backup_bucket_arn       = module.storage.backup_bucket_arn
   backup_kms_key_arn      = module.storage.kms_key_arn
+  assets_bucket_arn       = module.storage.assets_bucket_arn
+  assets_kms_key_arn      = module.storage.kms_key_arn
+  route53_zone_arn        = data.aws_route53_zone.public.arn
+  enable_loki             = var.enable_loki
+  loki_bucket_arn         = module.storage.loki_bucket_arn
+  loki_kms_key_arn        = var.enable_loki ? module.storage.kms_key_arn : null
   app_secrets_prefix      = local.secret_prefix
   extra_secret_arns       = [module.database.master_user_secret_arn]
-  secrets_kms_key_arns    = [aws_kms_key.app_secrets.arn, module.database.kms_key_arn, module.cache.kms_key_arn]
+  secrets_kms_key_arns    = [module.app_secrets_kms.arn, module.database.kms_key_arn, module.cache.kms_key_arn]
   container_log_group_arn = module.eks.container_log_group_arn
 }
 
@@ -105,24 +161,20 @@ module "budget" {
   cost_filter_tags  = { Environment = var.environment }
 }
 
-# --- The backend's application secret taskapp/<env>/backend (keys database_url, redis_url,
-# secret_key), read by external-secrets. The database password comes from the RDS-managed
-# master secret at apply time; the Redis token from the cache module; the signing key is drawn
-# once by Secrets Manager.
-resource "aws_kms_key" "app_secrets" {
-  description             = "${local.name}: application secrets under ${local.secret_prefix}"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AccountAdministration"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
+# --- Secrets Terraform creates (and nothing else does: docs/deploy.md never asks to create them
+# by hand). Both under taskapp/<env>/, which External Secrets may read (modules/irsa).
+# The database URL is not among them: RDS rotates the master password every 7 days, so External
+# Secrets builds the URL from the RDS-managed secret (db_master_secret_arn in the GitOps Bridge)
+# and refreshes it after each rotation.
+module "app_secrets_kms" {
+  source      = "../../modules/kms"
+  name        = "${local.name}-app-secrets"
+  description = "${local.name}: application secrets under ${local.secret_prefix}"
+}
+
+moved {
+  from = aws_kms_key.app_secrets
+  to   = module.app_secrets_kms.aws_kms_key.this
 }
 
 data "aws_secretsmanager_random_password" "secret_key" {
@@ -130,32 +182,110 @@ data "aws_secretsmanager_random_password" "secret_key" {
   exclude_punctuation = true
 }
 
-data "aws_secretsmanager_secret_version" "db_master" {
-  secret_id = module.database.master_user_secret_arn
-}
-
-locals {
-  db_master = jsondecode(data.aws_secretsmanager_secret_version.db_master.secret_string)
-}
-
+# taskapp/<env>/backend: redis_url (TLS + the AUTH token) and the signing key secret_key.
 resource "aws_secretsmanager_secret" "backend" {
   name                    = "${local.secret_prefix}backend"
-  description             = "taskapp backend settings for ${var.environment} (database_url, redis_url, secret_key)"
-  kms_key_id              = aws_kms_key.app_secrets.arn
+  description             = "taskapp backend settings for ${var.environment} (redis_url, secret_key); the database URL comes from the RDS-managed secret"
+  kms_key_id              = module.app_secrets_kms.arn
   recovery_window_in_days = 7
 }
 
 resource "aws_secretsmanager_secret_version" "backend" {
   secret_id = aws_secretsmanager_secret.backend.id
   secret_string = jsonencode({
-    database_url = "postgresql+asyncpg://${urlencode(local.db_master.username)}:${urlencode(local.db_master.password)}@${module.database.endpoint}:${module.database.port}/${module.database.database_name}?ssl=require"
-    redis_url    = "rediss://:${urlencode(module.cache.auth_token)}@${module.cache.primary_endpoint}:${module.cache.port}/0"
-    secret_key   = data.aws_secretsmanager_random_password.secret_key.random_password
+    redis_url  = "rediss://:${urlencode(module.cache.auth_token)}@${module.cache.primary_endpoint}:${module.cache.port}/0"
+    secret_key = data.aws_secretsmanager_random_password.secret_key.random_password
   })
 
   lifecycle {
-    # The signing key is drawn again on every plan: keep the first one. Re-create the version
-    # (terraform apply -replace=...) after the RDS master password rotates or endpoints change.
+    # The signing key is drawn again on every plan: keep the first one.
     ignore_changes = [secret_string]
   }
+}
+
+# taskapp/<env>/grafana-admin: Grafana's admin login, in the keys the Grafana chart's
+# admin.existingSecret expects (admin-user, admin-password).
+data "aws_secretsmanager_random_password" "grafana_admin" {
+  password_length     = 32
+  exclude_punctuation = true
+}
+
+resource "aws_secretsmanager_secret" "grafana_admin" {
+  name                    = "${local.secret_prefix}grafana-admin"
+  description             = "Grafana admin credentials of ${local.name} (admin-user, admin-password)"
+  kms_key_id              = module.app_secrets_kms.arn
+  recovery_window_in_days = 7
+}
+
+resource "aws_secretsmanager_secret_version" "grafana_admin" {
+  secret_id = aws_secretsmanager_secret.grafana_admin.id
+  secret_string = jsonencode({
+    "admin-user"     = "admin"
+    "admin-password" = data.aws_secretsmanager_random_password.grafana_admin.random_password
+  })
+
+  lifecycle {
+    ignore_changes = [secret_string] # drawn once; rotate by replacing this version
+  }
+}
+
+# --- The way in (issue 15 point 2): the role the EKS access entry makes cluster admin. Any
+# principal of this account whose own IAM policy allows sts:AssumeRole on it (e.g. the platform
+# team's SSO permission set) may assume it; it may read the cluster and open SSM port-forwarding
+# sessions through this cluster's nodes to the private API endpoint (docs/deploy.md).
+resource "aws_iam_role" "platform_admin" {
+  name                 = "${local.name}-platform-admin"
+  description          = "Administers ${local.name}: EKS cluster admin, SSM port forwarding to the private API"
+  max_session_duration = 3600
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+      Action    = ["sts:AssumeRole", "sts:SetSourceIdentity"]
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "platform_admin" {
+  name = "cluster-access"
+  role = aws_iam_role.platform_admin.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "DescribeTheCluster"
+        Effect   = "Allow"
+        Action   = ["eks:DescribeCluster", "eks:ListAccessEntries"]
+        Resource = ["arn:${local.partition}:eks:${var.aws_region}:${local.account_id}:cluster/${local.name}"]
+      },
+      {
+        Sid      = "FindNodes"
+        Effect   = "Allow"
+        Action   = ["ec2:DescribeInstances", "ssm:DescribeInstanceInformation"] # no resource-level permissions
+        Resource = ["*"]
+      },
+      {
+        Sid      = "PortForwardThroughThisClustersNodes"
+        Effect   = "Allow"
+        Action   = ["ssm:StartSession"]
+        Resource = ["arn:${local.partition}:ec2:${var.aws_region}:${local.account_id}:instance/*"]
+        Condition = {
+          StringEquals = { "ssm:resourceTag/eks:cluster-name" = local.name }
+        }
+      },
+      {
+        Sid      = "OnlyThePortForwardingDocument"
+        Effect   = "Allow"
+        Action   = ["ssm:StartSession"]
+        Resource = ["arn:${local.partition}:ssm:${var.aws_region}::document/AWS-StartPortForwardingSessionToRemoteHost"]
+      },
+      {
+        Sid      = "OwnSessions"
+        Effect   = "Allow"
+        Action   = ["ssm:TerminateSession", "ssm:ResumeSession"]
+        Resource = ["arn:${local.partition}:ssm:*:${local.account_id}:session/$${aws:userid}-*"]
+      },
+    ]
+  })
 }

@@ -14,6 +14,49 @@ variable "aws_region" {
   default     = "eu-west-1"
 }
 
+variable "domain_name" {
+  description = "Public host name of the web app and API in this env (e.g. dev.taskapp.example.com): certificate, DNS record, ingress host."
+  type        = string
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$", var.domain_name))
+    error_message = "domain_name must be a lowercase DNS name."
+  }
+}
+
+variable "dns_zone_name" {
+  description = "Existing public Route 53 hosted zone that holds domain_name (e.g. taskapp.example.com): certificate validation and external-dns records go there."
+  type        = string
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$", var.dns_zone_name))
+    error_message = "dns_zone_name must be a lowercase DNS name (no trailing dot)."
+  }
+}
+
+variable "enable_waf" {
+  description = "Put a regional WAFv2 web ACL (AWS managed rules, rate limit) in front of the ALB."
+  type        = bool
+  default     = false
+}
+
+variable "enable_loki" {
+  description = "Create Loki's bucket and IRSA role (the optional log store beside CloudWatch)."
+  type        = bool
+  default     = false
+}
+
+variable "edge_mode" {
+  description = "How the web app is served: ingress (the nginx pods behind the ALB) or cloudfront (S3 + CloudFront + WAF, /api/* to the ALB)."
+  type        = string
+  default     = "ingress"
+
+  validation {
+    condition     = contains(["ingress", "cloudfront"], var.edge_mode)
+    error_message = "edge_mode must be ingress or cloudfront."
+  }
+}
+
 variable "azs" {
   description = "Availability zones (2 or 3) of the region."
   type        = list(string)
@@ -42,14 +85,15 @@ variable "kubernetes_version" {
 }
 
 variable "cluster_public_access_cidrs" {
-  description = "CIDRs allowed to reach the public EKS API endpoint; empty keeps it private."
+  description = "Operator CIDRs allowed to reach the public EKS API endpoint; empty keeps it private (then reach it through SSM port forwarding, docs/deploy.md)."
   type        = list(string)
   default     = []
 }
 
 variable "cluster_admin_role_names" {
-  description = "IAM roles in this account that get cluster admin (e.g. the platform team's SSO role, with its path)."
+  description = "Further IAM roles in this account (with their path) that get cluster admin besides taskapp-<env>-platform-admin, e.g. a break-glass role."
   type        = list(string)
+  default     = []
 }
 
 variable "node_instance_types" {
@@ -127,24 +171,6 @@ variable "cache_num_nodes" {
 variable "backup_expiration_days" {
   description = "Days to keep objects in the backup bucket."
   type        = number
-}
-
-variable "ecr_keep_last_images" {
-  description = "Images kept per ECR repository."
-  type        = number
-  default     = 30
-}
-
-variable "github_repository" {
-  description = "GitHub repository (owner/name) whose main branch and tags may push images."
-  type        = string
-  default     = "taskapp/taskapp"
-}
-
-variable "create_github_oidc_provider" {
-  description = "Create the GitHub OIDC provider in this account (false if it already exists)."
-  type        = bool
-  default     = true
 }
 
 variable "budget_monthly_usd" {

@@ -21,3 +21,17 @@ provider "aws" {
     }
   }
 }
+
+# CloudFront's certificate and WAF (modules/edge) must live in us-east-1.
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+
+  default_tags {
+    tags = {
+      Project     = "taskapp"
+      Environment = var.environment
+      ManagedBy   = "terraform"
+    }
+  }
+}

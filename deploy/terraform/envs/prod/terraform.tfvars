@@ -4,11 +4,15 @@ aws_region  = "eu-west-1"
 azs         = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 vpc_cidr    = "10.30.0.0/16"
 
+domain_name   = "taskapp.example.com"
+dns_zone_name = "taskapp.example.com" # the public zone all envs share (ADR 0008)
+edge_mode     = "ingress"
+enable_waf    = true # regional WAF in front of the ALB
+
 single_nat_gateway         = false
 enable_interface_endpoints = true
 
 cluster_public_access_cidrs = []
-cluster_admin_role_names    = ["taskapp-platform-admin"]
 
 node_instance_types = ["m6i.large", "m6a.large"]
 node_capacity_type  = "ON_DEMAND"
@@ -28,7 +32,6 @@ cache_node_type = "cache.m7g.large"
 cache_num_nodes = 2
 
 backup_expiration_days = 365
-ecr_keep_last_images   = 50
 
 budget_monthly_usd = 1800
 budget_emails      = ["platform-team@taskapp.example", "finance@taskapp.example"]

@@ -4,11 +4,14 @@ aws_region  = "eu-west-1"
 azs         = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 vpc_cidr    = "10.20.0.0/16"
 
+domain_name   = "staging.taskapp.example.com"
+dns_zone_name = "taskapp.example.com" # the public zone all envs share (ADR 0008)
+edge_mode     = "ingress"
+
 single_nat_gateway         = true
 enable_interface_endpoints = true
 
 cluster_public_access_cidrs = []
-cluster_admin_role_names    = ["taskapp-platform-admin"]
 
 node_instance_types = ["t3a.large", "t3.large", "m6a.large"]
 node_capacity_type  = "SPOT"
@@ -27,7 +30,6 @@ cache_node_type = "cache.t4g.small"
 cache_num_nodes = 2
 
 backup_expiration_days = 90
-ecr_keep_last_images   = 30
 
 budget_monthly_usd = 600
 budget_emails      = ["platform-team@taskapp.example"]

@@ -26,7 +26,7 @@ output "auth_token" {
 
 output "kms_key_arn" {
   description = "KMS key of the cache and its secret."
-  value       = aws_kms_key.this.arn
+  value       = module.kms.arn
 }
 
 output "security_group_id" {
@@ -42,4 +42,9 @@ output "multi_az_enabled" {
 output "num_cache_clusters" {
   description = "Number of cache nodes."
   value       = aws_elasticache_replication_group.this.num_cache_clusters
+}
+
+output "account_names" {
+  description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value       = ["elasticache-group:${aws_elasticache_replication_group.this.replication_group_id}", "elasticache-subnet-group:${aws_elasticache_subnet_group.this.name}", "secret:${aws_secretsmanager_secret.auth.name}"]
 }

@@ -1,25 +1,19 @@
-data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 
 locals {
   major = split(".", var.engine_version)[0]
 }
 
-resource "aws_kms_key" "this" {
-  description             = "${var.identifier}: RDS storage, Performance Insights and the master secret"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AccountAdministration"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
-  tags = merge(var.tags, { Name = "${var.identifier}-rds" })
+module "kms" {
+  source      = "../kms"
+  name        = "${var.identifier}-rds"
+  description = "${var.identifier}: RDS storage, Performance Insights and the master secret"
+  tags        = var.tags
+}
+
+moved {
+  from = aws_kms_key.this
+  to   = module.kms.aws_kms_key.this
 }
 
 resource "aws_db_subnet_group" "this" {
@@ -38,13 +32,14 @@ resource "aws_security_group" "this" {
 
 # Ingress on 5432 from the listed security groups only; no CIDR rule and no egress rule at all.
 resource "aws_vpc_security_group_ingress_rule" "postgres" {
-  for_each                     = toset(var.allowed_security_group_ids)
+  # count, not for_each: the IDs (e.g. the EKS cluster security group) are unknown until applied.
+  count                        = length(var.allowed_security_group_ids)
   security_group_id            = aws_security_group.this.id
-  description                  = "PostgreSQL from ${each.value}"
+  description                  = "PostgreSQL from ${var.allowed_security_group_ids[count.index]}"
   ip_protocol                  = "tcp"
   from_port                    = 5432
   to_port                      = 5432
-  referenced_security_group_id = each.value
+  referenced_security_group_id = var.allowed_security_group_ids[count.index]
 }
 
 resource "aws_db_parameter_group" "this" {
@@ -104,13 +99,13 @@ resource "aws_db_instance" "this" {
 
   username                      = var.master_username
   manage_master_user_password   = true
-  master_user_secret_kms_key_id = aws_kms_key.this.key_id
+  master_user_secret_kms_key_id = module.kms.key_id
 
   allocated_storage     = var.allocated_storage_gib
   max_allocated_storage = var.max_allocated_storage_gib
   storage_type          = "gp3"
   storage_encrypted     = true
-  kms_key_id            = aws_kms_key.this.arn
+  kms_key_id            = module.kms.arn
 
   multi_az               = var.multi_az
   db_subnet_group_name   = aws_db_subnet_group.this.name
@@ -134,7 +129,7 @@ resource "aws_db_instance" "this" {
   final_snapshot_identifier = var.deletion_protection ? "${var.identifier}-final" : null
 
   performance_insights_enabled          = true
-  performance_insights_kms_key_id       = aws_kms_key.this.arn
+  performance_insights_kms_key_id       = module.kms.arn
   performance_insights_retention_period = var.performance_insights_retention_days
   monitoring_interval                   = var.monitoring_interval
   monitoring_role_arn                   = aws_iam_role.monitoring.arn

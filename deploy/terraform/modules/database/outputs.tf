@@ -25,7 +25,7 @@ output "master_user_secret_arn" {
 
 output "kms_key_arn" {
   description = "KMS key of the database storage and its master secret."
-  value       = aws_kms_key.this.arn
+  value       = module.kms.arn
 }
 
 output "security_group_id" {
@@ -41,4 +41,9 @@ output "multi_az" {
 output "deletion_protection" {
   description = "Whether the instance refuses deletion."
   value       = aws_db_instance.this.deletion_protection
+}
+
+output "account_names" {
+  description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value       = ["rds-instance:${aws_db_instance.this.identifier}", "rds-subnet-group:${aws_db_subnet_group.this.name}", "rds-parameter-group:${aws_db_parameter_group.this.name}", "iam-role:${aws_iam_role.monitoring.name}"]
 }

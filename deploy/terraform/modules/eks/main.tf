@@ -15,40 +15,23 @@ locals {
 }
 
 # --- One key for Kubernetes secrets (envelope encryption) and the cluster's log groups.
-resource "aws_kms_key" "this" {
-  description             = "${var.cluster_name}: Kubernetes secrets and cluster log groups"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministration"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        Sid       = "CloudWatchLogsUse"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${local.region}.amazonaws.com" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = {
-            "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/eks/${var.cluster_name}/*"
-          }
-        }
-      },
-    ]
-  })
-  tags = merge(var.tags, { Name = var.cluster_name })
+module "kms" {
+  source          = "../kms"
+  name            = var.cluster_name
+  alias           = "${var.cluster_name}-eks"
+  description     = "${var.cluster_name}: Kubernetes secrets and cluster log groups"
+  log_group_names = ["/aws/eks/${var.cluster_name}/*"]
+  tags            = var.tags
 }
 
-resource "aws_kms_alias" "this" {
-  name          = "alias/${var.cluster_name}-eks"
-  target_key_id = aws_kms_key.this.key_id
+moved {
+  from = aws_kms_key.this
+  to   = module.kms.aws_kms_key.this
+}
+
+moved {
+  from = aws_kms_alias.this
+  to   = module.kms.aws_kms_alias.this[0]
 }
 
 # Created before the cluster so EKS writes control-plane logs into a group with our retention and key.
@@ -56,7 +39,7 @@ resource "aws_cloudwatch_log_group" "this" {
   for_each          = local.log_groups
   name              = each.value
   retention_in_days = var.log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = module.kms.arn
   tags              = var.tags
 }
 
@@ -88,7 +71,7 @@ resource "aws_iam_role_policy" "cluster_kms" {
     Statement = [{
       Effect   = "Allow"
       Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
-      Resource = [aws_kms_key.this.arn]
+      Resource = [module.kms.arn]
     }]
   })
 }
@@ -109,7 +92,7 @@ resource "aws_eks_cluster" "this" {
   encryption_config {
     resources = ["secrets"]
     provider {
-      key_arn = aws_kms_key.this.arn
+      key_arn = module.kms.arn
     }
   }
 
@@ -334,10 +317,13 @@ module "ebs_csi_role" {
 }
 
 resource "aws_eks_addon" "vpc_cni" {
-  cluster_name                = aws_eks_cluster.this.name
-  addon_name                  = "vpc-cni"
-  addon_version               = lookup(var.addon_versions, "vpc-cni", null)
-  service_account_role_arn    = module.vpc_cni_role.role_arn
+  cluster_name             = aws_eks_cluster.this.name
+  addon_name               = "vpc-cni"
+  addon_version            = lookup(var.addon_versions, "vpc-cni", null)
+  service_account_role_arn = module.vpc_cni_role.role_arn
+  # The NetworkPolicies of the charts are enforced only with the CNI's network policy agent
+  # (on EC2 nodes; Fargate pods cannot enforce them: docs/deploy.md).
+  configuration_values        = jsonencode({ enableNetworkPolicy = "true" })
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
   tags                        = var.tags

@@ -50,7 +50,7 @@ output "container_log_group_arn" {
 
 output "kms_key_arn" {
   description = "KMS key encrypting Kubernetes secrets and the cluster log groups."
-  value       = aws_kms_key.this.arn
+  value       = module.kms.arn
 }
 
 output "fargate_namespaces" {
@@ -67,4 +67,29 @@ output "node_group_scaling" {
     desired_size   = aws_eks_node_group.default.scaling_config[0].desired_size
     max_size       = aws_eks_node_group.default.scaling_config[0].max_size
   }
+}
+
+output "account_names" {
+  description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value       = concat(["eks-cluster:${aws_eks_cluster.this.name}", "iam-role:${aws_iam_role.cluster.name}", "iam-role:${aws_iam_role.node.name}", "iam-role:${module.vpc_cni_role.role_name}", "iam-role:${module.ebs_csi_role.role_name}", "kms-alias:alias/${var.cluster_name}-eks"], [for r in aws_iam_role.fargate : "iam-role:${r.name}"], [for g in aws_cloudwatch_log_group.this : "log-group:${g.name}"])
+}
+
+output "node_role_policy_arns" {
+  description = "Managed policies of the node role (image pulls come from AmazonEC2ContainerRegistryReadOnly)."
+  value       = sort([for a in aws_iam_role_policy_attachment.node : a.policy_arn])
+}
+
+output "fargate_pod_execution_role_policy_arns" {
+  description = "Managed policies of the Fargate pod execution role (image pulls come from AmazonEKSFargatePodExecutionRolePolicy); empty without Fargate."
+  value       = sort([for a in aws_iam_role_policy_attachment.fargate : a.policy_arn])
+}
+
+output "vpc_cni_configuration" {
+  description = "Configuration values of the vpc-cni add-on (enableNetworkPolicy)."
+  value       = jsondecode(aws_eks_addon.vpc_cni.configuration_values)
+}
+
+output "admin_principal_arns" {
+  description = "Principals with a cluster-admin access entry."
+  value       = sort([for e in aws_eks_access_entry.admin : e.principal_arn])
 }

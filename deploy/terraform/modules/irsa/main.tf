@@ -8,23 +8,66 @@ locals {
   partition  = data.aws_partition.current.partition
 
   # Service accounts: the names the Helm charts and Argo CD applications use.
-  service_accounts = {
+  service_accounts = merge({
     backend                      = "${var.app_namespace}/taskapp-backend"
+    backup                       = "${var.app_namespace}/taskapp-backup"
     aws_load_balancer_controller = "kube-system/aws-load-balancer-controller"
     external_secrets             = "external-secrets/external-secrets"
+    external_dns                 = "external-dns/external-dns"
     aws_for_fluent_bit           = "kube-system/aws-for-fluent-bit"
     cluster_autoscaler           = "kube-system/cluster-autoscaler"
-  }
+  }, var.enable_loki ? { loki = "monitoring/loki" } : {})
+
+  # Read, write and delete objects of one bucket (SSE-KMS through S3 only).
+  bucket_rw = { for k, b in {
+    backend = { bucket = var.assets_bucket_arn, key = var.assets_kms_key_arn }
+    loki    = { bucket = var.loki_bucket_arn, key = var.loki_kms_key_arn }
+    } : k => {
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "ListTheBucket"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket"]
+        Resource = [b.bucket]
+      },
+      {
+        Sid      = "ReadWriteObjects"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+        Resource = ["${b.bucket}/*"]
+      },
+      {
+        Sid      = "EncryptThroughS3"
+        Effect   = "Allow"
+        Action   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
+        Resource = [b.key]
+        Condition = {
+          StringEquals = { "kms:ViaService" = "s3.${local.region}.amazonaws.com" }
+        }
+      },
+    ]
+  } if k != "loki" || var.enable_loki }
 
   policies = {
-    # The backend uploads database backups: write objects, nothing else (no read, list or delete).
-    backend = {
+    # The backend keeps user files in the assets bucket.
+    backend = local.bucket_rw["backend"]
+
+    # The backup CronJob uploads a dump and then checks it with head-object, which needs
+    # s3:GetObject (and ListBucket for a clean 404); it never deletes (the lifecycle expires).
+    backup = {
       Version = "2012-10-17"
       Statement = [
         {
-          Sid      = "WriteBackups"
+          Sid      = "ListBackups"
           Effect   = "Allow"
-          Action   = ["s3:PutObject", "s3:AbortMultipartUpload"]
+          Action   = ["s3:ListBucket"]
+          Resource = [var.backup_bucket_arn]
+        },
+        {
+          Sid      = "WriteAndCheckBackups"
+          Effect   = "Allow"
+          Action   = ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"]
           Resource = ["${var.backup_bucket_arn}/*"]
         },
         {
@@ -35,6 +78,25 @@ locals {
           Condition = {
             StringEquals = { "kms:ViaService" = "s3.${local.region}.amazonaws.com" }
           }
+        },
+      ]
+    }
+
+    # external-dns keeps the records of the one hosted zone (and must list zones to find it).
+    external_dns = {
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "ChangeRecordsOfTheZone"
+          Effect   = "Allow"
+          Action   = ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResources"]
+          Resource = [var.route53_zone_arn]
+        },
+        {
+          Sid      = "FindZones"
+          Effect   = "Allow"
+          Action   = ["route53:ListHostedZones", "route53:ListTagsForResource"] # no resource-level permissions
+          Resource = ["*"]
         },
       ]
     }
@@ -102,6 +164,7 @@ locals {
 
     aws_load_balancer_controller = local.load_balancer_controller_policy
   }
+  all_policies = merge(local.policies, var.enable_loki ? { loki = local.bucket_rw["loki"] } : {})
 }
 
 module "role" {
@@ -112,6 +175,6 @@ module "role" {
   oidc_provider_arn = var.oidc_provider_arn
   oidc_issuer       = var.oidc_issuer
   service_accounts  = [each.value]
-  policy_json       = jsonencode(local.policies[each.key])
+  policy_json       = jsonencode(local.all_policies[each.key])
   tags              = var.tags
 }

@@ -33,6 +33,54 @@ variable "backup_bucket_arn" {
   }
 }
 
+variable "assets_bucket_arn" {
+  description = "ARN of the assets bucket (user files) the backend reads and writes."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$", var.assets_bucket_arn))
+    error_message = "assets_bucket_arn must be an S3 bucket ARN (no object path)."
+  }
+}
+
+variable "assets_kms_key_arn" {
+  description = "KMS key that encrypts the assets bucket."
+  type        = string
+}
+
+variable "route53_zone_arn" {
+  description = "ARN of the hosted zone external-dns writes records to."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:route53:::hostedzone/[A-Z0-9]+$", var.route53_zone_arn))
+    error_message = "route53_zone_arn must be a Route 53 hosted zone ARN."
+  }
+}
+
+variable "enable_loki" {
+  description = "Create the Loki role (monitoring/loki) for loki_bucket_arn."
+  type        = bool
+  default     = false
+}
+
+variable "loki_bucket_arn" {
+  description = "ARN of Loki's chunk bucket (with enable_loki)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.loki_bucket_arn == null || can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9.-]+$", coalesce(var.loki_bucket_arn, "x")))
+    error_message = "loki_bucket_arn must be an S3 bucket ARN (no object path)."
+  }
+}
+
+variable "loki_kms_key_arn" {
+  description = "KMS key of Loki's bucket (with enable_loki)."
+  type        = string
+  default     = null
+}
+
 variable "backup_kms_key_arn" {
   description = "KMS key that encrypts the backup bucket (the backend needs it to write SSE-KMS objects)."
   type        = string

@@ -1,6 +1,5 @@
 data "aws_region" "current" {}
 data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
 
 locals {
   az_count  = length(var.azs)
@@ -14,7 +13,6 @@ locals {
   interface_endpoints = var.enable_interface_endpoints ? toset(["ecr.api", "ecr.dkr", "sts", "logs"]) : toset([])
   region              = data.aws_region.current.name
   account_id          = data.aws_caller_identity.current.account_id
-  partition           = data.aws_partition.current.partition
 }
 
 resource "aws_vpc" "this" {
@@ -175,41 +173,23 @@ resource "aws_vpc_endpoint" "interface" {
 }
 
 # --- Flow logs: every accepted and rejected flow, to an encrypted log group.
-resource "aws_kms_key" "flow_logs" {
-  description             = "${var.name} VPC flow logs"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministration"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        Sid       = "CloudWatchLogsUse"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${local.region}.amazonaws.com" }
-        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
-        Condition = {
-          ArnLike = {
-            "kms:EncryptionContext:aws:logs:arn" = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/vpc/${var.name}/flow-logs"
-          }
-        }
-      },
-    ]
-  })
-  tags = merge(var.tags, { Name = "${var.name}-flow-logs" })
+module "kms" {
+  source          = "../kms"
+  name            = "${var.name}-flow-logs"
+  description     = "${var.name} VPC flow logs"
+  log_group_names = ["/aws/vpc/${var.name}/flow-logs"]
+  tags            = var.tags
+}
+
+moved {
+  from = aws_kms_key.flow_logs
+  to   = module.kms.aws_kms_key.this
 }
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
   name              = "/aws/vpc/${var.name}/flow-logs"
   retention_in_days = var.flow_log_retention_days
-  kms_key_id        = aws_kms_key.flow_logs.arn
+  kms_key_id        = module.kms.arn
   tags              = var.tags
 }
 

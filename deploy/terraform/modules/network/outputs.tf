@@ -13,6 +13,11 @@ output "public_subnet_ids" {
   value       = aws_subnet.public[*].id
 }
 
+output "public_subnet_cidrs" {
+  description = "CIDRs of the public subnets (where the ALB's nodes live: the NetworkPolicy ingress source)."
+  value       = aws_subnet.public[*].cidr_block
+}
+
 output "private_subnet_ids" {
   description = "Private app subnets (EKS nodes, Fargate pods, interface endpoints), one per AZ."
   value       = aws_subnet.private[*].id
@@ -31,4 +36,9 @@ output "nat_public_ips" {
 output "flow_log_group_name" {
   description = "CloudWatch log group that receives the VPC flow logs."
   value       = aws_cloudwatch_log_group.flow_logs.name
+}
+
+output "account_names" {
+  description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value       = ["iam-role:${aws_iam_role.flow_logs.name}", "log-group:${aws_cloudwatch_log_group.flow_logs.name}"]
 }

@@ -1,21 +1,13 @@
-data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
+module "kms" {
+  source      = "../kms"
+  name        = "ecr"
+  description = "ECR image encryption"
+  tags        = var.tags
+}
 
-resource "aws_kms_key" "this" {
-  description             = "ECR image encryption"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AccountAdministration"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
-  tags = merge(var.tags, { Name = "ecr" })
+moved {
+  from = aws_kms_key.this
+  to   = module.kms.aws_kms_key.this
 }
 
 resource "aws_ecr_repository" "this" {
@@ -29,7 +21,7 @@ resource "aws_ecr_repository" "this" {
 
   encryption_configuration {
     encryption_type = "KMS"
-    kms_key         = aws_kms_key.this.arn
+    kms_key         = module.kms.arn
   }
 
   tags = var.tags

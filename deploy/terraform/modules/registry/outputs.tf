@@ -7,3 +7,13 @@ output "repository_arns" {
   description = "Repository ARN by name."
   value       = { for k, r in aws_ecr_repository.this : k => r.arn }
 }
+
+output "account_names" {
+  description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value       = [for r in aws_ecr_repository.this : "ecr-repository:${r.name}"]
+}
+
+output "registry_host" {
+  description = "Registry host of the repositories (<registry id>.dkr.ecr.<region>.amazonaws.com), taken from the repositories themselves."
+  value       = one(distinct([for r in aws_ecr_repository.this : split("/", r.repository_url)[0]]))
+}

@@ -1,11 +1,15 @@
 data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
 
 locals {
   account_id = data.aws_caller_identity.current.account_id
-  buckets = {
+  buckets = merge({
     backups = "${var.name_prefix}-backups-${local.account_id}"
     assets  = "${var.name_prefix}-assets-${local.account_id}"
+  }, var.enable_loki ? { loki = "${var.name_prefix}-loki-${local.account_id}" } : {})
+  lifecycle = {
+    backups = { id = "tier-then-expire-backups", noncurrent_days = 30, abort_days = 7 }
+    assets  = { id = "expire-old-asset-versions", noncurrent_days = 30, abort_days = 7 }
+    loki    = { id = "expire-old-chunk-versions", noncurrent_days = 7, abort_days = 1 }
   }
   # A storage class transition only pays off when the object stays there for its minimum
   # storage duration (30 days IA, 90 days Glacier Instant Retrieval).
@@ -15,21 +19,16 @@ locals {
   )
 }
 
-resource "aws_kms_key" "this" {
-  description             = "${var.name_prefix}: S3 buckets (backups, assets)"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AccountAdministration"
-      Effect    = "Allow"
-      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:root" }
-      Action    = "kms:*"
-      Resource  = "*"
-    }]
-  })
-  tags = merge(var.tags, { Name = "${var.name_prefix}-s3" })
+module "kms" {
+  source      = "../kms"
+  name        = "${var.name_prefix}-s3"
+  description = "${var.name_prefix}: S3 buckets (backups, assets)"
+  tags        = var.tags
+}
+
+moved {
+  from = aws_kms_key.this
+  to   = module.kms.aws_kms_key.this
 }
 
 resource "aws_s3_bucket" "this" {
@@ -70,7 +69,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   rule {
     apply_server_side_encryption_by_default {
       sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
+      kms_master_key_id = module.kms.arn
     }
     bucket_key_enabled = true
   }
@@ -93,54 +92,51 @@ resource "aws_s3_bucket_policy" "this" {
   depends_on = [aws_s3_bucket_public_access_block.this]
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "backups" {
-  bucket = aws_s3_bucket.this["backups"].id
+# One lifecycle per bucket. Backups are tiered, then expire; assets keep their current objects;
+# Loki's compactor applies Loki's retention itself. Every bucket drops old versions and
+# abandoned uploads.
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  for_each = local.buckets
+  bucket   = aws_s3_bucket.this[each.key].id
 
   rule {
-    id     = "tier-then-expire-backups"
+    id     = local.lifecycle[each.key].id
     status = "Enabled"
     filter {}
 
     dynamic "transition" {
-      for_each = local.backup_transitions
+      for_each = each.key == "backups" ? local.backup_transitions : []
       content {
         days          = transition.value.days
         storage_class = transition.value.storage_class
       }
     }
 
-    expiration {
-      days = var.backup_expiration_days
+    dynamic "expiration" {
+      for_each = each.key == "backups" ? [var.backup_expiration_days] : []
+      content {
+        days = expiration.value
+      }
     }
 
     noncurrent_version_expiration {
-      noncurrent_days = 30
+      noncurrent_days = local.lifecycle[each.key].noncurrent_days
     }
 
     abort_incomplete_multipart_upload {
-      days_after_initiation = 7
+      days_after_initiation = local.lifecycle[each.key].abort_days
     }
   }
 
   depends_on = [aws_s3_bucket_versioning.this]
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "assets" {
-  bucket = aws_s3_bucket.this["assets"].id
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.backups
+  to   = aws_s3_bucket_lifecycle_configuration.this["backups"]
+}
 
-  rule {
-    id     = "expire-old-asset-versions"
-    status = "Enabled"
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = 30
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.this]
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.assets
+  to   = aws_s3_bucket_lifecycle_configuration.this["assets"]
 }

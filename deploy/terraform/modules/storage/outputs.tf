@@ -18,7 +18,22 @@ output "assets_bucket_arn" {
   value       = aws_s3_bucket.this["assets"].arn
 }
 
+output "loki_bucket_name" {
+  description = "Bucket for Loki's chunks; empty string when Loki is off."
+  value       = var.enable_loki ? aws_s3_bucket.this["loki"].bucket : ""
+}
+
+output "loki_bucket_arn" {
+  description = "ARN of Loki's bucket; null when Loki is off."
+  value       = var.enable_loki ? aws_s3_bucket.this["loki"].arn : null
+}
+
 output "kms_key_arn" {
   description = "KMS key encrypting both buckets."
-  value       = aws_kms_key.this.arn
+  value       = module.kms.arn
+}
+
+output "account_names" {
+  description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value       = [for b in aws_s3_bucket.this : "s3-bucket:${b.bucket}"]
 }

@@ -41,6 +41,12 @@ variable "backup_glacier_after_days" {
   }
 }
 
+variable "enable_loki" {
+  description = "Also create the bucket for Loki's chunks (<name_prefix>-loki-<account>)."
+  type        = bool
+  default     = false
+}
+
 variable "force_destroy" {
   description = "Allow Terraform to delete non-empty buckets (never in production)."
   type        = bool

@@ -166,3 +166,63 @@ mock_data "aws_secretsmanager_secret_version" {
 mock_resource "aws_secretsmanager_secret_version" {}
 mock_resource "aws_db_subnet_group" {}
 mock_resource "aws_elasticache_subnet_group" {}
+
+# The repositories of ../../shared, as environments look them up.
+mock_data "aws_ecr_repository" {
+  defaults = {
+    arn            = "arn:aws:ecr:eu-west-1:123456789012:repository/mock"
+    registry_id    = "123456789012"
+    repository_url = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/mock"
+  }
+}
+
+mock_data "aws_elb_service_account" {
+  defaults = {
+    arn = "arn:aws:iam::156460612806:root"
+  }
+}
+
+mock_data "aws_route53_zone" {
+  defaults = {
+    zone_id = "Z0MOCKZONE"
+    arn     = "arn:aws:route53:::hostedzone/Z0MOCKZONE"
+  }
+}
+
+mock_resource "aws_acm_certificate" {
+  defaults = {
+    arn                       = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+    domain_validation_options = [{ domain_name = "mock.example.com", resource_record_name = "_mock.mock.example.com.", resource_record_type = "CNAME", resource_record_value = "_mock.acm-validations.aws." }]
+  }
+}
+
+mock_resource "aws_acm_certificate_validation" {
+  defaults = {
+    certificate_arn = "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+  }
+}
+
+mock_resource "aws_wafv2_web_acl" {
+  defaults = {
+    arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/mock/11111111-2222-3333-4444-555555555555"
+  }
+}
+
+mock_resource "aws_cloudfront_distribution" {
+  defaults = {
+    arn            = "arn:aws:cloudfront::123456789012:distribution/EMOCKDISTRIBUTION"
+    domain_name    = "dmock.cloudfront.net"
+    hosted_zone_id = "Z2FDTNDATAQYW2"
+  }
+}
+
+mock_resource "aws_cloudfront_function" {
+  defaults = {
+    arn = "arn:aws:cloudfront::123456789012:function/mock"
+  }
+}
+mock_resource "aws_cloudfront_cache_policy" {}
+mock_resource "aws_cloudfront_origin_access_control" {}
+mock_data "aws_cloudfront_cache_policy" {}
+mock_data "aws_cloudfront_origin_request_policy" {}
+mock_data "aws_cloudfront_response_headers_policy" {}

@@ -19,7 +19,7 @@ run "encrypted_in_transit_and_at_rest_with_auth" {
     error_message = "TLS in transit must be required"
   }
   assert {
-    condition     = aws_elasticache_replication_group.this.at_rest_encryption_enabled == "true" && aws_elasticache_replication_group.this.kms_key_id == aws_kms_key.this.arn
+    condition     = aws_elasticache_replication_group.this.at_rest_encryption_enabled == "true" && aws_elasticache_replication_group.this.kms_key_id == module.kms.arn
     error_message = "at-rest encryption with the module's KMS key must be on"
   }
   assert {
@@ -27,7 +27,7 @@ run "encrypted_in_transit_and_at_rest_with_auth" {
     error_message = "the AUTH token must be the one stored in Secrets Manager"
   }
   assert {
-    condition     = aws_secretsmanager_secret.auth.name == "taskapp/test/redis-auth" && aws_secretsmanager_secret.auth.kms_key_id == aws_kms_key.this.arn
+    condition     = aws_secretsmanager_secret.auth.name == "taskapp/test/redis-auth" && aws_secretsmanager_secret.auth.kms_key_id == module.kms.arn
     error_message = "the token secret must live under the app's prefix, KMS-encrypted"
   }
 }

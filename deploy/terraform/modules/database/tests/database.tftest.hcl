@@ -18,11 +18,11 @@ run "private_encrypted_and_tls_only" {
     error_message = "the database must not be publicly accessible"
   }
   assert {
-    condition     = aws_db_instance.this.storage_encrypted && aws_db_instance.this.kms_key_id == aws_kms_key.this.arn
+    condition     = aws_db_instance.this.storage_encrypted && aws_db_instance.this.kms_key_id == module.kms.arn
     error_message = "storage must be encrypted with the module's KMS key"
   }
   assert {
-    condition     = aws_db_instance.this.manage_master_user_password && aws_db_instance.this.master_user_secret_kms_key_id == aws_kms_key.this.key_id
+    condition     = aws_db_instance.this.manage_master_user_password && aws_db_instance.this.master_user_secret_kms_key_id == module.kms.key_id
     error_message = "the master password must be managed by RDS in Secrets Manager"
   }
   assert {
@@ -43,7 +43,7 @@ run "reachable_only_from_the_cluster_on_5432" {
   command = plan
 
   assert {
-    condition     = length(aws_vpc_security_group_ingress_rule.postgres) == 1 && aws_vpc_security_group_ingress_rule.postgres["sg-0cluster"].referenced_security_group_id == "sg-0cluster"
+    condition     = length(aws_vpc_security_group_ingress_rule.postgres) == 1 && aws_vpc_security_group_ingress_rule.postgres[0].referenced_security_group_id == "sg-0cluster"
     error_message = "only the cluster security group may connect"
   }
   assert {

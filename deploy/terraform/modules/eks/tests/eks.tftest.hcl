@@ -18,7 +18,7 @@ run "private_endpoint_encrypted_secrets_and_all_logs" {
     error_message = "without public_access_cidrs the API endpoint must be private only"
   }
   assert {
-    condition     = aws_eks_cluster.this.encryption_config[0].resources == toset(["secrets"]) && aws_eks_cluster.this.encryption_config[0].provider[0].key_arn == aws_kms_key.this.arn
+    condition     = aws_eks_cluster.this.encryption_config[0].resources == toset(["secrets"]) && aws_eks_cluster.this.encryption_config[0].provider[0].key_arn == module.kms.arn
     error_message = "Kubernetes secrets must be envelope-encrypted with the module's KMS key"
   }
   assert {
@@ -34,7 +34,7 @@ run "private_endpoint_encrypted_secrets_and_all_logs" {
     error_message = "log groups must follow /aws/eks/<cluster>/{cluster,containers}"
   }
   assert {
-    condition     = alltrue([for g in aws_cloudwatch_log_group.this : g.kms_key_id == aws_kms_key.this.arn && g.retention_in_days == 365])
+    condition     = alltrue([for g in aws_cloudwatch_log_group.this : g.kms_key_id == module.kms.arn && g.retention_in_days == 365])
     error_message = "log groups must be encrypted and kept for the configured retention"
   }
 }
@@ -137,6 +137,10 @@ run "fargate_profile_for_the_app_namespace" {
     condition     = jsondecode(aws_iam_role.fargate[0].assume_role_policy).Statement[0].Principal.Service == "eks-fargate-pods.amazonaws.com"
     error_message = "the pod execution role must trust Fargate"
   }
+  assert {
+    condition     = toset(jsondecode(aws_iam_role_policy.fargate_logs[0].policy).Statement[0].Action) == toset(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]) && contains(jsondecode(aws_iam_role_policy.fargate_logs[0].policy).Statement[0].Resource, aws_cloudwatch_log_group.this["containers"].arn)
+    error_message = "Fargate's log router (aws-observability) must be able to ship into the container log group"
+  }
 }
 
 run "rejects_fargate_for_kube_system" {
@@ -165,6 +169,14 @@ run "irsa_provider_and_addons" {
   assert {
     condition     = !contains([for a in aws_iam_role_policy_attachment.node : a.policy_arn], "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy")
     error_message = "the CNI policy belongs to the vpc-cni IRSA role, not the node role"
+  }
+  assert {
+    condition     = output.vpc_cni_configuration.enableNetworkPolicy == "true"
+    error_message = "the vpc-cni add-on must run its network policy agent, or the charts' NetworkPolicies are not enforced"
+  }
+  assert {
+    condition     = aws_eks_addon.ebs_csi.service_account_role_arn == module.ebs_csi_role.role_arn
+    error_message = "the EBS CSI driver (gp3 volumes) needs its IRSA role"
   }
 }
 

@@ -10,6 +10,9 @@ variables {
   oidc_issuer             = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC"
   backup_bucket_arn       = "arn:aws:s3:::taskapp-test-backups"
   backup_kms_key_arn      = "arn:aws:kms:eu-west-1:123456789012:key/backup"
+  assets_bucket_arn       = "arn:aws:s3:::taskapp-test-assets"
+  assets_kms_key_arn      = "arn:aws:kms:eu-west-1:123456789012:key/backup"
+  route53_zone_arn        = "arn:aws:route53:::hostedzone/Z0TEST"
   app_secrets_prefix      = "taskapp/test/"
   extra_secret_arns       = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!db-1-AbCdEf"]
   secrets_kms_key_arns    = ["arn:aws:kms:eu-west-1:123456789012:key/secrets"]
@@ -24,8 +27,10 @@ run "each_role_trusts_exactly_its_service_account" {
       for k, m in module.role : k => jsondecode(m.trust_policy).Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub"]
       } == {
       backend                      = ["system:serviceaccount:taskapp-test:taskapp-backend"]
+      backup                       = ["system:serviceaccount:taskapp-test:taskapp-backup"]
       aws_load_balancer_controller = ["system:serviceaccount:kube-system:aws-load-balancer-controller"]
       external_secrets             = ["system:serviceaccount:external-secrets:external-secrets"]
+      external_dns                 = ["system:serviceaccount:external-dns:external-dns"]
       aws_for_fluent_bit           = ["system:serviceaccount:kube-system:aws-for-fluent-bit"]
       cluster_autoscaler           = ["system:serviceaccount:kube-system:cluster-autoscaler"]
     }
@@ -41,22 +46,54 @@ run "each_role_trusts_exactly_its_service_account" {
   }
 }
 
-run "backend_can_only_write_backups" {
+run "the_backup_job_can_write_and_check_but_not_delete_backups" {
   command = plan
 
   assert {
-    condition     = jsondecode(module.role["backend"].policy_json).Statement[0].Action == ["s3:PutObject", "s3:AbortMultipartUpload"]
-    error_message = "the backend may only put objects (and abort its uploads)"
+    condition     = [for st in jsondecode(module.role["backup"].policy_json).Statement : st.Action] == [["s3:ListBucket"], ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"], ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]]
+    error_message = "the backup job lists the bucket, puts and reads (head-object) backups, and uses the bucket key"
   }
   assert {
-    condition     = jsondecode(module.role["backend"].policy_json).Statement[0].Resource == ["arn:aws:s3:::taskapp-test-backups/*"]
-    error_message = "the backend may only write into the backup bucket"
+    condition     = jsondecode(module.role["backup"].policy_json).Statement[1].Resource == ["arn:aws:s3:::taskapp-test-backups/*"] && jsondecode(module.role["backup"].policy_json).Statement[2].Resource == ["arn:aws:kms:eu-west-1:123456789012:key/backup"]
+    error_message = "the backup job works only on the backup bucket and its key"
   }
   assert {
-    condition = alltrue(flatten([for s in jsondecode(module.role["backend"].policy_json).Statement : [
-      for a in flatten([s.Action]) : !contains(["s3:GetObject", "s3:DeleteObject", "s3:ListBucket", "s3:*", "*"], a)
+    condition = alltrue(flatten([for st in jsondecode(module.role["backup"].policy_json).Statement : [
+      for a in flatten([st.Action]) : !contains(["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutLifecycleConfiguration", "s3:*", "*"], a)
     ]]))
-    error_message = "the backend must not read, list or delete backups"
+    error_message = "the backup job must not delete backups or change their expiry"
+  }
+  assert {
+    condition     = !strcontains(module.role["backend"].policy_json, "backups")
+    error_message = "the backend itself has no access to the backups"
+  }
+}
+
+run "external_dns_changes_only_its_zone_and_loki_is_optional" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(module.role["external_dns"].policy_json).Statement[0].Resource == ["arn:aws:route53:::hostedzone/Z0TEST"]
+    error_message = "external-dns may change records of the one hosted zone only"
+  }
+  assert {
+    condition     = !contains(keys(module.role), "loki")
+    error_message = "no Loki role unless Loki is on"
+  }
+}
+
+run "loki_gets_its_bucket_when_on" {
+  command = plan
+
+  variables {
+    enable_loki      = true
+    loki_bucket_arn  = "arn:aws:s3:::taskapp-test-loki"
+    loki_kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/backup"
+  }
+
+  assert {
+    condition     = jsondecode(module.role["loki"].policy_json).Statement[1].Resource == ["arn:aws:s3:::taskapp-test-loki/*"] && jsondecode(module.role["loki"].trust_policy).Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub"] == ["system:serviceaccount:monitoring:loki"]
+    error_message = "Loki (monitoring/loki) reads and writes its own bucket"
   }
 }
 
@@ -120,7 +157,7 @@ run "role_names_carry_the_cluster_name" {
   command = plan
 
   assert {
-    condition     = toset([for m in module.role : m.role_name]) == toset(["taskapp-test-backend", "taskapp-test-aws-load-balancer-controller", "taskapp-test-external-secrets", "taskapp-test-aws-for-fluent-bit", "taskapp-test-cluster-autoscaler"])
+    condition     = toset([for m in module.role : m.role_name]) == toset(["taskapp-test-backend", "taskapp-test-backup", "taskapp-test-external-dns", "taskapp-test-aws-load-balancer-controller", "taskapp-test-external-secrets", "taskapp-test-aws-for-fluent-bit", "taskapp-test-cluster-autoscaler"])
     error_message = "unexpected role names"
   }
 }

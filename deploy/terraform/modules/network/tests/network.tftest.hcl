@@ -116,12 +116,12 @@ run "endpoints_and_flow_logs" {
     error_message = "interface endpoints must accept only HTTPS from the VPC"
   }
   assert {
-    condition     = aws_flow_log.this.traffic_type == "ALL" && aws_cloudwatch_log_group.flow_logs.kms_key_id == aws_kms_key.flow_logs.arn
+    condition     = aws_flow_log.this.traffic_type == "ALL" && aws_cloudwatch_log_group.flow_logs.kms_key_id == module.kms.arn
     error_message = "flow logs must capture all traffic into a KMS-encrypted log group"
   }
   assert {
-    condition     = aws_kms_key.flow_logs.enable_key_rotation
-    error_message = "the flow log key must rotate"
+    condition     = [for a in jsondecode(module.kms.policy).Statement[1].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"] : endswith(a, ":log-group:${aws_cloudwatch_log_group.flow_logs.name}")] == [true]
+    error_message = "CloudWatch Logs may use the flow log key for the flow log group only"
   }
 }
 

@@ -19,7 +19,7 @@ run "immutable_scanned_encrypted_repositories" {
     error_message = "tags must be immutable"
   }
   assert {
-    condition     = alltrue([for r in aws_ecr_repository.this : r.encryption_configuration[0].encryption_type == "KMS" && r.encryption_configuration[0].kms_key == aws_kms_key.this.arn])
+    condition     = alltrue([for r in aws_ecr_repository.this : r.encryption_configuration[0].encryption_type == "KMS" && r.encryption_configuration[0].kms_key == module.kms.arn])
     error_message = "images must be encrypted with the module's KMS key"
   }
 }

@@ -21,7 +21,7 @@ run "buckets_block_public_access_and_encrypt" {
   }
   assert {
     condition = alltrue([for c in aws_s3_bucket_server_side_encryption_configuration.this :
-    one(c.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms" && one(c.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == aws_kms_key.this.arn])
+    one(c.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms" && one(c.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == module.kms.arn])
     error_message = "every bucket must use SSE-KMS with the module's key"
   }
   assert {
@@ -50,11 +50,11 @@ run "backups_move_to_cheaper_tiers_then_expire" {
   command = plan
 
   assert {
-    condition     = aws_s3_bucket_lifecycle_configuration.backups.rule[0].expiration[0].days == 365
+    condition     = aws_s3_bucket_lifecycle_configuration.this["backups"].rule[0].expiration[0].days == 365
     error_message = "backups expire after backup_expiration_days"
   }
   assert {
-    condition     = [for t in aws_s3_bucket_lifecycle_configuration.backups.rule[0].transition : [t.days, t.storage_class]] == [[30, "STANDARD_IA"], [90, "GLACIER_IR"]]
+    condition     = [for t in aws_s3_bucket_lifecycle_configuration.this["backups"].rule[0].transition : [t.days, t.storage_class]] == [[30, "STANDARD_IA"], [90, "GLACIER_IR"]]
     error_message = "backups move to STANDARD_IA after 30 days and GLACIER_IR after 90"
   }
 }
@@ -66,7 +66,7 @@ run "short_retention_skips_transitions_that_do_not_pay" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket_lifecycle_configuration.backups.rule[0].transition) == 0 && aws_s3_bucket_lifecycle_configuration.backups.rule[0].expiration[0].days == 45
+    condition     = length(aws_s3_bucket_lifecycle_configuration.this["backups"].rule[0].transition) == 0 && aws_s3_bucket_lifecycle_configuration.this["backups"].rule[0].expiration[0].days == 45
     error_message = "45-day backups stay in STANDARD (minimum storage durations) and expire at 45 days"
   }
 }
@@ -77,4 +77,21 @@ run "rejects_a_retention_of_zero" {
     backup_expiration_days = 0
   }
   expect_failures = [var.backup_expiration_days]
+}
+
+run "loki_gets_its_own_encrypted_bucket_when_on" {
+  command = plan
+
+  variables {
+    enable_loki = true
+  }
+
+  assert {
+    condition     = output.loki_bucket_name == aws_s3_bucket.this["loki"].bucket && endswith(output.loki_bucket_name, "-loki-123456789012") && aws_s3_bucket_lifecycle_configuration.this["loki"].rule[0].noncurrent_version_expiration[0].noncurrent_days == 7
+    error_message = "with Loki on, a <prefix>-loki-<account> bucket (encrypted, versioned, TLS-only like the others)"
+  }
+  assert {
+    condition     = one(aws_s3_bucket_server_side_encryption_configuration.this["loki"].rule).apply_server_side_encryption_by_default[0].kms_master_key_id == module.kms.arn && aws_s3_bucket_public_access_block.this["loki"].block_public_policy
+    error_message = "Loki's bucket is encrypted with the storage key and not public"
+  }
 }

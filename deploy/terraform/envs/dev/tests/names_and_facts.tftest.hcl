@@ -1,0 +1,1 @@
+../../tests/names_and_facts.tftest.hcl

@@ -1,0 +1,31 @@
+output "web_bucket" {
+  description = "Bucket the web app build is uploaded to (hashed files under assets/ with Cache-Control immutable, index.html no-cache)."
+  value       = aws_s3_bucket.web.bucket
+}
+
+output "distribution_id" {
+  description = "CloudFront distribution ID (for invalidations, although index.html is never cached)."
+  value       = aws_cloudfront_distribution.this.id
+}
+
+output "distribution_domain_name" {
+  description = "CloudFront's own host name (the alias records point at it)."
+  value       = aws_cloudfront_distribution.this.domain_name
+}
+
+output "waf_acl_arn" {
+  description = "ARN of the CLOUDFRONT-scope WAF web ACL."
+  value       = aws_wafv2_web_acl.this.arn
+}
+
+output "account_names" {
+  description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value = [
+    "s3-bucket:${aws_s3_bucket.web.bucket}",
+    "cloudfront-oac:${aws_cloudfront_origin_access_control.web.name}",
+    "cloudfront-cache-policy:${aws_cloudfront_cache_policy.hashed_assets.name}",
+    "cloudfront-function:${aws_cloudfront_function.spa_routes.name}",
+    "wafv2-cloudfront-acl:${aws_wafv2_web_acl.this.name}",
+    "log-group-us-east-1:${aws_cloudwatch_log_group.waf.name}",
+  ]
+}

@@ -1,0 +1,19 @@
+output "ecr_registry" {
+  description = "Registry host (<account>.dkr.ecr.<region>.amazonaws.com): the ECR_REGISTRY variable of the workflows."
+  value       = module.registry.registry_host
+}
+
+output "ecr_repository_urls" {
+  description = "Repository URL by name: the images and the charts/<chart> OCI repositories."
+  value       = module.registry.repository_urls
+}
+
+output "github_actions_role_arn" {
+  description = "Role GitHub Actions (main branch and v* tags) assumes to push images and charts: the AWS_ROLE_TO_ASSUME secret."
+  value       = module.github_oidc.role_arn
+}
+
+output "account_names" {
+  description = "Names this configuration claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
+  value       = concat(module.registry.account_names, module.github_oidc.account_names)
+}
