@@ -7,6 +7,7 @@ vpc_cidr    = "10.30.0.0/16"
 domain_name   = "taskapp.example.com"
 dns_zone_name = "taskapp.example.com" # the public zone all envs share (ADR 0008)
 edge_mode     = "ingress"
+enable_loki   = true # Loki beside CloudWatch (deploy/gitops/envs/prod/apps.yaml monitoring.loki)
 enable_waf    = true # regional WAF in front of the ALB
 
 single_nat_gateway         = false

@@ -7,6 +7,7 @@ vpc_cidr    = "10.20.0.0/16"
 domain_name   = "staging.taskapp.example.com"
 dns_zone_name = "taskapp.example.com" # the public zone all envs share (ADR 0008)
 edge_mode     = "ingress"
+enable_loki   = true # Loki beside CloudWatch (deploy/gitops/envs/staging/apps.yaml monitoring.loki)
 
 single_nat_gateway         = true
 enable_interface_endpoints = true

@@ -92,7 +92,7 @@ run "names_and_facts_the_other_parts_rely_on" {
     error_message = "facts must come from the env's own resources"
   }
   assert {
-    condition     = module.irsa.service_accounts.backup == "taskapp-${var.environment}/taskapp-backup" && module.irsa.service_accounts.external_dns == "external-dns/external-dns" && module.irsa.service_accounts.external_secrets == "external-secrets/external-secrets"
+    condition     = module.irsa.service_accounts.backup == "taskapp-${var.environment}/taskapp-backend-backup" && module.irsa.service_accounts.external_dns == "kube-system/external-dns" && module.irsa.service_accounts.external_secrets == "external-secrets/external-secrets"
     error_message = "the roles trust the service accounts the GitOps side creates"
   }
   assert {

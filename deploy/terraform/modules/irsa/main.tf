@@ -10,10 +10,10 @@ locals {
   # Service accounts: the names the Helm charts and Argo CD applications use.
   service_accounts = merge({
     backend                      = "${var.app_namespace}/taskapp-backend"
-    backup                       = "${var.app_namespace}/taskapp-backup"
+    backup                       = "${var.app_namespace}/taskapp-backend-backup"
     aws_load_balancer_controller = "kube-system/aws-load-balancer-controller"
     external_secrets             = "external-secrets/external-secrets"
-    external_dns                 = "external-dns/external-dns"
+    external_dns                 = "kube-system/external-dns"
     aws_for_fluent_bit           = "kube-system/aws-for-fluent-bit"
     cluster_autoscaler           = "kube-system/cluster-autoscaler"
   }, var.enable_loki ? { loki = "monitoring/loki" } : {})

@@ -27,7 +27,7 @@ run "each_role_trusts_exactly_its_service_account" {
       for k, m in module.role : k => jsondecode(m.trust_policy).Statement[0].Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/ABC:sub"]
       } == {
       backend                      = ["system:serviceaccount:taskapp-test:taskapp-backend"]
-      backup                       = ["system:serviceaccount:taskapp-test:taskapp-backup"]
+      backup                       = ["system:serviceaccount:taskapp-test:taskapp-backend-backup"]
       aws_load_balancer_controller = ["system:serviceaccount:kube-system:aws-load-balancer-controller"]
       external_secrets             = ["system:serviceaccount:external-secrets:external-secrets"]
       external_dns                 = ["system:serviceaccount:external-dns:external-dns"]

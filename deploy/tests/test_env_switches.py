@@ -1,0 +1,31 @@
+"""Each environment's switches agree between Terraform (deploy/terraform/envs/<env>/terraform.tfvars)
+and GitOps (deploy/gitops/envs/<env>/apps.yaml): an env whose app-of-apps turns Loki on needs the
+bucket and role Terraform only creates with enable_loki, or the root stops rendering at the empty
+fact; the WAF fact the ingress uses exists only where Terraform builds the ACL. The estate fixture
+(estate.py) must tell the same story, since the first-install check trusts it."""
+
+from __future__ import annotations
+
+import re
+
+import estate
+import pytest
+import yaml
+from conftest import ROOT
+
+
+def tfvars(env: str) -> dict[str, str]:
+    text = (ROOT / f"deploy/terraform/envs/{env}/terraform.tfvars").read_text()
+    return dict(re.findall(r"^(\w+)\s*=\s*(\S+)", text, re.M))
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_loki_waf_and_edge_mode_agree_across_terraform_gitops_and_the_fixture(env: str) -> None:
+    tf = tfvars(env)
+    apps = yaml.safe_load((ROOT / f"deploy/gitops/envs/{env}/apps.yaml").read_text())
+    facts = estate.cluster_secret(env)["metadata"]["annotations"]
+    loki_tf = tf.get("enable_loki", "false") == "true"
+    assert apps["monitoring"]["loki"]["enabled"] == loki_tf, "Loki on in one layer only"
+    assert bool(facts["loki_bucket"]) == loki_tf, "the fixture's Loki facts disagree with Terraform"
+    assert bool(facts["waf_acl_arn"]) == (tf.get("enable_waf", "false") == "true")
+    assert facts["edge_mode"] == tf["edge_mode"].strip('"')
