@@ -1,4 +1,4 @@
-"""Each environment's switches agree between Terraform (deploy/terraform/envs/<env>/terraform.tfvars)
+"""Each environment's switches agree between Terraform (deploy/terraform/envs/<env>/*.tfvars)
 and GitOps (deploy/gitops/envs/<env>/apps.yaml): an env whose app-of-apps turns Loki on needs the
 bucket and role Terraform only creates with enable_loki, or the root stops rendering at the empty
 fact; the WAF fact the ingress uses exists only where Terraform builds the ACL. The estate fixture
