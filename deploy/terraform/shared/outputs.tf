@@ -9,7 +9,7 @@ output "ecr_repository_urls" {
 }
 
 output "github_actions_role_arn" {
-  description = "Role GitHub Actions (main branch and v* tags) assumes to push images and charts: the AWS_ROLE_TO_ASSUME secret."
+  description = "Role GitHub Actions (main branch and v* tags) assumes to push images and charts: the AWS_ROLE_ARN repository variable (docs/delivery.md)."
   value       = module.github_oidc.role_arn
 }
 

@@ -17,7 +17,7 @@ run "one_registry_for_images_and_charts" {
   }
   assert {
     condition     = startswith(output.github_actions_role_arn, "arn:aws:iam::123456789012:role/")
-    error_message = "the CI role (AWS_ROLE_TO_ASSUME) is created here"
+    error_message = "the CI role (AWS_ROLE_ARN) is created here"
   }
 }
 
