@@ -30,7 +30,7 @@ run "each_role_trusts_exactly_its_service_account" {
       backup                       = ["system:serviceaccount:taskapp-test:taskapp-backend-backup"]
       aws_load_balancer_controller = ["system:serviceaccount:kube-system:aws-load-balancer-controller"]
       external_secrets             = ["system:serviceaccount:external-secrets:external-secrets"]
-      external_dns                 = ["system:serviceaccount:external-dns:external-dns"]
+      external_dns                 = ["system:serviceaccount:kube-system:external-dns"]
       aws_for_fluent_bit           = ["system:serviceaccount:kube-system:aws-for-fluent-bit"]
       cluster_autoscaler           = ["system:serviceaccount:kube-system:cluster-autoscaler"]
     }
