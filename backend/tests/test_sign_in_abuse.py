@@ -4,6 +4,7 @@ and per account+source (so a lockout cannot be aimed), shared across replicas th
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
@@ -71,6 +72,7 @@ class HashSpy:
         self.running = 0
         self.peak = 0
         self.connections_held: list[int] = []
+        self.niceness: list[int] = []
         self.entered = threading.Event()
         self.gate: threading.Event | None = None
 
@@ -79,6 +81,7 @@ class HashSpy:
             self.running += 1
             self.peak = max(self.peak, self.running)
             self.connections_held.append(self._pool.checkedout())
+            self.niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
         self.entered.set()
         try:
             if self.gate is not None:
@@ -124,7 +127,7 @@ async def test_argon2_runs_with_no_database_connection_held(
         assert spy.connections_held == [0] * 6
 
 
-async def test_concurrent_hashing_is_bounded_by_the_setting(
+async def test_concurrent_hashing_is_bounded_and_yields_the_cpu(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings(password_hash_concurrency=2, password_hash_wait_seconds=30)
@@ -135,6 +138,9 @@ async def test_concurrent_hashing_is_bounded_by_the_setting(
         )
         assert [r.status_code for r in responses] == [401] * 8
         assert spy.peak == 2
+        # ... on threads the scheduler puts behind the event loop serving everyone else.
+        loop_niceness = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        assert set(spy.niceness) == {min(loop_niceness + 10, 19)}
 
 
 async def test_saturated_hashing_answers_503_at_once(
