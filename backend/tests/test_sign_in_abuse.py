@@ -16,6 +16,7 @@ import pytest
 from fastapi import FastAPI
 
 from taskapp.main import create_app
+from taskapp.security import HASH_THREAD_NICENESS
 from taskapp.settings import Settings
 from tests.conftest import (
     PASSWORD,
@@ -140,7 +141,7 @@ async def test_concurrent_hashing_is_bounded_and_yields_the_cpu(
         assert spy.peak == 2
         # ... on threads the scheduler puts behind the event loop serving everyone else.
         loop_niceness = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
-        assert set(spy.niceness) == {min(loop_niceness + 10, 19)}
+        assert set(spy.niceness) == {min(loop_niceness + HASH_THREAD_NICENESS, 19)}
 
 
 async def test_saturated_hashing_answers_503_at_once(

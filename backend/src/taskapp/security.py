@@ -40,8 +40,10 @@ def normalize_password(password: str) -> str:
 
 
 # Added to the niceness of the hashing threads (Linux: per thread, inherited by the threads
-# argon2 starts for its lanes). 10 gives them about a tenth of a core against a busy event loop.
-HASH_THREAD_NICENESS = 10
+# argon2 starts for its lanes). 19, the lowest priority: against a busy event loop they get a
+# few percent of a core (10 still let a login flood push the signed-in p99 past 500 ms in
+# `make chaos`), and all of whatever the loop leaves idle.
+HASH_THREAD_NICENESS = 19
 
 
 def _lower_thread_priority() -> None:
