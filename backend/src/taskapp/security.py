@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import os
-import threading
 import unicodedata
 import uuid
 from collections.abc import Callable
@@ -39,23 +37,6 @@ def normalize_password(password: str) -> str:
     return unicodedata.normalize("NFC", password)
 
 
-# Added to the niceness of the hashing threads (Linux: per thread, inherited by the threads
-# argon2 starts for its lanes). 19, the lowest priority: against a busy event loop they get a
-# few percent of a core (10 still let a login flood push the signed-in p99 past 500 ms in
-# `make chaos`), and all of whatever the loop leaves idle.
-HASH_THREAD_NICENESS = 19
-
-
-def _lower_thread_priority() -> None:
-    try:
-        thread = threading.get_native_id()
-        os.setpriority(
-            os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + HASH_THREAD_NICENESS
-        )
-    except (AttributeError, OSError):  # not Linux, or not permitted: run at normal priority
-        pass
-
-
 class PasswordHasher:
     """argon2id hashing off the event loop, at most `password_hash_concurrency` at a time.
 
@@ -74,12 +55,11 @@ class PasswordHasher:
             )
         )
         self._slots = asyncio.Semaphore(settings.password_hash_concurrency)
-        # Threads of their own, at a lower CPU priority: while a flood of sign-ins keeps them
-        # busy, the event loop (every signed-in request) still gets the cores first.
+        # Threads of their own, as many as slots. Not at a lower CPU priority: a niced thread
+        # holding the GIL (pwdlib's Python around argon2) made the event loop wait on it under
+        # load; the test suite stalled for minutes on the shared 2-core machine.
         self._threads = ThreadPoolExecutor(
-            max_workers=settings.password_hash_concurrency,
-            thread_name_prefix="argon2",
-            initializer=_lower_thread_priority,
+            max_workers=settings.password_hash_concurrency, thread_name_prefix="argon2"
         )
         self._wait = settings.password_hash_wait_seconds
         # Verified against when the email is unknown, so both failures cost the same time.
