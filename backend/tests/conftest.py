@@ -26,6 +26,8 @@ from taskapp.main import create_app
 from taskapp.settings import Settings
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256-0123456789"
+# Strong enough for TASKAPP_ENV=production's secret check (a fixed random token).
+PRODUCTION_SECRET = "Vd0jS4pXw-7Qm2kRbT9zLhN1eYcA8uGfJ3oWqE6iZ5sPxK_r"
 PASSWORD = "correct horse battery"
 
 
@@ -86,6 +88,12 @@ def make_settings(database_url: str) -> Callable[..., Settings]:
             "password_time_cost": 1,
             "password_memory_cost": 1024,
             "cors_origins": ["http://localhost:5173"],
+            # Every request in the suite comes from one address: the per-source limits are
+            # raised here, and tests that exercise them lower them again.
+            "source_max_password_failures": 1_000_000,
+            "source_max_registrations": 1_000_000,
+            "source_max_refresh_failures": 1_000_000,
+            "login_free_failures": 10,  # no progressive delay unless a test asks for it
             # The PostgreSQL run also puts the cache and the lockout counters in real Redis.
             "redis_url": os.environ.get("TASKAPP_TEST_REDIS_URL"),
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import statistics
 import time
 import uuid
@@ -218,13 +219,64 @@ async def test_reused_refresh_token_revokes_the_whole_family(
     assert_problem(access, 401)
 
 
+async def test_a_reuse_within_the_grace_window_gets_the_same_successor(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    # Two tabs refreshing with one token at the same moment: both get the one successor.
+    first, second = await asyncio.gather(
+        *(
+            client.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
+            for _ in range(2)
+        )
+    )
+    assert first.status_code == second.status_code == 200, (first.text, second.text)
+    pair = first.json()
+    # The same tokens (expires_in may read a second less for the later answer).
+    assert {k: second.json()[k] for k in ("access_token", "refresh_token")} == {
+        k: pair[k] for k in ("access_token", "refresh_token")
+    }
+    assert pair["refresh_token"] != account.refresh_token
+    # The session lives on: the successor's access token works and it rotates again.
+    me = await client.get(
+        "/api/v1/users/me", headers={"Authorization": f"Bearer {pair['access_token']}"}
+    )
+    assert me.status_code == 200
+    again = await client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert again.status_code == 200
+
+
+async def test_a_reuse_after_the_grace_window_revokes_the_family(
+    make_settings: Callable[..., Settings],
+) -> None:
+    app = create_app(make_settings(refresh_reuse_grace=timedelta(0)))
+    async with client_for(app) as http:
+        account = await register_and_login(http)
+        first = await http.post(
+            "/api/v1/auth/refresh", json={"refresh_token": account.refresh_token}
+        )
+        assert first.status_code == 200
+        replay = await http.post(
+            "/api/v1/auth/refresh", json={"refresh_token": account.refresh_token}
+        )
+        assert assert_problem(replay, 401)["type"] == "urn:taskapp:problem:refresh-token-reused"
+        successor = await http.post(
+            "/api/v1/auth/refresh", json={"refresh_token": first.json()["refresh_token"]}
+        )
+        assert_problem(successor, 401)
+    await app.state.services.engine.dispose()
+
+
 async def test_reuse_in_one_family_leaves_other_sessions_alone(client: httpx.AsyncClient) -> None:
     account = await register_and_login(client)
     other = await client.post(
         "/api/v1/auth/login", json={"email": account.email, "password": account.password}
     )
-    await client.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
-    await client.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
+    first = await client.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
+    await client.post("/api/v1/auth/refresh", json={"refresh_token": first.json()["refresh_token"]})
+    replay = await client.post(
+        "/api/v1/auth/refresh", json={"refresh_token": account.refresh_token}
+    )
+    assert_problem(replay, 401)
     still_ok = await client.post(
         "/api/v1/auth/refresh", json={"refresh_token": other.json()["refresh_token"]}
     )
@@ -360,7 +412,7 @@ async def test_missing_bearer_token_is_401_with_a_challenge(client: httpx.AsyncC
     assert "Authorization" in body["detail"]
 
 
-async def test_ten_failures_lock_the_email_even_for_the_right_password(
+async def test_ten_failures_lock_the_account_from_that_source_even_for_the_right_password(
     client: httpx.AsyncClient, account: Account
 ) -> None:
     for _ in range(10):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -16,7 +17,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from taskapp.http.routes import RouteResolver
 from taskapp.main import create_app
 from taskapp.settings import Settings
-from tests.conftest import assert_problem, client_for, register_and_login, unique_email
+from tests.conftest import (
+    PRODUCTION_SECRET,
+    assert_problem,
+    client_for,
+    register_and_login,
+    unique_email,
+)
 
 REQUIRED = {
     "http_requests": {"method", "route", "status"},
@@ -50,7 +57,8 @@ def value(samples: list[tuple[str, dict[str, str], float]], name: str, **labels:
 async def test_metrics_after_real_traffic_have_the_promised_names_and_labels(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings())
+    # No grace window: the immediate second refresh below counts as a reuse.
+    app = create_app(make_settings(refresh_reuse_grace=timedelta(0)))
     async with LifespanManager(app), client_for(app) as http:
         account = await register_and_login(http)
         created = await http.post("/api/v1/tasks", json={"title": "t"}, headers=account.headers)
@@ -182,7 +190,7 @@ async def test_active_sessions_count_unrevoked_unexpired_sessions(
 async def test_request_logs_are_json_with_context_and_no_secrets(
     make_settings: Callable[..., Settings], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    app = create_app(make_settings(env="production", secret_key="p" * 48))
+    app = create_app(make_settings(env="production", secret_key=PRODUCTION_SECRET))
     email = unique_email()
     password = "a very secret password"
     async with client_for(app) as http:
@@ -255,7 +263,7 @@ async def test_a_revalidated_page_keeps_its_own_csp(
 
 
 async def test_hsts_only_in_production(make_settings: Callable[..., Settings]) -> None:
-    prod = create_app(make_settings(env="production", secret_key="p" * 48))
+    prod = create_app(make_settings(env="production", secret_key=PRODUCTION_SECRET))
     async with client_for(prod) as http:
         response = await http.get("/health")
     assert re.fullmatch(r"max-age=\d+", response.headers["strict-transport-security"])

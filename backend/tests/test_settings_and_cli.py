@@ -16,6 +16,7 @@ from sqlalchemy import Connection, text
 from taskapp import cli, migrate
 from taskapp.db import Base, create_engine
 from taskapp.settings import DEFAULT_SECRET_KEY, Settings
+from tests.conftest import PRODUCTION_SECRET
 
 
 def test_production_refuses_the_default_secret() -> None:
@@ -29,7 +30,32 @@ def test_production_refuses_a_short_secret() -> None:
 
 
 def test_production_accepts_a_long_random_secret() -> None:
-    assert Settings(env="production", secret_key="s" * 48).is_production
+    assert Settings(env="production", secret_key=PRODUCTION_SECRET).is_production
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "s" * 48,  # long, one character
+        "ab" * 32,  # long, a repeat
+        "0123456789abcdefghijklmnopqrstuvwxyz",  # long, a sequence
+        "password-password-password-password",  # long, words
+    ],
+)
+def test_production_refuses_a_long_but_guessable_secret(secret: str) -> None:
+    with pytest.raises(ValidationError, match=r"TASKAPP_SECRET_KEY.*too easy to guess"):
+        Settings(env="production", secret_key=secret)
+
+
+def test_production_refuses_cors_from_any_origin() -> None:
+    with pytest.raises(ValidationError, match="TASKAPP_CORS_ORIGINS"):
+        Settings(
+            env="production", secret_key=PRODUCTION_SECRET, cors_origins="https://a.example, *"
+        )
+
+
+def test_development_may_allow_any_origin() -> None:
+    assert Settings(cors_origins="*").cors_origins == ["*"]
 
 
 def test_settings_come_from_taskapp_environment_variables(monkeypatch: pytest.MonkeyPatch) -> None:

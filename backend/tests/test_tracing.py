@@ -14,7 +14,12 @@ from opentelemetry.trace import SpanKind
 from taskapp.main import create_app
 from taskapp.observability.tracing import stop_tracing, tracing_enabled
 from taskapp.settings import Settings
-from tests.conftest import RedisServer, client_for, register_and_login
+from tests.conftest import (
+    PRODUCTION_SECRET,
+    RedisServer,
+    client_for,
+    register_and_login,
+)
 
 
 def descends_from(span: ReadableSpan, root: ReadableSpan, spans: list[ReadableSpan]) -> bool:
@@ -34,7 +39,7 @@ async def test_a_request_produces_linked_request_sql_and_cache_spans(
 ) -> None:
     exporter = InMemorySpanExporter()
     app = create_app(
-        make_settings(redis_url=redis_server.url, env="production", secret_key="t" * 40),
+        make_settings(redis_url=redis_server.url, env="production", secret_key=PRODUCTION_SECRET),
         span_exporter=exporter,
     )
     async with client_for(app) as http:

@@ -1,26 +1,49 @@
-"""Password hashing (argon2id, off the event loop) and JSON Web Tokens."""
+"""Password hashing (argon2id, off the event loop, bounded) and JSON Web Tokens."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import unicodedata
 import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import jwt
 from cachetools import LRUCache
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from starlette.concurrency import run_in_threadpool
 
+from taskapp.errors import ProblemError
 from taskapp.settings import Settings
 
+_T = TypeVar("_T")
 TokenType = Literal["access", "refresh"]
 
 
+@dataclass(frozen=True, slots=True)
+class Verification:
+    valid: bool
+    # Set when the stored hash should be replaced: older argon2 parameters, or a password that
+    # only matched in the form it was typed before passwords were normalized.
+    new_hash: str | None = None
+
+
+def normalize_password(password: str) -> str:
+    """NFC: the same characters typed on another keyboard (composed or not) hash alike."""
+    return unicodedata.normalize("NFC", password)
+
+
 class PasswordHasher:
-    """argon2id hashing; each call runs in a worker thread so the event loop never blocks."""
+    """argon2id hashing off the event loop, at most `password_hash_concurrency` at a time.
+
+    argon2 takes 64 MiB and a core for ~0.1-0.3 s per call: unbounded, a login flood grows
+    memory past any limit and starves every other request. A call that cannot get a slot within
+    `password_hash_wait_seconds` fails fast with a 503 instead of queueing without bound.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self._hash = PasswordHash(
@@ -31,17 +54,52 @@ class PasswordHasher:
                 ),
             )
         )
+        self._slots = asyncio.Semaphore(settings.password_hash_concurrency)
+        # Threads of their own, as many as slots. Not at a lower CPU priority: a niced thread
+        # holding the GIL (pwdlib's Python around argon2) made the event loop wait on it under
+        # load; the test suite stalled for minutes on the shared 2-core machine.
+        self._threads = ThreadPoolExecutor(
+            max_workers=settings.password_hash_concurrency, thread_name_prefix="argon2"
+        )
+        self._wait = settings.password_hash_wait_seconds
         # Verified against when the email is unknown, so both failures cost the same time.
         self._dummy_hash = self._hash.hash(uuid.uuid4().hex)
 
-    async def hash(self, password: str) -> str:
-        return await run_in_threadpool(self._hash.hash, password)
+    async def _run(self, func: Callable[..., _T], *args: Any) -> _T:
+        try:
+            async with asyncio.timeout(self._wait):
+                await self._slots.acquire()
+        except TimeoutError:
+            raise ProblemError(
+                503,
+                "Too many sign-ins are being checked right now; retry in a moment.",
+                problem_type="password-hashing-busy",
+                headers={"Retry-After": "1"},
+            ) from None
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._threads, func, *args)
+        finally:
+            self._slots.release()
 
-    async def verify(self, password: str, password_hash: str | None) -> bool:
+    async def hash(self, password: str) -> str:
+        return await self._run(self._hash.hash, normalize_password(password))
+
+    async def verify(self, password: str, password_hash: str | None) -> Verification:
         if password_hash is None:
-            await run_in_threadpool(self._hash.verify, password, self._dummy_hash)
-            return False
-        return await run_in_threadpool(self._hash.verify, password, password_hash)
+            await self._run(self._hash.verify, password, self._dummy_hash)
+            return Verification(valid=False)
+        return await self._run(self._verify, password, password_hash)
+
+    def _verify(self, password: str, password_hash: str) -> Verification:
+        normalized = normalize_password(password)
+        valid, updated = self._hash.verify_and_update(normalized, password_hash)
+        if valid:
+            return Verification(valid=True, new_hash=updated)
+        # Hashes made before normalization hold the password as it was typed: accept that form
+        # once and store the normalized hash, so the next login needs one computation.
+        if normalized != password and self._hash.verify(password, password_hash):
+            return Verification(valid=True, new_hash=self._hash.hash(normalized))
+        return Verification(valid=False)
 
 
 class InvalidTokenError(Exception):

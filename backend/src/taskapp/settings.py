@@ -9,10 +9,21 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from zxcvbn import zxcvbn
 
 # The development default: a guard below refuses it in production.
 DEFAULT_SECRET_KEY = "changethis-development-only-secret-key"  # noqa: S105 - refused in production
 MIN_PRODUCTION_SECRET_LENGTH = 32
+# zxcvbn's estimate of the guesses needed, as a power of ten: 10^30 is about 100 bits. Length
+# alone let "kkkk...k" through; zxcvbn scores repeats, sequences, keyboard walks and words.
+MIN_PRODUCTION_SECRET_GUESSES_LOG10 = 30
+# zxcvbn's own input cap: a prefix this long that is hard enough makes the whole key so.
+_SCORED_SECRET_LENGTH = 72
+
+
+def secret_guesses_log10(secret: str) -> float:
+    guesses: float = zxcvbn(secret[:_SCORED_SECRET_LENGTH])["guesses_log10"]
+    return guesses
 
 
 def _seconds_or_iso(value: object) -> object:
@@ -44,8 +55,28 @@ class Settings(BaseSettings):
     password_time_cost: int = Field(default=3, ge=1)
     password_memory_cost: int = Field(default=65536, ge=1024)
 
+    # At most this many argon2 computations at once per process (64 MiB each at the default
+    # cost); a sign-in that cannot get a slot within the wait answers 503 with Retry-After.
+    # One per process: argon2 is CPU-bound, so more only competes with the event loop serving
+    # signed-in requests (measured in `make chaos`'s login flood).
+    password_hash_concurrency: int = Field(default=1, ge=1)
+    password_hash_wait_seconds: float = Field(default=0.5, ge=0)
+
+    # Failed logins per account *and* source: a flood from one source cannot lock the owner
+    # out elsewhere. After the free failures each next try waits 1, 2, 4, ... s; at the maximum
+    # the pair is blocked until failures leave the window.
     login_max_failures: int = Field(default=10, ge=1)
+    login_free_failures: int = Field(default=3, ge=0)
     login_failure_window: Duration = timedelta(minutes=15)
+    # Password guesses (logins, current_password) failed from one source, any account.
+    source_max_password_failures: int = Field(default=100, ge=1)
+    # Registrations attempted from one source, and failed refreshes from one source.
+    source_max_registrations: int = Field(default=20, ge=1)
+    source_max_refresh_failures: int = Field(default=30, ge=1)
+    source_limit_window: Duration = timedelta(hours=1)
+    # A refresh token presented again this soon by its session gets the same successor (two
+    # tabs refreshing at once) instead of revoking the session as stolen.
+    refresh_reuse_grace: Duration = timedelta(seconds=10)
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     idempotency_ttl: Duration = timedelta(hours=24)
@@ -80,14 +111,28 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:
-        if self.env == "production" and (
+        if self.env != "production":
+            return self
+        if (
             self.secret_key == DEFAULT_SECRET_KEY
             or len(self.secret_key) < MIN_PRODUCTION_SECRET_LENGTH
+            or secret_guesses_log10(self.secret_key) < MIN_PRODUCTION_SECRET_GUESSES_LOG10
         ):
             raise ValueError(
                 "TASKAPP_SECRET_KEY must be set to a random value of at least "
-                f"{MIN_PRODUCTION_SECRET_LENGTH} characters when TASKAPP_ENV=production "
-                "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                f"{MIN_PRODUCTION_SECRET_LENGTH} characters when TASKAPP_ENV=production; this one "
+                "is too short or too easy to guess (repeats, sequences, words). Generate one "
+                "with: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_any_origin_in_production(self) -> Settings:
+        # With credentials allowed, "*" would let every site act as the signed-in user.
+        if self.env == "production" and "*" in self.cors_origins:
+            raise ValueError(
+                "TASKAPP_CORS_ORIGINS must list the web app's origins (e.g. "
+                "https://app.example.com) when TASKAPP_ENV=production, not '*'"
             )
         return self
 

@@ -6,9 +6,21 @@ description and any client or fuzzer (Python `re`, JavaScript) agree on what the
 
 from __future__ import annotations
 
+import unicodedata
+
 # PostgreSQL text cannot hold NUL characters: such input is a 422, never a failed insert.
 NO_NUL = r"^[^\x00]*$"
 # What str.strip() in pydantic (Rust's trim: Unicode White_Space) removes.
 _WHITESPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # A field that is stripped and must not end up empty: at least one visible character, no NUL.
 VISIBLE_TEXT = rf"^[^\x00]*[^\x00{_WHITESPACE}][^\x00]*$"
+
+
+def nfkc(value: object) -> object:
+    """NFKC for text input (full-width and compatibility forms become plain characters)."""
+    return unicodedata.normalize("NFKC", value) if isinstance(value, str) else value
+
+
+def canonical_email(email: str) -> str:
+    """The one stored form of an address: Unicode NFKC_Casefold (case-insensitive everywhere)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", email).casefold())

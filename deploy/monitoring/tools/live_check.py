@@ -325,9 +325,13 @@ def drive_traffic(api: Http) -> dict[str, Any]:
     s, _, _ = req("422b", "GET", "/api/v1/tasks?limit=not-a-number", token=access)
     check("invalid query is 422", s == 422, f"status {s}")
 
-    # refresh, then replay the old refresh token (reuse detection), then log out
+    # refresh twice, then replay the first token (reuse detection: its successor was spent, so
+    # the two-tab grace window does not apply), then log out
     s, new, _ = req("refresh", "POST", "/api/v1/auth/refresh", {"refresh_token": refresh})
     check("refresh (200)", s == 200, f"status {s}: {new}")
+    newer = new["refresh_token"] if isinstance(new, dict) else None
+    s, _, _ = req("refresh", "POST", "/api/v1/auth/refresh", {"refresh_token": newer})
+    check("refresh with the successor (200)", s == 200, f"status {s}")
     s, _, _ = req("reuse", "POST", "/api/v1/auth/refresh", {"refresh_token": refresh})
     check("replayed refresh token is refused (401)", s == 401, f"status {s}")
     s, tokens2, _ = req(

@@ -41,3 +41,9 @@ async def get_current_user(principal: CurrentPrincipal, session: SessionDep) -> 
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def client_source(request: Request) -> str:
+    """The address sign-in limits count against: the peer uvicorn reports, which is the
+    X-Forwarded-For client only behind proxies listed in --forwarded-allow-ips (docs/api.md)."""
+    return request.client.host if request.client else "unknown"

@@ -7,13 +7,16 @@ imports no other domain.
 
 from __future__ import annotations
 
-from taskapp.auth.dependencies import CurrentPrincipal, CurrentUser
+from taskapp.auth.dependencies import CurrentPrincipal, CurrentUser, client_source
 from taskapp.auth.models import User
-from taskapp.auth.schemas import Email, FullName, Password, UserPublic
-from taskapp.auth.service import AccessContext, revoke_other_sessions
+from taskapp.auth.schemas import Email, FullName, Password, UserPublic, refuse_email_as_password
+from taskapp.auth.service import AccessContext, check_current_password, revoke_other_sessions
+from taskapp.auth.wiring import AuthServices, AuthServicesDep
 
 __all__ = [
     "AccessContext",
+    "AuthServices",
+    "AuthServicesDep",
     "CurrentPrincipal",
     "CurrentUser",
     "Email",
@@ -21,5 +24,8 @@ __all__ = [
     "Password",
     "User",
     "UserPublic",
+    "check_current_password",
+    "client_source",
+    "refuse_email_as_password",
     "revoke_other_sessions",
 ]

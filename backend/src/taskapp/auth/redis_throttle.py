@@ -1,12 +1,12 @@
-"""Login lockout shared by every replica: a sliding window per email in a Redis sorted set.
+"""Sign-in limits shared by every replica: a sliding window per (limit, key) in a Redis sorted set.
 
-If Redis cannot be reached the in-process counter takes over, so logins keep working (with
+If Redis cannot be reached the in-process counter takes over, so sign-ins keep working (with
 per-replica counting) instead of failing.
 """
 
 from __future__ import annotations
 
-import math
+import hashlib
 import time
 import uuid
 
@@ -14,54 +14,57 @@ import structlog
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from taskapp.auth.throttle import InMemoryLoginThrottle
-from taskapp.settings import Settings
+from taskapp.auth.throttle import InMemoryThrottle, Limit
 
 log = structlog.get_logger(__name__)
 
 
-class RedisLoginThrottle:
-    def __init__(self, redis: Redis, settings: Settings) -> None:
+class RedisThrottle:
+    def __init__(self, redis: Redis) -> None:
         self._redis = redis
-        self._max_failures = settings.login_max_failures
-        self._window = settings.login_failure_window.total_seconds()
-        self._fallback = InMemoryLoginThrottle(settings)
+        self._fallback = InMemoryThrottle()
 
     @staticmethod
-    def _key(email: str) -> str:
-        return f"taskapp:v1:login-failures:{email}"
+    def _key(limit: Limit, key: str) -> str:
+        # Hashed: keys hold emails and addresses, which need not sit in Redis in clear.
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+        return f"taskapp:v2:throttle:{limit.name}:{digest}"
 
-    async def retry_after(self, email: str) -> int | None:
+    async def retry_after(self, limit: Limit, key: str) -> int | None:
         now = time.time()
-        key = self._key(email)
+        name = self._key(limit, key)
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.zremrangebyscore(key, 0, now - self._window)
-                pipe.zrange(key, -self._max_failures, -1, withscores=True)
+                pipe.zremrangebyscore(name, 0, now - limit.window_seconds)
+                pipe.zrange(name, -limit.max_events, -1, withscores=True)
                 _, recent = await pipe.execute()
         except (RedisError, OSError) as exc:
-            log.warning("login_throttle_fallback", error=type(exc).__name__)
-            return await self._fallback.retry_after(email)
-        if len(recent) < self._max_failures:
-            return await self._fallback.retry_after(email)
-        oldest_counted = float(recent[0][1])
-        return max(1, math.ceil(oldest_counted + self._window - now))
+            log.warning("throttle_fallback", error=type(exc).__name__)
+            return await self._fallback.retry_after(limit, key)
+        times = [float(score) for _, score in recent]
+        shared = limit.retry_after(times, len(times), now)
+        # Counted here while Redis was away: still honoured after it is back.
+        local = await self._fallback.retry_after(limit, key)
+        waits = [wait for wait in (shared, local) if wait is not None]
+        return max(waits) if waits else None
 
-    async def record_failure(self, email: str) -> None:
+    async def record(self, limit: Limit, key: str) -> None:
         now = time.time()
-        key = self._key(email)
+        name = self._key(limit, key)
         try:
             async with self._redis.pipeline(transaction=True) as pipe:
-                pipe.zadd(key, {uuid.uuid4().hex: now})
-                pipe.expire(key, math.ceil(self._window))
+                pipe.zadd(name, {uuid.uuid4().hex: now})
+                # Only the newest max_events matter to any decision: memory per key is bounded.
+                pipe.zremrangebyrank(name, 0, -limit.max_events - 1)
+                pipe.expire(name, max(1, int(limit.window_seconds) + 1))
                 await pipe.execute()
         except (RedisError, OSError) as exc:
-            log.warning("login_throttle_fallback", error=type(exc).__name__)
-            await self._fallback.record_failure(email)
+            log.warning("throttle_fallback", error=type(exc).__name__)
+            await self._fallback.record(limit, key)
 
-    async def reset(self, email: str) -> None:
-        await self._fallback.reset(email)
+    async def reset(self, limit: Limit, key: str) -> None:
+        await self._fallback.reset(limit, key)
         try:
-            await self._redis.delete(self._key(email))
+            await self._redis.delete(self._key(limit, key))
         except (RedisError, OSError) as exc:
-            log.warning("login_throttle_fallback", error=type(exc).__name__)
+            log.warning("throttle_fallback", error=type(exc).__name__)

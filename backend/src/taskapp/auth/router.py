@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Cookie, Depends, Response, status
+from fastapi import APIRouter, Body, Cookie, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import ValidationError
 
 from taskapp.auth import service
+from taskapp.auth.dependencies import client_source
 from taskapp.auth.schemas import LoginRequest, RefreshRequest, TokenPair, UserCreate, UserPublic
 from taskapp.auth.wiring import AuthServicesDep
 from taskapp.db import utcnow
@@ -65,9 +66,16 @@ def _presented_token(body: RefreshRequest | None, cookie: str | None) -> str:
     status_code=status.HTTP_201_CREATED,
     response_model=UserPublic,
     dependencies=[NoStore],
-    responses=problem_responses(409, 413, 422),
+    responses=problem_responses(409, 413, 422, 429, 503),
 )
-async def register(body: UserCreate, session: SessionDep, services: ServicesDep) -> UserPublic:
+async def register(
+    body: UserCreate,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    auth: AuthServicesDep,
+) -> UserPublic:
+    await service.guard_registration(auth.throttle, auth.limits, client_source(request))
     user = await service.register(
         session,
         services.hasher,
@@ -82,10 +90,11 @@ async def register(body: UserCreate, session: SessionDep, services: ServicesDep)
     "/login",
     response_model=TokenPair,
     dependencies=[NoStore],
-    responses=problem_responses(401, 413, 422, 429),
+    responses=problem_responses(401, 413, 422, 429, 503),
 )
 async def login(
     body: LoginRequest,
+    request: Request,
     response: Response,
     session: SessionDep,
     services: ServicesDep,
@@ -93,17 +102,20 @@ async def login(
     settings: SettingsDep,
 ) -> TokenPair:
     try:
-        user = await service.authenticate(
+        user_id = await service.authenticate(
             session,
             services.hasher,
-            auth.login_throttle,
+            auth.throttle,
+            auth.limits,
             email=body.email,
             password=body.password,
+            source=client_source(request),
         )
     except ProblemError as exc:
-        auth.metrics.event("lockout" if exc.status == 429 else "login_failure")
+        if exc.status in (401, 429):  # a 503 (hashing saturated) is neither
+            auth.metrics.event("lockout" if exc.status == 429 else "login_failure")
         raise
-    tokens = await service.start_session(session, services.tokens, settings, user, utcnow())
+    tokens = await service.start_session(session, services.tokens, settings, user_id, utcnow())
     auth.metrics.event("login_success")
     return _token_response(response, settings, tokens)
 
@@ -112,11 +124,12 @@ async def login(
     "/token",
     response_model=TokenPair,
     dependencies=[NoStore],
-    responses=problem_responses(401, 413, 422, 429),
+    responses=problem_responses(401, 413, 422, 429, 503),
     summary="Log in with the OAuth2 password form (for Swagger's Authorize)",
 )
 async def token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
     response: Response,
     session: SessionDep,
     services: ServicesDep,
@@ -135,16 +148,17 @@ async def token(
                 [{**err, "loc": ("body", "username")} for err in exc.errors()]
             ),
         ) from exc
-    return await login(body, response, session, services, auth, settings)
+    return await login(body, request, response, session, services, auth, settings)
 
 
 @router.post(
     "/refresh",
     response_model=TokenPair,
     dependencies=[NoStore],
-    responses=problem_responses(401, 413, 422),
+    responses=problem_responses(401, 413, 422, 429),
 )
 async def refresh(
+    request: Request,
     response: Response,
     session: SessionDep,
     services: ServicesDep,
@@ -155,7 +169,16 @@ async def refresh(
 ) -> TokenPair:
     token = _presented_token(body, refresh_token)
     try:
-        tokens = await service.rotate(session, services.tokens, settings, token, utcnow())
+        tokens = await service.rotate(
+            session,
+            services.tokens,
+            settings,
+            token,
+            utcnow(),
+            throttle=auth.throttle,
+            limits=auth.limits,
+            source=client_source(request),
+        )
     except service.RefreshReuseDetectedError:
         auth.metrics.event("refresh_reuse_detected")
         raise

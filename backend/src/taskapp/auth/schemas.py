@@ -7,9 +7,21 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 import email_validator
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from taskapp.text import VISIBLE_TEXT
+from taskapp.auth.passwords import matches_email, weakness
+from taskapp.text import VISIBLE_TEXT, canonical_email, nfkc
 
 # email-validator refuses special-use domains (.local, .test, .localhost, ...) by default, but a
 # self-hosted task manager runs on intranets and test rigs where such addresses are real (and
@@ -17,9 +29,33 @@ from taskapp.text import VISIBLE_TEXT
 # valid address.
 email_validator.SPECIAL_USE_DOMAIN_NAMES.clear()
 
-# Emails are compared case-insensitively: store and look them up in lower case.
-Email = Annotated[EmailStr, Field(max_length=320), AfterValidator(lambda value: value.lower())]
-Password = Annotated[str, Field(min_length=8, max_length=128)]
+# One canonical form per address (NFKC + casefold), stored and looked up: full-width `victim@…`,
+# `VICTIM@…` and `victim@…` are one account. NFKC first, so email-validator sees plain letters.
+Email = Annotated[
+    EmailStr, BeforeValidator(nfkc), Field(max_length=320), AfterValidator(canonical_email)
+]
+
+
+def _not_weak(password: str) -> str:
+    reason = weakness(password)
+    if reason is not None:
+        raise PydanticCustomError("weak_password", reason)
+    return password
+
+
+# Kept as typed: the hasher normalizes (NFC) before hashing, so stored hashes of older,
+# unnormalized passwords keep verifying.
+Password = Annotated[str, Field(min_length=8, max_length=128), AfterValidator(_not_weak)]
+
+
+def refuse_email_as_password(password: str, email: str) -> str:
+    if matches_email(password, email):
+        raise PydanticCustomError(
+            "password_is_email", "The password must not be the email address or its local part."
+        )
+    return password
+
+
 FullName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=255, pattern=VISIBLE_TEXT),
@@ -32,6 +68,12 @@ class UserCreate(BaseModel):
     email: Email
     password: Password
     full_name: FullName | None = None
+
+    @field_validator("password")
+    @classmethod
+    def _not_the_email(cls, password: str, info: ValidationInfo) -> str:
+        email = info.data.get("email")  # absent when the email itself was invalid
+        return refuse_email_as_password(password, email) if email else password
 
 
 class UserPublic(BaseModel):

@@ -1,4 +1,4 @@
-"""Accounts and sessions: registration, login with lockout, refresh rotation, reuse detection."""
+"""Accounts and sessions: registration, throttled login, refresh rotation, reuse detection."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from taskapp.auth.models import AuthSession, RefreshToken, User
-from taskapp.auth.throttle import LoginThrottle
-from taskapp.errors import ProblemError
+from taskapp.auth.throttle import AuthLimits, Throttle, enforce
+from taskapp.errors import FieldError, ProblemError
 from taskapp.perf.driver import declare, fetch_all
 from taskapp.security import InvalidTokenError, PasswordHasher, TokenCodec, token_digest
 from taskapp.settings import Settings
@@ -36,6 +36,12 @@ def unauthorized(detail: str) -> ProblemError:
     )
 
 
+async def guard_registration(throttle: Throttle, limits: AuthLimits, source: str) -> None:
+    """Count a registration from `source`; 429 once it has made too many in the window."""
+    await enforce(throttle, limits.register_source, source)
+    await throttle.record(limits.register_source, source)
+
+
 async def register(
     session: AsyncSession,
     hasher: PasswordHasher,
@@ -44,9 +50,11 @@ async def register(
     password: str,
     full_name: str | None,
 ) -> User:
+    # argon2 runs before the first statement: no database connection is held while it does.
+    password_hash = await hasher.hash(password)
     if await session.scalar(select(User.id).where(User.email == email)) is not None:
         raise _email_taken()
-    user = User(email=email, full_name=full_name, password_hash=await hasher.hash(password))
+    user = User(email=email, full_name=full_name, password_hash=password_hash)
     session.add(user)
     try:
         await session.commit()
@@ -63,37 +71,133 @@ def _email_taken() -> ProblemError:
 async def authenticate(
     session: AsyncSession,
     hasher: PasswordHasher,
-    throttle: LoginThrottle,
+    throttle: Throttle,
+    limits: AuthLimits,
     *,
     email: str,
     password: str,
-) -> User:
-    retry_after = await throttle.retry_after(email)
-    if retry_after is not None:
-        raise ProblemError(
-            429,
-            "Too many failed logins for this account; try again later.",
-            problem_type="too-many-login-attempts",
-            headers={"Retry-After": str(retry_after)},
+    source: str,
+) -> uuid.UUID:
+    """The id of the account these credentials open, or 401 (or 429 when throttled).
+
+    Failures count per source and per account+source, never per account alone: a flood of
+    guesses from one address cannot lock the owner out from another."""
+    pair = f"{email}\n{source}"
+    await enforce(throttle, limits.password_source, source)
+    await enforce(throttle, limits.login_account_source, pair)
+    row = (
+        await session.execute(
+            select(User.id, User.password_hash, User.is_active).where(User.email == email)
         )
-    user = await session.scalar(select(User).where(User.email == email))
-    # An unknown email is checked against a dummy hash: both failures take the same time.
-    valid = await hasher.verify(password, user.password_hash if user else None)
-    if user is None or not valid or not user.is_active:
-        await throttle.record_failure(email)
+    ).first()
+    # Hand the connection back before argon2 runs (read only: nothing is lost).
+    await session.rollback()
+    check = await hasher.verify(password, row.password_hash if row else None)
+    if row is None or not check.valid or not row.is_active:
+        await throttle.record(limits.password_source, source)
+        await throttle.record(limits.login_account_source, pair)
         raise unauthorized("Incorrect email or password.")
-    await throttle.reset(email)
-    return user
+    await throttle.reset(limits.login_account_source, pair)
+    if check.new_hash is not None:
+        await _store_hash(session, row.id, check.new_hash)
+    user_id: uuid.UUID = row.id
+    return user_id
+
+
+async def _store_hash(session: AsyncSession, user_id: uuid.UUID, password_hash: str) -> None:
+    await session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(password_hash=password_hash)
+        .execution_options(synchronize_session=False)
+    )
+    await session.commit()
+
+
+async def check_current_password(
+    session: AsyncSession,
+    hasher: PasswordHasher,
+    throttle: Throttle,
+    limits: AuthLimits,
+    *,
+    user_id: uuid.UUID,
+    password: str,
+    source: str,
+) -> None:
+    """422 unless `password` is the account's; throttled per source and per account."""
+    account = str(user_id)
+    await enforce(throttle, limits.password_source, source)
+    await enforce(throttle, limits.password_change_account, account)
+    password_hash = await session.scalar(select(User.password_hash).where(User.id == user_id))
+    await session.rollback()  # no connection held while argon2 runs
+    check = await hasher.verify(password, password_hash)
+    if not check.valid:
+        await throttle.record(limits.password_source, source)
+        await throttle.record(limits.password_change_account, account)
+        raise ProblemError(
+            422,
+            "The current password is incorrect.",
+            problem_type="validation-error",
+            title="Validation failed",
+            errors=[
+                FieldError(
+                    field="body.current_password",
+                    message="The current password is incorrect.",
+                    type="invalid_password",
+                )
+            ],
+        )
+    await throttle.reset(limits.password_change_account, account)
 
 
 async def start_session(
-    session: AsyncSession, codec: TokenCodec, settings: Settings, user: User, now: datetime
+    session: AsyncSession, codec: TokenCodec, settings: Settings, user_id: uuid.UUID, now: datetime
 ) -> IssuedTokens:
-    auth_session = AuthSession(id=uuid.uuid4(), user_id=user.id, created_at=now, expires_at=now)
+    auth_session = AuthSession(id=uuid.uuid4(), user_id=user_id, created_at=now, expires_at=now)
     session.add(auth_session)
-    tokens = _issue(session, codec, settings, auth_session, now)
+    tokens = _issue(session, codec, settings, auth_session, uuid.uuid4(), now)
     await session.commit()
     return tokens
+
+
+def _successor_id(refresh_id: uuid.UUID) -> uuid.UUID:
+    """The id of the token a rotation of `refresh_id` issues: derived, so that a retry inside
+    the grace window re-creates the very same successor (HMAC signatures are deterministic)."""
+    return uuid.uuid5(refresh_id, "successor")
+
+
+def _encode(
+    codec: TokenCodec,
+    settings: Settings,
+    user_id: uuid.UUID,
+    session_id: uuid.UUID,
+    refresh_id: uuid.UUID,
+    issued_at: datetime,
+    now: datetime,
+) -> IssuedTokens:
+    access_expires = issued_at + settings.access_token_ttl
+    access = codec.encode(
+        subject=user_id,
+        session_id=session_id,
+        token_id=uuid.uuid5(refresh_id, "access"),
+        token_type="access",  # noqa: S106 - a token kind, not a secret
+        issued_at=issued_at,
+        expires_at=access_expires,
+    )
+    refresh = codec.encode(
+        subject=user_id,
+        session_id=session_id,
+        token_id=refresh_id,
+        token_type="refresh",  # noqa: S106
+        issued_at=issued_at,
+        expires_at=issued_at + settings.refresh_token_ttl,
+    )
+    return IssuedTokens(
+        access_token=access,
+        refresh_token=refresh,
+        expires_in=max(0, int((access_expires - now).total_seconds())),
+        session_id=session_id,
+    )
 
 
 def _issue(
@@ -101,49 +205,49 @@ def _issue(
     codec: TokenCodec,
     settings: Settings,
     auth_session: AuthSession,
+    refresh_id: uuid.UUID,
     now: datetime,
 ) -> IssuedTokens:
-    access_expires = now + settings.access_token_ttl
+    tokens = _encode(codec, settings, auth_session.user_id, auth_session.id, refresh_id, now, now)
     refresh_expires = now + settings.refresh_token_ttl
-    access = codec.encode(
-        subject=auth_session.user_id,
-        session_id=auth_session.id,
-        token_id=uuid.uuid4(),
-        token_type="access",  # noqa: S106 - a token kind, not a secret
-        issued_at=now,
-        expires_at=access_expires,
-    )
-    refresh_id = uuid.uuid4()
-    refresh = codec.encode(
-        subject=auth_session.user_id,
-        session_id=auth_session.id,
-        token_id=refresh_id,
-        token_type="refresh",  # noqa: S106
-        issued_at=now,
-        expires_at=refresh_expires,
-    )
     session.add(
         RefreshToken(
             id=refresh_id,
             session_id=auth_session.id,
-            token_hash=token_digest(refresh),
+            token_hash=token_digest(tokens.refresh_token),
             issued_at=now,
             expires_at=refresh_expires,
         )
     )
     auth_session.expires_at = refresh_expires
-    return IssuedTokens(
-        access_token=access,
-        refresh_token=refresh,
-        expires_in=int(settings.access_token_ttl.total_seconds()),
-        session_id=auth_session.id,
-    )
+    return tokens
 
 
 async def rotate(
+    session: AsyncSession,
+    codec: TokenCodec,
+    settings: Settings,
+    token: str,
+    now: datetime,
+    *,
+    throttle: Throttle,
+    limits: AuthLimits,
+    source: str,
+) -> IssuedTokens:
+    """Exchange a refresh token for a new pair; failures count against `source`."""
+    await enforce(throttle, limits.refresh_source, source)
+    try:
+        return await _rotate(session, codec, settings, token, now)
+    except ProblemError:
+        await throttle.record(limits.refresh_source, source)
+        raise
+
+
+async def _rotate(
     session: AsyncSession, codec: TokenCodec, settings: Settings, token: str, now: datetime
 ) -> IssuedTokens:
-    """Exchange a refresh token for a new pair; a used one again means theft: revoke the family."""
+    """A used token again means theft (revoke the family), unless it comes within the grace
+    window and its successor is still unused: then it gets that same successor (two tabs)."""
     try:
         codec.decode(token, "refresh")
     except InvalidTokenError as exc:
@@ -168,12 +272,39 @@ async def rotate(
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        again = await _same_successor(session, codec, settings, auth_session, refresh.id, now)
+        if again is not None:
+            return again
         await _revoke(session, auth_session.id, now, "refresh_token_reuse")
         await session.commit()
         raise RefreshReuseDetectedError()
-    tokens = _issue(session, codec, settings, auth_session, now)
+    tokens = _issue(session, codec, settings, auth_session, _successor_id(refresh.id), now)
     await session.commit()
     return tokens
+
+
+async def _same_successor(
+    session: AsyncSession,
+    codec: TokenCodec,
+    settings: Settings,
+    auth_session: AuthSession,
+    refresh_id: uuid.UUID,
+    now: datetime,
+) -> IssuedTokens | None:
+    used_at = await session.scalar(
+        select(RefreshToken.used_at).where(RefreshToken.id == refresh_id)
+    )
+    if used_at is None or now - used_at > settings.refresh_reuse_grace:
+        return None
+    successor = _successor_id(refresh_id)
+    successor_used = (
+        await session.execute(select(RefreshToken.used_at).where(RefreshToken.id == successor))
+    ).first()
+    if successor_used is None or successor_used.used_at is not None:
+        return None  # the successor moved on already: this is not a concurrent retry
+    user_id, session_id = auth_session.user_id, auth_session.id  # read before rollback expires them
+    await session.rollback()
+    return _encode(codec, settings, user_id, session_id, successor, used_at, now)
 
 
 class RefreshReuseDetectedError(ProblemError):

@@ -1,4 +1,4 @@
-"""What auth keeps per app (login throttle, metrics): built by main.py onto app.state.auth."""
+"""What auth keeps per app (sign-in limits, metrics): built by main.py onto app.state.auth."""
 
 from __future__ import annotations
 
@@ -10,14 +10,15 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from taskapp.auth.metrics import AuthMetrics
-from taskapp.auth.redis_throttle import RedisLoginThrottle
-from taskapp.auth.throttle import InMemoryLoginThrottle, LoginThrottle
+from taskapp.auth.redis_throttle import RedisThrottle
+from taskapp.auth.throttle import AuthLimits, InMemoryThrottle, Throttle
 from taskapp.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)
 class AuthServices:
-    login_throttle: LoginThrottle
+    throttle: Throttle
+    limits: AuthLimits
     metrics: AuthMetrics
 
 
@@ -25,10 +26,10 @@ def build_auth_services(
     settings: Settings, redis: Redis | None, registry: CollectorRegistry
 ) -> AuthServices:
     # Shared by replicas through Redis when there is one; otherwise this process only.
-    throttle: LoginThrottle = (
-        RedisLoginThrottle(redis, settings) if redis else InMemoryLoginThrottle(settings)
+    throttle: Throttle = RedisThrottle(redis) if redis else InMemoryThrottle()
+    return AuthServices(
+        throttle=throttle, limits=AuthLimits.from_settings(settings), metrics=AuthMetrics(registry)
     )
-    return AuthServices(login_throttle=throttle, metrics=AuthMetrics(registry))
 
 
 async def get_auth_services(request: Request) -> AuthServices:

@@ -1,8 +1,14 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, status
 
-from taskapp.auth.interface import CurrentPrincipal, CurrentUser, UserPublic
+from taskapp.auth.interface import (
+    AuthServicesDep,
+    CurrentPrincipal,
+    CurrentUser,
+    UserPublic,
+    client_source,
+)
 from taskapp.deps import ServicesDep, SessionDep
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.users import service
@@ -25,21 +31,26 @@ async def update_me(body: UserUpdate, user: CurrentUser, session: SessionDep) ->
 @router.post(
     "/me/password",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(413, 422),
+    responses=problem_responses(413, 422, 429, 503),
     summary="Change the password and end every other session",
 )
 async def change_password(
     body: PasswordChange,
+    request: Request,
     principal: CurrentPrincipal,
     user: CurrentUser,
     session: SessionDep,
     services: ServicesDep,
+    auth: AuthServicesDep,
 ) -> None:
     await service.change_password(
         session,
         services.hasher,
-        user,
+        auth,
+        user_id=user.id,
+        email=user.email,
         current_password=body.current_password,
         new_password=body.new_password,
         keep_session=principal.session_id,
+        source=client_source(request),
     )

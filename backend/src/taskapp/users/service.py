@@ -2,9 +2,16 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskapp.auth.interface import User, revoke_other_sessions
+from taskapp.auth.interface import (
+    AuthServices,
+    User,
+    check_current_password,
+    refuse_email_as_password,
+    revoke_other_sessions,
+)
 from taskapp.db import utcnow
 from taskapp.errors import FieldError, ProblemError
 from taskapp.security import PasswordHasher
@@ -19,27 +26,45 @@ async def update_profile(session: AsyncSession, user: User, *, full_name: str | 
 async def change_password(
     session: AsyncSession,
     hasher: PasswordHasher,
-    user: User,
+    auth: AuthServices,
     *,
+    user_id: uuid.UUID,
+    email: str,
     current_password: str,
     new_password: str,
     keep_session: uuid.UUID,
+    source: str,
 ) -> None:
-    """Set a new password and end every other session of the user (their tokens stop working)."""
-    if not await hasher.verify(current_password, user.password_hash):
+    """Set a new password and end every other session of the user (their tokens stop working).
+
+    Both argon2 runs happen with no database connection held."""
+    try:
+        refuse_email_as_password(new_password, email)
+    except ValueError as exc:
         raise ProblemError(
             422,
-            "The current password is incorrect.",
+            str(exc),
             problem_type="validation-error",
             title="Validation failed",
             errors=[
-                FieldError(
-                    field="body.current_password",
-                    message="The current password is incorrect.",
-                    type="invalid_password",
-                )
+                FieldError(field="body.new_password", message=str(exc), type="password_is_email")
             ],
-        )
-    user.password_hash = await hasher.hash(new_password)
-    await revoke_other_sessions(session, user.id, keep_session, utcnow())
+        ) from exc
+    await check_current_password(
+        session,
+        hasher,
+        auth.throttle,
+        auth.limits,
+        user_id=user_id,
+        password=current_password,
+        source=source,
+    )
+    password_hash = await hasher.hash(new_password)
+    await session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(password_hash=password_hash, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    await revoke_other_sessions(session, user_id, keep_session, utcnow())
     await session.commit()
