@@ -134,7 +134,7 @@ async def test_a_new_password_must_not_be_common_or_the_email(
 
 def test_the_migration_folds_existing_emails_to_their_canonical_form(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/fold.db"
-    migrate.upgrade(url, "0002")
+    migrate.upgrade(url, "0003")
     stored = [
         ("ｖｉｃｔｉｍ@example.com", "2026-01-01 00:00:00"),  # noqa: RUF001 - full-width on purpose
         ("straße@example.com", "2026-01-02 00:00:00"),

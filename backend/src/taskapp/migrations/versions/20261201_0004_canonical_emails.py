@@ -19,8 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-# Chained after 0002 on its branch; the merge re-chains it after 0003.
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
