@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import unicodedata
 import uuid
@@ -32,6 +33,14 @@ class Verification:
     new_hash: str | None = None
 
 
+@functools.cache
+def _argon2_threads(workers: int) -> ThreadPoolExecutor:
+    """One pool per process (per size), never shut down: an app per test would otherwise leave
+    a pool behind each time, whose threads exit when it is collected, and a thread exiting while
+    the garbage collector runs made the suite hang in greenlet's thread-state clean-up."""
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="argon2")
+
+
 def normalize_password(password: str) -> str:
     """NFC: the same characters typed on another keyboard (composed or not) hash alike."""
     return unicodedata.normalize("NFC", password)
@@ -58,9 +67,7 @@ class PasswordHasher:
         # Threads of their own, as many as slots. Not at a lower CPU priority: a niced thread
         # holding the GIL (pwdlib's Python around argon2) made the event loop wait on it under
         # load; the test suite stalled for minutes on the shared 2-core machine.
-        self._threads = ThreadPoolExecutor(
-            max_workers=settings.password_hash_concurrency, thread_name_prefix="argon2"
-        )
+        self._threads = _argon2_threads(settings.password_hash_concurrency)
         self._wait = settings.password_hash_wait_seconds
         # Verified against when the email is unknown, so both failures cost the same time.
         self._dummy_hash = self._hash.hash(uuid.uuid4().hex)
