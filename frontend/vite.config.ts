@@ -17,7 +17,11 @@ export default defineConfig({
   },
   build: {
     target: "es2022",
-    sourcemap: true,
+    // Source maps are not built for production: dist/ is what every server and the CDN serve.
+    sourcemap: false,
+    // dist/.vite/manifest.json: the chunk graph scripts/bundle-size.mjs measures per route (never
+    // served: the backend, nginx and publish-web.sh all skip dot-folders).
+    manifest: true,
     // Hashed file names under assets/ get long-cache headers; index.html stays no-cache.
     assetsDir: "assets",
     // The real budget is enforced on the gzipped initial route by scripts/bundle-size.mjs.
