@@ -77,12 +77,25 @@ for route in /login /tasks; do
       cookie="$(awk '$6 == "refresh_token" {print $7}' "$run_dir/cookies")"
       headers=(--extra-headers "{\"Cookie\":\"refresh_token=$cookie\"}")
     fi
-    CHROME_PATH=/usr/bin/chromium "$lighthouse" "$base$route" --quiet \
-      --only-categories=performance,accessibility --form-factor=mobile --screenEmulation.mobile \
-      --max-wait-for-load="$max_wait" \
-      --chrome-flags="$flags --user-data-dir=$run_dir/chrome-$name-$i" "${headers[@]}" \
-      --output=json --output-path="$out/$name-$i.json" >"$run_dir/$name-$i.log" 2>&1 \
-      || { tail -20 "$run_dir/$name-$i.log" >&2; die "lighthouse failed on $route (run $i)"; }
+    # A Lighthouse runtime error (no report at all, e.g. NO_NAVSTART when the loaded machine drops
+    # the trace's first event) is retried once; a low score never is: it is what we measure.
+    for attempt in 1 2; do
+      if CHROME_PATH=/usr/bin/chromium "$lighthouse" "$base$route" --quiet \
+        --only-categories=performance,accessibility --form-factor=mobile --screenEmulation.mobile \
+        --max-wait-for-load="$max_wait" \
+        --chrome-flags="$flags --user-data-dir=$run_dir/chrome-$name-$i-$attempt" "${headers[@]}" \
+        --output=json --output-path="$out/$name-$i.json" >"$run_dir/$name-$i-$attempt.log" 2>&1; then
+        break
+      fi
+      tail -5 "$run_dir/$name-$i-$attempt.log" >&2
+      [ "$attempt" = 2 ] && die "lighthouse failed twice on $route (run $i): $run_dir"
+      log "lighthouse failed on $route (run $i); retrying once"
+      if [ "$route" = /tasks ]; then # the failed run may have used its refresh token
+        login >/dev/null
+        cookie="$(awk '$6 == "refresh_token" {print $7}' "$run_dir/cookies")"
+        headers=(--extra-headers "{\"Cookie\":\"refresh_token=$cookie\"}")
+      fi
+    done
   done
 done
 
