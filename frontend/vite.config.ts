@@ -1,13 +1,50 @@
 /// <reference types="vitest/config" />
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath, URL } from "node:url";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 
 const backend = process.env.TASKAPP_API_URL ?? "http://127.0.0.1:8000";
 
+// Writes a .br and a .gz next to every text file of the build, once, at the highest levels, so no
+// server compresses on the fly: the backend (web.py), nginx (gzip_static) and the S3/CloudFront
+// upload (scripts/publish-web.sh) pick the sibling the client's Accept-Encoding allows.
+// Node's zlib has both codecs; a variant that would not be smaller is not written.
+function precompress(): Plugin {
+  let outDir = "dist";
+  return {
+    name: "taskapp-precompress",
+    apply: "build",
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    closeBundle() {
+      for (const entry of readdirSync(outDir, { recursive: true, withFileTypes: true })) {
+        const path = join(entry.parentPath, entry.name);
+        if (!entry.isFile() || path.includes(`${outDir}/.vite`)) continue;
+        if (!/\.(?:html|js|css|svg|json|txt|webmanifest)$/.test(entry.name)) continue;
+        const raw = readFileSync(path);
+        const variants = {
+          br: brotliCompressSync(raw, {
+            params: {
+              [constants.BROTLI_PARAM_QUALITY]: 11,
+              [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+            },
+          }),
+          gz: gzipSync(raw, { level: 9 }),
+        };
+        for (const [ext, data] of Object.entries(variants))
+          if (data.length < raw.length) writeFileSync(`${path}.${ext}`, data);
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), tailwindcss()],
+  plugins: [react(), tailwindcss(), precompress()],
   resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
   server: {
     port: 5173,
@@ -17,7 +54,11 @@ export default defineConfig({
   },
   build: {
     target: "es2022",
-    sourcemap: true,
+    // Source maps are not built for production: dist/ is what every server and the CDN serve.
+    sourcemap: false,
+    // dist/.vite/manifest.json: the chunk graph scripts/bundle-size.mjs measures per route (never
+    // served: the backend, nginx and publish-web.sh all skip dot-folders).
+    manifest: true,
     // Hashed file names under assets/ get long-cache headers; index.html stays no-cache.
     assetsDir: "assets",
     // The real budget is enforced on the gzipped initial route by scripts/bundle-size.mjs.

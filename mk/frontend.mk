@@ -6,13 +6,13 @@ WEB_BUILD_STAMP := $(WEB)/dist/.build-stamp
 WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/public -type f ! -name "*.test.*" ! -path "*/src/test/*" 2>/dev/null) \
   $(wildcard $(WEB)/index.html $(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/package-lock.json)
 
-CHECKS += web-lint web-test web-api-check web-build web-e2e
+CHECKS += web-lint web-test web-api-check web-build web-e2e web-lighthouse
 LINTS += web-lint
 FMTS += web-fmt
 CLEANS += web-clean
 RUN_PREREQS += web-build
 
-.PHONY: web-install web-build web-lint web-fmt web-test web-api-check web-e2e web-dev web-clean
+.PHONY: web-install web-build web-lint web-fmt web-test web-api-check web-e2e web-lighthouse web-dev web-clean
 
 web-install: $(WEB_INSTALL_STAMP) ## install the web app's locked npm dependencies (npm ci)
 
@@ -20,7 +20,7 @@ $(WEB_INSTALL_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
 	cd $(WEB) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-web-build: $(WEB_BUILD_STAMP) ## production build into frontend/dist (only when stale) + initial-route bundle size
+web-build: $(WEB_BUILD_STAMP) ## production build into frontend/dist (only when stale, .br/.gz siblings) + initial routes <= 150 kB gzipped
 	@node $(WEB)/scripts/bundle-size.mjs $(WEB)/dist
 
 $(WEB_BUILD_STAMP): $(WEB_INSTALL_STAMP) $(WEB_SOURCES)
@@ -48,6 +48,9 @@ web-api-gen: web-install backend-sync ## regenerate frontend/src/api/schema.d.ts
 
 web-e2e: web-build backend-sync ## Playwright in Debian's Chromium against the real backend (fresh SQLite per run)
 	scripts/e2e-web.sh
+
+web-lighthouse: web-build backend-sync ## Lighthouse (mobile, Debian's Chromium) on /login and /tasks as make run serves them: median of 3 >= 90 Performance, 100 Accessibility
+	scripts/lighthouse.sh
 
 web-dev: web-install ## Vite dev server on :5173, proxying /api to the backend on :8000
 	cd $(WEB) && npx vite

@@ -11,6 +11,11 @@
 #   3. index.html last, "no-cache" (revalidated on every load), so it never names an asset that is
 #      not there yet;
 #   4. a CloudFront invalidation of the files that are not content-hashed (index.html, "/", the rest).
+# Compression: only the plain files are uploaded, not the build's .br/.gz siblings. An S3 key has
+# one body whatever the request's Accept-Encoding, and picking a sibling per request would need an
+# edge function; CloudFront's own compression (Compress=true on the behaviour, a cache policy with
+# gzip + brotli in the cache key, e.g. the managed CachingOptimized) serves brotli or gzip from the
+# edge and caches each variant (docs/delivery.md). Source maps and dist/.vite/ stay out too.
 # Uses the AWS CLI on PATH (AWS_ENDPOINT_URL is honoured, as the tests use). DOCKER names docker.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -54,8 +59,9 @@ fi
 [ -f "$dist/index.html" ] || die "$dist/index.html is missing: not a web app build"
 [ -d "$dist/assets" ] || die "$dist/assets/ is missing: not a vite build (assetsDir \"assets\")"
 
-# Source maps stay out of the public bucket.
-excludes=(--exclude "*.map")
+# Source maps, precompressed siblings (CloudFront compresses at the edge) and the build's chunk
+# graph (.vite/manifest.json) stay out of the public bucket.
+excludes=(--exclude "*.map" --exclude "*.br" --exclude "*.gz" --exclude ".vite/*")
 
 log "1/4 assets/ -> s3://$bucket/assets/ ($ASSETS_CACHE)"
 aws s3 cp --recursive --only-show-errors "$dist/assets" "s3://$bucket/assets" \
@@ -73,7 +79,7 @@ aws s3 cp --only-show-errors "$dist/index.html" "s3://$bucket/index.html" \
 paths=("/" "/index.html")
 while IFS= read -r -d '' file; do
   rel="${file#"$dist"/}"
-  case "$rel" in assets/*|index.html|*.map) continue ;; esac
+  case "$rel" in assets/*|index.html|*.map|*.br|*.gz|.vite/*) continue ;; esac
   paths+=("/$rel")
 done < <(find "$dist" -type f -print0 | sort -z)
 log "4/4 CloudFront invalidation of ${#paths[@]} path(s) on $distribution"

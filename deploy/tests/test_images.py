@@ -167,12 +167,15 @@ def web(nginx_bin, tmp_path_factory):
         proc.wait(timeout=10)
 
 
-def get(url: str, timeout: float = 3) -> tuple[int, dict[str, str], bytes]:
+def get(
+    url: str, timeout: float = 3, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     # urlopen also opens file: and custom schemes; these tests only ever talk to local nginx.
     if not url.startswith("http://"):
         raise ValueError(f"not an http:// URL: {url!r}")
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - scheme checked
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as r:  # noqa: S310 - scheme checked
+        with urllib.request.urlopen(request, timeout=timeout) as r:  # noqa: S310 - scheme checked
             return r.status, {k.lower(): v for k, v in r.headers.items()}, r.read()
     except urllib.error.HTTPError as e:
         return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()
@@ -208,6 +211,28 @@ def test_hashed_assets_are_immutable_and_a_missing_asset_is_a_real_404(web):
     status, _, body = get(web + "/assets/index-deadbeef.js")
     assert status == 404
     assert b"taskapp-fixture-shell" not in body
+
+
+def test_a_gzip_client_gets_the_builds_own_gz_file_and_others_the_plain_one(web):
+    # The build writes a .gz next to each text file (frontend/vite.config.ts); gzip_static must
+    # send it byte for byte (this asset is under gzip_min_length: on-the-fly gzip would not).
+    asset = "/assets/index-3f9a1c2b.js"
+    status, headers, body = get(web + asset, headers={"Accept-Encoding": "gzip, br"})
+    assert status == 200
+    assert body == (FIXTURE_DIST / "assets" / "index-3f9a1c2b.js.gz").read_bytes()
+    assert headers["content-encoding"] == "gzip"
+    assert headers["vary"] == "Accept-Encoding"
+    assert "javascript" in headers["content-type"]
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    status, headers, body = get(web + asset, headers={"Accept-Encoding": "identity"})
+    assert body == (FIXTURE_DIST / "assets" / "index-3f9a1c2b.js").read_bytes()
+    assert "content-encoding" not in headers
+
+
+def test_the_builds_dot_folders_are_not_served(web):
+    status, _, body = get(web + "/.vite/manifest.json")
+    assert status == 404
+    assert b"isEntry" not in body
 
 
 def test_other_static_files_are_served_with_a_short_cache(web):

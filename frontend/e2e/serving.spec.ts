@@ -31,3 +31,37 @@ test("deep links get the app, hashed assets are cached for a year, index.html is
   expect(api404.status()).toBe(404);
   expect(api404.headers()["content-type"]).toContain("application/problem+json");
 });
+
+test("assets are sent precompressed by Accept-Encoding; no source maps or build manifest", async ({
+  request,
+}) => {
+  const html = await (await request.get("/login")).text();
+  const asset = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+  const expected = await (
+    await request.get(asset, { headers: { "Accept-Encoding": "identity" } })
+  )
+    .body()
+    .then((b) => b.toString());
+  for (const [accept, encoding] of [
+    ["gzip, deflate, br, zstd", "br"],
+    ["gzip", "gzip"],
+    ["identity", undefined],
+  ] as const) {
+    const js = await request.get(asset, { headers: { "Accept-Encoding": accept } });
+    expect(js.status()).toBe(200);
+    expect(js.headers()["content-encoding"]).toBe(encoding);
+    expect(js.headers()["content-type"]).toMatch(/javascript/);
+    expect(js.headers()["vary"]).toMatch(/Accept-Encoding/i);
+    expect(js.headers()["cache-control"]).toContain("immutable");
+    // Playwright decodes br and gzip: every variant holds the same script.
+    expect((await js.body()).toString()).toBe(expected);
+  }
+  const shell = await request.get("/tasks", { headers: { "Accept-Encoding": "br" } });
+  expect(shell.headers()["content-encoding"]).toBe("br");
+  expect(shell.headers()["cache-control"]).toBe("no-cache");
+  expect(expected).not.toContain("sourceMappingURL");
+  const map = await request.get(`${asset}.map`);
+  expect(map.headers()["content-type"]).not.toContain("json");
+  expect(await map.text()).not.toContain("sourcesContent");
+  expect((await request.get("/.vite/manifest.json")).status()).toBe(404);
+});

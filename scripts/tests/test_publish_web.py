@@ -132,6 +132,13 @@ def dist(tmp_path: Path) -> Path:
     (out / "assets/index-B7xk2Qf1.js").write_text("console.log(1)", encoding="utf-8")
     (out / "assets/index-D4s9Lm0a.css").write_text("body{}", encoding="utf-8")
     (out / "assets/index-B7xk2Qf1.js.map").write_text("{}", encoding="utf-8")
+    # The build's precompressed siblings and chunk graph: CloudFront compresses at the edge, so
+    # none of them is uploaded (an S3 key has one body, whatever the Accept-Encoding).
+    for name in ("assets/index-B7xk2Qf1.js", "index.html", "favicon.svg"):
+        for suffix in (".br", ".gz"):
+            (out / f"{name}{suffix}").write_bytes(b"\x1f\x8bcompressed")
+    (out / ".vite").mkdir()
+    (out / ".vite/manifest.json").write_text("{}", encoding="utf-8")
     (out / "index.html").write_text(
         '<!doctype html><script src="/assets/index-B7xk2Qf1.js"></script>', encoding="utf-8"
     )

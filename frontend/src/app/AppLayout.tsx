@@ -1,18 +1,16 @@
-import * as Menu from "@radix-ui/react-dropdown-menu";
-import { Columns3, Keyboard, ListTodo, LogOut, Plus, Settings } from "lucide-react";
-import { useMemo, useRef, useState } from "react";
+import { Columns3, Keyboard, ListTodo, Plus, Settings } from "lucide-react";
+import { lazy, Suspense, useMemo, useRef, useState, type ReactNode } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "@/features/auth/context";
 import { ThemeSwitch } from "@/features/settings/ThemeSwitch";
-import { ConflictDialog } from "@/features/tasks/ConflictDialog";
-import { editor } from "@/features/tasks/editor";
-import { TaskDialog } from "@/features/tasks/TaskDialog";
+import { useConflict } from "@/features/tasks/conflict";
+import { editor, useEditor } from "@/features/tasks/editor";
 import { cn } from "@/lib/cn";
 import { useShortcuts } from "@/lib/useShortcuts";
 import { Logo } from "@/ui/Logo";
 import { Button } from "@/ui/primitives";
-import { ShortcutsHelp } from "./ShortcutsHelp";
 import { StatsBar } from "./StatsBar";
+import { USER_MENU_TRIGGER } from "./userMenuTrigger";
 
 const NAV = [
   { to: "/tasks", label: "List", Icon: ListTodo },
@@ -29,44 +27,30 @@ function initials(name: string) {
     .join("");
 }
 
+const UserMenuLoaded = lazy(() => import("./UserMenu").then((m) => ({ default: m.UserMenu })));
+
 function UserMenu() {
-  const { user, logout } = useAuth();
-  const navigate = useNavigate();
+  const { user } = useAuth();
   const name = user?.full_name || user?.email || "";
+  const [wanted, setWanted] = useState(false);
+  // Same look and name as the real trigger; a click loads the menu and opens it.
+  const placeholder = (
+    <button
+      type="button"
+      className={USER_MENU_TRIGGER}
+      aria-label={`Account menu for ${name}`}
+      aria-haspopup="menu"
+      aria-expanded={false}
+      onClick={() => setWanted(true)}
+    >
+      {initials(name)}
+    </button>
+  );
+  if (!wanted) return placeholder;
   return (
-    <Menu.Root>
-      <Menu.Trigger
-        className="bg-brand-600 hover:bg-brand-700 flex size-8 items-center justify-center rounded-full text-xs font-semibold text-white"
-        aria-label={`Account menu for ${name}`}
-      >
-        {initials(name)}
-      </Menu.Trigger>
-      <Menu.Portal>
-        <Menu.Content
-          align="end"
-          sideOffset={6}
-          className="z-50 min-w-56 rounded-lg border border-zinc-200 bg-white p-1 text-sm shadow-lg dark:border-zinc-800 dark:bg-zinc-900"
-        >
-          <div className="px-2.5 py-2">
-            <p className="truncate font-medium">{user?.full_name || "Your account"}</p>
-            <p className="truncate text-xs text-zinc-600 dark:text-zinc-400">{user?.email}</p>
-          </div>
-          <Menu.Separator className="my-1 h-px bg-zinc-200 dark:bg-zinc-800" />
-          <Menu.Item
-            onSelect={() => navigate("/settings")}
-            className="flex cursor-pointer items-center gap-2 rounded-md px-2.5 py-1.5 outline-none data-highlighted:bg-zinc-100 dark:data-highlighted:bg-zinc-800"
-          >
-            <Settings className="size-4" aria-hidden="true" /> Settings
-          </Menu.Item>
-          <Menu.Item
-            onSelect={() => void logout().then(() => navigate("/login", { replace: true }))}
-            className="flex cursor-pointer items-center gap-2 rounded-md px-2.5 py-1.5 outline-none data-highlighted:bg-zinc-100 dark:data-highlighted:bg-zinc-800"
-          >
-            <LogOut className="size-4" aria-hidden="true" /> Log out
-          </Menu.Item>
-        </Menu.Content>
-      </Menu.Portal>
-    </Menu.Root>
+    <Suspense fallback={placeholder}>
+      <UserMenuLoaded name={name} initials={initials(name)} />
+    </Suspense>
   );
 }
 
@@ -194,9 +178,49 @@ export function AppLayout() {
           ))}
         </nav>
       </div>
-      <TaskDialog />
-      <ConflictDialog />
-      <ShortcutsHelp open={help} onOpenChange={setHelp} />
+      <DeferredTaskDialog />
+      <DeferredConflictDialog />
+      <Deferred when={help}>
+        <ShortcutsHelp open={help} onOpenChange={setHelp} />
+      </Deferred>
     </div>
+  );
+}
+
+// Dialogs are downloaded the first time they open, not with the list (the task form alone brings
+// react-hook-form and zod); once loaded they stay mounted so closing animations and focus return
+// keep working.
+const TaskDialog = lazy(() =>
+  import("@/features/tasks/TaskDialog").then((m) => ({ default: m.TaskDialog })),
+);
+const ConflictDialog = lazy(() =>
+  import("@/features/tasks/ConflictDialog").then((m) => ({ default: m.ConflictDialog })),
+);
+const ShortcutsHelp = lazy(() =>
+  import("./ShortcutsHelp").then((m) => ({ default: m.ShortcutsHelp })),
+);
+
+function Deferred({ when, children }: { when: boolean; children: ReactNode }) {
+  const [wanted, setWanted] = useState(false);
+  if (!wanted && when) setWanted(true);
+  if (!wanted) return null;
+  return <Suspense fallback={null}>{children}</Suspense>;
+}
+
+function DeferredTaskDialog() {
+  const open = useEditor().mode !== "closed";
+  return (
+    <Deferred when={open}>
+      <TaskDialog />
+    </Deferred>
+  );
+}
+
+function DeferredConflictDialog() {
+  const open = useConflict() !== null;
+  return (
+    <Deferred when={open}>
+      <ConflictDialog />
+    </Deferred>
   );
 }

@@ -1,0 +1,167 @@
+"""The built web app as `make run` serves it: precompressed siblings chosen by Accept-Encoding."""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from taskapp.main import create_app
+from taskapp.settings import Settings
+from taskapp.web import accepted_encodings
+from tests.conftest import assert_problem, client_for
+
+INDEX = b"<!doctype html><title>taskapp</title><div id=root></div>" * 20
+SCRIPT = b"console.log('taskapp');\n" * 200
+# Stand-in brotli bytes: the server must send the sibling's bytes untouched, whatever they hold.
+SCRIPT_BR = b"\x8b\x03brotli-encoded-script"
+PLAIN = b"export const plain = 1;\n"
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@pytest.fixture
+def web_dir(tmp_path: Path) -> Path:
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / ".vite").mkdir()
+    (dist / "index.html").write_bytes(INDEX)
+    (dist / "index.html.gz").write_bytes(gzip.compress(INDEX))
+    (dist / "assets" / "app-abc123.js").write_bytes(SCRIPT)
+    (dist / "assets" / "app-abc123.js.gz").write_bytes(gzip.compress(SCRIPT))
+    (dist / "assets" / "app-abc123.js.br").write_bytes(SCRIPT_BR)
+    (dist / "assets" / "plain-def456.js").write_bytes(PLAIN)
+    (dist / ".vite" / "manifest.json").write_text("{}")
+    return dist
+
+
+@pytest.fixture
+async def http(
+    make_settings: Callable[..., Settings], web_dir: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(make_settings(web_dir=web_dir))
+    async with client_for(app) as client:
+        yield client
+    await app.state.services.engine.dispose()
+
+
+async def raw_get(
+    http: httpx.AsyncClient, path: str, accept_encoding: str, **headers: str
+) -> tuple[httpx.Response, bytes]:
+    """The response and its body as sent on the wire (httpx would otherwise decode gzip)."""
+    request = http.build_request(
+        "GET", path, headers={"Accept-Encoding": accept_encoding, **headers}
+    )
+    response = await http.send(request, stream=True)
+    body = b"".join([chunk async for chunk in response.aiter_raw()])
+    await response.aclose()
+    return response, body
+
+
+def varies_on_encoding(response: httpx.Response) -> bool:
+    # Other middleware (CORS) adds its own names to Vary.
+    return "accept-encoding" in {v.strip().lower() for v in response.headers["vary"].split(",")}
+
+
+async def test_a_client_that_accepts_brotli_gets_the_br_sibling(http: httpx.AsyncClient) -> None:
+    response, body = await raw_get(http, "/assets/app-abc123.js", "gzip, deflate, br, zstd")
+    assert response.status_code == 200
+    assert body == SCRIPT_BR
+    assert response.headers["content-encoding"] == "br"
+    assert response.headers["content-length"] == str(len(SCRIPT_BR))
+    assert response.headers["content-type"].split(";")[0] in {
+        "text/javascript",
+        "application/javascript",
+    }
+    assert varies_on_encoding(response)
+    assert response.headers["cache-control"] == IMMUTABLE
+
+
+async def test_a_client_that_accepts_only_gzip_gets_the_gz_sibling(
+    http: httpx.AsyncClient,
+) -> None:
+    response, body = await raw_get(http, "/assets/app-abc123.js", "br;q=0, gzip")
+    assert response.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == SCRIPT
+    assert varies_on_encoding(response)
+    assert response.headers["cache-control"] == IMMUTABLE
+
+
+async def test_a_client_that_accepts_no_encoding_gets_the_file_itself(
+    http: httpx.AsyncClient,
+) -> None:
+    response, body = await raw_get(http, "/assets/app-abc123.js", "identity")
+    assert body == SCRIPT
+    assert "content-encoding" not in response.headers
+    # A shared cache must not hand this body to a client that accepts br, nor the reverse.
+    assert varies_on_encoding(response)
+    assert response.headers["cache-control"] == IMMUTABLE
+
+
+async def test_revalidating_a_compressed_asset_is_a_304(http: httpx.AsyncClient) -> None:
+    first, _ = await raw_get(http, "/assets/app-abc123.js", "br")
+    again, body = await raw_get(
+        http, "/assets/app-abc123.js", "br", **{"If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+    assert body == b""
+    assert again.headers["cache-control"] == IMMUTABLE
+    assert varies_on_encoding(again)
+    # Each encoding is its own representation: a gzip body's validator is not the brotli one's.
+    gz, _ = await raw_get(http, "/assets/app-abc123.js", "gzip")
+    assert gz.headers["etag"] != first.headers["etag"]
+
+
+async def test_the_app_shell_is_compressed_and_revalidated(http: httpx.AsyncClient) -> None:
+    index, body = await raw_get(http, "/", "gzip")
+    deep_link, deep_body = await raw_get(http, "/tasks/board?status=done", "gzip")
+    again, _ = await raw_get(http, "/", "gzip", **{"If-None-Match": index.headers["etag"]})
+    for response in (index, deep_link):
+        assert response.status_code == 200
+        assert response.headers["content-encoding"] == "gzip"
+        assert response.headers["content-type"] == "text/html; charset=utf-8"
+        assert response.headers["cache-control"] == "no-cache"
+    assert gzip.decompress(body) == gzip.decompress(deep_body) == INDEX
+    assert again.status_code == 304
+    assert again.headers["cache-control"] == "no-cache"
+
+
+async def test_head_sends_the_compressed_length_and_no_body(http: httpx.AsyncClient) -> None:
+    request = http.build_request("HEAD", "/assets/app-abc123.js", headers={"Accept-Encoding": "br"})
+    response = await http.send(request, stream=True)
+    body = b"".join([chunk async for chunk in response.aiter_raw()])
+    assert response.status_code == 200
+    assert body == b""
+    assert response.headers["content-encoding"] == "br"
+    assert response.headers["content-length"] == str(len(SCRIPT_BR))
+
+
+async def test_a_file_without_a_precompressed_sibling_is_sent_as_is(
+    http: httpx.AsyncClient,
+) -> None:
+    response, body = await raw_get(http, "/assets/plain-def456.js", "gzip, br")
+    assert body == PLAIN
+    assert "content-encoding" not in response.headers
+    assert response.headers["cache-control"] == IMMUTABLE
+
+
+async def test_the_build_manifest_is_not_served(http: httpx.AsyncClient) -> None:
+    assert_problem(await http.get("/.vite/manifest.json"), 404)
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("", set()),
+        ("gzip, deflate, br", {"gzip", "deflate", "br"}),
+        ("br;q=0, gzip;q=0.5", {"gzip"}),
+        ("*", {"br", "gzip"}),
+        ("*, br;q=0", {"gzip"}),
+        ("GZIP ; q=1.0", {"gzip"}),
+        ("gzip;q=oops", set()),
+    ],
+)
+def test_accept_encoding_is_read_with_its_q_values(header: str, expected: set[str]) -> None:
+    assert accepted_encodings(header) == expected

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Lighthouse (npm, pinned, in .tools/) in Debian's Chromium, mobile emulation, against the production
+# build served the `make run` way: the backend on a fresh SQLite database serving frontend/dist.
+# /login is measured logged out; /tasks signed in (a fresh refresh cookie per run, 12 tasks).
+# Each route runs LIGHTHOUSE_RUNS times (default 3) and its median must reach Performance >= 90 and
+# Accessibility 100 (issue 18, point 9): the median keeps a run slowed by a busy shared machine from
+# failing the check. Reports and scores.json go to artifacts/lighthouse/.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+LIGHTHOUSE_VERSION=13.5.0
+runs="${LIGHTHOUSE_RUNS:-3}"
+port="${LIGHTHOUSE_PORT:-8775}"
+min_perf=90
+min_a11y=100
+# /login never goes quiet in headless Chromium (its trace shows ~1.5 s of unattributable main-thread
+# work spread over 45 s: most likely the autofocused field's caret), so Lighthouse would wait its
+# full 45 s default; the page is long painted by 12 s (FCP ~1.8 s), and every metric comes from the
+# trace, so waiting longer changes no score.
+max_wait="${LIGHTHOUSE_MAX_WAIT_MS:-12000}"
+
+apt_install chromium curl
+[ -x /usr/bin/chromium ] || die "Debian's chromium is missing (apt-get install -y chromium)"
+dist="${LIGHTHOUSE_WEB_DIR:-$ROOT/frontend/dist}" # another build can be measured for comparison
+[ -f "$dist/index.html" ] || die "frontend/dist is not built: run make web-build"
+prefix="$TOOLS/lighthouse-$LIGHTHOUSE_VERSION"
+lighthouse="$prefix/node_modules/.bin/lighthouse"
+if [ ! -x "$lighthouse" ]; then
+  command -v npm >/dev/null || die "npm is missing: install Node.js 20+ with npm (lighthouse is an npm package)"
+  log "installing lighthouse $LIGHTHOUSE_VERSION into $prefix"
+  npm install --no-audit --no-fund --loglevel=error --prefix "$prefix" "lighthouse@$LIGHTHOUSE_VERSION"
+fi
+
+run_dir="$VAR/lighthouse/run-$(date +%Y%m%d-%H%M%S)-$$"
+out="$ROOT/artifacts/lighthouse"
+mkdir -p "$run_dir" "$out"
+rm -f "$out"/*.json
+ls -1dt "$VAR"/lighthouse/run-* 2>/dev/null | tail -n +4 | xargs -r rm -rf
+base="http://127.0.0.1:$port"
+curl -fsS "$base/health" >/dev/null 2>&1 && die "port $port is in use: stop that server or set LIGHTHOUSE_PORT"
+
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$pid" ] && wait "$pid" 2>/dev/null; true' EXIT INT TERM
+(
+  cd "$ROOT/backend"
+  export TASKAPP_ENV=development TASKAPP_DATABASE_URL="sqlite+aiosqlite:///$run_dir/taskapp.db" \
+    TASKAPP_WEB_DIR="$dist" TASKAPP_SECRET_KEY="lighthouse-only-secret-key-0123456789abcdef012345"
+  unset TASKAPP_REDIS_URL
+  "$ROOT/scripts/uv" run --frozen taskapp migrate > "$run_dir/migrate.log" 2>&1
+  exec "$ROOT/scripts/uv" run --frozen taskapp serve --host 127.0.0.1 --port "$port"
+) > "$run_dir/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 120); do curl -fsS "$base/health" >/dev/null 2>&1 && break; sleep 0.5; done
+curl -fsS "$base/health" >/dev/null || { tail -30 "$run_dir/server.log" >&2; die "the backend did not start"; }
+
+account='{"email":"lighthouse@example.com","password":"lighthouse-password-1"}'
+curl -fsS -o /dev/null -H 'Content-Type: application/json' -d "$account" "$base/api/v1/auth/register"
+login() { # prints the access token; the refresh cookie goes to $run_dir/cookies
+  curl -fsS -c "$run_dir/cookies" -H 'Content-Type: application/json' -d "$account" \
+    "$base/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+token="$(login)"
+for i in $(seq 1 12); do
+  curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d "{\"title\":\"Sample task $i for the first paint\",\"priority\":\"$([ $((i % 3)) = 0 ] && echo high || echo medium)\"}" \
+    "$base/api/v1/tasks"
+done
+
+flags="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run"
+flags+=" --disable-background-networking --disable-component-update --disable-sync"
+for route in /login /tasks; do
+  name="${route#/}"
+  for i in $(seq 1 "$runs"); do
+    headers=()
+    if [ "$route" = /tasks ]; then
+      login >/dev/null # one fresh refresh token per run (a reused one revokes its family)
+      cookie="$(awk '$6 == "refresh_token" {print $7}' "$run_dir/cookies")"
+      headers=(--extra-headers "{\"Cookie\":\"refresh_token=$cookie\"}")
+    fi
+    # A Lighthouse runtime error (no report at all, e.g. NO_NAVSTART when the loaded machine drops
+    # the trace's first event) is retried once; a low score never is: it is what we measure.
+    for attempt in 1 2; do
+      if CHROME_PATH=/usr/bin/chromium "$lighthouse" "$base$route" --quiet \
+        --only-categories=performance,accessibility --form-factor=mobile --screenEmulation.mobile \
+        --max-wait-for-load="$max_wait" \
+        --chrome-flags="$flags --user-data-dir=$run_dir/chrome-$name-$i-$attempt" "${headers[@]}" \
+        --output=json --output-path="$out/$name-$i.json" >"$run_dir/$name-$i-$attempt.log" 2>&1; then
+        break
+      fi
+      tail -5 "$run_dir/$name-$i-$attempt.log" >&2
+      [ "$attempt" = 2 ] && die "lighthouse failed twice on $route (run $i): $run_dir"
+      log "lighthouse failed on $route (run $i); retrying once"
+      if [ "$route" = /tasks ]; then # the failed run may have used its refresh token
+        login >/dev/null
+        cookie="$(awk '$6 == "refresh_token" {print $7}' "$run_dir/cookies")"
+        headers=(--extra-headers "{\"Cookie\":\"refresh_token=$cookie\"}")
+      fi
+    done
+  done
+done
+
+# Medians per route, written to artifacts/lighthouse/scores.json; fails below the thresholds.
+python3 - "$out" "$runs" "$min_perf" "$min_a11y" <<'PY'
+import json, statistics, sys
+from pathlib import Path
+out, runs, min_perf, min_a11y = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+summary, failed = {}, False
+for name in ("login", "tasks"):
+    reports = [json.loads((out / f"{name}-{i}.json").read_text()) for i in range(1, runs + 1)]
+    final = {r["finalDisplayedUrl"] for r in reports}
+    perf = [round(r["categories"]["performance"]["score"] * 100) for r in reports]
+    a11y = [round(r["categories"]["accessibility"]["score"] * 100) for r in reports]
+    fcp = [round(r["audits"]["first-contentful-paint"]["numericValue"]) for r in reports]
+    lcp = [round(r["audits"]["largest-contentful-paint"]["numericValue"]) for r in reports]
+    row = {"performance": perf, "accessibility": a11y, "fcp_ms": fcp, "lcp_ms": lcp,
+           "median_performance": statistics.median(perf),
+           "median_accessibility": statistics.median(a11y), "final_urls": sorted(final)}
+    summary[f"/{name}"] = row
+    print(f"/{name}: performance {perf} (median {row['median_performance']}), accessibility {a11y}, "
+          f"FCP ms {fcp}, LCP ms {lcp}")
+    if not all(u.rstrip("/").endswith(f"/{name}") for u in final):
+        print(f"error: /{name} ended on {sorted(final)}, not on the page measured", file=sys.stderr)
+        failed = True
+    if row["median_performance"] < min_perf or row["median_accessibility"] < min_a11y:
+        print(f"error: /{name} is below Performance {min_perf} / Accessibility {min_a11y}",
+              file=sys.stderr)
+        failed = True
+(out / "scores.json").write_text(json.dumps(summary, indent=2) + "\n")
+sys.exit(1 if failed else 0)
+PY
