@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Literal
@@ -32,11 +33,36 @@ def _rfc3339_text(value: object) -> object:
     raise ValueError("must be an RFC 3339 date-time string")
 
 
+# The first and last instants Python represents are what asyncpg writes as PostgreSQL's -infinity
+# and infinity (and reads back naive): refused, so that every accepted date round-trips.
+_FIRST = datetime.min.replace(tzinfo=UTC)
+_LAST = datetime.max.replace(tzinfo=UTC)
+DATE_RANGE = "0001-01-01T00:00:00.000001Z .. 9999-12-31T23:59:59.999998Z"
+
+
+def _in_utc(value: datetime) -> datetime:
+    # A valid offset can carry an instant past year 1 or 9999 (0001-01-01T00:00:00+23:59):
+    # a ValueError makes that a 422 naming the field, where the OverflowError was a 500.
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        utc = _FIRST
+    if utc in (_FIRST, _LAST):
+        raise ValueError(f"must lie in {DATE_RANGE} once converted to UTC")
+    return utc
+
+
+def _nfc(value: object) -> object:
+    # One form per label, so that é typed as U+00E9 or as e + U+0301 is the same label (and
+    # the length limit counts the normalized text).
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
 # Any zone is accepted; stored and returned in UTC.
 UTCDatetime = Annotated[
     AwareDatetime,
     BeforeValidator(_rfc3339_text),
-    AfterValidator(lambda value: value.astimezone(UTC)),
+    AfterValidator(_in_utc),
 ]
 Title = Annotated[
     str,
@@ -46,9 +72,11 @@ Description = Annotated[str, StringConstraints(max_length=10_000, pattern=NO_NUL
 Label = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=VISIBLE_TEXT),
+    BeforeValidator(_nfc),
 ]
 MAX_LABELS = 20
-# At most MAX_LABELS items (stated in the schema); duplicates among them are dropped.
+# At most MAX_LABELS items (stated in the schema); duplicates among them (after trimming and
+# NFC) are dropped.
 Labels = Annotated[list[Label], Field(max_length=MAX_LABELS)]
 
 
