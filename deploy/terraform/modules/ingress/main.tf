@@ -12,13 +12,6 @@ data "aws_elb_service_account" "this" {}
 locals {
   account_id  = data.aws_caller_identity.current.account_id
   logs_bucket = "${var.name}-alb-logs-${local.account_id}"
-  waf_logs    = "aws-waf-logs-${var.name}" # WAF only logs to groups named aws-waf-logs-*
-  managed_rule_groups = [
-    "AWSManagedRulesCommonRuleSet",
-    "AWSManagedRulesKnownBadInputsRuleSet", # includes Log4JRCE
-    "AWSManagedRulesAmazonIpReputationList",
-    "AWSManagedRulesSQLiRuleSet",
-  ]
 }
 
 # --- Certificate, validated through a record in the hosted zone. *.<domain> covers the ALB's
@@ -51,99 +44,43 @@ resource "aws_acm_certificate_validation" "this" {
   validation_record_fqdns = [aws_route53_record.validation.fqdn]
 }
 
-# --- Regional WAF for the ALB: AWS managed rule groups, and a per-IP rate limit.
-resource "aws_wafv2_web_acl" "this" {
-  count       = var.enable_waf ? 1 : 0
-  name        = var.name
-  description = "taskapp ALB (${var.name}): AWS managed rules and a per-IP rate limit"
-  scope       = "REGIONAL"
-
-  default_action {
-    allow {}
-  }
-
-  dynamic "rule" {
-    for_each = local.managed_rule_groups
-    content {
-      name     = rule.value
-      priority = rule.key
-      override_action {
-        none {}
-      }
-      statement {
-        managed_rule_group_statement {
-          name        = rule.value
-          vendor_name = "AWS"
-        }
-      }
-      visibility_config {
-        cloudwatch_metrics_enabled = true
-        metric_name                = rule.value
-        sampled_requests_enabled   = true
-      }
-    }
-  }
-
-  rule {
-    name     = "rate-limit-per-ip"
-    priority = length(local.managed_rule_groups)
-    action {
-      block {}
-    }
-    statement {
-      rate_based_statement {
-        limit              = var.waf_rate_limit
-        aggregate_key_type = "IP"
-      }
-    }
-    visibility_config {
-      cloudwatch_metrics_enabled = true
-      metric_name                = "rate-limit-per-ip"
-      sampled_requests_enabled   = true
-    }
-  }
-
-  visibility_config {
-    cloudwatch_metrics_enabled = true
-    metric_name                = var.name
-    sampled_requests_enabled   = true
-  }
-
-  tags = var.tags
-}
-
+# --- Regional WAF for the ALB: modules/waf's rules, plus the SQL injection group (the API).
 module "waf_logs_kms" {
   count           = var.enable_waf ? 1 : 0
   source          = "../kms"
   name            = "${var.name}-waf-logs"
   description     = "${var.name}: WAF logs"
-  log_group_names = [local.waf_logs]
+  log_group_names = ["aws-waf-logs-${var.name}"]
   tags            = var.tags
 }
 
-resource "aws_cloudwatch_log_group" "waf" {
-  count             = var.enable_waf ? 1 : 0
-  name              = local.waf_logs
-  retention_in_days = var.log_retention_days
-  kms_key_id        = module.waf_logs_kms[0].arn
-  tags              = var.tags
+module "waf" {
+  count               = var.enable_waf ? 1 : 0
+  source              = "../waf"
+  name                = var.name
+  description         = "taskapp ALB (${var.name}): AWS managed rules and a per-IP rate limit"
+  scope               = "REGIONAL"
+  managed_rule_groups = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesSQLiRuleSet"]
+  rate_limit          = var.waf_rate_limit
+  log_retention_days  = var.log_retention_days
+  log_kms_key_arn     = module.waf_logs_kms[0].arn
+  tags                = var.tags
 }
 
-resource "aws_wafv2_web_acl_logging_configuration" "this" {
-  count                   = var.enable_waf ? 1 : 0
-  resource_arn            = aws_wafv2_web_acl.this[0].arn
-  log_destination_configs = [aws_cloudwatch_log_group.waf[0].arn]
+# The ACL and its logging were written here before modules/waf: adopt them, do not replace them.
+moved {
+  from = aws_wafv2_web_acl.this[0]
+  to   = module.waf[0].aws_wafv2_web_acl.this
+}
 
-  redacted_fields {
-    single_header {
-      name = "authorization"
-    }
-  }
-  redacted_fields {
-    single_header {
-      name = "cookie"
-    }
-  }
+moved {
+  from = aws_cloudwatch_log_group.waf[0]
+  to   = module.waf[0].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_wafv2_web_acl_logging_configuration.this[0]
+  to   = module.waf[0].aws_wafv2_web_acl_logging_configuration.this
 }
 
 # --- ALB access logs. ELB writes only to SSE-S3 buckets (not SSE-KMS).

@@ -62,11 +62,11 @@ run "a_cloudfront_waf_with_managed_rules_in_us_east_1" {
   providers = { aws = aws, aws.us_east_1 = aws.us_east_1 }
 
   assert {
-    condition     = aws_wafv2_web_acl.this.scope == "CLOUDFRONT" && aws_cloudfront_distribution.this.web_acl_id == aws_wafv2_web_acl.this.arn
+    condition     = module.waf.scope == "CLOUDFRONT" && aws_cloudfront_distribution.this.web_acl_id == module.waf.arn
     error_message = "the distribution is behind a CLOUDFRONT-scope WAF ACL"
   }
   assert {
-    condition     = toset([for r in aws_wafv2_web_acl.this.rule : r.name]) == toset(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList", "rate-limit-per-ip"])
+    condition     = module.waf.rule_names == ["AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesAmazonIpReputationList", "rate-limit-per-ip"]
     error_message = "AWS managed rule groups and a per-IP rate limit"
   }
   assert {

@@ -25,7 +25,7 @@ run "the_certificate_is_validated_in_the_zone_before_its_arn_is_handed_on" {
     error_message = "the certificate ARN handed to the cluster comes from the validation (issued), not the request"
   }
   assert {
-    condition     = output.waf_acl_arn == "" && length(aws_wafv2_web_acl.this) == 0
+    condition     = output.waf_acl_arn == "" && length(module.waf) == 0
     error_message = "no WAF unless enabled"
   }
 }
@@ -59,11 +59,11 @@ run "prod_gets_a_waf_with_managed_rules" {
   }
 
   assert {
-    condition     = aws_wafv2_web_acl.this[0].scope == "REGIONAL" && toset([for r in aws_wafv2_web_acl.this[0].rule : r.name]) == toset(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesSQLiRuleSet", "rate-limit-per-ip"])
+    condition     = module.waf[0].scope == "REGIONAL" && module.waf[0].rule_names == ["AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesSQLiRuleSet", "rate-limit-per-ip"]
     error_message = "a regional ACL with the AWS managed rule groups and a rate limit"
   }
   assert {
-    condition     = output.waf_acl_arn == aws_wafv2_web_acl.this[0].arn && startswith(aws_cloudwatch_log_group.waf[0].name, "aws-waf-logs-")
+    condition     = output.waf_acl_arn == module.waf[0].arn && module.waf[0].log_group_name == "aws-waf-logs-taskapp-test" && contains(output.account_names, "log-group:aws-waf-logs-taskapp-test")
     error_message = "the ACL ARN is handed on and it logs to an aws-waf-logs-* group"
   }
 }
