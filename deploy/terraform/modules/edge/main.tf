@@ -40,84 +40,64 @@ module "kms" {
 }
 
 resource "aws_s3_bucket" "web" {
+  #checkov:skip=CKV2_AWS_6:the hardening is module.web_bucket (modules/bucket), asserted by tests/edge.tftest.hcl; checkov loses the link inside a counted module (composition: edge count)
+  #checkov:skip=CKV_AWS_21:the hardening is module.web_bucket (modules/bucket), asserted by tests/edge.tftest.hcl; checkov loses the link inside a counted module (composition: edge count)
+  #checkov:skip=CKV_AWS_145:the hardening is module.web_bucket (modules/bucket), asserted by tests/edge.tftest.hcl; checkov loses the link inside a counted module (composition: edge count)
+  #checkov:skip=CKV2_AWS_61:the hardening is module.web_bucket (modules/bucket), asserted by tests/edge.tftest.hcl; checkov loses the link inside a counted module (composition: edge count)
   bucket        = local.bucket
   force_destroy = var.force_destroy
   tags          = merge(var.tags, { Name = local.bucket, Purpose = "web-app" })
 }
 
-resource "aws_s3_bucket_public_access_block" "web" {
-  bucket                  = aws_s3_bucket.web.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "web" {
-  bucket = aws_s3_bucket.web.id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
+module "web_bucket" {
+  source      = "../bucket"
+  bucket      = aws_s3_bucket.web.id
+  bucket_arn  = aws_s3_bucket.web.arn
+  kms_key_arn = module.kms.arn
+  lifecycle_rule = {
+    id              = "expire-old-builds"
+    noncurrent_days = 30 # a rollback re-uploads an older build; old versions are only an undo
+    abort_days      = 1
   }
+  policy_statements = [{
+    Sid       = "CloudFrontReadsThroughOriginAccessControl"
+    Effect    = "Allow"
+    Principal = { Service = "cloudfront.amazonaws.com" }
+    Action    = "s3:GetObject"
+    Resource  = "${aws_s3_bucket.web.arn}/*"
+    Condition = { StringEquals = { "AWS:SourceArn" = aws_cloudfront_distribution.this.arn } }
+  }]
 }
 
-resource "aws_s3_bucket_versioning" "web" {
-  bucket = aws_s3_bucket.web.id
-  versioning_configuration {
-    status = "Enabled"
-  }
+# The hardening was written here before modules/bucket: adopt it, do not replace it.
+moved {
+  from = aws_s3_bucket_public_access_block.web
+  to   = module.web_bucket.aws_s3_bucket_public_access_block.this
 }
 
-resource "aws_s3_bucket_server_side_encryption_configuration" "web" {
-  bucket = aws_s3_bucket.web.id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = module.kms.arn
-    }
-    bucket_key_enabled = true
-  }
+moved {
+  from = aws_s3_bucket_ownership_controls.web
+  to   = module.web_bucket.aws_s3_bucket_ownership_controls.this
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "web" {
-  bucket = aws_s3_bucket.web.id
-  rule {
-    id     = "expire-old-builds"
-    status = "Enabled"
-    filter {}
-    noncurrent_version_expiration {
-      noncurrent_days = 30 # a rollback re-uploads an older build; old versions are only an undo
-    }
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-  depends_on = [aws_s3_bucket_versioning.web]
+moved {
+  from = aws_s3_bucket_versioning.web
+  to   = module.web_bucket.aws_s3_bucket_versioning.this
 }
 
-resource "aws_s3_bucket_policy" "web" {
-  bucket = aws_s3_bucket.web.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [aws_s3_bucket.web.arn, "${aws_s3_bucket.web.arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-      {
-        Sid       = "CloudFrontReadsThroughOriginAccessControl"
-        Effect    = "Allow"
-        Principal = { Service = "cloudfront.amazonaws.com" }
-        Action    = "s3:GetObject"
-        Resource  = "${aws_s3_bucket.web.arn}/*"
-        Condition = { StringEquals = { "AWS:SourceArn" = aws_cloudfront_distribution.this.arn } }
-      },
-    ]
-  })
-  depends_on = [aws_s3_bucket_public_access_block.web]
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.web
+  to   = module.web_bucket.aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.web
+  to   = module.web_bucket.aws_s3_bucket_lifecycle_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.web
+  to   = module.web_bucket.aws_s3_bucket_policy.this
 }
 
 resource "aws_cloudfront_origin_access_control" "web" {

@@ -91,77 +91,53 @@ resource "aws_s3_bucket" "logs" {
   tags          = merge(var.tags, { Name = local.logs_bucket, Purpose = "alb-logs" })
 }
 
-resource "aws_s3_bucket_public_access_block" "logs" {
-  bucket                  = aws_s3_bucket.logs.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "logs" {
-  bucket = aws_s3_bucket.logs.id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
+module "logs_bucket" {
+  source      = "../bucket"
+  bucket      = aws_s3_bucket.logs.id
+  bucket_arn  = aws_s3_bucket.logs.arn
+  kms_key_arn = null # ELB writes only to SSE-S3 buckets
+  lifecycle_rule = {
+    id              = "expire-access-logs"
+    expiration_days = var.alb_logs_expiration_days
+    noncurrent_days = 1
+    abort_days      = 1
   }
+  policy_statements = [{
+    Sid       = "ElbLogDelivery"
+    Effect    = "Allow"
+    Principal = { AWS = data.aws_elb_service_account.this.arn, Service = "logdelivery.elasticloadbalancing.amazonaws.com" }
+    Action    = "s3:PutObject"
+    Resource  = "${aws_s3_bucket.logs.arn}/AWSLogs/${local.account_id}/*"
+  }]
 }
 
-resource "aws_s3_bucket_versioning" "logs" {
-  bucket = aws_s3_bucket.logs.id
-  versioning_configuration {
-    status = "Enabled"
-  }
+# The hardening was written here before modules/bucket: adopt it, do not replace it.
+moved {
+  from = aws_s3_bucket_public_access_block.logs
+  to   = module.logs_bucket.aws_s3_bucket_public_access_block.this
 }
 
-resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
-  bucket = aws_s3_bucket.logs.id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
+moved {
+  from = aws_s3_bucket_ownership_controls.logs
+  to   = module.logs_bucket.aws_s3_bucket_ownership_controls.this
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "logs" {
-  bucket = aws_s3_bucket.logs.id
-  rule {
-    id     = "expire-access-logs"
-    status = "Enabled"
-    filter {}
-    expiration {
-      days = var.alb_logs_expiration_days
-    }
-    noncurrent_version_expiration {
-      noncurrent_days = 1
-    }
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-  depends_on = [aws_s3_bucket_versioning.logs]
+moved {
+  from = aws_s3_bucket_versioning.logs
+  to   = module.logs_bucket.aws_s3_bucket_versioning.this
 }
 
-resource "aws_s3_bucket_policy" "logs" {
-  bucket = aws_s3_bucket.logs.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [aws_s3_bucket.logs.arn, "${aws_s3_bucket.logs.arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-      {
-        Sid       = "ElbLogDelivery"
-        Effect    = "Allow"
-        Principal = { AWS = data.aws_elb_service_account.this.arn, Service = "logdelivery.elasticloadbalancing.amazonaws.com" }
-        Action    = "s3:PutObject"
-        Resource  = "${aws_s3_bucket.logs.arn}/AWSLogs/${local.account_id}/*"
-      },
-    ]
-  })
-  depends_on = [aws_s3_bucket_public_access_block.logs]
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.logs
+  to   = module.logs_bucket.aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.logs
+  to   = module.logs_bucket.aws_s3_bucket_lifecycle_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.logs
+  to   = module.logs_bucket.aws_s3_bucket_policy.this
 }

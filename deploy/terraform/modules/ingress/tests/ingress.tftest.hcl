@@ -38,15 +38,15 @@ run "the_elb_service_may_write_access_logs" {
     error_message = "the logs bucket is taskapp-<env>-alb-logs-<account>"
   }
   assert {
-    condition     = jsondecode(aws_s3_bucket_policy.logs.policy).Statement[1].Action == "s3:PutObject" && jsondecode(aws_s3_bucket_policy.logs.policy).Statement[1].Principal.Service == "logdelivery.elasticloadbalancing.amazonaws.com" && jsondecode(aws_s3_bucket_policy.logs.policy).Statement[1].Principal.AWS == data.aws_elb_service_account.this.arn
+    condition     = jsondecode(module.logs_bucket.policy).Statement[1].Action == "s3:PutObject" && jsondecode(module.logs_bucket.policy).Statement[1].Principal.Service == "logdelivery.elasticloadbalancing.amazonaws.com" && jsondecode(module.logs_bucket.policy).Statement[1].Principal.AWS == data.aws_elb_service_account.this.arn
     error_message = "the ELB log-delivery principals (the region's ELB account and the logdelivery service) may put objects"
   }
   assert {
-    condition     = endswith(jsondecode(aws_s3_bucket_policy.logs.policy).Statement[1].Resource, "/AWSLogs/123456789012/*")
+    condition     = endswith(jsondecode(module.logs_bucket.policy).Statement[1].Resource, "/AWSLogs/123456789012/*")
     error_message = "ELB may write only under AWSLogs/<this account>/"
   }
   assert {
-    condition     = one(aws_s3_bucket_server_side_encryption_configuration.logs.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "AES256"
+    condition     = module.logs_bucket.sse_algorithm == "AES256"
     error_message = "ALB access logs need SSE-S3 (ELB cannot write to SSE-KMS buckets)"
   }
 }
