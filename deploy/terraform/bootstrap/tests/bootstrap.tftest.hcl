@@ -7,19 +7,19 @@ run "state_bucket_is_versioned_encrypted_and_private" {
   command = plan
 
   assert {
-    condition     = aws_s3_bucket.state.bucket == "taskapp-terraform-state" && aws_s3_bucket_versioning.state.versioning_configuration[0].status == "Enabled"
+    condition     = aws_s3_bucket.state.bucket == "taskapp-terraform-state" && module.state_bucket.versioning_status == "Enabled"
     error_message = "the state bucket must be versioned"
   }
   assert {
-    condition     = one(aws_s3_bucket_server_side_encryption_configuration.state.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms"
+    condition     = module.state_bucket.sse_algorithm == "aws:kms"
     error_message = "the state bucket must be KMS-encrypted"
   }
   assert {
-    condition     = aws_s3_bucket_public_access_block.state.block_public_acls && aws_s3_bucket_public_access_block.state.block_public_policy && aws_s3_bucket_public_access_block.state.ignore_public_acls && aws_s3_bucket_public_access_block.state.restrict_public_buckets
+    condition     = module.state_bucket.public_access_blocked
     error_message = "the state bucket must block public access"
   }
   assert {
-    condition     = jsondecode(aws_s3_bucket_policy.state.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false" && jsondecode(aws_s3_bucket_policy.state.policy).Statement[0].Effect == "Deny"
+    condition     = jsondecode(module.state_bucket.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false" && jsondecode(module.state_bucket.policy).Statement[0].Effect == "Deny"
     error_message = "the state bucket must refuse non-TLS requests"
   }
 }

@@ -15,7 +15,7 @@ output "distribution_domain_name" {
 
 output "waf_acl_arn" {
   description = "ARN of the CLOUDFRONT-scope WAF web ACL."
-  value       = aws_wafv2_web_acl.this.arn
+  value       = module.waf.arn
 }
 
 output "account_names" {
@@ -25,7 +25,7 @@ output "account_names" {
     "cloudfront-oac:${aws_cloudfront_origin_access_control.web.name}",
     "cloudfront-cache-policy:${aws_cloudfront_cache_policy.hashed_assets.name}",
     "cloudfront-function:${aws_cloudfront_function.spa_routes.name}",
-    "wafv2-cloudfront-acl:${aws_wafv2_web_acl.this.name}",
-    "log-group-us-east-1:${aws_cloudwatch_log_group.waf.name}",
+    "wafv2-cloudfront-acl:${module.waf.name}",
+    "log-group-us-east-1:${module.waf.log_group_name}",
   ]
 }

@@ -12,13 +12,6 @@ data "aws_elb_service_account" "this" {}
 locals {
   account_id  = data.aws_caller_identity.current.account_id
   logs_bucket = "${var.name}-alb-logs-${local.account_id}"
-  waf_logs    = "aws-waf-logs-${var.name}" # WAF only logs to groups named aws-waf-logs-*
-  managed_rule_groups = [
-    "AWSManagedRulesCommonRuleSet",
-    "AWSManagedRulesKnownBadInputsRuleSet", # includes Log4JRCE
-    "AWSManagedRulesAmazonIpReputationList",
-    "AWSManagedRulesSQLiRuleSet",
-  ]
 }
 
 # --- Certificate, validated through a record in the hosted zone. *.<domain> covers the ALB's
@@ -51,99 +44,43 @@ resource "aws_acm_certificate_validation" "this" {
   validation_record_fqdns = [aws_route53_record.validation.fqdn]
 }
 
-# --- Regional WAF for the ALB: AWS managed rule groups, and a per-IP rate limit.
-resource "aws_wafv2_web_acl" "this" {
-  count       = var.enable_waf ? 1 : 0
-  name        = var.name
-  description = "taskapp ALB (${var.name}): AWS managed rules and a per-IP rate limit"
-  scope       = "REGIONAL"
-
-  default_action {
-    allow {}
-  }
-
-  dynamic "rule" {
-    for_each = local.managed_rule_groups
-    content {
-      name     = rule.value
-      priority = rule.key
-      override_action {
-        none {}
-      }
-      statement {
-        managed_rule_group_statement {
-          name        = rule.value
-          vendor_name = "AWS"
-        }
-      }
-      visibility_config {
-        cloudwatch_metrics_enabled = true
-        metric_name                = rule.value
-        sampled_requests_enabled   = true
-      }
-    }
-  }
-
-  rule {
-    name     = "rate-limit-per-ip"
-    priority = length(local.managed_rule_groups)
-    action {
-      block {}
-    }
-    statement {
-      rate_based_statement {
-        limit              = var.waf_rate_limit
-        aggregate_key_type = "IP"
-      }
-    }
-    visibility_config {
-      cloudwatch_metrics_enabled = true
-      metric_name                = "rate-limit-per-ip"
-      sampled_requests_enabled   = true
-    }
-  }
-
-  visibility_config {
-    cloudwatch_metrics_enabled = true
-    metric_name                = var.name
-    sampled_requests_enabled   = true
-  }
-
-  tags = var.tags
-}
-
+# --- Regional WAF for the ALB: modules/waf's rules, plus the SQL injection group (the API).
 module "waf_logs_kms" {
   count           = var.enable_waf ? 1 : 0
   source          = "../kms"
   name            = "${var.name}-waf-logs"
   description     = "${var.name}: WAF logs"
-  log_group_names = [local.waf_logs]
+  log_group_names = ["aws-waf-logs-${var.name}"]
   tags            = var.tags
 }
 
-resource "aws_cloudwatch_log_group" "waf" {
-  count             = var.enable_waf ? 1 : 0
-  name              = local.waf_logs
-  retention_in_days = var.log_retention_days
-  kms_key_id        = module.waf_logs_kms[0].arn
-  tags              = var.tags
+module "waf" {
+  count               = var.enable_waf ? 1 : 0
+  source              = "../waf"
+  name                = var.name
+  description         = "taskapp ALB (${var.name}): AWS managed rules and a per-IP rate limit"
+  scope               = "REGIONAL"
+  managed_rule_groups = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesSQLiRuleSet"]
+  rate_limit          = var.waf_rate_limit
+  log_retention_days  = var.log_retention_days
+  log_kms_key_arn     = module.waf_logs_kms[0].arn
+  tags                = var.tags
 }
 
-resource "aws_wafv2_web_acl_logging_configuration" "this" {
-  count                   = var.enable_waf ? 1 : 0
-  resource_arn            = aws_wafv2_web_acl.this[0].arn
-  log_destination_configs = [aws_cloudwatch_log_group.waf[0].arn]
+# The ACL and its logging were written here before modules/waf: adopt them, do not replace them.
+moved {
+  from = aws_wafv2_web_acl.this[0]
+  to   = module.waf[0].aws_wafv2_web_acl.this
+}
 
-  redacted_fields {
-    single_header {
-      name = "authorization"
-    }
-  }
-  redacted_fields {
-    single_header {
-      name = "cookie"
-    }
-  }
+moved {
+  from = aws_cloudwatch_log_group.waf[0]
+  to   = module.waf[0].aws_cloudwatch_log_group.this
+}
+
+moved {
+  from = aws_wafv2_web_acl_logging_configuration.this[0]
+  to   = module.waf[0].aws_wafv2_web_acl_logging_configuration.this
 }
 
 # --- ALB access logs. ELB writes only to SSE-S3 buckets (not SSE-KMS).
@@ -154,77 +91,53 @@ resource "aws_s3_bucket" "logs" {
   tags          = merge(var.tags, { Name = local.logs_bucket, Purpose = "alb-logs" })
 }
 
-resource "aws_s3_bucket_public_access_block" "logs" {
-  bucket                  = aws_s3_bucket.logs.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "logs" {
-  bucket = aws_s3_bucket.logs.id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
+module "logs_bucket" {
+  source      = "../bucket"
+  bucket      = aws_s3_bucket.logs.id
+  bucket_arn  = aws_s3_bucket.logs.arn
+  kms_key_arn = null # ELB writes only to SSE-S3 buckets
+  lifecycle_rule = {
+    id              = "expire-access-logs"
+    expiration_days = var.alb_logs_expiration_days
+    noncurrent_days = 1
+    abort_days      = 1
   }
+  policy_statements = [{
+    Sid       = "ElbLogDelivery"
+    Effect    = "Allow"
+    Principal = { AWS = data.aws_elb_service_account.this.arn, Service = "logdelivery.elasticloadbalancing.amazonaws.com" }
+    Action    = "s3:PutObject"
+    Resource  = "${aws_s3_bucket.logs.arn}/AWSLogs/${local.account_id}/*"
+  }]
 }
 
-resource "aws_s3_bucket_versioning" "logs" {
-  bucket = aws_s3_bucket.logs.id
-  versioning_configuration {
-    status = "Enabled"
-  }
+# The hardening was written here before modules/bucket: adopt it, do not replace it.
+moved {
+  from = aws_s3_bucket_public_access_block.logs
+  to   = module.logs_bucket.aws_s3_bucket_public_access_block.this
 }
 
-resource "aws_s3_bucket_server_side_encryption_configuration" "logs" {
-  bucket = aws_s3_bucket.logs.id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
+moved {
+  from = aws_s3_bucket_ownership_controls.logs
+  to   = module.logs_bucket.aws_s3_bucket_ownership_controls.this
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "logs" {
-  bucket = aws_s3_bucket.logs.id
-  rule {
-    id     = "expire-access-logs"
-    status = "Enabled"
-    filter {}
-    expiration {
-      days = var.alb_logs_expiration_days
-    }
-    noncurrent_version_expiration {
-      noncurrent_days = 1
-    }
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-  depends_on = [aws_s3_bucket_versioning.logs]
+moved {
+  from = aws_s3_bucket_versioning.logs
+  to   = module.logs_bucket.aws_s3_bucket_versioning.this
 }
 
-resource "aws_s3_bucket_policy" "logs" {
-  bucket = aws_s3_bucket.logs.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [aws_s3_bucket.logs.arn, "${aws_s3_bucket.logs.arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-      {
-        Sid       = "ElbLogDelivery"
-        Effect    = "Allow"
-        Principal = { AWS = data.aws_elb_service_account.this.arn, Service = "logdelivery.elasticloadbalancing.amazonaws.com" }
-        Action    = "s3:PutObject"
-        Resource  = "${aws_s3_bucket.logs.arn}/AWSLogs/${local.account_id}/*"
-      },
-    ]
-  })
-  depends_on = [aws_s3_bucket_public_access_block.logs]
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.logs
+  to   = module.logs_bucket.aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.logs
+  to   = module.logs_bucket.aws_s3_bucket_lifecycle_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.logs
+  to   = module.logs_bucket.aws_s3_bucket_policy.this
 }

@@ -5,7 +5,7 @@ output "certificate_arn" {
 
 output "waf_acl_arn" {
   description = "ARN of the regional WAFv2 web ACL; empty string where the env has none."
-  value       = var.enable_waf ? aws_wafv2_web_acl.this[0].arn : ""
+  value       = var.enable_waf ? module.waf[0].arn : ""
 }
 
 output "alb_logs_bucket" {
@@ -17,7 +17,7 @@ output "account_names" {
   description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
   value = concat(
     ["s3-bucket:${aws_s3_bucket.logs.bucket}"],
-    [for a in aws_wafv2_web_acl.this : "wafv2-regional-acl:${a.name}"],
-    [for g in aws_cloudwatch_log_group.waf : "log-group:${g.name}"],
+    [for w in module.waf : "wafv2-regional-acl:${w.name}"],
+    [for w in module.waf : "log-group:${w.log_group_name}"],
   )
 }

@@ -25,7 +25,7 @@ run "the_certificate_is_validated_in_the_zone_before_its_arn_is_handed_on" {
     error_message = "the certificate ARN handed to the cluster comes from the validation (issued), not the request"
   }
   assert {
-    condition     = output.waf_acl_arn == "" && length(aws_wafv2_web_acl.this) == 0
+    condition     = output.waf_acl_arn == "" && length(module.waf) == 0
     error_message = "no WAF unless enabled"
   }
 }
@@ -38,15 +38,15 @@ run "the_elb_service_may_write_access_logs" {
     error_message = "the logs bucket is taskapp-<env>-alb-logs-<account>"
   }
   assert {
-    condition     = jsondecode(aws_s3_bucket_policy.logs.policy).Statement[1].Action == "s3:PutObject" && jsondecode(aws_s3_bucket_policy.logs.policy).Statement[1].Principal.Service == "logdelivery.elasticloadbalancing.amazonaws.com" && jsondecode(aws_s3_bucket_policy.logs.policy).Statement[1].Principal.AWS == data.aws_elb_service_account.this.arn
+    condition     = jsondecode(module.logs_bucket.policy).Statement[1].Action == "s3:PutObject" && jsondecode(module.logs_bucket.policy).Statement[1].Principal.Service == "logdelivery.elasticloadbalancing.amazonaws.com" && jsondecode(module.logs_bucket.policy).Statement[1].Principal.AWS == data.aws_elb_service_account.this.arn
     error_message = "the ELB log-delivery principals (the region's ELB account and the logdelivery service) may put objects"
   }
   assert {
-    condition     = endswith(jsondecode(aws_s3_bucket_policy.logs.policy).Statement[1].Resource, "/AWSLogs/123456789012/*")
+    condition     = endswith(jsondecode(module.logs_bucket.policy).Statement[1].Resource, "/AWSLogs/123456789012/*")
     error_message = "ELB may write only under AWSLogs/<this account>/"
   }
   assert {
-    condition     = one(aws_s3_bucket_server_side_encryption_configuration.logs.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "AES256"
+    condition     = module.logs_bucket.sse_algorithm == "AES256"
     error_message = "ALB access logs need SSE-S3 (ELB cannot write to SSE-KMS buckets)"
   }
 }
@@ -59,11 +59,11 @@ run "prod_gets_a_waf_with_managed_rules" {
   }
 
   assert {
-    condition     = aws_wafv2_web_acl.this[0].scope == "REGIONAL" && toset([for r in aws_wafv2_web_acl.this[0].rule : r.name]) == toset(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesSQLiRuleSet", "rate-limit-per-ip"])
+    condition     = module.waf[0].scope == "REGIONAL" && module.waf[0].rule_names == ["AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesSQLiRuleSet", "rate-limit-per-ip"]
     error_message = "a regional ACL with the AWS managed rule groups and a rate limit"
   }
   assert {
-    condition     = output.waf_acl_arn == aws_wafv2_web_acl.this[0].arn && startswith(aws_cloudwatch_log_group.waf[0].name, "aws-waf-logs-")
+    condition     = output.waf_acl_arn == module.waf[0].arn && module.waf[0].log_group_name == "aws-waf-logs-taskapp-test" && contains(output.account_names, "log-group:aws-waf-logs-taskapp-test")
     error_message = "the ACL ARN is handed on and it logs to an aws-waf-logs-* group"
   }
 }
