@@ -3,7 +3,7 @@
 Dates whose zone offset pushes them outside the representable range once converted to UTC are
 a 422 naming the field, never a 500; labels compare as people read them (Unicode NFC, trimmed,
 duplicates after normalization collapse), on write, in the `label` filter, and for rows written
-before that rule (revision 0004).
+before that rule (revision 0005).
 """
 
 from __future__ import annotations
@@ -212,9 +212,9 @@ async def test_the_label_filter_matches_either_form(
         assert titles(found.json()["items"]) == ["typed composed", "typed decomposed"], label
 
 
-# ---- revision 0004 normalizes the labels already stored ----------------------------------
+# ---- revision 0005 normalizes the labels already stored ----------------------------------
 
-# (labels as stored before revision 0004, what they must become)
+# (labels as stored before revision 0005, what they must become)
 STORED = [
     ([f"caf{NFD_E}", "work", f"caf{NFC_E}"], [f"caf{NFC_E}", "work"]),
     ([f"r{NFD_E}sum{NFD_E}"], [f"r{NFC_E}sum{NFC_E}"]),
@@ -261,14 +261,14 @@ async def _read(url: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
     return [tuple(row) for row in tasks], sorted(map(tuple, counts))
 
 
-def test_revision_0004_normalizes_stored_labels_and_keeps_search_and_counts(
+def test_revision_0005_normalizes_stored_labels_and_keeps_search_and_counts(
     database_url: str, tmp_path: Path
 ) -> None:
     if database_url.startswith("postgresql"):
-        url = asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0004"))
+        url = asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0005"))
     else:
-        url = f"sqlite+aiosqlite:///{tmp_path}/revision_0004.db"
-    migrate.upgrade(url, "0003")
+        url = f"sqlite+aiosqlite:///{tmp_path}/revision_0005.db"
+    migrate.upgrade(url, "0004")
     asyncio.run(_write_legacy_tasks(url))
     before, counts_before = asyncio.run(_read(url))
     assert sorted(map(tuple, (row[2] for row in before))) == sorted(
@@ -286,5 +286,5 @@ def test_revision_0004_normalizes_stored_labels_and_keeps_search_and_counts(
         assert search_text == search.document(title, description, labels), title
     assert counts_after == counts_before
     # Normalizing cannot be undone (which form a label had is gone); the downgrade keeps it.
-    migrate.downgrade(url, "0003")
+    migrate.downgrade(url, "0004")
     assert asyncio.run(_read(url)) == (after, counts_after)

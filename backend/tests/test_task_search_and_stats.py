@@ -416,7 +416,16 @@ async def _derived(url: str) -> tuple[list[Any], list[Any]]:
     engine = create_engine(Settings(database_url=url))
     async with engine.connect() as connection:
         texts = (await connection.execute(text("SELECT id, search_text FROM tasks"))).all()
-        counts = (await connection.execute(text("SELECT * FROM task_counts"))).all()
+        # The day as text: asyncpg reads both 'infinity' and 9999-12-31 as date.max, but they
+        # are two keys to PostgreSQL, and a write would then count under one, the backfill the other.
+        counts = (
+            await connection.execute(
+                text(
+                    "SELECT owner_id, status, priority, CAST(due_day AS TEXT), count"
+                    " FROM task_counts"
+                )
+            )
+        ).all()
     await engine.dispose()
     return sorted(map(tuple, texts)), sorted(map(tuple, counts))
 

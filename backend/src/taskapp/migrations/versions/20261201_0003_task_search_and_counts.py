@@ -110,14 +110,16 @@ def upgrade() -> None:
             "owner_id", "status", "priority", "due_day", name=op.f("pk_task_counts")
         ),
     )
-    # One pass over tasks; 9999-12-31 stands for "no due date" (never overdue).
+    # One pass over tasks. "No due date" is the day the write path stores for date.max: asyncpg
+    # sends date.max as 'infinity' to PostgreSQL, aiosqlite as 9999-12-31 to SQLite. Another
+    # value would be a second key that later writes never decrement.
     op.execute(_COUNT_BACKFILL_POSTGRES if is_postgres else _COUNT_BACKFILL_SQLITE)
 
 
 _COUNT_BACKFILL_POSTGRES = """
 INSERT INTO task_counts (owner_id, status, priority, due_day, count)
 SELECT owner_id, status, priority,
-       COALESCE((due_date AT TIME ZONE 'UTC')::date, DATE '9999-12-31') AS due_day, count(*)
+       COALESCE((due_date AT TIME ZONE 'UTC')::date, DATE 'infinity') AS due_day, count(*)
 FROM tasks GROUP BY owner_id, status, priority, due_day
 """
 _COUNT_BACKFILL_SQLITE = """

@@ -5,8 +5,8 @@ the client sent, so `é` (U+00E9) and `e` + U+0301 would stay two labels and the
 would miss one of them. Only rows whose labels change are written. The folded search_text is
 recomputed for them (a dropped duplicate leaves it); task_counts do not depend on labels.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-01
 """
 
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
