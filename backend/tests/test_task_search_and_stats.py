@@ -416,8 +416,8 @@ async def _derived(url: str) -> tuple[list[Any], list[Any]]:
     engine = create_engine(Settings(database_url=url))
     async with engine.connect() as connection:
         texts = (await connection.execute(text("SELECT id, search_text FROM tasks"))).all()
-        # The day as text: asyncpg reads both 'infinity' and 9999-12-31 as date.max, but they
-        # are two keys to PostgreSQL, and a write would then count under one, the backfill the other.
+        # The day as text: asyncpg reads both 'infinity' and 9999-12-31 as date.max, but they are
+        # two keys to PostgreSQL: a write would count under one, the backfill under the other.
         counts = (
             await connection.execute(
                 text(
