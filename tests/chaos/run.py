@@ -418,11 +418,13 @@ class Suite:
     async def create(self, user: User, seq: int, client_id: int) -> None:
         title = f"chaos {client_id}-{seq}"
         key = str(uuid.uuid4())
+        # One body per key: a retry must send exactly what the first attempt sent.
+        body = {"title": title, "priority": random.choice(["low", "medium", "high"])}
         response = await self.with_retries(
             lambda: self.request(
                 "POST",
                 "/api/v1/tasks",
-                json={"title": title, "priority": random.choice(["low", "medium", "high"])},
+                json=body,
                 headers={**self.auth(user), "Idempotency-Key": key},
             )
         )
