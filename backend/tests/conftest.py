@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
+from redis import Redis as SyncRedis
 from sqlalchemy import text
 
 from taskapp import migrate
@@ -76,6 +77,19 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
         asyncio.run(_reset_postgres(url))
     migrate.upgrade(url)
     return url
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fresh_test_redis() -> None:
+    """The PostgreSQL run's Redis database starts empty, as its PostgreSQL schema does: counters
+    an earlier run left (per-source limits live for an hour) would refuse this run's sign-ins."""
+    url = os.environ.get("TASKAPP_TEST_REDIS_URL")
+    if url:
+        client = SyncRedis.from_url(url)
+        try:
+            client.flushdb()
+        finally:
+            client.close()
 
 
 @pytest.fixture(scope="session")
