@@ -33,7 +33,7 @@ def test_the_real_files_have_gates_to_compare() -> None:
     # A parser that found nothing on either side would report no drift: make sure it reads both.
     github = pipeline_parity.github_jobs(WORKFLOWS)
     stages = {s.name: s.gates for s in pipeline_parity.jenkins_stages(real()) if s.gates}
-    assert github["backend-test"].gates == [
+    assert github["backend-test"].gates[:3] == [
         "make backend-test-sqlite",
         "make backend-test-postgres",
         "make backend-coverage",
