@@ -374,7 +374,11 @@ def test_backend_image_steps_install_a_venv_that_runs_and_migrates_without_the_s
         assert db.execute("select version_num from alembic_version").fetchone()
     # the image's CMD, in production mode as the image sets it
     port = free_port()
-    serve_env = {**run_env, "TASKAPP_ENV": "production", "TASKAPP_SECRET_KEY": "Vd0jS4pXw-7Qm2kRbT9zLhN1eYcA8uGfJ3oWqE6iZ5sPxK_r"}
+    serve_env = {
+        **run_env,
+        "TASKAPP_ENV": "production",
+        "TASKAPP_SECRET_KEY": "Vd0jS4pXw-7Qm2kRbT9zLhN1eYcA8uGfJ3oWqE6iZ5sPxK_r",
+    }
     server = subprocess.Popen(
         [
             "taskapp",

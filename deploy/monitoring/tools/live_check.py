@@ -334,9 +334,17 @@ def drive_traffic(api: Http) -> dict[str, Any]:
     check("refresh with the successor (200)", s == 200, f"status {s}")
     s, _, _ = req("reuse", "POST", "/api/v1/auth/refresh", {"refresh_token": refresh})
     check("replayed refresh token is refused (401)", s == 401, f"status {s}")
-    s, tokens2, _ = req(
-        "login2", "POST", "/api/v1/auth/login", {"email": email, "password": password}
-    )
+    # The three wrong passwords above started the account's progressive delay for this source:
+    # a careful client waits as long as Retry-After says, then signs in.
+    for _ in range(4):
+        s, tokens2, hdrs = req(
+            "login2", "POST", "/api/v1/auth/login", {"email": email, "password": password}
+        )
+        if s != 429:
+            break
+        retry_after = {k.lower(): v for k, v in hdrs.items()}.get("retry-after", "1")
+        time.sleep(min(8.0, float(retry_after)))
+    check("log in again after the delay Retry-After names (200)", s == 200, f"status {s}")
     access = tokens2["access_token"] if isinstance(tokens2, dict) else access
     refresh2 = tokens2["refresh_token"] if isinstance(tokens2, dict) else None
     s, _, _ = req(
