@@ -31,9 +31,10 @@ variable "policy_statements" {
 }
 
 variable "lifecycle_rule" {
-  description = "The one lifecycle rule: its id, days to keep current objects (null: forever), days to keep noncurrent versions, days before an incomplete multipart upload is aborted."
+  description = "The one lifecycle rule: its id, storage class transitions of current objects, days to keep current objects (null: forever), days to keep noncurrent versions, days before an incomplete multipart upload is aborted."
   type = object({
     id              = string
+    transitions     = optional(list(object({ days = number, storage_class = string })), [])
     expiration_days = optional(number)
     noncurrent_days = number
     abort_days      = number

@@ -38,97 +38,22 @@ resource "aws_s3_bucket" "this" {
   tags          = merge(var.tags, { Name = each.value, Purpose = each.key })
 }
 
-resource "aws_s3_bucket_public_access_block" "this" {
-  for_each                = local.buckets
-  bucket                  = aws_s3_bucket.this[each.key].id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "this" {
-  for_each = local.buckets
-  bucket   = aws_s3_bucket.this[each.key].id
-  rule {
-    object_ownership = "BucketOwnerEnforced" # ACLs off
+# The shared hardening (public access blocked, ACLs off, versioning, SSE-KMS, TLS-only policy,
+# one lifecycle rule) comes from modules/bucket; this module keeps the names, tags and what
+# differs per bucket: the backups' tiers and expiry, and how long old versions stay.
+module "bucket" {
+  source      = "../bucket"
+  for_each    = local.buckets
+  bucket      = aws_s3_bucket.this[each.key].id
+  bucket_arn  = aws_s3_bucket.this[each.key].arn
+  kms_key_arn = module.kms.arn
+  lifecycle_rule = {
+    id              = local.lifecycle[each.key].id
+    transitions     = each.key == "backups" ? local.backup_transitions : []
+    expiration_days = each.key == "backups" ? var.backup_expiration_days : null
+    noncurrent_days = local.lifecycle[each.key].noncurrent_days
+    abort_days      = local.lifecycle[each.key].abort_days
   }
-}
-
-resource "aws_s3_bucket_versioning" "this" {
-  for_each = local.buckets
-  bucket   = aws_s3_bucket.this[each.key].id
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  for_each = local.buckets
-  bucket   = aws_s3_bucket.this[each.key].id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = module.kms.arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_policy" "this" {
-  for_each = local.buckets
-  bucket   = aws_s3_bucket.this[each.key].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:*"
-      Resource  = [aws_s3_bucket.this[each.key].arn, "${aws_s3_bucket.this[each.key].arn}/*"]
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }]
-  })
-  depends_on = [aws_s3_bucket_public_access_block.this]
-}
-
-# One lifecycle per bucket. Backups are tiered, then expire; assets keep their current objects;
-# Loki's compactor applies Loki's retention itself. Every bucket drops old versions and
-# abandoned uploads.
-resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  for_each = local.buckets
-  bucket   = aws_s3_bucket.this[each.key].id
-
-  rule {
-    id     = local.lifecycle[each.key].id
-    status = "Enabled"
-    filter {}
-
-    dynamic "transition" {
-      for_each = each.key == "backups" ? local.backup_transitions : []
-      content {
-        days          = transition.value.days
-        storage_class = transition.value.storage_class
-      }
-    }
-
-    dynamic "expiration" {
-      for_each = each.key == "backups" ? [var.backup_expiration_days] : []
-      content {
-        days = expiration.value
-      }
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = local.lifecycle[each.key].noncurrent_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = local.lifecycle[each.key].abort_days
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.this]
 }
 
 moved {
@@ -139,4 +64,95 @@ moved {
 moved {
   from = aws_s3_bucket_lifecycle_configuration.assets
   to   = aws_s3_bucket_lifecycle_configuration.this["assets"]
+}
+
+# State written before the buckets moved onto modules/bucket (issue 17).
+moved {
+  from = aws_s3_bucket_public_access_block.this["backups"]
+  to   = module.bucket["backups"].aws_s3_bucket_public_access_block.this
+}
+
+moved {
+  from = aws_s3_bucket_ownership_controls.this["backups"]
+  to   = module.bucket["backups"].aws_s3_bucket_ownership_controls.this
+}
+
+moved {
+  from = aws_s3_bucket_versioning.this["backups"]
+  to   = module.bucket["backups"].aws_s3_bucket_versioning.this
+}
+
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.this["backups"]
+  to   = module.bucket["backups"].aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.this["backups"]
+  to   = module.bucket["backups"].aws_s3_bucket_policy.this
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.this["backups"]
+  to   = module.bucket["backups"].aws_s3_bucket_lifecycle_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_public_access_block.this["assets"]
+  to   = module.bucket["assets"].aws_s3_bucket_public_access_block.this
+}
+
+moved {
+  from = aws_s3_bucket_ownership_controls.this["assets"]
+  to   = module.bucket["assets"].aws_s3_bucket_ownership_controls.this
+}
+
+moved {
+  from = aws_s3_bucket_versioning.this["assets"]
+  to   = module.bucket["assets"].aws_s3_bucket_versioning.this
+}
+
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.this["assets"]
+  to   = module.bucket["assets"].aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.this["assets"]
+  to   = module.bucket["assets"].aws_s3_bucket_policy.this
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.this["assets"]
+  to   = module.bucket["assets"].aws_s3_bucket_lifecycle_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_public_access_block.this["loki"]
+  to   = module.bucket["loki"].aws_s3_bucket_public_access_block.this
+}
+
+moved {
+  from = aws_s3_bucket_ownership_controls.this["loki"]
+  to   = module.bucket["loki"].aws_s3_bucket_ownership_controls.this
+}
+
+moved {
+  from = aws_s3_bucket_versioning.this["loki"]
+  to   = module.bucket["loki"].aws_s3_bucket_versioning.this
+}
+
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.this["loki"]
+  to   = module.bucket["loki"].aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.this["loki"]
+  to   = module.bucket["loki"].aws_s3_bucket_policy.this
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.this["loki"]
+  to   = module.bucket["loki"].aws_s3_bucket_lifecycle_configuration.this
 }

@@ -15,21 +15,19 @@ run "buckets_block_public_access_and_encrypt" {
     error_message = "bucket names must be <prefix>-<purpose>-<account>"
   }
   assert {
-    condition = alltrue([for b in aws_s3_bucket_public_access_block.this :
-    b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets])
+    condition     = length(module.bucket) == 2 && alltrue([for b in module.bucket : b.public_access_blocked])
     error_message = "every bucket must block all public access"
   }
   assert {
-    condition = alltrue([for c in aws_s3_bucket_server_side_encryption_configuration.this :
-    one(c.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms" && one(c.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == module.kms.arn])
+    condition     = alltrue([for b in module.bucket : b.sse_algorithm == "aws:kms" && b.kms_key_arn == module.kms.arn])
     error_message = "every bucket must use SSE-KMS with the module's key"
   }
   assert {
-    condition     = alltrue([for v in aws_s3_bucket_versioning.this : v.versioning_configuration[0].status == "Enabled"])
+    condition     = alltrue([for b in module.bucket : b.versioning_status == "Enabled"])
     error_message = "every bucket must be versioned"
   }
   assert {
-    condition     = alltrue([for o in aws_s3_bucket_ownership_controls.this : o.rule[0].object_ownership == "BucketOwnerEnforced"])
+    condition     = alltrue([for b in module.bucket : b.ownership == "BucketOwnerEnforced"])
     error_message = "ACLs must be disabled"
   }
 }
@@ -38,10 +36,11 @@ run "tls_only_bucket_policies" {
   command = plan
 
   assert {
-    condition = alltrue([for p in aws_s3_bucket_policy.this :
-      jsondecode(p.policy).Statement[0].Effect == "Deny" &&
-      jsondecode(p.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false" &&
-    jsondecode(p.policy).Statement[0].Principal == "*"])
+    condition = alltrue([for k, b in module.bucket :
+      jsondecode(b.policy).Statement[0].Effect == "Deny" &&
+      jsondecode(b.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false" &&
+      jsondecode(b.policy).Statement[0].Principal == "*" &&
+    contains(jsondecode(b.policy).Statement[0].Resource, "${aws_s3_bucket.this[k].arn}/*")])
     error_message = "every bucket policy must deny non-TLS requests from everyone"
   }
 }
@@ -50,11 +49,11 @@ run "backups_move_to_cheaper_tiers_then_expire" {
   command = plan
 
   assert {
-    condition     = aws_s3_bucket_lifecycle_configuration.this["backups"].rule[0].expiration[0].days == 365
+    condition     = module.bucket["backups"].lifecycle.expiration_days == 365 && module.bucket["assets"].lifecycle.expiration_days == null
     error_message = "backups expire after backup_expiration_days"
   }
   assert {
-    condition     = [for t in aws_s3_bucket_lifecycle_configuration.this["backups"].rule[0].transition : [t.days, t.storage_class]] == [[30, "STANDARD_IA"], [90, "GLACIER_IR"]]
+    condition     = module.bucket["backups"].lifecycle.transitions == [[30, "STANDARD_IA"], [90, "GLACIER_IR"]] && module.bucket["assets"].lifecycle.transitions == []
     error_message = "backups move to STANDARD_IA after 30 days and GLACIER_IR after 90"
   }
 }
@@ -66,7 +65,7 @@ run "short_retention_skips_transitions_that_do_not_pay" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket_lifecycle_configuration.this["backups"].rule[0].transition) == 0 && aws_s3_bucket_lifecycle_configuration.this["backups"].rule[0].expiration[0].days == 45
+    condition     = module.bucket["backups"].lifecycle.transitions == [] && module.bucket["backups"].lifecycle.expiration_days == 45
     error_message = "45-day backups stay in STANDARD (minimum storage durations) and expire at 45 days"
   }
 }
@@ -87,11 +86,11 @@ run "loki_gets_its_own_encrypted_bucket_when_on" {
   }
 
   assert {
-    condition     = output.loki_bucket_name == aws_s3_bucket.this["loki"].bucket && endswith(output.loki_bucket_name, "-loki-123456789012") && aws_s3_bucket_lifecycle_configuration.this["loki"].rule[0].noncurrent_version_expiration[0].noncurrent_days == 7
+    condition     = output.loki_bucket_name == aws_s3_bucket.this["loki"].bucket && endswith(output.loki_bucket_name, "-loki-123456789012") && module.bucket["loki"].lifecycle.noncurrent_days == 7
     error_message = "with Loki on, a <prefix>-loki-<account> bucket (encrypted, versioned, TLS-only like the others)"
   }
   assert {
-    condition     = one(aws_s3_bucket_server_side_encryption_configuration.this["loki"].rule).apply_server_side_encryption_by_default[0].kms_master_key_id == module.kms.arn && aws_s3_bucket_public_access_block.this["loki"].block_public_policy
+    condition     = module.bucket["loki"].kms_key_arn == module.kms.arn && module.bucket["loki"].public_access_blocked
     error_message = "Loki's bucket is encrypted with the storage key and not public"
   }
 }
