@@ -31,6 +31,7 @@ from taskapp.openapi import document_malformed_bodies
 from taskapp.ops.gauges import DatabaseGauges
 from taskapp.ops.router import router as ops_router
 from taskapp.projects.router import router as projects_router
+from taskapp.saved_views.router import router as views_router
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings, get_settings
 from taskapp.tasks.reads import build_task_services
@@ -87,6 +88,7 @@ def create_app(
             {"name": "users", "description": "The signed-in user's profile and password."},
             {"name": "tasks", "description": "Tasks: list, search, filter, board, stats."},
             {"name": "projects", "description": "Projects (the Inbox among them), publishing."},
+            {"name": "views", "description": "Saved views: named filters of the task list."},
             {"name": "operations", "description": "Health, readiness and metrics."},
         ],
     )
@@ -106,7 +108,14 @@ def create_app(
     # Routers carry their full prefix, so each route's template is its complete path
     # (what access logs and metrics label requests with). Routing tries routes in order and
     # no two routers share a path, so the busiest go first; `openapi_tags` keeps the docs' order.
-    for router in (tasks_router, projects_router, auth_router, users_router, ops_router):
+    for router in (
+        tasks_router,
+        projects_router,
+        views_router,
+        auth_router,
+        users_router,
+        ops_router,
+    ):
         app.include_router(router)
 
     # Added innermost first: the request id wraps everything so even a 413, a 500 or a 503
