@@ -30,6 +30,7 @@ from taskapp.observability.tracing import setup_tracing, stop_tracing
 from taskapp.openapi import document_malformed_bodies
 from taskapp.ops.gauges import DatabaseGauges
 from taskapp.ops.router import router as ops_router
+from taskapp.projects.public import router as public_router
 from taskapp.projects.router import router as projects_router
 from taskapp.saved_views.router import router as views_router
 from taskapp.security import PasswordHasher, TokenCodec
@@ -89,6 +90,7 @@ def create_app(
             {"name": "tasks", "description": "Tasks: list, search, filter, board, stats."},
             {"name": "projects", "description": "Projects (the Inbox among them), publishing."},
             {"name": "views", "description": "Saved views: named filters of the task list."},
+            {"name": "public", "description": "Published projects, readable without an account."},
             {"name": "operations", "description": "Health, readiness and metrics."},
         ],
     )
@@ -114,6 +116,7 @@ def create_app(
         views_router,
         auth_router,
         users_router,
+        public_router,
         ops_router,
     ):
         app.include_router(router)

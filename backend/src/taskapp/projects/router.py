@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, status
+from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from taskapp.auth.interface import CurrentPrincipal
@@ -18,6 +18,7 @@ from taskapp.projects.schemas import (
     ProjectList,
     ProjectPublic,
     ProjectUpdate,
+    PublishLink,
 )
 
 router = APIRouter(
@@ -131,3 +132,29 @@ async def delete_project(
     await service.delete_project(
         session, user.user_id, project_id, if_match=EntityTags.parse(if_match)
     )
+
+
+@router.post(
+    "/{project_id}/publish",
+    response_model=PublishLink,
+    responses=problem_responses(404, 422),
+    description="A new read-only public link (any earlier one stops working).",
+)
+async def publish_project(
+    project_id: uuid.UUID, request: Request, user: CurrentPrincipal, session: SessionDep
+) -> PublishLink:
+    token = await service.publish(session, user.user_id, project_id)
+    return PublishLink(url=public_url(request, token))
+
+
+@router.delete(
+    "/{project_id}/publish",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(404, 422),
+    description="Revokes the public link: it answers 404 from now on.",
+)
+async def unpublish_project(
+    project_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep
+) -> Response:
+    await service.unpublish(session, user.user_id, project_id)
+    return Response(status_code=204)

@@ -70,3 +70,20 @@ class ProjectList(BaseModel):
 
 class PublishLink(BaseModel):
     url: str = Field(description="Anyone with this link can read the project's page")
+
+
+class PublicTask(BaseModel):
+    title: str
+    status: Literal["pending", "in_progress"]
+    priority: Literal["low", "medium", "high", "urgent"]
+    due_date: datetime | None
+    labels: list[str]
+
+
+class PublicProject(BaseModel):
+    """A published project as anyone with its link sees it: no ids, no account data."""
+
+    name: str
+    colour: Colour
+    description: str = Field(description="Markdown, as written")
+    tasks: list[PublicTask] = Field(description="The open tasks, soonest due first")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import String, delete, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -14,6 +15,7 @@ from taskapp.db import utcnow
 from taskapp.tasks import inbox
 from taskapp.tasks.models import (
     CountKey,
+    Priority,
     Task,
     TaskStatus,
     bump_with_count_changes,
@@ -84,3 +86,44 @@ async def delete_project_tasks(
             await connection.execute(count_upsert(connection.dialect.name, changes))
         await connection.execute(owner_bump(owner_id, now))
     return sum(-n for _, n in changes)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenTask:
+    """What a published page shows of a task: no ids, no owner, no dates of the account."""
+
+    title: str
+    description: str | None
+    status: str
+    priority: str
+    due_date: datetime | None
+    labels: list[str]
+
+
+async def open_tasks(
+    connection: AsyncConnection, owner_id: uuid.UUID, project_id: uuid.UUID, limit: int
+) -> list[OpenTask]:
+    """The project's tasks that are not done, soonest due first (then the oldest), at most
+    `limit`."""
+    stored = inbox.stored_project(owner_id, project_id)
+    rows = await connection.execute(
+        select(Task.title, Task.description, Task.status, Task.priority, Task.due_date, Task.labels)
+        .where(
+            Task.owner_id == owner_id,
+            Task.project_id.is_(None) if stored is None else Task.project_id == stored,
+            type_coerce(Task.status, String) != TaskStatus.DONE.value,
+        )
+        .order_by(Task.due_date.is_(None), Task.due_date, Task.created_at, Task.id)
+        .limit(limit)
+    )
+    return [
+        OpenTask(
+            title=title,
+            description=description,
+            status=TaskStatus(status).value,
+            priority=Priority(priority).value,
+            due_date=due_date,
+            labels=list(labels or []),
+        )
+        for title, description, status, priority, due_date, labels in rows
+    ]
