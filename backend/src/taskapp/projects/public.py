@@ -15,7 +15,7 @@ from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.projects import page, service
 from taskapp.projects.router import PUBLIC_PAGE_ROUTE
 from taskapp.projects.schemas import PublicProject, PublicTask
-from taskapp.tasks.projects import open_tasks
+from taskapp.tasks.interface import open_tasks
 
 router = APIRouter(tags=["public"])
 # secrets.token_urlsafe(32): 43 characters of the URL-safe base64 alphabet.

@@ -20,7 +20,7 @@ from taskapp.errors import ProblemError, not_found
 from taskapp.http.etags import EntityTags, etag_for, if_match_allows
 from taskapp.projects.models import Project, inbox_for
 from taskapp.projects.schemas import ProjectCreate, ProjectUpdate
-from taskapp.tasks.projects import ProjectCounts, counts_by_project, delete_project_tasks
+from taskapp.tasks.interface import ProjectCounts, counts_by_project, delete_project_tasks
 
 ATTEMPTS = 5
 

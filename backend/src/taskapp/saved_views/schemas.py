@@ -14,7 +14,7 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from taskapp.tasks import query_string
+from taskapp.tasks.interface import parse_list_query
 from taskapp.text import VISIBLE_TEXT
 
 Name = Annotated[
@@ -35,7 +35,7 @@ Position = Annotated[int, Field(ge=0, le=1_000_000)]
 def _list_accepts(value: str) -> str:
     text = value.removeprefix("?")
     try:
-        parsed = query_string.parse(text)
+        parsed = parse_list_query(text)
     except ValidationError as exc:
         reasons = "; ".join(
             f"{'.'.join(str(part) for part in error['loc']) or 'query'}: {error['msg']}"
