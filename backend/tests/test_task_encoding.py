@@ -39,6 +39,7 @@ def tasks(draw: st.DrawFn) -> TaskPublic:
         priority=draw(st.sampled_from(Priority)),
         due_date=draw(st.none() | instants),
         labels=draw(st.lists(texts, max_size=4)),
+        project_id=draw(st.uuids()),
         created_at=draw(instants),
         updated_at=draw(instants),
         completed_at=draw(st.none() | instants),
@@ -83,10 +84,15 @@ def test_item_values_feed_the_cursor() -> None:
     """The service reads the last item's sort value and id back out of task_item's dict."""
     task_id = uuid.uuid4()
     created = datetime(2026, 11, 30, 1, 2, 3, tzinfo=UTC)
-    row: tuple[Any, ...] = (task_id, "t", None, "done", 4, None, [], created, created, created, 7)
+    project_id = uuid.uuid4()
+    row: tuple[Any, ...] = (
+        *(task_id, "t", None, "done", 4, None, [], project_id),
+        *(created, created, created, 7),
+    )
 
     item = encoding.task_item(row)
 
     assert item["id"] == str(task_id)
     assert item["priority"] == "urgent"  # a priority cursor carries the name, as before
     assert item["created_at"] is created
+    assert item["project_id"] == str(project_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import unicodedata
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,14 +20,14 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from taskapp import migrate
 from taskapp.auth.interface import User
-from taskapp.db import create_engine, create_session_factory
+from taskapp.db import create_engine
 from taskapp.settings import Settings
 from taskapp.tasks import search
-from taskapp.tasks.models import Task, TaskStatus
+from taskapp.tasks.models import Priority, Task, TaskStatus, count_key, count_upsert
 from tests.conftest import Account, assert_problem
 from tests.conftest import create_task as create
 from tests.test_task_list import titles
@@ -227,24 +228,38 @@ COPIES = 160
 
 async def _write_legacy_tasks(url: str) -> None:
     engine = create_engine(Settings(database_url=url))
-    async with create_session_factory(engine)() as session:
-        owner = uuid.uuid4()
-        session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x"))
-        await session.flush()
-        # Through the ORM, as the old write path did: labels as sent, search_text and the counts
-        # derived in the same flush.
-        session.add_all(
-            Task(
-                owner_id=owner,
-                title=f"T{n}-{i}",
-                labels=list(labels),
-                status=list(TaskStatus)[n % 3],
-                due_date=datetime(2030, 1, 1 + n % 28, tzinfo=UTC),
-            )
-            for n in range(COPIES)
-            for i, (labels, _) in enumerate(STORED)
+    owner = uuid.uuid4()
+    now = datetime.now(UTC)
+    # As the write path of that schema did: labels as sent, search_text and the counts derived
+    # in the same transaction (in Core: today's ORM would also write columns added since).
+    rows: list[dict[str, Any]] = [
+        {
+            "id": uuid.uuid4(),
+            "owner_id": owner,
+            "title": f"T{n}-{i}",
+            "description": None,
+            "status": list(TaskStatus)[n % 3],
+            "priority": Priority.MEDIUM,
+            "due_date": datetime(2030, 1, 1 + n % 28, tzinfo=UTC),
+            "labels": list(labels),
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+            "search_text": search.document(f"T{n}-{i}", None, list(labels)),
+        }
+        for n in range(COPIES)
+        for i, (labels, _) in enumerate(STORED)
+    ]
+    counts = Counter(
+        count_key(owner, row["status"], row["priority"], row["due_date"]) for row in rows
+    )
+    async with engine.begin() as connection:
+        # No Inbox: this schema has no projects.
+        await connection.execute(
+            insert(User).values(id=owner, email=f"{owner.hex}@example.com", password_hash="x")
         )
-        await session.commit()
+        await connection.execute(insert(Task), rows)
+        await connection.execute(count_upsert(connection.dialect.name, sorted(counts.items())))
     await engine.dispose()
 
 

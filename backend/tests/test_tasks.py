@@ -33,6 +33,7 @@ async def test_create_returns_201_with_location_etag_and_defaults(
     assert body["completed_at"] is None
     assert body["version"] == 1
     assert body["created_at"] == body["updated_at"]
+    assert body["project_id"] == account.user_id  # the Inbox's id is its owner's
     assert set(body) == {
         "id",
         "title",
@@ -41,6 +42,7 @@ async def test_create_returns_201_with_location_etag_and_defaults(
         "priority",
         "due_date",
         "labels",
+        "project_id",
         "created_at",
         "updated_at",
         "completed_at",

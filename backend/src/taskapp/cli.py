@@ -18,6 +18,7 @@ from taskapp.auth.models import User
 from taskapp.auth.schemas import UserCreate
 from taskapp.db import create_engine, create_session_factory
 from taskapp.errors import ProblemError
+from taskapp.projects import models as _projects  # noqa: F401  (every new account's Inbox)
 from taskapp.settings import Settings
 from taskapp.tasks.models import Priority, Task, TaskStatus
 

@@ -30,6 +30,9 @@ from taskapp.observability.tracing import setup_tracing, stop_tracing
 from taskapp.openapi import document_malformed_bodies
 from taskapp.ops.gauges import DatabaseGauges
 from taskapp.ops.router import router as ops_router
+from taskapp.projects.public import router as public_router
+from taskapp.projects.router import router as projects_router
+from taskapp.saved_views.router import router as views_router
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings, get_settings
 from taskapp.tasks.reads import build_task_services
@@ -77,7 +80,7 @@ def create_app(
     app = FastAPI(
         title="taskapp API",
         version=__version__,
-        description="Accounts, sessions and tasks. Errors are RFC 9457 problem details.",
+        description="Accounts, sessions, projects and tasks. Errors are RFC 9457 problem details.",
         lifespan=lifespan,
         openapi_url="/openapi.json",
         redoc_url=None,  # one documentation UI is enough; /docs is Swagger UI
@@ -85,6 +88,9 @@ def create_app(
             {"name": "auth", "description": "Accounts, sessions and tokens."},
             {"name": "users", "description": "The signed-in user's profile and password."},
             {"name": "tasks", "description": "Tasks: list, search, filter, board, stats."},
+            {"name": "projects", "description": "Projects (the Inbox among them), publishing."},
+            {"name": "views", "description": "Saved views: named filters of the task list."},
+            {"name": "public", "description": "Published projects, readable without an account."},
             {"name": "operations", "description": "Health, readiness and metrics."},
         ],
     )
@@ -104,7 +110,15 @@ def create_app(
     # Routers carry their full prefix, so each route's template is its complete path
     # (what access logs and metrics label requests with). Routing tries routes in order and
     # no two routers share a path, so the busiest go first; `openapi_tags` keeps the docs' order.
-    for router in (tasks_router, auth_router, users_router, ops_router):
+    for router in (
+        tasks_router,
+        projects_router,
+        views_router,
+        auth_router,
+        users_router,
+        public_router,
+        ops_router,
+    ):
         app.include_router(router)
 
     # Added innermost first: the request id wraps everything so even a 413, a 500 or a 503

@@ -18,7 +18,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 # Paths the SPA must never swallow: an unknown API path is a JSON 404, not index.html.
-_SERVER_PREFIXES = ("api/", "docs", "redoc", "openapi.json", "metrics", "health", "ready")
+# p/ is a published project's page (projects/public.py): a revoked link must stay a 404.
+_SERVER_PREFIXES = ("api/", "p/", "docs", "redoc", "openapi.json", "metrics", "health", "ready")
 # Best first: brotli is ~15% smaller than gzip on our bundles.
 _ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 _IMMUTABLE = "public, max-age=31536000, immutable"
@@ -52,7 +53,9 @@ class SinglePageApp(StaticFiles):
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         # Dot-folders (dist/.vite/manifest.json: the chunk graph) are build output, not site.
-        if path.startswith(_SERVER_PREFIXES) or any(p.startswith(".") for p in Path(path).parts):
+        # (path + "/"): Starlette passes "/p/" as "p".
+        server_path = f"{path}/".startswith(_SERVER_PREFIXES)
+        if server_path or any(p.startswith(".") for p in Path(path).parts):
             raise HTTPException(404)
         try:
             response = await self._file(path, scope)

@@ -8,6 +8,8 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import taskapp.auth.models
+import taskapp.projects.models
+import taskapp.saved_views.models
 import taskapp.tasks.models  # noqa: F401  (register every table on Base.metadata)
 from taskapp.db import Base, create_engine
 from taskapp.settings import Settings

@@ -17,6 +17,7 @@ from taskapp.tasks.schemas import TaskPublic
 
 FIELDS = tuple(TaskPublic.model_fields)
 _ID, _PRIORITY = FIELDS.index("id"), FIELDS.index("priority")
+_PROJECT = FIELDS.index("project_id")
 
 
 def task_item(row: Sequence[Any]) -> dict[str, Any]:
@@ -27,6 +28,7 @@ def task_item(row: Sequence[Any]) -> dict[str, Any]:
     """
     item = dict(zip(FIELDS, row, strict=True))
     item["id"] = str(row[_ID])
+    item["project_id"] = str(row[_PROJECT])
     item["priority"] = priority_name(row[_PRIORITY])
     return item
 

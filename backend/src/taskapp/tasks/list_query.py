@@ -35,17 +35,27 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import NullType
 
 from taskapp.perf.driver import DriverStatement, declare, statement_factory
-from taskapp.tasks import encoding, search
+from taskapp.tasks import encoding, inbox, search
 from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.tasks.pagination import SortSpec
 from taskapp.tasks.schemas import TaskQuery
 
 CursorKind = Literal["none", "value", "null"]
+# Which project filter: none, the Inbox (stored as NULL), or another project.
+ProjectFilter = Literal["none", "inbox", "other"]
 
-PUBLIC_COLUMNS = [Task.__table__.c[name] for name in encoding.FIELDS]
+
+def _public_column(name: str) -> ColumnElement[Any]:
+    # project_id as the API shows it: NULL is the owner's Inbox (tasks/inbox.py).
+    return inbox.PROJECT_OF_ROW if name == "project_id" else Task.__table__.c[name]
+
+
+PUBLIC_COLUMNS = [_public_column(name).label(name) for name in encoding.FIELDS]
 # PostgreSQL's driver already returns what the JSON needs (aware UTC datetimes, lists, UUIDs), so
 # the columns are read untyped there. SQLite returns text and needs the column types.
-UNTYPED_COLUMNS = [type_coerce(column, NullType()).label(column.name) for column in PUBLIC_COLUMNS]
+UNTYPED_COLUMNS = [
+    type_coerce(_public_column(name), NullType()).label(name) for name in encoding.FIELDS
+]
 # Compared in their storage form, so one parameter value suits both databases.
 _status_text: ColumnElement[str] = type_coerce(Task.status, String)
 _priority_rank: ColumnElement[int] = type_coerce(Task.priority, SmallInteger)
@@ -64,10 +74,25 @@ class ListShape:
     due_before: bool
     due_after: bool
     overdue: bool | None
+    project: ProjectFilter = "none"
 
     @classmethod
-    def of(cls, dialect: str, query: TaskQuery, cursor: CursorKind) -> ListShape:
+    def of(
+        cls,
+        dialect: str,
+        query: TaskQuery,
+        cursor: CursorKind,
+        owner_id: uuid.UUID | None = None,
+    ) -> ListShape:
+        project: ProjectFilter = (
+            "none"
+            if query.project is None
+            else "inbox"
+            if owner_id is not None and query.project == inbox.inbox_id(owner_id)
+            else "other"
+        )
         return cls(
+            project=project,
             dialect=dialect,
             sort=query.sort,
             cursor=cursor,
@@ -130,6 +155,10 @@ def _conditions(shape: ListShape) -> list[ColumnElement[bool]]:
         conditions.append(Task.due_date < bindparam("due_before", type_=Task.due_date.type))
     if shape.due_after:
         conditions.append(Task.due_date >= bindparam("due_after", type_=Task.due_date.type))
+    if shape.project == "inbox":
+        conditions.append(Task.project_id.is_(None))
+    elif shape.project == "other":
+        conditions.append(Task.project_id == bindparam("project", type_=Task.project_id.type))
     if shape.overdue is not None:
         overdue = overdue_condition(bindparam("now", type_=Task.due_date.type))
         conditions.append(overdue if shape.overdue else not_(overdue))
@@ -182,6 +211,8 @@ def parameters(
         params["due_before"] = query.due_before
     if query.due_after is not None:
         params["due_after"] = query.due_after
+    if shape.project == "other":
+        params["project"] = query.project
     if query.overdue is not None:
         params["now"] = now
     if after is not None:

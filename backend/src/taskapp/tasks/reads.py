@@ -101,7 +101,7 @@ async def _page_from_database(
     cursor_kind: list_query.CursorKind = (
         "none" if after is None else "null" if after[0] is None else "value"
     )
-    shape = list_query.ListShape.of(engine.dialect.name, query, cursor_kind)
+    shape = list_query.ListShape.of(engine.dialect.name, query, cursor_kind, owner_id)
     params = list_query.parameters(shape, owner_id, query, utcnow(), after)
     rows = await fetch_all(
         engine, list_query.statement_for(shape), params, services.tracer, "SELECT tasks"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, get_origin
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Response, status
 from fastapi.exceptions import RequestValidationError
@@ -14,7 +14,7 @@ from taskapp.auth.interface import CurrentPrincipal
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
-from taskapp.tasks import encoding, reads, service
+from taskapp.tasks import encoding, query_string, reads, service
 from taskapp.tasks.etags import EntityTags, etag_for
 from taskapp.tasks.schemas import TaskCreate, TaskPage, TaskPublic, TaskQuery, TaskStats, TaskUpdate
 
@@ -92,11 +92,6 @@ def _json(body: bytes, headers: dict[str, str] | None = None) -> Response:
     return Response(body, media_type="application/json", headers=headers)
 
 
-_REPEATABLE = frozenset(
-    name for name, field in TaskQuery.model_fields.items() if get_origin(field.annotation) is list
-)
-
-
 def task_query(request: Request) -> TaskQuery:
     """GET /tasks's parameters, validated as FastAPI does for `Annotated[TaskQuery, Query()]`:
     repeatable names as lists, other names once (the last wins), errors located under "query".
@@ -105,12 +100,8 @@ def task_query(request: Request) -> TaskQuery:
     endpoint, and called from the endpoint rather than declared as a dependency, which FastAPI
     would also spend time solving (the measurements: docs/adr/0006).
     """
-    params = request.query_params
-    values = {
-        name: params.getlist(name) if name in _REPEATABLE else params[name] for name in params
-    }
     try:
-        return TaskQuery.model_validate(values)
+        return TaskQuery.model_validate(query_string.values_of(request.query_params.multi_items()))
     except ValidationError as exc:
         raise RequestValidationError(
             [{**error, "loc": ("query", *error["loc"])} for error in exc.errors(include_url=False)]

@@ -4,7 +4,7 @@ import re
 import unicodedata
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -19,7 +19,7 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from taskapp.tasks.models import Priority, TaskStatus
+from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.text import NO_NUL, VISIBLE_TEXT
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]")
@@ -99,6 +99,9 @@ class TaskCreate(BaseModel):
         default=None, description="RFC 3339 date-time with a zone offset"
     )
     labels: Labels = Field(default_factory=list)
+    project_id: uuid.UUID | None = Field(
+        default=None, description="One of your projects; absent or null: your Inbox"
+    )
 
     _labels = field_validator("labels")(_distinct_labels)
 
@@ -115,8 +118,11 @@ class TaskUpdate(BaseModel):
     priority: Priority | SkipJsonSchema[None] = None
     due_date: UTCDatetime | None = None
     labels: Labels | SkipJsonSchema[None] = None
+    project_id: uuid.UUID | SkipJsonSchema[None] = Field(
+        default=None, description="Moves the task to another of your projects"
+    )
 
-    @field_validator("title", "status", "priority", "labels")
+    @field_validator("title", "status", "priority", "labels", "project_id")
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
@@ -139,10 +145,21 @@ class TaskPublic(BaseModel):
     priority: Priority
     due_date: datetime | None
     labels: list[str]
+    project_id: uuid.UUID = Field(description="The project; the Inbox's id is its owner's id")
     created_at: datetime
     updated_at: datetime
     completed_at: datetime | None
     version: int
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inbox_when_unset(cls, data: Any) -> Any:
+        # A row without a project is in its owner's Inbox (tasks/inbox.py).
+        if isinstance(data, Task) and data.project_id is None:
+            return {name: getattr(data, name) for name in cls.model_fields} | {
+                "project_id": data.owner_id
+            }
+        return data
 
 
 class TaskPage(BaseModel):
@@ -189,6 +206,9 @@ class TaskQuery(BaseModel):
     ) = Field(default=None, description="Case-insensitive search in title and description")
     due_before: UTCDatetime | None = None
     due_after: UTCDatetime | None = None
+    project: uuid.UUID | None = Field(
+        default=None, description="Only this project's tasks (the Inbox's id: the Inbox)"
+    )
     overdue: bool | None = Field(
         default=None, description="true: due in the past and not done; false: the others"
     )

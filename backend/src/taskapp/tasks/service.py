@@ -36,7 +36,7 @@ from taskapp.auth.interface import User
 from taskapp.db import utcnow
 from taskapp.errors import ProblemError, not_found
 from taskapp.perf.driver import declare, fetch_all
-from taskapp.tasks import encoding, list_query, search
+from taskapp.tasks import encoding, inbox, list_query, search
 from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
 from taskapp.tasks.models import (
     IdempotencyRecord,
@@ -108,6 +108,7 @@ def _new_task(owner_id: uuid.UUID, data: TaskCreate, now: datetime) -> Task:
         priority=data.priority,
         due_date=data.due_date,
         labels=list(data.labels),
+        project_id=inbox.stored_project(owner_id, data.project_id),
         created_at=now,
         updated_at=now,
         completed_at=now if data.status == TaskStatus.DONE else None,
@@ -128,6 +129,31 @@ def _request_hash(data: TaskCreate) -> str:
 
 
 async def create_task(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    data: TaskCreate,
+    *,
+    idempotency_key: str | None,
+    idempotency_ttl_seconds: float,
+    tracer: Tracer,
+) -> Created:
+    try:
+        return await _create(
+            session,
+            owner_id,
+            data,
+            idempotency_key=idempotency_key,
+            idempotency_ttl_seconds=idempotency_ttl_seconds,
+            tracer=tracer,
+        )
+    except Exception as exc:
+        if data.project_id is not None and inbox.unknown_project(exc):
+            await session.rollback()
+            raise inbox.unknown_project_error(data.project_id) from None
+        raise
+
+
+async def _create(
     session: AsyncSession,
     owner_id: uuid.UUID,
     data: TaskCreate,
@@ -222,6 +248,7 @@ _CREATE_COLUMNS = (
     "priority",
     "due_date",
     "labels",
+    "project_id",
     "created_at",
     "updated_at",
     "completed_at",
@@ -252,6 +279,7 @@ async def _create_in_one_statement(
         "priority": data.priority,
         "due_date": data.due_date,
         "labels": labels,
+        "project_id": inbox.stored_project(owner_id, data.project_id),
         "created_at": now,
         "updated_at": now,
         "completed_at": now if data.status == TaskStatus.DONE else None,
@@ -324,6 +352,24 @@ async def update_task(
     if_match: EntityTags | None,
     tracer: Tracer,
 ) -> Task | TaskPublic:
+    try:
+        return await _update(session, owner_id, task_id, changes, if_match=if_match, tracer=tracer)
+    except Exception as exc:
+        if changes.project_id is not None and inbox.unknown_project(exc):
+            await session.rollback()
+            raise inbox.unknown_project_error(changes.project_id) from None
+        raise
+
+
+async def _update(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    changes: TaskUpdate,
+    *,
+    if_match: EntityTags | None,
+    tracer: Tracer,
+) -> Task | TaskPublic:
     # Without If-Match the client asked for no precondition: a lost race is retried on the
     # fresh row (last writer wins). With If-Match, a lost race is a 412 like a stale ETag.
     if session.get_bind().dialect.name == "postgresql":
@@ -367,6 +413,7 @@ _MUTABLE = (
     "priority",
     "due_date",
     "labels",
+    "project_id",
     "completed_at",
     "updated_at",
     "search_text",
@@ -434,12 +481,14 @@ _UPDATE = {
 }
 
 
-def _transient(row: Any) -> Task:
+def _transient(row: Any, owner_id: uuid.UUID) -> Task:
     item = encoding.task_item(row)
     return Task(
         **{
             **item,
+            "owner_id": owner_id,
             "id": uuid.UUID(item["id"]),
+            "project_id": uuid.UUID(item["project_id"]),
             "status": TaskStatus(item["status"]),
             "priority": Priority(item["priority"]),
         }
@@ -459,7 +508,8 @@ async def _update_in_one_statement(
         rows = await fetch_all(engine, _READ_ONE, ids, tracer, "SELECT tasks")
         if not rows:
             raise not_found("task")
-        task = _transient(rows[0])  # never added to a session: only the rules run on it
+        # Never added to a session: only the rules run on it.
+        task = _transient(rows[0], owner_id)
         if not if_match_allows(if_match, task.version):
             raise precondition_failed(task)
         before = count_key(owner_id, task.status, task.priority, task.due_date)
@@ -488,7 +538,7 @@ async def _update_in_one_statement(
             current = await fetch_all(engine, _READ_ONE, ids, tracer, "SELECT tasks")
             if not current:
                 raise not_found("task")
-            raise precondition_failed(_transient(current[0]))
+            raise precondition_failed(_transient(current[0], owner_id))
     raise ProblemError(
         409,
         "The task is being changed by many writers at once; try again.",
@@ -502,6 +552,10 @@ def _apply_changes(task: Task, updates: dict[str, Any], now: datetime) -> bool:
         if field == "status":
             if value != task.status:
                 _apply_status(task, TaskStatus(value), now)
+                changed = True
+        elif field == "project_id":
+            if value != (task.owner_id if task.project_id is None else task.project_id):
+                task.project_id = inbox.stored_project(task.owner_id, value)
                 changed = True
         elif getattr(task, field) != value:
             setattr(task, field, list(value) if field == "labels" else value)

@@ -1,0 +1,100 @@
+"""The published page of a project, rendered on the server: Markdown through markdown-it-py
+(raw HTML off, so `<script>` stays text), then nh3 (the allow-list sanitizer; also drops any URL
+scheme but http, https and mailto), into a Jinja2 template with autoescape on. The page runs no
+script: its Content-Security-Policy allows none, and only its own inline style (by hash)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import nh3
+from jinja2 import Environment
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from taskapp.projects.schemas import PublicProject
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+_TAGS = {
+    *("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code"),
+    *("ul", "ol", "li", "strong", "em", "a", "table", "thead", "tbody", "tr", "th", "td"),
+}
+_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
+
+
+def markdown_html(text: str) -> Markup:
+    """Trusted HTML from untrusted Markdown (links get rel="noopener noreferrer nofollow")."""
+    rendered = _MARKDOWN.render(text)
+    cleaned = nh3.clean(
+        rendered,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(cleaned)  # noqa: S704 (sanitized by nh3 just above)
+
+
+STYLE = (
+    "body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"
+    "color:#1f2328;background:#fff}"
+    "@media (prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}a{color:#79c0ff}}"
+    "ul.tasks{list-style:none;padding:0}ul.tasks li{border-top:1px solid #8886;padding:.5rem 0}"
+    ".meta{font-size:.875rem;opacity:.8}"
+)
+_STYLE_HASH = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+# No script, no frames, no forms, no images from elsewhere (a tracking pixel in a description
+# would tell a third party who reads the page): only this page's own style.
+CSP = (
+    f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    # Search engines: do not index or follow. The token is in the URL: send no Referer on.
+    "X-Robots-Tag": "noindex, nofollow",
+    "Referrer-Policy": "no-referrer",
+    # A revoked link must stop working at once, also in shared caches.
+    "Cache-Control": "no-store",
+}
+
+_TEMPLATE = Environment(autoescape=True).from_string(
+    """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex, nofollow">
+<meta name="referrer" content="no-referrer">
+<title>{{ project.name }}</title>
+<style>{{ style }}</style>
+</head>
+<body>
+<main>
+<h1>{{ project.name }}</h1>
+{% if description %}<section aria-label="Description">{{ description }}</section>{% endif %}
+<h2>Open tasks ({{ project.tasks | length }})</h2>
+{% if project.tasks %}<ul class="tasks">
+{% for task in project.tasks %}<li>
+<strong>{{ task.title }}</strong>
+<div class="meta">{{ task.priority }} priority
+{%- if task.status == "in_progress" %}, in progress{% endif %}
+{%- if task.due_date %}, due <time datetime="{{ task.due_date.isoformat() }}">
+{{- task.due_date.strftime("%Y-%m-%d %H:%M UTC") }}</time>{% endif %}
+{%- if task.labels %} · {{ task.labels | join(", ") }}{% endif %}</div>
+</li>
+{% endfor %}</ul>{% else %}<p>Nothing open.</p>{% endif %}
+</main>
+</body>
+</html>
+"""
+)
+
+
+def render(project: PublicProject) -> str:
+    return _TEMPLATE.render(
+        project=project,
+        description=markdown_html(project.description) if project.description else "",
+        style=Markup(STYLE),  # noqa: S704 (a constant of this module)
+    )

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from taskapp.text import NO_NUL, VISIBLE_TEXT
+
+# Names, not values: the web app maps each to its own light and dark shade (with a contrast it
+# has checked) instead of drawing whatever a client sends.
+Colour = Literal["grey", "red", "orange", "yellow", "green", "teal", "blue", "purple", "pink"]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=VISIBLE_TEXT),
+]
+Description = Annotated[
+    str,
+    StringConstraints(max_length=20_000, pattern=NO_NUL),
+    Field(description="Markdown (rendered sanitized on the published page)"),
+]
+
+
+class ProjectCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    colour: Colour = "grey"
+    description: Description = ""
+
+
+class ProjectUpdate(BaseModel):
+    """Partial update: only the fields present change; none may be null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | SkipJsonSchema[None] = None
+    colour: Colour | SkipJsonSchema[None] = None
+    description: Description | SkipJsonSchema[None] = None
+    archived: bool | SkipJsonSchema[None] = None
+
+    @field_validator("name", "colour", "description", "archived")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("may be omitted but not null")
+        return value
+
+
+class ProjectPublic(BaseModel):
+    id: uuid.UUID
+    name: str
+    colour: Colour
+    description: str
+    archived: bool
+    is_inbox: bool = Field(description="The Inbox cannot be archived or deleted")
+    open_count: int = Field(description="Tasks not done")
+    done_count: int
+    published_url: str | None = Field(description="The public read-only page, while published")
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+class ProjectList(BaseModel):
+    items: list[ProjectPublic] = Field(description="The Inbox first, then by creation")
+
+
+class PublishLink(BaseModel):
+    url: str = Field(description="Anyone with this link can read the project's page")
+
+
+class PublicTask(BaseModel):
+    title: str
+    status: Literal["pending", "in_progress"]
+    priority: Literal["low", "medium", "high", "urgent"]
+    due_date: datetime | None
+    labels: list[str]
+
+
+class PublicProject(BaseModel):
+    """A published project as anyone with its link sees it: no ids, no account data."""
+
+    name: str
+    colour: Colour
+    description: str = Field(description="Markdown, as written")
+    tasks: list[PublicTask] = Field(description="The open tasks, soonest due first")

@@ -1,0 +1,241 @@
+"""Project rules: ownership (another user's project is "not found"), the Inbox's guarantees,
+optimistic concurrency (If-Match), deleting a project with its tasks, publishing."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from taskapp.db import utcnow
+from taskapp.errors import ProblemError, not_found
+from taskapp.http.etags import EntityTags, etag_for, if_match_allows
+from taskapp.projects.models import Project, inbox_for
+from taskapp.projects.schemas import ProjectCreate, ProjectUpdate
+from taskapp.tasks.interface import ProjectCounts, counts_by_project, delete_project_tasks
+
+ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectView:
+    project: Project
+    counts: ProjectCounts
+
+
+def precondition_failed(current: Project) -> ProblemError:
+    return ProblemError(
+        412,
+        "The project has changed since you read it (version "
+        f"{current.version} now); fetch it again and reapply your change.",
+        problem_type="precondition-failed",
+        headers={"ETag": etag_for(current.version)},
+    )
+
+
+def _inbox_refused(what: str) -> ProblemError:
+    return ProblemError(409, f"The Inbox cannot be {what}.", problem_type="inbox-is-permanent")
+
+
+async def get_project(session: AsyncSession, owner_id: uuid.UUID, project_id: uuid.UUID) -> Project:
+    project = await session.scalar(
+        select(Project).where(Project.id == project_id, Project.owner_id == owner_id)
+    )
+    if project is None:
+        raise not_found("project")
+    return project
+
+
+async def ensure_inbox(session: AsyncSession, owner_id: uuid.UUID) -> None:
+    """Add the owner's Inbox if it is missing: an account the previous release registered while
+    this one rolled out has none (the migration gave one to every account before it)."""
+    connection = await session.connection()
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    inbox = inbox_for(owner_id)
+    now = utcnow()
+    await connection.execute(
+        insert(Project)
+        .values(
+            id=inbox.id,
+            owner_id=owner_id,
+            name=inbox.name,
+            colour=inbox.colour,
+            description="",
+            archived=False,
+            is_inbox=True,
+            created_at=now,
+            updated_at=now,
+            version=1,
+        )
+        .on_conflict_do_nothing(index_elements=["id"])
+    )
+    await session.commit()
+
+
+async def list_projects(session: AsyncSession, owner_id: uuid.UUID) -> list[ProjectView]:
+    """The owner's projects, the Inbox first, each with its counts: two queries in all."""
+    query = (
+        select(Project)
+        .where(Project.owner_id == owner_id)
+        .order_by(Project.is_inbox.desc(), Project.created_at, Project.id)
+    )
+    projects = list(await session.scalars(query))
+    if not projects or not projects[0].is_inbox:
+        await ensure_inbox(session, owner_id)
+        projects = list(await session.scalars(query))
+    counts = await counts_by_project(await session.connection(), owner_id)
+    return [ProjectView(p, counts.get(p.id, ProjectCounts())) for p in projects]
+
+
+async def view(session: AsyncSession, project: Project) -> ProjectView:
+    counts = await counts_by_project(await session.connection(), project.owner_id, project.id)
+    return ProjectView(project, counts.get(project.id, ProjectCounts()))
+
+
+async def create_project(
+    session: AsyncSession, owner_id: uuid.UUID, data: ProjectCreate
+) -> ProjectView:
+    now = utcnow()
+    project = Project(
+        owner_id=owner_id,
+        name=data.name,
+        colour=data.colour,
+        description=data.description,
+        archived=False,
+        is_inbox=False,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(project)
+    await session.commit()
+    return ProjectView(project, ProjectCounts())
+
+
+async def _with_retries(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    project_id: uuid.UUID,
+    if_match: EntityTags | None,
+    change: Callable[[Project], Awaitable[Any]],
+) -> Project:
+    """Run `change` on the current project and commit; the mapper checks the version it read
+    (version_id_col), so a concurrent writer's change is never overwritten silently: with
+    If-Match a lost race is a 412, without it the change is applied again to the fresh row."""
+    for _ in range(ATTEMPTS):
+        project = await get_project(session, owner_id, project_id)
+        if not if_match_allows(if_match, project.version):
+            raise precondition_failed(project)
+        await change(project)
+        try:
+            await session.commit()
+        except StaleDataError:
+            await session.rollback()
+            if if_match is not None:
+                raise precondition_failed(
+                    await get_project(session, owner_id, project_id)
+                ) from None
+            continue
+        return project
+    raise ProblemError(
+        409,
+        "The project is being changed by many writers at once; try again.",
+        problem_type="concurrent-update",
+    )
+
+
+async def update_project(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    project_id: uuid.UUID,
+    changes: ProjectUpdate,
+    *,
+    if_match: EntityTags | None,
+) -> ProjectView:
+    updates = changes.model_dump(exclude_unset=True)
+
+    async def apply(project: Project) -> None:
+        if project.is_inbox and updates.get("archived"):
+            raise _inbox_refused("archived")
+        changed = False
+        for field, value in updates.items():
+            if getattr(project, field) != value:
+                setattr(project, field, value)
+                changed = True
+        if changed:
+            project.updated_at = utcnow()
+
+    project = await _with_retries(session, owner_id, project_id, if_match, apply)
+    return await view(session, project)
+
+
+async def delete_project(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    project_id: uuid.UUID,
+    *,
+    if_match: EntityTags | None,
+) -> None:
+    """Delete the project and its tasks in one transaction. The project row is locked first
+    (FOR UPDATE): a task created or moved into it meanwhile waits, then fails as "not one of
+    your projects", instead of being removed by the foreign key's cascade without being
+    counted."""
+    project = await session.scalar(
+        select(Project)
+        .where(Project.id == project_id, Project.owner_id == owner_id)
+        .with_for_update()
+    )
+    if project is None:
+        raise not_found("project")
+    if project.is_inbox:
+        raise _inbox_refused("deleted")
+    if not if_match_allows(if_match, project.version):
+        raise precondition_failed(project)
+    await delete_project_tasks(session, owner_id, project_id)
+    await session.delete(project)
+    await session.commit()
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def publish(session: AsyncSession, owner_id: uuid.UUID, project_id: uuid.UUID) -> str:
+    """A new unguessable token for the project's public page (an earlier link stops working)."""
+    token = secrets.token_urlsafe(32)
+
+    async def apply(project: Project) -> None:
+        project.publish_token = token
+        project.publish_token_hash = token_hash(token)
+        project.updated_at = utcnow()
+
+    await _with_retries(session, owner_id, project_id, None, apply)
+    return token
+
+
+async def unpublish(session: AsyncSession, owner_id: uuid.UUID, project_id: uuid.UUID) -> None:
+    async def apply(project: Project) -> None:
+        if project.publish_token is not None:
+            project.publish_token = None
+            project.publish_token_hash = None
+            project.updated_at = utcnow()
+
+    await _with_retries(session, owner_id, project_id, None, apply)
+
+
+async def published(session: AsyncSession, token: str) -> Project:
+    """The project a public token opens, found by the token's hash (no secret is compared byte
+    by byte, so response times say nothing about how much of a guess was right)."""
+    project = await session.scalar(
+        select(Project).where(Project.publish_token_hash == token_hash(token))
+    )
+    if project is None:
+        raise not_found("page")
+    return project

@@ -1,0 +1,63 @@
+"""Which project a task is in, and how that is stored while the schema is being expanded.
+
+Every user has one Inbox project whose id is the user's own id (taskapp.projects creates it with
+the account). That makes the Inbox of a row computable in SQL without a lookup:
+`COALESCE(tasks.project_id, tasks.owner_id)`. A NULL project_id is an Inbox task: the previous
+release writes NULL (it does not know the column), and this release stores NULL for the Inbox too,
+so that creating a task never depends on the Inbox row existing (a user the previous release
+registered during a rolling upgrade has none until the projects domain adds it). The later
+contract migration sets NULL to owner_id and makes the column NOT NULL.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import asyncpg
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy import ColumnElement, func
+
+from taskapp.tasks.models import Task
+
+
+def inbox_id(owner_id: uuid.UUID) -> uuid.UUID:
+    return owner_id
+
+
+def stored_project(owner_id: uuid.UUID, project_id: uuid.UUID | None) -> uuid.UUID | None:
+    """The value written to tasks.project_id for a task put in `project_id` (None: the Inbox)."""
+    return None if project_id is None or project_id == inbox_id(owner_id) else project_id
+
+
+# The project a row is in, as the API shows it.
+PROJECT_OF_ROW: ColumnElement[uuid.UUID] = func.coalesce(Task.project_id, Task.owner_id)
+
+
+FOREIGN_KEY = "fk_tasks_project_id_projects"
+
+
+def unknown_project(exc: BaseException) -> bool:
+    """Whether a failed write named a project that is not one of the owner's: the foreign key
+    (owner_id, project_id) -> projects (owner_id, id) refused it, as PostgreSQL's driver raised it
+    (directly, or wrapped by SQLAlchemy) or as SQLite words it (SQLite names no constraint; the
+    only other key of tasks, the owner, cannot fail while the owner's request runs)."""
+    for candidate in (exc, getattr(exc, "orig", None), getattr(exc, "__cause__", None)):
+        cause = getattr(candidate, "__cause__", None)
+        for error in (candidate, cause):
+            if isinstance(error, asyncpg.ForeignKeyViolationError):
+                return bool(error.constraint_name == FOREIGN_KEY)
+    return "FOREIGN KEY constraint failed" in str(exc)
+
+
+def unknown_project_error(project_id: uuid.UUID | None) -> RequestValidationError:
+    """A 422 naming the field, the same whether the project is missing or another user's."""
+    return RequestValidationError(
+        [
+            {
+                "type": "unknown_project",
+                "loc": ("body", "project_id"),
+                "msg": "is not one of your projects",
+                "input": str(project_id),
+            }
+        ]
+    )

@@ -1,0 +1,129 @@
+"""What the projects domain needs of tasks: counts per project, and deleting a project's tasks
+with the derived data (task_counts, the owner's data version) kept right."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import String, delete, func, select, type_coerce
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from taskapp.db import utcnow
+from taskapp.tasks import inbox
+from taskapp.tasks.models import (
+    CountKey,
+    Priority,
+    Task,
+    TaskStatus,
+    bump_with_count_changes,
+    count_key,
+    count_upsert,
+    owner_bump,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectCounts:
+    open: int = 0
+    done: int = 0
+
+
+async def counts_by_project(
+    connection: AsyncConnection, owner_id: uuid.UUID, only: uuid.UUID | None = None
+) -> dict[uuid.UUID, ProjectCounts]:
+    """Open and done tasks of each of the owner's projects (or `only` that one), in one grouped
+    query; the Inbox also counts the rows without a project. A project without tasks is absent."""
+    project = inbox.PROJECT_OF_ROW.label("project")
+    done = (type_coerce(Task.status, String) == TaskStatus.DONE.value).label("done")
+    query = select(project, done, func.count()).where(Task.owner_id == owner_id)
+    if only is not None:
+        stored = inbox.stored_project(owner_id, only)
+        query = query.where(
+            Task.project_id.is_(None) if stored is None else Task.project_id == stored
+        )
+    rows = await connection.execute(query.group_by(project, done))
+    tallies: dict[uuid.UUID, dict[bool, int]] = {}
+    for project_id, is_done, count in rows:
+        tallies.setdefault(uuid.UUID(str(project_id)), {})[bool(is_done)] = count
+    return {
+        project_id: ProjectCounts(open=tally.get(False, 0), done=tally.get(True, 0))
+        for project_id, tally in tallies.items()
+    }
+
+
+async def delete_project_tasks(
+    session: AsyncSession, owner_id: uuid.UUID, project_id: uuid.UUID
+) -> int:
+    """Delete the tasks of one of the owner's projects (not the Inbox), adjust task_counts and
+    bump the owner's data version (so cached lists and stats miss), in the caller's transaction.
+
+    The counts come from DELETE .. RETURNING: the rows as deleted, whatever a concurrent writer
+    changed since they were read. The caller locks the project row first, so that no task can
+    enter the project before the project itself goes. Locks follow the order of task writes:
+    task rows, then the owner's row, then count rows."""
+    stored = inbox.stored_project(owner_id, project_id)
+    if stored is None:
+        raise ValueError("the Inbox's tasks are never deleted with it")
+    rows = await session.execute(
+        delete(Task)
+        .where(Task.owner_id == owner_id, Task.project_id == stored)
+        .returning(Task.status, Task.priority, Task.due_date),
+        execution_options={"synchronize_session": False},
+    )
+    deltas: Counter[CountKey] = Counter()
+    for status, priority, due_date in rows:
+        deltas[count_key(owner_id, status, priority, due_date)] -= 1
+    changes = sorted((key, n) for key, n in deltas.items() if n)
+    connection = await session.connection()
+    now = utcnow()
+    if connection.dialect.name == "postgresql" and changes:
+        await connection.execute(bump_with_count_changes(owner_id, now, changes))
+    else:
+        if changes:
+            await connection.execute(count_upsert(connection.dialect.name, changes))
+        await connection.execute(owner_bump(owner_id, now))
+    return sum(-n for _, n in changes)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenTask:
+    """What a published page shows of a task: no ids, no owner, no dates of the account."""
+
+    title: str
+    description: str | None
+    status: str
+    priority: str
+    due_date: datetime | None
+    labels: list[str]
+
+
+async def open_tasks(
+    connection: AsyncConnection, owner_id: uuid.UUID, project_id: uuid.UUID, limit: int
+) -> list[OpenTask]:
+    """The project's tasks that are not done, soonest due first (then the oldest), at most
+    `limit`."""
+    stored = inbox.stored_project(owner_id, project_id)
+    rows = await connection.execute(
+        select(Task.title, Task.description, Task.status, Task.priority, Task.due_date, Task.labels)
+        .where(
+            Task.owner_id == owner_id,
+            Task.project_id.is_(None) if stored is None else Task.project_id == stored,
+            type_coerce(Task.status, String) != TaskStatus.DONE.value,
+        )
+        .order_by(Task.due_date.is_(None), Task.due_date, Task.created_at, Task.id)
+        .limit(limit)
+    )
+    return [
+        OpenTask(
+            title=title,
+            description=description,
+            status=TaskStatus(status).value,
+            priority=Priority(priority).value,
+            due_date=due_date,
+            labels=list(labels or []),
+        )
+        for title, description, status, priority, due_date, labels in rows
+    ]

@@ -1,0 +1,163 @@
+"""Revision 0006 (projects) on a database holding the previous release's data: upgrade, downgrade
+and upgrade again lose no task, give every account one Inbox, and leave the counts alone."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, inspect, text, update
+
+from taskapp import migrate
+from taskapp.auth.interface import User
+from taskapp.db import create_engine
+from taskapp.projects.models import Project
+from taskapp.settings import Settings
+from taskapp.tasks import search
+from taskapp.tasks.models import Priority, Task, TaskStatus, count_key, count_upsert
+from tests.test_task_search_and_stats import _recreate_database
+
+# More than one batch of the revision's Inbox backfill (1,000 users at a time).
+USERS = 1_001
+TASKS_EACH = 3
+# The columns the previous release has, in a fixed order.
+SELECT_OLD_TASKS = text(
+    "SELECT id, owner_id, title, description, status, priority, due_date, labels, created_at, "
+    "updated_at, completed_at, version, search_text FROM tasks ORDER BY id"
+)
+
+
+async def _write_previous_release_data(url: str) -> None:
+    """Users and tasks as the previous release wrote them (no projects, no project_id)."""
+    engine = create_engine(Settings(database_url=url))
+    now = datetime.now(UTC)
+    owners = [uuid.uuid4() for _ in range(USERS)]
+    tasks: list[dict[str, Any]] = [
+        {
+            "id": uuid.uuid4(),
+            "owner_id": owner,
+            "title": f"{owner.hex[:6]}-{n}",
+            "description": None,
+            "status": list(TaskStatus)[n % 3],
+            "priority": Priority.MEDIUM,
+            "due_date": None,
+            "labels": [],
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+            "search_text": search.document(f"{owner.hex[:6]}-{n}", None, []),
+        }
+        for owner in owners[:5]
+        for n in range(TASKS_EACH)
+    ]
+    counts = Counter(count_key(t["owner_id"], t["status"], t["priority"], None) for t in tasks)
+    async with engine.begin() as connection:
+        await connection.execute(
+            insert(User),
+            [
+                {"id": owner, "email": f"{owner.hex}@example.com", "password_hash": "x"}
+                for owner in owners
+            ],
+        )
+        await connection.execute(insert(Task), tasks)
+        await connection.execute(count_upsert(connection.dialect.name, sorted(counts.items())))
+    await engine.dispose()
+
+
+async def _snapshot(url: str) -> dict[str, Any]:
+    engine = create_engine(Settings(database_url=url))
+    async with engine.connect() as connection:
+        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+        tasks = (await connection.execute(SELECT_OLD_TASKS)).all()
+        counts = (await connection.execute(text("SELECT * FROM task_counts"))).all()
+        users = (await connection.execute(text("SELECT id FROM users"))).scalars().all()
+        inboxes: list[tuple[Any, ...]] = []
+        if "projects" in tables:
+            inboxes = [
+                tuple(row)
+                for row in await connection.execute(
+                    text("SELECT id, owner_id, name FROM projects WHERE is_inbox")
+                )
+            ]
+    await engine.dispose()
+    return {
+        "tables": tables,
+        "tasks": [tuple(row) for row in tasks],
+        "counts": sorted(map(tuple, counts)),
+        "users": {str(u).replace("-", "") for u in users},
+        "inboxes": inboxes,
+    }
+
+
+async def _move_first_task_to_a_new_project(url: str) -> None:
+    engine = create_engine(Settings(database_url=url))
+    async with engine.begin() as connection:
+        task_id, owner = (
+            await connection.execute(text("SELECT id, owner_id FROM tasks ORDER BY id LIMIT 1"))
+        ).one()
+        project = uuid.uuid4()
+        now = datetime.now(UTC)
+        await connection.execute(
+            insert(Project),
+            [
+                {
+                    "id": project,
+                    "owner_id": uuid.UUID(str(owner)),
+                    "name": "Garden",
+                    "colour": "green",
+                    "description": "",
+                    "archived": False,
+                    "is_inbox": False,
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                }
+            ],
+        )
+        await connection.execute(
+            update(Task).where(Task.id == uuid.UUID(str(task_id))).values(project_id=project)
+        )
+    await engine.dispose()
+
+
+def _inbox_owners(snapshot: dict[str, Any]) -> list[str]:
+    return sorted(str(owner).replace("-", "") for _, owner, _ in snapshot["inboxes"])
+
+
+def test_revision_0006_upgrades_downgrades_and_upgrades_a_database_with_data(
+    database_url: str, tmp_path: Path
+) -> None:
+    if database_url.startswith("postgresql"):
+        url = asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0006"))
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path}/revision_0006.db"
+    migrate.upgrade(url, "0005")
+    asyncio.run(_write_previous_release_data(url))
+    before = asyncio.run(_snapshot(url))
+    assert len(before["tasks"]) == 5 * TASKS_EACH
+    assert "projects" not in before["tables"]
+
+    migrate.upgrade(url)
+    upgraded = asyncio.run(_snapshot(url))
+    assert {"projects", "saved_views"} <= upgraded["tables"]
+    assert (upgraded["tasks"], upgraded["counts"]) == (before["tasks"], before["counts"])
+    # One Inbox per account, its id the account's.
+    assert _inbox_owners(upgraded) == sorted(before["users"])
+    assert all(pid == owner and name == "Inbox" for pid, owner, name in upgraded["inboxes"])
+
+    # A task in a project of its own: the downgrade keeps it (the previous release shows it).
+    asyncio.run(_move_first_task_to_a_new_project(url))
+
+    migrate.downgrade(url, "0005")
+    downgraded = asyncio.run(_snapshot(url))
+    assert not {"projects", "saved_views"} & downgraded["tables"]
+    assert (downgraded["tasks"], downgraded["counts"]) == (before["tasks"], before["counts"])
+
+    migrate.upgrade(url)
+    again = asyncio.run(_snapshot(url))
+    assert (again["tasks"], again["counts"]) == (before["tasks"], before["counts"])
+    assert _inbox_owners(again) == sorted(before["users"])
