@@ -38,6 +38,8 @@ def tasks(draw: st.DrawFn) -> TaskPublic:
         status=draw(st.sampled_from(TaskStatus)),
         priority=draw(st.sampled_from(Priority)),
         due_date=draw(st.none() | instants),
+        due_on=draw(st.none() | st.dates()),
+        recurrence=draw(st.none() | st.sampled_from(["FREQ=WEEKLY;BYDAY=MO", "FREQ=DAILY"])),
         labels=draw(st.lists(texts, max_size=4)),
         created_at=draw(instants),
         updated_at=draw(instants),
@@ -83,7 +85,21 @@ def test_item_values_feed_the_cursor() -> None:
     """The service reads the last item's sort value and id back out of task_item's dict."""
     task_id = uuid.uuid4()
     created = datetime(2026, 11, 30, 1, 2, 3, tzinfo=UTC)
-    row: tuple[Any, ...] = (task_id, "t", None, "done", 4, None, [], created, created, created, 7)
+    row: tuple[Any, ...] = (
+        task_id,
+        "t",
+        None,
+        "done",
+        4,
+        None,
+        None,
+        None,
+        [],
+        created,
+        created,
+        created,
+        7,
+    )
 
     item = encoding.task_item(row)
 
