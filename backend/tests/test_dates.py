@@ -3,14 +3,20 @@ day filters, overdue and stats in the user's zone, sort=due_date over both kinds
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import json
+import uuid
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.conftest import Account, assert_problem, create_task, register_and_login
+from tests.conftest import Account, assert_problem, client_for, create_task, register_and_login
+from tests.test_task_search_and_stats import SEEDED, seed_tasks, task_rows_read
 
 TASKS = "/api/v1/tasks"
 ME = "/api/v1/users/me"
@@ -375,3 +381,183 @@ async def test_another_users_completions_are_not_found(client: httpx.AsyncClient
     response = await client.get(f"{TASKS}/{task['id']}/completions", headers=other.headers)
     assert_problem(response, 404)
     assert len(await completions(client, owner, task["id"])) == 1
+
+
+# --- Today and the agenda --------------------------------------------------------------------
+
+# 20:00Z on 10 March 2027: still the 10th in Berlin (21:00), already the 11th in Tokyo (05:00).
+NOW = datetime(2027, 3, 10, 20, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    monkeypatch.setattr("taskapp.tasks.agenda.utcnow", lambda: NOW)
+    return NOW
+
+
+def view_titles(tasks: list[dict[str, Any]]) -> list[str]:
+    return [task["title"] for task in tasks]
+
+
+async def test_today_is_the_users_local_day(
+    client: httpx.AsyncClient, frozen_clock: datetime
+) -> None:
+    """The same instant is today for one user and tomorrow for another."""
+    berlin = await register_and_login(client)
+    tokyo = await register_and_login(client)
+    await set_zone(client, berlin, "Europe/Berlin")
+    await set_zone(client, tokyo, "Asia/Tokyo")
+    for account in (berlin, tokyo):
+        for title, fields in [
+            ("day 11th", {"due_on": "2027-03-11"}),
+            ("11th 10:00Z", {"due_date": "2027-03-11T10:00:00Z"}),  # Berlin 11:00, Tokyo 19:00
+            ("10th 16:00Z", {"due_date": "2027-03-10T16:00:00Z"}),  # Berlin 17:00, Tokyo 01:00
+            ("day 10th", {"due_on": "2027-03-10"}),
+            ("day 9th", {"due_on": "2027-03-09"}),
+            ("9th 22:59Z", {"due_date": "2027-03-09T22:59:00Z"}),  # Berlin 23:59 on the 9th
+            ("done 9th", {"due_on": "2027-03-09", "status": "done"}),
+            ("done 10th", {"due_on": "2027-03-10", "status": "done"}),
+            ("no due", {}),
+        ]:
+            await create_task(client, account, title=title, **fields)
+
+    berlin_view = (await client.get(f"{TASKS}/today", headers=berlin.headers)).json()
+    assert (berlin_view["time_zone"], berlin_view["date"]) == ("Europe/Berlin", "2027-03-10")
+    # All-day tasks first, then by time; overdue by due.
+    assert view_titles(berlin_view["today"]) == ["day 10th", "10th 16:00Z"]
+    assert view_titles(berlin_view["overdue"]) == ["day 9th", "9th 22:59Z"]
+
+    tokyo_view = (await client.get(f"{TASKS}/today", headers=tokyo.headers)).json()
+    assert (tokyo_view["time_zone"], tokyo_view["date"]) == ("Asia/Tokyo", "2027-03-11")
+    assert view_titles(tokyo_view["today"]) == ["day 11th", "10th 16:00Z", "11th 10:00Z"]
+    assert view_titles(tokyo_view["overdue"]) == ["day 9th", "9th 22:59Z", "day 10th"]
+    # Whole TaskPublic objects, as GET /tasks/{id} returns them.
+    first = tokyo_view["today"][0]
+    assert first == (await client.get(f"{TASKS}/{first['id']}", headers=tokyo.headers)).json()
+
+    # Tomorrow for Berlin is Tokyo's today: Berlin's Upcoming shows it on the 11th.
+    upcoming = await client.get(
+        f"{TASKS}/agenda",
+        params={"from": "2027-03-11", "to": "2027-03-24"},
+        headers=berlin.headers,
+    )
+    assert upcoming.status_code == 200, upcoming.text
+    days = upcoming.json()["days"]
+    assert upcoming.json()["time_zone"] == "Europe/Berlin"
+    assert [day["date"] for day in days] == [
+        str(date(2027, 3, 11) + timedelta(days=n)) for n in range(14)
+    ]
+    assert view_titles(days[0]["tasks"]) == ["day 11th", "11th 10:00Z"]
+    assert all(day["tasks"] == [] for day in days[1:])
+
+
+async def test_a_write_and_a_zone_change_show_in_today_at_once(
+    client: httpx.AsyncClient, account: Account, frozen_clock: datetime
+) -> None:
+    """Today is cached like every read: a write or a new zone must not serve the old answer."""
+    await create_task(client, account, title="day 11th", due_on="2027-03-11")
+    assert (await client.get(f"{TASKS}/today", headers=account.headers)).json()["today"] == []
+    await set_zone(client, account, "Asia/Tokyo")
+    view = (await client.get(f"{TASKS}/today", headers=account.headers)).json()
+    assert view_titles(view["today"]) == ["day 11th"]
+    task = view["today"][0]
+    await complete(client, account, task)
+    assert (await client.get(f"{TASKS}/today", headers=account.headers)).json()["today"] == []
+
+
+async def test_the_agenda_groups_by_local_day_across_a_dst_change(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    await set_zone(client, account, "Europe/Berlin")
+    # 28 March 2027 has 23 hours in Berlin: 23:30 local is 21:30Z; the next day 00:30 is 22:30Z.
+    await create_task(client, account, title="28th late", due_date="2027-03-28T21:30:00Z")
+    await create_task(client, account, title="29th early", due_date="2027-03-28T22:30:00Z")
+    # 22:30Z on the 27th is 23:30 CET on the 27th (outside); 23:30Z is 00:30 on the 28th.
+    await create_task(client, account, title="27th late", due_date="2027-03-27T22:30:00Z")
+    await create_task(client, account, title="28th early", due_date="2027-03-27T23:30:00Z")
+    await create_task(client, account, title="day 29th", due_on="2027-03-29")
+    response = await client.get(
+        f"{TASKS}/agenda",
+        params={"from": "2027-03-28", "to": "2027-03-29"},
+        headers=account.headers,
+    )
+    days = {day["date"]: view_titles(day["tasks"]) for day in response.json()["days"]}
+    assert days == {
+        "2027-03-28": ["28th early", "28th late"],
+        "2027-03-29": ["day 29th", "29th early"],
+    }
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "2027-03-11", "to": "2027-03-10"},
+        {"from": "2027-01-01", "to": "2027-03-04"},  # 63 days
+        {"from": "2027-01-01"},
+        {"from": "soon", "to": "2027-01-02"},
+    ],
+)
+async def test_an_agenda_range_that_is_inverted_or_too_long_is_422(
+    client: httpx.AsyncClient, account: Account, params: dict[str, str]
+) -> None:
+    assert_problem(await client.get(f"{TASKS}/agenda", params=params, headers=account.headers), 422)
+
+
+async def test_the_longest_agenda_is_62_days(client: httpx.AsyncClient, account: Account) -> None:
+    response = await client.get(
+        f"{TASKS}/agenda",
+        params={"from": "2027-01-01", "to": "2027-03-03"},
+        headers=account.headers,
+    )
+    assert len(response.json()["days"]) == 62
+
+
+async def test_today_and_upcoming_read_the_tasks_they_show_not_the_users_others(
+    app: FastAPI,
+) -> None:
+    """EXPLAIN of every statement Today and a 14-day agenda run, over SEEDED tasks (due from 10
+    days ago to 9 days ahead): PostgreSQL reads about the rows it returns (index scans of the
+    partial indexes), SQLite never scans the table."""
+    async with client_for(app) as http:
+        account = await register_and_login(http)
+        await seed_tasks(app, account.user_id, {})
+        engine: AsyncEngine = app.state.services.read_engine
+        statements: list[tuple[str, Any]] = []
+
+        def remember(_conn: Any, _cursor: Any, sql: str, params: Any, *_: Any) -> None:
+            statements.append((sql, params))
+
+        today = datetime.now(UTC).date()
+        event.listen(engine.sync_engine, "before_cursor_execute", remember)
+        try:
+            view = await http.get(f"{TASKS}/today", headers=account.headers)
+            upcoming = await http.get(
+                f"{TASKS}/agenda",
+                params={"from": str(today + timedelta(days=1)), "to": str(today + timedelta(14))},
+                headers=account.headers,
+            )
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", remember)
+    assert view.status_code == upcoming.status_code == 200
+    shown = len(view.json()["overdue"]) + sum(len(day["tasks"]) for day in upcoming.json()["days"])
+    assert 0 < shown < SEEDED / 2
+    on_tasks = [(sql, params) for sql, params in statements if "FROM tasks" in sql]
+    assert len(on_tasks) == 3  # overdue, today, the agenda
+    for sql, params in on_tasks:
+        async with engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                raw = await connection.exec_driver_sql(
+                    f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", tuple(params)
+                )
+                document = raw.scalar_one()
+                plan = (json.loads(document) if isinstance(document, str) else document)[0]
+                returned = int(plan["Plan"]["Actual Rows"])
+                read = task_rows_read(plan["Plan"])
+                assert read <= 2 * returned + 50, json.dumps(plan)
+            else:
+                rows = await connection.exec_driver_sql(
+                    f"EXPLAIN QUERY PLAN {sql}",
+                    tuple(p.hex if isinstance(p, uuid.UUID) else p for p in params),
+                )
+                details = [str(row[-1]) for row in rows]
+                assert not any(d.startswith("SCAN tasks") for d in details), details

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated, Any, get_origin
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
@@ -12,11 +13,12 @@ from pydantic import ValidationError
 
 from taskapp.auth.interface import CurrentPrincipal
 from taskapp.deps import SessionDep, SettingsDep
-from taskapp.errors import ProblemError
+from taskapp.errors import FieldError, ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
-from taskapp.tasks import encoding, reads, service
+from taskapp.tasks import agenda, encoding, reads, service
 from taskapp.tasks.etags import EntityTags, etag_for
 from taskapp.tasks.schemas import (
+    Agenda,
     TaskCompletionList,
     TaskCreate,
     TaskPage,
@@ -24,6 +26,7 @@ from taskapp.tasks.schemas import (
     TaskQuery,
     TaskStats,
     TaskUpdate,
+    TodayView,
 )
 
 router = APIRouter(prefix=f"{API_PREFIX}/tasks", tags=["tasks"], responses=problem_responses(401))
@@ -148,6 +151,52 @@ async def task_stats(request: Request, user: CurrentPrincipal) -> Response:
     return _json(
         await reads.task_stats(
             request.app.state.tasks, user.user_id, user.tasks_version, user.time_zone
+        )
+    )
+
+
+@router.get(
+    "/today",
+    response_model=TodayView,
+    summary="Open tasks overdue and due today, in the user's time zone",
+)
+async def today(request: Request, user: CurrentPrincipal) -> Response:
+    return _json(
+        await agenda.today(
+            request.app.state.tasks, user.user_id, user.tasks_version, user.time_zone
+        )
+    )
+
+
+def _agenda_range_problem(message: str) -> ProblemError:
+    return ProblemError(
+        422,
+        message,
+        problem_type="validation-error",
+        title="Validation failed",
+        errors=[FieldError(field="query.to", message=message, type="agenda_range")],
+    )
+
+
+@router.get(
+    "/agenda",
+    response_model=Agenda,
+    responses=problem_responses(422),
+    summary="Open tasks by day from..to (at most 62 days) in the user's time zone",
+)
+async def agenda_days(
+    request: Request,
+    user: CurrentPrincipal,
+    first: Annotated[date, Query(alias="from", description="First day (YYYY-MM-DD)")],
+    to: Annotated[date, Query(description="Last day, inclusive (YYYY-MM-DD)")],
+) -> Response:
+    if to < first:
+        raise _agenda_range_problem("to must not be before from")
+    if (to - first).days + 1 > agenda.MAX_AGENDA_DAYS:
+        raise _agenda_range_problem(f"the range spans at most {agenda.MAX_AGENDA_DAYS} days")
+    return _json(
+        await agenda.agenda(
+            request.app.state.tasks, user.user_id, user.tasks_version, user.time_zone, first, to
         )
     )
 
