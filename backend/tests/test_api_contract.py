@@ -106,6 +106,8 @@ async def test_patch_schema_offers_null_only_where_null_is_accepted(app: FastAPI
     assert {name for name, schema in properties.items() if nullable(schema)} == {
         "description",
         "due_date",
+        "due_on",
+        "recurrence",
     }
 
 

@@ -38,6 +38,8 @@ def tasks(draw: st.DrawFn) -> TaskPublic:
         status=draw(st.sampled_from(TaskStatus)),
         priority=draw(st.sampled_from(Priority)),
         due_date=draw(st.none() | instants),
+        due_on=draw(st.none() | st.dates()),
+        recurrence=draw(st.none() | st.sampled_from(["FREQ=WEEKLY;BYDAY=MO", "FREQ=DAILY"])),
         labels=draw(st.lists(texts, max_size=4)),
         project_id=draw(st.uuids()),
         created_at=draw(instants),
@@ -86,7 +88,7 @@ def test_item_values_feed_the_cursor() -> None:
     created = datetime(2026, 11, 30, 1, 2, 3, tzinfo=UTC)
     project_id = uuid.uuid4()
     row: tuple[Any, ...] = (
-        *(task_id, "t", None, "done", 4, None, [], project_id),
+        *(task_id, "t", None, "done", 4, None, None, None, [], project_id),
         *(created, created, created, 7),
     )
 

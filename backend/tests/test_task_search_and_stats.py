@@ -14,6 +14,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 from fastapi import FastAPI
@@ -350,7 +351,9 @@ async def test_a_rare_word_is_found_without_reading_the_users_other_tasks(app: F
     engine: AsyncEngine = app.state.services.read_engine
     query = TaskQuery(q="quarterly")
     shape = list_query.ListShape.of(engine.dialect.name, query, "none")
-    params = list_query.parameters(shape, uuid.UUID(account.user_id), query, utcnow(), None)
+    params = list_query.parameters(
+        shape, uuid.UUID(account.user_id), query, utcnow(), None, ZoneInfo("UTC")
+    )
     compiled = list_query.statement_for(shape).statement.compile(dialect=engine.dialect)
     positional = [params.get(name, compiled.params[name]) for name in compiled.positiontup or ()]
     rows, plan = await explain(engine, str(compiled), positional)

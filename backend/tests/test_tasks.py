@@ -30,6 +30,8 @@ async def test_create_returns_201_with_location_etag_and_defaults(
     assert body["labels"] == []
     assert body["description"] is None
     assert body["due_date"] is None
+    assert body["due_on"] is None
+    assert body["recurrence"] is None
     assert body["completed_at"] is None
     assert body["version"] == 1
     assert body["created_at"] == body["updated_at"]
@@ -41,6 +43,8 @@ async def test_create_returns_201_with_location_etag_and_defaults(
         "status",
         "priority",
         "due_date",
+        "due_on",
+        "recurrence",
         "labels",
         "project_id",
         "created_at",

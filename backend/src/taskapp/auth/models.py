@@ -24,6 +24,8 @@ class User(Base):
     # Bumped in the same transaction as every write to the user's tasks; part of every cache key,
     # so cached reads go stale at once on every replica.
     tasks_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # IANA name (users/schemas.py validates it): the user's "today", due days and recurrences.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -83,6 +83,7 @@ class UserPublic(BaseModel):
     email: str
     full_name: str | None
     is_active: bool
+    time_zone: str = Field(description="IANA time zone: the user's today, due days and recurrences")
     created_at: datetime
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     func,
     literal_column,
     not_,
+    or_,
     select,
     type_coerce,
 )
@@ -73,6 +75,8 @@ class ListShape:
     q: bool
     due_before: bool
     due_after: bool
+    due_from: bool
+    due_to: bool
     overdue: bool | None
     project: ProjectFilter = "none"
 
@@ -102,6 +106,8 @@ class ListShape:
             q=query.q is not None,
             due_before=query.due_before is not None,
             due_after=query.due_after is not None,
+            due_from=query.due_from is not None,
+            due_to=query.due_to is not None,
             overdue=query.overdue,
         )
 
@@ -113,8 +119,54 @@ NOT_DONE: ColumnElement[bool] = literal_column("tasks.status") != literal_column
 )
 
 
-def overdue_condition(now: ColumnElement[datetime]) -> ColumnElement[bool]:
+def overdue_time_condition(now: ColumnElement[datetime]) -> ColumnElement[bool]:
+    """Not done, with a due time before now."""
     return and_(Task.due_date.is_not(None), Task.due_date < now, NOT_DONE)
+
+
+def overdue_condition(
+    now: ColumnElement[datetime], today: ColumnElement[date]
+) -> ColumnElement[bool]:
+    """Not done, and a due time before now or a due day before the owner's local today.
+    Each branch tests for NULL itself, so NOT of this is exact too (no NULL leaks)."""
+    return and_(
+        NOT_DONE,
+        or_(
+            and_(Task.due_date.is_not(None), Task.due_date < now),
+            and_(Task.due_on.is_not(None), Task.due_on < today),
+        ),
+    )
+
+
+def due_between(
+    first_day: ColumnElement[date] | None,
+    last_day: ColumnElement[date] | None,
+    start: ColumnElement[datetime] | None,
+    end: ColumnElement[datetime] | None,
+) -> ColumnElement[bool]:
+    """Due on a day in [first_day, last_day], or at a time in [start, end): the same days in
+    the owner's zone, the instants computed by day_bounds. Either side may be open (None)."""
+    day: list[ColumnElement[bool]] = [Task.due_on.is_not(None)]
+    at: list[ColumnElement[bool]] = [Task.due_date.is_not(None)]
+    if first_day is not None and start is not None:
+        day.append(Task.due_on >= first_day)
+        at.append(Task.due_date >= start)
+    if last_day is not None and end is not None:
+        day.append(Task.due_on <= last_day)
+        at.append(Task.due_date < end)
+    return or_(and_(*day), and_(*at))
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant of a local day in `zone` (a day may start at 01:00 after a DST gap:
+    zoneinfo reads a missing midnight with the offset before the change, which is the gap's
+    end once converted, so no instant of the day is lost)."""
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+def day_end(day: date, zone: ZoneInfo) -> datetime:
+    """The first instant after a local day: the next day's start."""
+    return day_start(day + timedelta(days=1), zone)
 
 
 def _in(shape: ListShape, column: ColumnElement[Any], name: str) -> ColumnElement[bool]:
@@ -159,8 +211,19 @@ def _conditions(shape: ListShape) -> list[ColumnElement[bool]]:
         conditions.append(Task.project_id.is_(None))
     elif shape.project == "other":
         conditions.append(Task.project_id == bindparam("project", type_=Task.project_id.type))
+    if shape.due_from or shape.due_to:
+        conditions.append(
+            due_between(
+                bindparam("due_from", type_=Task.due_on.type) if shape.due_from else None,
+                bindparam("due_to", type_=Task.due_on.type) if shape.due_to else None,
+                bindparam("due_from_start", type_=Task.due_date.type) if shape.due_from else None,
+                bindparam("due_to_end", type_=Task.due_date.type) if shape.due_to else None,
+            )
+        )
     if shape.overdue is not None:
-        overdue = overdue_condition(bindparam("now", type_=Task.due_date.type))
+        overdue = overdue_condition(
+            bindparam("now", type_=Task.due_date.type), bindparam("today", type_=Task.due_on.type)
+        )
         conditions.append(overdue if shape.overdue else not_(overdue))
     return conditions
 
@@ -188,12 +251,28 @@ def _escape_like(text: str) -> str:
     return text
 
 
+def _day_parameters(query: TaskQuery, now: datetime, zone: ZoneInfo) -> dict[str, Any]:
+    """The values of the filters read in the owner's zone: days, their bounds, today."""
+    params: dict[str, Any] = {}
+    if query.due_from is not None:
+        params["due_from"] = query.due_from
+        params["due_from_start"] = day_start(query.due_from, zone)
+    if query.due_to is not None:
+        params["due_to"] = query.due_to
+        params["due_to_end"] = day_end(query.due_to, zone)
+    if query.overdue is not None:
+        params["now"] = now
+        params["today"] = now.astimezone(zone).date()
+    return params
+
+
 def parameters(
     shape: ListShape,
     owner_id: uuid.UUID,
     query: TaskQuery,
     now: datetime,
     after: tuple[Any, uuid.UUID] | None,
+    zone: ZoneInfo,
 ) -> dict[str, Any]:
     params: dict[str, Any] = {"owner_id": owner_id, "limit": query.limit + 1}
     if shape.status:
@@ -213,8 +292,7 @@ def parameters(
         params["due_after"] = query.due_after
     if shape.project == "other":
         params["project"] = query.project
-    if query.overdue is not None:
-        params["now"] = now
+    params.update(_day_parameters(query, now, zone))
     if after is not None:
         value, params["after_id"] = after
         if shape.cursor == "value":

@@ -29,7 +29,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 from taskapp.auth.interface import User
@@ -122,6 +125,16 @@ class Task(Base):
             postgresql_where=text("status <> 'done'"),
             sqlite_where=text("status <> 'done'"),
         ),
+        # Due days (migration 0007): Today/agenda/overdue read open tasks by day from the index
+        # alone; sort=due_date pages through due days by (day, id).
+        Index(
+            "ix_tasks_owner_open_due_on",
+            "owner_id",
+            "due_on",
+            "status",
+            postgresql_where=text("status <> 'done'"),
+            sqlite_where=text("status <> 'done'"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -143,7 +156,11 @@ class Task(Base):
         default=TaskStatus.PENDING,
     )
     priority: Mapped[Priority] = mapped_column(PriorityType, default=Priority.MEDIUM)
+    # The due *time* (an instant); due_on is the all-day due *day*. At most one is set.
     due_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    # RFC 5545 RRULE text (tasks/recurrence.py), only with a due.
+    recurrence: Mapped[str | None] = mapped_column(String(500))
     labels: Mapped[list[str]] = mapped_column(LabelsType, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -155,6 +172,47 @@ class Task(Base):
     # Optimistic locking: every UPDATE checks the version it read, so concurrent writers cannot
     # silently overwrite each other (the loser gets StaleDataError -> 412).
     __mapper_args__: dict[str, Any] = {"version_id_col": version}  # noqa: RUF012
+
+
+class TaskCompletion(Base):
+    """One completed occurrence of a recurring task: when, and which due it was."""
+
+    __tablename__ = "task_completions"
+    __table_args__ = (Index("ix_task_completions_task_completed", "task_id", "completed_at", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    task_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("tasks.id", ondelete="CASCADE"))
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_date: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_on: Mapped[date | None] = mapped_column(Date)
+
+
+class DueAt(FunctionElement[datetime]):
+    """sort=due_date's key: the due time, or for a due day 00:00 UTC of that day (docs/api.md).
+
+    A day sorts at a fixed instant, not at midnight in the owner's zone, so that the key is a
+    function of the row alone: indexable (ix_tasks_owner_due_at), and the same for every reader.
+    """
+
+    type = UTCDateTime()
+    inherit_cache = True
+
+
+@compiles(DueAt, "postgresql")
+def _due_at_postgresql(element: DueAt, compiler: SQLCompiler, **kw: Any) -> str:
+    # timezone(text, timestamp) is IMMUTABLE, so the expression can be indexed.
+    return "COALESCE(due_date, timezone('UTC', CAST(due_on AS TIMESTAMP)))"
+
+
+@compiles(DueAt, "sqlite")
+def _due_at_sqlite(element: DueAt, compiler: SQLCompiler, **kw: Any) -> str:
+    # SQLite keeps datetimes as text in SQLAlchemy's format: a day's midnight in the same one.
+    # Unqualified names: SQLite refuses "tasks.x" in an index expression (only tasks is read).
+    return "COALESCE(due_date, due_on || ' 00:00:00.000000')"
+
+
+# Keyset pagination of sort=due_date (built by migration 0007 from the same expression).
+Index("ix_tasks_owner_due_at", Task.owner_id, DueAt(), Task.id)
 
 
 class IdempotencyRecord(Base):
@@ -173,7 +231,11 @@ class IdempotencyRecord(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-# A task without a due date is counted as due at the end of time: never overdue.
+# A task without a due time is counted as due at the end of time: never overdue by the counts.
+# That includes a task due on a *day* (due_on): whether a day is past depends on the owner's
+# time zone, so stats.py counts those from ix_tasks_owner_open_due_on instead; and this is the
+# key the previous release (which knows no due_on) computes for such a task too, so both
+# releases keep the same rows exact during a rollout.
 NO_DUE_DAY = date.max
 
 

@@ -14,12 +14,13 @@ from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from taskapp.errors import FieldError, ProblemError
-from taskapp.tasks.models import Priority, Task
+from taskapp.tasks.models import DueAt, Priority, Task
 
-SORT_COLUMNS: dict[str, InstrumentedAttribute[Any]] = {
+SORT_COLUMNS: dict[str, InstrumentedAttribute[Any] | ColumnElement[Any]] = {
     "created_at": Task.created_at,
     "updated_at": Task.updated_at,
-    "due_date": Task.due_date,
+    # Due times and due days together: a day sorts as 00:00 UTC of that day (models.DueAt).
+    "due_date": DueAt(),
     "priority": Task.priority,
     "title": Task.title,
 }
@@ -36,7 +37,7 @@ class SortSpec:
         return cls(field=sort.removeprefix("-"), descending=sort.startswith("-"))
 
     @property
-    def column(self) -> InstrumentedAttribute[Any]:
+    def column(self) -> InstrumentedAttribute[Any] | ColumnElement[Any]:
         return SORT_COLUMNS[self.field]
 
     def order_by(self) -> list[ColumnElement[Any]]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from typing import Protocol
+from datetime import UTC, date, datetime, time
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 from opentelemetry.trace import Tracer
 from sqlalchemy import bindparam, select
@@ -77,20 +79,35 @@ def cache_key(owner_id: uuid.UUID, data_version: int, kind: str, detail: str = "
     return f"taskapp:v1:{owner_id}:{data_version}:{kind}:{digest}"
 
 
+def _zone_and_today(time_zone: str) -> tuple[ZoneInfo, date]:
+    zone = ZoneInfo(time_zone)
+    return zone, utcnow().astimezone(zone).date()
+
+
 async def page(
-    services: ReadServices, owner_id: uuid.UUID, data_version: int, query: TaskQuery
+    services: ReadServices,
+    owner_id: uuid.UUID,
+    data_version: int,
+    query: TaskQuery,
+    time_zone: str = "UTC",
 ) -> bytes:
-    """GET /tasks: one page as TaskPage JSON."""
-    key = cache_key(owner_id, data_version, "list", query.model_dump_json())
+    """GET /tasks: one page as TaskPage JSON. Day filters and overdue are read in the owner's
+    zone; a zone change bumps the data version (users/service.py), and the local day is part
+    of the key of the queries that depend on it."""
+    zone, today = _zone_and_today(time_zone)
+    detail = query.model_dump_json()
+    if query.overdue is not None:
+        detail += f"|{today}"
+    key = cache_key(owner_id, data_version, "list", detail)
     if (cached := await services.cache.get(key)) is not None:
         return cached
-    body = await _page_from_database(services, owner_id, query)
+    body = await _page_from_database(services, owner_id, query, zone)
     await services.cache.set(key, body)
     return body
 
 
 async def _page_from_database(
-    services: ReadServices, owner_id: uuid.UUID, query: TaskQuery
+    services: ReadServices, owner_id: uuid.UUID, query: TaskQuery, zone: ZoneInfo
 ) -> bytes:
     engine = services.read_engine
     sort = SortSpec.parse(query.sort)
@@ -102,7 +119,7 @@ async def _page_from_database(
         "none" if after is None else "null" if after[0] is None else "value"
     )
     shape = list_query.ListShape.of(engine.dialect.name, query, cursor_kind, owner_id)
-    params = list_query.parameters(shape, owner_id, query, utcnow(), after)
+    params = list_query.parameters(shape, owner_id, query, utcnow(), after, zone)
     rows = await fetch_all(
         engine, list_query.statement_for(shape), params, services.tracer, "SELECT tasks"
     )
@@ -111,8 +128,19 @@ async def _page_from_database(
     if len(rows) <= query.limit:
         return encoding.page_json(items, None)
     last = items[-1]
-    cursor = services.cursors.encode(sort, fingerprint, last[sort.field], uuid.UUID(last["id"]))
+    value = _due_at(last) if sort.field == "due_date" else last[sort.field]
+    cursor = services.cursors.encode(sort, fingerprint, value, uuid.UUID(last["id"]))
     return encoding.page_json(items, cursor)
+
+
+def _due_at(item: dict[str, Any]) -> datetime | None:
+    """An item's sort=due_date key, as models.DueAt computes it in SQL."""
+    if item["due_date"] is not None:
+        due: datetime = item["due_date"]
+        return due
+    if item["due_on"] is not None:
+        return datetime.combine(item["due_on"], time.min, tzinfo=UTC)
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,13 +189,16 @@ async def task(
     return read
 
 
-async def task_stats(services: ReadServices, owner_id: uuid.UUID, data_version: int) -> bytes:
+async def task_stats(
+    services: ReadServices, owner_id: uuid.UUID, data_version: int, time_zone: str = "UTC"
+) -> bytes:
     """GET /tasks/stats as TaskStats JSON."""
-    key = cache_key(owner_id, data_version, "stats")
+    zone, today = _zone_and_today(time_zone)
+    key = cache_key(owner_id, data_version, "stats", str(today))
     if (cached := await services.cache.get(key)) is not None:
         return cached
     async with services.read_engine.connect() as connection:
-        counted = await stats.of_owner(connection, owner_id, utcnow())
+        counted = await stats.of_owner(connection, owner_id, utcnow(), zone)
     body = counted.model_dump_json().encode()
     await services.cache.set(key, body)
     return body

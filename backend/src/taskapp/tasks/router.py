@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated, Any, get_origin
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from taskapp.auth.interface import CurrentPrincipal
 from taskapp.deps import SessionDep, SettingsDep
-from taskapp.errors import ProblemError
+from taskapp.errors import FieldError, ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
-from taskapp.tasks import encoding, query_string, reads, service
+from taskapp.tasks import agenda, encoding, query_string, reads, service
 from taskapp.tasks.etags import EntityTags, etag_for
-from taskapp.tasks.schemas import TaskCreate, TaskPage, TaskPublic, TaskQuery, TaskStats, TaskUpdate
+from taskapp.tasks.schemas import (
+    Agenda,
+    TaskCompletionList,
+    TaskCreate,
+    TaskPage,
+    TaskPublic,
+    TaskQuery,
+    TaskStats,
+    TaskUpdate,
+    TodayView,
+)
 
 router = APIRouter(prefix=f"{API_PREFIX}/tasks", tags=["tasks"], responses=problem_responses(401))
 
@@ -73,6 +84,7 @@ async def create_task(
         idempotency_key=idempotency_key,
         idempotency_ttl_seconds=settings.idempotency_ttl.total_seconds(),
         tracer=request.app.state.services.tracer,
+        time_zone=user.time_zone,
     )
     headers = {
         "Location": task_location(request, created.task_id),
@@ -118,12 +130,66 @@ async def list_tasks(request: Request, user: CurrentPrincipal) -> Response:
     query = task_query(request)
     # App state rather than ServicesDep: one dependency fewer for FastAPI to solve on the
     # busiest endpoint (as in get_principal).
-    return _json(await reads.page(request.app.state.tasks, user.user_id, user.tasks_version, query))
+    return _json(
+        await reads.page(
+            request.app.state.tasks, user.user_id, user.tasks_version, query, user.time_zone
+        )
+    )
 
 
 @router.get("/stats", response_model=TaskStats)
 async def task_stats(request: Request, user: CurrentPrincipal) -> Response:
-    return _json(await reads.task_stats(request.app.state.tasks, user.user_id, user.tasks_version))
+    return _json(
+        await reads.task_stats(
+            request.app.state.tasks, user.user_id, user.tasks_version, user.time_zone
+        )
+    )
+
+
+@router.get(
+    "/today",
+    response_model=TodayView,
+    summary="Open tasks overdue and due today, in the user's time zone",
+)
+async def today(request: Request, user: CurrentPrincipal) -> Response:
+    return _json(
+        await agenda.today(
+            request.app.state.tasks, user.user_id, user.tasks_version, user.time_zone
+        )
+    )
+
+
+def _agenda_range_problem(message: str) -> ProblemError:
+    return ProblemError(
+        422,
+        message,
+        problem_type="validation-error",
+        title="Validation failed",
+        errors=[FieldError(field="query.to", message=message, type="agenda_range")],
+    )
+
+
+@router.get(
+    "/agenda",
+    response_model=Agenda,
+    responses=problem_responses(422),
+    summary="Open tasks by day from..to (at most 62 days) in the user's time zone",
+)
+async def agenda_days(
+    request: Request,
+    user: CurrentPrincipal,
+    first: Annotated[date, Query(alias="from", description="First day (YYYY-MM-DD)")],
+    to: Annotated[date, Query(description="Last day, inclusive (YYYY-MM-DD)")],
+) -> Response:
+    if to < first:
+        raise _agenda_range_problem("to must not be before from")
+    if (to - first).days + 1 > agenda.MAX_AGENDA_DAYS:
+        raise _agenda_range_problem(f"the range spans at most {agenda.MAX_AGENDA_DAYS} days")
+    return _json(
+        await agenda.agenda(
+            request.app.state.tasks, user.user_id, user.tasks_version, user.time_zone, first, to
+        )
+    )
 
 
 @router.api_route(
@@ -187,8 +253,25 @@ async def update_task(
         body,
         if_match=EntityTags.parse(if_match),
         tracer=request.app.state.services.tracer,
+        time_zone=user.time_zone,
     )
     return _task_response(task)
+
+
+@router.get(
+    "/{task_id}/completions",
+    response_model=TaskCompletionList,
+    responses=problem_responses(404, 422),
+    summary="A recurring task's completed occurrences, newest first",
+)
+async def task_completions(
+    task_id: uuid.UUID,
+    user: CurrentPrincipal,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=service.COMPLETIONS_LIMIT)] = 50,
+) -> TaskCompletionList:
+    items = await service.list_completions(session, user.user_id, task_id, limit)
+    return TaskCompletionList(items=items)
 
 
 @router.delete(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -19,6 +19,7 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
+from taskapp.tasks import recurrence
 from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.text import NO_NUL, VISIBLE_TEXT
 
@@ -80,6 +81,30 @@ MAX_LABELS = 20
 Labels = Annotated[list[Label], Field(max_length=MAX_LABELS)]
 
 
+def _rrule(value: object) -> object:
+    return recurrence.validate(value) if isinstance(value, str) else value
+
+
+# RFC 5545 RRULE text, normalized to upper case without an "RRULE:" prefix (tasks/recurrence.py).
+Recurrence = Annotated[
+    str,
+    Field(
+        max_length=recurrence.MAX_LENGTH + len("RRULE:"),
+        description="RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=MO; at most daily, no COUNT,"
+        " needs a due (due_on or due_date)",
+        examples=["FREQ=WEEKLY;BYDAY=MO"],
+    ),
+    AfterValidator(_rrule),
+]
+DUE_DAY = "All-day due day (YYYY-MM-DD); at most one of due_on and due_date is set"
+BOTH_DUES = "due_on and due_date cannot both be set: a task is due on a day or at a time"
+
+
+def _one_due(due_on: date | None, due_date: datetime | None) -> None:
+    if due_on is not None and due_date is not None:
+        raise ValueError(BOTH_DUES)
+
+
 def _distinct_labels(labels: list[str]) -> list[str]:
     # Duplicates carry no meaning: keep the first of each, then apply the limit.
     distinct = list(dict.fromkeys(labels))
@@ -98,12 +123,21 @@ class TaskCreate(BaseModel):
     due_date: UTCDatetime | None = Field(
         default=None, description="RFC 3339 date-time with a zone offset"
     )
+    due_on: date | None = Field(default=None, description=DUE_DAY)
+    recurrence: Recurrence | None = None
     labels: Labels = Field(default_factory=list)
     project_id: uuid.UUID | None = Field(
         default=None, description="One of your projects; absent or null: your Inbox"
     )
 
     _labels = field_validator("labels")(_distinct_labels)
+
+    @model_validator(mode="after")
+    def _dues(self) -> TaskCreate:
+        _one_due(self.due_on, self.due_date)
+        if self.recurrence is not None and self.due_on is None and self.due_date is None:
+            raise ValueError("a recurring task needs a due: set due_on or due_date")
+        return self
 
 
 class TaskUpdate(BaseModel):
@@ -116,11 +150,20 @@ class TaskUpdate(BaseModel):
     description: Description | None = None
     status: TaskStatus | SkipJsonSchema[None] = None
     priority: Priority | SkipJsonSchema[None] = None
-    due_date: UTCDatetime | None = None
+    due_date: UTCDatetime | None = Field(
+        default=None, description="Setting it clears due_on; null clears it"
+    )
+    due_on: date | None = Field(default=None, description=f"{DUE_DAY}; setting it clears due_date")
+    recurrence: Recurrence | None = Field(default=None, description="null: no longer repeats")
     labels: Labels | SkipJsonSchema[None] = None
     project_id: uuid.UUID | SkipJsonSchema[None] = Field(
         default=None, description="Moves the task to another of your projects"
     )
+
+    @model_validator(mode="after")
+    def _dues(self) -> TaskUpdate:
+        _one_due(self.due_on, self.due_date)
+        return self
 
     @field_validator("title", "status", "priority", "labels", "project_id")
     @classmethod
@@ -144,6 +187,8 @@ class TaskPublic(BaseModel):
     status: TaskStatus
     priority: Priority
     due_date: datetime | None
+    due_on: date | None
+    recurrence: str | None
     labels: list[str]
     project_id: uuid.UUID = Field(description="The project; the Inbox's id is its owner's id")
     created_at: datetime
@@ -209,6 +254,14 @@ class TaskQuery(BaseModel):
     project: uuid.UUID | None = Field(
         default=None, description="Only this project's tasks (the Inbox's id: the Inbox)"
     )
+    due_from: date | None = Field(
+        default=None,
+        description="Due on or after this day in the user's time zone (due_on, or the local"
+        " day of due_date)",
+    )
+    due_to: date | None = Field(
+        default=None, description="Due on or before this day in the user's time zone"
+    )
     overdue: bool | None = Field(
         default=None, description="true: due in the past and not done; false: the others"
     )
@@ -220,6 +273,8 @@ class TaskQuery(BaseModel):
     def _range(self) -> TaskQuery:
         if self.due_before and self.due_after and self.due_after > self.due_before:
             raise ValueError("due_after must not be later than due_before")
+        if self.due_from and self.due_to and self.due_from > self.due_to:
+            raise ValueError("due_from must not be later than due_to")
         return self
 
 
@@ -240,4 +295,43 @@ class TaskStats(BaseModel):
     total: int
     by_status: StatusCounts
     by_priority: PriorityCounts
-    overdue: int = Field(description="Due in the past and not done")
+    overdue: int = Field(
+        description="Not done and due in the past: a due time before now, or a due day before"
+        " today in the user's time zone"
+    )
+
+
+class TaskCompletionPublic(BaseModel):
+    """One completed occurrence of a recurring task."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    task_id: uuid.UUID
+    completed_at: datetime
+    due_date: datetime | None = Field(description="The completed occurrence's due time")
+    due_on: date | None = Field(description="The completed occurrence's due day")
+
+
+class TaskCompletionList(BaseModel):
+    items: list[TaskCompletionPublic] = Field(description="Newest first")
+
+
+Day = date  # the fields below are named `date`
+
+
+class TodayView(BaseModel):
+    time_zone: str = Field(description="The user's IANA time zone the days are computed in")
+    date: Day = Field(description="Today in that zone")
+    overdue: list[TaskPublic] = Field(description="Open tasks due before today")
+    today: list[TaskPublic] = Field(description="Open tasks due today")
+
+
+class AgendaDay(BaseModel):
+    date: Day
+    tasks: list[TaskPublic]
+
+
+class Agenda(BaseModel):
+    time_zone: str
+    days: list[AgendaDay] = Field(description="Every day from..to, in order, empty ones too")

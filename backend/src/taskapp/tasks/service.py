@@ -9,8 +9,9 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from opentelemetry.trace import Tracer
 from sqlalchemy import (
@@ -34,14 +35,15 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from taskapp.auth.interface import User
 from taskapp.db import utcnow
-from taskapp.errors import ProblemError, not_found
+from taskapp.errors import FieldError, ProblemError, not_found
 from taskapp.perf.driver import declare, fetch_all
-from taskapp.tasks import encoding, inbox, list_query, search
+from taskapp.tasks import encoding, inbox, list_query, recurrence, search
 from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
 from taskapp.tasks.models import (
     IdempotencyRecord,
     Priority,
     Task,
+    TaskCompletion,
     TaskCount,
     TaskStatus,
     bump_with_count_changes,
@@ -52,7 +54,7 @@ from taskapp.tasks.models import (
     owner_bump,
     take_count_changes,
 )
-from taskapp.tasks.schemas import TaskCreate, TaskPublic, TaskUpdate
+from taskapp.tasks.schemas import TaskCompletionPublic, TaskCreate, TaskPublic, TaskUpdate
 
 
 async def _bump_data_version(session: AsyncSession, owner_id: uuid.UUID) -> None:
@@ -107,6 +109,8 @@ def _new_task(owner_id: uuid.UUID, data: TaskCreate, now: datetime) -> Task:
         status=data.status,
         priority=data.priority,
         due_date=data.due_date,
+        due_on=data.due_on,
+        recurrence=data.recurrence,
         labels=list(data.labels),
         project_id=inbox.stored_project(owner_id, data.project_id),
         created_at=now,
@@ -136,6 +140,7 @@ async def create_task(
     idempotency_key: str | None,
     idempotency_ttl_seconds: float,
     tracer: Tracer,
+    time_zone: str = "UTC",
 ) -> Created:
     try:
         return await _create(
@@ -145,6 +150,7 @@ async def create_task(
             idempotency_key=idempotency_key,
             idempotency_ttl_seconds=idempotency_ttl_seconds,
             tracer=tracer,
+            time_zone=time_zone,
         )
     except Exception as exc:
         if data.project_id is not None and inbox.unknown_project(exc):
@@ -161,7 +167,9 @@ async def _create(
     idempotency_key: str | None,
     idempotency_ttl_seconds: float,
     tracer: Tracer,
+    time_zone: str,
 ) -> Created:
+    _check_recurrence(data.recurrence, data.due_on, data.due_date, ZoneInfo(time_zone))
     defer_count_changes(session.sync_session)
     now = utcnow()
     if idempotency_key is None and session.get_bind().dialect.name == "postgresql":
@@ -247,6 +255,8 @@ _CREATE_COLUMNS = (
     "status",
     "priority",
     "due_date",
+    "due_on",
+    "recurrence",
     "labels",
     "project_id",
     "created_at",
@@ -278,6 +288,8 @@ async def _create_in_one_statement(
         "status": data.status,
         "priority": data.priority,
         "due_date": data.due_date,
+        "due_on": data.due_on,
+        "recurrence": data.recurrence,
         "labels": labels,
         "project_id": inbox.stored_project(owner_id, data.project_id),
         "created_at": now,
@@ -351,6 +363,7 @@ async def update_task(
     *,
     if_match: EntityTags | None,
     tracer: Tracer,
+    time_zone: str = "UTC",
 ) -> Task | TaskPublic:
     try:
         return await _update(session, owner_id, task_id, changes, if_match=if_match, tracer=tracer)
@@ -372,17 +385,25 @@ async def _update(
 ) -> Task | TaskPublic:
     # Without If-Match the client asked for no precondition: a lost race is retried on the
     # fresh row (last writer wins). With If-Match, a lost race is a 412 like a stale ETag.
+    zone = ZoneInfo(time_zone)
     if session.get_bind().dialect.name == "postgresql":
-        return await _update_in_one_statement(
-            _engine(session), owner_id, task_id, changes, if_match, tracer
+        updated = await _update_in_one_statement(
+            _engine(session), owner_id, task_id, changes, if_match, tracer, zone
         )
+        if updated is not None:
+            return updated
+        # Completing a recurring task also writes its completion: the ORM path below.
     defer_count_changes(session.sync_session)
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         task = await get_task(session, owner_id, task_id)
         if not if_match_allows(if_match, task.version):
             raise precondition_failed(task)
-        if not _apply_changes(task, changes.model_dump(exclude_unset=True), utcnow()):
+        now = utcnow()
+        was_done = task.status == TaskStatus.DONE
+        if not _apply_changes(task, changes.model_dump(exclude_unset=True), now, zone):
             return task
+        if not was_done and task.status == TaskStatus.DONE and task.recurrence is not None:
+            session.add(_roll(task, now, zone))
         try:
             await session.flush()
             await _bump_data_version(session, owner_id)
@@ -412,6 +433,8 @@ _MUTABLE = (
     "status",
     "priority",
     "due_date",
+    "due_on",
+    "recurrence",
     "labels",
     "project_id",
     "completed_at",
@@ -502,7 +525,10 @@ async def _update_in_one_statement(
     changes: TaskUpdate,
     if_match: EntityTags | None,
     tracer: Tracer,
-) -> Task | TaskPublic:
+    zone: ZoneInfo,
+) -> Task | TaskPublic | None:
+    """The PATCH in one statement; None when it must take the ORM path instead (completing a
+    recurring task, which also inserts its completion)."""
     ids = {"task_id": task_id, "owner_id": owner_id}
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         rows = await fetch_all(engine, _READ_ONE, ids, tracer, "SELECT tasks")
@@ -515,8 +541,11 @@ async def _update_in_one_statement(
         before = count_key(owner_id, task.status, task.priority, task.due_date)
         read_version = task.version
         now = utcnow()
-        if not _apply_changes(task, changes.model_dump(exclude_unset=True), now):
+        was_done = task.status == TaskStatus.DONE
+        if not _apply_changes(task, changes.model_dump(exclude_unset=True), now, zone):
             return task
+        if not was_done and task.status == TaskStatus.DONE and task.recurrence is not None:
+            return None
         after = count_key(owner_id, task.status, task.priority, task.due_date)
         params: dict[str, Any] = {**ids, "read_version": read_version, "now": now}
         params.update({f"new_{name}": getattr(task, name, None) for name in _MUTABLE})
@@ -546,23 +575,111 @@ async def _update_in_one_statement(
     )
 
 
-def _apply_changes(task: Task, updates: dict[str, Any], now: datetime) -> bool:
+# Setting one kind of due clears the other (a task is due on a day or at a time).
+_OTHER_DUE = {"due_date": "due_on", "due_on": "due_date"}
+
+
+def _apply_changes(task: Task, updates: dict[str, Any], now: datetime, zone: ZoneInfo) -> bool:
     changed = False
     for field, value in updates.items():
         if field == "status":
             if value != task.status:
                 _apply_status(task, TaskStatus(value), now)
                 changed = True
-        elif field == "project_id":
+            continue
+        if field == "project_id":
             if value != (task.owner_id if task.project_id is None else task.project_id):
                 task.project_id = inbox.stored_project(task.owner_id, value)
                 changed = True
-        elif getattr(task, field) != value:
+            continue
+        if field in _OTHER_DUE and value is not None:
+            other = _OTHER_DUE[field]
+            if other not in updates and getattr(task, other) is not None:
+                setattr(task, other, None)
+                changed = True
+        if getattr(task, field) != value:
             setattr(task, field, list(value) if field == "labels" else value)
             changed = True
     if changed:
         task.updated_at = now
+        if updates.keys() & {"recurrence", "due_date", "due_on"}:
+            _check_recurrence(task.recurrence, task.due_on, task.due_date, zone)
     return changed
+
+
+def _recurrence_problem(message: str, kind: str) -> ProblemError:
+    return ProblemError(
+        422,
+        f"recurrence: {message}",
+        problem_type="validation-error",
+        title="Validation failed",
+        errors=[FieldError(field="body.recurrence", message=message, type=kind)],
+    )
+
+
+def _check_recurrence(
+    rule: str | None, due_on: date | None, due_date: datetime | None, zone: ZoneInfo
+) -> None:
+    """A recurring task needs a due, and its rule an occurrence after that due."""
+    if rule is None:
+        return
+    if due_on is None and due_date is None:
+        raise _recurrence_problem(
+            "a recurring task needs a due: set due_on or due_date (or clear recurrence too)",
+            "recurrence_without_due",
+        )
+    following = (
+        recurrence.next_due_day(rule, due_on)
+        if due_on is not None
+        else recurrence.next_due_time(rule, due_date, zone)  # type: ignore[arg-type]
+    )
+    if following is None:
+        raise _recurrence_problem(
+            "the rule has no occurrence after the task's due", "recurrence_ends"
+        )
+
+
+def _roll(task: Task, now: datetime, zone: ZoneInfo) -> TaskCompletion:
+    """Complete one occurrence of a recurring task: its completion, for the history, and the
+    task moved to the next occurrence (open again). When the rule has ended, the task stays
+    done (tasks/recurrence.py)."""
+    rule = task.recurrence
+    assert rule is not None  # noqa: S101 - the caller checked
+    completion = TaskCompletion(
+        id=uuid.uuid4(),
+        task_id=task.id,
+        completed_at=now,
+        due_date=task.due_date,
+        due_on=task.due_on,
+    )
+    if task.due_on is not None:
+        next_day = recurrence.next_due_day(rule, task.due_on)
+        if next_day is not None:
+            task.due_on = next_day
+            _apply_status(task, TaskStatus.PENDING, now)
+    elif task.due_date is not None:
+        next_time = recurrence.next_due_time(rule, task.due_date, zone)
+        if next_time is not None:
+            task.due_date = next_time
+            _apply_status(task, TaskStatus.PENDING, now)
+    return completion
+
+
+COMPLETIONS_LIMIT = 200
+
+
+async def list_completions(
+    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, limit: int
+) -> list[TaskCompletionPublic]:
+    """A task's completed occurrences, newest first; another user's task is "not found"."""
+    await get_task(session, owner_id, task_id)
+    rows = await session.scalars(
+        select(TaskCompletion)
+        .where(TaskCompletion.task_id == task_id)
+        .order_by(TaskCompletion.completed_at.desc(), TaskCompletion.id.desc())
+        .limit(limit)
+    )
+    return [TaskCompletionPublic.model_validate(row) for row in rows]
 
 
 async def delete_task(

@@ -24,7 +24,7 @@ async def read_me(user: CurrentUser) -> UserPublic:
 
 @router.patch("/me", response_model=UserPublic, responses=problem_responses(413, 422))
 async def update_me(body: UserUpdate, user: CurrentUser, session: SessionDep) -> UserPublic:
-    user = await service.update_profile(session, user, full_name=body.full_name)
+    user = await service.update_profile(session, user, body.model_dump(exclude_unset=True))
     return UserPublic.model_validate(user)
 
 

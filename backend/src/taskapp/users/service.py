@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,8 +18,15 @@ from taskapp.errors import FieldError, ProblemError
 from taskapp.security import PasswordHasher
 
 
-async def update_profile(session: AsyncSession, user: User, *, full_name: str | None) -> User:
-    user.full_name = full_name
+async def update_profile(session: AsyncSession, user: User, changes: dict[str, Any]) -> User:
+    """Apply the fields present in a PATCH. A new time zone moves the user's "today" and due
+    days, which cached task reads were computed in: it bumps the data version (ADR 0004) so
+    they go stale at once."""
+    if "full_name" in changes:
+        user.full_name = changes["full_name"]
+    if "time_zone" in changes and changes["time_zone"] != user.time_zone:
+        user.time_zone = changes["time_zone"]
+        user.tasks_version += 1
     await session.commit()
     return user
 

@@ -1,0 +1,154 @@
+"""Today and the agenda (Upcoming, the month Calendar): open tasks by day in the owner's zone.
+
+A task is on a day when its due day (due_on) is that day, or its due time (due_date) falls within
+that local day. Today = the owner's local date now; overdue = open tasks due on a day before it or
+at a time before its first instant. Both read ix_tasks_owner_open_due_on and
+ix_tasks_owner_open_due (partial indexes over open tasks), so the cost follows the tasks shown,
+not the owner's task count. Answers are cached under the owner's data version and the local day,
+like every task read (tasks/reads.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+from sqlalchemy import Integer, and_, bindparam, or_, select
+
+from taskapp.db import utcnow
+from taskapp.tasks import encoding, list_query
+from taskapp.tasks.models import DueAt, Task
+from taskapp.tasks.reads import ReadServices, cache_key
+
+MAX_AGENDA_DAYS = 62
+# Each list of GET /tasks/today holds at most this many tasks (the earliest due first); the
+# agenda at most AGENDA_LIMIT over its whole range. Bounds the answer's size, whatever the data.
+TODAY_LIMIT = 500
+AGENDA_LIMIT = 5_000
+
+_OWNER = Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type)
+_DAY = Task.due_on.type
+_AT = Task.due_date.type
+
+
+def _open_tasks(*conditions: Any) -> Any:
+    return (
+        select(*list_query.PUBLIC_COLUMNS)
+        .where(_OWNER, list_query.NOT_DONE, *conditions)
+        .order_by(DueAt(), Task.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+_OVERDUE = _open_tasks(
+    or_(
+        and_(Task.due_on.is_not(None), Task.due_on < bindparam("today", type_=_DAY)),
+        and_(Task.due_date.is_not(None), Task.due_date < bindparam("start", type_=_AT)),
+    )
+)
+_BETWEEN = _open_tasks(
+    list_query.due_between(
+        bindparam("first_day", type_=_DAY),
+        bindparam("last_day", type_=_DAY),
+        bindparam("start", type_=_AT),
+        bindparam("end", type_=_AT),
+    )
+)
+
+
+def _local_day(item: dict[str, Any], zone: ZoneInfo) -> date:
+    if item["due_on"] is not None:
+        day: date = item["due_on"]
+        return day
+    due: datetime = item["due_date"]
+    return due.astimezone(zone).date()
+
+
+def _within_day(item: dict[str, Any]) -> tuple[bool, datetime | None, str]:
+    # All-day tasks first, then by time of day, then by id (stable).
+    return (item["due_on"] is None, item["due_date"], item["id"])
+
+
+async def _rows(services: ReadServices, statement: Any, params: dict[str, Any]) -> list[Any]:
+    async with services.read_engine.connect() as connection:
+        return list((await connection.execute(statement, params)).all())
+
+
+async def _between(
+    services: ReadServices,
+    owner_id: uuid.UUID,
+    zone: ZoneInfo,
+    first: date,
+    last: date,
+    limit: int,
+) -> list[dict[str, Any]]:
+    params = {
+        "owner_id": owner_id,
+        "first_day": first,
+        "last_day": last,
+        "start": list_query.day_start(first, zone),
+        "end": list_query.day_end(last, zone),
+        "limit": limit,
+    }
+    return [encoding.task_item(row) for row in await _rows(services, _BETWEEN, params)]
+
+
+def _dumps(body: dict[str, Any]) -> bytes:
+    return orjson.dumps(body, option=orjson.OPT_UTC_Z)
+
+
+async def today(
+    services: ReadServices, owner_id: uuid.UUID, data_version: int, time_zone: str
+) -> bytes:
+    """GET /tasks/today as TodayView JSON."""
+    zone = ZoneInfo(time_zone)
+    day = utcnow().astimezone(zone).date()
+    key = cache_key(owner_id, data_version, "today", f"{time_zone}|{day}")
+    if (cached := await services.cache.get(key)) is not None:
+        return cached
+    overdue_params = {
+        "owner_id": owner_id,
+        "today": day,
+        "start": list_query.day_start(day, zone),
+        "limit": TODAY_LIMIT,
+    }
+    overdue = [encoding.task_item(row) for row in await _rows(services, _OVERDUE, overdue_params)]
+    due_today = sorted(
+        await _between(services, owner_id, zone, day, day, TODAY_LIMIT), key=_within_day
+    )
+    body = _dumps({"time_zone": time_zone, "date": day, "overdue": overdue, "today": due_today})
+    await services.cache.set(key, body)
+    return body
+
+
+async def agenda(
+    services: ReadServices,
+    owner_id: uuid.UUID,
+    data_version: int,
+    time_zone: str,
+    first: date,
+    last: date,
+) -> bytes:
+    """GET /tasks/agenda as Agenda JSON: every day from `first` to `last`, empty ones too."""
+    zone = ZoneInfo(time_zone)
+    key = cache_key(owner_id, data_version, "agenda", f"{time_zone}|{first}|{last}")
+    if (cached := await services.cache.get(key)) is not None:
+        return cached
+    span = (last - first).days + 1
+    days: dict[date, list[dict[str, Any]]] = {first + timedelta(days=n): [] for n in range(span)}
+    for item in await _between(services, owner_id, zone, first, last, AGENDA_LIMIT):
+        days[_local_day(item, zone)].append(item)
+    body = _dumps(
+        {
+            "time_zone": time_zone,
+            "days": [
+                {"date": day, "tasks": sorted(items, key=_within_day)}
+                for day, items in days.items()
+            ],
+        }
+    )
+    await services.cache.set(key, body)
+    return body

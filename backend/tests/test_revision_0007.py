@@ -1,0 +1,140 @@
+"""Revision 0007 (dates and recurrence) is online and reversible: it expands a database holding the
+previous release's data without changing a row of it, builds its indexes valid (CONCURRENTLY on
+PostgreSQL), and its downgrade keeps every task."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from taskapp import migrate
+from taskapp.auth.interface import User
+from taskapp.db import create_engine, create_session_factory
+from taskapp.settings import Settings
+from taskapp.tasks.models import Task, TaskCompletion, TaskStatus
+from tests.test_task_search_and_stats import _recreate_database
+
+OWNERS = 3
+TASKS_EACH = 400
+NEW_INDEXES = {"ix_tasks_owner_open_due_on", "ix_tasks_owner_due_at"}
+
+
+async def _write(url: str, *, with_new_fields: bool) -> None:
+    engine = create_engine(Settings(database_url=url))
+    async with create_session_factory(engine)() as session:
+        for _ in range(OWNERS):
+            owner = uuid.uuid4()
+            session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x"))
+            await session.flush()
+            tasks = [
+                Task(
+                    owner_id=owner,
+                    title=f"T{n}",
+                    status=list(TaskStatus)[n % 3],
+                    due_date=datetime(2027, 1, 1 + n % 28, 9, tzinfo=UTC) if n % 2 else None,
+                    due_on=date(2027, 2, 1 + n % 28) if with_new_fields and n % 4 == 0 else None,
+                    recurrence="FREQ=DAILY" if with_new_fields and n % 8 == 0 else None,
+                )
+                for n in range(TASKS_EACH)
+            ]
+            session.add_all(tasks)
+            await session.flush()
+            if with_new_fields:
+                session.add(TaskCompletion(task_id=tasks[0].id, completed_at=datetime.now(UTC)))
+        await session.commit()
+    await engine.dispose()
+
+
+async def _snapshot(url: str) -> dict[str, Any]:
+    """The previous release's view of the data: its columns of users and tasks, and counts."""
+    engine = create_engine(Settings(database_url=url))
+    async with engine.connect() as connection:
+        users = (await connection.execute(text("SELECT id, email FROM users"))).all()
+        tasks = (
+            await connection.execute(
+                text("SELECT id, owner_id, title, status, due_date, version FROM tasks")
+            )
+        ).all()
+        counts = (await connection.execute(text("SELECT * FROM task_counts"))).all()
+    await engine.dispose()
+    return {
+        "users": sorted(map(tuple, users)),
+        "tasks": sorted(map(tuple, tasks)),
+        "counts": sorted(map(tuple, counts)),
+    }
+
+
+async def _new_schema(url: str) -> dict[str, Any]:
+    engine = create_engine(Settings(database_url=url))
+    async with engine.connect() as connection:
+        zones = (await connection.execute(text("SELECT DISTINCT time_zone FROM users"))).all()
+        set_on = await connection.scalar(
+            text("SELECT count(*) FROM tasks WHERE due_on IS NOT NULL OR recurrence IS NOT NULL")
+        )
+        if connection.dialect.name == "postgresql":
+            rows = await connection.execute(
+                text(
+                    "SELECT c.relname, i.indisvalid FROM pg_index i"
+                    " JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ANY(:names)"
+                ),
+                {"names": sorted(NEW_INDEXES)},
+            )
+        else:
+            rows = await connection.execute(
+                text("SELECT name, 1 FROM sqlite_master WHERE type = 'index' AND name IN (:a, :b)"),
+                dict(zip("ab", sorted(NEW_INDEXES), strict=True)),
+            )
+        indexes = {name: bool(valid) for name, valid in rows}
+    await engine.dispose()
+    return {"zones": [zone for (zone,) in zones], "set": set_on, "indexes": indexes}
+
+
+def _url(database_url: str, tmp_path: Path) -> str:
+    if database_url.startswith("postgresql"):
+        return asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0007"))
+    return f"sqlite+aiosqlite:///{tmp_path}/revision_0007.db"
+
+
+def test_revision_0007_expands_the_previous_releases_data_without_changing_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    url = _url(database_url, tmp_path)
+    # The previous release's data: written with today's models, then taken back to 0005, so
+    # that the rows are exactly what a 0005 schema holds.
+    migrate.upgrade(url)
+    asyncio.run(_write(url, with_new_fields=False))
+    migrate.downgrade(url, "0005")
+    before = asyncio.run(_snapshot(url))
+    assert len(before["tasks"]) == OWNERS * TASKS_EACH
+
+    migrate.upgrade(url)
+    assert asyncio.run(_snapshot(url)) == before
+    assert asyncio.run(_new_schema(url)) == {
+        "zones": ["UTC"],  # the server default: what the previous release meant
+        "set": 0,
+        "indexes": dict.fromkeys(sorted(NEW_INDEXES), True),
+    }
+
+
+def test_revision_0007_downgrades_keeping_every_task(database_url: str, tmp_path: Path) -> None:
+    url = _url(database_url, tmp_path)
+    migrate.upgrade(url)
+    asyncio.run(_write(url, with_new_fields=True))
+    at_head = asyncio.run(_snapshot(url))
+    assert asyncio.run(_new_schema(url))["set"] > 0
+
+    migrate.downgrade(url, "0005")
+    # Due days and rules are gone with their columns; every task and user, and the counts
+    # (in which a due day never had a key of its own), are still there.
+    assert asyncio.run(_snapshot(url)) == at_head
+    migrate.upgrade(url)
+    assert asyncio.run(_new_schema(url)) == {
+        "zones": ["UTC"],
+        "set": 0,
+        "indexes": dict.fromkeys(sorted(NEW_INDEXES), True),
+    }
