@@ -366,7 +366,15 @@ async def update_task(
     time_zone: str = "UTC",
 ) -> Task | TaskPublic:
     try:
-        return await _update(session, owner_id, task_id, changes, if_match=if_match, tracer=tracer)
+        return await _update(
+            session,
+            owner_id,
+            task_id,
+            changes,
+            if_match=if_match,
+            tracer=tracer,
+            time_zone=time_zone,
+        )
     except Exception as exc:
         if changes.project_id is not None and inbox.unknown_project(exc):
             await session.rollback()
@@ -382,6 +390,7 @@ async def _update(
     *,
     if_match: EntityTags | None,
     tracer: Tracer,
+    time_zone: str,
 ) -> Task | TaskPublic:
     # Without If-Match the client asked for no precondition: a lost race is retried on the
     # fresh row (last writer wins). With If-Match, a lost race is a 412 like a stale ETag.
