@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, inspect, text, update
+from sqlalchemy import column, insert, inspect, table, text, update
 
 from taskapp import migrate
 from taskapp.auth.interface import User
@@ -31,6 +31,46 @@ SELECT_OLD_TASKS = text(
 )
 
 
+# The previous release's columns only: the models' insert would also fill columns that later
+# revisions add (users.time_zone, ...), which a 0005 schema does not have.
+_USERS_0005 = table(
+    "users",
+    *(
+        column(n, User.__table__.c[n].type)
+        for n in (
+            "id",
+            "email",
+            "password_hash",
+            "is_active",
+            "tasks_version",
+            "created_at",
+            "updated_at",
+        )
+    ),
+)
+_TASKS_0005 = table(
+    "tasks",
+    *(
+        column(n, Task.__table__.c[n].type)
+        for n in (
+            "id",
+            "owner_id",
+            "title",
+            "description",
+            "status",
+            "priority",
+            "due_date",
+            "labels",
+            "created_at",
+            "updated_at",
+            "completed_at",
+            "version",
+            "search_text",
+        )
+    ),
+)
+
+
 async def _write_previous_release_data(url: str) -> None:
     """Users and tasks as the previous release wrote them (no projects, no project_id)."""
     engine = create_engine(Settings(database_url=url))
@@ -48,6 +88,7 @@ async def _write_previous_release_data(url: str) -> None:
             "labels": [],
             "created_at": now,
             "updated_at": now,
+            "completed_at": None,
             "version": 1,
             "search_text": search.document(f"{owner.hex[:6]}-{n}", None, []),
         }
@@ -57,13 +98,21 @@ async def _write_previous_release_data(url: str) -> None:
     counts = Counter(count_key(t["owner_id"], t["status"], t["priority"], None) for t in tasks)
     async with engine.begin() as connection:
         await connection.execute(
-            insert(User),
+            insert(_USERS_0005),
             [
-                {"id": owner, "email": f"{owner.hex}@example.com", "password_hash": "x"}
+                {
+                    "id": owner,
+                    "email": f"{owner.hex}@example.com",
+                    "password_hash": "x",
+                    "is_active": True,
+                    "tasks_version": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
                 for owner in owners
             ],
         )
-        await connection.execute(insert(Task), tasks)
+        await connection.execute(insert(_TASKS_0005), tasks)
         await connection.execute(count_upsert(connection.dialect.name, sorted(counts.items())))
     await engine.dispose()
 
