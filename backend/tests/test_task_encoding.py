@@ -43,6 +43,7 @@ def tasks(draw: st.DrawFn) -> TaskPublic:
         updated_at=draw(instants),
         completed_at=draw(st.none() | instants),
         version=draw(st.integers(min_value=1, max_value=2**31 - 1)),
+        position=draw(st.none() | st.text(alphabet="0123456789ABCXYZabcxyz", min_size=2)),
     )
 
 
@@ -83,7 +84,20 @@ def test_item_values_feed_the_cursor() -> None:
     """The service reads the last item's sort value and id back out of task_item's dict."""
     task_id = uuid.uuid4()
     created = datetime(2026, 11, 30, 1, 2, 3, tzinfo=UTC)
-    row: tuple[Any, ...] = (task_id, "t", None, "done", 4, None, [], created, created, created, 7)
+    row: tuple[Any, ...] = (
+        task_id,
+        "t",
+        None,
+        "done",
+        4,
+        None,
+        [],
+        created,
+        created,
+        created,
+        7,
+        "a0",
+    )
 
     item = encoding.task_item(row)
 

@@ -33,6 +33,7 @@ async def test_create_returns_201_with_location_etag_and_defaults(
     assert body["completed_at"] is None
     assert body["version"] == 1
     assert body["created_at"] == body["updated_at"]
+    assert body["position"] == "a0"  # the account's first task: the first key of the order
     assert set(body) == {
         "id",
         "title",
@@ -45,6 +46,7 @@ async def test_create_returns_201_with_location_etag_and_defaults(
         "updated_at",
         "completed_at",
         "version",
+        "position",
     }
 
 

@@ -16,7 +16,15 @@ from taskapp.errors import ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
 from taskapp.tasks import encoding, reads, service
 from taskapp.tasks.etags import EntityTags, etag_for
-from taskapp.tasks.schemas import TaskCreate, TaskPage, TaskPublic, TaskQuery, TaskStats, TaskUpdate
+from taskapp.tasks.schemas import (
+    TaskCreate,
+    TaskMove,
+    TaskPage,
+    TaskPublic,
+    TaskQuery,
+    TaskStats,
+    TaskUpdate,
+)
 
 router = APIRouter(prefix=f"{API_PREFIX}/tasks", tags=["tasks"], responses=problem_responses(401))
 
@@ -212,3 +220,16 @@ async def delete_task(
     if_match: IfMatch = None,
 ) -> None:
     await service.delete_task(session, user.user_id, task_id, if_match=EntityTags.parse(if_match))
+
+
+@router.post(
+    "/{task_id}/move",
+    response_model=TaskPublic,
+    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 412, 413, 422)},
+)
+async def move_task(
+    task_id: uuid.UUID, body: TaskMove, user: CurrentPrincipal, session: SessionDep
+) -> JSONResponse:
+    """Place the task right after `after_id` (or before `before_id`, or at the end), with a
+    new `position` between its neighbours as they are at the time of the move."""
+    return _task_response(await service.move_task(session, user.user_id, task_id, body))

@@ -129,6 +129,22 @@ class TaskUpdate(BaseModel):
         return None if value is None else _distinct_labels(value)
 
 
+class TaskMove(BaseModel):
+    """POST /tasks/{id}/move: where the task goes in the manual order (and, for a board, into
+    which status column). after_id wins when both neighbours are given; neither: the end."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1, description="The task's version as read; a stale one gets 412")
+    after_id: uuid.UUID | None = Field(default=None, description="Place right after this task")
+    before_id: uuid.UUID | None = Field(
+        default=None, description="Place right before this task (when after_id is not given)"
+    )
+    status: TaskStatus | SkipJsonSchema[None] = Field(
+        default=None, description="Also change the status (a move across board columns)"
+    )
+
+
 class TaskPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -143,6 +159,11 @@ class TaskPublic(BaseModel):
     updated_at: datetime
     completed_at: datetime | None
     version: int
+    position: str | None = Field(
+        description="Manual order: a fractional-index key, compared byte by byte (ties: id);"
+        " changed by POST /tasks/{id}/move. Null only on tasks not yet placed (they sort last,"
+        " oldest first)"
+    )
 
 
 class TaskPage(BaseModel):
@@ -163,6 +184,7 @@ SortKey = Literal[
     "-priority",
     "title",
     "-title",
+    "position",
 ]
 
 

@@ -34,9 +34,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from taskapp.auth.interface import User
 from taskapp.db import utcnow
-from taskapp.errors import ProblemError, not_found
+from taskapp.errors import FieldError, ProblemError, not_found
 from taskapp.perf.driver import declare, fetch_all
-from taskapp.tasks import encoding, list_query, search
+from taskapp.tasks import encoding, list_query, ordering, search
 from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
 from taskapp.tasks.models import (
     IdempotencyRecord,
@@ -52,7 +52,7 @@ from taskapp.tasks.models import (
     owner_bump,
     take_count_changes,
 )
-from taskapp.tasks.schemas import TaskCreate, TaskPublic, TaskUpdate
+from taskapp.tasks.schemas import TaskCreate, TaskMove, TaskPublic, TaskUpdate
 
 
 async def _bump_data_version(session: AsyncSession, owner_id: uuid.UUID) -> None:
@@ -83,9 +83,12 @@ def precondition_failed(current: Task) -> ProblemError:
     )
 
 
-async def get_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID) -> Task:
+async def get_task(
+    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, *, for_update: bool = False
+) -> Task:
     # Another user's task is "not found", never "forbidden": its existence is not revealed.
-    task = await session.scalar(select(Task).where(Task.id == task_id, Task.owner_id == owner_id))
+    query = select(Task).where(Task.id == task_id, Task.owner_id == owner_id)
+    task = await session.scalar(query.with_for_update() if for_update else query)
     if task is None:
         raise not_found("task")
     return task
@@ -98,7 +101,7 @@ def _apply_status(task: Task, status: TaskStatus, now: datetime) -> None:
     task.completed_at = now if status == TaskStatus.DONE else None
 
 
-def _new_task(owner_id: uuid.UUID, data: TaskCreate, now: datetime) -> Task:
+def _new_task(owner_id: uuid.UUID, data: TaskCreate, now: datetime, position: str) -> Task:
     return Task(
         id=uuid.uuid4(),
         owner_id=owner_id,
@@ -111,6 +114,7 @@ def _new_task(owner_id: uuid.UUID, data: TaskCreate, now: datetime) -> Task:
         created_at=now,
         updated_at=now,
         completed_at=now if data.status == TaskStatus.DONE else None,
+        position=position,
     )
 
 
@@ -138,10 +142,12 @@ async def create_task(
 ) -> Created:
     defer_count_changes(session.sync_session)
     now = utcnow()
+    # New tasks go to the end of the manual order (tasks/ordering.py).
+    position = await ordering.end_position(_engine(session), owner_id, tracer)
     if idempotency_key is None and session.get_bind().dialect.name == "postgresql":
-        return await _create_in_one_statement(session, owner_id, data, now, tracer)
+        return await _create_in_one_statement(session, owner_id, data, now, position, tracer)
     if idempotency_key is None:
-        task = _new_task(owner_id, data, now)
+        task = _new_task(owner_id, data, now, position)
         session.add(task)
         await session.flush()
         await _bump_data_version(session, owner_id)
@@ -154,7 +160,7 @@ async def create_task(
     )
     if replay is not None:
         return replay
-    task = _new_task(owner_id, data, now)
+    task = _new_task(owner_id, data, now, position)
     session.add(task)
     await session.flush()
     body = _public(task)
@@ -227,6 +233,7 @@ _CREATE_COLUMNS = (
     "completed_at",
     "version",
     "search_text",
+    "position",
 )
 _CREATE = declare(_one_statement_create())
 
@@ -239,7 +246,12 @@ def _engine(session: AsyncSession) -> AsyncEngine:
 
 
 async def _create_in_one_statement(
-    session: AsyncSession, owner_id: uuid.UUID, data: TaskCreate, now: datetime, tracer: Tracer
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    data: TaskCreate,
+    now: datetime,
+    position: str,
+    tracer: Tracer,
 ) -> Created:
     labels = list(data.labels)
     key = count_key(owner_id, data.status, data.priority, data.due_date)
@@ -257,6 +269,7 @@ async def _create_in_one_statement(
         "completed_at": now if data.status == TaskStatus.DONE else None,
         "version": 1,
         "search_text": search.document(data.title, data.description, labels),
+        "position": position,
     }
     params = {
         **{f"new_{name}": value for name, value in new.items()},
@@ -541,3 +554,36 @@ async def delete_task(
         "The task is being changed by many writers at once; try again.",
         problem_type="concurrent-update",
     )
+
+
+async def move_task(
+    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, move: TaskMove
+) -> Task:
+    """POST /tasks/{id}/move: a new position (and optionally status) in one transaction, the
+    key computed by tasks/ordering.py while the owner's row is locked."""
+    for field in ("after_id", "before_id"):
+        if getattr(move, field) == task_id:
+            raise ProblemError(
+                422,
+                f"{field}: a task cannot be placed next to itself.",
+                problem_type="validation-error",
+                title="Validation failed",
+                errors=[
+                    FieldError(
+                        field=f"body.{field}", message="is the moved task", type="value_error"
+                    )
+                ],
+            )
+    # Lock order as in every write: the task's row, then the owner's, then count rows.
+    task = await get_task(session, owner_id, task_id, for_update=True)
+    if task.version != move.version:
+        raise precondition_failed(task)
+    now = utcnow()
+    await session.execute(owner_bump(owner_id, now))  # the owner's moves wait here until commit
+    task.position = await ordering.new_position(session, owner_id, task_id, move)
+    if move.status is not None:
+        _apply_status(task, move.status, now)
+    task.updated_at = now
+    await session.flush()  # version + 1; task_counts follow a status change (models.py)
+    await session.commit()
+    return task
