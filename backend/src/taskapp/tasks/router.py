@@ -14,9 +14,11 @@ from taskapp.auth.interface import CurrentPrincipal
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
-from taskapp.tasks import encoding, reads, service
+from taskapp.tasks import bulk, encoding, reads, service
 from taskapp.tasks.etags import EntityTags, etag_for
 from taskapp.tasks.schemas import (
+    TaskBulk,
+    TaskBulkResult,
     TaskCreate,
     TaskMove,
     TaskPage,
@@ -159,6 +161,33 @@ def _task_response(task: Any, status_code: int = 200) -> JSONResponse:
         status_code=status_code,
         headers={"ETag": etag_for(public.version)},
     )
+
+
+@router.post(
+    "/bulk",
+    response_model=TaskBulkResult,
+    responses=problem_responses(404, 412, 413, 422),
+)
+async def bulk_change(body: TaskBulk, user: CurrentPrincipal, session: SessionDep) -> JSONResponse:
+    """Patch and delete up to 200 tasks in one transaction: every `version` must be current and
+    every id the caller's, or nothing is applied (412 lists `stale_ids`, 404 `missing_ids`).
+    The answer holds what an undo needs: the patched tasks with their new versions, and the
+    deleted ids (undo is another bulk request with the previous values)."""
+    result = await bulk.apply(session, user.user_id, body)
+    return JSONResponse(
+        TaskBulkResult(
+            tasks=[TaskPublic.model_validate(task) for task in result.tasks],
+            deleted=result.deleted,
+        ).model_dump(mode="json")
+    )
+
+
+@router.api_route(
+    "/bulk", methods=["GET", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False
+)
+async def bulk_other_methods() -> None:
+    # As for /stats: without this, GET or PATCH /tasks/bulk would reach /tasks/{task_id}.
+    raise ProblemError(405, "This method is not allowed on this path.", headers={"Allow": "POST"})
 
 
 @router.get(

@@ -3,8 +3,9 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from collections import Counter
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -12,8 +13,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -164,6 +167,62 @@ class TaskPublic(BaseModel):
         " changed by POST /tasks/{id}/move. Null only on tasks not yet placed (they sort last,"
         " oldest first)"
     )
+
+
+MAX_BULK_OPERATIONS = 200
+
+
+class BulkPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    version: int = Field(ge=1, description="The version the change was made against")
+    patch: TaskUpdate = Field(description="As PATCH /tasks/{id}, with the same rules")
+
+
+class BulkDelete(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    version: int = Field(ge=1, description="The version the deletion was decided on")
+    delete: Literal[True]
+
+
+def _operation_kind(value: Any) -> str:
+    # A body with "delete" is a deletion, any other a patch: one branch's errors, not both.
+    if isinstance(value, BaseModel):
+        return "delete" if isinstance(value, BulkDelete) else "patch"
+    return "delete" if isinstance(value, dict) and "delete" in value else "patch"
+
+
+BulkOperation = Annotated[
+    Annotated[BulkPatch, Tag("patch")] | Annotated[BulkDelete, Tag("delete")],
+    Discriminator(_operation_kind),
+]
+
+
+class TaskBulk(BaseModel):
+    """POST /tasks/bulk: all operations in one transaction, or none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    operations: list[BulkOperation] = Field(min_length=1, max_length=MAX_BULK_OPERATIONS)
+
+    @field_validator("operations")
+    @classmethod
+    def _distinct_ids(
+        cls, operations: list[BulkPatch | BulkDelete]
+    ) -> list[BulkPatch | BulkDelete]:
+        counts = Counter(operation.id for operation in operations)
+        if repeated := [str(task_id) for task_id, n in counts.items() if n > 1]:
+            listed = ", ".join(repeated)
+            raise ValueError(f"each task may appear once; repeated: {listed}")
+        return operations
+
+
+class TaskBulkResult(BaseModel):
+    tasks: list[TaskPublic] = Field(description="The patched tasks, new versions, in request order")
+    deleted: list[uuid.UUID] = Field(description="The deleted tasks' ids, in request order")
 
 
 class TaskPage(BaseModel):

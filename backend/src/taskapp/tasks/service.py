@@ -587,3 +587,9 @@ async def move_task(
     await session.flush()  # version + 1; task_counts follow a status change (models.py)
     await session.commit()
     return task
+
+
+# The write rules other task modules share (tasks/bulk.py): PATCH's own field rules, and the
+# data-version bump with the deferred count changes.
+apply_changes = _apply_changes
+bump_data_version = _bump_data_version
