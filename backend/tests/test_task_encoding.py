@@ -46,6 +46,7 @@ def tasks(draw: st.DrawFn) -> TaskPublic:
         updated_at=draw(instants),
         completed_at=draw(st.none() | instants),
         version=draw(st.integers(min_value=1, max_value=2**31 - 1)),
+        position=draw(st.none() | st.text(alphabet="0123456789ABCXYZabcxyz", min_size=2)),
     )
 
 
@@ -89,7 +90,7 @@ def test_item_values_feed_the_cursor() -> None:
     project_id = uuid.uuid4()
     row: tuple[Any, ...] = (
         *(task_id, "t", None, "done", 4, None, None, None, [], project_id),
-        *(created, created, created, 7),
+        *(created, created, created, 7, "a0"),
     )
 
     item = encoding.task_item(row)

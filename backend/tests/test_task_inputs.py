@@ -283,7 +283,8 @@ def test_revision_0005_normalizes_stored_labels_and_keeps_search_and_counts(
         url = asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0005"))
     else:
         url = f"sqlite+aiosqlite:///{tmp_path}/revision_0005.db"
-    # Written through today's models (which know later columns), then taken back to 0004.
+    # Written at head (the ORM knows columns later revisions add), then taken back to 0004:
+    # the labels stay as sent, as the write path before 0005 stored them.
     migrate.upgrade(url)
     asyncio.run(_write_legacy_tasks(url))
     migrate.downgrade(url, "0004")

@@ -36,6 +36,7 @@ async def test_create_returns_201_with_location_etag_and_defaults(
     assert body["version"] == 1
     assert body["created_at"] == body["updated_at"]
     assert body["project_id"] == account.user_id  # the Inbox's id is its owner's
+    assert body["position"] == "a0"  # the account's first task: the first key of the order
     assert set(body) == {
         "id",
         "title",
@@ -51,6 +52,7 @@ async def test_create_returns_201_with_location_etag_and_defaults(
         "updated_at",
         "completed_at",
         "version",
+        "position",
     }
 
 

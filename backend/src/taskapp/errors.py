@@ -66,6 +66,7 @@ class ProblemError(Exception):
         title: str | None = None,
         headers: dict[str, str] | None = None,
         errors: list[FieldError] | None = None,
+        extensions: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
@@ -74,6 +75,7 @@ class ProblemError(Exception):
         self.title = title or HTTPStatus(status).phrase
         self.headers = headers or {}
         self.errors = errors
+        self.extensions = extensions  # extra members of the body (RFC 9457 §3.2)
 
 
 def not_found(what: str = "resource") -> ProblemError:
@@ -156,6 +158,7 @@ async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
         title=exc.title,
         headers=exc.headers,
         errors=exc.errors,
+        extensions=exc.extensions,
     )
 
 

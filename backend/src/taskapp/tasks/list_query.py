@@ -235,12 +235,15 @@ def statement_for(shape: ListShape) -> DriverStatement:
     statement = select(*columns).where(*_conditions(shape))
     if shape.cursor != "none":
         after_id = bindparam("after_id", type_=Task.id.type)
+        second = None
+        if sort.second is not None:
+            second = bindparam("after_second", type_=sort.second.type)
         if shape.cursor == "null":
-            statement = statement.where(sort.after(None, after_id))
+            statement = statement.where(sort.after(None, after_id, second))
         else:
             value_type = SmallInteger() if sort.field == "priority" else sort.column.type
             statement = statement.where(
-                sort.after(bindparam("after_value", type_=value_type), after_id)
+                sort.after(bindparam("after_value", type_=value_type), after_id, second)
             )
     return declare(statement.order_by(*sort.order_by()).limit(bindparam("limit", type_=Integer)))
 
@@ -295,6 +298,8 @@ def parameters(
     params.update(_day_parameters(query, now, zone))
     if after is not None:
         value, params["after_id"] = after
+        if isinstance(value, tuple):  # a sort with a second key (pagination.SECOND_KEYS)
+            value, params["after_second"] = value
         if shape.cursor == "value":
             params["after_value"] = value.rank if isinstance(value, Priority) else value
     return params

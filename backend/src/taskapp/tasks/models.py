@@ -83,6 +83,11 @@ class PriorityType(TypeDecorator[Priority]):
         return None if value is None else _PRIORITY_BY_RANK[value]
 
 
+# A fractional-index key (tasks/ordering.py). Its order is the keys' byte order: PostgreSQL must
+# compare it under the "C" collation (a linguistic one puts "a" before "B"); SQLite's default
+# BINARY collation already does.
+PositionType = Text().with_variant(postgresql.TEXT(collation="C"), "postgresql")
+
 # PostgreSQL: a text[] with a GIN index for label filters (`labels @> ARRAY[...]`); SQLite: JSON.
 LabelsType = JSON().with_variant(postgresql.ARRAY(String(50)), "postgresql")
 
@@ -106,6 +111,8 @@ class Task(Base):
             name="fk_tasks_project_id_projects",
             ondelete="CASCADE",
         ),
+        # sort=position: a NULL position (a row the previous release wrote) sorts last, by age.
+        Index("ix_tasks_owner_position", "owner_id", "position", "created_at", "id"),
         # GIN on PostgreSQL (label filters); SQLite gets a plain index it will rarely use.
         Index("ix_tasks_labels", "labels", postgresql_using="gin"),
         # Search: trigrams of the folded text serve `LIKE '%word%'` on PostgreSQL (ADR 0007).
@@ -168,6 +175,8 @@ class Task(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Title, description and labels folded (tasks/search.py), set in the flush that writes them.
     search_text: Mapped[str] = mapped_column(Text)
+    # Manual order (tasks/ordering.py); NULL on rows the previous release wrote (revision 0008).
+    position: Mapped[str | None] = mapped_column(PositionType)
 
     # Optimistic locking: every UPDATE checks the version it read, so concurrent writers cannot
     # silently overwrite each other (the loser gets StaleDataError -> 412).

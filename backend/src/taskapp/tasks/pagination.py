@@ -23,8 +23,12 @@ SORT_COLUMNS: dict[str, InstrumentedAttribute[Any] | ColumnElement[Any]] = {
     "due_date": DueAt(),
     "priority": Task.priority,
     "title": Task.title,
+    "position": Task.position,
 }
-NULLABLE_SORTS = {"due_date"}
+NULLABLE_SORTS = {"due_date", "position"}
+# A second key before id: tasks the previous release wrote have no position yet and keep their
+# age order at the end (revision 0008). The cursor of such a sort carries [value, created_at].
+SECOND_KEYS: dict[str, InstrumentedAttribute[Any]] = {"position": Task.created_at}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,19 +44,30 @@ class SortSpec:
     def column(self) -> InstrumentedAttribute[Any] | ColumnElement[Any]:
         return SORT_COLUMNS[self.field]
 
+    @property
+    def second(self) -> InstrumentedAttribute[Any] | None:
+        return SECOND_KEYS.get(self.field)
+
     def order_by(self) -> list[ColumnElement[Any]]:
         column, tiebreak = self.column, Task.id
         primary = column.desc() if self.descending else column.asc()
         if self.field in NULLABLE_SORTS:
             primary = primary.nulls_last()  # tasks without a due date come last either way
-        return [primary, tiebreak.desc() if self.descending else tiebreak.asc()]
+        second = [] if self.second is None else [self.second.asc()]  # ascending sorts only
+        return [primary, *second, tiebreak.desc() if self.descending else tiebreak.asc()]
 
     def after(
-        self, value: ColumnElement[Any] | None, last_id: ColumnElement[uuid.UUID]
+        self,
+        value: ColumnElement[Any] | None,
+        last_id: ColumnElement[uuid.UUID],
+        second: ColumnElement[Any] | None = None,
     ) -> ColumnElement[bool]:
-        """Rows strictly after (value, last_id) in this order; None: the trailing NULL block."""
+        """Rows strictly after (value, [second,] last_id) in this order; value None: the
+        trailing NULL block."""
         column = self.column
         id_after = Task.id < last_id if self.descending else Task.id > last_id
+        if self.second is not None and second is not None:
+            id_after = or_(self.second > second, and_(self.second == second, id_after))
         if value is None:  # only nullable sorts get here: we are in the trailing NULL block
             return and_(column.is_(None), id_after)
         beyond = column < value if self.descending else column > value
@@ -65,10 +80,17 @@ class SortSpec:
 def _encode_value(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
-    return value  # a title, or a priority's name (a str already)
+    if isinstance(value, tuple):  # a sort with a second key: [value, second]
+        return [_encode_value(part) for part in value]
+    return value  # a title, a position, or a priority's name (a str already)
 
 
 def _decode_value(field: str, raw: Any) -> Any:
+    if field in SECOND_KEYS:
+        if not isinstance(raw, list) or len(raw) != 2:
+            raise ValueError("expected [value, created_at]")
+        value = None if raw[0] is None else _decode_value("title", raw[0])
+        return (value, _decode_value("created_at", raw[1]))
     if raw is None:
         if field not in NULLABLE_SORTS:
             raise ValueError("null sort value")

@@ -115,8 +115,10 @@ async def _page_from_database(
         query.model_dump(mode="json", exclude={"cursor", "limit", "sort"})
     )
     after = services.cursors.decode(query.cursor, sort, fingerprint) if query.cursor else None
+    # A sort with a second key has [value, second] as its cursor value.
+    value = None if after is None else after[0][0] if sort.second is not None else after[0]
     cursor_kind: list_query.CursorKind = (
-        "none" if after is None else "null" if after[0] is None else "value"
+        "none" if after is None else "null" if value is None else "value"
     )
     shape = list_query.ListShape.of(engine.dialect.name, query, cursor_kind, owner_id)
     params = list_query.parameters(shape, owner_id, query, utcnow(), after, zone)
@@ -129,6 +131,8 @@ async def _page_from_database(
         return encoding.page_json(items, None)
     last = items[-1]
     value = _due_at(last) if sort.field == "due_date" else last[sort.field]
+    if sort.second is not None:
+        value = (value, last[sort.second.key])
     cursor = services.cursors.encode(sort, fingerprint, value, uuid.UUID(last["id"]))
     return encoding.page_json(items, cursor)
 

@@ -15,12 +15,15 @@ from taskapp.auth.interface import CurrentPrincipal
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import FieldError, ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
-from taskapp.tasks import agenda, encoding, query_string, reads, service
+from taskapp.tasks import agenda, bulk, encoding, query_string, reads, service
 from taskapp.tasks.etags import EntityTags, etag_for
 from taskapp.tasks.schemas import (
     Agenda,
+    TaskBulk,
+    TaskBulkResult,
     TaskCompletionList,
     TaskCreate,
+    TaskMove,
     TaskPage,
     TaskPublic,
     TaskQuery,
@@ -210,6 +213,33 @@ def _task_response(task: Any, status_code: int = 200) -> JSONResponse:
     )
 
 
+@router.post(
+    "/bulk",
+    response_model=TaskBulkResult,
+    responses=problem_responses(404, 412, 413, 422),
+)
+async def bulk_change(body: TaskBulk, user: CurrentPrincipal, session: SessionDep) -> JSONResponse:
+    """Patch and delete up to 200 tasks in one transaction: every `version` must be current and
+    every id the caller's, or nothing is applied (412 lists `stale_ids`, 404 `missing_ids`).
+    The answer holds what an undo needs: the patched tasks with their new versions, and the
+    deleted ids (undo is another bulk request with the previous values)."""
+    result = await bulk.apply(session, user.user_id, body, user.time_zone)
+    return JSONResponse(
+        TaskBulkResult(
+            tasks=[TaskPublic.model_validate(task) for task in result.tasks],
+            deleted=result.deleted,
+        ).model_dump(mode="json")
+    )
+
+
+@router.api_route(
+    "/bulk", methods=["GET", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False
+)
+async def bulk_other_methods() -> None:
+    # As for /stats: without this, GET or PATCH /tasks/bulk would reach /tasks/{task_id}.
+    raise ProblemError(405, "This method is not allowed on this path.", headers={"Allow": "POST"})
+
+
 @router.get(
     "/{task_id}",
     response_model=TaskPublic,
@@ -286,3 +316,16 @@ async def delete_task(
     if_match: IfMatch = None,
 ) -> None:
     await service.delete_task(session, user.user_id, task_id, if_match=EntityTags.parse(if_match))
+
+
+@router.post(
+    "/{task_id}/move",
+    response_model=TaskPublic,
+    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 412, 413, 422)},
+)
+async def move_task(
+    task_id: uuid.UUID, body: TaskMove, user: CurrentPrincipal, session: SessionDep
+) -> JSONResponse:
+    """Place the task right after `after_id` (or before `before_id`, or at the end), with a
+    new `position` between its neighbours as they are at the time of the move."""
+    return _task_response(await service.move_task(session, user.user_id, task_id, body))

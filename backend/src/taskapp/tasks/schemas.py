@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from collections import Counter
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
@@ -12,8 +13,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -178,6 +181,22 @@ class TaskUpdate(BaseModel):
         return None if value is None else _distinct_labels(value)
 
 
+class TaskMove(BaseModel):
+    """POST /tasks/{id}/move: where the task goes in the manual order (and, for a board, into
+    which status column). after_id wins when both neighbours are given; neither: the end."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1, description="The task's version as read; a stale one gets 412")
+    after_id: uuid.UUID | None = Field(default=None, description="Place right after this task")
+    before_id: uuid.UUID | None = Field(
+        default=None, description="Place right before this task (when after_id is not given)"
+    )
+    status: TaskStatus | SkipJsonSchema[None] = Field(
+        default=None, description="Also change the status (a move across board columns)"
+    )
+
+
 class TaskPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -195,6 +214,67 @@ class TaskPublic(BaseModel):
     updated_at: datetime
     completed_at: datetime | None
     version: int
+    position: str | None = Field(
+        description="Manual order: a fractional-index key, compared byte by byte (ties: id);"
+        " changed by POST /tasks/{id}/move. Null only on tasks not yet placed (they sort last,"
+        " oldest first)"
+    )
+
+
+MAX_BULK_OPERATIONS = 200
+
+
+class BulkPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    version: int = Field(ge=1, description="The version the change was made against")
+    patch: TaskUpdate = Field(description="As PATCH /tasks/{id}, with the same rules")
+
+
+class BulkDelete(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    version: int = Field(ge=1, description="The version the deletion was decided on")
+    delete: Literal[True]
+
+
+def _operation_kind(value: Any) -> str:
+    # A body with "delete" is a deletion, any other a patch: one branch's errors, not both.
+    if isinstance(value, BaseModel):
+        return "delete" if isinstance(value, BulkDelete) else "patch"
+    return "delete" if isinstance(value, dict) and "delete" in value else "patch"
+
+
+BulkOperation = Annotated[
+    Annotated[BulkPatch, Tag("patch")] | Annotated[BulkDelete, Tag("delete")],
+    Discriminator(_operation_kind),
+]
+
+
+class TaskBulk(BaseModel):
+    """POST /tasks/bulk: all operations in one transaction, or none."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    operations: list[BulkOperation] = Field(min_length=1, max_length=MAX_BULK_OPERATIONS)
+
+    @field_validator("operations")
+    @classmethod
+    def _distinct_ids(
+        cls, operations: list[BulkPatch | BulkDelete]
+    ) -> list[BulkPatch | BulkDelete]:
+        counts = Counter(operation.id for operation in operations)
+        if repeated := [str(task_id) for task_id, n in counts.items() if n > 1]:
+            listed = ", ".join(repeated)
+            raise ValueError(f"each task may appear once; repeated: {listed}")
+        return operations
+
+
+class TaskBulkResult(BaseModel):
+    tasks: list[TaskPublic] = Field(description="The patched tasks, new versions, in request order")
+    deleted: list[uuid.UUID] = Field(description="The deleted tasks' ids, in request order")
 
     @model_validator(mode="before")
     @classmethod
@@ -225,6 +305,7 @@ SortKey = Literal[
     "-priority",
     "title",
     "-title",
+    "position",
 ]
 
 

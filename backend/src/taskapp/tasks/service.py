@@ -37,7 +37,7 @@ from taskapp.auth.interface import User
 from taskapp.db import utcnow
 from taskapp.errors import FieldError, ProblemError, not_found
 from taskapp.perf.driver import declare, fetch_all
-from taskapp.tasks import encoding, inbox, list_query, recurrence, search
+from taskapp.tasks import encoding, inbox, list_query, ordering, recurrence, search
 from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
 from taskapp.tasks.models import (
     IdempotencyRecord,
@@ -54,7 +54,13 @@ from taskapp.tasks.models import (
     owner_bump,
     take_count_changes,
 )
-from taskapp.tasks.schemas import TaskCompletionPublic, TaskCreate, TaskPublic, TaskUpdate
+from taskapp.tasks.schemas import (
+    TaskCompletionPublic,
+    TaskCreate,
+    TaskMove,
+    TaskPublic,
+    TaskUpdate,
+)
 
 
 async def _bump_data_version(session: AsyncSession, owner_id: uuid.UUID) -> None:
@@ -85,9 +91,12 @@ def precondition_failed(current: Task) -> ProblemError:
     )
 
 
-async def get_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID) -> Task:
+async def get_task(
+    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, *, for_update: bool = False
+) -> Task:
     # Another user's task is "not found", never "forbidden": its existence is not revealed.
-    task = await session.scalar(select(Task).where(Task.id == task_id, Task.owner_id == owner_id))
+    query = select(Task).where(Task.id == task_id, Task.owner_id == owner_id)
+    task = await session.scalar(query.with_for_update() if for_update else query)
     if task is None:
         raise not_found("task")
     return task
@@ -100,7 +109,7 @@ def _apply_status(task: Task, status: TaskStatus, now: datetime) -> None:
     task.completed_at = now if status == TaskStatus.DONE else None
 
 
-def _new_task(owner_id: uuid.UUID, data: TaskCreate, now: datetime) -> Task:
+def _new_task(owner_id: uuid.UUID, data: TaskCreate, now: datetime, position: str) -> Task:
     return Task(
         id=uuid.uuid4(),
         owner_id=owner_id,
@@ -116,6 +125,7 @@ def _new_task(owner_id: uuid.UUID, data: TaskCreate, now: datetime) -> Task:
         created_at=now,
         updated_at=now,
         completed_at=now if data.status == TaskStatus.DONE else None,
+        position=position,
     )
 
 
@@ -172,10 +182,12 @@ async def _create(
     _check_recurrence(data.recurrence, data.due_on, data.due_date, ZoneInfo(time_zone))
     defer_count_changes(session.sync_session)
     now = utcnow()
+    # New tasks go to the end of the manual order (tasks/ordering.py).
+    position = await ordering.end_position(_engine(session), owner_id, tracer)
     if idempotency_key is None and session.get_bind().dialect.name == "postgresql":
-        return await _create_in_one_statement(session, owner_id, data, now, tracer)
+        return await _create_in_one_statement(session, owner_id, data, now, position, tracer)
     if idempotency_key is None:
-        task = _new_task(owner_id, data, now)
+        task = _new_task(owner_id, data, now, position)
         session.add(task)
         await session.flush()
         await _bump_data_version(session, owner_id)
@@ -188,7 +200,7 @@ async def _create(
     )
     if replay is not None:
         return replay
-    task = _new_task(owner_id, data, now)
+    task = _new_task(owner_id, data, now, position)
     session.add(task)
     await session.flush()
     body = _public(task)
@@ -264,6 +276,7 @@ _CREATE_COLUMNS = (
     "completed_at",
     "version",
     "search_text",
+    "position",
 )
 _CREATE = declare(_one_statement_create())
 
@@ -276,7 +289,12 @@ def _engine(session: AsyncSession) -> AsyncEngine:
 
 
 async def _create_in_one_statement(
-    session: AsyncSession, owner_id: uuid.UUID, data: TaskCreate, now: datetime, tracer: Tracer
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    data: TaskCreate,
+    now: datetime,
+    position: str,
+    tracer: Tracer,
 ) -> Created:
     labels = list(data.labels)
     key = count_key(owner_id, data.status, data.priority, data.due_date)
@@ -297,6 +315,7 @@ async def _create_in_one_statement(
         "completed_at": now if data.status == TaskStatus.DONE else None,
         "version": 1,
         "search_text": search.document(data.title, data.description, labels),
+        "position": position,
     }
     params = {
         **{f"new_{name}": value for name, value in new.items()},
@@ -408,11 +427,8 @@ async def _update(
         if not if_match_allows(if_match, task.version):
             raise precondition_failed(task)
         now = utcnow()
-        was_done = task.status == TaskStatus.DONE
-        if not _apply_changes(task, changes.model_dump(exclude_unset=True), now, zone):
+        if not apply_patch(session, task, changes.model_dump(exclude_unset=True), now, zone):
             return task
-        if not was_done and task.status == TaskStatus.DONE and task.recurrence is not None:
-            session.add(_roll(task, now, zone))
         try:
             await session.flush()
             await _bump_data_version(session, owner_id)
@@ -721,3 +737,54 @@ async def delete_task(
         "The task is being changed by many writers at once; try again.",
         problem_type="concurrent-update",
     )
+
+
+async def move_task(
+    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, move: TaskMove
+) -> Task:
+    """POST /tasks/{id}/move: a new position (and optionally status) in one transaction, the
+    key computed by tasks/ordering.py while the owner's row is locked."""
+    for field in ("after_id", "before_id"):
+        if getattr(move, field) == task_id:
+            raise ProblemError(
+                422,
+                f"{field}: a task cannot be placed next to itself.",
+                problem_type="validation-error",
+                title="Validation failed",
+                errors=[
+                    FieldError(
+                        field=f"body.{field}", message="is the moved task", type="value_error"
+                    )
+                ],
+            )
+    # Lock order as in every write: the task's row, then the owner's, then count rows.
+    task = await get_task(session, owner_id, task_id, for_update=True)
+    if task.version != move.version:
+        raise precondition_failed(task)
+    now = utcnow()
+    await session.execute(owner_bump(owner_id, now))  # the owner's moves wait here until commit
+    task.position = await ordering.new_position(session, owner_id, task_id, move)
+    if move.status is not None:
+        _apply_status(task, move.status, now)
+    task.updated_at = now
+    await session.flush()  # version + 1; task_counts follow a status change (models.py)
+    await session.commit()
+    return task
+
+
+def apply_patch(
+    session: AsyncSession, task: Task, updates: dict[str, Any], now: datetime, zone: ZoneInfo
+) -> bool:
+    """PATCH's field rules on a loaded task, and completing a recurring one rolls it (its
+    completion added to the session). False when nothing changed."""
+    was_done = task.status == TaskStatus.DONE
+    if not _apply_changes(task, updates, now, zone):
+        return False
+    if not was_done and task.status == TaskStatus.DONE and task.recurrence is not None:
+        session.add(_roll(task, now, zone))
+    return True
+
+
+# The write rules other task modules share (tasks/bulk.py): apply_patch above, and the
+# data-version bump with the deferred count changes.
+bump_data_version = _bump_data_version

@@ -1,0 +1,103 @@
+"""POST /tasks/bulk: patches and deletions of many tasks in one transaction, all or nothing.
+
+Every operation names the version it was decided on. The tasks are read locked (in id order, so
+two bulk requests cannot deadlock on each other; the owner's row after them, as in every write),
+then checked all together: a task that is not the caller's fails the whole request with 404, a
+stale version with 412, each listing every offending id, before anything is written. Patches go
+through PATCH's own rules (service.apply_patch); task_counts and the owner's data version
+follow in the same transaction, as for single writes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
+
+from taskapp.db import utcnow
+from taskapp.errors import ProblemError
+from taskapp.tasks import service
+from taskapp.tasks.models import Task, defer_count_changes
+from taskapp.tasks.schemas import BulkDelete, TaskBulk
+
+
+@dataclass(frozen=True, slots=True)
+class BulkResult:
+    tasks: list[Task]
+    deleted: list[uuid.UUID]
+
+
+def _missing(ids: list[uuid.UUID]) -> ProblemError:
+    listed = [str(task_id) for task_id in ids]
+    return ProblemError(
+        404,
+        f"{len(ids)} of the tasks do not exist; nothing was changed: {', '.join(listed)}.",
+        problem_type="not-found",
+        extensions={"missing_ids": listed},
+    )
+
+
+def _stale(tasks: list[Task]) -> ProblemError:
+    listed = [str(task.id) for task in tasks]
+    return ProblemError(
+        412,
+        f"{len(tasks)} of the tasks have changed since you read them; nothing was changed: "
+        f"{', '.join(listed)}. Fetch them again and reapply your change.",
+        problem_type="precondition-failed",
+        extensions={
+            "stale_ids": listed,
+            "current_versions": {str(task.id): task.version for task in tasks},
+        },
+    )
+
+
+async def apply(
+    session: AsyncSession, owner_id: uuid.UUID, bulk: TaskBulk, time_zone: str = "UTC"
+) -> BulkResult:
+    defer_count_changes(session.sync_session)
+    ids = sorted(operation.id for operation in bulk.operations)
+    found = {
+        task.id: task
+        for task in await session.scalars(
+            select(Task)
+            .where(Task.owner_id == owner_id, Task.id.in_(ids))
+            .order_by(Task.id)
+            .with_for_update()
+        )
+    }
+    # Another user's task is as absent as a deleted one: nothing about it is revealed.
+    if missing := [operation.id for operation in bulk.operations if operation.id not in found]:
+        raise _missing(missing)
+    stale = [found[op.id] for op in bulk.operations if found[op.id].version != op.version]
+    if stale:
+        raise _stale(stale)
+    now = utcnow()
+    zone = ZoneInfo(time_zone)
+    patched: list[Task] = []
+    deleted: list[uuid.UUID] = []
+    for operation in bulk.operations:
+        task = found[operation.id]
+        if isinstance(operation, BulkDelete):
+            await session.delete(task)
+            deleted.append(task.id)
+        else:
+            service.apply_patch(
+                session, task, operation.patch.model_dump(exclude_unset=True), now, zone
+            )
+            patched.append(task)
+    try:
+        await session.flush()  # each changed row's UPDATE checks its version (models.py)
+    except StaleDataError:  # SQLite has no row locks: another writer got in after the read
+        await session.rollback()
+        raise ProblemError(
+            412,
+            "Some of the tasks changed while the request ran; nothing was changed.",
+            problem_type="precondition-failed",
+        ) from None
+    await service.bump_data_version(session, owner_id)
+    await session.commit()
+    return BulkResult(patched, deleted)
