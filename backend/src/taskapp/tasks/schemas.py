@@ -220,6 +220,16 @@ class TaskPublic(BaseModel):
         " oldest first)"
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _inbox_when_unset(cls, data: Any) -> Any:
+        # A row without a project is in its owner's Inbox (tasks/inbox.py).
+        if isinstance(data, Task) and data.project_id is None:
+            return {name: getattr(data, name) for name in cls.model_fields} | {
+                "project_id": data.owner_id
+            }
+        return data
+
 
 MAX_BULK_OPERATIONS = 200
 
@@ -275,16 +285,6 @@ class TaskBulk(BaseModel):
 class TaskBulkResult(BaseModel):
     tasks: list[TaskPublic] = Field(description="The patched tasks, new versions, in request order")
     deleted: list[uuid.UUID] = Field(description="The deleted tasks' ids, in request order")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _inbox_when_unset(cls, data: Any) -> Any:
-        # A row without a project is in its owner's Inbox (tasks/inbox.py).
-        if isinstance(data, Task) and data.project_id is None:
-            return {name: getattr(data, name) for name in cls.model_fields} | {
-                "project_id": data.owner_id
-            }
-        return data
 
 
 class TaskPage(BaseModel):
