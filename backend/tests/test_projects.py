@@ -3,6 +3,7 @@ with the tasks, and another user's project never revealed (404 in a path, 422 in
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -337,3 +338,48 @@ async def test_a_task_the_previous_release_wrote_is_in_the_inbox(
     )
     assert moved.json()["project_id"] == garden["id"]
     assert await task_titles(client, account, project=garden["id"]) == ["elsewhere", "legacy"]
+
+
+async def test_deleting_a_project_while_its_tasks_are_written_keeps_the_counts_exact(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    """Creates into the project, updates of its tasks and the deletion race: each write either
+    lands before the deletion (and its task goes with the project) or fails cleanly after it,
+    and the stats, kept by every write, still add up to the tasks that remain."""
+    garden = await new_project(client, account, name="Garden")
+    tasks = [
+        await create_task(client, account, title=f"t{n}", project_id=garden["id"])
+        for n in range(12)
+    ]
+    await create_task(client, account, title="inbox")
+
+    async def create(n: int) -> int:
+        response = await client.post(
+            TASKS,
+            json={"title": f"new{n}", "project_id": garden["id"], "status": "done"},
+            headers=account.headers,
+        )
+        return response.status_code
+
+    async def complete(task: dict[str, Any]) -> int:
+        response = await client.patch(
+            f"{TASKS}/{task['id']}", json={"status": "done"}, headers=account.headers
+        )
+        return response.status_code
+
+    async def delete() -> int:
+        await asyncio.sleep(0.01)
+        response = await client.delete(f"{PROJECTS}/{garden['id']}", headers=account.headers)
+        return response.status_code
+
+    statuses = await asyncio.gather(
+        delete(), *(create(n) for n in range(12)), *(complete(task) for task in tasks)
+    )
+
+    assert statuses[0] == 204
+    assert set(statuses[1:13]) <= {201, 422}, statuses
+    assert set(statuses[13:]) <= {200, 404}, statuses
+    remaining = await client.get(TASKS, params={"limit": 200}, headers=account.headers)
+    assert [item["title"] for item in remaining.json()["items"]] == ["inbox"]
+    stats = (await client.get(f"{TASKS}/stats", headers=account.headers)).json()
+    assert (stats["total"], stats["by_status"]["pending"], stats["by_status"]["done"]) == (1, 1, 0)

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
@@ -183,23 +183,24 @@ async def delete_project(
     *,
     if_match: EntityTags | None,
 ) -> None:
-    """Delete the project and its tasks in one transaction. The project row is locked first
-    (FOR UPDATE): a task created or moved into it meanwhile waits, then fails as "not one of
-    your projects", instead of being removed by the foreign key's cascade without being
-    counted."""
-    project = await session.scalar(
-        select(Project)
-        .where(Project.id == project_id, Project.owner_id == owner_id)
-        .with_for_update()
-    )
-    if project is None:
-        raise not_found("project")
+    """Delete the project and its tasks in one transaction (tasks first: the lock order is
+    explained in tasks/projects.py). With If-Match, the version is checked again by the DELETE
+    itself, so a change that lands meanwhile is a 412 and nothing is deleted."""
+    project = await get_project(session, owner_id, project_id)
     if project.is_inbox:
         raise _inbox_refused("deleted")
     if not if_match_allows(if_match, project.version):
         raise precondition_failed(project)
+    read_version = project.version
+    session.expunge(project)  # deleted below in SQL, not by the unit of work
     await delete_project_tasks(session, owner_id, project_id)
-    await session.delete(project)
+    statement = delete(Project).where(Project.id == project_id, Project.owner_id == owner_id)
+    if if_match is not None:
+        statement = statement.where(Project.version == read_version)
+    deleted = await session.execute(statement, execution_options={"synchronize_session": False})
+    if deleted.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult
+        await session.rollback()
+        raise precondition_failed(await get_project(session, owner_id, project_id))
     await session.commit()
 
 

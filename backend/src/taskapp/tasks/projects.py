@@ -18,7 +18,6 @@ from taskapp.tasks.models import (
     Priority,
     Task,
     TaskStatus,
-    bump_with_count_changes,
     count_key,
     count_upsert,
     owner_bump,
@@ -58,33 +57,35 @@ async def delete_project_tasks(
     session: AsyncSession, owner_id: uuid.UUID, project_id: uuid.UUID
 ) -> int:
     """Delete the tasks of one of the owner's projects (not the Inbox), adjust task_counts and
-    bump the owner's data version (so cached lists and stats miss), in the caller's transaction.
+    bump the owner's data version (so cached lists and stats miss), in the caller's transaction;
+    the caller deletes the project row afterwards, in that transaction.
 
-    The counts come from DELETE .. RETURNING: the rows as deleted, whatever a concurrent writer
-    changed since they were read. The caller locks the project row first, so that no task can
-    enter the project before the project itself goes. Locks follow the order of task writes:
-    task rows, then the owner's row, then count rows."""
+    Locks are taken in the order task writes take them, task rows, then the owner's row, then
+    count rows, so that neither a task update nor a create deadlocks with this. The counts come
+    from DELETE .. RETURNING, the rows as deleted. A task created in (or moved into) the project
+    meanwhile holds the owner's row until it commits; once the bump has that row, a second
+    DELETE takes those too, and any later one waits on the owner's row and then fails the
+    foreign key (the project is gone): nothing is left for the foreign key's cascade to remove
+    uncounted."""
     stored = inbox.stored_project(owner_id, project_id)
     if stored is None:
         raise ValueError("the Inbox's tasks are never deleted with it")
-    rows = await session.execute(
+    statement = (
         delete(Task)
         .where(Task.owner_id == owner_id, Task.project_id == stored)
-        .returning(Task.status, Task.priority, Task.due_date),
-        execution_options={"synchronize_session": False},
+        .returning(Task.status, Task.priority, Task.due_date)
     )
+    options = {"synchronize_session": False}
     deltas: Counter[CountKey] = Counter()
-    for status, priority, due_date in rows:
+    for status, priority, due_date in await session.execute(statement, execution_options=options):
+        deltas[count_key(owner_id, status, priority, due_date)] -= 1
+    connection = await session.connection()
+    await connection.execute(owner_bump(owner_id, utcnow()))
+    for status, priority, due_date in await session.execute(statement, execution_options=options):
         deltas[count_key(owner_id, status, priority, due_date)] -= 1
     changes = sorted((key, n) for key, n in deltas.items() if n)
-    connection = await session.connection()
-    now = utcnow()
-    if connection.dialect.name == "postgresql" and changes:
-        await connection.execute(bump_with_count_changes(owner_id, now, changes))
-    else:
-        if changes:
-            await connection.execute(count_upsert(connection.dialect.name, changes))
-        await connection.execute(owner_bump(owner_id, now))
+    if changes:
+        await connection.execute(count_upsert(connection.dialect.name, changes))
     return sum(-n for _, n in changes)
 
 

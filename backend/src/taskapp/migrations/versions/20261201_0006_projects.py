@@ -146,6 +146,9 @@ def upgrade() -> None:
             batch.create_index(INDEX, ["owner_id", "project_id", "created_at", "id"])
         _add_inboxes()
         return
+    # Both ALTERs need a brief exclusive lock on tasks: give up (and let the deploy retry)
+    # rather than queue every request behind a long transaction that holds a lock on it.
+    op.execute("SET LOCAL lock_timeout = '5s'")
     op.add_column("tasks", sa.Column("project_id", sa.Uuid(), nullable=True))
     op.execute(
         f"ALTER TABLE tasks ADD CONSTRAINT {FOREIGN_KEY} FOREIGN KEY (owner_id, project_id) "
