@@ -340,7 +340,7 @@ async def test_a_series_that_ends_leaves_its_last_completion_done(
         ),
         # Past the end of the calendar: no occurrence, not a server error.
         (
-            {"due_on": "9999-12-31", "recurrence": "FREQ=DAILY"},
+            {"due_on": "9999-12-30", "recurrence": "FREQ=YEARLY"},
             "no occurrence after the task's due",
         ),
         (
@@ -581,11 +581,18 @@ async def test_days_at_the_ends_of_the_calendar_are_answered_not_500(
     client: httpx.AsyncClient, account: Account, zone: str
 ) -> None:
     await set_zone(client, account, zone)
-    await create_task(client, account, title="last day", due_on="9999-12-31")
-    await create_task(client, account, title="first day", due_on="0001-01-01")
+    await create_task(client, account, title="last day", due_on="9999-12-30")
+    await create_task(client, account, title="first day", due_on="0001-01-02")
+    await create_task(client, account, title="last time", due_date="9999-12-31T23:00:00Z")
+    for day in ("0001-01-01", "9999-12-31"):  # PostgreSQL would store them as -/+infinity
+        refused = await client.post(
+            TASKS, json={"title": "x", "due_on": day}, headers=account.headers
+        )
+        assert [e["field"] for e in assert_problem(refused, 422)["errors"]] == ["body.due_on"]
     assert sorted(await titles(client, account, due_from="0001-01-01", due_to="9999-12-31")) == [
         "first day",
         "last day",
+        "last time",
     ]
     for params in (
         {"from": "9999-12-01", "to": "9999-12-31"},
@@ -593,4 +600,10 @@ async def test_days_at_the_ends_of_the_calendar_are_answered_not_500(
     ):
         response = await client.get(f"{TASKS}/agenda", params=params, headers=account.headers)
         assert response.status_code == 200, response.text
-        assert sum(len(day["tasks"]) for day in response.json()["days"]) == 1
+        shown = [task["title"] for day in response.json()["days"] for task in day["tasks"]]
+        # 9999-12-31T23:00Z is already in year 10000 in Tokyo: on no listed day there.
+        expected = {
+            "0001-01-01": ["first day"],
+            "9999-12-01": ["last day"] if zone == "Asia/Tokyo" else ["last day", "last time"],
+        }
+        assert shown == expected[params["from"]]

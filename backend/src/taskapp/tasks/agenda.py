@@ -11,7 +11,7 @@ like every task read (tasks/reads.py).
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,10 +38,20 @@ _AT = Task.due_date.type
 
 
 def _open_tasks(columns: list[Any], *conditions: Any) -> Any:
+    # The sort key's range (due_at_from/due_at_to) is implied by the conditions: stating it
+    # lets the database walk ix_tasks_owner_due_at in order and stop at the limit, instead of
+    # reading every matching task to sort them (12,000 for a 14-day agenda in the bench).
+    due_at = DueAt()
     return (
         select(*columns)
-        .where(_OWNER, list_query.NOT_DONE, *conditions)
-        .order_by(DueAt(), Task.id)
+        .where(
+            _OWNER,
+            list_query.NOT_DONE,
+            due_at >= bindparam("due_at_from", type_=_AT),
+            due_at <= bindparam("due_at_to", type_=_AT),
+            *conditions,
+        )
+        .order_by(due_at, Task.id)
         .limit(bindparam("limit", type_=Integer))
     )
 
@@ -68,6 +78,16 @@ def _between(columns: list[Any]) -> Any:
     )
 
 
+_LAST = datetime.max.replace(tzinfo=UTC)
+_TICK = timedelta(microseconds=1)
+
+
+def _utc_midnight(day: date) -> datetime:
+    """Where a due day sorts (models.DueAt). asyncpg stores date.min/date.max as PostgreSQL's
+    -infinity/infinity, and datetime.min/max likewise: the ends map onto each other."""
+    return _LAST if day == date.max else datetime.combine(day, time.min, tzinfo=UTC)
+
+
 # Declared once at module level and run through perf.driver.fetch_all, as the list is: on
 # PostgreSQL on the pool's driver with untyped columns (no per-row processing), on SQLite
 # through SQLAlchemy with typed ones.
@@ -82,12 +102,15 @@ Read = tuple[DriverStatement, dict[str, Any]]
 def _between_params(
     owner_id: uuid.UUID, zone: ZoneInfo, first: date, last: date, limit: int
 ) -> dict[str, Any]:
+    start, end = list_query.day_start(first, zone), list_query.day_end(last, zone)
     return {
         "owner_id": owner_id,
         "first_day": first,
         "last_day": last,
-        "start": list_query.day_start(first, zone),
-        "end": list_query.day_end(last, zone),
+        "start": start,
+        "end": end,
+        "due_at_from": min(start, _utc_midnight(first)),
+        "due_at_to": max(end if end == _LAST else end - _TICK, _utc_midnight(last)),
         "limit": limit,
     }
 
@@ -95,10 +118,13 @@ def _between_params(
 def today_reads(dialect: str, owner_id: uuid.UUID, zone: ZoneInfo, day: date) -> list[Read]:
     """Today's statements with their values: the overdue tasks, then the day's."""
     untyped = dialect == "postgresql"
+    start = list_query.day_start(day, zone)
     overdue = {
         "owner_id": owner_id,
         "today": day,
-        "start": list_query.day_start(day, zone),
+        "start": start,
+        "due_at_from": datetime.min.replace(tzinfo=UTC),
+        "due_at_to": max(start, _utc_midnight(day)) - _TICK,
         "limit": TODAY_LIMIT,
     }
     return [
@@ -116,12 +142,15 @@ def agenda_read(dialect: str, owner_id: uuid.UUID, zone: ZoneInfo, first: date, 
     return statement, _between_params(owner_id, zone, first, last, AGENDA_LIMIT)
 
 
-def _local_day(item: dict[str, Any], zone: ZoneInfo) -> date:
+def _local_day(item: dict[str, Any], zone: ZoneInfo) -> date | None:
     if item["due_on"] is not None:
         day: date = item["due_on"]
         return day
     due: datetime = item["due_date"]
-    return due.astimezone(zone).date()
+    try:
+        return due.astimezone(zone).date()
+    except OverflowError:  # local time past 9999-12-31 (the range end was clamped to it)
+        return None
 
 
 def _within_day(item: dict[str, Any]) -> tuple[bool, datetime | None, str]:
@@ -173,7 +202,8 @@ async def agenda(
     days: dict[date, list[dict[str, Any]]] = {first + timedelta(days=n): [] for n in range(span)}
     read = agenda_read(services.read_engine.dialect.name, owner_id, zone, first, last)
     for item in await _items(services, read):
-        days[_local_day(item, zone)].append(item)
+        if (day := _local_day(item, zone)) in days:
+            days[day].append(item)
     body = _dumps(
         {
             "time_zone": time_zone,
