@@ -13,9 +13,11 @@ right after its yardstick and each ratio is to that adjacent run.
    owner's data version in one transaction).
 2. Workers: GET /tasks?limit=50 (cache off) with `taskapp serve --workers 2` on both cores
    against one worker on core 0 (wrk stays on core 1, so the two workers share it with wrk).
-3. Scale (16 connections, cache off, one user with 100,000 then 1,000,000 tasks seeded with
-   COPY): the first page sorted by due date with status and priority filters, `q=quarterly`
-   (1 task in 1,000 matches) and GET /tasks/stats.
+3. Scale (16 connections, cache off, one user in Europe/Berlin with 10,000, 100,000 then
+   1,000,000 tasks seeded with COPY, a fifth of them due on a day, three fifths at a time): the
+   first page of GET /tasks, the first page sorted by due date with status and priority
+   filters, `q=quarterly` (1 task in 1,000 matches), GET /tasks/stats, and Today and Upcoming
+   (GET /tasks/today, GET /tasks/agenda over the next 14 days).
 
 Ports: PostgreSQL TASKAPP_PG_PORT, Redis TASKAPP_REDIS_PORT (as scripts/services.sh); the two
 HTTP servers take free ports.
@@ -41,6 +43,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
@@ -56,7 +59,8 @@ DB = "taskapp_bench"
 DSN = f"postgresql://taskapp@127.0.0.1:{PG_PORT}/{DB}"
 PASSWORD = "benchmark password"  # noqa: S105  (a throwaway account in a throwaway database)
 SPEED_TASKS = 10_000
-SCALE_SIZES = (100_000, 1_000_000)
+SCALE_SIZES = (10_000, 100_000, 1_000_000)
+BENCH_ZONE = "Europe/Berlin"
 RARE_EVERY = 1_000  # one task in this many has "Quarterly" in its title
 SCALE_PAGE = "sort=due_date&status=pending&status=in_progress&priority=high&priority=urgent"
 COPY_COLUMNS = [
@@ -67,6 +71,7 @@ COPY_COLUMNS = [
     "status",
     "priority",
     "due_date",
+    "due_on",
     "labels",
     "created_at",
     "updated_at",
@@ -128,6 +133,12 @@ def task_rows(owner_id: uuid.UUID, count: int) -> Iterator[tuple[object, ...]]:
         description = "Seeded for the benchmark" if i % 2 else None
         labels = ["bench", f"l{i % 7}"]
         status = ("pending", "in_progress", "done")[i % 3]
+        # Spread over 61 days and the hours of each day. 61 is prime: with a period that shares
+        # a factor with status (3) or priority (4), every task due on the earliest days had the
+        # same status and priority, and a filtered page sorted by due date first skipped tens
+        # of thousands of rows no real user has. One in five is due on a day (i % 5 == 1), one
+        # in five has no due (i % 5 == 0).
+        due = now + timedelta(days=i % 61 - 20, minutes=(i * 37) % 1440)
         yield (
             uuid.uuid4(),
             owner_id,
@@ -135,11 +146,8 @@ def task_rows(owner_id: uuid.UUID, count: int) -> Iterator[tuple[object, ...]]:
             description,
             status,
             1 + i % 4,
-            # Spread over 61 days and the hours of each day. 61 is prime: with a period that
-            # shares a factor with status (3) or priority (4), every task due on the earliest
-            # days had the same status and priority, and a filtered page sorted by due date
-            # first skipped tens of thousands of rows no real user has.
-            now + timedelta(days=i % 61 - 20, minutes=(i * 37) % 1440) if i % 5 else None,
+            due if i % 5 > 1 else None,
+            due.date() if i % 5 == 1 else None,
             labels,
             now - timedelta(seconds=count - i),
             now - timedelta(seconds=count - i),
@@ -337,11 +345,23 @@ def scale(seconds: int, sizes: tuple[int, ...]) -> list[Result]:
         asyncio.run(seed(owner, size))
         log(f"seeded {size:,} tasks with COPY in {time.monotonic() - started:.0f} s")
         with server(serve_command(port), app_env(0), port):
-            env = {**os.environ, "TOKEN": login(base, email)}
+            token = login(base, email)
+            env = {**os.environ, "TOKEN": token}
+            httpx.patch(
+                f"{base}/api/v1/users/me",
+                json={"time_zone": BENCH_ZONE},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=30,
+            ).raise_for_status()
+            today = datetime.now(ZoneInfo(BENCH_ZONE)).date()
+            upcoming = f"from={today + timedelta(days=1)}&to={today + timedelta(days=14)}"
             for label, path in (
+                ("GET /tasks (first page)", "/api/v1/tasks"),
                 ("first page, sort=due_date, status+priority", f"/api/v1/tasks?{SCALE_PAGE}"),
                 ("q=quarterly", "/api/v1/tasks?q=quarterly"),
                 ("GET /tasks/stats", "/api/v1/tasks/stats"),
+                ("Today: GET /tasks/today", "/api/v1/tasks/today"),
+                ("Upcoming: GET /tasks/agenda, 14 days", f"/api/v1/tasks/agenda?{upcoming}"),
             ):
                 results.append(
                     wrk(f"{size:,} tasks: {label}", base + path, "auth.lua", env, seconds, 16)

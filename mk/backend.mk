@@ -58,7 +58,7 @@ backend-coverage: backend-sync ## branch coverage of backend/src over both runs,
 
 .PHONY: bench
 BENCH_ARGS ?=
-bench: backend-sync ## benchmark (not a test): taskapp vs a fair raw asyncpg yardstick, then 100k/1M tasks (BENCH_ARGS="--sizes" skips those)
+bench: backend-sync ## benchmark (not a test): taskapp vs a fair raw asyncpg yardstick, then list/search/stats/Today/Upcoming at 10k/100k/1M tasks (BENCH_ARGS="--sizes" skips those)
 	. scripts/lib.sh && apt_install wrk
 	scripts/services.sh start
 	cd backend && $(UV) run --frozen python ../bench/run.py $(BENCH_ARGS)

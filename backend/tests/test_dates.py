@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from taskapp.tasks import agenda
 from tests.conftest import Account, assert_problem, client_for, create_task, register_and_login
 from tests.test_task_search_and_stats import SEEDED, seed_tasks, task_rows_read
 
@@ -338,6 +338,19 @@ async def test_a_series_that_ends_leaves_its_last_completion_done(
             {"due_on": "2027-01-01", "recurrence": "FREQ=DAILY;UNTIL=20261231"},
             "no occurrence after the task's due",
         ),
+        # Past the end of the calendar: no occurrence, not a server error.
+        (
+            {"due_on": "9999-12-30", "recurrence": "FREQ=YEARLY"},
+            "no occurrence after the task's due",
+        ),
+        (
+            {"due_on": "2027-01-01", "recurrence": "FREQ=DAILY;INTERVAL=999999999"},
+            "no occurrence after the task's due",
+        ),
+        (
+            {"due_date": "9999-12-31T12:00:00Z", "recurrence": "FREQ=DAILY"},
+            "no occurrence after the task's due",
+        ),
         # 30 February never comes.
         (
             {"due_on": "2027-01-01", "recurrence": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"},
@@ -516,38 +529,38 @@ async def test_today_and_upcoming_read_the_tasks_they_show_not_the_users_others(
     app: FastAPI,
 ) -> None:
     """EXPLAIN of every statement Today and a 14-day agenda run, over SEEDED tasks (due from 10
-    days ago to 9 days ahead): PostgreSQL reads about the rows it returns (index scans of the
-    partial indexes), SQLite never scans the table."""
+    days ago to 9 days ahead): PostgreSQL reads about the rows it returns (the partial indexes
+    over open tasks), SQLite never scans the table."""
     async with client_for(app) as http:
         account = await register_and_login(http)
         await seed_tasks(app, account.user_id, {})
-        engine: AsyncEngine = app.state.services.read_engine
-        statements: list[tuple[str, Any]] = []
-
-        def remember(_conn: Any, _cursor: Any, sql: str, params: Any, *_: Any) -> None:
-            statements.append((sql, params))
-
-        today = datetime.now(UTC).date()
-        event.listen(engine.sync_engine, "before_cursor_execute", remember)
-        try:
-            view = await http.get(f"{TASKS}/today", headers=account.headers)
-            upcoming = await http.get(
-                f"{TASKS}/agenda",
-                params={"from": str(today + timedelta(days=1)), "to": str(today + timedelta(14))},
-                headers=account.headers,
-            )
-        finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", remember)
+        view = await http.get(f"{TASKS}/today", headers=account.headers)
+        day = date.fromisoformat(view.json()["date"])
+        upcoming = await http.get(
+            f"{TASKS}/agenda",
+            params={"from": str(day + timedelta(days=1)), "to": str(day + timedelta(14))},
+            headers=account.headers,
+        )
     assert view.status_code == upcoming.status_code == 200
-    shown = len(view.json()["overdue"]) + sum(len(day["tasks"]) for day in upcoming.json()["days"])
+    shown = len(view.json()["overdue"]) + sum(len(d["tasks"]) for d in upcoming.json()["days"])
     assert 0 < shown < SEEDED / 2
-    on_tasks = [(sql, params) for sql, params in statements if "FROM tasks" in sql]
-    assert len(on_tasks) == 3  # overdue, today, the agenda
-    for sql, params in on_tasks:
+    engine: AsyncEngine = app.state.services.read_engine
+    owner, zone = uuid.UUID(account.user_id), ZoneInfo("UTC")
+    reads = [
+        *agenda.today_reads(engine.dialect.name, owner, zone, day),
+        agenda.agenda_read(
+            engine.dialect.name, owner, zone, day + timedelta(days=1), day + timedelta(days=14)
+        ),
+    ]
+    for statement, params in reads:
+        compiled = statement.statement.compile(dialect=engine.dialect)
+        positional = [
+            params.get(name, compiled.params[name]) for name in compiled.positiontup or ()
+        ]
         async with engine.connect() as connection:
             if connection.dialect.name == "postgresql":
                 raw = await connection.exec_driver_sql(
-                    f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", tuple(params)
+                    f"EXPLAIN (ANALYZE, FORMAT JSON) {compiled}", tuple(positional)
                 )
                 document = raw.scalar_one()
                 plan = (json.loads(document) if isinstance(document, str) else document)[0]
@@ -556,8 +569,41 @@ async def test_today_and_upcoming_read_the_tasks_they_show_not_the_users_others(
                 assert read <= 2 * returned + 50, json.dumps(plan)
             else:
                 rows = await connection.exec_driver_sql(
-                    f"EXPLAIN QUERY PLAN {sql}",
-                    tuple(p.hex if isinstance(p, uuid.UUID) else p for p in params),
+                    f"EXPLAIN QUERY PLAN {compiled}",
+                    tuple(p.hex if isinstance(p, uuid.UUID) else p for p in positional),
                 )
                 details = [str(row[-1]) for row in rows]
                 assert not any(d.startswith("SCAN tasks") for d in details), details
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/New_York"])
+async def test_days_at_the_ends_of_the_calendar_are_answered_not_500(
+    client: httpx.AsyncClient, account: Account, zone: str
+) -> None:
+    await set_zone(client, account, zone)
+    await create_task(client, account, title="last day", due_on="9999-12-30")
+    await create_task(client, account, title="first day", due_on="0001-01-02")
+    await create_task(client, account, title="last time", due_date="9999-12-31T23:00:00Z")
+    for day in ("0001-01-01", "9999-12-31"):  # PostgreSQL would store them as -/+infinity
+        refused = await client.post(
+            TASKS, json={"title": "x", "due_on": day}, headers=account.headers
+        )
+        assert [e["field"] for e in assert_problem(refused, 422)["errors"]] == ["body.due_on"]
+    assert sorted(await titles(client, account, due_from="0001-01-01", due_to="9999-12-31")) == [
+        "first day",
+        "last day",
+        "last time",
+    ]
+    for params in (
+        {"from": "9999-12-01", "to": "9999-12-31"},
+        {"from": "0001-01-01", "to": "0001-01-31"},
+    ):
+        response = await client.get(f"{TASKS}/agenda", params=params, headers=account.headers)
+        assert response.status_code == 200, response.text
+        shown = [task["title"] for day in response.json()["days"] for task in day["tasks"]]
+        # 9999-12-31T23:00Z is already in year 10000 in Tokyo: on no listed day there.
+        expected = {
+            "0001-01-01": ["first day"],
+            "9999-12-01": ["last day"] if zone == "Asia/Tokyo" else ["last day", "last time"],
+        }
+        assert shown == expected[params["from"]]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -157,15 +157,25 @@ def due_between(
     return or_(and_(*day), and_(*at))
 
 
+_FIRST_INSTANT = datetime.min.replace(tzinfo=UTC)
+_LAST_INSTANT = datetime.max.replace(tzinfo=UTC)
+
+
 def day_start(day: date, zone: ZoneInfo) -> datetime:
-    """The first instant of a local day in `zone` (a day may start at 01:00 after a DST gap:
-    zoneinfo reads a missing midnight with the offset before the change, which is the gap's
-    end once converted, so no instant of the day is lost)."""
-    return datetime.combine(day, time.min, tzinfo=zone)
+    """The first instant of a local day in `zone`, in UTC (a day may start at 01:00 after a DST
+    gap: zoneinfo reads a missing midnight with the offset before the change, which is the
+    gap's end once converted, so no instant of the day is lost). Days at the ends of the
+    calendar clamp to the first/last instant rather than overflow."""
+    try:
+        return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        return _FIRST_INSTANT if day.year == 1 else _LAST_INSTANT
 
 
 def day_end(day: date, zone: ZoneInfo) -> datetime:
     """The first instant after a local day: the next day's start."""
+    if day == date.max:
+        return _LAST_INSTANT
     return day_start(day + timedelta(days=1), zone)
 
 

@@ -68,18 +68,30 @@ def validate(text: str) -> str:
     return text
 
 
+# What dateutil raises past the end of the calendar (year 9999, a huge INTERVAL): no occurrence.
+_PAST_THE_CALENDAR = (OverflowError, ValueError)
+
+
 def next_due_day(text: str, due_on: date) -> date | None:
     """The first occurrence strictly after the due day `due_on`, or None when the rule ends."""
     start = datetime(due_on.year, due_on.month, due_on.day)
-    following = _rule(text, start).after(start, inc=False)
+    try:
+        following = _rule(text, start).after(start, inc=False)
+    except _PAST_THE_CALENDAR:
+        return None
     return None if following is None else following.date()
 
 
 def next_due_time(text: str, due_date: datetime, zone: ZoneInfo) -> datetime | None:
     """The first occurrence strictly after the due instant `due_date`, at the same local
     wall-clock time in `zone`, in UTC; None when the rule ends."""
-    start = due_date.astimezone(zone).replace(tzinfo=None)
-    following = _rule(text, start).after(start, inc=False)
-    if following is None:
+    try:
+        start = due_date.astimezone(zone).replace(tzinfo=None)
+        following = _rule(text, start).after(start, inc=False)
+        if following is None:
+            return None
+        following_utc = following.replace(tzinfo=zone).astimezone(UTC)
+    except _PAST_THE_CALENDAR:
         return None
-    return following.replace(tzinfo=zone).astimezone(UTC)
+    # The API refuses the last representable instant (PostgreSQL would store it as infinity).
+    return None if following_utc == datetime.max.replace(tzinfo=UTC) else following_utc

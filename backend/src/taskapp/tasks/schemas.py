@@ -84,6 +84,17 @@ MAX_LABELS = 20
 Labels = Annotated[list[Label], Field(max_length=MAX_LABELS)]
 
 
+def _inner_day(value: date) -> date:
+    # As for due_date: asyncpg writes the first and last days as PostgreSQL's -infinity and
+    # infinity, which sort and compare unlike the same days on SQLite. Refused.
+    if value in (date.min, date.max):
+        raise ValueError("must lie in 0001-01-02 .. 9999-12-30")
+    return value
+
+
+DueDay = Annotated[date, AfterValidator(_inner_day)]
+
+
 def _rrule(value: object) -> object:
     return recurrence.validate(value) if isinstance(value, str) else value
 
@@ -126,7 +137,7 @@ class TaskCreate(BaseModel):
     due_date: UTCDatetime | None = Field(
         default=None, description="RFC 3339 date-time with a zone offset"
     )
-    due_on: date | None = Field(default=None, description=DUE_DAY)
+    due_on: DueDay | None = Field(default=None, description=DUE_DAY)
     recurrence: Recurrence | None = None
     labels: Labels = Field(default_factory=list)
     project_id: uuid.UUID | None = Field(
@@ -156,7 +167,9 @@ class TaskUpdate(BaseModel):
     due_date: UTCDatetime | None = Field(
         default=None, description="Setting it clears due_on; null clears it"
     )
-    due_on: date | None = Field(default=None, description=f"{DUE_DAY}; setting it clears due_date")
+    due_on: DueDay | None = Field(
+        default=None, description=f"{DUE_DAY}; setting it clears due_date"
+    )
     recurrence: Recurrence | None = Field(default=None, description="null: no longer repeats")
     labels: Labels | SkipJsonSchema[None] = None
     project_id: uuid.UUID | SkipJsonSchema[None] = Field(

@@ -26,7 +26,9 @@ async def update_profile(session: AsyncSession, user: User, changes: dict[str, A
         user.full_name = changes["full_name"]
     if "time_zone" in changes and changes["time_zone"] != user.time_zone:
         user.time_zone = changes["time_zone"]
-        user.tasks_version += 1
+        # In SQL (tasks_version + 1), not read-modify-write: a task write committing meanwhile
+        # must not be lost, or two data states would share one cache key.
+        user.tasks_version = User.tasks_version + 1
     await session.commit()
     return user
 
