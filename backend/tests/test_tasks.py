@@ -34,6 +34,7 @@ async def test_create_returns_201_with_location_etag_and_defaults(
     assert body["version"] == 1
     assert body["created_at"] == body["updated_at"]
     assert body["position"] == "a0"  # the account's first task: the first key of the order
+    assert (body["parent_id"], body["subtask_count"], body["subtask_done_count"]) == (None, 0, 0)
     assert set(body) == {
         "id",
         "title",
@@ -47,6 +48,9 @@ async def test_create_returns_201_with_location_etag_and_defaults(
         "completed_at",
         "version",
         "position",
+        "parent_id",
+        "subtask_count",
+        "subtask_done_count",
     }
 
 

@@ -17,6 +17,7 @@ from taskapp.tasks.schemas import TaskPublic
 
 FIELDS = tuple(TaskPublic.model_fields)
 _ID, _PRIORITY = FIELDS.index("id"), FIELDS.index("priority")
+_PARENT = FIELDS.index("parent_id")
 
 
 def task_item(row: Sequence[Any]) -> dict[str, Any]:
@@ -28,6 +29,8 @@ def task_item(row: Sequence[Any]) -> dict[str, Any]:
     item = dict(zip(FIELDS, row, strict=True))
     item["id"] = str(row[_ID])
     item["priority"] = priority_name(row[_PRIORITY])
+    if row[_PARENT] is not None:  # asyncpg's own UUID type, which orjson does not know
+        item["parent_id"] = str(row[_PARENT])
     return item
 
 

@@ -64,6 +64,7 @@ class ListShape:
     due_before: bool
     due_after: bool
     overdue: bool | None
+    parent: bool = False
 
     @classmethod
     def of(cls, dialect: str, query: TaskQuery, cursor: CursorKind) -> ListShape:
@@ -78,6 +79,7 @@ class ListShape:
             due_before=query.due_before is not None,
             due_after=query.due_after is not None,
             overdue=query.overdue,
+            parent=query.parent is not None,
         )
 
 
@@ -130,6 +132,8 @@ def _conditions(shape: ListShape) -> list[ColumnElement[bool]]:
         conditions.append(Task.due_date < bindparam("due_before", type_=Task.due_date.type))
     if shape.due_after:
         conditions.append(Task.due_date >= bindparam("due_after", type_=Task.due_date.type))
+    if shape.parent:
+        conditions.append(Task.parent_id == bindparam("parent", type_=Task.parent_id.type))
     if shape.overdue is not None:
         overdue = overdue_condition(bindparam("now", type_=Task.due_date.type))
         conditions.append(overdue if shape.overdue else not_(overdue))
@@ -181,10 +185,9 @@ def parameters(
         params.update({f"label_{index}": label for index, label in enumerate(query.label)})
     if query.q is not None:
         params["q"] = f"%{_escape_like(search.fold(query.q))}%"
-    if query.due_before is not None:
-        params["due_before"] = query.due_before
-    if query.due_after is not None:
-        params["due_after"] = query.due_after
+    for name in ("due_before", "due_after", "parent"):  # passed as they are
+        if (value := getattr(query, name)) is not None:
+            params[name] = value
     if query.overdue is not None:
         params["now"] = now
     if after is not None:

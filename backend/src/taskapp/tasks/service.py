@@ -36,7 +36,7 @@ from taskapp.auth.interface import User
 from taskapp.db import utcnow
 from taskapp.errors import FieldError, ProblemError, not_found
 from taskapp.perf.driver import declare, fetch_all
-from taskapp.tasks import encoding, list_query, ordering, search
+from taskapp.tasks import encoding, list_query, ordering, search, subtasks
 from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
 from taskapp.tasks.models import (
     IdempotencyRecord,
@@ -115,6 +115,7 @@ def _new_task(owner_id: uuid.UUID, data: TaskCreate, now: datetime, position: st
         updated_at=now,
         completed_at=now if data.status == TaskStatus.DONE else None,
         position=position,
+        parent_id=data.parent_id,
     )
 
 
@@ -144,7 +145,10 @@ async def create_task(
     now = utcnow()
     # New tasks go to the end of the manual order (tasks/ordering.py).
     position = await ordering.end_position(_engine(session), owner_id, tracer)
-    if idempotency_key is None and session.get_bind().dialect.name == "postgresql":
+    if data.parent_id is not None:  # the parent's row is locked first (tasks/subtasks.py)
+        await subtasks.lock_parent(session, owner_id, data.parent_id)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if idempotency_key is None and postgres and data.parent_id is None:
         return await _create_in_one_statement(session, owner_id, data, now, position, tracer)
     if idempotency_key is None:
         task = _new_task(owner_id, data, now, position)
@@ -234,6 +238,9 @@ _CREATE_COLUMNS = (
     "version",
     "search_text",
     "position",
+    "parent_id",
+    "subtask_count",
+    "subtask_done_count",
 )
 _CREATE = declare(_one_statement_create())
 
@@ -270,6 +277,10 @@ async def _create_in_one_statement(
         "version": 1,
         "search_text": search.document(data.title, data.description, labels),
         "position": position,
+        # This path creates top-level tasks only (a subtask takes the ORM path).
+        "parent_id": None,
+        "subtask_count": 0,
+        "subtask_done_count": 0,
     }
     params = {
         **{f"new_{name}": value for name, value in new.items()},
@@ -336,19 +347,27 @@ async def update_task(
     *,
     if_match: EntityTags | None,
     tracer: Tracer,
+    complete_subtasks: bool = False,
 ) -> Task | TaskPublic:
     # Without If-Match the client asked for no precondition: a lost race is retried on the
     # fresh row (last writer wins). With If-Match, a lost race is a 412 like a stale ETag.
     if session.get_bind().dialect.name == "postgresql":
-        return await _update_in_one_statement(
+        updated = await _update_in_one_statement(
             _engine(session), owner_id, task_id, changes, if_match, tracer
         )
+        if updated is not None:
+            return updated
     defer_count_changes(session.sync_session)
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         task = await get_task(session, owner_id, task_id)
         if not if_match_allows(if_match, task.version):
             raise precondition_failed(task)
-        if not _apply_changes(task, changes.model_dump(exclude_unset=True), utcnow()):
+        now = utcnow()
+        for subtask in await subtasks.before_completing(
+            session, task, changes.status, complete_subtasks=complete_subtasks
+        ):
+            _apply_changes(subtask, {"status": TaskStatus.DONE}, now)
+        if not _apply_changes(task, changes.model_dump(exclude_unset=True), now):
             return task
         try:
             await session.flush()
@@ -466,7 +485,9 @@ async def _update_in_one_statement(
     changes: TaskUpdate,
     if_match: EntityTags | None,
     tracer: Tracer,
-) -> Task | TaskPublic:
+) -> Task | TaskPublic | None:
+    """None: the change is one for the ORM path (a status change of a parent or a subtask,
+    whose counters tasks/subtasks.py keeps in the flush)."""
     ids = {"task_id": task_id, "owner_id": owner_id}
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         rows = await fetch_all(engine, _READ_ONE, ids, tracer, "SELECT tasks")
@@ -475,6 +496,8 @@ async def _update_in_one_statement(
         task = _transient(rows[0])  # never added to a session: only the rules run on it
         if not if_match_allows(if_match, task.version):
             raise precondition_failed(task)
+        if changes.status is not None and (task.parent_id is not None or task.subtask_count):
+            return None
         before = count_key(owner_id, task.status, task.priority, task.due_date)
         read_version = task.version
         now = utcnow()
@@ -538,6 +561,8 @@ async def delete_task(
         task = await get_task(session, owner_id, task_id)
         if not if_match_allows(if_match, task.version):
             raise precondition_failed(task)
+        if task.subtask_count:
+            await subtasks.delete_subtasks(session, [task.id])
         await session.delete(task)
         try:
             await session.flush()
@@ -557,7 +582,12 @@ async def delete_task(
 
 
 async def move_task(
-    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, move: TaskMove
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    move: TaskMove,
+    *,
+    complete_subtasks: bool = False,
 ) -> Task:
     """POST /tasks/{id}/move: a new position (and optionally status) in one transaction, the
     key computed by tasks/ordering.py while the owner's row is locked."""
@@ -582,6 +612,10 @@ async def move_task(
     await session.execute(owner_bump(owner_id, now))  # the owner's moves wait here until commit
     task.position = await ordering.new_position(session, owner_id, task_id, move)
     if move.status is not None:
+        for subtask in await subtasks.before_completing(
+            session, task, move.status, complete_subtasks=complete_subtasks
+        ):
+            _apply_changes(subtask, {"status": TaskStatus.DONE}, now)
         _apply_status(task, move.status, now)
     task.updated_at = now
     await session.flush()  # version + 1; task_counts follow a status change (models.py)
