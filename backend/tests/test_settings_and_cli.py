@@ -102,20 +102,20 @@ def test_cli_migrate_create_user_and_seed_demo(
     assert cli.main(["seed-demo"]) == 0
     assert "0 sample tasks added" in capsys.readouterr().out
 
-    async def demo_tasks() -> list[tuple[str, str, int]]:
+    async def demo_tasks() -> list[tuple[str, str, int, str]]:
         engine = create_engine(Settings(database_url=cli_db))
         async with engine.connect() as conn:
             rows = await conn.execute(
-                text("SELECT title, status, priority FROM tasks ORDER BY title")
+                text("SELECT title, status, priority, position FROM tasks ORDER BY title")
             )
-            result = [(r[0], r[1], r[2]) for r in rows]
+            result = [(r[0], r[1], r[2], r[3]) for r in rows]
         await engine.dispose()
         return result
 
     assert asyncio.run(demo_tasks()) == [
-        ("Performance Testing", "pending", 1),
-        ("Setup CI/CD Pipeline", "in_progress", 3),
-        ("Write Documentation", "pending", 2),
+        ("Performance Testing", "pending", 1, "a2"),  # placed in the listed order
+        ("Setup CI/CD Pipeline", "in_progress", 3, "a0"),
+        ("Write Documentation", "pending", 2, "a1"),
     ]
 
 

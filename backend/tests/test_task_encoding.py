@@ -47,6 +47,9 @@ def tasks(draw: st.DrawFn) -> TaskPublic:
         completed_at=draw(st.none() | instants),
         version=draw(st.integers(min_value=1, max_value=2**31 - 1)),
         position=draw(st.none() | st.text(alphabet="0123456789ABCXYZabcxyz", min_size=2)),
+        parent_id=draw(st.none() | st.uuids()),
+        subtask_count=draw(st.integers(min_value=0, max_value=2**31 - 1)),
+        subtask_done_count=draw(st.integers(min_value=0, max_value=2**31 - 1)),
     )
 
 
@@ -90,7 +93,7 @@ def test_item_values_feed_the_cursor() -> None:
     project_id = uuid.uuid4()
     row: tuple[Any, ...] = (
         *(task_id, "t", None, "done", 4, None, None, None, [], project_id),
-        *(created, created, created, 7, "a0"),
+        *(created, created, created, 7, "a0", None, 0, 0),
     )
 
     item = encoding.task_item(row)

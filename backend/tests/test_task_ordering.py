@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy import inspect, select, update
 
@@ -300,3 +301,55 @@ def test_revision_0008_backfills_positions_in_creation_order(
         assert all(position is not None for position, _ in placed)
         assert len({position for position, _ in placed}) == len(ids)
         assert [task_id for _, task_id in placed] == ids
+    owner = next(iter(expected))
+    assert asyncio.run(_insert_like_the_previous_release(url, owner)) == (None, None, 0, 0)
+
+
+# The columns today's main writes (revision 0005), and nothing else: the rest is the database's.
+_PREVIOUS_RELEASE_TASKS = sa.table(
+    "tasks",
+    *(
+        sa.column(name, Task.__table__.c[name].type)
+        for name in (
+            "id",
+            "owner_id",
+            "title",
+            "status",
+            "priority",
+            "labels",
+            "created_at",
+            "updated_at",
+            "version",
+            "search_text",
+        )
+    ),
+)
+
+
+async def _insert_like_the_previous_release(url: str, owner: uuid.UUID) -> tuple[Any, ...]:
+    engine = create_engine(Settings(database_url=url))
+    task_id, now = uuid.uuid4(), utcnow()
+    async with engine.begin() as connection:
+        await connection.execute(
+            _PREVIOUS_RELEASE_TASKS.insert().values(
+                id=task_id,
+                owner_id=owner,
+                title="old",
+                status="pending",
+                priority="low",
+                labels=[],
+                created_at=now,
+                updated_at=now,
+                version=1,
+                search_text="old",
+            )
+        )
+        row = (
+            await connection.execute(
+                select(
+                    Task.position, Task.parent_id, Task.subtask_count, Task.subtask_done_count
+                ).where(Task.id == task_id)
+            )
+        ).one()
+    await engine.dispose()
+    return tuple(row)

@@ -37,6 +37,7 @@ async def test_create_returns_201_with_location_etag_and_defaults(
     assert body["created_at"] == body["updated_at"]
     assert body["project_id"] == account.user_id  # the Inbox's id is its owner's
     assert body["position"] == "a0"  # the account's first task: the first key of the order
+    assert (body["parent_id"], body["subtask_count"], body["subtask_done_count"]) == (None, 0, 0)
     assert set(body) == {
         "id",
         "title",
@@ -53,6 +54,9 @@ async def test_create_returns_201_with_location_etag_and_defaults(
         "completed_at",
         "version",
         "position",
+        "parent_id",
+        "subtask_count",
+        "subtask_done_count",
     }
 
 

@@ -20,6 +20,7 @@ from taskapp.db import create_engine, create_session_factory
 from taskapp.errors import ProblemError
 from taskapp.projects import models as _projects  # noqa: F401  (every new account's Inbox)
 from taskapp.settings import Settings
+from taskapp.tasks import ordering
 from taskapp.tasks.models import Priority, Task, TaskStatus
 
 DEMO_EMAIL = "demo@taskapp.dev"
@@ -125,12 +126,28 @@ async def _seed_demo(settings: Settings) -> tuple[User, int]:
             existing = set(
                 await session.scalars(select(Task.title).where(Task.owner_id == user.id))
             )
-            added = 0
-            for title, status, priority in DEMO_TASKS:
-                if title in existing:  # seeding twice adds nothing
-                    continue
-                session.add(Task(owner_id=user.id, title=title, status=status, priority=priority))
-                added += 1
+            new = [
+                task for task in DEMO_TASKS if task[0] not in existing
+            ]  # seeding twice adds nothing
+            last = await session.scalar(
+                select(Task.position)
+                .where(Task.owner_id == user.id, Task.position.is_not(None))
+                .order_by(Task.position.desc())
+                .limit(1)
+            )
+            # At the end of the manual order, in the listed order (tasks/ordering.py).
+            positions = ordering.keys_between(last, None, len(new)) if new else []
+            for (title, status, priority), position in zip(new, positions, strict=True):
+                session.add(
+                    Task(
+                        owner_id=user.id,
+                        title=title,
+                        status=status,
+                        priority=priority,
+                        position=position,
+                    )
+                )
+            added = len(new)
             await session.commit()
             return user, added
     finally:

@@ -5,7 +5,8 @@ two bulk requests cannot deadlock on each other; the owner's row after them, as 
 then checked all together: a task that is not the caller's fails the whole request with 404, a
 stale version with 412, each listing every offending id, before anything is written. Patches go
 through PATCH's own rules (service.apply_patch); task_counts and the owner's data version
-follow in the same transaction, as for single writes.
+follow in the same transaction, as for single writes. Completing a parent with open subtasks
+is 409 unless `complete_subtasks` is set; a deleted parent's subtasks are deleted (and listed).
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from taskapp.db import utcnow
 from taskapp.errors import ProblemError
-from taskapp.tasks import service
-from taskapp.tasks.models import Task, defer_count_changes
+from taskapp.tasks import service, subtasks
+from taskapp.tasks.models import Task, TaskStatus, defer_count_changes
 from taskapp.tasks.schemas import BulkDelete, TaskBulk
 
 
@@ -79,18 +80,29 @@ async def apply(
     zone = ZoneInfo(time_zone)
     patched: list[Task] = []
     deleted: list[uuid.UUID] = []
-    for operation in bulk.operations:
-        task = found[operation.id]
-        if isinstance(operation, BulkDelete):
-            await session.delete(task)
-            deleted.append(task.id)
-        else:
+    try:
+        for operation in bulk.operations:
+            task = found[operation.id]
+            if isinstance(operation, BulkDelete):
+                continue
+            for subtask in await subtasks.before_completing(
+                session, task, operation.patch.status, complete_subtasks=bulk.complete_subtasks
+            ):
+                service.apply_patch(session, subtask, {"status": TaskStatus.DONE}, now, zone)
             service.apply_patch(
                 session, task, operation.patch.model_dump(exclude_unset=True), now, zone
             )
             patched.append(task)
-    try:
         await session.flush()  # each changed row's UPDATE checks its version (models.py)
+        # Deleted parents take their subtasks along (listed too, for an undo), flushed first.
+        doomed = [op.id for op in bulk.operations if isinstance(op, BulkDelete)]
+        cascaded = await subtasks.delete_subtasks(session, doomed)
+        for task_id in doomed:
+            if found[task_id] not in session.deleted:
+                await session.delete(found[task_id])
+        deleted = doomed + [task_id for task_id in cascaded if task_id not in set(doomed)]
+        patched = [task for task in patched if task.id not in set(deleted)]
+        await session.flush()
     except StaleDataError:  # SQLite has no row locks: another writer got in after the read
         await session.rollback()
         raise ProblemError(

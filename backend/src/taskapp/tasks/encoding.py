@@ -18,6 +18,7 @@ from taskapp.tasks.schemas import TaskPublic
 FIELDS = tuple(TaskPublic.model_fields)
 _ID, _PRIORITY = FIELDS.index("id"), FIELDS.index("priority")
 _PROJECT = FIELDS.index("project_id")
+_PARENT = FIELDS.index("parent_id")
 
 
 def task_item(row: Sequence[Any]) -> dict[str, Any]:
@@ -30,6 +31,8 @@ def task_item(row: Sequence[Any]) -> dict[str, Any]:
     item["id"] = str(row[_ID])
     item["project_id"] = str(row[_PROJECT])
     item["priority"] = priority_name(row[_PRIORITY])
+    if row[_PARENT] is not None:  # asyncpg's own UUID type, which orjson does not know
+        item["parent_id"] = str(row[_PARENT])
     return item
 
 

@@ -79,6 +79,7 @@ class ListShape:
     due_to: bool
     overdue: bool | None
     project: ProjectFilter = "none"
+    parent: bool = False
 
     @classmethod
     def of(
@@ -109,6 +110,7 @@ class ListShape:
             due_from=query.due_from is not None,
             due_to=query.due_to is not None,
             overdue=query.overdue,
+            parent=query.parent is not None,
         )
 
 
@@ -230,6 +232,8 @@ def _conditions(shape: ListShape) -> list[ColumnElement[bool]]:
                 bindparam("due_to_end", type_=Task.due_date.type) if shape.due_to else None,
             )
         )
+    if shape.parent:
+        conditions.append(Task.parent_id == bindparam("parent", type_=Task.parent_id.type))
     if shape.overdue is not None:
         overdue = overdue_condition(
             bindparam("now", type_=Task.due_date.type), bindparam("today", type_=Task.due_on.type)
@@ -299,10 +303,9 @@ def parameters(
         params.update({f"label_{index}": label for index, label in enumerate(query.label)})
     if query.q is not None:
         params["q"] = f"%{_escape_like(search.fold(query.q))}%"
-    if query.due_before is not None:
-        params["due_before"] = query.due_before
-    if query.due_after is not None:
-        params["due_after"] = query.due_after
+    for name in ("due_before", "due_after", "parent"):  # passed as they are
+        if (value := getattr(query, name)) is not None:
+            params[name] = value
     if shape.project == "other":
         params["project"] = query.project
     params.update(_day_parameters(query, now, zone))

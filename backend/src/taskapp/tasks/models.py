@@ -113,6 +113,8 @@ class Task(Base):
         ),
         # sort=position: a NULL position (a row the previous release wrote) sorts last, by age.
         Index("ix_tasks_owner_position", "owner_id", "position", "created_at", "id"),
+        # A parent's subtasks: `parent=` lists and the cascade when a parent goes.
+        Index("ix_tasks_parent", "parent_id", "id"),
         # GIN on PostgreSQL (label filters); SQLite gets a plain index it will rarely use.
         Index("ix_tasks_labels", "labels", postgresql_using="gin"),
         # Search: trigrams of the folded text serve `LIKE '%word%'` on PostgreSQL (ADR 0007).
@@ -177,6 +179,13 @@ class Task(Base):
     search_text: Mapped[str] = mapped_column(Text)
     # Manual order (tasks/ordering.py); NULL on rows the previous release wrote (revision 0008).
     position: Mapped[str | None] = mapped_column(PositionType)
+    # One level of subtasks (tasks/subtasks.py); the counters are kept on the parent in the
+    # transaction of every write of a subtask, so every read shows them for free.
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("tasks.id", ondelete="CASCADE")
+    )
+    subtask_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    subtask_done_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     # Optimistic locking: every UPDATE checks the version it read, so concurrent writers cannot
     # silently overwrite each other (the loser gets StaleDataError -> 412).

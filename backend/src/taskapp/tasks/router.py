@@ -50,6 +50,13 @@ IdempotencyKey = Annotated[
         description="Retrying a POST with the same key and body returns the first response",
     ),
 ]
+CompleteSubtasks = Annotated[
+    bool,
+    Query(
+        description="Setting status done on a task with open subtasks completes them too, in"
+        " the same transaction; without it that is 409 `open-subtasks`"
+    ),
+]
 STATS_ALLOW = {"Allow": "GET"}
 ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "description": "The task's version"}}
 
@@ -216,7 +223,7 @@ def _task_response(task: Any, status_code: int = 200) -> JSONResponse:
 @router.post(
     "/bulk",
     response_model=TaskBulkResult,
-    responses=problem_responses(404, 412, 413, 422),
+    responses=problem_responses(404, 409, 412, 413, 422),
 )
 async def bulk_change(body: TaskBulk, user: CurrentPrincipal, session: SessionDep) -> JSONResponse:
     """Patch and delete up to 200 tasks in one transaction: every `version` must be current and
@@ -266,7 +273,7 @@ async def read_task(
 @router.patch(
     "/{task_id}",
     response_model=TaskPublic,
-    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 412, 413, 422)},
+    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 409, 412, 413, 422)},
 )
 async def update_task(
     task_id: uuid.UUID,
@@ -275,6 +282,7 @@ async def update_task(
     user: CurrentPrincipal,
     session: SessionDep,
     if_match: IfMatch = None,
+    complete_subtasks: CompleteSubtasks = False,
 ) -> JSONResponse:
     task = await service.update_task(
         session,
@@ -284,6 +292,7 @@ async def update_task(
         if_match=EntityTags.parse(if_match),
         tracer=request.app.state.services.tracer,
         time_zone=user.time_zone,
+        complete_subtasks=complete_subtasks,
     )
     return _task_response(task)
 
@@ -321,11 +330,23 @@ async def delete_task(
 @router.post(
     "/{task_id}/move",
     response_model=TaskPublic,
-    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 412, 413, 422)},
+    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 409, 412, 413, 422)},
 )
 async def move_task(
-    task_id: uuid.UUID, body: TaskMove, user: CurrentPrincipal, session: SessionDep
+    task_id: uuid.UUID,
+    body: TaskMove,
+    user: CurrentPrincipal,
+    session: SessionDep,
+    complete_subtasks: CompleteSubtasks = False,
 ) -> JSONResponse:
     """Place the task right after `after_id` (or before `before_id`, or at the end), with a
     new `position` between its neighbours as they are at the time of the move."""
-    return _task_response(await service.move_task(session, user.user_id, task_id, body))
+    moved = await service.move_task(
+        session,
+        user.user_id,
+        task_id,
+        body,
+        complete_subtasks=complete_subtasks,
+        time_zone=user.time_zone,
+    )
+    return _task_response(moved)

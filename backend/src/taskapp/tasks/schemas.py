@@ -143,6 +143,9 @@ class TaskCreate(BaseModel):
     project_id: uuid.UUID | None = Field(
         default=None, description="One of your projects; absent or null: your Inbox"
     )
+    parent_id: uuid.UUID | None = Field(
+        default=None, description="Make it a subtask of this task (one of yours, not a subtask)"
+    )
 
     _labels = field_validator("labels")(_distinct_labels)
 
@@ -232,6 +235,9 @@ class TaskPublic(BaseModel):
         " changed by POST /tasks/{id}/move. Null only on tasks not yet placed (they sort last,"
         " oldest first)"
     )
+    parent_id: uuid.UUID | None = Field(description="The parent task of a subtask")
+    subtask_count: int = Field(description="How many subtasks the task has")
+    subtask_done_count: int = Field(description="How many of them are done")
 
     @model_validator(mode="before")
     @classmethod
@@ -282,6 +288,10 @@ class TaskBulk(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     operations: list[BulkOperation] = Field(min_length=1, max_length=MAX_BULK_OPERATIONS)
+    complete_subtasks: bool = Field(
+        default=False,
+        description="Completing a task with open subtasks completes them too (else 409)",
+    )
 
     @field_validator("operations")
     @classmethod
@@ -359,6 +369,7 @@ class TaskQuery(BaseModel):
     overdue: bool | None = Field(
         default=None, description="true: due in the past and not done; false: the others"
     )
+    parent: uuid.UUID | None = Field(default=None, description="The subtasks of this task")
     sort: SortKey = "-created_at"
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = Field(default=None, max_length=1024)

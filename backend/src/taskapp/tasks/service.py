@@ -37,7 +37,7 @@ from taskapp.auth.interface import User
 from taskapp.db import utcnow
 from taskapp.errors import FieldError, ProblemError, not_found
 from taskapp.perf.driver import declare, fetch_all
-from taskapp.tasks import encoding, inbox, list_query, ordering, recurrence, search
+from taskapp.tasks import encoding, inbox, list_query, ordering, recurrence, search, subtasks
 from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
 from taskapp.tasks.models import (
     IdempotencyRecord,
@@ -126,6 +126,7 @@ def _new_task(owner_id: uuid.UUID, data: TaskCreate, now: datetime, position: st
         updated_at=now,
         completed_at=now if data.status == TaskStatus.DONE else None,
         position=position,
+        parent_id=data.parent_id,
     )
 
 
@@ -184,7 +185,10 @@ async def _create(
     now = utcnow()
     # New tasks go to the end of the manual order (tasks/ordering.py).
     position = await ordering.end_position(_engine(session), owner_id, tracer)
-    if idempotency_key is None and session.get_bind().dialect.name == "postgresql":
+    if data.parent_id is not None:  # the parent's row is locked first (tasks/subtasks.py)
+        await subtasks.lock_parent(session, owner_id, data.parent_id)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if idempotency_key is None and postgres and data.parent_id is None:
         return await _create_in_one_statement(session, owner_id, data, now, position, tracer)
     if idempotency_key is None:
         task = _new_task(owner_id, data, now, position)
@@ -277,6 +281,9 @@ _CREATE_COLUMNS = (
     "version",
     "search_text",
     "position",
+    "parent_id",
+    "subtask_count",
+    "subtask_done_count",
 )
 _CREATE = declare(_one_statement_create())
 
@@ -316,6 +323,10 @@ async def _create_in_one_statement(
         "version": 1,
         "search_text": search.document(data.title, data.description, labels),
         "position": position,
+        # This path creates top-level tasks only (a subtask takes the ORM path).
+        "parent_id": None,
+        "subtask_count": 0,
+        "subtask_done_count": 0,
     }
     params = {
         **{f"new_{name}": value for name, value in new.items()},
@@ -383,6 +394,7 @@ async def update_task(
     if_match: EntityTags | None,
     tracer: Tracer,
     time_zone: str = "UTC",
+    complete_subtasks: bool = False,
 ) -> Task | TaskPublic:
     try:
         return await _update(
@@ -393,6 +405,7 @@ async def update_task(
             if_match=if_match,
             tracer=tracer,
             time_zone=time_zone,
+            complete_subtasks=complete_subtasks,
         )
     except Exception as exc:
         if changes.project_id is not None and inbox.unknown_project(exc):
@@ -410,6 +423,7 @@ async def _update(
     if_match: EntityTags | None,
     tracer: Tracer,
     time_zone: str,
+    complete_subtasks: bool,
 ) -> Task | TaskPublic:
     # Without If-Match the client asked for no precondition: a lost race is retried on the
     # fresh row (last writer wins). With If-Match, a lost race is a 412 like a stale ETag.
@@ -420,13 +434,18 @@ async def _update(
         )
         if updated is not None:
             return updated
-        # Completing a recurring task also writes its completion: the ORM path below.
+        # Completing a recurring task also writes its completion, and a status change of a
+        # parent or a subtask moves counters: the ORM path below.
     defer_count_changes(session.sync_session)
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         task = await get_task(session, owner_id, task_id)
         if not if_match_allows(if_match, task.version):
             raise precondition_failed(task)
         now = utcnow()
+        for subtask in await subtasks.before_completing(
+            session, task, changes.status, complete_subtasks=complete_subtasks
+        ):
+            apply_patch(session, subtask, {"status": TaskStatus.DONE}, now, zone)
         if not apply_patch(session, task, changes.model_dump(exclude_unset=True), now, zone):
             return task
         try:
@@ -552,8 +571,9 @@ async def _update_in_one_statement(
     tracer: Tracer,
     zone: ZoneInfo,
 ) -> Task | TaskPublic | None:
-    """The PATCH in one statement; None when it must take the ORM path instead (completing a
-    recurring task, which also inserts its completion)."""
+    """The PATCH in one statement; None when it must take the ORM path instead: completing a
+    recurring task (which also inserts its completion), or a status change of a parent or a
+    subtask (whose counters tasks/subtasks.py keeps in the flush)."""
     ids = {"task_id": task_id, "owner_id": owner_id}
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         rows = await fetch_all(engine, _READ_ONE, ids, tracer, "SELECT tasks")
@@ -563,6 +583,8 @@ async def _update_in_one_statement(
         task = _transient(rows[0], owner_id)
         if not if_match_allows(if_match, task.version):
             raise precondition_failed(task)
+        if changes.status is not None and (task.parent_id is not None or task.subtask_count):
+            return None
         before = count_key(owner_id, task.status, task.priority, task.due_date)
         read_version = task.version
         now = utcnow()
@@ -721,6 +743,8 @@ async def delete_task(
         task = await get_task(session, owner_id, task_id)
         if not if_match_allows(if_match, task.version):
             raise precondition_failed(task)
+        if task.subtask_count:
+            await subtasks.delete_subtasks(session, [task.id])
         await session.delete(task)
         try:
             await session.flush()
@@ -740,7 +764,13 @@ async def delete_task(
 
 
 async def move_task(
-    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, move: TaskMove
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    move: TaskMove,
+    *,
+    complete_subtasks: bool = False,
+    time_zone: str = "UTC",
 ) -> Task:
     """POST /tasks/{id}/move: a new position (and optionally status) in one transaction, the
     key computed by tasks/ordering.py while the owner's row is locked."""
@@ -762,10 +792,16 @@ async def move_task(
     if task.version != move.version:
         raise precondition_failed(task)
     now = utcnow()
+    zone = ZoneInfo(time_zone)
     await session.execute(owner_bump(owner_id, now))  # the owner's moves wait here until commit
     task.position = await ordering.new_position(session, owner_id, task_id, move)
     if move.status is not None:
-        _apply_status(task, move.status, now)
+        for subtask in await subtasks.before_completing(
+            session, task, move.status, complete_subtasks=complete_subtasks
+        ):
+            apply_patch(session, subtask, {"status": TaskStatus.DONE}, now, zone)
+        # As PATCH: a recurring task dragged to done rolls to its next occurrence.
+        apply_patch(session, task, {"status": move.status}, now, zone)
     task.updated_at = now
     await session.flush()  # version + 1; task_counts follow a status change (models.py)
     await session.commit()

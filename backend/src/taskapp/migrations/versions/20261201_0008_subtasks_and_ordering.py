@@ -1,9 +1,12 @@
-"""Manual order: tasks.position (a fractional-index key), backfilled in creation order (issue 18)
+"""Subtasks and manual order (issue 18): tasks.parent_id + the parent's subtask counters, and
+tasks.position (a fractional-index key) backfilled in creation order
 
-Online (expand only): a nullable column the previous release ignores, a batched backfill in
-short transactions of its own, and the index built CONCURRENTLY on PostgreSQL. Rows the previous
-release writes meanwhile keep a NULL position; the new release sorts them last, oldest first,
-and places them on the owner's next move (tasks/ordering.py).
+Online (expand only): nullable columns or columns with a server default, which the previous
+release ignores (its rows get no parent and counters of 0, which is what they are); the foreign
+key added NOT VALID and validated apart on PostgreSQL (no long exclusive lock); a batched
+backfill in short transactions of its own; indexes built CONCURRENTLY on PostgreSQL. Rows the
+previous release writes meanwhile keep a NULL position; the new release sorts them last, oldest
+first, and places them on the owner's next move (tasks/ordering.py).
 
 Revision ID: 0008
 Revises: 0007
@@ -35,6 +38,8 @@ tasks = sa.table(
     sa.column("position", Position),
 )
 POSITION_INDEX = "ix_tasks_owner_position"
+PARENT_INDEX = "ix_tasks_parent"
+PARENT_FK = "fk_tasks_parent_id_tasks"
 
 
 def _last_key(bind: sa.Connection, owner_id: Any) -> str | None:
@@ -82,7 +87,20 @@ def upgrade() -> None:
     is_postgres = op.get_bind().dialect.name == "postgresql"
     with op.batch_alter_table("tasks") as batch:
         batch.add_column(sa.Column("position", Position, nullable=True))
+        batch.add_column(sa.Column("parent_id", sa.Uuid(), nullable=True))
+        for name in ("subtask_count", "subtask_done_count"):
+            # A constant default: PostgreSQL 11+ adds it without rewriting the table.
+            batch.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
+        if not is_postgres:  # SQLite: part of the table's rebuild
+            batch.create_foreign_key(PARENT_FK, "tasks", ["parent_id"], ["id"], ondelete="CASCADE")
+    if is_postgres:
+        op.execute(
+            f"ALTER TABLE tasks ADD CONSTRAINT {PARENT_FK} FOREIGN KEY (parent_id)"
+            " REFERENCES tasks (id) ON DELETE CASCADE NOT VALID"
+        )
     with op.get_context().autocommit_block():
+        if is_postgres:  # scans the rows under a lock that lets reads and writes go on
+            op.execute(f"ALTER TABLE tasks VALIDATE CONSTRAINT {PARENT_FK}")
         _backfill_positions(op.get_bind())
         op.create_index(
             POSITION_INDEX,
@@ -90,11 +108,17 @@ def upgrade() -> None:
             ["owner_id", "position", "created_at", "id"],
             postgresql_concurrently=is_postgres,
         )
+        op.create_index(
+            PARENT_INDEX, "tasks", ["parent_id", "id"], postgresql_concurrently=is_postgres
+        )
 
 
 def downgrade() -> None:
     is_postgres = op.get_bind().dialect.name == "postgresql"
     with op.get_context().autocommit_block():
-        op.drop_index(POSITION_INDEX, table_name="tasks", postgresql_concurrently=is_postgres)
+        for index in (PARENT_INDEX, POSITION_INDEX):
+            op.drop_index(index, table_name="tasks", postgresql_concurrently=is_postgres)
     with op.batch_alter_table("tasks") as batch:
-        batch.drop_column("position")
+        batch.drop_constraint(PARENT_FK, type_="foreignkey")
+        for name in ("subtask_done_count", "subtask_count", "parent_id", "position"):
+            batch.drop_column(name)

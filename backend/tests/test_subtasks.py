@@ -1,0 +1,216 @@
+"""Subtasks (issue 18): one level, counters kept on the parent in the subtask's own write,
+completing a parent with open subtasks asks first, deleting a parent takes its subtasks along."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from tests.conftest import Account, client_for, register_and_login
+from tests.conftest import create_task as create
+
+TASKS = "/api/v1/tasks"
+
+
+async def _get(http: httpx.AsyncClient, account: Account, task: dict[str, Any]) -> dict[str, Any]:
+    response = await http.get(f"{TASKS}/{task['id']}", headers=account.headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def _counts(
+    http: httpx.AsyncClient, account: Account, task: dict[str, Any]
+) -> tuple[int, int]:
+    body = await _get(http, account, task)
+    return body["subtask_count"], body["subtask_done_count"]
+
+
+async def _stats(http: httpx.AsyncClient, account: Account) -> dict[str, Any]:
+    body: dict[str, Any] = (await http.get(f"{TASKS}/stats", headers=account.headers)).json()
+    return body
+
+
+async def test_subtasks_are_counted_on_their_parent_and_listed_by_parent(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    parent = await create(client, account, title="parent")
+    await create(client, account, title="other")
+    assert await _counts(client, account, parent) == (0, 0)  # cached now: writes must refresh it
+
+    one = await create(client, account, title="one", parent_id=parent["id"])
+    two = await create(client, account, title="two", parent_id=parent["id"], status="done")
+
+    assert one["parent_id"] == parent["id"]
+    assert await _counts(client, account, parent) == (2, 1)
+    assert (await _get(client, account, parent))["version"] == 1  # counters leave it alone
+    listed = await client.get(TASKS, params={"parent": parent["id"]}, headers=account.headers)
+    assert [item["id"] for item in listed.json()["items"]] == [two["id"], one["id"]]
+    page = await client.get(TASKS, headers=account.headers)
+    by_title = {item["title"]: item for item in page.json()["items"]}
+    assert (by_title["parent"]["subtask_count"], by_title["parent"]["subtask_done_count"]) == (2, 1)
+
+
+async def test_a_parent_must_be_the_callers_and_not_a_subtask(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    parent = await create(client, account)
+    child = await create(client, account, parent_id=parent["id"])
+    stranger = await register_and_login(client)
+    theirs = await create(client, stranger)
+
+    for parent_id, message in (
+        (theirs["id"], "no such task"),
+        (str(uuid.uuid4()), "no such task"),  # the same answer: nothing is revealed
+        (child["id"], "is a subtask itself; subtasks have one level"),
+    ):
+        response = await client.post(
+            TASKS, json={"title": "x", "parent_id": parent_id}, headers=account.headers
+        )
+        assert response.status_code == 422
+        assert response.json()["errors"] == [
+            {"field": "body.parent_id", "message": message, "type": "invalid_parent"}
+        ]
+    assert await _counts(client, stranger, theirs) == (0, 0)
+    assert await _counts(client, account, parent) == (1, 0)
+    assert (await _stats(client, account))["total"] == 2
+
+
+async def test_completing_and_reopening_a_subtask_moves_the_done_count(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    parent = await create(client, account)
+    child = await create(client, account, parent_id=parent["id"])
+
+    done = await client.patch(
+        f"{TASKS}/{child['id']}", json={"status": "done"}, headers=account.headers
+    )
+    assert done.status_code == 200, done.text
+    assert await _counts(client, account, parent) == (1, 1)
+    moved = await client.post(
+        f"{TASKS}/{child['id']}/move",
+        json={"version": done.json()["version"], "status": "in_progress"},
+        headers=account.headers,
+    )
+    assert moved.status_code == 200, moved.text
+    assert await _counts(client, account, parent) == (1, 0)
+
+
+async def test_completing_a_parent_with_open_subtasks_asks_first(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    parent = await create(client, account, title="parent")
+    open_ = [await create(client, account, parent_id=parent["id"]) for _ in range(2)]
+    await create(client, account, parent_id=parent["id"], status="done")
+    before = await _stats(client, account)
+
+    refused = await client.patch(
+        f"{TASKS}/{parent['id']}", json={"status": "done"}, headers=account.headers
+    )
+    assert refused.status_code == 409
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["type"] == "urn:taskapp:problem:open-subtasks"
+    assert refused.json()["open_subtasks"] == 2
+    by_move = await client.post(
+        f"{TASKS}/{parent['id']}/move",
+        json={"version": 1, "status": "done"},
+        headers=account.headers,
+    )
+    assert by_move.status_code == 409
+    assert await _stats(client, account) == before
+
+    done = await client.patch(
+        f"{TASKS}/{parent['id']}",
+        params={"complete_subtasks": "true"},
+        json={"status": "done"},
+        headers=account.headers,
+    )
+
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "done"
+    assert (done.json()["subtask_count"], done.json()["subtask_done_count"]) == (3, 3)
+    for child in open_:
+        assert (await _get(client, account, child))["status"] == "done"
+    assert (await _stats(client, account))["by_status"]["done"] == 4
+
+
+async def test_deleting_a_parent_deletes_its_subtasks_and_their_counts(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    parent = await create(client, account)
+    children = [await create(client, account, parent_id=parent["id"]) for _ in range(3)]
+    await create(client, account, title="kept")
+
+    lone = await client.delete(f"{TASKS}/{children[0]['id']}", headers=account.headers)
+    assert lone.status_code == 204
+    assert await _counts(client, account, parent) == (2, 0)
+    response = await client.delete(f"{TASKS}/{parent['id']}", headers=account.headers)
+
+    assert response.status_code == 204
+    for child in children:
+        gone = await client.get(f"{TASKS}/{child['id']}", headers=account.headers)
+        assert gone.status_code == 404
+    assert (await _stats(client, account))["total"] == 1
+
+
+async def test_bulk_keeps_the_subtask_rules(client: httpx.AsyncClient, account: Account) -> None:
+    parent = await create(client, account)
+    child = await create(client, account, parent_id=parent["id"])
+    other = await create(client, account, parent_id=(await create(client, account))["id"])
+    complete = {"id": parent["id"], "version": 1, "patch": {"status": "done"}}
+
+    refused = await client.post(
+        f"{TASKS}/bulk", json={"operations": [complete]}, headers=account.headers
+    )
+    assert refused.status_code == 409
+    done = await client.post(
+        f"{TASKS}/bulk",
+        json={"operations": [complete], "complete_subtasks": True},
+        headers=account.headers,
+    )
+    assert done.status_code == 200, done.text
+    assert (await _get(client, account, child))["status"] == "done"
+    deleted = await client.post(
+        f"{TASKS}/bulk",
+        json={
+            "operations": [
+                {"id": parent["id"], "version": 2, "delete": True},
+                {"id": other["id"], "version": 1, "patch": {"status": "done"}},
+            ]
+        },
+        headers=account.headers,
+    )
+
+    assert deleted.status_code == 200, deleted.text
+    assert deleted.json()["deleted"] == [parent["id"], child["id"]]  # the subtask went along
+    assert await _counts(client, account, {"id": other["parent_id"]}) == (1, 1)
+    assert (await _stats(client, account))["total"] == 2
+
+
+@pytest.mark.postgres_only
+async def test_counters_stay_exact_under_concurrent_subtask_writes(app: FastAPI) -> None:
+    async with client_for(app) as http:
+        account = await register_and_login(http)
+        parent = await create(http, account)
+        children = await asyncio.gather(
+            *(create(http, account, parent_id=parent["id"]) for _ in range(12))
+        )
+        done = await asyncio.gather(
+            *(
+                http.patch(
+                    f"{TASKS}/{child['id']}", json={"status": "done"}, headers=account.headers
+                )
+                for child in children[:7]
+            ),
+            *(
+                http.delete(f"{TASKS}/{child['id']}", headers=account.headers)
+                for child in children[9:]
+            ),
+        )
+        assert {response.status_code for response in done} == {200, 204}
+        assert await _counts(http, account, parent) == (9, 7)
