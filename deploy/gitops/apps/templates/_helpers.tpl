@@ -109,8 +109,14 @@ backup:
   region: {{ include "apps.fact" (list $ctx "awsRegion") }}
   serviceAccount:
     roleArn: {{ include "apps.fact" (list $ctx "irsaBackupRoleArn") }}
+{{- $data := splitList "," (include "apps.fact" (list $ctx "dataSubnetCidrs") | nospace) | toJson }}
 networkPolicy:
   ingressCidrs: {{ splitList "," $cidrs | toJson }}
+  # RDS and ElastiCache live in the database subnets Terraform carves from the VPC.
+  database:
+    cidrs: {{ $data }}
+  redis:
+    cidrs: {{ $data }}
 {{- end }}
 {{- else if eq $chart "taskapp-frontend" }}
 environment: {{ $c.environment }}

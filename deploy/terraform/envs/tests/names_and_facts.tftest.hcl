@@ -104,3 +104,35 @@ run "names_and_facts_the_other_parts_rely_on" {
     error_message = "Grafana's admin secret has the keys of the chart's admin.existingSecret"
   }
 }
+
+# The backend's NetworkPolicy egress to PostgreSQL and Redis is the data_subnet_cidrs fact: the
+# subnets RDS and ElastiCache are placed in (module.network's database subnets), carved from this
+# env's VPC. No env file types a CIDR, so a changed VPC flows through to the cluster.
+run "database_subnets_are_a_fact_carved_from_the_vpc" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for c in split(",", output.gitops_bridge.annotations.data_subnet_cidrs) :
+      contains([for i in range(64) : cidrsubnet(var.vpc_cidr, tonumber(split("/", c)[1]) - tonumber(split("/", var.vpc_cidr)[1]), i)], c)
+    ]) && length(split(",", output.gitops_bridge.annotations.data_subnet_cidrs)) == length(var.azs)
+    error_message = "data_subnet_cidrs must be one database subnet per AZ inside vpc_cidr ${var.vpc_cidr}: ${output.gitops_bridge.annotations.data_subnet_cidrs}"
+  }
+}
+
+run "a_changed_vpc_cidr_flows_into_the_database_subnets_fact" {
+  command = plan
+
+  variables {
+    vpc_cidr = "10.99.0.0/16"
+  }
+
+  assert {
+    condition     = length(output.gitops_bridge.annotations.data_subnet_cidrs) > 0 && alltrue([for c in split(",", output.gitops_bridge.annotations.data_subnet_cidrs) : startswith(c, "10.99.")])
+    error_message = "the data_subnet_cidrs fact must follow vpc_cidr: ${output.gitops_bridge.annotations.data_subnet_cidrs}"
+  }
+  assert {
+    condition     = startswith(output.gitops_bridge.annotations.public_subnet_cidrs, "10.99.")
+    error_message = "the public_subnet_cidrs fact must follow vpc_cidr too"
+  }
+}
