@@ -371,6 +371,8 @@ def test_deploy_md_orders_the_first_install_so_it_converges() -> None:
     text = _install_section()
     steps = [
         "deploy/terraform/bootstrap",
+        "terraform -chdir=deploy/terraform/shared init",
+        "output dns_name_servers",
         "terraform -chdir=deploy/terraform/envs/<env> init",
         "The first images, before the first sync",
         "A way into the private API",
