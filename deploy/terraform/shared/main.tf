@@ -12,8 +12,13 @@ module "github_oidc" {
   source               = "../modules/github-oidc"
   github_repository    = var.github_repository
   role_name            = "taskapp-github-actions"
+  allowed_environments = var.github_environments
   ecr_repository_arns  = values(module.registry.repository_arns)
-  create_oidc_provider = var.create_github_oidc_provider
+  # Tags looked up: the images (promote.yml, release.yml). Layers pulled: the web app image
+  # (publish-web.sh reads its files) and the charts (publish-charts.sh: helm show chart).
+  ecr_describe_repository_arns = [for r in var.image_repositories : module.registry.repository_arns[r]]
+  ecr_pull_repository_arns     = concat([module.registry.repository_arns["taskapp-frontend"]], [for r in var.chart_repositories : module.registry.repository_arns[r]])
+  create_oidc_provider         = var.create_github_oidc_provider
 }
 
 # The public hosted zone of the product (issue 15): every env's domain lives in it (ADR 0008:

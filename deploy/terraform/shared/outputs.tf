@@ -8,6 +8,11 @@ output "ecr_repository_urls" {
   value       = module.registry.repository_urls
 }
 
+output "ecr_repository_arns" {
+  description = "Repository ARN by name (the CI role's policy names them; scripts/ci_role.py reads them from the plan)."
+  value       = module.registry.repository_arns
+}
+
 output "github_actions_role_arn" {
   description = "Role GitHub Actions (main branch and v* tags) assumes to push images and charts: the AWS_ROLE_ARN repository variable (docs/delivery.md)."
   value       = module.github_oidc.role_arn

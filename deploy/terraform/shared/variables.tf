@@ -9,6 +9,12 @@ variable "github_repository" {
   type        = string
 }
 
+variable "github_environments" {
+  description = "GitHub deployment environments whose jobs assume the CI role (the workflows' `environment:` values: cd.yml dev, promote.yml/bootstrap.yml/web.yml staging and production); scripts/tests/test_ci_role.py derives them from the workflows."
+  type        = list(string)
+  default     = ["dev", "staging", "production"]
+}
+
 variable "create_github_oidc_provider" {
   description = "Create the token.actions.githubusercontent.com OIDC provider (false if the account already has it)."
   type        = bool
