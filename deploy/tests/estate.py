@@ -86,6 +86,7 @@ def _aws_fact(env: str, annotation: str) -> str:
         # The database subnets modules/network carves from the VPC of envs/<env>/terraform.tfvars.
         "data_subnet_cidrs": ",".join(data_subnets(env)),
         "domain_name": DOMAIN[env],
+        "alb_host": DOMAIN[env],  # edge_mode ingress: the ALB serves the domain itself
         "route53_zone_id": f"Z0{_hex(env, 'zone', 18).upper()}",
         "acm_certificate_arn": f"arn:aws:acm:{REGION}:{acct}:certificate/{_uid(env, 'acm')}",
         # Only prod has a WAF ACL (an env choice in Terraform).
@@ -664,6 +665,14 @@ def _is_alb_ingress(o: Obj) -> bool:
 def _check_contract(estate: Estate) -> list[str]:
     """The facts the root passes are exactly the contract's; templates use no other."""
     p: list[str] = []
+    f = estate.facts
+    if f.get("edgeMode") == "cloudfront" and f.get("albHost") in ("", f.get("domainName")):
+        p.append(
+            "edgeMode cloudfront with albHost equal to domainName: CloudFront owns the domain, "
+            "the ALB needs its own origin name (Terraform's modules/edge api_origin_domain)"
+        )
+    if f.get("edgeMode") == "ingress" and f.get("albHost") and f["albHost"] != f.get("domainName"):
+        p.append("edgeMode ingress: albHost must be the domain the users reach (domainName)")
     known = {f["value"] for f in load_facts(estate.root)}
     if set(estate.facts) != known:
         extra, missing = sorted(set(estate.facts) - known), sorted(known - set(estate.facts))
@@ -870,10 +879,13 @@ def _check_ingress(o: Obj, view: ChartView) -> list[str]:
     cls = dig(o, "spec.ingressClassName")
     if cls not in now.ingress_classes:
         p.append(f"(wave {view.wave}) uses IngressClass {cls}, which no earlier wave installs")
+    # The ALB answers on albHost: the domain, or CloudFront's /api origin name in edge mode
+    # cloudfront (then the domain is CloudFront's: external-dns must not point it at the ALB).
+    host = "domainName" if now.local else "albHost"
     p += [
-        f"host {r.get('host')!r} is not the fact domainName"
+        f"host {r.get('host')!r} is not the fact {host}"
         for r in dig(o, "spec.rules") or []
-        if r.get("host") != now.fact("domainName")
+        if r.get("host") != now.fact(host)
     ]
     own = {(view.ns_of(x), x["metadata"]["name"]) for x in view.objs if x["kind"] == "Service"}
     backends = {

@@ -128,7 +128,15 @@ networkPolicy:
 {{- end }}
 {{- else if eq $chart "taskapp-ingress" }}
 environment: {{ $c.environment }}
+{{- if $local }}
 host: {{ include "apps.fact" (list $ctx "domainName") }}
+{{- else }}
+# The ALB's host: the domain itself, or with the web app on CloudFront the origin name CloudFront
+# sends /api/* to (Terraform's modules/edge origin, covered by the certificate's *.<domain>).
+host: {{ include "apps.fact" (list $ctx "albHost") }}
+frontend:
+  enabled: {{ ne $c.edgeMode "cloudfront" }}
+{{- end }}
 {{- if not $local }}
 tls:
   acmCertificateArn: {{ include "apps.fact" (list $ctx "acmCertificateArn") }}

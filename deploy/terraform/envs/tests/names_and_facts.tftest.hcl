@@ -54,6 +54,10 @@ run "names_and_facts_the_other_parts_rely_on" {
     error_message = "gitops_bridge.annotations and deploy/gitops/cluster-facts.yaml differ: missing ${jsonencode(setsubtract([for f in yamldecode(file("../../../gitops/cluster-facts.yaml")).facts : f.annotation], keys(output.gitops_bridge.annotations)))}, not in the contract ${jsonencode(setsubtract(keys(output.gitops_bridge.annotations), [for f in yamldecode(file("../../../gitops/cluster-facts.yaml")).facts : f.annotation]))}"
   }
   assert {
+    condition     = output.gitops_bridge.annotations.alb_host == (var.edge_mode == "cloudfront" ? "origin.${var.domain_name}" : var.domain_name)
+    error_message = "the ALB answers on the domain (edge_mode ingress) or on CloudFront's API origin origin.<domain> (cloudfront)"
+  }
+  assert {
     condition     = output.gitops_bridge.labels.environment == var.environment && output.gitops_bridge.annotations.environment == var.environment
     error_message = "the cluster Secret is labelled and annotated with its environment"
   }
