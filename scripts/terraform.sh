@@ -5,6 +5,8 @@
 #                                  env compositions link one composition/ and differ only in backend.tf and tfvars
 #   scripts/terraform.sh test      terraform test (mock_provider "aws") in every config that has tests/
 #   scripts/terraform.sh checkov   checkov -d deploy/terraform (skips only in deploy/terraform/.checkov.yaml)
+#   scripts/terraform.sh ci-role   plan shared + two envs (estate/ci-role) and check the CI role against
+#                                  what .github/workflows call (scripts/ci_role.py)
 #   scripts/terraform.sh init      (re)initialise every config
 # The aws provider comes from a local mirror: $TASKAPP_TF_PLUGIN_DIR, or the first of a few known
 # folders that holds registry.terraform.io/hashicorp/aws/<version>. Init state lives under
@@ -172,11 +174,31 @@ cmd_checkov() {
     -o cli -o junitxml --output-file-path "console,$ART/checkov-junit.xml"
 }
 
+# The plans of estate/ci-role (its own test directory, so `tf-test` does not plan them twice),
+# printed by `terraform test -verbose -json`, checked by scripts/ci_role.py against the workflows.
+cmd_ci_role() {
+  need_terraform
+  local cfg="$TF_ROOT/estate" dd="$STATE/data/estate_ci-role" plugins hash py plans="$ART/ci-role-plans.json"
+  plugins="$(plugin_dir)"; hash="$(tree_hash)"
+  if [ ! -f "$dd/.taskapp-init" ] || [ "$(cat "$dd/.taskapp-init")" != "$hash:$plugins" ]; then
+    mkdir -p "$dd"
+    TF_DATA_DIR="$dd" terraform -chdir="$cfg" init -backend=false -plugin-dir="$plugins" -lockfile=readonly \
+      -test-directory=ci-role -no-color >"$dd/init.log" 2>&1 || { cat "$dd/init.log" >&2; die "terraform init failed in estate (ci-role)"; }
+    printf '%s' "$hash:$plugins" > "$dd/.taskapp-init"
+  fi
+  py="$("$ROOT/scripts/delivery-tools.sh" venv)/python" # ruamel.yaml reads the workflows
+  log "terraform test estate -test-directory=ci-role (the plans of shared, dev, staging)"
+  TF_DATA_DIR="$dd" terraform -chdir="$cfg" test -test-directory=ci-role -verbose -json -no-color 2>"$ART/ci-role.err" |
+    "$py" "$ROOT/scripts/ci_role.py" collect > "$plans" || { cat "$ART/ci-role.err" >&2; die "terraform test estate/ci-role failed"; }
+  "$py" "$ROOT/scripts/ci_role.py" check "$plans"
+}
+
 case "${1:-}" in
   fmt) cmd_fmt ;;
   validate) cmd_validate ;;
   test) cmd_test ;;
   checkov) cmd_checkov ;;
+  ci-role) cmd_ci_role ;;
   init) need_terraform; init_all force ;;
-  *) die "usage: $0 fmt|validate|test|checkov|init" ;;
+  *) die "usage: $0 fmt|validate|test|checkov|ci-role|init" ;;
 esac

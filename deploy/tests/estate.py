@@ -10,6 +10,7 @@ modelled in UPSTREAM (read from the charts' sources at the pinned versions).
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import re
@@ -51,6 +52,16 @@ def _hex(env: str, what: str, n: int) -> str:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"taskapp/{env}/{what}").hex[:n]
 
 
+def data_subnets(env: str) -> list[str]:
+    """The database subnets of `env` as modules/network carves them: /22s from index 52 of the
+    VPC in the env's tfvars, one per AZ (the fixture follows Terraform's inputs, not a copy)."""
+    tfvars = (ROOT / f"deploy/terraform/envs/{env}/terraform.tfvars").read_text()
+    vpc = ipaddress.ip_network(re.search(r'(?m)^vpc_cidr\s*=\s*"([^"]+)"', tfvars)[1])
+    azs = re.search(r"(?m)^azs\s*=\s*\[([^]]*)\]", tfvars)[1].count('"') // 2
+    subnets = list(vpc.subnets(new_prefix=vpc.prefixlen + 6))
+    return [str(s) for s in subnets[52 : 52 + azs]]
+
+
 def _aws_fact(env: str, annotation: str) -> str:
     acct, n, c = ACCOUNT[env], VPC_NET[env], f"taskapp-{env}"
     role = f"arn:aws:iam::{acct}:role/{c}-"
@@ -72,7 +83,10 @@ def _aws_fact(env: str, annotation: str) -> str:
         "aws_cluster_name": c,
         "aws_vpc_id": f"vpc-0{_hex(env, 'vpc', 16)}",
         "public_subnet_cidrs": f"10.{n}.0.0/24,10.{n}.1.0/24,10.{n}.2.0/24",
+        # The database subnets modules/network carves from the VPC of envs/<env>/terraform.tfvars.
+        "data_subnet_cidrs": ",".join(data_subnets(env)),
         "domain_name": DOMAIN[env],
+        "alb_host": DOMAIN[env],  # edge_mode ingress: the ALB serves the domain itself
         "route53_zone_id": f"Z0{_hex(env, 'zone', 18).upper()}",
         "acm_certificate_arn": f"arn:aws:acm:{REGION}:{acct}:certificate/{_uid(env, 'acm')}",
         # Only prod has a WAF ACL (an env choice in Terraform).
@@ -651,6 +665,14 @@ def _is_alb_ingress(o: Obj) -> bool:
 def _check_contract(estate: Estate) -> list[str]:
     """The facts the root passes are exactly the contract's; templates use no other."""
     p: list[str] = []
+    f = estate.facts
+    if f.get("edgeMode") == "cloudfront" and f.get("albHost") in ("", f.get("domainName")):
+        p.append(
+            "edgeMode cloudfront with albHost equal to domainName: CloudFront owns the domain, "
+            "the ALB needs its own origin name (Terraform's modules/edge api_origin_domain)"
+        )
+    if f.get("edgeMode") == "ingress" and f.get("albHost") and f["albHost"] != f.get("domainName"):
+        p.append("edgeMode ingress: albHost must be the domain the users reach (domainName)")
     known = {f["value"] for f in load_facts(estate.root)}
     if set(estate.facts) != known:
         extra, missing = sorted(set(estate.facts) - known), sorted(known - set(estate.facts))
@@ -857,10 +879,13 @@ def _check_ingress(o: Obj, view: ChartView) -> list[str]:
     cls = dig(o, "spec.ingressClassName")
     if cls not in now.ingress_classes:
         p.append(f"(wave {view.wave}) uses IngressClass {cls}, which no earlier wave installs")
+    # The ALB answers on albHost: the domain, or CloudFront's /api origin name in edge mode
+    # cloudfront (then the domain is CloudFront's: external-dns must not point it at the ALB).
+    host = "domainName" if now.local else "albHost"
     p += [
-        f"host {r.get('host')!r} is not the fact domainName"
+        f"host {r.get('host')!r} is not the fact {host}"
         for r in dig(o, "spec.rules") or []
-        if r.get("host") != now.fact("domainName")
+        if r.get("host") != now.fact(host)
     ]
     own = {(view.ns_of(x), x["metadata"]["name"]) for x in view.objs if x["kind"] == "Service"}
     backends = {
@@ -912,17 +937,30 @@ def _check_external_secret(o: Obj, view: ChartView) -> list[str]:
 
 
 def _check_network_policy(o: Obj, view: ChartView) -> list[str]:
+    """Address blocks come from Terraform's facts: the ALB's subnets in, the database subnets
+    out. A block typed in a values file drifts from the VPC Terraform builds."""
     if view.now.local:
         return []
     subnets = _csv(view.now.fact("publicSubnetCidrs"))
+    data = _csv(view.now.fact("dataSubnetCidrs"))
     cidrs = {
         dig(peer, "ipBlock.cidr")
         for rule in dig(o, "spec.ingress") or []
         for peer in rule.get("from", [])
     } - {None}
+    data_ports = {view.now.fact("dbPort"), view.now.fact("redisPort")}
+    out = {
+        dig(peer, "ipBlock.cidr")
+        for rule in dig(o, "spec.egress") or []
+        if data_ports & {str(port.get("port")) for port in rule.get("ports", [])}
+        for peer in rule.get("to", [])
+    } - {None}
     return [
         f"lets {c} in, wider than the ALB's subnets (fact publicSubnetCidrs {sorted(subnets)})"
         for c in sorted(cidrs - subnets)
+    ] + [
+        f"lets pods reach {c}, not a database subnet (fact dataSubnetCidrs {sorted(data)})"
+        for c in sorted(out - data)
     ]
 
 

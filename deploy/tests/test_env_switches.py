@@ -29,3 +29,17 @@ def test_loki_waf_and_edge_mode_agree_across_terraform_gitops_and_the_fixture(en
     assert bool(facts["loki_bucket"]) == loki_tf, "the fixture's Loki facts disagree with Terraform"
     assert bool(facts["waf_acl_arn"]) == (tf.get("enable_waf", "false") == "true")
     assert facts["edge_mode"] == tf["edge_mode"].strip('"')
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_every_env_looks_up_the_zone_shared_creates_and_its_domain_lies_in_it(env: str) -> None:
+    """The hosted zone is shared's (created, or the operator's when create_dns_zone = false);
+    each env finds it by dns_zone_name. A different name fails the env's plan on a fresh account,
+    and a domain outside the zone gets a certificate ACM can never validate."""
+    shared = (ROOT / "deploy/terraform/shared/terraform.tfvars").read_text()
+    zone = re.search(r'(?m)^dns_zone_name\s*=\s*"([^"]+)"', shared)
+    assert zone, "deploy/terraform/shared/terraform.tfvars must name the zone (dns_zone_name)"
+    tf = tfvars(env)
+    assert tf["dns_zone_name"].strip('"') == zone[1]
+    domain = tf["domain_name"].strip('"')
+    assert domain == zone[1] or domain.endswith("." + zone[1])

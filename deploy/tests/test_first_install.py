@@ -165,10 +165,54 @@ def test_6_placeholders_and_empty_facts_are_caught(
     assert expected in problems(tree, "prod", **{fact: value})
 
 
-def test_an_edge_mode_the_cluster_side_does_not_serve_is_refused(tree: Path) -> None:
-    assert "edgeMode=cloudfront is not supported by deploy/gitops yet" in problems(
-        tree, "dev", edge_mode="cloudfront"
+# Edge mode cloudfront as Terraform hands it over (composition: modules/edge, gitops_bridge).
+CLOUDFRONT = {
+    "edge_mode": "cloudfront",
+    "alb_host": "origin.dev.taskapp.io",
+    "web_bucket": "taskapp-dev-web-318574102936",
+}
+
+
+def test_edge_mode_cloudfront_converges_with_the_alb_as_the_api_origin() -> None:
+    """S3 + CloudFront serve the web app: no nginx pods, the ALB answers on CloudFront's origin
+    name only (external-dns points that name at it; the domain stays CloudFront's) and routes the
+    backend's paths, and the whole estate converges in wave order."""
+    secret = estate.cluster_secret("dev")
+    secret["metadata"]["annotations"].update(CLOUDFRONT)
+    built = estate.build("dev", ROOT, secret)
+    assert estate.check(built) == []
+    names = {a["metadata"]["name"] for a in built.applications()}
+    assert "taskapp-frontend-dev" not in names
+    assert "taskapp-backend-dev" in names
+    ingress = next(o for o in built.rendered["taskapp-ingress-dev"] if o["kind"] == "Ingress")
+    assert [r["host"] for r in ingress["spec"]["rules"]] == ["origin.dev.taskapp.io"]
+    routed = {
+        p["path"]: p["backend"]["service"]["name"]
+        for p in ingress["spec"]["rules"][0]["http"]["paths"]
+    }
+    assert routed == {
+        "/api": "taskapp-backend",
+        "/health": "taskapp-backend",
+        "/ready": "taskapp-backend",
+    }
+
+
+def test_edge_mode_cloudfront_with_the_alb_on_the_domain_is_caught(tree: Path) -> None:
+    # CloudFront's alias and external-dns's ALB record would fight over one name.
+    assert "CloudFront owns the domain" in problems(
+        tree, "dev", **(CLOUDFRONT | {"alb_host": "dev.taskapp.io"})
     )
+
+
+def test_edge_mode_cloudfront_with_nginx_still_behind_the_alb_is_caught(tree: Path) -> None:
+    # The ingress keeps routing "/" to web app pods that edge mode cloudfront never deploys.
+    edit(tree / HELPERS, 'enabled: {{ ne $c.edgeMode "cloudfront" }}', "enabled: true")
+    assert "routes to Service taskapp-frontend, which no earlier wave creates" in problems(
+        tree, "dev", **CLOUDFRONT
+    )
+
+
+def test_an_edge_mode_the_cluster_side_does_not_serve_is_refused(tree: Path) -> None:
     assert "/cluster/edgeMode" in problems(tree, "dev", edge_mode="cdn")
 
 
@@ -371,6 +415,8 @@ def test_deploy_md_orders_the_first_install_so_it_converges() -> None:
     text = _install_section()
     steps = [
         "deploy/terraform/bootstrap",
+        "terraform -chdir=deploy/terraform/shared init",
+        "output dns_name_servers",
         "terraform -chdir=deploy/terraform/envs/<env> init",
         "The first images, before the first sync",
         "A way into the private API",

@@ -94,7 +94,8 @@ def alb_subnets(env):
 def test_backend_paths_are_exactly_lb_and_prometheus_in_and_dns_db_redis_out(rendered, env):
     objs = rendered[env]["taskapp-backend"]
     pols = of_kind(objs, "NetworkPolicy")
-    vpc = {"dev": "10.10.0.0/16", "staging": "10.20.0.0/16", "prod": "10.30.0.0/16"}[env]
+    # Out to PostgreSQL and Redis: only the database subnets (fact data_subnet_cidrs), not the VPC.
+    data = estate.data_subnets(env)
     alb = alb_subnets(env)
     pods = _pods(objs)
     labels, ports = pods["api"]
@@ -102,23 +103,21 @@ def test_backend_paths_are_exactly_lb_and_prometheus_in_and_dns_db_redis_out(ren
     assert paths(pols, labels, "Ingress", ports) == {(f"cidr={c}", "8000/TCP") for c in alb} | {
         PROM
     }
-    assert paths(pols, labels, "Egress", ports) == {
-        DNS,
-        DNS_TCP,
-        (f"cidr={vpc}", "5432/TCP"),
-        (f"cidr={vpc}", "6379/TCP"),
+    assert paths(pols, labels, "Egress", ports) == {DNS, DNS_TCP} | {
+        (f"cidr={c}", port) for c in data for port in ("5432/TCP", "6379/TCP")
     }
     labels, ports = pods["migrate"]
     assert paths(pols, labels, "Ingress", ports) == set()
-    assert paths(pols, labels, "Egress", ports) == {DNS, DNS_TCP, (f"cidr={vpc}", "5432/TCP")}
+    assert paths(pols, labels, "Egress", ports) == {DNS, DNS_TCP} | {
+        (f"cidr={c}", "5432/TCP") for c in data
+    }
     labels, ports = pods["backup"]
     assert paths(pols, labels, "Ingress", ports) == set()
     assert paths(pols, labels, "Egress", ports) == {
         DNS,
         DNS_TCP,
-        (f"cidr={vpc}", "5432/TCP"),
         ("cidr=0.0.0.0/0", "443/TCP"),
-    }
+    } | {(f"cidr={c}", "5432/TCP") for c in data}
 
 
 def test_backend_may_reach_the_otlp_collector_only_when_tracing_is_configured():
@@ -167,16 +166,16 @@ def test_every_backend_pod_is_under_the_default_deny(rendered):
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_database_and_redis_egress_is_terraforms_vpc_and_the_alb_subnets_lie_in_it(env):
-    """The data subnets are no cluster fact (yet): the env file names the VPC, which must be the
-    one Terraform builds (envs/<env>/terraform.tfvars), and the facts fixture's ALB subnets must
-    lie inside it, or the policies would admit or reach the wrong addresses."""
+def test_the_subnets_the_policies_use_lie_in_terraforms_vpc(env):
+    """The facts fixture's ALB and database subnets must lie inside the VPC Terraform builds
+    (envs/<env>/terraform.tfvars), and no env file types an address block of its own: the
+    policies take them from the cluster facts only (Terraform's network module outputs)."""
     tfvars = (ROOT / "deploy" / "terraform" / "envs" / env / "terraform.tfvars").read_text()
-    vpc = re.search(r'(?m)^vpc_cidr\s*=\s*"([^"]+)"', tfvars).group(1)
+    net = ipaddress.ip_network(re.search(r'(?m)^vpc_cidr\s*=\s*"([^"]+)"', tfvars).group(1))
+    for c in alb_subnets(env) + estate.data_subnets(env):
+        assert ipaddress.ip_network(c).subnet_of(net), c
     np = yaml.safe_load((GITOPS / "envs" / env / "taskapp-backend.yaml").read_text())[
         "networkPolicy"
     ]
-    assert np["database"]["cidrs"] == [vpc]
-    assert np["redis"]["cidrs"] == [vpc]
-    net = ipaddress.ip_network(vpc)
-    assert all(ipaddress.ip_network(c).subnet_of(net) for c in alb_subnets(env))
+    assert "cidrs" not in np["database"]
+    assert "cidrs" not in np["redis"]

@@ -103,6 +103,8 @@ module "edge" {
   zone_id            = data.aws_route53_zone.public.zone_id
   api_origin_domain  = "origin.${var.domain_name}"
   log_retention_days = var.log_retention_days
+  # The CI role of ../../shared publishes the web app (scripts/publish-web.sh) to this env only.
+  publisher_role_name = var.ci_role_name
 
   providers = {
     aws           = aws

@@ -111,7 +111,9 @@ output "gitops_bridge" {
       aws_cluster_name                           = module.eks.cluster_name
       aws_vpc_id                                 = module.network.vpc_id
       public_subnet_cidrs                        = join(",", module.network.public_subnet_cidrs)
+      data_subnet_cidrs                          = join(",", module.network.database_subnet_cidrs)
       domain_name                                = var.domain_name
+      alb_host                                   = var.edge_mode == "cloudfront" ? one(module.edge[*].api_origin_domain) : var.domain_name
       route53_zone_id                            = data.aws_route53_zone.public.zone_id
       acm_certificate_arn                        = module.ingress.certificate_arn
       waf_acl_arn                                = module.ingress.waf_acl_arn

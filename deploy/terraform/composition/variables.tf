@@ -182,3 +182,9 @@ variable "budget_emails" {
   description = "Budget alert recipients."
   type        = list(string)
 }
+
+variable "ci_role_name" {
+  description = "The CI role of deploy/terraform/shared (GitHub Actions): with edge_mode = cloudfront it may upload this env's web app and invalidate its distribution."
+  type        = string
+  default     = "taskapp-github-actions"
+}

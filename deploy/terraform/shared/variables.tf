@@ -9,6 +9,12 @@ variable "github_repository" {
   type        = string
 }
 
+variable "github_environments" {
+  description = "GitHub deployment environments whose jobs assume the CI role (the workflows' `environment:` values: cd.yml dev, promote.yml/bootstrap.yml/web.yml staging and production); scripts/tests/test_ci_role.py derives them from the workflows."
+  type        = list(string)
+  default     = ["dev", "staging", "production"]
+}
+
 variable "create_github_oidc_provider" {
   description = "Create the token.actions.githubusercontent.com OIDC provider (false if the account already has it)."
   type        = bool
@@ -36,4 +42,20 @@ variable "keep_last_images" {
   description = "Tagged images (or chart versions) kept per repository."
   type        = number
   default     = 50
+}
+
+variable "dns_zone_name" {
+  description = "Public DNS zone of the product (an operator input, e.g. taskapp.example.com): every env's domain_name lies in it and its envs/<env>/terraform.tfvars dns_zone_name names it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,}$", var.dns_zone_name))
+    error_message = "dns_zone_name must be a lowercase DNS name (no trailing dot)."
+  }
+}
+
+variable "create_dns_zone" {
+  description = "Create the Route 53 hosted zone dns_zone_name (then delegate to the output dns_name_servers); false: an existing public zone of that name in this account is used."
+  type        = bool
+  default     = true
 }

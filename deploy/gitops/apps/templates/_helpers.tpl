@@ -109,8 +109,14 @@ backup:
   region: {{ include "apps.fact" (list $ctx "awsRegion") }}
   serviceAccount:
     roleArn: {{ include "apps.fact" (list $ctx "irsaBackupRoleArn") }}
+{{- $data := splitList "," (include "apps.fact" (list $ctx "dataSubnetCidrs") | nospace) | toJson }}
 networkPolicy:
   ingressCidrs: {{ splitList "," $cidrs | toJson }}
+  # RDS and ElastiCache live in the database subnets Terraform carves from the VPC.
+  database:
+    cidrs: {{ $data }}
+  redis:
+    cidrs: {{ $data }}
 {{- end }}
 {{- else if eq $chart "taskapp-frontend" }}
 environment: {{ $c.environment }}
@@ -122,7 +128,15 @@ networkPolicy:
 {{- end }}
 {{- else if eq $chart "taskapp-ingress" }}
 environment: {{ $c.environment }}
+{{- if $local }}
 host: {{ include "apps.fact" (list $ctx "domainName") }}
+{{- else }}
+# The ALB's host: the domain itself, or with the web app on CloudFront the origin name CloudFront
+# sends /api/* to (Terraform's modules/edge origin, covered by the certificate's *.<domain>).
+host: {{ include "apps.fact" (list $ctx "albHost") }}
+frontend:
+  enabled: {{ ne $c.edgeMode "cloudfront" }}
+{{- end }}
 {{- if not $local }}
 tls:
   acmCertificateArn: {{ include "apps.fact" (list $ctx "acmCertificateArn") }}

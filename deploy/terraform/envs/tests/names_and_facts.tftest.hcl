@@ -54,6 +54,10 @@ run "names_and_facts_the_other_parts_rely_on" {
     error_message = "gitops_bridge.annotations and deploy/gitops/cluster-facts.yaml differ: missing ${jsonencode(setsubtract([for f in yamldecode(file("../../../gitops/cluster-facts.yaml")).facts : f.annotation], keys(output.gitops_bridge.annotations)))}, not in the contract ${jsonencode(setsubtract(keys(output.gitops_bridge.annotations), [for f in yamldecode(file("../../../gitops/cluster-facts.yaml")).facts : f.annotation]))}"
   }
   assert {
+    condition     = output.gitops_bridge.annotations.alb_host == (var.edge_mode == "cloudfront" ? "origin.${var.domain_name}" : var.domain_name)
+    error_message = "the ALB answers on the domain (edge_mode ingress) or on CloudFront's API origin origin.<domain> (cloudfront)"
+  }
+  assert {
     condition     = output.gitops_bridge.labels.environment == var.environment && output.gitops_bridge.annotations.environment == var.environment
     error_message = "the cluster Secret is labelled and annotated with its environment"
   }
@@ -102,5 +106,37 @@ run "names_and_facts_the_other_parts_rely_on" {
   assert {
     condition     = toset(keys(jsondecode(aws_secretsmanager_secret_version.grafana_admin.secret_string))) == toset(["admin-user", "admin-password"])
     error_message = "Grafana's admin secret has the keys of the chart's admin.existingSecret"
+  }
+}
+
+# The backend's NetworkPolicy egress to PostgreSQL and Redis is the data_subnet_cidrs fact: the
+# subnets RDS and ElastiCache are placed in (module.network's database subnets), carved from this
+# env's VPC. No env file types a CIDR, so a changed VPC flows through to the cluster.
+run "database_subnets_are_a_fact_carved_from_the_vpc" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for c in split(",", output.gitops_bridge.annotations.data_subnet_cidrs) :
+      contains([for i in range(64) : cidrsubnet(var.vpc_cidr, tonumber(split("/", c)[1]) - tonumber(split("/", var.vpc_cidr)[1]), i)], c)
+    ]) && length(split(",", output.gitops_bridge.annotations.data_subnet_cidrs)) == length(var.azs)
+    error_message = "data_subnet_cidrs must be one database subnet per AZ inside vpc_cidr ${var.vpc_cidr}: ${output.gitops_bridge.annotations.data_subnet_cidrs}"
+  }
+}
+
+run "a_changed_vpc_cidr_flows_into_the_database_subnets_fact" {
+  command = plan
+
+  variables {
+    vpc_cidr = "10.99.0.0/16"
+  }
+
+  assert {
+    condition     = length(output.gitops_bridge.annotations.data_subnet_cidrs) > 0 && alltrue([for c in split(",", output.gitops_bridge.annotations.data_subnet_cidrs) : startswith(c, "10.99.")])
+    error_message = "the data_subnet_cidrs fact must follow vpc_cidr: ${output.gitops_bridge.annotations.data_subnet_cidrs}"
+  }
+  assert {
+    condition     = startswith(output.gitops_bridge.annotations.public_subnet_cidrs, "10.99.")
+    error_message = "the public_subnet_cidrs fact must follow vpc_cidr too"
   }
 }

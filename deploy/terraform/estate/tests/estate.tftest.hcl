@@ -137,6 +137,15 @@ run "with_every_part_on_no_fact_is_empty" {
     condition     = alltrue([for e in [run.dev, run.staging, run.prod] : e.gitops_bridge.annotations.edge_mode == "cloudfront" && endswith(e.gitops_bridge.annotations.web_bucket, "-web-123456789012")])
     error_message = "in cloudfront mode the bridge names the web bucket the edge module creates"
   }
+  # CloudFront's /api origin is the name the ALB answers on (the Ingress host, written by
+  # external-dns): a fixed origin.<domain>, never the domain CloudFront's own aliases hold, and
+  # inside the regional certificate's *.<domain>.
+  assert {
+    condition = alltrue([for e in [run.dev, run.staging, run.prod] :
+      e.gitops_bridge.annotations.alb_host == "origin.${e.gitops_bridge.annotations.domain_name}"
+    ])
+    error_message = "in cloudfront mode the fact alb_host must be CloudFront's API origin origin.<domain>: ${jsonencode([for e in [run.dev, run.staging, run.prod] : e.gitops_bridge.annotations.alb_host])}"
+  }
 }
 
 run "a_first_plan_with_nothing_created_yet" {

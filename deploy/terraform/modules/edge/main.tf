@@ -3,6 +3,7 @@
 # never cached (a deploy shows at once), the hashed files under /assets/ cached for a year, and
 # /api/* passed uncached to the ALB (which answers on origin.<domain> with the regional certificate).
 data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 
 data "aws_cloudfront_cache_policy" "disabled" {
   name = "Managed-CachingDisabled"
@@ -304,4 +305,40 @@ resource "aws_route53_record" "alias" {
     zone_id                = aws_cloudfront_distribution.this.hosted_zone_id
     evaluate_target_health = false
   }
+}
+
+# --- Who publishes (scripts/publish-web.sh, run by the workflows): what that script calls, on
+# this env's bucket and distribution only. `aws s3 cp` needs PutObject (multipart parts included)
+# and, the bucket key being KMS, data keys for the upload (GenerateDataKey; Decrypt to complete a
+# multipart upload); `aws cloudfront create-invalidation` needs CreateInvalidation. It never lists,
+# reads or deletes (old hashed assets stay for clients holding the previous index.html).
+# scripts/tests/test_ci_role.py derives the calls from the workflows and checks this plan grants
+# each and nothing broader.
+resource "aws_iam_role_policy" "publisher" {
+  count = var.publisher_role_name == null ? 0 : 1
+  name  = "web-publish-${var.name}"
+  role  = var.publisher_role_name
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "UploadTheWebApp"
+        Effect   = "Allow"
+        Action   = ["s3:PutObject"]
+        Resource = ["arn:${data.aws_partition.current.partition}:s3:::${aws_s3_bucket.web.bucket}/*"] # by name: known at plan
+      },
+      {
+        Sid      = "EncryptUploadsWithTheBucketKey"
+        Effect   = "Allow"
+        Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Resource = [module.kms.arn]
+      },
+      {
+        Sid      = "InvalidateThisDistribution"
+        Effect   = "Allow"
+        Action   = ["cloudfront:CreateInvalidation"]
+        Resource = [aws_cloudfront_distribution.this.arn]
+      },
+    ]
+  })
 }

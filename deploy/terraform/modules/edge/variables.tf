@@ -67,3 +67,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "publisher_role_name" {
+  description = "IAM role that publishes the web app (the CI role, deploy/terraform/shared): gets s3:PutObject on this bucket's objects (and the bucket key's data keys) and cloudfront:CreateInvalidation on this distribution, nothing else; null grants nothing."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.publisher_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.publisher_role_name))
+    error_message = "publisher_role_name must be an IAM role name (no path, no wildcard)."
+  }
+}

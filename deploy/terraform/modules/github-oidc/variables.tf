@@ -25,6 +25,17 @@ variable "allowed_refs" {
   }
 }
 
+variable "allowed_environments" {
+  description = "GitHub deployment environments (as in the OIDC sub claim environment:<name>) whose jobs may assume the role: those the workflows name in `environment:`."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.allowed_environments : can(regex("^[A-Za-z0-9._-]+$", e))])
+    error_message = "allowed_environments must be plain environment names, without wildcards."
+  }
+}
+
 variable "ecr_repository_arns" {
   description = "ECR repositories the CI role may push to (and nothing else)."
   type        = list(string)
@@ -33,6 +44,18 @@ variable "ecr_repository_arns" {
     condition     = length(var.ecr_repository_arns) > 0 && alltrue([for a in var.ecr_repository_arns : can(regex("^arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository/[^*]+$", a))])
     error_message = "ecr_repository_arns must be ECR repository ARNs without wildcards."
   }
+}
+
+variable "ecr_describe_repository_arns" {
+  description = "Repositories whose image tags CI looks up (ecr:DescribeImages): the image repositories."
+  type        = list(string)
+  default     = []
+}
+
+variable "ecr_pull_repository_arns" {
+  description = "Repositories CI pulls layers from (ecr:GetDownloadUrlForLayer): the web app image publish-web.sh reads, the charts publish-charts.sh checks."
+  type        = list(string)
+  default     = []
 }
 
 variable "create_oidc_provider" {

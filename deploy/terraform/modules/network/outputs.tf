@@ -28,6 +28,11 @@ output "database_subnet_ids" {
   value       = aws_subnet.database[*].id
 }
 
+output "database_subnet_cidrs" {
+  description = "CIDRs of the database subnets (where RDS and ElastiCache live: the backend's NetworkPolicy egress)."
+  value       = aws_subnet.database[*].cidr_block
+}
+
 output "nat_public_ips" {
   description = "Elastic IPs of the NAT gateways: the addresses outbound traffic comes from."
   value       = aws_eip.nat[*].public_ip

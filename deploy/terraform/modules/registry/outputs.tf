@@ -4,8 +4,8 @@ output "repository_urls" {
 }
 
 output "repository_arns" {
-  description = "Repository ARN by name."
-  value       = { for k, r in aws_ecr_repository.this : k => r.arn }
+  description = "Repository ARN by name (built from the name, as ECR forms it: known at plan, so policies that name them plan exactly)."
+  value       = { for k, r in aws_ecr_repository.this : k => "arn:${data.aws_partition.current.partition}:ecr:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:repository/${r.name}" }
 }
 
 output "account_names" {

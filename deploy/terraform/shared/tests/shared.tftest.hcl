@@ -30,3 +30,35 @@ run "chart_repositories_live_under_charts" {
 
   expect_failures = [var.chart_repositories]
 }
+
+# The public zone (issue 15): Terraform creates it by default and hands out the name servers to
+# delegate to; with create_dns_zone = false it uses the operator's zone of that name instead.
+run "the_public_zone_is_created_and_its_name_servers_are_an_output" {
+  command = plan
+
+  assert {
+    condition     = length(aws_route53_zone.public) == 1 && aws_route53_zone.public[0].name == var.dns_zone_name && length(data.aws_route53_zone.public) == 0
+    error_message = "shared creates the hosted zone dns_zone_name when create_dns_zone is true"
+  }
+  assert {
+    condition     = output.dns_zone_id == "Z0MOCKNEWZONE" && length(output.dns_name_servers) == 4
+    error_message = "the zone id and the name servers to delegate to are those of the created zone"
+  }
+}
+
+run "an_operators_zone_is_looked_up_not_created" {
+  command = plan
+
+  variables {
+    create_dns_zone = false
+  }
+
+  assert {
+    condition     = length(aws_route53_zone.public) == 0 && data.aws_route53_zone.public[0].name == var.dns_zone_name
+    error_message = "with create_dns_zone = false the existing zone is looked up by name"
+  }
+  assert {
+    condition     = output.dns_zone_id == "Z0MOCKZONE" && length(output.dns_name_servers) == 4
+    error_message = "the outputs name the operator's zone"
+  }
+}

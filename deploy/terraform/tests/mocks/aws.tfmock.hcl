@@ -184,8 +184,17 @@ mock_data "aws_elb_service_account" {
 
 mock_data "aws_route53_zone" {
   defaults = {
-    zone_id = "Z0MOCKZONE"
-    arn     = "arn:aws:route53:::hostedzone/Z0MOCKZONE"
+    zone_id      = "Z0MOCKZONE"
+    arn          = "arn:aws:route53:::hostedzone/Z0MOCKZONE"
+    name_servers = ["ns-1.awsdns-01.org", "ns-2.awsdns-02.co.uk", "ns-3.awsdns-03.com", "ns-4.awsdns-04.net"]
+  }
+}
+
+mock_resource "aws_route53_zone" {
+  defaults = {
+    zone_id      = "Z0MOCKNEWZONE"
+    arn          = "arn:aws:route53:::hostedzone/Z0MOCKNEWZONE"
+    name_servers = ["ns-5.awsdns-05.org", "ns-6.awsdns-06.co.uk", "ns-7.awsdns-07.com", "ns-8.awsdns-08.net"]
   }
 }
 
