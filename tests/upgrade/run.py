@@ -242,7 +242,7 @@ async def run_logged(name: str, argv: list[str], cwd: Path, url: str) -> tuple[i
     return code, time.monotonic() - started
 
 
-def head_of(backend: Path) -> str:
+async def head_of(backend: Path) -> str:
     """The head revision of a release's migrations, read by that release's own Alembic."""
     code = (
         "from alembic.script import ScriptDirectory\n"
@@ -250,9 +250,13 @@ def head_of(backend: Path) -> str:
         "print(ScriptDirectory.from_config(alembic_config('')).get_current_head())\n"
     )
     python = backend / ".venv" / "bin" / "python"
-    return subprocess.run(
-        [str(python), "-c", code], cwd=backend, check=True, capture_output=True, text=True
-    ).stdout.strip()
+    process = await asyncio.create_subprocess_exec(
+        str(python), "-c", code, cwd=backend, stdout=subprocess.PIPE
+    )
+    out, _ = await process.communicate()
+    if process.returncode:
+        raise RuntimeError(f"reading the head revision of {backend} failed")
+    return out.decode().strip()
 
 
 # --- the load ---------------------------------------------------------------------------------
@@ -584,7 +588,7 @@ async def rehearse(checks: Checks, summary: dict[str, Any]) -> None:  # noqa: PL
     def lap(name: str) -> None:
         timings[name] = round(time.monotonic() - t0, 1)
 
-    prev_head, new_head = head_of(PREV_BACKEND), head_of(CURRENT_BACKEND)
+    prev_head, new_head = await asyncio.gather(head_of(PREV_BACKEND), head_of(CURRENT_BACKEND))
     lap("heads read")
     direct = ScriptDirectory.from_config(alembic_config(""))
     upgrades = [rev.revision for rev in direct.iterate_revisions(new_head, prev_head)]
