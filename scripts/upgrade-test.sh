@@ -55,7 +55,7 @@ pg createdb "$DB_NAME"
 # Migrations connect as taskapp_migrator: a member of taskapp that acts as it (so what it creates
 # is owned by taskapp) with a lock_timeout, so that a revision waiting for a lock the load holds
 # fails instead of queueing every request behind its own lock request (docs/verification.md).
-LOCK_TIMEOUT="${UPGRADE_LOCK_TIMEOUT:-1s}"
+LOCK_TIMEOUT="${UPGRADE_LOCK_TIMEOUT:-500ms}"
 pg psql -q -d "$DB_NAME" -v ON_ERROR_STOP=1 <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'taskapp_migrator') THEN
