@@ -148,6 +148,7 @@ def test_gateway_routes_like_the_ingress():
     assert routes == {
         "= /api": "backend",
         "/api/": "backend",
+        "/p/": "backend",
         "= /health": "backend",
         "= /ready": "backend",
         "/": "frontend",

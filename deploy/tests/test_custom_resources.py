@@ -148,6 +148,7 @@ def test_alb_ingress_routes_api_and_probes_to_the_backend_and_the_rest_to_the_fr
     f = (frontend_svc["metadata"]["name"], frontend_svc["spec"]["ports"][0]["port"])
     assert routes == {
         "/api": ("Prefix", *b),
+        "/p": ("Prefix", *b),  # published projects: pages the backend renders
         "/health": ("Exact", *b),
         "/ready": ("Exact", *b),
         "/": ("Prefix", *f),

@@ -192,6 +192,7 @@ def test_edge_mode_cloudfront_converges_with_the_alb_as_the_api_origin() -> None
     }
     assert routed == {
         "/api": "taskapp-backend",
+        "/p": "taskapp-backend",
         "/health": "taskapp-backend",
         "/ready": "taskapp-backend",
     }

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     secret_key: str = DEFAULT_SECRET_KEY
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Where people reach the app (https://tasks.example.com): published project links are built
+    # on it. Unset, they follow the request's host, which behind CloudFront is the ALB's origin
+    # name rather than the one people use.
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^/?#\s]+/?$")
     access_token_ttl: Duration = timedelta(minutes=30)
     refresh_token_ttl: Duration = timedelta(days=7)
 

@@ -86,6 +86,7 @@ image:
   repository: {{ printf "%s/%s" (include "apps.fact" (list $ctx "ecrRegistry")) (include "apps.fact" (list $ctx "ecrRepositoryBackend")) }}
 config:
   corsOrigins: https://{{ include "apps.fact" (list $ctx "domainName") }}
+  publicUrl: https://{{ include "apps.fact" (list $ctx "domainName") }}
 # Only the ALB (its addresses in the public subnets) may set X-Forwarded-For/Proto: this holds
 # where NetworkPolicies are not enforced (Fargate) too.
 forwardedAllowIps: {{ $cidrs | quote }}

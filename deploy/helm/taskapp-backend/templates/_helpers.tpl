@@ -80,6 +80,9 @@ app.kubernetes.io/component: api
 {{- define "taskapp-backend.configData" -}}
 TASKAPP_ENV: {{ .Values.config.env | quote }}
 TASKAPP_CORS_ORIGINS: {{ .Values.config.corsOrigins | quote }}
+{{- with .Values.config.publicUrl }}
+TASKAPP_PUBLIC_URL: {{ . | quote }}
+{{- end }}
 TASKAPP_ACCESS_TOKEN_TTL: {{ .Values.config.accessTokenTtl | quote }}
 TASKAPP_REFRESH_TOKEN_TTL: {{ .Values.config.refreshTokenTtl | quote }}
 TASKAPP_LOG_LEVEL: {{ .Values.config.logLevel | quote }}

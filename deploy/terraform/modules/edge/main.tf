@@ -267,6 +267,20 @@ resource "aws_cloudfront_distribution" "this" {
     response_headers_policy_id = data.aws_cloudfront_response_headers_policy.security_headers.id
   }
 
+  # Published projects (/p/<token>): pages the backend renders, never cached (a revoked link
+  # must stop working at once).
+  ordered_cache_behavior {
+    path_pattern               = "/p/*"
+    target_origin_id           = local.alb_origin
+    viewer_protocol_policy     = "https-only"
+    allowed_methods            = ["GET", "HEAD", "OPTIONS"]
+    cached_methods             = ["GET", "HEAD"]
+    compress                   = true
+    cache_policy_id            = data.aws_cloudfront_cache_policy.disabled.id
+    origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_viewer_except_host.id
+    response_headers_policy_id = data.aws_cloudfront_response_headers_policy.security_headers.id
+  }
+
   ordered_cache_behavior {
     path_pattern               = "/assets/*"
     target_origin_id           = local.s3_origin

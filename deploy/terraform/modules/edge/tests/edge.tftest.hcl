@@ -56,6 +56,10 @@ run "index_html_is_never_cached_hashed_assets_for_a_year_and_api_goes_to_the_alb
     error_message = "/api/* goes to the ALB origin, uncached, with every method"
   }
   assert {
+    condition     = [for b in aws_cloudfront_distribution.this.ordered_cache_behavior : [b.target_origin_id, b.cache_policy_id, contains(b.allowed_methods, "POST")] if b.path_pattern == "/p/*"] == [["alb", data.aws_cloudfront_cache_policy.disabled.id, false]]
+    error_message = "/p/* (published projects, rendered by the backend) goes to the ALB origin, uncached, read-only"
+  }
+  assert {
     condition     = one([for o in aws_cloudfront_distribution.this.origin : one(o.custom_origin_config).origin_protocol_policy if o.origin_id == "alb"]) == "https-only" && one([for o in aws_cloudfront_distribution.this.origin : o.domain_name if o.origin_id == "alb"]) == "origin.test.taskapp.example.com"
     error_message = "the ALB origin is origin.<domain> over HTTPS only"
   }
