@@ -122,7 +122,10 @@ test("a new user plans, organises and finishes tasks, then logs out for good", a
     await expect(page.getByTestId("task-item")).toHaveCount(3);
     await page.getByRole("button", { name: "Delete “Call the plumber”" }).click();
     await expect(taskRow(page, "Call the plumber")).toHaveCount(0);
-    await page.getByRole("button", { name: "Undo" }).click();
+    await page
+      .locator("[data-sonner-toast]", { hasText: "Deleted “Call the plumber”" })
+      .getByRole("button", { name: "Undo" })
+      .click();
     await expect(taskRow(page, "Call the plumber")).toBeVisible();
     // And a real delete, once the Undo window has passed.
     await page.getByRole("button", { name: "Delete “Buy oat milk”" }).click();
