@@ -11,13 +11,15 @@ import {
   type DragEndEvent,
 } from "@dnd-kit/core";
 import { AlertTriangle, ChevronLeft, ChevronRight, GripVertical } from "lucide-react";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { errorMessage } from "@/api/problem";
 import { STATUSES, type Task, type TaskStatus } from "@/api/types";
 import { cn } from "@/lib/cn";
+import { useShortcuts } from "@/lib/useShortcuts";
 import { Button, Spinner } from "@/ui/primitives";
 import { editor } from "./editor";
 import { FilterBar } from "./FilterBar";
+import { claimFocus, focusWhenMounted, moveTaskFocus } from "./focusNav";
 import { toApiQuery, useTaskFilters, type ApiTaskQuery } from "./filters";
 import { useUpdateTask } from "./mutations";
 import { QuickAdd } from "./QuickAdd";
@@ -48,10 +50,25 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
     string,
     (e: unknown) => void
   >;
+  const editRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!overlay && claimFocus(task.id)) editRef.current?.focus();
+  }, [overlay, task.id]);
+  // ←/→ on a focused card: one press, one whole column (the grip handle keeps dnd-kit's keys).
+  const moveByKey = (e: KeyboardEvent<HTMLLIElement>) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) return;
+    if ((e.target as HTMLElement).closest("[aria-roledescription='draggable task']")) return;
+    const to = e.key === "ArrowRight" ? next : e.key === "ArrowLeft" ? prev : undefined;
+    if (!to || task.id.startsWith("temp-")) return;
+    e.preventDefault();
+    focusWhenMounted(task.id);
+    update.mutate({ task, patch: { status: to } });
+  };
   return (
     <li
       ref={overlay ? undefined : setNodeRef}
       {...(overlay ? {} : pointerListeners)}
+      {...(overlay ? {} : { onKeyDown: moveByKey })}
       data-testid="board-card"
       data-task-id={task.id}
       className={cn(
@@ -64,6 +81,7 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
         <CompleteButton task={task} />
         <div className="min-w-0 flex-1">
           <button
+            ref={editRef}
             type="button"
             className="block w-full rounded text-left text-sm leading-snug font-medium break-words"
             onClick={() => editor.openEdit(task)}
@@ -207,6 +225,8 @@ export default function BoardPage() {
   }, [filters]);
   const update = useUpdateTask();
   const [dragging, setDragging] = useState<Task | null>(null);
+  const keys = useMemo(() => ({ j: () => moveTaskFocus(1), k: () => moveTaskFocus(-1) }), []);
+  useShortcuts(keys);
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),

@@ -1,8 +1,10 @@
 import { AlertTriangle, CheckCircle2, SearchX } from "lucide-react";
 import { useEffect, useMemo, useRef } from "react";
 import { errorMessage } from "@/api/problem";
+import { useShortcuts } from "@/lib/useShortcuts";
 import { Button, EmptyState, Spinner } from "@/ui/primitives";
 import { FilterBar } from "./FilterBar";
+import { moveTaskFocus } from "./focusNav";
 import { activeFilterCount, toApiQuery, useTaskFilters } from "./filters";
 import { QuickAdd } from "./QuickAdd";
 import { useTaskList } from "./queries";
@@ -33,6 +35,8 @@ export default function TaskListPage() {
   const list = useTaskList(query);
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  const keys = useMemo(() => ({ j: () => moveTaskFocus(1), k: () => moveTaskFocus(-1) }), []);
+  useShortcuts(keys);
 
   useEffect(() => {
     const el = sentinel.current;
