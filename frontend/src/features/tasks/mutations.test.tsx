@@ -121,6 +121,31 @@ describe("optimistic task mutations", () => {
     });
   });
 
+  it("two quick changes to one task: the first answer does not undo the second on screen", async () => {
+    const { wrapper, items, task } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let version = 1;
+    mockApi({
+      "PATCH /api/v1/tasks/:id": async (req) => {
+        const body = await req.json();
+        version += 1;
+        const answer = { ...task, ...body, version };
+        if (body.status === "in_progress") await gate; // the first answer is slow...
+        return json(answer, 200);
+      },
+    });
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task, patch: { status: "in_progress" } }));
+    await waitFor(() => expect(items()[0]!.status).toBe("in_progress"));
+    const second = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => second.result.current.mutate({ task: items()[0]!, patch: { status: "done" } }));
+    await waitFor(() => expect(second.result.current.isSuccess).toBe(true));
+    release(); // ...and arrives last
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    expect(items()[0]!.status).toBe("done");
+  });
+
   it("adds a task optimistically and sends one Idempotency-Key per task", async () => {
     const { wrapper, items } = setup([]);
     let release!: () => void;

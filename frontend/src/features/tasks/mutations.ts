@@ -102,6 +102,23 @@ function revertOf(before: Task, patch: TaskUpdate): TaskUpdate {
 const UNDO_TOAST_MS = 6000;
 let undoSeq = 0;
 
+/**
+ * Whether a save's answer is already out of date on screen: a change to the same task made after
+ * it is still on its way (its optimistic state is newer), or a newer version is cached. Two quick
+ * moves must not bounce a card back a column when their answers arrive.
+ */
+function isSuperseded(qc: QueryClient, saved: Task, vars: UpdateVars): boolean {
+  const updates = qc.getMutationCache().findAll({
+    predicate: (m) => (m.state.variables as UpdateVars | undefined)?.task?.id === saved.id,
+  });
+  const self = updates.find((m) => m.state.variables === vars);
+  const laterPending = updates.some(
+    (m) => m.state.status === "pending" && self !== undefined && m.mutationId > self.mutationId,
+  );
+  const cached = findCachedTask(qc, saved.id);
+  return laterPending || (cached !== undefined && cached.version > saved.version);
+}
+
 type UpdateContext = {
   snapshot: Snapshot;
   before: Task;
@@ -185,8 +202,8 @@ export function updateTaskOptions(
       }
       toast.error(`Could not save “${task.title}”: ${errorMessage(error)}`);
     },
-    onSuccess: (saved, _vars, ctx) => {
-      upsertTaskInLists(qc, saved);
+    onSuccess: (saved, vars, ctx) => {
+      if (!isSuperseded(qc, saved, vars)) upsertTaskInLists(qc, saved);
       ctx?.undo?.settle(saved);
     },
     onSettled: () => resync(qc),
