@@ -75,3 +75,16 @@ describe("the board by keyboard", () => {
     expect(screen.getByRole("button", { name: "Edit “First”" })).toHaveFocus();
   });
 });
+
+describe("completed tasks on the board", () => {
+  it("the Done column is collapsed with its count until completed tasks are shown", async () => {
+    const user = userEvent.setup();
+    serve([makeTask({ title: "Filed the taxes", status: "done" }), makeTask({ title: "Open" })]);
+    renderBoard();
+    const done = screen.getByTestId("column-done");
+    expect(await within(done).findByRole("heading", { name: /^Done\s*1$/ })).toBeInTheDocument();
+    expect(within(done).queryByText("Filed the taxes")).not.toBeInTheDocument();
+    await user.click(within(done).getByRole("button", { name: "Show completed" }));
+    expect(await within(done).findByText("Filed the taxes")).toBeInTheDocument();
+  });
+});

@@ -106,7 +106,8 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
           )}
         </div>
         {!overlay && (
-          <div className="-mr-1 flex shrink-0 flex-col items-center gap-0.5">
+          // One row: a column of controls made a title-only card taller than its text.
+          <div className="-mr-1 flex shrink-0 items-center gap-0.5">
             <span
               {...attributes}
               {...(onKeyDown ? { onKeyDown } : {})}
@@ -116,7 +117,7 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
             >
               <GripVertical className="size-4" aria-hidden="true" />
             </span>
-            <div className="flex gap-0.5 sm:flex-col sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
+            <div className="flex gap-0.5 sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
               {prev && (
                 <button
                   type="button"
@@ -147,12 +148,48 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
   );
 }
 
-function Column({ status, base }: { status: TaskStatus; base: ApiTaskQuery }) {
+function Column({
+  status,
+  base,
+  collapsed = false,
+  onExpand,
+}: {
+  status: TaskStatus;
+  base: ApiTaskQuery;
+  /** Done is collapsed unless completed tasks are shown: its header keeps the count. */
+  collapsed?: boolean;
+  onExpand?: () => void;
+}) {
   const query = useMemo(() => ({ ...base, status: [status] }), [base, status]);
   const list = useTaskList(query, 100);
   const { setNodeRef, isOver } = useDroppable({ id: status });
   const tasks = list.data?.pages.flatMap((p) => p.items) ?? [];
   const headingId = `column-${status}`;
+  const count = list.isSuccess ? `${tasks.length}${list.hasNextPage ? "+" : ""}` : "";
+  if (collapsed)
+    return (
+      <section
+        ref={setNodeRef}
+        aria-labelledby={headingId}
+        data-testid={`column-${status}`}
+        className={cn(
+          "relative flex w-[85vw] max-w-sm shrink-0 snap-start flex-col rounded-xl bg-zinc-100/80 p-2 transition-colors sm:w-48 sm:flex-none dark:bg-zinc-900/60",
+          isOver && "bg-brand-50 ring-brand-500/40 dark:bg-brand-600/10 ring-2",
+        )}
+      >
+        <h2 id={headingId} className="flex items-center gap-2 px-2 pt-1 pb-2 text-sm font-semibold">
+          <span className={cn("size-2 rounded-full", COLUMN_ACCENT[status])} aria-hidden="true" />
+          {STATUS_LABEL[status]}
+          <span className="font-normal text-zinc-600 dark:text-zinc-400">{count}</span>
+        </h2>
+        <p className="px-2 text-xs text-zinc-600 dark:text-zinc-400">
+          Completed tasks are hidden. Drop a card here to complete it.
+        </p>
+        <Button variant="secondary" size="sm" className="mx-1 mt-3" onClick={onExpand}>
+          Show completed
+        </Button>
+      </section>
+    );
   return (
     <section
       ref={setNodeRef}
@@ -166,9 +203,7 @@ function Column({ status, base }: { status: TaskStatus; base: ApiTaskQuery }) {
       <h2 id={headingId} className="flex items-center gap-2 px-2 pt-1 pb-2 text-sm font-semibold">
         <span className={cn("size-2 rounded-full", COLUMN_ACCENT[status])} aria-hidden="true" />
         {STATUS_LABEL[status]}
-        <span className="font-normal text-zinc-600 dark:text-zinc-400">
-          {list.isSuccess ? `${tasks.length}${list.hasNextPage ? "+" : ""}` : ""}
-        </span>
+        <span className="font-normal text-zinc-600 dark:text-zinc-400">{count}</span>
       </h2>
       {list.isPending ? (
         <div className="space-y-2 p-1" aria-busy="true">
@@ -263,7 +298,13 @@ export default function BoardPage() {
       >
         <div className="relative -mx-4 mt-5 flex flex-1 snap-x snap-mandatory scroll-px-4 gap-3 overflow-x-auto px-4 pb-4 sm:mx-0 sm:px-0">
           {STATUSES.map((s) => (
-            <Column key={s} status={s} base={base} />
+            <Column
+              key={s}
+              status={s}
+              base={base}
+              collapsed={s === "done" && !filters.showDone}
+              onExpand={() => setFilters({ showDone: true })}
+            />
           ))}
         </div>
         <DragOverlay>
