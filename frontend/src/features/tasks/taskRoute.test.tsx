@@ -1,6 +1,6 @@
 import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { Route, Routes, useLocation } from "react-router";
+import { Route, Routes, useLocation, useNavigate } from "react-router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setAccessToken } from "@/api/session";
 import { json, makeTask, mockApi, renderWith } from "@/test/utils";
@@ -17,7 +17,15 @@ afterEach(() => act(() => editor.close()));
 
 function LocationProbe() {
   const l = useLocation();
-  return <output data-testid="location">{l.pathname + l.search}</output>;
+  const navigate = useNavigate();
+  return (
+    <>
+      <output data-testid="location">{l.pathname + l.search}</output>
+      <button type="button" onClick={() => navigate(-1)}>
+        Browser back
+      </button>
+    </>
+  );
 }
 
 function renderAt(route: string) {
@@ -81,6 +89,20 @@ describe("a task's own URL", () => {
     await user.keyboard("{Escape}");
     await waitFor(() =>
       expect(screen.getByTestId("location")).toHaveTextContent(/^\/tasks\?sort=title$/),
+    );
+  });
+
+  it("the browser's Back from a task's address closes its editor", async () => {
+    const user = userEvent.setup();
+    const task = makeTask({ title: "Feed the cat" });
+    mockApi({ "GET /api/v1/tasks": () => json({ items: [task], next_cursor: null }) });
+    renderAt("/tasks");
+    await user.click(await screen.findByRole("button", { name: "Edit “Feed the cat”" }));
+    expect(await screen.findByRole("dialog", { name: "Edit task" })).toBeInTheDocument();
+    act(() => screen.getByText("Browser back").click());
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent(/^\/tasks$/));
+    await waitFor(() =>
+      expect(screen.queryByRole("dialog", { name: "Edit task" })).not.toBeInTheDocument(),
     );
   });
 });

@@ -48,6 +48,8 @@ export function useTaskRoute(): { notFound: boolean } {
 
   useEffect(() => {
     if (!taskId) {
+      // Left the task's address (the browser's Back): its editor goes with it.
+      if (opened.current && shown === opened.current) editor.close();
       opened.current = null;
       return;
     }
