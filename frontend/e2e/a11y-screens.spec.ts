@@ -23,7 +23,8 @@ const SAMPLE = [
     status: "in_progress",
     priority: "high",
     labels: ["devops"],
-    due_date: isoInDays(0, 18),
+    // A few hours ahead (not "today 18:00", which is overdue once a run starts after 18:00).
+    due_date: new Date(Date.now() + 3 * 3_600_000).toISOString(),
   },
   {
     title: "Write Documentation",
@@ -66,15 +67,22 @@ for (const scheme of ["light", "dark"] as const) {
       await page.screenshot({ path: `${shots}/login-${scheme}-desktop.png` });
 
       await logIn(page, email);
-      await expect(page.getByTestId("task-item")).toHaveCount(SAMPLE.length);
+      // Completed tasks are hidden by default (one in SAMPLE).
+      await expect(page.getByTestId("task-item")).toHaveCount(SAMPLE.length - 1);
       await expect(page.getByTestId("stat-overdue")).toContainText("1");
       await expectNoSeriousViolations(page, "list");
       await page.screenshot({ path: `${shots}/list-${scheme}-desktop.png` });
 
       await page.getByRole("link", { name: "Board" }).first().click();
-      await expect(page.getByTestId("column-done").getByTestId("board-card")).toHaveCount(1);
+      const done = page.getByTestId("column-done");
+      await expect(done.getByRole("heading", { name: "Done 1" })).toBeVisible();
+      await expect(done.getByTestId("board-card")).toHaveCount(0);
       await expectNoSeriousViolations(page, "board");
       await page.screenshot({ path: `${shots}/board-${scheme}-desktop.png` });
+      await done.getByRole("button", { name: "Show completed" }).click();
+      await expect(done.getByTestId("board-card")).toHaveCount(1);
+      await expectNoSeriousViolations(page, "board with completed tasks");
+      await page.screenshot({ path: `${shots}/board-done-${scheme}-desktop.png` });
 
       await page.getByRole("link", { name: "Settings" }).first().click();
       await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
@@ -90,7 +98,7 @@ for (const scheme of ["light", "dark"] as const) {
 
       await page.setViewportSize({ width: 375, height: 812 });
       await page.reload();
-      await expect(page.getByTestId("task-item")).toHaveCount(SAMPLE.length);
+      await expect(page.getByTestId("task-item")).toHaveCount(SAMPLE.length - 1);
       await page.screenshot({ path: `${shots}/list-${scheme}-mobile.png` });
       await page.goto("/board");
       await expect(page.getByTestId("column-pending")).toBeVisible();

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { createAccount, logIn, seedTasks, taskRow } from "./helpers";
 
-test("a save over a change made in another browser shows the fresh version and asks first", async ({
+test("a save over a change to the same field made in another browser shows the fresh version and asks first", async ({
   browser,
   baseURL,
   request,
@@ -24,25 +24,27 @@ test("a save over a change made in another browser shows the fresh version and a
   const dialog = page.getByRole("dialog", { name: "Edit task" });
   await expect(dialog.getByLabel("Title")).toHaveValue("Prepare the demo");
 
-  // Meanwhile the second browser renames it (version 2).
+  // Meanwhile the second browser renames it and raises its priority (version 2).
   await taskRow(page2, "Prepare the demo")
     .getByRole("button", { name: /^Edit “/ })
     .first()
     .click();
   const dialog2 = page2.getByRole("dialog", { name: "Edit task" });
   await dialog2.getByLabel("Title").fill("Prepare the investor demo");
+  await dialog2.getByLabel("Priority").selectOption("urgent");
   await dialog2.getByRole("button", { name: "Save" }).click();
   await expect(taskRow(page2, "Prepare the investor demo")).toBeVisible();
 
-  // The first browser saves its stale edit: 412, the fresh version is shown, nothing overwritten yet.
+  // The first browser saves its stale priority: 412 on the same field, the fresh version is
+  // shown, nothing overwritten yet.
   await dialog.getByLabel("Priority").selectOption("high");
   await dialog.getByRole("button", { name: "Save" }).click();
   const conflict = page.getByRole("dialog", { name: "This task was changed elsewhere" });
   await expect(conflict).toBeVisible();
   await expect(conflict).toContainText("Prepare the investor demo");
-  await expect(conflict.getByTestId("conflict-theirs-priority")).toHaveText("Low");
+  await expect(conflict.getByTestId("conflict-theirs-priority")).toHaveText("Urgent");
   await expect(conflict.getByTestId("conflict-mine-priority")).toHaveText("High");
-  await expect(taskRow(page, "Prepare the investor demo")).toContainText("Low");
+  await expect(taskRow(page, "Prepare the investor demo")).toContainText("Urgent");
 
   // Overwrite applies only the user's change on top of the fresh version.
   await conflict.getByRole("button", { name: "Overwrite with my change" }).click();
@@ -53,4 +55,52 @@ test("a save over a change made in another browser shows the fresh version and a
 
   await alice.close();
   await other.close();
+});
+
+test("edits of different fields in two browsers merge without a dialog", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
+  const email = await createAccount(request, baseURL!, "merge");
+  await seedTasks(request, baseURL!, email, [{ title: "Renew the passport", priority: "low" }]);
+  const one = await browser.newContext();
+  const two = await browser.newContext();
+  const page = await one.newPage();
+  const page2 = await two.newPage();
+  await logIn(page, email);
+  await logIn(page2, email);
+
+  // The first browser opens the editor on version 1 and raises the priority...
+  await taskRow(page, "Renew the passport")
+    .getByRole("button", { name: /^Edit “/ })
+    .first()
+    .click();
+  const dialog = page.getByRole("dialog", { name: "Edit task" });
+  await dialog.getByLabel("Priority").selectOption("high");
+
+  // ...while the second browser starts the task (status, version 2).
+  await taskRow(page2, "Renew the passport")
+    .getByRole("button", { name: /^Edit “/ })
+    .first()
+    .click();
+  const dialog2 = page2.getByRole("dialog", { name: "Edit task" });
+  await dialog2.getByLabel("Status").selectOption("in_progress");
+  await dialog2.getByRole("button", { name: "Save" }).click();
+  await expect(taskRow(page2, "Renew the passport")).toContainText("In progress");
+
+  // The stale save is merged field by field: no dialog, both changes kept on the server.
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(taskRow(page, "Renew the passport")).toContainText("High");
+  await expect(taskRow(page, "Renew the passport")).toContainText("In progress");
+  await expect(page.getByRole("dialog", { name: "This task was changed elsewhere" })).toHaveCount(
+    0,
+  );
+  await page2.reload();
+  await expect(taskRow(page2, "Renew the passport")).toContainText("High");
+  await expect(taskRow(page2, "Renew the passport")).toContainText("In progress");
+
+  await one.close();
+  await two.close();
 });

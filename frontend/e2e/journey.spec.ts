@@ -101,8 +101,12 @@ test("a new user plans, organises and finishes tasks, then logs out for good", a
     await page.mouse.move(from.x + from.width / 2 + 20, from.y + 30, { steps: 5 });
     await page.mouse.move(to.x + to.width / 2, to.y + 80, { steps: 15 });
     await page.mouse.up();
-    await expect(done.getByTestId("board-card").filter({ hasText: "Buy oat milk" })).toBeVisible();
+    // Completed tasks are hidden: the Done column is collapsed and keeps the count.
+    await expect(done.getByRole("heading", { name: "Done 1" })).toBeVisible();
     await expect(page.getByTestId("stat-done")).toContainText("1");
+    await done.getByRole("button", { name: "Show completed" }).click();
+    await expect(page).toHaveURL(/show_done=true/);
+    await expect(done.getByTestId("board-card").filter({ hasText: "Buy oat milk" })).toBeVisible();
     await page.reload();
     await expect(
       page.getByTestId("column-done").getByTestId("board-card").filter({ hasText: "Buy oat milk" }),
@@ -122,7 +126,10 @@ test("a new user plans, organises and finishes tasks, then logs out for good", a
     await expect(page.getByTestId("task-item")).toHaveCount(3);
     await page.getByRole("button", { name: "Delete “Call the plumber”" }).click();
     await expect(taskRow(page, "Call the plumber")).toHaveCount(0);
-    await page.getByRole("button", { name: "Undo" }).click();
+    await page
+      .locator("[data-sonner-toast]", { hasText: "Deleted “Call the plumber”" })
+      .getByRole("button", { name: "Undo" })
+      .click();
     await expect(taskRow(page, "Call the plumber")).toBeVisible();
     // And a real delete, once the Undo window has passed.
     await page.getByRole("button", { name: "Delete “Buy oat milk”" }).click();

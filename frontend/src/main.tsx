@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { StrictMode } from "react";
+import { StrictMode, useSyncExternalStore } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
 import { Toaster } from "sonner";
@@ -24,13 +24,24 @@ const queryClient = new QueryClient({
   },
 });
 
+// Below md the app has a bottom nav (AppLayout): toasts sit above it, not over it.
+const bottomNav = window.matchMedia("(max-width: 767px)");
+const subscribeBottomNav = (cb: () => void) => {
+  bottomNav.addEventListener("change", cb);
+  return () => bottomNav.removeEventListener("change", cb);
+};
+const ABOVE_NAV = "calc(4.5rem + env(safe-area-inset-bottom))";
+
 function ThemedToaster() {
   const [theme] = useTheme();
+  const hasBottomNav = useSyncExternalStore(subscribeBottomNav, () => bottomNav.matches);
   return (
     <Toaster
       position="bottom-center"
       closeButton
       theme={theme}
+      offset={hasBottomNav ? { bottom: ABOVE_NAV } : undefined}
+      mobileOffset={{ bottom: ABOVE_NAV }}
       toastOptions={{ className: "text-sm" }}
     />
   );

@@ -5,8 +5,9 @@ import { useAuth } from "@/features/auth/context";
 import { ThemeSwitch } from "@/features/settings/ThemeSwitch";
 import { useConflict } from "@/features/tasks/conflict";
 import { editor, useEditor } from "@/features/tasks/editor";
+import { undoStack } from "@/features/tasks/undo";
 import { cn } from "@/lib/cn";
-import { useShortcuts } from "@/lib/useShortcuts";
+import { useShortcuts, useUndoKey } from "@/lib/useShortcuts";
 import { Logo } from "@/ui/Logo";
 import { Button } from "@/ui/primitives";
 import { StatsBar } from "./StatsBar";
@@ -78,6 +79,7 @@ export function AppLayout() {
     [navigate, location.pathname, location.search],
   );
   useShortcuts(shortcuts);
+  useUndoKey(undoStack.undoLast);
 
   return (
     <div className="flex min-h-dvh flex-col md:flex-row">

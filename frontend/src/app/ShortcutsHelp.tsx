@@ -7,8 +7,14 @@ const SHORTCUTS = [
   ["?", "Show this help"],
   ["g then l", "Go to the list"],
   ["g then b", "Go to the board"],
-  ["Esc", "Close a dialog"],
-  ["Space, arrows", "Move a picked-up card on the board"],
+  ["j", "Focus the next task"],
+  ["k", "Focus the previous task"],
+  ["→", "Move the focused card one column right (board)"],
+  ["←", "Move the focused card one column left (board)"],
+  ["Ctrl/⌘ Z", "Undo the last change"],
+  ["Ctrl/⌘ Enter", "Save the task form"],
+  ["Esc", "Close a dialog (asks first if there are unsaved changes)"],
+  ["Space, arrows", "Drag a picked-up card on the board"],
 ] as const;
 
 export function ShortcutsHelp({

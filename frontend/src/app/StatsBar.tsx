@@ -9,7 +9,7 @@ export function StatsBar() {
   const items = [
     {
       key: "open",
-      label: "Open",
+      label: "To do",
       value: s?.by_status.pending,
       to: "/tasks?status=pending",
       cls: "",

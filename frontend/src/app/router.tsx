@@ -48,6 +48,8 @@ export const router = createBrowserRouter([
     children: [
       { path: "/", element: <Navigate to="/tasks" replace /> },
       { path: "/tasks", element: page(<TaskListPage />) },
+      // A task's own address: the list with that task's editor open over it.
+      { path: "/tasks/:taskId", element: page(<TaskListPage />) },
       { path: "/board", element: page(<BoardPage />) },
       { path: "/settings", element: page(<SettingsPage />) },
     ],

@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 
-const typingTarget = (el: EventTarget | null) =>
+export const typingTarget = (el: EventTarget | null) =>
   el instanceof HTMLElement &&
   (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 
@@ -20,4 +20,21 @@ export function useShortcuts(map: Record<string, (e: KeyboardEvent) => void>): v
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   }, [map]);
+}
+
+/**
+ * Ctrl/Cmd+Z outside text fields (where it keeps undoing typing) and outside dialogs. `onUndo`
+ * answers whether there was something to undo; only then is the browser's own undo suppressed.
+ */
+export function useUndoKey(onUndo: () => boolean): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return;
+      if (e.key.toLowerCase() !== "z" || typingTarget(e.target)) return;
+      if (document.querySelector("[role=dialog][data-state=open], [role=alertdialog]")) return;
+      if (onUndo()) e.preventDefault();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onUndo]);
 }

@@ -11,6 +11,7 @@ export function Dialog({
   description,
   children,
   className,
+  alert = false,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -18,6 +19,8 @@ export function Dialog({
   description?: string;
   children: ReactNode;
   className?: string;
+  /** A question that interrupts (e.g. "discard changes?"): announced as an alertdialog. */
+  alert?: boolean;
 }) {
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
@@ -29,6 +32,7 @@ export function Dialog({
             className,
           )}
           {...(description ? {} : { "aria-describedby": undefined })}
+          {...(alert ? { role: "alertdialog" } : {})}
         >
           <div className="mb-4 flex items-start justify-between gap-4">
             <div>

@@ -11,13 +11,15 @@ import {
   type DragEndEvent,
 } from "@dnd-kit/core";
 import { AlertTriangle, ChevronLeft, ChevronRight, GripVertical } from "lucide-react";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { errorMessage } from "@/api/problem";
 import { STATUSES, type Task, type TaskStatus } from "@/api/types";
 import { cn } from "@/lib/cn";
+import { useShortcuts } from "@/lib/useShortcuts";
 import { Button, Spinner } from "@/ui/primitives";
 import { editor } from "./editor";
 import { FilterBar } from "./FilterBar";
+import { claimFocus, focusWhenMounted, moveTaskFocus } from "./focusNav";
 import { toApiQuery, useTaskFilters, type ApiTaskQuery } from "./filters";
 import { useUpdateTask } from "./mutations";
 import { QuickAdd } from "./QuickAdd";
@@ -48,10 +50,25 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
     string,
     (e: unknown) => void
   >;
+  const editRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!overlay && claimFocus(task.id)) editRef.current?.focus();
+  }, [overlay, task.id]);
+  // ←/→ on a focused card: one press, one whole column (the grip handle keeps dnd-kit's keys).
+  const moveByKey = (e: KeyboardEvent<HTMLLIElement>) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) return;
+    if ((e.target as HTMLElement).closest("[aria-roledescription='draggable task']")) return;
+    const to = e.key === "ArrowRight" ? next : e.key === "ArrowLeft" ? prev : undefined;
+    if (!to || task.id.startsWith("temp-")) return;
+    e.preventDefault();
+    focusWhenMounted(task.id);
+    update.mutate({ task, patch: { status: to } });
+  };
   return (
     <li
       ref={overlay ? undefined : setNodeRef}
       {...(overlay ? {} : pointerListeners)}
+      {...(overlay ? {} : { onKeyDown: moveByKey })}
       data-testid="board-card"
       data-task-id={task.id}
       className={cn(
@@ -64,6 +81,7 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
         <CompleteButton task={task} />
         <div className="min-w-0 flex-1">
           <button
+            ref={editRef}
             type="button"
             className="block w-full rounded text-left text-sm leading-snug font-medium break-words"
             onClick={() => editor.openEdit(task)}
@@ -88,7 +106,8 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
           )}
         </div>
         {!overlay && (
-          <div className="-mr-1 flex shrink-0 flex-col items-center gap-0.5">
+          // One row: a column of controls made a title-only card taller than its text.
+          <div className="-mr-1 flex shrink-0 items-center gap-0.5">
             <span
               {...attributes}
               {...(onKeyDown ? { onKeyDown } : {})}
@@ -98,7 +117,7 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
             >
               <GripVertical className="size-4" aria-hidden="true" />
             </span>
-            <div className="flex gap-0.5 sm:flex-col sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
+            <div className="flex gap-0.5 sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
               {prev && (
                 <button
                   type="button"
@@ -129,12 +148,48 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
   );
 }
 
-function Column({ status, base }: { status: TaskStatus; base: ApiTaskQuery }) {
+function Column({
+  status,
+  base,
+  collapsed = false,
+  onExpand,
+}: {
+  status: TaskStatus;
+  base: ApiTaskQuery;
+  /** Done is collapsed unless completed tasks are shown: its header keeps the count. */
+  collapsed?: boolean;
+  onExpand?: () => void;
+}) {
   const query = useMemo(() => ({ ...base, status: [status] }), [base, status]);
   const list = useTaskList(query, 100);
   const { setNodeRef, isOver } = useDroppable({ id: status });
   const tasks = list.data?.pages.flatMap((p) => p.items) ?? [];
   const headingId = `column-${status}`;
+  const count = list.isSuccess ? `${tasks.length}${list.hasNextPage ? "+" : ""}` : "";
+  if (collapsed)
+    return (
+      <section
+        ref={setNodeRef}
+        aria-labelledby={headingId}
+        data-testid={`column-${status}`}
+        className={cn(
+          "relative flex w-[85vw] max-w-sm shrink-0 snap-start flex-col rounded-xl bg-zinc-100/80 p-2 transition-colors sm:w-48 sm:flex-none dark:bg-zinc-900/60",
+          isOver && "bg-brand-50 ring-brand-500/40 dark:bg-brand-600/10 ring-2",
+        )}
+      >
+        <h2 id={headingId} className="flex items-center gap-2 px-2 pt-1 pb-2 text-sm font-semibold">
+          <span className={cn("size-2 rounded-full", COLUMN_ACCENT[status])} aria-hidden="true" />
+          {STATUS_LABEL[status]}
+          <span className="font-normal text-zinc-600 dark:text-zinc-400">{count}</span>
+        </h2>
+        <p className="px-2 text-xs text-zinc-600 dark:text-zinc-400">
+          Completed tasks are hidden. Drop a card here to complete it.
+        </p>
+        <Button variant="secondary" size="sm" className="mx-1 mt-3" onClick={onExpand}>
+          Show completed
+        </Button>
+      </section>
+    );
   return (
     <section
       ref={setNodeRef}
@@ -148,9 +203,7 @@ function Column({ status, base }: { status: TaskStatus; base: ApiTaskQuery }) {
       <h2 id={headingId} className="flex items-center gap-2 px-2 pt-1 pb-2 text-sm font-semibold">
         <span className={cn("size-2 rounded-full", COLUMN_ACCENT[status])} aria-hidden="true" />
         {STATUS_LABEL[status]}
-        <span className="font-normal text-zinc-600 dark:text-zinc-400">
-          {list.isSuccess ? `${tasks.length}${list.hasNextPage ? "+" : ""}` : ""}
-        </span>
+        <span className="font-normal text-zinc-600 dark:text-zinc-400">{count}</span>
       </h2>
       {list.isPending ? (
         <div className="space-y-2 p-1" aria-busy="true">
@@ -207,6 +260,8 @@ export default function BoardPage() {
   }, [filters]);
   const update = useUpdateTask();
   const [dragging, setDragging] = useState<Task | null>(null);
+  const keys = useMemo(() => ({ j: () => moveTaskFocus(1), k: () => moveTaskFocus(-1) }), []);
+  useShortcuts(keys);
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
@@ -243,7 +298,13 @@ export default function BoardPage() {
       >
         <div className="relative -mx-4 mt-5 flex flex-1 snap-x snap-mandatory scroll-px-4 gap-3 overflow-x-auto px-4 pb-4 sm:mx-0 sm:px-0">
           {STATUSES.map((s) => (
-            <Column key={s} status={s} base={base} />
+            <Column
+              key={s}
+              status={s}
+              base={base}
+              collapsed={s === "done" && !filters.showDone}
+              onExpand={() => setFilters({ showDone: true })}
+            />
           ))}
         </div>
         <DragOverlay>

@@ -1,4 +1,4 @@
-import { ArrowUpDown, Search, X } from "lucide-react";
+import { ArrowUpDown, Search, SlidersHorizontal, X } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { PRIORITIES, STATUSES } from "@/api/types";
 import { cn } from "@/lib/cn";
@@ -90,11 +90,27 @@ export function FilterBar({
 }) {
   const labels = useLabels();
   const count = activeFilterCount(filters);
+  // Phones: the chips sit behind a "Filters" button (with the active count) instead of
+  // scrolling off-screen with no hint.
+  const [open, setOpen] = useState(false);
   return (
     <div className="space-y-2.5" role="search" aria-label="Filter tasks">
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
         <SearchBox value={filters.q} onSearch={(q) => onChange({ q }, { replace: true })} />
         <div className="flex items-center gap-2 sm:ml-auto">
+          <button
+            type="button"
+            aria-expanded={open}
+            aria-controls="filter-chips"
+            onClick={() => setOpen((o) => !o)}
+            className="mr-auto inline-flex h-8 items-center gap-1.5 rounded-md border border-zinc-300 bg-white px-2.5 text-sm font-medium text-zinc-800 sm:hidden dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+          >
+            <SlidersHorizontal className="size-4" aria-hidden="true" />
+            Filters
+            {count > 0 && (
+              <span className="bg-brand-600 rounded-full px-1.5 text-xs text-white">{count}</span>
+            )}
+          </button>
           <ArrowUpDown className="size-4 text-zinc-500" aria-hidden="true" />
           <label htmlFor="task-sort" className="sr-only">
             Sort by
@@ -113,7 +129,13 @@ export function FilterBar({
           </select>
         </div>
       </div>
-      <div className="relative -mx-1 flex items-center gap-1.5 overflow-x-auto px-1 pb-1 sm:flex-wrap">
+      <div
+        id="filter-chips"
+        className={cn(
+          "relative -mx-1 flex-wrap items-center gap-1.5 px-1 pb-1",
+          open ? "flex" : "hidden sm:flex",
+        )}
+      >
         {showStatus &&
           STATUSES.map((s) => (
             <Chip
@@ -143,6 +165,9 @@ export function FilterBar({
         <Chip pressed={filters.overdue} onClick={() => onChange({ overdue: !filters.overdue })}>
           Overdue
         </Chip>
+        <Chip pressed={filters.showDone} onClick={() => onChange({ showDone: !filters.showDone })}>
+          Show completed
+        </Chip>
         <label htmlFor="filter-label" className="sr-only">
           Label
         </label>
@@ -162,34 +187,39 @@ export function FilterBar({
             </option>
           ))}
         </select>
-        <span className="ml-1 shrink-0 text-xs text-zinc-600 dark:text-zinc-400">Due</span>
-        <label htmlFor="filter-due-after" className="sr-only">
-          Due from
-        </label>
-        <input
-          id="filter-due-after"
-          type="date"
-          value={filters.dueAfter}
-          onChange={(e) => onChange({ dueAfter: e.target.value })}
-          className={smallControl}
-        />
-        <span className="text-xs text-zinc-500" aria-hidden="true">
-          –
+        {/* One group, so a wrapping row never leaves "Due" alone at the end of a line. */}
+        <span className="inline-flex shrink-0 items-center gap-1.5">
+          <span className="ml-1 text-xs text-zinc-600 dark:text-zinc-400">Due</span>
+          <label htmlFor="filter-due-after" className="sr-only">
+            Due from
+          </label>
+          <input
+            id="filter-due-after"
+            type="date"
+            value={filters.dueAfter}
+            onChange={(e) => onChange({ dueAfter: e.target.value })}
+            className={smallControl}
+          />
+          <span className="text-xs text-zinc-500" aria-hidden="true">
+            –
+          </span>
+          <label htmlFor="filter-due-before" className="sr-only">
+            Due until
+          </label>
+          <input
+            id="filter-due-before"
+            type="date"
+            value={filters.dueBefore}
+            onChange={(e) => onChange({ dueBefore: e.target.value })}
+            className={smallControl}
+          />
         </span>
-        <label htmlFor="filter-due-before" className="sr-only">
-          Due until
-        </label>
-        <input
-          id="filter-due-before"
-          type="date"
-          value={filters.dueBefore}
-          onChange={(e) => onChange({ dueBefore: e.target.value })}
-          className={smallControl}
-        />
         {count > 0 && (
           <button
             type="button"
-            onClick={() => onChange({ ...EMPTY_FILTERS, sort: filters.sort })}
+            onClick={() =>
+              onChange({ ...EMPTY_FILTERS, sort: filters.sort, showDone: filters.showDone })
+            }
             className="text-brand-700 hover:bg-brand-50 dark:text-brand-400 dark:hover:bg-brand-600/15 inline-flex h-7 shrink-0 items-center gap-1 rounded-full px-2 text-xs font-medium"
           >
             <X className="size-3.5" aria-hidden="true" />

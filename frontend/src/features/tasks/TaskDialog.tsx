@@ -1,5 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect } from "react";
+import { useEffect, useState, type KeyboardEvent } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { PRIORITIES, STATUSES } from "@/api/types";
 import { fromLocalInput } from "@/lib/dates";
@@ -28,15 +28,24 @@ export function TaskDialog() {
     control,
     handleSubmit,
     reset,
-    formState: { errors },
+    formState: { errors, isDirty },
   } = useForm<TaskFormValues>({
     resolver: zodResolver(taskFormSchema),
     defaultValues: toFormValues(task),
   });
 
+  const [confirmDiscard, setConfirmDiscard] = useState(false);
+
   useEffect(() => {
     if (open) reset(toFormValues(task));
   }, [open, task, reset]);
+
+  // Esc, the close button, a click outside and Cancel all come here: unsaved edits are not
+  // dropped without asking.
+  const requestClose = () => {
+    if (isDirty) setConfirmDiscard(true);
+    else editor.close();
+  };
 
   const onSubmit = handleSubmit((v) => {
     if (task) {
@@ -58,13 +67,21 @@ export function TaskDialog() {
     editor.close();
   });
 
+  // Ctrl/Cmd+Enter saves from any field, the description included (where Enter is a new line).
+  const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void onSubmit();
+    }
+  };
+
   return (
     <Dialog
       open={open}
-      onOpenChange={(o) => !o && editor.close()}
+      onOpenChange={(o) => !o && requestClose()}
       title={task ? "Edit task" : "New task"}
     >
-      <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <form onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate className="space-y-4">
         <Field id="task-title" label="Title" error={errors.title?.message}>
           <Input id="task-title" autoFocus aria-invalid={!!errors.title} {...register("title")} />
         </Field>
@@ -130,13 +147,35 @@ export function TaskDialog() {
             <span />
           )}
           <div className="flex gap-2">
-            <Button variant="secondary" onClick={() => editor.close()}>
+            <Button variant="secondary" onClick={requestClose}>
               Cancel
             </Button>
             <Button type="submit">{task ? "Save" : "Add task"}</Button>
           </div>
         </div>
       </form>
+      <Dialog
+        open={confirmDiscard}
+        onOpenChange={setConfirmDiscard}
+        alert
+        title="Discard your changes?"
+        description="The edits you made in this form have not been saved."
+      >
+        <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+          <Button variant="secondary" autoFocus onClick={() => setConfirmDiscard(false)}>
+            Keep editing
+          </Button>
+          <Button
+            variant="danger"
+            onClick={() => {
+              setConfirmDiscard(false);
+              editor.close();
+            }}
+          >
+            Discard changes
+          </Button>
+        </div>
+      </Dialog>
     </Dialog>
   );
 }

@@ -2,10 +2,10 @@ import { Check, Pencil, Trash2 } from "lucide-react";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { isOverdue } from "@/lib/dates";
-import { editor } from "./editor";
 import { useDeleteTask, useUpdateTask } from "./mutations";
 import { PRIORITY_RING } from "./statusPriorityDisplay";
 import { DueBadge, LabelChip, PriorityBadge } from "./TaskBadges";
+import { useOpenTask } from "./taskRoute";
 
 export function CompleteButton({ task }: { task: Task }) {
   const update = useUpdateTask();
@@ -39,6 +39,7 @@ export function CompleteButton({ task }: { task: Task }) {
 
 export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: string) => void }) {
   const remove = useDeleteTask();
+  const openTask = useOpenTask();
   const done = task.status === "done";
   const overdue = isOverdue(task.due_date, task.status);
   const saving = task.id.startsWith("temp-");
@@ -55,7 +56,7 @@ export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: stri
       <div className="min-w-0 flex-1">
         <button
           type="button"
-          onClick={() => editor.openEdit(task)}
+          onClick={() => openTask(task)}
           disabled={saving}
           className="block w-full rounded text-left"
           aria-label={`Edit “${task.title}”`}
@@ -97,7 +98,7 @@ export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: stri
       <div className="flex shrink-0 items-center gap-0.5 opacity-100 transition-opacity sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
         <button
           type="button"
-          onClick={() => editor.openEdit(task)}
+          onClick={() => openTask(task)}
           disabled={saving}
           className="rounded-md p-1.5 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 max-sm:hidden dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
           aria-label={`Edit details of “${task.title}”`}
@@ -109,7 +110,8 @@ export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: stri
           type="button"
           onClick={() => remove(task)}
           disabled={saving}
-          className="rounded-md p-1.5 text-zinc-600 hover:bg-red-50 hover:text-red-700 dark:text-zinc-400 dark:hover:bg-red-950/50 dark:hover:text-red-400"
+          // Phones get no one-tap delete on every row: delete is in the editor (with Undo).
+          className="rounded-md p-1.5 text-zinc-600 hover:bg-red-50 hover:text-red-700 max-sm:hidden dark:text-zinc-400 dark:hover:bg-red-950/50 dark:hover:text-red-400"
           aria-label={`Delete “${task.title}”`}
         >
           <Trash2 className="size-4" aria-hidden="true" />

@@ -1,12 +1,16 @@
 import { AlertTriangle, CheckCircle2, SearchX } from "lucide-react";
+import { Link, useLocation } from "react-router";
 import { useEffect, useMemo, useRef } from "react";
 import { errorMessage } from "@/api/problem";
+import { useShortcuts } from "@/lib/useShortcuts";
 import { Button, EmptyState, Spinner } from "@/ui/primitives";
 import { FilterBar } from "./FilterBar";
+import { moveTaskFocus } from "./focusNav";
 import { activeFilterCount, toApiQuery, useTaskFilters } from "./filters";
 import { QuickAdd } from "./QuickAdd";
 import { useTaskList } from "./queries";
 import { TaskItem } from "./TaskItem";
+import { useTaskRoute } from "./taskRoute";
 
 function SkeletonRows() {
   return (
@@ -33,6 +37,10 @@ export default function TaskListPage() {
   const list = useTaskList(query);
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  const { notFound } = useTaskRoute();
+  const { search } = useLocation();
+  const keys = useMemo(() => ({ j: () => moveTaskFocus(1), k: () => moveTaskFocus(-1) }), []);
+  useShortcuts(keys);
 
   useEffect(() => {
     const el = sentinel.current;
@@ -57,10 +65,28 @@ export default function TaskListPage() {
           <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
             {tasks.length}
             {hasNextPage ? "+" : ""} {tasks.length === 1 ? "task" : "tasks"}
-            {filtered ? " match" : ""}
+            {filtered ? (tasks.length === 1 && !hasNextPage ? " matches" : " match") : ""}
           </p>
         )}
       </div>
+      {notFound && (
+        <div
+          role="alert"
+          className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-700/60 dark:bg-amber-950/40 dark:text-amber-100"
+        >
+          <AlertTriangle className="size-4 shrink-0" aria-hidden="true" />
+          <span>
+            <strong className="font-semibold">Task not found.</strong> It may have been deleted, or
+            the link is wrong.
+          </span>
+          <Link
+            to={{ pathname: "/tasks", search }}
+            className="font-medium underline underline-offset-2"
+          >
+            Back to your tasks
+          </Link>
+        </div>
+      )}
       <FilterBar filters={filters} onChange={setFilters} />
       <div className="mt-4">
         <QuickAdd />
@@ -91,7 +117,12 @@ export default function TaskListPage() {
               icon={<CheckCircle2 className="size-6" aria-hidden="true" />}
               title="All clear"
             >
-              Nothing on your list. Add a task above, or press <strong>n</strong> for the full form.
+              Nothing on your list. Add a task above
+              {/* Phones have no keyboard shortcut to offer. */}
+              <span className="max-sm:hidden">
+                , or press <strong>n</strong> for the full form
+              </span>
+              .
             </EmptyState>
           )
         ) : (

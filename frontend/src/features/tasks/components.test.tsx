@@ -170,6 +170,7 @@ describe("TaskListPage", () => {
     expect(params.get("q")).toBe("bike");
     expect(params.get("sort")).toBe("title");
     expect(screen.getByRole("button", { name: "Urgent" })).toHaveAttribute("aria-pressed", "true");
+    expect(screen.getByText("1 task matches")).toBeInTheDocument();
   });
 
   it("toggling a filter chip updates the URL and refetches", async () => {

@@ -29,6 +29,7 @@ describe("filters in the URL", () => {
       dueAfter: "2026-03-01",
       dueBefore: "",
       sort: "title",
+      showDone: false,
     });
     expect(parseFilters(new URLSearchParams("sort=DROP TABLE")).sort).toBe("-created_at");
   });
@@ -39,6 +40,7 @@ describe("filters in the URL", () => {
       { ...EMPTY_FILTERS, q: "report", status: ["pending", "in_progress"] },
       { ...EMPTY_FILTERS, priority: ["high", "urgent"], label: "work", overdue: true },
       { ...EMPTY_FILTERS, dueAfter: "2026-01-01", dueBefore: "2026-01-31", sort: "-priority" },
+      { ...EMPTY_FILTERS, showDone: true },
     ];
     for (const f of samples) expect(parseFilters(filtersToParams(f))).toEqual(f);
     expect(filtersToParams(EMPTY_FILTERS).toString()).toBe("");
@@ -48,7 +50,17 @@ describe("filters in the URL", () => {
     const q = toApiQuery({ ...EMPTY_FILTERS, dueAfter: "2026-03-01", dueBefore: "2026-03-02" });
     expect(new Date(q.due_after!).getTime()).toBe(new Date(2026, 2, 1, 0, 0, 0, 0).getTime());
     expect(new Date(q.due_before!).getTime()).toBe(new Date(2026, 2, 2, 23, 59, 59, 999).getTime());
-    expect(toApiQuery(EMPTY_FILTERS)).toEqual({ sort: "-created_at" });
+  });
+
+  it("hides completed tasks unless shown or asked for by status", () => {
+    expect(toApiQuery(EMPTY_FILTERS)).toEqual({
+      sort: "-created_at",
+      status: ["pending", "in_progress"],
+    });
+    expect(parseFilters(new URLSearchParams("show_done=true")).showDone).toBe(true);
+    expect(toApiQuery({ ...EMPTY_FILTERS, showDone: true })).toEqual({ sort: "-created_at" });
+    expect(toApiQuery({ ...EMPTY_FILTERS, status: ["done"] }).status).toEqual(["done"]);
+    expect(filtersToParams({ ...EMPTY_FILTERS, showDone: true }).toString()).toBe("show_done=true");
   });
 
   it("useTaskFilters reads the URL and writes changes back to it", () => {

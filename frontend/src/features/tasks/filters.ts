@@ -24,7 +24,12 @@ export interface TaskFilters {
   dueAfter: string; // YYYY-MM-DD, inclusive
   dueBefore: string; // YYYY-MM-DD, inclusive
   sort: SortKey;
+  /** Completed tasks are hidden unless asked for (a view toggle, not a filter). */
+  showDone: boolean;
 }
+
+/** What "completed hidden" leaves: every status but done. */
+export const OPEN_STATUSES: TaskStatus[] = STATUSES.filter((s) => s !== "done");
 
 export const EMPTY_FILTERS: TaskFilters = {
   q: "",
@@ -35,6 +40,7 @@ export const EMPTY_FILTERS: TaskFilters = {
   dueAfter: "",
   dueBefore: "",
   sort: DEFAULT_SORT,
+  showDone: false,
 };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -54,6 +60,7 @@ export function parseFilters(params: URLSearchParams): TaskFilters {
     dueAfter: DAY.test(dueAfter) ? dueAfter : "",
     dueBefore: DAY.test(dueBefore) ? dueBefore : "",
     sort: SORTS.some((s) => s.value === sort) ? (sort as SortKey) : DEFAULT_SORT,
+    showDone: params.get("show_done") === "true",
   };
 }
 
@@ -68,6 +75,7 @@ export function filtersToParams(f: TaskFilters): URLSearchParams {
   if (f.dueAfter) p.set("due_after", f.dueAfter);
   if (f.dueBefore) p.set("due_before", f.dueBefore);
   if (f.sort !== DEFAULT_SORT) p.set("sort", f.sort);
+  if (f.showDone) p.set("show_done", "true");
   return p;
 }
 
@@ -86,7 +94,9 @@ export type ApiTaskQuery = {
 export function toApiQuery(f: TaskFilters): ApiTaskQuery {
   const q: ApiTaskQuery = { sort: f.sort };
   if (f.q.trim()) q.q = f.q.trim();
+  // An explicit status filter wins; otherwise completed tasks stay out unless shown.
   if (f.status.length) q.status = [...f.status];
+  else if (!f.showDone) q.status = [...OPEN_STATUSES];
   if (f.priority.length) q.priority = [...f.priority];
   if (f.label) q.label = f.label;
   if (f.overdue) q.overdue = true;

@@ -10,9 +10,10 @@ import { conflictStore } from "./conflict";
 import type { ApiTaskQuery } from "./filters";
 import { useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
 import { useTaskList } from "./queries";
+import { undoStack } from "./undo";
 
 const toastMock = vi.hoisted(() => {
-  const fn = Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn() });
+  const fn = Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn(), dismiss: vi.fn() });
   return fn;
 });
 vi.mock("sonner", () => ({ toast: toastMock }));
@@ -35,6 +36,7 @@ function setup(tasks = [makeTask({ title: "Water the plants" })]) {
 beforeEach(() => {
   setAccessToken("token");
   conflictStore.close();
+  undoStack.clear();
   toastMock.mockClear();
   toastMock.error.mockClear();
 });
@@ -76,9 +78,9 @@ describe("optimistic task mutations", () => {
     expect(items()[0]).toMatchObject({ status: "done", version: 2 });
   });
 
-  it("on 412 loads the fresh version and asks the user instead of overwriting", async () => {
+  it("on 412 for the same field loads the fresh version and asks instead of overwriting", async () => {
     const { wrapper, items, task } = setup();
-    const fresh = { ...task, title: "Water the plants (and the garden)", version: 3 };
+    const fresh = { ...task, priority: "urgent" as const, version: 3 };
     const { calls } = mockApi({
       "PATCH /api/v1/tasks/:id": () =>
         json({ title: "Precondition Failed", status: 412, detail: "stale" }, 412),
@@ -90,6 +92,58 @@ describe("optimistic task mutations", () => {
     expect(conflictStore.get()).toEqual({ fresh, patch: { priority: "high" } });
     expect(items()[0]).toEqual(fresh);
     expect(calls.filter((c) => c.method === "PATCH")).toHaveLength(1);
+  });
+
+  it("on 412 for other fields re-sends the same patch on the fresh version, no dialog", async () => {
+    const { wrapper, items, task } = setup();
+    const fresh = { ...task, title: "Water the plants (and the garden)", version: 3 };
+    let patches = 0;
+    const { calls } = mockApi({
+      "PATCH /api/v1/tasks/:id": async (req) => {
+        patches += 1;
+        if (patches === 1)
+          return json({ title: "Precondition Failed", status: 412, detail: "stale" }, 412);
+        return json({ ...fresh, ...(await req.json()), version: 4 }, 200, { ETag: '"4"' });
+      },
+      "GET /api/v1/tasks/:id": () => json(fresh, 200, { ETag: '"3"' }),
+    });
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task, patch: { priority: "high" } }));
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    const sent = calls.filter((c) => c.method === "PATCH");
+    expect(sent.map((c) => c.headers.get("If-Match"))).toEqual(['"1"', '"3"']);
+    expect(JSON.parse(sent[1]!.body)).toEqual({ priority: "high" });
+    expect(conflictStore.get()).toBeNull();
+    expect(items()[0]).toMatchObject({
+      title: "Water the plants (and the garden)",
+      priority: "high",
+      version: 4,
+    });
+  });
+
+  it("two quick changes to one task: the first answer does not undo the second on screen", async () => {
+    const { wrapper, items, task } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let version = 1;
+    mockApi({
+      "PATCH /api/v1/tasks/:id": async (req) => {
+        const body = await req.json();
+        version += 1;
+        const answer = { ...task, ...body, version };
+        if (body.status === "in_progress") await gate; // the first answer is slow...
+        return json(answer, 200);
+      },
+    });
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task, patch: { status: "in_progress" } }));
+    await waitFor(() => expect(items()[0]!.status).toBe("in_progress"));
+    const second = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => second.result.current.mutate({ task: items()[0]!, patch: { status: "done" } }));
+    await waitFor(() => expect(second.result.current.isSuccess).toBe(true));
+    release(); // ...and arrives last
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    expect(items()[0]!.status).toBe("done");
   });
 
   it("adds a task optimistically and sends one Idempotency-Key per task", async () => {
@@ -168,5 +222,117 @@ describe("optimistic task mutations", () => {
     const list = renderHook(() => useTaskList({ sort: "-priority" }), { wrapper });
     await waitFor(() => expect(list.result.current.isSuccess).toBe(true));
     expect(list.result.current.data!.pages[0]!.items.map((t) => t.title)).toEqual(["Other"]);
+  });
+});
+
+type ToastOptions = { action: { label: string; onClick: () => void } };
+const lastToast = () => toastMock.mock.calls.at(-1) as [string, ToastOptions];
+
+describe("undo for every change", () => {
+  it("completing a task offers Undo, which restores the status on the saved version", async () => {
+    const { wrapper, items, task } = setup();
+    let version = 1;
+    const { calls } = mockApi({
+      "PATCH /api/v1/tasks/:id": async (req) => {
+        version += 1;
+        return json({ ...items()[0], ...(await req.json()), version }, 200);
+      },
+    });
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task, patch: { status: "done" } }));
+    await waitFor(() => expect(items()[0]).toMatchObject({ status: "done", version: 2 }));
+    const [message, options] = lastToast();
+    expect(message).toBe("Completed “Water the plants”");
+    expect(options.action.label).toBe("Undo");
+    act(() => options.action.onClick());
+    await waitFor(() => expect(items()[0]).toMatchObject({ status: "pending", version: 3 }));
+    const sent = calls.filter((c) => c.method === "PATCH");
+    expect(sent.map((c) => c.headers.get("If-Match"))).toEqual(['"1"', '"2"']);
+    expect(JSON.parse(sent[1]!.body)).toEqual({ status: "pending" });
+    // The undo itself is not recorded: the stack is empty again.
+    expect(undoStack.size()).toBe(0);
+  });
+
+  it("undoLast reverts the most recent change first (edit, then move)", async () => {
+    const { wrapper, items, task } = setup();
+    let version = 1;
+    const { calls } = mockApi({
+      "PATCH /api/v1/tasks/:id": async (req) => {
+        version += 1;
+        return json({ ...items()[0], ...(await req.json()), version }, 200);
+      },
+    });
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task, patch: { title: "Water the roses" } }));
+    await waitFor(() => expect(items()[0]!.version).toBe(2));
+    act(() => result.current.mutate({ task: items()[0]!, patch: { status: "in_progress" } }));
+    await waitFor(() => expect(items()[0]!.version).toBe(3));
+    act(() => void undoStack.undoLast());
+    await waitFor(() => expect(items()[0]).toMatchObject({ status: "pending", version: 4 }));
+    expect(items()[0]!.title).toBe("Water the roses");
+    act(() => void undoStack.undoLast());
+    await waitFor(() => expect(items()[0]).toMatchObject({ title: "Water the plants" }));
+    const bodies = calls.filter((c) => c.method === "PATCH").map((c) => JSON.parse(c.body));
+    expect(bodies.slice(2)).toEqual([{ status: "pending" }, { title: "Water the plants" }]);
+  });
+
+  it("Ctrl+Z right after a change, before the server answered, waits and undoes that change", async () => {
+    const { wrapper, items, task } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let version = 1;
+    const { calls } = mockApi({
+      "PATCH /api/v1/tasks/:id": async (req) => {
+        const body = await req.json();
+        if (version === 1) await gate;
+        version += 1;
+        return json({ ...task, ...body, version }, 200);
+      },
+    });
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task, patch: { status: "in_progress" } }));
+    await waitFor(() => expect(items()[0]!.status).toBe("in_progress"));
+    act(() => void undoStack.undoLast());
+    release();
+    await waitFor(() => expect(items()[0]).toMatchObject({ status: "pending", version: 3 }));
+    const sent = calls.filter((c) => c.method === "PATCH");
+    expect(sent.map((c) => c.headers.get("If-Match"))).toEqual(['"1"', '"2"']);
+  });
+
+  it("an undo whose field was changed elsewhere meanwhile goes to the conflict dialog", async () => {
+    const { wrapper, items, task } = setup();
+    const fresh = { ...task, status: "in_progress" as const, version: 3 };
+    let patches = 0;
+    mockApi({
+      "PATCH /api/v1/tasks/:id": async (req) => {
+        patches += 1;
+        if (patches === 1) return json({ ...task, ...(await req.json()), version: 2 }, 200);
+        return json({ title: "Precondition Failed", status: 412, detail: "stale" }, 412);
+      },
+      "GET /api/v1/tasks/:id": () => json(fresh, 200),
+    });
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task, patch: { status: "done" } }));
+    await waitFor(() => expect(items()[0]!.version).toBe(2));
+    act(() => void undoStack.undoLast());
+    await waitFor(() =>
+      expect(conflictStore.get()).toEqual({ fresh, patch: { status: "pending" } }),
+    );
+    expect(items()[0]).toEqual(fresh);
+  });
+
+  it("Undo of a delete is on the same stack (Ctrl/Cmd+Z restores a deleted task)", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { wrapper, items, task } = setup();
+    const { calls } = mockApi({
+      "DELETE /api/v1/tasks/:id": () => new Response(null, { status: 204 }),
+    });
+    const { result } = renderHook(() => useDeleteTask(), { wrapper });
+    act(() => result.current(task));
+    expect(items()).toEqual([]);
+    act(() => void undoStack.undoLast());
+    expect(items()).toEqual([task]);
+    await act(() => vi.advanceTimersByTimeAsync(10_000));
+    expect(calls.filter((c) => c.method === "DELETE")).toHaveLength(0);
   });
 });

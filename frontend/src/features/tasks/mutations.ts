@@ -1,4 +1,11 @@
-import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import {
+  MutationObserver,
+  useMutation,
+  useQueryClient,
+  type MutationOptions,
+  type QueryClient,
+} from "@tanstack/react-query";
+import { useMemo } from "react";
 import { toast } from "sonner";
 import { ApiError, errorMessage } from "@/api/problem";
 import { getAccessToken, apiOrigin } from "@/api/session";
@@ -16,7 +23,10 @@ import {
   type Snapshot,
 } from "./cache";
 import { conflictStore } from "./conflict";
+import { conflictingFields } from "./merge";
 import { pendingDeletes } from "./pendingDeletes";
+import { PRIORITY_LABEL, STATUS_LABEL } from "./statusPriorityDisplay";
+import { undoStack } from "./undo";
 
 const refreshCounts = (qc: QueryClient) => {
   void qc.invalidateQueries({ queryKey: taskKeys.stats() });
@@ -30,34 +40,159 @@ const resync = (qc: QueryClient) => {
 };
 
 export interface UpdateVars {
+  /** The version the user edited: sent as If-Match and the base of the field-level merge. */
   task: Task;
   patch: TaskUpdate;
+  /** Whether the change goes on the undo stack (an undo itself does not). */
+  record?: boolean;
+}
+
+/** A 412 where the server changed a field this edit changes too: the user has to decide. */
+class SameFieldConflict extends Error {
+  constructor(readonly fresh: Task) {
+    super("changed elsewhere");
+  }
+}
+/** A 412 whose fresh version could not be loaded. */
+class ReloadFailed extends Error {}
+
+/**
+ * PATCH with If-Match; on 412 load the current task and, when none of the fields this patch sets
+ * changed on the server since `base`, send the same patch again on the new version (a race with a
+ * further write is retried a few times). Only a same-field change becomes a conflict.
+ */
+async function saveMerged(base: Task, patch: TaskUpdate): Promise<Task> {
+  let target = base;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await updateTask(target, patch);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 412) || attempt >= 3) throw error;
+    }
+    let fresh: Task;
+    try {
+      fresh = await getTask(base.id);
+    } catch (e) {
+      throw e instanceof ApiError && e.status === 404 ? e : new ReloadFailed(errorMessage(e));
+    }
+    if (conflictingFields(base, fresh, patch).length) throw new SameFieldConflict(fresh);
+    target = fresh;
+  }
+}
+
+/** What the toast says about a change. */
+function describeChange(task: Task, patch: TaskUpdate): string {
+  const keys = Object.keys(patch);
+  if (keys.length === 1 && patch.status) {
+    if (patch.status === "done") return `Completed “${task.title}”`;
+    return `Moved “${task.title}” to ${STATUS_LABEL[patch.status]}`;
+  }
+  if (keys.length === 1 && patch.priority)
+    return `“${task.title}” is now ${PRIORITY_LABEL[patch.priority]}`;
+  return `Saved “${task.title}”`;
+}
+
+/** The patch that puts back the values `patch` replaced. */
+function revertOf(before: Task, patch: TaskUpdate): TaskUpdate {
+  const revert: Record<string, unknown> = {};
+  for (const f of Object.keys(patch) as (keyof TaskUpdate)[]) revert[f] = before[f];
+  return revert as TaskUpdate;
+}
+
+const UNDO_TOAST_MS = 6000;
+let undoSeq = 0;
+
+/**
+ * Whether a save's answer is already out of date on screen: a change to the same task made after
+ * it is still on its way (its optimistic state is newer), or a newer version is cached. Two quick
+ * moves must not bounce a card back a column when their answers arrive.
+ */
+function isSuperseded(qc: QueryClient, saved: Task, vars: UpdateVars): boolean {
+  const updates = qc.getMutationCache().findAll({
+    predicate: (m) => (m.state.variables as UpdateVars | undefined)?.task?.id === saved.id,
+  });
+  const self = updates.find((m) => m.state.variables === vars);
+  const laterPending = updates.some(
+    (m) => m.state.status === "pending" && self !== undefined && m.mutationId > self.mutationId,
+  );
+  const cached = findCachedTask(qc, saved.id);
+  return laterPending || (cached !== undefined && cached.version > saved.version);
+}
+
+type UpdateContext = {
+  snapshot: Snapshot;
+  before: Task;
+  /** The undo entry of a recorded change, settled when the server answers. */
+  undo?: { id: string; settle: (saved: Task | null) => void };
+};
+
+/**
+ * Put a change on the undo stack the moment it shows (not when the server answers: Ctrl+Z right
+ * after a move must undo that move). Undoing waits for the save and then sends the old values
+ * on the saved version; a change that failed has nothing to undo.
+ */
+function recordUndo(qc: QueryClient, before: Task, patch: TaskUpdate): UpdateContext["undo"] {
+  const id = `undo-${++undoSeq}`;
+  let settle!: (saved: Task | null) => void;
+  const saved = new Promise<Task | null>((resolve) => (settle = resolve));
+  const label = describeChange(before, patch);
+  undoStack.push({
+    id,
+    label,
+    undo: () => {
+      toast.dismiss(id);
+      void saved.then((version) => {
+        if (!version) return;
+        // Base = the version this change produced: if someone changed the same field since,
+        // the 412 goes through the conflict dialog like any other edit.
+        return new MutationObserver(qc, updateTaskOptions(qc))
+          .mutate({ task: version, patch: revertOf(before, patch), record: false })
+          .catch(() => {});
+      });
+    },
+  });
+  toast(label, {
+    id,
+    duration: UNDO_TOAST_MS,
+    action: { label: "Undo", onClick: () => undoStack.undo(id) },
+  });
+  return { id, settle };
 }
 
 /**
  * Optimistic edit: every cached list shows the change at once; on failure the lists roll back.
- * A 412 (changed elsewhere) fetches the fresh version and asks the user before overwriting.
+ * A 412 is merged field by field (see saveMerged); a true conflict asks the user. A recorded
+ * change goes on the undo stack with a toast; undoing it is the same mutation with the old values.
  */
-export function useUpdateTask() {
-  const qc = useQueryClient();
-  return useMutation<Task, unknown, UpdateVars, { snapshot: Snapshot }>({
-    mutationFn: ({ task, patch }) => updateTask(task, patch),
-    onMutate: async ({ task, patch }) => {
+export function updateTaskOptions(
+  qc: QueryClient,
+): MutationOptions<Task, unknown, UpdateVars, UpdateContext> {
+  return {
+    mutationFn: ({ task, patch }) => saveMerged(task, patch),
+    onMutate: async ({ task, patch, record = true }) => {
       await qc.cancelQueries({ queryKey: taskKeys.lists() });
       const snapshot = snapshotLists(qc);
-      upsertTaskInLists(qc, applyPatch(task, patch));
-      return { snapshot };
+      // The freshest copy we hold, so the optimistic row never shows older values of other fields.
+      const before = findCachedTask(qc, task.id) ?? task;
+      upsertTaskInLists(qc, applyPatch(before, patch));
+      return record
+        ? { snapshot, before, undo: recordUndo(qc, before, patch) }
+        : { snapshot, before };
     },
-    onError: async (error, { task, patch }, ctx) => {
+    onError: (error, { task, patch }, ctx) => {
       if (ctx) restoreLists(qc, ctx.snapshot);
-      if (error instanceof ApiError && error.status === 412) {
-        try {
-          const fresh = await getTask(task.id);
-          upsertTaskInLists(qc, fresh);
-          conflictStore.open({ fresh, patch });
-        } catch (e) {
-          toast.error(`This task changed elsewhere and could not be reloaded: ${errorMessage(e)}`);
-        }
+      if (ctx?.undo) {
+        undoStack.remove(ctx.undo.id);
+        toast.dismiss(ctx.undo.id);
+        ctx.undo.settle(null);
+      }
+      if (error instanceof SameFieldConflict) {
+        upsertTaskInLists(qc, error.fresh);
+        conflictStore.open({ fresh: error.fresh, patch });
+        return;
+      }
+      if (error instanceof ReloadFailed) {
+        toast.error(`This task changed elsewhere and could not be reloaded: ${error.message}`);
         return;
       }
       if (error instanceof ApiError && error.status === 404) {
@@ -67,9 +202,17 @@ export function useUpdateTask() {
       }
       toast.error(`Could not save “${task.title}”: ${errorMessage(error)}`);
     },
-    onSuccess: (saved) => upsertTaskInLists(qc, saved),
+    onSuccess: (saved, vars, ctx) => {
+      if (!isSuperseded(qc, saved, vars)) upsertTaskInLists(qc, saved);
+      ctx?.undo?.settle(saved);
+    },
     onSettled: () => resync(qc),
-  });
+  };
+}
+
+export function useUpdateTask() {
+  const qc = useQueryClient();
+  return useMutation(useMemo(() => updateTaskOptions(qc), [qc]));
 }
 
 export interface CreateVars {
@@ -137,8 +280,10 @@ export function useDeleteTask() {
   return (task: Task) => {
     const snapshot = snapshotLists(qc);
     removeTaskFromLists(qc, task.id);
+    const undoId = `delete-${task.id}`;
     const run = () => {
       pending.delete(task.id);
+      undoStack.remove(undoId);
       deleteTask(task.id)
         .then(() => qc.removeQueries({ queryKey: ["tasks", "detail", task.id] }))
         .catch((error: unknown) => {
@@ -150,26 +295,30 @@ export function useDeleteTask() {
     };
     const timer = setTimeout(run, UNDO_MS);
     pending.set(task.id, { timer, run });
-    toast(`Deleted “${task.title}”`, {
-      id: `delete-${task.id}`,
-      duration: UNDO_MS,
-      action: {
-        label: "Undo",
-        onClick: () => {
-          clearTimeout(timer);
-          pending.delete(task.id);
-          reinsertTask(qc, task, snapshot);
-          toast.success("Task restored", { duration: 2000 });
-        },
+    undoStack.push({
+      id: undoId,
+      label: `Deleted “${task.title}”`,
+      undo: () => {
+        clearTimeout(timer);
+        pending.delete(task.id);
+        reinsertTask(qc, task, snapshot);
+        toast.success("Task restored", { id: undoId, duration: 2000 });
       },
+    });
+    toast(`Deleted “${task.title}”`, {
+      id: undoId,
+      duration: UNDO_MS,
+      action: { label: "Undo", onClick: () => undoStack.undo(undoId) },
     });
   };
 }
 
-/** Send every deletion still waiting for its Undo window (used before logging out). */
+/** Send every deletion still waiting for its Undo window and forget the undo stack (used before
+ * logging out, so the next account on this tab cannot undo the last one's changes). */
 export function flushPendingDeletes(): void {
   for (const entry of [...pending.values()]) {
     clearTimeout(entry.timer);
     entry.run();
   }
+  undoStack.clear();
 }

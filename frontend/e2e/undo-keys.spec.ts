@@ -1,0 +1,123 @@
+import { expect, test, type Page } from "@playwright/test";
+import { createAccount, logIn, seedTasks, taskRow } from "./helpers";
+
+const toast = (page: Page, text: string) => page.locator("[data-sonner-toast]", { hasText: text });
+const card = (page: Page, column: string, title: string) =>
+  page.getByTestId(`column-${column}`).getByTestId("board-card").filter({ hasText: title });
+
+test("every change can be undone: the toast's Undo and Ctrl+Z revert through the API", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "undo");
+  await seedTasks(request, baseURL!, email, [
+    { title: "Order new tyres", priority: "low" },
+    { title: "Call the bank" },
+  ]);
+  await logIn(page, email);
+  let patches = 0;
+  page.on("request", (r) => {
+    if (r.method() === "PATCH") patches += 1;
+  });
+
+  // Complete, then Undo from the toast.
+  // Complete (completed tasks leave the list: they are hidden by default), then Undo.
+  await page.getByRole("checkbox", { name: "Complete “Order new tyres”" }).click();
+  await expect(taskRow(page, "Order new tyres")).toHaveCount(0);
+  await toast(page, "Completed “Order new tyres”").getByRole("button", { name: "Undo" }).click();
+  await expect(page.getByRole("checkbox", { name: "Complete “Order new tyres”" })).toBeVisible();
+
+  // Edit the priority, then Ctrl+Z (focus outside any field).
+  await taskRow(page, "Order new tyres")
+    .getByRole("button", { name: /^Edit “/ })
+    .first()
+    .click();
+  const dialog = page.getByRole("dialog", { name: "Edit task" });
+  await dialog.getByLabel("Priority").selectOption("urgent");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(taskRow(page, "Order new tyres")).toContainText("Urgent");
+  // Ctrl+Z while in a text field is the field's own undo, not the app's.
+  await page.getByLabel("Search tasks").press("Control+z");
+  await page.getByRole("heading", { name: "Tasks" }).click();
+  await page.keyboard.press("Control+z");
+  await expect(taskRow(page, "Order new tyres")).toContainText("Low");
+  // Complete, its undo, the edit, its undo: the Ctrl+Z in the search field sent nothing.
+  expect(patches).toBe(4);
+
+  // The server holds the reverted values (not just the screen).
+  await page.reload();
+  await expect(taskRow(page, "Order new tyres")).toContainText("Low");
+  await expect(page.getByRole("checkbox", { name: "Complete “Order new tyres”" })).toBeVisible();
+});
+
+test("board by keyboard: → and ← cross a whole column in one press, j/k move the focus, Ctrl+Z undoes a move", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "boardkeys");
+  await seedTasks(request, baseURL!, email, [
+    { title: "Sand the table" },
+    { title: "Oil the table" },
+  ]);
+  await logIn(page, email);
+  // Completed tasks shown, so the Done column is open and a card can be followed into it.
+  await page.goto("/board?show_done=true");
+  await expect(card(page, "pending", "Sand the table")).toBeVisible();
+
+  await page.getByRole("heading", { name: "Board" }).click();
+  await page.keyboard.press("j");
+  await page.keyboard.press("j");
+  const focused = page.locator("[data-testid=board-card]:focus-within");
+  await expect(focused).toHaveCount(1);
+  const title = (await focused.getByRole("button", { name: /^Edit “/ }).textContent())!.trim();
+
+  await page.keyboard.press("ArrowRight");
+  await expect(card(page, "in_progress", title)).toBeVisible();
+  await expect(
+    card(page, "in_progress", title).getByRole("button", { name: /^Edit “/ }),
+  ).toBeFocused();
+  await page.keyboard.press("ArrowRight");
+  await expect(card(page, "done", title)).toBeVisible();
+  await page.keyboard.press("ArrowLeft");
+  await expect(card(page, "in_progress", title)).toBeVisible();
+
+  await page.getByRole("heading", { name: "Board" }).click();
+  await page.keyboard.press("Control+z");
+  await expect(card(page, "done", title)).toBeVisible();
+  await page.reload();
+  await expect(card(page, "done", title)).toBeVisible();
+
+  // The help sheet lists the keys.
+  await page.keyboard.press("?");
+  const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(help).toContainText("Move the focused card one column right");
+  await expect(help).toContainText("Undo the last change");
+});
+
+test("the edit dialog asks before Esc drops changes, and Ctrl+Enter in the description saves", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "dialogkeys");
+  await seedTasks(request, baseURL!, email, [{ title: "Write the minutes" }]);
+  await logIn(page, email);
+  await taskRow(page, "Write the minutes")
+    .getByRole("button", { name: /^Edit “/ })
+    .first()
+    .click();
+  const dialog = page.getByRole("dialog", { name: "Edit task" });
+  await dialog.getByLabel("Description").fill("Send to the board by Monday");
+  await page.keyboard.press("Escape");
+  const confirm = page.getByRole("alertdialog", { name: "Discard your changes?" });
+  await expect(confirm).toBeVisible();
+  await confirm.getByRole("button", { name: "Keep editing" }).click();
+  await expect(dialog.getByLabel("Description")).toHaveValue("Send to the board by Monday");
+  await dialog.getByLabel("Description").press("Control+Enter");
+  await expect(dialog).toBeHidden();
+  await expect(taskRow(page, "Write the minutes")).toContainText("Send to the board by Monday");
+  await page.reload();
+  await expect(taskRow(page, "Write the minutes")).toContainText("Send to the board by Monday");
+});

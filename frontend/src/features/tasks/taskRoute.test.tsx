@@ -1,0 +1,108 @@
+import { act, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { Route, Routes, useLocation, useNavigate } from "react-router";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { setAccessToken } from "@/api/session";
+import { json, makeTask, mockApi, renderWith } from "@/test/utils";
+import { editor } from "./editor";
+import { TaskDialog } from "./TaskDialog";
+import TaskListPage from "./TaskListPage";
+
+vi.mock("sonner", () => ({
+  toast: Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn(), dismiss: vi.fn() }),
+}));
+
+beforeEach(() => setAccessToken("token"));
+afterEach(() => act(() => editor.close()));
+
+function LocationProbe() {
+  const l = useLocation();
+  const navigate = useNavigate();
+  return (
+    <>
+      <output data-testid="location">{l.pathname + l.search}</output>
+      <button type="button" onClick={() => navigate(-1)}>
+        Browser back
+      </button>
+    </>
+  );
+}
+
+function renderAt(route: string) {
+  return renderWith(
+    <>
+      <Routes>
+        <Route path="/tasks" element={<TaskListPage />} />
+        <Route path="/tasks/:taskId" element={<TaskListPage />} />
+      </Routes>
+      <LocationProbe />
+      <TaskDialog />
+    </>,
+    { route },
+  );
+}
+
+describe("a task's own URL", () => {
+  it("/tasks/:id opens its editor over the list; closing returns to the list URL with filters", async () => {
+    const user = userEvent.setup();
+    const task = makeTask({ title: "Renew the lease", priority: "high" });
+    mockApi({
+      "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
+      [`GET /api/v1/tasks/${task.id}`]: () => json(task),
+    });
+    renderAt(`/tasks/${task.id}?priority=high`);
+    const dialog = await screen.findByRole("dialog", { name: "Edit task" });
+    expect(screen.getByLabelText("Title")).toHaveValue("Renew the lease");
+    expect(dialog).toBeInTheDocument();
+    await user.keyboard("{Escape}");
+    await waitFor(() =>
+      expect(screen.getByTestId("location")).toHaveTextContent(/^\/tasks\?priority=high$/),
+    );
+    expect(screen.queryByRole("dialog", { name: "Edit task" })).not.toBeInTheDocument();
+  });
+
+  it("an unknown or another account's id shows a clear not-found state, not a crash", async () => {
+    mockApi({
+      "GET /api/v1/tasks": () =>
+        json({ items: [makeTask({ title: "Still here" })], next_cursor: null }),
+      "GET /api/v1/tasks/:id": () =>
+        json({ title: "Not Found", status: 404, detail: "Task not found" }, 404),
+    });
+    renderAt("/tasks/00000000-0000-4000-8000-999999999999");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Task not found.");
+    expect(await screen.findByText("Still here")).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Back to your tasks" })).toHaveAttribute(
+      "href",
+      "/tasks",
+    );
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+  });
+
+  it("opening a task from the list gives it its URL", async () => {
+    const user = userEvent.setup();
+    const task = makeTask({ title: "Water the ferns" });
+    mockApi({ "GET /api/v1/tasks": () => json({ items: [task], next_cursor: null }) });
+    renderAt("/tasks?sort=title");
+    await user.click(await screen.findByRole("button", { name: "Edit “Water the ferns”" }));
+    expect(screen.getByTestId("location")).toHaveTextContent(`/tasks/${task.id}?sort=title`);
+    expect(await screen.findByRole("dialog", { name: "Edit task" })).toBeInTheDocument();
+    await user.keyboard("{Escape}");
+    await waitFor(() =>
+      expect(screen.getByTestId("location")).toHaveTextContent(/^\/tasks\?sort=title$/),
+    );
+  });
+
+  it("the browser's Back from a task's address closes its editor", async () => {
+    const user = userEvent.setup();
+    const task = makeTask({ title: "Feed the cat" });
+    mockApi({ "GET /api/v1/tasks": () => json({ items: [task], next_cursor: null }) });
+    renderAt("/tasks");
+    await user.click(await screen.findByRole("button", { name: "Edit “Feed the cat”" }));
+    expect(await screen.findByRole("dialog", { name: "Edit task" })).toBeInTheDocument();
+    act(() => screen.getByText("Browser back").click());
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent(/^\/tasks$/));
+    await waitFor(() =>
+      expect(screen.queryByRole("dialog", { name: "Edit task" })).not.toBeInTheDocument(),
+    );
+  });
+});

@@ -1,0 +1,78 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef } from "react";
+import { useLocation, useNavigate, useParams } from "react-router";
+import { ApiError } from "@/api/problem";
+import type { Task } from "@/api/types";
+import { getTask } from "./api";
+import { findCachedTask } from "./cache";
+import { editor, useEditor } from "./editor";
+
+/** Open a task's editor from the list, giving it its own URL (`/tasks/:id`, filters kept). */
+export function useOpenTask(): (task: Task) => void {
+  const navigate = useNavigate();
+  const { pathname, search } = useLocation();
+  return useCallback(
+    (task: Task) => {
+      editor.openEdit(task);
+      // `fromList`: closing can go back in history instead of stacking another list entry.
+      if (pathname.startsWith("/tasks"))
+        navigate({ pathname: `/tasks/${task.id}`, search }, { state: { fromList: true } });
+    },
+    [navigate, pathname, search],
+  );
+}
+
+/**
+ * `/tasks/:id`: open that task's editor over the list (from the cache, or fetched), and return to
+ * the list's URL with its filters once the editor closes. An unknown id, or another account's
+ * task (the API answers 404 for both, 422 for a malformed id), is `notFound`.
+ */
+export function useTaskRoute(): { notFound: boolean } {
+  const { taskId } = useParams();
+  const { search, state: routeState } = useLocation();
+  const fromList = (routeState as { fromList?: boolean } | null)?.fromList === true;
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const state = useEditor();
+  const shown = state.mode === "edit" ? state.task.id : null;
+  const cached = taskId ? findCachedTask(qc, taskId) : undefined;
+  // The id whose editor this route has opened (or found open): closing it leaves the route.
+  const opened = useRef<string | null>(null);
+
+  const detail = useQuery({
+    queryKey: ["tasks", "detail", taskId],
+    queryFn: () => getTask(taskId!),
+    enabled: !!taskId && !cached && shown !== taskId,
+    retry: false,
+  });
+
+  useEffect(() => {
+    if (!taskId) {
+      // Left the task's address (the browser's Back): its editor goes with it.
+      if (opened.current && shown === opened.current) editor.close();
+      opened.current = null;
+      return;
+    }
+    if (opened.current === taskId) {
+      if (shown !== taskId) {
+        if (fromList) navigate(-1);
+        else navigate({ pathname: "/tasks", search }, { replace: true });
+      }
+      return;
+    }
+    if (shown === taskId) {
+      opened.current = taskId;
+      return;
+    }
+    const task = cached ?? detail.data;
+    if (task) {
+      opened.current = taskId;
+      editor.openEdit(task);
+    }
+  }, [taskId, shown, cached, detail.data, navigate, search, fromList]);
+
+  const missing =
+    detail.error instanceof ApiError &&
+    (detail.error.status === 404 || detail.error.status === 422);
+  return { notFound: !!taskId && missing };
+}
