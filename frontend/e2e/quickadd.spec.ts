@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { createAccount, logIn, PASSWORD, taskRow } from "./helpers";
+import { createAccount, logIn, PASSWORD, screenshotDir, taskRow } from "./helpers";
 
 type ApiTask = { title: string; priority: string; labels: string[]; due_date: string | null };
 
@@ -45,14 +45,20 @@ test("quick add reads a sentence into chips; a removed chip goes back into the t
   ]);
   await expect(page.getByText("Saves as “Call mom”")).toBeVisible();
 
-  await test.step("the chips pass axe", async () => {
-    const result = await new AxeBuilder({ page })
-      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-      .analyze();
-    const bad = result.violations.filter((v) => ["serious", "critical"].includes(v.impact ?? ""));
-    expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual(
-      [],
-    );
+  await test.step("the chips pass axe in light and dark, and are captured", async () => {
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.screenshot({ path: `${screenshotDir()}/quickadd-chips-${colorScheme}.png` });
+      const result = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+        .analyze();
+      const bad = result.violations.filter((v) => ["serious", "critical"].includes(v.impact ?? ""));
+      expect(
+        bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+        colorScheme,
+      ).toEqual([]);
+    }
+    await page.emulateMedia({ colorScheme: "light" });
   });
 
   await test.step("remove the #phone chip by keyboard: its words go back into the title", async () => {

@@ -72,14 +72,13 @@ export function ParsedChips({
         {chips.map(({ span, icon: chipIcon, kindName, value, className }) => (
           <li
             key={`${span.kind}-${span.start}`}
-            className={cn(
-              "inline-flex items-center gap-1 rounded-full bg-zinc-100 py-0.5 pr-0.5 pl-2 text-xs text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200",
-              className,
-            )}
+            className="inline-flex items-center gap-1 rounded-full bg-zinc-100 py-0.5 pr-0.5 pl-2 text-xs text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200"
           >
-            {chipIcon}
-            <span className="sr-only">{kindName}: </span>
-            <span className="max-w-48 truncate">{value}</span>
+            <span className={cn("inline-flex items-center gap-1", className)}>
+              {chipIcon}
+              <span className="sr-only">{kindName}: </span>
+              <span className="max-w-48 truncate">{value}</span>
+            </span>
             <button
               type="button"
               onClick={() => onRemove(span)}
