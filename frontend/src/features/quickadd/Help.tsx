@@ -38,7 +38,8 @@ export function QuickAddHelp() {
       </dl>
       <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">
         If two dates are typed, the last one counts. Words in quotes, e-mail addresses and links
-        always stay in the title, and so does a token typed on its own (“p1”).
+        always stay in the title, and so do a month without a day (“the may release”) and a token
+        typed on its own (“p1”).
       </p>
     </section>
   );

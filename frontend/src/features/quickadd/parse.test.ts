@@ -71,6 +71,16 @@ describe("parseQuickAdd: dates", () => {
     });
   });
 
+  it("keeps a month or year without a day as words", () => {
+    for (const text of [
+      "Fix bug in may release",
+      "Renew passport next month",
+      "Plan 2027 next year",
+    ]) {
+      expect(parse(text)).toMatchObject({ title: text, due: null, spans: [] });
+    }
+  });
+
   it("takes the last of two dates and keeps the first as words", () => {
     const p = parse("Send report dec 3 or dec 5");
     expect(p.due).toEqual({ kind: "day", date: "2026-12-05" });

@@ -8,7 +8,8 @@
  *   due *time*. "Tonight" or "tomorrow evening" name no clock time, so they give a day.
  * - When a part appears twice (two dates, `p1 … p2`), the last one wins and the earlier stays in
  *   the title as words; labels add up.
- * - Text inside quotes, e-mail addresses and URLs is always title.
+ * - Text inside quotes, e-mail addresses and URLs is always title, and so is a month or a year
+ *   without a day ("the may release", "next month").
  * - If nothing would be left for the title ("p1" alone, "tomorrow" alone), nothing is parsed:
  *   the text is the title.
  *
@@ -274,6 +275,8 @@ export function parseQuickAdd(text: string, options: ParseOptions = {}): ParsedT
         forwardDate: true,
       },
     )
+    // A month or year alone ("may", "next month") names no day: "in may release" stays words.
+    .filter(({ start: c }) => c.isCertain("day") || c.isCertain("weekday") || c.isCertain("hour"))
     .map((r) => ({ r, span: span("date", r.index, r.index + r.text.length) }))
     .filter(({ span: s }) => !literal(s));
   const dated = dateResults.at(-1);
@@ -283,8 +286,7 @@ export function parseQuickAdd(text: string, options: ParseOptions = {}): ParsedT
   let due: Due | null = null;
   if (dated) {
     const c = dated.r.start;
-    const onDay =
-      c.isCertain("day") || c.isCertain("weekday") || c.isCertain("month") || c.isCertain("year");
+    const onDay = c.isCertain("day") || c.isCertain("weekday");
     const civil: Civil = { y: c.get("year")!, m: c.get("month")!, d: c.get("day")! };
     if (c.isCertain("hour")) {
       let day = civil;
