@@ -1,3 +1,4 @@
+import { QuickAddHelp } from "@/features/quickadd/Help";
 import { Dialog } from "@/ui/Dialog";
 import { Kbd } from "@/ui/primitives";
 
@@ -38,6 +39,7 @@ export function ShortcutsHelp({
           </div>
         ))}
       </dl>
+      <QuickAddHelp />
     </Dialog>
   );
 }

@@ -1,44 +1,121 @@
 import { Plus } from "lucide-react";
-import { useState } from "react";
+import { useContext, useMemo, useRef, useState } from "react";
+import { useLocation, useNavigate } from "react-router";
+import { toast } from "sonner";
 import type { TaskStatus } from "@/api/types";
+import { AuthContext } from "@/features/auth/context";
+import { loadQuickAdd, type QuickAddEngine } from "@/features/quickadd/load";
+import { matchesQuery, toApiQuery, useTaskFilters } from "./filters";
 import { newIdempotencyKey, useCreateTask } from "./mutations";
 
-/** Type a title and press Enter. */
+/** The user's zone once the API has it (planner contract: users/me `time_zone`), else the browser's. */
+function userTimeZone(user: unknown): string | undefined {
+  const tz = (user as { time_zone?: unknown } | null | undefined)?.time_zone;
+  return typeof tz === "string" ? tz : undefined;
+}
+
+/**
+ * Type a sentence and press Enter: "Call mom tomorrow at 6pm p1 #family" is read into chips
+ * (removable) before saving. What was not typed comes from the view's filters (defect 1).
+ */
 export function QuickAdd({ status, compact = false }: { status?: TaskStatus; compact?: boolean }) {
-  const [title, setTitle] = useState("");
+  const [text, setText] = useState("");
+  const [dismissed, setDismissed] = useState<ReadonlySet<string>>(() => new Set());
+  const [engine, setEngine] = useState<QuickAddEngine | null>(null);
+  const [filters] = useTaskFilters();
+  const timeZone = userTimeZone(useContext(AuthContext)?.user);
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  const input = useRef<HTMLInputElement>(null);
   const create = useCreateTask();
+  const id = status ? `quick-add-${status}` : "quick-add";
   const label = status ? `Add a task to ${status.replace("_", " ")}` : "Add a task";
+
+  const parsed = useMemo(
+    () => (engine && text.trim() ? engine.readQuickAdd(text, { dismissed, timeZone }) : null),
+    [engine, text, dismissed, timeZone],
+  );
+
+  const loadOnce = () => {
+    if (!engine) loadQuickAdd().then(setEngine, () => undefined); // retried on submit
+  };
+
+  async function submit() {
+    if (!text.trim()) return;
+    const mod = engine ?? (await loadQuickAdd().catch(() => null));
+    if (!mod) {
+      // Offline before the chunk ever loaded: keep the text so nothing typed is lost.
+      toast.error("Could not add the task: the app could not be reached. Try again.");
+      return;
+    }
+    const read = mod.readQuickAdd(text, { dismissed, timeZone });
+    const view = {
+      status: status ? [status] : filters.status,
+      priority: filters.priority,
+      label: filters.label || undefined,
+    };
+    const { body } = mod.toCreateRequest(read, view);
+    const shown = { ...toApiQuery(filters), ...(status ? { status: [status] } : {}) };
+    create.mutate(
+      { body: mod.toApiBody(body), key: newIdempotencyKey() },
+      {
+        onSuccess: (task) => {
+          // Typed parts can take a task out of the view (p4 in an urgent view): say where it went.
+          if (matchesQuery(task, shown)) return;
+          toast(`“${task.title}” was added but is not shown here: it does not match the filters.`, {
+            action: { label: "Show all tasks", onClick: () => void navigate(pathname) },
+          });
+        },
+      },
+    );
+    setText("");
+    setDismissed(new Set());
+  }
+
+  const previewId = `${id}-preview`;
   return (
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        const t = title.trim();
-        if (!t) return;
-        create.mutate({
-          body: { title: t.slice(0, 255), ...(status ? { status } : {}) },
-          key: newIdempotencyKey(),
-        });
-        setTitle("");
+        void submit();
       }}
       className={
         compact
-          ? "flex items-center gap-2 rounded-lg px-2 py-1.5 focus-within:bg-white dark:focus-within:bg-zinc-900"
-          : "focus-within:border-brand-500 focus-within:ring-brand-500/20 flex items-center gap-3 rounded-lg border border-zinc-200 bg-white px-3 py-2 shadow-xs focus-within:ring-2 dark:border-zinc-800 dark:bg-zinc-900"
+          ? "rounded-lg px-2 py-1.5 focus-within:bg-white dark:focus-within:bg-zinc-900"
+          : "focus-within:border-brand-500 focus-within:ring-brand-500/20 rounded-lg border border-zinc-200 bg-white px-3 py-2 shadow-xs focus-within:ring-2 dark:border-zinc-800 dark:bg-zinc-900"
       }
     >
-      <Plus className="text-brand-600 dark:text-brand-400 size-5 shrink-0" aria-hidden="true" />
-      <label htmlFor={status ? `quick-add-${status}` : "quick-add"} className="sr-only">
-        {label}
-      </label>
-      <input
-        id={status ? `quick-add-${status}` : "quick-add"}
-        value={title}
-        onChange={(e) => setTitle(e.target.value)}
-        maxLength={255}
-        placeholder={compact ? "Add task" : "Add a task, press Enter to save"}
-        autoComplete="off"
-        className="h-8 min-w-0 flex-1 bg-transparent text-sm placeholder:text-zinc-500 focus:outline-none dark:placeholder:text-zinc-400"
-      />
+      <div className={compact ? "flex items-center gap-2" : "flex items-center gap-3"}>
+        <Plus className="text-brand-600 dark:text-brand-400 size-5 shrink-0" aria-hidden="true" />
+        <label htmlFor={id} className="sr-only">
+          {label}
+        </label>
+        <input
+          id={id}
+          ref={input}
+          value={text}
+          onFocus={loadOnce}
+          onChange={(e) => {
+            setText(e.target.value);
+            if (!e.target.value.trim()) setDismissed(new Set());
+          }}
+          maxLength={255}
+          placeholder={compact ? "Add task" : "Add a task: “Call mom tomorrow 6pm p1 #family”"}
+          autoComplete="off"
+          aria-describedby={parsed?.spans.length ? previewId : undefined}
+          className="h-8 min-w-0 flex-1 bg-transparent text-sm placeholder:text-zinc-500 focus:outline-none dark:placeholder:text-zinc-400"
+        />
+      </div>
+      {engine && parsed && (
+        <engine.ParsedChips
+          parsed={parsed}
+          previewId={previewId}
+          onRemove={(span) => {
+            setDismissed((d) => new Set([...d, engine.chipKey(span)]));
+            input.current?.focus();
+          }}
+        />
+      )}
     </form>
   );
 }

@@ -1,0 +1,5 @@
+// The quick add's lazy chunk: chrono-node, the zone data and the chips render only after the
+// field is first focused, so the initial route stays within its 150 kB budget.
+export { ParsedChips } from "./Chips";
+export { chipKey, readQuickAdd } from "./read";
+export { toApiBody, toCreateRequest } from "./request";

@@ -1,0 +1,257 @@
+import { describe, expect, it } from "vitest";
+import { parseQuickAdd } from "./parse";
+import type { ParseOptions, Span } from "./types";
+
+// Tuesday 1 December 2026, 11:00 in Berlin (UTC+1), 02:00 in Los Angeles, 23:00 in Auckland.
+const NOW = new Date("2026-12-01T10:00:00Z");
+const BERLIN: ParseOptions = { now: NOW, timeZone: "Europe/Berlin", dayFirst: true };
+const parse = (text: string, extra: ParseOptions = {}) =>
+  parseQuickAdd(text, { ...BERLIN, ...extra });
+
+describe("parseQuickAdd: the whole sentence", () => {
+  it("reads title, priority, label, project, recurrence and a due time", () => {
+    const p = parse("Call mom tomorrow at 6pm p1 #family +Home every week");
+    expect(p).toEqual({
+      title: "Call mom",
+      priority: "urgent",
+      labels: ["family"],
+      due: { kind: "time", instant: "2026-12-02T17:00:00.000Z" },
+      project: "Home",
+      recurrence: "FREQ=WEEKLY",
+      spans: [
+        { kind: "date", start: 9, end: 24, text: "tomorrow at 6pm" },
+        { kind: "priority", start: 25, end: 27, text: "p1" },
+        { kind: "label", start: 28, end: 35, text: "#family" },
+        { kind: "project", start: 36, end: 41, text: "+Home" },
+        { kind: "recurrence", start: 42, end: 52, text: "every week" },
+      ],
+    });
+  });
+
+  it("leaves plain text alone", () => {
+    expect(parse("Buy 2 apples  and read chapter 5")).toEqual({
+      title: "Buy 2 apples and read chapter 5",
+      priority: null,
+      labels: [],
+      due: null,
+      project: null,
+      recurrence: null,
+      spans: [],
+    });
+  });
+});
+
+describe("parseQuickAdd: dates", () => {
+  it("gives a due day, not a time, for a date without a time (defect 2)", () => {
+    expect(parse("Pay rent tomorrow").due).toEqual({ kind: "day", date: "2026-12-02" });
+    expect(parse("Pay rent friday").due).toEqual({ kind: "day", date: "2026-12-04" });
+    expect(parse("Pay rent tonight").due).toEqual({ kind: "day", date: "2026-12-01" });
+    expect(parse("Pay rent next week").due).toEqual({ kind: "day", date: "2026-12-08" });
+    expect(parse("Pay rent in 3 days").due).toEqual({ kind: "day", date: "2026-12-04" });
+  });
+
+  it("puts a past month-day in the coming year", () => {
+    expect(parse("Dentist on 5 May").due).toEqual({ kind: "day", date: "2027-05-05" });
+  });
+
+  it("gives a due time for a clock time, today or (once past) tomorrow", () => {
+    expect(parse("Call at 6pm").due).toEqual({ kind: "time", instant: "2026-12-01T17:00:00.000Z" });
+    expect(parse("Call at 9am").due).toEqual({ kind: "time", instant: "2026-12-02T08:00:00.000Z" });
+    expect(parse("Lunch noon tomorrow").due).toEqual({
+      kind: "time",
+      instant: "2026-12-02T11:00:00.000Z",
+    });
+  });
+
+  it("reads day-first or month-first numeric dates as the locale writes them", () => {
+    expect(parse("Review 5/6").due).toEqual({ kind: "day", date: "2027-06-05" });
+    expect(parse("Review 5/6", { dayFirst: false }).due).toEqual({
+      kind: "day",
+      date: "2027-05-06",
+    });
+  });
+
+  it("keeps a month or year without a day as words", () => {
+    for (const text of [
+      "Fix bug in may release",
+      "Renew passport next month",
+      "Plan 2027 next year",
+    ]) {
+      expect(parse(text)).toMatchObject({ title: text, due: null, spans: [] });
+    }
+  });
+
+  it("takes the last of two dates and keeps the first as words", () => {
+    const p = parse("Send report dec 3 or dec 5");
+    expect(p.due).toEqual({ kind: "day", date: "2026-12-05" });
+    expect(p.title).toBe("Send report dec 3 or");
+    expect(p.spans).toEqual([{ kind: "date", start: 21, end: 26, text: "dec 5" }]);
+  });
+});
+
+describe("parseQuickAdd: time zones", () => {
+  it("means the words in the user's zone", () => {
+    expect(parse("Call tomorrow at 6pm", { timeZone: "America/Los_Angeles" }).due).toEqual({
+      kind: "time",
+      instant: "2026-12-03T02:00:00.000Z",
+    });
+  });
+
+  it("takes today from the user's zone, not UTC's", () => {
+    // At 12:00 UTC it is already 2 December in Auckland.
+    const at = new Date("2026-12-01T12:00:00Z");
+    expect(parse("Water plants today", { now: at, timeZone: "Pacific/Auckland" }).due).toEqual({
+      kind: "day",
+      date: "2026-12-02",
+    });
+    expect(parse("Water plants today", { now: at, timeZone: "America/New_York" }).due).toEqual({
+      kind: "day",
+      date: "2026-12-01",
+    });
+  });
+
+  it("keeps the wall-clock time across a DST change", () => {
+    // Berlin is UTC+1 now and UTC+2 on 30 March 2027.
+    expect(parse("Dentist 30 March at 9am").due).toEqual({
+      kind: "time",
+      instant: "2027-03-30T07:00:00.000Z",
+    });
+  });
+
+  it("honours a zone named in the text", () => {
+    expect(parse("Call Bob tomorrow 6pm EST").due).toEqual({
+      kind: "time",
+      instant: "2026-12-02T23:00:00.000Z",
+    });
+  });
+});
+
+describe("parseQuickAdd: tokens", () => {
+  it.each([
+    ["p1", "urgent"],
+    ["p2", "high"],
+    ["P3", "medium"],
+    ["p4", "low"],
+  ] as const)("maps %s to %s", (token, priority) => {
+    expect(parse(`Fix it ${token}`)).toMatchObject({ title: "Fix it", priority });
+  });
+
+  it("lets the last priority win and keeps the first as words", () => {
+    expect(parse("Fix p1 it p3")).toMatchObject({ title: "Fix p1 it", priority: "medium" });
+  });
+
+  it("collects labels once each, without trailing punctuation", () => {
+    const p = parse("Plan #home, #trip. #home");
+    expect(p.labels).toEqual(["home", "trip"]);
+    expect(p.title).toBe("Plan , .");
+  });
+
+  it("keeps issue numbers, C#, p5 and a lone sigil as words", () => {
+    expect(parse("Fix #12 in C# p5 # + every")).toMatchObject({
+      title: "Fix #12 in C# p5 # + every",
+      spans: [],
+    });
+  });
+
+  it.each(["p1", "#home", "+Work", "tomorrow", "every day"])(
+    "keeps %s as the title when nothing else is typed",
+    (text) => {
+      expect(parse(text)).toMatchObject({ title: text, spans: [], due: null, priority: null });
+    },
+  );
+
+  it("keeps tokens inside quotes, e-mail addresses and URLs as words", () => {
+    expect(parse('Reply to "p1 #urgent tomorrow" thread').spans).toEqual([]);
+    expect(parse("Answer ‘p2’ and “#x every day”").spans).toEqual([]);
+    const mail = parse("Email bob+home@example.com about #budget");
+    expect(mail).toMatchObject({ title: "Email bob+home@example.com about", labels: ["budget"] });
+    expect(mail.project).toBeNull();
+    expect(parse("Read https://example.com/#tomorrow p2")).toMatchObject({
+      title: "Read https://example.com/#tomorrow",
+      labels: [],
+      due: null,
+      priority: "high",
+    });
+  });
+});
+
+describe("parseQuickAdd: recurrence", () => {
+  it.each([
+    ["every day", "FREQ=DAILY", "2026-12-01"],
+    ["every weekday", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "2026-12-01"],
+    ["every weekend", "FREQ=WEEKLY;BYDAY=SA,SU", "2026-12-05"],
+    ["every Monday", "FREQ=WEEKLY;BYDAY=MO", "2026-12-07"],
+    ["every fri, mon and wed", "FREQ=WEEKLY;BYDAY=MO,WE,FR", "2026-12-02"],
+    ["every week", "FREQ=WEEKLY", "2026-12-01"],
+    ["every 2 weeks", "FREQ=WEEKLY;INTERVAL=2", "2026-12-01"],
+    ["every other month", "FREQ=MONTHLY;INTERVAL=2", "2026-12-01"],
+    ["every 1 day", "FREQ=DAILY", "2026-12-01"],
+    ["every month", "FREQ=MONTHLY", "2026-12-01"],
+    ["every month on the last day", "FREQ=MONTHLY;BYMONTHDAY=-1", "2026-12-31"],
+    ["every last day of the month", "FREQ=MONTHLY;BYMONTHDAY=-1", "2026-12-31"],
+    ["every month on the 15th", "FREQ=MONTHLY;BYMONTHDAY=15", "2026-12-15"],
+    ["every year", "FREQ=YEARLY", "2026-12-01"],
+  ])("reads %s as %s, first due %s", (words, rrule, first) => {
+    const p = parse(`Water plants ${words}`);
+    expect(p).toMatchObject({ title: "Water plants", recurrence: rrule });
+    expect(p.due).toEqual({ kind: "day", date: first });
+  });
+
+  it("skips months too short for the day", () => {
+    const feb = new Date("2027-02-10T10:00:00Z");
+    expect(parse("Pay every month on the 30th", { now: feb }).due).toEqual({
+      kind: "day",
+      date: "2027-03-30",
+    });
+  });
+
+  it("puts the time on the rule's next day once today's is past", () => {
+    expect(parse("Standup every weekday at 9am").due).toEqual({
+      kind: "time",
+      instant: "2026-12-02T08:00:00.000Z",
+    });
+    expect(parse("Review every Monday at 9am").due).toEqual({
+      kind: "time",
+      instant: "2026-12-07T08:00:00.000Z",
+    });
+  });
+
+  it("starts on a stated date", () => {
+    expect(parse("Report every 2 weeks from friday")).toMatchObject({
+      recurrence: "FREQ=WEEKLY;INTERVAL=2",
+      due: { kind: "day", date: "2026-12-04" },
+    });
+  });
+
+  it("leaves 'every' without a rule in the title", () => {
+    expect(parse("Thank every volunteer")).toMatchObject({
+      title: "Thank every volunteer",
+      recurrence: null,
+      spans: [],
+    });
+  });
+});
+
+describe("parseQuickAdd: parts turned back into words", () => {
+  const dismiss =
+    (...keys: string[]) =>
+    (s: Span) =>
+      keys.includes(`${s.kind}:${s.text}`);
+
+  it("keeps a dismissed part in the title and reads the rest", () => {
+    const p = parse("Call mom tomorrow p1 #family", { literal: dismiss("label:#family") });
+    expect(p).toMatchObject({ title: "Call mom #family", labels: [], priority: "urgent" });
+    expect(p.due).toEqual({ kind: "day", date: "2026-12-02" });
+  });
+
+  it("does not read a date out of a dismissed rule", () => {
+    const p = parse("Gym every Monday", { literal: dismiss("recurrence:every Monday") });
+    expect(p).toMatchObject({ title: "Gym every Monday", recurrence: null, due: null, spans: [] });
+  });
+
+  it("falls back to an earlier date when the last one is dismissed", () => {
+    const p = parse("Send report dec 3 or dec 5", { literal: dismiss("date:dec 5") });
+    expect(p.due).toEqual({ kind: "day", date: "2026-12-03" });
+    expect(p.title).toBe("Send report or dec 5");
+  });
+});
