@@ -2,7 +2,6 @@ import { Columns3, Keyboard, ListTodo, Plus, Settings } from "lucide-react";
 import { lazy, Suspense, useMemo, useRef, useState, type ReactNode } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "@/features/auth/context";
-import { ThemeSwitch } from "@/features/settings/ThemeSwitch";
 import { useConflict } from "@/features/tasks/conflict";
 import { editor, useEditor } from "@/features/tasks/editor";
 import { undoStack } from "@/features/tasks/undo";
@@ -27,6 +26,11 @@ function initials(name: string) {
     .map((w) => w[0]!.toUpperCase())
     .join("");
 }
+
+// Lazy like the user menu: the first paint of /tasks stays within its 150 kB budget.
+const ThemeSwitch = lazy(() =>
+  import("@/features/settings/ThemeSwitch").then((m) => ({ default: m.ThemeSwitch })),
+);
 
 const UserMenuLoaded = lazy(() => import("./UserMenu").then((m) => ({ default: m.UserMenu })));
 
@@ -124,7 +128,10 @@ export function AppLayout() {
           ))}
         </nav>
         <div className="mt-auto space-y-3 px-1">
-          <ThemeSwitch />
+          {/* The placeholder holds the switch's height, so nothing moves when it arrives. */}
+          <Suspense fallback={<div className="h-7" aria-hidden="true" />}>
+            <ThemeSwitch />
+          </Suspense>
           <button
             type="button"
             onClick={() => setHelp(true)}

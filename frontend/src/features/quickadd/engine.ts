@@ -2,4 +2,4 @@
 // field is first focused, so the initial route stays within its 150 kB budget.
 export { ParsedChips } from "./Chips";
 export { chipKey, readQuickAdd } from "./read";
-export { toApiBody, toCreateRequest } from "./request";
+export { listProjects, projectLookup, toApiBody, toCreateRequest } from "./request";

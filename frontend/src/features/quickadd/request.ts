@@ -3,6 +3,7 @@
  * contract (issue 18, docs: /work/wt/briefs/planner-contract.md → "Tasks gain").
  * No chrono-node here: this module is part of the initial route.
  */
+import { api, unwrap } from "@/api/client";
 import { PRIORITIES, STATUSES, type Priority, type TaskCreate, type TaskStatus } from "@/api/types";
 import type { ParsedTask } from "./types";
 
@@ -79,6 +80,12 @@ export function toCreateRequest(
   return { body, unknownProject };
 }
 
+/** The user's projects (name and id), fetched for `+project` in the lazy chunk. */
+export async function listProjects(): Promise<ReadonlyArray<{ id: string; name: string }>> {
+  const { data } = await unwrap(api.GET("/api/v1/projects"));
+  return data.items;
+}
+
 /** Case-insensitive lookup over the user's projects (what `+home` means). */
 export function projectLookup(
   projects: ReadonlyArray<{ id: string; name: string }>,
@@ -96,9 +103,9 @@ type Knows<K extends string> = K extends keyof TaskCreate ? true : false;
  * than dropping them or faking a due day as a time.
  */
 export const API_KNOWS = {
-  due_on: false satisfies Knows<"due_on">,
-  recurrence: false satisfies Knows<"recurrence">,
-  project_id: false satisfies Knows<"project_id">,
+  due_on: true satisfies Knows<"due_on">,
+  recurrence: true satisfies Knows<"recurrence">,
+  project_id: true satisfies Knows<"project_id">,
 } as const;
 
 /** The body for the generated client: refuses to drop a planner field the API cannot take yet. */

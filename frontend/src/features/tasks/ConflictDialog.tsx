@@ -12,6 +12,9 @@ const FIELD_LABEL: Record<keyof TaskUpdate, string> = {
   status: "Status",
   priority: "Priority",
   due_date: "Due",
+  due_on: "Due day",
+  recurrence: "Repeats",
+  project_id: "Project",
   labels: "Labels",
 };
 

@@ -1,3 +1,4 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
 import { useContext, useMemo, useRef, useState } from "react";
 import { useLocation, useNavigate } from "react-router";
@@ -28,6 +29,7 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
   const { pathname } = useLocation();
   const input = useRef<HTMLInputElement>(null);
   const create = useCreateTask();
+  const queryClient = useQueryClient();
   const id = status ? `quick-add-${status}` : "quick-add";
   const label = status ? `Add a task to ${status.replace("_", " ")}` : "Add a task";
 
@@ -54,7 +56,18 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
       priority: filters.priority,
       label: filters.label || undefined,
     };
-    const { body } = mod.toCreateRequest(read, view);
+    // `+name` is looked up among the user's projects only when typed (one request, then cached).
+    let lookup: ((name: string) => string | undefined) | undefined;
+    if (read.project !== null) {
+      const projects = await queryClient
+        .fetchQuery({ queryKey: ["projects"], queryFn: mod.listProjects, staleTime: 30_000 })
+        .catch(() => []);
+      lookup = mod.projectLookup(projects);
+    }
+    const { body, unknownProject } = mod.toCreateRequest(read, view, lookup);
+    if (unknownProject !== null) {
+      toast(`No project is called “${unknownProject}”: the task goes to the Inbox.`);
+    }
     const shown = { ...toApiQuery(filters), ...(status ? { status: [status] } : {}) };
     create.mutate(
       { body: mod.toApiBody(body), key: newIdempotencyKey() },
