@@ -83,8 +83,29 @@ def _backfill_positions(bind: sa.Connection) -> None:
         cursor = tuple(rows[-1])
 
 
+def _sqlite_task_indexes() -> dict[str, str]:
+    """SQLite: every index on tasks by name, as its CREATE INDEX statement."""
+    rows = op.get_bind().execute(
+        sa.text(
+            "SELECT name, sql FROM sqlite_master"
+            " WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL"
+        )
+    )
+    return {name: sql for name, sql in rows}
+
+
+def _restore_sqlite_indexes(saved: dict[str, str]) -> None:
+    # SQLite's batch mode copies the table and recreates only the indexes it can reflect: an
+    # expression index (0007's ix_tasks_owner_due_at) would be lost, a partial one could come
+    # back without its WHERE. Each index is put back exactly as it was.
+    for name, sql in saved.items():
+        op.execute(f"DROP INDEX IF EXISTS {name}")
+        op.execute(sql)
+
+
 def upgrade() -> None:
     is_postgres = op.get_bind().dialect.name == "postgresql"
+    saved = {} if is_postgres else _sqlite_task_indexes()
     with op.batch_alter_table("tasks") as batch:
         batch.add_column(sa.Column("position", Position, nullable=True))
         batch.add_column(sa.Column("parent_id", sa.Uuid(), nullable=True))
@@ -93,6 +114,7 @@ def upgrade() -> None:
             batch.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
         if not is_postgres:  # SQLite: part of the table's rebuild
             batch.create_foreign_key(PARENT_FK, "tasks", ["parent_id"], ["id"], ondelete="CASCADE")
+    _restore_sqlite_indexes(saved)
     if is_postgres:
         op.execute(
             f"ALTER TABLE tasks ADD CONSTRAINT {PARENT_FK} FOREIGN KEY (parent_id)"
@@ -118,7 +140,9 @@ def downgrade() -> None:
     with op.get_context().autocommit_block():
         for index in (PARENT_INDEX, POSITION_INDEX):
             op.drop_index(index, table_name="tasks", postgresql_concurrently=is_postgres)
+    saved = {} if is_postgres else _sqlite_task_indexes()
     with op.batch_alter_table("tasks") as batch:
         batch.drop_constraint(PARENT_FK, type_="foreignkey")
         for name in ("subtask_done_count", "subtask_count", "parent_id", "position"):
             batch.drop_column(name)
+    _restore_sqlite_indexes(saved)
