@@ -91,7 +91,7 @@ def _sqlite_task_indexes() -> dict[str, str]:
             " WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL"
         )
     )
-    return {name: sql for name, sql in rows}
+    return {str(name): str(sql) for name, sql in rows}
 
 
 def _restore_sqlite_indexes(saved: dict[str, str]) -> None:
