@@ -1,19 +1,12 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
-import { useContext, useMemo, useRef, useState } from "react";
+import { useMemo, useRef, useState } from "react";
 import { useLocation, useNavigate } from "react-router";
 import { toast } from "sonner";
 import type { TaskStatus } from "@/api/types";
-import { AuthContext } from "@/features/auth/context";
 import { loadQuickAdd, type QuickAddEngine } from "@/features/quickadd/load";
 import { matchesQuery, toApiQuery, useTaskFilters } from "./filters";
 import { newIdempotencyKey, useCreateTask } from "./mutations";
-
-/** The user's zone once the API has it (planner contract: users/me `time_zone`), else the browser's. */
-function userTimeZone(user: unknown): string | undefined {
-  const tz = (user as { time_zone?: unknown } | null | undefined)?.time_zone;
-  return typeof tz === "string" ? tz : undefined;
-}
 
 /**
  * Type a sentence and press Enter: "Call mom tomorrow at 6pm p1 #family" is read into chips
@@ -24,7 +17,6 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
   const [dismissed, setDismissed] = useState<ReadonlySet<string>>(() => new Set());
   const [engine, setEngine] = useState<QuickAddEngine | null>(null);
   const [filters] = useTaskFilters();
-  const timeZone = userTimeZone(useContext(AuthContext)?.user);
   const navigate = useNavigate();
   const { pathname } = useLocation();
   const input = useRef<HTMLInputElement>(null);
@@ -33,9 +25,12 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
   const id = status ? `quick-add-${status}` : "quick-add";
   const label = status ? `Add a task to ${status.replace("_", " ")}` : "Add a task";
 
+  // Read in the browser's zone (no timeZone given): every date the app shows is in it
+  // (lib/dates), so "6pm" is the 6pm the user then sees. The profile's zone decides Today on
+  // the server.
   const parsed = useMemo(
-    () => (engine && text.trim() ? engine.readQuickAdd(text, { dismissed, timeZone }) : null),
-    [engine, text, dismissed, timeZone],
+    () => (engine && text.trim() ? engine.readQuickAdd(text, { dismissed }) : null),
+    [engine, text, dismissed],
   );
 
   const loadOnce = () => {
@@ -50,7 +45,7 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
       toast.error("Could not add the task: the app could not be reached. Try again.");
       return;
     }
-    const read = mod.readQuickAdd(text, { dismissed, timeZone });
+    const read = mod.readQuickAdd(text, { dismissed });
     const view = {
       status: status ? [status] : filters.status,
       priority: filters.priority,
