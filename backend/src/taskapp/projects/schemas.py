@@ -41,6 +41,14 @@ class ProjectUpdate(BaseModel):
     description: Description | SkipJsonSchema[None] = None
     archived: bool | SkipJsonSchema[None] = None
 
+    @field_validator("archived", mode="before")
+    @classmethod
+    def _strict_archived(cls, value: object) -> object:
+        # Lax mode would take 0, 1 or "yes" for the boolean the schema states.
+        if value is not None and not isinstance(value, bool):
+            raise ValueError("must be true or false")
+        return value
+
     @field_validator("name", "colour", "description", "archived")
     @classmethod
     def _not_null(cls, value: object) -> object:

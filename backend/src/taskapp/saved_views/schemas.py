@@ -32,6 +32,13 @@ Query = Annotated[
 Position = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
+def _strict_position(value: object) -> object:
+    # Lax mode would take false or 1.0 for the integer the schema states.
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValueError("must be a whole number")
+    return value
+
+
 def _list_accepts(value: str) -> str:
     text = value.removeprefix("?")
     try:
@@ -56,6 +63,8 @@ class SavedViewCreate(BaseModel):
 
     _query = field_validator("query")(_list_accepts)
 
+    _position = field_validator("position", mode="before")(_strict_position)
+
 
 class SavedViewUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -75,6 +84,8 @@ class SavedViewUpdate(BaseModel):
     @classmethod
     def _query(cls, value: str) -> str:
         return _list_accepts(value)
+
+    _position = field_validator("position", mode="before")(_strict_position)
 
 
 class SavedViewPublic(BaseModel):

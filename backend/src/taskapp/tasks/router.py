@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
@@ -19,6 +18,7 @@ from taskapp.tasks import agenda, bulk, encoding, query_string, reads, service
 from taskapp.tasks.etags import EntityTags, etag_for
 from taskapp.tasks.schemas import (
     Agenda,
+    IsoDay,
     TaskBulk,
     TaskBulkResult,
     TaskCompletionList,
@@ -188,8 +188,8 @@ def _agenda_range_problem(message: str) -> ProblemError:
 async def agenda_days(
     request: Request,
     user: CurrentPrincipal,
-    first: Annotated[date, Query(alias="from", description="First day (YYYY-MM-DD)")],
-    to: Annotated[date, Query(description="Last day, inclusive (YYYY-MM-DD)")],
+    first: Annotated[IsoDay, Query(alias="from", description="First day (YYYY-MM-DD)")],
+    to: Annotated[IsoDay, Query(description="Last day, inclusive (YYYY-MM-DD)")],
 ) -> Response:
     if to < first:
         raise _agenda_range_problem("to must not be before from")
@@ -202,13 +202,26 @@ async def agenda_days(
     )
 
 
+# Without these, PATCH/DELETE /tasks/stats (or /today, /agenda, /bulk) would reach
+# /tasks/{task_id} and answer 422 ("stats" is not a UUID) instead of 405.
 @router.api_route(
     "/stats", methods=["POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False
 )
+@router.api_route(
+    "/today", methods=["POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False
+)
+@router.api_route(
+    "/agenda", methods=["POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False
+)
 async def task_stats_other_methods() -> None:
-    # Without this, PATCH/DELETE /tasks/stats would reach /tasks/{task_id} and answer 422
-    # ("stats" is not a UUID) instead of 405 for a read-only resource.
     raise ProblemError(405, "This method is not allowed on this path.", headers=STATS_ALLOW)
+
+
+@router.api_route(
+    "/bulk", methods=["GET", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False
+)
+async def task_bulk_other_methods() -> None:
+    raise ProblemError(405, "This method is not allowed on this path.", headers={"Allow": "POST"})
 
 
 def _task_response(task: Any, status_code: int = 200) -> JSONResponse:

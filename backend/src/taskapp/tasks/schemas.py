@@ -92,7 +92,19 @@ def _inner_day(value: date) -> date:
     return value
 
 
-DueDay = Annotated[date, AfterValidator(_inner_day)]
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_day_text(value: object) -> object:
+    # Pydantic's lax mode would read 0 or "0" as 1970-01-01 (a Unix timestamp); the API (and
+    # its OpenAPI description, format: date) takes YYYY-MM-DD only.
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DAY.match(value)):
+        return value
+    raise ValueError("must be a day as YYYY-MM-DD")
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day_text)]
+DueDay = Annotated[IsoDay, AfterValidator(_inner_day)]
 
 
 def _rrule(value: object) -> object:
@@ -103,6 +115,7 @@ def _rrule(value: object) -> object:
 Recurrence = Annotated[
     str,
     Field(
+        min_length=1,
         max_length=recurrence.MAX_LENGTH + len("RRULE:"),
         description="RFC 5545 RRULE value, e.g. FREQ=WEEKLY;BYDAY=MO; at most daily, no COUNT,"
         " needs a due (due_on or due_date)",
@@ -358,12 +371,12 @@ class TaskQuery(BaseModel):
     project: uuid.UUID | None = Field(
         default=None, description="Only this project's tasks (the Inbox's id: the Inbox)"
     )
-    due_from: date | None = Field(
+    due_from: IsoDay | None = Field(
         default=None,
         description="Due on or after this day in the user's time zone (due_on, or the local"
         " day of due_date)",
     )
-    due_to: date | None = Field(
+    due_to: IsoDay | None = Field(
         default=None, description="Due on or before this day in the user's time zone"
     )
     overdue: bool | None = Field(
