@@ -79,3 +79,26 @@ async def test_view_position_is_an_integer_not_a_boolean(
     )
     assert_problem(response, 422)
     assert [e["field"] for e in response.json()["errors"]] == ["body.position"]
+
+
+async def test_bulk_move_to_a_project_that_is_not_yours_is_422_and_changes_nothing(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    task = (await client.post(TASKS, json={"title": "stays"}, headers=account.headers)).json()
+    response = await client.post(
+        f"{TASKS}/bulk",
+        json={
+            "operations": [
+                {
+                    "id": task["id"],
+                    "version": task["version"],
+                    "patch": {"project_id": "00000000-0000-4000-8000-000000000001"},
+                }
+            ]
+        },
+        headers=account.headers,
+    )
+    assert_problem(response, 422)
+    assert [e["field"] for e in response.json()["errors"]] == ["body.operations"]
+    after = (await client.get(f"{TASKS}/{task['id']}", headers=account.headers)).json()
+    assert (after["project_id"], after["version"]) == (task["project_id"], task["version"])

@@ -21,9 +21,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from taskapp.db import utcnow
 from taskapp.errors import ProblemError
-from taskapp.tasks import service, subtasks
+from taskapp.tasks import inbox, service, subtasks
 from taskapp.tasks.models import Task, TaskStatus, defer_count_changes
-from taskapp.tasks.schemas import BulkDelete, TaskBulk
+from taskapp.tasks.schemas import BulkDelete, BulkPatch, TaskBulk
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +58,19 @@ def _stale(tasks: list[Task]) -> ProblemError:
 
 async def apply(
     session: AsyncSession, owner_id: uuid.UUID, bulk: TaskBulk, time_zone: str = "UTC"
+) -> BulkResult:
+    # A project that is not the caller's is refused by the foreign key: a 422, nothing applied.
+    projects = sorted(
+        {str(op.patch.project_id) for op in bulk.operations if isinstance(op, BulkPatch)} - {"None"}
+    )
+    async with inbox.refusing_unknown_projects(
+        session, ", ".join(projects) or None, ("body", "operations")
+    ):
+        return await _apply(session, owner_id, bulk, time_zone)
+
+
+async def _apply(
+    session: AsyncSession, owner_id: uuid.UUID, bulk: TaskBulk, time_zone: str
 ) -> BulkResult:
     defer_count_changes(session.sync_session)
     ids = sorted(operation.id for operation in bulk.operations)

@@ -12,10 +12,13 @@ contract migration sets NULL to owner_id and makes the column NOT NULL.
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import asyncpg
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import ColumnElement, func
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskapp.tasks.models import Task
 
@@ -49,15 +52,32 @@ def unknown_project(exc: BaseException) -> bool:
     return "FOREIGN KEY constraint failed" in str(exc)
 
 
-def unknown_project_error(project_id: uuid.UUID | None) -> RequestValidationError:
+def unknown_project_error(
+    project_id: object, loc: tuple[str, ...] = ("body", "project_id")
+) -> RequestValidationError:
     """A 422 naming the field, the same whether the project is missing or another user's."""
     return RequestValidationError(
         [
             {
                 "type": "unknown_project",
-                "loc": ("body", "project_id"),
+                "loc": loc,
                 "msg": "is not one of your projects",
                 "input": str(project_id),
             }
         ]
     )
+
+
+@asynccontextmanager
+async def refusing_unknown_projects(
+    session: AsyncSession, project_id: object, loc: tuple[str, ...] = ("body", "project_id")
+) -> AsyncIterator[None]:
+    """Around a write that may name a project (project_id None: it names none): the foreign
+    key's refusal becomes the 422 above, after the transaction is rolled back."""
+    try:
+        yield
+    except Exception as exc:
+        if project_id is not None and unknown_project(exc):
+            await session.rollback()
+            raise unknown_project_error(project_id, loc) from None
+        raise

@@ -153,7 +153,7 @@ async def create_task(
     tracer: Tracer,
     time_zone: str = "UTC",
 ) -> Created:
-    try:
+    async with inbox.refusing_unknown_projects(session, data.project_id):
         return await _create(
             session,
             owner_id,
@@ -163,11 +163,6 @@ async def create_task(
             tracer=tracer,
             time_zone=time_zone,
         )
-    except Exception as exc:
-        if data.project_id is not None and inbox.unknown_project(exc):
-            await session.rollback()
-            raise inbox.unknown_project_error(data.project_id) from None
-        raise
 
 
 async def _create(
@@ -396,7 +391,7 @@ async def update_task(
     time_zone: str = "UTC",
     complete_subtasks: bool = False,
 ) -> Task | TaskPublic:
-    try:
+    async with inbox.refusing_unknown_projects(session, changes.project_id):
         return await _update(
             session,
             owner_id,
@@ -407,11 +402,6 @@ async def update_task(
             time_zone=time_zone,
             complete_subtasks=complete_subtasks,
         )
-    except Exception as exc:
-        if changes.project_id is not None and inbox.unknown_project(exc):
-            await session.rollback()
-            raise inbox.unknown_project_error(changes.project_id) from None
-        raise
 
 
 async def _update(
