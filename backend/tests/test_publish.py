@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
 from taskapp.main import create_app
@@ -193,3 +194,20 @@ async def test_the_web_app_does_not_swallow_public_pages(
             assert "spa" not in response.text, path
         assert "spa" in (await http.get("/projects/anything")).text  # a client-side route
     await app.state.services.engine.dispose()
+
+
+async def test_links_use_the_public_url_when_one_is_set(make_settings: Any) -> None:
+    # Behind CloudFront the request's host is the ALB's origin name: TASKAPP_PUBLIC_URL (the
+    # chart's config.publicUrl, https://<domain>) is what people can open.
+    app: FastAPI = create_app(make_settings(public_url="https://tasks.example.com/"))
+    async with client_for(app) as http:
+        account = await register_and_login(http)
+        _, url = await published_project(http, account)
+        assert url.startswith("https://tasks.example.com/p/"), url
+        assert (await http.get(path_of(url))).status_code == 200
+    await app.state.services.engine.dispose()
+
+
+def test_the_public_url_must_be_an_origin(make_settings: Any) -> None:
+    with pytest.raises(ValueError, match="public_url"):
+        make_settings(public_url="tasks.example.com/p")

@@ -40,7 +40,7 @@ def public_url(request: Request, token: str) -> str:
     base: str | None = request.app.state.services.settings.public_url
     if base is None:
         return str(request.url_for(PUBLIC_PAGE_ROUTE, token=token))
-    return base.rstrip("/") + request.app.url_path_for(PUBLIC_PAGE_ROUTE, token=token)
+    return base.rstrip("/") + str(request.app.url_path_for(PUBLIC_PAGE_ROUTE, token=token))
 
 
 def _public(request: Request, found: service.ProjectView) -> ProjectPublic:
