@@ -32,6 +32,10 @@ const ThemeSwitch = lazy(() =>
   import("@/features/settings/ThemeSwitch").then((m) => ({ default: m.ThemeSwitch })),
 );
 
+// The projects (and saved views) arrive just after the shell: the sidebar list, its counts and
+// its dialogs stay out of the initial route's 150 kB budget.
+const ProjectsNav = lazy(() => import("./ProjectsNav").then((m) => ({ default: m.ProjectsNav })));
+
 const UserMenuLoaded = lazy(() => import("./UserMenu").then((m) => ({ default: m.UserMenu })));
 
 function UserMenu() {
@@ -127,6 +131,9 @@ export function AppLayout() {
             </NavLink>
           ))}
         </nav>
+        <Suspense fallback={null}>
+          <ProjectsNav />
+        </Suspense>
         <div className="mt-auto space-y-3 px-1">
           {/* The placeholder holds the switch's height, so nothing moves when it arrives. */}
           <Suspense fallback={<div className="h-7" aria-hidden="true" />}>

@@ -50,6 +50,8 @@ export const router = createBrowserRouter([
       { path: "/tasks", element: page(<TaskListPage />) },
       // A task's own address: the list with that task's editor open over it.
       { path: "/tasks/:taskId", element: page(<TaskListPage />) },
+      // A project's list: the same page, filtered by the project in the path.
+      { path: "/projects/:projectId", element: page(<TaskListPage />) },
       { path: "/board", element: page(<BoardPage />) },
       { path: "/settings", element: page(<SettingsPage />) },
     ],

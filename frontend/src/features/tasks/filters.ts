@@ -1,5 +1,5 @@
 import { useCallback, useMemo } from "react";
-import { useSearchParams } from "react-router";
+import { useParams, useSearchParams } from "react-router";
 import { PRIORITIES, STATUSES, type Priority, type Task, type TaskStatus } from "@/api/types";
 import { dayBoundary, isOverdue } from "@/lib/dates";
 
@@ -26,6 +26,8 @@ export interface TaskFilters {
   sort: SortKey;
   /** Completed tasks are hidden unless asked for (a view toggle, not a filter). */
   showDone: boolean;
+  /** The project shown: `/projects/:projectId`, or `project=` in a saved view's query. */
+  project: string;
 }
 
 /** What "completed hidden" leaves: every status but done. */
@@ -41,6 +43,7 @@ export const EMPTY_FILTERS: TaskFilters = {
   dueBefore: "",
   sort: DEFAULT_SORT,
   showDone: false,
+  project: "",
 };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -61,6 +64,7 @@ export function parseFilters(params: URLSearchParams): TaskFilters {
     dueBefore: DAY.test(dueBefore) ? dueBefore : "",
     sort: SORTS.some((s) => s.value === sort) ? (sort as SortKey) : DEFAULT_SORT,
     showDone: params.get("show_done") === "true",
+    project: params.get("project") ?? "",
   };
 }
 
@@ -76,6 +80,7 @@ export function filtersToParams(f: TaskFilters): URLSearchParams {
   if (f.dueBefore) p.set("due_before", f.dueBefore);
   if (f.sort !== DEFAULT_SORT) p.set("sort", f.sort);
   if (f.showDone) p.set("show_done", "true");
+  if (f.project) p.set("project", f.project);
   return p;
 }
 
@@ -87,6 +92,7 @@ export type ApiTaskQuery = {
   overdue?: boolean;
   due_after?: string;
   due_before?: string;
+  project?: string;
   sort: SortKey;
 };
 
@@ -104,6 +110,7 @@ export function toApiQuery(f: TaskFilters): ApiTaskQuery {
   const before = f.dueBefore && dayBoundary(f.dueBefore, "end");
   if (after) q.due_after = after;
   if (before) q.due_before = before;
+  if (f.project) q.project = f.project;
   return q;
 }
 
@@ -112,6 +119,7 @@ export function matchesQuery(task: Task, q: ApiTaskQuery, now = new Date()): boo
   if (q.status?.length && !q.status.includes(task.status)) return false;
   if (q.priority?.length && !q.priority.includes(task.priority)) return false;
   if (q.label && !task.labels.includes(q.label)) return false;
+  if (q.project && task.project_id !== q.project) return false;
   if (q.overdue && !isOverdue(task.due_date, task.status, now)) return false;
   if (q.q) {
     const needle = q.q.toLowerCase();
@@ -142,13 +150,23 @@ export function useTaskFilters(): [
   (patch: Partial<TaskFilters>, opts?: { replace?: boolean }) => void,
 ] {
   const [params, setParams] = useSearchParams();
-  const filters = useMemo(() => parseFilters(params), [params]);
+  // On /projects/:projectId the path names the project; it stays out of the query string there.
+  const { projectId } = useParams();
+  const filters = useMemo(
+    () => ({ ...parseFilters(params), ...(projectId ? { project: projectId } : {}) }),
+    [params, projectId],
+  );
   const update = useCallback(
     (patch: Partial<TaskFilters>, opts?: { replace?: boolean }) =>
-      setParams((prev) => filtersToParams({ ...parseFilters(prev), ...patch }), {
-        replace: opts?.replace ?? false,
-      }),
-    [setParams],
+      setParams(
+        (prev) => {
+          const next = filtersToParams({ ...parseFilters(prev), ...patch });
+          if (projectId) next.delete("project");
+          return next;
+        },
+        { replace: opts?.replace ?? false },
+      ),
+    [setParams, projectId],
   );
   return [filters, update];
 }

@@ -1,0 +1,102 @@
+import { Archive, MoreHorizontal, Plus } from "lucide-react";
+import { lazy, Suspense, useState } from "react";
+import { NavLink } from "react-router";
+import { useProjects, type Project } from "@/features/projects/api";
+import { COLOUR_HEX } from "@/features/projects/colours";
+import { cn } from "@/lib/cn";
+
+// The dialog (form, Radix) loads the first time it opens: the sidebar stays small for /tasks.
+const ProjectDialog = lazy(() => import("@/features/projects/ProjectDialog"));
+
+type Editing = { mode: "new" } | { mode: "edit"; project: Project } | null;
+
+const ITEM =
+  "flex min-w-0 flex-1 items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium";
+const itemClass = ({ isActive }: { isActive: boolean }) =>
+  cn(
+    ITEM,
+    isActive
+      ? "bg-brand-50 text-brand-700 dark:bg-brand-600/15 dark:text-brand-100"
+      : "text-zinc-700 hover:bg-zinc-200/60 dark:text-zinc-300 dark:hover:bg-zinc-800",
+  );
+
+/** The sidebar's projects: Inbox first, archived ones behind a toggle, a dialog for each write. */
+export function ProjectsNav() {
+  const { data: projects = [] } = useProjects();
+  const [showArchived, setShowArchived] = useState(false);
+  const [editing, setEditing] = useState<Editing>(null);
+  const [loaded, setLoaded] = useState(false);
+  const open = (e: Editing) => {
+    setLoaded(true);
+    setEditing(e);
+  };
+  const archived = projects.filter((p) => p.archived);
+  const shown = projects.filter((p) => showArchived || !p.archived);
+
+  return (
+    <section aria-labelledby="projects-heading" className="mt-5 min-h-0 overflow-y-auto">
+      <div className="flex items-center justify-between px-2.5 pb-1">
+        <h2
+          id="projects-heading"
+          className="text-xs font-semibold text-zinc-600 dark:text-zinc-400"
+        >
+          Projects
+        </h2>
+        <button
+          type="button"
+          onClick={() => open({ mode: "new" })}
+          className="rounded p-0.5 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
+          aria-label="New project"
+        >
+          <Plus className="size-4" aria-hidden="true" />
+        </button>
+      </div>
+      <ul className="space-y-0.5">
+        {shown.map((p) => (
+          <li key={p.id} className="group flex items-center" data-testid="project-item">
+            <NavLink to={`/projects/${p.id}`} className={itemClass}>
+              <span
+                className="size-3 shrink-0 rounded-full"
+                style={{ background: COLOUR_HEX[p.colour] }}
+                aria-hidden="true"
+              />
+              <span className="truncate">{p.name}</span>
+              <span className="ml-auto text-xs text-zinc-600 dark:text-zinc-400">
+                {p.open_count > 0 && (
+                  <>
+                    {p.open_count}
+                    <span className="sr-only"> open</span>
+                  </>
+                )}
+              </span>
+            </NavLink>
+            <button
+              type="button"
+              onClick={() => open({ mode: "edit", project: p })}
+              className="rounded p-1 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 focus:opacity-100 sm:opacity-0 sm:group-hover:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
+              aria-label={`Edit project “${p.name}”`}
+            >
+              <MoreHorizontal className="size-4" aria-hidden="true" />
+            </button>
+          </li>
+        ))}
+      </ul>
+      {archived.length > 0 && (
+        <button
+          type="button"
+          aria-pressed={showArchived}
+          onClick={() => setShowArchived((s) => !s)}
+          className="mt-1 flex items-center gap-2 px-2.5 py-1 text-xs text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white"
+        >
+          <Archive className="size-4" aria-hidden="true" />
+          {showArchived ? "Hide archived" : `Show archived (${archived.length})`}
+        </button>
+      )}
+      {loaded && (
+        <Suspense fallback={null}>
+          <ProjectDialog editing={editing} onClose={() => setEditing(null)} />
+        </Suspense>
+      )}
+    </section>
+  );
+}
