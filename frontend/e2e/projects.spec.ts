@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { expectAxeClean } from "./axe";
+import { expectAxeClean, shoot } from "./axe";
 import { createAccount, logIn, PASSWORD, quickAdd, taskRow } from "./helpers";
 
 test("projects in the sidebar: create, add a task there, rename, archive, delete with its tasks", async ({
@@ -25,6 +25,10 @@ test("projects in the sidebar: create, add a task there, rename, archive, delete
   await quickAdd(page, "Plant tulip bulbs");
   const garden = sidebar.getByRole("link", { name: /Garden/ });
   await expect(garden).toHaveAccessibleName(/^Garden\s*1 open$/);
+  await shoot(page, "project-desktop");
+  await page.setViewportSize({ width: 375, height: 812 });
+  await shoot(page, "project-phone");
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   const login = await request.post(`${baseURL}/api/v1/auth/login`, {
     data: { email, password: PASSWORD },

@@ -168,8 +168,8 @@ describe("a project's list", () => {
     expect(search).toBe("?priority=high&label=x");
   });
 
-  it("reads project= from a saved view's query string", () => {
-    expect(parseFilters(new URLSearchParams(`project=${home}`)).project).toBe(home);
-    expect(filtersToParams({ ...EMPTY_FILTERS, project: home }).toString()).toBe(`project=${home}`);
+  it("keeps the project out of the query string (the path names it)", () => {
+    expect(parseFilters(new URLSearchParams(`project=${home}`)).project).toBe("");
+    expect(filtersToParams({ ...EMPTY_FILTERS, project: home }).toString()).toBe("");
   });
 });

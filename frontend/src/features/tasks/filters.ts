@@ -26,7 +26,7 @@ export interface TaskFilters {
   sort: SortKey;
   /** Completed tasks are hidden unless asked for (a view toggle, not a filter). */
   showDone: boolean;
-  /** The project shown: `/projects/:projectId`, or `project=` in a saved view's query. */
+  /** The project shown: `/projects/:projectId` (the path, never the query string). */
   project: string;
 }
 
@@ -64,7 +64,7 @@ export function parseFilters(params: URLSearchParams): TaskFilters {
     dueBefore: DAY.test(dueBefore) ? dueBefore : "",
     sort: SORTS.some((s) => s.value === sort) ? (sort as SortKey) : DEFAULT_SORT,
     showDone: params.get("show_done") === "true",
-    project: params.get("project") ?? "",
+    project: "",
   };
 }
 
@@ -80,7 +80,6 @@ export function filtersToParams(f: TaskFilters): URLSearchParams {
   if (f.dueBefore) p.set("due_before", f.dueBefore);
   if (f.sort !== DEFAULT_SORT) p.set("sort", f.sort);
   if (f.showDone) p.set("show_done", "true");
-  if (f.project) p.set("project", f.project);
   return p;
 }
 
@@ -150,23 +149,15 @@ export function useTaskFilters(): [
   (patch: Partial<TaskFilters>, opts?: { replace?: boolean }) => void,
 ] {
   const [params, setParams] = useSearchParams();
-  // On /projects/:projectId the path names the project; it stays out of the query string there.
-  const { projectId } = useParams();
-  const filters = useMemo(
-    () => ({ ...parseFilters(params), ...(projectId ? { project: projectId } : {}) }),
-    [params, projectId],
-  );
+  // On /projects/:projectId the path names the project.
+  const project = useParams().projectId ?? "";
+  const filters = useMemo(() => ({ ...parseFilters(params), project }), [params, project]);
   const update = useCallback(
     (patch: Partial<TaskFilters>, opts?: { replace?: boolean }) =>
-      setParams(
-        (prev) => {
-          const next = filtersToParams({ ...parseFilters(prev), ...patch });
-          if (projectId) next.delete("project");
-          return next;
-        },
-        { replace: opts?.replace ?? false },
-      ),
-    [setParams, projectId],
+      setParams((prev) => filtersToParams({ ...parseFilters(prev), ...patch }), {
+        replace: opts?.replace ?? false,
+      }),
+    [setParams],
   );
   return [filters, update];
 }

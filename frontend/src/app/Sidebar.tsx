@@ -1,9 +1,23 @@
-import { Archive, MoreHorizontal, Plus } from "lucide-react";
+/**
+ * The sidebar below the shell's List and Board, one lazy chunk: Today, Upcoming, Calendar, the
+ * projects, the saved views, settings, the theme switch and the shortcuts link. The shell
+ * (AppLayout) stays small: it is part of the first paint of every signed-in page (150 kB budget).
+ */
+import {
+  Archive,
+  CalendarCheck,
+  CalendarDays,
+  CalendarRange,
+  Keyboard,
+  MoreHorizontal,
+  Plus,
+  Settings,
+} from "lucide-react";
 import { lazy, Suspense, useState } from "react";
 import { NavLink } from "react-router";
 import { useProjects, type Project } from "@/features/projects/api";
 import { COLOUR_HEX } from "@/features/projects/colours";
-import { cn } from "@/lib/cn";
+import { ThemeSwitch } from "@/features/settings/ThemeSwitch";
 
 // The dialog (form, Radix) loads the first time it opens: the sidebar stays small for /tasks.
 const ProjectDialog = lazy(() => import("@/features/projects/ProjectDialog"));
@@ -13,15 +27,52 @@ type Editing = { mode: "new" } | { mode: "edit"; project: Project } | null;
 const ITEM =
   "flex min-w-0 flex-1 items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium";
 const itemClass = ({ isActive }: { isActive: boolean }) =>
-  cn(
-    ITEM,
+  `${ITEM} ${
     isActive
       ? "bg-brand-50 text-brand-700 dark:bg-brand-600/15 dark:text-brand-100"
-      : "text-zinc-700 hover:bg-zinc-200/60 dark:text-zinc-300 dark:hover:bg-zinc-800",
+      : "text-zinc-700 hover:bg-zinc-200/60 dark:text-zinc-300 dark:hover:bg-zinc-800"
+  }`;
+
+const PLANNER = [
+  { to: "/today", label: "Today", Icon: CalendarCheck },
+  { to: "/upcoming", label: "Upcoming", Icon: CalendarDays },
+  { to: "/calendar", label: "Calendar", Icon: CalendarRange },
+];
+
+/** Everything of the sidebar below List and Board (a fragment: the sidebar is a flex column). */
+export default function SidebarRest({ onHelp }: { onHelp: () => void }) {
+  return (
+    <>
+      <nav aria-label="Planner" className="mt-0.5 space-y-0.5">
+        {PLANNER.map(({ to, label, Icon }) => (
+          <NavLink key={to} to={to} className={itemClass}>
+            <Icon className="size-4" aria-hidden="true" />
+            {label}
+          </NavLink>
+        ))}
+      </nav>
+      <ProjectsNav />
+      <div className="mt-auto space-y-3 px-1 pt-4">
+        <NavLink to="/settings" className={itemClass}>
+          <Settings className="size-4" aria-hidden="true" />
+          Settings
+        </NavLink>
+        <ThemeSwitch />
+        <button
+          type="button"
+          onClick={onHelp}
+          className="flex items-center gap-2 text-xs text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white"
+        >
+          <Keyboard className="size-4" aria-hidden="true" /> Keyboard shortcuts{" "}
+          <span aria-hidden="true">(?)</span>
+        </button>
+      </div>
+    </>
   );
+}
 
 /** The sidebar's projects: Inbox first, archived ones behind a toggle, a dialog for each write. */
-export function ProjectsNav() {
+function ProjectsNav() {
   const { data: projects = [] } = useProjects();
   const [showArchived, setShowArchived] = useState(false);
   const [editing, setEditing] = useState<Editing>(null);
