@@ -5,6 +5,8 @@
  */
 import {
   Archive,
+  Bookmark,
+  BookmarkPlus,
   CalendarCheck,
   CalendarDays,
   CalendarRange,
@@ -14,13 +16,17 @@ import {
   Settings,
 } from "lucide-react";
 import { lazy, Suspense, useState } from "react";
-import { NavLink } from "react-router";
+import { Link, NavLink, useLocation } from "react-router";
 import { useProjects, type Project } from "@/features/projects/api";
 import { COLOUR_HEX } from "@/features/projects/colours";
 import { ThemeSwitch } from "@/features/settings/ThemeSwitch";
+import { useViews } from "@/features/views/api";
+import { listFiltersAt, viewHref, viewQuery } from "@/features/views/query";
+import type { ViewEditing } from "@/features/views/ViewDialog";
 
 // The dialog (form, Radix) loads the first time it opens: the sidebar stays small for /tasks.
 const ProjectDialog = lazy(() => import("@/features/projects/ProjectDialog"));
+const ViewDialog = lazy(() => import("@/features/views/ViewDialog"));
 
 type Editing = { mode: "new" } | { mode: "edit"; project: Project } | null;
 
@@ -51,7 +57,10 @@ export default function SidebarRest({ onHelp }: { onHelp: () => void }) {
           </NavLink>
         ))}
       </nav>
-      <ProjectsNav />
+      <div className="min-h-0 flex-1 overflow-y-auto">
+        <ProjectsNav />
+        <ViewsNav />
+      </div>
       <div className="mt-auto space-y-3 px-1 pt-4">
         <NavLink to="/settings" className={itemClass}>
           <Settings className="size-4" aria-hidden="true" />
@@ -85,7 +94,7 @@ function ProjectsNav() {
   const shown = projects.filter((p) => showArchived || !p.archived);
 
   return (
-    <section aria-labelledby="projects-heading" className="mt-5 min-h-0 overflow-y-auto">
+    <section aria-labelledby="projects-heading" className="mt-5">
       <div className="flex items-center justify-between px-2.5 pb-1">
         <h2
           id="projects-heading"
@@ -146,6 +155,73 @@ function ProjectsNav() {
       {loaded && (
         <Suspense fallback={null}>
           <ProjectDialog editing={editing} onClose={() => setEditing(null)} />
+        </Suspense>
+      )}
+    </section>
+  );
+}
+
+const EDIT_BUTTON =
+  "rounded p-1 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 focus:opacity-100 sm:opacity-0 sm:group-hover:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white";
+
+/** Saved views: named filters of the list; the current list's filters can be saved from here. */
+function ViewsNav() {
+  const { data: views = [] } = useViews();
+  const { pathname, search } = useLocation();
+  const here = listFiltersAt(pathname, search);
+  const [editing, setEditing] = useState<ViewEditing>(null);
+  const [loaded, setLoaded] = useState(false);
+  const open = (e: ViewEditing) => {
+    setLoaded(true);
+    setEditing(e);
+  };
+  if (!views.length && !here) return null;
+  return (
+    <section aria-labelledby="views-heading" className="mt-5">
+      <div className="flex items-center justify-between px-2.5 pb-1">
+        <h2 id="views-heading" className="text-xs font-semibold text-zinc-600 dark:text-zinc-400">
+          Views
+        </h2>
+        {here && (
+          <button
+            type="button"
+            onClick={() => open({ mode: "new", query: viewQuery(here) })}
+            className="rounded p-0.5 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
+            aria-label="Save these filters as a view"
+          >
+            <BookmarkPlus className="size-4" aria-hidden="true" />
+          </button>
+        )}
+      </div>
+      <ul className="space-y-0.5">
+        {views.map((v) => {
+          const href = viewHref(v.query);
+          const active = href === `${pathname}${search}`;
+          return (
+            <li key={v.id} className="group flex items-center" data-testid="view-item">
+              <Link
+                to={href}
+                className={itemClass({ isActive: active })}
+                aria-current={active ? "page" : undefined}
+              >
+                <Bookmark className="size-4 shrink-0" aria-hidden="true" />
+                <span className="truncate">{v.name}</span>
+              </Link>
+              <button
+                type="button"
+                onClick={() => open({ mode: "edit", view: v })}
+                className={EDIT_BUTTON}
+                aria-label={`Edit view “${v.name}”`}
+              >
+                <MoreHorizontal className="size-4" aria-hidden="true" />
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {loaded && (
+        <Suspense fallback={null}>
+          <ViewDialog editing={editing} onClose={() => setEditing(null)} />
         </Suspense>
       )}
     </section>
