@@ -49,7 +49,7 @@ web-api-gen: web-install backend-sync ## regenerate frontend/src/api/schema.d.ts
 web-e2e: web-build backend-sync ## Playwright in Debian's Chromium against the real backend (fresh SQLite per run)
 	scripts/e2e-web.sh
 
-web-lighthouse: web-build backend-sync ## Lighthouse (mobile, Debian's Chromium) on /login and /tasks as make run serves them: median of 3 >= 90 Performance, 100 Accessibility
+web-lighthouse: web-build backend-sync ## Lighthouse (mobile, Debian's Chromium) on /login, /tasks and /today as make run serves them: median of 3 >= 90 Performance, 100 Accessibility
 	scripts/lighthouse.sh
 
 web-dev: web-install ## Vite dev server on :5173, proxying /api to the backend on :8000

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lighthouse (npm, pinned, in .tools/) in Debian's Chromium, mobile emulation, against the production
 # build served the `make run` way: the backend on a fresh SQLite database serving frontend/dist.
-# /login is measured logged out; /tasks signed in (a fresh refresh cookie per run, 12 tasks).
+# /login is measured logged out; /tasks and /today signed in (a fresh refresh cookie per run, 12
+# tasks, half of them due today).
 # Each route runs LIGHTHOUSE_RUNS times (default 3) and its median must reach Performance >= 90 and
 # Accessibility 100 (issue 18, point 9): the median keeps a run slowed by a busy shared machine from
 # failing the check. Reports and scores.json go to artifacts/lighthouse/.
@@ -60,19 +61,22 @@ login() { # prints the access token; the refresh cookie goes to $run_dir/cookies
     "$base/api/v1/auth/login" | python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
 }
 token="$(login)"
+today="$(date -u +%F)" # the account's zone is UTC
 for i in $(seq 1 12); do
+  due=""
+  if [ $((i % 2)) = 0 ]; then due=",\"due_on\":\"$today\""; fi
   curl -fsS -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d "{\"title\":\"Sample task $i for the first paint\",\"priority\":\"$([ $((i % 3)) = 0 ] && echo high || echo medium)\"}" \
+    -d "{\"title\":\"Sample task $i for the first paint\",\"priority\":\"$([ $((i % 3)) = 0 ] && echo high || echo medium)\"$due}" \
     "$base/api/v1/tasks"
 done
 
 flags="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run"
 flags+=" --disable-background-networking --disable-component-update --disable-sync"
-for route in /login /tasks; do
+for route in /login /tasks /today; do
   name="${route#/}"
   for i in $(seq 1 "$runs"); do
     headers=()
-    if [ "$route" = /tasks ]; then
+    if [ "$route" != /login ]; then
       login >/dev/null # one fresh refresh token per run (a reused one revokes its family)
       cookie="$(awk '$6 == "refresh_token" {print $7}' "$run_dir/cookies")"
       headers=(--extra-headers "{\"Cookie\":\"refresh_token=$cookie\"}")
@@ -90,7 +94,7 @@ for route in /login /tasks; do
       tail -5 "$run_dir/$name-$i-$attempt.log" >&2
       [ "$attempt" = 2 ] && die "lighthouse failed twice on $route (run $i): $run_dir"
       log "lighthouse failed on $route (run $i); retrying once"
-      if [ "$route" = /tasks ]; then # the failed run may have used its refresh token
+      if [ "$route" != /login ]; then # the failed run may have used its refresh token
         login >/dev/null
         cookie="$(awk '$6 == "refresh_token" {print $7}' "$run_dir/cookies")"
         headers=(--extra-headers "{\"Cookie\":\"refresh_token=$cookie\"}")
@@ -105,7 +109,7 @@ import json, statistics, sys
 from pathlib import Path
 out, runs, min_perf, min_a11y = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 summary, failed = {}, False
-for name in ("login", "tasks"):
+for name in ("login", "tasks", "today"):
     reports = [json.loads((out / f"{name}-{i}.json").read_text()) for i in range(1, runs + 1)]
     final = {r["finalDisplayedUrl"] for r in reports}
     perf = [round(r["categories"]["performance"]["score"] * 100) for r in reports]

@@ -11,6 +11,7 @@ const BUDGET_KB = 150;
 const ROUTES = {
   "/login": ["src/features/auth/LoginPage.tsx"],
   "/tasks": ["src/app/AppLayout.tsx", "src/features/tasks/TaskListPage.tsx"],
+  "/today": ["src/app/AppLayout.tsx", "src/features/planner/TodayPage.tsx"],
 };
 
 const dist = process.argv[2] ?? "dist";

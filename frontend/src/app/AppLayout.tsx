@@ -1,4 +1,4 @@
-import { Columns3, Keyboard, ListTodo, Plus, Settings } from "lucide-react";
+import { CalendarCheck, Columns3, ListTodo, Plus, Settings } from "lucide-react";
 import { lazy, Suspense, useMemo, useRef, useState, type ReactNode } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "@/features/auth/context";
@@ -15,6 +15,7 @@ import { USER_MENU_TRIGGER } from "./userMenuTrigger";
 const NAV = [
   { to: "/tasks", label: "List", Icon: ListTodo },
   { to: "/board", label: "Board", Icon: Columns3 },
+  { to: "/today", label: "Today", Icon: CalendarCheck },
   { to: "/settings", label: "Settings", Icon: Settings },
 ];
 
@@ -27,10 +28,10 @@ function initials(name: string) {
     .join("");
 }
 
-// Lazy like the user menu: the first paint of /tasks stays within its 150 kB budget.
-const ThemeSwitch = lazy(() =>
-  import("@/features/settings/ThemeSwitch").then((m) => ({ default: m.ThemeSwitch })),
-);
+// The rest of the sidebar (Today, Upcoming, Calendar, projects, saved views, settings, theme,
+// shortcuts) is one lazy chunk, app/Sidebar.tsx, arriving just after the shell: the first paint
+// of /tasks stays within its 150 kB budget.
+const SidebarRest = lazy(() => import("./Sidebar"));
 
 const UserMenuLoaded = lazy(() => import("./UserMenu").then((m) => ({ default: m.UserMenu })));
 
@@ -102,17 +103,13 @@ export function AppLayout() {
           <span className="ml-auto rounded bg-white/20 px-1.5 text-[11px]">n</span>
         </Button>
         <nav aria-label="Main" className="space-y-0.5">
-          {NAV.map(({ to, label, Icon }) => (
+          {NAV.slice(0, 2).map(({ to, label, Icon }) => (
             <NavLink
               key={to}
-              to={
-                to === "/settings"
-                  ? to
-                  : {
-                      pathname: to,
-                      search: /^\/(tasks|board)/.test(location.pathname) ? location.search : "",
-                    }
-              }
+              to={{
+                pathname: to,
+                search: /^\/(tasks|board)/.test(location.pathname) ? location.search : "",
+              }}
               className={({ isActive }) =>
                 cn(
                   "flex items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium",
@@ -127,20 +124,9 @@ export function AppLayout() {
             </NavLink>
           ))}
         </nav>
-        <div className="mt-auto space-y-3 px-1">
-          {/* The placeholder holds the switch's height, so nothing moves when it arrives. */}
-          <Suspense fallback={<div className="h-7" aria-hidden="true" />}>
-            <ThemeSwitch />
-          </Suspense>
-          <button
-            type="button"
-            onClick={() => setHelp(true)}
-            className="flex items-center gap-2 text-xs text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white"
-          >
-            <Keyboard className="size-4" aria-hidden="true" /> Keyboard shortcuts{" "}
-            <span aria-hidden="true">(?)</span>
-          </button>
-        </div>
+        <Suspense fallback={null}>
+          <SidebarRest onHelp={() => setHelp(true)} />
+        </Suspense>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-30 flex h-14 items-center gap-2 border-b border-zinc-200 bg-white/90 px-3 backdrop-blur sm:px-6 dark:border-zinc-800 dark:bg-zinc-950/90">

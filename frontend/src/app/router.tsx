@@ -12,6 +12,9 @@ const TaskListPage = lazy(() => import("@/features/tasks/TaskListPage"));
 const RegisterPage = lazy(() => import("@/features/auth/RegisterPage"));
 const BoardPage = lazy(() => import("@/features/tasks/BoardPage"));
 const SettingsPage = lazy(() => import("@/features/settings/SettingsPage"));
+const TodayPage = lazy(() => import("@/features/planner/TodayPage"));
+const UpcomingPage = lazy(() => import("@/features/planner/UpcomingPage"));
+const CalendarPage = lazy(() => import("@/features/planner/CalendarPage"));
 
 const page = (node: ReactNode) => (
   <Suspense
@@ -50,7 +53,12 @@ export const router = createBrowserRouter([
       { path: "/tasks", element: page(<TaskListPage />) },
       // A task's own address: the list with that task's editor open over it.
       { path: "/tasks/:taskId", element: page(<TaskListPage />) },
+      // A project's list: the same page, filtered by the project in the path.
+      { path: "/projects/:projectId", element: page(<TaskListPage />) },
       { path: "/board", element: page(<BoardPage />) },
+      { path: "/today", element: page(<TodayPage />) },
+      { path: "/upcoming", element: page(<UpcomingPage />) },
+      { path: "/calendar", element: page(<CalendarPage />) },
       { path: "/settings", element: page(<SettingsPage />) },
     ],
   },

@@ -50,6 +50,7 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
       status: status ? [status] : filters.status,
       priority: filters.priority,
       label: filters.label || undefined,
+      projectId: filters.project || undefined,
     };
     // `+name` is looked up among the user's projects only when typed (one request, then cached).
     let lookup: ((name: string) => string | undefined) | undefined;

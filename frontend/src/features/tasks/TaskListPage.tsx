@@ -3,6 +3,8 @@ import { Link, useLocation } from "react-router";
 import { useEffect, useMemo, useRef } from "react";
 import { errorMessage } from "@/api/problem";
 import { useShortcuts } from "@/lib/useShortcuts";
+import { useQuery } from "@tanstack/react-query";
+import type { Project } from "@/features/projects/api";
 import { Button, EmptyState, Spinner } from "@/ui/primitives";
 import { FilterBar } from "./FilterBar";
 import { moveTaskFocus } from "./focusNav";
@@ -56,11 +58,18 @@ export default function TaskListPage() {
 
   const tasks = list.data?.pages.flatMap((p) => p.items) ?? [];
   const filtered = activeFilterCount(filters) > 0;
+  // The sidebar fetches the projects; the heading reads them from the cache (no code of its own).
+  const projects = useQuery<Project[]>({ queryKey: ["projects"], enabled: false });
+  const project = filters.project
+    ? projects.data?.find((p) => p.id === filters.project)
+    : undefined;
 
   return (
     <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
       <div className="mb-5 flex items-baseline justify-between">
-        <h1 className="text-2xl font-bold tracking-tight">Tasks</h1>
+        <h1 className="text-2xl font-bold tracking-tight">
+          {filters.project ? (project?.name ?? "Project") : "Tasks"}
+        </h1>
         {list.isSuccess && (
           <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
             {tasks.length}

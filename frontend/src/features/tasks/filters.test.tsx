@@ -1,6 +1,6 @@
 import { act, renderHook } from "@testing-library/react";
 import type { ReactNode } from "react";
-import { MemoryRouter, useLocation } from "react-router";
+import { MemoryRouter, Route, Routes, useLocation } from "react-router";
 import { describe, expect, it } from "vitest";
 import { makeTask } from "@/test/utils";
 import {
@@ -30,6 +30,7 @@ describe("filters in the URL", () => {
       dueBefore: "",
       sort: "title",
       showDone: false,
+      project: "",
     });
     expect(parseFilters(new URLSearchParams("sort=DROP TABLE")).sort).toBe("-created_at");
   });
@@ -122,5 +123,53 @@ describe("matchesQuery (where an optimistic edit belongs)", () => {
     };
     expect(matchesQuery(late, range, now)).toBe(true);
     expect(matchesQuery(makeTask({ due_date: null }), range, now)).toBe(false);
+  });
+});
+
+describe("a project's list", () => {
+  const inbox = "11111111-1111-4111-8111-111111111111";
+  const home = "22222222-2222-4222-8222-222222222222";
+
+  it("asks the API for the project and keeps other projects' tasks out of its cached list", () => {
+    const q = toApiQuery({ ...EMPTY_FILTERS, project: home });
+    expect(q.project).toBe(home);
+    expect(matchesQuery(makeTask({ project_id: home }), q)).toBe(true);
+    expect(matchesQuery(makeTask({ project_id: inbox }), q)).toBe(false);
+    // The plain list holds every project's tasks.
+    expect(matchesQuery(makeTask({ project_id: inbox }), toApiQuery(EMPTY_FILTERS))).toBe(true);
+  });
+
+  it("takes the project from /projects/:projectId and keeps it out of the query string", () => {
+    let search = "";
+    function Probe() {
+      search = useLocation().search;
+      return null;
+    }
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <MemoryRouter initialEntries={[`/projects/${home}?label=x`]}>
+        <Routes>
+          <Route
+            path="/projects/:projectId"
+            element={
+              <>
+                {children}
+                <Probe />
+              </>
+            }
+          />
+        </Routes>
+      </MemoryRouter>
+    );
+    const { result } = renderHook(() => useTaskFilters(), { wrapper });
+    expect(result.current[0].project).toBe(home);
+    expect(result.current[0].label).toBe("x");
+    act(() => result.current[1]({ priority: ["high"] }));
+    expect(result.current[0].project).toBe(home);
+    expect(search).toBe("?priority=high&label=x");
+  });
+
+  it("keeps the project out of the query string (the path names it)", () => {
+    expect(parseFilters(new URLSearchParams(`project=${home}`)).project).toBe("");
+    expect(filtersToParams({ ...EMPTY_FILTERS, project: home }).toString()).toBe("");
   });
 });

@@ -1,5 +1,5 @@
 import { useCallback, useMemo } from "react";
-import { useSearchParams } from "react-router";
+import { useParams, useSearchParams } from "react-router";
 import { PRIORITIES, STATUSES, type Priority, type Task, type TaskStatus } from "@/api/types";
 import { dayBoundary, isOverdue } from "@/lib/dates";
 
@@ -26,6 +26,8 @@ export interface TaskFilters {
   sort: SortKey;
   /** Completed tasks are hidden unless asked for (a view toggle, not a filter). */
   showDone: boolean;
+  /** The project shown: `/projects/:projectId` (the path, never the query string). */
+  project: string;
 }
 
 /** What "completed hidden" leaves: every status but done. */
@@ -41,6 +43,7 @@ export const EMPTY_FILTERS: TaskFilters = {
   dueBefore: "",
   sort: DEFAULT_SORT,
   showDone: false,
+  project: "",
 };
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -61,6 +64,7 @@ export function parseFilters(params: URLSearchParams): TaskFilters {
     dueBefore: DAY.test(dueBefore) ? dueBefore : "",
     sort: SORTS.some((s) => s.value === sort) ? (sort as SortKey) : DEFAULT_SORT,
     showDone: params.get("show_done") === "true",
+    project: "",
   };
 }
 
@@ -87,6 +91,7 @@ export type ApiTaskQuery = {
   overdue?: boolean;
   due_after?: string;
   due_before?: string;
+  project?: string;
   sort: SortKey;
 };
 
@@ -104,6 +109,7 @@ export function toApiQuery(f: TaskFilters): ApiTaskQuery {
   const before = f.dueBefore && dayBoundary(f.dueBefore, "end");
   if (after) q.due_after = after;
   if (before) q.due_before = before;
+  if (f.project) q.project = f.project;
   return q;
 }
 
@@ -112,6 +118,7 @@ export function matchesQuery(task: Task, q: ApiTaskQuery, now = new Date()): boo
   if (q.status?.length && !q.status.includes(task.status)) return false;
   if (q.priority?.length && !q.priority.includes(task.priority)) return false;
   if (q.label && !task.labels.includes(q.label)) return false;
+  if (q.project && task.project_id !== q.project) return false;
   if (q.overdue && !isOverdue(task.due_date, task.status, now)) return false;
   if (q.q) {
     const needle = q.q.toLowerCase();
@@ -142,7 +149,9 @@ export function useTaskFilters(): [
   (patch: Partial<TaskFilters>, opts?: { replace?: boolean }) => void,
 ] {
   const [params, setParams] = useSearchParams();
-  const filters = useMemo(() => parseFilters(params), [params]);
+  // On /projects/:projectId the path names the project.
+  const project = useParams().projectId ?? "";
+  const filters = useMemo(() => ({ ...parseFilters(params), project }), [params, project]);
   const update = useCallback(
     (patch: Partial<TaskFilters>, opts?: { replace?: boolean }) =>
       setParams((prev) => filtersToParams({ ...parseFilters(prev), ...patch }), {

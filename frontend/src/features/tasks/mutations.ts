@@ -31,6 +31,9 @@ import { undoStack } from "./undo";
 const refreshCounts = (qc: QueryClient) => {
   void qc.invalidateQueries({ queryKey: taskKeys.stats() });
   void qc.invalidateQueries({ queryKey: taskKeys.labels() });
+  // The sidebar's open counts per project (and the planner views) follow every task write.
+  void qc.invalidateQueries({ queryKey: ["projects"] });
+  void qc.invalidateQueries({ queryKey: ["planner"] });
 };
 
 /** After a write settles, the server's order and filters are the truth: refetch what is shown. */

@@ -1,0 +1,31 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, type Page } from "@playwright/test";
+
+// The screenshots the planner's notes describe (var/ is git-ignored).
+const SHOTS = "../var/screenshots";
+
+/** axe on the whole page: no serious or critical violation (the planner specs' check). */
+export async function expectAxeClean(page: Page, what: string) {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  const report = bad.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes
+        .map((n) => n.target.join(" "))
+        .slice(0, 5)
+        .join("\n  ")}`,
+  );
+  expect(report, `${what}: axe found serious/critical violations`).toEqual([]);
+}
+
+/** Light and dark screenshots of the page into var/screenshots, each checked by axe. */
+export async function shoot(page: Page, name: string) {
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: `${SHOTS}/${name}-${colorScheme}.png`, fullPage: true });
+    await expectAxeClean(page, `${name} (${colorScheme})`);
+  }
+  await page.emulateMedia({ colorScheme: "light" });
+}

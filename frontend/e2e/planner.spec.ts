@@ -1,0 +1,171 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { shoot } from "./axe";
+import { createAccount, logIn, PASSWORD } from "./helpers";
+
+const ZONE = "Europe/Berlin";
+
+const dayIn = (offset: number) => {
+  const d = new Date(Date.now() + offset * 86_400_000);
+  return new Intl.DateTimeFormat("en-CA", { timeZone: ZONE }).format(d);
+};
+/** An instant at `hh:mm` Berlin wall time on `day`. */
+function berlin(day: string, hhmm: string): string {
+  const probe = new Date(`${day}T12:00:00Z`);
+  const name = new Intl.DateTimeFormat("en-US", { timeZone: ZONE, timeZoneName: "longOffset" })
+    .formatToParts(probe)
+    .find((p) => p.type === "timeZoneName")!.value; // "GMT+01:00"
+  return new Date(`${day}T${hhmm}:00${name.slice(3) || "+00:00"}`).toISOString();
+}
+const wall = (iso: string) =>
+  new Intl.DateTimeFormat("en-CA", {
+    timeZone: ZONE,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(new Date(iso));
+
+async function account(request: APIRequestContext, baseURL: string, tag: string) {
+  const email = await createAccount(request, baseURL, tag);
+  const login = await request.post(`${baseURL}/api/v1/auth/login`, {
+    data: { email, password: PASSWORD },
+  });
+  const headers = { Authorization: `Bearer ${(await login.json()).access_token}` };
+  const me = await request.patch(`${baseURL}/api/v1/users/me`, {
+    data: { time_zone: ZONE },
+    headers,
+  });
+  expect(me.status(), await me.text()).toBe(200);
+  const ids: Record<string, string> = {};
+  const seed = async (task: Record<string, unknown>) => {
+    const res = await request.post(`${baseURL}/api/v1/tasks`, { data: task, headers });
+    expect(res.status(), await res.text()).toBe(201);
+    ids[task.title as string] = (await res.json()).id;
+  };
+  const get = async (title: string) =>
+    (await (await request.get(`${baseURL}/api/v1/tasks/${ids[title]}`, { headers })).json()) as {
+      due_on: string | null;
+      due_date: string | null;
+      status: string;
+    };
+  return { email, seed, get };
+}
+
+test("Today: overdue and due today in the user's zone, completed in place", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, seed, get } = await account(request, baseURL!, "today");
+  await seed({ title: "Renew passport", due_on: dayIn(-3), priority: "high" });
+  await seed({ title: "Pay rent", due_on: dayIn(0) });
+  await seed({ title: "Call the bank", due_date: berlin(dayIn(0), "23:59") });
+  await seed({ title: "Dentist", due_date: berlin(dayIn(1), "09:30") });
+  await seed({ title: "Someday maybe" });
+  await logIn(page, email);
+
+  await page
+    .getByRole("navigation", { name: "Planner" })
+    .getByRole("link", { name: "Today" })
+    .click();
+  await expect(page).toHaveURL(/\/today$/);
+  const overdue = page.getByRole("list", { name: "Overdue" });
+  const due = page.getByRole("list", { name: "Due today" });
+  await expect(overdue.getByTestId("task-item")).toHaveText([/Renew passport/]);
+  await expect(due.getByTestId("task-item")).toHaveText([/Pay rent/, /Call the bank/]);
+  await expect(page.getByText("Dentist")).toHaveCount(0);
+  await expect(page.getByText("Someday maybe")).toHaveCount(0);
+  await shoot(page, "today-desktop");
+
+  // The list's own row: complete in place, and the task leaves Today.
+  await due.getByRole("checkbox", { name: "Complete “Pay rent”" }).click();
+  await expect(due.getByTestId("task-item")).toHaveText([/Call the bank/]);
+  expect((await get("Pay rent")).status).toBe("done");
+  // Edit in place: the editor opens over Today.
+  await overdue.getByRole("button", { name: "Edit “Renew passport”" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await expect(page).toHaveURL(/\/today$/);
+  await page.keyboard.press("Escape");
+
+  await page.setViewportSize({ width: 375, height: 812 });
+  const bottom = page.getByRole("navigation", { name: "Sections" });
+  await expect(bottom.getByRole("link", { name: "Today" })).toBeVisible();
+  await shoot(page, "today-phone");
+});
+
+test("Upcoming: 14 days by day; drag keeps a due time's clock time, the menu moves a due day", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, seed, get } = await account(request, baseURL!, "upcoming");
+  await seed({ title: "Dentist", due_date: berlin(dayIn(1), "09:30") });
+  await seed({ title: "Water the plants", due_on: dayIn(2) });
+  await seed({ title: "Far away", due_on: dayIn(20) });
+  await logIn(page, email);
+  await page
+    .getByRole("navigation", { name: "Planner" })
+    .getByRole("link", { name: "Upcoming" })
+    .click();
+
+  await expect(page.getByRole("main").getByRole("heading", { level: 2 })).toHaveCount(14);
+  await expect(page.getByRole("heading", { level: 2, name: /^Today/ })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Due Tomorrow" })).toContainText("Dentist");
+  await expect(page.getByText("Far away")).toHaveCount(0);
+  await shoot(page, "upcoming-desktop");
+
+  // Drag "Dentist" (tomorrow 09:30) onto the day in four days.
+  const target = dayIn(4);
+  const row = page.locator('[data-testid="agenda-item"]', { hasText: "Dentist" });
+  const box = (await row.boundingBox())!;
+  const dest = (await page.locator(`section[data-day="${target}"]`).boundingBox())!;
+  await page.mouse.move(box.x + 40, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 60, box.y + box.height / 2 + 10, { steps: 4 });
+  await page.mouse.move(dest.x + 60, dest.y + dest.height / 2, { steps: 12 });
+  await page.mouse.up();
+  await expect(page.locator(`section[data-day="${target}"]`)).toContainText("Dentist");
+  await expect.poll(async () => wall((await get("Dentist")).due_date!)).toBe(`${target}, 09:30`);
+
+  // The keyboard's way: the row's "Move to" menu; a due day stays a due day.
+  await page.getByLabel("Move “Water the plants” to another day").selectOption(dayIn(6));
+  await expect(page.locator(`section[data-day="${dayIn(6)}"]`)).toContainText("Water the plants");
+  await expect.poll(async () => (await get("Water the plants")).due_on).toBe(dayIn(6));
+  expect((await get("Water the plants")).due_date).toBeNull();
+
+  await page.setViewportSize({ width: 375, height: 812 });
+  await shoot(page, "upcoming-phone");
+});
+
+test("Calendar: a month of the agenda, one month at a time", async ({ page, request, baseURL }) => {
+  const { email, seed } = await account(request, baseURL!, "calendar");
+  const today = dayIn(0);
+  await seed({ title: "Quarterly report", due_on: today });
+  await seed({ title: "Book flights", due_date: berlin(today, "18:00") });
+  await logIn(page, email);
+  await page
+    .getByRole("navigation", { name: "Planner" })
+    .getByRole("link", { name: "Calendar" })
+    .click();
+
+  const cell = page.locator(`li[data-day="${today}"]`);
+  await expect(cell.getByTestId("calendar-task")).toHaveText(["Quarterly report", "Book flights"]);
+  await shoot(page, "calendar-desktop");
+  await cell.getByRole("button", { name: "Edit “Quarterly report”" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await page.keyboard.press("Escape");
+
+  const heading = await page.getByRole("heading", { level: 1 }).textContent();
+  await page.getByRole("button", { name: "Next month" }).click();
+  await expect(page).toHaveURL(/\/calendar\?month=\d{4}-\d{2}$/);
+  await expect(page.getByRole("heading", { level: 1 })).not.toHaveText(heading!);
+  await expect(page.getByTestId("calendar-task")).toHaveCount(0);
+  await page.getByRole("button", { name: "Today" }).click();
+  await expect(page).toHaveURL(/\/calendar$/);
+  await expect(cell.getByTestId("calendar-task")).toHaveCount(2);
+
+  await page.setViewportSize({ width: 375, height: 812 });
+  await shoot(page, "calendar-phone");
+});

@@ -1,0 +1,54 @@
+import { expect, test } from "@playwright/test";
+import { expectAxeClean } from "./axe";
+import { createAccount, logIn, seedTasks, taskRow } from "./helpers";
+
+test("saved views: save the list's filters under a name, open, rename, delete", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "views");
+  const { headers } = await seedTasks(request, baseURL!, email, [
+    { title: "Server on fire", priority: "urgent", labels: ["ops"] },
+    { title: "Buy milk", priority: "low" },
+    { title: "Old urgent thing", priority: "urgent", status: "done" },
+  ]);
+  await logIn(page, email);
+
+  await page.getByRole("button", { name: "Urgent" }).click();
+  await expect(page).toHaveURL(/\/tasks\?priority=urgent$/);
+  const views = page.getByRole("region", { name: "Views" });
+  await views.getByRole("button", { name: "Save these filters as a view" }).click();
+  const dialog = page.getByRole("dialog", { name: "Save view" });
+  await dialog.getByLabel("Name").fill("Fires");
+  await dialog.getByRole("button", { name: "Save view" }).click();
+  await expect(dialog).toBeHidden();
+
+  // Stored as the API's own query (checked by the list's parser on the server).
+  const stored = await (await request.get(`${baseURL}/api/v1/views`, { headers })).json();
+  expect(stored.items.map((v: { name: string; query: string }) => [v.name, v.query])).toEqual([
+    ["Fires", "status=pending&status=in_progress&priority=urgent"],
+  ]);
+
+  // Opening it elsewhere brings the same list back.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Board" }).click();
+  await views.getByRole("link", { name: "Fires" }).click();
+  await expect(page).toHaveURL(/\/tasks\?priority=urgent$/);
+  await expect(views.getByRole("link", { name: "Fires" })).toHaveAttribute("aria-current", "page");
+  await expect(taskRow(page, "Server on fire")).toBeVisible();
+  await expect(taskRow(page, "Buy milk")).toHaveCount(0);
+  await expect(taskRow(page, "Old urgent thing")).toHaveCount(0);
+  await expectAxeClean(page, "sidebar with a saved view");
+
+  await views.getByRole("button", { name: "Edit view “Fires”" }).click();
+  const edit = page.getByRole("dialog", { name: "Edit view" });
+  await edit.getByLabel("Name").fill("Urgent work");
+  await edit.getByRole("button", { name: "Save" }).click();
+  await expect(views.getByRole("link", { name: "Urgent work" })).toBeVisible();
+
+  await views.getByRole("button", { name: "Edit view “Urgent work”" }).click();
+  await page.getByRole("button", { name: "Delete view" }).click();
+  await expect(views.getByRole("link", { name: "Urgent work" })).toHaveCount(0);
+  const after = await (await request.get(`${baseURL}/api/v1/views`, { headers })).json();
+  expect(after.items).toEqual([]);
+});

@@ -1,0 +1,229 @@
+/**
+ * The sidebar below the shell's List and Board, one lazy chunk: Today, Upcoming, Calendar, the
+ * projects, the saved views, settings, the theme switch and the shortcuts link. The shell
+ * (AppLayout) stays small: it is part of the first paint of every signed-in page (150 kB budget).
+ */
+import {
+  Archive,
+  Bookmark,
+  BookmarkPlus,
+  CalendarCheck,
+  CalendarDays,
+  CalendarRange,
+  Keyboard,
+  MoreHorizontal,
+  Plus,
+  Settings,
+} from "lucide-react";
+import { lazy, Suspense, useState } from "react";
+import { Link, NavLink, useLocation } from "react-router";
+import { useProjects, type Project } from "@/features/projects/api";
+import { COLOUR_HEX } from "@/features/projects/colours";
+import { ThemeSwitch } from "@/features/settings/ThemeSwitch";
+import { useViews } from "@/features/views/api";
+import { listFiltersAt, viewHref, viewQuery } from "@/features/views/query";
+import type { ViewEditing } from "@/features/views/ViewDialog";
+
+// The dialog (form, Radix) loads the first time it opens: the sidebar stays small for /tasks.
+const ProjectDialog = lazy(() => import("@/features/projects/ProjectDialog"));
+const ViewDialog = lazy(() => import("@/features/views/ViewDialog"));
+
+type Editing = { mode: "new" } | { mode: "edit"; project: Project } | null;
+
+const ITEM =
+  "flex min-w-0 flex-1 items-center gap-2.5 rounded-md px-2.5 py-1.5 text-sm font-medium";
+const itemClass = ({ isActive }: { isActive: boolean }) =>
+  `${ITEM} ${
+    isActive
+      ? "bg-brand-50 text-brand-700 dark:bg-brand-600/15 dark:text-brand-100"
+      : "text-zinc-700 hover:bg-zinc-200/60 dark:text-zinc-300 dark:hover:bg-zinc-800"
+  }`;
+
+const PLANNER = [
+  { to: "/today", label: "Today", Icon: CalendarCheck },
+  { to: "/upcoming", label: "Upcoming", Icon: CalendarDays },
+  { to: "/calendar", label: "Calendar", Icon: CalendarRange },
+];
+
+/** Everything of the sidebar below List and Board (a fragment: the sidebar is a flex column). */
+export default function SidebarRest({ onHelp }: { onHelp: () => void }) {
+  return (
+    <>
+      <nav aria-label="Planner" className="mt-0.5 space-y-0.5">
+        {PLANNER.map(({ to, label, Icon }) => (
+          <NavLink key={to} to={to} className={itemClass}>
+            <Icon className="size-4" aria-hidden="true" />
+            {label}
+          </NavLink>
+        ))}
+      </nav>
+      <div className="min-h-0 flex-1 overflow-y-auto">
+        <ProjectsNav />
+        <ViewsNav />
+      </div>
+      <div className="mt-auto space-y-3 px-1 pt-4">
+        <NavLink to="/settings" className={itemClass}>
+          <Settings className="size-4" aria-hidden="true" />
+          Settings
+        </NavLink>
+        <ThemeSwitch />
+        <button
+          type="button"
+          onClick={onHelp}
+          className="flex items-center gap-2 text-xs text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white"
+        >
+          <Keyboard className="size-4" aria-hidden="true" /> Keyboard shortcuts{" "}
+          <span aria-hidden="true">(?)</span>
+        </button>
+      </div>
+    </>
+  );
+}
+
+/** The sidebar's projects: Inbox first, archived ones behind a toggle, a dialog for each write. */
+function ProjectsNav() {
+  const { data: projects = [] } = useProjects();
+  const [showArchived, setShowArchived] = useState(false);
+  const [editing, setEditing] = useState<Editing>(null);
+  const [loaded, setLoaded] = useState(false);
+  const open = (e: Editing) => {
+    setLoaded(true);
+    setEditing(e);
+  };
+  const archived = projects.filter((p) => p.archived);
+  const shown = projects.filter((p) => showArchived || !p.archived);
+
+  return (
+    <section aria-labelledby="projects-heading" className="mt-5">
+      <div className="flex items-center justify-between px-2.5 pb-1">
+        <h2
+          id="projects-heading"
+          className="text-xs font-semibold text-zinc-600 dark:text-zinc-400"
+        >
+          Projects
+        </h2>
+        <button
+          type="button"
+          onClick={() => open({ mode: "new" })}
+          className="rounded p-0.5 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
+          aria-label="New project"
+        >
+          <Plus className="size-4" aria-hidden="true" />
+        </button>
+      </div>
+      <ul className="space-y-0.5">
+        {shown.map((p) => (
+          <li key={p.id} className="group flex items-center" data-testid="project-item">
+            <NavLink to={`/projects/${p.id}`} className={itemClass}>
+              <span
+                className="size-3 shrink-0 rounded-full"
+                style={{ background: COLOUR_HEX[p.colour] }}
+                aria-hidden="true"
+              />
+              <span className="truncate">{p.name}</span>
+              <span className="ml-auto text-xs text-zinc-600 dark:text-zinc-400">
+                {p.open_count > 0 && (
+                  <>
+                    {p.open_count}
+                    <span className="sr-only"> open</span>
+                  </>
+                )}
+              </span>
+            </NavLink>
+            <button
+              type="button"
+              onClick={() => open({ mode: "edit", project: p })}
+              className="rounded p-1 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 focus:opacity-100 sm:opacity-0 sm:group-hover:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
+              aria-label={`Edit project “${p.name}”`}
+            >
+              <MoreHorizontal className="size-4" aria-hidden="true" />
+            </button>
+          </li>
+        ))}
+      </ul>
+      {archived.length > 0 && (
+        <button
+          type="button"
+          aria-pressed={showArchived}
+          onClick={() => setShowArchived((s) => !s)}
+          className="mt-1 flex items-center gap-2 px-2.5 py-1 text-xs text-zinc-600 hover:text-zinc-900 dark:text-zinc-400 dark:hover:text-white"
+        >
+          <Archive className="size-4" aria-hidden="true" />
+          {showArchived ? "Hide archived" : `Show archived (${archived.length})`}
+        </button>
+      )}
+      {loaded && (
+        <Suspense fallback={null}>
+          <ProjectDialog editing={editing} onClose={() => setEditing(null)} />
+        </Suspense>
+      )}
+    </section>
+  );
+}
+
+const EDIT_BUTTON =
+  "rounded p-1 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 focus:opacity-100 sm:opacity-0 sm:group-hover:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white";
+
+/** Saved views: named filters of the list; the current list's filters can be saved from here. */
+function ViewsNav() {
+  const { data: views = [] } = useViews();
+  const { pathname, search } = useLocation();
+  const here = listFiltersAt(pathname, search);
+  const [editing, setEditing] = useState<ViewEditing>(null);
+  const [loaded, setLoaded] = useState(false);
+  const open = (e: ViewEditing) => {
+    setLoaded(true);
+    setEditing(e);
+  };
+  if (!views.length && !here) return null;
+  return (
+    <section aria-labelledby="views-heading" className="mt-5">
+      <div className="flex items-center justify-between px-2.5 pb-1">
+        <h2 id="views-heading" className="text-xs font-semibold text-zinc-600 dark:text-zinc-400">
+          Views
+        </h2>
+        {here && (
+          <button
+            type="button"
+            onClick={() => open({ mode: "new", query: viewQuery(here) })}
+            className="rounded p-0.5 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
+            aria-label="Save these filters as a view"
+          >
+            <BookmarkPlus className="size-4" aria-hidden="true" />
+          </button>
+        )}
+      </div>
+      <ul className="space-y-0.5">
+        {views.map((v) => {
+          const href = viewHref(v.query);
+          const active = href === `${pathname}${search}`;
+          return (
+            <li key={v.id} className="group flex items-center" data-testid="view-item">
+              <Link
+                to={href}
+                className={itemClass({ isActive: active })}
+                aria-current={active ? "page" : undefined}
+              >
+                <Bookmark className="size-4 shrink-0" aria-hidden="true" />
+                <span className="truncate">{v.name}</span>
+              </Link>
+              <button
+                type="button"
+                onClick={() => open({ mode: "edit", view: v })}
+                className={EDIT_BUTTON}
+                aria-label={`Edit view “${v.name}”`}
+              >
+                <MoreHorizontal className="size-4" aria-hidden="true" />
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {loaded && (
+        <Suspense fallback={null}>
+          <ViewDialog editing={editing} onClose={() => setEditing(null)} />
+        </Suspense>
+      )}
+    </section>
+  );
+}

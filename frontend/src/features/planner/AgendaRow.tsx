@@ -1,0 +1,86 @@
+import { useDraggable } from "@dnd-kit/core";
+import type { Task } from "@/api/types";
+import { cn } from "@/lib/cn";
+import { CompleteButton, PriorityBadge, useOpenTask } from "@/features/tasks/views";
+import { dayLabel } from "./days";
+
+const timeOf = (iso: string, timeZone: string) =>
+  new Date(iso).toLocaleTimeString(undefined, { timeZone, hour: "2-digit", minute: "2-digit" });
+
+/**
+ * One task in Upcoming: dragged by pointer or touch onto another day, or moved with the
+ * "Move to" menu (the keyboard's way, and a screen reader's).
+ */
+export function AgendaRow({
+  task,
+  day,
+  days,
+  today,
+  timeZone,
+  onMove,
+}: {
+  task: Task;
+  day: string;
+  days: string[];
+  today: string;
+  timeZone: string;
+  onMove: (task: Task, day: string) => void;
+}) {
+  const openTask = useOpenTask();
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({
+    id: task.id,
+    data: { task, day },
+  });
+  // Pointer and touch start a drag anywhere on the row; the keyboard uses the menu instead,
+  // so dnd-kit's own key handling (and its button role on the row) stays off.
+  const { onKeyDown: _keys, ...pointer } = (listeners ?? {}) as Record<string, unknown>;
+  void _keys;
+  const { role: _role, tabIndex: _tab, ...described } = attributes;
+  void _role;
+  void _tab;
+  return (
+    <li
+      ref={setNodeRef}
+      {...pointer}
+      {...described}
+      data-testid="agenda-item"
+      data-task-id={task.id}
+      className={cn(
+        "flex cursor-grab touch-manipulation items-start gap-3 border-b border-zinc-200/80 px-1 py-3 dark:border-zinc-800",
+        isDragging && "opacity-60",
+      )}
+    >
+      <CompleteButton task={task} />
+      <div className="min-w-0 flex-1">
+        <button
+          type="button"
+          onClick={() => openTask(task)}
+          className="block w-full rounded text-left text-[15px] leading-snug break-words"
+          aria-label={`Edit “${task.title}”`}
+        >
+          {task.title}
+        </button>
+        <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
+          {task.due_date && <span>{timeOf(task.due_date, timeZone)}</span>}
+          <PriorityBadge priority={task.priority} />
+        </div>
+      </div>
+      <label className="sr-only" htmlFor={`move-${task.id}`}>
+        Move “{task.title}” to another day
+      </label>
+      <select
+        id={`move-${task.id}`}
+        value={day}
+        onChange={(e) => onMove(task, e.target.value)}
+        onPointerDown={(e) => e.stopPropagation()}
+        className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-xs text-zinc-800 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+      >
+        {days.map((d) => (
+          <option key={d} value={d}>
+            {dayLabel(d, today)}
+          </option>
+        ))}
+      </select>
+    </li>
+  );
+}

@@ -1,0 +1,137 @@
+import { AlertTriangle, ChevronLeft, ChevronRight } from "lucide-react";
+import { useSearchParams } from "react-router";
+import { errorMessage } from "@/api/problem";
+import type { Task } from "@/api/types";
+import { cn } from "@/lib/cn";
+import { useOpenTask } from "@/features/tasks/views";
+import { Button, EmptyState, Spinner } from "@/ui/primitives";
+import { useRowKeys } from "./keys";
+import { useAgenda, useTimeZone } from "./api";
+import { localToday, longDay } from "./days";
+import { monthGrid, monthLabel, monthRange, shiftMonth } from "./month";
+
+const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** A month at a time from `GET /tasks/agenda` (≤ 62 days), Monday first; `?month=YYYY-MM`. */
+export default function CalendarPage() {
+  const timeZone = useTimeZone();
+  useRowKeys();
+  const today = localToday(timeZone);
+  const [params, setParams] = useSearchParams();
+  const asked = params.get("month") ?? "";
+  const month = MONTH.test(asked) ? asked : today.slice(0, 7);
+  const { from, to } = monthRange(month);
+  const agenda = useAgenda(from, to);
+  const openTask = useOpenTask();
+  const byDay = new Map<string, Task[]>(agenda.data?.days.map((d) => [d.date, d.tasks]) ?? []);
+  const go = (m: string) => setParams(m === today.slice(0, 7) ? {} : { month: m });
+  const title = monthLabel(month);
+
+  return (
+    <div className="mx-auto w-full max-w-4xl px-4 py-5 sm:px-8 sm:py-8">
+      <div className="flex flex-wrap items-center gap-2">
+        <h1 className="mr-auto text-2xl font-bold tracking-tight">{title}</h1>
+        <Button variant="secondary" size="sm" onClick={() => go(today.slice(0, 7))}>
+          Today
+        </Button>
+        <Button
+          variant="ghost"
+          size="icon"
+          aria-label="Previous month"
+          onClick={() => go(shiftMonth(month, -1))}
+        >
+          <ChevronLeft className="size-5" aria-hidden="true" />
+        </Button>
+        <Button
+          variant="ghost"
+          size="icon"
+          aria-label="Next month"
+          onClick={() => go(shiftMonth(month, 1))}
+        >
+          <ChevronRight className="size-5" aria-hidden="true" />
+        </Button>
+      </div>
+      {agenda.isError ? (
+        <EmptyState
+          icon={<AlertTriangle className="size-6" aria-hidden="true" />}
+          title="Couldn’t load the calendar"
+        >
+          <p>{errorMessage(agenda.error)}</p>
+        </EmptyState>
+      ) : (
+        <div className="relative mt-4" aria-busy={agenda.isFetching}>
+          {agenda.isPending && (
+            <div className="absolute inset-0 z-10 flex justify-center py-16">
+              <Spinner label="Loading the month" />
+            </div>
+          )}
+          <div
+            className="grid border-b border-zinc-200 pb-1 text-xs font-semibold text-zinc-600 max-sm:hidden sm:grid-cols-7 dark:border-zinc-800 dark:text-zinc-400"
+            aria-hidden="true"
+          >
+            {WEEKDAYS.map((w) => (
+              <span key={w} className="px-2">
+                {w}
+              </span>
+            ))}
+          </div>
+          {/* A list of days (a phone shows only the days with tasks), laid out as weeks. */}
+          <ol aria-label={title} className="grid sm:grid-cols-7">
+            {monthGrid(month)
+              .flat()
+              .map((day, i) => {
+                const tasks = day ? (byDay.get(day) ?? []) : [];
+                if (!day)
+                  return <li key={`pad-${i}`} aria-hidden="true" className="max-sm:hidden" />;
+                return (
+                  <li
+                    key={day}
+                    data-day={day}
+                    className={cn(
+                      "min-h-24 border-r border-b border-zinc-200 p-1.5 dark:border-zinc-800",
+                      tasks.length === 0 && "max-sm:hidden",
+                    )}
+                  >
+                    <h2
+                      className={cn(
+                        "text-xs font-semibold",
+                        day === today
+                          ? "text-brand-700 dark:text-brand-400"
+                          : "text-zinc-600 dark:text-zinc-400",
+                      )}
+                    >
+                      <span className="sm:hidden">{longDay(day)}</span>
+                      <span className="max-sm:hidden">
+                        <span className="sr-only">{longDay(day)}</span>
+                        <span aria-hidden="true">{Number(day.slice(8))}</span>
+                      </span>
+                      {day === today && <span className="sr-only"> (today)</span>}
+                    </h2>
+                    {tasks.length > 0 && (
+                      <ul className="mt-1 space-y-0.5">
+                        {tasks.map((t) => (
+                          <li key={t.id}>
+                            <button
+                              type="button"
+                              onClick={() => openTask(t)}
+                              className="block w-full truncate rounded px-1 py-0.5 text-left text-xs hover:bg-zinc-100 dark:hover:bg-zinc-800"
+                              data-testid="calendar-task"
+                              data-task-id={t.id}
+                              aria-label={`Edit “${t.title}”`}
+                            >
+                              {t.title}
+                            </button>
+                          </li>
+                        ))}
+                      </ul>
+                    )}
+                  </li>
+                );
+              })}
+          </ol>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { AlertTriangle, PartyPopper } from "lucide-react";
+import { errorMessage } from "@/api/problem";
+import type { Task } from "@/api/types";
+import { TaskItem } from "@/features/tasks/views";
+import { Button, EmptyState, Spinner } from "@/ui/primitives";
+import { useToday } from "./api";
+import { useRowKeys } from "./keys";
+import { longDay } from "./days";
+
+function Group({ id, title, tasks }: { id: string; title: string; tasks: Task[] }) {
+  return (
+    <section aria-labelledby={id} className="mt-5">
+      <h2 id={id} className="mb-1.5 text-sm font-semibold text-zinc-600 dark:text-zinc-400">
+        {title} <span className="font-normal">({tasks.length})</span>
+      </h2>
+      <ul aria-label={title}>
+        {tasks.map((t) => (
+          <TaskItem key={t.id} task={t} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+/** Overdue and due today, in the user's zone (`GET /tasks/today`); the list's rows, in place. */
+export default function TodayPage() {
+  const today = useToday();
+  useRowKeys();
+  const data = today.data;
+
+  return (
+    <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
+      <div className="flex items-baseline justify-between">
+        <h1 className="text-2xl font-bold tracking-tight">Today</h1>
+        {data && <p className="text-sm text-zinc-600 dark:text-zinc-400">{longDay(data.date)}</p>}
+      </div>
+      {today.isPending ? (
+        <div className="flex justify-center py-16">
+          <Spinner label="Loading today’s tasks" />
+        </div>
+      ) : today.isError ? (
+        <EmptyState
+          icon={<AlertTriangle className="size-6" aria-hidden="true" />}
+          title="Couldn’t load today’s tasks"
+        >
+          <p>{errorMessage(today.error)}</p>
+          <Button variant="secondary" className="mt-4" onClick={() => void today.refetch()}>
+            Try again
+          </Button>
+        </EmptyState>
+      ) : (
+        <>
+          {data!.overdue.length > 0 && (
+            <Group id="today-overdue" title="Overdue" tasks={data!.overdue} />
+          )}
+          {data!.today.length > 0 ? (
+            <Group id="today-due" title="Due today" tasks={data!.today} />
+          ) : (
+            <EmptyState
+              icon={<PartyPopper className="size-6" aria-hidden="true" />}
+              title="Nothing due today"
+            >
+              Tasks due today, in your time zone ({data!.time_zone}), show up here.
+            </EmptyState>
+          )}
+        </>
+      )}
+    </div>
+  );
+}

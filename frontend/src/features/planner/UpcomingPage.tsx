@@ -1,0 +1,147 @@
+import {
+  DndContext,
+  PointerSensor,
+  TouchSensor,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+} from "@dnd-kit/core";
+import { useQueryClient } from "@tanstack/react-query";
+import { AlertTriangle } from "lucide-react";
+import { useMemo, type ReactNode } from "react";
+import { errorMessage } from "@/api/problem";
+import type { Task } from "@/api/types";
+import { useUpdateTask } from "@/features/tasks/views";
+import { cn } from "@/lib/cn";
+import { Button, EmptyState, Spinner } from "@/ui/primitives";
+import { AgendaRow } from "./AgendaRow";
+import { useRowKeys } from "./keys";
+import { moveInAgenda, UPCOMING_DAYS } from "./agenda";
+import { plannerKeys, useAgenda, useTimeZone, type Agenda } from "./api";
+import { addDays, dayLabel, localToday, longDay } from "./days";
+import { rescheduleTo } from "./reschedule";
+
+function Day({
+  date,
+  today,
+  children,
+  empty,
+}: {
+  date: string;
+  today: string;
+  children: ReactNode;
+  empty: boolean;
+}) {
+  const { setNodeRef, isOver } = useDroppable({ id: date });
+  const label = dayLabel(date, today);
+  return (
+    <section
+      ref={setNodeRef}
+      aria-labelledby={`day-${date}`}
+      data-day={date}
+      className={cn("rounded-lg px-2 py-2", isOver && "bg-brand-50 dark:bg-brand-600/15")}
+    >
+      <h2 id={`day-${date}`} className="text-sm font-semibold">
+        {label}
+        {label !== longDay(date) && (
+          <span className="ml-1 font-normal text-zinc-600 dark:text-zinc-400">{longDay(date)}</span>
+        )}
+      </h2>
+      {empty ? (
+        <p className="py-2 text-xs text-zinc-600 dark:text-zinc-400">Nothing due</p>
+      ) : (
+        <ul aria-label={`Due ${label}`}>{children}</ul>
+      )}
+    </section>
+  );
+}
+
+/** The next 14 days from `GET /tasks/agenda`, a heading per day; drag (or "Move to") reschedules. */
+export default function UpcomingPage() {
+  const timeZone = useTimeZone();
+  useRowKeys();
+  const today = localToday(timeZone);
+  const to = addDays(today, UPCOMING_DAYS - 1);
+  const agenda = useAgenda(today, to);
+  const qc = useQueryClient();
+  const update = useUpdateTask();
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
+  );
+  const days = useMemo(
+    () => Array.from({ length: UPCOMING_DAYS }, (_, i) => addDays(today, i)),
+    [today],
+  );
+
+  const move = (task: Task, from: string, day: string) => {
+    if (day === from) return;
+    const key = plannerKeys.agenda(today, to);
+    qc.setQueryData<Agenda>(key, (a) => (a ? moveInAgenda(a, task, day) : a));
+    // Settling invalidates ["planner"]: the server's answer replaces the optimistic move.
+    update.mutate({ task, patch: rescheduleTo(task, day, timeZone) });
+  };
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    const data = active.data.current as { task: Task; day: string } | undefined;
+    if (data && over) move(data.task, data.day, String(over.id));
+  };
+
+  return (
+    <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
+      <h1 className="text-2xl font-bold tracking-tight">Upcoming</h1>
+      <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+        The next {UPCOMING_DAYS} days. Drag a task to another day, or use its “Move to” menu.
+      </p>
+      {agenda.isPending ? (
+        <div className="flex justify-center py-16">
+          <Spinner label="Loading the next two weeks" />
+        </div>
+      ) : agenda.isError ? (
+        <EmptyState
+          icon={<AlertTriangle className="size-6" aria-hidden="true" />}
+          title="Couldn’t load the agenda"
+        >
+          <p>{errorMessage(agenda.error)}</p>
+          <Button variant="secondary" className="mt-4" onClick={() => void agenda.refetch()}>
+            Try again
+          </Button>
+        </EmptyState>
+      ) : (
+        <DndContext
+          sensors={sensors}
+          onDragEnd={onDragEnd}
+          accessibility={{
+            announcements: {
+              onDragStart: ({ active }) =>
+                `Picked up ${(active.data.current?.task as Task | undefined)?.title}.`,
+              onDragOver: ({ over }) =>
+                over ? `Over ${dayLabel(String(over.id), today)}.` : "Not over a day.",
+              onDragEnd: ({ over }) =>
+                over ? `Moved to ${dayLabel(String(over.id), today)}.` : "Dropped.",
+              onDragCancel: () => "Move cancelled.",
+            },
+          }}
+        >
+          <div className="mt-4 space-y-2">
+            {agenda.data.days.map((d) => (
+              <Day key={d.date} date={d.date} today={today} empty={d.tasks.length === 0}>
+                {d.tasks.map((t) => (
+                  <AgendaRow
+                    key={t.id}
+                    task={t}
+                    day={d.date}
+                    days={days}
+                    today={today}
+                    timeZone={timeZone}
+                    onMove={(task, day) => move(task, d.date, day)}
+                  />
+                ))}
+              </Day>
+            ))}
+          </div>
+        </DndContext>
+      )}
+    </div>
+  );
+}

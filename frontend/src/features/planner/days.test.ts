@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { addDays, dayLabel, dayOf, localToday } from "./days";
+import { monthGrid, monthRange, shiftMonth } from "./month";
+import { makeTask } from "@/test/utils";
+import { moveInAgenda } from "./agenda";
+import { rescheduleTo } from "./reschedule";
+
+describe("planner days", () => {
+  it("counts calendar days across month and year ends", () => {
+    expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
+    expect(addDays("2027-03-01", -1)).toBe("2027-02-28");
+    expect(addDays("2028-02-28", 1)).toBe("2028-02-29");
+  });
+
+  it("reads today and an instant's day in the user's zone, not the browser's", () => {
+    const now = new Date("2026-12-01T23:30:00Z");
+    expect(localToday("Europe/Berlin", now)).toBe("2026-12-02");
+    expect(localToday("America/New_York", now)).toBe("2026-12-01");
+    expect(dayOf("2026-12-01T23:30:00Z", "Asia/Tokyo")).toBe("2026-12-02");
+  });
+
+  it("moves a due day to the new day and a due time to the same clock time, across DST", () => {
+    expect(rescheduleTo({ due_date: null }, "2027-01-05", "Europe/Berlin")).toEqual({
+      due_on: "2027-01-05",
+    });
+    // 09:30 in Berlin in winter (UTC+1) moved past the March change stays 09:30 (now UTC+2).
+    expect(
+      rescheduleTo({ due_date: "2027-03-26T08:30:00Z" }, "2027-03-29", "Europe/Berlin"),
+    ).toEqual({ due_date: "2027-03-29T07:30:00.000Z" });
+    // Late evening in New York is the next day in UTC: the local day is what moves.
+    expect(
+      rescheduleTo({ due_date: "2026-12-02T03:00:00Z" }, "2026-12-05", "America/New_York"),
+    ).toEqual({ due_date: "2026-12-06T03:00:00.000Z" });
+  });
+
+  it("names days relative to today", () => {
+    expect(dayLabel("2026-12-01", "2026-12-01")).toBe("Today");
+    expect(dayLabel("2026-12-02", "2026-12-01")).toBe("Tomorrow");
+    expect(dayLabel("2026-12-03", "2026-12-01", "en-GB")).toBe("Thursday 3 December");
+  });
+
+  it("lays a month out in Monday-first weeks and asks the agenda for exactly that month", () => {
+    expect(monthRange("2027-02")).toEqual({ from: "2027-02-01", to: "2027-02-28" });
+    expect(shiftMonth("2026-12", 1)).toBe("2027-01");
+    expect(shiftMonth("2027-01", -1)).toBe("2026-12");
+    const grid = monthGrid("2026-12"); // 1 December 2026 is a Tuesday
+    expect(grid[0]).toEqual([null, ...Array.from({ length: 6 }, (_, i) => `2026-12-0${i + 1}`)]);
+    expect(grid.flat().filter(Boolean)).toHaveLength(31);
+    expect(grid.every((w) => w.length === 7)).toBe(true);
+    expect(grid.at(-1)).toEqual([
+      "2026-12-28",
+      "2026-12-29",
+      "2026-12-30",
+      "2026-12-31",
+      null,
+      null,
+      null,
+    ]);
+  });
+});
+
+describe("the optimistic move in Upcoming", () => {
+  it("takes the task off its day and puts it on the new one, the rest untouched", () => {
+    const a = makeTask({ id: "a", title: "A" });
+    const b = makeTask({ id: "b", title: "B" });
+    const agenda = {
+      time_zone: "UTC",
+      days: [
+        { date: "2026-12-01", tasks: [a, b] },
+        { date: "2026-12-02", tasks: [] },
+      ],
+    };
+    const moved = moveInAgenda(agenda, a, "2026-12-02");
+    expect(moved.days.map((d) => d.tasks.map((t) => t.id))).toEqual([["b"], ["a"]]);
+    expect(agenda.days[0]!.tasks).toHaveLength(2); // the cached value is not mutated
+  });
+});

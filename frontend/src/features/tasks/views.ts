@@ -1,0 +1,18 @@
+/**
+ * What other task views (Today, Upcoming, Calendar) take from the list, in one place. Besides
+ * being one import, it keeps the bundle whole: a page that reaches only some of the list's
+ * modules makes the bundler split them into a chunk per combination of pages, and that gzip
+ * overhead alone pushed /tasks past its 150 kB budget. Reaching them all through here keeps them
+ * one chunk with the list and the board.
+ */
+export { editor } from "./editor";
+export { FilterBar } from "./FilterBar";
+export { moveTaskFocus } from "./focusNav";
+export { useTaskFilters } from "./filters";
+export { useUpdateTask } from "./mutations";
+export { QuickAdd } from "./QuickAdd";
+export { useTaskList } from "./queries";
+export { PriorityBadge } from "./TaskBadges";
+export { CompleteButton, TaskItem } from "./TaskItem";
+export { useOpenTask, useTaskRoute } from "./taskRoute";
+export { useShortcuts } from "@/lib/useShortcuts";
