@@ -50,27 +50,19 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
       toast.error("Could not add the task: the app could not be reached. Try again.");
       return;
     }
-    const read = mod.readQuickAdd(text, { dismissed, timeZone });
-    const view = {
-      status: status ? [status] : filters.status,
-      priority: filters.priority,
-      label: filters.label || undefined,
-    };
-    // `+name` is looked up among the user's projects only when typed (one request, then cached).
-    let lookup: ((name: string) => string | undefined) | undefined;
-    if (read.project !== null) {
-      const projects = await queryClient
-        .fetchQuery({ queryKey: ["projects"], queryFn: mod.listProjects, staleTime: 30_000 })
-        .catch(() => []);
-      lookup = mod.projectLookup(projects);
-    }
-    const { body, unknownProject } = mod.toCreateRequest(read, view, lookup);
+    const { body, unknownProject } = await mod.prepareQuickAdd(text, {
+      dismissed,
+      timeZone,
+      status,
+      filters,
+      queryClient,
+    });
     if (unknownProject !== null) {
       toast(`No project is called “${unknownProject}”: the task goes to the Inbox.`);
     }
     const shown = { ...toApiQuery(filters), ...(status ? { status: [status] } : {}) };
     create.mutate(
-      { body: mod.toApiBody(body), key: newIdempotencyKey() },
+      { body, key: newIdempotencyKey() },
       {
         onSuccess: (task) => {
           // Typed parts can take a task out of the view (p4 in an urgent view): say where it went.

@@ -37,7 +37,18 @@ export function CompleteButton({ task }: { task: Task }) {
   );
 }
 
-export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: string) => void }) {
+export function TaskItem({
+  task,
+  onLabel,
+  selected = false,
+  onSelect,
+}: {
+  task: Task;
+  onLabel?: (label: string) => void;
+  selected?: boolean;
+  /** Shift-click selects a range, Ctrl/Cmd-click toggles (the list's multi-select). */
+  onSelect?: (mode: "range" | "toggle") => void;
+}) {
   const remove = useDeleteTask();
   const openTask = useOpenTask();
   const done = task.status === "done";
@@ -47,9 +58,21 @@ export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: stri
     <li
       data-testid="task-item"
       data-task-id={task.id}
+      data-selected={selected || undefined}
+      onMouseDown={(e) => {
+        // Shift-click would otherwise also extend the page's text selection.
+        if (onSelect && e.shiftKey) e.preventDefault();
+      }}
+      onClickCapture={(e) => {
+        if (!onSelect || saving || !(e.shiftKey || e.metaKey || e.ctrlKey)) return;
+        e.preventDefault();
+        e.stopPropagation();
+        onSelect(e.shiftKey ? "range" : "toggle");
+      }}
       className={cn(
         "group relative flex items-start gap-3 border-b border-zinc-200/80 px-1 py-3 dark:border-zinc-800",
         saving && "opacity-60",
+        selected && "bg-brand-50 dark:bg-brand-600/10",
       )}
     >
       <CompleteButton task={task} />
@@ -59,7 +82,7 @@ export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: stri
           onClick={() => openTask(task)}
           disabled={saving}
           className="block w-full rounded text-left"
-          aria-label={`Edit “${task.title}”`}
+          aria-label={`Edit “${task.title}”${selected ? ", selected" : ""}`}
         >
           <span
             className={cn(
