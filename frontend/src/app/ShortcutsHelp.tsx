@@ -12,6 +12,8 @@ const SHORTCUTS = [
   ["k", "Focus the previous task"],
   ["x", "Select or unselect the focused task (list); Shift-click selects a range"],
   ["Esc", "Clear the selection (list)"],
+  ["Alt ↑", "Move the focused task up (list, Manual sort)"],
+  ["Alt ↓", "Move the focused task down (list, Manual sort)"],
   ["→", "Move the focused card one column right (board)"],
   ["←", "Move the focused card one column left (board)"],
   ["Ctrl/⌘ Z", "Undo the last change"],

@@ -6,7 +6,7 @@ import { toast } from "sonner";
 import type { TaskStatus } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
 import { loadQuickAdd, type QuickAddEngine } from "@/features/quickadd/load";
-import { matchesQuery, toApiQuery, useTaskFilters } from "./filters";
+import { useTaskFilters } from "./filters";
 import { newIdempotencyKey, useCreateTask } from "./mutations";
 
 /** The user's zone once the API has it (planner contract: users/me `time_zone`), else the browser's. */
@@ -50,29 +50,15 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
       toast.error("Could not add the task: the app could not be reached. Try again.");
       return;
     }
-    const { body, unknownProject } = await mod.prepareQuickAdd(text, {
+    const { body, onCreated } = await mod.prepareQuickAdd(text, {
       dismissed,
       timeZone,
       status,
       filters,
       queryClient,
+      showAll: () => void navigate(pathname),
     });
-    if (unknownProject !== null) {
-      toast(`No project is called “${unknownProject}”: the task goes to the Inbox.`);
-    }
-    const shown = { ...toApiQuery(filters), ...(status ? { status: [status] } : {}) };
-    create.mutate(
-      { body, key: newIdempotencyKey() },
-      {
-        onSuccess: (task) => {
-          // Typed parts can take a task out of the view (p4 in an urgent view): say where it went.
-          if (matchesQuery(task, shown)) return;
-          toast(`“${task.title}” was added but is not shown here: it does not match the filters.`, {
-            action: { label: "Show all tasks", onClick: () => void navigate(pathname) },
-          });
-        },
-      },
-    );
+    create.mutate({ body, key: newIdempotencyKey() }, { onSuccess: onCreated });
     setText("");
     setDismissed(new Set());
   }

@@ -59,10 +59,6 @@ export function TaskItem({
       data-testid="task-item"
       data-task-id={task.id}
       data-selected={selected || undefined}
-      onMouseDown={(e) => {
-        // Shift-click would otherwise also extend the page's text selection.
-        if (onSelect && e.shiftKey) e.preventDefault();
-      }}
       onClickCapture={(e) => {
         if (!onSelect || saving || !(e.shiftKey || e.metaKey || e.ctrlKey)) return;
         e.preventDefault();

@@ -1,3 +1,4 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle, CheckCircle2, SearchX } from "lucide-react";
 import { useLocation } from "react-router";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
@@ -47,6 +48,7 @@ export default function TaskListPage() {
   const [filters, setFilters] = useTaskFilters();
   const query = useMemo(() => toApiQuery(filters), [filters]);
   const list = useTaskList(query);
+  const tasks = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   const { notFound } = useTaskRoute();
@@ -62,6 +64,15 @@ export default function TaskListPage() {
     [query],
   );
   const clear = () => setSel(() => NO_SELECTION);
+  const qc = useQueryClient();
+  const manual = query.sort === "position";
+  const move = useCallback(
+    (delta: 1 | -1) => {
+      const id = focusedTaskId();
+      if (id) void import("./BulkBar").then((m) => m.moveByKey(qc, tasks, id, delta));
+    },
+    [qc, tasks],
+  );
   const keys = useMemo(
     () => ({
       j: () => walk(1),
@@ -71,8 +82,10 @@ export default function TaskListPage() {
         if (id && !id.startsWith("temp-")) setSel((s) => toggleSelected(s, id));
       },
       Escape: () => setSel(() => NO_SELECTION),
+      // Alt+↑/↓ moves the focused task in the manual order (the move code loads on first use).
+      ...(manual && { "Alt+ArrowUp": () => move(-1), "Alt+ArrowDown": () => move(1) }),
     }),
-    [setSel],
+    [setSel, manual, move],
   );
   useShortcuts(keys);
 
@@ -88,7 +101,6 @@ export default function TaskListPage() {
     return () => io.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const tasks = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const order = useMemo(() => tasks.map((t) => t.id), [tasks]);
   const selectedTasks = useMemo(() => tasks.filter((t) => selected.has(t.id)), [tasks, selected]);
   const filtered = activeFilterCount(filters) > 0;
