@@ -165,3 +165,38 @@ test("the bulk bar on a phone sits above the bottom navigation", async ({
   await axeClean(page, "phone list with the bulk bar");
   await page.screenshot({ path: `${shots}/bulk-bar-phone.png` });
 });
+
+test("completing a parent with open subtasks in bulk asks, then completes them too", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "bulksub");
+  const { created, headers } = await seedTasks(request, baseURL!, email, [{ title: "India trip" }]);
+  const parent = created[0]!;
+  for (const title of ["Book flights", "Renew passport"]) {
+    const res = await request.post(`${baseURL}/api/v1/tasks`, {
+      data: { title, parent_id: parent.id },
+      headers,
+    });
+    expect(res.status(), await res.text()).toBe(201);
+  }
+  await logIn(page, email);
+  await taskRow(page, "India trip")
+    .getByText("India trip")
+    .click({ modifiers: ["Control"] });
+  await bar(page).getByRole("button", { name: "Complete" }).click();
+
+  const ask = toast(page, "Complete 2 open subtasks too?");
+  await expect(ask).toContainText("Nothing was completed yet.");
+  // Asked, not applied: the parent is still open on the server.
+  const open = await request.get(`${baseURL}/api/v1/tasks/${parent.id}`, { headers });
+  expect(((await open.json()) as { status: string }).status).toBe("pending");
+
+  await ask.getByRole("button", { name: "Complete them too" }).click();
+  await expect(toast(page, "Completed 1 task")).toBeVisible();
+  await expect(bar(page)).toHaveCount(0);
+  const subs = await request.get(`${baseURL}/api/v1/tasks?parent=${parent.id}`, { headers });
+  const items = ((await subs.json()) as { items: Array<{ status: string }> }).items;
+  expect(items.map((t) => t.status)).toEqual(["done", "done"]);
+});

@@ -42,7 +42,8 @@ export default function BulkBar({
   const apply = async (action: BulkAction, projectName?: string) => {
     setBusy(true);
     try {
-      const done = await runBulk(qc, tasks, action, localDay(new Date(), timeZone), projectName);
+      const day = localDay(new Date(), timeZone);
+      const done = await runBulk(qc, tasks, action, day, projectName, onClear);
       if (done) onClear();
     } finally {
       setBusy(false);

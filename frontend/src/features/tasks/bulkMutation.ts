@@ -6,7 +6,7 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { api, unwrap } from "@/api/client";
-import { errorMessage } from "@/api/problem";
+import { ApiError, errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { uuid } from "@/lib/uuid";
 import { createTask, taskKeys } from "./api";
@@ -46,9 +46,17 @@ const titles = (tasks: readonly Task[], ids: readonly string[]) =>
     .map((t) => `“${t.title}”`)
     .join(", ");
 
+/** The open subtasks a 409 `open-subtasks` counts (0 for any other answer). */
+function openSubtasksOf(error: unknown): number {
+  if (!(error instanceof ApiError) || error.status !== 409) return 0;
+  const n = error.body.open_subtasks;
+  return String(error.body.type).endsWith("open-subtasks") && typeof n === "number" ? n : 0;
+}
+
 /**
  * Apply `action` to `tasks` (each at the version shown). Resolves true when applied; false when
- * nothing was (the selection stays so the user can look and try again).
+ * nothing was (the selection stays so the user can look and try again). Completing a parent with
+ * open subtasks asks first (a toast action) and, if told to, runs again with `complete_subtasks`.
  */
 export async function runBulk(
   qc: QueryClient,
@@ -56,6 +64,8 @@ export async function runBulk(
   action: BulkAction,
   today: string,
   projectName?: string,
+  onApplied?: () => void,
+  completeSubtasks = false,
 ): Promise<boolean> {
   const operations = buildBulkOperations(tasks, action, today);
   if (!operations.length) {
@@ -71,11 +81,27 @@ export async function runBulk(
   }
   let result;
   try {
-    result = await bulkTasks({ operations });
+    result = await bulkTasks({
+      operations,
+      ...(completeSubtasks && { complete_subtasks: true }),
+    });
   } catch (error) {
     restoreLists(qc, snapshot);
     const stale = staleIdsOf(error);
-    if (stale.length) {
+    const open = openSubtasksOf(error);
+    if (open) {
+      toast(`Complete ${open} open ${open === 1 ? "subtask" : "subtasks"} too?`, {
+        description: "Nothing was completed yet.",
+        duration: 12_000,
+        action: {
+          label: `Complete ${open === 1 ? "it" : "them"} too`,
+          onClick: () =>
+            void runBulk(qc, tasks, action, today, projectName, onApplied, true).then(
+              (ok) => ok && onApplied?.(),
+            ),
+        },
+      });
+    } else if (stale.length) {
       toast.error(
         `Nothing was changed: ${titles(tasks, stale)} changed elsewhere since you selected ${
           stale.length === 1 ? "it" : "them"
