@@ -181,19 +181,29 @@ test("completing a parent with open subtasks in bulk asks, then completes them t
     });
     expect(res.status(), await res.text()).toBe(201);
   }
+  const first = (await (
+    await request.get(`${baseURL}/api/v1/tasks?parent=${parent.id}&sort=title`, { headers })
+  ).json()) as { items: Array<{ id: string; version: number }> };
+  const done = await request.patch(`${baseURL}/api/v1/tasks/${first.items[0]!.id}`, {
+    data: { status: "done" },
+    headers: { ...headers, "If-Match": `"${first.items[0]!.version}"` },
+  });
+  expect(done.status()).toBe(200);
   await logIn(page, email);
+  // The parent's row shows its progress: one of two subtasks done.
+  await expect(taskRow(page, "India trip")).toContainText("Subtasks done: 1/2");
   await taskRow(page, "India trip")
     .getByText("India trip")
     .click({ modifiers: ["Control"] });
   await bar(page).getByRole("button", { name: "Complete" }).click();
 
-  const ask = toast(page, "Complete 2 open subtasks too?");
+  const ask = toast(page, "Complete 1 open subtask too?");
   await expect(ask).toContainText("Nothing was completed yet.");
   // Asked, not applied: the parent is still open on the server.
   const open = await request.get(`${baseURL}/api/v1/tasks/${parent.id}`, { headers });
   expect(((await open.json()) as { status: string }).status).toBe("pending");
 
-  await ask.getByRole("button", { name: "Complete them too" }).click();
+  await ask.getByRole("button", { name: "Complete it too" }).click();
   await expect(toast(page, "Completed 1 task")).toBeVisible();
   await expect(bar(page)).toHaveCount(0);
   const subs = await request.get(`${baseURL}/api/v1/tasks?parent=${parent.id}`, { headers });
