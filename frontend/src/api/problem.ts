@@ -6,6 +6,8 @@ export class ApiError extends Error {
   readonly title: string;
   readonly detail: string;
   readonly errors: FieldError[];
+  /** The whole problem document: its extension members (e.g. a bulk 412's `stale_ids`). */
+  readonly body: Record<string, unknown>;
 
   constructor(status: number, body: unknown) {
     const problem = (body && typeof body === "object" ? body : {}) as Record<string, unknown>;
@@ -21,6 +23,7 @@ export class ApiError extends Error {
     this.status = status;
     this.title = title;
     this.detail = detail;
+    this.body = problem;
     this.errors = Array.isArray(problem.errors)
       ? (problem.errors as Record<string, unknown>[]).map((e) => ({
           field: String(e.field ?? (Array.isArray(e.loc) ? e.loc.join(".") : "")),

@@ -10,6 +10,10 @@ const SHORTCUTS = [
   ["g then b", "Go to the board"],
   ["j", "Focus the next task"],
   ["k", "Focus the previous task"],
+  ["x", "Select or unselect the focused task (list); Shift-click selects a range"],
+  ["Esc", "Clear the selection (list)"],
+  ["Alt ↑", "Move the focused task up (list, Manual sort)"],
+  ["Alt ↓", "Move the focused task down (list, Manual sort)"],
   ["→", "Move the focused card one column right (board)"],
   ["←", "Move the focused card one column left (board)"],
   ["Ctrl/⌘ Z", "Undo the last change"],
@@ -29,7 +33,7 @@ export function ShortcutsHelp({
     <Dialog open={open} onOpenChange={onOpenChange} title="Keyboard shortcuts">
       <dl className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800">
         {SHORTCUTS.map(([keys, what]) => (
-          <div key={keys} className="flex items-center justify-between py-2">
+          <div key={what} className="flex items-center justify-between py-2">
             <dt className="text-zinc-700 dark:text-zinc-300">{what}</dt>
             <dd className="flex gap-1">
               {keys.split(" then ").map((k) => (

@@ -4,14 +4,15 @@ export const typingTarget = (el: EventTarget | null) =>
   el instanceof HTMLElement &&
   (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 
-/** Single-key shortcuts ("n", "/", "?") that stay out of the way while typing or in dialogs. */
+/** Single-key shortcuts ("n", "/", "?", "Alt+ArrowUp") that stay out of the way while typing or in dialogs. */
 export function useShortcuts(map: Record<string, (e: KeyboardEvent) => void>): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey) return;
       if (typingTarget(e.target)) return;
       if (document.querySelector("[role=dialog][data-state=open], [role=alertdialog]")) return;
-      const handler = map[e.key];
+      // With Alt held only an explicit "Alt+<key>" entry answers (Alt+↑ is not ↑).
+      const handler = map[e.altKey ? `Alt+${e.key}` : e.key];
       if (handler) {
         e.preventDefault();
         handler(e);

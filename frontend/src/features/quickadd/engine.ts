@@ -3,3 +3,4 @@
 export { ParsedChips } from "./Chips";
 export { chipKey, readQuickAdd } from "./read";
 export { listProjects, projectLookup, toApiBody, toCreateRequest } from "./request";
+export { prepareQuickAdd } from "./prepare";

@@ -95,9 +95,18 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
               {task.title}
             </span>
           </button>
-          {(task.due_date || task.labels.length > 0 || task.priority !== "medium") && (
+          {(task.due_date ||
+            task.subtask_count > 0 ||
+            task.labels.length > 0 ||
+            task.priority !== "medium") && (
             <div className="mt-2 flex flex-wrap items-center gap-x-2.5 gap-y-1">
               <DueBadge task={task} />
+              {task.subtask_count > 0 && (
+                <span className="text-xs text-zinc-600 dark:text-zinc-400">
+                  <span className="sr-only">Subtasks done: </span>
+                  {task.subtask_done_count}/{task.subtask_count}
+                </span>
+              )}
               <PriorityBadge priority={task.priority} />
               {task.labels.map((l) => (
                 <LabelChip key={l} label={l} />

@@ -5,7 +5,7 @@ import { useLocation, useNavigate } from "react-router";
 import { toast } from "sonner";
 import type { TaskStatus } from "@/api/types";
 import { loadQuickAdd, type QuickAddEngine } from "@/features/quickadd/load";
-import { matchesQuery, toApiQuery, useTaskFilters } from "./filters";
+import { useTaskFilters } from "./filters";
 import { newIdempotencyKey, useCreateTask } from "./mutations";
 
 /**
@@ -45,38 +45,14 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
       toast.error("Could not add the task: the app could not be reached. Try again.");
       return;
     }
-    const read = mod.readQuickAdd(text, { dismissed });
-    const view = {
-      status: status ? [status] : filters.status,
-      priority: filters.priority,
-      label: filters.label || undefined,
-      projectId: filters.project || undefined,
-    };
-    // `+name` is looked up among the user's projects only when typed (one request, then cached).
-    let lookup: ((name: string) => string | undefined) | undefined;
-    if (read.project !== null) {
-      const projects = await queryClient
-        .fetchQuery({ queryKey: ["projects"], queryFn: mod.listProjects, staleTime: 30_000 })
-        .catch(() => []);
-      lookup = mod.projectLookup(projects);
-    }
-    const { body, unknownProject } = mod.toCreateRequest(read, view, lookup);
-    if (unknownProject !== null) {
-      toast(`No project is called “${unknownProject}”: the task goes to the Inbox.`);
-    }
-    const shown = { ...toApiQuery(filters), ...(status ? { status: [status] } : {}) };
-    create.mutate(
-      { body: mod.toApiBody(body), key: newIdempotencyKey() },
-      {
-        onSuccess: (task) => {
-          // Typed parts can take a task out of the view (p4 in an urgent view): say where it went.
-          if (matchesQuery(task, shown)) return;
-          toast(`“${task.title}” was added but is not shown here: it does not match the filters.`, {
-            action: { label: "Show all tasks", onClick: () => void navigate(pathname) },
-          });
-        },
-      },
-    );
+    const { body, onCreated } = await mod.prepareQuickAdd(text, {
+      dismissed,
+      status,
+      filters,
+      queryClient,
+      showAll: () => void navigate(pathname),
+    });
+    create.mutate({ body, key: newIdempotencyKey() }, { onSuccess: onCreated });
     setText("");
     setDismissed(new Set());
   }

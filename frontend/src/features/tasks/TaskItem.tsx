@@ -37,7 +37,18 @@ export function CompleteButton({ task }: { task: Task }) {
   );
 }
 
-export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: string) => void }) {
+export function TaskItem({
+  task,
+  onLabel,
+  selected = false,
+  onSelect,
+}: {
+  task: Task;
+  onLabel?: (label: string) => void;
+  selected?: boolean;
+  /** Shift-click selects a range, Ctrl/Cmd-click toggles (the list's multi-select). */
+  onSelect?: (mode: "range" | "toggle") => void;
+}) {
   const remove = useDeleteTask();
   const openTask = useOpenTask();
   const done = task.status === "done";
@@ -47,9 +58,17 @@ export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: stri
     <li
       data-testid="task-item"
       data-task-id={task.id}
+      data-selected={selected || undefined}
+      onClickCapture={(e) => {
+        if (!onSelect || saving || !(e.shiftKey || e.metaKey || e.ctrlKey)) return;
+        e.preventDefault();
+        e.stopPropagation();
+        onSelect(e.shiftKey ? "range" : "toggle");
+      }}
       className={cn(
         "group relative flex items-start gap-3 border-b border-zinc-200/80 px-1 py-3 dark:border-zinc-800",
         saving && "opacity-60",
+        selected && "bg-brand-50 dark:bg-brand-600/10",
       )}
     >
       <CompleteButton task={task} />
@@ -59,7 +78,7 @@ export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: stri
           onClick={() => openTask(task)}
           disabled={saving}
           className="block w-full rounded text-left"
-          aria-label={`Edit “${task.title}”`}
+          aria-label={`Edit “${task.title}”${selected ? ", selected" : ""}`}
         >
           <span
             className={cn(
@@ -76,11 +95,18 @@ export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: stri
           )}
         </button>
         {(task.due_date ||
+          task.subtask_count > 0 ||
           task.labels.length > 0 ||
           task.priority !== "medium" ||
           task.status === "in_progress") && (
           <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1">
             <DueBadge task={task} />
+            {task.subtask_count > 0 && (
+              <span className="text-xs text-zinc-600 dark:text-zinc-400">
+                <span className="sr-only">Subtasks done: </span>
+                {task.subtask_done_count}/{task.subtask_count}
+              </span>
+            )}
             {task.status === "in_progress" && (
               <span className="inline-flex items-center gap-1 text-xs font-medium text-violet-700 dark:text-violet-400">
                 <span className="size-1.5 rounded-full bg-current" aria-hidden="true" />

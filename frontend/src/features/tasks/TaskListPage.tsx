@@ -1,18 +1,31 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle, CheckCircle2, SearchX } from "lucide-react";
-import { Link, useLocation } from "react-router";
-import { useEffect, useMemo, useRef } from "react";
+import { useLocation } from "react-router";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { errorMessage } from "@/api/problem";
 import { useShortcuts } from "@/lib/useShortcuts";
 import { useQuery } from "@tanstack/react-query";
 import type { Project } from "@/features/projects/api";
 import { Button, EmptyState, Spinner } from "@/ui/primitives";
 import { FilterBar } from "./FilterBar";
-import { moveTaskFocus } from "./focusNav";
 import { activeFilterCount, toApiQuery, useTaskFilters } from "./filters";
 import { QuickAdd } from "./QuickAdd";
 import { useTaskList } from "./queries";
+import { NO_SELECTION, selectRange, toggleSelected, type Selection } from "./selection";
 import { TaskItem } from "./TaskItem";
 import { useTaskRoute } from "./taskRoute";
+
+// Rarely shown (a bad /tasks/:id link): not part of the first download.
+const TaskNotFound = lazy(() => import("./TaskNotFound"));
+// The bulk bar (and its mutation code) loads on the first selection, not with the list.
+const BulkBar = lazy(() => import("./BulkBar"));
+
+// j/k focus code loads on the first press: the initial route stays within its byte budget.
+const walk = (delta: 1 | -1) => void import("./focusNav").then((m) => m.moveTaskFocus(delta));
+
+/** The task row holding the keyboard focus, if any. */
+const focusedTaskId = () =>
+  document.activeElement?.closest<HTMLElement>("[data-task-id]")?.dataset.taskId;
 
 function SkeletonRows() {
   return (
@@ -37,11 +50,45 @@ export default function TaskListPage() {
   const [filters, setFilters] = useTaskFilters();
   const query = useMemo(() => toApiQuery(filters), [filters]);
   const list = useTaskList(query);
+  const tasks = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
   const sentinel = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   const { notFound } = useTaskRoute();
   const { search } = useLocation();
-  const keys = useMemo(() => ({ j: () => moveTaskFocus(1), k: () => moveTaskFocus(-1) }), []);
+  // The selection belongs to one list: another filter or sort starts with none. (Rows that leave
+  // the list meanwhile, e.g. optimistically during a bulk, just stop counting; a failed bulk puts
+  // them back still selected.)
+  const [held, setHeld] = useState({ query, sel: NO_SELECTION });
+  const selected = held.query === query ? held.sel.ids : NO_SELECTION.ids;
+  const setSel = useCallback(
+    (step: (s: Selection) => Selection) =>
+      setHeld((h) => ({ query, sel: step(h.query === query ? h.sel : NO_SELECTION) })),
+    [query],
+  );
+  const clear = () => setSel(() => NO_SELECTION);
+  const qc = useQueryClient();
+  const manual = query.sort === "position";
+  const move = useCallback(
+    (delta: 1 | -1) => {
+      const id = focusedTaskId();
+      if (id) void import("./BulkBar").then((m) => m.moveByKey(qc, tasks, id, delta));
+    },
+    [qc, tasks],
+  );
+  const keys = useMemo(
+    () => ({
+      j: () => walk(1),
+      k: () => walk(-1),
+      x: () => {
+        const id = focusedTaskId();
+        if (id && !id.startsWith("temp-")) setSel((s) => toggleSelected(s, id));
+      },
+      Escape: () => setSel(() => NO_SELECTION),
+      // Alt+↑/↓ moves the focused task in the manual order (the move code loads on first use).
+      ...(manual && { "Alt+ArrowUp": () => move(-1), "Alt+ArrowDown": () => move(1) }),
+    }),
+    [setSel, manual, move],
+  );
   useShortcuts(keys);
 
   useEffect(() => {
@@ -56,7 +103,8 @@ export default function TaskListPage() {
     return () => io.disconnect();
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
-  const tasks = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const order = useMemo(() => tasks.map((t) => t.id), [tasks]);
+  const selectedTasks = useMemo(() => tasks.filter((t) => selected.has(t.id)), [tasks, selected]);
   const filtered = activeFilterCount(filters) > 0;
   // The sidebar fetches the projects; the heading reads them from the cache (no code of its own).
   const projects = useQuery<Project[]>({ queryKey: ["projects"], enabled: false });
@@ -79,22 +127,9 @@ export default function TaskListPage() {
         )}
       </div>
       {notFound && (
-        <div
-          role="alert"
-          className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-700/60 dark:bg-amber-950/40 dark:text-amber-100"
-        >
-          <AlertTriangle className="size-4 shrink-0" aria-hidden="true" />
-          <span>
-            <strong className="font-semibold">Task not found.</strong> It may have been deleted, or
-            the link is wrong.
-          </span>
-          <Link
-            to={{ pathname: "/tasks", search }}
-            className="font-medium underline underline-offset-2"
-          >
-            Back to your tasks
-          </Link>
-        </div>
+        <Suspense fallback={null}>
+          <TaskNotFound search={search} />
+        </Suspense>
       )}
       <FilterBar filters={filters} onChange={setFilters} />
       <div className="mt-4">
@@ -137,9 +172,24 @@ export default function TaskListPage() {
         ) : (
           <ul aria-label="Tasks">
             {tasks.map((t) => (
-              <TaskItem key={t.id} task={t} onLabel={(label) => setFilters({ label })} />
+              <TaskItem
+                key={t.id}
+                task={t}
+                onLabel={(label) => setFilters({ label })}
+                selected={selected.has(t.id)}
+                onSelect={(mode) =>
+                  setSel((s) =>
+                    mode === "range" ? selectRange(s, order, t.id) : toggleSelected(s, t.id),
+                  )
+                }
+              />
             ))}
           </ul>
+        )}
+        {selectedTasks.length > 0 && (
+          <Suspense fallback={null}>
+            <BulkBar tasks={selectedTasks} onClear={clear} />
+          </Suspense>
         )}
         <div ref={sentinel} />
         {hasNextPage && (

@@ -65,3 +65,17 @@ export async function getStats(): Promise<TaskStats> {
   const { data } = await unwrap<TaskStats>(api.GET("/api/v1/tasks/stats"));
   return data;
 }
+
+/** `POST /tasks/{id}/move`: right after `after_id` or right before `before_id` (manual order). */
+export async function moveTaskTo(
+  task: Task,
+  target: { after_id: string } | { before_id: string },
+): Promise<Task> {
+  const { data } = await unwrap<Task>(
+    api.POST("/api/v1/tasks/{task_id}/move", {
+      params: { path: { task_id: task.id } },
+      body: { version: task.version, ...target },
+    }),
+  );
+  return data;
+}

@@ -10,6 +10,7 @@ export const SORTS = [
   { value: "-priority", label: "Priority (highest first)" },
   { value: "-updated_at", label: "Recently updated" },
   { value: "title", label: "Title A–Z" },
+  { value: "position", label: "Manual" },
 ] as const;
 export type SortKey = (typeof SORTS)[number]["value"];
 export const DEFAULT_SORT: SortKey = "-created_at";

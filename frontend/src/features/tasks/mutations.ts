@@ -23,7 +23,6 @@ import {
   type Snapshot,
 } from "./cache";
 import { conflictStore } from "./conflict";
-import { conflictingFields } from "./merge";
 import { pendingDeletes } from "./pendingDeletes";
 import { PRIORITY_LABEL, STATUS_LABEL } from "./statusPriorityDisplay";
 import { undoStack } from "./undo";
@@ -78,6 +77,8 @@ async function saveMerged(base: Task, patch: TaskUpdate): Promise<Task> {
     } catch (e) {
       throw e instanceof ApiError && e.status === 404 ? e : new ReloadFailed(errorMessage(e));
     }
+    // The merge rules load with the first 412, not with every page.
+    const { conflictingFields } = await import("./merge");
     if (conflictingFields(base, fresh, patch).length) throw new SameFieldConflict(fresh);
     target = fresh;
   }

@@ -1,0 +1,212 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { createAccount, logIn, seedTasks, taskRow } from "./helpers";
+
+const toast = (page: Page, text: string) => page.locator("[data-sonner-toast]", { hasText: text });
+const bar = (page: Page) => page.getByRole("toolbar", { name: /^Bulk actions for/ });
+const shots = "../var/screenshots";
+
+async function axeClean(page: Page, what: string) {
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(
+    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    what,
+  ).toEqual([]);
+}
+
+test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and by the toast", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "bulk");
+  await seedTasks(request, baseURL!, email, [
+    { title: "Alpha report", priority: "low" },
+    { title: "Bravo invoice", labels: ["money"] },
+    { title: "Charlie call", priority: "high" },
+    { title: "Delta backup" },
+  ]);
+  await logIn(page, email);
+  // One request per action (the body is not readable here: fetch streams a Request object).
+  let bulks = 0;
+  page.on("request", (r) => {
+    if (r.method() === "POST" && r.url().endsWith("/api/v1/tasks/bulk")) bulks += 1;
+  });
+
+  // Newest first: Delta, Charlie, Bravo, Alpha. j focuses Delta, x selects it; j, x: Charlie.
+  await page.getByRole("heading", { name: "Tasks" }).click();
+  await page.keyboard.press("j");
+  await expect(
+    taskRow(page, "Delta backup")
+      .getByRole("button", { name: /^Edit “/ })
+      .first(),
+  ).toBeFocused();
+  await page.keyboard.press("x");
+  await page.keyboard.press("j");
+  await page.keyboard.press("x");
+  await expect(bar(page)).toContainText("2 selected");
+  // Shift-click extends from the anchor (Charlie) to Bravo; it does not open the editor.
+  await taskRow(page, "Bravo invoice")
+    .getByText("Bravo invoice")
+    .click({ modifiers: ["Shift"] });
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(bar(page)).toContainText("3 selected");
+  await expect(
+    taskRow(page, "Bravo invoice").getByRole("button", { name: /selected$/ }),
+  ).toHaveCount(1);
+  await axeClean(page, "list with the bulk bar");
+  await page.screenshot({ path: `${shots}/bulk-bar-light.png` });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: `${shots}/bulk-bar-dark.png` });
+  await page.emulateMedia({ colorScheme: "light" });
+
+  await bar(page).getByLabel("Set priority").selectOption("urgent");
+  await expect(toast(page, "Set 3 tasks to urgent")).toBeVisible();
+  await expect(bar(page)).toHaveCount(0);
+  for (const t of ["Delta backup", "Charlie call", "Bravo invoice"])
+    await expect(taskRow(page, t)).toContainText("Urgent");
+  await expect(taskRow(page, "Alpha report")).toContainText("Low");
+  expect(bulks).toBe(1);
+
+  // Ctrl+Z: one more bulk with the previous values (Charlie back to High, the others Medium).
+  await page.getByRole("heading", { name: "Tasks" }).click();
+  await page.keyboard.press("Control+z");
+  await expect(taskRow(page, "Charlie call")).toContainText("High");
+  await expect(taskRow(page, "Delta backup")).not.toContainText("Urgent");
+  expect(bulks).toBe(2);
+  await page.reload();
+  await expect(taskRow(page, "Charlie call")).toContainText("High");
+  await expect(taskRow(page, "Bravo invoice")).not.toContainText("Urgent");
+
+  // Ctrl-click toggles, Esc clears.
+  await taskRow(page, "Alpha report")
+    .getByText("Alpha report")
+    .click({ modifiers: ["Control"] });
+  await expect(bar(page)).toContainText("1 selected");
+  await page.keyboard.press("Escape");
+  await expect(bar(page)).toHaveCount(0);
+
+  // Delete two, then Undo from the toast: they come back (re-created) with their labels.
+  await taskRow(page, "Alpha report")
+    .getByText("Alpha report")
+    .click({ modifiers: ["Control"] });
+  await taskRow(page, "Bravo invoice")
+    .getByText("Bravo invoice")
+    .click({ modifiers: ["Control"] });
+  await bar(page).getByRole("button", { name: "Delete" }).click();
+  await expect(taskRow(page, "Alpha report")).toHaveCount(0);
+  await expect(taskRow(page, "Bravo invoice")).toHaveCount(0);
+  await toast(page, "Deleted 2 tasks").getByRole("button", { name: "Undo" }).click();
+  await expect(taskRow(page, "Bravo invoice")).toContainText("money");
+  await expect(taskRow(page, "Alpha report")).toContainText("Low");
+  await page.reload();
+  await expect(taskRow(page, "Bravo invoice")).toContainText("money");
+  await expect(page.getByTestId("task-item")).toHaveCount(4);
+});
+
+test("a bulk with a task changed elsewhere applies nothing and names that task", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "bulkstale");
+  const { created, headers } = await seedTasks(request, baseURL!, email, [
+    { title: "Echo taxes" },
+    { title: "Foxtrot garden" },
+  ]);
+  await logIn(page, email);
+  await taskRow(page, "Echo taxes")
+    .getByText("Echo taxes")
+    .click({ modifiers: ["Control"] });
+  await taskRow(page, "Foxtrot garden")
+    .getByText("Foxtrot garden")
+    .click({ modifiers: ["Control"] });
+  await expect(bar(page)).toContainText("2 selected");
+
+  // Another tab renames Foxtrot: the version this page holds is stale now.
+  const foxtrot = created.find((t) => t.title === "Foxtrot garden")!;
+  const res = await request.patch(`${baseURL}/api/v1/tasks/${foxtrot.id}`, {
+    data: { title: "Foxtrot garden (renamed)" },
+    headers: { ...headers, "If-Match": `"${foxtrot.version}"` },
+  });
+  expect(res.status()).toBe(200);
+
+  await bar(page).getByRole("button", { name: "Complete" }).click();
+  await expect(toast(page, "Nothing was changed")).toContainText(
+    "“Foxtrot garden” changed elsewhere",
+  );
+  // Nothing applied: both still open, and the list shows the other tab's title.
+  await expect(page.getByRole("checkbox", { name: "Complete “Echo taxes”" })).toBeVisible();
+  await expect(taskRow(page, "Foxtrot garden (renamed)")).toBeVisible();
+  const list = await request.get(`${baseURL}/api/v1/tasks?status=done`, { headers });
+  expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(0);
+});
+
+test("the bulk bar on a phone sits above the bottom navigation", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const email = await createAccount(request, baseURL!, "bulkphone");
+  await seedTasks(request, baseURL!, email, [{ title: "Golf lesson" }, { title: "Hotel booking" }]);
+  await logIn(page, email);
+  await taskRow(page, "Golf lesson")
+    .getByText("Golf lesson")
+    .click({ modifiers: ["Control"] });
+  await expect(bar(page)).toBeVisible();
+  const nav = page.getByRole("navigation").last();
+  const barBox = (await bar(page).boundingBox())!;
+  const navBox = (await nav.boundingBox())!;
+  expect(barBox.y + barBox.height).toBeLessThanOrEqual(navBox.y);
+  await axeClean(page, "phone list with the bulk bar");
+  await page.screenshot({ path: `${shots}/bulk-bar-phone.png` });
+});
+
+test("completing a parent with open subtasks in bulk asks, then completes them too", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "bulksub");
+  const { created, headers } = await seedTasks(request, baseURL!, email, [{ title: "India trip" }]);
+  const parent = created[0]!;
+  for (const title of ["Book flights", "Renew passport"]) {
+    const res = await request.post(`${baseURL}/api/v1/tasks`, {
+      data: { title, parent_id: parent.id },
+      headers,
+    });
+    expect(res.status(), await res.text()).toBe(201);
+  }
+  const first = (await (
+    await request.get(`${baseURL}/api/v1/tasks?parent=${parent.id}&sort=title`, { headers })
+  ).json()) as { items: Array<{ id: string; version: number }> };
+  const done = await request.patch(`${baseURL}/api/v1/tasks/${first.items[0]!.id}`, {
+    data: { status: "done" },
+    headers: { ...headers, "If-Match": `"${first.items[0]!.version}"` },
+  });
+  expect(done.status()).toBe(200);
+  await logIn(page, email);
+  // The parent's row shows its progress: one of two subtasks done.
+  await expect(taskRow(page, "India trip")).toContainText("Subtasks done: 1/2");
+  await taskRow(page, "India trip")
+    .getByText("India trip")
+    .click({ modifiers: ["Control"] });
+  await bar(page).getByRole("button", { name: "Complete" }).click();
+
+  const ask = toast(page, "Complete 1 open subtask too?");
+  await expect(ask).toContainText("Nothing was completed yet.");
+  // Asked, not applied: the parent is still open on the server.
+  const open = await request.get(`${baseURL}/api/v1/tasks/${parent.id}`, { headers });
+  expect(((await open.json()) as { status: string }).status).toBe("pending");
+
+  await ask.getByRole("button", { name: "Complete it too" }).click();
+  await expect(toast(page, "Completed 1 task")).toBeVisible();
+  await expect(bar(page)).toHaveCount(0);
+  const subs = await request.get(`${baseURL}/api/v1/tasks?parent=${parent.id}`, { headers });
+  const items = ((await subs.json()) as { items: Array<{ status: string }> }).items;
+  expect(items.map((t) => t.status)).toEqual(["done", "done"]);
+});

@@ -1,0 +1,183 @@
+/**
+ * Bulk changes (issue 18): what one `POST /tasks/bulk` sends for an action on the selected tasks,
+ * and the inverse that undoes it. Pure functions, so the payloads are unit-tested apart from React.
+ */
+import type { components } from "@/api/schema";
+import { ApiError } from "@/api/problem";
+import type { Priority, Task, TaskCreate, TaskUpdate } from "@/api/types";
+
+type S = components["schemas"];
+export type BulkOperation = S["BulkPatch"] | S["BulkDelete"];
+export type BulkRequest = S["TaskBulk"];
+export type BulkResult = S["TaskBulkResult"];
+
+export type RescheduleTo = "today" | "tomorrow" | "next_week" | "none";
+
+export type BulkAction =
+  | { kind: "complete" }
+  | { kind: "project"; projectId: string }
+  | { kind: "label"; label: string }
+  | { kind: "priority"; priority: Priority }
+  | { kind: "reschedule"; to: RescheduleTo }
+  | { kind: "delete" };
+
+/** The user's local date (YYYY-MM-DD) in `timeZone` (the browser's when undefined). */
+export function localDay(now: Date, timeZone?: string): string {
+  // en-CA formats dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(now);
+}
+
+/** `day` plus `n` calendar days (day arithmetic in UTC, so no DST hour can shift the date). */
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+/** The due day a reschedule sets: today, tomorrow, next Monday ("next week", as Todoist), none. */
+export function rescheduleDay(to: RescheduleTo, today: string): string | null {
+  if (to === "none") return null;
+  if (to === "today") return today;
+  if (to === "tomorrow") return addDays(today, 1);
+  const [y, m, d] = today.split("-").map(Number) as [number, number, number];
+  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay(); // 0 = Sunday
+  return addDays(today, (8 - weekday) % 7 || 7);
+}
+
+/** The patch one action makes to one task (null: nothing to change for this task). */
+export function patchFor(task: Task, action: BulkAction, today: string): TaskUpdate | null {
+  switch (action.kind) {
+    case "complete":
+      return task.status === "done" ? null : { status: "done" };
+    case "project":
+      return task.project_id === action.projectId ? null : { project_id: action.projectId };
+    case "label":
+      return task.labels.includes(action.label) ? null : { labels: [...task.labels, action.label] };
+    case "priority":
+      return task.priority === action.priority ? null : { priority: action.priority };
+    case "reschedule": {
+      const day = rescheduleDay(action.to, today);
+      if (day === null)
+        return task.due_on || task.due_date ? { due_on: null, due_date: null } : null;
+      return task.due_on === day && !task.due_date ? null : { due_on: day };
+    }
+    case "delete":
+      return null;
+  }
+}
+
+/**
+ * The operations of one bulk request: every task with the version it was selected at. Tasks the
+ * action would not change are left out (completing done tasks, adding a label they carry).
+ */
+export function buildBulkOperations(
+  tasks: readonly Task[],
+  action: BulkAction,
+  today: string,
+): BulkOperation[] {
+  if (action.kind === "delete") {
+    return tasks.map((t) => ({ id: t.id, version: t.version, delete: true as const }));
+  }
+  const ops: BulkOperation[] = [];
+  for (const t of tasks) {
+    const patch = patchFor(t, action, today);
+    if (patch) ops.push({ id: t.id, version: t.version, patch });
+  }
+  return ops;
+}
+
+/** The values `patch` replaced in `before` (a due change restores both due fields). */
+export function revertPatch(before: Task, patch: TaskUpdate): TaskUpdate {
+  const revert: Record<string, unknown> = {};
+  for (const f of Object.keys(patch) as (keyof TaskUpdate)[]) {
+    if (f === "due_on" || f === "due_date") {
+      // At most one of them is set (the API's rule), so sending both puts back exactly that one.
+      revert.due_on = before.due_on;
+      revert.due_date = before.due_date;
+    } else revert[f] = before[f];
+  }
+  return revert as TaskUpdate;
+}
+
+/** What an undo sends: one bulk that restores the patched tasks, and a POST per deleted task. */
+export interface BulkInverse {
+  operations: BulkOperation[];
+  creates: TaskCreate[];
+}
+
+/**
+ * The inverse of an applied bulk: each patched task gets its previous values on the version the
+ * bulk produced (so a change made elsewhere since is a 412, not silently overwritten); each deleted
+ * task is created again from its last state (a new id: the API has no undelete).
+ */
+export function inverseOf(
+  before: readonly Task[],
+  sent: readonly BulkOperation[],
+  result: BulkResult,
+): BulkInverse {
+  const byId = new Map(before.map((t) => [t.id, t]));
+  const saved = new Map(result.tasks.map((t) => [t.id, t]));
+  const operations: BulkOperation[] = [];
+  const creates: TaskCreate[] = [];
+  for (const op of sent) {
+    const old = byId.get(op.id);
+    if (!old) continue;
+    if ("delete" in op) {
+      if (result.deleted.includes(op.id)) creates.push(recreateBody(old));
+      continue;
+    }
+    const now = saved.get(op.id);
+    if (now)
+      operations.push({ id: op.id, version: now.version, patch: revertPatch(old, op.patch) });
+  }
+  return { operations, creates };
+}
+
+/** The POST body that re-creates a deleted task with its fields (not its id or history). */
+export function recreateBody(t: Task): TaskCreate {
+  const body: TaskCreate = {
+    title: t.title,
+    description: t.description,
+    status: t.status,
+    priority: t.priority,
+    labels: t.labels,
+    project_id: t.project_id,
+    recurrence: t.recurrence,
+  };
+  if (t.due_on) body.due_on = t.due_on;
+  else if (t.due_date) body.due_date = t.due_date;
+  if (t.parent_id) body.parent_id = t.parent_id;
+  return body;
+}
+
+/** The ids a 412 from /tasks/bulk names as changed since they were selected. */
+export function staleIdsOf(error: unknown): string[] {
+  if (!(error instanceof ApiError) || error.status !== 412) return [];
+  const ids = error.body.stale_ids;
+  return Array.isArray(ids) ? ids.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** The toast text for an applied action. */
+export function describeBulk(action: BulkAction, count: number, projectName?: string): string {
+  const n = `${count} ${count === 1 ? "task" : "tasks"}`;
+  switch (action.kind) {
+    case "complete":
+      return `Completed ${n}`;
+    case "project":
+      return `Moved ${n} to ${projectName ?? "the project"}`;
+    case "label":
+      return `Labelled ${n} #${action.label}`;
+    case "priority":
+      return `Set ${n} to ${action.priority}`;
+    case "reschedule":
+      return action.to === "none"
+        ? `Cleared the due date of ${n}`
+        : `Rescheduled ${n} to ${action.to === "next_week" ? "next week" : action.to}`;
+    case "delete":
+      return `Deleted ${n}`;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Applying a bulk action: optimistic in every cached list, one `POST /tasks/bulk`, rollback on
+ * failure, and an undo entry whose inverse is another bulk (plus a POST per deleted task).
+ * Loaded with the bulk bar (a lazy chunk), not with the list.
+ */
+import type { QueryClient } from "@tanstack/react-query";
+import { toast } from "sonner";
+import { api, unwrap } from "@/api/client";
+import { ApiError, errorMessage } from "@/api/problem";
+import type { Task } from "@/api/types";
+import { uuid } from "@/lib/uuid";
+import { createTask, taskKeys } from "./api";
+import {
+  buildBulkOperations,
+  describeBulk,
+  inverseOf,
+  staleIdsOf,
+  type BulkAction,
+  type BulkInverse,
+  type BulkRequest,
+  type BulkResult,
+} from "./bulk";
+import {
+  applyPatch,
+  removeTaskFromLists,
+  restoreLists,
+  snapshotLists,
+  upsertTaskInLists,
+} from "./cache";
+import { undoStack } from "./undo";
+
+/** One atomic bulk change (`POST /tasks/bulk`): all operations apply, or none (412 `stale_ids`). */
+export async function bulkTasks(body: BulkRequest): Promise<BulkResult> {
+  const { data } = await unwrap<BulkResult>(api.POST("/api/v1/tasks/bulk", { body }));
+  return data;
+}
+
+const UNDO_TOAST_MS = 6000;
+let seq = 0;
+
+const resync = (qc: QueryClient) => void qc.invalidateQueries({ queryKey: taskKeys.all });
+
+const titles = (tasks: readonly Task[], ids: readonly string[]) =>
+  tasks
+    .filter((t) => ids.includes(t.id))
+    .map((t) => `“${t.title}”`)
+    .join(", ");
+
+/** The open subtasks a 409 `open-subtasks` counts (0 for any other answer). */
+function openSubtasksOf(error: unknown): number {
+  if (!(error instanceof ApiError) || error.status !== 409) return 0;
+  const n = error.body.open_subtasks;
+  return String(error.body.type).endsWith("open-subtasks") && typeof n === "number" ? n : 0;
+}
+
+/**
+ * Apply `action` to `tasks` (each at the version shown). Resolves true when applied; false when
+ * nothing was (the selection stays so the user can look and try again). Completing a parent with
+ * open subtasks asks first (a toast action) and, if told to, runs again with `complete_subtasks`.
+ */
+export async function runBulk(
+  qc: QueryClient,
+  tasks: readonly Task[],
+  action: BulkAction,
+  today: string,
+  projectName?: string,
+  onApplied?: () => void,
+  completeSubtasks = false,
+): Promise<boolean> {
+  const operations = buildBulkOperations(tasks, action, today);
+  if (!operations.length) {
+    toast("Nothing to change: the selected tasks already are that way.");
+    return true;
+  }
+  await qc.cancelQueries({ queryKey: taskKeys.lists() });
+  const snapshot = snapshotLists(qc);
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  for (const op of operations) {
+    if ("delete" in op) removeTaskFromLists(qc, op.id);
+    else upsertTaskInLists(qc, applyPatch(byId.get(op.id)!, op.patch));
+  }
+  let result;
+  try {
+    result = await bulkTasks({
+      operations,
+      ...(completeSubtasks && { complete_subtasks: true }),
+    });
+  } catch (error) {
+    restoreLists(qc, snapshot);
+    const stale = staleIdsOf(error);
+    const open = openSubtasksOf(error);
+    if (open) {
+      toast(`Complete ${open} open ${open === 1 ? "subtask" : "subtasks"} too?`, {
+        description: "Nothing was completed yet.",
+        duration: 12_000,
+        action: {
+          label: `Complete ${open === 1 ? "it" : "them"} too`,
+          onClick: () =>
+            void runBulk(qc, tasks, action, today, projectName, onApplied, true).then(
+              (ok) => ok && onApplied?.(),
+            ),
+        },
+      });
+    } else if (stale.length) {
+      toast.error(
+        `Nothing was changed: ${titles(tasks, stale)} changed elsewhere since you selected ${
+          stale.length === 1 ? "it" : "them"
+        }. The list now shows the current versions; check them and try again.`,
+        { duration: 10_000 },
+      );
+    } else toast.error(`Could not change the selected tasks: ${errorMessage(error)}`);
+    resync(qc);
+    return false;
+  }
+  for (const t of result.tasks) upsertTaskInLists(qc, t);
+  for (const id of result.deleted) removeTaskFromLists(qc, id);
+  resync(qc);
+  recordBulkUndo(
+    qc,
+    describeBulk(action, operations.length, projectName),
+    inverseOf(tasks, operations, result),
+  );
+  return true;
+}
+
+function recordBulkUndo(qc: QueryClient, label: string, inverse: BulkInverse) {
+  const id = `bulk-${++seq}`;
+  // Keys fixed now: a retried undo never re-creates a deleted task twice.
+  const creates = inverse.creates.map((body) => ({ body, key: uuid() }));
+  undoStack.push({
+    id,
+    label,
+    undo: () => {
+      toast.dismiss(id);
+      void (async () => {
+        try {
+          if (inverse.operations.length) {
+            const back = await bulkTasks({ operations: inverse.operations });
+            for (const t of back.tasks) upsertTaskInLists(qc, t);
+          }
+          for (const { body, key } of creates) upsertTaskInLists(qc, await createTask(body, key));
+          toast.success(`Undone: ${label.charAt(0).toLowerCase()}${label.slice(1)}`, {
+            duration: 2500,
+          });
+        } catch (error) {
+          const stale = staleIdsOf(error);
+          toast.error(
+            stale.length
+              ? `Could not undo: ${stale.length} of the tasks changed since. Nothing was reverted.`
+              : `Could not undo: ${errorMessage(error)}`,
+          );
+        } finally {
+          resync(qc);
+        }
+      })();
+    },
+  });
+  toast(label, {
+    id,
+    duration: UNDO_TOAST_MS,
+    action: { label: "Undo", onClick: () => undoStack.undo(id) },
+  });
+}
