@@ -87,3 +87,12 @@ def test_a_changed_github_repository_reaches_the_apps_chart_and_the_bootstrap(en
     assert project["spec"]["sourceRepos"] == [url]
     root = estate.root_applications(env, secret)
     assert [r["spec"]["source"]["repoURL"] for r in root] == [url]
+
+
+def test_the_app_of_apps_refuses_to_render_without_the_repository() -> None:
+    """A cluster Secret without repo_url (a bridge run without --repo-url, an old Secret) stops
+    the root's render instead of sending every child to an empty repository."""
+    secret = estate.cluster_secret("dev")
+    secret["metadata"]["annotations"]["repo_url"] = ""
+    with pytest.raises(estate.RenderError, match="repoURL"):
+        estate.build("dev", secret=secret)
