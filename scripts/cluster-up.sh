@@ -5,7 +5,8 @@
 #       kind cluster `taskapp` (scripts/cluster/kind-config.yaml, host 127.0.0.1:8080 -> ingress),
 #       both images built (make images) and `kind load`ed as taskapp-{backend,frontend}:local,
 #       Argo CD (chart argo-cd, pinned) with deploy/gitops/bootstrap/argocd-values.yaml, the local
-#       cluster Secret (scripts/cluster_local.py secret, from deploy/gitops/cluster-facts.yaml),
+#       cluster Secret (scripts/cluster_local.py secret, from deploy/gitops/cluster-facts.yaml; its
+#       repo_url fact is URL),
 #       deploy/gitops/bootstrap/taskapp-local.yaml pointed at REV of URL; then waits until every
 #       Application is Synced and Healthy (CLUSTER_WAIT_SECONDS, default 1200), dumping the state
 #       of the cluster on failure. REV defaults to HEAD, URL to the `origin` remote as https.
@@ -158,7 +159,7 @@ up() {
     -f "$ROOT/deploy/gitops/bootstrap/argocd-values.yaml" -f "$ROOT/scripts/cluster/argocd-local-values.yaml"
 
   log "cluster Secret (local facts) and the root of the local env at $repo@$revision"
-  py secret | kubectl_ apply -f -
+  py secret --repo "$repo" | kubectl_ apply -f -
   if [ -n "${CLUSTER_REPO_TOKEN:-}" ]; then
     py repo-secret --repo "$repo" | kubectl_ apply -f -
   fi

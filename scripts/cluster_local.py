@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The data side of scripts/cluster-up.sh (the local kind environment), kept here to be testable.
 
-    cluster_local.py secret
-        the Argo CD cluster Secret of the local env, from deploy/gitops/cluster-facts.yaml
+    cluster_local.py secret --repo URL
+        the Argo CD cluster Secret of the local env, from deploy/gitops/cluster-facts.yaml (URL is
+        its repo_url fact: the repository Argo CD syncs from, cluster-up's --repo)
     cluster_local.py repo-secret --repo URL
         an Argo CD repository Secret for URL, the token read from $CLUSTER_REPO_TOKEN
     cluster_local.py bootstrap --repo URL --revision REV [FILE]
@@ -57,15 +58,17 @@ def _dump(docs: list[Any]) -> None:
     _yaml().dump_all(docs, sys.stdout)
 
 
-def cluster_secret(facts_path: Path = FACTS) -> dict[str, Any]:
-    """The cluster Secret: every fact of cluster-facts.yaml as an annotation, local ones set."""
+def cluster_secret(repo: str, facts_path: Path = FACTS) -> dict[str, Any]:
+    """The cluster Secret: every fact of cluster-facts.yaml as an annotation, local ones set
+    (repo_url to `repo`, the repository this kind cluster's Argo CD syncs from)."""
     facts = YAML(typ="safe").load(facts_path.read_text(encoding="utf-8"))["facts"]
     names = [str(f["annotation"]) for f in facts]
     local = {str(f["annotation"]) for f in facts if f.get("local")}
-    if local != set(LOCAL_FACTS):
+    values = {**LOCAL_FACTS, "repo_url": repo}
+    if local != set(values):
         raise ValueError(
             f"{facts_path} marks {sorted(local)} as local facts, cluster_local.py sets "
-            f"{sorted(LOCAL_FACTS)}: give every local fact its kind value here"
+            f"{sorted(values)}: give every local fact its kind value here"
         )
     return {
         "apiVersion": "v1",
@@ -77,7 +80,7 @@ def cluster_secret(facts_path: Path = FACTS) -> dict[str, Any]:
                 "argocd.argoproj.io/secret-type": "cluster",
                 "environment": LOCAL_FACTS["environment"],
             },
-            "annotations": {name: LOCAL_FACTS.get(name, "") for name in names},
+            "annotations": {name: values.get(name, "") for name in names},
         },
         "type": "Opaque",
         "stringData": {
@@ -226,7 +229,8 @@ def problems(listing: dict[str, Any]) -> list[str]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("secret")
+    secret = sub.add_parser("secret")
+    secret.add_argument("--repo", required=True)
     repo = sub.add_parser("repo-secret")
     repo.add_argument("--repo", required=True)
     boot = sub.add_parser("bootstrap")
@@ -240,7 +244,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "secret":
-            _dump([cluster_secret()])
+            _dump([cluster_secret(args.repo)])
         elif args.command == "repo-secret":
             _dump([repo_secret(args.repo, os.environ.get("CLUSTER_REPO_TOKEN", ""))])
         elif args.command == "bootstrap":

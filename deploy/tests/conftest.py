@@ -7,6 +7,7 @@ kubernetes-validate, hadolint under .tools/). HELM may point at another helm bin
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import tempfile
@@ -107,16 +108,36 @@ def rendered() -> dict[str, dict[str, list[Obj]]]:
     return {env: {chart: render_chart(chart, env) for chart in CHARTS} for env in ENVS}
 
 
+def run_bridge(env: str, repo_url: str, *args: str) -> str:
+    """scripts/gitops-bridge.py as docs/deploy.md runs it: the env's gitops_bridge output (the
+    fixture cluster Secret's facts but the `from: shared` ones) and shared's repo_url."""
+    shared = {f["annotation"] for f in estate.load_facts() if f.get("from") == "shared"}
+    ann = estate.cluster_secret(env)["metadata"]["annotations"]
+    payload = {
+        "annotations": {k: v for k, v in ann.items() if k not in shared},
+        "labels": {"environment": env},
+    }
+    tools = [str(ROOT / "scripts/delivery-tools.sh"), "venv"]  # the bridge's Python (ruamel.yaml)
+    venv = subprocess.run(tools, capture_output=True, text=True, check=True).stdout.strip()
+    out = subprocess.run(
+        [f"{venv}/python", str(ROOT / "scripts/gitops-bridge.py"), "--repo-url", repo_url, *args],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
 @pytest.fixture(scope="session")
 def apps() -> dict[str, list[Obj]]:
     """env -> objects of the app-of-apps chart plus the bootstrap (root) file."""
     out = {}
     for env in ENVS:
-        boot = [
-            d
-            for d in yaml.safe_load_all((GITOPS / "bootstrap" / f"taskapp-{env}.yaml").read_text())
-            if d
-        ]
+        # The bootstrap as the operator applies it: scripts/gitops-bridge.py --bootstrap fills in
+        # the AppProject's sourceRepos with shared's repo_url (the committed file types none).
+        boot = [d for d in yaml.safe_load_all(run_bridge(env, estate.REPO_URL, "--bootstrap")) if d]
         # ... and the root Application the ApplicationSet generates for the env's cluster Secret.
         roots = estate.root_applications(env, estate.cluster_secret(env))
         out[env] = render_apps(env) + boot + roots

@@ -42,6 +42,8 @@ ACCOUNT = {"dev": "318574102936", "staging": "471029384756", "prod": "5902138474
 VPC_NET = {"dev": 10, "staging": 20, "prod": 30}
 REGION = "eu-west-1"
 DOMAIN = {"dev": "dev.taskapp.io", "staging": "staging.taskapp.io", "prod": "taskapp.io"}
+# shared's repo_url (github_repository = "taskapp-platform/taskapp"): one for every env.
+REPO_URL = "https://github.com/taskapp-platform/taskapp.git"
 
 
 def _uid(env: str, what: str) -> str:
@@ -64,6 +66,8 @@ def data_subnets(env: str) -> list[str]:
 
 def _aws_fact(env: str, annotation: str) -> str:
     acct, n, c = ACCOUNT[env], VPC_NET[env], f"taskapp-{env}"
+    if annotation == "repo_url":  # from: shared, the same in every env
+        return REPO_URL
     role = f"arn:aws:iam::{acct}:role/{c}-"
     irsa = {
         "irsa_backend_role_arn": "backend",
@@ -132,6 +136,8 @@ LOCAL_FACTS = {
     "aws_cluster_name": "kind-taskapp",
     "domain_name": "localhost",
     "edge_mode": "ingress",
+    # cluster-up's --repo (default: the clone's origin remote as https)
+    "repo_url": "https://github.com/taskapp-dev/taskapp.git",
 }
 
 
@@ -507,8 +513,10 @@ def build(env: str, root: Path = ROOT, secret: Obj | None = None) -> Estate:
     )
     facts = {k: str(v) for k, v in (vobj.get("cluster") or {}).items()}
     estate = Estate(env, root, facts, objs, {}, {}, problems)
-    defaults = yaml.safe_load((root / src["path"] / "values.yaml").read_text())
-    repo = vobj.get("repoURL") or defaults.get("repoURL")
+    # This repository, for the children: the repo_url fact the root passes (never a default).
+    repo = facts.get("repoURL", "")
+    if repo != src["repoURL"]:
+        problems.append(f"root: renders from {src['repoURL']}, its children from {repo!r}")
     for child in estate.applications():
         _build_child(estate, child, repo)
     return estate

@@ -416,6 +416,7 @@ def test_deploy_md_orders_the_first_install_so_it_converges() -> None:
     text = _install_section()
     steps = [
         "deploy/terraform/bootstrap",
+        'github_repository = "<owner>/<name>"',
         "terraform -chdir=deploy/terraform/shared init",
         "output dns_name_servers",
         "terraform -chdir=deploy/terraform/envs/<env> init",
@@ -425,7 +426,9 @@ def test_deploy_md_orders_the_first_install_so_it_converges() -> None:
         "assume the `taskapp-platform-admin` role",
         "Install Argo CD",
         "scripts/gitops-bridge.py",
-        "kubectl apply -n argocd -f deploy/gitops/bootstrap/taskapp-<env>.yaml",
+        # the root with the repository (shared's repo_url) filled in, after the cluster Secret
+        "--input /tmp/bridge-<env>.json --bootstrap",
+        "kubectl apply -n argocd -f -",
         "First sync of prod",
     ]
     at = [text.find(s) for s in steps]

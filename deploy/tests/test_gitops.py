@@ -121,7 +121,8 @@ def test_taskapp_project_whitelists_exactly_what_the_charts_render(apps, rendere
             group = o["apiVersion"].rsplit("/", 1)[0] if "/" in o["apiVersion"] else ""
             rendered_kinds.add((group, o["kind"]))
     assert rendered_kinds - allowed == set()
-    assert proj["sourceRepos"] == ["https://github.com/taskapp/taskapp.git"]
+    # the repo_url fact (shared's github_repository), nothing typed in the chart
+    assert proj["sourceRepos"] == [estate.REPO_URL]
     assert {d["namespace"] for d in proj["destinations"]} == {f"taskapp-{env}", "monitoring"}
 
 
@@ -193,7 +194,7 @@ def test_fluent_bit_takes_its_values_from_the_monitoring_part_through_a_values_r
     app = apps_by_name(apps[env], env)["aws-for-fluent-bit"]
     chart_src, ref_src = app["spec"]["sources"]
     assert ref_src == {
-        "repoURL": "https://github.com/taskapp/taskapp.git",
+        "repoURL": estate.REPO_URL,
         "targetRevision": "main",
         "ref": "values",
     }
@@ -427,6 +428,7 @@ def test_the_cluster_secret_fixture_is_shaped_like_the_contract(env):
             "aws_cluster_name": "kind-taskapp",
             "domain_name": "localhost",
             "edge_mode": "ingress",
+            "repo_url": estate.LOCAL_FACTS["repo_url"],
         }
         assert {f["annotation"] for f in contract if f.get("local")} == {
             k for k, v in ann.items() if v

@@ -41,7 +41,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
 
 def test_the_local_cluster_secret_carries_every_fact_of_the_contract() -> None:
     out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts/cluster_local.py"), "secret"],
+        [sys.executable, str(ROOT / "scripts/cluster_local.py"), "secret", "--repo", REPO],
         capture_output=True,
         text=True,
         check=True,
@@ -55,6 +55,7 @@ def test_the_local_cluster_secret_carries_every_fact_of_the_contract() -> None:
         "aws_cluster_name": "kind-taskapp",
         "domain_name": "localhost",
         "edge_mode": "ingress",
+        "repo_url": REPO,  # cluster-up's --repo: the repository of this clone
     }
     assert all(isinstance(v, str) for v in annotations.values())
     assert secret["metadata"]["name"] == "in-cluster"
@@ -74,7 +75,7 @@ def test_a_local_fact_without_a_kind_value_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "facts.yaml"
     YAML(typ="safe").dump(facts, path)
     with pytest.raises(ValueError, match="new_fact"):
-        cluster_local.cluster_secret(path)
+        cluster_local.cluster_secret(REPO, path)
 
 
 def test_a_fact_no_longer_local_is_refused(tmp_path: Path) -> None:
@@ -85,7 +86,7 @@ def test_a_fact_no_longer_local_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "facts.yaml"
     YAML(typ="safe").dump(facts, path)
     with pytest.raises(ValueError, match="domain_name"):
-        cluster_local.cluster_secret(path)
+        cluster_local.cluster_secret(REPO, path)
 
 
 REPO = "https://github.com/taskapp/taskapp.git"
@@ -157,6 +158,19 @@ def test_the_bootstrap_is_pointed_at_the_commit_under_test(tmp_path: Path) -> No
     )
     assert REPO not in out
     assert "targetRevision: main" not in out
+
+
+def test_the_committed_local_bootstrap_names_only_the_repository_it_is_given() -> None:
+    """deploy/gitops/bootstrap/taskapp-local.yaml types no repository (the repo_url fact):
+    cluster-up's --repo fills every place, and the cluster Secret carries the same URL."""
+    repo, sha = "https://github.com/someone/fork.git", "a" * 40
+    project, appset = cluster_local.bootstrap(cluster_local.BOOTSTRAP, repo, sha)
+    source = appset["spec"]["template"]["spec"]["source"]
+    assert list(project["spec"]["sourceRepos"]) == [repo]
+    assert (source["repoURL"], source["targetRevision"]) == (repo, sha)
+    assert source["helm"]["valuesObject"]["cluster"]["repoURL"] == repo
+    secret = cluster_local.cluster_secret(repo)
+    assert secret["metadata"]["annotations"]["repo_url"] == repo
 
 
 def test_a_bootstrap_without_a_source_of_this_repository_is_refused(tmp_path: Path) -> None:

@@ -14,23 +14,28 @@ from ruamel.yaml import YAML
 ROOT = Path(__file__).resolve().parent.parent.parent
 SCRIPT = ROOT / "scripts" / "gitops-bridge.py"
 FACTS = ROOT / "deploy" / "gitops" / "cluster-facts.yaml"
-CONTRACT = [str(f["annotation"]) for f in YAML(typ="safe").load(FACTS.read_text())["facts"]]
+FACT_LIST = YAML(typ="safe").load(FACTS.read_text())["facts"]
+CONTRACT = [str(f["annotation"]) for f in FACT_LIST]
+# shared's facts (repo_url): not in an env's output, given to the script by --repo-url.
+SHARED = {str(f["annotation"]) for f in FACT_LIST if f.get("from") == "shared"}
+REPO = "https://github.com/acme-platform/taskapp.git"
+FACT = '{{ index .metadata.annotations "repo_url" }}'
 
 
 def bridge(**overrides: str) -> dict[str, Any]:
-    """A gitops_bridge output value with every fact of the contract (as terraform prints it)."""
-    annotations = {name: f"value-of-{name}" for name in CONTRACT}
-    annotations.update(environment="staging", waf_acl_arn="", **overrides)
+    """An env's gitops_bridge output value: every fact of the contract but the shared ones."""
+    annotations = {name: f"value-of-{name}" for name in CONTRACT if name not in SHARED}
+    annotations.update({"environment": "staging", "waf_acl_arn": "", **overrides})
     return {
         "annotations": annotations,
         "labels": {"environment": "staging", "edge_mode": "ingress"},
     }
 
 
-def run(payload: object, *args: str) -> subprocess.CompletedProcess[str]:
+def run(payload: object, *args: str, repo: str = REPO) -> subprocess.CompletedProcess[str]:
     text = payload if isinstance(payload, str) else json.dumps(payload)
     return subprocess.run(
-        [sys.executable, str(SCRIPT), *args],
+        [sys.executable, str(SCRIPT), "--repo-url", repo, *args],
         input=text,
         capture_output=True,
         text=True,
@@ -50,8 +55,9 @@ def test_the_output_becomes_argo_cds_in_cluster_secret_with_every_fact() -> None
         "environment": "staging",
         "edge_mode": "ingress",
     }
-    assert secret["metadata"]["annotations"] == bridge()["annotations"]
+    assert secret["metadata"]["annotations"] == {**bridge()["annotations"], "repo_url": REPO}
     assert set(secret["metadata"]["annotations"]) == set(CONTRACT)
+    assert {"repo_url"} == SHARED
     assert secret["stringData"]["name"] == "in-cluster"
     assert secret["stringData"]["server"] == "https://kubernetes.default.svc"
     assert json.loads(secret["stringData"]["config"]) == {"tlsClientConfig": {"insecure": False}}
@@ -105,8 +111,67 @@ def test_labels_must_name_the_environment_and_be_valid_label_values() -> None:
 
 def test_another_namespace_and_facts_file_can_be_given(tmp_path: Path) -> None:
     facts = tmp_path / "facts.yaml"
-    facts.write_text("facts:\n  - {annotation: environment, value: environment}\n")
+    facts.write_text(
+        "facts:\n  - {annotation: environment, value: environment}\n"
+        "  - {annotation: repo_url, value: repoURL, from: shared}\n"
+    )
     payload = {"annotations": {"environment": "dev"}, "labels": {"environment": "dev"}}
     result = run(payload, "--facts", str(facts), "--namespace", "gitops")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["metadata"]["namespace"] == "gitops"
+
+
+def test_the_env_output_may_not_carry_shareds_facts() -> None:
+    """One source for the repository: shared's github_repository, never an env's own value."""
+    result = run(bridge(repo_url="https://github.com/other/repo.git"))
+    assert result.returncode == 2
+    assert "['repo_url'] come from deploy/terraform/shared" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "repo",
+    [
+        "",
+        "acme-platform/taskapp",
+        "git@github.com:acme-platform/taskapp.git",
+        "https://github.com/acme-platform/taskapp",
+        "https://github.com/taskapp/*.git",
+    ],
+)
+def test_a_repo_url_that_is_not_shareds_output_is_refused(repo: str) -> None:
+    result = run(bridge(), repo=repo)
+    assert result.returncode == 2
+    assert "is not https://github.com/<owner>/<name>.git" in result.stderr
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_bootstrap_prints_the_envs_root_with_the_repository_filled_in(env: str) -> None:
+    payload = bridge(environment=env)
+    payload["labels"]["environment"] = env
+    result = run(payload, "--bootstrap")
+    assert result.returncode == 0, result.stderr
+    docs = list(YAML(typ="safe").load_all(result.stdout))
+    assert [d["kind"] for d in docs] == ["AppProject", "ApplicationSet"]
+    assert docs[0]["metadata"]["name"] == f"bootstrap-{env}"
+    assert docs[0]["spec"]["sourceRepos"] == [REPO]
+    # Argo CD templates the ApplicationSet itself, from the Secret's repo_url annotation.
+    assert docs[1]["spec"]["template"]["spec"]["source"]["repoURL"] == FACT
+    assert REPO not in result.stdout.split("---")[1]
+
+
+def test_bootstrap_of_an_env_without_a_bootstrap_file_is_refused() -> None:
+    payload = bridge(environment="qa")
+    payload["labels"]["environment"] = "qa"
+    result = run(payload, "--bootstrap")
+    assert result.returncode == 2
+    assert "no bootstrap for environment qa" in result.stderr
+
+
+def test_bootstrap_without_the_repo_url_fact_to_fill_is_refused(tmp_path: Path) -> None:
+    typed = (ROOT / "deploy/gitops/bootstrap/taskapp-staging.yaml").read_text()
+    (tmp_path / "taskapp-staging.yaml").write_text(
+        typed.replace(f"- '{FACT}'", "- https://github.com/taskapp/taskapp.git")
+    )
+    result = run(bridge(), "--bootstrap", "--bootstrap-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert "no AppProject sourceRepos entry" in result.stderr

@@ -32,3 +32,8 @@ output "dns_name_servers" {
   description = "Name servers of the hosted zone: set them as the NS records of dns_zone_name at its registrar or parent zone before applying an env (ACM validates through them)."
   value       = local.dns_zone.name_servers
 }
+
+output "repo_url" {
+  description = "The Git repository every env's Argo CD syncs from: the repo_url cluster fact (scripts/gitops-bridge.py --repo-url) and the bootstrap AppProject's sourceRepos (docs/deploy.md)."
+  value       = "https://github.com/${var.github_repository}.git"
+}

@@ -5,8 +5,13 @@ variable "aws_region" {
 }
 
 variable "github_repository" {
-  description = "GitHub repository (owner/name) whose main branch and release tags may push images and charts."
+  description = "The GitHub repository (owner/name, an operator input: your repository of taskapp) whose main branch and release tags may push images and charts, and that every env's Argo CD syncs from (output repo_url, the repo_url cluster fact)."
   type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$", var.github_repository)) && !endswith(var.github_repository, ".git")
+    error_message = "github_repository must be owner/name (no URL, no .git, no wildcards)."
+  }
 }
 
 variable "github_environments" {

@@ -1,7 +1,38 @@
-# The account-wide registry and CI role, planned with shared/terraform.tfvars.
+# The account-wide registry and CI role, planned with shared/terraform.tfvars (and the operator's
+# github_repository, which has no value there).
 mock_provider "aws" {
   override_during = plan
   source          = "../tests/mocks"
+}
+
+variables {
+  github_repository = "acme-platform/taskapp"
+}
+
+# The one source of the repository Argo CD syncs from (issue 15): github_repository becomes the
+# repo_url output (the repo_url cluster fact); the CI role trusts the same variable
+# (modules/github-oidc, estate/ci-role).
+run "the_repository_is_one_input_for_the_gitops_repo_url" {
+  command = plan
+
+  variables {
+    github_repository = "someone-else/taskapp-fork"
+  }
+
+  assert {
+    condition     = output.repo_url == "https://github.com/someone-else/taskapp-fork.git"
+    error_message = "repo_url must be the https clone URL of github_repository"
+  }
+}
+
+run "github_repository_is_owner_slash_name" {
+  command = plan
+
+  variables {
+    github_repository = "https://github.com/acme-platform/taskapp.git"
+  }
+
+  expect_failures = [var.github_repository]
 }
 
 run "one_registry_for_images_and_charts" {
