@@ -68,6 +68,11 @@ export function applyPatch(task: Task, patch: TaskUpdate, now = new Date()): Tas
   if (patch.status != null) next.status = patch.status;
   if (patch.priority != null) next.priority = patch.priority;
   if (patch.due_date !== undefined) next.due_date = patch.due_date;
+  if (patch.due_on !== undefined) next.due_on = patch.due_on;
+  // A due day and a due time exclude each other: setting one clears the other (as the API does).
+  if (patch.due_on) next.due_date = null;
+  if (patch.due_date) next.due_on = null;
+  if (patch.recurrence !== undefined) next.recurrence = patch.recurrence;
   if (patch.labels != null) next.labels = patch.labels;
   if (patch.status && patch.status !== task.status) {
     next.completed_at = patch.status === "done" ? now.toISOString() : null;
