@@ -1,4 +1,4 @@
-import { AlertTriangle, PartyPopper } from "lucide-react";
+import { AlertTriangle, Check } from "lucide-react";
 import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { TaskItem } from "@/features/tasks/views";
@@ -57,7 +57,7 @@ export default function TodayPage() {
             <Group id="today-due" title="Due today" tasks={data!.today} />
           ) : (
             <EmptyState
-              icon={<PartyPopper className="size-6" aria-hidden="true" />}
+              icon={<Check className="size-6" aria-hidden="true" />}
               title="Nothing due today"
             >
               Tasks due today, in your time zone ({data!.time_zone}), show up here.

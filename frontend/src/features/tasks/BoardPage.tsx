@@ -95,7 +95,10 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
               {task.title}
             </span>
           </button>
-          {(task.due_date || task.labels.length > 0 || task.priority !== "medium") && (
+          {(task.due_date ||
+            task.due_on ||
+            task.labels.length > 0 ||
+            task.priority !== "medium") && (
             <div className="mt-2 flex flex-wrap items-center gap-x-2.5 gap-y-1">
               <DueBadge task={task} />
               <PriorityBadge priority={task.priority} />

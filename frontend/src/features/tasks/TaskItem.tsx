@@ -76,6 +76,7 @@ export function TaskItem({ task, onLabel }: { task: Task; onLabel?: (label: stri
           )}
         </button>
         {(task.due_date ||
+          task.due_on ||
           task.labels.length > 0 ||
           task.priority !== "medium" ||
           task.status === "in_progress") && (

@@ -159,6 +159,21 @@ describe("due day or due time in the editor (issue 18, defect 2)", () => {
 });
 
 describe("TaskItem", () => {
+  it("shows a due day (all day): its date, overdue only once the day is over", () => {
+    vi.useFakeTimers({ now: new Date(2026, 11, 1, 15, 0), toFake: ["Date"] });
+    renderWith(
+      <ul>
+        <TaskItem task={makeTask({ title: "Pay rent", due_on: "2026-12-01", due_date: null })} />
+        <TaskItem task={makeTask({ title: "Tax", due_on: "2026-11-30", due_date: null })} />
+      </ul>,
+    );
+    const rows = screen.getAllByTestId("task-item");
+    expect(rows[0]).toHaveTextContent(/Today$/);
+    expect(rows[0]).not.toHaveTextContent("Overdue");
+    expect(rows[1]).toHaveTextContent("Overdue: Yesterday");
+    vi.useRealTimers();
+  });
+
   it("completes a task with one click, sending the status with If-Match", async () => {
     const user = userEvent.setup();
     const task = makeTask({ title: "Pay rent", version: 4 });
