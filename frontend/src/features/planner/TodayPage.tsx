@@ -5,6 +5,7 @@ import { TaskItem } from "@/features/tasks/views";
 import { Button, EmptyState, Spinner } from "@/ui/primitives";
 import { useToday } from "./api";
 import { useRowKeys } from "./keys";
+import { PlannerTabs } from "./PlannerTabs";
 import { longDay } from "./days";
 
 function Group({ id, title, tasks }: { id: string; title: string; tasks: Task[] }) {
@@ -30,6 +31,7 @@ export default function TodayPage() {
 
   return (
     <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
+      <PlannerTabs />
       <div className="flex items-baseline justify-between">
         <h1 className="text-2xl font-bold tracking-tight">Today</h1>
         {data && <p className="text-sm text-zinc-600 dark:text-zinc-400">{longDay(data.date)}</p>}

@@ -133,7 +133,7 @@ export function TaskDialog() {
           </Field>
         </div>
         {task?.recurrence && (
-          <p className="-mt-2 text-xs text-zinc-600 dark:text-zinc-400">
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">
             {describeRecurrence(task.recurrence)}. Completing it moves it to the next date.
           </p>
         )}
