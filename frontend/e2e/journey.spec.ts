@@ -71,7 +71,8 @@ test("a new user plans, organises and finishes tasks, then logs out for good", a
     const due = new Date();
     due.setDate(due.getDate() + 1);
     due.setHours(17, 30, 0, 0);
-    await dialog.getByLabel("Due date and time").fill(localInput(due));
+    await dialog.getByLabel("Due day").fill(localInput(due).slice(0, 10));
+    await dialog.getByLabel("Time (optional)").fill(localInput(due).slice(11, 16));
     await dialog.getByLabel("Labels").fill("work");
     await dialog.getByLabel("Labels").press("Enter");
     await dialog.getByRole("button", { name: "Save" }).click();

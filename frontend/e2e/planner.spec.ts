@@ -169,3 +169,60 @@ test("Calendar: a month of the agenda, one month at a time", async ({ page, requ
   await page.setViewportSize({ width: 375, height: 812 });
   await shoot(page, "calendar-phone");
 });
+
+test("the editor saves a day without a time as a due day, a time as a due time, and says how a task repeats", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, seed, get } = await account(request, baseURL!, "dueday");
+  await seed({ title: "Gym", due_on: dayIn(1), recurrence: "FREQ=WEEKLY;BYDAY=MO" });
+  await seed({ title: "Renew the lease" });
+  await logIn(page, email);
+
+  await page.getByRole("button", { name: "Edit “Renew the lease”" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Edit task" });
+  await dialog.getByLabel("Due day").fill(dayIn(3));
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  await expect.poll(async () => (await get("Renew the lease")).due_on).toBe(dayIn(3));
+  expect((await get("Renew the lease")).due_date).toBeNull();
+
+  await page.getByRole("button", { name: "Edit “Renew the lease”" }).first().click();
+  await expect(dialog.getByLabel("Due day")).toHaveValue(dayIn(3));
+  await dialog.getByLabel("Time (optional)").fill("16:45");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect
+    .poll(async () => wall((await get("Renew the lease")).due_date ?? ""))
+    .toBe(`${dayIn(3)}, 16:45`);
+  expect((await get("Renew the lease")).due_on).toBeNull();
+
+  await page.getByRole("button", { name: "Edit “Gym”" }).first().click();
+  await expect(dialog.getByText("Repeats every Monday")).toBeVisible();
+  await expect(dialog.getByLabel("Due day")).toHaveValue(dayIn(1));
+  await expect(dialog.getByLabel("Time (optional)")).toHaveValue("");
+});
+
+test("the time zone in settings moves the user's today", async ({ page, request, baseURL }) => {
+  const { email } = await account(request, baseURL!, "zone");
+  await logIn(page, email);
+  await page.goto("/settings");
+  // Kiritimati is UTC+14 and Pago Pago UTC-11: their dates differ for most of every day.
+  const far = ["Pacific/Kiritimati", "Pacific/Pago_Pago"];
+  const localDate = (zone: string) =>
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: zone,
+      weekday: "long",
+      day: "numeric",
+      month: "long",
+    }).format(new Date());
+  for (const zone of far) {
+    await page.getByLabel("Time zone").selectOption(zone);
+    await page.getByRole("button", { name: "Save time zone" }).click();
+    await expect(page.getByRole("button", { name: "Save time zone" })).toBeDisabled();
+    await page.getByRole("link", { name: "Today" }).first().click();
+    await expect(page.getByText(localDate(zone), { exact: true })).toBeVisible();
+    await page.goto("/settings");
+    await expect(page.getByLabel("Time zone")).toHaveValue(zone);
+  }
+});

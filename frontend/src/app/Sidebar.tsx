@@ -61,7 +61,7 @@ export default function SidebarRest({ onHelp }: { onHelp: () => void }) {
         <ProjectsNav />
         <ViewsNav />
       </div>
-      <div className="mt-auto space-y-3 px-1 pt-4">
+      <div className="mt-5 space-y-3 px-1">
         <NavLink to="/settings" className={itemClass}>
           <Settings className="size-4" aria-hidden="true" />
           Settings

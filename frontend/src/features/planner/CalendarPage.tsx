@@ -6,6 +6,7 @@ import { cn } from "@/lib/cn";
 import { useOpenTask } from "@/features/tasks/views";
 import { Button, EmptyState, Spinner } from "@/ui/primitives";
 import { useRowKeys } from "./keys";
+import { PlannerTabs } from "./PlannerTabs";
 import { useAgenda, useTimeZone } from "./api";
 import { localToday, longDay } from "./days";
 import { monthGrid, monthLabel, monthRange, shiftMonth } from "./month";
@@ -30,6 +31,7 @@ export default function CalendarPage() {
 
   return (
     <div className="mx-auto w-full max-w-4xl px-4 py-5 sm:px-8 sm:py-8">
+      <PlannerTabs />
       <div className="flex flex-wrap items-center gap-2">
         <h1 className="mr-auto text-2xl font-bold tracking-tight">{title}</h1>
         <Button variant="secondary" size="sm" onClick={() => go(today.slice(0, 7))}>

@@ -1,10 +1,11 @@
-import { AlertTriangle, PartyPopper } from "lucide-react";
+import { AlertTriangle, Check } from "lucide-react";
 import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { TaskItem } from "@/features/tasks/views";
 import { Button, EmptyState, Spinner } from "@/ui/primitives";
 import { useToday } from "./api";
 import { useRowKeys } from "./keys";
+import { PlannerTabs } from "./PlannerTabs";
 import { longDay } from "./days";
 
 function Group({ id, title, tasks }: { id: string; title: string; tasks: Task[] }) {
@@ -30,6 +31,7 @@ export default function TodayPage() {
 
   return (
     <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
+      <PlannerTabs />
       <div className="flex items-baseline justify-between">
         <h1 className="text-2xl font-bold tracking-tight">Today</h1>
         {data && <p className="text-sm text-zinc-600 dark:text-zinc-400">{longDay(data.date)}</p>}
@@ -57,7 +59,7 @@ export default function TodayPage() {
             <Group id="today-due" title="Due today" tasks={data!.today} />
           ) : (
             <EmptyState
-              icon={<PartyPopper className="size-6" aria-hidden="true" />}
+              icon={<Check className="size-6" aria-hidden="true" />}
               title="Nothing due today"
             >
               Tasks due today, in your time zone ({data!.time_zone}), show up here.

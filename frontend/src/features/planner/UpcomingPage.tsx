@@ -17,6 +17,7 @@ import { cn } from "@/lib/cn";
 import { Button, EmptyState, Spinner } from "@/ui/primitives";
 import { AgendaRow } from "./AgendaRow";
 import { useRowKeys } from "./keys";
+import { PlannerTabs } from "./PlannerTabs";
 import { moveInAgenda, UPCOMING_DAYS } from "./agenda";
 import { plannerKeys, useAgenda, useTimeZone, type Agenda } from "./api";
 import { addDays, dayLabel, localToday, longDay } from "./days";
@@ -89,6 +90,7 @@ export default function UpcomingPage() {
 
   return (
     <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
+      <PlannerTabs />
       <h1 className="text-2xl font-bold tracking-tight">Upcoming</h1>
       <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
         The next {UPCOMING_DAYS} days. Drag a task to another day, or use its “Move to” menu.

@@ -11,6 +11,7 @@ import { PASSWORD_RULE, passwordSchema } from "@/features/auth/password";
 import { PasswordField } from "@/ui/PasswordField";
 import { Button, Field, Input, Spinner } from "@/ui/primitives";
 import { ThemeSwitch } from "./ThemeSwitch";
+import { TimeZoneForm } from "./TimeZoneForm";
 
 function Section({
   title,
@@ -162,6 +163,12 @@ export default function SettingsPage() {
       <h1 className="mb-8 text-2xl font-bold tracking-tight">Settings</h1>
       <Section title="Profile" description="How you appear in taskapp.">
         <ProfileForm />
+      </Section>
+      <Section
+        title="Time zone"
+        description="Today, Upcoming, overdue tasks and due days follow it, on every device."
+      >
+        <TimeZoneForm />
       </Section>
       <Section title="Password" description="Changing it signs out every other device.">
         <PasswordForm />

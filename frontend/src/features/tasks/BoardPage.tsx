@@ -97,6 +97,7 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
           </button>
           {(task.due_date ||
             task.subtask_count > 0 ||
+            task.due_on ||
             task.labels.length > 0 ||
             task.priority !== "medium") && (
             <div className="mt-2 flex flex-wrap items-center gap-x-2.5 gap-y-1">

@@ -1,7 +1,7 @@
 import { CalendarClock, Flag } from "lucide-react";
 import type { Priority, Task } from "@/api/types";
 import { cn } from "@/lib/cn";
-import { formatDue, isDueToday, isOverdue } from "@/lib/dates";
+import { dayBoundary, formatDue, isDueToday, isOverdue } from "@/lib/dates";
 import { PRIORITY_LABEL, PRIORITY_TEXT } from "./statusPriorityDisplay";
 
 export function PriorityBadge({ priority }: { priority: Priority }) {
@@ -17,9 +17,11 @@ export function PriorityBadge({ priority }: { priority: Priority }) {
 }
 
 export function DueBadge({ task }: { task: Task }) {
-  if (!task.due_date) return null;
-  const overdue = isOverdue(task.due_date, task.status);
-  const today = !overdue && task.status !== "done" && isDueToday(task.due_date);
+  // A due day (all day) shows as its date and is overdue once that day is over.
+  const at = task.due_date ?? (task.due_on && dayBoundary(task.due_on, "start"));
+  if (!at) return null;
+  const overdue = isOverdue(task.due_date ?? dayBoundary(task.due_on!, "end"), task.status);
+  const today = !overdue && task.status !== "done" && isDueToday(at);
   return (
     <span
       className={cn(
@@ -28,12 +30,12 @@ export function DueBadge({ task }: { task: Task }) {
         today && "font-semibold text-emerald-700 dark:text-emerald-400",
         !overdue && !today && "text-zinc-600 dark:text-zinc-400",
       )}
-      title={new Date(task.due_date).toLocaleString()}
+      title={task.due_date ? new Date(at).toLocaleString() : new Date(at).toLocaleDateString()}
     >
       <CalendarClock className="size-3.5" aria-hidden="true" />
       <span>
         {overdue && <span className="sr-only">Overdue: </span>}
-        {formatDue(task.due_date)}
+        {formatDue(at)}
       </span>
     </span>
   );

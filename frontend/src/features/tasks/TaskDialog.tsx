@@ -1,8 +1,8 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect, useState, type KeyboardEvent } from "react";
+import { useContext, useEffect, useState, type KeyboardEvent } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { PRIORITIES, STATUSES } from "@/api/types";
-import { fromLocalInput } from "@/lib/dates";
+import { AuthContext } from "@/features/auth/context";
 import { Dialog } from "@/ui/Dialog";
 import { Button, Field, Input } from "@/ui/primitives";
 import { editor, useEditor } from "./editor";
@@ -10,7 +10,14 @@ import { LabelInput } from "./LabelInput";
 import { newIdempotencyKey, useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
 import { useLabels } from "./queries";
 import { PRIORITY_LABEL, STATUS_LABEL } from "./statusPriorityDisplay";
-import { diffTask, taskFormSchema, toFormValues, type TaskFormValues } from "./taskForm";
+import { describeRecurrence } from "./recurrence";
+import {
+  diffTask,
+  dueForCreate,
+  taskFormSchema,
+  toFormValues,
+  type TaskFormValues,
+} from "./taskForm";
 
 const selectCls =
   "h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
@@ -23,6 +30,9 @@ export function TaskDialog() {
   const update = useUpdateTask();
   const remove = useDeleteTask();
   const labels = useLabels();
+  // Due days and times are the user's (profile) zone's, as in quick add, Today and Upcoming.
+  const timeZone =
+    useContext(AuthContext)?.user?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   const {
     register,
     control,
@@ -31,14 +41,14 @@ export function TaskDialog() {
     formState: { errors, isDirty },
   } = useForm<TaskFormValues>({
     resolver: zodResolver(taskFormSchema),
-    defaultValues: toFormValues(task),
+    defaultValues: toFormValues(task, timeZone),
   });
 
   const [confirmDiscard, setConfirmDiscard] = useState(false);
 
   useEffect(() => {
-    if (open) reset(toFormValues(task));
-  }, [open, task, reset]);
+    if (open) reset(toFormValues(task, timeZone));
+  }, [open, task, reset, timeZone]);
 
   // Esc, the close button, a click outside and Cancel all come here: unsaved edits are not
   // dropped without asking.
@@ -49,7 +59,7 @@ export function TaskDialog() {
 
   const onSubmit = handleSubmit((v) => {
     if (task) {
-      const patch = diffTask(task, v);
+      const patch = diffTask(task, v, timeZone);
       if (Object.keys(patch).length) update.mutate({ task, patch });
     } else {
       create.mutate({
@@ -59,7 +69,7 @@ export function TaskDialog() {
           description: v.description.trim() ? v.description : null,
           status: v.status,
           priority: v.priority,
-          due_date: fromLocalInput(v.due),
+          ...dueForCreate(v, timeZone),
           labels: v.labels,
         },
       });
@@ -114,9 +124,19 @@ export function TaskDialog() {
             </select>
           </Field>
         </div>
-        <Field id="task-due" label="Due date and time">
-          <Input id="task-due" type="datetime-local" {...register("due")} />
-        </Field>
+        <div className="grid grid-cols-2 gap-3">
+          <Field id="task-due-day" label="Due day">
+            <Input id="task-due-day" type="date" {...register("dueDay")} />
+          </Field>
+          <Field id="task-due-time" label="Time (optional)">
+            <Input id="task-due-time" type="time" {...register("dueTime")} />
+          </Field>
+        </div>
+        {task?.recurrence && (
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">
+            {describeRecurrence(task.recurrence)}. Completing it moves it to the next date.
+          </p>
+        )}
         <Field id="task-labels" label="Labels" error={errors.labels?.message}>
           <Controller
             control={control}

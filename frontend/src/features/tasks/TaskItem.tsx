@@ -96,6 +96,7 @@ export function TaskItem({
         </button>
         {(task.due_date ||
           task.subtask_count > 0 ||
+          task.due_on ||
           task.labels.length > 0 ||
           task.priority !== "medium" ||
           task.status === "in_progress") && (

@@ -42,6 +42,20 @@ describe("task list cache", () => {
     expect(applyPatch(t, { priority: "urgent" }).completed_at).toBeNull();
   });
 
+  it("a due day and a due time replace each other, as the API does", () => {
+    const timed = makeTask({ due_date: "2026-05-10T10:00:00Z", due_on: null });
+    expect(applyPatch(timed, { due_on: "2026-05-12" })).toMatchObject({
+      due_on: "2026-05-12",
+      due_date: null,
+    });
+    const day = makeTask({ due_on: "2026-05-12", due_date: null });
+    expect(applyPatch(day, { due_date: "2026-05-13T08:00:00Z" })).toMatchObject({
+      due_on: null,
+      due_date: "2026-05-13T08:00:00Z",
+    });
+    expect(applyPatch(day, { due_on: null })).toMatchObject({ due_on: null, due_date: null });
+  });
+
   it("undo puts a removed task back at its old position, keeping newer tasks", () => {
     const qc = newQueryClient();
     const q: ApiTaskQuery = { sort: "-created_at" };

@@ -69,9 +69,10 @@ export function applyPatch(task: Task, patch: TaskUpdate, now = new Date()): Tas
   if (patch.priority != null) next.priority = patch.priority;
   if (patch.due_date !== undefined) next.due_date = patch.due_date;
   if (patch.due_on !== undefined) next.due_on = patch.due_on;
-  // Setting one due field clears the other (the API's rule).
+  // A due day and a due time exclude each other: setting one clears the other (as the API does).
   if (patch.due_on) next.due_date = null;
   if (patch.due_date) next.due_on = null;
+  if (patch.recurrence !== undefined) next.recurrence = patch.recurrence;
   if (patch.project_id != null) next.project_id = patch.project_id;
   if (patch.labels != null) next.labels = patch.labels;
   if (patch.status && patch.status !== task.status) {

@@ -7,7 +7,8 @@ import { setAccessToken } from "@/api/session";
 import { json, makeTask, mockApi, renderWith } from "@/test/utils";
 import { SearchBox } from "./FilterBar";
 import { LabelInput } from "./LabelInput";
-import { diffTask } from "./taskForm";
+import { describeRecurrence } from "./recurrence";
+import { diffTask, dueForCreate, toFormValues } from "./taskForm";
 import { TaskItem } from "./TaskItem";
 import TaskListPage from "./TaskListPage";
 
@@ -81,24 +82,98 @@ describe("diffTask", () => {
       description: "Rome",
       status: "pending" as const,
       priority: "medium" as const,
-      due: "",
+      dueDay: "",
+      dueTime: "",
       labels: ["travel"],
     };
-    expect(diffTask(task, base)).toEqual({});
-    expect(diffTask(task, { ...base, priority: "high", description: "  " })).toEqual({
+    const tz = "Europe/Berlin";
+    expect(diffTask(task, base, tz)).toEqual({});
+    expect(diffTask(task, { ...base, priority: "high", description: "  " }, tz)).toEqual({
       priority: "high",
       description: null,
     });
     expect(
-      diffTask(task, { ...base, labels: ["travel", "family"], due: "2026-06-01T09:00" }),
+      diffTask(
+        task,
+        { ...base, labels: ["travel", "family"], dueDay: "2026-06-01", dueTime: "09:00" },
+        tz,
+      ),
     ).toEqual({
       labels: ["travel", "family"],
-      due_date: new Date(2026, 5, 1, 9, 0).toISOString(),
+      due_date: "2026-06-01T07:00:00.000Z", // 09:00 in Berlin's summer time
     });
   });
 });
 
+describe("due day or due time in the editor (issue 18, defect 2)", () => {
+  const tz = "America/New_York";
+  const form = (t: ReturnType<typeof makeTask>) => toFormValues(t, tz);
+
+  it("a date without a time is a due day, not dropped", () => {
+    const task = makeTask({ due_date: null, due_on: null });
+    expect(diffTask(task, { ...form(task), dueDay: "2026-12-24" }, tz)).toEqual({
+      due_on: "2026-12-24",
+    });
+    expect(dueForCreate({ ...form(task), dueDay: "2026-12-24" }, tz)).toEqual({
+      due_on: "2026-12-24",
+    });
+  });
+
+  it("shows a due time in the user's zone and moves between day and time", () => {
+    // 03:30 UTC on the 2nd is 22:30 on the 1st in New York.
+    const timed = makeTask({ due_date: "2026-12-02T03:30:00Z", due_on: null });
+    expect(form(timed)).toMatchObject({ dueDay: "2026-12-01", dueTime: "22:30" });
+    expect(diffTask(timed, form(timed), tz)).toEqual({});
+    expect(diffTask(timed, { ...form(timed), dueTime: "" }, tz)).toEqual({ due_on: "2026-12-01" });
+    const day = makeTask({ due_on: "2026-12-01", due_date: null });
+    expect(form(day)).toMatchObject({ dueDay: "2026-12-01", dueTime: "" });
+    expect(diffTask(day, { ...form(day), dueTime: "08:15" }, tz)).toEqual({
+      due_date: "2026-12-01T13:15:00.000Z",
+    });
+  });
+
+  it("clears whichever due there was, and a repeat with it", () => {
+    const day = makeTask({ due_on: "2026-12-01", due_date: null });
+    expect(diffTask(day, { ...form(day), dueDay: "" }, tz)).toEqual({ due_on: null });
+    const repeating = makeTask({
+      due_date: "2026-12-02T03:30:00Z",
+      due_on: null,
+      recurrence: "FREQ=WEEKLY;BYDAY=MO",
+    });
+    expect(diffTask(repeating, { ...form(repeating), dueDay: "", dueTime: "" }, tz)).toEqual({
+      due_date: null,
+      recurrence: null,
+    });
+  });
+
+  it("says how a task repeats", () => {
+    expect(describeRecurrence("FREQ=WEEKLY;BYDAY=MO")).toBe("Repeats every Monday");
+    expect(describeRecurrence("FREQ=WEEKLY;INTERVAL=2")).toBe("Repeats every 2 weeks");
+    expect(describeRecurrence("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR")).toBe("Repeats every weekday");
+    expect(describeRecurrence("FREQ=MONTHLY;BYMONTHDAY=-1")).toBe(
+      "Repeats every month on the last day",
+    );
+    expect(describeRecurrence("FREQ=WEEKLY;BYDAY=MO,TH")).toBe("Repeats every Monday and Thursday");
+    expect(describeRecurrence("FREQ=HOURLY")).toBe("Repeats: FREQ=HOURLY");
+  });
+});
+
 describe("TaskItem", () => {
+  it("shows a due day (all day): its date, overdue only once the day is over", () => {
+    vi.useFakeTimers({ now: new Date(2026, 11, 1, 15, 0), toFake: ["Date"] });
+    renderWith(
+      <ul>
+        <TaskItem task={makeTask({ title: "Pay rent", due_on: "2026-12-01", due_date: null })} />
+        <TaskItem task={makeTask({ title: "Tax", due_on: "2026-11-30", due_date: null })} />
+      </ul>,
+    );
+    const rows = screen.getAllByTestId("task-item");
+    expect(rows[0]).toHaveTextContent(/Today$/);
+    expect(rows[0]).not.toHaveTextContent("Overdue");
+    expect(rows[1]).toHaveTextContent("Overdue: Yesterday");
+    vi.useRealTimers();
+  });
+
   it("completes a task with one click, sending the status with If-Match", async () => {
     const user = userEvent.setup();
     const task = makeTask({ title: "Pay rent", version: 4 });

@@ -1,36 +1,79 @@
+import { TZDate } from "@date-fns/tz";
 import { z } from "zod";
-import type { Task, TaskUpdate } from "@/api/types";
-import { fromLocalInput, toLocalInput } from "@/lib/dates";
+import type { Task, TaskCreate, TaskUpdate } from "@/api/types";
 
 export const taskFormSchema = z.object({
   title: z.string().trim().min(1, "Give the task a title").max(255, "Use at most 255 characters"),
   description: z.string().max(10_000, "Use at most 10,000 characters"),
   status: z.enum(["pending", "in_progress", "done"]),
   priority: z.enum(["low", "medium", "high", "urgent"]),
-  due: z.string(),
+  /** YYYY-MM-DD, or "" for no due. */
+  dueDay: z.string(),
+  /** HH:MM, or "" for an all-day due day. */
+  dueTime: z.string(),
   labels: z.array(z.string().min(1).max(50)).max(20, "Use at most 20 labels"),
 });
 export type TaskFormValues = z.infer<typeof taskFormSchema>;
 
-export const toFormValues = (t?: Task): TaskFormValues => ({
+type Due = Pick<TaskUpdate, "due_on" | "due_date">;
+
+/** A task's due as the form shows it: its day, and its time when it has one (in `timeZone`). */
+export function dueFields(t: Pick<Task, "due_on" | "due_date"> | undefined, timeZone: string) {
+  if (t?.due_date) {
+    const d = new TZDate(t.due_date, timeZone);
+    const pad = (n: number) => String(n).padStart(2, "0");
+    return {
+      dueDay: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`,
+      dueTime: `${pad(d.getHours())}:${pad(d.getMinutes())}`,
+    };
+  }
+  return { dueDay: t?.due_on ?? "", dueTime: "" };
+}
+
+/** The form's day and time as the API's due: no time is a due day, a time is a due instant. */
+export function dueOf(v: Pick<TaskFormValues, "dueDay" | "dueTime">, timeZone: string): Due {
+  if (!v.dueDay) return { due_on: null, due_date: null };
+  if (!v.dueTime) return { due_on: v.dueDay, due_date: null };
+  const [y, m, d] = v.dueDay.split("-").map(Number) as [number, number, number];
+  const [hh, mm] = v.dueTime.split(":").map(Number) as [number, number];
+  const at = new TZDate(y, m - 1, d, hh, mm, 0, timeZone);
+  return { due_on: null, due_date: new Date(at.getTime()).toISOString() };
+}
+
+export const toFormValues = (t: Task | undefined, timeZone: string): TaskFormValues => ({
   title: t?.title ?? "",
   description: t?.description ?? "",
   status: t?.status ?? "pending",
   priority: t?.priority ?? "medium",
-  due: toLocalInput(t?.due_date),
+  ...dueFields(t, timeZone),
   labels: t?.labels ?? [],
 });
 
 /** Only the fields the user changed, so a save never clobbers someone else's other edits. */
-export function diffTask(task: Task, v: TaskFormValues): TaskUpdate {
+export function diffTask(task: Task, v: TaskFormValues, timeZone: string): TaskUpdate {
   const patch: TaskUpdate = {};
   const description = v.description.trim() ? v.description : null;
-  const due = fromLocalInput(v.due);
   if (v.title.trim() !== task.title) patch.title = v.title.trim();
   if (description !== task.description) patch.description = description;
   if (v.status !== task.status) patch.status = v.status;
   if (v.priority !== task.priority) patch.priority = v.priority;
-  if (toLocalInput(due) !== toLocalInput(task.due_date)) patch.due_date = due;
+  const before = dueFields(task, timeZone);
+  if (v.dueDay !== before.dueDay || v.dueTime !== before.dueTime) {
+    const due = dueOf(v, timeZone);
+    // Send the field that is set (setting one clears the other); clearing sends the one there was.
+    if (due.due_on) patch.due_on = due.due_on;
+    else if (due.due_date) patch.due_date = due.due_date;
+    else if (task.due_on) patch.due_on = null;
+    else patch.due_date = null;
+    // A repeating task cannot lose its due and keep repeating (the API answers 422).
+    if (!v.dueDay && task.recurrence) patch.recurrence = null;
+  }
   if (v.labels.join("\u0000") !== task.labels.join("\u0000")) patch.labels = v.labels;
   return patch;
+}
+
+/** The create body's due fields (only the one that is set). */
+export function dueForCreate(v: TaskFormValues, timeZone: string): Partial<TaskCreate> {
+  const due = dueOf(v, timeZone);
+  return due.due_on ? { due_on: due.due_on } : due.due_date ? { due_date: due.due_date } : {};
 }
