@@ -1,12 +1,12 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { StrictMode, useSyncExternalStore } from "react";
+import { lazy, StrictMode, Suspense, useSyncExternalStore } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
-import { Toaster } from "sonner";
 import { ApiError } from "@/api/problem";
 import { router } from "@/app/router";
 import { AuthProvider } from "@/features/auth/AuthProvider";
 import { applyTheme, useTheme, watchSystemTheme } from "@/lib/theme";
+import { loadSonner } from "@/ui/toast";
 import "./index.css";
 
 applyTheme();
@@ -32,6 +32,9 @@ const subscribeBottomNav = (cb: () => void) => {
 };
 const ABOVE_NAV = "calc(4.5rem + env(safe-area-inset-bottom))";
 
+// sonner arrives after the first paint (ui/toast.ts): out of the 150 kB first download.
+const Toaster = lazy(() => loadSonner().then((m) => ({ default: m.Toaster })));
+
 function ThemedToaster() {
   const [theme] = useTheme();
   const hasBottomNav = useSyncExternalStore(subscribeBottomNav, () => bottomNav.matches);
@@ -52,7 +55,9 @@ createRoot(document.getElementById("root")!).render(
     <QueryClientProvider client={queryClient}>
       <AuthProvider>
         <RouterProvider router={router} />
-        <ThemedToaster />
+        <Suspense fallback={null}>
+          <ThemedToaster />
+        </Suspense>
       </AuthProvider>
     </QueryClientProvider>
   </StrictMode>,

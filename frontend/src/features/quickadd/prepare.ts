@@ -1,5 +1,5 @@
 import type { QueryClient } from "@tanstack/react-query";
-import { toast } from "sonner";
+import { toast } from "@/ui/toast";
 import type { Task, TaskStatus } from "@/api/types";
 import { matchesQuery, toApiQuery, type TaskFilters } from "@/features/tasks/filters";
 import { readQuickAdd } from "./read";

@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { toast } from "sonner";
+import { toast } from "@/ui/toast";
 import { api, unwrap } from "@/api/client";
 import { errorMessage } from "@/api/problem";
 import type { User } from "@/api/types";

@@ -2,7 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Plus } from "lucide-react";
 import { useMemo, useRef, useState } from "react";
 import { useLocation, useNavigate } from "react-router";
-import { toast } from "sonner";
+import { toast } from "@/ui/toast";
 import type { TaskStatus } from "@/api/types";
 import { loadQuickAdd, type QuickAddEngine } from "@/features/quickadd/load";
 import { useTaskFilters } from "./filters";

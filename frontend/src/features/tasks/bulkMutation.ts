@@ -4,7 +4,7 @@
  * Loaded with the bulk bar (a lazy chunk), not with the list.
  */
 import type { QueryClient } from "@tanstack/react-query";
-import { toast } from "sonner";
+import { toast } from "@/ui/toast";
 import { api, unwrap } from "@/api/client";
 import { ApiError, errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";

@@ -60,7 +60,10 @@ describe("optimistic task mutations", () => {
     release();
     await waitFor(() => expect(result.current.isError).toBe(true));
     expect(items()[0]!.priority).toBe("medium");
-    expect(toastMock.error).toHaveBeenCalledWith(expect.stringContaining("boom"));
+    // Toasts are shown once sonner has loaded (ui/toast.ts): a moment later.
+    await waitFor(() =>
+      expect(toastMock.error).toHaveBeenCalledWith(expect.stringContaining("boom")),
+    );
   });
 
   it("sends If-Match with the task's ETag and keeps the server's answer", async () => {
@@ -188,6 +191,7 @@ describe("optimistic task mutations", () => {
     const { result } = renderHook(() => useDeleteTask(), { wrapper });
     act(() => result.current(task));
     expect(items()).toEqual([]);
+    await waitFor(() => expect(toastMock).toHaveBeenCalled()); // sonner loads on first use
     const undo = (toastMock.mock.calls.at(-1)![1] as { action: { onClick: () => void } }).action;
     act(() => undo.onClick());
     expect(items()).toEqual([task]);

@@ -6,7 +6,7 @@ import {
   type QueryClient,
 } from "@tanstack/react-query";
 import { useMemo } from "react";
-import { toast } from "sonner";
+import { toast } from "@/ui/toast";
 import { ApiError, errorMessage } from "@/api/problem";
 import { getAccessToken, apiOrigin } from "@/api/session";
 import type { Task, TaskCreate, TaskUpdate } from "@/api/types";

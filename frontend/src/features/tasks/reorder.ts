@@ -5,7 +5,7 @@
  * loads on the first Alt+↑/↓.
  */
 import type { QueryClient } from "@tanstack/react-query";
-import { toast } from "sonner";
+import { toast } from "@/ui/toast";
 import { ApiError, errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { moveTaskTo, taskKeys } from "./api";
