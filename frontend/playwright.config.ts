@@ -11,7 +11,10 @@ export default defineConfig({
   outputDir: `${artifacts}/results`,
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // One retry under CI only: bulk.spec's first test failed once in a full run on a loaded machine
+  // (no selection after x; 31/31 on the rerun, 4/4 alone). A retried test is reported as flaky
+  // in the list output and the JUnit file, not hidden; locally every failure stops the run.
+  retries: process.env.CI ? 1 : 0,
   timeout: 60_000,
   expect: { timeout: 7_000 },
   reporter: [["list"], ["junit", { outputFile: `${artifacts}/junit-web-e2e.xml` }]],
