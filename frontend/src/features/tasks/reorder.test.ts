@@ -1,6 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { makeTask } from "@/test/utils";
-import { inverseMove, keyboardMove, reordered } from "./reorder";
+import { describe, expect, it, vi } from "vitest";
+import { json, makeTask, mockApi, newQueryClient } from "@/test/utils";
+import { inverseMove, keyboardMove, moveTask, reordered } from "./reorder";
+
+vi.mock("sonner", () => ({ toast: Object.assign(vi.fn(), { error: vi.fn(), dismiss: vi.fn() }) }));
 
 describe("manual order moves", () => {
   const [a, b, c] = [makeTask(), makeTask(), makeTask()];
@@ -33,5 +35,27 @@ describe("manual order moves", () => {
     expect(reordered(ids, "d", { before_id: "b" })).toEqual(["a", "d", "b", "c"]);
     expect(reordered(ids, "a", { after_id: "c" })).toEqual(["b", "c", "a", "d"]);
     expect(reordered(ids, "a", { after_id: "zz" })).toEqual(ids);
+  });
+});
+
+describe("two quick moves of one task", () => {
+  it("send the second on the version the first one produced, not the version shown", async () => {
+    const task = makeTask({ version: 1 });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { calls } = mockApi({
+      "POST /api/v1/tasks/:id/move": async (req) => {
+        const { version } = (await req.json()) as { version: number };
+        if (version === 1) await gate; // the first answer is slow
+        return json({ ...task, version: version + 1 });
+      },
+    });
+    const qc = newQueryClient();
+    const first = moveTask(qc, task, { before_id: "a" }, false);
+    const second = moveTask(qc, task, { before_id: "b" }, false); // the row still shows version 1
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    release();
+    await Promise.all([first, second]);
+    expect(calls.map((c) => JSON.parse(c.body).version)).toEqual([1, 2]);
   });
 });

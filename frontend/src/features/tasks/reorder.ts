@@ -61,6 +61,8 @@ function reorderCached(qc: QueryClient, id: string, target: MoveTarget) {
 
 const UNDO_TOAST_MS = 6000;
 let seq = 0;
+/** Each task's move still on its way: the next move of that task waits for its answer. */
+const inFlight = new Map<string, Promise<Task | null>>();
 
 /** Move `task` (at the version shown); `record` puts the move on the undo stack. */
 export async function moveTask(
@@ -87,8 +89,12 @@ export async function moveTask(
       },
     });
   }
+  // Two quick Alt+↑ on one task: the second is sent on the version the first one produced (sent
+  // on the version shown, it was a 412 and the list jumped back: seen in a CI run).
+  const previous = inFlight.get(task.id);
+  inFlight.set(task.id, saved);
   try {
-    const data = await moveTaskTo(task, target);
+    const data = await moveTaskTo((await previous) ?? task, target);
     upsertTaskInLists(qc, data);
     settle(data);
     if (record)
@@ -108,6 +114,7 @@ export async function moveTask(
         : `Could not move “${task.title}”: ${errorMessage(error)}`,
     );
   } finally {
+    if (inFlight.get(task.id) === saved) inFlight.delete(task.id);
     void qc.invalidateQueries({ queryKey: taskKeys.lists() });
   }
 }
