@@ -62,6 +62,8 @@ def facts() -> dict[str, str]:
             out[value] = "/fact/log-group-name"
         elif value == "edgeMode":
             out[value] = "ingress"  # one of the two modes the apps schema accepts
+        elif value == "repoURL":
+            out[value] = "https://github.com/fact/repo-url.git"  # the apps schema wants https://
         else:
             out[value] = f"fact-{name}"
     return out
@@ -497,6 +499,9 @@ def check_without_aws_facts(helm_bin: str) -> list[str]:
     rendered there at all."""
     local = {**dict.fromkeys(facts(), ""), "clusterName": "kind-taskapp"}
     local |= {"domainName": "localhost", "edgeMode": "ingress"}
+    local["repoURL"] = (
+        "https://github.com/fact/repo-url.git"  # a local fact too (cluster-up's --repo)
+    )
     objs = render_apps(helm_bin, "local", local)
     aws_only = ("kube-prometheus-stack", "monitoring-prerequisites", "loki", "alloy")
     return [
