@@ -255,30 +255,24 @@ resource "aws_cloudfront_distribution" "this" {
     }
   }
 
-  ordered_cache_behavior {
-    path_pattern               = "/api/*"
-    target_origin_id           = local.alb_origin
-    viewer_protocol_policy     = "https-only"
-    allowed_methods            = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
-    cached_methods             = ["GET", "HEAD"]
-    compress                   = true
-    cache_policy_id            = data.aws_cloudfront_cache_policy.disabled.id
-    origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_viewer_except_host.id
-    response_headers_policy_id = data.aws_cloudfront_response_headers_policy.security_headers.id
-  }
-
-  # Published projects (/p/<token>): pages the backend renders, never cached (a revoked link
-  # must stop working at once).
-  ordered_cache_behavior {
-    path_pattern               = "/p/*"
-    target_origin_id           = local.alb_origin
-    viewer_protocol_policy     = "https-only"
-    allowed_methods            = ["GET", "HEAD", "OPTIONS"]
-    cached_methods             = ["GET", "HEAD"]
-    compress                   = true
-    cache_policy_id            = data.aws_cloudfront_cache_policy.disabled.id
-    origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_viewer_except_host.id
-    response_headers_policy_id = data.aws_cloudfront_response_headers_policy.security_headers.id
+  # The backend's paths, uncached and passed to the ALB: the API (every method), and published
+  # projects (/p/<token>, pages the backend renders; a revoked link must stop working at once).
+  dynamic "ordered_cache_behavior" {
+    for_each = [
+      { path = "/api/*", methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] },
+      { path = "/p/*", methods = ["GET", "HEAD", "OPTIONS"] },
+    ]
+    content {
+      path_pattern               = ordered_cache_behavior.value.path
+      target_origin_id           = local.alb_origin
+      viewer_protocol_policy     = "https-only"
+      allowed_methods            = ordered_cache_behavior.value.methods
+      cached_methods             = ["GET", "HEAD"]
+      compress                   = true
+      cache_policy_id            = data.aws_cloudfront_cache_policy.disabled.id
+      origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_viewer_except_host.id
+      response_headers_policy_id = data.aws_cloudfront_response_headers_policy.security_headers.id
+    }
   }
 
   ordered_cache_behavior {
