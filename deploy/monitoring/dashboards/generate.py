@@ -164,9 +164,60 @@ def base(title: str, uid: str, desc: str) -> db.Dashboard:
     )
 
 
+# The SLO panels: one shape per SLI (availability, latency), read from the recording rules
+# taskapp:slo_<sli>_error_ratio:rate<window> and taskapp:slo_<sli>_error_budget:remaining.
+BURN_WINDOWS = ("5m", "1h", "6h", "1d")
+
+
+def sli_30d(sli: str, title: str, good: str, objective: float, decimals: int) -> stat.Panel:
+    return st(
+        title,
+        f"Share of /api/v1 requests {good} over 30 days (objective {objective * 100:g}%).",
+        "percentunit",
+        q(
+            f'1 - taskapp:slo_{sli}_error_ratio:rate30d{{namespace=~"$namespace"}}',
+            "{{namespace}}",
+            instant=True,
+        ),
+        thresholds((None, "red"), (objective, "green")),
+        decimals=decimals,
+    )
+
+
+def budget_left(sli: str, title: str, budget: str) -> stat.Panel:
+    return st(
+        title,
+        f"Remaining share of the 30-day {sli} error budget ({budget} of requests). "
+        "Below 0: SLO missed.",
+        "percentunit",
+        q(
+            f'taskapp:slo_{sli}_error_budget:remaining{{namespace=~"$namespace"}}',
+            "{{namespace}}",
+            instant=True,
+        ),
+        thresholds((None, "red"), (0.25, "orange"), (0.5, "green")),
+        decimals=1,
+    )
+
+
+def burn_rate(sli: str, title: str, desc: str, budget: float) -> timeseries.Panel:
+    return ts(
+        title,
+        desc,
+        "none",
+        *(
+            q(
+                f'taskapp:slo_{sli}_error_ratio:rate{window}{{namespace=~"$namespace"}}'
+                f" / {budget:g}",
+                f"{window} {{{{namespace}}}}",
+            )
+            for window in BURN_WINDOWS
+        ),
+    )
+
+
 # ----------------------------------------------------------------------------- dashboards
 def api_overview() -> db.Dashboard:
-    ok = thresholds((None, "red"), (0.25, "orange"), (0.5, "green"))
     return (
         base(
             "taskapp / API overview",
@@ -177,111 +228,28 @@ def api_overview() -> db.Dashboard:
         .with_variable(namespace_var('http_requests_total{job="taskapp-backend"}'))
         .with_row(db.Row("SLOs (30 days): availability 99.9% non-5xx, latency 99% under 300 ms"))
         .with_panel(
-            st(
-                "Availability, 30d",
-                "Share of /api/v1 requests that were not 5xx over 30 days (objective 99.9%).",
-                "percentunit",
-                q(
-                    '1 - taskapp:slo_availability_error_ratio:rate30d{namespace=~"$namespace"}',
-                    "{{namespace}}",
-                    instant=True,
-                ),
-                thresholds((None, "red"), (0.999, "green")),
-                decimals=3,
-            )
+            sli_30d("availability", "Availability, 30d", "that were not 5xx", 0.999, decimals=3)
         )
+        .with_panel(budget_left("availability", "Availability error budget left", "0.1%"))
+        .with_panel(sli_30d("latency", "Latency SLI, 30d", "faster than 300 ms", 0.99, decimals=2))
+        .with_panel(budget_left("latency", "Latency error budget left", "1%"))
         .with_panel(
-            st(
-                "Availability error budget left",
-                (
-                    "Remaining share of the 30-day availability error budget (0.1% of requests). "
-                    "Below 0: SLO missed."
-                ),
-                "percentunit",
-                q(
-                    'taskapp:slo_availability_error_budget:remaining{namespace=~"$namespace"}',
-                    "{{namespace}}",
-                    instant=True,
-                ),
-                ok,
-                decimals=1,
-            )
-        )
-        .with_panel(
-            st(
-                "Latency SLI, 30d",
-                "Share of /api/v1 requests faster than 300 ms over 30 days (objective 99%).",
-                "percentunit",
-                q(
-                    '1 - taskapp:slo_latency_error_ratio:rate30d{namespace=~"$namespace"}',
-                    "{{namespace}}",
-                    instant=True,
-                ),
-                thresholds((None, "red"), (0.99, "green")),
-                decimals=2,
-            )
-        )
-        .with_panel(
-            st(
-                "Latency error budget left",
-                "Remaining share of the 30-day latency error budget (1% of requests).",
-                "percentunit",
-                q(
-                    'taskapp:slo_latency_error_budget:remaining{namespace=~"$namespace"}',
-                    "{{namespace}}",
-                    instant=True,
-                ),
-                ok,
-                decimals=1,
-            )
-        )
-        .with_panel(
-            ts(
+            burn_rate(
+                "availability",
                 "Availability burn rate",
                 (
                     "Error ratio divided by the 0.1% budget: 1 spends the budget in exactly 30 "
                     "days; pages at 14.4 (1h and 5m) and 6 (6h and 30m)."
                 ),
-                "none",
-                q(
-                    'taskapp:slo_availability_error_ratio:rate5m{namespace=~"$namespace"} / 0.001',
-                    "5m {{namespace}}",
-                ),
-                q(
-                    'taskapp:slo_availability_error_ratio:rate1h{namespace=~"$namespace"} / 0.001',
-                    "1h {{namespace}}",
-                ),
-                q(
-                    'taskapp:slo_availability_error_ratio:rate6h{namespace=~"$namespace"} / 0.001',
-                    "6h {{namespace}}",
-                ),
-                q(
-                    'taskapp:slo_availability_error_ratio:rate1d{namespace=~"$namespace"} / 0.001',
-                    "1d {{namespace}}",
-                ),
+                0.001,
             )
         )
         .with_panel(
-            ts(
+            burn_rate(
+                "latency",
                 "Latency burn rate",
                 "Slow-request ratio divided by the 1% budget.",
-                "none",
-                q(
-                    'taskapp:slo_latency_error_ratio:rate5m{namespace=~"$namespace"} / 0.01',
-                    "5m {{namespace}}",
-                ),
-                q(
-                    'taskapp:slo_latency_error_ratio:rate1h{namespace=~"$namespace"} / 0.01',
-                    "1h {{namespace}}",
-                ),
-                q(
-                    'taskapp:slo_latency_error_ratio:rate6h{namespace=~"$namespace"} / 0.01',
-                    "6h {{namespace}}",
-                ),
-                q(
-                    'taskapp:slo_latency_error_ratio:rate1d{namespace=~"$namespace"} / 0.01',
-                    "1d {{namespace}}",
-                ),
+                0.01,
             )
         )
         .with_row(db.Row("Requests, errors, duration"))
