@@ -25,8 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 GITOPS = ROOT / "deploy" / "gitops"
 FACT = '{{ index .metadata.annotations "repo_url" }}'
 # A Git repository URL: a forge host, an ssh remote, or any URL ending in .git. The Helm chart
-# repositories of apps/values.yaml `addons` are not Git repositories and match none of these.
-GIT_URL = re.compile(r"(https?://|git@)(github\.com|gitlab\.com|bitbucket\.org)\S*|\S+\.git\b")
+# repositories of apps/values.yaml `addons` are not Git repositories and match none of these;
+# nor does the bare suffix ".git" a template trims off the fact.
+GIT_URL = re.compile(
+    r"(https?://|git@)(github\.com|gitlab\.com|bitbucket\.org)\S*|[\w@:/.~-]*\w\.git\b"
+)
 
 
 def test_no_file_under_deploy_gitops_types_a_repository_url() -> None:
@@ -96,3 +99,27 @@ def test_the_app_of_apps_refuses_to_render_without_the_repository() -> None:
     secret["metadata"]["annotations"]["repo_url"] = ""
     with pytest.raises(estate.RenderError, match="repoURL"):
         estate.build("dev", secret=secret)
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_alert_runbook_links_open_the_runbooks_of_the_synced_repository(env: str) -> None:
+    """An alert's runbook link (Slack, PagerDuty, Alertmanager's UI) points into the repository
+    and revision Argo CD deploys, at a runbook that exists, not at the upstream project."""
+    url = _shared_repo_url("acme-platform/taskapp-fork")
+    built = estate.build(env, secret=json.loads(run_bridge(env, url)))
+    assert not built.problems, built.problems
+    links = [
+        rule["annotations"]["runbook_url"]
+        for objs in built.rendered.values()
+        for o in objs
+        if o["kind"] == "PrometheusRule"
+        for group in o["spec"]["groups"]
+        for rule in group["rules"]
+        if "alert" in rule
+    ]
+    assert links, "no alert rendered"
+    base = "https://github.com/acme-platform/taskapp-fork/blob/main/docs/runbooks/"
+    wrong = [link for link in links if not link.startswith(base)]
+    assert not wrong, f"runbook links outside {base}: {wrong}"
+    missing = [link for link in links if not (ROOT / "docs/runbooks" / link[len(base) :]).is_file()]
+    assert not missing, f"runbook links to no file under docs/runbooks: {missing}"

@@ -127,6 +127,13 @@ image:
 networkPolicy:
   ingressCidrs: {{ splitList "," (include "apps.fact" (list $ctx "publicSubnetCidrs") | nospace) | toJson }}
 {{- end }}
+{{- else if eq $chart "taskapp-monitoring" }}
+{{- if not $local }}
+rules:
+  # The runbooks of the repository and revision Argo CD syncs (repo_url is a GitHub URL: it is
+  # built from Terraform's github_repository), not the upstream project's.
+  runbookBaseUrl: {{ printf "%s/blob/%s/docs/runbooks" (include "apps.fact" (list $ctx "repoURL") | trimSuffix ".git") $ctx.Values.targetRevision }}
+{{- end }}
 {{- else if eq $chart "taskapp-ingress" }}
 environment: {{ $c.environment }}
 {{- if $local }}
