@@ -117,6 +117,7 @@ def _aws_fact(env: str, annotation: str) -> str:
             f"arn:aws:secretsmanager:{REGION}:{acct}:secret:taskapp/{env}/redis-auth-Xy34Zw"
         ),
         "app_secret_name": f"taskapp/{env}/backend",
+        "smtp_secret_name": f"taskapp/{env}/smtp",
         "grafana_admin_secret_name": f"taskapp/{env}/grafana-admin",
         "backup_bucket": f"{c}-backups-{acct}",
         "assets_bucket": f"{c}-assets-{acct}",
@@ -454,6 +455,7 @@ OPERATOR_SECRETS = ("taskapp/{env}/alertmanager",)
 BUCKET_FACTS = ("backupBucket", "albLogsBucket", "assetsBucket", "lokiBucket", "webBucket")
 SECRET_FACTS = (
     "appSecretName",
+    "smtpSecretName",
     "dbMasterSecretArn",
     "redisAuthSecretArn",
     "grafanaAdminSecretName",

@@ -77,6 +77,17 @@ module "cache" {
   num_cache_clusters         = var.cache_num_nodes
 }
 
+# Mail (verification, password reset, invitations, reminders) through SES: the env's domain signs
+# it, and the SMTP credentials wait in taskapp/<env>/smtp for External Secrets.
+module "mail" {
+  source           = "../../modules/mail"
+  name             = local.name
+  domain_name      = var.domain_name
+  zone_id          = data.aws_route53_zone.public.zone_id
+  smtp_secret_name = "${local.secret_prefix}smtp"
+  kms_key_arn      = module.app_secrets_kms.arn
+}
+
 module "storage" {
   source                 = "../../modules/storage"
   name_prefix            = local.name

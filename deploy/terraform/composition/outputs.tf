@@ -131,6 +131,7 @@ output "gitops_bridge" {
       redis_port                                 = tostring(module.cache.port)
       redis_auth_secret_arn                      = module.cache.auth_token_secret_arn
       app_secret_name                            = aws_secretsmanager_secret.backend.name
+      smtp_secret_name                           = module.mail.smtp_secret_name
       grafana_admin_secret_name                  = aws_secretsmanager_secret.grafana_admin.name
       backup_bucket                              = module.storage.backup_bucket_name
       assets_bucket                              = module.storage.assets_bucket_name
