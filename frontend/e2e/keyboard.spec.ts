@@ -60,6 +60,18 @@ test("task keys: j focuses, 1 and t write through the API, Ctrl+Z undoes them", 
   await page.keyboard.press("d");
   const dialog = page.getByRole("dialog", { name: "Edit task" });
   await expect(dialog.getByLabel("Due day")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+
+  // The same keys on a board card: 2 is high, e opens the editor on the title.
+  await page.goto("/board");
+  await expect(page.getByRole("button", { name: "Edit “Renew the passport”" })).toBeVisible();
+  await page.keyboard.press("j");
+  await expect(page.getByRole("button", { name: "Edit “Renew the passport”" })).toBeFocused();
+  await page.keyboard.press("2");
+  await expect.poll(async () => (await server()).priority).toBe("high");
+  await page.keyboard.press("e");
+  await expect(dialog.getByLabel("Title")).toBeFocused();
 });
 
 async function openPalette(page: Page) {
@@ -74,6 +86,7 @@ test("Ctrl+K palette: type, Enter navigates; projects listed; axe clean, light/d
   request,
   baseURL,
 }) => {
+  test.setTimeout(120_000); // four axe runs on a shared machine
   const email = await createAccount(request, baseURL!, "palette");
   const { headers } = await seedTasks(request, baseURL!, email, [{ title: "Plan the trip" }]);
   const project = await request.post(`${baseURL}/api/v1/projects`, {
@@ -109,6 +122,27 @@ test("Ctrl+K palette: type, Enter navigates; projects listed; axe clean, light/d
   await expect(palette).toBeHidden();
   await expect(page).toHaveURL(new RegExp(`/projects/${gardenId}$`));
 
+  // Actions: completed tasks shown, the shortcuts sheet, the theme.
+  palette = await openPalette(page);
+  await palette.getByRole("combobox").fill("completed");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/[?&]show_done=true/);
+  palette = await openPalette(page);
+  await palette.getByRole("combobox").fill("shortcuts");
+  await page.keyboard.press("Enter");
+  const sheet = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(sheet.getByText("Command palette: actions, pages, projects, views")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(sheet).toBeHidden();
+  palette = await openPalette(page);
+  await palette.getByRole("combobox").fill("dark theme");
+  await page.keyboard.press("Enter");
+  await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+  palette = await openPalette(page);
+  await palette.getByRole("combobox").fill("system theme");
+  await page.keyboard.press("Enter");
+  await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
+
   // Look at it: light and dark, desktop and phone, each checked by axe while open.
   for (const [size, viewport] of [
     ["desktop", { width: 1280, height: 800 }],
@@ -118,9 +152,10 @@ test("Ctrl+K palette: type, Enter navigates; projects listed; axe clean, light/d
     for (const colorScheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme });
       palette = await openPalette(page);
-      await palette.getByRole("combobox").fill("go");
       await page.screenshot({ path: `${SHOTS}/palette-${size}-${colorScheme}.png` });
       await expectAxeClean(page, `command palette (${size}, ${colorScheme})`);
+      await palette.getByRole("combobox").fill("go");
+      await page.screenshot({ path: `${SHOTS}/palette-${size}-${colorScheme}-go.png` });
       await page.keyboard.press("Escape");
       await expect(palette).toBeHidden();
     }
