@@ -95,6 +95,12 @@ test("Ctrl+K palette: type, Enter navigates; projects listed; axe clean, light/d
   });
   expect(project.status(), await project.text()).toBe(201);
   const { id: gardenId } = (await project.json()) as { id: string };
+  // A saved view with the project's name: two options, one of them active at a time.
+  const view = await request.post(`${baseURL}/api/v1/views`, {
+    data: { name: "Garden", query: "priority=urgent" },
+    headers,
+  });
+  expect(view.status(), await view.text()).toBe(201);
   await logIn(page, email);
 
   let palette = await openPalette(page);
@@ -107,7 +113,9 @@ test("Ctrl+K palette: type, Enter navigates; projects listed; axe clean, light/d
   // ↓/↑ move the active option (aria-selected), Esc closes without acting.
   palette = await openPalette(page);
   await palette.getByRole("combobox").fill("gard");
-  await expect(palette.getByRole("option", { name: "Garden" })).toHaveAttribute(
+  await expect(palette.getByRole("option", { name: "Garden" })).toHaveCount(2);
+  await expect(palette.locator('[role=option][aria-selected="true"]')).toHaveCount(1);
+  await expect(palette.getByRole("option", { name: "Garden" }).first()).toHaveAttribute(
     "aria-selected",
     "true",
   );

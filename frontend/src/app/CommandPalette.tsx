@@ -5,7 +5,7 @@
  * first Ctrl+K (or a tap on the header's button), never with the first paint.
  */
 import * as D from "@radix-ui/react-dialog";
-import { Command } from "cmdk";
+import { Command, defaultFilter } from "cmdk";
 import {
   Bookmark,
   CalendarCheck,
@@ -51,12 +51,15 @@ const GROUP =
   "mb-1 [&_[cmdk-group-heading]]:px-2.5 [&_[cmdk-group-heading]]:pt-2 [&_[cmdk-group-heading]]:pb-1 [&_[cmdk-group-heading]]:text-xs [&_[cmdk-group-heading]]:font-semibold [&_[cmdk-group-heading]]:text-zinc-600 dark:[&_[cmdk-group-heading]]:text-zinc-400";
 
 function Item({
+  value,
   Icon,
   children,
   onSelect,
   keywords,
   hint,
 }: {
+  /** Unique per option: a project and a view may share a name, and cmdk selects by value. */
+  value: string;
   Icon: LucideIcon;
   children: string;
   onSelect: () => void;
@@ -64,7 +67,13 @@ function Item({
   hint?: ReactNode;
 }) {
   return (
-    <Command.Item className={ITEM} onSelect={onSelect} keywords={keywords}>
+    <Command.Item
+      className={ITEM}
+      value={value}
+      onSelect={onSelect}
+      // The label first: the filter ranks on it (see `byLabel`), the rest are extra words.
+      keywords={[children, ...(keywords ?? [])]}
+    >
       <Icon className="size-4 shrink-0 opacity-70" aria-hidden="true" />
       <span className="truncate">{children}</span>
       {hint && (
@@ -73,6 +82,10 @@ function Item({
     </Command.Item>
   );
 }
+
+/** Rank on what the option says (its first keyword), not on its value (an id). */
+const byLabel = (value: string, search: string, keywords: string[] = []) =>
+  defaultFilter(keywords[0] ?? value, search, keywords.slice(1));
 
 /**
  * A titled group while browsing; while searching the matches are one flat list, best first
@@ -145,7 +158,7 @@ export default function CommandPalette({
           className="fixed inset-x-2 top-2 z-50 overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-2xl sm:inset-x-auto sm:top-[12vh] sm:left-1/2 sm:w-full sm:max-w-lg sm:-translate-x-1/2 dark:border-zinc-800 dark:bg-zinc-900"
         >
           <D.Title className="sr-only">Command palette</D.Title>
-          <Command label="Type a command or search" loop>
+          <Command label="Type a command or search" loop filter={byLabel}>
             <Command.Input
               value={typed}
               onValueChange={setTyped}
@@ -161,6 +174,7 @@ export default function CommandPalette({
               </Command.Empty>
               <Section heading="Actions" flat={flat}>
                 <Item
+                  value="new-task"
                   Icon={Plus}
                   onSelect={run(() => editor.openNew())}
                   hint="n"
@@ -169,19 +183,26 @@ export default function CommandPalette({
                   New task
                 </Item>
                 <Item
+                  value="toggle-done"
                   Icon={CheckCheck}
                   onSelect={run(toggleDone)}
                   keywords={["done", "completed", "hide", "show"]}
                 >
                   {showingDone ? "Hide completed tasks" : "Show completed tasks"}
                 </Item>
-                <Item Icon={Keyboard} onSelect={run(onHelp)} hint="?" keywords={["help", "keys"]}>
+                <Item
+                  value="shortcuts"
+                  Icon={Keyboard}
+                  onSelect={run(onHelp)}
+                  hint="?"
+                  keywords={["help", "keys"]}
+                >
                   Keyboard shortcuts
                 </Item>
               </Section>
               <Section heading="Navigation" flat={flat}>
                 {GO.map(({ to, label, Icon }) => (
-                  <Item key={to} Icon={Icon} onSelect={run(() => navigate(to))}>
+                  <Item value={`go:${to}`} key={to} Icon={Icon} onSelect={run(() => navigate(to))}>
                     {label}
                   </Item>
                 ))}
@@ -192,6 +213,7 @@ export default function CommandPalette({
                     .filter((p) => !p.archived)
                     .map((p) => (
                       <Item
+                        value={`project:${p.id}`}
                         key={p.id}
                         Icon={Folder}
                         keywords={["project"]}
@@ -206,6 +228,7 @@ export default function CommandPalette({
                 <Section heading="Saved views" flat={flat}>
                   {views.map((v) => (
                     <Item
+                      value={`view:${v.id}`}
                       key={v.id}
                       Icon={Bookmark}
                       keywords={["view"]}
@@ -218,6 +241,7 @@ export default function CommandPalette({
               )}
               <Section heading="Theme" flat={flat}>
                 <Item
+                  value="theme:light"
                   Icon={Sun}
                   keywords={["theme", "mode"]}
                   onSelect={run(() => setThemePref("light"))}
@@ -225,6 +249,7 @@ export default function CommandPalette({
                   Light theme
                 </Item>
                 <Item
+                  value="theme:dark"
                   Icon={Moon}
                   keywords={["theme", "mode"]}
                   onSelect={run(() => setThemePref("dark"))}
@@ -232,6 +257,7 @@ export default function CommandPalette({
                   Dark theme
                 </Item>
                 <Item
+                  value="theme:system"
                   Icon={Monitor}
                   keywords={["theme", "mode", "auto"]}
                   onSelect={run(() => setThemePref("system"))}
@@ -241,6 +267,7 @@ export default function CommandPalette({
               </Section>
               <Section heading="Account" flat={flat}>
                 <Item
+                  value="log-out"
                   Icon={LogOut}
                   keywords={["sign out", "logout"]}
                   onSelect={run(
