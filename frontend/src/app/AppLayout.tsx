@@ -1,12 +1,12 @@
-import { CalendarCheck, Columns3, ListTodo, Plus, Settings } from "lucide-react";
-import { lazy, Suspense, useMemo, useRef, useState, type ReactNode } from "react";
+import { CalendarCheck, Columns3, ListTodo, Plus, Search, Settings } from "lucide-react";
+import { lazy, Suspense, useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "@/features/auth/context";
 import { useConflict } from "@/features/tasks/conflict";
 import { editor, useEditor } from "@/features/tasks/editor";
 import { undoStack } from "@/features/tasks/undo";
 import { cn } from "@/lib/cn";
-import { useShortcuts, useUndoKey } from "@/lib/useShortcuts";
+import { usePaletteKey, useShortcuts, useUndoKey } from "@/lib/useShortcuts";
 import { Logo } from "@/ui/Logo";
 import { Button } from "@/ui/primitives";
 import { StatsBar } from "./StatsBar";
@@ -62,6 +62,8 @@ function UserMenu() {
 
 export function AppLayout() {
   const [help, setHelp] = useState(false);
+  const [palette, setPalette] = useState(false);
+  usePaletteKey(useCallback(() => setPalette((o) => !o), []));
   const navigate = useNavigate();
   const location = useLocation();
   const goPending = useRef(false);
@@ -138,6 +140,16 @@ export function AppLayout() {
             <Button
               size="icon"
               variant="ghost"
+              onClick={() => setPalette(true)}
+              aria-label="Command palette"
+              aria-keyshortcuts="Control+K Meta+K"
+              title="Command palette (Ctrl/⌘ K)"
+            >
+              <Search className="size-5" aria-hidden="true" />
+            </Button>
+            <Button
+              size="icon"
+              variant="ghost"
               className="md:hidden"
               onClick={() => editor.openNew()}
               aria-label="New task"
@@ -178,6 +190,9 @@ export function AppLayout() {
       <Deferred when={help}>
         <ShortcutsHelp open={help} onOpenChange={setHelp} />
       </Deferred>
+      <Deferred when={palette}>
+        <CommandPalette open={palette} onOpenChange={setPalette} onHelp={() => setHelp(true)} />
+      </Deferred>
     </div>
   );
 }
@@ -194,6 +209,8 @@ const ConflictDialog = lazy(() =>
 const ShortcutsHelp = lazy(() =>
   import("./ShortcutsHelp").then((m) => ({ default: m.ShortcutsHelp })),
 );
+
+const CommandPalette = lazy(() => import("./CommandPalette"));
 
 function Deferred({ when, children }: { when: boolean; children: ReactNode }) {
   const [wanted, setWanted] = useState(false);

@@ -39,3 +39,22 @@ export function useUndoKey(onUndo: () => boolean): void {
     return () => window.removeEventListener("keydown", onKey);
   }, [onUndo]);
 }
+
+/**
+ * Ctrl/Cmd+K, the command palette's key: it answers in text fields too (as in most apps with a
+ * palette), but not over another dialog; over the palette itself it closes it.
+ */
+export function usePaletteKey(toggle: () => void): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return;
+      if (e.key.toLowerCase() !== "k") return;
+      const open = document.querySelector("[role=dialog][data-state=open], [role=alertdialog]");
+      if (open && !open.hasAttribute("data-command-palette")) return;
+      e.preventDefault(); // the browser's own Ctrl+K focuses its address bar
+      toggle();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [toggle]);
+}

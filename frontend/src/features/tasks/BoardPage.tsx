@@ -27,6 +27,7 @@ import { useTaskList } from "./queries";
 import { STATUS_LABEL } from "./statusPriorityDisplay";
 import { DueBadge, LabelChip, PriorityBadge } from "./TaskBadges";
 import { CompleteButton } from "./TaskItem";
+import { useTaskKeys } from "./taskKeys";
 
 const COLUMN_ACCENT: Record<TaskStatus, string> = {
   pending: "bg-zinc-400",
@@ -272,6 +273,7 @@ export default function BoardPage() {
   const [dragging, setDragging] = useState<Task | null>(null);
   const keys = useMemo(() => ({ j: () => moveTaskFocus(1), k: () => moveTaskFocus(-1) }), []);
   useShortcuts(keys);
+  useTaskKeys(); // e, d, 1–4, t on the focused card
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),

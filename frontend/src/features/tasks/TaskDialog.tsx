@@ -26,6 +26,7 @@ export function TaskDialog() {
   const state = useEditor();
   const open = state.mode !== "closed";
   const task = state.mode === "edit" ? state.task : undefined;
+  const dueFirst = state.mode === "edit" && state.focus === "due";
   const create = useCreateTask();
   const update = useUpdateTask();
   const remove = useDeleteTask();
@@ -93,7 +94,12 @@ export function TaskDialog() {
     >
       <form onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate className="space-y-4">
         <Field id="task-title" label="Title" error={errors.title?.message}>
-          <Input id="task-title" autoFocus aria-invalid={!!errors.title} {...register("title")} />
+          <Input
+            id="task-title"
+            autoFocus={!dueFirst}
+            aria-invalid={!!errors.title}
+            {...register("title")}
+          />
         </Field>
         <Field id="task-description" label="Description" error={errors.description?.message}>
           <textarea
@@ -126,7 +132,7 @@ export function TaskDialog() {
         </div>
         <div className="grid grid-cols-2 gap-3">
           <Field id="task-due-day" label="Due day">
-            <Input id="task-due-day" type="date" {...register("dueDay")} />
+            <Input id="task-due-day" type="date" autoFocus={dueFirst} {...register("dueDay")} />
           </Field>
           <Field id="task-due-time" label="Time (optional)">
             <Input id="task-due-time" type="time" {...register("dueTime")} />

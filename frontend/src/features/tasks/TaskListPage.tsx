@@ -13,6 +13,7 @@ import { QuickAdd } from "./QuickAdd";
 import { useTaskList } from "./queries";
 import { NO_SELECTION, selectRange, toggleSelected, type Selection } from "./selection";
 import { TaskItem } from "./TaskItem";
+import { useTaskKeys } from "./taskKeys";
 import { useTaskRoute } from "./taskRoute";
 
 // Rarely shown (a bad /tasks/:id link): not part of the first download.
@@ -65,7 +66,7 @@ export default function TaskListPage() {
       setHeld((h) => ({ query, sel: step(h.query === query ? h.sel : NO_SELECTION) })),
     [query],
   );
-  const clear = () => setSel(() => NO_SELECTION);
+  const clear = useCallback(() => setSel(() => NO_SELECTION), [setSel]);
   const qc = useQueryClient();
   const manual = query.sort === "position";
   const move = useCallback(
@@ -105,6 +106,7 @@ export default function TaskListPage() {
 
   const order = useMemo(() => tasks.map((t) => t.id), [tasks]);
   const selectedTasks = useMemo(() => tasks.filter((t) => selected.has(t.id)), [tasks, selected]);
+  useTaskKeys(selectedTasks, clear);
   const filtered = activeFilterCount(filters) > 0;
   // The sidebar fetches the projects; the heading reads them from the cache (no code of its own).
   const projects = useQuery<Project[]>({ queryKey: ["projects"], enabled: false });

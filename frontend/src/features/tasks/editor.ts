@@ -2,7 +2,11 @@ import { useSyncExternalStore } from "react";
 import type { Task } from "@/api/types";
 
 /** Which task the editor dialog shows: none, a new one, or an existing one. */
-export type EditorState = { mode: "closed" } | { mode: "new" } | { mode: "edit"; task: Task };
+export type EditorState =
+  | { mode: "closed" }
+  | { mode: "new" }
+  // `focus: "due"`: the `d` shortcut opens the editor on its due field rather than the title.
+  | { mode: "edit"; task: Task; focus?: "due" };
 
 let state: EditorState = { mode: "closed" };
 const listeners = new Set<() => void>();
@@ -13,7 +17,7 @@ const set = (next: EditorState) => {
 
 export const editor = {
   openNew: () => set({ mode: "new" }),
-  openEdit: (task: Task) => set({ mode: "edit", task }),
+  openEdit: (task: Task, focus?: "due") => set({ mode: "edit", task, ...(focus && { focus }) }),
   close: () => set({ mode: "closed" }),
 };
 

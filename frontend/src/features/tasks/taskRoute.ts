@@ -8,12 +8,12 @@ import { findCachedTask } from "./cache";
 import { editor, useEditor } from "./editor";
 
 /** Open a task's editor from the list, giving it its own URL (`/tasks/:id`, filters kept). */
-export function useOpenTask(): (task: Task) => void {
+export function useOpenTask(): (task: Task, focus?: "due") => void {
   const navigate = useNavigate();
   const { pathname, search } = useLocation();
   return useCallback(
-    (task: Task) => {
-      editor.openEdit(task);
+    (task: Task, focus?: "due") => {
+      editor.openEdit(task, focus);
       // `fromList`: closing can go back in history instead of stacking another list entry.
       if (pathname.startsWith("/tasks"))
         navigate({ pathname: `/tasks/${task.id}`, search }, { state: { fromList: true } });

@@ -1,0 +1,174 @@
+import { expect, test, type Page } from "@playwright/test";
+import { expectAxeClean } from "./axe";
+import { createAccount, logIn, seedTasks, taskRow } from "./helpers";
+
+const SHOTS = "../var/screenshots";
+
+/** The user's day (YYYY-MM-DD) in their profile zone, as the server reads `due_on`. */
+const dayIn = (timeZone: string) =>
+  new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(new Date());
+
+test("task keys: j focuses, 1 and t write through the API, Ctrl+Z undoes them", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "keys");
+  const { created, headers } = await seedTasks(request, baseURL!, email, [
+    { title: "Renew the passport", priority: "low" },
+  ]);
+  const id = created[0]!.id;
+  const me = (await (await request.get(`${baseURL}/api/v1/users/me`, { headers })).json()) as {
+    time_zone: string;
+  };
+  const server = async () =>
+    (await (await request.get(`${baseURL}/api/v1/tasks/${id}`, { headers })).json()) as {
+      priority: string;
+      due_on: string | null;
+    };
+  await logIn(page, email);
+
+  await page.keyboard.press("j");
+  const edit = taskRow(page, "Renew the passport").getByRole("button", { name: /^Edit “/ });
+  await expect(edit).toBeFocused();
+  await page.keyboard.press("1");
+  await expect.poll(async () => (await server()).priority).toBe("urgent");
+  await page.keyboard.press("t");
+  await expect.poll(async () => (await server()).due_on).toBe(dayIn(me.time_zone));
+  await expect(taskRow(page, "Renew the passport")).toContainText("Urgent");
+
+  // Ctrl+Z takes back the due day, then the priority: both on the server.
+  await page.keyboard.press("Control+z");
+  await expect.poll(async () => (await server()).due_on).toBeNull();
+  await page.keyboard.press("Control+z");
+  await expect.poll(async () => (await server()).priority).toBe("low");
+
+  // Typing a "1" in a field is typing: the task does not change.
+  await page.getByLabel("Search tasks").fill("1");
+  await page.getByLabel("Search tasks").press("2");
+  await page.waitForTimeout(300);
+  expect((await server()).priority).toBe("low");
+
+  // e opens the editor, d opens it on the due field.
+  await page.getByLabel("Search tasks").fill("");
+  await edit.focus();
+  await page.keyboard.press("d");
+  const dialog = page.getByRole("dialog", { name: "Edit task" });
+  await expect(dialog.getByLabel("Due day")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+
+  // The same keys on a board card: 2 is high, e opens the editor on the title.
+  await page.goto("/board");
+  await expect(page.getByRole("button", { name: "Edit “Renew the passport”" })).toBeVisible();
+  await page.keyboard.press("j");
+  await expect(page.getByRole("button", { name: "Edit “Renew the passport”" })).toBeFocused();
+  await page.keyboard.press("2");
+  await expect.poll(async () => (await server()).priority).toBe("high");
+  await page.keyboard.press("e");
+  await expect(dialog.getByLabel("Title")).toBeFocused();
+});
+
+async function openPalette(page: Page) {
+  await page.keyboard.press("Control+k");
+  const palette = page.getByRole("dialog", { name: "Command palette" });
+  await expect(palette.getByRole("combobox")).toBeFocused();
+  return palette;
+}
+
+test("Ctrl+K palette: type, Enter navigates; projects listed; axe clean, light/dark, desktop/phone", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  test.setTimeout(120_000); // four axe runs on a shared machine
+  const email = await createAccount(request, baseURL!, "palette");
+  const { headers } = await seedTasks(request, baseURL!, email, [{ title: "Plan the trip" }]);
+  const project = await request.post(`${baseURL}/api/v1/projects`, {
+    data: { name: "Garden" },
+    headers,
+  });
+  expect(project.status(), await project.text()).toBe(201);
+  const { id: gardenId } = (await project.json()) as { id: string };
+  // A saved view with the project's name: two options, one of them active at a time.
+  const view = await request.post(`${baseURL}/api/v1/views`, {
+    data: { name: "Garden", query: "priority=urgent" },
+    headers,
+  });
+  expect(view.status(), await view.text()).toBe(201);
+  await logIn(page, email);
+
+  let palette = await openPalette(page);
+  await palette.getByRole("combobox").fill("board");
+  await expect(palette.getByRole("option").first()).toHaveText(/Go to board/);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/board$/);
+  await expect(palette).toBeHidden();
+
+  // ↓/↑ move the active option (aria-selected), Esc closes without acting.
+  palette = await openPalette(page);
+  await palette.getByRole("combobox").fill("gard");
+  await expect(palette.getByRole("option", { name: "Garden" })).toHaveCount(2);
+  await expect(palette.locator('[role=option][aria-selected="true"]')).toHaveCount(1);
+  await expect(palette.getByRole("option", { name: "Garden" }).first()).toHaveAttribute(
+    "aria-selected",
+    "true",
+  );
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/projects/${gardenId}$`));
+  await expect(page.getByRole("heading", { name: "Garden" })).toBeVisible();
+
+  palette = await openPalette(page);
+  await page.keyboard.press("ArrowDown");
+  await expect(palette.getByRole("option").nth(1)).toHaveAttribute("aria-selected", "true");
+  await page.keyboard.press("Escape");
+  await expect(palette).toBeHidden();
+  await expect(page).toHaveURL(new RegExp(`/projects/${gardenId}$`));
+
+  // Actions: completed tasks shown, the shortcuts sheet, the theme.
+  palette = await openPalette(page);
+  await palette.getByRole("combobox").fill("completed");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/[?&]show_done=true/);
+  palette = await openPalette(page);
+  await palette.getByRole("combobox").fill("shortcuts");
+  await page.keyboard.press("Enter");
+  const sheet = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(sheet.getByText("Command palette: actions, pages, projects, views")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(sheet).toBeHidden();
+  palette = await openPalette(page);
+  await palette.getByRole("combobox").fill("dark theme");
+  await page.keyboard.press("Enter");
+  await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+  palette = await openPalette(page);
+  await palette.getByRole("combobox").fill("system theme");
+  await page.keyboard.press("Enter");
+  await expect(page.locator("html")).not.toHaveClass(/\bdark\b/);
+
+  // Look at it: light and dark, desktop and phone, each checked by axe while open.
+  for (const [size, viewport] of [
+    ["desktop", { width: 1280, height: 800 }],
+    ["phone", { width: 375, height: 812 }],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      palette = await openPalette(page);
+      await page.screenshot({ path: `${SHOTS}/palette-${size}-${colorScheme}.png` });
+      await expectAxeClean(page, `command palette (${size}, ${colorScheme})`);
+      await palette.getByRole("combobox").fill("go");
+      await page.screenshot({ path: `${SHOTS}/palette-${size}-${colorScheme}-go.png` });
+      await page.keyboard.press("Escape");
+      await expect(palette).toBeHidden();
+    }
+  }
+  // On a phone the header's button opens it (no keyboard there).
+  await page.getByRole("button", { name: "Command palette" }).click();
+  await expect(page.getByRole("dialog", { name: "Command palette" })).toBeVisible();
+});

@@ -1,0 +1,286 @@
+/**
+ * The Cmd/Ctrl+K command palette (issue 18): actions and navigation in one filtered list. cmdk
+ * gives the combobox + listbox semantics, the fuzzy ranking and ↑/↓/Enter; Radix's dialog (as
+ * everywhere else) the focus trap, Esc and the label. A lazy chunk: AppLayout loads it on the
+ * first Ctrl+K (or a tap on the header's button), never with the first paint.
+ */
+import * as D from "@radix-ui/react-dialog";
+import { Command, defaultFilter } from "cmdk";
+import {
+  Bookmark,
+  CalendarCheck,
+  CalendarDays,
+  CalendarRange,
+  CheckCheck,
+  Columns3,
+  Folder,
+  Keyboard,
+  ListTodo,
+  LogOut,
+  Monitor,
+  Moon,
+  Plus,
+  Settings,
+  Sun,
+  type LucideIcon,
+} from "lucide-react";
+import { useState, type ReactNode } from "react";
+import { useLocation, useNavigate } from "react-router";
+import { useAuth } from "@/features/auth/context";
+import { useProjects } from "@/features/projects/api";
+import { editor } from "@/features/tasks/editor";
+import { useViews } from "@/features/views/api";
+import { viewHref } from "@/features/views/query";
+import { setThemePref } from "@/lib/theme";
+
+/** Routes whose list takes the `show_done` filter (the list, the board, a project's list). */
+const LISTS = /^\/(tasks|board|projects)(\/|$)/;
+
+const GO: { to: string; label: string; Icon: LucideIcon }[] = [
+  { to: "/tasks", label: "Go to list", Icon: ListTodo },
+  { to: "/board", label: "Go to board", Icon: Columns3 },
+  { to: "/today", label: "Go to Today", Icon: CalendarCheck },
+  { to: "/upcoming", label: "Go to Upcoming", Icon: CalendarDays },
+  { to: "/calendar", label: "Go to Calendar", Icon: CalendarRange },
+  { to: "/settings", label: "Go to Settings", Icon: Settings },
+];
+
+const ITEM =
+  "flex cursor-pointer items-center gap-2.5 rounded-md px-2.5 py-2 text-sm text-zinc-800 select-none data-[selected=true]:bg-brand-50 data-[selected=true]:text-brand-700 dark:text-zinc-200 dark:data-[selected=true]:bg-brand-600/20 dark:data-[selected=true]:text-brand-100";
+const GROUP =
+  "mb-1 [&_[cmdk-group-heading]]:px-2.5 [&_[cmdk-group-heading]]:pt-2 [&_[cmdk-group-heading]]:pb-1 [&_[cmdk-group-heading]]:text-xs [&_[cmdk-group-heading]]:font-semibold [&_[cmdk-group-heading]]:text-zinc-600 dark:[&_[cmdk-group-heading]]:text-zinc-400";
+
+function Item({
+  value,
+  Icon,
+  children,
+  onSelect,
+  keywords,
+  hint,
+}: {
+  /** Unique per option: a project and a view may share a name, and cmdk selects by value. */
+  value: string;
+  Icon: LucideIcon;
+  children: string;
+  onSelect: () => void;
+  keywords?: string[];
+  hint?: ReactNode;
+}) {
+  return (
+    <Command.Item
+      className={ITEM}
+      value={value}
+      onSelect={onSelect}
+      // The label first: the filter ranks on it (see `byLabel`), the rest are extra words.
+      keywords={[children, ...(keywords ?? [])]}
+    >
+      <Icon className="size-4 shrink-0 opacity-70" aria-hidden="true" />
+      <span className="truncate">{children}</span>
+      {hint && (
+        <kbd className="ml-auto font-sans text-xs text-zinc-600 dark:text-zinc-400">{hint}</kbd>
+      )}
+    </Command.Item>
+  );
+}
+
+/** Rank on what the option says (its first keyword), not on its value (an id). */
+const byLabel = (value: string, search: string, keywords: string[] = []) =>
+  defaultFilter(keywords[0] ?? value, search, keywords.slice(1));
+
+/**
+ * A titled group while browsing; while searching the matches are one flat list, best first
+ * (cmdk ranks items inside a group, but its group ordering does not find React 19's ids).
+ */
+function Section({
+  heading,
+  flat,
+  children,
+}: {
+  heading: string;
+  flat: boolean;
+  children: ReactNode;
+}) {
+  if (flat) return children;
+  return (
+    <Command.Group heading={heading} className={GROUP}>
+      {children}
+    </Command.Group>
+  );
+}
+
+export default function CommandPalette({
+  open,
+  onOpenChange,
+  onHelp,
+}: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  onHelp: () => void;
+}) {
+  const navigate = useNavigate();
+  const { pathname, search } = useLocation();
+  const { logout } = useAuth();
+  const [typed, setTyped] = useState("");
+  const flat = typed.trim() !== "";
+  // Both lists are what the sidebar shows (same query keys: usually cached already).
+  const projects = useProjects().data ?? [];
+  const views = useViews().data ?? [];
+  const showingDone =
+    LISTS.test(pathname) && new URLSearchParams(search).get("show_done") === "true";
+
+  // Close first, then act: the dialog gives the focus back before a route or another dialog
+  // takes it.
+  const run = (action: () => void) => () => {
+    close(false);
+    action();
+  };
+  // The next opening starts with an empty search.
+  const close = (o: boolean) => {
+    if (!o) setTyped("");
+    onOpenChange(o);
+  };
+  const toggleDone = () => {
+    if (!LISTS.test(pathname)) return navigate("/tasks?show_done=true");
+    const params = new URLSearchParams(search);
+    if (showingDone) params.delete("show_done");
+    else params.set("show_done", "true");
+    const query = params.toString();
+    navigate({ pathname, search: query ? `?${query}` : "" });
+  };
+
+  return (
+    <D.Root open={open} onOpenChange={close}>
+      <D.Portal>
+        <D.Overlay className="fixed inset-0 z-40 bg-zinc-950/40 backdrop-blur-[1px]" />
+        <D.Content
+          data-command-palette=""
+          aria-describedby={undefined}
+          className="fixed inset-x-2 top-2 z-50 overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-2xl sm:inset-x-auto sm:top-[12vh] sm:left-1/2 sm:w-full sm:max-w-lg sm:-translate-x-1/2 dark:border-zinc-800 dark:bg-zinc-900"
+        >
+          <D.Title className="sr-only">Command palette</D.Title>
+          <Command label="Type a command or search" loop filter={byLabel}>
+            <Command.Input
+              value={typed}
+              onValueChange={setTyped}
+              placeholder="Type a command, a project or a view…"
+              className="h-12 w-full border-b border-zinc-200 bg-transparent px-4 text-[15px] text-zinc-900 outline-none placeholder:text-zinc-500 dark:border-zinc-800 dark:text-zinc-100 dark:placeholder:text-zinc-400"
+            />
+            <Command.List
+              aria-label="Commands"
+              className="max-h-[min(60dvh,24rem)] overflow-y-auto overscroll-contain p-1.5"
+            >
+              <Command.Empty className="px-3 py-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
+                No command matches.
+              </Command.Empty>
+              <Section heading="Actions" flat={flat}>
+                <Item
+                  value="new-task"
+                  Icon={Plus}
+                  onSelect={run(() => editor.openNew())}
+                  hint="n"
+                  keywords={["add", "create"]}
+                >
+                  New task
+                </Item>
+                <Item
+                  value="toggle-done"
+                  Icon={CheckCheck}
+                  onSelect={run(toggleDone)}
+                  keywords={["done", "completed", "hide", "show"]}
+                >
+                  {showingDone ? "Hide completed tasks" : "Show completed tasks"}
+                </Item>
+                <Item
+                  value="shortcuts"
+                  Icon={Keyboard}
+                  onSelect={run(onHelp)}
+                  hint="?"
+                  keywords={["help", "keys"]}
+                >
+                  Keyboard shortcuts
+                </Item>
+              </Section>
+              <Section heading="Navigation" flat={flat}>
+                {GO.map(({ to, label, Icon }) => (
+                  <Item value={`go:${to}`} key={to} Icon={Icon} onSelect={run(() => navigate(to))}>
+                    {label}
+                  </Item>
+                ))}
+              </Section>
+              {projects.some((p) => !p.archived) && (
+                <Section heading="Projects" flat={flat}>
+                  {projects
+                    .filter((p) => !p.archived)
+                    .map((p) => (
+                      <Item
+                        value={`project:${p.id}`}
+                        key={p.id}
+                        Icon={Folder}
+                        keywords={["project"]}
+                        onSelect={run(() => navigate(`/projects/${p.id}`))}
+                      >
+                        {p.name}
+                      </Item>
+                    ))}
+                </Section>
+              )}
+              {views.length > 0 && (
+                <Section heading="Saved views" flat={flat}>
+                  {views.map((v) => (
+                    <Item
+                      value={`view:${v.id}`}
+                      key={v.id}
+                      Icon={Bookmark}
+                      keywords={["view"]}
+                      onSelect={run(() => navigate(viewHref(v.query)))}
+                    >
+                      {v.name}
+                    </Item>
+                  ))}
+                </Section>
+              )}
+              <Section heading="Theme" flat={flat}>
+                <Item
+                  value="theme:light"
+                  Icon={Sun}
+                  keywords={["theme", "mode"]}
+                  onSelect={run(() => setThemePref("light"))}
+                >
+                  Light theme
+                </Item>
+                <Item
+                  value="theme:dark"
+                  Icon={Moon}
+                  keywords={["theme", "mode"]}
+                  onSelect={run(() => setThemePref("dark"))}
+                >
+                  Dark theme
+                </Item>
+                <Item
+                  value="theme:system"
+                  Icon={Monitor}
+                  keywords={["theme", "mode", "auto"]}
+                  onSelect={run(() => setThemePref("system"))}
+                >
+                  System theme
+                </Item>
+              </Section>
+              <Section heading="Account" flat={flat}>
+                <Item
+                  value="log-out"
+                  Icon={LogOut}
+                  keywords={["sign out", "logout"]}
+                  onSelect={run(
+                    () => void logout().then(() => navigate("/login", { replace: true })),
+                  )}
+                >
+                  Log out
+                </Item>
+              </Section>
+            </Command.List>
+          </Command>
+        </D.Content>
+      </D.Portal>
+    </D.Root>
+  );
+}

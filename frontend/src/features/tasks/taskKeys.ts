@@ -1,0 +1,65 @@
+/**
+ * Keys on the focused task (issue 18, keyboard-first): `e` edit, `d` edit its due day, `1`–`4`
+ * priority (quick add's p1–p4), `t` due today. With tasks selected, `1`–`4` and `t` apply to the
+ * selection in one bulk request. Like every single-key shortcut they stay quiet while typing and
+ * while a dialog is open (useShortcuts). The write code loads on the first press (taskKeyRun.ts):
+ * the initial route keeps its byte budget.
+ */
+import { useQueryClient } from "@tanstack/react-query";
+import { useContext, useMemo } from "react";
+import type { Priority, Task } from "@/api/types";
+import { AuthContext } from "@/features/auth/context";
+import { PRIORITY_TOKENS } from "@/features/quickadd/types";
+import { useShortcuts } from "@/lib/useShortcuts";
+import { findCachedTask } from "./cache";
+import { useOpenTask } from "./taskRoute";
+
+/** What a key does to the focused task (or the selection). */
+export type TaskKeyAction =
+  { kind: "edit"; focus?: "due" } | { kind: "priority"; priority: Priority } | { kind: "today" };
+
+/** The key → action table, shared by the hook, its tests and the help sheet's wording. */
+export const TASK_KEYS: Readonly<Record<string, TaskKeyAction>> = {
+  e: { kind: "edit" },
+  d: { kind: "edit", focus: "due" },
+  t: { kind: "today" },
+  ...Object.fromEntries(
+    ["1", "2", "3", "4"].map((n) => [n, { kind: "priority", priority: PRIORITY_TOKENS[`p${n}`]! }]),
+  ),
+};
+
+/** The task whose row or card holds the keyboard focus (not one still being created). */
+export function focusedTaskId(): string | undefined {
+  const id = document.activeElement?.closest<HTMLElement>("[data-task-id]")?.dataset.taskId;
+  return id && !id.startsWith("temp-") ? id : undefined;
+}
+
+const NONE: readonly Task[] = [];
+
+/**
+ * Wire the task keys on a page. `selection`: the selected tasks (the list's multi-select);
+ * `onApplied` empties it after a bulk change, as the bulk bar does.
+ */
+export function useTaskKeys(selection: readonly Task[] = NONE, onApplied?: () => void): void {
+  const qc = useQueryClient();
+  const openTask = useOpenTask();
+  const timeZone = useContext(AuthContext)?.user?.time_zone ?? undefined;
+  const keys = useMemo(() => {
+    const press = (action: TaskKeyAction) => {
+      const id = focusedTaskId();
+      const task = id ? findCachedTask(qc, id) : undefined;
+      if (action.kind === "edit") {
+        if (task) openTask(task, action.focus);
+        return;
+      }
+      if (!task && !selection.length) return;
+      void import("./taskKeyRun").then((m) =>
+        m.runTaskKey(qc, action, { task, selection, timeZone, onApplied }),
+      );
+    };
+    return Object.fromEntries(
+      Object.entries(TASK_KEYS).map(([key, action]) => [key, () => press(action)]),
+    );
+  }, [qc, openTask, selection, timeZone, onApplied]);
+  useShortcuts(keys);
+}
