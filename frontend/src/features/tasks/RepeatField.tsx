@@ -90,19 +90,20 @@ export function RepeatField({
       {unit && "interval" in form && (
         <div className="flex items-center gap-2 text-sm text-zinc-700 dark:text-zinc-300">
           <label htmlFor={`${id}-interval`}>Every</label>
-          <Input
-            id={`${id}-interval`}
-            type="number"
-            min={1}
-            max={999}
-            inputMode="numeric"
-            className="w-20"
-            value={form.interval}
-            onChange={(e) => {
-              const n = Math.trunc(Number(e.target.value));
-              if (n >= 1 && n <= 999) set({ ...form, interval: n });
-            }}
-          />
+          <div className="w-20">
+            <Input
+              id={`${id}-interval`}
+              type="number"
+              min={1}
+              max={999}
+              inputMode="numeric"
+              value={form.interval}
+              onChange={(e) => {
+                const n = Math.trunc(Number(e.target.value));
+                if (n >= 1 && n <= 999) set({ ...form, interval: n });
+              }}
+            />
+          </div>
           <span>{form.interval === 1 ? unit : `${unit}s`}</span>
         </div>
       )}
@@ -138,21 +139,22 @@ export function RepeatField({
       {form.kind === "monthly" && (
         <div className="flex items-center gap-2 text-sm text-zinc-700 dark:text-zinc-300">
           <label htmlFor={`${id}-monthday`}>On day</label>
-          <Input
-            id={`${id}-monthday`}
-            type="number"
-            min={1}
-            max={31}
-            inputMode="numeric"
-            className="w-20"
-            placeholder="due"
-            value={form.day ?? ""}
-            onChange={(e) => {
-              const n = Math.trunc(Number(e.target.value));
-              if (e.target.value === "") set({ ...form, day: null });
-              else if (n >= 1 && n <= 31) set({ ...form, day: n });
-            }}
-          />
+          <div className="w-20">
+            <Input
+              id={`${id}-monthday`}
+              type="number"
+              min={1}
+              max={31}
+              inputMode="numeric"
+              placeholder="due"
+              value={form.day ?? ""}
+              onChange={(e) => {
+                const n = Math.trunc(Number(e.target.value));
+                if (e.target.value === "") set({ ...form, day: null });
+                else if (n >= 1 && n <= 31) set({ ...form, day: n });
+              }}
+            />
+          </div>
         </div>
       )}
       {form.kind === "custom" && (
