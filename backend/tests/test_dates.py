@@ -15,7 +15,15 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from taskapp.tasks import agenda
-from tests.conftest import Account, assert_problem, client_for, create_task, register_and_login
+from tests.conftest import (
+    PASSWORD,
+    Account,
+    assert_problem,
+    client_for,
+    create_task,
+    register_and_login,
+    unique_email,
+)
 from tests.test_task_search_and_stats import SEEDED, seed_tasks, task_rows_read
 
 TASKS = "/api/v1/tasks"
@@ -48,6 +56,37 @@ async def test_a_new_user_is_in_utc_and_can_move_to_an_iana_zone(
     # Only the fields sent change: the name stays.
     named = await client.patch(ME, json={"full_name": "Ada"}, headers=account.headers)
     assert named.json() == {**named.json(), "full_name": "Ada", "time_zone": "Europe/Berlin"}
+
+
+async def test_a_new_account_takes_the_zone_it_registers_with(client: httpx.AsyncClient) -> None:
+    # The web app sends the browser's zone (Intl.DateTimeFormat().resolvedOptions().timeZone).
+    email = unique_email()
+    registered = await client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": PASSWORD, "time_zone": "America/Los_Angeles"},
+    )
+    assert registered.status_code == 201, registered.text
+    assert registered.json()["time_zone"] == "America/Los_Angeles"
+    tokens = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {tokens.json()['access_token']}"}
+    me = await client.get(ME, headers=headers)
+    assert me.json()["time_zone"] == "America/Los_Angeles"
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "", "../etc/passwd", None])
+async def test_registering_with_a_zone_that_is_not_an_iana_name_is_422_and_creates_nothing(
+    client: httpx.AsyncClient, zone: str | None
+) -> None:
+    email = unique_email()
+    response = await client.post(
+        "/api/v1/auth/register", json={"email": email, "password": PASSWORD, "time_zone": zone}
+    )
+    body = assert_problem(response, 422)
+    assert [error["field"] for error in body["errors"]] == ["body.time_zone"]
+    # Nothing was created: the same address registers afterwards, in UTC when no zone is sent.
+    again = await client.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD})
+    assert again.status_code == 201, again.text
+    assert again.json()["time_zone"] == "UTC"
 
 
 @pytest.mark.parametrize("zone", ["Mars/Olympus_Mons", "CET+1", "", "../etc/passwd", None])

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { createAccount, logIn, PASSWORD, screenshotDir, taskRow } from "./helpers";
+import { createAccount, logIn, PASSWORD, screenshotDir, seedTasks, taskRow } from "./helpers";
 
 type ApiTask = { title: string; priority: string; labels: string[]; due_date: string | null };
 
@@ -17,7 +17,7 @@ async function savedTasks(request: APIRequestContext, baseURL: string, email: st
   return ((await res.json()) as { items: ApiTask[] }).items;
 }
 
-/** Tomorrow at 18:00 in the page's zone (Europe/Berlin in playwright.config.ts), as UTC. */
+/** Tomorrow at 18:00 in the page's zone (Europe/Berlin in playwright.config.ts, and the profile's), as UTC. */
 const tomorrowAt6pm = (page: Page) =>
   page.evaluate(() => {
     const d = new Date();
@@ -32,6 +32,14 @@ test("quick add reads a sentence into chips; a removed chip goes back into the t
   baseURL,
 }) => {
   const email = await createAccount(request, baseURL!, "quickadd");
+  // Quick add reads dates in the profile's zone: make it the page's, as registering in this
+  // browser would (the API-made account starts in UTC).
+  const { headers } = await seedTasks(request, baseURL!, email, []);
+  const zoned = await request.patch(`${baseURL}/api/v1/users/me`, {
+    data: { time_zone: "Europe/Berlin" },
+    headers,
+  });
+  expect(zoned.status()).toBe(200);
   await logIn(page, email);
   const input = page.getByLabel("Add a task", { exact: true });
   await input.fill("Call mom tomorrow at 6pm p1 #family #phone");

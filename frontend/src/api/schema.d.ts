@@ -1157,6 +1157,12 @@ export interface components {
             full_name?: string | null;
             /** Password */
             password: string;
+            /**
+             * Time Zone
+             * @description IANA time zone name of the new account (default UTC)
+             * @example Europe/Berlin
+             */
+            time_zone?: string;
         };
         /** UserPublic */
         UserPublic: {

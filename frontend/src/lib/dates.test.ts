@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { formatDue, fromLocalInput, isDueToday, isOverdue, toLocalInput } from "./dates";
+import {
+  dayIn,
+  formatDue,
+  formatDueDay,
+  fromLocalInput,
+  isDueToday,
+  isOverdue,
+  isTaskDueToday,
+  isTaskOverdue,
+  toLocalInput,
+} from "./dates";
 
 describe("dates", () => {
   const now = new Date(2026, 4, 10, 12, 0); // Sun 10 May 2026, local time
@@ -25,5 +35,37 @@ describe("dates", () => {
     expect(new Date(iso).getTime()).toBe(new Date(2026, 4, 10, 17, 45).getTime());
     expect(toLocalInput(iso)).toBe("2026-05-10T17:45");
     expect(fromLocalInput("")).toBeNull();
+  });
+});
+
+describe("due dates in the profile's zone, not the browser's (issue 18)", () => {
+  // 20:00 UTC on 1 Dec: 21:00 the 1st in Berlin, 12:00 the 1st in Los Angeles, 10:00 the 2nd
+  // on Kiritimati (UTC+14).
+  const now = new Date("2026-12-01T20:00:00Z");
+
+  it("names the day an instant falls on in the zone", () => {
+    expect(dayIn("2026-12-01T23:30:00Z", "Europe/Berlin")).toBe("2026-12-02");
+    expect(dayIn("2026-12-01T23:30:00Z", "America/Los_Angeles")).toBe("2026-12-01");
+    expect(formatDue("2026-12-01T23:30:00Z", now, "Europe/Berlin")).toMatch(/^Tomorrow \d/);
+    expect(formatDue("2026-12-01T23:30:00Z", now, "America/Los_Angeles")).toMatch(/^Today \d/);
+    expect(formatDue("2026-12-01T23:00:00Z", now, "Europe/Berlin")).toBe("Tomorrow");
+  });
+
+  it("a due day is overdue once that day is over in the zone", () => {
+    const task = { due_on: "2026-12-01", due_date: null, status: "pending" };
+    expect(isTaskOverdue(task, "Pacific/Kiritimati", now)).toBe(true);
+    expect(isTaskOverdue(task, "America/Los_Angeles", now)).toBe(false);
+    expect(isTaskDueToday(task, "America/Los_Angeles", now)).toBe(true);
+    expect(isTaskDueToday(task, "Pacific/Kiritimati", now)).toBe(false);
+    expect(formatDueDay("2026-12-01", "Pacific/Kiritimati", now)).toBe("Yesterday");
+    expect(formatDueDay("2026-12-01", "America/Los_Angeles", now)).toBe("Today");
+    expect(isTaskOverdue({ ...task, status: "done" }, "Pacific/Kiritimati", now)).toBe(false);
+  });
+
+  it("a due time is overdue once it has passed, in any zone", () => {
+    const task = { due_on: null, due_date: "2026-12-01T19:59:00Z", status: "in_progress" };
+    expect(isTaskOverdue(task, "Pacific/Kiritimati", now)).toBe(true);
+    expect(isTaskOverdue(task, "America/Los_Angeles", now)).toBe(true);
+    expect(isTaskDueToday(task, "Europe/Berlin", now)).toBe(true);
   });
 });

@@ -40,24 +40,81 @@ export function todayKey(now = new Date()): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-/** "Today 14:00", "Tomorrow", "Mon 3 Mar", "3 Mar 2027": short and relative, like a planner. */
-export function formatDue(iso: string, now = new Date()): string {
+/** The zone the browser runs in (a fallback: due dates follow the profile's zone). */
+export const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** The calendar day (YYYY-MM-DD) an instant falls on in `timeZone`. */
+export function dayIn(instant: Date | string, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone }).format(new Date(instant));
+}
+
+/** Days from `from` to `to` (both YYYY-MM-DD): calendar arithmetic, no zone, no DST. */
+const daysBetween = (from: string, to: string) => {
+  const n = (day: string) => {
+    const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+    return Date.UTC(y, m - 1, d) / 86_400_000;
+  };
+  return Math.round(n(to) - n(from));
+};
+
+/** A task's due: a day (`due_on`, all day) or an instant (`due_date`). */
+type Due = { due_on?: string | null; due_date?: string | null; status: string };
+
+/**
+ * Open and past due in the user's zone: a due time once it has passed, a due day once that day
+ * is over there (not in the browser's zone).
+ */
+export function isTaskOverdue(task: Due, timeZone: string, now = new Date()): boolean {
+  if (task.status === "done") return false;
+  if (task.due_date) return new Date(task.due_date).getTime() < now.getTime();
+  return !!task.due_on && task.due_on < dayIn(now, timeZone);
+}
+
+/** Due on the user's today (in `timeZone`). */
+export function isTaskDueToday(task: Due, timeZone: string, now = new Date()): boolean {
+  const day = task.due_date ? dayIn(task.due_date, timeZone) : task.due_on;
+  return !!day && day === dayIn(now, timeZone);
+}
+
+function dayWords(day: string, timeZone: string, now: Date): string {
+  const days = daysBetween(dayIn(now, timeZone), day);
+  if (days === 0) return "Today";
+  if (days === 1) return "Tomorrow";
+  if (days === -1) return "Yesterday";
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const noon = new Date(Date.UTC(y, m - 1, d, 12));
+  if (days > 1 && days < 7)
+    return noon.toLocaleDateString(undefined, { weekday: "long", timeZone: "UTC" });
+  const sameYear = y === Number(dayIn(now, timeZone).slice(0, 4));
+  return noon.toLocaleDateString(undefined, {
+    day: "numeric",
+    month: "short",
+    timeZone: "UTC",
+    ...(sameYear ? {} : { year: "numeric" }),
+  });
+}
+
+/** A due day (YYYY-MM-DD) short and relative to today in `timeZone`: "Today", "Mon", "3 Mar". */
+export function formatDueDay(day: string, timeZone: string, now = new Date()): string {
+  return dayWords(day, timeZone, now);
+}
+
+/**
+ * "Today 14:00", "Tomorrow", "Mon 3 Mar", "3 Mar 2027": short and relative, like a planner, with
+ * the day and time as they are in `timeZone` (the profile's; the browser's when not given).
+ */
+export function formatDue(iso: string, now = new Date(), timeZone = browserZone()): string {
   const d = new Date(iso);
-  const days = Math.round((startOfDay(d).getTime() - startOfDay(now).getTime()) / 86_400_000);
+  const clock = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(d);
+  // Midnight sharp reads as the day alone (how date-only dues were stored before due days).
   const time =
-    d.getHours() === 0 && d.getMinutes() === 0
+    clock === "00:00"
       ? ""
-      : ` ${d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" })}`;
-  if (days === 0) return `Today${time}`;
-  if (days === 1) return `Tomorrow${time}`;
-  if (days === -1) return `Yesterday${time}`;
-  if (days > 1 && days < 7) return `${d.toLocaleDateString(undefined, { weekday: "long" })}${time}`;
-  const sameYear = d.getFullYear() === now.getFullYear();
-  return (
-    d.toLocaleDateString(undefined, {
-      day: "numeric",
-      month: "short",
-      ...(sameYear ? {} : { year: "numeric" }),
-    }) + time
-  );
+      : ` ${d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", timeZone })}`;
+  return dayWords(dayIn(d, timeZone), timeZone, now) + time;
 }

@@ -82,6 +82,7 @@ async def register(
         email=body.email,
         password=body.password,
         full_name=body.full_name,
+        time_zone=body.time_zone,
     )
     return UserPublic.model_validate(user)
 

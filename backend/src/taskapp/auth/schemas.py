@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import cache
 from typing import Annotated, Literal
+from zoneinfo import available_timezones
 
 import email_validator
 from pydantic import (
@@ -18,6 +20,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from taskapp.auth.passwords import matches_email, weakness
@@ -62,12 +65,38 @@ FullName = Annotated[
 ]
 
 
+@cache
+def _zone_names() -> frozenset[str]:
+    # The IANA names zoneinfo can load (tzdata is a dependency, so the set does not depend on
+    # the host's /usr/share/zoneinfo); read once, it scans the database.
+    return frozenset(available_timezones())
+
+
+def iana_zone(name: str | None) -> str:
+    """The name, if zoneinfo knows it as an IANA zone; else ValueError (null included)."""
+    if name is None:
+        raise ValueError("may be omitted but not null")
+    if name not in _zone_names():
+        raise ValueError("must be an IANA time zone name such as Europe/Berlin or UTC")
+    return name
+
+
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     email: Email
     password: Password
     full_name: FullName | None = None
+    # The web app sends the browser's zone; checked like the profile's (one validator, so an
+    # error names body.time_zone). Omitted: UTC.
+    time_zone: str | SkipJsonSchema[None] = Field(
+        default=None,
+        description="IANA time zone name of the new account (default UTC)",
+        examples=["Europe/Berlin"],
+        json_schema_extra={"maxLength": 64},
+    )
+
+    _time_zone = field_validator("time_zone")(iana_zone)
 
     @field_validator("password")
     @classmethod

@@ -49,12 +49,15 @@ async def register(
     email: str,
     password: str,
     full_name: str | None,
+    time_zone: str | None = None,
 ) -> User:
     # argon2 runs before the first statement: no database connection is held while it does.
     password_hash = await hasher.hash(password)
     if await session.scalar(select(User.id).where(User.email == email)) is not None:
         raise _email_taken()
-    user = User(email=email, full_name=full_name, password_hash=password_hash)
+    user = User(
+        email=email, full_name=full_name, password_hash=password_hash, time_zone=time_zone or "UTC"
+    )
     session.add(user)
     try:
         await session.commit()

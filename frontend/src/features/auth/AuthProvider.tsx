@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { api, unwrap } from "@/api/client";
+import { ApiError } from "@/api/problem";
 import { refreshAccessToken, setAccessToken, setSessionExpiredHandler } from "@/api/session";
 import type { TokenPair, User } from "@/api/types";
 import { flushPendingDeletes } from "@/features/tasks/mutations";
@@ -15,6 +16,13 @@ import {
 async function fetchMe(): Promise<User> {
   return (await unwrap<User>(api.GET("/api/v1/users/me"))).data;
 }
+
+/** A 422 about the registration's time zone only (the other fields were fine). */
+const isZoneError = (error: unknown) =>
+  error instanceof ApiError &&
+  error.status === 422 &&
+  error.errors.length > 0 &&
+  error.errors.every((e) => e.field === "body.time_zone");
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
@@ -59,11 +67,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const register = useCallback(
     async (email: string, password: string, fullName?: string) => {
-      await unwrap(
-        api.POST("/api/v1/auth/register", {
-          body: { email, password, ...(fullName ? { full_name: fullName } : {}) },
-        }),
-      );
+      const body = { email, password, ...(fullName ? { full_name: fullName } : {}) };
+      // The new account's zone is the browser's; one the server does not know (an old or odd
+      // browser) must not block signing up: the account then starts in UTC.
+      const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      try {
+        await unwrap(
+          api.POST("/api/v1/auth/register", { body: zone ? { ...body, time_zone: zone } : body }),
+        );
+      } catch (error) {
+        if (!(zone && isZoneError(error))) throw error;
+        await unwrap(api.POST("/api/v1/auth/register", { body }));
+      }
       await login(email, password);
     },
     [login],

@@ -1,11 +1,12 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { useContext } from "react";
 import { Route, Routes } from "react-router";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { getAccessToken, setAccessToken } from "@/api/session";
 import { json, mockApi, renderWith } from "@/test/utils";
 import { AuthProvider } from "./AuthProvider";
-import { resetSession } from "./context";
+import { AuthContext, resetSession } from "./context";
 import { PublicOnly, RequireAuth } from "./guards";
 import LoginPage from "./LoginPage";
 
@@ -146,5 +147,64 @@ describe("keyboard shortcuts", () => {
     expect(onNew).toHaveBeenCalledTimes(1);
     await user.type(screen.getByLabelText("Title"), "new note");
     expect(onNew).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("a new account's time zone (issue 18)", () => {
+  function Register() {
+    const auth = useContext(AuthContext)!;
+    return (
+      <button type="button" onClick={() => void auth.register("ada@example.com", "pw", "Ada")}>
+        register
+      </button>
+    );
+  }
+  const signUp = async (routes: Parameters<typeof mockApi>[0]) => {
+    const { calls } = mockApi({
+      "POST /api/v1/auth/refresh": () => json({ status: 401 }, 401),
+      "POST /api/v1/auth/login": () =>
+        json({ access_token: "a", refresh_token: "r", token_type: "bearer", expires_in: 60 }),
+      "GET /api/v1/users/me": () => json(me),
+      ...routes,
+    });
+    renderWith(
+      <AuthProvider>
+        <Register />
+      </AuthProvider>,
+    );
+    await userEvent.setup().click(await screen.findByRole("button", { name: "register" }));
+    await waitFor(() => expect(calls.some((c) => c.path === "/api/v1/auth/login")).toBe(true));
+    return calls
+      .filter((c) => c.path === "/api/v1/auth/register")
+      .map((c) => JSON.parse(c.body) as Record<string, unknown>);
+  };
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+  it("registers in the browser's zone", async () => {
+    const bodies = await signUp({ "POST /api/v1/auth/register": () => json(me, 201) });
+    expect(bodies).toEqual([
+      { email: "ada@example.com", password: "pw", full_name: "Ada", time_zone: zone },
+    ]);
+  });
+
+  it("falls back to UTC (no zone sent) when the server does not know the browser's zone", async () => {
+    const bodies = await signUp({
+      "POST /api/v1/auth/register": async (req) =>
+        "time_zone" in ((await req.json()) as object)
+          ? json(
+              {
+                title: "Unprocessable",
+                status: 422,
+                detail: "invalid",
+                errors: [{ field: "body.time_zone", message: "must be an IANA time zone" }],
+              },
+              422,
+            )
+          : json(me, 201),
+    });
+    expect(bodies).toEqual([
+      { email: "ada@example.com", password: "pw", full_name: "Ada", time_zone: zone },
+      { email: "ada@example.com", password: "pw", full_name: "Ada" },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import type { User } from "@/api/types";
+import { browserZone } from "@/lib/dates";
 
 export type AuthStatus = "loading" | "anonymous" | "authenticated";
 
@@ -15,6 +16,12 @@ export interface AuthContextValue {
 }
 
 export const AuthContext = createContext<AuthContextValue | null>(null);
+
+/** The user's (profile) time zone: due days, Today and overdue follow it; the browser's until the
+ * profile has loaded (or outside an AuthProvider). */
+export function useTimeZone(): string {
+  return useContext(AuthContext)?.user?.time_zone ?? browserZone();
+}
 
 export function useAuth(): AuthContextValue {
   const ctx = useContext(AuthContext);

@@ -1,7 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
-import { useAuth } from "@/features/auth/context";
 
 type S = components["schemas"];
 export type Today = S["TodayView"];
@@ -32,6 +31,4 @@ export function useAgenda(from: string, to: string) {
 }
 
 /** The user's zone (profile), the browser's until the profile has loaded. */
-export function useTimeZone(): string {
-  return useAuth().user?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-}
+export { useTimeZone } from "@/features/auth/context";

@@ -1,7 +1,8 @@
 import { CalendarClock, Flag, Folder, Repeat, Tag, X } from "lucide-react";
 import type { ReactNode } from "react";
 import { cn } from "@/lib/cn";
-import { formatDue } from "@/lib/dates";
+import { useTimeZone } from "@/features/auth/context";
+import { formatDue, formatDueDay } from "@/lib/dates";
 import { PRIORITY_LABEL, PRIORITY_TEXT } from "@/features/tasks/statusPriorityDisplay";
 import type { ParsedTask, Span } from "./types";
 
@@ -16,18 +17,23 @@ interface Chip {
 
 const icon = (Icon: typeof Tag) => <Icon className="size-3.5 shrink-0" aria-hidden="true" />;
 
-function dueText(parsed: ParsedTask): string {
+// In the profile's zone, as quick add reads dates and as the task list shows them.
+function dueText(parsed: ParsedTask, timeZone: string): string {
   if (!parsed.due) return "";
-  if (parsed.due.kind === "time") return formatDue(parsed.due.instant);
-  const [y, m, d] = parsed.due.date.split("-").map(Number);
-  return formatDue(new Date(y!, m! - 1, d!).toISOString());
+  if (parsed.due.kind === "time") return formatDue(parsed.due.instant, undefined, timeZone);
+  return formatDueDay(parsed.due.date, timeZone);
 }
 
-function chipsOf(parsed: ParsedTask): Chip[] {
+function chipsOf(parsed: ParsedTask, timeZone: string): Chip[] {
   return parsed.spans.map((span): Chip => {
     switch (span.kind) {
       case "date":
-        return { span, icon: icon(CalendarClock), kindName: "due", value: dueText(parsed) };
+        return {
+          span,
+          icon: icon(CalendarClock),
+          kindName: "due",
+          value: dueText(parsed, timeZone),
+        };
       case "priority": {
         const p = parsed.priority ?? "medium";
         return {
@@ -61,7 +67,7 @@ export function ParsedChips({
   previewId: string;
   onRemove: (span: Span) => void;
 }) {
-  const chips = chipsOf(parsed);
+  const chips = chipsOf(parsed, useTimeZone());
   if (chips.length === 0) return null;
   return (
     <div className="flex flex-wrap items-center gap-1.5 px-1 pt-1.5 pb-0.5">

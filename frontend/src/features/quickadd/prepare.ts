@@ -14,6 +14,8 @@ export async function prepareQuickAdd(
   text: string,
   opts: {
     dismissed: ReadonlySet<string>;
+    /** The profile's zone: "6pm" and "tomorrow" are read there, as the field's preview. */
+    timeZone: string;
     status: TaskStatus | undefined;
     filters: TaskFilters;
     queryClient: QueryClient;
@@ -21,9 +23,8 @@ export async function prepareQuickAdd(
     showAll: () => void;
   },
 ) {
-  const { dismissed, status, filters, queryClient, showAll } = opts;
-  // The browser's zone, as the field's own preview (QuickAdd.tsx).
-  const read = readQuickAdd(text, { dismissed });
+  const { dismissed, timeZone, status, filters, queryClient, showAll } = opts;
+  const read = readQuickAdd(text, { dismissed, timeZone });
   const view = {
     status: status ? [status] : filters.status,
     priority: filters.priority,

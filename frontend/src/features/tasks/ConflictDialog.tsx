@@ -1,4 +1,5 @@
 import type { TaskUpdate } from "@/api/types";
+import { useTimeZone } from "@/features/auth/context";
 import { formatDue } from "@/lib/dates";
 import { Dialog } from "@/ui/Dialog";
 import { Button } from "@/ui/primitives";
@@ -18,11 +19,11 @@ const FIELD_LABEL: Record<keyof TaskUpdate, string> = {
   labels: "Labels",
 };
 
-function show(field: keyof TaskUpdate, value: unknown): string {
+function show(field: keyof TaskUpdate, value: unknown, timeZone: string): string {
   if (value === null || value === undefined || value === "") return "—";
   if (field === "status") return STATUS_LABEL[value as keyof typeof STATUS_LABEL];
   if (field === "priority") return PRIORITY_LABEL[value as keyof typeof PRIORITY_LABEL];
-  if (field === "due_date") return formatDue(String(value));
+  if (field === "due_date") return formatDue(String(value), undefined, timeZone);
   if (field === "labels") return (value as string[]).map((l) => `#${l}`).join(" ") || "—";
   return String(value);
 }
@@ -31,6 +32,7 @@ function show(field: keyof TaskUpdate, value: unknown): string {
 export function ConflictDialog() {
   const conflict = useConflict();
   const update = useUpdateTask();
+  const timeZone = useTimeZone();
   const fields = conflict ? (Object.keys(conflict.patch) as (keyof TaskUpdate)[]) : [];
   return (
     <Dialog
@@ -65,10 +67,10 @@ export function ConflictDialog() {
                     {FIELD_LABEL[f]}
                   </th>
                   <td className="py-2 pr-3" data-testid={`conflict-theirs-${f}`}>
-                    {show(f, conflict.fresh[f])}
+                    {show(f, conflict.fresh[f], timeZone)}
                   </td>
                   <td className="py-2" data-testid={`conflict-mine-${f}`}>
-                    {show(f, conflict.patch[f])}
+                    {show(f, conflict.patch[f], timeZone)}
                   </td>
                 </tr>
               ))}

@@ -1,4 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
+import { useTimeZone } from "@/features/auth/context";
 import { Plus } from "lucide-react";
 import { useMemo, useRef, useState } from "react";
 import { useLocation, useNavigate } from "react-router";
@@ -25,12 +26,12 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
   const id = status ? `quick-add-${status}` : "quick-add";
   const label = status ? `Add a task to ${status.replace("_", " ")}` : "Add a task";
 
-  // Read in the browser's zone (no timeZone given): every date the app shows is in it
-  // (lib/dates), so "6pm" is the 6pm the user then sees. The profile's zone decides Today on
-  // the server.
+  // Read in the profile's zone, as every date the app shows (lib/dates, TaskBadges) and Today on
+  // the server: "6pm" is the 6pm the user then sees, whatever zone the browser is in.
+  const timeZone = useTimeZone();
   const parsed = useMemo(
-    () => (engine && text.trim() ? engine.readQuickAdd(text, { dismissed }) : null),
-    [engine, text, dismissed],
+    () => (engine && text.trim() ? engine.readQuickAdd(text, { dismissed, timeZone }) : null),
+    [engine, text, dismissed, timeZone],
   );
 
   const loadOnce = () => {
@@ -47,6 +48,7 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
     }
     const { body, onCreated } = await mod.prepareQuickAdd(text, {
       dismissed,
+      timeZone,
       status,
       filters,
       queryClient,

@@ -1,7 +1,8 @@
 import { CalendarClock, Flag } from "lucide-react";
 import type { Priority, Task } from "@/api/types";
 import { cn } from "@/lib/cn";
-import { dayBoundary, formatDue, isDueToday, isOverdue } from "@/lib/dates";
+import { useTimeZone } from "@/features/auth/context";
+import { formatDue, formatDueDay, isTaskDueToday, isTaskOverdue } from "@/lib/dates";
 import { PRIORITY_LABEL, PRIORITY_TEXT } from "./statusPriorityDisplay";
 
 export function PriorityBadge({ priority }: { priority: Priority }) {
@@ -17,11 +18,12 @@ export function PriorityBadge({ priority }: { priority: Priority }) {
 }
 
 export function DueBadge({ task }: { task: Task }) {
-  // A due day (all day) shows as its date and is overdue once that day is over.
-  const at = task.due_date ?? (task.due_on && dayBoundary(task.due_on, "start"));
-  if (!at) return null;
-  const overdue = isOverdue(task.due_date ?? dayBoundary(task.due_on!, "end"), task.status);
-  const today = !overdue && task.status !== "done" && isDueToday(at);
+  // Days and times as they are in the profile's zone, whatever zone the browser is in: a due day
+  // (all day) is overdue once that day is over there.
+  const timeZone = useTimeZone();
+  if (!task.due_date && !task.due_on) return null;
+  const overdue = isTaskOverdue(task, timeZone);
+  const today = !overdue && task.status !== "done" && isTaskDueToday(task, timeZone);
   return (
     <span
       className={cn(
@@ -30,12 +32,22 @@ export function DueBadge({ task }: { task: Task }) {
         today && "font-semibold text-emerald-700 dark:text-emerald-400",
         !overdue && !today && "text-zinc-600 dark:text-zinc-400",
       )}
-      title={task.due_date ? new Date(at).toLocaleString() : new Date(at).toLocaleDateString()}
+      data-due-day={task.due_date ? undefined : task.due_on}
+      title={
+        task.due_date
+          ? `${new Date(task.due_date).toLocaleString(undefined, { timeZone, dateStyle: "full", timeStyle: "short" })} (${timeZone})`
+          : new Date(`${task.due_on}T12:00:00Z`).toLocaleDateString(undefined, {
+              timeZone: "UTC",
+              dateStyle: "full",
+            })
+      }
     >
       <CalendarClock className="size-3.5" aria-hidden="true" />
       <span>
         {overdue && <span className="sr-only">Overdue: </span>}
-        {formatDue(at)}
+        {task.due_date
+          ? formatDue(task.due_date, undefined, timeZone)
+          : formatDueDay(task.due_on!, timeZone)}
       </span>
     </span>
   );

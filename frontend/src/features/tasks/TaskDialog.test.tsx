@@ -75,3 +75,49 @@ describe("the edit dialog keeps unsaved changes", () => {
     );
   });
 });
+
+describe("the repeat editor", () => {
+  const saved = async (calls: { method: string; body: string }[]) => {
+    await waitFor(() => expect(calls.some((c) => c.method === "PATCH")).toBe(true));
+    return JSON.parse(calls.find((c) => c.method === "PATCH")!.body) as Record<string, unknown>;
+  };
+
+  it("weekly on toggled days saves the rule through the field-merge PATCH", async () => {
+    const user = userEvent.setup();
+    const { calls } = openOn(makeTask({ due_on: "2026-12-03", due_date: null }));
+    await user.selectOptions(await screen.findByLabelText("Repeat"), "weekly");
+    // Starts on the due day's weekday (a Thursday); add Monday.
+    expect(screen.getByRole("button", { name: "Thursday" })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
+    await user.click(screen.getByRole("button", { name: "Monday" }));
+    expect(
+      screen.getByText(
+        "Repeats every Monday and Thursday. Completing it moves the due to the next date.",
+      ),
+    ).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await saved(calls)).toEqual({ recurrence: "FREQ=WEEKLY;BYDAY=MO,TH" });
+  });
+
+  it("a rule the form cannot express shows raw and is saved untouched", async () => {
+    const user = userEvent.setup();
+    const rule = "FREQ=MONTHLY;BYDAY=2TU;COUNT=6";
+    const { calls } = openOn(makeTask({ due_on: "2026-12-08", recurrence: rule }));
+    expect(await screen.findByLabelText("Repeat")).toHaveValue("custom");
+    expect(screen.getByLabelText("RRULE")).toHaveValue(rule);
+    await user.type(screen.getByLabelText("Title"), "!");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await saved(calls)).not.toHaveProperty("recurrence");
+  });
+
+  it("a repeat without a due day is refused in the form, saying why", async () => {
+    const user = userEvent.setup();
+    const { calls } = openOn(makeTask({ due_on: null, due_date: null }));
+    await user.selectOptions(await screen.findByLabelText("Repeat"), "daily");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("A repeating task needs a due day");
+    expect(calls.filter((c) => c.method === "PATCH")).toHaveLength(0);
+  });
+});

@@ -1,6 +1,6 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useContext, useEffect, useState, type KeyboardEvent } from "react";
-import { Controller, useForm } from "react-hook-form";
+import { Controller, useForm, useWatch } from "react-hook-form";
 import { PRIORITIES, STATUSES } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
 import { Dialog } from "@/ui/Dialog";
@@ -10,7 +10,7 @@ import { LabelInput } from "./LabelInput";
 import { newIdempotencyKey, useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
 import { useLabels } from "./queries";
 import { PRIORITY_LABEL, STATUS_LABEL } from "./statusPriorityDisplay";
-import { describeRecurrence } from "./recurrence";
+import { RepeatField } from "./RepeatField";
 import {
   diffTask,
   dueForCreate,
@@ -45,6 +45,7 @@ export function TaskDialog() {
     defaultValues: toFormValues(task, timeZone),
   });
 
+  const dueDay = useWatch({ control, name: "dueDay" });
   const [confirmDiscard, setConfirmDiscard] = useState(false);
 
   useEffect(() => {
@@ -138,11 +139,19 @@ export function TaskDialog() {
             <Input id="task-due-time" type="time" {...register("dueTime")} />
           </Field>
         </div>
-        {task?.recurrence && (
-          <p className="text-xs text-zinc-600 dark:text-zinc-400">
-            {describeRecurrence(task.recurrence)}. Completing it moves it to the next date.
-          </p>
-        )}
+        <Controller
+          control={control}
+          name="recurrence"
+          render={({ field }) => (
+            <RepeatField
+              id="task-repeat"
+              value={field.value}
+              onChange={field.onChange}
+              dueDay={dueDay}
+              error={errors.recurrence?.message}
+            />
+          )}
+        />
         <Field id="task-labels" label="Labels" error={errors.labels?.message}>
           <Controller
             control={control}

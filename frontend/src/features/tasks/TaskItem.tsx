@@ -1,7 +1,8 @@
 import { Check, Pencil, Trash2 } from "lucide-react";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
-import { isOverdue } from "@/lib/dates";
+import { useTimeZone } from "@/features/auth/context";
+import { isTaskOverdue } from "@/lib/dates";
 import { useDeleteTask, useUpdateTask } from "./mutations";
 import { PRIORITY_RING } from "./statusPriorityDisplay";
 import { DueBadge, LabelChip, PriorityBadge } from "./TaskBadges";
@@ -52,7 +53,8 @@ export function TaskItem({
   const remove = useDeleteTask();
   const openTask = useOpenTask();
   const done = task.status === "done";
-  const overdue = isOverdue(task.due_date, task.status);
+  const timeZone = useTimeZone();
+  const overdue = isTaskOverdue(task, timeZone);
   const saving = task.id.startsWith("temp-");
   return (
     <li

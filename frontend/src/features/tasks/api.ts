@@ -47,10 +47,19 @@ export async function createTask(body: TaskCreate, idempotencyKey: string): Prom
   return data;
 }
 
-export async function updateTask(task: Task, patch: TaskUpdate): Promise<Task> {
+/** PATCH with If-Match; `completeSubtasks` completes open subtasks along with a `done`. */
+export async function updateTask(
+  task: Task,
+  patch: TaskUpdate,
+  completeSubtasks = false,
+): Promise<Task> {
   const { data } = await unwrap<Task>(
     api.PATCH("/api/v1/tasks/{task_id}", {
-      params: { path: { task_id: task.id }, header: { "if-match": etagOf(task) } },
+      params: {
+        path: { task_id: task.id },
+        header: { "if-match": etagOf(task) },
+        ...(completeSubtasks && { query: { complete_subtasks: true } }),
+      },
       body: patch,
     }),
   );

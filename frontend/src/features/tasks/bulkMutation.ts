@@ -6,7 +6,7 @@
 import type { QueryClient } from "@tanstack/react-query";
 import { toast } from "@/ui/toast";
 import { api, unwrap } from "@/api/client";
-import { ApiError, errorMessage } from "@/api/problem";
+import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { uuid } from "@/lib/uuid";
 import { createTask, taskKeys } from "./api";
@@ -27,6 +27,7 @@ import {
   snapshotLists,
   upsertTaskInLists,
 } from "./cache";
+import { openSubtasksOf } from "./subtasks";
 import { undoStack } from "./undo";
 
 /** One atomic bulk change (`POST /tasks/bulk`): all operations apply, or none (412 `stale_ids`). */
@@ -45,13 +46,6 @@ const titles = (tasks: readonly Task[], ids: readonly string[]) =>
     .filter((t) => ids.includes(t.id))
     .map((t) => `“${t.title}”`)
     .join(", ");
-
-/** The open subtasks a 409 `open-subtasks` counts (0 for any other answer). */
-function openSubtasksOf(error: unknown): number {
-  if (!(error instanceof ApiError) || error.status !== 409) return 0;
-  const n = error.body.open_subtasks;
-  return String(error.body.type).endsWith("open-subtasks") && typeof n === "number" ? n : 0;
-}
 
 /**
  * Apply `action` to `tasks` (each at the version shown). Resolves true when applied; false when

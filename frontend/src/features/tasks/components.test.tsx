@@ -8,7 +8,7 @@ import { json, makeTask, mockApi, renderWith } from "@/test/utils";
 import { SearchBox } from "./FilterBar";
 import { LabelInput } from "./LabelInput";
 import { describeRecurrence } from "./recurrence";
-import { diffTask, dueForCreate, toFormValues } from "./taskForm";
+import { diffTask, dueForCreate, taskFormSchema, toFormValues } from "./taskForm";
 import { TaskItem } from "./TaskItem";
 import TaskListPage from "./TaskListPage";
 
@@ -85,6 +85,7 @@ describe("diffTask", () => {
       dueDay: "",
       dueTime: "",
       labels: ["travel"],
+      recurrence: "",
     };
     const tz = "Europe/Berlin";
     expect(diffTask(task, base, tz)).toEqual({});
@@ -132,7 +133,7 @@ describe("due day or due time in the editor (issue 18, defect 2)", () => {
     });
   });
 
-  it("clears whichever due there was, and a repeat with it", () => {
+  it("clears whichever due there was, and a repeat with it; a repeat alone is refused", () => {
     const day = makeTask({ due_on: "2026-12-01", due_date: null });
     expect(diffTask(day, { ...form(day), dueDay: "" }, tz)).toEqual({ due_on: null });
     const repeating = makeTask({
@@ -140,7 +141,11 @@ describe("due day or due time in the editor (issue 18, defect 2)", () => {
       due_on: null,
       recurrence: "FREQ=WEEKLY;BYDAY=MO",
     });
-    expect(diffTask(repeating, { ...form(repeating), dueDay: "", dueTime: "" }, tz)).toEqual({
+    const cleared = { ...form(repeating), dueDay: "", dueTime: "" };
+    expect(taskFormSchema.safeParse(cleared).error?.issues).toMatchObject([
+      { path: ["recurrence"], message: expect.stringMatching(/needs a due day/) },
+    ]);
+    expect(diffTask(repeating, { ...cleared, recurrence: "" }, tz)).toEqual({
       due_date: null,
       recurrence: null,
     });

@@ -340,3 +340,73 @@ describe("undo for every change", () => {
     expect(calls.filter((c) => c.method === "DELETE")).toHaveLength(0);
   });
 });
+
+describe("completing a parent with open subtasks asks (issue 18)", () => {
+  type Asked = [string, { action: { label: string; onClick: () => void }; cancel: unknown }];
+  const asked = () =>
+    toastMock.mock.calls.find(([m]) => String(m).includes("open subtasks too")) as
+      Asked | undefined;
+
+  it("a 409 open-subtasks asks; yes completes all, undo reopens parent and subtasks at once", async () => {
+    const parent = makeTask({ title: "Move house", subtask_count: 2, subtask_done_count: 0 });
+    const subs = [
+      makeTask({ parent_id: parent.id, status: "pending", version: 1 }),
+      makeTask({ parent_id: parent.id, status: "in_progress", version: 4 }),
+    ];
+    const { wrapper, items } = setup([parent]);
+    let subtasksDone = false;
+    const { calls } = mockApi({
+      "PATCH /api/v1/tasks/:id": (req) =>
+        new URL(req.url).searchParams.get("complete_subtasks") === "true"
+          ? ((subtasksDone = true),
+            json({ ...parent, status: "done", subtask_done_count: 2, version: parent.version + 1 }))
+          : json(
+              {
+                type: "https://taskapp.invalid/problems/open-subtasks",
+                title: "Open subtasks",
+                status: 409,
+                open_subtasks: 2,
+              },
+              409,
+            ),
+      "GET /api/v1/tasks": () =>
+        json({
+          items: subtasksDone
+            ? subs.map((s) => ({ ...s, status: "done", version: s.version + 1 }))
+            : subs,
+          next_cursor: null,
+        }),
+      "POST /api/v1/tasks/bulk": async (req) => {
+        const body = (await req.json()) as { operations: { id: string }[] };
+        return json({ tasks: body.operations.map((o) => ({ ...parent, id: o.id })), deleted: [] });
+      },
+      "GET /api/v1/tasks/stats": () => json({}),
+    });
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task: parent, patch: { status: "done" } }));
+
+    await waitFor(() => expect(asked()).toBeDefined());
+    const [message, options] = asked()!;
+    expect(message).toBe("Complete 2 open subtasks too?");
+    expect(options.cancel).toBeDefined();
+    // Asking changed nothing: the parent is open again on screen and nothing can be undone yet.
+    expect(items()[0]!.status).toBe("pending");
+    expect(undoStack.size()).toBe(0);
+
+    act(() => options.action.onClick());
+    await waitFor(() => expect(items()[0]!.status).toBe("done"));
+    const patches = calls.filter((c) => c.method === "PATCH");
+    expect(patches.map((c) => c.search)).toEqual(["", "?complete_subtasks=true"]);
+
+    act(() => void undoStack.undoLast());
+    await waitFor(() => expect(calls.some((c) => c.method === "POST")).toBe(true));
+    const bulk = JSON.parse(calls.find((c) => c.method === "POST")!.body) as unknown;
+    expect(bulk).toEqual({
+      operations: [
+        { id: parent.id, version: parent.version + 1, patch: { status: "pending" } },
+        { id: subs[0]!.id, version: 2, patch: { status: "pending" } },
+        { id: subs[1]!.id, version: 5, patch: { status: "in_progress" } },
+      ],
+    });
+  });
+});

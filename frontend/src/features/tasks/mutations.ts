@@ -25,6 +25,7 @@ import {
 import { conflictStore } from "./conflict";
 import { pendingDeletes } from "./pendingDeletes";
 import { PRIORITY_LABEL, STATUS_LABEL } from "./statusPriorityDisplay";
+import { openSubtasksOf } from "./subtasks";
 import { undoStack } from "./undo";
 
 const refreshCounts = (qc: QueryClient) => {
@@ -47,6 +48,8 @@ export interface UpdateVars {
   patch: TaskUpdate;
   /** Whether the change goes on the undo stack (an undo itself does not). */
   record?: boolean;
+  /** Complete the task's open subtasks along with it (after the user said yes). */
+  completeSubtasks?: boolean;
 }
 
 /** A 412 where the server changed a field this edit changes too: the user has to decide. */
@@ -63,11 +66,11 @@ class ReloadFailed extends Error {}
  * changed on the server since `base`, send the same patch again on the new version (a race with a
  * further write is retried a few times). Only a same-field change becomes a conflict.
  */
-async function saveMerged(base: Task, patch: TaskUpdate): Promise<Task> {
+async function saveMerged(base: Task, patch: TaskUpdate, completeSubtasks = false): Promise<Task> {
   let target = base;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await updateTask(target, patch);
+      return await updateTask(target, patch, completeSubtasks);
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 412) || attempt >= 3) throw error;
     }
@@ -135,7 +138,12 @@ type UpdateContext = {
  * after a move must undo that move). Undoing waits for the save and then sends the old values
  * on the saved version; a change that failed has nothing to undo.
  */
-function recordUndo(qc: QueryClient, before: Task, patch: TaskUpdate): UpdateContext["undo"] {
+function recordUndo(
+  qc: QueryClient,
+  before: Task,
+  patch: TaskUpdate,
+  reopen: Pick<Task, "id" | "status">[] = [],
+): UpdateContext["undo"] {
   const id = `undo-${++undoSeq}`;
   let settle!: (saved: Task | null) => void;
   const saved = new Promise<Task | null>((resolve) => (settle = resolve));
@@ -145,8 +153,13 @@ function recordUndo(qc: QueryClient, before: Task, patch: TaskUpdate): UpdateCon
     label,
     undo: () => {
       toast.dismiss(id);
-      void saved.then((version) => {
+      void saved.then(async (version) => {
         if (!version) return;
+        // The subtasks this completion completed go back with it, in one atomic request.
+        if (reopen.length) {
+          const { undoWithSubtasks } = await import("./completeSubtasks");
+          return undoWithSubtasks(qc, version, revertOf(before, patch), reopen);
+        }
         // Base = the version this change produced: if someone changed the same field since,
         // the 412 goes through the conflict dialog like any other edit.
         return new MutationObserver(qc, updateTaskOptions(qc))
@@ -172,23 +185,41 @@ export function updateTaskOptions(
   qc: QueryClient,
 ): MutationOptions<Task, unknown, UpdateVars, UpdateContext> {
   return {
-    mutationFn: ({ task, patch }) => saveMerged(task, patch),
-    onMutate: async ({ task, patch, record = true }) => {
+    mutationFn: ({ task, patch, completeSubtasks }) => saveMerged(task, patch, completeSubtasks),
+    onMutate: async ({ task, patch, record = true, completeSubtasks }) => {
+      // Which subtasks this completes, so that undo reopens exactly those.
+      const reopen =
+        completeSubtasks && record
+          ? await import("./completeSubtasks").then((m) => m.openSubtasks(task.id))
+          : [];
       await qc.cancelQueries({ queryKey: taskKeys.lists() });
       const snapshot = snapshotLists(qc);
       // The freshest copy we hold, so the optimistic row never shows older values of other fields.
       const before = findCachedTask(qc, task.id) ?? task;
       upsertTaskInLists(qc, applyPatch(before, patch));
       return record
-        ? { snapshot, before, undo: recordUndo(qc, before, patch) }
+        ? { snapshot, before, undo: recordUndo(qc, before, patch, reopen) }
         : { snapshot, before };
     },
-    onError: (error, { task, patch }, ctx) => {
+    onError: (error, vars, ctx) => {
+      const { task, patch } = vars;
       if (ctx) restoreLists(qc, ctx.snapshot);
       if (ctx?.undo) {
         undoStack.remove(ctx.undo.id);
         toast.dismiss(ctx.undo.id);
         ctx.undo.settle(null);
+      }
+      const open = openSubtasksOf(error);
+      if (open && !vars.completeSubtasks) {
+        // Nothing changed on the server; ask, and on yes send the same change completing them.
+        void import("./completeSubtasks").then((m) =>
+          m.askToCompleteSubtasks(task, open, () => {
+            void new MutationObserver(qc, updateTaskOptions(qc))
+              .mutate({ ...vars, completeSubtasks: true })
+              .catch(() => {});
+          }),
+        );
+        return;
       }
       if (error instanceof SameFieldConflict) {
         upsertTaskInLists(qc, error.fresh);

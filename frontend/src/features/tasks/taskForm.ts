@@ -2,17 +2,25 @@ import { TZDate } from "@date-fns/tz";
 import { z } from "zod";
 import type { Task, TaskCreate, TaskUpdate } from "@/api/types";
 
-export const taskFormSchema = z.object({
-  title: z.string().trim().min(1, "Give the task a title").max(255, "Use at most 255 characters"),
-  description: z.string().max(10_000, "Use at most 10,000 characters"),
-  status: z.enum(["pending", "in_progress", "done"]),
-  priority: z.enum(["low", "medium", "high", "urgent"]),
-  /** YYYY-MM-DD, or "" for no due. */
-  dueDay: z.string(),
-  /** HH:MM, or "" for an all-day due day. */
-  dueTime: z.string(),
-  labels: z.array(z.string().min(1).max(50)).max(20, "Use at most 20 labels"),
-});
+export const taskFormSchema = z
+  .object({
+    title: z.string().trim().min(1, "Give the task a title").max(255, "Use at most 255 characters"),
+    description: z.string().max(10_000, "Use at most 10,000 characters"),
+    status: z.enum(["pending", "in_progress", "done"]),
+    priority: z.enum(["low", "medium", "high", "urgent"]),
+    /** YYYY-MM-DD, or "" for no due. */
+    dueDay: z.string(),
+    /** HH:MM, or "" for an all-day due day. */
+    dueTime: z.string(),
+    labels: z.array(z.string().min(1).max(50)).max(20, "Use at most 20 labels"),
+    /** RFC 5545 RRULE text, or "" for no repeat. */
+    recurrence: z.string().max(500, "Use at most 500 characters"),
+  })
+  // The API answers 422 for a rule without a due (it rolls the due to the next occurrence).
+  .refine((v) => !v.recurrence.trim() || v.dueDay, {
+    path: ["recurrence"],
+    message: "A repeating task needs a due day: set one above, or choose “Does not repeat”.",
+  });
 export type TaskFormValues = z.infer<typeof taskFormSchema>;
 
 type Due = Pick<TaskUpdate, "due_on" | "due_date">;
@@ -47,6 +55,7 @@ export const toFormValues = (t: Task | undefined, timeZone: string): TaskFormVal
   priority: t?.priority ?? "medium",
   ...dueFields(t, timeZone),
   labels: t?.labels ?? [],
+  recurrence: t?.recurrence ?? "",
 });
 
 /** Only the fields the user changed, so a save never clobbers someone else's other edits. */
@@ -65,9 +74,9 @@ export function diffTask(task: Task, v: TaskFormValues, timeZone: string): TaskU
     else if (due.due_date) patch.due_date = due.due_date;
     else if (task.due_on) patch.due_on = null;
     else patch.due_date = null;
-    // A repeating task cannot lose its due and keep repeating (the API answers 422).
-    if (!v.dueDay && task.recurrence) patch.recurrence = null;
   }
+  const recurrence = v.recurrence.trim() || null;
+  if (recurrence !== task.recurrence) patch.recurrence = recurrence;
   if (v.labels.join("\u0000") !== task.labels.join("\u0000")) patch.labels = v.labels;
   return patch;
 }
@@ -75,5 +84,7 @@ export function diffTask(task: Task, v: TaskFormValues, timeZone: string): TaskU
 /** The create body's due fields (only the one that is set). */
 export function dueForCreate(v: TaskFormValues, timeZone: string): Partial<TaskCreate> {
   const due = dueOf(v, timeZone);
-  return due.due_on ? { due_on: due.due_on } : due.due_date ? { due_date: due.due_date } : {};
+  const recurrence = v.recurrence.trim() ? { recurrence: v.recurrence.trim() } : {};
+  if (due.due_on) return { due_on: due.due_on, ...recurrence };
+  return due.due_date ? { due_date: due.due_date, ...recurrence } : {};
 }

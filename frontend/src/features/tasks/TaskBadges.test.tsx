@@ -1,0 +1,38 @@
+import { render, screen } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { AuthContext, type AuthContextValue } from "@/features/auth/context";
+import { makeTask } from "@/test/utils";
+import { DueBadge } from "./TaskBadges";
+
+// Kiritimati (UTC+14) is a day ahead of nearly every browser zone: at 20:00 UTC on 1 Dec it is
+// already 10:00 on the 2nd there.
+const PROFILE_ZONE = "Pacific/Kiritimati";
+
+function badge(task: ReturnType<typeof makeTask>) {
+  const auth = { user: { time_zone: PROFILE_ZONE } } as AuthContextValue;
+  return render(
+    <AuthContext.Provider value={auth}>
+      <DueBadge task={task} />
+    </AuthContext.Provider>,
+  );
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(new Date("2026-12-01T20:00:00Z"));
+});
+afterEach(() => vi.useRealTimers());
+
+describe("DueBadge follows the profile's zone, not the browser's", () => {
+  it("yesterday's due day in the profile zone is overdue", () => {
+    badge(makeTask({ due_on: "2026-12-01", due_date: null, status: "pending" }));
+    expect(screen.getByText("Overdue:").parentElement).toHaveTextContent("Overdue: Yesterday");
+  });
+
+  it("a due time shows on its day in the profile zone", () => {
+    // 23:30 UTC on the 1st is 13:30 on the 2nd on Kiritimati: today there, not overdue.
+    badge(makeTask({ due_on: null, due_date: "2026-12-01T23:30:00Z", status: "pending" }));
+    expect(screen.queryByText("Overdue:")).not.toBeInTheDocument();
+    expect(screen.getByText(/^Today \d/)).toBeInTheDocument();
+  });
+});
