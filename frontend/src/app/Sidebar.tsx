@@ -10,6 +10,7 @@ import {
   CalendarCheck,
   CalendarDays,
   CalendarRange,
+  Globe,
   Keyboard,
   MoreHorizontal,
   Plus,
@@ -121,6 +122,13 @@ function ProjectsNav() {
                 aria-hidden="true"
               />
               <span className="truncate">{p.name}</span>
+              {p.published_url && (
+                <Globe
+                  className="size-3.5 shrink-0 text-zinc-500 dark:text-zinc-400"
+                  aria-label="published"
+                  role="img"
+                />
+              )}
               <span className="ml-auto text-xs text-zinc-600 dark:text-zinc-400">
                 {p.open_count > 0 && (
                   <>
