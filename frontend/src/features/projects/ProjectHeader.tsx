@@ -13,7 +13,7 @@ const PublishDialog = lazy(() => import("./PublishDialog"));
 
 // Markdown's elements, styled from the container (the app has no typography plugin).
 const PROSE =
-  "space-y-2 text-sm text-zinc-700 dark:text-zinc-300 [&_a]:text-brand-700 dark:[&_a]:text-brand-300 [&_a]:underline [&_h1]:text-base [&_h1]:font-semibold [&_h2]:font-semibold [&_h3]:font-semibold [&_ol]:list-decimal [&_ol]:pl-5 [&_ul]:list-disc [&_ul]:pl-5 [&_code]:rounded [&_code]:bg-zinc-100 dark:[&_code]:bg-zinc-800 [&_code]:px-1 [&_blockquote]:border-l-2 [&_blockquote]:border-zinc-300 [&_blockquote]:pl-3";
+  "space-y-2 text-sm text-zinc-700 dark:text-zinc-300 [&_a]:text-brand-700 dark:[&_a]:text-brand-400 [&_a]:underline [&_h1]:text-base [&_h1]:font-semibold [&_h2]:font-semibold [&_h3]:font-semibold [&_ol]:list-decimal [&_ol]:pl-5 [&_ul]:list-disc [&_ul]:pl-5 [&_code]:rounded [&_code]:bg-zinc-100 dark:[&_code]:bg-zinc-800 [&_code]:px-1 [&_blockquote]:border-l-2 [&_blockquote]:border-zinc-300 [&_blockquote]:pl-3";
 
 export default function ProjectHeader({ projectId }: { projectId: string }) {
   const { data: projects } = useProjects();

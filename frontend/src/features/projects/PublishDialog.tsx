@@ -132,7 +132,7 @@ export default function PublishDialog({
               href={url}
               target="_blank"
               rel="noopener noreferrer"
-              className="text-brand-700 dark:text-brand-300 mr-auto inline-flex h-9 items-center gap-1.5 rounded-md px-3 text-sm font-medium hover:underline"
+              className="text-brand-700 dark:text-brand-400 mr-auto inline-flex h-9 items-center gap-1.5 rounded-md px-3 text-sm font-medium hover:underline"
             >
               <ExternalLink className="size-4" aria-hidden="true" />
               Open
