@@ -2,7 +2,8 @@
 # End-to-end tests of the web app: the real backend (fresh embedded SQLite per run) serving the
 # built app, driven by Playwright in Debian's Chromium. Two servers: the normal one, and one with
 # a 3-second access-token TTL for the "expired token is refreshed transparently" flow.
-# Env: TASKAPP_E2E_BACKEND_DIR (default backend/), E2E_PORT (8765), E2E_SHORT_TTL_PORT (8766).
+# Env: TASKAPP_E2E_BACKEND_DIR (default backend/), E2E_PORT (8765), E2E_SHORT_TTL_PORT (8766),
+# E2E_READY_SECONDS (240: how long a backend may take to become healthy).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -46,8 +47,9 @@ start_backend() { # name port access_ttl_seconds
 }
 
 wait_ready() { # port name
+  # Migrate + start take ~90 s on a loaded 2-core machine (load 13 seen): 60 s was too short.
   local i
-  for i in $(seq 1 120); do
+  for i in $(seq 1 $((2 * ${E2E_READY_SECONDS:-240}))); do
     if curl -fsS "http://127.0.0.1:$1/health" >/dev/null 2>&1; then return 0; fi
     sleep 0.5
   done

@@ -18,6 +18,7 @@ from taskapp.db import utcnow
 from taskapp.tasks import search
 from taskapp.tasks.models import Priority, Task, TaskStatus, count_key, count_upsert
 from tests.conftest import Account, assert_problem, create_task, register_and_login
+from tests.test_publish import XSS_DESCRIPTION, elements
 
 PROJECTS = "/api/v1/projects"
 TASKS = "/api/v1/tasks"
@@ -72,6 +73,7 @@ async def test_a_new_account_has_exactly_one_inbox(
             "name": "Inbox",
             "colour": "grey",
             "description": "",
+            "description_html": "",
             "archived": False,
             "is_inbox": True,
             "open_count": 0,
@@ -124,6 +126,33 @@ async def test_create_read_update_with_etags(client: httpx.AsyncClient, account:
     )
     assert unarchived.json()["archived"] is False
     assert [p["name"] for p in await projects_of(client, account)] == ["Inbox", "Allotment"]
+
+
+async def test_the_description_comes_rendered_as_sanitized_html(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    # The web app shows description_html as is: the server's sanitizer is the only one.
+    created = await new_project(client, account, description=XSS_DESCRIPTION)
+    read = await client.get(f"{PROJECTS}/{created['id']}", headers=account.headers)
+    listed = [p for p in await projects_of(client, account) if p["id"] == created["id"]]
+
+    html = read.json()["description_html"]
+    assert html == created["description_html"] == listed[0]["description_html"]
+    assert html.startswith('<h1>Plan</h1>\n<p>See <a href="https://example.com/a"')
+    assert "<strong>bold</strong>" in html
+    tags = elements(html)
+    assert not [tag for tag, _ in tags if tag in {"script", "img", "iframe", "object"}]
+    assert not [attrs for _, attrs in tags if any(name.startswith("on") for name in attrs)]
+    links = [attrs for tag, attrs in tags if tag == "a"]
+    assert [link["href"] for link in links] == ["https://example.com/a"]
+    assert links[0]["rel"] == "noopener noreferrer nofollow"
+    assert 'href="javascript:' not in html  # the link stays text, not a link
+    assert "&lt;script&gt;" in html  # raw HTML stays visible text
+
+    cleared = await client.patch(
+        f"{PROJECTS}/{created['id']}", json={"description": ""}, headers=account.headers
+    )
+    assert cleared.json()["description_html"] == ""
 
 
 async def test_inputs_outside_the_contract_are_422(

@@ -24,6 +24,9 @@ export async function expectAxeClean(page: Page, what: string) {
 export async function shoot(page: Page, name: string) {
   for (const colorScheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme });
+    // Buttons fade their colours (transition-colors): shoot and check the settled scheme, not a
+    // half-light frame.
+    await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished)));
     await page.screenshot({ path: `${SHOTS}/${name}-${colorScheme}.png`, fullPage: true });
     await expectAxeClean(page, `${name} (${colorScheme})`);
   }

@@ -660,6 +660,11 @@ export interface components {
             created_at: string;
             /** Description */
             description: string;
+            /**
+             * Description Html
+             * @description The description rendered as sanitized HTML (the published page's renderer)
+             */
+            description_html: string;
             /** Done Count */
             done_count: number;
             /**

@@ -1,4 +1,4 @@
-import { CalendarCheck, Columns3, ListTodo, Plus, Search, Settings } from "lucide-react";
+import { CalendarCheck, Columns3, FolderOpen, ListTodo, Plus, Search, Settings } from "lucide-react";
 import { lazy, Suspense, useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "@/features/auth/context";
@@ -64,6 +64,8 @@ export function AppLayout() {
   const [help, setHelp] = useState(false);
   const [palette, setPalette] = useState(false);
   usePaletteKey(useCallback(() => setPalette((o) => !o), []));
+  const [drawer, setDrawer] = useState(false);
+  const drawerOpener = useRef<HTMLButtonElement>(null);
   const navigate = useNavigate();
   const location = useLocation();
   const goPending = useRef(false);
@@ -183,10 +185,29 @@ export function AppLayout() {
               {label}
             </NavLink>
           ))}
+          <button
+            ref={drawerOpener}
+            type="button"
+            aria-haspopup="dialog"
+            aria-expanded={drawer}
+            onClick={() => setDrawer(true)}
+            className={cn(
+              "flex flex-1 flex-col items-center gap-0.5 py-2 text-[11px] font-medium",
+              /^\/projects\//.test(location.pathname)
+                ? "text-brand-700 dark:text-brand-400"
+                : "text-zinc-600 dark:text-zinc-400",
+            )}
+          >
+            <FolderOpen className="size-5" aria-hidden="true" />
+            Projects
+          </button>
         </nav>
       </div>
       <DeferredTaskDialog />
       <DeferredConflictDialog />
+      <Deferred when={drawer}>
+        <ProjectsDrawer open={drawer} onOpenChange={setDrawer} opener={drawerOpener} />
+      </Deferred>
       <Deferred when={help}>
         <ShortcutsHelp open={help} onOpenChange={setHelp} />
       </Deferred>
@@ -206,6 +227,7 @@ const TaskDialog = lazy(() =>
 const ConflictDialog = lazy(() =>
   import("@/features/tasks/ConflictDialog").then((m) => ({ default: m.ConflictDialog })),
 );
+const ProjectsDrawer = lazy(() => import("./ProjectsDrawer"));
 const ShortcutsHelp = lazy(() =>
   import("./ShortcutsHelp").then((m) => ({ default: m.ShortcutsHelp })),
 );

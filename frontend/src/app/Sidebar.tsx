@@ -10,12 +10,13 @@ import {
   CalendarCheck,
   CalendarDays,
   CalendarRange,
+  Globe,
   Keyboard,
   MoreHorizontal,
   Plus,
   Settings,
 } from "lucide-react";
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense, useId, useState } from "react";
 import { Link, NavLink, useLocation } from "react-router";
 import { useProjects, type Project } from "@/features/projects/api";
 import { COLOUR_HEX } from "@/features/projects/colours";
@@ -49,14 +50,7 @@ const PLANNER = [
 export default function SidebarRest({ onHelp }: { onHelp: () => void }) {
   return (
     <>
-      <nav aria-label="Planner" className="mt-0.5 space-y-0.5">
-        {PLANNER.map(({ to, label, Icon }) => (
-          <NavLink key={to} to={to} className={itemClass}>
-            <Icon className="size-4" aria-hidden="true" />
-            {label}
-          </NavLink>
-        ))}
-      </nav>
+      <PlannerNav />
       <div className="min-h-0 flex-1 overflow-y-auto">
         <ProjectsNav />
         <ViewsNav />
@@ -80,8 +74,24 @@ export default function SidebarRest({ onHelp }: { onHelp: () => void }) {
   );
 }
 
+/** Today, Upcoming and Calendar. */
+export function PlannerNav() {
+  return (
+    <nav aria-label="Planner" className="mt-0.5 space-y-0.5">
+      {PLANNER.map(({ to, label, Icon }) => (
+        <NavLink key={to} to={to} className={itemClass}>
+          <Icon className="size-4" aria-hidden="true" />
+          {label}
+        </NavLink>
+      ))}
+    </nav>
+  );
+}
+
 /** The sidebar's projects: Inbox first, archived ones behind a toggle, a dialog for each write. */
-function ProjectsNav() {
+export function ProjectsNav() {
+  // The phone drawer shows a second copy while the sidebar's is hidden: ids must differ.
+  const headingId = useId();
   const { data: projects = [] } = useProjects();
   const [showArchived, setShowArchived] = useState(false);
   const [editing, setEditing] = useState<Editing>(null);
@@ -94,12 +104,9 @@ function ProjectsNav() {
   const shown = projects.filter((p) => showArchived || !p.archived);
 
   return (
-    <section aria-labelledby="projects-heading" className="mt-5">
+    <section aria-labelledby={headingId} className="mt-5">
       <div className="flex items-center justify-between px-2.5 pb-1">
-        <h2
-          id="projects-heading"
-          className="text-xs font-semibold text-zinc-600 dark:text-zinc-400"
-        >
+        <h2 id={headingId} className="text-xs font-semibold text-zinc-600 dark:text-zinc-400">
           Projects
         </h2>
         <button
@@ -121,6 +128,13 @@ function ProjectsNav() {
                 aria-hidden="true"
               />
               <span className="truncate">{p.name}</span>
+              {p.published_url && (
+                <Globe
+                  className="size-3.5 shrink-0 text-zinc-500 dark:text-zinc-400"
+                  aria-label="published"
+                  role="img"
+                />
+              )}
               <span className="ml-auto text-xs text-zinc-600 dark:text-zinc-400">
                 {p.open_count > 0 && (
                   <>
@@ -165,7 +179,8 @@ const EDIT_BUTTON =
   "rounded p-1 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 focus:opacity-100 sm:opacity-0 sm:group-hover:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white";
 
 /** Saved views: named filters of the list; the current list's filters can be saved from here. */
-function ViewsNav() {
+export function ViewsNav() {
+  const headingId = useId();
   const { data: views = [] } = useViews();
   const { pathname, search } = useLocation();
   const here = listFiltersAt(pathname, search);
@@ -177,9 +192,9 @@ function ViewsNav() {
   };
   if (!views.length && !here) return null;
   return (
-    <section aria-labelledby="views-heading" className="mt-5">
+    <section aria-labelledby={headingId} className="mt-5">
       <div className="flex items-center justify-between px-2.5 pb-1">
-        <h2 id="views-heading" className="text-xs font-semibold text-zinc-600 dark:text-zinc-400">
+        <h2 id={headingId} className="text-xs font-semibold text-zinc-600 dark:text-zinc-400">
           Views
         </h2>
         {here && (

@@ -12,6 +12,7 @@ export function Dialog({
   children,
   className,
   alert = false,
+  onCloseAutoFocus,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -21,6 +22,8 @@ export function Dialog({
   className?: string;
   /** A question that interrupts (e.g. "discard changes?"): announced as an alertdialog. */
   alert?: boolean;
+  /** Where focus goes on close when nothing was focused at opening (a tap focuses nothing). */
+  onCloseAutoFocus?: (event: Event) => void;
 }) {
   return (
     <D.Root open={open} onOpenChange={onOpenChange}>
@@ -33,6 +36,7 @@ export function Dialog({
           )}
           {...(description ? {} : { "aria-describedby": undefined })}
           {...(alert ? { role: "alertdialog" } : {})}
+          {...(onCloseAutoFocus ? { onCloseAutoFocus } : {})}
         >
           <div className="mb-4 flex items-start justify-between gap-4">
             <div>

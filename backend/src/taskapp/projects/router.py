@@ -13,6 +13,7 @@ from taskapp.deps import SessionDep
 from taskapp.http.etags import EntityTags, etag_for
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.projects import service
+from taskapp.projects.page import markdown_html
 from taskapp.projects.schemas import (
     ProjectCreate,
     ProjectList,
@@ -50,6 +51,8 @@ def _public(request: Request, found: service.ProjectView) -> ProjectPublic:
         name=project.name,
         colour=project.colour,  # stored from the Colour literal
         description=project.description,
+        # Rendered here, by the published page's sanitizer, so no browser parses untrusted HTML.
+        description_html=markdown_html(project.description) if project.description else "",
         archived=project.archived,
         is_inbox=project.is_inbox,
         open_count=found.counts.open,

@@ -62,6 +62,9 @@ class ProjectPublic(BaseModel):
     name: str
     colour: Colour
     description: str
+    description_html: str = Field(
+        description="The description rendered as sanitized HTML (the published page's renderer)"
+    )
     archived: bool
     is_inbox: bool = Field(description="The Inbox cannot be archived or deleted")
     open_count: int = Field(description="Tasks not done")

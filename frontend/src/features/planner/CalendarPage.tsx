@@ -32,8 +32,11 @@ export default function CalendarPage() {
   return (
     <div className="mx-auto w-full max-w-4xl px-4 py-5 sm:px-8 sm:py-8">
       <PlannerTabs />
-      <div className="flex flex-wrap items-center gap-2">
-        <h1 className="mr-auto text-2xl font-bold tracking-tight">{title}</h1>
+      {/* One line down to 360 px ("September 2026"): the buttons never wrap, the title gives way. */}
+      <div className="flex items-center gap-1 sm:gap-2">
+        <h1 className="mr-auto min-w-0 truncate text-xl font-bold tracking-tight sm:text-2xl">
+          {title}
+        </h1>
         <Button variant="secondary" size="sm" onClick={() => go(today.slice(0, 7))}>
           Today
         </Button>

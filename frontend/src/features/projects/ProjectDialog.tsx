@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useLocation, useNavigate } from "react-router";
 import { errorMessage } from "@/api/problem";
 import { Dialog } from "@/ui/Dialog";
+import { FormAlert } from "@/ui/FormAlert";
 import { Button, Field, Input } from "@/ui/primitives";
 import { taskKeys } from "@/features/tasks/api";
 import { invalidateProjects, type Colour, type Project } from "./api";
@@ -25,6 +26,7 @@ export default function ProjectDialog({
   const project = editing?.mode === "edit" ? editing.project : null;
   const [name, setName] = useState("");
   const [colour, setColour] = useState<Colour>("grey");
+  const [description, setDescription] = useState("");
   const [confirmDelete, setConfirmDelete] = useState(false);
 
   // A new `editing` (another project, or "new") starts the form over: set while rendering.
@@ -34,6 +36,7 @@ export default function ProjectDialog({
     if (editing) {
       setName(project?.name ?? "");
       setColour(project?.colour ?? "grey");
+      setDescription(project?.description ?? "");
       setConfirmDelete(false);
     }
   }
@@ -59,7 +62,7 @@ export default function ProjectDialog({
   }
   const save = () =>
     run(async () => {
-      const body = { name: name.trim(), colour };
+      const body = { name: name.trim(), colour, description };
       if (project) await updateProject(project, body);
       else void navigate(`/projects/${(await createProject(body)).id}`);
     });
@@ -151,9 +154,22 @@ export default function ProjectDialog({
               ))}
             </div>
           </fieldset>
-          {error != null && (
-            <p className="text-sm text-red-700 dark:text-red-400">{errorMessage(error)}</p>
-          )}
+          <Field
+            id="project-description"
+            label="Description"
+            hint="Markdown: **bold**, *italic*, [links](https://…), lists, # headings."
+          >
+            <textarea
+              id="project-description"
+              rows={4}
+              maxLength={20_000}
+              value={description}
+              aria-describedby="project-description-hint"
+              onChange={(e) => setDescription(e.target.value)}
+              className="focus:border-brand-500 focus:ring-brand-500/20 w-full resize-y rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs focus:ring-2 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900"
+            />
+          </Field>
+          {error != null && <FormAlert>{errorMessage(error)}</FormAlert>}
           <div className="flex flex-wrap items-center justify-end gap-2">
             {project && !project.is_inbox && (
               <>

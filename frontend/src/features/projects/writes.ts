@@ -23,3 +23,18 @@ export async function deleteProject(p: Project): Promise<void> {
     }),
   );
 }
+
+/** A new public link; any earlier link of the project stops working. */
+export async function publishProject(p: Project): Promise<string> {
+  const { data } = await unwrap(
+    api.POST("/api/v1/projects/{project_id}/publish", { params: { path: { project_id: p.id } } }),
+  );
+  return data.url;
+}
+
+/** The public link answers 404 from now on. */
+export async function unpublishProject(p: Project): Promise<void> {
+  await unwrap(
+    api.DELETE("/api/v1/projects/{project_id}/publish", { params: { path: { project_id: p.id } } }),
+  );
+}

@@ -6,6 +6,7 @@ import { errorMessage } from "@/api/problem";
 import { useShortcuts } from "@/lib/useShortcuts";
 import { useQuery } from "@tanstack/react-query";
 import type { Project } from "@/features/projects/api";
+import { COLOUR_HEX } from "@/features/projects/colours";
 import { Button, EmptyState, Spinner } from "@/ui/primitives";
 import { FilterBar } from "./FilterBar";
 import { activeFilterCount, toApiQuery, useTaskFilters } from "./filters";
@@ -20,6 +21,8 @@ import { useTaskRoute } from "./taskRoute";
 const TaskNotFound = lazy(() => import("./TaskNotFound"));
 // The bulk bar (and its mutation code) loads on the first selection, not with the list.
 const BulkBar = lazy(() => import("./BulkBar"));
+// Only a project's list has a header (its description, edit and publish): /tasks never loads it.
+const ProjectHeader = lazy(() => import("@/features/projects/ProjectHeader"));
 
 // j/k focus code loads on the first press: the initial route stays within its byte budget.
 const walk = (delta: 1 | -1) => void import("./focusNav").then((m) => m.moveTaskFocus(delta));
@@ -117,8 +120,17 @@ export default function TaskListPage() {
   return (
     <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
       <div className="mb-5 flex items-baseline justify-between">
-        <h1 className="text-2xl font-bold tracking-tight">
-          {filters.project ? (project?.name ?? "Project") : "Tasks"}
+        <h1 className="flex min-w-0 items-center gap-2.5 text-2xl font-bold tracking-tight">
+          {project && (
+            <span
+              className="size-3.5 shrink-0 rounded-full"
+              style={{ background: COLOUR_HEX[project.colour] }}
+              aria-hidden="true"
+            />
+          )}
+          <span className="truncate">
+            {filters.project ? (project?.name ?? "Project") : "Tasks"}
+          </span>
         </h1>
         {list.isSuccess && (
           <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
@@ -128,6 +140,11 @@ export default function TaskListPage() {
           </p>
         )}
       </div>
+      {filters.project && (
+        <Suspense fallback={null}>
+          <ProjectHeader projectId={filters.project} />
+        </Suspense>
+      )}
       {notFound && (
         <Suspense fallback={null}>
           <TaskNotFound search={search} />
