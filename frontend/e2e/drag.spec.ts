@@ -36,9 +36,11 @@ test("list: drag a row to a new place in the manual order; it persists, and Ctrl
   await logIn(page, email);
   await page.getByLabel("Sort by").selectOption("position");
   await expect(titles(page)).toHaveText(["Ann", "Ben", "Cat", "Dan"]);
+  // The drag code is a lazy chunk: the grips show once it is there.
+  await expect(page.getByRole("button", { name: /^Reorder “Ann”/ })).toBeVisible();
   const moves: string[] = [];
   page.on("request", (r) => {
-    if (r.method() === "POST" && /\/tasks\/[^/]+\/move$/.test(r.url())) moves.push(r.postData()!);
+    if (r.method() === "POST" && /\/tasks\/[^/]+\/move$/.test(r.url())) moves.push(r.url());
   });
 
   // Pointer: Ann dropped onto Cat takes Cat's place.
@@ -47,9 +49,12 @@ test("list: drag a row to a new place in the manual order; it persists, and Ctrl
   await expect.poll(() => moves.length).toBe(1);
   await page.reload();
   await expect(titles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
+  await expect(page.getByRole("button", { name: /^Reorder “Dan”/ })).toBeVisible();
 
   // Keyboard: the grip picks Dan up, ↑ ↑ moves it two rows, Space drops it.
-  await taskRow(page, "Dan").getByRole("button", { name: /^Reorder “Dan”/ }).focus();
+  await taskRow(page, "Dan")
+    .getByRole("button", { name: /^Reorder “Dan”/ })
+    .focus();
   await page.keyboard.press("Space");
   await page.keyboard.press("ArrowUp");
   await page.keyboard.press("ArrowUp");
@@ -65,4 +70,93 @@ test("list: drag a row to a new place in the manual order; it persists, and Ctrl
   await page.reload();
   await expect(titles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
   await expectAxeClean(page, "list in the manual order");
+});
+
+const column = (page: Page, status: string) => page.getByTestId(`column-${status}`);
+const cardTitles = (page: Page, status: string) =>
+  column(page, status).getByTestId("board-card").locator("button[aria-label^='Edit “'] > span");
+const card = (page: Page, title: string) =>
+  page.getByTestId("board-card").filter({ hasText: title });
+const bar = (page: Page) => page.getByRole("toolbar", { name: /^Bulk actions for/ });
+
+test("board: reorder within a column, drop into another column at a place, multi-select + bulk complete + undo", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "drag-board");
+  // Each column lists in the manual order (creation order here).
+  await seedTasks(request, baseURL!, email, [
+    { title: "Pa" },
+    { title: "Pb" },
+    { title: "Pc" },
+    { title: "Ma", status: "in_progress" },
+    { title: "Mb", status: "in_progress" },
+  ]);
+  await logIn(page, email);
+  await page.getByRole("link", { name: "Board" }).first().click();
+  await expect(cardTitles(page, "pending")).toHaveText(["Pa", "Pb", "Pc"]);
+  await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Mb"]);
+  const moves: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && /\/tasks\/[^/]+\/move$/.test(r.url())) moves.push(r.url());
+  });
+
+  // Within a column: Pc dropped onto Pa takes its place.
+  await drag(page, card(page, "Pc"), card(page, "Pa"));
+  await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pa", "Pb"]);
+  await expect.poll(() => moves.length).toBe(1);
+
+  // Into another column, on the upper half of Mb: between Ma and Mb, in progress (one move).
+  await drag(page, card(page, "Pa"), card(page, "Mb"), "top");
+  await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
+  await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
+  await expect.poll(() => moves.length).toBe(2);
+  await page.reload();
+  await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
+  await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
+  await shoot(page, "drag-board-desktop");
+
+  // Multi-select: x on the focused card, Ctrl-click toggles, shift-click adds the range.
+  await card(page, "Pc")
+    .getByRole("button", { name: /^Edit “Pc”/ })
+    .focus();
+  await page.keyboard.press("x");
+  await expect(bar(page)).toContainText("1 selected");
+  await card(page, "Mb")
+    .getByText("Mb")
+    .click({ modifiers: ["Control"] });
+  await expect(bar(page)).toContainText("2 selected");
+  // Board order: Pc, Pb | Ma, Pa, Mb; from the anchor Mb back to Pa adds Pa.
+  await card(page, "Pa")
+    .getByText("Pa")
+    .click({ modifiers: ["Shift"] });
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(bar(page)).toContainText("3 selected");
+  await expect(card(page, "Pa").getByRole("button", { name: /selected$/ })).toHaveCount(1);
+  await expectAxeClean(page, "board with a selection");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shoot(page, "drag-board-selected-phone");
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  await bar(page).getByRole("button", { name: "Complete" }).click();
+  await expect(cardTitles(page, "pending")).toHaveText(["Pb"]);
+  await expect(cardTitles(page, "in_progress")).toHaveText(["Ma"]);
+  await expect(column(page, "done").getByRole("heading", { name: /^Done\s*3$/ })).toBeVisible();
+  await expect(bar(page)).toHaveCount(0);
+  await page.keyboard.press("Control+z");
+  await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
+  await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
+  await page.reload();
+  await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
+  await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
+
+  // Esc clears a selection.
+  await card(page, "Pb")
+    .getByRole("button", { name: /^Edit “Pb”/ })
+    .focus();
+  await page.keyboard.press("x");
+  await expect(bar(page)).toContainText("1 selected");
+  await page.keyboard.press("Escape");
+  await expect(bar(page)).toHaveCount(0);
 });
