@@ -191,11 +191,17 @@ export function moveByKey(qc: QueryClient, order: readonly Task[], id: string, d
     );
 }
 
-/** A moved row can lose the focus when React re-inserts it: give it back after the render. */
+/**
+ * A moved row can lose the focus when React re-inserts it: give it back after the render, but
+ * only if the focus was lost (or is still in that row). Taken unconditionally, it came back to
+ * the moved row after the user (or a test) had already focused another one, and that row's
+ * Alt+↓ moved the wrong task (seen in reorder.spec under load).
+ */
 function refocus(id: string) {
-  requestAnimationFrame(() =>
-    document
-      .querySelector<HTMLElement>(`[data-task-id="${id}"] button[aria-label^="Edit “"]`)
-      ?.focus(),
-  );
+  requestAnimationFrame(() => {
+    const row = document.querySelector<HTMLElement>(`[data-task-id="${id}"]`);
+    const active = document.activeElement;
+    if (!row || (active && active !== document.body && !row.contains(active))) return;
+    row.querySelector<HTMLElement>('button[aria-label^="Edit “"]')?.focus();
+  });
 }
