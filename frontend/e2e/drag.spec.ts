@@ -166,14 +166,23 @@ test("board: multi-select (x, Ctrl-click, shift-click, Esc), bulk complete, undo
   await shoot(page, "drag-board-selected-phone");
   await page.setViewportSize({ width: 1280, height: 720 });
 
+  const bulk = () =>
+    page.waitForResponse(
+      (r) => r.request().method() === "POST" && r.url().endsWith("/api/v1/tasks/bulk"),
+    );
+  const completed = bulk();
   await bar(page).getByRole("button", { name: "Complete" }).click();
+  expect((await completed).status()).toBe(200);
   await expect(cardTitles(page, "pending")).toHaveText(["Pb"]);
   await expect(cardTitles(page, "in_progress")).toHaveText(["Ma"]);
   await expect(column(page, "done").getByRole("heading", { name: /^Done\s*3$/ })).toBeVisible();
   await expect(bar(page)).toHaveCount(0);
+  // Undo is one more bulk: shown at once, then saved (the reload waits for the answer).
+  const undone = bulk();
   await page.keyboard.press("Control+z");
   await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
   await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
+  expect((await undone).status()).toBe(200);
   await page.reload();
   await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
   await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);

@@ -140,10 +140,13 @@ function Card({
       data-task-id={task.id}
       data-selected={selected || undefined}
       className={cn(
-        "group relative cursor-grab touch-manipulation rounded-lg border border-zinc-200 bg-white p-3 shadow-xs active:cursor-grabbing dark:border-zinc-800 dark:bg-zinc-900",
+        "group relative cursor-grab touch-manipulation rounded-lg border p-3 shadow-xs active:cursor-grabbing",
+        // No class merging here (clsx): the selected look replaces the plain one, not overrides it.
+        selected
+          ? "border-brand-500 bg-brand-50 ring-brand-500/40 dark:border-brand-500 dark:bg-brand-600/20 ring-2"
+          : "border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900",
         isDragging && "opacity-40",
         overlay && "rotate-1 shadow-xl",
-        selected && "border-brand-500 bg-brand-50 ring-brand-500/40 dark:bg-brand-600/15 ring-2",
       )}
     >
       {hint && (
