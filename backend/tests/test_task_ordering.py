@@ -21,7 +21,7 @@ from taskapp.auth.interface import User
 from taskapp.db import create_engine, create_session_factory, utcnow
 from taskapp.settings import Settings
 from taskapp.tasks.models import Task
-from tests.conftest import Account, client_for, register_and_login
+from tests.conftest import Account, assert_problem, client_for, register_and_login
 from tests.conftest import create_task as create
 from tests.test_task_list import titles, walk
 from tests.test_task_search_and_stats import _recreate_database
@@ -353,3 +353,56 @@ async def _insert_like_the_previous_release(url: str, owner: uuid.UUID) -> tuple
         ).one()
     await engine.dispose()
     return tuple(row)
+
+
+async def test_a_move_can_also_put_the_task_next_to_a_task_of_another_project(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    errands = (
+        await client.post("/api/v1/projects", json={"name": "Errands"}, headers=account.headers)
+    ).json()
+    a = await create(client, account, title="a", project_id=errands["id"])
+    b = await create(client, account, title="b", project_id=errands["id"])
+    x = await create(client, account, title="x")  # in the Inbox
+
+    moved = await _move(client, account, x, after_id=a["id"], project_id=errands["id"])
+
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["project_id"] == errands["id"]
+    assert moved.json()["version"] == x["version"] + 1
+    assert await _order(client, account, project=errands["id"]) == ["a", "x", "b"]
+    assert await _order(client, account, project=x["project_id"]) == []
+    projects = (await client.get("/api/v1/projects", headers=account.headers)).json()["items"]
+    counts = {p["name"]: p["open_count"] for p in projects}
+    assert counts["Errands"] == 3
+    # Back to the Inbox by its id (the owner's id), at the end.
+    back = await _move(client, account, moved.json(), project_id=x["project_id"])
+    assert back.status_code == 200, back.text
+    assert back.json()["project_id"] == x["project_id"]
+    assert await _order(client, account, project=errands["id"]) == ["a", "b"]
+
+
+async def test_a_move_into_another_users_project_is_422_naming_the_field_and_moves_nothing(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    other = await register_and_login(client)
+    theirs = (
+        await client.post("/api/v1/projects", json={"name": "Theirs"}, headers=other.headers)
+    ).json()
+    a = await create(client, account, title="a")
+    b = await create(client, account, title="b")
+
+    for project_id in (theirs["id"], str(uuid.uuid4())):  # someone else's, or none at all
+        response = await _move(client, account, b, before_id=a["id"], project_id=project_id)
+        body = assert_problem(response, 422)
+        assert [e["field"] for e in body["errors"]] == ["body.project_id"]
+
+    after = (await client.get(f"{TASKS}/{b['id']}", headers=account.headers)).json()
+    assert (after["project_id"], after["version"], after["position"]) == (
+        b["project_id"],
+        b["version"],
+        b["position"],
+    )
+    assert await _order(client, account) == ["a", "b"]
+    listed = await client.get(TASKS, params={"project": theirs["id"]}, headers=other.headers)
+    assert listed.json()["items"] == []

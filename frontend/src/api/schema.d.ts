@@ -960,7 +960,8 @@ export interface components {
         /**
          * TaskMove
          * @description POST /tasks/{id}/move: where the task goes in the manual order (and, for a board, into
-         *     which status column). after_id wins when both neighbours are given; neither: the end.
+         *     which status column; for a drop on another project, into that project). after_id wins when
+         *     both neighbours are given; neither: the end.
          */
         TaskMove: {
             /**
@@ -973,6 +974,12 @@ export interface components {
              * @description Place right before this task (when after_id is not given)
              */
             before_id?: string | null;
+            /**
+             * Project Id
+             * Format: uuid
+             * @description Also move the task into this project (the Inbox's id is its owner's id)
+             */
+            project_id?: string;
             /**
              * Status
              * @description Also change the status (a move across board columns)

@@ -212,7 +212,8 @@ class TaskUpdate(BaseModel):
 
 class TaskMove(BaseModel):
     """POST /tasks/{id}/move: where the task goes in the manual order (and, for a board, into
-    which status column). after_id wins when both neighbours are given; neither: the end."""
+    which status column; for a drop on another project, into that project). after_id wins when
+    both neighbours are given; neither: the end."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -223,6 +224,10 @@ class TaskMove(BaseModel):
     )
     status: TaskStatus | SkipJsonSchema[None] = Field(
         default=None, description="Also change the status (a move across board columns)"
+    )
+    project_id: uuid.UUID | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Also move the task into this project (the Inbox's id is its owner's id)",
     )
 
 

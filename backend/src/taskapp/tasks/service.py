@@ -762,8 +762,29 @@ async def move_task(
     complete_subtasks: bool = False,
     time_zone: str = "UTC",
 ) -> Task:
-    """POST /tasks/{id}/move: a new position (and optionally status) in one transaction, the
-    key computed by tasks/ordering.py while the owner's row is locked."""
+    """POST /tasks/{id}/move: a new position (and optionally status and project) in one
+    transaction, the key computed by tasks/ordering.py while the owner's row is locked. A
+    project that is not the owner's is refused by the foreign key: 422 naming the field."""
+    async with inbox.refusing_unknown_projects(session, move.project_id):
+        return await _move(
+            session,
+            owner_id,
+            task_id,
+            move,
+            complete_subtasks=complete_subtasks,
+            time_zone=time_zone,
+        )
+
+
+async def _move(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    move: TaskMove,
+    *,
+    complete_subtasks: bool,
+    time_zone: str,
+) -> Task:
     for field in ("after_id", "before_id"):
         if getattr(move, field) == task_id:
             raise ProblemError(
@@ -792,6 +813,8 @@ async def move_task(
             apply_patch(session, subtask, {"status": TaskStatus.DONE}, now, zone)
         # As PATCH: a recurring task dragged to done rolls to its next occurrence.
         apply_patch(session, task, {"status": move.status}, now, zone)
+    if move.project_id is not None:
+        apply_patch(session, task, {"project_id": move.project_id}, now, zone)
     task.updated_at = now
     await session.flush()  # version + 1; task_counts follow a status change (models.py)
     await session.commit()

@@ -1,17 +1,39 @@
 import {
+  closestCorners,
   DndContext,
   DragOverlay,
   KeyboardSensor,
   PointerSensor,
+  pointerWithin,
   TouchSensor,
-  useDraggable,
   useDroppable,
   useSensor,
   useSensors,
+  type Active,
+  type CollisionDetection,
   type DragEndEvent,
+  type DragMoveEvent,
+  type Over,
 } from "@dnd-kit/core";
+import {
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+  verticalListSortingStrategy,
+} from "@dnd-kit/sortable";
+import { CSS } from "@dnd-kit/utilities";
+import { useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle, ChevronLeft, ChevronRight, GripVertical } from "lucide-react";
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from "react";
 import { errorMessage } from "@/api/problem";
 import { STATUSES, type Task, type TaskStatus } from "@/api/types";
 import { cn } from "@/lib/cn";
@@ -24,10 +46,33 @@ import { toApiQuery, useTaskFilters, type ApiTaskQuery } from "./filters";
 import { useUpdateTask } from "./mutations";
 import { QuickAdd } from "./QuickAdd";
 import { useTaskList } from "./queries";
+import { dropMove, moveInOrder, type Move } from "./reorder";
+import { NO_SELECTION, selectRange, toggleSelected, type Selection } from "./selection";
 import { STATUS_LABEL } from "./statusPriorityDisplay";
 import { DueBadge, LabelChip, PriorityBadge } from "./TaskBadges";
 import { CompleteButton } from "./TaskItem";
 import { useTaskKeys } from "./taskKeys";
+
+// The bulk bar (and its mutation code) loads on the first selection, as in the list.
+const BulkBar = lazy(() => import("./BulkBar"));
+
+/** Where a card dragged into another column would land: above or below the card under it. */
+type DropHint = { id: string; side: "before" | "after" } | null;
+
+/** Cards under the pointer win over the column around them; the keyboard (no pointer) goes by corners. */
+const collision: CollisionDetection = (args) => {
+  const hits = pointerWithin(args);
+  const cards = hits.filter((h) => h.data?.droppableContainer?.data.current?.type === "card");
+  if (cards.length) return cards;
+  if (hits.length) return hits;
+  return closestCorners(args);
+};
+
+/** Below the middle of the card it is over: the dragged card goes after it. */
+function sideOf(active: Active, over: Over): "before" | "after" {
+  const r = active.rect.current.translated;
+  return r && r.top + r.height / 2 > over.rect.top + over.rect.height / 2 ? "after" : "before";
+}
 
 const COLUMN_ACCENT: Record<TaskStatus, string> = {
   pending: "bg-zinc-400",
@@ -35,12 +80,27 @@ const COLUMN_ACCENT: Record<TaskStatus, string> = {
   done: "bg-emerald-500",
 };
 
-function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
+function Card({
+  task,
+  overlay = false,
+  selected = false,
+  onSelect,
+  hint,
+}: {
+  task: Task;
+  overlay?: boolean;
+  selected?: boolean;
+  /** Shift-click selects a range, Ctrl/Cmd-click toggles (the board's multi-select). */
+  onSelect?: (mode: "range" | "toggle") => void;
+  /** A drop from another column would land on this side of the card. */
+  hint?: "before" | "after" | undefined;
+}) {
   const update = useUpdateTask();
-  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({
+  const saving = task.id.startsWith("temp-");
+  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
     id: task.id,
-    data: { task },
-    disabled: task.id.startsWith("temp-") || overlay,
+    data: { task, type: "card" },
+    disabled: saving || overlay,
   });
   const idx = STATUSES.indexOf(task.status);
   const prev = STATUSES[idx - 1];
@@ -68,16 +128,37 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
   return (
     <li
       ref={overlay ? undefined : setNodeRef}
+      style={overlay ? undefined : { transform: CSS.Translate.toString(transform), transition }}
       {...(overlay ? {} : pointerListeners)}
       {...(overlay ? {} : { onKeyDown: moveByKey })}
+      onClickCapture={(e) => {
+        if (!onSelect || saving || !(e.shiftKey || e.metaKey || e.ctrlKey)) return;
+        e.preventDefault();
+        e.stopPropagation();
+        onSelect(e.shiftKey ? "range" : "toggle");
+      }}
       data-testid="board-card"
       data-task-id={task.id}
+      data-selected={selected || undefined}
       className={cn(
-        "group cursor-grab touch-manipulation rounded-lg border border-zinc-200 bg-white p-3 shadow-xs active:cursor-grabbing dark:border-zinc-800 dark:bg-zinc-900",
+        "group relative cursor-grab touch-manipulation rounded-lg border p-3 shadow-xs active:cursor-grabbing",
+        // No class merging here (clsx): the selected look replaces the plain one, not overrides it.
+        selected
+          ? "border-brand-500 bg-brand-50 ring-brand-500/40 dark:border-brand-500 dark:bg-brand-600/20 ring-2"
+          : "border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900",
         isDragging && "opacity-40",
         overlay && "rotate-1 shadow-xl",
       )}
     >
+      {hint && (
+        <span
+          aria-hidden="true"
+          className={cn(
+            "bg-brand-500 absolute inset-x-1 h-0.5 rounded-full",
+            hint === "before" ? "-top-1.5" : "-bottom-1.5",
+          )}
+        />
+      )}
       <div className="flex items-start gap-2.5">
         <CompleteButton task={task} />
         <div className="min-w-0 flex-1">
@@ -86,7 +167,7 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
             type="button"
             className="block w-full rounded text-left text-sm leading-snug font-medium break-words"
             onClick={() => editor.openEdit(task)}
-            aria-label={`Edit “${task.title}”`}
+            aria-label={`Edit “${task.title}”${selected ? ", selected" : ""}`}
           >
             <span
               className={cn(
@@ -159,22 +240,30 @@ function Card({ task, overlay = false }: { task: Task; overlay?: boolean }) {
   );
 }
 
+type ColumnList = ReturnType<typeof useTaskList>;
+
 function Column({
   status,
-  base,
+  list,
+  tasks,
   collapsed = false,
   onExpand,
+  selected,
+  onSelect,
+  hint,
 }: {
   status: TaskStatus;
-  base: ApiTaskQuery;
+  list: ColumnList;
+  tasks: readonly Task[];
   /** Done is collapsed unless completed tasks are shown: its header keeps the count. */
   collapsed?: boolean;
   onExpand?: () => void;
+  selected: ReadonlySet<string>;
+  onSelect: (id: string, mode: "range" | "toggle") => void;
+  hint: DropHint;
 }) {
-  const query = useMemo(() => ({ ...base, status: [status] }), [base, status]);
-  const list = useTaskList(query, 100);
-  const { setNodeRef, isOver } = useDroppable({ id: status });
-  const tasks = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const { setNodeRef, isOver } = useDroppable({ id: status, data: { type: "column", status } });
+  const ids = useMemo(() => tasks.map((t) => t.id), [tasks]);
   const headingId = `column-${status}`;
   const count = list.isSuccess ? `${tasks.length}${list.hasNextPage ? "+" : ""}` : "";
   if (collapsed)
@@ -235,9 +324,17 @@ function Column({
           className="flex min-h-24 flex-col gap-2 p-1"
           aria-label={`${STATUS_LABEL[status]} tasks`}
         >
-          {tasks.map((t) => (
-            <Card key={t.id} task={t} />
-          ))}
+          <SortableContext items={ids} strategy={verticalListSortingStrategy}>
+            {tasks.map((t) => (
+              <Card
+                key={t.id}
+                task={t}
+                selected={selected.has(t.id)}
+                onSelect={(mode) => onSelect(t.id, mode)}
+                hint={hint?.id === t.id ? hint.side : undefined}
+              />
+            ))}
+          </SortableContext>
           {tasks.length === 0 && (
             <li className="rounded-lg border border-dashed border-zinc-300 px-3 py-6 text-center text-xs text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
               Drop tasks here
@@ -262,48 +359,166 @@ function Column({
   );
 }
 
+/** The board's three columns, each in the manual order (`sort=position`) whatever the list's sort. */
+function useColumns(base: ApiTaskQuery) {
+  const lists = {
+    pending: useTaskList(
+      useMemo(() => ({ ...base, status: ["pending" as const] }), [base]),
+      100,
+    ),
+    in_progress: useTaskList(
+      useMemo(() => ({ ...base, status: ["in_progress" as const] }), [base]),
+      100,
+    ),
+    done: useTaskList(
+      useMemo(() => ({ ...base, status: ["done" as const] }), [base]),
+      100,
+    ),
+  } satisfies Record<TaskStatus, ColumnList>;
+  const tasks = {
+    pending: useMemo(
+      () => lists.pending.data?.pages.flatMap((p) => p.items) ?? [],
+      [lists.pending.data],
+    ),
+    in_progress: useMemo(
+      () => lists.in_progress.data?.pages.flatMap((p) => p.items) ?? [],
+      [lists.in_progress.data],
+    ),
+    done: useMemo(() => lists.done.data?.pages.flatMap((p) => p.items) ?? [], [lists.done.data]),
+  } satisfies Record<TaskStatus, Task[]>;
+  return { lists, tasks };
+}
+
 export default function BoardPage() {
   const [filters, setFilters] = useTaskFilters();
   const base = useMemo(() => {
     const q = toApiQuery(filters);
     delete q.status;
+    // Cards keep the order people give them (drag within a column), not the list's sort.
+    q.sort = "position";
     return q;
   }, [filters]);
+  const { lists, tasks } = useColumns(base);
+  const qc = useQueryClient();
   const update = useUpdateTask();
   const [dragging, setDragging] = useState<Task | null>(null);
-  const keys = useMemo(() => ({ j: () => moveTaskFocus(1), k: () => moveTaskFocus(-1) }), []);
+  const [hint, setHint] = useState<DropHint>(null);
+  const shown = useMemo(
+    () => STATUSES.filter((s) => s !== "done" || filters.showDone),
+    [filters.showDone],
+  );
+  const order = useMemo(() => shown.flatMap((s) => tasks[s].map((t) => t.id)), [shown, tasks]);
+
+  // The selection belongs to one board: other filters start with none (compared by value: a new
+  // but equal query object keeps it).
+  const boardKey = JSON.stringify(base);
+  const [held, setHeld] = useState({ key: boardKey, sel: NO_SELECTION });
+  const selected = held.key === boardKey ? held.sel.ids : NO_SELECTION.ids;
+  const setSel = useCallback(
+    (step: (s: Selection) => Selection) =>
+      setHeld((h) => ({ key: boardKey, sel: step(h.key === boardKey ? h.sel : NO_SELECTION) })),
+    [boardKey],
+  );
+  const onSelect = useCallback(
+    (id: string, mode: "range" | "toggle") =>
+      setSel((s) => (mode === "range" ? selectRange(s, order, id) : toggleSelected(s, id))),
+    [setSel, order],
+  );
+  const selectedTasks = useMemo(
+    () => shown.flatMap((s) => tasks[s]).filter((t) => selected.has(t.id)),
+    [shown, tasks, selected],
+  );
+
+  const keys = useMemo(
+    () => ({
+      j: () => moveTaskFocus(1),
+      k: () => moveTaskFocus(-1),
+      x: () => {
+        const id = document.activeElement?.closest<HTMLElement>("[data-task-id]")?.dataset.taskId;
+        if (id && !id.startsWith("temp-")) setSel((s) => toggleSelected(s, id));
+      },
+      Escape: () => setSel(() => NO_SELECTION),
+    }),
+    [setSel],
+  );
   useShortcuts(keys);
-  useTaskKeys(); // e, d, 1–4, t on the focused card
+  // e, d on the focused card; 1–4, t on the selection when there is one, else the focused card.
+  const clearSelection = useCallback(() => setSel(() => NO_SELECTION), [setSel]);
+  useTaskKeys(selectedTasks, clearSelection);
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
     useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
-    useSensor(KeyboardSensor),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
   );
+
+  /** The column a droppable belongs to: a card's status, or the column itself. */
+  const columnOf = (over: Over): TaskStatus | undefined =>
+    over.data.current?.type === "card"
+      ? (over.data.current.task as Task).status
+      : (over.data.current?.status as TaskStatus | undefined);
+
+  const onDragMove = ({ active, over }: DragMoveEvent) => {
+    const task = active.data.current?.task as Task | undefined;
+    const next: DropHint =
+      task && over?.data.current?.type === "card" && columnOf(over) !== task.status
+        ? { id: String(over.id), side: sideOf(active, over) }
+        : null;
+    setHint((h) => (h?.id === next?.id && h?.side === next?.side ? h : next));
+  };
 
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     setDragging(null);
+    setHint(null);
     const task = active.data.current?.task as Task | undefined;
-    const target = over?.id as TaskStatus | undefined;
-    if (task && target && target !== task.status)
-      update.mutate({ task, patch: { status: target } });
+    const to = over && columnOf(over);
+    if (!task || !over || !to) return;
+    const from = tasks[task.status].map((t) => t.id);
+    if (to === task.status) {
+      // Within a column: the card takes the place of the card it is dropped on.
+      const target = over.data.current?.type === "card" && dropMove(from, task.id, String(over.id));
+      if (target) void moveInOrder(qc, from, task, target);
+      return;
+    }
+    if (to === "done") {
+      // Completing goes through the complete mutation (open-subtasks prompt, recurrence, undo).
+      update.mutate({ task, patch: { status: to } });
+      return;
+    }
+    // Into another column at a place: status and position in one move.
+    const move: Move =
+      over.data.current?.type === "card"
+        ? sideOf(active, over) === "after"
+          ? { after_id: String(over.id), status: to }
+          : { before_id: String(over.id), status: to }
+        : { status: to };
+    void moveInOrder(qc, from, task, move);
   };
 
   return (
     <div className="flex h-full min-w-0 flex-col px-4 py-5 sm:px-8 sm:py-8">
       <h1 className="mb-5 text-2xl font-bold tracking-tight">Board</h1>
-      <FilterBar filters={filters} onChange={setFilters} showStatus={false} />
+      <FilterBar filters={filters} onChange={setFilters} showStatus={false} showSort={false} />
       <DndContext
         sensors={sensors}
+        collisionDetection={collision}
         onDragStart={({ active }) => setDragging((active.data.current?.task as Task) ?? null)}
-        onDragCancel={() => setDragging(null)}
+        onDragMove={onDragMove}
+        onDragCancel={() => {
+          setDragging(null);
+          setHint(null);
+        }}
         onDragEnd={onDragEnd}
         accessibility={{
           announcements: {
             onDragStart: ({ active }) => `Picked up ${(active.data.current?.task as Task)?.title}.`,
             onDragOver: ({ over }) =>
-              over ? `Over ${STATUS_LABEL[over.id as TaskStatus]}.` : "Not over a column.",
+              over
+                ? over.data.current?.type === "card"
+                  ? `Over ${(over.data.current.task as Task).title} in ${STATUS_LABEL[columnOf(over)!]}.`
+                  : `Over ${STATUS_LABEL[columnOf(over)!]}.`
+                : "Not over a column.",
             onDragEnd: ({ over }) =>
-              over ? `Moved to ${STATUS_LABEL[over.id as TaskStatus]}.` : "Dropped.",
+              over ? `Dropped in ${STATUS_LABEL[columnOf(over)!]}.` : "Dropped.",
             onDragCancel: () => "Move cancelled.",
           },
         }}
@@ -313,9 +528,13 @@ export default function BoardPage() {
             <Column
               key={s}
               status={s}
-              base={base}
+              list={lists[s]}
+              tasks={tasks[s]}
               collapsed={s === "done" && !filters.showDone}
               onExpand={() => setFilters({ showDone: true })}
+              selected={selected}
+              onSelect={onSelect}
+              hint={hint}
             />
           ))}
         </div>
@@ -327,6 +546,11 @@ export default function BoardPage() {
           ) : null}
         </DragOverlay>
       </DndContext>
+      {selectedTasks.length > 0 && (
+        <Suspense fallback={null}>
+          <BulkBar tasks={selectedTasks} onClear={() => setSel(() => NO_SELECTION)} />
+        </Suspense>
+      )}
     </div>
   );
 }

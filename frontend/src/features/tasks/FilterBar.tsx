@@ -83,10 +83,13 @@ export function FilterBar({
   filters,
   onChange,
   showStatus = true,
+  showSort = true,
 }: {
   filters: TaskFilters;
   onChange: (patch: Partial<TaskFilters>, opts?: { replace?: boolean }) => void;
   showStatus?: boolean;
+  /** The board has no sort: its columns keep the manual order. */
+  showSort?: boolean;
 }) {
   const labels = useLabels();
   const count = activeFilterCount(filters);
@@ -111,22 +114,26 @@ export function FilterBar({
               <span className="bg-brand-600 rounded-full px-1.5 text-xs text-white">{count}</span>
             )}
           </button>
-          <ArrowUpDown className="size-4 text-zinc-500" aria-hidden="true" />
-          <label htmlFor="task-sort" className="sr-only">
-            Sort by
-          </label>
-          <select
-            id="task-sort"
-            value={filters.sort}
-            onChange={(e) => onChange({ sort: e.target.value as SortKey })}
-            className={cn(smallControl, "h-8 text-sm")}
-          >
-            {SORTS.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-              </option>
-            ))}
-          </select>
+          {showSort && (
+            <>
+              <ArrowUpDown className="size-4 text-zinc-500" aria-hidden="true" />
+              <label htmlFor="task-sort" className="sr-only">
+                Sort by
+              </label>
+              <select
+                id="task-sort"
+                value={filters.sort}
+                onChange={(e) => onChange({ sort: e.target.value as SortKey })}
+                className={cn(smallControl, "h-8 text-sm")}
+              >
+                {SORTS.map((s) => (
+                  <option key={s.value} value={s.value}>
+                    {s.label}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
         </div>
       </div>
       <div

@@ -1,4 +1,5 @@
 import { Check, Pencil, Trash2 } from "lucide-react";
+import type { CSSProperties, ReactNode } from "react";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { useTimeZone } from "@/features/auth/context";
@@ -38,17 +39,30 @@ export function CompleteButton({ task }: { task: Task }) {
   );
 }
 
+/** What a sortable list (manual order) hands a row: its node, motion, pointer keys and grip. */
+export interface RowDrag {
+  ref: (el: HTMLElement | null) => void;
+  style: CSSProperties;
+  /** Pointer and touch listeners: a drag may start anywhere on the row. */
+  listeners: Record<string, unknown>;
+  /** The grip (keyboard drag: Space, arrows, Space). */
+  handle: ReactNode;
+  dragging: boolean;
+}
+
 export function TaskItem({
   task,
   onLabel,
   selected = false,
   onSelect,
+  drag,
 }: {
   task: Task;
   onLabel?: (label: string) => void;
   selected?: boolean;
   /** Shift-click selects a range, Ctrl/Cmd-click toggles (the list's multi-select). */
   onSelect?: (mode: "range" | "toggle") => void;
+  drag?: RowDrag | undefined;
 }) {
   const remove = useDeleteTask();
   const openTask = useOpenTask();
@@ -58,6 +72,9 @@ export function TaskItem({
   const saving = task.id.startsWith("temp-");
   return (
     <li
+      ref={drag?.ref}
+      style={drag?.style}
+      {...drag?.listeners}
       data-testid="task-item"
       data-task-id={task.id}
       data-selected={selected || undefined}
@@ -71,8 +88,11 @@ export function TaskItem({
         "group relative flex items-start gap-3 border-b border-zinc-200/80 px-1 py-3 dark:border-zinc-800",
         saving && "opacity-60",
         selected && "bg-brand-50 dark:bg-brand-600/10",
+        drag && "touch-manipulation",
+        drag?.dragging && "z-10 bg-white shadow-lg dark:bg-zinc-900",
       )}
     >
+      {drag?.handle}
       <CompleteButton task={task} />
       <div className="min-w-0 flex-1">
         <button

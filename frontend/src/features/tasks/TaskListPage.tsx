@@ -13,7 +13,7 @@ import { activeFilterCount, toApiQuery, useTaskFilters } from "./filters";
 import { QuickAdd } from "./QuickAdd";
 import { useTaskList } from "./queries";
 import { NO_SELECTION, selectRange, toggleSelected, type Selection } from "./selection";
-import { TaskItem } from "./TaskItem";
+import { TaskItem, type RowDrag } from "./TaskItem";
 import { useTaskKeys } from "./taskKeys";
 import { useTaskRoute } from "./taskRoute";
 
@@ -23,9 +23,27 @@ const TaskNotFound = lazy(() => import("./TaskNotFound"));
 const BulkBar = lazy(() => import("./BulkBar"));
 // Only a project's list has a header (its description, edit and publish): /tasks never loads it.
 const ProjectHeader = lazy(() => import("@/features/projects/ProjectHeader"));
+// Drag reordering (dnd-kit) loads only for the manual order.
+const SortableTaskList = lazy(() => import("./SortableTaskList"));
 
-// j/k focus code loads on the first press: the initial route stays within its byte budget.
-const walk = (delta: 1 | -1) => void import("./focusNav").then((m) => m.moveTaskFocus(delta));
+// j/k focus code loads on the first press: the initial route stays within its byte budget. Once
+// loaded it runs at once, and `x` waits for a j/k still loading: an `x` right after `j` must see
+// the row `j` focused (through import() every press resolved a task later, so a quick `x` could
+// toggle the row before; a suspected cause of bulk.spec's flaky "selection lost after x", not
+// reproduced in 6 runs of the old code).
+let nav: typeof import("./focusNav") | undefined;
+let navLoading: Promise<unknown> = Promise.resolve();
+const walk = (delta: 1 | -1) => {
+  if (nav) return nav.moveTaskFocus(delta);
+  navLoading = navLoading
+    .then(() => import("./focusNav"))
+    .then((m) => {
+      nav = m;
+      m.moveTaskFocus(delta);
+    });
+};
+/** Run `fn` after any j/k still waiting for its code. */
+const afterWalk = (fn: () => void) => (nav ? fn() : void navLoading.then(fn));
 
 /** The task row holding the keyboard focus, if any. */
 const focusedTaskId = () =>
@@ -83,10 +101,11 @@ export default function TaskListPage() {
     () => ({
       j: () => walk(1),
       k: () => walk(-1),
-      x: () => {
-        const id = focusedTaskId();
-        if (id && !id.startsWith("temp-")) setSel((s) => toggleSelected(s, id));
-      },
+      x: () =>
+        afterWalk(() => {
+          const id = focusedTaskId();
+          if (id && !id.startsWith("temp-")) setSel((s) => toggleSelected(s, id));
+        }),
       Escape: () => setSel(() => NO_SELECTION),
       // Alt+↑/↓ moves the focused task in the manual order (the move code loads on first use).
       ...(manual && { "Alt+ArrowUp": () => move(-1), "Alt+ArrowDown": () => move(1) }),
@@ -116,6 +135,20 @@ export default function TaskListPage() {
   const project = filters.project
     ? projects.data?.find((p) => p.id === filters.project)
     : undefined;
+
+  const row = (t: (typeof tasks)[number], drag?: RowDrag) => (
+    <TaskItem
+      key={t.id}
+      task={t}
+      onLabel={(label) => setFilters({ label })}
+      selected={selected.has(t.id)}
+      onSelect={(mode) =>
+        setSel((s) => (mode === "range" ? selectRange(s, order, t.id) : toggleSelected(s, t.id)))
+      }
+      drag={drag}
+    />
+  );
+  const plainList = <ul aria-label="Tasks">{tasks.map((t) => row(t))}</ul>;
 
   return (
     <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
@@ -188,22 +221,12 @@ export default function TaskListPage() {
               .
             </EmptyState>
           )
+        ) : manual ? (
+          <Suspense fallback={plainList}>
+            <SortableTaskList tasks={tasks} render={row} />
+          </Suspense>
         ) : (
-          <ul aria-label="Tasks">
-            {tasks.map((t) => (
-              <TaskItem
-                key={t.id}
-                task={t}
-                onLabel={(label) => setFilters({ label })}
-                selected={selected.has(t.id)}
-                onSelect={(mode) =>
-                  setSel((s) =>
-                    mode === "range" ? selectRange(s, order, t.id) : toggleSelected(s, t.id),
-                  )
-                }
-              />
-            ))}
-          </ul>
+          plainList
         )}
         {selectedTasks.length > 0 && (
           <Suspense fallback={null}>

@@ -1,5 +1,5 @@
 import { api, unwrap } from "@/api/client";
-import type { Task, TaskCreate, TaskPage, TaskStats, TaskUpdate } from "@/api/types";
+import type { Task, TaskCreate, TaskPage, TaskStats, TaskStatus, TaskUpdate } from "@/api/types";
 import type { ApiTaskQuery } from "./filters";
 
 export const PAGE_SIZE = 50;
@@ -75,10 +75,13 @@ export async function getStats(): Promise<TaskStats> {
   return data;
 }
 
-/** `POST /tasks/{id}/move`: right after `after_id` or right before `before_id` (manual order). */
+/**
+ * `POST /tasks/{id}/move`: right after `after_id` or right before `before_id` (neither: the end of
+ * the manual order), optionally into another `status` column.
+ */
 export async function moveTaskTo(
   task: Task,
-  target: { after_id: string } | { before_id: string },
+  target: { after_id?: string; before_id?: string; status?: TaskStatus },
 ): Promise<Task> {
   const { data } = await unwrap<Task>(
     api.POST("/api/v1/tasks/{task_id}/move", {

@@ -17,26 +17,30 @@ export function restoreLists(qc: QueryClient, snapshot: Snapshot): void {
 const queryOf = (key: QueryKey) => key[2] as ApiTaskQuery;
 
 /**
- * Put a task's new state into every cached list: replaced where it still matches the
- * list's filters, removed where it no longer does, added on top where it now does.
+ * One list with a task's new state: replaced where it still matches the list's filters, removed
+ * where it no longer does, added on top where it now does.
  */
+export function upsertInList(data: ListData, q: ApiTaskQuery, task: Task, replaceId = task.id) {
+  const belongs = matchesQuery(task, q);
+  let found = false;
+  const pages = data.pages.map((page) => {
+    const items: Task[] = [];
+    for (const item of page.items) {
+      if (item.id === replaceId || item.id === task.id) {
+        found = true;
+        if (belongs) items.push(task);
+      } else items.push(item);
+    }
+    return { ...page, items };
+  });
+  if (!found && belongs && pages[0]) pages[0] = { ...pages[0], items: [task, ...pages[0].items] };
+  return { ...data, pages };
+}
+
+/** Put a task's new state into every cached list (see upsertInList). */
 export function upsertTaskInLists(qc: QueryClient, task: Task, replaceId = task.id): void {
   for (const [key, data] of snapshotLists(qc)) {
-    if (!data) continue;
-    const belongs = matchesQuery(task, queryOf(key));
-    let found = false;
-    const pages = data.pages.map((page) => {
-      const items: Task[] = [];
-      for (const item of page.items) {
-        if (item.id === replaceId || item.id === task.id) {
-          found = true;
-          if (belongs) items.push(task);
-        } else items.push(item);
-      }
-      return { ...page, items };
-    });
-    if (!found && belongs && pages[0]) pages[0] = { ...pages[0], items: [task, ...pages[0].items] };
-    qc.setQueryData<ListData>(key, { ...data, pages });
+    if (data) qc.setQueryData<ListData>(key, upsertInList(data, queryOf(key), task, replaceId));
   }
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from "vitest";
 import { json, makeTask, mockApi, newQueryClient } from "@/test/utils";
-import { inverseMove, keyboardMove, moveTask, reordered } from "./reorder";
+import { taskKeys } from "./api";
+import type { ListData } from "./cache";
+import { dropMove, keyboardMove, moveTask, placeOf, reordered } from "./reorder";
 
 vi.mock("sonner", () => ({ toast: Object.assign(vi.fn(), { error: vi.fn(), dismiss: vi.fn() }) }));
 
@@ -15,7 +17,7 @@ describe("manual order moves", () => {
     expect(keyboardMove(order, c.id, 1)).toBeNull();
   });
 
-  it("the inverse puts the task back on the other side of the same neighbour", () => {
+  it("undo goes back to the place the task had (after the task above it, else before the one below)", () => {
     const ids = order.map((t) => t.id);
     for (const [id, delta] of [
       [b.id, -1],
@@ -26,8 +28,31 @@ describe("manual order moves", () => {
       const there = keyboardMove(order, id, delta)!;
       const moved = reordered(ids, id, there);
       expect(moved).not.toEqual(ids);
-      expect(reordered(moved, id, inverseMove(there))).toEqual(ids);
+      expect(reordered(moved, id, placeOf(ids, id))).toEqual(ids);
     }
+  });
+
+  it("a drag takes the index of the row dropped on, and undo restores the order, for every drag", () => {
+    const ids = ["a", "b", "c", "d", "e"];
+    for (const id of ids)
+      for (const over of ids) {
+        const target = dropMove(ids, id, over);
+        if (id === over) {
+          expect(target).toBeNull();
+          continue;
+        }
+        const moved = reordered(ids, id, target!);
+        // dnd-kit's arrayMove: remove at `from`, insert at `to`.
+        const expected = ids.filter((x) => x !== id);
+        expected.splice(ids.indexOf(over), 0, id);
+        expect(moved).toEqual(expected);
+        expect(reordered(moved, id, placeOf(ids, id))).toEqual(ids);
+      }
+  });
+
+  it("a place with no neighbour is the end", () => {
+    expect(placeOf(["a"], "a")).toEqual({});
+    expect(reordered(["a", "b", "c"], "a", {})).toEqual(["b", "c", "a"]);
   });
 
   it("reorders ids locally as the server will (an unknown neighbour changes nothing)", () => {
@@ -51,11 +76,51 @@ describe("two quick moves of one task", () => {
       },
     });
     const qc = newQueryClient();
-    const first = moveTask(qc, task, { before_id: "a" }, false);
-    const second = moveTask(qc, task, { before_id: "b" }, false); // the row still shows version 1
+    const first = moveTask(qc, task, { before_id: "a" }, null);
+    const second = moveTask(qc, task, { before_id: "b" }, null); // the row still shows version 1
     await vi.waitFor(() => expect(calls).toHaveLength(1));
     release();
     await Promise.all([first, second]);
     expect(calls.map((c) => JSON.parse(c.body).version)).toEqual([1, 2]);
+  });
+});
+
+describe("a move into another board column", () => {
+  it("leaves one column's list and lands next to the anchor in the other, status changed, at once", async () => {
+    const [p1, p2, m1, m2] = [
+      makeTask({ title: "p1" }),
+      makeTask({ title: "p2" }),
+      makeTask({ title: "m1", status: "in_progress" }),
+      makeTask({ title: "m2", status: "in_progress" }),
+    ];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { calls } = mockApi({
+      "POST /api/v1/tasks/:id/move": async () => {
+        await gate;
+        return json({ ...p1, status: "in_progress", version: 2 });
+      },
+      "GET /api/v1/tasks": () => new Promise(() => {}),
+    });
+    const qc = newQueryClient();
+    const page = (items: (typeof p1)[]) =>
+      ({ pages: [{ items, next_cursor: null }], pageParams: [null] }) as ListData;
+    const pending = taskKeys.list({ sort: "position", status: ["pending"] });
+    const doing = taskKeys.list({ sort: "position", status: ["in_progress"] });
+    qc.setQueryData(pending, page([p1, p2]));
+    qc.setQueryData(doing, page([m1, m2]));
+    const moving = moveTask(qc, p1, { after_id: m1.id, status: "in_progress" }, null);
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    const titles = (key: readonly unknown[]) =>
+      qc.getQueryData<ListData>(key)!.pages[0]!.items.map((t) => `${t.title}:${t.status}`);
+    expect(titles(pending)).toEqual(["p2:pending"]);
+    expect(titles(doing)).toEqual(["m1:in_progress", "p1:in_progress", "m2:in_progress"]);
+    expect(JSON.parse(calls[0]!.body)).toEqual({
+      version: 1,
+      after_id: m1.id,
+      status: "in_progress",
+    });
+    release();
+    await moving;
   });
 });

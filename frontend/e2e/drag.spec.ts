@@ -1,0 +1,198 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expectAxeClean, shoot } from "./axe";
+import { createAccount, logIn, seedTasks, taskRow } from "./helpers";
+
+const titles = (page: Page) =>
+  page
+    .getByRole("list", { name: "Tasks" })
+    .getByTestId("task-item")
+    .locator("button[aria-label^='Edit “'] > span:first-child");
+
+/** A real pointer drag: press on `from`, move past dnd-kit's 6 px threshold, then onto `to`. */
+async function drag(page: Page, from: Locator, to: Locator, where: "top" | "bottom" = "top") {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2 + 10, { steps: 3 });
+  const y = where === "top" ? b.y + b.height * 0.3 : b.y + b.height * 0.7;
+  await page.mouse.move(b.x + b.width / 2, y, { steps: 12 });
+  await page.mouse.move(b.x + b.width / 2, y + 1, { steps: 2 });
+  await page.mouse.up();
+}
+
+test("list: drag a row to a new place in the manual order; it persists, and Ctrl+Z puts it back", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "drag-list");
+  await seedTasks(request, baseURL!, email, [
+    { title: "Ann" },
+    { title: "Ben" },
+    { title: "Cat" },
+    { title: "Dan" },
+  ]);
+  await logIn(page, email);
+  await page.getByLabel("Sort by").selectOption("position");
+  await expect(titles(page)).toHaveText(["Ann", "Ben", "Cat", "Dan"]);
+  // The drag code is a lazy chunk: the grips show once it is there.
+  await expect(page.getByRole("button", { name: /^Reorder “Ann”/ })).toBeVisible();
+  const moves: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && /\/tasks\/[^/]+\/move$/.test(r.url())) moves.push(r.url());
+  });
+
+  // Pointer: Ann dropped onto Cat takes Cat's place.
+  await drag(page, taskRow(page, "Ann"), taskRow(page, "Cat"));
+  await expect(titles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
+  await expect.poll(() => moves.length).toBe(1);
+  await page.reload();
+  await expect(titles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
+  await expect(page.getByRole("button", { name: /^Reorder “Dan”/ })).toBeVisible();
+
+  // Keyboard: the grip picks Dan up, ↑ ↑ moves it two rows, Space drops it.
+  await taskRow(page, "Dan")
+    .getByRole("button", { name: /^Reorder “Dan”/ })
+    .focus();
+  // Each step waits for dnd-kit's announcement: a key pressed before the last step was measured
+  // lands where that one did.
+  const said = (text: string) => expect(page.getByText(text, { exact: true })).toBeAttached();
+  await page.keyboard.press("Space");
+  await said("Dan is at position 4 of 4.");
+  await page.keyboard.press("ArrowUp");
+  await said("Dan is at position 3 of 4.");
+  await page.keyboard.press("ArrowUp");
+  await said("Dan is at position 2 of 4.");
+  await page.keyboard.press("Space");
+  await expect(titles(page)).toHaveText(["Ben", "Dan", "Cat", "Ann"]);
+  await expect.poll(() => moves.length).toBe(2);
+  await shoot(page, "drag-list-desktop");
+
+  // Undo: Dan goes back where it was (after Ann), on the server too.
+  await page.keyboard.press("Control+z");
+  await expect(titles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
+  await expect.poll(() => moves.length).toBe(3);
+  await page.reload();
+  await expect(titles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
+  await expectAxeClean(page, "list in the manual order");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shoot(page, "drag-list-phone");
+});
+
+const column = (page: Page, status: string) => page.getByTestId(`column-${status}`);
+const cardTitles = (page: Page, status: string) =>
+  column(page, status).getByTestId("board-card").locator("button[aria-label^='Edit “'] > span");
+const card = (page: Page, title: string) =>
+  page.getByTestId("board-card").filter({ hasText: title });
+const bar = (page: Page) => page.getByRole("toolbar", { name: /^Bulk actions for/ });
+
+test("board: reorder within a column, and drop into another column at a place (status + order persist)", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "drag-board");
+  // Each column lists in the manual order (creation order here).
+  await seedTasks(request, baseURL!, email, [
+    { title: "Pa" },
+    { title: "Pb" },
+    { title: "Pc" },
+    { title: "Ma", status: "in_progress" },
+    { title: "Mb", status: "in_progress" },
+  ]);
+  await logIn(page, email);
+  await page.getByRole("link", { name: "Board" }).first().click();
+  await expect(cardTitles(page, "pending")).toHaveText(["Pa", "Pb", "Pc"]);
+  await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Mb"]);
+  const moves: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && /\/tasks\/[^/]+\/move$/.test(r.url())) moves.push(r.url());
+  });
+
+  // Within a column: Pc dropped onto Pa takes its place.
+  await drag(page, card(page, "Pc"), card(page, "Pa"));
+  await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pa", "Pb"]);
+  await expect.poll(() => moves.length).toBe(1);
+
+  // Into another column, on the upper half of Mb: between Ma and Mb, in progress (one move).
+  await drag(page, card(page, "Pa"), card(page, "Mb"), "top");
+  await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
+  await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
+  await expect.poll(() => moves.length).toBe(2);
+  await page.reload();
+  await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
+  await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
+  await shoot(page, "drag-board-desktop");
+});
+
+test("board: multi-select (x, Ctrl-click, shift-click, Esc), bulk complete, undo", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "drag-select");
+  await seedTasks(request, baseURL!, email, [
+    { title: "Pc" },
+    { title: "Pb" },
+    { title: "Ma", status: "in_progress" },
+    { title: "Pa", status: "in_progress" },
+    { title: "Mb", status: "in_progress" },
+  ]);
+  await logIn(page, email);
+  await page.getByRole("link", { name: "Board" }).first().click();
+  await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
+  await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
+
+  // Multi-select: x on the focused card, Ctrl-click toggles, shift-click adds the range.
+  await card(page, "Pc")
+    .getByRole("button", { name: /^Edit “Pc”/ })
+    .focus();
+  await page.keyboard.press("x");
+  await expect(bar(page)).toContainText("1 selected");
+  await card(page, "Mb")
+    .getByText("Mb")
+    .click({ modifiers: ["Control"] });
+  await expect(bar(page)).toContainText("2 selected");
+  // Board order: Pc, Pb | Ma, Pa, Mb; from the anchor Mb back to Pa adds Pa.
+  await card(page, "Pa")
+    .getByText("Pa")
+    .click({ modifiers: ["Shift"] });
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect(bar(page)).toContainText("3 selected");
+  await expect(card(page, "Pa").getByRole("button", { name: /selected$/ })).toHaveCount(1);
+  await expectAxeClean(page, "board with a selection");
+  await page.setViewportSize({ width: 390, height: 844 });
+  await shoot(page, "drag-board-selected-phone");
+  await page.setViewportSize({ width: 1280, height: 720 });
+
+  const bulk = () =>
+    page.waitForResponse(
+      (r) => r.request().method() === "POST" && r.url().endsWith("/api/v1/tasks/bulk"),
+    );
+  const completed = bulk();
+  await bar(page).getByRole("button", { name: "Complete" }).click();
+  expect((await completed).status()).toBe(200);
+  await expect(cardTitles(page, "pending")).toHaveText(["Pb"]);
+  await expect(cardTitles(page, "in_progress")).toHaveText(["Ma"]);
+  await expect(column(page, "done").getByRole("heading", { name: /^Done\s*3$/ })).toBeVisible();
+  await expect(bar(page)).toHaveCount(0);
+  // Undo is one more bulk: shown at once, then saved (the reload waits for the answer).
+  const undone = bulk();
+  await page.keyboard.press("Control+z");
+  await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
+  await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
+  expect((await undone).status()).toBe(200);
+  await page.reload();
+  await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
+  await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
+
+  // Esc clears a selection.
+  await card(page, "Pb")
+    .getByRole("button", { name: /^Edit “Pb”/ })
+    .focus();
+  await page.keyboard.press("x");
+  await expect(bar(page)).toContainText("1 selected");
+  await page.keyboard.press("Escape");
+  await expect(bar(page)).toHaveCount(0);
+});

@@ -1,0 +1,112 @@
+/**
+ * The list in the manual order (`sort=position`) with drag reordering: pointer (anywhere on the
+ * row), touch (long press) and keyboard (the grip: Space, ↑/↓, Space). A lazy chunk: the list
+ * loads it only when sorted manually, so the first route keeps its byte budget.
+ */
+import {
+  closestCenter,
+  DndContext,
+  KeyboardSensor,
+  PointerSensor,
+  TouchSensor,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+} from "@dnd-kit/core";
+import {
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+  verticalListSortingStrategy,
+} from "@dnd-kit/sortable";
+import { CSS } from "@dnd-kit/utilities";
+import { useQueryClient } from "@tanstack/react-query";
+import { GripVertical } from "lucide-react";
+import { useMemo, type ReactNode } from "react";
+import type { Task } from "@/api/types";
+import { dropMove, moveInOrder } from "./reorder";
+import type { RowDrag } from "./TaskItem";
+
+function SortableRow({
+  task,
+  render,
+}: {
+  task: Task;
+  render: (task: Task, drag?: RowDrag) => ReactNode;
+}) {
+  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
+    id: task.id,
+    disabled: task.id.startsWith("temp-"),
+  });
+  // Pointer drags start anywhere on the row; the keyboard uses the grip, so no control is nested
+  // inside another.
+  const { onKeyDown, ...pointer } = (listeners ?? {}) as Record<string, (e: unknown) => void>;
+  return render(task, {
+    ref: setNodeRef,
+    style: { transform: CSS.Translate.toString(transform), transition },
+    listeners: pointer,
+    dragging: isDragging,
+    handle: (
+      <span
+        {...attributes}
+        {...(onKeyDown ? { onKeyDown } : {})}
+        aria-roledescription="draggable task"
+        aria-label={`Reorder “${task.title}”. Press space to pick up, arrows to move, space to drop.`}
+        className="-ml-1 cursor-grab rounded p-0.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 active:cursor-grabbing dark:text-zinc-500 dark:hover:bg-zinc-800 dark:hover:text-zinc-300"
+      >
+        <GripVertical className="size-4" aria-hidden="true" />
+      </span>
+    ),
+  });
+}
+
+export default function SortableTaskList({
+  tasks,
+  render,
+}: {
+  tasks: readonly Task[];
+  render: (task: Task, drag?: RowDrag) => ReactNode;
+}) {
+  const qc = useQueryClient();
+  const ids = useMemo(() => tasks.map((t) => t.id), [tasks]);
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+  const title = (id: unknown) => tasks.find((t) => t.id === id)?.title ?? "task";
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    const task = tasks.find((t) => t.id === active.id);
+    const target = over && dropMove(ids, String(active.id), String(over.id));
+    if (task && target) void moveInOrder(qc, ids, task, target);
+  };
+  return (
+    <DndContext
+      sensors={sensors}
+      collisionDetection={closestCenter}
+      onDragEnd={onDragEnd}
+      accessibility={{
+        announcements: {
+          onDragStart: ({ active }) => `Picked up ${title(active.id)}.`,
+          onDragOver: ({ active, over }) =>
+            over
+              ? `${title(active.id)} is at position ${ids.indexOf(String(over.id)) + 1} of ${ids.length}.`
+              : `${title(active.id)} is not over the list.`,
+          onDragEnd: ({ active, over }) =>
+            over
+              ? `${title(active.id)} dropped at position ${ids.indexOf(String(over.id)) + 1} of ${ids.length}.`
+              : `${title(active.id)} dropped.`,
+          onDragCancel: ({ active }) => `Moving ${title(active.id)} cancelled.`,
+        },
+      }}
+    >
+      <SortableContext items={ids} strategy={verticalListSortingStrategy}>
+        <ul aria-label="Tasks">
+          {tasks.map((t) => (
+            <SortableRow key={t.id} task={t} render={render} />
+          ))}
+        </ul>
+      </SortableContext>
+    </DndContext>
+  );
+}
