@@ -11,7 +11,7 @@ const SHORTCUTS = [
   ["g then b", "Go to the board"],
   ["j", "Focus the next task"],
   ["k", "Focus the previous task"],
-  ["x", "Select or unselect the focused task (list); Shift-click selects a range"],
+  ["x", "Select or unselect the focused task (list and board); Ctrl/⌘-click toggles, Shift-click selects a range"],
   ["e", "Edit the focused task"],
   ["d", "Edit the focused task’s due date"],
   ["1", "Priority urgent (focused or selected tasks)"],
@@ -19,7 +19,7 @@ const SHORTCUTS = [
   ["3", "Priority medium (focused or selected tasks)"],
   ["4", "Priority low (focused or selected tasks)"],
   ["t", "Due today (focused or selected tasks)"],
-  ["Esc", "Clear the selection (list)"],
+  ["Esc", "Clear the selection (list and board)"],
   ["Alt ↑", "Move the focused task up (list, Manual sort)"],
   ["Alt ↓", "Move the focused task down (list, Manual sort)"],
   ["→", "Move the focused card one column right (board)"],
@@ -27,7 +27,7 @@ const SHORTCUTS = [
   ["Ctrl/⌘ Z", "Undo the last change"],
   ["Ctrl/⌘ Enter", "Save the task form"],
   ["Esc", "Close a dialog (asks first if there are unsaved changes)"],
-  ["Space, arrows", "Drag a picked-up card on the board"],
+  ["Space, arrows", "Pick up a row’s grip (list, Manual sort) or a card (board), move it, Space to drop"],
 ] as const;
 
 export function ShortcutsHelp({
