@@ -1,4 +1,12 @@
-import { CalendarCheck, Columns3, FolderOpen, ListTodo, Plus, Search, Settings } from "lucide-react";
+import {
+  CalendarCheck,
+  Columns3,
+  FolderOpen,
+  ListTodo,
+  Plus,
+  Search,
+  Settings,
+} from "lucide-react";
 import { lazy, Suspense, useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "@/features/auth/context";

@@ -11,7 +11,10 @@ const SHORTCUTS = [
   ["g then b", "Go to the board"],
   ["j", "Focus the next task"],
   ["k", "Focus the previous task"],
-  ["x", "Select or unselect the focused task (list and board); Ctrl/⌘-click toggles, Shift-click selects a range"],
+  [
+    "x",
+    "Select or unselect the focused task (list and board); Ctrl/⌘-click toggles, Shift-click selects a range",
+  ],
   ["e", "Edit the focused task"],
   ["d", "Edit the focused task’s due date"],
   ["1", "Priority urgent (focused or selected tasks)"],
@@ -27,7 +30,10 @@ const SHORTCUTS = [
   ["Ctrl/⌘ Z", "Undo the last change"],
   ["Ctrl/⌘ Enter", "Save the task form"],
   ["Esc", "Close a dialog (asks first if there are unsaved changes)"],
-  ["Space, arrows", "Pick up a row’s grip (list, Manual sort) or a card (board), move it, Space to drop"],
+  [
+    "Space, arrows",
+    "Pick up a row’s grip (list, Manual sort) or a card (board), move it, Space to drop",
+  ],
 ] as const;
 
 export function ShortcutsHelp({
