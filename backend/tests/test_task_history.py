@@ -195,6 +195,18 @@ async def test_a_failed_bulk_leaves_no_events(client: httpx.AsyncClient, account
         headers=account.headers,
     )
     assert_problem(stale, 412)
+    # Applied and flushed, then refused by the project foreign key: the events go with it.
+    unknown_project = await client.post(
+        f"{TASKS}/bulk",
+        json={
+            "operations": [
+                {"id": a["id"], "version": 1, "patch": {"title": "a2"}},
+                {"id": b["id"], "version": 2, "patch": {"project_id": str(uuid.uuid4())}},
+            ]
+        },
+        headers=account.headers,
+    )
+    assert_problem(unknown_project, 422)
     stale_patch = await client.patch(
         f"{TASKS}/{a['id']}", json={"title": "a3"}, headers={**account.headers, "If-Match": '"7"'}
     )
