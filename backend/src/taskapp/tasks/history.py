@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
 from taskapp.db import utcnow
-from taskapp.errors import FieldError, ProblemError
+from taskapp.errors import FieldError, ProblemError, not_found
 from taskapp.tasks.models import Task, TaskCompletion, TaskEvent, TaskStatus
 from taskapp.tasks.schemas import TaskEventPublic, TaskHistoryPage
 
@@ -240,3 +240,25 @@ async def page(
         items=[TaskEventPublic.model_validate(row) for row in rows],
         next_cursor=cursors.encode(scope, rows[-1]) if more else None,
     )
+
+
+async def _owned_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID) -> Task:
+    task = await session.scalar(select(Task).where(Task.id == task_id, Task.owner_id == owner_id))
+    if task is None:  # another user's task is as absent as a deleted one
+        raise not_found("task")
+    return task
+
+
+async def ensure_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID) -> None:
+    """404 unless the task exists and is the owner's (what other domains check before they
+    read or write something of a task)."""
+    await _owned_task(session, owner_id, task_id)
+
+
+async def record_comment(
+    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, actor_id: uuid.UUID
+) -> None:
+    """Add a "commented" event of the owner's task to the caller's transaction (404 if the
+    task is not the owner's): the comment and its event commit together."""
+    task = await _owned_task(session, owner_id, task_id)
+    session.add(new_event(task, actor_id, "commented", {}, utcnow()))

@@ -1,5 +1,6 @@
 """What other domains may use of tasks: counts per project, a project's tasks (deleted with it,
-or shown on its published page), a project's activity history, and the task list's query
+or shown on its published page), a project's activity history, the ownership check and the
+history event for what another domain adds to a task (comments), and the task list's query
 parser (saved views).
 
 Domains import tasks only through this module (the `tasks-interface` contract in
@@ -8,7 +9,7 @@ pyproject.toml), so tasks' storage and hot paths can change without touching the
 from __future__ import annotations
 
 from taskapp.tasks.history import PAGE_LIMIT as HISTORY_PAGE_LIMIT
-from taskapp.tasks.history import HistoryCursors
+from taskapp.tasks.history import HistoryCursors, ensure_task, record_comment
 from taskapp.tasks.history import page as history_page
 from taskapp.tasks.projects import (
     OpenTask,
@@ -28,7 +29,9 @@ __all__ = [
     "TaskHistoryPage",
     "counts_by_project",
     "delete_project_tasks",
+    "ensure_task",
     "history_page",
     "open_tasks",
     "parse_list_query",
+    "record_comment",
 ]

@@ -1,9 +1,9 @@
-"""Activity history (issue 19): task_events, one row per task write
+"""Activity history and comments (issue 19): task_events, one row per task write, and comments
 
-Online (expand only): a new table the previous release never reads or writes, created empty, so
-its indexes are built with it (no CONCURRENTLY needed: nothing else holds or waits on it). The
+Online (expand only): new tables the previous release never reads or writes, created empty, so
+their indexes are built with them (no CONCURRENTLY needed: nothing else holds or waits on it). The
 previous release's writes meanwhile record no events; their history starts with this release.
-Its foreign keys to users take only a short SHARE ROW EXCLUSIVE lock on users.
+Their foreign keys to users and tasks take only a short SHARE ROW EXCLUSIVE lock on those.
 
 Revision ID: 0010
 Revises: 0008 (re-chained after 0009 at merge)
@@ -46,8 +46,27 @@ def upgrade() -> None:
         "ix_task_events_project_created", "task_events", ["project_id", "created_at", "id"]
     )
     op.create_index("ix_task_events_owner", "task_events", ["owner_id"])
+    op.create_table(
+        "comments",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("task_id", sa.Uuid(), nullable=False),
+        sa.Column("author_id", sa.Uuid(), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("edited_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["tasks.id"], name="fk_comments_task_id_tasks", ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["users.id"], name="fk_comments_author_id_users", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_comments"),
+    )
+    op.create_index("ix_comments_task_created", "comments", ["task_id", "created_at", "id"])
+    op.create_index("ix_comments_author", "comments", ["author_id"])
 
 
 def downgrade() -> None:
-    # The history is new data only: the previous release's tables and rows are untouched.
+    # New data only: the previous release's tables and rows are untouched.
+    op.drop_table("comments")
     op.drop_table("task_events")
