@@ -15,6 +15,7 @@ from taskapp import __version__
 from taskapp.auth.router import router as auth_router
 from taskapp.auth.wiring import build_auth_services
 from taskapp.cache import build_cache, redis_client
+from taskapp.comments.router import router as comments_router
 from taskapp.db import create_engine, create_session_factory
 from taskapp.deps import Services
 from taskapp.errors import ErrorBoundaryMiddleware, install_error_handlers
@@ -89,6 +90,7 @@ def create_app(
             {"name": "users", "description": "The signed-in user's profile and password."},
             {"name": "tasks", "description": "Tasks: list, search, filter, board, stats."},
             {"name": "projects", "description": "Projects (the Inbox among them), publishing."},
+            {"name": "comments", "description": "Comments on tasks (Markdown, sanitized)."},
             {"name": "views", "description": "Saved views: named filters of the task list."},
             {"name": "public", "description": "Published projects, readable without an account."},
             {"name": "operations", "description": "Health, readiness and metrics."},
@@ -113,6 +115,7 @@ def create_app(
     for router in (
         tasks_router,
         projects_router,
+        comments_router,
         views_router,
         auth_router,
         users_router,

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 import taskapp.auth.models
+import taskapp.comments.models
 import taskapp.projects.models
 import taskapp.saved_views.models
 import taskapp.tasks.models  # noqa: F401  (register every table on Base.metadata)

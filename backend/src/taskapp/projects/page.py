@@ -1,6 +1,5 @@
-"""The published page of a project, rendered on the server: Markdown through markdown-it-py
-(raw HTML off, so `<script>` stays text), then nh3 (the allow-list sanitizer; also drops any URL
-scheme but http, https and mailto), into a Jinja2 template with autoescape on. The page runs no
+"""The published page of a project, rendered on the server: the description's Markdown as
+sanitized HTML (taskapp/markdown.py), into a Jinja2 template with autoescape on. The page runs no
 script: its Content-Security-Policy allows none, and only its own inline style (by hash)."""
 
 from __future__ import annotations
@@ -8,33 +7,11 @@ from __future__ import annotations
 import base64
 import hashlib
 
-import nh3
 from jinja2 import Environment
-from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from taskapp.markdown import markdown_html
 from taskapp.projects.schemas import PublicProject
-
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-_TAGS = {
-    *("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code"),
-    *("ul", "ol", "li", "strong", "em", "a", "table", "thead", "tbody", "tr", "th", "td"),
-}
-_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "td": {"style"}}
-
-
-def markdown_html(text: str) -> Markup:
-    """Trusted HTML from untrusted Markdown (links get rel="noopener noreferrer nofollow")."""
-    rendered = _MARKDOWN.render(text)
-    cleaned = nh3.clean(
-        rendered,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return Markup(cleaned)  # noqa: S704  # nosec B704 - sanitized by nh3 just above
-
 
 STYLE = (
     "body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;"

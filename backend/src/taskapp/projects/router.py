@@ -5,21 +5,27 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from taskapp.auth.interface import CurrentPrincipal
-from taskapp.deps import SessionDep
+from taskapp.deps import SessionDep, SettingsDep
 from taskapp.http.etags import EntityTags, etag_for
+from taskapp.markdown import markdown_html
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.projects import service
-from taskapp.projects.page import markdown_html
 from taskapp.projects.schemas import (
     ProjectCreate,
     ProjectList,
     ProjectPublic,
     ProjectUpdate,
     PublishLink,
+)
+from taskapp.tasks.interface import (
+    HISTORY_PAGE_LIMIT,
+    HistoryCursors,
+    TaskHistoryPage,
+    history_page,
 )
 
 router = APIRouter(
@@ -164,3 +170,30 @@ async def unpublish_project(
 ) -> Response:
     await service.unpublish(session, user.user_id, project_id)
     return Response(status_code=204)
+
+
+@router.get(
+    "/{project_id}/history",
+    response_model=TaskHistoryPage,
+    responses=problem_responses(404, 422),
+    summary="Who changed what in the project's tasks (deleted ones too), newest first",
+)
+async def project_history(
+    project_id: uuid.UUID,
+    user: CurrentPrincipal,
+    session: SessionDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=HISTORY_PAGE_LIMIT)] = 50,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="next_cursor of the previous page")
+    ] = None,
+) -> TaskHistoryPage:
+    await service.get_project(session, user.user_id, project_id)  # another user's: 404
+    return await history_page(
+        session,
+        HistoryCursors(settings.secret_key),
+        user.user_id,
+        project_id=project_id,
+        limit=limit,
+        cursor=cursor,
+    )

@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from taskapp.db import utcnow
 from taskapp.errors import ProblemError
-from taskapp.tasks import inbox, service, subtasks
+from taskapp.tasks import history, inbox, service, subtasks
 from taskapp.tasks.models import Task, TaskStatus, defer_count_changes
 from taskapp.tasks.schemas import BulkDelete, BulkPatch, TaskBulk
 
@@ -59,6 +59,7 @@ def _stale(tasks: list[Task]) -> ProblemError:
 async def apply(
     session: AsyncSession, owner_id: uuid.UUID, bulk: TaskBulk, time_zone: str = "UTC"
 ) -> BulkResult:
+    history.acting_as(session, owner_id)
     # A project that is not the caller's is refused by the foreign key: a 422, nothing applied.
     projects = sorted(
         {str(op.patch.project_id) for op in bulk.operations if isinstance(op, BulkPatch)} - {"None"}

@@ -1,11 +1,16 @@
 """What other domains may use of tasks: counts per project, a project's tasks (deleted with it,
-or shown on its published page), and the task list's query parser (saved views).
+or shown on its published page), a project's activity history, the ownership check and the
+history event for what another domain adds to a task (comments), and the task list's query
+parser (saved views).
 
 Domains import tasks only through this module (the `tasks-interface` contract in
 pyproject.toml), so tasks' storage and hot paths can change without touching them."""
 
 from __future__ import annotations
 
+from taskapp.tasks.history import PAGE_LIMIT as HISTORY_PAGE_LIMIT
+from taskapp.tasks.history import HistoryCursors, ensure_task, record_comment
+from taskapp.tasks.history import page as history_page
 from taskapp.tasks.projects import (
     OpenTask,
     ProjectCounts,
@@ -14,12 +19,19 @@ from taskapp.tasks.projects import (
     open_tasks,
 )
 from taskapp.tasks.query_string import parse as parse_list_query
+from taskapp.tasks.schemas import TaskHistoryPage
 
 __all__ = [
+    "HISTORY_PAGE_LIMIT",
+    "HistoryCursors",
     "OpenTask",
     "ProjectCounts",
+    "TaskHistoryPage",
     "counts_by_project",
     "delete_project_tasks",
+    "ensure_task",
+    "history_page",
     "open_tasks",
     "parse_list_query",
+    "record_comment",
 ]

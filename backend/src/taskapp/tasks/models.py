@@ -205,6 +205,38 @@ class TaskCompletion(Base):
     due_on: Mapped[date | None] = mapped_column(Date)
 
 
+class TaskEvent(Base):
+    """One write to a task, for its history and its project's (tasks/history.py): who did what,
+    and per changed field {field: [old, new]}.
+
+    No foreign key to the task: a deleted task's history stays in its project's. The owner's
+    key deletes it with the account; a project's events go with the project
+    (tasks/projects.delete_project_tasks). actor_id is who wrote (the owner, until projects are
+    shared); project_id is the project the task was in after the write (the Inbox's id for
+    Inbox tasks, as the API shows it)."""
+
+    __tablename__ = "task_events"
+    __table_args__ = (
+        # Newest first, keyset-paginated by (created_at, id), per task and per project.
+        Index("ix_task_events_task_created", "task_id", "created_at", "id"),
+        Index("ix_task_events_project_created", "project_id", "created_at", "id"),
+        Index("ix_task_events_owner", "owner_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    owner_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id", ondelete="CASCADE"))
+    project_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    task_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    # The task's title when the event happened: a deleted task is still named in the history.
+    task_title: Mapped[str] = mapped_column(String(255))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class DueAt(FunctionElement[datetime]):
     """sort=due_date's key: the due time, or for a due day 00:00 UTC of that day (docs/api.md).
 

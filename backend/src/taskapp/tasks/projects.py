@@ -1,5 +1,6 @@
 """What the projects domain needs of tasks: counts per project, and deleting a project's tasks
-with the derived data (task_counts, the owner's data version) kept right."""
+with the derived data (task_counts, the owner's data version) kept right, and a project's
+activity history."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from taskapp.tasks.models import (
     CountKey,
     Priority,
     Task,
+    TaskEvent,
     TaskStatus,
     count_key,
     count_upsert,
@@ -86,6 +88,10 @@ async def delete_project_tasks(
     changes = sorted((key, n) for key, n in deltas.items() if n)
     if changes:
         await connection.execute(count_upsert(connection.dialect.name, changes))
+    # The project's history goes with it (a deleted task's stays in its project's until then).
+    await session.execute(
+        delete(TaskEvent).where(TaskEvent.owner_id == owner_id, TaskEvent.project_id == project_id)
+    )
     return sum(-n for _, n in changes)
 
 

@@ -14,7 +14,7 @@ from taskapp.auth.interface import CurrentPrincipal
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import FieldError, ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
-from taskapp.tasks import agenda, bulk, encoding, query_string, reads, service
+from taskapp.tasks import agenda, bulk, encoding, history, query_string, reads, service
 from taskapp.tasks.etags import EntityTags, etag_for
 from taskapp.tasks.schemas import (
     Agenda,
@@ -23,6 +23,7 @@ from taskapp.tasks.schemas import (
     TaskBulkResult,
     TaskCompletionList,
     TaskCreate,
+    TaskHistoryPage,
     TaskMove,
     TaskPage,
     TaskPublic,
@@ -324,6 +325,37 @@ async def task_completions(
 ) -> TaskCompletionList:
     items = await service.list_completions(session, user.user_id, task_id, limit)
     return TaskCompletionList(items=items)
+
+
+HistoryLimit = Annotated[int, Query(ge=1, le=history.PAGE_LIMIT)]
+HistoryCursor = Annotated[
+    str | None, Query(max_length=512, description="next_cursor of the previous page")
+]
+
+
+@router.get(
+    "/{task_id}/history",
+    response_model=TaskHistoryPage,
+    responses=problem_responses(404, 422),
+    summary="Who changed what in the task, and when: newest first",
+)
+async def task_history(
+    task_id: uuid.UUID,
+    user: CurrentPrincipal,
+    session: SessionDep,
+    settings: SettingsDep,
+    limit: HistoryLimit = 50,
+    cursor: HistoryCursor = None,
+) -> TaskHistoryPage:
+    await service.get_task(session, user.user_id, task_id)  # another user's task: 404
+    return await history.page(
+        session,
+        history.HistoryCursors(settings.secret_key),
+        user.user_id,
+        task_id=task_id,
+        limit=limit,
+        cursor=cursor,
+    )
 
 
 @router.delete(

@@ -458,3 +458,30 @@ class AgendaDay(BaseModel):
 class Agenda(BaseModel):
     time_zone: str
     days: list[AgendaDay] = Field(description="Every day from..to, in order, empty ones too")
+
+
+EventKind = Literal["created", "updated", "completed", "moved", "deleted", "commented"]
+
+
+class TaskEventPublic(BaseModel):
+    """One write to a task: who (actor_id), what (kind, and per changed field its old and new
+    value as the API shows them), when."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    task_id: uuid.UUID
+    project_id: uuid.UUID = Field(description="The task's project after the write")
+    actor_id: uuid.UUID | None = Field(description="Who wrote (null: that account is deleted)")
+    kind: EventKind
+    task_title: str = Field(description="The task's title at the time")
+    changes: dict[str, list[Any]] = Field(
+        description='Each changed field as [old, new], e.g. {"status": ["pending", "done"]};'
+        " a created task lists the fields it was created with as [null, value]"
+    )
+    created_at: datetime
+
+
+class TaskHistoryPage(BaseModel):
+    items: list[TaskEventPublic] = Field(description="Newest first")
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next (older) page")

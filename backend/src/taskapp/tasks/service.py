@@ -15,11 +15,13 @@ from zoneinfo import ZoneInfo
 
 from opentelemetry.trace import Tracer
 from sqlalchemy import (
+    JSON,
     Date,
     Integer,
     SmallInteger,
     String,
     bindparam,
+    cast,
     column,
     exists,
     insert,
@@ -37,7 +39,16 @@ from taskapp.auth.interface import User
 from taskapp.db import utcnow
 from taskapp.errors import FieldError, ProblemError, not_found
 from taskapp.perf.driver import declare, fetch_all
-from taskapp.tasks import encoding, inbox, list_query, ordering, recurrence, search, subtasks
+from taskapp.tasks import (
+    encoding,
+    history,
+    inbox,
+    list_query,
+    ordering,
+    recurrence,
+    search,
+    subtasks,
+)
 from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
 from taskapp.tasks.models import (
     IdempotencyRecord,
@@ -45,6 +56,7 @@ from taskapp.tasks.models import (
     Task,
     TaskCompletion,
     TaskCount,
+    TaskEvent,
     TaskStatus,
     bump_with_count_changes,
     count_key,
@@ -153,6 +165,7 @@ async def create_task(
     tracer: Tracer,
     time_zone: str = "UTC",
 ) -> Created:
+    history.acting_as(session, owner_id)
     async with inbox.refusing_unknown_projects(session, data.project_id):
         return await _create(
             session,
@@ -255,7 +268,47 @@ def _one_statement_create() -> Any:
             literal(1),
         ),
     )
-    return select(inserted).add_cte(bumped).add_cte(counted.cte("counted"))
+    return (
+        select(inserted)
+        .add_cte(bumped)
+        .add_cte(counted.cte("counted"))
+        .add_cte(insert(TaskEvent).values(_event_values()).cte("recorded"))
+    )
+
+
+def _event_values() -> dict[str, Any]:
+    """The history event of a one-statement write (tasks/history.py), as bind parameters."""
+    events = TaskEvent.__table__
+    values: dict[str, Any] = {
+        name: bindparam(f"ev_{name}", type_=events.c[name].type)
+        for name in ("id", "owner_id", "project_id", "task_id", "actor_id", "kind", "task_title")
+    }
+    # JSON text cast on the server: the driver path runs no bind processing (perf/driver.py).
+    values["changes"] = cast(bindparam("ev_changes", type_=String()), JSON)
+    values["created_at"] = bindparam("ev_created_at", type_=events.c.created_at.type)
+    return values
+
+
+def _event_params(
+    task_id: uuid.UUID,
+    owner_id: uuid.UUID,
+    project_id: uuid.UUID | None,
+    kind: str,
+    title: str,
+    changes: dict[str, list[Any]],
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "ev_id": uuid.uuid4(),
+        "ev_owner_id": owner_id,
+        "ev_project_id": owner_id if project_id is None else project_id,
+        "ev_task_id": task_id,
+        "ev_actor_id": owner_id,
+        "ev_kind": kind,
+        "ev_task_title": title,
+        "ev_changes": json.dumps(changes),
+        "ev_created_at": now,
+    }
 
 
 _CREATE_COLUMNS = (
@@ -299,9 +352,11 @@ async def _create_in_one_statement(
     tracer: Tracer,
 ) -> Created:
     labels = list(data.labels)
+    task_id = uuid.uuid4()
+    stored_project = inbox.stored_project(owner_id, data.project_id)
     key = count_key(owner_id, data.status, data.priority, data.due_date)
     new = {
-        "id": uuid.uuid4(),
+        "id": task_id,
         "owner_id": owner_id,
         "title": data.title,
         "description": data.description,
@@ -311,7 +366,7 @@ async def _create_in_one_statement(
         "due_on": data.due_on,
         "recurrence": data.recurrence,
         "labels": labels,
-        "project_id": inbox.stored_project(owner_id, data.project_id),
+        "project_id": stored_project,
         "created_at": now,
         "updated_at": now,
         "completed_at": now if data.status == TaskStatus.DONE else None,
@@ -335,6 +390,17 @@ async def _create_in_one_statement(
     # checks out a connection, and SQLAlchemy's per-execution work (a sixth of a POST in a py-spy
     # profile) is skipped. Values therefore go in their storage form (status text, priority rank).
     params.update(new_status=data.status.value, new_priority=data.priority.rank)
+    params.update(
+        _event_params(
+            task_id,
+            owner_id,
+            stored_project,
+            "created",
+            data.title,
+            history.created_changes(owner_id, new),
+            now,
+        )
+    )
     rows = await fetch_all(_engine(session), _CREATE, params, tracer, "INSERT tasks")
     item = encoding.task_item(rows[0])
     return Created(item, uuid.UUID(item["id"]), item["version"], replayed=False)
@@ -391,6 +457,7 @@ async def update_task(
     time_zone: str = "UTC",
     complete_subtasks: bool = False,
 ) -> Task | TaskPublic:
+    history.acting_as(session, owner_id)
     async with inbox.refusing_unknown_projects(session, changes.project_id):
         return await _update(
             session,
@@ -505,7 +572,10 @@ def _one_statement_update(with_counts: bool) -> Any:
         .where(exists(select(updated.c.id)))
         .cte("bumped")
     )
-    statement = select(updated).add_cte(bumped)
+    recorded = insert(TaskEvent).from_select(
+        list(_event_values()), select(*_event_values().values()).where(exists(select(updated.c.id)))
+    )
+    statement = select(updated).add_cte(bumped).add_cte(recorded.cte("recorded"))
     if not with_counts:
         return statement
     deltas = values(
@@ -579,6 +649,7 @@ async def _update_in_one_statement(
         read_version = task.version
         now = utcnow()
         was_done = task.status == TaskStatus.DONE
+        loaded = history.snapshot(task)
         if not _apply_changes(task, changes.model_dump(exclude_unset=True), now, zone):
             return task
         if not was_done and task.status == TaskStatus.DONE and task.recurrence is not None:
@@ -590,6 +661,18 @@ async def _update_in_one_statement(
             new_status=task.status.value,
             new_priority=task.priority.rank,
             new_search_text=search.document(task.title, task.description, task.labels),
+        )
+        changed = history.diff(owner_id, loaded, history.snapshot(task))
+        params.update(
+            _event_params(
+                task_id,
+                owner_id,
+                task.project_id,
+                history.kind_of(changed),
+                task.title,
+                changed,
+                now,
+            )
         )
         if before != after:
             for n, (key, count) in enumerate(sorted([(before, -1), (after, 1)])):
@@ -726,6 +809,7 @@ async def delete_task(
     *,
     if_match: EntityTags | None,
 ) -> None:
+    history.acting_as(session, owner_id)
     # As for updates: the delete checks the version it read (an ORM delete, so the task's
     # derived counts follow in the same flush); a lost race without If-Match is retried.
     defer_count_changes(session.sync_session)
@@ -798,6 +882,7 @@ async def _move(
                     )
                 ],
             )
+    history.acting_as(session, owner_id)
     # Lock order as in every write: the task's row, then the owner's, then count rows.
     task = await get_task(session, owner_id, task_id, for_update=True)
     if task.version != move.version:

@@ -1,5 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useContext, useEffect, useState, type KeyboardEvent } from "react";
+import { lazy, Suspense, useContext, useEffect, useState, type KeyboardEvent } from "react";
 import { Controller, useForm, useWatch } from "react-hook-form";
 import { PRIORITIES, STATUSES } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
@@ -18,6 +18,9 @@ import {
   toFormValues,
   type TaskFormValues,
 } from "./taskForm";
+
+// Comments and history load with the first opened task, not with /tasks.
+const TaskActivity = lazy(() => import("@/features/comments/TaskActivity"));
 
 const selectCls =
   "h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
@@ -189,6 +192,11 @@ export function TaskDialog() {
           </div>
         </div>
       </form>
+      {task && (
+        <Suspense fallback={null}>
+          <TaskActivity taskId={task.id} />
+        </Suspense>
+      )}
       <Dialog
         open={confirmDiscard}
         onOpenChange={setConfirmDiscard}

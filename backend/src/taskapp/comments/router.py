@@ -1,0 +1,76 @@
+"""HTTP in, HTTP out: comments on tasks. Rules live in comments/service.py."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from taskapp.auth.interface import CurrentPrincipal
+from taskapp.comments import service
+from taskapp.comments.schemas import CommentPage, CommentPublic, CommentWrite
+from taskapp.deps import SessionDep, SettingsDep
+from taskapp.openapi import API_PREFIX, problem_responses
+
+router = APIRouter(prefix=API_PREFIX, tags=["comments"], responses=problem_responses(401))
+
+
+@router.post(
+    "/tasks/{task_id}/comments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommentPublic,
+    responses=problem_responses(404, 413, 422),
+)
+async def add_comment(
+    task_id: uuid.UUID, body: CommentWrite, user: CurrentPrincipal, session: SessionDep
+) -> CommentPublic:
+    return await service.add(session, user.user_id, task_id, body.body)
+
+
+@router.get(
+    "/tasks/{task_id}/comments",
+    response_model=CommentPage,
+    responses=problem_responses(404, 422),
+)
+async def list_comments(
+    task_id: uuid.UUID,
+    user: CurrentPrincipal,
+    session: SessionDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=service.PAGE_LIMIT)] = 50,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="next_cursor of the previous page")
+    ] = None,
+) -> CommentPage:
+    return await service.thread(
+        session,
+        service.Cursors(settings.secret_key),
+        user.user_id,
+        task_id,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@router.patch(
+    "/comments/{comment_id}",
+    response_model=CommentPublic,
+    responses=problem_responses(404, 413, 422),
+)
+async def edit_comment(
+    comment_id: uuid.UUID, body: CommentWrite, user: CurrentPrincipal, session: SessionDep
+) -> CommentPublic:
+    """Your own comment only (anyone else's is 404); `edited_at` records the change."""
+    return await service.edit(session, user.user_id, comment_id, body.body)
+
+
+@router.delete(
+    "/comments/{comment_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(404, 422),
+)
+async def delete_comment(
+    comment_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep
+) -> None:
+    await service.remove(session, user.user_id, comment_id)

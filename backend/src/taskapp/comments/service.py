@@ -1,0 +1,129 @@
+"""Comments: written by the task's owner (shared projects will widen who), edited and deleted by
+their author only; another user's task or comment is "not found", never "forbidden"."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import and_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from taskapp.comments.models import Comment
+from taskapp.comments.schemas import CommentPage, CommentPublic
+from taskapp.db import utcnow
+from taskapp.errors import FieldError, ProblemError, not_found
+from taskapp.markdown import markdown_html
+from taskapp.tasks.interface import ensure_task, record_comment
+
+PAGE_LIMIT = 200
+
+
+def public(comment: Comment) -> CommentPublic:
+    return CommentPublic(
+        id=comment.id,
+        task_id=comment.task_id,
+        author_id=comment.author_id,
+        body=comment.body,
+        body_html=str(markdown_html(comment.body)),
+        created_at=comment.created_at,
+        edited_at=comment.edited_at,
+    )
+
+
+async def add(
+    session: AsyncSession, user_id: uuid.UUID, task_id: uuid.UUID, body: str
+) -> CommentPublic:
+    # The "commented" history event is written in the comment's transaction.
+    await record_comment(session, user_id, task_id, user_id)
+    comment = Comment(
+        id=uuid.uuid4(), task_id=task_id, author_id=user_id, body=body, created_at=utcnow()
+    )
+    session.add(comment)
+    await session.commit()
+    return public(comment)
+
+
+async def _own(session: AsyncSession, user_id: uuid.UUID, comment_id: uuid.UUID) -> Comment:
+    comment = await session.scalar(
+        select(Comment).where(Comment.id == comment_id, Comment.author_id == user_id)
+    )
+    if comment is None:
+        raise not_found("comment")
+    return comment
+
+
+async def edit(
+    session: AsyncSession, user_id: uuid.UUID, comment_id: uuid.UUID, body: str
+) -> CommentPublic:
+    comment = await _own(session, user_id, comment_id)
+    if body != comment.body:
+        comment.body = body
+        comment.edited_at = utcnow()
+        await session.commit()
+    return public(comment)
+
+
+async def remove(session: AsyncSession, user_id: uuid.UUID, comment_id: uuid.UUID) -> None:
+    await session.delete(await _own(session, user_id, comment_id))
+    await session.commit()
+
+
+def _invalid_cursor(reason: str) -> ProblemError:
+    return ProblemError(
+        422,
+        f"The cursor is invalid: {reason}. Start again without a cursor.",
+        problem_type="validation-error",
+        title="Validation failed",
+        errors=[FieldError(field="query.cursor", message=reason, type="invalid_cursor")],
+    )
+
+
+class Cursors:
+    """Signed [task id, created_at, id] of the last comment of a page (ADR 0001)."""
+
+    def __init__(self, secret_key: str) -> None:
+        self._serializer = URLSafeSerializer(secret_key, salt="taskapp.comments.cursor")
+
+    def encode(self, last: Comment) -> str:
+        return self._serializer.dumps([last.task_id.hex, last.created_at.isoformat(), last.id.hex])
+
+    def decode(self, cursor: str, task_id: uuid.UUID) -> tuple[datetime, uuid.UUID]:
+        try:
+            raw_task, raw_time, raw_id = self._serializer.loads(cursor)
+        except (BadSignature, ValueError, TypeError) as exc:
+            raise _invalid_cursor("it was not issued by this server or was altered") from exc
+        if raw_task != task_id.hex:
+            raise _invalid_cursor("it belongs to another task's comments")
+        try:
+            return datetime.fromisoformat(raw_time), uuid.UUID(hex=raw_id)
+        except (ValueError, TypeError) as exc:
+            raise _invalid_cursor("its position is malformed") from exc
+
+
+async def thread(
+    session: AsyncSession,
+    cursors: Cursors,
+    user_id: uuid.UUID,
+    task_id: uuid.UUID,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> CommentPage:
+    await ensure_task(session, user_id, task_id)
+    query = select(Comment).where(Comment.task_id == task_id)
+    if cursor is not None:
+        at, last_id = cursors.decode(cursor, task_id)
+        query = query.where(
+            or_(Comment.created_at > at, and_(Comment.created_at == at, Comment.id > last_id))
+        )
+    rows = list(
+        await session.scalars(query.order_by(Comment.created_at, Comment.id).limit(limit + 1))
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return CommentPage(
+        items=[public(row) for row in rows],
+        next_cursor=cursors.encode(rows[-1]) if more else None,
+    )

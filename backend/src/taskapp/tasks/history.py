@@ -1,0 +1,264 @@
+"""Activity history: every task write records a TaskEvent in the write's own transaction.
+
+Writes through the ORM (PATCH on SQLite or when it must take the ORM path, create with an
+Idempotency-Key or of a subtask, delete, move, bulk, a recurring task's roll, subtasks completed
+with their parent) get their events from the before_flush listener below, from the attributes'
+history: only fields whose value changed are listed. The one-statement create and PATCH on
+PostgreSQL (tasks/service.py) bypass the ORM and add the same event as a CTE of their statement,
+built from `created_changes` / `diff` here.
+
+Reads are keyset-paginated like the task list (ADR 0001): newest first by (created_at, id), the
+cursor signed, and bound to the task or project it pages through.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import and_, event, inspect, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, UOWTransaction
+
+from taskapp.db import utcnow
+from taskapp.errors import FieldError, ProblemError, not_found
+from taskapp.tasks.models import Task, TaskCompletion, TaskEvent, TaskStatus
+from taskapp.tasks.schemas import TaskEventPublic, TaskHistoryPage
+
+# What a history shows; derived columns (search_text, counters, updated_at, completed_at,
+# version) follow from these, and position changes are one "moved" event without values.
+TRACKED = (
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_date",
+    "due_on",
+    "recurrence",
+    "labels",
+    "project_id",
+    "parent_id",
+)
+_ACTOR = "taskapp.history.actor"
+PAGE_LIMIT = 200
+
+
+def acting_as(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Who the writes in this session are made by (the request's user). Without it, a write is
+    the task owner's own (`taskapp seed-demo`, tests)."""
+    session.sync_session.info[_ACTOR] = user_id
+
+
+def plain(value: Any) -> Any:
+    """A field's value as the API's JSON shows it."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, datetime):  # one form per instant, whatever offset it came with
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return list(value)
+    return value
+
+
+def _shown(owner_id: uuid.UUID, field: str, value: Any) -> Any:
+    # The Inbox is stored as NULL and shown as the owner's Inbox id (tasks/inbox.py).
+    if field == "project_id" and value is None:
+        value = owner_id
+    return plain(value)
+
+
+def created_changes(owner_id: uuid.UUID, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """A new task's fields as [null, value], leaving out the empty ones."""
+    changes: dict[str, list[Any]] = {}
+    for field in TRACKED:
+        value = _shown(owner_id, field, values.get(field))
+        if value not in (None, "", []):
+            changes[field] = [None, value]
+    return changes
+
+
+def diff(
+    owner_id: uuid.UUID, before: dict[str, Any], after: dict[str, Any]
+) -> dict[str, list[Any]]:
+    changes: dict[str, list[Any]] = {}
+    for field in TRACKED:
+        old, new = (
+            _shown(owner_id, field, before.get(field)),
+            _shown(owner_id, field, after.get(field)),
+        )
+        if old != new:
+            changes[field] = [old, new]
+    return changes
+
+
+def kind_of(changes: dict[str, list[Any]], *, rolled: bool = False, moved: bool = False) -> str:
+    if rolled or changes.get("status", [None, None])[1] == TaskStatus.DONE.value:
+        return "completed"
+    return "moved" if moved else "updated"
+
+
+def snapshot(task: Task) -> dict[str, Any]:
+    return {field: getattr(task, field) for field in TRACKED}
+
+
+def new_event(
+    task: Task, actor_id: uuid.UUID | None, kind: str, changes: dict[str, Any], now: datetime
+) -> TaskEvent:
+    return TaskEvent(
+        id=uuid.uuid4(),
+        owner_id=task.owner_id,
+        project_id=task.owner_id if task.project_id is None else task.project_id,
+        task_id=task.id,
+        actor_id=actor_id,
+        kind=kind,
+        task_title=task.title,
+        changes=changes,
+        created_at=now,
+    )
+
+
+def _loaded(task: Task) -> dict[str, Any]:
+    """The tracked values as loaded (before this flush's changes)."""
+    state = inspect(task)
+    values = {}
+    for field in TRACKED:
+        history = state.attrs[field].history
+        values[field] = history.deleted[0] if history.deleted else getattr(task, field)
+    return values
+
+
+@event.listens_for(Session, "before_flush")
+def _record(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    """An event for each task this flush creates, changes or deletes, flushed with it."""
+    now = utcnow()
+    actor = session.info.get(_ACTOR)
+    rolled = {item.task_id for item in session.new if isinstance(item, TaskCompletion)}
+    events: list[TaskEvent] = []
+    for task in session.new:
+        if isinstance(task, Task):
+            if task.id is None:
+                task.id = uuid.uuid4()
+            changes = created_changes(task.owner_id, snapshot(task))
+            events.append(new_event(task, actor or task.owner_id, "created", changes, now))
+    for task in session.dirty:
+        if not isinstance(task, Task) or not session.is_modified(task):
+            continue
+        changes = diff(task.owner_id, _loaded(task), snapshot(task))
+        moved = inspect(task).attrs["position"].history.has_changes()
+        was_rolled = task.id in rolled
+        if changes or moved or was_rolled:
+            kind = kind_of(changes, rolled=was_rolled, moved=moved)
+            events.append(new_event(task, actor or task.owner_id, kind, changes, now))
+    for task in session.deleted:
+        if isinstance(task, Task):
+            loaded = _loaded(task)
+            gone = new_event(task, actor or task.owner_id, "deleted", {}, now)
+            gone.project_id = (
+                task.owner_id if loaded["project_id"] is None else loaded["project_id"]
+            )
+            gone.task_title = loaded["title"]
+            events.append(gone)
+    session.add_all(events)
+
+
+def _invalid_cursor(reason: str) -> ProblemError:
+    return ProblemError(
+        422,
+        f"The cursor is invalid: {reason}. Start again without a cursor.",
+        problem_type="validation-error",
+        title="Validation failed",
+        errors=[FieldError(field="query.cursor", message=reason, type="invalid_cursor")],
+    )
+
+
+class HistoryCursors:
+    """Signed cursors of history pages: [scope, created_at, id] of the last event shown."""
+
+    def __init__(self, secret_key: str) -> None:
+        self._serializer = URLSafeSerializer(secret_key, salt="taskapp.tasks.history.cursor")
+
+    def encode(self, scope: str, last: TaskEvent) -> str:
+        return self._serializer.dumps([scope, last.created_at.isoformat(), last.id.hex])
+
+    def decode(self, cursor: str, scope: str) -> tuple[datetime, uuid.UUID]:
+        try:
+            cursor_scope, raw_time, raw_id = self._serializer.loads(cursor)
+        except (BadSignature, ValueError, TypeError) as exc:
+            raise _invalid_cursor("it was not issued by this server or was altered") from exc
+        if cursor_scope != scope:
+            raise _invalid_cursor("it belongs to a different history")
+        try:
+            at = datetime.fromisoformat(raw_time)
+            return at, uuid.UUID(hex=raw_id)
+        except (ValueError, TypeError) as exc:
+            raise _invalid_cursor("its position is malformed") from exc
+
+
+async def page(
+    session: AsyncSession,
+    cursors: HistoryCursors,
+    owner_id: uuid.UUID,
+    *,
+    task_id: uuid.UUID | None = None,
+    project_id: uuid.UUID | None = None,
+    limit: int,
+    cursor: str | None,
+) -> TaskHistoryPage:
+    """One page of a task's or a project's history, newest first. The caller has checked that
+    the task or project is the owner's; the owner's key is in the query all the same."""
+    if (task_id is None) == (project_id is None):
+        raise ValueError("a history is of one task or of one project")
+    scope = f"task:{task_id}" if task_id is not None else f"project:{project_id}"
+    query = select(TaskEvent).where(TaskEvent.owner_id == owner_id)
+    if task_id is not None:
+        query = query.where(TaskEvent.task_id == task_id)
+    else:
+        query = query.where(TaskEvent.project_id == project_id)
+    if cursor is not None:
+        at, last_id = cursors.decode(cursor, scope)
+        query = query.where(
+            or_(
+                TaskEvent.created_at < at,
+                and_(TaskEvent.created_at == at, TaskEvent.id < last_id),
+            )
+        )
+    rows = list(
+        await session.scalars(
+            query.order_by(TaskEvent.created_at.desc(), TaskEvent.id.desc()).limit(limit + 1)
+        )
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return TaskHistoryPage(
+        items=[TaskEventPublic.model_validate(row) for row in rows],
+        next_cursor=cursors.encode(scope, rows[-1]) if more else None,
+    )
+
+
+async def _owned_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID) -> Task:
+    task = await session.scalar(select(Task).where(Task.id == task_id, Task.owner_id == owner_id))
+    if task is None:  # another user's task is as absent as a deleted one
+        raise not_found("task")
+    return task
+
+
+async def ensure_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID) -> None:
+    """404 unless the task exists and is the owner's (what other domains check before they
+    read or write something of a task)."""
+    await _owned_task(session, owner_id, task_id)
+
+
+async def record_comment(
+    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, actor_id: uuid.UUID
+) -> None:
+    """Add a "commented" event of the owner's task to the caller's transaction (404 if the
+    task is not the owner's): the comment and its event commit together."""
+    task = await _owned_task(session, owner_id, task_id)
+    session.add(new_event(task, actor_id, "commented", {}, utcnow()))
