@@ -362,7 +362,7 @@ async def test_a_move_can_also_put_the_task_next_to_a_task_of_another_project(
         await client.post("/api/v1/projects", json={"name": "Errands"}, headers=account.headers)
     ).json()
     a = await create(client, account, title="a", project_id=errands["id"])
-    b = await create(client, account, title="b", project_id=errands["id"])
+    await create(client, account, title="b", project_id=errands["id"])
     x = await create(client, account, title="x")  # in the Inbox
 
     moved = await _move(client, account, x, after_id=a["id"], project_id=errands["id"])
