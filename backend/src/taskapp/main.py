@@ -12,6 +12,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from prometheus_client import CollectorRegistry
 
 from taskapp import __version__
+from taskapp.account.router import router as account_router
 from taskapp.auth.router import router as auth_router
 from taskapp.auth.wiring import build_auth_services
 from taskapp.cache import build_cache, redis_client
@@ -120,6 +121,7 @@ def create_app(
         views_router,
         auth_router,
         users_router,
+        account_router,
         public_router,
         ops_router,
     ):

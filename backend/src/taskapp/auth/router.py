@@ -11,6 +11,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import ValidationError
 
 from taskapp.auth import links, service
+from taskapp.auth.cookies import COOKIE_PATH, REFRESH_COOKIE, clear_refresh_cookie
 from taskapp.auth.dependencies import CurrentPrincipal, client_source
 from taskapp.auth.schemas import (
     EmailVerification,
@@ -29,9 +30,6 @@ from taskapp.deps import ServicesDep, SessionDep, SettingsDep
 from taskapp.errors import ProblemError, validation_errors
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.settings import Settings
-
-REFRESH_COOKIE = "refresh_token"
-COOKIE_PATH = f"{API_PREFIX}/auth"
 
 router = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["auth"])
 
@@ -217,13 +215,7 @@ async def logout(
     token = _presented_token(body, refresh_token)
     await service.logout(session, services.tokens, token, utcnow())
     auth.metrics.event("logout")
-    response.delete_cookie(
-        REFRESH_COOKIE,
-        path=COOKIE_PATH,
-        httponly=True,
-        samesite="strict",
-        secure=settings.is_production,
-    )
+    clear_refresh_cookie(response, settings)
 
 
 def _link(request: Request, settings: Settings, page: str, token: str) -> str:
