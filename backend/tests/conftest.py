@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -41,6 +42,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Every app a test starts (subprocess servers included) writes mail to a temporary folder,
+    # never into the checkout, unless the test points it at a real SMTP server.
+    os.environ["TASKAPP_MAIL_DIR"] = tempfile.mkdtemp(prefix="taskapp-test-mail-")
     expected = config.getoption("--expect-dialect")
     actual = (os.environ.get("TASKAPP_TEST_DATABASE_URL") or "sqlite").split("+")[0].split(":")[0]
     if expected and actual != expected:
