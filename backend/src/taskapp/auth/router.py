@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Body, Cookie, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskapp.auth import links, service
 from taskapp.auth.cookies import COOKIE_PATH, REFRESH_COOKIE, clear_refresh_cookie
@@ -26,7 +27,7 @@ from taskapp.auth.schemas import (
 )
 from taskapp.auth.wiring import AuthServicesDep
 from taskapp.db import utcnow
-from taskapp.deps import ServicesDep, SessionDep, SettingsDep
+from taskapp.deps import Services, ServicesDep, SessionDep, SettingsDep
 from taskapp.errors import ProblemError, validation_errors
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.settings import Settings
@@ -225,7 +226,7 @@ def _link(request: Request, settings: Settings, page: str, token: str) -> str:
 
 
 async def _mail_verification(
-    request: Request, session: SessionDep, services: ServicesDep, user_id: uuid.UUID
+    request: Request, session: AsyncSession, services: Services, user_id: uuid.UUID
 ) -> None:
     settings = services.settings
     recipient = await links.verification_recipient(
