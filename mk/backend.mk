@@ -3,6 +3,9 @@ UV := $(ROOT)/scripts/uv
 # The embedded default: SQLite under var/ (git-ignored). Override with TASKAPP_DATABASE_URL.
 TASKAPP_DATABASE_URL ?= sqlite+aiosqlite:///$(VAR)/taskapp.db
 export TASKAPP_DATABASE_URL
+# With no TASKAPP_SMTP_HOST, mail (verification, password reset) is written here as .eml files.
+TASKAPP_MAIL_DIR ?= $(VAR)/mail
+export TASKAPP_MAIL_DIR
 PG_PORT := $(or $(TASKAPP_PG_PORT),55432)
 REDIS_PORT := $(or $(TASKAPP_REDIS_PORT),56379)
 PYTEST := cd backend && $(UV) run --frozen pytest

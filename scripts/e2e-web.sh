@@ -33,10 +33,11 @@ start_backend() { # name port access_ttl_seconds
   local db="sqlite+aiosqlite:///$run_dir/$name.db"
   (
     cd "$backend"
+    # No SMTP server: mail lands in the run's folder as .eml files (account.spec.ts reads them).
     export TASKAPP_ENV=development TASKAPP_DATABASE_URL="$db" TASKAPP_WEB_DIR="$web/dist" \
       TASKAPP_SECRET_KEY="e2e-only-secret-key-0123456789abcdef0123456789" \
       TASKAPP_ACCESS_TOKEN_TTL="$ttl" \
-      TASKAPP_SOURCE_MAX_REGISTRATIONS=1000
+      TASKAPP_SOURCE_MAX_REGISTRATIONS=1000 TASKAPP_MAIL_DIR="$run_dir/$name-mail"
     # Every e2e account is registered from 127.0.0.1: the per-address limit (20 an hour) would
     # refuse the suite's later specs with 429 (the backend's own tests cover the limit).
     unset TASKAPP_REDIS_URL
@@ -72,5 +73,5 @@ wait_ready "$short_port" shortttl
 log "running Playwright (Chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'))"
 cd "$web"
 E2E_BASE_URL="http://127.0.0.1:$port" E2E_SHORT_TTL_URL="http://127.0.0.1:$short_port" \
-E2E_ARTIFACTS="$artifacts" \
+E2E_ARTIFACTS="$artifacts" E2E_MAIL_DIR="$run_dir/main-mail" \
   npx --no-install playwright test "$@"

@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -41,6 +42,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # Every app a test starts (subprocess servers included) writes mail to a temporary folder,
+    # never into the checkout, unless the test points it at a real SMTP server.
+    os.environ["TASKAPP_MAIL_DIR"] = tempfile.mkdtemp(prefix="taskapp-test-mail-")
     expected = config.getoption("--expect-dialect")
     actual = (os.environ.get("TASKAPP_TEST_DATABASE_URL") or "sqlite").split("+")[0].split(":")[0]
     if expected and actual != expected:
@@ -93,7 +97,11 @@ def fresh_test_redis() -> None:
 
 
 @pytest.fixture(scope="session")
-def make_settings(database_url: str) -> Callable[..., Settings]:
+def make_settings(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[..., Settings]:
+    mail_dir = tmp_path_factory.mktemp("mail")
+
     def factory(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
             "database_url": database_url,
@@ -107,6 +115,9 @@ def make_settings(database_url: str) -> Callable[..., Settings]:
             "source_max_password_failures": 1_000_000,
             "source_max_registrations": 1_000_000,
             "source_max_refresh_failures": 1_000_000,
+            "source_max_mail_requests": 1_000_000,
+            # No SMTP server: registrations' verification mails land here, not in var/mail.
+            "mail_dir": mail_dir,
             "login_free_failures": 10,  # no progressive delay unless a test asks for it
             # The PostgreSQL run also puts the cache and the lockout counters in real Redis.
             "redis_url": os.environ.get("TASKAPP_TEST_REDIS_URL"),

@@ -39,8 +39,17 @@ async def test_register_returns_the_public_user_with_a_lower_cased_email(
     )
     assert response.status_code == 201
     body = response.json()
-    assert set(body) == {"id", "email", "full_name", "is_active", "time_zone", "created_at"}
+    assert set(body) == {
+        "id",
+        "email",
+        "full_name",
+        "is_active",
+        "time_zone",
+        "email_verified",
+        "created_at",
+    }
     assert body["email"] == email.lower()
+    assert body["email_verified"] is False
     assert body["full_name"] == "Ada Lovelace"
     assert body["is_active"] is True
     uuid.UUID(body["id"])

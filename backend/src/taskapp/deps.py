@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from taskapp.cache import ResponseCache
+from taskapp.mail import Mailer
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings
 
@@ -35,6 +36,7 @@ class Services:
     registry: CollectorRegistry
     cache: ResponseCache
     redis: Redis | None
+    mailer: Mailer
     # For the spans the code opens itself; a no-op until setup_tracing installs a real one.
     tracer: Tracer = field(default_factory=NoOpTracer)
 

@@ -12,6 +12,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from prometheus_client import CollectorRegistry
 
 from taskapp import __version__
+from taskapp.account.router import router as account_router
 from taskapp.auth.router import router as auth_router
 from taskapp.auth.wiring import build_auth_services
 from taskapp.cache import build_cache, redis_client
@@ -24,6 +25,7 @@ from taskapp.http.cors import ProblemCORSMiddleware
 from taskapp.http.headers import SecurityHeadersMiddleware
 from taskapp.http.request_id import REQUEST_ID_HEADER, is_valid_request_id
 from taskapp.http.routes import RouteResolver
+from taskapp.mail import Mailer
 from taskapp.observability.logging import configure_logging
 from taskapp.observability.metrics import Metrics
 from taskapp.observability.requests import RequestObservabilityMiddleware
@@ -57,6 +59,7 @@ def build_services(settings: Settings) -> Services:
         registry=registry,
         cache=build_cache(settings, registry, redis),
         redis=redis,
+        mailer=Mailer(settings, registry),
     )
 
 
@@ -73,6 +76,8 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with gauges.refreshed_in_background(settings.metrics_refresh_seconds):
             yield
+        # Mail scheduled by the last requests goes out before the process ends (bounded).
+        await services.mailer.drain(settings.smtp_timeout_seconds)
         await services.cache.close()
         await services.engine.dispose()
         if tracer_provider is not None:
@@ -119,6 +124,7 @@ def create_app(
         views_router,
         auth_router,
         users_router,
+        account_router,
         public_router,
         ops_router,
     ):

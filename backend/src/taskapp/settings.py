@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BeforeValidator, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from zxcvbn import zxcvbn
 
@@ -81,6 +81,24 @@ class Settings(BaseSettings):
     # A refresh token presented again this soon by its session gets the same successor (two
     # tabs refreshing at once) instead of revoking the session as stolen.
     refresh_reuse_grace: Duration = timedelta(seconds=10)
+
+    # Outgoing mail (taskapp/mail). No host: mails are written as .eml files under mail_dir
+    # (`make run`), and the log line says where.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_from: str = "taskapp <noreply@taskapp.invalid>"
+    # The most one delivery may take (connect, TLS, send); it happens after the response anyway.
+    smtp_timeout_seconds: float = Field(default=15.0, gt=0)
+    mail_dir: Path = Path("var/mail")
+    # Links sent by mail are single-use; a reset link is short-lived.
+    password_reset_ttl: Duration = timedelta(minutes=30)
+    email_verification_ttl: Duration = timedelta(days=3)
+    # Mail requests (password resets, verification resends) per address and per source.
+    mail_max_per_address: int = Field(default=5, ge=1)
+    source_max_mail_requests: int = Field(default=30, ge=1)
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     idempotency_ttl: Duration = timedelta(hours=24)

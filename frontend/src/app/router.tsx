@@ -10,6 +10,9 @@ const LoginPage = lazy(() => import("@/features/auth/LoginPage"));
 const AppLayout = lazy(() => import("./AppLayout").then((m) => ({ default: m.AppLayout })));
 const TaskListPage = lazy(() => import("@/features/tasks/TaskListPage"));
 const RegisterPage = lazy(() => import("@/features/auth/RegisterPage"));
+const ForgotPasswordPage = lazy(() => import("@/features/auth/ForgotPasswordPage"));
+const ResetPasswordPage = lazy(() => import("@/features/auth/ResetPasswordPage"));
+const VerifyEmailPage = lazy(() => import("@/features/auth/VerifyEmailPage"));
 const BoardPage = lazy(() => import("@/features/tasks/BoardPage"));
 const SettingsPage = lazy(() => import("@/features/settings/SettingsPage"));
 const TodayPage = lazy(() => import("@/features/planner/TodayPage"));
@@ -46,6 +49,10 @@ export const router = createBrowserRouter([
     element: <PublicOnly>{page(<LoginPage />)}</PublicOnly>,
   },
   { path: "/register", element: <PublicOnly>{page(<RegisterPage />)}</PublicOnly> },
+  { path: "/forgot-password", element: <PublicOnly>{page(<ForgotPasswordPage />)}</PublicOnly> },
+  // Mailed links: open signed in or not (the token is the credential).
+  { path: "/reset-password", element: page(<ResetPasswordPage />) },
+  { path: "/verify-email", element: page(<VerifyEmailPage />) },
   {
     element: <RequireAuth>{page(<AppLayout />)}</RequireAuth>,
     children: [

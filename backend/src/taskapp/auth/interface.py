@@ -1,4 +1,5 @@
-"""What other domains may use of auth: the account row, who is calling, session revocation.
+"""What other domains may use of auth: the account row, who is calling, session revocation,
+the password check, and clearing the refresh cookie (account deletion).
 
 Domains import auth only through this module (an import-linter contract in pyproject.toml), so
 auth's router, throttle and token handling can change without touching them. auth itself
@@ -7,6 +8,7 @@ imports no other domain.
 
 from __future__ import annotations
 
+from taskapp.auth.cookies import clear_refresh_cookie
 from taskapp.auth.dependencies import CurrentPrincipal, CurrentUser, client_source
 from taskapp.auth.models import User
 from taskapp.auth.schemas import Email, FullName, Password, UserPublic, refuse_email_as_password
@@ -25,6 +27,7 @@ __all__ = [
     "User",
     "UserPublic",
     "check_current_password",
+    "clear_refresh_cookie",
     "client_source",
     "refuse_email_as_password",
     "revoke_other_sessions",

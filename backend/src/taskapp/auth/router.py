@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Body, Cookie, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskapp.auth import service
-from taskapp.auth.dependencies import client_source
-from taskapp.auth.schemas import LoginRequest, RefreshRequest, TokenPair, UserCreate, UserPublic
+from taskapp.auth import links, service
+from taskapp.auth.cookies import COOKIE_PATH, REFRESH_COOKIE, clear_refresh_cookie
+from taskapp.auth.dependencies import CurrentPrincipal, client_source
+from taskapp.auth.schemas import (
+    EmailVerification,
+    LoginRequest,
+    MailRequested,
+    PasswordResetConfirm,
+    PasswordResetRequest,
+    RefreshRequest,
+    TokenPair,
+    UserCreate,
+    UserPublic,
+)
 from taskapp.auth.wiring import AuthServicesDep
 from taskapp.db import utcnow
-from taskapp.deps import ServicesDep, SessionDep, SettingsDep
+from taskapp.deps import Services, ServicesDep, SessionDep, SettingsDep
 from taskapp.errors import ProblemError, validation_errors
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.settings import Settings
-
-REFRESH_COOKIE = "refresh_token"
-COOKIE_PATH = f"{API_PREFIX}/auth"
 
 router = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["auth"])
 
@@ -84,6 +95,7 @@ async def register(
         full_name=body.full_name,
         time_zone=body.time_zone,
     )
+    await _mail_verification(request, session, services, user.id)
     return UserPublic.model_validate(user)
 
 
@@ -205,10 +217,119 @@ async def logout(
     token = _presented_token(body, refresh_token)
     await service.logout(session, services.tokens, token, utcnow())
     auth.metrics.event("logout")
-    response.delete_cookie(
-        REFRESH_COOKIE,
-        path=COOKIE_PATH,
-        httponly=True,
-        samesite="strict",
-        secure=settings.is_production,
+    clear_refresh_cookie(response, settings)
+
+
+def _link(request: Request, settings: Settings, page: str, token: str) -> str:
+    """The web app's page for a mailed token, on the public URL when one is configured."""
+    base = (settings.public_url or str(request.base_url)).rstrip("/")
+    return f"{base}/{page}?{urlencode({'token': token})}"
+
+
+async def _mail_verification(
+    request: Request, session: AsyncSession, services: Services, user_id: uuid.UUID
+) -> None:
+    settings = services.settings
+    recipient = await links.verification_recipient(
+        session, user_id, ttl=settings.email_verification_ttl, now=utcnow()
     )
+    services.mailer.send_later(
+        "email_verification",
+        recipient.email,
+        {
+            "name": recipient.full_name,
+            "email": recipient.email,
+            "link": _link(request, settings, "verify-email", recipient.token),
+            "days": settings.email_verification_ttl.days or 1,
+        },
+    )
+
+
+RESET_REQUESTED = MailRequested(
+    detail="If an account uses this address, a link to reset its password is on its way."
+)
+
+
+@router.post(
+    "/password-reset",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=MailRequested,
+    dependencies=[NoStore],
+    responses=problem_responses(413, 422, 429),
+    summary="Mail a password reset link (never telling whether the address has an account)",
+)
+async def request_password_reset(
+    body: PasswordResetRequest,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    auth: AuthServicesDep,
+) -> MailRequested:
+    settings = services.settings
+    await links.guard_mail_request(
+        auth.throttle, auth.limits, address=body.email, source=client_source(request)
+    )
+    recipient = await links.request_password_reset(
+        session, email=body.email, ttl=settings.password_reset_ttl, now=utcnow()
+    )
+    if recipient is not None:
+        # Rendering and delivery happen in the background: both answers take the same time.
+        services.mailer.send_later(
+            "password_reset",
+            recipient.email,
+            {
+                "name": recipient.full_name,
+                "email": recipient.email,
+                "link": _link(request, settings, "reset-password", recipient.token),
+                "minutes": int(settings.password_reset_ttl.total_seconds() // 60),
+            },
+        )
+    return RESET_REQUESTED
+
+
+@router.post(
+    "/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[NoStore],
+    responses=problem_responses(400, 413, 422, 503),
+    summary="Set a new password with a mailed link's token; every session of the account ends",
+)
+async def confirm_password_reset(
+    body: PasswordResetConfirm, session: SessionDep, services: ServicesDep
+) -> None:
+    await links.reset_password(
+        session, services.hasher, token=body.token, new_password=body.new_password, now=utcnow()
+    )
+
+
+@router.post(
+    "/verify-email",
+    status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[NoStore],
+    responses=problem_responses(400, 413, 422),
+    summary="Confirm the account's email address with a mailed link's token",
+)
+async def verify_email(body: EmailVerification, session: SessionDep) -> None:
+    await links.verify_email(session, token=body.token, now=utcnow())
+
+
+@router.post(
+    "/verify-email/resend",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=MailRequested,
+    dependencies=[NoStore],
+    responses=problem_responses(401, 409, 429),
+    summary="Mail a new verification link to the signed-in account's address",
+)
+async def resend_verification(
+    principal: CurrentPrincipal,
+    request: Request,
+    session: SessionDep,
+    services: ServicesDep,
+    auth: AuthServicesDep,
+) -> MailRequested:
+    await links.guard_mail_request(
+        auth.throttle, auth.limits, address=str(principal.user_id), source=client_source(request)
+    )
+    await _mail_verification(request, session, services, principal.user_id)
+    return MailRequested(detail="A new verification link is on its way.")

@@ -28,8 +28,8 @@ from taskapp.text import VISIBLE_TEXT, canonical_email, nfkc
 
 # email-validator refuses special-use domains (.local, .test, .localhost, ...) by default, but a
 # self-hosted task manager runs on intranets and test rigs where such addresses are real (and
-# the OpenAPI `format: email` admits them). taskapp sends no mail: accept every syntactically
-# valid address.
+# the OpenAPI `format: email` admits them): accept every syntactically valid address (mail to
+# one that cannot be delivered fails in the background, counted, and changes no answer).
 email_validator.SPECIAL_USE_DOMAIN_NAMES.clear()
 
 # One canonical form per address (NFKC + casefold), stored and looked up: full-width `victim@…`,
@@ -113,6 +113,7 @@ class UserPublic(BaseModel):
     full_name: str | None
     is_active: bool
     time_zone: str = Field(description="IANA time zone: the user's today, due days and recurrences")
+    email_verified: bool = Field(description="The owner opened the verification link mailed to it")
     created_at: datetime
 
 
@@ -139,3 +140,32 @@ class TokenPair(BaseModel):
     refresh_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a token kind, not a secret
     expires_in: int = Field(description="Seconds until the access token expires")
+
+
+# A mailed link's token: secrets.token_urlsafe(32) is 43 characters.
+LinkToken = Annotated[str, StringConstraints(min_length=16, max_length=128)]
+
+
+class PasswordResetRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email
+
+
+class PasswordResetConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: LinkToken
+    new_password: Password
+
+
+class EmailVerification(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: LinkToken
+
+
+class MailRequested(BaseModel):
+    """The same answer whether or not a mail was sent (it must not tell who has an account)."""
+
+    detail: str

@@ -64,6 +64,9 @@ class AuthLimits:
     password_change_account: Limit
     register_source: Limit
     refresh_source: Limit
+    # Mailed links (password reset, verification resend): per address, and per source.
+    mail_address: Limit
+    mail_source: Limit
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AuthLimits:
@@ -100,6 +103,18 @@ class AuthLimits:
                 "too-many-refresh-failures-from-source",
                 "Too many invalid refresh tokens from this address.",
                 settings.source_max_refresh_failures,
+                source_window,
+            ),
+            mail_address=Limit(
+                "too-many-mail-requests-for-address",
+                "Too many emails asked for this address.",
+                settings.mail_max_per_address,
+                source_window,
+            ),
+            mail_source=Limit(
+                "too-many-mail-requests-from-source",
+                "Too many emails asked from this network address.",
+                settings.source_max_mail_requests,
                 source_window,
             ),
         )

@@ -1,13 +1,14 @@
 """What other domains may use of tasks: counts per project, a project's tasks (deleted with it,
 or shown on its published page), a project's activity history, the ownership check and the
-history event for what another domain adds to a task (comments), and the task list's query
-parser (saved views).
+history event for what another domain adds to a task (comments), the task list's query parser
+(saved views), and an owner's tasks in batches (the account's data export).
 
 Domains import tasks only through this module (the `tasks-interface` contract in
 pyproject.toml), so tasks' storage and hot paths can change without touching them."""
 
 from __future__ import annotations
 
+from taskapp.tasks.export import export_tasks
 from taskapp.tasks.history import PAGE_LIMIT as HISTORY_PAGE_LIMIT
 from taskapp.tasks.history import HistoryCursors, ensure_task, record_comment
 from taskapp.tasks.history import page as history_page
@@ -30,6 +31,7 @@ __all__ = [
     "counts_by_project",
     "delete_project_tasks",
     "ensure_task",
+    "export_tasks",
     "history_page",
     "open_tasks",
     "parse_list_query",

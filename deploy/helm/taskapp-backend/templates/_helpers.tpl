@@ -87,6 +87,14 @@ TASKAPP_ACCESS_TOKEN_TTL: {{ .Values.config.accessTokenTtl | quote }}
 TASKAPP_REFRESH_TOKEN_TTL: {{ .Values.config.refreshTokenTtl | quote }}
 TASKAPP_LOG_LEVEL: {{ .Values.config.logLevel | quote }}
 TASKAPP_KEEPALIVE_SECONDS: {{ .Values.config.keepAliveSeconds | int | quote }}
+{{- with .Values.config.smtp }}
+{{- if .host }}
+TASKAPP_SMTP_HOST: {{ .host | quote }}
+TASKAPP_SMTP_PORT: {{ .port | int | quote }}
+TASKAPP_SMTP_FROM: {{ .from | quote }}
+TASKAPP_SMTP_STARTTLS: {{ .starttls | quote }}
+{{- end }}
+{{- end }}
 {{- if .Values.config.otlpEndpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ .Values.config.otlpEndpoint | quote }}
 OTEL_SERVICE_NAME: {{ include "taskapp-backend.fullname" . | quote }}
@@ -111,6 +119,17 @@ OTEL_RESOURCE_ATTRIBUTES: {{ printf "deployment.environment=%s" .Values.environm
     secretKeyRef:
       name: {{ include "taskapp-backend.secretName" . }}
       key: secret_key
+{{- if and .Values.config.smtp.host (or .Values.secret.existingSecret .Values.secret.externalSecret.smtp.credentialsSecret) }}
+{{- range $key := list "smtp_username" "smtp_password" }}
+# Optional: an existing Secret for a relay that takes mail without credentials has none.
+- name: {{ printf "TASKAPP_%s" (upper $key) }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "taskapp-backend.secretName" $ }}
+      key: {{ $key }}
+      optional: true
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/* Pod Security "restricted" container context. */}}

@@ -29,7 +29,12 @@ export default function LoginPage() {
     handleSubmit,
     formState: { errors, isSubmitting },
   } = useForm<Values>({ defaultValues: { email: "", password: "" } });
-  const justRegistered = (location.state as { registered?: boolean } | null)?.registered;
+  const state = location.state as { registered?: boolean; passwordReset?: boolean } | null;
+  const stateNotice = state?.passwordReset
+    ? "Password changed. Log in with your new password."
+    : state?.registered
+      ? "Account created. Log in to continue."
+      : null;
 
   const onSubmit = handleSubmit(async ({ email, password }) => {
     setFormError(null);
@@ -45,8 +50,8 @@ export default function LoginPage() {
 
   return (
     <AuthLayout title="Welcome back" subtitle="Log in to pick up where you left off.">
-      {(notice || justRegistered) && !formError && (
-        <FormAlert tone="notice">{notice ?? "Account created. Log in to continue."}</FormAlert>
+      {(notice || stateNotice) && !formError && (
+        <FormAlert tone="notice">{notice ?? stateNotice}</FormAlert>
       )}
       {formError && <FormAlert>{formError}</FormAlert>}
       <form onSubmit={onSubmit} noValidate className="space-y-4">
@@ -67,6 +72,14 @@ export default function LoginPage() {
           error={errors.password?.message}
           {...register("password", rules.password)}
         />
+        <p className="-mt-2 text-right text-sm">
+          <Link
+            to="/forgot-password"
+            className="text-brand-600 dark:text-brand-400 font-medium hover:underline"
+          >
+            Forgot password?
+          </Link>
+        </p>
         <Button type="submit" className="w-full" disabled={isSubmitting}>
           {isSubmitting && <Spinner label="Logging in" />}
           Log in

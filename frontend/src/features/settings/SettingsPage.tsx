@@ -10,6 +10,7 @@ import { useAuth } from "@/features/auth/context";
 import { PASSWORD_RULE, passwordSchema } from "@/features/auth/password";
 import { PasswordField } from "@/ui/PasswordField";
 import { Button, Field, Input, Spinner } from "@/ui/primitives";
+import { DeleteAccountForm, EmailStatus, ExportForm } from "./AccountCare";
 import { ThemeSwitch } from "./ThemeSwitch";
 import { TimeZoneForm } from "./TimeZoneForm";
 
@@ -163,6 +164,9 @@ export default function SettingsPage() {
       <h1 className="mb-8 text-2xl font-bold tracking-tight">Settings</h1>
       <Section title="Profile" description="How you appear in taskapp.">
         <ProfileForm />
+        <div className="mt-4">
+          <EmailStatus />
+        </div>
       </Section>
       <Section
         title="Time zone"
@@ -178,6 +182,18 @@ export default function SettingsPage() {
         description="Follow the system, or pick a theme for this browser."
       >
         <ThemeSwitch withLabels />
+      </Section>
+      <Section
+        title="Your data"
+        description="Download everything you keep in taskapp as one JSON file."
+      >
+        <ExportForm />
+      </Section>
+      <Section
+        title="Delete account"
+        description="Deletes your tasks, projects, views and sessions for good. This cannot be undone."
+      >
+        <DeleteAccountForm />
       </Section>
     </div>
   );

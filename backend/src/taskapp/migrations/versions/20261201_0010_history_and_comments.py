@@ -6,7 +6,7 @@ previous release's writes meanwhile record no events; their history starts with 
 Their foreign keys to users and tasks take only a short SHARE ROW EXCLUSIVE lock on those.
 
 Revision ID: 0010
-Revises: 0008 (re-chained after 0009 at merge)
+Revises: 0009
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,121 @@
+"""Account care: export everything the user owns, or delete the account with all of it.
+
+Above the domains (it reads projects, saved views and tasks), below composition: each domain
+is read through its own models or interface, and deletion relies on the foreign keys, which
+all cascade from users (tasks, completions, projects, views, sessions, link tokens, counts,
+idempotency records), on SQLite (PRAGMA foreign_keys=ON) as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+import orjson
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from taskapp.auth.interface import AuthServices, User, UserPublic, check_current_password
+from taskapp.errors import ProblemError
+from taskapp.projects.models import Project
+from taskapp.saved_views.models import SavedView
+from taskapp.saved_views.schemas import SavedViewPublic
+from taskapp.security import PasswordHasher
+from taskapp.tasks.interface import export_tasks
+
+EXPORT_FORMAT = "taskapp-export"
+EXPORT_VERSION = 1
+
+
+async def confirm_password(
+    session: AsyncSession,
+    hasher: PasswordHasher,
+    auth: AuthServices,
+    *,
+    user_id: uuid.UUID,
+    password: str,
+    source: str,
+) -> None:
+    """403 unless `password` is the account's (throttled like a password change)."""
+    try:
+        await check_current_password(
+            session,
+            hasher,
+            auth.throttle,
+            auth.limits,
+            user_id=user_id,
+            password=password,
+            source=source,
+        )
+    except ProblemError as exc:
+        if exc.status != 422:  # 429 and 503 stay what they are
+            raise
+        raise ProblemError(
+            403, "The password is incorrect.", problem_type="wrong-password"
+        ) from exc
+
+
+def _json(value: Any) -> bytes:
+    return orjson.dumps(value)
+
+
+async def export_document(
+    session_factory: async_sessionmaker[AsyncSession], user_id: uuid.UUID, now: datetime
+) -> AsyncIterator[bytes]:
+    """The export as JSON, in chunks: the profile, projects and saved views, then the tasks a
+    batch at a time (never all in memory). Its own session: it runs after the endpoint returns."""
+    async with session_factory() as session:
+        user = await session.get(User, user_id)
+        if user is None:  # deleted between the check and the stream
+            return
+        profile = UserPublic.model_validate(user).model_dump(mode="json")
+        projects = [
+            {
+                "id": str(p.id),
+                "name": p.name,
+                "colour": p.colour,
+                "description": p.description,
+                "archived": p.archived,
+                "is_inbox": p.is_inbox,
+                "published": p.publish_token is not None,
+                "created_at": p.created_at.isoformat(),
+                "updated_at": p.updated_at.isoformat(),
+            }
+            for p in await session.scalars(
+                select(Project)
+                .where(Project.owner_id == user_id)
+                .order_by(Project.is_inbox.desc(), Project.created_at, Project.id)
+            )
+        ]
+        views = [
+            SavedViewPublic.model_validate(v).model_dump(mode="json")
+            for v in await session.scalars(
+                select(SavedView)
+                .where(SavedView.owner_id == user_id)
+                .order_by(SavedView.position, SavedView.id)
+            )
+        ]
+        head = {
+            "format": EXPORT_FORMAT,
+            "version": EXPORT_VERSION,
+            "exported_at": now.isoformat(),
+            "profile": profile,
+            "projects": projects,
+            "saved_views": views,
+        }
+        # Everything but the closing brace, then "tasks": [ ... ] streamed into it.
+        yield _json(head)[:-1] + b',"tasks":['
+        first = True
+        async for batch in export_tasks(session, user_id):
+            for task in batch:
+                yield (b"" if first else b",") + _json(task)
+                first = False
+        yield b"]}"
+
+
+async def delete_account(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Delete the account; the foreign keys take everything it owns with it."""
+    await session.execute(delete(User).where(User.id == user_id))
+    await session.commit()

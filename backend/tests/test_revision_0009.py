@@ -1,0 +1,134 @@
+"""Revision 0009 (account tokens, email verification) is online and reversible: it expands a
+database holding the previous release's data without changing a row, and its downgrade keeps
+every account, session and task (only verification times and link tokens go with their schema)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect, text
+
+from taskapp import migrate
+from taskapp.auth.models import AccountToken, AuthSession, User
+from taskapp.db import create_engine, create_session_factory, utcnow
+from taskapp.settings import Settings
+from taskapp.tasks.models import Task
+from tests.test_task_search_and_stats import _recreate_database
+
+OWNERS = 4
+TASKS_EACH = 50
+
+
+async def _write(url: str, *, with_new_fields: bool) -> None:
+    engine = create_engine(Settings(database_url=url))
+    now = utcnow()
+    async with create_session_factory(engine)() as session:
+        for n in range(OWNERS):
+            owner = uuid.uuid4()
+            session.add(
+                User(
+                    id=owner,
+                    email=f"{owner.hex}@example.com",
+                    password_hash="x",
+                    email_verified_at=now if with_new_fields and n % 2 else None,
+                )
+            )
+            await session.flush()
+            session.add(AuthSession(user_id=owner, expires_at=now + timedelta(days=1)))
+            session.add_all(Task(owner_id=owner, title=f"T{i}") for i in range(TASKS_EACH))
+            if with_new_fields:
+                session.add(
+                    AccountToken(
+                        user_id=owner,
+                        purpose="password_reset",
+                        token_hash=uuid.uuid4().hex * 2,
+                        expires_at=now + timedelta(minutes=30),
+                    )
+                )
+        await session.commit()
+    await engine.dispose()
+
+
+async def _snapshot(url: str) -> dict[str, Any]:
+    """The previous release's view: its columns of users, sessions and tasks."""
+    engine = create_engine(Settings(database_url=url))
+    async with engine.connect() as connection:
+        users = await connection.execute(
+            text("SELECT id, email, password_hash, time_zone, tasks_version FROM users")
+        )
+        sessions = await connection.execute(text("SELECT id, user_id FROM auth_sessions"))
+        tasks = await connection.execute(text("SELECT id, owner_id, title, version FROM tasks"))
+        snapshot = {
+            "users": sorted(map(tuple, users)),
+            "sessions": sorted(map(tuple, sessions)),
+            "tasks": sorted(map(tuple, tasks)),
+        }
+    await engine.dispose()
+    return snapshot
+
+
+async def _new_schema(url: str) -> dict[str, Any]:
+    engine = create_engine(Settings(database_url=url))
+    async with engine.connect() as connection:
+        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+        columns = await connection.run_sync(
+            lambda sync: {column["name"] for column in inspect(sync).get_columns("users")}
+        )
+        state: dict[str, Any] = {
+            "table": "account_tokens" in tables,
+            "column": "email_verified_at" in columns,
+        }
+        if state["column"]:
+            state["verified"] = await connection.scalar(
+                text("SELECT count(*) FROM users WHERE email_verified_at IS NOT NULL")
+            )
+        if state["table"]:
+            state["tokens"] = await connection.scalar(text("SELECT count(*) FROM account_tokens"))
+    await engine.dispose()
+    return state
+
+
+def _url(database_url: str, tmp_path: Path) -> str:
+    if database_url.startswith("postgresql"):
+        return asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0009"))
+    return f"sqlite+aiosqlite:///{tmp_path}/revision_0009.db"
+
+
+EMPTY_NEW_SCHEMA = {"table": True, "column": True, "verified": 0, "tokens": 0}
+
+
+def test_revision_0009_expands_the_previous_releases_data_without_changing_it(
+    database_url: str, tmp_path: Path
+) -> None:
+    url = _url(database_url, tmp_path)
+    migrate.upgrade(url)
+    asyncio.run(_write(url, with_new_fields=False))
+    migrate.downgrade(url, "0008")
+    before = asyncio.run(_snapshot(url))
+    assert len(before["tasks"]) == OWNERS * TASKS_EACH
+    assert asyncio.run(_new_schema(url)) == {"table": False, "column": False}
+
+    migrate.upgrade(url)
+    assert asyncio.run(_snapshot(url)) == before
+    assert asyncio.run(_new_schema(url)) == EMPTY_NEW_SCHEMA
+
+
+def test_revision_0009_downgrades_and_upgrades_again_keeping_every_row(
+    database_url: str, tmp_path: Path
+) -> None:
+    url = _url(database_url, tmp_path)
+    migrate.upgrade(url)
+    asyncio.run(_write(url, with_new_fields=True))
+    at_head = asyncio.run(_snapshot(url))
+    assert asyncio.run(_new_schema(url)) == {**EMPTY_NEW_SCHEMA, "verified": 2, "tokens": 4}
+
+    migrate.downgrade(url, "0008")
+    # On SQLite a table rebuild of users would have cascaded to every session and task.
+    assert asyncio.run(_snapshot(url)) == at_head
+    migrate.upgrade(url)
+    assert asyncio.run(_snapshot(url)) == at_head
+    assert asyncio.run(_new_schema(url)) == EMPTY_NEW_SCHEMA

@@ -1,0 +1,77 @@
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { Link } from "react-router";
+import { api, unwrap } from "@/api/client";
+import { ApiError, errorMessage } from "@/api/problem";
+import { FormAlert } from "@/ui/FormAlert";
+import { Button, Field, Input, Spinner } from "@/ui/primitives";
+import { AuthLayout } from "./AuthLayout";
+
+// The server answers the same for every address (it never tells who has an account): the page
+// shows that answer, whatever was typed.
+type Values = { email: string };
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export default function ForgotPasswordPage() {
+  const [sent, setSent] = useState<string | null>(null);
+  const [formError, setFormError] = useState<string | null>(null);
+  const {
+    register,
+    handleSubmit,
+    formState: { errors, isSubmitting },
+  } = useForm<Values>({ defaultValues: { email: "" } });
+
+  const onSubmit = handleSubmit(async ({ email }) => {
+    setFormError(null);
+    try {
+      const { data } = await unwrap(api.POST("/api/v1/auth/password-reset", { body: { email } }));
+      setSent(data.detail);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 429)
+        setFormError("Too many requests for this address. Please wait and try again later.");
+      else setFormError(errorMessage(e));
+    }
+  });
+
+  return (
+    <AuthLayout
+      title="Forgot your password?"
+      subtitle="We'll email you a link to choose a new one."
+    >
+      {sent ? (
+        <FormAlert tone="notice">{sent}</FormAlert>
+      ) : (
+        <>
+          {formError && <FormAlert>{formError}</FormAlert>}
+          <form onSubmit={onSubmit} noValidate className="space-y-4">
+            <Field id="email" label="Email" error={errors.email?.message}>
+              <Input
+                id="email"
+                type="email"
+                autoComplete="email"
+                autoFocus
+                aria-invalid={!!errors.email}
+                {...register("email", {
+                  required: "Enter a valid email address",
+                  pattern: { value: EMAIL, message: "Enter a valid email address" },
+                })}
+              />
+            </Field>
+            <Button type="submit" className="w-full" disabled={isSubmitting}>
+              {isSubmitting && <Spinner label="Sending" />}
+              Send me a link
+            </Button>
+          </form>
+        </>
+      )}
+      <p className="mt-5 text-center text-sm text-zinc-600 dark:text-zinc-400">
+        <Link
+          to="/login"
+          className="text-brand-600 dark:text-brand-400 font-medium hover:underline"
+        >
+          Back to log in
+        </Link>
+      </p>
+    </AuthLayout>
+  );
+}
