@@ -25,6 +25,8 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
+        # One transaction per revision: a revision's locks end with it (migrations/locks.py).
+        transaction_per_migration=True,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
+from taskapp.migrations.locks import lock_in_writers_order
+
 revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
@@ -132,6 +134,7 @@ def _add_inboxes() -> None:
 
 
 def upgrade() -> None:
+    lock_in_writers_order()  # projects' key to users, then the ALTERs of tasks
     _create_tables()
     if op.get_bind().dialect.name != "postgresql":
         with op.batch_alter_table("tasks") as batch:
@@ -146,9 +149,6 @@ def upgrade() -> None:
             batch.create_index(INDEX, ["owner_id", "project_id", "created_at", "id"])
         _add_inboxes()
         return
-    # Both ALTERs need a brief exclusive lock on tasks: give up (and let the deploy retry)
-    # rather than queue every request behind a long transaction that holds a lock on it.
-    op.execute("SET LOCAL lock_timeout = '5s'")
     op.add_column("tasks", sa.Column("project_id", sa.Uuid(), nullable=True))
     op.execute(
         f"ALTER TABLE tasks ADD CONSTRAINT {FOREIGN_KEY} FOREIGN KEY (owner_id, project_id) "
@@ -169,6 +169,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         with op.get_context().autocommit_block():
             op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
+        lock_in_writers_order()
         op.drop_constraint(FOREIGN_KEY, "tasks", type_="foreignkey")
         op.drop_column("tasks", "project_id")
     else:

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from taskapp.migrations.locks import lock_in_writers_order
+
 revision: str = "0007"
 down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
@@ -44,6 +46,7 @@ def _indexes(dialect: str) -> dict[str, tuple[list[str | sa.TextClause], sa.Text
 
 
 def upgrade() -> None:
+    lock_in_writers_order()  # it alters users, then tasks
     # Plain ADD COLUMN (no table rebuild on SQLite; no rewrite on PostgreSQL 11+, where a
     # constant default is stored in the catalogue).
     op.add_column(
@@ -102,6 +105,7 @@ def downgrade() -> None:
     else:
         for name in _indexes(dialect):
             op.drop_index(name, table_name="tasks")
+    lock_in_writers_order()
     op.drop_index("ix_task_completions_task_completed", table_name="task_completions")
     op.drop_table("task_completions")
     # A plain DROP COLUMN on both (SQLite 3.35+): a batch "move and copy" would drop the old

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from taskapp.migrations.locks import lock_in_writers_order
+
 revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
@@ -22,6 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    lock_in_writers_order()
     # A plain ADD COLUMN on both databases (no batch rebuild of users on SQLite: a rebuild would
     # drop and recreate the table every other one points at). Nullable, no default: PostgreSQL
     # changes only the catalogue.
@@ -48,6 +51,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    lock_in_writers_order()
     op.drop_index("ix_account_tokens_user_id", table_name="account_tokens")
     op.drop_table("account_tokens")
     # SQLite >= 3.35 drops a column in place, as PostgreSQL does (no table rebuild).

@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from taskapp.migrations.locks import lock_in_writers_order
+
 revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
@@ -22,6 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    lock_in_writers_order()  # keys to tasks and users
     op.create_table(
         "task_events",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -67,6 +70,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    lock_in_writers_order()
     # New data only: the previous release's tables and rows are untouched.
     op.drop_table("comments")
     op.drop_table("task_events")
