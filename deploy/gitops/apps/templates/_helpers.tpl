@@ -87,6 +87,11 @@ image:
 config:
   corsOrigins: https://{{ include "apps.fact" (list $ctx "domainName") }}
   publicUrl: https://{{ include "apps.fact" (list $ctx "domainName") }}
+  # Mail through SES (Terraform's modules/mail): the region's SMTP endpoint, as the one address
+  # the SMTP user may send from (its IAM condition), with the credentials below.
+  smtp:
+    host: email-smtp.{{ include "apps.fact" (list $ctx "awsRegion") }}.amazonaws.com
+    from: "taskapp <no-reply@{{ include "apps.fact" (list $ctx "domainName") }}>"
 # Only the ALB (its addresses in the public subnets) may set X-Forwarded-For/Proto: this holds
 # where NetworkPolicies are not enforced (Fargate) too.
 forwardedAllowIps: {{ $cidrs | quote }}
@@ -103,6 +108,8 @@ secret:
       authSecret: {{ include "apps.fact" (list $ctx "redisAuthSecretArn") }}
       host: {{ include "apps.fact" (list $ctx "redisHost") }}
       port: {{ include "apps.fact" (list $ctx "redisPort") | quote }}
+    smtp:
+      credentialsSecret: {{ include "apps.fact" (list $ctx "smtpSecretName") }}
 serviceAccount:
   roleArn: {{ include "apps.fact" (list $ctx "irsaBackendRoleArn") }}
 backup:
