@@ -86,11 +86,20 @@ def test_backend_secret_is_built_from_the_rotated_rds_secret_and_the_redis_token
         ("db_password", facts["db_master_secret_arn"], "password"),
         ("redis_token", facts["redis_auth_secret_arn"], None),
         ("secret_key", facts["app_secret_name"], "secret_key"),
+        # SES SMTP credentials, from Terraform's modules/mail (test_smtp.py follows them).
+        ("smtp_username", facts["smtp_secret_name"], "username"),
+        ("smtp_password", facts["smtp_secret_name"], "password"),
     }
     target = es["spec"]["target"]
     assert target["template"]["mergePolicy"] == "Replace"
     data = target["template"]["data"]
-    assert set(data) == {"database_url", "redis_url", "secret_key"}
+    assert set(data) == {
+        "database_url",
+        "redis_url",
+        "secret_key",
+        "smtp_username",
+        "smtp_password",
+    }
     host, port, db = facts["db_host"], facts["db_port"], facts["db_name"]
     assert data["database_url"] == (
         "postgresql+asyncpg://{{ .db_username | urlquery }}:{{ .db_password | urlquery }}"

@@ -91,7 +91,7 @@ def alb_subnets(env):
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_backend_paths_are_exactly_lb_and_prometheus_in_and_dns_db_redis_out(rendered, env):
+def test_backend_paths_are_exactly_lb_and_prometheus_in_and_dns_db_redis_smtp_out(rendered, env):
     objs = rendered[env]["taskapp-backend"]
     pols = of_kind(objs, "NetworkPolicy")
     # Out to PostgreSQL and Redis: only the database subnets (fact data_subnet_cidrs), not the VPC.
@@ -103,7 +103,8 @@ def test_backend_paths_are_exactly_lb_and_prometheus_in_and_dns_db_redis_out(ren
     assert paths(pols, labels, "Ingress", ports) == {(f"cidr={c}", "8000/TCP") for c in alb} | {
         PROM
     }
-    assert paths(pols, labels, "Egress", ports) == {DNS, DNS_TCP} | {
+    # SES's SMTP endpoint has no fixed addresses: 587 to anywhere, the one way out of the VPC.
+    assert paths(pols, labels, "Egress", ports) == {DNS, DNS_TCP, ("cidr=0.0.0.0/0", "587/TCP")} | {
         (f"cidr={c}", port) for c in data for port in ("5432/TCP", "6379/TCP")
     }
     labels, ports = pods["migrate"]
