@@ -7,7 +7,16 @@ import {
   Search,
   Settings,
 } from "lucide-react";
-import { lazy, Suspense, useCallback, useMemo, useRef, useState, type ReactNode } from "react";
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "@/features/auth/context";
 import { useConflict } from "@/features/tasks/conflict";
@@ -41,6 +50,20 @@ function initials(name: string) {
 // of /tasks stays within its 150 kB budget.
 const SidebarRest = lazy(() => import("./Sidebar"));
 
+// Below md the sidebar is hidden (the bottom nav and the Projects sheet stand in), so a phone
+// neither downloads nor renders it, nor fetches its projects and views at first paint.
+const desktop = globalThis.matchMedia?.("(min-width: 768px)");
+const subscribeDesktop = (cb: () => void) => {
+  desktop?.addEventListener("change", cb);
+  return () => desktop?.removeEventListener("change", cb);
+};
+const useDesktop = () =>
+  useSyncExternalStore(
+    subscribeDesktop,
+    () => desktop?.matches ?? true,
+    () => true,
+  );
+
 const UserMenuLoaded = lazy(() => import("./UserMenu").then((m) => ({ default: m.UserMenu })));
 
 function UserMenu() {
@@ -70,6 +93,7 @@ function UserMenu() {
 
 export function AppLayout() {
   const [help, setHelp] = useState(false);
+  const isDesktop = useDesktop();
   const [palette, setPalette] = useState(false);
   usePaletteKey(useCallback(() => setPalette((o) => !o), []));
   const [drawer, setDrawer] = useState(false);
@@ -136,9 +160,11 @@ export function AppLayout() {
             </NavLink>
           ))}
         </nav>
-        <Suspense fallback={null}>
-          <SidebarRest onHelp={() => setHelp(true)} />
-        </Suspense>
+        {isDesktop && (
+          <Suspense fallback={null}>
+            <SidebarRest onHelp={() => setHelp(true)} />
+          </Suspense>
+        )}
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="sticky top-0 z-30 flex h-14 items-center gap-2 border-b border-zinc-200 bg-white/90 px-3 backdrop-blur sm:px-6 dark:border-zinc-800 dark:bg-zinc-950/90">

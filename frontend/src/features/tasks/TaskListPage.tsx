@@ -130,8 +130,14 @@ export default function TaskListPage() {
   const selectedTasks = useMemo(() => tasks.filter((t) => selected.has(t.id)), [tasks, selected]);
   useTaskKeys(selectedTasks, clear);
   const filtered = activeFilterCount(filters) > 0;
-  // The sidebar fetches the projects; the heading reads them from the cache (no code of its own).
-  const projects = useQuery<Project[]>({ queryKey: ["projects"], enabled: false });
+  // A project's list names it: from the cache the desktop sidebar fills, or fetched here (on a
+  // phone there is no sidebar), with the projects code loaded only then.
+  const projects = useQuery<Project[]>({
+    queryKey: ["projects"],
+    queryFn: () => import("@/features/projects/api").then((m) => m.listProjects()),
+    enabled: Boolean(filters.project),
+    staleTime: 30_000,
+  });
   const project = filters.project
     ? projects.data?.find((p) => p.id === filters.project)
     : undefined;
