@@ -27,6 +27,10 @@ export async function shoot(page: Page, name: string) {
     // Buttons fade their colours (transition-colors): shoot and check the settled scheme, not a
     // half-light frame. Only finite ones (a spinner never ends), and a cancelled one (a drop
     // animation replaced by the next) counts as settled, not as an error.
+    // Two frames first: the new scheme's styles (and so their transitions) start on the next one.
+    await page.evaluate(
+      () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+    );
     await page.evaluate(() =>
       Promise.allSettled(
         document
