@@ -11,7 +11,14 @@ from __future__ import annotations
 from taskapp.auth.cookies import clear_refresh_cookie
 from taskapp.auth.dependencies import CurrentPrincipal, CurrentUser, client_source
 from taskapp.auth.models import User
-from taskapp.auth.schemas import Email, FullName, Password, UserPublic, refuse_email_as_password
+from taskapp.auth.schemas import (
+    Email,
+    FullName,
+    Password,
+    UserPublic,
+    iana_zone,
+    refuse_email_as_password,
+)
 from taskapp.auth.service import AccessContext, check_current_password, revoke_other_sessions
 from taskapp.auth.wiring import AuthServices, AuthServicesDep
 
@@ -29,6 +36,7 @@ __all__ = [
     "check_current_password",
     "clear_refresh_cookie",
     "client_source",
+    "iana_zone",
     "refuse_email_as_password",
     "revoke_other_sessions",
 ]

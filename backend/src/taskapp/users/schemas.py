@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-from functools import cache
-from zoneinfo import available_timezones
-
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from taskapp.auth.interface import FullName, Password
-
-
-@cache
-def _zone_names() -> frozenset[str]:
-    # The IANA names zoneinfo can load (the tzdata package is a dependency, so the set does not
-    # depend on the host's /usr/share/zoneinfo); read once, it scans the database.
-    return frozenset(available_timezones())
-
-
-def iana_zone(name: str | None) -> str:
-    """The name, if zoneinfo knows it as an IANA zone; else ValueError (null included)."""
-    if name is None:
-        raise ValueError("may be omitted but not null")
-    if name not in _zone_names():
-        raise ValueError("must be an IANA time zone name such as Europe/Berlin or UTC")
-    return name
+from taskapp.auth.interface import FullName, Password, iana_zone
 
 
 class UserUpdate(BaseModel):
