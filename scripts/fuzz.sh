@@ -16,7 +16,7 @@ inner() {
   mkdir -p "$VAR/fuzz" && cd "$VAR/fuzz"  # schemathesis keeps its cache in the working folder
   PYTHONPATH="$ROOT/tests/fuzz" SCHEMATHESIS_HOOKS=hooks "$bin/schemathesis" \
     --config-file "$ROOT/tests/fuzz/schemathesis.toml" run "$TASKAPP_STACK_URL/openapi.json" \
-    --checks all --phases examples,coverage,fuzzing,stateful --workers 2 --no-color \
+    --checks all --phases examples,coverage,fuzzing,stateful --workers 1 --no-color \
     --wait-for-schema 30 ${FUZZ_SEED:+--seed "$FUZZ_SEED"} \
     --report junit --report-junit-path "$out/junit.xml" 2>&1 | tee "$out/output.txt" |
     # schemathesis closes with a pytest-style "=== 1 warning in 17s ===" (or "No issues found")
