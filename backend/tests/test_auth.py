@@ -99,8 +99,14 @@ async def test_login_returns_a_bearer_pair_and_sets_the_refresh_cookie(
     )
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in"}
+    assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in", "user"}
     assert body["token_type"] == "bearer"
+    # The account comes along, exactly as GET /users/me answers it: no second round trip.
+    me = await client.get(
+        "/api/v1/users/me", headers={"Authorization": f"Bearer {body['access_token']}"}
+    )
+    assert body["user"] == me.json()
+    assert body["user"]["email"] == email
     assert body["expires_in"] == 1800
     cookie = response.headers["set-cookie"]
     assert cookie.startswith(f"refresh_token={body['refresh_token']};")
@@ -197,6 +203,7 @@ async def test_refresh_rotates_and_the_old_token_is_spent(
         "/api/v1/users/me", headers={"Authorization": f"Bearer {pair['access_token']}"}
     )
     assert me.status_code == 200
+    assert pair["user"] == me.json()  # a page load needs only the refresh to know its user
     # The next rotation from the new token works too.
     again = await client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
     assert again.status_code == 200

@@ -1,28 +1,20 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { lazy, StrictMode, Suspense, useSyncExternalStore } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
-import { ApiError } from "@/api/problem";
+import { queryClient } from "@/app/queryClient";
 import { router } from "@/app/router";
 import { AuthProvider } from "@/features/auth/AuthProvider";
+import { startSession } from "@/features/auth/context";
 import { applyTheme, useTheme, watchSystemTheme } from "@/lib/theme";
 import { loadSonner } from "@/ui/toast";
 import "./index.css";
 
 applyTheme();
 watchSystemTheme();
-
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 15_000,
-      // Client errors will not fix themselves; retry only network and server failures.
-      retry: (count, error) =>
-        count < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
-      refetchOnWindowFocus: true,
-    },
-  },
-});
+// Who is signed in is asked now, not from an effect after the first render: the request then
+// travels while React renders and the route's chunks load.
+void startSession();
 
 // Below md the app has a bottom nav (AppLayout): toasts sit above it, not over it.
 const bottomNav = window.matchMedia("(max-width: 767px)");

@@ -1474,6 +1474,8 @@ export interface components {
              * @constant
              */
             token_type?: "bearer";
+            /** @description The signed-in account, as GET /users/me answers: no second round trip */
+            user: components["schemas"]["UserPublic"];
         };
         /** UserCreate */
         UserCreate: {

@@ -6,6 +6,7 @@ import {
   authFetch,
   getAccessToken,
   refreshAccessToken,
+  refreshSession,
   setAccessToken,
   setSessionExpiredHandler,
 } from "./session";
@@ -22,6 +23,7 @@ const pair = (n: number) => ({
   refresh_token: "r",
   token_type: "bearer",
   expires_in: 60,
+  user: me,
 });
 
 /** /users/me accepts only the given token; the refresh endpoint hands out token-1, token-2, ... */
@@ -132,5 +134,20 @@ describe("session: bearer token and single-flight refresh", () => {
       vi.fn(() => Promise.reject(new TypeError("offline"))),
     );
     await expect(refreshAccessToken()).resolves.toBeNull();
+  });
+
+  it("takes the refresh public/session-init.js sent before the app loaded, once", async () => {
+    const { calls } = server(() => "token-1");
+    // session-init.js's request presented the cookie already: the app must not present it again.
+    window.__taskappRefresh = Promise.resolve(
+      new Response(JSON.stringify(pair(7)), { headers: { "Content-Type": "application/json" } }),
+    );
+    await expect(refreshSession()).resolves.toMatchObject({ access_token: "token-7", user: me });
+    expect(getAccessToken()).toBe("token-7");
+    expect(calls.filter((c) => c.path === "/api/v1/auth/refresh")).toHaveLength(0);
+    expect(window.__taskappRefresh).toBeUndefined();
+    // A later refresh (an expired token) asks the server itself.
+    await expect(refreshAccessToken()).resolves.toBe("token-1");
+    expect(calls.filter((c) => c.path === "/api/v1/auth/refresh")).toHaveLength(1);
   });
 });

@@ -8,7 +8,7 @@
 import type { TokenPair } from "./types";
 
 let accessToken: string | null = null;
-let inFlight: Promise<string | null> | null = null;
+let inFlight: Promise<TokenPair | null> | null = null;
 let onExpired: (() => void) | null = null;
 
 export const apiOrigin = () => globalThis.location?.origin ?? "http://localhost";
@@ -26,24 +26,40 @@ export function setSessionExpiredHandler(handler: (() => void) | null): void {
   onExpired = handler;
 }
 
-/** Exchange the refresh cookie for a new token pair; shared by all concurrent callers. */
-export function refreshAccessToken(): Promise<string | null> {
+declare global {
+  interface Window {
+    /** The page load's first refresh, sent by public/session-init.js before this code arrived. */
+    __taskappRefresh?: Promise<Response>;
+  }
+}
+
+/** The early refresh's answer, once: later refreshes present a newer token themselves. */
+function takeEarlyRefresh(): Promise<Response> | undefined {
+  const early = globalThis.window?.__taskappRefresh;
+  if (early) delete globalThis.window.__taskappRefresh;
+  return early;
+}
+
+/** Exchange the refresh cookie for a new token pair (with the account); shared by all
+ * concurrent callers. */
+export function refreshSession(): Promise<TokenPair | null> {
   if (!inFlight) {
     inFlight = (async () => {
       try {
-        const res = await fetch(`${apiOrigin()}/api/v1/auth/refresh`, {
-          method: "POST",
-          credentials: "same-origin",
-          headers: { "Content-Type": "application/json", Accept: "application/json" },
-          body: "{}",
-        });
+        const res = await (takeEarlyRefresh() ??
+          fetch(`${apiOrigin()}/api/v1/auth/refresh`, {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json", Accept: "application/json" },
+            body: "{}",
+          }));
         if (!res.ok) {
           accessToken = null;
           return null;
         }
         const pair = (await res.json()) as TokenPair;
         accessToken = pair.access_token;
-        return accessToken;
+        return pair;
       } catch {
         return null;
       } finally {
@@ -52,6 +68,10 @@ export function refreshAccessToken(): Promise<string | null> {
     })();
   }
   return inFlight;
+}
+
+export function refreshAccessToken(): Promise<string | null> {
+  return refreshSession().then((pair) => pair?.access_token ?? null);
 }
 
 const AUTH_PATH = /\/api\/v1\/auth\//;

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskapp.auth import links, service
 from taskapp.auth.cookies import COOKIE_PATH, REFRESH_COOKIE, clear_refresh_cookie
 from taskapp.auth.dependencies import CurrentPrincipal, client_source
+from taskapp.auth.models import User
 from taskapp.auth.schemas import (
     EmailVerification,
     LoginRequest,
@@ -44,8 +45,8 @@ async def _no_store(response: Response) -> None:
 NoStore = Depends(_no_store)
 
 
-def _token_response(
-    response: Response, settings: Settings, tokens: service.IssuedTokens
+async def _token_response(
+    response: Response, session: AsyncSession, settings: Settings, tokens: service.IssuedTokens
 ) -> TokenPair:
     response.set_cookie(
         REFRESH_COOKIE,
@@ -56,10 +57,14 @@ def _token_response(
         samesite="strict",
         secure=settings.is_production,
     )
+    user = await session.get(User, tokens.user_id)
+    if user is None:  # deleted between issuing and answering: the tokens are useless anyway
+        raise service.unauthorized("The account no longer exists.")
     return TokenPair(
         access_token=tokens.access_token,
         refresh_token=tokens.refresh_token,
         expires_in=tokens.expires_in,
+        user=UserPublic.model_validate(user),
     )
 
 
@@ -130,7 +135,7 @@ async def login(
         raise
     tokens = await service.start_session(session, services.tokens, settings, user_id, utcnow())
     auth.metrics.event("login_success")
-    return _token_response(response, settings, tokens)
+    return await _token_response(response, session, settings, tokens)
 
 
 @router.post(
@@ -196,7 +201,7 @@ async def refresh(
         auth.metrics.event("refresh_reuse_detected")
         raise
     auth.metrics.event("refresh")
-    return _token_response(response, settings, tokens)
+    return await _token_response(response, session, settings, tokens)
 
 
 @router.post(

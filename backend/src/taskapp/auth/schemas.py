@@ -117,6 +117,16 @@ class UserPublic(BaseModel):
     created_at: datetime
 
 
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a token kind, not a secret
+    expires_in: int = Field(description="Seconds until the access token expires")
+    user: UserPublic = Field(
+        description="The signed-in account, as GET /users/me answers: no second round trip"
+    )
+
+
 class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -133,13 +143,6 @@ class RefreshRequest(BaseModel):
         max_length=4096,
         description="Omit to use the refresh_token cookie set by login/refresh.",
     )
-
-
-class TokenPair(BaseModel):
-    access_token: str
-    refresh_token: str
-    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a token kind, not a secret
-    expires_in: int = Field(description="Seconds until the access token expires")
 
 
 # A mailed link's token: secrets.token_urlsafe(32) is 43 characters.

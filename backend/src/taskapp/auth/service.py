@@ -25,6 +25,7 @@ class IssuedTokens:
     refresh_token: str
     expires_in: int
     session_id: uuid.UUID
+    user_id: uuid.UUID
 
 
 def unauthorized(detail: str) -> ProblemError:
@@ -200,6 +201,7 @@ def _encode(
         refresh_token=refresh,
         expires_in=max(0, int((access_expires - now).total_seconds())),
         session_id=session_id,
+        user_id=user_id,
     )
 
 

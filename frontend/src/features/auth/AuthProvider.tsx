@@ -2,20 +2,16 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { api, unwrap } from "@/api/client";
 import { ApiError } from "@/api/problem";
-import { refreshAccessToken, setAccessToken, setSessionExpiredHandler } from "@/api/session";
+import { setAccessToken, setSessionExpiredHandler } from "@/api/session";
 import type { TokenPair, User } from "@/api/types";
 import { flushPendingDeletes } from "@/features/tasks/mutations";
 import {
   AuthContext,
-  bootstrapSession,
   resetSession,
+  startSession,
   type AuthContextValue,
   type AuthStatus,
 } from "./context";
-
-async function fetchMe(): Promise<User> {
-  return (await unwrap<User>(api.GET("/api/v1/users/me"))).data;
-}
 
 /** A 422 about the registration's time zone only (the other fields were fine). */
 const isZoneError = (error: unknown) =>
@@ -32,9 +28,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let live = true;
-    void bootstrapSession(() =>
-      refreshAccessToken().then((token) => (token ? fetchMe().catch(() => null) : null)),
-    ).then((me) => {
+    void startSession().then((me) => {
       if (!live) return;
       setUserState(me);
       setStatus(me ? "authenticated" : "anonymous");
@@ -59,8 +53,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       api.POST("/api/v1/auth/login", { body: { email, password } }),
     );
     setAccessToken(data.access_token);
-    const me = await fetchMe();
-    setUserState(me);
+    setUserState(data.user);
     setNotice(null);
     setStatus("authenticated");
   }, []);

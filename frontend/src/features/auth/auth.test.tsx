@@ -52,16 +52,24 @@ beforeEach(() => {
 });
 
 describe("authentication", () => {
-  it("stays logged in across a reload through the refresh cookie", async () => {
+  it("stays logged in across a reload through the refresh cookie, in one round trip", async () => {
     const { calls } = mockApi({
       "POST /api/v1/auth/refresh": () =>
-        json({ access_token: "fresh", refresh_token: "r", token_type: "bearer", expires_in: 60 }),
+        json({
+          access_token: "fresh",
+          refresh_token: "r",
+          token_type: "bearer",
+          expires_in: 60,
+          user: me,
+        }),
       "GET /api/v1/users/me": () => json(me),
     });
     App({ route: "/tasks" });
     expect(await screen.findByRole("heading", { name: "My tasks" })).toBeInTheDocument();
     expect(calls[0]!.path).toBe("/api/v1/auth/refresh");
     expect(getAccessToken()).toBe("fresh");
+    // The refresh answered with the account: nothing waits on a second request for it.
+    expect(calls.filter((c) => c.path === "/api/v1/users/me")).toHaveLength(0);
   });
 
   it("sends an anonymous visitor to the login page", async () => {
@@ -87,6 +95,7 @@ describe("authentication", () => {
               refresh_token: "refresh-xyz",
               token_type: "bearer",
               expires_in: 1800,
+              user: me,
             })
           : json(
               { title: "Unauthorized", status: 401, detail: "Incorrect email or password" },
@@ -163,8 +172,13 @@ describe("a new account's time zone (issue 18)", () => {
     const { calls } = mockApi({
       "POST /api/v1/auth/refresh": () => json({ status: 401 }, 401),
       "POST /api/v1/auth/login": () =>
-        json({ access_token: "a", refresh_token: "r", token_type: "bearer", expires_in: 60 }),
-      "GET /api/v1/users/me": () => json(me),
+        json({
+          access_token: "a",
+          refresh_token: "r",
+          token_type: "bearer",
+          expires_in: 60,
+          user: me,
+        }),
       ...routes,
     });
     renderWith(

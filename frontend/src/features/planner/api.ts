@@ -1,4 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
+import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
 
@@ -13,11 +13,15 @@ export const plannerKeys = {
   agenda: (from: string, to: string) => ["planner", "agenda", from, to] as const,
 };
 
-export function useToday() {
-  return useQuery({
+/** Shared by the page and the router's start-up prefetch, so both use one cache entry. */
+export const todayQuery = () =>
+  queryOptions({
     queryKey: plannerKeys.today(),
     queryFn: async () => (await unwrap<Today>(api.GET("/api/v1/tasks/today"))).data,
   });
+
+export function useToday() {
+  return useQuery(todayQuery());
 }
 
 export function useAgenda(from: string, to: string) {

@@ -1,10 +1,16 @@
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import {
+  infiniteQueryOptions,
+  useInfiniteQuery,
+  useQuery,
+  type QueryClient,
+} from "@tanstack/react-query";
+import { matchPath } from "react-router";
 import { getStats, listTasks, taskKeys } from "./api";
-import type { ApiTaskQuery } from "./filters";
+import { parseFilters, toApiQuery, type ApiTaskQuery } from "./filters";
 import { isPendingDelete } from "./pendingDeletes";
 
-export function useTaskList(q: ApiTaskQuery, limit?: number) {
-  return useInfiniteQuery({
+const taskListQuery = (q: ApiTaskQuery, limit?: number) =>
+  infiniteQueryOptions({
     queryKey: taskKeys.list(q),
     queryFn: async ({ pageParam }) => {
       const page = await listTasks(q, pageParam, limit);
@@ -13,6 +19,17 @@ export function useTaskList(q: ApiTaskQuery, limit?: number) {
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
   });
+
+export function useTaskList(q: ApiTaskQuery, limit?: number) {
+  return useInfiniteQuery(taskListQuery(q, limit));
+}
+
+/** The first page of the list a /tasks or /projects/:id address shows (the query
+ * TaskListPage derives from the same address through useTaskFilters). */
+export function prefetchTaskList(qc: QueryClient, { pathname, search }: Location): Promise<void> {
+  const project = matchPath("/projects/:projectId/*", pathname)?.params.projectId ?? "";
+  const q = toApiQuery({ ...parseFilters(new URLSearchParams(search)), project });
+  return qc.prefetchInfiniteQuery(taskListQuery(q));
 }
 
 export function useTaskStats() {
