@@ -163,6 +163,8 @@ def test_prometheus_scrapes_the_worker_as_its_own_job(rendered, env):
     (port,) = [p for p in svc["spec"]["ports"] if p["name"] == ep["port"]]
     assert port["targetPort"] == "metrics"
     assert ep["path"] == "/metrics"
+    # The rules read the job's name as exported_job: the target's job label must win.
+    assert ep["honorLabels"] is False
     assert {"action": "replace", "targetLabel": "job", "replacement": "taskapp-worker"} in ep[
         "relabelings"
     ]
