@@ -182,6 +182,8 @@ def test_the_gitops_tree_deploys_the_worker_in_every_environment(env):
     assert _env(_container(objs, API))["TASKAPP_WORKER_IN_PROCESS"]["value"] == "false"
     if env == "local":
         assert worker["spec"]["replicas"] == 1
-    else:
-        assert one(objs, "HorizontalPodAutoscaler", WORKER)["spec"]["minReplicas"] >= 1
-        assert one(objs, "PodDisruptionBudget", WORKER)
+        return
+    assert one(objs, "HorizontalPodAutoscaler", WORKER)["spec"]["minReplicas"] >= 1
+    assert one(objs, "PodDisruptionBudget", WORKER)
+    # Scraped where it runs (or TaskappWorkerDown pages from absent() for a worker never deployed).
+    one(built.rendered[f"taskapp-monitoring-{env}"], "ServiceMonitor", "taskapp-monitoring-worker")
