@@ -73,13 +73,13 @@ def test_migration_job_needs_nothing_that_the_sync_phase_creates(rendered):
 
 def test_migration_pods_are_never_behind_the_service(rendered):
     objs = rendered["dev"]["taskapp-backend"]
-    svc = one(objs, "Service")
-    for kind in ("Job", "CronJob"):
-        labels = (
-            one(objs, kind)["spec"].get("template")
-            or one(objs, kind)["spec"]["jobTemplate"]["spec"]["template"]
-        )["metadata"]["labels"]
-        assert not all(labels.get(k) == v for k, v in svc["spec"]["selector"].items())
+    for svc in of_kind(objs, "Service"):  # the API's and the worker's metrics Service
+        for kind in ("Job", "CronJob"):
+            labels = (
+                one(objs, kind)["spec"].get("template")
+                or one(objs, kind)["spec"]["jobTemplate"]["spec"]["template"]
+            )["metadata"]["labels"]
+            assert not all(labels.get(k) == v for k, v in svc["spec"]["selector"].items())
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -151,4 +151,6 @@ def test_chart_refuses_image_tags_outside_the_contract(tag):
 @pytest.mark.parametrize("tag", ["v1.2.3", "0123456789abcdef0123456789abcdef01234567"])
 def test_chart_accepts_commit_shas_and_release_tags(tag):
     objs = render_chart("taskapp-backend", "dev", {"image.tag": tag})
-    assert pod_spec(one(objs, "Deployment"))["containers"][0]["image"].endswith(":" + tag)
+    assert pod_spec(one(objs, "Deployment", "taskapp-backend"))["containers"][0]["image"].endswith(
+        ":" + tag
+    )

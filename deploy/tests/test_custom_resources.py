@@ -143,7 +143,7 @@ def test_alb_ingress_routes_api_and_probes_to_the_backend_and_the_rest_to_the_fr
     assert ann["alb.ingress.kubernetes.io/ssl-redirect"] == "443"
     assert ann["alb.ingress.kubernetes.io/healthcheck-path"].startswith("/")
     assert ("alb.ingress.kubernetes.io/wafv2-acl-arn" in ann) == (env == "prod")
-    backend_svc = one(rendered[env]["taskapp-backend"], "Service")
+    backend_svc = one(rendered[env]["taskapp-backend"], "Service", "taskapp-backend")
     frontend_svc = one(rendered[env]["taskapp-frontend"], "Service")
     routes = {}
     for rule in ing["spec"]["rules"]:
@@ -341,7 +341,7 @@ def test_a_broken_rule_file_fails_the_render(tmp_path):
 @pytest.mark.parametrize("env", ENVS)
 def test_service_monitor_scrapes_the_backend_service_metrics_port(rendered, apps, env):
     sm = one(rendered[env]["taskapp-monitoring"], "ServiceMonitor", "taskapp-monitoring-backend")
-    svc = one(rendered[env]["taskapp-backend"], "Service")
+    svc = one(rendered[env]["taskapp-backend"], "Service", "taskapp-backend")
     assert sm["apiVersion"] == "monitoring.coreos.com/v1"
     assert sm["metadata"]["labels"]["release"] == "kube-prometheus-stack"
     kps = next(

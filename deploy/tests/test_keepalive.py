@@ -16,7 +16,7 @@ KEEPALIVE = "TASKAPP_KEEPALIVE_SECONDS"
 
 def _server_keepalive(objs: list[dict]) -> int:
     """TASKAPP_KEEPALIVE_SECONDS as the API container sees it: its env, else its ConfigMaps."""
-    deployment = one(objs, "Deployment")
+    deployment = one(objs, "Deployment", "taskapp-backend")
     api = next(c for c in pod_spec(deployment)["containers"] if c["name"] == "api")
     for var in api.get("env", []):
         if var["name"] == KEEPALIVE:

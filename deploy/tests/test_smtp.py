@@ -23,7 +23,7 @@ SMTP = {
 
 
 def _api_env(objs):
-    deployment = one(objs, "Deployment")
+    deployment = one(objs, "Deployment", "taskapp-backend")
     (container,) = [c for c in pod_spec(deployment)["containers"] if c["name"] == "api"] or [
         pod_spec(deployment)["containers"][0]
     ]

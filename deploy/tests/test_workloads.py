@@ -129,7 +129,9 @@ def test_long_running_containers_have_liveness_and_readiness_probes_on_a_declare
 
 def test_backend_probes_use_health_for_liveness_and_ready_for_readiness(rendered):
     for env in ENVS:
-        c = pod_spec(one(rendered[env]["taskapp-backend"], "Deployment"))["containers"][0]
+        c = pod_spec(one(rendered[env]["taskapp-backend"], "Deployment", "taskapp-backend"))[
+            "containers"
+        ][0]
         assert c["livenessProbe"]["httpGet"]["path"] == "/health"
         assert c["readinessProbe"]["httpGet"]["path"] == "/ready"
         assert c["startupProbe"]["httpGet"]["path"] == "/health"
@@ -140,7 +142,7 @@ def test_backend_probes_use_health_for_liveness_and_ready_for_readiness(rendered
 def test_rollouts_keep_capacity_and_drain_before_sigterm(rendered):
     for env in ENVS:
         for chart in ("taskapp-backend", "taskapp-frontend"):
-            d = one(rendered[env][chart], "Deployment")
+            d = one(rendered[env][chart], "Deployment", chart)
             assert d["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
             spec = pod_spec(d)
             pause = spec["containers"][0]["lifecycle"]["preStop"]["sleep"]["seconds"]
@@ -159,7 +161,7 @@ def test_rollouts_keep_capacity_and_drain_before_sigterm(rendered):
 
 
 def test_prod_spreads_hard_across_zones(rendered):
-    spec = pod_spec(one(rendered["prod"]["taskapp-backend"], "Deployment"))
+    spec = pod_spec(one(rendered["prod"]["taskapp-backend"], "Deployment", "taskapp-backend"))
     zone = next(
         t
         for t in spec["topologySpreadConstraints"]
@@ -174,8 +176,8 @@ def test_deployment_has_hpa_on_cpu_70_and_memory_80_and_a_pdb_selecting_its_pods
     rendered, env, chart
 ):
     objs = rendered[env][chart]
-    d = one(objs, "Deployment")
-    hpa = one(objs, "HorizontalPodAutoscaler")
+    d = one(objs, "Deployment", chart)
+    hpa = one(objs, "HorizontalPodAutoscaler", chart)
     assert hpa["spec"]["scaleTargetRef"] == {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
@@ -190,7 +192,7 @@ def test_deployment_has_hpa_on_cpu_70_and_memory_80_and_a_pdb_selecting_its_pods
     assert "replicas" not in d["spec"], (
         "the HPA owns the replica count: the Deployment must not set it"
     )
-    pdb = one(objs, "PodDisruptionBudget")
+    pdb = one(objs, "PodDisruptionBudget", chart)
     assert labels_match(
         pdb["spec"]["selector"]["matchLabels"], pod_template(d)["metadata"]["labels"]
     )
@@ -198,7 +200,7 @@ def test_deployment_has_hpa_on_cpu_70_and_memory_80_and_a_pdb_selecting_its_pods
 
 def test_hpa_bounds_grow_from_dev_to_prod(rendered):
     def bounds(env, chart):
-        h = one(rendered[env][chart], "HorizontalPodAutoscaler")["spec"]
+        h = one(rendered[env][chart], "HorizontalPodAutoscaler", chart)["spec"]
         return h["minReplicas"], h["maxReplicas"]
 
     for chart in ("taskapp-backend", "taskapp-frontend"):
@@ -324,7 +326,7 @@ def test_image_tags_are_pinned_and_never_latest(rendered):
 
 def test_backend_runs_the_image_entrypoint_with_serve_and_the_job_with_migrate(rendered):
     objs = rendered["dev"]["taskapp-backend"]
-    api = pod_spec(one(objs, "Deployment"))["containers"][0]
+    api = pod_spec(one(objs, "Deployment", "taskapp-backend"))["containers"][0]
     assert api["args"][0] == "serve"
     assert "command" not in api
     assert {p["containerPort"] for p in api["ports"]} == {8000}
@@ -343,7 +345,10 @@ def test_backend_service_account_is_the_irsa_one(rendered):
             sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"],
         )
         assert sa["automountServiceAccountToken"] is False
-        assert pod_spec(one(objs, "Deployment"))["serviceAccountName"] == "taskapp-backend"
+        assert (
+            pod_spec(one(objs, "Deployment", "taskapp-backend"))["serviceAccountName"]
+            == "taskapp-backend"
+        )
         # the backup writes to S3 through its own role, not the API's
         backup = pod_spec(one(objs, "CronJob"))["serviceAccountName"]
         assert backup == "taskapp-backend-backup"

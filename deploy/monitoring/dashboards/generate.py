@@ -33,6 +33,7 @@ from checks import allowed_metrics, metric_names  # noqa: E402
 DS = dm.DataSourceRef(type_val="prometheus", uid="${datasource}")
 APP = 'job="taskapp-backend", namespace=~"$namespace"'
 API = APP + ', route=~"/api/v1/.+"'
+WORKER = 'job="taskapp-worker", namespace=~"$namespace"'
 RI = "$__rate_interval"
 
 
@@ -429,6 +430,80 @@ def api_overview() -> db.Dashboard:
                 )
             )
             .reduce_options(cb.ReduceDataOptions().calcs(["lastNotNull"]).values(False))
+        )
+        # The background worker (its own Deployment, scraped as job="taskapp-worker"); the
+        # job's name is `exported_job` (the target's job label wins). Alerts: worker-alerts.yaml.
+        .with_row(db.Row("Background worker: reminders and mail"))
+        .with_panel(
+            st(
+                "Worker targets up",
+                "Worker pods Prometheus scrapes successfully (TaskappWorkerDown at 0 for 5 min).",
+                "short",
+                q(f"sum(up{{{WORKER}}})", "up", instant=True),
+                thresholds((None, "red"), (1, "green")),
+                w=6,
+                decimals=0,
+            )
+        )
+        .with_panel(
+            st(
+                "Since the last tick",
+                (
+                    "Seconds since any worker replica last went round its job loop "
+                    "(TaskappWorkerNotTicking above 300 s for 5 min)."
+                ),
+                "s",
+                q(
+                    f"time() - max(taskapp_worker_last_tick_timestamp_seconds{{{WORKER}}})",
+                    "since last tick",
+                    instant=True,
+                ),
+                thresholds((None, "green"), (120, "orange"), (300, "red")),
+                w=6,
+                decimals=0,
+            )
+        )
+        .with_panel(
+            ts(
+                "Reminders due, not yet fired",
+                (
+                    "taskapp_reminders_due: a healthy worker empties it within seconds "
+                    "(TaskappRemindersOverdue when it stays above 0 for 15 min)."
+                ),
+                "short",
+                q(f"max by (namespace) (taskapp_reminders_due{{{WORKER}}})", "{{namespace}}"),
+                w=12,
+                h=5,
+            )
+        )
+        .with_panel(
+            ts(
+                "Jobs by outcome",
+                (
+                    "Job runs per second by job and outcome: ok, retry (will run again), failed "
+                    "(given up; TaskappWorkerJobsFailing above 10%)."
+                ),
+                "ops",
+                q(
+                    f"sum by (exported_job, outcome) (rate(taskapp_jobs_total{{{WORKER}}}[{RI}]))",
+                    "{{exported_job}} {{outcome}}",
+                ),
+                stack=True,
+            )
+        )
+        .with_panel(
+            ts(
+                "Job duration p95",
+                "95th percentile of a job run's duration, per job.",
+                "s",
+                q(
+                    (
+                        "histogram_quantile(0.95, sum by (exported_job, le) "
+                        f"(rate(taskapp_job_duration_seconds_bucket{{{WORKER}}}[{RI}])))"
+                    ),
+                    "{{exported_job}}",
+                ),
+            )
         )
     )
 

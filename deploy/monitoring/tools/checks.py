@@ -79,7 +79,7 @@ def load_rules() -> list[dict]:
 
 def allowed_metrics() -> set[str]:
     data = yaml.safe_load((MON / "metrics-allowlist.yaml").read_text())
-    allowed = set(data["taskapp"])
+    allowed = set(data["taskapp"]) | set(data["taskapp-worker"])
     for names in data["external"].values():
         allowed.update(names)
     allowed.update(r["record"] for r in load_rules() if "record" in r)

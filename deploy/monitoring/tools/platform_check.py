@@ -3,8 +3,9 @@ environment with cluster facts (one distinct value per fact of deploy/gitops/clu
 as the root ApplicationSet passes them) and the taskapp-monitoring chart, then checks across them:
 
   scrape      every metric an alert rule uses comes from a source that is scraped: taskapp's
-              ServiceMonitor, kube-prometheus-stack's own targets, cert-manager's and Argo CD's
-              ServiceMonitors (argocd-values.yaml enables the metrics Services, taskapp-monitoring
+              ServiceMonitors (the API's, and the worker's as job="taskapp-worker"),
+              kube-prometheus-stack's own targets, cert-manager's and Argo CD's ServiceMonitors
+              (argocd-values.yaml enables the metrics Services, taskapp-monitoring
               selects them) carrying the release label kube-prometheus-stack's Prometheus selects;
   eks         the control-plane monitors EKS hides are off;
   grafana     the admin password comes from a Secret an ExternalSecret builds from the fact
@@ -263,9 +264,20 @@ class EnvCheck:
             for sm in self.of_kind(self.monitoring, "ServiceMonitor")
         )
 
+    def scraped_taskapp_worker(self) -> bool:
+        # The worker's rules select job="taskapp-worker": the ServiceMonitor must name it so.
+        job = {"action": "replace", "targetLabel": "job", "replacement": "taskapp-worker"}
+        return any(
+            sm["metadata"]["labels"].get("release") == self.release
+            and sm["metadata"]["name"].endswith("-worker")
+            and all(job in ep.get("relabelings", []) for ep in sm["spec"]["endpoints"])
+            for sm in self.of_kind(self.monitoring, "ServiceMonitor")
+        )
+
     def check_scrape(self) -> None:
         verifiers: dict[str, Callable[[], bool]] = {
             "taskapp": self.scraped_taskapp,
+            "taskapp-worker": self.scraped_taskapp_worker,
             "prometheus": lambda: True,  # up / ALERTS are Prometheus' own
             "kube-state-metrics": self.scraped_by_kps("kubeStateMetrics"),
             "cadvisor": self.scraped_by_kps("kubelet"),
@@ -274,6 +286,7 @@ class EnvCheck:
         }
         allow = yaml.safe_load((MON / "metrics-allowlist.yaml").read_text())
         source_of = dict.fromkeys(allow["taskapp"], "taskapp")
+        source_of.update(dict.fromkeys(allow["taskapp-worker"], "taskapp-worker"))
         for source, names in allow["external"].items():
             source_of.update(dict.fromkeys(names, source))
         recorded = {r["record"] for r in load_rules() if "record" in r}

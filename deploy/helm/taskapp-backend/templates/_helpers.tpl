@@ -158,3 +158,19 @@ seccompProfile:
 {{- define "taskapp-backend.backupServiceAccountName" -}}
 {{- default (printf "%s-backup" (include "taskapp-backend.fullname" .)) .Values.backup.serviceAccount.name }}
 {{- end }}
+
+{{/* Selector labels of the worker pods (issue 19): the component keeps them apart from the API's,
+     so neither's Service, HPA or PDB counts the other's pods. */}}
+{{- define "taskapp-backend.workerSelectorLabels" -}}
+{{ include "taskapp-backend.instanceLabels" . }}
+app.kubernetes.io/component: worker
+{{- end }}
+
+{{- define "taskapp-backend.workerLabels" -}}
+{{ include "taskapp-backend.commonLabels" . }}
+app.kubernetes.io/component: worker
+{{- end }}
+
+{{- define "taskapp-backend.workerName" -}}
+{{- printf "%s-worker" (include "taskapp-backend.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
