@@ -12,6 +12,11 @@ export ROOT TOOLS VAR
 
 # Filled in by mk/*.mk:
 CHECKS :=        # every check `make test` runs, in order
+# How scripts/run-checks.sh schedules them on 2 cores (see its header):
+CHECKS_BESIDE := workflows-lint delivery-test hadolint helm-lint helm-validate k8s-test checkov-k8s \
+  monitoring-rules monitoring-dashboards monitoring-alertmanager monitoring-platform python-lint \
+  tf-fmt tf-validate tf-test ci-role-test checkov-tf security-scan
+CHECKS_ALONE := chaos web-e2e web-lighthouse monitoring-live upgrade-test load-smoke
 RUN_PREREQS :=   # what `make run` prepares before serving (web app build, ...)
 LINTS :=         # linters and type checkers
 FMTS :=          # formatters that rewrite files
@@ -29,7 +34,7 @@ run: $(RUN_PREREQS) backend-migrate ## install, build the web app, migrate SQLit
 	  exec $(UV) run --frozen taskapp serve --host 127.0.0.1 --port 8000
 
 test: ## run every check (what CI runs): lint, types, unit, integration, e2e, infra
-	@scripts/run-checks.sh $(CHECKS)
+	@CHECKS_BESIDE="$(CHECKS_BESIDE)" CHECKS_ALONE="$(CHECKS_ALONE)" scripts/run-checks.sh $(CHECKS)
 
 lint: $(LINTS) ## linters and type checkers only
 

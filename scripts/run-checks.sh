@@ -2,26 +2,84 @@
 # Runs every check that the parts registered (make variable CHECKS), keeps going past a
 # failure so one run shows everything that is broken, then prints a summary and a closing
 # "checks: N passed, N failed" line. Exit status is non-zero when any check failed.
+#
+# Two lanes, so `make test` fits its 30 minutes on 2 cores:
+#   - CHECKS_BESIDE (linters, chart/Terraform/rules checks: one CPU each, no ports, no timing) run
+#     one after another in a side lane, started once the first main-lane check has installed the
+#     shared tools (uv, the backend venv). Each one's output is held in artifacts/checks/<name>.log
+#     and printed whole when it ends, so the two lanes' lines do not interleave mid-check.
+#   - CHECKS_ALONE (what measures time or latency: Lighthouse, e2e, chaos, load, the online
+#     upgrade) run last in the main lane, after the side lane has finished: nothing runs beside them.
+#   - every other check runs in the main lane, beside the side lane.
+# CHECKS_SERIAL=1 runs everything in CHECKS order in one lane (the old behaviour).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mkdir -p "$ROOT/artifacts"
+read -r -a beside <<<"${CHECKS_BESIDE:-}"
+read -r -a alone <<<"${CHECKS_ALONE:-}"
+in_list() { local x="$1"; shift; local y; for y in "$@"; do [ "$x" = "$y" ] && return 0; done; return 1; }
+
+main=() side=() last=()
+for check in "$@"; do
+  if [ "${CHECKS_SERIAL:-}" = 1 ]; then main+=("$check")
+  elif in_list "$check" "${beside[@]}"; then side+=("$check")
+  elif in_list "$check" "${alone[@]}"; then last+=("$check")
+  else main+=("$check"); fi
+done
+
+state="$ROOT/artifacts/checks"
+rm -rf "$state"; mkdir -p "$state"
 summary="$ROOT/artifacts/checks-summary.txt"
+
+run_one() { # run_one <check>: runs it, records "<status> <seconds>" in $state/<check>.status
+  local check="$1" start status
+  start=$(date +%s)
+  if make --no-print-directory -C "$ROOT" "$check"; then status=ok; else status=FAILED; fi
+  echo "$status $(( $(date +%s) - start ))" > "$state/$check.status"
+}
+
+side_lane() {
+  local check
+  for check in "${side[@]}"; do
+    run_one "$check" > "$state/$check.log" 2>&1
+    { log "make $check (side lane: $(cut -d' ' -f1 "$state/$check.status"), $(cut -d' ' -f2 "$state/$check.status")s)"
+      cat "$state/$check.log"; }
+  done
+}
+
+side_pid=""
+wait_side() {
+  [ -n "$side_pid" ] || return 0
+  log "waiting for the side lane (${side[*]}) before the checks that run alone"
+  wait "$side_pid"; side_pid=""
+}
+
+started=$(date +%s)
+first=1
+for check in "${main[@]}" "${last[@]}"; do
+  in_list "$check" "${last[@]}" && wait_side
+  log "make $check"
+  run_one "$check"
+  if [ "$first" = 1 ] && [ ${#side[@]} -gt 0 ]; then
+    first=0
+    log "side lane starts: ${side[*]}"
+    side_lane & side_pid=$!
+  fi
+done
+wait_side
+
 : > "$summary"
 passed=0; failed=0; failed_names=()
 for check in "$@"; do
-  start=$(date +%s)
-  log "make $check"
-  if make --no-print-directory -C "$ROOT" "$check"; then
-    status=ok; passed=$((passed + 1))
-  else
-    status=FAILED; failed=$((failed + 1)); failed_names+=("$check")
-  fi
-  printf '%-32s %-7s %5ss\n' "$check" "$status" "$(( $(date +%s) - start ))" >> "$summary"
+  read -r status seconds < "$state/$check.status" || { status=FAILED; seconds=0; }
+  if [ "$status" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_names+=("$check"); fi
+  lane=main; in_list "$check" "${side[@]}" && lane=side
+  printf '%-32s %-7s %5ss  %s\n' "$check" "$status" "$seconds" "$lane" >> "$summary"
 done
 echo
 echo "== checks =="
 cat "$summary"
+echo "wall time: $(( $(date +%s) - started ))s"
 [ "$failed" -gt 0 ] && echo "failed: ${failed_names[*]}"
 echo "checks: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
