@@ -24,7 +24,7 @@ const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
 const html = readFileSync(join(dist, "index.html"), "utf8");
 const gz = (file) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
 
-// index.html and what it names directly (the entry, its preloads and CSS, theme-init.js, session-init.js).
+// index.html and what it names directly (the entry, its preloads and CSS, boot.js).
 const shell = [...html.matchAll(/(?:src|href)="\/([^"]+\.(?:js|css))"/g)].map((m) => m[1]);
 
 function closure(keys) {

@@ -136,9 +136,9 @@ describe("session: bearer token and single-flight refresh", () => {
     await expect(refreshAccessToken()).resolves.toBeNull();
   });
 
-  it("takes the refresh public/session-init.js sent before the app loaded, once", async () => {
+  it("takes the refresh public/boot.js sent before the app loaded, once", async () => {
     const { calls } = server(() => "token-1");
-    // session-init.js's request presented the cookie already: the app must not present it again.
+    // boot.js's request presented the cookie already: the app must not present it again.
     window.__taskappRefresh = Promise.resolve(
       new Response(JSON.stringify(pair(7)), { headers: { "Content-Type": "application/json" } }),
     );

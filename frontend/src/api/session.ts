@@ -28,7 +28,7 @@ export function setSessionExpiredHandler(handler: (() => void) | null): void {
 
 declare global {
   interface Window {
-    /** The page load's first refresh, sent by public/session-init.js before this code arrived. */
+    /** The page load's first refresh, sent by public/boot.js before this code arrived. */
     __taskappRefresh?: Promise<Response>;
   }
 }

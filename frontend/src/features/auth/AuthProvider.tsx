@@ -1,5 +1,12 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
+import {
+  startTransition,
+  useCallback,
+  useEffect,
+  useMemo,
+  useState,
+  type ReactNode,
+} from "react";
 import { api, unwrap } from "@/api/client";
 import { ApiError } from "@/api/problem";
 import { setAccessToken, setSessionExpiredHandler } from "@/api/session";
@@ -30,8 +37,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     let live = true;
     void startSession().then((me) => {
       if (!live) return;
-      setUserState(me);
-      setStatus(me ? "authenticated" : "anonymous");
+      // The signed-in shell and page are the load's biggest render: as a transition React renders
+      // it in slices, so no single long task holds the main thread (Lighthouse's TBT).
+      startTransition(() => {
+        setUserState(me);
+        setStatus(me ? "authenticated" : "anonymous");
+      });
     });
     return () => {
       live = false;
