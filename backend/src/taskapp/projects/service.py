@@ -20,7 +20,13 @@ from taskapp.errors import ProblemError, not_found
 from taskapp.http.etags import EntityTags, etag_for, if_match_allows
 from taskapp.projects.models import Project, inbox_for
 from taskapp.projects.schemas import ProjectCreate, ProjectUpdate
-from taskapp.tasks.interface import ProjectCounts, counts_by_project, delete_project_tasks
+from taskapp.tasks.interface import (
+    ProjectCounts,
+    ProjectMember,
+    Role,
+    counts_by_project,
+    delete_project_tasks,
+)
 
 ATTEMPTS = 5
 
@@ -105,6 +111,7 @@ async def create_project(
 ) -> ProjectView:
     now = utcnow()
     project = Project(
+        id=uuid.uuid4(),
         owner_id=owner_id,
         name=data.name,
         colour=data.colour,
@@ -115,6 +122,10 @@ async def create_project(
         updated_at=now,
     )
     session.add(project)
+    # Its creator is its owner, in the members list too (ADR 0017).
+    session.add(
+        ProjectMember(project_id=project.id, user_id=owner_id, role=Role.OWNER, added_at=now)
+    )
     await session.commit()
     return ProjectView(project, ProjectCounts())
 

@@ -1,7 +1,8 @@
 """What other domains may use of tasks: counts per project, a project's tasks (deleted with it,
 or shown on its published page), a project's activity history, the ownership check and the
 history event for what another domain adds to a task (comments), the task list's query parser
-(saved views), and an owner's tasks in batches (the account's data export).
+(saved views), an owner's tasks in batches (the account's data export), and project
+memberships with the access check every project endpoint makes (shared projects).
 
 Domains import tasks only through this module (the `tasks-interface` contract in
 pyproject.toml), so tasks' storage and hot paths can change without touching them."""
@@ -21,12 +22,24 @@ from taskapp.tasks.projects import (
 )
 from taskapp.tasks.query_string import parse as parse_list_query
 from taskapp.tasks.schemas import TaskHistoryPage
+from taskapp.tasks.sharing import (
+    RANK,
+    Access,
+    ProjectMember,
+    Role,
+    project_access,
+    require_project,
+)
 
 __all__ = [
     "HISTORY_PAGE_LIMIT",
+    "RANK",
+    "Access",
     "HistoryCursors",
     "OpenTask",
     "ProjectCounts",
+    "ProjectMember",
+    "Role",
     "TaskHistoryPage",
     "counts_by_project",
     "delete_project_tasks",
@@ -35,5 +48,7 @@ __all__ = [
     "history_page",
     "open_tasks",
     "parse_list_query",
+    "project_access",
     "record_comment",
+    "require_project",
 ]
