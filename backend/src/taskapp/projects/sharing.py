@@ -233,10 +233,7 @@ async def accept(
     )
     if invitation is None:
         raise invalid_invitation("This invitation is not valid. Ask for a new one.")
-    if invitation.accepted_at is not None:
-        raise invalid_invitation("This invitation was already accepted.")
-    if invitation.expires_at <= now:
-        raise invalid_invitation("This invitation has expired. Ask for a new one.")
+    # The address first: another account learns nothing of the invitation's state.
     account = await session.get_one(User, user_id)
     if account.email != invitation.email:
         raise ProblemError(
@@ -244,6 +241,10 @@ async def accept(
             "This invitation is for another email address; sign in with that address's account.",
             problem_type="invitation-for-another-address",
         )
+    if invitation.accepted_at is not None:
+        raise invalid_invitation("This invitation was already accepted.")
+    if invitation.expires_at <= now:
+        raise invalid_invitation("This invitation has expired. Ask for a new one.")
     claimed = await session.execute(
         update(ProjectInvitation)
         .where(ProjectInvitation.id == invitation.id, ProjectInvitation.accepted_at.is_(None))

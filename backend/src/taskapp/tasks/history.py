@@ -52,6 +52,12 @@ def acting_as(session: AsyncSession, user_id: uuid.UUID) -> None:
     session.sync_session.info[_ACTOR] = user_id
 
 
+def actor(session: AsyncSession, owner_id: uuid.UUID) -> uuid.UUID:
+    """Who the session's writes are made by (acting_as), else the owner."""
+    found: uuid.UUID = session.sync_session.info.get(_ACTOR, owner_id)
+    return found
+
+
 def plain(value: Any) -> Any:
     """A field's value as the API's JSON shows it."""
     if isinstance(value, enum.Enum):

@@ -29,6 +29,7 @@ from taskapp.tasks.sharing import (
     Role,
     project_access,
     require_project,
+    require_task,
 )
 
 __all__ = [
@@ -51,4 +52,5 @@ __all__ = [
     "project_access",
     "record_comment",
     "require_project",
+    "require_task",
 ]
