@@ -93,6 +93,9 @@ async def test_an_invitation_mailed_to_an_address_makes_its_account_a_member_wit
     ] == "Launch"
     pending = await http.get(f"{API}/projects/{project_id}/invitations", headers=owner.headers)
     assert pending.json()["items"] == []
+    # The guest's project list shows it after their own Inbox, with their role.
+    listed = (await http.get(f"{API}/projects", headers=guest.headers)).json()["items"]
+    assert [(p["name"], p["role"]) for p in listed] == [("Inbox", "owner"), ("Launch", "editor")]
     again = await _accept(http, guest, token)
     assert assert_problem(again, 400)["detail"] == "This invitation was already accepted."
 

@@ -1086,7 +1086,7 @@ export interface components {
         ProjectList: {
             /**
              * Items
-             * @description The Inbox first, then by creation
+             * @description The Inbox first, then your projects by creation, then those shared with you
              */
             items: components["schemas"]["ProjectPublic"][];
         };
@@ -1135,6 +1135,12 @@ export interface components {
              * @description The public read-only page, while published
              */
             published_url: string | null;
+            /**
+             * Role
+             * @description Your role in it: owner of your own projects, editor or viewer of shared ones
+             * @enum {string}
+             */
+            role: "owner" | "editor" | "viewer";
             /**
              * Updated At
              * Format: date-time

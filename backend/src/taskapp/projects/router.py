@@ -78,6 +78,7 @@ def _public(request: Request, found: service.ProjectView) -> ProjectPublic:
         is_inbox=project.is_inbox,
         open_count=found.counts.open,
         done_count=found.counts.done,
+        role=found.role.value,
         published_url=(
             None if project.publish_token is None else public_url(request, project.publish_token)
         ),
@@ -126,7 +127,7 @@ async def read_project(
 ) -> JSONResponse:
     access = await require_project(session, user.user_id, project_id, Role.VIEWER)
     project = await service.get_project(session, access.owner_id, project_id)
-    return _response(request, await service.view(session, project))
+    return _response(request, await service.view(session, project, access.role))
 
 
 @router.patch(

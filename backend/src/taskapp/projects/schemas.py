@@ -68,6 +68,9 @@ class ProjectPublic(BaseModel):
     )
     archived: bool
     is_inbox: bool = Field(description="The Inbox cannot be archived or deleted")
+    role: Literal["owner", "editor", "viewer"] = Field(
+        description="Your role in it: owner of your own projects, editor or viewer of shared ones"
+    )
     open_count: int = Field(description="Tasks not done")
     done_count: int
     published_url: str | None = Field(description="The public read-only page, while published")
@@ -77,7 +80,9 @@ class ProjectPublic(BaseModel):
 
 
 class ProjectList(BaseModel):
-    items: list[ProjectPublic] = Field(description="The Inbox first, then by creation")
+    items: list[ProjectPublic] = Field(
+        description="The Inbox first, then your projects by creation, then those shared with you"
+    )
 
 
 class PublishLink(BaseModel):

@@ -35,6 +35,7 @@ ATTEMPTS = 5
 class ProjectView:
     project: Project
     counts: ProjectCounts
+    role: Role = Role.OWNER  # the caller's role in it
 
 
 def precondition_failed(current: Project) -> ProblemError:
@@ -98,12 +99,28 @@ async def list_projects(session: AsyncSession, owner_id: uuid.UUID) -> list[Proj
         await ensure_inbox(session, owner_id)
         projects = list(await session.scalars(query))
     counts = await counts_by_project(await session.connection(), owner_id)
-    return [ProjectView(p, counts.get(p.id, ProjectCounts())) for p in projects]
+    own = [ProjectView(p, counts.get(p.id, ProjectCounts())) for p in projects]
+    return own + await _shared_with(session, owner_id)
 
 
-async def view(session: AsyncSession, project: Project) -> ProjectView:
+async def _shared_with(session: AsyncSession, user_id: uuid.UUID) -> list[ProjectView]:
+    """The projects others shared with the user, by creation, each with its owner's counts."""
+    rows = await session.execute(
+        select(Project, ProjectMember.role)
+        .join(ProjectMember, ProjectMember.project_id == Project.id)
+        .where(ProjectMember.user_id == user_id, Project.owner_id != user_id)
+        .order_by(Project.created_at, Project.id)
+    )
+    found = []
+    for project, role in rows:
+        counts = await counts_by_project(await session.connection(), project.owner_id, project.id)
+        found.append(ProjectView(project, counts.get(project.id, ProjectCounts()), Role(role)))
+    return found
+
+
+async def view(session: AsyncSession, project: Project, role: Role = Role.OWNER) -> ProjectView:
     counts = await counts_by_project(await session.connection(), project.owner_id, project.id)
-    return ProjectView(project, counts.get(project.id, ProjectCounts()))
+    return ProjectView(project, counts.get(project.id, ProjectCounts()), role)
 
 
 async def create_project(
