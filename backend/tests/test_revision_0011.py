@@ -75,7 +75,8 @@ def test_revision_0011_backfills_owners_and_downgrades_and_upgrades_again_keepin
 ) -> None:
     url = _url(database_url, tmp_path)
     migrate.upgrade(url)
-    migrate.downgrade(url, "-1")  # write with the previous release's schema
+    # Write with the previous release's schema (the revision before 0011, whichever it is).
+    migrate.downgrade(url, "0011-1")
     asyncio.run(_write(url))
     before = asyncio.run(_snapshot(url))
     assert before["members"] is None
@@ -88,7 +89,7 @@ def test_revision_0011_backfills_owners_and_downgrades_and_upgrades_again_keepin
     )
     assert after == {**before, "members": owners, "invitations": 0}
 
-    migrate.downgrade(url, "-1")
+    migrate.downgrade(url, "0011-1")
     assert asyncio.run(_snapshot(url)) == before
 
     migrate.upgrade(url)

@@ -255,12 +255,6 @@ async def _owned_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.
     return task
 
 
-async def ensure_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID) -> None:
-    """404 unless the task exists and is the owner's (what other domains check before they
-    read or write something of a task)."""
-    await _owned_task(session, owner_id, task_id)
-
-
 async def record_comment(
     session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, actor_id: uuid.UUID
 ) -> None:

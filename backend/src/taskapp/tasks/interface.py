@@ -1,8 +1,8 @@
 """What other domains may use of tasks: counts per project, a project's tasks (deleted with it,
-or shown on its published page), a project's activity history, the ownership check and the
-history event for what another domain adds to a task (comments), the task list's query parser
-(saved views), an owner's tasks in batches (the account's data export), and project
-memberships with the access check every project endpoint makes (shared projects).
+or shown on its published page), a project's activity history, the history event for what
+another domain adds to a task (comments), the task list's query parser (saved views), an owner's
+tasks in batches (the account's data export), and project memberships with the access check
+(the caller's role in a project or a task's project) that projects and comments make.
 
 Domains import tasks only through this module (the `tasks-interface` contract in
 pyproject.toml), so tasks' storage and hot paths can change without touching them."""
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from taskapp.tasks.export import export_tasks
 from taskapp.tasks.history import PAGE_LIMIT as HISTORY_PAGE_LIMIT
-from taskapp.tasks.history import HistoryCursors, ensure_task, record_comment
+from taskapp.tasks.history import HistoryCursors, record_comment
 from taskapp.tasks.history import page as history_page
 from taskapp.tasks.projects import (
     OpenTask,
@@ -44,7 +44,6 @@ __all__ = [
     "TaskHistoryPage",
     "counts_by_project",
     "delete_project_tasks",
-    "ensure_task",
     "export_tasks",
     "history_page",
     "open_tasks",
