@@ -128,8 +128,27 @@ async def test_an_editors_writes_land_in_the_project_and_the_history_names_the_e
         f"{API}/comments/{by_owner.json()['id']}", json={"body": "x"}, headers=editor.headers
     )
     assert_problem(foreign, 404)
+    moved = await client.post(
+        f"{API}/tasks/{created.json()['id']}/move",
+        json={"version": 1, "status": "in_progress"},
+        headers=editor.headers,
+    )
+    assert moved.status_code == 200, moved.text
     deleted = await client.delete(f"{API}/tasks/{created.json()['id']}", headers=editor.headers)
     assert deleted.status_code == 204
+    # Each write path (the one-statement create on PostgreSQL, the ORM move and delete) names
+    # the editor, not the owner whose data it changed.
+    project_events = (
+        await client.get(f"{API}/projects/{t['project']}/history", headers=owner.headers)
+    ).json()["items"]
+    mine = [
+        (e["kind"], e["actor_id"]) for e in project_events if e["task_id"] == created.json()["id"]
+    ]
+    assert mine == [
+        ("deleted", editor.user_id),
+        ("updated", editor.user_id),  # the move changed the status
+        ("created", editor.user_id),
+    ]
 
 
 async def test_an_editor_cannot_move_a_task_out_of_the_shared_project(
