@@ -76,6 +76,7 @@ async def test_a_new_account_has_exactly_one_inbox(
             "description_html": "",
             "archived": False,
             "is_inbox": True,
+            "role": "owner",
             "open_count": 0,
             "done_count": 0,
             "published_url": None,

@@ -34,6 +34,7 @@ from taskapp.openapi import document_malformed_bodies
 from taskapp.ops.gauges import DatabaseGauges
 from taskapp.ops.router import router as ops_router
 from taskapp.projects.public import router as public_router
+from taskapp.projects.router import invitations_router
 from taskapp.projects.router import router as projects_router
 from taskapp.saved_views.router import router as views_router
 from taskapp.security import PasswordHasher, TokenCodec
@@ -120,6 +121,7 @@ def create_app(
     for router in (
         tasks_router,
         projects_router,
+        invitations_router,
         comments_router,
         views_router,
         auth_router,

@@ -96,6 +96,8 @@ class Settings(BaseSettings):
     # Links sent by mail are single-use; a reset link is short-lived.
     password_reset_ttl: Duration = timedelta(minutes=30)
     email_verification_ttl: Duration = timedelta(days=3)
+    # An invitation to a shared project (single-use, for the invited address only).
+    invitation_ttl: Duration = timedelta(days=7)
     # Mail requests (password resets, verification resends) per address and per source.
     mail_max_per_address: int = Field(default=5, ge=1)
     source_max_mail_requests: int = Field(default=30, ge=1)

@@ -20,7 +20,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["comments"], responses=problem_respo
     "/tasks/{task_id}/comments",
     status_code=status.HTTP_201_CREATED,
     response_model=CommentPublic,
-    responses=problem_responses(404, 413, 422),
+    responses=problem_responses(403, 404, 413, 422),
 )
 async def add_comment(
     task_id: uuid.UUID, body: CommentWrite, user: CurrentPrincipal, session: SessionDep
@@ -56,7 +56,7 @@ async def list_comments(
 @router.patch(
     "/comments/{comment_id}",
     response_model=CommentPublic,
-    responses=problem_responses(404, 413, 422),
+    responses=problem_responses(403, 404, 413, 422),
 )
 async def edit_comment(
     comment_id: uuid.UUID, body: CommentWrite, user: CurrentPrincipal, session: SessionDep
@@ -68,7 +68,7 @@ async def edit_comment(
 @router.delete(
     "/comments/{comment_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(404, 422),
+    responses=problem_responses(403, 404, 422),
 )
 async def delete_comment(
     comment_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep

@@ -1,5 +1,6 @@
-"""Comments: written by the task's owner (shared projects will widen who), edited and deleted by
-their author only; another user's task or comment is "not found", never "forbidden"."""
+"""Comments: read by every member of the task's project, written by its owner and editors,
+edited and deleted by their author only while they may still write there; a task or comment the
+user cannot reach is "not found", never "forbidden" (a viewer's write is: ADR 0017)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from taskapp.comments.schemas import CommentPage, CommentPublic
 from taskapp.db import utcnow
 from taskapp.errors import FieldError, ProblemError, not_found
 from taskapp.markdown import markdown_html
-from taskapp.tasks.interface import ensure_task, record_comment
+from taskapp.tasks.interface import Role, record_comment, require_task
 
 PAGE_LIMIT = 200
 
@@ -35,8 +36,9 @@ def public(comment: Comment) -> CommentPublic:
 async def add(
     session: AsyncSession, user_id: uuid.UUID, task_id: uuid.UUID, body: str
 ) -> CommentPublic:
+    access = await require_task(session, user_id, task_id, Role.EDITOR)
     # The "commented" history event is written in the comment's transaction.
-    await record_comment(session, user_id, task_id, user_id)
+    await record_comment(session, access.owner_id, task_id, user_id)
     comment = Comment(
         id=uuid.uuid4(), task_id=task_id, author_id=user_id, body=body, created_at=utcnow()
     )
@@ -51,6 +53,11 @@ async def _own(session: AsyncSession, user_id: uuid.UUID, comment_id: uuid.UUID)
     )
     if comment is None:
         raise not_found("comment")
+    # Only while the author may still write in the task's project (a removed member: 404).
+    try:
+        await require_task(session, user_id, comment.task_id, Role.EDITOR)
+    except ProblemError as exc:
+        raise not_found("comment") if exc.status == 404 else exc from None
     return comment
 
 
@@ -111,7 +118,7 @@ async def thread(
     limit: int,
     cursor: str | None,
 ) -> CommentPage:
-    await ensure_task(session, user_id, task_id)
+    await require_task(session, user_id, task_id, Role.VIEWER)
     query = select(Comment).where(Comment.task_id == task_id)
     if cursor is not None:
         at, last_id = cursors.decode(cursor, task_id)

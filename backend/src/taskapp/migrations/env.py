@@ -11,7 +11,8 @@ import taskapp.auth.models
 import taskapp.comments.models
 import taskapp.projects.models
 import taskapp.saved_views.models
-import taskapp.tasks.models  # noqa: F401  (register every table on Base.metadata)
+import taskapp.tasks.models
+import taskapp.tasks.sharing  # noqa: F401  (register every table on Base.metadata)
 from taskapp.db import Base, create_engine
 from taskapp.settings import Settings
 

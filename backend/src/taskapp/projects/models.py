@@ -77,3 +77,28 @@ def _inbox_for_new_users(session: Session, _flush: UOWTransaction, _instances: A
         if user.id is None:
             user.id = uuid.uuid4()
         session.add(inbox_for(user.id))
+
+
+class ProjectInvitation(Base):
+    """A pending invitation to a project: mailed as a single-use link whose token is stored only
+    as its SHA-256 (like auth's account tokens); accepted once, by the invited address."""
+
+    __tablename__ = "project_invitations"
+    __table_args__ = (
+        CheckConstraint("role IN ('editor', 'viewer')", name="role"),
+        Index("ix_project_invitations_project", "project_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("projects.id", ondelete="CASCADE")
+    )
+    email: Mapped[str] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from taskapp.auth.interface import CurrentPrincipal
-from taskapp.deps import SessionDep, SettingsDep
+from taskapp.db import utcnow
+from taskapp.deps import ServicesDep, SessionDep, SettingsDep
 from taskapp.http.etags import EntityTags, etag_for
 from taskapp.markdown import markdown_html
 from taskapp.openapi import API_PREFIX, problem_responses
-from taskapp.projects import service
+from taskapp.projects import service, sharing
 from taskapp.projects.schemas import (
+    InvitationAccept,
+    InvitationCreate,
+    InvitationList,
+    InvitationPublic,
+    MemberList,
+    MemberPublic,
+    Membership,
+    MemberUpdate,
     ProjectCreate,
     ProjectList,
     ProjectPublic,
@@ -24,12 +34,17 @@ from taskapp.projects.schemas import (
 from taskapp.tasks.interface import (
     HISTORY_PAGE_LIMIT,
     HistoryCursors,
+    Role,
     TaskHistoryPage,
     history_page,
+    require_project,
 )
 
 router = APIRouter(
     prefix=f"{API_PREFIX}/projects", tags=["projects"], responses=problem_responses(401)
+)
+invitations_router = APIRouter(
+    prefix=f"{API_PREFIX}/invitations", tags=["projects"], responses=problem_responses(401)
 )
 
 IfMatch = Annotated[
@@ -63,6 +78,7 @@ def _public(request: Request, found: service.ProjectView) -> ProjectPublic:
         is_inbox=project.is_inbox,
         open_count=found.counts.open,
         done_count=found.counts.done,
+        role=found.role.value,
         published_url=(
             None if project.publish_token is None else public_url(request, project.publish_token)
         ),
@@ -109,14 +125,15 @@ async def create_project(
 async def read_project(
     project_id: uuid.UUID, request: Request, user: CurrentPrincipal, session: SessionDep
 ) -> JSONResponse:
-    project = await service.get_project(session, user.user_id, project_id)
-    return _response(request, await service.view(session, project))
+    access = await require_project(session, user.user_id, project_id, Role.VIEWER)
+    project = await service.get_project(session, access.owner_id, project_id)
+    return _response(request, await service.view(session, project, access.role))
 
 
 @router.patch(
     "/{project_id}",
     response_model=ProjectPublic,
-    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 409, 412, 413, 422)},
+    responses={200: {"headers": ETAG_HEADER}, **problem_responses(403, 404, 409, 412, 413, 422)},
 )
 async def update_project(
     project_id: uuid.UUID,
@@ -126,6 +143,7 @@ async def update_project(
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> JSONResponse:
+    await require_project(session, user.user_id, project_id, Role.OWNER)
     found = await service.update_project(
         session, user.user_id, project_id, body, if_match=EntityTags.parse(if_match)
     )
@@ -135,12 +153,13 @@ async def update_project(
 @router.delete(
     "/{project_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(404, 409, 412, 422),
-    description="Deletes the project and every task in it.",
+    responses=problem_responses(403, 404, 409, 412, 422),
+    description="Deletes the project and every task in it (owner only).",
 )
 async def delete_project(
     project_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep, if_match: IfMatch = None
 ) -> None:
+    await require_project(session, user.user_id, project_id, Role.OWNER)
     await service.delete_project(
         session, user.user_id, project_id, if_match=EntityTags.parse(if_match)
     )
@@ -149,12 +168,13 @@ async def delete_project(
 @router.post(
     "/{project_id}/publish",
     response_model=PublishLink,
-    responses=problem_responses(404, 422),
-    description="A new read-only public link (any earlier one stops working).",
+    responses=problem_responses(403, 404, 422),
+    description="A new read-only public link (any earlier one stops working; owner only).",
 )
 async def publish_project(
     project_id: uuid.UUID, request: Request, user: CurrentPrincipal, session: SessionDep
 ) -> PublishLink:
+    await require_project(session, user.user_id, project_id, Role.OWNER)
     token = await service.publish(session, user.user_id, project_id)
     return PublishLink(url=public_url(request, token))
 
@@ -162,12 +182,13 @@ async def publish_project(
 @router.delete(
     "/{project_id}/publish",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=problem_responses(404, 422),
-    description="Revokes the public link: it answers 404 from now on.",
+    responses=problem_responses(403, 404, 422),
+    description="Revokes the public link: it answers 404 from now on (owner only).",
 )
 async def unpublish_project(
     project_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep
 ) -> Response:
+    await require_project(session, user.user_id, project_id, Role.OWNER)
     await service.unpublish(session, user.user_id, project_id)
     return Response(status_code=204)
 
@@ -188,12 +209,133 @@ async def project_history(
         str | None, Query(max_length=512, description="next_cursor of the previous page")
     ] = None,
 ) -> TaskHistoryPage:
-    await service.get_project(session, user.user_id, project_id)  # another user's: 404
+    # A member reads the owner's history of the project; anyone else gets 404.
+    access = await require_project(session, user.user_id, project_id, Role.VIEWER)
     return await history_page(
         session,
         HistoryCursors(settings.secret_key),
-        user.user_id,
+        access.owner_id,
         project_id=project_id,
         limit=limit,
         cursor=cursor,
     )
+
+
+# Members and invitations (ADR 0017): owners manage them, any member sees who is in.
+
+
+@router.get(
+    "/{project_id}/members",
+    response_model=MemberList,
+    responses=problem_responses(404, 422),
+    summary="The project's members, its owner first (any member)",
+)
+async def list_members(
+    project_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep
+) -> MemberList:
+    return MemberList(items=await sharing.members(session, user.user_id, project_id))
+
+
+@router.patch(
+    "/{project_id}/members/{member_id}",
+    response_model=MemberPublic,
+    responses=problem_responses(403, 404, 409, 413, 422),
+    summary="Change a member's role (owner only)",
+)
+async def change_member_role(
+    project_id: uuid.UUID,
+    member_id: uuid.UUID,
+    body: MemberUpdate,
+    user: CurrentPrincipal,
+    session: SessionDep,
+) -> MemberPublic:
+    return await sharing.change_role(session, user.user_id, project_id, member_id, body.role)
+
+
+@router.delete(
+    "/{project_id}/members/{member_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(403, 404, 409, 422),
+    summary="Remove a member (owner), or leave (the member themself; the owner cannot)",
+)
+async def remove_member(
+    project_id: uuid.UUID, member_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep
+) -> None:
+    # No Response of our own: FastAPI's 204 carries the content type the security headers
+    # middleware keys the CSP on.
+    await sharing.remove(session, user.user_id, project_id, member_id)
+
+
+def _invitation_link(request: Request, base_url: str | None, token: str) -> str:
+    """The web app's page that accepts an invitation, on the public URL when one is set."""
+    base = (base_url or str(request.base_url)).rstrip("/")
+    return f"{base}/invitations/accept?{urlencode({'token': token})}"
+
+
+@router.post(
+    "/{project_id}/invitations",
+    status_code=status.HTTP_201_CREATED,
+    response_model=InvitationPublic,
+    responses=problem_responses(403, 404, 409, 413, 422),
+    summary="Invite an address as editor or viewer (owner only); the link is mailed to it",
+)
+async def invite(
+    project_id: uuid.UUID,
+    body: InvitationCreate,
+    request: Request,
+    user: CurrentPrincipal,
+    session: SessionDep,
+    services: ServicesDep,
+) -> InvitationPublic:
+    settings = services.settings
+    invited = await sharing.invite(
+        session, user.user_id, project_id, body, ttl=settings.invitation_ttl, now=utcnow()
+    )
+    services.mailer.send_later(
+        "invitation",
+        body.email,
+        {
+            "inviter": invited.inviter_name,
+            "project": invited.project_name,
+            "role": body.role,
+            "link": _invitation_link(request, settings.public_url, invited.token),
+            "days": settings.invitation_ttl.days or 1,
+        },
+    )
+    return invited.invitation
+
+
+@router.get(
+    "/{project_id}/invitations",
+    response_model=InvitationList,
+    responses=problem_responses(403, 404, 422),
+    summary="Pending invitations (owner only)",
+)
+async def list_invitations(
+    project_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep
+) -> InvitationList:
+    return InvitationList(items=await sharing.pending(session, user.user_id, project_id, utcnow()))
+
+
+@router.delete(
+    "/{project_id}/invitations/{invitation_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(403, 404, 422),
+    summary="Withdraw a pending invitation (owner only): its link stops working",
+)
+async def withdraw_invitation(
+    project_id: uuid.UUID, invitation_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep
+) -> None:
+    await sharing.withdraw(session, user.user_id, project_id, invitation_id)
+
+
+@invitations_router.post(
+    "/accept",
+    response_model=Membership,
+    responses=problem_responses(400, 403, 413, 422),
+    summary="Join a project with a mailed invitation's token (the invited address's account only)",
+)
+async def accept_invitation(
+    body: InvitationAccept, user: CurrentPrincipal, session: SessionDep
+) -> Membership:
+    return await sharing.accept(session, user.user_id, body.token, utcnow())

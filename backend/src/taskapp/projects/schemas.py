@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from taskapp.auth.interface import Email
 from taskapp.text import NO_NUL, VISIBLE_TEXT
 
 # Names, not values: the web app maps each to its own light and dark shade (with a contrast it
@@ -67,6 +68,9 @@ class ProjectPublic(BaseModel):
     )
     archived: bool
     is_inbox: bool = Field(description="The Inbox cannot be archived or deleted")
+    role: Literal["owner", "editor", "viewer"] = Field(
+        description="Your role in it: owner of your own projects, editor or viewer of shared ones"
+    )
     open_count: int = Field(description="Tasks not done")
     done_count: int
     published_url: str | None = Field(description="The public read-only page, while published")
@@ -76,7 +80,9 @@ class ProjectPublic(BaseModel):
 
 
 class ProjectList(BaseModel):
-    items: list[ProjectPublic] = Field(description="The Inbox first, then by creation")
+    items: list[ProjectPublic] = Field(
+        description="The Inbox first, then your projects by creation, then those shared with you"
+    )
 
 
 class PublishLink(BaseModel):
@@ -98,3 +104,58 @@ class PublicProject(BaseModel):
     colour: Colour
     description: str = Field(description="Markdown, as written")
     tasks: list[PublicTask] = Field(description="The open tasks, soonest due first")
+
+
+# Roles a member can be given; the owner is the project's creator (ADR 0017).
+MemberRole = Literal["editor", "viewer"]
+
+
+class MemberPublic(BaseModel):
+    user_id: uuid.UUID
+    email: str
+    full_name: str | None
+    role: Literal["owner", "editor", "viewer"]
+    added_at: datetime
+
+
+class MemberList(BaseModel):
+    items: list[MemberPublic]
+
+
+class MemberUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: MemberRole
+
+
+class InvitationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Email = Field(description="Only an account with this address can accept")
+    role: MemberRole
+
+
+class InvitationPublic(BaseModel):
+    id: uuid.UUID
+    project_id: uuid.UUID
+    email: str
+    role: MemberRole
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationList(BaseModel):
+    items: list[InvitationPublic]
+
+
+class InvitationAccept(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class Membership(BaseModel):
+    """What accepting an invitation made of the signed-in user."""
+
+    project_id: uuid.UUID
+    role: Literal["owner", "editor", "viewer"]

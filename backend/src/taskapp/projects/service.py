@@ -20,7 +20,13 @@ from taskapp.errors import ProblemError, not_found
 from taskapp.http.etags import EntityTags, etag_for, if_match_allows
 from taskapp.projects.models import Project, inbox_for
 from taskapp.projects.schemas import ProjectCreate, ProjectUpdate
-from taskapp.tasks.interface import ProjectCounts, counts_by_project, delete_project_tasks
+from taskapp.tasks.interface import (
+    ProjectCounts,
+    ProjectMember,
+    Role,
+    counts_by_project,
+    delete_project_tasks,
+)
 
 ATTEMPTS = 5
 
@@ -29,6 +35,7 @@ ATTEMPTS = 5
 class ProjectView:
     project: Project
     counts: ProjectCounts
+    role: Role = Role.OWNER  # the caller's role in it
 
 
 def precondition_failed(current: Project) -> ProblemError:
@@ -92,12 +99,28 @@ async def list_projects(session: AsyncSession, owner_id: uuid.UUID) -> list[Proj
         await ensure_inbox(session, owner_id)
         projects = list(await session.scalars(query))
     counts = await counts_by_project(await session.connection(), owner_id)
-    return [ProjectView(p, counts.get(p.id, ProjectCounts())) for p in projects]
+    own = [ProjectView(p, counts.get(p.id, ProjectCounts())) for p in projects]
+    return own + await _shared_with(session, owner_id)
 
 
-async def view(session: AsyncSession, project: Project) -> ProjectView:
+async def _shared_with(session: AsyncSession, user_id: uuid.UUID) -> list[ProjectView]:
+    """The projects others shared with the user, by creation, each with its owner's counts."""
+    rows = await session.execute(
+        select(Project, ProjectMember.role)
+        .join(ProjectMember, ProjectMember.project_id == Project.id)
+        .where(ProjectMember.user_id == user_id, Project.owner_id != user_id)
+        .order_by(Project.created_at, Project.id)
+    )
+    found = []
+    for project, role in rows:
+        counts = await counts_by_project(await session.connection(), project.owner_id, project.id)
+        found.append(ProjectView(project, counts.get(project.id, ProjectCounts()), Role(role)))
+    return found
+
+
+async def view(session: AsyncSession, project: Project, role: Role = Role.OWNER) -> ProjectView:
     counts = await counts_by_project(await session.connection(), project.owner_id, project.id)
-    return ProjectView(project, counts.get(project.id, ProjectCounts()))
+    return ProjectView(project, counts.get(project.id, ProjectCounts()), role)
 
 
 async def create_project(
@@ -105,6 +128,7 @@ async def create_project(
 ) -> ProjectView:
     now = utcnow()
     project = Project(
+        id=uuid.uuid4(),
         owner_id=owner_id,
         name=data.name,
         colour=data.colour,
@@ -115,6 +139,10 @@ async def create_project(
         updated_at=now,
     )
     session.add(project)
+    # Its creator is its owner, in the members list too (ADR 0017).
+    session.add(
+        ProjectMember(project_id=project.id, user_id=owner_id, role=Role.OWNER, added_at=now)
+    )
     await session.commit()
     return ProjectView(project, ProjectCounts())
 

@@ -52,6 +52,12 @@ def acting_as(session: AsyncSession, user_id: uuid.UUID) -> None:
     session.sync_session.info[_ACTOR] = user_id
 
 
+def actor(session: AsyncSession, owner_id: uuid.UUID) -> uuid.UUID:
+    """Who the session's writes are made by (acting_as), else the owner."""
+    found: uuid.UUID = session.sync_session.info.get(_ACTOR, owner_id)
+    return found
+
+
 def plain(value: Any) -> Any:
     """A field's value as the API's JSON shows it."""
     if isinstance(value, enum.Enum):
@@ -247,12 +253,6 @@ async def _owned_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.
     if task is None:  # another user's task is as absent as a deleted one
         raise not_found("task")
     return task
-
-
-async def ensure_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID) -> None:
-    """404 unless the task exists and is the owner's (what other domains check before they
-    read or write something of a task)."""
-    await _owned_task(session, owner_id, task_id)
 
 
 async def record_comment(

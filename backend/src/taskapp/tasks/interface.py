@@ -1,7 +1,8 @@
 """What other domains may use of tasks: counts per project, a project's tasks (deleted with it,
-or shown on its published page), a project's activity history, the ownership check and the
-history event for what another domain adds to a task (comments), the task list's query parser
-(saved views), and an owner's tasks in batches (the account's data export).
+or shown on its published page), a project's activity history, the history event for what
+another domain adds to a task (comments), the task list's query parser (saved views), an owner's
+tasks in batches (the account's data export), and project memberships with the access check
+(the caller's role in a project or a task's project) that projects and comments make.
 
 Domains import tasks only through this module (the `tasks-interface` contract in
 pyproject.toml), so tasks' storage and hot paths can change without touching them."""
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from taskapp.tasks.export import export_tasks
 from taskapp.tasks.history import PAGE_LIMIT as HISTORY_PAGE_LIMIT
-from taskapp.tasks.history import HistoryCursors, ensure_task, record_comment
+from taskapp.tasks.history import HistoryCursors, record_comment
 from taskapp.tasks.history import page as history_page
 from taskapp.tasks.projects import (
     OpenTask,
@@ -21,19 +22,34 @@ from taskapp.tasks.projects import (
 )
 from taskapp.tasks.query_string import parse as parse_list_query
 from taskapp.tasks.schemas import TaskHistoryPage
+from taskapp.tasks.sharing import (
+    RANK,
+    Access,
+    ProjectMember,
+    Role,
+    project_access,
+    require_project,
+    require_task,
+)
 
 __all__ = [
     "HISTORY_PAGE_LIMIT",
+    "RANK",
+    "Access",
     "HistoryCursors",
     "OpenTask",
     "ProjectCounts",
+    "ProjectMember",
+    "Role",
     "TaskHistoryPage",
     "counts_by_project",
     "delete_project_tasks",
-    "ensure_task",
     "export_tasks",
     "history_page",
     "open_tasks",
     "parse_list_query",
+    "project_access",
     "record_comment",
+    "require_project",
+    "require_task",
 ]

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taskapp.auth.interface import CurrentPrincipal
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import FieldError, ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
-from taskapp.tasks import agenda, bulk, encoding, history, query_string, reads, service
+from taskapp.tasks import agenda, bulk, encoding, history, inbox, query_string, reads, service
 from taskapp.tasks.etags import EntityTags, etag_for
 from taskapp.tasks.schemas import (
     Agenda,
@@ -31,6 +32,15 @@ from taskapp.tasks.schemas import (
     TaskStats,
     TaskUpdate,
     TodayView,
+)
+from taskapp.tasks.sharing import (
+    RANK,
+    Access,
+    Role,
+    project_access,
+    refused,
+    require_task,
+    task_access,
 )
 
 router = APIRouter(prefix=f"{API_PREFIX}/tasks", tags=["tasks"], responses=problem_responses(401))
@@ -62,6 +72,50 @@ STATS_ALLOW = {"Allow": "GET"}
 ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "description": "The task's version"}}
 
 
+def _access_session(request: Request) -> AsyncSession:
+    """A session of its own for a membership check, closed before the write: the write's
+    session may never check out a connection (its one-statement path runs on the driver, on
+    another one), and holding one across it would let concurrent writes exhaust the pool."""
+    factory: async_sessionmaker[AsyncSession] = request.app.state.services.session_factory
+    return factory()
+
+
+async def _task_access(
+    request: Request, user_id: uuid.UUID, task_id: uuid.UUID, need: Role
+) -> Access:
+    async with _access_session(request) as session:
+        return await require_task(session, user_id, task_id, need)
+
+
+async def _target(
+    request: Request,
+    user_id: uuid.UUID,
+    project_id: uuid.UUID | None,
+    within: Access | None = None,
+) -> Access | None:
+    """The access by which the user writes into `project_id` (None: their own partition).
+
+    A member writes into a shared project as its owner (ADR 0017); a task being moved (`within`,
+    its access) stays in its owner's partition. A project the user cannot reach is refused as
+    an unknown one is (422 naming the field), so is a member's move into their own Inbox; a
+    viewer's write is 403."""
+    if project_id is None or project_id == user_id:  # the user's Inbox
+        if within is not None and within.shared:
+            _unknown(project_id)
+        return None
+    async with _access_session(request) as session:
+        access = await project_access(session, user_id, project_id)
+    if access is None or (within is not None and access.owner_id != within.owner_id):
+        _unknown(project_id)
+    if RANK[access.role] < RANK[Role.EDITOR]:
+        raise refused(access.role, Role.EDITOR)
+    return access
+
+
+def _unknown(project_id: uuid.UUID | None) -> NoReturn:
+    raise inbox.unknown_project_error(project_id)
+
+
 def task_location(request: Request, task_id: uuid.UUID) -> str:
     return str(request.url_for("read_task", task_id=task_id).path)
 
@@ -88,10 +142,27 @@ async def create_task(
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
+    into = await _target(request, user.user_id, body.project_id)
+    if into is not None and into.shared and body.parent_id is not None:
+        # A member's subtask needs a parent they may write, in the same project.
+        async with _access_session(request) as access_session:
+            parent = await task_access(access_session, user.user_id, body.parent_id)
+        if parent is None or parent.project_id != into.project_id:
+            raise RequestValidationError(
+                [
+                    {
+                        "type": "unknown_parent",
+                        "loc": ("body", "parent_id"),
+                        "msg": "is not a task of this project",
+                        "input": str(body.parent_id),
+                    }
+                ]
+            )
     created = await service.create_task(
         session,
-        user.user_id,
+        user.user_id if into is None else into.owner_id,
         body,
+        actor_id=user.user_id,
         idempotency_key=idempotency_key,
         idempotency_ttl_seconds=settings.idempotency_ttl.total_seconds(),
         tracer=request.app.state.services.tracer,
@@ -139,12 +210,18 @@ def task_query(request: Request) -> TaskQuery:
 )
 async def list_tasks(request: Request, user: CurrentPrincipal) -> Response:
     query = task_query(request)
+    owner_id, version = user.user_id, user.tasks_version
+    if query.project is not None and query.project != user.user_id:
+        # Another project than the Inbox: a shared one is listed from its owner's tasks, after
+        # a membership check that is never cached (ADR 0017). Not a member: the own (empty) list.
+        async with _access_session(request) as session:
+            access = await project_access(session, user.user_id, query.project)
+        if access is not None:
+            owner_id, version = access.owner_id, access.owner_version
     # App state rather than ServicesDep: one dependency fewer for FastAPI to solve on the
     # busiest endpoint (as in get_principal).
     return _json(
-        await reads.page(
-            request.app.state.tasks, user.user_id, user.tasks_version, query, user.time_zone
-        )
+        await reads.page(request.app.state.tasks, owner_id, version, query, user.time_zone)
     )
 
 
@@ -277,7 +354,16 @@ async def read_task(
     if_none_match: Annotated[str | None, Header(max_length=1024)] = None,
 ) -> Response:
     # App state rather than ServicesDep, as in list_tasks: one dependency fewer to solve.
-    read = await reads.task(request.app.state.tasks, user.user_id, user.tasks_version, task_id)
+    state = request.app.state
+    try:
+        read = await reads.task(state.tasks, user.user_id, user.tasks_version, task_id)
+    except ProblemError as exc:
+        if exc.status != 404:
+            raise
+        # Not the user's own: a member reads a shared project's task as its owner, after a
+        # membership check that is never cached, so a removed member is refused at once.
+        access = await _task_access(request, user.user_id, task_id, Role.VIEWER)
+        read = await reads.task(state.tasks, access.owner_id, access.owner_version, task_id)
     condition = EntityTags.parse(if_none_match)
     if condition is not None and condition.match_weak(read.etag):
         return Response(status_code=304, headers={"ETag": read.etag})
@@ -298,11 +384,15 @@ async def update_task(
     if_match: IfMatch = None,
     complete_subtasks: CompleteSubtasks = False,
 ) -> JSONResponse:
+    access = await _task_access(request, user.user_id, task_id, Role.EDITOR)
+    if body.project_id is not None:
+        await _target(request, user.user_id, body.project_id, access)
     task = await service.update_task(
         session,
-        user.user_id,
+        access.owner_id,
         task_id,
         body,
+        actor_id=user.user_id,
         if_match=EntityTags.parse(if_match),
         tracer=request.app.state.services.tracer,
         time_zone=user.time_zone,
@@ -319,11 +409,13 @@ async def update_task(
 )
 async def task_completions(
     task_id: uuid.UUID,
+    request: Request,
     user: CurrentPrincipal,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=service.COMPLETIONS_LIMIT)] = 50,
 ) -> TaskCompletionList:
-    items = await service.list_completions(session, user.user_id, task_id, limit)
+    access = await _task_access(request, user.user_id, task_id, Role.VIEWER)
+    items = await service.list_completions(session, access.owner_id, task_id, limit)
     return TaskCompletionList(items=items)
 
 
@@ -341,17 +433,18 @@ HistoryCursor = Annotated[
 )
 async def task_history(
     task_id: uuid.UUID,
+    request: Request,
     user: CurrentPrincipal,
     session: SessionDep,
     settings: SettingsDep,
     limit: HistoryLimit = 50,
     cursor: HistoryCursor = None,
 ) -> TaskHistoryPage:
-    await service.get_task(session, user.user_id, task_id)  # another user's task: 404
+    access = await _task_access(request, user.user_id, task_id, Role.VIEWER)
     return await history.page(
         session,
         history.HistoryCursors(settings.secret_key),
-        user.user_id,
+        access.owner_id,
         task_id=task_id,
         limit=limit,
         cursor=cursor,
@@ -365,11 +458,19 @@ async def task_history(
 )
 async def delete_task(
     task_id: uuid.UUID,
+    request: Request,
     user: CurrentPrincipal,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> None:
-    await service.delete_task(session, user.user_id, task_id, if_match=EntityTags.parse(if_match))
+    access = await _task_access(request, user.user_id, task_id, Role.EDITOR)
+    await service.delete_task(
+        session,
+        access.owner_id,
+        task_id,
+        if_match=EntityTags.parse(if_match),
+        actor_id=user.user_id,
+    )
 
 
 @router.post(
@@ -379,6 +480,7 @@ async def delete_task(
 )
 async def move_task(
     task_id: uuid.UUID,
+    request: Request,
     body: TaskMove,
     user: CurrentPrincipal,
     session: SessionDep,
@@ -386,11 +488,15 @@ async def move_task(
 ) -> JSONResponse:
     """Place the task right after `after_id` (or before `before_id`, or at the end), with a
     new `position` between its neighbours as they are at the time of the move."""
+    access = await _task_access(request, user.user_id, task_id, Role.EDITOR)
+    if body.project_id is not None:
+        await _target(request, user.user_id, body.project_id, access)
     moved = await service.move_task(
         session,
-        user.user_id,
+        access.owner_id,
         task_id,
         body,
+        actor_id=user.user_id,
         complete_subtasks=complete_subtasks,
         time_zone=user.time_zone,
     )

@@ -164,8 +164,10 @@ async def create_task(
     idempotency_ttl_seconds: float,
     tracer: Tracer,
     time_zone: str = "UTC",
+    actor_id: uuid.UUID | None = None,
 ) -> Created:
-    history.acting_as(session, owner_id)
+    # The actor is who writes: the owner, or a member of the task's shared project.
+    history.acting_as(session, actor_id or owner_id)
     async with inbox.refusing_unknown_projects(session, data.project_id):
         return await _create(
             session,
@@ -290,6 +292,7 @@ def _event_values() -> dict[str, Any]:
 
 
 def _event_params(
+    actor_id: uuid.UUID,
     task_id: uuid.UUID,
     owner_id: uuid.UUID,
     project_id: uuid.UUID | None,
@@ -303,7 +306,7 @@ def _event_params(
         "ev_owner_id": owner_id,
         "ev_project_id": owner_id if project_id is None else project_id,
         "ev_task_id": task_id,
-        "ev_actor_id": owner_id,
+        "ev_actor_id": actor_id,
         "ev_kind": kind,
         "ev_task_title": title,
         "ev_changes": json.dumps(changes),
@@ -392,6 +395,7 @@ async def _create_in_one_statement(
     params.update(new_status=data.status.value, new_priority=data.priority.rank)
     params.update(
         _event_params(
+            history.actor(session, owner_id),
             task_id,
             owner_id,
             stored_project,
@@ -456,8 +460,9 @@ async def update_task(
     tracer: Tracer,
     time_zone: str = "UTC",
     complete_subtasks: bool = False,
+    actor_id: uuid.UUID | None = None,
 ) -> Task | TaskPublic:
-    history.acting_as(session, owner_id)
+    history.acting_as(session, actor_id or owner_id)
     async with inbox.refusing_unknown_projects(session, changes.project_id):
         return await _update(
             session,
@@ -487,7 +492,14 @@ async def _update(
     zone = ZoneInfo(time_zone)
     if session.get_bind().dialect.name == "postgresql":
         updated = await _update_in_one_statement(
-            _engine(session), owner_id, task_id, changes, if_match, tracer, zone
+            _engine(session),
+            owner_id,
+            history.actor(session, owner_id),
+            task_id,
+            changes,
+            if_match,
+            tracer,
+            zone,
         )
         if updated is not None:
             return updated
@@ -625,6 +637,7 @@ def _transient(row: Any, owner_id: uuid.UUID) -> Task:
 async def _update_in_one_statement(
     engine: AsyncEngine,
     owner_id: uuid.UUID,
+    actor_id: uuid.UUID,
     task_id: uuid.UUID,
     changes: TaskUpdate,
     if_match: EntityTags | None,
@@ -665,6 +678,7 @@ async def _update_in_one_statement(
         changed = history.diff(owner_id, loaded, history.snapshot(task))
         params.update(
             _event_params(
+                actor_id,
                 task_id,
                 owner_id,
                 task.project_id,
@@ -808,8 +822,9 @@ async def delete_task(
     task_id: uuid.UUID,
     *,
     if_match: EntityTags | None,
+    actor_id: uuid.UUID | None = None,
 ) -> None:
-    history.acting_as(session, owner_id)
+    history.acting_as(session, actor_id or owner_id)
     # As for updates: the delete checks the version it read (an ORM delete, so the task's
     # derived counts follow in the same flush); a lost race without If-Match is retried.
     defer_count_changes(session.sync_session)
@@ -845,10 +860,12 @@ async def move_task(
     *,
     complete_subtasks: bool = False,
     time_zone: str = "UTC",
+    actor_id: uuid.UUID | None = None,
 ) -> Task:
     """POST /tasks/{id}/move: a new position (and optionally status and project) in one
     transaction, the key computed by tasks/ordering.py while the owner's row is locked. A
     project that is not the owner's is refused by the foreign key: 422 naming the field."""
+    history.acting_as(session, actor_id or owner_id)
     async with inbox.refusing_unknown_projects(session, move.project_id):
         return await _move(
             session,
@@ -882,7 +899,6 @@ async def _move(
                     )
                 ],
             )
-    history.acting_as(session, owner_id)
     # Lock order as in every write: the task's row, then the owner's, then count rows.
     task = await get_task(session, owner_id, task_id, for_update=True)
     if task.version != move.version:

@@ -21,6 +21,7 @@ function makeProject(over: Partial<Project> = {}): Project {
     description_html: "<p><strong>Dig</strong> the beds</p>",
     archived: false,
     is_inbox: false,
+    role: "owner",
     open_count: 1,
     done_count: 0,
     published_url: null,

@@ -1,0 +1,174 @@
+"""Shared projects (issue 19): who may do what in a project, and the rows that say so.
+
+A shared project's tasks stay in its owner's partition (tasks.owner_id is the project's owner,
+whoever wrote them): members act on them through the owner's data after a membership check
+that is never cached. Reads are cached under the owner's data version, which every write to the
+owner's tasks bumps (ADR 0004), so a teammate's write invalidates every member's cached reads;
+and a removed member fails the (uncached) check before any cache lookup (ADR 0017).
+
+The model lives here, in tasks, because every task endpoint checks it; the projects domain
+manages members and invitations through tasks.interface."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    and_,
+    column,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from taskapp.auth.interface import User
+from taskapp.db import Base, UTCDateTime, utcnow
+from taskapp.errors import ProblemError, not_found
+from taskapp.tasks.models import Task
+
+
+class Role(enum.StrEnum):
+    OWNER = "owner"
+    EDITOR = "editor"
+    VIEWER = "viewer"
+
+
+# What each role may do: a higher rank may do everything a lower one may.
+RANK = {Role.VIEWER: 0, Role.EDITOR: 1, Role.OWNER: 2}
+
+
+class ProjectMember(Base):
+    __tablename__ = "project_members"
+    __table_args__ = (
+        CheckConstraint("role IN ('owner', 'editor', 'viewer')", name="role"),
+        # "Projects shared with me", and the cascade when an account goes.
+        Index("ix_project_members_user", "user_id"),
+    )
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(16))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The projects table as far as tasks needs it (the model is the projects domain's, above this).
+_projects = table("projects", column("id"), column("owner_id"), column("is_inbox"))
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """A user's way into one project: whose partition holds it, that owner's data version (the
+    cache key of reads made through it), and the user's role."""
+
+    project_id: uuid.UUID
+    owner_id: uuid.UUID
+    owner_version: int
+    role: Role
+
+    @property
+    def shared(self) -> bool:
+        """True when the user is a member, not the owner."""
+        return self.role is not Role.OWNER
+
+
+def refused(role: Role, need: Role) -> ProblemError:
+    return ProblemError(
+        403,
+        f"Your role in this project ({role.value}) does not allow this; it needs {need.value}.",
+        problem_type="role-forbids",
+        title="Forbidden",
+    )
+
+
+def _require(access: Access | None, need: Role, what: str) -> Access:
+    # A non-member (or a removed one) learns nothing: "not found", as for a missing project.
+    if access is None:
+        raise not_found(what)
+    if RANK[access.role] < RANK[need]:
+        raise refused(access.role, need)
+    return access
+
+
+async def project_access(
+    session: AsyncSession, user_id: uuid.UUID, project_id: uuid.UUID
+) -> Access | None:
+    """The user's access to the project, or None. The owner is projects.owner_id (also true of a
+    project the previous release created without its owner's membership row)."""
+    row = (
+        await session.execute(
+            select(_projects.c.owner_id, User.tasks_version, ProjectMember.role)
+            .select_from(_projects)
+            .join(User, User.id == _projects.c.owner_id)
+            .outerjoin(
+                ProjectMember,
+                and_(
+                    ProjectMember.project_id == _projects.c.id,
+                    ProjectMember.user_id == user_id,
+                ),
+            )
+            .where(
+                _projects.c.id == project_id,
+                or_(_projects.c.owner_id == user_id, ProjectMember.user_id.is_not(None)),
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    owner_id = uuid.UUID(str(row.owner_id))
+    role = Role.OWNER if owner_id == user_id else Role(row.role)
+    return Access(project_id, owner_id, row.tasks_version, role)
+
+
+async def require_project(
+    session: AsyncSession, user_id: uuid.UUID, project_id: uuid.UUID, need: Role
+) -> Access:
+    """The user's access to the project if it allows `need`: 404 for a non-member, 403 for a
+    member whose role is too low."""
+    return _require(await project_access(session, user_id, project_id), need, "project")
+
+
+async def task_access(
+    session: AsyncSession, user_id: uuid.UUID, task_id: uuid.UUID
+) -> Access | None:
+    """The user's access to the task's project, or None (another user's task, not shared with
+    them, or no such task). A task without a project is in its owner's Inbox, never shared."""
+    row = (
+        await session.execute(
+            select(Task.owner_id, Task.project_id, User.tasks_version, ProjectMember.role)
+            .join(User, User.id == Task.owner_id)
+            .outerjoin(
+                ProjectMember,
+                and_(ProjectMember.project_id == Task.project_id, ProjectMember.user_id == user_id),
+            )
+            .where(
+                Task.id == task_id,
+                or_(Task.owner_id == user_id, ProjectMember.user_id.is_not(None)),
+            )
+        )
+    ).first()
+    if row is None:
+        return None
+    owner_id: uuid.UUID = row.owner_id
+    project_id: uuid.UUID = owner_id if row.project_id is None else row.project_id
+    role = Role.OWNER if owner_id == user_id else Role(row.role)
+    return Access(project_id, owner_id, row.tasks_version, role)
+
+
+async def require_task(
+    session: AsyncSession, user_id: uuid.UUID, task_id: uuid.UUID, need: Role
+) -> Access:
+    """The user's access to the task if it allows `need` (404 for a non-member, 403 below)."""
+    return _require(await task_access(session, user_id, task_id), need, "task")

@@ -1,0 +1,445 @@
+"""The authorization matrix (issue 19): every route of the app, taken from `app.routes`, called
+by each of {owner, editor, viewer, removed member, stranger} of a shared project, with the
+status each must get; a refused write must leave the owner's view of the project unchanged.
+
+A route without an entry in MATRIX fails `test_every_route_has_a_matrix_entry`, so a new
+endpoint cannot ship without saying who may call it. Routes about the caller's own account
+(auth, profile, saved views, their own projects list) answer every role alike: the entry says
+so with one status for all. The SPA's method shims (405 for other methods on /tasks/stats and
+the like) and the docs are not endpoints (absent from the OpenAPI schema) and are left out.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from taskapp.http.routes import flatten
+from taskapp.projects.models import ProjectInvitation
+from taskapp.security import token_digest
+from tests.conftest import PASSWORD, Account, create_task, register_and_login, unique_email
+from tests.test_shared_tasks import share
+
+API = "/api/v1"
+ROLES = ("stranger", "removed", "viewer", "editor", "owner")  # the owner last: it may delete
+
+
+@dataclass
+class World:
+    app: FastAPI
+    http: httpx.AsyncClient
+    users: dict[str, Account]
+    project: str
+    spare: Account  # a second viewer: the member the members endpoints act on
+    removed_comment: str  # written by the removed member while they were an editor
+    editor_comment: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def owner(self) -> Account:
+        return self.users["owner"]
+
+    async def task(self) -> str:
+        return str((await create_task(self.http, self.owner, project_id=self.project))["id"])
+
+    async def comment(self, author: Account, task_id: str) -> str:
+        made = await self.http.post(
+            f"{API}/tasks/{task_id}/comments", json={"body": "a"}, headers=author.headers
+        )
+        assert made.status_code == 201, made.text
+        comment_id: str = made.json()["id"]
+        return comment_id
+
+    async def invitation(self, email: str) -> tuple[str, str]:
+        """A pending invitation to `email` and a token that opens it."""
+        made = await self.http.post(
+            f"{API}/projects/{self.project}/invitations",
+            json={"email": email, "role": "viewer"},
+            headers=self.owner.headers,
+        )
+        assert made.status_code == 201, made.text
+        token = f"matrix-{made.json()['id']}"
+        async with self.app.state.services.session_factory() as session:
+            row = await session.scalar(
+                select(ProjectInvitation).where(
+                    ProjectInvitation.id == uuid.UUID(made.json()["id"])
+                )
+            )
+            assert row is not None
+            row.token_hash = token_digest(token)
+            await session.commit()
+        return made.json()["id"], token
+
+    async def snapshot(self) -> Any:
+        """The project as its owner sees it: what a refused write must not change."""
+        get = self.http.get
+        h = self.owner.headers
+        project = await get(f"{API}/projects/{self.project}", headers=h)
+        tasks = await get(f"{API}/tasks", params={"project": self.project}, headers=h)
+        members = await get(f"{API}/projects/{self.project}/members", headers=h)
+        invitations = await get(f"{API}/projects/{self.project}/invitations", headers=h)
+        comments = []
+        for task in tasks.json()["items"]:
+            thread = await get(f"{API}/tasks/{task['id']}/comments", headers=h)
+            comments.append(thread.json())
+        return [project.json(), tasks.json(), members.json(), invitations.json(), comments]
+
+
+async def world(app: FastAPI, http: httpx.AsyncClient) -> World:
+    users = {role: await register_and_login(http) for role in ROLES}
+    spare = await register_and_login(http)
+    owner = users["owner"]
+    made = await http.post(f"{API}/projects", json={"name": "Shared"}, headers=owner.headers)
+    project = made.json()["id"]
+    for role, account in (
+        ("editor", users["editor"]),
+        ("viewer", users["viewer"]),
+        ("editor", users["removed"]),
+        ("viewer", spare),
+    ):
+        await share(app, http, owner, project, account, role)
+    w = World(app, http, users, project, spare, removed_comment="")
+    task = await w.task()
+    w.removed_comment = await w.comment(users["removed"], task)
+    w.editor_comment = await w.comment(users["editor"], task)
+    gone = await http.delete(
+        f"{API}/projects/{project}/members/{users['removed'].user_id}", headers=owner.headers
+    )
+    assert gone.status_code == 204
+    return w
+
+
+# A request for `role` in the world: (method, path, keyword arguments of httpx's request).
+Request = tuple[str, str, dict[str, Any]]
+Build = Callable[[World, str, Account], Awaitable[Request]]
+
+
+@dataclass(frozen=True)
+class Case:
+    build: Build
+    expect: dict[str, int]  # by role
+    check: Callable[[World, str, httpx.Response], None] | None = None
+
+
+def by_role(owner: int, editor: int, viewer: int, removed: int, stranger: int) -> dict[str, int]:
+    return {
+        "owner": owner,
+        "editor": editor,
+        "viewer": viewer,
+        "removed": removed,
+        "stranger": stranger,
+    }
+
+
+def alike(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+READ = by_role(200, 200, 200, 404, 404)
+EDIT = by_role(200, 200, 403, 404, 404)
+OWN = by_role(200, 403, 403, 404, 404)
+
+
+def on_task(method: str, suffix: str = "", **kwargs: Any) -> Build:
+    async def build(w: World, _role: str, _me: Account) -> Request:
+        return method, f"{API}/tasks/{await w.task()}{suffix}", kwargs
+
+    return build
+
+
+def on_project(method: str, suffix: str = "", **kwargs: Any) -> Build:
+    async def build(w: World, _role: str, _me: Account) -> Request:
+        return method, f"{API}/projects/{w.project}{suffix}", kwargs
+
+    return build
+
+
+def plain(method: str, path: str, **kwargs: Any) -> Build:
+    async def build(_w: World, _role: str, _me: Account) -> Request:
+        return method, f"{API}{path}", kwargs
+
+    return build
+
+
+async def _own_comment(w: World, role: str, me: Account) -> str:
+    if role in ("owner", "editor"):
+        return await w.comment(me, await w.task())
+    return w.removed_comment if role == "removed" else w.editor_comment
+
+
+def on_comment(method: str, **kwargs: Any) -> Build:
+    async def build(w: World, role: str, me: Account) -> Request:
+        return method, f"{API}/comments/{await _own_comment(w, role, me)}", kwargs
+
+    return build
+
+
+async def _create_in_project(w: World, _role: str, _me: Account) -> Request:
+    return "POST", f"{API}/tasks", {"json": {"title": "New", "project_id": w.project}}
+
+
+async def _list_project(w: World, _role: str, _me: Account) -> Request:
+    return "GET", f"{API}/tasks", {"params": {"project": w.project}}
+
+
+def _members_only_see_tasks(w: World, role: str, response: httpx.Response) -> None:
+    seen = len(response.json()["items"])
+    assert (seen > 0) == (role in ("owner", "editor", "viewer")), (role, seen)
+
+
+async def _move(w: World, _role: str, _me: Account) -> Request:
+    return "POST", f"{API}/tasks/{await w.task()}/move", {"json": {"version": 1}}
+
+
+async def _bulk_on_shared_task(w: World, _role: str, _me: Account) -> Request:
+    body = {"operations": [{"id": await w.task(), "version": 1, "patch": {"title": "Bulk"}}]}
+    return "POST", f"{API}/tasks/bulk", {"json": body}
+
+
+async def _spare(w: World, _role: str, _me: Account) -> str:
+    return f"{API}/projects/{w.project}/members/{w.spare.user_id}"
+
+
+async def _change_role(w: World, role: str, me: Account) -> Request:
+    return "PATCH", await _spare(w, role, me), {"json": {"role": "editor"}}
+
+
+async def _remove_member(w: World, role: str, me: Account) -> Request:
+    return "DELETE", await _spare(w, role, me), {}
+
+
+async def _invite(w: World, _role: str, _me: Account) -> Request:
+    body = {"email": unique_email("invited"), "role": "viewer"}
+    return "POST", f"{API}/projects/{w.project}/invitations", {"json": body}
+
+
+async def _withdraw(w: World, _role: str, _me: Account) -> Request:
+    invitation_id, _ = await w.invitation(unique_email("invited"))
+    return "DELETE", f"{API}/projects/{w.project}/invitations/{invitation_id}", {}
+
+
+async def _accept_the_strangers(w: World, _role: str, _me: Account) -> Request:
+    # One invitation, tried by every role: the stranger (first) accepts it; the others are
+    # refused for the address, before and after it was used.
+    if "token" not in w.extra:
+        w.extra["token"] = (await w.invitation(w.users["stranger"].email))[1]
+    token = w.extra["token"]
+    return "POST", f"{API}/invitations/accept", {"json": {"token": token}}
+
+
+async def _own_view(w: World, _role: str, me: Account) -> str:
+    made = await w.http.post(f"{API}/views", json={"name": "V"}, headers=me.headers)
+    assert made.status_code == 201, made.text
+    return f"{API}/views/{made.json()['id']}"
+
+
+def on_view(method: str, **kwargs: Any) -> Build:
+    async def build(w: World, role: str, me: Account) -> Request:
+        return method, await _own_view(w, role, me), kwargs
+
+    return build
+
+
+async def _published(w: World, _role: str, _me: Account) -> str:
+    made = await w.http.post(f"{API}/projects/{w.project}/publish", headers=w.owner.headers)
+    token: str = made.json()["url"].rstrip("/").rsplit("/", 1)[1]
+    return token
+
+
+async def _public_page(w: World, role: str, me: Account) -> Request:
+    return "GET", f"/p/{await _published(w, role, me)}", {}
+
+
+async def _public_json(w: World, role: str, me: Account) -> Request:
+    return "GET", f"{API}/public/projects/{await _published(w, role, me)}", {}
+
+
+def with_me(method: str, path: str, body: Callable[[Account], dict[str, Any]]) -> Build:
+    async def build(_w: World, _role: str, me: Account) -> Request:
+        return method, f"{API}{path}", {"json": body(me)}
+
+    return build
+
+
+async def _token_form(_w: World, _role: str, me: Account) -> Request:
+    return "POST", f"{API}/auth/token", {"data": {"username": me.email, "password": PASSWORD}}
+
+
+def _new_account(_me: Account) -> dict[str, Any]:
+    return {"email": unique_email("new"), "password": PASSWORD}
+
+
+MATRIX: dict[tuple[str, str], Case] = {
+    # Tasks of the shared project: read by members, written by editors and the owner.
+    ("POST", "/api/v1/tasks"): Case(_create_in_project, by_role(201, 201, 403, 422, 422)),
+    ("GET", "/api/v1/tasks"): Case(_list_project, alike(200), _members_only_see_tasks),
+    ("GET", "/api/v1/tasks/{task_id}"): Case(on_task("GET"), READ),
+    ("PATCH", "/api/v1/tasks/{task_id}"): Case(on_task("PATCH", json={"title": "X"}), EDIT),
+    ("DELETE", "/api/v1/tasks/{task_id}"): Case(
+        on_task("DELETE"), by_role(204, 204, 403, 404, 404)
+    ),
+    ("POST", "/api/v1/tasks/{task_id}/move"): Case(_move, EDIT),
+    ("GET", "/api/v1/tasks/{task_id}/completions"): Case(on_task("GET", "/completions"), READ),
+    ("GET", "/api/v1/tasks/{task_id}/history"): Case(on_task("GET", "/history"), READ),
+    ("POST", "/api/v1/tasks/{task_id}/comments"): Case(
+        on_task("POST", "/comments", json={"body": "b"}), by_role(201, 201, 403, 404, 404)
+    ),
+    ("GET", "/api/v1/tasks/{task_id}/comments"): Case(on_task("GET", "/comments"), READ),
+    # Comments: their author only, while they may still write in the project.
+    ("PATCH", "/api/v1/comments/{comment_id}"): Case(
+        on_comment("PATCH", json={"body": "c"}), by_role(200, 200, 404, 404, 404)
+    ),
+    ("DELETE", "/api/v1/comments/{comment_id}"): Case(
+        on_comment("DELETE"), by_role(204, 204, 404, 404, 404)
+    ),
+    # The caller's own partition: bulk changes, stats, Today and the agenda read and write the
+    # caller's own tasks only, so a shared task named in a bulk change is not found for anyone
+    # but its owner (the rows of the caller's own account are the same for every role).
+    ("POST", "/api/v1/tasks/bulk"): Case(_bulk_on_shared_task, by_role(200, 404, 404, 404, 404)),
+    ("GET", "/api/v1/tasks/stats"): Case(plain("GET", "/tasks/stats"), alike(200)),
+    ("GET", "/api/v1/tasks/today"): Case(plain("GET", "/tasks/today"), alike(200)),
+    ("GET", "/api/v1/tasks/agenda"): Case(
+        plain("GET", "/tasks/agenda", params={"from": "2026-12-01", "to": "2026-12-07"}), alike(200)
+    ),
+    # The project: members read it, only the owner changes, publishes or deletes it.
+    ("GET", "/api/v1/projects"): Case(plain("GET", "/projects"), alike(200)),
+    ("POST", "/api/v1/projects"): Case(plain("POST", "/projects", json={"name": "P"}), alike(201)),
+    ("GET", "/api/v1/projects/{project_id}"): Case(on_project("GET"), READ),
+    ("PATCH", "/api/v1/projects/{project_id}"): Case(on_project("PATCH", json={"name": "Y"}), OWN),
+    ("DELETE", "/api/v1/projects/{project_id}"): Case(
+        on_project("DELETE"), by_role(204, 403, 403, 404, 404)
+    ),
+    ("POST", "/api/v1/projects/{project_id}/publish"): Case(on_project("POST", "/publish"), OWN),
+    ("DELETE", "/api/v1/projects/{project_id}/publish"): Case(
+        on_project("DELETE", "/publish"), by_role(204, 403, 403, 404, 404)
+    ),
+    ("GET", "/api/v1/projects/{project_id}/history"): Case(on_project("GET", "/history"), READ),
+    ("GET", "/api/v1/projects/{project_id}/members"): Case(on_project("GET", "/members"), READ),
+    ("PATCH", "/api/v1/projects/{project_id}/members/{member_id}"): Case(_change_role, OWN),
+    ("DELETE", "/api/v1/projects/{project_id}/members/{member_id}"): Case(
+        _remove_member, by_role(204, 403, 403, 404, 404)
+    ),
+    ("POST", "/api/v1/projects/{project_id}/invitations"): Case(
+        _invite, by_role(201, 403, 403, 404, 404)
+    ),
+    ("GET", "/api/v1/projects/{project_id}/invitations"): Case(
+        on_project("GET", "/invitations"), OWN
+    ),
+    ("DELETE", "/api/v1/projects/{project_id}/invitations/{invitation_id}"): Case(
+        _withdraw, by_role(204, 403, 403, 404, 404)
+    ),
+    # Only the invited address's account may accept (here: the stranger's).
+    ("POST", "/api/v1/invitations/accept"): Case(
+        _accept_the_strangers, by_role(403, 403, 403, 403, 200)
+    ),
+    # Published pages: anyone with the link, signed in or not.
+    ("GET", "/p/{token}"): Case(_public_page, alike(200)),
+    ("GET", "/api/v1/public/projects/{token}"): Case(_public_json, alike(200)),
+    # The caller's own account and saved views: the same for every role.
+    ("GET", "/api/v1/views"): Case(plain("GET", "/views"), alike(200)),
+    ("POST", "/api/v1/views"): Case(plain("POST", "/views", json={"name": "V"}), alike(201)),
+    ("GET", "/api/v1/views/{view_id}"): Case(on_view("GET"), alike(200)),
+    ("PATCH", "/api/v1/views/{view_id}"): Case(on_view("PATCH", json={"name": "W"}), alike(200)),
+    ("DELETE", "/api/v1/views/{view_id}"): Case(on_view("DELETE"), alike(204)),
+    ("POST", "/api/v1/auth/register"): Case(
+        with_me("POST", "/auth/register", _new_account), alike(201)
+    ),
+    ("POST", "/api/v1/auth/login"): Case(
+        with_me("POST", "/auth/login", lambda me: {"email": me.email, "password": PASSWORD}),
+        alike(200),
+    ),
+    ("POST", "/api/v1/auth/token"): Case(_token_form, alike(200)),
+    ("POST", "/api/v1/auth/refresh"): Case(
+        with_me("POST", "/auth/refresh", lambda me: {"refresh_token": me.refresh_token}),
+        alike(200),
+    ),
+    ("POST", "/api/v1/auth/logout"): Case(
+        with_me("POST", "/auth/logout", lambda me: {"refresh_token": me.refresh_token}),
+        alike(204),
+    ),
+    ("POST", "/api/v1/auth/password-reset"): Case(
+        with_me("POST", "/auth/password-reset", lambda me: {"email": me.email}), alike(202)
+    ),
+    ("POST", "/api/v1/auth/password-reset/confirm"): Case(
+        with_me(
+            "POST",
+            "/auth/password-reset/confirm",
+            lambda _me: {"token": "x" * 43, "new_password": "another stapler horse"},
+        ),
+        alike(400),
+    ),
+    ("POST", "/api/v1/auth/verify-email"): Case(
+        with_me("POST", "/auth/verify-email", lambda _me: {"token": "x" * 43}), alike(400)
+    ),
+    ("POST", "/api/v1/auth/verify-email/resend"): Case(
+        plain("POST", "/auth/verify-email/resend"), alike(202)
+    ),
+    ("GET", "/api/v1/users/me"): Case(plain("GET", "/users/me"), alike(200)),
+    ("PATCH", "/api/v1/users/me"): Case(
+        plain("PATCH", "/users/me", json={"full_name": "M"}), alike(200)
+    ),
+    ("POST", "/api/v1/users/me/password"): Case(
+        with_me(
+            "POST",
+            "/users/me/password",
+            lambda _me: {"current_password": PASSWORD, "new_password": "another stapler horse"},
+        ),
+        alike(204),
+    ),
+    ("POST", "/api/v1/users/me/export"): Case(
+        with_me("POST", "/users/me/export", lambda _me: {"password": PASSWORD}), alike(200)
+    ),
+    ("DELETE", "/api/v1/users/me"): Case(
+        with_me("DELETE", "/users/me", lambda _me: {"password": PASSWORD}), alike(204)
+    ),
+    ("GET", "/health"): Case(lambda *_: _const("GET", "/health"), alike(200)),
+    ("GET", "/ready"): Case(lambda *_: _const("GET", "/ready"), alike(200)),
+}
+
+
+async def _const(method: str, path: str) -> Request:
+    return method, path, {}
+
+
+def endpoints(app: FastAPI) -> set[tuple[str, str]]:
+    """Every (method, path) the app documents: its endpoints."""
+    return {
+        (method, str(getattr(route, "path", "")))
+        for route in flatten(app.routes)
+        if getattr(route, "include_in_schema", False)
+        for method in getattr(route, "methods", None) or ()
+        if method != "HEAD"
+    }
+
+
+def test_every_route_has_a_matrix_entry(app: FastAPI) -> None:
+    routes = endpoints(app)
+    assert sorted(routes - MATRIX.keys()) == [], "routes without an authorization entry"
+    assert sorted(MATRIX.keys() - routes) == [], "entries for routes that no longer exist"
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=" ".join)
+async def test_each_role_gets_the_status_the_matrix_says(
+    route: tuple[str, str], app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    case = MATRIX[route]
+    w = await world(app, client)
+    got: dict[str, int] = {}
+    for role in ROLES:
+        me = w.users[role]
+        method, path, kwargs = await case.build(w, role, me)
+        before = await w.snapshot() if method != "GET" else None
+        response = await client.request(method, path, headers=me.headers, **kwargs)
+        got[role] = response.status_code
+        if response.status_code >= 400 and before is not None:
+            assert await w.snapshot() == before, f"{role}'s refused {method} changed the project"
+        if case.check is not None and response.status_code < 400:
+            case.check(w, role, response)
+    assert got == case.expect
