@@ -1,7 +1,8 @@
 """What other domains may use of tasks: counts per project, a project's tasks (deleted with it,
 or shown on its published page), a project's activity history, the ownership check and the
 history event for what another domain adds to a task (comments), the task list's query parser
-(saved views), and an owner's tasks in batches (the account's data export).
+(saved views), an owner's tasks in batches (the account's data export), and tasks' dues and
+titles for reminders and the daily digest.
 
 Domains import tasks only through this module (the `tasks-interface` contract in
 pyproject.toml), so tasks' storage and hot paths can change without touching them."""
@@ -20,6 +21,7 @@ from taskapp.tasks.projects import (
     open_tasks,
 )
 from taskapp.tasks.query_string import parse as parse_list_query
+from taskapp.tasks.reminding import TaskDue, open_titles_due, task_dues
 from taskapp.tasks.schemas import TaskHistoryPage
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "HistoryCursors",
     "OpenTask",
     "ProjectCounts",
+    "TaskDue",
     "TaskHistoryPage",
     "counts_by_project",
     "delete_project_tasks",
@@ -34,6 +37,8 @@ __all__ = [
     "export_tasks",
     "history_page",
     "open_tasks",
+    "open_titles_due",
     "parse_list_query",
     "record_comment",
+    "task_dues",
 ]
