@@ -4,7 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+
+from taskapp.tasks.interface import UTCDatetime
 
 MAX_BEFORE_MINUTES = 4 * 7 * 24 * 60  # four weeks
 MAX_SNOOZE_MINUTES = 7 * 24 * 60
@@ -13,8 +15,11 @@ MAX_SNOOZE_MINUTES = 7 * 24 * 60
 class ReminderCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    at: AwareDatetime | None = Field(default=None, description="Fire at this instant")
-    before_due: Annotated[int, Field(ge=0, le=MAX_BEFORE_MINUTES)] | None = Field(
+    at: UTCDatetime | None = Field(
+        default=None, description="Fire at this instant (RFC 3339 with an offset)"
+    )
+    # Strict numbers and booleans: "8" or 8.5 or "yes" are refused, not read as 8 or true.
+    before_due: Annotated[StrictInt, Field(ge=0, le=MAX_BEFORE_MINUTES)] | None = Field(
         default=None,
         description="Fire this many minutes before the task's due (an all-day due counts from"
         " 09:00 in your time zone); follows the due when it moves",
@@ -59,7 +64,7 @@ class MarkRead(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     ids: Annotated[list[uuid.UUID], Field(max_length=500)] | None = None
-    all: bool = False
+    all: StrictBool = False
 
     @model_validator(mode="after")
     def _one(self) -> Self:
@@ -75,13 +80,13 @@ class UnreadCount(BaseModel):
 class Snooze(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    minutes: int = Field(ge=1, le=MAX_SNOOZE_MINUTES)
+    minutes: StrictInt = Field(ge=1, le=MAX_SNOOZE_MINUTES)
 
 
 class NotificationSettingsPublic(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    digest_hour: int | None = Field(
+    digest_hour: StrictInt | None = Field(
         default=None,
         ge=0,
         le=23,

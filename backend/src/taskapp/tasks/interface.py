@@ -2,7 +2,7 @@
 or shown on its published page), a project's activity history, the ownership check and the
 history event for what another domain adds to a task (comments), the task list's query parser
 (saved views), an owner's tasks in batches (the account's data export), and tasks' dues and
-titles for reminders and the daily digest.
+titles for reminders and the daily digest, and the API's instant type (RFC 3339, stored in UTC).
 
 Domains import tasks only through this module (the `tasks-interface` contract in
 pyproject.toml), so tasks' storage and hot paths can change without touching them."""
@@ -22,7 +22,7 @@ from taskapp.tasks.projects import (
 )
 from taskapp.tasks.query_string import parse as parse_list_query
 from taskapp.tasks.reminding import TaskDue, open_titles_due, task_dues
-from taskapp.tasks.schemas import TaskHistoryPage
+from taskapp.tasks.schemas import TaskHistoryPage, UTCDatetime
 
 __all__ = [
     "HISTORY_PAGE_LIMIT",
@@ -31,6 +31,7 @@ __all__ = [
     "ProjectCounts",
     "TaskDue",
     "TaskHistoryPage",
+    "UTCDatetime",
     "counts_by_project",
     "delete_project_tasks",
     "ensure_task",
