@@ -6,6 +6,7 @@ mails the day's tasks, and `make run`'s in-process loop fires them without a wor
 from __future__ import annotations
 
 import asyncio
+import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,7 @@ from taskapp.main import create_app
 from taskapp.reminders.models import Notification, Reminder
 from taskapp.settings import Settings
 from taskapp.worker.loop import JobLoop
+from taskapp.worker.server import probe_app
 from tests.conftest import Account, client_for, create_task, register_and_login
 from tests.test_account_mail import Inbox, _free_port
 
@@ -333,3 +335,56 @@ def test_the_loop_runs_in_process_by_default_on_sqlite_only() -> None:
         database_url="sqlite+aiosqlite:///x.db", worker_in_process=False
     ).runs_worker_in_process
     assert Notification.__table__.c.reminder_id.unique
+
+
+async def test_the_worker_probe_answers_503_when_the_loop_is_stuck(
+    make_settings: Callable[..., Settings], mail_app: FastAPI
+) -> None:
+    settings = make_settings(worker_stuck_seconds=0.2)
+    loop = _loop(mail_app, settings)
+    transport = httpx.ASGITransport(app=probe_app(loop, loop.registry))
+    async with httpx.AsyncClient(transport=transport, base_url="http://worker") as probe:
+        await loop.tick()
+        assert (await probe.get("/healthz")).json() == {"status": "ok"}
+        await asyncio.sleep(0.3)  # no pass finished since
+        stuck = await probe.get("/healthz")
+        assert (stuck.status_code, stuck.json()) == (503, {"status": "stuck"})
+        metrics = await probe.get("/metrics")
+    assert metrics.headers["content-type"].startswith("text/plain")
+    assert "taskapp_worker_last_tick_timestamp_seconds " in metrics.text
+
+
+async def test_stopping_cancels_a_pass_stuck_on_smtp_within_the_grace(
+    make_settings: Callable[..., Settings], mail_app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    account = await register_and_login(http)
+    await _due_reminder(http, account, "Hung server")
+    with socket.socket() as silent:  # accepts connections, never greets: a hung SMTP server
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        hung = make_settings(
+            smtp_host="127.0.0.1",
+            smtp_port=silent.getsockname()[1],
+            smtp_starttls=False,
+            smtp_timeout_seconds=60,
+        )
+        loop = _loop(mail_app, hung)
+        stop = asyncio.Event()
+        running = asyncio.create_task(loop.run(stop))
+        async with mail_app.state.services.session_factory() as session:
+            for _ in range(100):  # until the pass has leased the mail and is waiting on SMTP
+                row = await session.scalar(select(OutboxMail).where(OutboxMail.to == account.email))
+                if row is not None and row.attempts == 1:
+                    break
+                await asyncio.sleep(0.05)
+                session.expire_all()
+        started = asyncio.get_running_loop().time()
+        await loop.stop(running, stop, grace=0.5)
+        assert asyncio.get_running_loop().time() - started < 2
+        assert running.cancelled()
+    async with mail_app.state.services.session_factory() as session:
+        row = await session.scalar(select(OutboxMail).where(OutboxMail.to == account.email))
+        assert row is not None
+        # Still pending: another worker sends it once the lease is over.
+        assert (row.status, row.attempts, row.sent_at) == ("pending", 1, None)
+        assert row.next_attempt_at > utcnow()

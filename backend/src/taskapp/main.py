@@ -87,9 +87,8 @@ def create_app(
         running = asyncio.create_task(jobs.run(stop)) if jobs is not None else None
         async with gauges.refreshed_in_background(settings.metrics_refresh_seconds):
             yield
-        if running is not None:
-            stop.set()
-            await running
+        if jobs is not None and running is not None:
+            await jobs.stop(running, stop, settings.shutdown_grace_seconds)
         # Mail scheduled by the last requests goes out before the process ends (bounded).
         await services.mailer.drain(settings.smtp_timeout_seconds)
         await services.cache.close()

@@ -53,21 +53,23 @@ def _not_found() -> ProblemError:
     return ProblemError(404, "No such reminder.", problem_type="not-found", title="Not found")
 
 
-async def _zone(session: AsyncSession, user_id: uuid.UUID) -> str:
-    zone: str | None = await session.scalar(select(User.time_zone).where(User.id == user_id))
-    return zone or "UTC"
+async def _zones(session: AsyncSession, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.time_zone).where(User.id.in_(list(user_ids))))
+    return {user_id: zone or "UTC" for user_id, zone in rows}
 
 
 async def _public(session: AsyncSession, reminders: list[Reminder]) -> list[ReminderPublic]:
     dues = await task_dues(session, {r.task_id for r in reminders})
-    zones = {r.user_id: await _zone(session, r.user_id) for r in reminders}
+    zones = await _zones(session, {r.user_id for r in reminders})
     return [
         ReminderPublic(
             id=r.id,
             task_id=r.task_id,
             at=r.at,
             before_due=r.before_minutes,
-            fires_at=fires_at(r, dues.get(r.task_id), zones[r.user_id]),
+            fires_at=fires_at(r, dues.get(r.task_id), zones.get(r.user_id, "UTC")),
             fired_at=r.fired_at,
             created_at=r.created_at,
         )
@@ -285,11 +287,9 @@ async def due_reminders(session: AsyncSession, now: datetime, limit: int) -> lis
         )
     )
     dues = await task_dues(session, {r.task_id for r in relative})
-    zones: dict[uuid.UUID, str] = {}
+    zones = await _zones(session, {r.user_id for r in relative})
     for reminder in relative:
-        if reminder.user_id not in zones:
-            zones[reminder.user_id] = await _zone(session, reminder.user_id)
-        when = fires_at(reminder, dues.get(reminder.task_id), zones[reminder.user_id])
+        when = fires_at(reminder, dues.get(reminder.task_id), zones.get(reminder.user_id, "UTC"))
         if when is not None and when <= now:
             absolute.append(Due(reminder.id, when))
     return sorted(absolute, key=lambda due: due.fires_at)[:limit]

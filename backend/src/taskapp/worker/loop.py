@@ -124,6 +124,17 @@ class JobLoop:
         last = self.last_tick_monotonic or self._started
         return time.monotonic() - last < self._settings.worker_stuck_seconds
 
+    async def stop(self, running: asyncio.Task[None], stop: asyncio.Event, grace: float) -> None:
+        """Let the pass in progress finish, for at most `grace` seconds, then cancel it: a
+        cancelled claim rolls back whole, and a mail sent but not yet marked is sent again after
+        its lease (at least once, docs/adr/0017). An SMTP server that hangs cannot hold a pod's
+        termination past its grace period."""
+        stop.set()
+        try:
+            await asyncio.wait_for(running, grace)
+        except TimeoutError:
+            log.warning("worker_cancelled", grace_seconds=grace)
+
     async def run(self, stop: asyncio.Event) -> None:
         self._started = time.monotonic()
         log.info("worker_started", poll_seconds=self._settings.worker_poll_seconds)

@@ -55,17 +55,19 @@ async def run_worker(settings: Settings) -> None:
     # handler it found: ours, which stops the loop (a tick in progress finishes, its claims
     # committed or rolled back whole). Exiting 0 then, as `taskapp serve` does.
     stop = asyncio.Event()
-    running = asyncio.get_running_loop()
+    event_loop = asyncio.get_running_loop()
 
     def stopping(_signum: int, _frame: object) -> None:
-        running.call_soon_threadsafe(stop.set)
+        event_loop.call_soon_threadsafe(stop.set)
 
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, stopping)
     serving = asyncio.create_task(server.serve())
     serving.add_done_callback(lambda _task: stop.set())
+    running = asyncio.create_task(loop.run(stop))
     try:
-        await loop.run(stop)
+        await stop.wait()
+        await loop.stop(running, stop, settings.shutdown_grace_seconds)
     finally:
         server.should_exit = True
         await serving
