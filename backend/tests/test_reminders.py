@@ -227,6 +227,12 @@ async def test_snoozing_a_notification_reminds_again_later(
     assert timedelta(minutes=9) < fires - utcnow() <= timedelta(minutes=10)
     page = (await http.get(f"{API}/notifications", headers=account.headers)).json()
     assert page["unread_count"] == 0
+    url = f"{API}/tasks/{notification['task_id']}/reminders"
+    listed = (await http.get(url, headers=account.headers)).json()
+    assert [r["id"] for r in listed if r["fired_at"] is None] == [snoozed.json()["id"]]
+    deleted = await http.delete(f"{url}/{snoozed.json()['id']}", headers=account.headers)
+    assert deleted.status_code == 204
+    assert len((await http.get(url, headers=account.headers)).json()) == 1
     other = await register_and_login(http)
     stolen = await http.post(
         f"{API}/notifications/{notification['id']}/snooze",
@@ -250,7 +256,7 @@ async def test_mail_that_fails_is_retried_with_backoff_then_sent(
     )
     broken = _loop(mail_app, down)
     await broken.tick()
-    assert _jobs(broken, "mail", "retry") == 1
+    assert _jobs(broken, "mail", "retry") >= 1  # this mail (the row below), maybe others'
     async with mail_app.state.services.session_factory() as session:
         row = await session.scalar(select(OutboxMail).where(OutboxMail.to == account.email))
         assert row is not None
