@@ -175,6 +175,11 @@ async def test_two_loops_fire_a_due_reminder_into_one_notification_and_one_mail(
         for loop in (first, second)
     ]
     assert sorted(outcomes) == [(0.0, 0.0), (1.0, 0.0)]  # one loop fired it, no claim failed
+    delivered = [
+        loop.registry.get_sample_value("taskapp_job_duration_seconds_count", {"job": "mail"})
+        for loop in (first, second)
+    ]
+    assert sorted(value or 0.0 for value in delivered) == [0.0, 1.0]
 
 
 async def test_notifications_page_newest_first_and_are_marked_read(

@@ -86,7 +86,7 @@ def test_revision_0010_upgrades_downgrades_and_upgrades_again_keeping_every_task
     assert at_head["events"] == OWNERS * TASKS_EACH  # one "created" each
     assert at_head["comments"] == OWNERS
 
-    migrate.downgrade(url, "-1")  # the revision before 0010, whichever it is after a merge
+    migrate.downgrade(url, "0010-1")  # the revision before 0010, whichever it is after a merge
     previous = asyncio.run(_snapshot(url))
     assert previous == {**at_head, "events": None, "comments": None}
 

@@ -9,6 +9,7 @@ Rows hold nothing secret: mailed links with tokens stay in-process (ADR 0016).
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -82,8 +83,9 @@ async def deliver_due(
     now: datetime,
     max_attempts: int,
     limit: int = 50,
-) -> list[Outcome]:
-    """Send the outbox mail that is due; one outcome per row this worker claimed."""
+) -> list[tuple[Outcome, float]]:
+    """Send the outbox mail that is due: per row this worker claimed, the outcome and the
+    seconds its delivery took."""
     async with factory() as session:
         due = list(
             await session.scalars(
@@ -93,7 +95,7 @@ async def deliver_due(
                 .limit(limit)
             )
         )
-    outcomes: list[Outcome] = []
+    outcomes: list[tuple[Outcome, float]] = []
     for mail_id in due:
         async with factory() as session:
             claimed = (
@@ -114,6 +116,7 @@ async def deliver_due(
             if claimed is None:  # another worker leased it first
                 continue
             template, to, context, attempts = claimed
+            started = time.perf_counter()
             try:
                 await mailer.send_now(template, to, context, message_key=mail_id.hex)
             except Exception:  # counted and retried; send_now logged it
@@ -126,13 +129,13 @@ async def deliver_due(
                         next_attempt_at=utcnow() + backoff(attempts),
                     )
                 )
-                outcomes.append("failed" if failed else "retry")
+                outcomes.append(("failed" if failed else "retry", time.perf_counter() - started))
             else:
                 await session.execute(
                     update(OutboxMail)
                     .where(OutboxMail.id == mail_id)
                     .values(status="sent", sent_at=utcnow())
                 )
-                outcomes.append("ok")
+                outcomes.append(("ok", time.perf_counter() - started))
             await session.commit()
     return outcomes

@@ -39,7 +39,7 @@ class WorkerMetrics:
         )
         self.duration = Histogram(
             "taskapp_job_duration_seconds",
-            "How long one job run took (a reminder fired, a mail delivered, a tick's scan).",
+            "How long one job took: a reminder fired, a day's digests queued, a mail delivered.",
             ["job"],
             registry=registry,
         )
@@ -99,8 +99,9 @@ class JobLoop:
             now=utcnow(),
             max_attempts=self._settings.mail_max_attempts,
         )
-        for outcome in outcomes:
+        for outcome, seconds in outcomes:
             self.metrics.jobs.labels(job="mail", outcome=outcome).inc()
+            self.metrics.duration.labels(job="mail").observe(seconds)
 
     async def tick(self) -> None:
         """One pass over every job; a failing job is counted and the others still run."""
