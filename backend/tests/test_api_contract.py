@@ -195,3 +195,46 @@ async def test_task_list_parameters_are_read_as_fastapi_reads_them(
         response = await client.get(f"/api/v1/tasks?{query}", headers=headers)
         problem = assert_problem(response, 422)
         assert [error["field"] for error in problem["errors"]] == [field], query
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"at": 1700000000},
+        {"at": "2031-01-01T09:00:00"},  # no offset: whose 09:00?
+        {"at": "0001-01-01T00:00:00Z"},  # PostgreSQL's -infinity through asyncpg
+        {"before_due": -1},
+        {},
+        {"at": "2031-01-01T09:00:00Z", "before_due": 5},
+    ],
+)
+async def test_a_reminder_takes_one_rfc3339_instant_or_minutes_before_the_due(
+    client: httpx.AsyncClient, account: Account, body: dict[str, Any]
+) -> None:
+    task = (await client.post(TASKS, json={"title": "ok"}, headers=account.headers)).json()
+    response = await client.post(
+        f"{TASKS}/{task['id']}/reminders", json=body, headers=account.headers
+    )
+    assert_problem(response, 422)
+
+
+@pytest.mark.parametrize("body", [{}, {"all": False}, {"ids": [], "all": True}, {"all": "yes"}])
+async def test_marking_notifications_read_takes_ids_or_all_true(
+    client: httpx.AsyncClient, account: Account, body: dict[str, Any]
+) -> None:
+    response = await client.post("/api/v1/notifications/read", json=body, headers=account.headers)
+    assert_problem(response, 422)
+
+
+@pytest.mark.parametrize("hour", [-1, 24, "8", 8.5])
+async def test_the_digest_hour_is_an_hour_of_the_day_or_null(
+    client: httpx.AsyncClient, account: Account, hour: object
+) -> None:
+    response = await client.put(
+        "/api/v1/notifications/settings", json={"digest_hour": hour}, headers=account.headers
+    )
+    assert_problem(response, 422)
+    cleared = await client.put(
+        "/api/v1/notifications/settings", json={"digest_hour": None}, headers=account.headers
+    )
+    assert cleared.json() == {"digest_hour": None}

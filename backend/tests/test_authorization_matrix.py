@@ -276,6 +276,26 @@ def _new_account(_me: Account) -> dict[str, Any]:
     return {"email": unique_email("new"), "password": PASSWORD}
 
 
+REMIND_AT = {"at": "2030-01-07T09:00:00Z"}
+
+
+async def _reminder_to_delete(w: World, role: str, me: Account) -> Request:
+    # A member deletes their own reminder; the others try the owner's (never another's).
+    task = await w.task()
+    author = me if role in ("owner", "editor", "viewer") else w.owner
+    made = await w.http.post(
+        f"{API}/tasks/{task}/reminders", json=REMIND_AT, headers=author.headers
+    )
+    assert made.status_code == 201, made.text
+    return "DELETE", f"{API}/tasks/{task}/reminders/{made.json()['id']}", {}
+
+
+async def _snooze_unknown(_w: World, _role: str, _me: Account) -> Request:
+    # Notifications are only ever the caller's own: one that is not theirs (here none) is 404
+    # for everyone; test_reminders snoozes a real one.
+    return "POST", f"{API}/notifications/{uuid.uuid4()}/snooze", {"json": {"minutes": 10}}
+
+
 MATRIX: dict[tuple[str, str], Case] = {
     # Tasks of the shared project: read by members, written by editors and the owner.
     ("POST", "/api/v1/tasks"): Case(_create_in_project, by_role(201, 201, 403, 422, 422)),
@@ -292,6 +312,25 @@ MATRIX: dict[tuple[str, str], Case] = {
         on_task("POST", "/comments", json={"body": "b"}), by_role(201, 201, 403, 404, 404)
     ),
     ("GET", "/api/v1/tasks/{task_id}/comments"): Case(on_task("GET", "/comments"), READ),
+    # Reminders: whoever may read the task sets their own; notifications are the caller's own.
+    ("POST", "/api/v1/tasks/{task_id}/reminders"): Case(
+        on_task("POST", "/reminders", json=REMIND_AT), by_role(201, 201, 201, 404, 404)
+    ),
+    ("GET", "/api/v1/tasks/{task_id}/reminders"): Case(on_task("GET", "/reminders"), READ),
+    ("DELETE", "/api/v1/tasks/{task_id}/reminders/{reminder_id}"): Case(
+        _reminder_to_delete, by_role(204, 204, 204, 404, 404)
+    ),
+    ("GET", "/api/v1/notifications"): Case(plain("GET", "/notifications"), alike(200)),
+    ("POST", "/api/v1/notifications/read"): Case(
+        plain("POST", "/notifications/read", json={"all": True}), alike(200)
+    ),
+    ("POST", "/api/v1/notifications/{notification_id}/snooze"): Case(_snooze_unknown, alike(404)),
+    ("GET", "/api/v1/notifications/settings"): Case(
+        plain("GET", "/notifications/settings"), alike(200)
+    ),
+    ("PUT", "/api/v1/notifications/settings"): Case(
+        plain("PUT", "/notifications/settings", json={"digest_hour": 8}), alike(200)
+    ),
     # Comments: their author only, while they may still write in the project.
     ("PATCH", "/api/v1/comments/{comment_id}"): Case(
         on_comment("PATCH", json={"body": "c"}), by_role(200, 200, 404, 404, 404)

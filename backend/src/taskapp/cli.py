@@ -1,4 +1,4 @@
-"""The `taskapp` command: serve | migrate | create-user | seed-demo | openapi."""
+"""The `taskapp` command: serve | worker | migrate | create-user | seed-demo | openapi."""
 
 from __future__ import annotations
 
@@ -65,6 +65,15 @@ def _drained(signum: int, _frame: object) -> None:
     import structlog  # noqa: PLC0415
 
     structlog.get_logger("taskapp.cli").info("stopped", signal=signal.Signals(signum).name)
+
+
+def _worker(_args: argparse.Namespace, settings: Settings) -> int:
+    from taskapp.observability.logging import configure_logging  # noqa: PLC0415
+    from taskapp.worker.server import run_worker  # noqa: PLC0415
+
+    configure_logging(json_logs=settings.is_production, level=settings.log_level)
+    asyncio.run(run_worker(settings))
+    return 0
 
 
 def _migrate(_args: argparse.Namespace, settings: Settings) -> int:
@@ -181,6 +190,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="proxies whose X-Forwarded-* headers are trusted (e.g. '*' behind an ALB)",
     )
     serve.set_defaults(handler=_serve)
+
+    commands.add_parser(
+        "worker",
+        help="run the background job loop (reminders, digests, mail retries) with /metrics and"
+        " /healthz on TASKAPP_WORKER_METRICS_PORT",
+    ).set_defaults(handler=_worker)
 
     commands.add_parser("migrate", help="apply database migrations").set_defaults(handler=_migrate)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -36,6 +37,7 @@ from taskapp.ops.router import router as ops_router
 from taskapp.projects.public import router as public_router
 from taskapp.projects.router import invitations_router
 from taskapp.projects.router import router as projects_router
+from taskapp.reminders.router import router as reminders_router
 from taskapp.saved_views.router import router as views_router
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings, get_settings
@@ -43,6 +45,7 @@ from taskapp.tasks.reads import build_task_services
 from taskapp.tasks.router import router as tasks_router
 from taskapp.users.router import router as users_router
 from taskapp.web import SinglePageApp
+from taskapp.worker.loop import JobLoop
 
 
 def build_services(settings: Settings) -> Services:
@@ -72,11 +75,21 @@ def create_app(
     services = build_services(settings)
     metrics = Metrics(services.registry, services.engine)
     gauges = DatabaseGauges(services.registry, services.session_factory)
+    # `make run` (SQLite) fires reminders and delivers outbox mail without a worker process.
+    jobs = (
+        JobLoop(settings, services.session_factory, services.mailer, services.registry)
+        if settings.runs_worker_in_process
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        running = asyncio.create_task(jobs.run(stop)) if jobs is not None else None
         async with gauges.refreshed_in_background(settings.metrics_refresh_seconds):
             yield
+        if jobs is not None and running is not None:
+            await jobs.stop(running, stop, settings.shutdown_grace_seconds)
         # Mail scheduled by the last requests goes out before the process ends (bounded).
         await services.mailer.drain(settings.smtp_timeout_seconds)
         await services.cache.close()
@@ -97,6 +110,7 @@ def create_app(
             {"name": "tasks", "description": "Tasks: list, search, filter, board, stats."},
             {"name": "projects", "description": "Projects (the Inbox among them), publishing."},
             {"name": "comments", "description": "Comments on tasks (Markdown, sanitized)."},
+            {"name": "notifications", "description": "Reminders, notifications, the digest."},
             {"name": "views", "description": "Saved views: named filters of the task list."},
             {"name": "public", "description": "Published projects, readable without an account."},
             {"name": "operations", "description": "Health, readiness and metrics."},
@@ -107,6 +121,7 @@ def create_app(
     app.state.auth = build_auth_services(settings, services.redis, services.registry)
     app.state.tasks = build_task_services(services)
     app.state.gauges = gauges
+    app.state.jobs = jobs
     install_error_handlers(app)
     default_openapi = app.openapi
 
@@ -123,6 +138,7 @@ def create_app(
         projects_router,
         invitations_router,
         comments_router,
+        reminders_router,
         views_router,
         auth_router,
         users_router,

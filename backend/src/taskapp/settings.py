@@ -102,6 +102,16 @@ class Settings(BaseSettings):
     mail_max_per_address: int = Field(default=5, ge=1)
     source_max_mail_requests: int = Field(default=30, ge=1)
 
+    # The background worker (taskapp/worker, docs/adr/0017): reminders, digests, mail retries.
+    # In-process: the job loop runs inside `taskapp serve` (unset: on for SQLite, off otherwise).
+    worker_in_process: bool | None = None
+    worker_poll_seconds: float = Field(default=5.0, gt=0)
+    worker_metrics_port: int = Field(default=9102, ge=1, le=65535)
+    worker_metrics_host: str = "0.0.0.0"  # noqa: S104 - scraped and probed from outside the pod
+    # /healthz answers 503 when the loop has not finished a tick for this long.
+    worker_stuck_seconds: float = Field(default=120.0, gt=0)
+    mail_max_attempts: int = Field(default=8, ge=1)
+
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     idempotency_ttl: Duration = timedelta(hours=24)
     # A fixed pool: overflow connections opened and closed about 11 times a second under load,
@@ -167,6 +177,10 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def runs_worker_in_process(self) -> bool:
+        return self.is_sqlite if self.worker_in_process is None else self.worker_in_process
 
 
 @lru_cache

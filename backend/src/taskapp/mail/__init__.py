@@ -6,8 +6,10 @@ goes out through aiosmtplib; without (`make run`), it is written as a `.eml` fil
 TASKAPP_MAIL_DIR and the path logged, so a developer can open the link in it.
 
 Delivery never makes a request fail or wait: `send_later` schedules it on the event loop with a
-timeout, and every outcome is counted in `taskapp_emails_total{template,outcome}`. No retries
-yet: the background worker of issue 19 (reminders) is meant to take delivery over, with retries.
+timeout, and every outcome is counted in `taskapp_emails_total{template,outcome}`. Mail that must
+survive the process (reminders, digests) goes through `mail/outbox.py` instead, delivered by the
+worker with retries (docs/adr/0018); mailed links stay here, their tokens never rest in the
+database (docs/adr/0016).
 """
 
 from __future__ import annotations
@@ -53,8 +55,18 @@ class Mailer:
         # Strong references: the event loop keeps only weak ones to tasks.
         self._pending: set[asyncio.Task[Outcome]] = set()
 
-    def render(self, template: str, to: str, context: Mapping[str, Any]) -> EmailMessage:
-        """The message for `template`: the first line of `<template>.txt` is its subject."""
+    def render(
+        self,
+        template: str,
+        to: str,
+        context: Mapping[str, Any],
+        *,
+        message_key: str | None = None,
+    ) -> EmailMessage:
+        """The message for `template`: the first line of `<template>.txt` is its subject.
+
+        With `message_key`, the Message-ID is derived from it, so a resent copy (an outbox row
+        delivered twice) carries the same one."""
         subject, _, body = self._env.get_template(f"{template}.txt").render(context).partition("\n")
         html = self._env.get_template(f"{template}.html").render(context)
         message = EmailMessage()
@@ -62,8 +74,9 @@ class Mailer:
         message["To"] = to
         message["Subject"] = subject.strip()
         message["Date"] = formatdate(localtime=False, usegmt=True)
-        message["Message-ID"] = make_msgid(
-            domain=parseaddr(self._settings.smtp_from)[1].rpartition("@")[2]
+        domain = parseaddr(self._settings.smtp_from)[1].rpartition("@")[2]
+        message["Message-ID"] = (
+            make_msgid(domain=domain) if message_key is None else f"<{message_key}@{domain}>"
         )
         message.set_content(body.lstrip("\n"))
         message.add_alternative(html, subtype="html")
@@ -74,6 +87,22 @@ class Mailer:
         task = asyncio.get_running_loop().create_task(self._deliver(template, to, dict(context)))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
+
+    async def send_now(
+        self, template: str, to: str, context: Mapping[str, Any], *, message_key: str
+    ) -> Outcome:
+        """Deliver now and say how; raises when delivery failed (the caller retries). Counted in
+        the same `taskapp_emails_total` as `send_later`."""
+        try:
+            message = self.render(template, to, context, message_key=message_key)
+            async with asyncio.timeout(self._settings.smtp_timeout_seconds):
+                outcome = await self._send(message)
+        except Exception as exc:
+            self._emails.labels(template=template, outcome="failed").inc()
+            log.warning("email_failed", template=template, error=repr(exc), retried=True)
+            raise
+        self._emails.labels(template=template, outcome=outcome).inc()
+        return outcome
 
     async def drain(self, seconds: float) -> None:
         """Wait (at most `seconds`) for the mail scheduled so far: on shutdown, and in tests."""

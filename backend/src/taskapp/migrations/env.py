@@ -9,7 +9,9 @@ from sqlalchemy.engine import Connection
 
 import taskapp.auth.models
 import taskapp.comments.models
+import taskapp.mail.outbox
 import taskapp.projects.models
+import taskapp.reminders.models
 import taskapp.saved_views.models
 import taskapp.tasks.models
 import taskapp.tasks.sharing  # noqa: F401  (register every table on Base.metadata)

@@ -1,8 +1,10 @@
 """What other domains may use of tasks: counts per project, a project's tasks (deleted with it,
 or shown on its published page), a project's activity history, the history event for what
 another domain adds to a task (comments), the task list's query parser (saved views), an owner's
-tasks in batches (the account's data export), and project memberships with the access check
-(the caller's role in a project or a task's project) that projects and comments make.
+tasks in batches (the account's data export), project memberships with the access check (the
+caller's role in a project or a task's project) that projects, comments and reminders make,
+tasks' dues and titles for reminders and the daily digest, and the API's instant type (RFC 3339,
+stored in UTC).
 
 Domains import tasks only through this module (the `tasks-interface` contract in
 pyproject.toml), so tasks' storage and hot paths can change without touching them."""
@@ -21,7 +23,8 @@ from taskapp.tasks.projects import (
     open_tasks,
 )
 from taskapp.tasks.query_string import parse as parse_list_query
-from taskapp.tasks.schemas import TaskHistoryPage
+from taskapp.tasks.reminding import TaskDue, open_titles_due, task_dues
+from taskapp.tasks.schemas import TaskHistoryPage, UTCDatetime
 from taskapp.tasks.sharing import (
     RANK,
     Access,
@@ -30,6 +33,7 @@ from taskapp.tasks.sharing import (
     project_access,
     require_project,
     require_task,
+    task_access,
 )
 
 __all__ = [
@@ -41,15 +45,20 @@ __all__ = [
     "ProjectCounts",
     "ProjectMember",
     "Role",
+    "TaskDue",
     "TaskHistoryPage",
+    "UTCDatetime",
     "counts_by_project",
     "delete_project_tasks",
     "export_tasks",
     "history_page",
     "open_tasks",
+    "open_titles_due",
     "parse_list_query",
     "project_access",
     "record_comment",
     "require_project",
     "require_task",
+    "task_access",
+    "task_dues",
 ]

@@ -1,0 +1,1 @@
+"""Reminders, in-app notifications and the daily digest (issue 19); fired by taskapp.worker."""

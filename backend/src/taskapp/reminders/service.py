@@ -1,0 +1,432 @@
+"""Reminder and notification rules; the worker's firing and digest claims (docs/adr/0018)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from taskapp.auth.interface import User
+from taskapp.db import utcnow
+from taskapp.errors import FieldError, ProblemError
+from taskapp.mail.outbox import enqueue
+from taskapp.reminders.models import Notification, NotificationSettings, Reminder
+from taskapp.reminders.schemas import (
+    NotificationPage,
+    NotificationPublic,
+    NotificationSettingsPublic,
+    ReminderCreate,
+    ReminderPublic,
+)
+from taskapp.tasks.interface import (
+    Role,
+    TaskDue,
+    open_titles_due,
+    require_task,
+    task_access,
+    task_dues,
+)
+
+MAX_PER_TASK = 20
+PAGE_LIMIT = 100
+# An all-day due reminds relative to this local time of its day.
+ALL_DAY_AT = time(9, 0)
+
+
+def due_instant(due: TaskDue, zone: str) -> datetime | None:
+    if due.due_date is not None:
+        return due.due_date
+    if due.due_on is not None:
+        return datetime.combine(due.due_on, ALL_DAY_AT, ZoneInfo(zone))
+    return None
+
+
+def fires_at(reminder: Reminder, due: TaskDue | None, zone: str) -> datetime | None:
+    if reminder.at is not None:
+        return reminder.at
+    instant = due_instant(due, zone) if due is not None else None
+    if instant is None or reminder.before_minutes is None:
+        return None
+    return instant - timedelta(minutes=reminder.before_minutes)
+
+
+def _not_found() -> ProblemError:
+    return ProblemError(404, "No such reminder.", problem_type="not-found", title="Not found")
+
+
+async def _zones(session: AsyncSession, user_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.time_zone).where(User.id.in_(list(user_ids))))
+    return {user_id: zone or "UTC" for user_id, zone in rows}
+
+
+async def _public(session: AsyncSession, reminders: list[Reminder]) -> list[ReminderPublic]:
+    dues = await task_dues(session, {r.task_id for r in reminders})
+    zones = await _zones(session, {r.user_id for r in reminders})
+    return [
+        ReminderPublic(
+            id=r.id,
+            task_id=r.task_id,
+            at=r.at,
+            before_due=r.before_minutes,
+            fires_at=fires_at(r, dues.get(r.task_id), zones.get(r.user_id, "UTC")),
+            fired_at=r.fired_at,
+            created_at=r.created_at,
+        )
+        for r in reminders
+    ]
+
+
+async def add(
+    session: AsyncSession, user_id: uuid.UUID, task_id: uuid.UUID, body: ReminderCreate
+) -> ReminderPublic:
+    """A reminder for the caller, of a task the caller can read (404 otherwise)."""
+    await require_task(session, user_id, task_id, Role.VIEWER)
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Reminder)
+        .where(Reminder.user_id == user_id, Reminder.task_id == task_id)
+    )
+    if (count or 0) >= MAX_PER_TASK:
+        raise ProblemError(
+            422,
+            f"A task has at most {MAX_PER_TASK} reminders; delete one first.",
+            problem_type="validation-error",
+            title="Validation failed",
+            errors=[FieldError(field="body", message="too many reminders", type="too_many")],
+        )
+    reminder = Reminder(
+        user_id=user_id,
+        task_id=task_id,
+        at=body.at,
+        before_minutes=body.before_due,
+        created_at=utcnow(),
+    )
+    session.add(reminder)
+    await session.commit()
+    (public,) = await _public(session, [reminder])
+    return public
+
+
+async def for_task(
+    session: AsyncSession, user_id: uuid.UUID, task_id: uuid.UUID
+) -> list[ReminderPublic]:
+    await require_task(session, user_id, task_id, Role.VIEWER)
+    reminders = list(
+        await session.scalars(
+            select(Reminder)
+            .where(Reminder.user_id == user_id, Reminder.task_id == task_id)
+            .order_by(Reminder.created_at, Reminder.id)
+        )
+    )
+    return await _public(session, reminders)
+
+
+async def remove(
+    session: AsyncSession, user_id: uuid.UUID, task_id: uuid.UUID, reminder_id: uuid.UUID
+) -> None:
+    reminder = await session.get(Reminder, reminder_id)
+    if reminder is None or reminder.user_id != user_id or reminder.task_id != task_id:
+        raise _not_found()
+    await session.delete(reminder)
+    await session.commit()
+
+
+def _invalid_cursor(reason: str) -> ProblemError:
+    return ProblemError(
+        422,
+        f"The cursor is invalid: {reason}. Start again without a cursor.",
+        problem_type="validation-error",
+        title="Validation failed",
+        errors=[FieldError(field="query.cursor", message=reason, type="invalid_cursor")],
+    )
+
+
+class Cursors:
+    """Signed [user id, created_at, id] of the last notification of a page (ADR 0001)."""
+
+    def __init__(self, secret_key: str) -> None:
+        self._serializer = URLSafeSerializer(secret_key, salt="taskapp.notifications.cursor")
+
+    def encode(self, last: Notification) -> str:
+        return self._serializer.dumps([last.user_id.hex, last.created_at.isoformat(), last.id.hex])
+
+    def decode(self, cursor: str, user_id: uuid.UUID) -> tuple[datetime, uuid.UUID]:
+        try:
+            raw_user, raw_time, raw_id = self._serializer.loads(cursor)
+        except (BadSignature, ValueError, TypeError) as exc:
+            raise _invalid_cursor("it was not issued by this server or was altered") from exc
+        if raw_user != user_id.hex:
+            raise _invalid_cursor("it belongs to another account")
+        try:
+            return datetime.fromisoformat(raw_time), uuid.UUID(hex=raw_id)
+        except (ValueError, TypeError) as exc:
+            raise _invalid_cursor("its position is malformed") from exc
+
+
+async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    )
+    return count or 0
+
+
+async def notifications(
+    session: AsyncSession, cursors: Cursors, user_id: uuid.UUID, *, limit: int, cursor: str | None
+) -> NotificationPage:
+    query = select(Notification).where(Notification.user_id == user_id)
+    if cursor is not None:
+        at, last_id = cursors.decode(cursor, user_id)
+        query = query.where(
+            or_(
+                Notification.created_at < at,
+                and_(Notification.created_at == at, Notification.id < last_id),
+            )
+        )
+    rows = list(
+        await session.scalars(
+            query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit + 1)
+        )
+    )
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return NotificationPage(
+        items=[NotificationPublic.model_validate(row, from_attributes=True) for row in rows],
+        next_cursor=cursors.encode(rows[-1]) if more else None,
+        unread_count=await unread_count(session, user_id),
+    )
+
+
+async def mark_read(session: AsyncSession, user_id: uuid.UUID, ids: list[uuid.UUID] | None) -> int:
+    """Mark the caller's notifications read (the listed ones, or all); others' ids are ignored."""
+    query = update(Notification).where(
+        Notification.user_id == user_id, Notification.read_at.is_(None)
+    )
+    if ids is not None:
+        query = query.where(Notification.id.in_(ids))
+    await session.execute(query.values(read_at=utcnow()))
+    await session.commit()
+    return await unread_count(session, user_id)
+
+
+async def snooze(
+    session: AsyncSession, user_id: uuid.UUID, notification_id: uuid.UUID, minutes: int
+) -> ReminderPublic:
+    """Remind again in `minutes`: a new reminder of the same task; the notification is read."""
+    notification = await session.get(Notification, notification_id)
+    if notification is None or notification.user_id != user_id:
+        raise ProblemError(
+            404, "No such notification.", problem_type="not-found", title="Not found"
+        )
+    await require_task(session, user_id, notification.task_id, Role.VIEWER)  # still readable
+    now = utcnow()
+    notification.read_at = notification.read_at or now
+    reminder = Reminder(
+        user_id=user_id,
+        task_id=notification.task_id,
+        at=now + timedelta(minutes=minutes),
+        created_at=now,
+    )
+    session.add(reminder)
+    await session.commit()
+    (public,) = await _public(session, [reminder])
+    return public
+
+
+async def get_settings(session: AsyncSession, user_id: uuid.UUID) -> NotificationSettingsPublic:
+    row = await session.get(NotificationSettings, user_id)
+    return NotificationSettingsPublic(digest_hour=row.digest_hour if row else None)
+
+
+async def put_settings(
+    session: AsyncSession, user_id: uuid.UUID, body: NotificationSettingsPublic
+) -> NotificationSettingsPublic:
+    row = await session.get(NotificationSettings, user_id)
+    if row is None:
+        row = NotificationSettings(user_id=user_id)
+        session.add(row)
+    row.digest_hour = body.digest_hour
+    await session.commit()
+    return NotificationSettingsPublic(digest_hour=row.digest_hour)
+
+
+# ---- the worker's side ------------------------------------------------------------------------
+
+# Relative reminders are checked against their task's current due on every tick; at most this
+# many per tick (oldest first), so a backlog is worked through rather than read at once.
+RELATIVE_SCAN = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    reminder_id: uuid.UUID
+    fires_at: datetime
+
+
+async def due_reminders(session: AsyncSession, now: datetime, limit: int) -> list[Due]:
+    """Unfired reminders whose time has come (absolute ones by index; relative ones by reading
+    their task's due now)."""
+    absolute = [
+        Due(reminder_id, at)
+        for reminder_id, at in await session.execute(
+            select(Reminder.id, Reminder.at)
+            .where(Reminder.fired_at.is_(None), Reminder.at.is_not(None), Reminder.at <= now)
+            .order_by(Reminder.at)
+            .limit(limit)
+        )
+        if at is not None
+    ]
+    relative = list(
+        await session.scalars(
+            select(Reminder)
+            .where(Reminder.fired_at.is_(None), Reminder.at.is_(None))
+            .order_by(Reminder.created_at)
+            .limit(RELATIVE_SCAN)
+        )
+    )
+    dues = await task_dues(session, {r.task_id for r in relative})
+    zones = await _zones(session, {r.user_id for r in relative})
+    for reminder in relative:
+        when = fires_at(reminder, dues.get(reminder.task_id), zones.get(reminder.user_id, "UTC"))
+        if when is not None and when <= now:
+            absolute.append(Due(reminder.id, when))
+    return sorted(absolute, key=lambda due: due.fires_at)[:limit]
+
+
+async def count_due(session: AsyncSession, now: datetime) -> int:
+    return len(await due_reminders(session, now, RELATIVE_SCAN))
+
+
+def _mail_context(user: User, title: str, due: datetime | None, link: str | None) -> dict[str, Any]:
+    shown = (
+        due.astimezone(ZoneInfo(user.time_zone)).strftime("%Y-%m-%d %H:%M ") + user.time_zone
+        if due is not None
+        else None
+    )
+    return {"name": user.full_name, "title": title, "due": shown, "link": link}
+
+
+async def fire(
+    factory: async_sessionmaker[AsyncSession],
+    reminder_id: uuid.UUID,
+    now: datetime,
+    public_url: str | None,
+) -> bool:
+    """Fire one reminder: in one transaction, claim it (`fired_at` from null), then add its
+    notification and its mail. Only the transaction whose claim changed the row does anything;
+    True when this call fired it."""
+    async with factory() as session:
+        # PostgreSQL: skip a row another worker holds instead of waiting for it (SQLite renders
+        # no FOR UPDATE; its writers are serialised anyway).
+        reminder = await session.scalar(
+            select(Reminder)
+            .where(Reminder.id == reminder_id, Reminder.fired_at.is_(None))
+            .with_for_update(skip_locked=True)
+        )
+        if reminder is None:
+            return False
+        user = await session.get(User, reminder.user_id)
+        due = (await task_dues(session, [reminder.task_id])).get(reminder.task_id)
+        if user is None or due is None:
+            return False  # deleted meanwhile; the cascade takes the reminder too
+        when = fires_at(reminder, due, user.time_zone)
+        if when is None or when > now:
+            return False  # the due moved away since the scan
+        claimed = await session.execute(
+            update(Reminder)
+            .where(Reminder.id == reminder_id, Reminder.fired_at.is_(None))
+            .values(fired_at=now)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            await session.rollback()
+            return False
+        # A finished task reminds no one, nor does a task the user may no longer read (removed
+        # from its project: the notification and mail would carry its title): spent either way.
+        if due.done or await task_access(session, user.id, due.task_id) is None:
+            await session.commit()
+            return False
+        due_at = due_instant(due, user.time_zone)
+        session.add(
+            Notification(
+                user_id=user.id,
+                task_id=due.task_id,
+                reminder_id=reminder_id,
+                kind="reminder",
+                title=due.title,
+                due_at=due_at,
+                created_at=now,
+            )
+        )
+        link = f"{public_url.rstrip('/')}/tasks/{due.task_id}" if public_url else None
+        enqueue(
+            session,
+            user.id,
+            "reminder",
+            user.email,
+            _mail_context(user, due.title, due_at, link),
+            now,
+        )
+        await session.commit()
+        return True
+
+
+async def claim_digests(
+    factory: async_sessionmaker[AsyncSession], now: datetime, limit: int = 200
+) -> int:
+    """Queue today's digest for every user whose digest hour has come in their zone and who has
+    not had today's; the claim (`last_digest_on` moved to today) and the mail commit together."""
+    sent = 0
+    async with factory() as session:
+        candidates = list(
+            await session.execute(
+                select(NotificationSettings.user_id, User.time_zone)
+                .join(User, User.id == NotificationSettings.user_id)
+                .where(NotificationSettings.digest_hour.is_not(None))
+                .limit(limit)
+            )
+        )
+    for user_id, zone in candidates:
+        local = now.astimezone(ZoneInfo(zone))
+        today: date = local.date()
+        async with factory() as session:
+            claimed = await session.execute(
+                update(NotificationSettings)
+                .where(
+                    NotificationSettings.user_id == user_id,
+                    NotificationSettings.digest_hour <= local.hour,
+                    or_(
+                        NotificationSettings.last_digest_on.is_(None),
+                        NotificationSettings.last_digest_on < today,
+                    ),
+                )
+                .values(last_digest_on=today)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                continue
+            user = await session.get(User, user_id)
+            if user is None:
+                continue
+            start = datetime.combine(today, time(0), ZoneInfo(zone))
+            titles = await open_titles_due(
+                session, user_id, today, start, start + timedelta(days=1)
+            )
+            enqueue(
+                session,
+                user_id,
+                "digest",
+                user.email,
+                {"name": user.full_name, "day": today.isoformat(), "titles": titles},
+                now,
+            )
+            await session.commit()
+            sent += 1
+    return sent

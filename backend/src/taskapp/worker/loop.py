@@ -1,0 +1,146 @@
+"""The job loop: each tick fires due reminders, queues due digests and delivers outbox mail.
+
+Every job claims its rows in the database (docs/adr/0018), so any number of loops may run at once
+(worker replicas, and `taskapp serve` in-process) and a restart at any moment loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import TypeVar
+
+import structlog
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from taskapp.db import utcnow
+from taskapp.mail import Mailer
+from taskapp.mail.outbox import deliver_due
+from taskapp.reminders import service as reminders
+from taskapp.settings import Settings
+
+log = structlog.get_logger(__name__)
+T = TypeVar("T")
+BATCH = 100
+
+
+class WorkerMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.jobs = Counter(
+            "taskapp_jobs",
+            "Jobs the worker ran, by job and outcome (ok, retry: failed and retried later, failed:"
+            " given up or crashed).",
+            ["job", "outcome"],
+            registry=registry,
+        )
+        self.duration = Histogram(
+            "taskapp_job_duration_seconds",
+            "How long one job took: a reminder fired, a day's digests queued, a mail delivered.",
+            ["job"],
+            registry=registry,
+        )
+        self.reminders_due = Gauge(
+            "taskapp_reminders_due",
+            "Reminders whose time has come that have not fired yet (at the last tick).",
+            registry=registry,
+        )
+        self.last_tick = Gauge(
+            "taskapp_worker_last_tick_timestamp_seconds",
+            "When the worker last finished a tick (Unix time).",
+            registry=registry,
+        )
+
+
+class JobLoop:
+    def __init__(
+        self,
+        settings: Settings,
+        factory: async_sessionmaker[AsyncSession],
+        mailer: Mailer,
+        registry: CollectorRegistry,
+    ) -> None:
+        self._settings = settings
+        self._factory = factory
+        self._mailer = mailer
+        self.registry = registry
+        self.metrics = WorkerMetrics(registry)
+        self.last_tick_monotonic: float | None = None
+        self._started = time.monotonic()
+
+    async def _timed(self, job: str, work: Awaitable[T]) -> T:
+        started = time.perf_counter()
+        try:
+            return await work
+        finally:
+            self.metrics.duration.labels(job=job).observe(time.perf_counter() - started)
+
+    async def _fire_due(self, now: datetime) -> None:
+        async with self._factory() as session:
+            due = await reminders.due_reminders(session, now, reminders.RELATIVE_SCAN)
+        self.metrics.reminders_due.set(len(due))
+        for item in due[:BATCH]:
+            fire = reminders.fire(self._factory, item.reminder_id, now, self._settings.public_url)
+            if await self._timed("reminder", fire):
+                self.metrics.jobs.labels(job="reminder", outcome="ok").inc()
+
+    async def _digests(self, now: datetime) -> None:
+        queued = await self._timed("digest", reminders.claim_digests(self._factory, now))
+        if queued:
+            self.metrics.jobs.labels(job="digest", outcome="ok").inc(queued)
+
+    async def _mail(self, _now: datetime) -> None:
+        outcomes = await deliver_due(
+            self._factory,
+            self._mailer,
+            now=utcnow(),
+            max_attempts=self._settings.mail_max_attempts,
+        )
+        for outcome, seconds in outcomes:
+            self.metrics.jobs.labels(job="mail", outcome=outcome).inc()
+            self.metrics.duration.labels(job="mail").observe(seconds)
+
+    async def tick(self) -> None:
+        """One pass over every job; a failing job is counted and the others still run."""
+        now = utcnow()
+        jobs: dict[str, Callable[[datetime], Awaitable[None]]] = {
+            "reminder": self._fire_due,
+            "digest": self._digests,
+            "mail": self._mail,
+        }
+        for job, run in jobs.items():
+            try:
+                await run(now)
+            except Exception as exc:  # e.g. the database is away: counted, tried next tick
+                self.metrics.jobs.labels(job=job, outcome="failed").inc()
+                log.exception("job_failed", job=job, error=repr(exc))
+        self.last_tick_monotonic = time.monotonic()
+        self.metrics.last_tick.set(time.time())
+
+    def alive(self) -> bool:
+        """A tick finished recently (or the loop has just started and not yet had the time)."""
+        last = self.last_tick_monotonic or self._started
+        return time.monotonic() - last < self._settings.worker_stuck_seconds
+
+    async def stop(self, running: asyncio.Task[None], stop: asyncio.Event, grace: float) -> None:
+        """Let the pass in progress finish, for at most `grace` seconds, then cancel it: a
+        cancelled claim rolls back whole, and a mail sent but not yet marked is sent again after
+        its lease (at least once, docs/adr/0018). An SMTP server that hangs cannot hold a pod's
+        termination past its grace period."""
+        stop.set()
+        try:
+            await asyncio.wait_for(running, grace)
+        except TimeoutError:
+            log.warning("worker_cancelled", grace_seconds=grace)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        self._started = time.monotonic()
+        log.info("worker_started", poll_seconds=self._settings.worker_poll_seconds)
+        while not stop.is_set():
+            await self.tick()
+            with contextlib.suppress(TimeoutError):  # the poll interval passed: tick again
+                await asyncio.wait_for(stop.wait(), timeout=self._settings.worker_poll_seconds)
+        log.info("worker_stopped")
