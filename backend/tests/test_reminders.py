@@ -443,3 +443,24 @@ async def test_a_member_removed_from_the_project_is_not_reminded_of_its_tasks(
         )
         == 0
     )
+
+
+async def test_whole_numbers_are_json_integers_written_either_way_and_nothing_else(
+    http: httpx.AsyncClient,
+) -> None:
+    # JSON Schema's integer admits 8.0 (schemathesis sent it and got 422); "8", true, 8.5 are not.
+    account = await register_and_login(http)
+    url = f"{API}/notifications/settings"
+    accepted = await http.put(url, json={"digest_hour": 8.0}, headers=account.headers)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["digest_hour"] == 8
+    for wrong in ("8", True, 8.5):
+        refused = await http.put(url, json={"digest_hour": wrong}, headers=account.headers)
+        assert refused.status_code == 422, (wrong, refused.text)
+        assert refused.json()["errors"][0]["field"] == "body.digest_hour"
+    task = await create_task(http, account, title="Due later", due_on="2031-05-01")
+    reminder = await http.post(
+        f"{API}/tasks/{task['id']}/reminders", json={"before_due": 10.0}, headers=account.headers
+    )
+    assert reminder.status_code == 201, reminder.text
+    assert reminder.json()["before_due"] == 10

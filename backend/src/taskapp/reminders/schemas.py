@@ -4,9 +4,27 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    model_validator,
+)
 
 from taskapp.tasks.interface import UTCDatetime
+
+
+def _json_integer(value: object) -> object:
+    if isinstance(value, (str, bool)):
+        raise ValueError("Input should be a whole number, not a string or a boolean")  # noqa: TRY004 - pydantic turns only ValueError into a 422
+    return value
+
+
+# JSON Schema's integer: 8 and 8.0 (an integral number) are both 8; "8", true and 8.5 are
+# refused, not read as 8 (pydantic's StrictInt also refused 8.0, which the schema allows).
+JsonInt = Annotated[int, BeforeValidator(_json_integer)]
 
 MAX_BEFORE_MINUTES = 4 * 7 * 24 * 60  # four weeks
 MAX_SNOOZE_MINUTES = 7 * 24 * 60
@@ -19,7 +37,7 @@ class ReminderCreate(BaseModel):
         default=None, description="Fire at this instant (RFC 3339 with an offset)"
     )
     # Strict numbers and booleans: "8" or 8.5 or "yes" are refused, not read as 8 or true.
-    before_due: Annotated[StrictInt, Field(ge=0, le=MAX_BEFORE_MINUTES)] | None = Field(
+    before_due: Annotated[JsonInt, Field(ge=0, le=MAX_BEFORE_MINUTES)] | None = Field(
         default=None,
         description="Fire this many minutes before the task's due (an all-day due counts from"
         " 09:00 in your time zone); follows the due when it moves",
@@ -80,13 +98,13 @@ class UnreadCount(BaseModel):
 class Snooze(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    minutes: StrictInt = Field(ge=1, le=MAX_SNOOZE_MINUTES)
+    minutes: JsonInt = Field(ge=1, le=MAX_SNOOZE_MINUTES)
 
 
 class NotificationSettingsPublic(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    digest_hour: StrictInt | None = Field(
+    digest_hour: JsonInt | None = Field(
         default=None,
         ge=0,
         le=23,
