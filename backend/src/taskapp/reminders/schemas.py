@@ -22,12 +22,16 @@ def _json_integer(value: object) -> object:
     return value
 
 
-# JSON Schema's integer: 8 and 8.0 (an integral number) are both 8; "8", true and 8.5 are
-# refused, not read as 8 (pydantic's StrictInt also refused 8.0, which the schema allows).
-JsonInt = Annotated[int, BeforeValidator(_json_integer)]
+# JSON Schema's integer within bounds: 8 and 8.0 (an integral number) are both 8; "8", true and 8.5
+# are refused, not read as 8 (pydantic's StrictInt also refused 8.0, which the schema allows). The
+# bounds come before the validator, or OpenAPI shows them as unknown `ge`/`le` keys.
+_JSON_INT = BeforeValidator(_json_integer)
 
 MAX_BEFORE_MINUTES = 4 * 7 * 24 * 60  # four weeks
 MAX_SNOOZE_MINUTES = 7 * 24 * 60
+BeforeDueMinutes = Annotated[int, Field(ge=0, le=MAX_BEFORE_MINUTES), _JSON_INT]
+SnoozeMinutes = Annotated[int, Field(ge=1, le=MAX_SNOOZE_MINUTES), _JSON_INT]
+DigestHour = Annotated[int, Field(ge=0, le=23), _JSON_INT]
 
 
 class ReminderCreate(BaseModel):
@@ -37,7 +41,7 @@ class ReminderCreate(BaseModel):
         default=None, description="Fire at this instant (RFC 3339 with an offset)"
     )
     # Strict numbers and booleans: "8" or 8.5 or "yes" are refused, not read as 8 or true.
-    before_due: Annotated[JsonInt, Field(ge=0, le=MAX_BEFORE_MINUTES)] | None = Field(
+    before_due: BeforeDueMinutes | None = Field(
         default=None,
         description="Fire this many minutes before the task's due (an all-day due counts from"
         " 09:00 in your time zone); follows the due when it moves",
@@ -98,16 +102,14 @@ class UnreadCount(BaseModel):
 class Snooze(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    minutes: JsonInt = Field(ge=1, le=MAX_SNOOZE_MINUTES)
+    minutes: SnoozeMinutes
 
 
 class NotificationSettingsPublic(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    digest_hour: JsonInt | None = Field(
+    digest_hour: DigestHour | None = Field(
         default=None,
-        ge=0,
-        le=23,
         description="Hour (in your profile's time zone) of the daily digest mail of the tasks"
         " due that day; null: no digest",
     )
