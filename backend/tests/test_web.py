@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from taskapp.http.headers import API_CSP, HTML_CSP
 from taskapp.main import create_app
 from taskapp.settings import Settings
 from taskapp.web import accepted_encodings
@@ -34,6 +35,8 @@ def web_dir(tmp_path: Path) -> Path:
     (dist / "assets" / "app-abc123.js.br").write_bytes(SCRIPT_BR)
     (dist / "assets" / "plain-def456.js").write_bytes(PLAIN)
     (dist / ".vite" / "manifest.json").write_text("{}")
+    (dist / "sw.js").write_bytes(b"self.addEventListener('fetch', () => {});\n")
+    (dist / "boot.js").write_bytes(b"(function () {})();\n")
     return dist
 
 
@@ -165,3 +168,16 @@ async def test_the_build_manifest_is_not_served(http: httpx.AsyncClient) -> None
 )
 def test_accept_encoding_is_read_with_its_q_values(header: str, expected: set[str]) -> None:
     assert accepted_encodings(header) == expected
+
+
+async def test_the_service_worker_is_revalidated_and_may_fetch_the_app(
+    http: httpx.AsyncClient,
+) -> None:
+    # A service worker runs under the CSP of its own script: the API's default-src 'none' refused
+    # its precache fetches (it never installed), and a cached copy would keep an old worker.
+    response = await http.get("/sw.js")
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "no-cache"
+    assert response.headers["content-security-policy"] == HTML_CSP
+    other = await http.get("/boot.js")  # any other script keeps the strict JSON-era policy
+    assert other.headers["content-security-policy"] == API_CSP

@@ -17,12 +17,15 @@ from starlette.responses import Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from taskapp.http.headers import HTML_CSP
+
 # Paths the SPA must never swallow: an unknown API path is a JSON 404, not index.html.
 # p/ is a published project's page (projects/public.py): a revoked link must stay a 404.
 _SERVER_PREFIXES = ("api/", "p/", "docs", "redoc", "openapi.json", "metrics", "health", "ready")
 # Best first: brotli is ~15% smaller than gzip on our bundles.
 _ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
 _IMMUTABLE = "public, max-age=31536000, immutable"
+SERVICE_WORKER = "sw.js"  # the web app's (vite-plugin-pwa), at the root so its scope is the app
 
 
 def accepted_encodings(accept_encoding: str) -> set[str]:
@@ -71,6 +74,11 @@ class SinglePageApp(StaticFiles):
             response.headers["Cache-Control"] = _IMMUTABLE
         elif response.status_code in {200, 304} and path in {"", ".", "index.html"}:
             response.headers["Cache-Control"] = "no-cache"
+        elif path == SERVICE_WORKER:
+            # Revalidated, so a new release's worker is found; and it runs under the CSP of its
+            # own script: the API's default-src 'none' would refuse its precache fetches.
+            response.headers["Cache-Control"] = "no-cache"
+            response.headers["Content-Security-Policy"] = HTML_CSP
         return response
 
     async def _file(self, path: str, scope: Scope) -> Response:
