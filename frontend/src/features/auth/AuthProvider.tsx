@@ -1,12 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import {
-  startTransition,
-  useCallback,
-  useEffect,
-  useMemo,
-  useState,
-  type ReactNode,
-} from "react";
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { api, unwrap } from "@/api/client";
 import { ApiError } from "@/api/problem";
 import { setAccessToken, setSessionExpiredHandler } from "@/api/session";
@@ -37,12 +30,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     let live = true;
     void startSession().then((me) => {
       if (!live) return;
-      // The signed-in shell and page are the load's biggest render: as a transition React renders
-      // it in slices, so no single long task holds the main thread (Lighthouse's TBT).
-      startTransition(() => {
-        setUserState(me);
-        setStatus(me ? "authenticated" : "anonymous");
-      });
+      setUserState(me);
+      setStatus(me ? "authenticated" : "anonymous");
     });
     return () => {
       live = false;
