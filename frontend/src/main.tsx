@@ -16,6 +16,14 @@ watchSystemTheme();
 // travels while React renders and the route's chunks load.
 void startSession();
 
+// The offline shell's service worker: after the load event, from its own chunk (out of the first
+// download and away from the first paint).
+window.addEventListener(
+  "load",
+  () => void import("@/app/registerServiceWorker").then((m) => m.registerServiceWorker()),
+  { once: true },
+);
+
 // Below md the app has a bottom nav (AppLayout): toasts sit above it, not over it.
 const bottomNav = window.matchMedia("(max-width: 767px)");
 const subscribeBottomNav = (cb: () => void) => {
