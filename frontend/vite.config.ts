@@ -78,6 +78,10 @@ const pwa = VitePWA({
     globIgnores: [".vite/**", "sw.js"],
     // The CSP allows scripts from 'self' only; one file instead of sw.js + workbox-<hash>.js.
     inlineWorkboxRuntime: true,
+    // A new worker takes over at once, and the page that registered it too: an open page that
+    // goes offline then loads its lazy chunks from the precache.
+    skipWaiting: true,
+    clientsClaim: true,
     cleanupOutdatedCaches: true,
     navigateFallback: null,
     runtimeCaching: [
