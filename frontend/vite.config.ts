@@ -76,8 +76,10 @@ const pwa = VitePWA({
     // start-up scripts, icons and the manifest. The .br/.gz siblings are the same files.
     globPatterns: ["**/*.{js,css,html,svg,png,webmanifest}"],
     globIgnores: [".vite/**", "sw.js"],
-    // The CSP allows scripts from 'self' only; one file instead of sw.js + workbox-<hash>.js.
+    // One file, not sw.js + workbox-<hash>.js: only sw.js needs its own cache and CSP rules.
     inlineWorkboxRuntime: true,
+    // "/" is a navigation like any other (network first), not the precached index.html.
+    directoryIndex: "",
     // A new worker takes over at once, and the page that registered it too: an open page that
     // goes offline then loads its lazy chunks from the precache.
     skipWaiting: true,
@@ -98,8 +100,21 @@ const pwa = VitePWA({
   },
 });
 
+// vite-plugin-pwa links the manifest from index.html, and Chrome fetches a linked manifest at
+// once: registerServiceWorker.ts adds the link when it registers the worker instead, so the
+// first paint waits for no extra request.
+const manifestLinkLater: Plugin = {
+  name: "taskapp-manifest-link-later",
+  apply: "build",
+  enforce: "post", // after vite-plugin-pwa's own post hook, which adds the link
+  transformIndexHtml: {
+    order: "post",
+    handler: (html) => html.replace(/<link rel="manifest"[^>]*>/, ""),
+  },
+};
+
 export default defineConfig({
-  plugins: [react(), tailwindcss(), pwa, precompress()],
+  plugins: [react(), tailwindcss(), pwa, manifestLinkLater, precompress()],
   resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
   server: {
     port: 5173,

@@ -30,6 +30,13 @@ test("the app shell opens offline, and offline changes stay visibly pending unti
   await logIn(page, email);
   await expect(taskRow(page, "Finish offline")).toBeVisible();
   await controlled(page);
+  // Installable: the manifest is linked (after load) and names the app's start page.
+  const href = await page.locator('link[rel="manifest"]').getAttribute("href");
+  const manifest = (await (await request.get(`${baseURL}${href}`)).json()) as Record<
+    string,
+    unknown
+  >;
+  expect(manifest).toMatchObject({ display: "standalone", start_url: "/tasks" });
 
   // Offline, a change waits in the page: the header counts it and its row says so.
   const status = page.getByRole("status").filter({ hasText: /Offline/ });

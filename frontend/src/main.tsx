@@ -16,11 +16,29 @@ watchSystemTheme();
 // travels while React renders and the route's chunks load.
 void startSession();
 
-// The offline shell's service worker: after the load event, from its own chunk (out of the first
-// download and away from the first paint).
+// The offline shell's service worker, from its own chunk, once the first page has settled: its
+// precache (~170 kB beyond the first download) must not compete with the page's data and lazy
+// chunks. Started at the load event it did: Lighthouse's median Performance fell from 93/91/90 to
+// 84/71/69 (/login, /tasks, /today; LCP +0.4 s). So: 2 s after load, when no query is fetching,
+// in an idle moment.
 window.addEventListener(
   "load",
-  () => void import("@/app/registerServiceWorker").then((m) => m.registerServiceWorker()),
+  () =>
+    setTimeout(() => {
+      const load = () =>
+        void import("@/app/registerServiceWorker").then((m) => m.registerServiceWorker());
+      // Safari has no requestIdleCallback.
+      const register = () =>
+        "requestIdleCallback" in window
+          ? void requestIdleCallback(load, { timeout: 5_000 })
+          : void setTimeout(load, 0);
+      if (!queryClient.isFetching()) return register();
+      const stop = queryClient.getQueryCache().subscribe(() => {
+        if (queryClient.isFetching()) return;
+        stop();
+        register();
+      });
+    }, 2_000),
   { once: true },
 );
 
