@@ -24,6 +24,9 @@ export default defineConfig({
     screenshot: "only-on-failure",
     locale: "en-GB",
     timezoneId: "Europe/Berlin",
+    // The app registers a service worker after load (src/app/registerServiceWorker.ts): the
+    // specs see the network as the app sends it (routes, 304s); offline.spec.ts allows it.
+    serviceWorkers: "block",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
       args: [

@@ -6,6 +6,7 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
 import { defineConfig, type Plugin } from "vite";
+import { VitePWA } from "vite-plugin-pwa";
 
 const backend = process.env.TASKAPP_API_URL ?? "http://127.0.0.1:8000";
 
@@ -43,8 +44,77 @@ function precompress(): Plugin {
   };
 }
 
+// The installable app: a manifest and a service worker (Workbox, generated at build time) that
+// precaches the built shell. Navigations go to the network first, exactly as without it (index.html
+// stays no-cache and a deploy is seen on the next load); only when the network fails does the
+// precached index.html answer. API requests have no route in the worker: they always go to the
+// network, and while offline TanStack Query holds the changes (app/OfflineStatus.tsx).
+const pwa = VitePWA({
+  // Registered from src/app/registerServiceWorker.ts after the page has loaded, through a
+  // dynamic import: nothing in the first download or before the first paint.
+  injectRegister: false,
+  registerType: "autoUpdate",
+  manifest: {
+    id: "/",
+    name: "taskapp",
+    short_name: "taskapp",
+    description: "taskapp: plan, track and finish your tasks.",
+    start_url: "/tasks",
+    scope: "/",
+    display: "standalone",
+    theme_color: "#dc4c3e",
+    background_color: "#ffffff",
+    icons: [
+      { src: "/favicon.svg", sizes: "any", type: "image/svg+xml" },
+      { src: "/icon-192.png", sizes: "192x192", type: "image/png" },
+      { src: "/icon-512.png", sizes: "512x512", type: "image/png" },
+      { src: "/icon-maskable-512.png", sizes: "512x512", type: "image/png", purpose: "maskable" },
+    ],
+  },
+  workbox: {
+    // The shell: every chunk (lazy routes too, so any page opens offline), styles, the two
+    // start-up scripts, icons and the manifest. The .br/.gz siblings are the same files.
+    globPatterns: ["**/*.{js,css,html,svg,png,webmanifest}"],
+    globIgnores: [".vite/**", "sw.js"],
+    // One file, not sw.js + workbox-<hash>.js: only sw.js needs its own cache and CSP rules.
+    inlineWorkboxRuntime: true,
+    // "/" is a navigation like any other (network first), not the precached index.html.
+    directoryIndex: "",
+    // A new worker takes over at once, and the page that registered it too: an open page that
+    // goes offline then loads its lazy chunks from the precache.
+    skipWaiting: true,
+    clientsClaim: true,
+    cleanupOutdatedCaches: true,
+    navigateFallback: null,
+    runtimeCaching: [
+      {
+        // Not the paths the server answers itself (backend web.py's _SERVER_PREFIXES): offline,
+        // those fail as without a worker. (Inlined: Workbox copies this function's source.)
+        urlPattern: ({ request, url }) =>
+          request.mode === "navigate" &&
+          !/^\/(?:api\/|p\/|docs|redoc|openapi\.json|metrics|health|ready)/.test(url.pathname),
+        handler: "NetworkOnly",
+        options: { precacheFallback: { fallbackURL: "/index.html" } },
+      },
+    ],
+  },
+});
+
+// vite-plugin-pwa links the manifest from index.html, and Chrome fetches a linked manifest at
+// once: registerServiceWorker.ts adds the link when it registers the worker instead, so the
+// first paint waits for no extra request.
+const manifestLinkLater: Plugin = {
+  name: "taskapp-manifest-link-later",
+  apply: "build",
+  enforce: "post", // after vite-plugin-pwa's own post hook, which adds the link
+  transformIndexHtml: {
+    order: "post",
+    handler: (html) => html.replace(/<link rel="manifest"[^>]*>/, ""),
+  },
+};
+
 export default defineConfig({
-  plugins: [react(), tailwindcss(), precompress()],
+  plugins: [react(), tailwindcss(), pwa, manifestLinkLater, precompress()],
   resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
   server: {
     port: 5173,

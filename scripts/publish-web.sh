@@ -8,8 +8,8 @@
 #   1. assets/* (content-hashed names): Cache-Control "public, max-age=31536000, immutable"; old
 #      assets stay (a browser holding the previous index.html still finds its files);
 #   2. every other file except index.html: "public, max-age=300" (favicon, robots.txt, ...);
-#   3. index.html last, "no-cache" (revalidated on every load), so it never names an asset that is
-#      not there yet;
+#   3. sw.js (the service worker, which precaches the shell) and index.html last, "no-cache"
+#      (revalidated on every load), so they never name an asset that is not there yet;
 #   4. a CloudFront invalidation of the files that are not content-hashed (index.html, "/", the rest).
 # Compression: only the plain files are uploaded, not the build's .br/.gz siblings. An S3 key has
 # one body whatever the request's Accept-Encoding, and picking a sibling per request would need an
@@ -69,9 +69,14 @@ aws s3 cp --recursive --only-show-errors "$dist/assets" "s3://$bucket/assets" \
 
 log "2/4 other files ($OTHER_CACHE)"
 aws s3 cp --recursive --only-show-errors "$dist" "s3://$bucket" \
-  --exclude "assets/*" --exclude "index.html" "${excludes[@]}" --cache-control "$OTHER_CACHE"
+  --exclude "assets/*" --exclude "index.html" --exclude "sw.js" "${excludes[@]}" \
+  --cache-control "$OTHER_CACHE"
 
-log "3/4 index.html ($INDEX_CACHE)"
+log "3/4 sw.js and index.html ($INDEX_CACHE)"
+if [ -f "$dist/sw.js" ]; then
+  aws s3 cp --only-show-errors "$dist/sw.js" "s3://$bucket/sw.js" \
+    --cache-control "$INDEX_CACHE" --content-type "text/javascript; charset=utf-8"
+fi
 aws s3 cp --only-show-errors "$dist/index.html" "s3://$bucket/index.html" \
   --cache-control "$INDEX_CACHE" --content-type "text/html; charset=utf-8"
 

@@ -132,6 +132,8 @@ def dist(tmp_path: Path) -> Path:
     (out / "assets/index-B7xk2Qf1.js").write_text("console.log(1)", encoding="utf-8")
     (out / "assets/index-D4s9Lm0a.css").write_text("body{}", encoding="utf-8")
     (out / "assets/index-B7xk2Qf1.js.map").write_text("{}", encoding="utf-8")
+    # The service worker the build generates (vite.config.ts: VitePWA).
+    (out / "sw.js").write_text('precacheAndRoute([{url:"index.html"}])', encoding="utf-8")
     # The build's precompressed siblings and chunk graph: CloudFront compresses at the edge, so
     # none of them is uploaded (an S3 key has one body, whatever the Accept-Encoding).
     for name in ("assets/index-B7xk2Qf1.js", "index.html", "favicon.svg"):
@@ -167,13 +169,16 @@ def test_hashed_assets_live_long_index_html_is_revalidated_and_the_rest_is_inval
         "assets/index-B7xk2Qf1.js": immutable,
         "assets/index-D4s9Lm0a.css": immutable,
         "index.html": "no-cache",
+        # A worker cached for minutes would keep installed apps on the old shell.
+        "sw.js": "no-cache",
         **dict.fromkeys(public_files, "public, max-age=300"),
     }
     assert objects["index.html"]["type"] == "text/html; charset=utf-8"
+    assert objects["sw.js"]["type"] == "text/javascript; charset=utf-8"
 
     (invalidation,) = after["invalidations"]
     assert sorted(invalidation["paths"]) == sorted(
-        ["/", "/index.html", *(f"/{n}" for n in public_files)]
+        ["/", "/index.html", "/sw.js", *(f"/{n}" for n in public_files)]
     )
     assert result.stdout.strip() == invalidation["id"]
 

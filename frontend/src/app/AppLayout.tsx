@@ -26,6 +26,7 @@ import { cn } from "@/lib/cn";
 import { usePaletteKey, useShortcuts, useUndoKey } from "@/lib/useShortcuts";
 import { Logo } from "@/ui/Logo";
 import { Button } from "@/ui/primitives";
+import { OfflineStatus } from "./OfflineStatus";
 import { StatsBar } from "./StatsBar";
 import { USER_MENU_TRIGGER } from "./userMenuTrigger";
 
@@ -173,6 +174,7 @@ export function AppLayout() {
           </span>
           <StatsBar />
           <div className="ml-auto flex items-center gap-2">
+            <OfflineStatus />
             <Button
               size="icon"
               variant="ghost"

@@ -8,6 +8,7 @@ import { useDeleteTask, useUpdateTask } from "./mutations";
 import { PRIORITY_RING } from "./statusPriorityDisplay";
 import { DueBadge, LabelChip, PriorityBadge } from "./TaskBadges";
 import { useOpenTask } from "./taskRoute";
+import { useTaskWaiting } from "./waiting";
 
 export function CompleteButton({ task }: { task: Task }) {
   const update = useUpdateTask();
@@ -70,6 +71,7 @@ export function TaskItem({
   const timeZone = useTimeZone();
   const overdue = isTaskOverdue(task, timeZone);
   const saving = task.id.startsWith("temp-");
+  const waiting = useTaskWaiting(task.id);
   return (
     <li
       ref={drag?.ref}
@@ -78,6 +80,7 @@ export function TaskItem({
       data-testid="task-item"
       data-task-id={task.id}
       data-selected={selected || undefined}
+      data-waiting={waiting || undefined}
       onClickCapture={(e) => {
         if (!onSelect || saving || !(e.shiftKey || e.metaKey || e.ctrlKey)) return;
         e.preventDefault();
@@ -100,7 +103,7 @@ export function TaskItem({
           onClick={() => openTask(task)}
           disabled={saving}
           className="block w-full rounded text-left"
-          aria-label={`Edit “${task.title}”${selected ? ", selected" : ""}`}
+          aria-label={`Edit “${task.title}”${selected ? ", selected" : ""}${waiting ? ", waiting to be sent" : ""}`}
         >
           <span
             className={cn(
@@ -110,6 +113,11 @@ export function TaskItem({
           >
             {task.title}
           </span>
+          {waiting && (
+            <span className="mt-0.5 block text-xs font-medium text-amber-800 dark:text-amber-300">
+              Waiting to be sent
+            </span>
+          )}
           {task.description && (
             <span className="mt-0.5 line-clamp-1 block text-[13px] text-zinc-600 dark:text-zinc-400">
               {task.description}

@@ -1,0 +1,87 @@
+import { expect, test, type Page } from "@playwright/test";
+import { createAccount, logIn, quickAdd, seedTasks, taskRow } from "./helpers";
+
+// The real service worker (the other specs block it: playwright.config.ts).
+test.use({ serviceWorkers: "allow" });
+
+/** Waits until the service worker the app registers after load controls this page. */
+async function controlled(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (navigator.serviceWorker.controller) return;
+    await new Promise((r) => navigator.serviceWorker.addEventListener("controllerchange", r));
+  });
+}
+
+test("the app shell opens offline, and offline changes stay visibly pending until they are sent", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
+  // The worker's script is revalidated on every check, and its own policy (the one its precache
+  // fetches obey) lets it fetch from this origin.
+  const sw = await request.get(`${baseURL}/sw.js`);
+  expect(sw.headers()["cache-control"]).toBe("no-cache");
+  expect(sw.headers()["content-security-policy"]).toContain("connect-src 'self'");
+
+  const email = await createAccount(request, baseURL!, "offline");
+  const { headers } = await seedTasks(request, baseURL!, email, [{ title: "Finish offline" }]);
+  await logIn(page, email);
+  await expect(taskRow(page, "Finish offline")).toBeVisible();
+  await controlled(page);
+  // Installable: the manifest is linked (after load) and names the app's start page.
+  const href = await page.locator('link[rel="manifest"]').getAttribute("href");
+  const manifest = (await (await request.get(`${baseURL}${href}`)).json()) as Record<
+    string,
+    unknown
+  >;
+  expect(manifest).toMatchObject({ display: "standalone", start_url: "/tasks" });
+
+  // Offline, a change waits in the page: the header counts it and its row says so.
+  const status = page.getByRole("status").filter({ hasText: /Offline/ });
+  await context.setOffline(true);
+  await expect(page.getByTestId("offline-status")).toHaveText("Offline");
+  await page.getByRole("checkbox", { name: "Complete “Finish offline”" }).click();
+  const input = page.getByLabel("Add a task", { exact: true });
+  await input.fill("Written offline");
+  await input.press("Enter");
+  await expect(status).toHaveText("Offline — 2 changes waiting");
+  // The new task's row is marked; the completed one has left the open list (optimistically).
+  await expect(taskRow(page, "Written offline")).toHaveAttribute("data-waiting", "true");
+  await expect(taskRow(page, "Written offline")).toContainText("Waiting to be sent");
+  await expect(taskRow(page, "Finish offline")).toHaveCount(0);
+
+  // Back online: both are sent, the marks and the indicator go.
+  await context.setOffline(false);
+  await expect(page.getByTestId("offline-status")).toHaveText("");
+  await expect(page.locator("[data-waiting]")).toHaveCount(0);
+  await expect(
+    page.locator('[data-testid="task-item"]:not([data-task-id^="temp-"])', {
+      hasText: "Written offline",
+    }),
+  ).toBeVisible();
+  const res = await request.get(`${baseURL}/api/v1/tasks?limit=100`, { headers });
+  expect(res.status()).toBe(200);
+  const saved = ((await res.json()) as { items: { title: string; status: string }[] }).items;
+  expect(saved.filter((t) => t.title === "Finish offline").map((t) => t.status)).toEqual(["done"]);
+  expect(saved.filter((t) => t.title === "Written offline")).toHaveLength(1);
+
+  // A reload without any network still opens the app: the worker answers with the precached
+  // shell (signing in needs the network, so it is the login page).
+  await quickAdd(page, "Online again");
+  await context.setOffline(true);
+  const shell = await page.reload();
+  expect(shell?.fromServiceWorker()).toBe(true);
+  await expect(page.getByRole("button", { name: "Log in" })).toBeVisible();
+  await page.goto("/today").catch(() => {});
+  await expect(page.getByRole("button", { name: "Log in" })).toBeVisible();
+  // API requests never come from the worker's cache.
+  const api = await page.evaluate(() =>
+    fetch("/api/v1/tasks").then(
+      (r) => r.status,
+      () => "network error",
+    ),
+  );
+  expect(api).toBe("network error");
+});

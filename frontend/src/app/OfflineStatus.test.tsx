@@ -1,0 +1,56 @@
+import { act, fireEvent, screen, waitFor } from "@testing-library/react";
+import { onlineManager } from "@tanstack/react-query";
+import { afterEach, beforeEach, expect, it } from "vitest";
+import { setAccessToken } from "@/api/session";
+import { TaskItem } from "@/features/tasks/TaskItem";
+import { json, makeTask, mockApi, renderWith } from "@/test/utils";
+import { OfflineStatus } from "./OfflineStatus";
+
+beforeEach(() => setAccessToken("token"));
+// The online state is TanStack Query's one singleton: the next test starts online.
+afterEach(() => onlineManager.setOnline(true));
+
+it("counts the changes waiting offline, marks their rows, and clears when they are sent", async () => {
+  const task = makeTask({ title: "Call the plumber" });
+  const { calls } = mockApi({
+    "PATCH /api/v1/tasks/:id": () => json({ ...task, status: "done", version: 2 }),
+    "GET /api/v1/tasks/stats": () =>
+      json({ total: 1, by_status: { pending: 0, in_progress: 0, done: 1 }, overdue: 0 }),
+  });
+  renderWith(
+    <>
+      <OfflineStatus />
+      <ul>
+        <TaskItem task={task} />
+      </ul>
+    </>,
+  );
+  const status = screen.getByRole("status");
+  const row = screen.getByTestId("task-item");
+  expect(status).toHaveTextContent(/^$/);
+
+  // What the browser does when the network goes: the window's offline event.
+  act(() => void window.dispatchEvent(new Event("offline")));
+  expect(status).toHaveTextContent(/^Offline$/);
+
+  fireEvent.click(screen.getByRole("checkbox", { name: "Complete “Call the plumber”" }));
+  await waitFor(() => expect(status).toHaveTextContent("Offline — 1 change waiting"));
+  expect(row).toHaveAttribute("data-waiting", "true");
+  expect(row).toHaveTextContent("Waiting to be sent");
+  expect(screen.getByRole("button", { name: /waiting to be sent/ })).toBeInTheDocument();
+  expect(calls.filter((c) => c.method === "PATCH")).toHaveLength(0);
+  // Leaving the page now would drop the change: the browser is asked to confirm.
+  const leave = new Event("beforeunload", { cancelable: true });
+  window.dispatchEvent(leave);
+  expect(leave.defaultPrevented).toBe(true);
+
+  act(() => void window.dispatchEvent(new Event("online")));
+  await waitFor(() => expect(calls.filter((c) => c.method === "PATCH")).toHaveLength(1));
+  expect(JSON.parse(calls.find((c) => c.method === "PATCH")!.body)).toEqual({ status: "done" });
+  await waitFor(() => expect(row).not.toHaveAttribute("data-waiting"));
+  expect(status).toHaveTextContent(/^$/);
+  expect(row).not.toHaveTextContent("Waiting to be sent");
+  const stay = new Event("beforeunload", { cancelable: true });
+  window.dispatchEvent(stay);
+  expect(stay.defaultPrevented).toBe(false);
+});

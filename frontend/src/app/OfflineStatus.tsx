@@ -1,0 +1,34 @@
+import { useEffect } from "react";
+import { cn } from "@/lib/cn";
+import { useOnline, useWaitingChanges } from "@/lib/offline";
+
+/** "Offline — 2 changes waiting" in the header while the network is gone. The live region is
+ * always there (empty when online) so that screen readers announce the change. */
+export function OfflineStatus() {
+  const online = useOnline();
+  const waiting = useWaitingChanges();
+  // Waiting changes live in this page only: leaving it would drop them, so the browser asks.
+  useEffect(() => {
+    if (!waiting) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [waiting]);
+  const text = online
+    ? ""
+    : waiting
+      ? `Offline — ${waiting} ${waiting === 1 ? "change" : "changes"} waiting`
+      : "Offline";
+  return (
+    <span
+      role="status"
+      data-testid="offline-status"
+      className={cn(
+        text &&
+          "shrink-0 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-500/15 dark:text-amber-300",
+      )}
+    >
+      {text}
+    </span>
+  );
+}
