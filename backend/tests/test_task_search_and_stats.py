@@ -205,7 +205,9 @@ async def test_stats_are_exact_after_every_write(
 
 async def test_stats_stay_exact_under_concurrent_writers(app: FastAPI) -> None:
     # On PostgreSQL these run in parallel transactions on the pool; on SQLite they queue for
-    # the writer lock. Either way no count may be lost or doubled.
+    # the writer lock. Either way no count may be lost or doubled. A write that loses the race
+    # to the same task five times in a row is answered 409 "try again" (docs/api.md) and changes
+    # nothing: on a busy CI machine a delete of a much-patched seed task did, and that is fine.
     async with client_for(app) as http:
         account = await register_and_login(http)
         seed = [await create(http, account, priority="low") for _ in range(8)]
@@ -231,11 +233,11 @@ async def test_stats_stay_exact_under_concurrent_writers(app: FastAPI) -> None:
                         },
                         headers=account.headers,
                     )
-                    assert response.status_code in (200, 404), response.text
+                    assert response.status_code in (200, 404, 409), response.text
                 else:
                     target = seed[(number * 3 + step) % len(seed)]
                     response = await http.delete(f"{TASKS}/{target['id']}", headers=account.headers)
-                    assert response.status_code in (204, 404), response.text
+                    assert response.status_code in (204, 404, 409), response.text
 
         await asyncio.gather(*[writer(n) for n in range(8)])
         every_task = await walk(http, account, {"limit": 200})
