@@ -263,6 +263,15 @@ def _due_at_sqlite(element: DueAt, compiler: SQLCompiler, **kw: Any) -> str:
 
 # Keyset pagination of sort=due_date (built by migration 0007 from the same expression).
 Index("ix_tasks_owner_due_at", Task.owner_id, DueAt(), Task.id)
+# Today's overdue list: open tasks in the same order, so it stops at its limit (migration 0013).
+Index(
+    "ix_tasks_owner_open_due_at",
+    Task.owner_id,
+    DueAt(),
+    Task.id,
+    postgresql_where=text("status <> 'done'"),
+    sqlite_where=text("status <> 'done'"),
+)
 
 
 class IdempotencyRecord(Base):
