@@ -18,7 +18,7 @@ API = "taskapp-backend"
 WORKER = "taskapp-backend-worker"
 # Only what tells the two processes apart: the API's switch, the worker's own port.
 API_ONLY = {"TASKAPP_WORKER_IN_PROCESS"}
-WORKER_ONLY = {"TASKAPP_WORKER_METRICS_PORT"}
+WORKER_ONLY = {"TASKAPP_WORKER_METRICS_PORT", "TASKAPP_WORKER_METRICS_HOST"}
 
 
 def _container(objs, name):
@@ -96,6 +96,8 @@ def test_worker_probes_ask_healthz_on_the_port_it_serves_metrics_on(rendered):
         ports = {p["name"]: p["containerPort"] for p in worker["ports"]}
         served = int(_env(worker)["TASKAPP_WORKER_METRICS_PORT"]["value"])
         assert served == 9102
+        # The backend binds loopback unless told: the kubelet and Prometheus come from outside.
+        assert _env(worker)["TASKAPP_WORKER_METRICS_HOST"]["value"] == "0.0.0.0"  # noqa: S104 - the value under test
         assert ports == {"metrics": served}
         for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
             get = worker[probe]["httpGet"]

@@ -102,12 +102,14 @@ class Settings(BaseSettings):
     mail_max_per_address: int = Field(default=5, ge=1)
     source_max_mail_requests: int = Field(default=30, ge=1)
 
-    # The background worker (taskapp/worker, docs/adr/0017): reminders, digests, mail retries.
+    # The background worker (taskapp/worker, docs/adr/0018): reminders, digests, mail retries.
     # In-process: the job loop runs inside `taskapp serve` (unset: on for SQLite, off otherwise).
     worker_in_process: bool | None = None
     worker_poll_seconds: float = Field(default=5.0, gt=0)
     worker_metrics_port: int = Field(default=9102, ge=1, le=65535)
-    worker_metrics_host: str = "0.0.0.0"  # noqa: S104 - scraped and probed from outside the pod
+    # Loopback unless told (a laptop's `taskapp worker` is not for the network); the chart sets
+    # 0.0.0.0 so that the kubelet's probes and Prometheus reach it, as the API's --host does.
+    worker_metrics_host: str = "127.0.0.1"
     # /healthz answers 503 when the loop has not finished a tick for this long.
     worker_stuck_seconds: float = Field(default=120.0, gt=0)
     mail_max_attempts: int = Field(default=8, ge=1)
