@@ -13,10 +13,12 @@ export ROOT TOOLS VAR
 # Filled in by mk/*.mk:
 CHECKS :=        # every check `make test` runs, in order
 # How scripts/run-checks.sh schedules them on 2 cores (see its header):
+# monitoring-live and upgrade-test start servers on ports of their own and judge with wide bounds
+# (2 s p99, no failed request), so they too run beside the backend suites.
 CHECKS_BESIDE := workflows-lint delivery-test hadolint helm-lint helm-validate k8s-test checkov-k8s \
   monitoring-rules monitoring-dashboards monitoring-alertmanager monitoring-platform python-lint \
-  tf-fmt tf-validate tf-test ci-role-test checkov-tf security-scan
-CHECKS_ALONE := chaos web-e2e web-lighthouse monitoring-live upgrade-test load-smoke
+  tf-fmt tf-validate tf-test ci-role-test checkov-tf security-scan monitoring-live upgrade-test
+CHECKS_ALONE := chaos web-e2e web-lighthouse load-smoke
 RUN_PREREQS :=   # what `make run` prepares before serving (web app build, ...)
 LINTS :=         # linters and type checkers
 FMTS :=          # formatters that rewrite files

@@ -4,12 +4,13 @@
 # "checks: N passed, N failed" line. Exit status is non-zero when any check failed.
 #
 # Two lanes, so `make test` fits its 30 minutes on 2 cores:
-#   - CHECKS_BESIDE (linters, chart/Terraform/rules checks: one CPU each, no ports, no timing) run
+#   - CHECKS_BESIDE (linters, chart/Terraform/rules checks, and the two live checks with servers on
+#     ports of their own and wide bounds: one CPU each) run
 #     one after another in a side lane, started once the first main-lane check has installed the
 #     shared tools (uv, the backend venv). Each one's output is held in artifacts/checks/<name>.log
 #     and printed whole when it ends, so the two lanes' lines do not interleave mid-check.
-#   - CHECKS_ALONE (what measures time or latency: Lighthouse, e2e, chaos, load, the online
-#     upgrade) run last in the main lane, after the side lane has finished: nothing runs beside them.
+#   - CHECKS_ALONE (what measures time or latency closely: Lighthouse, e2e, chaos, load) run last
+#     in the main lane, after the side lane has finished: nothing runs beside them.
 #   - every other check runs in the main lane, beside the side lane.
 # CHECKS_SERIAL=1 runs everything in CHECKS order in one lane (the old behaviour).
 set -uo pipefail
