@@ -5,16 +5,15 @@ user cannot reach is "not found", never "forbidden" (a viewer's write is: ADR 00
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskapp.comments.models import Comment
 from taskapp.comments.schemas import CommentPage, CommentPublic
+from taskapp.cursors import NewestFirstCursors
 from taskapp.db import utcnow
-from taskapp.errors import FieldError, ProblemError, not_found
+from taskapp.errors import ProblemError, not_found
 from taskapp.markdown import markdown_html
 from taskapp.tasks.interface import Role, record_comment, require_task
 
@@ -77,36 +76,15 @@ async def remove(session: AsyncSession, user_id: uuid.UUID, comment_id: uuid.UUI
     await session.commit()
 
 
-def _invalid_cursor(reason: str) -> ProblemError:
-    return ProblemError(
-        422,
-        f"The cursor is invalid: {reason}. Start again without a cursor.",
-        problem_type="validation-error",
-        title="Validation failed",
-        errors=[FieldError(field="query.cursor", message=reason, type="invalid_cursor")],
-    )
-
-
-class Cursors:
+class Cursors(NewestFirstCursors):
     """Signed [task id, created_at, id] of the last comment of a page (ADR 0001)."""
 
     def __init__(self, secret_key: str) -> None:
-        self._serializer = URLSafeSerializer(secret_key, salt="taskapp.comments.cursor")
-
-    def encode(self, last: Comment) -> str:
-        return self._serializer.dumps([last.task_id.hex, last.created_at.isoformat(), last.id.hex])
-
-    def decode(self, cursor: str, task_id: uuid.UUID) -> tuple[datetime, uuid.UUID]:
-        try:
-            raw_task, raw_time, raw_id = self._serializer.loads(cursor)
-        except (BadSignature, ValueError, TypeError) as exc:
-            raise _invalid_cursor("it was not issued by this server or was altered") from exc
-        if raw_task != task_id.hex:
-            raise _invalid_cursor("it belongs to another task's comments")
-        try:
-            return datetime.fromisoformat(raw_time), uuid.UUID(hex=raw_id)
-        except (ValueError, TypeError) as exc:
-            raise _invalid_cursor("its position is malformed") from exc
+        super().__init__(
+            secret_key,
+            salt="taskapp.comments.cursor",
+            elsewhere="it belongs to another task's comments",
+        )
 
 
 async def thread(
@@ -121,7 +99,7 @@ async def thread(
     await require_task(session, user_id, task_id, Role.VIEWER)
     query = select(Comment).where(Comment.task_id == task_id)
     if cursor is not None:
-        at, last_id = cursors.decode(cursor, task_id)
+        at, last_id = cursors.decode(cursor, task_id.hex)
         query = query.where(
             or_(Comment.created_at > at, and_(Comment.created_at == at, Comment.id > last_id))
         )
@@ -132,5 +110,5 @@ async def thread(
     rows = rows[:limit]
     return CommentPage(
         items=[public(row) for row in rows],
-        next_cursor=cursors.encode(rows[-1]) if more else None,
+        next_cursor=cursors.encode(task_id.hex, rows[-1].created_at, rows[-1].id) if more else None,
     )

@@ -8,11 +8,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taskapp.auth.interface import User
+from taskapp.cursors import NewestFirstCursors
 from taskapp.db import utcnow
 from taskapp.errors import FieldError, ProblemError
 from taskapp.mail.outbox import enqueue
@@ -139,36 +139,15 @@ async def remove(
     await session.commit()
 
 
-def _invalid_cursor(reason: str) -> ProblemError:
-    return ProblemError(
-        422,
-        f"The cursor is invalid: {reason}. Start again without a cursor.",
-        problem_type="validation-error",
-        title="Validation failed",
-        errors=[FieldError(field="query.cursor", message=reason, type="invalid_cursor")],
-    )
-
-
-class Cursors:
+class Cursors(NewestFirstCursors):
     """Signed [user id, created_at, id] of the last notification of a page (ADR 0001)."""
 
     def __init__(self, secret_key: str) -> None:
-        self._serializer = URLSafeSerializer(secret_key, salt="taskapp.notifications.cursor")
-
-    def encode(self, last: Notification) -> str:
-        return self._serializer.dumps([last.user_id.hex, last.created_at.isoformat(), last.id.hex])
-
-    def decode(self, cursor: str, user_id: uuid.UUID) -> tuple[datetime, uuid.UUID]:
-        try:
-            raw_user, raw_time, raw_id = self._serializer.loads(cursor)
-        except (BadSignature, ValueError, TypeError) as exc:
-            raise _invalid_cursor("it was not issued by this server or was altered") from exc
-        if raw_user != user_id.hex:
-            raise _invalid_cursor("it belongs to another account")
-        try:
-            return datetime.fromisoformat(raw_time), uuid.UUID(hex=raw_id)
-        except (ValueError, TypeError) as exc:
-            raise _invalid_cursor("its position is malformed") from exc
+        super().__init__(
+            secret_key,
+            salt="taskapp.notifications.cursor",
+            elsewhere="it belongs to another account",
+        )
 
 
 async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
@@ -185,7 +164,7 @@ async def notifications(
 ) -> NotificationPage:
     query = select(Notification).where(Notification.user_id == user_id)
     if cursor is not None:
-        at, last_id = cursors.decode(cursor, user_id)
+        at, last_id = cursors.decode(cursor, user_id.hex)
         query = query.where(
             or_(
                 Notification.created_at < at,
@@ -201,7 +180,7 @@ async def notifications(
     rows = rows[:limit]
     return NotificationPage(
         items=[NotificationPublic.model_validate(row, from_attributes=True) for row in rows],
-        next_cursor=cursors.encode(rows[-1]) if more else None,
+        next_cursor=cursors.encode(user_id.hex, rows[-1].created_at, rows[-1].id) if more else None,
         unread_count=await unread_count(session, user_id),
     )
 

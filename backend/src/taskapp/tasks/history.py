@@ -18,13 +18,13 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import and_, event, inspect, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
+from taskapp.cursors import NewestFirstCursors
 from taskapp.db import utcnow
-from taskapp.errors import FieldError, ProblemError, not_found
+from taskapp.errors import not_found
 from taskapp.tasks.models import Task, TaskCompletion, TaskEvent, TaskStatus
 from taskapp.tasks.schemas import TaskEventPublic, TaskHistoryPage
 
@@ -174,37 +174,15 @@ def _record(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
     session.add_all(events)
 
 
-def _invalid_cursor(reason: str) -> ProblemError:
-    return ProblemError(
-        422,
-        f"The cursor is invalid: {reason}. Start again without a cursor.",
-        problem_type="validation-error",
-        title="Validation failed",
-        errors=[FieldError(field="query.cursor", message=reason, type="invalid_cursor")],
-    )
-
-
-class HistoryCursors:
+class HistoryCursors(NewestFirstCursors):
     """Signed cursors of history pages: [scope, created_at, id] of the last event shown."""
 
     def __init__(self, secret_key: str) -> None:
-        self._serializer = URLSafeSerializer(secret_key, salt="taskapp.tasks.history.cursor")
-
-    def encode(self, scope: str, last: TaskEvent) -> str:
-        return self._serializer.dumps([scope, last.created_at.isoformat(), last.id.hex])
-
-    def decode(self, cursor: str, scope: str) -> tuple[datetime, uuid.UUID]:
-        try:
-            cursor_scope, raw_time, raw_id = self._serializer.loads(cursor)
-        except (BadSignature, ValueError, TypeError) as exc:
-            raise _invalid_cursor("it was not issued by this server or was altered") from exc
-        if cursor_scope != scope:
-            raise _invalid_cursor("it belongs to a different history")
-        try:
-            at = datetime.fromisoformat(raw_time)
-            return at, uuid.UUID(hex=raw_id)
-        except (ValueError, TypeError) as exc:
-            raise _invalid_cursor("its position is malformed") from exc
+        super().__init__(
+            secret_key,
+            salt="taskapp.tasks.history.cursor",
+            elsewhere="it belongs to a different history",
+        )
 
 
 async def page(
@@ -244,7 +222,7 @@ async def page(
     rows = rows[:limit]
     return TaskHistoryPage(
         items=[TaskEventPublic.model_validate(row) for row in rows],
-        next_cursor=cursors.encode(scope, rows[-1]) if more else None,
+        next_cursor=cursors.encode(scope, rows[-1].created_at, rows[-1].id) if more else None,
     )
 
 

@@ -13,7 +13,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
-from taskapp.errors import FieldError, ProblemError
+from taskapp.cursors import invalid_cursor
 from taskapp.tasks.models import DueAt, Priority, Task
 
 SORT_COLUMNS: dict[str, InstrumentedAttribute[Any] | ColumnElement[Any]] = {
@@ -112,16 +112,6 @@ def filters_fingerprint(filters: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def _invalid_cursor(reason: str) -> ProblemError:
-    return ProblemError(
-        422,
-        f"The cursor is invalid: {reason}. Start again without a cursor.",
-        problem_type="validation-error",
-        title="Validation failed",
-        errors=[FieldError(field="query.cursor", message=reason, type="invalid_cursor")],
-    )
-
-
 class CursorCodec:
     def __init__(self, secret_key: str) -> None:
         self._serializer = URLSafeSerializer(secret_key, salt="taskapp.tasks.cursor")
@@ -137,13 +127,13 @@ class CursorCodec:
                 cursor
             )
         except (BadSignature, ValueError, TypeError) as exc:  # includes a wrongly shaped payload
-            raise _invalid_cursor("it was not issued by this server or was altered") from exc
+            raise invalid_cursor("it was not issued by this server or was altered") from exc
         if (field, descending) != (
             sort.field,
             sort.descending,
         ) or cursor_fingerprint != fingerprint:
-            raise _invalid_cursor("it belongs to a different sort or filter")
+            raise invalid_cursor("it belongs to a different sort or filter")
         try:
             return _decode_value(field, raw_value), uuid.UUID(hex=raw_id)
         except (ValueError, TypeError) as exc:
-            raise _invalid_cursor("its position is malformed") from exc
+            raise invalid_cursor("its position is malformed") from exc
