@@ -1,5 +1,25 @@
 /** Date helpers; the API speaks RFC 3339 with a zone, inputs speak local time. */
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * One Intl.DateTimeFormat per (locale, options), kept: building one costs far more than formatting
+ * with it (ICU loads the locale's patterns each time), and a list formats several dates per row.
+ * `toLocaleDateString(locale, options)` and friends build a new one on every call.
+ */
+export function dateFormat(
+  locale: string | undefined,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  const key = `${locale ?? ""}|${JSON.stringify(options)}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, options);
+    formats.set(key, format);
+  }
+  return format;
+}
+
 const startOfDay = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate());
 
 export function isOverdue(due: string | null, status: string, now = new Date()): boolean {
@@ -41,11 +61,11 @@ export function todayKey(now = new Date()): string {
 }
 
 /** The zone the browser runs in (a fallback: due dates follow the profile's zone). */
-export const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
+export const browserZone = (): string => dateFormat(undefined, {}).resolvedOptions().timeZone;
 
 /** The calendar day (YYYY-MM-DD) an instant falls on in `timeZone`. */
 export function dayIn(instant: Date | string, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone }).format(new Date(instant));
+  return dateFormat("en-CA", { timeZone }).format(new Date(instant));
 }
 
 /** Days from `from` to `to` (both YYYY-MM-DD): calendar arithmetic, no zone, no DST. */
@@ -84,14 +104,14 @@ function dayWords(day: string, timeZone: string, now: Date): string {
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];
   const noon = new Date(Date.UTC(y, m - 1, d, 12));
   if (days > 1 && days < 7)
-    return noon.toLocaleDateString(undefined, { weekday: "long", timeZone: "UTC" });
+    return dateFormat(undefined, { weekday: "long", timeZone: "UTC" }).format(noon);
   const sameYear = y === Number(dayIn(now, timeZone).slice(0, 4));
-  return noon.toLocaleDateString(undefined, {
+  return dateFormat(undefined, {
     day: "numeric",
     month: "short",
     timeZone: "UTC",
     ...(sameYear ? {} : { year: "numeric" }),
-  });
+  }).format(noon);
 }
 
 /** A due day (YYYY-MM-DD) short and relative to today in `timeZone`: "Today", "Mon", "3 Mar". */
@@ -105,7 +125,7 @@ export function formatDueDay(day: string, timeZone: string, now = new Date()): s
  */
 export function formatDue(iso: string, now = new Date(), timeZone = browserZone()): string {
   const d = new Date(iso);
-  const clock = new Intl.DateTimeFormat("en-GB", {
+  const clock = dateFormat("en-GB", {
     timeZone,
     hour: "2-digit",
     minute: "2-digit",
@@ -115,6 +135,6 @@ export function formatDue(iso: string, now = new Date(), timeZone = browserZone(
   const time =
     clock === "00:00"
       ? ""
-      : ` ${d.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", timeZone })}`;
+      : ` ${dateFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZone }).format(d)}`;
   return dayWords(dayIn(d, timeZone), timeZone, now) + time;
 }

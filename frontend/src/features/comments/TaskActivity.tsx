@@ -1,3 +1,4 @@
+import { dateFormat } from "@/lib/dates";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useContext, useState, type KeyboardEvent } from "react";
 import { ApiError } from "@/api/problem";
@@ -19,7 +20,7 @@ const areaCls =
   "focus:border-brand-500 focus:ring-brand-500/20 w-full resize-y rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs focus:ring-2 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
 
 const when = (iso: string) =>
-  new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  dateFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 
 const failed = (what: string, error: unknown) =>
   toast.error(`${what} failed${error instanceof ApiError ? ` (${error.status})` : ""}.`);

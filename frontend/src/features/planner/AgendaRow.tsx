@@ -1,3 +1,4 @@
+import { dateFormat } from "@/lib/dates";
 import { useDraggable } from "@dnd-kit/core";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
@@ -5,7 +6,7 @@ import { CompleteButton, PriorityBadge, useOpenTask } from "@/features/tasks/vie
 import { dayLabel } from "./days";
 
 const timeOf = (iso: string, timeZone: string) =>
-  new Date(iso).toLocaleTimeString(undefined, { timeZone, hour: "2-digit", minute: "2-digit" });
+  dateFormat(undefined, { timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
 
 /**
  * One task in Upcoming: dragged by pointer or touch onto another day, or moved with the

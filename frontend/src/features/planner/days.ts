@@ -1,3 +1,4 @@
+import { dateFormat } from "@/lib/dates";
 /**
  * Calendar days as the planner speaks them: `YYYY-MM-DD` strings in the user's time zone
  * (`users/me.time_zone`), never the browser's. Pure: the pages and their tests share it.
@@ -21,7 +22,7 @@ export function addDays(day: string, n: number): string {
 
 /** The user's local date at `now`. */
 export function localToday(timeZone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone }).format(now);
+  return dateFormat("en-CA", { timeZone }).format(now);
 }
 
 /** The local day an instant falls on in `timeZone`. */
@@ -40,10 +41,10 @@ export function dayLabel(day: string, today: string, locale?: string): string {
 /** "Thursday 3 December". */
 export function longDay(day: string, locale?: string): string {
   const [y, m, d] = parts(day);
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(locale, {
+  return dateFormat(locale, {
     timeZone: "UTC",
     weekday: "long",
     day: "numeric",
     month: "long",
-  });
+  }).format(new Date(Date.UTC(y, m - 1, d)));
 }

@@ -1,3 +1,4 @@
+import { dateFormat } from "@/lib/dates";
 // Calendar-only (apart from days.ts so Today and Upcoming do not load it).
 import { addDays, parts } from "./days";
 
@@ -30,9 +31,9 @@ export function monthGrid(month: string): Array<Array<string | null>> {
 /** "December 2026". */
 export function monthLabel(month: string, locale?: string): string {
   const [y, m] = parts(`${month}-01`);
-  return new Date(Date.UTC(y, m - 1, 1)).toLocaleDateString(locale, {
+  return dateFormat(locale, {
     timeZone: "UTC",
     month: "long",
     year: "numeric",
-  });
+  }).format(new Date(Date.UTC(y, m - 1, 1)));
 }

@@ -2,7 +2,7 @@ import { CalendarClock, Flag } from "lucide-react";
 import type { Priority, Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { useTimeZone } from "@/features/auth/context";
-import { formatDue, formatDueDay, isTaskDueToday, isTaskOverdue } from "@/lib/dates";
+import { dateFormat, formatDue, formatDueDay, isTaskDueToday, isTaskOverdue } from "@/lib/dates";
 import { PRIORITY_LABEL, PRIORITY_TEXT } from "./statusPriorityDisplay";
 
 export function PriorityBadge({ priority }: { priority: Priority }) {
@@ -35,11 +35,10 @@ export function DueBadge({ task }: { task: Task }) {
       data-due-day={task.due_date ? undefined : task.due_on}
       title={
         task.due_date
-          ? `${new Date(task.due_date).toLocaleString(undefined, { timeZone, dateStyle: "full", timeStyle: "short" })} (${timeZone})`
-          : new Date(`${task.due_on}T12:00:00Z`).toLocaleDateString(undefined, {
-              timeZone: "UTC",
-              dateStyle: "full",
-            })
+          ? `${dateFormat(undefined, { timeZone, dateStyle: "full", timeStyle: "short" }).format(new Date(task.due_date))} (${timeZone})`
+          : dateFormat(undefined, { timeZone: "UTC", dateStyle: "full" }).format(
+              new Date(`${task.due_on}T12:00:00Z`),
+            )
       }
     >
       <CalendarClock className="size-3.5" aria-hidden="true" />

@@ -1,3 +1,4 @@
+import { dateFormat } from "@/lib/dates";
 /**
  * Bulk changes (issue 18): what one `POST /tasks/bulk` sends for an action on the selected tasks,
  * and the inverse that undoes it. Pure functions, so the payloads are unit-tested apart from React.
@@ -24,7 +25,7 @@ export type BulkAction =
 /** The user's local date (YYYY-MM-DD) in `timeZone` (the browser's when undefined). */
 export function localDay(now: Date, timeZone?: string): string {
   // en-CA formats dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat("en-CA", {
+  return dateFormat("en-CA", {
     timeZone,
     year: "numeric",
     month: "2-digit",
