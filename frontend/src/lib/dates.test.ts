@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  dateFormat,
   dayIn,
   formatDue,
   formatDueDay,
@@ -12,6 +13,19 @@ import {
 } from "./dates";
 
 describe("dates", () => {
+  it("keeps one formatter per locale and options, and a zone is part of the options", () => {
+    const utc = dateFormat("en-GB", { timeZone: "UTC", hour: "2-digit", minute: "2-digit" });
+    expect(dateFormat("en-GB", { timeZone: "UTC", hour: "2-digit", minute: "2-digit" })).toBe(utc);
+    const tokyo = dateFormat("en-GB", {
+      timeZone: "Asia/Tokyo",
+      hour: "2-digit",
+      minute: "2-digit",
+    });
+    expect(tokyo).not.toBe(utc);
+    const instant = new Date("2026-05-10T12:30:00Z");
+    expect([utc.format(instant), tokyo.format(instant)]).toEqual(["12:30", "21:30"]);
+  });
+
   const now = new Date(2026, 4, 10, 12, 0); // Sun 10 May 2026, local time
 
   it("says Today, Tomorrow and Yesterday relative to now", () => {
