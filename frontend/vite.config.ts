@@ -58,30 +58,86 @@ const backend = process.env.TASKAPP_API_URL ?? "http://127.0.0.1:8000";
 // Node's zlib has both codecs; a variant that would not be smaller is not written.
 function precompress(): Plugin {
   let outDir = "dist";
+  const compressAll = () => {
+    for (const entry of readdirSync(outDir, { recursive: true, withFileTypes: true })) {
+      const path = join(entry.parentPath, entry.name);
+      if (!entry.isFile() || path.includes(`${outDir}/.vite`)) continue;
+      if (!/\.(?:html|js|css|svg|json|txt|webmanifest)$/.test(entry.name)) continue;
+      const raw = readFileSync(path);
+      const variants = {
+        br: brotliCompressSync(raw, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: 11,
+            [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
+          },
+        }),
+        gz: gzipSync(raw, { level: 9 }),
+      };
+      for (const [ext, data] of Object.entries(variants))
+        if (data.length < raw.length) writeFileSync(`${path}.${ext}`, data);
+    }
+  };
   return {
     name: "taskapp-precompress",
     apply: "build",
     configResolved(config) {
       outDir = config.build.outDir;
     },
-    closeBundle() {
-      for (const entry of readdirSync(outDir, { recursive: true, withFileTypes: true })) {
-        const path = join(entry.parentPath, entry.name);
-        if (!entry.isFile() || path.includes(`${outDir}/.vite`)) continue;
-        if (!/\.(?:html|js|css|svg|json|txt|webmanifest)$/.test(entry.name)) continue;
-        const raw = readFileSync(path);
-        const variants = {
-          br: brotliCompressSync(raw, {
-            params: {
-              [constants.BROTLI_PARAM_QUALITY]: 11,
-              [constants.BROTLI_PARAM_SIZE_HINT]: raw.length,
-            },
-          }),
-          gz: gzipSync(raw, { level: 9 }),
+    // Last, once every other plugin has written its files (boot.js's table, the service worker).
+    closeBundle: { order: "post", sequential: true, handler: compressAll },
+  };
+}
+
+// The chunks each first screen needs beyond the entry's, written into dist/boot.js (its part 3),
+// so they download beside the entry instead of after it has run: Lighthouse's largest paint on
+// /tasks and /today came ~0.2 s sooner (2.35 s against 2.55 s) in alternating runs. The paths are
+// router.tsx's `warm` table ("/" shows the task list) and /login.
+const FIRST_SCREENS: [pathPattern: string, modules: string[]][] = [
+  ["^/login$", ["src/features/auth/LoginPage.tsx"]],
+  ["^/(tasks|projects)(/|$)|^/$", ["src/app/AppLayout.tsx", "src/features/tasks/TaskListPage.tsx"]],
+  ["^/today$", ["src/app/AppLayout.tsx", "src/features/planner/TodayPage.tsx"]],
+];
+const BOOT_SLOT = "/* first screens */ []";
+
+function firstScreenPreloads(): Plugin {
+  let outDir = "dist";
+  return {
+    name: "taskapp-first-screen-preloads",
+    apply: "build",
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    // Before the service worker's precache list is made (it records boot.js's revision).
+    closeBundle: {
+      order: "pre",
+      sequential: true,
+      handler() {
+        type Chunk = { file: string; imports?: string[] };
+        const manifestPath = join(outDir, ".vite", "manifest.json");
+        const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Record<string, Chunk>;
+        const reach = (keys: string[], into = new Set<string>()) => {
+          for (const key of keys) {
+            if (into.has(key)) continue;
+            const chunk = manifest[key];
+            if (!chunk)
+              throw new Error(`${manifestPath} has no ${key} (vite.config.ts FIRST_SCREENS)`);
+            into.add(key);
+            reach(chunk.imports ?? [], into);
+          }
+          return into;
         };
-        for (const [ext, data] of Object.entries(variants))
-          if (data.length < raw.length) writeFileSync(`${path}.${ext}`, data);
-      }
+        const entry = reach(["index.html"]);
+        const table = FIRST_SCREENS.map(([path, modules]) => [
+          path,
+          [...reach(modules)]
+            .filter((key) => !entry.has(key))
+            .map((key) => `/${manifest[key]!.file}`),
+        ]);
+        const boot = join(outDir, "boot.js");
+        const source = readFileSync(boot, "utf8");
+        if (!source.includes(BOOT_SLOT)) throw new Error(`${boot} has no ${BOOT_SLOT}`);
+        writeFileSync(boot, source.replace(BOOT_SLOT, JSON.stringify(table)));
+      },
     },
   };
 }
@@ -163,7 +219,15 @@ const screenMemoPerBuild: Plugin = {
 };
 
 export default defineConfig({
-  plugins: [react(), tailwindcss(), pwa, manifestLinkLater, precompress(), screenMemoPerBuild],
+  plugins: [
+    react(),
+    tailwindcss(),
+    firstScreenPreloads(),
+    pwa,
+    manifestLinkLater,
+    precompress(),
+    screenMemoPerBuild,
+  ],
   resolve: { alias: { "@": fileURLToPath(new URL("./src", import.meta.url)) } },
   server: {
     port: 5173,
