@@ -5,14 +5,17 @@ the owner, leaving, and the owner (the last one) unable to leave."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from fastapi import FastAPI
 
+from taskapp.main import create_app
+from taskapp.settings import Settings
 from tests import test_account_mail as mail
-from tests.conftest import Account, assert_problem, register_and_login
+from tests.conftest import Account, assert_problem, client_for, register_and_login, unique_email
 from tests.test_account_mail import Inbox, _delivered, _parts
 
 # The real SMTP server (aiosmtpd) and the app mailing to it, as the account-mail tests use them.
@@ -185,3 +188,60 @@ async def test_an_inbox_is_never_shared(http: httpx.AsyncClient) -> None:
     assert inbox["is_inbox"]
     refused = await _invite(http, owner, inbox["id"], "someone@example.com", "viewer")
     assert assert_problem(refused, 409)["type"].endswith("inbox-is-private")
+
+
+async def test_invitations_are_limited_per_inviter_and_per_address_and_a_refused_one_mails_nothing(
+    make_settings: Callable[..., Settings], smtp: tuple[Inbox, int]
+) -> None:
+    app = create_app(
+        make_settings(
+            smtp_host="127.0.0.1",
+            smtp_port=smtp[1],
+            smtp_starttls=False,
+            public_url="https://tasks.example.com",
+            invitations_max_per_account=2,
+            invitations_max_per_address=2,
+        )
+    )
+    async with client_for(app) as http:
+        owner = await register_and_login(http)
+        project_id = await _project(http, owner)
+        first, second, third = (unique_email("guest") for _ in range(3))
+        made = [
+            await _invite(http, owner, project_id, email, "viewer") for email in (first, second)
+        ]
+        assert [each.status_code for each in made] == [201, 201]
+        refused = await _invite(http, owner, project_id, third, "viewer")
+        problem = assert_problem(refused, 429)
+        assert problem["type"].endswith("too-many-invitations-from-account")
+        assert problem["detail"].startswith("Too many invitations sent from this account.")
+        assert int(refused.headers["Retry-After"]) > 0
+        pending = await http.get(f"{API}/projects/{project_id}/invitations", headers=owner.headers)
+        assert sorted(each["email"] for each in pending.json()["items"]) == sorted([first, second])
+
+        # Many accounts cannot flood one inbox either (the address in any case counts as one).
+        target = unique_email("target")
+        answers = []
+        for spelling in (target, target.upper(), target):
+            inviter = await register_and_login(http)
+            answers.append(
+                await _invite(http, inviter, await _project(http, inviter), spelling, "editor")
+            )
+        assert [each.status_code for each in answers[:2]] == [201, 201]
+        assert assert_problem(answers[2], 429)["type"].endswith("too-many-invitations-for-address")
+
+        # A request refused for another reason uses none of the quota: a stranger's 404 here.
+        stranger = await register_and_login(http)
+        for _ in range(3):
+            missing = await _invite(http, stranger, project_id, unique_email("guest"), "viewer")
+            assert_problem(missing, 404)
+        own = await _invite(
+            http, stranger, await _project(http, stranger), unique_email(), "viewer"
+        )
+        assert own.status_code == 201, own.text
+
+        await _delivered(app)
+    await app.state.services.engine.dispose()
+    assert smtp[0].to(third) == []
+    assert len(smtp[0].to(target)) == 2
+    assert len(smtp[0].to(first)) == len(smtp[0].to(second)) == 1

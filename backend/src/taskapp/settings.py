@@ -101,6 +101,10 @@ class Settings(BaseSettings):
     # Mail requests (password resets, verification resends) per address and per source.
     mail_max_per_address: int = Field(default=5, ge=1)
     source_max_mail_requests: int = Field(default=30, ge=1)
+    # Invitations (each one mails its address) per inviting account and per invited address
+    # within source_limit_window: no account, and no crowd of accounts, can flood an inbox.
+    invitations_max_per_account: int = Field(default=30, ge=1)
+    invitations_max_per_address: int = Field(default=5, ge=1)
 
     # The background worker (taskapp/worker, docs/adr/0018): reminders, digests, mail retries.
     # In-process: the job loop runs inside `taskapp serve` (unset: on for SQLite, off otherwise).

@@ -1,5 +1,5 @@
 """What other domains may use of auth: the account row, who is calling, session revocation,
-the password check, and clearing the refresh cookie (account deletion).
+the password check, clearing the refresh cookie (account deletion), and the invitation limits.
 
 Domains import auth only through this module (an import-linter contract in pyproject.toml), so
 auth's router, throttle and token handling can change without touching them. auth itself
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from taskapp.auth.cookies import clear_refresh_cookie
 from taskapp.auth.dependencies import CurrentPrincipal, CurrentUser, client_source
+from taskapp.auth.links import check_invitation_quota, count_invitation
 from taskapp.auth.models import User
 from taskapp.auth.schemas import (
     Email,
@@ -34,8 +35,10 @@ __all__ = [
     "User",
     "UserPublic",
     "check_current_password",
+    "check_invitation_quota",
     "clear_refresh_cookie",
     "client_source",
+    "count_invitation",
     "iana_zone",
     "refuse_email_as_password",
     "revoke_other_sessions",

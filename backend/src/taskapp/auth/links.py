@@ -66,6 +66,22 @@ async def guard_mail_request(
     await throttle.record(limits.mail_address, address)
 
 
+async def check_invitation_quota(
+    throttle: Throttle, limits: AuthLimits, *, inviter: uuid.UUID, address: str
+) -> None:
+    """429 when `inviter` has sent, or `address` has been sent, too many invitations lately.
+    Checked before the invitation is made; count_invitation records it once it was."""
+    await enforce(throttle, limits.invitation_account, str(inviter))
+    await enforce(throttle, limits.invitation_address, address.casefold())
+
+
+async def count_invitation(
+    throttle: Throttle, limits: AuthLimits, *, inviter: uuid.UUID, address: str
+) -> None:
+    await throttle.record(limits.invitation_account, str(inviter))
+    await throttle.record(limits.invitation_address, address.casefold())
+
+
 async def request_password_reset(
     session: AsyncSession, *, email: str, ttl: timedelta, now: datetime
 ) -> Recipient | None:

@@ -67,6 +67,9 @@ class AuthLimits:
     # Mailed links (password reset, verification resend): per address, and per source.
     mail_address: Limit
     mail_source: Limit
+    # Invitations to shared projects: per inviting account, and per invited address.
+    invitation_account: Limit
+    invitation_address: Limit
 
     @classmethod
     def from_settings(cls, settings: Settings) -> AuthLimits:
@@ -115,6 +118,18 @@ class AuthLimits:
                 "too-many-mail-requests-from-source",
                 "Too many emails asked from this network address.",
                 settings.source_max_mail_requests,
+                source_window,
+            ),
+            invitation_account=Limit(
+                "too-many-invitations-from-account",
+                "Too many invitations sent from this account.",
+                settings.invitations_max_per_account,
+                source_window,
+            ),
+            invitation_address=Limit(
+                "too-many-invitations-for-address",
+                "Too many invitations sent to this address.",
+                settings.invitations_max_per_address,
                 source_window,
             ),
         )

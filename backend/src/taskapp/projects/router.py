@@ -9,7 +9,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from taskapp.auth.interface import CurrentPrincipal
+from taskapp.auth.interface import (
+    AuthServicesDep,
+    CurrentPrincipal,
+    check_invitation_quota,
+    count_invitation,
+)
 from taskapp.db import utcnow
 from taskapp.deps import ServicesDep, SessionDep, SettingsDep
 from taskapp.http.etags import EntityTags, etag_for
@@ -276,7 +281,7 @@ def _invitation_link(request: Request, base_url: str | None, token: str) -> str:
     "/{project_id}/invitations",
     status_code=status.HTTP_201_CREATED,
     response_model=InvitationPublic,
-    responses=problem_responses(403, 404, 409, 413, 422),
+    responses=problem_responses(403, 404, 409, 413, 422, 429),
     summary="Invite an address as editor or viewer (owner only); the link is mailed to it",
 )
 async def invite(
@@ -286,11 +291,17 @@ async def invite(
     user: CurrentPrincipal,
     session: SessionDep,
     services: ServicesDep,
+    auth: AuthServicesDep,
 ) -> InvitationPublic:
     settings = services.settings
+    # Every invitation mails its address: limited per inviter and per address (429), counted only
+    # once made, so a refused or failed request uses none of the quota.
+    inviter, address = user.user_id, str(body.email)
+    await check_invitation_quota(auth.throttle, auth.limits, inviter=inviter, address=address)
     invited = await sharing.invite(
         session, user.user_id, project_id, body, ttl=settings.invitation_ttl, now=utcnow()
     )
+    await count_invitation(auth.throttle, auth.limits, inviter=inviter, address=address)
     services.mailer.send_later(
         "invitation",
         body.email,
