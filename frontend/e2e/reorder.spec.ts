@@ -29,8 +29,14 @@ test("manual order by keyboard: Alt+↑/↓ move the focused task through the AP
   await expect(page).toHaveURL(/sort=position/);
   await expect(titles(page)).toHaveText(["Ann", "Ben", "Cat", "Dan"]);
   let moves = 0;
+  let answered = 0; // moves go one after another: reload only once the last is in
+  const isMove = (method: string, url: string) =>
+    method === "POST" && /\/tasks\/[^/]+\/move$/.test(url);
   page.on("request", (r) => {
-    if (r.method() === "POST" && /\/tasks\/[^/]+\/move$/.test(r.url())) moves += 1;
+    if (isMove(r.method(), r.url())) moves += 1;
+  });
+  page.on("response", (r) => {
+    if (isMove(r.request().method(), r.url())) answered += 1;
   });
 
   await editButton(page, "Dan").focus();
@@ -43,6 +49,7 @@ test("manual order by keyboard: Alt+↑/↓ move the focused task through the AP
   await page.keyboard.press("Alt+ArrowDown");
   await expect(titles(page)).toHaveText(["Dan", "Ann", "Ben", "Cat"]);
   await expect.poll(() => moves).toBe(3);
+  await expect.poll(() => answered).toBe(3);
 
   // The server holds the order.
   await page.reload();
@@ -54,6 +61,7 @@ test("manual order by keyboard: Alt+↑/↓ move the focused task through the AP
   await expect(titles(page)).toHaveText(["Dan", "Ann", "Cat", "Ben"]);
   await page.keyboard.press("Control+z");
   await expect(titles(page)).toHaveText(["Dan", "Ann", "Ben", "Cat"]);
+  await expect.poll(() => answered).toBe(5);
   await page.reload();
   await expect(titles(page)).toHaveText(["Dan", "Ann", "Ben", "Cat"]);
 

@@ -107,6 +107,13 @@ const UNDO_TOAST_MS = 6000;
 let seq = 0;
 /** Each task's move still on its way: the next move of that task waits for its answer. */
 const inFlight = new Map<string, Promise<Task | null>>();
+/**
+ * The last move sent, of any task: each move is sent after the one before has its answer. A move
+ * names a neighbour ("after Dan"), and an earlier move may still be moving that neighbour: sent
+ * at once, Alt+↑ on Dan then Alt+↓ on Ann reached the server in either order on a busy machine,
+ * and the list it kept was not the one shown (reorder.spec, 2 of 6 runs with both cores busy).
+ */
+let lastMove: Promise<unknown> = Promise.resolve();
 
 /**
  * Move `task` (at the version shown) to `to`; `back` is the move that undoes it (the place and
@@ -142,7 +149,10 @@ export async function moveTask(
   // on the version shown, it was a 412 and the list jumped back: seen in a CI run).
   const previous = inFlight.get(task.id);
   inFlight.set(task.id, saved);
+  const earlier = lastMove;
+  lastMove = saved;
   try {
+    await earlier;
     const data = await moveTaskTo((await previous) ?? task, to);
     upsertTaskInLists(qc, data);
     settle(data);
@@ -164,7 +174,10 @@ export async function moveTask(
     );
   } finally {
     if (inFlight.get(task.id) === saved) inFlight.delete(task.id);
-    void qc.invalidateQueries({ queryKey: taskKeys.lists() });
+    // Refetched once the last queued move is in: a list fetched while a later move waits would
+    // come back without it and put that row back where it was (then the next Alt+↑/↓ counted
+    // from the wrong place).
+    if (lastMove === saved) void qc.invalidateQueries({ queryKey: taskKeys.lists() });
   }
 }
 
@@ -196,12 +209,21 @@ export function moveByKey(qc: QueryClient, order: readonly Task[], id: string, d
  * only if the focus was lost (or is still in that row). Taken unconditionally, it came back to
  * the moved row after the user (or a test) had already focused another one, and that row's
  * Alt+↓ moved the wrong task (seen in reorder.spec under load).
+ *
+ * "After the render": TanStack Query tells React of a cache change in a timeout of its own, queued
+ * before this one, and React commits within that task. A single animation frame, as before, could
+ * run first on a busy machine; the row then moved after it and lost the focus for good (2 of 6
+ * runs of reorder.spec with two cores kept busy). Checked once more a frame later.
  */
 function refocus(id: string) {
-  requestAnimationFrame(() => {
+  const restore = () => {
     const row = document.querySelector<HTMLElement>(`[data-task-id="${id}"]`);
     const active = document.activeElement;
     if (!row || (active && active !== document.body && !row.contains(active))) return;
     row.querySelector<HTMLElement>('button[aria-label^="Edit “"]')?.focus();
-  });
+  };
+  setTimeout(() => {
+    restore();
+    requestAnimationFrame(restore);
+  }, 0);
 }
