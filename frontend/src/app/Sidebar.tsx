@@ -15,6 +15,7 @@ import {
   MoreHorizontal,
   Plus,
   Settings,
+  Users,
 } from "lucide-react";
 import { lazy, Suspense, useId, useState } from "react";
 import { Link, NavLink, useLocation } from "react-router";
@@ -144,14 +145,23 @@ export function ProjectsNav() {
                 )}
               </span>
             </NavLink>
-            <button
-              type="button"
-              onClick={() => open({ mode: "edit", project: p })}
-              className="rounded p-1 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 focus:opacity-100 sm:opacity-0 sm:group-hover:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
-              aria-label={`Edit project “${p.name}”`}
-            >
-              <MoreHorizontal className="size-4" aria-hidden="true" />
-            </button>
+            {/* Only its owner edits a project; a shared one is marked instead. */}
+            {p.role === "owner" ? (
+              <button
+                type="button"
+                onClick={() => open({ mode: "edit", project: p })}
+                className="rounded p-1 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 focus:opacity-100 sm:opacity-0 sm:group-hover:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
+                aria-label={`Edit project “${p.name}”`}
+              >
+                <MoreHorizontal className="size-4" aria-hidden="true" />
+              </button>
+            ) : (
+              <Users
+                className="mx-1 size-3.5 shrink-0 text-zinc-500 dark:text-zinc-400"
+                aria-label={`shared with you (${p.role})`}
+                role="img"
+              />
+            )}
           </li>
         ))}
       </ul>

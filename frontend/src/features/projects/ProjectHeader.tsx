@@ -1,15 +1,16 @@
 /**
  * A project's header on its list: the description (Markdown the server rendered and sanitized:
- * `description_html`), and the buttons that edit and publish the project. Its own lazy chunk:
- * /tasks never loads it.
+ * `description_html`), and the buttons that share, edit and publish the project (editing and
+ * publishing only for its owner). Its own lazy chunk: /tasks never loads it.
  */
-import { Globe, Pencil } from "lucide-react";
+import { Globe, Pencil, Users } from "lucide-react";
 import { lazy, Suspense, useState } from "react";
 import { Button } from "@/ui/primitives";
 import { useProjects } from "./api";
 
 const ProjectDialog = lazy(() => import("./ProjectDialog"));
 const PublishDialog = lazy(() => import("./PublishDialog"));
+const ShareDialog = lazy(() => import("./ShareDialog"));
 
 // Markdown's elements, styled from the container (the app has no typography plugin).
 const PROSE =
@@ -18,8 +19,10 @@ const PROSE =
 export default function ProjectHeader({ projectId }: { projectId: string }) {
   const { data: projects } = useProjects();
   const project = projects?.find((p) => p.id === projectId);
-  const [open, setOpen] = useState<"edit" | "publish" | null>(null);
+  const [open, setOpen] = useState<"edit" | "publish" | "share" | null>(null);
   if (!project) return null;
+  const owner = project.role === "owner";
+  const close = () => setOpen(null);
 
   return (
     <section
@@ -36,21 +39,36 @@ export default function ProjectHeader({ projectId }: { projectId: string }) {
         />
       )}
       <div className="flex flex-wrap items-center gap-2">
-        <Button variant="secondary" size="sm" onClick={() => setOpen("edit")}>
-          <Pencil className="size-4" aria-hidden="true" />
-          Edit project
-        </Button>
-        <Button variant="secondary" size="sm" onClick={() => setOpen("publish")}>
-          <Globe className="size-4" aria-hidden="true" />
-          {project.published_url ? "Published link" : "Publish a read-only link"}
-        </Button>
+        {/* The Inbox is never shared. */}
+        {!project.is_inbox && (
+          <Button variant="secondary" size="sm" onClick={() => setOpen("share")}>
+            <Users className="size-4" aria-hidden="true" />
+            {owner
+              ? "Share"
+              : `Members · you are ${project.role === "editor" ? "an editor" : "a viewer"}`}
+          </Button>
+        )}
+        {owner && (
+          <>
+            <Button variant="secondary" size="sm" onClick={() => setOpen("edit")}>
+              <Pencil className="size-4" aria-hidden="true" />
+              Edit project
+            </Button>
+            <Button variant="secondary" size="sm" onClick={() => setOpen("publish")}>
+              <Globe className="size-4" aria-hidden="true" />
+              {project.published_url ? "Published link" : "Publish a read-only link"}
+            </Button>
+          </>
+        )}
       </div>
       {open && (
         <Suspense fallback={null}>
           {open === "edit" ? (
-            <ProjectDialog editing={{ mode: "edit", project }} onClose={() => setOpen(null)} />
+            <ProjectDialog editing={{ mode: "edit", project }} onClose={close} />
+          ) : open === "publish" ? (
+            <PublishDialog project={project} onClose={close} />
           ) : (
-            <PublishDialog project={project} onClose={() => setOpen(null)} />
+            <ShareDialog project={project} onClose={close} />
           )}
         </Suspense>
       )}

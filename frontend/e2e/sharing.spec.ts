@@ -1,0 +1,134 @@
+import { expect, test, type Page } from "@playwright/test";
+import { expectAxeClean, shoot } from "./axe";
+import { createAccount, logIn, mailTo, PASSWORD, quickAdd, taskRow } from "./helpers";
+
+const membersButton = (page: Page) =>
+  page.getByTestId("project-header").getByRole("button", { name: /^Members/ });
+
+test("sharing between two browsers: invite by email, the mailed link, edit together, roles, removal", async ({
+  page,
+  browser,
+  request,
+  baseURL,
+}) => {
+  const ownerEmail = await createAccount(request, baseURL!, "owner");
+  const guestEmail = await createAccount(request, baseURL!, "guest");
+  await logIn(page, ownerEmail);
+  const sidebar = page.getByRole("region", { name: "Projects" });
+  await sidebar.getByRole("button", { name: "New project" }).click();
+  const created = page.getByRole("dialog", { name: "New project" });
+  await created.getByLabel("Name").fill("Trip");
+  await created.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Trip" })).toBeVisible();
+  const projectPath = new URL(page.url()).pathname;
+
+  // The owner invites the guest's address as an editor; the invitation waits in the dialog.
+  await page.getByTestId("project-header").getByRole("button", { name: "Share" }).click();
+  const share = page.getByRole("dialog", { name: "Share “Trip”" });
+  await share.getByLabel("Email address").fill(guestEmail);
+  await share.getByLabel("Role for the invitation").selectOption("editor");
+  await share.getByRole("button", { name: "Invite" }).click();
+  await expect(share.getByRole("list", { name: "Pending invitations" })).toContainText(guestEmail);
+  await expect(share.getByLabel("Email address")).toHaveValue("");
+  await expectAxeClean(page, "share dialog");
+  await shoot(page, "share-dialog");
+  await page.keyboard.press("Escape");
+
+  const mail = await mailTo(guestEmail, 'E2E owner invited you to "Trip" on taskapp');
+  const link = new URL(/https?:\/\/\S+\/invitations\/accept\?token=[\w-]+/.exec(mail)![0]);
+  const accept = link.pathname + link.search;
+
+  // The link is the guest's alone: the owner opening it is told so, and it stays usable.
+  await page.goto(accept);
+  await expect(page.getByRole("alert")).toContainText("another email address");
+
+  // The guest opens it signed out, logs in, and lands in the project as an editor.
+  const guestContext = await browser.newContext({ baseURL: baseURL! });
+  const guest = await guestContext.newPage();
+  await guest.goto(accept);
+  await expect(guest).toHaveURL(/\/login/);
+  await guest.getByLabel("Email").fill(guestEmail);
+  await guest.getByLabel("Password").fill(PASSWORD);
+  await guest.getByRole("button", { name: "Log in" }).click();
+  await expect(guest).toHaveURL(new RegExp(`${projectPath}$`));
+  await expect(guest.getByText("You joined “Trip” as an editor.")).toBeVisible();
+  await expect(guest.getByRole("heading", { level: 1, name: "Trip" })).toBeVisible();
+  await expect(membersButton(guest)).toHaveText("Members · you are an editor");
+  // Only the owner edits or publishes the project.
+  await expect(guest.getByRole("button", { name: "Edit project", exact: true })).toHaveCount(0);
+  await expect(guest.getByRole("button", { name: "Edit project “Trip”" })).toHaveCount(0);
+  await expect(guest.getByRole("img", { name: "shared with you (editor)" })).toBeVisible();
+
+  // The editor's task is the owner's too.
+  await quickAdd(guest, "Book the ferry");
+  await page.goto(projectPath);
+  await expect(taskRow(page, "Book the ferry")).toBeVisible();
+
+  // The owner makes the guest a viewer; the guest's page says so on its next load.
+  await page.getByTestId("project-header").getByRole("button", { name: "Share" }).click();
+  const members = page.getByRole("dialog", { name: "Share “Trip”" }).getByRole("list", {
+    name: "Members",
+  });
+  await expect(members.getByTestId("member")).toHaveCount(2);
+  await members.getByLabel(/^Role of /).selectOption("viewer");
+  await expect(members.getByLabel(/^Role of /)).toHaveValue("viewer");
+  await guest.reload();
+  await expect(membersButton(guest)).toHaveText("Members · you are a viewer");
+
+  // Removed: the project and its tasks are gone from the guest's view.
+  await members.getByRole("button", { name: /^Remove / }).click();
+  await expect(members.getByTestId("member")).toHaveCount(1);
+  await guest.reload();
+  await expect(membersButton(guest)).toHaveCount(0);
+  await expect(taskRow(guest, "Book the ferry")).toHaveCount(0);
+  await guestContext.close();
+});
+
+test("a member leaves a shared project from its members dialog", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const ownerEmail = await createAccount(request, baseURL!, "owner");
+  const memberEmail = await createAccount(request, baseURL!, "member");
+  // Shared through the API (the flow above is the UI's): invite, read the mail, accept.
+  const token = async (email: string) => {
+    const login = await request.post(`${baseURL}/api/v1/auth/login`, {
+      data: { email, password: PASSWORD },
+    });
+    return {
+      Authorization: `Bearer ${((await login.json()) as { access_token: string }).access_token}`,
+    };
+  };
+  const owner = await token(ownerEmail);
+  const project = await request.post(`${baseURL}/api/v1/projects`, {
+    data: { name: "Choir" },
+    headers: owner,
+  });
+  const projectId = ((await project.json()) as { id: string }).id;
+  const invited = await request.post(`${baseURL}/api/v1/projects/${projectId}/invitations`, {
+    data: { email: memberEmail, role: "viewer" },
+    headers: owner,
+  });
+  expect(invited.status()).toBe(201);
+  const mail = await mailTo(memberEmail, 'E2E owner invited you to "Choir" on taskapp');
+  const link = new URL(/https?:\/\/\S+\/invitations\/accept\?token=[\w-]+/.exec(mail)![0]);
+  const joined = await request.post(`${baseURL}/api/v1/invitations/accept`, {
+    data: { token: link.searchParams.get("token") },
+    headers: await token(memberEmail),
+  });
+  expect(joined.status()).toBe(200);
+
+  await logIn(page, memberEmail);
+  await page.goto(`/projects/${projectId}`);
+  await membersButton(page).click();
+  const dialog = page.getByRole("dialog", { name: "Members of “Choir”" });
+  await expect(dialog.getByTestId("member")).toHaveCount(2);
+  await expect(dialog.getByTestId("member").first()).toContainText("Owner");
+  await dialog.getByRole("button", { name: "Leave project…" }).click();
+  await dialog.getByRole("button", { name: "Leave project", exact: true }).click();
+  await expect(page).toHaveURL(/\/tasks$/);
+  await expect(page.getByText("You left “Choir”.")).toBeVisible();
+  await page.goto(`/projects/${projectId}`);
+  await expect(membersButton(page)).toHaveCount(0);
+});
