@@ -11,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,11 +20,14 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from structlog.testing import capture_logs
 
 from taskapp.db import utcnow
 from taskapp.mail import Mailer
 from taskapp.mail.outbox import OutboxMail
 from taskapp.main import create_app
+from taskapp.migrate import upgrade
 from taskapp.reminders.models import Notification, Reminder
 from taskapp.settings import Settings
 from taskapp.worker.loop import JobLoop
@@ -464,3 +468,33 @@ async def test_whole_numbers_are_json_integers_written_either_way_and_nothing_el
     )
     assert reminder.status_code == 201, reminder.text
     assert reminder.json()["before_due"] == 10
+
+
+async def test_a_job_failing_the_same_way_every_tick_logs_its_traceback_once(
+    make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    """`make run` on a database not yet migrated (or one that is away): every tick fails the
+    same way. One traceback per job, then a line per tick, and a line when it recovers."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'unmigrated.db'}"
+    settings = make_settings(database_url=url)
+    engine = create_async_engine(url)
+    registry = CollectorRegistry()
+    loop = JobLoop(settings, async_sessionmaker(engine), Mailer(settings, registry), registry)
+    try:
+        with capture_logs() as logs:
+            for _ in range(3):
+                await loop.tick()
+            await asyncio.to_thread(upgrade, url)
+            await loop.tick()
+    finally:
+        await engine.dispose()
+    failed = [e for e in logs if e["event"] == "job_failed"]
+    assert sorted(e["job"] for e in failed) == ["digest", "mail", "reminder"]
+    assert all(e.get("exc_info") for e in failed)
+    still = [e for e in logs if e["event"] == "job_still_failing"]
+    assert len(still) == 6
+    assert not any(e.get("exc_info") for e in still)
+    assert "no such table" in still[0]["error"]
+    recovered = [e["job"] for e in logs if e["event"] == "job_recovered"]
+    assert sorted(recovered) == ["digest", "mail", "reminder"]
+    assert _jobs(loop, "reminder", "failed") == 3

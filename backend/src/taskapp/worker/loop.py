@@ -70,6 +70,9 @@ class JobLoop:
         self.metrics = WorkerMetrics(registry)
         self.last_tick_monotonic: float | None = None
         self._started = time.monotonic()
+        # The error each job failed with at its last run, if it did: an outage fails every tick
+        # the same way, and a traceback per job per tick is noise (and CPU, rendered in dev).
+        self._failing: dict[str, str] = {}
 
     async def _timed(self, job: str, work: Awaitable[T]) -> T:
         started = time.perf_counter()
@@ -116,7 +119,15 @@ class JobLoop:
                 await run(now)
             except Exception as exc:  # e.g. the database is away: counted, tried next tick
                 self.metrics.jobs.labels(job=job, outcome="failed").inc()
-                log.exception("job_failed", job=job, error=repr(exc))
+                error = repr(exc)
+                if self._failing.get(job) == error:
+                    log.warning("job_still_failing", job=job, error=error)
+                else:
+                    log.exception("job_failed", job=job, error=error)
+                self._failing[job] = error
+            else:
+                if self._failing.pop(job, None) is not None:
+                    log.info("job_recovered", job=job)
         self.last_tick_monotonic = time.monotonic()
         self.metrics.last_tick.set(time.time())
 
