@@ -70,18 +70,21 @@ function serve(task: ReturnType<typeof makeTask>, roles: Project["role"][]) {
       json({ items: [comment(ME, "I wrote this as an editor")], next_cursor: null }),
     "GET /api/v1/tasks/:id/history": () => json({ items: [], next_cursor: null }),
     "GET /api/v1/tasks/labels": () => json([]),
-    "PATCH /api/v1/tasks/:id": () =>
-      json(
-        {
-          type: "https://taskapp.dev/problems/role-forbids",
-          title: "Forbidden",
-          status: 403,
-          detail: "Your role in this project (viewer) does not allow this; it needs editor.",
-        },
-        403,
-      ),
+    "PATCH /api/v1/tasks/:id": forbidden,
   });
 }
+
+/** The API's answer to a write the caller's role does not allow (tasks/sharing.py). */
+const forbidden = () =>
+  json(
+    {
+      type: "urn:taskapp:problem:role-forbids",
+      title: "Forbidden",
+      status: 403,
+      detail: "Your role in this project (viewer) does not allow this; it needs editor.",
+    },
+    403,
+  );
 
 const as = (id: string) => ({ user: { id, time_zone: "UTC" } as User }) as AuthContextValue;
 
