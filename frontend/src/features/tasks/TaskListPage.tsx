@@ -93,8 +93,22 @@ export default function TaskListPage() {
   // A project shared with the user as a viewer: its rows are read-only. The bulk changes cover the
   // user's own tasks only (docs/api.md), so only an owner's list selects.
   const role = useProjectRole(filters.project);
-  const writable = canWrite(role);
   const selectable = role === "owner";
+  // A project's list names it: from the cache the desktop sidebar fills, or fetched here (on a
+  // phone there is no sidebar), with the projects code loaded only then.
+  const projects = useQuery<Project[]>({
+    queryKey: ["projects"],
+    queryFn: () => import("@/features/projects/api").then((m) => m.listProjects()),
+    enabled: Boolean(filters.project),
+    staleTime: 30_000,
+  });
+  const project = filters.project
+    ? projects.data?.find((p) => p.id === filters.project)
+    : undefined;
+  // Nothing to write with until the role is known (a viewer must not see a toggle flash by);
+  // a list that could not be loaded leaves it to the API, which refuses what the role forbids.
+  const rolePending = role === undefined && projects.isPending && Boolean(filters.project);
+  const writable = canWrite(role) && !rolePending;
   const manual = query.sort === "position" && writable;
   const move = useCallback(
     (delta: 1 | -1) => {
@@ -139,17 +153,6 @@ export default function TaskListPage() {
   );
   useTaskKeys(selectedTasks, clear, writable);
   const filtered = activeFilterCount(filters) > 0;
-  // A project's list names it: from the cache the desktop sidebar fills, or fetched here (on a
-  // phone there is no sidebar), with the projects code loaded only then.
-  const projects = useQuery<Project[]>({
-    queryKey: ["projects"],
-    queryFn: () => import("@/features/projects/api").then((m) => m.listProjects()),
-    enabled: Boolean(filters.project),
-    staleTime: 30_000,
-  });
-  const project = filters.project
-    ? projects.data?.find((p) => p.id === filters.project)
-    : undefined;
 
   const row = (t: (typeof tasks)[number], drag?: RowDrag) => (
     <TaskItem
@@ -204,7 +207,7 @@ export default function TaskListPage() {
       <div className="mt-4">
         {writable ? (
           <QuickAdd />
-        ) : (
+        ) : rolePending ? null : (
           <p className="rounded-lg border border-dashed border-zinc-300 px-3 py-2.5 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
             You can view this project: its owner and editors can add and change its tasks.
           </p>

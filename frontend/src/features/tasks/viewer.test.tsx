@@ -143,6 +143,27 @@ describe("a viewer of a shared project", { timeout: 15_000 }, () => {
   });
 });
 
+describe("a project's list before the roles have arrived", { timeout: 15_000 }, () => {
+  it("offers nothing to write with, then what the role allows", async () => {
+    const task = makeTask({ title: "Book the ferry", project_id: PROJECT });
+    let answer!: (r: Response) => void;
+    mockApi({
+      "GET /api/v1/projects": () => new Promise<Response>((resolve) => (answer = resolve)),
+      "GET /api/v1/tasks": () => json({ items: [task], next_cursor: null }),
+    });
+    renderProject();
+
+    const row = await screen.findByTestId("task-item");
+    expect(within(row).queryByRole("checkbox")).not.toBeInTheDocument();
+    expect(screen.queryByLabelText("Add a task")).not.toBeInTheDocument();
+    answer(json({ items: [shared("editor")] }));
+    expect(
+      await within(row).findByRole("checkbox", { name: "Complete “Book the ferry”" }),
+    ).toBeEnabled();
+    expect(screen.getByLabelText("Add a task")).toBeInTheDocument();
+  });
+});
+
 describe("an editor of a shared project", { timeout: 15_000 }, () => {
   it("keeps the quick add, the toggles, Save, Delete and the comment box", async () => {
     const user = userEvent.setup();
