@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { shoot } from "./axe";
 import { createAccount, logIn, mailTo, PASSWORD, quickAdd, taskRow } from "./helpers";
 
 test("a viewer is offered no write; raised to editor, they complete a task the owner then sees done", async ({
@@ -56,6 +57,8 @@ test("a viewer is offered no write; raised to editor, they complete a task the o
   await expect(dialog.getByRole("button", { name: "Delete" })).toHaveCount(0);
   await expect(dialog.getByRole("region", { name: "Comments" })).toBeVisible();
   await expect(dialog.getByLabel("New comment")).toHaveCount(0);
+  // The read-only editor, light and dark, checked by axe.
+  await shoot(guest, "task-dialog-read-only");
   await guest.keyboard.press("Escape");
   await expect(dialog).toHaveCount(0);
 

@@ -107,7 +107,7 @@ export function TaskDialog() {
           </p>
         )}
         {/* Disabled as a whole for a viewer: every field shows its value, none takes input. */}
-        <fieldset disabled={readOnly} className="contents">
+        <fieldset disabled={readOnly} className="min-w-0 space-y-4">
           <Field id="task-title" label="Title" error={errors.title?.message}>
             <Input
               id="task-title"
