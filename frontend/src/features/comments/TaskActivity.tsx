@@ -242,8 +242,16 @@ function History({ taskId, me }: { taskId: string; me: string | undefined }) {
   );
 }
 
-/** Comments and history of a saved task, under its editor (loaded on first open, lazily). */
-export default function TaskActivity({ taskId }: { taskId: string }) {
+/** Comments and history of a saved task, under its editor (loaded on first open, lazily).
+ * `readOnly` (a viewer): the thread is readable, with no comment box and no edit or delete, even
+ * of their own comments (the API refuses a viewer every comment write). */
+export default function TaskActivity({
+  taskId,
+  readOnly = false,
+}: {
+  taskId: string;
+  readOnly?: boolean;
+}) {
   const me = useContext(AuthContext)?.user?.id;
   const { thread, post, edit, remove } = useComments(taskId);
   const [draft, setDraft] = useState("");
@@ -262,27 +270,31 @@ export default function TaskActivity({ taskId }: { taskId: string }) {
             <CommentItem
               key={c.id}
               comment={c}
-              mine={c.author_id === me}
+              mine={!readOnly && c.author_id === me}
               onEdit={(body) => edit.mutate({ id: c.id, body })}
               onDelete={() => remove.mutate(c.id)}
             />
           ))}
         </ul>
-        <textarea
-          aria-label="New comment"
-          className={areaCls}
-          rows={2}
-          maxLength={10_000}
-          placeholder="Write a comment (Markdown; Ctrl+Enter to post)"
-          value={draft}
-          onChange={(e) => setDraft(e.target.value)}
-          onKeyDown={submitOnCtrlEnter(submit)}
-        />
-        <div className="flex justify-end">
-          <Button size="sm" onClick={submit} disabled={!draft.trim()}>
-            Comment
-          </Button>
-        </div>
+        {!readOnly && (
+          <>
+            <textarea
+              aria-label="New comment"
+              className={areaCls}
+              rows={2}
+              maxLength={10_000}
+              placeholder="Write a comment (Markdown; Ctrl+Enter to post)"
+              value={draft}
+              onChange={(e) => setDraft(e.target.value)}
+              onKeyDown={submitOnCtrlEnter(submit)}
+            />
+            <div className="flex justify-end">
+              <Button size="sm" onClick={submit} disabled={!draft.trim()}>
+                Comment
+              </Button>
+            </div>
+          </>
+        )}
       </section>
       <History taskId={taskId} me={me} />
     </div>

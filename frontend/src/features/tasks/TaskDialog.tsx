@@ -3,6 +3,7 @@ import { lazy, Suspense, useContext, useEffect, useState, type KeyboardEvent } f
 import { Controller, useForm, useWatch } from "react-hook-form";
 import { PRIORITIES, STATUSES } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
+import { canWrite, useProjectRole } from "@/features/projects/role";
 import { Dialog } from "@/ui/Dialog";
 import { Button, Field, Input } from "@/ui/primitives";
 import { editor, useEditor } from "./editor";
@@ -34,6 +35,8 @@ export function TaskDialog() {
   const update = useUpdateTask();
   const remove = useDeleteTask();
   const labels = useLabels();
+  // A task of a project the user only views opens read-only: no Save, no Delete, no comment box.
+  const readOnly = !canWrite(useProjectRole(task?.project_id));
   // Due days and times are the user's (profile) zone's, as in quick add, Today and Upcoming.
   const timeZone =
     useContext(AuthContext)?.user?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -63,6 +66,7 @@ export function TaskDialog() {
   };
 
   const onSubmit = handleSubmit((v) => {
+    if (readOnly) return editor.close();
     if (task) {
       const patch = diffTask(task, v, timeZone);
       if (Object.keys(patch).length) update.mutate({ task, patch });
@@ -94,83 +98,91 @@ export function TaskDialog() {
     <Dialog
       open={open}
       onOpenChange={(o) => !o && requestClose()}
-      title={task ? "Edit task" : "New task"}
+      title={readOnly ? "Task" : task ? "Edit task" : "New task"}
     >
       <form onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate className="space-y-4">
-        <Field id="task-title" label="Title" error={errors.title?.message}>
-          <Input
-            id="task-title"
-            autoFocus={!dueFirst}
-            aria-invalid={!!errors.title}
-            {...register("title")}
-          />
-        </Field>
-        <Field id="task-description" label="Description" error={errors.description?.message}>
-          <textarea
-            id="task-description"
-            rows={3}
-            className="focus:border-brand-500 focus:ring-brand-500/20 w-full resize-y rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs focus:ring-2 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900"
-            placeholder="Notes, links, details…"
-            {...register("description")}
-          />
-        </Field>
-        <div className="grid grid-cols-2 gap-3">
-          <Field id="task-priority" label="Priority">
-            <select id="task-priority" className={selectCls} {...register("priority")}>
-              {[...PRIORITIES].reverse().map((p) => (
-                <option key={p} value={p}>
-                  {PRIORITY_LABEL[p]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field id="task-status" label="Status">
-            <select id="task-status" className={selectCls} {...register("status")}>
-              {STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {STATUS_LABEL[s]}
-                </option>
-              ))}
-            </select>
-          </Field>
-        </div>
-        <div className="grid grid-cols-2 gap-3">
-          <Field id="task-due-day" label="Due day">
-            <Input id="task-due-day" type="date" autoFocus={dueFirst} {...register("dueDay")} />
-          </Field>
-          <Field id="task-due-time" label="Time (optional)">
-            <Input id="task-due-time" type="time" {...register("dueTime")} />
-          </Field>
-        </div>
-        <Controller
-          control={control}
-          name="recurrence"
-          render={({ field }) => (
-            <RepeatField
-              id="task-repeat"
-              value={field.value}
-              onChange={field.onChange}
-              dueDay={dueDay}
-              error={errors.recurrence?.message}
+        {readOnly && (
+          <p className="rounded-md bg-zinc-100 px-3 py-2 text-sm text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
+            You can view this project: only its owner and editors can change its tasks.
+          </p>
+        )}
+        {/* Disabled as a whole for a viewer: every field shows its value, none takes input. */}
+        <fieldset disabled={readOnly} className="min-w-0 space-y-4">
+          <Field id="task-title" label="Title" error={errors.title?.message}>
+            <Input
+              id="task-title"
+              autoFocus={!dueFirst}
+              aria-invalid={!!errors.title}
+              {...register("title")}
             />
-          )}
-        />
-        <Field id="task-labels" label="Labels" error={errors.labels?.message}>
+          </Field>
+          <Field id="task-description" label="Description" error={errors.description?.message}>
+            <textarea
+              id="task-description"
+              rows={3}
+              className="focus:border-brand-500 focus:ring-brand-500/20 w-full resize-y rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs focus:ring-2 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900"
+              placeholder="Notes, links, details…"
+              {...register("description")}
+            />
+          </Field>
+          <div className="grid grid-cols-2 gap-3">
+            <Field id="task-priority" label="Priority">
+              <select id="task-priority" className={selectCls} {...register("priority")}>
+                {[...PRIORITIES].reverse().map((p) => (
+                  <option key={p} value={p}>
+                    {PRIORITY_LABEL[p]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+            <Field id="task-status" label="Status">
+              <select id="task-status" className={selectCls} {...register("status")}>
+                {STATUSES.map((s) => (
+                  <option key={s} value={s}>
+                    {STATUS_LABEL[s]}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          </div>
+          <div className="grid grid-cols-2 gap-3">
+            <Field id="task-due-day" label="Due day">
+              <Input id="task-due-day" type="date" autoFocus={dueFirst} {...register("dueDay")} />
+            </Field>
+            <Field id="task-due-time" label="Time (optional)">
+              <Input id="task-due-time" type="time" {...register("dueTime")} />
+            </Field>
+          </div>
           <Controller
             control={control}
-            name="labels"
+            name="recurrence"
             render={({ field }) => (
-              <LabelInput
-                id="task-labels"
+              <RepeatField
+                id="task-repeat"
                 value={field.value}
                 onChange={field.onChange}
-                suggestions={labels.data ?? []}
+                dueDay={dueDay}
+                error={errors.recurrence?.message}
               />
             )}
           />
-        </Field>
+          <Field id="task-labels" label="Labels" error={errors.labels?.message}>
+            <Controller
+              control={control}
+              name="labels"
+              render={({ field }) => (
+                <LabelInput
+                  id="task-labels"
+                  value={field.value}
+                  onChange={field.onChange}
+                  suggestions={labels.data ?? []}
+                />
+              )}
+            />
+          </Field>
+        </fieldset>
         <div className="flex items-center justify-between gap-2 pt-2">
-          {task ? (
+          {task && !readOnly ? (
             <Button
               variant="ghost"
               className="text-red-700 hover:bg-red-50 hover:text-red-800 dark:text-red-400 dark:hover:bg-red-950/40"
@@ -186,15 +198,15 @@ export function TaskDialog() {
           )}
           <div className="flex gap-2">
             <Button variant="secondary" onClick={requestClose}>
-              Cancel
+              {readOnly ? "Close" : "Cancel"}
             </Button>
-            <Button type="submit">{task ? "Save" : "Add task"}</Button>
+            {!readOnly && <Button type="submit">{task ? "Save" : "Add task"}</Button>}
           </div>
         </div>
       </form>
       {task && (
         <Suspense fallback={null}>
-          <TaskActivity taskId={task.id} />
+          <TaskActivity taskId={task.id} readOnly={readOnly} />
         </Suspense>
       )}
       <Dialog

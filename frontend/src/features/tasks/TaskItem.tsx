@@ -10,9 +10,23 @@ import { DueBadge, LabelChip, PriorityBadge } from "./TaskBadges";
 import { useOpenTask } from "./taskRoute";
 import { useTaskWaiting } from "./waiting";
 
-export function CompleteButton({ task }: { task: Task }) {
+export function CompleteButton({ task, readOnly = false }: { task: Task; readOnly?: boolean }) {
   const update = useUpdateTask();
   const done = task.status === "done";
+  // A viewer sees whether it is done, with nothing to press (the API would refuse it).
+  if (readOnly)
+    return (
+      <span
+        role="img"
+        aria-label={done ? "Done" : "Not done"}
+        className={cn(
+          "mt-0.5 flex size-5 shrink-0 items-center justify-center rounded-full border-2 border-dashed",
+          done ? "border-zinc-400 text-zinc-500" : "border-zinc-300 dark:border-zinc-600",
+        )}
+      >
+        {done && <Check className="size-3" strokeWidth={3} aria-hidden="true" />}
+      </span>
+    );
   return (
     <button
       type="button"
@@ -57,6 +71,7 @@ export function TaskItem({
   selected = false,
   onSelect,
   drag,
+  readOnly = false,
 }: {
   task: Task;
   onLabel?: (label: string) => void;
@@ -64,6 +79,8 @@ export function TaskItem({
   /** Shift-click selects a range, Ctrl/Cmd-click toggles (the list's multi-select). */
   onSelect?: (mode: "range" | "toggle") => void;
   drag?: RowDrag | undefined;
+  /** A viewer's row: opens the task to read, offers no write. */
+  readOnly?: boolean;
 }) {
   const remove = useDeleteTask();
   const openTask = useOpenTask();
@@ -96,14 +113,14 @@ export function TaskItem({
       )}
     >
       {drag?.handle}
-      <CompleteButton task={task} />
+      <CompleteButton task={task} readOnly={readOnly} />
       <div className="min-w-0 flex-1">
         <button
           type="button"
           onClick={() => openTask(task)}
           disabled={saving}
           className="block w-full rounded text-left"
-          aria-label={`Edit “${task.title}”${selected ? ", selected" : ""}${waiting ? ", waiting to be sent" : ""}`}
+          aria-label={`${readOnly ? "Open" : "Edit"} “${task.title}”${selected ? ", selected" : ""}${waiting ? ", waiting to be sent" : ""}`}
         >
           <span
             className={cn(
@@ -152,28 +169,30 @@ export function TaskItem({
         )}
       </div>
       {overdue && <span className="sr-only">This task is overdue.</span>}
-      <div className="flex shrink-0 items-center gap-0.5 opacity-100 transition-opacity sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
-        <button
-          type="button"
-          onClick={() => openTask(task)}
-          disabled={saving}
-          className="rounded-md p-1.5 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 max-sm:hidden dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
-          aria-label={`Edit details of “${task.title}”`}
-          tabIndex={-1}
-        >
-          <Pencil className="size-4" aria-hidden="true" />
-        </button>
-        <button
-          type="button"
-          onClick={() => remove(task)}
-          disabled={saving}
-          // Phones get no one-tap delete on every row: delete is in the editor (with Undo).
-          className="rounded-md p-1.5 text-zinc-600 hover:bg-red-50 hover:text-red-700 max-sm:hidden dark:text-zinc-400 dark:hover:bg-red-950/50 dark:hover:text-red-400"
-          aria-label={`Delete “${task.title}”`}
-        >
-          <Trash2 className="size-4" aria-hidden="true" />
-        </button>
-      </div>
+      {!readOnly && (
+        <div className="flex shrink-0 items-center gap-0.5 opacity-100 transition-opacity sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
+          <button
+            type="button"
+            onClick={() => openTask(task)}
+            disabled={saving}
+            className="rounded-md p-1.5 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 max-sm:hidden dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
+            aria-label={`Edit details of “${task.title}”`}
+            tabIndex={-1}
+          >
+            <Pencil className="size-4" aria-hidden="true" />
+          </button>
+          <button
+            type="button"
+            onClick={() => remove(task)}
+            disabled={saving}
+            // Phones get no one-tap delete on every row: delete is in the editor (with Undo).
+            className="rounded-md p-1.5 text-zinc-600 hover:bg-red-50 hover:text-red-700 max-sm:hidden dark:text-zinc-400 dark:hover:bg-red-950/50 dark:hover:text-red-400"
+            aria-label={`Delete “${task.title}”`}
+          >
+            <Trash2 className="size-4" aria-hidden="true" />
+          </button>
+        </div>
+      )}
     </li>
   );
 }

@@ -7,6 +7,7 @@ import { useShortcuts } from "@/lib/useShortcuts";
 import { useQuery } from "@tanstack/react-query";
 import type { Project } from "@/features/projects/api";
 import { COLOUR_HEX } from "@/features/projects/colours";
+import { canWrite, useProjectRole } from "@/features/projects/role";
 import { Button, EmptyState, Spinner } from "@/ui/primitives";
 import { FilterBar } from "./FilterBar";
 import { activeFilterCount, toApiQuery, useTaskFilters } from "./filters";
@@ -89,7 +90,26 @@ export default function TaskListPage() {
   );
   const clear = useCallback(() => setSel(() => NO_SELECTION), [setSel]);
   const qc = useQueryClient();
-  const manual = query.sort === "position";
+  // A project shared with the user as a viewer: its rows are read-only. The bulk changes cover the
+  // user's own tasks only (docs/api.md), so only an owner's list selects.
+  const role = useProjectRole(filters.project);
+  const selectable = role === "owner";
+  // A project's list names it: from the cache the desktop sidebar fills, or fetched here (on a
+  // phone there is no sidebar), with the projects code loaded only then.
+  const projects = useQuery<Project[]>({
+    queryKey: ["projects"],
+    queryFn: () => import("@/features/projects/api").then((m) => m.listProjects()),
+    enabled: Boolean(filters.project),
+    staleTime: 30_000,
+  });
+  const project = filters.project
+    ? projects.data?.find((p) => p.id === filters.project)
+    : undefined;
+  // Nothing to write with until the role is known (a viewer must not see a toggle flash by);
+  // a list that could not be loaded leaves it to the API, which refuses what the role forbids.
+  const rolePending = role === undefined && projects.isPending && Boolean(filters.project);
+  const writable = canWrite(role) && !rolePending;
+  const manual = query.sort === "position" && writable;
   const move = useCallback(
     (delta: 1 | -1) => {
       const id = focusedTaskId();
@@ -104,13 +124,13 @@ export default function TaskListPage() {
       x: () =>
         afterWalk(() => {
           const id = focusedTaskId();
-          if (id && !id.startsWith("temp-")) setSel((s) => toggleSelected(s, id));
+          if (selectable && id && !id.startsWith("temp-")) setSel((s) => toggleSelected(s, id));
         }),
       Escape: () => setSel(() => NO_SELECTION),
       // Alt+↑/↓ moves the focused task in the manual order (the move code loads on first use).
       ...(manual && { "Alt+ArrowUp": () => move(-1), "Alt+ArrowDown": () => move(1) }),
     }),
-    [setSel, manual, move],
+    [setSel, manual, move, selectable],
   );
   useShortcuts(keys);
 
@@ -127,31 +147,25 @@ export default function TaskListPage() {
   }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   const order = useMemo(() => tasks.map((t) => t.id), [tasks]);
-  const selectedTasks = useMemo(() => tasks.filter((t) => selected.has(t.id)), [tasks, selected]);
-  useTaskKeys(selectedTasks, clear);
+  const selectedTasks = useMemo(
+    () => (selectable ? tasks.filter((t) => selected.has(t.id)) : []),
+    [tasks, selected, selectable],
+  );
+  useTaskKeys(selectedTasks, clear, writable);
   const filtered = activeFilterCount(filters) > 0;
-  // A project's list names it: from the cache the desktop sidebar fills, or fetched here (on a
-  // phone there is no sidebar), with the projects code loaded only then.
-  const projects = useQuery<Project[]>({
-    queryKey: ["projects"],
-    queryFn: () => import("@/features/projects/api").then((m) => m.listProjects()),
-    enabled: Boolean(filters.project),
-    staleTime: 30_000,
-  });
-  const project = filters.project
-    ? projects.data?.find((p) => p.id === filters.project)
-    : undefined;
 
   const row = (t: (typeof tasks)[number], drag?: RowDrag) => (
     <TaskItem
       key={t.id}
       task={t}
       onLabel={(label) => setFilters({ label })}
-      selected={selected.has(t.id)}
-      onSelect={(mode) =>
-        setSel((s) => (mode === "range" ? selectRange(s, order, t.id) : toggleSelected(s, t.id)))
-      }
+      selected={selectable && selected.has(t.id)}
+      {...(selectable && {
+        onSelect: (mode: "range" | "toggle") =>
+          setSel((s) => (mode === "range" ? selectRange(s, order, t.id) : toggleSelected(s, t.id))),
+      })}
       drag={drag}
+      readOnly={!writable}
     />
   );
   const plainList = <ul aria-label="Tasks">{tasks.map((t) => row(t))}</ul>;
@@ -191,7 +205,13 @@ export default function TaskListPage() {
       )}
       <FilterBar filters={filters} onChange={setFilters} />
       <div className="mt-4">
-        <QuickAdd />
+        {writable ? (
+          <QuickAdd />
+        ) : rolePending ? null : (
+          <p className="rounded-lg border border-dashed border-zinc-300 px-3 py-2.5 text-sm text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
+            You can view this project: its owner and editors can add and change its tasks.
+          </p>
+        )}
       </div>
       <section aria-label="Task list" aria-busy={list.isPending} className="mt-2">
         {list.isPending ? (
@@ -213,6 +233,13 @@ export default function TaskListPage() {
               title="No tasks match these filters"
             >
               Try a different search, or clear the filters.
+            </EmptyState>
+          ) : !writable ? (
+            <EmptyState
+              icon={<CheckCircle2 className="size-6" aria-hidden="true" />}
+              title="All clear"
+            >
+              Nothing in this project yet.
             </EmptyState>
           ) : (
             <EmptyState

@@ -8,6 +8,7 @@ import type { QueryClient } from "@tanstack/react-query";
 import { toast } from "@/ui/toast";
 import { ApiError, errorMessage } from "@/api/problem";
 import type { Task, TaskStatus } from "@/api/types";
+import { isRoleForbidden } from "@/features/projects/role";
 import { moveTaskTo, taskKeys } from "./api";
 import {
   applyPatch,
@@ -164,6 +165,8 @@ export async function moveTask(
       });
   } catch (error) {
     restoreLists(qc, snapshot);
+    // Refused for a role lowered meanwhile: the roles come with the projects list.
+    if (isRoleForbidden(error)) void qc.invalidateQueries({ queryKey: ["projects"] });
     refocus(task.id);
     undoStack.remove(id);
     settle(null);

@@ -40,7 +40,12 @@ const NONE: readonly Task[] = [];
  * Wire the task keys on a page. `selection`: the selected tasks (the list's multi-select);
  * `onApplied` empties it after a bulk change, as the bulk bar does.
  */
-export function useTaskKeys(selection: readonly Task[] = NONE, onApplied?: () => void): void {
+export function useTaskKeys(
+  selection: readonly Task[] = NONE,
+  onApplied?: () => void,
+  /** False on a project the user only views: the keys open tasks, never change them. */
+  writable = true,
+): void {
   const qc = useQueryClient();
   const openTask = useOpenTask();
   const timeZone = useContext(AuthContext)?.user?.time_zone ?? undefined;
@@ -52,7 +57,7 @@ export function useTaskKeys(selection: readonly Task[] = NONE, onApplied?: () =>
         if (task) openTask(task, action.focus);
         return;
       }
-      if (!task && !selection.length) return;
+      if (!writable || (!task && !selection.length)) return;
       void import("./taskKeyRun").then((m) =>
         m.runTaskKey(qc, action, { task, selection, timeZone, onApplied }),
       );
@@ -60,6 +65,6 @@ export function useTaskKeys(selection: readonly Task[] = NONE, onApplied?: () =>
     return Object.fromEntries(
       Object.entries(TASK_KEYS).map(([key, action]) => [key, () => press(action)]),
     );
-  }, [qc, openTask, selection, timeZone, onApplied]);
+  }, [qc, openTask, selection, timeZone, onApplied, writable]);
   useShortcuts(keys);
 }

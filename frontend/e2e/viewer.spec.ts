@@ -1,0 +1,89 @@
+import { expect, test } from "@playwright/test";
+import { shoot } from "./axe";
+import { createAccount, logIn, mailTo, PASSWORD, quickAdd, taskRow } from "./helpers";
+
+test("a viewer is offered no write; raised to editor, they complete a task the owner then sees done", async ({
+  page,
+  browser,
+  request,
+  baseURL,
+}) => {
+  const ownerEmail = await createAccount(request, baseURL!, "owner");
+  const guestEmail = await createAccount(request, baseURL!, "viewer");
+  await logIn(page, ownerEmail);
+  const sidebar = page.getByRole("region", { name: "Projects" });
+  await sidebar.getByRole("button", { name: "New project" }).click();
+  const created = page.getByRole("dialog", { name: "New project" });
+  await created.getByLabel("Name").fill("Choir");
+  await created.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Choir" })).toBeVisible();
+  const projectPath = new URL(page.url()).pathname;
+  await quickAdd(page, "Print the scores");
+
+  // The owner invites the guest as a viewer.
+  await page.getByTestId("project-header").getByRole("button", { name: "Share" }).click();
+  const share = page.getByRole("dialog", { name: "Share “Choir”" });
+  await share.getByLabel("Email address").fill(guestEmail);
+  await share.getByLabel("Role for the invitation").selectOption("viewer");
+  await share.getByRole("button", { name: "Invite" }).click();
+  await expect(share.getByRole("list", { name: "Pending invitations" })).toContainText(guestEmail);
+  await page.keyboard.press("Escape");
+
+  // The guest accepts through the mailed link, in a browser of their own.
+  const mail = await mailTo(guestEmail, 'E2E owner invited you to "Choir" on taskapp');
+  const link = new URL(/https?:\/\/\S+\/invitations\/accept\?token=[\w-]+/.exec(mail)![0]);
+  const guestContext = await browser.newContext({ baseURL: baseURL! });
+  const guest = await guestContext.newPage();
+  await guest.goto(link.pathname + link.search);
+  await guest.getByLabel("Email").fill(guestEmail);
+  await guest.getByLabel("Password").fill(PASSWORD);
+  await guest.getByRole("button", { name: "Log in" }).click();
+  await expect(guest).toHaveURL(new RegExp(`${projectPath}$`));
+  await expect(guest.getByText("You joined “Choir” as a viewer.")).toBeVisible();
+
+  // The viewer reads the task, with nothing to change it by.
+  const row = taskRow(guest, "Print the scores");
+  await expect(row.getByRole("img", { name: "Not done" })).toBeVisible();
+  await expect(guest.getByText("You can view this project")).toBeVisible();
+  await expect(guest.getByLabel("Add a task", { exact: true })).toHaveCount(0);
+  await expect(row.getByRole("checkbox")).toHaveCount(0);
+  await expect(row.getByRole("button", { name: /^Delete/ })).toHaveCount(0);
+  await row.getByRole("button", { name: "Open “Print the scores”" }).click();
+  const dialog = guest.getByRole("dialog", { name: "Task" });
+  await expect(dialog.getByLabel("Title")).toHaveValue("Print the scores");
+  await expect(dialog.getByLabel("Title")).toBeDisabled();
+  await expect(dialog.getByText("You can view this project")).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Save" })).toHaveCount(0);
+  await expect(dialog.getByRole("button", { name: "Delete" })).toHaveCount(0);
+  await expect(dialog.getByRole("region", { name: "Comments" })).toBeVisible();
+  await expect(dialog.getByLabel("New comment")).toHaveCount(0);
+  // The read-only editor, light and dark, checked by axe.
+  await shoot(guest, "task-dialog-read-only");
+  await guest.keyboard.press("Escape");
+  await expect(dialog).toHaveCount(0);
+
+  // The owner raises the guest to editor (a fresh load: the members list read when the dialog
+  // first opened predates the acceptance); on their next load the guest may complete the task.
+  await page.reload();
+  await page.getByTestId("project-header").getByRole("button", { name: "Share" }).click();
+  const members = page.getByRole("dialog", { name: "Share “Choir”" }).getByRole("list", {
+    name: "Members",
+  });
+  await members.getByLabel(/^Role of /).selectOption("editor");
+  await expect(members.getByLabel(/^Role of /)).toHaveValue("editor");
+  await page.keyboard.press("Escape");
+  await guest.reload();
+  await expect(guest.getByLabel("Add a task", { exact: true })).toBeVisible();
+  await expect(guest.getByText("You can view this project")).toHaveCount(0);
+  await row.getByRole("checkbox", { name: "Complete “Print the scores”" }).click();
+  await expect(guest.getByText("Completed “Print the scores”")).toBeVisible();
+
+  // The owner sees it done (completed tasks show with "Show completed").
+  await page.goto(`${projectPath}?show_done=true`);
+  await expect(
+    taskRow(page, "Print the scores").getByRole("checkbox", {
+      name: "Mark “Print the scores” as not done",
+    }),
+  ).toHaveAttribute("aria-checked", "true");
+  await guestContext.close();
+});
