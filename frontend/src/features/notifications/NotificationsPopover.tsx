@@ -1,11 +1,11 @@
 import * as Popover from "@radix-ui/react-popover";
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { BellOff } from "lucide-react";
-import { useContext, useState, type ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { Link } from "react-router";
 import { errorMessage } from "@/api/problem";
-import { AuthContext } from "@/features/auth/context";
-import { browserZone, dateFormat } from "@/lib/dates";
+import { useTimeZone } from "@/features/auth/context";
+import { dateFormat } from "@/lib/dates";
 import { cn } from "@/lib/cn";
 import { Button, Spinner } from "@/ui/primitives";
 import { toast } from "@/ui/toast";
@@ -63,7 +63,7 @@ export function NotificationsPanel({
   onNavigate: () => void;
 }) {
   const qc = useQueryClient();
-  const timeZone = useContext(AuthContext)?.user?.time_zone ?? browserZone();
+  const timeZone = useTimeZone();
   const when = (iso: string) =>
     dateFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZone }).format(
       new Date(iso),
