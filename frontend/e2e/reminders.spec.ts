@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { expectAxeClean } from "./axe";
+import { shoot } from "./axe";
 import { mailTo, PASSWORD, seedTasks, taskRow, uniqueEmail } from "./helpers";
 
 // The e2e server's worker looks for due reminders each second (scripts/e2e-web.sh).
@@ -33,7 +33,7 @@ test("reminders: set before the due in the task dialog, fired by the worker, rea
 
   // Due in 20 minutes: reminders 1 hour and 30 minutes before it are already due.
   const due = new Date(Date.now() + 20 * 60_000).toISOString();
-  await seedTasks(request, baseURL!, email, [{ title, due_date: due }]);
+  const { created } = await seedTasks(request, baseURL!, email, [{ title, due_date: due }]);
 
   await test.step("add reminders in the task dialog", async () => {
     await page.reload();
@@ -71,7 +71,7 @@ test("reminders: set before the due in the task dialog, fired by the worker, rea
     await expect(reminders.getByTestId("reminder")).toHaveCount(4);
     await reminders.getByRole("button", { name: "Delete reminder: 5 minutes before due" }).click();
     await expect(reminders.getByTestId("reminder")).toHaveCount(3);
-    await expectAxeClean(page, "task dialog with reminders");
+    await shoot(page, "task-reminders");
     await page.keyboard.press("Escape");
     await expect(dialog).toBeHidden();
   });
@@ -88,7 +88,7 @@ test("reminders: set before the due in the task dialog, fired by the worker, rea
     await expect(panel.getByTestId("notification")).toHaveCount(2);
     await expect(panel.getByTestId("notification").first()).toContainText(title);
     await expect(panel.getByTestId("notification").first()).toContainText("Reminder");
-    await expectAxeClean(page, "notifications panel");
+    await shoot(page, "notifications-panel");
     await page.keyboard.press("Escape");
     await expect(panel).toBeHidden();
     await expect(page.getByRole("button", { name: "Notifications, 2 unread" })).toBeFocused();
@@ -121,6 +121,27 @@ test("reminders: set before the due in the task dialog, fired by the worker, rea
     await expect(bell).toHaveText("");
     await page.reload();
     await expect(page.getByRole("button", { name: "Notifications", exact: true })).toBeVisible();
+  });
+
+  await test.step("snooze: a reminder of the same task again in 10 minutes", async () => {
+    await page.getByRole("button", { name: "Notifications", exact: true }).click();
+    const panel = page.getByRole("dialog", { name: "Notifications" });
+    await panel
+      .getByRole("combobox", { name: `Snooze ${title}` })
+      .first()
+      .selectOption("10 minutes");
+    await expect(page.getByText("Snoozed: reminding you again in 10 minutes")).toBeVisible();
+    await page.keyboard.press("Escape");
+    await page.goto(`/tasks/${created[0]!.id}`);
+    const rows = page
+      .getByRole("dialog", { name: "Edit task" })
+      .getByRole("region", { name: "Reminders" })
+      .getByTestId("reminder");
+    await expect(rows).toHaveCount(4);
+    // Snoozing made an "at" reminder, not fired yet.
+    await expect(rows.last()).toHaveText(/^At \d/);
+    await expect(rows.last()).not.toContainText("Fired");
+    await page.keyboard.press("Escape");
   });
 
   await test.step("the reminder was mailed too", async () => {

@@ -137,7 +137,7 @@ export function TaskReminders({ task }: { task: Task }) {
                       <Check className="inline size-3.5" aria-hidden="true" /> Fired{" "}
                       {when(r.fired_at)}
                     </>
-                  ) : r.fires_at ? (
+                  ) : r.before_due === null ? null : r.fires_at ? (
                     ` · fires ${when(r.fires_at)}`
                   ) : (
                     " · the task has no due: it will not fire"
@@ -176,15 +176,16 @@ export function TaskReminders({ task }: { task: Task }) {
         </select>
         {before ? (
           <>
-            <Input
-              aria-label="How long before"
-              type="number"
-              min={0}
-              inputMode="numeric"
-              className="w-20"
-              value={amount}
-              onChange={(e) => setAmount(e.target.value)}
-            />
+            <div className="w-20">
+              <Input
+                aria-label="How long before"
+                type="number"
+                min={0}
+                inputMode="numeric"
+                value={amount}
+                onChange={(e) => setAmount(e.target.value)}
+              />
+            </div>
             <select
               aria-label="Unit"
               className={controlCls}
@@ -200,20 +201,22 @@ export function TaskReminders({ task }: { task: Task }) {
           </>
         ) : (
           <>
-            <Input
-              aria-label="Reminder day"
-              type="date"
-              className="w-auto"
-              value={day}
-              onChange={(e) => setDay(e.target.value)}
-            />
-            <Input
-              aria-label="Reminder time"
-              type="time"
-              className="w-auto"
-              value={time}
-              onChange={(e) => setTime(e.target.value)}
-            />
+            <div className="w-40">
+              <Input
+                aria-label="Reminder day"
+                type="date"
+                value={day}
+                onChange={(e) => setDay(e.target.value)}
+              />
+            </div>
+            <div className="w-28">
+              <Input
+                aria-label="Reminder time"
+                type="time"
+                value={time}
+                onChange={(e) => setTime(e.target.value)}
+              />
+            </div>
           </>
         )}
         <Button type="submit" variant="secondary" disabled={add.isPending}>
