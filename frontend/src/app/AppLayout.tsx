@@ -19,6 +19,7 @@ import {
 } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "@/features/auth/context";
+import { NotificationsButton } from "@/features/notifications/NotificationsButton";
 import { useConflict } from "@/features/tasks/conflict";
 import { editor, useEditor } from "@/features/tasks/editor";
 import { undoStack } from "@/features/tasks/undo";
@@ -194,6 +195,7 @@ export function AppLayout() {
             >
               <Plus className="size-5" aria-hidden="true" />
             </Button>
+            <NotificationsButton />
             <UserMenu />
           </div>
         </header>

@@ -11,6 +11,7 @@ import { PASSWORD_RULE, passwordSchema } from "@/features/auth/password";
 import { PasswordField } from "@/ui/PasswordField";
 import { Button, Field, Input, Spinner } from "@/ui/primitives";
 import { DeleteAccountForm, EmailStatus, ExportForm } from "./AccountCare";
+import { NotificationsForm } from "./NotificationsForm";
 import { ThemeSwitch } from "./ThemeSwitch";
 import { TimeZoneForm } from "./TimeZoneForm";
 
@@ -173,6 +174,12 @@ export default function SettingsPage() {
         description="Today, Upcoming, overdue tasks and due days follow it, on every device."
       >
         <TimeZoneForm />
+      </Section>
+      <Section
+        title="Notifications"
+        description="Reminders you set on tasks arrive under the bell and by email; a digest can sum up each day."
+      >
+        <NotificationsForm />
       </Section>
       <Section title="Password" description="Changing it signs out every other device.">
         <PasswordForm />

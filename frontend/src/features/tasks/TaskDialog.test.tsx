@@ -16,6 +16,7 @@ afterEach(() => act(() => editor.close()));
 function openOn(task = makeTask({ title: "Book the venue", description: "Ask for a quote" })) {
   const { calls } = mockApi({
     "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
+    "GET /api/v1/tasks/:id/reminders": () => json([]),
     "PATCH /api/v1/tasks/:id": async (req) => json({ ...task, ...(await req.json()), version: 2 }),
   });
   renderWith(<TaskDialog />);

@@ -3,6 +3,7 @@ import { lazy, Suspense, useContext, useEffect, useState, type KeyboardEvent } f
 import { Controller, useForm, useWatch } from "react-hook-form";
 import { PRIORITIES, STATUSES } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
+import { TaskReminders } from "@/features/notifications/TaskReminders";
 import { canWrite, useProjectRole } from "@/features/projects/role";
 import { Dialog } from "@/ui/Dialog";
 import { Button, Field, Input } from "@/ui/primitives";
@@ -204,6 +205,7 @@ export function TaskDialog() {
           </div>
         </div>
       </form>
+      {task && <TaskReminders key={task.id} task={task} />}
       {task && (
         <Suspense fallback={null}>
           <TaskActivity taskId={task.id} readOnly={readOnly} />
