@@ -104,6 +104,7 @@ async def test_patch_schema_offers_null_only_where_null_is_accepted(app: FastAPI
         return any(option.get("type") == "null" for option in schema.get("anyOf", []))
 
     assert {name for name, schema in properties.items() if nullable(schema)} == {
+        "assignee_id",
         "description",
         "due_date",
         "due_on",

@@ -264,6 +264,20 @@ async def _bulk_on_shared_task(w: World, _role: str, _me: Account) -> Request:
     return "POST", f"{API}/tasks/bulk", {"json": body}
 
 
+async def _assigned_to_me(w: World, _role: str, _me: Account) -> Request:
+    # A task of the project assigned to its editor: only the editor's list holds it.
+    task = await create_task(
+        w.http, w.owner, project_id=w.project, assignee_id=w.users["editor"].user_id
+    )
+    w.extra["assigned"] = task["id"]
+    return "GET", f"{API}/tasks/assigned", {}
+
+
+def _only_the_assignee_sees_it(w: World, role: str, response: httpx.Response) -> None:
+    seen = [item["id"] for item in response.json()["items"]]
+    assert (w.extra["assigned"] in seen) == (role == "editor"), (role, seen)
+
+
 async def _spare(w: World, _role: str, _me: Account) -> str:
     return f"{API}/projects/{w.project}/members/{w.spare.user_id}"
 
@@ -404,6 +418,10 @@ MATRIX: dict[tuple[str, str], Case] = {
     # but its owner (the rows of the caller's own account are the same for every role).
     ("POST", "/api/v1/tasks/bulk"): Case(_bulk_on_shared_task, by_role(200, 404, 404, 404, 404)),
     ("GET", "/api/v1/tasks/stats"): Case(plain("GET", "/tasks/stats"), alike(200)),
+    # Across partitions, the caller's own: a task assigned to the editor is theirs to see only.
+    ("GET", "/api/v1/tasks/assigned"): Case(
+        _assigned_to_me, alike(200), _only_the_assignee_sees_it
+    ),
     ("GET", "/api/v1/tasks/today"): Case(plain("GET", "/tasks/today"), alike(200)),
     ("GET", "/api/v1/tasks/agenda"): Case(
         plain("GET", "/tasks/agenda", params={"from": "2026-12-01", "to": "2026-12-07"}), alike(200)

@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, text
 
 from taskapp import migrate
 from taskapp.auth.interface import User
@@ -34,7 +34,13 @@ async def _write(url: str) -> None:
                 project = Project(owner_id=owner, name=f"P{n}")
                 session.add(project)
                 await session.flush()
-                session.add(Task(owner_id=owner, title=f"T{n}", project_id=project.id))
+                # Core, with the columns the previous schema has: the model's INSERT would
+                # name later ones too (assignee_id, revision 0014).
+                await session.execute(
+                    insert(Task.metadata.tables["tasks"]).values(
+                        owner_id=owner, title=f"T{n}", project_id=project.id, search_text=""
+                    )
+                )
         await session.commit()
     await engine.dispose()
 

@@ -50,6 +50,7 @@ def tasks(draw: st.DrawFn) -> TaskPublic:
         parent_id=draw(st.none() | st.uuids()),
         subtask_count=draw(st.integers(min_value=0, max_value=2**31 - 1)),
         subtask_done_count=draw(st.integers(min_value=0, max_value=2**31 - 1)),
+        assignee_id=draw(st.none() | st.uuids()),
     )
 
 
@@ -93,7 +94,7 @@ def test_item_values_feed_the_cursor() -> None:
     project_id = uuid.uuid4()
     row: tuple[Any, ...] = (
         *(task_id, "t", None, "done", 4, None, None, None, [], project_id),
-        *(created, created, created, 7, "a0", None, 0, 0),
+        *(created, created, created, 7, "a0", None, 0, 0, None),
     )
 
     item = encoding.task_item(row)

@@ -38,6 +38,7 @@ async def test_create_returns_201_with_location_etag_and_defaults(
     assert body["project_id"] == account.user_id  # the Inbox's id is its owner's
     assert body["position"] == "a0"  # the account's first task: the first key of the order
     assert (body["parent_id"], body["subtask_count"], body["subtask_done_count"]) == (None, 0, 0)
+    assert body["assignee_id"] is None
     assert set(body) == {
         "id",
         "title",
@@ -57,6 +58,7 @@ async def test_create_returns_201_with_location_etag_and_defaults(
         "parent_id",
         "subtask_count",
         "subtask_done_count",
+        "assignee_id",
     }
 
 

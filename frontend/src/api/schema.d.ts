@@ -479,6 +479,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/assigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Open tasks assigned to me, newest first, in my projects and those shared with me
+         * @description Across owners' partitions, so never from the per-owner response cache: an indexed query
+         *     joined to the caller's current memberships (ADR 0017).
+         */
+        get: operations["assigned_to_me_api_v1_tasks_assigned_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/bulk": {
         parameters: {
             query?: never;
@@ -1607,6 +1628,11 @@ export interface components {
         };
         /** TaskCreate */
         TaskCreate: {
+            /**
+             * Assignee Id
+             * @description Who is to do it: the project's owner or one of its editors (in the Inbox: its owner); another user is a 422 naming this field
+             */
+            assignee_id?: string | null;
             /** Description */
             description?: string | null;
             /**
@@ -1749,6 +1775,11 @@ export interface components {
         };
         /** TaskPublic */
         TaskPublic: {
+            /**
+             * Assignee Id
+             * @description Who is to do it (null: nobody)
+             */
+            assignee_id: string | null;
             /** Completed At */
             completed_at: string | null;
             /**
@@ -1831,6 +1862,11 @@ export interface components {
          * @description Partial update: only the fields present are changed; description and due_date may be null.
          */
         TaskUpdate: {
+            /**
+             * Assignee Id
+             * @description Who is to do it: the project's owner or one of its editors (in the Inbox: its owner); another user is a 422 naming this field; null: nobody
+             */
+            assignee_id?: string | null;
             /** Description */
             description?: string | null;
             /**
@@ -1849,7 +1885,7 @@ export interface components {
             /**
              * Project Id
              * Format: uuid
-             * @description Moves the task to another of your projects
+             * @description Moves the task to another of your projects (which unassigns it, unless the assignee is the owner or assignee_id is set too)
              */
             project_id?: string;
             /**
@@ -4316,6 +4352,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Agenda"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assigned_to_me_api_v1_tasks_assigned_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskPage"];
                 };
             };
             /** @description Unauthorized */

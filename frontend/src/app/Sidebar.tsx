@@ -15,6 +15,7 @@ import {
   MoreHorizontal,
   Plus,
   Settings,
+  UserCheck,
   Users,
 } from "lucide-react";
 import { lazy, Suspense, useId, useState } from "react";
@@ -45,6 +46,7 @@ const PLANNER = [
   { to: "/today", label: "Today", Icon: CalendarCheck },
   { to: "/upcoming", label: "Upcoming", Icon: CalendarDays },
   { to: "/calendar", label: "Calendar", Icon: CalendarRange },
+  { to: "/assigned", label: "Assigned to me", Icon: UserCheck },
 ];
 
 /** Everything of the sidebar below List and Board (a fragment: the sidebar is a flex column). */
@@ -75,7 +77,7 @@ export default function SidebarRest({ onHelp }: { onHelp: () => void }) {
   );
 }
 
-/** Today, Upcoming and Calendar. */
+/** Today, Upcoming, Calendar and Assigned to me. */
 export function PlannerNav() {
   return (
     <nav aria-label="Planner" className="mt-0.5 space-y-0.5">

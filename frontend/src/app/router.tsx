@@ -23,6 +23,7 @@ const SettingsPage = lazy(() => import("@/features/settings/SettingsPage"));
 const TodayPage = lazy(loadToday);
 const UpcomingPage = lazy(() => import("@/features/planner/UpcomingPage"));
 const CalendarPage = lazy(() => import("@/features/planner/CalendarPage"));
+const AssignedPage = lazy(() => import("@/features/tasks/AssignedPage"));
 const AcceptInvitationPage = lazy(() => import("@/features/projects/AcceptInvitationPage"));
 
 // A signed-in page waits for the session (one refresh request, answering with the account) before
@@ -100,6 +101,7 @@ export const router = createBrowserRouter([
       { path: "/today", element: page(<TodayPage />) },
       { path: "/upcoming", element: page(<UpcomingPage />) },
       { path: "/calendar", element: page(<CalendarPage />) },
+      { path: "/assigned", element: page(<AssignedPage />) },
       { path: "/settings", element: page(<SettingsPage />) },
       // A mailed invitation's link: signed in first (the login page brings you back).
       { path: "/invitations/accept", element: page(<AcceptInvitationPage />) },

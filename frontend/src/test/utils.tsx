@@ -64,6 +64,7 @@ export function makeTask(over: Partial<Task> = {}): Task {
     labels: [],
     project_id: "00000000-0000-4000-8000-00000000abcd",
     parent_id: null,
+    assignee_id: null,
     position: null,
     subtask_count: 0,
     subtask_done_count: 0,

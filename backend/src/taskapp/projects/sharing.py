@@ -29,7 +29,7 @@ from taskapp.projects.schemas import (
     Membership,
 )
 from taskapp.security import token_digest
-from taskapp.tasks.interface import ProjectMember, Role, require_project
+from taskapp.tasks.interface import ProjectMember, Role, clear_assignments, require_project
 
 
 def _inbox_never_shared() -> ProblemError:
@@ -97,6 +97,9 @@ async def change_role(
             409, "The owner's role cannot change.", problem_type="owner-is-permanent"
         )
     member = await _member(session, project_id, member_id)
+    if role == Role.VIEWER.value and member.role != role:
+        # A viewer cannot be assigned (they could not complete the task): unassigned at once.
+        await clear_assignments(session, access.owner_id, project_id, member_id, user_id)
     member.role = role
     await session.commit()
     account = await session.get_one(User, member_id)
@@ -124,6 +127,8 @@ async def remove(
             problem_type="last-owner",
         )
     member = await _member(session, project_id, member_id)
+    # Their assignments in the project end with the membership, in the same transaction.
+    await clear_assignments(session, access.owner_id, project_id, member_id, user_id)
     await session.delete(member)
     await session.commit()
 

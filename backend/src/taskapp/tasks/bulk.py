@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from taskapp.db import utcnow
 from taskapp.errors import ProblemError
-from taskapp.tasks import history, inbox, service, subtasks
+from taskapp.tasks import assignees, history, inbox, service, subtasks
 from taskapp.tasks.models import Task, TaskStatus, defer_count_changes
 from taskapp.tasks.schemas import BulkDelete, BulkPatch, TaskBulk
 
@@ -54,6 +54,19 @@ def _stale(tasks: list[Task]) -> ProblemError:
             "current_versions": {str(task.id): task.version for task in tasks},
         },
     )
+
+
+async def _check_assignees(
+    session: AsyncSession, owner_id: uuid.UUID, bulk: TaskBulk, found: dict[uuid.UUID, Task]
+) -> None:
+    """As PATCH: an assignee must be the owner or an editor of the project the task will be
+    in (tasks/assignees.py); else 422 naming the operation's field, nothing applied."""
+    for index, operation in enumerate(bulk.operations):
+        if isinstance(operation, BulkPatch) and operation.patch.assignee_id is not None:
+            task = found[operation.id]
+            project = operation.patch.project_id or task.project_id or owner_id
+            loc = ("body", "operations", index, "patch", "assignee_id")
+            await assignees.check(session, owner_id, project, operation.patch.assignee_id, loc)
 
 
 async def apply(
@@ -90,6 +103,7 @@ async def _apply(
     stale = [found[op.id] for op in bulk.operations if found[op.id].version != op.version]
     if stale:
         raise _stale(stale)
+    await _check_assignees(session, owner_id, bulk, found)
     now = utcnow()
     zone = ZoneInfo(time_zone)
     patched: list[Task] = []

@@ -19,6 +19,7 @@ FIELDS = tuple(TaskPublic.model_fields)
 _ID, _PRIORITY = FIELDS.index("id"), FIELDS.index("priority")
 _PROJECT = FIELDS.index("project_id")
 _PARENT = FIELDS.index("parent_id")
+_ASSIGNEE = FIELDS.index("assignee_id")
 
 
 def task_item(row: Sequence[Any]) -> dict[str, Any]:
@@ -33,6 +34,8 @@ def task_item(row: Sequence[Any]) -> dict[str, Any]:
     item["priority"] = priority_name(row[_PRIORITY])
     if row[_PARENT] is not None:  # asyncpg's own UUID type, which orjson does not know
         item["parent_id"] = str(row[_PARENT])
+    if row[_ASSIGNEE] is not None:
+        item["assignee_id"] = str(row[_ASSIGNEE])
     return item
 
 

@@ -41,6 +41,7 @@ TRACKED = (
     "labels",
     "project_id",
     "parent_id",
+    "assignee_id",
 )
 _ACTOR = "taskapp.history.actor"
 PAGE_LIMIT = 200

@@ -3,7 +3,8 @@ or shown on its published page), a project's activity history, the history event
 another domain adds to a task (comments), the task list's query parser (saved views), an owner's
 tasks in batches (the account's data export), project memberships with the access check (the
 caller's role in a project or a task's project) that projects, comments and reminders make,
-tasks' dues and titles for reminders and the daily digest, and the API's instant type (RFC 3339,
+assignments cleared when a member leaves or becomes a viewer, tasks' dues and titles for
+reminders and the daily digest, and the API's instant type (RFC 3339,
 stored in UTC).
 
 Domains import tasks only through this module (the `tasks-interface` contract in
@@ -11,6 +12,7 @@ pyproject.toml), so tasks' storage and hot paths can change without touching the
 
 from __future__ import annotations
 
+from taskapp.tasks.assignees import clear as clear_assignments
 from taskapp.tasks.export import export_tasks
 from taskapp.tasks.history import PAGE_LIMIT as HISTORY_PAGE_LIMIT
 from taskapp.tasks.history import HistoryCursors, record_comment
@@ -48,6 +50,7 @@ __all__ = [
     "TaskDue",
     "TaskHistoryPage",
     "UTCDatetime",
+    "clear_assignments",
     "counts_by_project",
     "delete_project_tasks",
     "export_tasks",

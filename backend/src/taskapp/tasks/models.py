@@ -134,6 +134,16 @@ class Task(Base):
             postgresql_where=text("status <> 'done'"),
             sqlite_where=text("status <> 'done'"),
         ),
+        # "Assigned to me" (GET /tasks/assigned, migration 0014): a user's open assigned tasks,
+        # newest first, across every owner's partition: one ordered scan up to the page's limit.
+        Index(
+            "ix_tasks_assignee_open_created",
+            "assignee_id",
+            "created_at",
+            "id",
+            postgresql_where=text("assignee_id IS NOT NULL AND status <> 'done'"),
+            sqlite_where=text("assignee_id IS NOT NULL AND status <> 'done'"),
+        ),
         # Due days (migration 0007): Today/agenda/overdue read open tasks by day from the index
         # alone; sort=due_date pages through due days by (day, id).
         Index(
@@ -186,6 +196,11 @@ class Task(Base):
     )
     subtask_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     subtask_done_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Who is to do it (issue 19): the owner, or an owner/editor of the task's shared project
+    # (tasks/assignees.py); cleared when that member leaves or is removed, or the account goes.
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     # Optimistic locking: every UPDATE checks the version it read, so concurrent writers cannot
     # silently overwrite each other (the loser gets StaleDataError -> 412).

@@ -74,9 +74,11 @@ def build_task_services(services: Services) -> TaskServices:
 def cache_key(owner_id: uuid.UUID, data_version: int, kind: str, detail: str = "") -> str:
     """The one cache-key rule: owner, the owner's data version, what is read, and its inputs.
 
-    The data version makes every earlier entry unreachable after a write."""
+    The data version makes every earlier entry unreachable after a write; the leading v<n>
+    changes with the cached bodies' shape (v2: tasks carry assignee_id), so a release never
+    serves the entries of one whose tasks had other fields (both share Redis in a rollout)."""
     digest = hashlib.blake2b(detail.encode(), digest_size=16).hexdigest() if detail else "-"
-    return f"taskapp:v1:{owner_id}:{data_version}:{kind}:{digest}"
+    return f"taskapp:v2:{owner_id}:{data_version}:{kind}:{digest}"
 
 
 def _zone_and_today(time_zone: str) -> tuple[ZoneInfo, date]:

@@ -15,7 +15,17 @@ from taskapp.auth.interface import CurrentPrincipal
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import FieldError, ProblemError
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
-from taskapp.tasks import agenda, bulk, encoding, history, inbox, query_string, reads, service
+from taskapp.tasks import (
+    agenda,
+    assignees,
+    bulk,
+    encoding,
+    history,
+    inbox,
+    query_string,
+    reads,
+    service,
+)
 from taskapp.tasks.etags import EntityTags, etag_for
 from taskapp.tasks.schemas import (
     Agenda,
@@ -158,9 +168,18 @@ async def create_task(
                     }
                 ]
             )
+    owner_id = user.user_id if into is None else into.owner_id
+    if body.assignee_id is not None:
+        async with _access_session(request) as access_session:
+            await assignees.check(
+                access_session,
+                owner_id,
+                owner_id if into is None else into.project_id,
+                body.assignee_id,
+            )
     created = await service.create_task(
         session,
-        user.user_id if into is None else into.owner_id,
+        owner_id,
         body,
         actor_id=user.user_id,
         idempotency_key=idempotency_key,
@@ -330,6 +349,39 @@ async def bulk_change(body: TaskBulk, user: CurrentPrincipal, session: SessionDe
     )
 
 
+@router.get(
+    "/assigned",
+    response_model=TaskPage,
+    responses=problem_responses(422),
+    summary="Open tasks assigned to me, newest first, in my projects and those shared with me",
+)
+async def assigned_to_me(
+    user: CurrentPrincipal,
+    session: SessionDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=assignees.PAGE_LIMIT)] = 50,
+    cursor: Annotated[
+        str | None, Query(max_length=1024, description="next_cursor of the previous page")
+    ] = None,
+) -> TaskPage:
+    """Across owners' partitions, so never from the per-owner response cache: an indexed query
+    joined to the caller's current memberships (ADR 0017)."""
+    return await assignees.assigned_to(
+        session,
+        assignees.AssignedCursors(settings.secret_key),
+        user.user_id,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@router.api_route(
+    "/assigned", methods=["POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False
+)
+async def assigned_other_methods() -> None:
+    raise ProblemError(405, "This method is not allowed on this path.", headers={"Allow": "GET"})
+
+
 @router.api_route(
     "/bulk", methods=["GET", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False
 )
@@ -387,6 +439,14 @@ async def update_task(
     access = await _task_access(request, user.user_id, task_id, Role.EDITOR)
     if body.project_id is not None:
         await _target(request, user.user_id, body.project_id, access)
+    if body.assignee_id is not None:  # checked against the project the task will be in
+        async with _access_session(request) as session_of_check:
+            await assignees.check(
+                session_of_check,
+                access.owner_id,
+                body.project_id or access.project_id,
+                body.assignee_id,
+            )
     task = await service.update_task(
         session,
         access.owner_id,

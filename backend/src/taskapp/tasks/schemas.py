@@ -123,6 +123,10 @@ Recurrence = Annotated[
     ),
     AfterValidator(_rrule),
 ]
+ASSIGNEE = (
+    "Who is to do it: the project's owner or one of its editors (in the Inbox: its owner);"
+    " another user is a 422 naming this field"
+)
 DUE_DAY = "All-day due day (YYYY-MM-DD); at most one of due_on and due_date is set"
 BOTH_DUES = "due_on and due_date cannot both be set: a task is due on a day or at a time"
 
@@ -159,6 +163,7 @@ class TaskCreate(BaseModel):
     parent_id: uuid.UUID | None = Field(
         default=None, description="Make it a subtask of this task (one of yours, not a subtask)"
     )
+    assignee_id: uuid.UUID | None = Field(default=None, description=ASSIGNEE)
 
     _labels = field_validator("labels")(_distinct_labels)
 
@@ -189,8 +194,11 @@ class TaskUpdate(BaseModel):
     recurrence: Recurrence | None = Field(default=None, description="null: no longer repeats")
     labels: Labels | SkipJsonSchema[None] = None
     project_id: uuid.UUID | SkipJsonSchema[None] = Field(
-        default=None, description="Moves the task to another of your projects"
+        default=None,
+        description="Moves the task to another of your projects (which unassigns it, unless"
+        " the assignee is the owner or assignee_id is set too)",
     )
+    assignee_id: uuid.UUID | None = Field(default=None, description=f"{ASSIGNEE}; null: nobody")
 
     @model_validator(mode="after")
     def _dues(self) -> TaskUpdate:
@@ -256,6 +264,7 @@ class TaskPublic(BaseModel):
     parent_id: uuid.UUID | None = Field(description="The parent task of a subtask")
     subtask_count: int = Field(description="How many subtasks the task has")
     subtask_done_count: int = Field(description="How many of them are done")
+    assignee_id: uuid.UUID | None = Field(description="Who is to do it (null: nobody)")
 
     @model_validator(mode="before")
     @classmethod

@@ -40,6 +40,7 @@ from taskapp.db import utcnow
 from taskapp.errors import FieldError, ProblemError, not_found
 from taskapp.perf.driver import declare, fetch_all
 from taskapp.tasks import (
+    assignees,
     encoding,
     history,
     inbox,
@@ -139,6 +140,7 @@ def _new_task(owner_id: uuid.UUID, data: TaskCreate, now: datetime, position: st
         completed_at=now if data.status == TaskStatus.DONE else None,
         position=position,
         parent_id=data.parent_id,
+        assignee_id=data.assignee_id,
     )
 
 
@@ -335,6 +337,7 @@ _CREATE_COLUMNS = (
     "parent_id",
     "subtask_count",
     "subtask_done_count",
+    "assignee_id",
 )
 _CREATE = declare(_one_statement_create())
 
@@ -380,6 +383,7 @@ async def _create_in_one_statement(
         "parent_id": None,
         "subtask_count": 0,
         "subtask_done_count": 0,
+        "assignee_id": data.assignee_id,
     }
     params = {
         **{f"new_{name}": value for name, value in new.items()},
@@ -553,6 +557,7 @@ _MUTABLE = (
     "completed_at",
     "updated_at",
     "search_text",
+    "assignee_id",
 )
 
 
@@ -630,6 +635,7 @@ def _transient(row: Any, owner_id: uuid.UUID) -> Task:
             "project_id": uuid.UUID(item["project_id"]),
             "status": TaskStatus(item["status"]),
             "priority": Priority(item["priority"]),
+            "assignee_id": assignees.as_uuid(item["assignee_id"]),
         }
     )
 
@@ -725,6 +731,8 @@ def _apply_changes(task: Task, updates: dict[str, Any], now: datetime, zone: Zon
             if value != (task.owner_id if task.project_id is None else task.project_id):
                 task.project_id = inbox.stored_project(task.owner_id, value)
                 changed = True
+                if "assignee_id" not in updates:
+                    assignees.on_project_change(task)
             continue
         if field in _OTHER_DUE and value is not None:
             other = _OTHER_DUE[field]

@@ -17,6 +17,7 @@ const FIELD_LABEL: Record<keyof TaskUpdate, string> = {
   recurrence: "Repeats",
   project_id: "Project",
   labels: "Labels",
+  assignee_id: "Assignee",
 };
 
 function show(field: keyof TaskUpdate, value: unknown, timeZone: string): string {

@@ -21,8 +21,10 @@ import {
   type TaskFormValues,
 } from "./taskForm";
 
-// Comments and history load with the first opened task, not with /tasks.
+// Comments and history load with the first opened task, not with /tasks; so does the assignee
+// picker.
 const TaskActivity = lazy(() => import("@/features/comments/TaskActivity"));
+const AssigneeField = lazy(() => import("./AssigneeField"));
 
 const selectCls =
   "h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
@@ -182,6 +184,11 @@ export function TaskDialog() {
             />
           </Field>
         </fieldset>
+        {task && (
+          <Suspense fallback={null}>
+            <AssigneeField task={task} />
+          </Suspense>
+        )}
         <div className="flex items-center justify-between gap-2 pt-2">
           {task && !readOnly ? (
             <Button

@@ -4,6 +4,7 @@ import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { useTimeZone } from "@/features/auth/context";
 import { isTaskOverdue } from "@/lib/dates";
+import { AssigneeInitials } from "./AssigneeInitials";
 import { useDeleteTask, useUpdateTask } from "./mutations";
 import { PRIORITY_RING } from "./statusPriorityDisplay";
 import { DueBadge, LabelChip, PriorityBadge } from "./TaskBadges";
@@ -169,6 +170,7 @@ export function TaskItem({
         )}
       </div>
       {overdue && <span className="sr-only">This task is overdue.</span>}
+      <AssigneeInitials task={task} />
       {!readOnly && (
         <div className="flex shrink-0 items-center gap-0.5 opacity-100 transition-opacity sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
           <button

@@ -79,6 +79,7 @@ export function applyPatch(task: Task, patch: TaskUpdate, now = new Date()): Tas
   if (patch.recurrence !== undefined) next.recurrence = patch.recurrence;
   if (patch.project_id != null) next.project_id = patch.project_id;
   if (patch.labels != null) next.labels = patch.labels;
+  if (patch.assignee_id !== undefined) next.assignee_id = patch.assignee_id;
   if (patch.status && patch.status !== task.status) {
     next.completed_at = patch.status === "done" ? now.toISOString() : null;
   }

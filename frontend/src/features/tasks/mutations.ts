@@ -278,6 +278,7 @@ export function useCreateTask() {
         // The Inbox's id is the owner's: unknown here, the server's answer replaces it.
         project_id: body.project_id ?? "",
         parent_id: body.parent_id ?? null,
+        assignee_id: body.assignee_id ?? null,
         position: null,
         subtask_count: 0,
         subtask_done_count: 0,

@@ -1,0 +1,97 @@
+"""Assignees (issue 19): tasks.assignee_id, a nullable key to users (SET NULL when the account
+goes), and the index of "assigned to me": a user's open assigned tasks, newest first
+
+Online (expand only): a nullable column without a default (no rewrite), which the previous release
+neither reads nor writes (its tasks stay unassigned); the foreign key added NOT VALID under the
+writers' lock order and validated apart on PostgreSQL (a scan under a lock that lets reads and
+writes go on); the index built CONCURRENTLY on PostgreSQL. GET /tasks/assigned reads it by
+(assignee_id, created_at, id) over open tasks only, so the list is one ordered index scan that
+stops at the page's limit (docs/adr/0017).
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-12-02
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from taskapp.migrations.locks import lock_in_writers_order
+
+revision: str = "0014"
+down_revision: str | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+FK = "fk_tasks_assignee_id_users"
+INDEX = "ix_tasks_assignee_open_created"
+# Literals as tasks.models writes them: the list's WHERE must match the index's predicate.
+OPEN_ASSIGNED = sa.text("assignee_id IS NOT NULL AND status <> 'done'")
+
+
+def _sqlite_task_indexes() -> dict[str, str]:
+    """SQLite: every index on tasks by name, as its CREATE INDEX statement."""
+    rows = op.get_bind().execute(
+        sa.text(
+            "SELECT name, sql FROM sqlite_master"
+            " WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL"
+        )
+    )
+    return {str(name): str(sql) for name, sql in rows}
+
+
+def _restore_sqlite_indexes(saved: dict[str, str]) -> None:
+    # SQLite's batch mode rebuilds the table and would lose expression and partial indexes
+    # (as in 0008): each is put back exactly as it was.
+    for name, sql in saved.items():
+        op.execute(f"DROP INDEX IF EXISTS {name}")
+        op.execute(sql)
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        saved = _sqlite_task_indexes()
+        with op.batch_alter_table("tasks") as batch:
+            batch.add_column(sa.Column("assignee_id", sa.Uuid(), nullable=True))
+            batch.create_foreign_key(FK, "users", ["assignee_id"], ["id"], ondelete="SET NULL")
+        _restore_sqlite_indexes(saved)
+        op.create_index(
+            INDEX, "tasks", ["assignee_id", "created_at", "id"], sqlite_where=OPEN_ASSIGNED
+        )
+        return
+    lock_in_writers_order()  # a key from tasks to users: both tables, in the writers' order
+    op.add_column("tasks", sa.Column("assignee_id", sa.Uuid(), nullable=True))
+    op.execute(
+        f"ALTER TABLE tasks ADD CONSTRAINT {FK} FOREIGN KEY (assignee_id)"
+        " REFERENCES users (id) ON DELETE SET NULL NOT VALID"
+    )
+    with op.get_context().autocommit_block():
+        op.execute(f"ALTER TABLE tasks VALIDATE CONSTRAINT {FK}")
+        # A failed CONCURRENTLY build leaves an INVALID index: a rerun drops it first.
+        op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
+        op.create_index(
+            INDEX,
+            "tasks",
+            ["assignee_id", "created_at", "id"],
+            postgresql_where=OPEN_ASSIGNED,
+            postgresql_concurrently=True,
+        )
+
+
+def downgrade() -> None:
+    # New data only: the assignments go, every task stays.
+    if op.get_bind().dialect.name != "postgresql":
+        op.drop_index(INDEX, table_name="tasks")
+        saved = _sqlite_task_indexes()
+        with op.batch_alter_table("tasks") as batch:
+            batch.drop_constraint(FK, type_="foreignkey")
+            batch.drop_column("assignee_id")
+        _restore_sqlite_indexes(saved)
+        return
+    with op.get_context().autocommit_block():
+        op.drop_index(INDEX, table_name="tasks", postgresql_concurrently=True)
+    lock_in_writers_order()
+    op.drop_constraint(FK, "tasks", type_="foreignkey")
+    op.drop_column("tasks", "assignee_id")

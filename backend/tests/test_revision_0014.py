@@ -1,0 +1,126 @@
+"""Revision 0014 (assignees) adds tasks.assignee_id (a key to users, SET NULL with the account)
+and the partial index of "assigned to me". On data written with the previous schema the upgrade
+keeps every task (unassigned); the downgrade drops only the assignments, the key and the index,
+keeping every task and every other index as it was; upgrading again restores them."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, text
+
+from taskapp import migrate
+from taskapp.auth.interface import User
+from taskapp.db import create_engine, create_session_factory
+from taskapp.settings import Settings
+from taskapp.tasks.models import Task
+from tests.test_task_search_and_stats import _recreate_database
+
+INDEX = "ix_tasks_assignee_open_created"
+
+
+async def _write_previous(url: str) -> tuple[str, str]:
+    """An owner and a task as the previous release writes them (it knows no assignee: Core,
+    naming only columns that schema has)."""
+    owner, task = uuid.uuid4(), uuid.uuid4()
+    engine = create_engine(Settings(database_url=url))
+    async with create_session_factory(engine)() as session:
+        session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x"))
+        await session.flush()
+        await session.execute(
+            insert(Task.metadata.tables["tasks"]).values(
+                id=task, owner_id=owner, title="Old", search_text="old"
+            )
+        )
+        await session.commit()
+    await engine.dispose()
+    return str(owner), str(task)
+
+
+async def _state(url: str) -> dict[str, Any]:
+    engine = create_engine(Settings(database_url=url))
+    async with engine.connect() as connection:
+        postgres = connection.dialect.name == "postgresql"
+        if postgres:
+            columns = await connection.scalars(
+                text("SELECT column_name FROM information_schema.columns WHERE table_name='tasks'")
+            )
+            indexes: dict[Any, Any] = dict(
+                (
+                    await connection.execute(
+                        text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename='tasks'")
+                    )
+                ).all()
+            )
+            keys = set(
+                await connection.scalars(
+                    text(
+                        "SELECT conname FROM pg_constraint"
+                        " WHERE conrelid = 'tasks'::regclass AND contype = 'f'"
+                    )
+                )
+            )
+        else:
+            columns = await connection.scalars(text("SELECT name FROM pragma_table_info('tasks')"))
+            indexes = dict(
+                (
+                    await connection.execute(
+                        text(
+                            "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                            " AND tbl_name = 'tasks' AND sql IS NOT NULL"
+                        )
+                    )
+                ).all()
+            )
+            keys = {
+                str(row[2])
+                for row in (await connection.execute(text("PRAGMA foreign_key_list(tasks)"))).all()
+            }
+        tasks = (await connection.execute(text("SELECT id, title FROM tasks"))).all()
+    await engine.dispose()
+    return {
+        "columns": set(columns),
+        "indexes": indexes,
+        "keys": keys,
+        "tasks": sorted((str(uuid.UUID(str(i))), t) for i, t in tasks),
+    }
+
+
+def _url(database_url: str, tmp_path: Path) -> str:
+    if database_url.startswith("postgresql"):
+        return asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0014"))
+    return f"sqlite+aiosqlite:///{tmp_path}/revision_0014.db"
+
+
+def test_revision_0014_adds_assignees_on_old_data_and_downgrades_and_upgrades_again(
+    database_url: str, tmp_path: Path
+) -> None:
+    url = _url(database_url, tmp_path)
+    migrate.upgrade(url, "0013")
+    before = asyncio.run(_state(url))
+    _, task = asyncio.run(_write_previous(url))
+    with_old_task = asyncio.run(_state(url))
+
+    migrate.upgrade(url)
+    upgraded = asyncio.run(_state(url))
+    assert "assignee_id" in upgraded["columns"]
+    assert upgraded["tasks"] == with_old_task["tasks"] == [(task, "Old")]
+    assert "assignee_id IS NOT NULL" in upgraded["indexes"][INDEX]
+    assert "'done'" in upgraded["indexes"][INDEX]
+    # Every index the table had is still there, unchanged (SQLite rebuilds the table).
+    assert {n: d for n, d in upgraded["indexes"].items() if n != INDEX} == before["indexes"]
+    if url.startswith("postgresql"):
+        assert "fk_tasks_assignee_id_users" in upgraded["keys"]
+    else:
+        assert "users" in upgraded["keys"]
+
+    migrate.downgrade(url, "0013")
+    downgraded = asyncio.run(_state(url))
+    assert downgraded == {**with_old_task, "keys": downgraded["keys"]}
+    assert downgraded["keys"] == before["keys"]
+
+    migrate.upgrade(url)
+    assert asyncio.run(_state(url)) == upgraded
