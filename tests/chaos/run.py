@@ -763,7 +763,9 @@ class Chaos:
             self.failures.append("live updates: no change after reconnecting with Last-Event-ID")
         else:
             listed = await self.suite.client.get(
-                "/api/v1/tasks", params={"limit": "200"}, headers=self.suite.auth(user)
+                "/api/v1/tasks",
+                params={"q": "live while down", "limit": "200"},
+                headers=self.suite.auth(user),
             )
             titles = {item["title"] for item in listed.json()["items"]}
             if not set(missed) <= titles:
