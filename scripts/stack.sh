@@ -86,6 +86,8 @@ start() {
   # sign-in limits are raised; the per-account ones stay as in production. The invitation limits
   # too: schemathesis is one account inviting the addresses it generates, again and again
   # (backend/tests/test_sharing.py proves those limits).
+  # Live-update streams end after half a second here: schemathesis reads each response whole,
+  # and a stream lives 10 minutes by default (backend/tests/test_live.py covers real lifetimes).
   (
     cd "$ROOT/backend"
     export TASKAPP_ENV=production TASKAPP_DATABASE_URL="$DATABASE_URL" TASKAPP_REDIS_URL="$REDIS_URL" \
@@ -94,6 +96,7 @@ start() {
       TASKAPP_SOURCE_MAX_REGISTRATIONS=100000 TASKAPP_SOURCE_MAX_PASSWORD_FAILURES=100000 \
       TASKAPP_SOURCE_MAX_REFRESH_FAILURES=100000 \
       TASKAPP_INVITATIONS_MAX_PER_ACCOUNT=100000 TASKAPP_INVITATIONS_MAX_PER_ADDRESS=100000 \
+      TASKAPP_EVENTS_MAX_SECONDS=0.5 \
       TASKAPP_BUILD_COMMIT="$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
     if [ -n "$web_dir" ]; then export TASKAPP_WEB_DIR="$web_dir"; else unset TASKAPP_WEB_DIR; fi
     exec setsid "$taskapp" serve --host "$STACK_HOST" --port "$STACK_PORT" >>"$LOG_FILE" 2>&1 </dev/null

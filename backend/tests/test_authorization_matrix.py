@@ -11,8 +11,9 @@ the like) and the docs are not endpoints (absent from the OpenAPI schema) and ar
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -187,6 +188,7 @@ class Case:
     expect: dict[str, int]  # by role
     check: Callable[[World, str, httpx.Response], None] | None = None
     fresh: bool = False  # its own world: the route changes the world for later routes
+    stream: bool = False  # an endpoint that streams until the client leaves (read its head)
 
 
 def by_role(owner: int, editor: int, viewer: int, removed: int, stranger: int) -> dict[str, int]:
@@ -371,6 +373,51 @@ async def _snooze_unknown(_w: World, _role: str, _me: Account) -> Request:
     return "POST", f"{API}/notifications/{uuid.uuid4()}/snooze", {"json": {"minutes": 10}}
 
 
+async def stream_head(app: FastAPI, path: str, headers: dict[str, str]) -> httpx.Response:
+    """GET a stream up to its `ready` event (or its whole answer if it is not a stream), then
+    leave as a client does: the ASGI transport would wait for the stream to end."""
+    status, body, head_read = 0, b"", asyncio.Event()
+
+    async def receive() -> dict[str, Any]:
+        await head_read.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        nonlocal status, body
+        if message["type"] == "http.response.start":
+            status = message["status"]
+        elif message["type"] == "http.response.body":
+            body += message.get("body", b"")
+            if b"event: ready" in body or not message.get("more_body", False):
+                head_read.set()
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    await asyncio.wait_for(app(scope, receive, send), 10)
+    return httpx.Response(status, content=body)
+
+
+def _follows_what_each_may_read(w: World, role: str, response: httpx.Response) -> None:
+    """The head of each role's stream names the partitions it follows: the owner's for the
+    members only (a removed member and a stranger follow their own alone)."""
+    owner = w.owner.user_id.replace("-", "")
+    followed = owner in response.text
+    assert followed == (role in ("owner", "editor", "viewer")), (role, response.text)
+    assert "event: ready" in response.text
+
+
 MATRIX: dict[tuple[str, str], Case] = {
     # Tasks of the shared project: read by members, written by editors and the owner.
     ("POST", "/api/v1/tasks"): Case(_create_in_project, by_role(201, 201, 403, 422, 422)),
@@ -396,6 +443,10 @@ MATRIX: dict[tuple[str, str], Case] = {
         _reminder_to_delete, by_role(204, 204, 204, 404, 404)
     ),
     ("GET", "/api/v1/notifications"): Case(plain("GET", "/notifications"), alike(200)),
+    # Live updates: everyone has a stream; it follows only the partitions they may read.
+    ("GET", "/api/v1/events"): Case(
+        plain("GET", "/events"), alike(200), _follows_what_each_may_read, stream=True
+    ),
     ("POST", "/api/v1/notifications/read"): Case(
         plain("POST", "/notifications/read", json={"all": True}), alike(200)
     ),
@@ -576,7 +627,10 @@ async def test_each_role_gets_the_status_the_matrix_says(
         # through and that is refused anyway fails on its status all the same.
         refused = case.expect[role] >= 400
         before = await w.snapshot() if method != "GET" and refused else None
-        response = await client.request(method, path, headers=me.headers, **kwargs)
+        if case.stream:
+            response = await stream_head(w.app, path, me.headers)
+        else:
+            response = await client.request(method, path, headers=me.headers, **kwargs)
         got[role] = response.status_code
         if response.status_code >= 400 and before is not None:
             assert await w.snapshot() == before, f"{role}'s refused {method} changed the project"

@@ -79,7 +79,9 @@ def _loop(application: FastAPI, settings: Settings) -> JobLoop:
     """A worker's loop on the app's database (its own registry, as a worker process has)."""
     services = application.state.services
     registry = CollectorRegistry()
-    return JobLoop(settings, services.session_factory, Mailer(settings, registry), registry)
+    return JobLoop(
+        settings, services.session_factory, Mailer(settings, registry), registry, services.feed
+    )
 
 
 async def _count(application: FastAPI, model: Any, *where: Any) -> int:

@@ -8,6 +8,9 @@ idle_timeout.timeout_seconds, checked here on what Argo CD renders for every env
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from conftest import ENVS, one, pod_spec
 
@@ -48,3 +51,42 @@ def test_the_alb_idle_timeout_is_below_the_api_keepalive(rendered, env):
         f"{env}: the ALB keeps idle connections {idle} s but the API closes them after "
         f"{keepalive} s; raise config.keepAliveSeconds or lower alb.idleTimeoutSeconds"
     )
+
+
+# Live updates (docs/adr/0019): an event stream is silent between heartbeats, so every proxy on
+# its way must keep an idle connection open well past one heartbeat, and must not buffer it.
+HEARTBEAT = "TASKAPP_EVENTS_HEARTBEAT_SECONDS"
+SETTINGS = Path(__file__).resolve().parents[2] / "backend" / "src" / "taskapp" / "settings.py"
+
+
+def _heartbeat_seconds(objs: list[dict]) -> float:
+    """The heartbeat the API container runs with: its env or ConfigMaps, else the default in
+    settings.py (read from the source, so a change of the default is checked here too)."""
+    deployment = one(objs, "Deployment", "taskapp-backend")
+    api = next(c for c in pod_spec(deployment)["containers"] if c["name"] == "api")
+    for var in api.get("env", []):
+        if var["name"] == HEARTBEAT:
+            return float(var["value"])
+    for source in api.get("envFrom", []):
+        if "configMapRef" in source:
+            data = one(objs, "ConfigMap", source["configMapRef"]["name"]).get("data", {})
+            if HEARTBEAT in data:
+                return float(data[HEARTBEAT])
+    found = re.search(
+        r"events_heartbeat_seconds: float = Field\(default=([\d.]+)", SETTINGS.read_text()
+    )
+    assert found, f"no events_heartbeat_seconds default in {SETTINGS}"
+    return float(found.group(1))
+
+
+@pytest.mark.parametrize("env", ENVS)
+def test_event_streams_outlive_two_heartbeats_at_the_ingress(rendered, env):
+    heartbeat = _heartbeat_seconds(rendered[env]["taskapp-backend"])
+    annotations = one(rendered[env]["taskapp-ingress"], "Ingress")["metadata"]["annotations"]
+    if "alb.ingress.kubernetes.io/load-balancer-attributes" in annotations:
+        idle = _alb_idle_timeout(rendered[env]["taskapp-ingress"])
+        assert idle >= 2 * heartbeat, f"{env}: ALB idle timeout {idle} s, heartbeat {heartbeat} s"
+        return
+    read_timeout = int(annotations["nginx.ingress.kubernetes.io/proxy-read-timeout"])
+    assert read_timeout >= 2 * heartbeat, f"{env}: proxy-read-timeout {read_timeout} s"
+    assert annotations["nginx.ingress.kubernetes.io/proxy-buffering"] == "off"

@@ -2,8 +2,12 @@
 
 Clients create tasks (with an Idempotency-Key, retried), list, read and patch them while the driver
 kills a replica (-9), stops Redis, crashes PostgreSQL (`pg_ctl stop -m immediate`), restarts the
-replicas one by one with SIGTERM, and floods the login endpoint. Every raw response is counted per
-phase; at the end every acknowledged write is looked up again (none lost, none duplicated).
+replicas one by one with SIGTERM, and floods the login endpoint. Live updates (issue 19): a
+stream on one replica sees a write made through the other within 1 s, and after kill -9 of the
+replica serving a stream the client reconnects through nginx with Last-Event-ID and is told of
+the writes made while it was away. `--only <phase>` runs one phase (e.g. `--only live_updates`).
+Every raw response is counted per phase; at the end every acknowledged write is looked up again
+(none lost, none duplicated).
 
 Started by scripts/chaos.sh, which installs nginx, starts PostgreSQL + Redis on the suite's own
 ports, migrates a fresh database and passes everything through environment variables (below).
@@ -582,11 +586,96 @@ async def connection_survives_idle(port: int, idle_seconds: float) -> bool:
     return True
 
 
+# --- live updates (docs/adr/0019) -------------------------------------------------------------
+
+
+@dataclass
+class Received:
+    at: float  # time.monotonic() when the event was read
+    name: str
+    id: str | None
+    data: dict[str, Any]
+
+
+class LiveClient:
+    """A Server-Sent Events client, as the web app is: reads /api/v1/events, remembers the last
+    id, and after a lost stream reconnects (after the stream's retry hint) with Last-Event-ID."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base = base_url
+        self.token = token
+        self.events: asyncio.Queue[Received] = asyncio.Queue()
+        self.last_id: str | None = None
+        self.retry_seconds = 2.0
+        self.disconnects = 0
+
+    async def read_once(self) -> None:
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if self.last_id is not None:
+            headers["Last-Event-ID"] = self.last_id
+        timeout = httpx.Timeout(5.0, read=None)
+        async with (
+            httpx.AsyncClient(base_url=self.base, timeout=timeout) as client,
+            client.stream("GET", "/api/v1/events", headers=headers) as response,
+        ):
+            if response.status_code != 200:
+                raise RuntimeError(f"events: {response.status_code} {await response.aread()!r}")
+            fields: dict[str, str] = {}
+            async for line in response.aiter_lines():
+                if line:
+                    if not line.startswith(":"):
+                        name, _, value = line.partition(": ")
+                        fields[name] = value
+                    continue
+                if "retry" in fields:
+                    self.retry_seconds = int(fields.pop("retry")) / 1000
+                if "event" in fields:
+                    self.last_id = fields.get("id", self.last_id)
+                    data = json.loads(fields.get("data", "{}"))
+                    await self.events.put(
+                        Received(time.monotonic(), fields["event"], fields.get("id"), data)
+                    )
+                fields = {}
+
+    async def run(self, reconnected: asyncio.Event) -> None:
+        while True:
+            # A lost stream, or a refused reconnection (a 502 while nginx finds the live
+            # replica): try again after the retry hint, as EventSource does.
+            with contextlib.suppress(httpx.TransportError, RuntimeError):
+                await self.read_once()
+            self.disconnects += 1
+            await asyncio.sleep(self.retry_seconds)
+            reconnected.set()
+
+    async def next_event(self, name: str, within: float) -> Received | None:
+        deadline = time.monotonic() + within
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                event = await asyncio.wait_for(self.events.get(), left)
+            except TimeoutError:
+                return None
+            if event.name == name:
+                return event
+        return None
+
+
+async def live_streams(port: int) -> float:
+    """taskapp_live_streams of one replica: which one serves an open stream."""
+    async with httpx.AsyncClient(timeout=2.0) as client:
+        with contextlib.suppress(httpx.HTTPError):
+            text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+            for line in text.splitlines():
+                if line.startswith("taskapp_live_streams "):
+                    return float(line.split()[1])
+    return 0.0
+
+
 class Chaos:
     """The phases in turn, each under client load, and the expectations checked after each."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, only: set[str] | None = None) -> None:
         self.seconds = seconds
+        self.only = only
         secret = uuid.uuid4().hex + uuid.uuid4().hex
         self.replicas = [Replica(port, secret) for port in REPLICA_PORTS]
         self.balancer = Balancer()
@@ -600,6 +689,96 @@ class Chaos:
     async def steady(self) -> None:
         self.recorder.begin("steady")
         await self.suite.run_load(self.seconds)
+
+    async def live_updates(self) -> None:
+        """Issue 19's proof: a stream on replica B sees a write made through replica A within
+        1 s; then kill -9 of the replica serving a stream (through nginx): the client
+        reconnects through nginx with Last-Event-ID and is told of every write made while it
+        was away."""
+        phase = self.recorder.begin("live updates")
+        started = time.monotonic()
+        user = self.suite.users[0]
+        writer = httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{self.replicas[0].port}", timeout=10.0
+        )
+
+        async def write(title: str) -> None:
+            made = await writer.post(
+                "/api/v1/tasks", json={"title": title}, headers=self.suite.auth(user)
+            )
+            if made.status_code != 201:
+                raise RuntimeError(f"live write: {made.status_code} {made.text}")
+            user.acked[title] = made.json()["id"]
+
+        # 1. Across replicas: stream from B, write through A.
+        direct = LiveClient(f"http://127.0.0.1:{self.replicas[1].port}", user.token)
+        reading = asyncio.create_task(direct.read_once())
+        await direct.next_event("ready", 10)
+        latencies = []
+        for n in range(10):
+            sent = time.monotonic()
+            await write(f"live {n}")
+            change = await direct.next_event("change", 5)
+            if change is None:
+                self.failures.append(f"live updates: write {n} through A never reached B")
+                break
+            latencies.append((change.at - sent) * 1000)
+        reading.cancel()
+        with contextlib.suppress(asyncio.CancelledError, httpx.TransportError):
+            await reading
+        worst = max(latencies, default=float("inf"))
+        phase.notes.append(
+            f"write on A -> event on B: p50 {pct(latencies, 0.5):.0f} ms, max {worst:.0f} ms "
+            f"({len(latencies)} writes)"
+        )
+        if worst >= 1000:
+            self.failures.append(f"live updates: a write took {worst:.0f} ms to reach B (>= 1 s)")
+
+        # 2. kill -9 of the replica serving a stream through nginx.
+        reconnected = asyncio.Event()
+        client = LiveClient(self.suite.base, user.token)
+        running = asyncio.create_task(client.run(reconnected))
+        ready = await client.next_event("ready", 10)
+        counts = await asyncio.gather(*(live_streams(r.port) for r in self.replicas))
+        serving = [r for r, n in zip(self.replicas, counts, strict=True) if n >= 1]
+        if ready is None or len(serving) != 1:
+            self.failures.append(f"live updates: no single replica serves the stream ({counts})")
+            running.cancel()
+            await writer.aclose()
+            return
+        victim = serving[0]
+        survivor = next(r for r in self.replicas if r is not victim)
+        writer.base_url = httpx.URL(f"http://127.0.0.1:{survivor.port}")
+        victim.kill(signal.SIGKILL)
+        await victim.wait_exit()
+        missed = [f"live while down {n}" for n in range(3)]
+        for title in missed:  # before the client is back: only the resume can tell it
+            await write(title)
+        back = await client.next_event("change", 15)
+        resumed = await client.next_event("ready", 5)
+        running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
+        if back is None or resumed is None or not reconnected.is_set():
+            self.failures.append("live updates: no change after reconnecting with Last-Event-ID")
+        else:
+            listed = await self.suite.client.get(
+                "/api/v1/tasks",
+                params={"q": "live while down", "limit": "200"},
+                headers=self.suite.auth(user),
+            )
+            titles = {item["title"] for item in listed.json()["items"]}
+            if not set(missed) <= titles:
+                self.failures.append(f"live updates: refetch misses {set(missed) - titles}")
+            phase.notes.append(
+                f"kill -9 of :{victim.port} serving the stream: reconnected through nginx, "
+                f"change to data_version {back.data['data_version']} for the "
+                f"{len(missed)} writes made while away"
+            )
+        await writer.aclose()
+        victim.start()
+        await victim.wait_ready()
+        phase.notes.append(f"scenario took {time.monotonic() - started:.1f} s")
 
     async def idle_keep_alive(self) -> None:
         self.recorder.begin("idle keep-alive")
@@ -780,15 +959,19 @@ class Chaos:
             await asyncio.gather(*(r.wait_ready() for r in self.replicas))
             self.balancer.start()
             self.suite.users = [await self.suite.sign_up(i) for i in range(USERS)]
-            for phase in (
+            phases = (
                 self.steady,
+                self.live_updates,
                 self.idle_keep_alive,
                 self.replica_kill,
                 self.redis_loss,
                 self.postgres_crash,
                 self.rolling_restart,
                 self.login_flood,
-            ):
+            )
+            for phase in phases:
+                if self.only and phase.__name__ not in self.only:
+                    continue
                 await phase()
             self.recorder.begin("verify")
             acked, lost, duplicated = await self.suite.verify()
@@ -839,10 +1022,13 @@ def render(result: dict[str, Any]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0, help="client load per phase")
+    parser.add_argument(
+        "--only", action="append", help="run only this phase (a method name, e.g. live_updates)"
+    )
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    result = asyncio.run(Chaos(args.seconds).run())
+    result = asyncio.run(Chaos(args.seconds, set(args.only or ())).run())
     text = render(result)
     print(text)
     (ARTIFACTS / "summary.md").write_text(text + "\n")

@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from taskapp.cache import ResponseCache
+from taskapp.changefeed import ChangeFeed
 from taskapp.mail import Mailer
 from taskapp.security import PasswordHasher, TokenCodec
 from taskapp.settings import Settings
@@ -37,6 +38,8 @@ class Services:
     cache: ResponseCache
     redis: Redis | None
     mailer: Mailer
+    # Change notices after writes, and the live streams' subscriptions (docs/adr/0019).
+    feed: ChangeFeed
     # For the spans the code opens itself; a no-op until setup_tracing installs a real one.
     tracer: Tracer = field(default_factory=NoOpTracer)
 

@@ -17,6 +17,7 @@ from taskapp.account.router import router as account_router
 from taskapp.auth.router import router as auth_router
 from taskapp.auth.wiring import build_auth_services
 from taskapp.cache import build_cache, redis_client
+from taskapp.changefeed import ChangeFeed, PublishChangesMiddleware
 from taskapp.comments.router import router as comments_router
 from taskapp.db import create_engine, create_session_factory
 from taskapp.deps import Services
@@ -26,6 +27,7 @@ from taskapp.http.cors import ProblemCORSMiddleware
 from taskapp.http.headers import SecurityHeadersMiddleware
 from taskapp.http.request_id import REQUEST_ID_HEADER, is_valid_request_id
 from taskapp.http.routes import RouteResolver
+from taskapp.live.router import router as live_router
 from taskapp.mail import Mailer
 from taskapp.observability.logging import configure_logging
 from taskapp.observability.metrics import Metrics
@@ -64,6 +66,7 @@ def build_services(settings: Settings) -> Services:
         cache=build_cache(settings, registry, redis),
         redis=redis,
         mailer=Mailer(settings, registry),
+        feed=ChangeFeed(settings.redis_url, redis, registry),
     )
 
 
@@ -77,7 +80,9 @@ def create_app(
     gauges = DatabaseGauges(services.registry, services.session_factory)
     # `make run` (SQLite) fires reminders and delivers outbox mail without a worker process.
     jobs = (
-        JobLoop(settings, services.session_factory, services.mailer, services.registry)
+        JobLoop(
+            settings, services.session_factory, services.mailer, services.registry, services.feed
+        )
         if settings.runs_worker_in_process
         else None
     )
@@ -92,6 +97,7 @@ def create_app(
             await jobs.stop(running, stop, settings.shutdown_grace_seconds)
         # Mail scheduled by the last requests goes out before the process ends (bounded).
         await services.mailer.drain(settings.smtp_timeout_seconds)
+        await services.feed.close()
         await services.cache.close()
         await services.engine.dispose()
         if tracer_provider is not None:
@@ -111,6 +117,7 @@ def create_app(
             {"name": "projects", "description": "Projects (the Inbox among them), publishing."},
             {"name": "comments", "description": "Comments on tasks (Markdown, sanitized)."},
             {"name": "notifications", "description": "Reminders, notifications, the digest."},
+            {"name": "live", "description": "Live updates: a Server-Sent Events stream."},
             {"name": "views", "description": "Saved views: named filters of the task list."},
             {"name": "public", "description": "Published projects, readable without an account."},
             {"name": "operations", "description": "Health, readiness and metrics."},
@@ -144,6 +151,7 @@ def create_app(
         users_router,
         account_router,
         public_router,
+        live_router,
         ops_router,
     ):
         app.include_router(router)
@@ -152,6 +160,9 @@ def create_app(
     # carries one (the error boundary renders them inside it, along with the security headers).
     app.add_middleware(ErrorBoundaryMiddleware, outages=app.state.outages)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # Around the routes: what a write marked as changed is published once its response is out,
+    # so after its commit (taskapp/changefeed.py).
+    app.add_middleware(PublishChangesMiddleware, feed=services.feed)
     app.add_middleware(
         RequestObservabilityMiddleware,
         metrics=metrics,

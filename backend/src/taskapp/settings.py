@@ -118,6 +118,15 @@ class Settings(BaseSettings):
     worker_stuck_seconds: float = Field(default=120.0, gt=0)
     mail_max_attempts: int = Field(default=8, ge=1)
 
+    # Live updates (GET /api/v1/events, docs/adr/0019). A comment line this often keeps proxies
+    # from closing an idle stream (the ingress and ALB idle timeouts are above it) and is when a
+    # revoked session's stream ends at the latest; a stream lasts at most events_max_seconds
+    # (the client resumes it with Last-Event-ID, authenticated afresh); retry is the reconnect
+    # delay the stream suggests to clients.
+    events_heartbeat_seconds: float = Field(default=15.0, gt=0)
+    events_max_seconds: float = Field(default=600.0, gt=0)
+    events_retry_ms: int = Field(default=2000, ge=0)
+
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     idempotency_ttl: Duration = timedelta(hours=24)
     # A fixed pool: overflow connections opened and closed about 11 times a second under load,

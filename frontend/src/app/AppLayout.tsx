@@ -19,6 +19,7 @@ import {
 } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "@/features/auth/context";
+import { useLiveUpdates } from "@/features/live/useLiveUpdates";
 import { NotificationsButton } from "@/features/notifications/NotificationsButton";
 import { useConflict } from "@/features/tasks/conflict";
 import { editor, useEditor } from "@/features/tasks/editor";
@@ -123,6 +124,7 @@ export function AppLayout() {
   );
   useShortcuts(shortcuts);
   useUndoKey(undoStack.undoLast);
+  useLiveUpdates();
 
   return (
     <div className="flex min-h-dvh flex-col md:flex-row">

@@ -20,7 +20,12 @@ from taskapp.auth.schemas import (
     iana_zone,
     refuse_email_as_password,
 )
-from taskapp.auth.service import AccessContext, check_current_password, revoke_other_sessions
+from taskapp.auth.service import (
+    AccessContext,
+    check_current_password,
+    revoke_other_sessions,
+    session_alive,
+)
 from taskapp.auth.wiring import AuthServices, AuthServicesDep
 
 __all__ = [
@@ -42,4 +47,5 @@ __all__ = [
     "iana_zone",
     "refuse_email_as_password",
     "revoke_other_sessions",
+    "session_alive",
 ]

@@ -410,3 +410,19 @@ async def resolve_access_token(
         tasks_version=tasks_version,
         time_zone=time_zone,
     )
+
+
+async def session_alive(
+    read_engine: AsyncEngine, tracer: Tracer, session_id: uuid.UUID, user_id: uuid.UUID
+) -> bool:
+    """Whether the session behind a long-lived request (a live stream) may go on: the lookup
+    every request makes (not revoked, account active), without the access token's expiry, which
+    the stream's bounded lifetime covers (docs/adr/0019)."""
+    rows = await fetch_all(
+        read_engine,
+        _LIVE_SESSION,
+        {"session_id": session_id, "user_id": user_id},
+        tracer,
+        "SELECT auth_sessions",
+    )
+    return bool(rows) and rows[0][2] is None and bool(rows[0][1])

@@ -9,6 +9,7 @@ import uuid
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taskapp import changefeed
 from taskapp.comments.models import Comment
 from taskapp.comments.schemas import CommentPage, CommentPublic
 from taskapp.cursors import NewestFirstCursors
@@ -36,6 +37,7 @@ async def add(
     session: AsyncSession, user_id: uuid.UUID, task_id: uuid.UUID, body: str
 ) -> CommentPublic:
     access = await require_task(session, user_id, task_id, Role.EDITOR)
+    changefeed.changed(access.owner_id, "comments")  # published after the request (ADR 0019)
     # The "commented" history event is written in the comment's transaction.
     await record_comment(session, access.owner_id, task_id, user_id)
     comment = Comment(
@@ -54,9 +56,10 @@ async def _own(session: AsyncSession, user_id: uuid.UUID, comment_id: uuid.UUID)
         raise not_found("comment")
     # Only while the author may still write in the task's project (a removed member: 404).
     try:
-        await require_task(session, user_id, comment.task_id, Role.EDITOR)
+        access = await require_task(session, user_id, comment.task_id, Role.EDITOR)
     except ProblemError as exc:
         raise not_found("comment") if exc.status == 404 else exc from None
+    changefeed.changed(access.owner_id, "comments")  # the caller edits or removes it
     return comment
 
 

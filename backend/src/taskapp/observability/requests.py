@@ -29,20 +29,28 @@ class RequestObservabilityMiddleware:
         status = 500
         in_progress = self.metrics.in_progress.labels(method=method, route=route)
         in_progress.inc()
+        streaming = False
 
         async def capture_status(message: Message) -> None:
-            nonlocal status
+            nonlocal status, streaming
             if message["type"] == "http.response.start":
                 status = message["status"]
+                # An event stream (GET /api/v1/events) is open for minutes by design: counted
+                # as a request, but neither in progress nor in the latency histogram, where it
+                # would read as a very slow request (taskapp_live_streams counts open ones).
+                streaming = _is_event_stream(message)
+                if streaming:
+                    in_progress.dec()
             await send(message)
 
         try:
             await self.app(scope, receive, capture_status)
         finally:
             elapsed = time.perf_counter() - started
-            in_progress.dec()
             self.metrics.requests.labels(method=method, route=route, status=str(status)).inc()
-            self.metrics.duration.labels(method=method, route=route).observe(elapsed)
+            if not streaming:
+                in_progress.dec()
+                self.metrics.duration.labels(method=method, route=route).observe(elapsed)
             state = scope.get("state") or {}
             log.info(
                 "request",
@@ -52,3 +60,10 @@ class RequestObservabilityMiddleware:
                 duration_ms=round(elapsed * 1000, 2),
                 user_id=state.get("user_id"),
             )
+
+
+def _is_event_stream(start: Message) -> bool:
+    return any(
+        name.lower() == b"content-type" and value.startswith(b"text/event-stream")
+        for name, value in start.get("headers", [])
+    )

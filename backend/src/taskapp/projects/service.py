@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from taskapp import changefeed
 from taskapp.db import utcnow
 from taskapp.errors import ProblemError, not_found
 from taskapp.http.etags import EntityTags, etag_for, if_match_allows
@@ -144,6 +145,7 @@ async def create_project(
         ProjectMember(project_id=project.id, user_id=owner_id, role=Role.OWNER, added_at=now)
     )
     await session.commit()
+    changefeed.changed(owner_id, "projects")
     return ProjectView(project, ProjectCounts())
 
 
@@ -162,6 +164,7 @@ async def _with_retries(
         if not if_match_allows(if_match, project.version):
             raise precondition_failed(project)
         await change(project)
+        changefeed.changed(owner_id, "projects")  # published after the request (ADR 0019)
         try:
             await session.commit()
         except StaleDataError:
@@ -220,6 +223,7 @@ async def delete_project(
     if not if_match_allows(if_match, project.version):
         raise precondition_failed(project)
     read_version = project.version
+    changefeed.changed(owner_id, "projects")
     session.expunge(project)  # deleted below in SQL, not by the unit of work
     await delete_project_tasks(session, owner_id, project_id)
     statement = delete(Project).where(Project.id == project_id, Project.owner_id == owner_id)

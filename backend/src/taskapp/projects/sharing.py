@@ -18,6 +18,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taskapp import changefeed
 from taskapp.auth.interface import User
 from taskapp.errors import ProblemError, not_found
 from taskapp.projects.models import Project, ProjectInvitation
@@ -30,6 +31,13 @@ from taskapp.projects.schemas import (
 )
 from taskapp.security import token_digest
 from taskapp.tasks.interface import ProjectMember, Role, clear_assignments, require_project
+
+
+def _membership_changed(owner_id: uuid.UUID, member_id: uuid.UUID) -> None:
+    """Tell the member's streams (follow the owner, or stop) and the project's (its members
+    list), after the request (docs/adr/0019)."""
+    changefeed.changed(member_id, "membership")
+    changefeed.changed(owner_id, "members")
 
 
 def _inbox_never_shared() -> ProblemError:
@@ -102,6 +110,7 @@ async def change_role(
         await clear_assignments(session, access.owner_id, project_id, member_id, user_id)
     member.role = role
     await session.commit()
+    _membership_changed(access.owner_id, member_id)
     account = await session.get_one(User, member_id)
     return MemberPublic(
         user_id=member_id,
@@ -131,6 +140,8 @@ async def remove(
     await clear_assignments(session, access.owner_id, project_id, member_id, user_id)
     await session.delete(member)
     await session.commit()
+    # The removed member's open streams re-read what they follow and drop the owner's.
+    _membership_changed(access.owner_id, member_id)
 
 
 def _public(invitation: ProjectInvitation) -> InvitationPublic:
@@ -163,6 +174,7 @@ async def invite(
 ) -> Invited:
     """A new invitation (owner only), committed; the caller mails its token afterwards."""
     access = await require_project(session, user_id, project_id, Role.OWNER)
+    changefeed.changed(access.owner_id, "members")  # the pending list (ADR 0019)
     project = await session.get_one(Project, project_id)
     if project.is_inbox:
         raise _inbox_never_shared()
@@ -213,7 +225,8 @@ async def withdraw(
     session: AsyncSession, user_id: uuid.UUID, project_id: uuid.UUID, invitation_id: uuid.UUID
 ) -> None:
     """Delete a pending invitation (owner only): its link stops working."""
-    await require_project(session, user_id, project_id, Role.OWNER)
+    access = await require_project(session, user_id, project_id, Role.OWNER)
+    changefeed.changed(access.owner_id, "members")  # the pending list (ADR 0019)
     deleted = await session.execute(
         delete(ProjectInvitation).where(
             ProjectInvitation.id == invitation_id,
@@ -277,4 +290,6 @@ async def accept(
     except IntegrityError:  # accepted twice at once by two requests of this user: one row
         await session.rollback()
         raise invalid_invitation("This invitation was already accepted.") from None
+    if owner_id is not None:
+        _membership_changed(owner_id, user_id)
     return Membership(project_id=project_id, role=role)

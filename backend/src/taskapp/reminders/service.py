@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from taskapp import changefeed
 from taskapp.auth.interface import User
 from taskapp.cursors import NewestFirstCursors
 from taskapp.db import utcnow
@@ -355,6 +356,8 @@ async def fire(
             now,
         )
         await session.commit()
+        # The bell updates live (published when the worker's unit of work ends, ADR 0019).
+        changefeed.changed(user.id, "notification")
         return True
 
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import String, delete, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from taskapp import changefeed
 from taskapp.db import utcnow
 from taskapp.tasks import inbox
 from taskapp.tasks.models import (
@@ -83,6 +84,7 @@ async def delete_project_tasks(
         deltas[count_key(owner_id, status, priority, due_date)] -= 1
     connection = await session.connection()
     await connection.execute(owner_bump(owner_id, utcnow()))
+    changefeed.changed(owner_id)  # published after the request (docs/adr/0019)
     for status, priority, due_date in await session.execute(statement, execution_options=options):
         deltas[count_key(owner_id, status, priority, due_date)] -= 1
     changes = sorted((key, n) for key, n in deltas.items() if n)

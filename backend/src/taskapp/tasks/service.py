@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
+from taskapp import changefeed
 from taskapp.auth.interface import User
 from taskapp.db import utcnow
 from taskapp.errors import FieldError, ProblemError, not_found
@@ -85,6 +86,8 @@ async def _bump_data_version(session: AsyncSession, owner_id: uuid.UUID) -> None
     concurrent writers; and the owner's row is locked before any count row, as in every task
     write, so writers cannot deadlock."""
     changes = await session.run_sync(take_count_changes)
+    # Published after the request, so after the commit (docs/adr/0019).
+    changefeed.changed(owner_id)
     connection = await session.connection()
     if connection.dialect.name == "postgresql" and changes:
         await connection.execute(bump_with_count_changes(owner_id, utcnow(), changes))
@@ -409,6 +412,7 @@ async def _create_in_one_statement(
             now,
         )
     )
+    changefeed.changed(owner_id)  # published after the request (docs/adr/0019)
     rows = await fetch_all(_engine(session), _CREATE, params, tracer, "INSERT tasks")
     item = encoding.task_item(rows[0])
     return Created(item, uuid.UUID(item["id"]), item["version"], replayed=False)
@@ -700,6 +704,7 @@ async def _update_in_one_statement(
                     {f"k{n}_status": key[1], f"k{n}_rank": key[2], f"k{n}_day": key[3]},
                     **{f"k{n}_count": count},
                 )
+        changefeed.changed(owner_id)  # published after the request (docs/adr/0019)
         rows = await fetch_all(engine, _UPDATE[before != after], params, tracer, "UPDATE tasks")
         if rows:
             return TaskPublic.model_validate(encoding.task_item(rows[0]))

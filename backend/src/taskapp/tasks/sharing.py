@@ -172,3 +172,18 @@ async def require_task(
 ) -> Access:
     """The user's access to the task if it allows `need` (404 for a non-member, 403 below)."""
     return _require(await task_access(session, user_id, task_id), need, "task")
+
+
+async def followed_versions(session: AsyncSession, user_id: uuid.UUID) -> dict[uuid.UUID, int]:
+    """The data version of every partition the user may read: their own and the owner's of each
+    project they are a member of (a live stream's subscriptions, taskapp/live). Read afresh for
+    every notice, never cached: a removed member stops following the owner at once."""
+    owners = (
+        select(_projects.c.owner_id)
+        .join(ProjectMember, ProjectMember.project_id == _projects.c.id)
+        .where(ProjectMember.user_id == user_id)
+    )
+    rows = await session.execute(
+        select(User.id, User.tasks_version).where(or_(User.id == user_id, User.id.in_(owners)))
+    )
+    return {uuid.UUID(str(owner)): version for owner, version in rows}

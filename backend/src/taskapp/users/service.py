@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taskapp import changefeed
 from taskapp.auth.interface import (
     AuthServices,
     User,
@@ -29,6 +30,7 @@ async def update_profile(session: AsyncSession, user: User, changes: dict[str, A
         # In SQL (tasks_version + 1), not read-modify-write: a task write committing meanwhile
         # must not be lost, or two data states would share one cache key.
         user.tasks_version = User.tasks_version + 1
+        changefeed.changed(user.id)
     await session.commit()
     return user
 

@@ -17,6 +17,7 @@ import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from taskapp.changefeed import ChangeFeed
 from taskapp.db import utcnow
 from taskapp.mail import Mailer
 from taskapp.mail.outbox import deliver_due
@@ -62,8 +63,10 @@ class JobLoop:
         factory: async_sessionmaker[AsyncSession],
         mailer: Mailer,
         registry: CollectorRegistry,
+        feed: ChangeFeed,
     ) -> None:
         self._settings = settings
+        self._feed = feed
         self._factory = factory
         self._mailer = mailer
         self.registry = registry
@@ -87,7 +90,9 @@ class JobLoop:
         self.metrics.reminders_due.set(len(due))
         for item in due[:BATCH]:
             fire = reminders.fire(self._factory, item.reminder_id, now, self._settings.public_url)
-            if await self._timed("reminder", fire):
+            async with self._feed.collecting():  # the recipient's bell, after the commit
+                fired = await self._timed("reminder", fire)
+            if fired:
                 self.metrics.jobs.labels(job="reminder", outcome="ok").inc()
 
     async def _digests(self, now: datetime) -> None:

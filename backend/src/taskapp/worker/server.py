@@ -15,6 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from taskapp.cache import redis_client
+from taskapp.changefeed import ChangeFeed
 from taskapp.db import create_engine, create_session_factory
 from taskapp.mail import Mailer
 from taskapp.settings import Settings
@@ -40,7 +42,9 @@ async def run_worker(settings: Settings) -> None:
     registry = CollectorRegistry(auto_describe=True)
     engine = create_engine(settings)
     mailer = Mailer(settings, registry)
-    loop = JobLoop(settings, create_session_factory(engine), mailer, registry)
+    # Notifications reach the API replicas' live streams through Redis (docs/adr/0019).
+    feed = ChangeFeed(settings.redis_url, redis_client(settings), registry)
+    loop = JobLoop(settings, create_session_factory(engine), mailer, registry, feed)
     server = uvicorn.Server(
         uvicorn.Config(
             probe_app(loop, registry),

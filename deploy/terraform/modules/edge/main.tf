@@ -236,6 +236,10 @@ resource "aws_cloudfront_distribution" "this" {
       https_port             = 443
       origin_protocol_policy = "https-only"
       origin_ssl_protocols   = ["TLSv1.2"]
+      # A live-update stream (GET /api/v1/events) is silent between heartbeats (15 s): the wait
+      # for the origin's next bytes must outlast two of them (docs/adr/0019). 60 s is the most
+      # CloudFront allows without a quota increase.
+      origin_read_timeout = 60
     }
   }
 

@@ -63,6 +63,10 @@ run "index_html_is_never_cached_hashed_assets_for_a_year_and_api_goes_to_the_alb
     condition     = one([for o in aws_cloudfront_distribution.this.origin : one(o.custom_origin_config).origin_protocol_policy if o.origin_id == "alb"]) == "https-only" && one([for o in aws_cloudfront_distribution.this.origin : o.domain_name if o.origin_id == "alb"]) == "origin.test.taskapp.example.com"
     error_message = "the ALB origin is origin.<domain> over HTTPS only"
   }
+  assert {
+    condition     = one([for o in aws_cloudfront_distribution.this.origin : one(o.custom_origin_config).origin_read_timeout if o.origin_id == "alb"]) >= 30
+    error_message = "CloudFront must wait for the API's next bytes longer than two live-update heartbeats (15 s each)."
+  }
 }
 
 run "a_cloudfront_waf_with_managed_rules_in_us_east_1" {

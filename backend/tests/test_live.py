@@ -1,0 +1,270 @@
+"""Live updates (issue 19, docs/adr/0019): GET /api/v1/events against the real app, on SQLite
+with the in-process hand-over and on PostgreSQL with Redis pub/sub (the PostgreSQL run sets
+TASKAPP_TEST_REDIS_URL, so notices then travel through a real Redis channel).
+
+Each stream here is read through the ASGI transport, which returns a response once it has ended:
+the app is built with a short stream lifetime, and the writes run while the stream is open."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from taskapp.main import create_app
+from taskapp.settings import Settings
+from tests.conftest import Account, client_for, create_task, register_and_login
+from tests.test_shared_tasks import share
+
+API = "/api/v1"
+LIFETIME = 1.5  # seconds a stream lasts in these tests
+OPENED = 0.4  # by then the stream has read its versions (a write after it must be noticed)
+
+
+@dataclass
+class Event:
+    name: str
+    id: str | None
+    data: dict[str, Any]
+
+
+def parse(text: str) -> tuple[list[Event], int, int | None]:
+    """The events, the heartbeat comments and the retry hint of a stream's text."""
+    events, beats, retry = [], 0, None
+    for block in text.split("\n\n"):
+        fields: dict[str, str] = {}
+        for line in block.splitlines():
+            if line == ": heartbeat":
+                beats += 1
+            elif line.startswith("retry: "):
+                retry = int(line.removeprefix("retry: "))
+            elif ": " in line and not line.startswith(":"):
+                key, _, value = line.partition(": ")
+                fields[key] = value
+        if "event" in fields:
+            events.append(Event(fields["event"], fields.get("id"), json.loads(fields["data"])))
+    return events, beats, retry
+
+
+@pytest.fixture(scope="module")
+async def live_app(make_settings: Callable[..., Settings]) -> AsyncIterator[FastAPI]:
+    application = create_app(
+        make_settings(events_max_seconds=LIFETIME, events_heartbeat_seconds=0.5)
+    )
+    yield application
+    await application.state.services.feed.close()
+    await application.state.services.engine.dispose()
+
+
+@pytest.fixture
+async def http(live_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(live_app) as client:
+        yield client
+
+
+async def stream_while(
+    http: httpx.AsyncClient,
+    account: Account,
+    meanwhile: Callable[[], Awaitable[None]] | None = None,
+    last_event_id: str | None = None,
+) -> httpx.Response:
+    """Read one stream to its end, running `meanwhile` once the stream is open."""
+    headers = dict(account.headers)
+    if last_event_id is not None:
+        headers["Last-Event-ID"] = last_event_id
+
+    async def later() -> None:
+        if meanwhile is not None:
+            await asyncio.sleep(OPENED)
+            await meanwhile()
+
+    response, _ = await asyncio.gather(http.get(f"{API}/events", headers=headers), later())
+    return response
+
+
+def changes_of(events: list[Event], owner: Account) -> list[Event]:
+    return [e for e in events if e.name == "change" and e.data["owner_id"] == owner.user_id]
+
+
+async def shared_project(
+    app: FastAPI, http: httpx.AsyncClient, role: str
+) -> tuple[Account, Account, str]:
+    owner = await register_and_login(http)
+    member = await register_and_login(http)
+    made = await http.post(f"{API}/projects", json={"name": "Live"}, headers=owner.headers)
+    await share(app, http, owner, made.json()["id"], member, role)
+    project: str = made.json()["id"]
+    return owner, member, project
+
+
+async def test_the_stream_is_an_uncached_unbuffered_event_stream_with_a_retry_hint(
+    http: httpx.AsyncClient,
+) -> None:
+    account = await register_and_login(http)
+    response = await stream_while(http, account)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    assert response.headers["cache-control"] == "no-cache"
+    assert response.headers["x-accel-buffering"] == "no"
+    events, beats, retry = parse(response.text)
+    assert retry == 2000
+    assert [e.name for e in events] == ["ready"]
+    assert events[0].id == f"{account.user_id.replace('-', '')}:0"
+    assert beats >= 2  # every 0.5 s for 1.5 s
+
+
+async def test_a_teammates_write_reaches_the_members_stream(
+    live_app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    owner, member, project = await shared_project(live_app, http, "viewer")
+    before = changes_of(parse((await stream_while(http, member)).text)[0], owner)
+    assert before == []
+
+    async def write() -> None:
+        await create_task(http, owner, title="Seen live", project_id=project)
+
+    events = parse((await stream_while(http, member, write)).text)[0]
+    (change,) = changes_of(events, owner)
+    assert change.data["kind"] == "tasks"
+    assert change.id is not None
+    assert f"{owner.user_id.replace('-', '')}:{change.data['data_version']}" in change.id
+    # No payload that could leak: which partition moved and to which version, nothing else.
+    assert set(change.data) == {"owner_id", "data_version", "kind"}
+
+
+async def test_a_removed_members_stream_stops_getting_the_owners_events_at_once(
+    live_app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    owner, member, project = await shared_project(live_app, http, "editor")
+
+    async def remove_then_write() -> None:
+        removed = await http.delete(
+            f"{API}/projects/{project}/members/{member.user_id}", headers=owner.headers
+        )
+        assert removed.status_code == 204
+        await create_task(http, owner, title="Not for the removed", project_id=project)
+        await create_task(http, owner, title="Nor this")
+
+    events = parse((await stream_while(http, member, remove_then_write)).text)[0]
+    assert changes_of(events, owner) == []
+    # Their own stream is told that what they follow changed (the web app drops the project).
+    # Notices are at-least-once: the invitation's acceptance, published just before the stream
+    # opened, may arrive too through Redis; a repeated notice only makes the client refetch.
+    mine = changes_of(events, member)
+    assert mine
+    assert {e.data["kind"] for e in mine} == {"membership"}
+    assert owner.user_id.replace("-", "") not in (mine[-1].id or "")
+
+
+async def test_a_new_member_starts_following_the_owner_without_reconnecting(
+    live_app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    owner = await register_and_login(http)
+    guest = await register_and_login(http)
+    made = await http.post(f"{API}/projects", json={"name": "Later"}, headers=owner.headers)
+
+    async def join_then_write() -> None:
+        await share(live_app, http, owner, made.json()["id"], guest, "viewer")
+        await create_task(http, owner, title="After joining", project_id=made.json()["id"])
+
+    events = parse((await stream_while(http, guest, join_then_write)).text)[0]
+    kinds = [e.data["kind"] for e in changes_of(events, owner)]
+    assert kinds[0] == "membership"  # follows the owner from then on (the project list)
+    assert kinds[-1] == "tasks"  # and gets the owner's writes
+
+
+async def test_a_strangers_stream_never_sees_another_partition(
+    live_app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    owner, _member, project = await shared_project(live_app, http, "editor")
+    stranger = await register_and_login(http)
+
+    async def writes() -> None:
+        task = await create_task(http, owner, title="Private", project_id=project)
+        await http.post(
+            f"{API}/tasks/{task['id']}/comments", json={"body": "hi"}, headers=owner.headers
+        )
+        await http.patch(f"{API}/projects/{project}", json={"name": "R"}, headers=owner.headers)
+
+    events = parse((await stream_while(http, stranger, writes)).text)[0]
+    assert [e.name for e in events] == ["ready"]
+    assert events[0].id == f"{stranger.user_id.replace('-', '')}:0"
+
+
+async def test_resuming_after_a_gap_sends_the_change_missed_meanwhile(
+    live_app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    owner, member, project = await shared_project(live_app, http, "viewer")
+    first = parse((await stream_while(http, member)).text)[0]
+    last_id = first[-1].id
+    # Away: two writes, whose notices nobody received.
+    await create_task(http, owner, project_id=project)
+    await create_task(http, owner, project_id=project)
+
+    resumed = parse((await stream_while(http, member, last_event_id=last_id)).text)[0]
+    assert [e.name for e in resumed] == ["change", "ready"]
+    assert resumed[0].data["owner_id"] == owner.user_id
+    assert resumed[0].data["kind"] == "tasks"
+    # Resuming from the newest id: nothing was missed, nothing is sent again.
+    again = parse((await stream_while(http, member, last_event_id=resumed[-1].id)).text)[0]
+    assert [e.name for e in again] == ["ready"]
+
+
+async def test_a_revoked_sessions_stream_ends_at_the_next_heartbeat(
+    live_app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    account = await register_and_login(http)
+
+    async def logout() -> None:
+        ended = await http.post(f"{API}/auth/logout", json={"refresh_token": account.refresh_token})
+        assert ended.status_code == 204
+
+    response = await stream_while(http, account, logout)
+    events, _beats, _retry = parse(response.text)
+    assert [e.name for e in events] == ["ready", "end"]
+    assert events[-1].data == {"reason": "session-ended"}
+    # And it cannot be opened again.
+    assert (await http.get(f"{API}/events", headers=account.headers)).status_code == 401
+
+
+async def test_notices_are_published_only_after_the_write_and_counted(
+    live_app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    account = await register_and_login(http)
+    published = live_app.state.services.feed.published.labels("ok")
+    before = published._value.get()
+    await create_task(http, account)
+    await http.get(f"{API}/tasks", headers=account.headers)  # a read publishes nothing
+    assert published._value.get() == before + 1
+
+
+async def test_the_stream_requires_authentication(http: httpx.AsyncClient) -> None:
+    response = await http.get(f"{API}/events")
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_an_open_stream_is_not_a_slow_request_in_the_metrics(
+    live_app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    account = await register_and_login(http)
+    await stream_while(http, account)
+    metrics = (await http.get("/metrics")).text
+    route = 'route="/api/v1/events"'
+    assert f'http_requests_total{{method="GET",{route},status="200"}}' in metrics
+
+    # Refused (401) requests of the route are observed, as any request; a stream never is (each
+    # here lasts 1.5 s, so it would show above the 1 s bucket).
+    def sample(name: str) -> float:
+        found = [line for line in metrics.splitlines() if line.startswith(name) and route in line]
+        return float(found[0].rsplit(" ", 1)[1]) if found else 0.0
+
+    under_a_second = sample('http_request_duration_seconds_bucket{le="1.0"')
+    assert sample("http_request_duration_seconds_count") == under_a_second
+    assert "taskapp_live_streams 0.0" in metrics
