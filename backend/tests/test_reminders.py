@@ -23,11 +23,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from structlog.testing import capture_logs
 
+from taskapp import migrate
+from taskapp.changefeed import ChangeFeed
 from taskapp.db import utcnow
 from taskapp.mail import Mailer
 from taskapp.mail.outbox import OutboxMail
 from taskapp.main import create_app
-from taskapp.migrate import upgrade
 from taskapp.reminders.models import Notification, Reminder
 from taskapp.settings import Settings
 from taskapp.worker.loop import JobLoop
@@ -481,12 +482,13 @@ async def test_a_job_failing_the_same_way_every_tick_logs_its_traceback_once(
     settings = make_settings(database_url=url)
     engine = create_async_engine(url)
     registry = CollectorRegistry()
-    loop = JobLoop(settings, async_sessionmaker(engine), Mailer(settings, registry), registry)
+    feed = ChangeFeed(None, None, registry)
+    loop = JobLoop(settings, async_sessionmaker(engine), Mailer(settings, registry), registry, feed)
     try:
         with capture_logs() as logs:
             for _ in range(3):
                 await loop.tick()
-            await asyncio.to_thread(upgrade, url)
+            await asyncio.to_thread(migrate.upgrade, url)
             await loop.tick()
     finally:
         await engine.dispose()
