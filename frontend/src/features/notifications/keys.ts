@@ -1,8 +1,8 @@
 import { api, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
 
-// What the header's bell needs at first paint, apart from api.ts (which the lazy panel and the
-// task dialog bring): the first screen's budget is counted in bytes.
+// What the header's bell needs, apart from api.ts (which the panel and the task dialog bring): the
+// bell comes just after the first paint, and the smaller it is the sooner.
 
 // Every key starts with "notifications": the live-updates stream invalidates that prefix when a
 // notification arrives, which refreshes the badge, the panel and the reminders (now fired) at once.

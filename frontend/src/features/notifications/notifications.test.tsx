@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { setAccessToken } from "@/api/session";
 import { json, mockApi, renderWith } from "@/test/utils";
 import type { Notification } from "./api";
@@ -11,6 +11,11 @@ vi.mock("sonner", () => ({
 }));
 
 beforeEach(() => setAccessToken("token"));
+// The bell and its panel are lazy chunks: transformed once here, not inside a test's 1 s wait for
+// the bell (the first test failed that way with other test files running beside it).
+beforeAll(async () => {
+  await Promise.all([import("./Bell"), import("./NotificationsPopover")]);
+}, 30_000);
 
 const note = (i: number, over: Partial<Notification> = {}): Notification => ({
   id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
