@@ -18,6 +18,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
@@ -31,6 +32,7 @@ from moto.server import ThreadedMotoServer
 from taskapp.attachments.models import object_key
 from taskapp.attachments.storage import S3Store
 from taskapp.db import utcnow
+from taskapp.http.headers import API_CSP, html_csp
 from taskapp.main import create_app
 from taskapp.settings import Settings
 from tests.conftest import assert_problem, client_for, create_task, register_and_login
@@ -225,3 +227,32 @@ class _Split:
     async def post(self, url: str, **kwargs: Any) -> httpx.Response:
         client = self.network if url.startswith("http") else self.api
         return await client.post(url, **kwargs)
+
+
+async def test_the_web_app_may_send_files_to_the_bucket_and_nowhere_else(
+    make_settings: Callable[..., Settings], s3_endpoint: str, tmp_web_dir: Path
+) -> None:
+    # The browser posts uploads straight to the bucket: its origin is in connect-src (XHR) and
+    # form-action, added to 'self' only; the API's own responses keep default-src 'none'.
+    (tmp_web_dir / "sw.js").write_text("self.addEventListener('install', () => {})")
+    application = create_app(
+        make_settings(
+            attachments_bucket=BUCKET,
+            attachments_region=REGION,
+            attachments_endpoint_url=s3_endpoint,
+            web_dir=tmp_web_dir,
+        )
+    )
+    try:
+        async with client_for(application) as http:
+            page = await http.get("/")
+            worker_script = await http.get("/sw.js")
+            api = await http.get("/health")
+    finally:
+        await application.state.services.engine.dispose()
+    policy = page.headers["content-security-policy"]
+    assert f"connect-src 'self' {s3_endpoint};" in policy
+    assert f"form-action 'self' {s3_endpoint};" in policy
+    assert policy == html_csp((s3_endpoint,))
+    assert worker_script.headers["content-security-policy"] == policy
+    assert api.headers["content-security-policy"] == API_CSP

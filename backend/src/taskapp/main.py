@@ -26,7 +26,7 @@ from taskapp.deps import Services
 from taskapp.errors import ErrorBoundaryMiddleware, install_error_handlers
 from taskapp.http.body_limit import BodySizeLimitMiddleware
 from taskapp.http.cors import ProblemCORSMiddleware
-from taskapp.http.headers import SecurityHeadersMiddleware
+from taskapp.http.headers import SecurityHeadersMiddleware, html_csp
 from taskapp.http.request_id import REQUEST_ID_HEADER, is_valid_request_id
 from taskapp.http.routes import RouteResolver
 from taskapp.mail import Mailer
@@ -194,7 +194,8 @@ def create_app(
                 "Idempotent-Replayed",
             ],
         )
-    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
+    csp = html_csp(store.upload_origins)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production, csp=csp)
     app.add_middleware(
         CorrelationIdMiddleware,
         header_name=REQUEST_ID_HEADER,
@@ -206,5 +207,5 @@ def create_app(
         services.tracer = tracer_provider.get_tracer("taskapp")
     app.state.tracer_provider = tracer_provider
     if settings.web_dir is not None and (settings.web_dir / "index.html").is_file():
-        app.mount("/", SinglePageApp(settings.web_dir), name="web")
+        app.mount("/", SinglePageApp(settings.web_dir, csp=csp), name="web")
     return app

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import boto3
 from botocore.config import Config
@@ -58,6 +58,9 @@ class StoredObject:
 
 
 class Store(Protocol):
+    # Origins other than the app's that browsers send files to (for the web app's CSP).
+    upload_origins: tuple[str, ...]
+
     def upload_form(
         self, key: str, *, content_type: str, size: int, expires: timedelta
     ) -> UploadForm:
@@ -89,14 +92,27 @@ def disposition(filename: str) -> str:
 class S3Store:
     def __init__(self, bucket: str, settings: Settings) -> None:
         self.bucket = bucket
-        # The region's own endpoint and SigV4: presigned POSTs need it outside us-east-1, and
-        # credentials come from the pod's IRSA role (the default chain).
+        # SigV4 (presigned POSTs need it outside us-east-1); credentials come from the pod's IRSA
+        # role (the default chain).
+        # The regional, virtual-hosted name (bucket.s3.<region>.amazonaws.com): the global one
+        # answers a new bucket's requests with redirects, which a browser's CORS upload fails.
+        region = settings.attachments_region
+        endpoint = settings.attachments_endpoint_url or (
+            f"https://s3.{region}.amazonaws.com" if region else None
+        )
         self.client: S3Client = boto3.client(
             "s3",
-            region_name=settings.attachments_region,
-            endpoint_url=settings.attachments_endpoint_url,
-            config=Config(signature_version="s3v4", retries={"mode": "standard"}),
+            region_name=region,
+            endpoint_url=endpoint,
+            config=Config(
+                signature_version="s3v4",
+                retries={"mode": "standard"},
+                s3={"addressing_style": "path" if settings.attachments_endpoint_url else "virtual"},
+            ),
         )
+        # Where browsers post uploads (the web app's CSP allows it): computed, not requested.
+        form_url = urlsplit(self.client.generate_presigned_post(self.bucket, "probe")["url"])
+        self.upload_origins: tuple[str, ...] = (f"{form_url.scheme}://{form_url.netloc}",)
 
     def upload_form(
         self, key: str, *, content_type: str, size: int, expires: timedelta
@@ -148,6 +164,7 @@ class LocalStore:
 
     def __init__(self, root: Path, secret_key: str) -> None:
         self.root = root
+        self.upload_origins: tuple[str, ...] = ()  # the app's own routes
         self._upload = URLSafeTimedSerializer(secret_key, salt="taskapp.attachments.upload")
         self._download = URLSafeTimedSerializer(secret_key, salt="taskapp.attachments.download")
 
