@@ -256,3 +256,22 @@ async def test_the_web_app_may_send_files_to_the_bucket_and_nowhere_else(
     assert policy == html_csp((s3_endpoint,))
     assert worker_script.headers["content-security-policy"] == policy
     assert api.headers["content-security-policy"] == API_CSP
+
+
+def test_on_aws_forms_and_links_use_the_buckets_regional_virtual_hosted_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test-access-key")  # signing needs a key; no request
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret-key")
+    # The origin the web app's CSP must allow; the frontend chart builds the same name from the
+    # cluster facts (deploy/tests/test_images.py). The global name would redirect a new bucket's
+    # uploads, which a browser's CORS request cannot follow.
+    store = S3Store("taskapp-dev-assets-1", Settings(attachments_region="eu-west-1"))
+    origin = "https://taskapp-dev-assets-1.s3.eu-west-1.amazonaws.com"
+    assert store.upload_origins == (origin,)
+    form = store.upload_form("k", content_type="text/plain", size=1, expires=timedelta(minutes=1))
+    assert form.url == f"{origin}/"
+    link = store.download_url(
+        "k", filename="a.txt", content_type="text/plain", expires=timedelta(minutes=1)
+    )
+    assert link.startswith(f"{origin}/k?")

@@ -136,6 +136,11 @@ environment: {{ $c.environment }}
 {{- if not $local }}
 image:
   repository: {{ printf "%s/%s" (include "apps.fact" (list $ctx "ecrRegistry")) (include "apps.fact" (list $ctx "ecrRepositoryFrontend")) }}
+# Browsers upload attachments straight to the assets bucket, by the regional virtual-hosted name
+# the backend signs its forms for (attachments/storage.py).
+contentSecurityPolicy:
+  uploadOrigins:
+    - {{ printf "https://%s.s3.%s.amazonaws.com" (include "apps.fact" (list $ctx "assetsBucket")) (include "apps.fact" (list $ctx "awsRegion")) }}
 networkPolicy:
   ingressCidrs: {{ splitList "," (include "apps.fact" (list $ctx "publicSubnetCidrs") | nospace) | toJson }}
 {{- end }}
