@@ -140,7 +140,9 @@ def chart_upload_origins() -> str:
     objs = render_chart(
         "taskapp-frontend",
         "dev",
-        {"contentSecurityPolicy.uploadOrigins[0]": "https://taskapp-dev-assets-1.s3.eu-west-1.amazonaws.com"},
+        {
+            "contentSecurityPolicy.uploadOrigins[0]": "https://taskapp-dev-assets-1.s3.eu-west-1.amazonaws.com"
+        },
     )
     return one(objs, "ConfigMap")["data"]["upload-origins.conf"]
 
@@ -237,9 +239,10 @@ def test_the_app_may_upload_to_the_attachments_bucket_only_where_the_chart_says(
     assert "form-action 'self' ;" in plain["content-security-policy"]
     assert f"connect-src 'self' {origin};" in bucket["content-security-policy"]
     assert f"form-action 'self' {origin};" in bucket["content-security-policy"]
-    assert plain["content-security-policy"].replace(" ;", f" {origin};") == bucket[
-        "content-security-policy"
-    ]
+    assert (
+        plain["content-security-policy"].replace(" ;", f" {origin};")
+        == bucket["content-security-policy"]
+    )
 
 
 def test_hashed_assets_are_immutable_and_a_missing_asset_is_a_real_404(web):
