@@ -21,6 +21,7 @@ import {
 
 // Comments and history load with the first opened task, not with /tasks.
 const TaskActivity = lazy(() => import("@/features/comments/TaskActivity"));
+const TaskAttachments = lazy(() => import("@/features/attachments/TaskAttachments"));
 
 const selectCls =
   "h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
@@ -194,6 +195,9 @@ export function TaskDialog() {
       </form>
       {task && (
         <Suspense fallback={null}>
+          <div className="mt-6">
+            <TaskAttachments taskId={task.id} />
+          </div>
           <TaskActivity taskId={task.id} />
         </Suspense>
       )}
