@@ -33,11 +33,13 @@ start_backend() { # name port access_ttl_seconds
   local db="sqlite+aiosqlite:///$run_dir/$name.db"
   (
     cd "$backend"
-    # No SMTP server: mail lands in the run's folder as .eml files (account.spec.ts reads them).
+    # No SMTP server: mail lands in the run's folder as .eml files (account.spec.ts reads them);
+    # attachments in its files folder (the local store: no bucket).
     export TASKAPP_ENV=development TASKAPP_DATABASE_URL="$db" TASKAPP_WEB_DIR="$web/dist" \
       TASKAPP_SECRET_KEY="e2e-only-secret-key-0123456789abcdef0123456789" \
       TASKAPP_ACCESS_TOKEN_TTL="$ttl" \
-      TASKAPP_SOURCE_MAX_REGISTRATIONS=1000 TASKAPP_MAIL_DIR="$run_dir/$name-mail"
+      TASKAPP_SOURCE_MAX_REGISTRATIONS=1000 TASKAPP_MAIL_DIR="$run_dir/$name-mail" \
+      TASKAPP_ATTACHMENTS_DIR="$run_dir/$name-files"
     # Every e2e account is registered from 127.0.0.1: the per-address limit (20 an hour) would
     # refuse the suite's later specs with 429 (the backend's own tests cover the limit).
     unset TASKAPP_REDIS_URL
