@@ -33,12 +33,13 @@ start_backend() { # name port access_ttl_seconds
   local db="sqlite+aiosqlite:///$run_dir/$name.db"
   (
     cd "$backend"
-    # No SMTP server: mail lands in the run's folder as .eml files (account.spec.ts reads them).
+    # No SMTP server: mail lands in the run's folder as .eml files (account.spec.ts reads them);
+    # attachments in its files folder (the local store: no bucket).
     export TASKAPP_ENV=development TASKAPP_DATABASE_URL="$db" TASKAPP_WEB_DIR="$web/dist" \
       TASKAPP_SECRET_KEY="e2e-only-secret-key-0123456789abcdef0123456789" \
       TASKAPP_ACCESS_TOKEN_TTL="$ttl" \
       TASKAPP_SOURCE_MAX_REGISTRATIONS=1000 TASKAPP_MAIL_DIR="$run_dir/$name-mail" \
-      TASKAPP_WORKER_POLL_SECONDS=1
+      TASKAPP_ATTACHMENTS_DIR="$run_dir/$name-files" TASKAPP_WORKER_POLL_SECONDS=1
     # The in-process reminders worker looks for due reminders each second (5 s by default):
     # reminders.spec.ts waits for one to reach the bell.
     # Every e2e account is registered from 127.0.0.1: the per-address limit (20 an hour) would

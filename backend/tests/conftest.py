@@ -45,6 +45,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # Every app a test starts (subprocess servers included) writes mail to a temporary folder,
     # never into the checkout, unless the test points it at a real SMTP server.
     os.environ["TASKAPP_MAIL_DIR"] = tempfile.mkdtemp(prefix="taskapp-test-mail-")
+    # Files on tasks likewise (the local store, when no bucket is configured).
+    os.environ["TASKAPP_ATTACHMENTS_DIR"] = tempfile.mkdtemp(prefix="taskapp-test-files-")
     expected = config.getoption("--expect-dialect")
     actual = (os.environ.get("TASKAPP_TEST_DATABASE_URL") or "sqlite").split("+")[0].split(":")[0]
     if expected and actual != expected:
@@ -101,6 +103,7 @@ def make_settings(
     database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[..., Settings]:
     mail_dir = tmp_path_factory.mktemp("mail")
+    attachments_dir = tmp_path_factory.mktemp("attachments")
 
     def factory(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
@@ -118,6 +121,7 @@ def make_settings(
             "source_max_mail_requests": 1_000_000,
             # No SMTP server: registrations' verification mails land here, not in var/mail.
             "mail_dir": mail_dir,
+            "attachments_dir": attachments_dir,
             "login_free_failures": 10,  # no progressive delay unless a test asks for it
             # The PostgreSQL run also puts the cache and the lockout counters in real Redis.
             "redis_url": os.environ.get("TASKAPP_TEST_REDIS_URL"),

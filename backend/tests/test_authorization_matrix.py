@@ -418,6 +418,67 @@ def _follows_what_each_may_read(w: World, role: str, response: httpx.Response) -
     assert "event: ready" in response.text
 
 
+PDF = b"%PDF-1.4 matrix"
+ANNOUNCE = {"filename": "a.pdf", "content_type": "application/pdf", "size": len(PDF)}
+
+
+async def _announced(w: World) -> tuple[str, dict[str, Any]]:
+    """A new task of the project with a file announced by the owner: (task id, the answer)."""
+    task = await w.task()
+    made = await w.http.post(
+        f"{API}/tasks/{task}/attachments", json=ANNOUNCE, headers=w.owner.headers
+    )
+    assert made.status_code == 201, made.text
+    return task, made.json()
+
+
+def _upload_request(made: dict[str, Any]) -> Request:
+    form = made["upload"]
+    return "POST", form["url"], {"data": form["fields"], "files": {"file": ("a.pdf", PDF)}}
+
+
+async def _uploaded(w: World) -> tuple[str, str]:
+    task, made = await _announced(w)
+    method, url, kwargs = _upload_request(made)
+    stored = await w.http.request(method, url, **kwargs)
+    assert stored.status_code == 204, stored.text
+    return task, made["attachment"]["id"]
+
+
+async def _ready(w: World) -> tuple[str, str]:
+    task, attachment = await _uploaded(w)
+    done = await w.http.post(
+        f"{API}/tasks/{task}/attachments/{attachment}/complete", headers=w.owner.headers
+    )
+    assert done.status_code == 200, done.text
+    return task, attachment
+
+
+async def _complete(w: World, _role: str, _me: Account) -> Request:
+    task, attachment = await _uploaded(w)
+    return "POST", f"{API}/tasks/{task}/attachments/{attachment}/complete", {}
+
+
+def on_attachment(method: str, suffix: str = "") -> Build:
+    async def build(w: World, _role: str, _me: Account) -> Request:
+        task, attachment = await _ready(w)
+        return method, f"{API}/tasks/{task}/attachments/{attachment}{suffix}", {}
+
+    return build
+
+
+async def _store_upload(w: World, _role: str, _me: Account) -> Request:
+    return _upload_request((await _announced(w))[1])
+
+
+async def _store_download(w: World, _role: str, _me: Account) -> Request:
+    task, attachment = await _ready(w)
+    link = await w.http.get(
+        f"{API}/tasks/{task}/attachments/{attachment}/download", headers=w.owner.headers
+    )
+    return "GET", link.json()["url"], {}
+
+
 MATRIX: dict[tuple[str, str], Case] = {
     # Tasks of the shared project: read by members, written by editors and the owner.
     ("POST", "/api/v1/tasks"): Case(_create_in_project, by_role(201, 201, 403, 422, 422)),
@@ -434,6 +495,22 @@ MATRIX: dict[tuple[str, str], Case] = {
         on_task("POST", "/comments", json={"body": "b"}), by_role(201, 201, 403, 404, 404)
     ),
     ("GET", "/api/v1/tasks/{task_id}/comments"): Case(on_task("GET", "/comments"), READ),
+    # Files: members list and download them, editors and the owner add, complete and delete.
+    ("POST", "/api/v1/tasks/{task_id}/attachments"): Case(
+        on_task("POST", "/attachments", json=ANNOUNCE), by_role(201, 201, 403, 404, 404)
+    ),
+    ("GET", "/api/v1/tasks/{task_id}/attachments"): Case(on_task("GET", "/attachments"), READ),
+    ("POST", "/api/v1/tasks/{task_id}/attachments/{attachment_id}/complete"): Case(_complete, EDIT),
+    ("GET", "/api/v1/tasks/{task_id}/attachments/{attachment_id}/download"): Case(
+        on_attachment("GET", "/download"), READ
+    ),
+    ("DELETE", "/api/v1/tasks/{task_id}/attachments/{attachment_id}"): Case(
+        on_attachment("DELETE"), by_role(204, 204, 403, 404, 404)
+    ),
+    # The local store's upload form and download link: the signed token is the grant, as a
+    # presigned S3 URL is, whoever holds it (they expire within minutes: test_attachments).
+    ("POST", "/api/v1/attachment-store/uploads"): Case(_store_upload, alike(204)),
+    ("GET", "/api/v1/attachment-store/files/{token}"): Case(_store_download, alike(200)),
     # Reminders: whoever may read the task sets their own; notifications are the caller's own.
     ("POST", "/api/v1/tasks/{task_id}/reminders"): Case(
         on_task("POST", "/reminders", json=REMIND_AT), by_role(201, 201, 201, 404, 404)

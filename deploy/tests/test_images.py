@@ -3,6 +3,7 @@ web app's nginx.conf run for real (Debian's nginx) against a small built-app fix
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -18,7 +19,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, one, render_chart
 
 FIXTURE_DIST = Path(__file__).parent / "fixtures" / "dist"
 
@@ -82,6 +83,7 @@ def test_frontend_image_builds_with_node_and_serves_with_unprivileged_nginx_on_8
     assert int(uid) >= 10000
     copies = instr(final, "COPY")
     assert "nginx/nginx.conf /etc/nginx/nginx.conf" in copies
+    assert "nginx/upload-origins.conf /etc/nginx/upload-origins.conf" in copies
     assert any(
         c.startswith("--from=build") and "/src/dist /usr/share/nginx/html" in c for c in copies
     )
@@ -122,15 +124,41 @@ def nginx_bin() -> str:
 @pytest.fixture(scope="module")
 def web(nginx_bin, tmp_path_factory):
     """frontend/nginx/nginx.conf with only its paths and port moved into a temp folder."""
-    tmp = tmp_path_factory.mktemp("nginx")
+    with serve(nginx_bin, tmp_path_factory.mktemp("nginx")) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def web_with_bucket(nginx_bin, tmp_path_factory):
+    """The same, with upload-origins.conf as the taskapp-frontend chart mounts it (values of the
+    dev environment's render: the attachments bucket's origin)."""
+    with serve(nginx_bin, tmp_path_factory.mktemp("nginx-bucket"), chart_upload_origins()) as base:
+        yield base
+
+
+def chart_upload_origins() -> str:
+    objs = render_chart(
+        "taskapp-frontend",
+        "dev",
+        {
+            "contentSecurityPolicy.uploadOrigins[0]": "https://taskapp-dev-assets-1.s3.eu-west-1.amazonaws.com"
+        },
+    )
+    return one(objs, "ConfigMap")["data"]["upload-origins.conf"]
+
+
+@contextlib.contextmanager
+def serve(nginx_bin, tmp, upload_origins: str | None = None):
     port = free_port()
     conf = (ROOT / "frontend" / "nginx" / "nginx.conf").read_text()
-    shutil.copy(
-        ROOT / "frontend" / "nginx" / "security-headers.conf", tmp / "security-headers.conf"
-    )
+    for name in ("security-headers.conf", "upload-origins.conf"):
+        shutil.copy(ROOT / "frontend" / "nginx" / name, tmp / name)
+    if upload_origins is not None:
+        (tmp / "upload-origins.conf").write_text(upload_origins)
     replacements = {  # in order: the temp paths first, the new paths live under /tmp too
         "/tmp/": f"{tmp}/",
         "/etc/nginx/security-headers.conf": str(tmp / "security-headers.conf"),
+        "/etc/nginx/upload-origins.conf": str(tmp / "upload-origins.conf"),
         "/etc/nginx/mime.types": "/etc/nginx/mime.types",
         "/usr/share/nginx/html": str(FIXTURE_DIST),
         "listen 8080;": f"listen 127.0.0.1:{port};",
@@ -199,6 +227,22 @@ def test_client_side_routes_fall_back_to_the_uncached_app_shell(web):
         assert headers["x-frame-options"] == "DENY"
         assert headers["referrer-policy"] == "strict-origin-when-cross-origin"
         assert "server" not in headers or "/" not in headers["server"], "no version in Server"
+
+
+def test_the_app_may_upload_to_the_attachments_bucket_only_where_the_chart_says(
+    web, web_with_bucket
+):
+    _, plain, _ = get(web + "/")
+    _, bucket, _ = get(web_with_bucket + "/")
+    origin = "https://taskapp-dev-assets-1.s3.eu-west-1.amazonaws.com"
+    assert "connect-src 'self' ;" in plain["content-security-policy"]
+    assert "form-action 'self' ;" in plain["content-security-policy"]
+    assert f"connect-src 'self' {origin};" in bucket["content-security-policy"]
+    assert f"form-action 'self' {origin};" in bucket["content-security-policy"]
+    assert (
+        plain["content-security-policy"].replace(" ;", f" {origin};")
+        == bucket["content-security-policy"]
+    )
 
 
 def test_hashed_assets_are_immutable_and_a_missing_asset_is_a_real_404(web):
@@ -415,3 +459,14 @@ def test_backend_image_steps_install_a_venv_that_runs_and_migrates_without_the_s
     assert sorted(p.as_posix() for p in venv.rglob("*")) == before, (
         "the runtime wrote into the image's files"
     )
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_the_web_apps_csp_names_the_bucket_the_backend_signs_uploads_for(rendered, env):
+    """The frontend's nginx allows the origin the backend's S3 store posts forms to: the regional
+    virtual-hosted name of the bucket and region the backend is given (backend
+    tests/test_attachments_s3.py pins the backend's side of this format)."""
+    backend = one(rendered[env]["taskapp-backend"], "ConfigMap")["data"]
+    frontend = one(rendered[env]["taskapp-frontend"], "ConfigMap")["data"]["upload-origins.conf"]
+    bucket, region = backend["TASKAPP_ATTACHMENTS_BUCKET"], backend["TASKAPP_ATTACHMENTS_REGION"]
+    assert f'default "https://{bucket}.s3.{region}.amazonaws.com";' in frontend

@@ -91,7 +91,7 @@ def alb_subnets(env):
 
 
 @pytest.mark.parametrize("env", ENVS)
-def test_backend_paths_are_exactly_lb_and_prometheus_in_and_dns_db_redis_smtp_out(rendered, env):
+def test_backend_paths_are_exactly_lb_and_prometheus_in_and_dns_db_redis_smtp_s3_out(rendered, env):
     objs = rendered[env]["taskapp-backend"]
     pols = of_kind(objs, "NetworkPolicy")
     # Out to PostgreSQL and Redis: only the database subnets (fact data_subnet_cidrs), not the VPC.
@@ -103,10 +103,14 @@ def test_backend_paths_are_exactly_lb_and_prometheus_in_and_dns_db_redis_smtp_ou
     assert paths(pols, labels, "Ingress", ports) == {(f"cidr={c}", "8000/TCP") for c in alb} | {
         PROM
     }
-    # SES's SMTP endpoint has no fixed addresses: 587 to anywhere, the one way out of the VPC.
-    assert paths(pols, labels, "Egress", ports) == {DNS, DNS_TCP, ("cidr=0.0.0.0/0", "587/TCP")} | {
-        (f"cidr={c}", port) for c in data for port in ("5432/TCP", "6379/TCP")
-    }
+    # SES's SMTP endpoint has no fixed addresses: 587 to anywhere; and 443 to anywhere for S3 and
+    # STS (the attachments bucket, through the IRSA role): the ways out of the VPC.
+    assert paths(pols, labels, "Egress", ports) == {
+        DNS,
+        DNS_TCP,
+        ("cidr=0.0.0.0/0", "587/TCP"),
+        ("cidr=0.0.0.0/0", "443/TCP"),
+    } | {(f"cidr={c}", port) for c in data for port in ("5432/TCP", "6379/TCP")}
     labels, ports = pods["migrate"]
     assert paths(pols, labels, "Ingress", ports) == set()
     assert paths(pols, labels, "Egress", ports) == {DNS, DNS_TCP} | {
@@ -119,6 +123,23 @@ def test_backend_paths_are_exactly_lb_and_prometheus_in_and_dns_db_redis_smtp_ou
         DNS_TCP,
         ("cidr=0.0.0.0/0", "443/TCP"),
     } | {(f"cidr={c}", "5432/TCP") for c in data}
+
+
+def test_backend_and_worker_may_reach_s3_only_with_an_attachments_bucket():
+    for bucket, expect in (("", False), ("taskapp-dev-assets", True)):
+        objs = render_chart(
+            "taskapp-backend",
+            "dev",
+            {"config.attachments.bucket": bucket, "config.attachments.region": "eu-west-1"},
+        )
+        pols = of_kind(objs, "NetworkPolicy")
+        for pod in ("api", "worker"):
+            labels, ports = _pods(objs)[pod]
+            https = ("cidr=0.0.0.0/0", "443/TCP") in paths(pols, labels, "Egress", ports)
+            assert https is expect, (bucket, pod)
+        data = one(objs, "ConfigMap")["data"]
+        assert data.get("TASKAPP_ATTACHMENTS_BUCKET") == (bucket or None)
+        assert data.get("TASKAPP_ATTACHMENTS_DIR") == (None if bucket else "/tmp/attachments")
 
 
 def test_backend_may_reach_the_otlp_collector_only_when_tracing_is_configured():

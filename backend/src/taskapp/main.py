@@ -14,6 +14,9 @@ from prometheus_client import CollectorRegistry
 
 from taskapp import __version__
 from taskapp.account.router import router as account_router
+from taskapp.attachments.router import router as attachments_router
+from taskapp.attachments.router import store_router as attachment_store_router
+from taskapp.attachments.storage import FORM_OVERHEAD_BYTES, LOCAL_UPLOAD_PATH, build_store
 from taskapp.auth.router import router as auth_router
 from taskapp.auth.wiring import build_auth_services
 from taskapp.cache import build_cache, redis_client
@@ -24,7 +27,7 @@ from taskapp.deps import Services
 from taskapp.errors import ErrorBoundaryMiddleware, install_error_handlers
 from taskapp.http.body_limit import BodySizeLimitMiddleware
 from taskapp.http.cors import ProblemCORSMiddleware
-from taskapp.http.headers import SecurityHeadersMiddleware
+from taskapp.http.headers import SecurityHeadersMiddleware, html_csp
 from taskapp.http.request_id import REQUEST_ID_HEADER, is_valid_request_id
 from taskapp.http.routes import RouteResolver
 from taskapp.live.router import router as live_router
@@ -76,12 +79,18 @@ def create_app(
     settings = settings or get_settings()
     configure_logging(json_logs=settings.is_production, level=settings.log_level)
     services = build_services(settings)
+    store = build_store(settings)
     metrics = Metrics(services.registry, services.engine)
     gauges = DatabaseGauges(services.registry, services.session_factory)
     # `make run` (SQLite) fires reminders and delivers outbox mail without a worker process.
     jobs = (
         JobLoop(
-            settings, services.session_factory, services.mailer, services.registry, services.feed
+            settings,
+            services.session_factory,
+            services.mailer,
+            services.registry,
+            services.feed,
+            store,
         )
         if settings.runs_worker_in_process
         else None
@@ -116,6 +125,7 @@ def create_app(
             {"name": "tasks", "description": "Tasks: list, search, filter, board, stats."},
             {"name": "projects", "description": "Projects (the Inbox among them), publishing."},
             {"name": "comments", "description": "Comments on tasks (Markdown, sanitized)."},
+            {"name": "attachments", "description": "Files on tasks (S3 or local disk)."},
             {"name": "notifications", "description": "Reminders, notifications, the digest."},
             {"name": "live", "description": "Live updates: a Server-Sent Events stream."},
             {"name": "views", "description": "Saved views: named filters of the task list."},
@@ -127,6 +137,7 @@ def create_app(
     # Each domain's own per-app services, next to the core ones (deps.py knows no domain).
     app.state.auth = build_auth_services(settings, services.redis, services.registry)
     app.state.tasks = build_task_services(services)
+    app.state.attachments = store
     app.state.gauges = gauges
     app.state.jobs = jobs
     install_error_handlers(app)
@@ -145,6 +156,7 @@ def create_app(
         projects_router,
         invitations_router,
         comments_router,
+        attachments_router,
         reminders_router,
         views_router,
         auth_router,
@@ -152,6 +164,7 @@ def create_app(
         account_router,
         public_router,
         live_router,
+        attachment_store_router,
         ops_router,
     ):
         app.include_router(router)
@@ -159,7 +172,12 @@ def create_app(
     # Added innermost first: the request id wraps everything so even a 413, a 500 or a 503
     # carries one (the error boundary renders them inside it, along with the security headers).
     app.add_middleware(ErrorBoundaryMiddleware, outages=app.state.outages)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        # The local store's upload form carries the file itself (S3 takes it in production).
+        path_limits={LOCAL_UPLOAD_PATH: settings.attachments_max_bytes + FORM_OVERHEAD_BYTES},
+    )
     # Around the routes: what a write marked as changed is published once its response is out,
     # so after its commit (taskapp/changefeed.py).
     app.add_middleware(PublishChangesMiddleware, feed=services.feed)
@@ -192,7 +210,8 @@ def create_app(
                 "Idempotent-Replayed",
             ],
         )
-    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
+    csp = html_csp(store.upload_origins)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production, csp=csp)
     app.add_middleware(
         CorrelationIdMiddleware,
         header_name=REQUEST_ID_HEADER,
@@ -204,5 +223,5 @@ def create_app(
         services.tracer = tracer_provider.get_tracer("taskapp")
     app.state.tracer_provider = tracer_provider
     if settings.web_dir is not None and (settings.web_dir / "index.html").is_file():
-        app.mount("/", SinglePageApp(settings.web_dir), name="web")
+        app.mount("/", SinglePageApp(settings.web_dir, csp=csp), name="web")
     return app

@@ -21,6 +21,44 @@ MIN_PRODUCTION_SECRET_GUESSES_LOG10 = 30
 _SCORED_SECRET_LENGTH = 72
 
 
+# Documents, images, archives and plain text; never a type a browser renders as a page or runs.
+DEFAULT_ATTACHMENT_TYPES = (
+    "application/pdf",
+    "application/zip",
+    "application/json",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "text/plain",
+    "text/csv",
+    "text/markdown",
+)
+
+# Refused even if configured: a browser would render or run them (stored XSS from a file).
+ACTIVE_CONTENT_TYPES = frozenset(
+    {
+        "text/html",
+        "application/xhtml+xml",
+        "image/svg+xml",
+        "text/xml",
+        "application/xml",
+        "text/javascript",
+        "application/javascript",
+        "application/x-shockwave-flash",
+    }
+)
+
+
 def secret_guesses_log10(secret: str) -> float:
     guesses: float = zxcvbn(secret[:_SCORED_SECRET_LENGTH])["guesses_log10"]
     return guesses
@@ -126,6 +164,26 @@ class Settings(BaseSettings):
     events_heartbeat_seconds: float = Field(default=15.0, gt=0)
     events_max_seconds: float = Field(default=600.0, gt=0)
     events_retry_ms: int = Field(default=2000, ge=0)
+    # Files on tasks (taskapp/attachments, docs/adr/0020). With a bucket they live in S3 and
+    # move through presigned URLs; without one (`make run`) on local disk under attachments_dir,
+    # through the app's own short-lived signed links. The endpoint URL is for S3-compatible
+    # servers (moto in tests); unset, boto3 finds AWS's from the region.
+    attachments_bucket: str | None = None
+    attachments_region: str | None = None
+    attachments_endpoint_url: str | None = None
+    attachments_dir: Path = Path("var/attachments")
+    attachments_max_bytes: int = Field(default=25 * 1024 * 1024, ge=1)
+    attachments_max_per_task: int = Field(default=100, ge=1)
+    # What the task owner's partition may hold in all (every project's files, its members' too).
+    attachments_quota_bytes: int = Field(default=1024 * 1024 * 1024, ge=0)
+    # MIME types accepted: none a browser would run or render as a page (HTML, SVG, XML, JS).
+    attachments_allowed_types: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_ATTACHMENT_TYPES)
+    )
+    # An upload URL lives long enough for a slow upload; a download URL only to be followed
+    # at once, so a link shared or kept after access is lost soon stops working.
+    attachments_upload_ttl: Duration = timedelta(minutes=10)
+    attachments_download_ttl: Duration = timedelta(minutes=1)
 
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     idempotency_ttl: Duration = timedelta(hours=24)
@@ -149,6 +207,22 @@ class Settings(BaseSettings):
     metrics_refresh_seconds: float = Field(default=15.0, gt=0)
     web_dir: Path | None = None
     log_level: str = "INFO"
+
+    @field_validator("attachments_allowed_types", mode="before")
+    @classmethod
+    def _split_types(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [kind.strip() for kind in value.split(",") if kind.strip()]
+        if isinstance(value, list):
+            kinds = [str(kind).lower() for kind in value]
+            active = sorted(set(kinds) & ACTIVE_CONTENT_TYPES)
+            if active:
+                raise ValueError(
+                    f"TASKAPP_ATTACHMENTS_ALLOWED_TYPES lists {', '.join(active)}: a browser runs"
+                    " or renders these as pages, so they are never accepted as attachments"
+                )
+            return kinds
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

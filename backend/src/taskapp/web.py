@@ -51,8 +51,9 @@ def accepted_encodings(accept_encoding: str) -> set[str]:
 
 
 class SinglePageApp(StaticFiles):
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, csp: str = HTML_CSP) -> None:
         super().__init__(directory=directory, html=True, check_dir=True)
+        self.csp = csp
 
     async def get_response(self, path: str, scope: Scope) -> Response:
         # Dot-folders (dist/.vite/manifest.json: the chunk graph) are build output, not site.
@@ -78,7 +79,7 @@ class SinglePageApp(StaticFiles):
             # Revalidated, so a new release's worker is found; and it runs under the CSP of its
             # own script: the API's default-src 'none' would refuse its precache fetches.
             response.headers["Cache-Control"] = "no-cache"
-            response.headers["Content-Security-Policy"] = HTML_CSP
+            response.headers["Content-Security-Policy"] = self.csp
         return response
 
     async def _file(self, path: str, scope: Scope) -> Response:

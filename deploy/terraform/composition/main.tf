@@ -93,6 +93,8 @@ module "storage" {
   name_prefix            = local.name
   backup_expiration_days = var.backup_expiration_days
   enable_loki            = var.enable_loki
+  # The web app uploads attachments straight to the assets bucket (presigned POST).
+  assets_cors_origins = ["https://${var.domain_name}"]
 }
 
 module "ingress" {

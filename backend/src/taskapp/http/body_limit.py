@@ -21,22 +21,27 @@ class RequestTooLargeError(HTTPException):
 class BodySizeLimitMiddleware:
     """Refuses bodies over `max_bytes`: by Content-Length up front, or while streaming (chunked)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, *, path_limits: dict[str, int] | None = None
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max_bytes = max_bytes
+        # Exact paths allowed a larger body (the local file store's upload form).
+        self.path_limits = path_limits or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.path_limits.get(scope["path"], self.default_max_bytes)
         length = Headers(scope=scope).get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+        if length is not None and (not length.isdigit() or int(length) > max_bytes):
             # Answered here, before any body is read; the connection closes so the client's
             # unread body cannot be taken for the next request.
             response = problem_response(
                 scope.get("path"),
                 413,
-                too_large_detail(self.max_bytes),
+                too_large_detail(max_bytes),
                 headers={"Connection": "close"},
             )
             await response(scope, receive, send)
@@ -48,9 +53,9 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > max_bytes:
                     # FastAPI re-raises HTTPExceptions from body reading; errors.py renders it.
-                    raise RequestTooLargeError(self.max_bytes)
+                    raise RequestTooLargeError(max_bytes)
             return message
 
         await self.app(scope, limited_receive, send)

@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# The web app and any other HTML we serve: our own scripts and styles only.
-HTML_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
+
+def html_csp(upload_origins: Sequence[str] = ()) -> str:
+    """The web app's policy: our own scripts and styles only; requests and form posts to our
+    origin and to the file store's (the browser uploads attachments straight to S3)."""
+    to = " ".join(("'self'", *upload_origins))
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data:; font-src 'self'; connect-src {to}; object-src 'none'; "
+        f"base-uri 'self'; form-action {to}; frame-ancestors 'none'"
+    )
+
+
+# The web app and any other HTML we serve, with no file store of another origin.
+HTML_CSP = html_csp()
 # JSON responses are never rendered: forbid everything.
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-HTML_CSP_BYTES = HTML_CSP.encode()
 API_CSP_BYTES = API_CSP.encode()
 # Swagger UI loads its bundle from a CDN, so /docs keeps FastAPI's page without a CSP.
 CSP_EXEMPT = ("/docs",)
 
 
 class SecurityHeadersMiddleware:
-    def __init__(self, app: ASGIApp, *, hsts: bool) -> None:
+    def __init__(self, app: ASGIApp, *, hsts: bool, csp: str = HTML_CSP) -> None:
         self.app = app
+        self.html_csp = csp.encode()
         always = [
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"strict-origin-when-cross-origin"),
@@ -56,7 +66,7 @@ class SecurityHeadersMiddleware:
                 ):
                     is_html = content_type.startswith(b"text/html")
                     headers.append(
-                        (b"content-security-policy", HTML_CSP_BYTES if is_html else API_CSP_BYTES)
+                        (b"content-security-policy", self.html_csp if is_html else API_CSP_BYTES)
                     )
             await send(message)
 

@@ -7,6 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import taskapp.attachments.models
 import taskapp.auth.models
 import taskapp.comments.models
 import taskapp.mail.outbox

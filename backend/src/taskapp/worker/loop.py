@@ -1,4 +1,5 @@
-"""The job loop: each tick fires due reminders, queues due digests and delivers outbox mail.
+"""The job loop: each tick fires due reminders, queues due digests, delivers outbox mail and
+deletes the stored files of deleted attachments and tasks.
 
 Every job claims its rows in the database (docs/adr/0018), so any number of loops may run at once
 (worker replicas, and `taskapp serve` in-process) and a restart at any moment loses nothing.
@@ -17,6 +18,8 @@ import structlog
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from taskapp.attachments import service as attachments
+from taskapp.attachments.storage import Store, build_store
 from taskapp.changefeed import ChangeFeed
 from taskapp.db import utcnow
 from taskapp.mail import Mailer
@@ -64,9 +67,12 @@ class JobLoop:
         mailer: Mailer,
         registry: CollectorRegistry,
         feed: ChangeFeed,
+        store: Store | None = None,
     ) -> None:
         self._settings = settings
         self._feed = feed
+        self._store = store if store is not None else build_store(settings)
+        self._limits = attachments.Limits.of(settings)
         self._factory = factory
         self._mailer = mailer
         self.registry = registry
@@ -111,6 +117,14 @@ class JobLoop:
             self.metrics.jobs.labels(job="mail", outcome=outcome).inc()
             self.metrics.duration.labels(job="mail").observe(seconds)
 
+    async def purge_files(self, now: datetime) -> None:
+        outcomes = await self._timed(
+            "attachment_purge",
+            attachments.purge_due(self._factory, self._store, self._limits, now),
+        )
+        for outcome in outcomes:
+            self.metrics.jobs.labels(job="attachment_purge", outcome=outcome).inc()
+
     async def tick(self) -> None:
         """One pass over every job; a failing job is counted and the others still run."""
         now = utcnow()
@@ -118,6 +132,8 @@ class JobLoop:
             "reminder": self._fire_due,
             "digest": self._digests,
             "mail": self._mail,
+            # Objects of deleted files and tasks, and uploads never completed (docs/adr/0020).
+            "attachment_purge": self.purge_files,
         }
         for job, run in jobs.items():
             try:

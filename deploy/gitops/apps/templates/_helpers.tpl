@@ -92,6 +92,11 @@ config:
   smtp:
     host: email-smtp.{{ include "apps.fact" (list $ctx "awsRegion") }}.amazonaws.com
     from: "taskapp <no-reply@{{ include "apps.fact" (list $ctx "domainName") }}>"
+  # Files on tasks: Terraform's assets bucket (modules/storage, CORS for the app's origin),
+  # which the backend's IRSA role may read and write (modules/irsa).
+  attachments:
+    bucket: {{ include "apps.fact" (list $ctx "assetsBucket") }}
+    region: {{ include "apps.fact" (list $ctx "awsRegion") }}
 # Only the ALB (its addresses in the public subnets) may set X-Forwarded-For/Proto: this holds
 # where NetworkPolicies are not enforced (Fargate) too.
 forwardedAllowIps: {{ $cidrs | quote }}
@@ -131,6 +136,11 @@ environment: {{ $c.environment }}
 {{- if not $local }}
 image:
   repository: {{ printf "%s/%s" (include "apps.fact" (list $ctx "ecrRegistry")) (include "apps.fact" (list $ctx "ecrRepositoryFrontend")) }}
+# Browsers upload attachments straight to the assets bucket, by the regional virtual-hosted name
+# the backend signs its forms for (attachments/storage.py).
+contentSecurityPolicy:
+  uploadOrigins:
+    - {{ printf "https://%s.s3.%s.amazonaws.com" (include "apps.fact" (list $ctx "assetsBucket")) (include "apps.fact" (list $ctx "awsRegion")) }}
 networkPolicy:
   ingressCidrs: {{ splitList "," (include "apps.fact" (list $ctx "publicSubnetCidrs") | nospace) | toJson }}
 {{- end }}

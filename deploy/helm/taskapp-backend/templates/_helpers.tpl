@@ -95,6 +95,16 @@ TASKAPP_SMTP_FROM: {{ .from | quote }}
 TASKAPP_SMTP_STARTTLS: {{ .starttls | quote }}
 {{- end }}
 {{- end }}
+{{- with .Values.config.attachments }}
+{{- if .bucket }}
+TASKAPP_ATTACHMENTS_BUCKET: {{ .bucket | quote }}
+TASKAPP_ATTACHMENTS_REGION: {{ required "config.attachments.region is required with a bucket" .region | quote }}
+{{- else }}
+TASKAPP_ATTACHMENTS_DIR: "/tmp/attachments"
+{{- end }}
+TASKAPP_ATTACHMENTS_MAX_BYTES: {{ .maxBytes | int | quote }}
+TASKAPP_ATTACHMENTS_QUOTA_BYTES: {{ .quotaBytes | int | quote }}
+{{- end }}
 {{- if .Values.config.otlpEndpoint }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ .Values.config.otlpEndpoint | quote }}
 OTEL_SERVICE_NAME: {{ include "taskapp-backend.fullname" . | quote }}

@@ -79,3 +79,11 @@ fsGroup: 10101
 seccompProfile:
   type: RuntimeDefault
 {{- end }}
+
+{{/* nginx's upload-origins.conf (frontend/nginx/): the origins appended to the CSP's connect-src
+     and form-action. */}}
+{{- define "taskapp-frontend.uploadOriginsConf" -}}
+map $host $upload_origins {
+  default "{{ join " " .Values.contentSecurityPolicy.uploadOrigins }}";
+}
+{{- end }}

@@ -29,6 +29,12 @@ run "names_and_facts_the_other_parts_rely_on" {
     error_message = "the backend secret must be taskapp/<env>/backend"
   }
   assert {
+    condition = alltrue([
+      for r in module.storage.assets_cors_rules : toset(r.allowed_origins) == toset(["https://${var.domain_name}"])
+    ]) && length(module.storage.assets_cors_rules) == 1
+    error_message = "browsers may upload attachments to the assets bucket from the app's own origin (https://<domain_name>) only"
+  }
+  assert {
     condition     = module.irsa.service_accounts.backend == "taskapp-${var.environment}/taskapp-backend"
     error_message = "the backend role must trust taskapp-<env>/taskapp-backend"
   }

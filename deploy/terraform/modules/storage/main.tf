@@ -156,3 +156,22 @@ moved {
   from = aws_s3_bucket_lifecycle_configuration.this["loki"]
   to   = module.bucket["loki"].aws_s3_bucket_lifecycle_configuration.this
 }
+
+# Browsers upload attachments straight to the assets bucket (a presigned POST from the web app,
+# docs/adr/0020) and may read them back with fetch: the app's origins only. Downloads by link
+# are navigations, which need no CORS.
+resource "aws_s3_bucket_cors_configuration" "assets" {
+  count  = length(var.assets_cors_origins) > 0 ? 1 : 0
+  bucket = aws_s3_bucket.this["assets"].id
+
+  cors_rule {
+    id              = "app-uploads"
+    allowed_origins = var.assets_cors_origins
+    allowed_methods = ["POST", "GET", "HEAD"]
+    # A preflight names whatever headers the browser adds to a multipart upload; the presigned
+    # policy, not CORS, decides what may be stored.
+    allowed_headers = ["*"]
+    expose_headers  = ["ETag"]
+    max_age_seconds = 3000
+  }
+}

@@ -37,3 +37,8 @@ output "account_names" {
   description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
   value       = [for b in aws_s3_bucket.this : "s3-bucket:${b.bucket}"]
 }
+
+output "assets_cors_rules" {
+  description = "The assets bucket's CORS rules (browser uploads of attachments); empty without assets_cors_origins."
+  value       = flatten([for c in aws_s3_bucket_cors_configuration.assets : c.cors_rule])
+}

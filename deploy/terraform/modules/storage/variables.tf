@@ -58,3 +58,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "assets_cors_origins" {
+  description = "Origins of the web app (https://<domain>) allowed to upload to and read the assets bucket from a browser (attachments); empty: no CORS rule."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for o in var.assets_cors_origins : can(regex("^https://[a-z0-9.-]+(:[0-9]+)?$", o))])
+    error_message = "assets_cors_origins must be https origins (scheme and host, no path, no wildcard)."
+  }
+}

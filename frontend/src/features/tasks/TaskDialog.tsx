@@ -25,6 +25,7 @@ import {
 // picker.
 const TaskActivity = lazy(() => import("@/features/comments/TaskActivity"));
 const AssigneeField = lazy(() => import("./AssigneeField"));
+const TaskAttachments = lazy(() => import("@/features/attachments/TaskAttachments"));
 
 const selectCls =
   "h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
@@ -215,6 +216,9 @@ export function TaskDialog() {
       {task && <TaskReminders key={task.id} task={task} />}
       {task && (
         <Suspense fallback={null}>
+          <div className="mt-6">
+            <TaskAttachments taskId={task.id} readOnly={readOnly} />
+          </div>
           <TaskActivity taskId={task.id} readOnly={readOnly} />
         </Suspense>
       )}

@@ -94,3 +94,42 @@ run "loki_gets_its_own_encrypted_bucket_when_on" {
     error_message = "Loki's bucket is encrypted with the storage key and not public"
   }
 }
+
+run "assets_take_browser_uploads_from_the_app_origin_only" {
+  command = plan
+
+  variables {
+    assets_cors_origins = ["https://tasks.example.com"]
+  }
+
+  assert {
+    condition     = aws_s3_bucket_cors_configuration.assets[0].bucket == aws_s3_bucket.this["assets"].id
+    error_message = "the CORS rule belongs on the assets bucket"
+  }
+  assert {
+    condition = length(aws_s3_bucket_cors_configuration.assets[0].cors_rule) == 1 && alltrue([
+      for r in aws_s3_bucket_cors_configuration.assets[0].cors_rule :
+      toset(r.allowed_origins) == toset(["https://tasks.example.com"]) && toset(r.allowed_methods) == toset(["POST", "GET", "HEAD"])
+    ])
+    error_message = "only the app's origin may POST (presigned uploads) and GET from a browser"
+  }
+}
+
+run "no_cors_rule_without_an_app_origin" {
+  command = plan
+
+  assert {
+    condition     = length(aws_s3_bucket_cors_configuration.assets) == 0
+    error_message = "without origins the bucket answers no browser from another origin"
+  }
+}
+
+run "a_cors_origin_must_be_a_bare_https_origin" {
+  command = plan
+
+  variables {
+    assets_cors_origins = ["https://tasks.example.com/app", "*"]
+  }
+
+  expect_failures = [var.assets_cors_origins]
+}

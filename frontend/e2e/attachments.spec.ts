@@ -1,0 +1,42 @@
+import { expect, test } from "@playwright/test";
+import { createAccount, logIn, seedTasks } from "./helpers";
+
+test("attachments in the task editor: upload with progress to the store, download as a file, delete", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "files");
+  const { created } = await seedTasks(request, baseURL!, email, [{ title: "Send the quote" }]);
+  await logIn(page, email);
+
+  await page.goto(`/tasks/${created[0]!.id}`);
+  const files = page.getByRole("dialog", { name: "Edit task" }).getByRole("region", {
+    name: "Attachments",
+  });
+  const content = "Quote: 3 nights, 2 rooms\n";
+  // The real path: announce, post the form to the local store (no bucket here), complete.
+  await files.getByLabel("Choose files to attach").setInputFiles({
+    name: "quote ../v2.txt",
+    mimeType: "text/plain",
+    buffer: Buffer.from(content),
+  });
+  const row = files.getByTestId("attachment");
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText("v2.txt"); // the base name only
+  await expect(row).toContainText(`${content.length} B`);
+
+  // A short-lived link, followed at once: the browser saves it, never shows it inline.
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    row.getByRole("button", { name: "Download v2.txt" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("v2.txt");
+  const path = await download.path();
+  const { readFile } = await import("node:fs/promises");
+  expect(await readFile(path, "utf8")).toBe(content);
+
+  await row.getByRole("button", { name: "Delete v2.txt" }).click();
+  await expect(files.getByTestId("attachment")).toHaveCount(0);
+  await expect(files).toContainText("Drop files here");
+});
