@@ -11,15 +11,25 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
 
+from taskapp.mail import Mailer
 from taskapp.main import create_app
 from taskapp.settings import Settings
-from tests.conftest import Account, client_for, create_task, register_and_login
+from taskapp.worker.loop import JobLoop
+from tests.conftest import (
+    Account,
+    RedisServer,
+    client_for,
+    create_task,
+    register_and_login,
+)
 from tests.test_shared_tasks import share
 
 API = "/api/v1"
@@ -237,11 +247,62 @@ async def test_notices_are_published_only_after_the_write_and_counted(
     live_app: FastAPI, http: httpx.AsyncClient
 ) -> None:
     account = await register_and_login(http)
-    published = live_app.state.services.feed.published.labels("ok")
-    before = published._value.get()
+    before = published(live_app, "ok")
     await create_task(http, account)
     await http.get(f"{API}/tasks", headers=account.headers)  # a read publishes nothing
-    assert published._value.get() == before + 1
+    assert published(live_app, "ok") == before + 1
+
+
+def published(application: FastAPI, outcome: str) -> float:
+    registry = application.state.services.registry
+    value = registry.get_sample_value("taskapp_live_notices_published_total", {"outcome": outcome})
+    return value or 0.0
+
+
+async def test_a_failed_publish_is_counted_and_never_fails_the_write(
+    make_settings: Callable[..., Settings], redis_server: RedisServer
+) -> None:
+    application = create_app(make_settings(redis_url=redis_server.url))
+    try:
+        async with client_for(application) as client:
+            account = await register_and_login(client)
+            redis_server.stop()  # the write commits; its notice cannot go out
+            before = published(application, "failed")
+            created = await client.post(
+                f"{API}/tasks", json={"title": "Kept"}, headers=account.headers
+            )
+            assert created.status_code == 201
+            assert published(application, "failed") == before + 1
+            read = await client.get(f"{API}/tasks/{created.json()['id']}", headers=account.headers)
+            assert read.json()["title"] == "Kept"
+    finally:
+        await application.state.services.engine.dispose()
+
+
+async def test_a_fired_reminder_rings_the_recipients_bell_live(
+    live_app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    account = await register_and_login(http)
+    task = await create_task(http, account)
+    due_now = (datetime.now(UTC) - timedelta(seconds=1)).isoformat().replace("+00:00", "Z")
+    made = await http.post(
+        f"{API}/tasks/{task['id']}/reminders", json={"at": due_now}, headers=account.headers
+    )
+    assert made.status_code == 201, made.text
+    services = live_app.state.services
+    registry = CollectorRegistry()
+    # A worker's pass on the app's database, publishing through the app's feed as
+    # `taskapp worker` does through Redis.
+    worker = JobLoop(
+        services.settings,
+        services.session_factory,
+        Mailer(services.settings, registry),
+        registry,
+        services.feed,
+    )
+
+    events = parse((await stream_while(http, account, worker.tick)).text)[0]
+    assert [e.data["kind"] for e in changes_of(events, account)] == ["notification"]
 
 
 async def test_the_stream_requires_authentication(http: httpx.AsyncClient) -> None:

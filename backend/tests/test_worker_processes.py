@@ -206,4 +206,11 @@ def test_two_workers_and_a_restart_fire_each_reminder_exactly_once(
             "taskapp_worker_last_tick_timestamp_seconds ",
         ):
             assert name in metrics, name
-        assert 'outcome="failed"' not in metrics  # e.g. a second claim of a fired reminder
+        failed_jobs = [
+            line
+            for line in metrics.splitlines()
+            if line.startswith("taskapp_jobs_total") and 'outcome="failed"' in line
+        ]
+        assert failed_jobs == []  # e.g. a second claim of a fired reminder
+        # The fired reminder's notice (the bell, live) went out (docs/adr/0019).
+        assert 'taskapp_live_notices_published_total{outcome="failed"} 0.0' in metrics

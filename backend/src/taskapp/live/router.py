@@ -10,9 +10,10 @@ from fastapi.responses import StreamingResponse
 from taskapp.auth.interface import CurrentPrincipal, session_alive
 from taskapp.deps import Services
 from taskapp.live.stream import StreamTimings, Versions, events
+from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.tasks.interface import followed_versions
 
-router = APIRouter(prefix="/api/v1", tags=["live"])
+router = APIRouter(prefix=API_PREFIX, tags=["live"], responses=problem_responses(401, 422))
 
 # Proxies must pass each event on as it is written (nginx buffers unless told), and nothing
 # may cache or transform a stream.
@@ -28,7 +29,21 @@ STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
             "description": "`text/event-stream`: `retry:`, then `change` events "
             '(`{"owner_id", "data_version", "kind"}`), a `ready` event once caught up, '
             "`: heartbeat` comments, and `end` when the session has ended.",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            # One event as a parsed SSE block: `data` is JSON text (heartbeats are comments).
+            "content": {
+                "text/event-stream": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "event": {"type": "string", "enum": ["change", "ready", "end"]},
+                            "id": {"type": "string"},
+                            "data": {"type": "string"},
+                            "retry": {"type": "integer", "minimum": 0},
+                        },
+                        "additionalProperties": False,
+                    }
+                }
+            },
         }
     },
 )

@@ -43,7 +43,8 @@ async def run_worker(settings: Settings) -> None:
     engine = create_engine(settings)
     mailer = Mailer(settings, registry)
     # Notifications reach the API replicas' live streams through Redis (docs/adr/0019).
-    feed = ChangeFeed(settings.redis_url, redis_client(settings), registry)
+    publisher = redis_client(settings)
+    feed = ChangeFeed(settings.redis_url, publisher, registry)
     loop = JobLoop(settings, create_session_factory(engine), mailer, registry, feed)
     server = uvicorn.Server(
         uvicorn.Config(
@@ -75,4 +76,6 @@ async def run_worker(settings: Settings) -> None:
     finally:
         server.should_exit = True
         await serving
+        if publisher is not None:
+            await publisher.aclose()
         await engine.dispose()

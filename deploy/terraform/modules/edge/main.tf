@@ -261,10 +261,13 @@ resource "aws_cloudfront_distribution" "this" {
 
   # The backend's paths, uncached and passed to the ALB: the API (every method), and published
   # projects (/p/<token>, pages the backend renders; a revoked link must stop working at once).
+  # The live-update stream first (behaviours match in order): never compressed, since a
+  # compressor may hold events back until it has a block's worth (docs/adr/0019).
   dynamic "ordered_cache_behavior" {
     for_each = [
-      { path = "/api/*", methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"] },
-      { path = "/p/*", methods = ["GET", "HEAD", "OPTIONS"] },
+      { path = "/api/v1/events", methods = ["GET", "HEAD", "OPTIONS"], compress = false },
+      { path = "/api/*", methods = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"], compress = true },
+      { path = "/p/*", methods = ["GET", "HEAD", "OPTIONS"], compress = true },
     ]
     content {
       path_pattern               = ordered_cache_behavior.value.path
@@ -272,7 +275,7 @@ resource "aws_cloudfront_distribution" "this" {
       viewer_protocol_policy     = "https-only"
       allowed_methods            = ordered_cache_behavior.value.methods
       cached_methods             = ["GET", "HEAD"]
-      compress                   = true
+      compress                   = ordered_cache_behavior.value.compress
       cache_policy_id            = data.aws_cloudfront_cache_policy.disabled.id
       origin_request_policy_id   = data.aws_cloudfront_origin_request_policy.all_viewer_except_host.id
       response_headers_policy_id = data.aws_cloudfront_response_headers_policy.security_headers.id

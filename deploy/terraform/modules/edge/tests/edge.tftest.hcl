@@ -67,6 +67,10 @@ run "index_html_is_never_cached_hashed_assets_for_a_year_and_api_goes_to_the_alb
     condition     = one([for o in aws_cloudfront_distribution.this.origin : one(o.custom_origin_config).origin_read_timeout if o.origin_id == "alb"]) >= 30
     error_message = "CloudFront must wait for the API's next bytes longer than two live-update heartbeats (15 s each)."
   }
+  assert {
+    condition     = [for b in aws_cloudfront_distribution.this.ordered_cache_behavior : [b.path_pattern, b.target_origin_id, b.cache_policy_id, b.compress]][0] == ["/api/v1/events", "alb", data.aws_cloudfront_cache_policy.disabled.id, false]
+    error_message = "the live-update stream goes to the ALB uncached and uncompressed, matched before /api/*"
+  }
 }
 
 run "a_cloudfront_waf_with_managed_rules_in_us_east_1" {
