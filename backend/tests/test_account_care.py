@@ -12,17 +12,19 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
-from taskapp.db import Base
+from taskapp.db import Base, utcnow
 from taskapp.tasks.export import export_tasks
 from taskapp.tasks.models import TaskCompletion
 from tests.conftest import Account, create_task, register_and_login
+from tests.test_attachments import attach, worker
 
 API = "/api/v1"
 
 
 async def _own_data(app: FastAPI, http: httpx.AsyncClient, account: Account, tag: str) -> None:
-    """A project, a saved view, tasks (one a subtask, one recurring with a completion), a
-    second session and a password reset link."""
+    """A project, a saved view, tasks (one a subtask, one recurring with a completion, one
+    with a comment, a reminder and a file), a digest hour, a second session and a password
+    reset link."""
     project = await http.post(
         f"{API}/projects", json={"name": f"Project {tag}"}, headers=account.headers
     )
@@ -49,6 +51,23 @@ async def _own_data(app: FastAPI, http: httpx.AsyncClient, account: Account, tag
             )
         )
         await session.commit()
+    said = await http.post(
+        f"{API}/tasks/{parent['id']}/comments",
+        json={"body": f"Comment {tag}"},
+        headers=account.headers,
+    )
+    assert said.status_code == 201, said.text
+    reminded = await http.post(
+        f"{API}/tasks/{parent['id']}/reminders",
+        json={"at": "2030-01-02T08:00:00Z"},
+        headers=account.headers,
+    )
+    assert reminded.status_code == 201, reminded.text
+    digest = await http.put(
+        f"{API}/notifications/settings", json={"digest_hour": 7}, headers=account.headers
+    )
+    assert digest.status_code == 200, digest.text
+    await attach(http, account, parent["id"], name=f"notes-{tag}.pdf")
     login = await http.post(
         f"{API}/auth/login", json={"email": account.email, "password": account.password}
     )
@@ -90,7 +109,11 @@ async def test_the_export_holds_everything_the_account_owns_and_nothing_else(
         "profile",
         "projects",
         "saved_views",
+        "notification_settings",
+        "reminders",
+        "attachments",
         "tasks",
+        "comments",
     }
     assert (document["format"], document["version"]) == ("taskapp-export", 1)
     assert document["profile"]["id"] == owner.user_id
@@ -106,6 +129,17 @@ async def test_the_export_holds_everything_the_account_owns_and_nothing_else(
         {"completed_at": "2027-01-04T18:00:00+00:00", "due_date": None, "due_on": "2027-01-04"}
     ]
     assert tasks["Parent mine"]["completions"] == []
+    parent = tasks["Parent mine"]["id"]
+    assert [(c["task_id"], c["author_id"], c["body"]) for c in document["comments"]] == [
+        (parent, owner.user_id, "Comment mine")
+    ]
+    assert [(r["task_id"], r["at"]) for r in document["reminders"]] == [
+        (parent, "2030-01-02T08:00:00+00:00")
+    ]
+    assert document["notification_settings"] == {"digest_hour": 7}
+    assert [(a["task_id"], a["filename"], a["content_type"]) for a in document["attachments"]] == [
+        (parent, "notes-mine.pdf", "application/pdf")
+    ]
 
 
 async def test_the_export_reads_tasks_a_batch_at_a_time(
@@ -162,6 +196,10 @@ async def test_deleting_the_account_leaves_no_row_of_it_in_any_table(
         "tasks",
         "task_completions",
         "task_counts",
+        "comments",
+        "reminders",
+        "notification_settings",
+        "attachments",
     }
 
     wrong = await client.request(
@@ -180,6 +218,9 @@ async def test_deleting_the_account_leaves_no_row_of_it_in_any_table(
     assert cleared.startswith('refresh_token=""; ')
     assert "Max-Age=0" in cleared
     assert "Path=/api/v1/auth" in cleared
+    # Its files' rows stay, without a task, until the worker has deleted the objects.
+    assert (await _row_counts(app))["attachments"] == before["attachments"] + 1
+    await worker(app).purge_files(utcnow())
     assert await _row_counts(app) == before
     me = await client.get(f"{API}/users/me", headers=owner.headers)
     assert me.status_code == 401

@@ -8,13 +8,18 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskapp.tasks.models import Task, TaskCompletion
 from taskapp.tasks.schemas import TaskPublic
 
 EXPORT_BATCH = 500
+
+
+def owned_task_ids(owner_id: uuid.UUID) -> Select[uuid.UUID]:
+    """The ids of the owner's tasks, as a subquery for other domains' rows of those tasks."""
+    return select(Task.id).where(Task.owner_id == owner_id)
 
 
 async def export_tasks(

@@ -13,7 +13,7 @@ pyproject.toml), so tasks' storage and hot paths can change without touching the
 from __future__ import annotations
 
 from taskapp.tasks.assignees import clear as clear_assignments
-from taskapp.tasks.export import export_tasks
+from taskapp.tasks.export import export_tasks, owned_task_ids
 from taskapp.tasks.history import PAGE_LIMIT as HISTORY_PAGE_LIMIT
 from taskapp.tasks.history import HistoryCursors, record_comment
 from taskapp.tasks.history import page as history_page
@@ -59,6 +59,7 @@ __all__ = [
     "history_page",
     "open_tasks",
     "open_titles_due",
+    "owned_task_ids",
     "parse_list_query",
     "project_access",
     "record_comment",
