@@ -30,6 +30,7 @@ from tests.conftest import (
     create_task,
     register_and_login,
 )
+from tests.test_attachments import attach
 from tests.test_shared_tasks import share
 
 API = "/api/v1"
@@ -146,6 +147,23 @@ async def test_a_teammates_write_reaches_the_members_stream(
     assert f"{owner.user_id.replace('-', '')}:{change.data['data_version']}" in change.id
     # No payload that could leak: which partition moved and to which version, nothing else.
     assert set(change.data) == {"owner_id", "data_version", "kind"}
+
+
+async def test_a_file_attached_and_deleted_by_a_teammate_reaches_the_members_stream(
+    live_app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    owner, member, project = await shared_project(live_app, http, "viewer")
+    task = await create_task(http, owner, title="With a file", project_id=project)
+
+    async def attach_then_delete() -> None:
+        made = await attach(http, owner, task["id"])
+        gone = await http.delete(
+            f"{API}/tasks/{task['id']}/attachments/{made['id']}", headers=owner.headers
+        )
+        assert gone.status_code == 204, gone.text
+
+    events = parse((await stream_while(http, member, attach_then_delete)).text)[0]
+    assert [e.data["kind"] for e in changes_of(events, owner)] == ["attachments", "attachments"]
 
 
 async def test_a_removed_members_stream_stops_getting_the_owners_events_at_once(

@@ -18,6 +18,7 @@ from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
+from taskapp import changefeed
 from taskapp.attachments.models import Attachment, object_key
 from taskapp.attachments.names import sanitize_filename
 from taskapp.attachments.schemas import (
@@ -231,7 +232,7 @@ async def complete(
     task_id: uuid.UUID,
     attachment_id: uuid.UUID,
 ) -> AttachmentPublic:
-    await require_task(session, user_id, task_id, Role.EDITOR)
+    access = await require_task(session, user_id, task_id, Role.EDITOR)
     row = await _row(session, task_id, attachment_id, ready=False)
     if row.status == "ready":
         return public(row, task_id)  # completing twice is harmless
@@ -269,6 +270,7 @@ async def complete(
     await session.commit()
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise not_found("attachment")
+    changefeed.changed(access.owner_id, "attachments")  # the task's other viewers (ADR 0019)
     await session.refresh(row)
     return public(row, task_id)
 
@@ -300,8 +302,9 @@ async def remove(
     task_id: uuid.UUID,
     attachment_id: uuid.UUID,
 ) -> None:
-    await require_task(session, user_id, task_id, Role.EDITOR)
+    access = await require_task(session, user_id, task_id, Role.EDITOR)
     await _discard(session, store, limits, await _row(session, task_id, attachment_id, ready=False))
+    changefeed.changed(access.owner_id, "attachments")
 
 
 def _purgeable(now: datetime, cutoff: datetime) -> ColumnElement[bool]:

@@ -17,6 +17,7 @@ const STALE: Record<string, Key[]> = {
     ["tasks", "comments"],
     ["tasks", "history"],
   ],
+  attachments: [["tasks", "attachments"]],
   projects: [["projects"]],
   members: [["projects"]],
   membership: [["projects"], ["tasks"], ["planner"]],
