@@ -6,6 +6,7 @@ mails the day's tasks, and `make run`'s in-process loop fires them without a wor
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -21,7 +22,6 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
-from structlog.testing import capture_logs
 
 from taskapp import migrate
 from taskapp.changefeed import ChangeFeed
@@ -29,6 +29,7 @@ from taskapp.db import utcnow
 from taskapp.mail import Mailer
 from taskapp.mail.outbox import OutboxMail
 from taskapp.main import create_app
+from taskapp.observability.logging import configure_logging
 from taskapp.reminders.models import Notification, Reminder
 from taskapp.settings import Settings
 from taskapp.worker.loop import JobLoop
@@ -474,7 +475,7 @@ async def test_whole_numbers_are_json_integers_written_either_way_and_nothing_el
 
 
 async def test_a_job_failing_the_same_way_every_tick_logs_its_traceback_once(
-    make_settings: Callable[..., Settings], tmp_path: Path
+    make_settings: Callable[..., Settings], tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """`make run` on a database not yet migrated (or one that is away): every tick fails the
     same way. One traceback per job, then a line per tick, and a line when it recovers."""
@@ -485,13 +486,20 @@ async def test_a_job_failing_the_same_way_every_tick_logs_its_traceback_once(
     feed = ChangeFeed(None, None, registry)
     loop = JobLoop(settings, async_sessionmaker(engine), Mailer(settings, registry), registry, feed)
     try:
-        with capture_logs() as logs:
+        # As the app logs (through the standard library); structlog's capture_logs would miss
+        # a logger another test had already used (its loggers are cached on first use).
+        configure_logging(json_logs=True)
+        logging.getLogger().addHandler(caplog.handler)  # configuring replaced the root's
+        with caplog.at_level(logging.INFO, logger="taskapp.worker.loop"):
             for _ in range(3):
                 await loop.tick()
             await asyncio.to_thread(migrate.upgrade, url)
             await loop.tick()
     finally:
         await engine.dispose()
+    logs = [
+        r.msg for r in caplog.records if r.name == "taskapp.worker.loop" and isinstance(r.msg, dict)
+    ]
     failed = [e for e in logs if e["event"] == "job_failed"]
     every_job = ["attachment_purge", "digest", "mail", "reminder"]
     assert sorted(e["job"] for e in failed) == every_job
