@@ -50,6 +50,51 @@ function firstScreenChunk(id: string, graph: ModuleGraph, memo: Map<string, Set<
   return null;
 }
 
+// Each icon imported from its own module (`lucide-react/icons/<name>`), not from lucide-react's
+// index. The index imports every icon, so to firstScreenChunk every icon the app uses anywhere
+// looked imported by the first screens: all 44 went into `app`, 20 of them used only by lazy
+// chunks (the share dialog, the notifications panel, ...). Named imports are rewritten at build,
+// by the index's own table of names (aliases included); types and non-icon exports stay.
+function lucideIconImports(): Plugin {
+  const index = fileURLToPath(
+    new URL("./node_modules/lucide-react/dist/esm/lucide-react.mjs", import.meta.url),
+  );
+  const files = new Map<string, string>();
+  for (const [, names = "", file = ""] of readFileSync(index, "utf8").matchAll(
+    /export \{([^}]+)\} from '\.\/icons\/([\w-]+)\.mjs';/g,
+  ))
+    for (const name of names.split(",")) files.set(name.trim().replace(/^default as /, ""), file);
+  if (files.size < 1000) throw new Error(`lucide-react's index changed shape: ${files.size} icons`);
+  return {
+    name: "taskapp-lucide-icon-imports",
+    apply: "build",
+    enforce: "pre",
+    transform(code, id) {
+      if (!/[\\/]src[\\/].*\.tsx?$/.test(id) || !code.includes("lucide-react")) return null;
+      const rewritten = code.replace(
+        /import\s*\{([^}]*)\}\s*from\s*["']lucide-react["'];?/g,
+        (whole, specifiers: string) => {
+          const icons: string[] = [];
+          const kept: string[] = [];
+          for (const spec of specifiers
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)) {
+            const [name = "", alias = name] = spec.split(/\s+as\s+/);
+            const file = files.get(name);
+            if (file) icons.push(`import ${alias} from "lucide-react/icons/${file}";`);
+            else kept.push(spec);
+          }
+          if (kept.length) icons.push(`import { ${kept.join(", ")} } from "lucide-react";`);
+          // As many lines as before, so the source map's lines still match.
+          return icons.join(" ") + "\n".repeat(whole.split("\n").length - 1);
+        },
+      );
+      return rewritten === code ? null : { code: rewritten, map: null };
+    },
+  };
+}
+
 const backend = process.env.TASKAPP_API_URL ?? "http://127.0.0.1:8000";
 
 // Writes a .br and a .gz next to every text file of the build, once, at the highest levels, so no
@@ -220,6 +265,7 @@ const screenMemoPerBuild: Plugin = {
 
 export default defineConfig({
   plugins: [
+    lucideIconImports(),
     react(),
     tailwindcss(),
     firstScreenPreloads(),
@@ -268,6 +314,16 @@ export default defineConfig({
               test: /^[^\0]/, // every module but the bundler's own (virtual) ones
               priority: 20 - i,
             })),
+            // The icons no first screen shows, together for the lazy parts that use them (alone,
+            // each would be a file of ~0.3 kB, and a request, of its own).
+            {
+              name: (id: string, ctx: { getModuleInfo: ModuleGraph }) =>
+                firstScreenChunk(id, (m) => ctx.getModuleInfo(m), screenMemo) === null
+                  ? "icons"
+                  : null,
+              test: /node_modules[\\/]lucide-react[\\/]dist[\\/]esm[\\/]icons[\\/]/,
+              priority: 10,
+            },
           ],
         },
       },
