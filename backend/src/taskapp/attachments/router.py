@@ -149,6 +149,8 @@ def _refused(exc: LinkExpiredError) -> ProblemError:
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
+                        # The form is exactly what the upload's creation answered, and a file.
+                        "additionalProperties": False,
                         "required": ["key", "Content-Type", "token", "file"],
                         "properties": {
                             "key": {"type": "string"},
