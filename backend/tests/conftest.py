@@ -213,6 +213,25 @@ def is_postgres(database_url: str) -> bool:
     return database_url.startswith("postgresql")
 
 
+async def recreate_database(admin_url: str, name: str) -> str:
+    """A fresh, empty PostgreSQL database beside the suite's (dropped first if it exists)."""
+    engine = create_engine(Settings(database_url=admin_url))
+    async with engine.connect() as connection:
+        await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    await engine.dispose()
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def scratch_database_url(database_url: str, tmp_path: Path, name: str) -> str:
+    """An empty database of the suite's kind for a test that migrates it up and down itself:
+    `taskapp_test_<name>` on PostgreSQL, `<name>.db` in the test's folder on SQLite."""
+    if database_url.startswith("postgresql"):
+        return asyncio.run(recreate_database(database_url, f"taskapp_test_{name}"))
+    return f"sqlite+aiosqlite:///{tmp_path}/{name}.db"
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"

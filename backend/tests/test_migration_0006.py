@@ -19,7 +19,7 @@ from taskapp.projects.models import Project
 from taskapp.settings import Settings
 from taskapp.tasks import search
 from taskapp.tasks.models import Priority, Task, TaskStatus, count_key, count_upsert
-from tests.test_task_search_and_stats import _recreate_database
+from tests.conftest import scratch_database_url
 
 # More than one batch of the revision's Inbox backfill (1,000 users at a time).
 USERS = 1_001
@@ -180,10 +180,7 @@ def _inbox_owners(snapshot: dict[str, Any]) -> list[str]:
 def test_revision_0006_upgrades_downgrades_and_upgrades_a_database_with_data(
     database_url: str, tmp_path: Path
 ) -> None:
-    if database_url.startswith("postgresql"):
-        url = asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0006"))
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path}/revision_0006.db"
+    url = scratch_database_url(database_url, tmp_path, "revision_0006")
     migrate.upgrade(url, "0005")
     asyncio.run(_write_previous_release_data(url))
     before = asyncio.run(_snapshot(url))

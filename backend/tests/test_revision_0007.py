@@ -17,7 +17,7 @@ from taskapp.auth.interface import User
 from taskapp.db import create_engine, create_session_factory
 from taskapp.settings import Settings
 from taskapp.tasks.models import Task, TaskCompletion, TaskStatus
-from tests.test_task_search_and_stats import _recreate_database
+from tests.conftest import scratch_database_url
 
 OWNERS = 3
 TASKS_EACH = 400
@@ -94,16 +94,10 @@ async def _new_schema(url: str) -> dict[str, Any]:
     return {"zones": [zone for (zone,) in zones], "set": set_on, "indexes": indexes}
 
 
-def _url(database_url: str, tmp_path: Path) -> str:
-    if database_url.startswith("postgresql"):
-        return asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0007"))
-    return f"sqlite+aiosqlite:///{tmp_path}/revision_0007.db"
-
-
 def test_revision_0007_expands_the_previous_releases_data_without_changing_it(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = _url(database_url, tmp_path)
+    url = scratch_database_url(database_url, tmp_path, "revision_0007")
     # The previous release's data: written with today's models, then taken back to 0005, so
     # that the rows are exactly what a 0005 schema holds.
     migrate.upgrade(url)
@@ -122,7 +116,7 @@ def test_revision_0007_expands_the_previous_releases_data_without_changing_it(
 
 
 def test_revision_0007_downgrades_keeping_every_task(database_url: str, tmp_path: Path) -> None:
-    url = _url(database_url, tmp_path)
+    url = scratch_database_url(database_url, tmp_path, "revision_0007")
     migrate.upgrade(url)
     asyncio.run(_write(url, with_new_fields=True))
     at_head = asyncio.run(_snapshot(url))

@@ -17,7 +17,7 @@ from taskapp.auth.models import AccountToken, AuthSession, User
 from taskapp.db import create_engine, create_session_factory, utcnow
 from taskapp.settings import Settings
 from taskapp.tasks.models import Task
-from tests.test_task_search_and_stats import _recreate_database
+from tests.conftest import scratch_database_url
 
 OWNERS = 4
 TASKS_EACH = 50
@@ -92,19 +92,13 @@ async def _new_schema(url: str) -> dict[str, Any]:
     return state
 
 
-def _url(database_url: str, tmp_path: Path) -> str:
-    if database_url.startswith("postgresql"):
-        return asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0009"))
-    return f"sqlite+aiosqlite:///{tmp_path}/revision_0009.db"
-
-
 EMPTY_NEW_SCHEMA = {"table": True, "column": True, "verified": 0, "tokens": 0}
 
 
 def test_revision_0009_expands_the_previous_releases_data_without_changing_it(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = _url(database_url, tmp_path)
+    url = scratch_database_url(database_url, tmp_path, "revision_0009")
     migrate.upgrade(url)
     asyncio.run(_write(url, with_new_fields=False))
     migrate.downgrade(url, "0008")
@@ -120,7 +114,7 @@ def test_revision_0009_expands_the_previous_releases_data_without_changing_it(
 def test_revision_0009_downgrades_and_upgrades_again_keeping_every_row(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = _url(database_url, tmp_path)
+    url = scratch_database_url(database_url, tmp_path, "revision_0009")
     migrate.upgrade(url)
     asyncio.run(_write(url, with_new_fields=True))
     at_head = asyncio.run(_snapshot(url))

@@ -17,7 +17,7 @@ from taskapp.comments.models import Comment
 from taskapp.db import create_engine, create_session_factory, utcnow
 from taskapp.settings import Settings
 from taskapp.tasks.models import Task, TaskStatus
-from tests.test_task_search_and_stats import _recreate_database
+from tests.conftest import scratch_database_url
 
 OWNERS = 3
 TASKS_EACH = 50
@@ -69,16 +69,10 @@ async def _snapshot(url: str) -> dict[str, Any]:
     }
 
 
-def _url(database_url: str, tmp_path: Path) -> str:
-    if database_url.startswith("postgresql"):
-        return asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0010"))
-    return f"sqlite+aiosqlite:///{tmp_path}/revision_0010.db"
-
-
 def test_revision_0010_upgrades_downgrades_and_upgrades_again_keeping_every_task(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = _url(database_url, tmp_path)
+    url = scratch_database_url(database_url, tmp_path, "revision_0010")
     migrate.upgrade(url)
     asyncio.run(_write(url))
     at_head = asyncio.run(_snapshot(url))

@@ -17,7 +17,7 @@ from taskapp.db import create_engine, create_session_factory
 from taskapp.projects.models import Project
 from taskapp.settings import Settings
 from taskapp.tasks.models import Task
-from tests.test_task_search_and_stats import _recreate_database
+from tests.conftest import scratch_database_url
 
 OWNERS = 3
 PROJECTS_EACH = 2
@@ -70,16 +70,10 @@ async def _snapshot(url: str) -> dict[str, Any]:
     }
 
 
-def _url(database_url: str, tmp_path: Path) -> str:
-    if database_url.startswith("postgresql"):
-        return asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0011"))
-    return f"sqlite+aiosqlite:///{tmp_path}/revision_0011.db"
-
-
 def test_revision_0011_backfills_owners_and_downgrades_and_upgrades_again_keeping_every_project(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = _url(database_url, tmp_path)
+    url = scratch_database_url(database_url, tmp_path, "revision_0011")
     migrate.upgrade(url)
     # Write with the previous release's schema (the revision before 0011, whichever it is).
     migrate.downgrade(url, "0011-1")

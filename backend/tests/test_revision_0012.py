@@ -19,7 +19,7 @@ from taskapp.mail.outbox import enqueue
 from taskapp.reminders.models import Notification, NotificationSettings, Reminder
 from taskapp.settings import Settings
 from taskapp.tasks.models import Task
-from tests.test_task_search_and_stats import _recreate_database
+from tests.conftest import scratch_database_url
 
 NEW_TABLES = ("reminders", "notifications", "notification_settings", "mail_outbox")
 
@@ -71,16 +71,10 @@ async def _snapshot(url: str) -> dict[str, Any]:
     return {"users": sorted(map(tuple, users)), "tasks": sorted(map(tuple, tasks)), **counts}
 
 
-def _url(database_url: str, tmp_path: Path) -> str:
-    if database_url.startswith("postgresql"):
-        return asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0012"))
-    return f"sqlite+aiosqlite:///{tmp_path}/revision_0012.db"
-
-
 def test_revision_0012_upgrades_downgrades_and_upgrades_again_keeping_every_task(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = _url(database_url, tmp_path)
+    url = scratch_database_url(database_url, tmp_path, "revision_0012")
     migrate.upgrade(url)
     asyncio.run(_write(url))
     at_head = asyncio.run(_snapshot(url))

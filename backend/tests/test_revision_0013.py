@@ -11,7 +11,7 @@ from sqlalchemy import text
 from taskapp import migrate
 from taskapp.db import create_engine
 from taskapp.settings import Settings
-from tests.test_task_search_and_stats import _recreate_database
+from tests.conftest import scratch_database_url
 
 NAME = "ix_tasks_owner_open_due_at"
 
@@ -33,16 +33,10 @@ async def _definition(url: str) -> str | None:
     return None if found is None else str(found)
 
 
-def _url(database_url: str, tmp_path: Path) -> str:
-    if database_url.startswith("postgresql"):
-        return asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0013"))
-    return f"sqlite+aiosqlite:///{tmp_path}/revision_0013.db"
-
-
 def test_revision_0013_indexes_open_tasks_in_due_order_and_downgrades_cleanly(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = _url(database_url, tmp_path)
+    url = scratch_database_url(database_url, tmp_path, "revision_0013")
     migrate.upgrade(url)
     built = asyncio.run(_definition(url))
     assert built is not None

@@ -17,7 +17,7 @@ from taskapp.auth.interface import User
 from taskapp.db import create_engine, create_session_factory
 from taskapp.settings import Settings
 from taskapp.tasks.models import Task
-from tests.test_task_search_and_stats import _recreate_database
+from tests.conftest import scratch_database_url
 
 INDEX = "ix_tasks_assignee_open_created"
 
@@ -89,16 +89,10 @@ async def _state(url: str) -> dict[str, Any]:
     }
 
 
-def _url(database_url: str, tmp_path: Path) -> str:
-    if database_url.startswith("postgresql"):
-        return asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0014"))
-    return f"sqlite+aiosqlite:///{tmp_path}/revision_0014.db"
-
-
 def test_revision_0014_adds_assignees_on_old_data_and_downgrades_and_upgrades_again(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = _url(database_url, tmp_path)
+    url = scratch_database_url(database_url, tmp_path, "revision_0014")
     migrate.upgrade(url, "0013")
     before = asyncio.run(_state(url))
     _, task = asyncio.run(_write_previous(url))

@@ -28,10 +28,9 @@ from taskapp.db import create_engine
 from taskapp.settings import Settings
 from taskapp.tasks import search
 from taskapp.tasks.models import Priority, Task, TaskStatus, count_key, count_upsert
-from tests.conftest import Account, assert_problem
+from tests.conftest import Account, assert_problem, scratch_database_url
 from tests.conftest import create_task as create
 from tests.test_task_list import titles
-from tests.test_task_search_and_stats import _recreate_database
 
 TASKS = "/api/v1/tasks"
 
@@ -279,10 +278,7 @@ async def _read(url: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 def test_revision_0005_normalizes_stored_labels_and_keeps_search_and_counts(
     database_url: str, tmp_path: Path
 ) -> None:
-    if database_url.startswith("postgresql"):
-        url = asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0005"))
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path}/revision_0005.db"
+    url = scratch_database_url(database_url, tmp_path, "revision_0005")
     # Written at head (the ORM knows columns later revisions add), then taken back to 0004:
     # the labels stay as sent, as the write path before 0005 stored them.
     migrate.upgrade(url)

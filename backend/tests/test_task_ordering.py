@@ -21,10 +21,15 @@ from taskapp.auth.interface import User
 from taskapp.db import create_engine, create_session_factory, utcnow
 from taskapp.settings import Settings
 from taskapp.tasks.models import Task
-from tests.conftest import Account, assert_problem, client_for, register_and_login
+from tests.conftest import (
+    Account,
+    assert_problem,
+    client_for,
+    register_and_login,
+    scratch_database_url,
+)
 from tests.conftest import create_task as create
 from tests.test_task_list import titles, walk
-from tests.test_task_search_and_stats import _recreate_database
 
 TASKS = "/api/v1/tasks"
 
@@ -283,10 +288,7 @@ async def _positions(url: str) -> dict[uuid.UUID, list[tuple[str | None, uuid.UU
 def test_revision_0008_backfills_positions_in_creation_order(
     database_url: str, tmp_path: Path
 ) -> None:
-    if database_url.startswith("postgresql"):
-        url = asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0008"))
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path}/revision_0008.db"
+    url = scratch_database_url(database_url, tmp_path, "revision_0008")
     migrate.upgrade(url, "0005")
     migrate.upgrade(url)
     expected = asyncio.run(_write_legacy(url))  # the ORM at head leaves position NULL here

@@ -30,7 +30,7 @@ from taskapp.settings import Settings
 from taskapp.tasks import list_query
 from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.tasks.schemas import TaskQuery
-from tests.conftest import Account, client_for, register_and_login
+from tests.conftest import Account, client_for, register_and_login, scratch_database_url
 from tests.conftest import create_task as create
 from tests.test_task_list import folded, titles, walk
 
@@ -371,16 +371,6 @@ async def test_a_rare_word_is_found_without_reading_the_users_other_tasks(app: F
 # ---- revision 0003 fills both for tasks that already exist ---------------------------------
 
 
-async def _recreate_database(admin_url: str, name: str) -> str:
-    engine = create_engine(Settings(database_url=admin_url))
-    async with engine.connect() as connection:
-        await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    await engine.dispose()
-    return admin_url.rsplit("/", 1)[0] + f"/{name}"
-
-
 # More than one backfill batch (revision 0003 reads 1,000 rows at a time).
 LEGACY_COPIES = 700
 LEGACY = [
@@ -440,10 +430,7 @@ def test_revision_0003_backfills_what_the_write_path_keeps(
 ) -> None:
     """Tasks written at head, their derived data dropped (downgrade to 0002) and rebuilt by the
     upgrade's backfill: the same search_text and counts, on the suite's database engine."""
-    if database_url.startswith("postgresql"):
-        url = asyncio.run(_recreate_database(database_url, "taskapp_test_revision_0003"))
-    else:
-        url = f"sqlite+aiosqlite:///{tmp_path}/revision_0003.db"
+    url = scratch_database_url(database_url, tmp_path, "revision_0003")
     migrate.upgrade(url)
     asyncio.run(_write_tasks(url))
     texts, counts = asyncio.run(_derived(url))
