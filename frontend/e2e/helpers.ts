@@ -38,6 +38,17 @@ export async function quickAdd(page: Page, title: string) {
   ).toBeVisible();
 }
 
+/** A project made through the sidebar's "New project", opened; answers its path. */
+export async function createProject(page: Page, name: string): Promise<string> {
+  const sidebar = page.getByRole("region", { name: "Projects" });
+  await sidebar.getByRole("button", { name: "New project" }).click();
+  const created = page.getByRole("dialog", { name: "New project" });
+  await created.getByLabel("Name").fill(name);
+  await created.getByRole("button", { name: "Create project" }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
+  return new URL(page.url()).pathname;
+}
+
 export const taskRow = (page: Page, title: string) =>
   page.locator('[data-testid="task-item"]', { hasText: title });
 

@@ -1,6 +1,14 @@
 import { expect, test, type Page } from "@playwright/test";
 import { shoot } from "./axe";
-import { createAccount, logIn, mailTo, PASSWORD, quickAdd, taskRow } from "./helpers";
+import {
+  createAccount,
+  createProject,
+  logIn,
+  mailTo,
+  PASSWORD,
+  quickAdd,
+  taskRow,
+} from "./helpers";
 
 const membersButton = (page: Page) =>
   page.getByTestId("project-header").getByRole("button", { name: /^Members/ });
@@ -14,13 +22,7 @@ test("sharing between two browsers: invite by email, the mailed link, edit toget
   const ownerEmail = await createAccount(request, baseURL!, "owner");
   const guestEmail = await createAccount(request, baseURL!, "guest");
   await logIn(page, ownerEmail);
-  const sidebar = page.getByRole("region", { name: "Projects" });
-  await sidebar.getByRole("button", { name: "New project" }).click();
-  const created = page.getByRole("dialog", { name: "New project" });
-  await created.getByLabel("Name").fill("Trip");
-  await created.getByRole("button", { name: "Create project" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Trip" })).toBeVisible();
-  const projectPath = new URL(page.url()).pathname;
+  const projectPath = await createProject(page, "Trip");
 
   // The owner invites the guest's address as an editor; the invitation waits in the dialog.
   await page.getByTestId("project-header").getByRole("button", { name: "Share" }).click();

@@ -1,6 +1,14 @@
 import { expect, test } from "@playwright/test";
 import { shoot } from "./axe";
-import { createAccount, logIn, mailTo, PASSWORD, quickAdd, taskRow } from "./helpers";
+import {
+  createAccount,
+  createProject,
+  logIn,
+  mailTo,
+  PASSWORD,
+  quickAdd,
+  taskRow,
+} from "./helpers";
 
 test("a viewer is offered no write; raised to editor, they complete a task the owner then sees done", async ({
   page,
@@ -11,13 +19,7 @@ test("a viewer is offered no write; raised to editor, they complete a task the o
   const ownerEmail = await createAccount(request, baseURL!, "owner");
   const guestEmail = await createAccount(request, baseURL!, "viewer");
   await logIn(page, ownerEmail);
-  const sidebar = page.getByRole("region", { name: "Projects" });
-  await sidebar.getByRole("button", { name: "New project" }).click();
-  const created = page.getByRole("dialog", { name: "New project" });
-  await created.getByLabel("Name").fill("Choir");
-  await created.getByRole("button", { name: "Create project" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Choir" })).toBeVisible();
-  const projectPath = new URL(page.url()).pathname;
+  const projectPath = await createProject(page, "Choir");
   await quickAdd(page, "Print the scores");
 
   // The owner invites the guest as a viewer.
