@@ -22,6 +22,8 @@ from alembic import op
 from fractional_indexing import generate_n_keys_between
 from sqlalchemy.dialects import postgresql
 
+from taskapp.migrations.sqlite import restore_indexes, task_indexes
+
 revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
@@ -83,29 +85,9 @@ def _backfill_positions(bind: sa.Connection) -> None:
         cursor = tuple(rows[-1])
 
 
-def _sqlite_task_indexes() -> dict[str, str]:
-    """SQLite: every index on tasks by name, as its CREATE INDEX statement."""
-    rows = op.get_bind().execute(
-        sa.text(
-            "SELECT name, sql FROM sqlite_master"
-            " WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL"
-        )
-    )
-    return {str(name): str(sql) for name, sql in rows}
-
-
-def _restore_sqlite_indexes(saved: dict[str, str]) -> None:
-    # SQLite's batch mode copies the table and recreates only the indexes it can reflect: an
-    # expression index (0007's ix_tasks_owner_due_at) would be lost, a partial one could come
-    # back without its WHERE. Each index is put back exactly as it was.
-    for name, sql in saved.items():
-        op.execute(f"DROP INDEX IF EXISTS {name}")
-        op.execute(sql)
-
-
 def upgrade() -> None:
     is_postgres = op.get_bind().dialect.name == "postgresql"
-    saved = {} if is_postgres else _sqlite_task_indexes()
+    saved = {} if is_postgres else task_indexes()
     with op.batch_alter_table("tasks") as batch:
         batch.add_column(sa.Column("position", Position, nullable=True))
         batch.add_column(sa.Column("parent_id", sa.Uuid(), nullable=True))
@@ -114,7 +96,7 @@ def upgrade() -> None:
             batch.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
         if not is_postgres:  # SQLite: part of the table's rebuild
             batch.create_foreign_key(PARENT_FK, "tasks", ["parent_id"], ["id"], ondelete="CASCADE")
-    _restore_sqlite_indexes(saved)
+    restore_indexes(saved)
     if is_postgres:
         op.execute(
             f"ALTER TABLE tasks ADD CONSTRAINT {PARENT_FK} FOREIGN KEY (parent_id)"
@@ -140,9 +122,9 @@ def downgrade() -> None:
     with op.get_context().autocommit_block():
         for index in (PARENT_INDEX, POSITION_INDEX):
             op.drop_index(index, table_name="tasks", postgresql_concurrently=is_postgres)
-    saved = {} if is_postgres else _sqlite_task_indexes()
+    saved = {} if is_postgres else task_indexes()
     with op.batch_alter_table("tasks") as batch:
         batch.drop_constraint(PARENT_FK, type_="foreignkey")
         for name in ("subtask_done_count", "subtask_count", "parent_id", "position"):
             batch.drop_column(name)
-    _restore_sqlite_indexes(saved)
+    restore_indexes(saved)

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from taskapp.migrations.locks import lock_in_writers_order
+from taskapp.migrations.sqlite import restore_indexes, task_indexes
 
 revision: str = "0014"
 down_revision: str | None = "0013"
@@ -31,32 +32,13 @@ INDEX = "ix_tasks_assignee_open_created"
 OPEN_ASSIGNED = sa.text("assignee_id IS NOT NULL AND status <> 'done'")
 
 
-def _sqlite_task_indexes() -> dict[str, str]:
-    """SQLite: every index on tasks by name, as its CREATE INDEX statement."""
-    rows = op.get_bind().execute(
-        sa.text(
-            "SELECT name, sql FROM sqlite_master"
-            " WHERE type = 'index' AND tbl_name = 'tasks' AND sql IS NOT NULL"
-        )
-    )
-    return {str(name): str(sql) for name, sql in rows}
-
-
-def _restore_sqlite_indexes(saved: dict[str, str]) -> None:
-    # SQLite's batch mode rebuilds the table and would lose expression and partial indexes
-    # (as in 0008): each is put back exactly as it was.
-    for name, sql in saved.items():
-        op.execute(f"DROP INDEX IF EXISTS {name}")
-        op.execute(sql)
-
-
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
-        saved = _sqlite_task_indexes()
+        saved = task_indexes()
         with op.batch_alter_table("tasks") as batch:
             batch.add_column(sa.Column("assignee_id", sa.Uuid(), nullable=True))
             batch.create_foreign_key(FK, "users", ["assignee_id"], ["id"], ondelete="SET NULL")
-        _restore_sqlite_indexes(saved)
+        restore_indexes(saved)
         op.create_index(
             INDEX, "tasks", ["assignee_id", "created_at", "id"], sqlite_where=OPEN_ASSIGNED
         )
@@ -84,11 +66,11 @@ def downgrade() -> None:
     # New data only: the assignments go, every task stays.
     if op.get_bind().dialect.name != "postgresql":
         op.drop_index(INDEX, table_name="tasks")
-        saved = _sqlite_task_indexes()
+        saved = task_indexes()
         with op.batch_alter_table("tasks") as batch:
             batch.drop_constraint(FK, type_="foreignkey")
             batch.drop_column("assignee_id")
-        _restore_sqlite_indexes(saved)
+        restore_indexes(saved)
         return
     with op.get_context().autocommit_block():
         op.drop_index(INDEX, table_name="tasks", postgresql_concurrently=True)
