@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from taskapp.attachments.models import Attachment, object_key
 from taskapp.attachments.names import MAX_NAME, sanitize_filename
+from taskapp.attachments.storage import LinkExpiredError, LocalStore
 from taskapp.db import utcnow
 from taskapp.mail import Mailer
 from taskapp.main import create_app
@@ -338,6 +339,26 @@ async def short_app(
     )
     yield application
     await application.state.services.engine.dispose()
+
+
+def test_a_link_lives_at_least_its_lifetime_though_signatures_carry_whole_seconds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = LocalStore(tmp_path, "k" * 32)
+    clock = [1000.99]  # signed late in a second: the signature says 1000
+    monkeypatch.setattr("time.time", lambda: clock[0])
+    url = store.download_url(
+        "attachments/a",
+        filename="a.pdf",
+        content_type="application/pdf",
+        expires=timedelta(seconds=1),
+    )
+    token = url.rsplit("/", 1)[1]
+    clock[0] = 1001.5  # half a second later, across a second boundary
+    assert store.download_grant(token)["key"] == "attachments/a"
+    clock[0] = 1002.0  # a whole second past the signature's second
+    with pytest.raises(LinkExpiredError):
+        store.download_grant(token)
 
 
 async def test_links_expire_so_a_removed_members_old_link_stops_working(

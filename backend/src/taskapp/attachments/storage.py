@@ -202,7 +202,9 @@ class LocalStore:
         except BadSignature as exc:
             raise LinkExpiredError("the link is not one this server made") from exc
         # The lifetime is inside the signed payload, so each link keeps the one it was made with.
-        if time.time() - signed_at.timestamp() > float(payload["ttl"]):
+        # The signature holds whole seconds; compare whole seconds (as itsdangerous's own
+        # max_age does) so a link made late in a second is not cut short by up to a second.
+        if int(time.time()) - signed_at.timestamp() > float(payload["ttl"]):
             raise LinkExpiredError("the link has expired")
         return dict(payload)
 
