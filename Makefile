@@ -14,10 +14,11 @@ export ROOT TOOLS VAR
 CHECKS :=        # every check `make test` runs, in order
 # How scripts/run-checks.sh schedules them on 2 cores (see its header):
 # monitoring-live and upgrade-test start servers on ports of their own and judge with wide bounds
-# (2 s p99, no failed request), so they too run beside the backend suites.
+# (2 s p99, no failed request), and fuzz (a stack of its own) judges responses, not time, so they
+# too run beside the backend suites.
 CHECKS_BESIDE := workflows-lint delivery-test hadolint helm-lint helm-validate k8s-test checkov-k8s \
   monitoring-rules monitoring-dashboards monitoring-alertmanager monitoring-platform python-lint \
-  tf-fmt tf-validate tf-test ci-role-test checkov-tf security-scan monitoring-live upgrade-test
+  tf-fmt tf-validate tf-test ci-role-test checkov-tf security-scan monitoring-live upgrade-test fuzz
 CHECKS_ALONE := chaos web-e2e web-lighthouse load-smoke
 RUN_PREREQS :=   # what `make run` prepares before serving (web app build, ...)
 LINTS :=         # linters and type checkers

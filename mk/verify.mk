@@ -22,8 +22,10 @@ load-smoke: ## the smoke load shape against the local stack: 0 errors, flows p95
 contract-test: ## the Postman collection (tests/postman) with newman against the local stack; JUnit in artifacts/postman/
 	scripts/contract.sh contract
 
+# Fuzz runs in make test's side lane, beside the main lane's stack users: a stack of its own.
+FUZZ_PORTS ?= TASKAPP_PG_PORT=55652 TASKAPP_REDIS_PORT=56599 TASKAPP_STACK_PORT=8911
 fuzz: ## schemathesis against the live /openapi.json: all operations, all checks, stateful; zero failures
-	scripts/fuzz.sh
+	$(FUZZ_PORTS) scripts/fuzz.sh
 
 security-scan: ## bandit over backend/src (npm audit needs an advisory API these machines lack: see npm-audit-web)
 	scripts/security-scan.sh bandit
