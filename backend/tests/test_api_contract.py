@@ -239,3 +239,15 @@ async def test_the_digest_hour_is_an_hour_of_the_day_or_null(
         "/api/v1/notifications/settings", json={"digest_hour": None}, headers=account.headers
     )
     assert cleared.json() == {"digest_hour": None}
+
+
+def test_every_route_sits_on_the_apps_own_router_not_behind_an_included_branch(
+    make_settings: Callable[..., Settings],
+) -> None:
+    # An included router is matched twice per request after a walk of its routes (ADR 0006):
+    # the app's router holds the routes themselves, so a request is matched once.
+    application = create_app(make_settings())
+    kinds = {type(route).__name__ for route in application.router.routes}
+    assert kinds <= {"APIRoute", "Route", "Mount"}, kinds
+    paths = {getattr(route, "path", "") for route in application.router.routes}
+    assert {"/api/v1/tasks", "/api/v1/projects", "/health", "/api/v1/events"} <= paths
