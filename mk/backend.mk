@@ -36,12 +36,13 @@ backend-lint: backend-sync ## ruff, ruff format --check, mypy --strict, import c
 backend-fmt: backend-sync
 	cd backend && $(UV) run --frozen ruff format src tests && $(UV) run --frozen ruff check --fix src tests
 
+# Coverage is measured on the PostgreSQL run (the production database: 95% there, 96% with the
+# SQLite run added). Tracing made the SQLite run 75% slower (208 s against 363 s on a quiet
+# machine), and `make test` has 30 minutes; this run still checks every behaviour on SQLite.
 backend-test-sqlite: backend-sync ## API suite on the embedded SQLite + in-process cache
-	@mkdir -p $(COV_DIR)
 	scripts/services.sh install  # Redis-outage tests start their own redis-server
-	$(PYTEST) -p no:cacheprovider --expect-dialect=sqlite --cov --cov-report= \
+	$(PYTEST) -p no:cacheprovider --expect-dialect=sqlite \
 	  --junitxml=$(ROOT)/artifacts/junit-backend-sqlite.xml
-	mv backend/.coverage $(COV_DIR)/.coverage.sqlite
 
 backend-test-postgres: backend-sync ## API suite on real PostgreSQL + Redis (started by scripts/services.sh)
 	@mkdir -p $(COV_DIR)
@@ -54,10 +55,9 @@ backend-test-postgres: backend-sync ## API suite on real PostgreSQL + Redis (sta
 	  --junitxml=$(ROOT)/artifacts/junit-backend-postgres.xml
 	mv backend/.coverage $(COV_DIR)/.coverage.postgres
 
-backend-coverage: backend-sync ## branch coverage of backend/src over both runs, >= 90%
-	cd backend && $(UV) run --frozen coverage combine --keep $(COV_DIR)/.coverage.sqlite $(COV_DIR)/.coverage.postgres
-	cd backend && $(UV) run --frozen coverage report --fail-under=90 --skip-covered
-	cd backend && $(UV) run --frozen coverage xml -o $(COV_DIR)/coverage.xml
+backend-coverage: backend-sync ## branch coverage of backend/src on the PostgreSQL run, >= 90%
+	cd backend && COVERAGE_FILE=$(COV_DIR)/.coverage.postgres $(UV) run --frozen coverage report --fail-under=90 --skip-covered
+	cd backend && COVERAGE_FILE=$(COV_DIR)/.coverage.postgres $(UV) run --frozen coverage xml -o $(COV_DIR)/coverage.xml
 
 .PHONY: bench
 BENCH_ARGS ?=
