@@ -19,6 +19,9 @@ CHECKS :=        # every check `make test` runs, in order
 CHECKS_BESIDE := workflows-lint delivery-test hadolint helm-lint helm-validate k8s-test checkov-k8s \
   monitoring-rules monitoring-dashboards monitoring-alertmanager monitoring-platform python-lint \
   tf-fmt tf-validate tf-test ci-role-test checkov-tf security-scan monitoring-live upgrade-test fuzz
+# Side checks the main lane may take once its own are done (servers on ports of their own, tool
+# venvs of their own), last in CHECKS_BESIDE so they are the ones still queued then.
+CHECKS_EITHER := security-scan monitoring-live upgrade-test fuzz
 CHECKS_ALONE := chaos web-e2e web-lighthouse load-smoke
 RUN_PREREQS :=   # what `make run` prepares before serving (web app build, ...)
 LINTS :=         # linters and type checkers
@@ -37,7 +40,7 @@ run: $(RUN_PREREQS) backend-migrate ## install, build the web app, migrate SQLit
 	  exec $(UV) run --frozen taskapp serve --host 127.0.0.1 --port 8000
 
 test: ## run every check (what CI runs): lint, types, unit, integration, e2e, infra
-	@CHECKS_BESIDE="$(CHECKS_BESIDE)" CHECKS_ALONE="$(CHECKS_ALONE)" scripts/run-checks.sh $(CHECKS)
+	@CHECKS_BESIDE="$(CHECKS_BESIDE)" CHECKS_EITHER="$(CHECKS_EITHER)" CHECKS_ALONE="$(CHECKS_ALONE)" scripts/run-checks.sh $(CHECKS)
 
 lint: $(LINTS) ## linters and type checkers only
 

@@ -9,6 +9,9 @@
 #     one after another in a side lane, started once the first main-lane check has installed the
 #     shared tools (uv, the backend venv). Each one's output is held in artifacts/checks/<name>.log
 #     and printed whole when it ends, so the two lanes' lines do not interleave mid-check.
+#     When the main lane has run its own checks, it takes the side checks nobody has started, from
+#     the end of the list (their summary lane reads side/main), so the lanes finish together; only
+#     those in CHECKS_EITHER (own ports, own tool venvs: never two `terraform init`s in one folder).
 #   - CHECKS_ALONE (what measures time or latency closely: Lighthouse, e2e, chaos, load) run last
 #     in the main lane, after the side lane has finished: nothing runs beside them.
 #   - every other check runs in the main lane, beside the side lane.
@@ -18,6 +21,7 @@ set -uo pipefail
 
 read -r -a beside <<<"${CHECKS_BESIDE:-}"
 read -r -a alone <<<"${CHECKS_ALONE:-}"
+read -r -a either <<<"${CHECKS_EITHER:-}"
 in_list() { local x="$1"; shift; local y; for y in "$@"; do [ "$x" = "$y" ] && return 0; done; return 1; }
 
 main=() side=() last=()
@@ -39,12 +43,31 @@ run_one() { # run_one <check>: runs it, records "<status> <seconds>" in $state/<
   echo "$status $(( $(date +%s) - start ))" > "$state/$check.status"
 }
 
+# A side check is run by whichever lane claims it first (mkdir is atomic): the side lane takes
+# them in order, and the main lane, once its own checks are done, takes them from the end, so
+# neither lane idles while the other still has side checks queued, whatever this machine's speed.
+claim() { mkdir "$state/claimed.$1" 2>/dev/null; }
+
+run_side_check() { # run_side_check <check> <lane>: output held and printed whole
+  local check="$1"
+  run_one "$check" > "$state/$check.log" 2>&1
+  { log "make $check ($2: $(cut -d' ' -f1 "$state/$check.status"), $(cut -d' ' -f2 "$state/$check.status")s)"
+    cat "$state/$check.log"; }
+  echo "$2" > "$state/$check.lane"
+}
+
 side_lane() {
   local check
   for check in "${side[@]}"; do
-    run_one "$check" > "$state/$check.log" 2>&1
-    { log "make $check (side lane: $(cut -d' ' -f1 "$state/$check.status"), $(cut -d' ' -f2 "$state/$check.status")s)"
-      cat "$state/$check.log"; }
+    claim "$check" && run_side_check "$check" "side lane"
+  done
+}
+
+take_from_side() { # only CHECKS_EITHER: side checks whose ports and tools are their own
+  local i
+  for (( i=${#side[@]}-1; i>=0; i-- )); do
+    in_list "${side[$i]}" "${either[@]}" || continue
+    claim "${side[$i]}" && run_side_check "${side[$i]}" "side check taken by the main lane"
   done
 }
 
@@ -58,7 +81,7 @@ wait_side() {
 started=$(date +%s)
 first=1
 for check in "${main[@]}" "${last[@]}"; do
-  in_list "$check" "${last[@]}" && wait_side
+  if in_list "$check" "${last[@]}" && [ -n "$side_pid" ]; then take_from_side; wait_side; fi
   log "make $check"
   run_one "$check"
   if [ "$first" = 1 ] && [ ${#side[@]} -gt 0 ]; then
@@ -67,6 +90,7 @@ for check in "${main[@]}" "${last[@]}"; do
     side_lane & side_pid=$!
   fi
 done
+[ -n "$side_pid" ] && take_from_side
 wait_side
 
 : > "$summary"
@@ -75,6 +99,7 @@ for check in "$@"; do
   read -r status seconds < "$state/$check.status" || { status=FAILED; seconds=0; }
   if [ "$status" = ok ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_names+=("$check"); fi
   lane=main; in_list "$check" "${side[@]}" && lane=side
+  [ "$(cat "$state/$check.lane" 2>/dev/null)" = "side check taken by the main lane" ] && lane=side/main
   printf '%-32s %-7s %5ss  %s\n' "$check" "$status" "$seconds" "$lane" >> "$summary"
 done
 echo
