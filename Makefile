@@ -18,10 +18,10 @@ CHECKS :=        # every check `make test` runs, in order
 # too run beside the backend suites.
 CHECKS_BESIDE := workflows-lint delivery-test hadolint helm-lint helm-validate k8s-test checkov-k8s \
   monitoring-rules monitoring-dashboards monitoring-alertmanager monitoring-platform python-lint \
-  tf-fmt tf-validate tf-test ci-role-test checkov-tf security-scan monitoring-live upgrade-test fuzz
+  tf-fmt tf-validate tf-test ci-role-test checkov-tf fuzz upgrade-test monitoring-live security-scan
 # Side checks the main lane may take once its own are done (servers on ports of their own, tool
 # venvs of their own), last in CHECKS_BESIDE so they are the ones still queued then.
-CHECKS_EITHER := security-scan monitoring-live upgrade-test fuzz
+CHECKS_EITHER := fuzz upgrade-test monitoring-live security-scan
 CHECKS_ALONE := chaos web-e2e web-lighthouse load-smoke
 RUN_PREREQS :=   # what `make run` prepares before serving (web app build, ...)
 LINTS :=         # linters and type checkers
