@@ -3,7 +3,7 @@ import { defineConfig, devices } from "@playwright/test";
 const artifacts = process.env.E2E_ARTIFACTS ?? "../artifacts/web-e2e";
 
 /**
- * Playwright drives Debian's Chromium (a downloaded browser cannot be installed here).
+ * Playwright drives Debian's Chromium headless shell (a downloaded browser cannot be installed here).
  * scripts/e2e-web.sh starts the real backend(s) and sets E2E_BASE_URL / E2E_SHORT_TTL_URL.
  */
 export default defineConfig({
@@ -28,7 +28,7 @@ export default defineConfig({
     // specs see the network as the app sends it (routes, 304s); offline.spec.ts allows it.
     serviceWorkers: "block",
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium-headless-shell",
       args: [
         "--no-sandbox",
         "--disable-gpu",
