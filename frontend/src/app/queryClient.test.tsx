@@ -5,7 +5,7 @@
  */
 import { act, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import { setAccessToken } from "@/api/session";
 import type { User } from "@/api/types";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
@@ -13,10 +13,6 @@ import { editor } from "@/features/tasks/editor";
 import { TaskDialog } from "@/features/tasks/TaskDialog";
 import { json, makeTask, mockApi, renderWith } from "@/test/utils";
 import { queryClient } from "./queryClient";
-
-vi.mock("sonner", () => ({
-  toast: Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn(), dismiss: vi.fn() }),
-}));
 
 beforeEach(() => setAccessToken("token"));
 afterEach(() => {

@@ -7,10 +7,6 @@ import { json, mockApi, renderWith } from "@/test/utils";
 import { humanSize } from "./format";
 import TaskAttachments from "./TaskAttachments";
 
-vi.mock("sonner", () => ({
-  toast: Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn(), dismiss: vi.fn() }),
-}));
-
 const TASK = "11111111-1111-4111-8111-111111111111";
 const BASE = `/api/v1/tasks/${TASK}/attachments`;
 

@@ -1,14 +1,10 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { setAccessToken } from "@/api/session";
 import { json, mockApi, renderWith } from "@/test/utils";
 import type { Notification } from "./api";
 import { NotificationsButton } from "./NotificationsButton";
-
-vi.mock("sonner", () => ({
-  toast: Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn(), dismiss: vi.fn() }),
-}));
 
 beforeEach(() => setAccessToken("token"));
 // The bell and its panel are lazy chunks: transformed once here, not inside a test's 1 s wait for

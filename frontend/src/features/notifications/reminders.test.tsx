@@ -1,16 +1,12 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { setAccessToken } from "@/api/session";
 import type { Task, User } from "@/api/types";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
 import { json, makeTask, mockApi, renderWith } from "@/test/utils";
 import type { Reminder } from "./api";
 import { TaskReminders } from "./TaskReminders";
-
-vi.mock("sonner", () => ({
-  toast: Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn(), dismiss: vi.fn() }),
-}));
 
 beforeEach(() => setAccessToken("token"));
 

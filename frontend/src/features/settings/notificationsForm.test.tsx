@@ -1,13 +1,9 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { setAccessToken } from "@/api/session";
 import { json, mockApi, renderWith } from "@/test/utils";
 import { NotificationsForm } from "./NotificationsForm";
-
-vi.mock("sonner", () => ({
-  toast: Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn(), dismiss: vi.fn() }),
-}));
 
 beforeEach(() => setAccessToken("token"));
 

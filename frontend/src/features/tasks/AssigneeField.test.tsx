@@ -1,16 +1,12 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { User } from "@/api/types";
 import { setAccessToken } from "@/api/session";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
 import { json, makeTask, mockApi, renderWith } from "@/test/utils";
 import AssigneeField from "./AssigneeField";
 import { AssigneeInitials } from "./AssigneeInitials";
-
-vi.mock("sonner", () => ({
-  toast: Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn(), dismiss: vi.fn() }),
-}));
 
 const OWNER = "00000000-0000-4000-8000-000000000001";
 const EDITOR = "00000000-0000-4000-8000-000000000002";

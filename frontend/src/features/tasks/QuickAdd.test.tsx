@@ -7,8 +7,6 @@ import type { Task } from "@/api/types";
 import { json, makeTask, mockApi, renderWith } from "@/test/utils";
 import { QuickAdd } from "./QuickAdd";
 
-vi.mock("sonner", () => ({ toast: Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn() }) }));
-
 beforeEach(() => {
   setAccessToken("token");
   vi.mocked(toast).mockClear();

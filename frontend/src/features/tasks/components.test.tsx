@@ -12,8 +12,6 @@ import { diffTask, dueForCreate, taskFormSchema, toFormValues } from "./taskForm
 import { TaskItem } from "./TaskItem";
 import TaskListPage from "./TaskListPage";
 
-vi.mock("sonner", () => ({ toast: Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn() }) }));
-
 beforeEach(() => setAccessToken("token"));
 
 function LabelHarness({ initial = [] as string[] }) {

@@ -3,6 +3,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setAccessToken } from "@/api/session";
+import { toastMock } from "@/test/sonner";
 import { json, makeTask, mockApi, newQueryClient } from "@/test/utils";
 import { taskKeys } from "./api";
 import type { ListData } from "./cache";
@@ -11,12 +12,6 @@ import type { ApiTaskQuery } from "./filters";
 import { useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
 import { useTaskList } from "./queries";
 import { undoStack } from "./undo";
-
-const toastMock = vi.hoisted(() => {
-  const fn = Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn(), dismiss: vi.fn() });
-  return fn;
-});
-vi.mock("sonner", () => ({ toast: toastMock }));
 
 const Q: ApiTaskQuery = { sort: "-created_at" };
 

@@ -4,8 +4,6 @@ import { taskKeys } from "./api";
 import type { ListData } from "./cache";
 import { dropMove, keyboardMove, moveTask, placeOf, reordered } from "./reorder";
 
-vi.mock("sonner", () => ({ toast: Object.assign(vi.fn(), { error: vi.fn(), dismiss: vi.fn() }) }));
-
 describe("manual order moves", () => {
   const [a, b, c] = [makeTask(), makeTask(), makeTask()];
   const order = [a, b, c];

@@ -12,10 +12,6 @@ import { editor, useEditor } from "./editor";
 import { TASK_KEYS, useTaskKeys } from "./taskKeys";
 import { undoStack } from "./undo";
 
-vi.mock("sonner", () => ({
-  toast: Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn(), dismiss: vi.fn() }),
-}));
-
 // A zone far from the test machine's: "today" must be the user's day, not the browser's.
 const ZONE = "Pacific/Kiritimati";
 const auth = { user: { time_zone: ZONE } as User } as AuthContextValue;

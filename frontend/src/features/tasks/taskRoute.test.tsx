@@ -1,16 +1,12 @@
 import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { Route, Routes, useLocation, useNavigate } from "react-router";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setAccessToken } from "@/api/session";
 import { json, makeTask, mockApi, renderWith } from "@/test/utils";
 import { editor } from "./editor";
 import { TaskDialog } from "./TaskDialog";
 import TaskListPage from "./TaskListPage";
-
-vi.mock("sonner", () => ({
-  toast: Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn(), dismiss: vi.fn() }),
-}));
 
 beforeEach(() => setAccessToken("token"));
 afterEach(() => act(() => editor.close()));

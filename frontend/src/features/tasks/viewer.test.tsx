@@ -17,10 +17,6 @@ import { editor } from "./editor";
 import { TaskDialog } from "./TaskDialog";
 import TaskListPage from "./TaskListPage";
 
-vi.mock("sonner", () => ({
-  toast: Object.assign(vi.fn(), { error: vi.fn(), success: vi.fn(), dismiss: vi.fn() }),
-}));
-
 beforeEach(() => {
   setAccessToken("token");
   vi.mocked(toast.error).mockClear();
