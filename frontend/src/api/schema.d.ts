@@ -1000,7 +1000,7 @@ export interface components {
         AttachmentCreate: {
             /**
              * Content Type
-             * @description Its MIME type (parameters such as charset are dropped)
+             * @description Its MIME type, `type/subtype` with optional parameters (dropped, as is case: `Text/Plain; charset=utf-8` is stored as `text/plain`)
              */
             content_type: string;
             /**
