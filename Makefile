@@ -23,6 +23,8 @@ CHECKS_BESIDE := workflows-lint delivery-test hadolint helm-lint helm-validate k
 # venvs of their own), last in CHECKS_BESIDE so they are the ones still queued then.
 CHECKS_EITHER := fuzz upgrade-test monitoring-live security-scan
 CHECKS_ALONE := chaos web-e2e web-lighthouse load-smoke
+# Run by the main lane while it waits for the side lane, so the alone phase installs nothing.
+ALONE_PREPARE := prepare-alone
 RUN_PREREQS :=   # what `make run` prepares before serving (web app build, ...)
 LINTS :=         # linters and type checkers
 FMTS :=          # formatters that rewrite files
@@ -30,7 +32,7 @@ CLEANS :=        # part-specific clean-ups
 
 include $(sort $(wildcard mk/*.mk))
 
-.PHONY: help run test lint fmt clean services-up services-down
+.PHONY: help run test prepare-alone lint fmt clean services-up services-down
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN{FS=":.*## "}{printf "  %-24s %s\n",$$1,$$2}'
 
@@ -40,7 +42,14 @@ run: $(RUN_PREREQS) backend-migrate ## install, build the web app, migrate SQLit
 	  exec $(UV) run --frozen taskapp serve --host 127.0.0.1 --port 8000
 
 test: ## run every check (what CI runs): lint, types, unit, integration, e2e, infra
-	@CHECKS_BESIDE="$(CHECKS_BESIDE)" CHECKS_EITHER="$(CHECKS_EITHER)" CHECKS_ALONE="$(CHECKS_ALONE)" scripts/run-checks.sh $(CHECKS)
+	@CHECKS_BESIDE="$(CHECKS_BESIDE)" CHECKS_EITHER="$(CHECKS_EITHER)" CHECKS_ALONE="$(CHECKS_ALONE)" \
+	  ALONE_PREPARE="$(ALONE_PREPARE)" scripts/run-checks.sh $(CHECKS)
+
+prepare-alone: ## install what the checks in CHECKS_ALONE use (browser, Lighthouse, Locust, nginx), nothing else
+	PREPARE_ONLY=1 scripts/e2e-web.sh
+	PREPARE_ONLY=1 scripts/lighthouse.sh
+	PREPARE_ONLY=1 scripts/load.sh
+	PREPARE_ONLY=1 scripts/chaos.sh
 
 lint: $(LINTS) ## linters and type checkers only
 

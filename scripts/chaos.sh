@@ -13,6 +13,7 @@ DB_NAME=taskapp_chaos
 
 command -v nginx >/dev/null || apt_install nginx
 command -v curl >/dev/null || apt_install curl
+[ "${PREPARE_ONLY:-}" = 1 ] && exit 0 # installed only (make prepare-alone)
 "$ROOT/scripts/services.sh" start postgres redis
 cleanup() { "$ROOT/scripts/services.sh" stop postgres redis || true; }
 trap cleanup EXIT

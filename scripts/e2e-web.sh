@@ -14,6 +14,7 @@ apt_install chromium-headless-shell fonts-liberation curl
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium-headless-shell}"
 [ -x "$chromium" ] || die "$chromium is missing (apt-get install -y chromium-headless-shell)"
 export CHROMIUM_PATH="$chromium"
+[ "${PREPARE_ONLY:-}" = 1 ] && exit 0 # installed only (make prepare-alone)
 
 backend="${TASKAPP_E2E_BACKEND_DIR:-$ROOT/backend}"
 web="$ROOT/frontend"

@@ -26,8 +26,6 @@ max_wait="${LIGHTHOUSE_MAX_WAIT_MS:-5000}"
 
 apt_install chromium curl
 [ -x /usr/bin/chromium ] || die "Debian's chromium is missing (apt-get install -y chromium)"
-dist="${LIGHTHOUSE_WEB_DIR:-$ROOT/frontend/dist}" # another build can be measured for comparison
-[ -f "$dist/index.html" ] || die "frontend/dist is not built: run make web-build"
 prefix="$TOOLS/lighthouse-$LIGHTHOUSE_VERSION"
 lighthouse="$prefix/node_modules/.bin/lighthouse"
 if [ ! -x "$lighthouse" ]; then
@@ -35,6 +33,9 @@ if [ ! -x "$lighthouse" ]; then
   log "installing lighthouse $LIGHTHOUSE_VERSION into $prefix"
   npm install --no-audit --no-fund --loglevel=error --prefix "$prefix" "lighthouse@$LIGHTHOUSE_VERSION"
 fi
+[ "${PREPARE_ONLY:-}" = 1 ] && exit 0 # installed only (make prepare-alone)
+dist="${LIGHTHOUSE_WEB_DIR:-$ROOT/frontend/dist}" # another build can be measured for comparison
+[ -f "$dist/index.html" ] || die "frontend/dist is not built: run make web-build"
 
 run_dir="$VAR/lighthouse/run-$(date +%Y%m%d-%H%M%S)-$$"
 out="$ROOT/artifacts/lighthouse"

@@ -10,6 +10,7 @@ LOCUST_SPEC="locust==2.47.0"
 PROFILE="${PROFILE:-smoke}"
 case "$PROFILE" in smoke|load|stress|spike) ;; *) die "PROFILE must be smoke, load, stress or spike (got '$PROFILE')";; esac
 bin="$(tool_venv locust "$LOCUST_SPEC")"
+[ "${PREPARE_ONLY:-}" = 1 ] && exit 0 # installed only (make prepare-alone)
 out="$ROOT/artifacts/load"
 mkdir -p "$out/$PROFILE"
 

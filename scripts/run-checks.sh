@@ -13,7 +13,10 @@
 #     the end of the list (their summary lane reads side/main), so the lanes finish together; only
 #     those in CHECKS_EITHER (own ports, own tool venvs: never two `terraform init`s in one folder).
 #   - CHECKS_ALONE (what measures time or latency closely: Lighthouse, e2e, chaos, load) run last
-#     in the main lane, after the side lane has finished: nothing runs beside them.
+#     in the main lane, after the side lane has finished: nothing runs beside them. While the main
+#     lane waits for the side lane it runs `make $ALONE_PREPARE` (their installs: a browser
+#     package, npm and pip tools), so that waiting is used; a failure there is only reported (the
+#     check itself installs again and fails with the reason).
 #   - every other check runs in the main lane, beside the side lane.
 # CHECKS_SERIAL=1 runs everything in CHECKS order in one lane (the old behaviour).
 set -uo pipefail
@@ -79,6 +82,10 @@ take_from_side() { # only CHECKS_EITHER: side checks whose ports and tools are t
 side_pid=""
 wait_side() {
   [ -n "$side_pid" ] || return 0
+  if [ -n "${ALONE_PREPARE:-}" ] && [ ${#last[@]} -gt 0 ]; then
+    log "make $ALONE_PREPARE (while the side lane finishes)"
+    make --no-print-directory -C "$ROOT" "$ALONE_PREPARE" || log "make $ALONE_PREPARE failed; the checks that run alone install again"
+  fi
   log "waiting for the side lane (${side[*]}) before the checks that run alone"
   wait "$side_pid"; side_pid=""
 }
