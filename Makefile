@@ -15,10 +15,13 @@ CHECKS :=        # every check `make test` runs, in order
 # How scripts/run-checks.sh schedules them on 2 cores (see its header):
 # monitoring-live and upgrade-test start servers on ports of their own and judge with wide bounds
 # (2 s p99, no failed request), and fuzz (a stack of its own) judges responses, not time, so they
-# too run beside the backend suites.
+# too run beside the backend suites. So do the Postman runs (contract, security headers): answers
+# and headers, one after the other on the default stack (8901), which load-smoke uses only after
+# the side lane has finished.
 CHECKS_BESIDE := workflows-lint delivery-test hadolint helm-lint helm-validate k8s-test checkov-k8s \
   monitoring-rules monitoring-dashboards monitoring-alertmanager monitoring-platform python-lint \
-  tf-fmt tf-validate tf-test ci-role-test checkov-tf fuzz upgrade-test monitoring-live security-scan
+  tf-fmt tf-validate tf-test ci-role-test checkov-tf contract-test security-headers-test \
+  fuzz upgrade-test monitoring-live security-scan
 # Side checks the main lane may take once its own are done (servers on ports of their own, tool
 # venvs of their own), last in CHECKS_BESIDE so they are the ones still queued then.
 CHECKS_EITHER := fuzz upgrade-test monitoring-live security-scan

@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -71,6 +72,7 @@ def test_fields_follow_the_public_model() -> None:
     assert tuple(TaskPublic.model_fields) == encoding.FIELDS
 
 
+@pytest.mark.no_database
 @settings(max_examples=300)
 @given(
     page=st.lists(tasks(), max_size=5),
