@@ -217,6 +217,34 @@ async def test_a_member_who_leaves_is_unassigned(app: FastAPI, client: httpx.Asy
     assert (read.json()["assignee_id"], read.json()["version"]) == (None, task["version"] + 2)
 
 
+async def test_a_member_who_deletes_their_account_is_unassigned_cached_reads_included(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    t = await team(app, client)
+    owner, editor, task = t["owner"], t["editor"], t["task"]
+    assert (await _patch(client, owner, task["id"], assignee_id=editor.user_id)).is_success
+    listed = await client.get(
+        f"{API}/tasks", params={"project": t["project"]}, headers=owner.headers
+    )
+    assert listed.json()["items"][0]["assignee_id"] == editor.user_id  # now in the cache
+
+    gone = await client.request(
+        "DELETE", f"{API}/users/me", json={"password": editor.password}, headers=editor.headers
+    )
+    assert gone.status_code == 204, gone.text
+
+    listed = await client.get(
+        f"{API}/tasks", params={"project": t["project"]}, headers=owner.headers
+    )
+    read = await client.get(f"{API}/tasks/{task['id']}", headers=owner.headers)
+    assert listed.json()["items"][0]["assignee_id"] is None
+    assert (read.json()["assignee_id"], read.json()["version"]) == (None, task["version"] + 2)
+    history = await client.get(f"{API}/tasks/{task['id']}/history", headers=owner.headers)
+    # The account is gone, so the history names no one, as for its other events.
+    assert history.json()["items"][0]["changes"] == {"assignee_id": [editor.user_id, None]}
+    assert history.json()["items"][0]["actor_id"] is None
+
+
 async def test_assigned_to_me_lists_open_tasks_across_two_owners_newest_first_in_pages(
     app: FastAPI, client: httpx.AsyncClient
 ) -> None:

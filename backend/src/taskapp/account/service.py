@@ -18,6 +18,7 @@ import orjson
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from taskapp import changefeed
 from taskapp.attachments.models import Attachment
 from taskapp.auth.interface import AuthServices, User, UserPublic, check_current_password
 from taskapp.comments.models import Comment
@@ -27,7 +28,12 @@ from taskapp.reminders.models import NotificationSettings, Reminder
 from taskapp.saved_views.models import SavedView
 from taskapp.saved_views.schemas import SavedViewPublic
 from taskapp.security import PasswordHasher
-from taskapp.tasks.interface import export_tasks, owned_task_ids
+from taskapp.tasks.interface import (
+    ProjectMember,
+    clear_assignments,
+    export_tasks,
+    owned_task_ids,
+)
 
 EXPORT_FORMAT = "taskapp-export"
 EXPORT_VERSION = 1
@@ -199,6 +205,20 @@ async def export_document(
 
 
 async def delete_account(session: AsyncSession, user_id: uuid.UUID) -> None:
-    """Delete the account; the foreign keys take everything it owns with it."""
+    """Delete the account; the foreign keys take everything it owns with it. First it leaves
+    the projects shared with it, as a member who leaves does: its assignments there are cleared
+    with their task versions moved and the owners' data versions bumped, so no cached read shows
+    it as an assignee (the foreign key alone would clear the column behind the cache's back)."""
+    shared = await session.execute(
+        select(Project.owner_id, ProjectMember.project_id)
+        .join(Project, Project.id == ProjectMember.project_id)
+        .where(ProjectMember.user_id == user_id, Project.owner_id != user_id)
+        .order_by(Project.owner_id, ProjectMember.project_id)
+    )
+    for owner_id, project_id in shared.all():
+        if await clear_assignments(session, owner_id, project_id, user_id, user_id):
+            changefeed.changed(owner_id)
+        # Open pages of the team see the member leave (published after the request, ADR 0019).
+        changefeed.changed(owner_id, "members")
     await session.execute(delete(User).where(User.id == user_id))
     await session.commit()
