@@ -12,7 +12,7 @@ source "$(dirname "$0")/lib.sh"
 LIGHTHOUSE_VERSION=13.5.0
 runs="${LIGHTHOUSE_RUNS:-3}"
 port="${LIGHTHOUSE_PORT:-8775}"
-min_perf=90
+min_perf="${LIGHTHOUSE_MIN_PERFORMANCE:-90}" # a higher bar shows the 5-run path (tests only)
 min_a11y=100
 # No page goes quiet in headless Chromium (the trace shows ~1.5 s of unattributable main-thread work
 # spread over 45 s: most likely the autofocused field's caret), so Lighthouse waits until this
@@ -77,35 +77,57 @@ done
 
 flags="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run"
 flags+=" --disable-background-networking --disable-component-update --disable-sync"
-for route in /login /tasks /today; do
-  name="${route#/}"
-  for i in $(seq 1 "$runs"); do
-    headers=()
-    if [ "$route" != /login ]; then
-      login >/dev/null # one fresh refresh token per run (a reused one revokes its family)
+measure() { # measure <route> <run number>: one Lighthouse report, $out/<name>-<n>.json
+  local route="$1" i="$2" name="${1#/}" attempt
+  headers=()
+  if [ "$route" != /login ]; then
+    login >/dev/null # one fresh refresh token per run (a reused one revokes its family)
+    cookie="$(awk '$6 == "refresh_token" {print $7}' "$run_dir/cookies")"
+    headers=(--extra-headers "{\"Cookie\":\"refresh_token=$cookie\"}")
+  fi
+  # A Lighthouse runtime error (no report at all, e.g. NO_NAVSTART when the loaded machine drops
+  # the trace's first event) is retried once; a low score never is: it is what we measure.
+  for attempt in 1 2; do
+    if CHROME_PATH=/usr/bin/chromium "$lighthouse" "$base$route" --quiet \
+      --only-categories=performance,accessibility --form-factor=mobile --screenEmulation.mobile \
+      --max-wait-for-load="$max_wait" --disable-full-page-screenshot \
+      --chrome-flags="$flags --user-data-dir=$run_dir/chrome-$name-$i-$attempt" "${headers[@]}" \
+      --output=json --output-path="$out/$name-$i.json" >"$run_dir/$name-$i-$attempt.log" 2>&1; then
+      break
+    fi
+    tail -5 "$run_dir/$name-$i-$attempt.log" >&2
+    [ "$attempt" = 2 ] && die "lighthouse failed twice on $route (run $i): $run_dir"
+    log "lighthouse failed on $route (run $i); retrying once"
+    if [ "$route" != /login ]; then # the failed run may have used its refresh token
+      login >/dev/null
       cookie="$(awk '$6 == "refresh_token" {print $7}' "$run_dir/cookies")"
       headers=(--extra-headers "{\"Cookie\":\"refresh_token=$cookie\"}")
     fi
-    # A Lighthouse runtime error (no report at all, e.g. NO_NAVSTART when the loaded machine drops
-    # the trace's first event) is retried once; a low score never is: it is what we measure.
-    for attempt in 1 2; do
-      if CHROME_PATH=/usr/bin/chromium "$lighthouse" "$base$route" --quiet \
-        --only-categories=performance,accessibility --form-factor=mobile --screenEmulation.mobile \
-        --max-wait-for-load="$max_wait" --disable-full-page-screenshot \
-        --chrome-flags="$flags --user-data-dir=$run_dir/chrome-$name-$i-$attempt" "${headers[@]}" \
-        --output=json --output-path="$out/$name-$i.json" >"$run_dir/$name-$i-$attempt.log" 2>&1; then
-        break
-      fi
-      tail -5 "$run_dir/$name-$i-$attempt.log" >&2
-      [ "$attempt" = 2 ] && die "lighthouse failed twice on $route (run $i): $run_dir"
-      log "lighthouse failed on $route (run $i); retrying once"
-      if [ "$route" != /login ]; then # the failed run may have used its refresh token
-        login >/dev/null
-        cookie="$(awk '$6 == "refresh_token" {print $7}' "$run_dir/cookies")"
-        headers=(--extra-headers "{\"Cookie\":\"refresh_token=$cookie\"}")
-      fi
-    done
   done
+}
+
+median_ok() { # median_ok <name>: the median of its reports so far reaches both bars
+  python3 - "$out" "$1" "$min_perf" "$min_a11y" <<'PY'
+import json, statistics, sys
+from pathlib import Path
+out, name, min_perf, min_a11y = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+reports = [json.loads(f.read_text()) for f in out.glob(f"{name}-*.json")]
+perf = statistics.median(round(r["categories"]["performance"]["score"] * 100) for r in reports)
+a11y = statistics.median(round(r["categories"]["accessibility"]["score"] * 100) for r in reports)
+sys.exit(0 if perf >= min_perf and a11y >= min_a11y else 1)
+PY
+}
+
+for route in /login /tasks /today; do
+  for i in $(seq 1 "$runs"); do measure "$route" "$i"; done
+  # A median under the bar from 3 runs gets 2 more runs, and the median of all 5 decides (the
+  # number of runs Lighthouse's own docs advise against variance): one slow moment of a shared
+  # machine (benchmarkIndex 1,380 in a CI run, /today 89) is not a regression; a slow page
+  # stays under the bar in 5 runs as in 3.
+  if [ "$runs" -ge 3 ] && ! median_ok "${route#/}"; then
+    log "$route: median under the bar after $runs runs; 2 more, the median of $((runs + 2)) decides"
+    for i in $((runs + 1)) $((runs + 2)); do measure "$route" "$i"; done
+  fi
 done
 
 # Medians per route, written to artifacts/lighthouse/scores.json; fails below the thresholds.
@@ -115,7 +137,8 @@ from pathlib import Path
 out, runs, min_perf, min_a11y = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 summary, failed = {}, False
 for name in ("login", "tasks", "today"):
-    reports = [json.loads((out / f"{name}-{i}.json").read_text()) for i in range(1, runs + 1)]
+    files = sorted(out.glob(f"{name}-*.json"), key=lambda f: int(f.stem.rsplit("-", 1)[1]))
+    reports = [json.loads(f.read_text()) for f in files]
     final = {r["finalDisplayedUrl"] for r in reports}
     perf = [round(r["categories"]["performance"]["score"] * 100) for r in reports]
     a11y = [round(r["categories"]["accessibility"]["score"] * 100) for r in reports]
