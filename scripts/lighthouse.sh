@@ -77,14 +77,16 @@ done
 
 flags="--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run"
 flags+=" --disable-background-networking --disable-component-update --disable-sync"
+session_headers() { # session_headers <route>: $headers signs the run in, except on /login
+  headers=()
+  [ "$1" = /login ] && return 0
+  login >/dev/null # one fresh refresh token per run (a reused one revokes its family)
+  headers=(--extra-headers "{\"Cookie\":\"refresh_token=$(awk '$6 == "refresh_token" {print $7}' "$run_dir/cookies")\"}")
+}
+
 measure() { # measure <route> <run number>: one Lighthouse report, $out/<name>-<n>.json
   local route="$1" i="$2" name="${1#/}" attempt
-  headers=()
-  if [ "$route" != /login ]; then
-    login >/dev/null # one fresh refresh token per run (a reused one revokes its family)
-    cookie="$(awk '$6 == "refresh_token" {print $7}' "$run_dir/cookies")"
-    headers=(--extra-headers "{\"Cookie\":\"refresh_token=$cookie\"}")
-  fi
+  session_headers "$route"
   # A Lighthouse runtime error (no report at all, e.g. NO_NAVSTART when the loaded machine drops
   # the trace's first event) is retried once; a low score never is: it is what we measure.
   for attempt in 1 2; do
@@ -98,11 +100,7 @@ measure() { # measure <route> <run number>: one Lighthouse report, $out/<name>-<
     tail -5 "$run_dir/$name-$i-$attempt.log" >&2
     [ "$attempt" = 2 ] && die "lighthouse failed twice on $route (run $i): $run_dir"
     log "lighthouse failed on $route (run $i); retrying once"
-    if [ "$route" != /login ]; then # the failed run may have used its refresh token
-      login >/dev/null
-      cookie="$(awk '$6 == "refresh_token" {print $7}' "$run_dir/cookies")"
-      headers=(--extra-headers "{\"Cookie\":\"refresh_token=$cookie\"}")
-    fi
+    session_headers "$route" # the failed run may have used its refresh token
   done
 }
 
