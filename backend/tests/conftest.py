@@ -273,6 +273,8 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        # A second start would leave the first server running after the test, unowned.
+        assert self.process is None, "redis-server already started"
         self.process = subprocess.Popen(
             [
                 self.binary,

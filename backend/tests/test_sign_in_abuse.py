@@ -271,7 +271,6 @@ async def test_wrong_current_passwords_are_limited_per_account(
 async def test_source_limits_are_shared_by_replicas_through_redis(
     make_settings: Callable[..., Settings], redis_server: RedisServer
 ) -> None:
-    redis_server.start()
     settings = make_settings(redis_url=redis_server.url, source_max_password_failures=2)
     async with running(settings) as application, from_source(application, "198.51.100.9") as http:
         for _ in range(2):
@@ -295,7 +294,8 @@ async def test_source_limits_are_shared_by_replicas_through_redis(
 async def test_limits_keep_counting_in_process_while_redis_is_down(
     make_settings: Callable[..., Settings], redis_server: RedisServer, limit_setting: str
 ) -> None:
-    # Redis is never started: every call fails over to the in-process counters.
+    # Redis is down (the fixture's server stopped): calls fail over to the in-process counters.
+    redis_server.stop()
     settings = make_settings(redis_url=redis_server.url, **{limit_setting: 2})
     async with running(settings) as application, from_source(application, "10.0.0.9") as http:
         email = unique_email()
