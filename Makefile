@@ -20,7 +20,7 @@ CHECKS :=        # every check `make test` runs, in order
 # the side lane has finished.
 CHECKS_BESIDE := workflows-lint delivery-test hadolint helm-lint helm-validate k8s-test checkov-k8s \
   monitoring-rules monitoring-dashboards monitoring-alertmanager monitoring-platform python-lint \
-  tf-fmt tf-validate tf-test ci-role-test checkov-tf contract-test security-headers-test \
+  tf-fmt tf-test ci-role-test checkov-tf contract-test security-headers-test \
   fuzz upgrade-test monitoring-live security-scan
 # Side checks the main lane may take once its own are done (servers on ports of their own, tool
 # venvs of their own), last in CHECKS_BESIDE so they are the ones still queued then.

@@ -3,7 +3,9 @@
 #   scripts/terraform.sh fmt       terraform fmt -check -recursive
 #   scripts/terraform.sh validate  init (offline, -backend=false) + validate every module, env, shared, bootstrap;
 #                                  env compositions link one composition/ and differ only in backend.tf and tfvars
-#   scripts/terraform.sh test      terraform test (mock_provider "aws") in every config that has tests/
+#   scripts/terraform.sh test      the env link check, then terraform test (mock_provider "aws") in every
+#                                  config; Terraform's test runner validates the configuration before
+#                                  each run block, so `make test` runs this and not `validate`
 #   scripts/terraform.sh checkov   checkov -d deploy/terraform (skips only in deploy/terraform/.checkov.yaml)
 #   scripts/terraform.sh ci-role   plan shared + two envs (estate/ci-role) and check the CI role against
 #                                  what .github/workflows call (scripts/ci_role.py)
@@ -142,6 +144,7 @@ cmd_validate() {
 
 cmd_test() {
   need_terraform
+  check_env_drift
   init_all
   local cfg name out failed=() total_pass=0 total_fail=0 p f
   while read -r cfg; do
