@@ -43,7 +43,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     for stop_signal in (signal.SIGTERM, signal.SIGINT):
         signal.signal(stop_signal, _drained)
     uvicorn.run(
-        "taskapp.main:create_app",
+        "taskapp.main:create_served_app",
         factory=True,
         host=args.host,
         port=args.port,

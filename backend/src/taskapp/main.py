@@ -39,6 +39,7 @@ from taskapp.observability.tracing import setup_tracing, stop_tracing
 from taskapp.openapi import document_malformed_bodies
 from taskapp.ops.gauges import DatabaseGauges
 from taskapp.ops.router import router as ops_router
+from taskapp.perf.heap import freeze_after_start
 from taskapp.projects.public import router as public_router
 from taskapp.projects.router import invitations_router
 from taskapp.projects.router import router as projects_router
@@ -71,6 +72,11 @@ def build_services(settings: Settings) -> Services:
         mailer=Mailer(settings, registry),
         feed=ChangeFeed(settings.redis_url, redis, registry),
     )
+
+
+def create_served_app(settings: Settings | None = None) -> FastAPI:
+    """The app as `taskapp serve` runs it (in every worker): its start-up heap frozen."""
+    return freeze_after_start(create_app(settings))
 
 
 def create_app(
