@@ -79,12 +79,18 @@ COPY_COLUMNS = [
     "version",
     "search_text",
 ]
-# The same aggregation as revision 0003's backfill: COPY bypasses the ORM that keeps the counts.
+# The same aggregations as revisions 0003 and 0016 fill with: COPY bypasses the ORM that keeps
+# the counts.
 COUNT_OWNER = """
 INSERT INTO task_counts (owner_id, status, priority, due_day, count)
 SELECT owner_id, status, priority,
        COALESCE((due_date AT TIME ZONE 'UTC')::date, DATE '9999-12-31') AS due_day, count(*)
 FROM tasks WHERE owner_id = $1 GROUP BY owner_id, status, priority, due_day
+"""
+COUNT_OPEN_DAYS = """
+INSERT INTO task_open_days (owner_id, due_on, count)
+SELECT owner_id, due_on, count(*) FROM tasks
+WHERE owner_id = $1 AND due_on IS NOT NULL AND status <> 'done' GROUP BY owner_id, due_on
 """
 
 
@@ -164,11 +170,13 @@ async def seed(owner_id: uuid.UUID, count: int) -> None:
     while chunk := [row for _, row in zip(range(batch), rows, strict=False)]:
         await conn.copy_records_to_table("tasks", records=chunk, columns=COPY_COLUMNS)
     await conn.execute(COUNT_OWNER, owner_id)
+    await conn.execute(COUNT_OPEN_DAYS, owner_id)
     await conn.close()
     # VACUUM (not in a transaction): index-only scans need the visibility map.
     conn = await asyncpg.connect(DSN)
     await conn.execute("VACUUM ANALYZE tasks")
     await conn.execute("VACUUM ANALYZE task_counts")
+    await conn.execute("VACUUM ANALYZE task_open_days")
     await conn.close()
 
 

@@ -568,11 +568,11 @@ async def test_today_and_upcoming_read_the_tasks_they_show_not_the_users_others(
     app: FastAPI,
 ) -> None:
     """EXPLAIN of every statement Today and a 14-day agenda run, over SEEDED tasks (due from 10
-    days ago to 9 days ahead): PostgreSQL reads about the rows it returns (the partial indexes
-    over open tasks), SQLite never scans the table."""
+    days ago to 9 days ahead, some on due days): PostgreSQL reads about the rows it returns (the
+    partial indexes over open tasks), SQLite never scans the table."""
     async with client_for(app) as http:
         account = await register_and_login(http)
-        await seed_tasks(app, account.user_id, {})
+        await seed_tasks(app, account.user_id, {}, due_days=True)
         view = await http.get(f"{TASKS}/today", headers=account.headers)
         day = date.fromisoformat(view.json()["date"])
         upcoming = await http.get(

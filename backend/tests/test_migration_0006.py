@@ -18,7 +18,14 @@ from taskapp.db import create_engine
 from taskapp.projects.models import Project
 from taskapp.settings import Settings
 from taskapp.tasks import search
-from taskapp.tasks.models import Priority, Task, TaskStatus, count_key, count_upsert
+from taskapp.tasks.models import (
+    CountChanges,
+    Priority,
+    Task,
+    TaskStatus,
+    count_key,
+    count_upserts,
+)
 from tests.conftest import scratch_database_url
 
 # More than one batch of the revision's Inbox backfill (1,000 users at a time).
@@ -113,7 +120,9 @@ async def _write_previous_release_data(url: str) -> None:
             ],
         )
         await connection.execute(insert(_TASKS_0005), tasks)
-        await connection.execute(count_upsert(connection.dialect.name, sorted(counts.items())))
+        changes = CountChanges(sorted(counts.items()))
+        for upsert in count_upserts(connection.dialect.name, changes):
+            await connection.execute(upsert)
     await engine.dispose()
 
 

@@ -16,7 +16,14 @@ from sqlalchemy import event, insert, update
 
 from taskapp.db import utcnow
 from taskapp.tasks import search
-from taskapp.tasks.models import Priority, Task, TaskStatus, count_key, count_upsert
+from taskapp.tasks.models import (
+    CountChanges,
+    Priority,
+    Task,
+    TaskStatus,
+    count_key,
+    count_upserts,
+)
 from tests.conftest import Account, assert_problem, create_task, register_and_login
 from tests.test_publish import XSS_DESCRIPTION, elements
 
@@ -353,7 +360,8 @@ async def test_a_task_the_previous_release_wrote_is_in_the_inbox(
     key = count_key(owner, row["status"], row["priority"], row["due_date"])
     async with app.state.services.engine.begin() as connection:
         await connection.execute(insert(Task), [row])
-        await connection.execute(count_upsert(connection.dialect.name, [(key, 1)]))
+        for upsert in count_upserts(connection.dialect.name, CountChanges([(key, 1)])):
+            await connection.execute(upsert)
         await connection.execute(update(Task).where(Task.id == row["id"]).values(project_id=None))
     garden = await new_project(client, account, name="Garden")
     await create_task(client, account, title="elsewhere", project_id=garden["id"])

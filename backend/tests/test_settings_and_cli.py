@@ -103,6 +103,8 @@ def test_cli_migrate_create_user_and_seed_demo(
     assert "3 sample tasks added" in capsys.readouterr().out
     assert cli.main(["seed-demo"]) == 0
     assert "0 sample tasks added" in capsys.readouterr().out
+    assert cli.main(["recount"]) == 0
+    assert "rebuilt the due-day counts of 2 users" in capsys.readouterr().out
 
     async def demo_tasks() -> list[tuple[str, str, int, str]]:
         engine = create_engine(Settings(database_url=cli_db))

@@ -27,7 +27,14 @@ from taskapp.auth.interface import User
 from taskapp.db import create_engine
 from taskapp.settings import Settings
 from taskapp.tasks import search
-from taskapp.tasks.models import Priority, Task, TaskStatus, count_key, count_upsert
+from taskapp.tasks.models import (
+    CountChanges,
+    Priority,
+    Task,
+    TaskStatus,
+    count_key,
+    count_upserts,
+)
 from tests.conftest import Account, assert_problem, scratch_database_url
 from tests.conftest import create_task as create
 from tests.test_task_list import titles
@@ -258,7 +265,9 @@ async def _write_legacy_tasks(url: str) -> None:
             insert(User).values(id=owner, email=f"{owner.hex}@example.com", password_hash="x")
         )
         await connection.execute(insert(Task), rows)
-        await connection.execute(count_upsert(connection.dialect.name, sorted(counts.items())))
+        changes = CountChanges(sorted(counts.items()))
+        for upsert in count_upserts(connection.dialect.name, changes):
+            await connection.execute(upsert)
     await engine.dispose()
 
 

@@ -11,7 +11,8 @@ import asyncio
 import json
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ import httpx
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from taskapp import migrate
@@ -28,8 +29,9 @@ from taskapp.auth.interface import User
 from taskapp.db import create_engine, create_session_factory, utcnow
 from taskapp.settings import Settings
 from taskapp.tasks import list_query
-from taskapp.tasks.models import Priority, Task, TaskStatus
+from taskapp.tasks.models import Priority, Task, TaskOpenDay, TaskStatus
 from taskapp.tasks.schemas import TaskQuery
+from taskapp.tasks.stats import recount_open_days
 from tests.conftest import Account, client_for, register_and_login, scratch_database_url
 from tests.conftest import create_task as create
 from tests.test_task_list import folded, titles, walk
@@ -131,14 +133,25 @@ DUE = st.one_of(
         lambda h: (NOW + timedelta(hours=h, minutes=30)).isoformat()
     ),
 )
-FIELDS = st.fixed_dictionaries(
-    {},
-    optional={
-        "status": st.sampled_from([s.value for s in TaskStatus]),
-        "priority": st.sampled_from([p.value for p in Priority]),
-        "due_date": DUE,
-    },
+# Due days a day or more from today, so "overdue" cannot flip at midnight while a test runs.
+DAY = st.sampled_from([-3, -2, -1, 1, 2, 3]).map(
+    lambda d: (NOW.date() + timedelta(days=d)).isoformat()
 )
+FIELDS = st.tuples(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "status": st.sampled_from([s.value for s in TaskStatus]),
+            "priority": st.sampled_from([p.value for p in Priority]),
+        },
+    ),
+    # A task is due at a time or on a day; setting one kind clears the other.
+    st.one_of(
+        st.just({}),
+        st.fixed_dictionaries({"due_date": DUE}),
+        st.fixed_dictionaries({"due_on": st.one_of(st.none(), DAY)}),
+    ),
+).map(lambda parts: {**parts[0], **parts[1]})
 WRITE: st.SearchStrategy[tuple[str, dict[str, Any], int]] = st.one_of(
     st.tuples(st.just("create"), FIELDS, st.just(0)),
     st.tuples(st.just("patch"), FIELDS, st.integers(min_value=0, max_value=50)),
@@ -153,12 +166,36 @@ def expected_stats(tasks: list[dict[str, Any]]) -> dict[str, Any]:
         "by_status": {s.value: sum(t["status"] == s.value for t in tasks) for s in TaskStatus},
         "by_priority": {p.value: sum(t["priority"] == p.value for t in tasks) for p in Priority},
         "overdue": sum(
-            t["due_date"] is not None
-            and datetime.fromisoformat(t["due_date"]) < now
-            and t["status"] != "done"
+            t["status"] != "done"
+            and (
+                (t["due_date"] is not None and datetime.fromisoformat(t["due_date"]) < now)
+                # The user's zone is UTC.
+                or (t["due_on"] is not None and date.fromisoformat(t["due_on"]) < now.date())
+            )
             for t in tasks
         ),
     }
+
+
+def expected_open_days(tasks: list[dict[str, Any]]) -> dict[date, int]:
+    return dict(
+        Counter(
+            date.fromisoformat(t["due_on"])
+            for t in tasks
+            if t["due_on"] is not None and t["status"] != "done"
+        )
+    )
+
+
+async def open_days(app: FastAPI, owner_id: str) -> dict[date, int]:
+    """The owner's task_open_days rows, leaving out days counted down to 0."""
+    async with app.state.services.read_engine.connect() as connection:
+        rows = await connection.execute(
+            select(TaskOpenDay.due_on, TaskOpenDay.count).where(
+                TaskOpenDay.owner_id == uuid.UUID(owner_id), TaskOpenDay.count != 0
+            )
+        )
+        return dict(rows.all())
 
 
 async def apply_write(
@@ -197,10 +234,39 @@ async def test_stats_are_exact_after_every_write(
             await apply_write(http, account, kind, fields, pick, live)
             stats = await http.get(f"{TASKS}/stats", headers=account.headers)
             assert stats.json() == expected_stats(list(live.values()))
+            assert await open_days(app, account.user_id) == expected_open_days(list(live.values()))
         # And the API's own list agrees with the responses the writes returned.
         assert sorted(walk_ids := [t["id"] for t in await walk(http, account, {})]) == sorted(
             live
         ), walk_ids
+
+
+async def test_recount_rebuilds_due_day_counts_a_writer_around_the_orm_left_wrong(
+    app: FastAPI,
+) -> None:
+    """A release before revision 0016 (or raw SQL) changes due-day tasks without keeping
+    task_open_days; `taskapp recount` rebuilds them from the tasks, for every owner."""
+    yesterday = (NOW.date() - timedelta(days=1)).isoformat()
+    async with client_for(app) as http:
+        first, second = await register_and_login(http), await register_and_login(http)
+        done = await create(http, first, due_on=yesterday)
+        await create(http, first, due_on=yesterday)
+        await create(http, second, due_on=yesterday, status="done")
+    engine: AsyncEngine = app.state.services.engine
+    async with engine.begin() as connection:  # as the previous release would write them
+        await connection.execute(
+            update(Task).where(Task.id == uuid.UUID(done["id"])).values(status="done")
+        )
+        await connection.execute(
+            update(Task).where(Task.owner_id == uuid.UUID(second.user_id)).values(status="pending")
+        )
+    day = date.fromisoformat(yesterday)
+    assert await open_days(app, first.user_id) == {day: 2}
+    assert await open_days(app, second.user_id) == {}
+
+    assert await recount_open_days(engine) >= 2
+    assert await open_days(app, first.user_id) == {day: 1}
+    assert await open_days(app, second.user_id) == {day: 1}
 
 
 async def test_stats_stay_exact_under_concurrent_writers(app: FastAPI) -> None:
@@ -251,8 +317,11 @@ async def test_stats_stay_exact_under_concurrent_writers(app: FastAPI) -> None:
 SEEDED = 3_000
 
 
-async def seed_tasks(app: FastAPI, owner_id: str, titles_at: dict[int, str]) -> None:
-    """SEEDED tasks through the ORM (as `taskapp seed-demo` writes them), none due today."""
+async def seed_tasks(
+    app: FastAPI, owner_id: str, titles_at: dict[int, str], *, due_days: bool = False
+) -> None:
+    """SEEDED tasks through the ORM (as `taskapp seed-demo` writes them), none due today; with
+    `due_days`, one in 20 is due on one of the days before today (most of those open, overdue)."""
     services = app.state.services
     now = utcnow()
     async with services.session_factory() as session:
@@ -263,6 +332,9 @@ async def seed_tasks(app: FastAPI, owner_id: str, titles_at: dict[int, str]) -> 
                 status=list(TaskStatus)[n % 3],
                 priority=list(Priority)[n % 4],
                 due_date=now + timedelta(days=n % 20 - 10) if n % 20 != 10 else None,
+                due_on=now.date() - timedelta(days=n % 7 + 1)
+                if due_days and n % 20 == 10
+                else None,
                 labels=["seeded"],
                 created_at=now - timedelta(seconds=n),
                 updated_at=now - timedelta(seconds=n),
@@ -322,7 +394,7 @@ async def explain(engine: AsyncEngine, sql: str, params: Any) -> tuple[int, str]
 async def test_stats_read_counts_not_the_users_tasks(app: FastAPI) -> None:
     async with client_for(app) as http:
         account = await register_and_login(http)
-        await seed_tasks(app, account.user_id, {})
+        await seed_tasks(app, account.user_id, {}, due_days=True)
         engine: AsyncEngine = app.state.services.read_engine
         statements: list[tuple[str, Any]] = []
 

@@ -140,6 +140,17 @@ FULL JOIN task_counts c USING (owner_id, status, priority, due_day)
 WHERE coalesce(a.n, 0) <> coalesce(c.count, 0)
 """
 
+# task_open_days rows (revision 0016) that disagree with a count of the open due-day tasks.
+OPEN_DAYS_DRIFT_SQL = """
+WITH actual AS (
+  SELECT owner_id, due_on, count(*)::int AS n
+  FROM tasks WHERE due_on IS NOT NULL AND status <> 'done' GROUP BY 1, 2
+)
+SELECT count(*) FROM actual a
+FULL JOIN task_open_days c USING (owner_id, due_on)
+WHERE coalesce(a.n, 0) <> coalesce(c.count, 0)
+"""
+
 # Backends of the service waiting for a lock, each with the backends it waits for, and how long
 # its statement has run; the migration's backends are those of taskapp_migrator.
 LOCK_WAITS_SQL = """
@@ -706,6 +717,10 @@ async def rehearse(checks: Checks, summary: dict[str, Any]) -> None:  # noqa: PL
         checks.expect(revision == new_head, f"upgraded to {new_head}", f"at {revision}")
         check_tasks(checks, "after the upgrade", ids, expected)
         checks.expect(drift == 0, "after the upgrade: task_counts match the tasks", f"{drift}")
+        day_drift = await conn.fetchval(OPEN_DAYS_DRIFT_SQL)
+        checks.expect(
+            day_drift == 0, "after the upgrade: task_open_days match the tasks", f"{day_drift}"
+        )
         rows = await conn.fetch("SELECT title, description, labels, search_text FROM tasks")
         stale = sum(1 for r in rows if document(r[0], r[1], r[2]) != r[3])
         checks.expect(

@@ -22,6 +22,7 @@ from taskapp.projects import models as _projects  # noqa: F401  (every new accou
 from taskapp.settings import Settings
 from taskapp.tasks import ordering
 from taskapp.tasks.models import Priority, Task, TaskStatus
+from taskapp.tasks.stats import recount_open_days
 
 DEMO_EMAIL = "demo@taskapp.dev"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - a published demo account, by design
@@ -169,6 +170,20 @@ def _seed_demo_cmd(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _recount(settings: Settings) -> int:
+    engine = create_engine(settings)
+    try:
+        return await recount_open_days(engine)
+    finally:
+        await engine.dispose()
+
+
+def _recount_cmd(_args: argparse.Namespace, settings: Settings) -> int:
+    owners = asyncio.run(_recount(settings))
+    print(f"rebuilt the due-day counts of {owners} users")
+    return 0
+
+
 def _openapi(_args: argparse.Namespace, settings: Settings) -> int:
     from taskapp.main import create_app  # noqa: PLC0415
 
@@ -208,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("seed-demo", help="create the demo account with sample tasks").set_defaults(
         handler=_seed_demo_cmd
     )
+    commands.add_parser(
+        "recount",
+        help="rebuild each user's due-day counts (task_open_days) from their tasks; safe while"
+        " the service runs (after a rollout from a release before revision 0016)",
+    ).set_defaults(handler=_recount_cmd)
     commands.add_parser("openapi", help="print the OpenAPI description as JSON").set_defaults(
         handler=_openapi
     )

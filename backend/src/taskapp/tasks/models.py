@@ -3,6 +3,7 @@ from __future__ import annotations
 import enum
 import uuid
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -307,9 +308,9 @@ class IdempotencyRecord(Base):
 
 # A task without a due time is counted as due at the end of time: never overdue by the counts.
 # That includes a task due on a *day* (due_on): whether a day is past depends on the owner's
-# time zone, so stats.py counts those from ix_tasks_owner_open_due_on instead; and this is the
-# key the previous release (which knows no due_on) computes for such a task too, so both
-# releases keep the same rows exact during a rollout.
+# time zone, so task_open_days (below) counts those by their day; and this is the key the
+# previous release (which knows no due_on) computes for such a task too, so both releases keep
+# the same rows exact during a rollout.
 NO_DUE_DAY = date.max
 
 
@@ -332,9 +333,47 @@ class TaskCount(Base):
     count: Mapped[int] = mapped_column(Integer)
 
 
+class TaskOpenDay(Base):
+    """How many of an owner's open (not done) tasks are due on this day (due_on, the all-day due).
+
+    Kept with task_counts, in the same statement, so GET /tasks/stats finds the open due days
+    before the owner's local today in a few rows (one per day) rather than in one index entry
+    per task (ADR 0007, ADR 0015). A day whose last open task goes keeps its row at 0.
+    """
+
+    __tablename__ = "task_open_days"
+
+    owner_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    due_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
 CountKey = tuple[uuid.UUID, str, int, date]
+DayKey = tuple[uuid.UUID, date]
 _SEARCHED = ("title", "description", "labels")
 _COUNTED = ("status", "priority", "due_date")
+_DAY_COUNTED = ("status", "due_on")
+
+
+@dataclass(frozen=True, slots=True)
+class CountChanges:
+    """Changes to task_counts and task_open_days, each in key order (so that concurrent writers
+    lock the rows in the same order), without zeros."""
+
+    totals: list[tuple[CountKey, int]] = field(default_factory=list)
+    days: list[tuple[DayKey, int]] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.totals or self.days)
+
+    @classmethod
+    def of(cls, totals: Counter[CountKey], days: Counter[DayKey]) -> CountChanges:
+        return cls(
+            sorted((key, n) for key, n in totals.items() if n),
+            sorted((key, n) for key, n in days.items() if n),
+        )
 
 
 def count_key(
@@ -343,6 +382,13 @@ def count_key(
     rank = priority if isinstance(priority, int) else Priority(priority).rank
     due_day = NO_DUE_DAY if due is None else due.astimezone(UTC).date()
     return (owner_id, TaskStatus(status).value, rank, due_day)
+
+
+def day_key(owner_id: uuid.UUID, status: str, due_on: date | None) -> DayKey | None:
+    """The task_open_days row an open task due on a day counts in; None for any other task."""
+    if due_on is None or TaskStatus(status) == TaskStatus.DONE:
+        return None
+    return (owner_id, due_on)
 
 
 def _before(task: Task, name: str) -> Any:
@@ -361,7 +407,22 @@ def _key_now(task: Task) -> CountKey:
     return count_key(task.owner_id, status, priority, task.due_date)
 
 
+def _day_key_before(task: Task) -> DayKey | None:
+    return day_key(task.owner_id, *(_before(task, name) for name in _DAY_COUNTED))
+
+
+def _day_key_now(task: Task) -> DayKey | None:
+    status = task.status if task.status is not None else TaskStatus.PENDING
+    return day_key(task.owner_id, status, task.due_on)
+
+
+def _count(counter: Counter[Any], key: Any, n: int) -> None:
+    if key is not None:
+        counter[key] += n
+
+
 _PENDING = "taskapp.task_counts"  # session.info key: count changes flushed, not yet written
+_PENDING_DAYS = "taskapp.task_open_days"
 _DEFERRED = "taskapp.task_counts.deferred"
 
 
@@ -375,10 +436,12 @@ def _derive_from_tasks(session: Session, _flush: UOWTransaction, _instances: Any
     in a session where tasks/service.py deferred them, together with the owner's data-version
     bump (one statement: a round trip fewer while the owner's row is locked)."""
     deltas: Counter[CountKey] = session.info.setdefault(_PENDING, Counter())
+    days: Counter[DayKey] = session.info.setdefault(_PENDING_DAYS, Counter())
     for task in session.new:
         if isinstance(task, Task):
             task.search_text = search.document(task.title, task.description, task.labels)
             deltas[_key_now(task)] += 1
+            _count(days, _day_key_now(task), 1)
     for task in session.dirty:
         if isinstance(task, Task) and session.is_modified(task):
             state = inspect(task)
@@ -387,28 +450,42 @@ def _derive_from_tasks(session: Session, _flush: UOWTransaction, _instances: Any
             if any(state.attrs[name].history.has_changes() for name in _COUNTED):
                 deltas[_key_before(task)] -= 1
                 deltas[_key_now(task)] += 1
+            if any(state.attrs[name].history.has_changes() for name in _DAY_COUNTED):
+                _count(days, _day_key_before(task), -1)
+                _count(days, _day_key_now(task), 1)
     for task in session.deleted:
         if isinstance(task, Task):
             deltas[_key_before(task)] -= 1
+            _count(days, _day_key_before(task), -1)
 
 
-def take_count_changes(session: Session) -> list[tuple[CountKey, int]]:
-    """The flushed count changes not yet written, in key order (so that concurrent writers lock
-    task_counts rows in the same order), and forget them."""
-    deltas: Counter[CountKey] = session.info.pop(_PENDING, Counter())
-    return sorted((key, n) for key, n in deltas.items() if n)
+def take_count_changes(session: Session) -> CountChanges:
+    """The flushed count changes not yet written, and forget them."""
+    return CountChanges.of(
+        session.info.pop(_PENDING, Counter()), session.info.pop(_PENDING_DAYS, Counter())
+    )
 
 
-def count_upsert(dialect: str, changes: list[tuple[CountKey, int]]) -> Any:
+def count_upserts(dialect: str, changes: CountChanges) -> list[Any]:
+    """INSERT .. ON CONFLICT statements for these changes: task_counts', then task_open_days'."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    columns = ("owner_id", "status", "priority", "due_day")
-    statement = insert(TaskCount).values(
-        [{**dict(zip(columns, key, strict=True)), "count": n} for key, n in changes]
-    )
-    return statement.on_conflict_do_update(
-        index_elements=list(columns),
-        set_={"count": TaskCount.count + statement.excluded["count"]},
-    )
+    statements = []
+    for table, columns, rows in (
+        (TaskCount, ("owner_id", "status", "priority", "due_day"), changes.totals),
+        (TaskOpenDay, ("owner_id", "due_on"), changes.days),
+    ):
+        if not rows:
+            continue
+        statement = insert(table).values(
+            [{**dict(zip(columns, key, strict=True)), "count": n} for key, n in rows]
+        )
+        statements.append(
+            statement.on_conflict_do_update(
+                index_elements=list(columns),
+                set_={"count": table.count + statement.excluded["count"]},
+            )
+        )
+    return statements
 
 
 def owner_bump(owner_id: Any, now: Any) -> Any:
@@ -434,22 +511,43 @@ def count_upsert_after_bump(bumped: Any, rows: Any) -> Any:
     )
 
 
-def bump_with_count_changes(
-    owner_id: uuid.UUID, now: datetime, changes: list[tuple[CountKey, int]]
-) -> Any:
+def day_upsert_after_bump(rows: Any) -> Any:
+    """count_upsert_after_bump's twin for task_open_days: `rows` selects (owner's id from the
+    bump, due_on, count)."""
+    columns = ["owner_id", "due_on", "count"]
+    statement = postgresql.insert(TaskOpenDay).from_select(columns, rows)
+    return statement.on_conflict_do_update(
+        index_elements=columns[:-1],
+        set_={"count": TaskOpenDay.count + statement.excluded["count"]},
+    )
+
+
+def bump_with_count_changes(owner_id: uuid.UUID, now: datetime, changes: CountChanges) -> Any:
     """PostgreSQL: the owner's bump and these count changes in one statement."""
     bumped = owner_bump(owner_id, now).cte("bumped")
-    deltas = values(
-        column("status", String),
-        column("priority", SmallInteger),
-        column("due_day", Date),
-        column("count", Integer),
-        name="deltas",
-    ).data([(status, rank, day, n) for (_, status, rank, day), n in changes])
-    rows = select(
-        bumped.c.id, deltas.c.status, deltas.c.priority, deltas.c.due_day, deltas.c.count
-    ).select_from(bumped.join(deltas, true()))
-    return count_upsert_after_bump(bumped, rows).add_cte(bumped)
+    if changes.totals:
+        deltas = values(
+            column("status", String),
+            column("priority", SmallInteger),
+            column("due_day", Date),
+            column("count", Integer),
+            name="deltas",
+        ).data([(status, rank, day, n) for (_, status, rank, day), n in changes.totals])
+        rows = select(
+            bumped.c.id, deltas.c.status, deltas.c.priority, deltas.c.due_day, deltas.c.count
+        ).select_from(bumped.join(deltas, true()))
+        statement = count_upsert_after_bump(bumped, rows)
+    else:
+        statement = select(bumped.c.id)
+    if changes.days:
+        day_deltas = values(
+            column("due_on", Date), column("count", Integer), name="day_deltas"
+        ).data([(day, n) for (_, day), n in changes.days])
+        day_rows = select(bumped.c.id, day_deltas.c.due_on, day_deltas.c.count).select_from(
+            bumped.join(day_deltas, true())
+        )
+        statement = statement.add_cte(day_upsert_after_bump(day_rows).cte("counted_days"))
+    return statement.add_cte(bumped)
 
 
 def defer_count_changes(session: Session) -> None:
@@ -461,7 +559,8 @@ def defer_count_changes(session: Session) -> None:
 def _write_count_changes(session: Session) -> None:
     if changes := take_count_changes(session):
         connection = session.connection()
-        connection.execute(count_upsert(connection.dialect.name, changes))
+        for statement in count_upserts(connection.dialect.name, changes):
+            connection.execute(statement)
 
 
 @event.listens_for(Session, "after_flush")
@@ -480,3 +579,4 @@ def _write_before_commit(session: Session) -> None:
 def _forget_pending_counts(session: Session, _previous: Any) -> None:
     # The rows those changes described were rolled back too (e.g. a lost optimistic-lock race).
     session.info.pop(_PENDING, None)
+    session.info.pop(_PENDING_DAYS, None)

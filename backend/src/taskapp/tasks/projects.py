@@ -1,6 +1,6 @@
-"""What the projects domain needs of tasks: counts per project, and deleting a project's tasks
-with the derived data (task_counts, the owner's data version) kept right, and a project's
-activity history."""
+"""What the projects domain needs of tasks: counts per project, deleting a project's tasks with
+the derived data (task_counts, task_open_days, the owner's data version) kept right, and a
+project's activity history."""
 
 from __future__ import annotations
 
@@ -16,13 +16,16 @@ from taskapp import changefeed
 from taskapp.db import utcnow
 from taskapp.tasks import inbox
 from taskapp.tasks.models import (
+    CountChanges,
     CountKey,
+    DayKey,
     Priority,
     Task,
     TaskEvent,
     TaskStatus,
     count_key,
-    count_upsert,
+    count_upserts,
+    day_key,
     owner_bump,
 )
 
@@ -59,7 +62,7 @@ async def counts_by_project(
 async def delete_project_tasks(
     session: AsyncSession, owner_id: uuid.UUID, project_id: uuid.UUID
 ) -> int:
-    """Delete the tasks of one of the owner's projects (not the Inbox), adjust task_counts and
+    """Delete the tasks of one of the owner's projects (not the Inbox), adjust the counts and
     bump the owner's data version (so cached lists and stats miss), in the caller's transaction;
     the caller deletes the project row afterwards, in that transaction.
 
@@ -76,25 +79,32 @@ async def delete_project_tasks(
     statement = (
         delete(Task)
         .where(Task.owner_id == owner_id, Task.project_id == stored)
-        .returning(Task.status, Task.priority, Task.due_date)
+        .returning(Task.status, Task.priority, Task.due_date, Task.due_on)
     )
     options = {"synchronize_session": False}
     deltas: Counter[CountKey] = Counter()
-    for status, priority, due_date in await session.execute(statement, execution_options=options):
-        deltas[count_key(owner_id, status, priority, due_date)] -= 1
+    days: Counter[DayKey] = Counter()
+
+    async def delete_and_count() -> None:
+        deleted = await session.execute(statement, execution_options=options)
+        for status, priority, due_date, due_on in deleted:
+            deltas[count_key(owner_id, status, priority, due_date)] -= 1
+            if (key := day_key(owner_id, status, due_on)) is not None:
+                days[key] -= 1
+
+    await delete_and_count()
     connection = await session.connection()
     await connection.execute(owner_bump(owner_id, utcnow()))
     changefeed.changed(owner_id)  # published after the request (docs/adr/0019)
-    for status, priority, due_date in await session.execute(statement, execution_options=options):
-        deltas[count_key(owner_id, status, priority, due_date)] -= 1
-    changes = sorted((key, n) for key, n in deltas.items() if n)
-    if changes:
-        await connection.execute(count_upsert(connection.dialect.name, changes))
+    await delete_and_count()
+    changes = CountChanges.of(deltas, days)
+    for upsert in count_upserts(connection.dialect.name, changes):
+        await connection.execute(upsert)
     # The project's history goes with it (a deleted task's stays in its project's until then).
     await session.execute(
         delete(TaskEvent).where(TaskEvent.owner_id == owner_id, TaskEvent.project_id == project_id)
     )
-    return sum(-n for _, n in changes)
+    return sum(-n for _, n in changes.totals)
 
 
 @dataclass(frozen=True, slots=True)

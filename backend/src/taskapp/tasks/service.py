@@ -53,17 +53,22 @@ from taskapp.tasks import (
 )
 from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
 from taskapp.tasks.models import (
+    CountKey,
+    DayKey,
     IdempotencyRecord,
     Priority,
     Task,
     TaskCompletion,
     TaskCount,
     TaskEvent,
+    TaskOpenDay,
     TaskStatus,
     bump_with_count_changes,
     count_key,
-    count_upsert,
     count_upsert_after_bump,
+    count_upserts,
+    day_key,
+    day_upsert_after_bump,
     defer_count_changes,
     owner_bump,
     take_count_changes,
@@ -92,8 +97,9 @@ async def _bump_data_version(session: AsyncSession, owner_id: uuid.UUID) -> None
     if connection.dialect.name == "postgresql" and changes:
         await connection.execute(bump_with_count_changes(owner_id, utcnow(), changes))
         return
-    if changes:  # SQLite: one writer at a time, so no lock order to keep
-        await connection.execute(count_upsert(connection.dialect.name, changes))
+    # SQLite: one writer at a time, so no lock order to keep.
+    for statement in count_upserts(connection.dialect.name, changes):
+        await connection.execute(statement)
     await connection.execute(owner_bump(owner_id, utcnow()))
 
 
@@ -275,10 +281,16 @@ def _one_statement_create() -> Any:
             literal(1),
         ),
     )
+    # An open task due on a day is counted by its day too (NULL: nothing to count).
+    open_day = bindparam("count_open_day", type_=TaskOpenDay.due_on.type)
+    counted_day = day_upsert_after_bump(
+        select(bumped.c.id, open_day, literal(1)).where(open_day.is_not(None))
+    )
     return (
         select(inserted)
         .add_cte(bumped)
         .add_cte(counted.cte("counted"))
+        .add_cte(counted_day.cte("counted_day"))
         .add_cte(insert(TaskEvent).values(_event_values()).cte("recorded"))
     )
 
@@ -364,6 +376,7 @@ async def _create_in_one_statement(
     task_id = uuid.uuid4()
     stored_project = inbox.stored_project(owner_id, data.project_id)
     key = count_key(owner_id, data.status, data.priority, data.due_date)
+    open_day = day_key(owner_id, data.status, data.due_on)
     new = {
         "id": task_id,
         "owner_id": owner_id,
@@ -394,6 +407,7 @@ async def _create_in_one_statement(
         "count_status": key[1],
         "count_rank": key[2],
         "count_day": key[3],
+        "count_open_day": None if open_day is None else open_day[1],
         "now": now,
     }
     # On the pool's driver, outside any transaction (perf.driver.fetch_all): the session never
@@ -568,7 +582,10 @@ _MUTABLE = (
 def _one_statement_update(with_counts: bool) -> Any:
     """PATCH on PostgreSQL in one statement, like POST (_one_statement_create): the version-
     checked UPDATE, then the owner's bump (only if a row was updated), then the count changes,
-    locking task, owner and count rows in that order, as every write does."""
+    locking task, owner and count rows in that order, as every write does.
+
+    With counts, two task_counts deltas (k0, k1) and two task_open_days deltas (d0, d1) are
+    bound; a delta of 0 stands for "no change" and writes nothing."""
     tasks = Task.__table__
     updated = (
         update(Task)
@@ -616,10 +633,25 @@ def _one_statement_update(with_counts: bool) -> Any:
             for n in (0, 1)
         ]
     )
-    rows = select(
-        bumped.c.id, deltas.c.status, deltas.c.priority, deltas.c.due_day, deltas.c.count
-    ).select_from(bumped.join(deltas, true()))
-    return statement.add_cte(count_upsert_after_bump(bumped, rows).cte("counted"))
+    rows = (
+        select(bumped.c.id, deltas.c.status, deltas.c.priority, deltas.c.due_day, deltas.c.count)
+        .select_from(bumped.join(deltas, true()))
+        .where(deltas.c.count != 0)
+    )
+    day_deltas = values(column("due_on", Date), column("count", Integer), name="day_deltas").data(
+        [
+            (bindparam(f"d{n}_day", type_=Date()), bindparam(f"d{n}_count", type_=Integer()))
+            for n in (0, 1)
+        ]
+    )
+    day_rows = (
+        select(bumped.c.id, day_deltas.c.due_on, day_deltas.c.count)
+        .select_from(bumped.join(day_deltas, true()))
+        .where(day_deltas.c.count != 0)
+    )
+    return statement.add_cte(count_upsert_after_bump(bumped, rows).cte("counted")).add_cte(
+        day_upsert_after_bump(day_rows).cte("counted_days")
+    )
 
 
 # Declared at module level (a comprehension would declare them inside a function frame).
@@ -669,6 +701,7 @@ async def _update_in_one_statement(
         if changes.status is not None and (task.parent_id is not None or task.subtask_count):
             return None
         before = count_key(owner_id, task.status, task.priority, task.due_date)
+        day_before = day_key(owner_id, task.status, task.due_on)
         read_version = task.version
         now = utcnow()
         was_done = task.status == TaskStatus.DONE
@@ -678,6 +711,7 @@ async def _update_in_one_statement(
         if not was_done and task.status == TaskStatus.DONE and task.recurrence is not None:
             return None
         after = count_key(owner_id, task.status, task.priority, task.due_date)
+        day_after = day_key(owner_id, task.status, task.due_on)
         params: dict[str, Any] = {**ids, "read_version": read_version, "now": now}
         params.update({f"new_{name}": getattr(task, name, None) for name in _MUTABLE})
         params.update(
@@ -698,14 +732,11 @@ async def _update_in_one_statement(
                 now,
             )
         )
-        if before != after:
-            for n, (key, count) in enumerate(sorted([(before, -1), (after, 1)])):
-                params.update(
-                    {f"k{n}_status": key[1], f"k{n}_rank": key[2], f"k{n}_day": key[3]},
-                    **{f"k{n}_count": count},
-                )
+        with_counts = before != after or day_before != day_after
+        if with_counts:
+            params.update(_count_params(before, after, day_before, day_after))
         changefeed.changed(owner_id)  # published after the request (docs/adr/0019)
-        rows = await fetch_all(engine, _UPDATE[before != after], params, tracer, "UPDATE tasks")
+        rows = await fetch_all(engine, _UPDATE[with_counts], params, tracer, "UPDATE tasks")
         if rows:
             return TaskPublic.model_validate(encoding.task_item(rows[0]))
         if if_match is not None:  # lost the race after the check: as stale as a stale ETag
@@ -718,6 +749,27 @@ async def _update_in_one_statement(
         "The task is being changed by many writers at once; try again.",
         problem_type="concurrent-update",
     )
+
+
+def _count_params(
+    before: CountKey, after: CountKey, day_before: DayKey | None, day_after: DayKey | None
+) -> dict[str, Any]:
+    """_UPDATE[True]'s count deltas: -1 for the keys before, +1 after, in key order (the order
+    every writer locks count rows in); 0 where nothing changes."""
+    params: dict[str, Any] = {}
+    totals = sorted([(before, -1), (after, 1)]) if before != after else [(before, 0)] * 2
+    for n, (key, count) in enumerate(totals):
+        params.update(
+            {f"k{n}_status": key[1], f"k{n}_rank": key[2], f"k{n}_day": key[3]},
+            **{f"k{n}_count": count},
+        )
+    days: list[tuple[date | None, int]] = [(None, 0), (None, 0)]
+    if day_before != day_after:
+        moved = [(key[1], n) for key, n in ((day_before, -1), (day_after, 1)) if key is not None]
+        days = sorted(moved) + days[len(moved) :]
+    for n, (day, count) in enumerate(days):
+        params.update({f"d{n}_day": day, f"d{n}_count": count})
+    return params
 
 
 # Setting one kind of due clears the other (a task is due on a day or at a time).

@@ -1,11 +1,12 @@
-"""GET /tasks/stats from the owner's task_counts rows, not from the owner's tasks (ADR 0007).
+"""GET /tasks/stats from the owner's count rows, not from the owner's tasks (ADR 0007).
 
-task_counts holds how many tasks have each (status, priority, due day); it is kept in the same
-transaction as every write (tasks/models.py). Overdue means not done and due before now: for a
-due time, whole UTC days before today come from the counts, and today's part from the partial
-index ix_tasks_owner_open_due (the open tasks due today, read from the index alone); for a due
-day (counted under the "no due time" key), the open tasks due before the owner's local today,
-from the partial index ix_tasks_owner_open_due_on.
+task_counts holds how many tasks have each (status, priority, UTC due day) and task_open_days
+how many open tasks are due on each due day; both are kept in the same transaction as every
+write (tasks/models.py). Overdue means not done and due before now: for a due time, whole UTC
+days before today come from task_counts, and today's part from the partial index
+ix_tasks_owner_open_due (the open tasks due today, read from the index alone); for a due day
+(counted in task_counts under the "no due time" key), the task_open_days rows before the
+owner's local today.
 """
 
 from __future__ import annotations
@@ -14,11 +15,19 @@ import uuid
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, and_, bindparam, case, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Date, and_, bindparam, case, delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from taskapp.auth.interface import User
 from taskapp.tasks import list_query
-from taskapp.tasks.models import Priority, Task, TaskCount, TaskStatus, priority_name
+from taskapp.tasks.models import (
+    Priority,
+    Task,
+    TaskCount,
+    TaskOpenDay,
+    TaskStatus,
+    priority_name,
+)
 from taskapp.tasks.schemas import TaskStats
 
 # Built once; run with new parameters per request.
@@ -52,14 +61,9 @@ _OVERDUE_TODAY = (
         list_query.overdue_time_condition(bindparam("now", type_=Task.due_date.type)),
     )
 )
-_OVERDUE_DAYS = (
-    select(func.count())
-    .select_from(Task)
-    .where(
-        Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type),
-        Task.due_on < bindparam("local_today", type_=Task.due_on.type),
-        list_query.NOT_DONE,
-    )
+_OVERDUE_DAYS = select(func.coalesce(func.sum(TaskOpenDay.count), 0)).where(
+    TaskOpenDay.owner_id == bindparam("owner_id", type_=TaskOpenDay.owner_id.type),
+    TaskOpenDay.due_on < bindparam("local_today", type_=TaskOpenDay.due_on.type),
 )
 
 
@@ -101,3 +105,31 @@ async def of_owner(
             "overdue": overdue,
         }
     )
+
+
+async def recount_open_days(engine: AsyncEngine) -> int:
+    """Rebuild every owner's task_open_days rows from their tasks, one owner per transaction;
+    answers how many owners. For rows a writer that does not keep them left wrong: a release
+    before revision 0016 still serving during the rollout (ADR 0015), or a write around the ORM.
+
+    Safe while the service writes: the owner's row is locked first, and every task write locks
+    it before any count row, so a write in flight either committed before the rebuild reads the
+    tasks (and is counted from them) or applies its change after the rebuild commits (to the
+    rebuilt rows, from the task as the rebuild read it)."""
+    async with engine.connect() as connection:
+        owners = list(await connection.scalars(select(User.id).order_by(User.id)))
+    for owner_id in owners:
+        async with engine.begin() as connection:
+            locked = select(User.id).where(User.id == owner_id).with_for_update()
+            if await connection.scalar(locked) is None:
+                continue  # deleted meanwhile: its rows went with it
+            await connection.execute(delete(TaskOpenDay).where(TaskOpenDay.owner_id == owner_id))
+            await connection.execute(
+                insert(TaskOpenDay).from_select(
+                    ["owner_id", "due_on", "count"],
+                    select(Task.owner_id, Task.due_on, func.count())
+                    .where(Task.owner_id == owner_id, Task.due_on.is_not(None), list_query.NOT_DONE)
+                    .group_by(Task.owner_id, Task.due_on),
+                )
+            )
+    return len(owners)
