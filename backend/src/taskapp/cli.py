@@ -180,7 +180,7 @@ async def _recount(settings: Settings) -> int:
 
 def _recount_cmd(_args: argparse.Namespace, settings: Settings) -> int:
     owners = asyncio.run(_recount(settings))
-    print(f"rebuilt the due-day counts of {owners} users")
+    print(f"rebuilt the due-day counts of {owners} user{'' if owners == 1 else 's'}")
     return 0
 
 

@@ -107,7 +107,7 @@ async def of_owner(
     )
 
 
-async def recount_open_days(engine: AsyncEngine) -> int:
+async def recount_open_days(engine: AsyncEngine, *, batch_size: int = 1_000) -> int:
     """Rebuild every owner's task_open_days rows from their tasks, one owner per transaction;
     answers how many owners. For rows a writer that does not keep them left wrong: a release
     before revision 0016 still serving during the rollout (ADR 0015), or a write around the ORM.
@@ -116,20 +116,33 @@ async def recount_open_days(engine: AsyncEngine) -> int:
     it before any count row, so a write in flight either committed before the rebuild reads the
     tasks (and is counted from them) or applies its change after the rebuild commits (to the
     rebuilt rows, from the task as the rebuild read it)."""
-    async with engine.connect() as connection:
-        owners = list(await connection.scalars(select(User.id).order_by(User.id)))
-    for owner_id in owners:
-        async with engine.begin() as connection:
-            locked = select(User.id).where(User.id == owner_id).with_for_update()
-            if await connection.scalar(locked) is None:
-                continue  # deleted meanwhile: its rows went with it
-            await connection.execute(delete(TaskOpenDay).where(TaskOpenDay.owner_id == owner_id))
-            await connection.execute(
-                insert(TaskOpenDay).from_select(
-                    ["owner_id", "due_on", "count"],
-                    select(Task.owner_id, Task.due_on, func.count())
-                    .where(Task.owner_id == owner_id, Task.due_on.is_not(None), list_query.NOT_DONE)
-                    .group_by(Task.owner_id, Task.due_on),
-                )
+    rebuilt = 0
+    last: uuid.UUID | None = None
+    while True:  # owners in id order, a batch at a time (a list of every id could be large)
+        batch = select(User.id).order_by(User.id).limit(batch_size)
+        async with engine.connect() as connection:
+            owners = list(
+                await connection.scalars(batch if last is None else batch.where(User.id > last))
             )
-    return len(owners)
+        for owner_id in owners:
+            await _recount_owner(engine, owner_id)
+        rebuilt += len(owners)
+        if len(owners) < batch_size:
+            return rebuilt
+        last = owners[-1]
+
+
+async def _recount_owner(engine: AsyncEngine, owner_id: uuid.UUID) -> None:
+    async with engine.begin() as connection:
+        locked = select(User.id).where(User.id == owner_id).with_for_update()
+        if await connection.scalar(locked) is None:
+            return  # deleted meanwhile: its rows went with it
+        await connection.execute(delete(TaskOpenDay).where(TaskOpenDay.owner_id == owner_id))
+        await connection.execute(
+            insert(TaskOpenDay).from_select(
+                ["owner_id", "due_on", "count"],
+                select(Task.owner_id, Task.due_on, func.count())
+                .where(Task.owner_id == owner_id, Task.due_on.is_not(None), list_query.NOT_DONE)
+                .group_by(Task.owner_id, Task.due_on),
+            )
+        )
