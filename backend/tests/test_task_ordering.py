@@ -111,6 +111,21 @@ async def test_a_stale_version_moves_nothing(client: httpx.AsyncClient, account:
     assert await _order(client, account) == ["a", "b"]
 
 
+@pytest.mark.parametrize("field", ["status", "project_id"])
+async def test_a_null_status_or_project_is_422_naming_the_field_even_with_a_stale_version(
+    client: httpx.AsyncClient, account: Account, field: str
+) -> None:
+    """The schema does not offer null for either (omit the field to keep it): a body that
+    sends it is invalid, whatever else is wrong with it (found by the fuzz run)."""
+    task = await create(client, account, title="a")
+
+    response = await _move(client, account, {**task, "version": 5044}, **{field: None})
+
+    body = assert_problem(response, 422)
+    assert [error["field"] for error in body["errors"]] == [f"body.{field}"]
+    assert (await client.get(f"{TASKS}/{task['id']}", headers=account.headers)).json() == task
+
+
 async def test_neighbours_and_tasks_of_another_user_are_not_found(
     client: httpx.AsyncClient, account: Account
 ) -> None:

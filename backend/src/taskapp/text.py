@@ -1,4 +1,4 @@
-"""Patterns for user-supplied text, shared by the schemas (and so stated in the OpenAPI).
+"""Patterns and rules for user input, shared by the schemas (and so stated in the OpenAPI).
 
 Written with explicit character classes so that the server (pydantic's Rust regex), the OpenAPI
 description and any client or fuzzer (Python `re`, JavaScript) agree on what they accept.
@@ -24,3 +24,11 @@ def nfkc(value: object) -> object:
 def canonical_email(email: str) -> str:
     """The one stored form of an address: Unicode NFKC_Casefold (case-insensitive everywhere)."""
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", email).casefold())
+
+
+def refuse_null(value: object) -> object:
+    """A field validator for partial updates: a field may be omitted (no change) but not null,
+    which the schema does not offer (`SkipJsonSchema[None]`)."""
+    if value is None:
+        raise ValueError("may be omitted but not null")
+    return value

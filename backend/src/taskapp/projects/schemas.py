@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from pydantic.json_schema import SkipJsonSchema
 
 from taskapp.auth.interface import Email
-from taskapp.text import NO_NUL, VISIBLE_TEXT
+from taskapp.text import NO_NUL, VISIBLE_TEXT, refuse_null
 
 # Names, not values: the web app maps each to its own light and dark shade (with a contrast it
 # has checked) instead of drawing whatever a client sends.
@@ -50,12 +50,7 @@ class ProjectUpdate(BaseModel):
             raise ValueError("must be true or false")
         return value
 
-    @field_validator("name", "colour", "description", "archived")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("may be omitted but not null")
-        return value
+    _not_null = field_validator("name", "colour", "description", "archived")(refuse_null)
 
 
 class ProjectPublic(BaseModel):

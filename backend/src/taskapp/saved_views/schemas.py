@@ -15,7 +15,7 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from taskapp.tasks.interface import parse_list_query
-from taskapp.text import VISIBLE_TEXT
+from taskapp.text import VISIBLE_TEXT, refuse_null
 
 Name = Annotated[
     str,
@@ -73,12 +73,7 @@ class SavedViewUpdate(BaseModel):
     query: Query | SkipJsonSchema[None] = None
     position: Position | SkipJsonSchema[None] = None
 
-    @field_validator("name", "query", "position")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("may be omitted but not null")
-        return value
+    _not_null = field_validator("name", "query", "position")(refuse_null)
 
     @field_validator("query")
     @classmethod

@@ -24,7 +24,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from taskapp.tasks import recurrence
 from taskapp.tasks.models import Priority, Task, TaskStatus
-from taskapp.text import NO_NUL, VISIBLE_TEXT
+from taskapp.text import NO_NUL, VISIBLE_TEXT, refuse_null
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]")
 
@@ -205,12 +205,7 @@ class TaskUpdate(BaseModel):
         _one_due(self.due_on, self.due_date)
         return self
 
-    @field_validator("title", "status", "priority", "labels", "project_id")
-    @classmethod
-    def _not_null(cls, value: object) -> object:
-        if value is None:
-            raise ValueError("may be omitted but not null")
-        return value
+    _not_null = field_validator("title", "status", "priority", "labels", "project_id")(refuse_null)
 
     @field_validator("labels")
     @classmethod
@@ -237,6 +232,9 @@ class TaskMove(BaseModel):
         default=None,
         description="Also move the task into this project (the Inbox's id is its owner's id)",
     )
+
+    # Omitted means "leave it"; null is refused as in TaskUpdate, so the schema stays honest.
+    _not_null = field_validator("status", "project_id")(refuse_null)
 
 
 class TaskPublic(BaseModel):
