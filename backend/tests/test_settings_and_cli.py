@@ -6,6 +6,7 @@ import asyncio
 import gc
 import json
 import signal
+import socket
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,54 @@ def test_cli_migrate_create_user_and_seed_demo(
         ("Setup CI/CD Pipeline", "in_progress", 3, "a0"),
         ("Write Documentation", "pending", 2, "a1"),
     ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["create-user", "--email", "early@example.com", "--password", "long enough"],
+        ["seed-demo"],
+        ["recount"],
+    ],
+)
+def test_cli_commands_on_an_unmigrated_database_say_to_migrate_first(
+    cli_db: str, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """An operator who runs a command before `taskapp migrate` gets one line saying so, not a
+    SQLAlchemy traceback about a missing table."""
+    assert cli.main(command) == 1
+    err = capsys.readouterr().err
+    assert "has no schema yet: run `taskapp migrate` first" in err
+    assert "Traceback" not in err
+
+    assert cli.main(["migrate"]) == 0
+    assert cli.main(command) == 0
+
+
+def test_cli_commands_on_a_database_behind_this_release_say_to_migrate(
+    cli_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    migrate.upgrade(cli_db, "0015")
+
+    assert cli.main(["recount"]) == 1
+    err = capsys.readouterr().err
+    assert "is at revision 0015, behind this release's" in err
+    assert "run `taskapp migrate` first" in err
+
+
+@pytest.mark.no_database
+def test_cli_commands_on_an_unreachable_database_say_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("TASKAPP_DATABASE_URL", f"postgresql+asyncpg://taskapp@127.0.0.1:{port}/x")
+
+    assert cli.main(["recount"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot reach the database: ")
+    assert "Traceback" not in err
 
 
 def test_cli_create_user_prompts_for_the_password(

@@ -8,7 +8,7 @@ import getpass
 import json
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from taskapp import migrate
 from taskapp.auth.models import User
 from taskapp.auth.schemas import UserCreate
 from taskapp.db import create_engine, create_session_factory
-from taskapp.errors import ProblemError
+from taskapp.errors import ProblemError, database_unavailable
 from taskapp.projects import models as _projects  # noqa: F401  (every new account's Inbox)
 from taskapp.settings import Settings
 from taskapp.tasks import ordering
@@ -191,6 +191,29 @@ def _openapi(_args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def _on_migrated_schema(handler: Handler) -> Handler:
+    """For commands that read and write the tables: a database this release has not migrated
+    is one clear line, not a traceback about a missing table."""
+
+    def checked(args: argparse.Namespace, settings: Settings) -> int:
+        try:
+            reason = asyncio.run(migrate.not_ready(settings))
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            print(f"error: cannot reach the database: {exc}", file=sys.stderr)
+            return 1
+        if reason is not None:
+            print(f"error: {reason}: run `taskapp migrate` first", file=sys.stderr)
+            return 1
+        return handler(args, settings)
+
+    return checked
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="taskapp", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -218,16 +241,16 @@ def build_parser() -> argparse.ArgumentParser:
     create_user.add_argument("--email", required=True)
     create_user.add_argument("--password", help="prompted for when omitted")
     create_user.add_argument("--full-name")
-    create_user.set_defaults(handler=_create_user_cmd)
+    create_user.set_defaults(handler=_on_migrated_schema(_create_user_cmd))
 
     commands.add_parser("seed-demo", help="create the demo account with sample tasks").set_defaults(
-        handler=_seed_demo_cmd
+        handler=_on_migrated_schema(_seed_demo_cmd)
     )
     commands.add_parser(
         "recount",
         help="rebuild each user's due-day counts (task_open_days) from their tasks; safe while"
         " the service runs (after a rollout from a release before revision 0016)",
-    ).set_defaults(handler=_recount_cmd)
+    ).set_defaults(handler=_on_migrated_schema(_recount_cmd))
     commands.add_parser("openapi", help="print the OpenAPI description as JSON").set_defaults(
         handler=_openapi
     )
