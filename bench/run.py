@@ -5,7 +5,9 @@ nothing; it prints Markdown tables and writes them with the raw numbers to artif
 Placement: the server under test alone on core 0, wrk on core 1; PostgreSQL and Redis are left
 unpinned (pinning the database onto wrk's core starved it and made the yardstick database-bound).
 This machine is a shared VM whose speed drifts over minutes, so each taskapp endpoint is measured
-right after its yardstick and each ratio is to that adjacent run.
+right after its yardstick and each ratio is to that adjacent run. Each single-process server's CPU
+time per request is reported too: PostgreSQL, unpinned, also runs on core 0 at times, which moves
+requests/s but not the server's own CPU per request (docs/adr/0006).
 
 1. Speed (64 connections, one user with 10,000 tasks): GET /tasks?limit=50 with the cache warm
    and off, GET /tasks/{id}, POST and PATCH /tasks, GET /health, against bench/baseline.py (raw
@@ -102,6 +104,9 @@ class Result:
     p99_ms: float
     errors: int
     requests: int
+    # The server's own CPU time (user + system) over the measured run, per request: unlike
+    # requests/s it does not move when PostgreSQL or other work takes the server's core.
+    server_cpu_us: float | None = None
 
 
 @dataclass
@@ -201,7 +206,8 @@ async def _user_id(email: str) -> uuid.UUID:
 @contextmanager
 def server(
     args: list[str], env: dict[str, str], port: int, cores: str = "0", probe: str = "/health"
-) -> Iterator[None]:
+) -> Iterator[int]:
+    """Runs a server on `cores` until the block ends; yields its process id."""
     process = subprocess.Popen(
         ["taskset", "-c", cores, *args],
         env=env,
@@ -220,7 +226,7 @@ def server(
                     error = process.stderr.read().decode() if process.stderr else ""
                     raise RuntimeError(f"server exited: {error}") from None
                 time.sleep(0.2)
-        yield
+        yield process.pid
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -262,17 +268,36 @@ LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (proc(5): fields 14 and 15 of stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def wrk(
-    name: str, url: str, script: str, env: dict[str, str], seconds: int, connections: int
+    name: str,
+    url: str,
+    script: str,
+    env: dict[str, str],
+    seconds: int,
+    connections: int,
+    server_pid: int | None = None,
 ) -> Result:
+    """wrk against `url` after a 3 s warm-up; with `server_pid` (a single-process server), also
+    that server's CPU time per request over the measured run."""
     command = [
         *("taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", "--latency"),
         *("-s", str(BENCH / "lua" / script)),
     ]
     subprocess.run([*command, "-d3s", url], env=env, capture_output=True, check=True)  # warm-up
+    cpu_before = cpu_seconds(server_pid) if server_pid is not None else 0.0
     output = subprocess.run(
         [*command, f"-d{seconds}s", url], env=env, capture_output=True, text=True, check=True
     ).stdout
+    cpu_used = cpu_seconds(server_pid) - cpu_before if server_pid is not None else None
     latencies = {p: float(v) * UNIT[u] for p, v, u in LATENCY.findall(output)}
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(
@@ -283,8 +308,12 @@ def wrk(
     )
     total = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
-    log(f"{name}: {rps:.0f} req/s, p50 {latencies['50']:.1f} ms, p99 {latencies['99']:.1f} ms")
-    return Result(name, rps, latencies["50"], latencies["99"], errors, total)
+    cpu_us = None if cpu_used is None or not total else 1e6 * cpu_used / total
+    log(
+        f"{name}: {rps:.0f} req/s, p50 {latencies['50']:.1f} ms, p99 {latencies['99']:.1f} ms"
+        + ("" if cpu_us is None else f", server CPU {cpu_us:.0f} µs/request")
+    )
+    return Result(name, rps, latencies["50"], latencies["99"], errors, total, cpu_us)
 
 
 def speed(seconds: int, owner: uuid.UUID, email: str) -> list[Measured]:
@@ -306,11 +335,11 @@ def speed(seconds: int, owner: uuid.UUID, email: str) -> list[Measured]:
                 if against == "post.lua"
                 else ("baseline GET, 50 rows")
             )
-            reference = wrk(label, yardstick, against, env, seconds, 64)
-        measured.append(Measured(wrk(name, url, script, env, seconds, 64), reference))
+            reference = wrk(label, yardstick, against, env, seconds, 64, yardstick_pid)
+        measured.append(Measured(wrk(name, url, script, env, seconds, 64, app_pid), reference))
 
-    with server(uvicorn, baseline_env, baseline_port, probe="/tasks"):
-        with server(serve_command(port), app_env(60), port):
+    with server(uvicorn, baseline_env, baseline_port, probe="/tasks") as yardstick_pid:
+        with server(serve_command(port), app_env(60), port) as app_pid:
             token = login(base, email)
             headers = {"Authorization": f"Bearer {token}"}
             page = httpx.get(f"{base}/api/v1/tasks?limit=200", headers=headers, timeout=30)
@@ -321,7 +350,7 @@ def speed(seconds: int, owner: uuid.UUID, email: str) -> list[Measured]:
             run("GET /api/v1/tasks?limit=50 (cache warm)", list_url, "auth.lua", env, "auth.lua")
             one = f"{base}/api/v1/tasks/{ids[0]}"
             run("GET /api/v1/tasks/{id} (cache warm)", one, "auth.lua", env, "auth.lua")
-        with server(serve_command(port), app_env(0), port):
+        with server(serve_command(port), app_env(0), port) as app_pid:
             env = {**env, "TOKEN": login(base, email)}
             run("GET /api/v1/tasks?limit=50 (cache off)", list_url, "auth.lua", env, "auth.lua")
             run("POST /api/v1/tasks", f"{base}/api/v1/tasks", "post.lua", env, "post.lua")
@@ -352,7 +381,7 @@ def scale(seconds: int, sizes: tuple[int, ...]) -> list[Result]:
         started = time.monotonic()
         asyncio.run(seed(owner, size))
         log(f"seeded {size:,} tasks with COPY in {time.monotonic() - started:.0f} s")
-        with server(serve_command(port), app_env(0), port):
+        with server(serve_command(port), app_env(0), port) as pid:
             token = login(base, email)
             env = {**os.environ, "TOKEN": token}
             httpx.patch(
@@ -372,7 +401,7 @@ def scale(seconds: int, sizes: tuple[int, ...]) -> list[Result]:
                 ("Upcoming: GET /tasks/agenda, 14 days", f"/api/v1/tasks/agenda?{upcoming}"),
             ):
                 results.append(
-                    wrk(f"{size:,} tasks: {label}", base + path, "auth.lua", env, seconds, 16)
+                    wrk(f"{size:,} tasks: {label}", base + path, "auth.lua", env, seconds, 16, pid)
                 )
     return results
 
@@ -413,6 +442,13 @@ def main() -> int:
     return 0
 
 
+def _cpu_columns(result: Result, reference: Result | None) -> tuple[str, str, str]:
+    mine = result.server_cpu_us
+    theirs = reference.server_cpu_us if reference else None
+    ratio = f"{theirs / mine:.2f}" if mine and theirs else ""
+    return (f"{mine:,.0f}" if mine else "", f"{theirs:,.0f}" if theirs else "", ratio)
+
+
 def report(started: datetime, measured: list[Measured], scaled: list[Result]) -> None:
     lines = [
         f"taskapp benchmark, {started:%Y-%m-%d %H:%M} UTC: server on core 0, wrk on core 1, "
@@ -424,28 +460,36 @@ def report(started: datetime, measured: list[Measured], scaled: list[Result]) ->
             f"Speed: 64 connections, {SPEED_TASKS:,} tasks; each ratio is to the row measured "
             "just before it (the yardstick, or one worker for the workers row)",
             "",
-            "| endpoint | requests/s | p50 ms | p99 ms | errors | reference requests/s | ratio |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| endpoint | requests/s | p50 ms | p99 ms | errors | reference requests/s | ratio "
+            "| server CPU µs/request | reference's | CPU ratio |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for m in measured:
             r, b = m.result, m.baseline
             reference = f"{b.requests_per_second:,.0f}" if b else ""
             ratio = f"{r.requests_per_second / b.requests_per_second:.2f}" if b else ""
+            cpu, cpu_reference, cpu_ratio = _cpu_columns(r, b)
             lines.append(
                 f"| {r.endpoint} | {r.requests_per_second:,.0f} | {r.p50_ms:.1f} | "
-                f"{r.p99_ms:.1f} | {r.errors} | {reference} | {ratio} |"
+                f"{r.p99_ms:.1f} | {r.errors} | {reference} | {ratio} | {cpu} | {cpu_reference} "
+                f"| {cpu_ratio} |"
             )
-        lines.append("")
+        lines += [
+            "",
+            "CPU ratio: the reference's server CPU per request over this one's, the ratio the "
+            "requests/s would show if each server had its core to itself.",
+            "",
+        ]
     if scaled:
         lines += [
             "Scale: 16 connections, cache off, one user's tasks seeded with COPY",
             "",
-            "| request | requests/s | p50 ms | p99 ms | errors |",
-            "| --- | ---: | ---: | ---: | ---: |",
+            "| request | requests/s | p50 ms | p99 ms | errors | server CPU µs/request |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
         ]
         lines += [
             f"| {r.endpoint} | {r.requests_per_second:,.0f} | {r.p50_ms:.1f} | "
-            f"{r.p99_ms:.1f} | {r.errors} |"
+            f"{r.p99_ms:.1f} | {r.errors} | {_cpu_columns(r, None)[0]} |"
             for r in scaled
         ]
     table = "\n".join(lines)

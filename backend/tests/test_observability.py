@@ -13,8 +13,10 @@ import pytest
 from asgi_lifespan import LifespanManager
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
+from starlette.requests import Request
+from starlette.routing import NoMatchFound, Route
 
-from taskapp.http.routes import RouteResolver
+from taskapp.http.routes import RouteResolver, route_path
 from taskapp.main import create_app
 from taskapp.settings import Settings
 from tests.conftest import (
@@ -149,6 +151,27 @@ def test_route_labels_are_remembered_only_for_paths_without_parameters(
         assert label("GET", "/health") == "/health"
     remembered = {key[3] for key in resolver._static}
     assert remembered == {"/api/v1/tasks", "/health"}  # never an id or a made-up path
+
+
+@pytest.mark.no_database
+@pytest.mark.parametrize("root_path", ["", "/behind/a/prefix"])
+def test_route_path_is_url_for_path_for_every_named_route(
+    make_settings: Callable[..., Settings], root_path: str
+) -> None:
+    """The Location of a 201 comes from route_path; it must say what Starlette's url_for says,
+    for every route of the app, mounted under a root path or not."""
+    app = create_app(make_settings())
+    scope = {"type": "http", "app": app, "router": app.router, "root_path": root_path}
+    scope |= {"headers": [(b"host", b"taskapp.example")], "scheme": "https", "path": "/"}
+    request = Request(scope)
+    named = [r for r in app.router.routes if isinstance(r, Route) and r.param_convertors]
+    assert len(named) > 20
+    for route in named:
+        params = dict.fromkeys(route.param_convertors, "3fa85f64-5717-4562-b3fc-2c963f66afa6")
+        expected = str(request.url_for(route.name, **params).path)
+        assert route_path(request, route.name, **params) == expected, route.name
+    with pytest.raises(NoMatchFound):
+        route_path(request, "no_such_route")
 
 
 async def test_lockouts_and_logouts_are_counted(make_settings: Callable[..., Settings]) -> None:

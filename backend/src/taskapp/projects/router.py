@@ -18,6 +18,7 @@ from taskapp.auth.interface import (
 from taskapp.db import utcnow
 from taskapp.deps import ServicesDep, SessionDep, SettingsDep
 from taskapp.http.etags import EntityTags, etag_for
+from taskapp.http.routes import route_path
 from taskapp.markdown import markdown_html
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.projects import service, sharing
@@ -96,7 +97,7 @@ def _public(request: Request, found: service.ProjectView) -> ProjectPublic:
 def _response(request: Request, found: service.ProjectView, status_code: int = 200) -> JSONResponse:
     headers = {"ETag": etag_for(found.project.version)}
     if status_code == 201:
-        headers["Location"] = str(request.url_for("read_project", project_id=found.project.id).path)
+        headers["Location"] = route_path(request, "read_project", project_id=found.project.id)
     return JSONResponse(
         _public(request, found).model_dump(mode="json"), status_code=status_code, headers=headers
     )

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from taskapp.auth.interface import CurrentPrincipal
 from taskapp.deps import SessionDep
+from taskapp.http.routes import route_path
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.saved_views import service
 from taskapp.saved_views.schemas import (
@@ -40,7 +41,7 @@ async def create_view(
     session: SessionDep,
 ) -> SavedViewPublic:
     view = await service.create_view(session, user.user_id, body)
-    response.headers["Location"] = str(request.url_for("read_view", view_id=view.id).path)
+    response.headers["Location"] = route_path(request, "read_view", view_id=view.id)
     return SavedViewPublic.model_validate(view)
 
 

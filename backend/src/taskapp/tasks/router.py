@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from taskapp.auth.interface import CurrentPrincipal
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import FieldError, ProblemError
+from taskapp.http.routes import route_path
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
 from taskapp.tasks import (
     agenda,
@@ -127,7 +128,7 @@ def _unknown(project_id: uuid.UUID | None) -> NoReturn:
 
 
 def task_location(request: Request, task_id: uuid.UUID) -> str:
-    return str(request.url_for("read_task", task_id=task_id).path)
+    return route_path(request, "read_task", task_id=task_id)
 
 
 @router.post(
