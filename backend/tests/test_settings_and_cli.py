@@ -139,7 +139,7 @@ def test_cli_commands_on_an_unmigrated_database_say_to_migrate_first(
     SQLAlchemy traceback about a missing table."""
     assert cli.main(command) == 1
     err = capsys.readouterr().err
-    assert "has no schema yet: run `taskapp migrate` first" in err
+    assert f"has no schema yet ({cli_db}): run `taskapp migrate` first" in err
     assert "Traceback" not in err
 
     assert cli.main(["migrate"]) == 0
@@ -154,6 +154,7 @@ def test_cli_commands_on_a_database_behind_this_release_say_to_migrate(
     assert cli.main(["recount"]) == 1
     err = capsys.readouterr().err
     assert "is at revision 0015, behind this release's" in err
+    assert f"({cli_db})" in err
     assert "run `taskapp migrate` first" in err
 
 
@@ -164,11 +165,12 @@ def test_cli_commands_on_an_unreachable_database_say_so_in_one_line(
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    monkeypatch.setenv("TASKAPP_DATABASE_URL", f"postgresql+asyncpg://taskapp@127.0.0.1:{port}/x")
+    url = f"postgresql+asyncpg://taskapp:secret@127.0.0.1:{port}/x"
+    monkeypatch.setenv("TASKAPP_DATABASE_URL", url)
 
     assert cli.main(["recount"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: cannot reach the database: ")
+    assert err.startswith(f"error: cannot reach the database ({url.replace('secret', '***')}): ")
     assert "Traceback" not in err
 
 

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 
 from taskapp import migrate
 from taskapp.auth.models import User
@@ -199,15 +199,17 @@ def _on_migrated_schema(handler: Handler) -> Handler:
     is one clear line, not a traceback about a missing table."""
 
     def checked(args: argparse.Namespace, settings: Settings) -> int:
+        # Which database, since a relative SQLite path depends on the working directory.
+        where = make_url(settings.database_url).render_as_string(hide_password=True)
         try:
             reason = asyncio.run(migrate.not_ready(settings))
         except Exception as exc:
             if not database_unavailable(exc):
                 raise
-            print(f"error: cannot reach the database: {exc}", file=sys.stderr)
+            print(f"error: cannot reach the database ({where}): {exc}", file=sys.stderr)
             return 1
         if reason is not None:
-            print(f"error: {reason}: run `taskapp migrate` first", file=sys.stderr)
+            print(f"error: {reason} ({where}): run `taskapp migrate` first", file=sys.stderr)
             return 1
         return handler(args, settings)
 
