@@ -64,6 +64,32 @@ plugin_dir() {
 
 rel() { printf '%s\n' "${1#"$TF_ROOT"/}"; }
 
+# One aws provider process for a whole command. Terraform starts the 700 MB provider binary twice
+# per run block (schema, then the run), about 0.6 s of CPU each time: 117 run blocks spent most of
+# tf-test's 256 s starting it. Started once with -debug, it prints a TF_REATTACH_PROVIDERS value
+# that Terraform uses instead of starting its own (Terraform's documented provider-debugging
+# hook); mock_provider still takes only the schema from it. Call after init: init checks the mirror
+# and the lock file against the real binary. TASKAPP_TF_SHARED_PROVIDER=0 turns it off.
+shared_provider() {
+  [ "${TASKAPP_TF_SHARED_PROVIDER:-1}" = 1 ] || return 0
+  local bin out reattach platform
+  platform="linux_$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')"
+  bin="$(find "$(plugin_dir)/registry.terraform.io/hashicorp/aws/$AWS_PROVIDER_VERSION/$platform" -maxdepth 1 -name 'terraform-provider-aws_*' 2>/dev/null | head -1)"
+  [ -x "$bin" ] || die "no aws provider binary for $platform in $(plugin_dir)"
+  out="$STATE/shared-provider.out"
+  "$bin" -debug > "$out" 2>&1 &
+  PROVIDER_PID=$!
+  trap 'kill "$PROVIDER_PID" 2>/dev/null || true; wait "$PROVIDER_PID" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 240); do
+    reattach="$(sed -nE "s/^[[:space:]]*TF_REATTACH_PROVIDERS='(.*)'$/\1/p" "$out")"
+    [ -n "$reattach" ] && break
+    kill -0 "$PROVIDER_PID" 2>/dev/null || { cat "$out" >&2; die "the aws provider exited before it was ready"; }
+    sleep 0.25
+  done
+  [ -n "$reattach" ] || { cat "$out" >&2; die "the aws provider printed no TF_REATTACH_PROVIDERS within 60 s"; }
+  export TF_REATTACH_PROVIDERS="$reattach"
+}
+
 # data_dir CONFIG: where that config's .terraform lives.
 data_dir() { printf '%s/data/%s\n' "$STATE" "$(rel "$1" | tr '/' '_')"; }
 
@@ -146,6 +172,7 @@ cmd_test() {
   need_terraform
   check_env_drift
   init_all
+  shared_provider
   local cfg name out failed=() total_pass=0 total_fail=0 p f
   while read -r cfg; do
     [ -d "$cfg/tests" ] || die "$(rel "$cfg") has no tests/ folder: every module and environment is tested"
@@ -190,6 +217,7 @@ cmd_ci_role() {
     printf '%s' "$hash:$plugins" > "$dd/.taskapp-init"
   fi
   py="$("$ROOT/scripts/delivery-tools.sh" venv)/python" # ruamel.yaml reads the workflows
+  shared_provider
   log "terraform test estate -test-directory=ci-role (the plans of shared, dev, staging)"
   TF_DATA_DIR="$dd" terraform -chdir="$cfg" test -test-directory=ci-role -verbose -json -no-color 2>"$ART/ci-role.err" |
     "$py" "$ROOT/scripts/ci_role.py" collect > "$plans" || { cat "$ART/ci-role.err" >&2; die "terraform test estate/ci-role failed"; }
