@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.no_database  # reads source files only
+
 BACKEND = Path(__file__).resolve().parents[1]
 PACKAGE = BACKEND / "src" / "taskapp"
 CONTRACTS = {

@@ -227,6 +227,7 @@ async def test_size_type_and_quota_are_refused_at_creation_with_a_problem(
     assert (await announce(http, owner, other["id"], size=4000)).status_code == 201
 
 
+@pytest.mark.no_database
 @settings(max_examples=200)
 @given(data=st.data())
 def test_every_content_type_the_schema_allows_passes_validation(data: st.DataObject) -> None:

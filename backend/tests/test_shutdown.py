@@ -17,6 +17,9 @@ import pytest
 
 from taskapp import migrate
 
+# Each test serves a SQLite file of its own, whichever database the run uses: once is enough.
+pytestmark = pytest.mark.no_database
+
 SLOW_REQUESTS = 4
 
 
