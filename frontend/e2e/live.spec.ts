@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { createAccount, logIn, mailTo, PASSWORD, quickAdd, taskRow } from "./helpers";
+import { createAccount, logIn, mailTo, PASSWORD, quickAdd, seedTasks, taskRow } from "./helpers";
 
 /** Resolves once the page's live stream is open (its response headers have arrived). */
 const streamOpened = (page: Page) =>
@@ -48,6 +48,38 @@ test("live updates: a change on one device appears on the other without a reload
   await phone.waitForTimeout(3_000); // longer than the stream's retry hint (2 s)
   expect(phoneStreams).toBe(0);
   await phoneContext.close();
+});
+
+test("a write made between the page's first read and its stream opening still reaches the page", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "livegap");
+  const { headers } = await seedTasks(request, baseURL!, email, [{ title: "Book the venue" }]);
+  // The stream opens after the first paint: hold its request until another device has written,
+  // so the write falls in the gap after the list was read and before the stream listens.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let streamAsked!: () => void;
+  const asked = new Promise<void>((resolve) => (streamAsked = resolve));
+  await page.route("**/api/v1/events", async (route) => {
+    streamAsked();
+    await held;
+    await route.continue();
+  });
+  await logIn(page, email);
+  await expect(taskRow(page, "Book the venue")).toBeVisible();
+  await asked;
+  const res = await request.post(`${baseURL}/api/v1/tasks`, {
+    data: { title: "Send the invitations" },
+    headers,
+  });
+  expect(res.status()).toBe(201);
+  const opened = streamOpened(page);
+  release();
+  await opened;
+  await expect(taskRow(page, "Send the invitations")).toBeVisible({ timeout: 5_000 });
 });
 
 test("live updates between teammates: the owner's new task and the member's removal reach the member's open page", async ({

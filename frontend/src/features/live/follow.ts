@@ -49,6 +49,6 @@ export function follow(qc: QueryClient): () => void {
   const stale = invalidator(qc);
   return openLiveStream({
     onChange: (change: LiveChange) => stale(STALE[change.kind] ?? EVERYTHING),
-    onResumed: () => stale(EVERYTHING),
+    onReady: () => stale(EVERYTHING),
   });
 }

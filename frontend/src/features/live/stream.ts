@@ -12,18 +12,19 @@ export type LiveChange = { owner_id: string; data_version: number; kind: string 
 
 export type LiveHandlers = {
   onChange: (change: LiveChange) => void;
-  /** Connected again after a break: what carries no version (comments, notifications...)
-   * may have changed unseen, so the caller refetches it. */
-  onResumed: () => void;
+  /** The stream follows every change from here on (its `ready` event). What the page read
+   * before may be older: on the first connection, a write committed after the page's first
+   * read and before the stream listened is reported by no event; after a break, what carries
+   * no version (comments, notifications...) may have changed unseen. The caller refetches. */
+  onReady: () => void;
 };
 
 type Outcome = "closed" | "failed" | "stop";
 
-export function openLiveStream({ onChange, onResumed }: LiveHandlers): () => void {
+export function openLiveStream({ onChange, onReady }: LiveHandlers): () => void {
   const abort = new AbortController();
   let lastId: string | undefined;
   let retryMs = 2000;
-  let connectedBefore = false;
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -54,10 +55,8 @@ export function openLiveStream({ onChange, onResumed }: LiveHandlers): () => voi
       onEvent(event) {
         if (event.id) lastId = event.id;
         if (event.event === "change") onChange(JSON.parse(event.data) as LiveChange);
-        else if (event.event === "ready") {
-          if (connectedBefore) onResumed();
-          connectedBefore = true;
-        } else if (event.event === "end") ended = true;
+        else if (event.event === "ready") onReady();
+        else if (event.event === "end") ended = true;
       },
       onRetry(ms) {
         retryMs = ms;
