@@ -37,13 +37,17 @@ test("every change can be undone: the toast's Undo and Ctrl+Z revert through the
   await dialog.getByLabel("Priority").selectOption("urgent");
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(taskRow(page, "Order new tyres")).toContainText("Urgent");
-  // Ctrl+Z while in a text field is the field's own undo, not the app's.
+  // Ctrl+Z while in a text field is the field's own undo, not the app's: it sends nothing.
+  // (Counted around that key alone: an edit opened right after an undo can hold the version
+  // before it and be merged after a 412, one more PATCH, seen twice on a loaded machine.)
+  const beforeSearchUndo = patches;
   await page.getByLabel("Search tasks").press("Control+z");
+  await page.waitForTimeout(500);
+  expect(patches).toBe(beforeSearchUndo);
   await page.getByRole("heading", { name: "Tasks" }).click();
   await page.keyboard.press("Control+z");
   await expect(taskRow(page, "Order new tyres")).toContainText("Low");
-  // Complete, its undo, the edit, its undo: the Ctrl+Z in the search field sent nothing.
-  expect(patches).toBe(4);
+  await expect.poll(() => patches).toBeGreaterThan(beforeSearchUndo);
 
   // The server holds the reverted values (not just the screen).
   await page.reload();
