@@ -3,6 +3,7 @@ import { makeTask, newQueryClient } from "@/test/utils";
 import { taskKeys } from "./api";
 import {
   applyPatch,
+  findCachedTask,
   reinsertTask,
   removeTaskFromLists,
   snapshotLists,
@@ -32,6 +33,22 @@ describe("task list cache", () => {
       qc.getQueryData<ListData>(taskKeys.list(q))!.pages[0]!.items.map((t) => t.title);
     expect(titles(todo)).toEqual(["B"]);
     expect(titles(done)).toEqual(["A"]);
+  });
+
+  it("finds the newest copy of a task, whichever list holds it", () => {
+    // A list not on screen is not refetched, so it can keep an older version of a task that a
+    // shown list already has newer: an edit based on the older copy would be refused (412).
+    const qc = newQueryClient();
+    const t = makeTask({ title: "Renew the passport", version: 2 });
+    qc.setQueryData(taskKeys.list({ sort: "-updated_at" }), page([t]));
+    qc.setQueryData(
+      taskKeys.list({ sort: "-created_at", status: ["pending"] }),
+      page([{ ...t, version: 3, priority: "high" }]),
+    );
+    qc.setQueryData(taskKeys.list({ sort: "title" }), page([{ ...t, version: 1 }]));
+
+    expect(findCachedTask(qc, t.id)).toMatchObject({ version: 3, priority: "high" });
+    expect(findCachedTask(qc, "no-such-task")).toBeUndefined();
   });
 
   it("completing sets completed_at and reopening clears it", () => {

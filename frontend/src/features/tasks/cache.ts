@@ -54,14 +54,17 @@ export function removeTaskFromLists(qc: QueryClient, id: string): void {
   }
 }
 
+/** The newest copy of a task in any cached list: a list not on screen is not refetched, so it
+ * can hold an older version than a shown one (an edit based on that copy would meet a 412). */
 export function findCachedTask(qc: QueryClient, id: string): Task | undefined {
+  let newest: Task | undefined;
   for (const [, data] of snapshotLists(qc)) {
     for (const page of data?.pages ?? []) {
       const hit = page.items.find((t) => t.id === id);
-      if (hit) return hit;
+      if (hit && (!newest || hit.version > newest.version)) newest = hit;
     }
   }
-  return undefined;
+  return newest;
 }
 
 /** The local result of a patch, as the server will compute it (completed_at follows status). */

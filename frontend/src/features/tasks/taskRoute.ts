@@ -10,15 +10,19 @@ import { editor, useEditor } from "./editor";
 /** Open a task's editor from the list, giving it its own URL (`/tasks/:id`, filters kept). */
 export function useOpenTask(): (task: Task, focus?: "due") => void {
   const navigate = useNavigate();
+  const qc = useQueryClient();
   const { pathname, search } = useLocation();
   return useCallback(
     (task: Task, focus?: "due") => {
-      editor.openEdit(task, focus);
+      // The cache's newest copy, not the clicked row's: a click can land before the re-render
+      // that shows a write's answer (an undo's, say), and an editor on the older version would
+      // be refused (412) and merged on save.
+      editor.openEdit(findCachedTask(qc, task.id) ?? task, focus);
       // `fromList`: closing can go back in history instead of stacking another list entry.
       if (pathname.startsWith("/tasks"))
         navigate({ pathname: `/tasks/${task.id}`, search }, { state: { fromList: true } });
     },
-    [navigate, pathname, search],
+    [navigate, qc, pathname, search],
   );
 }
 
