@@ -66,16 +66,17 @@ rel() { printf '%s\n' "${1#"$TF_ROOT"/}"; }
 
 # One aws provider process for a whole command. Terraform starts the 700 MB provider binary twice
 # per run block (schema, then the run), about 0.6 s of CPU each time: 117 run blocks spent most of
-# tf-test's 256 s starting it. Started once with -debug, it prints a TF_REATTACH_PROVIDERS value
+# tf-test's 236 s starting it. Started once with -debug, it prints a TF_REATTACH_PROVIDERS value
 # that Terraform uses instead of starting its own (Terraform's documented provider-debugging
 # hook); mock_provider still takes only the schema from it. Call after init: init checks the mirror
 # and the lock file against the real binary. TASKAPP_TF_SHARED_PROVIDER=0 turns it off.
 shared_provider() {
   [ "${TASKAPP_TF_SHARED_PROVIDER:-1}" = 1 ] || return 0
-  local bin out reattach platform
+  local bin out reattach platform dir
   platform="linux_$(uname -m | sed 's/x86_64/amd64/; s/aarch64/arm64/')"
-  bin="$(find "$(plugin_dir)/registry.terraform.io/hashicorp/aws/$AWS_PROVIDER_VERSION/$platform" -maxdepth 1 -name 'terraform-provider-aws_*' 2>/dev/null | head -1)"
-  [ -x "$bin" ] || die "no aws provider binary for $platform in $(plugin_dir)"
+  dir="$(plugin_dir)/registry.terraform.io/hashicorp/aws/$AWS_PROVIDER_VERSION/$platform"
+  bin="$(find "$dir" -maxdepth 1 -name 'terraform-provider-aws_*' 2>/dev/null | head -1)"
+  [ -x "$bin" ] || die "no aws provider binary in $dir"
   out="$STATE/shared-provider.out"
   "$bin" -debug > "$out" 2>&1 &
   PROVIDER_PID=$!

@@ -61,13 +61,11 @@ test("a write made between the page's first read and its stream opening still re
   // so the write falls in the gap after the list was read and before the stream listens.
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
-  let streamAsked!: () => void;
-  const asked = new Promise<void>((resolve) => (streamAsked = resolve));
   await page.route("**/api/v1/events", async (route) => {
-    streamAsked();
     await held;
     await route.continue();
   });
+  const asked = page.waitForRequest("**/api/v1/events");
   await logIn(page, email);
   await expect(taskRow(page, "Book the venue")).toBeVisible();
   await asked;
