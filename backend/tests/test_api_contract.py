@@ -248,6 +248,6 @@ def test_every_route_sits_on_the_apps_own_router_not_behind_an_included_branch(
     # the app's router holds the routes themselves, so a request is matched once.
     application = create_app(make_settings())
     kinds = {type(route).__name__ for route in application.router.routes}
-    assert kinds <= {"APIRoute", "Route", "Mount"}, kinds
+    assert kinds <= {"APIRoute", "DirectRoute", "Route", "Mount"}, kinds
     paths = {getattr(route, "path", "") for route in application.router.routes}
     assert {"/api/v1/tasks", "/api/v1/projects", "/health", "/api/v1/events"} <= paths

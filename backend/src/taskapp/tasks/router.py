@@ -16,6 +16,7 @@ from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import FieldError, ProblemError
 from taskapp.http.routes import route_path
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
+from taskapp.perf.direct_route import DirectRoute
 from taskapp.tasks import (
     agenda,
     assignees,
@@ -54,7 +55,14 @@ from taskapp.tasks.sharing import (
     task_access,
 )
 
-router = APIRouter(prefix=f"{API_PREFIX}/tasks", tags=["tasks"], responses=problem_responses(401))
+# DirectRoute: the busiest reads (the list, stats, Today) take only the principal, which is then
+# resolved without FastAPI's per-request dependency solving (perf/direct_route.py).
+router = APIRouter(
+    prefix=f"{API_PREFIX}/tasks",
+    tags=["tasks"],
+    responses=problem_responses(401),
+    route_class=DirectRoute,
+)
 
 IfMatch = Annotated[
     str | None,
