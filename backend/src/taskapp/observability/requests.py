@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 import structlog
+from prometheus_client import Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from taskapp.http.routes import RouteResolver
 from taskapp.observability.metrics import Metrics
 
 log = structlog.get_logger("taskapp.access")
+# Checked before the access line is built: structlog drops a disabled level only after its call.
+_access = logging.getLogger("taskapp.access")
 
 
 class RequestObservabilityMiddleware:
@@ -18,6 +22,28 @@ class RequestObservabilityMiddleware:
         self.app = app
         self.metrics = metrics
         self.resolver = resolver
+        # Each metric's child per label values, kept rather than looked up through labels() on
+        # every request. Bounded like the metrics themselves: route templates, the methods the
+        # HTTP parser accepts, status codes.
+        self._route_metrics: dict[tuple[str, str], tuple[Gauge, Histogram]] = {}
+        self._counted: dict[tuple[str, str, int], Counter] = {}
+
+    def _for_route(self, method: str, route: str) -> tuple[Gauge, Histogram]:
+        found = self._route_metrics.get((method, route))
+        if found is None:
+            found = (
+                self.metrics.in_progress.labels(method=method, route=route),
+                self.metrics.duration.labels(method=method, route=route),
+            )
+            self._route_metrics[method, route] = found
+        return found
+
+    def _requests(self, method: str, route: str, status: int) -> Counter:
+        found = self._counted.get((method, route, status))
+        if found is None:
+            found = self.metrics.requests.labels(method=method, route=route, status=str(status))
+            self._counted[method, route, status] = found
+        return found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -27,7 +53,7 @@ class RequestObservabilityMiddleware:
         route = self.resolver(scope)
         started = time.perf_counter()
         status = 500
-        in_progress = self.metrics.in_progress.labels(method=method, route=route)
+        in_progress, duration = self._for_route(method, route)
         in_progress.inc()
         streaming = False
 
@@ -47,19 +73,20 @@ class RequestObservabilityMiddleware:
             await self.app(scope, receive, capture_status)
         finally:
             elapsed = time.perf_counter() - started
-            self.metrics.requests.labels(method=method, route=route, status=str(status)).inc()
+            self._requests(method, route, status).inc()
             if not streaming:
                 in_progress.dec()
-                self.metrics.duration.labels(method=method, route=route).observe(elapsed)
-            state = scope.get("state") or {}
-            log.info(
-                "request",
-                method=method,
-                route=route,
-                status=status,
-                duration_ms=round(elapsed * 1000, 2),
-                user_id=state.get("user_id"),
-            )
+                duration.observe(elapsed)
+            if _access.isEnabledFor(logging.INFO):
+                state = scope.get("state") or {}
+                log.info(
+                    "request",
+                    method=method,
+                    route=route,
+                    status=status,
+                    duration_ms=round(elapsed * 1000, 2),
+                    user_id=state.get("user_id"),
+                )
 
 
 def _is_event_stream(start: Message) -> bool:

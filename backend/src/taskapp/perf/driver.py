@@ -24,7 +24,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from opentelemetry.trace import SpanKind, Tracer
+from opentelemetry.trace import NoOpTracer, SpanKind, Tracer
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection
@@ -114,6 +114,10 @@ async def fetch_all(
         return rows
     sql, order, defaults = statement.compiled(engine.dialect)
     args = [params[name] if name in params else defaults[name] for name in order]
+    if isinstance(tracer, NoOpTracer):
+        # Tracing is off (deps.Services' default): a no-op span still costs a context attach
+        # and detach, a measurable part of a cached read (docs/adr/0006).
+        return await greenlet_spawn(_fetch_pooled, engine.sync_engine, sql, args)
     with tracer.start_as_current_span(
         span_name,
         kind=SpanKind.CLIENT,
