@@ -4,9 +4,8 @@ FastAPI's per-request dependency solving.
 Why: FastAPI 0.165's `solve_dependencies` classifies every dependency of the tree again on each
 request (cache keys, scopes, security schemes, generator checks) before calling any of them. For
 `GET /tasks`, whose only dependency is the principal (which itself takes the bearer token), that
-walk cost about 150 µs of CPU a request in-process, 8% of an uncached page (docs/adr/0006). The
-tree of such an endpoint is known when the route is built, so `DirectRoute` plans it once and
-calls it directly.
+walk was a measurable part of every read (the figures are in docs/adr/0006). The tree of such an
+endpoint is known when the route is built, so `DirectRoute` plans it once and calls it directly.
 
 Which endpoints: `DirectRoute.plain` says. The endpoint and every dependency under it must be
 `async`, take nothing but the request (`Request` or `HTTPConnection`) and sub-dependencies, not
@@ -116,11 +115,14 @@ class DirectRoute(APIRoute):
     @property
     def plain(self) -> bool:
         """Whether requests to this route skip FastAPI's dependency solving."""
-        return _returns_response(self.endpoint) and _plan(self.dependant) is not None
+        return self._planned() is not None
+
+    def _planned(self) -> _Call | None:
+        return _plan(self.dependant) if _returns_response(self.endpoint) else None
 
     def get_route_handler(self) -> Handler:
         solved_by_fastapi = super().get_route_handler()
-        planned = _plan(self.dependant) if _returns_response(self.endpoint) else None
+        planned = self._planned()
         if planned is None or _included_elsewhere():
             return solved_by_fastapi
         route = self
