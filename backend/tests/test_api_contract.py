@@ -31,11 +31,12 @@ async def test_405_lists_every_method_the_path_answers(client: httpx.AsyncClient
     assert response.headers["allow"] == "DELETE, GET, PATCH"
 
 
+@pytest.mark.parametrize("path", ["stats", "labels"])
 @pytest.mark.parametrize("method", ["PATCH", "DELETE", "POST", "PUT", "OPTIONS"])
-async def test_stats_is_read_only_405_not_a_task_id_422(
-    client: httpx.AsyncClient, account: Account, method: str
+async def test_read_only_paths_are_405_not_a_task_id_422(
+    client: httpx.AsyncClient, account: Account, method: str, path: str
 ) -> None:
-    response = await client.request(method, f"{TASKS}/stats", headers=account.headers)
+    response = await client.request(method, f"{TASKS}/{path}", headers=account.headers)
     assert_problem(response, 405)
     assert response.headers["allow"] == "GET"
 

@@ -541,11 +541,12 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("DELETE", "/api/v1/comments/{comment_id}"): Case(
         on_comment("DELETE"), by_role(204, 204, 404, 404, 404)
     ),
-    # The caller's own partition: bulk changes, stats, Today and the agenda read and write the
-    # caller's own tasks only, so a shared task named in a bulk change is not found for anyone
+    # The caller's own partition: bulk changes, stats, labels, Today and the agenda read and write
+    # the caller's own tasks only, so a shared task named in a bulk change is not found for anyone
     # but its owner (the rows of the caller's own account are the same for every role).
     ("POST", "/api/v1/tasks/bulk"): Case(_bulk_on_shared_task, by_role(200, 404, 404, 404, 404)),
     ("GET", "/api/v1/tasks/stats"): Case(plain("GET", "/tasks/stats"), alike(200)),
+    ("GET", "/api/v1/tasks/labels"): Case(plain("GET", "/tasks/labels"), alike(200)),
     # Across partitions, the caller's own: a task assigned to the editor is theirs to see only.
     ("GET", "/api/v1/tasks/assigned"): Case(
         _assigned_to_me, alike(200), _only_the_assignee_sees_it

@@ -581,6 +581,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tasks/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every label on the user's own tasks, with how many tasks carry each */
+        get: operations["task_labels_api_v1_tasks_labels_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tasks/stats": {
         parameters: {
             query?: never;
@@ -1290,6 +1307,24 @@ export interface components {
              * @enum {string}
              */
             role: "editor" | "viewer";
+        };
+        /** LabelCount */
+        LabelCount: {
+            /**
+             * Count
+             * @description How many of the user's tasks carry it, done ones included
+             */
+            count: number;
+            /** Name */
+            name: string;
+        };
+        /** LabelList */
+        LabelList: {
+            /**
+             * Items
+             * @description Every label on the user's own tasks, the most used first (ties by name)
+             */
+            items: components["schemas"]["LabelCount"][];
         };
         /** LoginRequest */
         LoginRequest: {
@@ -4922,6 +4957,38 @@ export interface operations {
             /** @description Unprocessable Entity */
             422: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    task_labels_api_v1_tasks_labels_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabelList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description Bearer */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -17,8 +17,10 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from opentelemetry.trace import Tracer
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, func, select, true, type_coerce
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.sql import Select
 
 from taskapp.cache import ResponseCache
 from taskapp.db import utcnow
@@ -29,7 +31,7 @@ from taskapp.tasks import encoding, list_query, stats
 from taskapp.tasks.etags import etag_for
 from taskapp.tasks.models import Task
 from taskapp.tasks.pagination import CursorCodec, SortSpec, filters_fingerprint
-from taskapp.tasks.schemas import TaskQuery
+from taskapp.tasks.schemas import LabelCount, LabelList, TaskQuery
 
 
 class ReadServices(Protocol):
@@ -208,3 +210,47 @@ async def task_stats(
     body = counted.model_dump_json().encode()
     await services.cache.set(key, body)
     return body
+
+
+def _labels_statement(dialect: str) -> Select[tuple[str, int]]:
+    """Each label on the owner's tasks with its count: one row per (task, label) from the
+    labels column (unnest of the text[] on PostgreSQL, json_each of the JSON on SQLite)."""
+    if dialect == "postgresql":
+        each = (
+            func.unnest(type_coerce(Task.labels, postgresql.ARRAY(String)))
+            .table_valued("value")
+            .render_derived()
+        )
+    else:
+        each = func.json_each(Task.labels).table_valued("value")
+    label = each.c.value
+    count = func.count()
+    return (
+        select(label, count)
+        .select_from(Task)
+        .join(each, true())
+        .where(Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type))
+        .group_by(label)
+        .order_by(count.desc(), label)
+    )
+
+
+_LABELS_POSTGRESQL = declare(_labels_statement("postgresql"))
+_LABELS_SQLITE = declare(_labels_statement("sqlite"))
+
+
+async def labels(services: ReadServices, owner_id: uuid.UUID, data_version: int) -> bytes:
+    """GET /tasks/labels as LabelList JSON: every label of the owner's tasks, however many
+    tasks they have (the web app's label filter and autocomplete)."""
+    key = cache_key(owner_id, data_version, "labels")
+    if (cached := await services.cache.get(key)) is not None:
+        return cached
+    engine = services.read_engine
+    statement = _LABELS_POSTGRESQL if engine.dialect.name == "postgresql" else _LABELS_SQLITE
+    rows = await fetch_all(
+        engine, statement, {"owner_id": owner_id}, services.tracer, "SELECT tasks"
+    )
+    body = LabelList(items=[LabelCount(name=name, count=count) for name, count in rows])
+    encoded = body.model_dump_json().encode()
+    await services.cache.set(key, encoded)
+    return encoded

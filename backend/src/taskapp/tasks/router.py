@@ -32,6 +32,7 @@ from taskapp.tasks.etags import EntityTags, etag_for
 from taskapp.tasks.schemas import (
     Agenda,
     IsoDay,
+    LabelList,
     TaskBulk,
     TaskBulkResult,
     TaskCompletionList,
@@ -263,6 +264,15 @@ async def task_stats(request: Request, user: CurrentPrincipal) -> Response:
 
 
 @router.get(
+    "/labels",
+    response_model=LabelList,
+    summary="Every label on the user's own tasks, with how many tasks carry each",
+)
+async def task_labels(request: Request, user: CurrentPrincipal) -> Response:
+    return _json(await reads.labels(request.app.state.tasks, user.user_id, user.tasks_version))
+
+
+@router.get(
     "/today",
     response_model=TodayView,
     summary="Open tasks overdue and due today, in the user's time zone",
@@ -315,6 +325,9 @@ async def agenda_days(
 )
 @router.api_route(
     "/today", methods=["POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False
+)
+@router.api_route(
+    "/labels", methods=["POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False
 )
 @router.api_route(
     "/agenda", methods=["POST", "PUT", "PATCH", "DELETE", "OPTIONS"], include_in_schema=False

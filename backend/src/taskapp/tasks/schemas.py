@@ -431,6 +431,17 @@ class TaskStats(BaseModel):
     )
 
 
+class LabelCount(BaseModel):
+    name: str
+    count: int = Field(description="How many of the user's tasks carry it, done ones included")
+
+
+class LabelList(BaseModel):
+    items: list[LabelCount] = Field(
+        description="Every label on the user's own tasks, the most used first (ties by name)"
+    )
+
+
 class TaskCompletionPublic(BaseModel):
     """One completed occurrence of a recurring task."""
 
