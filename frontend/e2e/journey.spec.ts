@@ -82,6 +82,12 @@ test("a new user plans, organises and finishes tasks, then logs out for good", a
     await expect(row).toContainText("Urgent");
     await expect(row).toContainText("Tomorrow");
     await expect(row).toContainText("#work");
+    // The label filter offers the label just saved (GET /tasks/labels, refetched after a write).
+    await page.getByLabel("Label", { exact: true }).selectOption("work");
+    await expect(page).toHaveURL(/label=work/);
+    await expect(page.getByTestId("task-item")).toHaveCount(1);
+    await page.getByRole("button", { name: "Clear filter" }).click();
+    await expect(page.getByTestId("task-item")).toHaveCount(3);
     await page.getByRole("button", { name: "Urgent", pressed: false }).click();
     await expect(page.getByTestId("task-item")).toHaveCount(1);
     await page.getByRole("button", { name: "Clear filter" }).click();

@@ -6,6 +6,7 @@ export type TaskCreate = S["TaskCreate"];
 export type TaskUpdate = S["TaskUpdate"];
 export type TaskPage = S["TaskPage"];
 export type TaskStats = S["TaskStats"];
+export type LabelList = S["LabelList"];
 export type TaskStatus = Task["status"];
 export type Priority = Task["priority"];
 export type User = S["UserPublic"];

@@ -7,16 +7,7 @@ import {
   Search,
   Settings,
 } from "lucide-react";
-import {
-  lazy,
-  Suspense,
-  useCallback,
-  useMemo,
-  useRef,
-  useState,
-  useSyncExternalStore,
-  type ReactNode,
-} from "react";
+import { lazy, Suspense, useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { useAuth } from "@/features/auth/context";
 import { useLiveUpdates } from "@/features/live/useLiveUpdates";
@@ -25,6 +16,7 @@ import { useConflict } from "@/features/tasks/conflict";
 import { editor, useEditor } from "@/features/tasks/editor";
 import { undoStack } from "@/features/tasks/undo";
 import { cn } from "@/lib/cn";
+import { useMediaQuery } from "@/lib/useMediaQuery";
 import { usePaletteKey, useShortcuts, useUndoKey } from "@/lib/useShortcuts";
 import { Logo } from "@/ui/Logo";
 import { Button } from "@/ui/primitives";
@@ -55,17 +47,7 @@ const SidebarRest = lazy(() => import("./Sidebar"));
 
 // Below md the sidebar is hidden (the bottom nav and the Projects sheet stand in), so a phone
 // neither downloads nor renders it, nor fetches its projects and views at first paint.
-const desktop = globalThis.matchMedia?.("(min-width: 768px)");
-const subscribeDesktop = (cb: () => void) => {
-  desktop?.addEventListener("change", cb);
-  return () => desktop?.removeEventListener("change", cb);
-};
-const useDesktop = () =>
-  useSyncExternalStore(
-    subscribeDesktop,
-    () => desktop?.matches ?? true,
-    () => true,
-  );
+const useDesktop = () => useMediaQuery("(min-width: 768px)");
 
 const UserMenuLoaded = lazy(() => import("./UserMenu").then((m) => ({ default: m.UserMenu })));
 

@@ -37,7 +37,7 @@ it(
         json({ items: [{ id: PROJECT, name: "Trip", role: roles[Math.min(asked++, 1)] }] }),
       "GET /api/v1/tasks/:id/comments": () => json({ items: [], next_cursor: null }),
       "GET /api/v1/tasks/:id/history": () => json({ items: [], next_cursor: null }),
-      "GET /api/v1/tasks/labels": () => json([]),
+      "GET /api/v1/tasks/labels": () => json({ items: [] }),
       "POST /api/v1/tasks/:id/comments": () =>
         json(
           {

@@ -2,6 +2,7 @@ import { ArrowUpDown, Search, SlidersHorizontal, X } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { PRIORITIES, STATUSES } from "@/api/types";
 import { cn } from "@/lib/cn";
+import { useMediaQuery } from "@/lib/useMediaQuery";
 import { useDebounced } from "@/lib/useDebounced";
 import { activeFilterCount, EMPTY_FILTERS, SORTS, type SortKey, type TaskFilters } from "./filters";
 import { useLabels } from "./queries";
@@ -91,11 +92,14 @@ export function FilterBar({
   /** The board has no sort: its columns keep the manual order. */
   showSort?: boolean;
 }) {
-  const labels = useLabels();
   const count = activeFilterCount(filters);
   // Phones: the chips sit behind a "Filters" button (with the active count) instead of
   // scrolling off-screen with no hint.
   const [open, setOpen] = useState(false);
+  // The label filter's choices are fetched once it is on screen: from the start on wider
+  // screens, when the chips are opened on a phone (not at a phone's first paint).
+  const wide = useMediaQuery("(min-width: 640px)");
+  const labels = useLabels({ enabled: open || wide });
   return (
     <div className="space-y-2.5" role="search" aria-label="Filter tasks">
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center">

@@ -1,5 +1,13 @@
 import { api, unwrap } from "@/api/client";
-import type { Task, TaskCreate, TaskPage, TaskStats, TaskStatus, TaskUpdate } from "@/api/types";
+import type {
+  LabelList,
+  Task,
+  TaskCreate,
+  TaskPage,
+  TaskStats,
+  TaskStatus,
+  TaskUpdate,
+} from "@/api/types";
 import type { ApiTaskQuery } from "./filters";
 
 export const PAGE_SIZE = 50;
@@ -73,6 +81,12 @@ export async function deleteTask(id: string): Promise<void> {
 export async function getStats(): Promise<TaskStats> {
   const { data } = await unwrap<TaskStats>(api.GET("/api/v1/tasks/stats"));
   return data;
+}
+
+/** Every label on the user's own tasks, the most used first. */
+export async function getLabels(): Promise<string[]> {
+  const { data } = await unwrap<LabelList>(api.GET("/api/v1/tasks/labels"));
+  return data.items.map((label) => label.name);
 }
 
 /**

@@ -5,7 +5,7 @@ import {
   type QueryClient,
 } from "@tanstack/react-query";
 import { matchPath } from "react-router";
-import { getStats, listTasks, taskKeys } from "./api";
+import { getLabels, getStats, listTasks, taskKeys } from "./api";
 import { parseFilters, toApiQuery, type ApiTaskQuery } from "./filters";
 import { isPendingDelete } from "./pendingDeletes";
 
@@ -36,16 +36,8 @@ export function useTaskStats() {
   return useQuery({ queryKey: taskKeys.stats(), queryFn: getStats });
 }
 
-/** The user's labels, for autocomplete: gathered from their most recently touched tasks. */
-export function useLabels() {
-  return useQuery({
-    queryKey: taskKeys.labels(),
-    queryFn: async () => {
-      const page = await listTasks({ sort: "-updated_at" }, null, 200);
-      const counts = new Map<string, number>();
-      for (const t of page.items) for (const l of t.labels) counts.set(l, (counts.get(l) ?? 0) + 1);
-      return [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([l]) => l);
-    },
-    staleTime: 60_000,
-  });
+/** The user's labels, the most used first (the label filter, autocomplete). `enabled: false`
+ * while no label control is on screen, so a page does not fetch them for nothing. */
+export function useLabels({ enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: taskKeys.labels(), queryFn: getLabels, staleTime: 60_000, enabled });
 }

@@ -65,7 +65,7 @@ function serve(task: ReturnType<typeof makeTask>, roles: Project["role"][]) {
     "GET /api/v1/tasks/:id/comments": () =>
       json({ items: [comment(ME, "I wrote this as an editor")], next_cursor: null }),
     "GET /api/v1/tasks/:id/history": () => json({ items: [], next_cursor: null }),
-    "GET /api/v1/tasks/labels": () => json([]),
+    "GET /api/v1/tasks/labels": () => json({ items: [] }),
     "PATCH /api/v1/tasks/:id": forbidden,
   });
 }

@@ -1,0 +1,76 @@
+import { act, screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { json, mockApi, renderWith } from "@/test/utils";
+import { FilterBar } from "./FilterBar";
+import { EMPTY_FILTERS } from "./filters";
+
+// The viewport the filter bar sees: matchMedia answers from `width` and tells its listeners.
+let width = 400;
+const listeners = new Set<() => void>();
+beforeAll(() => {
+  vi.stubGlobal("matchMedia", (query: string) => {
+    const min = Number(/min-width: (\d+)px/.exec(query)?.[1] ?? 0);
+    return {
+      get matches() {
+        return width >= min;
+      },
+      addEventListener: (_: string, cb: () => void) => listeners.add(cb),
+      removeEventListener: (_: string, cb: () => void) => listeners.delete(cb),
+    };
+  });
+});
+afterAll(() => vi.unstubAllGlobals());
+
+function serveLabels() {
+  return mockApi({
+    "GET /api/v1/tasks/labels": () =>
+      json({
+        items: [
+          { name: "home", count: 3 },
+          { name: "work", count: 1 },
+        ],
+      }),
+  });
+}
+const labelCalls = (calls: { path: string }[]) =>
+  calls.filter((c) => c.path === "/api/v1/tasks/labels").length;
+
+describe("the label filter", () => {
+  it("on a phone, fetches the labels only once the filters are opened", async () => {
+    width = 400;
+    const { calls } = serveLabels();
+    const user = userEvent.setup();
+    renderWith(<FilterBar filters={EMPTY_FILTERS} onChange={() => {}} />);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(labelCalls(calls)).toBe(0);
+
+    await user.click(screen.getByRole("button", { name: /filters/i }));
+    const select = screen.getByLabelText("Label");
+    await waitFor(() =>
+      expect([...select.querySelectorAll("option")].map((o) => o.textContent)).toEqual([
+        "All labels",
+        "#home",
+        "#work",
+      ]),
+    );
+    expect(labelCalls(calls)).toBe(1);
+  });
+
+  it("on a wider screen, fetches them at once, and when a phone is turned wide", async () => {
+    width = 1024;
+    const wide = serveLabels();
+    const first = renderWith(<FilterBar filters={EMPTY_FILTERS} onChange={() => {}} />);
+    await waitFor(() => expect(labelCalls(wide.calls)).toBe(1));
+    first.unmount();
+
+    width = 400;
+    const turned = serveLabels();
+    renderWith(<FilterBar filters={EMPTY_FILTERS} onChange={() => {}} />);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(labelCalls(turned.calls)).toBe(0);
+    width = 800;
+    act(() => listeners.forEach((notify) => notify()));
+    await waitFor(() => expect(labelCalls(turned.calls)).toBe(1));
+  });
+});
