@@ -1,5 +1,5 @@
 import { QueryClientProvider } from "@tanstack/react-query";
-import { lazy, StrictMode, Suspense, useSyncExternalStore } from "react";
+import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
 import { queryClient } from "@/app/queryClient";
@@ -7,6 +7,7 @@ import { router } from "@/app/router";
 import { AuthProvider } from "@/features/auth/AuthProvider";
 import { startSession } from "@/features/auth/context";
 import { applyTheme, useTheme, watchSystemTheme } from "@/lib/theme";
+import { useMediaQuery } from "@/lib/useMediaQuery";
 import { loadSonner } from "@/ui/toast";
 import "./index.css";
 
@@ -43,11 +44,6 @@ window.addEventListener(
 );
 
 // Below md the app has a bottom nav (AppLayout): toasts sit above it, not over it.
-const bottomNav = window.matchMedia("(max-width: 767px)");
-const subscribeBottomNav = (cb: () => void) => {
-  bottomNav.addEventListener("change", cb);
-  return () => bottomNav.removeEventListener("change", cb);
-};
 const ABOVE_NAV = "calc(4.5rem + env(safe-area-inset-bottom))";
 
 // sonner arrives after the first paint (ui/toast.ts): out of the 150 kB first download.
@@ -55,7 +51,7 @@ const Toaster = lazy(() => loadSonner().then((m) => ({ default: m.Toaster })));
 
 function ThemedToaster() {
   const [theme] = useTheme();
-  const hasBottomNav = useSyncExternalStore(subscribeBottomNav, () => bottomNav.matches);
+  const hasBottomNav = useMediaQuery("(max-width: 767px)", false);
   return (
     <Toaster
       position="bottom-center"
