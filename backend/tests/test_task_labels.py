@@ -13,8 +13,10 @@ from fastapi import FastAPI
 from taskapp.db import utcnow
 from taskapp.tasks.models import Priority, Task, TaskStatus
 from tests.conftest import Account, create_task, register_and_login
+from tests.test_shared_tasks import share
 
-TASKS = "/api/v1/tasks"
+API = "/api/v1"
+TASKS = f"{API}/tasks"
 
 
 def counts(response: httpx.Response) -> list[tuple[str, int]]:
@@ -80,6 +82,47 @@ async def test_a_label_only_on_old_tasks_is_listed(app: FastAPI, client: httpx.A
 
     listed = counts(await client.get(f"{TASKS}/labels", headers=account.headers))
     assert listed == [("common", 249), ("rare", 1)]
+
+
+async def test_a_projects_labels_are_its_tasks_for_its_owner_and_its_members(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    owner = await register_and_login(client)
+    member = await register_and_login(client)
+    stranger = await register_and_login(client)
+    trip = (
+        await client.post(f"{API}/projects", json={"name": "Trip"}, headers=owner.headers)
+    ).json()
+    work = (
+        await client.post(f"{API}/projects", json={"name": "Work"}, headers=owner.headers)
+    ).json()
+    await share(app, client, owner, trip["id"], member, "viewer")
+    await create_task(client, owner, labels=["home"])  # the Inbox
+    await create_task(client, owner, labels=["ferry", "home"], project_id=trip["id"])
+    await create_task(client, owner, labels=["ferry"], project_id=trip["id"])
+    await create_task(client, owner, labels=["report"], project_id=work["id"])
+    await create_task(client, member, labels=["mine"])
+
+    async def labels_of(account: Account, project: str | None = None) -> list[tuple[str, int]]:
+        params = {} if project is None else {"project": project}
+        return counts(await client.get(f"{TASKS}/labels", params=params, headers=account.headers))
+
+    assert await labels_of(owner) == [("ferry", 2), ("home", 2), ("report", 1)]
+    assert await labels_of(owner, trip["id"]) == [("ferry", 2), ("home", 1)]
+    assert await labels_of(owner, owner.user_id) == [("home", 1)]  # the Inbox's id
+    # A member reads the owner's labels there, and only there; their own stay their own.
+    assert await labels_of(member, trip["id"]) == [("ferry", 2), ("home", 1)]
+    assert await labels_of(member, work["id"]) == []
+    assert await labels_of(member) == [("mine", 1)]
+    # Not a member: nothing, as the list answers (no hint that the project exists).
+    assert await labels_of(stranger, trip["id"]) == []
+
+    malformed = await client.get(
+        f"{TASKS}/labels", params={"project": "trip"}, headers=owner.headers
+    )
+    assert malformed.status_code == 422
+    assert malformed.headers["content-type"] == "application/problem+json"
+    assert "project" in malformed.text
 
 
 async def test_labels_need_a_session(client: httpx.AsyncClient) -> None:

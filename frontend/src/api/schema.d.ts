@@ -588,7 +588,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every label on the user's own tasks, with how many tasks carry each */
+        /** Every label on the caller's tasks (or a project's), with how many tasks carry each */
         get: operations["task_labels_api_v1_tasks_labels_get"];
         put?: never;
         post?: never;
@@ -1312,7 +1312,7 @@ export interface components {
         LabelCount: {
             /**
              * Count
-             * @description How many of the user's tasks carry it, done ones included
+             * @description How many of those tasks carry it, done ones included
              */
             count: number;
             /** Name */
@@ -1322,7 +1322,7 @@ export interface components {
         LabelList: {
             /**
              * Items
-             * @description Every label on the user's own tasks, the most used first (ties by name)
+             * @description Every label on the tasks asked about, the most used first (ties by name)
              */
             items: components["schemas"]["LabelCount"][];
         };
@@ -4968,7 +4968,10 @@ export interface operations {
     };
     task_labels_api_v1_tasks_labels_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Only the tasks of this project: one of the caller's (their Inbox's id for the Inbox) or a shared one they are a member of. A project they cannot reach answers an empty list, as `GET /tasks?project=` does */
+                project?: string | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4994,6 +4997,15 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Problem"];
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

@@ -20,14 +20,13 @@ from opentelemetry.trace import Tracer
 from sqlalchemy import String, bindparam, func, select, true, type_coerce
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.sql import Select
 
 from taskapp.cache import ResponseCache
 from taskapp.db import utcnow
 from taskapp.deps import Services
 from taskapp.errors import not_found
-from taskapp.perf.driver import declare, fetch_all
-from taskapp.tasks import encoding, list_query, stats
+from taskapp.perf.driver import DriverStatement, declare, fetch_all, statement_factory
+from taskapp.tasks import encoding, inbox, list_query, stats
 from taskapp.tasks.etags import etag_for
 from taskapp.tasks.models import Task
 from taskapp.tasks.pagination import CursorCodec, SortSpec, filters_fingerprint
@@ -212,9 +211,12 @@ async def task_stats(
     return body
 
 
-def _labels_statement(dialect: str) -> Select[tuple[str, int]]:
-    """Each label on the owner's tasks with its count: one row per (task, label) from the
-    labels column (unnest of the text[] on PostgreSQL, json_each of the JSON on SQLite)."""
+@statement_factory(maxsize=8)
+def _labels_statement(shape: tuple[str, list_query.ProjectFilter]) -> DriverStatement:
+    """Each label on the owner's tasks (in one project, or all) with its count: one row per
+    (task, label) from the labels column (unnest of the text[] on PostgreSQL, json_each of the
+    JSON on SQLite). The project filter is the list's (an Inbox task stores NULL)."""
+    dialect, project = shape
     if dialect == "postgresql":
         each = (
             func.unnest(type_coerce(Task.labels, postgresql.ARRAY(String)))
@@ -223,32 +225,47 @@ def _labels_statement(dialect: str) -> Select[tuple[str, int]]:
         )
     else:
         each = func.json_each(Task.labels).table_valued("value")
+    conditions = [Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type)]
+    if project == "inbox":
+        conditions.append(Task.project_id.is_(None))
+    elif project == "other":
+        conditions.append(Task.project_id == bindparam("project", type_=Task.project_id.type))
     label = each.c.value
     count = func.count()
-    return (
+    return declare(
         select(label, count)
         .select_from(Task)
         .join(each, true())
-        .where(Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type))
+        .where(*conditions)
         .group_by(label)
         .order_by(count.desc(), label)
     )
 
 
-_LABELS_POSTGRESQL = declare(_labels_statement("postgresql"))
-_LABELS_SQLITE = declare(_labels_statement("sqlite"))
-
-
-async def labels(services: ReadServices, owner_id: uuid.UUID, data_version: int) -> bytes:
-    """GET /tasks/labels as LabelList JSON: every label of the owner's tasks, however many
-    tasks they have (the web app's label filter and autocomplete)."""
-    key = cache_key(owner_id, data_version, "labels")
+async def labels(
+    services: ReadServices,
+    owner_id: uuid.UUID,
+    data_version: int,
+    project: uuid.UUID | None = None,
+) -> bytes:
+    """GET /tasks/labels as LabelList JSON: every label of the owner's tasks, or of those in
+    `project`, however many tasks they have (the web app's label filter and autocomplete)."""
+    key = cache_key(owner_id, data_version, "labels", str(project or ""))
     if (cached := await services.cache.get(key)) is not None:
         return cached
     engine = services.read_engine
-    statement = _LABELS_POSTGRESQL if engine.dialect.name == "postgresql" else _LABELS_SQLITE
+    where: list_query.ProjectFilter = (
+        "none" if project is None else "inbox" if project == inbox.inbox_id(owner_id) else "other"
+    )
+    params: dict[str, Any] = {"owner_id": owner_id}
+    if where == "other":
+        params["project"] = project
     rows = await fetch_all(
-        engine, statement, {"owner_id": owner_id}, services.tracer, "SELECT tasks"
+        engine,
+        _labels_statement((engine.dialect.name, where)),
+        params,
+        services.tracer,
+        "SELECT tasks",
     )
     body = LabelList(items=[LabelCount(name=name, count=count) for name, count in rows])
     encoded = body.model_dump_json().encode()

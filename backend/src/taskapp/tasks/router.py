@@ -266,10 +266,29 @@ async def task_stats(request: Request, user: CurrentPrincipal) -> Response:
 @router.get(
     "/labels",
     response_model=LabelList,
-    summary="Every label on the user's own tasks, with how many tasks carry each",
+    summary="Every label on the caller's tasks (or a project's), with how many tasks carry each",
 )
-async def task_labels(request: Request, user: CurrentPrincipal) -> Response:
-    return _json(await reads.labels(request.app.state.tasks, user.user_id, user.tasks_version))
+async def task_labels(
+    request: Request,
+    user: CurrentPrincipal,
+    project: Annotated[
+        uuid.UUID | None,
+        Query(
+            description="Only the tasks of this project: one of the caller's (their Inbox's id"
+            " for the Inbox) or a shared one they are a member of. A project they cannot reach"
+            " answers an empty list, as `GET /tasks?project=` does"
+        ),
+    ] = None,
+) -> Response:
+    owner_id, version = user.user_id, user.tasks_version
+    if project is not None and project != user.user_id:
+        # A shared project's labels are its owner's tasks there, after a membership check
+        # that is never cached (as for the list, ADR 0017).
+        async with _access_session(request) as session:
+            access = await project_access(session, user.user_id, project)
+        if access is not None:
+            owner_id, version = access.owner_id, access.owner_version
+    return _json(await reads.labels(request.app.state.tasks, owner_id, version, project))
 
 
 @router.get(

@@ -433,12 +433,12 @@ class TaskStats(BaseModel):
 
 class LabelCount(BaseModel):
     name: str
-    count: int = Field(description="How many of the user's tasks carry it, done ones included")
+    count: int = Field(description="How many of those tasks carry it, done ones included")
 
 
 class LabelList(BaseModel):
     items: list[LabelCount] = Field(
-        description="Every label on the user's own tasks, the most used first (ties by name)"
+        description="Every label on the tasks asked about, the most used first (ties by name)"
     )
 
 

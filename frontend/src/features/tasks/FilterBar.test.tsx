@@ -5,6 +5,8 @@ import { json, mockApi, renderWith } from "@/test/utils";
 import { FilterBar } from "./FilterBar";
 import { EMPTY_FILTERS } from "./filters";
 
+const PROJECT = "00000000-0000-4000-8000-0000000000aa";
+
 // The viewport the filter bar sees: matchMedia answers from `width` and tells its listeners.
 let width = 400;
 const listeners = new Set<() => void>();
@@ -72,5 +74,13 @@ describe("the label filter", () => {
     width = 800;
     act(() => listeners.forEach((notify) => notify()));
     await waitFor(() => expect(labelCalls(turned.calls)).toBe(1));
+  });
+  it("on a project's page, asks for that project's labels", async () => {
+    width = 1024;
+    const { calls } = serveLabels();
+    renderWith(<FilterBar filters={{ ...EMPTY_FILTERS, project: PROJECT }} onChange={() => {}} />);
+    await waitFor(() => expect(labelCalls(calls)).toBe(1));
+    const asked = calls.find((c) => c.path === "/api/v1/tasks/labels")!;
+    expect(new URLSearchParams(asked.search).get("project")).toBe(PROJECT);
   });
 });

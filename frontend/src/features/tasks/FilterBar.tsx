@@ -96,10 +96,11 @@ export function FilterBar({
   // Phones: the chips sit behind a "Filters" button (with the active count) instead of
   // scrolling off-screen with no hint.
   const [open, setOpen] = useState(false);
-  // The label filter's choices are fetched once it is on screen: from the start on wider
-  // screens, when the chips are opened on a phone (not at a phone's first paint).
+  // The label filter's choices (those of the project shown, on a project's page) are fetched
+  // once it is on screen: from the start on wider screens, when the chips are opened on a phone
+  // (not at a phone's first paint).
   const wide = useMediaQuery("(min-width: 640px)");
-  const labels = useLabels({ enabled: open || wide });
+  const labels = useLabels({ enabled: open || wide, project: filters.project });
   return (
     <div className="space-y-2.5" role="search" aria-label="Filter tasks">
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center">

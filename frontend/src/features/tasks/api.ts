@@ -18,6 +18,7 @@ export const taskKeys = {
   list: (q: ApiTaskQuery) => ["tasks", "list", q] as const,
   stats: () => ["tasks", "stats"] as const,
   labels: () => ["tasks", "labels"] as const,
+  labelsOf: (project: string) => ["tasks", "labels", project] as const,
 };
 
 /** The ETag the API gives a task version (weak validators would work the same). */
@@ -83,9 +84,12 @@ export async function getStats(): Promise<TaskStats> {
   return data;
 }
 
-/** Every label on the user's own tasks, the most used first. */
-export async function getLabels(): Promise<string[]> {
-  const { data } = await unwrap<LabelList>(api.GET("/api/v1/tasks/labels"));
+/** Every label on the user's own tasks, or on a project's (a shared one's are its owner's),
+ * the most used first. */
+export async function getLabels(project = ""): Promise<string[]> {
+  const { data } = await unwrap<LabelList>(
+    api.GET("/api/v1/tasks/labels", { params: { query: project ? { project } : {} } }),
+  );
   return data.items.map((label) => label.name);
 }
 

@@ -36,8 +36,17 @@ export function useTaskStats() {
   return useQuery({ queryKey: taskKeys.stats(), queryFn: getStats });
 }
 
-/** The user's labels, the most used first (the label filter, autocomplete). `enabled: false`
- * while no label control is on screen, so a page does not fetch them for nothing. */
-export function useLabels({ enabled = true }: { enabled?: boolean } = {}) {
-  return useQuery({ queryKey: taskKeys.labels(), queryFn: getLabels, staleTime: 60_000, enabled });
+/** The user's labels, the most used first (the label filter, autocomplete); with `project`,
+ * the labels of that project's tasks (the filter on a project's page). `enabled: false` while no
+ * label control is on screen, so a page does not fetch them for nothing. */
+export function useLabels({
+  enabled = true,
+  project = "",
+}: { enabled?: boolean; project?: string } = {}) {
+  return useQuery({
+    queryKey: taskKeys.labelsOf(project),
+    queryFn: () => getLabels(project),
+    staleTime: 60_000,
+    enabled,
+  });
 }
