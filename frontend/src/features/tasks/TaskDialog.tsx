@@ -38,9 +38,15 @@ export function TaskDialog() {
   const create = useCreateTask();
   const update = useUpdateTask();
   const remove = useDeleteTask();
-  const labels = useLabels();
+  const role = useProjectRole(task?.project_id);
   // A task of a project the user only views opens read-only: no Save, no Delete, no comment box.
-  const readOnly = !canWrite(useProjectRole(task?.project_id));
+  const readOnly = !canWrite(role);
+  // Suggestions: the user's own labels, or on another owner's (shared) project, the labels its
+  // tasks carry there (the owner's words, not the member's).
+  const labels = useLabels({
+    enabled: open,
+    project: role && role !== "owner" ? (task?.project_id ?? "") : "",
+  });
   // Due days and times are the user's (profile) zone's, as in quick add, Today and Upcoming.
   const timeZone =
     useContext(AuthContext)?.user?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;

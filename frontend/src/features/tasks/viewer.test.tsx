@@ -164,7 +164,7 @@ describe("an editor of a shared project", { timeout: 15_000 }, () => {
   it("keeps the quick add, the toggles, Save, Delete and the comment box", async () => {
     const user = userEvent.setup();
     const task = makeTask({ title: "Book the ferry", project_id: PROJECT });
-    serve(task, ["editor"]);
+    const { calls } = serve(task, ["editor"]);
     renderProject();
 
     const row = await screen.findByTestId("task-item");
@@ -180,6 +180,11 @@ describe("an editor of a shared project", { timeout: 15_000 }, () => {
     expect(within(own).getByRole("button", { name: "Edit" })).toBeInTheDocument();
     expect(within(dialog).getAllByRole("button", { name: "Delete" })).toHaveLength(2);
     expect(screen.queryByText(/You can view this project/)).not.toBeInTheDocument();
+    // Label suggestions and the filter's choices are the project's (its owner's labels there),
+    // never the member's own.
+    const asked = calls.filter((c) => c.path === "/api/v1/tasks/labels");
+    expect(asked.length).toBeGreaterThan(0);
+    for (const c of asked) expect(new URLSearchParams(c.search).get("project")).toBe(PROJECT);
   });
 });
 
