@@ -36,7 +36,7 @@ from taskapp.observability.logging import configure_logging
 from taskapp.observability.metrics import Metrics
 from taskapp.observability.requests import RequestObservabilityMiddleware
 from taskapp.observability.tracing import setup_tracing, stop_tracing
-from taskapp.openapi import document_malformed_bodies
+from taskapp.openapi import document_malformed_bodies, document_validation_errors
 from taskapp.ops.gauges import DatabaseGauges
 from taskapp.ops.router import router as ops_router
 from taskapp.perf.heap import freeze_after_start
@@ -154,7 +154,7 @@ def create_app(
     default_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:
-        return document_malformed_bodies(default_openapi())
+        return document_validation_errors(document_malformed_bodies(default_openapi()))
 
     app.openapi = openapi  # type: ignore[method-assign]
 

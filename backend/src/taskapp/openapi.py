@@ -69,3 +69,28 @@ def document_malformed_bodies(schema: dict[str, Any]) -> dict[str, Any]:
                     },
                 )
     return schema
+
+
+_FASTAPI_422 = "#/components/schemas/HTTPValidationError"
+
+
+def document_validation_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """FastAPI documents a 422 for every operation with a parameter as its own JSON shape, but the
+    app answers every validation error as problem+json (errors.py): document that shape instead,
+    where a route did not already say so with problem_responses(422)."""
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            response = operation.get("responses", {}).get("422")
+            content = response.get("content", {}) if response else {}
+            if content.get("application/json", {}).get("schema", {}).get("$ref") == _FASTAPI_422:
+                response["content"] = {
+                    PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                }
+    schemas = schema.get("components", {}).get("schemas", {})
+    if _FASTAPI_422.rsplit("/", 1)[1] in schemas and _FASTAPI_422 not in str(schema["paths"]):
+        # Nothing refers to FastAPI's shapes any more.
+        schemas.pop("HTTPValidationError")
+        schemas.pop("ValidationError", None)
+    return schema

@@ -266,6 +266,7 @@ async def task_stats(request: Request, user: CurrentPrincipal) -> Response:
 @router.get(
     "/labels",
     response_model=LabelList,
+    responses=problem_responses(422),
     summary="Every label on the caller's tasks (or a project's), with how many tasks carry each",
 )
 async def task_labels(
