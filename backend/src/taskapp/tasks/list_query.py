@@ -203,6 +203,16 @@ def _label_conditions(shape: ListShape) -> list[ColumnElement[bool]]:
     return conditions
 
 
+def project_conditions(project: ProjectFilter) -> list[ColumnElement[bool]]:
+    """The rows of one project (bind `project` for another than the Inbox): an Inbox task stores
+    NULL (tasks/inbox.py)."""
+    if project == "inbox":
+        return [Task.project_id.is_(None)]
+    if project == "other":
+        return [Task.project_id == bindparam("project", type_=Task.project_id.type)]
+    return []
+
+
 def _conditions(shape: ListShape) -> list[ColumnElement[bool]]:
     conditions = [Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type)]
     if shape.status:
@@ -219,10 +229,7 @@ def _conditions(shape: ListShape) -> list[ColumnElement[bool]]:
         conditions.append(Task.due_date < bindparam("due_before", type_=Task.due_date.type))
     if shape.due_after:
         conditions.append(Task.due_date >= bindparam("due_after", type_=Task.due_date.type))
-    if shape.project == "inbox":
-        conditions.append(Task.project_id.is_(None))
-    elif shape.project == "other":
-        conditions.append(Task.project_id == bindparam("project", type_=Task.project_id.type))
+    conditions.extend(project_conditions(shape.project))
     if shape.due_from or shape.due_to:
         conditions.append(
             due_between(

@@ -225,11 +225,10 @@ def _labels_statement(shape: tuple[str, list_query.ProjectFilter]) -> DriverStat
         )
     else:
         each = func.json_each(Task.labels).table_valued("value")
-    conditions = [Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type)]
-    if project == "inbox":
-        conditions.append(Task.project_id.is_(None))
-    elif project == "other":
-        conditions.append(Task.project_id == bindparam("project", type_=Task.project_id.type))
+    conditions = [
+        Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type),
+        *list_query.project_conditions(project),
+    ]
     label = each.c.value
     count = func.count()
     return declare(

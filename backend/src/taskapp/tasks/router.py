@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from taskapp.auth.interface import CurrentPrincipal
+from taskapp.auth.interface import AccessContext, CurrentPrincipal
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import FieldError, ProblemError
 from taskapp.http.routes import route_path
@@ -98,6 +98,21 @@ def _access_session(request: Request) -> AsyncSession:
     another one), and holding one across it would let concurrent writes exhaust the pool."""
     factory: async_sessionmaker[AsyncSession] = request.app.state.services.session_factory
     return factory()
+
+
+async def _partition_of(
+    request: Request, user: AccessContext, project: uuid.UUID | None
+) -> tuple[uuid.UUID, int]:
+    """Whose tasks a read of `project` reads, and that owner's data version. Another project
+    than the Inbox: a shared one is read from its owner's tasks, after a membership check that
+    is never cached (ADR 0017). Not a member: the user's own tasks (so an empty answer)."""
+    if project is None or project == user.user_id:
+        return user.user_id, user.tasks_version
+    async with _access_session(request) as session:
+        access = await project_access(session, user.user_id, project)
+    if access is None:
+        return user.user_id, user.tasks_version
+    return access.owner_id, access.owner_version
 
 
 async def _task_access(
@@ -239,14 +254,7 @@ def task_query(request: Request) -> TaskQuery:
 )
 async def list_tasks(request: Request, user: CurrentPrincipal) -> Response:
     query = task_query(request)
-    owner_id, version = user.user_id, user.tasks_version
-    if query.project is not None and query.project != user.user_id:
-        # Another project than the Inbox: a shared one is listed from its owner's tasks, after
-        # a membership check that is never cached (ADR 0017). Not a member: the own (empty) list.
-        async with _access_session(request) as session:
-            access = await project_access(session, user.user_id, query.project)
-        if access is not None:
-            owner_id, version = access.owner_id, access.owner_version
+    owner_id, version = await _partition_of(request, user, query.project)
     # App state rather than ServicesDep: one dependency fewer for FastAPI to solve on the
     # busiest endpoint (as in get_principal).
     return _json(
@@ -281,14 +289,7 @@ async def task_labels(
         ),
     ] = None,
 ) -> Response:
-    owner_id, version = user.user_id, user.tasks_version
-    if project is not None and project != user.user_id:
-        # A shared project's labels are its owner's tasks there, after a membership check
-        # that is never cached (as for the list, ADR 0017).
-        async with _access_session(request) as session:
-            access = await project_access(session, user.user_id, project)
-        if access is not None:
-            owner_id, version = access.owner_id, access.owner_version
+    owner_id, version = await _partition_of(request, user, project)
     return _json(await reads.labels(request.app.state.tasks, owner_id, version, project))
 
 
