@@ -12,6 +12,22 @@ SVC="$VAR/services"
 PG_DATA="$SVC/postgres-$PG_PORT"
 REDIS_DIR="$SVC/redis-$REDIS_PORT"
 
+# Every PostgreSQL and Redis the checks start listens in these ranges (TASKAPP_*_PORT, the chaos,
+# upgrade and monitoring stacks). They sit inside Linux's ephemeral range (32768-60999), so an
+# outgoing connection could be handed one as its source port, and a server started later could
+# not bind it: chaos's PostgreSQL failed so once ("Address already in use"). Reserving them keeps
+# the kernel from handing them out (ip-sysctl.rst: ip_local_reserved_ports); where /proc/sys is
+# read-only, the retry in start_postgres is what is left.
+RESERVED_PORTS="55400-55899,56300-56799"
+
+reserve_ports() {
+  local file=/proc/sys/net/ipv4/ip_local_reserved_ports current
+  [ -w "$file" ] || return 0
+  current="$(cat "$file" 2>/dev/null || true)"
+  case ",$current," in *",$RESERVED_PORTS,"*) return 0 ;; esac
+  echo "${current:+$current,}$RESERVED_PORTS" >"$file" 2>/dev/null || true
+}
+
 pg_bin() {
   local dir
   for dir in /usr/lib/postgresql/*/bin; do [ -x "$dir/pg_ctl" ] && { echo "$dir"; return; }; done
@@ -41,8 +57,17 @@ start_postgres() {
     return 0
   fi
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
-  as_postgres "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start \
-    -o "-p $PG_PORT -k $PG_DATA -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" >/dev/null
+  local attempt
+  for attempt in 1 2 3 4 5 6; do
+    as_postgres "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_DATA/server.log" -w -t 60 start \
+      -o "-p $PG_PORT -k $PG_DATA -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
+      >/dev/null && break
+    # Only a port taken by someone's source port is worth waiting out (see RESERVED_PORTS).
+    tail -n 5 "$PG_DATA/server.log" | grep -q "Address already in use" && [ "$attempt" -lt 6 ] ||
+      die "PostgreSQL did not start; see $PG_DATA/server.log"
+    log "127.0.0.1:$PG_PORT is taken; trying again in 5 s"
+    sleep 5
+  done
   for db in taskapp taskapp_test; do
     as_postgres "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U taskapp -d postgres -tAc \
       "SELECT 1 FROM pg_database WHERE datname='$db'" | grep -q 1 ||
@@ -85,6 +110,7 @@ status() {
   else echo "redis:    down"; fi
 }
 
+reserve_ports
 cmd="${1:-status}"; shift || true
 services=("$@"); [ ${#services[@]} -eq 0 ] && services=(postgres redis)
 case "$cmd" in
