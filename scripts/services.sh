@@ -110,11 +110,10 @@ status() {
   else echo "redis:    down"; fi
 }
 
-reserve_ports
 cmd="${1:-status}"; shift || true
 services=("$@"); [ ${#services[@]} -eq 0 ] && services=(postgres redis)
 case "$cmd" in
-  start) for s in "${services[@]}"; do "start_$s"; done ;;
+  start) reserve_ports; for s in "${services[@]}"; do "start_$s"; done ;;
   stop) for s in "${services[@]}"; do "stop_$s"; done ;;
   status) status ;;
   install) # the binaries only (tests that start their own throwaway servers need them)
