@@ -17,7 +17,9 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from taskapp.perf.driver import lend_for
 from taskapp.perf.fair_pool import FairAsyncQueuePool
+from taskapp.perf.lending import LendingPool
 from taskapp.settings import Settings
 
 # Stable constraint names, so Alembic migrations name the same things on SQLite and PostgreSQL.
@@ -59,12 +61,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Connections are replaced after half an hour (also the lending pool's held ones).
+POOL_RECYCLE_SECONDS = 1800
+
+
 def create_engine(settings: Settings) -> AsyncEngine:
     url = settings.database_url
     # No pre-ping: it costs a round trip on every checkout (measured: a third of a cached read).
     # A connection the server dropped invalidates the pool (SQLAlchemy, perf/driver.py); the
     # request that met it is run again if it is a GET, else answered 503 (errors.py).
-    kwargs: dict[str, Any] = {"pool_recycle": 1800}
+    kwargs: dict[str, Any] = {"pool_recycle": POOL_RECYCLE_SECONDS}
     if settings.is_sqlite:
         db_path = url.split("///", 1)[1] if "///" in url else ""
         if db_path and db_path != ":memory:":
@@ -80,6 +86,24 @@ def create_engine(settings: Settings) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if settings.is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def create_app_engine(settings: Settings) -> AsyncEngine:
+    """The API server's engine. On PostgreSQL, perf/driver.py's statements (every request's
+    session lookup, the hot reads and writes) run on connections a lending pool holds out of
+    the engine's own pool: the process still opens at most TASKAPP_DB_POOL_SIZE (+ overflow)
+    connections, and disposing the engine closes the held ones too."""
+    engine = create_engine(settings)
+    pool = engine.sync_engine.pool
+    if isinstance(pool, FairAsyncQueuePool):
+        lending = LendingPool(
+            engine,
+            settings.db_pool_size + settings.db_max_overflow,
+            timeout=pool.timeout(),
+            recycle=POOL_RECYCLE_SECONDS,
+        )
+        lend_for(engine, lending)
     return engine
 
 

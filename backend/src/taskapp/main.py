@@ -22,7 +22,7 @@ from taskapp.auth.wiring import build_auth_services
 from taskapp.cache import build_cache, redis_client
 from taskapp.changefeed import ChangeFeed, PublishChangesMiddleware
 from taskapp.comments.router import router as comments_router
-from taskapp.db import create_engine, create_session_factory
+from taskapp.db import create_app_engine, create_session_factory
 from taskapp.deps import Services
 from taskapp.errors import ErrorBoundaryMiddleware, install_error_handlers
 from taskapp.http.body_limit import BodySizeLimitMiddleware
@@ -56,7 +56,7 @@ from taskapp.worker.loop import JobLoop
 
 def build_services(settings: Settings) -> Services:
     """The core services every domain may use (deps.Services); domains build their own."""
-    engine = create_engine(settings)
+    engine = create_app_engine(settings)
     registry = CollectorRegistry(auto_describe=True)
     redis = redis_client(settings)
     return Services(

@@ -19,6 +19,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from taskapp import __version__
+from taskapp.perf.driver import lending_pool_of
 
 # 5 ms .. 10 s; 0.3 s is the latency SLO's threshold, so it must be a bucket boundary.
 DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.3, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -34,6 +35,11 @@ class _PoolCollector(Collector):
         pool = self._engine.sync_engine.pool
         checked_out = getattr(pool, "checkedout", lambda: 0)()
         size = getattr(pool, "size", lambda: 1)()
+        lending = lending_pool_of(self._engine)
+        if lending is not None:
+            # The pool counts a lease as checked out while it is held; it is active only while
+            # it runs a statement (perf/lending.py).
+            checked_out -= lending.idle
         yield GaugeMetricFamily(
             "database_connections_active", "Pool connections checked out now", value=checked_out
         )

@@ -23,13 +23,18 @@ from collections.abc import Callable, Hashable, Sequence
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 from opentelemetry.trace import NoOpTracer, SpanKind, Tracer
+from sqlalchemy import event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.pool import Pool, PoolProxiedConnection
 from sqlalchemy.sql import Select
 from sqlalchemy.util import await_, greenlet_spawn
+
+from taskapp.perf.fair_pool import FairAsyncQueuePool
+from taskapp.perf.lending import LendingPool
 
 K = TypeVar("K", bound=Hashable)
 AnySelect = Select[*tuple[Any, ...]]
@@ -102,8 +107,10 @@ async def fetch_all(
     """Rows of a read-only declared statement, for the reads on every request's path.
 
     SQLite runs it through SQLAlchemy on an autocommit connection. PostgreSQL runs it on a
-    pooled connection's asyncpg driver, a raw checkout from the engine's pool (a SQLAlchemy
-    Connection around it costs more than the checkout: docs/adr/0006). No transaction is begun,
+    pooled connection's asyncpg driver: one the engine's lending pool holds (perf/lending.py;
+    the API server's engine, db.create_app_engine), else a raw checkout from the engine's pool
+    (a SQLAlchemy Connection around it costs more than the checkout: docs/adr/0006). No
+    transaction is begun,
     so each statement commits alone. Values go in as the driver takes them, so no type's bind
     processing runs. SQLAlchemy's instrumentation does not see these, hence the span opened here.
     """
@@ -114,17 +121,51 @@ async def fetch_all(
         return rows
     sql, order, defaults = statement.compiled(engine.dialect)
     args = [params[name] if name in params else defaults[name] for name in order]
+    lending = _lending.get(engine.sync_engine.pool)
     if isinstance(tracer, NoOpTracer):
         # Tracing is off (deps.Services' default): a no-op span still costs a context attach
         # and detach, a measurable part of a cached read (docs/adr/0006).
+        if lending is not None:
+            return await lending.fetch(sql, args)
         return await greenlet_spawn(_fetch_pooled, engine.sync_engine, sql, args)
     with tracer.start_as_current_span(
         span_name,
         kind=SpanKind.CLIENT,
         attributes={"db.system": "postgresql", "db.statement": sql},
     ):
+        if lending is not None:
+            return await lending.fetch(sql, args)
         # One trip into SQLAlchemy's greenlet bridge for checkout, query and return, not two.
         return await greenlet_spawn(_fetch_pooled, engine.sync_engine, sql, args)
+
+
+# The lending pool serving an engine's statements, by the engine's pool: the autocommit
+# read engine (execution_options) shares its parent's pool, so both find it.
+_lending: WeakKeyDictionary[Pool, LendingPool] = WeakKeyDictionary()
+
+
+def lend_for(engine: AsyncEngine, lending: LendingPool) -> None:
+    """Run fetch_all's statements on `engine` (and engines sharing its pool) through `lending`,
+    which holds connections of `engine`'s own pool (a FairAsyncQueuePool) and gives them back
+    when the ORM needs one; closed whenever `engine` is disposed."""
+    _serve(engine.sync_engine.pool, lending)
+
+    @event.listens_for(engine.sync_engine, "engine_disposed")
+    def _disposed(disposed: Engine) -> None:
+        # Inside AsyncEngine.dispose()'s greenlet, after the engine made itself a new pool.
+        lending.close()
+        _serve(disposed.pool, lending)
+
+
+def _serve(pool: Pool, lending: LendingPool) -> None:
+    if not isinstance(pool, FairAsyncQueuePool):
+        raise TypeError(f"lending needs the fair pool's reclaim hook, not {type(pool).__name__}")
+    _lending[pool] = lending
+    lending.serve(pool.queue)
+
+
+def lending_pool_of(engine: AsyncEngine) -> LendingPool | None:
+    return _lending.get(engine.sync_engine.pool)
 
 
 def _fetch_pooled(engine: Engine, sql: str, args: list[Any]) -> Sequence[Sequence[Any]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Callable
 
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util import await_
@@ -30,6 +31,12 @@ class FairAsyncQueue(QueueCommon[ConnectionPoolEntry]):
         self._idle: deque[ConnectionPoolEntry] = deque()
         # Invariant: waiters exist only while no connection is idle.
         self._waiters: deque[asyncio.Future[ConnectionPoolEntry]] = deque()
+        # Asked to give a connection back before a checkout waits: the lending pool's idle
+        # leases are the pool's too (perf/lending.py).
+        self.reclaim: Callable[[], None] | None = None
+
+    def has_waiters(self) -> bool:
+        return any(not waiter.done() for waiter in self._waiters)
 
     def empty(self) -> bool:
         return not self._idle
@@ -62,6 +69,8 @@ class FairAsyncQueue(QueueCommon[ConnectionPoolEntry]):
         return self._idle.pop() if self.use_lifo else self._idle.popleft()
 
     def get(self, block: bool = True, timeout: float | None = None) -> ConnectionPoolEntry:
+        if not self._idle and block and self.reclaim is not None:
+            self.reclaim()  # puts an idle lease's connection back here, if there is one
         if self._idle or not block:
             return self.get_nowait()
         return await_(self._wait(patience=timeout))
@@ -85,3 +94,11 @@ class FairAsyncQueue(QueueCommon[ConnectionPoolEntry]):
 
 class FairAsyncQueuePool(AsyncAdaptedQueuePool):
     _queue_class = FairAsyncQueue
+
+    @property
+    def queue(self) -> FairAsyncQueue:
+        """Its queue of idle connections (QueuePool keeps it as `_pool`)."""
+        queue = self._pool
+        if not isinstance(queue, FairAsyncQueue):  # _queue_class renamed by an upgrade?
+            raise TypeError(f"the pool's queue is a {type(queue).__name__}")
+        return queue
