@@ -31,8 +31,8 @@ class FairAsyncQueue(QueueCommon[ConnectionPoolEntry]):
         self._idle: deque[ConnectionPoolEntry] = deque()
         # Invariant: waiters exist only while no connection is idle.
         self._waiters: deque[asyncio.Future[ConnectionPoolEntry]] = deque()
-        # Asked to give a connection back before a checkout waits: the lending pool's idle
-        # leases are the pool's too (perf/lending.py).
+        # Asked to give a connection back before a checkout waits or opens a new one: the
+        # lending pool's idle leases are the pool's too (perf/lending.py).
         self.reclaim: Callable[[], None] | None = None
 
     def has_waiters(self) -> bool:
@@ -69,8 +69,10 @@ class FairAsyncQueue(QueueCommon[ConnectionPoolEntry]):
         return self._idle.pop() if self.use_lifo else self._idle.popleft()
 
     def get(self, block: bool = True, timeout: float | None = None) -> ConnectionPoolEntry:
-        if not self._idle and block and self.reclaim is not None:
-            self.reclaim()  # puts an idle lease's connection back here, if there is one
+        if not self._idle and self.reclaim is not None:
+            # An idle lease's connection back here, if there is one: before this checkout
+            # waits, and before the pool opens a new connection (block is False while it may).
+            self.reclaim()
         if self._idle or not block:
             return self.get_nowait()
         return await_(self._wait(patience=timeout))

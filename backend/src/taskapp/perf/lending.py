@@ -7,10 +7,11 @@ statement's own driver call; lending a held connection needs neither (docs/adr/0
 
 One budget: the leases come out of the application engine's own pool, so the process still
 holds at most TASKAPP_DB_POOL_SIZE (+ overflow) connections. The ORM never waits behind an idle
-lease: when a checkout finds the pool empty, the pool's queue (perf/fair_pool.py) reclaims one
-first, and a lease given back while ORM checkouts wait goes to them. SQLAlchemy still opens, sets
-up (the dialect's codecs, the URL's SSL options) and closes every connection; a lease that broke,
-was cancelled mid-query or reached the recycle age goes back to the pool to be replaced.
+lease, nor opens a connection while one sits idle: when a checkout finds the pool empty, the
+pool's queue (perf/fair_pool.py) reclaims one first, and a lease given back while ORM checkouts
+wait goes to them. SQLAlchemy still opens, sets up (the dialect's codecs, the URL's SSL options)
+and closes every connection; a lease that broke, was cancelled mid-query or reached the recycle
+age goes back to the pool to be replaced.
 
 Upstream change that lets this go: SQLAlchemy's asyncpg dialect running a compiled statement and
 its pool checkout without a greenlet switch per call, or asyncpg's Pool acquiring and releasing
