@@ -41,7 +41,9 @@ class _PoolCollector(Collector):
             # it runs a statement (perf/lending.py).
             checked_out -= lending.idle
         yield GaugeMetricFamily(
-            "database_connections_active", "Pool connections checked out now", value=checked_out
+            "database_connections_active",
+            "Pool connections in use now (an idle lending-pool lease is not counted)",
+            value=checked_out,
         )
         yield GaugeMetricFamily("database_pool_size", "Configured pool size", value=size)
 
