@@ -56,10 +56,13 @@ def tasks(draw: st.DrawFn) -> TaskPublic:
 
 
 def untyped_row(task: TaskPublic) -> tuple[Any, ...]:
-    """What asyncpg returns for the untyped columns: rank, plain strings, a UUID object."""
+    """What asyncpg returns for the untyped columns: rank, plain strings, ids as text."""
     values = task.model_dump()
     values["priority"] = RANKS[task.priority]
     values["status"] = task.status.value
+    for name in encoding.ID_FIELDS:
+        if values[name] is not None:
+            values[name] = str(values[name])
     return tuple(values[field] for field in encoding.FIELDS)
 
 

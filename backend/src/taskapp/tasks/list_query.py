@@ -22,9 +22,11 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Text,
     and_,
     any_,
     bindparam,
+    cast,
     exists,
     func,
     literal_column,
@@ -52,12 +54,19 @@ def _public_column(name: str) -> ColumnElement[Any]:
     return inbox.PROJECT_OF_ROW if name == "project_id" else Task.__table__.c[name]
 
 
+def _untyped_column(name: str) -> ColumnElement[Any]:
+    column = _public_column(name)
+    if name in encoding.ID_FIELDS:
+        # As text, which is what the JSON shows: the driver's own UUID type is not one orjson
+        # knows, and converting four of them a row in Python cost more (docs/adr/0006).
+        column = cast(column, Text)
+    return type_coerce(column, NullType()).label(name)
+
+
 PUBLIC_COLUMNS = [_public_column(name).label(name) for name in encoding.FIELDS]
-# PostgreSQL's driver already returns what the JSON needs (aware UTC datetimes, lists, UUIDs), so
-# the columns are read untyped there. SQLite returns text and needs the column types.
-UNTYPED_COLUMNS = [
-    type_coerce(_public_column(name), NullType()).label(name) for name in encoding.FIELDS
-]
+# PostgreSQL's driver already returns what the JSON needs (aware UTC datetimes, lists), so the
+# columns are read untyped there. SQLite returns text and needs the column types.
+UNTYPED_COLUMNS = [_untyped_column(name) for name in encoding.FIELDS]
 # Compared in their storage form, so one parameter value suits both databases.
 _status_text: ColumnElement[str] = type_coerce(Task.status, String)
 _priority_rank: ColumnElement[int] = type_coerce(Task.priority, SmallInteger)
