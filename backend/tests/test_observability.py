@@ -14,9 +14,10 @@ from asgi_lifespan import LifespanManager
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 from starlette.requests import Request
-from starlette.routing import NoMatchFound, Route
+from starlette.responses import PlainTextResponse
+from starlette.routing import Match, Mount, NoMatchFound, Route
 
-from taskapp.http.routes import RouteResolver, route_path
+from taskapp.http.routes import RouteResolver, allowed_methods, flatten, route_path
 from taskapp.main import create_app
 from taskapp.settings import Settings
 from tests.conftest import (
@@ -151,6 +152,61 @@ def test_route_labels_are_remembered_only_for_paths_without_parameters(
         assert label("GET", "/health") == "/health"
     remembered = {key[3] for key in resolver._static}
     assert remembered == {"/api/v1/tasks", "/health"}  # never an id or a made-up path
+
+
+@pytest.mark.no_database
+@pytest.mark.parametrize("root_path", ["", "/behind/a/prefix"])
+def test_route_walks_that_skip_routes_answer_as_asking_every_route(
+    make_settings: Callable[..., Settings], root_path: str
+) -> None:
+    """The resolver and the Allow header ask only the routes whose literal start occurs in the
+    path; over every route of the app (plus mounts, as the web app is served), they must
+    answer what asking every route in order answers."""
+    app = create_app(make_settings())
+    files = PlainTextResponse("a file")
+    routes = [*app.router.routes, Mount("/assets", app=files), Mount("/", app=files)]
+    flat = flatten(routes)
+
+    def every_route(method: str, path: str) -> str:
+        scope = {"type": "http", "method": method, "path": path, "root_path": root_path}
+        partial = None
+        for route in flat:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                return str(getattr(route, "path", "")) if isinstance(route, Route) else "mount"
+            if match is Match.PARTIAL and partial is None:
+                partial = route
+        return "unmatched" if partial is None else str(getattr(partial, "path", ""))
+
+    def every_method(path: str) -> set[str]:
+        scope = {"type": "http", "method": "GET", "path": path, "root_path": root_path}
+        return {
+            method
+            for route in flat
+            if isinstance(route, Route) and route.include_in_schema and route.methods
+            if route.matches(scope)[0] is not Match.NONE
+            for method in route.methods
+        }
+
+    resolver = RouteResolver(routes)
+    an_id = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    paths = {re.sub(r"\{[^}]+\}", an_id, str(getattr(r, "path", ""))) for r in flat}
+    paths |= {"/api/v1/nothing", "/api/v1/tasks/x/y/z", "/assets/app.js", "/", "/health/"}
+    assert len(paths) > 40
+    for path in sorted(paths):
+        full = root_path + path
+        for method in ("GET", "POST", "PATCH", "DELETE", "PUT"):
+            scope = {"type": "http", "method": method, "path": full, "root_path": root_path}
+            label = resolver(scope)
+            expected = every_route(method, full)
+            assert (label if not label.endswith("{path}") else "mount") == expected, (method, path)
+        scope = {"type": "http", "method": "GET", "path": full, "root_path": root_path}
+        allowed = allowed_methods(routes, scope)
+        allowed_set = set(allowed.split(", ")) if allowed else set()
+        # allowed_methods prefers literal paths over templates; every method it names must be
+        # one some route at that path answers, and a path no route answers has none.
+        assert allowed_set <= every_method(full), path
+        assert bool(allowed_set) == bool(every_method(full)), path
 
 
 @pytest.mark.no_database

@@ -17,11 +17,28 @@ _STATIC_LIMIT = 1024  # far above routes x methods; only a guard
 
 def flatten(routes: Iterable[BaseRoute]) -> list[BaseRoute]:
     """The routes a request can match: FastAPI wraps each included router, so look inside."""
-    return [
-        nested
-        for route in routes
-        for nested in getattr(getattr(route, "original_router", None), "routes", [route])
-    ]
+    return [nested for nested, _ in _flatten_with_prefixes(routes)]
+
+
+def _flatten_with_prefixes(routes: Iterable[BaseRoute]) -> list[tuple[BaseRoute, str]]:
+    """Each route with the literal text its path starts with (up to its first parameter).
+
+    A route can match a request only if that text occurs in the request's path: Starlette
+    escapes it into the start of the route's pattern, and the path it matches against is the
+    request's path less any root path. Checking for it is a substring search, where asking a
+    FastAPI route costs a few µs of scope work; so the route-walking helpers here ask only the
+    routes whose text is present, and the route still decides. Routes inside an included
+    router's wrapper get no prefix (their paths may be relative to it): they are always asked.
+    """
+    flattened: list[tuple[BaseRoute, str]] = []
+    for route in routes:
+        inner = getattr(getattr(route, "original_router", None), "routes", None)
+        if inner is not None:
+            flattened.extend((nested, "") for nested in inner)
+        else:
+            path = getattr(route, "path", None)
+            flattened.append((route, path.split("{", 1)[0] if isinstance(path, str) else ""))
+    return flattened
 
 
 def route_path(request: Request, name: str, **path_params: Any) -> str:
@@ -44,10 +61,12 @@ def route_path(request: Request, name: str, **path_params: Any) -> str:
 
 def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> str:
     """Every method the request's path answers, as an Allow header value ("" if none)."""
+    path = scope["path"]
     matching = [
         route
-        for route in flatten(routes)
-        if getattr(route, "methods", None)
+        for route, prefix in _flatten_with_prefixes(routes)
+        if prefix in path
+        and getattr(route, "methods", None)
         and getattr(route, "include_in_schema", True)
         and route.matches({**scope, "method": "GET"})[0] is not Match.NONE
     ]
@@ -64,7 +83,7 @@ class RouteResolver:
     needs it up front). Labels are templates, never raw paths: no ids end up in metrics."""
 
     def __init__(self, routes: Iterable[BaseRoute]) -> None:
-        self._routes = flatten(routes)
+        self._routes = _flatten_with_prefixes(routes)
         # Matching walks the routes (its cost is in docs/adr/0006). Requests to a route without
         # path parameters repeat the exact path, so those answers are kept; paths with ids,
         # unknown paths and whatever a client makes up are not, which bounds this by the routes.
@@ -83,7 +102,9 @@ class RouteResolver:
     def _resolve(self, scope_type: str, method: str, root_path: str, path: str) -> str:
         scope = {"type": scope_type, "method": method, "root_path": root_path, "path": path}
         partial = None
-        for route in self._routes:
+        for route, prefix in self._routes:
+            if prefix not in path:
+                continue  # cannot match (see _flatten_with_prefixes)
             match, _ = route.matches(scope)
             if match == Match.FULL:
                 return _template(route)
