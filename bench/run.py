@@ -5,9 +5,9 @@ nothing; it prints Markdown tables and writes them with the raw numbers to artif
 Placement: the server under test alone on core 0, wrk on core 1; PostgreSQL and Redis are left
 unpinned (pinning the database onto wrk's core starved it and made the yardstick database-bound).
 This machine is a shared VM whose speed drifts over minutes, so each taskapp endpoint is measured
-right after its yardstick and each ratio is to that adjacent run. Each single-process server's CPU
-time per request is reported too: PostgreSQL, unpinned, also runs on core 0 at times, which moves
-requests/s but not the server's own CPU per request (docs/adr/0006).
+right after its yardstick and each ratio is to that adjacent run. Each server's CPU time per
+request (all its processes) is reported too: PostgreSQL, unpinned, also runs on core 0 at times,
+which moves requests/s but not the server's own CPU per request (docs/adr/0006).
 
 1. Speed (64 connections, one user with 10,000 tasks): GET /tasks?limit=50 with the cache warm
    and off, GET /tasks/{id}, POST and PATCH /tasks, GET /health, against bench/baseline.py (raw
@@ -15,6 +15,8 @@ requests/s but not the server's own CPU per request (docs/adr/0006).
    owner's data version in one transaction).
 2. Workers: GET /tasks?limit=50 (cache off) with `taskapp serve --workers 2` on both cores
    against one worker on core 0 (wrk stays on core 1, so the two workers share it with wrk).
+   Its CPU ratio is one worker's CPU per request over the two workers': 1.00 means a second
+   worker costs nothing per request, so with a core each two would serve twice the rate.
 3. Scale (16 connections, cache off, one user in Europe/Berlin with 10,000, 100,000 then
    1,000,000 tasks seeded with COPY, a fifth of them due on a day, three fifths at a time): the
    first page of GET /tasks, the first page sorted by due date with status and priority
@@ -271,10 +273,35 @@ UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
+def _stat_fields(stat: Path) -> list[str]:
+    """A /proc stat line from field 3 on (the command name in field 2 may hold spaces)."""
+    return stat.read_text().rsplit(")", 1)[1].split()
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of one process so far (proc(5): fields 14 and 15 of stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+    """User + system CPU time so far of a server process and every process under it (the
+    worker processes of `serve --workers N`; proc(5): the parent id is field 4, the times
+    fields 14 and 15 of stat). A process that exits meanwhile is left out."""
+    parent_of: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent_of[int(stat.parent.name)] = int(_stat_fields(stat)[1])
+        except (OSError, IndexError, ValueError):
+            continue  # gone between the listing and the read
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, of in parent_of.items() if of == parent]
+        tree.update(children)
+        frontier.extend(children)
+    total = 0
+    for member in tree:
+        try:
+            fields = _stat_fields(Path(f"/proc/{member}/stat"))
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
 
 
 def wrk(
@@ -286,8 +313,8 @@ def wrk(
     connections: int,
     server_pid: int | None = None,
 ) -> Result:
-    """wrk against `url` after a 3 s warm-up; with `server_pid` (a single-process server), also
-    that server's CPU time per request over the measured run."""
+    """wrk against `url` after a 3 s warm-up; with `server_pid`, also the CPU time per request
+    of that server's processes over the measured run."""
     command = [
         *("taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", "--latency"),
         *("-s", str(BENCH / "lua" / script)),
@@ -364,10 +391,10 @@ def workers(seconds: int, email: str) -> list[Measured]:
     url = f"{base}/api/v1/tasks?limit=50"
     results: list[Result] = []
     for count, cores in ((1, "0"), (2, "0-1")):
-        with server(serve_command(port, count), app_env(0), port, cores=cores):
+        with server(serve_command(port, count), app_env(0), port, cores=cores) as pid:
             env = {**os.environ, "TOKEN": login(base, email)}
             name = f"GET /api/v1/tasks?limit=50 (cache off), {count} worker(s) on core(s) {cores}"
-            results.append(wrk(name, url, "auth.lua", env, seconds, 64))
+            results.append(wrk(name, url, "auth.lua", env, seconds, 64, pid))
     return [Measured(results[1], results[0])]
 
 
@@ -477,7 +504,8 @@ def report(started: datetime, measured: list[Measured], scaled: list[Result]) ->
         lines += [
             "",
             "CPU ratio: the reference's server CPU per request over this one's, the ratio the "
-            "requests/s would show if each server had its core to itself.",
+            "requests/s would show if each server had its core to itself; for the workers row, "
+            "1.00 means the second worker adds no CPU per request (linear on two free cores).",
             "",
         ]
     if scaled:
