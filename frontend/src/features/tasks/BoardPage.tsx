@@ -266,37 +266,14 @@ function Column({
   const ids = useMemo(() => tasks.map((t) => t.id), [tasks]);
   const headingId = `column-${status}`;
   const count = list.isSuccess ? `${tasks.length}${list.hasNextPage ? "+" : ""}` : "";
-  if (collapsed)
-    return (
-      <section
-        ref={setNodeRef}
-        aria-labelledby={headingId}
-        data-testid={`column-${status}`}
-        className={cn(
-          "relative flex w-[85vw] max-w-sm shrink-0 snap-start flex-col rounded-xl bg-zinc-100/80 p-2 transition-colors sm:w-48 sm:flex-none dark:bg-zinc-900/60",
-          isOver && "bg-brand-50 ring-brand-500/40 dark:bg-brand-600/10 ring-2",
-        )}
-      >
-        <h2 id={headingId} className="flex items-center gap-2 px-2 pt-1 pb-2 text-sm font-semibold">
-          <span className={cn("size-2 rounded-full", COLUMN_ACCENT[status])} aria-hidden="true" />
-          {STATUS_LABEL[status]}
-          <span className="font-normal text-zinc-600 dark:text-zinc-400">{count}</span>
-        </h2>
-        <p className="px-2 text-xs text-zinc-600 dark:text-zinc-400">
-          Completed tasks are hidden. Drop a card here to complete it.
-        </p>
-        <Button variant="secondary" size="sm" className="mx-1 mt-3" onClick={onExpand}>
-          Show completed
-        </Button>
-      </section>
-    );
   return (
     <section
       ref={setNodeRef}
       aria-labelledby={headingId}
       data-testid={`column-${status}`}
       className={cn(
-        "relative flex w-[85vw] max-w-sm shrink-0 snap-start flex-col rounded-xl bg-zinc-100/80 p-2 transition-colors sm:w-auto sm:max-w-none sm:min-w-0 sm:flex-1 dark:bg-zinc-900/60",
+        "relative flex w-[85vw] max-w-sm shrink-0 snap-start flex-col rounded-xl bg-zinc-100/80 p-2 transition-colors dark:bg-zinc-900/60",
+        collapsed ? "sm:w-48 sm:flex-none" : "sm:w-auto sm:max-w-none sm:min-w-0 sm:flex-1",
         isOver && "bg-brand-50 ring-brand-500/40 dark:bg-brand-600/10 ring-2",
       )}
     >
@@ -305,56 +282,69 @@ function Column({
         {STATUS_LABEL[status]}
         <span className="font-normal text-zinc-600 dark:text-zinc-400">{count}</span>
       </h2>
-      {list.isPending ? (
-        <div className="space-y-2 p-1" aria-busy="true">
-          {[0, 1, 2].map((i) => (
-            <div
-              key={i}
-              className="h-16 animate-pulse rounded-lg bg-white/70 dark:bg-zinc-800/60"
-            />
-          ))}
-        </div>
-      ) : list.isError ? (
-        <div className="p-3 text-sm text-red-700 dark:text-red-400" role="alert">
-          <AlertTriangle className="mr-1 inline size-4" aria-hidden="true" />
-          {errorMessage(list.error)}
-        </div>
+      {collapsed ? (
+        <>
+          <p className="px-2 text-xs text-zinc-600 dark:text-zinc-400">
+            Completed tasks are hidden. Drop a card here to complete it.
+          </p>
+          <Button variant="secondary" size="sm" className="mx-1 mt-3" onClick={onExpand}>
+            Show completed
+          </Button>
+        </>
       ) : (
-        <ul
-          className="flex min-h-24 flex-col gap-2 p-1"
-          aria-label={`${STATUS_LABEL[status]} tasks`}
-        >
-          <SortableContext items={ids} strategy={verticalListSortingStrategy}>
-            {tasks.map((t) => (
-              <Card
-                key={t.id}
-                task={t}
-                selected={selected.has(t.id)}
-                onSelect={(mode) => onSelect(t.id, mode)}
-                hint={hint?.id === t.id ? hint.side : undefined}
-              />
-            ))}
-          </SortableContext>
-          {tasks.length === 0 && (
-            <li className="rounded-lg border border-dashed border-zinc-300 px-3 py-6 text-center text-xs text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
-              Drop tasks here
-            </li>
+        <>
+          {list.isPending ? (
+            <div className="space-y-2 p-1" aria-busy="true">
+              {[0, 1, 2].map((i) => (
+                <div
+                  key={i}
+                  className="h-16 animate-pulse rounded-lg bg-white/70 dark:bg-zinc-800/60"
+                />
+              ))}
+            </div>
+          ) : list.isError ? (
+            <div className="p-3 text-sm text-red-700 dark:text-red-400" role="alert">
+              <AlertTriangle className="mr-1 inline size-4" aria-hidden="true" />
+              {errorMessage(list.error)}
+            </div>
+          ) : (
+            <ul
+              className="flex min-h-24 flex-col gap-2 p-1"
+              aria-label={`${STATUS_LABEL[status]} tasks`}
+            >
+              <SortableContext items={ids} strategy={verticalListSortingStrategy}>
+                {tasks.map((t) => (
+                  <Card
+                    key={t.id}
+                    task={t}
+                    selected={selected.has(t.id)}
+                    onSelect={(mode) => onSelect(t.id, mode)}
+                    hint={hint?.id === t.id ? hint.side : undefined}
+                  />
+                ))}
+              </SortableContext>
+              {tasks.length === 0 && (
+                <li className="rounded-lg border border-dashed border-zinc-300 px-3 py-6 text-center text-xs text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
+                  Drop tasks here
+                </li>
+              )}
+            </ul>
           )}
-        </ul>
+          {list.hasNextPage && (
+            <Button
+              variant="ghost"
+              size="sm"
+              onClick={() => void list.fetchNextPage()}
+              disabled={list.isFetchingNextPage}
+            >
+              {list.isFetchingNextPage ? <Spinner /> : "Load more"}
+            </Button>
+          )}
+          <div className="mt-1">
+            <QuickAdd status={status} compact />
+          </div>
+        </>
       )}
-      {list.hasNextPage && (
-        <Button
-          variant="ghost"
-          size="sm"
-          onClick={() => void list.fetchNextPage()}
-          disabled={list.isFetchingNextPage}
-        >
-          {list.isFetchingNextPage ? <Spinner /> : "Load more"}
-        </Button>
-      )}
-      <div className="mt-1">
-        <QuickAdd status={status} compact />
-      </div>
     </section>
   );
 }
