@@ -6,10 +6,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
+from fastapi import Query
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from taskapp.errors import FieldError, ProblemError
+
+# The `cursor` query parameter of every newest-first list: the previous page's next_cursor.
+PageCursor = Annotated[
+    str | None, Query(max_length=512, description="next_cursor of the previous page")
+]
 
 
 def invalid_cursor(reason: str) -> ProblemError:

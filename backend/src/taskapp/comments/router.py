@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, status
 from taskapp.auth.interface import CurrentPrincipal
 from taskapp.comments import service
 from taskapp.comments.schemas import CommentPage, CommentPublic, CommentWrite
+from taskapp.cursors import PageCursor
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.openapi import API_PREFIX, problem_responses
 
@@ -39,9 +40,7 @@ async def list_comments(
     session: SessionDep,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=service.PAGE_LIMIT)] = 50,
-    cursor: Annotated[
-        str | None, Query(max_length=512, description="next_cursor of the previous page")
-    ] = None,
+    cursor: PageCursor = None,
 ) -> CommentPage:
     return await service.thread(
         session,

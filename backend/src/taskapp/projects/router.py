@@ -15,6 +15,7 @@ from taskapp.auth.interface import (
     check_invitation_quota,
     count_invitation,
 )
+from taskapp.cursors import PageCursor
 from taskapp.db import utcnow
 from taskapp.deps import ServicesDep, SessionDep, SettingsDep
 from taskapp.http.etags import EntityTags, etag_for
@@ -211,9 +212,7 @@ async def project_history(
     session: SessionDep,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=HISTORY_PAGE_LIMIT)] = 50,
-    cursor: Annotated[
-        str | None, Query(max_length=512, description="next_cursor of the previous page")
-    ] = None,
+    cursor: PageCursor = None,
 ) -> TaskHistoryPage:
     # A member reads the owner's history of the project; anyone else gets 404.
     access = await require_project(session, user.user_id, project_id, Role.VIEWER)

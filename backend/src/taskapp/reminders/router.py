@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from taskapp.auth.interface import CurrentPrincipal
+from taskapp.cursors import PageCursor
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.reminders import service
@@ -66,9 +67,7 @@ async def list_notifications(
     session: SessionDep,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=service.PAGE_LIMIT)] = 50,
-    cursor: Annotated[
-        str | None, Query(max_length=512, description="next_cursor of the previous page")
-    ] = None,
+    cursor: PageCursor = None,
 ) -> NotificationPage:
     return await service.notifications(
         session, service.Cursors(settings.secret_key), user.user_id, limit=limit, cursor=cursor

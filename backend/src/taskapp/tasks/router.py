@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taskapp.auth.interface import AccessContext, CurrentPrincipal
+from taskapp.cursors import PageCursor
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import FieldError, ProblemError
 from taskapp.http.routes import route_path
@@ -523,9 +524,6 @@ async def task_completions(
 
 
 HistoryLimit = Annotated[int, Query(ge=1, le=history.PAGE_LIMIT)]
-HistoryCursor = Annotated[
-    str | None, Query(max_length=512, description="next_cursor of the previous page")
-]
 
 
 @router.get(
@@ -541,7 +539,7 @@ async def task_history(
     session: SessionDep,
     settings: SettingsDep,
     limit: HistoryLimit = 50,
-    cursor: HistoryCursor = None,
+    cursor: PageCursor = None,
 ) -> TaskHistoryPage:
     access = await _task_access(request, user.user_id, task_id, Role.VIEWER)
     return await history.page(
