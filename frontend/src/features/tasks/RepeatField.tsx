@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { cn } from "@/lib/cn";
 import { Input } from "@/ui/primitives";
-import { describeRecurrence } from "./recurrence";
+import { DAY_NAME, describeRecurrence } from "./recurrence";
 import {
   buildRule,
   parseRule,
@@ -28,15 +28,6 @@ const UNIT: Partial<Record<RepeatKind, string>> = {
   monthlyLast: "month",
   yearly: "year",
 };
-const DAY_NAME = {
-  MO: "Monday",
-  TU: "Tuesday",
-  WE: "Wednesday",
-  TH: "Thursday",
-  FR: "Friday",
-  SA: "Saturday",
-  SU: "Sunday",
-} as const;
 
 const selectCls =
   "h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";

@@ -1,4 +1,5 @@
-const DAYS: Record<string, string> = {
+/** A weekday's RFC 5545 code and its name, as the editor's day buttons and the summary show it. */
+export const DAY_NAME = {
   MO: "Monday",
   TU: "Tuesday",
   WE: "Wednesday",
@@ -6,7 +7,8 @@ const DAYS: Record<string, string> = {
   FR: "Friday",
   SA: "Saturday",
   SU: "Sunday",
-};
+} as const;
+const DAYS: Readonly<Record<string, string>> = DAY_NAME;
 const UNIT: Record<string, string> = {
   DAILY: "day",
   WEEKLY: "week",
