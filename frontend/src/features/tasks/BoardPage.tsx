@@ -23,7 +23,7 @@ import {
 } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import { useQueryClient } from "@tanstack/react-query";
-import { AlertTriangle, ChevronLeft, ChevronRight, GripVertical } from "lucide-react";
+import { AlertTriangle, ChevronLeft, ChevronRight } from "lucide-react";
 import {
   lazy,
   Suspense,
@@ -39,6 +39,7 @@ import { STATUSES, type Task, type TaskStatus } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { useShortcuts } from "@/lib/useShortcuts";
 import { Button, Spinner } from "@/ui/primitives";
+import { DragHandle } from "./DragHandle";
 import { editor } from "./editor";
 import { FilterBar } from "./FilterBar";
 import { claimFocus, focusWhenMounted, moveTaskFocus } from "./focusNav";
@@ -200,15 +201,13 @@ function Card({
         {!overlay && (
           // One row: a column of controls made a title-only card taller than its text.
           <div className="-mr-1 flex shrink-0 items-center gap-0.5">
-            <span
-              {...attributes}
-              {...(onKeyDown ? { onKeyDown } : {})}
-              aria-roledescription="draggable task"
-              aria-label={`Move “${task.title}”. Press space to pick up, arrows to move, space to drop.`}
-              className="rounded p-0.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 max-sm:hidden dark:text-zinc-500 dark:hover:bg-zinc-800 dark:hover:text-zinc-300"
-            >
-              <GripVertical className="size-4" aria-hidden="true" />
-            </span>
+            <DragHandle
+              attributes={attributes}
+              onKeyDown={onKeyDown}
+              verb="Move"
+              title={task.title}
+              className="max-sm:hidden"
+            />
             <div className="flex gap-0.5 sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
               {prev && (
                 <button

@@ -21,9 +21,9 @@ import {
 } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import { useQueryClient } from "@tanstack/react-query";
-import { GripVertical } from "lucide-react";
 import { useMemo, type ReactNode } from "react";
 import type { Task } from "@/api/types";
+import { DragHandle } from "./DragHandle";
 import { dropMove, moveInOrder } from "./reorder";
 import type { RowDrag } from "./TaskItem";
 
@@ -47,15 +47,13 @@ function SortableRow({
     listeners: pointer,
     dragging: isDragging,
     handle: (
-      <span
-        {...attributes}
-        {...(onKeyDown ? { onKeyDown } : {})}
-        aria-roledescription="draggable task"
-        aria-label={`Reorder “${task.title}”. Press space to pick up, arrows to move, space to drop.`}
-        className="-ml-1 cursor-grab rounded p-0.5 text-zinc-400 hover:bg-zinc-100 hover:text-zinc-700 active:cursor-grabbing dark:text-zinc-500 dark:hover:bg-zinc-800 dark:hover:text-zinc-300"
-      >
-        <GripVertical className="size-4" aria-hidden="true" />
-      </span>
+      <DragHandle
+        attributes={attributes}
+        onKeyDown={onKeyDown}
+        verb="Reorder"
+        title={task.title}
+        className="-ml-1 cursor-grab active:cursor-grabbing"
+      />
     ),
   });
 }
