@@ -522,30 +522,45 @@ def day_upsert_after_bump(rows: Any) -> Any:
     )
 
 
+def count_delta_rows(bumped: Any, deltas: list[tuple[Any, Any, Any, Any]]) -> Any:
+    """(owner, status, priority rank, due day, change) rows for count_upsert_after_bump: the
+    bumped owner with each (status, rank, day, change) that is not zero. Values or bind
+    parameters."""
+    table = values(
+        column("status", String),
+        column("priority", SmallInteger),
+        column("due_day", Date),
+        column("count", Integer),
+        name="deltas",
+    ).data(deltas)
+    return (
+        select(bumped.c.id, table.c.status, table.c.priority, table.c.due_day, table.c.count)
+        .select_from(bumped.join(table, true()))
+        .where(table.c.count != 0)
+    )
+
+
+def day_delta_rows(bumped: Any, deltas: list[tuple[Any, Any]]) -> Any:
+    """(owner, due day, change) rows for day_upsert_after_bump, as count_delta_rows."""
+    table = values(column("due_on", Date), column("count", Integer), name="day_deltas").data(deltas)
+    return (
+        select(bumped.c.id, table.c.due_on, table.c.count)
+        .select_from(bumped.join(table, true()))
+        .where(table.c.count != 0)
+    )
+
+
 def bump_with_count_changes(owner_id: uuid.UUID, now: datetime, changes: CountChanges) -> Any:
     """PostgreSQL: the owner's bump and these count changes in one statement."""
     bumped = owner_bump(owner_id, now).cte("bumped")
     if changes.totals:
-        deltas = values(
-            column("status", String),
-            column("priority", SmallInteger),
-            column("due_day", Date),
-            column("count", Integer),
-            name="deltas",
-        ).data([(status, rank, day, n) for (_, status, rank, day), n in changes.totals])
-        rows = select(
-            bumped.c.id, deltas.c.status, deltas.c.priority, deltas.c.due_day, deltas.c.count
-        ).select_from(bumped.join(deltas, true()))
-        statement = count_upsert_after_bump(bumped, rows)
+        totals = [(status, rank, day, n) for (_, status, rank, day), n in changes.totals]
+        statement = count_upsert_after_bump(bumped, count_delta_rows(bumped, totals))
     else:
         statement = select(bumped.c.id)
     if changes.days:
-        day_deltas = values(
-            column("due_on", Date), column("count", Integer), name="day_deltas"
-        ).data([(day, n) for (_, day), n in changes.days])
-        day_rows = select(bumped.c.id, day_deltas.c.due_on, day_deltas.c.count).select_from(
-            bumped.join(day_deltas, true())
-        )
+        days = [(day, n) for (_, day), n in changes.days]
+        day_rows = day_delta_rows(bumped, days)
         statement = statement.add_cte(day_upsert_after_bump(day_rows).cte("counted_days"))
     return statement.add_cte(bumped)
 

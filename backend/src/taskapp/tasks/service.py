@@ -22,14 +22,11 @@ from sqlalchemy import (
     String,
     bindparam,
     cast,
-    column,
     exists,
     insert,
     literal,
     select,
-    true,
     update,
-    values,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -64,9 +61,11 @@ from taskapp.tasks.models import (
     TaskOpenDay,
     TaskStatus,
     bump_with_count_changes,
+    count_delta_rows,
     count_key,
     count_upsert_after_bump,
     count_upserts,
+    day_delta_rows,
     day_key,
     day_upsert_after_bump,
     defer_count_changes,
@@ -616,13 +615,8 @@ def _one_statement_update(with_counts: bool) -> Any:
     statement = select(updated).add_cte(bumped).add_cte(recorded.cte("recorded"))
     if not with_counts:
         return statement
-    deltas = values(
-        column("status", String),
-        column("priority", SmallInteger),
-        column("due_day", Date),
-        column("count", Integer),
-        name="deltas",
-    ).data(
+    rows = count_delta_rows(
+        bumped,
         [
             (
                 bindparam(f"k{n}_status", type_=String()),
@@ -631,23 +625,14 @@ def _one_statement_update(with_counts: bool) -> Any:
                 bindparam(f"k{n}_count", type_=Integer()),
             )
             for n in (0, 1)
-        ]
+        ],
     )
-    rows = (
-        select(bumped.c.id, deltas.c.status, deltas.c.priority, deltas.c.due_day, deltas.c.count)
-        .select_from(bumped.join(deltas, true()))
-        .where(deltas.c.count != 0)
-    )
-    day_deltas = values(column("due_on", Date), column("count", Integer), name="day_deltas").data(
+    day_rows = day_delta_rows(
+        bumped,
         [
             (bindparam(f"d{n}_day", type_=Date()), bindparam(f"d{n}_count", type_=Integer()))
             for n in (0, 1)
-        ]
-    )
-    day_rows = (
-        select(bumped.c.id, day_deltas.c.due_on, day_deltas.c.count)
-        .select_from(bumped.join(day_deltas, true()))
-        .where(day_deltas.c.count != 0)
+        ],
     )
     return statement.add_cte(count_upsert_after_bump(bumped, rows).cte("counted")).add_cte(
         day_upsert_after_bump(day_rows).cte("counted_days")
