@@ -19,12 +19,7 @@ cleanup() { "$ROOT/scripts/services.sh" stop postgres redis || true; }
 trap cleanup EXIT
 
 bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-pg() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$bin/$1" -h 127.0.0.1 -p "$TASKAPP_PG_PORT" -U taskapp "${@:2}"
-  else "$bin/$1" -h 127.0.0.1 -p "$TASKAPP_PG_PORT" -U taskapp "${@:2}"; fi
-}
-pg dropdb --if-exists "$DB_NAME" >/dev/null
-pg createdb "$DB_NAME"
+fresh_database "$DB_NAME"
 redis-cli -p "$TASKAPP_REDIS_PORT" flushall >/dev/null
 rm -rf "$CHAOS_DIR" "$CHAOS_ARTIFACTS" && mkdir -p "$CHAOS_DIR" "$CHAOS_ARTIFACTS"
 

@@ -28,6 +28,23 @@ apt_install() {
   ) 9>/tmp/taskapp-apt.lock
 }
 
+# pg TOOL ARGS...: a PostgreSQL client tool (psql, createdb, ...) against the services.sh server
+# as the taskapp role; as the postgres system user when run as root, as services.sh runs them.
+pg() {
+  local bin; bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
+  if [ "$(id -u)" -eq 0 ]; then
+    runuser -u postgres -- "$bin/$1" -h 127.0.0.1 -p "$TASKAPP_PG_PORT" -U taskapp "${@:2}"
+  else
+    "$bin/$1" -h 127.0.0.1 -p "$TASKAPP_PG_PORT" -U taskapp "${@:2}"
+  fi
+}
+
+# fresh_database NAME: an empty database of that name (dropped first if it exists).
+fresh_database() {
+  pg dropdb --if-exists "$1" >/dev/null
+  pg createdb "$1"
+}
+
 # uv_bin: path of a pinned uv, installed into the tools folder when missing.
 UV_VERSION="0.13.9"
 uv_bin() {

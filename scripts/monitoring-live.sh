@@ -26,11 +26,7 @@ trap cleanup EXIT
 
 "$ROOT/scripts/services.sh" start postgres redis
 # A fresh database every run, so counts and sessions start from zero.
-pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-pg() { runuser -u postgres -- "$pg_bin/$1" -h 127.0.0.1 -p "$TASKAPP_PG_PORT" -U taskapp "${@:2}"; }
-if [ "$(id -u)" -ne 0 ]; then pg() { "$pg_bin/$1" -h 127.0.0.1 -p "$TASKAPP_PG_PORT" -U taskapp "${@:2}"; }; fi
-pg dropdb --if-exists taskapp_monitoring_live
-pg createdb taskapp_monitoring_live
+fresh_database taskapp_monitoring_live
 redis-cli -p "$TASKAPP_REDIS_PORT" flushall >/dev/null
 
 log "migrating $LIVE_DATABASE_URL"

@@ -42,15 +42,6 @@ backend_pid() {
 
 is_ready() { curl -fsS -m 3 "$URL/ready" >/dev/null 2>&1; }
 
-pg() {
-  local bin; bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-  if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$bin/$1" -h 127.0.0.1 -p "$TASKAPP_PG_PORT" -U taskapp "${@:2}"
-  else
-    "$bin/$1" -h 127.0.0.1 -p "$TASKAPP_PG_PORT" -U taskapp "${@:2}"
-  fi
-}
-
 start() {
   mkdir -p "$STACK_DIR"
   if backend_pid >/dev/null && is_ready; then
@@ -66,8 +57,7 @@ start() {
   command -v curl >/dev/null || apt_install curl
   "$ROOT/scripts/services.sh" start postgres redis
   log "fresh database $DB_NAME and an empty Redis"
-  pg dropdb --if-exists "$DB_NAME" >/dev/null
-  pg createdb "$DB_NAME"
+  fresh_database "$DB_NAME"
   redis-cli -p "$TASKAPP_REDIS_PORT" flushall >/dev/null
   (cd "$ROOT/backend" && "$ROOT/scripts/uv" sync --frozen --quiet)
   local taskapp="$ROOT/backend/.venv/bin/taskapp"

@@ -45,13 +45,7 @@ export UPGRADE_FROM_SHA="$sha"
 cleanup() { "$ROOT/scripts/services.sh" stop postgres redis || true; }
 trap cleanup EXIT
 
-bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
-pg() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$bin/$1" -h 127.0.0.1 -p "$TASKAPP_PG_PORT" -U taskapp "${@:2}"
-  else "$bin/$1" -h 127.0.0.1 -p "$TASKAPP_PG_PORT" -U taskapp "${@:2}"; fi
-}
-pg dropdb --if-exists "$DB_NAME" >/dev/null
-pg createdb "$DB_NAME"
+fresh_database "$DB_NAME"
 # Migrations connect as taskapp_migrator: a member of taskapp that acts as it (so what it creates
 # is owned by taskapp) with a lock_timeout, so that a revision waiting for a lock the load holds
 # fails instead of queueing every request behind its own lock request (docs/verification.md).
