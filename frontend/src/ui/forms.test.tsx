@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { useForm } from "react-hook-form";
 import { describe, expect, it, vi } from "vitest";
 import { FormAlert } from "./FormAlert";
+import { EmailField } from "./LabelledInput";
 import { PasswordField } from "./PasswordField";
 
 describe("PasswordField", () => {
@@ -52,6 +53,20 @@ describe("PasswordField", () => {
     await userEvent.type(screen.getByLabelText("Secret"), "hunter22");
     await userEvent.click(screen.getByRole("button", { name: "Go" }));
     expect(submitted).toHaveBeenCalledWith({ secret: "hunter22" }, expect.anything());
+  });
+});
+
+describe("EmailField", () => {
+  it("is a labelled email input that password managers fill, described by its error", () => {
+    const { rerender } = render(<EmailField id="email" label="Email" />);
+    const input = screen.getByLabelText("Email");
+    expect(input).toHaveAttribute("type", "email");
+    expect(input).toHaveAttribute("autocomplete", "email");
+    expect(input).toHaveAttribute("aria-invalid", "false");
+    expect(input).not.toHaveAttribute("aria-describedby");
+    rerender(<EmailField id="email" label="Email" error="Enter a valid email address" />);
+    expect(input).toHaveAttribute("aria-invalid", "true");
+    expect(input).toHaveAccessibleDescription("Enter a valid email address");
   });
 });
 

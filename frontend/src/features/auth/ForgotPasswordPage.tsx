@@ -4,7 +4,8 @@ import { Link } from "react-router";
 import { api, unwrap } from "@/api/client";
 import { ApiError, errorMessage } from "@/api/problem";
 import { FormAlert } from "@/ui/FormAlert";
-import { Button, Field, Input, Spinner } from "@/ui/primitives";
+import { EmailField } from "@/ui/LabelledInput";
+import { Button, Spinner } from "@/ui/primitives";
 import { AuthLayout } from "./AuthLayout";
 
 // The server answers the same for every address (it never tells who has an account): the page
@@ -44,19 +45,16 @@ export default function ForgotPasswordPage() {
         <>
           {formError && <FormAlert>{formError}</FormAlert>}
           <form onSubmit={onSubmit} noValidate className="space-y-4">
-            <Field id="email" label="Email" error={errors.email?.message}>
-              <Input
-                id="email"
-                type="email"
-                autoComplete="email"
-                autoFocus
-                aria-invalid={!!errors.email}
-                {...register("email", {
-                  required: "Enter a valid email address",
-                  pattern: { value: EMAIL, message: "Enter a valid email address" },
-                })}
-              />
-            </Field>
+            <EmailField
+              id="email"
+              label="Email"
+              autoFocus
+              error={errors.email?.message}
+              {...register("email", {
+                required: "Enter a valid email address",
+                pattern: { value: EMAIL, message: "Enter a valid email address" },
+              })}
+            />
             <Button type="submit" className="w-full" disabled={isSubmitting}>
               {isSubmitting && <Spinner label="Sending" />}
               Send me a link

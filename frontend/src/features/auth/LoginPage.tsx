@@ -3,8 +3,9 @@ import { useForm } from "react-hook-form";
 import { Link, useLocation } from "react-router";
 import { ApiError, errorMessage } from "@/api/problem";
 import { FormAlert } from "@/ui/FormAlert";
+import { EmailField } from "@/ui/LabelledInput";
 import { PasswordField } from "@/ui/PasswordField";
-import { Button, Field, Input, Spinner } from "@/ui/primitives";
+import { Button, Spinner } from "@/ui/primitives";
 import { AuthLayout } from "./AuthLayout";
 import { useAuth } from "./context";
 
@@ -55,16 +56,13 @@ export default function LoginPage() {
       )}
       {formError && <FormAlert>{formError}</FormAlert>}
       <form onSubmit={onSubmit} noValidate className="space-y-4">
-        <Field id="email" label="Email" error={errors.email?.message}>
-          <Input
-            id="email"
-            type="email"
-            autoComplete="email"
-            autoFocus
-            aria-invalid={!!errors.email}
-            {...register("email", rules.email)}
-          />
-        </Field>
+        <EmailField
+          id="email"
+          label="Email"
+          autoFocus
+          error={errors.email?.message}
+          {...register("email", rules.email)}
+        />
         <PasswordField
           id="password"
           label="Password"

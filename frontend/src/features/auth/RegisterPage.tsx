@@ -5,6 +5,7 @@ import { Link } from "react-router";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
 import { FormAlert } from "@/ui/FormAlert";
+import { EmailField } from "@/ui/LabelledInput";
 import { PasswordField } from "@/ui/PasswordField";
 import { Button, Field, Input, Spinner } from "@/ui/primitives";
 import { AuthLayout } from "./AuthLayout";
@@ -56,15 +57,7 @@ export default function RegisterPage() {
         <Field id="fullName" label="Name (optional)" error={errors.fullName?.message}>
           <Input id="fullName" autoComplete="name" autoFocus {...register("fullName")} />
         </Field>
-        <Field id="email" label="Email" error={errors.email?.message}>
-          <Input
-            id="email"
-            type="email"
-            autoComplete="email"
-            aria-invalid={!!errors.email}
-            {...register("email")}
-          />
-        </Field>
+        <EmailField id="email" label="Email" error={errors.email?.message} {...register("email")} />
         <PasswordField
           id="password"
           label="Password"

@@ -110,6 +110,10 @@ describe("authentication", () => {
     App({ route: "/tasks" });
     await user.click(await screen.findByRole("button", { name: "Log in" }));
     expect(screen.getByText("Enter a valid email address")).toBeInTheDocument();
+    // The field says what is wrong with it to a screen reader, not only on screen.
+    expect(screen.getByLabelText("Email")).toHaveAccessibleDescription(
+      "Enter a valid email address",
+    );
     await user.type(screen.getByLabelText("Email"), "ada@example.com");
     await user.type(screen.getByLabelText("Password"), "wrong");
     await user.click(screen.getByRole("button", { name: "Log in" }));
