@@ -273,35 +273,25 @@ UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _stat_fields(stat: Path) -> list[str]:
-    """A /proc stat line from field 3 on (the command name in field 2 may hold spaces)."""
-    return stat.read_text().rsplit(")", 1)[1].split()
-
-
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time so far of a server process and every process under it (the
-    worker processes of `serve --workers N`; proc(5): the parent id is field 4, the times
-    fields 14 and 15 of stat). A process that exits meanwhile is left out."""
-    parent_of: dict[int, int] = {}
+    worker processes of `serve --workers N`). proc(5): after the command name (which may hold
+    spaces, hence the split at the last ")"), the parent id is field 4 and the times fields 14
+    and 15 of stat. A process that exits meanwhile is left out."""
+    processes: dict[int, tuple[int, int]] = {}  # pid -> (parent pid, CPU ticks)
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            parent_of[int(stat.parent.name)] = int(_stat_fields(stat)[1])
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            processes[int(stat.parent.name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))
         except (OSError, IndexError, ValueError):
             continue  # gone between the listing and the read
     tree, frontier = {pid}, [pid]
     while frontier:
         parent = frontier.pop()
-        children = [child for child, of in parent_of.items() if of == parent]
+        children = [child for child, (of, _) in processes.items() if of == parent]
         tree.update(children)
         frontier.extend(children)
-    total = 0
-    for member in tree:
-        try:
-            fields = _stat_fields(Path(f"/proc/{member}/stat"))
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])
-    return total / CLOCK_TICKS
+    return sum(processes[member][1] for member in tree if member in processes) / CLOCK_TICKS
 
 
 def wrk(
