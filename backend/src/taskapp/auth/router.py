@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
-from urllib.parse import urlencode
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Cookie, Depends, Request, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
@@ -26,14 +27,16 @@ from taskapp.auth.schemas import (
     UserCreate,
     UserPublic,
 )
-from taskapp.auth.wiring import AuthServicesDep
+from taskapp.auth.wiring import AuthServices, AuthServicesDep
 from taskapp.db import utcnow
-from taskapp.deps import Services, ServicesDep, SessionDep, SettingsDep
+from taskapp.deps import Services, ServicesDep, SessionDep
 from taskapp.errors import ProblemError, validation_errors
+from taskapp.http.links import web_page_link
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.settings import Settings
 
 router = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["auth"])
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 async def _no_store(response: Response) -> None:
@@ -45,36 +48,123 @@ async def _no_store(response: Response) -> None:
 NoStore = Depends(_no_store)
 
 
-async def _token_response(
-    response: Response, session: AsyncSession, settings: Settings, tokens: service.IssuedTokens
-) -> TokenPair:
-    response.set_cookie(
-        REFRESH_COOKIE,
-        tokens.refresh_token,
-        max_age=int(settings.refresh_token_ttl.total_seconds()),
-        path=COOKIE_PATH,
-        httponly=True,
-        samesite="strict",
-        secure=settings.is_production,
-    )
-    user = await session.get(User, tokens.user_id)
-    if user is None:  # deleted between issuing and answering: the tokens are useless anyway
-        raise service.unauthorized("The account no longer exists.")
-    return TokenPair(
-        access_token=tokens.access_token,
-        refresh_token=tokens.refresh_token,
-        expires_in=tokens.expires_in,
-        user=UserPublic.model_validate(user),
+@dataclass(frozen=True, slots=True)
+class LinkMail:
+    """What an endpoint that mails a link needs: the request (the client's address, the link's
+    base URL), the session that makes the token, and the services that throttle and send."""
+
+    request: Request
+    session: AsyncSession
+    services: Services
+    auth: AuthServices
+
+    async def guard(self, address: str) -> None:
+        await links.guard_mail_request(
+            self.auth.throttle,
+            self.auth.limits,
+            address=address,
+            source=client_source(self.request),
+        )
+
+    def send(self, template: str, recipient: links.Recipient, page: str, **values: int) -> None:
+        # Rendering and delivery happen in the background: an answer never waits on the mail.
+        link = web_page_link(self.request, self.services.settings.public_url, page, recipient.token)
+        self.services.mailer.send_later(
+            template,
+            recipient.email,
+            {"name": recipient.full_name, "email": recipient.email, "link": link, **values},
+        )
+
+    async def send_verification(self, user_id: uuid.UUID) -> None:
+        ttl = self.services.settings.email_verification_ttl
+        recipient = await links.verification_recipient(self.session, user_id, ttl=ttl, now=utcnow())
+        self.send("email_verification", recipient, "verify-email", days=ttl.days or 1)
+
+
+async def _link_mail(
+    request: Request, session: SessionDep, services: ServicesDep, auth: AuthServicesDep
+) -> LinkMail:
+    return LinkMail(request, session, services, auth)
+
+
+LinkMailDep = Annotated[LinkMail, Depends(_link_mail)]
+
+
+def _mail_link_route(path: str, *, problems: tuple[int, ...], summary: str) -> Callable[[F], F]:
+    """A route that mails a link: 202 at once, whether or not a mail goes out."""
+    return router.post(
+        path,
+        status_code=status.HTTP_202_ACCEPTED,
+        response_model=MailRequested,
+        dependencies=[NoStore],
+        responses=problem_responses(*problems),
+        summary=summary,
     )
 
 
-def _presented_token(body: RefreshRequest | None, cookie: str | None) -> str:
-    token = (body.refresh_token if body else None) or cookie
+@dataclass(frozen=True, slots=True)
+class SessionCalls:
+    """What the endpoints that start, renew and end sessions share."""
+
+    request: Request
+    response: Response
+    session: AsyncSession
+    services: Services
+    auth: AuthServices
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    async def answer(self, tokens: service.IssuedTokens) -> TokenPair:
+        """The token pair, with the refresh token also set as the browser's cookie."""
+        settings = self.settings
+        self.response.set_cookie(
+            REFRESH_COOKIE,
+            tokens.refresh_token,
+            max_age=int(settings.refresh_token_ttl.total_seconds()),
+            path=COOKIE_PATH,
+            httponly=True,
+            samesite="strict",
+            secure=settings.is_production,
+        )
+        user = await self.session.get(User, tokens.user_id)
+        if user is None:  # deleted between issuing and answering: the tokens are useless anyway
+            raise service.unauthorized("The account no longer exists.")
+        return TokenPair(
+            access_token=tokens.access_token,
+            refresh_token=tokens.refresh_token,
+            expires_in=tokens.expires_in,
+            user=UserPublic.model_validate(user),
+        )
+
+
+async def _session_calls(
+    request: Request,
+    response: Response,
+    session: SessionDep,
+    services: ServicesDep,
+    auth: AuthServicesDep,
+) -> SessionCalls:
+    return SessionCalls(request, response, session, services, auth)
+
+
+SessionCallsDep = Annotated[SessionCalls, Depends(_session_calls)]
+
+
+async def _presented_token(
+    body: Annotated[RefreshRequest | None, Body()] = None,
+    refresh_token: Annotated[str | None, Cookie(include_in_schema=False)] = None,
+) -> str:
+    token = (body.refresh_token if body else None) or refresh_token
     if not token:
         raise service.unauthorized(
             "No refresh token: send {'refresh_token': ...} or the refresh_token cookie."
         )
     return token
+
+
+PresentedToken = Annotated[str, Depends(_presented_token)]
 
 
 @router.post(
@@ -84,23 +174,19 @@ def _presented_token(body: RefreshRequest | None, cookie: str | None) -> str:
     dependencies=[NoStore],
     responses=problem_responses(409, 413, 422, 429, 503),
 )
-async def register(
-    body: UserCreate,
-    request: Request,
-    session: SessionDep,
-    services: ServicesDep,
-    auth: AuthServicesDep,
-) -> UserPublic:
-    await service.guard_registration(auth.throttle, auth.limits, client_source(request))
+async def register(body: UserCreate, mail: LinkMailDep) -> UserPublic:
+    await service.guard_registration(
+        mail.auth.throttle, mail.auth.limits, client_source(mail.request)
+    )
     user = await service.register(
-        session,
-        services.hasher,
+        mail.session,
+        mail.services.hasher,
         email=body.email,
         password=body.password,
         full_name=body.full_name,
         time_zone=body.time_zone,
     )
-    await _mail_verification(request, session, services, user.id)
+    await mail.send_verification(user.id)
     return UserPublic.model_validate(user)
 
 
@@ -110,32 +196,27 @@ async def register(
     dependencies=[NoStore],
     responses=problem_responses(401, 413, 422, 429, 503),
 )
-async def login(
-    body: LoginRequest,
-    request: Request,
-    response: Response,
-    session: SessionDep,
-    services: ServicesDep,
-    auth: AuthServicesDep,
-    settings: SettingsDep,
-) -> TokenPair:
+async def login(body: LoginRequest, calls: SessionCallsDep) -> TokenPair:
+    auth, services = calls.auth, calls.services
     try:
         user_id = await service.authenticate(
-            session,
+            calls.session,
             services.hasher,
             auth.throttle,
             auth.limits,
             email=body.email,
             password=body.password,
-            source=client_source(request),
+            source=client_source(calls.request),
         )
     except ProblemError as exc:
         if exc.status in (401, 429):  # a 503 (hashing saturated) is neither
             auth.metrics.event("lockout" if exc.status == 429 else "login_failure")
         raise
-    tokens = await service.start_session(session, services.tokens, settings, user_id, utcnow())
+    tokens = await service.start_session(
+        calls.session, services.tokens, calls.settings, user_id, utcnow()
+    )
     auth.metrics.event("login_success")
-    return await _token_response(response, session, settings, tokens)
+    return await calls.answer(tokens)
 
 
 @router.post(
@@ -146,13 +227,7 @@ async def login(
     summary="Log in with the OAuth2 password form (for Swagger's Authorize)",
 )
 async def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    request: Request,
-    response: Response,
-    session: SessionDep,
-    services: ServicesDep,
-    auth: AuthServicesDep,
-    settings: SettingsDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], calls: SessionCallsDep
 ) -> TokenPair:
     try:
         body = LoginRequest(email=form.username, password=form.password)
@@ -166,7 +241,7 @@ async def token(
                 [{**err, "loc": ("body", "username")} for err in exc.errors()]
             ),
         ) from exc
-    return await login(body, request, response, session, services, auth, settings)
+    return await login(body, calls)
 
 
 @router.post(
@@ -175,33 +250,24 @@ async def token(
     dependencies=[NoStore],
     responses=problem_responses(401, 413, 422, 429),
 )
-async def refresh(
-    request: Request,
-    response: Response,
-    session: SessionDep,
-    services: ServicesDep,
-    auth: AuthServicesDep,
-    settings: SettingsDep,
-    body: Annotated[RefreshRequest | None, Body()] = None,
-    refresh_token: Annotated[str | None, Cookie(include_in_schema=False)] = None,
-) -> TokenPair:
-    token = _presented_token(body, refresh_token)
+async def refresh(token: PresentedToken, calls: SessionCallsDep) -> TokenPair:
+    auth = calls.auth
     try:
         tokens = await service.rotate(
-            session,
-            services.tokens,
-            settings,
+            calls.session,
+            calls.services.tokens,
+            calls.settings,
             token,
             utcnow(),
             throttle=auth.throttle,
             limits=auth.limits,
-            source=client_source(request),
+            source=client_source(calls.request),
         )
     except service.RefreshReuseDetectedError:
         auth.metrics.event("refresh_reuse_detected")
         raise
     auth.metrics.event("refresh")
-    return await _token_response(response, session, settings, tokens)
+    return await calls.answer(tokens)
 
 
 @router.post(
@@ -210,44 +276,10 @@ async def refresh(
     dependencies=[NoStore],
     responses=problem_responses(401, 413, 422),
 )
-async def logout(
-    response: Response,
-    session: SessionDep,
-    services: ServicesDep,
-    auth: AuthServicesDep,
-    settings: SettingsDep,
-    body: Annotated[RefreshRequest | None, Body()] = None,
-    refresh_token: Annotated[str | None, Cookie(include_in_schema=False)] = None,
-) -> None:
-    token = _presented_token(body, refresh_token)
-    await service.logout(session, services.tokens, token, utcnow())
-    auth.metrics.event("logout")
-    clear_refresh_cookie(response, settings)
-
-
-def _link(request: Request, settings: Settings, page: str, token: str) -> str:
-    """The web app's page for a mailed token, on the public URL when one is configured."""
-    base = (settings.public_url or str(request.base_url)).rstrip("/")
-    return f"{base}/{page}?{urlencode({'token': token})}"
-
-
-async def _mail_verification(
-    request: Request, session: AsyncSession, services: Services, user_id: uuid.UUID
-) -> None:
-    settings = services.settings
-    recipient = await links.verification_recipient(
-        session, user_id, ttl=settings.email_verification_ttl, now=utcnow()
-    )
-    services.mailer.send_later(
-        "email_verification",
-        recipient.email,
-        {
-            "name": recipient.full_name,
-            "email": recipient.email,
-            "link": _link(request, settings, "verify-email", recipient.token),
-            "days": settings.email_verification_ttl.days or 1,
-        },
-    )
+async def logout(token: PresentedToken, calls: SessionCallsDep) -> None:
+    await service.logout(calls.session, calls.services.tokens, token, utcnow())
+    calls.auth.metrics.event("logout")
+    clear_refresh_cookie(calls.response, calls.settings)
 
 
 RESET_REQUESTED = MailRequested(
@@ -255,40 +287,20 @@ RESET_REQUESTED = MailRequested(
 )
 
 
-@router.post(
+@_mail_link_route(
     "/password-reset",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=MailRequested,
-    dependencies=[NoStore],
-    responses=problem_responses(413, 422, 429),
+    problems=(413, 422, 429),
     summary="Mail a password reset link (never telling whether the address has an account)",
 )
-async def request_password_reset(
-    body: PasswordResetRequest,
-    request: Request,
-    session: SessionDep,
-    services: ServicesDep,
-    auth: AuthServicesDep,
-) -> MailRequested:
-    settings = services.settings
-    await links.guard_mail_request(
-        auth.throttle, auth.limits, address=body.email, source=client_source(request)
-    )
+async def request_password_reset(body: PasswordResetRequest, mail: LinkMailDep) -> MailRequested:
+    await mail.guard(body.email)
+    ttl = mail.services.settings.password_reset_ttl
     recipient = await links.request_password_reset(
-        session, email=body.email, ttl=settings.password_reset_ttl, now=utcnow()
+        mail.session, email=body.email, ttl=ttl, now=utcnow()
     )
-    if recipient is not None:
-        # Rendering and delivery happen in the background: both answers take the same time.
-        services.mailer.send_later(
-            "password_reset",
-            recipient.email,
-            {
-                "name": recipient.full_name,
-                "email": recipient.email,
-                "link": _link(request, settings, "reset-password", recipient.token),
-                "minutes": int(settings.password_reset_ttl.total_seconds() // 60),
-            },
-        )
+    if recipient is not None:  # both answers take the same time: the mail is sent later
+        minutes = int(ttl.total_seconds() // 60)
+        mail.send("password_reset", recipient, "reset-password", minutes=minutes)
     return RESET_REQUESTED
 
 
@@ -318,23 +330,12 @@ async def verify_email(body: EmailVerification, session: SessionDep) -> None:
     await links.verify_email(session, token=body.token, now=utcnow())
 
 
-@router.post(
+@_mail_link_route(
     "/verify-email/resend",
-    status_code=status.HTTP_202_ACCEPTED,
-    response_model=MailRequested,
-    dependencies=[NoStore],
-    responses=problem_responses(401, 409, 429),
+    problems=(401, 409, 429),
     summary="Mail a new verification link to the signed-in account's address",
 )
-async def resend_verification(
-    principal: CurrentPrincipal,
-    request: Request,
-    session: SessionDep,
-    services: ServicesDep,
-    auth: AuthServicesDep,
-) -> MailRequested:
-    await links.guard_mail_request(
-        auth.throttle, auth.limits, address=str(principal.user_id), source=client_source(request)
-    )
-    await _mail_verification(request, session, services, principal.user_id)
+async def resend_verification(principal: CurrentPrincipal, mail: LinkMailDep) -> MailRequested:
+    await mail.guard(str(principal.user_id))
+    await mail.send_verification(principal.user_id)
     return MailRequested(detail="A new verification link is on its way.")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -19,6 +18,7 @@ from taskapp.cursors import PageCursor
 from taskapp.db import utcnow
 from taskapp.deps import ServicesDep, SessionDep, SettingsDep
 from taskapp.http.etags import EntityTags, etag_for
+from taskapp.http.links import web_page_link
 from taskapp.http.routes import route_path
 from taskapp.markdown import markdown_html
 from taskapp.openapi import API_PREFIX, problem_responses
@@ -271,12 +271,6 @@ async def remove_member(
     await sharing.remove(session, user.user_id, project_id, member_id)
 
 
-def _invitation_link(request: Request, base_url: str | None, token: str) -> str:
-    """The web app's page that accepts an invitation, on the public URL when one is set."""
-    base = (base_url or str(request.base_url)).rstrip("/")
-    return f"{base}/invitations/accept?{urlencode({'token': token})}"
-
-
 @router.post(
     "/{project_id}/invitations",
     status_code=status.HTTP_201_CREATED,
@@ -309,7 +303,9 @@ async def invite(
             "inviter": invited.inviter_name,
             "project": invited.project_name,
             "role": body.role,
-            "link": _invitation_link(request, settings.public_url, invited.token),
+            "link": web_page_link(
+                request, settings.public_url, "invitations/accept", invited.token
+            ),
             "days": settings.invitation_ttl.days or 1,
         },
     )
