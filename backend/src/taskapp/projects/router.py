@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from taskapp.auth.interface import (
@@ -40,6 +40,7 @@ from taskapp.projects.schemas import (
 )
 from taskapp.tasks.interface import (
     HISTORY_PAGE_LIMIT,
+    Access,
     HistoryCursors,
     Role,
     TaskHistoryPage,
@@ -95,6 +96,23 @@ def _public(request: Request, found: service.ProjectView) -> ProjectPublic:
     )
 
 
+async def _viewed_project(
+    project_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep
+) -> Access:
+    return await require_project(session, user.user_id, project_id, Role.VIEWER)
+
+
+async def _owned_project(
+    project_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep
+) -> None:
+    await require_project(session, user.user_id, project_id, Role.OWNER)
+
+
+# The path's project as a member sees it (404 for anyone else); OwnerOnly adds 403 for members.
+ViewedProject = Annotated[Access, Depends(_viewed_project)]
+OwnerOnly = Depends(_owned_project)
+
+
 def _response(request: Request, found: service.ProjectView, status_code: int = 200) -> JSONResponse:
     headers = {"ETag": etag_for(found.project.version)}
     if status_code == 201:
@@ -130,9 +148,8 @@ async def create_project(
     responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 422)},
 )
 async def read_project(
-    project_id: uuid.UUID, request: Request, user: CurrentPrincipal, session: SessionDep
+    project_id: uuid.UUID, request: Request, access: ViewedProject, session: SessionDep
 ) -> JSONResponse:
-    access = await require_project(session, user.user_id, project_id, Role.VIEWER)
     project = await service.get_project(session, access.owner_id, project_id)
     return _response(request, await service.view(session, project, access.role))
 
@@ -140,6 +157,7 @@ async def read_project(
 @router.patch(
     "/{project_id}",
     response_model=ProjectPublic,
+    dependencies=[OwnerOnly],
     responses={200: {"headers": ETAG_HEADER}, **problem_responses(403, 404, 409, 412, 413, 422)},
 )
 async def update_project(
@@ -150,7 +168,6 @@ async def update_project(
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> JSONResponse:
-    await require_project(session, user.user_id, project_id, Role.OWNER)
     found = await service.update_project(
         session, user.user_id, project_id, body, if_match=EntityTags.parse(if_match)
     )
@@ -160,13 +177,13 @@ async def update_project(
 @router.delete(
     "/{project_id}",
     status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[OwnerOnly],
     responses=problem_responses(403, 404, 409, 412, 422),
     description="Deletes the project and every task in it (owner only).",
 )
 async def delete_project(
     project_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep, if_match: IfMatch = None
 ) -> None:
-    await require_project(session, user.user_id, project_id, Role.OWNER)
     await service.delete_project(
         session, user.user_id, project_id, if_match=EntityTags.parse(if_match)
     )
@@ -175,13 +192,13 @@ async def delete_project(
 @router.post(
     "/{project_id}/publish",
     response_model=PublishLink,
+    dependencies=[OwnerOnly],
     responses=problem_responses(403, 404, 422),
     description="A new read-only public link (any earlier one stops working; owner only).",
 )
 async def publish_project(
     project_id: uuid.UUID, request: Request, user: CurrentPrincipal, session: SessionDep
 ) -> PublishLink:
-    await require_project(session, user.user_id, project_id, Role.OWNER)
     token = await service.publish(session, user.user_id, project_id)
     return PublishLink(url=public_url(request, token))
 
@@ -189,13 +206,13 @@ async def publish_project(
 @router.delete(
     "/{project_id}/publish",
     status_code=status.HTTP_204_NO_CONTENT,
+    dependencies=[OwnerOnly],
     responses=problem_responses(403, 404, 422),
     description="Revokes the public link: it answers 404 from now on (owner only).",
 )
 async def unpublish_project(
     project_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep
 ) -> Response:
-    await require_project(session, user.user_id, project_id, Role.OWNER)
     await service.unpublish(session, user.user_id, project_id)
     return Response(status_code=204)
 
@@ -208,14 +225,13 @@ async def unpublish_project(
 )
 async def project_history(
     project_id: uuid.UUID,
-    user: CurrentPrincipal,
+    access: ViewedProject,
     session: SessionDep,
     settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=HISTORY_PAGE_LIMIT)] = 50,
     cursor: PageCursor = None,
 ) -> TaskHistoryPage:
-    # A member reads the owner's history of the project; anyone else gets 404.
-    access = await require_project(session, user.user_id, project_id, Role.VIEWER)
+    # A member reads the owner's history of the project.
     return await history_page(
         session,
         HistoryCursors(settings.secret_key),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any, NoReturn
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
@@ -121,6 +121,19 @@ async def _task_access(
 ) -> Access:
     async with _access_session(request) as session:
         return await require_task(session, user_id, task_id, need)
+
+
+async def _viewed_task(task_id: uuid.UUID, request: Request, user: CurrentPrincipal) -> Access:
+    return await _task_access(request, user.user_id, task_id, Role.VIEWER)
+
+
+async def _edited_task(task_id: uuid.UUID, request: Request, user: CurrentPrincipal) -> Access:
+    return await _task_access(request, user.user_id, task_id, Role.EDITOR)
+
+
+# The path's task as the user may see it (404 when they cannot) or change it (403 for a viewer).
+ViewedTask = Annotated[Access, Depends(_viewed_task)]
+EditedTask = Annotated[Access, Depends(_edited_task)]
 
 
 async def _target(
@@ -476,11 +489,11 @@ async def update_task(
     body: TaskUpdate,
     request: Request,
     user: CurrentPrincipal,
+    access: EditedTask,
     session: SessionDep,
     if_match: IfMatch = None,
     complete_subtasks: CompleteSubtasks = False,
 ) -> JSONResponse:
-    access = await _task_access(request, user.user_id, task_id, Role.EDITOR)
     if body.project_id is not None:
         await _target(request, user.user_id, body.project_id, access)
     if body.assignee_id is not None:  # checked against the project the task will be in
@@ -513,12 +526,10 @@ async def update_task(
 )
 async def task_completions(
     task_id: uuid.UUID,
-    request: Request,
-    user: CurrentPrincipal,
+    access: ViewedTask,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=service.COMPLETIONS_LIMIT)] = 50,
 ) -> TaskCompletionList:
-    access = await _task_access(request, user.user_id, task_id, Role.VIEWER)
     items = await service.list_completions(session, access.owner_id, task_id, limit)
     return TaskCompletionList(items=items)
 
@@ -534,14 +545,12 @@ HistoryLimit = Annotated[int, Query(ge=1, le=history.PAGE_LIMIT)]
 )
 async def task_history(
     task_id: uuid.UUID,
-    request: Request,
-    user: CurrentPrincipal,
+    access: ViewedTask,
     session: SessionDep,
     settings: SettingsDep,
     limit: HistoryLimit = 50,
     cursor: PageCursor = None,
 ) -> TaskHistoryPage:
-    access = await _task_access(request, user.user_id, task_id, Role.VIEWER)
     return await history.page(
         session,
         history.HistoryCursors(settings.secret_key),
@@ -559,12 +568,11 @@ async def task_history(
 )
 async def delete_task(
     task_id: uuid.UUID,
-    request: Request,
     user: CurrentPrincipal,
+    access: EditedTask,
     session: SessionDep,
     if_match: IfMatch = None,
 ) -> None:
-    access = await _task_access(request, user.user_id, task_id, Role.EDITOR)
     await service.delete_task(
         session,
         access.owner_id,
@@ -584,12 +592,12 @@ async def move_task(
     request: Request,
     body: TaskMove,
     user: CurrentPrincipal,
+    access: EditedTask,
     session: SessionDep,
     complete_subtasks: CompleteSubtasks = False,
 ) -> JSONResponse:
     """Place the task right after `after_id` (or before `before_id`, or at the end), with a
     new `position` between its neighbours as they are at the time of the move."""
-    access = await _task_access(request, user.user_id, task_id, Role.EDITOR)
     if body.project_id is not None:
         await _target(request, user.user_id, body.project_id, access)
     moved = await service.move_task(
