@@ -28,7 +28,7 @@ from grafana_foundation_sdk.models import dashboard as dm
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tools"))
-from checks import allowed_metrics, metric_names  # noqa: E402
+from checks import allowed_metrics, metric_names, report  # noqa: E402
 
 DS = dm.DataSourceRef(type_val="prometheus", uid="${datasource}")
 APP = 'job="taskapp-backend", namespace=~"$namespace"'
@@ -904,10 +904,10 @@ def main(argv: list[str]) -> int:
         groups.append({"name": f"dashboard-{model['uid']}", "rules": rules})
     Path(argv[2]).parent.mkdir(parents=True, exist_ok=True)
     Path(argv[2]).write_text(json.dumps({"groups": groups}, indent=2))  # JSON is valid YAML
-    for p in problems:
-        print(f"error: {p}", file=sys.stderr)
-    print(f"dashboards: {len(DASHBOARDS)} dashboards, {total} queries, {len(problems)} problems")
-    return 1 if problems else 0
+    return report(
+        problems,
+        f"dashboards: {len(DASHBOARDS)} dashboards, {total} queries, {len(problems)} problems",
+    )
 
 
 if __name__ == "__main__":

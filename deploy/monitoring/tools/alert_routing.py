@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from checks import report
 from platform_check import facts as platform_facts
 
 MON = Path(__file__).resolve().parents[1]
@@ -383,10 +384,9 @@ def main(argv: list[str]) -> int:
         sets = [(o, {**ls, **extra, **external}) for o, ls in taskapp]
         sets += [(o, {**ls, **external}) for o, ls in platform_label_sets(env)]
         errors += check(f"{env} (kube-prometheus-stack + AlertmanagerConfig)", cfg, kinds, sets)
-    for e in errors:
-        print(f"error: {e}", file=sys.stderr)
-    print(f"alert routing: {len(errors)} alerts that reach nobody or the wrong receiver")
-    return 1 if errors else 0
+    return report(
+        errors, f"alert routing: {len(errors)} alerts that reach nobody or the wrong receiver"
+    )
 
 
 if __name__ == "__main__":

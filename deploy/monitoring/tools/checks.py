@@ -10,7 +10,7 @@
   checks.py selftest     the metric-name extractor on known expressions.
 
 Used by scripts/monitoring-rules.sh; the dashboard generator imports metric_names() and
-allowed_metrics().
+allowed_metrics(); the generator, platform_check.py and alert_routing.py end with report().
 """
 
 from __future__ import annotations
@@ -228,6 +228,14 @@ def selftest() -> None:
             raise SystemExit(f"selftest: metric_names({expr!r}) = {got}, want {want}")
 
 
+def report(errors: list[str], summary: str) -> int:
+    """A check's ending: each error on stderr, then the summary line; exit status 1 on any error."""
+    for e in errors:
+        print(f"error: {e}", file=sys.stderr)
+    print(summary)
+    return 1 if errors else 0
+
+
 def main(argv: list[str]) -> int:
     selftest()
     if argv[1:] == ["selftest"]:
@@ -235,17 +243,11 @@ def main(argv: list[str]) -> int:
         return 0
     if argv[1:] == ["fluentbit"]:
         errors = check_fluentbit()
-        for e in errors:
-            print(f"error: {e}", file=sys.stderr)
-        print(f"fluent-bit values: {len(errors)} problems")
-        return 1 if errors else 0
+        return report(errors, f"fluent-bit values: {len(errors)} problems")
     if argv[1:] == ["rules"]:
         errors = check_rules()
-        for e in errors:
-            print(f"error: {e}", file=sys.stderr)
         n = sum(1 for r in load_rules() if "alert" in r)
-        print(f"rule consistency: {n} alert rules, {len(errors)} problems")
-        return 1 if errors else 0
+        return report(errors, f"rule consistency: {n} alert rules, {len(errors)} problems")
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from checks import allowed_metrics, load_rules, metric_names
+from checks import allowed_metrics, load_rules, metric_names, report
 
 MON = Path(__file__).resolve().parents[1]
 ROOT = MON.parents[1]
@@ -533,10 +533,7 @@ def main(argv: list[str]) -> int:
     for env in envs:
         errors += EnvCheck(helm_bin, env).run()
     errors += [f"no AWS facts: {e}" for e in check_without_aws_facts(helm_bin)]
-    for e in errors:
-        print(f"error: {e}", file=sys.stderr)
-    print(f"monitoring platform ({', '.join(envs)}): {len(errors)} problems")
-    return 1 if errors else 0
+    return report(errors, f"monitoring platform ({', '.join(envs)}): {len(errors)} problems")
 
 
 if __name__ == "__main__":
