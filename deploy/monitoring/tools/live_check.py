@@ -522,29 +522,27 @@ def assert_prometheus(prom: str, secrets: dict[str, Any]) -> None:
         res = prom_api(prom, "query", {"query": query})["result"]
         return float(res[0]["value"][1]) if res else float("nan")
 
+    def current_by(metric: str, label: str, label_values: list[str]) -> dict[str, float]:
+        """The backend's current sum of `metric` for each of the label's values, in that order."""
+        return {
+            v: current(f'sum({metric}{{job="taskapp-backend", {label}="{v}"}})')
+            for v in label_values
+        }
+
     # label values exist from the start (zeros); these prove the backend really counts them
-    counted = {
-        e: current(f'sum(auth_events_total{{job="taskapp-backend", event="{e}"}})')
-        for e in sorted(AUTH_EVENTS)
-    }
+    counted = current_by("auth_events_total", "event", sorted(AUTH_EVENTS))
     check(
         "every auth event driven was counted (> 0)",
         all(v > 0 for v in counted.values()),
         str(counted),
     )
-    cache = {
-        r: current(f'sum(cache_requests_total{{job="taskapp-backend", result="{r}"}})')
-        for r in sorted(CACHE_RESULTS)
-    }
+    cache = current_by("cache_requests_total", "result", sorted(CACHE_RESULTS))
     check(
         "cache hits, misses and (Redis down) errors were counted (> 0)",
         all(v > 0 for v in cache.values()),
         str(cache),
     )
-    tasks = {
-        st: current(f'sum(tasks_total{{job="taskapp-backend", status="{st}"}})')
-        for st in ("pending", "done")
-    }
+    tasks = current_by("tasks_total", "status", ["pending", "done"])
     check(
         "tasks_total matches the tasks created (4 pending, 1 done)",
         tasks == {"pending": 4.0, "done": 1.0},
