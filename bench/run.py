@@ -67,22 +67,6 @@ SCALE_SIZES = (10_000, 100_000, 1_000_000)
 BENCH_ZONE = "Europe/Berlin"
 RARE_EVERY = 1_000  # one task in this many has "Quarterly" in its title
 SCALE_PAGE = "sort=due_date&status=pending&status=in_progress&priority=high&priority=urgent"
-COPY_COLUMNS = [
-    "id",
-    "owner_id",
-    "title",
-    "description",
-    "status",
-    "priority",
-    "due_date",
-    "due_on",
-    "labels",
-    "created_at",
-    "updated_at",
-    "completed_at",
-    "version",
-    "search_text",
-]
 # The same aggregations as revisions 0003 and 0016 fill with: COPY bypasses the ORM that keeps
 # the counts.
 COUNT_OWNER = """
@@ -139,7 +123,7 @@ async def reset_database() -> None:
     await admin.close()
 
 
-def task_rows(owner_id: uuid.UUID, count: int) -> Iterator[tuple[object, ...]]:
+def task_rows(owner_id: uuid.UUID, count: int) -> Iterator[dict[str, object]]:
     now = datetime.now(UTC)
     for i in range(count):
         title = f"Quarterly review {i:07d}" if i % RARE_EVERY == 7 else f"Task {i:07d}"
@@ -152,22 +136,22 @@ def task_rows(owner_id: uuid.UUID, count: int) -> Iterator[tuple[object, ...]]:
         # of thousands of rows no real user has. One in five is due on a day (i % 5 == 1), one
         # in five has no due (i % 5 == 0).
         due = now + timedelta(days=i % 61 - 20, minutes=(i * 37) % 1440)
-        yield (
-            uuid.uuid4(),
-            owner_id,
-            title,
-            description,
-            status,
-            1 + i % 4,
-            due if i % 5 > 1 else None,
-            due.date() if i % 5 == 1 else None,
-            labels,
-            now - timedelta(seconds=count - i),
-            now - timedelta(seconds=count - i),
-            now if status == "done" else None,
-            1,
-            document(title, description, labels),
-        )
+        yield {
+            "id": uuid.uuid4(),
+            "owner_id": owner_id,
+            "title": title,
+            "description": description,
+            "status": status,
+            "priority": 1 + i % 4,
+            "due_date": due if i % 5 > 1 else None,
+            "due_on": due.date() if i % 5 == 1 else None,
+            "labels": labels,
+            "created_at": now - timedelta(seconds=count - i),
+            "updated_at": now - timedelta(seconds=count - i),
+            "completed_at": now if status == "done" else None,
+            "version": 1,
+            "search_text": document(title, description, labels),
+        }
 
 
 async def seed(owner_id: uuid.UUID, count: int) -> None:
@@ -175,7 +159,9 @@ async def seed(owner_id: uuid.UUID, count: int) -> None:
     rows = task_rows(owner_id, count)
     batch = 100_000
     while chunk := [row for _, row in zip(range(batch), rows, strict=False)]:
-        await conn.copy_records_to_table("tasks", records=chunk, columns=COPY_COLUMNS)
+        columns = list(chunk[0])  # the rest take the table's defaults
+        records = [tuple(row.values()) for row in chunk]
+        await conn.copy_records_to_table("tasks", records=records, columns=columns)
     await conn.execute(COUNT_OWNER, owner_id)
     await conn.execute(COUNT_OPEN_DAYS, owner_id)
     await conn.close()
