@@ -1,17 +1,33 @@
 """Signed keyset cursors (ADR 0001): the 422 every list answers for a cursor it did not issue, and
-the cursor of the newest-first pages (comments, history, notifications): [scope, created_at, id]
-of the last row shown, signed with the server's secret under a salt of the list's own."""
+the pages ordered by creation time (comments, history, notifications, assigned tasks): their
+cursor is [scope, created_at, id] of the last row shown, signed with the server's secret under a
+salt of the list's own."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar, Protocol, TypeVar
 
 from fastapi import Query
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskapp.errors import FieldError, ProblemError
+from taskapp.errors import ProblemError, invalid_field
+
+
+class _Keyed(Protocol):
+    """A row of a time-ordered list."""
+
+    @property
+    def created_at(self) -> datetime: ...
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+RowT = TypeVar("RowT", bound=_Keyed)
 
 # The `cursor` query parameter of every newest-first list: the previous page's next_cursor.
 PageCursor = Annotated[
@@ -20,22 +36,24 @@ PageCursor = Annotated[
 
 
 def invalid_cursor(reason: str) -> ProblemError:
-    return ProblemError(
-        422,
-        f"The cursor is invalid: {reason}. Start again without a cursor.",
-        problem_type="validation-error",
-        title="Validation failed",
-        errors=[FieldError(field="query.cursor", message=reason, type="invalid_cursor")],
+    return invalid_field(
+        "query.cursor",
+        reason,
+        "invalid_cursor",
+        detail=f"The cursor is invalid: {reason}. Start again without a cursor.",
     )
 
 
-class NewestFirstCursors:
-    """Cursors of a list scoped to one thing (a task, an account, a history): one issued for
-    another scope is refused with `elsewhere` as the reason."""
+class TimeOrderedCursors:
+    """Cursors of a list scoped to one thing (a task, an account, a history) and ordered by
+    creation time: one issued for another scope is refused with `elsewhere` as the reason. A
+    list's subclass names its `salt` and `elsewhere`."""
 
-    def __init__(self, secret_key: str, *, salt: str, elsewhere: str) -> None:
-        self._serializer = URLSafeSerializer(secret_key, salt=salt)
-        self._elsewhere = elsewhere
+    salt: ClassVar[str]
+    elsewhere: ClassVar[str]
+
+    def __init__(self, secret_key: str) -> None:
+        self._serializer = URLSafeSerializer(secret_key, salt=self.salt)
 
     def encode(self, scope: str, created_at: datetime, row_id: uuid.UUID) -> str:
         return self._serializer.dumps([scope, created_at.isoformat(), row_id.hex])
@@ -46,8 +64,36 @@ class NewestFirstCursors:
         except (BadSignature, ValueError, TypeError) as exc:  # includes a wrongly shaped payload
             raise invalid_cursor("it was not issued by this server or was altered") from exc
         if cursor_scope != scope:
-            raise invalid_cursor(self._elsewhere)
+            raise invalid_cursor(self.elsewhere)
         try:
             return datetime.fromisoformat(raw_time), uuid.UUID(hex=raw_id)
         except (ValueError, TypeError) as exc:
             raise invalid_cursor("its position is malformed") from exc
+
+    async def page(
+        self,
+        session: AsyncSession,
+        query: Select[RowT],
+        scope: str,
+        *,
+        limit: int,
+        cursor: str | None,
+        newest_first: bool = True,
+    ) -> tuple[list[RowT], str | None]:
+        """Up to `limit` rows of `query` (of one mapped class with `created_at` and `id`) after
+        the cursor, in that order, and the next page's cursor (None on the last page)."""
+        keyed = query.column_descriptions[0]["entity"]
+        created_at, row_id = keyed.created_at, keyed.id
+        if cursor is not None:
+            at, last_id = self.decode(cursor, scope)
+            if newest_first:
+                after = or_(created_at < at, and_(created_at == at, row_id < last_id))
+            else:
+                after = or_(created_at > at, and_(created_at == at, row_id > last_id))
+            query = query.where(after)
+        order = (created_at.desc(), row_id.desc()) if newest_first else (created_at, row_id)
+        rows = list(await session.scalars(query.order_by(*order).limit(limit + 1)))
+        if len(rows) <= limit:
+            return rows, None
+        last = rows[limit - 1]
+        return rows[:limit], self.encode(scope, last.created_at, last.id)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import ColumnElement, DateTime, MetaData, Select, event, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute
 from sqlalchemy.types import TypeDecorator
 
+from taskapp.errors import not_found
 from taskapp.perf.driver import lend_for
 from taskapp.perf.fair_pool import FairAsyncQueuePool
 from taskapp.perf.lending import LendingPool
@@ -57,8 +58,39 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+RowT = TypeVar("RowT")
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+async def one_or_404(session: AsyncSession, query: Select[RowT], what: str) -> RowT:
+    """The query's one row, or 404 naming `what`: another user's row is as absent as a deleted
+    one (its existence is never revealed)."""
+    row = await session.scalar(query)
+    if row is None:
+        raise not_found(what)
+    return row
+
+
+async def claim_once(
+    session: AsyncSession,
+    row: ColumnElement[bool],
+    stamp: InstrumentedAttribute[Any],
+    now: datetime,
+) -> bool:
+    """Set `stamp` to `now` on the row `row` names if the stamp is still empty (a token used, an
+    invitation accepted, a reminder fired). Of concurrent claims exactly one gets True: the
+    others wait on the row's lock, then find the stamp set. Objects in the session are left as
+    they are."""
+    claimed = await session.execute(
+        update(stamp.class_)
+        .where(row, stamp.is_(None))
+        .values({stamp.key: now})
+        .execution_options(synchronize_session=False)
+    )
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]  # a CursorResult
 
 
 # Connections are replaced after half an hour (also the lending pool's held ones).

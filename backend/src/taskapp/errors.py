@@ -78,6 +78,20 @@ class ProblemError(Exception):
         self.extensions = extensions  # extra members of the body (RFC 9457 §3.2)
 
 
+def invalid_field(
+    field: str, message: str, kind: str, *, detail: str | None = None
+) -> ProblemError:
+    """422 for one field (`body.x`, `query.x`) refused by a rule the schema cannot check (one that
+    needs the database or another field), shaped as FastAPI's own validation errors are."""
+    return ProblemError(
+        422,
+        message if detail is None else detail,
+        problem_type="validation-error",
+        title="Validation failed",
+        errors=[FieldError(field=field, message=message, type=kind)],
+    )
+
+
 def not_found(what: str = "resource") -> ProblemError:
     return ProblemError(404, f"The {what} does not exist.", problem_type="not-found")
 

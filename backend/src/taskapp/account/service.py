@@ -20,14 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taskapp import changefeed
 from taskapp.attachments.models import Attachment
-from taskapp.auth.interface import AuthServices, User, UserPublic, check_current_password
+from taskapp.auth.interface import User, UserPublic
 from taskapp.comments.models import Comment
-from taskapp.errors import ProblemError
 from taskapp.projects.models import Project
 from taskapp.reminders.models import NotificationSettings, Reminder
 from taskapp.saved_views.models import SavedView
 from taskapp.saved_views.schemas import SavedViewPublic
-from taskapp.security import PasswordHasher
 from taskapp.tasks.interface import (
     ProjectMember,
     clear_assignments,
@@ -37,34 +35,6 @@ from taskapp.tasks.interface import (
 
 EXPORT_FORMAT = "taskapp-export"
 EXPORT_VERSION = 1
-
-
-async def confirm_password(
-    session: AsyncSession,
-    hasher: PasswordHasher,
-    auth: AuthServices,
-    *,
-    user_id: uuid.UUID,
-    password: str,
-    source: str,
-) -> None:
-    """403 unless `password` is the account's (throttled like a password change)."""
-    try:
-        await check_current_password(
-            session,
-            hasher,
-            auth.throttle,
-            auth.limits,
-            user_id=user_id,
-            password=password,
-            source=source,
-        )
-    except ProblemError as exc:
-        if exc.status != 422:  # 429 and 503 stay what they are
-            raise
-        raise ProblemError(
-            403, "The password is incorrect.", problem_type="wrong-password"
-        ) from exc
 
 
 def _json(value: Any) -> bytes:

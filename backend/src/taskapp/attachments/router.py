@@ -42,6 +42,15 @@ async def get_store(request: Request) -> Store:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+
+
+async def _scope(
+    user: CurrentPrincipal, session: SessionDep, settings: SettingsDep, store: StoreDep
+) -> service.Scope:
+    return service.Scope(session, store, service.Limits.of(settings), user.user_id)
+
+
+ScopeDep = Annotated[service.Scope, Depends(_scope)]
 PATH = "/tasks/{task_id}/attachments"
 
 
@@ -52,25 +61,16 @@ PATH = "/tasks/{task_id}/attachments"
     responses=problem_responses(403, 404, 409, 413, 415, 422),
 )
 async def create_attachment(
-    task_id: uuid.UUID,
-    body: AttachmentCreate,
-    user: CurrentPrincipal,
-    session: SessionDep,
-    settings: SettingsDep,
-    store: StoreDep,
+    task_id: uuid.UUID, body: AttachmentCreate, scope: ScopeDep
 ) -> AttachmentUpload:
     """A pending attachment and the form to upload its file with (until `expires_at`); then
     `complete` it. Its size counts in the task owner's quota from now on."""
-    limits = service.Limits.of(settings)
-    return await service.create(session, store, limits, user.user_id, task_id, body)
+    return await service.create(scope, task_id, body)
 
 
 @router.get(PATH, response_model=AttachmentList, responses=problem_responses(404, 422))
-async def list_attachments(
-    task_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep, settings: SettingsDep
-) -> AttachmentList:
-    limits = service.Limits.of(settings)
-    return await service.listing(session, limits, user.user_id, task_id)
+async def list_attachments(task_id: uuid.UUID, scope: ScopeDep) -> AttachmentList:
+    return await service.listing(scope, task_id)
 
 
 @router.post(
@@ -79,16 +79,10 @@ async def list_attachments(
     responses=problem_responses(403, 404, 409, 422),
 )
 async def complete_attachment(
-    task_id: uuid.UUID,
-    attachment_id: uuid.UUID,
-    user: CurrentPrincipal,
-    session: SessionDep,
-    settings: SettingsDep,
-    store: StoreDep,
+    task_id: uuid.UUID, attachment_id: uuid.UUID, scope: ScopeDep
 ) -> AttachmentPublic:
     """Checks the uploaded file (its size and type must be those announced) and lists it."""
-    limits = service.Limits.of(settings)
-    return await service.complete(session, store, limits, user.user_id, task_id, attachment_id)
+    return await service.complete(scope, task_id, attachment_id)
 
 
 @router.get(
@@ -97,17 +91,11 @@ async def complete_attachment(
     responses=problem_responses(404, 422),
 )
 async def download_attachment(
-    task_id: uuid.UUID,
-    attachment_id: uuid.UUID,
-    user: CurrentPrincipal,
-    session: SessionDep,
-    settings: SettingsDep,
-    store: StoreDep,
+    task_id: uuid.UUID, attachment_id: uuid.UUID, scope: ScopeDep
 ) -> DownloadLink:
     """A link to follow at once (it expires within a minute); it downloads the file as an
     attachment, never shown inline."""
-    limits = service.Limits.of(settings)
-    return await service.download(session, store, limits, user.user_id, task_id, attachment_id)
+    return await service.download(scope, task_id, attachment_id)
 
 
 @router.delete(
@@ -115,16 +103,8 @@ async def download_attachment(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problem_responses(403, 404, 422),
 )
-async def delete_attachment(
-    task_id: uuid.UUID,
-    attachment_id: uuid.UUID,
-    user: CurrentPrincipal,
-    session: SessionDep,
-    settings: SettingsDep,
-    store: StoreDep,
-) -> None:
-    limits = service.Limits.of(settings)
-    await service.remove(session, store, limits, user.user_id, task_id, attachment_id)
+async def delete_attachment(task_id: uuid.UUID, attachment_id: uuid.UUID, scope: ScopeDep) -> None:
+    await service.remove(scope, task_id, attachment_id)
 
 
 def _local(store: Store) -> LocalStore:

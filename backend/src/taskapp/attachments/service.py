@@ -31,7 +31,7 @@ from taskapp.attachments.schemas import (
 )
 from taskapp.attachments.storage import Store
 from taskapp.auth.interface import User
-from taskapp.db import utcnow
+from taskapp.db import one_or_404, utcnow
 from taskapp.errors import ProblemError, not_found
 from taskapp.mail.outbox import backoff
 from taskapp.settings import Settings
@@ -70,6 +70,16 @@ class Limits:
         return now - self.upload_ttl - GRACE
 
 
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """One request's attachment work: the user, their session, the file store and the limits."""
+
+    session: AsyncSession
+    store: Store
+    limits: Limits
+    user_id: uuid.UUID
+
+
 def public(row: Attachment, task_id: uuid.UUID) -> AttachmentPublic:
     return AttachmentPublic(
         id=row.id,
@@ -105,14 +115,8 @@ async def used_bytes(session: AsyncSession, owner_id: uuid.UUID, cutoff: datetim
     return int(total or 0)
 
 
-async def create(
-    session: AsyncSession,
-    store: Store,
-    limits: Limits,
-    user_id: uuid.UUID,
-    task_id: uuid.UUID,
-    body: AttachmentCreate,
-) -> AttachmentUpload:
+async def create(scope: Scope, task_id: uuid.UUID, body: AttachmentCreate) -> AttachmentUpload:
+    session, store, limits, user_id = scope.session, scope.store, scope.limits, scope.user_id
     access = await require_task(session, user_id, task_id, Role.EDITOR)
     kind = media_type(body.content_type)
     if kind not in limits.allowed_types:
@@ -187,16 +191,12 @@ async def _row(
     query = select(Attachment).where(Attachment.id == attachment_id, Attachment.task_id == task_id)
     if ready:
         query = query.where(Attachment.status == "ready")
-    row = await session.scalar(query)
-    if row is None:
-        raise not_found("attachment")
-    return row
+    return await one_or_404(session, query, "attachment")
 
 
-async def listing(
-    session: AsyncSession, limits: Limits, user_id: uuid.UUID, task_id: uuid.UUID
-) -> AttachmentList:
-    access = await require_task(session, user_id, task_id, Role.VIEWER)
+async def listing(scope: Scope, task_id: uuid.UUID) -> AttachmentList:
+    session, limits = scope.session, scope.limits
+    access = await require_task(session, scope.user_id, task_id, Role.VIEWER)
     rows = await session.scalars(
         select(Attachment)
         .where(Attachment.task_id == task_id, Attachment.status == "ready")
@@ -224,15 +224,9 @@ async def _discard(session: AsyncSession, store: Store, limits: Limits, row: Att
             log.warning("attachment_delete_failed", attachment=str(attachment_id), error=repr(exc))
 
 
-async def complete(
-    session: AsyncSession,
-    store: Store,
-    limits: Limits,
-    user_id: uuid.UUID,
-    task_id: uuid.UUID,
-    attachment_id: uuid.UUID,
-) -> AttachmentPublic:
-    access = await require_task(session, user_id, task_id, Role.EDITOR)
+async def complete(scope: Scope, task_id: uuid.UUID, attachment_id: uuid.UUID) -> AttachmentPublic:
+    session, store, limits = scope.session, scope.store, scope.limits
+    access = await require_task(session, scope.user_id, task_id, Role.EDITOR)
     row = await _row(session, task_id, attachment_id, ready=False)
     if row.status == "ready":
         return public(row, task_id)  # completing twice is harmless
@@ -275,15 +269,9 @@ async def complete(
     return public(row, task_id)
 
 
-async def download(
-    session: AsyncSession,
-    store: Store,
-    limits: Limits,
-    user_id: uuid.UUID,
-    task_id: uuid.UUID,
-    attachment_id: uuid.UUID,
-) -> DownloadLink:
-    await require_task(session, user_id, task_id, Role.VIEWER)
+async def download(scope: Scope, task_id: uuid.UUID, attachment_id: uuid.UUID) -> DownloadLink:
+    session, store, limits = scope.session, scope.store, scope.limits
+    await require_task(session, scope.user_id, task_id, Role.VIEWER)
     row = await _row(session, task_id, attachment_id, ready=True)
     url = store.download_url(
         row.key,
@@ -294,15 +282,9 @@ async def download(
     return DownloadLink(url=url, expires_at=utcnow() + limits.download_ttl)
 
 
-async def remove(
-    session: AsyncSession,
-    store: Store,
-    limits: Limits,
-    user_id: uuid.UUID,
-    task_id: uuid.UUID,
-    attachment_id: uuid.UUID,
-) -> None:
-    access = await require_task(session, user_id, task_id, Role.EDITOR)
+async def remove(scope: Scope, task_id: uuid.UUID, attachment_id: uuid.UUID) -> None:
+    session, store, limits = scope.session, scope.store, scope.limits
+    access = await require_task(session, scope.user_id, task_id, Role.EDITOR)
     await _discard(session, store, limits, await _row(session, task_id, attachment_id, ready=False))
     changefeed.changed(access.owner_id, "attachments")
 

@@ -20,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskapp.auth.models import AccountToken, AuthSession, User
 from taskapp.auth.passwords import matches_email
 from taskapp.auth.throttle import AuthLimits, Throttle, enforce
-from taskapp.errors import FieldError, ProblemError
+from taskapp.db import claim_once
+from taskapp.errors import ProblemError, invalid_field
 from taskapp.security import PasswordHasher, token_digest
 
 Purpose = Literal["password_reset", "email_verification"]
@@ -112,7 +113,16 @@ def _refuse_unusable(expires_at: datetime | None, used_at: datetime | None, now:
 
 
 async def _claim(session: AsyncSession, token: str, purpose: Purpose, now: datetime) -> uuid.UUID:
-    """Burn the token in the session's transaction; its user's id, or 400 saying what is wrong."""
+    """Burn the token in the session's transaction; its user's id, or 400 saying what is wrong
+    (the transaction rolled back)."""
+    try:
+        return await _burn(session, token, purpose, now)
+    except ProblemError:
+        await session.rollback()
+        raise
+
+
+async def _burn(session: AsyncSession, token: str, purpose: Purpose, now: datetime) -> uuid.UUID:
     row = (
         await session.execute(
             select(
@@ -125,13 +135,8 @@ async def _claim(session: AsyncSession, token: str, purpose: Purpose, now: datet
     ).first()
     _refuse_unusable(row.expires_at if row else None, row.used_at if row else None, now)
     assert row is not None  # noqa: S101 - _refuse_unusable raised otherwise (for mypy)
-    claimed = await session.execute(
-        update(AccountToken)
-        .where(AccountToken.id == row.id, AccountToken.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # a concurrent redeem won
+    if not await claim_once(session, AccountToken.id == row.id, AccountToken.used_at, now):
+        # A concurrent redeem won.
         raise invalid_link("This link was already used. Ask for a new one.")
     user_id: uuid.UUID = row.user_id
     return user_id
@@ -158,21 +163,9 @@ async def reset_password(
     assert row is not None  # noqa: S101 - refused above otherwise (for mypy)
     if matches_email(new_password, row.email):
         message = "The password must not be the email address or its local part."
-        raise ProblemError(
-            422,
-            message,
-            problem_type="validation-error",
-            title="Validation failed",
-            errors=[
-                FieldError(field="body.new_password", message=message, type="password_is_email")
-            ],
-        )
+        raise invalid_field("body.new_password", message, "password_is_email")
     password_hash = await hasher.hash(new_password)
-    try:
-        user_id = await _claim(session, token, PASSWORD_RESET, now)
-    except ProblemError:
-        await session.rollback()
-        raise
+    user_id = await _claim(session, token, PASSWORD_RESET, now)
     await session.execute(
         update(User)
         .where(User.id == user_id)
@@ -216,11 +209,7 @@ async def verification_recipient(
 
 async def verify_email(session: AsyncSession, *, token: str, now: datetime) -> None:
     """Mark the link owner's address verified (once; a second verification keeps the first time)."""
-    try:
-        user_id = await _claim(session, token, EMAIL_VERIFICATION, now)
-    except ProblemError:
-        await session.rollback()
-        raise
+    user_id = await _claim(session, token, EMAIL_VERIFICATION, now)
     await session.execute(
         update(User)
         .where(User.id == user_id, User.email_verified_at.is_(None))

@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from taskapp.auth.models import AuthSession, RefreshToken, User
 from taskapp.auth.throttle import AuthLimits, Throttle, enforce
-from taskapp.errors import FieldError, ProblemError
+from taskapp.auth.wiring import AuthServices
+from taskapp.db import claim_once
+from taskapp.errors import ProblemError, invalid_field
 from taskapp.perf.driver import declare, fetch_all
 from taskapp.security import InvalidTokenError, PasswordHasher, TokenCodec, token_digest
 from taskapp.settings import Settings
@@ -121,15 +123,14 @@ async def _store_hash(session: AsyncSession, user_id: uuid.UUID, password_hash: 
 async def check_current_password(
     session: AsyncSession,
     hasher: PasswordHasher,
-    throttle: Throttle,
-    limits: AuthLimits,
+    auth: AuthServices,
     *,
     user_id: uuid.UUID,
     password: str,
     source: str,
 ) -> None:
     """422 unless `password` is the account's; throttled per source and per account."""
-    account = str(user_id)
+    throttle, limits, account = auth.throttle, auth.limits, str(user_id)
     await enforce(throttle, limits.password_source, source)
     await enforce(throttle, limits.password_change_account, account)
     password_hash = await session.scalar(select(User.password_hash).where(User.id == user_id))
@@ -138,18 +139,8 @@ async def check_current_password(
     if not check.valid:
         await throttle.record(limits.password_source, source)
         await throttle.record(limits.password_change_account, account)
-        raise ProblemError(
-            422,
-            "The current password is incorrect.",
-            problem_type="validation-error",
-            title="Validation failed",
-            errors=[
-                FieldError(
-                    field="body.current_password",
-                    message="The current password is incorrect.",
-                    type="invalid_password",
-                )
-            ],
+        raise invalid_field(
+            "body.current_password", "The current password is incorrect.", "invalid_password"
         )
     await throttle.reset(limits.password_change_account, account)
 
@@ -270,13 +261,7 @@ async def _rotate(
     if auth_session.revoked_at is not None:
         raise unauthorized("This session has ended; log in again.")
     # Claim the token atomically: of two concurrent refreshes with one token, exactly one wins.
-    claimed = await session.execute(
-        update(RefreshToken)
-        .where(RefreshToken.id == refresh.id, RefreshToken.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+    if not await claim_once(session, RefreshToken.id == refresh.id, RefreshToken.used_at, now):
         again = await _same_successor(session, codec, settings, auth_session, refresh.id, now)
         if again is not None:
             return again

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskapp import changefeed
 from taskapp.comments.models import Comment
 from taskapp.comments.schemas import CommentPage, CommentPublic
-from taskapp.cursors import NewestFirstCursors
-from taskapp.db import utcnow
+from taskapp.cursors import TimeOrderedCursors
+from taskapp.db import one_or_404, utcnow
 from taskapp.errors import ProblemError, not_found
 from taskapp.markdown import markdown_html
 from taskapp.tasks.interface import Role, record_comment, require_task
@@ -49,11 +49,8 @@ async def add(
 
 
 async def _own(session: AsyncSession, user_id: uuid.UUID, comment_id: uuid.UUID) -> Comment:
-    comment = await session.scalar(
-        select(Comment).where(Comment.id == comment_id, Comment.author_id == user_id)
-    )
-    if comment is None:
-        raise not_found("comment")
+    query = select(Comment).where(Comment.id == comment_id, Comment.author_id == user_id)
+    comment = await one_or_404(session, query, "comment")
     # Only while the author may still write in the task's project (a removed member: 404).
     try:
         access = await require_task(session, user_id, comment.task_id, Role.EDITOR)
@@ -79,15 +76,11 @@ async def remove(session: AsyncSession, user_id: uuid.UUID, comment_id: uuid.UUI
     await session.commit()
 
 
-class Cursors(NewestFirstCursors):
+class Cursors(TimeOrderedCursors):
     """Signed [task id, created_at, id] of the last comment of a page (ADR 0001)."""
 
-    def __init__(self, secret_key: str) -> None:
-        super().__init__(
-            secret_key,
-            salt="taskapp.comments.cursor",
-            elsewhere="it belongs to another task's comments",
-        )
+    salt = "taskapp.comments.cursor"
+    elsewhere = "it belongs to another task's comments"
 
 
 async def thread(
@@ -101,17 +94,8 @@ async def thread(
 ) -> CommentPage:
     await require_task(session, user_id, task_id, Role.VIEWER)
     query = select(Comment).where(Comment.task_id == task_id)
-    if cursor is not None:
-        at, last_id = cursors.decode(cursor, task_id.hex)
-        query = query.where(
-            or_(Comment.created_at > at, and_(Comment.created_at == at, Comment.id > last_id))
-        )
-    rows = list(
-        await session.scalars(query.order_by(Comment.created_at, Comment.id).limit(limit + 1))
+    # A thread reads from its first comment.
+    rows, next_cursor = await cursors.page(
+        session, query, task_id.hex, limit=limit, cursor=cursor, newest_first=False
     )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return CommentPage(
-        items=[public(row) for row in rows],
-        next_cursor=cursors.encode(task_id.hex, rows[-1].created_at, rows[-1].id) if more else None,
-    )
+    return CommentPage(items=[public(row) for row in rows], next_cursor=next_cursor)

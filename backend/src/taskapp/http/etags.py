@@ -11,12 +11,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from taskapp.errors import ProblemError
+
 # entity-tag = [ W/ ] DQUOTE *etagc DQUOTE, in a comma-separated list.
 _ENTITY_TAG = re.compile(r'\s*(W/)?("[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)')
 
 
 def etag_for(version: int) -> str:
     return f'"{version}"'
+
+
+def precondition_failed(what: str, version: int) -> ProblemError:
+    """412 for a write made on an older version (a stale If-Match, or a lost race with one); the
+    current ETag comes along, so the client knows what to fetch."""
+    return ProblemError(
+        412,
+        f"The {what} has changed since you read it (version {version} now); fetch it again and"
+        " reapply your change.",
+        problem_type="precondition-failed",
+        headers={"ETag": etag_for(version)},
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from taskapp import changefeed
-from taskapp.db import utcnow
-from taskapp.errors import ProblemError, not_found
-from taskapp.http.etags import EntityTags, etag_for, if_match_allows
+from taskapp.db import one_or_404, utcnow
+from taskapp.errors import ProblemError
+from taskapp.http.etags import EntityTags, if_match_allows, precondition_failed
 from taskapp.projects.models import Project, inbox_for
 from taskapp.projects.schemas import ProjectCreate, ProjectUpdate
 from taskapp.tasks.interface import (
@@ -39,14 +39,8 @@ class ProjectView:
     role: Role = Role.OWNER  # the caller's role in it
 
 
-def precondition_failed(current: Project) -> ProblemError:
-    return ProblemError(
-        412,
-        "The project has changed since you read it (version "
-        f"{current.version} now); fetch it again and reapply your change.",
-        problem_type="precondition-failed",
-        headers={"ETag": etag_for(current.version)},
-    )
+def stale_project(current: Project) -> ProblemError:
+    return precondition_failed("project", current.version)
 
 
 def _inbox_refused(what: str) -> ProblemError:
@@ -54,12 +48,8 @@ def _inbox_refused(what: str) -> ProblemError:
 
 
 async def get_project(session: AsyncSession, owner_id: uuid.UUID, project_id: uuid.UUID) -> Project:
-    project = await session.scalar(
-        select(Project).where(Project.id == project_id, Project.owner_id == owner_id)
-    )
-    if project is None:
-        raise not_found("project")
-    return project
+    query = select(Project).where(Project.id == project_id, Project.owner_id == owner_id)
+    return await one_or_404(session, query, "project")
 
 
 async def ensure_inbox(session: AsyncSession, owner_id: uuid.UUID) -> None:
@@ -162,7 +152,7 @@ async def _with_retries(
     for _ in range(ATTEMPTS):
         project = await get_project(session, owner_id, project_id)
         if not if_match_allows(if_match, project.version):
-            raise precondition_failed(project)
+            raise stale_project(project)
         await change(project)
         changefeed.changed(owner_id, "projects")  # published after the request (ADR 0019)
         try:
@@ -170,9 +160,7 @@ async def _with_retries(
         except StaleDataError:
             await session.rollback()
             if if_match is not None:
-                raise precondition_failed(
-                    await get_project(session, owner_id, project_id)
-                ) from None
+                raise stale_project(await get_project(session, owner_id, project_id)) from None
             continue
         return project
     raise ProblemError(
@@ -221,7 +209,7 @@ async def delete_project(
     if project.is_inbox:
         raise _inbox_refused("deleted")
     if not if_match_allows(if_match, project.version):
-        raise precondition_failed(project)
+        raise stale_project(project)
     read_version = project.version
     changefeed.changed(owner_id, "projects")
     session.expunge(project)  # deleted below in SQL, not by the unit of work
@@ -232,7 +220,7 @@ async def delete_project(
     deleted = await session.execute(statement, execution_options={"synchronize_session": False})
     if deleted.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult
         await session.rollback()
-        raise precondition_failed(await get_project(session, owner_id, project_id))
+        raise stale_project(await get_project(session, owner_id, project_id))
     await session.commit()
 
 
@@ -266,9 +254,5 @@ async def unpublish(session: AsyncSession, owner_id: uuid.UUID, project_id: uuid
 async def published(session: AsyncSession, token: str) -> Project:
     """The project a public token opens, found by the token's hash (no secret is compared byte
     by byte, so response times say nothing about how much of a guess was right)."""
-    project = await session.scalar(
-        select(Project).where(Project.publish_token_hash == token_hash(token))
-    )
-    if project is None:
-        raise not_found("page")
-    return project
+    query = select(Project).where(Project.publish_token_hash == token_hash(token))
+    return await one_or_404(session, query, "page")

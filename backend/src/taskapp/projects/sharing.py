@@ -14,12 +14,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskapp import changefeed
 from taskapp.auth.interface import User
+from taskapp.db import claim_once
 from taskapp.errors import ProblemError, not_found
 from taskapp.projects.models import Project, ProjectInvitation
 from taskapp.projects.schemas import (
@@ -263,13 +264,8 @@ async def accept(
         raise invalid_invitation("This invitation was already accepted.")
     if invitation.expires_at <= now:
         raise invalid_invitation("This invitation has expired. Ask for a new one.")
-    claimed = await session.execute(
-        update(ProjectInvitation)
-        .where(ProjectInvitation.id == invitation.id, ProjectInvitation.accepted_at.is_(None))
-        .values(accepted_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]  # a concurrent accept won
+    invited = ProjectInvitation.id == invitation.id
+    if not await claim_once(session, invited, ProjectInvitation.accepted_at, now):  # lost a race
         raise invalid_invitation("This invitation was already accepted.")
     project_id = invitation.project_id
     existing = await session.get(ProjectMember, (project_id, user_id))

@@ -8,14 +8,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taskapp import changefeed
 from taskapp.auth.interface import User
-from taskapp.cursors import NewestFirstCursors
-from taskapp.db import utcnow
-from taskapp.errors import FieldError, ProblemError
+from taskapp.cursors import TimeOrderedCursors
+from taskapp.db import claim_once, utcnow
+from taskapp.errors import ProblemError, invalid_field
 from taskapp.mail.outbox import enqueue
 from taskapp.reminders.models import Notification, NotificationSettings, Reminder
 from taskapp.reminders.schemas import (
@@ -96,12 +96,11 @@ async def add(
         .where(Reminder.user_id == user_id, Reminder.task_id == task_id)
     )
     if (count or 0) >= MAX_PER_TASK:
-        raise ProblemError(
-            422,
-            f"A task has at most {MAX_PER_TASK} reminders; delete one first.",
-            problem_type="validation-error",
-            title="Validation failed",
-            errors=[FieldError(field="body", message="too many reminders", type="too_many")],
+        raise invalid_field(
+            "body",
+            "too many reminders",
+            "too_many",
+            detail=f"A task has at most {MAX_PER_TASK} reminders; delete one first.",
         )
     reminder = Reminder(
         user_id=user_id,
@@ -140,15 +139,11 @@ async def remove(
     await session.commit()
 
 
-class Cursors(NewestFirstCursors):
+class Cursors(TimeOrderedCursors):
     """Signed [user id, created_at, id] of the last notification of a page (ADR 0001)."""
 
-    def __init__(self, secret_key: str) -> None:
-        super().__init__(
-            secret_key,
-            salt="taskapp.notifications.cursor",
-            elsewhere="it belongs to another account",
-        )
+    salt = "taskapp.notifications.cursor"
+    elsewhere = "it belongs to another account"
 
 
 async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
@@ -164,24 +159,10 @@ async def notifications(
     session: AsyncSession, cursors: Cursors, user_id: uuid.UUID, *, limit: int, cursor: str | None
 ) -> NotificationPage:
     query = select(Notification).where(Notification.user_id == user_id)
-    if cursor is not None:
-        at, last_id = cursors.decode(cursor, user_id.hex)
-        query = query.where(
-            or_(
-                Notification.created_at < at,
-                and_(Notification.created_at == at, Notification.id < last_id),
-            )
-        )
-    rows = list(
-        await session.scalars(
-            query.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit + 1)
-        )
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, next_cursor = await cursors.page(session, query, user_id.hex, limit=limit, cursor=cursor)
     return NotificationPage(
         items=[NotificationPublic.model_validate(row, from_attributes=True) for row in rows],
-        next_cursor=cursors.encode(user_id.hex, rows[-1].created_at, rows[-1].id) if more else None,
+        next_cursor=next_cursor,
         unread_count=await unread_count(session, user_id),
     )
 
@@ -321,12 +302,7 @@ async def fire(
         when = fires_at(reminder, due, user.time_zone)
         if when is None or when > now:
             return False  # the due moved away since the scan
-        claimed = await session.execute(
-            update(Reminder)
-            .where(Reminder.id == reminder_id, Reminder.fired_at.is_(None))
-            .values(fired_at=now)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if not await claim_once(session, Reminder.id == reminder_id, Reminder.fired_at, now):
             await session.rollback()
             return False
         # A finished task reminds no one, nor does a task the user may no longer read (removed

@@ -7,8 +7,7 @@ import uuid
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskapp.db import utcnow
-from taskapp.errors import not_found
+from taskapp.db import one_or_404, utcnow
 from taskapp.saved_views.models import SavedView
 from taskapp.saved_views.schemas import SavedViewCreate, SavedViewUpdate
 
@@ -23,12 +22,8 @@ async def list_views(session: AsyncSession, owner_id: uuid.UUID) -> list[SavedVi
 
 
 async def get_view(session: AsyncSession, owner_id: uuid.UUID, view_id: uuid.UUID) -> SavedView:
-    view = await session.scalar(
-        select(SavedView).where(SavedView.id == view_id, SavedView.owner_id == owner_id)
-    )
-    if view is None:
-        raise not_found("saved view")
-    return view
+    query = select(SavedView).where(SavedView.id == view_id, SavedView.owner_id == owner_id)
+    return await one_or_404(session, query, "saved view")
 
 
 async def create_view(

@@ -15,14 +15,13 @@ removed member's old assignments never show (they are also cleared when the memb
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy import and_, column, exists, literal_column, or_, select, table
+from sqlalchemy import column, exists, literal_column, or_, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskapp.cursors import NewestFirstCursors
+from taskapp.cursors import TimeOrderedCursors
 from taskapp.db import utcnow
 from taskapp.tasks import history
 from taskapp.tasks.models import Task, owner_bump
@@ -135,15 +134,11 @@ async def clear(
     return len(tasks)
 
 
-class AssignedCursors(NewestFirstCursors):
+class AssignedCursors(TimeOrderedCursors):
     """Signed cursors of "assigned to me": [user, created_at, id] of the last task shown."""
 
-    def __init__(self, secret_key: str) -> None:
-        super().__init__(
-            secret_key,
-            salt="taskapp.tasks.assigned.cursor",
-            elsewhere="it belongs to another user's list",
-        )
+    salt = "taskapp.tasks.assigned.cursor"
+    elsewhere = "it belongs to another user's list"
 
 
 # Literals, not parameters: they must match the partial index's predicate (migration 0014).
@@ -172,20 +167,5 @@ async def assigned_to(
         _OPEN,
         or_(Task.owner_id == user_id, member_now),
     )
-    if cursor is not None:
-        at, last_id = cursors.decode(cursor, scope)
-        query = query.where(
-            or_(Task.created_at < at, and_(Task.created_at == at, Task.id < last_id))
-        )
-    rows = list(
-        await session.scalars(
-            query.order_by(Task.created_at.desc(), Task.id.desc()).limit(limit + 1)
-        )
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
-    last: datetime | None = rows[-1].created_at if rows else None
-    return TaskPage(
-        items=[TaskPublic.model_validate(row) for row in rows],
-        next_cursor=cursors.encode(scope, last, rows[-1].id) if more and last else None,
-    )
+    rows, next_cursor = await cursors.page(session, query, scope, limit=limit, cursor=cursor)
+    return TaskPage(items=[TaskPublic.model_validate(row) for row in rows], next_cursor=next_cursor)

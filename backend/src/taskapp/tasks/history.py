@@ -18,13 +18,12 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, event, inspect, or_, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
-from taskapp.cursors import NewestFirstCursors
-from taskapp.db import utcnow
-from taskapp.errors import not_found
+from taskapp.cursors import TimeOrderedCursors
+from taskapp.db import one_or_404, utcnow
 from taskapp.tasks.models import Task, TaskCompletion, TaskEvent, TaskStatus
 from taskapp.tasks.schemas import TaskEventPublic, TaskHistoryPage
 
@@ -175,15 +174,11 @@ def _record(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
     session.add_all(events)
 
 
-class HistoryCursors(NewestFirstCursors):
+class HistoryCursors(TimeOrderedCursors):
     """Signed cursors of history pages: [scope, created_at, id] of the last event shown."""
 
-    def __init__(self, secret_key: str) -> None:
-        super().__init__(
-            secret_key,
-            salt="taskapp.tasks.history.cursor",
-            elsewhere="it belongs to a different history",
-        )
+    salt = "taskapp.tasks.history.cursor"
+    elsewhere = "it belongs to a different history"
 
 
 async def page(
@@ -206,32 +201,15 @@ async def page(
         query = query.where(TaskEvent.task_id == task_id)
     else:
         query = query.where(TaskEvent.project_id == project_id)
-    if cursor is not None:
-        at, last_id = cursors.decode(cursor, scope)
-        query = query.where(
-            or_(
-                TaskEvent.created_at < at,
-                and_(TaskEvent.created_at == at, TaskEvent.id < last_id),
-            )
-        )
-    rows = list(
-        await session.scalars(
-            query.order_by(TaskEvent.created_at.desc(), TaskEvent.id.desc()).limit(limit + 1)
-        )
-    )
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, next_cursor = await cursors.page(session, query, scope, limit=limit, cursor=cursor)
     return TaskHistoryPage(
-        items=[TaskEventPublic.model_validate(row) for row in rows],
-        next_cursor=cursors.encode(scope, rows[-1].created_at, rows[-1].id) if more else None,
+        items=[TaskEventPublic.model_validate(row) for row in rows], next_cursor=next_cursor
     )
 
 
 async def _owned_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID) -> Task:
-    task = await session.scalar(select(Task).where(Task.id == task_id, Task.owner_id == owner_id))
-    if task is None:  # another user's task is as absent as a deleted one
-        raise not_found("task")
-    return task
+    query = select(Task).where(Task.id == task_id, Task.owner_id == owner_id)
+    return await one_or_404(session, query, "task")
 
 
 async def record_comment(

@@ -23,7 +23,7 @@ from sqlalchemy import Table, and_, bindparam, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
-from taskapp.errors import FieldError, ProblemError
+from taskapp.errors import invalid_field
 from taskapp.perf.driver import declare, fetch_all
 from taskapp.tasks.models import Task
 from taskapp.tasks.schemas import TaskMove
@@ -150,12 +150,11 @@ async def _neighbour(
         )
     ).first()
     if row is None:  # another user's task reads as no task at all
-        raise ProblemError(
-            422,
-            "The neighbour task does not exist.",
-            problem_type="validation-error",
-            title="Validation failed",
-            errors=[FieldError(field=f"body.{field}", message="no such task", type="not_found")],
+        raise invalid_field(
+            f"body.{field}",
+            "no such task",
+            "not_found",
+            detail="The neighbour task does not exist.",
         )
     return row
 

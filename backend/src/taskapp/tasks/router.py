@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from taskapp.auth.interface import AccessContext, CurrentPrincipal
 from taskapp.cursors import PageCursor
 from taskapp.deps import SessionDep, SettingsDep
-from taskapp.errors import FieldError, ProblemError
+from taskapp.errors import ProblemError, invalid_field
 from taskapp.http.routes import route_path
 from taskapp.openapi import API_PREFIX, problem_responses, query_parameters
 from taskapp.perf.direct_route import DirectRoute
@@ -321,13 +321,7 @@ async def today(request: Request, user: CurrentPrincipal) -> Response:
 
 
 def _agenda_range_problem(message: str) -> ProblemError:
-    return ProblemError(
-        422,
-        message,
-        problem_type="validation-error",
-        title="Validation failed",
-        errors=[FieldError(field="query.to", message=message, type="agenda_range")],
-    )
+    return invalid_field("query.to", message, "agenda_range")
 
 
 @router.get(

@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -34,8 +36,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from taskapp import changefeed
 from taskapp.auth.interface import User
-from taskapp.db import utcnow
-from taskapp.errors import FieldError, ProblemError, not_found
+from taskapp.db import one_or_404, utcnow
+from taskapp.errors import ProblemError, invalid_field, not_found
 from taskapp.perf.driver import declare, fetch_all
 from taskapp.tasks import (
     assignees,
@@ -48,7 +50,7 @@ from taskapp.tasks import (
     search,
     subtasks,
 )
-from taskapp.tasks.etags import EntityTags, etag_for, if_match_allows
+from taskapp.tasks.etags import EntityTags, if_match_allows, precondition_failed
 from taskapp.tasks.models import (
     CountKey,
     DayKey,
@@ -102,25 +104,41 @@ async def _bump_data_version(session: AsyncSession, owner_id: uuid.UUID) -> None
     await connection.execute(owner_bump(owner_id, utcnow()))
 
 
-def precondition_failed(current: Task) -> ProblemError:
+async def _committed(
+    session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, if_match: EntityTags | None
+) -> bool:
+    """Flush the task's write (its version is checked there), bump the owner's data version and
+    commit. False when another writer changed the task first: the caller retries on the fresh
+    row (last writer wins); with If-Match the lost race is a 412, as a stale ETag is."""
+    try:
+        await session.flush()
+        await _bump_data_version(session, owner_id)
+        await session.commit()
+    except StaleDataError:
+        await session.rollback()
+        if if_match is not None:
+            raise stale_task(await get_task(session, owner_id, task_id)) from None
+        return False
+    return True
+
+
+def _too_many_writers() -> ProblemError:
     return ProblemError(
-        412,
-        "The task has changed since you read it (version "
-        f"{current.version} now); fetch it again and reapply your change.",
-        problem_type="precondition-failed",
-        headers={"ETag": etag_for(current.version)},
+        409,
+        "The task is being changed by many writers at once; try again.",
+        problem_type="concurrent-update",
     )
+
+
+def stale_task(current: Task) -> ProblemError:
+    return precondition_failed("task", current.version)
 
 
 async def get_task(
     session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID, *, for_update: bool = False
 ) -> Task:
-    # Another user's task is "not found", never "forbidden": its existence is not revealed.
     query = select(Task).where(Task.id == task_id, Task.owner_id == owner_id)
-    task = await session.scalar(query.with_for_update() if for_update else query)
-    if task is None:
-        raise not_found("task")
-    return task
+    return await one_or_404(session, query.with_for_update() if for_update else query, "task")
 
 
 def _apply_status(task: Task, status: TaskStatus, now: datetime) -> None:
@@ -165,6 +183,20 @@ def _request_hash(data: TaskCreate) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+@asynccontextmanager
+async def _writing(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    actor_id: uuid.UUID | None,
+    project_id: uuid.UUID | None,
+) -> AsyncIterator[None]:
+    """Around a write that may name a project: who makes it (the owner, or a member of the
+    task's shared project), and an unknown project refused as 422 after the rollback."""
+    history.acting_as(session, actor_id or owner_id)
+    async with inbox.refusing_unknown_projects(session, project_id):
+        yield
+
+
 async def create_task(
     session: AsyncSession,
     owner_id: uuid.UUID,
@@ -176,82 +208,59 @@ async def create_task(
     time_zone: str = "UTC",
     actor_id: uuid.UUID | None = None,
 ) -> Created:
-    # The actor is who writes: the owner, or a member of the task's shared project.
-    history.acting_as(session, actor_id or owner_id)
-    async with inbox.refusing_unknown_projects(session, data.project_id):
-        return await _create(
-            session,
-            owner_id,
-            data,
-            idempotency_key=idempotency_key,
-            idempotency_ttl_seconds=idempotency_ttl_seconds,
-            tracer=tracer,
-            time_zone=time_zone,
-        )
+    async with _writing(session, owner_id, actor_id, data.project_id):
+        _check_recurrence(data.recurrence, data.due_on, data.due_date, ZoneInfo(time_zone))
+        defer_count_changes(session.sync_session)
+        now = utcnow()
+        # New tasks go to the end of the manual order (tasks/ordering.py).
+        position = await ordering.end_position(_engine(session), owner_id, tracer)
+        if data.parent_id is not None:  # the parent's row is locked first (tasks/subtasks.py)
+            await subtasks.lock_parent(session, owner_id, data.parent_id)
+        postgres = session.get_bind().dialect.name == "postgresql"
+        if idempotency_key is None and postgres and data.parent_id is None:
+            return await _create_in_one_statement(session, owner_id, data, now, position, tracer)
+        if idempotency_key is None:
+            task = _new_task(owner_id, data, now, position)
+            session.add(task)
+            await session.flush()
+            await _bump_data_version(session, owner_id)
+            await session.commit()
+            return Created(_public(task), task.id, task.version, replayed=False)
 
-
-async def _create(
-    session: AsyncSession,
-    owner_id: uuid.UUID,
-    data: TaskCreate,
-    *,
-    idempotency_key: str | None,
-    idempotency_ttl_seconds: float,
-    tracer: Tracer,
-    time_zone: str,
-) -> Created:
-    _check_recurrence(data.recurrence, data.due_on, data.due_date, ZoneInfo(time_zone))
-    defer_count_changes(session.sync_session)
-    now = utcnow()
-    # New tasks go to the end of the manual order (tasks/ordering.py).
-    position = await ordering.end_position(_engine(session), owner_id, tracer)
-    if data.parent_id is not None:  # the parent's row is locked first (tasks/subtasks.py)
-        await subtasks.lock_parent(session, owner_id, data.parent_id)
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if idempotency_key is None and postgres and data.parent_id is None:
-        return await _create_in_one_statement(session, owner_id, data, now, position, tracer)
-    if idempotency_key is None:
-        task = _new_task(owner_id, data, now, position)
-        session.add(task)
-        await session.flush()
-        await _bump_data_version(session, owner_id)
-        await session.commit()
-        return Created(_public(task), task.id, task.version, replayed=False)
-
-    request_hash = _request_hash(data)
-    replay = await _replay(
-        session, owner_id, idempotency_key, request_hash, now, idempotency_ttl_seconds
-    )
-    if replay is not None:
-        return replay
-    task = _new_task(owner_id, data, now, position)
-    session.add(task)
-    await session.flush()
-    body = _public(task)
-    session.add(
-        IdempotencyRecord(
-            owner_id=owner_id,
-            key=idempotency_key,
-            request_hash=request_hash,
-            status_code=201,
-            response_body=body,
-            task_id=task.id,
-            created_at=now,
-        )
-    )
-    await _bump_data_version(session, owner_id)
-    try:
-        await session.commit()
-    except IntegrityError:
-        # A concurrent retry with the same key committed first: answer with its response.
-        await session.rollback()
+        request_hash = _request_hash(data)
         replay = await _replay(
             session, owner_id, idempotency_key, request_hash, now, idempotency_ttl_seconds
         )
-        if replay is None:  # the conflict was something else (e.g. the owner was deleted)
-            raise
-        return replay
-    return Created(body, task.id, task.version, replayed=False)
+        if replay is not None:
+            return replay
+        task = _new_task(owner_id, data, now, position)
+        session.add(task)
+        await session.flush()
+        body = _public(task)
+        session.add(
+            IdempotencyRecord(
+                owner_id=owner_id,
+                key=idempotency_key,
+                request_hash=request_hash,
+                status_code=201,
+                response_body=body,
+                task_id=task.id,
+                created_at=now,
+            )
+        )
+        await _bump_data_version(session, owner_id)
+        try:
+            await session.commit()
+        except IntegrityError:
+            # A concurrent retry with the same key committed first: answer with its response.
+            await session.rollback()
+            replay = await _replay(
+                session, owner_id, idempotency_key, request_hash, now, idempotency_ttl_seconds
+            )
+            if replay is None:  # the conflict was something else (e.g. the owner was deleted)
+                raise
+            return replay
+        return Created(body, task.id, task.version, replayed=False)
 
 
 def _one_statement_create() -> Any:
@@ -265,7 +274,9 @@ def _one_statement_create() -> Any:
     tasks = Task.__table__
     # Prefixed names: a parameter named like a users column would also become one of the
     # bump's SET clauses.
-    values = {name: bindparam(f"new_{name}", type_=tasks.c[name].type) for name in _CREATE_COLUMNS}
+    # Every column: one added to tasks must get its value in _create_in_one_statement, or the
+    # statement fails for want of its parameter.
+    values = {column.name: bindparam(f"new_{column.name}", type_=column.type) for column in tasks.c}
     inserted = insert(Task).values(values).returning(*list_query.UNTYPED_COLUMNS).cte("inserted")
     bumped = owner_bump(
         bindparam("owner_id", type_=User.id.type), bindparam("now", type_=User.updated_at.type)
@@ -330,29 +341,6 @@ def _event_params(
     }
 
 
-_CREATE_COLUMNS = (
-    "id",
-    "owner_id",
-    "title",
-    "description",
-    "status",
-    "priority",
-    "due_date",
-    "due_on",
-    "recurrence",
-    "labels",
-    "project_id",
-    "created_at",
-    "updated_at",
-    "completed_at",
-    "version",
-    "search_text",
-    "position",
-    "parent_id",
-    "subtask_count",
-    "subtask_done_count",
-    "assignee_id",
-)
 _CREATE = declare(_one_statement_create())
 
 
@@ -483,76 +471,40 @@ async def update_task(
     complete_subtasks: bool = False,
     actor_id: uuid.UUID | None = None,
 ) -> Task | TaskPublic:
-    history.acting_as(session, actor_id or owner_id)
-    async with inbox.refusing_unknown_projects(session, changes.project_id):
-        return await _update(
-            session,
-            owner_id,
-            task_id,
-            changes,
-            if_match=if_match,
-            tracer=tracer,
-            time_zone=time_zone,
-            complete_subtasks=complete_subtasks,
-        )
-
-
-async def _update(
-    session: AsyncSession,
-    owner_id: uuid.UUID,
-    task_id: uuid.UUID,
-    changes: TaskUpdate,
-    *,
-    if_match: EntityTags | None,
-    tracer: Tracer,
-    time_zone: str,
-    complete_subtasks: bool,
-) -> Task | TaskPublic:
-    # Without If-Match the client asked for no precondition: a lost race is retried on the
-    # fresh row (last writer wins). With If-Match, a lost race is a 412 like a stale ETag.
-    zone = ZoneInfo(time_zone)
-    if session.get_bind().dialect.name == "postgresql":
-        updated = await _update_in_one_statement(
-            _engine(session),
-            owner_id,
-            history.actor(session, owner_id),
-            task_id,
-            changes,
-            if_match,
-            tracer,
-            zone,
-        )
-        if updated is not None:
-            return updated
-        # Completing a recurring task also writes its completion, and a status change of a
-        # parent or a subtask moves counters: the ORM path below.
-    defer_count_changes(session.sync_session)
-    for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
-        task = await get_task(session, owner_id, task_id)
-        if not if_match_allows(if_match, task.version):
-            raise precondition_failed(task)
-        now = utcnow()
-        for subtask in await subtasks.before_completing(
-            session, task, changes.status, complete_subtasks=complete_subtasks
-        ):
-            apply_patch(session, subtask, {"status": TaskStatus.DONE}, now, zone)
-        if not apply_patch(session, task, changes.model_dump(exclude_unset=True), now, zone):
-            return task
-        try:
-            await session.flush()
-            await _bump_data_version(session, owner_id)
-            await session.commit()
-        except StaleDataError:
-            await session.rollback()
-            if if_match is not None:
-                raise precondition_failed(await get_task(session, owner_id, task_id)) from None
-            continue
-        return task
-    raise ProblemError(
-        409,
-        "The task is being changed by many writers at once; try again.",
-        problem_type="concurrent-update",
-    )
+    async with _writing(session, owner_id, actor_id, changes.project_id):
+        # Without If-Match the client asked for no precondition: a lost race is retried on the
+        # fresh row (last writer wins). With If-Match, a lost race is a 412 like a stale ETag.
+        zone = ZoneInfo(time_zone)
+        if session.get_bind().dialect.name == "postgresql":
+            updated = await _update_in_one_statement(
+                _engine(session),
+                owner_id,
+                history.actor(session, owner_id),
+                task_id,
+                changes,
+                if_match,
+                tracer,
+                zone,
+            )
+            if updated is not None:
+                return updated
+            # Completing a recurring task also writes its completion, and a status change of a
+            # parent or a subtask moves counters: the ORM path below.
+        defer_count_changes(session.sync_session)
+        for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
+            task = await get_task(session, owner_id, task_id)
+            if not if_match_allows(if_match, task.version):
+                raise stale_task(task)
+            now = utcnow()
+            for subtask in await subtasks.before_completing(
+                session, task, changes.status, complete_subtasks=complete_subtasks
+            ):
+                apply_patch(session, subtask, {"status": TaskStatus.DONE}, now, zone)
+            if not apply_patch(session, task, changes.model_dump(exclude_unset=True), now, zone):
+                return task
+            if await _committed(session, owner_id, task_id, if_match):
+                return task
+        raise _too_many_writers()
 
 
 _READ_ONE = declare(
@@ -561,21 +513,8 @@ _READ_ONE = declare(
         Task.owner_id == bindparam("owner_id", type_=Task.owner_id.type),
     )
 )
-_MUTABLE = (
-    "title",
-    "description",
-    "status",
-    "priority",
-    "due_date",
-    "due_on",
-    "recurrence",
-    "labels",
-    "project_id",
-    "completed_at",
-    "updated_at",
-    "search_text",
-    "assignee_id",
-)
+# What a PATCH may set, and what follows from it.
+_MUTABLE = (*TaskUpdate.model_fields, "completed_at", "updated_at", "search_text")
 
 
 def _one_statement_update(with_counts: bool) -> Any:
@@ -682,7 +621,7 @@ async def _update_in_one_statement(
         # Never added to a session: only the rules run on it.
         task = _transient(rows[0], owner_id)
         if not if_match_allows(if_match, task.version):
-            raise precondition_failed(task)
+            raise stale_task(task)
         if changes.status is not None and (task.parent_id is not None or task.subtask_count):
             return None
         before = count_key(owner_id, task.status, task.priority, task.due_date)
@@ -728,12 +667,8 @@ async def _update_in_one_statement(
             current = await fetch_all(engine, _READ_ONE, ids, tracer, "SELECT tasks")
             if not current:
                 raise not_found("task")
-            raise precondition_failed(_transient(current[0], owner_id))
-    raise ProblemError(
-        409,
-        "The task is being changed by many writers at once; try again.",
-        problem_type="concurrent-update",
-    )
+            raise stale_task(_transient(current[0], owner_id))
+    raise _too_many_writers()
 
 
 def _count_params(
@@ -792,13 +727,7 @@ def _apply_changes(task: Task, updates: dict[str, Any], now: datetime, zone: Zon
 
 
 def _recurrence_problem(message: str, kind: str) -> ProblemError:
-    return ProblemError(
-        422,
-        f"recurrence: {message}",
-        problem_type="validation-error",
-        title="Validation failed",
-        errors=[FieldError(field="body.recurrence", message=message, type=kind)],
-    )
+    return invalid_field("body.recurrence", message, kind, detail=f"recurrence: {message}")
 
 
 def _check_recurrence(
@@ -881,25 +810,13 @@ async def delete_task(
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         task = await get_task(session, owner_id, task_id)
         if not if_match_allows(if_match, task.version):
-            raise precondition_failed(task)
+            raise stale_task(task)
         if task.subtask_count:
             await subtasks.delete_subtasks(session, [task.id])
         await session.delete(task)
-        try:
-            await session.flush()
-            await _bump_data_version(session, owner_id)
-            await session.commit()
-        except StaleDataError:
-            await session.rollback()
-            if if_match is not None:
-                raise precondition_failed(await get_task(session, owner_id, task_id)) from None
-            continue
-        return
-    raise ProblemError(
-        409,
-        "The task is being changed by many writers at once; try again.",
-        problem_type="concurrent-update",
-    )
+        if await _committed(session, owner_id, task_id, if_match):
+            return
+    raise _too_many_writers()
 
 
 async def move_task(
@@ -915,61 +832,36 @@ async def move_task(
     """POST /tasks/{id}/move: a new position (and optionally status and project) in one
     transaction, the key computed by tasks/ordering.py while the owner's row is locked. A
     project that is not the owner's is refused by the foreign key: 422 naming the field."""
-    history.acting_as(session, actor_id or owner_id)
-    async with inbox.refusing_unknown_projects(session, move.project_id):
-        return await _move(
-            session,
-            owner_id,
-            task_id,
-            move,
-            complete_subtasks=complete_subtasks,
-            time_zone=time_zone,
-        )
-
-
-async def _move(
-    session: AsyncSession,
-    owner_id: uuid.UUID,
-    task_id: uuid.UUID,
-    move: TaskMove,
-    *,
-    complete_subtasks: bool,
-    time_zone: str,
-) -> Task:
-    for field in ("after_id", "before_id"):
-        if getattr(move, field) == task_id:
-            raise ProblemError(
-                422,
-                f"{field}: a task cannot be placed next to itself.",
-                problem_type="validation-error",
-                title="Validation failed",
-                errors=[
-                    FieldError(
-                        field=f"body.{field}", message="is the moved task", type="value_error"
-                    )
-                ],
-            )
-    # Lock order as in every write: the task's row, then the owner's, then count rows.
-    task = await get_task(session, owner_id, task_id, for_update=True)
-    if task.version != move.version:
-        raise precondition_failed(task)
-    now = utcnow()
-    zone = ZoneInfo(time_zone)
-    await session.execute(owner_bump(owner_id, now))  # the owner's moves wait here until commit
-    task.position = await ordering.new_position(session, owner_id, task_id, move)
-    if move.status is not None:
-        for subtask in await subtasks.before_completing(
-            session, task, move.status, complete_subtasks=complete_subtasks
-        ):
-            apply_patch(session, subtask, {"status": TaskStatus.DONE}, now, zone)
-        # As PATCH: a recurring task dragged to done rolls to its next occurrence.
-        apply_patch(session, task, {"status": move.status}, now, zone)
-    if move.project_id is not None:
-        apply_patch(session, task, {"project_id": move.project_id}, now, zone)
-    task.updated_at = now
-    await session.flush()  # version + 1; task_counts follow a status change (models.py)
-    await session.commit()
-    return task
+    async with _writing(session, owner_id, actor_id, move.project_id):
+        for field in ("after_id", "before_id"):
+            if getattr(move, field) == task_id:
+                raise invalid_field(
+                    f"body.{field}",
+                    "is the moved task",
+                    "value_error",
+                    detail=f"{field}: a task cannot be placed next to itself.",
+                )
+        # Lock order as in every write: the task's row, then the owner's, then count rows.
+        task = await get_task(session, owner_id, task_id, for_update=True)
+        if task.version != move.version:
+            raise stale_task(task)
+        now = utcnow()
+        zone = ZoneInfo(time_zone)
+        await session.execute(owner_bump(owner_id, now))  # the owner's moves wait here until commit
+        task.position = await ordering.new_position(session, owner_id, task_id, move)
+        if move.status is not None:
+            for subtask in await subtasks.before_completing(
+                session, task, move.status, complete_subtasks=complete_subtasks
+            ):
+                apply_patch(session, subtask, {"status": TaskStatus.DONE}, now, zone)
+            # As PATCH: a recurring task dragged to done rolls to its next occurrence.
+            apply_patch(session, task, {"status": move.status}, now, zone)
+        if move.project_id is not None:
+            apply_patch(session, task, {"project_id": move.project_id}, now, zone)
+        task.updated_at = now
+        await session.flush()  # version + 1; task_counts follow a status change (models.py)
+        await session.commit()
+        return task
 
 
 def apply_patch(

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 
-from taskapp.errors import FieldError, ProblemError
+from taskapp.errors import ProblemError, invalid_field
 from taskapp.tasks.models import Task, TaskStatus
 
 _PENDING = "taskapp.subtask_counts"  # session.info: {parent_id: (count delta, done delta)}
@@ -92,12 +92,8 @@ def _forget(session: Session, _previous: Any) -> None:
 
 
 def _invalid_parent(message: str) -> ProblemError:
-    return ProblemError(
-        422,
-        f"parent_id: {message}.",
-        problem_type="validation-error",
-        title="Validation failed",
-        errors=[FieldError(field="body.parent_id", message=message, type="invalid_parent")],
+    return invalid_field(
+        "body.parent_id", message, "invalid_parent", detail=f"parent_id: {message}."
     )
 
 

@@ -15,7 +15,7 @@ from taskapp.auth.interface import (
     revoke_other_sessions,
 )
 from taskapp.db import utcnow
-from taskapp.errors import FieldError, ProblemError
+from taskapp.errors import invalid_field
 from taskapp.security import PasswordHasher
 
 
@@ -53,23 +53,9 @@ async def change_password(
     try:
         refuse_email_as_password(new_password, email)
     except ValueError as exc:
-        raise ProblemError(
-            422,
-            str(exc),
-            problem_type="validation-error",
-            title="Validation failed",
-            errors=[
-                FieldError(field="body.new_password", message=str(exc), type="password_is_email")
-            ],
-        ) from exc
+        raise invalid_field("body.new_password", str(exc), "password_is_email") from exc
     await check_current_password(
-        session,
-        hasher,
-        auth.throttle,
-        auth.limits,
-        user_id=user_id,
-        password=current_password,
-        source=source,
+        session, hasher, auth, user_id=user_id, password=current_password, source=source
     )
     password_hash = await hasher.hash(new_password)
     await session.execute(
