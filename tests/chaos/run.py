@@ -37,6 +37,9 @@ from typing import Any
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from harness import pct, spawn_serve
+
 ROOT = Path(__file__).resolve().parents[2]
 ENV = os.environ
 LB_PORT = int(ENV.get("CHAOS_LB_PORT", "8910"))
@@ -49,7 +52,6 @@ PG_BIN = Path(ENV["CHAOS_PG_BIN"])
 PG_DATA = Path(ENV["CHAOS_PG_DATA"])
 WORK = Path(ENV.get("CHAOS_DIR", str(ROOT / "var" / "chaos")))
 ARTIFACTS = Path(ENV.get("CHAOS_ARTIFACTS", str(ROOT / "artifacts" / "chaos")))
-TASKAPP = ROOT / "backend" / ".venv" / "bin" / "taskapp"
 # What AWS's Application Load Balancer keeps an idle connection to a target open for: the
 # balancer here reuses upstream connections for as long, as an ALB would.
 BALANCER_IDLE_SECONDS = 60
@@ -68,13 +70,6 @@ def log(message: str) -> None:
 
 
 # --- counting -------------------------------------------------------------------------------
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 @dataclass
@@ -143,24 +138,13 @@ class Replica:
 
     def start(self) -> None:
         env = {
-            **ENV,
-            "TASKAPP_ENV": "production",
             "TASKAPP_DATABASE_URL": DATABASE_URL,
             "TASKAPP_REDIS_URL": REDIS_URL,
             "TASKAPP_SECRET_KEY": self.secret,
             "TASKAPP_SHUTDOWN_GRACE_SECONDS": "10",
             "TASKAPP_METRICS_REFRESH_SECONDS": "5",
         }
-        env.pop("TASKAPP_WEB_DIR", None)
-        with self.log_path.open("ab") as out:
-            self.process = subprocess.Popen(
-                [str(TASKAPP), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                cwd=ROOT / "backend",
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.process = spawn_serve(ROOT / "backend", self.port, env, self.log_path)
 
     async def wait_ready(self, within: float = 30.0) -> None:
         deadline = time.monotonic() + within

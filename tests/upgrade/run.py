@@ -44,6 +44,9 @@ from alembic.script import ScriptDirectory
 from taskapp.migrate import alembic_config
 from taskapp.tasks.search import document
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from harness import pct, spawn_serve
+
 ROOT = Path(__file__).resolve().parents[2]
 ENV = os.environ
 DATABASE_URL = ENV["UPGRADE_DATABASE_URL"]
@@ -73,13 +76,6 @@ PASSWORD = "upgrade-Rehearsal-passphrase-4817"  # a throwaway account on a throw
 
 def log(message: str) -> None:
     print(f"upgrade: {message}", file=sys.stderr, flush=True)
-
-
-def pct(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def asyncpg_dsn(url: str) -> str:
@@ -195,8 +191,6 @@ class Server:
 
     def start(self) -> None:
         env = {
-            **ENV,
-            "TASKAPP_ENV": "production",
             "TASKAPP_DATABASE_URL": DATABASE_URL,
             "TASKAPP_REDIS_URL": REDIS_URL,
             # Both releases sign with one key, as replicas of a rolling update do.
@@ -206,19 +200,7 @@ class Server:
             "TASKAPP_PASSWORD_MEMORY_COST": "8192",
             "TASKAPP_SHUTDOWN_GRACE_SECONDS": "5",
         }
-        env.pop("TASKAPP_WEB_DIR", None)
-        with self.log_path.open("ab") as out:
-            self.process = subprocess.Popen(
-                [
-                    *(str(self.backend / ".venv" / "bin" / "taskapp"), "serve"),
-                    *("--host", "127.0.0.1", "--port", str(self.port)),
-                ],
-                cwd=self.backend,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.process = spawn_serve(self.backend, self.port, env, self.log_path)
 
     async def wait_ready(self, within: float = 60.0) -> None:
         deadline = time.monotonic() + within
