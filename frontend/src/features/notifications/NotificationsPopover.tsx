@@ -7,6 +7,7 @@ import { errorMessage } from "@/api/problem";
 import { useTimeZone } from "@/features/auth/context";
 import { dateFormat } from "@/lib/dates";
 import { cn } from "@/lib/cn";
+import { ActionSelect } from "@/ui/ActionSelect";
 import { Button, Spinner } from "@/ui/primitives";
 import { toast } from "@/ui/toast";
 import {
@@ -18,6 +19,8 @@ import {
   type Notification,
   type NotificationPage,
 } from "./api";
+
+const SNOOZE_OPTIONS = SNOOZE_CHOICES.map((c) => ({ value: String(c.minutes), label: c.label }));
 
 /**
  * The notifications panel: a Radix popover (Esc and a click outside close it, focus goes back to
@@ -166,22 +169,14 @@ export function NotificationsPanel({
                   </p>
                 </div>
                 {n.kind === "reminder" && (
-                  <select
-                    aria-label={`Snooze ${n.title}`}
-                    value=""
+                  <ActionSelect
+                    label={`Snooze ${n.title}`}
+                    prompt="Snooze…"
+                    options={SNOOZE_OPTIONS}
                     disabled={later.isPending}
-                    onChange={(e) => later.mutate({ n, minutes: Number(e.target.value) })}
+                    onPick={(minutes) => later.mutate({ n, minutes: Number(minutes) })}
                     className="h-7 shrink-0 self-center rounded-md border border-zinc-300 bg-white px-1.5 text-xs dark:border-zinc-700 dark:bg-zinc-900"
-                  >
-                    <option value="" disabled>
-                      Snooze…
-                    </option>
-                    {SNOOZE_CHOICES.map((c) => (
-                      <option key={c.minutes} value={c.minutes}>
-                        {c.label}
-                      </option>
-                    ))}
-                  </select>
+                  />
                 )}
               </li>
             ))}

@@ -5,10 +5,11 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Check, Trash2, X } from "lucide-react";
 import { useContext, useState, type FormEvent } from "react";
-import { PRIORITIES, type Priority, type Task } from "@/api/types";
+import { PRIORITIES, type Task } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
 import { listProjects } from "@/features/quickadd/request";
 import { cn } from "@/lib/cn";
+import { ActionSelect } from "@/ui/ActionSelect";
 import { Button } from "@/ui/primitives";
 import { localDay, type BulkAction, type RescheduleTo } from "./bulk";
 import { runBulk } from "./bulkMutation";
@@ -23,6 +24,10 @@ const RESCHEDULE: { value: RescheduleTo; label: string }[] = [
   { value: "next_week", label: "Next week (Monday)" },
   { value: "none", label: "No due date" },
 ];
+// Most urgent first.
+const PRIORITY_OPTIONS = [...PRIORITIES]
+  .reverse()
+  .map((p) => ({ value: p, label: PRIORITY_LABEL[p] }));
 
 export default function BulkBar({
   tasks,
@@ -88,57 +93,33 @@ export default function BulkBar({
       >
         <Check className="size-4" aria-hidden="true" /> Complete
       </Button>
-      <select
-        aria-label="Set priority"
+      <ActionSelect
+        label="Set priority"
+        prompt="Priority…"
+        options={PRIORITY_OPTIONS}
         className={control}
-        value=""
         disabled={busy}
-        onChange={(e) => void apply({ kind: "priority", priority: e.target.value as Priority })}
-      >
-        <option value="" disabled>
-          Priority…
-        </option>
-        {[...PRIORITIES].reverse().map((p) => (
-          <option key={p} value={p}>
-            {PRIORITY_LABEL[p]}
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Reschedule"
+        onPick={(priority) => void apply({ kind: "priority", priority })}
+      />
+      <ActionSelect
+        label="Reschedule"
+        prompt="Reschedule…"
+        options={RESCHEDULE}
         className={control}
-        value=""
         disabled={busy}
-        onChange={(e) => void apply({ kind: "reschedule", to: e.target.value as RescheduleTo })}
-      >
-        <option value="" disabled>
-          Reschedule…
-        </option>
-        {RESCHEDULE.map((r) => (
-          <option key={r.value} value={r.value}>
-            {r.label}
-          </option>
-        ))}
-      </select>
-      <select
-        aria-label="Move to project"
+        onPick={(to) => void apply({ kind: "reschedule", to })}
+      />
+      <ActionSelect
+        label="Move to project"
+        prompt={projects.isError ? "Projects unavailable" : "Move to…"}
+        options={projects.data?.map((p) => ({ value: p.id, label: p.name })) ?? []}
         className={control}
-        value=""
         disabled={busy || !projects.data}
-        onChange={(e) => {
-          const p = projects.data?.find((x) => x.id === e.target.value);
+        onPick={(id) => {
+          const p = projects.data?.find((x) => x.id === id);
           if (p) void apply({ kind: "project", projectId: p.id }, p.name);
         }}
-      >
-        <option value="" disabled>
-          {projects.isError ? "Projects unavailable" : "Move to…"}
-        </option>
-        {projects.data?.map((p) => (
-          <option key={p.id} value={p.id}>
-            {p.name}
-          </option>
-        ))}
-      </select>
+      />
       <form onSubmit={addLabel} className="flex items-center gap-1">
         <input
           aria-label="Label to add"
