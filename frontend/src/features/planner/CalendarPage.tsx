@@ -1,10 +1,11 @@
-import { AlertTriangle, ChevronLeft, ChevronRight } from "lucide-react";
+import { ChevronLeft, ChevronRight } from "lucide-react";
 import { useSearchParams } from "react-router";
 import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { useOpenTask } from "@/features/tasks/views";
-import { Button, EmptyState, Spinner } from "@/ui/primitives";
+import { Button, Spinner } from "@/ui/primitives";
+import { LoadError } from "@/ui/LoadStates";
 import { useRowKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
 import { useAgenda, useTimeZone } from "./api";
@@ -58,12 +59,7 @@ export default function CalendarPage() {
         </Button>
       </div>
       {agenda.isError ? (
-        <EmptyState
-          icon={<AlertTriangle className="size-6" aria-hidden="true" />}
-          title="Couldn’t load the calendar"
-        >
-          <p>{errorMessage(agenda.error)}</p>
-        </EmptyState>
+        <LoadError title="Couldn’t load the calendar" message={errorMessage(agenda.error)} />
       ) : (
         <div className="relative mt-4" aria-busy={agenda.isFetching}>
           {agenda.isPending && (

@@ -1,8 +1,9 @@
-import { AlertTriangle, Check } from "lucide-react";
+import { Check } from "lucide-react";
 import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { TaskItem } from "@/features/tasks/views";
-import { Button, EmptyState, Spinner } from "@/ui/primitives";
+import { EmptyState } from "@/ui/primitives";
+import { LoadError, Loading } from "@/ui/LoadStates";
 import { useToday } from "./api";
 import { useRowKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
@@ -37,19 +38,13 @@ export default function TodayPage() {
         {data && <p className="text-sm text-zinc-600 dark:text-zinc-400">{longDay(data.date)}</p>}
       </div>
       {today.isPending ? (
-        <div className="flex justify-center py-16">
-          <Spinner label="Loading today’s tasks" />
-        </div>
+        <Loading label="Loading today’s tasks" />
       ) : today.isError ? (
-        <EmptyState
-          icon={<AlertTriangle className="size-6" aria-hidden="true" />}
+        <LoadError
           title="Couldn’t load today’s tasks"
-        >
-          <p>{errorMessage(today.error)}</p>
-          <Button variant="secondary" className="mt-4" onClick={() => void today.refetch()}>
-            Try again
-          </Button>
-        </EmptyState>
+          message={errorMessage(today.error)}
+          onRetry={() => void today.refetch()}
+        />
       ) : (
         <>
           {data!.overdue.length > 0 && (

@@ -8,13 +8,12 @@ import {
   type DragEndEvent,
 } from "@dnd-kit/core";
 import { useQueryClient } from "@tanstack/react-query";
-import { AlertTriangle } from "lucide-react";
 import { useMemo, type ReactNode } from "react";
 import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { useUpdateTask } from "@/features/tasks/views";
 import { cn } from "@/lib/cn";
-import { Button, EmptyState, Spinner } from "@/ui/primitives";
+import { LoadError, Loading } from "@/ui/LoadStates";
 import { AgendaRow } from "./AgendaRow";
 import { useRowKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
@@ -96,19 +95,13 @@ export default function UpcomingPage() {
         The next {UPCOMING_DAYS} days. Drag a task to another day, or use its “Move to” menu.
       </p>
       {agenda.isPending ? (
-        <div className="flex justify-center py-16">
-          <Spinner label="Loading the next two weeks" />
-        </div>
+        <Loading label="Loading the next two weeks" />
       ) : agenda.isError ? (
-        <EmptyState
-          icon={<AlertTriangle className="size-6" aria-hidden="true" />}
+        <LoadError
           title="Couldn’t load the agenda"
-        >
-          <p>{errorMessage(agenda.error)}</p>
-          <Button variant="secondary" className="mt-4" onClick={() => void agenda.refetch()}>
-            Try again
-          </Button>
-        </EmptyState>
+          message={errorMessage(agenda.error)}
+          onRetry={() => void agenda.refetch()}
+        />
       ) : (
         <DndContext
           sensors={sensors}

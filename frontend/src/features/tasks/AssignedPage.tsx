@@ -1,9 +1,10 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { AlertTriangle, UserCheck } from "lucide-react";
+import { UserCheck } from "lucide-react";
 import { api, unwrap } from "@/api/client";
 import { errorMessage } from "@/api/problem";
 import type { TaskPage } from "@/api/types";
-import { Button, EmptyState, Spinner } from "@/ui/primitives";
+import { Button, EmptyState } from "@/ui/primitives";
+import { LoadError, Loading } from "@/ui/LoadStates";
 import { TaskItem } from "./views";
 
 // Under ["planner"]: every task write invalidates it (mutations.ts), as it does Today's.
@@ -33,19 +34,13 @@ export default function AssignedPage() {
     <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
       <h1 className="text-2xl font-bold tracking-tight">Assigned to me</h1>
       {assigned.isPending ? (
-        <div className="flex justify-center py-16">
-          <Spinner label="Loading the tasks assigned to you" />
-        </div>
+        <Loading label="Loading the tasks assigned to you" />
       ) : assigned.isError ? (
-        <EmptyState
-          icon={<AlertTriangle className="size-6" aria-hidden="true" />}
+        <LoadError
           title="Couldn’t load the tasks assigned to you"
-        >
-          <p>{errorMessage(assigned.error)}</p>
-          <Button variant="secondary" className="mt-4" onClick={() => void assigned.refetch()}>
-            Try again
-          </Button>
-        </EmptyState>
+          message={errorMessage(assigned.error)}
+          onRetry={() => void assigned.refetch()}
+        />
       ) : tasks.length === 0 ? (
         <EmptyState
           icon={<UserCheck className="size-6" aria-hidden="true" />}

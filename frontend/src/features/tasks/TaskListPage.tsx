@@ -1,5 +1,5 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { AlertTriangle, CheckCircle2, SearchX } from "lucide-react";
+import { CheckCircle2, SearchX } from "lucide-react";
 import { useLocation } from "react-router";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { errorMessage } from "@/api/problem";
@@ -9,6 +9,7 @@ import type { Project } from "@/features/projects/api";
 import { COLOUR_HEX } from "@/features/projects/colours";
 import { canWrite, useProjectRole } from "@/features/projects/role";
 import { Button, EmptyState, Spinner } from "@/ui/primitives";
+import { LoadError } from "@/ui/LoadStates";
 import { FilterBar } from "./FilterBar";
 import { activeFilterCount, toApiQuery, useTaskFilters } from "./filters";
 import { QuickAdd } from "./QuickAdd";
@@ -217,15 +218,11 @@ export default function TaskListPage() {
         {list.isPending ? (
           <SkeletonRows />
         ) : list.isError ? (
-          <EmptyState
-            icon={<AlertTriangle className="size-6" aria-hidden="true" />}
+          <LoadError
             title="Couldn’t load your tasks"
-          >
-            <p>{errorMessage(list.error)}</p>
-            <Button variant="secondary" className="mt-4" onClick={() => void list.refetch()}>
-              Try again
-            </Button>
-          </EmptyState>
+            message={errorMessage(list.error)}
+            onRetry={() => void list.refetch()}
+          />
         ) : tasks.length === 0 ? (
           filtered ? (
             <EmptyState
