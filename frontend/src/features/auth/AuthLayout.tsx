@@ -1,13 +1,18 @@
 import type { ReactNode } from "react";
+import { Link } from "react-router";
 import { Logo } from "@/ui/Logo";
+import { Button, Spinner } from "@/ui/primitives";
 
 export function AuthLayout({
   title,
   subtitle,
+  footer,
   children,
 }: {
   title: string;
   subtitle: ReactNode;
+  /** The line under the form: where to go instead (log in, register, a new link). */
+  footer: ReactNode;
   children: ReactNode;
 }) {
   return (
@@ -20,8 +25,39 @@ export function AuthLayout({
         </div>
         <div className="rounded-xl border border-zinc-200 bg-white p-6 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
           {children}
+          <p className="mt-5 text-center text-sm text-zinc-600 dark:text-zinc-400">{footer}</p>
         </div>
       </div>
     </main>
+  );
+}
+
+/** The form's full-width submit button: disabled while the form is sent, with a named spinner. */
+export function AuthSubmit({
+  busy,
+  busyLabel,
+  disabled = false,
+  children,
+}: {
+  busy: boolean;
+  /** What the spinner says while `busy` ("Logging in"). */
+  busyLabel: string;
+  disabled?: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Button type="submit" className="w-full" disabled={busy || disabled}>
+      {busy && <Spinner label={busyLabel} />}
+      {children}
+    </Button>
+  );
+}
+
+/** A link on the login, register and recovery pages. */
+export function AuthLink({ to, children }: { to: string; children: ReactNode }) {
+  return (
+    <Link to={to} className="text-brand-600 dark:text-brand-400 font-medium hover:underline">
+      {children}
+    </Link>
   );
 }

@@ -1,12 +1,10 @@
 import { useState } from "react";
 import { useForm } from "react-hook-form";
-import { Link } from "react-router";
 import { api, unwrap } from "@/api/client";
 import { ApiError, errorMessage } from "@/api/problem";
 import { FormAlert } from "@/ui/FormAlert";
 import { EmailField } from "@/ui/LabelledInput";
-import { Button, Spinner } from "@/ui/primitives";
-import { AuthLayout } from "./AuthLayout";
+import { AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
 
 // The server answers the same for every address (it never tells who has an account): the page
 // shows that answer, whatever was typed.
@@ -38,6 +36,7 @@ export default function ForgotPasswordPage() {
     <AuthLayout
       title="Forgot your password?"
       subtitle="We'll email you a link to choose a new one."
+      footer={<AuthLink to="/login">Back to log in</AuthLink>}
     >
       {sent ? (
         <FormAlert tone="notice">{sent}</FormAlert>
@@ -55,21 +54,12 @@ export default function ForgotPasswordPage() {
                 pattern: { value: EMAIL, message: "Enter a valid email address" },
               })}
             />
-            <Button type="submit" className="w-full" disabled={isSubmitting}>
-              {isSubmitting && <Spinner label="Sending" />}
+            <AuthSubmit busy={isSubmitting} busyLabel="Sending">
               Send me a link
-            </Button>
+            </AuthSubmit>
           </form>
         </>
       )}
-      <p className="mt-5 text-center text-sm text-zinc-600 dark:text-zinc-400">
-        <Link
-          to="/login"
-          className="text-brand-600 dark:text-brand-400 font-medium hover:underline"
-        >
-          Back to log in
-        </Link>
-      </p>
     </AuthLayout>
   );
 }

@@ -1,12 +1,11 @@
 import { useState } from "react";
 import { useForm } from "react-hook-form";
-import { Link, useLocation } from "react-router";
+import { useLocation } from "react-router";
 import { ApiError, errorMessage } from "@/api/problem";
 import { FormAlert } from "@/ui/FormAlert";
 import { EmailField } from "@/ui/LabelledInput";
 import { PasswordField } from "@/ui/PasswordField";
-import { Button, Spinner } from "@/ui/primitives";
-import { AuthLayout } from "./AuthLayout";
+import { AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
 import { useAuth } from "./context";
 
 // react-hook-form's own rules, not a zod schema: zod would add ~30 kB gzipped to the first screen
@@ -50,7 +49,15 @@ export default function LoginPage() {
   });
 
   return (
-    <AuthLayout title="Welcome back" subtitle="Log in to pick up where you left off.">
+    <AuthLayout
+      title="Welcome back"
+      subtitle="Log in to pick up where you left off."
+      footer={
+        <>
+          New to taskapp? <AuthLink to="/register">Create an account</AuthLink>
+        </>
+      }
+    >
       {(notice || stateNotice) && !formError && (
         <FormAlert tone="notice">{notice ?? stateNotice}</FormAlert>
       )}
@@ -71,27 +78,12 @@ export default function LoginPage() {
           {...register("password", rules.password)}
         />
         <p className="-mt-2 text-right text-sm">
-          <Link
-            to="/forgot-password"
-            className="text-brand-600 dark:text-brand-400 font-medium hover:underline"
-          >
-            Forgot password?
-          </Link>
+          <AuthLink to="/forgot-password">Forgot password?</AuthLink>
         </p>
-        <Button type="submit" className="w-full" disabled={isSubmitting}>
-          {isSubmitting && <Spinner label="Logging in" />}
+        <AuthSubmit busy={isSubmitting} busyLabel="Logging in">
           Log in
-        </Button>
+        </AuthSubmit>
       </form>
-      <p className="mt-5 text-center text-sm text-zinc-600 dark:text-zinc-400">
-        New to taskapp?{" "}
-        <Link
-          to="/register"
-          className="text-brand-600 dark:text-brand-400 font-medium hover:underline"
-        >
-          Create an account
-        </Link>
-      </p>
     </AuthLayout>
   );
 }

@@ -1,16 +1,14 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
-import { Link } from "react-router";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
 import { FormAlert } from "@/ui/FormAlert";
-import { EmailField } from "@/ui/LabelledInput";
-import { PasswordField } from "@/ui/PasswordField";
-import { Button, Field, Input, Spinner } from "@/ui/primitives";
-import { AuthLayout } from "./AuthLayout";
+import { EmailField, LabelledInput } from "@/ui/LabelledInput";
+import { AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
 import { useAuth } from "./context";
-import { PASSWORD_RULE, passwordSchema } from "./password";
+import { NewPasswordField } from "./NewPasswordField";
+import { passwordSchema } from "./password";
 
 const schema = z.object({
   fullName: z.string().trim().max(255, "Use at most 255 characters"),
@@ -51,35 +49,33 @@ export default function RegisterPage() {
     <AuthLayout
       title="Create your account"
       subtitle="Organise your work and life, one task at a time."
+      footer={
+        <>
+          Already have an account? <AuthLink to="/login">Log in</AuthLink>
+        </>
+      }
     >
       {formError && <FormAlert>{formError}</FormAlert>}
       <form onSubmit={onSubmit} noValidate className="space-y-4">
-        <Field id="fullName" label="Name (optional)" error={errors.fullName?.message}>
-          <Input id="fullName" autoComplete="name" autoFocus {...register("fullName")} />
-        </Field>
+        <LabelledInput
+          id="fullName"
+          label="Name (optional)"
+          autoComplete="name"
+          autoFocus
+          error={errors.fullName?.message}
+          {...register("fullName")}
+        />
         <EmailField id="email" label="Email" error={errors.email?.message} {...register("email")} />
-        <PasswordField
+        <NewPasswordField
           id="password"
           label="Password"
-          autoComplete="new-password"
           error={errors.password?.message}
-          hint={PASSWORD_RULE}
           {...register("password")}
         />
-        <Button type="submit" className="w-full" disabled={isSubmitting}>
-          {isSubmitting && <Spinner label="Creating account" />}
+        <AuthSubmit busy={isSubmitting} busyLabel="Creating account">
           Create account
-        </Button>
+        </AuthSubmit>
       </form>
-      <p className="mt-5 text-center text-sm text-zinc-600 dark:text-zinc-400">
-        Already have an account?{" "}
-        <Link
-          to="/login"
-          className="text-brand-600 dark:text-brand-400 font-medium hover:underline"
-        >
-          Log in
-        </Link>
-      </p>
     </AuthLayout>
   );
 }

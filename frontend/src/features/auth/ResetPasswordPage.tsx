@@ -1,13 +1,11 @@
 import { useState } from "react";
 import { useForm } from "react-hook-form";
-import { Link, useNavigate, useSearchParams } from "react-router";
+import { useNavigate, useSearchParams } from "react-router";
 import { api, unwrap } from "@/api/client";
 import { ApiError, errorMessage } from "@/api/problem";
 import { FormAlert } from "@/ui/FormAlert";
-import { PasswordField } from "@/ui/PasswordField";
-import { Button, Spinner } from "@/ui/primitives";
-import { AuthLayout } from "./AuthLayout";
-import { PASSWORD_RULE } from "./password";
+import { AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
+import { NewPasswordField } from "./NewPasswordField";
 
 type Values = { password: string };
 
@@ -41,36 +39,29 @@ export default function ResetPasswordPage() {
   });
 
   return (
-    <AuthLayout title="Choose a new password" subtitle="Every device signed in will be logged out.">
+    <AuthLayout
+      title="Choose a new password"
+      subtitle="Every device signed in will be logged out."
+      footer={<AuthLink to="/forgot-password">Ask for a new link</AuthLink>}
+    >
       {!token && <FormAlert>This link has no token. Ask for a new one.</FormAlert>}
       {formError && <FormAlert>{formError}</FormAlert>}
       <form onSubmit={onSubmit} noValidate className="space-y-4">
-        <PasswordField
+        <NewPasswordField
           id="password"
           label="New password"
-          autoComplete="new-password"
           autoFocus
           error={errors.password?.message}
-          hint={PASSWORD_RULE}
           {...register("password", {
             required: "Enter a new password",
             minLength: { value: 8, message: "Use at least 8 characters" },
             maxLength: { value: 128, message: "Use at most 128 characters" },
           })}
         />
-        <Button type="submit" className="w-full" disabled={isSubmitting || !token}>
-          {isSubmitting && <Spinner label="Saving" />}
+        <AuthSubmit busy={isSubmitting} busyLabel="Saving" disabled={!token}>
           Set new password
-        </Button>
+        </AuthSubmit>
       </form>
-      <p className="mt-5 text-center text-sm text-zinc-600 dark:text-zinc-400">
-        <Link
-          to="/forgot-password"
-          className="text-brand-600 dark:text-brand-400 font-medium hover:underline"
-        >
-          Ask for a new link
-        </Link>
-      </p>
     </AuthLayout>
   );
 }

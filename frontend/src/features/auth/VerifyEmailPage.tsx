@@ -1,10 +1,10 @@
 import { useState } from "react";
-import { Link, useSearchParams } from "react-router";
+import { useSearchParams } from "react-router";
 import { api, unwrap } from "@/api/client";
 import { errorMessage } from "@/api/problem";
 import { FormAlert } from "@/ui/FormAlert";
 import { Button, Spinner } from "@/ui/primitives";
-import { AuthLayout } from "./AuthLayout";
+import { AuthLayout, AuthLink } from "./AuthLayout";
 
 /** /verify-email?token=…: confirmed with a click, not on load, so that a mail scanner opening
  * the link does not spend it. */
@@ -27,7 +27,11 @@ export default function VerifyEmailPage() {
   };
 
   return (
-    <AuthLayout title="Confirm your email address" subtitle="One click, and it's done.">
+    <AuthLayout
+      title="Confirm your email address"
+      subtitle="One click, and it's done."
+      footer={<AuthLink to="/tasks">Go to your tasks</AuthLink>}
+    >
       {state === "done" ? (
         <FormAlert tone="notice">Your email address is confirmed.</FormAlert>
       ) : (
@@ -44,14 +48,6 @@ export default function VerifyEmailPage() {
           </Button>
         </>
       )}
-      <p className="mt-5 text-center text-sm text-zinc-600 dark:text-zinc-400">
-        <Link
-          to="/tasks"
-          className="text-brand-600 dark:text-brand-400 font-medium hover:underline"
-        >
-          Go to your tasks
-        </Link>
-      </p>
     </AuthLayout>
   );
 }

@@ -4,7 +4,8 @@ import { useLocation, useNavigate } from "react-router";
 import { errorMessage } from "@/api/problem";
 import { Dialog } from "@/ui/Dialog";
 import { FormAlert } from "@/ui/FormAlert";
-import { Button, Field, Input } from "@/ui/primitives";
+import { LabelledInput } from "@/ui/LabelledInput";
+import { Button, Field } from "@/ui/primitives";
 import { taskKeys } from "@/features/tasks/api";
 import { invalidateProjects, type Colour, type Project } from "./api";
 import { COLOUR_HEX, COLOURS } from "./colours";
@@ -116,16 +117,15 @@ export default function ProjectDialog({
             if (name.trim()) void save();
           }}
         >
-          <Field id="project-name" label="Name">
-            <Input
-              id="project-name"
-              value={name}
-              maxLength={100}
-              required
-              autoFocus
-              onChange={(e) => setName(e.target.value)}
-            />
-          </Field>
+          <LabelledInput
+            id="project-name"
+            label="Name"
+            value={name}
+            maxLength={100}
+            required
+            autoFocus
+            onChange={(e) => setName(e.target.value)}
+          />
           <fieldset>
             <legend className="mb-1.5 text-sm font-medium text-zinc-800 dark:text-zinc-200">
               Colour

@@ -10,6 +10,30 @@ function wrongPassword(e: unknown) {
   return e instanceof ApiError && e.status === 403 ? "The password is incorrect." : errorMessage(e);
 }
 
+/** The account's password, asked again before an export or a deletion; the server checks it. */
+function PasswordAgainField({
+  id,
+  value,
+  onChange,
+  error,
+}: {
+  id: string;
+  value: string;
+  onChange: (password: string) => void;
+  error: string | undefined;
+}) {
+  return (
+    <PasswordField
+      id={id}
+      label="Password"
+      autoComplete="current-password"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      error={error}
+    />
+  );
+}
+
 /** Whether the address is confirmed, and a new link when it is not. */
 export function EmailStatus() {
   const { user } = useAuth();
@@ -69,12 +93,10 @@ export function ExportForm() {
   };
   return (
     <form onSubmit={(e) => void onSubmit(e)} noValidate className="max-w-md space-y-4">
-      <PasswordField
+      <PasswordAgainField
         id="export-password"
-        label="Password"
-        autoComplete="current-password"
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
+        onChange={setPassword}
         error={error}
       />
       <Button type="submit" disabled={busy || !password}>
@@ -118,12 +140,10 @@ export function DeleteAccountForm() {
           onChange={(e) => setTyped(e.target.value)}
         />
       </Field>
-      <PasswordField
+      <PasswordAgainField
         id="delete-password"
-        label="Password"
-        autoComplete="current-password"
         value={password}
-        onChange={(e) => setPassword(e.target.value)}
+        onChange={setPassword}
         error={error}
       />
       <Button type="submit" variant="danger" disabled={busy || !confirmed || !password}>

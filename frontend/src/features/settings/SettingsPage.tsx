@@ -7,7 +7,9 @@ import { api, unwrap } from "@/api/client";
 import { ApiError, errorMessage } from "@/api/problem";
 import type { User } from "@/api/types";
 import { useAuth } from "@/features/auth/context";
-import { PASSWORD_RULE, passwordSchema } from "@/features/auth/password";
+import { NewPasswordField } from "@/features/auth/NewPasswordField";
+import { passwordSchema } from "@/features/auth/password";
+import { LabelledInput } from "@/ui/LabelledInput";
 import { PasswordField } from "@/ui/PasswordField";
 import { Button, Field, Input, Spinner } from "@/ui/primitives";
 import { DeleteAccountForm, EmailStatus, ExportForm } from "./AccountCare";
@@ -67,9 +69,13 @@ function ProfileForm() {
       <Field id="profile-email" label="Email">
         <Input id="profile-email" value={user?.email ?? ""} readOnly disabled />
       </Field>
-      <Field id="profile-name" label="Name" error={errors.fullName?.message}>
-        <Input id="profile-name" autoComplete="name" {...register("fullName")} />
-      </Field>
+      <LabelledInput
+        id="profile-name"
+        label="Name"
+        autoComplete="name"
+        error={errors.fullName?.message}
+        {...register("fullName")}
+      />
       <Button type="submit" disabled={isSubmitting || !isDirty}>
         {isSubmitting && <Spinner />}Save profile
       </Button>
@@ -130,12 +136,10 @@ function PasswordForm() {
         error={errors.current?.message}
         {...register("current")}
       />
-      <PasswordField
+      <NewPasswordField
         id="pw-new"
         label="New password"
-        autoComplete="new-password"
         error={errors.next?.message}
-        hint={PASSWORD_RULE}
         {...register("next")}
       />
       <PasswordField

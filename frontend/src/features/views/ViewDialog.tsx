@@ -3,7 +3,8 @@ import { useState } from "react";
 import { useNavigate } from "react-router";
 import { errorMessage } from "@/api/problem";
 import { Dialog } from "@/ui/Dialog";
-import { Button, Field, Input } from "@/ui/primitives";
+import { LabelledInput } from "@/ui/LabelledInput";
+import { Button } from "@/ui/primitives";
 import { createView, deleteView, renameView, viewKeys, type SavedView } from "./api";
 import { viewHref } from "./query";
 
@@ -64,16 +65,15 @@ export default function ViewDialog({
           });
         }}
       >
-        <Field id="view-name" label="Name">
-          <Input
-            id="view-name"
-            value={name}
-            maxLength={100}
-            required
-            autoFocus
-            onChange={(e) => setName(e.target.value)}
-          />
-        </Field>
+        <LabelledInput
+          id="view-name"
+          label="Name"
+          value={name}
+          maxLength={100}
+          required
+          autoFocus
+          onChange={(e) => setName(e.target.value)}
+        />
         {error != null && (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">
             {errorMessage(error)}
