@@ -2,25 +2,15 @@ import {
   closestCorners,
   DndContext,
   DragOverlay,
-  KeyboardSensor,
-  PointerSensor,
   pointerWithin,
-  TouchSensor,
   useDroppable,
-  useSensor,
-  useSensors,
   type Active,
   type CollisionDetection,
   type DragEndEvent,
   type DragMoveEvent,
   type Over,
 } from "@dnd-kit/core";
-import {
-  SortableContext,
-  sortableKeyboardCoordinates,
-  useSortable,
-  verticalListSortingStrategy,
-} from "@dnd-kit/sortable";
+import { SortableContext, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import { useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle, ChevronLeft, ChevronRight } from "lucide-react";
@@ -33,13 +23,16 @@ import {
   useRef,
   useState,
   type KeyboardEvent,
+  type ReactNode,
 } from "react";
 import { errorMessage } from "@/api/problem";
 import { STATUSES, type Task, type TaskStatus } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { useShortcuts } from "@/lib/useShortcuts";
 import { Button, Spinner } from "@/ui/primitives";
+import { hasBadges } from "./badges";
 import { DragHandle } from "./DragHandle";
+import { useTaskDragSensors } from "./dragSensors";
 import { editor } from "./editor";
 import { FilterBar } from "./FilterBar";
 import { claimFocus, focusWhenMounted, moveTaskFocus } from "./focusNav";
@@ -50,7 +43,7 @@ import { useTaskList } from "./queries";
 import { dropMove, moveInOrder, type Move } from "./reorder";
 import { NO_SELECTION, selectRange, toggleSelected, type Selection } from "./selection";
 import { STATUS_LABEL } from "./statusPriorityDisplay";
-import { DueBadge, LabelChip, PriorityBadge } from "./TaskBadges";
+import { DueBadge, LabelChip, PriorityBadge, SubtaskCount } from "./TaskBadges";
 import { CompleteButton } from "./TaskItem";
 import { useTaskKeys } from "./taskKeys";
 
@@ -80,6 +73,31 @@ const COLUMN_ACCENT: Record<TaskStatus, string> = {
   in_progress: "bg-violet-500",
   done: "bg-emerald-500",
 };
+
+/** A card's button to the column on its left or right (the keyboard's ←/→ do the same). */
+function MoveButton({
+  task,
+  to,
+  icon,
+  onMove,
+}: {
+  task: Task;
+  to: TaskStatus;
+  icon: ReactNode;
+  onMove: () => void;
+}) {
+  return (
+    <button
+      type="button"
+      onClick={onMove}
+      className="rounded p-0.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
+      aria-label={`Move “${task.title}” to ${STATUS_LABEL[to]}`}
+      title={`Move to ${STATUS_LABEL[to]}`}
+    >
+      {icon}
+    </button>
+  );
+}
 
 function Card({
   task,
@@ -178,19 +196,10 @@ function Card({
               {task.title}
             </span>
           </button>
-          {(task.due_date ||
-            task.subtask_count > 0 ||
-            task.due_on ||
-            task.labels.length > 0 ||
-            task.priority !== "medium") && (
+          {hasBadges(task) && (
             <div className="mt-2 flex flex-wrap items-center gap-x-2.5 gap-y-1">
               <DueBadge task={task} />
-              {task.subtask_count > 0 && (
-                <span className="text-xs text-zinc-600 dark:text-zinc-400">
-                  <span className="sr-only">Subtasks done: </span>
-                  {task.subtask_done_count}/{task.subtask_count}
-                </span>
-              )}
+              <SubtaskCount task={task} />
               <PriorityBadge priority={task.priority} />
               {task.labels.map((l) => (
                 <LabelChip key={l} label={l} />
@@ -210,26 +219,20 @@ function Card({
             />
             <div className="flex gap-0.5 sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
               {prev && (
-                <button
-                  type="button"
-                  onClick={() => update.mutate({ task, patch: { status: prev } })}
-                  className="rounded p-0.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
-                  aria-label={`Move “${task.title}” to ${STATUS_LABEL[prev]}`}
-                  title={`Move to ${STATUS_LABEL[prev]}`}
-                >
-                  <ChevronLeft className="size-4" aria-hidden="true" />
-                </button>
+                <MoveButton
+                  task={task}
+                  to={prev}
+                  icon={<ChevronLeft className="size-4" aria-hidden="true" />}
+                  onMove={() => update.mutate({ task, patch: { status: prev } })}
+                />
               )}
               {next && (
-                <button
-                  type="button"
-                  onClick={() => update.mutate({ task, patch: { status: next } })}
-                  className="rounded p-0.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
-                  aria-label={`Move “${task.title}” to ${STATUS_LABEL[next]}`}
-                  title={`Move to ${STATUS_LABEL[next]}`}
-                >
-                  <ChevronRight className="size-4" aria-hidden="true" />
-                </button>
+                <MoveButton
+                  task={task}
+                  to={next}
+                  icon={<ChevronRight className="size-4" aria-hidden="true" />}
+                  onMove={() => update.mutate({ task, patch: { status: next } })}
+                />
               )}
             </div>
           </div>
@@ -434,11 +437,7 @@ export default function BoardPage() {
   // e, d on the focused card; 1–4, t on the selection when there is one, else the focused card.
   const clearSelection = useCallback(() => setSel(() => NO_SELECTION), [setSel]);
   useTaskKeys(selectedTasks, clearSelection);
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
+  const sensors = useTaskDragSensors();
 
   /** The column a droppable belongs to: a card's status, or the column itself. */
   const columnOf = (over: Over): TaskStatus | undefined =>

@@ -3,27 +3,14 @@
  * row), touch (long press) and keyboard (the grip: Space, ↑/↓, Space). A lazy chunk: the list
  * loads it only when sorted manually, so the first route keeps its byte budget.
  */
-import {
-  closestCenter,
-  DndContext,
-  KeyboardSensor,
-  PointerSensor,
-  TouchSensor,
-  useSensor,
-  useSensors,
-  type DragEndEvent,
-} from "@dnd-kit/core";
-import {
-  SortableContext,
-  sortableKeyboardCoordinates,
-  useSortable,
-  verticalListSortingStrategy,
-} from "@dnd-kit/sortable";
+import { closestCenter, DndContext, type DragEndEvent } from "@dnd-kit/core";
+import { SortableContext, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { CSS } from "@dnd-kit/utilities";
 import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, type ReactNode } from "react";
 import type { Task } from "@/api/types";
 import { DragHandle } from "./DragHandle";
+import { useTaskDragSensors } from "./dragSensors";
 import { dropMove, moveInOrder } from "./reorder";
 import type { RowDrag } from "./TaskItem";
 
@@ -67,11 +54,7 @@ export default function SortableTaskList({
 }) {
   const qc = useQueryClient();
   const ids = useMemo(() => tasks.map((t) => t.id), [tasks]);
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
-  );
+  const sensors = useTaskDragSensors();
   const title = (id: unknown) => tasks.find((t) => t.id === id)?.title ?? "task";
   const onDragEnd = ({ active, over }: DragEndEvent) => {
     const task = tasks.find((t) => t.id === active.id);

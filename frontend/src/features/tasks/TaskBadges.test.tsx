@@ -2,7 +2,7 @@ import { render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
 import { makeTask } from "@/test/utils";
-import { DueBadge } from "./TaskBadges";
+import { DueBadge, SubtaskCount } from "./TaskBadges";
 
 // Kiritimati (UTC+14) is a day ahead of nearly every browser zone: at 20:00 UTC on 1 Dec it is
 // already 10:00 on the 2nd there.
@@ -34,5 +34,19 @@ describe("DueBadge follows the profile's zone, not the browser's", () => {
     badge(makeTask({ due_on: null, due_date: "2026-12-01T23:30:00Z", status: "pending" }));
     expect(screen.queryByText("Overdue:")).not.toBeInTheDocument();
     expect(screen.getByText(/^Today \d/)).toBeInTheDocument();
+  });
+});
+
+describe("SubtaskCount", () => {
+  it("reads as done of all subtasks", () => {
+    render(<SubtaskCount task={makeTask({ subtask_count: 3, subtask_done_count: 1 })} />);
+    expect(screen.getByText("Subtasks done:").parentElement).toHaveTextContent(
+      "Subtasks done: 1/3",
+    );
+  });
+
+  it("shows nothing for a task without subtasks", () => {
+    const { container } = render(<SubtaskCount task={makeTask({ subtask_count: 0 })} />);
+    expect(container).toBeEmptyDOMElement();
   });
 });

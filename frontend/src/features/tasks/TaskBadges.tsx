@@ -52,6 +52,17 @@ export function DueBadge({ task }: { task: Task }) {
   );
 }
 
+/** Done and all subtasks ("1/3"), read as "Subtasks done: 1/3"; nothing without subtasks. */
+export function SubtaskCount({ task }: { task: Task }) {
+  if (task.subtask_count <= 0) return null;
+  return (
+    <span className="text-xs text-zinc-600 dark:text-zinc-400">
+      <span className="sr-only">Subtasks done: </span>
+      {task.subtask_done_count}/{task.subtask_count}
+    </span>
+  );
+}
+
 export function LabelChip({ label, onClick }: { label: string; onClick?: () => void }) {
   const cls =
     "inline-flex max-w-40 items-center truncate rounded-full bg-zinc-100 px-2 py-0.5 text-xs text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300";

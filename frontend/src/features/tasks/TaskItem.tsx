@@ -5,9 +5,10 @@ import { cn } from "@/lib/cn";
 import { useTimeZone } from "@/features/auth/context";
 import { isTaskOverdue } from "@/lib/dates";
 import { AssigneeInitials } from "./AssigneeInitials";
+import { hasBadges } from "./badges";
 import { useDeleteTask, useUpdateTask } from "./mutations";
 import { PRIORITY_RING } from "./statusPriorityDisplay";
-import { DueBadge, LabelChip, PriorityBadge } from "./TaskBadges";
+import { DueBadge, LabelChip, PriorityBadge, SubtaskCount } from "./TaskBadges";
 import { useOpenTask } from "./taskRoute";
 import { useTaskWaiting } from "./waiting";
 
@@ -142,20 +143,10 @@ export function TaskItem({
             </span>
           )}
         </button>
-        {(task.due_date ||
-          task.subtask_count > 0 ||
-          task.due_on ||
-          task.labels.length > 0 ||
-          task.priority !== "medium" ||
-          task.status === "in_progress") && (
+        {(hasBadges(task) || task.status === "in_progress") && (
           <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1">
             <DueBadge task={task} />
-            {task.subtask_count > 0 && (
-              <span className="text-xs text-zinc-600 dark:text-zinc-400">
-                <span className="sr-only">Subtasks done: </span>
-                {task.subtask_done_count}/{task.subtask_count}
-              </span>
-            )}
+            <SubtaskCount task={task} />
             {task.status === "in_progress" && (
               <span className="inline-flex items-center gap-1 text-xs font-medium text-violet-700 dark:text-violet-400">
                 <span className="size-1.5 rounded-full bg-current" aria-hidden="true" />
