@@ -31,7 +31,7 @@ import { useProjects } from "@/features/projects/api";
 import { editor } from "@/features/tasks/editor";
 import { useViews } from "@/features/views/api";
 import { viewHref } from "@/features/views/query";
-import { setThemePref } from "@/lib/theme";
+import { setThemePref, type ThemePref } from "@/lib/theme";
 
 /** Routes whose list takes the `show_done` filter (the list, the board, a project's list). */
 const LISTS = /^\/(tasks|board|projects)(\/|$)/;
@@ -43,6 +43,12 @@ const GO: { to: string; label: string; Icon: LucideIcon }[] = [
   { to: "/upcoming", label: "Go to Upcoming", Icon: CalendarDays },
   { to: "/calendar", label: "Go to Calendar", Icon: CalendarRange },
   { to: "/settings", label: "Go to Settings", Icon: Settings },
+];
+
+const THEMES: { pref: ThemePref; label: string; Icon: LucideIcon; keywords: string[] }[] = [
+  { pref: "light", label: "Light theme", Icon: Sun, keywords: ["theme", "mode"] },
+  { pref: "dark", label: "Dark theme", Icon: Moon, keywords: ["theme", "mode"] },
+  { pref: "system", label: "System theme", Icon: Monitor, keywords: ["theme", "mode", "auto"] },
 ];
 
 const ITEM =
@@ -240,30 +246,17 @@ export default function CommandPalette({
                 </Section>
               )}
               <Section heading="Theme" flat={flat}>
-                <Item
-                  value="theme:light"
-                  Icon={Sun}
-                  keywords={["theme", "mode"]}
-                  onSelect={run(() => setThemePref("light"))}
-                >
-                  Light theme
-                </Item>
-                <Item
-                  value="theme:dark"
-                  Icon={Moon}
-                  keywords={["theme", "mode"]}
-                  onSelect={run(() => setThemePref("dark"))}
-                >
-                  Dark theme
-                </Item>
-                <Item
-                  value="theme:system"
-                  Icon={Monitor}
-                  keywords={["theme", "mode", "auto"]}
-                  onSelect={run(() => setThemePref("system"))}
-                >
-                  System theme
-                </Item>
+                {THEMES.map(({ pref, label, Icon, keywords }) => (
+                  <Item
+                    value={`theme:${pref}`}
+                    key={pref}
+                    Icon={Icon}
+                    keywords={keywords}
+                    onSelect={run(() => setThemePref(pref))}
+                  >
+                    {label}
+                  </Item>
+                ))}
               </Section>
               <Section heading="Account" flat={flat}>
                 <Item

@@ -18,7 +18,7 @@ import {
   UserCheck,
   Users,
 } from "lucide-react";
-import { lazy, Suspense, useId, useState } from "react";
+import { lazy, Suspense, useId, useState, type ReactNode } from "react";
 import { Link, NavLink, useLocation } from "react-router";
 import { useProjects, type Project } from "@/features/projects/api";
 import { COLOUR_HEX } from "@/features/projects/colours";
@@ -91,36 +91,85 @@ export function PlannerNav() {
   );
 }
 
-/** The sidebar's projects: Inbox first, archived ones behind a toggle, a dialog for each write. */
-export function ProjectsNav() {
+const HEADING_BUTTON =
+  "rounded p-0.5 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white";
+const EDIT_BUTTON =
+  "rounded p-1 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 focus:opacity-100 sm:opacity-0 sm:group-hover:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white";
+
+/** A titled list of the sidebar (projects, views), with an icon button beside its heading. */
+function NavSection({
+  title,
+  action,
+  children,
+}: {
+  title: string;
+  action?: { label: string; icon: ReactNode; onClick: () => void } | null;
+  children: ReactNode;
+}) {
   // The phone drawer shows a second copy while the sidebar's is hidden: ids must differ.
   const headingId = useId();
-  const { data: projects = [] } = useProjects();
-  const [showArchived, setShowArchived] = useState(false);
-  const [editing, setEditing] = useState<Editing>(null);
-  const [loaded, setLoaded] = useState(false);
-  const open = (e: Editing) => {
-    setLoaded(true);
-    setEditing(e);
-  };
-  const archived = projects.filter((p) => p.archived);
-  const shown = projects.filter((p) => showArchived || !p.archived);
-
   return (
     <section aria-labelledby={headingId} className="mt-5">
       <div className="flex items-center justify-between px-2.5 pb-1">
         <h2 id={headingId} className="text-xs font-semibold text-zinc-600 dark:text-zinc-400">
-          Projects
+          {title}
         </h2>
-        <button
-          type="button"
-          onClick={() => open({ mode: "new" })}
-          className="rounded p-0.5 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
-          aria-label="New project"
-        >
-          <Plus className="size-4" aria-hidden="true" />
-        </button>
+        {action && (
+          <button
+            type="button"
+            onClick={action.onClick}
+            className={HEADING_BUTTON}
+            aria-label={action.label}
+          >
+            {action.icon}
+          </button>
+        )}
       </div>
+      {children}
+    </section>
+  );
+}
+
+/** The "…" button beside an item that opens its edit dialog (shown on hover from 640 px). */
+function EditButton({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <button type="button" onClick={onClick} className={EDIT_BUTTON} aria-label={label}>
+      <MoreHorizontal className="size-4" aria-hidden="true" />
+    </button>
+  );
+}
+
+/**
+ * What a lazy dialog edits (null: closed), and whether it was ever opened: the dialog's chunk
+ * loads the first time it opens, and the dialog stays mounted after that.
+ */
+function useLazyDialog<T>() {
+  const [editing, setEditing] = useState<T | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const open = (e: T) => {
+    setLoaded(true);
+    setEditing(e);
+  };
+  return { editing, loaded, open, close: () => setEditing(null) };
+}
+
+/** The sidebar's projects: Inbox first, archived ones behind a toggle, a dialog for each write. */
+export function ProjectsNav() {
+  const { data: projects = [] } = useProjects();
+  const [showArchived, setShowArchived] = useState(false);
+  const dialog = useLazyDialog<Editing>();
+  const archived = projects.filter((p) => p.archived);
+  const shown = projects.filter((p) => showArchived || !p.archived);
+
+  return (
+    <NavSection
+      title="Projects"
+      action={{
+        label: "New project",
+        icon: <Plus className="size-4" aria-hidden="true" />,
+        onClick: () => dialog.open({ mode: "new" }),
+      }}
+    >
       <ul className="space-y-0.5">
         {shown.map((p) => (
           <li key={p.id} className="group flex items-center" data-testid="project-item">
@@ -149,14 +198,10 @@ export function ProjectsNav() {
             </NavLink>
             {/* Only its owner edits a project; a shared one is marked instead. */}
             {p.role === "owner" ? (
-              <button
-                type="button"
-                onClick={() => open({ mode: "edit", project: p })}
-                className="rounded p-1 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 focus:opacity-100 sm:opacity-0 sm:group-hover:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
-                aria-label={`Edit project “${p.name}”`}
-              >
-                <MoreHorizontal className="size-4" aria-hidden="true" />
-              </button>
+              <EditButton
+                label={`Edit project “${p.name}”`}
+                onClick={() => dialog.open({ mode: "edit", project: p })}
+              />
             ) : (
               <Users
                 className="mx-1 size-3.5 shrink-0 text-zinc-500 dark:text-zinc-400"
@@ -178,48 +223,35 @@ export function ProjectsNav() {
           {showArchived ? "Hide archived" : `Show archived (${archived.length})`}
         </button>
       )}
-      {loaded && (
+      {dialog.loaded && (
         <Suspense fallback={null}>
-          <ProjectDialog editing={editing} onClose={() => setEditing(null)} />
+          <ProjectDialog editing={dialog.editing} onClose={dialog.close} />
         </Suspense>
       )}
-    </section>
+    </NavSection>
   );
 }
 
-const EDIT_BUTTON =
-  "rounded p-1 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 focus:opacity-100 sm:opacity-0 sm:group-hover:opacity-100 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white";
-
 /** Saved views: named filters of the list; the current list's filters can be saved from here. */
 export function ViewsNav() {
-  const headingId = useId();
   const { data: views = [] } = useViews();
   const { pathname, search } = useLocation();
   const here = listFiltersAt(pathname, search);
-  const [editing, setEditing] = useState<ViewEditing>(null);
-  const [loaded, setLoaded] = useState(false);
-  const open = (e: ViewEditing) => {
-    setLoaded(true);
-    setEditing(e);
-  };
+  const dialog = useLazyDialog<ViewEditing>();
   if (!views.length && !here) return null;
   return (
-    <section aria-labelledby={headingId} className="mt-5">
-      <div className="flex items-center justify-between px-2.5 pb-1">
-        <h2 id={headingId} className="text-xs font-semibold text-zinc-600 dark:text-zinc-400">
-          Views
-        </h2>
-        {here && (
-          <button
-            type="button"
-            onClick={() => open({ mode: "new", query: viewQuery(here) })}
-            className="rounded p-0.5 text-zinc-600 hover:bg-zinc-200/60 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
-            aria-label="Save these filters as a view"
-          >
-            <BookmarkPlus className="size-4" aria-hidden="true" />
-          </button>
-        )}
-      </div>
+    <NavSection
+      title="Views"
+      action={
+        here
+          ? {
+              label: "Save these filters as a view",
+              icon: <BookmarkPlus className="size-4" aria-hidden="true" />,
+              onClick: () => dialog.open({ mode: "new", query: viewQuery(here) }),
+            }
+          : null
+      }
+    >
       <ul className="space-y-0.5">
         {views.map((v) => {
           const href = viewHref(v.query);
@@ -234,23 +266,19 @@ export function ViewsNav() {
                 <Bookmark className="size-4 shrink-0" aria-hidden="true" />
                 <span className="truncate">{v.name}</span>
               </Link>
-              <button
-                type="button"
-                onClick={() => open({ mode: "edit", view: v })}
-                className={EDIT_BUTTON}
-                aria-label={`Edit view “${v.name}”`}
-              >
-                <MoreHorizontal className="size-4" aria-hidden="true" />
-              </button>
+              <EditButton
+                label={`Edit view “${v.name}”`}
+                onClick={() => dialog.open({ mode: "edit", view: v })}
+              />
             </li>
           );
         })}
       </ul>
-      {loaded && (
+      {dialog.loaded && (
         <Suspense fallback={null}>
-          <ViewDialog editing={editing} onClose={() => setEditing(null)} />
+          <ViewDialog editing={dialog.editing} onClose={dialog.close} />
         </Suspense>
       )}
-    </section>
+    </NavSection>
   );
 }

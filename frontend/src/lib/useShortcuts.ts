@@ -4,13 +4,17 @@ export const typingTarget = (el: EventTarget | null) =>
   el instanceof HTMLElement &&
   (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 
+/** The open modal dialog or alert dialog, if any: page shortcuts stay quiet while one is up. */
+const openDialog = () =>
+  document.querySelector("[role=dialog][data-state=open], [role=alertdialog]");
+
 /** Single-key shortcuts ("n", "/", "?", "Alt+ArrowUp") that stay out of the way while typing or in dialogs. */
 export function useShortcuts(map: Record<string, (e: KeyboardEvent) => void>): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.ctrlKey || e.metaKey) return;
       if (typingTarget(e.target)) return;
-      if (document.querySelector("[role=dialog][data-state=open], [role=alertdialog]")) return;
+      if (openDialog()) return;
       // With Alt held only an explicit "Alt+<key>" entry answers (Alt+↑ is not ↑).
       const handler = map[e.altKey ? `Alt+${e.key}` : e.key];
       if (handler) {
@@ -32,7 +36,7 @@ export function useUndoKey(onUndo: () => boolean): void {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return;
       if (e.key.toLowerCase() !== "z" || typingTarget(e.target)) return;
-      if (document.querySelector("[role=dialog][data-state=open], [role=alertdialog]")) return;
+      if (openDialog()) return;
       if (onUndo()) e.preventDefault();
     };
     window.addEventListener("keydown", onKey);
@@ -49,7 +53,7 @@ export function usePaletteKey(toggle: () => void): void {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return;
       if (e.key.toLowerCase() !== "k") return;
-      const open = document.querySelector("[role=dialog][data-state=open], [role=alertdialog]");
+      const open = openDialog();
       if (open && !open.hasAttribute("data-command-palette")) return;
       e.preventDefault(); // the browser's own Ctrl+K focuses its address bar
       toggle();

@@ -34,6 +34,19 @@ const submitOnCtrlEnter = (submit: () => void) => (e: KeyboardEvent<HTMLTextArea
   }
 };
 
+/** A comment while it is being sent: its "temp-" id marks it as sending until the server's answer. */
+function pendingComment(taskId: string, body: string): Comment {
+  return {
+    id: `temp-${Date.now()}`,
+    task_id: taskId,
+    author_id: "",
+    body,
+    body_html: "",
+    created_at: new Date().toISOString(),
+    edited_at: null,
+  };
+}
+
 function useComments(taskId: string) {
   const qc = useQueryClient();
   const key = activityKeys.comments(taskId);
@@ -42,63 +55,42 @@ function useComments(taskId: string) {
     void qc.invalidateQueries({ queryKey: activityKeys.history(taskId) });
   };
   const thread = useQuery({ queryKey: key, queryFn: () => listComments(taskId) });
-  // Optimistic: the comment shows at once (marked as sending) and is replaced by the server's.
-  const post = useMutation({
-    mutationFn: (body: string) => addComment(taskId, body),
-    onMutate: async (body: string) => {
+  /**
+   * A write shown at once: `change` applies it to the cached thread; an error puts the thread back
+   * and says which write failed; either way the thread and the history are fetched again.
+   */
+  const optimistic = <V,>(what: string, change: (thread: Comment[], vars: V) => Comment[]) => ({
+    onMutate: async (vars: V) => {
       await qc.cancelQueries({ queryKey: key });
       const before = qc.getQueryData<Comment[]>(key);
-      const pending: Comment = {
-        id: `temp-${Date.now()}`,
-        task_id: taskId,
-        author_id: "",
-        body,
-        body_html: "",
-        created_at: new Date().toISOString(),
-        edited_at: null,
-      };
-      qc.setQueryData<Comment[]>(key, [...(before ?? []), pending]);
+      qc.setQueryData<Comment[]>(key, change(before ?? [], vars));
       return { before };
     },
-    onError: (error, _body, ctx) => {
+    onError: (error: unknown, _vars: V, ctx: { before: Comment[] | undefined } | undefined) => {
       qc.setQueryData(key, ctx?.before);
-      failed("Posting the comment", error);
+      failed(what, error);
     },
     onSettled: refresh,
+  });
+  // A new comment shows at once (marked as sending) and is replaced by the server's.
+  const post = useMutation({
+    mutationFn: (body: string) => addComment(taskId, body),
+    ...optimistic("Posting the comment", (thread, body: string) => [
+      ...thread,
+      pendingComment(taskId, body),
+    ]),
   });
   const edit = useMutation({
     mutationFn: ({ id, body }: { id: string; body: string }) => editComment(id, body),
-    onMutate: async ({ id, body }) => {
-      await qc.cancelQueries({ queryKey: key });
-      const before = qc.getQueryData<Comment[]>(key);
-      qc.setQueryData<Comment[]>(
-        key,
-        (before ?? []).map((c) => (c.id === id ? { ...c, body } : c)),
-      );
-      return { before };
-    },
-    onError: (error, _v, ctx) => {
-      qc.setQueryData(key, ctx?.before);
-      failed("Saving the comment", error);
-    },
-    onSettled: refresh,
+    ...optimistic("Saving the comment", (thread, { id, body }: { id: string; body: string }) =>
+      thread.map((c) => (c.id === id ? { ...c, body } : c)),
+    ),
   });
   const remove = useMutation({
     mutationFn: (id: string) => deleteComment(id),
-    onMutate: async (id: string) => {
-      await qc.cancelQueries({ queryKey: key });
-      const before = qc.getQueryData<Comment[]>(key);
-      qc.setQueryData<Comment[]>(
-        key,
-        (before ?? []).filter((c) => c.id !== id),
-      );
-      return { before };
-    },
-    onError: (error, _id, ctx) => {
-      qc.setQueryData(key, ctx?.before);
-      failed("Deleting the comment", error);
-    },
-    onSettled: refresh,
+    ...optimistic("Deleting the comment", (thread, id: string) =>
+      thread.filter((c) => c.id !== id),
+    ),
   });
   return { thread, post, edit, remove };
 }

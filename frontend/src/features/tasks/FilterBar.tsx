@@ -36,8 +36,63 @@ function Chip({
 
 const toggle = <T,>(list: T[], v: T) =>
   list.includes(v) ? list.filter((x) => x !== v) : [...list, v];
+
+/** One chip per value, pressed for those in `selected`; a press adds or removes its value. */
+function ToggleChips<T extends string>({
+  values,
+  labels,
+  selected,
+  onChange,
+}: {
+  values: readonly T[];
+  labels: Record<T, string>;
+  selected: T[];
+  onChange: (selected: T[]) => void;
+}) {
+  return values.map((v) => (
+    <Chip key={v} pressed={selected.includes(v)} onClick={() => onChange(toggle(selected, v))}>
+      {labels[v]}
+    </Chip>
+  ));
+}
+
+/** A thin rule between two groups of chips, left out by screen readers. */
+function ChipDivider() {
+  return (
+    <span className="mx-1 h-4 w-px shrink-0 bg-zinc-300 dark:bg-zinc-700" aria-hidden="true" />
+  );
+}
+const PRIORITIES_MOST_URGENT_FIRST = [...PRIORITIES].reverse();
 const smallControl =
   "h-7 rounded-md border border-zinc-300 bg-white px-2 text-xs text-zinc-800 focus:border-brand-500 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200";
+
+/** One end of the due range: a date input whose label only screen readers read. */
+function DueDayInput({
+  id,
+  label,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (day: string) => void;
+}) {
+  return (
+    <>
+      <label htmlFor={id} className="sr-only">
+        {label}
+      </label>
+      <input
+        id={id}
+        type="date"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        className={smallControl}
+      />
+    </>
+  );
+}
 
 export function SearchBox({ value, onSearch }: { value: string; onSearch: (q: string) => void }) {
   const [text, setText] = useState(value);
@@ -148,32 +203,24 @@ export function FilterBar({
           open ? "flex" : "hidden sm:flex",
         )}
       >
-        {showStatus &&
-          STATUSES.map((s) => (
-            <Chip
-              key={s}
-              pressed={filters.status.includes(s)}
-              onClick={() => onChange({ status: toggle(filters.status, s) })}
-            >
-              {STATUS_LABEL[s]}
-            </Chip>
-          ))}
         {showStatus && (
-          <span
-            className="mx-1 h-4 w-px shrink-0 bg-zinc-300 dark:bg-zinc-700"
-            aria-hidden="true"
-          />
+          <>
+            <ToggleChips
+              values={STATUSES}
+              labels={STATUS_LABEL}
+              selected={filters.status}
+              onChange={(status) => onChange({ status })}
+            />
+            <ChipDivider />
+          </>
         )}
-        {[...PRIORITIES].reverse().map((p) => (
-          <Chip
-            key={p}
-            pressed={filters.priority.includes(p)}
-            onClick={() => onChange({ priority: toggle(filters.priority, p) })}
-          >
-            {PRIORITY_LABEL[p]}
-          </Chip>
-        ))}
-        <span className="mx-1 h-4 w-px shrink-0 bg-zinc-300 dark:bg-zinc-700" aria-hidden="true" />
+        <ToggleChips
+          values={PRIORITIES_MOST_URGENT_FIRST}
+          labels={PRIORITY_LABEL}
+          selected={filters.priority}
+          onChange={(priority) => onChange({ priority })}
+        />
+        <ChipDivider />
         <Chip pressed={filters.overdue} onClick={() => onChange({ overdue: !filters.overdue })}>
           Overdue
         </Chip>
@@ -202,28 +249,20 @@ export function FilterBar({
         {/* One group, so a wrapping row never leaves "Due" alone at the end of a line. */}
         <span className="inline-flex shrink-0 items-center gap-1.5">
           <span className="ml-1 text-xs text-zinc-600 dark:text-zinc-400">Due</span>
-          <label htmlFor="filter-due-after" className="sr-only">
-            Due from
-          </label>
-          <input
+          <DueDayInput
             id="filter-due-after"
-            type="date"
+            label="Due from"
             value={filters.dueAfter}
-            onChange={(e) => onChange({ dueAfter: e.target.value })}
-            className={smallControl}
+            onChange={(dueAfter) => onChange({ dueAfter })}
           />
           <span className="text-xs text-zinc-500" aria-hidden="true">
             –
           </span>
-          <label htmlFor="filter-due-before" className="sr-only">
-            Due until
-          </label>
-          <input
+          <DueDayInput
             id="filter-due-before"
-            type="date"
+            label="Due until"
             value={filters.dueBefore}
-            onChange={(e) => onChange({ dueBefore: e.target.value })}
-            className={smallControl}
+            onChange={(dueBefore) => onChange({ dueBefore })}
           />
         </span>
         {count > 0 && (

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { cn } from "@/lib/cn";
 import { Input } from "@/ui/primitives";
 import { DAY_NAME, describeRecurrence } from "./recurrence";
@@ -31,6 +31,53 @@ const UNIT: Partial<Record<RepeatKind, string>> = {
 
 const selectCls =
   "h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
+
+/**
+ * A labelled whole-number input in a line of text ("Every [2] weeks"). It hands on a number only
+ * within min..max (decimals cut), and null once the input is emptied; anything else is ignored.
+ */
+function NumberRow({
+  id,
+  label,
+  min,
+  max,
+  placeholder,
+  value,
+  onValue,
+  children,
+}: {
+  id: string;
+  label: string;
+  min: number;
+  max: number;
+  placeholder?: string;
+  value: number | null;
+  onValue: (n: number | null) => void;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="flex items-center gap-2 text-sm text-zinc-700 dark:text-zinc-300">
+      <label htmlFor={id}>{label}</label>
+      <div className="w-20">
+        <Input
+          id={id}
+          type="number"
+          min={min}
+          max={max}
+          inputMode="numeric"
+          placeholder={placeholder}
+          value={value ?? ""}
+          onChange={(e) => {
+            const n = Math.trunc(Number(e.target.value));
+            if (e.target.value === "") onValue(null);
+            else if (n >= min && n <= max) onValue(n);
+          }}
+        />
+      </div>
+      {children}
+    </div>
+  );
+}
 
 /**
  * The repeat rule of a task as a form. The stored rule is only replaced when the user changes a
@@ -79,24 +126,18 @@ export function RepeatField({
         ))}
       </select>
       {unit && "interval" in form && (
-        <div className="flex items-center gap-2 text-sm text-zinc-700 dark:text-zinc-300">
-          <label htmlFor={`${id}-interval`}>Every</label>
-          <div className="w-20">
-            <Input
-              id={`${id}-interval`}
-              type="number"
-              min={1}
-              max={999}
-              inputMode="numeric"
-              value={form.interval}
-              onChange={(e) => {
-                const n = Math.trunc(Number(e.target.value));
-                if (n >= 1 && n <= 999) set({ ...form, interval: n });
-              }}
-            />
-          </div>
+        <NumberRow
+          id={`${id}-interval`}
+          label="Every"
+          min={1}
+          max={999}
+          value={form.interval}
+          onValue={(n) => {
+            if (n !== null) set({ ...form, interval: n });
+          }}
+        >
           <span>{form.interval === 1 ? unit : `${unit}s`}</span>
-        </div>
+        </NumberRow>
       )}
       {form.kind === "weekly" && (
         <div role="group" aria-label="Repeat on" className="flex flex-wrap gap-1">
@@ -128,25 +169,15 @@ export function RepeatField({
         </div>
       )}
       {form.kind === "monthly" && (
-        <div className="flex items-center gap-2 text-sm text-zinc-700 dark:text-zinc-300">
-          <label htmlFor={`${id}-monthday`}>On day</label>
-          <div className="w-20">
-            <Input
-              id={`${id}-monthday`}
-              type="number"
-              min={1}
-              max={31}
-              inputMode="numeric"
-              placeholder="due"
-              value={form.day ?? ""}
-              onChange={(e) => {
-                const n = Math.trunc(Number(e.target.value));
-                if (e.target.value === "") set({ ...form, day: null });
-                else if (n >= 1 && n <= 31) set({ ...form, day: n });
-              }}
-            />
-          </div>
-        </div>
+        <NumberRow
+          id={`${id}-monthday`}
+          label="On day"
+          min={1}
+          max={31}
+          placeholder="due"
+          value={form.day}
+          onValue={(day) => set({ ...form, day })}
+        />
       )}
       {form.kind === "custom" && (
         <Input
