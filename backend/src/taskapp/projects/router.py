@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from taskapp.auth.interface import (
@@ -14,9 +14,8 @@ from taskapp.auth.interface import (
     check_invitation_quota,
     count_invitation,
 )
-from taskapp.cursors import PageCursor
 from taskapp.db import utcnow
-from taskapp.deps import ServicesDep, SessionDep, SettingsDep
+from taskapp.deps import ServicesDep, SessionDep
 from taskapp.http.etags import EntityTags, etag_for
 from taskapp.http.links import web_page_link
 from taskapp.http.routes import route_path
@@ -39,12 +38,10 @@ from taskapp.projects.schemas import (
     PublishLink,
 )
 from taskapp.tasks.interface import (
-    HISTORY_PAGE_LIMIT,
     Access,
-    HistoryCursors,
+    HistoryRequestDep,
     Role,
     TaskHistoryPage,
-    history_page,
     require_project,
 )
 
@@ -224,22 +221,10 @@ async def unpublish_project(
     summary="Who changed what in the project's tasks (deleted ones too), newest first",
 )
 async def project_history(
-    project_id: uuid.UUID,
-    access: ViewedProject,
-    session: SessionDep,
-    settings: SettingsDep,
-    limit: Annotated[int, Query(ge=1, le=HISTORY_PAGE_LIMIT)] = 50,
-    cursor: PageCursor = None,
+    project_id: uuid.UUID, access: ViewedProject, asked: HistoryRequestDep
 ) -> TaskHistoryPage:
     # A member reads the owner's history of the project.
-    return await history_page(
-        session,
-        HistoryCursors(settings.secret_key),
-        access.owner_id,
-        project_id=project_id,
-        limit=limit,
-        cursor=cursor,
-    )
+    return await asked.page(access.owner_id, project_id=project_id)
 
 
 # Members and invitations (ADR 0017): owners manage them, any member sees who is in.

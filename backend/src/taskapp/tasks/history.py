@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import enum
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends, Query
 from sqlalchemy import event, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
-from taskapp.cursors import TimeOrderedCursors
+from taskapp.cursors import PageCursor, TimeOrderedCursors
 from taskapp.db import one_or_404, utcnow
+from taskapp.deps import SessionDep, SettingsDep
 from taskapp.tasks.models import Task, TaskCompletion, TaskEvent, TaskStatus
 from taskapp.tasks.schemas import TaskEventPublic, TaskHistoryPage
 
@@ -205,6 +208,46 @@ async def page(
     return TaskHistoryPage(
         items=[TaskEventPublic.model_validate(row) for row in rows], next_cursor=next_cursor
     )
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRequest:
+    """GET .../history (a task's or a project's): the session, the signed cursors and the page
+    asked for, read for whichever the route names."""
+
+    session: AsyncSession
+    cursors: HistoryCursors
+    limit: int
+    cursor: str | None
+
+    async def page(
+        self,
+        owner_id: uuid.UUID,
+        *,
+        task_id: uuid.UUID | None = None,
+        project_id: uuid.UUID | None = None,
+    ) -> TaskHistoryPage:
+        return await page(
+            self.session,
+            self.cursors,
+            owner_id,
+            task_id=task_id,
+            project_id=project_id,
+            limit=self.limit,
+            cursor=self.cursor,
+        )
+
+
+async def _history_request(
+    session: SessionDep,
+    settings: SettingsDep,
+    limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT)] = 50,
+    cursor: PageCursor = None,
+) -> HistoryRequest:
+    return HistoryRequest(session, HistoryCursors(settings.secret_key), limit, cursor)
+
+
+HistoryRequestDep = Annotated[HistoryRequest, Depends(_history_request)]
 
 
 async def _owned_task(session: AsyncSession, owner_id: uuid.UUID, task_id: uuid.UUID) -> Task:

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 from taskapp.tasks.assignees import clear as clear_assignments
 from taskapp.tasks.export import export_tasks, owned_task_ids
-from taskapp.tasks.history import PAGE_LIMIT as HISTORY_PAGE_LIMIT
-from taskapp.tasks.history import HistoryCursors, record_comment
-from taskapp.tasks.history import page as history_page
+from taskapp.tasks.history import HistoryRequestDep, record_comment
 from taskapp.tasks.projects import (
     OpenTask,
     ProjectCounts,
@@ -40,10 +38,9 @@ from taskapp.tasks.sharing import (
 )
 
 __all__ = [
-    "HISTORY_PAGE_LIMIT",
     "RANK",
     "Access",
-    "HistoryCursors",
+    "HistoryRequestDep",
     "OpenTask",
     "ProjectCounts",
     "ProjectMember",
@@ -56,7 +53,6 @@ __all__ = [
     "delete_project_tasks",
     "export_tasks",
     "followed_versions",
-    "history_page",
     "open_tasks",
     "open_titles_due",
     "owned_task_ids",

@@ -12,7 +12,6 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taskapp.auth.interface import AccessContext, CurrentPrincipal
-from taskapp.cursors import PageCursor
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import ProblemError, invalid_field
 from taskapp.http.routes import route_path
@@ -528,9 +527,6 @@ async def task_completions(
     return TaskCompletionList(items=items)
 
 
-HistoryLimit = Annotated[int, Query(ge=1, le=history.PAGE_LIMIT)]
-
-
 @router.get(
     "/{task_id}/history",
     response_model=TaskHistoryPage,
@@ -538,21 +534,9 @@ HistoryLimit = Annotated[int, Query(ge=1, le=history.PAGE_LIMIT)]
     summary="Who changed what in the task, and when: newest first",
 )
 async def task_history(
-    task_id: uuid.UUID,
-    access: ViewedTask,
-    session: SessionDep,
-    settings: SettingsDep,
-    limit: HistoryLimit = 50,
-    cursor: PageCursor = None,
+    task_id: uuid.UUID, access: ViewedTask, asked: history.HistoryRequestDep
 ) -> TaskHistoryPage:
-    return await history.page(
-        session,
-        history.HistoryCursors(settings.secret_key),
-        access.owner_id,
-        task_id=task_id,
-        limit=limit,
-        cursor=cursor,
-    )
+    return await asked.page(access.owner_id, task_id=task_id)
 
 
 @router.delete(
