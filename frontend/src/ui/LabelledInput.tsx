@@ -30,3 +30,29 @@ type EmailProps = Omit<LabelledInputProps, "type" | "autoComplete">;
 export const EmailField = forwardRef<HTMLInputElement, EmailProps>(function EmailField(props, ref) {
   return <LabelledInput ref={ref} type="email" autoComplete="email" {...props} />;
 });
+
+/**
+ * The name of something the user makes (a project, a saved view): required, at most 100
+ * characters as the API allows, focused when its dialog opens.
+ */
+export function NameField({
+  id,
+  value,
+  onChange,
+}: {
+  id: string;
+  value: string;
+  onChange: (name: string) => void;
+}) {
+  return (
+    <LabelledInput
+      id={id}
+      label="Name"
+      value={value}
+      maxLength={100}
+      required
+      autoFocus
+      onChange={(e) => onChange(e.target.value)}
+    />
+  );
+}

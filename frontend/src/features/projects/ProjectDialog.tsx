@@ -4,7 +4,7 @@ import { useLocation, useNavigate } from "react-router";
 import { errorMessage } from "@/api/problem";
 import { Dialog } from "@/ui/Dialog";
 import { FormAlert } from "@/ui/FormAlert";
-import { LabelledInput } from "@/ui/LabelledInput";
+import { NameField } from "@/ui/LabelledInput";
 import { Button, Field } from "@/ui/primitives";
 import { taskKeys } from "@/features/tasks/api";
 import { invalidateProjects, type Colour, type Project } from "./api";
@@ -117,15 +117,7 @@ export default function ProjectDialog({
             if (name.trim()) void save();
           }}
         >
-          <LabelledInput
-            id="project-name"
-            label="Name"
-            value={name}
-            maxLength={100}
-            required
-            autoFocus
-            onChange={(e) => setName(e.target.value)}
-          />
+          <NameField id="project-name" value={name} onChange={setName} />
           <fieldset>
             <legend className="mb-1.5 text-sm font-medium text-zinc-800 dark:text-zinc-200">
               Colour

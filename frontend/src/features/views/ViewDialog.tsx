@@ -3,7 +3,7 @@ import { useState } from "react";
 import { useNavigate } from "react-router";
 import { errorMessage } from "@/api/problem";
 import { Dialog } from "@/ui/Dialog";
-import { LabelledInput } from "@/ui/LabelledInput";
+import { NameField } from "@/ui/LabelledInput";
 import { Button } from "@/ui/primitives";
 import { createView, deleteView, renameView, viewKeys, type SavedView } from "./api";
 import { viewHref } from "./query";
@@ -65,15 +65,7 @@ export default function ViewDialog({
           });
         }}
       >
-        <LabelledInput
-          id="view-name"
-          label="Name"
-          value={name}
-          maxLength={100}
-          required
-          autoFocus
-          onChange={(e) => setName(e.target.value)}
-        />
+        <NameField id="view-name" value={name} onChange={setName} />
         {error != null && (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">
             {errorMessage(error)}
