@@ -252,3 +252,39 @@ def test_every_route_sits_on_the_apps_own_router_not_behind_an_included_branch(
     assert kinds <= {"APIRoute", "DirectRoute", "Route", "Mount"}, kinds
     paths = {getattr(route, "path", "") for route in application.router.routes}
     assert {"/api/v1/tasks", "/api/v1/projects", "/health", "/api/v1/events"} <= paths
+
+
+# (method, path, body field, the OpenAPI schema and property that state its maxLength). The text
+# is checked as sent: schemathesis sent a saved view's name of 101 characters whose first was
+# U+0085 (white space), which passed when the limit was checked after stripping.
+PADDED_TEXT_FIELDS = [
+    ("POST", "/api/v1/views", "name", "SavedViewCreate"),
+    ("POST", "/api/v1/projects", "name", "ProjectCreate"),
+    ("POST", TASKS, "title", "TaskCreate"),
+    ("PATCH", "/api/v1/users/me", "full_name", "UserUpdate"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "field", "schema"), PADDED_TEXT_FIELDS)
+async def test_text_longer_than_its_max_length_as_sent_is_422_even_if_white_space_pads_it(
+    client: httpx.AsyncClient,
+    account: Account,
+    app: FastAPI,
+    method: str,
+    path: str,
+    field: str,
+    schema: str,
+) -> None:
+    stated = app.openapi()["components"]["schemas"][schema]["properties"][field]
+    # A nullable field (full_name) states its string form as one member of anyOf.
+    (limit,) = [form["maxLength"] for form in stated.get("anyOf", [stated]) if "maxLength" in form]
+    padded = "\x85" + "x" * limit  # one over the documented limit; stripped, it would fit
+    response = await client.request(method, path, json={field: padded}, headers=account.headers)
+    body = assert_problem(response, 422)
+    assert [error["field"] for error in body["errors"]] == [f"body.{field}"]
+
+    # Within the limit as sent, surrounding white space is still trimmed away.
+    fits = "\x85" + "y" * (limit - 2) + " "
+    response = await client.request(method, path, json={field: fits}, headers=account.headers)
+    assert response.status_code in (200, 201), response.text
+    assert response.json()[field] == "y" * (limit - 2)

@@ -8,12 +8,26 @@ from __future__ import annotations
 
 import unicodedata
 
+from pydantic import AfterValidator
+
 # PostgreSQL text cannot hold NUL characters: such input is a 422, never a failed insert.
 NO_NUL = r"^[^\x00]*$"
 # What str.strip() in pydantic (Rust's trim: Unicode White_Space) removes.
 _WHITESPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # A field that is stripped and must not end up empty: at least one visible character, no NUL.
 VISIBLE_TEXT = rf"^[^\x00]*[^\x00{_WHITESPACE}][^\x00]*$"
+_WHITESPACE_CHARS = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+_WHITESPACE_CHARS += "\u2028\u2029\u202f\u205f\u3000"
+
+
+def _strip(value: str) -> str:
+    return value.strip(_WHITESPACE_CHARS)
+
+
+# Strips the white space VISIBLE_TEXT names, *after* the length and pattern checks: the text as
+# sent is what the OpenAPI's maxLength speaks of (pydantic's strip_whitespace checks the
+# stripped text, so "a" padded to 101 characters passed a documented maxLength of 100).
+STRIPPED = AfterValidator(_strip)
 
 
 def nfkc(value: object) -> object:

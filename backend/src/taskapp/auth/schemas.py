@@ -24,7 +24,7 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from taskapp.auth.passwords import matches_email, weakness
-from taskapp.text import VISIBLE_TEXT, canonical_email, nfkc
+from taskapp.text import STRIPPED, VISIBLE_TEXT, canonical_email, nfkc
 
 # email-validator refuses special-use domains (.local, .test, .localhost, ...) by default, but a
 # self-hosted task manager runs on intranets and test rigs where such addresses are real (and
@@ -61,7 +61,8 @@ def refuse_email_as_password(password: str, email: str) -> str:
 
 FullName = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=255, pattern=VISIBLE_TEXT),
+    StringConstraints(min_length=1, max_length=255, pattern=VISIBLE_TEXT),
+    STRIPPED,
 ]
 
 

@@ -6,15 +6,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from taskapp.text import VISIBLE_TEXT
+from taskapp.text import STRIPPED, VISIBLE_TEXT
 
 MAX_BODY = 10_000
 
 Body = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=MAX_BODY, pattern=VISIBLE_TEXT
-    ),
+    StringConstraints(min_length=1, max_length=MAX_BODY, pattern=VISIBLE_TEXT),
+    STRIPPED,
     Field(description="Markdown (CommonMark + tables); raw HTML is shown as text"),
 ]
 

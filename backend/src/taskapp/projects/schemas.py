@@ -8,14 +8,15 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from pydantic.json_schema import SkipJsonSchema
 
 from taskapp.auth.interface import Email
-from taskapp.text import NO_NUL, VISIBLE_TEXT, refuse_null
+from taskapp.text import NO_NUL, STRIPPED, VISIBLE_TEXT, refuse_null
 
 # Names, not values: the web app maps each to its own light and dark shade (with a contrast it
 # has checked) instead of drawing whatever a client sends.
 Colour = Literal["grey", "red", "orange", "yellow", "green", "teal", "blue", "purple", "pink"]
 Name = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=VISIBLE_TEXT),
+    StringConstraints(min_length=1, max_length=100, pattern=VISIBLE_TEXT),
+    STRIPPED,
 ]
 Description = Annotated[
     str,

@@ -15,15 +15,17 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from taskapp.tasks.interface import parse_list_query
-from taskapp.text import VISIBLE_TEXT, refuse_null
+from taskapp.text import STRIPPED, VISIBLE_TEXT, refuse_null
 
 Name = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=VISIBLE_TEXT),
+    StringConstraints(min_length=1, max_length=100, pattern=VISIBLE_TEXT),
+    STRIPPED,
 ]
 Query = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=2000),
+    StringConstraints(max_length=2000),
+    STRIPPED,
     Field(
         description="The GET /tasks query string, e.g. `status=pending&label=home&sort=due_date`"
         " (without `cursor`); validated by the list's own parser"

@@ -24,7 +24,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from taskapp.tasks import recurrence
 from taskapp.tasks.models import Priority, Task, TaskStatus
-from taskapp.text import NO_NUL, VISIBLE_TEXT, refuse_null
+from taskapp.text import NO_NUL, STRIPPED, VISIBLE_TEXT, refuse_null
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]")
 
@@ -70,12 +70,14 @@ UTCDatetime = Annotated[
 ]
 Title = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=255, pattern=VISIBLE_TEXT),
+    StringConstraints(min_length=1, max_length=255, pattern=VISIBLE_TEXT),
+    STRIPPED,
 ]
 Description = Annotated[str, StringConstraints(max_length=10_000, pattern=NO_NUL)]
 Label = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=VISIBLE_TEXT),
+    StringConstraints(min_length=1, max_length=50, pattern=VISIBLE_TEXT),
+    STRIPPED,
     BeforeValidator(_nfc),
 ]
 MAX_LABELS = 20
@@ -372,9 +374,8 @@ class TaskQuery(BaseModel):
     q: (
         Annotated[
             str,
-            StringConstraints(
-                strip_whitespace=True, min_length=1, max_length=200, pattern=VISIBLE_TEXT
-            ),
+            StringConstraints(min_length=1, max_length=200, pattern=VISIBLE_TEXT),
+            STRIPPED,
         ]
         | None
     ) = Field(default=None, description="Case-insensitive search in title and description")
