@@ -6,6 +6,7 @@ description and any client or fuzzer (Python `re`, JavaScript) agree on what the
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from pydantic import AfterValidator
@@ -16,8 +17,11 @@ NO_NUL = r"^[^\x00]*$"
 _WHITESPACE = r"\t\n\x0b\x0c\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # A field that is stripped and must not end up empty: at least one visible character, no NUL.
 VISIBLE_TEXT = rf"^[^\x00]*[^\x00{_WHITESPACE}][^\x00]*$"
-_WHITESPACE_CHARS = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
-_WHITESPACE_CHARS += "\u2028\u2029\u202f\u205f\u3000"
+# The same set as characters for str.strip, read from the class above so the two cannot drift
+# (every character it names is below U+3001).
+_WHITESPACE_CHARS = "".join(
+    filter(re.compile(f"[{_WHITESPACE}]").fullmatch, map(chr, range(0x3001)))
+)
 
 
 def _strip(value: str) -> str:
