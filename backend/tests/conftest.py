@@ -232,9 +232,11 @@ async def recreate_database(admin_url: str, name: str) -> str:
 
 def scratch_database_url(database_url: str, tmp_path: Path, name: str) -> str:
     """An empty database of the suite's kind for a test that migrates it up and down itself:
-    `taskapp_test_<name>` on PostgreSQL, `<name>.db` in the test's folder on SQLite."""
+    `<suite database>_<name>` on PostgreSQL (so two suites on two databases can run at once),
+    `<name>.db` in the test's folder on SQLite."""
     if database_url.startswith("postgresql"):
-        return asyncio.run(recreate_database(database_url, f"taskapp_test_{name}"))
+        suite_database = database_url.rsplit("/", 1)[1].split("?", 1)[0]
+        return asyncio.run(recreate_database(database_url, f"{suite_database}_{name}"))
     return f"sqlite+aiosqlite:///{tmp_path}/{name}.db"
 
 
