@@ -1,5 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
-import userEvent from "@testing-library/user-event";
+import userEvent, { type UserEvent } from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import { setAccessToken } from "@/api/session";
 import type { Task, User } from "@/api/types";
@@ -62,6 +62,25 @@ const show = (task: Task) =>
     </AuthContext.Provider>,
   );
 
+/** Shows the reminders of `task`, which has none yet, once loaded; `refuse` as for `serve`. */
+async function showNone(task: Task, refuse?: { status: number; body: unknown }) {
+  const user = userEvent.setup();
+  const { calls } = serve(task, [], refuse);
+  show(task);
+  expect(await screen.findByText("No reminders.")).toBeInTheDocument();
+  return { user, calls };
+}
+
+/** Adds a reminder `amount` `unit` before the due through the form. */
+async function addBeforeDue(user: UserEvent, amount: string, unit: "hours" | "days") {
+  await user.selectOptions(screen.getByRole("combobox", { name: "Remind me" }), "before");
+  const field = screen.getByLabelText("How long before");
+  await user.clear(field);
+  await user.type(field, amount);
+  await user.selectOptions(screen.getByRole("combobox", { name: "Unit" }), unit);
+  await user.click(screen.getByRole("button", { name: "Add reminder" }));
+}
+
 const posted = (calls: { method: string; body: string }[]) =>
   calls.filter((c) => c.method === "POST").map((c) => JSON.parse(c.body) as unknown);
 
@@ -97,11 +116,7 @@ describe("the task's reminders", () => {
   });
 
   it("adds one at a day and time read in the profile's time zone", async () => {
-    const user = userEvent.setup();
-    const task = makeTask();
-    const { calls } = serve(task, []);
-    show(task);
-    expect(await screen.findByText("No reminders.")).toBeInTheDocument();
+    const { user, calls } = await showNone(makeTask());
     // No due: only "at" is offered.
     expect(
       within(screen.getByRole("combobox", { name: "Remind me" })).getAllByRole("option"),
@@ -119,25 +134,14 @@ describe("the task's reminders", () => {
   });
 
   it("adds one some hours before the due, offered only when the task has one", async () => {
-    const user = userEvent.setup();
-    const task = makeTask({ due_date: "2026-12-05T09:00:00Z" });
-    const { calls } = serve(task, []);
-    show(task);
-    await screen.findByText("No reminders.");
-    await user.selectOptions(screen.getByRole("combobox", { name: "Remind me" }), "before");
-    const amount = screen.getByLabelText("How long before");
-    await user.clear(amount);
-    await user.type(amount, "3");
-    await user.selectOptions(screen.getByRole("combobox", { name: "Unit" }), "hours");
-    await user.click(screen.getByRole("button", { name: "Add reminder" }));
+    const { user, calls } = await showNone(makeTask({ due_date: "2026-12-05T09:00:00Z" }));
+    await addBeforeDue(user, "3", "hours");
     expect(await screen.findByTestId("reminder")).toHaveTextContent(/^3 hours before due · fires/);
     expect(posted(calls)).toEqual([{ before_due: 180 }]);
   });
 
   it("shows the API's refusal from its problem+json detail", async () => {
-    const user = userEvent.setup();
-    const task = makeTask();
-    serve(task, [], {
+    const { user } = await showNone(makeTask(), {
       status: 422,
       body: {
         type: "https://taskapp.dev/problems/validation-error",
@@ -146,8 +150,6 @@ describe("the task's reminders", () => {
         detail: "A task has at most 20 reminders; delete one first.",
       },
     });
-    show(task);
-    await screen.findByText("No reminders.");
     await user.click(screen.getByRole("button", { name: "Add reminder" }));
     expect(await screen.findByRole("alert")).toHaveTextContent(
       "A task has at most 20 reminders; delete one first.",
@@ -156,17 +158,8 @@ describe("the task's reminders", () => {
   });
 
   it("refuses more than four weeks before the due without asking the API", async () => {
-    const user = userEvent.setup();
-    const task = makeTask({ due_on: "2026-12-24" });
-    const { calls } = serve(task, []);
-    show(task);
-    await screen.findByText("No reminders.");
-    await user.selectOptions(screen.getByRole("combobox", { name: "Remind me" }), "before");
-    const amount = screen.getByLabelText("How long before");
-    await user.clear(amount);
-    await user.type(amount, "29");
-    await user.selectOptions(screen.getByRole("combobox", { name: "Unit" }), "days");
-    await user.click(screen.getByRole("button", { name: "Add reminder" }));
+    const { user, calls } = await showNone(makeTask({ due_on: "2026-12-24" }));
+    await addBeforeDue(user, "29", "days");
     expect(await screen.findByRole("alert")).toHaveTextContent(
       "A reminder can be at most 4 weeks before the due.",
     );

@@ -217,6 +217,23 @@ function LocationProbe() {
   return <output data-testid="location">{l.pathname + l.search}</output>;
 }
 
+/** The task list page at `route`, with the current URL shown in the `location` test id. */
+const showListPage = (route: string) =>
+  renderWith(
+    <Routes>
+      <Route
+        path="/tasks"
+        element={
+          <>
+            <TaskListPage />
+            <LocationProbe />
+          </>
+        }
+      />
+    </Routes>,
+    { route },
+  );
+
 describe("TaskListPage", () => {
   it("loads the list with the filters from the URL and shows the tasks", async () => {
     const { calls } = mockApi({
@@ -226,20 +243,7 @@ describe("TaskListPage", () => {
           next_cursor: null,
         }),
     });
-    renderWith(
-      <Routes>
-        <Route
-          path="/tasks"
-          element={
-            <>
-              <TaskListPage />
-              <LocationProbe />
-            </>
-          }
-        />
-      </Routes>,
-      { route: "/tasks?priority=urgent&q=bike&sort=title" },
-    );
+    showListPage("/tasks?priority=urgent&q=bike&sort=title");
     const list = await screen.findByRole("list", { name: "Tasks" });
     expect(within(list).getByText("Fix the bike")).toBeInTheDocument();
     const listCall = calls.find((c) => c.path === "/api/v1/tasks" && c.search.includes("q=bike"))!;
@@ -256,20 +260,7 @@ describe("TaskListPage", () => {
     const { calls } = mockApi({
       "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
     });
-    renderWith(
-      <Routes>
-        <Route
-          path="/tasks"
-          element={
-            <>
-              <TaskListPage />
-              <LocationProbe />
-            </>
-          }
-        />
-      </Routes>,
-      { route: "/tasks" },
-    );
+    showListPage("/tasks");
     expect(await screen.findByText("All clear")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Overdue" }));
     expect(screen.getByTestId("location")).toHaveTextContent("/tasks?overdue=true");
@@ -286,12 +277,7 @@ describe("TaskListPage", () => {
           ? json({ title: "Service Unavailable", status: 503, detail: "Database is down" }, 503)
           : json({ items: [], next_cursor: null }),
     });
-    renderWith(
-      <Routes>
-        <Route path="/tasks" element={<TaskListPage />} />
-      </Routes>,
-      { route: "/tasks" },
-    );
+    showListPage("/tasks");
     expect(await screen.findByText("Database is down", {}, { timeout: 5000 })).toBeInTheDocument();
     fail = false;
     await user.click(screen.getByRole("button", { name: "Try again" }));
@@ -308,12 +294,7 @@ describe("TaskListPage", () => {
           : json({ items: [makeTask({ title: "First page task" })], next_cursor: "page-2" });
       },
     });
-    renderWith(
-      <Routes>
-        <Route path="/tasks" element={<TaskListPage />} />
-      </Routes>,
-      { route: "/tasks" },
-    );
+    showListPage("/tasks");
     expect(await screen.findByText("First page task")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Load more" }));
     expect(await screen.findByText("Second page task")).toBeInTheDocument();

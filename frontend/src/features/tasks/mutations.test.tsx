@@ -3,6 +3,7 @@ import { QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setAccessToken } from "@/api/session";
+import type { Task } from "@/api/types";
 import { toastMock } from "@/test/sonner";
 import { json, makeTask, mockApi, newQueryClient } from "@/test/utils";
 import { taskKeys } from "./api";
@@ -26,6 +27,31 @@ function setup(tasks = [makeTask({ title: "Water the plants" })]) {
   );
   const items = () => qc.getQueryData<ListData>(taskKeys.list(Q))!.pages[0]!.items;
   return { qc, wrapper, items, task: tasks[0]! };
+}
+
+/** A PATCH endpoint that saves each patch onto the cached task and answers the next version. */
+function mockSavingPatch(items: () => Task[]) {
+  let version = 1;
+  return mockApi({
+    "PATCH /api/v1/tasks/:id": async (req) => {
+      version += 1;
+      return json({ ...items()[0], ...(await req.json()), version }, 200);
+    },
+  });
+}
+
+/** Deletes the one task through useDeleteTask (fake timers run the Undo window; the DELETE
+ * would succeed) and checks that it left the list at once. */
+function deleteTheTask() {
+  vi.useFakeTimers({ shouldAdvanceTime: true });
+  const { wrapper, items, task } = setup();
+  const { calls } = mockApi({
+    "DELETE /api/v1/tasks/:id": () => new Response(null, { status: 204 }),
+  });
+  const { result } = renderHook(() => useDeleteTask(), { wrapper });
+  act(() => result.current(task));
+  expect(items()).toEqual([]);
+  return { items, task, calls };
 }
 
 beforeEach(() => {
@@ -178,14 +204,7 @@ describe("optimistic task mutations", () => {
   });
 
   it("delete hides the task, Undo brings it back, and no DELETE is ever sent", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
-    const { wrapper, items, task } = setup();
-    const { calls } = mockApi({
-      "DELETE /api/v1/tasks/:id": () => new Response(null, { status: 204 }),
-    });
-    const { result } = renderHook(() => useDeleteTask(), { wrapper });
-    act(() => result.current(task));
-    expect(items()).toEqual([]);
+    const { items, task, calls } = deleteTheTask();
     await waitFor(() => expect(toastMock).toHaveBeenCalled()); // sonner loads on first use
     const undo = (toastMock.mock.calls.at(-1)![1] as { action: { onClick: () => void } }).action;
     act(() => undo.onClick());
@@ -195,13 +214,7 @@ describe("optimistic task mutations", () => {
   });
 
   it("delete is sent once the Undo window closes", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
-    const { wrapper, items, task } = setup();
-    const { calls } = mockApi({
-      "DELETE /api/v1/tasks/:id": () => new Response(null, { status: 204 }),
-    });
-    const { result } = renderHook(() => useDeleteTask(), { wrapper });
-    act(() => result.current(task));
+    const { items, task, calls } = deleteTheTask();
     await act(() => vi.advanceTimersByTimeAsync(6_500));
     await waitFor(() => expect(calls.filter((c) => c.method === "DELETE")).toHaveLength(1));
     expect(calls.find((c) => c.method === "DELETE")!.path).toBe(`/api/v1/tasks/${task.id}`);
@@ -230,13 +243,7 @@ const lastToast = () => toastMock.mock.calls.at(-1) as [string, ToastOptions];
 describe("undo for every change", () => {
   it("completing a task offers Undo, which restores the status on the saved version", async () => {
     const { wrapper, items, task } = setup();
-    let version = 1;
-    const { calls } = mockApi({
-      "PATCH /api/v1/tasks/:id": async (req) => {
-        version += 1;
-        return json({ ...items()[0], ...(await req.json()), version }, 200);
-      },
-    });
+    const { calls } = mockSavingPatch(items);
     const { result } = renderHook(() => useUpdateTask(), { wrapper });
     act(() => result.current.mutate({ task, patch: { status: "done" } }));
     await waitFor(() => expect(items()[0]).toMatchObject({ status: "done", version: 2 }));
@@ -254,13 +261,7 @@ describe("undo for every change", () => {
 
   it("undoLast reverts the most recent change first (edit, then move)", async () => {
     const { wrapper, items, task } = setup();
-    let version = 1;
-    const { calls } = mockApi({
-      "PATCH /api/v1/tasks/:id": async (req) => {
-        version += 1;
-        return json({ ...items()[0], ...(await req.json()), version }, 200);
-      },
-    });
+    const { calls } = mockSavingPatch(items);
     const { result } = renderHook(() => useUpdateTask(), { wrapper });
     act(() => result.current.mutate({ task, patch: { title: "Water the roses" } }));
     await waitFor(() => expect(items()[0]!.version).toBe(2));
@@ -321,14 +322,7 @@ describe("undo for every change", () => {
   });
 
   it("Undo of a delete is on the same stack (Ctrl/Cmd+Z restores a deleted task)", async () => {
-    vi.useFakeTimers({ shouldAdvanceTime: true });
-    const { wrapper, items, task } = setup();
-    const { calls } = mockApi({
-      "DELETE /api/v1/tasks/:id": () => new Response(null, { status: 204 }),
-    });
-    const { result } = renderHook(() => useDeleteTask(), { wrapper });
-    act(() => result.current(task));
-    expect(items()).toEqual([]);
+    const { items, task, calls } = deleteTheTask();
     act(() => void undoStack.undoLast());
     expect(items()).toEqual([task]);
     await act(() => vi.advanceTimersByTimeAsync(10_000));
