@@ -11,7 +11,7 @@ import type { User } from "@/api/types";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
 import { editor } from "@/features/tasks/editor";
 import { TaskDialog } from "@/features/tasks/TaskDialog";
-import { json, makeTask, mockApi, renderWith } from "@/test/utils";
+import { json, makeTask, mockApi, renderWith, roleForbidden } from "@/test/utils";
 import { queryClient } from "./queryClient";
 
 beforeEach(() => setAccessToken("token"));
@@ -38,16 +38,7 @@ it(
       "GET /api/v1/tasks/:id/comments": () => json({ items: [], next_cursor: null }),
       "GET /api/v1/tasks/:id/history": () => json({ items: [], next_cursor: null }),
       "GET /api/v1/tasks/labels": () => json({ items: [] }),
-      "POST /api/v1/tasks/:id/comments": () =>
-        json(
-          {
-            type: "urn:taskapp:problem:role-forbids",
-            title: "Forbidden",
-            status: 403,
-            detail: "Your role in this project (viewer) does not allow this; it needs editor.",
-          },
-          403,
-        ),
+      "POST /api/v1/tasks/:id/comments": roleForbidden,
     });
     renderWith(
       <AuthContext.Provider value={{ user: { id: ME } as User } as AuthContextValue}>

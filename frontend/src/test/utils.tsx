@@ -3,6 +3,7 @@ import { render } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { MemoryRouter } from "react-router";
 import { vi } from "vitest";
+import type { components } from "@/api/schema";
 import type { Task } from "@/api/types";
 
 export type Handler = (req: Request) => Response | Promise<Response>;
@@ -75,6 +76,41 @@ export function makeTask(over: Partial<Task> = {}): Task {
     ...over,
   };
 }
+
+type Project = components["schemas"]["ProjectPublic"];
+
+/** A project as GET /api/v1/projects lists it: the user's own, open, unpublished. */
+export function makeProject(over: Partial<Project> = {}): Project {
+  return {
+    id: "00000000-0000-4000-8000-00000000abcd",
+    name: "Project",
+    colour: "blue",
+    description: "",
+    description_html: "",
+    archived: false,
+    is_inbox: false,
+    role: "owner",
+    open_count: 1,
+    done_count: 0,
+    published_url: null,
+    created_at: "2026-12-01T00:00:00Z",
+    updated_at: "2026-12-01T00:00:00Z",
+    version: 1,
+    ...over,
+  };
+}
+
+/** The API's answer to a write the caller's role (here: viewer) does not allow (tasks/sharing.py). */
+export const roleForbidden = () =>
+  json(
+    {
+      type: "urn:taskapp:problem:role-forbids",
+      title: "Forbidden",
+      status: 403,
+      detail: "Your role in this project (viewer) does not allow this; it needs editor.",
+    },
+    403,
+  );
 
 export function newQueryClient() {
   return new QueryClient({

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setAccessToken } from "@/api/session";
 import type { User } from "@/api/types";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
-import { json, mockApi, renderWith } from "@/test/utils";
+import { json, makeProject, mockApi, renderWith } from "@/test/utils";
 import type { Project } from "./api";
 import ProjectHeader from "./ProjectHeader";
 
@@ -14,25 +14,16 @@ afterEach(() => vi.unstubAllGlobals());
 const ID = "00000000-0000-4000-8000-0000000000aa";
 const LINK = "http://localhost/p/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
-function makeProject(over: Partial<Project> = {}): Project {
-  return {
+/** The user's own project "Garden", with a Markdown description. */
+const garden = (over: Partial<Project> = {}): Project =>
+  makeProject({
     id: ID,
     name: "Garden",
     colour: "green",
     description: "**Dig** the beds",
     description_html: "<p><strong>Dig</strong> the beds</p>",
-    archived: false,
-    is_inbox: false,
-    role: "owner",
-    open_count: 1,
-    done_count: 0,
-    published_url: null,
-    created_at: "2026-12-01T00:00:00Z",
-    updated_at: "2026-12-01T00:00:00Z",
-    version: 1,
     ...over,
-  };
-}
+  });
 
 /** One project the mock server keeps: PATCH applies, publish/revoke set or clear the link. */
 function serve(project: Project, { publish = (): Response => json({ url: LINK }) } = {}) {
@@ -60,7 +51,7 @@ function serve(project: Project, { publish = (): Response => json({ url: LINK })
 describe("the project header", { timeout: 15_000 }, () => {
   it("shows the server's rendered description and edits the Markdown behind it", async () => {
     const user = userEvent.setup();
-    const { calls } = serve(makeProject());
+    const { calls } = serve(garden());
     renderWith(<ProjectHeader projectId={ID} />);
 
     const shown = await screen.findByTestId("project-description");
@@ -91,7 +82,7 @@ describe("publishing", { timeout: 15_000 }, () => {
     const user = userEvent.setup();
     const writeText = vi.fn(() => Promise.resolve());
     vi.stubGlobal("navigator", { ...navigator, clipboard: { writeText } });
-    const { calls } = serve(makeProject());
+    const { calls } = serve(garden());
     renderWith(<ProjectHeader projectId={ID} />);
 
     await user.click(await screen.findByRole("button", { name: "Publish a read-only link" }));
@@ -126,7 +117,7 @@ describe("publishing", { timeout: 15_000 }, () => {
     });
     const execCommand = vi.fn(() => true);
     document.execCommand = execCommand;
-    serve(makeProject({ published_url: LINK }));
+    serve(garden({ published_url: LINK }));
     renderWith(<ProjectHeader projectId={ID} />);
 
     await user.click(await screen.findByRole("button", { name: "Published link" }));
@@ -140,7 +131,7 @@ describe("publishing", { timeout: 15_000 }, () => {
 
   it("shows a problem answer in the form", async () => {
     const user = userEvent.setup();
-    serve(makeProject(), {
+    serve(garden(), {
       publish: () => json({ title: "Not Found", status: 404, detail: "No such project" }, 404),
     });
     renderWith(<ProjectHeader projectId={ID} />);
@@ -212,7 +203,7 @@ const signedIn = (id: string) => ({ user: { id } as User }) as AuthContextValue;
 describe("sharing", { timeout: 15_000 }, () => {
   it("the owner invites, sees the invitation wait, withdraws it, changes a role and removes", async () => {
     const user = userEvent.setup();
-    const { calls } = serveShared(makeProject());
+    const { calls } = serveShared(garden());
     renderWith(
       <AuthContext.Provider value={signedIn(OWNER)}>
         <ProjectHeader projectId={ID} />
@@ -276,7 +267,7 @@ describe("sharing", { timeout: 15_000 }, () => {
 
   it("a member sees the members, cannot edit or publish the project, and leaves after asking", async () => {
     const user = userEvent.setup();
-    const { calls } = serveShared(makeProject({ role: "editor" }));
+    const { calls } = serveShared(garden({ role: "editor" }));
     renderWith(
       <AuthContext.Provider value={signedIn(GUEST)}>
         <ProjectHeader projectId={ID} />
@@ -305,7 +296,7 @@ describe("sharing", { timeout: 15_000 }, () => {
   });
 
   it("the Inbox offers no sharing", async () => {
-    serveShared(makeProject({ is_inbox: true, name: "Inbox" }));
+    serveShared(garden({ is_inbox: true, name: "Inbox" }));
     renderWith(<ProjectHeader projectId={ID} />);
     expect(await screen.findByRole("button", { name: "Edit project" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Share" })).not.toBeInTheDocument();

@@ -12,7 +12,7 @@ import { setAccessToken } from "@/api/session";
 import type { User } from "@/api/types";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
 import type { Project } from "@/features/projects/api";
-import { json, makeTask, mockApi, renderWith } from "@/test/utils";
+import { json, makeProject, makeTask, mockApi, renderWith, roleForbidden } from "@/test/utils";
 import { editor } from "./editor";
 import { TaskDialog } from "./TaskDialog";
 import TaskListPage from "./TaskListPage";
@@ -26,24 +26,7 @@ afterEach(() => act(() => editor.close()));
 const ME = "00000000-0000-4000-8000-0000000000e1";
 const PROJECT = "00000000-0000-4000-8000-0000000000f1";
 
-function shared(role: Project["role"]): Project {
-  return {
-    id: PROJECT,
-    name: "Trip",
-    colour: "blue",
-    description: "",
-    description_html: "",
-    archived: false,
-    is_inbox: false,
-    role,
-    open_count: 1,
-    done_count: 0,
-    published_url: null,
-    created_at: "2026-12-01T00:00:00Z",
-    updated_at: "2026-12-01T00:00:00Z",
-    version: 1,
-  };
-}
+const shared = (role: Project["role"]): Project => makeProject({ id: PROJECT, name: "Trip", role });
 
 const comment = (author_id: string, body: string) => ({
   id: `00000000-0000-4000-8000-00000000c${author_id.slice(-3)}`,
@@ -66,21 +49,9 @@ function serve(task: ReturnType<typeof makeTask>, roles: Project["role"][]) {
       json({ items: [comment(ME, "I wrote this as an editor")], next_cursor: null }),
     "GET /api/v1/tasks/:id/history": () => json({ items: [], next_cursor: null }),
     "GET /api/v1/tasks/labels": () => json({ items: [] }),
-    "PATCH /api/v1/tasks/:id": forbidden,
+    "PATCH /api/v1/tasks/:id": roleForbidden,
   });
 }
-
-/** The API's answer to a write the caller's role does not allow (tasks/sharing.py). */
-const forbidden = () =>
-  json(
-    {
-      type: "urn:taskapp:problem:role-forbids",
-      title: "Forbidden",
-      status: 403,
-      detail: "Your role in this project (viewer) does not allow this; it needs editor.",
-    },
-    403,
-  );
 
 const as = (id: string) => ({ user: { id, time_zone: "UTC" } as User }) as AuthContextValue;
 
