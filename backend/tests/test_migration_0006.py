@@ -10,13 +10,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import column, insert, inspect, table, text, update
+from sqlalchemy import column, insert, table, text, update
 
 from taskapp import migrate
 from taskapp.auth.interface import User
-from taskapp.db import create_engine
 from taskapp.projects.models import Project
-from taskapp.settings import Settings
 from taskapp.tasks import search
 from taskapp.tasks.models import (
     CountChanges,
@@ -27,6 +25,7 @@ from taskapp.tasks.models import (
     count_upserts,
 )
 from tests.conftest import scratch_database_url
+from tests.revisions import connection_on, sorted_rows, table_names
 
 # More than one batch of the revision's Inbox backfill (1,000 users at a time).
 USERS = 1_001
@@ -80,7 +79,6 @@ _TASKS_0005 = table(
 
 async def _write_previous_release_data(url: str) -> None:
     """Users and tasks as the previous release wrote them (no projects, no project_id)."""
-    engine = create_engine(Settings(database_url=url))
     now = datetime.now(UTC)
     owners = [uuid.uuid4() for _ in range(USERS)]
     tasks: list[dict[str, Any]] = [
@@ -103,7 +101,7 @@ async def _write_previous_release_data(url: str) -> None:
         for n in range(TASKS_EACH)
     ]
     counts = Counter(count_key(t["owner_id"], t["status"], t["priority"], None) for t in tasks)
-    async with engine.begin() as connection:
+    async with connection_on(url, begin=True) as connection:
         await connection.execute(
             insert(_USERS_0005),
             [
@@ -123,15 +121,13 @@ async def _write_previous_release_data(url: str) -> None:
         changes = CountChanges(sorted(counts.items()))
         for upsert in count_upserts(connection.dialect.name, changes):
             await connection.execute(upsert)
-    await engine.dispose()
 
 
 async def _snapshot(url: str) -> dict[str, Any]:
-    engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
-        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    async with connection_on(url) as connection:
+        tables = await table_names(connection)
         tasks = (await connection.execute(SELECT_OLD_TASKS)).all()
-        counts = (await connection.execute(text("SELECT * FROM task_counts"))).all()
+        counts = await sorted_rows(connection, "SELECT * FROM task_counts")
         users = (await connection.execute(text("SELECT id FROM users"))).scalars().all()
         inboxes: list[tuple[Any, ...]] = []
         if "projects" in tables:
@@ -141,19 +137,17 @@ async def _snapshot(url: str) -> dict[str, Any]:
                     text("SELECT id, owner_id, name FROM projects WHERE is_inbox")
                 )
             ]
-    await engine.dispose()
     return {
         "tables": tables,
         "tasks": [tuple(row) for row in tasks],
-        "counts": sorted(map(tuple, counts)),
+        "counts": counts,
         "users": {str(u).replace("-", "") for u in users},
         "inboxes": inboxes,
     }
 
 
 async def _move_first_task_to_a_new_project(url: str) -> None:
-    engine = create_engine(Settings(database_url=url))
-    async with engine.begin() as connection:
+    async with connection_on(url, begin=True) as connection:
         task_id, owner = (
             await connection.execute(text("SELECT id, owner_id FROM tasks ORDER BY id LIMIT 1"))
         ).one()
@@ -179,7 +173,6 @@ async def _move_first_task_to_a_new_project(url: str) -> None:
         await connection.execute(
             update(Task).where(Task.id == uuid.UUID(str(task_id))).values(project_id=project)
         )
-    await engine.dispose()
 
 
 def _inbox_owners(snapshot: dict[str, Any]) -> list[str]:

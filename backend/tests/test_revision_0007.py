@@ -5,7 +5,6 @@ PostgreSQL), and its downgrade keeps every task."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,11 +12,9 @@ from typing import Any
 from sqlalchemy import text
 
 from taskapp import migrate
-from taskapp.auth.interface import User
-from taskapp.db import create_engine, create_session_factory
-from taskapp.settings import Settings
 from taskapp.tasks.models import Task, TaskCompletion, TaskStatus
 from tests.conftest import scratch_database_url
+from tests.revisions import add_owner, connection_on, session_on, sorted_rows
 
 OWNERS = 3
 TASKS_EACH = 400
@@ -25,12 +22,9 @@ NEW_INDEXES = {"ix_tasks_owner_open_due_on", "ix_tasks_owner_due_at"}
 
 
 async def _write(url: str, *, with_new_fields: bool) -> None:
-    engine = create_engine(Settings(database_url=url))
-    async with create_session_factory(engine)() as session:
+    async with session_on(url) as session:
         for _ in range(OWNERS):
-            owner = uuid.uuid4()
-            session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x"))
-            await session.flush()
+            owner = await add_owner(session)
             tasks = [
                 Task(
                     owner_id=owner,
@@ -47,31 +41,22 @@ async def _write(url: str, *, with_new_fields: bool) -> None:
             if with_new_fields:
                 session.add(TaskCompletion(task_id=tasks[0].id, completed_at=datetime.now(UTC)))
         await session.commit()
-    await engine.dispose()
 
 
 async def _snapshot(url: str) -> dict[str, Any]:
     """The previous release's view of the data: its columns of users and tasks, and counts."""
-    engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
-        users = (await connection.execute(text("SELECT id, email FROM users"))).all()
-        tasks = (
-            await connection.execute(
-                text("SELECT id, owner_id, title, status, due_date, version FROM tasks")
-            )
-        ).all()
-        counts = (await connection.execute(text("SELECT * FROM task_counts"))).all()
-    await engine.dispose()
-    return {
-        "users": sorted(map(tuple, users)),
-        "tasks": sorted(map(tuple, tasks)),
-        "counts": sorted(map(tuple, counts)),
-    }
+    async with connection_on(url) as connection:
+        return {
+            "users": await sorted_rows(connection, "SELECT id, email FROM users"),
+            "tasks": await sorted_rows(
+                connection, "SELECT id, owner_id, title, status, due_date, version FROM tasks"
+            ),
+            "counts": await sorted_rows(connection, "SELECT * FROM task_counts"),
+        }
 
 
 async def _new_schema(url: str) -> dict[str, Any]:
-    engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
+    async with connection_on(url) as connection:
         zones = (await connection.execute(text("SELECT DISTINCT time_zone FROM users"))).all()
         set_on = await connection.scalar(
             text("SELECT count(*) FROM tasks WHERE due_on IS NOT NULL OR recurrence IS NOT NULL")
@@ -90,8 +75,15 @@ async def _new_schema(url: str) -> dict[str, Any]:
                 dict(zip("ab", sorted(NEW_INDEXES), strict=True)),
             )
         indexes = {name: bool(valid) for name, valid in rows}
-    await engine.dispose()
     return {"zones": [zone for (zone,) in zones], "set": set_on, "indexes": indexes}
+
+
+# The new columns at their defaults, the new indexes built valid.
+UNSET_NEW_SCHEMA = {
+    "zones": ["UTC"],  # the server default: what the previous release meant
+    "set": 0,
+    "indexes": dict.fromkeys(sorted(NEW_INDEXES), True),
+}
 
 
 def test_revision_0007_expands_the_previous_releases_data_without_changing_it(
@@ -108,11 +100,7 @@ def test_revision_0007_expands_the_previous_releases_data_without_changing_it(
 
     migrate.upgrade(url)
     assert asyncio.run(_snapshot(url)) == before
-    assert asyncio.run(_new_schema(url)) == {
-        "zones": ["UTC"],  # the server default: what the previous release meant
-        "set": 0,
-        "indexes": dict.fromkeys(sorted(NEW_INDEXES), True),
-    }
+    assert asyncio.run(_new_schema(url)) == UNSET_NEW_SCHEMA
 
 
 def test_revision_0007_downgrades_keeping_every_task(database_url: str, tmp_path: Path) -> None:
@@ -127,8 +115,4 @@ def test_revision_0007_downgrades_keeping_every_task(database_url: str, tmp_path
     # (in which a due day never had a key of its own), are still there.
     assert asyncio.run(_snapshot(url)) == at_head
     migrate.upgrade(url)
-    assert asyncio.run(_new_schema(url)) == {
-        "zones": ["UTC"],
-        "set": 0,
-        "indexes": dict.fromkeys(sorted(NEW_INDEXES), True),
-    }
+    assert asyncio.run(_new_schema(url)) == UNSET_NEW_SCHEMA

@@ -13,31 +13,23 @@ from typing import Any
 from sqlalchemy import inspect, text
 
 from taskapp import migrate
-from taskapp.auth.models import AccountToken, AuthSession, User
-from taskapp.db import create_engine, create_session_factory, utcnow
-from taskapp.settings import Settings
+from taskapp.auth.models import AccountToken, AuthSession
+from taskapp.db import utcnow
 from taskapp.tasks.models import Task
 from tests.conftest import scratch_database_url
+from tests.revisions import add_owner, connection_on, session_on, sorted_rows, table_names
 
 OWNERS = 4
 TASKS_EACH = 50
 
 
 async def _write(url: str, *, with_new_fields: bool) -> None:
-    engine = create_engine(Settings(database_url=url))
     now = utcnow()
-    async with create_session_factory(engine)() as session:
+    async with session_on(url) as session:
         for n in range(OWNERS):
-            owner = uuid.uuid4()
-            session.add(
-                User(
-                    id=owner,
-                    email=f"{owner.hex}@example.com",
-                    password_hash="x",
-                    email_verified_at=now if with_new_fields and n % 2 else None,
-                )
+            owner = await add_owner(
+                session, email_verified_at=now if with_new_fields and n % 2 else None
             )
-            await session.flush()
             session.add(AuthSession(user_id=owner, expires_at=now + timedelta(days=1)))
             session.add_all(Task(owner_id=owner, title=f"T{i}") for i in range(TASKS_EACH))
             if with_new_fields:
@@ -50,31 +42,25 @@ async def _write(url: str, *, with_new_fields: bool) -> None:
                     )
                 )
         await session.commit()
-    await engine.dispose()
 
 
 async def _snapshot(url: str) -> dict[str, Any]:
     """The previous release's view: its columns of users, sessions and tasks."""
-    engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
-        users = await connection.execute(
-            text("SELECT id, email, password_hash, time_zone, tasks_version FROM users")
-        )
-        sessions = await connection.execute(text("SELECT id, user_id FROM auth_sessions"))
-        tasks = await connection.execute(text("SELECT id, owner_id, title, version FROM tasks"))
-        snapshot = {
-            "users": sorted(map(tuple, users)),
-            "sessions": sorted(map(tuple, sessions)),
-            "tasks": sorted(map(tuple, tasks)),
+    async with connection_on(url) as connection:
+        return {
+            "users": await sorted_rows(
+                connection, "SELECT id, email, password_hash, time_zone, tasks_version FROM users"
+            ),
+            "sessions": await sorted_rows(connection, "SELECT id, user_id FROM auth_sessions"),
+            "tasks": await sorted_rows(
+                connection, "SELECT id, owner_id, title, version FROM tasks"
+            ),
         }
-    await engine.dispose()
-    return snapshot
 
 
 async def _new_schema(url: str) -> dict[str, Any]:
-    engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
-        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    async with connection_on(url) as connection:
+        tables = await table_names(connection)
         columns = await connection.run_sync(
             lambda sync: {column["name"] for column in inspect(sync).get_columns("users")}
         )
@@ -88,7 +74,6 @@ async def _new_schema(url: str) -> dict[str, Any]:
             )
         if state["table"]:
             state["tokens"] = await connection.scalar(text("SELECT count(*) FROM account_tokens"))
-    await engine.dispose()
     return state
 
 

@@ -5,31 +5,24 @@ and the comments, and upgrading again gives an empty history that the next write
 from __future__ import annotations
 
 import asyncio
-import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, text
-
 from taskapp import migrate
-from taskapp.auth.interface import User
 from taskapp.comments.models import Comment
-from taskapp.db import create_engine, create_session_factory, utcnow
-from taskapp.settings import Settings
+from taskapp.db import utcnow
 from taskapp.tasks.models import Task, TaskStatus
 from tests.conftest import scratch_database_url
+from tests.revisions import add_owner, connection_on, count_if_present, session_on, sorted_rows
 
 OWNERS = 3
 TASKS_EACH = 50
 
 
 async def _write(url: str) -> None:
-    engine = create_engine(Settings(database_url=url))
-    async with create_session_factory(engine)() as session:
+    async with session_on(url) as session:
         for _ in range(OWNERS):
-            owner = uuid.uuid4()
-            session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x"))
-            await session.flush()
+            owner = await add_owner(session)
             tasks = [
                 Task(owner_id=owner, title=f"T{n}", status=list(TaskStatus)[n % 3])
                 for n in range(TASKS_EACH)
@@ -40,33 +33,19 @@ async def _write(url: str) -> None:
                 Comment(task_id=tasks[0].id, author_id=owner, body="hi", created_at=utcnow())
             )
         await session.commit()
-    await engine.dispose()
 
 
 async def _snapshot(url: str) -> dict[str, Any]:
-    engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
-        users = (await connection.execute(text("SELECT id, email FROM users"))).all()
-        tasks = (
-            await connection.execute(
-                text("SELECT id, owner_id, title, status, position, version FROM tasks")
-            )
-        ).all()
-        counts = (await connection.execute(text("SELECT * FROM task_counts"))).all()
-        tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
-        events = comments = None
-        if "task_events" in tables:
-            events = await connection.scalar(text("SELECT count(*) FROM task_events"))
-        if "comments" in tables:
-            comments = await connection.scalar(text("SELECT count(*) FROM comments"))
-    await engine.dispose()
-    return {
-        "users": sorted(map(tuple, users)),
-        "tasks": sorted(map(tuple, tasks)),
-        "counts": sorted(map(tuple, counts)),
-        "events": events,
-        "comments": comments,
-    }
+    async with connection_on(url) as connection:
+        return {
+            "users": await sorted_rows(connection, "SELECT id, email FROM users"),
+            "tasks": await sorted_rows(
+                connection, "SELECT id, owner_id, title, status, position, version FROM tasks"
+            ),
+            "counts": await sorted_rows(connection, "SELECT * FROM task_counts"),
+            "events": await count_if_present(connection, "task_events"),
+            "comments": await count_if_present(connection, "comments"),
+        }
 
 
 def test_revision_0010_upgrades_downgrades_and_upgrades_again_keeping_every_task(

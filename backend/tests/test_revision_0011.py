@@ -5,31 +5,25 @@ drops only the sharing, and upgrading again backfills the owners once more."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, inspect, text
+from sqlalchemy import insert, text
 
 from taskapp import migrate
-from taskapp.auth.interface import User
-from taskapp.db import create_engine, create_session_factory
 from taskapp.projects.models import Project
-from taskapp.settings import Settings
 from taskapp.tasks.models import Task
 from tests.conftest import scratch_database_url
+from tests.revisions import add_owner, connection_on, count_if_present, session_on, table_names
 
 OWNERS = 3
 PROJECTS_EACH = 2
 
 
 async def _write(url: str) -> None:
-    engine = create_engine(Settings(database_url=url))
-    async with create_session_factory(engine)() as session:
+    async with session_on(url) as session:
         for _ in range(OWNERS):
-            owner = uuid.uuid4()
-            session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x"))
-            await session.flush()
+            owner = await add_owner(session)
             for n in range(PROJECTS_EACH):
                 project = Project(owner_id=owner, name=f"P{n}")
                 session.add(project)
@@ -42,26 +36,21 @@ async def _write(url: str) -> None:
                     )
                 )
         await session.commit()
-    await engine.dispose()
 
 
 async def _snapshot(url: str) -> dict[str, Any]:
-    engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
+    async with connection_on(url) as connection:
         projects = (
             await connection.execute(text("SELECT id, owner_id, name, is_inbox FROM projects"))
         ).all()
         tasks = (await connection.execute(text("SELECT id, owner_id, project_id FROM tasks"))).all()
-        tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
-        members = invitations = None
-        if "project_members" in tables:
+        members = None
+        if "project_members" in await table_names(connection):
             rows = await connection.execute(
                 text("SELECT project_id, user_id, role FROM project_members")
             )
             members = sorted((str(p), str(u), r) for p, u, r in rows)
-        if "project_invitations" in tables:
-            invitations = await connection.scalar(text("SELECT count(*) FROM project_invitations"))
-    await engine.dispose()
+        invitations = await count_if_present(connection, "project_invitations")
     return {
         "projects": sorted((str(i), str(o), n, bool(b)) for i, o, n, b in projects),
         "tasks": sorted(tuple(map(str, row)) for row in tasks),

@@ -5,31 +5,24 @@ tables that the next reminder fills."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, text
-
 from taskapp import migrate
-from taskapp.auth.interface import User
-from taskapp.db import create_engine, create_session_factory, utcnow
+from taskapp.db import utcnow
 from taskapp.mail.outbox import enqueue
 from taskapp.reminders.models import Notification, NotificationSettings, Reminder
-from taskapp.settings import Settings
 from taskapp.tasks.models import Task
 from tests.conftest import scratch_database_url
+from tests.revisions import add_owner, connection_on, count_if_present, session_on, sorted_rows
 
 NEW_TABLES = ("reminders", "notifications", "notification_settings", "mail_outbox")
 
 
 async def _write(url: str) -> None:
-    engine = create_engine(Settings(database_url=url))
-    async with create_session_factory(engine)() as session:
-        owner = uuid.uuid4()
-        session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x"))
-        await session.flush()
+    async with session_on(url) as session:
+        owner = await add_owner(session)
         task = Task(owner_id=owner, title="T")
         session.add(task)
         await session.flush()
@@ -52,23 +45,15 @@ async def _write(url: str) -> None:
         session.add(NotificationSettings(user_id=owner, digest_hour=8))
         enqueue(session, owner, "reminder", f"{owner.hex}@example.com", {"title": "T"}, now)
         await session.commit()
-    await engine.dispose()
 
 
 async def _snapshot(url: str) -> dict[str, Any]:
-    engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
-        users = (await connection.execute(text("SELECT id, email FROM users"))).all()
-        tasks = (await connection.execute(text("SELECT id, owner_id, title FROM tasks"))).all()
-        tables = set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
-        counts = {
-            table: await connection.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608
-            if table in tables
-            else None
-            for table in NEW_TABLES
+    async with connection_on(url) as connection:
+        return {
+            "users": await sorted_rows(connection, "SELECT id, email FROM users"),
+            "tasks": await sorted_rows(connection, "SELECT id, owner_id, title FROM tasks"),
+            **{table: await count_if_present(connection, table) for table in NEW_TABLES},
         }
-    await engine.dispose()
-    return {"users": sorted(map(tuple, users)), "tasks": sorted(map(tuple, tasks)), **counts}
 
 
 def test_revision_0012_upgrades_downgrades_and_upgrades_again_keeping_every_task(

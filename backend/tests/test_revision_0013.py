@@ -9,17 +9,15 @@ from pathlib import Path
 from sqlalchemy import text
 
 from taskapp import migrate
-from taskapp.db import create_engine
-from taskapp.settings import Settings
 from tests.conftest import scratch_database_url
+from tests.revisions import connection_on
 
 NAME = "ix_tasks_owner_open_due_at"
 
 
 async def _definition(url: str) -> str | None:
     """The index's definition as the database holds it, or None."""
-    engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
+    async with connection_on(url) as connection:
         if connection.dialect.name == "postgresql":
             found = await connection.scalar(
                 text("SELECT indexdef FROM pg_indexes WHERE indexname = :n"), {"n": NAME}
@@ -29,7 +27,6 @@ async def _definition(url: str) -> str | None:
                 text("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :n"),
                 {"n": NAME},
             )
-    await engine.dispose()
     return None if found is None else str(found)
 
 

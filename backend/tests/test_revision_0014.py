@@ -13,11 +13,9 @@ from typing import Any
 from sqlalchemy import insert, text
 
 from taskapp import migrate
-from taskapp.auth.interface import User
-from taskapp.db import create_engine, create_session_factory
-from taskapp.settings import Settings
 from taskapp.tasks.models import Task
 from tests.conftest import scratch_database_url
+from tests.revisions import add_owner, connection_on, session_on
 
 INDEX = "ix_tasks_assignee_open_created"
 
@@ -25,24 +23,20 @@ INDEX = "ix_tasks_assignee_open_created"
 async def _write_previous(url: str) -> tuple[str, str]:
     """An owner and a task as the previous release writes them (it knows no assignee: Core,
     naming only columns that schema has)."""
-    owner, task = uuid.uuid4(), uuid.uuid4()
-    engine = create_engine(Settings(database_url=url))
-    async with create_session_factory(engine)() as session:
-        session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x"))
-        await session.flush()
+    task = uuid.uuid4()
+    async with session_on(url) as session:
+        owner = await add_owner(session)
         await session.execute(
             insert(Task.metadata.tables["tasks"]).values(
                 id=task, owner_id=owner, title="Old", search_text="old"
             )
         )
         await session.commit()
-    await engine.dispose()
     return str(owner), str(task)
 
 
 async def _state(url: str) -> dict[str, Any]:
-    engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
+    async with connection_on(url) as connection:
         postgres = connection.dialect.name == "postgresql"
         if postgres:
             columns = await connection.scalars(
@@ -80,7 +74,6 @@ async def _state(url: str) -> dict[str, Any]:
                 for row in (await connection.execute(text("PRAGMA foreign_key_list(tasks)"))).all()
             }
         tasks = (await connection.execute(text("SELECT id, title FROM tasks"))).all()
-    await engine.dispose()
     return {
         "columns": set(columns),
         "indexes": indexes,

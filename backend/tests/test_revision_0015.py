@@ -9,23 +9,19 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, inspect, text
+from sqlalchemy import delete
 
 from taskapp import migrate
 from taskapp.attachments.models import Attachment
-from taskapp.auth.interface import User
-from taskapp.db import create_engine, create_session_factory, utcnow
-from taskapp.settings import Settings
+from taskapp.db import utcnow
 from taskapp.tasks.models import Task
 from tests.conftest import scratch_database_url
+from tests.revisions import add_owner, connection_on, session_on, sorted_rows, table_names
 
 
 async def _write(url: str) -> uuid.UUID:
-    engine = create_engine(Settings(database_url=url))
-    async with create_session_factory(engine)() as session:
-        owner = uuid.uuid4()
-        session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x"))
-        await session.flush()
+    async with session_on(url) as session:
+        owner = await add_owner(session)
         task = Task(owner_id=owner, title="T")
         session.add(task)
         await session.flush()
@@ -44,42 +40,28 @@ async def _write(url: str) -> uuid.UUID:
         )
         await session.commit()
         task_id: uuid.UUID = task.id
-    await engine.dispose()
     return task_id
 
 
 async def _snapshot(url: str) -> dict[str, Any]:
-    engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
-        users = (await connection.execute(text("SELECT id, email FROM users"))).all()
-        tasks = (await connection.execute(text("SELECT id, owner_id, title FROM tasks"))).all()
-        tables = set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
-        files = (
-            (
-                await connection.execute(
-                    text(
-                        "SELECT t.title, a.filename FROM attachments a"
-                        " LEFT JOIN tasks t ON t.id = a.task_id"
-                    )
-                )
-            ).all()
-            if "attachments" in tables
-            else None
-        )
-    await engine.dispose()
-    return {
-        "users": sorted(map(tuple, users)),
-        "tasks": sorted(map(tuple, tasks)),
-        "attachments": None if files is None else sorted(map(tuple, files)),
-    }
+    async with connection_on(url) as connection:
+        return {
+            "users": await sorted_rows(connection, "SELECT id, email FROM users"),
+            "tasks": await sorted_rows(connection, "SELECT id, owner_id, title FROM tasks"),
+            "attachments": await sorted_rows(
+                connection,
+                "SELECT t.title, a.filename FROM attachments a"
+                " LEFT JOIN tasks t ON t.id = a.task_id",
+            )
+            if "attachments" in await table_names(connection)
+            else None,
+        }
 
 
 async def _delete_task(url: str, task_id: uuid.UUID) -> None:
-    engine = create_engine(Settings(database_url=url))
-    async with create_session_factory(engine)() as session:
+    async with session_on(url) as session:
         await session.execute(delete(Task).where(Task.id == task_id))
         await session.commit()
-    await engine.dispose()
 
 
 def test_revision_0015_upgrades_downgrades_and_upgrades_again_keeping_every_task(
