@@ -262,9 +262,13 @@ async def _rotate(
         raise unauthorized("This session has ended; log in again.")
     # Claim the token atomically: of two concurrent refreshes with one token, exactly one wins.
     if not await claim_once(session, RefreshToken.id == refresh.id, RefreshToken.used_at, now):
-        again = await _same_successor(session, codec, settings, auth_session, refresh.id, now)
-        if again is not None:
-            return again
+        issued_at = await _retry_within_grace(session, settings, refresh.id, now)
+        if issued_at is not None:
+            # Read before the rollback expires them.
+            successor = _successor_id(refresh.id)
+            user_id, session_id = auth_session.user_id, auth_session.id
+            await session.rollback()
+            return _encode(codec, settings, user_id, session_id, successor, issued_at, now)
         await _revoke(session, auth_session.id, now, "refresh_token_reuse")
         await session.commit()
         raise RefreshReuseDetectedError()
@@ -273,28 +277,24 @@ async def _rotate(
     return tokens
 
 
-async def _same_successor(
-    session: AsyncSession,
-    codec: TokenCodec,
-    settings: Settings,
-    auth_session: AuthSession,
-    refresh_id: uuid.UUID,
-    now: datetime,
-) -> IssuedTokens | None:
+async def _retry_within_grace(
+    session: AsyncSession, settings: Settings, refresh_id: uuid.UUID, now: datetime
+) -> datetime | None:
+    """When a used token comes back within the grace window and its successor is still unused
+    (two tabs refreshing at once): the time that successor was issued, to issue it again."""
     used_at = await session.scalar(
         select(RefreshToken.used_at).where(RefreshToken.id == refresh_id)
     )
     if used_at is None or now - used_at > settings.refresh_reuse_grace:
         return None
-    successor = _successor_id(refresh_id)
     successor_used = (
-        await session.execute(select(RefreshToken.used_at).where(RefreshToken.id == successor))
+        await session.execute(
+            select(RefreshToken.used_at).where(RefreshToken.id == _successor_id(refresh_id))
+        )
     ).first()
     if successor_used is None or successor_used.used_at is not None:
         return None  # the successor moved on already: this is not a concurrent retry
-    user_id, session_id = auth_session.user_id, auth_session.id  # read before rollback expires them
-    await session.rollback()
-    return _encode(codec, settings, user_id, session_id, successor, used_at, now)
+    return used_at
 
 
 class RefreshReuseDetectedError(ProblemError):
