@@ -18,6 +18,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import TypeVar
 
 from grafana_foundation_sdk.builders import common as cb
 from grafana_foundation_sdk.builders import dashboard as db
@@ -49,6 +50,14 @@ def q(expr: str, legend: str = "", ref: str = "A", instant: bool = False) -> pro
     return query.instant() if instant else query.range()
 
 
+Framed = TypeVar("Framed", timeseries.Panel, stat.Panel)
+
+
+def framed(panel: Framed, title: str, desc: str, unit: str, w: int, h: int) -> Framed:
+    """What every panel states: its title, description and unit, the data source, its size."""
+    return panel.title(title).description(desc).unit(unit).datasource(DS).span(w).height(h)
+
+
 def legend() -> cb.VizLegendOptions:
     return (
         cb.VizLegendOptions()
@@ -69,13 +78,7 @@ def ts(
     stack: bool = False,
 ) -> timeseries.Panel:
     panel = (
-        timeseries.Panel()
-        .title(title)
-        .description(desc)
-        .unit(unit)
-        .datasource(DS)
-        .span(w)
-        .height(h)
+        framed(timeseries.Panel(), title, desc, unit, w, h)
         .line_width(1)
         .fill_opacity(10)
         .legend(legend())
@@ -99,21 +102,17 @@ def st(
     title: str,
     desc: str,
     unit: str,
-    query: prometheus.Dataquery,
+    expr: str,
+    legend: str,
     th: db.ThresholdsConfig,
     w: int = 6,
     h: int = 5,
     decimals: float | None = None,
 ) -> stat.Panel:
+    """A big number: the latest value of `expr` (an instant query), coloured by `th`."""
     panel = (
-        stat.Panel()
-        .title(title)
-        .description(desc)
-        .unit(unit)
-        .datasource(DS)
-        .span(w)
-        .height(h)
-        .with_target(query)
+        framed(stat.Panel(), title, desc, unit, w, h)
+        .with_target(q(expr, legend, instant=True))
         .thresholds(th)
         .color_mode(cm.BigValueColorMode.BACKGROUND)
         .graph_mode(cm.BigValueGraphMode.AREA)
@@ -175,11 +174,8 @@ def sli_30d(sli: str, title: str, good: str, objective: float, decimals: int) ->
         title,
         f"Share of /api/v1 requests {good} over 30 days (objective {objective * 100:g}%).",
         "percentunit",
-        q(
-            f'1 - taskapp:slo_{sli}_error_ratio:rate30d{{namespace=~"$namespace"}}',
-            "{{namespace}}",
-            instant=True,
-        ),
+        f'1 - taskapp:slo_{sli}_error_ratio:rate30d{{namespace=~"$namespace"}}',
+        "{{namespace}}",
         thresholds((None, "red"), (objective, "green")),
         decimals=decimals,
     )
@@ -191,11 +187,8 @@ def budget_left(sli: str, title: str, budget: str) -> stat.Panel:
         f"Remaining share of the 30-day {sli} error budget ({budget} of requests). "
         "Below 0: SLO missed.",
         "percentunit",
-        q(
-            f'taskapp:slo_{sli}_error_budget:remaining{{namespace=~"$namespace"}}',
-            "{{namespace}}",
-            instant=True,
-        ),
+        f'taskapp:slo_{sli}_error_budget:remaining{{namespace=~"$namespace"}}',
+        "{{namespace}}",
         thresholds((None, "red"), (0.25, "orange"), (0.5, "green")),
         decimals=1,
     )
@@ -439,7 +432,8 @@ def api_overview() -> db.Dashboard:
                 "Worker targets up",
                 "Worker pods Prometheus scrapes successfully (TaskappWorkerDown at 0 for 5 min).",
                 "short",
-                q(f"sum(up{{{WORKER}}})", "up", instant=True),
+                f"sum(up{{{WORKER}}})",
+                "up",
                 thresholds((None, "red"), (1, "green")),
                 w=6,
                 decimals=0,
@@ -453,11 +447,8 @@ def api_overview() -> db.Dashboard:
                     "(TaskappWorkerNotTicking above 300 s for 5 min)."
                 ),
                 "s",
-                q(
-                    f"time() - max(taskapp_worker_last_tick_timestamp_seconds{{{WORKER}}})",
-                    "since last tick",
-                    instant=True,
-                ),
+                f"time() - max(taskapp_worker_last_tick_timestamp_seconds{{{WORKER}}})",
+                "since last tick",
                 thresholds((None, "green"), (120, "orange"), (300, "red")),
                 w=6,
                 decimals=0,
