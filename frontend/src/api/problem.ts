@@ -39,8 +39,15 @@ export class ApiError extends Error {
   }
 }
 
-export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.detail;
+/**
+ * What went wrong, in words: the caller's own sentence for the statuses it expects (`{ 429: "Too
+ * many requests…" }`), else the problem's detail, else the error's message.
+ */
+export function errorMessage(
+  error: unknown,
+  byStatus: Readonly<Partial<Record<number, string>>> = {},
+): string {
+  if (error instanceof ApiError) return byStatus[error.status] ?? error.detail;
   if (error instanceof Error) return error.message;
   return "Something went wrong.";
 }

@@ -1,5 +1,6 @@
-import type { ReactNode } from "react";
+import type { FormEvent, ReactNode } from "react";
 import { Link } from "react-router";
+import { FormAlert } from "@/ui/FormAlert";
 import { Logo } from "@/ui/Logo";
 import { Button, Spinner } from "@/ui/primitives";
 
@@ -29,6 +30,29 @@ export function AuthLayout({
         </div>
       </div>
     </main>
+  );
+}
+
+/**
+ * The page's form, under what the server said against the last submission. `noValidate`: each
+ * field shows react-hook-form's message instead of the browser's bubble.
+ */
+export function AuthForm({
+  error,
+  onSubmit,
+  children,
+}: {
+  error: string | null;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => Promise<void>;
+  children: ReactNode;
+}) {
+  return (
+    <>
+      {error && <FormAlert>{error}</FormAlert>}
+      <form onSubmit={onSubmit} noValidate className="space-y-4">
+        {children}
+      </form>
+    </>
   );
 }
 

@@ -1,15 +1,15 @@
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { api, unwrap } from "@/api/client";
-import { ApiError, errorMessage } from "@/api/problem";
+import { errorMessage } from "@/api/problem";
 import { FormAlert } from "@/ui/FormAlert";
 import { EmailField } from "@/ui/LabelledInput";
-import { AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
+import { AuthForm, AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
+import { emailRules } from "./emailRules";
 
 // The server answers the same for every address (it never tells who has an account): the page
 // shows that answer, whatever was typed.
 type Values = { email: string };
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export default function ForgotPasswordPage() {
   const [sent, setSent] = useState<string | null>(null);
@@ -26,9 +26,11 @@ export default function ForgotPasswordPage() {
       const { data } = await unwrap(api.POST("/api/v1/auth/password-reset", { body: { email } }));
       setSent(data.detail);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 429)
-        setFormError("Too many requests for this address. Please wait and try again later.");
-      else setFormError(errorMessage(e));
+      setFormError(
+        errorMessage(e, {
+          429: "Too many requests for this address. Please wait and try again later.",
+        }),
+      );
     }
   });
 
@@ -41,24 +43,18 @@ export default function ForgotPasswordPage() {
       {sent ? (
         <FormAlert tone="notice">{sent}</FormAlert>
       ) : (
-        <>
-          {formError && <FormAlert>{formError}</FormAlert>}
-          <form onSubmit={onSubmit} noValidate className="space-y-4">
-            <EmailField
-              id="email"
-              label="Email"
-              autoFocus
-              error={errors.email?.message}
-              {...register("email", {
-                required: "Enter a valid email address",
-                pattern: { value: EMAIL, message: "Enter a valid email address" },
-              })}
-            />
-            <AuthSubmit busy={isSubmitting} busyLabel="Sending">
-              Send me a link
-            </AuthSubmit>
-          </form>
-        </>
+        <AuthForm error={formError} onSubmit={onSubmit}>
+          <EmailField
+            id="email"
+            label="Email"
+            autoFocus
+            error={errors.email?.message}
+            {...register("email", emailRules)}
+          />
+          <AuthSubmit busy={isSubmitting} busyLabel="Sending">
+            Send me a link
+          </AuthSubmit>
+        </AuthForm>
       )}
     </AuthLayout>
   );

@@ -1,24 +1,15 @@
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { useLocation } from "react-router";
-import { ApiError, errorMessage } from "@/api/problem";
+import { errorMessage } from "@/api/problem";
 import { FormAlert } from "@/ui/FormAlert";
 import { EmailField } from "@/ui/LabelledInput";
 import { PasswordField } from "@/ui/PasswordField";
-import { AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
+import { AuthForm, AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
 import { useAuth } from "./context";
+import { emailRules } from "./emailRules";
 
-// react-hook-form's own rules, not a zod schema: zod would add ~30 kB gzipped to the first screen
-// (issue 18, point 9). The server has the last word on the credentials anyway.
 type Values = { email: string; password: string };
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const rules = {
-  email: {
-    required: "Enter a valid email address",
-    pattern: { value: EMAIL, message: "Enter a valid email address" },
-  },
-  password: { required: "Enter your password" },
-} as const;
 
 export default function LoginPage() {
   const { login, notice } = useAuth();
@@ -41,10 +32,12 @@ export default function LoginPage() {
     try {
       await login(email, password);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 401) setFormError("Wrong email or password.");
-      else if (e instanceof ApiError && e.status === 429)
-        setFormError("Too many failed attempts. Please wait a few minutes and try again.");
-      else setFormError(errorMessage(e));
+      setFormError(
+        errorMessage(e, {
+          401: "Wrong email or password.",
+          429: "Too many failed attempts. Please wait a few minutes and try again.",
+        }),
+      );
     }
   });
 
@@ -61,21 +54,20 @@ export default function LoginPage() {
       {(notice || stateNotice) && !formError && (
         <FormAlert tone="notice">{notice ?? stateNotice}</FormAlert>
       )}
-      {formError && <FormAlert>{formError}</FormAlert>}
-      <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <AuthForm error={formError} onSubmit={onSubmit}>
         <EmailField
           id="email"
           label="Email"
           autoFocus
           error={errors.email?.message}
-          {...register("email", rules.email)}
+          {...register("email", emailRules)}
         />
         <PasswordField
           id="password"
           label="Password"
           autoComplete="current-password"
           error={errors.password?.message}
-          {...register("password", rules.password)}
+          {...register("password", { required: "Enter your password" })}
         />
         <p className="-mt-2 text-right text-sm">
           <AuthLink to="/forgot-password">Forgot password?</AuthLink>
@@ -83,7 +75,7 @@ export default function LoginPage() {
         <AuthSubmit busy={isSubmitting} busyLabel="Logging in">
           Log in
         </AuthSubmit>
-      </form>
+      </AuthForm>
     </AuthLayout>
   );
 }

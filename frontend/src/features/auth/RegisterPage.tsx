@@ -3,9 +3,8 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
-import { FormAlert } from "@/ui/FormAlert";
 import { EmailField, LabelledInput } from "@/ui/LabelledInput";
-import { AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
+import { AuthForm, AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
 import { useAuth } from "./context";
 import { NewPasswordField } from "./NewPasswordField";
 import { passwordSchema } from "./password";
@@ -55,8 +54,7 @@ export default function RegisterPage() {
         </>
       }
     >
-      {formError && <FormAlert>{formError}</FormAlert>}
-      <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <AuthForm error={formError} onSubmit={onSubmit}>
         <LabelledInput
           id="fullName"
           label="Name (optional)"
@@ -75,7 +73,7 @@ export default function RegisterPage() {
         <AuthSubmit busy={isSubmitting} busyLabel="Creating account">
           Create account
         </AuthSubmit>
-      </form>
+      </AuthForm>
     </AuthLayout>
   );
 }

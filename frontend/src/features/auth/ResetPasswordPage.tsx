@@ -4,7 +4,7 @@ import { useNavigate, useSearchParams } from "react-router";
 import { api, unwrap } from "@/api/client";
 import { ApiError, errorMessage } from "@/api/problem";
 import { FormAlert } from "@/ui/FormAlert";
-import { AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
+import { AuthForm, AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
 import { NewPasswordField } from "./NewPasswordField";
 
 type Values = { password: string };
@@ -45,8 +45,7 @@ export default function ResetPasswordPage() {
       footer={<AuthLink to="/forgot-password">Ask for a new link</AuthLink>}
     >
       {!token && <FormAlert>This link has no token. Ask for a new one.</FormAlert>}
-      {formError && <FormAlert>{formError}</FormAlert>}
-      <form onSubmit={onSubmit} noValidate className="space-y-4">
+      <AuthForm error={formError} onSubmit={onSubmit}>
         <NewPasswordField
           id="password"
           label="New password"
@@ -61,7 +60,7 @@ export default function ResetPasswordPage() {
         <AuthSubmit busy={isSubmitting} busyLabel="Saving" disabled={!token}>
           Set new password
         </AuthSubmit>
-      </form>
+      </AuthForm>
     </AuthLayout>
   );
 }

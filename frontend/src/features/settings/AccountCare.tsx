@@ -1,13 +1,13 @@
 import { useState } from "react";
 import { api, unwrap } from "@/api/client";
-import { ApiError, errorMessage } from "@/api/problem";
+import { errorMessage } from "@/api/problem";
 import { useAuth } from "@/features/auth/context";
 import { PasswordField } from "@/ui/PasswordField";
 import { Button, Field, Input, Spinner } from "@/ui/primitives";
 import { toast } from "@/ui/toast";
 
 function wrongPassword(e: unknown) {
-  return e instanceof ApiError && e.status === 403 ? "The password is incorrect." : errorMessage(e);
+  return errorMessage(e, { 403: "The password is incorrect." });
 }
 
 /** The account's password, asked again before an export or a deletion; the server checks it. */
