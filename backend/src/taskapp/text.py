@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, StringConstraints
 
 # PostgreSQL text cannot hold NUL characters: such input is a 422, never a failed insert.
 NO_NUL = r"^[^\x00]*$"
@@ -32,6 +33,13 @@ def _strip(value: str) -> str:
 # sent is what the OpenAPI's maxLength speaks of (pydantic's strip_whitespace checks the
 # stripped text, so "a" padded to 101 characters passed a documented maxLength of 100).
 STRIPPED = AfterValidator(_strip)
+
+# The name of a thing a user keeps a list of (a project, a saved view): visible, trimmed, short.
+ShortName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100, pattern=VISIBLE_TEXT),
+    STRIPPED,
+]
 
 
 def nfkc(value: object) -> object:

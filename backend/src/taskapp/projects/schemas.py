@@ -8,16 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from pydantic.json_schema import SkipJsonSchema
 
 from taskapp.auth.interface import Email
-from taskapp.text import NO_NUL, STRIPPED, VISIBLE_TEXT, refuse_null
+from taskapp.text import NO_NUL, ShortName, refuse_null
 
 # Names, not values: the web app maps each to its own light and dark shade (with a contrast it
 # has checked) instead of drawing whatever a client sends.
 Colour = Literal["grey", "red", "orange", "yellow", "green", "teal", "blue", "purple", "pink"]
-Name = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=100, pattern=VISIBLE_TEXT),
-    STRIPPED,
-]
 Description = Annotated[
     str,
     StringConstraints(max_length=20_000, pattern=NO_NUL),
@@ -28,7 +23,7 @@ Description = Annotated[
 class ProjectCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Name
+    name: ShortName
     colour: Colour = "grey"
     description: Description = ""
 
@@ -38,7 +33,7 @@ class ProjectUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | SkipJsonSchema[None] = None
+    name: ShortName | SkipJsonSchema[None] = None
     colour: Colour | SkipJsonSchema[None] = None
     description: Description | SkipJsonSchema[None] = None
     archived: bool | SkipJsonSchema[None] = None

@@ -15,13 +15,8 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from taskapp.tasks.interface import parse_list_query
-from taskapp.text import STRIPPED, VISIBLE_TEXT, refuse_null
+from taskapp.text import STRIPPED, ShortName, refuse_null
 
-Name = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=100, pattern=VISIBLE_TEXT),
-    STRIPPED,
-]
 Query = Annotated[
     str,
     StringConstraints(max_length=2000),
@@ -59,7 +54,7 @@ def _list_accepts(value: str) -> str:
 class SavedViewCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Name
+    name: ShortName
     query: Query = ""
     position: Position | None = Field(default=None, description="Default: after the others")
 
@@ -71,7 +66,7 @@ class SavedViewCreate(BaseModel):
 class SavedViewUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | SkipJsonSchema[None] = None
+    name: ShortName | SkipJsonSchema[None] = None
     query: Query | SkipJsonSchema[None] = None
     position: Position | SkipJsonSchema[None] = None
 
