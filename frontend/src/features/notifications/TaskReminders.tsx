@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { BellRing, Check, X } from "lucide-react";
-import { useState, type FormEvent } from "react";
+import { useState, type FormEvent, type InputHTMLAttributes } from "react";
 import { ApiError, errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { useTimeZone } from "@/features/auth/context";
@@ -24,6 +24,27 @@ const MAX_BEFORE_MINUTES = 4 * 7 * 24 * 60;
 
 const controlCls =
   "focus:border-brand-500 focus:ring-brand-500/20 h-9 rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:ring-2 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
+
+// Each input as wide as what it holds, so the form stays on one row.
+const INPUT_WIDTH = { number: "w-20", date: "w-40", time: "w-28" } as const;
+
+/** One of the add form's inputs: sized by its type, named by `label` (the row shows no labels). */
+function ReminderInput({
+  type,
+  label,
+  onValue,
+  ...input
+}: Omit<InputHTMLAttributes<HTMLInputElement>, "type" | "onChange"> & {
+  type: keyof typeof INPUT_WIDTH;
+  label: string;
+  onValue: (value: string) => void;
+}) {
+  return (
+    <div className={INPUT_WIDTH[type]}>
+      <Input aria-label={label} type={type} onChange={(e) => onValue(e.target.value)} {...input} />
+    </div>
+  );
+}
 
 /** "90 minutes", "2 hours", "1 day": the largest unit that divides it. */
 function spanText(minutes: number): string {
@@ -176,16 +197,14 @@ export function TaskReminders({ task }: { task: Task }) {
         </select>
         {before ? (
           <>
-            <div className="w-20">
-              <Input
-                aria-label="How long before"
-                type="number"
-                min={0}
-                inputMode="numeric"
-                value={amount}
-                onChange={(e) => setAmount(e.target.value)}
-              />
-            </div>
+            <ReminderInput
+              label="How long before"
+              type="number"
+              min={0}
+              inputMode="numeric"
+              value={amount}
+              onValue={setAmount}
+            />
             <select
               aria-label="Unit"
               className={controlCls}
@@ -201,22 +220,8 @@ export function TaskReminders({ task }: { task: Task }) {
           </>
         ) : (
           <>
-            <div className="w-40">
-              <Input
-                aria-label="Reminder day"
-                type="date"
-                value={day}
-                onChange={(e) => setDay(e.target.value)}
-              />
-            </div>
-            <div className="w-28">
-              <Input
-                aria-label="Reminder time"
-                type="time"
-                value={time}
-                onChange={(e) => setTime(e.target.value)}
-              />
-            </div>
+            <ReminderInput label="Reminder day" type="date" value={day} onValue={setDay} />
+            <ReminderInput label="Reminder time" type="time" value={time} onValue={setTime} />
           </>
         )}
         <Button type="submit" variant="secondary" disabled={add.isPending}>
