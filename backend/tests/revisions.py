@@ -5,16 +5,23 @@ compares what a plain connection reads before and after."""
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from taskapp import migrate
 from taskapp.auth.interface import User
 from taskapp.db import create_engine, create_session_factory
 from taskapp.settings import Settings
+from taskapp.tasks import search
+from taskapp.tasks.models import CountChanges, Priority, TaskStatus, count_key, count_upserts
+from tests.conftest import scratch_database_url
 
 
 @asynccontextmanager
@@ -63,3 +70,48 @@ async def count_if_present(connection: AsyncConnection, table: str) -> int | Non
         return None
     count: int = await connection.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608
     return count
+
+
+def migrated_scratch(database_url: str, tmp_path: Path, name: str, revision: str = "head") -> str:
+    """A scratch database of the suite's kind (see scratch_database_url), migrated to
+    `revision`: where every revision test starts."""
+    url = scratch_database_url(database_url, tmp_path, name)
+    migrate.upgrade(url, revision)
+    return url
+
+
+def task_row_0005(
+    owner: uuid.UUID,
+    title: str,
+    *,
+    now: datetime,
+    status: TaskStatus,
+    labels: list[str],
+    due_date: datetime | None = None,
+) -> dict[str, Any]:
+    """A task as the 0005-era write path stored it, for a Core insert: every column that schema
+    has (later revisions add more), with search_text derived as that release derived it."""
+    return {
+        "id": uuid.uuid4(),
+        "owner_id": owner,
+        "title": title,
+        "description": None,
+        "status": status,
+        "priority": Priority.MEDIUM,
+        "due_date": due_date,
+        "labels": labels,
+        "created_at": now,
+        "updated_at": now,
+        "completed_at": None,
+        "version": 1,
+        "search_text": search.document(title, None, labels),
+    }
+
+
+async def add_counts(connection: AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    """The task_counts the write path keeps for these task rows, in the same transaction."""
+    counts = Counter(
+        count_key(row["owner_id"], row["status"], row["priority"], row["due_date"]) for row in rows
+    )
+    for upsert in count_upserts(connection.dialect.name, CountChanges(sorted(counts.items()))):
+        await connection.execute(upsert)

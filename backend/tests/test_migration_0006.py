@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -15,17 +14,18 @@ from sqlalchemy import column, insert, table, text, update
 from taskapp import migrate
 from taskapp.auth.interface import User
 from taskapp.projects.models import Project
-from taskapp.tasks import search
 from taskapp.tasks.models import (
-    CountChanges,
-    Priority,
     Task,
     TaskStatus,
-    count_key,
-    count_upserts,
 )
-from tests.conftest import scratch_database_url
-from tests.revisions import connection_on, sorted_rows, table_names
+from tests.revisions import (
+    add_counts,
+    connection_on,
+    migrated_scratch,
+    sorted_rows,
+    table_names,
+    task_row_0005,
+)
 
 # More than one batch of the revision's Inbox backfill (1,000 users at a time).
 USERS = 1_001
@@ -81,26 +81,13 @@ async def _write_previous_release_data(url: str) -> None:
     """Users and tasks as the previous release wrote them (no projects, no project_id)."""
     now = datetime.now(UTC)
     owners = [uuid.uuid4() for _ in range(USERS)]
-    tasks: list[dict[str, Any]] = [
-        {
-            "id": uuid.uuid4(),
-            "owner_id": owner,
-            "title": f"{owner.hex[:6]}-{n}",
-            "description": None,
-            "status": list(TaskStatus)[n % 3],
-            "priority": Priority.MEDIUM,
-            "due_date": None,
-            "labels": [],
-            "created_at": now,
-            "updated_at": now,
-            "completed_at": None,
-            "version": 1,
-            "search_text": search.document(f"{owner.hex[:6]}-{n}", None, []),
-        }
+    tasks = [
+        task_row_0005(
+            owner, f"{owner.hex[:6]}-{n}", now=now, status=list(TaskStatus)[n % 3], labels=[]
+        )
         for owner in owners[:5]
         for n in range(TASKS_EACH)
     ]
-    counts = Counter(count_key(t["owner_id"], t["status"], t["priority"], None) for t in tasks)
     async with connection_on(url, begin=True) as connection:
         await connection.execute(
             insert(_USERS_0005),
@@ -118,9 +105,7 @@ async def _write_previous_release_data(url: str) -> None:
             ],
         )
         await connection.execute(insert(_TASKS_0005), tasks)
-        changes = CountChanges(sorted(counts.items()))
-        for upsert in count_upserts(connection.dialect.name, changes):
-            await connection.execute(upsert)
+        await add_counts(connection, tasks)
 
 
 async def _snapshot(url: str) -> dict[str, Any]:
@@ -182,8 +167,7 @@ def _inbox_owners(snapshot: dict[str, Any]) -> list[str]:
 def test_revision_0006_upgrades_downgrades_and_upgrades_a_database_with_data(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = scratch_database_url(database_url, tmp_path, "revision_0006")
-    migrate.upgrade(url, "0005")
+    url = migrated_scratch(database_url, tmp_path, "revision_0006", "0005")
     asyncio.run(_write_previous_release_data(url))
     before = asyncio.run(_snapshot(url))
     assert len(before["tasks"]) == 5 * TASKS_EACH

@@ -13,8 +13,7 @@ from sqlalchemy import text
 
 from taskapp import migrate
 from taskapp.tasks.models import Task, TaskCompletion, TaskStatus
-from tests.conftest import scratch_database_url
-from tests.revisions import add_owner, connection_on, session_on, sorted_rows
+from tests.revisions import add_owner, connection_on, migrated_scratch, session_on, sorted_rows
 
 OWNERS = 3
 TASKS_EACH = 400
@@ -89,10 +88,9 @@ UNSET_NEW_SCHEMA = {
 def test_revision_0007_expands_the_previous_releases_data_without_changing_it(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = scratch_database_url(database_url, tmp_path, "revision_0007")
     # The previous release's data: written with today's models, then taken back to 0005, so
     # that the rows are exactly what a 0005 schema holds.
-    migrate.upgrade(url)
+    url = migrated_scratch(database_url, tmp_path, "revision_0007")
     asyncio.run(_write(url, with_new_fields=False))
     migrate.downgrade(url, "0005")
     before = asyncio.run(_snapshot(url))
@@ -104,8 +102,7 @@ def test_revision_0007_expands_the_previous_releases_data_without_changing_it(
 
 
 def test_revision_0007_downgrades_keeping_every_task(database_url: str, tmp_path: Path) -> None:
-    url = scratch_database_url(database_url, tmp_path, "revision_0007")
-    migrate.upgrade(url)
+    url = migrated_scratch(database_url, tmp_path, "revision_0007")
     asyncio.run(_write(url, with_new_fields=True))
     at_head = asyncio.run(_snapshot(url))
     assert asyncio.run(_new_schema(url))["set"] > 0

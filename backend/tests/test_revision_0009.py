@@ -16,8 +16,14 @@ from taskapp import migrate
 from taskapp.auth.models import AccountToken, AuthSession
 from taskapp.db import utcnow
 from taskapp.tasks.models import Task
-from tests.conftest import scratch_database_url
-from tests.revisions import add_owner, connection_on, session_on, sorted_rows, table_names
+from tests.revisions import (
+    add_owner,
+    connection_on,
+    migrated_scratch,
+    session_on,
+    sorted_rows,
+    table_names,
+)
 
 OWNERS = 4
 TASKS_EACH = 50
@@ -83,8 +89,7 @@ EMPTY_NEW_SCHEMA = {"table": True, "column": True, "verified": 0, "tokens": 0}
 def test_revision_0009_expands_the_previous_releases_data_without_changing_it(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = scratch_database_url(database_url, tmp_path, "revision_0009")
-    migrate.upgrade(url)
+    url = migrated_scratch(database_url, tmp_path, "revision_0009")
     asyncio.run(_write(url, with_new_fields=False))
     migrate.downgrade(url, "0008")
     before = asyncio.run(_snapshot(url))
@@ -99,8 +104,7 @@ def test_revision_0009_expands_the_previous_releases_data_without_changing_it(
 def test_revision_0009_downgrades_and_upgrades_again_keeping_every_row(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = scratch_database_url(database_url, tmp_path, "revision_0009")
-    migrate.upgrade(url)
+    url = migrated_scratch(database_url, tmp_path, "revision_0009")
     asyncio.run(_write(url, with_new_fields=True))
     at_head = asyncio.run(_snapshot(url))
     assert asyncio.run(_new_schema(url)) == {**EMPTY_NEW_SCHEMA, "verified": 2, "tokens": 4}

@@ -12,8 +12,14 @@ from taskapp import migrate
 from taskapp.comments.models import Comment
 from taskapp.db import utcnow
 from taskapp.tasks.models import Task, TaskStatus
-from tests.conftest import scratch_database_url
-from tests.revisions import add_owner, connection_on, count_if_present, session_on, sorted_rows
+from tests.revisions import (
+    add_owner,
+    connection_on,
+    count_if_present,
+    migrated_scratch,
+    session_on,
+    sorted_rows,
+)
 
 OWNERS = 3
 TASKS_EACH = 50
@@ -51,8 +57,7 @@ async def _snapshot(url: str) -> dict[str, Any]:
 def test_revision_0010_upgrades_downgrades_and_upgrades_again_keeping_every_task(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = scratch_database_url(database_url, tmp_path, "revision_0010")
-    migrate.upgrade(url)
+    url = migrated_scratch(database_url, tmp_path, "revision_0010")
     asyncio.run(_write(url))
     at_head = asyncio.run(_snapshot(url))
     assert len(at_head["tasks"]) == OWNERS * TASKS_EACH

@@ -13,8 +13,14 @@ from sqlalchemy import insert, text
 from taskapp import migrate
 from taskapp.projects.models import Project
 from taskapp.tasks.models import Task
-from tests.conftest import scratch_database_url
-from tests.revisions import add_owner, connection_on, count_if_present, session_on, table_names
+from tests.revisions import (
+    add_owner,
+    connection_on,
+    count_if_present,
+    migrated_scratch,
+    session_on,
+    table_names,
+)
 
 OWNERS = 3
 PROJECTS_EACH = 2
@@ -62,8 +68,7 @@ async def _snapshot(url: str) -> dict[str, Any]:
 def test_revision_0011_backfills_owners_and_downgrades_and_upgrades_again_keeping_every_project(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = scratch_database_url(database_url, tmp_path, "revision_0011")
-    migrate.upgrade(url)
+    url = migrated_scratch(database_url, tmp_path, "revision_0011")
     # Write with the previous release's schema (the revision before 0011, whichever it is).
     migrate.downgrade(url, "0011-1")
     asyncio.run(_write(url))

@@ -14,8 +14,14 @@ from taskapp.db import utcnow
 from taskapp.mail.outbox import enqueue
 from taskapp.reminders.models import Notification, NotificationSettings, Reminder
 from taskapp.tasks.models import Task
-from tests.conftest import scratch_database_url
-from tests.revisions import add_owner, connection_on, count_if_present, session_on, sorted_rows
+from tests.revisions import (
+    add_owner,
+    connection_on,
+    count_if_present,
+    migrated_scratch,
+    session_on,
+    sorted_rows,
+)
 
 NEW_TABLES = ("reminders", "notifications", "notification_settings", "mail_outbox")
 
@@ -59,8 +65,7 @@ async def _snapshot(url: str) -> dict[str, Any]:
 def test_revision_0012_upgrades_downgrades_and_upgrades_again_keeping_every_task(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = scratch_database_url(database_url, tmp_path, "revision_0012")
-    migrate.upgrade(url)
+    url = migrated_scratch(database_url, tmp_path, "revision_0012")
     asyncio.run(_write(url))
     at_head = asyncio.run(_snapshot(url))
     assert [at_head[table] for table in NEW_TABLES] == [1, 1, 1, 1]

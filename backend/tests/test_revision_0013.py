@@ -9,8 +9,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from taskapp import migrate
-from tests.conftest import scratch_database_url
-from tests.revisions import connection_on
+from tests.revisions import connection_on, migrated_scratch
 
 NAME = "ix_tasks_owner_open_due_at"
 
@@ -33,8 +32,7 @@ async def _definition(url: str) -> str | None:
 def test_revision_0013_indexes_open_tasks_in_due_order_and_downgrades_cleanly(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = scratch_database_url(database_url, tmp_path, "revision_0013")
-    migrate.upgrade(url)
+    url = migrated_scratch(database_url, tmp_path, "revision_0013")
     built = asyncio.run(_definition(url))
     assert built is not None
     assert "COALESCE(due_date" in built

@@ -14,8 +14,7 @@ from sqlalchemy import insert, text
 
 from taskapp import migrate
 from taskapp.tasks.models import Task
-from tests.conftest import scratch_database_url
-from tests.revisions import add_owner, connection_on, session_on
+from tests.revisions import add_owner, connection_on, migrated_scratch, session_on
 
 INDEX = "ix_tasks_assignee_open_created"
 
@@ -85,8 +84,7 @@ async def _state(url: str) -> dict[str, Any]:
 def test_revision_0014_adds_assignees_on_old_data_and_downgrades_and_upgrades_again(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = scratch_database_url(database_url, tmp_path, "revision_0014")
-    migrate.upgrade(url, "0013")
+    url = migrated_scratch(database_url, tmp_path, "revision_0014", "0013")
     before = asyncio.run(_state(url))
     _, task = asyncio.run(_write_previous(url))
     with_old_task = asyncio.run(_state(url))

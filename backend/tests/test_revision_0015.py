@@ -15,8 +15,14 @@ from taskapp import migrate
 from taskapp.attachments.models import Attachment
 from taskapp.db import utcnow
 from taskapp.tasks.models import Task
-from tests.conftest import scratch_database_url
-from tests.revisions import add_owner, connection_on, session_on, sorted_rows, table_names
+from tests.revisions import (
+    add_owner,
+    connection_on,
+    migrated_scratch,
+    session_on,
+    sorted_rows,
+    table_names,
+)
 
 
 async def _write(url: str) -> uuid.UUID:
@@ -67,8 +73,7 @@ async def _delete_task(url: str, task_id: uuid.UUID) -> None:
 def test_revision_0015_upgrades_downgrades_and_upgrades_again_keeping_every_task(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = scratch_database_url(database_url, tmp_path, "revision_0015")
-    migrate.upgrade(url)
+    url = migrated_scratch(database_url, tmp_path, "revision_0015")
     asyncio.run(_write(url))
     at_head = asyncio.run(_snapshot(url))
     assert at_head["attachments"] == [("T", "a.pdf")]

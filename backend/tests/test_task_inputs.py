@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import unicodedata
 import uuid
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,23 +19,18 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
 from taskapp import migrate
 from taskapp.auth.interface import User
-from taskapp.db import create_engine
-from taskapp.settings import Settings
 from taskapp.tasks import search
 from taskapp.tasks.models import (
-    CountChanges,
-    Priority,
     Task,
     TaskStatus,
-    count_key,
-    count_upserts,
 )
-from tests.conftest import Account, assert_problem, scratch_database_url
+from tests.conftest import Account, assert_problem
 from tests.conftest import create_task as create
+from tests.revisions import add_counts, connection_on, migrated_scratch, sorted_rows, task_row_0005
 from tests.test_task_list import titles
 
 TASKS = "/api/v1/tasks"
@@ -233,64 +227,48 @@ COPIES = 160
 
 
 async def _write_legacy_tasks(url: str) -> None:
-    engine = create_engine(Settings(database_url=url))
     owner = uuid.uuid4()
     now = datetime.now(UTC)
     # As the write path of that schema did: labels as sent, search_text and the counts derived
     # in the same transaction (in Core: today's ORM would also write columns added since).
-    rows: list[dict[str, Any]] = [
-        {
-            "id": uuid.uuid4(),
-            "owner_id": owner,
-            "title": f"T{n}-{i}",
-            "description": None,
-            "status": list(TaskStatus)[n % 3],
-            "priority": Priority.MEDIUM,
-            "due_date": datetime(2030, 1, 1 + n % 28, tzinfo=UTC),
-            "labels": list(labels),
-            "created_at": now,
-            "updated_at": now,
-            "version": 1,
-            "search_text": search.document(f"T{n}-{i}", None, list(labels)),
-        }
+    rows = [
+        task_row_0005(
+            owner,
+            f"T{n}-{i}",
+            now=now,
+            status=list(TaskStatus)[n % 3],
+            labels=list(labels),
+            due_date=datetime(2030, 1, 1 + n % 28, tzinfo=UTC),
+        )
         for n in range(COPIES)
         for i, (labels, _) in enumerate(STORED)
     ]
-    counts = Counter(
-        count_key(owner, row["status"], row["priority"], row["due_date"]) for row in rows
-    )
-    async with engine.begin() as connection:
+    async with connection_on(url, begin=True) as connection:
         # No Inbox: this schema has no projects.
         await connection.execute(
             insert(User).values(id=owner, email=f"{owner.hex}@example.com", password_hash="x")
         )
         await connection.execute(insert(Task), rows)
-        changes = CountChanges(sorted(counts.items()))
-        for upsert in count_upserts(connection.dialect.name, changes):
-            await connection.execute(upsert)
-    await engine.dispose()
+        await add_counts(connection, rows)
 
 
 async def _read(url: str) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
+    async with connection_on(url) as connection:
         tasks = (
             await connection.execute(
                 select(Task.title, Task.description, Task.labels, Task.search_text)
             )
         ).all()
-        counts = (await connection.execute(text("SELECT * FROM task_counts"))).all()
-    await engine.dispose()
-    return [tuple(row) for row in tasks], sorted(map(tuple, counts))
+        counts = await sorted_rows(connection, "SELECT * FROM task_counts")
+    return [tuple(row) for row in tasks], counts
 
 
 def test_revision_0005_normalizes_stored_labels_and_keeps_search_and_counts(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = scratch_database_url(database_url, tmp_path, "revision_0005")
     # Written at head (the ORM knows columns later revisions add), then taken back to 0004:
     # the labels stay as sent, as the write path before 0005 stored them.
-    migrate.upgrade(url)
+    url = migrated_scratch(database_url, tmp_path, "revision_0005")
     asyncio.run(_write_legacy_tasks(url))
     migrate.downgrade(url, "0004")
     before, counts_before = asyncio.run(_read(url))

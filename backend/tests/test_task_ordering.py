@@ -17,18 +17,16 @@ from fastapi import FastAPI
 from sqlalchemy import inspect, select, update
 
 from taskapp import migrate
-from taskapp.auth.interface import User
-from taskapp.db import create_engine, create_session_factory, utcnow
-from taskapp.settings import Settings
+from taskapp.db import create_session_factory, utcnow
 from taskapp.tasks.models import Task
 from tests.conftest import (
     Account,
     assert_problem,
     client_for,
     register_and_login,
-    scratch_database_url,
 )
 from tests.conftest import create_task as create
+from tests.revisions import add_owner, connection_on, migrated_scratch, session_on
 from tests.test_task_list import titles, walk
 
 TASKS = "/api/v1/tasks"
@@ -257,14 +255,11 @@ ROWS_PER_OWNER = (1_300, 7, 1)  # more than one backfill batch (1,000 rows), and
 
 async def _write_legacy(url: str) -> dict[uuid.UUID, list[uuid.UUID]]:
     """Tasks per owner with shuffled creation times; returns each owner's ids oldest first."""
-    engine = create_engine(Settings(database_url=url))
     start = utcnow()
     expected: dict[uuid.UUID, list[uuid.UUID]] = {}
-    async with create_session_factory(engine)() as session:
+    async with session_on(url) as session:
         for count in ROWS_PER_OWNER:
-            owner = uuid.uuid4()
-            session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x"))
-            await session.flush()
+            owner = await add_owner(session)
             # Created in an order unlike id order and unlike insertion order.
             seconds = [(n * 7919) % count for n in range(count)]
             tasks = [
@@ -281,21 +276,18 @@ async def _write_legacy(url: str) -> dict[uuid.UUID, list[uuid.UUID]]:
             session.add_all(tasks)
             expected[owner] = [t.id for t in sorted(tasks, key=lambda t: t.created_at)]
         await session.commit()
-    await engine.dispose()
     return expected
 
 
 async def _positions(url: str) -> dict[uuid.UUID, list[tuple[str | None, uuid.UUID]]]:
-    engine = create_engine(Settings(database_url=url))
     found: dict[uuid.UUID, list[tuple[str | None, uuid.UUID]]] = {}
-    async with engine.connect() as connection:
+    async with connection_on(url) as connection:
         rows = await connection.execute(select(Task.owner_id, Task.position, Task.id))
         for owner, position, task_id in rows:
             found.setdefault(owner, []).append((position, task_id))
         indexes = await connection.run_sync(
             lambda sync: {index["name"] for index in inspect(sync).get_indexes("tasks")}
         )
-    await engine.dispose()
     assert "ix_tasks_owner_position" in indexes
     return found
 
@@ -303,8 +295,7 @@ async def _positions(url: str) -> dict[uuid.UUID, list[tuple[str | None, uuid.UU
 def test_revision_0008_backfills_positions_in_creation_order(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = scratch_database_url(database_url, tmp_path, "revision_0008")
-    migrate.upgrade(url, "0005")
+    url = migrated_scratch(database_url, tmp_path, "revision_0008", "0005")
     migrate.upgrade(url)
     expected = asyncio.run(_write_legacy(url))  # the ORM at head leaves position NULL here
     assert {p for rows in asyncio.run(_positions(url)).values() for p, _ in rows} == {None}
@@ -344,9 +335,8 @@ _PREVIOUS_RELEASE_TASKS = sa.table(
 
 
 async def _insert_like_the_previous_release(url: str, owner: uuid.UUID) -> tuple[Any, ...]:
-    engine = create_engine(Settings(database_url=url))
     task_id, now = uuid.uuid4(), utcnow()
-    async with engine.begin() as connection:
+    async with connection_on(url, begin=True) as connection:
         await connection.execute(
             _PREVIOUS_RELEASE_TASKS.insert().values(
                 id=task_id,
@@ -368,7 +358,6 @@ async def _insert_like_the_previous_release(url: str, owner: uuid.UUID) -> tuple
                 ).where(Task.id == task_id)
             )
         ).one()
-    await engine.dispose()
     return tuple(row)
 
 

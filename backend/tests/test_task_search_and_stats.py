@@ -25,15 +25,14 @@ from sqlalchemy import event, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from taskapp import migrate
-from taskapp.auth.interface import User
-from taskapp.db import create_engine, create_session_factory, utcnow
-from taskapp.settings import Settings
+from taskapp.db import utcnow
 from taskapp.tasks import list_query
 from taskapp.tasks.models import Priority, Task, TaskOpenDay, TaskStatus
 from taskapp.tasks.schemas import TaskQuery
 from taskapp.tasks.stats import recount_open_days
-from tests.conftest import Account, client_for, register_and_login, scratch_database_url
+from tests.conftest import Account, client_for, register_and_login
 from tests.conftest import create_task as create
+from tests.revisions import add_owner, connection_on, migrated_scratch, session_on, sorted_rows
 from tests.test_task_list import folded, titles, walk
 
 TASKS = "/api/v1/tasks"
@@ -456,13 +455,9 @@ LEGACY = [
 
 
 async def _write_tasks(url: str) -> None:
-    engine = create_engine(Settings(database_url=url))
     now = utcnow()
-    async with create_session_factory(engine)() as session:
-        owners = [uuid.uuid4(), uuid.uuid4()]
-        for owner in owners:
-            session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x"))
-        await session.flush()
+    async with session_on(url) as session:
+        owners = [await add_owner(session), await add_owner(session)]
         session.add_all(
             Task(
                 owner_id=owners[n % 2],
@@ -477,25 +472,18 @@ async def _write_tasks(url: str) -> None:
             for title, description, labels, status, due in LEGACY
         )
         await session.commit()
-    await engine.dispose()
 
 
 async def _derived(url: str) -> tuple[list[Any], list[Any]]:
-    engine = create_engine(Settings(database_url=url))
-    async with engine.connect() as connection:
-        texts = (await connection.execute(text("SELECT id, search_text FROM tasks"))).all()
+    async with connection_on(url) as connection:
+        texts = await sorted_rows(connection, "SELECT id, search_text FROM tasks")
         # The day as text: asyncpg reads both 'infinity' and 9999-12-31 as date.max, but they are
         # two keys to PostgreSQL: a write would count under one, the backfill under the other.
-        counts = (
-            await connection.execute(
-                text(
-                    "SELECT owner_id, status, priority, CAST(due_day AS TEXT), count"
-                    " FROM task_counts"
-                )
-            )
-        ).all()
-    await engine.dispose()
-    return sorted(map(tuple, texts)), sorted(map(tuple, counts))
+        counts = await sorted_rows(
+            connection,
+            "SELECT owner_id, status, priority, CAST(due_day AS TEXT), count FROM task_counts",
+        )
+    return texts, counts
 
 
 def test_revision_0003_backfills_what_the_write_path_keeps(
@@ -503,8 +491,7 @@ def test_revision_0003_backfills_what_the_write_path_keeps(
 ) -> None:
     """Tasks written at head, their derived data dropped (downgrade to 0002) and rebuilt by the
     upgrade's backfill: the same search_text and counts, on the suite's database engine."""
-    url = scratch_database_url(database_url, tmp_path, "revision_0003")
-    migrate.upgrade(url)
+    url = migrated_scratch(database_url, tmp_path, "revision_0003")
     asyncio.run(_write_tasks(url))
     texts, counts = asyncio.run(_derived(url))
     assert len(texts) == LEGACY_COPIES * len(LEGACY)
