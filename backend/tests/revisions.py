@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import TableClause, column, inspect, table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from taskapp import migrate
@@ -20,7 +20,7 @@ from taskapp.auth.interface import User
 from taskapp.db import create_engine, create_session_factory
 from taskapp.settings import Settings
 from taskapp.tasks import search
-from taskapp.tasks.models import CountChanges, Priority, TaskStatus, count_key, count_upserts
+from taskapp.tasks.models import CountChanges, Priority, Task, TaskStatus, count_key, count_upserts
 from tests.conftest import scratch_database_url
 
 
@@ -115,3 +115,10 @@ async def add_counts(connection: AsyncConnection, rows: list[dict[str, Any]]) ->
     )
     for upsert in count_upserts(connection.dialect.name, CountChanges(sorted(counts.items()))):
         await connection.execute(upsert)
+
+
+def previous_columns(table_name: str, *names: str) -> TableClause:
+    """Only these columns of a model's table, for a Core insert as a previous release wrote it:
+    the model's own insert would also name columns that later revisions add."""
+    model_table = Task.metadata.tables[table_name]
+    return table(table_name, *(column(n, model_table.c[n].type) for n in names))

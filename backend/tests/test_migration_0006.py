@@ -9,10 +9,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import column, insert, table, text, update
+from sqlalchemy import insert, text, update
 
 from taskapp import migrate
-from taskapp.auth.interface import User
 from taskapp.projects.models import Project
 from taskapp.tasks.models import (
     Task,
@@ -22,6 +21,7 @@ from tests.revisions import (
     add_counts,
     connection_on,
     migrated_scratch,
+    previous_columns,
     sorted_rows,
     table_names,
     task_row_0005,
@@ -39,41 +39,31 @@ SELECT_OLD_TASKS = text(
 
 # The previous release's columns only: the models' insert would also fill columns that later
 # revisions add (users.time_zone, ...), which a 0005 schema does not have.
-_USERS_0005 = table(
+_USERS_0005 = previous_columns(
     "users",
-    *(
-        column(n, User.__table__.c[n].type)
-        for n in (
-            "id",
-            "email",
-            "password_hash",
-            "is_active",
-            "tasks_version",
-            "created_at",
-            "updated_at",
-        )
-    ),
+    "id",
+    "email",
+    "password_hash",
+    "is_active",
+    "tasks_version",
+    "created_at",
+    "updated_at",
 )
-_TASKS_0005 = table(
+_TASKS_0005 = previous_columns(
     "tasks",
-    *(
-        column(n, Task.__table__.c[n].type)
-        for n in (
-            "id",
-            "owner_id",
-            "title",
-            "description",
-            "status",
-            "priority",
-            "due_date",
-            "labels",
-            "created_at",
-            "updated_at",
-            "completed_at",
-            "version",
-            "search_text",
-        )
-    ),
+    "id",
+    "owner_id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "due_date",
+    "labels",
+    "created_at",
+    "updated_at",
+    "completed_at",
+    "version",
+    "search_text",
 )
 
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from fastapi import FastAPI
 from sqlalchemy import inspect, select, update
 
@@ -26,7 +25,7 @@ from tests.conftest import (
     register_and_login,
 )
 from tests.conftest import create_task as create
-from tests.revisions import add_owner, connection_on, migrated_scratch, session_on
+from tests.revisions import add_owner, connection_on, migrated_scratch, previous_columns, session_on
 from tests.test_task_list import titles, walk
 
 TASKS = "/api/v1/tasks"
@@ -314,23 +313,18 @@ def test_revision_0008_backfills_positions_in_creation_order(
 
 
 # The columns today's main writes (revision 0005), and nothing else: the rest is the database's.
-_PREVIOUS_RELEASE_TASKS = sa.table(
+_PREVIOUS_RELEASE_TASKS = previous_columns(
     "tasks",
-    *(
-        sa.column(name, Task.__table__.c[name].type)
-        for name in (
-            "id",
-            "owner_id",
-            "title",
-            "status",
-            "priority",
-            "labels",
-            "created_at",
-            "updated_at",
-            "version",
-            "search_text",
-        )
-    ),
+    "id",
+    "owner_id",
+    "title",
+    "status",
+    "priority",
+    "labels",
+    "created_at",
+    "updated_at",
+    "version",
+    "search_text",
 )
 
 
