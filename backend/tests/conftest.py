@@ -174,6 +174,13 @@ class Account:
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.access_token}"}
 
+    def if_match(self, tag: str) -> dict[str, str]:
+        """The account's headers with an If-Match precondition (`tag` as sent, quotes and all)."""
+        return {**self.headers, "If-Match": tag}
+
+    def if_none_match(self, tag: str) -> dict[str, str]:
+        return {**self.headers, "If-None-Match": tag}
+
 
 def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"

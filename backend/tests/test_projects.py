@@ -115,7 +115,7 @@ async def test_create_read_update_with_etags(client: httpx.AsyncClient, account:
     renamed = await client.patch(
         f"{PROJECTS}/{created['id']}",
         json={"name": "Allotment", "archived": True},
-        headers={**account.headers, "If-Match": '"1"'},
+        headers=account.if_match('"1"'),
     )
     assert renamed.status_code == 200, renamed.text
     assert renamed.headers["etag"] == '"2"'
@@ -124,7 +124,7 @@ async def test_create_read_update_with_etags(client: httpx.AsyncClient, account:
     stale = await client.patch(
         f"{PROJECTS}/{created['id']}",
         json={"archived": False},
-        headers={**account.headers, "If-Match": '"1"'},
+        headers=account.if_match('"1"'),
     )
     assert assert_problem(stale, 412)["type"].endswith("precondition-failed")
     assert stale.headers["etag"] == '"2"'
@@ -244,7 +244,7 @@ async def test_tasks_default_to_the_inbox_move_and_filter_by_project(
     moved = await client.patch(
         f"{TASKS}/{seed['id']}",
         json={"project_id": garden["id"]},
-        headers={**account.headers, "If-Match": '"1"'},
+        headers=account.if_match('"1"'),
     )
     assert moved.status_code == 200, moved.text
     assert (moved.json()["project_id"], moved.json()["version"]) == (garden["id"], 2)
@@ -314,13 +314,9 @@ async def test_deleting_a_project_deletes_its_tasks_and_keeps_stats_and_lists_ri
     assert before["overdue"] == 3
     assert len(await task_titles(client, account)) == 4  # cached now
 
-    stale = await client.delete(
-        f"{PROJECTS}/{garden['id']}", headers={**account.headers, "If-Match": '"9"'}
-    )
+    stale = await client.delete(f"{PROJECTS}/{garden['id']}", headers=account.if_match('"9"'))
     assert_problem(stale, 412)
-    deleted = await client.delete(
-        f"{PROJECTS}/{garden['id']}", headers={**account.headers, "If-Match": '"1"'}
-    )
+    deleted = await client.delete(f"{PROJECTS}/{garden['id']}", headers=account.if_match('"1"'))
     assert deleted.status_code == 204
 
     assert await task_titles(client, account) == ["keep"]

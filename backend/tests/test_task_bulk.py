@@ -205,7 +205,7 @@ async def test_a_bulk_racing_a_patch_of_one_of_its_tasks_never_both_win(app: Fas
                 http.patch(
                     f"{TASKS}/{target['id']}",
                     json={"title": f"edited {round_}"},
-                    headers={**account.headers, "If-Match": f'"{target["version"]}"'},
+                    headers=account.if_match(f'"{target["version"]}"'),
                 ),
             )
             # Both were decided on the same version of the target: exactly one may apply.

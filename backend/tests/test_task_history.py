@@ -208,7 +208,7 @@ async def test_a_failed_bulk_leaves_no_events(client: httpx.AsyncClient, account
     )
     assert_problem(unknown_project, 422)
     stale_patch = await client.patch(
-        f"{TASKS}/{a['id']}", json={"title": "a3"}, headers={**account.headers, "If-Match": '"7"'}
+        f"{TASKS}/{a['id']}", json={"title": "a3"}, headers=account.if_match('"7"')
     )
     assert_problem(stale_patch, 412)
 

@@ -46,7 +46,7 @@ async def test_labels_are_counted_over_the_callers_tasks_most_used_first(
     edited = await client.patch(
         f"{TASKS}/{second['id']}",
         json={"labels": ["work", "home"]},
-        headers={**account.headers, "If-Match": f'"{second["version"]}"'},
+        headers=account.if_match(f'"{second["version"]}"'),
     )
     assert edited.status_code == 200, edited.text
     deleted = await client.delete(f"{TASKS}/{first['id']}", headers=account.headers)

@@ -149,9 +149,7 @@ async def test_read_returns_the_task_with_its_etag(
     assert response.status_code == 200
     assert response.json() == task
     assert response.headers["etag"] == '"1"'
-    not_modified = await client.get(
-        f"{TASKS}/{task['id']}", headers={**account.headers, "If-None-Match": '"1"'}
-    )
+    not_modified = await client.get(f"{TASKS}/{task['id']}", headers=account.if_none_match('"1"'))
     assert not_modified.status_code == 304
     assert not_modified.headers["etag"] == '"1"'
 
@@ -176,9 +174,7 @@ async def test_another_users_task_is_404_on_every_route_and_unchanged(
     attempts = [
         await client.get(url, headers=intruder.headers),
         await client.patch(url, json={"title": "Yours"}, headers=intruder.headers),
-        await client.patch(
-            url, json={"title": "Yours"}, headers={**intruder.headers, "If-Match": '"1"'}
-        ),
+        await client.patch(url, json={"title": "Yours"}, headers=intruder.if_match('"1"')),
         await client.delete(url, headers=intruder.headers),
     ]
     for response in attempts:
@@ -247,19 +243,15 @@ async def test_stale_if_match_is_412_and_changes_nothing(
 ) -> None:
     task = await create(client, account, title="Original")
     url = f"{TASKS}/{task['id']}"
-    first = await client.patch(
-        url, json={"title": "First"}, headers={**account.headers, "If-Match": '"1"'}
-    )
+    first = await client.patch(url, json={"title": "First"}, headers=account.if_match('"1"'))
     assert first.status_code == 200
-    stale = await client.patch(
-        url, json={"title": "Second"}, headers={**account.headers, "If-Match": '"1"'}
-    )
+    stale = await client.patch(url, json={"title": "Second"}, headers=account.if_match('"1"'))
     body = assert_problem(stale, 412)
     assert stale.headers["etag"] == '"2"'
     assert "changed" in body["detail"]
     current = await client.get(url, headers=account.headers)
     assert current.json()["title"] == "First"
-    stale_delete = await client.delete(url, headers={**account.headers, "If-Match": '"1"'})
+    stale_delete = await client.delete(url, headers=account.if_match('"1"'))
     assert_problem(stale_delete, 412)
     assert (await client.get(url, headers=account.headers)).status_code == 200
 
@@ -269,13 +261,9 @@ async def test_if_match_accepts_the_current_etag_a_list_and_a_star(
 ) -> None:
     task = await create(client, account)
     url = f"{TASKS}/{task['id']}"
-    listed = await client.patch(
-        url, json={"title": "b"}, headers={**account.headers, "If-Match": '"7", "1"'}
-    )
+    listed = await client.patch(url, json={"title": "b"}, headers=account.if_match('"7", "1"'))
     assert listed.status_code == 200
-    star = await client.patch(
-        url, json={"title": "c"}, headers={**account.headers, "If-Match": "*"}
-    )
+    star = await client.patch(url, json={"title": "c"}, headers=account.if_match("*"))
     assert star.json()["version"] == 3
 
 
@@ -285,12 +273,10 @@ async def test_if_match_compares_strongly_so_a_weak_tag_fails_the_precondition(
     # RFC 9110 §13.1.1: If-Match uses the strong comparison; W/"1" never matches "1".
     task = await create(client, account)
     url = f"{TASKS}/{task['id']}"
-    patched = await client.patch(
-        url, json={"title": "b"}, headers={**account.headers, "If-Match": 'W/"1"'}
-    )
+    patched = await client.patch(url, json={"title": "b"}, headers=account.if_match('W/"1"'))
     assert_problem(patched, 412)
     assert patched.headers["etag"] == '"1"'
-    deleted = await client.delete(url, headers={**account.headers, "If-Match": 'W/"1"'})
+    deleted = await client.delete(url, headers=account.if_match('W/"1"'))
     assert_problem(deleted, 412)
     assert (await client.get(url, headers=account.headers)).json() == task
 
@@ -302,13 +288,13 @@ async def test_if_none_match_compares_weakly_and_reads_a_list(
     task = await create(client, account)
     url = f"{TASKS}/{task['id']}"
     for header in ('W/"1"', '"9", W/"1"', "*"):
-        response = await client.get(url, headers={**account.headers, "If-None-Match": header})
+        response = await client.get(url, headers=account.if_none_match(header))
         assert (response.status_code, response.headers["etag"], response.content) == (
             304,
             '"1"',
             b"",
         )
-    changed = await client.get(url, headers={**account.headers, "If-None-Match": '"2"'})
+    changed = await client.get(url, headers=account.if_none_match('"2"'))
     assert (changed.status_code, changed.json()) == (200, task)
 
 
@@ -319,9 +305,7 @@ async def test_concurrent_patches_with_the_same_etag_let_exactly_one_win(
     url = f"{TASKS}/{task['id']}"
     results = await asyncio.gather(
         *[
-            client.patch(
-                url, json={"title": f"writer {i}"}, headers={**account.headers, "If-Match": '"1"'}
-            )
+            client.patch(url, json={"title": f"writer {i}"}, headers=account.if_match('"1"'))
             for i in range(4)
         ]
     )
@@ -367,7 +351,7 @@ async def test_done_sets_completed_at_and_leaving_done_clears_it(
 async def test_delete_is_204_then_404(client: httpx.AsyncClient, account: Account) -> None:
     task = await create(client, account)
     url = f"{TASKS}/{task['id']}"
-    deleted = await client.delete(url, headers={**account.headers, "If-Match": '"1"'})
+    deleted = await client.delete(url, headers=account.if_match('"1"'))
     assert deleted.status_code == 204
     assert deleted.content == b""
     assert_problem(await client.get(url, headers=account.headers), 404)
