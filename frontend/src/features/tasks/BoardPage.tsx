@@ -10,8 +10,7 @@ import {
   type DragMoveEvent,
   type Over,
 } from "@dnd-kit/core";
-import { SortableContext, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
-import { CSS } from "@dnd-kit/utilities";
+import { SortableContext, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle, ChevronLeft, ChevronRight } from "lucide-react";
 import {
@@ -32,7 +31,7 @@ import { useShortcuts } from "@/lib/useShortcuts";
 import { Button, Spinner } from "@/ui/primitives";
 import { hasBadges } from "./badges";
 import { DragHandle } from "./DragHandle";
-import { useTaskDragSensors } from "./dragSensors";
+import { useSortableTask, useTaskDragSensors } from "./dragSensors";
 import { editor } from "./editor";
 import { FilterBar } from "./FilterBar";
 import { claimFocus, focusWhenMounted, moveTaskFocus } from "./focusNav";
@@ -116,7 +115,7 @@ function Card({
 }) {
   const update = useUpdateTask();
   const saving = task.id.startsWith("temp-");
-  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
+  const { setNodeRef, isDragging, style, pointerListeners, grip } = useSortableTask({
     id: task.id,
     data: { task, type: "card" },
     disabled: saving || overlay,
@@ -124,12 +123,6 @@ function Card({
   const idx = STATUSES.indexOf(task.status);
   const prev = STATUSES[idx - 1];
   const next = STATUSES[idx + 1];
-  // Pointer drags start anywhere on the card; the keyboard uses the grip handle (Space, arrows,
-  // Space), so no interactive control is nested inside another.
-  const { onKeyDown, ...pointerListeners } = (listeners ?? {}) as Record<
-    string,
-    (e: unknown) => void
-  >;
   const editRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     if (!overlay && claimFocus(task.id)) editRef.current?.focus();
@@ -147,7 +140,7 @@ function Card({
   return (
     <li
       ref={overlay ? undefined : setNodeRef}
-      style={overlay ? undefined : { transform: CSS.Translate.toString(transform), transition }}
+      style={overlay ? undefined : style}
       {...(overlay ? {} : pointerListeners)}
       {...(overlay ? {} : { onKeyDown: moveByKey })}
       onClickCapture={(e) => {
@@ -210,13 +203,7 @@ function Card({
         {!overlay && (
           // One row: a column of controls made a title-only card taller than its text.
           <div className="-mr-1 flex shrink-0 items-center gap-0.5">
-            <DragHandle
-              attributes={attributes}
-              onKeyDown={onKeyDown}
-              verb="Move"
-              title={task.title}
-              className="max-sm:hidden"
-            />
+            <DragHandle {...grip} verb="Move" title={task.title} className="max-sm:hidden" />
             <div className="flex gap-0.5 sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
               {prev && (
                 <MoveButton

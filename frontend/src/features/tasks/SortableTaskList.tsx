@@ -4,13 +4,12 @@
  * loads it only when sorted manually, so the first route keeps its byte budget.
  */
 import { closestCenter, DndContext, type DragEndEvent } from "@dnd-kit/core";
-import { SortableContext, useSortable, verticalListSortingStrategy } from "@dnd-kit/sortable";
-import { CSS } from "@dnd-kit/utilities";
+import { SortableContext, verticalListSortingStrategy } from "@dnd-kit/sortable";
 import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, type ReactNode } from "react";
 import type { Task } from "@/api/types";
 import { DragHandle } from "./DragHandle";
-import { useTaskDragSensors } from "./dragSensors";
+import { useSortableTask, useTaskDragSensors } from "./dragSensors";
 import { dropMove, moveInOrder } from "./reorder";
 import type { RowDrag } from "./TaskItem";
 
@@ -21,22 +20,18 @@ function SortableRow({
   task: Task;
   render: (task: Task, drag?: RowDrag) => ReactNode;
 }) {
-  const { attributes, listeners, setNodeRef, transform, transition, isDragging } = useSortable({
+  const { setNodeRef, isDragging, style, pointerListeners, grip } = useSortableTask({
     id: task.id,
     disabled: task.id.startsWith("temp-"),
   });
-  // Pointer drags start anywhere on the row; the keyboard uses the grip, so no control is nested
-  // inside another.
-  const { onKeyDown, ...pointer } = (listeners ?? {}) as Record<string, (e: unknown) => void>;
   return render(task, {
     ref: setNodeRef,
-    style: { transform: CSS.Translate.toString(transform), transition },
-    listeners: pointer,
+    style,
+    listeners: pointerListeners,
     dragging: isDragging,
     handle: (
       <DragHandle
-        attributes={attributes}
-        onKeyDown={onKeyDown}
+        {...grip}
         verb="Reorder"
         title={task.title}
         className="-ml-1 cursor-grab active:cursor-grabbing"
