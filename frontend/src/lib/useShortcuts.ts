@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useCallback, useEffect } from "react";
 
 export const typingTarget = (el: EventTarget | null) =>
   el instanceof HTMLElement &&
@@ -8,23 +8,40 @@ export const typingTarget = (el: EventTarget | null) =>
 const openDialog = () =>
   document.querySelector("[role=dialog][data-state=open], [role=alertdialog]");
 
-/** Single-key shortcuts ("n", "/", "?", "Alt+ArrowUp") that stay out of the way while typing or in dialogs. */
-export function useShortcuts(map: Record<string, (e: KeyboardEvent) => void>): void {
+/** Listens to keydown on the whole window while mounted; a new `onKey` replaces the old one. */
+function useWindowKeyDown(onKey: (e: KeyboardEvent) => void): void {
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || e.ctrlKey || e.metaKey) return;
-      if (typingTarget(e.target)) return;
-      if (openDialog()) return;
-      // With Alt held only an explicit "Alt+<key>" entry answers (Alt+↑ is not ↑).
-      const handler = map[e.altKey ? `Alt+${e.key}` : e.key];
-      if (handler) {
-        e.preventDefault();
-        handler(e);
-      }
-    };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [map]);
+  }, [onKey]);
+}
+
+/** Ctrl/Cmd with `key` and no other modifier, not handled yet: Ctrl+Shift+Z is not Ctrl+Z. */
+const ctrlOrCmdWith = (e: KeyboardEvent, key: string) =>
+  !e.defaultPrevented &&
+  (e.ctrlKey || e.metaKey) &&
+  !e.shiftKey &&
+  !e.altKey &&
+  e.key.toLowerCase() === key;
+
+/** Single-key shortcuts ("n", "/", "?", "Alt+ArrowUp") that stay out of the way while typing or in dialogs. */
+export function useShortcuts(map: Record<string, (e: KeyboardEvent) => void>): void {
+  useWindowKeyDown(
+    useCallback(
+      (e: KeyboardEvent) => {
+        if (e.defaultPrevented || e.ctrlKey || e.metaKey) return;
+        if (typingTarget(e.target)) return;
+        if (openDialog()) return;
+        // With Alt held only an explicit "Alt+<key>" entry answers (Alt+↑ is not ↑).
+        const handler = map[e.altKey ? `Alt+${e.key}` : e.key];
+        if (handler) {
+          e.preventDefault();
+          handler(e);
+        }
+      },
+      [map],
+    ),
+  );
 }
 
 /**
@@ -32,16 +49,15 @@ export function useShortcuts(map: Record<string, (e: KeyboardEvent) => void>): v
  * answers whether there was something to undo; only then is the browser's own undo suppressed.
  */
 export function useUndoKey(onUndo: () => boolean): void {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return;
-      if (e.key.toLowerCase() !== "z" || typingTarget(e.target)) return;
-      if (openDialog()) return;
-      if (onUndo()) e.preventDefault();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onUndo]);
+  useWindowKeyDown(
+    useCallback(
+      (e: KeyboardEvent) => {
+        if (!ctrlOrCmdWith(e, "z") || typingTarget(e.target) || openDialog()) return;
+        if (onUndo()) e.preventDefault();
+      },
+      [onUndo],
+    ),
+  );
 }
 
 /**
@@ -49,16 +65,16 @@ export function useUndoKey(onUndo: () => boolean): void {
  * palette), but not over another dialog; over the palette itself it closes it.
  */
 export function usePaletteKey(toggle: () => void): void {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || !(e.ctrlKey || e.metaKey) || e.shiftKey || e.altKey) return;
-      if (e.key.toLowerCase() !== "k") return;
-      const open = openDialog();
-      if (open && !open.hasAttribute("data-command-palette")) return;
-      e.preventDefault(); // the browser's own Ctrl+K focuses its address bar
-      toggle();
-    };
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [toggle]);
+  useWindowKeyDown(
+    useCallback(
+      (e: KeyboardEvent) => {
+        if (!ctrlOrCmdWith(e, "k")) return;
+        const open = openDialog();
+        if (open && !open.hasAttribute("data-command-palette")) return;
+        e.preventDefault(); // the browser's own Ctrl+K focuses its address bar
+        toggle();
+      },
+      [toggle],
+    ),
+  );
 }
