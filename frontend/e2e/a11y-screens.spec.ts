@@ -1,21 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { expectAxeClean } from "./axe";
 import { createAccount, isoInDays, logIn, screenshotDir, seedTasks } from "./helpers";
-
-async function expectNoSeriousViolations(page: Page, what: string) {
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-    .analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  const report = bad.map(
-    (v) =>
-      `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes
-        .map((n) => n.target.join(" "))
-        .slice(0, 5)
-        .join("\n  ")}`,
-  );
-  expect(report, `${what}: axe found serious/critical violations`).toEqual([]);
-}
 
 const SAMPLE = [
   {
@@ -63,36 +48,36 @@ for (const scheme of ["light", "dark"] as const) {
 
       await page.goto("/login");
       await expect(page.getByRole("heading", { name: "Welcome back" })).toBeVisible();
-      await expectNoSeriousViolations(page, "login");
+      await expectAxeClean(page, "login");
       await page.screenshot({ path: `${shots}/login-${scheme}-desktop.png` });
 
       await logIn(page, email);
       // Completed tasks are hidden by default (one in SAMPLE).
       await expect(page.getByTestId("task-item")).toHaveCount(SAMPLE.length - 1);
       await expect(page.getByTestId("stat-overdue")).toContainText("1");
-      await expectNoSeriousViolations(page, "list");
+      await expectAxeClean(page, "list");
       await page.screenshot({ path: `${shots}/list-${scheme}-desktop.png` });
 
       await page.getByRole("link", { name: "Board" }).first().click();
       const done = page.getByTestId("column-done");
       await expect(done.getByRole("heading", { name: "Done 1" })).toBeVisible();
       await expect(done.getByTestId("board-card")).toHaveCount(0);
-      await expectNoSeriousViolations(page, "board");
+      await expectAxeClean(page, "board");
       await page.screenshot({ path: `${shots}/board-${scheme}-desktop.png` });
       await done.getByRole("button", { name: "Show completed" }).click();
       await expect(done.getByTestId("board-card")).toHaveCount(1);
-      await expectNoSeriousViolations(page, "board with completed tasks");
+      await expectAxeClean(page, "board with completed tasks");
       await page.screenshot({ path: `${shots}/board-done-${scheme}-desktop.png` });
 
       await page.getByRole("link", { name: "Settings" }).first().click();
       await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
-      await expectNoSeriousViolations(page, "settings");
+      await expectAxeClean(page, "settings");
       await page.screenshot({ path: `${shots}/settings-${scheme}-desktop.png` });
 
       await page.getByRole("link", { name: "List" }).first().click();
       await page.keyboard.press("n");
       await expect(page.getByRole("dialog", { name: "New task" })).toBeVisible();
-      await expectNoSeriousViolations(page, "new task dialog");
+      await expectAxeClean(page, "new task dialog");
       await page.screenshot({ path: `${shots}/dialog-${scheme}-desktop.png` });
       await page.keyboard.press("Escape");
 
