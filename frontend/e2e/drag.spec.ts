@@ -1,12 +1,12 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { expectAxeClean, shoot } from "./axe";
-import { createAccount, logIn, seedTasks, taskRow } from "./helpers";
-
-const titles = (page: Page) =>
-  page
-    .getByRole("list", { name: "Tasks" })
-    .getByTestId("task-item")
-    .locator("button[aria-label^='Edit “'] > span:first-child");
+import {
+  countMoves,
+  listTitles,
+  signedInInManualOrder,
+  signedInWithTasks,
+  taskRow,
+} from "./helpers";
 
 /** A real pointer drag: press on `from`, move past dnd-kit's 6 px threshold, then onto `to`. */
 async function drag(page: Page, from: Locator, to: Locator, where: "top" | "bottom" = "top") {
@@ -26,29 +26,17 @@ test("list: drag a row to a new place in the manual order; it persists, and Ctrl
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "drag-list");
-  await seedTasks(request, baseURL!, email, [
-    { title: "Ann" },
-    { title: "Ben" },
-    { title: "Cat" },
-    { title: "Dan" },
-  ]);
-  await logIn(page, email);
-  await page.getByLabel("Sort by").selectOption("position");
-  await expect(titles(page)).toHaveText(["Ann", "Ben", "Cat", "Dan"]);
+  await signedInInManualOrder(page, request, baseURL!, "drag-list", ["Ann", "Ben", "Cat", "Dan"]);
   // The drag code is a lazy chunk: the grips show once it is there.
   await expect(page.getByRole("button", { name: /^Reorder “Ann”/ })).toBeVisible();
-  const moves: string[] = [];
-  page.on("request", (r) => {
-    if (r.method() === "POST" && /\/tasks\/[^/]+\/move$/.test(r.url())) moves.push(r.url());
-  });
+  const moves = countMoves(page);
 
   // Pointer: Ann dropped onto Cat takes Cat's place.
   await drag(page, taskRow(page, "Ann"), taskRow(page, "Cat"));
-  await expect(titles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
-  await expect.poll(() => moves.length).toBe(1);
+  await expect(listTitles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
+  await expect.poll(() => moves.sent).toBe(1);
   await page.reload();
-  await expect(titles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
+  await expect(listTitles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
   await expect(page.getByRole("button", { name: /^Reorder “Dan”/ })).toBeVisible();
 
   // Keyboard: the grip picks Dan up, ↑ ↑ moves it two rows, Space drops it.
@@ -65,16 +53,16 @@ test("list: drag a row to a new place in the manual order; it persists, and Ctrl
   await page.keyboard.press("ArrowUp");
   await said("Dan is at position 2 of 4.");
   await page.keyboard.press("Space");
-  await expect(titles(page)).toHaveText(["Ben", "Dan", "Cat", "Ann"]);
-  await expect.poll(() => moves.length).toBe(2);
+  await expect(listTitles(page)).toHaveText(["Ben", "Dan", "Cat", "Ann"]);
+  await expect.poll(() => moves.sent).toBe(2);
   await shoot(page, "drag-list-desktop");
 
   // Undo: Dan goes back where it was (after Ann), on the server too.
   await page.keyboard.press("Control+z");
-  await expect(titles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
-  await expect.poll(() => moves.length).toBe(3);
+  await expect(listTitles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
+  await expect.poll(() => moves.sent).toBe(3);
   await page.reload();
-  await expect(titles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
+  await expect(listTitles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
   await expectAxeClean(page, "list in the manual order");
   await page.setViewportSize({ width: 390, height: 844 });
   await shoot(page, "drag-list-phone");
@@ -92,34 +80,29 @@ test("board: reorder within a column, and drop into another column at a place (s
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "drag-board");
   // Each column lists in the manual order (creation order here).
-  await seedTasks(request, baseURL!, email, [
+  await signedInWithTasks(page, request, baseURL!, "drag-board", [
     { title: "Pa" },
     { title: "Pb" },
     { title: "Pc" },
     { title: "Ma", status: "in_progress" },
     { title: "Mb", status: "in_progress" },
   ]);
-  await logIn(page, email);
   await page.getByRole("link", { name: "Board" }).first().click();
   await expect(cardTitles(page, "pending")).toHaveText(["Pa", "Pb", "Pc"]);
   await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Mb"]);
-  const moves: string[] = [];
-  page.on("request", (r) => {
-    if (r.method() === "POST" && /\/tasks\/[^/]+\/move$/.test(r.url())) moves.push(r.url());
-  });
+  const moves = countMoves(page);
 
   // Within a column: Pc dropped onto Pa takes its place.
   await drag(page, card(page, "Pc"), card(page, "Pa"));
   await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pa", "Pb"]);
-  await expect.poll(() => moves.length).toBe(1);
+  await expect.poll(() => moves.sent).toBe(1);
 
   // Into another column, on the upper half of Mb: between Ma and Mb, in progress (one move).
   await drag(page, card(page, "Pa"), card(page, "Mb"), "top");
   await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
   await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
-  await expect.poll(() => moves.length).toBe(2);
+  await expect.poll(() => moves.sent).toBe(2);
   await page.reload();
   await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
   await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
@@ -131,15 +114,13 @@ test("board: multi-select (x, Ctrl-click, shift-click, Esc), bulk complete, undo
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "drag-select");
-  await seedTasks(request, baseURL!, email, [
+  await signedInWithTasks(page, request, baseURL!, "drag-select", [
     { title: "Pc" },
     { title: "Pb" },
     { title: "Ma", status: "in_progress" },
     { title: "Pa", status: "in_progress" },
     { title: "Mb", status: "in_progress" },
   ]);
-  await logIn(page, email);
   await page.getByRole("link", { name: "Board" }).first().click();
   await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
   await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);

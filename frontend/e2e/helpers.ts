@@ -18,6 +18,16 @@ export async function createAccount(request: APIRequestContext, baseURL: string,
   return email;
 }
 
+/** The Authorization header of a fresh API session for `email`. */
+export async function authHeaders(request: APIRequestContext, baseURL: string, email: string) {
+  const login = await request.post(`${baseURL}/api/v1/auth/login`, {
+    data: { email, password: PASSWORD },
+  });
+  expect(login.status()).toBe(200);
+  const { access_token } = (await login.json()) as { access_token: string };
+  return { Authorization: `Bearer ${access_token}` };
+}
+
 export async function logIn(page: Page, email: string, password = PASSWORD) {
   // A second visit of /login is covered on its own in serving.spec.ts.
   if (!new URL(page.url(), "http://x").pathname.startsWith("/login")) await page.goto("/login");
@@ -52,6 +62,114 @@ export async function createProject(page: Page, name: string): Promise<string> {
 export const taskRow = (page: Page, title: string) =>
   page.locator('[data-testid="task-item"]', { hasText: title });
 
+/** The titles of the list's rows, in the order shown. */
+export const listTitles = (page: Page) =>
+  page
+    .getByRole("list", { name: "Tasks" })
+    .getByTestId("task-item")
+    .locator("button[aria-label^='Edit “'] > span:first-child");
+
+/** The card titled `title` in the board's column for `status`. */
+export const boardCard = (page: Page, status: string, title: string) =>
+  page.getByTestId(`column-${status}`).getByTestId("board-card").filter({ hasText: title });
+
+/** Counts the task moves (POST /api/v1/tasks/{id}/move) the page sends and the answers to them. */
+export function countMoves(page: Page) {
+  const isMove = (method: string, url: string) =>
+    method === "POST" && /\/tasks\/[^/]+\/move$/.test(url);
+  const moves = { sent: 0, answered: 0 };
+  page.on("request", (r) => {
+    if (isMove(r.method(), r.url())) moves.sent += 1;
+  });
+  page.on("response", (r) => {
+    if (isMove(r.request().method(), r.url())) moves.answered += 1;
+  });
+  return moves;
+}
+
+/** Two new accounts, "owner" and `guestTag`; the owner is signed in on `page`, in the project
+ * `project` just made through the sidebar. */
+export async function ownerInNewProject(
+  page: Page,
+  request: APIRequestContext,
+  baseURL: string,
+  project: string,
+  guestTag: string,
+) {
+  const ownerEmail = await createAccount(request, baseURL, "owner");
+  const guestEmail = await createAccount(request, baseURL, guestTag);
+  await logIn(page, ownerEmail);
+  const projectPath = await createProject(page, project);
+  return { ownerEmail, guestEmail, projectPath };
+}
+
+/** The owner invites `email` to the open project `project` from its Share dialog, as `role`;
+ * the invitation is listed as pending. Answers the dialog, still open. */
+export async function inviteFromShareDialog(
+  page: Page,
+  project: string,
+  email: string,
+  role: "editor" | "viewer",
+) {
+  await page.getByTestId("project-header").getByRole("button", { name: "Share" }).click();
+  const share = page.getByRole("dialog", { name: `Share “${project}”` });
+  await share.getByLabel("Email address").fill(email);
+  await share.getByLabel("Role for the invitation").selectOption(role);
+  await share.getByRole("button", { name: "Invite" }).click();
+  await expect(share.getByRole("list", { name: "Pending invitations" })).toContainText(email);
+  return share;
+}
+
+/** The members list of the open project's Share dialog, opened by the owner. */
+export async function shareDialogMembers(page: Page, project: string) {
+  await page.getByTestId("project-header").getByRole("button", { name: "Share" }).click();
+  return page
+    .getByRole("dialog", { name: `Share “${project}”` })
+    .getByRole("list", { name: "Members" });
+}
+
+/** Two new accounts, "owner" and `memberTag`: the owner makes the project `project` and invites
+ * the member as `role`, all through the API. Answers the owner's `authHeaders`, the member's
+ * email, the project's id and the link mailed to the member (not yet accepted). */
+export async function invitedThroughApi(
+  request: APIRequestContext,
+  baseURL: string,
+  project: string,
+  memberTag: string,
+  role: "editor" | "viewer",
+) {
+  const owner = await authHeaders(request, baseURL, await createAccount(request, baseURL, "owner"));
+  const memberEmail = await createAccount(request, baseURL, memberTag);
+  const made = await request.post(`${baseURL}/api/v1/projects`, {
+    data: { name: project },
+    headers: owner,
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  const projectId = ((await made.json()) as { id: string }).id;
+  const invited = await request.post(`${baseURL}/api/v1/projects/${projectId}/invitations`, {
+    data: { email: memberEmail, role },
+    headers: owner,
+  });
+  expect(invited.status(), await invited.text()).toBe(201);
+  const link = await invitationLink(memberEmail, project);
+  return { owner, memberEmail, projectId, link };
+}
+
+/** The link of the invitation to `project` mailed to `email` by "E2E owner". */
+export async function invitationLink(email: string, project: string): Promise<URL> {
+  const mail = await mailTo(email, `E2E owner invited you to "${project}" on taskapp`);
+  return new URL(/https?:\/\/\S+\/invitations\/accept\?token=[\w-]+/.exec(mail)![0]);
+}
+
+/** Opens an invitation link signed out: the app asks to log in first; logs in as `email`. */
+export async function acceptAfterLogIn(page: Page, link: URL, email: string) {
+  await page.goto(link.pathname + link.search);
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Log in" }).click();
+}
+
 export const screenshotDir = () =>
   `${process.env.E2E_ARTIFACTS ?? "../artifacts/web-e2e"}/screenshots`;
 
@@ -62,12 +180,7 @@ export async function seedTasks(
   email: string,
   tasks: Array<Record<string, unknown>>,
 ) {
-  const login = await request.post(`${baseURL}/api/v1/auth/login`, {
-    data: { email, password: PASSWORD },
-  });
-  expect(login.status()).toBe(200);
-  const { access_token } = (await login.json()) as { access_token: string };
-  const headers = { Authorization: `Bearer ${access_token}` };
+  const headers = await authHeaders(request, baseURL, email);
   const created = [];
   for (const t of tasks) {
     const res = await request.post(`${baseURL}/api/v1/tasks`, { data: t, headers });
@@ -75,6 +188,41 @@ export async function seedTasks(
     created.push((await res.json()) as { id: string; version: number; title: string });
   }
   return { created, headers };
+}
+
+/** A new account (tagged `tag`) with `tasks` made through the API, signed in on `page`. */
+export async function signedInWithTasks(
+  page: Page,
+  request: APIRequestContext,
+  baseURL: string,
+  tag: string,
+  tasks: Array<Record<string, unknown>>,
+) {
+  const email = await createAccount(request, baseURL, tag);
+  const seeded = await seedTasks(request, baseURL, email, tasks);
+  await logIn(page, email);
+  return { email, ...seeded };
+}
+
+/** A new account whose tasks, made through the API, are titled `titles` (so in the manual order
+ * in that order): signed in, the list sorted by the manual order shows them so. */
+export async function signedInInManualOrder(
+  page: Page,
+  request: APIRequestContext,
+  baseURL: string,
+  tag: string,
+  titles: string[],
+) {
+  await signedInWithTasks(
+    page,
+    request,
+    baseURL,
+    tag,
+    titles.map((title) => ({ title })),
+  );
+  await page.getByLabel("Sort by").selectOption("position");
+  await expect(page).toHaveURL(/sort=position/);
+  await expect(listTitles(page)).toHaveText(titles);
 }
 
 export const isoInDays = (days: number, hour = 17) => {

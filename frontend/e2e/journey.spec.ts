@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, quickAdd, taskRow, uniqueEmail } from "./helpers";
+import { boardCard, PASSWORD, quickAdd, taskRow, uniqueEmail } from "./helpers";
 
 test("a new user plans, organises and finishes tasks, then logs out for good", async ({ page }) => {
   const email = uniqueEmail("journey");
@@ -96,10 +96,7 @@ test("a new user plans, organises and finishes tasks, then logs out for good", a
   await test.step("drag a card to done on the board", async () => {
     await page.getByRole("link", { name: "Board" }).first().click();
     await expect(page).toHaveURL(/\/board/);
-    const card = page
-      .getByTestId("column-pending")
-      .getByTestId("board-card")
-      .filter({ hasText: "Buy oat milk" });
+    const card = boardCard(page, "pending", "Buy oat milk");
     await expect(card).toBeVisible();
     const done = page.getByTestId("column-done");
     const from = (await card.boundingBox())!;
@@ -114,19 +111,12 @@ test("a new user plans, organises and finishes tasks, then logs out for good", a
     await expect(page.getByTestId("stat-done")).toContainText("1");
     await done.getByRole("button", { name: "Show completed" }).click();
     await expect(page).toHaveURL(/show_done=true/);
-    await expect(done.getByTestId("board-card").filter({ hasText: "Buy oat milk" })).toBeVisible();
+    await expect(boardCard(page, "done", "Buy oat milk")).toBeVisible();
     await page.reload();
-    await expect(
-      page.getByTestId("column-done").getByTestId("board-card").filter({ hasText: "Buy oat milk" }),
-    ).toBeVisible();
+    await expect(boardCard(page, "done", "Buy oat milk")).toBeVisible();
     // The keyboard-accessible way: a move button on the card.
     await page.getByRole("button", { name: "Move “Call the plumber” to In progress" }).click();
-    await expect(
-      page
-        .getByTestId("column-in_progress")
-        .getByTestId("board-card")
-        .filter({ hasText: "Call the plumber" }),
-    ).toBeVisible();
+    await expect(boardCard(page, "in_progress", "Call the plumber")).toBeVisible();
   });
 
   await test.step("delete and undo", async () => {

@@ -1,5 +1,13 @@
 import { expect, test, type Page } from "@playwright/test";
-import { createAccount, logIn, mailTo, PASSWORD, quickAdd, seedTasks, taskRow } from "./helpers";
+import {
+  acceptAfterLogIn,
+  createAccount,
+  invitedThroughApi,
+  logIn,
+  quickAdd,
+  seedTasks,
+  taskRow,
+} from "./helpers";
 
 /** Resolves once the page's live stream is open (its response headers have arrived). */
 const streamOpened = (page: Page) =>
@@ -85,35 +93,22 @@ test("live updates between teammates: the owner's new task and the member's remo
   request,
   baseURL,
 }) => {
-  const ownerEmail = await createAccount(request, baseURL!, "owner");
-  const memberEmail = await createAccount(request, baseURL!, "member");
   // The owner works through the API; the member's web app is what is under test.
-  const login = await request.post("/api/v1/auth/login", {
-    data: { email: ownerEmail, password: PASSWORD },
-  });
-  const owner = { Authorization: `Bearer ${(await login.json()).access_token}` };
-  const project = await (
-    await request.post("/api/v1/projects", { data: { name: "Garden" }, headers: owner })
-  ).json();
-  const invited = await request.post(`/api/v1/projects/${project.id}/invitations`, {
-    data: { email: memberEmail, role: "viewer" },
-    headers: owner,
-  });
-  expect(invited.status()).toBe(201);
-  const mail = await mailTo(memberEmail, 'E2E owner invited you to "Garden" on taskapp');
-  const link = new URL(/https?:\/\/\S+\/invitations\/accept\?token=[\w-]+/.exec(mail)![0]);
+  const { owner, memberEmail, projectId, link } = await invitedThroughApi(
+    request,
+    baseURL!,
+    "Garden",
+    "member",
+    "viewer",
+  );
 
   const opened = streamOpened(page);
-  await page.goto(link.pathname + link.search);
-  await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel("Email").fill(memberEmail);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Log in" }).click();
+  await acceptAfterLogIn(page, link, memberEmail);
   await expect(page.getByRole("heading", { level: 1, name: "Garden" })).toBeVisible();
   await opened;
 
   const made = await request.post("/api/v1/tasks", {
-    data: { title: "Water the roses", project_id: project.id },
+    data: { title: "Water the roses", project_id: projectId },
     headers: owner,
   });
   expect(made.status()).toBe(201);
@@ -122,11 +117,11 @@ test("live updates between teammates: the owner's new task and the member's remo
   // Removed: the project leaves the member's sidebar without a reload.
   const sidebar = page.getByRole("region", { name: "Projects" });
   await expect(sidebar.getByText("Garden")).toBeVisible();
-  const listed = await request.get(`/api/v1/projects/${project.id}/members`, { headers: owner });
+  const listed = await request.get(`/api/v1/projects/${projectId}/members`, { headers: owner });
   const member = (
     (await listed.json()) as { items: { email: string; user_id: string }[] }
   ).items.find((m) => m.email === memberEmail)!;
-  const removed = await request.delete(`/api/v1/projects/${project.id}/members/${member.user_id}`, {
+  const removed = await request.delete(`/api/v1/projects/${projectId}/members/${member.user_id}`, {
     headers: owner,
   });
   expect(removed.status()).toBe(204);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createAccount, logIn, quickAdd } from "./helpers";
+import { boardCard, createAccount, logIn, quickAdd } from "./helpers";
 
 // This server issues access tokens that live 3 seconds (see scripts/e2e-web.sh).
 const shortTtl = process.env.E2E_SHORT_TTL_URL ?? "http://127.0.0.1:8766";
@@ -26,31 +26,16 @@ test("an expired access token is renewed once, transparently, for all waiting re
 
   // The board fires three list requests and the stats request at once, all with the dead token.
   await page.getByRole("link", { name: "Board" }).first().click();
-  await expect(
-    page
-      .getByTestId("column-pending")
-      .getByTestId("board-card")
-      .filter({ hasText: "Survive token expiry" }),
-  ).toBeVisible();
+  await expect(boardCard(page, "pending", "Survive token expiry")).toBeVisible();
   await expect(page).toHaveURL(/\/board/);
   expect(unauthorized.length).toBeGreaterThanOrEqual(2);
   expect(refreshes).toHaveLength(1);
 
   // And the renewed session keeps working for writes.
   await page.getByRole("button", { name: "Move “Survive token expiry” to In progress" }).click();
-  await expect(
-    page
-      .getByTestId("column-in_progress")
-      .getByTestId("board-card")
-      .filter({ hasText: "Survive token expiry" }),
-  ).toBeVisible();
+  await expect(boardCard(page, "in_progress", "Survive token expiry")).toBeVisible();
   await page.reload();
-  await expect(
-    page
-      .getByTestId("column-in_progress")
-      .getByTestId("board-card")
-      .filter({ hasText: "Survive token expiry" }),
-  ).toBeVisible();
+  await expect(boardCard(page, "in_progress", "Survive token expiry")).toBeVisible();
 });
 
 test("when the session cannot be renewed the app returns to the login page with a message", async ({

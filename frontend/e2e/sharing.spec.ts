@@ -1,12 +1,15 @@
 import { expect, test, type Page } from "@playwright/test";
 import { shoot } from "./axe";
 import {
-  createAccount,
-  createProject,
+  acceptAfterLogIn,
+  authHeaders,
+  invitationLink,
+  invitedThroughApi,
+  inviteFromShareDialog,
   logIn,
-  mailTo,
-  PASSWORD,
+  ownerInNewProject,
   quickAdd,
+  shareDialogMembers,
   taskRow,
 } from "./helpers";
 
@@ -19,40 +22,32 @@ test("sharing between two browsers: invite by email, the mailed link, edit toget
   request,
   baseURL,
 }) => {
-  const ownerEmail = await createAccount(request, baseURL!, "owner");
-  const guestEmail = await createAccount(request, baseURL!, "guest");
-  await logIn(page, ownerEmail);
-  const projectPath = await createProject(page, "Trip");
+  const { guestEmail, projectPath } = await ownerInNewProject(
+    page,
+    request,
+    baseURL!,
+    "Trip",
+    "guest",
+  );
 
   // The owner invites the guest's address as an editor; the invitation waits in the dialog.
-  await page.getByTestId("project-header").getByRole("button", { name: "Share" }).click();
-  const share = page.getByRole("dialog", { name: "Share “Trip”" });
-  await share.getByLabel("Email address").fill(guestEmail);
-  await share.getByLabel("Role for the invitation").selectOption("editor");
-  await share.getByRole("button", { name: "Invite" }).click();
-  await expect(share.getByRole("list", { name: "Pending invitations" })).toContainText(guestEmail);
+  const share = await inviteFromShareDialog(page, "Trip", guestEmail, "editor");
   await expect(share.getByLabel("Email address")).toHaveValue("");
   // Checked by axe in both schemes once transitions settle (a fading-in toast is not a contrast
   // failure: checked mid-fade, it was one in a CI run).
   await shoot(page, "share-dialog");
   await page.keyboard.press("Escape");
 
-  const mail = await mailTo(guestEmail, 'E2E owner invited you to "Trip" on taskapp');
-  const link = new URL(/https?:\/\/\S+\/invitations\/accept\?token=[\w-]+/.exec(mail)![0]);
-  const accept = link.pathname + link.search;
+  const link = await invitationLink(guestEmail, "Trip");
 
   // The link is the guest's alone: the owner opening it is told so, and it stays usable.
-  await page.goto(accept);
+  await page.goto(link.pathname + link.search);
   await expect(page.getByRole("alert")).toContainText("another email address");
 
   // The guest opens it signed out, logs in, and lands in the project as an editor.
   const guestContext = await browser.newContext({ baseURL: baseURL! });
   const guest = await guestContext.newPage();
-  await guest.goto(accept);
-  await expect(guest).toHaveURL(/\/login/);
-  await guest.getByLabel("Email").fill(guestEmail);
-  await guest.getByLabel("Password").fill(PASSWORD);
-  await guest.getByRole("button", { name: "Log in" }).click();
+  await acceptAfterLogIn(guest, link, guestEmail);
   await expect(guest).toHaveURL(new RegExp(`${projectPath}$`));
   await expect(guest.getByText("You joined “Trip” as an editor.")).toBeVisible();
   await expect(guest.getByRole("heading", { level: 1, name: "Trip" })).toBeVisible();
@@ -68,10 +63,7 @@ test("sharing between two browsers: invite by email, the mailed link, edit toget
   await expect(taskRow(page, "Book the ferry")).toBeVisible();
 
   // The owner makes the guest a viewer; the guest's page says so on its next load.
-  await page.getByTestId("project-header").getByRole("button", { name: "Share" }).click();
-  const members = page.getByRole("dialog", { name: "Share “Trip”" }).getByRole("list", {
-    name: "Members",
-  });
+  const members = await shareDialogMembers(page, "Trip");
   await expect(members.getByTestId("member")).toHaveCount(2);
   await members.getByLabel(/^Role of /).selectOption("viewer");
   await expect(members.getByLabel(/^Role of /)).toHaveValue("viewer");
@@ -92,33 +84,17 @@ test("a member leaves a shared project from its members dialog", async ({
   request,
   baseURL,
 }) => {
-  const ownerEmail = await createAccount(request, baseURL!, "owner");
-  const memberEmail = await createAccount(request, baseURL!, "member");
   // Shared through the API (the flow above is the UI's): invite, read the mail, accept.
-  const token = async (email: string) => {
-    const login = await request.post(`${baseURL}/api/v1/auth/login`, {
-      data: { email, password: PASSWORD },
-    });
-    return {
-      Authorization: `Bearer ${((await login.json()) as { access_token: string }).access_token}`,
-    };
-  };
-  const owner = await token(ownerEmail);
-  const project = await request.post(`${baseURL}/api/v1/projects`, {
-    data: { name: "Choir" },
-    headers: owner,
-  });
-  const projectId = ((await project.json()) as { id: string }).id;
-  const invited = await request.post(`${baseURL}/api/v1/projects/${projectId}/invitations`, {
-    data: { email: memberEmail, role: "viewer" },
-    headers: owner,
-  });
-  expect(invited.status()).toBe(201);
-  const mail = await mailTo(memberEmail, 'E2E owner invited you to "Choir" on taskapp');
-  const link = new URL(/https?:\/\/\S+\/invitations\/accept\?token=[\w-]+/.exec(mail)![0]);
+  const { memberEmail, projectId, link } = await invitedThroughApi(
+    request,
+    baseURL!,
+    "Choir",
+    "member",
+    "viewer",
+  );
   const joined = await request.post(`${baseURL}/api/v1/invitations/accept`, {
     data: { token: link.searchParams.get("token") },
-    headers: await token(memberEmail),
+    headers: await authHeaders(request, baseURL!, memberEmail),
   });
   expect(joined.status()).toBe(200);
 

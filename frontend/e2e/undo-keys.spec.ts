@@ -1,9 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
-import { createAccount, logIn, seedTasks, taskRow } from "./helpers";
+import { boardCard, createAccount, logIn, seedTasks, taskRow } from "./helpers";
 
 const toast = (page: Page, text: string) => page.locator("[data-sonner-toast]", { hasText: text });
-const card = (page: Page, column: string, title: string) =>
-  page.getByTestId(`column-${column}`).getByTestId("board-card").filter({ hasText: title });
 
 test("every change can be undone: the toast's Undo and Ctrl+Z revert through the API", async ({
   page,
@@ -68,7 +66,7 @@ test("board by keyboard: → and ← cross a whole column in one press, j/k move
   await logIn(page, email);
   // Completed tasks shown, so the Done column is open and a card can be followed into it.
   await page.goto("/board?show_done=true");
-  await expect(card(page, "pending", "Sand the table")).toBeVisible();
+  await expect(boardCard(page, "pending", "Sand the table")).toBeVisible();
 
   await page.getByRole("heading", { name: "Board" }).click();
   await page.keyboard.press("j");
@@ -78,20 +76,20 @@ test("board by keyboard: → and ← cross a whole column in one press, j/k move
   const title = (await focused.getByRole("button", { name: /^Edit “/ }).textContent())!.trim();
 
   await page.keyboard.press("ArrowRight");
-  await expect(card(page, "in_progress", title)).toBeVisible();
+  await expect(boardCard(page, "in_progress", title)).toBeVisible();
   await expect(
-    card(page, "in_progress", title).getByRole("button", { name: /^Edit “/ }),
+    boardCard(page, "in_progress", title).getByRole("button", { name: /^Edit “/ }),
   ).toBeFocused();
   await page.keyboard.press("ArrowRight");
-  await expect(card(page, "done", title)).toBeVisible();
+  await expect(boardCard(page, "done", title)).toBeVisible();
   await page.keyboard.press("ArrowLeft");
-  await expect(card(page, "in_progress", title)).toBeVisible();
+  await expect(boardCard(page, "in_progress", title)).toBeVisible();
 
   await page.getByRole("heading", { name: "Board" }).click();
   await page.keyboard.press("Control+z");
-  await expect(card(page, "done", title)).toBeVisible();
+  await expect(boardCard(page, "done", title)).toBeVisible();
   await page.reload();
-  await expect(card(page, "done", title)).toBeVisible();
+  await expect(boardCard(page, "done", title)).toBeVisible();
 
   // The help sheet lists the keys.
   await page.keyboard.press("?");

@@ -1,12 +1,12 @@
 import { expect, test } from "@playwright/test";
 import { shoot } from "./axe";
 import {
-  createAccount,
-  createProject,
-  logIn,
-  mailTo,
-  PASSWORD,
+  acceptAfterLogIn,
+  invitationLink,
+  inviteFromShareDialog,
+  ownerInNewProject,
   quickAdd,
+  shareDialogMembers,
   taskRow,
 } from "./helpers";
 
@@ -16,30 +16,24 @@ test("a viewer is offered no write; raised to editor, they complete a task the o
   request,
   baseURL,
 }) => {
-  const ownerEmail = await createAccount(request, baseURL!, "owner");
-  const guestEmail = await createAccount(request, baseURL!, "viewer");
-  await logIn(page, ownerEmail);
-  const projectPath = await createProject(page, "Choir");
+  const { guestEmail, projectPath } = await ownerInNewProject(
+    page,
+    request,
+    baseURL!,
+    "Choir",
+    "viewer",
+  );
   await quickAdd(page, "Print the scores");
 
   // The owner invites the guest as a viewer.
-  await page.getByTestId("project-header").getByRole("button", { name: "Share" }).click();
-  const share = page.getByRole("dialog", { name: "Share “Choir”" });
-  await share.getByLabel("Email address").fill(guestEmail);
-  await share.getByLabel("Role for the invitation").selectOption("viewer");
-  await share.getByRole("button", { name: "Invite" }).click();
-  await expect(share.getByRole("list", { name: "Pending invitations" })).toContainText(guestEmail);
+  await inviteFromShareDialog(page, "Choir", guestEmail, "viewer");
   await page.keyboard.press("Escape");
 
   // The guest accepts through the mailed link, in a browser of their own.
-  const mail = await mailTo(guestEmail, 'E2E owner invited you to "Choir" on taskapp');
-  const link = new URL(/https?:\/\/\S+\/invitations\/accept\?token=[\w-]+/.exec(mail)![0]);
+  const link = await invitationLink(guestEmail, "Choir");
   const guestContext = await browser.newContext({ baseURL: baseURL! });
   const guest = await guestContext.newPage();
-  await guest.goto(link.pathname + link.search);
-  await guest.getByLabel("Email").fill(guestEmail);
-  await guest.getByLabel("Password").fill(PASSWORD);
-  await guest.getByRole("button", { name: "Log in" }).click();
+  await acceptAfterLogIn(guest, link, guestEmail);
   await expect(guest).toHaveURL(new RegExp(`${projectPath}$`));
   await expect(guest.getByText("You joined “Choir” as a viewer.")).toBeVisible();
 
@@ -67,10 +61,7 @@ test("a viewer is offered no write; raised to editor, they complete a task the o
   // The owner raises the guest to editor (a fresh load: the members list read when the dialog
   // first opened predates the acceptance); on their next load the guest may complete the task.
   await page.reload();
-  await page.getByTestId("project-header").getByRole("button", { name: "Share" }).click();
-  const members = page.getByRole("dialog", { name: "Share “Choir”" }).getByRole("list", {
-    name: "Members",
-  });
+  const members = await shareDialogMembers(page, "Choir");
   await members.getByLabel(/^Role of /).selectOption("editor");
   await expect(members.getByLabel(/^Role of /)).toHaveValue("editor");
   await page.keyboard.press("Escape");
