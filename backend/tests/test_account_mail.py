@@ -5,19 +5,15 @@ verification; and mail that cannot be delivered never failing a request."""
 from __future__ import annotations
 
 import re
-import socket
-import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from sqlalchemy import update
@@ -28,46 +24,18 @@ from taskapp.mail import Mailer
 from taskapp.main import create_app
 from taskapp.security import token_digest
 from taskapp.settings import Settings
-from tests.conftest import PASSWORD, client_for, register_and_login, unique_email
+from tests.conftest import (
+    PASSWORD,
+    Inbox,
+    client_for,
+    free_port,
+    register_and_login,
+    smtp_settings,
+    unique_email,
+)
 
 NEW_PASSWORD = "a different stapler horse"
 API = "/api/v1"
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it accepts, parsed."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self._lock = threading.Lock()
-
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802
-        message = message_from_bytes(envelope.original_content, policy=policy.default)
-        assert isinstance(message, EmailMessage)
-        with self._lock:
-            self.messages.append(message)
-        return "250 Message accepted"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        with self._lock:
-            return [m for m in self.messages if m["To"] == address]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
 
 
 @pytest.fixture(scope="module")
@@ -75,13 +43,7 @@ async def mail_app(
     make_settings: Callable[..., Settings], smtp: tuple[Inbox, int]
 ) -> AsyncIterator[FastAPI]:
     application = create_app(
-        make_settings(
-            smtp_host="127.0.0.1",
-            smtp_port=smtp[1],
-            smtp_starttls=False,
-            smtp_from="taskapp <noreply@taskapp.test>",
-            public_url="https://tasks.example.com",
-        )
+        make_settings(**smtp_settings(smtp[1]), public_url="https://tasks.example.com")
     )
     yield application
     await application.state.services.engine.dispose()
@@ -353,7 +315,7 @@ async def test_an_unreachable_smtp_server_fails_no_request(
     make_settings: Callable[..., Settings],
 ) -> None:
     app = create_app(
-        make_settings(smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_timeout_seconds=2)
+        make_settings(smtp_host="127.0.0.1", smtp_port=free_port(), smtp_timeout_seconds=2)
     )
     async with client_for(app) as http:
         account = await register_and_login(http)

@@ -9,7 +9,7 @@ import asyncio
 import logging
 import socket
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -34,32 +34,24 @@ from taskapp.reminders.models import Notification, Reminder
 from taskapp.settings import Settings
 from taskapp.worker.loop import JobLoop
 from taskapp.worker.server import probe_app
-from tests.conftest import Account, client_for, create_task, register_and_login
-from tests.test_account_mail import Inbox, _free_port
+from tests.conftest import (
+    Account,
+    Inbox,
+    client_for,
+    create_task,
+    free_port,
+    register_and_login,
+    smtp_settings,
+)
 from tests.test_shared_tasks import share
 
 API = "/api/v1"
 
 
 @pytest.fixture(scope="module")
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    from aiosmtpd.controller import Controller  # noqa: PLC0415
-
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
-
-
-@pytest.fixture(scope="module")
 def mail_settings(make_settings: Callable[..., Settings], smtp: tuple[Inbox, int]) -> Settings:
     return make_settings(
-        smtp_host="127.0.0.1",
-        smtp_port=smtp[1],
-        smtp_starttls=False,
-        smtp_from="taskapp <noreply@taskapp.test>",
+        **smtp_settings(smtp[1]),
         worker_in_process=False,  # these tests tick the loop themselves
     )
 
@@ -266,7 +258,7 @@ async def test_mail_that_fails_is_retried_with_backoff_then_sent(
     account = await register_and_login(http)
     await _due_reminder(http, account, "Retry me")
     down = make_settings(
-        smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_starttls=False, smtp_timeout_seconds=2
+        smtp_host="127.0.0.1", smtp_port=free_port(), smtp_starttls=False, smtp_timeout_seconds=2
     )
     broken = _loop(mail_app, down)
     await broken.tick()

@@ -15,11 +15,19 @@ from fastapi import FastAPI
 from taskapp.main import create_app
 from taskapp.settings import Settings
 from tests import test_account_mail as mail
-from tests.conftest import Account, assert_problem, client_for, register_and_login, unique_email
-from tests.test_account_mail import Inbox, _delivered, _parts
+from tests.conftest import (
+    Account,
+    Inbox,
+    assert_problem,
+    client_for,
+    register_and_login,
+    smtp_settings,
+    unique_email,
+)
+from tests.test_account_mail import _delivered, _parts
 
-# The real SMTP server (aiosmtpd) and the app mailing to it, as the account-mail tests use them.
-smtp = mail.smtp
+# The app mailing to the module's real SMTP server (conftest's smtp), as the account-mail tests
+# use it.
 mail_app = mail.mail_app
 http = mail.http
 
@@ -195,9 +203,7 @@ async def test_invitations_are_limited_per_inviter_and_per_address_and_a_refused
 ) -> None:
     app = create_app(
         make_settings(
-            smtp_host="127.0.0.1",
-            smtp_port=smtp[1],
-            smtp_starttls=False,
+            **smtp_settings(smtp[1]),
             public_url="https://tasks.example.com",
             invitations_max_per_account=2,
             invitations_max_per_address=2,

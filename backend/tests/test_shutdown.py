@@ -16,18 +16,12 @@ import httpx
 import pytest
 
 from taskapp import migrate
+from tests.conftest import free_port
 
 # Each test serves a SQLite file of its own, whichever database the run uses: once is enough.
 pytestmark = pytest.mark.no_database
 
 SLOW_REQUESTS = 4
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -39,7 +33,7 @@ def _serve(tmp_path: Path, **settings: str) -> Iterator[tuple[subprocess.Popen[b
     """`taskapp serve` in a process of its own, with TASKAPP_* `settings` on top."""
     database_url = f"sqlite+aiosqlite:///{tmp_path}/shutdown.db"
     migrate.upgrade(database_url)
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "TASKAPP_DATABASE_URL": database_url,

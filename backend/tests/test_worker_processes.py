@@ -19,7 +19,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import distinct, func, select
 
 from taskapp.db import create_engine, create_session_factory, utcnow
@@ -27,8 +26,7 @@ from taskapp.mail.outbox import OutboxMail
 from taskapp.main import create_app
 from taskapp.reminders.models import Notification
 from taskapp.settings import Settings
-from tests.conftest import Account, client_for, create_task, register_and_login
-from tests.test_account_mail import Inbox, _free_port
+from tests.conftest import Account, Inbox, client_for, create_task, free_port, register_and_login
 from tests.test_reminders import _z
 
 pytestmark = pytest.mark.postgres_only  # several processes on one database need a server
@@ -39,7 +37,7 @@ BATCH = 30  # reminders made due at once, twice
 
 class Worker:
     def __init__(self, database_url: str, smtp_port: int, log: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self._log = log
         self._env = {
             **os.environ,
@@ -81,16 +79,6 @@ class Worker:
         assert self.process is not None
         self.process.send_signal(sig)
         return self.process.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
 
 
 @pytest.fixture
