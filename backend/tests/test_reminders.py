@@ -83,6 +83,16 @@ async def _count(application: FastAPI, model: Any, *where: Any) -> int:
         return (await session.scalar(select(func.count()).select_from(model).where(*where))) or 0
 
 
+async def _unfired_reminders(application: FastAPI, account: Account) -> int:
+    """How many of the account's reminders no pass has fired (or spent) yet."""
+    return await _count(
+        application,
+        Reminder,
+        Reminder.fired_at.is_(None),
+        Reminder.user_id == uuid.UUID(account.user_id),
+    )
+
+
 def _worker_mail(inbox: Inbox, address: str) -> list[EmailMessage]:
     """The worker's mail to the address (registration also mails a verification link)."""
     return [m for m in inbox.to(address) if not m["Subject"].startswith("Confirm your email")]
@@ -328,15 +338,7 @@ async def test_the_in_process_loop_fires_reminders_without_a_worker(
                 break
             await asyncio.sleep(0.05)
         assert [n["title"] for n in page["items"]] == ["In process"]
-    assert (
-        await _count(
-            application,
-            Reminder,
-            Reminder.fired_at.is_(None),
-            Reminder.user_id == uuid.UUID(account.user_id),
-        )
-        == 0
-    )
+    assert await _unfired_reminders(application, account) == 0
     await application.state.services.engine.dispose()
 
 
@@ -434,15 +436,7 @@ async def test_a_member_removed_from_the_project_is_not_reminded_of_its_tasks(
     reminders = [m for m in _worker_mail(smtp[0], member.email) if "Secret" in m["Subject"]]
     assert reminders == []  # (the invitation was mailed to them too)
     # Spent, not pending: no later pass picks it up again.
-    assert (
-        await _count(
-            mail_app,
-            Reminder,
-            Reminder.fired_at.is_(None),
-            Reminder.user_id == uuid.UUID(member.user_id),
-        )
-        == 0
-    )
+    assert await _unfired_reminders(mail_app, member) == 0
 
 
 async def test_whole_numbers_are_json_integers_written_either_way_and_nothing_else(
