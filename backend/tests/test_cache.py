@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from taskapp.cache import LayeredCache
 from taskapp.main import create_app
 from taskapp.settings import Settings
-from tests.conftest import RedisServer, assert_problem, client_for, register_and_login
+from tests.conftest import Account, RedisServer, assert_problem, client_for, register_and_login
 
 TASKS = "/api/v1/tasks"
 
@@ -39,12 +40,24 @@ async def close(*apps: FastAPI) -> None:
         await app.state.services.engine.dispose()
 
 
+@asynccontextmanager
+async def signed_in(
+    settings: Settings,
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient, Account]]:
+    """An app on these settings, a client of it and a new account signed in; the app's cache
+    and engine are closed at the end."""
+    app = create_app(settings)
+    try:
+        async with client_for(app) as http:
+            yield app, http, await register_and_login(http)
+    finally:
+        await close(app)
+
+
 async def test_repeated_reads_are_served_from_the_cache(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings())
-    async with client_for(app) as http:
-        account = await register_and_login(http)
+    async with signed_in(make_settings()) as (app, http, account):
         task = (await http.post(TASKS, json={"title": "t"}, headers=account.headers)).json()
         before = cache_counts(app)
         for url in (TASKS, f"{TASKS}/{task['id']}", f"{TASKS}/stats"):
@@ -56,21 +69,17 @@ async def test_repeated_reads_are_served_from_the_cache(
         after = cache_counts(app)
     assert after["hit"] - before["hit"] == 3
     assert after["miss"] - before["miss"] == 3
-    await close(app)
 
 
 async def test_a_cached_task_still_answers_if_none_match(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings())
-    async with client_for(app) as http:
-        account = await register_and_login(http)
+    async with signed_in(make_settings()) as (_app, http, account):
         task = (await http.post(TASKS, json={"title": "t"}, headers=account.headers)).json()
         url = f"{TASKS}/{task['id']}"
         await http.get(url, headers=account.headers)
         cached = await http.get(url, headers=account.if_none_match('"1"'))
         assert cached.status_code == 304
-    await close(app)
 
 
 async def read_all(http: httpx.AsyncClient, headers: dict[str, str], task_id: str) -> list[Any]:
@@ -116,9 +125,7 @@ async def test_two_replicas_never_serve_a_read_from_before_a_write(
 async def test_an_idempotent_replay_does_not_invalidate(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings())
-    async with client_for(app) as http:
-        account = await register_and_login(http)
+    async with signed_in(make_settings()) as (app, http, account):
         headers = {**account.headers, "Idempotency-Key": "same"}
         await http.post(TASKS, json={"title": "once"}, headers=headers)
         await http.get(TASKS, headers=account.headers)
@@ -127,15 +134,13 @@ async def test_an_idempotent_replay_does_not_invalidate(
         assert replay.headers["idempotent-replayed"] == "true"
         await http.get(TASKS, headers=account.headers)
         assert cache_counts(app)["hit"] == before + 1
-    await close(app)
 
 
 async def test_redis_stopping_mid_run_degrades_to_the_database_without_errors(
     make_settings: Callable[..., Settings], redis_server: RedisServer
 ) -> None:
-    app = create_app(make_settings(redis_url=redis_server.url, cache_circuit_seconds=0.5))
-    async with client_for(app) as http:
-        account = await register_and_login(http)
+    settings = make_settings(redis_url=redis_server.url, cache_circuit_seconds=0.5)
+    async with signed_in(settings) as (app, http, account):
         task = (await http.post(TASKS, json={"title": "t"}, headers=account.headers)).json()
         await read_all(http, account.headers, task["id"])
         assert (await http.get("/ready")).json()["checks"]["cache"] == "ok"
@@ -165,7 +170,6 @@ async def test_redis_stopping_mid_run_degrades_to_the_database_without_errors(
         listed, _one, stats = await read_all(http, account.headers, task["id"])
         assert stats["total"] == 6
         assert len(listed["items"]) == 6
-    await close(app)
 
 
 @pytest.fixture
@@ -188,11 +192,10 @@ async def silent_redis() -> AsyncIterator[str]:
 async def test_a_hung_redis_costs_one_short_timeout_then_is_skipped(
     make_settings: Callable[..., Settings], silent_redis: str
 ) -> None:
-    app = create_app(
-        make_settings(redis_url=silent_redis, cache_timeout_seconds=0.05, cache_circuit_seconds=30)
+    settings = make_settings(
+        redis_url=silent_redis, cache_timeout_seconds=0.05, cache_circuit_seconds=30
     )
-    async with client_for(app) as http:
-        account = await register_and_login(http)
+    async with signed_in(settings) as (_app, http, account):
         timings = []
         for _ in range(10):
             started = time.perf_counter()
@@ -203,7 +206,6 @@ async def test_a_hung_redis_costs_one_short_timeout_then_is_skipped(
     assert ready.json()["checks"]["cache"] == "degraded"
     assert max(timings) < 1.0
     assert sum(timings[1:]) / 9 < 0.25  # the open circuit skips Redis entirely
-    await close(app)
 
 
 async def test_the_lockout_is_shared_by_replicas_through_redis(
@@ -228,15 +230,12 @@ async def test_the_lockout_is_shared_by_replicas_through_redis(
 async def test_the_redis_lockout_ends_with_its_window(
     make_settings: Callable[..., Settings], redis_server: RedisServer
 ) -> None:
-    app = create_app(
-        make_settings(
-            redis_url=redis_server.url,
-            login_max_failures=2,
-            login_failure_window=timedelta(seconds=1),
-        )
+    settings = make_settings(
+        redis_url=redis_server.url,
+        login_max_failures=2,
+        login_failure_window=timedelta(seconds=1),
     )
-    async with client_for(app) as http:
-        account = await register_and_login(http)
+    async with signed_in(settings) as (_app, http, account):
         for _ in range(2):
             await http.post(
                 "/api/v1/auth/login", json={"email": account.email, "password": "wrong password"}
@@ -252,33 +251,28 @@ async def test_the_redis_lockout_ends_with_its_window(
             "/api/v1/auth/login", json={"email": account.email, "password": account.password}
         )
         assert ok.status_code == 200
-    await close(app)
 
 
 async def test_cache_ttl_zero_disables_caching(make_settings: Callable[..., Settings]) -> None:
-    app = create_app(make_settings(cache_ttl=timedelta(0)))
-    async with client_for(app) as http:
-        account = await register_and_login(http)
+    settings = make_settings(cache_ttl=timedelta(0))
+    async with signed_in(settings) as (app, http, account):
         await http.get(TASKS, headers=account.headers)
         await http.get(TASKS, headers=account.headers)
         assert (await http.get("/ready")).json()["checks"]["cache"] == "disabled"
     assert cache_counts(app) == {"hit": 0, "miss": 0, "error": 0}
-    await close(app)
 
 
 async def test_entries_expire_after_their_ttl(
     make_settings: Callable[..., Settings], redis_server: RedisServer
 ) -> None:
     for redis_url in (None, redis_server.url):
-        app = create_app(make_settings(redis_url=redis_url, cache_ttl=timedelta(seconds=1)))
-        async with client_for(app) as http:
-            account = await register_and_login(http)
+        settings = make_settings(redis_url=redis_url, cache_ttl=timedelta(seconds=1))
+        async with signed_in(settings) as (app, http, account):
             await http.get(TASKS, headers=account.headers)
             await asyncio.sleep(1.2)
             misses = cache_counts(app)["miss"]
             await http.get(TASKS, headers=account.headers)
             assert cache_counts(app)["miss"] == misses + 1, redis_url
-        await close(app)
 
 
 async def test_the_in_process_layer_answers_repeats_without_redis(
@@ -286,11 +280,8 @@ async def test_the_in_process_layer_answers_repeats_without_redis(
 ) -> None:
     """A repeat within the local TTL never reaches Redis: it still hits with Redis stopped, and
     a write (new data version) still misses the layer, so nothing stale is served."""
-    app = create_app(
-        make_settings(redis_url=redis_server.url, cache_local_ttl=timedelta(seconds=30))
-    )
-    async with client_for(app) as http:
-        account = await register_and_login(http)
+    settings = make_settings(redis_url=redis_server.url, cache_local_ttl=timedelta(seconds=30))
+    async with signed_in(settings) as (app, http, account):
         task = (await http.post(TASKS, json={"title": "t"}, headers=account.headers)).json()
         warm = await read_all(http, account.headers, task["id"])
         redis_server.stop()
@@ -307,16 +298,14 @@ async def test_the_in_process_layer_answers_repeats_without_redis(
         listed, one, _stats = await read_all(http, account.headers, task["id"])
         assert one["title"] == listed["items"][0]["title"] == "changed"
         redis_server.start()
-    await close(app)
 
 
 async def test_the_in_process_layer_expires_and_can_be_turned_off(
     make_settings: Callable[..., Settings], redis_server: RedisServer
 ) -> None:
     for local_ttl, expected_kind in ((timedelta(seconds=0.3), "expired"), (timedelta(0), "off")):
-        app = create_app(make_settings(redis_url=redis_server.url, cache_local_ttl=local_ttl))
-        async with client_for(app) as http:
-            account = await register_and_login(http)
+        settings = make_settings(redis_url=redis_server.url, cache_local_ttl=local_ttl)
+        async with signed_in(settings) as (app, http, account):
             await http.get(TASKS, headers=account.headers)
             await asyncio.sleep(0.4)
             redis_server.stop()
@@ -329,7 +318,6 @@ async def test_the_in_process_layer_expires_and_can_be_turned_off(
                 assert cache_counts(app)["error"] == errors + 1, expected_kind
             finally:
                 redis_server.start()
-        await close(app)
 
 
 async def test_the_in_process_layer_is_bounded_by_bytes(
