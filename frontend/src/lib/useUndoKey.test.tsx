@@ -8,7 +8,7 @@ function UndoHost({ onUndo }: { onUndo: () => boolean }) {
 }
 
 /** Whether the browser's own handling of the key press was suppressed. */
-const pressed = (target: EventTarget, init: KeyboardEventInit) =>
+const pressed = (target: Window | Element, init: KeyboardEventInit) =>
   !fireEvent.keyDown(target, { key: "z", ...init });
 
 describe("Ctrl/Cmd+Z", () => {
