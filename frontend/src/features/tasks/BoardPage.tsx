@@ -22,7 +22,6 @@ import {
   useRef,
   useState,
   type KeyboardEvent,
-  type ReactNode,
 } from "react";
 import { errorMessage } from "@/api/problem";
 import { STATUSES, type Task, type TaskStatus } from "@/api/types";
@@ -74,26 +73,26 @@ const COLUMN_ACCENT: Record<TaskStatus, string> = {
 };
 
 /** A card's button to the column on its left or right (the keyboard's ←/→ do the same). */
+/** One column left or right: the arrow points the way the card goes. */
 function MoveButton({
   task,
   to,
-  icon,
   onMove,
 }: {
   task: Task;
   to: TaskStatus;
-  icon: ReactNode;
-  onMove: () => void;
+  onMove: (to: TaskStatus) => void;
 }) {
+  const Arrow = STATUSES.indexOf(to) < STATUSES.indexOf(task.status) ? ChevronLeft : ChevronRight;
   return (
     <button
       type="button"
-      onClick={onMove}
+      onClick={() => onMove(to)}
       className="rounded p-0.5 text-zinc-500 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
       aria-label={`Move “${task.title}” to ${STATUS_LABEL[to]}`}
       title={`Move to ${STATUS_LABEL[to]}`}
     >
-      {icon}
+      <Arrow className="size-4" aria-hidden="true" />
     </button>
   );
 }
@@ -127,6 +126,7 @@ function Card({
   useEffect(() => {
     if (!overlay && claimFocus(task.id)) editRef.current?.focus();
   }, [overlay, task.id]);
+  const moveTo = (to: TaskStatus) => update.mutate({ task, patch: { status: to } });
   // ←/→ on a focused card: one press, one whole column (the grip handle keeps dnd-kit's keys).
   const moveByKey = (e: KeyboardEvent<HTMLLIElement>) => {
     if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) return;
@@ -135,7 +135,7 @@ function Card({
     if (!to || task.id.startsWith("temp-")) return;
     e.preventDefault();
     focusWhenMounted(task.id);
-    update.mutate({ task, patch: { status: to } });
+    moveTo(to);
   };
   return (
     <li
@@ -205,22 +205,8 @@ function Card({
           <div className="-mr-1 flex shrink-0 items-center gap-0.5">
             <DragHandle {...grip} verb="Move" title={task.title} className="max-sm:hidden" />
             <div className="flex gap-0.5 sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
-              {prev && (
-                <MoveButton
-                  task={task}
-                  to={prev}
-                  icon={<ChevronLeft className="size-4" aria-hidden="true" />}
-                  onMove={() => update.mutate({ task, patch: { status: prev } })}
-                />
-              )}
-              {next && (
-                <MoveButton
-                  task={task}
-                  to={next}
-                  icon={<ChevronRight className="size-4" aria-hidden="true" />}
-                  onMove={() => update.mutate({ task, patch: { status: next } })}
-                />
-              )}
+              {prev && <MoveButton task={task} to={prev} onMove={moveTo} />}
+              {next && <MoveButton task={task} to={next} onMove={moveTo} />}
             </div>
           </div>
         )}
