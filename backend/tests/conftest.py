@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -158,6 +159,24 @@ def client_for(application: FastAPI) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=application), base_url="http://testserver"
     )
+
+
+@asynccontextmanager
+async def app_on(settings: Settings) -> AsyncIterator[FastAPI]:
+    """An app of its own on these settings (not the session's), its engine disposed of at the
+    end, failed test or not."""
+    application = create_app(settings)
+    try:
+        yield application
+    finally:
+        await application.state.services.engine.dispose()
+
+
+@asynccontextmanager
+async def serving(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of app_on(settings), for a test that needs no more of that app than its answers."""
+    async with app_on(settings) as application, client_for(application) as http:
+        yield http
 
 
 @pytest.fixture

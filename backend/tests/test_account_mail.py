@@ -27,9 +27,11 @@ from taskapp.settings import Settings
 from tests.conftest import (
     PASSWORD,
     Inbox,
+    app_on,
     client_for,
     free_port,
     register_and_login,
+    serving,
     smtp_settings,
     unique_email,
 )
@@ -42,11 +44,9 @@ API = "/api/v1"
 async def mail_app(
     make_settings: Callable[..., Settings], smtp: tuple[Inbox, int]
 ) -> AsyncIterator[FastAPI]:
-    application = create_app(
-        make_settings(**smtp_settings(smtp[1]), public_url="https://tasks.example.com")
-    )
-    yield application
-    await application.state.services.engine.dispose()
+    settings = make_settings(**smtp_settings(smtp[1]), public_url="https://tasks.example.com")
+    async with app_on(settings) as application:
+        yield application
 
 
 @pytest.fixture
@@ -244,11 +244,9 @@ async def test_a_reset_keeps_the_password_policy(
 async def test_reset_requests_are_throttled_per_address_known_or_not(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings(mail_max_per_address=2))
-    async with client_for(app) as http:
+    async with serving(make_settings(mail_max_per_address=2)) as http:
         stranger = unique_email("nobody")
         answers = [(await _request_reset(http, stranger)).status_code for _ in range(3)]
-    await app.state.services.engine.dispose()
     assert answers == [202, 202, 429]
 
 

@@ -27,12 +27,12 @@ from taskapp.attachments.schemas import AttachmentCreate
 from taskapp.attachments.storage import LinkExpiredError, LocalStore
 from taskapp.db import utcnow
 from taskapp.mail import Mailer
-from taskapp.main import create_app
 from taskapp.settings import Settings
 from taskapp.worker.loop import JobLoop
 from tests.conftest import (
     PASSWORD,
     Account,
+    app_on,
     assert_problem,
     client_for,
     create_task,
@@ -48,15 +48,13 @@ PDF = b"%PDF-1.4 a small test document\n" * 10
 async def files_app(
     make_settings: Callable[..., Settings], tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[FastAPI]:
-    application = create_app(
-        make_settings(
-            attachments_dir=tmp_path_factory.mktemp("attachments"),
-            attachments_max_bytes=4096,
-            attachments_quota_bytes=10_000,
-        )
+    settings = make_settings(
+        attachments_dir=tmp_path_factory.mktemp("attachments"),
+        attachments_max_bytes=4096,
+        attachments_quota_bytes=10_000,
     )
-    yield application
-    await application.state.services.engine.dispose()
+    async with app_on(settings) as application:
+        yield application
 
 
 @pytest.fixture
@@ -358,15 +356,13 @@ async def test_viewers_list_and_download_editors_write_strangers_and_removed_mem
 async def short_app(
     make_settings: Callable[..., Settings], tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[FastAPI]:
-    application = create_app(
-        make_settings(
-            attachments_dir=tmp_path_factory.mktemp("short"),
-            attachments_upload_ttl=timedelta(seconds=1),
-            attachments_download_ttl=timedelta(seconds=1),
-        )
+    settings = make_settings(
+        attachments_dir=tmp_path_factory.mktemp("short"),
+        attachments_upload_ttl=timedelta(seconds=1),
+        attachments_download_ttl=timedelta(seconds=1),
     )
-    yield application
-    await application.state.services.engine.dispose()
+    async with app_on(settings) as application:
+        yield application
 
 
 def test_a_link_lives_at_least_its_lifetime_though_signatures_carry_whole_seconds(

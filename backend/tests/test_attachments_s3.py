@@ -35,7 +35,7 @@ from taskapp.db import utcnow
 from taskapp.http.headers import API_CSP, html_csp
 from taskapp.main import create_app
 from taskapp.settings import Settings
-from tests.conftest import assert_problem, client_for, create_task, register_and_login
+from tests.conftest import app_on, assert_problem, client_for, create_task, register_and_login
 from tests.test_attachments import PDF, announce, attach, rows, upload, worker
 
 if TYPE_CHECKING:
@@ -90,17 +90,15 @@ def s3(s3_endpoint: str) -> S3Client:
 async def s3_app(
     make_settings: Callable[..., Settings], s3: S3Client, s3_endpoint: str
 ) -> AsyncIterator[FastAPI]:
-    application = create_app(
-        make_settings(
-            attachments_bucket=BUCKET,
-            attachments_region=REGION,
-            attachments_endpoint_url=s3_endpoint,
-            attachments_max_bytes=4096,
-        )
+    settings = make_settings(
+        attachments_bucket=BUCKET,
+        attachments_region=REGION,
+        attachments_endpoint_url=s3_endpoint,
+        attachments_max_bytes=4096,
     )
-    assert isinstance(application.state.attachments, S3Store)
-    yield application
-    await application.state.services.engine.dispose()
+    async with app_on(settings) as application:
+        assert isinstance(application.state.attachments, S3Store)
+        yield application
 
 
 @pytest.fixture

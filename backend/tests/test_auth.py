@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import text
 
 from taskapp.db import create_engine
-from taskapp.main import create_app
 from taskapp.security import token_digest
 from taskapp.settings import Settings
 from tests.conftest import (
@@ -23,8 +22,8 @@ from tests.conftest import (
     TEST_SECRET,
     Account,
     assert_problem,
-    client_for,
     register_and_login,
+    serving,
     unique_email,
 )
 
@@ -128,13 +127,11 @@ async def test_login_returns_a_bearer_pair_and_sets_the_refresh_cookie(
 async def test_refresh_cookie_is_secure_in_production(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings(env="production"))
-    async with client_for(app) as http:
+    async with serving(make_settings(env="production")) as http:
         account = await register_and_login(http)
         response = await _refresh(http, account.refresh_token)
     assert response.status_code == 200
     assert "Secure" in response.headers["set-cookie"]
-    await app.state.services.engine.dispose()
 
 
 async def test_unknown_email_and_wrong_password_get_the_same_401(
@@ -158,8 +155,7 @@ async def test_unknown_email_costs_as_much_time_as_a_wrong_password(
     make_settings: Callable[..., Settings],
 ) -> None:
     # Real argon2 cost here, so hashing dominates and a missing dummy hash would show.
-    app = create_app(make_settings(password_time_cost=2, password_memory_cost=32768))
-    async with client_for(app) as http:
+    async with serving(make_settings(password_time_cost=2, password_memory_cost=32768)) as http:
         account = await register_and_login(http)
 
         async def timed(email: str) -> float:
@@ -176,7 +172,6 @@ async def test_unknown_email_costs_as_much_time_as_a_wrong_password(
             known_times.append(await timed(account.email))
             unknown_times.append(await timed(unique_email()))
         known, unknown = statistics.median(known_times), statistics.median(unknown_times)
-    await app.state.services.engine.dispose()
     # Without the dummy hash an unknown email answers ~50x faster; noise stays well inside 3x.
     assert 1 / 3 < unknown / known < 3, (known, unknown)
 
@@ -257,8 +252,7 @@ async def test_a_reuse_within_the_grace_window_gets_the_same_successor(
 async def test_a_reuse_after_the_grace_window_revokes_the_family(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings(refresh_reuse_grace=timedelta(0)))
-    async with client_for(app) as http:
+    async with serving(make_settings(refresh_reuse_grace=timedelta(0))) as http:
         account = await register_and_login(http)
         first = await _refresh(http, account.refresh_token)
         assert first.status_code == 200
@@ -266,7 +260,6 @@ async def test_a_reuse_after_the_grace_window_revokes_the_family(
         assert assert_problem(replay, 401)["type"] == "urn:taskapp:problem:refresh-token-reused"
         successor = await _refresh(http, first.json()["refresh_token"])
         assert_problem(successor, 401)
-    await app.state.services.engine.dispose()
 
 
 async def test_reuse_in_one_family_leaves_other_sessions_alone(client: httpx.AsyncClient) -> None:
@@ -424,8 +417,9 @@ async def test_ten_failures_lock_the_account_from_that_source_even_for_the_right
 async def test_the_lockout_ends_when_the_window_passes(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings(login_max_failures=2, login_failure_window=timedelta(seconds=1)))
-    async with client_for(app) as http:
+    async with serving(
+        make_settings(login_max_failures=2, login_failure_window=timedelta(seconds=1))
+    ) as http:
         account = await register_and_login(http)
         for _ in range(2):
             await http.post(
@@ -441,7 +435,6 @@ async def test_the_lockout_ends_when_the_window_passes(
             "/api/v1/auth/login", json={"email": account.email, "password": account.password}
         )
         assert unlocked.status_code == 200
-    await app.state.services.engine.dispose()
 
 
 async def _sleep(seconds: float) -> None:
@@ -453,8 +446,7 @@ async def _sleep(seconds: float) -> None:
 async def test_a_successful_login_clears_earlier_failures(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings(login_max_failures=3))
-    async with client_for(app) as http:
+    async with serving(make_settings(login_max_failures=3)) as http:
         account = await register_and_login(http)
         for _ in range(2):
             await http.post(
@@ -472,7 +464,6 @@ async def test_a_successful_login_clears_earlier_failures(
             "/api/v1/auth/login", json={"email": account.email, "password": account.password}
         )
         assert still_ok.status_code == 200
-    await app.state.services.engine.dispose()
 
 
 async def test_refresh_tokens_are_stored_only_as_digests(

@@ -26,6 +26,7 @@ from taskapp.worker.loop import JobLoop
 from tests.conftest import (
     Account,
     RedisServer,
+    app_on,
     client_for,
     create_task,
     register_and_login,
@@ -65,12 +66,10 @@ def parse(text: str) -> tuple[list[Event], int, int | None]:
 
 @pytest.fixture(scope="module")
 async def live_app(make_settings: Callable[..., Settings]) -> AsyncIterator[FastAPI]:
-    application = create_app(
-        make_settings(events_max_seconds=LIFETIME, events_heartbeat_seconds=0.5)
-    )
-    yield application
-    await application.state.services.feed.close()
-    await application.state.services.engine.dispose()
+    settings = make_settings(events_max_seconds=LIFETIME, events_heartbeat_seconds=0.5)
+    async with app_on(settings) as application:
+        yield application
+        await application.state.services.feed.close()
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from tests.conftest import (
     assert_problem,
     client_for,
     register_and_login,
+    serving,
     unique_email,
 )
 
@@ -125,13 +126,11 @@ async def test_metrics_after_real_traffic_have_the_promised_names_and_labels(
 async def test_a_wrong_method_is_labelled_with_the_route_it_missed(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings())
-    async with client_for(app) as http:
+    async with serving(make_settings()) as http:
         await http.put("/api/v1/tasks")
         text = (await http.get("/metrics")).text
     requests = scrape(text)["http_requests"]
     assert value(requests, "http_requests_total", route="/api/v1/tasks", status="405") == 1
-    await app.state.services.engine.dispose()
 
 
 def test_route_labels_are_remembered_only_for_paths_without_parameters(
@@ -231,8 +230,7 @@ def test_route_path_is_url_for_path_for_every_named_route(
 
 
 async def test_lockouts_and_logouts_are_counted(make_settings: Callable[..., Settings]) -> None:
-    app = create_app(make_settings(login_max_failures=1))
-    async with client_for(app) as http:
+    async with serving(make_settings(login_max_failures=1)) as http:
         account = await register_and_login(http)
         await http.post("/api/v1/auth/login", json={"email": account.email, "password": "nope!"})
         await http.post("/api/v1/auth/login", json={"email": account.email, "password": "nope!"})
@@ -240,7 +238,6 @@ async def test_lockouts_and_logouts_are_counted(make_settings: Callable[..., Set
         auth = scrape((await http.get("/metrics")).text)["auth_events"]
     assert value(auth, "auth_events_total", event="lockout") == 1
     assert value(auth, "auth_events_total", event="logout") == 1
-    await app.state.services.engine.dispose()
 
 
 async def test_active_sessions_count_unrevoked_unexpired_sessions(
@@ -315,8 +312,7 @@ async def test_security_headers_on_api_responses(client: httpx.AsyncClient) -> N
 async def test_html_pages_get_a_strict_csp_except_swagger(
     make_settings: Callable[..., Settings], tmp_web_dir: Path
 ) -> None:
-    app = create_app(make_settings(web_dir=tmp_web_dir))
-    async with client_for(app) as http:
+    async with serving(make_settings(web_dir=tmp_web_dir)) as http:
         index = await http.get("/")
         docs = await http.get("/docs")
     csp = index.headers["content-security-policy"]
@@ -325,20 +321,17 @@ async def test_html_pages_get_a_strict_csp_except_swagger(
     assert "frame-ancestors 'none'" in csp
     assert "content-security-policy" not in docs.headers
     assert docs.headers["x-content-type-options"] == "nosniff"
-    await app.state.services.engine.dispose()
 
 
 async def test_a_revalidated_page_keeps_its_own_csp(
     make_settings: Callable[..., Settings], tmp_web_dir: Path
 ) -> None:
-    app = create_app(make_settings(web_dir=tmp_web_dir))
-    async with client_for(app) as http:
+    async with serving(make_settings(web_dir=tmp_web_dir)) as http:
         first = await http.get("/login")
         again = await http.get("/login", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
     assert "content-security-policy" not in again.headers
     assert again.headers["x-content-type-options"] == "nosniff"
-    await app.state.services.engine.dispose()
 
 
 async def test_hsts_only_in_production(make_settings: Callable[..., Settings]) -> None:

@@ -10,7 +10,7 @@ import httpx
 from taskapp.errors import PROBLEM_JSON
 from taskapp.main import create_app
 from taskapp.settings import Settings
-from tests.conftest import Account, assert_problem, client_for
+from tests.conftest import Account, assert_problem, client_for, serving
 
 
 async def test_health_is_ok_without_dependencies(make_settings: Callable[..., Settings]) -> None:
@@ -30,13 +30,13 @@ async def test_ready_when_the_database_answers(client: httpx.AsyncClient) -> Non
 async def test_not_ready_names_the_database_when_it_is_down(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none"))
-    async with client_for(app) as http:
+    async with serving(
+        make_settings(database_url="postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    ) as http:
         response = await http.get("/ready")
     body = assert_problem(response, 503)
     assert body["checks"]["database"].startswith("error:")
     assert "database" in body["detail"]
-    await app.state.services.engine.dispose()
 
 
 async def test_body_over_one_mebibyte_is_413_by_content_length(
@@ -151,8 +151,7 @@ async def test_cors_allows_configured_origins_only(client: httpx.AsyncClient) ->
 async def test_without_configured_origins_no_cross_origin_request_is_allowed(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings(cors_origins=[]))
-    async with client_for(app) as http:
+    async with serving(make_settings(cors_origins=[])) as http:
         preflight = await http.options(
             "/api/v1/tasks",
             headers={"Origin": "http://localhost:5173", "Access-Control-Request-Method": "POST"},
@@ -162,7 +161,6 @@ async def test_without_configured_origins_no_cross_origin_request_is_allowed(
     assert_problem(preflight, 405)
     assert simple.status_code == 200
     assert "access-control-allow-origin" not in simple.headers
-    await app.state.services.engine.dispose()
 
 
 async def test_unknown_paths_and_methods_are_problems(client: httpx.AsyncClient) -> None:

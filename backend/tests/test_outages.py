@@ -23,10 +23,12 @@ from taskapp.perf.driver import lending_pool_of
 from taskapp.settings import Settings
 from tests.conftest import (
     Account,
+    app_on,
     assert_problem,
     client_for,
     create_task,
     register_and_login,
+    serving,
     unique_email,
 )
 
@@ -189,8 +191,7 @@ async def test_a_write_on_a_killed_connection_is_a_503_and_the_next_one_succeeds
     The pool hands the ORM a connection without asking whether it still lives (no pre-ping),
     so a project's create meets a dead one. (The lending pool of the driver statements passes
     over connections the driver knows are closed: perf/lending.py, tests/test_lending_pool.py.)"""
-    app = create_app(_production(make_settings, cache_ttl=0))
-    async with client_for(app) as http:
+    async with app_on(_production(make_settings, cache_ttl=0)) as app, client_for(app) as http:
         account = await register_and_login(http)
         await asyncio.gather(
             *(http.get("/api/v1/tasks", headers=account.headers) for _ in range(4)),
@@ -212,7 +213,6 @@ async def test_a_write_on_a_killed_connection_is_a_503_and_the_next_one_succeeds
             )
         ]
         projects = await http.get("/api/v1/projects", headers=account.headers)
-    await app.state.services.engine.dispose()
     logged = _problems_logged(_log_lines(capsys))
     assert_problem(failed, 503)
     assert failed.headers["retry-after"] == "1"
@@ -228,8 +228,7 @@ async def test_a_write_on_a_killed_connection_is_a_503_and_the_next_one_succeeds
 async def test_a_get_never_fails_on_a_killed_pooled_connection(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings(cache_ttl=0))
-    async with client_for(app) as http:
+    async with app_on(make_settings(cache_ttl=0)) as app, client_for(app) as http:
         account = await register_and_login(http)
         await create_task(http, account)
         pages = await asyncio.gather(
@@ -242,15 +241,13 @@ async def test_a_get_never_fails_on_a_killed_pooled_connection(
             (await http.get(path, headers=account.headers)).status_code
             for path in ("/api/v1/tasks", "/api/v1/tasks/stats", "/api/v1/users/me") * pooled
         ]
-    await app.state.services.engine.dispose()
     assert statuses == [200] * len(statuses)
 
 
 async def test_auth_refusals_401_and_429_are_never_stored_by_a_cache(
     make_settings: Callable[..., Settings],
 ) -> None:
-    app = create_app(make_settings(login_max_failures=1))
-    async with client_for(app) as http:
+    async with serving(make_settings(login_max_failures=1)) as http:
         account = await register_and_login(http)
         unauthorized = await http.get("/api/v1/users/me")
         wrong = {"email": account.email, "password": "wrong " + account.password}
@@ -259,7 +256,6 @@ async def test_auth_refusals_401_and_429_are_never_stored_by_a_cache(
             refused = await http.post("/api/v1/auth/login", json=wrong)
             if refused.status_code == 429:
                 break
-    await app.state.services.engine.dispose()
     assert_problem(unauthorized, 401)
     assert unauthorized.headers["cache-control"] == "no-store"
     assert_problem(refused, 429)

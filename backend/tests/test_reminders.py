@@ -37,6 +37,7 @@ from taskapp.worker.server import probe_app
 from tests.conftest import (
     Account,
     Inbox,
+    app_on,
     client_for,
     create_task,
     free_port,
@@ -58,9 +59,8 @@ def mail_settings(make_settings: Callable[..., Settings], smtp: tuple[Inbox, int
 
 @pytest.fixture(scope="module")
 async def mail_app(mail_settings: Settings) -> AsyncIterator[FastAPI]:
-    application = create_app(mail_settings)
-    yield application
-    await application.state.services.engine.dispose()
+    async with app_on(mail_settings) as application:
+        yield application
 
 
 @pytest.fixture

@@ -6,8 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -17,27 +16,18 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 from taskapp.auth.wiring import build_auth_services
-from taskapp.main import create_app
 from taskapp.perf.driver import lending_pool_of
 from taskapp.settings import Settings
 from tests.conftest import (
     PASSWORD,
     RedisServer,
+    app_on,
     assert_problem,
     register_and_login,
     unique_email,
 )
 
 PROBLEM = "urn:taskapp:problem:"
-
-
-@asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[FastAPI]:
-    application = create_app(settings)
-    try:
-        yield application
-    finally:
-        await application.state.services.engine.dispose()
 
 
 def from_source(application: FastAPI, address: str) -> httpx.AsyncClient:
@@ -121,7 +111,7 @@ async def test_argon2_runs_with_no_database_connection_held(
     make_settings: Callable[..., Settings],
 ) -> None:
     async with (
-        running(make_settings()) as application,
+        app_on(make_settings()) as application,
         from_source(application, "10.0.0.1") as http,
     ):
         spy = HashSpy(application)
@@ -142,7 +132,7 @@ async def test_concurrent_hashing_is_bounded_by_the_setting(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings(password_hash_concurrency=2, password_hash_wait_seconds=30)
-    async with running(settings) as application, from_source(application, "10.0.0.2") as http:
+    async with app_on(settings) as application, from_source(application, "10.0.0.2") as http:
         spy = HashSpy(application)
         responses = await asyncio.gather(
             *(login(http, unique_email(), "not the password") for _ in range(8))
@@ -155,7 +145,7 @@ async def test_saturated_hashing_answers_503_at_once(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings(password_hash_concurrency=1, password_hash_wait_seconds=0.05)
-    async with running(settings) as application, from_source(application, "10.0.0.3") as http:
+    async with app_on(settings) as application, from_source(application, "10.0.0.3") as http:
         spy = HashSpy(application)
         spy.gate = threading.Event()
         held = asyncio.create_task(login(http, unique_email(), "not the password"))
@@ -209,7 +199,7 @@ async def test_guesses_from_one_source_are_refused_there_and_the_owner_signs_in_
 ) -> None:
     settings = make_settings(**limit)
     async with (
-        running(settings) as application,
+        app_on(settings) as application,
         from_source(application, attacker_ip) as attacker,
         from_source(application, owner_ip) as owner,
     ):
@@ -223,7 +213,7 @@ async def test_failures_past_the_free_ones_wait_progressively_longer(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings(login_max_failures=10, login_free_failures=2)
-    async with running(settings) as application, from_source(application, "10.0.0.4") as http:
+    async with app_on(settings) as application, from_source(application, "10.0.0.4") as http:
         account = await register_and_login(http)
         await guess_wrong(http, 2, account.email)
         # The third try at once: wait 1 s (2^0) after the last failure.
@@ -244,7 +234,7 @@ async def test_registrations_from_one_source_are_limited(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings(source_max_registrations=2)
-    async with running(settings) as application, from_source(application, "10.0.0.5") as http:
+    async with app_on(settings) as application, from_source(application, "10.0.0.5") as http:
         for _ in range(2):
             await register_and_login(http)
         response = await http.post(
@@ -259,7 +249,7 @@ async def test_failed_refreshes_from_one_source_are_limited(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings(source_max_refresh_failures=2)
-    async with running(settings) as application, from_source(application, "10.0.0.7") as http:
+    async with app_on(settings) as application, from_source(application, "10.0.0.7") as http:
         account = await register_and_login(http)
         for _ in range(2):
             garbage = await http.post("/api/v1/auth/refresh", json={"refresh_token": "forged"})
@@ -274,7 +264,7 @@ async def test_wrong_current_passwords_are_limited_per_account(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings(login_max_failures=3)
-    async with running(settings) as application, from_source(application, "10.0.0.8") as http:
+    async with app_on(settings) as application, from_source(application, "10.0.0.8") as http:
         account = await register_and_login(http)
 
         async def change(current: str) -> httpx.Response:
@@ -293,7 +283,7 @@ async def test_source_limits_are_shared_by_replicas_through_redis(
     make_settings: Callable[..., Settings], redis_server: RedisServer
 ) -> None:
     settings = make_settings(redis_url=redis_server.url, source_max_password_failures=2)
-    async with running(settings) as application, from_source(application, "198.51.100.9") as http:
+    async with app_on(settings) as application, from_source(application, "198.51.100.9") as http:
         await guess_wrong(http, 2)
         assert_throttled(
             await login(http, unique_email(), "a wrong guess"),
@@ -317,7 +307,7 @@ async def test_limits_keep_counting_in_process_while_redis_is_down(
     # Redis is down (the fixture's server stopped): calls fail over to the in-process counters.
     redis_server.stop()
     settings = make_settings(redis_url=redis_server.url, **{limit_setting: 2})
-    async with running(settings) as application, from_source(application, "10.0.0.9") as http:
+    async with app_on(settings) as application, from_source(application, "10.0.0.9") as http:
         email = unique_email()
         await guess_wrong(http, 2, email)
         assert (await login(http, email, "a wrong guess")).status_code == 429

@@ -10,10 +10,9 @@ import httpx
 import pytest
 
 from taskapp.http.headers import API_CSP, HTML_CSP
-from taskapp.main import create_app
 from taskapp.settings import Settings
 from taskapp.web import accepted_encodings
-from tests.conftest import assert_problem, client_for
+from tests.conftest import assert_problem, serving
 
 INDEX = b"<!doctype html><title>taskapp</title><div id=root></div>" * 20
 SCRIPT = b"console.log('taskapp');\n" * 200
@@ -44,10 +43,8 @@ def web_dir(tmp_path: Path) -> Path:
 async def http(
     make_settings: Callable[..., Settings], web_dir: Path
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(make_settings(web_dir=web_dir))
-    async with client_for(app) as client:
+    async with serving(make_settings(web_dir=web_dir)) as client:
         yield client
-    await app.state.services.engine.dispose()
 
 
 async def raw_get(

@@ -23,10 +23,16 @@ from sqlalchemy import distinct, func, select
 
 from taskapp.db import create_engine, create_session_factory, utcnow
 from taskapp.mail.outbox import OutboxMail
-from taskapp.main import create_app
 from taskapp.reminders.models import Notification
 from taskapp.settings import Settings
-from tests.conftest import Account, Inbox, client_for, create_task, free_port, register_and_login
+from tests.conftest import (
+    Account,
+    Inbox,
+    create_task,
+    free_port,
+    register_and_login,
+    serving,
+)
 from tests.test_reminders import _z
 
 pytestmark = pytest.mark.postgres_only  # several processes on one database need a server
@@ -107,8 +113,7 @@ def _wait_for(check: Callable[[], bool], seconds: float) -> None:
 async def _add_reminders(settings: Settings, account: Account | None) -> Account:
     """BATCH reminders due now for the account (a new one if None): absolute ones, and relative
     ones (1 min before a due 1 min away)."""
-    application = create_app(settings)
-    async with client_for(application) as http:
+    async with serving(settings) as http:
         account = account or await register_and_login(http)
         now = utcnow()
         for n in range(BATCH):
@@ -123,7 +128,6 @@ async def _add_reminders(settings: Settings, account: Account | None) -> Account
                 f"{API}/tasks/{task['id']}/reminders", json=body, headers=account.headers
             )
             assert response.status_code == 201, response.text
-    await application.state.services.engine.dispose()
     return account
 
 
