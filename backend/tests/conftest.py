@@ -209,6 +209,10 @@ def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}@example.com"
 
 
+async def login(http: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
+    return await http.post("/api/v1/auth/login", json={"email": email, "password": password})
+
+
 async def register_and_login(
     http: httpx.AsyncClient, *, email: str | None = None, password: str = PASSWORD
 ) -> Account:
@@ -217,9 +221,9 @@ async def register_and_login(
         "/api/v1/auth/register", json={"email": email, "password": password}
     )
     assert registered.status_code == 201, registered.text
-    login = await http.post("/api/v1/auth/login", json={"email": email, "password": password})
-    assert login.status_code == 200, login.text
-    tokens = login.json()
+    signed_in = await login(http, email, password)
+    assert signed_in.status_code == 200, signed_in.text
+    tokens = signed_in.json()
     return Account(
         email=email,
         password=password,

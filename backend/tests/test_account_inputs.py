@@ -18,7 +18,14 @@ from sqlalchemy import select, update
 from taskapp import migrate
 from taskapp.auth.models import User
 from taskapp.settings import Settings
-from tests.conftest import PASSWORD, Account, assert_problem, register_and_login, unique_email
+from tests.conftest import (
+    PASSWORD,
+    Account,
+    assert_problem,
+    login,
+    register_and_login,
+    unique_email,
+)
 
 # "café crème brûlée" typed composed (NFC) and decomposed (NFD, as some keyboards send it).
 NFC_PASSWORD = unicodedata.normalize("NFC", "café crème brûlée 42")
@@ -27,10 +34,6 @@ NFD_PASSWORD = unicodedata.normalize("NFD", NFC_PASSWORD)
 
 async def register(http: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
     return await http.post("/api/v1/auth/register", json={"email": email, "password": password})
-
-
-async def login(http: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
-    return await http.post("/api/v1/auth/login", json={"email": email, "password": password})
 
 
 @pytest.mark.parametrize(

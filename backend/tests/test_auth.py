@@ -22,6 +22,7 @@ from tests.conftest import (
     TEST_SECRET,
     Account,
     assert_problem,
+    login,
     register_and_login,
     serving,
     unique_email,
@@ -101,9 +102,7 @@ async def test_login_returns_a_bearer_pair_and_sets_the_refresh_cookie(
 ) -> None:
     email = unique_email()
     await client.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD})
-    response = await client.post(
-        "/api/v1/auth/login", json={"email": email.upper(), "password": PASSWORD}
-    )
+    response = await login(client, email.upper(), PASSWORD)
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {"access_token", "refresh_token", "token_type", "expires_in", "user"}
@@ -137,12 +136,8 @@ async def test_refresh_cookie_is_secure_in_production(
 async def test_unknown_email_and_wrong_password_get_the_same_401(
     client: httpx.AsyncClient, account: Account
 ) -> None:
-    wrong_password = await client.post(
-        "/api/v1/auth/login", json={"email": account.email, "password": "not the password"}
-    )
-    unknown_email = await client.post(
-        "/api/v1/auth/login", json={"email": unique_email(), "password": "not the password"}
-    )
+    wrong_password = await login(client, account.email, "not the password")
+    unknown_email = await login(client, unique_email(), "not the password")
     body_a = assert_problem(wrong_password, 401)
     body_b = assert_problem(unknown_email, 401)
     assert {k: v for k, v in body_a.items() if k != "instance"} == {
@@ -160,9 +155,7 @@ async def test_unknown_email_costs_as_much_time_as_a_wrong_password(
 
         async def timed(email: str) -> float:
             started = time.perf_counter()
-            response = await http.post(
-                "/api/v1/auth/login", json={"email": email, "password": "wrong password"}
-            )
+            response = await login(http, email, "wrong password")
             assert response.status_code == 401
             return time.perf_counter() - started
 
@@ -264,9 +257,7 @@ async def test_a_reuse_after_the_grace_window_revokes_the_family(
 
 async def test_reuse_in_one_family_leaves_other_sessions_alone(client: httpx.AsyncClient) -> None:
     account = await register_and_login(client)
-    other = await client.post(
-        "/api/v1/auth/login", json={"email": account.email, "password": account.password}
-    )
+    other = await login(client, account.email, account.password)
     first = await _refresh(client, account.refresh_token)
     await _refresh(client, first.json()["refresh_token"])
     replay = await _refresh(client, account.refresh_token)
@@ -399,13 +390,9 @@ async def test_ten_failures_lock_the_account_from_that_source_even_for_the_right
     client: httpx.AsyncClient, account: Account
 ) -> None:
     for _ in range(10):
-        failed = await client.post(
-            "/api/v1/auth/login", json={"email": account.email, "password": "wrong password"}
-        )
+        failed = await login(client, account.email, "wrong password")
         assert failed.status_code == 401
-    locked = await client.post(
-        "/api/v1/auth/login", json={"email": account.email, "password": account.password}
-    )
+    locked = await login(client, account.email, account.password)
     body = assert_problem(locked, 429)
     assert 0 < int(locked.headers["retry-after"]) <= 15 * 60
     assert "Too many" in body["detail"]
@@ -422,18 +409,12 @@ async def test_the_lockout_ends_when_the_window_passes(
     ) as http:
         account = await register_and_login(http)
         for _ in range(2):
-            await http.post(
-                "/api/v1/auth/login", json={"email": account.email, "password": "wrong password"}
-            )
-        locked = await http.post(
-            "/api/v1/auth/login", json={"email": account.email, "password": account.password}
-        )
+            await login(http, account.email, "wrong password")
+        locked = await login(http, account.email, account.password)
         assert_problem(locked, 429)
         assert locked.headers["retry-after"] == "1"
         await _sleep(1.1)
-        unlocked = await http.post(
-            "/api/v1/auth/login", json={"email": account.email, "password": account.password}
-        )
+        unlocked = await login(http, account.email, account.password)
         assert unlocked.status_code == 200
 
 
@@ -449,20 +430,12 @@ async def test_a_successful_login_clears_earlier_failures(
     async with serving(make_settings(login_max_failures=3)) as http:
         account = await register_and_login(http)
         for _ in range(2):
-            await http.post(
-                "/api/v1/auth/login", json={"email": account.email, "password": "wrong password"}
-            )
-        ok = await http.post(
-            "/api/v1/auth/login", json={"email": account.email, "password": account.password}
-        )
+            await login(http, account.email, "wrong password")
+        ok = await login(http, account.email, account.password)
         assert ok.status_code == 200
         for _ in range(2):
-            await http.post(
-                "/api/v1/auth/login", json={"email": account.email, "password": "wrong password"}
-            )
-        still_ok = await http.post(
-            "/api/v1/auth/login", json={"email": account.email, "password": account.password}
-        )
+            await login(http, account.email, "wrong password")
+        still_ok = await login(http, account.email, account.password)
         assert still_ok.status_code == 200
 
 

@@ -18,7 +18,14 @@ from prometheus_client.parser import text_string_to_metric_families
 from taskapp.cache import LayeredCache
 from taskapp.main import create_app
 from taskapp.settings import Settings
-from tests.conftest import Account, RedisServer, assert_problem, client_for, register_and_login
+from tests.conftest import (
+    Account,
+    RedisServer,
+    assert_problem,
+    client_for,
+    login,
+    register_and_login,
+)
 
 TASKS = "/api/v1/tasks"
 
@@ -159,9 +166,7 @@ async def test_redis_stopping_mid_run_degrades_to_the_database_without_errors(
         assert ready.json()["checks"] == {"database": "ok", "cache": "degraded"}
         assert cache_counts(app)["error"] > 0
         # Logins keep working too (the lockout counter falls back to this process).
-        again = await http.post(
-            "/api/v1/auth/login", json={"email": account.email, "password": account.password}
-        )
+        again = await login(http, account.email, account.password)
         assert again.status_code == 200
 
         redis_server.start()
@@ -216,12 +221,8 @@ async def test_the_lockout_is_shared_by_replicas_through_redis(
     async with client_for(replica_a) as a, client_for(replica_b) as b:
         account = await register_and_login(a)
         for http in (a, b, a):
-            await http.post(
-                "/api/v1/auth/login", json={"email": account.email, "password": "wrong password"}
-            )
-        locked = await b.post(
-            "/api/v1/auth/login", json={"email": account.email, "password": account.password}
-        )
+            await login(http, account.email, "wrong password")
+        locked = await login(b, account.email, account.password)
         assert_problem(locked, 429)
         assert 0 < int(locked.headers["retry-after"]) <= 900
     await close(replica_a, replica_b)
@@ -237,19 +238,13 @@ async def test_the_redis_lockout_ends_with_its_window(
     )
     async with signed_in(settings) as (_app, http, account):
         for _ in range(2):
-            await http.post(
-                "/api/v1/auth/login", json={"email": account.email, "password": "wrong password"}
-            )
+            await login(http, account.email, "wrong password")
         assert_problem(
-            await http.post(
-                "/api/v1/auth/login", json={"email": account.email, "password": account.password}
-            ),
+            await login(http, account.email, account.password),
             429,
         )
         await asyncio.sleep(1.1)
-        ok = await http.post(
-            "/api/v1/auth/login", json={"email": account.email, "password": account.password}
-        )
+        ok = await login(http, account.email, account.password)
         assert ok.status_code == 200
 
 

@@ -21,6 +21,7 @@ from tests.conftest import (
     assert_problem,
     client_for,
     create_task,
+    login,
     register_and_login,
     unique_email,
 )
@@ -67,7 +68,7 @@ async def test_a_new_account_takes_the_zone_it_registers_with(client: httpx.Asyn
     )
     assert registered.status_code == 201, registered.text
     assert registered.json()["time_zone"] == "America/Los_Angeles"
-    tokens = await client.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
+    tokens = await login(client, email, PASSWORD)
     headers = {"Authorization": f"Bearer {tokens.json()['access_token']}"}
     me = await client.get(ME, headers=headers)
     assert me.json()["time_zone"] == "America/Los_Angeles"

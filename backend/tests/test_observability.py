@@ -24,6 +24,7 @@ from tests.conftest import (
     PRODUCTION_SECRET,
     assert_problem,
     client_for,
+    login,
     register_and_login,
     serving,
     unique_email,
@@ -70,9 +71,7 @@ async def test_metrics_after_real_traffic_have_the_promised_names_and_labels(
         await http.get(f"/api/v1/tasks/{task_id}", headers=account.headers)
         await http.get(f"/api/v1/tasks/{task_id}?x=1", headers=account.headers)
         await http.get("/api/v1/no/such/path")
-        await http.post(
-            "/api/v1/auth/login", json={"email": account.email, "password": "wrong password"}
-        )
+        await login(http, account.email, "wrong password")
         await http.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
         await http.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
         await app.state.gauges.refresh()
@@ -232,8 +231,8 @@ def test_route_path_is_url_for_path_for_every_named_route(
 async def test_lockouts_and_logouts_are_counted(make_settings: Callable[..., Settings]) -> None:
     async with serving(make_settings(login_max_failures=1)) as http:
         account = await register_and_login(http)
-        await http.post("/api/v1/auth/login", json={"email": account.email, "password": "nope!"})
-        await http.post("/api/v1/auth/login", json={"email": account.email, "password": "nope!"})
+        await login(http, account.email, "nope!")
+        await login(http, account.email, "nope!")
         await http.post("/api/v1/auth/logout", json={"refresh_token": account.refresh_token})
         auth = scrape((await http.get("/metrics")).text)["auth_events"]
     assert value(auth, "auth_events_total", event="lockout") == 1
@@ -271,14 +270,12 @@ async def test_request_logs_are_json_with_context_and_no_secrets(
     password = "a very secret password"
     async with client_for(app) as http:
         await http.post("/api/v1/auth/register", json={"email": email, "password": password})
-        login = await http.post("/api/v1/auth/login", json={"email": email, "password": password})
-        tokens = login.json()
+        signed_in = await login(http, email, password)
+        tokens = signed_in.json()
         headers = {"Authorization": f"Bearer {tokens['access_token']}", "X-Request-ID": "trace-me"}
         await http.get("/api/v1/users/me", headers=headers)
         await http.post("/api/v1/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
-        await http.post(
-            "/api/v1/auth/login", json={"email": email, "password": "wrong " + password}
-        )
+        await login(http, email, "wrong " + password)
     output = capsys.readouterr().out
     lines = [json.loads(line) for line in output.splitlines() if line.strip()]
     requests = [line for line in lines if line["event"] == "request"]

@@ -23,6 +23,7 @@ from tests.conftest import (
     RedisServer,
     app_on,
     assert_problem,
+    login,
     register_and_login,
     unique_email,
 )
@@ -36,10 +37,6 @@ def from_source(application: FastAPI, address: str) -> httpx.AsyncClient:
         transport=httpx.ASGITransport(app=application, client=(address, 40000)),
         base_url="http://testserver",
     )
-
-
-async def login(http: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
-    return await http.post("/api/v1/auth/login", json={"email": email, "password": password})
 
 
 async def guess_wrong(http: httpx.AsyncClient, times: int, email: str | None = None) -> None:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import httpx
 
-from tests.conftest import Account, assert_problem
+from tests.conftest import Account, assert_problem, login
+
+
+async def _change_password(
+    http: httpx.AsyncClient, account: Account, current: str, new: str
+) -> httpx.Response:
+    return await http.post(
+        "/api/v1/users/me/password",
+        json={"current_password": current, "new_password": new},
+        headers=account.headers,
+    )
 
 
 async def test_me_returns_the_public_profile(client: httpx.AsyncClient, account: Account) -> None:
@@ -46,16 +56,8 @@ async def test_patch_me_cannot_change_the_email_or_activation(
 async def test_password_change_ends_every_other_session(
     client: httpx.AsyncClient, account: Account
 ) -> None:
-    other = (
-        await client.post(
-            "/api/v1/auth/login", json={"email": account.email, "password": account.password}
-        )
-    ).json()
-    changed = await client.post(
-        "/api/v1/users/me/password",
-        json={"current_password": account.password, "new_password": "a brand new password"},
-        headers=account.headers,
-    )
+    other = (await login(client, account.email, account.password)).json()
+    changed = await _change_password(client, account, account.password, "a brand new password")
     assert changed.status_code == 204
     # This session goes on; the other one is over, access and refresh alike.
     assert (await client.get("/api/v1/users/me", headers=account.headers)).status_code == 200
@@ -67,39 +69,25 @@ async def test_password_change_ends_every_other_session(
         "/api/v1/auth/refresh", json={"refresh_token": other["refresh_token"]}
     )
     assert_problem(other_refresh, 401)
-    old = await client.post(
-        "/api/v1/auth/login", json={"email": account.email, "password": account.password}
-    )
+    old = await login(client, account.email, account.password)
     assert_problem(old, 401)
-    new = await client.post(
-        "/api/v1/auth/login", json={"email": account.email, "password": "a brand new password"}
-    )
+    new = await login(client, account.email, "a brand new password")
     assert new.status_code == 200
 
 
 async def test_password_change_needs_the_current_password(
     client: httpx.AsyncClient, account: Account
 ) -> None:
-    response = await client.post(
-        "/api/v1/users/me/password",
-        json={"current_password": "not it at all", "new_password": "a brand new password"},
-        headers=account.headers,
-    )
+    response = await _change_password(client, account, "not it at all", "a brand new password")
     body = assert_problem(response, 422)
     assert body["errors"][0]["field"] == "body.current_password"
-    still = await client.post(
-        "/api/v1/auth/login", json={"email": account.email, "password": account.password}
-    )
+    still = await login(client, account.email, account.password)
     assert still.status_code == 200
 
 
 async def test_new_password_follows_the_length_rule(
     client: httpx.AsyncClient, account: Account
 ) -> None:
-    response = await client.post(
-        "/api/v1/users/me/password",
-        json={"current_password": account.password, "new_password": "short"},
-        headers=account.headers,
-    )
+    response = await _change_password(client, account, account.password, "short")
     body = assert_problem(response, 422)
     assert body["errors"][0]["field"] == "body.new_password"
