@@ -52,6 +52,13 @@ def titles(items: list[dict[str, Any]]) -> list[str]:
     return [item["title"] for item in items]
 
 
+async def listed_titles(http: httpx.AsyncClient, account: Account, params: Any) -> list[str]:
+    """The titles on the first page of the account's task list for these query parameters."""
+    response = await http.get(TASKS, params=params, headers=account.headers)
+    assert response.status_code == 200, response.text
+    return titles(response.json()["items"])
+
+
 async def test_default_order_is_newest_first(client: httpx.AsyncClient, account: Account) -> None:
     for name in ("one", "two", "three"):
         await create(client, account, title=name)
@@ -82,8 +89,7 @@ async def test_filters_by_status_and_priority_repeatable(
         ("status", "pending"),
         ("sort", "title"),
     ]
-    response = await client.get(TASKS, params=params, headers=account.headers)
-    assert titles(response.json()["items"]) == ["d"]
+    assert await listed_titles(client, account, params) == ["d"]
 
 
 async def test_label_filter_requires_every_given_label(
@@ -93,16 +99,12 @@ async def test_label_filter_requires_every_given_label(
     await create(client, account, title="b", labels=["work"])
     await create(client, account, title="c", labels=["home"])
     await create(client, account, title="d", labels=["Work"])
-    one = await client.get(
-        TASKS, params={"label": "work", "sort": "title"}, headers=account.headers
-    )
-    assert titles(one.json()["items"]) == ["a", "b"]
+    assert await listed_titles(client, account, {"label": "work", "sort": "title"}) == ["a", "b"]
     both_labels: list[tuple[str, str | int | float | bool | None]] = [
         ("label", "work"),
         ("label", "urgent-ish"),
     ]
-    both = await client.get(TASKS, params=both_labels, headers=account.headers)
-    assert titles(both.json()["items"]) == ["a"]
+    assert await listed_titles(client, account, both_labels) == ["a"]
 
 
 async def test_search_is_case_insensitive_over_title_and_description(
@@ -112,19 +114,16 @@ async def test_search_is_case_insensitive_over_title_and_description(
     await create(client, account, title="Other", description="attach the report please")
     await create(client, account, title="100% done_ish")
     await create(client, account, title="Unrelated")
-    found = await client.get(
-        TASKS, params={"q": "report", "sort": "title"}, headers=account.headers
-    )
-    assert titles(found.json()["items"]) == ["Other", "Quarterly REPORT"]
+    assert await listed_titles(client, account, {"q": "report", "sort": "title"}) == [
+        "Other",
+        "Quarterly REPORT",
+    ]
     # LIKE wildcards in the query are literal characters.
-    percent = await client.get(TASKS, params={"q": "0%"}, headers=account.headers)
-    assert titles(percent.json()["items"]) == ["100% done_ish"]
-    underscore = await client.get(TASKS, params={"q": "e_i"}, headers=account.headers)
-    assert titles(underscore.json()["items"]) == ["100% done_ish"]
+    assert await listed_titles(client, account, {"q": "0%"}) == ["100% done_ish"]
+    assert await listed_titles(client, account, {"q": "e_i"}) == ["100% done_ish"]
     # So is the escape character the statement uses.
     await create(client, account, title="either/or")
-    slash = await client.get(TASKS, params={"q": "r/o"}, headers=account.headers)
-    assert titles(slash.json()["items"]) == ["either/or"]
+    assert await listed_titles(client, account, {"q": "r/o"}) == ["either/or"]
 
 
 async def test_due_range_and_overdue(client: httpx.AsyncClient, account: Account) -> None:
@@ -138,10 +137,12 @@ async def test_due_range_and_overdue(client: httpx.AsyncClient, account: Account
     await create(client, account, title="someday")
     overdue = await client.get(TASKS, params={"overdue": "true"}, headers=account.headers)
     assert titles(overdue.json()["items"]) == ["late"]
-    not_overdue = await client.get(
-        TASKS, params={"overdue": "false", "sort": "title"}, headers=account.headers
-    )
-    assert titles(not_overdue.json()["items"]) == ["late but done", "later", "someday", "soon"]
+    assert await listed_titles(client, account, {"overdue": "false", "sort": "title"}) == [
+        "late but done",
+        "later",
+        "someday",
+        "soon",
+    ]
     window = await client.get(
         TASKS,
         params={"due_after": NOW.isoformat(), "due_before": (NOW + timedelta(days=2)).isoformat()},
@@ -155,10 +156,8 @@ async def test_priority_sorts_low_to_urgent_and_due_date_puts_missing_last(
 ) -> None:
     for name, priority in [("m", "medium"), ("u", "urgent"), ("l", "low"), ("h", "high")]:
         await create(client, account, title=name, priority=priority)
-    ascending = await client.get(TASKS, params={"sort": "priority"}, headers=account.headers)
-    assert titles(ascending.json()["items"]) == ["l", "m", "h", "u"]
-    descending = await client.get(TASKS, params={"sort": "-priority"}, headers=account.headers)
-    assert titles(descending.json()["items"]) == ["u", "h", "m", "l"]
+    assert await listed_titles(client, account, {"sort": "priority"}) == ["l", "m", "h", "u"]
+    assert await listed_titles(client, account, {"sort": "-priority"}) == ["u", "h", "m", "l"]
 
     other = await register_and_login(client)
     await create(client, other, title="none")
