@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { expectAxeClean } from "./axe";
-import { createAccount, isoInDays, logIn, screenshotDir, seedTasks } from "./helpers";
+import { createAccount, isoInDays, logIn, screenshotDir, seedTasks, signedIn } from "./helpers";
 
 const SAMPLE = [
   {
@@ -97,8 +97,7 @@ test("keyboard shortcuts: / focuses search, ? opens help, n opens the new-task f
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "keys");
-  await logIn(page, email);
+  await signedIn(page, request, baseURL!, "keys");
   await page.keyboard.press("/");
   await expect(page.getByLabel("Search tasks")).toBeFocused();
   await page.keyboard.press("Escape");

@@ -1,14 +1,14 @@
 import { expect, test } from "@playwright/test";
-import { createAccount, logIn, seedTasks } from "./helpers";
+import { signedInWithTasks } from "./helpers";
 
 test("attachments in the task editor: upload with progress to the store, download as a file, delete", async ({
   page,
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "files");
-  const { created } = await seedTasks(request, baseURL!, email, [{ title: "Send the quote" }]);
-  await logIn(page, email);
+  const { created } = await signedInWithTasks(page, request, baseURL!, "files", [
+    { title: "Send the quote" },
+  ]);
 
   await page.goto(`/tasks/${created[0]!.id}`);
   const files = page.getByRole("dialog", { name: "Edit task" }).getByRole("region", {

@@ -1,35 +1,22 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { createAccount, logIn, seedTasks, taskRow } from "./helpers";
+import { expectAxeClean } from "./axe";
+import { accountWithTasks, editButton, logIn, signedInWithTasks, taskRow } from "./helpers";
 
 const toast = (page: Page, text: string) => page.locator("[data-sonner-toast]", { hasText: text });
 const bar = (page: Page) => page.getByRole("toolbar", { name: /^Bulk actions for/ });
 const shots = "../var/screenshots";
-
-async function axeClean(page: Page, what: string) {
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-    .analyze();
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    what,
-  ).toEqual([]);
-}
 
 test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and by the toast", async ({
   page,
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "bulk");
-  await seedTasks(request, baseURL!, email, [
+  await signedInWithTasks(page, request, baseURL!, "bulk", [
     { title: "Alpha report", priority: "low" },
     { title: "Bravo invoice", labels: ["money"] },
     { title: "Charlie call", priority: "high" },
     { title: "Delta backup" },
   ]);
-  await logIn(page, email);
   // One request per action (the body is not readable here: fetch streams a Request object).
   let bulks = 0;
   page.on("request", (r) => {
@@ -39,11 +26,7 @@ test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and
   // Newest first: Delta, Charlie, Bravo, Alpha. j focuses Delta, x selects it; j, x: Charlie.
   await page.getByRole("heading", { name: "Tasks" }).click();
   await page.keyboard.press("j");
-  await expect(
-    taskRow(page, "Delta backup")
-      .getByRole("button", { name: /^Edit “/ })
-      .first(),
-  ).toBeFocused();
+  await expect(editButton(page, "Delta backup")).toBeFocused();
   await page.keyboard.press("x");
   await page.keyboard.press("j");
   await page.keyboard.press("x");
@@ -57,7 +40,7 @@ test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and
   await expect(
     taskRow(page, "Bravo invoice").getByRole("button", { name: /selected$/ }),
   ).toHaveCount(1);
-  await axeClean(page, "list with the bulk bar");
+  await expectAxeClean(page, "list with the bulk bar");
   await page.screenshot({ path: `${shots}/bulk-bar-light.png` });
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: `${shots}/bulk-bar-dark.png` });
@@ -112,8 +95,7 @@ test("a bulk with a task changed elsewhere applies nothing and names that task",
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "bulkstale");
-  const { created, headers } = await seedTasks(request, baseURL!, email, [
+  const { email, created, headers } = await accountWithTasks(request, baseURL!, "bulkstale", [
     { title: "Echo taxes" },
     { title: "Foxtrot garden" },
   ]);
@@ -155,9 +137,10 @@ test("the bulk bar on a phone sits above the bottom navigation", async ({
   baseURL,
 }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  const email = await createAccount(request, baseURL!, "bulkphone");
-  await seedTasks(request, baseURL!, email, [{ title: "Golf lesson" }, { title: "Hotel booking" }]);
-  await logIn(page, email);
+  await signedInWithTasks(page, request, baseURL!, "bulkphone", [
+    { title: "Golf lesson" },
+    { title: "Hotel booking" },
+  ]);
   await taskRow(page, "Golf lesson")
     .getByText("Golf lesson")
     .click({ modifiers: ["Control"] });
@@ -166,7 +149,7 @@ test("the bulk bar on a phone sits above the bottom navigation", async ({
   const barBox = (await bar(page).boundingBox())!;
   const navBox = (await nav.boundingBox())!;
   expect(barBox.y + barBox.height).toBeLessThanOrEqual(navBox.y);
-  await axeClean(page, "phone list with the bulk bar");
+  await expectAxeClean(page, "phone list with the bulk bar");
   await page.screenshot({ path: `${shots}/bulk-bar-phone.png` });
 });
 
@@ -175,8 +158,9 @@ test("completing a parent with open subtasks in bulk asks, then completes them t
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "bulksub");
-  const { created, headers } = await seedTasks(request, baseURL!, email, [{ title: "India trip" }]);
+  const { email, created, headers } = await accountWithTasks(request, baseURL!, "bulksub", [
+    { title: "India trip" },
+  ]);
   const parent = created[0]!;
   for (const title of ["Book flights", "Renew passport"]) {
     const res = await request.post(`${baseURL}/api/v1/tasks`, {

@@ -1,16 +1,14 @@
 import { expect, test } from "@playwright/test";
-import { createAccount, logIn, seedTasks } from "./helpers";
+import { signedInWithTasks } from "./helpers";
 
 test("comments and history in the task editor: post with Ctrl+Enter, edit and delete your own, see who changed what", async ({
   page,
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "comments");
-  const { created } = await seedTasks(request, baseURL!, email, [
+  const { created } = await signedInWithTasks(page, request, baseURL!, "comments", [
     { title: "Plan the trip", priority: "low" },
   ]);
-  await logIn(page, email);
 
   await page.goto(`/tasks/${created[0]!.id}`);
   const dialog = page.getByRole("dialog", { name: "Edit task" });

@@ -1,35 +1,51 @@
-import { expect, test } from "@playwright/test";
-import { createAccount, logIn, seedTasks, taskRow } from "./helpers";
+import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import { createAccount, editButton, logIn, seedTasks, taskRow } from "./helpers";
+
+/** One account with the task `title` (priority low), signed in in two browsers; each opens the
+ * task's editor. Answers both pages and editors, and `close` for the two browsers. */
+async function editingInTwoBrowsers(
+  browser: Browser,
+  request: APIRequestContext,
+  baseURL: string,
+  tag: string,
+  title: string,
+) {
+  const email = await createAccount(request, baseURL, tag);
+  await seedTasks(request, baseURL, email, [{ title, priority: "low" }]);
+  const one = await browser.newContext();
+  const two = await browser.newContext();
+  const page = await one.newPage();
+  const page2 = await two.newPage();
+  await logIn(page, email);
+  await logIn(page2, email);
+  await editButton(page, title).click();
+  const dialog = page.getByRole("dialog", { name: "Edit task" });
+  await expect(dialog.getByLabel("Title")).toHaveValue(title);
+  await editButton(page2, title).click();
+  const dialog2 = page2.getByRole("dialog", { name: "Edit task" });
+  await expect(dialog2.getByLabel("Title")).toHaveValue(title);
+  const close = async () => {
+    await one.close();
+    await two.close();
+  };
+  return { page, page2, dialog, dialog2, close };
+}
 
 test("a save over a change to the same field made in another browser shows the fresh version and asks first", async ({
   browser,
   baseURL,
   request,
 }) => {
-  const email = await createAccount(request, baseURL!, "conflict");
-  await seedTasks(request, baseURL!, email, [{ title: "Prepare the demo", priority: "low" }]);
+  // Both browsers open the editor on version 1.
+  const { page, page2, dialog, dialog2, close } = await editingInTwoBrowsers(
+    browser,
+    request,
+    baseURL!,
+    "conflict",
+    "Prepare the demo",
+  );
 
-  const alice = await browser.newContext();
-  const other = await browser.newContext();
-  const page = await alice.newPage();
-  const page2 = await other.newPage();
-  await logIn(page, email);
-  await logIn(page2, email);
-
-  // The first browser opens the editor on version 1.
-  await taskRow(page, "Prepare the demo")
-    .getByRole("button", { name: /^Edit “/ })
-    .first()
-    .click();
-  const dialog = page.getByRole("dialog", { name: "Edit task" });
-  await expect(dialog.getByLabel("Title")).toHaveValue("Prepare the demo");
-
-  // Meanwhile the second browser renames it and raises its priority (version 2).
-  await taskRow(page2, "Prepare the demo")
-    .getByRole("button", { name: /^Edit “/ })
-    .first()
-    .click();
-  const dialog2 = page2.getByRole("dialog", { name: "Edit task" });
+  // The second browser renames it and raises its priority (version 2).
   await dialog2.getByLabel("Title").fill("Prepare the investor demo");
   await dialog2.getByLabel("Priority").selectOption("urgent");
   await dialog2.getByRole("button", { name: "Save" }).click();
@@ -53,8 +69,7 @@ test("a save over a change to the same field made in another browser shows the f
   await page2.reload();
   await expect(taskRow(page2, "Prepare the investor demo")).toContainText("High");
 
-  await alice.close();
-  await other.close();
+  await close();
 });
 
 test("edits of different fields in two browsers merge without a dialog", async ({
@@ -62,29 +77,18 @@ test("edits of different fields in two browsers merge without a dialog", async (
   baseURL,
   request,
 }) => {
-  const email = await createAccount(request, baseURL!, "merge");
-  await seedTasks(request, baseURL!, email, [{ title: "Renew the passport", priority: "low" }]);
-  const one = await browser.newContext();
-  const two = await browser.newContext();
-  const page = await one.newPage();
-  const page2 = await two.newPage();
-  await logIn(page, email);
-  await logIn(page2, email);
-
-  // The first browser opens the editor on version 1 and raises the priority...
-  await taskRow(page, "Renew the passport")
-    .getByRole("button", { name: /^Edit “/ })
-    .first()
-    .click();
-  const dialog = page.getByRole("dialog", { name: "Edit task" });
+  // Both browsers open the editor on version 1.
+  const { page, page2, dialog, dialog2, close } = await editingInTwoBrowsers(
+    browser,
+    request,
+    baseURL!,
+    "merge",
+    "Renew the passport",
+  );
+  // The first browser raises the priority...
   await dialog.getByLabel("Priority").selectOption("high");
 
   // ...while the second browser starts the task (status, version 2).
-  await taskRow(page2, "Renew the passport")
-    .getByRole("button", { name: /^Edit “/ })
-    .first()
-    .click();
-  const dialog2 = page2.getByRole("dialog", { name: "Edit task" });
   await dialog2.getByLabel("Status").selectOption("in_progress");
   await dialog2.getByRole("button", { name: "Save" }).click();
   await expect(taskRow(page2, "Renew the passport")).toContainText("In progress");
@@ -101,6 +105,5 @@ test("edits of different fields in two browsers merge without a dialog", async (
   await expect(taskRow(page2, "Renew the passport")).toContainText("High");
   await expect(taskRow(page2, "Renew the passport")).toContainText("In progress");
 
-  await one.close();
-  await two.close();
+  await close();
 });

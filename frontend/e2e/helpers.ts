@@ -62,6 +62,12 @@ export async function createProject(page: Page, name: string): Promise<string> {
 export const taskRow = (page: Page, title: string) =>
   page.locator('[data-testid="task-item"]', { hasText: title });
 
+/** The button that opens the task's editor, in its list row. */
+export const editButton = (page: Page, title: string) =>
+  taskRow(page, title)
+    .getByRole("button", { name: /^Edit “/ })
+    .first();
+
 /** The titles of the list's rows, in the order shown. */
 export const listTitles = (page: Page) =>
   page
@@ -190,6 +196,30 @@ export async function seedTasks(
   return { created, headers };
 }
 
+/** A new account (tagged `tag`), signed in on `page`; answers its email. */
+export async function signedIn(
+  page: Page,
+  request: APIRequestContext,
+  baseURL: string,
+  tag: string,
+): Promise<string> {
+  const email = await createAccount(request, baseURL, tag);
+  await logIn(page, email);
+  return email;
+}
+
+/** A new account (tagged `tag`) with `tasks` made through the API: its email, the tasks as
+ * created and the account's API `headers`. */
+export async function accountWithTasks(
+  request: APIRequestContext,
+  baseURL: string,
+  tag: string,
+  tasks: Array<Record<string, unknown>>,
+) {
+  const email = await createAccount(request, baseURL, tag);
+  return { email, ...(await seedTasks(request, baseURL, email, tasks)) };
+}
+
 /** A new account (tagged `tag`) with `tasks` made through the API, signed in on `page`. */
 export async function signedInWithTasks(
   page: Page,
@@ -198,10 +228,9 @@ export async function signedInWithTasks(
   tag: string,
   tasks: Array<Record<string, unknown>>,
 ) {
-  const email = await createAccount(request, baseURL, tag);
-  const seeded = await seedTasks(request, baseURL, email, tasks);
-  await logIn(page, email);
-  return { email, ...seeded };
+  const account = await accountWithTasks(request, baseURL, tag, tasks);
+  await logIn(page, account.email);
+  return account;
 }
 
 /** A new account whose tasks, made through the API, are titled `titles` (so in the manual order

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { expectAxeClean } from "./axe";
-import { createAccount, logIn, seedTasks, taskRow } from "./helpers";
+import { accountWithTasks, logIn, taskRow } from "./helpers";
 
 const SHOTS = "../var/screenshots";
 
@@ -18,8 +18,7 @@ test("task keys: j focuses, 1 and t write through the API, Ctrl+Z undoes them", 
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "keys");
-  const { created, headers } = await seedTasks(request, baseURL!, email, [
+  const { email, created, headers } = await accountWithTasks(request, baseURL!, "keys", [
     { title: "Renew the passport", priority: "low" },
   ]);
   const id = created[0]!.id;
@@ -87,8 +86,9 @@ test("Ctrl+K palette: type, Enter navigates; projects listed; axe clean, light/d
   baseURL,
 }) => {
   test.setTimeout(120_000); // four axe runs on a shared machine
-  const email = await createAccount(request, baseURL!, "palette");
-  const { headers } = await seedTasks(request, baseURL!, email, [{ title: "Plan the trip" }]);
+  const { email, headers } = await accountWithTasks(request, baseURL!, "palette", [
+    { title: "Plan the trip" },
+  ]);
   const project = await request.post(`${baseURL}/api/v1/projects`, {
     data: { name: "Garden" },
     headers,

@@ -1,11 +1,11 @@
 import { expect, test, type Page } from "@playwright/test";
 import {
   acceptAfterLogIn,
+  accountWithTasks,
   createAccount,
   invitedThroughApi,
   logIn,
   quickAdd,
-  seedTasks,
   taskRow,
 } from "./helpers";
 
@@ -63,8 +63,9 @@ test("a write made between the page's first read and its stream opening still re
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "livegap");
-  const { headers } = await seedTasks(request, baseURL!, email, [{ title: "Book the venue" }]);
+  const { email, headers } = await accountWithTasks(request, baseURL!, "livegap", [
+    { title: "Book the venue" },
+  ]);
   // The stream opens after the first paint: hold its request until another device has written,
   // so the write falls in the gap after the list was read and before the stream listens.
   let release!: () => void;

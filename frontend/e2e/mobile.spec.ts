@@ -1,14 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { createAccount, isoInDays, logIn, quickAdd, seedTasks, taskRow } from "./helpers";
+import { isoInDays, quickAdd, signedInWithTasks, taskRow } from "./helpers";
 
 test.use({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
 
 test("the app is usable on a 375 px wide phone", async ({ page, request, baseURL }) => {
-  const email = await createAccount(request, baseURL!, "mobile");
-  await seedTasks(request, baseURL!, email, [
+  await signedInWithTasks(page, request, baseURL!, "mobile", [
     { title: "Renew passport", priority: "urgent", due_date: isoInDays(-1), labels: ["admin"] },
   ]);
-  await logIn(page, email);
 
   const noSideways = () =>
     page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { createAccount, logIn, quickAdd, seedTasks, taskRow } from "./helpers";
+import { quickAdd, signedInWithTasks, taskRow } from "./helpers";
 
 // The real service worker (the other specs block it: playwright.config.ts).
 test.use({ serviceWorkers: "allow" });
@@ -25,9 +25,9 @@ test("the app shell opens offline, and offline changes stay visibly pending unti
   expect(sw.headers()["cache-control"]).toBe("no-cache");
   expect(sw.headers()["content-security-policy"]).toContain("connect-src 'self'");
 
-  const email = await createAccount(request, baseURL!, "offline");
-  const { headers } = await seedTasks(request, baseURL!, email, [{ title: "Finish offline" }]);
-  await logIn(page, email);
+  const { headers } = await signedInWithTasks(page, request, baseURL!, "offline", [
+    { title: "Finish offline" },
+  ]);
   await expect(taskRow(page, "Finish offline")).toBeVisible();
   await controlled(page);
   // Installable: the manifest is linked (after load) and names the app's start page.

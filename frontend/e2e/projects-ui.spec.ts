@@ -1,6 +1,6 @@
 import { expect, test, type Browser } from "@playwright/test";
 import { expectAxeClean, shoot } from "./axe";
-import { createAccount, logIn, quickAdd, taskRow } from "./helpers";
+import { quickAdd, signedIn, taskRow } from "./helpers";
 
 const DESCRIPTION =
   "Beds by the **south wall**; see [the guide](https://example.com/tulips).\n\n" +
@@ -22,8 +22,7 @@ test("a project's description, and its read-only link published, replaced and st
   baseURL,
 }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
-  const email = await createAccount(request, baseURL!, "projui");
-  await logIn(page, email);
+  await signedIn(page, request, baseURL!, "projui");
   const sidebar = page.getByRole("region", { name: "Projects" });
   await sidebar.getByRole("button", { name: "New project" }).click();
   const created = page.getByRole("dialog", { name: "New project" });
@@ -113,8 +112,7 @@ test.describe("on a phone", () => {
     request,
     baseURL,
   }) => {
-    const email = await createAccount(request, baseURL!, "projui-phone");
-    await logIn(page, email);
+    await signedIn(page, request, baseURL!, "projui-phone");
     const sections = page.getByRole("navigation", { name: "Sections" });
     const opener = sections.getByRole("button", { name: "Projects" });
 
@@ -166,8 +164,7 @@ test.describe("the calendar at 360 px", () => {
     request,
     baseURL,
   }) => {
-    const email = await createAccount(request, baseURL!, "projui-cal");
-    await logIn(page, email);
+    await signedIn(page, request, baseURL!, "projui-cal");
     // September: the longest month name.
     await page.goto("/calendar?month=2026-09");
     const title = page.getByRole("heading", { level: 1, name: "September 2026" });

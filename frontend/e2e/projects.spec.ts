@@ -1,14 +1,13 @@
 import { expect, test } from "@playwright/test";
 import { expectAxeClean, shoot } from "./axe";
-import { createAccount, logIn, PASSWORD, quickAdd, taskRow } from "./helpers";
+import { PASSWORD, quickAdd, signedIn, taskRow } from "./helpers";
 
 test("projects in the sidebar: create, add a task there, rename, archive, delete with its tasks", async ({
   page,
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "projects");
-  await logIn(page, email);
+  const email = await signedIn(page, request, baseURL!, "projects");
   const sidebar = page.getByRole("region", { name: "Projects" });
   await expect(sidebar.getByRole("link", { name: "Inbox" })).toBeVisible();
 

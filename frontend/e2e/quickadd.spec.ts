@@ -1,6 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { createAccount, logIn, PASSWORD, screenshotDir, seedTasks, taskRow } from "./helpers";
+import { expectAxeClean } from "./axe";
+import { accountWithTasks, logIn, PASSWORD, screenshotDir, signedIn, taskRow } from "./helpers";
 
 type ApiTask = { title: string; priority: string; labels: string[]; due_date: string | null };
 
@@ -31,10 +31,9 @@ test("quick add reads a sentence into chips; a removed chip goes back into the t
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "quickadd");
   // Quick add reads dates in the profile's zone: make it the page's, as registering in this
   // browser would (the API-made account starts in UTC).
-  const { headers } = await seedTasks(request, baseURL!, email, []);
+  const { email, headers } = await accountWithTasks(request, baseURL!, "quickadd", []);
   const zoned = await request.patch(`${baseURL}/api/v1/users/me`, {
     data: { time_zone: "Europe/Berlin" },
     headers,
@@ -57,14 +56,7 @@ test("quick add reads a sentence into chips; a removed chip goes back into the t
     for (const colorScheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme });
       await page.screenshot({ path: `${screenshotDir()}/quickadd-chips-${colorScheme}.png` });
-      const result = await new AxeBuilder({ page })
-        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-        .analyze();
-      const bad = result.violations.filter((v) => ["serious", "critical"].includes(v.impact ?? ""));
-      expect(
-        bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-        colorScheme,
-      ).toEqual([]);
+      await expectAxeClean(page, `quick-add chips (${colorScheme})`);
     }
     await page.emulateMedia({ colorScheme: "light" });
   });
@@ -108,8 +100,7 @@ test("a new task takes the view's filters, and one that would not match says so 
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "quickadd-view");
-  await logIn(page, email);
+  const email = await signedIn(page, request, baseURL!, "quickadd-view");
   await page.goto("/tasks?priority=urgent&label=batch");
   const input = page.getByLabel("Add a task", { exact: true });
 

@@ -1,6 +1,14 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { shoot } from "./axe";
-import { createAccount, logIn, PASSWORD, seedTasks, taskRow, uniqueEmail } from "./helpers";
+import {
+  accountWithTasks,
+  editButton,
+  logIn,
+  PASSWORD,
+  seedTasks,
+  taskRow,
+  uniqueEmail,
+} from "./helpers";
 
 const toast = (page: Page, text: string) => page.locator("[data-sonner-toast]", { hasText: text });
 
@@ -18,10 +26,7 @@ async function getTask(
 }
 
 async function openEditor(page: Page, title: string) {
-  await taskRow(page, title)
-    .getByRole("button", { name: /^Edit “/ })
-    .first()
-    .click();
+  await editButton(page, title).click();
   const dialog = page.getByRole("dialog", { name: "Edit task" });
   await expect(dialog.getByLabel("Title")).toHaveValue(title);
   return dialog;
@@ -32,9 +37,8 @@ test("'every weekday' set in the editor is the API's rule, and completing rolls 
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "repeat");
   // 4 December 2026 is a Friday.
-  const { created, headers } = await seedTasks(request, baseURL!, email, [
+  const { email, created, headers } = await accountWithTasks(request, baseURL!, "repeat", [
     { title: "Send the status report", due_on: "2026-12-04" },
   ]);
   const id = created[0]!.id;
@@ -73,8 +77,7 @@ test("completing a parent with two open subtasks asks; yes completes all three, 
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "parentdone");
-  const { created, headers } = await seedTasks(request, baseURL!, email, [
+  const { email, created, headers } = await accountWithTasks(request, baseURL!, "parentdone", [
     { title: "Plan the offsite" },
   ]);
   const parent = created[0]!;
@@ -118,8 +121,9 @@ test("completing a parent with two open subtasks asks; yes completes all three, 
 });
 
 test("cancelling the subtask question changes nothing", async ({ page, request, baseURL }) => {
-  const email = await createAccount(request, baseURL!, "parentcancel");
-  const { created, headers } = await seedTasks(request, baseURL!, email, [{ title: "Move flat" }]);
+  const { email, created, headers } = await accountWithTasks(request, baseURL!, "parentcancel", [
+    { title: "Move flat" },
+  ]);
   const res = await request.post(`${baseURL}/api/v1/tasks`, {
     data: { title: "Pack books", parent_id: created[0]!.id },
     headers,
@@ -191,8 +195,7 @@ for (const [viewport, size] of [
   }) => {
     // Four full-page screenshots, each checked by axe: slow on a loaded machine.
     test.setTimeout(120_000);
-    const email = await createAccount(request, baseURL!, `repeatshots-${viewport}`);
-    await seedTasks(request, baseURL!, email, [
+    const { email } = await accountWithTasks(request, baseURL!, `repeatshots-${viewport}`, [
       { title: "Water the plants", due_on: "2026-12-03", recurrence: "FREQ=WEEKLY;BYDAY=MO,TH" },
       {
         title: "Pay the rent",

@@ -1,10 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { countMoves, listTitles, signedInInManualOrder, taskRow } from "./helpers";
-
-const editButton = (page: Page, title: string) =>
-  taskRow(page, title)
-    .getByRole("button", { name: /^Edit “/ })
-    .first();
+import { expect, test } from "@playwright/test";
+import { countMoves, editButton, listTitles, signedInInManualOrder } from "./helpers";
 
 test("manual order by keyboard: Alt+↑/↓ move the focused task through the API, Ctrl+Z moves it back", async ({
   page,

@@ -1,13 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { createAccount, logIn, PASSWORD } from "./helpers";
+import { PASSWORD, signedIn } from "./helpers";
 
 test("settings: rename yourself and change the password with the server's rules inline", async ({
   page,
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "settings");
-  await logIn(page, email);
+  const email = await signedIn(page, request, baseURL!, "settings");
   await page.getByRole("link", { name: "Settings" }).first().click();
 
   await page.getByLabel("Name", { exact: true }).fill("Grace Hopper");

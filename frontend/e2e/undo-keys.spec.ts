@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { boardCard, createAccount, logIn, seedTasks, taskRow } from "./helpers";
+import { boardCard, editButton, signedInWithTasks, taskRow } from "./helpers";
 
 const toast = (page: Page, text: string) => page.locator("[data-sonner-toast]", { hasText: text });
 
@@ -8,12 +8,10 @@ test("every change can be undone: the toast's Undo and Ctrl+Z revert through the
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "undo");
-  await seedTasks(request, baseURL!, email, [
+  await signedInWithTasks(page, request, baseURL!, "undo", [
     { title: "Order new tyres", priority: "low" },
     { title: "Call the bank" },
   ]);
-  await logIn(page, email);
   let patches = 0;
   page.on("request", (r) => {
     if (r.method() === "PATCH") patches += 1;
@@ -27,10 +25,7 @@ test("every change can be undone: the toast's Undo and Ctrl+Z revert through the
   await expect(page.getByRole("checkbox", { name: "Complete “Order new tyres”" })).toBeVisible();
 
   // Edit the priority, then Ctrl+Z (focus outside any field).
-  await taskRow(page, "Order new tyres")
-    .getByRole("button", { name: /^Edit “/ })
-    .first()
-    .click();
+  await editButton(page, "Order new tyres").click();
   const dialog = page.getByRole("dialog", { name: "Edit task" });
   await dialog.getByLabel("Priority").selectOption("urgent");
   await dialog.getByRole("button", { name: "Save" }).click();
@@ -58,12 +53,10 @@ test("board by keyboard: → and ← cross a whole column in one press, j/k move
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "boardkeys");
-  await seedTasks(request, baseURL!, email, [
+  await signedInWithTasks(page, request, baseURL!, "boardkeys", [
     { title: "Sand the table" },
     { title: "Oil the table" },
   ]);
-  await logIn(page, email);
   // Completed tasks shown, so the Done column is open and a card can be followed into it.
   await page.goto("/board?show_done=true");
   await expect(boardCard(page, "pending", "Sand the table")).toBeVisible();
@@ -103,13 +96,8 @@ test("the edit dialog asks before Esc drops changes, and Ctrl+Enter in the descr
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "dialogkeys");
-  await seedTasks(request, baseURL!, email, [{ title: "Write the minutes" }]);
-  await logIn(page, email);
-  await taskRow(page, "Write the minutes")
-    .getByRole("button", { name: /^Edit “/ })
-    .first()
-    .click();
+  await signedInWithTasks(page, request, baseURL!, "dialogkeys", [{ title: "Write the minutes" }]);
+  await editButton(page, "Write the minutes").click();
   const dialog = page.getByRole("dialog", { name: "Edit task" });
   await dialog.getByLabel("Description").fill("Send to the board by Monday");
   await page.keyboard.press("Escape");

@@ -1,19 +1,17 @@
 import { expect, test } from "@playwright/test";
 import { expectAxeClean } from "./axe";
-import { createAccount, logIn, seedTasks, taskRow } from "./helpers";
+import { signedInWithTasks, taskRow } from "./helpers";
 
 test("saved views: save the list's filters under a name, open, rename, delete", async ({
   page,
   request,
   baseURL,
 }) => {
-  const email = await createAccount(request, baseURL!, "views");
-  const { headers } = await seedTasks(request, baseURL!, email, [
+  const { headers } = await signedInWithTasks(page, request, baseURL!, "views", [
     { title: "Server on fire", priority: "urgent", labels: ["ops"] },
     { title: "Buy milk", priority: "low" },
     { title: "Old urgent thing", priority: "urgent", status: "done" },
   ]);
-  await logIn(page, email);
 
   await page.getByRole("button", { name: "Urgent" }).click();
   await expect(page).toHaveURL(/\/tasks\?priority=urgent$/);
