@@ -1,10 +1,22 @@
 import { expect, test, type Page } from "@playwright/test";
 import { expectAxeClean } from "./axe";
-import { accountWithTasks, editButton, logIn, signedInWithTasks, taskRow } from "./helpers";
+import {
+  accountWithTasks,
+  bulkBar,
+  editButton,
+  logIn,
+  signedInWithTasks,
+  taskRow,
+  toast,
+} from "./helpers";
 
-const toast = (page: Page, text: string) => page.locator("[data-sonner-toast]", { hasText: text });
-const bar = (page: Page) => page.getByRole("toolbar", { name: /^Bulk actions for/ });
 const shots = "../var/screenshots";
+
+/** A click on the row's title with `modifier` held: selects without opening the editor. */
+const clickRow = (page: Page, title: string, modifier: "Control" | "Shift") =>
+  taskRow(page, title)
+    .getByText(title)
+    .click({ modifiers: [modifier] });
 
 test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and by the toast", async ({
   page,
@@ -30,13 +42,11 @@ test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and
   await page.keyboard.press("x");
   await page.keyboard.press("j");
   await page.keyboard.press("x");
-  await expect(bar(page)).toContainText("2 selected");
+  await expect(bulkBar(page)).toContainText("2 selected");
   // Shift-click extends from the anchor (Charlie) to Bravo; it does not open the editor.
-  await taskRow(page, "Bravo invoice")
-    .getByText("Bravo invoice")
-    .click({ modifiers: ["Shift"] });
+  await clickRow(page, "Bravo invoice", "Shift");
   await expect(page.getByRole("dialog")).toHaveCount(0);
-  await expect(bar(page)).toContainText("3 selected");
+  await expect(bulkBar(page)).toContainText("3 selected");
   await expect(
     taskRow(page, "Bravo invoice").getByRole("button", { name: /selected$/ }),
   ).toHaveCount(1);
@@ -46,9 +56,9 @@ test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and
   await page.screenshot({ path: `${shots}/bulk-bar-dark.png` });
   await page.emulateMedia({ colorScheme: "light" });
 
-  await bar(page).getByLabel("Set priority").selectOption("urgent");
+  await bulkBar(page).getByLabel("Set priority").selectOption("urgent");
   await expect(toast(page, "Set 3 tasks to urgent")).toBeVisible();
-  await expect(bar(page)).toHaveCount(0);
+  await expect(bulkBar(page)).toHaveCount(0);
   for (const t of ["Delta backup", "Charlie call", "Bravo invoice"])
     await expect(taskRow(page, t)).toContainText("Urgent");
   await expect(taskRow(page, "Alpha report")).toContainText("Low");
@@ -65,21 +75,15 @@ test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and
   await expect(taskRow(page, "Bravo invoice")).not.toContainText("Urgent");
 
   // Ctrl-click toggles, Esc clears.
-  await taskRow(page, "Alpha report")
-    .getByText("Alpha report")
-    .click({ modifiers: ["Control"] });
-  await expect(bar(page)).toContainText("1 selected");
+  await clickRow(page, "Alpha report", "Control");
+  await expect(bulkBar(page)).toContainText("1 selected");
   await page.keyboard.press("Escape");
-  await expect(bar(page)).toHaveCount(0);
+  await expect(bulkBar(page)).toHaveCount(0);
 
   // Delete two, then Undo from the toast: they come back (re-created) with their labels.
-  await taskRow(page, "Alpha report")
-    .getByText("Alpha report")
-    .click({ modifiers: ["Control"] });
-  await taskRow(page, "Bravo invoice")
-    .getByText("Bravo invoice")
-    .click({ modifiers: ["Control"] });
-  await bar(page).getByRole("button", { name: "Delete" }).click();
+  await clickRow(page, "Alpha report", "Control");
+  await clickRow(page, "Bravo invoice", "Control");
+  await bulkBar(page).getByRole("button", { name: "Delete" }).click();
   await expect(taskRow(page, "Alpha report")).toHaveCount(0);
   await expect(taskRow(page, "Bravo invoice")).toHaveCount(0);
   await toast(page, "Deleted 2 tasks").getByRole("button", { name: "Undo" }).click();
@@ -104,13 +108,9 @@ test("a bulk with a task changed elsewhere applies nothing and names that task",
   // rightly succeeds: it failed so once in a full run); live.spec.ts covers the stream.
   await page.route("**/api/v1/events", () => new Promise<void>(() => {}));
   await logIn(page, email);
-  await taskRow(page, "Echo taxes")
-    .getByText("Echo taxes")
-    .click({ modifiers: ["Control"] });
-  await taskRow(page, "Foxtrot garden")
-    .getByText("Foxtrot garden")
-    .click({ modifiers: ["Control"] });
-  await expect(bar(page)).toContainText("2 selected");
+  await clickRow(page, "Echo taxes", "Control");
+  await clickRow(page, "Foxtrot garden", "Control");
+  await expect(bulkBar(page)).toContainText("2 selected");
 
   // Another tab renames Foxtrot: the version this page holds is stale now.
   const foxtrot = created.find((t) => t.title === "Foxtrot garden")!;
@@ -120,7 +120,7 @@ test("a bulk with a task changed elsewhere applies nothing and names that task",
   });
   expect(res.status()).toBe(200);
 
-  await bar(page).getByRole("button", { name: "Complete" }).click();
+  await bulkBar(page).getByRole("button", { name: "Complete" }).click();
   await expect(toast(page, "Nothing was changed")).toContainText(
     "“Foxtrot garden” changed elsewhere",
   );
@@ -141,12 +141,10 @@ test("the bulk bar on a phone sits above the bottom navigation", async ({
     { title: "Golf lesson" },
     { title: "Hotel booking" },
   ]);
-  await taskRow(page, "Golf lesson")
-    .getByText("Golf lesson")
-    .click({ modifiers: ["Control"] });
-  await expect(bar(page)).toBeVisible();
+  await clickRow(page, "Golf lesson", "Control");
+  await expect(bulkBar(page)).toBeVisible();
   const nav = page.getByRole("navigation").last();
-  const barBox = (await bar(page).boundingBox())!;
+  const barBox = (await bulkBar(page).boundingBox())!;
   const navBox = (await nav.boundingBox())!;
   expect(barBox.y + barBox.height).toBeLessThanOrEqual(navBox.y);
   await expectAxeClean(page, "phone list with the bulk bar");
@@ -180,10 +178,8 @@ test("completing a parent with open subtasks in bulk asks, then completes them t
   await logIn(page, email);
   // The parent's row shows its progress: one of two subtasks done.
   await expect(taskRow(page, "India trip")).toContainText("Subtasks done: 1/2");
-  await taskRow(page, "India trip")
-    .getByText("India trip")
-    .click({ modifiers: ["Control"] });
-  await bar(page).getByRole("button", { name: "Complete" }).click();
+  await clickRow(page, "India trip", "Control");
+  await bulkBar(page).getByRole("button", { name: "Complete" }).click();
 
   const ask = toast(page, "Complete 1 open subtask too?");
   await expect(ask).toContainText("Nothing was completed yet.");
@@ -193,7 +189,7 @@ test("completing a parent with open subtasks in bulk asks, then completes them t
 
   await ask.getByRole("button", { name: "Complete it too" }).click();
   await expect(toast(page, "Completed 1 task")).toBeVisible();
-  await expect(bar(page)).toHaveCount(0);
+  await expect(bulkBar(page)).toHaveCount(0);
   const subs = await request.get(`${baseURL}/api/v1/tasks?parent=${parent.id}`, { headers });
   const items = ((await subs.json()) as { items: Array<{ status: string }> }).items;
   expect(items.map((t) => t.status)).toEqual(["done", "done"]);

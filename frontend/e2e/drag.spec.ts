@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { expectAxeClean, shoot } from "./axe";
 import {
+  bulkBar,
   countMoves,
   listTitles,
   signedInInManualOrder,
@@ -73,7 +74,15 @@ const cardTitles = (page: Page, status: string) =>
   column(page, status).getByTestId("board-card").locator("button[aria-label^='Edit “'] > span");
 const card = (page: Page, title: string) =>
   page.getByTestId("board-card").filter({ hasText: title });
-const bar = (page: Page) => page.getByRole("toolbar", { name: /^Bulk actions for/ });
+
+/** Selects the card by keyboard (focus its editor button, press x): the only one selected. */
+async function selectWithX(page: Page, title: string) {
+  await card(page, title)
+    .getByRole("button", { name: new RegExp(`^Edit “${title}”`) })
+    .focus();
+  await page.keyboard.press("x");
+  await expect(bulkBar(page)).toContainText("1 selected");
+}
 
 test("board: reorder within a column, and drop into another column at a place (status + order persist)", async ({
   page,
@@ -126,21 +135,17 @@ test("board: multi-select (x, Ctrl-click, shift-click, Esc), bulk complete, undo
   await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
 
   // Multi-select: x on the focused card, Ctrl-click toggles, shift-click adds the range.
-  await card(page, "Pc")
-    .getByRole("button", { name: /^Edit “Pc”/ })
-    .focus();
-  await page.keyboard.press("x");
-  await expect(bar(page)).toContainText("1 selected");
+  await selectWithX(page, "Pc");
   await card(page, "Mb")
     .getByText("Mb")
     .click({ modifiers: ["Control"] });
-  await expect(bar(page)).toContainText("2 selected");
+  await expect(bulkBar(page)).toContainText("2 selected");
   // Board order: Pc, Pb | Ma, Pa, Mb; from the anchor Mb back to Pa adds Pa.
   await card(page, "Pa")
     .getByText("Pa")
     .click({ modifiers: ["Shift"] });
   await expect(page.getByRole("dialog")).toHaveCount(0);
-  await expect(bar(page)).toContainText("3 selected");
+  await expect(bulkBar(page)).toContainText("3 selected");
   await expect(card(page, "Pa").getByRole("button", { name: /selected$/ })).toHaveCount(1);
   await expectAxeClean(page, "board with a selection");
   await page.setViewportSize({ width: 390, height: 844 });
@@ -152,12 +157,12 @@ test("board: multi-select (x, Ctrl-click, shift-click, Esc), bulk complete, undo
       (r) => r.request().method() === "POST" && r.url().endsWith("/api/v1/tasks/bulk"),
     );
   const completed = bulk();
-  await bar(page).getByRole("button", { name: "Complete" }).click();
+  await bulkBar(page).getByRole("button", { name: "Complete" }).click();
   expect((await completed).status()).toBe(200);
   await expect(cardTitles(page, "pending")).toHaveText(["Pb"]);
   await expect(cardTitles(page, "in_progress")).toHaveText(["Ma"]);
   await expect(column(page, "done").getByRole("heading", { name: /^Done\s*3$/ })).toBeVisible();
-  await expect(bar(page)).toHaveCount(0);
+  await expect(bulkBar(page)).toHaveCount(0);
   // Undo is one more bulk: shown at once, then saved (the reload waits for the answer).
   const undone = bulk();
   await page.keyboard.press("Control+z");
@@ -169,11 +174,7 @@ test("board: multi-select (x, Ctrl-click, shift-click, Esc), bulk complete, undo
   await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
 
   // Esc clears a selection.
-  await card(page, "Pb")
-    .getByRole("button", { name: /^Edit “Pb”/ })
-    .focus();
-  await page.keyboard.press("x");
-  await expect(bar(page)).toContainText("1 selected");
+  await selectWithX(page, "Pb");
   await page.keyboard.press("Escape");
-  await expect(bar(page)).toHaveCount(0);
+  await expect(bulkBar(page)).toHaveCount(0);
 });

@@ -68,6 +68,13 @@ export const editButton = (page: Page, title: string) =>
     .getByRole("button", { name: /^Edit “/ })
     .first();
 
+/** The toast that says `text`. */
+export const toast = (page: Page, text: string) =>
+  page.locator("[data-sonner-toast]", { hasText: text });
+
+/** The toolbar of actions on the selected tasks (shown while some are selected). */
+export const bulkBar = (page: Page) => page.getByRole("toolbar", { name: /^Bulk actions for/ });
+
 /** The titles of the list's rows, in the order shown. */
 export const listTitles = (page: Page) =>
   page

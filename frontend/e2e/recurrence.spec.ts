@@ -7,10 +7,9 @@ import {
   PASSWORD,
   seedTasks,
   taskRow,
+  toast,
   uniqueEmail,
 } from "./helpers";
-
-const toast = (page: Page, text: string) => page.locator("[data-sonner-toast]", { hasText: text });
 
 type ApiTask = { id: string; status: string; due_on: string | null; recurrence: string | null };
 

@@ -1,7 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { boardCard, editButton, signedInWithTasks, taskRow } from "./helpers";
-
-const toast = (page: Page, text: string) => page.locator("[data-sonner-toast]", { hasText: text });
+import { expect, test } from "@playwright/test";
+import { boardCard, editButton, signedInWithTasks, taskRow, toast } from "./helpers";
 
 test("every change can be undone: the toast's Undo and Ctrl+Z revert through the API", async ({
   page,
