@@ -77,6 +77,25 @@ export function makeTask(over: Partial<Task> = {}): Task {
   };
 }
 
+/** A tiny in-memory task API over `tasks`: lists filter by status, PATCH applies and bumps the
+ * version (in `tasks` itself), stats are empty. */
+export function mockTaskStore(tasks: Task[]) {
+  return mockApi({
+    "GET /api/v1/tasks": (req) => {
+      const statuses = new URL(req.url).searchParams.getAll("status");
+      const items = tasks.filter((t) => !statuses.length || statuses.includes(t.status));
+      return json({ items, next_cursor: null });
+    },
+    "PATCH /api/v1/tasks/:id": async (req) => {
+      const id = new URL(req.url).pathname.split("/").at(-1);
+      const i = tasks.findIndex((t) => t.id === id);
+      tasks[i] = { ...tasks[i]!, ...(await req.json()), version: tasks[i]!.version + 1 };
+      return json(tasks[i]);
+    },
+    "GET /api/v1/tasks/stats": () => json({}),
+  });
+}
+
 type Project = components["schemas"]["ProjectPublic"];
 
 /** A project as GET /api/v1/projects lists it: the user's own, open, unpublished. */

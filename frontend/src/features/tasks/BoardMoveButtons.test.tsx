@@ -2,36 +2,18 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { Route, Routes } from "react-router";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Task } from "@/api/types";
 import { setAccessToken } from "@/api/session";
-import { json, makeTask, mockApi, renderWith } from "@/test/utils";
+import { makeTask, mockTaskStore, renderWith } from "@/test/utils";
 import BoardPage from "./BoardPage";
 
 beforeEach(() => setAccessToken("token"));
 
-function serve(tasks: Task[]) {
-  return mockApi({
-    "GET /api/v1/tasks": (req) => {
-      const statuses = new URL(req.url).searchParams.getAll("status");
-      return json({
-        items: tasks.filter((t) => !statuses.length || statuses.includes(t.status)),
-        next_cursor: null,
-      });
-    },
-    "PATCH /api/v1/tasks/:id": async (req) => {
-      const id = new URL(req.url).pathname.split("/").at(-1);
-      const i = tasks.findIndex((t) => t.id === id);
-      tasks[i] = { ...tasks[i]!, ...(await req.json()), version: tasks[i]!.version + 1 };
-      return json(tasks[i]);
-    },
-    "GET /api/v1/tasks/stats": () => json({}),
-  });
-}
-
 describe("a board card's move buttons", () => {
   it("offers the columns on either side, each arrow pointing its way, and moves there", async () => {
     const user = userEvent.setup();
-    const { calls } = serve([makeTask({ title: "Paint the fence", status: "in_progress" })]);
+    const { calls } = mockTaskStore([
+      makeTask({ title: "Paint the fence", status: "in_progress" }),
+    ]);
     renderWith(
       <Routes>
         <Route path="/board" element={<BoardPage />} />

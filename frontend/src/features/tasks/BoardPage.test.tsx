@@ -2,30 +2,11 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { Route, Routes } from "react-router";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Task } from "@/api/types";
 import { setAccessToken } from "@/api/session";
-import { json, makeTask, mockApi, renderWith } from "@/test/utils";
+import { makeTask, mockTaskStore, renderWith } from "@/test/utils";
 import BoardPage from "./BoardPage";
 
 beforeEach(() => setAccessToken("token"));
-
-/** A tiny in-memory server: lists filter by status, PATCH applies and bumps the version. */
-function serve(tasks: Task[]) {
-  return mockApi({
-    "GET /api/v1/tasks": (req) => {
-      const statuses = new URL(req.url).searchParams.getAll("status");
-      const items = tasks.filter((t) => !statuses.length || statuses.includes(t.status));
-      return json({ items, next_cursor: null });
-    },
-    "PATCH /api/v1/tasks/:id": async (req) => {
-      const id = new URL(req.url).pathname.split("/").at(-1);
-      const i = tasks.findIndex((t) => t.id === id);
-      tasks[i] = { ...tasks[i]!, ...(await req.json()), version: tasks[i]!.version + 1 };
-      return json(tasks[i]);
-    },
-    "GET /api/v1/tasks/stats": () => json({}),
-  });
-}
 
 const renderBoard = () =>
   renderWith(
@@ -38,7 +19,7 @@ const renderBoard = () =>
 describe("the board by keyboard", () => {
   it("→ moves the focused card one whole column in one press and keeps it focused", async () => {
     const user = userEvent.setup();
-    const { calls } = serve([makeTask({ title: "Paint the fence" })]);
+    const { calls } = mockTaskStore([makeTask({ title: "Paint the fence" })]);
     renderBoard();
     const edit = await screen.findByRole("button", { name: "Edit “Paint the fence”" });
     edit.focus();
@@ -60,7 +41,10 @@ describe("the board by keyboard", () => {
 
   it("j and k move the focus from card to card", async () => {
     const user = userEvent.setup();
-    serve([makeTask({ title: "First" }), makeTask({ title: "Second", status: "in_progress" })]);
+    mockTaskStore([
+      makeTask({ title: "First" }),
+      makeTask({ title: "Second", status: "in_progress" }),
+    ]);
     renderBoard();
     await screen.findByRole("button", { name: "Edit “Second”" });
     await user.keyboard("j");
@@ -75,7 +59,10 @@ describe("the board by keyboard", () => {
 describe("completed tasks on the board", () => {
   it("the Done column is collapsed with its count until completed tasks are shown", async () => {
     const user = userEvent.setup();
-    serve([makeTask({ title: "Filed the taxes", status: "done" }), makeTask({ title: "Open" })]);
+    mockTaskStore([
+      makeTask({ title: "Filed the taxes", status: "done" }),
+      makeTask({ title: "Open" }),
+    ]);
     renderBoard();
     const done = screen.getByTestId("column-done");
     expect(await within(done).findByRole("heading", { name: /^Done\s*1$/ })).toBeInTheDocument();
