@@ -79,15 +79,8 @@ describe("toCreateRequest", () => {
   });
 
   it("keeps a title within the API's 255 characters", () => {
-    const parsed: ParsedTask = {
-      title: "x".repeat(300),
-      priority: null,
-      labels: [],
-      due: null,
-      project: null,
-      recurrence: null,
-      spans: [],
-    };
+    // Plain words (no date, label, project...), with a title longer than the API takes.
+    const parsed: ParsedTask = { ...parse("Plain words"), title: "x".repeat(300) };
     expect(toCreateRequest(parsed).body.title).toHaveLength(255);
   });
 });
