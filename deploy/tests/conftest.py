@@ -80,15 +80,26 @@ def facts_dir(env: str) -> Path:
 
 
 def render_chart(chart: str, env: str, sets: dict[str, str] | None = None) -> list[Obj]:
-    docs = helm_template(
-        HELM_DIR / chart,
-        chart,
-        namespace_for(chart, env),
-        [GITOPS / "envs" / env / f"{chart}.yaml", facts_dir(env) / f"{chart}.values.yaml"],
-        sets,
-    )
+    docs = helm_template(*_chart_in_env(chart, env), sets)
     assert isinstance(docs, list)
     return docs
+
+
+def try_render_chart(
+    chart: str, env: str, sets: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """render_chart's `helm template`, its outcome unchecked: for the tests that expect the chart
+    to refuse `sets` (a failed render is how a chart's `fail`/`required` guard speaks)."""
+    proc = helm_template(*_chart_in_env(chart, env), sets, check=False)
+    assert isinstance(proc, subprocess.CompletedProcess)
+    return proc
+
+
+def _chart_in_env(chart: str, env: str) -> tuple[Path, str, str, list[Path]]:
+    """helm_template's chart, release, namespace and values files as Argo CD renders the chart
+    in `env`: the env's values, then the cluster facts over them."""
+    values = [GITOPS / "envs" / env / f"{chart}.yaml", facts_dir(env) / f"{chart}.values.yaml"]
+    return HELM_DIR / chart, chart, namespace_for(chart, env), values
 
 
 def render_apps(env: str) -> list[Obj]:
