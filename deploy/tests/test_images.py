@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, one, render_chart
@@ -169,30 +170,37 @@ def serve(nginx_bin, tmp, upload_origins: str | None = None):
         conf = conf.replace(old, new)
     conf = "user root;\n" + conf  # Debian's nginx as root here; the image runs it as 10101
     (tmp / "nginx.conf").write_text(conf)
-    test = subprocess.run(
-        [nginx_bin, "-t", "-c", str(tmp / "nginx.conf"), "-p", str(tmp)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert test.returncode == 0, test.stderr
+    run_ok([nginx_bin, "-t", "-c", str(tmp / "nginx.conf"), "-p", str(tmp)])  # nginx -t: it parses
     proc = subprocess.Popen(
         [nginx_bin, "-c", str(tmp / "nginx.conf"), "-p", str(tmp), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            get(base + "/healthz", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.05)
     try:
+        first_answer(base + "/healthz", tries=100, pause=0.05, timeout=1)
         yield base
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def run_ok(cmd: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """Run `cmd` and insist that it succeeds, its stderr the failure message."""
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def first_answer(url: str, tries: int, pause: float, timeout: float = 3) -> int | None:
+    """The status of the first GET of `url` that is answered, None if none of `tries` was: a
+    server that is still starting refuses the connection."""
+    for _ in range(tries):
+        try:
+            return get(url, timeout=timeout)[0]
+        except OSError:
+            time.sleep(pause)
+    return None
 
 
 def get(
@@ -299,13 +307,7 @@ def test_compose_gateway_config_is_valid_nginx(nginx_bin, tmp_path):
         (ROOT / "deploy" / "compose" / "gateway.conf").read_text().replace("/tmp/", f"{tmp_path}/")
     )
     (tmp_path / "gateway.conf").write_text("user root;\n" + conf)
-    test = subprocess.run(
-        [nginx_bin, "-t", "-c", str(tmp_path / "gateway.conf"), "-p", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert test.returncode == 0, test.stderr
+    run_ok([nginx_bin, "-t", "-c", str(tmp_path / "gateway.conf"), "-p", str(tmp_path)])
 
 
 # --- the backend image's build and runtime steps, without Docker ------------------------------
@@ -378,15 +380,7 @@ def test_backend_image_steps_install_a_venv_that_runs_and_migrates_without_the_s
     }
     env.pop("VIRTUAL_ENV", None)
     for args in (["--no-install-project"], ["--no-editable"]):
-        proc = subprocess.run(
-            [uv, "sync", "--frozen", "--no-dev", "--quiet", *args],
-            cwd=ctx,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert proc.returncode == 0, proc.stderr
+        run_ok([uv, "sync", "--frozen", "--no-dev", "--quiet", *args], cwd=ctx, env=env)
     shutil.rmtree(ctx)  # the runtime stage copies only the venv
     assert not (venv / "bin" / "pytest").exists(), "dev dependencies must not be in the image"
     before = sorted(p.as_posix() for p in venv.rglob("*"))
@@ -399,21 +393,10 @@ def test_backend_image_steps_install_a_venv_that_runs_and_migrates_without_the_s
     }
     workdir = tmp_path / "empty"
     workdir.mkdir()
-    proc = subprocess.run(
-        ["taskapp", "--help"], cwd=workdir, env=run_env, capture_output=True, text=True, check=False
-    )
-    assert proc.returncode == 0, proc.stderr
+    proc = run_ok(["taskapp", "--help"], cwd=workdir, env=run_env)
     assert "serve" in proc.stdout
     assert "migrate" in proc.stdout
-    proc = subprocess.run(
-        ["taskapp", "migrate"],
-        cwd=workdir,
-        env=run_env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
+    run_ok(["taskapp", "migrate"], cwd=workdir, env=run_env)
     with sqlite3.connect(tmp_path / "image.db") as db:
         assert db.execute("select version_num from alembic_version").fetchone()
     # the image's CMD, in production mode as the image sets it
@@ -440,14 +423,7 @@ def test_backend_image_steps_install_a_venv_that_runs_and_migrates_without_the_s
         stderr=subprocess.STDOUT,
     )
     try:
-        status = None
-        for _ in range(150):
-            try:
-                status = get(f"http://127.0.0.1:{port}/health")[0]
-                break
-            except OSError:
-                time.sleep(0.1)
-        assert status == 200
+        assert first_answer(f"http://127.0.0.1:{port}/health", tries=150, pause=0.1) == 200
         assert get(f"http://127.0.0.1:{port}/ready")[0] == 200
     finally:
         server.terminate()
