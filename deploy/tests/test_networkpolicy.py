@@ -1,7 +1,5 @@
-"""The NetworkPolicies allow exactly the paths the issue names and nothing else.
-
-A small evaluator turns the policies that select a pod into the set of (peer, port) paths they
-allow, so each test states the whole expected set."""
+"""The NetworkPolicies allow exactly the paths the issue names and nothing else (each test states
+the whole set of paths a pod has, by the evaluator in netpol.py)."""
 
 from __future__ import annotations
 
@@ -11,78 +9,10 @@ import re
 import estate
 import pytest
 import yaml
-from conftest import (
-    ENVS,
-    GITOPS,
-    ROOT,
-    labels_match,
-    of_kind,
-    one,
-    pod_spec,
-    pod_template,
-    render_chart,
-)
+from conftest import ENVS, GITOPS, ROOT, labels_match, of_kind, one, render_chart
+from netpol import DNS, DNS_TCP, backend_egress, paths, pods_by_component
 
-DNS = ("ns=kube-system,pods=k8s-app=kube-dns", "53/UDP")
-DNS_TCP = ("ns=kube-system,pods=k8s-app=kube-dns", "53/TCP")
 PROM = ("ns=monitoring,pods=app.kubernetes.io/name=prometheus", "8000/TCP")
-
-
-def _peer(p):
-    if "ipBlock" in p:
-        assert not p["ipBlock"].get("except")
-        return f"cidr={p['ipBlock']['cidr']}"
-    parts = []
-    if "namespaceSelector" in p:
-        parts.append("ns=" + ",".join(v for v in p["namespaceSelector"]["matchLabels"].values()))
-    if "podSelector" in p:
-        parts.append(
-            "pods="
-            + ",".join(f"{k}={v}" for k, v in sorted(p["podSelector"]["matchLabels"].items()))
-        )
-    return ",".join(parts)
-
-
-def paths(policies, labels, direction, named_ports):
-    """(peer, port/proto) pairs that the policies selecting `labels` allow; None = not isolated."""
-    key, peers_key = ("ingress", "from") if direction == "Ingress" else ("egress", "to")
-    selecting = [
-        p
-        for p in policies
-        if labels_match(p["spec"]["podSelector"].get("matchLabels", {}), labels)
-        and direction in p["spec"]["policyTypes"]
-    ]
-    if not selecting:
-        return None
-    out = set()
-    for p in selecting:
-        for rule in p["spec"].get(key, []) or []:
-            peers = rule.get(peers_key)
-            assert peers, f"{p['metadata']['name']}: a rule without peers allows everyone"
-            ports = rule.get("ports")
-            assert ports, f"{p['metadata']['name']}: a rule without ports allows every port"
-            for peer in peers:
-                for port in ports:
-                    num = named_ports.get(port["port"], port["port"])
-                    out.add((_peer(peer), f"{num}/{port.get('protocol', 'TCP')}"))
-    return out
-
-
-def _pods(objs):
-    out = {}
-    for w in objs:
-        if w["kind"] in ("Deployment", "Job", "CronJob"):
-            tpl = pod_template(w)
-            ports = {
-                p["name"]: p["containerPort"]
-                for c in pod_spec(w)["containers"]
-                for p in c.get("ports", [])
-            }
-            out[tpl["metadata"]["labels"]["app.kubernetes.io/component"]] = (
-                tpl["metadata"]["labels"],
-                ports,
-            )
-    return out
 
 
 def alb_subnets(env):
@@ -97,20 +27,14 @@ def test_backend_paths_are_exactly_lb_and_prometheus_in_and_dns_db_redis_smtp_s3
     # Out to PostgreSQL and Redis: only the database subnets (fact data_subnet_cidrs), not the VPC.
     data = estate.data_subnets(env)
     alb = alb_subnets(env)
-    pods = _pods(objs)
+    pods = pods_by_component(objs)
     labels, ports = pods["api"]
     # In: only the ALB's subnets (not the whole VPC: every pod has a VPC address) and Prometheus.
     assert paths(pols, labels, "Ingress", ports) == {(f"cidr={c}", "8000/TCP") for c in alb} | {
         PROM
     }
-    # SES's SMTP endpoint has no fixed addresses: 587 to anywhere; and 443 to anywhere for S3 and
-    # STS (the attachments bucket, through the IRSA role): the ways out of the VPC.
-    assert paths(pols, labels, "Egress", ports) == {
-        DNS,
-        DNS_TCP,
-        ("cidr=0.0.0.0/0", "587/TCP"),
-        ("cidr=0.0.0.0/0", "443/TCP"),
-    } | {(f"cidr={c}", port) for c in data for port in ("5432/TCP", "6379/TCP")}
+    # 443 to anywhere is for S3 and STS: the attachments bucket, through the IRSA role.
+    assert paths(pols, labels, "Egress", ports) == backend_egress(env)
     labels, ports = pods["migrate"]
     assert paths(pols, labels, "Ingress", ports) == set()
     assert paths(pols, labels, "Egress", ports) == {DNS, DNS_TCP} | {
@@ -134,7 +58,7 @@ def test_backend_and_worker_may_reach_s3_only_with_an_attachments_bucket():
         )
         pols = of_kind(objs, "NetworkPolicy")
         for pod in ("api", "worker"):
-            labels, ports = _pods(objs)[pod]
+            labels, ports = pods_by_component(objs)[pod]
             https = ("cidr=0.0.0.0/0", "443/TCP") in paths(pols, labels, "Egress", ports)
             assert https is expect, (bucket, pod)
         data = one(objs, "ConfigMap")["data"]
@@ -146,7 +70,7 @@ def test_backend_may_reach_the_otlp_collector_only_when_tracing_is_configured():
     objs = render_chart(
         "taskapp-backend", "dev", {"config.otlpEndpoint": "http://otel-collector.monitoring:4317"}
     )
-    labels, ports = _pods(objs)["api"]
+    labels, ports = pods_by_component(objs)["api"]
     egress = paths(of_kind(objs, "NetworkPolicy"), labels, "Egress", ports)
     otlp = "ns=monitoring,pods=app.kubernetes.io/name=opentelemetry-collector"
     assert {(otlp, "4317/TCP"), (otlp, "4318/TCP")} <= egress
@@ -160,7 +84,7 @@ def test_in_cluster_ingress_controllers_are_allowed_by_namespace():
     objs = render_chart(
         "taskapp-backend", "dev", {"networkPolicy.ingressNamespaces[0]": "ingress-nginx"}
     )
-    labels, ports = _pods(objs)["api"]
+    labels, ports = pods_by_component(objs)["api"]
     assert ("ns=ingress-nginx", "8000/TCP") in paths(
         of_kind(objs, "NetworkPolicy"), labels, "Ingress", ports
     )
@@ -169,7 +93,7 @@ def test_in_cluster_ingress_controllers_are_allowed_by_namespace():
 @pytest.mark.parametrize("env", ENVS)
 def test_frontend_accepts_only_the_load_balancer_and_sends_nothing(rendered, env):
     objs = rendered[env]["taskapp-frontend"]
-    labels, ports = _pods(objs)["web"]
+    labels, ports = pods_by_component(objs)["web"]
     pols = of_kind(objs, "NetworkPolicy")
     assert paths(pols, labels, "Ingress", ports) == {
         (f"cidr={c}", "8080/TCP") for c in alb_subnets(env)
@@ -183,7 +107,7 @@ def test_every_backend_pod_is_under_the_default_deny(rendered):
     assert set(deny["spec"]["policyTypes"]) == {"Ingress", "Egress"}
     assert "ingress" not in deny["spec"]
     assert "egress" not in deny["spec"]
-    for labels, _ in _pods(objs).values():
+    for labels, _ in pods_by_component(objs).values():
         assert labels_match(deny["spec"]["podSelector"]["matchLabels"], labels)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import estate
 import pytest
 from conftest import ENVS, of_kind, one, pod_spec, render_chart
-from test_networkpolicy import _pods, paths
+from netpol import paths, pods_by_component
 
 ROOT = Path(__file__).resolve().parents[2]
 SMTP = {
@@ -31,7 +31,7 @@ def _api_env(objs):
 
 
 def _smtp_egress(objs):
-    labels, ports = _pods(objs)["api"]
+    labels, ports = pods_by_component(objs)["api"]
     egress = paths(of_kind(objs, "NetworkPolicy"), labels, "Egress", ports)
     return {path for path in egress if path[1] == "587/TCP"}
 

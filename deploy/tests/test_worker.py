@@ -11,7 +11,7 @@ from __future__ import annotations
 import estate
 import pytest
 from conftest import ENVS, labels_match, of_kind, one, pod_spec, pod_template, render_chart
-from test_networkpolicy import DNS, DNS_TCP, _pods, paths
+from netpol import backend_egress, paths, pods_by_component
 from test_smtp import SMTP
 
 API = "taskapp-backend"
@@ -130,18 +130,12 @@ def test_hpa_pdb_and_services_of_api_and_worker_select_only_their_own_pods(rende
 @pytest.mark.parametrize("env", ENVS)
 def test_worker_paths_are_prometheus_in_and_dns_db_redis_smtp_s3_out(rendered, env):
     objs = rendered[env]["taskapp-backend"]
-    labels, ports = _pods(objs)["worker"]
+    labels, ports = pods_by_component(objs)["worker"]
     pols = of_kind(objs, "NetworkPolicy")
     prom = ("ns=monitoring,pods=app.kubernetes.io/name=prometheus", "9102/TCP")
     assert paths(pols, labels, "Ingress", ports) == {prom}
-    data = estate.data_subnets(env)
     # 443 out: S3 and STS, for the attachments bucket's purge (the API's own paths do the same).
-    assert paths(pols, labels, "Egress", ports) == {
-        DNS,
-        DNS_TCP,
-        ("cidr=0.0.0.0/0", "587/TCP"),
-        ("cidr=0.0.0.0/0", "443/TCP"),
-    } | {(f"cidr={c}", port) for c in data for port in ("5432/TCP", "6379/TCP")}
+    assert paths(pols, labels, "Egress", ports) == backend_egress(env)
 
 
 @pytest.mark.parametrize("env", ENVS)
