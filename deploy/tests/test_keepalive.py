@@ -17,22 +17,28 @@ from conftest import ENVS, one, pod_spec
 KEEPALIVE = "TASKAPP_KEEPALIVE_SECONDS"
 
 
-def _server_keepalive(objs: list[dict]) -> int:
-    """TASKAPP_KEEPALIVE_SECONDS as the API container sees it: its env, else its ConfigMaps."""
+def _api_setting(objs: list[dict], name: str) -> str | None:
+    """The variable `name` as the API container sees it: its env, else its ConfigMaps."""
     deployment = one(objs, "Deployment", "taskapp-backend")
     api = next(c for c in pod_spec(deployment)["containers"] if c["name"] == "api")
     for var in api.get("env", []):
-        if var["name"] == KEEPALIVE:
-            return int(var["value"])
+        if var["name"] == name:
+            return var["value"]
     for source in api.get("envFrom", []):
         if "configMapRef" in source:
             data = one(objs, "ConfigMap", source["configMapRef"]["name"]).get("data", {})
-            if KEEPALIVE in data:
-                return int(data[KEEPALIVE])
-    raise AssertionError(
+            if name in data:
+                return data[name]
+    return None
+
+
+def _server_keepalive(objs: list[dict]) -> int:
+    value = _api_setting(objs, KEEPALIVE)
+    assert value is not None, (
         f"the api container does not set {KEEPALIVE}: uvicorn would close idle connections "
         "after its 5 s default, long before any load balancer does"
     )
+    return int(value)
 
 
 def _alb_idle_timeout(objs: list[dict]) -> int:
@@ -62,16 +68,9 @@ SETTINGS = Path(__file__).resolve().parents[2] / "backend" / "src" / "taskapp" /
 def _heartbeat_seconds(objs: list[dict]) -> float:
     """The heartbeat the API container runs with: its env or ConfigMaps, else the default in
     settings.py (read from the source, so a change of the default is checked here too)."""
-    deployment = one(objs, "Deployment", "taskapp-backend")
-    api = next(c for c in pod_spec(deployment)["containers"] if c["name"] == "api")
-    for var in api.get("env", []):
-        if var["name"] == HEARTBEAT:
-            return float(var["value"])
-    for source in api.get("envFrom", []):
-        if "configMapRef" in source:
-            data = one(objs, "ConfigMap", source["configMapRef"]["name"]).get("data", {})
-            if HEARTBEAT in data:
-                return float(data[HEARTBEAT])
+    value = _api_setting(objs, HEARTBEAT)
+    if value is not None:
+        return float(value)
     found = re.search(
         r"events_heartbeat_seconds: float = Field\(default=([\d.]+)", SETTINGS.read_text()
     )
