@@ -4,10 +4,12 @@ compares what a plain connection reads before and after."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,11 @@ async def add_owner(session: AsyncSession, **fields: Any) -> uuid.UUID:
     return owner
 
 
+async def add_owners(session: AsyncSession, count: int) -> list[uuid.UUID]:
+    """`count` users made by add_owner, for a write that gives each the same rows."""
+    return [await add_owner(session) for _ in range(count)]
+
+
 async def sorted_rows(connection: AsyncConnection, query: str) -> list[tuple[Any, ...]]:
     """Every row `query` reads, as tuples, in sorted order (rows come back in no fixed order)."""
     return sorted(map(tuple, await connection.execute(text(query))))
@@ -78,6 +85,69 @@ def migrated_scratch(database_url: str, tmp_path: Path, name: str, revision: str
     url = scratch_database_url(database_url, tmp_path, name)
     migrate.upgrade(url, revision)
     return url
+
+
+# A write (of rows for the test's snapshot) and a snapshot (of what a plain connection reads).
+Write = Callable[[str], Coroutine[Any, Any, object]]
+Snapshot = Callable[[str], Coroutine[Any, Any, dict[str, Any]]]
+
+USERS = "SELECT id, email FROM users"
+TASK_COUNTS = "SELECT * FROM task_counts"
+
+
+async def snapshot_of(
+    url: str, *, users: str = USERS, counts_of: Iterable[str] = (), **queries: str
+) -> dict[str, Any]:
+    """What a plain connection to `url` reads: every row of `users` and of each named query
+    (sorted_rows), and how many rows each table of `counts_of` holds (count_if_present: None
+    where it is absent)."""
+    queries = {"users": users, **queries}
+    async with connection_on(url) as connection:
+        rows = {name: await sorted_rows(connection, query) for name, query in queries.items()}
+        counts = {name: await count_if_present(connection, name) for name in counts_of}
+    return {**rows, **counts}
+
+
+def previous_release_data(
+    database_url: str,
+    tmp_path: Path,
+    revision: str,
+    previous: str,
+    write: Write,
+    snapshot: Snapshot,
+) -> tuple[str, dict[str, Any]]:
+    """A scratch database for `revision` holding the previous release's data, and its snapshot:
+    written with today's models, then taken back to `previous`, so that the rows are exactly what
+    that schema holds."""
+    url = migrated_scratch(database_url, tmp_path, f"revision_{revision}")
+    asyncio.run(write(url))
+    migrate.downgrade(url, previous)
+    return url, asyncio.run(snapshot(url))
+
+
+@dataclass(frozen=True)
+class RoundTrip:
+    """The snapshots of a database written at head, taken down one revision and up again."""
+
+    url: str
+    at_head: dict[str, Any]
+    previous: dict[str, Any]  # after the downgrade to the revision before
+    upgraded_again: dict[str, Any]  # back at head, before anything new is written
+
+
+def down_and_up_again(
+    database_url: str, tmp_path: Path, revision: str, write: Write, snapshot: Snapshot
+) -> RoundTrip:
+    """Write at head, downgrade to the revision before `revision` (whichever it is after a merge)
+    and upgrade again, with a snapshot after each step: the round trip of a revision that only
+    adds tables, whose downgrade must keep every other row."""
+    url = migrated_scratch(database_url, tmp_path, f"revision_{revision}")
+    asyncio.run(write(url))
+    at_head = asyncio.run(snapshot(url))
+    migrate.downgrade(url, f"{revision}-1")
+    previous = asyncio.run(snapshot(url))
+    migrate.upgrade(url)
+    return RoundTrip(url, at_head, previous, asyncio.run(snapshot(url)))
 
 
 def task_row_0005(

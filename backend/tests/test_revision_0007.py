@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +14,25 @@ from sqlalchemy import text
 
 from taskapp import migrate
 from taskapp.tasks.models import Task, TaskCompletion, TaskStatus
-from tests.revisions import add_owner, connection_on, migrated_scratch, session_on, sorted_rows
+from tests.revisions import (
+    TASK_COUNTS,
+    add_owners,
+    connection_on,
+    migrated_scratch,
+    previous_release_data,
+    session_on,
+    snapshot_of,
+)
 
 OWNERS = 3
 TASKS_EACH = 400
 NEW_INDEXES = {"ix_tasks_owner_open_due_on", "ix_tasks_owner_due_at"}
 
 
-async def _write(url: str, *, with_new_fields: bool) -> None:
+async def _write(url: str, *, with_new_fields: bool = False) -> None:
+    """Users and tasks; with_new_fields also sets what only this revision's schema holds."""
     async with session_on(url) as session:
-        for _ in range(OWNERS):
-            owner = await add_owner(session)
+        for owner in await add_owners(session, OWNERS):
             tasks = [
                 Task(
                     owner_id=owner,
@@ -42,16 +51,12 @@ async def _write(url: str, *, with_new_fields: bool) -> None:
         await session.commit()
 
 
-async def _snapshot(url: str) -> dict[str, Any]:
-    """The previous release's view of the data: its columns of users and tasks, and counts."""
-    async with connection_on(url) as connection:
-        return {
-            "users": await sorted_rows(connection, "SELECT id, email FROM users"),
-            "tasks": await sorted_rows(
-                connection, "SELECT id, owner_id, title, status, due_date, version FROM tasks"
-            ),
-            "counts": await sorted_rows(connection, "SELECT * FROM task_counts"),
-        }
+# The previous release's view of the data: its columns of users and tasks, and counts.
+_snapshot = partial(
+    snapshot_of,
+    tasks="SELECT id, owner_id, title, status, due_date, version FROM tasks",
+    counts=TASK_COUNTS,
+)
 
 
 async def _new_schema(url: str) -> dict[str, Any]:
@@ -88,12 +93,7 @@ UNSET_NEW_SCHEMA = {
 def test_revision_0007_expands_the_previous_releases_data_without_changing_it(
     database_url: str, tmp_path: Path
 ) -> None:
-    # The previous release's data: written with today's models, then taken back to 0005, so
-    # that the rows are exactly what a 0005 schema holds.
-    url = migrated_scratch(database_url, tmp_path, "revision_0007")
-    asyncio.run(_write(url, with_new_fields=False))
-    migrate.downgrade(url, "0005")
-    before = asyncio.run(_snapshot(url))
+    url, before = previous_release_data(database_url, tmp_path, "0007", "0005", _write, _snapshot)
     assert len(before["tasks"]) == OWNERS * TASKS_EACH
 
     migrate.upgrade(url)

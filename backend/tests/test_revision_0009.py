@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,9 @@ from tests.revisions import (
     add_owner,
     connection_on,
     migrated_scratch,
+    previous_release_data,
     session_on,
-    sorted_rows,
+    snapshot_of,
     table_names,
 )
 
@@ -29,7 +31,8 @@ OWNERS = 4
 TASKS_EACH = 50
 
 
-async def _write(url: str, *, with_new_fields: bool) -> None:
+async def _write(url: str, *, with_new_fields: bool = False) -> None:
+    """Users and tasks; with_new_fields also sets what only this revision's schema holds."""
     now = utcnow()
     async with session_on(url) as session:
         for n in range(OWNERS):
@@ -50,18 +53,13 @@ async def _write(url: str, *, with_new_fields: bool) -> None:
         await session.commit()
 
 
-async def _snapshot(url: str) -> dict[str, Any]:
-    """The previous release's view: its columns of users, sessions and tasks."""
-    async with connection_on(url) as connection:
-        return {
-            "users": await sorted_rows(
-                connection, "SELECT id, email, password_hash, time_zone, tasks_version FROM users"
-            ),
-            "sessions": await sorted_rows(connection, "SELECT id, user_id FROM auth_sessions"),
-            "tasks": await sorted_rows(
-                connection, "SELECT id, owner_id, title, version FROM tasks"
-            ),
-        }
+# The previous release's view: its columns of users, sessions and tasks.
+_snapshot = partial(
+    snapshot_of,
+    users="SELECT id, email, password_hash, time_zone, tasks_version FROM users",
+    sessions="SELECT id, user_id FROM auth_sessions",
+    tasks="SELECT id, owner_id, title, version FROM tasks",
+)
 
 
 async def _new_schema(url: str) -> dict[str, Any]:
@@ -89,10 +87,7 @@ EMPTY_NEW_SCHEMA = {"table": True, "column": True, "verified": 0, "tokens": 0}
 def test_revision_0009_expands_the_previous_releases_data_without_changing_it(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = migrated_scratch(database_url, tmp_path, "revision_0009")
-    asyncio.run(_write(url, with_new_fields=False))
-    migrate.downgrade(url, "0008")
-    before = asyncio.run(_snapshot(url))
+    url, before = previous_release_data(database_url, tmp_path, "0009", "0008", _write, _snapshot)
     assert len(before["tasks"]) == OWNERS * TASKS_EACH
     assert asyncio.run(_new_schema(url)) == {"table": False, "column": False}
 

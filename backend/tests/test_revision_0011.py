@@ -14,7 +14,7 @@ from taskapp import migrate
 from taskapp.projects.models import Project
 from taskapp.tasks.models import Task
 from tests.revisions import (
-    add_owner,
+    add_owners,
     connection_on,
     count_if_present,
     migrated_scratch,
@@ -28,8 +28,7 @@ PROJECTS_EACH = 2
 
 async def _write(url: str) -> None:
     async with session_on(url) as session:
-        for _ in range(OWNERS):
-            owner = await add_owner(session)
+        for owner in await add_owners(session, OWNERS):
             for n in range(PROJECTS_EACH):
                 project = Project(owner_id=owner, name=f"P{n}")
                 session.add(project)

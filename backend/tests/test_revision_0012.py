@@ -6,22 +6,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
 
-from taskapp import migrate
 from taskapp.db import utcnow
 from taskapp.mail.outbox import enqueue
 from taskapp.reminders.models import Notification, NotificationSettings, Reminder
 from taskapp.tasks.models import Task
-from tests.revisions import (
-    add_owner,
-    connection_on,
-    count_if_present,
-    migrated_scratch,
-    session_on,
-    sorted_rows,
-)
+from tests.revisions import add_owner, down_and_up_again, session_on, snapshot_of
 
 NEW_TABLES = ("reminders", "notifications", "notification_settings", "mail_outbox")
 
@@ -53,30 +45,20 @@ async def _write(url: str) -> None:
         await session.commit()
 
 
-async def _snapshot(url: str) -> dict[str, Any]:
-    async with connection_on(url) as connection:
-        return {
-            "users": await sorted_rows(connection, "SELECT id, email FROM users"),
-            "tasks": await sorted_rows(connection, "SELECT id, owner_id, title FROM tasks"),
-            **{table: await count_if_present(connection, table) for table in NEW_TABLES},
-        }
+_snapshot = partial(
+    snapshot_of, counts_of=NEW_TABLES, tasks="SELECT id, owner_id, title FROM tasks"
+)
 
 
 def test_revision_0012_upgrades_downgrades_and_upgrades_again_keeping_every_task(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = migrated_scratch(database_url, tmp_path, "revision_0012")
-    asyncio.run(_write(url))
-    at_head = asyncio.run(_snapshot(url))
-    assert [at_head[table] for table in NEW_TABLES] == [1, 1, 1, 1]
+    trip = down_and_up_again(database_url, tmp_path, "0012", _write, _snapshot)
+    assert [trip.at_head[table] for table in NEW_TABLES] == [1, 1, 1, 1]
+    assert trip.previous == {**trip.at_head, **dict.fromkeys(NEW_TABLES)}
+    assert trip.upgraded_again == {**trip.at_head, **dict.fromkeys(NEW_TABLES, 0)}
 
-    migrate.downgrade(url, "0012-1")  # the revision before 0012, whichever it is after a merge
-    previous = asyncio.run(_snapshot(url))
-    assert previous == {**at_head, **dict.fromkeys(NEW_TABLES)}
-
-    migrate.upgrade(url)
-    assert asyncio.run(_snapshot(url)) == {**at_head, **dict.fromkeys(NEW_TABLES, 0)}
-    asyncio.run(_write(url))
-    again = asyncio.run(_snapshot(url))
+    asyncio.run(_write(trip.url))
+    again = asyncio.run(_snapshot(trip.url))
     assert [again[table] for table in NEW_TABLES] == [1, 1, 1, 1]
     assert len(again["tasks"]) == 2

@@ -11,15 +11,15 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from taskapp import migrate
 from taskapp.attachments.models import Attachment
 from taskapp.db import utcnow
 from taskapp.tasks.models import Task
 from tests.revisions import (
     add_owner,
     connection_on,
-    migrated_scratch,
+    down_and_up_again,
     session_on,
+    snapshot_of,
     sorted_rows,
     table_names,
 )
@@ -50,18 +50,19 @@ async def _write(url: str) -> uuid.UUID:
 
 
 async def _snapshot(url: str) -> dict[str, Any]:
+    """Users and tasks, and each file with its task's title (None once the task is gone)."""
+    seen = await snapshot_of(url, tasks="SELECT id, owner_id, title FROM tasks")
     async with connection_on(url) as connection:
-        return {
-            "users": await sorted_rows(connection, "SELECT id, email FROM users"),
-            "tasks": await sorted_rows(connection, "SELECT id, owner_id, title FROM tasks"),
-            "attachments": await sorted_rows(
+        seen["attachments"] = (
+            await sorted_rows(
                 connection,
                 "SELECT t.title, a.filename FROM attachments a"
                 " LEFT JOIN tasks t ON t.id = a.task_id",
             )
             if "attachments" in await table_names(connection)
-            else None,
-        }
+            else None
+        )
+    return seen
 
 
 async def _delete_task(url: str, task_id: uuid.UUID) -> None:
@@ -73,17 +74,12 @@ async def _delete_task(url: str, task_id: uuid.UUID) -> None:
 def test_revision_0015_upgrades_downgrades_and_upgrades_again_keeping_every_task(
     database_url: str, tmp_path: Path
 ) -> None:
-    url = migrated_scratch(database_url, tmp_path, "revision_0015")
-    asyncio.run(_write(url))
-    at_head = asyncio.run(_snapshot(url))
-    assert at_head["attachments"] == [("T", "a.pdf")]
+    trip = down_and_up_again(database_url, tmp_path, "0015", _write, _snapshot)
+    assert trip.at_head["attachments"] == [("T", "a.pdf")]
+    assert trip.previous == {**trip.at_head, "attachments": None}
+    assert trip.upgraded_again == {**trip.at_head, "attachments": []}
 
-    migrate.downgrade(url, "0015-1")  # the revision before 0015, whichever it is after a merge
-    assert asyncio.run(_snapshot(url)) == {**at_head, "attachments": None}
-
-    migrate.upgrade(url)
-    assert asyncio.run(_snapshot(url)) == {**at_head, "attachments": []}
-    second = asyncio.run(_write(url))
-    asyncio.run(_delete_task(url, second))
+    second = asyncio.run(_write(trip.url))
+    asyncio.run(_delete_task(trip.url, second))
     # The task's deletion leaves the row, without its task, for the worker's purge.
-    assert asyncio.run(_snapshot(url))["attachments"] == [(None, "a.pdf")]
+    assert asyncio.run(_snapshot(trip.url))["attachments"] == [(None, "a.pdf")]
