@@ -435,47 +435,22 @@ def test_show_prints_the_tags(repo: Path) -> None:
     )
 
 
-def test_command_line_exit_codes_and_streams(repo: Path) -> None:
-    ok = subprocess.run(
-        [
-            sys.executable,
-            str(SCRIPT),
-            "--root",
-            str(repo),
-            "set-tag",
-            "--env",
-            "dev",
-            "--tag",
-            SHA_A,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
+def promote_cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    """promote.py in a process of its own, so its exit code and streams are the real ones."""
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *argv], capture_output=True, text=True, check=False
     )
+
+
+def test_command_line_exit_codes_and_streams(repo: Path) -> None:
+    ok = promote_cli("--root", str(repo), "set-tag", "--env", "dev", "--tag", SHA_A)
     assert ok.returncode == 0
     assert ok.stdout.startswith("--- a/deploy/gitops/envs/dev/")
     assert ok.stderr == ""
-    bad = subprocess.run(
-        [
-            sys.executable,
-            str(SCRIPT),
-            "--root",
-            str(repo),
-            "set-tag",
-            "--env",
-            "qa",
-            "--tag",
-            SHA_A,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    bad = promote_cli("--root", str(repo), "set-tag", "--env", "qa", "--tag", SHA_A)
     assert bad.returncode == 2
     assert bad.stdout == ""
     assert bad.stderr.startswith("promote.py: refused: unknown environment 'qa'")
-    usage = subprocess.run(
-        [sys.executable, str(SCRIPT), "set-tag"], capture_output=True, text=True, check=False
-    )
+    usage = promote_cli("set-tag")
     assert usage.returncode == 2
     assert "--env" in usage.stderr
