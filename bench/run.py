@@ -5,16 +5,19 @@ nothing; it prints Markdown tables and writes them with the raw numbers to artif
 Placement: the server under test alone on core 0, wrk on core 1; PostgreSQL and Redis are left
 unpinned (pinning the database onto wrk's core starved it and made the yardstick database-bound).
 This machine is a shared VM whose speed drifts over minutes, so each taskapp endpoint is measured
-right after its yardstick and each ratio is to that adjacent run. Each server's CPU time per
-request (all its processes) is reported too: PostgreSQL, unpinned, also runs on core 0 at times,
-which moves requests/s but not the server's own CPU per request (docs/adr/0006).
+right after its yardstick and each ratio is to that adjacent run. `--rounds` such pairs (3) are
+measured one after another and the row shows the pair with the median ratio, every pair's ratio
+beside it: one pair's ratio moved by up to ±0.15 with the yardstick alone. Each server's CPU time
+per request (all its processes) is reported too: PostgreSQL, unpinned, also runs on core 0 at
+times, which moves requests/s but not the server's own CPU per request (docs/adr/0006).
 
 1. Speed (64 connections, one user with 10,000 tasks): GET /tasks?limit=50 with the cache warm
    and off, GET /tasks/{id}, POST and PATCH /tasks, GET /health, against bench/baseline.py (raw
    Starlette + asyncpg, orjson, the same pool size; a write endpoint that inserts and bumps the
    owner's data version in one transaction).
 2. Workers: GET /tasks?limit=50 (cache off) with `taskapp serve --workers 2` on both cores
-   against one worker on core 0 (wrk stays on core 1, so the two workers share it with wrk).
+   against one worker on core 0 (wrk stays on core 1, so the two workers share it with wrk),
+   `--rounds` times in turn, the median pair shown.
    Its CPU ratio is one worker's CPU per request over the two workers': 1.00 means a second
    worker costs nothing per request, so with a core each two would serve twice the rate.
 3. Scale (16 connections, cache off, one user in Europe/Berlin with 10,000, 100,000 then
@@ -44,7 +47,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -99,6 +102,21 @@ class Result:
 class Measured:
     result: Result
     baseline: Result | None  # measured right before it
+    # Every round's (measured, reference) pair in measuring order; `result` and `baseline` are
+    # the pair with the median ratio.
+    pairs: list[tuple[Result, Result]] = field(default_factory=list)
+
+    @property
+    def pair_ratios(self) -> list[float]:
+        return [r.requests_per_second / b.requests_per_second for r, b in self.pairs]
+
+
+def median_pair(pairs: list[tuple[Result, Result]]) -> Measured:
+    """The pair with the median requests/s ratio (the lower middle one for an even count),
+    keeping every pair."""
+    ratios = Measured(pairs[0][0], None, pairs).pair_ratios
+    middle = sorted(range(len(pairs)), key=ratios.__getitem__)[(len(pairs) - 1) // 2]
+    return Measured(*pairs[middle], pairs)
 
 
 def log(message: str) -> None:
@@ -319,7 +337,7 @@ def wrk(
     return Result(name, rps, latencies["50"], latencies["99"], errors, total, cpu_us)
 
 
-def speed(seconds: int, owner: uuid.UUID, email: str) -> list[Measured]:
+def speed(seconds: int, rounds: int, owner: uuid.UUID, email: str) -> list[Measured]:
     port, baseline_port = free_port(), free_port()
     base, yardstick = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{baseline_port}/tasks"
     baseline_env = {**os.environ, "BASELINE_DSN": DSN, "BASELINE_OWNER_ID": str(owner)}
@@ -331,15 +349,19 @@ def speed(seconds: int, owner: uuid.UUID, email: str) -> list[Measured]:
     measured: list[Measured] = []
 
     def run(name: str, url: str, script: str, env: dict[str, str], against: str | None) -> None:
-        reference = None
-        if against is not None:
-            label = (
-                "baseline POST (insert + version bump)"
-                if against == "post.lua"
-                else ("baseline GET, 50 rows")
-            )
+        if against is None:
+            measured.append(Measured(wrk(name, url, script, env, seconds, 64, app_pid), None))
+            return
+        label = (
+            "baseline POST (insert + version bump)"
+            if against == "post.lua"
+            else "baseline GET, 50 rows"
+        )
+        pairs = []
+        for _ in range(rounds):
             reference = wrk(label, yardstick, against, env, seconds, 64, yardstick_pid)
-        measured.append(Measured(wrk(name, url, script, env, seconds, 64, app_pid), reference))
+            pairs.append((wrk(name, url, script, env, seconds, 64, app_pid), reference))
+        measured.append(median_pair(pairs))
 
     with server(uvicorn, baseline_env, baseline_port, probe="/tasks") as yardstick_pid:
         with server(serve_command(port), app_env(60), port) as app_pid:
@@ -361,17 +383,22 @@ def speed(seconds: int, owner: uuid.UUID, email: str) -> list[Measured]:
     return measured
 
 
-def workers(seconds: int, email: str) -> list[Measured]:
+def workers(seconds: int, rounds: int, email: str) -> list[Measured]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     url = f"{base}/api/v1/tasks?limit=50"
-    results: list[Result] = []
-    for count, cores in ((1, "0"), (2, "0-1")):
-        with server(serve_command(port, count), app_env(0), port, cores=cores) as pid:
-            env = {**os.environ, "TOKEN": login(base, email)}
-            name = f"GET /api/v1/tasks?limit=50 (cache off), {count} worker(s) on core(s) {cores}"
-            results.append(wrk(name, url, "auth.lua", env, seconds, 64, pid))
-    return [Measured(results[1], results[0])]
+    pairs: list[tuple[Result, Result]] = []
+    for _ in range(rounds):
+        results: list[Result] = []
+        for count, cores in ((1, "0"), (2, "0-1")):
+            with server(serve_command(port, count), app_env(0), port, cores=cores) as pid:
+                env = {**os.environ, "TOKEN": login(base, email)}
+                name = (
+                    f"GET /api/v1/tasks?limit=50 (cache off), {count} worker(s) on core(s) {cores}"
+                )
+                results.append(wrk(name, url, "auth.lua", env, seconds, 64, pid))
+        pairs.append((results[1], results[0]))
+    return [median_pair(pairs)]
 
 
 def scale(seconds: int, sizes: tuple[int, ...]) -> list[Result]:
@@ -419,6 +446,12 @@ def main() -> int:
         default=list(SCALE_SIZES),
         help="task counts for the scale cases (none: skip them)",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="measured pairs (yardstick, then taskapp) per compared speed row; the median is shown",
+    )
     parser.add_argument("--skip-speed", action="store_true", help="only the scale cases")
     args = parser.parse_args()
     for tool in ("wrk", "taskset"):
@@ -439,9 +472,11 @@ def main() -> int:
         owner = create_user(app_env(0), email)
         log(f"seeding {SPEED_TASKS:,} tasks")
         asyncio.run(seed(owner, SPEED_TASKS))
-        measured = speed(args.seconds, owner, email) + workers(args.seconds, email)
+        measured = speed(args.seconds, args.rounds, owner, email) + workers(
+            args.seconds, args.rounds, email
+        )
     scaled = scale(args.seconds, tuple(args.sizes))
-    report(started, measured, scaled)
+    report(started, args.rounds, measured, scaled)
     return 0
 
 
@@ -452,7 +487,7 @@ def _cpu_columns(result: Result, reference: Result | None) -> tuple[str, str, st
     return (f"{mine:,.0f}" if mine else "", f"{theirs:,.0f}" if theirs else "", ratio)
 
 
-def report(started: datetime, measured: list[Measured], scaled: list[Result]) -> None:
+def report(started: datetime, rounds: int, measured: list[Measured], scaled: list[Result]) -> None:
     lines = [
         f"taskapp benchmark, {started:%Y-%m-%d %H:%M} UTC: server on core 0, wrk on core 1, "
         "PostgreSQL and Redis unpinned; production mode, 1 worker unless stated",
@@ -461,21 +496,23 @@ def report(started: datetime, measured: list[Measured], scaled: list[Result]) ->
     if measured:
         lines += [
             f"Speed: 64 connections, {SPEED_TASKS:,} tasks; each ratio is to the row measured "
-            "just before it (the yardstick, or one worker for the workers row)",
+            "just before it (the yardstick, or one worker for the workers row); compared rows "
+            f"show the median of {rounds} such pairs",
             "",
             "| endpoint | requests/s | p50 ms | p99 ms | errors | reference requests/s | ratio "
-            "| server CPU µs/request | reference's | CPU ratio |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| every pair's ratio | server CPU µs/request | reference's | CPU ratio |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for m in measured:
             r, b = m.result, m.baseline
             reference = f"{b.requests_per_second:,.0f}" if b else ""
             ratio = f"{r.requests_per_second / b.requests_per_second:.2f}" if b else ""
+            every = " / ".join(f"{pair:.2f}" for pair in m.pair_ratios)
             cpu, cpu_reference, cpu_ratio = _cpu_columns(r, b)
             lines.append(
                 f"| {r.endpoint} | {r.requests_per_second:,.0f} | {r.p50_ms:.1f} | "
-                f"{r.p99_ms:.1f} | {r.errors} | {reference} | {ratio} | {cpu} | {cpu_reference} "
-                f"| {cpu_ratio} |"
+                f"{r.p99_ms:.1f} | {r.errors} | {reference} | {ratio} | {every} | {cpu} "
+                f"| {cpu_reference} | {cpu_ratio} |"
             )
         lines += [
             "",
@@ -505,7 +542,13 @@ def report(started: datetime, measured: list[Measured], scaled: list[Result]) ->
             {
                 "started": started.isoformat(),
                 "speed": [
-                    {**asdict(m.result), "reference": m.baseline and asdict(m.baseline)}
+                    {
+                        **asdict(m.result),
+                        "reference": m.baseline and asdict(m.baseline),
+                        "pairs": [
+                            {"measured": asdict(r), "reference": asdict(b)} for r, b in m.pairs
+                        ],
+                    }
                     for m in measured
                 ],
                 "scale": [asdict(r) for r in scaled],
