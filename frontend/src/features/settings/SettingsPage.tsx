@@ -9,6 +9,7 @@ import type { User } from "@/api/types";
 import { useAuth } from "@/features/auth/context";
 import { NewPasswordField } from "@/features/auth/NewPasswordField";
 import { passwordSchema } from "@/features/auth/password";
+import { registerField } from "@/lib/registerField";
 import { LabelledInput } from "@/ui/LabelledInput";
 import { PasswordField } from "@/ui/PasswordField";
 import { Button, Field, Input, Spinner } from "@/ui/primitives";
@@ -43,15 +44,15 @@ const profileSchema = z.object({
 
 function ProfileForm() {
   const { user, setUser } = useAuth();
-  const {
-    register,
-    handleSubmit,
-    reset,
-    formState: { errors, isSubmitting, isDirty },
-  } = useForm<z.infer<typeof profileSchema>>({
+  const form = useForm<z.infer<typeof profileSchema>>({
     resolver: zodResolver(profileSchema),
     defaultValues: { fullName: user?.full_name ?? "" },
   });
+  const {
+    handleSubmit,
+    reset,
+    formState: { isSubmitting, isDirty },
+  } = form;
   const onSubmit = handleSubmit(async ({ fullName }) => {
     try {
       const { data } = await unwrap<User>(
@@ -73,8 +74,7 @@ function ProfileForm() {
         id="profile-name"
         label="Name"
         autoComplete="name"
-        error={errors.fullName?.message}
-        {...register("fullName")}
+        {...registerField(form, "fullName")}
       />
       <Button type="submit" disabled={isSubmitting || !isDirty}>
         {isSubmitting && <Spinner />}Save profile
@@ -97,17 +97,17 @@ const passwordFormSchema = z
 
 function PasswordForm() {
   const [done, setDone] = useState(false);
-  const {
-    register,
-    handleSubmit,
-    reset,
-    setError,
-    formState: { errors, isSubmitting },
-  } = useForm<z.infer<typeof passwordFormSchema>>({
+  const form = useForm<z.infer<typeof passwordFormSchema>>({
     resolver: zodResolver(passwordFormSchema),
     mode: "onTouched",
     defaultValues: { current: "", next: "", confirm: "" },
   });
+  const {
+    handleSubmit,
+    reset,
+    setError,
+    formState: { isSubmitting },
+  } = form;
   const onSubmit = handleSubmit(async ({ current, next }) => {
     setDone(false);
     try {
@@ -133,21 +133,14 @@ function PasswordForm() {
         id="pw-current"
         label="Current password"
         autoComplete="current-password"
-        error={errors.current?.message}
-        {...register("current")}
+        {...registerField(form, "current")}
       />
-      <NewPasswordField
-        id="pw-new"
-        label="New password"
-        error={errors.next?.message}
-        {...register("next")}
-      />
+      <NewPasswordField id="pw-new" label="New password" {...registerField(form, "next")} />
       <PasswordField
         id="pw-confirm"
         label="Confirm new password"
         autoComplete="new-password"
-        error={errors.confirm?.message}
-        {...register("confirm")}
+        {...registerField(form, "confirm")}
       />
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={isSubmitting}>
