@@ -1,6 +1,7 @@
-import type { FormEvent, ReactNode } from "react";
+import { forwardRef, type ComponentProps, type FormEvent, type ReactNode } from "react";
 import { Link } from "react-router";
 import { FormAlert } from "@/ui/FormAlert";
+import { EmailField } from "@/ui/LabelledInput";
 import { Logo } from "@/ui/Logo";
 import { Button, Spinner } from "@/ui/primitives";
 
@@ -55,6 +56,17 @@ export function AuthForm({
     </>
   );
 }
+
+/**
+ * The account's email, first on the log-in and forgot-password forms: the same field on both, so
+ * a password manager fills in either. Register it with `emailRules`.
+ */
+export const AccountEmailField = forwardRef<
+  HTMLInputElement,
+  Omit<ComponentProps<typeof EmailField>, "id" | "label" | "autoFocus">
+>(function AccountEmailField(props, ref) {
+  return <EmailField ref={ref} id="email" label="Email" autoFocus {...props} />;
+});
 
 /** The form's full-width submit button: disabled while the form is sent, with a named spinner. */
 export function AuthSubmit({

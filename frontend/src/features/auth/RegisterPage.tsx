@@ -1,13 +1,13 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
+import { registerField } from "@/lib/registerField";
 import { EmailField, LabelledInput } from "@/ui/LabelledInput";
 import { AuthForm, AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
 import { useAuth } from "./context";
 import { NewPasswordField } from "./NewPasswordField";
 import { passwordSchema } from "./password";
+import { useAuthForm } from "./useAuthForm";
 
 const schema = z.object({
   fullName: z.string().trim().max(255, "Use at most 255 characters"),
@@ -18,31 +18,24 @@ type Values = z.infer<typeof schema>;
 
 export default function RegisterPage() {
   const { register: signUp } = useAuth();
-  const [formError, setFormError] = useState<string | null>(null);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors, isSubmitting },
-  } = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { fullName: "" } });
-
-  const onSubmit = handleSubmit(async ({ fullName, email, password }) => {
-    setFormError(null);
-    try {
-      await signUp(email, password, fullName || undefined);
-    } catch (e) {
+  const { form, formError, onSubmit } = useAuthForm<Values>(
+    { resolver: zodResolver(schema), defaultValues: { fullName: "" } },
+    ({ fullName, email, password }) => signUp(email, password, fullName || undefined),
+    (e, { setError }) => {
       if (e instanceof ApiError && e.status === 409) {
         setError("email", { message: "An account with this email already exists." });
-      } else if (e instanceof ApiError && e.status === 422 && e.errors.length) {
-        for (const name of ["email", "password"] as const) {
-          const msg = e.fieldError(name);
-          if (msg) setError(name, { message: msg });
-        }
-        const fullNameMsg = e.fieldError("full_name");
-        if (fullNameMsg) setError("fullName", { message: fullNameMsg });
-      } else setFormError(errorMessage(e));
-    }
-  });
+        return null;
+      }
+      if (!(e instanceof ApiError && e.status === 422 && e.errors.length)) return errorMessage(e);
+      for (const name of ["email", "password"] as const) {
+        const msg = e.fieldError(name);
+        if (msg) setError(name, { message: msg });
+      }
+      const fullNameMsg = e.fieldError("full_name");
+      if (fullNameMsg) setError("fullName", { message: fullNameMsg });
+      return null;
+    },
+  );
 
   return (
     <AuthLayout
@@ -60,17 +53,11 @@ export default function RegisterPage() {
           label="Name (optional)"
           autoComplete="name"
           autoFocus
-          error={errors.fullName?.message}
-          {...register("fullName")}
+          {...registerField(form, "fullName")}
         />
-        <EmailField id="email" label="Email" error={errors.email?.message} {...register("email")} />
-        <NewPasswordField
-          id="password"
-          label="Password"
-          error={errors.password?.message}
-          {...register("password")}
-        />
-        <AuthSubmit busy={isSubmitting} busyLabel="Creating account">
+        <EmailField id="email" label="Email" {...registerField(form, "email")} />
+        <NewPasswordField id="password" label="Password" {...registerField(form, "password")} />
+        <AuthSubmit busy={form.formState.isSubmitting} busyLabel="Creating account">
           Create account
         </AuthSubmit>
       </AuthForm>

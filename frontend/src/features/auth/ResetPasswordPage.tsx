@@ -1,11 +1,11 @@
-import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { useNavigate, useSearchParams } from "react-router";
 import { api, unwrap } from "@/api/client";
 import { ApiError, errorMessage } from "@/api/problem";
+import { registerField } from "@/lib/registerField";
 import { FormAlert } from "@/ui/FormAlert";
 import { AuthForm, AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
 import { NewPasswordField } from "./NewPasswordField";
+import { useAuthForm } from "./useAuthForm";
 
 type Values = { password: string };
 
@@ -14,29 +14,24 @@ export default function ResetPasswordPage() {
   const [params] = useSearchParams();
   const token = params.get("token") ?? "";
   const navigate = useNavigate();
-  const [formError, setFormError] = useState<string | null>(null);
-  const {
-    register,
-    handleSubmit,
-    setError,
-    formState: { errors, isSubmitting },
-  } = useForm<Values>({ defaultValues: { password: "" } });
-
-  const onSubmit = handleSubmit(async ({ password }) => {
-    setFormError(null);
-    try {
+  const { form, formError, onSubmit } = useAuthForm<Values>(
+    { defaultValues: { password: "" } },
+    async ({ password }) => {
       await unwrap(
         api.POST("/api/v1/auth/password-reset/confirm", {
           body: { token, new_password: password },
         }),
       );
       void navigate("/login", { replace: true, state: { passwordReset: true } });
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 422 && e.fieldError("new_password"))
-        setError("password", { message: e.fieldError("new_password") });
-      else setFormError(errorMessage(e));
-    }
-  });
+    },
+    (e, { setError }) => {
+      const message =
+        e instanceof ApiError && e.status === 422 ? e.fieldError("new_password") : undefined;
+      if (!message) return errorMessage(e);
+      setError("password", { message });
+      return null;
+    },
+  );
 
   return (
     <AuthLayout
@@ -50,14 +45,13 @@ export default function ResetPasswordPage() {
           id="password"
           label="New password"
           autoFocus
-          error={errors.password?.message}
-          {...register("password", {
+          {...registerField(form, "password", {
             required: "Enter a new password",
             minLength: { value: 8, message: "Use at least 8 characters" },
             maxLength: { value: 128, message: "Use at most 128 characters" },
           })}
         />
-        <AuthSubmit busy={isSubmitting} busyLabel="Saving" disabled={!token}>
+        <AuthSubmit busy={form.formState.isSubmitting} busyLabel="Saving" disabled={!token}>
           Set new password
         </AuthSubmit>
       </AuthForm>
