@@ -185,6 +185,22 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
+@pytest.fixture
+def module_app(request: pytest.FixtureRequest) -> FastAPI:
+    """The module's own app (on settings of its own): the fixture its APP_FIXTURE names.
+    Resolved in a plain fixture, outside the event loop, as that one may be async and not yet
+    set up."""
+    application: FastAPI = request.getfixturevalue(request.module.APP_FIXTURE)
+    return application
+
+
+@pytest.fixture
+async def http(module_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the module's own app (see module_app), for modules that set APP_FIXTURE."""
+    async with client_for(module_app) as client:
+        yield client
+
+
 @dataclass
 class Account:
     email: str

@@ -49,10 +49,7 @@ async def mail_app(
         yield application
 
 
-@pytest.fixture
-async def http(mail_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(mail_app) as client:
-        yield client
+APP_FIXTURE = "mail_app"  # the app conftest's `http` fixture is a client of
 
 
 async def _delivered(app: FastAPI) -> None:

@@ -57,10 +57,7 @@ async def files_app(
         yield application
 
 
-@pytest.fixture
-async def http(files_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(files_app) as client:
-        yield client
+APP_FIXTURE = "files_app"  # the app conftest's `http` fixture is a client of
 
 
 async def announce(
@@ -352,19 +349,6 @@ async def test_viewers_list_and_download_editors_write_strangers_and_removed_mem
     assert_problem(await http.get(f"{base}/{ready['id']}/download", headers=viewer.headers), 404)
 
 
-@pytest.fixture(scope="module")
-async def short_app(
-    make_settings: Callable[..., Settings], tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[FastAPI]:
-    settings = make_settings(
-        attachments_dir=tmp_path_factory.mktemp("short"),
-        attachments_upload_ttl=timedelta(seconds=1),
-        attachments_download_ttl=timedelta(seconds=1),
-    )
-    async with app_on(settings) as application:
-        yield application
-
-
 def test_a_link_lives_at_least_its_lifetime_though_signatures_carry_whole_seconds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -386,9 +370,14 @@ def test_a_link_lives_at_least_its_lifetime_though_signatures_carry_whole_second
 
 
 async def test_links_expire_so_a_removed_members_old_link_stops_working(
-    short_app: FastAPI,
+    make_settings: Callable[..., Settings], tmp_path: Path
 ) -> None:
-    async with client_for(short_app) as http:
+    settings = make_settings(
+        attachments_dir=tmp_path,
+        attachments_upload_ttl=timedelta(seconds=1),
+        attachments_download_ttl=timedelta(seconds=1),
+    )
+    async with app_on(settings) as short_app, client_for(short_app) as http:
         owner, member = await register_and_login(http), await register_and_login(http)
         project = (
             await http.post(f"{API}/projects", json={"name": "P"}, headers=owner.headers)

@@ -35,7 +35,13 @@ from taskapp.db import utcnow
 from taskapp.http.headers import API_CSP, html_csp
 from taskapp.main import create_app
 from taskapp.settings import Settings
-from tests.conftest import app_on, assert_problem, client_for, create_task, register_and_login
+from tests.conftest import (
+    app_on,
+    assert_problem,
+    client_for,
+    create_task,
+    register_and_login,
+)
 from tests.test_attachments import PDF, announce, attach, rows, upload, worker
 
 if TYPE_CHECKING:
@@ -101,10 +107,7 @@ async def s3_app(
         yield application
 
 
-@pytest.fixture
-async def http(s3_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(s3_app) as client:
-        yield client
+APP_FIXTURE = "s3_app"  # the app conftest's `http` fixture is a client of
 
 
 def head(s3: S3Client, attachment_id: str) -> dict[str, Any] | None:

@@ -72,10 +72,7 @@ async def live_app(make_settings: Callable[..., Settings]) -> AsyncIterator[Fast
         await application.state.services.feed.close()
 
 
-@pytest.fixture
-async def http(live_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(live_app) as client:
-        yield client
+APP_FIXTURE = "live_app"  # the app conftest's `http` fixture is a client of
 
 
 async def stream_while(

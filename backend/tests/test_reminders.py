@@ -63,10 +63,7 @@ async def mail_app(mail_settings: Settings) -> AsyncIterator[FastAPI]:
         yield application
 
 
-@pytest.fixture
-async def http(mail_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    async with client_for(mail_app) as client:
-        yield client
+APP_FIXTURE = "mail_app"  # the app conftest's `http` fixture is a client of
 
 
 def _loop(application: FastAPI, settings: Settings) -> JobLoop:

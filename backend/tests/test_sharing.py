@@ -27,9 +27,9 @@ from tests.conftest import (
 from tests.test_account_mail import _delivered, _parts
 
 # The app mailing to the module's real SMTP server (conftest's smtp), as the account-mail tests
-# use it.
+# use it; conftest's `http` is a client of it.
 mail_app = mail.mail_app
-http = mail.http
+APP_FIXTURE = "mail_app"
 
 API = "/api/v1"
 
