@@ -66,9 +66,11 @@ async def mail_app(mail_settings: Settings) -> AsyncIterator[FastAPI]:
 APP_FIXTURE = "mail_app"  # the app conftest's `http` fixture is a client of
 
 
-def _loop(application: FastAPI, settings: Settings) -> JobLoop:
-    """A worker's loop on the app's database (its own registry, as a worker process has)."""
+def _loop(application: FastAPI, settings: Settings | None = None) -> JobLoop:
+    """A worker's loop on the app's database (its own registry, as a worker process has), with
+    the app's settings unless a test gives others (a broken or hung SMTP server)."""
     services = application.state.services
+    settings = settings or services.settings
     registry = CollectorRegistry()
     return JobLoop(
         settings, services.session_factory, Mailer(settings, registry), registry, services.feed
@@ -156,14 +158,11 @@ async def _due_reminder(http: httpx.AsyncClient, account: Account, title: str) -
 
 
 async def test_two_loops_fire_a_due_reminder_into_one_notification_and_one_mail(
-    mail_app: FastAPI,
-    mail_settings: Settings,
-    http: httpx.AsyncClient,
-    smtp: tuple[Inbox, int],
+    mail_app: FastAPI, http: httpx.AsyncClient, smtp: tuple[Inbox, int]
 ) -> None:
     account = await register_and_login(http)
     await _due_reminder(http, account, "Water <the> plants")
-    first, second = _loop(mail_app, mail_settings), _loop(mail_app, mail_settings)
+    first, second = _loop(mail_app), _loop(mail_app)
     await asyncio.gather(first.tick(), second.tick())
     await asyncio.gather(first.tick(), second.tick())
 
@@ -191,12 +190,12 @@ async def test_two_loops_fire_a_due_reminder_into_one_notification_and_one_mail(
 
 
 async def test_notifications_page_newest_first_and_are_marked_read(
-    mail_app: FastAPI, mail_settings: Settings, http: httpx.AsyncClient
+    mail_app: FastAPI, http: httpx.AsyncClient
 ) -> None:
     account = await register_and_login(http)
     for title in ("one", "two", "three"):
         await _due_reminder(http, account, title)
-        await _loop(mail_app, mail_settings).tick()
+        await _loop(mail_app).tick()
     first = (await http.get(f"{API}/notifications?limit=2", headers=account.headers)).json()
     assert [n["title"] for n in first["items"]] == ["three", "two"]
     rest = await http.get(
@@ -222,11 +221,11 @@ async def test_notifications_page_newest_first_and_are_marked_read(
 
 
 async def test_snoozing_a_notification_reminds_again_later(
-    mail_app: FastAPI, mail_settings: Settings, http: httpx.AsyncClient
+    mail_app: FastAPI, http: httpx.AsyncClient
 ) -> None:
     account = await register_and_login(http)
     await _due_reminder(http, account, "Call back")
-    await _loop(mail_app, mail_settings).tick()
+    await _loop(mail_app).tick()
     (notification,) = (await http.get(f"{API}/notifications", headers=account.headers)).json()[
         "items"
     ]
@@ -258,7 +257,6 @@ async def test_snoozing_a_notification_reminds_again_later(
 async def test_mail_that_fails_is_retried_with_backoff_then_sent(
     make_settings: Callable[..., Settings],
     mail_app: FastAPI,
-    mail_settings: Settings,
     http: httpx.AsyncClient,
     smtp: tuple[Inbox, int],
 ) -> None:
@@ -275,7 +273,7 @@ async def test_mail_that_fails_is_retried_with_backoff_then_sent(
         assert row is not None
         assert (row.status, row.attempts) == ("pending", 1)
         assert row.next_attempt_at - utcnow() > timedelta(seconds=20)  # backed off
-    await _loop(mail_app, mail_settings).tick()  # not due yet: nothing sent
+    await _loop(mail_app).tick()  # not due yet: nothing sent
     assert _worker_mail(smtp[0], account.email) == []
     async with mail_app.state.services.session_factory() as session:
         await session.execute(
@@ -284,7 +282,7 @@ async def test_mail_that_fails_is_retried_with_backoff_then_sent(
             .values(next_attempt_at=utcnow())
         )
         await session.commit()
-    await _loop(mail_app, mail_settings).tick()
+    await _loop(mail_app).tick()
     (mail,) = _worker_mail(smtp[0], account.email)
     assert mail["Subject"] == "Reminder: Retry me"
     assert (
@@ -296,10 +294,7 @@ async def test_mail_that_fails_is_retried_with_backoff_then_sent(
 
 
 async def test_the_daily_digest_mails_the_days_tasks_once(
-    mail_app: FastAPI,
-    mail_settings: Settings,
-    http: httpx.AsyncClient,
-    smtp: tuple[Inbox, int],
+    mail_app: FastAPI, http: httpx.AsyncClient, smtp: tuple[Inbox, int]
 ) -> None:
     account = await register_and_login(http)
     today = utcnow().date()  # the account's zone is UTC
@@ -313,7 +308,7 @@ async def test_the_daily_digest_mails_the_days_tasks_once(
     )
     assert set_.json() == {"digest_hour": hour}
     for _ in range(2):
-        await _loop(mail_app, mail_settings).tick()
+        await _loop(mail_app).tick()
     (digest,) = _worker_mail(smtp[0], account.email)
     text = digest.get_body(("plain",))
     assert text is not None
@@ -402,10 +397,7 @@ async def test_stopping_cancels_a_pass_stuck_on_smtp_within_the_grace(
 
 
 async def test_a_member_removed_from_the_project_is_not_reminded_of_its_tasks(
-    mail_app: FastAPI,
-    mail_settings: Settings,
-    http: httpx.AsyncClient,
-    smtp: tuple[Inbox, int],
+    mail_app: FastAPI, http: httpx.AsyncClient, smtp: tuple[Inbox, int]
 ) -> None:
     # The notification and the mail would carry the title of a task the member may no longer read.
     owner, member = await register_and_login(http), await register_and_login(http)
@@ -424,7 +416,7 @@ async def test_a_member_removed_from_the_project_is_not_reminded_of_its_tasks(
         f"{API}/projects/{project}/members/{member.user_id}", headers=owner.headers
     )
     assert gone.status_code == 204
-    loop = _loop(mail_app, mail_settings)
+    loop = _loop(mail_app)
     await loop.tick()
     await loop.tick()
 
