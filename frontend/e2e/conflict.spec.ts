@@ -1,46 +1,48 @@
-import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import {
+  expect,
+  test as base,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from "@playwright/test";
 import { createAccount, editButton, logIn, seedTasks, taskRow } from "./helpers";
 
-/** One account with the task `title` (priority low), signed in in two browsers; each opens the
- * task's editor. Answers both pages and editors, and `close` for the two browsers. */
-async function editingInTwoBrowsers(
-  browser: Browser,
-  request: APIRequestContext,
-  baseURL: string,
-  tag: string,
-  title: string,
-) {
-  const email = await createAccount(request, baseURL, tag);
-  await seedTasks(request, baseURL, email, [{ title, priority: "low" }]);
-  const one = await browser.newContext();
-  const two = await browser.newContext();
-  const page = await one.newPage();
-  const page2 = await two.newPage();
-  await logIn(page, email);
-  await logIn(page2, email);
-  await editButton(page, title).click();
-  const dialog = page.getByRole("dialog", { name: "Edit task" });
-  await expect(dialog.getByLabel("Title")).toHaveValue(title);
-  await editButton(page2, title).click();
-  const dialog2 = page2.getByRole("dialog", { name: "Edit task" });
-  await expect(dialog2.getByLabel("Title")).toHaveValue(title);
-  const close = async () => {
-    await one.close();
-    await two.close();
-  };
-  return { page, page2, dialog, dialog2, close };
-}
+type TwoEditors = { page: Page; page2: Page; dialog: Locator; dialog2: Locator };
+
+/** `editingInTwoBrowsers(tag, title)`: one account with the task `title` (priority low), signed in
+ * in two browsers; each opens the task's editor. Answers both pages and editors; the browsers
+ * close when the test ends, passed or not. */
+const test = base.extend<{
+  editingInTwoBrowsers: (tag: string, title: string) => Promise<TwoEditors>;
+}>({
+  editingInTwoBrowsers: async ({ browser, request, baseURL }, use) => {
+    const contexts: BrowserContext[] = [];
+    const editorIn = async (email: string, title: string) => {
+      const context = await browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      await logIn(page, email);
+      await editButton(page, title).click();
+      const dialog = page.getByRole("dialog", { name: "Edit task" });
+      await expect(dialog.getByLabel("Title")).toHaveValue(title);
+      return { page, dialog };
+    };
+    await use(async (tag, title) => {
+      const email = await createAccount(request, baseURL!, tag);
+      await seedTasks(request, baseURL!, email, [{ title, priority: "low" }]);
+      const one = await editorIn(email, title);
+      const two = await editorIn(email, title);
+      return { page: one.page, dialog: one.dialog, page2: two.page, dialog2: two.dialog };
+    });
+    for (const context of contexts) await context.close();
+  },
+});
 
 test("a save over a change to the same field made in another browser shows the fresh version and asks first", async ({
-  browser,
-  baseURL,
-  request,
+  editingInTwoBrowsers,
 }) => {
   // Both browsers open the editor on version 1.
-  const { page, page2, dialog, dialog2, close } = await editingInTwoBrowsers(
-    browser,
-    request,
-    baseURL!,
+  const { page, page2, dialog, dialog2 } = await editingInTwoBrowsers(
     "conflict",
     "Prepare the demo",
   );
@@ -68,20 +70,13 @@ test("a save over a change to the same field made in another browser shows the f
   await expect(taskRow(page, "Prepare the investor demo")).toContainText("High");
   await page2.reload();
   await expect(taskRow(page2, "Prepare the investor demo")).toContainText("High");
-
-  await close();
 });
 
 test("edits of different fields in two browsers merge without a dialog", async ({
-  browser,
-  baseURL,
-  request,
+  editingInTwoBrowsers,
 }) => {
   // Both browsers open the editor on version 1.
-  const { page, page2, dialog, dialog2, close } = await editingInTwoBrowsers(
-    browser,
-    request,
-    baseURL!,
+  const { page, page2, dialog, dialog2 } = await editingInTwoBrowsers(
     "merge",
     "Renew the passport",
   );
@@ -104,6 +99,4 @@ test("edits of different fields in two browsers merge without a dialog", async (
   await page2.reload();
   await expect(taskRow(page2, "Renew the passport")).toContainText("High");
   await expect(taskRow(page2, "Renew the passport")).toContainText("In progress");
-
-  await close();
 });
