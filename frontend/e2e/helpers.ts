@@ -1,6 +1,12 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import {
+  expect,
+  test as base,
+  type APIRequestContext,
+  type BrowserContext,
+  type Page,
+} from "@playwright/test";
 
 export const PASSWORD = "correct horse battery";
 
@@ -98,22 +104,6 @@ export function countMoves(page: Page) {
     if (isMove(r.request().method(), r.url())) moves.answered += 1;
   });
   return moves;
-}
-
-/** Two new accounts, "owner" and `guestTag`; the owner is signed in on `page`, in the project
- * `project` just made through the sidebar. */
-export async function ownerInNewProject(
-  page: Page,
-  request: APIRequestContext,
-  baseURL: string,
-  project: string,
-  guestTag: string,
-) {
-  const ownerEmail = await createAccount(request, baseURL, "owner");
-  const guestEmail = await createAccount(request, baseURL, guestTag);
-  await logIn(page, ownerEmail);
-  const projectPath = await createProject(page, project);
-  return { ownerEmail, guestEmail, projectPath };
 }
 
 /** The owner invites `email` to the open project `project` from its Share dialog, as `role`;
@@ -298,3 +288,37 @@ export async function mailTo(to: string, subject: string): Promise<string> {
     .toBe(true);
   return found;
 }
+
+/** Playwright's `test` with the steps of sharing a project between two browsers. */
+export const test = base.extend<{
+  /** Two new accounts, "owner" and `guestTag`; the owner is signed in on `page`, in the
+   * project `project` just made through the sidebar. */
+  ownerInNewProject: (
+    project: string,
+    guestTag: string,
+  ) => Promise<{ ownerEmail: string; guestEmail: string; projectPath: string }>;
+  /** The guest opens the invitation `link` signed out, in a browser of their own, and logs in
+   * as `email`. Answers the guest's page; that browser closes when the test ends. */
+  guestAccepts: (link: URL, email: string) => Promise<Page>;
+}>({
+  ownerInNewProject: async ({ page, request, baseURL }, use) => {
+    await use(async (project, guestTag) => {
+      const ownerEmail = await createAccount(request, baseURL!, "owner");
+      const guestEmail = await createAccount(request, baseURL!, guestTag);
+      await logIn(page, ownerEmail);
+      const projectPath = await createProject(page, project);
+      return { ownerEmail, guestEmail, projectPath };
+    });
+  },
+  guestAccepts: async ({ browser, baseURL }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async (link, email) => {
+      const context = await browser.newContext({ baseURL: baseURL! });
+      contexts.push(context);
+      const guest = await context.newPage();
+      await acceptAfterLogIn(guest, link, email);
+      return guest;
+    });
+    for (const context of contexts) await context.close();
+  },
+});

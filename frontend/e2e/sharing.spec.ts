@@ -1,16 +1,15 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import { shoot } from "./axe";
 import {
-  acceptAfterLogIn,
   authHeaders,
   invitationLink,
   invitedThroughApi,
   inviteFromShareDialog,
   logIn,
-  ownerInNewProject,
   quickAdd,
   shareDialogMembers,
   taskRow,
+  test,
 } from "./helpers";
 
 const membersButton = (page: Page) =>
@@ -18,17 +17,10 @@ const membersButton = (page: Page) =>
 
 test("sharing between two browsers: invite by email, the mailed link, edit together, roles, removal", async ({
   page,
-  browser,
-  request,
-  baseURL,
+  ownerInNewProject,
+  guestAccepts,
 }) => {
-  const { guestEmail, projectPath } = await ownerInNewProject(
-    page,
-    request,
-    baseURL!,
-    "Trip",
-    "guest",
-  );
+  const { guestEmail, projectPath } = await ownerInNewProject("Trip", "guest");
 
   // The owner invites the guest's address as an editor; the invitation waits in the dialog.
   const share = await inviteFromShareDialog(page, "Trip", guestEmail, "editor");
@@ -45,9 +37,7 @@ test("sharing between two browsers: invite by email, the mailed link, edit toget
   await expect(page.getByRole("alert")).toContainText("another email address");
 
   // The guest opens it signed out, logs in, and lands in the project as an editor.
-  const guestContext = await browser.newContext({ baseURL: baseURL! });
-  const guest = await guestContext.newPage();
-  await acceptAfterLogIn(guest, link, guestEmail);
+  const guest = await guestAccepts(link, guestEmail);
   await expect(guest).toHaveURL(new RegExp(`${projectPath}$`));
   await expect(guest.getByText("You joined “Trip” as an editor.")).toBeVisible();
   await expect(guest.getByRole("heading", { level: 1, name: "Trip" })).toBeVisible();
@@ -76,7 +66,6 @@ test("sharing between two browsers: invite by email, the mailed link, edit toget
   await guest.reload();
   await expect(membersButton(guest)).toHaveCount(0);
   await expect(taskRow(guest, "Book the ferry")).toHaveCount(0);
-  await guestContext.close();
 });
 
 test("a member leaves a shared project from its members dialog", async ({

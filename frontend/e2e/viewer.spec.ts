@@ -1,28 +1,20 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 import { shoot } from "./axe";
 import {
-  acceptAfterLogIn,
   invitationLink,
   inviteFromShareDialog,
-  ownerInNewProject,
   quickAdd,
   shareDialogMembers,
   taskRow,
+  test,
 } from "./helpers";
 
 test("a viewer is offered no write; raised to editor, they complete a task the owner then sees done", async ({
   page,
-  browser,
-  request,
-  baseURL,
+  ownerInNewProject,
+  guestAccepts,
 }) => {
-  const { guestEmail, projectPath } = await ownerInNewProject(
-    page,
-    request,
-    baseURL!,
-    "Choir",
-    "viewer",
-  );
+  const { guestEmail, projectPath } = await ownerInNewProject("Choir", "viewer");
   await quickAdd(page, "Print the scores");
 
   // The owner invites the guest as a viewer.
@@ -31,9 +23,7 @@ test("a viewer is offered no write; raised to editor, they complete a task the o
 
   // The guest accepts through the mailed link, in a browser of their own.
   const link = await invitationLink(guestEmail, "Choir");
-  const guestContext = await browser.newContext({ baseURL: baseURL! });
-  const guest = await guestContext.newPage();
-  await acceptAfterLogIn(guest, link, guestEmail);
+  const guest = await guestAccepts(link, guestEmail);
   await expect(guest).toHaveURL(new RegExp(`${projectPath}$`));
   await expect(guest.getByText("You joined “Choir” as a viewer.")).toBeVisible();
 
@@ -78,5 +68,4 @@ test("a viewer is offered no write; raised to editor, they complete a task the o
       name: "Mark “Print the scores” as not done",
     }),
   ).toHaveAttribute("aria-checked", "true");
-  await guestContext.close();
 });
