@@ -327,18 +327,12 @@ QUERY = st.fixed_dictionaries(
         "overdue": st.booleans(),
     },
 )
+# Each field assert_ordered knows, ascending and descending ("-").
 SORTS = st.sampled_from(
     [
-        "created_at",
-        "-created_at",
-        "updated_at",
-        "-updated_at",
-        "due_date",
-        "-due_date",
-        "priority",
-        "-priority",
-        "title",
-        "-title",
+        f"{direction}{field}"
+        for field in ("created_at", "updated_at", "due_date", "priority", "title")
+        for direction in ("", "-")
     ]
 )
 

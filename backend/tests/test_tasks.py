@@ -16,6 +16,20 @@ from tests.conftest import create_task as create
 TASKS = "/api/v1/tasks"
 
 
+async def _task_and_url(
+    http: httpx.AsyncClient, account: Account, **fields: Any
+) -> tuple[dict[str, Any], str]:
+    """A new task (create_task) and its URL, where a test goes on to read and write it."""
+    task = await create(http, account, **fields)
+    return task, f"{TASKS}/{task['id']}"
+
+
+async def _new_task_url(http: httpx.AsyncClient, account: Account, **fields: Any) -> str:
+    """The URL of a new task, for a test that needs no more of it."""
+    _, url = await _task_and_url(http, account, **fields)
+    return url
+
+
 async def test_create_returns_201_with_location_etag_and_defaults(
     client: httpx.AsyncClient, account: Account
 ) -> None:
@@ -39,26 +53,27 @@ async def test_create_returns_201_with_location_etag_and_defaults(
     assert body["position"] == "a0"  # the account's first task: the first key of the order
     assert (body["parent_id"], body["subtask_count"], body["subtask_done_count"]) == (None, 0, 0)
     assert body["assignee_id"] is None
+    # The response's keys, in alphabetical order: no more, no fewer.
     assert set(body) == {
-        "id",
-        "title",
+        "assignee_id",
+        "completed_at",
+        "created_at",
         "description",
-        "status",
-        "priority",
         "due_date",
         "due_on",
-        "recurrence",
+        "id",
         "labels",
-        "project_id",
-        "created_at",
-        "updated_at",
-        "completed_at",
-        "version",
-        "position",
         "parent_id",
+        "position",
+        "priority",
+        "project_id",
+        "recurrence",
+        "status",
         "subtask_count",
         "subtask_done_count",
-        "assignee_id",
+        "title",
+        "updated_at",
+        "version",
     }
 
 
@@ -217,8 +232,7 @@ async def test_patch_with_no_real_change_keeps_the_version(
 async def test_patch_can_clear_nullable_fields_but_not_required_ones(
     client: httpx.AsyncClient, account: Account
 ) -> None:
-    task = await create(client, account, description="d", due_date="2030-01-01T00:00:00Z")
-    url = f"{TASKS}/{task['id']}"
+    url = await _new_task_url(client, account, description="d", due_date="2030-01-01T00:00:00Z")
     cleared = await client.patch(
         url, json={"description": None, "due_date": None}, headers=account.headers
     )
@@ -241,8 +255,7 @@ async def test_patch_refuses_server_fields(client: httpx.AsyncClient, account: A
 async def test_stale_if_match_is_412_and_changes_nothing(
     client: httpx.AsyncClient, account: Account
 ) -> None:
-    task = await create(client, account, title="Original")
-    url = f"{TASKS}/{task['id']}"
+    url = await _new_task_url(client, account, title="Original")
     first = await client.patch(url, json={"title": "First"}, headers=account.if_match('"1"'))
     assert first.status_code == 200
     stale = await client.patch(url, json={"title": "Second"}, headers=account.if_match('"1"'))
@@ -259,8 +272,7 @@ async def test_stale_if_match_is_412_and_changes_nothing(
 async def test_if_match_accepts_the_current_etag_a_list_and_a_star(
     client: httpx.AsyncClient, account: Account
 ) -> None:
-    task = await create(client, account)
-    url = f"{TASKS}/{task['id']}"
+    url = await _new_task_url(client, account)
     listed = await client.patch(url, json={"title": "b"}, headers=account.if_match('"7", "1"'))
     assert listed.status_code == 200
     star = await client.patch(url, json={"title": "c"}, headers=account.if_match("*"))
@@ -271,8 +283,7 @@ async def test_if_match_compares_strongly_so_a_weak_tag_fails_the_precondition(
     client: httpx.AsyncClient, account: Account
 ) -> None:
     # RFC 9110 §13.1.1: If-Match uses the strong comparison; W/"1" never matches "1".
-    task = await create(client, account)
-    url = f"{TASKS}/{task['id']}"
+    task, url = await _task_and_url(client, account)
     patched = await client.patch(url, json={"title": "b"}, headers=account.if_match('W/"1"'))
     assert_problem(patched, 412)
     assert patched.headers["etag"] == '"1"'
@@ -285,8 +296,7 @@ async def test_if_none_match_compares_weakly_and_reads_a_list(
     client: httpx.AsyncClient, account: Account
 ) -> None:
     # RFC 9110 §13.1.2: If-None-Match uses the weak comparison.
-    task = await create(client, account)
-    url = f"{TASKS}/{task['id']}"
+    task, url = await _task_and_url(client, account)
     for header in ('W/"1"', '"9", W/"1"', "*"):
         response = await client.get(url, headers=account.if_none_match(header))
         assert (response.status_code, response.headers["etag"], response.content) == (
@@ -301,8 +311,7 @@ async def test_if_none_match_compares_weakly_and_reads_a_list(
 async def test_concurrent_patches_with_the_same_etag_let_exactly_one_win(
     client: httpx.AsyncClient, account: Account
 ) -> None:
-    task = await create(client, account)
-    url = f"{TASKS}/{task['id']}"
+    url = await _new_task_url(client, account)
     results = await asyncio.gather(
         *[
             client.patch(url, json={"title": f"writer {i}"}, headers=account.if_match('"1"'))
@@ -320,8 +329,7 @@ async def test_concurrent_patches_with_the_same_etag_let_exactly_one_win(
 async def test_concurrent_patches_without_if_match_all_succeed_last_writer_wins(
     client: httpx.AsyncClient, account: Account
 ) -> None:
-    task = await create(client, account)
-    url = f"{TASKS}/{task['id']}"
+    url = await _new_task_url(client, account)
     results = await asyncio.gather(
         *[
             client.patch(url, json={"title": f"writer {i}"}, headers=account.headers)
@@ -337,8 +345,7 @@ async def test_concurrent_patches_without_if_match_all_succeed_last_writer_wins(
 async def test_done_sets_completed_at_and_leaving_done_clears_it(
     client: httpx.AsyncClient, account: Account
 ) -> None:
-    task = await create(client, account)
-    url = f"{TASKS}/{task['id']}"
+    url = await _new_task_url(client, account)
     done = (await client.patch(url, json={"status": "done"}, headers=account.headers)).json()
     assert done["completed_at"] is not None
     reopened = (
@@ -349,8 +356,7 @@ async def test_done_sets_completed_at_and_leaving_done_clears_it(
 
 
 async def test_delete_is_204_then_404(client: httpx.AsyncClient, account: Account) -> None:
-    task = await create(client, account)
-    url = f"{TASKS}/{task['id']}"
+    url = await _new_task_url(client, account)
     deleted = await client.delete(url, headers=account.if_match('"1"'))
     assert deleted.status_code == 204
     assert deleted.content == b""
