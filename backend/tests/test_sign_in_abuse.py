@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -104,14 +105,28 @@ class HashSpy:
         return result
 
 
+@asynccontextmanager
+async def app_and_source(
+    settings: Settings, address: str
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """An app of its own on `settings` and a client whose requests come from `address`."""
+    async with app_on(settings) as application, from_source(application, address) as http:
+        yield application, http
+
+
+@asynccontextmanager
+async def spied_hashing(
+    settings: Settings, address: str
+) -> AsyncIterator[tuple[HashSpy, httpx.AsyncClient]]:
+    """An app on `settings` with a HashSpy on its argon2, and a client from `address`."""
+    async with app_and_source(settings, address) as (application, http):
+        yield HashSpy(application), http
+
+
 async def test_argon2_runs_with_no_database_connection_held(
     make_settings: Callable[..., Settings],
 ) -> None:
-    async with (
-        app_on(make_settings()) as application,
-        from_source(application, "10.0.0.1") as http,
-    ):
-        spy = HashSpy(application)
+    async with spied_hashing(make_settings(), "10.0.0.1") as (spy, http):
         account = await register_and_login(http)  # register (hash) + login (verify)
         await login(http, account.email, "not the password")  # a failed verify
         await login(http, unique_email(), "not the password")  # an unknown email (dummy verify)
@@ -129,8 +144,7 @@ async def test_concurrent_hashing_is_bounded_by_the_setting(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings(password_hash_concurrency=2, password_hash_wait_seconds=30)
-    async with app_on(settings) as application, from_source(application, "10.0.0.2") as http:
-        spy = HashSpy(application)
+    async with spied_hashing(settings, "10.0.0.2") as (spy, http):
         responses = await asyncio.gather(
             *(login(http, unique_email(), "not the password") for _ in range(8))
         )
@@ -142,8 +156,7 @@ async def test_saturated_hashing_answers_503_at_once(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings(password_hash_concurrency=1, password_hash_wait_seconds=0.05)
-    async with app_on(settings) as application, from_source(application, "10.0.0.3") as http:
-        spy = HashSpy(application)
+    async with spied_hashing(settings, "10.0.0.3") as (spy, http):
         spy.gate = threading.Event()
         held = asyncio.create_task(login(http, unique_email(), "not the password"))
         assert await asyncio.to_thread(spy.entered.wait, 5)
@@ -210,7 +223,7 @@ async def test_failures_past_the_free_ones_wait_progressively_longer(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings(login_max_failures=10, login_free_failures=2)
-    async with app_on(settings) as application, from_source(application, "10.0.0.4") as http:
+    async with app_and_source(settings, "10.0.0.4") as (_, http):
         account = await register_and_login(http)
         await guess_wrong(http, 2, account.email)
         # The third try at once: wait 1 s (2^0) after the last failure.
@@ -231,7 +244,7 @@ async def test_registrations_from_one_source_are_limited(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings(source_max_registrations=2)
-    async with app_on(settings) as application, from_source(application, "10.0.0.5") as http:
+    async with app_and_source(settings, "10.0.0.5") as (application, http):
         for _ in range(2):
             await register_and_login(http)
         response = await http.post(
@@ -246,7 +259,7 @@ async def test_failed_refreshes_from_one_source_are_limited(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings(source_max_refresh_failures=2)
-    async with app_on(settings) as application, from_source(application, "10.0.0.7") as http:
+    async with app_and_source(settings, "10.0.0.7") as (_, http):
         account = await register_and_login(http)
         for _ in range(2):
             garbage = await http.post("/api/v1/auth/refresh", json={"refresh_token": "forged"})
@@ -261,7 +274,7 @@ async def test_wrong_current_passwords_are_limited_per_account(
     make_settings: Callable[..., Settings],
 ) -> None:
     settings = make_settings(login_max_failures=3)
-    async with app_on(settings) as application, from_source(application, "10.0.0.8") as http:
+    async with app_and_source(settings, "10.0.0.8") as (_, http):
         account = await register_and_login(http)
 
         async def change(current: str) -> httpx.Response:
@@ -280,7 +293,7 @@ async def test_source_limits_are_shared_by_replicas_through_redis(
     make_settings: Callable[..., Settings], redis_server: RedisServer
 ) -> None:
     settings = make_settings(redis_url=redis_server.url, source_max_password_failures=2)
-    async with app_on(settings) as application, from_source(application, "198.51.100.9") as http:
+    async with app_and_source(settings, "198.51.100.9") as (_, http):
         await guess_wrong(http, 2)
         assert_throttled(
             await login(http, unique_email(), "a wrong guess"),
@@ -304,7 +317,7 @@ async def test_limits_keep_counting_in_process_while_redis_is_down(
     # Redis is down (the fixture's server stopped): calls fail over to the in-process counters.
     redis_server.stop()
     settings = make_settings(redis_url=redis_server.url, **{limit_setting: 2})
-    async with app_on(settings) as application, from_source(application, "10.0.0.9") as http:
+    async with app_and_source(settings, "10.0.0.9") as (_, http):
         email = unique_email()
         await guess_wrong(http, 2, email)
         assert (await login(http, email, "a wrong guess")).status_code == 429
