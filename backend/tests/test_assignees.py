@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 from sqlalchemy import delete
 
@@ -41,11 +42,16 @@ def _unknown_assignee(response: httpx.Response, loc: list[Any] | None = None) ->
     return problem
 
 
+@pytest.fixture
+async def shared(app: FastAPI, client: httpx.AsyncClient) -> dict[str, Any]:
+    """A project its owner shares with an editor and a viewer, and a task in it (team)."""
+    return await team(app, client)
+
+
 async def test_the_owner_assigns_an_editor_then_unassigns_and_the_history_says_from_whom_to_whom(
-    app: FastAPI, client: httpx.AsyncClient
+    client: httpx.AsyncClient, shared: dict[str, Any]
 ) -> None:
-    t = await team(app, client)
-    owner, editor, task = t["owner"], t["editor"], t["task"]
+    owner, editor, task = shared["owner"], shared["editor"], shared["task"]
     assert task["assignee_id"] is None
     # A read cached before the write must not be served after it.
     assert (await client.get(f"{API}/tasks/{task['id']}", headers=owner.headers)).status_code == 200
@@ -54,7 +60,7 @@ async def test_the_owner_assigns_an_editor_then_unassigns_and_the_history_says_f
     read = await client.get(f"{API}/tasks/{task['id']}", headers=editor.headers)
     assert read.json()["assignee_id"] == editor.user_id
     listed = await client.get(
-        f"{API}/tasks", params={"project": t["project"]}, headers=owner.headers
+        f"{API}/tasks", params={"project": shared["project"]}, headers=owner.headers
     )
     assert [i["assignee_id"] for i in listed.json()["items"]] == [editor.user_id]
 
@@ -68,12 +74,11 @@ async def test_the_owner_assigns_an_editor_then_unassigns_and_the_history_says_f
 
 
 async def test_an_editor_creates_a_task_assigned_to_the_owner_and_the_history_lists_it(
-    app: FastAPI, client: httpx.AsyncClient
+    client: httpx.AsyncClient, shared: dict[str, Any]
 ) -> None:
-    t = await team(app, client)
-    owner, editor = t["owner"], t["editor"]
+    owner, editor = shared["owner"], shared["editor"]
     made = await create_task(
-        client, editor, title="For you", project_id=t["project"], assignee_id=owner.user_id
+        client, editor, title="For you", project_id=shared["project"], assignee_id=owner.user_id
     )
     assert made["assignee_id"] == owner.user_id
     events = (await client.get(f"{API}/tasks/{made['id']}/history", headers=owner.headers)).json()
@@ -81,13 +86,12 @@ async def test_an_editor_creates_a_task_assigned_to_the_owner_and_the_history_li
 
 
 async def test_a_viewer_a_stranger_and_no_account_at_all_are_refused_alike(
-    app: FastAPI, client: httpx.AsyncClient
+    client: httpx.AsyncClient, shared: dict[str, Any]
 ) -> None:
-    t = await team(app, client)
-    owner, task = t["owner"], t["task"]
+    owner, task = shared["owner"], shared["task"]
     stranger = await register_and_login(client)
     bodies = []
-    for candidate in (t["viewer"].user_id, stranger.user_id, str(uuid.uuid4())):
+    for candidate in (shared["viewer"].user_id, stranger.user_id, str(uuid.uuid4())):
         refused = await _patch(client, owner, task["id"], assignee_id=candidate)
         problem = _unknown_assignee(refused)
         bodies.append({**problem, "errors": [{**e, "input": None} for e in problem["errors"]]})
@@ -95,8 +99,8 @@ async def test_a_viewer_a_stranger_and_no_account_at_all_are_refused_alike(
     assert bodies[0] == bodies[1] == bodies[2]
     created = await client.post(
         f"{API}/tasks",
-        json={"title": "X", "project_id": t["project"], "assignee_id": stranger.user_id},
-        headers=t["editor"].headers,
+        json={"title": "X", "project_id": shared["project"], "assignee_id": stranger.user_id},
+        headers=shared["editor"].headers,
     )
     _unknown_assignee(created)
     after = await client.get(f"{API}/tasks/{task['id']}", headers=owner.headers)
@@ -104,45 +108,44 @@ async def test_a_viewer_a_stranger_and_no_account_at_all_are_refused_alike(
 
 
 async def test_a_stranger_cannot_assign_to_probe_membership(
-    app: FastAPI, client: httpx.AsyncClient
+    client: httpx.AsyncClient, shared: dict[str, Any]
 ) -> None:
-    t = await team(app, client)
     stranger = await register_and_login(client)
     # The task is not found for them, whoever they name: the same answer as for no task.
-    for candidate in (t["editor"].user_id, str(uuid.uuid4())):
-        probed = await _patch(client, stranger, t["task"]["id"], assignee_id=candidate)
+    for candidate in (shared["editor"].user_id, str(uuid.uuid4())):
+        probed = await _patch(client, stranger, shared["task"]["id"], assignee_id=candidate)
         missing = await _patch(client, stranger, str(uuid.uuid4()), assignee_id=candidate)
         assert assert_problem(probed, 404)["detail"] == assert_problem(missing, 404)["detail"]
 
 
 async def test_an_inbox_task_is_assigned_only_to_its_owner(
-    app: FastAPI, client: httpx.AsyncClient
+    client: httpx.AsyncClient, shared: dict[str, Any]
 ) -> None:
-    t = await team(app, client)
-    owner = t["owner"]
+    owner = shared["owner"]
     own = await create_task(client, owner, title="Mine", assignee_id=owner.user_id)
     assert own["assignee_id"] == owner.user_id
-    refused = await _patch(client, owner, own["id"], assignee_id=t["editor"].user_id)
+    refused = await _patch(client, owner, own["id"], assignee_id=shared["editor"].user_id)
     _unknown_assignee(refused)
 
 
 async def test_moving_a_task_to_another_project_unassigns_a_member_but_not_the_owner(
-    app: FastAPI, client: httpx.AsyncClient
+    client: httpx.AsyncClient, shared: dict[str, Any]
 ) -> None:
-    t = await team(app, client)
-    owner, editor = t["owner"], t["editor"]
+    owner, editor = shared["owner"], shared["editor"]
     other = (
         await client.post(f"{API}/projects", json={"name": "Own"}, headers=owner.headers)
     ).json()
-    theirs = await create_task(client, owner, project_id=t["project"], assignee_id=editor.user_id)
-    mine = await create_task(client, owner, project_id=t["project"], assignee_id=owner.user_id)
+    theirs = await create_task(
+        client, owner, project_id=shared["project"], assignee_id=editor.user_id
+    )
+    mine = await create_task(client, owner, project_id=shared["project"], assignee_id=owner.user_id)
     moved = await _patch(client, owner, theirs["id"], project_id=other["id"])
     assert (moved.status_code, moved.json()["assignee_id"]) == (200, None)
     kept = await _patch(client, owner, mine["id"], project_id=other["id"])
     assert kept.json()["assignee_id"] == owner.user_id
     # Choosing in the same request is checked against the project the task goes to.
     back = await _patch(
-        client, owner, theirs["id"], project_id=t["project"], assignee_id=editor.user_id
+        client, owner, theirs["id"], project_id=shared["project"], assignee_id=editor.user_id
     )
     assert (back.status_code, back.json()["assignee_id"]) == (200, editor.user_id)
     out = await _patch(client, owner, mine["id"], assignee_id=editor.user_id)
@@ -150,20 +153,19 @@ async def test_moving_a_task_to_another_project_unassigns_a_member_but_not_the_o
 
 
 async def test_a_bulk_change_checks_each_assignee_and_applies_nothing_on_a_refusal(
-    app: FastAPI, client: httpx.AsyncClient
+    client: httpx.AsyncClient, shared: dict[str, Any]
 ) -> None:
-    t = await team(app, client)
-    owner, editor = t["owner"], t["editor"]
-    second = await create_task(client, owner, project_id=t["project"])
+    owner, editor = shared["owner"], shared["editor"]
+    second = await create_task(client, owner, project_id=shared["project"])
     operations = [
-        {"id": t["task"]["id"], "version": 1, "patch": {"assignee_id": editor.user_id}},
-        {"id": second["id"], "version": 1, "patch": {"assignee_id": t["viewer"].user_id}},
+        {"id": shared["task"]["id"], "version": 1, "patch": {"assignee_id": editor.user_id}},
+        {"id": second["id"], "version": 1, "patch": {"assignee_id": shared["viewer"].user_id}},
     ]
     refused = await client.post(
         f"{API}/tasks/bulk", json={"operations": operations}, headers=owner.headers
     )
     _unknown_assignee(refused, ["body", "operations", 1, "patch", "assignee_id"])
-    first = await client.get(f"{API}/tasks/{t['task']['id']}", headers=owner.headers)
+    first = await client.get(f"{API}/tasks/{shared['task']['id']}", headers=owner.headers)
     assert first.json()["assignee_id"] is None
     operations[1]["patch"] = {"assignee_id": editor.user_id}
     done = await client.post(
@@ -174,14 +176,15 @@ async def test_a_bulk_change_checks_each_assignee_and_applies_nothing_on_a_refus
 
 
 async def test_removing_a_member_or_making_them_a_viewer_clears_their_assignments_at_once(
-    app: FastAPI, client: httpx.AsyncClient
+    app: FastAPI, client: httpx.AsyncClient, shared: dict[str, Any]
 ) -> None:
-    t = await team(app, client)
-    owner, editor, project = t["owner"], t["editor"], t["project"]
+    owner, editor, project = shared["owner"], shared["editor"], shared["project"]
     second = await register_and_login(client)
     await share(app, client, owner, project, second, "editor")
     for who in (editor, second):
-        assert (await _patch(client, owner, t["task"]["id"], assignee_id=who.user_id)).is_success
+        assert (
+            await _patch(client, owner, shared["task"]["id"], assignee_id=who.user_id)
+        ).is_success
         before = await client.get(
             f"{API}/tasks", params={"project": project}, headers=owner.headers
         )
@@ -200,31 +203,33 @@ async def test_removing_a_member_or_making_them_a_viewer_clears_their_assignment
             assert demoted.status_code == 200, demoted.text
         after = await client.get(f"{API}/tasks", params={"project": project}, headers=owner.headers)
         assert after.json()["items"][0]["assignee_id"] is None
-        history = await client.get(f"{API}/tasks/{t['task']['id']}/history", headers=owner.headers)
+        history = await client.get(
+            f"{API}/tasks/{shared['task']['id']}/history", headers=owner.headers
+        )
         assert history.json()["items"][0]["changes"] == {"assignee_id": [who.user_id, None]}
         assert history.json()["items"][0]["actor_id"] == owner.user_id
 
 
-async def test_a_member_who_leaves_is_unassigned(app: FastAPI, client: httpx.AsyncClient) -> None:
-    t = await team(app, client)
-    editor, task = t["editor"], t["task"]
+async def test_a_member_who_leaves_is_unassigned(
+    client: httpx.AsyncClient, shared: dict[str, Any]
+) -> None:
+    editor, task = shared["editor"], shared["task"]
     assert (await _patch(client, editor, task["id"], assignee_id=editor.user_id)).is_success
     left = await client.delete(
-        f"{API}/projects/{t['project']}/members/{editor.user_id}", headers=editor.headers
+        f"{API}/projects/{shared['project']}/members/{editor.user_id}", headers=editor.headers
     )
     assert left.status_code == 204, left.text
-    read = await client.get(f"{API}/tasks/{task['id']}", headers=t["owner"].headers)
+    read = await client.get(f"{API}/tasks/{task['id']}", headers=shared["owner"].headers)
     assert (read.json()["assignee_id"], read.json()["version"]) == (None, task["version"] + 2)
 
 
 async def test_a_member_who_deletes_their_account_is_unassigned_cached_reads_included(
-    app: FastAPI, client: httpx.AsyncClient
+    client: httpx.AsyncClient, shared: dict[str, Any]
 ) -> None:
-    t = await team(app, client)
-    owner, editor, task = t["owner"], t["editor"], t["task"]
+    owner, editor, task = shared["owner"], shared["editor"], shared["task"]
     assert (await _patch(client, owner, task["id"], assignee_id=editor.user_id)).is_success
     listed = await client.get(
-        f"{API}/tasks", params={"project": t["project"]}, headers=owner.headers
+        f"{API}/tasks", params={"project": shared["project"]}, headers=owner.headers
     )
     assert listed.json()["items"][0]["assignee_id"] == editor.user_id  # now in the cache
 
@@ -234,7 +239,7 @@ async def test_a_member_who_deletes_their_account_is_unassigned_cached_reads_inc
     assert gone.status_code == 204, gone.text
 
     listed = await client.get(
-        f"{API}/tasks", params={"project": t["project"]}, headers=owner.headers
+        f"{API}/tasks", params={"project": shared["project"]}, headers=owner.headers
     )
     read = await client.get(f"{API}/tasks/{task['id']}", headers=owner.headers)
     assert listed.json()["items"][0]["assignee_id"] is None
@@ -289,18 +294,19 @@ async def test_assigned_to_me_lists_open_tasks_across_two_owners_newest_first_in
 
 
 async def test_a_removed_member_no_longer_sees_the_projects_tasks_as_assigned(
-    app: FastAPI, client: httpx.AsyncClient
+    app: FastAPI, client: httpx.AsyncClient, shared: dict[str, Any]
 ) -> None:
-    t = await team(app, client)
-    editor, task = t["editor"], t["task"]
-    assert (await _patch(client, t["owner"], task["id"], assignee_id=editor.user_id)).is_success
+    editor, task = shared["editor"], shared["task"]
+    assert (
+        await _patch(client, shared["owner"], task["id"], assignee_id=editor.user_id)
+    ).is_success
     assert [i["id"] for i in (await _assigned(client, editor))["items"]] == [task["id"]]
     # The membership row alone goes (as a previous release's removal would): the list joins
     # the current membership, so the stale assignment does not show.
     async with app.state.services.session_factory() as session:
         await session.execute(
             delete(ProjectMember).where(
-                ProjectMember.project_id == uuid.UUID(t["project"]),
+                ProjectMember.project_id == uuid.UUID(shared["project"]),
                 ProjectMember.user_id == uuid.UUID(editor.user_id),
             )
         )
