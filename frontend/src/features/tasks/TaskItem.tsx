@@ -91,6 +91,8 @@ export function TaskItem({
   const overdue = isTaskOverdue(task, timeZone);
   const saving = task.id.startsWith("temp-");
   const waiting = useTaskWaiting(task.id);
+  // The title and the pencil are one action: open the editor, not before the task exists.
+  const opensEditor = { type: "button", onClick: () => openTask(task), disabled: saving } as const;
   return (
     <li
       ref={drag?.ref}
@@ -118,9 +120,7 @@ export function TaskItem({
       <CompleteButton task={task} readOnly={readOnly} />
       <div className="min-w-0 flex-1">
         <button
-          type="button"
-          onClick={() => openTask(task)}
-          disabled={saving}
+          {...opensEditor}
           className="block w-full rounded text-left"
           aria-label={`${readOnly ? "Open" : "Edit"} “${task.title}”${selected ? ", selected" : ""}${waiting ? ", waiting to be sent" : ""}`}
         >
@@ -165,9 +165,7 @@ export function TaskItem({
       {!readOnly && (
         <div className="flex shrink-0 items-center gap-0.5 opacity-100 transition-opacity sm:opacity-0 sm:group-focus-within:opacity-100 sm:group-hover:opacity-100">
           <button
-            type="button"
-            onClick={() => openTask(task)}
-            disabled={saving}
+            {...opensEditor}
             className="rounded-md p-1.5 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 max-sm:hidden dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-white"
             aria-label={`Edit details of “${task.title}”`}
             tabIndex={-1}
