@@ -1,9 +1,8 @@
 import { Check } from "lucide-react";
-import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
-import { TaskItem } from "@/features/tasks/views";
+import { QueryLoadError, TaskItem } from "@/features/tasks/views";
 import { EmptyState } from "@/ui/primitives";
-import { LoadError, Loading } from "@/ui/LoadStates";
+import { Loading } from "@/ui/LoadStates";
 import { useToday } from "./api";
 import { useRowKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
@@ -40,11 +39,7 @@ export default function TodayPage() {
       {today.isPending ? (
         <Loading label="Loading today’s tasks" />
       ) : today.isError ? (
-        <LoadError
-          title="Couldn’t load today’s tasks"
-          message={errorMessage(today.error)}
-          onRetry={() => void today.refetch()}
-        />
+        <QueryLoadError title="Couldn’t load today’s tasks" query={today} />
       ) : (
         <>
           {data!.overdue.length > 0 && (

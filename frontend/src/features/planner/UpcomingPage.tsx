@@ -9,11 +9,10 @@ import {
 } from "@dnd-kit/core";
 import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, type ReactNode } from "react";
-import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
-import { useUpdateTask } from "@/features/tasks/views";
+import { QueryLoadError, useUpdateTask } from "@/features/tasks/views";
 import { cn } from "@/lib/cn";
-import { LoadError, Loading } from "@/ui/LoadStates";
+import { Loading } from "@/ui/LoadStates";
 import { AgendaRow } from "./AgendaRow";
 import { useRowKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
@@ -97,11 +96,7 @@ export default function UpcomingPage() {
       {agenda.isPending ? (
         <Loading label="Loading the next two weeks" />
       ) : agenda.isError ? (
-        <LoadError
-          title="Couldn’t load the agenda"
-          message={errorMessage(agenda.error)}
-          onRetry={() => void agenda.refetch()}
-        />
+        <QueryLoadError title="Couldn’t load the agenda" query={agenda} />
       ) : (
         <DndContext
           sensors={sensors}

@@ -1,11 +1,11 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { UserCheck } from "lucide-react";
 import { api, unwrap } from "@/api/client";
-import { errorMessage } from "@/api/problem";
 import type { TaskPage } from "@/api/types";
 import { Button, EmptyState } from "@/ui/primitives";
-import { LoadError, Loading } from "@/ui/LoadStates";
+import { Loading } from "@/ui/LoadStates";
 import { TaskItem } from "./views";
+import { QueryLoadError } from "./QueryLoadError";
 
 // Under ["planner"]: every task write invalidates it (mutations.ts), as it does Today's.
 const assignedKey = ["planner", "assigned"] as const;
@@ -36,11 +36,7 @@ export default function AssignedPage() {
       {assigned.isPending ? (
         <Loading label="Loading the tasks assigned to you" />
       ) : assigned.isError ? (
-        <LoadError
-          title="Couldn’t load the tasks assigned to you"
-          message={errorMessage(assigned.error)}
-          onRetry={() => void assigned.refetch()}
-        />
+        <QueryLoadError title="Couldn’t load the tasks assigned to you" query={assigned} />
       ) : tasks.length === 0 ? (
         <EmptyState
           icon={<UserCheck className="size-6" aria-hidden="true" />}

@@ -2,14 +2,12 @@ import { useQueryClient } from "@tanstack/react-query";
 import { CheckCircle2, SearchX } from "lucide-react";
 import { useLocation } from "react-router";
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { errorMessage } from "@/api/problem";
 import { useShortcuts } from "@/lib/useShortcuts";
 import { useQuery } from "@tanstack/react-query";
 import type { Project } from "@/features/projects/api";
 import { COLOUR_HEX } from "@/features/projects/colours";
 import { canWrite, useProjectRole } from "@/features/projects/role";
 import { Button, EmptyState, Spinner } from "@/ui/primitives";
-import { LoadError } from "@/ui/LoadStates";
 import { FilterBar } from "./FilterBar";
 import { activeFilterCount, toApiQuery, useTaskFilters } from "./filters";
 import { QuickAdd } from "./QuickAdd";
@@ -18,6 +16,7 @@ import { NO_SELECTION, selectRange, toggleSelected, type Selection } from "./sel
 import { TaskItem, type RowDrag } from "./TaskItem";
 import { useTaskKeys } from "./taskKeys";
 import { useTaskRoute } from "./taskRoute";
+import { QueryLoadError } from "./QueryLoadError";
 
 // Rarely shown (a bad /tasks/:id link): not part of the first download.
 const TaskNotFound = lazy(() => import("./TaskNotFound"));
@@ -218,11 +217,7 @@ export default function TaskListPage() {
         {list.isPending ? (
           <SkeletonRows />
         ) : list.isError ? (
-          <LoadError
-            title="Couldn’t load your tasks"
-            message={errorMessage(list.error)}
-            onRetry={() => void list.refetch()}
-          />
+          <QueryLoadError title="Couldn’t load your tasks" query={list} />
         ) : tasks.length === 0 ? (
           filtered ? (
             <EmptyState

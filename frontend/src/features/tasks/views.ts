@@ -12,6 +12,7 @@ export { useTaskFilters } from "./filters";
 export { useUpdateTask } from "./mutations";
 export { QuickAdd } from "./QuickAdd";
 export { useTaskList } from "./queries";
+export { QueryLoadError } from "./QueryLoadError";
 export { PriorityBadge } from "./TaskBadges";
 export { CompleteButton, TaskItem } from "./TaskItem";
 export { useOpenTask, useTaskRoute } from "./taskRoute";
