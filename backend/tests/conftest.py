@@ -254,9 +254,7 @@ async def create_task(http: httpx.AsyncClient, account: Account, **fields: Any) 
     response = await http.post(
         "/api/v1/tasks", json={"title": "Task", **fields}, headers=account.headers
     )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return json_object(response, 201)
 
 
 @pytest.fixture
@@ -293,6 +291,13 @@ def scratch_database_url(database_url: str, tmp_path: Path, name: str) -> str:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+def json_object(response: httpx.Response, status: int) -> dict[str, Any]:
+    """The JSON object a response carries, once its status is `status` (else fail, showing it)."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body
 
 
 def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:

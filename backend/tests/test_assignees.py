@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from sqlalchemy import delete
 
 from taskapp.tasks.sharing import ProjectMember
-from tests.conftest import Account, assert_problem, create_task, register_and_login
+from tests.conftest import Account, assert_problem, create_task, json_object, register_and_login
 from tests.test_shared_tasks import share, team
 
 API = "/api/v1"
@@ -29,9 +29,7 @@ async def _patch(
 
 async def _assigned(http: httpx.AsyncClient, who: Account, **params: Any) -> dict[str, Any]:
     listed = await http.get(f"{API}/tasks/assigned", params=params, headers=who.headers)
-    assert listed.status_code == 200, listed.text
-    body: dict[str, Any] = listed.json()
-    return body
+    return json_object(listed, 200)
 
 
 def _unknown_assignee(response: httpx.Response, loc: list[Any] | None = None) -> dict[str, Any]:

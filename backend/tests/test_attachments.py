@@ -36,6 +36,7 @@ from tests.conftest import (
     assert_problem,
     client_for,
     create_task,
+    json_object,
     register_and_login,
 )
 from tests.test_shared_tasks import share
@@ -97,9 +98,7 @@ async def attach(
     done = await http.post(
         f"{API}/tasks/{task_id}/attachments/{attachment_id}/complete", headers=who.headers
     )
-    assert done.status_code == 200, done.text
-    body: dict[str, Any] = done.json()
-    return body
+    return json_object(done, 200)
 
 
 def stored(application: FastAPI, attachment_id: str) -> Path:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from taskapp.comments.models import Comment
 from taskapp.db import create_engine
 from taskapp.settings import Settings
-from tests.conftest import Account, assert_problem, register_and_login
+from tests.conftest import Account, assert_problem, json_object, register_and_login
 from tests.conftest import create_task as create
 
 TASKS = "/api/v1/tasks"
@@ -26,9 +26,7 @@ async def _comment(
     response = await http.post(
         f"{TASKS}/{task['id']}/comments", json={"body": body}, headers=account.headers
     )
-    assert response.status_code == 201, response.text
-    created: dict[str, Any] = response.json()
-    return created
+    return json_object(response, 201)
 
 
 async def test_a_comment_is_posted_listed_edited_and_deleted(

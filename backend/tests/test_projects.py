@@ -24,7 +24,7 @@ from taskapp.tasks.models import (
     count_key,
     count_upserts,
 )
-from tests.conftest import Account, assert_problem, create_task, register_and_login
+from tests.conftest import Account, assert_problem, create_task, json_object, register_and_login
 from tests.test_publish import XSS_DESCRIPTION, elements
 
 PROJECTS = "/api/v1/projects"
@@ -35,9 +35,7 @@ async def new_project(http: httpx.AsyncClient, account: Account, **fields: Any) 
     response = await http.post(
         PROJECTS, json={"name": "Project", **fields}, headers=account.headers
     )
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return json_object(response, 201)
 
 
 async def projects_of(http: httpx.AsyncClient, account: Account) -> list[dict[str, Any]]:

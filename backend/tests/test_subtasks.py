@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.conftest import Account, client_for, register_and_login
+from tests.conftest import Account, client_for, json_object, register_and_login
 from tests.conftest import create_task as create
 
 TASKS = "/api/v1/tasks"
@@ -19,9 +19,7 @@ TASKS = "/api/v1/tasks"
 
 async def _get(http: httpx.AsyncClient, account: Account, task: dict[str, Any]) -> dict[str, Any]:
     response = await http.get(f"{TASKS}/{task['id']}", headers=account.headers)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
+    return json_object(response, 200)
 
 
 async def _counts(

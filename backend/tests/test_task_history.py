@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from taskapp.db import create_engine
 from taskapp.settings import Settings
 from taskapp.tasks.models import TaskEvent
-from tests.conftest import Account, assert_problem, register_and_login
+from tests.conftest import Account, assert_problem, json_object, register_and_login
 from tests.conftest import create_task as create
 
 TASKS = "/api/v1/tasks"
@@ -54,9 +54,7 @@ async def _patch(
     http: httpx.AsyncClient, account: Account, task: dict[str, Any], **body: Any
 ) -> dict[str, Any]:
     response = await http.patch(f"{TASKS}/{task['id']}", json=body, headers=account.headers)
-    assert response.status_code == 200, response.text
-    patched: dict[str, Any] = response.json()
-    return patched
+    return json_object(response, 200)
 
 
 async def test_create_and_patch_record_exactly_the_changed_fields(
