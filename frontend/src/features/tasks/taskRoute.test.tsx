@@ -38,6 +38,16 @@ function renderAt(route: string) {
   );
 }
 
+/** The list at `route` shows one task, `title`, and the user clicks its row to edit it. */
+async function openFromList(route: string, title: string) {
+  const user = userEvent.setup();
+  const task = makeTask({ title });
+  mockApi({ "GET /api/v1/tasks": () => json({ items: [task], next_cursor: null }) });
+  renderAt(route);
+  await user.click(await screen.findByRole("button", { name: `Edit “${title}”` }));
+  return { user, task };
+}
+
 describe("a task's own URL", () => {
   it("/tasks/:id opens its editor over the list; closing returns to the list URL with filters", async () => {
     const user = userEvent.setup();
@@ -75,11 +85,7 @@ describe("a task's own URL", () => {
   });
 
   it("opening a task from the list gives it its URL", async () => {
-    const user = userEvent.setup();
-    const task = makeTask({ title: "Water the ferns" });
-    mockApi({ "GET /api/v1/tasks": () => json({ items: [task], next_cursor: null }) });
-    renderAt("/tasks?sort=title");
-    await user.click(await screen.findByRole("button", { name: "Edit “Water the ferns”" }));
+    const { user, task } = await openFromList("/tasks?sort=title", "Water the ferns");
     expect(screen.getByTestId("location")).toHaveTextContent(`/tasks/${task.id}?sort=title`);
     expect(await screen.findByRole("dialog", { name: "Edit task" })).toBeInTheDocument();
     await user.keyboard("{Escape}");
@@ -89,11 +95,7 @@ describe("a task's own URL", () => {
   });
 
   it("the browser's Back from a task's address closes its editor", async () => {
-    const user = userEvent.setup();
-    const task = makeTask({ title: "Feed the cat" });
-    mockApi({ "GET /api/v1/tasks": () => json({ items: [task], next_cursor: null }) });
-    renderAt("/tasks");
-    await user.click(await screen.findByRole("button", { name: "Edit “Feed the cat”" }));
+    await openFromList("/tasks", "Feed the cat");
     expect(await screen.findByRole("dialog", { name: "Edit task" })).toBeInTheDocument();
     act(() => screen.getByText("Browser back").click());
     await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent(/^\/tasks$/));
