@@ -101,6 +101,12 @@ async def attach(
     return json_object(done, 200)
 
 
+async def owner_with_task(http: httpx.AsyncClient) -> tuple[Account, dict[str, Any]]:
+    """A new account and a task of its own to put files on."""
+    owner = await register_and_login(http)
+    return owner, await create_task(http, owner)
+
+
 def stored(application: FastAPI, attachment_id: str) -> Path:
     root: Path = application.state.attachments.root
     return root / object_key(uuid.UUID(attachment_id))
@@ -124,8 +130,7 @@ def worker(application: FastAPI) -> JobLoop:
 async def test_a_file_is_announced_uploaded_completed_listed_downloaded_and_deleted(
     files_app: FastAPI, http: httpx.AsyncClient
 ) -> None:
-    owner = await register_and_login(http)
-    task = await create_task(http, owner)
+    owner, task = await owner_with_task(http)
     made = await announce(http, owner, task["id"])
     assert made.status_code == 201, made.text
     pending = made.json()["attachment"]
@@ -191,8 +196,7 @@ async def test_a_file_is_announced_uploaded_completed_listed_downloaded_and_dele
 async def test_size_type_and_quota_are_refused_at_creation_with_a_problem(
     http: httpx.AsyncClient,
 ) -> None:
-    owner = await register_and_login(http)
-    task = await create_task(http, owner)
+    owner, task = await owner_with_task(http)
     big = assert_problem(await announce(http, owner, task["id"], size=4097), 413)
     assert big["type"].endswith("attachment-too-large")
     assert big["detail"] == "The file is 4097 bytes; at most 4096 bytes may be attached."
@@ -262,8 +266,7 @@ def test_names_keep_their_base_name_only_without_controls_quotes_or_leading_dots
 async def test_a_sanitized_name_is_stored_and_sent_back_with_rfc_6266_filename_star(
     http: httpx.AsyncClient,
 ) -> None:
-    owner = await register_and_login(http)
-    task = await create_task(http, owner)
+    owner, task = await owner_with_task(http)
     ready = await attach(
         http,
         owner,
@@ -286,8 +289,7 @@ async def test_a_sanitized_name_is_stored_and_sent_back_with_rfc_6266_filename_s
 async def test_the_upload_form_stores_only_the_signed_key_type_and_exact_size(
     files_app: FastAPI, http: httpx.AsyncClient
 ) -> None:
-    owner = await register_and_login(http)
-    task = await create_task(http, owner)
+    owner, task = await owner_with_task(http)
     made = (await announce(http, owner, task["id"])).json()
     fields = made["upload"]["fields"]
     url = made["upload"]["url"]
@@ -482,8 +484,7 @@ class BrokenStore:
 async def test_a_failed_purge_is_retried_after_a_back_off_and_never_dropped(
     files_app: FastAPI, http: httpx.AsyncClient
 ) -> None:
-    owner = await register_and_login(http)
-    task = await create_task(http, owner)
+    owner, task = await owner_with_task(http)
     ready = await attach(http, owner, task["id"])
     real = files_app.state.attachments
     files_app.state.attachments = BrokenStore(real)

@@ -39,10 +39,16 @@ from tests.conftest import (
     app_on,
     assert_problem,
     client_for,
-    create_task,
-    register_and_login,
 )
-from tests.test_attachments import PDF, announce, attach, rows, upload, worker
+from tests.test_attachments import (
+    PDF,
+    announce,
+    attach,
+    owner_with_task,
+    rows,
+    upload,
+    worker,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -123,8 +129,7 @@ def head(s3: S3Client, attachment_id: str) -> dict[str, Any] | None:
 async def test_a_file_goes_to_s3_by_presigned_post_and_comes_back_by_presigned_get(
     s3: S3Client, s3_endpoint: str, http: httpx.AsyncClient
 ) -> None:
-    owner = await register_and_login(http)
-    task = await create_task(http, owner)
+    owner, task = await owner_with_task(http)
     made = await announce(http, owner, task["id"])
     assert made.status_code == 201, made.text
     form = made.json()["upload"]
@@ -177,8 +182,7 @@ async def test_a_file_goes_to_s3_by_presigned_post_and_comes_back_by_presigned_g
 async def test_a_file_other_than_the_one_announced_is_refused_at_completion_and_deleted(
     s3: S3Client, http: httpx.AsyncClient
 ) -> None:
-    owner = await register_and_login(http)
-    task = await create_task(http, owner)
+    owner, task = await owner_with_task(http)
     made = await announce(http, owner, task["id"])
     attachment_id = made.json()["attachment"]["id"]
     async with httpx.AsyncClient() as browser:
@@ -203,8 +207,7 @@ async def test_a_file_other_than_the_one_announced_is_refused_at_completion_and_
 async def test_a_deleted_tasks_objects_are_deleted_from_s3_by_the_worker(
     s3_app: FastAPI, s3: S3Client, http: httpx.AsyncClient
 ) -> None:
-    owner = await register_and_login(http)
-    task = await create_task(http, owner)
+    owner, task = await owner_with_task(http)
     async with httpx.AsyncClient() as browser:
         # `attach` uploads through the client it is given: here the real HTTP one for S3.
         ready = await attach(_Split(http, browser), owner, task["id"])  # type: ignore[arg-type]
