@@ -55,31 +55,33 @@ def test_the_package_as_committed_keeps_every_contract(tmp_path: Path) -> None:
         assert f"{name} KEPT" in output
 
 
-@pytest.mark.parametrize(
-    ("contract", "importer", "imported"),
-    [
-        # The core reaching up into a domain (as cache.py once did for metrics).
-        ("core-knows-no-domain", "taskapp.cache", "taskapp.tasks.models"),
-        # The core reaching up into composition.
-        ("core-knows-no-domain", "taskapp.errors", "taskapp.observability.metrics"),
-        # auth is the base domain: it must not know the domains built on it.
-        ("layers", "taskapp.auth.service", "taskapp.users.service"),
-        # Two domains on one layer stay independent.
-        ("layers", "taskapp.tasks.pagination", "taskapp.users.schemas"),
-        # Projects build on tasks: tasks must not reach up into them.
-        ("layers", "taskapp.tasks.service", "taskapp.projects.service"),
-        # Projects and saved views share a layer and stay independent.
-        ("layers", "taskapp.saved_views.models", "taskapp.projects.models"),
-        # The core's shared HTTP helpers know no domain.
-        ("core-knows-no-domain", "taskapp.http.etags", "taskapp.projects.models"),
-        # Another domain past tasks' interface, straight into its internals.
-        ("tasks-interface", "taskapp.projects.service", "taskapp.tasks.service"),
-        # A domain must not reach up into composition.
-        ("layers", "taskapp.users.service", "taskapp.main"),
-        # Another domain past auth's interface, straight into its internals.
-        ("auth-interface", "taskapp.users.service", "taskapp.auth.service"),
-    ],
-)
+# Imports the contracts forbid, each added to a copy of the package: (the contract it breaks,
+# importer, imported).
+BAD_IMPORTS = [
+    # The core reaching up into a domain (as cache.py once did for metrics).
+    ("core-knows-no-domain", "taskapp.cache", "taskapp.tasks.models"),
+    # The core reaching up into composition.
+    ("core-knows-no-domain", "taskapp.errors", "taskapp.observability.metrics"),
+    # auth is the base domain: it must not know the domains built on it.
+    ("layers", "taskapp.auth.service", "taskapp.users.service"),
+    # Two domains on one layer stay independent.
+    ("layers", "taskapp.tasks.pagination", "taskapp.users.schemas"),
+    # Projects build on tasks: tasks must not reach up into them.
+    ("layers", "taskapp.tasks.service", "taskapp.projects.service"),
+    # Projects and saved views share a layer and stay independent.
+    ("layers", "taskapp.saved_views.models", "taskapp.projects.models"),
+    # The core's shared HTTP helpers know no domain.
+    ("core-knows-no-domain", "taskapp.http.etags", "taskapp.projects.models"),
+    # Another domain past tasks' interface, straight into its internals.
+    ("tasks-interface", "taskapp.projects.service", "taskapp.tasks.service"),
+    # A domain must not reach up into composition.
+    ("layers", "taskapp.users.service", "taskapp.main"),
+    # Another domain past auth's interface, straight into its internals.
+    ("auth-interface", "taskapp.users.service", "taskapp.auth.service"),
+]
+
+
+@pytest.mark.parametrize(("contract", "importer", "imported"), BAD_IMPORTS)
 def test_a_deliberate_bad_import_breaks_its_contract(
     tmp_path: Path, contract: str, importer: str, imported: str
 ) -> None:
