@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { expectAxeClean } from "./axe";
 import {
+  accountWithSubtasks,
   accountWithTasks,
   bulkBar,
   editButton,
@@ -156,23 +157,17 @@ test("completing a parent with open subtasks in bulk asks, then completes them t
   request,
   baseURL,
 }) => {
-  const { email, created, headers } = await accountWithTasks(request, baseURL!, "bulksub", [
+  const { email, headers, parent, subtasks } = await accountWithSubtasks(
+    request,
+    baseURL!,
+    "bulksub",
     { title: "India trip" },
-  ]);
-  const parent = created[0]!;
-  for (const title of ["Book flights", "Renew passport"]) {
-    const res = await request.post(`${baseURL}/api/v1/tasks`, {
-      data: { title, parent_id: parent.id },
-      headers,
-    });
-    expect(res.status(), await res.text()).toBe(201);
-  }
-  const first = (await (
-    await request.get(`${baseURL}/api/v1/tasks?parent=${parent.id}&sort=title`, { headers })
-  ).json()) as { items: Array<{ id: string; version: number }> };
-  const done = await request.patch(`${baseURL}/api/v1/tasks/${first.items[0]!.id}`, {
+    [{ title: "Book flights" }, { title: "Renew passport" }],
+  );
+  const first = subtasks[0]!;
+  const done = await request.patch(`${baseURL}/api/v1/tasks/${first.id}`, {
     data: { status: "done" },
-    headers: { ...headers, "If-Match": `"${first.items[0]!.version}"` },
+    headers: { ...headers, "If-Match": `"${first.version}"` },
   });
   expect(done.status()).toBe(200);
   await logIn(page, email);

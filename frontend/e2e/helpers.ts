@@ -184,13 +184,22 @@ export async function seedTasks(
   tasks: Array<Record<string, unknown>>,
 ) {
   const headers = await authHeaders(request, baseURL, email);
+  return { created: await postTasks(request, baseURL, headers, tasks), headers };
+}
+
+async function postTasks(
+  request: APIRequestContext,
+  baseURL: string,
+  headers: Record<string, string>,
+  tasks: Array<Record<string, unknown>>,
+) {
   const created = [];
   for (const t of tasks) {
     const res = await request.post(`${baseURL}/api/v1/tasks`, { data: t, headers });
     expect(res.status(), await res.text()).toBe(201);
     created.push((await res.json()) as { id: string; version: number; title: string });
   }
-  return { created, headers };
+  return created;
 }
 
 /** A new account (tagged `tag`), signed in on `page`; answers its email. */
@@ -215,6 +224,22 @@ export async function accountWithTasks(
 ) {
   const email = await createAccount(request, baseURL, tag);
   return { email, ...(await seedTasks(request, baseURL, email, tasks)) };
+}
+
+/** A new account (tagged `tag`) with the task `parent` and its `subtasks`, made through the API
+ * in that order: its email, API `headers`, the parent and the subtasks as created. */
+export async function accountWithSubtasks(
+  request: APIRequestContext,
+  baseURL: string,
+  tag: string,
+  parent: Record<string, unknown>,
+  subtasks: Array<Record<string, unknown>>,
+) {
+  const { email, created, headers } = await accountWithTasks(request, baseURL, tag, [parent]);
+  const parentTask = created[0]!;
+  const children = subtasks.map((t) => ({ ...t, parent_id: parentTask.id }));
+  const made = await postTasks(request, baseURL, headers, children);
+  return { email, headers, parent: parentTask, subtasks: made };
 }
 
 /** A new account (tagged `tag`) with `tasks` made through the API, signed in on `page`. */

@@ -1,6 +1,7 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { shoot } from "./axe";
 import {
+  accountWithSubtasks,
   accountWithTasks,
   editButton,
   logIn,
@@ -76,20 +77,16 @@ test("completing a parent with two open subtasks asks; yes completes all three, 
   request,
   baseURL,
 }) => {
-  const { email, created, headers } = await accountWithTasks(request, baseURL!, "parentdone", [
+  const { email, headers, parent } = await accountWithSubtasks(
+    request,
+    baseURL!,
+    "parentdone",
     { title: "Plan the offsite" },
-  ]);
-  const parent = created[0]!;
-  for (const [title, status] of [
-    ["Book the venue", "pending"],
-    ["Order catering", "in_progress"],
-  ] as const) {
-    const res = await request.post(`${baseURL}/api/v1/tasks`, {
-      data: { title, status, parent_id: parent.id },
-      headers,
-    });
-    expect(res.status(), await res.text()).toBe(201);
-  }
+    [
+      { title: "Book the venue", status: "pending" },
+      { title: "Order catering", status: "in_progress" },
+    ],
+  );
   const statuses = async () => {
     const res = await request.get(`${baseURL}/api/v1/tasks?parent=${parent.id}&sort=title`, {
       headers,
@@ -120,20 +117,19 @@ test("completing a parent with two open subtasks asks; yes completes all three, 
 });
 
 test("cancelling the subtask question changes nothing", async ({ page, request, baseURL }) => {
-  const { email, created, headers } = await accountWithTasks(request, baseURL!, "parentcancel", [
+  const { email, headers, parent } = await accountWithSubtasks(
+    request,
+    baseURL!,
+    "parentcancel",
     { title: "Move flat" },
-  ]);
-  const res = await request.post(`${baseURL}/api/v1/tasks`, {
-    data: { title: "Pack books", parent_id: created[0]!.id },
-    headers,
-  });
-  expect(res.status()).toBe(201);
+    [{ title: "Pack books" }],
+  );
   await logIn(page, email);
   await taskRow(page, "Move flat").getByRole("checkbox", { name: "Complete “Move flat”" }).click();
   const ask = toast(page, "Complete 1 open subtask too?");
   await ask.getByRole("button", { name: "Cancel" }).click();
   await expect(ask).toHaveCount(0);
-  expect((await getTask(request, baseURL!, headers, created[0]!.id)).status).toBe("pending");
+  expect((await getTask(request, baseURL!, headers, parent.id)).status).toBe("pending");
   await expect(taskRow(page, "Move flat")).toBeVisible();
 });
 
