@@ -311,6 +311,23 @@ def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
     return body
 
 
+def invalid_fields(response: httpx.Response) -> list[str]:
+    """The fields a 422 problem (assert_problem) names as invalid, in its order."""
+    return [error["field"] for error in assert_problem(response, 422)["errors"]]
+
+
+def answers_200(url: str, seconds: float) -> bool:
+    """Whether GET `url` answers 200 within `seconds`: a server process just started is up."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return True
+        except httpx.TransportError:
+            time.sleep(0.1)
+    return False
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on (at the time of asking)."""
     with socket.socket() as probe:
@@ -424,3 +441,12 @@ def tmp_web_dir(tmp_path: Path) -> Path:
     (dist / "index.html").write_text("<!doctype html><title>taskapp</title><div id=root></div>")
     (dist / "assets" / "app-abc123.js").write_text("console.log('taskapp')")
     return dist
+
+
+@pytest.fixture
+async def web_http(
+    make_settings: Callable[..., Settings], tmp_web_dir: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app serving the web build in tmp_web_dir (which a module may override)."""
+    async with serving(make_settings(web_dir=tmp_web_dir)) as http:
+        yield http

@@ -21,6 +21,7 @@ from tests.conftest import (
     assert_problem,
     client_for,
     create_task,
+    invalid_fields,
     login,
     register_and_login,
     unique_email,
@@ -628,7 +629,7 @@ async def test_days_at_the_ends_of_the_calendar_are_answered_not_500(
         refused = await client.post(
             TASKS, json={"title": "x", "due_on": day}, headers=account.headers
         )
-        assert [e["field"] for e in assert_problem(refused, 422)["errors"]] == ["body.due_on"]
+        assert invalid_fields(refused) == ["body.due_on"]
     assert sorted(await titles(client, account, due_from="0001-01-01", due_to="9999-12-31")) == [
         "first day",
         "last day",

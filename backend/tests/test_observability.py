@@ -6,7 +6,6 @@ import json
 import re
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -306,12 +305,9 @@ async def test_security_headers_on_api_responses(client: httpx.AsyncClient) -> N
     assert problem.headers["x-content-type-options"] == "nosniff"
 
 
-async def test_html_pages_get_a_strict_csp_except_swagger(
-    make_settings: Callable[..., Settings], tmp_web_dir: Path
-) -> None:
-    async with serving(make_settings(web_dir=tmp_web_dir)) as http:
-        index = await http.get("/")
-        docs = await http.get("/docs")
+async def test_html_pages_get_a_strict_csp_except_swagger(web_http: httpx.AsyncClient) -> None:
+    index = await web_http.get("/")
+    docs = await web_http.get("/docs")
     csp = index.headers["content-security-policy"]
     assert "default-src 'self'" in csp
     assert "script-src 'self';" in csp
@@ -320,12 +316,9 @@ async def test_html_pages_get_a_strict_csp_except_swagger(
     assert docs.headers["x-content-type-options"] == "nosniff"
 
 
-async def test_a_revalidated_page_keeps_its_own_csp(
-    make_settings: Callable[..., Settings], tmp_web_dir: Path
-) -> None:
-    async with serving(make_settings(web_dir=tmp_web_dir)) as http:
-        first = await http.get("/login")
-        again = await http.get("/login", headers={"If-None-Match": first.headers["etag"]})
+async def test_a_revalidated_page_keeps_its_own_csp(web_http: httpx.AsyncClient) -> None:
+    first = await web_http.get("/login")
+    again = await web_http.get("/login", headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
     assert "content-security-policy" not in again.headers
     assert again.headers["x-content-type-options"] == "nosniff"

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from taskapp import migrate
-from tests.conftest import free_port
+from tests.conftest import answers_200, free_port
 
 # Each test serves a SQLite file of its own, whichever database the run uses: once is enough.
 pytestmark = pytest.mark.no_database
@@ -50,14 +50,7 @@ def _serve(tmp_path: Path, **settings: str) -> Iterator[tuple[subprocess.Popen[b
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
+    if not answers_200(f"{base}/health", 30):
         process.kill()
         pytest.fail(f"server did not start: {process.stdout.read() if process.stdout else ''!r}")
     yield process, base

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import gzip
-from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
 import pytest
 
 from taskapp.http.headers import API_CSP, HTML_CSP
-from taskapp.settings import Settings
 from taskapp.web import accepted_encodings
-from tests.conftest import assert_problem, serving
+from tests.conftest import assert_problem
 
 INDEX = b"<!doctype html><title>taskapp</title><div id=root></div>" * 20
 SCRIPT = b"console.log('taskapp');\n" * 200
@@ -23,7 +21,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 @pytest.fixture
-def web_dir(tmp_path: Path) -> Path:
+def tmp_web_dir(tmp_path: Path) -> Path:
+    """In place of conftest's: a build with the compressed siblings and files these tests serve."""
     dist = tmp_path / "dist"
     (dist / "assets").mkdir(parents=True)
     (dist / ".vite").mkdir()
@@ -37,14 +36,6 @@ def web_dir(tmp_path: Path) -> Path:
     (dist / "sw.js").write_bytes(b"self.addEventListener('fetch', () => {});\n")
     (dist / "boot.js").write_bytes(b"(function () {})();\n")
     return dist
-
-
-@pytest.fixture
-async def http(
-    make_settings: Callable[..., Settings], web_dir: Path
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with serving(make_settings(web_dir=web_dir)) as client:
-        yield client
 
 
 async def raw_get(
@@ -77,8 +68,10 @@ def assert_sent_as_stored(response: httpx.Response, body: bytes, stored: bytes) 
     assert "content-encoding" not in response.headers
 
 
-async def test_a_client_that_accepts_brotli_gets_the_br_sibling(http: httpx.AsyncClient) -> None:
-    response, body = await raw_get(http, "/assets/app-abc123.js", "gzip, deflate, br, zstd")
+async def test_a_client_that_accepts_brotli_gets_the_br_sibling(
+    web_http: httpx.AsyncClient,
+) -> None:
+    response, body = await raw_get(web_http, "/assets/app-abc123.js", "gzip, deflate, br, zstd")
     assert response.status_code == 200
     assert body == SCRIPT_BR
     assert response.headers["content-encoding"] == "br"
@@ -91,41 +84,41 @@ async def test_a_client_that_accepts_brotli_gets_the_br_sibling(http: httpx.Asyn
 
 
 async def test_a_client_that_accepts_only_gzip_gets_the_gz_sibling(
-    http: httpx.AsyncClient,
+    web_http: httpx.AsyncClient,
 ) -> None:
-    response, body = await raw_get(http, "/assets/app-abc123.js", "br;q=0, gzip")
+    response, body = await raw_get(web_http, "/assets/app-abc123.js", "br;q=0, gzip")
     assert response.headers["content-encoding"] == "gzip"
     assert gzip.decompress(body) == SCRIPT
     assert_immutable_per_encoding(response)
 
 
 async def test_a_client_that_accepts_no_encoding_gets_the_file_itself(
-    http: httpx.AsyncClient,
+    web_http: httpx.AsyncClient,
 ) -> None:
-    response, body = await raw_get(http, "/assets/app-abc123.js", "identity")
+    response, body = await raw_get(web_http, "/assets/app-abc123.js", "identity")
     assert_sent_as_stored(response, body, SCRIPT)
     # A shared cache must not hand this body to a client that accepts br, nor the reverse.
     assert_immutable_per_encoding(response)
 
 
-async def test_revalidating_a_compressed_asset_is_a_304(http: httpx.AsyncClient) -> None:
-    first, _ = await raw_get(http, "/assets/app-abc123.js", "br")
+async def test_revalidating_a_compressed_asset_is_a_304(web_http: httpx.AsyncClient) -> None:
+    first, _ = await raw_get(web_http, "/assets/app-abc123.js", "br")
     again, body = await raw_get(
-        http, "/assets/app-abc123.js", "br", **{"If-None-Match": first.headers["etag"]}
+        web_http, "/assets/app-abc123.js", "br", **{"If-None-Match": first.headers["etag"]}
     )
     assert again.status_code == 304
     assert body == b""
     assert again.headers["cache-control"] == IMMUTABLE
     assert varies_on_encoding(again)
     # Each encoding is its own representation: a gzip body's validator is not the brotli one's.
-    gz, _ = await raw_get(http, "/assets/app-abc123.js", "gzip")
+    gz, _ = await raw_get(web_http, "/assets/app-abc123.js", "gzip")
     assert gz.headers["etag"] != first.headers["etag"]
 
 
-async def test_the_app_shell_is_compressed_and_revalidated(http: httpx.AsyncClient) -> None:
-    index, body = await raw_get(http, "/", "gzip")
-    deep_link, deep_body = await raw_get(http, "/tasks/board?status=done", "gzip")
-    again, _ = await raw_get(http, "/", "gzip", **{"If-None-Match": index.headers["etag"]})
+async def test_the_app_shell_is_compressed_and_revalidated(web_http: httpx.AsyncClient) -> None:
+    index, body = await raw_get(web_http, "/", "gzip")
+    deep_link, deep_body = await raw_get(web_http, "/tasks/board?status=done", "gzip")
+    again, _ = await raw_get(web_http, "/", "gzip", **{"If-None-Match": index.headers["etag"]})
     for response in (index, deep_link):
         assert response.status_code == 200
         assert response.headers["content-encoding"] == "gzip"
@@ -136,9 +129,11 @@ async def test_the_app_shell_is_compressed_and_revalidated(http: httpx.AsyncClie
     assert again.headers["cache-control"] == "no-cache"
 
 
-async def test_head_sends_the_compressed_length_and_no_body(http: httpx.AsyncClient) -> None:
-    request = http.build_request("HEAD", "/assets/app-abc123.js", headers={"Accept-Encoding": "br"})
-    response = await http.send(request, stream=True)
+async def test_head_sends_the_compressed_length_and_no_body(web_http: httpx.AsyncClient) -> None:
+    request = web_http.build_request(
+        "HEAD", "/assets/app-abc123.js", headers={"Accept-Encoding": "br"}
+    )
+    response = await web_http.send(request, stream=True)
     body = b"".join([chunk async for chunk in response.aiter_raw()])
     assert response.status_code == 200
     assert body == b""
@@ -147,15 +142,15 @@ async def test_head_sends_the_compressed_length_and_no_body(http: httpx.AsyncCli
 
 
 async def test_a_file_without_a_precompressed_sibling_is_sent_as_is(
-    http: httpx.AsyncClient,
+    web_http: httpx.AsyncClient,
 ) -> None:
-    response, body = await raw_get(http, "/assets/plain-def456.js", "gzip, br")
+    response, body = await raw_get(web_http, "/assets/plain-def456.js", "gzip, br")
     assert_sent_as_stored(response, body, PLAIN)
     assert response.headers["cache-control"] == IMMUTABLE
 
 
-async def test_the_build_manifest_is_not_served(http: httpx.AsyncClient) -> None:
-    assert_problem(await http.get("/.vite/manifest.json"), 404)
+async def test_the_build_manifest_is_not_served(web_http: httpx.AsyncClient) -> None:
+    assert_problem(await web_http.get("/.vite/manifest.json"), 404)
 
 
 @pytest.mark.parametrize(
@@ -175,13 +170,13 @@ def test_accept_encoding_is_read_with_its_q_values(header: str, expected: set[st
 
 
 async def test_the_service_worker_is_revalidated_and_may_fetch_the_app(
-    http: httpx.AsyncClient,
+    web_http: httpx.AsyncClient,
 ) -> None:
     # A service worker runs under the CSP of its own script: the API's default-src 'none' refused
     # its precache fetches (it never installed), and a cached copy would keep an old worker.
-    response = await http.get("/sw.js")
+    response = await web_http.get("/sw.js")
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-cache"
     assert response.headers["content-security-policy"] == HTML_CSP
-    other = await http.get("/boot.js")  # any other script keeps the strict JSON-era policy
+    other = await web_http.get("/boot.js")  # any other script keeps the strict JSON-era policy
     assert other.headers["content-security-policy"] == API_CSP

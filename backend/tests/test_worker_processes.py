@@ -28,6 +28,7 @@ from taskapp.settings import Settings
 from tests.conftest import (
     Account,
     Inbox,
+    answers_200,
     create_task,
     free_port,
     register_and_login,
@@ -68,13 +69,9 @@ class Worker:
             )
 
     def ready(self) -> None:
-        deadline = time.monotonic() + 60  # a loaded machine takes seconds to import the app
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
+        # A loaded machine takes seconds to import the app.
+        if answers_200(f"{self.url}/healthz", 60):
+            return
         raise AssertionError(f"worker did not come up: {self._log.read_text()[-2000:]}")
 
     @property
