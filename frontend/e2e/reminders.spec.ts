@@ -4,6 +4,12 @@ import { mailTo, PASSWORD, seedTasks, taskRow, uniqueEmail } from "./helpers";
 
 // The e2e server's worker looks for due reminders each second (scripts/e2e-web.sh).
 
+/** Opens the notifications panel from the bell, named `bellName` ("Notifications, 2 unread"). */
+async function openNotifications(page: Page, bellName: string) {
+  await page.getByRole("button", { name: bellName, exact: true }).click();
+  return page.getByRole("dialog", { name: "Notifications" });
+}
+
 /** The bell, once its name says `unread` (a reload asks the server again: it polls each minute). */
 async function bellWith(page: Page, name: string) {
   const bell = page.getByRole("button", { name, exact: true });
@@ -83,8 +89,7 @@ test("reminders: set before the due in the task dialog, fired by the worker, rea
   });
 
   await test.step("the panel lists them; Esc gives the focus back to the bell", async () => {
-    await page.getByRole("button", { name: "Notifications, 2 unread" }).click();
-    const panel = page.getByRole("dialog", { name: "Notifications" });
+    const panel = await openNotifications(page, "Notifications, 2 unread");
     await expect(panel.getByTestId("notification")).toHaveCount(2);
     await expect(panel.getByTestId("notification").first()).toContainText(title);
     await expect(panel.getByTestId("notification").first()).toContainText("Reminder");
@@ -95,8 +100,7 @@ test("reminders: set before the due in the task dialog, fired by the worker, rea
   });
 
   await test.step("opening one opens its task and marks it read", async () => {
-    await page.getByRole("button", { name: "Notifications, 2 unread" }).click();
-    const panel = page.getByRole("dialog", { name: "Notifications" });
+    const panel = await openNotifications(page, "Notifications, 2 unread");
     await panel.getByRole("link", { name: title }).first().click();
     const dialog = page.getByRole("dialog", { name: "Edit task" });
     await expect(dialog.getByLabel("Title")).toHaveValue(title);
@@ -111,8 +115,7 @@ test("reminders: set before the due in the task dialog, fired by the worker, rea
   });
 
   await test.step("Mark all read: the badge goes", async () => {
-    await page.getByRole("button", { name: "Notifications, 1 unread" }).click();
-    const panel = page.getByRole("dialog", { name: "Notifications" });
+    const panel = await openNotifications(page, "Notifications, 1 unread");
     await panel.getByRole("button", { name: "Mark all read" }).click();
     await expect(panel.getByRole("button", { name: "Mark all read" })).toBeDisabled();
     await page.keyboard.press("Escape");
@@ -124,8 +127,7 @@ test("reminders: set before the due in the task dialog, fired by the worker, rea
   });
 
   await test.step("snooze: a reminder of the same task again in 10 minutes", async () => {
-    await page.getByRole("button", { name: "Notifications", exact: true }).click();
-    const panel = page.getByRole("dialog", { name: "Notifications" });
+    const panel = await openNotifications(page, "Notifications");
     await panel
       .getByRole("combobox", { name: `Snooze ${title}` })
       .first()
