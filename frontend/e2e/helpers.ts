@@ -187,6 +187,7 @@ export async function seedTasks(
   return { created: await postTasks(request, baseURL, headers, tasks), headers };
 }
 
+/** Posts `tasks` in order with the API `headers`; answers them as created. */
 async function postTasks(
   request: APIRequestContext,
   baseURL: string,
