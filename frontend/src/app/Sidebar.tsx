@@ -18,7 +18,7 @@ import {
   UserCheck,
   Users,
 } from "lucide-react";
-import { lazy, Suspense, useId, useState, type ReactNode } from "react";
+import { lazy, Suspense, useId, useState, type ComponentType, type ReactNode } from "react";
 import { Link, NavLink, useLocation } from "react-router";
 import { useProjects, type Project } from "@/features/projects/api";
 import { COLOUR_HEX } from "@/features/projects/colours";
@@ -153,6 +153,23 @@ function useLazyDialog<T>() {
   return { editing, loaded, open, close: () => setEditing(null) };
 }
 
+/** Where a useLazyDialog's `Dialog` is mounted: nothing until it first opens. */
+function LazyDialogSlot<T>({
+  dialog,
+  Dialog,
+}: {
+  dialog: ReturnType<typeof useLazyDialog<T>>;
+  Dialog: ComponentType<{ editing: T | null; onClose: () => void }>;
+}) {
+  return (
+    dialog.loaded && (
+      <Suspense fallback={null}>
+        <Dialog editing={dialog.editing} onClose={dialog.close} />
+      </Suspense>
+    )
+  );
+}
+
 /** The sidebar's projects: Inbox first, archived ones behind a toggle, a dialog for each write. */
 export function ProjectsNav() {
   const { data: projects = [] } = useProjects();
@@ -223,11 +240,7 @@ export function ProjectsNav() {
           {showArchived ? "Hide archived" : `Show archived (${archived.length})`}
         </button>
       )}
-      {dialog.loaded && (
-        <Suspense fallback={null}>
-          <ProjectDialog editing={dialog.editing} onClose={dialog.close} />
-        </Suspense>
-      )}
+      <LazyDialogSlot dialog={dialog} Dialog={ProjectDialog} />
     </NavSection>
   );
 }
@@ -274,11 +287,7 @@ export function ViewsNav() {
           );
         })}
       </ul>
-      {dialog.loaded && (
-        <Suspense fallback={null}>
-          <ViewDialog editing={dialog.editing} onClose={dialog.close} />
-        </Suspense>
-      )}
+      <LazyDialogSlot dialog={dialog} Dialog={ViewDialog} />
     </NavSection>
   );
 }
