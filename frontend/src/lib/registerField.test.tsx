@@ -2,21 +2,42 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { useForm } from "react-hook-form";
 import { describe, expect, it, vi } from "vitest";
-import { LabelledInput } from "@/ui/LabelledInput";
+import { forwardRef, type InputHTMLAttributes } from "react";
 import { registerField } from "./registerField";
 
 type Values = { name: string; address: { city: string } };
+
+// lib/ sits below ui/, so the test renders its own minimal labelled field: an input described by
+// the error it is given, as ui/LabelledInput does.
+const Field = forwardRef<
+  HTMLInputElement,
+  InputHTMLAttributes<HTMLInputElement> & { id: string; label: string; error?: string }
+>(function Field({ id, label, error, ...input }, ref) {
+  return (
+    <>
+      <label htmlFor={id}>{label}</label>
+      <input
+        ref={ref}
+        id={id}
+        aria-invalid={error ? "true" : "false"}
+        aria-describedby={error ? `${id}-error` : undefined}
+        {...input}
+      />
+      {error && <p id={`${id}-error`}>{error}</p>}
+    </>
+  );
+});
 
 function Form({ submitted }: { submitted: (values: Values) => void }) {
   const form = useForm<Values>({ defaultValues: { name: "", address: { city: "" } } });
   return (
     <form noValidate onSubmit={form.handleSubmit(submitted)}>
-      <LabelledInput
+      <Field
         id="name"
         label="Name"
         {...registerField(form, "name", { required: "Enter a name" })}
       />
-      <LabelledInput
+      <Field
         id="city"
         label="City"
         {...registerField(form, "address.city", { required: "Enter a city" })}
