@@ -45,26 +45,22 @@ resource "aws_elasticache_subnet_group" "this" {
   tags        = var.tags
 }
 
-# TCP 6379 from the listed security groups only; no CIDR rule and no egress rule at all.
-module "security_group" {
-  source                     = "../port-sg"
-  name                       = "${var.name}-redis"
-  description                = "Redis from the EKS cluster only"
-  vpc_id                     = var.vpc_id
-  service                    = "Redis"
-  port                       = 6379
-  allowed_security_group_ids = var.allowed_security_group_ids
-  tags                       = var.tags
+resource "aws_security_group" "this" {
+  name        = "${var.name}-redis"
+  description = "Redis from the EKS cluster only"
+  vpc_id      = var.vpc_id
+  tags        = merge(var.tags, { Name = "${var.name}-redis" })
 }
 
-moved {
-  from = aws_security_group.this
-  to   = module.security_group.aws_security_group.this
-}
-
-moved {
-  from = aws_vpc_security_group_ingress_rule.redis
-  to   = module.security_group.aws_vpc_security_group_ingress_rule.this
+resource "aws_vpc_security_group_ingress_rule" "redis" {
+  # count, not for_each: the IDs (e.g. the EKS cluster security group) are unknown until applied.
+  count                        = length(var.allowed_security_group_ids)
+  security_group_id            = aws_security_group.this.id
+  description                  = "Redis from ${var.allowed_security_group_ids[count.index]}"
+  ip_protocol                  = "tcp"
+  from_port                    = 6379
+  to_port                      = 6379
+  referenced_security_group_id = var.allowed_security_group_ids[count.index]
 }
 
 resource "aws_elasticache_replication_group" "this" {
@@ -80,7 +76,7 @@ resource "aws_elasticache_replication_group" "this" {
   multi_az_enabled           = local.ha
 
   subnet_group_name  = aws_elasticache_subnet_group.this.name
-  security_group_ids = [module.security_group.id]
+  security_group_ids = [aws_security_group.this.id]
 
   at_rest_encryption_enabled = true
   kms_key_id                 = module.kms.arn

@@ -31,7 +31,7 @@ output "kms_key_arn" {
 
 output "security_group_id" {
   description = "Security group of the cache."
-  value       = module.security_group.id
+  value       = aws_security_group.this.id
 }
 
 output "multi_az_enabled" {

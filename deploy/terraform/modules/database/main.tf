@@ -23,26 +23,23 @@ resource "aws_db_subnet_group" "this" {
   tags        = var.tags
 }
 
-# TCP 5432 from the listed security groups only; no CIDR rule and no egress rule at all.
-module "security_group" {
-  source                     = "../port-sg"
-  name                       = "${var.identifier}-postgres"
-  description                = "PostgreSQL from the EKS cluster only"
-  vpc_id                     = var.vpc_id
-  service                    = "PostgreSQL"
-  port                       = 5432
-  allowed_security_group_ids = var.allowed_security_group_ids
-  tags                       = var.tags
+resource "aws_security_group" "this" {
+  name        = "${var.identifier}-postgres"
+  description = "PostgreSQL from the EKS cluster only"
+  vpc_id      = var.vpc_id
+  tags        = merge(var.tags, { Name = "${var.identifier}-postgres" })
 }
 
-moved {
-  from = aws_security_group.this
-  to   = module.security_group.aws_security_group.this
-}
-
-moved {
-  from = aws_vpc_security_group_ingress_rule.postgres
-  to   = module.security_group.aws_vpc_security_group_ingress_rule.this
+# Ingress on 5432 from the listed security groups only; no CIDR rule and no egress rule at all.
+resource "aws_vpc_security_group_ingress_rule" "postgres" {
+  # count, not for_each: the IDs (e.g. the EKS cluster security group) are unknown until applied.
+  count                        = length(var.allowed_security_group_ids)
+  security_group_id            = aws_security_group.this.id
+  description                  = "PostgreSQL from ${var.allowed_security_group_ids[count.index]}"
+  ip_protocol                  = "tcp"
+  from_port                    = 5432
+  to_port                      = 5432
+  referenced_security_group_id = var.allowed_security_group_ids[count.index]
 }
 
 resource "aws_db_parameter_group" "this" {
@@ -112,7 +109,7 @@ resource "aws_db_instance" "this" {
 
   multi_az               = var.multi_az
   db_subnet_group_name   = aws_db_subnet_group.this.name
-  vpc_security_group_ids = [module.security_group.id]
+  vpc_security_group_ids = [aws_security_group.this.id]
   publicly_accessible    = false
   parameter_group_name   = aws_db_parameter_group.this.name
   ca_cert_identifier     = "rds-ca-rsa2048-g1"

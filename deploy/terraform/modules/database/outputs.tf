@@ -30,7 +30,7 @@ output "kms_key_arn" {
 
 output "security_group_id" {
   description = "Security group of the database."
-  value       = module.security_group.id
+  value       = aws_security_group.this.id
 }
 
 output "multi_az" {

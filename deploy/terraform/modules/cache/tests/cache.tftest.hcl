@@ -36,11 +36,11 @@ run "reachable_only_from_the_cluster_on_6379" {
   command = plan
 
   assert {
-    condition     = jsonencode([for r in module.security_group.ingress : [r.from_port, r.to_port, r.referenced_security_group_id, r.cidr_ipv4]]) == jsonencode([[6379, 6379, "sg-0cluster", null]])
+    condition     = jsonencode([for r in aws_vpc_security_group_ingress_rule.redis : [r.from_port, r.to_port, r.referenced_security_group_id, r.cidr_ipv4]]) == jsonencode([[6379, 6379, "sg-0cluster", null]])
     error_message = "only TCP 6379 from the cluster security group, never from a CIDR"
   }
   assert {
-    condition     = aws_elasticache_replication_group.this.security_group_ids == toset([module.security_group.id])
+    condition     = aws_elasticache_replication_group.this.security_group_ids == toset([aws_security_group.this.id])
     error_message = "the cache must sit behind its own security group"
   }
 }

@@ -43,15 +43,15 @@ run "reachable_only_from_the_cluster_on_5432" {
   command = plan
 
   assert {
-    condition     = length(module.security_group.ingress) == 1 && module.security_group.ingress[0].referenced_security_group_id == "sg-0cluster"
+    condition     = length(aws_vpc_security_group_ingress_rule.postgres) == 1 && aws_vpc_security_group_ingress_rule.postgres[0].referenced_security_group_id == "sg-0cluster"
     error_message = "only the cluster security group may connect"
   }
   assert {
-    condition     = alltrue([for r in module.security_group.ingress : r.from_port == 5432 && r.to_port == 5432 && r.ip_protocol == "tcp" && r.cidr_ipv4 == null && r.cidr_ipv6 == null])
+    condition     = alltrue([for r in aws_vpc_security_group_ingress_rule.postgres : r.from_port == 5432 && r.to_port == 5432 && r.ip_protocol == "tcp" && r.cidr_ipv4 == null && r.cidr_ipv6 == null])
     error_message = "ingress must be TCP 5432 from a security group, never from a CIDR"
   }
   assert {
-    condition     = aws_db_instance.this.vpc_security_group_ids == toset([module.security_group.id]) && aws_db_subnet_group.this.subnet_ids == toset(["subnet-a", "subnet-b"])
+    condition     = aws_db_instance.this.vpc_security_group_ids == toset([aws_security_group.this.id]) && aws_db_subnet_group.this.subnet_ids == toset(["subnet-a", "subnet-b"])
     error_message = "the instance must sit in the database subnets behind its own security group"
   }
 }
