@@ -324,7 +324,8 @@ def answers_200(url: str, seconds: float) -> bool:
             if httpx.get(url, timeout=1).status_code == 200:
                 return True
         except httpx.TransportError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)  # after any miss: a 503 while starting must not spin the loop
     return False
 
 
