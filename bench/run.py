@@ -108,15 +108,19 @@ class Measured:
 
     @property
     def pair_ratios(self) -> list[float]:
-        return [r.requests_per_second / b.requests_per_second for r, b in self.pairs]
+        return [pair_ratio(pair) for pair in self.pairs]
+
+
+def pair_ratio(pair: tuple[Result, Result]) -> float:
+    measured, reference = pair
+    return measured.requests_per_second / reference.requests_per_second
 
 
 def median_pair(pairs: list[tuple[Result, Result]]) -> Measured:
     """The pair with the median requests/s ratio (the lower middle one for an even count),
     keeping every pair."""
-    ratios = Measured(pairs[0][0], None, pairs).pair_ratios
-    middle = sorted(range(len(pairs)), key=ratios.__getitem__)[(len(pairs) - 1) // 2]
-    return Measured(*pairs[middle], pairs)
+    middle = sorted(pairs, key=pair_ratio)[(len(pairs) - 1) // 2]
+    return Measured(*middle, pairs)
 
 
 def log(message: str) -> None:
