@@ -9,7 +9,9 @@ right after its yardstick and each ratio is to that adjacent run. `--rounds` suc
 measured one after another and the row shows the pair with the median ratio, every pair's ratio
 beside it: one pair's ratio moved by up to ±0.15 with the yardstick alone. Each server's CPU time
 per request (all its processes) is reported too: PostgreSQL, unpinned, also runs on core 0 at
-times, which moves requests/s but not the server's own CPU per request (docs/adr/0006).
+times, which moves requests/s but not the server's own CPU per request (docs/adr/0006). Every
+run, warm-up included, starts on a freshly vacuumed users table, so no run inherits the dead
+versions of the owner's row that the previous write run left.
 
 1. Speed (64 connections, one user with 10,000 tasks): GET /tasks?limit=50 with the cache warm
    and off, GET /tasks/{id}, POST and PATCH /tasks, GET /health, against bench/baseline.py (raw
@@ -136,6 +138,17 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+async def vacuum_users() -> None:
+    """VACUUM the users table. A write run (20 pooled writers bumping one owner's row) leaves
+    that row thousands of dead versions and multixacts from the foreign-key locks; the next run,
+    whichever server it measures, would pay for the previous one's (docs/adr/0006)."""
+    connection = await asyncpg.connect(DSN)
+    try:
+        await connection.execute("VACUUM users")
+    finally:
+        await connection.close()
 
 
 async def reset_database() -> None:
@@ -311,8 +324,10 @@ def wrk(
     connections: int,
     server_pid: int | None = None,
 ) -> Result:
-    """wrk against `url` after a 3 s warm-up; with `server_pid`, also the CPU time per request
-    of that server's processes over the measured run."""
+    """wrk against `url` after a 3 s warm-up, both on a freshly vacuumed users table; with
+    `server_pid`, also the CPU time per request of that server's processes over the measured
+    run."""
+    asyncio.run(vacuum_users())
     command = [
         *("taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", "--latency"),
         *("-s", str(BENCH / "lua" / script)),
