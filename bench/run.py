@@ -324,9 +324,8 @@ def wrk(
     connections: int,
     server_pid: int | None = None,
 ) -> Result:
-    """wrk against `url` after a 3 s warm-up, both on a freshly vacuumed users table; with
-    `server_pid`, also the CPU time per request of that server's processes over the measured
-    run."""
+    """VACUUM users, then wrk against `url` after a 3 s warm-up; with `server_pid`, also the CPU
+    time per request of that server's processes over the measured run."""
     asyncio.run(vacuum_users())
     command = [
         *("taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", "--latency"),
