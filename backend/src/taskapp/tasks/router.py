@@ -52,7 +52,7 @@ from taskapp.tasks.sharing import (
     Role,
     project_access,
     refused,
-    require_task,
+    require_task_on,
     task_access,
 )
 
@@ -118,8 +118,8 @@ async def _partition_of(
 async def _task_access(
     request: Request, user_id: uuid.UUID, task_id: uuid.UUID, need: Role
 ) -> Access:
-    async with _access_session(request) as session:
-        return await require_task(session, user_id, task_id, need)
+    services = request.app.state.services
+    return await require_task_on(services.read_engine, services.tracer, user_id, task_id, need)
 
 
 async def _viewed_task(task_id: uuid.UUID, request: Request, user: CurrentPrincipal) -> Access:

@@ -13,26 +13,31 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from opentelemetry.trace import Tracer
 from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
     String,
     and_,
+    bindparam,
     column,
     or_,
     select,
     table,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from taskapp.auth.interface import User
 from taskapp.db import Base, UTCDateTime, utcnow
 from taskapp.errors import ProblemError, not_found
+from taskapp.perf.driver import declare, fetch_all
 from taskapp.tasks.models import Task
 
 
@@ -140,31 +145,54 @@ async def require_project(
     return _require(await project_access(session, user_id, project_id), need, "project")
 
 
+# Every task endpoint's check (the principal's id twice: the membership join and the owner test).
+_TASK_ACCESS = declare(
+    select(Task.owner_id, Task.project_id, User.tasks_version, ProjectMember.role)
+    .join(User, User.id == Task.owner_id)
+    .outerjoin(
+        ProjectMember,
+        and_(
+            ProjectMember.project_id == Task.project_id,
+            ProjectMember.user_id == bindparam("user_id"),
+        ),
+    )
+    .where(
+        Task.id == bindparam("task_id"),
+        or_(Task.owner_id == bindparam("user_id"), ProjectMember.user_id.is_not(None)),
+    )
+)
+
+
+def _task_access_of(row: Sequence[Any] | None, user_id: uuid.UUID) -> Access | None:
+    """A task's access row as an Access. Ids as text first: the driver's own UUID type
+    (perf/driver.py) is not the stdlib's."""
+    if row is None:
+        return None
+    raw_owner, raw_project, owner_version, role = row
+    owner_id = uuid.UUID(str(raw_owner))
+    # A task without a project is in its owner's Inbox, whose id is the owner's.
+    project_id = owner_id if raw_project is None else uuid.UUID(str(raw_project))
+    role = Role.OWNER if owner_id == user_id else Role(role)
+    return Access(project_id, owner_id, owner_version, role)
+
+
 async def task_access(
     session: AsyncSession, user_id: uuid.UUID, task_id: uuid.UUID
 ) -> Access | None:
     """The user's access to the task's project, or None (another user's task, not shared with
     them, or no such task). A task without a project is in its owner's Inbox, never shared."""
-    row = (
-        await session.execute(
-            select(Task.owner_id, Task.project_id, User.tasks_version, ProjectMember.role)
-            .join(User, User.id == Task.owner_id)
-            .outerjoin(
-                ProjectMember,
-                and_(ProjectMember.project_id == Task.project_id, ProjectMember.user_id == user_id),
-            )
-            .where(
-                Task.id == task_id,
-                or_(Task.owner_id == user_id, ProjectMember.user_id.is_not(None)),
-            )
-        )
-    ).first()
-    if row is None:
-        return None
-    owner_id: uuid.UUID = row.owner_id
-    project_id: uuid.UUID = owner_id if row.project_id is None else row.project_id
-    role = Role.OWNER if owner_id == user_id else Role(row.role)
-    return Access(project_id, owner_id, row.tasks_version, role)
+    params = {"user_id": user_id, "task_id": task_id}
+    return _task_access_of((await session.execute(_TASK_ACCESS.statement, params)).first(), user_id)
+
+
+async def task_access_on(
+    engine: AsyncEngine, tracer: Tracer, user_id: uuid.UUID, task_id: uuid.UUID
+) -> Access | None:
+    """task_access as one statement on an autocommit engine (perf/driver.py): what a request
+    checks before it opens any session, without an ORM session's BEGIN and ROLLBACK."""
+    params = {"user_id": user_id, "task_id": task_id}
+    rows = await fetch_all(engine, _TASK_ACCESS, params, tracer, "SELECT tasks")
+    return _task_access_of(rows[0] if rows else None, user_id)
 
 
 async def require_task(
@@ -172,6 +200,13 @@ async def require_task(
 ) -> Access:
     """The user's access to the task if it allows `need` (404 for a non-member, 403 below)."""
     return _require(await task_access(session, user_id, task_id), need, "task")
+
+
+async def require_task_on(
+    engine: AsyncEngine, tracer: Tracer, user_id: uuid.UUID, task_id: uuid.UUID, need: Role
+) -> Access:
+    """require_task on an autocommit engine (task_access_on)."""
+    return _require(await task_access_on(engine, tracer, user_id, task_id), need, "task")
 
 
 async def followed_versions(session: AsyncSession, user_id: uuid.UUID) -> dict[uuid.UUID, int]:
