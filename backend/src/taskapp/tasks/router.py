@@ -50,7 +50,7 @@ from taskapp.tasks.sharing import (
     RANK,
     Access,
     Role,
-    project_access,
+    project_access_on,
     refused,
     require_task_on,
     task_access,
@@ -108,8 +108,8 @@ async def _partition_of(
     is never cached (ADR 0017). Not a member: the user's own tasks (so an empty answer)."""
     if project is None or project == user.user_id:
         return user.user_id, user.tasks_version
-    async with _access_session(request) as session:
-        access = await project_access(session, user.user_id, project)
+    services = request.app.state.services
+    access = await project_access_on(services.read_engine, services.tracer, user.user_id, project)
     if access is None:
         return user.user_id, user.tasks_version
     return access.owner_id, access.owner_version
@@ -151,8 +151,8 @@ async def _target(
         if within is not None and within.shared:
             _unknown(project_id)
         return None
-    async with _access_session(request) as session:
-        access = await project_access(session, user_id, project_id)
+    services = request.app.state.services
+    access = await project_access_on(services.read_engine, services.tracer, user_id, project_id)
     if access is None or (within is not None and access.owner_id != within.owner_id):
         _unknown(project_id)
     if RANK[access.role] < RANK[Role.EDITOR]:

@@ -37,7 +37,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from taskapp.auth.interface import User
 from taskapp.db import Base, UTCDateTime, utcnow
 from taskapp.errors import ProblemError, not_found
-from taskapp.perf.driver import declare, fetch_all
+from taskapp.perf.driver import DriverStatement, declare, fetch_all
 from taskapp.tasks.models import Task
 
 
@@ -107,34 +107,78 @@ def _require(access: Access | None, need: Role, what: str) -> Access:
     return access
 
 
+# The access rows: (owner, project, the owner's data version, the user's role as a member).
+_USER_ID = bindparam("user_id", type_=User.id.type)
+_PROJECT_ACCESS = declare(
+    select(_projects.c.owner_id, _projects.c.id, User.tasks_version, ProjectMember.role)
+    .select_from(_projects)
+    .join(User, User.id == _projects.c.owner_id)
+    .outerjoin(
+        ProjectMember,
+        and_(ProjectMember.project_id == _projects.c.id, ProjectMember.user_id == _USER_ID),
+    )
+    .where(
+        _projects.c.id == bindparam("project_id", type_=User.id.type),
+        or_(_projects.c.owner_id == _USER_ID, ProjectMember.user_id.is_not(None)),
+    )
+)
+_TASK_ACCESS = declare(
+    select(Task.owner_id, Task.project_id, User.tasks_version, ProjectMember.role)
+    .join(User, User.id == Task.owner_id)
+    .outerjoin(
+        ProjectMember,
+        and_(ProjectMember.project_id == Task.project_id, ProjectMember.user_id == _USER_ID),
+    )
+    .where(
+        Task.id == bindparam("task_id", type_=Task.id.type),
+        or_(Task.owner_id == _USER_ID, ProjectMember.user_id.is_not(None)),
+    )
+)
+
+
+def _access_of(row: Sequence[Any] | None, user_id: uuid.UUID) -> Access | None:
+    if row is None:
+        return None
+    raw_owner, raw_project, owner_version, role = row
+    # Through str: the driver's own UUID type (perf/driver.py) is not the stdlib's.
+    owner_id = uuid.UUID(str(raw_owner))
+    # A task without a project is in its owner's Inbox, whose id is the owner's.
+    project_id = owner_id if raw_project is None else uuid.UUID(str(raw_project))
+    role = Role.OWNER if owner_id == user_id else Role(role)
+    return Access(project_id, owner_id, owner_version, role)
+
+
+async def _access_in(
+    session: AsyncSession, statement: DriverStatement, params: dict[str, uuid.UUID]
+) -> Access | None:
+    row = (await session.execute(statement.statement, params)).first()
+    return _access_of(row, params["user_id"])
+
+
+async def _access_on(
+    engine: AsyncEngine, tracer: Tracer, statement: DriverStatement, params: dict[str, uuid.UUID]
+) -> Access | None:
+    """One statement on an autocommit engine (perf/driver.py): for the checks a request makes
+    before it opens any session, without an ORM session's checkout, BEGIN and ROLLBACK."""
+    rows = await fetch_all(engine, statement, params, tracer, "SELECT access")
+    return _access_of(rows[0] if rows else None, params["user_id"])
+
+
 async def project_access(
     session: AsyncSession, user_id: uuid.UUID, project_id: uuid.UUID
 ) -> Access | None:
     """The user's access to the project, or None. The owner is projects.owner_id (also true of a
     project the previous release created without its owner's membership row)."""
-    row = (
-        await session.execute(
-            select(_projects.c.owner_id, User.tasks_version, ProjectMember.role)
-            .select_from(_projects)
-            .join(User, User.id == _projects.c.owner_id)
-            .outerjoin(
-                ProjectMember,
-                and_(
-                    ProjectMember.project_id == _projects.c.id,
-                    ProjectMember.user_id == user_id,
-                ),
-            )
-            .where(
-                _projects.c.id == project_id,
-                or_(_projects.c.owner_id == user_id, ProjectMember.user_id.is_not(None)),
-            )
-        )
-    ).first()
-    if row is None:
-        return None
-    owner_id = uuid.UUID(str(row.owner_id))
-    role = Role.OWNER if owner_id == user_id else Role(row.role)
-    return Access(project_id, owner_id, row.tasks_version, role)
+    params = {"user_id": user_id, "project_id": project_id}
+    return await _access_in(session, _PROJECT_ACCESS, params)
+
+
+async def project_access_on(
+    engine: AsyncEngine, tracer: Tracer, user_id: uuid.UUID, project_id: uuid.UUID
+) -> Access | None:
+    """project_access on an autocommit engine."""
+    params = {"user_id": user_id, "project_id": project_id}
+    return await _access_on(engine, tracer, _PROJECT_ACCESS, params)
 
 
 async def require_project(
@@ -145,54 +189,19 @@ async def require_project(
     return _require(await project_access(session, user_id, project_id), need, "project")
 
 
-# Every task endpoint's check (the principal's id twice: the membership join and the owner test).
-_TASK_ACCESS = declare(
-    select(Task.owner_id, Task.project_id, User.tasks_version, ProjectMember.role)
-    .join(User, User.id == Task.owner_id)
-    .outerjoin(
-        ProjectMember,
-        and_(
-            ProjectMember.project_id == Task.project_id,
-            ProjectMember.user_id == bindparam("user_id"),
-        ),
-    )
-    .where(
-        Task.id == bindparam("task_id"),
-        or_(Task.owner_id == bindparam("user_id"), ProjectMember.user_id.is_not(None)),
-    )
-)
-
-
-def _task_access_of(row: Sequence[Any] | None, user_id: uuid.UUID) -> Access | None:
-    """A task's access row as an Access. Ids as text first: the driver's own UUID type
-    (perf/driver.py) is not the stdlib's."""
-    if row is None:
-        return None
-    raw_owner, raw_project, owner_version, role = row
-    owner_id = uuid.UUID(str(raw_owner))
-    # A task without a project is in its owner's Inbox, whose id is the owner's.
-    project_id = owner_id if raw_project is None else uuid.UUID(str(raw_project))
-    role = Role.OWNER if owner_id == user_id else Role(role)
-    return Access(project_id, owner_id, owner_version, role)
-
-
 async def task_access(
     session: AsyncSession, user_id: uuid.UUID, task_id: uuid.UUID
 ) -> Access | None:
     """The user's access to the task's project, or None (another user's task, not shared with
     them, or no such task). A task without a project is in its owner's Inbox, never shared."""
-    params = {"user_id": user_id, "task_id": task_id}
-    return _task_access_of((await session.execute(_TASK_ACCESS.statement, params)).first(), user_id)
+    return await _access_in(session, _TASK_ACCESS, {"user_id": user_id, "task_id": task_id})
 
 
 async def task_access_on(
     engine: AsyncEngine, tracer: Tracer, user_id: uuid.UUID, task_id: uuid.UUID
 ) -> Access | None:
-    """task_access as one statement on an autocommit engine (perf/driver.py): what a request
-    checks before it opens any session, without an ORM session's BEGIN and ROLLBACK."""
-    params = {"user_id": user_id, "task_id": task_id}
-    rows = await fetch_all(engine, _TASK_ACCESS, params, tracer, "SELECT tasks")
-    return _task_access_of(rows[0] if rows else None, user_id)
+    """task_access on an autocommit engine."""
+    return await _access_on(engine, tracer, _TASK_ACCESS, {"user_id": user_id, "task_id": task_id})
 
 
 async def require_task(
