@@ -53,7 +53,7 @@ from taskapp.tasks.sharing import (
     project_access_on,
     refused,
     require_task_on,
-    task_access,
+    task_access_on,
 )
 
 # DirectRoute: the busiest reads (the list, stats, Today) take only the principal, which is then
@@ -193,8 +193,10 @@ async def create_task(
     into = await _target(request, user.user_id, body.project_id)
     if into is not None and into.shared and body.parent_id is not None:
         # A member's subtask needs a parent they may write, in the same project.
-        async with _access_session(request) as access_session:
-            parent = await task_access(access_session, user.user_id, body.parent_id)
+        services = request.app.state.services
+        parent = await task_access_on(
+            services.read_engine, services.tracer, user.user_id, body.parent_id
+        )
         if parent is None or parent.project_id != into.project_id:
             raise RequestValidationError(
                 [

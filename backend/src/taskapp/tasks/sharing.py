@@ -118,7 +118,7 @@ _PROJECT_ACCESS = declare(
         and_(ProjectMember.project_id == _projects.c.id, ProjectMember.user_id == _USER_ID),
     )
     .where(
-        _projects.c.id == bindparam("project_id", type_=User.id.type),
+        _projects.c.id == bindparam("project_id", type_=Task.project_id.type),
         or_(_projects.c.owner_id == _USER_ID, ProjectMember.user_id.is_not(None)),
     )
 )
