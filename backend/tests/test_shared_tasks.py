@@ -13,7 +13,13 @@ from sqlalchemy import select
 
 from taskapp.projects.models import ProjectInvitation
 from taskapp.security import token_digest
-from tests.conftest import Account, assert_problem, create_task, register_and_login
+from tests.conftest import (
+    Account,
+    assert_problem,
+    create_task,
+    invalid_fields,
+    register_and_login,
+)
 
 API = "/api/v1"
 
@@ -170,6 +176,35 @@ async def test_an_editor_cannot_move_a_task_out_of_the_shared_project(
         headers=t["editor"].headers,
     )
     assert_problem(inbox, 422)
+
+
+async def test_an_editors_subtask_needs_a_parent_in_the_same_shared_project(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    t = await team(app, client)
+    editor, project = t["editor"], t["project"]
+    child = await create_task(
+        client, editor, title="Child", project_id=project, parent_id=t["task"]["id"]
+    )
+    assert (child["parent_id"], child["project_id"]) == (t["task"]["id"], project)
+    # Parents the editor cannot use here: their own task, the owner's task in another project,
+    # and an id that is no task at all. Each is refused naming the field, and nothing is made.
+    own = await create_task(client, editor, title="Own")
+    private = await client.post(
+        f"{API}/projects", json={"name": "Mine"}, headers=t["owner"].headers
+    )
+    elsewhere = await create_task(
+        client, t["owner"], title="Elsewhere", project_id=private.json()["id"]
+    )
+    for parent_id in (own["id"], elsewhere["id"], str(uuid.uuid4())):
+        refused = await client.post(
+            f"{API}/tasks",
+            json={"title": "Orphan", "project_id": project, "parent_id": parent_id},
+            headers=editor.headers,
+        )
+        assert invalid_fields(refused) == ["body.parent_id"], parent_id
+    listed = await client.get(f"{API}/tasks", params={"project": project}, headers=editor.headers)
+    assert sorted(each["title"] for each in listed.json()["items"]) == ["Child", "Shared"]
 
 
 async def test_a_removed_member_loses_access_at_once_even_to_a_cached_read(
