@@ -144,6 +144,9 @@ async def get(app: FastAPI, path: str, headers: dict[str, str]) -> tuple[int, An
 def test_only_plain_endpoints_are_served_directly() -> None:
     for path in ENDPOINTS:
         assert route_at(direct_router, path).plain is (path in PLAIN), path
+    limited = APIRouter(route_class=DirectRoute)
+    limited.add_api_route("/plain", plain, methods=["GET"], max_body_size=10)
+    assert not route_at(limited, "/plain").plain  # FastAPI applies its own body limit
 
 
 REQUESTS = [

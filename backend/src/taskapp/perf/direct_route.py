@@ -6,14 +6,18 @@ request (cache keys, scopes, security schemes, generator checks) before calling 
 `GET /tasks`, whose only dependency is the principal (which itself takes the bearer token), that
 walk was a measurable part of every read (the figures are in docs/adr/0006). The tree of such an
 endpoint is known when the route is built, so `DirectRoute` plans it once and calls it directly.
+Its route's ASGI app then calls the endpoint itself: FastAPI's (`request_response`) opens two exit
+stacks for `yield` dependencies, which a plain endpoint has none of, and handles exceptions once
+more at the route, which the app's ExceptionMiddleware does one layer out with the same handlers.
 
 Which endpoints: `DirectRoute.plain` says. The endpoint and every dependency under it must be
 `async`, take nothing but the request (`Request` or `HTTPConnection`) and sub-dependencies, not
 be generators, and the endpoint must return a `Response` (so no response model has to be applied).
 Anything else (a query, path, header, cookie or body parameter, a `yield` or sync dependency,
-security scopes, a returned model) is served by FastAPI's own handler, as is every request made
-while dependency overrides are set. The OpenAPI document is FastAPI's either way: the route's
-dependant is unchanged. tests/test_direct_route.py holds both paths to the same answers.
+security scopes, a returned model, a route-level `max_body_size`) is served by FastAPI's own
+handler, as is every request made while dependency overrides are set. The OpenAPI document is
+FastAPI's either way: the route's dependant is unchanged. tests/test_direct_route.py holds both
+paths to the same answers.
 
 Upstream change that lets this go: FastAPI classifying a route's dependencies once, when the
 route is built, rather than on every request. Measure with `make bench` before deleting; the
@@ -27,13 +31,11 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-import fastapi.routing
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
-
-Handler = Callable[[Request], Coroutine[Any, Any, Response]]
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,36 +114,38 @@ def _returns_response(endpoint: Callable[..., Any]) -> bool:
 class DirectRoute(APIRoute):
     """An APIRoute that calls a plain endpoint (see the module) without FastAPI's solver."""
 
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        planned = self._planned()
+        if planned is not None:
+            # Only the route's own ASGI app changes: the app a router built for an
+            # `include_router` (which may add dependencies of its own) stays FastAPI's.
+            self.app = _direct_app(self, planned, solved_by_fastapi=self.app)
+
     @property
     def plain(self) -> bool:
         """Whether requests to this route skip FastAPI's dependency solving."""
         return self._planned() is not None
 
     def _planned(self) -> _Call | None:
-        return _plan(self.dependant) if _returns_response(self.endpoint) else None
-
-    def get_route_handler(self) -> Handler:
-        solved_by_fastapi = super().get_route_handler()
-        planned = self._planned()
-        if planned is None or _included_elsewhere():
-            return solved_by_fastapi
-        route = self
-
-        async def handler(request: Request) -> Response:
-            if _overridden(route, request):
-                return await solved_by_fastapi(request)
-            response: Response = await planned.call(**await planned.arguments(request, {}))
-            return response
-
-        return handler
+        # A route-level body limit is FastAPI's to apply, around its own handler.
+        if self.max_body_size is not None or not _returns_response(self.endpoint):
+            return None
+        return _plan(self.dependant)
 
 
-def _included_elsewhere() -> bool:
-    """Whether FastAPI is building this route's handler for an `include_router`, whose context
-    may add dependencies of its own: that handler is left to FastAPI (taskapp joins its routes
-    into the app's router instead, main.py)."""
-    context = getattr(fastapi.routing, "_effective_route_context_var", None)
-    return context is None or context.get() is not None
+def _direct_app(route: APIRoute, planned: _Call, solved_by_fastapi: ASGIApp) -> ASGIApp:
+    """The route's ASGI app: the request straight to the planned endpoint (see the module)."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive, send)
+        if _overridden(route, request):
+            await solved_by_fastapi(scope, receive, send)
+            return
+        response: Response = await planned.call(**await planned.arguments(request, {}))
+        await response(scope, receive, send)
+
+    return app
 
 
 def _overridden(route: APIRoute, request: Request) -> bool:
