@@ -161,7 +161,12 @@ async def test_comments_page_oldest_first_with_a_signed_cursor(
         params={"cursor": first["next_cursor"]},
         headers=account.headers,
     )
-    assert_problem(elsewhere, 422)
+    assert "another task's comments" in assert_problem(elsewhere, 422)["detail"]
+    # Each list signs under a salt of its own: a comment cursor means nothing to another list.
+    notifications = await client.get(
+        "/api/v1/notifications", params={"cursor": first["next_cursor"]}, headers=account.headers
+    )
+    assert "not issued by this server" in assert_problem(notifications, 422)["detail"]
 
 
 async def _stored_comments(settings: Settings, task_id: str) -> int:

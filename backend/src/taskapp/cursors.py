@@ -6,8 +6,9 @@ salt of the list's own."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, ClassVar, Protocol, TypeVar
+from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Query
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -44,16 +45,22 @@ def invalid_cursor(reason: str) -> ProblemError:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CursorKind:
+    """One time-ordered list's cursors: the salt they are signed under (so no list takes
+    another's) and the reason given for a cursor of another scope of the same list."""
+
+    salt: str
+    elsewhere: str
+
+
 class TimeOrderedCursors:
     """Cursors of a list scoped to one thing (a task, an account, a history) and ordered by
-    creation time: one issued for another scope is refused with `elsewhere` as the reason. A
-    list's subclass names its `salt` and `elsewhere`."""
+    creation time: one issued for another scope is refused with the kind's `elsewhere`."""
 
-    salt: ClassVar[str]
-    elsewhere: ClassVar[str]
-
-    def __init__(self, secret_key: str) -> None:
-        self._serializer = URLSafeSerializer(secret_key, salt=self.salt)
+    def __init__(self, secret_key: str, kind: CursorKind) -> None:
+        self._serializer = URLSafeSerializer(secret_key, salt=kind.salt)
+        self.elsewhere = kind.elsewhere
 
     def encode(self, scope: str, created_at: datetime, row_id: uuid.UUID) -> str:
         return self._serializer.dumps([scope, created_at.isoformat(), row_id.hex])

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, status
 from taskapp.auth.interface import CurrentPrincipal
 from taskapp.comments import service
 from taskapp.comments.schemas import CommentPage, CommentPublic, CommentWrite
-from taskapp.cursors import PageCursor
+from taskapp.cursors import PageCursor, TimeOrderedCursors
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.openapi import API_PREFIX, problem_responses
 
@@ -42,14 +42,8 @@ async def list_comments(
     limit: Annotated[int, Query(ge=1, le=service.PAGE_LIMIT)] = 50,
     cursor: PageCursor = None,
 ) -> CommentPage:
-    return await service.thread(
-        session,
-        service.Cursors(settings.secret_key),
-        user.user_id,
-        task_id,
-        limit=limit,
-        cursor=cursor,
-    )
+    cursors = TimeOrderedCursors(settings.secret_key, service.CURSORS)
+    return await service.thread(session, cursors, user.user_id, task_id, limit=limit, cursor=cursor)
 
 
 @router.patch(

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskapp import changefeed
 from taskapp.comments.models import Comment
 from taskapp.comments.schemas import CommentPage, CommentPublic
-from taskapp.cursors import TimeOrderedCursors
+from taskapp.cursors import CursorKind, TimeOrderedCursors
 from taskapp.db import one_or_404, utcnow
 from taskapp.errors import ProblemError, not_found
 from taskapp.markdown import markdown_html
@@ -76,16 +76,13 @@ async def remove(session: AsyncSession, user_id: uuid.UUID, comment_id: uuid.UUI
     await session.commit()
 
 
-class Cursors(TimeOrderedCursors):
-    """Signed [task id, created_at, id] of the last comment of a page (ADR 0001)."""
-
-    salt = "taskapp.comments.cursor"
-    elsewhere = "it belongs to another task's comments"
+# Signed [task id, created_at, id] of the last comment of a page (ADR 0001).
+CURSORS = CursorKind("taskapp.comments.cursor", "it belongs to another task's comments")
 
 
 async def thread(
     session: AsyncSession,
-    cursors: Cursors,
+    cursors: TimeOrderedCursors,
     user_id: uuid.UUID,
     task_id: uuid.UUID,
     *,

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 
 from taskapp.auth.interface import CurrentPrincipal
-from taskapp.cursors import PageCursor
+from taskapp.cursors import PageCursor, TimeOrderedCursors
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.reminders import service
@@ -69,9 +69,8 @@ async def list_notifications(
     limit: Annotated[int, Query(ge=1, le=service.PAGE_LIMIT)] = 50,
     cursor: PageCursor = None,
 ) -> NotificationPage:
-    return await service.notifications(
-        session, service.Cursors(settings.secret_key), user.user_id, limit=limit, cursor=cursor
-    )
+    cursors = TimeOrderedCursors(settings.secret_key, service.CURSORS)
+    return await service.notifications(session, cursors, user.user_id, limit=limit, cursor=cursor)
 
 
 @router.post("/notifications/read", response_model=UnreadCount, responses=problem_responses(422))

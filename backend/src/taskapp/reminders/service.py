@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taskapp import changefeed
 from taskapp.auth.interface import User
-from taskapp.cursors import TimeOrderedCursors
+from taskapp.cursors import CursorKind, TimeOrderedCursors
 from taskapp.db import claim_once, utcnow
 from taskapp.errors import ProblemError, invalid_field
 from taskapp.mail.outbox import enqueue
@@ -139,11 +139,8 @@ async def remove(
     await session.commit()
 
 
-class Cursors(TimeOrderedCursors):
-    """Signed [user id, created_at, id] of the last notification of a page (ADR 0001)."""
-
-    salt = "taskapp.notifications.cursor"
-    elsewhere = "it belongs to another account"
+# Signed [user id, created_at, id] of the last notification of a page (ADR 0001).
+CURSORS = CursorKind("taskapp.notifications.cursor", "it belongs to another account")
 
 
 async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
@@ -156,7 +153,12 @@ async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
 
 
 async def notifications(
-    session: AsyncSession, cursors: Cursors, user_id: uuid.UUID, *, limit: int, cursor: str | None
+    session: AsyncSession,
+    cursors: TimeOrderedCursors,
+    user_id: uuid.UUID,
+    *,
+    limit: int,
+    cursor: str | None,
 ) -> NotificationPage:
     query = select(Notification).where(Notification.user_id == user_id)
     rows, next_cursor = await cursors.page(session, query, user_id.hex, limit=limit, cursor=cursor)

@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy import column, exists, literal_column, or_, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskapp.cursors import TimeOrderedCursors
+from taskapp.cursors import CursorKind, TimeOrderedCursors
 from taskapp.db import utcnow
 from taskapp.tasks import history
 from taskapp.tasks.models import Task, owner_bump
@@ -134,11 +134,8 @@ async def clear(
     return len(tasks)
 
 
-class AssignedCursors(TimeOrderedCursors):
-    """Signed cursors of "assigned to me": [user, created_at, id] of the last task shown."""
-
-    salt = "taskapp.tasks.assigned.cursor"
-    elsewhere = "it belongs to another user's list"
+# Signed cursors of "assigned to me": [user, created_at, id] of the last task shown.
+CURSORS = CursorKind("taskapp.tasks.assigned.cursor", "it belongs to another user's list")
 
 
 # Literals, not parameters: they must match the partial index's predicate (migration 0014).
@@ -147,7 +144,7 @@ _OPEN = literal_column("tasks.status") != literal_column("'done'")
 
 async def assigned_to(
     session: AsyncSession,
-    cursors: AssignedCursors,
+    cursors: TimeOrderedCursors,
     user_id: uuid.UUID,
     *,
     limit: int,

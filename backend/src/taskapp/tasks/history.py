@@ -24,7 +24,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
-from taskapp.cursors import PageCursor, TimeOrderedCursors
+from taskapp.cursors import CursorKind, PageCursor, TimeOrderedCursors
 from taskapp.db import one_or_404, utcnow
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.tasks.models import Task, TaskCompletion, TaskEvent, TaskStatus
@@ -177,16 +177,13 @@ def _record(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
     session.add_all(events)
 
 
-class HistoryCursors(TimeOrderedCursors):
-    """Signed cursors of history pages: [scope, created_at, id] of the last event shown."""
-
-    salt = "taskapp.tasks.history.cursor"
-    elsewhere = "it belongs to a different history"
+# Signed cursors of history pages: [scope, created_at, id] of the last event shown.
+CURSORS = CursorKind("taskapp.tasks.history.cursor", "it belongs to a different history")
 
 
 async def page(
     session: AsyncSession,
-    cursors: HistoryCursors,
+    cursors: TimeOrderedCursors,
     owner_id: uuid.UUID,
     *,
     task_id: uuid.UUID | None = None,
@@ -216,7 +213,7 @@ class HistoryRequest:
     asked for, read for whichever the route names."""
 
     session: AsyncSession
-    cursors: HistoryCursors
+    cursors: TimeOrderedCursors
     limit: int
     cursor: str | None
 
@@ -244,7 +241,7 @@ async def _history_request(
     limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT)] = 50,
     cursor: PageCursor = None,
 ) -> HistoryRequest:
-    return HistoryRequest(session, HistoryCursors(settings.secret_key), limit, cursor)
+    return HistoryRequest(session, TimeOrderedCursors(settings.secret_key, CURSORS), limit, cursor)
 
 
 HistoryRequestDep = Annotated[HistoryRequest, Depends(_history_request)]

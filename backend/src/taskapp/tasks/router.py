@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taskapp.auth.interface import AccessContext, CurrentPrincipal
+from taskapp.cursors import TimeOrderedCursors
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import ProblemError, invalid_field
 from taskapp.http.routes import route_path
@@ -418,13 +419,8 @@ async def assigned_to_me(
 ) -> TaskPage:
     """Across owners' partitions, so never from the per-owner response cache: an indexed query
     joined to the caller's current memberships (ADR 0017)."""
-    return await assignees.assigned_to(
-        session,
-        assignees.AssignedCursors(settings.secret_key),
-        user.user_id,
-        limit=limit,
-        cursor=cursor,
-    )
+    cursors = TimeOrderedCursors(settings.secret_key, assignees.CURSORS)
+    return await assignees.assigned_to(session, cursors, user.user_id, limit=limit, cursor=cursor)
 
 
 @router.api_route(
