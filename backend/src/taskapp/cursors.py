@@ -60,7 +60,7 @@ class TimeOrderedCursors:
 
     def __init__(self, secret_key: str, kind: CursorKind) -> None:
         self._serializer = URLSafeSerializer(secret_key, salt=kind.salt)
-        self.elsewhere = kind.elsewhere
+        self._elsewhere = kind.elsewhere
 
     def encode(self, scope: str, created_at: datetime, row_id: uuid.UUID) -> str:
         return self._serializer.dumps([scope, created_at.isoformat(), row_id.hex])
@@ -71,7 +71,7 @@ class TimeOrderedCursors:
         except (BadSignature, ValueError, TypeError) as exc:  # includes a wrongly shaped payload
             raise invalid_cursor("it was not issued by this server or was altered") from exc
         if cursor_scope != scope:
-            raise invalid_cursor(self.elsewhere)
+            raise invalid_cursor(self._elsewhere)
         try:
             return datetime.fromisoformat(raw_time), uuid.UUID(hex=raw_id)
         except (ValueError, TypeError) as exc:
