@@ -8,8 +8,9 @@ from typing import Annotated, Any, NoReturn
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from opentelemetry.trace import Tracer
 from pydantic import ValidationError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from taskapp.auth.interface import AccessContext, CurrentPrincipal
 from taskapp.cursors import TimeOrderedCursors
@@ -101,6 +102,13 @@ def _access_session(request: Request) -> AsyncSession:
     return factory()
 
 
+def _read_side(request: Request) -> tuple[AsyncEngine, Tracer]:
+    """The autocommit read engine and tracer the access checks run on (sharing's *_on), before
+    any session of the request's is opened."""
+    services = request.app.state.services
+    return services.read_engine, services.tracer
+
+
 async def _partition_of(
     request: Request, user: AccessContext, project: uuid.UUID | None
 ) -> tuple[uuid.UUID, int]:
@@ -109,8 +117,7 @@ async def _partition_of(
     is never cached (ADR 0017). Not a member: the user's own tasks (so an empty answer)."""
     if project is None or project == user.user_id:
         return user.user_id, user.tasks_version
-    services = request.app.state.services
-    access = await project_access_on(services.read_engine, services.tracer, user.user_id, project)
+    access = await project_access_on(*_read_side(request), user.user_id, project)
     if access is None:
         return user.user_id, user.tasks_version
     return access.owner_id, access.owner_version
@@ -119,8 +126,7 @@ async def _partition_of(
 async def _task_access(
     request: Request, user_id: uuid.UUID, task_id: uuid.UUID, need: Role
 ) -> Access:
-    services = request.app.state.services
-    return await require_task_on(services.read_engine, services.tracer, user_id, task_id, need)
+    return await require_task_on(*_read_side(request), user_id, task_id, need)
 
 
 async def _viewed_task(task_id: uuid.UUID, request: Request, user: CurrentPrincipal) -> Access:
@@ -152,8 +158,7 @@ async def _target(
         if within is not None and within.shared:
             _unknown(project_id)
         return None
-    services = request.app.state.services
-    access = await project_access_on(services.read_engine, services.tracer, user_id, project_id)
+    access = await project_access_on(*_read_side(request), user_id, project_id)
     if access is None or (within is not None and access.owner_id != within.owner_id):
         _unknown(project_id)
     if RANK[access.role] < RANK[Role.EDITOR]:
@@ -194,10 +199,7 @@ async def create_task(
     into = await _target(request, user.user_id, body.project_id)
     if into is not None and into.shared and body.parent_id is not None:
         # A member's subtask needs a parent they may write, in the same project.
-        services = request.app.state.services
-        parent = await task_access_on(
-            services.read_engine, services.tracer, user.user_id, body.parent_id
-        )
+        parent = await task_access_on(*_read_side(request), user.user_id, body.parent_id)
         if parent is None or parent.project_id != into.project_id:
             raise RequestValidationError(
                 [
