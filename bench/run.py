@@ -355,6 +355,35 @@ def wrk(
     return Result(name, rps, latencies["50"], latencies["99"], errors, total, cpu_us)
 
 
+def check_same_work(api: str, yardstick: str, headers: dict[str, str]) -> None:
+    """Refuse to measure unless the yardstick answers what taskapp answers: the same first page
+    (every field of every task, and a next page to follow) and a created task with the same
+    fields. A yardstick that reads fewer columns, or none past the page, flatters itself."""
+    ours = httpx.get(f"{api}/api/v1/tasks?limit=50", headers=headers, timeout=30).json()
+    theirs = httpx.get(yardstick, timeout=30).json()
+    if len(ours["items"]) != len(theirs["items"]):
+        sys.exit(
+            f"the yardstick's page has {len(theirs['items'])} tasks, taskapp's {len(ours['items'])}"
+        )
+    for index, (mine, reference) in enumerate(zip(ours["items"], theirs["items"], strict=True)):
+        if differ := sorted(
+            name
+            for name in mine.keys() | reference.keys()
+            if mine.get(name, "(missing)") != reference.get(name, "(missing)")
+        ):
+            sys.exit(f"the yardstick's task {index} differs from taskapp's in {differ}")
+    if (ours["next_cursor"] is None) != (theirs["next_cursor"] is None):
+        sys.exit("the yardstick and taskapp disagree on whether a next page follows")
+    body = {"title": "same work check", "priority": "high", "labels": ["bench"]}
+    created = httpx.post(f"{api}/api/v1/tasks", json=body, headers=headers, timeout=30)
+    made = httpx.post(yardstick, json=body, timeout=30)
+    if created.json().keys() != made.json().keys():
+        sys.exit(
+            "the yardstick's created task has other fields than taskapp's: "
+            f"{sorted(created.json().keys() ^ made.json().keys())}"
+        )
+
+
 def speed(seconds: int, rounds: int, owner: uuid.UUID, email: str) -> list[Measured]:
     port, baseline_port = free_port(), free_port()
     base, yardstick = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{baseline_port}/tasks"
@@ -385,6 +414,7 @@ def speed(seconds: int, rounds: int, owner: uuid.UUID, email: str) -> list[Measu
         with server(serve_command(port), app_env(60), port) as app_pid:
             token = login(base, email)
             headers = {"Authorization": f"Bearer {token}"}
+            check_same_work(base, yardstick, headers)
             page = httpx.get(f"{base}/api/v1/tasks?limit=200", headers=headers, timeout=30)
             ids = [task["id"] for task in page.json()["items"]]
             env = {**os.environ, "TOKEN": token, "TASK_IDS": ",".join(ids)}
