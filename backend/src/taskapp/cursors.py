@@ -1,11 +1,14 @@
 """Signed keyset cursors (ADR 0001): the 422 every list answers for a cursor it did not issue, and
 the pages ordered by creation time (comments, history, notifications, assigned tasks): their
 cursor is [scope, created_at, id] of the last row shown, signed with the server's secret under a
-salt of the list's own."""
+salt of the list's own.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: page_request's dependency has annotations that
+name its enclosing call's values, which FastAPI could not resolve from strings.
+"""
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Protocol, TypeVar
@@ -15,6 +18,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from taskapp.deps import SettingsDep
 from taskapp.errors import ProblemError, invalid_field
 
 
@@ -104,3 +108,35 @@ class TimeOrderedCursors:
             return rows, None
         last = rows[limit - 1]
         return rows[:limit], self.encode(scope, last.created_at, last.id)
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """What a request to a time-ordered list asks for: how many rows, after which cursor, and
+    the list's codec that checks that cursor and signs the next one."""
+
+    cursors: TimeOrderedCursors
+    limit: int
+    cursor: str | None
+
+    async def rows(
+        self, session: AsyncSession, query: Select[RowT], scope: str, *, newest_first: bool = True
+    ) -> tuple[list[RowT], str | None]:
+        """TimeOrderedCursors.page for this request's limit and cursor."""
+        return await self.cursors.page(
+            session, query, scope, limit=self.limit, cursor=self.cursor, newest_first=newest_first
+        )
+
+
+def page_request(kind: CursorKind, max_limit: int) -> Callable[..., Awaitable[PageRequest]]:
+    """The dependency of a list of `kind`: its `limit` (1 to max_limit, 50 unless asked) and
+    `cursor` query parameters, with the codec for its cursors."""
+
+    async def asked(
+        settings: SettingsDep,
+        limit: Annotated[int, Query(ge=1, le=max_limit)] = 50,
+        cursor: PageCursor = None,
+    ) -> PageRequest:
+        return PageRequest(TimeOrderedCursors(settings.secret_key, kind), limit, cursor)
+
+    return asked

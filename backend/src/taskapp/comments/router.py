@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, status
 
 from taskapp.auth.interface import CurrentPrincipal
 from taskapp.comments import service
 from taskapp.comments.schemas import CommentPage, CommentPublic, CommentWrite
-from taskapp.cursors import PageCursor, TimeOrderedCursors
-from taskapp.deps import SessionDep, SettingsDep
+from taskapp.cursors import PageRequest, page_request
+from taskapp.deps import SessionDep
 from taskapp.openapi import API_PREFIX, problem_responses
 
 router = APIRouter(prefix=API_PREFIX, tags=["comments"], responses=problem_responses(401))
@@ -38,12 +38,9 @@ async def list_comments(
     task_id: uuid.UUID,
     user: CurrentPrincipal,
     session: SessionDep,
-    settings: SettingsDep,
-    limit: Annotated[int, Query(ge=1, le=service.PAGE_LIMIT)] = 50,
-    cursor: PageCursor = None,
+    asked: Annotated[PageRequest, Depends(page_request(service.CURSORS, service.PAGE_LIMIT))],
 ) -> CommentPage:
-    cursors = TimeOrderedCursors(settings.secret_key, service.CURSORS)
-    return await service.thread(session, cursors, user.user_id, task_id, limit=limit, cursor=cursor)
+    return await service.thread(session, asked, user.user_id, task_id)
 
 
 @router.patch(

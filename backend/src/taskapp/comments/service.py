@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskapp import changefeed
 from taskapp.comments.models import Comment
 from taskapp.comments.schemas import CommentPage, CommentPublic
-from taskapp.cursors import CursorKind, TimeOrderedCursors
+from taskapp.cursors import CursorKind, PageRequest
 from taskapp.db import one_or_404, utcnow
 from taskapp.errors import ProblemError, not_found
 from taskapp.markdown import markdown_html
@@ -81,18 +81,10 @@ CURSORS = CursorKind("taskapp.comments.cursor", "it belongs to another task's co
 
 
 async def thread(
-    session: AsyncSession,
-    cursors: TimeOrderedCursors,
-    user_id: uuid.UUID,
-    task_id: uuid.UUID,
-    *,
-    limit: int,
-    cursor: str | None,
+    session: AsyncSession, asked: PageRequest, user_id: uuid.UUID, task_id: uuid.UUID
 ) -> CommentPage:
     await require_task(session, user_id, task_id, Role.VIEWER)
     query = select(Comment).where(Comment.task_id == task_id)
     # A thread reads from its first comment.
-    rows, next_cursor = await cursors.page(
-        session, query, task_id.hex, limit=limit, cursor=cursor, newest_first=False
-    )
+    rows, next_cursor = await asked.rows(session, query, task_id.hex, newest_first=False)
     return CommentPage(items=[public(row) for row in rows], next_cursor=next_cursor)

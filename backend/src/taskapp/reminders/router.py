@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Depends, status
 
 from taskapp.auth.interface import CurrentPrincipal
-from taskapp.cursors import PageCursor, TimeOrderedCursors
-from taskapp.deps import SessionDep, SettingsDep
+from taskapp.cursors import PageRequest, page_request
+from taskapp.deps import SessionDep
 from taskapp.openapi import API_PREFIX, problem_responses
 from taskapp.reminders import service
 from taskapp.reminders.schemas import (
@@ -65,12 +65,9 @@ async def delete_reminder(
 async def list_notifications(
     user: CurrentPrincipal,
     session: SessionDep,
-    settings: SettingsDep,
-    limit: Annotated[int, Query(ge=1, le=service.PAGE_LIMIT)] = 50,
-    cursor: PageCursor = None,
+    asked: Annotated[PageRequest, Depends(page_request(service.CURSORS, service.PAGE_LIMIT))],
 ) -> NotificationPage:
-    cursors = TimeOrderedCursors(settings.secret_key, service.CURSORS)
-    return await service.notifications(session, cursors, user.user_id, limit=limit, cursor=cursor)
+    return await service.notifications(session, asked, user.user_id)
 
 
 @router.post("/notifications/read", response_model=UnreadCount, responses=problem_responses(422))

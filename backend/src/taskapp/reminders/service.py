@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from taskapp import changefeed
 from taskapp.auth.interface import User
-from taskapp.cursors import CursorKind, TimeOrderedCursors
+from taskapp.cursors import CursorKind, PageRequest
 from taskapp.db import claim_once, utcnow
 from taskapp.errors import ProblemError, invalid_field
 from taskapp.mail.outbox import enqueue
@@ -153,15 +153,10 @@ async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
 
 
 async def notifications(
-    session: AsyncSession,
-    cursors: TimeOrderedCursors,
-    user_id: uuid.UUID,
-    *,
-    limit: int,
-    cursor: str | None,
+    session: AsyncSession, asked: PageRequest, user_id: uuid.UUID
 ) -> NotificationPage:
     query = select(Notification).where(Notification.user_id == user_id)
-    rows, next_cursor = await cursors.page(session, query, user_id.hex, limit=limit, cursor=cursor)
+    rows, next_cursor = await asked.rows(session, query, user_id.hex)
     return NotificationPage(
         items=[NotificationPublic.model_validate(row, from_attributes=True) for row in rows],
         next_cursor=next_cursor,

@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy import column, exists, literal_column, or_, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from taskapp.cursors import CursorKind, TimeOrderedCursors
+from taskapp.cursors import CursorKind, PageRequest
 from taskapp.db import utcnow
 from taskapp.tasks import history
 from taskapp.tasks.models import Task, owner_bump
@@ -142,14 +142,7 @@ CURSORS = CursorKind("taskapp.tasks.assigned.cursor", "it belongs to another use
 _OPEN = literal_column("tasks.status") != literal_column("'done'")
 
 
-async def assigned_to(
-    session: AsyncSession,
-    cursors: TimeOrderedCursors,
-    user_id: uuid.UUID,
-    *,
-    limit: int,
-    cursor: str | None,
-) -> TaskPage:
+async def assigned_to(session: AsyncSession, asked: PageRequest, user_id: uuid.UUID) -> TaskPage:
     """One page of the user's open assigned tasks, newest first, from their own partition and
     from every project they are a member of now."""
     scope = f"assigned:{user_id}"
@@ -164,5 +157,5 @@ async def assigned_to(
         _OPEN,
         or_(Task.owner_id == user_id, member_now),
     )
-    rows, next_cursor = await cursors.page(session, query, scope, limit=limit, cursor=cursor)
+    rows, next_cursor = await asked.rows(session, query, scope)
     return TaskPage(items=[TaskPublic.model_validate(row) for row in rows], next_cursor=next_cursor)

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, Query
+from fastapi import Depends
 from sqlalchemy import event, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, UOWTransaction
 
-from taskapp.cursors import CursorKind, PageCursor, TimeOrderedCursors
+from taskapp.cursors import CursorKind, PageRequest, page_request
 from taskapp.db import one_or_404, utcnow
-from taskapp.deps import SessionDep, SettingsDep
+from taskapp.deps import SessionDep
 from taskapp.tasks.models import Task, TaskCompletion, TaskEvent, TaskStatus
 from taskapp.tasks.schemas import TaskEventPublic, TaskHistoryPage
 
@@ -183,13 +183,11 @@ CURSORS = CursorKind("taskapp.tasks.history.cursor", "it belongs to a different 
 
 async def page(
     session: AsyncSession,
-    cursors: TimeOrderedCursors,
+    asked: PageRequest,
     owner_id: uuid.UUID,
     *,
     task_id: uuid.UUID | None = None,
     project_id: uuid.UUID | None = None,
-    limit: int,
-    cursor: str | None,
 ) -> TaskHistoryPage:
     """One page of a task's or a project's history, newest first. The caller has checked that
     the task or project is the owner's; the owner's key is in the query all the same."""
@@ -201,7 +199,7 @@ async def page(
         query = query.where(TaskEvent.task_id == task_id)
     else:
         query = query.where(TaskEvent.project_id == project_id)
-    rows, next_cursor = await cursors.page(session, query, scope, limit=limit, cursor=cursor)
+    rows, next_cursor = await asked.rows(session, query, scope)
     return TaskHistoryPage(
         items=[TaskEventPublic.model_validate(row) for row in rows], next_cursor=next_cursor
     )
@@ -213,9 +211,7 @@ class HistoryRequest:
     asked for, read for whichever the route names."""
 
     session: AsyncSession
-    cursors: TimeOrderedCursors
-    limit: int
-    cursor: str | None
+    asked: PageRequest
 
     async def page(
         self,
@@ -225,23 +221,14 @@ class HistoryRequest:
         project_id: uuid.UUID | None = None,
     ) -> TaskHistoryPage:
         return await page(
-            self.session,
-            self.cursors,
-            owner_id,
-            task_id=task_id,
-            project_id=project_id,
-            limit=self.limit,
-            cursor=self.cursor,
+            self.session, self.asked, owner_id, task_id=task_id, project_id=project_id
         )
 
 
 async def _history_request(
-    session: SessionDep,
-    settings: SettingsDep,
-    limit: Annotated[int, Query(ge=1, le=PAGE_LIMIT)] = 50,
-    cursor: PageCursor = None,
+    session: SessionDep, asked: Annotated[PageRequest, Depends(page_request(CURSORS, PAGE_LIMIT))]
 ) -> HistoryRequest:
-    return HistoryRequest(session, TimeOrderedCursors(settings.secret_key, CURSORS), limit, cursor)
+    return HistoryRequest(session, asked)
 
 
 HistoryRequestDep = Annotated[HistoryRequest, Depends(_history_request)]

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from taskapp.auth.interface import AccessContext, CurrentPrincipal
-from taskapp.cursors import TimeOrderedCursors
+from taskapp.cursors import PageRequest, page_request
 from taskapp.deps import SessionDep, SettingsDep
 from taskapp.errors import ProblemError, invalid_field
 from taskapp.http.routes import route_path
@@ -413,16 +413,11 @@ async def bulk_change(body: TaskBulk, user: CurrentPrincipal, session: SessionDe
 async def assigned_to_me(
     user: CurrentPrincipal,
     session: SessionDep,
-    settings: SettingsDep,
-    limit: Annotated[int, Query(ge=1, le=assignees.PAGE_LIMIT)] = 50,
-    cursor: Annotated[
-        str | None, Query(max_length=1024, description="next_cursor of the previous page")
-    ] = None,
+    asked: Annotated[PageRequest, Depends(page_request(assignees.CURSORS, assignees.PAGE_LIMIT))],
 ) -> TaskPage:
     """Across owners' partitions, so never from the per-owner response cache: an indexed query
     joined to the caller's current memberships (ADR 0017)."""
-    cursors = TimeOrderedCursors(settings.secret_key, assignees.CURSORS)
-    return await assignees.assigned_to(session, cursors, user.user_id, limit=limit, cursor=cursor)
+    return await assignees.assigned_to(session, asked, user.user_id)
 
 
 @router.api_route(
