@@ -21,8 +21,11 @@ from taskapp.main import create_app
 from taskapp.settings import Settings
 from tests.conftest import (
     PRODUCTION_SECRET,
+    Account,
     assert_problem,
     client_for,
+    create_task,
+    json_object,
     login,
     register_and_login,
     serving,
@@ -303,6 +306,26 @@ async def test_security_headers_on_api_responses(client: httpx.AsyncClient) -> N
     problem = await client.get("/api/v1/tasks")
     assert_problem(problem, 401)
     assert problem.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_an_empty_204_carries_the_api_csp(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    """Every answer but a 304 carries a CSP (the contract checks it on each response), whether
+    the route returns its own bodiless Response or lets FastAPI make the 204."""
+    task = await create_task(client, account)
+    project = json_object(
+        await client.post("/api/v1/projects", json={"name": "Shown"}, headers=account.headers),
+        201,
+    )
+    published = f"/api/v1/projects/{project['id']}/publish"
+    json_object(await client.post(published, headers=account.headers), 200)
+    for path in (published, f"/api/v1/tasks/{task['id']}"):
+        response = await client.delete(path, headers=account.headers)
+        assert response.status_code == 204, (path, response.text)
+        assert response.headers.get("content-security-policy") == (
+            "default-src 'none'; frame-ancestors 'none'"
+        ), path
 
 
 async def test_html_pages_get_a_strict_csp_except_swagger(web_http: httpx.AsyncClient) -> None:

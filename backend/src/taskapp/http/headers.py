@@ -56,15 +56,15 @@ class SecurityHeadersMiddleware:
                     headers = message["headers"] = list(headers)
                 present = {name.lower(): value for name, value in headers}
                 headers.extend(pair for pair in self.always if pair[0] not in present)
-                content_type = present.get(b"content-type", b"")
-                # A 304 has no body and no content type: browsers merge its headers into the
-                # cached page, so a JSON policy here would blank a revalidated index.html.
+                # Not on a 304: browsers merge its headers into the cached page, so a JSON
+                # policy here would blank a revalidated index.html. Every other answer gets one,
+                # a bodiless 204 without a content type too.
                 if (
-                    content_type
+                    message["status"] != 304
                     and b"content-security-policy" not in present
                     and not path.startswith(CSP_EXEMPT)
                 ):
-                    is_html = content_type.startswith(b"text/html")
+                    is_html = present.get(b"content-type", b"").startswith(b"text/html")
                     headers.append(
                         (b"content-security-policy", self.html_csp if is_html else API_CSP_BYTES)
                     )

@@ -267,8 +267,6 @@ async def change_member_role(
 async def remove_member(
     project_id: uuid.UUID, member_id: uuid.UUID, user: CurrentPrincipal, session: SessionDep
 ) -> None:
-    # No Response of our own: FastAPI's 204 carries the content type the security headers
-    # middleware keys the CSP on.
     await sharing.remove(session, user.user_id, project_id, member_id)
 
 
