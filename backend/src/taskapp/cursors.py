@@ -81,34 +81,6 @@ class TimeOrderedCursors:
         except (ValueError, TypeError) as exc:
             raise invalid_cursor("its position is malformed") from exc
 
-    async def page(
-        self,
-        session: AsyncSession,
-        query: Select[RowT],
-        scope: str,
-        *,
-        limit: int,
-        cursor: str | None,
-        newest_first: bool = True,
-    ) -> tuple[list[RowT], str | None]:
-        """Up to `limit` rows of `query` (of one mapped class with `created_at` and `id`) after
-        the cursor, in that order, and the next page's cursor (None on the last page)."""
-        keyed = query.column_descriptions[0]["entity"]
-        created_at, row_id = keyed.created_at, keyed.id
-        if cursor is not None:
-            at, last_id = self.decode(cursor, scope)
-            if newest_first:
-                after = or_(created_at < at, and_(created_at == at, row_id < last_id))
-            else:
-                after = or_(created_at > at, and_(created_at == at, row_id > last_id))
-            query = query.where(after)
-        order = (created_at.desc(), row_id.desc()) if newest_first else (created_at, row_id)
-        rows = list(await session.scalars(query.order_by(*order).limit(limit + 1)))
-        if len(rows) <= limit:
-            return rows, None
-        last = rows[limit - 1]
-        return rows[:limit], self.encode(scope, last.created_at, last.id)
-
 
 @dataclass(frozen=True, slots=True)
 class PageRequest:
@@ -122,10 +94,23 @@ class PageRequest:
     async def rows(
         self, session: AsyncSession, query: Select[RowT], scope: str, *, newest_first: bool = True
     ) -> tuple[list[RowT], str | None]:
-        """TimeOrderedCursors.page for this request's limit and cursor."""
-        return await self.cursors.page(
-            session, query, scope, limit=self.limit, cursor=self.cursor, newest_first=newest_first
-        )
+        """Up to `limit` rows of `query` (of one mapped class with `created_at` and `id`) after
+        the cursor, in that order, and the next page's cursor (None on the last page)."""
+        keyed = query.column_descriptions[0]["entity"]
+        created_at, row_id = keyed.created_at, keyed.id
+        if self.cursor is not None:
+            at, last_id = self.cursors.decode(self.cursor, scope)
+            if newest_first:
+                after = or_(created_at < at, and_(created_at == at, row_id < last_id))
+            else:
+                after = or_(created_at > at, and_(created_at == at, row_id > last_id))
+            query = query.where(after)
+        order = (created_at.desc(), row_id.desc()) if newest_first else (created_at, row_id)
+        rows = list(await session.scalars(query.order_by(*order).limit(self.limit + 1)))
+        if len(rows) <= self.limit:
+            return rows, None
+        last = rows[self.limit - 1]
+        return rows[: self.limit], self.cursors.encode(scope, last.created_at, last.id)
 
 
 def page_request(kind: CursorKind, max_limit: int) -> Callable[..., Awaitable[PageRequest]]:
