@@ -12,13 +12,14 @@ and the `poolclass=` in db.create_engine; tests/test_db_pool.py says whether the
 
 from __future__ import annotations
 
-import asyncio
 from collections import deque
 from collections.abc import Callable
 
 from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 from sqlalchemy.util import await_
 from sqlalchemy.util.queue import Empty, Full, QueueCommon
+
+from taskapp.perf.handover import Handover
 
 
 class FairAsyncQueue(QueueCommon[ConnectionPoolEntry]):
@@ -30,13 +31,13 @@ class FairAsyncQueue(QueueCommon[ConnectionPoolEntry]):
         self.use_lifo = use_lifo
         self._idle: deque[ConnectionPoolEntry] = deque()
         # Invariant: waiters exist only while no connection is idle.
-        self._waiters: deque[asyncio.Future[ConnectionPoolEntry]] = deque()
+        self._waiters: Handover[ConnectionPoolEntry] = Handover()
         # Asked to give a connection back before a checkout waits or opens a new one: the
         # lending pool's idle leases are the pool's too (perf/lending.py).
         self.reclaim: Callable[[], None] | None = None
 
     def has_waiters(self) -> bool:
-        return any(not waiter.done() for waiter in self._waiters)
+        return self._waiters.has_waiters()
 
     def empty(self) -> bool:
         return not self._idle
@@ -48,11 +49,8 @@ class FairAsyncQueue(QueueCommon[ConnectionPoolEntry]):
         return len(self._idle)
 
     def put_nowait(self, item: ConnectionPoolEntry) -> None:
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():  # skips waiters that timed out or were cancelled
-                waiter.set_result(item)
-                return
+        if self._waiters.offer(item):
+            return
         if self.full():
             raise Full()
         self._idle.append(item)
@@ -78,20 +76,10 @@ class FairAsyncQueue(QueueCommon[ConnectionPoolEntry]):
         return await_(self._wait(patience=timeout))
 
     async def _wait(self, patience: float | None) -> ConnectionPoolEntry:
-        waiter: asyncio.Future[ConnectionPoolEntry] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
         try:
-            async with asyncio.timeout(patience):
-                return await waiter
-        except BaseException as exc:
-            if waiter.done() and not waiter.cancelled():
-                # Handed over just as this waiter gave up: pass it on rather than lose it.
-                self.put_nowait(waiter.result())
-            else:
-                waiter.cancel()
-            if isinstance(exc, TimeoutError):
-                raise Empty() from None
-            raise
+            return await self._waiters.wait(patience, pass_on=self.put_nowait)
+        except TimeoutError:
+            raise Empty() from None
 
 
 class FairAsyncQueuePool(AsyncAdaptedQueuePool):

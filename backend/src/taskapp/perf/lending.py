@@ -33,6 +33,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.util import greenlet_spawn
 
+from taskapp.perf.handover import Handover
+
 
 class PoolQueue(Protocol):
     """What the lending pool needs of its engine's pool queue (perf/fair_pool.FairAsyncQueue)."""
@@ -62,7 +64,7 @@ class LendingPool:
         self._idle: deque[_Lease] = deque()
         # Invariant: waiters exist only while nothing is idle and every slot is taken. A waiter
         # is handed a lease, or None: a free slot to open a connection in.
-        self._waiters: deque[asyncio.Future[_Lease | None]] = deque()
+        self._waiters: Handover[_Lease | None] = Handover()
         self._slots = 0  # leases held, lent or being opened
         self._lent = 0
         # Leases opened before this are stale: a broken connection usually means the server
@@ -144,22 +146,12 @@ class LendingPool:
         if self._slots < self.size:
             self._slots += 1
             return None
-        waiter: asyncio.Future[_Lease | None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
         try:
-            async with asyncio.timeout(self._timeout):
-                return await waiter
-        except BaseException as exc:
-            if waiter.done() and not waiter.cancelled():
-                # Handed over just as this waiter gave up: pass it on rather than lose it.
-                self._hand_on(waiter.result())
-            else:
-                waiter.cancel()
-            if isinstance(exc, TimeoutError):
-                raise sa_exc.TimeoutError(
-                    f"no database connection free after {self._timeout:g} s"
-                ) from None
-            raise
+            return await self._waiters.wait(self._timeout, pass_on=self._hand_on)
+        except TimeoutError:
+            raise sa_exc.TimeoutError(
+                f"no database connection free after {self._timeout:g} s"
+            ) from None
 
     def _fresh(self, lease: _Lease) -> bool:
         return (
@@ -195,11 +187,8 @@ class LendingPool:
 
     def _hand_on(self, lease: _Lease | None) -> None:
         """A lease (or a free slot: None) to the longest waiter, else back to idle."""
-        while self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():  # skips waiters that timed out or were cancelled
-                waiter.set_result(lease)
-                return
+        if self._waiters.offer(lease):
+            return
         if lease is None:
             self._slots -= 1
         else:
@@ -222,9 +211,7 @@ class LendingPool:
     def close(self) -> None:
         """Close the idle leases' connections (the engine is being disposed). Runs inside
         SQLAlchemy's greenlet (the engine's dispose), so the pool's own calls may await."""
-        for waiter in self._waiters:
-            waiter.cancel()
-        self._waiters.clear()
+        self._waiters.cancel_all()
         while self._idle:
             self._slots -= 1
             self._idle.pop().pooled.invalidate()
