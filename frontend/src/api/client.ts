@@ -27,3 +27,8 @@ export async function unwrap<T>(
   if (!result.response.ok) throw new ApiError(result.response.status, result.error);
   return { data: result.data as T, response: result.response };
 }
+
+/** The data of an openapi-fetch call, for a caller that needs nothing else of the answer. */
+export async function dataOf<T>(call: Promise<Result<T>>): Promise<T> {
+  return (await unwrap(call)).data;
+}

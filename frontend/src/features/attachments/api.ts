@@ -1,4 +1,4 @@
-import { api, unwrap } from "@/api/client";
+import { api, dataOf, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
 import { apiOrigin } from "@/api/session";
 
@@ -12,15 +12,14 @@ export const attachmentKeys = {
 };
 
 export async function listAttachments(taskId: string): Promise<AttachmentList> {
-  const { data } = await unwrap<AttachmentList>(
+  return dataOf<AttachmentList>(
     api.GET("/api/v1/tasks/{task_id}/attachments", { params: { path: { task_id: taskId } } }),
   );
-  return data;
 }
 
 /** Announce a file: the server checks its size, type and the quota, and answers a form. */
 export async function announce(taskId: string, file: File): Promise<AttachmentUpload> {
-  const { data } = await unwrap<AttachmentUpload>(
+  return dataOf<AttachmentUpload>(
     api.POST("/api/v1/tasks/{task_id}/attachments", {
       params: { path: { task_id: taskId } },
       body: {
@@ -30,7 +29,6 @@ export async function announce(taskId: string, file: File): Promise<AttachmentUp
       },
     }),
   );
-  return data;
 }
 
 /** Post the file with the form's fields to the store (S3, or the app's own local store) with
@@ -59,12 +57,11 @@ export function sendFile(
 }
 
 export async function complete(taskId: string, id: string): Promise<Attachment> {
-  const { data } = await unwrap<Attachment>(
+  return dataOf<Attachment>(
     api.POST("/api/v1/tasks/{task_id}/attachments/{attachment_id}/complete", {
       params: { path: { task_id: taskId, attachment_id: id } },
     }),
   );
-  return data;
 }
 
 /** A short-lived link (about a minute): follow it at once. */

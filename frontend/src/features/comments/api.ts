@@ -1,4 +1,4 @@
-import { api, unwrap } from "@/api/client";
+import { api, dataOf, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
 
 type S = components["schemas"];
@@ -31,23 +31,21 @@ export async function listComments(taskId: string): Promise<Comment[]> {
 }
 
 export async function addComment(taskId: string, body: string): Promise<Comment> {
-  const { data } = await unwrap<Comment>(
+  return dataOf<Comment>(
     api.POST("/api/v1/tasks/{task_id}/comments", {
       params: { path: { task_id: taskId } },
       body: { body },
     }),
   );
-  return data;
 }
 
 export async function editComment(id: string, body: string): Promise<Comment> {
-  const { data } = await unwrap<Comment>(
+  return dataOf<Comment>(
     api.PATCH("/api/v1/comments/{comment_id}", {
       params: { path: { comment_id: id } },
       body: { body },
     }),
   );
-  return data;
 }
 
 export async function deleteComment(id: string): Promise<void> {
@@ -57,7 +55,7 @@ export async function deleteComment(id: string): Promise<void> {
 }
 
 export async function taskHistory(taskId: string, cursor: string | null): Promise<HistoryPage> {
-  const { data } = await unwrap<HistoryPage>(
+  return dataOf<HistoryPage>(
     api.GET("/api/v1/tasks/{task_id}/history", {
       params: {
         path: { task_id: taskId },
@@ -65,5 +63,4 @@ export async function taskHistory(taskId: string, cursor: string | null): Promis
       },
     }),
   );
-  return data;
 }

@@ -1,4 +1,4 @@
-import { api, unwrap } from "@/api/client";
+import { api, dataOf, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
 
 export { notificationKeys } from "./keys";
@@ -21,12 +21,11 @@ export const SNOOZE_CHOICES = [
 ] as const;
 
 export async function listNotifications(cursor: string | null): Promise<NotificationPage> {
-  const { data } = await unwrap<NotificationPage>(
+  return dataOf<NotificationPage>(
     api.GET("/api/v1/notifications", {
       params: { query: { limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) } },
     }),
   );
-  return data;
 }
 
 /** Mark the listed notifications read, or all of them: answers the unread count left. */
@@ -38,27 +37,24 @@ export async function markRead(ids: string[] | "all"): Promise<number> {
 }
 
 export async function snooze(notificationId: string, minutes: number): Promise<Reminder> {
-  const { data } = await unwrap<Reminder>(
+  return dataOf<Reminder>(
     api.POST("/api/v1/notifications/{notification_id}/snooze", {
       params: { path: { notification_id: notificationId } },
       body: { minutes },
     }),
   );
-  return data;
 }
 
 export async function listReminders(taskId: string): Promise<Reminder[]> {
-  const { data } = await unwrap<Reminder[]>(
+  return dataOf<Reminder[]>(
     api.GET("/api/v1/tasks/{task_id}/reminders", { params: { path: { task_id: taskId } } }),
   );
-  return data;
 }
 
 export async function addReminder(taskId: string, body: ReminderCreate): Promise<Reminder> {
-  const { data } = await unwrap<Reminder>(
+  return dataOf<Reminder>(
     api.POST("/api/v1/tasks/{task_id}/reminders", { params: { path: { task_id: taskId } }, body }),
   );
-  return data;
 }
 
 export async function deleteReminder(taskId: string, reminderId: string): Promise<void> {
@@ -70,13 +66,9 @@ export async function deleteReminder(taskId: string, reminderId: string): Promis
 }
 
 export async function getSettings(): Promise<NotificationSettings> {
-  const { data } = await unwrap<NotificationSettings>(api.GET("/api/v1/notifications/settings"));
-  return data;
+  return dataOf<NotificationSettings>(api.GET("/api/v1/notifications/settings"));
 }
 
 export async function putSettings(body: NotificationSettings): Promise<NotificationSettings> {
-  const { data } = await unwrap<NotificationSettings>(
-    api.PUT("/api/v1/notifications/settings", { body }),
-  );
-  return data;
+  return dataOf<NotificationSettings>(api.PUT("/api/v1/notifications/settings", { body }));
 }

@@ -1,4 +1,4 @@
-import { api, unwrap } from "@/api/client";
+import { api, dataOf, unwrap } from "@/api/client";
 import type { components } from "@/api/schema";
 import type { Project } from "./api";
 
@@ -29,13 +29,12 @@ export async function listInvitations(p: Project): Promise<Invitation[]> {
 
 /** Mails `email` a link that makes its account a member with `role`. */
 export async function invite(p: Project, email: string, role: MemberRole): Promise<Invitation> {
-  const { data } = await unwrap(
+  return dataOf(
     api.POST("/api/v1/projects/{project_id}/invitations", {
       ...inProject(p),
       body: { email, role },
     }),
   );
-  return data;
 }
 
 export async function withdrawInvitation(p: Project, invitation: Invitation): Promise<void> {
@@ -47,13 +46,12 @@ export async function withdrawInvitation(p: Project, invitation: Invitation): Pr
 }
 
 export async function changeRole(p: Project, member: Member, role: MemberRole): Promise<Member> {
-  const { data } = await unwrap(
+  return dataOf(
     api.PATCH("/api/v1/projects/{project_id}/members/{member_id}", {
       params: { path: { project_id: p.id, member_id: member.user_id } },
       body: { role },
     }),
   );
-  return data;
 }
 
 /** The owner removes a member, or a member (their own id) leaves. */
@@ -67,6 +65,5 @@ export async function removeMember(p: Project, userId: string): Promise<void> {
 
 /** Redeems a mailed invitation for the signed-in account. */
 export async function acceptInvitation(token: string): Promise<Membership> {
-  const { data } = await unwrap(api.POST("/api/v1/invitations/accept", { body: { token } }));
-  return data;
+  return dataOf(api.POST("/api/v1/invitations/accept", { body: { token } }));
 }

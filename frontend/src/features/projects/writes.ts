@@ -1,19 +1,17 @@
-import { api, unwrap } from "@/api/client";
+import { api, dataOf, unwrap } from "@/api/client";
 import type { Project, ProjectCreate, ProjectUpdate } from "./api";
 
 export async function createProject(body: ProjectCreate): Promise<Project> {
-  const { data } = await unwrap<Project>(api.POST("/api/v1/projects", { body }));
-  return data;
+  return dataOf<Project>(api.POST("/api/v1/projects", { body }));
 }
 
 export async function updateProject(p: Project, body: ProjectUpdate): Promise<Project> {
-  const { data } = await unwrap<Project>(
+  return dataOf<Project>(
     api.PATCH("/api/v1/projects/{project_id}", {
       params: { path: { project_id: p.id }, header: { "if-match": `"${p.version}"` } },
       body,
     }),
   );
-  return data;
 }
 
 export async function deleteProject(p: Project): Promise<void> {

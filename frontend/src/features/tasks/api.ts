@@ -1,4 +1,4 @@
-import { api, unwrap } from "@/api/client";
+import { api, dataOf, unwrap } from "@/api/client";
 import type {
   LabelList,
   Task,
@@ -27,7 +27,7 @@ export function etagOf(task: Pick<Task, "id" | "version">): string {
 }
 
 export async function listTasks(q: ApiTaskQuery, cursor?: string | null, limit = PAGE_SIZE) {
-  const { data } = await unwrap<TaskPage>(
+  return dataOf<TaskPage>(
     api.GET("/api/v1/tasks", {
       params: {
         query: {
@@ -39,21 +39,16 @@ export async function listTasks(q: ApiTaskQuery, cursor?: string | null, limit =
       },
     }),
   );
-  return data;
 }
 
 export async function getTask(id: string): Promise<Task> {
-  const { data } = await unwrap<Task>(
-    api.GET("/api/v1/tasks/{task_id}", { params: { path: { task_id: id } } }),
-  );
-  return data;
+  return dataOf<Task>(api.GET("/api/v1/tasks/{task_id}", { params: { path: { task_id: id } } }));
 }
 
 export async function createTask(body: TaskCreate, idempotencyKey: string): Promise<Task> {
-  const { data } = await unwrap<Task>(
+  return dataOf<Task>(
     api.POST("/api/v1/tasks", { body, params: { header: { "idempotency-key": idempotencyKey } } }),
   );
-  return data;
 }
 
 /** PATCH with If-Match; `completeSubtasks` completes open subtasks along with a `done`. */
@@ -62,7 +57,7 @@ export async function updateTask(
   patch: TaskUpdate,
   completeSubtasks = false,
 ): Promise<Task> {
-  const { data } = await unwrap<Task>(
+  return dataOf<Task>(
     api.PATCH("/api/v1/tasks/{task_id}", {
       params: {
         path: { task_id: task.id },
@@ -72,7 +67,6 @@ export async function updateTask(
       body: patch,
     }),
   );
-  return data;
 }
 
 export async function deleteTask(id: string): Promise<void> {
@@ -80,8 +74,7 @@ export async function deleteTask(id: string): Promise<void> {
 }
 
 export async function getStats(): Promise<TaskStats> {
-  const { data } = await unwrap<TaskStats>(api.GET("/api/v1/tasks/stats"));
-  return data;
+  return dataOf<TaskStats>(api.GET("/api/v1/tasks/stats"));
 }
 
 /** Every label on the user's own tasks, or on a project's (a shared one's are its owner's),
@@ -101,11 +94,10 @@ export async function moveTaskTo(
   task: Task,
   target: { after_id?: string; before_id?: string; status?: TaskStatus },
 ): Promise<Task> {
-  const { data } = await unwrap<Task>(
+  return dataOf<Task>(
     api.POST("/api/v1/tasks/{task_id}/move", {
       params: { path: { task_id: task.id } },
       body: { version: task.version, ...target },
     }),
   );
-  return data;
 }

@@ -5,7 +5,7 @@
  */
 import type { QueryClient } from "@tanstack/react-query";
 import { toast } from "@/ui/toast";
-import { api, unwrap } from "@/api/client";
+import { api, dataOf } from "@/api/client";
 import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { uuid } from "@/lib/uuid";
@@ -32,8 +32,7 @@ import { undoStack } from "./undo";
 
 /** One atomic bulk change (`POST /tasks/bulk`): all operations apply, or none (412 `stale_ids`). */
 export async function bulkTasks(body: BulkRequest): Promise<BulkResult> {
-  const { data } = await unwrap<BulkResult>(api.POST("/api/v1/tasks/bulk", { body }));
-  return data;
+  return dataOf<BulkResult>(api.POST("/api/v1/tasks/bulk", { body }));
 }
 
 const UNDO_TOAST_MS = 6000;
