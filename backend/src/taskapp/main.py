@@ -163,7 +163,7 @@ def create_app(
     # no two routers share a path, so the busiest go first; `openapi_tags` keeps the docs' order.
     # Their routes join the app's own router rather than going through `include_router`: an
     # included router is a branch that FastAPI matches twice per request, after walking its
-    # routes for a version number, which cost 30-70 µs a request (docs/adr/0006). Each route
+    # routes for a version number, a measurable share of every request (docs/adr/0006). Each route
     # is complete (prefix, tags, responses come from its router) and none is added later.
     for router in (
         tasks_router,

@@ -26,8 +26,8 @@ def _flatten_with_prefixes(routes: Iterable[BaseRoute]) -> list[tuple[BaseRoute,
     A route can match a request only if that text occurs in the request's path: Starlette
     escapes it into the start of the route's pattern, and the path it matches against is the
     request's path less any root path. Checking for it is a substring search, where asking a
-    FastAPI route costs a few µs of scope work; so the route-walking helpers here ask only the
-    routes whose text is present, and the route still decides. Routes inside an included
+    FastAPI route means its scope work (docs/adr/0006); so the route-walking helpers here ask
+    only the routes whose text is present, and the route still decides. Routes inside an included
     router's wrapper get no prefix (their paths may be relative to it): they are always asked.
     """
     flattened: list[tuple[BaseRoute, str]] = []
@@ -43,8 +43,8 @@ def _flatten_with_prefixes(routes: Iterable[BaseRoute]) -> list[tuple[BaseRoute,
 
 def route_path(request: Request, name: str, **path_params: Any) -> str:
     """`request.url_for(name, ...).path`, without Starlette's lookup, which asks every route in
-    turn and raises NoMatchFound from each one that is not it: about 45 µs against 4 µs for a
-    route in the middle of the API's (docs/adr/0006). The app's routes are indexed by name once."""
+    turn and raises NoMatchFound from each one that is not it (the cost is in docs/adr/0006).
+    The app's routes are indexed by name once."""
     state = request.app.state
     by_name: dict[str, BaseRoute] | None = getattr(state, "routes_by_name", None)
     if by_name is None:
