@@ -20,7 +20,7 @@ workflows-lint: ## actionlint + shellcheck on .github/workflows, SHA pins and pe
 	  "$$bin/python" $(ROOT)/scripts/check_workflows.py --shellcheck "$$bin/shellcheck" && \
 	  "$$bin/shellcheck" --norc -x -P $(ROOT)/scripts $(DELIVERY_SCRIPTS) && echo "shellcheck: $(words $(DELIVERY_SCRIPTS)) delivery script(s) clean"
 
-delivery-test: ## tests of the promotion scripts, check_workflows.py and the Jenkinsfile/workflows parity
+delivery-test: ## tests of the promotion scripts, check_workflows.py, the Jenkinsfile/workflows parity and the docs that follow the code
 	@mkdir -p $(ROOT)/artifacts
 	@bin="$$($(DELIVERY_TOOLS) venv)"; \
 	  cd $(ROOT) && "$$bin/python" -m pytest -q -p no:cacheprovider scripts/tests \
