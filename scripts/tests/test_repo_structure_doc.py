@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1].parent
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs/repo-structure.md"
 PACKAGE = ROOT / "backend/src/taskapp"
 # Where the tree's descriptions start: text left of it names an entry, text from it describes one.
