@@ -2,15 +2,19 @@
 
 Each case copies the package to a temporary folder, adds one import that breaks one layer rule,
 and runs the real lint-imports over the copy: that contract must break, naming that import.
+Every top-level module falls under the contracts, and docs/architecture.md's layer diagram
+draws the layers they enforce.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,12 +22,8 @@ pytestmark = pytest.mark.no_database  # reads source files only
 
 BACKEND = Path(__file__).resolve().parents[1]
 PACKAGE = BACKEND / "src" / "taskapp"
-CONTRACTS = {
-    contract["id"]: contract["name"]
-    for contract in tomllib.loads((BACKEND / "pyproject.toml").read_text())["tool"]["importlinter"][
-        "contracts"
-    ]
-}
+IMPORTLINTER = tomllib.loads((BACKEND / "pyproject.toml").read_text())["tool"]["importlinter"]
+CONTRACTS = {contract["id"]: contract["name"] for contract in IMPORTLINTER["contracts"]}
 
 
 def lint_imports(root: Path) -> tuple[int, str]:
@@ -98,3 +98,64 @@ def test_a_deliberate_bad_import_breaks_its_contract(
     assert code != 0, output
     assert f"{CONTRACTS[contract]} BROKEN" in output, output
     assert f"{importer} -> {imported}" in output, output
+
+
+def contract(contract_id: str) -> dict[str, Any]:
+    return next(c for c in IMPORTLINTER["contracts"] if c["id"] == contract_id)
+
+
+def top_level_modules() -> set[str]:
+    return {
+        f"taskapp.{path.stem}"
+        for path in PACKAGE.iterdir()
+        if not path.name.startswith("__")
+        and (path.suffix == ".py" or (path / "__init__.py").is_file())
+    }
+
+
+def test_every_top_level_module_is_core_or_above_it() -> None:
+    """A module the core contract does not list as core or as above the core is checked by no
+    contract: the core could import it, and it could import anything."""
+    core_rule = contract("core-knows-no-domain")
+    classified = set(core_rule["source_modules"]) | set(core_rule["forbidden_modules"])
+    assert top_level_modules() - classified == set()
+    assert classified - top_level_modules() == set()  # no contract names a module that is gone
+
+
+ARCHITECTURE_PAGE = BACKEND.parent / "docs" / "architecture.md"
+
+
+def drawn(subgraph: str) -> set[str]:
+    """The modules docs/architecture.md's layer diagram lists in one subgraph's title."""
+    page = ARCHITECTURE_PAGE.read_text(encoding="utf-8")
+    title = re.search(rf'subgraph {subgraph}\["{subgraph}: ([^"]*)"\]', page)
+    assert title is not None, f"no {subgraph} subgraph on the page"
+    names = (name.strip().removesuffix("/").removesuffix(".py") for name in title[1].split(","))
+    return {f"taskapp.{name}" for name in names}
+
+
+def drawn_domains() -> set[str]:
+    """The packages the diagram's domains subgraph has a box for (`id["package: ..."]`)."""
+    page = ARCHITECTURE_PAGE.read_text(encoding="utf-8")
+    block = page.split('subgraph domains["', 1)[1].split("subgraph core", 1)[0]
+    return {f"taskapp.{name}" for name in re.findall(r'^\s*\w+\["(\w+): ', block, re.M)}
+
+
+def layer_modules(layer: str) -> set[str]:
+    return {name.strip() for name in re.split(r"[:|]", layer)}
+
+
+def test_the_architecture_page_draws_the_layers_the_contracts_enforce() -> None:
+    checks = {
+        "core": (drawn("core"), set(contract("core-knows-no-domain")["source_modules"])),
+        "composition": (drawn("composition"), layer_modules(contract("layers")["layers"][0])),
+        "domains": (
+            drawn_domains(),
+            set().union(*(layer_modules(layer) for layer in contract("layers")["layers"][1:])),
+        ),
+    }
+    for subgraph, (on_page, in_contracts) in checks.items():
+        assert on_page == in_contracts, (
+            f"docs/architecture.md's {subgraph} box lacks {sorted(in_contracts - on_page)}"
+            f" and has {sorted(on_page - in_contracts)}, which the contracts do not"
+        )
