@@ -5,7 +5,6 @@ feature folder of the web app in the features entry."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -15,26 +14,21 @@ PACKAGE = ROOT / "backend/src/taskapp"
 DESCRIPTION_COLUMN = 23
 
 
-@dataclass
-class Entry:
-    path: str  # from the repository root, as the tree nests it ("backend/src/taskapp/tasks/")
-    text: str  # its description, continuation lines included
-
-
-def tree() -> tuple[dict[str, Entry], str]:
-    """The tree's entries by path, and the text of its section markers ("-- domains (...) --"),
-    which name the files every package of that kind has."""
+def tree() -> tuple[dict[str, str], str]:
+    """Each entry's description (continuation lines included) by its path from the repository
+    root as the tree nests it ("backend/src/taskapp/tasks/"), and the text of the section
+    markers ("-- domains (...) --"), which name the files every package of that kind has."""
     block = DOC.read_text(encoding="utf-8").split("```")[1]
-    entries: dict[str, Entry] = {}
+    entries: dict[str, str] = {}
     markers = ""
     parents: list[tuple[int, str]] = []  # (indent, path) of the folders enclosing the next entry
-    current: Entry | None = None
+    current: str | None = None
     for line in block.splitlines()[1:]:
         indent = len(line) - len(line.lstrip())
         if not line.strip():
             continue
         if indent >= DESCRIPTION_COLUMN and current is not None:
-            current.text += " " + line.strip()
+            entries[current] += " " + line.strip()
             continue
         name, _, text = line.strip().partition(" ")
         if name.startswith("--"):
@@ -43,30 +37,26 @@ def tree() -> tuple[dict[str, Entry], str]:
             continue
         while parents and parents[-1][0] >= indent:
             parents.pop()
-        path = (parents[-1][1] if parents else "") + name
-        current = entries[path] = Entry(path, text.strip())
+        current = (parents[-1][1] if parents else "") + name
+        entries[current] = text.strip()
         if name.endswith("/"):
-            parents.append((indent, path))
+            parents.append((indent, current))
     return entries, markers
 
 
-def described(module: Path, entries: dict[str, Entry], markers: str) -> bool:
-    relative = module.relative_to(ROOT).as_posix()
-    if relative in entries:
+def described(module: Path, entries: dict[str, str], markers: str) -> bool:
+    if module.relative_to(ROOT).as_posix() in entries:
         return True
-    folder = module.parent.relative_to(ROOT).as_posix() + "/"
-    entry = entries.get(folder)
+    folder = entries.get(module.parent.relative_to(ROOT).as_posix() + "/", "")
     mentioned = re.compile(rf"(?<![\w/]){re.escape(module.name)}")
-    return (entry is not None and bool(mentioned.search(entry.text))) or bool(
-        mentioned.search(markers)
-    )
+    return bool(mentioned.search(folder) or mentioned.search(markers))
 
 
 def test_the_tree_is_parsed() -> None:
     entries, markers = tree()
     # Spot checks that the parser nests and joins as the page is written.
     assert "backend/src/taskapp/tasks/" in entries
-    assert "reads.py" in entries["backend/src/taskapp/tasks/"].text
+    assert "reads.py" in entries["backend/src/taskapp/tasks/"]
     assert "backend/src/taskapp/main.py" in entries
     assert "router.py" in markers
 
@@ -89,6 +79,6 @@ def test_every_feature_folder_of_the_web_app_is_named() -> None:
     entries, _ = tree()
     features = sorted(p.name for p in (ROOT / "frontend/src/features").iterdir() if p.is_dir())
     assert "tasks" in features
-    text = entries["frontend/src/features/"].text
+    text = entries["frontend/src/features/"]
     missing = [name for name in features if not re.search(rf"(?<![\w/]){name}/", text)]
     assert missing == [], f"docs/repo-structure.md's src/features/ entry does not name {missing}"
