@@ -19,10 +19,10 @@ import contextlib
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final, TypeVar
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from redis.asyncio import Redis
@@ -45,6 +45,8 @@ class Change:
     kind: str
 
 
+_Followed = TypeVar("_Followed", bound=Mapping[uuid.UUID, Any])
+
 _marks: ContextVar[set[Change] | None] = ContextVar("taskapp_changes", default=None)
 
 
@@ -65,11 +67,26 @@ class Listener:
     _pending: set[Change] = field(default_factory=set)
     _resync: bool = False
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
+    _following_anyone: bool = False
 
     def deliver(self, change: Change) -> None:
-        if change.owner_id in self.owners:
+        if self._following_anyone or change.owner_id in self.owners:
             self._pending.add(change)
             self._wake.set()
+
+    async def follow(self, read: Callable[[], Awaitable[_Followed]]) -> _Followed:
+        """Read which owners to follow (keyed by owner) and follow them from then on. Every
+        notice is kept while the read runs: a write to an owner the read adds, committed after
+        the read's snapshot, could otherwise be noticed before that owner is followed, and be
+        missed until the next one. Once the owners are known, the others' notices are dropped."""
+        self._following_anyone = True
+        try:
+            followed = await read()
+        finally:
+            self._following_anyone = False
+        self.owners = set(followed)
+        self._pending = {change for change in self._pending if change.owner_id in self.owners}
+        return followed
 
     def resync(self) -> None:
         self._resync = True

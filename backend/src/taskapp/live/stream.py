@@ -95,9 +95,7 @@ async def events(
     ends = time.monotonic() + timings.max_seconds
     async with feed.listening() as listener:
         # Listening before reading: a write committed after the read is noticed.
-        listener.owners = {user_id}
-        versions = await read()
-        listener.owners = set(versions)
+        versions = await listener.follow(read)
         yield f"retry: {timings.retry_ms}\n\n"
         ident = event_id(versions)
         resumed = parse_event_id(last_event_id)
@@ -123,8 +121,7 @@ async def events(
                 kinds.setdefault(change.owner_id, set()).add(change.kind)
             if not resync and not kinds:
                 continue
-            current = await read()
-            listener.owners = set(current)
+            current = await listener.follow(read)
             found = differences(user_id, versions, current, kinds)
             versions = current
             ident = event_id(versions)
