@@ -7,12 +7,15 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 
 from prometheus_client import CollectorRegistry
+from redis.asyncio import Redis
 
 from taskapp.changefeed import Change, ChangeFeed
 from taskapp.live.stream import StreamTimings, Versions, events
+from tests.conftest import RedisServer
 
 TIMINGS = StreamTimings(heartbeat_seconds=0.05, max_seconds=0.6, retry_ms=2000)
 USER, OWNER = uuid.UUID(int=1), uuid.UUID(int=2)
@@ -94,3 +97,91 @@ async def test_a_notice_for_a_partition_the_stream_does_not_follow_wakes_nothing
     # notice, kept while that read ran, is dropped once it is known not to be followed.
     assert [c["kind"] for c in found] == ["membership"]
     assert reads == 2
+
+
+@asynccontextmanager
+async def slow_to_answer(port: int, delay: float) -> AsyncIterator[str]:
+    """A TCP proxy to 127.0.0.1:`port` that accepts at once and holds each connection's first
+    request for `delay` seconds (so a subscription is not in place before then, whatever the
+    client sends first): a Redis that is up, but slow. Yields the proxy's URL."""
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, hold: float) -> None:
+        try:
+            while data := await reader.read(65536):
+                await asyncio.sleep(hold)
+                hold = 0
+                writer.write(data)
+                await writer.drain()
+        finally:
+            writer.close()
+
+    async def handle(client: asyncio.StreamReader, to_client: asyncio.StreamWriter) -> None:
+        upstream, to_upstream = await asyncio.open_connection("127.0.0.1", port)
+        await asyncio.gather(
+            pipe(client, to_upstream, delay), pipe(upstream, to_client, 0), return_exceptions=True
+        )
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    try:
+        yield f"redis://127.0.0.1:{server.sockets[0].getsockname()[1]}/0"
+    finally:
+        server.close()
+
+
+async def test_a_stream_that_stopped_waiting_for_a_slow_subscription_compares_once_it_is_up(
+    redis_server: RedisServer,
+) -> None:
+    # The stream waits 2 s for the process's subscription, then serves without it; a write whose
+    # notice went out before the subscription was in place reached nobody.
+    publisher = Redis.from_url(redis_server.url)
+    async with slow_to_answer(redis_server.port, delay=3.0) as slow_url:
+        feed = ChangeFeed(slow_url, publisher, CollectorRegistry())
+        read = scripted_reads(({USER: 0}, None), ({USER: 1}, None))
+        timings = StreamTimings(heartbeat_seconds=0.2, max_seconds=5.0, retry_ms=2000)
+        found: list[dict[str, object]] = []
+        try:
+            async for chunk in events(feed, USER, None, read, alive, timings):
+                if "event: ready" in chunk:
+                    await feed.publish([Change(USER, "tasks")])  # lost: nobody subscribed yet
+                if "event: change" in chunk:
+                    found.append(json.loads(chunk.rsplit("data: ", 1)[1]))
+                    break
+        finally:
+            await feed.close()
+            await publisher.aclose()
+    assert [(c["data_version"], c["kind"]) for c in found] == [(1, "tasks")]
+
+
+async def test_a_write_while_redis_restarts_reaches_the_open_stream_once_it_is_back(
+    redis_server: RedisServer,
+) -> None:
+    publisher = Redis.from_url(redis_server.url, socket_connect_timeout=0.5)
+    registry = CollectorRegistry()
+    feed = ChangeFeed(redis_server.url, publisher, registry)
+
+    async def write_while_redis_is_down() -> None:
+        # The stream reads (told the subscription dropped) before this write commits; its
+        # notice cannot go out. Then Redis comes back.
+        await feed.publish([Change(USER, "tasks")])
+        redis_server.start()
+
+    read = scripted_reads(
+        ({USER: 0}, None), ({USER: 0}, write_while_redis_is_down), ({USER: 1}, None)
+    )
+    timings = StreamTimings(heartbeat_seconds=0.2, max_seconds=8.0, retry_ms=2000)
+    found: list[dict[str, object]] = []
+    try:
+        async for chunk in events(feed, USER, None, read, alive, timings):
+            if "event: ready" in chunk:
+                redis_server.stop()
+            if "event: change" in chunk:
+                found.append(json.loads(chunk.rsplit("data: ", 1)[1]))
+                break
+    finally:
+        await feed.close()
+        await publisher.aclose()
+    assert [(c["data_version"], c["kind"]) for c in found] == [(1, "tasks")]
+    failed = registry.get_sample_value(
+        "taskapp_live_notices_published_total", {"outcome": "failed"}
+    )
+    assert failed == 1

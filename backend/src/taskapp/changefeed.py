@@ -180,28 +180,28 @@ class ChangeFeed:
 
     async def _subscribe(self, url: str) -> None:
         """One pattern subscription per process, from the first stream until the app stops.
-        After a lost connection every stream is told to compare its versions (notices may have
-        been lost meanwhile)."""
+        Each time it is in place every stream is told to compare its versions: notices published
+        before went nowhere (a lost connection, or a first subscription slower than the wait in
+        `listening`, after which a stream serves without it). A stream that is still waiting
+        only reads once more."""
         # Its own client: the cache's 50 ms socket timeout would end a blocking read.
         redis = Redis.from_url(url, socket_connect_timeout=2, health_check_interval=15)
-        delay, lost = 0.1, False
+        delay = 0.1
         try:
             while True:
                 try:
                     async with redis.pubsub(ignore_subscribe_messages=True) as pubsub:
                         await pubsub.psubscribe(f"{CHANNEL_PREFIX}*")
-                        if lost:  # notices published meanwhile went nowhere
-                            for listener in self._listeners:
-                                listener.resync()
+                        for listener in self._listeners:
+                            listener.resync()
                         self._subscribed.set()
-                        delay, lost = 0.1, False
+                        delay = 0.1
                         while True:
                             message = await pubsub.get_message(timeout=1.0)
                             if message is not None:
                                 self._hand_over(_parse(message["data"]))
                 except (RedisError, OSError, ValueError) as exc:
                     self._subscribed.clear()
-                    lost = True
                     logger.warning("live notices: subscription lost, retrying: %r", exc)
                     for listener in self._listeners:
                         listener.resync()
