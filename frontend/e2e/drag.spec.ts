@@ -59,6 +59,11 @@ test("list: drag a row to a new place in the manual order; it persists, and Ctrl
   const said = (text: string) => expect(page.getByText(text, { exact: true })).toBeAttached();
   await page.keyboard.press("Space");
   await said("Dan is at position 4 of 4.");
+  // dnd-kit's KeyboardSensor announces the pick-up, then starts listening for keys in a timer
+  // (setTimeout 0, so the picking key is not read as a move). Chromium runs input before timers:
+  // an arrow sent in between was lost on a loaded CI machine. A timer of ours, queued after that
+  // one, runs after it.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
   await page.keyboard.press("ArrowUp");
   await said("Dan is at position 3 of 4.");
   await page.keyboard.press("ArrowUp");
