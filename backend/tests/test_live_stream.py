@@ -160,8 +160,9 @@ async def test_a_write_while_redis_restarts_reaches_the_open_stream_once_it_is_b
     feed = ChangeFeed(redis_server.url, publisher, registry)
 
     async def write_while_redis_is_down() -> None:
-        # The stream reads (told the subscription dropped) before this write commits; its
-        # notice cannot go out. Then Redis comes back.
+        # This write commits after the stream's read, and its notice cannot go out while Redis
+        # is down; then Redis comes back. No notice of it ever reaches the stream: only a
+        # comparison of versions (on losing or regaining the subscription) can bring it there.
         await feed.publish([Change(USER, "tasks")])
         redis_server.start()
 
