@@ -128,60 +128,67 @@ async def slow_to_answer(port: int, delay: float) -> AsyncIterator[str]:
         server.close()
 
 
+async def first_change(
+    feed: ChangeFeed,
+    read: Callable[[], Awaitable[Versions]],
+    timings: StreamTimings,
+    on_ready: Callable[[], Awaitable[None]],
+) -> list[tuple[object, object]]:
+    """Run one stream of USER's until its first `change` or its end, running `on_ready` once it
+    is ready, then close the feed: the data version and kind of that change, if any."""
+    try:
+        async for chunk in events(feed, USER, None, read, alive, timings):
+            if "event: ready" in chunk:
+                await on_ready()
+            if "event: change" in chunk:
+                change = json.loads(chunk.rsplit("data: ", 1)[1])
+                return [(change["data_version"], change["kind"])]
+        return []
+    finally:
+        await feed.close()
+
+
 async def test_a_stream_that_stopped_waiting_for_a_slow_subscription_compares_once_it_is_up(
     redis_server: RedisServer,
 ) -> None:
     # The stream waits 2 s for the process's subscription, then serves without it; a write whose
     # notice went out before the subscription was in place reached nobody.
-    publisher = Redis.from_url(redis_server.url)
-    async with slow_to_answer(redis_server.port, delay=3.0) as slow_url:
+    async with (
+        Redis.from_url(redis_server.url) as publisher,
+        slow_to_answer(redis_server.port, delay=3.0) as slow_url,
+    ):
         feed = ChangeFeed(slow_url, publisher, CollectorRegistry())
+
+        async def write() -> None:
+            await feed.publish([Change(USER, "tasks")])  # lost: nobody subscribed yet
+
         read = scripted_reads(({USER: 0}, None), ({USER: 1}, None))
         timings = StreamTimings(heartbeat_seconds=0.2, max_seconds=5.0, retry_ms=2000)
-        found: list[dict[str, object]] = []
-        try:
-            async for chunk in events(feed, USER, None, read, alive, timings):
-                if "event: ready" in chunk:
-                    await feed.publish([Change(USER, "tasks")])  # lost: nobody subscribed yet
-                if "event: change" in chunk:
-                    found.append(json.loads(chunk.rsplit("data: ", 1)[1]))
-                    break
-        finally:
-            await feed.close()
-            await publisher.aclose()
-    assert [(c["data_version"], c["kind"]) for c in found] == [(1, "tasks")]
+        assert await first_change(feed, read, timings, write) == [(1, "tasks")]
 
 
 async def test_a_write_while_redis_restarts_reaches_the_open_stream_once_it_is_back(
     redis_server: RedisServer,
 ) -> None:
-    publisher = Redis.from_url(redis_server.url, socket_connect_timeout=0.5)
     registry = CollectorRegistry()
-    feed = ChangeFeed(redis_server.url, publisher, registry)
+    async with Redis.from_url(redis_server.url, socket_connect_timeout=0.5) as publisher:
+        feed = ChangeFeed(redis_server.url, publisher, registry)
 
-    async def write_while_redis_is_down() -> None:
-        # This write commits after the stream's read, and its notice cannot go out while Redis
-        # is down; then Redis comes back. No notice of it ever reaches the stream: only a
-        # comparison of versions (on losing or regaining the subscription) can bring it there.
-        await feed.publish([Change(USER, "tasks")])
-        redis_server.start()
+        async def stop_redis() -> None:
+            redis_server.stop()
 
-    read = scripted_reads(
-        ({USER: 0}, None), ({USER: 0}, write_while_redis_is_down), ({USER: 1}, None)
-    )
-    timings = StreamTimings(heartbeat_seconds=0.2, max_seconds=8.0, retry_ms=2000)
-    found: list[dict[str, object]] = []
-    try:
-        async for chunk in events(feed, USER, None, read, alive, timings):
-            if "event: ready" in chunk:
-                redis_server.stop()
-            if "event: change" in chunk:
-                found.append(json.loads(chunk.rsplit("data: ", 1)[1]))
-                break
-    finally:
-        await feed.close()
-        await publisher.aclose()
-    assert [(c["data_version"], c["kind"]) for c in found] == [(1, "tasks")]
+        async def write_while_redis_is_down() -> None:
+            # This write commits after the stream's read, and its notice cannot go out while
+            # Redis is down; then Redis comes back. No notice of it ever reaches the stream: only
+            # a comparison of versions (on losing or regaining the subscription) can bring it.
+            await feed.publish([Change(USER, "tasks")])
+            redis_server.start()
+
+        read = scripted_reads(
+            ({USER: 0}, None), ({USER: 0}, write_while_redis_is_down), ({USER: 1}, None)
+        )
+        timings = StreamTimings(heartbeat_seconds=0.2, max_seconds=8.0, retry_ms=2000)
+        assert await first_change(feed, read, timings, stop_redis) == [(1, "tasks")]
     failed = registry.get_sample_value(
         "taskapp_live_notices_published_total", {"outcome": "failed"}
     )
