@@ -12,7 +12,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from email import message_from_bytes, policy
@@ -26,6 +26,7 @@ from aiosmtpd.controller import Controller
 from fastapi import FastAPI
 from redis import Redis as SyncRedis
 from sqlalchemy import text
+from starlette.types import Message, Scope
 
 from taskapp import migrate
 from taskapp.db import create_engine
@@ -158,6 +159,62 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
 def client_for(application: FastAPI) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=application), base_url="http://testserver"
+    )
+
+
+async def read_stream(
+    application: FastAPI,
+    path: str,
+    headers: Mapping[str, str],
+    hang_up: Callable[[bytes], bool],
+) -> httpx.Response:
+    """GET a streamed answer through the app's ASGI interface and read it as a client does,
+    leaving (a disconnect) once `hang_up(what has arrived so far)` is true, or when the answer
+    ends. httpx's ASGI transport cannot leave early: it answers once a stream has ended."""
+    started: dict[str, Any] = {}
+    body = bytearray()
+    left = asyncio.Event()
+    requested = False
+
+    async def receive() -> Message:
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await left.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            started.update(message)
+            return
+        body.extend(message.get("body", b""))
+        if not message.get("more_body", False) or hang_up(bytes(body)):
+            left.set()
+
+    scope: Scope = {
+        "type": "http",
+        # 2.3: Starlette's streaming response then listens for the disconnect (as under uvicorn).
+        "asgi": {"version": "3.0", "spec_version": "2.3"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (k.lower().encode("latin-1"), v.encode("latin-1"))
+            for k, v in {"Host": "testserver", **headers}.items()
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    await application(scope, receive, send)
+    return httpx.Response(
+        started["status"],
+        headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in started["headers"]],
+        content=bytes(body),
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -30,6 +30,7 @@ from tests.conftest import (
     Account,
     client_for,
     create_task,
+    read_stream,
     register_and_login,
     unique_email,
 )
@@ -375,38 +376,10 @@ async def _snooze_unknown(_w: World, _role: str, _me: Account) -> Request:
 
 async def stream_head(app: FastAPI, path: str, headers: dict[str, str]) -> httpx.Response:
     """GET a stream up to its `ready` event (or its whole answer if it is not a stream), then
-    leave as a client does: the ASGI transport would wait for the stream to end."""
-    status, body, head_read = 0, b"", asyncio.Event()
-
-    async def receive() -> dict[str, Any]:
-        await head_read.wait()
-        return {"type": "http.disconnect"}
-
-    async def send(message: MutableMapping[str, Any]) -> None:
-        nonlocal status, body
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif message["type"] == "http.response.body":
-            body += message.get("body", b"")
-            if b"event: ready" in body or not message.get("more_body", False):
-                head_read.set()
-
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0", "spec_version": "2.3"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-        "client": ("127.0.0.1", 50000),
-        "server": ("testserver", 80),
-    }
-    await asyncio.wait_for(app(scope, receive, send), 10)
-    return httpx.Response(status, content=body)
+    leave as a client does."""
+    return await asyncio.wait_for(
+        read_stream(app, path, headers, lambda body: b"event: ready" in body), 10
+    )
 
 
 def _follows_what_each_may_read(w: World, role: str, response: httpx.Response) -> None:

@@ -2,10 +2,10 @@
 with the in-process hand-over and on PostgreSQL with Redis pub/sub (the PostgreSQL run sets
 TASKAPP_TEST_REDIS_URL, so notices then travel through a real Redis channel).
 
-Each stream is read as a browser reads it: `stream_while` drives the app's ASGI interface itself
-(httpx's ASGI transport answers only once a stream has ended), runs the test's writes once the
-stream says `ready`, and hangs up only after the writes have answered and the stream has then
-stayed open for QUIET_BEATS heartbeats. So a slow machine makes a test slower, never wrong: no
+Each stream is read as a browser reads it: `stream_while` reads it through conftest's
+`read_stream` (httpx's ASGI transport answers only once a stream has ended), runs the test's
+writes once the stream says `ready`, and hangs up only after the writes have answered and the
+stream has then stayed open for QUIET_BEATS heartbeats. So a slow machine makes a test slower, never wrong: no
 write can land after the stream it was meant for has closed."""
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
-from starlette.types import Message, Scope
 
 from taskapp.mail import Mailer
 from taskapp.main import create_app
@@ -33,6 +32,7 @@ from tests.conftest import (
     app_on,
     client_for,
     create_task,
+    read_stream,
     register_and_login,
 )
 from tests.test_attachments import attach
@@ -92,71 +92,34 @@ async def stream_while(
     """Open one stream and read it until the server ends it, or until `meanwhile` (run once the
     stream has sent `ready`, so it is listening) has returned and `quiet_beats` heartbeats have
     followed; then hang up, as a browser closing the tab does."""
-    headers = {**account.headers, "Host": "testserver"}
+    headers = dict(account.headers)
     if last_event_id is not None:
         headers["Last-Event-ID"] = last_event_id
-    scope: Scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": f"{API}/events",
-        "raw_path": f"{API}/events".encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()],
-        "client": ("127.0.0.1", 123),
-        "server": ("testserver", 80),
-    }
-    started: dict[str, Any] = {}
-    body = bytearray()
-    ready, hang_up = asyncio.Event(), asyncio.Event()
+    ready = asyncio.Event()
+    beats = 0
     hang_up_at_beats: int | None = None
 
-    def beats() -> int:
-        return body.count(b": heartbeat\n\n")
-
-    requested = False
-
-    async def receive() -> Message:
-        nonlocal requested
-        if not requested:
-            requested = True
-            return {"type": "http.request", "body": b"", "more_body": False}
-        await hang_up.wait()
-        return {"type": "http.disconnect"}
-
-    async def send(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            started.update(message)
-            return
-        body.extend(message.get("body", b""))
+    def hang_up(body: bytes) -> bool:
+        nonlocal beats
+        beats = body.count(b": heartbeat\n\n")
         if b"event: ready\n" in body:
             ready.set()
-        ended = not message.get("more_body", False)
-        if ended or (hang_up_at_beats is not None and beats() >= hang_up_at_beats):
-            hang_up.set()
+        return hang_up_at_beats is not None and beats >= hang_up_at_beats
 
-    serving = asyncio.create_task(app(scope, receive, send))
+    reading = asyncio.create_task(read_stream(app, f"{API}/events", headers, hang_up))
     try:
         if meanwhile is not None:
             opening = asyncio.create_task(ready.wait())
-            await asyncio.wait([opening, serving], return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait([opening, reading], return_when=asyncio.FIRST_COMPLETED)
             opening.cancel()
             if ready.is_set():  # not when refused (401): nothing to run the writes beside
                 await meanwhile()
     except BaseException:
-        hang_up.set()  # a failed write fails the test; the stream is not left open
-        await asyncio.wait([serving])
+        hang_up_at_beats = 0  # a failed write fails the test; the stream leaves at its next line
+        await asyncio.wait([reading])
         raise
-    hang_up_at_beats = beats() + quiet_beats
-    await serving
-    return httpx.Response(
-        started["status"],
-        headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in started["headers"]],
-        content=bytes(body),
-    )
+    hang_up_at_beats = beats + quiet_beats
+    return await reading
 
 
 def changes_of(events: list[Event], owner: Account) -> list[Event]:
