@@ -5,8 +5,8 @@ TASKAPP_TEST_REDIS_URL, so notices then travel through a real Redis channel).
 Each stream is read as a browser reads it: `stream_while` reads it through conftest's
 `read_stream` (httpx's ASGI transport answers only once a stream has ended), runs the test's
 writes once the stream says `ready`, and hangs up only after the writes have answered and the
-stream has then stayed open for QUIET_BEATS heartbeats. So a slow machine makes a test slower, never wrong: no
-write can land after the stream it was meant for has closed."""
+stream has then stayed open for QUIET_BEATS heartbeats. So a slow machine makes a test slower,
+never wrong: no write can land after the stream it was meant for has closed."""
 
 from __future__ import annotations
 
