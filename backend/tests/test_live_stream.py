@@ -5,7 +5,6 @@ arriving while the stream reads which partitions it follows) happen here every t
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -16,6 +15,7 @@ from redis.asyncio import Redis
 from taskapp.changefeed import Change, ChangeFeed
 from taskapp.live.stream import StreamTimings, Versions, events
 from tests.conftest import RedisServer
+from tests.test_live import parse
 
 TIMINGS = StreamTimings(heartbeat_seconds=0.05, max_seconds=0.6, retry_ms=2000)
 USER, OWNER = uuid.UUID(int=1), uuid.UUID(int=2)
@@ -50,10 +50,11 @@ async def changes(
     delivered once it is ready (the user was just added to OWNER's project)."""
     found: list[dict[str, object]] = []
     async for chunk in events(feed, USER, None, read, alive, TIMINGS):
-        if chunk.startswith("id: ") and "event: ready" in chunk:
-            await feed.publish([Change(USER, "membership")])
-        if "event: change" in chunk:
-            found.append(json.loads(chunk.rsplit("data: ", 1)[1]))
+        for event in parse(chunk)[0]:
+            if event.name == "ready":
+                await feed.publish([Change(USER, "membership")])
+            elif event.name == "change":
+                found.append(event.data)
     return found
 
 
@@ -138,11 +139,11 @@ async def first_change(
     is ready, then close the feed: the data version and kind of that change, if any."""
     try:
         async for chunk in events(feed, USER, None, read, alive, timings):
-            if "event: ready" in chunk:
-                await on_ready()
-            if "event: change" in chunk:
-                change = json.loads(chunk.rsplit("data: ", 1)[1])
-                return [(change["data_version"], change["kind"])]
+            for event in parse(chunk)[0]:
+                if event.name == "ready":
+                    await on_ready()
+                elif event.name == "change":
+                    return [(event.data["data_version"], event.data["kind"])]
         return []
     finally:
         await feed.close()

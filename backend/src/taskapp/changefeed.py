@@ -19,10 +19,10 @@ import contextlib
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeVar
+from typing import Final
 
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from redis.asyncio import Redis
@@ -44,8 +44,6 @@ class Change:
     # tasks (bumps the data version) | projects | comments | members | membership | notification
     kind: str
 
-
-_Followed = TypeVar("_Followed", bound=Mapping[uuid.UUID, Any])
 
 _marks: ContextVar[set[Change] | None] = ContextVar("taskapp_changes", default=None)
 
@@ -74,8 +72,10 @@ class Listener:
             self._pending.add(change)
             self._wake.set()
 
-    async def follow(self, read: Callable[[], Awaitable[_Followed]]) -> _Followed:
-        """Read which owners to follow (keyed by owner) and follow them from then on. Every
+    async def follow(
+        self, read: Callable[[], Awaitable[dict[uuid.UUID, int]]]
+    ) -> dict[uuid.UUID, int]:
+        """Read the versions of the owners to follow, and follow them from then on. Every
         notice is kept while the read runs: a write to an owner the read adds, committed after
         the read's snapshot, could otherwise be noticed before that owner is followed, and be
         missed until the next one. Once the owners are known, the others' notices are dropped."""
