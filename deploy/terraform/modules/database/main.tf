@@ -1,5 +1,3 @@
-data "aws_partition" "current" {}
-
 locals {
   major = split(".", var.engine_version)[0]
 }
@@ -71,22 +69,22 @@ resource "aws_db_parameter_group" "this" {
   }
 }
 
-resource "aws_iam_role" "monitoring" {
-  name = "${var.identifier}-rds-monitoring"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "monitoring.rds.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
-  })
-  tags = var.tags
+module "monitoring_role" {
+  source               = "../service-role"
+  name                 = "${var.identifier}-rds-monitoring"
+  service              = "monitoring.rds.amazonaws.com"
+  aws_managed_policies = ["service-role/AmazonRDSEnhancedMonitoringRole"]
+  tags                 = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "monitoring" {
-  role       = aws_iam_role.monitoring.name
-  policy_arn = "arn:${data.aws_partition.current.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+moved {
+  from = aws_iam_role.monitoring
+  to   = module.monitoring_role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.monitoring
+  to   = module.monitoring_role.aws_iam_role_policy_attachment.managed["service-role/AmazonRDSEnhancedMonitoringRole"]
 }
 
 resource "aws_db_instance" "this" {
@@ -132,10 +130,10 @@ resource "aws_db_instance" "this" {
   performance_insights_kms_key_id       = module.kms.arn
   performance_insights_retention_period = var.performance_insights_retention_days
   monitoring_interval                   = var.monitoring_interval
-  monitoring_role_arn                   = aws_iam_role.monitoring.arn
+  monitoring_role_arn                   = module.monitoring_role.arn
   enabled_cloudwatch_logs_exports       = ["postgresql", "upgrade"]
 
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy_attachment.monitoring]
+  depends_on = [module.monitoring_role]
 }

@@ -45,5 +45,5 @@ output "deletion_protection" {
 
 output "account_names" {
   description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
-  value       = ["rds-instance:${aws_db_instance.this.identifier}", "rds-subnet-group:${aws_db_subnet_group.this.name}", "rds-parameter-group:${aws_db_parameter_group.this.name}", "iam-role:${aws_iam_role.monitoring.name}"]
+  value       = ["rds-instance:${aws_db_instance.this.identifier}", "rds-subnet-group:${aws_db_subnet_group.this.name}", "rds-parameter-group:${aws_db_parameter_group.this.name}", "iam-role:${module.monitoring_role.name}"]
 }

@@ -44,42 +44,44 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 # --- Control plane
-resource "aws_iam_role" "cluster" {
-  name = "${var.cluster_name}-cluster"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "eks.amazonaws.com" }
-      Action    = ["sts:AssumeRole", "sts:TagSession"]
-    }]
-  })
+module "cluster_role" {
+  source               = "../service-role"
+  name                 = "${var.cluster_name}-cluster"
+  service              = "eks.amazonaws.com"
+  assume_actions       = ["sts:AssumeRole", "sts:TagSession"]
+  aws_managed_policies = ["AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController"]
+  inline_policies = {
+    envelope-encryption = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Effect   = "Allow"
+        Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+        Resource = [module.kms.arn]
+      }]
+    })
+  }
   tags = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "cluster" {
-  for_each   = toset(["AmazonEKSClusterPolicy", "AmazonEKSVPCResourceController"])
-  role       = aws_iam_role.cluster.name
-  policy_arn = "${local.aws_policy}/${each.key}"
+moved {
+  from = aws_iam_role.cluster
+  to   = module.cluster_role.aws_iam_role.this
 }
 
-resource "aws_iam_role_policy" "cluster_kms" {
-  name = "envelope-encryption"
-  role = aws_iam_role.cluster.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect   = "Allow"
-      Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
-      Resource = [module.kms.arn]
-    }]
-  })
+moved {
+  from = aws_iam_role_policy_attachment.cluster
+  to   = module.cluster_role.aws_iam_role_policy_attachment.managed
+}
+
+moved {
+  from = aws_iam_role_policy.cluster_kms
+  to   = module.cluster_role.aws_iam_role_policy.inline["envelope-encryption"]
 }
 
 resource "aws_eks_cluster" "this" {
   name                      = var.cluster_name
   version                   = var.kubernetes_version
-  role_arn                  = aws_iam_role.cluster.arn
+  role_arn                  = module.cluster_role.arn
   enabled_cluster_log_types = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 
   vpc_config {
@@ -109,8 +111,7 @@ resource "aws_eks_cluster" "this" {
 
   depends_on = [
     aws_cloudwatch_log_group.this,
-    aws_iam_role_policy_attachment.cluster,
-    aws_iam_role_policy.cluster_kms,
+    module.cluster_role,
   ]
 }
 
@@ -142,24 +143,23 @@ resource "aws_iam_openid_connect_provider" "this" {
 }
 
 # --- Managed node group
-resource "aws_iam_role" "node" {
-  name = "${var.cluster_name}-node"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "ec2.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-    }]
-  })
-  tags = var.tags
+# The VPC CNI gets its permissions through IRSA (below), not from the node role.
+module "node_role" {
+  source               = "../service-role"
+  name                 = "${var.cluster_name}-node"
+  service              = "ec2.amazonaws.com"
+  aws_managed_policies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"]
+  tags                 = var.tags
 }
 
-# The VPC CNI gets its permissions through IRSA (below), not from the node role.
-resource "aws_iam_role_policy_attachment" "node" {
-  for_each   = toset(["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"])
-  role       = aws_iam_role.node.name
-  policy_arn = "${local.aws_policy}/${each.key}"
+moved {
+  from = aws_iam_role.node
+  to   = module.node_role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.node
+  to   = module.node_role.aws_iam_role_policy_attachment.managed
 }
 
 resource "aws_launch_template" "node" {
@@ -204,7 +204,7 @@ resource "aws_launch_template" "node" {
 resource "aws_eks_node_group" "default" {
   cluster_name    = aws_eks_cluster.this.name
   node_group_name = "${var.cluster_name}-default"
-  node_role_arn   = aws_iam_role.node.arn
+  node_role_arn   = module.node_role.arn
   subnet_ids      = var.subnet_ids
   version         = var.kubernetes_version
   ami_type        = "AL2023_x86_64_STANDARD"
@@ -238,53 +238,53 @@ resource "aws_eks_node_group" "default" {
     ignore_changes = [scaling_config[0].desired_size] # owned by cluster-autoscaler after creation
   }
 
-  depends_on = [aws_iam_role_policy_attachment.node, aws_eks_addon.vpc_cni]
+  depends_on = [module.node_role, aws_eks_addon.vpc_cni]
 }
 
 # --- Fargate profiles, one per selected namespace
-resource "aws_iam_role" "fargate" {
-  count = length(var.fargate_namespaces) > 0 ? 1 : 0
-  name  = "${var.cluster_name}-fargate"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "eks-fargate-pods.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = {
-        ArnLike = { "aws:SourceArn" = "arn:${local.partition}:eks:${local.region}:${local.account_id}:fargateprofile/${var.cluster_name}/*" }
-      }
-    }]
-  })
+module "fargate_role" {
+  source  = "../service-role"
+  count   = length(var.fargate_namespaces) > 0 ? 1 : 0
+  name    = "${var.cluster_name}-fargate"
+  service = "eks-fargate-pods.amazonaws.com"
+  trust_conditions = {
+    ArnLike = { "aws:SourceArn" = "arn:${local.partition}:eks:${local.region}:${local.account_id}:fargateprofile/${var.cluster_name}/*" }
+  }
+  aws_managed_policies = ["AmazonEKSFargatePodExecutionRolePolicy"]
+  # Fargate's built-in log router ships to the same container log group.
+  inline_policies = {
+    fargate-log-router = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+        Resource = [aws_cloudwatch_log_group.this["containers"].arn, "${aws_cloudwatch_log_group.this["containers"].arn}:log-stream:*"]
+      }]
+    })
+  }
   tags = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "fargate" {
-  count      = length(var.fargate_namespaces) > 0 ? 1 : 0
-  role       = aws_iam_role.fargate[0].name
-  policy_arn = "${local.aws_policy}/AmazonEKSFargatePodExecutionRolePolicy"
+moved {
+  from = aws_iam_role.fargate[0]
+  to   = module.fargate_role[0].aws_iam_role.this
 }
 
-# Fargate's built-in log router ships to the same container log group.
-resource "aws_iam_role_policy" "fargate_logs" {
-  count = length(var.fargate_namespaces) > 0 ? 1 : 0
-  name  = "fargate-log-router"
-  role  = aws_iam_role.fargate[0].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect   = "Allow"
-      Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-      Resource = [aws_cloudwatch_log_group.this["containers"].arn, "${aws_cloudwatch_log_group.this["containers"].arn}:log-stream:*"]
-    }]
-  })
+moved {
+  from = aws_iam_role_policy_attachment.fargate[0]
+  to   = module.fargate_role[0].aws_iam_role_policy_attachment.managed["AmazonEKSFargatePodExecutionRolePolicy"]
+}
+
+moved {
+  from = aws_iam_role_policy.fargate_logs[0]
+  to   = module.fargate_role[0].aws_iam_role_policy.inline["fargate-log-router"]
 }
 
 resource "aws_eks_fargate_profile" "this" {
   for_each               = toset(var.fargate_namespaces)
   cluster_name           = aws_eks_cluster.this.name
   fargate_profile_name   = each.value
-  pod_execution_role_arn = aws_iam_role.fargate[0].arn
+  pod_execution_role_arn = module.fargate_role[0].arn
   subnet_ids             = var.subnet_ids
 
   selector {
@@ -292,7 +292,7 @@ resource "aws_eks_fargate_profile" "this" {
   }
 
   tags       = var.tags
-  depends_on = [aws_iam_role_policy_attachment.fargate]
+  depends_on = [module.fargate_role]
 }
 
 # --- Add-ons (managed by EKS). vpc-cni and the EBS CSI driver use IRSA roles.

@@ -30,12 +30,12 @@ output "oidc_issuer" {
 
 output "node_role_arn" {
   description = "IAM role of the managed nodes."
-  value       = aws_iam_role.node.arn
+  value       = module.node_role.arn
 }
 
 output "fargate_pod_execution_role_arn" {
   description = "Pod execution role of the Fargate profiles (null when none)."
-  value       = one(aws_iam_role.fargate[*].arn)
+  value       = one(module.fargate_role[*].arn)
 }
 
 output "container_log_group_name" {
@@ -71,17 +71,17 @@ output "node_group_scaling" {
 
 output "account_names" {
   description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
-  value       = concat(["eks-cluster:${aws_eks_cluster.this.name}", "iam-role:${aws_iam_role.cluster.name}", "iam-role:${aws_iam_role.node.name}", "iam-role:${module.vpc_cni_role.role_name}", "iam-role:${module.ebs_csi_role.role_name}", "kms-alias:alias/${var.cluster_name}-eks"], [for r in aws_iam_role.fargate : "iam-role:${r.name}"], [for g in aws_cloudwatch_log_group.this : "log-group:${g.name}"])
+  value       = concat(["eks-cluster:${aws_eks_cluster.this.name}", "iam-role:${module.cluster_role.name}", "iam-role:${module.node_role.name}", "iam-role:${module.vpc_cni_role.role_name}", "iam-role:${module.ebs_csi_role.role_name}", "kms-alias:alias/${var.cluster_name}-eks"], [for r in module.fargate_role : "iam-role:${r.name}"], [for g in aws_cloudwatch_log_group.this : "log-group:${g.name}"])
 }
 
 output "node_role_policy_arns" {
   description = "Managed policies of the node role (image pulls come from AmazonEC2ContainerRegistryReadOnly)."
-  value       = sort([for a in aws_iam_role_policy_attachment.node : a.policy_arn])
+  value       = module.node_role.managed_policy_arns
 }
 
 output "fargate_pod_execution_role_policy_arns" {
   description = "Managed policies of the Fargate pod execution role (image pulls come from AmazonEKSFargatePodExecutionRolePolicy); empty without Fargate."
-  value       = sort([for a in aws_iam_role_policy_attachment.fargate : a.policy_arn])
+  value       = flatten(module.fargate_role[*].managed_policy_arns)
 }
 
 output "vpc_cni_configuration" {

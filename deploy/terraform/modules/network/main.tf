@@ -193,33 +193,32 @@ resource "aws_cloudwatch_log_group" "flow_logs" {
   tags              = var.tags
 }
 
-resource "aws_iam_role" "flow_logs" {
-  name = "${var.name}-vpc-flow-logs"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "vpc-flow-logs.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = local.account_id }
-      }
-    }]
-  })
+module "flow_logs_role" {
+  source           = "../service-role"
+  name             = "${var.name}-vpc-flow-logs"
+  service          = "vpc-flow-logs.amazonaws.com"
+  trust_conditions = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+  inline_policies = {
+    write-flow-logs = jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
+        Resource = ["${aws_cloudwatch_log_group.flow_logs.arn}:*"]
+      }]
+    })
+  }
   tags = var.tags
 }
 
-resource "aws_iam_role_policy" "flow_logs" {
-  name = "write-flow-logs"
-  role = aws_iam_role.flow_logs.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect   = "Allow"
-      Action   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-      Resource = ["${aws_cloudwatch_log_group.flow_logs.arn}:*"]
-    }]
-  })
+moved {
+  from = aws_iam_role.flow_logs
+  to   = module.flow_logs_role.aws_iam_role.this
+}
+
+moved {
+  from = aws_iam_role_policy.flow_logs
+  to   = module.flow_logs_role.aws_iam_role_policy.inline["write-flow-logs"]
 }
 
 resource "aws_flow_log" "this" {
@@ -227,7 +226,7 @@ resource "aws_flow_log" "this" {
   traffic_type             = "ALL"
   log_destination_type     = "cloud-watch-logs"
   log_destination          = aws_cloudwatch_log_group.flow_logs.arn
-  iam_role_arn             = aws_iam_role.flow_logs.arn
+  iam_role_arn             = module.flow_logs_role.arn
   max_aggregation_interval = 60
   tags                     = merge(var.tags, { Name = var.name })
 }

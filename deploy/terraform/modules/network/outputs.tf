@@ -45,5 +45,5 @@ output "flow_log_group_name" {
 
 output "account_names" {
   description = "Names this module claims in the AWS account or globally, as kind:name (the estate test fails when two configurations claim one)."
-  value       = ["iam-role:${aws_iam_role.flow_logs.name}", "log-group:${aws_cloudwatch_log_group.flow_logs.name}"]
+  value       = ["iam-role:${module.flow_logs_role.name}", "log-group:${aws_cloudwatch_log_group.flow_logs.name}"]
 }

@@ -118,7 +118,7 @@ run "no_fargate_by_default" {
   command = plan
 
   assert {
-    condition     = length(aws_eks_fargate_profile.this) == 0 && length(aws_iam_role.fargate) == 0
+    condition     = length(aws_eks_fargate_profile.this) == 0 && length(module.fargate_role) == 0
     error_message = "no Fargate profile unless namespaces are selected"
   }
 }
@@ -134,11 +134,11 @@ run "fargate_profile_for_the_app_namespace" {
     error_message = "the app namespace must get a Fargate profile in the private subnets"
   }
   assert {
-    condition     = jsondecode(aws_iam_role.fargate[0].assume_role_policy).Statement[0].Principal.Service == "eks-fargate-pods.amazonaws.com"
+    condition     = jsondecode(module.fargate_role[0].trust_policy).Statement[0].Principal.Service == "eks-fargate-pods.amazonaws.com"
     error_message = "the pod execution role must trust Fargate"
   }
   assert {
-    condition     = toset(jsondecode(aws_iam_role_policy.fargate_logs[0].policy).Statement[0].Action) == toset(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]) && contains(jsondecode(aws_iam_role_policy.fargate_logs[0].policy).Statement[0].Resource, aws_cloudwatch_log_group.this["containers"].arn)
+    condition     = toset(jsondecode(module.fargate_role[0].inline_policies["fargate-log-router"]).Statement[0].Action) == toset(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]) && contains(jsondecode(module.fargate_role[0].inline_policies["fargate-log-router"]).Statement[0].Resource, aws_cloudwatch_log_group.this["containers"].arn)
     error_message = "Fargate's log router (aws-observability) must be able to ship into the container log group"
   }
 }
@@ -167,7 +167,7 @@ run "irsa_provider_and_addons" {
     error_message = "the EBS CSI role must trust only its controller's service account"
   }
   assert {
-    condition     = !contains([for a in aws_iam_role_policy_attachment.node : a.policy_arn], "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy")
+    condition     = !contains(module.node_role.managed_policy_arns, "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy")
     error_message = "the CNI policy belongs to the vpc-cni IRSA role, not the node role"
   }
   assert {
