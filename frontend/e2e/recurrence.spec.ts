@@ -55,6 +55,9 @@ test("'every weekday' set in the editor is the API's rule, and completing rolls 
     .poll(async () => (await getTask(request, baseURL!, headers, id)).recurrence)
     .toBe("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR");
 
+  // The row says it repeats, beside its due day.
+  await expect(taskRow(page, "Send the status report")).toContainText(". Repeats every weekday");
+
   // Reopened, the editor reads the stored rule back as the same choice.
   const again = await openEditor(page, "Send the status report");
   await expect(again.getByLabel("Repeat", { exact: true })).toHaveValue("weekdays");

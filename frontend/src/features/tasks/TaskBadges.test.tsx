@@ -37,6 +37,23 @@ describe("DueBadge follows the profile's zone, not the browser's", () => {
   });
 });
 
+describe("DueBadge says when a task repeats", () => {
+  it("a recurring task's badge reads and shows its rule", () => {
+    badge(makeTask({ due_on: "2026-12-07", due_date: null, recurrence: "FREQ=WEEKLY;BYDAY=MO" }));
+    const due = screen.getByText(". Repeats every Monday").parentElement!;
+    expect(due).toHaveTextContent(/^Monday\. Repeats every Monday$/);
+    expect(due).toHaveAttribute("title", "Monday, December 7, 2026. Repeats every Monday");
+    expect(due.querySelector("svg.lucide-repeat")).not.toBeNull();
+  });
+
+  it("a one-off task's badge says nothing of repeating", () => {
+    badge(makeTask({ due_on: "2026-12-07", due_date: null, recurrence: null }));
+    expect(screen.queryByText(/Repeats/)).not.toBeInTheDocument();
+    expect(document.querySelector("svg.lucide-repeat")).toBeNull();
+    expect(document.querySelector("[title]")).toHaveAttribute("title", "Monday, December 7, 2026");
+  });
+});
+
 describe("SubtaskCount", () => {
   it("reads as done of all subtasks", () => {
     render(<SubtaskCount task={makeTask({ subtask_count: 3, subtask_done_count: 1 })} />);

@@ -1,8 +1,9 @@
-import { CalendarClock, Flag } from "lucide-react";
+import { CalendarClock, Flag, Repeat } from "lucide-react";
 import type { Priority, Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { useTimeZone } from "@/features/auth/context";
 import { dateFormat, formatDue, formatDueDay, isTaskDueToday, isTaskOverdue } from "@/lib/dates";
+import { describeRecurrence } from "./recurrence";
 import { PRIORITY_LABEL, PRIORITY_TEXT } from "./statusPriorityDisplay";
 
 export function PriorityBadge({ priority }: { priority: Priority }) {
@@ -24,6 +25,13 @@ export function DueBadge({ task }: { task: Task }) {
   if (!task.due_date && !task.due_on) return null;
   const overdue = isTaskOverdue(task, timeZone);
   const today = !overdue && task.status !== "done" && isTaskDueToday(task, timeZone);
+  const when = task.due_date
+    ? `${dateFormat(undefined, { timeZone, dateStyle: "full", timeStyle: "short" }).format(new Date(task.due_date))} (${timeZone})`
+    : dateFormat(undefined, { timeZone: "UTC", dateStyle: "full" }).format(
+        new Date(`${task.due_on}T12:00:00Z`),
+      );
+  // A recurring task always has a due (the API requires one), so its rule rides on this badge.
+  const repeats = task.recurrence ? describeRecurrence(task.recurrence) : null;
   return (
     <span
       className={cn(
@@ -33,13 +41,7 @@ export function DueBadge({ task }: { task: Task }) {
         !overdue && !today && "text-zinc-600 dark:text-zinc-400",
       )}
       data-due-day={task.due_date ? undefined : task.due_on}
-      title={
-        task.due_date
-          ? `${dateFormat(undefined, { timeZone, dateStyle: "full", timeStyle: "short" }).format(new Date(task.due_date))} (${timeZone})`
-          : dateFormat(undefined, { timeZone: "UTC", dateStyle: "full" }).format(
-              new Date(`${task.due_on}T12:00:00Z`),
-            )
-      }
+      title={repeats ? `${when}. ${repeats}` : when}
     >
       <CalendarClock className="size-3.5" aria-hidden="true" />
       <span>
@@ -48,6 +50,12 @@ export function DueBadge({ task }: { task: Task }) {
           ? formatDue(task.due_date, undefined, timeZone)
           : formatDueDay(task.due_on!, timeZone)}
       </span>
+      {repeats && (
+        <>
+          <Repeat className="size-3.5" aria-hidden="true" />
+          <span className="sr-only">{`. ${repeats}`}</span>
+        </>
+      )}
     </span>
   );
 }
