@@ -78,13 +78,23 @@ export default function CalendarPage() {
             ))}
           </div>
           {/* A list of days (a phone shows only the days with tasks), laid out as weeks. */}
-          <ol aria-label={title} className="grid sm:grid-cols-7">
+          <ol
+            aria-label={title}
+            className="grid border-zinc-200 sm:grid-cols-7 sm:border-l dark:border-zinc-800"
+          >
             {monthGrid(month)
               .flat()
               .map((day, i) => {
                 const tasks = day ? (byDay.get(day) ?? []) : [];
+                // Days of the months around it: empty, shaded cells that close the grid.
                 if (!day)
-                  return <li key={`pad-${i}`} aria-hidden="true" className="max-sm:hidden" />;
+                  return (
+                    <li
+                      key={`pad-${i}`}
+                      aria-hidden="true"
+                      className="border-r border-b border-zinc-200 bg-zinc-50 max-sm:hidden dark:border-zinc-800 dark:bg-zinc-900/40"
+                    />
+                  );
                 return (
                   <li
                     key={day}
