@@ -66,3 +66,35 @@ test("the app is usable on a 375 px wide phone", async ({ page, request, baseURL
   await expect(page.getByRole("heading", { name: "Settings" })).toBeVisible();
   expect(await noSideways()).toBe(true);
 });
+
+test("the task counts fit the header from a small phone to a desktop, Overdue always whole", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  // Two-digit counts: 12 to do, 10 of them overdue.
+  await signedInWithTasks(page, request, baseURL!, "counts", [
+    ...Array.from({ length: 10 }, (_, i) => ({ title: `Late ${i}`, due_date: isoInDays(-2) })),
+    { title: "Soon", due_date: isoInDays(2) },
+    { title: "Started", status: "in_progress" },
+  ]);
+  const counts = page.getByRole("navigation", { name: "Task counts" });
+  await expect(page.getByTestId("stat-overdue")).toContainText("10");
+
+  for (const width of [320, 360, 375, 390, 414, 430, 520, 640, 768, 1024, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    // Nothing scrolled out of sight, and the overdue count fully inside the bar.
+    await expect
+      .poll(() => counts.evaluate((n) => n.scrollWidth - n.clientWidth), {
+        message: `${width} px`,
+      })
+      .toBeLessThanOrEqual(0);
+    const bar = (await counts.boundingBox())!;
+    const overdue = (await page.getByTestId("stat-overdue").boundingBox())!;
+    expect(overdue.x + overdue.width, `${width} px`).toBeLessThanOrEqual(bar.x + bar.width + 0.5);
+    expect(overdue.x, `${width} px`).toBeGreaterThanOrEqual(bar.x - 0.5);
+  }
+  // The wide header shows all four.
+  for (const key of ["open", "progress", "done", "overdue"])
+    await expect(page.getByTestId(`stat-${key}`)).toBeVisible();
+});

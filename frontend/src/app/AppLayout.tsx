@@ -158,7 +158,7 @@ export function AppLayout() {
             <Logo compact />
           </span>
           <StatsBar />
-          <div className="ml-auto flex items-center gap-2">
+          <div className="ml-auto flex items-center gap-1 sm:gap-2">
             <OfflineStatus />
             <Button
               size="icon"

@@ -2,7 +2,11 @@ import { Link } from "react-router";
 import { cn } from "@/lib/cn";
 import { useTaskStats } from "@/features/tasks/queries";
 
-/** Counts from /tasks/stats; each one opens the matching filtered list. */
+/**
+ * Counts from /tasks/stats; each one opens the matching filtered list. The header leaves the bar
+ * what its buttons do not take: as it narrows the least pressing counts go (Done, then In
+ * progress, then To do) so that Overdue always shows whole instead of scrolling out of sight.
+ */
 export function StatsBar() {
   const stats = useTaskStats();
   const s = stats.data;
@@ -13,6 +17,7 @@ export function StatsBar() {
       value: s?.by_status.pending,
       to: "/tasks?status=pending",
       cls: "",
+      hide: "max-[399px]:hidden",
     },
     {
       key: "progress",
@@ -21,14 +26,23 @@ export function StatsBar() {
       value: s?.by_status.in_progress,
       to: "/tasks?status=in_progress",
       cls: "",
+      hide: "max-[519px]:hidden",
     },
-    { key: "done", label: "Done", value: s?.by_status.done, to: "/tasks?status=done", cls: "" },
+    {
+      key: "done",
+      label: "Done",
+      value: s?.by_status.done,
+      to: "/tasks?status=done",
+      cls: "",
+      hide: "max-lg:hidden",
+    },
     {
       key: "overdue",
       label: "Overdue",
       value: s?.overdue,
       to: "/tasks?overdue=true",
       cls: s && s.overdue > 0 ? "text-red-700 dark:text-red-400" : "",
+      hide: "",
     },
   ];
   return (
@@ -43,7 +57,7 @@ export function StatsBar() {
           data-testid={`stat-${i.key}`}
           className={cn(
             "flex shrink-0 items-baseline gap-1 rounded-md px-1.5 py-1 text-xs hover:bg-zinc-100 sm:gap-1.5 sm:px-2 sm:text-sm dark:hover:bg-zinc-800",
-            i.key === "done" && "max-[399px]:hidden",
+            i.hide,
           )}
         >
           <span className={cn("min-w-[1ch] font-semibold tabular-nums", i.cls)}>
