@@ -100,7 +100,7 @@ export default function CalendarPage() {
                     key={day}
                     data-day={day}
                     className={cn(
-                      "min-h-24 border-r border-b border-zinc-200 p-1.5 dark:border-zinc-800",
+                      "border-b border-zinc-200 p-1.5 max-sm:pb-2 sm:min-h-24 sm:border-r dark:border-zinc-800",
                       tasks.length === 0 && "max-sm:hidden",
                     )}
                   >
