@@ -110,6 +110,18 @@ test("Ctrl+K palette: type, Enter navigates; projects listed; axe clean, light/d
   await expect(page).toHaveURL(/\/board$/);
   await expect(palette).toBeHidden();
 
+  // A task found by what is typed ranks first once the API answers; Enter opens its editor.
+  palette = await openPalette(page);
+  await palette.getByRole("combobox").fill("trip");
+  const found = palette.getByRole("option").first();
+  await expect(found).toHaveText("Plan the trip");
+  await expect(found).toHaveAttribute("aria-selected", "true");
+  await page.keyboard.press("Enter");
+  const taskEditor = page.getByRole("dialog", { name: "Edit task" });
+  await expect(taskEditor.getByLabel("Title")).toHaveValue("Plan the trip");
+  await page.keyboard.press("Escape");
+  await expect(taskEditor).toBeHidden();
+
   // ↓/↑ move the active option (aria-selected), Esc closes without acting.
   palette = await openPalette(page);
   await palette.getByRole("combobox").fill("gard");
@@ -139,7 +151,9 @@ test("Ctrl+K palette: type, Enter navigates; projects listed; axe clean, light/d
   await palette.getByRole("combobox").fill("shortcuts");
   await page.keyboard.press("Enter");
   const sheet = page.getByRole("dialog", { name: "Keyboard shortcuts" });
-  await expect(sheet.getByText("Command palette: actions, pages, projects, views")).toBeVisible();
+  await expect(
+    sheet.getByText("Command palette: search tasks; actions, pages, projects, views"),
+  ).toBeVisible();
   await page.keyboard.press("Escape");
   await expect(sheet).toBeHidden();
   palette = await openPalette(page);

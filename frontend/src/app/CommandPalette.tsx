@@ -1,10 +1,12 @@
 /**
- * The Cmd/Ctrl+K command palette (issue 18): actions and navigation in one filtered list. cmdk
+ * The Cmd/Ctrl+K command palette (issue 18): actions, navigation and the tasks whose text
+ * matches what is typed (the API's search: title, description, labels) in one list. cmdk
  * gives the combobox + listbox semantics, the fuzzy ranking and ↑/↓/Enter; Radix's dialog (as
  * everywhere else) the focus trap, Esc and the label. A lazy chunk: AppLayout loads it on the
  * first Ctrl+K (or a tap on the header's button), never with the first paint.
  */
 import * as D from "@radix-ui/react-dialog";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Command, defaultFilter } from "cmdk";
 import {
   Bookmark,
@@ -12,6 +14,8 @@ import {
   CalendarDays,
   CalendarRange,
   CheckCheck,
+  CircleCheck,
+  Circle,
   Columns3,
   Folder,
   Keyboard,
@@ -20,18 +24,23 @@ import {
   Monitor,
   Moon,
   Plus,
+  Search,
   Settings,
   Sun,
   type LucideIcon,
 } from "lucide-react";
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useLocation, useNavigate } from "react-router";
 import { useAuth } from "@/features/auth/context";
 import { useProjects } from "@/features/projects/api";
+import { listTasks, taskKeys } from "@/features/tasks/api";
 import { editor } from "@/features/tasks/editor";
+import { DEFAULT_SORT } from "@/features/tasks/filters";
+import { useOpenTask } from "@/features/tasks/taskRoute";
 import { useViews } from "@/features/views/api";
 import { viewHref } from "@/features/views/query";
 import { setThemePref, type ThemePref } from "@/lib/theme";
+import { useDebounced } from "@/lib/useDebounced";
 
 /** Routes whose list takes the `show_done` filter (the list, the board, a project's list). */
 const LISTS = /^\/(tasks|board|projects)(\/|$)/;
@@ -89,9 +98,21 @@ function Item({
   );
 }
 
-/** Rank on what the option says (its first keyword), not on its value (an id). */
-const byLabel = (value: string, search: string, keywords: string[] = []) =>
-  defaultFilter(keywords[0] ?? value, search, keywords.slice(1));
+/** How many matching tasks the palette shows; "Search tasks for …" opens the whole list. */
+const TASK_MATCHES = 6;
+const SEARCH_ALL = "search-all-tasks";
+
+/**
+ * Rank on what the option says (its first keyword), not on its value (an id). A task the API
+ * found stays listed when its title does not match (a label or the description did), below the
+ * options that do; "Search tasks for …" always shows, last.
+ */
+const byLabel = (value: string, search: string, keywords: string[] = []) => {
+  // The smallest score above 0 (listed, after every real match); ties keep the list's order.
+  if (value === SEARCH_ALL) return Number.MIN_VALUE;
+  const score = defaultFilter(keywords[0] ?? value, search, keywords.slice(1));
+  return value.startsWith("task:") ? Math.max(score, Number.MIN_VALUE) : score;
+};
 
 /**
  * A titled group while browsing; while searching the matches are one flat list, best first
@@ -128,6 +149,32 @@ export default function CommandPalette({
   const { logout } = useAuth();
   const [typed, setTyped] = useState("");
   const flat = typed.trim() !== "";
+  const openTask = useOpenTask();
+  // One request per pause in typing, from two characters (what the list's search box does).
+  const searched = useDebounced(typed.trim(), 200);
+  const matches = useQuery({
+    queryKey: taskKeys.search(searched),
+    queryFn: () => listTasks({ q: searched, sort: DEFAULT_SORT }, null, TASK_MATCHES),
+    enabled: open && searched.length >= 2,
+    placeholderData: keepPreviousData,
+  });
+  const tasks = flat && searched.length >= 2 ? (matches.data?.items ?? []) : [];
+  // cmdk selects the best option as each key is typed, but not when the tasks arrive a moment
+  // later: then it would keep "Go to Calendar" for "call" above a task "Call mum" ranked first,
+  // and Enter would act on an option the list no longer shows on top. Until the arrow keys
+  // move it, the selection follows the ranking (read back from cmdk's sorted list).
+  const [active, setActive] = useState("");
+  const arrowed = useRef(false);
+  const list = useRef<HTMLDivElement>(null);
+  const found = matches.data;
+  useEffect(() => {
+    if (!found?.items.length) return;
+    const frame = requestAnimationFrame(() => {
+      const best = list.current?.querySelector("[cmdk-item]")?.getAttribute("data-value");
+      if (best && !arrowed.current) setActive(best);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [found]);
   // Both lists are what the sidebar shows (same query keys: usually cached already).
   const projects = useProjects().data ?? [];
   const views = useViews().data ?? [];
@@ -140,9 +187,12 @@ export default function CommandPalette({
     close(false);
     action();
   };
-  // The next opening starts with an empty search.
+  // The next opening starts with an empty search, on the first option.
   const close = (o: boolean) => {
-    if (!o) setTyped("");
+    if (!o) {
+      setTyped("");
+      setActive("");
+    }
     onOpenChange(o);
   };
   const toggleDone = () => {
@@ -164,20 +214,54 @@ export default function CommandPalette({
           className="fixed inset-x-2 top-2 z-50 overflow-hidden rounded-xl border border-zinc-200 bg-white shadow-2xl sm:inset-x-auto sm:top-[12vh] sm:left-1/2 sm:w-full sm:max-w-lg sm:-translate-x-1/2 dark:border-zinc-800 dark:bg-zinc-900"
         >
           <D.Title className="sr-only">Command palette</D.Title>
-          <Command label="Type a command or search" loop filter={byLabel}>
+          <Command
+            label="Type a command or search"
+            loop
+            filter={byLabel}
+            value={active}
+            onValueChange={setActive}
+            onKeyDown={(e) => {
+              if (e.key === "ArrowDown" || e.key === "ArrowUp") arrowed.current = true;
+            }}
+          >
             <Command.Input
               value={typed}
-              onValueChange={setTyped}
-              placeholder="Type a command, a project or a view…"
+              onValueChange={(text) => {
+                arrowed.current = false;
+                setTyped(text);
+              }}
+              placeholder="Search tasks, or type a command, a project or a view…"
               className="h-12 w-full border-b border-zinc-200 bg-transparent px-4 text-[15px] text-zinc-900 outline-none placeholder:text-zinc-500 dark:border-zinc-800 dark:text-zinc-100 dark:placeholder:text-zinc-400"
             />
             <Command.List
+              ref={list}
               aria-label="Commands"
               className="max-h-[min(60dvh,24rem)] overflow-y-auto overscroll-contain p-1.5"
             >
               <Command.Empty className="px-3 py-6 text-center text-sm text-zinc-600 dark:text-zinc-400">
                 No command matches.
               </Command.Empty>
+              {tasks.map((t) => (
+                <Item
+                  value={`task:${t.id}`}
+                  key={t.id}
+                  Icon={t.status === "done" ? CircleCheck : Circle}
+                  keywords={["task", ...t.labels]}
+                  hint={t.status === "done" ? "Done" : undefined}
+                  onSelect={run(() => openTask(t))}
+                >
+                  {t.title}
+                </Item>
+              ))}
+              {flat && (
+                <Item
+                  value={SEARCH_ALL}
+                  Icon={Search}
+                  onSelect={run(() => navigate(`/tasks?q=${encodeURIComponent(typed.trim())}`))}
+                >
+                  {`Search tasks for “${typed.trim()}”`}
+                </Item>
+              )}
               <Section heading="Actions" flat={flat}>
                 <Item
                   value="new-task"

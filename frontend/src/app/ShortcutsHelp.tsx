@@ -6,7 +6,7 @@ const SHORTCUTS = [
   ["n", "New task"],
   ["/", "Search"],
   ["?", "Show this help"],
-  ["Ctrl/⌘ K", "Command palette: actions, pages, projects, views"],
+  ["Ctrl/⌘ K", "Command palette: search tasks; actions, pages, projects, views"],
   ["g then l", "Go to the list"],
   ["g then b", "Go to the board"],
   ["j", "Focus the next task"],

@@ -19,6 +19,8 @@ export const taskKeys = {
   stats: () => ["tasks", "stats"] as const,
   labels: () => ["tasks", "labels"] as const,
   labelsOf: (project: string) => ["tasks", "labels", project] as const,
+  /** The command palette's matches: not a list page, so the list caches' updaters skip it. */
+  search: (q: string) => ["tasks", "search", q] as const,
 };
 
 /** The ETag the API gives a task version (weak validators would work the same). */
