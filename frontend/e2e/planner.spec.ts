@@ -205,6 +205,15 @@ test("the editor saves a day without a time as a due day, a time as a due time, 
   await expect(dialog.getByText("Repeats every Monday")).toBeVisible();
   await expect(dialog.getByLabel("Due day")).toHaveValue(dayIn(1));
   await expect(dialog.getByLabel("Time (optional)")).toHaveValue("");
+  await page.keyboard.press("Escape");
+
+  // Upcoming's row says it repeats too.
+  await page.goto("/upcoming");
+  const gym = page.getByTestId("agenda-item").filter({ hasText: "Gym" });
+  await expect(gym).toContainText(". Repeats every Monday");
+  await expect(
+    page.getByTestId("agenda-item").filter({ hasText: "Renew the lease" }),
+  ).not.toContainText("Repeats");
 });
 
 test("the time zone in settings moves the user's today", async ({ page, request, baseURL }) => {

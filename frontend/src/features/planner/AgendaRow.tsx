@@ -2,7 +2,7 @@ import { dateFormat } from "@/lib/dates";
 import { useDraggable } from "@dnd-kit/core";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
-import { CompleteButton, PriorityBadge, useOpenTask } from "@/features/tasks/views";
+import { CompleteButton, PriorityBadge, RepeatMark, useOpenTask } from "@/features/tasks/views";
 import { dayLabel } from "./days";
 
 const timeOf = (iso: string, timeZone: string) =>
@@ -63,6 +63,7 @@ export function AgendaRow({
         </button>
         <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
           {task.due_date && <span>{timeOf(task.due_date, timeZone)}</span>}
+          {task.recurrence && <RepeatMark rule={task.recurrence} />}
           <PriorityBadge priority={task.priority} />
         </div>
       </div>

@@ -30,8 +30,6 @@ export function DueBadge({ task }: { task: Task }) {
     : dateFormat(undefined, { timeZone: "UTC", dateStyle: "full" }).format(
         new Date(`${task.due_on}T12:00:00Z`),
       );
-  // A recurring task always has a due (the API requires one), so its rule rides on this badge.
-  const repeats = task.recurrence ? describeRecurrence(task.recurrence) : null;
   return (
     <span
       className={cn(
@@ -41,7 +39,7 @@ export function DueBadge({ task }: { task: Task }) {
         !overdue && !today && "text-zinc-600 dark:text-zinc-400",
       )}
       data-due-day={task.due_date ? undefined : task.due_on}
-      title={repeats ? `${when}. ${repeats}` : when}
+      title={when}
     >
       <CalendarClock className="size-3.5" aria-hidden="true" />
       <span>
@@ -50,12 +48,19 @@ export function DueBadge({ task }: { task: Task }) {
           ? formatDue(task.due_date, undefined, timeZone)
           : formatDueDay(task.due_on!, timeZone)}
       </span>
-      {repeats && (
-        <>
-          <Repeat className="size-3.5" aria-hidden="true" />
-          <span className="sr-only">{`. ${repeats}`}</span>
-        </>
-      )}
+      {/* A recurring task always has a due (the API requires one): its rule rides here. */}
+      {task.recurrence && <RepeatMark rule={task.recurrence} />}
+    </span>
+  );
+}
+
+/** A repeat icon whose tooltip and screen-reader text say the rule ("Repeats every Monday"). */
+export function RepeatMark({ rule }: { rule: string }) {
+  const words = describeRecurrence(rule);
+  return (
+    <span className="inline-flex items-center" title={words}>
+      <Repeat className="size-3.5" aria-hidden="true" />
+      <span className="sr-only">{`. ${words}`}</span>
     </span>
   );
 }

@@ -13,7 +13,7 @@ export { useUpdateTask } from "./mutations";
 export { QuickAdd } from "./QuickAdd";
 export { useTaskList } from "./queries";
 export { QueryLoadError } from "./QueryLoadError";
-export { PriorityBadge } from "./TaskBadges";
+export { PriorityBadge, RepeatMark } from "./TaskBadges";
 export { CompleteButton, TaskItem } from "./TaskItem";
 export { useOpenTask, useTaskRoute } from "./taskRoute";
 export { useShortcuts } from "@/lib/useShortcuts";
