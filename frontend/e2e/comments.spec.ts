@@ -44,5 +44,5 @@ test("comments and history in the task editor: post with Ctrl+Enter, edit and de
   await page.goto(`/tasks/${created[0]!.id}`);
   await expect(
     page.getByRole("region", { name: "History" }).getByTestId("history-event").first(),
-  ).toContainText("priority: low → high");
+  ).toContainText("priority: Low → High");
 });

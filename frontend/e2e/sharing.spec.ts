@@ -52,6 +52,26 @@ test("sharing between two browsers: invite by email, the mailed link, edit toget
   await page.goto(projectPath);
   await expect(taskRow(page, "Book the ferry")).toBeVisible();
 
+  // The editor comments; the owner sees who wrote it, and who created the task.
+  await guest.getByRole("button", { name: "Edit “Book the ferry”" }).first().click();
+  const guestEditor = guest.getByRole("dialog", { name: "Edit task" });
+  const box = guestEditor.getByRole("region", { name: "Comments" }).getByLabel("New comment");
+  await box.fill("Tickets go on sale on Monday");
+  await box.press("Control+Enter");
+  await expect(guestEditor.getByTestId("comment")).toContainText(/^You · /);
+  await guest.keyboard.press("Escape");
+  await expect(guestEditor).toBeHidden();
+  await page.getByRole("button", { name: "Edit “Book the ferry”" }).first().click();
+  const ownerEditor = page.getByRole("dialog", { name: "Edit task" });
+  // Named as they registered (createAccount gives "E2E <tag>"): the members list's full name.
+  await expect(ownerEditor.getByTestId("comment")).toContainText(/^E2E guest · /);
+  const events = ownerEditor.getByRole("region", { name: "History" }).getByTestId("history-event");
+  await expect(events.first()).toContainText("E2E guest commented");
+  await expect(events.last()).toContainText("E2E guest created");
+  await expect(events.last()).toContainText("project: Trip");
+  await page.keyboard.press("Escape");
+  await expect(ownerEditor).toBeHidden();
+
   // The owner makes the guest a viewer; the guest's page says so on its next load.
   const members = await shareDialogMembers(page, "Trip");
   await expect(members.getByTestId("member")).toHaveCount(2);

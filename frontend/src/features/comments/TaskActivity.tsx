@@ -1,8 +1,13 @@
 import { dateFormat } from "@/lib/dates";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useContext, useState, type KeyboardEvent } from "react";
+import { useState, type KeyboardEvent } from "react";
 import { ApiError } from "@/api/problem";
-import { AuthContext } from "@/features/auth/context";
+import type { Task } from "@/api/types";
+import { useTimeZone } from "@/features/auth/context";
+import { useProjects } from "@/features/projects/api";
+import { memberName, useSharedMembers } from "@/features/tasks/assigneeMembers";
+import { describeRecurrence } from "@/features/tasks/recurrence";
+import { PRIORITY_LABEL, STATUS_LABEL } from "@/features/tasks/statusPriorityDisplay";
 import { Button } from "@/ui/primitives";
 import { toast } from "@/ui/toast";
 import {
@@ -19,8 +24,11 @@ import {
 const areaCls =
   "focus:border-brand-500 focus:ring-brand-500/20 w-full resize-y rounded-md border border-zinc-300 bg-white px-3 py-2 text-sm shadow-xs focus:ring-2 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
 
-const when = (iso: string) =>
-  dateFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+/** A moment as the rest of the app shows it: in the profile's zone. */
+const when = (iso: string, timeZone: string) =>
+  dateFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZone }).format(
+    new Date(iso),
+  );
 
 const failed = (what: string, error: unknown) =>
   toast.error(`${what} failed${error instanceof ApiError ? ` (${error.status})` : ""}.`);
@@ -97,11 +105,16 @@ function useComments(taskId: string) {
 
 function CommentItem({
   comment,
+  author,
+  timeZone,
   mine,
   onEdit,
   onDelete,
 }: {
   comment: Comment;
+  /** Who wrote it, in a shared project (null: the user's own project, where it is always them). */
+  author: string | null;
+  timeZone: string;
   mine: boolean;
   onEdit: (body: string) => void;
   onDelete: () => void;
@@ -119,7 +132,10 @@ function CommentItem({
     >
       <div className="flex items-center justify-between text-xs text-zinc-600 dark:text-zinc-400">
         <span>
-          {sending ? "Sending…" : when(comment.created_at)}
+          {author && (
+            <span className="font-medium text-zinc-800 dark:text-zinc-200">{author} · </span>
+          )}
+          {sending ? "Sending…" : when(comment.created_at, timeZone)}
           {comment.edited_at && " · edited"}
         </span>
         {mine && !sending && draft === null && (
@@ -181,21 +197,62 @@ const FIELD_LABEL: Record<string, string> = {
   parent_id: "parent",
 };
 
-const shown = (value: unknown): string => {
-  if (value === null || value === undefined || value === "") return "none";
-  if (Array.isArray(value)) return value.length ? value.join(", ") : "none";
-  return String(value);
-};
+/**
+ * A field's value as the rest of the app words it: "To do", "High", a due in the profile's zone,
+ * "every Monday", a project by its name. An id the user cannot name (a parent task, a project
+ * they are not in) stays vague rather than showing a UUID.
+ */
+function useWords(me: string | undefined, timeZone: string) {
+  const projects = useProjects().data;
+  return (field: string, value: unknown): string => {
+    if (value === null || value === undefined || value === "") return "none";
+    if (Array.isArray(value)) return value.length ? value.join(", ") : "none";
+    const text = String(value);
+    switch (field) {
+      case "status":
+        return STATUS_LABEL[text as keyof typeof STATUS_LABEL] ?? text;
+      case "priority":
+        return PRIORITY_LABEL[text as keyof typeof PRIORITY_LABEL] ?? text;
+      case "due_date":
+        return when(text, timeZone);
+      case "due_on":
+        return dateFormat(undefined, { dateStyle: "medium", timeZone: "UTC" }).format(
+          new Date(`${text}T12:00:00Z`),
+        );
+      case "recurrence":
+        return describeRecurrence(text).replace(/^Repeats:? /, "");
+      case "project_id":
+        // The Inbox's id is its owner's.
+        return (
+          projects?.find((p) => p.id === text)?.name ?? (text === me ? "Inbox" : "another project")
+        );
+      case "parent_id":
+        return "another task";
+      default:
+        return text;
+    }
+  };
+}
 
-function describe(event: TaskEvent): string[] {
+function describe(event: TaskEvent, words: ReturnType<typeof useWords>): string[] {
   return Object.entries(event.changes).map(([field, [from, to]]) =>
     event.kind === "created"
-      ? `${FIELD_LABEL[field] ?? field}: ${shown(to)}`
-      : `${FIELD_LABEL[field] ?? field}: ${shown(from)} → ${shown(to)}`,
+      ? `${FIELD_LABEL[field] ?? field}: ${words(field, to)}`
+      : `${FIELD_LABEL[field] ?? field}: ${words(field, from)} → ${words(field, to)}`,
   );
 }
 
-function History({ taskId, me }: { taskId: string; me: string | undefined }) {
+function History({
+  taskId,
+  who,
+  words,
+  timeZone,
+}: {
+  taskId: string;
+  who: (id: string | null) => string;
+  words: ReturnType<typeof useWords>;
+  timeZone: string;
+}) {
   const history = useInfiniteQuery({
     queryKey: activityKeys.history(taskId),
     queryFn: ({ pageParam }) => taskHistory(taskId, pageParam),
@@ -209,10 +266,10 @@ function History({ taskId, me }: { taskId: string; me: string | undefined }) {
       <ol className="space-y-1 text-xs">
         {events.map((e) => (
           <li key={e.id} data-testid="history-event">
-            <span className="font-medium">{e.actor_id === me ? "You" : "Someone"}</span> {e.kind}
+            <span className="font-medium">{who(e.actor_id)}</span> {e.kind}
             {" · "}
-            <time dateTime={e.created_at}>{when(e.created_at)}</time>
-            {describe(e).map((line) => (
+            <time dateTime={e.created_at}>{when(e.created_at, timeZone)}</time>
+            {describe(e, words).map((line) => (
               <div key={line} className="pl-3 text-zinc-600 dark:text-zinc-400">
                 {line}
               </div>
@@ -234,17 +291,29 @@ function History({ taskId, me }: { taskId: string; me: string | undefined }) {
   );
 }
 
-/** Comments and history of a saved task, under its editor (loaded on first open, lazily).
+/** Comments and history of a saved task, under its editor (loaded on first open, lazily). In a
+ * shared project each comment and change names its writer (the members list the assignee
+ * picker uses). Times are in the profile's zone, as everywhere else.
  * `readOnly` (a viewer): the thread is readable, with no comment box and no edit or delete, even
  * of their own comments (the API refuses a viewer every comment write). */
 export default function TaskActivity({
-  taskId,
+  task,
   readOnly = false,
 }: {
-  taskId: string;
+  task: Task;
   readOnly?: boolean;
 }) {
-  const me = useContext(AuthContext)?.user?.id;
+  const taskId = task.id;
+  // A shared project's members name the other writers; the user's own project has only them.
+  const { me, members } = useSharedMembers(task);
+  const timeZone = useTimeZone();
+  const words = useWords(me, timeZone);
+  const who = (id: string | null) => {
+    if (id === null) return "A deleted account";
+    if (id === me) return "You";
+    const member = members?.find((m) => m.user_id === id);
+    return member ? memberName(member) : "Someone";
+  };
   const { thread, post, edit, remove } = useComments(taskId);
   const [draft, setDraft] = useState("");
   const submit = () => {
@@ -262,6 +331,8 @@ export default function TaskActivity({
             <CommentItem
               key={c.id}
               comment={c}
+              author={members ? who(c.author_id) : null}
+              timeZone={timeZone}
               mine={!readOnly && c.author_id === me}
               onEdit={(body) => edit.mutate({ id: c.id, body })}
               onDelete={() => remove.mutate(c.id)}
@@ -288,7 +359,7 @@ export default function TaskActivity({
           </>
         )}
       </section>
-      <History taskId={taskId} me={me} />
+      <History taskId={taskId} who={who} words={words} timeZone={timeZone} />
     </div>
   );
 }

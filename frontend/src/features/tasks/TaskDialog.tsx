@@ -225,7 +225,7 @@ export function TaskDialog() {
           <div className="mt-6">
             <TaskAttachments taskId={task.id} readOnly={readOnly} />
           </div>
-          <TaskActivity taskId={task.id} readOnly={readOnly} />
+          <TaskActivity task={task} readOnly={readOnly} />
         </Suspense>
       )}
       <Dialog
