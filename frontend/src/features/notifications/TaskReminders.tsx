@@ -25,8 +25,8 @@ const MAX_BEFORE_MINUTES = 4 * 7 * 24 * 60;
 const controlCls =
   "focus:border-brand-500 focus:ring-brand-500/20 h-9 rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:ring-2 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
 
-// Each input as wide as what it holds, so the form stays on one row.
-const INPUT_WIDTH = { number: "w-20", date: "w-40", time: "w-28" } as const;
+// Each input as wide as what it holds ("09:00 AM" and the picker icon need w-32 in Chromium).
+const INPUT_WIDTH = { number: "w-20", date: "w-40", time: "w-32" } as const;
 
 /** One of the add form's inputs: sized by its type, named by `label` (the row shows no labels). */
 function ReminderInput({
