@@ -25,11 +25,6 @@ export function DueBadge({ task }: { task: Task }) {
   if (!task.due_date && !task.due_on) return null;
   const overdue = isTaskOverdue(task, timeZone);
   const today = !overdue && task.status !== "done" && isTaskDueToday(task, timeZone);
-  const when = task.due_date
-    ? `${dateFormat(undefined, { timeZone, dateStyle: "full", timeStyle: "short" }).format(new Date(task.due_date))} (${timeZone})`
-    : dateFormat(undefined, { timeZone: "UTC", dateStyle: "full" }).format(
-        new Date(`${task.due_on}T12:00:00Z`),
-      );
   return (
     <span
       className={cn(
@@ -39,7 +34,13 @@ export function DueBadge({ task }: { task: Task }) {
         !overdue && !today && "text-zinc-600 dark:text-zinc-400",
       )}
       data-due-day={task.due_date ? undefined : task.due_on}
-      title={when}
+      title={
+        task.due_date
+          ? `${dateFormat(undefined, { timeZone, dateStyle: "full", timeStyle: "short" }).format(new Date(task.due_date))} (${timeZone})`
+          : dateFormat(undefined, { timeZone: "UTC", dateStyle: "full" }).format(
+              new Date(`${task.due_on}T12:00:00Z`),
+            )
+      }
     >
       <CalendarClock className="size-3.5" aria-hidden="true" />
       <span>
