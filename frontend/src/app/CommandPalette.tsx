@@ -35,7 +35,7 @@ import { useAuth } from "@/features/auth/context";
 import { useProjects } from "@/features/projects/api";
 import { listTasks, taskKeys } from "@/features/tasks/api";
 import { editor } from "@/features/tasks/editor";
-import { DEFAULT_SORT } from "@/features/tasks/filters";
+import { DEFAULT_SORT, EMPTY_FILTERS, filtersToParams } from "@/features/tasks/filters";
 import { useOpenTask } from "@/features/tasks/taskRoute";
 import { useViews } from "@/features/views/api";
 import { viewHref } from "@/features/views/query";
@@ -257,7 +257,9 @@ export default function CommandPalette({
                 <Item
                   value={SEARCH_ALL}
                   Icon={Search}
-                  onSelect={run(() => navigate(`/tasks?q=${encodeURIComponent(typed.trim())}`))}
+                  onSelect={run(() =>
+                    navigate(`/tasks?${filtersToParams({ ...EMPTY_FILTERS, q: typed })}`),
+                  )}
                 >
                   {`Search tasks for “${typed.trim()}”`}
                 </Item>
