@@ -5,12 +5,12 @@ Revises: 0002
 Create Date: 2026-12-01
 """
 
-import unicodedata
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from taskapp.migrations.backfill import TASKS_SEARCH, batches_by_key, search_document_v1
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -18,52 +18,28 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BATCH = 1_000
-Labels = sa.JSON().with_variant(postgresql.ARRAY(sa.String(length=50)), "postgresql")
-tasks = sa.table(
-    "tasks",
-    sa.column("id", sa.Uuid()),
-    sa.column("title", sa.String()),
-    sa.column("description", sa.Text()),
-    sa.column("labels", Labels),
-    sa.column("search_text", sa.Text()),
-)
-
-
-def _fold(text: str) -> str:
-    # Self-contained copy of taskapp.tasks.search.fold as of this revision: a migration must not
-    # change when the application does. A later change to folding needs its own backfill.
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def _document(title: str, description: str | None, labels: list[str] | None) -> str:
-    return "\n".join(_fold(part) for part in [title, description or "", *(labels or [])])
 
 
 def _backfill_search_text() -> None:
-    """In batches of BATCH rows by primary key: bounded memory and statement size."""
     bind = op.get_bind()
     update = (
-        sa.update(tasks)
-        .where(tasks.c.id == sa.bindparam("task_id"))
+        sa.update(TASKS_SEARCH)
+        .where(TASKS_SEARCH.c.id == sa.bindparam("task_id"))
         .values(search_text=sa.bindparam("text"))
     )
-    last: object = None
-    while True:
-        query = sa.select(tasks.c.id, tasks.c.title, tasks.c.description, tasks.c.labels)
-        if last is not None:
-            query = query.where(tasks.c.id > last)
-        rows = bind.execute(query.order_by(tasks.c.id).limit(BATCH)).all()
-        if not rows:
-            return
+    tasks = TASKS_SEARCH.c
+    query = sa.select(tasks.id, tasks.title, tasks.description, tasks.labels)
+    for rows in batches_by_key(bind, query, tasks.id, BATCH):
         bind.execute(
             update,
             [
-                {"task_id": row.id, "text": _document(row.title, row.description, row.labels)}
+                {
+                    "task_id": row.id,
+                    "text": search_document_v1(row.title, row.description, row.labels or []),
+                }
                 for row in rows
             ],
         )
-        last = rows[-1].id
 
 
 def upgrade() -> None:

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
+
+from taskapp.migrations.backfill import TASKS_SEARCH, batches_by_key, search_document_v1
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -23,25 +24,6 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BATCH = 500
-Labels = sa.JSON().with_variant(postgresql.ARRAY(sa.String(length=50)), "postgresql")
-tasks = sa.table(
-    "tasks",
-    sa.column("id", sa.Uuid()),
-    sa.column("title", sa.String()),
-    sa.column("description", sa.Text()),
-    sa.column("labels", Labels),
-    sa.column("search_text", sa.Text()),
-)
-
-
-def _fold(text: str) -> str:
-    # Self-contained copy of taskapp.tasks.search.fold as of this revision (see 0003).
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
-def _document(title: str, description: str | None, labels: list[str]) -> str:
-    return "\n".join(_fold(part) for part in [title, description or "", *labels])
 
 
 def _normalized(labels: list[str]) -> list[str]:
@@ -50,33 +32,26 @@ def _normalized(labels: list[str]) -> list[str]:
 
 
 def upgrade() -> None:
-    """In batches of BATCH rows by primary key: bounded memory and statement size."""
     bind = op.get_bind()
     update = (
-        sa.update(tasks)
-        .where(tasks.c.id == sa.bindparam("task_id"))
+        sa.update(TASKS_SEARCH)
+        .where(TASKS_SEARCH.c.id == sa.bindparam("task_id"))
         .values(labels=sa.bindparam("new_labels"), search_text=sa.bindparam("text"))
     )
-    last: object = None
-    while True:
-        query = sa.select(tasks.c.id, tasks.c.title, tasks.c.description, tasks.c.labels)
-        if last is not None:
-            query = query.where(tasks.c.id > last)
-        rows = bind.execute(query.order_by(tasks.c.id).limit(BATCH)).all()
-        if not rows:
-            return
+    tasks = TASKS_SEARCH.c
+    query = sa.select(tasks.id, tasks.title, tasks.description, tasks.labels)
+    for rows in batches_by_key(bind, query, tasks.id, BATCH):
         changed = [
             {
                 "task_id": row.id,
                 "new_labels": labels,
-                "text": _document(row.title, row.description, labels),
+                "text": search_document_v1(row.title, row.description, labels),
             }
             for row in rows
             if (labels := _normalized(list(row.labels or []))) != list(row.labels or [])
         ]
         if changed:
             bind.execute(update, changed)
-        last = rows[-1].id
 
 
 def downgrade() -> None:

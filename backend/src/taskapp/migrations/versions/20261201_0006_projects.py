@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
+from taskapp.migrations.backfill import batches_by_key
 from taskapp.migrations.locks import lock_in_writers_order
 
 revision: str = "0006"
@@ -99,14 +100,8 @@ def _add_inboxes() -> None:
     """An Inbox (id = the user's id) for every user, BATCH users per statement by primary key;
     users that have one (registered by this release meanwhile) are passed over."""
     bind = op.get_bind()
-    last: object = None
-    while True:
-        query = sa.select(users.c.id).order_by(users.c.id).limit(BATCH)
-        if last is not None:
-            query = query.where(users.c.id > last)
-        ids = bind.execute(query).scalars().all()
-        if not ids:
-            return
+    for page in batches_by_key(bind, sa.select(users.c.id), users.c.id, BATCH):
+        ids = [row.id for row in page]
         have = set(bind.execute(sa.select(projects.c.id).where(projects.c.id.in_(ids))).scalars())
         # SQLite keeps datetimes zone-less (taskapp.db.UTCDateTime); PostgreSQL a timestamptz.
         now = datetime.now(UTC)
@@ -130,7 +125,6 @@ def _add_inboxes() -> None:
         ]
         if rows:
             bind.execute(sa.insert(projects), rows)
-        last = ids[-1]
 
 
 def upgrade() -> None:
