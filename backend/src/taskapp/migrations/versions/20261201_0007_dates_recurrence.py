@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from taskapp.migrations.indexes import OPEN, Columns, create_online, drop_online, owner_due_order
 from taskapp.migrations.locks import lock_in_writers_order
 
 revision: str = "0007"
@@ -25,23 +26,15 @@ down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-OPEN = sa.text("status <> 'done'")
-# sort=due_date's key, as tasks.models.DueAt compiles it (copied: a migration must not change
-# when the application does).
-DUE_AT = {
-    "postgresql": "COALESCE(due_date, timezone('UTC', CAST(due_on AS TIMESTAMP)))",
-    "sqlite": "COALESCE(due_date, due_on || ' 00:00:00.000000')",
-}
 
-
-def _indexes(dialect: str) -> dict[str, tuple[list[str | sa.TextClause], sa.TextClause | None]]:
+def _indexes() -> dict[str, tuple[Columns, sa.TextClause | None]]:
     """name -> (columns, partial-index predicate or None)"""
     return {
         # Today/agenda/overdue over due days: an owner's open tasks by day, from the index alone
         # (status included so that SQLite, too, counts them without reading the rows).
         "ix_tasks_owner_open_due_on": (["owner_id", "due_on", "status"], OPEN),
         # sort=due_date keyset pagination over due times and due days together.
-        "ix_tasks_owner_due_at": (["owner_id", sa.text(DUE_AT[dialect]), "id"], None),
+        "ix_tasks_owner_due_at": (owner_due_order(), None),
     }
 
 
@@ -76,35 +69,11 @@ def upgrade() -> None:
         "task_completions",
         ["task_id", "completed_at", "id"],
     )
-    _create_task_indexes()
-
-
-def _create_task_indexes() -> None:
-    dialect = op.get_bind().dialect.name
-    if dialect != "postgresql":
-        for name, (columns, where) in _indexes(dialect).items():
-            op.create_index(name, "tasks", columns, sqlite_where=where)
-        return
-    # CONCURRENTLY cannot run inside a transaction block.
-    with op.get_context().autocommit_block():
-        for name, (columns, where) in _indexes(dialect).items():
-            # A concurrent build that failed leaves an INVALID index behind: drop it first so a
-            # rerun builds it again instead of keeping the invalid one.
-            op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-            op.create_index(
-                name, "tasks", columns, postgresql_where=where, postgresql_concurrently=True
-            )
+    create_online(_indexes())
 
 
 def downgrade() -> None:
-    dialect = op.get_bind().dialect.name
-    if dialect == "postgresql":
-        with op.get_context().autocommit_block():
-            for name in _indexes(dialect):
-                op.drop_index(name, table_name="tasks", postgresql_concurrently=True)
-    else:
-        for name in _indexes(dialect):
-            op.drop_index(name, table_name="tasks")
+    drop_online(list(_indexes()))
     lock_in_writers_order()
     op.drop_index("ix_task_completions_task_completed", table_name="task_completions")
     op.drop_table("task_completions")

@@ -18,8 +18,7 @@ Create Date: 2026-12-02
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-from alembic import op
+from taskapp.migrations.indexes import OPEN, create_online, drop_online, owner_due_order
 
 revision: str = "0013"
 down_revision: str | None = "0012"
@@ -27,31 +26,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 NAME = "ix_tasks_owner_open_due_at"
-OPEN = sa.text("status <> 'done'")
-# sort=due_date's key, as tasks.models.DueAt compiles it (copied: a migration must not change
-# when the application does).
-DUE_AT = {
-    "postgresql": "COALESCE(due_date, timezone('UTC', CAST(due_on AS TIMESTAMP)))",
-    "sqlite": "COALESCE(due_date, due_on || ' 00:00:00.000000')",
-}
 
 
 def upgrade() -> None:
-    dialect = op.get_bind().dialect.name
-    columns: list[str | sa.TextClause] = ["owner_id", sa.text(DUE_AT[dialect]), "id"]
-    if dialect != "postgresql":
-        op.create_index(NAME, "tasks", columns, sqlite_where=OPEN)
-        return
-    # CONCURRENTLY cannot run inside a transaction block; a failed build leaves an INVALID
-    # index behind, so a rerun drops it first and builds it again.
-    with op.get_context().autocommit_block():
-        op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {NAME}")
-        op.create_index(NAME, "tasks", columns, postgresql_where=OPEN, postgresql_concurrently=True)
+    create_online({NAME: (owner_due_order(), OPEN)})
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        with op.get_context().autocommit_block():
-            op.drop_index(NAME, table_name="tasks", postgresql_concurrently=True)
-    else:
-        op.drop_index(NAME, table_name="tasks")
+    drop_online([NAME])
