@@ -542,6 +542,90 @@ async def test_the_agenda_groups_by_local_day_across_a_dst_change(
     }
 
 
+def repeats_of(agenda_json: dict[str, Any], task_id: str) -> dict[str, str]:
+    """day -> the occurrence's due (its due day, or its due time) of one task's repeats."""
+    return {
+        day["date"]: repeat["due_on"] or repeat["due_date"]
+        for day in agenda_json["days"]
+        for repeat in day["repeats"]
+        if repeat["task_id"] == task_id
+    }
+
+
+async def test_the_agenda_shows_a_repeating_task_on_its_later_occurrences_from_today(
+    client: httpx.AsyncClient, frozen_clock: datetime
+) -> None:
+    """Today is 10 March 2027 in Berlin. A repeating task shows on its own due in `tasks` and on
+    each later occurrence in `repeats`, from today on, as completing it would roll it: a due time
+    keeps its local time across the DST change of 28 March, a series ends at its UNTIL."""
+    account = await register_and_login(client)
+    other = await register_and_login(client)
+    await set_zone(client, account, "Europe/Berlin")
+    weekly = await create_task(
+        client, account, title="weekly", due_on="2027-03-11", recurrence="FREQ=WEEKLY"
+    )
+    # Two days behind: 09:00 in Berlin (08:00Z in winter).
+    daily = await create_task(
+        client, account, title="daily", due_date="2027-03-08T08:00:00Z", recurrence="FREQ=DAILY"
+    )
+    ending = await create_task(
+        client,
+        account,
+        title="ending",
+        due_on="2027-03-12",
+        recurrence="FREQ=WEEKLY;UNTIL=20270320",
+    )
+    await create_task(
+        client, account, title="done", due_on="2027-03-11", recurrence="FREQ=DAILY", status="done"
+    )
+    await create_task(client, account, title="one-off", due_on="2027-03-15")
+    await create_task(client, other, title="theirs", due_on="2027-03-11", recurrence="FREQ=DAILY")
+
+    async def march() -> dict[str, Any]:
+        response = await client.get(
+            f"{TASKS}/agenda",
+            params={"from": "2027-03-01", "to": "2027-03-31"},
+            headers=account.headers,
+        )
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    body = await march()
+    assert repeats_of(body, weekly["id"]) == {
+        "2027-03-18": "2027-03-18",
+        "2027-03-25": "2027-03-25",
+    }
+    assert repeats_of(body, ending["id"]) == {"2027-03-19": "2027-03-19"}
+    daily_repeats = repeats_of(body, daily["id"])
+    assert sorted(daily_repeats) == [f"2027-03-{day:02}" for day in range(10, 32)]
+    assert daily_repeats["2027-03-10"] == "2027-03-10T08:00:00Z"
+    assert daily_repeats["2027-03-27"] == "2027-03-27T08:00:00Z"
+    assert daily_repeats["2027-03-28"] == "2027-03-28T07:00:00Z"  # 09:00 CEST
+    # The tasks themselves, whole, as GET /tasks/{id} returns them; nobody else's.
+    assert sorted(task["title"] for task in body["repeating"]) == ["daily", "ending", "weekly"]
+    for task in body["repeating"]:
+        assert task == (await client.get(f"{TASKS}/{task['id']}", headers=account.headers)).json()
+    days = {day["date"]: view_titles(day["tasks"]) for day in body["days"]}
+    assert days["2027-03-11"] == ["weekly"] and days["2027-03-18"] == []
+
+    # Completing rolls the task onto its next occurrence: the answer follows at once.
+    await complete(client, account, weekly)
+    body = await march()
+    days = {day["date"]: view_titles(day["tasks"]) for day in body["days"]}
+    assert days["2027-03-11"] == [] and days["2027-03-18"] == ["weekly"]
+    assert repeats_of(body, weekly["id"]) == {"2027-03-25": "2027-03-25"}
+
+    # A range before today projects nothing, and an agenda without repeats says so.
+    before = await client.get(
+        f"{TASKS}/agenda",
+        params={"from": "2027-03-01", "to": "2027-03-09"},
+        headers=account.headers,
+    )
+    assert before.json()["repeating"] == []
+    assert all(day["repeats"] == [] for day in before.json()["days"])
+
+
 @pytest.mark.parametrize(
     "params",
     [
@@ -592,6 +676,7 @@ async def test_today_and_upcoming_read_the_tasks_they_show_not_the_users_others(
         agenda.agenda_read(
             engine.dialect.name, owner, zone, day + timedelta(days=1), day + timedelta(days=14)
         ),
+        agenda.repeating_read(engine.dialect.name, owner, zone, day + timedelta(days=14)),
     ]
     for statement, params in reads:
         compiled = statement.statement.compile(dialect=engine.dialect)

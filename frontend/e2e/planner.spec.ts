@@ -214,6 +214,21 @@ test("the editor saves a day without a time as a due day, a time as a due time, 
   await expect(
     page.getByTestId("agenda-item").filter({ hasText: "Renew the lease" }),
   ).not.toContainText("Repeats");
+
+  // Its later Mondays show as repeats (not as the task itself), in Upcoming and the Calendar.
+  const mondays = Array.from({ length: 12 }, (_, i) => dayIn(i + 2)).filter(
+    (d) => new Date(`${d}T12:00:00Z`).getUTCDay() === 1,
+  );
+  await expect(gym).toHaveCount(1);
+  await expect(page.getByTestId("agenda-repeat")).toHaveCount(mondays.length);
+  await expect(
+    page.locator(`section[data-day="${mondays[0]}"]`).getByTestId("agenda-repeat"),
+  ).toContainText("Gym");
+  await page.goto(`/calendar?month=${mondays[0]!.slice(0, 7)}`);
+  const chip = page.locator(`li[data-day="${mondays[0]}"]`).getByTestId("calendar-repeat");
+  await expect(chip).toHaveText("Gym");
+  await chip.click();
+  await expect(dialog.getByText("Repeats every Monday")).toBeVisible();
 });
 
 test("the time zone in settings moves the user's today", async ({ page, request, baseURL }) => {

@@ -1000,6 +1000,11 @@ export interface components {
              * @description Every day from..to, in order, empty ones too
              */
             days: components["schemas"]["AgendaDay"][];
+            /**
+             * Repeating
+             * @description The open repeating tasks with an occurrence in `repeats` (the 100 due last)
+             */
+            repeating: components["schemas"]["TaskPublic"][];
             /** Time Zone */
             time_zone: string;
         };
@@ -1010,8 +1015,38 @@ export interface components {
              * Format: date
              */
             date: string;
-            /** Tasks */
+            /**
+             * Repeats
+             * @description Later occurrences of repeating tasks due before, from today on
+             */
+            repeats: components["schemas"]["AgendaRepeat"][];
+            /**
+             * Tasks
+             * @description Open tasks due that day
+             */
             tasks: components["schemas"]["TaskPublic"][];
+        };
+        /**
+         * AgendaRepeat
+         * @description A later occurrence of an open repeating task: where completing it would roll it.
+         */
+        AgendaRepeat: {
+            /**
+             * Due Date
+             * @description The occurrence's due time (for a task due at a time), the same local time
+             */
+            due_date: string | null;
+            /**
+             * Due On
+             * @description The occurrence's due day (for a task due on a day)
+             */
+            due_on: string | null;
+            /**
+             * Task Id
+             * Format: uuid
+             * @description The task, in the agenda's `repeating`
+             */
+            task_id: string;
         };
         /** AttachmentCreate */
         AttachmentCreate: {

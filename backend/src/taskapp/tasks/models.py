@@ -279,15 +279,24 @@ def _due_at_sqlite(element: DueAt, compiler: SQLCompiler, **kw: Any) -> str:
 
 # Keyset pagination of sort=due_date (built by migration 0007 from the same expression).
 Index("ix_tasks_owner_due_at", Task.owner_id, DueAt(), Task.id)
+
+
+def _due_order_index(name: str, where: str) -> Index:
+    """An owner's tasks matching `where`, in sort=due_date's order (a partial index)."""
+    return Index(
+        name,
+        Task.owner_id,
+        DueAt(),
+        Task.id,
+        postgresql_where=text(where),
+        sqlite_where=text(where),
+    )
+
+
 # Today's overdue list: open tasks in the same order, so it stops at its limit (migration 0013).
-Index(
-    "ix_tasks_owner_open_due_at",
-    Task.owner_id,
-    DueAt(),
-    Task.id,
-    postgresql_where=text("status <> 'done'"),
-    sqlite_where=text("status <> 'done'"),
-)
+_due_order_index("ix_tasks_owner_open_due_at", "status <> 'done'")
+# The agenda's repeating tasks: open ones with a rule, in the same order (migration 0017).
+_due_order_index("ix_tasks_owner_open_repeating", "status <> 'done' AND recurrence IS NOT NULL")
 
 
 class IdempotencyRecord(Base):

@@ -469,14 +469,30 @@ class TodayView(BaseModel):
     today: list[TaskPublic] = Field(description="Open tasks due today")
 
 
+class AgendaRepeat(BaseModel):
+    """A later occurrence of an open repeating task: where completing it would roll it."""
+
+    task_id: uuid.UUID = Field(description="The task, in the agenda's `repeating`")
+    due_on: Day | None = Field(description="The occurrence's due day (for a task due on a day)")
+    due_date: datetime | None = Field(
+        description="The occurrence's due time (for a task due at a time), the same local time"
+    )
+
+
 class AgendaDay(BaseModel):
     date: Day
-    tasks: list[TaskPublic]
+    tasks: list[TaskPublic] = Field(description="Open tasks due that day")
+    repeats: list[AgendaRepeat] = Field(
+        description="Later occurrences of repeating tasks due before, from today on"
+    )
 
 
 class Agenda(BaseModel):
     time_zone: str
     days: list[AgendaDay] = Field(description="Every day from..to, in order, empty ones too")
+    repeating: list[TaskPublic] = Field(
+        description="The open repeating tasks with an occurrence in `repeats` (the 100 due last)"
+    )
 
 
 EventKind = Literal["created", "updated", "completed", "moved", "deleted", "commented"]

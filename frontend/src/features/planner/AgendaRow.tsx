@@ -3,6 +3,7 @@ import { useDraggable } from "@dnd-kit/core";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { CompleteButton, PriorityBadge, RepeatMark, useOpenTask } from "@/features/tasks/views";
+import type { Occurrence } from "./agenda";
 import { dayLabel } from "./days";
 
 const timeOf = (iso: string, timeZone: string) =>
@@ -83,6 +84,52 @@ export function AgendaRow({
           </option>
         ))}
       </select>
+    </li>
+  );
+}
+
+/**
+ * A later occurrence of a repeating task in Upcoming: where completing the task would roll it.
+ * Not completable or movable itself (the task is, on its own due); opens the task's editor.
+ */
+export function RepeatRow({
+  occurrence,
+  day,
+  today,
+  timeZone,
+}: {
+  occurrence: Occurrence;
+  day: string;
+  today: string;
+  timeZone: string;
+}) {
+  const openTask = useOpenTask();
+  const { task, due_date } = occurrence;
+  return (
+    <li
+      data-testid="agenda-repeat"
+      data-task-id={task.id}
+      className="flex items-start gap-3 border-b border-zinc-200/80 px-1 py-3 text-zinc-600 dark:border-zinc-800 dark:text-zinc-400"
+    >
+      <span className="grid size-6 shrink-0 place-items-center">
+        {task.recurrence && <RepeatMark rule={task.recurrence} className="size-4" />}
+      </span>
+      <div className="min-w-0 flex-1">
+        <button
+          type="button"
+          onClick={() => openTask(task)}
+          className="block w-full rounded text-left text-[15px] leading-snug break-words"
+          aria-label={`“${task.title}” repeats ${dayLabel(day, today)}: edit the task`}
+        >
+          {task.title}
+        </button>
+        {(due_date || task.priority !== "medium") && (
+          <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs">
+            {due_date && <span>{timeOf(due_date, timeZone)}</span>}
+            <PriorityBadge priority={task.priority} />
+          </div>
+        )}
+      </div>
     </li>
   );
 }

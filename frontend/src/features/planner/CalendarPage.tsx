@@ -1,4 +1,4 @@
-import { ChevronLeft, ChevronRight } from "lucide-react";
+import { ChevronLeft, ChevronRight, Repeat } from "lucide-react";
 import { useSearchParams } from "react-router";
 import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
@@ -8,12 +8,46 @@ import { Button, Spinner } from "@/ui/primitives";
 import { LoadError } from "@/ui/LoadStates";
 import { useRowKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
+import { repeatsByDay, type Occurrence } from "./agenda";
 import { useAgenda, useTimeZone } from "./api";
 import { localToday, longDay } from "./days";
 import { monthGrid, monthLabel, monthRange, shiftMonth } from "./month";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+/** A task in a day's cell: opens its editor. A later occurrence of a repeating task is muted. */
+function TaskChip({
+  task,
+  testId,
+  label,
+  repeat = false,
+}: {
+  task: Task;
+  testId: string;
+  label: string;
+  repeat?: boolean;
+}) {
+  const openTask = useOpenTask();
+  return (
+    <li>
+      <button
+        type="button"
+        onClick={() => openTask(task)}
+        className={cn(
+          "flex w-full items-center gap-1 rounded px-1 py-0.5 text-left text-xs hover:bg-zinc-100 dark:hover:bg-zinc-800",
+          repeat && "text-zinc-600 dark:text-zinc-400",
+        )}
+        data-testid={testId}
+        data-task-id={task.id}
+        aria-label={label}
+      >
+        {repeat && <Repeat className="size-3 shrink-0" aria-hidden="true" />}
+        <span className="truncate">{task.title}</span>
+      </button>
+    </li>
+  );
+}
 
 /** A month at a time from `GET /tasks/agenda` (≤ 62 days), Monday first; `?month=YYYY-MM`. */
 export default function CalendarPage() {
@@ -25,8 +59,8 @@ export default function CalendarPage() {
   const month = MONTH.test(asked) ? asked : today.slice(0, 7);
   const { from, to } = monthRange(month);
   const agenda = useAgenda(from, to);
-  const openTask = useOpenTask();
   const byDay = new Map<string, Task[]>(agenda.data?.days.map((d) => [d.date, d.tasks]) ?? []);
+  const repeatsOn = agenda.data ? repeatsByDay(agenda.data) : new Map<string, Occurrence[]>();
   const go = (m: string) => setParams(m === today.slice(0, 7) ? {} : { month: m });
   const title = monthLabel(month);
 
@@ -86,6 +120,7 @@ export default function CalendarPage() {
               .flat()
               .map((day, i) => {
                 const tasks = day ? (byDay.get(day) ?? []) : [];
+                const repeats = day ? (repeatsOn.get(day) ?? []) : [];
                 // Days of the months around it: empty, shaded cells that close the grid.
                 if (!day)
                   return (
@@ -101,7 +136,7 @@ export default function CalendarPage() {
                     data-day={day}
                     className={cn(
                       "border-b border-zinc-200 p-1.5 max-sm:pb-2 sm:min-h-24 sm:border-r dark:border-zinc-800",
-                      tasks.length === 0 && "max-sm:hidden",
+                      tasks.length + repeats.length === 0 && "max-sm:hidden",
                     )}
                   >
                     <h2
@@ -119,21 +154,25 @@ export default function CalendarPage() {
                       </span>
                       {day === today && <span className="sr-only"> (today)</span>}
                     </h2>
-                    {tasks.length > 0 && (
+                    {tasks.length + repeats.length > 0 && (
                       <ul className="mt-1 space-y-0.5">
                         {tasks.map((t) => (
-                          <li key={t.id}>
-                            <button
-                              type="button"
-                              onClick={() => openTask(t)}
-                              className="block w-full truncate rounded px-1 py-0.5 text-left text-xs hover:bg-zinc-100 dark:hover:bg-zinc-800"
-                              data-testid="calendar-task"
-                              data-task-id={t.id}
-                              aria-label={`Edit “${t.title}”`}
-                            >
-                              {t.title}
-                            </button>
-                          </li>
+                          <TaskChip
+                            key={t.id}
+                            task={t}
+                            testId="calendar-task"
+                            label={`Edit “${t.title}”`}
+                          />
+                        ))}
+                        {/* Later occurrences of repeating tasks: where completing would roll them. */}
+                        {repeats.map(({ task: t }) => (
+                          <TaskChip
+                            key={`repeat-${t.id}`}
+                            task={t}
+                            testId="calendar-repeat"
+                            label={`“${t.title}” repeats on ${longDay(day)}: edit the task`}
+                            repeat
+                          />
                         ))}
                       </ul>
                     )}

@@ -13,10 +13,10 @@ import type { Task } from "@/api/types";
 import { QueryLoadError, useUpdateTask } from "@/features/tasks/views";
 import { cn } from "@/lib/cn";
 import { Loading } from "@/ui/LoadStates";
-import { AgendaRow } from "./AgendaRow";
+import { AgendaRow, RepeatRow } from "./AgendaRow";
 import { useRowKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
-import { moveInAgenda, UPCOMING_DAYS } from "./agenda";
+import { moveInAgenda, repeatsByDay, UPCOMING_DAYS, type Occurrence } from "./agenda";
 import { plannerKeys, useAgenda, useTimeZone, type Agenda } from "./api";
 import { addDays, dayLabel, localToday, longDay } from "./days";
 import { rescheduleTo } from "./reschedule";
@@ -74,6 +74,11 @@ export default function UpcomingPage() {
     [today],
   );
 
+  const repeatsOn = useMemo(
+    () => (agenda.data ? repeatsByDay(agenda.data) : new Map<string, Occurrence[]>()),
+    [agenda.data],
+  );
+
   const move = (task: Task, from: string, day: string) => {
     if (day === from) return;
     const key = plannerKeys.agenda(today, to);
@@ -114,21 +119,38 @@ export default function UpcomingPage() {
           }}
         >
           <div className="mt-4 space-y-2">
-            {agenda.data.days.map((d) => (
-              <Day key={d.date} date={d.date} today={today} empty={d.tasks.length === 0}>
-                {d.tasks.map((t) => (
-                  <AgendaRow
-                    key={t.id}
-                    task={t}
-                    day={d.date}
-                    days={days}
-                    today={today}
-                    timeZone={timeZone}
-                    onMove={(task, day) => move(task, d.date, day)}
-                  />
-                ))}
-              </Day>
-            ))}
+            {agenda.data.days.map((d) => {
+              const repeats = repeatsOn.get(d.date) ?? [];
+              return (
+                <Day
+                  key={d.date}
+                  date={d.date}
+                  today={today}
+                  empty={d.tasks.length === 0 && repeats.length === 0}
+                >
+                  {d.tasks.map((t) => (
+                    <AgendaRow
+                      key={t.id}
+                      task={t}
+                      day={d.date}
+                      days={days}
+                      today={today}
+                      timeZone={timeZone}
+                      onMove={(task, day) => move(task, d.date, day)}
+                    />
+                  ))}
+                  {repeats.map((r) => (
+                    <RepeatRow
+                      key={`repeat-${r.task.id}`}
+                      occurrence={r}
+                      day={d.date}
+                      today={today}
+                      timeZone={timeZone}
+                    />
+                  ))}
+                </Day>
+              );
+            })}
           </div>
         </DndContext>
       )}

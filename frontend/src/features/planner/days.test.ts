@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { addDays, dayLabel, dayOf, localToday } from "./days";
 import { monthGrid, monthRange, shiftMonth } from "./month";
 import { makeTask } from "@/test/utils";
-import { moveInAgenda } from "./agenda";
+import { moveInAgenda, repeatsByDay } from "./agenda";
 import { rescheduleTo } from "./reschedule";
 
 describe("planner days", () => {
@@ -66,12 +66,59 @@ describe("the optimistic move in Upcoming", () => {
     const agenda = {
       time_zone: "UTC",
       days: [
-        { date: "2026-12-01", tasks: [a, b] },
-        { date: "2026-12-02", tasks: [] },
+        { date: "2026-12-01", tasks: [a, b], repeats: [] },
+        { date: "2026-12-02", tasks: [], repeats: [] },
       ],
+      repeating: [],
     };
     const moved = moveInAgenda(agenda, a, "2026-12-02");
     expect(moved.days.map((d) => d.tasks.map((t) => t.id))).toEqual([["b"], ["a"]]);
     expect(agenda.days[0]!.tasks).toHaveLength(2); // the cached value is not mutated
+  });
+
+  it("drops a moved repeating task's later occurrences until the server projects them again", () => {
+    const gym = makeTask({ id: "gym", title: "Gym", recurrence: "FREQ=DAILY" });
+    const other = makeTask({ id: "other", title: "Read", recurrence: "FREQ=DAILY" });
+    const repeat = (task_id: string, due_on: string) => ({ task_id, due_on, due_date: null });
+    const agenda = {
+      time_zone: "UTC",
+      days: [
+        { date: "2026-12-01", tasks: [gym, other], repeats: [] },
+        {
+          date: "2026-12-02",
+          tasks: [],
+          repeats: [repeat("gym", "2026-12-02"), repeat("other", "2026-12-02")],
+        },
+      ],
+      repeating: [gym, other],
+    };
+    const moved = moveInAgenda(agenda, gym, "2026-12-02");
+    expect(moved.days[1]!.tasks.map((t) => t.id)).toEqual(["gym"]);
+    expect(moved.days[1]!.repeats.map((r) => r.task_id)).toEqual(["other"]);
+  });
+});
+
+describe("a repeating task's later occurrences", () => {
+  it("are put on their days with their tasks; one whose task is missing is left out", () => {
+    const gym = makeTask({ id: "gym", title: "Gym", recurrence: "FREQ=WEEKLY" });
+    const byDay = repeatsByDay({
+      time_zone: "UTC",
+      days: [
+        { date: "2026-12-01", tasks: [], repeats: [] },
+        {
+          date: "2026-12-08",
+          tasks: [],
+          repeats: [
+            { task_id: "gym", due_on: null, due_date: "2026-12-08T07:00:00Z" },
+            { task_id: "gone", due_on: "2026-12-08", due_date: null },
+          ],
+        },
+      ],
+      repeating: [gym],
+    });
+    expect(byDay.get("2026-12-01")).toEqual([]);
+    expect(byDay.get("2026-12-08")).toEqual([
+      { task: gym, due_on: null, due_date: "2026-12-08T07:00:00Z" },
+    ]);
   });
 });

@@ -56,11 +56,11 @@ export function DueBadge({ task }: { task: Task }) {
 }
 
 /** A repeat icon whose tooltip and screen-reader text say the rule ("Repeats every Monday"). */
-export function RepeatMark({ rule }: { rule: string }) {
+export function RepeatMark({ rule, className }: { rule: string; className?: string }) {
   const words = describeRecurrence(rule);
   return (
     <span className="inline-flex items-center" title={words}>
-      <Repeat className="size-3.5" aria-hidden="true" />
+      <Repeat className={className ?? "size-3.5"} aria-hidden="true" />
       <span className="sr-only">{`. ${words}`}</span>
     </span>
   );
