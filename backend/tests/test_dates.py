@@ -626,6 +626,28 @@ async def test_the_agenda_shows_a_repeating_task_on_its_later_occurrences_from_t
     assert all(day["repeats"] == [] for day in before.json()["days"])
 
 
+async def test_the_agenda_keeps_the_earliest_occurrences_when_there_are_too_many(
+    client: httpx.AsyncClient,
+    account: Account,
+    frozen_clock: datetime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Past the bound the last days lose their repeats, not some tasks all of theirs."""
+    monkeypatch.setattr(agenda, "REPEATS_LIMIT", 5)
+    for title in ("a", "b"):
+        await create_task(
+            client, account, title=title, due_on="2027-03-10", recurrence="FREQ=DAILY"
+        )
+    response = await client.get(
+        f"{TASKS}/agenda",
+        params={"from": "2027-03-11", "to": "2027-03-20"},
+        headers=account.headers,
+    )
+    counts = [len(day["repeats"]) for day in response.json()["days"]]
+    assert counts == [2, 2, 1, 0, 0, 0, 0, 0, 0, 0]
+    assert sorted(task["title"] for task in response.json()["repeating"]) == ["a", "b"]
+
+
 @pytest.mark.parametrize(
     "params",
     [

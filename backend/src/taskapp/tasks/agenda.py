@@ -191,15 +191,14 @@ def _project(
     last: date,
     days: dict[date, list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:
-    """Puts each task's later occurrences on their days (as AgendaRepeat); returns the tasks
-    that have one, the earliest due first."""
-    projected: list[dict[str, Any]] = []
-    room = REPEATS_LIMIT
-    for item in reversed(repeating):  # read latest first; projected in due order
-        occurrences = recurrence.occurrences_within(
+    """Puts the tasks' later occurrences on their days (as AgendaRepeat), the earliest
+    REPEATS_LIMIT of them (so a long range loses its last days, as the tasks do at AGENDA_LIMIT);
+    returns the tasks that have one there."""
+    found: list[tuple[date, tuple[bool, datetime | None, str], dict[str, Any]]] = []
+    for item in repeating:
+        for occurrence in recurrence.occurrences_within(
             item["recurrence"], item["due_on"], item["due_date"], zone, first, last
-        )[:room]
-        for occurrence in occurrences:
+        ):
             if isinstance(occurrence, datetime):
                 repeat = {"task_id": item["id"], "due_on": None, "due_date": occurrence}
                 day = _local_day(repeat, zone)
@@ -207,11 +206,13 @@ def _project(
                 repeat = {"task_id": item["id"], "due_on": occurrence, "due_date": None}
                 day = occurrence
             if day in days:
-                days[day].append(repeat)
-        if occurrences:
-            projected.append(item)
-            room -= len(occurrences)
-    return projected
+                found.append((day, _repeat_within_day(repeat), repeat))
+    found.sort(key=lambda entry: entry[:2])
+    shown = found[:REPEATS_LIMIT]
+    for day, _, repeat in shown:
+        days[day].append(repeat)
+    ids = {repeat["task_id"] for _, _, repeat in shown}
+    return [item for item in reversed(repeating) if item["id"] in ids]
 
 
 def _local_day(item: dict[str, Any], zone: ZoneInfo) -> date | None:
@@ -290,7 +291,7 @@ async def agenda(
                 {
                     "date": day,
                     "tasks": sorted(items, key=_within_day),
-                    "repeats": sorted(repeats[day], key=_repeat_within_day),
+                    "repeats": repeats[day],
                 }
                 for day, items in days.items()
             ],
