@@ -231,6 +231,11 @@ def _within_day(item: dict[str, Any]) -> tuple[bool, datetime | None, str]:
     return (item["due_on"] is None, item["due_date"], item["id"])
 
 
+def _repeat_within_day(repeat: dict[str, Any]) -> tuple[bool, datetime | None, str]:
+    # As _within_day, for an AgendaRepeat.
+    return (repeat["due_on"] is None, repeat["due_date"], repeat["task_id"])
+
+
 async def _items(services: ReadServices, read: Read) -> list[dict[str, Any]]:
     statement, params = read
     rows = await fetch_all(services.read_engine, statement, params, services.tracer, "SELECT tasks")
@@ -300,7 +305,3 @@ async def agenda(
     )
     await services.cache.set(key, body)
     return body
-
-
-def _repeat_within_day(repeat: dict[str, Any]) -> tuple[bool, datetime | None, str]:
-    return (repeat["due_on"] is None, repeat["due_date"], repeat["task_id"])
