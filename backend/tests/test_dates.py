@@ -607,13 +607,15 @@ async def test_the_agenda_shows_a_repeating_task_on_its_later_occurrences_from_t
     for task in body["repeating"]:
         assert task == (await client.get(f"{TASKS}/{task['id']}", headers=account.headers)).json()
     days = {day["date"]: view_titles(day["tasks"]) for day in body["days"]}
-    assert days["2027-03-11"] == ["weekly"] and days["2027-03-18"] == []
+    assert days["2027-03-11"] == ["weekly"]
+    assert days["2027-03-18"] == []
 
     # Completing rolls the task onto its next occurrence: the answer follows at once.
     await complete(client, account, weekly)
     body = await march()
     days = {day["date"]: view_titles(day["tasks"]) for day in body["days"]}
-    assert days["2027-03-11"] == [] and days["2027-03-18"] == ["weekly"]
+    assert days["2027-03-11"] == []
+    assert days["2027-03-18"] == ["weekly"]
     assert repeats_of(body, weekly["id"]) == {"2027-03-25": "2027-03-25"}
 
     # A range before today projects nothing, and an agenda without repeats says so.

@@ -89,7 +89,7 @@ def test_revision_0014_adds_assignees_on_old_data_and_downgrades_and_upgrades_ag
     _, task = asyncio.run(_write_previous(url))
     with_old_task = asyncio.run(_state(url))
 
-    migrate.upgrade(url)
+    migrate.upgrade(url, "0014")
     upgraded = asyncio.run(_state(url))
     assert "assignee_id" in upgraded["columns"]
     assert upgraded["tasks"] == with_old_task["tasks"] == [(task, "Old")]
@@ -107,5 +107,5 @@ def test_revision_0014_adds_assignees_on_old_data_and_downgrades_and_upgrades_ag
     assert downgraded == {**with_old_task, "keys": downgraded["keys"]}
     assert downgraded["keys"] == before["keys"]
 
-    migrate.upgrade(url)
+    migrate.upgrade(url, "0014")
     assert asyncio.run(_state(url)) == upgraded
