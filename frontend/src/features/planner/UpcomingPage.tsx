@@ -1,25 +1,15 @@
-import {
-  DndContext,
-  PointerSensor,
-  TouchSensor,
-  useDroppable,
-  useSensor,
-  useSensors,
-  type DragEndEvent,
-} from "@dnd-kit/core";
-import { useQueryClient } from "@tanstack/react-query";
+import { DndContext, useDroppable } from "@dnd-kit/core";
 import { useMemo, type ReactNode } from "react";
-import type { Task } from "@/api/types";
-import { QueryLoadError, useUpdateTask } from "@/features/tasks/views";
+import { QueryLoadError } from "@/features/tasks/views";
 import { cn } from "@/lib/cn";
 import { Loading } from "@/ui/LoadStates";
 import { AgendaRow, RepeatRow } from "./AgendaRow";
 import { useRowKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
-import { moveInAgenda, repeatsByDay, UPCOMING_DAYS, type Occurrence } from "./agenda";
-import { plannerKeys, useAgenda, useTimeZone, type Agenda } from "./api";
+import { repeatsByDay, UPCOMING_DAYS, type Occurrence } from "./agenda";
+import { useAgenda, useTimeZone } from "./api";
 import { addDays, dayLabel, localToday, longDay } from "./days";
-import { rescheduleTo } from "./reschedule";
+import { useAgendaMoves } from "./drag";
 
 function Day({
   date,
@@ -63,12 +53,7 @@ export default function UpcomingPage() {
   const today = localToday(timeZone);
   const to = addDays(today, UPCOMING_DAYS - 1);
   const agenda = useAgenda(today, to);
-  const qc = useQueryClient();
-  const update = useUpdateTask();
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
-  );
+  const { move, dnd } = useAgendaMoves(today, to, timeZone, (day) => dayLabel(day, today));
   const days = useMemo(
     () => Array.from({ length: UPCOMING_DAYS }, (_, i) => addDays(today, i)),
     [today],
@@ -78,18 +63,6 @@ export default function UpcomingPage() {
     () => (agenda.data ? repeatsByDay(agenda.data) : new Map<string, Occurrence[]>()),
     [agenda.data],
   );
-
-  const move = (task: Task, from: string, day: string) => {
-    if (day === from) return;
-    const key = plannerKeys.agenda(today, to);
-    qc.setQueryData<Agenda>(key, (a) => (a ? moveInAgenda(a, task, day) : a));
-    // Settling invalidates ["planner"]: the server's answer replaces the optimistic move.
-    update.mutate({ task, patch: rescheduleTo(task, day, timeZone) });
-  };
-  const onDragEnd = ({ active, over }: DragEndEvent) => {
-    const data = active.data.current as { task: Task; day: string } | undefined;
-    if (data && over) move(data.task, data.day, String(over.id));
-  };
 
   return (
     <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
@@ -103,21 +76,7 @@ export default function UpcomingPage() {
       ) : agenda.isError ? (
         <QueryLoadError title="Couldn’t load the agenda" query={agenda} />
       ) : (
-        <DndContext
-          sensors={sensors}
-          onDragEnd={onDragEnd}
-          accessibility={{
-            announcements: {
-              onDragStart: ({ active }) =>
-                `Picked up ${(active.data.current?.task as Task | undefined)?.title}.`,
-              onDragOver: ({ over }) =>
-                over ? `Over ${dayLabel(String(over.id), today)}.` : "Not over a day.",
-              onDragEnd: ({ over }) =>
-                over ? `Moved to ${dayLabel(String(over.id), today)}.` : "Dropped.",
-              onDragCancel: () => "Move cancelled.",
-            },
-          }}
-        >
+        <DndContext {...dnd}>
           <div className="mt-4 space-y-2">
             {agenda.data.days.map((d) => {
               const repeats = repeatsOn.get(d.date) ?? [];

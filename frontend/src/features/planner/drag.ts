@@ -1,0 +1,61 @@
+import {
+  PointerSensor,
+  TouchSensor,
+  useSensor,
+  useSensors,
+  type DndContextProps,
+  type DragEndEvent,
+} from "@dnd-kit/core";
+import { useQueryClient } from "@tanstack/react-query";
+import type { Task } from "@/api/types";
+import { useUpdateTask } from "@/features/tasks/views";
+import { moveInAgenda } from "./agenda";
+import { plannerKeys, type Agenda } from "./api";
+import { rescheduleTo } from "./reschedule";
+
+/** What a dragged task carries: the task and the day it is on. */
+export type DraggedTask = { task: Task; day: string };
+
+/**
+ * Moving tasks between the days of the agenda `from`..`to` (Upcoming, the Calendar): by drag
+ * (pointer, or touch after a short press) or by `move` (a menu). Optimistic: the cached agenda
+ * changes at once; settling the update invalidates ["planner"], so the server's answer replaces it.
+ */
+export function useAgendaMoves(
+  from: string,
+  to: string,
+  timeZone: string,
+  dayName: (day: string) => string,
+) {
+  const qc = useQueryClient();
+  const update = useUpdateTask();
+  const sensors = useSensors(
+    // A click (under 6 px of movement) still opens the task; a drag moves it.
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(TouchSensor, { activationConstraint: { delay: 200, tolerance: 8 } }),
+  );
+  const move = (task: Task, fromDay: string, day: string) => {
+    if (day === fromDay) return;
+    qc.setQueryData<Agenda>(plannerKeys.agenda(from, to), (a) =>
+      a ? moveInAgenda(a, task, day) : a,
+    );
+    update.mutate({ task, patch: rescheduleTo(task, day, timeZone) });
+  };
+  const dragged = (data: unknown) => (data as DraggedTask | undefined)?.task;
+  const dnd: DndContextProps = {
+    sensors,
+    onDragEnd: ({ active, over }: DragEndEvent) => {
+      const data = active.data.current as DraggedTask | undefined;
+      if (data && over) move(data.task, data.day, String(over.id));
+    },
+    accessibility: {
+      announcements: {
+        onDragStart: ({ active }) => `Picked up ${dragged(active.data.current)?.title}.`,
+        onDragOver: ({ over }) => (over ? `Over ${dayName(String(over.id))}.` : "Not over a day."),
+        onDragEnd: ({ over }) => (over ? `Moved to ${dayName(String(over.id))}.` : "Dropped."),
+        onDragCancel: () => "Move cancelled.",
+      },
+    },
+  };
+  return { move, dnd };
+}
