@@ -139,8 +139,12 @@ test("Upcoming: 14 days by day; drag keeps a due time's clock time, the menu mov
   await shoot(page, "upcoming-phone");
 });
 
-test("Calendar: a month of the agenda, one month at a time", async ({ page, request, baseURL }) => {
-  const { email, seed } = await account(request, baseURL!, "calendar");
+test("Calendar: a month of the agenda, one month at a time; drag moves a task", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, seed, get } = await account(request, baseURL!, "calendar");
   const today = dayIn(0);
   await seed({ title: "Quarterly report", due_on: today });
   await seed({ title: "Book flights", due_date: berlin(today, "18:00") });
@@ -165,6 +169,22 @@ test("Calendar: a month of the agenda, one month at a time", async ({ page, requ
   await page.getByRole("button", { name: "Today" }).click();
   await expect(page).toHaveURL(/\/calendar$/);
   await expect(cell.getByTestId("calendar-task")).toHaveCount(2);
+
+  // Drag "Quarterly report" onto another day of this month; a click still opens it (above).
+  const target = dayIn(1).slice(0, 7) === today.slice(0, 7) ? dayIn(1) : dayIn(-1);
+  const chip = cell.getByTestId("calendar-task").filter({ hasText: "Quarterly report" });
+  const box = (await chip.boundingBox())!;
+  const dest = (await page.locator(`li[data-day="${target}"]`).boundingBox())!;
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 30, box.y + box.height / 2 + 8, { steps: 4 });
+  await page.mouse.move(dest.x + dest.width / 2, dest.y + dest.height / 2, { steps: 12 });
+  await page.mouse.up();
+  await expect(page.locator(`li[data-day="${target}"]`).getByTestId("calendar-task")).toHaveText(
+    "Quarterly report",
+  );
+  await expect.poll(async () => (await get("Quarterly report")).due_on).toBe(target);
+  await expect(page.getByRole("dialog")).toHaveCount(0);
 
   await page.setViewportSize({ width: 375, height: 812 });
   await shoot(page, "calendar-phone");

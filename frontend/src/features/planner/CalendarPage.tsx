@@ -1,3 +1,4 @@
+import { DndContext, useDraggable, useDroppable } from "@dnd-kit/core";
 import { ChevronLeft, ChevronRight, Repeat } from "lucide-react";
 import { useSearchParams } from "react-router";
 import { errorMessage } from "@/api/problem";
@@ -10,27 +11,49 @@ import { useRowKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
 import { repeatsByDay, type Occurrence } from "./agenda";
 import { useAgenda, useTimeZone } from "./api";
+import { useAgendaMoves, type DraggedTask } from "./drag";
 import { localToday, longDay } from "./days";
 import { monthGrid, monthLabel, monthRange, shiftMonth } from "./month";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
-/** A task in a day's cell: opens its editor. A later occurrence of a repeating task is muted. */
+/**
+ * A task in a day's cell: opens its editor; dragged onto another day, moves there. A later
+ * occurrence of a repeating task is muted and stays put (only the task's own due moves).
+ */
 function TaskChip({
   task,
+  day,
   testId,
   label,
   repeat = false,
 }: {
   task: Task;
+  day: string;
   testId: string;
   label: string;
   repeat?: boolean;
 }) {
   const openTask = useOpenTask();
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({
+    id: repeat ? `repeat-${day}-${task.id}` : task.id,
+    data: { task, day } satisfies DraggedTask,
+    disabled: repeat,
+  });
+  // As in Upcoming: pointer and touch drag the chip; the keyboard opens the editor to move it,
+  // so dnd-kit's key handling and its button role stay off (the chip holds a real button).
+  const { onKeyDown: _keys, ...pointer } = (listeners ?? {}) as Record<string, unknown>;
+  void _keys;
+  const { role: _role, tabIndex: _tab, ...described } = attributes;
+  void _role;
+  void _tab;
   return (
-    <li>
+    <li
+      ref={setNodeRef}
+      {...(repeat ? {} : { ...pointer, ...described })}
+      className={cn(!repeat && "cursor-grab touch-manipulation", isDragging && "opacity-60")}
+    >
       <button
         type="button"
         onClick={() => openTask(task)}
@@ -49,7 +72,74 @@ function TaskChip({
   );
 }
 
-/** A month at a time from `GET /tasks/agenda` (≤ 62 days), Monday first; `?month=YYYY-MM`. */
+/** A day of the month: where its tasks are, and where a dragged task can be dropped. */
+function DayCell({
+  day,
+  today,
+  tasks,
+  repeats,
+}: {
+  day: string;
+  today: string;
+  tasks: Task[];
+  repeats: Occurrence[];
+}) {
+  const { setNodeRef, isOver } = useDroppable({ id: day });
+  return (
+    <li
+      ref={setNodeRef}
+      data-day={day}
+      className={cn(
+        "border-b border-zinc-200 p-1.5 max-sm:pb-2 sm:min-h-24 sm:border-r dark:border-zinc-800",
+        tasks.length + repeats.length === 0 && "max-sm:hidden",
+        isOver && "bg-brand-50 dark:bg-brand-600/15",
+      )}
+    >
+      <h2
+        className={cn(
+          "text-xs font-semibold",
+          day === today ? "text-brand-700 dark:text-brand-400" : "text-zinc-600 dark:text-zinc-400",
+        )}
+      >
+        <span className="sm:hidden">{longDay(day)}</span>
+        <span className="max-sm:hidden">
+          <span className="sr-only">{longDay(day)}</span>
+          <span aria-hidden="true">{Number(day.slice(8))}</span>
+        </span>
+        {day === today && <span className="sr-only"> (today)</span>}
+      </h2>
+      {tasks.length + repeats.length > 0 && (
+        <ul className="mt-1 space-y-0.5">
+          {tasks.map((t) => (
+            <TaskChip
+              key={t.id}
+              task={t}
+              day={day}
+              testId="calendar-task"
+              label={`Edit “${t.title}”`}
+            />
+          ))}
+          {/* Later occurrences of repeating tasks: where completing would roll them. */}
+          {repeats.map(({ task: t }) => (
+            <TaskChip
+              key={`repeat-${t.id}`}
+              task={t}
+              day={day}
+              testId="calendar-repeat"
+              label={`“${t.title}” repeats on ${longDay(day)}: edit the task`}
+              repeat
+            />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}
+
+/**
+ * A month at a time from `GET /tasks/agenda` (≤ 62 days), Monday first; `?month=YYYY-MM`.
+ * Dragging a task onto another day reschedules it, as in Upcoming.
+ */
 export default function CalendarPage() {
   const timeZone = useTimeZone();
   useRowKeys();
@@ -61,6 +151,7 @@ export default function CalendarPage() {
   const agenda = useAgenda(from, to);
   const byDay = new Map<string, Task[]>(agenda.data?.days.map((d) => [d.date, d.tasks]) ?? []);
   const repeatsOn = agenda.data ? repeatsByDay(agenda.data) : new Map<string, Occurrence[]>();
+  const { dnd } = useAgendaMoves(from, to, timeZone, longDay);
   const go = (m: string) => setParams(m === today.slice(0, 7) ? {} : { month: m });
   const title = monthLabel(month);
 
@@ -112,74 +203,33 @@ export default function CalendarPage() {
             ))}
           </div>
           {/* A list of days (a phone shows only the days with tasks), laid out as weeks. */}
-          <ol
-            aria-label={title}
-            className="grid border-zinc-200 sm:grid-cols-7 sm:border-l dark:border-zinc-800"
-          >
-            {monthGrid(month)
-              .flat()
-              .map((day, i) => {
-                const tasks = day ? (byDay.get(day) ?? []) : [];
-                const repeats = day ? (repeatsOn.get(day) ?? []) : [];
-                // Days of the months around it: empty, shaded cells that close the grid.
-                if (!day)
-                  return (
+          <DndContext {...dnd}>
+            <ol
+              aria-label={title}
+              className="grid border-zinc-200 sm:grid-cols-7 sm:border-l dark:border-zinc-800"
+            >
+              {monthGrid(month)
+                .flat()
+                .map((day, i) =>
+                  // Days of the months around it: empty, shaded cells that close the grid.
+                  day ? (
+                    <DayCell
+                      key={day}
+                      day={day}
+                      today={today}
+                      tasks={byDay.get(day) ?? []}
+                      repeats={repeatsOn.get(day) ?? []}
+                    />
+                  ) : (
                     <li
                       key={`pad-${i}`}
                       aria-hidden="true"
                       className="border-r border-b border-zinc-200 bg-zinc-50 max-sm:hidden dark:border-zinc-800 dark:bg-zinc-900/40"
                     />
-                  );
-                return (
-                  <li
-                    key={day}
-                    data-day={day}
-                    className={cn(
-                      "border-b border-zinc-200 p-1.5 max-sm:pb-2 sm:min-h-24 sm:border-r dark:border-zinc-800",
-                      tasks.length + repeats.length === 0 && "max-sm:hidden",
-                    )}
-                  >
-                    <h2
-                      className={cn(
-                        "text-xs font-semibold",
-                        day === today
-                          ? "text-brand-700 dark:text-brand-400"
-                          : "text-zinc-600 dark:text-zinc-400",
-                      )}
-                    >
-                      <span className="sm:hidden">{longDay(day)}</span>
-                      <span className="max-sm:hidden">
-                        <span className="sr-only">{longDay(day)}</span>
-                        <span aria-hidden="true">{Number(day.slice(8))}</span>
-                      </span>
-                      {day === today && <span className="sr-only"> (today)</span>}
-                    </h2>
-                    {tasks.length + repeats.length > 0 && (
-                      <ul className="mt-1 space-y-0.5">
-                        {tasks.map((t) => (
-                          <TaskChip
-                            key={t.id}
-                            task={t}
-                            testId="calendar-task"
-                            label={`Edit “${t.title}”`}
-                          />
-                        ))}
-                        {/* Later occurrences of repeating tasks: where completing would roll them. */}
-                        {repeats.map(({ task: t }) => (
-                          <TaskChip
-                            key={`repeat-${t.id}`}
-                            task={t}
-                            testId="calendar-repeat"
-                            label={`“${t.title}” repeats on ${longDay(day)}: edit the task`}
-                            repeat
-                          />
-                        ))}
-                      </ul>
-                    )}
-                  </li>
-                );
-              })}
-          </ol>
+                  ),
+                )}
+            </ol>
+          </DndContext>
         </div>
       )}
     </div>
