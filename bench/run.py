@@ -23,10 +23,11 @@ versions of the owner's row that the previous write run left.
    Its CPU ratio is one worker's CPU per request over the two workers': 1.00 means a second
    worker costs nothing per request, so with a core each two would serve twice the rate.
 3. Scale (16 connections, cache off, one user in Europe/Berlin with 10,000, 100,000 then
-   1,000,000 tasks seeded with COPY, a fifth of them due on a day, three fifths at a time): the
-   first page of GET /tasks, the first page sorted by due date with status and priority
-   filters, `q=quarterly` (1 task in 1,000 matches), GET /tasks/stats, and Today and Upcoming
-   (GET /tasks/today, GET /tasks/agenda over the next 14 days).
+   1,000,000 tasks seeded with COPY, a fifth of them due on a day, three fifths at a time, one
+   in fifty repeating weekly): the first page of GET /tasks, the first page sorted by due date
+   with status and priority filters, `q=quarterly` (1 task in 1,000 matches), GET /tasks/stats,
+   Today and Upcoming (GET /tasks/today, GET /tasks/agenda over the next 14 days), and the
+   widest agenda (62 days from today, the repeating tasks' later weeks projected into it).
 
 Ports: PostgreSQL TASKAPP_PG_PORT, Redis TASKAPP_REDIS_PORT (as scripts/services.sh); the two
 HTTP servers take free ports.
@@ -169,7 +170,8 @@ def task_rows(owner_id: uuid.UUID, count: int) -> Iterator[dict[str, object]]:
         # a factor with status (3) or priority (4), every task due on the earliest days had the
         # same status and priority, and a filtered page sorted by due date first skipped tens
         # of thousands of rows no real user has. One in five is due on a day (i % 5 == 1), one
-        # in five has no due (i % 5 == 0).
+        # in five has no due (i % 5 == 0). One in fifty repeats weekly (all due at a time), so
+        # the agenda projects their later occurrences: 13,000 open repeating tasks at 1M.
         due = now + timedelta(days=i % 61 - 20, minutes=(i * 37) % 1440)
         yield {
             "id": uuid.uuid4(),
@@ -181,6 +183,7 @@ def task_rows(owner_id: uuid.UUID, count: int) -> Iterator[dict[str, object]]:
             "due_date": due if i % 5 > 1 else None,
             "due_on": due.date() if i % 5 == 1 else None,
             "labels": labels,
+            "recurrence": "FREQ=WEEKLY" if i % 50 == 3 else None,
             "created_at": now - timedelta(seconds=count - i),
             "updated_at": now - timedelta(seconds=count - i),
             "completed_at": now if status == "done" else None,
@@ -470,6 +473,8 @@ def scale(seconds: int, sizes: tuple[int, ...]) -> list[Result]:
             ).raise_for_status()
             today = datetime.now(ZoneInfo(BENCH_ZONE)).date()
             upcoming = f"from={today + timedelta(days=1)}&to={today + timedelta(days=14)}"
+            # The Calendar's widest answer: 62 days, every repeating task's weeks in it.
+            calendar = f"from={today}&to={today + timedelta(days=61)}"
             for label, path in (
                 ("GET /tasks (first page)", "/api/v1/tasks"),
                 ("first page, sort=due_date, status+priority", f"/api/v1/tasks?{SCALE_PAGE}"),
@@ -477,6 +482,7 @@ def scale(seconds: int, sizes: tuple[int, ...]) -> list[Result]:
                 ("GET /tasks/stats", "/api/v1/tasks/stats"),
                 ("Today: GET /tasks/today", "/api/v1/tasks/today"),
                 ("Upcoming: GET /tasks/agenda, 14 days", f"/api/v1/tasks/agenda?{upcoming}"),
+                ("GET /tasks/agenda, 62 days", f"/api/v1/tasks/agenda?{calendar}"),
             ):
                 results.append(
                     wrk(f"{size:,} tasks: {label}", base + path, "auth.lua", env, seconds, 16, pid)
