@@ -1,10 +1,10 @@
 import { dateFormat } from "@/lib/dates";
-import { useDraggable } from "@dnd-kit/core";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { CompleteButton, PriorityBadge, RepeatMark, useOpenTask } from "@/features/tasks/views";
 import type { Occurrence } from "./agenda";
 import { dayLabel } from "./days";
+import { usePointerDrag } from "./drag";
 
 const timeOf = (iso: string, timeZone: string) =>
   dateFormat(undefined, { timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
@@ -29,22 +29,12 @@ export function AgendaRow({
   onMove: (task: Task, day: string) => void;
 }) {
   const openTask = useOpenTask();
-  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({
-    id: task.id,
-    data: { task, day },
-  });
-  // Pointer and touch start a drag anywhere on the row; the keyboard uses the menu instead,
-  // so dnd-kit's own key handling (and its button role on the row) stays off.
-  const { onKeyDown: _keys, ...pointer } = (listeners ?? {}) as Record<string, unknown>;
-  void _keys;
-  const { role: _role, tabIndex: _tab, ...described } = attributes;
-  void _role;
-  void _tab;
+  // Pointer and touch start a drag anywhere on the row; the keyboard uses the "Move to" menu.
+  const { setNodeRef, dragProps, isDragging } = usePointerDrag(task.id, { task, day });
   return (
     <li
       ref={setNodeRef}
-      {...pointer}
-      {...described}
+      {...dragProps}
       data-testid="agenda-item"
       data-task-id={task.id}
       className={cn(

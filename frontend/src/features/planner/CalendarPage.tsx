@@ -1,4 +1,4 @@
-import { DndContext, useDraggable, useDroppable } from "@dnd-kit/core";
+import { DndContext, useDroppable } from "@dnd-kit/core";
 import { ChevronLeft, ChevronRight, Repeat } from "lucide-react";
 import { useSearchParams } from "react-router";
 import { errorMessage } from "@/api/problem";
@@ -11,7 +11,7 @@ import { useRowKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
 import { repeatsByDay, type Occurrence } from "./agenda";
 import { useAgenda, useTimeZone } from "./api";
-import { useAgendaMoves, type DraggedTask } from "./drag";
+import { useAgendaMoves, usePointerDrag } from "./drag";
 import { localToday, longDay } from "./days";
 import { monthGrid, monthLabel, monthRange, shiftMonth } from "./month";
 
@@ -36,22 +36,16 @@ function TaskChip({
   repeat?: boolean;
 }) {
   const openTask = useOpenTask();
-  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({
-    id: repeat ? `repeat-${day}-${task.id}` : task.id,
-    data: { task, day } satisfies DraggedTask,
-    disabled: repeat,
-  });
-  // As in Upcoming: pointer and touch drag the chip; the keyboard opens the editor to move it,
-  // so dnd-kit's key handling and its button role stay off (the chip holds a real button).
-  const { onKeyDown: _keys, ...pointer } = (listeners ?? {}) as Record<string, unknown>;
-  void _keys;
-  const { role: _role, tabIndex: _tab, ...described } = attributes;
-  void _role;
-  void _tab;
+  // As in Upcoming; the keyboard opens the editor to move it. Repeats stay put.
+  const { setNodeRef, dragProps, isDragging } = usePointerDrag(
+    repeat ? `repeat-${day}-${task.id}` : task.id,
+    { task, day },
+    repeat,
+  );
   return (
     <li
       ref={setNodeRef}
-      {...(repeat ? {} : { ...pointer, ...described })}
+      {...dragProps}
       className={cn(!repeat && "cursor-grab touch-manipulation", isDragging && "opacity-60")}
     >
       <button

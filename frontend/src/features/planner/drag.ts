@@ -1,6 +1,7 @@
 import {
   PointerSensor,
   TouchSensor,
+  useDraggable,
   useSensor,
   useSensors,
   type DndContextProps,
@@ -58,4 +59,19 @@ export function useAgendaMoves(
     },
   };
   return { move, dnd };
+}
+
+/**
+ * A task that pointer and touch drag (to a day). The keyboard moves tasks another way (a menu,
+ * the editor), so dnd-kit's key handling and the button role it would put on the element stay
+ * off: the element keeps its own semantics and holds a real button. `dragProps` go on the element.
+ */
+export function usePointerDrag(id: string, data: DraggedTask, disabled = false) {
+  const { attributes, listeners, setNodeRef, isDragging } = useDraggable({ id, data, disabled });
+  const { onKeyDown: _keys, ...pointer } = (listeners ?? {}) as Record<string, unknown>;
+  void _keys;
+  const { role: _role, tabIndex: _tab, ...described } = attributes;
+  void _role;
+  void _tab;
+  return { setNodeRef, dragProps: disabled ? {} : { ...pointer, ...described }, isDragging };
 }
