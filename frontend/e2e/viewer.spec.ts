@@ -26,6 +26,11 @@ test("a viewer is offered no write; raised to editor, they complete a task the o
   const guest = await guestAccepts(link, guestEmail);
   await expect(guest).toHaveURL(new RegExp(`${projectPath}$`));
   await expect(guest.getByText("You joined “Choir” as a viewer.")).toBeVisible();
+  // Closed now: left to time out, it faded during the dialog's dark screenshot below, and axe
+  // measured the half-transparent toast's contrast (a flaky color-contrast failure).
+  const joined = guest.locator("[data-sonner-toast]", { hasText: "You joined “Choir”" });
+  await joined.getByRole("button", { name: "Close toast" }).click();
+  await expect(joined).toHaveCount(0);
 
   // The viewer reads the task, with nothing to change it by.
   const row = taskRow(guest, "Print the scores");
