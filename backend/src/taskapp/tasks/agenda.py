@@ -129,6 +129,11 @@ _REPEATING_TYPED = declare(_repeating(list_query.PUBLIC_COLUMNS))
 Read = tuple[DriverStatement, dict[str, Any]]
 
 
+def _due_at_to(end: datetime, last: date) -> datetime:
+    """The sort key's upper bound for tasks due before `end` or on a day up to `last`."""
+    return max(end if end == _LAST else end - _TICK, _utc_midnight(last))
+
+
 def _between_params(
     owner_id: uuid.UUID, zone: ZoneInfo, first: date, last: date, limit: int
 ) -> dict[str, Any]:
@@ -140,7 +145,7 @@ def _between_params(
         "start": start,
         "end": end,
         "due_at_from": min(start, _utc_midnight(first)),
-        "due_at_to": max(end if end == _LAST else end - _TICK, _utc_midnight(last)),
+        "due_at_to": _due_at_to(end, last),
         "limit": limit,
     }
 
@@ -175,11 +180,10 @@ def agenda_read(dialect: str, owner_id: uuid.UUID, zone: ZoneInfo, first: date, 
 def repeating_read(dialect: str, owner_id: uuid.UUID, zone: ZoneInfo, last: date) -> Read:
     """The statement reading the repeating tasks the agenda projects, with its values."""
     statement = _REPEATING_UNTYPED if dialect == "postgresql" else _REPEATING_TYPED
-    params = _between_params(owner_id, zone, last, last, REPEATING_LIMIT)
     return statement, {
         "owner_id": owner_id,
         "due_at_from": datetime.min.replace(tzinfo=UTC),
-        "due_at_to": params["due_at_to"],
+        "due_at_to": _due_at_to(list_query.day_end(last, zone), last),
         "limit": REPEATING_LIMIT,
     }
 
@@ -196,17 +200,12 @@ def _project(
     returns the tasks that have one there."""
     found: list[tuple[date, tuple[bool, datetime | None, str], dict[str, Any]]] = []
     for item in repeating:
-        for occurrence in recurrence.occurrences_within(
+        for day, due_date in recurrence.occurrences_within(
             item["recurrence"], item["due_on"], item["due_date"], zone, first, last
         ):
-            if isinstance(occurrence, datetime):
-                repeat = {"task_id": item["id"], "due_on": None, "due_date": occurrence}
-                day = _local_day(repeat, zone)
-            else:
-                repeat = {"task_id": item["id"], "due_on": occurrence, "due_date": None}
-                day = occurrence
-            if day in days:
-                found.append((day, _repeat_within_day(repeat), repeat))
+            due_on = None if due_date else day
+            repeat = {"task_id": item["id"], "due_on": due_on, "due_date": due_date}
+            found.append((day, _repeat_within_day(repeat), repeat))
     found.sort(key=lambda entry: entry[:2])
     shown = found[:REPEATS_LIMIT]
     for day, _, repeat in shown:

@@ -110,19 +110,20 @@ def occurrences_within(
     zone: ZoneInfo,
     first: date,
     last: date,
-) -> list[date] | list[datetime]:
-    """The occurrences after a task's due whose local day is within `first`..`last`: due days for
-    a task due on a day, UTC instants at the due's local wall-clock time for one due at a time,
-    as completing it would roll it (next_due_day, next_due_time)."""
+) -> list[tuple[date, datetime | None]]:
+    """The occurrences after a task's due whose local day is within `first`..`last`, as
+    (local day, due time): the due time is None for a task due on a day, else the UTC instant
+    at the due's local wall-clock time, as completing it would roll it (next_due_day,
+    next_due_time)."""
     if due_on is not None:
         start = datetime(due_on.year, due_on.month, due_on.day)
-        return [moment.date() for moment in _walk(text, start, first, last)]
+        return [(moment.date(), None) for moment in _walk(text, start, first, last)]
     if due_date is None:
         return []
     try:
         start = due_date.astimezone(zone).replace(tzinfo=None)
         return [
-            moment.replace(tzinfo=zone).astimezone(UTC)
+            (moment.date(), moment.replace(tzinfo=zone).astimezone(UTC))
             for moment in _walk(text, start, first, last)
         ]
     except _PAST_THE_CALENDAR:
