@@ -119,6 +119,8 @@ test("Upcoming: 14 days by day; drag keeps a due time's clock time, the menu mov
   // Drag "Dentist" (tomorrow 09:30) onto the day in four days.
   const target = dayIn(4);
   const row = page.locator('[data-testid="agenda-item"]', { hasText: "Dentist" });
+  // What a screen reader is told of a draggable row: the keyboard's way, not dnd-kit's space bar.
+  await expect(row).toHaveAccessibleDescription(/use its Move to menu\.$/);
   const box = (await row.boundingBox())!;
   const dest = (await page.locator(`section[data-day="${target}"]`).boundingBox())!;
   await page.mouse.move(box.x + 40, box.y + box.height / 2);
@@ -173,6 +175,9 @@ test("Calendar: a month of the agenda, one month at a time; drag moves a task", 
   // Drag "Quarterly report" onto another day of this month; a click still opens it (above).
   const target = dayIn(1).slice(0, 7) === today.slice(0, 7) ? dayIn(1) : dayIn(-1);
   const chip = cell.getByTestId("calendar-task").filter({ hasText: "Quarterly report" });
+  await expect(chip.locator("xpath=..")).toHaveAccessibleDescription(
+    /open it and change its date\.$/,
+  );
   const box = (await chip.boundingBox())!;
   const dest = (await page.locator(`li[data-day="${target}"]`).boundingBox())!;
   await page.mouse.move(box.x + 20, box.y + box.height / 2);

@@ -145,7 +145,13 @@ export default function CalendarPage() {
   const agenda = useAgenda(from, to);
   const byDay = new Map<string, Task[]>(agenda.data?.days.map((d) => [d.date, d.tasks]) ?? []);
   const repeatsOn = agenda.data ? repeatsByDay(agenda.data) : new Map<string, Occurrence[]>();
-  const { dnd } = useAgendaMoves(from, to, timeZone, longDay);
+  const { dnd } = useAgendaMoves(
+    from,
+    to,
+    timeZone,
+    longDay,
+    "With the keyboard, open it and change its date.",
+  );
   const go = (m: string) => setParams(m === today.slice(0, 7) ? {} : { month: m });
   const title = monthLabel(month);
 

@@ -53,7 +53,13 @@ export default function UpcomingPage() {
   const today = localToday(timeZone);
   const to = addDays(today, UPCOMING_DAYS - 1);
   const agenda = useAgenda(today, to);
-  const { move, dnd } = useAgendaMoves(today, to, timeZone, (day) => dayLabel(day, today));
+  const { move, dnd } = useAgendaMoves(
+    today,
+    to,
+    timeZone,
+    (day) => dayLabel(day, today),
+    "With the keyboard, use its Move to menu.",
+  );
   const days = useMemo(
     () => Array.from({ length: UPCOMING_DAYS }, (_, i) => addDays(today, i)),
     [today],

@@ -21,12 +21,15 @@ export type DraggedTask = { task: Task; day: string };
  * Moving tasks between the days of the agenda `from`..`to` (Upcoming, the Calendar): by drag
  * (pointer, or touch after a short press) or by `move` (a menu). Optimistic: the cached agenda
  * changes at once; settling the update invalidates ["planner"], so the server's answer replaces it.
+ * `keyboardWay` ends the description a screen reader gives a draggable task: dnd-kit's own tells
+ * of the space bar, which does nothing here (see `usePointerDrag`).
  */
 export function useAgendaMoves(
   from: string,
   to: string,
   timeZone: string,
   dayName: (day: string) => string,
+  keyboardWay: string,
 ) {
   const qc = useQueryClient();
   const update = useUpdateTask();
@@ -50,6 +53,9 @@ export function useAgendaMoves(
       if (data && over) move(data.task, data.day, String(over.id));
     },
     accessibility: {
+      screenReaderInstructions: {
+        draggable: `Drag with a mouse, or press and hold on a touch screen, to move this task to another day. ${keyboardWay}`,
+      },
       announcements: {
         onDragStart: ({ active }) => `Picked up ${dragged(active.data.current)?.title}.`,
         onDragOver: ({ over }) => (over ? `Over ${dayName(String(over.id))}.` : "Not over a day."),
