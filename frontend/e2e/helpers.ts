@@ -5,6 +5,7 @@ import {
   test as base,
   type APIRequestContext,
   type BrowserContext,
+  type Locator,
   type Page,
 } from "@playwright/test";
 
@@ -91,6 +92,22 @@ export const listTitles = (page: Page) =>
 /** The card titled `title` in the board's column for `status`. */
 export const boardCard = (page: Page, status: string, title: string) =>
   page.getByTestId(`column-${status}`).getByTestId("board-card").filter({ hasText: title });
+
+/**
+ * Drags `source` onto `target` with the mouse, as a person does: press 40 px into the source
+ * (past a row's checkbox), move 10 px (past the 6 px a click may wander), then over the target's
+ * middle, and let go.
+ */
+export async function dragOnto(page: Page, source: Locator, target: Locator) {
+  const from = (await source.boundingBox())!;
+  const to = (await target.boundingBox())!;
+  const y = from.y + from.height / 2;
+  await page.mouse.move(from.x + 40, y);
+  await page.mouse.down();
+  await page.mouse.move(from.x + 50, y + 10, { steps: 4 });
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+  await page.mouse.up();
+}
 
 /** Counts the task moves (POST /api/v1/tasks/{id}/move) the page sends and the answers to them. */
 export function countMoves(page: Page) {

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { shoot } from "./axe";
-import { createAccount, logIn, PASSWORD } from "./helpers";
+import { createAccount, dragOnto, logIn, PASSWORD } from "./helpers";
 
 const ZONE = "Europe/Berlin";
 
@@ -121,13 +121,7 @@ test("Upcoming: 14 days by day; drag keeps a due time's clock time, the menu mov
   const row = page.locator('[data-testid="agenda-item"]', { hasText: "Dentist" });
   // What a screen reader is told of a draggable row: the keyboard's way, not dnd-kit's space bar.
   await expect(row).toHaveAccessibleDescription(/use its Move to menu\.$/);
-  const box = (await row.boundingBox())!;
-  const dest = (await page.locator(`section[data-day="${target}"]`).boundingBox())!;
-  await page.mouse.move(box.x + 40, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + 60, box.y + box.height / 2 + 10, { steps: 4 });
-  await page.mouse.move(dest.x + 60, dest.y + dest.height / 2, { steps: 12 });
-  await page.mouse.up();
+  await dragOnto(page, row, page.locator(`section[data-day="${target}"]`));
   await expect(page.locator(`section[data-day="${target}"]`)).toContainText("Dentist");
   await expect.poll(async () => wall((await get("Dentist")).due_date!)).toBe(`${target}, 09:30`);
 
@@ -178,13 +172,7 @@ test("Calendar: a month of the agenda, one month at a time; drag moves a task", 
   await expect(chip.locator("xpath=..")).toHaveAccessibleDescription(
     /open it and change its date\.$/,
   );
-  const box = (await chip.boundingBox())!;
-  const dest = (await page.locator(`li[data-day="${target}"]`).boundingBox())!;
-  await page.mouse.move(box.x + 20, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + 30, box.y + box.height / 2 + 8, { steps: 4 });
-  await page.mouse.move(dest.x + dest.width / 2, dest.y + dest.height / 2, { steps: 12 });
-  await page.mouse.up();
+  await dragOnto(page, chip, page.locator(`li[data-day="${target}"]`));
   await expect(page.locator(`li[data-day="${target}"]`).getByTestId("calendar-task")).toHaveText(
     "Quarterly report",
   );
