@@ -82,16 +82,26 @@ test("quick add reads a sentence into chips; a removed chip goes back into the t
     const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
     await expect(help.getByRole("heading", { name: "Quick add" })).toBeVisible();
     await expect(help).toContainText("Priority: urgent, high, medium, low");
+    await expect(help).toContainText("!urgent !high !medium !low");
     await page.keyboard.press("Escape");
   });
 
-  const saved = (await savedTasks(request, baseURL!, email)).find(
-    (t) => t.title === "Call mom #phone",
-  );
-  expect(saved).toMatchObject({
+  await test.step("a priority by name: “!high”", async () => {
+    await input.fill("Renew the passport !high #admin");
+    await expect(chips.getByRole("listitem")).toHaveText([/High/, /admin/]);
+    await input.press("Enter");
+    await expect(taskRow(page, "Renew the passport")).toBeVisible();
+  });
+
+  const saved = await savedTasks(request, baseURL!, email);
+  expect(saved.find((t) => t.title === "Call mom #phone")).toMatchObject({
     priority: "urgent",
     labels: ["family"],
     due_date: (await tomorrowAt6pm(page)).replace(".000Z", "Z"),
+  });
+  expect(saved.find((t) => t.title === "Renew the passport")).toMatchObject({
+    priority: "high",
+    labels: ["admin"],
   });
 });
 

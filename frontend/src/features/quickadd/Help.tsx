@@ -4,7 +4,7 @@ import { API_KNOWS } from "./request";
 const ROWS: ReadonlyArray<readonly [string, string, boolean]> = [
   ["at 6pm, tomorrow 9:30, fri noon", "Due at a time", true],
   ["tomorrow, fri, 5 May, next week", "Due on a day (no time)", API_KNOWS.due_on],
-  ["p1 p2 p3 p4", "Priority: urgent, high, medium, low", true],
+  ["p1 p2 p3 p4, or !urgent !high !medium !low", "Priority: urgent, high, medium, low", true],
   ["#errands", "Label (as many as you like)", true],
   ["+Home", "Project (one word, any case)", API_KNOWS.project_id],
   [

@@ -132,8 +132,24 @@ describe("parseQuickAdd: tokens", () => {
     ["p2", "high"],
     ["P3", "medium"],
     ["p4", "low"],
+    ["!urgent", "urgent"],
+    ["!High", "high"],
+    ["!medium", "medium"],
+    ["!low", "low"],
   ] as const)("maps %s to %s", (token, priority) => {
     expect(parse(`Fix it ${token}`)).toMatchObject({ title: "Fix it", priority });
+  });
+
+  it("reads a named priority before punctuation, not inside a word or a shout", () => {
+    expect(parse("Ship it !high, then rest")).toMatchObject({
+      title: "Ship it , then rest",
+      priority: "high",
+    });
+    expect(parse("Wow!high hopes !!low !lowest")).toMatchObject({
+      title: "Wow!high hopes !!low !lowest",
+      priority: null,
+      spans: [],
+    });
   });
 
   it("lets the last priority win and keeps the first as words", () => {
@@ -153,7 +169,7 @@ describe("parseQuickAdd: tokens", () => {
     });
   });
 
-  it.each(["p1", "#home", "+Work", "tomorrow", "every day"])(
+  it.each(["p1", "!high", "#home", "+Work", "tomorrow", "every day"])(
     "keeps %s as the title when nothing else is typed",
     (text) => {
       expect(parse(text)).toMatchObject({ title: text, spans: [], due: null, priority: null });

@@ -1,7 +1,8 @@
 /**
  * Natural-language quick add: "Call mom tomorrow at 6pm p1 #family +Home every week" becomes a
  * title plus structured parts. Dates come from chrono-node (English); the tokens are ours:
- * `p1`–`p4` priority, `#label`, `+project`, `every …` recurrence (RFC 5545 RRULE).
+ * `p1`–`p4` or `!urgent`…`!low` priority, `#label`, `+project`, `every …` recurrence (RFC 5545
+ * RRULE).
  *
  * Decisions (also in the help sheet):
  * - A date without a time is a due *day*; only a stated clock time ("6pm", "noon", "9:30") makes a
@@ -45,7 +46,17 @@ const MAX_PROJECT = 100;
 // or trailing punctuation ("#home," is the label "home").
 const START = String.raw`(?<=^|[\s(\[])`;
 const END = String.raw`(?=$|[\s,;:!?.)\]])`;
-const PRIORITY_RE = new RegExp(String.raw`${START}p([1-4])${END}`, "giu");
+// p1–p4 as in Todoist, or the priority's name after "!" (Vikunja and TickTick users type those).
+const PRIORITY_RE = new RegExp(
+  String.raw`${START}(?:p([1-4])|!(urgent|high|medium|low))${END}`,
+  "giu",
+);
+const NAMED_PRIORITY: Readonly<Record<string, string>> = {
+  urgent: "p1",
+  high: "p2",
+  medium: "p3",
+  low: "p4",
+};
 const LABEL_RE = new RegExp(
   String.raw`${START}#([\p{L}\p{N}_](?:[\p{L}\p{N}_\-/.]*[\p{L}\p{N}_])?)${END}`,
   "gu",
@@ -241,7 +252,8 @@ export function parseQuickAdd(text: string, options: ParseOptions = {}): ParsedT
   const overlaps = (s: number, e: number) => found.some((f) => s < f.end && f.start < e);
   for (const m of masked.matchAll(PRIORITY_RE)) {
     if (!overlaps(m.index, m.index + m[0].length)) {
-      found.push({ ...span("priority", m.index, m.index + m[0].length), value: `p${m[1]}` });
+      const value = m[1] ? `p${m[1]}` : NAMED_PRIORITY[m[2]!.toLowerCase()]!;
+      found.push({ ...span("priority", m.index, m.index + m[0].length), value });
     }
   }
   for (const m of masked.matchAll(LABEL_RE)) {
