@@ -96,15 +96,19 @@ export const boardCard = (page: Page, status: string, title: string) =>
 /**
  * Drags `source` onto `target` with the mouse, as a person does: press 40 px into the source
  * (past a row's checkbox), move 10 px (past the 6 px a click may wander), then over the target's
- * middle, and let go.
+ * middle, and let go. The target is found once the drag has started (it may appear only then).
  */
 export async function dragOnto(page: Page, source: Locator, target: Locator) {
   const from = (await source.boundingBox())!;
-  const to = (await target.boundingBox())!;
   const y = from.y + from.height / 2;
   await page.mouse.move(from.x + 40, y);
   await page.mouse.down();
   await page.mouse.move(from.x + 50, y + 10, { steps: 4 });
+  await expect(target).toBeVisible();
+  // In the middle of the window, as a person would scroll it there: dnd-kit may have scrolled to
+  // keep the source under the pointer, and near an edge it scrolls on while the pointer waits.
+  await target.evaluate((el) => el.scrollIntoView({ block: "center" }));
+  const to = (await target.boundingBox())!;
   await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
   await page.mouse.up();
 }

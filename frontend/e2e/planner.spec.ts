@@ -181,6 +181,21 @@ test("Calendar: a month of the agenda, one month at a time; drag moves a task", 
 
   await page.setViewportSize({ width: 375, height: 812 });
   await shoot(page, "calendar-phone");
+
+  // A phone lists only the days with tasks, and every day once a drag starts: drop on an empty one.
+  const empty = ["01", "02", "03"]
+    .map((d) => `${today.slice(0, 8)}${d}`)
+    .find((d) => d !== today && d !== target)!;
+  const emptyCell = page.locator(`li[data-day="${empty}"]`);
+  await expect(emptyCell).toBeHidden();
+  await dragOnto(
+    page,
+    page.getByTestId("calendar-task").filter({ hasText: "Quarterly report" }),
+    emptyCell,
+  );
+  await expect(emptyCell.getByTestId("calendar-task")).toHaveText("Quarterly report");
+  await expect.poll(async () => (await get("Quarterly report")).due_on).toBe(empty);
+  await expect(page.locator(`li[data-day="${target}"]`)).toBeHidden();
 });
 
 test("the editor saves a day without a time as a due day, a time as a due time, and says how a task repeats", async ({

@@ -1,4 +1,10 @@
-import { DndContext, useDroppable } from "@dnd-kit/core";
+import {
+  DndContext,
+  MeasuringStrategy,
+  pointerWithin,
+  useDndContext,
+  useDroppable,
+} from "@dnd-kit/core";
 import { ChevronLeft, ChevronRight, Repeat } from "lucide-react";
 import { useSearchParams } from "react-router";
 import { errorMessage } from "@/api/problem";
@@ -79,13 +85,16 @@ function DayCell({
   repeats: Occurrence[];
 }) {
   const { setNodeRef, isOver } = useDroppable({ id: day });
+  // A phone lists only the days with tasks, and every day while a task is dragged: any day can
+  // take it.
+  const dragging = useDndContext().active !== null;
   return (
     <li
       ref={setNodeRef}
       data-day={day}
       className={cn(
         "border-b border-zinc-200 p-1.5 max-sm:pb-2 sm:min-h-24 sm:border-r dark:border-zinc-800",
-        tasks.length + repeats.length === 0 && "max-sm:hidden",
+        tasks.length + repeats.length === 0 && !dragging && "max-sm:hidden",
         isOver && "bg-brand-50 dark:bg-brand-600/15",
       )}
     >
@@ -202,8 +211,14 @@ export default function CalendarPage() {
               </span>
             ))}
           </div>
-          {/* A list of days (a phone shows only the days with tasks), laid out as weeks. */}
-          <DndContext {...dnd}>
+          {/* A list of days (a phone shows only the days with tasks), laid out as weeks. On a
+              phone the empty days appear once a drag starts, moving the others: the days are
+              measured all through a drag, and the day under the pointer takes the task. */}
+          <DndContext
+            {...dnd}
+            collisionDetection={pointerWithin}
+            measuring={{ droppable: { strategy: MeasuringStrategy.Always } }}
+          >
             <ol
               aria-label={title}
               className="grid border-zinc-200 sm:grid-cols-7 sm:border-l dark:border-zinc-800"
