@@ -262,6 +262,13 @@ async def _move(w: World, _role: str, _me: Account) -> Request:
     return "POST", f"{API}/tasks/{await w.task()}/move", {"json": {"version": 1}}
 
 
+async def _skip(w: World, _role: str, _me: Account) -> Request:
+    task = await create_task(
+        w.http, w.owner, project_id=w.project, due_on="2027-01-04", recurrence="FREQ=WEEKLY"
+    )
+    return "POST", f"{API}/tasks/{task['id']}/skip", {"json": {"version": task["version"]}}
+
+
 async def _bulk_on_shared_task(w: World, _role: str, _me: Account) -> Request:
     body = {"operations": [{"id": await w.task(), "version": 1, "patch": {"title": "Bulk"}}]}
     return "POST", f"{API}/tasks/bulk", {"json": body}
@@ -462,6 +469,7 @@ MATRIX: dict[tuple[str, str], Case] = {
         on_task("DELETE"), by_role(204, 204, 403, 404, 404)
     ),
     ("POST", "/api/v1/tasks/{task_id}/move"): Case(_move, EDIT),
+    ("POST", "/api/v1/tasks/{task_id}/skip"): Case(_skip, EDIT),
     ("GET", "/api/v1/tasks/{task_id}/completions"): Case(on_task("GET", "/completions"), READ),
     ("GET", "/api/v1/tasks/{task_id}/history"): Case(on_task("GET", "/history"), READ),
     ("POST", "/api/v1/tasks/{task_id}/comments"): Case(

@@ -366,6 +366,111 @@ async def test_a_series_that_ends_leaves_its_last_completion_done(
     assert len(await completions(client, account, task["id"])) == 2
 
 
+async def skip(
+    http: httpx.AsyncClient, account: Account, task: dict[str, Any], version: int | None = None
+) -> httpx.Response:
+    body = {"version": task["version"] if version is None else version}
+    return await http.post(f"{TASKS}/{task['id']}/skip", json=body, headers=account.headers)
+
+
+async def test_skipping_moves_a_repeating_task_to_its_next_occurrence_and_completes_nothing(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    await set_zone(client, account, "Europe/Berlin")
+    day = await create_task(client, account, due_on="2027-01-04", recurrence="FREQ=WEEKLY")
+    # 09:00 in Berlin the Monday before the March change, then 09:00 CEST (07:00Z).
+    timed = await create_task(
+        client,
+        account,
+        due_date="2027-03-22T08:00:00Z",
+        recurrence="FREQ=WEEKLY;BYDAY=MO",
+        status="in_progress",
+    )
+
+    skipped = await skip(client, account, day)
+    assert skipped.status_code == 200, skipped.text
+    assert skipped.headers["ETag"] == f'"{day["version"] + 1}"'
+    body = skipped.json()
+    assert (body["due_on"], body["status"], body["version"]) == (
+        "2027-01-11",
+        "pending",
+        day["version"] + 1,
+    )
+    moved = (await skip(client, account, timed)).json()
+    assert (moved["due_date"], moved["status"]) == ("2027-03-29T07:00:00Z", "in_progress")
+
+    # Nothing was completed: no completion, no done count; the history says the due moved.
+    for task in (day, timed):
+        assert await completions(client, account, task["id"]) == []
+    stats = (await client.get(f"{TASKS}/stats", headers=account.headers)).json()
+    assert (stats["total"], stats["by_status"]["done"]) == (2, 0)
+    history = await client.get(f"{TASKS}/{day['id']}/history", headers=account.headers)
+    assert history.json()["items"][0]["changes"] == {"due_on": ["2027-01-04", "2027-01-11"]}
+    # What a list read answers follows at once (the data version moved).
+    listed = await client.get(TASKS, headers=account.headers)
+    dues = {item["id"]: item["due_on"] or item["due_date"] for item in listed.json()["items"]}
+    assert dues == {day["id"]: "2027-01-11", timed["id"]: "2027-03-29T07:00:00Z"}
+    agenda_days = await client.get(
+        f"{TASKS}/agenda",
+        params={"from": "2027-01-01", "to": "2027-01-12"},
+        headers=account.headers,
+    )
+    listed_on = {d["date"]: [t["id"] for t in d["tasks"]] for d in agenda_days.json()["days"]}
+    assert [on for on, ids in listed_on.items() if day["id"] in ids] == ["2027-01-11"]
+
+
+async def test_a_skip_with_a_stale_version_is_412_and_skips_once(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    task = await create_task(client, account, due_on="2027-01-04", recurrence="FREQ=DAILY")
+    assert (await skip(client, account, task)).status_code == 200
+    again = await skip(client, account, task)  # a second tap on the page as it was
+    assert_problem(again, 412)
+    assert again.headers["ETag"] == f'"{task["version"] + 1}"'
+    current = await client.get(f"{TASKS}/{task['id']}", headers=account.headers)
+    assert current.json()["due_on"] == "2027-01-05"
+
+
+async def test_what_cannot_be_skipped_is_409_and_unchanged(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    once = await create_task(client, account, due_on="2027-01-04")
+    refused = await skip(client, account, once)
+    assert assert_problem(refused, 409)["type"] == "urn:taskapp:problem:not-recurring"
+
+    # The last occurrence of a series cannot be skipped; the one before it can, onto it.
+    ending = await create_task(
+        client, account, due_on="2026-12-07", recurrence="FREQ=WEEKLY;UNTIL=20261214"
+    )
+    onto_last = await skip(client, account, ending)
+    assert onto_last.json()["due_on"] == "2026-12-14", onto_last.text
+    last = await skip(client, account, onto_last.json())
+    body = assert_problem(last, 409)
+    assert body["type"] == "urn:taskapp:problem:series-ends"
+    assert "last occurrence" in body["detail"]
+    for task, due in ((once, "2027-01-04"), (ending, "2026-12-14")):
+        current = (await client.get(f"{TASKS}/{task['id']}", headers=account.headers)).json()
+        assert current["due_on"] == due
+
+    unknown = await client.post(
+        f"{TASKS}/{task['id']}/skip", json={"version": 0}, headers=account.headers
+    )
+    assert invalid_fields(unknown) == ["body.version"]
+    extra = await client.post(
+        f"{TASKS}/{task['id']}/skip", json={"version": 1, "to": "x"}, headers=account.headers
+    )
+    assert invalid_fields(extra) == ["body.to"]
+
+
+async def test_another_users_task_cannot_be_skipped(client: httpx.AsyncClient) -> None:
+    owner = await register_and_login(client)
+    other = await register_and_login(client)
+    task = await create_task(client, owner, due_on="2027-01-04", recurrence="FREQ=DAILY")
+    assert_problem(await skip(client, other, task), 404)
+    current = await client.get(f"{TASKS}/{task['id']}", headers=owner.headers)
+    assert (current.json()["due_on"], current.json()["version"]) == ("2027-01-04", task["version"])
+
+
 @pytest.mark.parametrize(
     ("fields", "message"),
     [

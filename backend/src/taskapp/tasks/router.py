@@ -44,6 +44,7 @@ from taskapp.tasks.schemas import (
     TaskPage,
     TaskPublic,
     TaskQuery,
+    TaskSkip,
     TaskStats,
     TaskUpdate,
     TodayView,
@@ -504,6 +505,30 @@ async def update_task(
         complete_subtasks=complete_subtasks,
     )
     return _task_response(task)
+
+
+@router.post(
+    "/{task_id}/skip",
+    response_model=TaskPublic,
+    responses={200: {"headers": ETAG_HEADER}, **problem_responses(404, 409, 412, 422)},
+    summary="Move a repeating task to its next occurrence without completing this one",
+)
+async def skip_occurrence(
+    task_id: uuid.UUID,
+    body: TaskSkip,
+    user: CurrentPrincipal,
+    access: EditedTask,
+    session: SessionDep,
+) -> JSONResponse:
+    skipped = await service.skip_occurrence(
+        session,
+        access.owner_id,
+        task_id,
+        body,
+        actor_id=user.user_id,
+        time_zone=user.time_zone,
+    )
+    return _task_response(skipped)
 
 
 @router.get(

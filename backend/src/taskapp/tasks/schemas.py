@@ -239,6 +239,15 @@ class TaskMove(BaseModel):
     _not_null = field_validator("status", "project_id")(refuse_null)
 
 
+class TaskSkip(BaseModel):
+    """POST /tasks/{id}/skip: the version read, so that a second tap on a stale page does not skip
+    a second occurrence (412 instead)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1, description="The task's version as read; a stale one gets 412")
+
+
 class TaskPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

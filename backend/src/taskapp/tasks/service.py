@@ -79,6 +79,7 @@ from taskapp.tasks.schemas import (
     TaskCreate,
     TaskMove,
     TaskPublic,
+    TaskSkip,
     TaskUpdate,
 )
 
@@ -752,12 +753,25 @@ def _check_recurrence(
         )
 
 
+def _following_due(task: Task, zone: ZoneInfo) -> dict[str, date | datetime] | None:
+    """A recurring task's next occurrence as the due field to set ({"due_on": …} or
+    {"due_date": …}); None when the task does not repeat or its rule has ended."""
+    rule = task.recurrence
+    if rule is None:
+        return None
+    if task.due_on is not None:
+        next_day = recurrence.next_due_day(rule, task.due_on)
+        return None if next_day is None else {"due_on": next_day}
+    if task.due_date is not None:
+        next_time = recurrence.next_due_time(rule, task.due_date, zone)
+        return None if next_time is None else {"due_date": next_time}
+    return None
+
+
 def _roll(task: Task, now: datetime, zone: ZoneInfo) -> TaskCompletion:
     """Complete one occurrence of a recurring task: its completion, for the history, and the
     task moved to the next occurrence (open again). When the rule has ended, the task stays
     done (tasks/recurrence.py)."""
-    rule = task.recurrence
-    assert rule is not None  # noqa: S101 - the caller checked
     completion = TaskCompletion(
         id=uuid.uuid4(),
         task_id=task.id,
@@ -765,17 +779,59 @@ def _roll(task: Task, now: datetime, zone: ZoneInfo) -> TaskCompletion:
         due_date=task.due_date,
         due_on=task.due_on,
     )
-    if task.due_on is not None:
-        next_day = recurrence.next_due_day(rule, task.due_on)
-        if next_day is not None:
-            task.due_on = next_day
-            _apply_status(task, TaskStatus.PENDING, now)
-    elif task.due_date is not None:
-        next_time = recurrence.next_due_time(rule, task.due_date, zone)
-        if next_time is not None:
-            task.due_date = next_time
-            _apply_status(task, TaskStatus.PENDING, now)
+    following = _following_due(task, zone)
+    if following is not None:
+        for field, value in following.items():
+            setattr(task, field, value)
+        _apply_status(task, TaskStatus.PENDING, now)
     return completion
+
+
+async def skip_occurrence(
+    session: AsyncSession,
+    owner_id: uuid.UUID,
+    task_id: uuid.UUID,
+    skip: TaskSkip,
+    *,
+    time_zone: str = "UTC",
+    actor_id: uuid.UUID | None = None,
+) -> Task:
+    """POST /tasks/{id}/skip: a repeating task's due moves to its next occurrence, as completing
+    it would, but nothing is completed: no completion is recorded, its status and subtasks stay.
+    409 when it does not repeat, or when this is its series' last occurrence."""
+    async with _writing(session, owner_id, actor_id, None):
+        defer_count_changes(session.sync_session)
+        # Lock order as in every write: the task's row, then the owner's, then count rows.
+        task = await get_task(session, owner_id, task_id, for_update=True)
+        if task.version != skip.version:
+            raise stale_task(task)
+        zone = ZoneInfo(time_zone)
+        following = _following_due(task, zone)
+        if following is None:
+            raise _cannot_skip(task)
+        # Set as a completion's roll sets it: PATCH's rule that a rule must recur after the due
+        # would refuse a skip onto the series' last occurrence.
+        for field, value in following.items():
+            setattr(task, field, value)
+        task.updated_at = utcnow()
+        await session.flush()  # version + 1, and the open-day count changes the due makes
+        await _bump_data_version(session, owner_id)  # writes them; live clients hear of it
+        await session.commit()
+        return task
+
+
+def _cannot_skip(task: Task) -> ProblemError:
+    if task.recurrence is None:
+        return ProblemError(
+            409,
+            "The task does not repeat: there is no next occurrence to skip to.",
+            problem_type="not-recurring",
+        )
+    return ProblemError(
+        409,
+        "This is the last occurrence of the task's series: complete it, or change its rule.",
+        problem_type="series-ends",
+    )
 
 
 COMPLETIONS_LIMIT = 200
