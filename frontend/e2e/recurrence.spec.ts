@@ -75,6 +75,45 @@ test("'every weekday' set in the editor is the API's rule, and completing rolls 
     .toBe("pending 2026-12-07");
 });
 
+test("'Skip this one' moves a repeating task to its next occurrence, completes nothing, and Undo puts it back", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  // 7 December 2026 is a Monday.
+  const { email, created, headers } = await accountWithTasks(request, baseURL!, "skip", [
+    { title: "Gym", due_on: "2026-12-07", recurrence: "FREQ=WEEKLY;BYDAY=MO" },
+    { title: "Call the bank", due_on: "2026-12-07" },
+  ]);
+  const id = created[0]!.id;
+  await logIn(page, email);
+
+  // Only a repeating task offers it.
+  const once = await openEditor(page, "Call the bank");
+  await expect(once.getByRole("button", { name: "Delete" })).toBeVisible();
+  await expect(once.getByRole("button", { name: "Skip this one" })).toHaveCount(0);
+  await once.getByRole("button", { name: "Cancel" }).click();
+
+  const dialog = await openEditor(page, "Gym");
+  await dialog.getByRole("button", { name: "Skip this one" }).click();
+  await expect(dialog).toHaveCount(0);
+  // The toast names the new due as the row does (relative to today: "Mon", or "14 Dec").
+  await expect(toast(page, "Skipped “Gym”")).toContainText(/: next due (Mon|14 Dec)/);
+  const due = taskRow(page, "Gym").locator("[data-due-day]");
+  await expect(due).toHaveAttribute("data-due-day", "2026-12-14");
+  await expect
+    .poll(async () => (await getTask(request, baseURL!, headers, id)).due_on)
+    .toBe("2026-12-14");
+  const completions = await request.get(`${baseURL}/api/v1/tasks/${id}/completions`, { headers });
+  expect((await completions.json()).items).toEqual([]);
+
+  await toast(page, "Skipped “Gym”").getByRole("button", { name: "Undo" }).click();
+  await expect
+    .poll(async () => (await getTask(request, baseURL!, headers, id)).due_on)
+    .toBe("2026-12-07");
+  await expect(due).toHaveAttribute("data-due-day", "2026-12-07");
+});
+
 test("completing a parent with two open subtasks asks; yes completes all three, Ctrl+Z reopens them", async ({
   page,
   request,

@@ -22,6 +22,7 @@ const SHORTCUTS = [
   ["3", "Priority medium (focused or selected tasks)"],
   ["4", "Priority low (focused or selected tasks)"],
   ["t", "Due today (focused or selected tasks)"],
+  ["s", "Skip the focused repeating task to its next occurrence"],
   ["Esc", "Clear the selection (list and board)"],
   ["Alt ↑", "Move the focused task up (list, Manual sort)"],
   ["Alt ↓", "Move the focused task down (list, Manual sort)"],

@@ -1,4 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useContext, useEffect, useState, type KeyboardEvent } from "react";
 import { Controller, useForm, useWatch } from "react-hook-form";
 import { PRIORITIES, STATUSES } from "@/api/types";
@@ -38,6 +39,7 @@ export function TaskDialog() {
   const create = useCreateTask();
   const update = useUpdateTask();
   const remove = useDeleteTask();
+  const qc = useQueryClient();
   const role = useProjectRole(task?.project_id);
   // A task of a project the user only views opens read-only: no Save, no Delete, no comment box.
   const readOnly = !canWrite(role);
@@ -196,22 +198,36 @@ export function TaskDialog() {
             <AssigneeField task={task} />
           </Suspense>
         )}
-        <div className="flex items-center justify-between gap-2 pt-2">
+        <div className="flex flex-wrap items-center justify-between gap-2 pt-2">
           {task && !readOnly ? (
-            <Button
-              variant="ghost"
-              className="text-red-700 hover:bg-red-50 hover:text-red-800 dark:text-red-400 dark:hover:bg-red-950/40"
-              onClick={() => {
-                editor.close();
-                remove(task);
-              }}
-            >
-              Delete
-            </Button>
+            <div className="flex gap-1">
+              <Button
+                variant="ghost"
+                className="text-red-700 hover:bg-red-50 hover:text-red-800 dark:text-red-400 dark:hover:bg-red-950/40"
+                onClick={() => {
+                  editor.close();
+                  remove(task);
+                }}
+              >
+                Delete
+              </Button>
+              {task.recurrence && task.status !== "done" && (
+                <Button
+                  variant="ghost"
+                  title="Move it to its next occurrence without completing this one"
+                  onClick={() => {
+                    editor.close();
+                    void import("./skip").then((m) => m.skipOccurrence(qc, task, timeZone));
+                  }}
+                >
+                  Skip this one
+                </Button>
+              )}
+            </div>
           ) : (
             <span />
           )}
-          <div className="flex gap-2">
+          <div className="ml-auto flex gap-2">
             <Button variant="secondary" onClick={requestClose}>
               {readOnly ? "Close" : "Cancel"}
             </Button>

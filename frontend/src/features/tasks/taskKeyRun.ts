@@ -13,7 +13,7 @@ import type { TaskKeyAction } from "./taskKeys";
 /** The single-task patch of a key (null: the task already is that way). */
 export function keyPatch(
   task: Task,
-  action: Exclude<TaskKeyAction, { kind: "edit" }>,
+  action: Exclude<TaskKeyAction, { kind: "edit" } | { kind: "skip" }>,
   today: string,
 ): TaskUpdate | null {
   if (action.kind === "priority")
@@ -32,6 +32,13 @@ export async function runTaskKey(
     onApplied?: () => void;
   },
 ): Promise<void> {
+  if (action.kind === "skip") {
+    // The focused task only (a selection's tasks repeat differently, if at all).
+    if (!ctx.task?.recurrence || ctx.task.status === "done") return;
+    const { skipOccurrence } = await import("./skip");
+    const zone = ctx.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    return skipOccurrence(qc, ctx.task, zone);
+  }
   const today = localDay(new Date(), ctx.timeZone);
   if (ctx.selection.length) {
     const bulk: BulkAction =

@@ -39,7 +39,11 @@ function Page({ tasks, selection }: { tasks: Task[]; selection?: Task[] }) {
 }
 
 function setup(selection?: (tasks: Task[]) => Task[]) {
-  const tasks = [makeTask({ title: "Pay rent" }), makeTask({ title: "Book flights" })];
+  const tasks = [
+    makeTask({ title: "Pay rent" }),
+    makeTask({ title: "Book flights" }),
+    makeTask({ title: "Gym", due_on: "2026-12-07", recurrence: "FREQ=WEEKLY;BYDAY=MO" }),
+  ];
   const qc = newQueryClient();
   qc.setQueryData<ListData>(taskKeys.list({ sort: "-created_at" }), {
     pages: [{ items: tasks, next_cursor: null }],
@@ -60,6 +64,11 @@ function setup(selection?: (tasks: Task[]) => Task[]) {
         return { ...t, ...op.patch, version: t.version + 1 };
       });
       return json({ tasks: changed, deleted: [] });
+    },
+    "POST /api/v1/tasks/:id/skip": async (req) => {
+      const id = new URL(req.url).pathname.split("/").at(-2);
+      const t = tasks.find((x) => x.id === id)!;
+      return json({ ...t, due_on: "2026-12-14", version: t.version + 1 });
     },
     "GET /api/v1/tasks/stats": () => json({}),
   });
@@ -114,6 +123,19 @@ describe("task keys", () => {
     await waitFor(() => expect(undoStack.size()).toBe(1));
     act(() => void undoStack.undoLast());
     await waitFor(() => expect(sent(calls, "PATCH")[1]).toEqual({ due_on: null, due_date: null }));
+  });
+
+  it("s skips the focused repeating task's occurrence, and only a repeating one", async () => {
+    const { calls, tasks } = setup();
+    screen.getByRole("button", { name: "Edit “Pay rent”" }).focus();
+    fireEvent.keyDown(window, { key: "s" });
+    screen.getByRole("button", { name: "Edit “Gym”" }).focus();
+    fireEvent.keyDown(window, { key: "s" });
+    await waitFor(() => expect(sent(calls, "POST")).toEqual([{ version: tasks[2]!.version }]));
+    expect(calls.find((c) => c.method === "POST")!.path).toBe(`/api/v1/tasks/${tasks[2]!.id}/skip`);
+    await waitFor(() => expect(undoStack.size()).toBe(1));
+    act(() => void undoStack.undoLast());
+    await waitFor(() => expect(sent(calls, "PATCH")).toEqual([{ due_on: "2026-12-07" }]));
   });
 
   it("e opens the focused task's editor, d opens it on the due field", () => {

@@ -1,7 +1,7 @@
 /**
  * Keys on the focused task (issue 18, keyboard-first): `e` edit, `d` edit its due day, `1`–`4`
- * priority (quick add's p1–p4), `t` due today. With tasks selected, `1`–`4` and `t` apply to the
- * selection in one bulk request. Like every single-key shortcut they stay quiet while typing and
+ * priority (quick add's p1–p4), `t` due today, `s` skip a repeating task's occurrence. With tasks
+ * selected, `1`–`4` and `t` apply to the selection in one bulk request. Like every single-key shortcut they stay quiet while typing and
  * while a dialog is open (useShortcuts). The write code loads on the first press (taskKeyRun.ts):
  * the initial route keeps its byte budget.
  */
@@ -16,13 +16,17 @@ import { useOpenTask } from "./taskRoute";
 
 /** What a key does to the focused task (or the selection). */
 export type TaskKeyAction =
-  { kind: "edit"; focus?: "due" } | { kind: "priority"; priority: Priority } | { kind: "today" };
+  | { kind: "edit"; focus?: "due" }
+  | { kind: "priority"; priority: Priority }
+  | { kind: "today" }
+  | { kind: "skip" };
 
 /** The key → action table, shared by the hook, its tests and the help sheet's wording. */
 export const TASK_KEYS: Readonly<Record<string, TaskKeyAction>> = {
   e: { kind: "edit" },
   d: { kind: "edit", focus: "due" },
   t: { kind: "today" },
+  s: { kind: "skip" },
   ...Object.fromEntries(
     ["1", "2", "3", "4"].map((n) => [n, { kind: "priority", priority: PRIORITY_TOKENS[`p${n}`]! }]),
   ),
