@@ -2,8 +2,9 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useContext, useEffect, useState, type KeyboardEvent } from "react";
 import { Controller, useForm, useWatch } from "react-hook-form";
-import { PRIORITIES, STATUSES } from "@/api/types";
+import { PRIORITIES, STATUSES, type Task } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
+import { formatDue, formatDueDay } from "@/lib/dates";
 import { TaskReminders } from "@/features/notifications/TaskReminders";
 import { canWrite, useProjectRole } from "@/features/projects/role";
 import { Dialog } from "@/ui/Dialog";
@@ -30,6 +31,14 @@ const TaskAttachments = lazy(() => import("@/features/attachments/TaskAttachment
 
 const selectCls =
   "h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
+
+/** The task's current occurrence as a button names it: "today", "Monday", "14 Dec 09:00". */
+function occurrenceName(task: Task, timeZone: string): string {
+  const due = task.due_date
+    ? formatDue(task.due_date, undefined, timeZone)
+    : formatDueDay(task.due_on!, timeZone);
+  return due.replace(/^(Today|Tomorrow|Yesterday)/, (word) => word.toLowerCase());
+}
 
 export function TaskDialog() {
   const state = useEditor();
@@ -220,7 +229,8 @@ export function TaskDialog() {
                     void import("./skip").then((m) => m.skipOccurrence(qc, task, timeZone));
                   }}
                 >
-                  Skip this one
+                  {/* Which occurrence: the editor may have been opened from a later one. */}
+                  Skip {occurrenceName(task, timeZone)}
                 </Button>
               )}
             </div>
