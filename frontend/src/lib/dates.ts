@@ -119,6 +119,16 @@ export function formatDueDay(day: string, timeZone: string, now = new Date()): s
   return dayWords(day, timeZone, now);
 }
 
+/** A task's due as its row shows it: its due time (formatDue) or its due day (formatDueDay). */
+export function formatTaskDue(
+  task: { due_on?: string | null; due_date?: string | null },
+  timeZone: string,
+): string {
+  return task.due_date
+    ? formatDue(task.due_date, undefined, timeZone)
+    : formatDueDay(task.due_on ?? "", timeZone);
+}
+
 /**
  * "Today 14:00", "Tomorrow", "Mon 3 Mar", "3 Mar 2027": short and relative, like a planner, with
  * the day and time as they are in `timeZone` (the profile's; the browser's when not given).

@@ -768,6 +768,11 @@ def _following_due(task: Task, zone: ZoneInfo) -> dict[str, date | datetime] | N
     return None
 
 
+def _set_due(task: Task, due: dict[str, date | datetime]) -> None:
+    for field, value in due.items():
+        setattr(task, field, value)
+
+
 def _roll(task: Task, now: datetime, zone: ZoneInfo) -> TaskCompletion:
     """Complete one occurrence of a recurring task: its completion, for the history, and the
     task moved to the next occurrence (open again). When the rule has ended, the task stays
@@ -781,8 +786,7 @@ def _roll(task: Task, now: datetime, zone: ZoneInfo) -> TaskCompletion:
     )
     following = _following_due(task, zone)
     if following is not None:
-        for field, value in following.items():
-            setattr(task, field, value)
+        _set_due(task, following)
         _apply_status(task, TaskStatus.PENDING, now)
     return completion
 
@@ -811,8 +815,7 @@ async def skip_occurrence(
             raise _cannot_skip(task)
         # Set as a completion's roll sets it: PATCH's rule that a rule must recur after the due
         # would refuse a skip onto the series' last occurrence.
-        for field, value in following.items():
-            setattr(task, field, value)
+        _set_due(task, following)
         task.updated_at = utcnow()
         await session.flush()  # version + 1, and the open-day count changes the due makes
         await _bump_data_version(session, owner_id)  # writes them; live clients hear of it

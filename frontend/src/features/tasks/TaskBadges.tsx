@@ -2,7 +2,7 @@ import { CalendarClock, Flag, Repeat } from "lucide-react";
 import type { Priority, Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { useTimeZone } from "@/features/auth/context";
-import { dateFormat, formatDue, formatDueDay, isTaskDueToday, isTaskOverdue } from "@/lib/dates";
+import { dateFormat, formatTaskDue, isTaskDueToday, isTaskOverdue } from "@/lib/dates";
 import { describeRecurrence } from "./recurrence";
 import { PRIORITY_LABEL, PRIORITY_TEXT } from "./statusPriorityDisplay";
 
@@ -45,9 +45,7 @@ export function DueBadge({ task }: { task: Task }) {
       <CalendarClock className="size-3.5" aria-hidden="true" />
       <span>
         {overdue && <span className="sr-only">Overdue: </span>}
-        {task.due_date
-          ? formatDue(task.due_date, undefined, timeZone)
-          : formatDueDay(task.due_on!, timeZone)}
+        {formatTaskDue(task, timeZone)}
       </span>
       {/* A recurring task always has a due (the API requires one): its rule rides here. */}
       {task.recurrence && <RepeatMark rule={task.recurrence} />}

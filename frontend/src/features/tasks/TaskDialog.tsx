@@ -4,7 +4,7 @@ import { lazy, Suspense, useContext, useEffect, useState, type KeyboardEvent } f
 import { Controller, useForm, useWatch } from "react-hook-form";
 import { PRIORITIES, STATUSES, type Task } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
-import { formatDue, formatDueDay } from "@/lib/dates";
+import { formatTaskDue } from "@/lib/dates";
 import { TaskReminders } from "@/features/notifications/TaskReminders";
 import { canWrite, useProjectRole } from "@/features/projects/role";
 import { Dialog } from "@/ui/Dialog";
@@ -34,10 +34,9 @@ const selectCls =
 
 /** The task's current occurrence as a button names it: "today", "Monday", "14 Dec 09:00". */
 function occurrenceName(task: Task, timeZone: string): string {
-  const due = task.due_date
-    ? formatDue(task.due_date, undefined, timeZone)
-    : formatDueDay(task.due_on!, timeZone);
-  return due.replace(/^(Today|Tomorrow|Yesterday)/, (word) => word.toLowerCase());
+  return formatTaskDue(task, timeZone).replace(/^(Today|Tomorrow|Yesterday)/, (word) =>
+    word.toLowerCase(),
+  );
 }
 
 export function TaskDialog() {

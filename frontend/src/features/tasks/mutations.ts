@@ -37,7 +37,7 @@ const refreshCounts = (qc: QueryClient) => {
 };
 
 /** After a write settles, the server's order and filters are the truth: refetch what is shown. */
-const resync = (qc: QueryClient) => {
+export const resync = (qc: QueryClient) => {
   refreshCounts(qc);
   void qc.invalidateQueries({ queryKey: taskKeys.lists() });
 };
@@ -106,7 +106,7 @@ function revertOf(before: Task, patch: TaskUpdate): TaskUpdate {
   return revert as TaskUpdate;
 }
 
-const UNDO_TOAST_MS = 6000;
+export const UNDO_TOAST_MS = 6000;
 let undoSeq = 0;
 
 /**

@@ -2,20 +2,11 @@ import { MutationObserver, type QueryClient } from "@tanstack/react-query";
 import { api, dataOf } from "@/api/client";
 import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
-import { formatDue, formatDueDay } from "@/lib/dates";
+import { formatTaskDue } from "@/lib/dates";
 import { toast } from "@/ui/toast";
 import { findCachedTask, upsertTaskInLists } from "./cache";
-import { updateTaskOptions } from "./mutations";
+import { resync, UNDO_TOAST_MS, updateTaskOptions } from "./mutations";
 import { undoStack } from "./undo";
-
-const UNDO_TOAST_MS = 6000;
-
-/** After a skip, as after any task write: counts, the planner and the lists refetch. */
-function refetchViews(qc: QueryClient) {
-  for (const queryKey of [["tasks"], ["projects"], ["planner"]]) {
-    void qc.invalidateQueries({ queryKey });
-  }
-}
 
 /**
  * "Not this time" for a repeating task (POST /tasks/{id}/skip): its due moves to the next
@@ -35,14 +26,12 @@ export async function skipOccurrence(qc: QueryClient, shown: Task, timeZone: str
     );
   } catch (error) {
     toast.error(`Could not skip “${task.title}”: ${errorMessage(error)}`);
-    refetchViews(qc); // a 412 or 404 means the page is behind
+    resync(qc); // a 412 or 404 means the page is behind
     return;
   }
   upsertTaskInLists(qc, skipped);
-  refetchViews(qc);
-  const next = skipped.due_date
-    ? formatDue(skipped.due_date, undefined, timeZone)
-    : formatDueDay(skipped.due_on!, timeZone);
+  resync(qc);
+  const next = formatTaskDue(skipped, timeZone);
   const id = `skip-${task.id}-${skipped.version}`;
   const label = `Skipped “${task.title}”: next due ${next}`;
   const back = task.due_date ? { due_date: task.due_date } : { due_on: task.due_on };
