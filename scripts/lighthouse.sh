@@ -88,8 +88,9 @@ measure() { # measure <route> <run number>: one Lighthouse report, $out/<name>-<
   local route="$1" i="$2" name="${1#/}" attempt
   session_headers "$route"
   # A Lighthouse runtime error (no report at all, e.g. NO_NAVSTART when the loaded machine drops
-  # the trace's first event) is retried once; a low score never is: it is what we measure.
-  for attempt in 1 2; do
+  # the trace's first event) is retried, up to three tries (two in a row happened in a
+  # fresh-clone CI run); a low score never is: it is what we measure.
+  for attempt in 1 2 3; do
     if CHROME_PATH=/usr/bin/chromium "$lighthouse" "$base$route" --quiet \
       --only-categories=performance,accessibility --form-factor=mobile --screenEmulation.mobile \
       --max-wait-for-load="$max_wait" --disable-full-page-screenshot \
@@ -98,8 +99,8 @@ measure() { # measure <route> <run number>: one Lighthouse report, $out/<name>-<
       break
     fi
     tail -5 "$run_dir/$name-$i-$attempt.log" >&2
-    [ "$attempt" = 2 ] && die "lighthouse failed twice on $route (run $i): $run_dir"
-    log "lighthouse failed on $route (run $i); retrying once"
+    [ "$attempt" = 3 ] && die "lighthouse failed three times on $route (run $i): $run_dir"
+    log "lighthouse failed on $route (run $i, try $attempt); trying again"
     session_headers "$route" # the failed run may have used its refresh token
   done
 }
