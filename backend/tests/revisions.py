@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from taskapp import migrate
 from taskapp.auth.interface import User
 from taskapp.db import create_engine, create_session_factory
+from taskapp.reminders.models import Notification, Reminder
 from taskapp.settings import Settings
 from taskapp.tasks import search
 from taskapp.tasks.models import CountChanges, Priority, Task, TaskStatus, count_key, count_upserts
@@ -55,6 +56,22 @@ async def add_owner(session: AsyncSession, **fields: Any) -> uuid.UUID:
     session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x", **fields))
     await session.flush()
     return owner
+
+
+async def add_notified_reminder(session: AsyncSession, reminder: Reminder, at: datetime) -> None:
+    """`reminder` and the notification it fired at `at`, titled as its task "T" is."""
+    session.add(reminder)
+    await session.flush()
+    session.add(
+        Notification(
+            user_id=reminder.user_id,
+            task_id=reminder.task_id,
+            reminder_id=reminder.id,
+            kind="reminder",
+            title="T",
+            created_at=at,
+        )
+    )
 
 
 async def add_owners(session: AsyncSession, count: int) -> list[uuid.UUID]:

@@ -30,6 +30,7 @@ from taskapp.mail import Mailer
 from taskapp.mail.outbox import OutboxMail
 from taskapp.main import create_app
 from taskapp.observability.logging import configure_logging
+from taskapp.reminders import service as reminder_service
 from taskapp.reminders.models import Notification, Reminder
 from taskapp.settings import Settings
 from taskapp.worker.loop import JobLoop
@@ -44,6 +45,7 @@ from tests.conftest import (
     register_and_login,
     smtp_settings,
 )
+from tests.test_dates import complete
 from tests.test_shared_tasks import share
 
 API = "/api/v1"
@@ -126,6 +128,153 @@ async def test_a_reminder_before_the_due_follows_the_due_when_it_moves(
     assert moved.status_code == 200, moved.text
     listed = await http.get(f"{API}/tasks/{task['id']}/reminders", headers=account.headers)
     assert [r["fires_at"] for r in listed.json()] == ["2031-05-07T10:30:00Z"]
+
+
+async def _reminders_of(
+    http: httpx.AsyncClient, account: Account, task: dict[str, Any]
+) -> list[tuple[str | None, bool]]:
+    """(fires_at, fired) of each of the task's reminders."""
+    listed = await http.get(f"{API}/tasks/{task['id']}/reminders", headers=account.headers)
+    assert listed.status_code == 200, listed.text
+    return [(r["fires_at"], r["fired_at"] is not None) for r in listed.json()]
+
+
+async def _notified(http: httpx.AsyncClient, account: Account) -> list[tuple[str, str | None]]:
+    page = (await http.get(f"{API}/notifications", headers=account.headers)).json()
+    return [(n["title"], n["due_at"]) for n in page["items"]]
+
+
+async def test_a_reminder_before_the_due_fires_again_for_each_new_due_and_once_for_each(
+    mail_app: FastAPI, http: httpx.AsyncClient, smtp: tuple[Inbox, int]
+) -> None:
+    """A daily task reminds an hour before every occurrence, whether it is completed (rolled on),
+    skipped or postponed; two workers still fire each due once, and a due brought forward to a
+    time already past does not remind again."""
+    account = await register_and_login(http)
+    due = datetime(2031, 5, 6, 12, 0, tzinfo=UTC)
+    task = await create_task(
+        http, account, title="Stretch", due_date=_z(due), recurrence="FREQ=DAILY"
+    )
+    added = await http.post(
+        f"{API}/tasks/{task['id']}/reminders", json={"before_due": 60}, headers=account.headers
+    )
+    assert added.status_code == 201, added.text
+    first, second = _loop(mail_app), _loop(mail_app)
+
+    async def tick_at(moment: datetime) -> None:
+        await asyncio.gather(first.fire_reminders(moment), second.fire_reminders(moment))
+
+    await tick_at(due - timedelta(minutes=61))  # not yet
+    assert await _notified(http, account) == []
+    await tick_at(due - timedelta(minutes=59))
+    assert await _reminders_of(http, account, task) == [("2031-05-06T11:00:00Z", True)]
+
+    # Completed: the task rolls on to the 7th, and the reminder is armed for it.
+    task = await complete(http, account, task)
+    assert task["due_date"] == "2031-05-07T12:00:00Z"
+    assert await _reminders_of(http, account, task) == [("2031-05-07T11:00:00Z", False)]
+    await tick_at(due - timedelta(minutes=58))  # the same tick time again: nothing new
+    await tick_at(due + timedelta(days=1, minutes=-59))
+    await tick_at(due + timedelta(days=1, minutes=-58))
+
+    # Skipped on the 8th: armed for the 9th; it fires then, and once.
+    task = (await http.get(f"{API}/tasks/{task['id']}", headers=account.headers)).json()
+    skipped = await http.post(
+        f"{API}/tasks/{task['id']}/skip", json={"version": task["version"]}, headers=account.headers
+    )
+    assert skipped.status_code == 200, skipped.text
+    assert skipped.json()["due_date"] == "2031-05-08T12:00:00Z"
+    await tick_at(due + timedelta(days=2, minutes=-59))
+
+    # Postponed by an hour after it fired: it fires again an hour before the new due.
+    postponed = due + timedelta(days=2, hours=1)
+    moved = await http.patch(
+        f"{API}/tasks/{task['id']}", json={"due_date": _z(postponed)}, headers=account.headers
+    )
+    assert moved.status_code == 200, moved.text
+    assert await _reminders_of(http, account, task) == [("2031-05-08T12:00:00Z", False)]
+    await tick_at(postponed - timedelta(minutes=59))
+
+    # Brought back to noon after that: its time (11:00) is before it last fired, so it is spent.
+    back = await http.patch(
+        f"{API}/tasks/{task['id']}",
+        json={"due_date": _z(postponed - timedelta(hours=1))},
+        headers=account.headers,
+    )
+    assert back.status_code == 200, back.text
+    await tick_at(postponed - timedelta(minutes=58))
+    assert await _reminders_of(http, account, task) == [("2031-05-08T11:00:00Z", True)]
+    listed = await http.get(f"{API}/tasks/{task['id']}/reminders", headers=account.headers)
+    assert listed.json()[0]["fired_at"] == _z(postponed - timedelta(minutes=59))  # its last firing
+
+    assert await _notified(http, account) == [
+        ("Stretch", "2031-05-08T13:00:00Z"),
+        ("Stretch", "2031-05-08T12:00:00Z"),
+        ("Stretch", "2031-05-07T12:00:00Z"),
+        ("Stretch", "2031-05-06T12:00:00Z"),
+    ]
+    # One mail a firing (queued for the tick's time, in 2031).
+    async with mail_app.state.services.session_factory() as session:
+        mails = await session.scalars(
+            select(OutboxMail.context)
+            .where(OutboxMail.user_id == uuid.UUID(account.user_id))
+            .order_by(OutboxMail.created_at)
+        )
+        assert [mail["due"] for mail in mails] == [
+            "2031-05-06 12:00 UTC",
+            "2031-05-07 12:00 UTC",
+            "2031-05-08 12:00 UTC",
+            "2031-05-08 13:00 UTC",
+        ]
+    # Every notification is its own row; only the latest keeps the reminder's link.
+    linked = await _count(
+        mail_app, Notification, Notification.reminder_id == uuid.UUID(added.json()["id"])
+    )
+    assert linked == 1
+
+
+async def test_fired_reminders_are_read_a_window_a_tick_and_each_moved_one_is_found_once(
+    mail_app: FastAPI, http: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a window of one, each tick reads one fired reminder before the due (whatever their
+    number, so a tick costs the same), and one round over all of them finds every reminder whose
+    task's due has moved, once."""
+    account = await register_and_login(http)
+    due = datetime(2032, 3, 1, 9, 0, tzinfo=UTC)
+    moved: set[str] = set()
+    for title in ("a", "b"):
+        task = await create_task(http, account, title=title, due_date=_z(due))
+        added = await http.post(
+            f"{API}/tasks/{task['id']}/reminders", json={"before_due": 10}, headers=account.headers
+        )
+        moved.add(added.json()["id"])
+        await _loop(mail_app).fire_reminders(due)
+        later = await http.patch(
+            f"{API}/tasks/{task['id']}",
+            json={"due_date": _z(due + timedelta(hours=1))},
+            headers=account.headers,
+        )
+        assert later.status_code == 200, later.text
+    fired_relative = await _count(
+        mail_app, Reminder, Reminder.at.is_(None), Reminder.fired_at.is_not(None)
+    )
+    monkeypatch.setattr(reminder_service, "REARM_WINDOW", 1)
+    found: list[str] = []
+    after: uuid.UUID | None = None
+    ticks = 0
+    async with mail_app.state.services.session_factory() as session:
+        while True:
+            ticks += 1
+            scan = await reminder_service.due_reminders(
+                session, due + timedelta(hours=1), 50, after
+            )
+            found += [str(item.reminder_id) for item in scan.due if str(item.reminder_id) in moved]
+            if scan.rearm_after is None:
+                break
+            assert after is None or scan.rearm_after > after  # one row further each tick
+            after = scan.rearm_after
+    assert sorted(found) == sorted(moved)
+    assert ticks == fired_relative + 1  # a window a reminder, then one that comes back empty
 
 
 async def test_only_someone_who_can_read_the_task_sets_reminders_on_it(

@@ -11,9 +11,15 @@ from pathlib import Path
 
 from taskapp.db import utcnow
 from taskapp.mail.outbox import enqueue
-from taskapp.reminders.models import Notification, NotificationSettings, Reminder
+from taskapp.reminders.models import NotificationSettings, Reminder
 from taskapp.tasks.models import Task
-from tests.revisions import add_owner, down_and_up_again, session_on, snapshot_of
+from tests.revisions import (
+    add_notified_reminder,
+    add_owner,
+    down_and_up_again,
+    session_on,
+    snapshot_of,
+)
 
 NEW_TABLES = ("reminders", "notifications", "notification_settings", "mail_outbox")
 
@@ -28,18 +34,7 @@ async def _write(url: str) -> None:
         reminder = Reminder(
             user_id=owner, task_id=task.id, at=now - timedelta(minutes=1), created_at=now
         )
-        session.add(reminder)
-        await session.flush()
-        session.add(
-            Notification(
-                user_id=owner,
-                task_id=task.id,
-                reminder_id=reminder.id,
-                kind="reminder",
-                title="T",
-                created_at=now,
-            )
-        )
+        await add_notified_reminder(session, reminder, now)
         session.add(NotificationSettings(user_id=owner, digest_hour=8))
         enqueue(session, owner, "reminder", f"{owner.hex}@example.com", {"title": "T"}, now)
         await session.commit()

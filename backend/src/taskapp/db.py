@@ -81,9 +81,8 @@ async def claim_once(
     now: datetime,
 ) -> bool:
     """Set `stamp` to `now` on the row `row` names if the stamp is still empty (a token used, an
-    invitation accepted, a reminder fired). Of concurrent claims exactly one gets True: the
-    others wait on the row's lock, then find the stamp set. Objects in the session are left as
-    they are."""
+    invitation accepted). Of concurrent claims exactly one gets True: the others wait on the
+    row's lock, then find the stamp set. Objects in the session are left as they are."""
     claimed = await session.execute(
         update(stamp.class_)
         .where(row, stamp.is_(None))

@@ -1776,7 +1776,10 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
-            /** Fired At */
+            /**
+             * Fired At
+             * @description When it fired for the task's due as it is now; null: yet to fire for it (a reminder before the due is armed again when the due becomes another)
+             */
             fired_at: string | null;
             /**
              * Fires At

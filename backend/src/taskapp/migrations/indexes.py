@@ -1,5 +1,6 @@
-"""Indexes on `tasks` built online: CONCURRENTLY on PostgreSQL, outside the revision's
-transaction, so the running release's writes to `tasks` are not blocked while one builds.
+"""Indexes built online (on `tasks`, unless a revision names another table): CONCURRENTLY on
+PostgreSQL, outside the revision's transaction, so the running release's writes to the table are
+not blocked while one builds.
 
 Frozen like backfill.py: a shipped revision must keep building what it built.
 """
@@ -26,11 +27,13 @@ def owner_due_order() -> list[str | sa.TextClause]:
     return ["owner_id", sa.text(DUE_AT[op.get_bind().dialect.name]), "id"]
 
 
-def create_online(indexes: dict[str, tuple[Columns, sa.TextClause | None]]) -> None:
-    """Builds each index name -> (columns, partial-index predicate or None) on `tasks`."""
+def create_online(
+    indexes: dict[str, tuple[Columns, sa.TextClause | None]], table: str = "tasks"
+) -> None:
+    """Builds each index name -> (columns, partial-index predicate or None) on `table`."""
     if op.get_bind().dialect.name != "postgresql":
         for name, (columns, where) in indexes.items():
-            op.create_index(name, "tasks", list(columns), sqlite_where=where)
+            op.create_index(name, table, list(columns), sqlite_where=where)
         return
     with op.get_context().autocommit_block():  # CONCURRENTLY cannot run in a transaction
         for name, (columns, where) in indexes.items():
@@ -38,15 +41,15 @@ def create_online(indexes: dict[str, tuple[Columns, sa.TextClause | None]]) -> N
             # and builds it again instead of keeping the invalid one.
             op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
             op.create_index(
-                name, "tasks", list(columns), postgresql_where=where, postgresql_concurrently=True
+                name, table, list(columns), postgresql_where=where, postgresql_concurrently=True
             )
 
 
-def drop_online(names: Sequence[str]) -> None:
+def drop_online(names: Sequence[str], table: str = "tasks") -> None:
     if op.get_bind().dialect.name != "postgresql":
         for name in names:
-            op.drop_index(name, table_name="tasks")
+            op.drop_index(name, table_name=table)
         return
     with op.get_context().autocommit_block():
         for name in names:
-            op.drop_index(name, table_name="tasks", postgresql_concurrently=True)
+            op.drop_index(name, table_name=table, postgresql_concurrently=True)

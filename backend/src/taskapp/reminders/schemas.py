@@ -62,7 +62,10 @@ class ReminderPublic(BaseModel):
     fires_at: datetime | None = Field(
         description="When it fires given the task's due now; null: the task has no due"
     )
-    fired_at: datetime | None
+    fired_at: datetime | None = Field(
+        description="When it fired for the task's due as it is now; null: yet to fire for it (a "
+        "reminder before the due is armed again when the due becomes another)"
+    )
     created_at: datetime
 
 

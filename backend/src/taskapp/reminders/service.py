@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from taskapp import changefeed
 from taskapp.auth.interface import User
 from taskapp.cursors import CursorKind, PageRequest
-from taskapp.db import claim_once, utcnow
+from taskapp.db import utcnow
 from taskapp.errors import ProblemError, invalid_field
 from taskapp.mail.outbox import enqueue
 from taskapp.reminders.models import Notification, NotificationSettings, Reminder
@@ -28,6 +28,7 @@ from taskapp.reminders.schemas import (
 from taskapp.tasks.interface import (
     Role,
     TaskDue,
+    due_other_than,
     open_titles_due,
     require_task,
     task_access,
@@ -57,6 +58,38 @@ def fires_at(reminder: Reminder, due: TaskDue | None, zone: str) -> datetime | N
     return instant - timedelta(minutes=reminder.before_minutes)
 
 
+def fired_for(reminder: Reminder, due: TaskDue | None) -> bool:
+    """Whether the reminder has fired (or been spent) for the task's due as it is now. An `at`
+    reminder fires once. One before the due fires once per due: when the task's due is another
+    than the one it last fired for (a repeating task rolled on, a skip, a postponement) it is
+    armed again (ADR 0018)."""
+    if reminder.fired_at is None:
+        return False
+    if reminder.at is not None or due is None:
+        return True
+    return (reminder.fired_due_date, reminder.fired_due_on) == (due.due_date, due.due_on)
+
+
+def too_late_to_rearm(reminder: Reminder, when: datetime) -> bool:
+    """Armed again for a new due, but its time for it is not after its last firing (the due was
+    brought forward, or a previous release fired it without noting the due): it is spent instead
+    of fired, so a reminder never fires twice within one stretch of time before a due."""
+    return reminder.fired_at is not None and when <= reminder.fired_at
+
+
+def time_for_current_due(reminder: Reminder, due: TaskDue | None, zone: str) -> datetime | None:
+    """Its time for the task's due as it is now, unless it has fired for that due (or has no due
+    to fire for): None then."""
+    return None if fired_for(reminder, due) else fires_at(reminder, due, zone)
+
+
+def next_firing(reminder: Reminder, due: TaskDue | None, zone: str) -> datetime | None:
+    """When the reminder fires next; None when it has fired for the task's current due, will
+    not fire again for it, or has no due to fire for."""
+    when = time_for_current_due(reminder, due, zone)
+    return None if when is None or too_late_to_rearm(reminder, when) else when
+
+
 def _not_found() -> ProblemError:
     return ProblemError(404, "No such reminder.", problem_type="not-found", title="Not found")
 
@@ -78,7 +111,12 @@ async def _public(session: AsyncSession, reminders: list[Reminder]) -> list[Remi
             at=r.at,
             before_due=r.before_minutes,
             fires_at=fires_at(r, dues.get(r.task_id), zones.get(r.user_id, "UTC")),
-            fired_at=r.fired_at,
+            # A reminder armed again for a new due shows as one yet to fire.
+            fired_at=(
+                None
+                if next_firing(r, dues.get(r.task_id), zones.get(r.user_id, "UTC"))
+                else r.fired_at
+            ),
             created_at=r.created_at,
         )
         for r in reminders
@@ -219,9 +257,14 @@ async def put_settings(
 
 # ---- the worker's side ------------------------------------------------------------------------
 
-# Relative reminders are checked against their task's current due on every tick; at most this
-# many per tick (oldest first), so a backlog is worked through rather than read at once.
+# Reminders before the due that have yet to fire are checked against their task's due on every
+# tick; at most this many per tick (oldest first), so a backlog is worked through rather than
+# read at once.
 RELATIVE_SCAN = 2000
+# Those that have fired are read this many a tick, in id order, going round: a tick's cost stays
+# flat however many there are, and one whose task's due has become another is armed again within
+# (their number / REARM_WINDOW) ticks (ADR 0018).
+REARM_WINDOW = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,10 +273,53 @@ class Due:
     fires_at: datetime
 
 
-async def due_reminders(session: AsyncSession, now: datetime, limit: int) -> list[Due]:
-    """Unfired reminders whose time has come (absolute ones by index; relative ones by reading
-    their task's due now)."""
-    absolute = [
+@dataclass(frozen=True, slots=True)
+class DueScan:
+    due: list[Due]  # soonest first
+    rearm_after: uuid.UUID | None  # where the next tick's window of fired reminders starts
+
+
+async def _rearmed(
+    session: AsyncSession, after: uuid.UUID | None
+) -> tuple[list[Reminder], uuid.UUID | None]:
+    """The window of fired reminders before the due after `after`: those whose task's due is not
+    the one they fired for, and where the next window starts (None: back to the first). Only
+    those and the window's last row leave the database."""
+    window_query = (
+        select(Reminder.id, Reminder.task_id, Reminder.fired_due_date, Reminder.fired_due_on)
+        .where(Reminder.at.is_(None), Reminder.fired_at.is_not(None))
+        .order_by(Reminder.id)
+        .limit(REARM_WINDOW)
+    )
+    if after is not None:
+        window_query = window_query.where(Reminder.id > after)
+    window = window_query.cte("rearm_window")
+    moved = due_other_than(window.c.task_id, window.c.fired_due_date, window.c.fired_due_on)
+    last = select(window.c.id).order_by(window.c.id.desc()).limit(1).scalar_subquery()
+    size = select(func.count()).select_from(window).scalar_subquery()
+    rows = (
+        await session.execute(
+            select(window.c.id, moved, window.c.id == last, size).where(
+                or_(moved, window.c.id == last)
+            )
+        )
+    ).all()
+    found = [reminder_id for reminder_id, other_due, _, _ in rows if other_due]
+    # A full window's last row: the next window starts after it (else back to the first).
+    next_after = next(
+        (reminder_id for reminder_id, _, is_last, n in rows if is_last and n == REARM_WINDOW), None
+    )
+    if not found:
+        return [], next_after
+    return list(await session.scalars(select(Reminder).where(Reminder.id.in_(found)))), next_after
+
+
+async def due_reminders(
+    session: AsyncSession, now: datetime, limit: int, rearm_after: uuid.UUID | None = None
+) -> DueScan:
+    """Reminders whose time has come: `at` ones by index; ones before the due that have yet to
+    fire, and this tick's window of fired ones (`rearm_after`), by reading their task's due now."""
+    due = [
         Due(reminder_id, at)
         for reminder_id, at in await session.execute(
             select(Reminder.id, Reminder.at)
@@ -251,17 +337,18 @@ async def due_reminders(session: AsyncSession, now: datetime, limit: int) -> lis
             .limit(RELATIVE_SCAN)
         )
     )
+    rearmed, next_window = await _rearmed(session, rearm_after)
+    relative += rearmed
     dues = await task_dues(session, {r.task_id for r in relative})
     zones = await _zones(session, {r.user_id for r in relative})
     for reminder in relative:
-        when = fires_at(reminder, dues.get(reminder.task_id), zones.get(reminder.user_id, "UTC"))
-        if when is not None and when <= now:
-            absolute.append(Due(reminder.id, when))
-    return sorted(absolute, key=lambda due: due.fires_at)[:limit]
-
-
-async def count_due(session: AsyncSession, now: datetime) -> int:
-    return len(await due_reminders(session, now, RELATIVE_SCAN))
+        when = time_for_current_due(
+            reminder, dues.get(reminder.task_id), zones.get(reminder.user_id, "UTC")
+        )
+        # Time has come, or it is to be spent (see too_late_to_rearm) and so leave the window.
+        if when is not None and (when <= now or too_late_to_rearm(reminder, when)):
+            due.append(Due(reminder.id, when))
+    return DueScan(sorted(due, key=lambda item: item.fires_at)[:limit], next_window)
 
 
 def _mail_context(user: User, title: str, due: datetime | None, link: str | None) -> dict[str, Any]:
@@ -286,9 +373,7 @@ async def fire(
         # PostgreSQL: skip a row another worker holds instead of waiting for it (SQLite renders
         # no FOR UPDATE; its writers are serialised anyway).
         reminder = await session.scalar(
-            select(Reminder)
-            .where(Reminder.id == reminder_id, Reminder.fired_at.is_(None))
-            .with_for_update(skip_locked=True)
+            select(Reminder).where(Reminder.id == reminder_id).with_for_update(skip_locked=True)
         )
         if reminder is None:
             return False
@@ -296,17 +381,41 @@ async def fire(
         due = (await task_dues(session, [reminder.task_id])).get(reminder.task_id)
         if user is None or due is None:
             return False  # deleted meanwhile; the cascade takes the reminder too
-        when = fires_at(reminder, due, user.time_zone)
-        if when is None or when > now:
-            return False  # the due moved away since the scan
-        if not await claim_once(session, Reminder.id == reminder_id, Reminder.fired_at, now):
+        when = time_for_current_due(reminder, due, user.time_zone)
+        too_late = when is not None and too_late_to_rearm(reminder, when)
+        if when is None or (when > now and not too_late):
+            return False  # fired meanwhile, or the due moved away since the scan
+        # The claim: only the transaction that finds `fired_at` as read above changes the row
+        # (a concurrent one waits for this one's commit, then matches nothing).
+        claimed = await session.execute(
+            update(Reminder)
+            .where(
+                Reminder.id == reminder_id,
+                Reminder.fired_at.is_not_distinct_from(reminder.fired_at),
+            )
+            # Spent as too late: its last firing stays the one it is measured from.
+            .values(
+                fired_at=reminder.fired_at if too_late else now,
+                fired_due_date=due.due_date,
+                fired_due_on=due.due_on,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult
             await session.rollback()
             return False
         # A finished task reminds no one, nor does a task the user may no longer read (removed
         # from its project: the notification and mail would carry its title): spent either way.
-        if due.done or await task_access(session, user.id, due.task_id) is None:
+        if too_late or due.done or await task_access(session, user.id, due.task_id) is None:
             await session.commit()
             return False
+        # Fired again for a new due: this notification takes over the link (one per reminder).
+        await session.execute(
+            update(Notification)
+            .where(Notification.reminder_id == reminder_id)
+            .values(reminder_id=None)
+            .execution_options(synchronize_session=False)
+        )
         due_at = due_instant(due, user.time_zone)
         session.add(
             Notification(

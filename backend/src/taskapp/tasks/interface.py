@@ -23,7 +23,7 @@ from taskapp.tasks.projects import (
     open_tasks,
 )
 from taskapp.tasks.query_string import parse as parse_list_query
-from taskapp.tasks.reminding import TaskDue, open_titles_due, task_dues
+from taskapp.tasks.reminding import TaskDue, due_other_than, open_titles_due, task_dues
 from taskapp.tasks.schemas import TaskHistoryPage, UTCDatetime
 from taskapp.tasks.sharing import (
     RANK,
@@ -51,6 +51,7 @@ __all__ = [
     "clear_assignments",
     "counts_by_project",
     "delete_project_tasks",
+    "due_other_than",
     "export_tasks",
     "followed_versions",
     "open_tasks",

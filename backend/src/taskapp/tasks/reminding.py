@@ -1,5 +1,6 @@
 """What reminders need of tasks: a task's current due (read when a reminder fires, so a
-reminder relative to the due follows every move of it) and the open tasks due on a day (digest)."""
+reminder relative to the due follows every move of it), whether it differs from the due a
+reminder fired for, and the open tasks due on a day (digest)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import String, and_, or_, select, type_coerce
+from sqlalchemy import ColumnElement, SQLColumnExpression, String, and_, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from taskapp.tasks.models import Task, TaskStatus
@@ -38,6 +39,24 @@ async def task_dues(
         task_id: TaskDue(task_id, owner_id, title, due_date, due_on, status == TaskStatus.DONE)
         for task_id, owner_id, title, due_date, due_on, status in rows
     }
+
+
+def due_other_than(
+    task_id: SQLColumnExpression[uuid.UUID],
+    due_date: SQLColumnExpression[datetime | None],
+    due_on: SQLColumnExpression[date | None],
+) -> ColumnElement[bool]:
+    """The task has a due, and it is not (`due_date`, `due_on`): a reminder before the due that
+    last fired for that due (or has yet to fire: both null) has one to fire for."""
+    return (
+        select(Task.id)
+        .where(
+            Task.id == task_id,
+            or_(Task.due_date.is_not(None), Task.due_on.is_not(None)),
+            or_(Task.due_date.is_distinct_from(due_date), Task.due_on.is_distinct_from(due_on)),
+        )
+        .exists()
+    )
 
 
 async def open_titles_due(

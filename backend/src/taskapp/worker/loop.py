@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TypeVar
@@ -79,6 +80,8 @@ class JobLoop:
         self.metrics = WorkerMetrics(registry)
         self.last_tick_monotonic: float | None = None
         self._started = time.monotonic()
+        # Where this loop's next window of fired reminders starts (reminders.due_reminders).
+        self._rearm_after: uuid.UUID | None = None
         # The error each job failed with at its last run, if it did: an outage fails every tick
         # the same way, and a traceback per job per tick is noise (and CPU, rendered in dev).
         self._failing: dict[str, str] = {}
@@ -90,11 +93,14 @@ class JobLoop:
         finally:
             self.metrics.duration.labels(job=job).observe(time.perf_counter() - started)
 
-    async def _fire_due(self, now: datetime) -> None:
+    async def fire_reminders(self, now: datetime) -> None:
         async with self._factory() as session:
-            due = await reminders.due_reminders(session, now, reminders.RELATIVE_SCAN)
-        self.metrics.reminders_due.set(len(due))
-        for item in due[:BATCH]:
+            scan = await reminders.due_reminders(
+                session, now, reminders.RELATIVE_SCAN, self._rearm_after
+            )
+        self._rearm_after = scan.rearm_after
+        self.metrics.reminders_due.set(len(scan.due))
+        for item in scan.due[:BATCH]:
             fire = reminders.fire(self._factory, item.reminder_id, now, self._settings.public_url)
             async with self._feed.collecting():  # the recipient's bell, after the commit
                 fired = await self._timed("reminder", fire)
@@ -129,7 +135,7 @@ class JobLoop:
         """One pass over every job; a failing job is counted and the others still run."""
         now = utcnow()
         jobs: dict[str, Callable[[datetime], Awaitable[None]]] = {
-            "reminder": self._fire_due,
+            "reminder": self.fire_reminders,
             "digest": self._digests,
             "mail": self._mail,
             # Objects of deleted files and tasks, and uploads never completed (docs/adr/0020).
