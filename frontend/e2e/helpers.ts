@@ -75,6 +75,14 @@ export const editButton = (page: Page, title: string) =>
     .getByRole("button", { name: /^Edit “/ })
     .first();
 
+/** Opens the task's editor from its list row; answers the dialog once it shows the task. */
+export async function openEditor(page: Page, title: string) {
+  await editButton(page, title).click();
+  const dialog = page.getByRole("dialog", { name: "Edit task" });
+  await expect(dialog.getByLabel("Title")).toHaveValue(title);
+  return dialog;
+}
+
 /** The toast that says `text`. */
 export const toast = (page: Page, text: string) =>
   page.locator("[data-sonner-toast]", { hasText: text });

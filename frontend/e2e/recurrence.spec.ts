@@ -1,10 +1,10 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { shoot } from "./axe";
 import {
   accountWithSubtasks,
   accountWithTasks,
-  editButton,
   logIn,
+  openEditor,
   PASSWORD,
   seedTasks,
   taskRow,
@@ -23,13 +23,6 @@ async function getTask(
   const res = await request.get(`${baseURL}/api/v1/tasks/${id}`, { headers });
   expect(res.status()).toBe(200);
   return (await res.json()) as ApiTask;
-}
-
-async function openEditor(page: Page, title: string) {
-  await editButton(page, title).click();
-  const dialog = page.getByRole("dialog", { name: "Edit task" });
-  await expect(dialog.getByLabel("Title")).toHaveValue(title);
-  return dialog;
 }
 
 test("'every weekday' set in the editor is the API's rule, and completing rolls to the next weekday", async ({

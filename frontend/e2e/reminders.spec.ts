@@ -1,6 +1,15 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { shoot } from "./axe";
-import { mailTo, PASSWORD, seedTasks, taskRow, uniqueEmail } from "./helpers";
+import {
+  accountWithTasks,
+  logIn,
+  mailTo,
+  openEditor,
+  PASSWORD,
+  seedTasks,
+  taskRow,
+  uniqueEmail,
+} from "./helpers";
 
 // The e2e server's worker looks for due reminders each second (scripts/e2e-web.sh).
 
@@ -159,4 +168,42 @@ test("reminders: set before the due in the task dialog, fired by the worker, rea
     await page.reload();
     await expect(page.getByLabel("Daily digest")).toHaveValue("7");
   });
+});
+
+test("a reminder before the due of a repeating task fires, and is armed again for the next due when the task is skipped", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  // Due in 20 minutes (whole seconds, as the API keeps a due), every day: "1 hour before" is due
+  // at once.
+  const due = new Date(Math.floor((Date.now() + 20 * 60_000) / 1000) * 1000);
+  const { email, created, headers } = await accountWithTasks(request, baseURL!, "rearm", [
+    { title: "Stretch", due_date: due.toISOString(), recurrence: "FREQ=DAILY" },
+  ]);
+  const id = created[0]!.id;
+  const added = await request.post(`${baseURL}/api/v1/tasks/${id}/reminders`, {
+    data: { before_due: 60 },
+    headers,
+  });
+  expect(added.status(), await added.text()).toBe(201);
+  await logIn(page, email);
+  await bellWith(page, "Notifications, 1 unread");
+
+  const reminderIn = (dialog: Locator) =>
+    dialog.getByRole("region", { name: "Reminders" }).getByTestId("reminder");
+
+  let dialog = await openEditor(page, "Stretch");
+  await expect(reminderIn(dialog)).toContainText(/^1 hour before each due · +Fired /);
+  await dialog.getByRole("button", { name: /^Skip / }).click();
+  await expect(dialog).toHaveCount(0);
+
+  // Tomorrow's occurrence: the same reminder waits for it.
+  dialog = await openEditor(page, "Stretch");
+  await expect(reminderIn(dialog)).toContainText(/^1 hour before each due · fires /);
+  await expect(reminderIn(dialog)).not.toContainText("Fired");
+  const listed = await request.get(`${baseURL}/api/v1/tasks/${id}/reminders`, { headers });
+  const [reminder] = (await listed.json()) as Array<{ fires_at: string; fired_at: string | null }>;
+  expect(reminder!.fired_at).toBeNull();
+  expect(Date.parse(reminder!.fires_at)).toBe(due.getTime() + 23 * 3_600_000);
 });

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { BellRing, Check, X } from "lucide-react";
 import { useState, type FormEvent, type InputHTMLAttributes } from "react";
 import { ApiError, errorMessage } from "@/api/problem";
@@ -73,7 +73,13 @@ export function TaskReminders({ task }: { task: Task }) {
   const qc = useQueryClient();
   const timeZone = useTimeZone();
   const key = notificationKeys.reminders(task.id);
-  const reminders = useQuery({ queryKey: key, queryFn: () => listReminders(task.id) });
+  // Read again when the due moves (`fires_at` follows it, and a reminder before the due that
+  // has fired is armed again for a new due); the old list stays shown meanwhile.
+  const reminders = useQuery({
+    queryKey: [...key, task.due_date ?? task.due_on],
+    queryFn: () => listReminders(task.id),
+    placeholderData: keepPreviousData,
+  });
   const hasDue = !!(task.due_date || task.due_on);
   const due = dueFields(task, timeZone);
 
@@ -127,7 +133,7 @@ export function TaskReminders({ task }: { task: Task }) {
 
   const describe = (r: Reminder) =>
     r.before_due !== null
-      ? `${spanText(r.before_due)} before due`
+      ? `${spanText(r.before_due)} before ${task.recurrence ? "each due" : "due"}`
       : `At ${when(r.at ?? r.fires_at ?? r.created_at)}`;
 
   return (

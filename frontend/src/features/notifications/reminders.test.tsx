@@ -1,5 +1,7 @@
+import { QueryClientProvider } from "@tanstack/react-query";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent, { type UserEvent } from "@testing-library/user-event";
+import { MemoryRouter } from "react-router";
 import { beforeEach, describe, expect, it } from "vitest";
 import { setAccessToken } from "@/api/session";
 import type { Task, User } from "@/api/types";
@@ -113,6 +115,37 @@ describe("the task's reminders", () => {
     expect(calls.find((c) => c.method === "DELETE")?.path).toBe(
       `/api/v1/tasks/${task.id}/reminders/00000000-0000-4000-8000-000000000002`,
     );
+  });
+
+  it("follows the task's due: a repeating task rolled on shows its reminder armed again", async () => {
+    const task = makeTask({ due_date: "2026-12-05T09:00:00Z", recurrence: "FREQ=DAILY" });
+    const before = (over: Partial<Reminder>) => reminder({ before_due: 60, ...over });
+    let items = [before({ fires_at: "2026-12-05T08:00:00Z", fired_at: "2026-12-05T08:00:03Z" })];
+    mockApi({ "GET /api/v1/tasks/:id/reminders": () => json(items) });
+    const tree = (shown: Task) => (
+      <AuthContext.Provider value={auth}>
+        <TaskReminders task={shown} />
+      </AuthContext.Provider>
+    );
+    const { rerender, qc } = renderWith(tree(task));
+    expect(await screen.findByTestId("reminder")).toHaveTextContent(
+      /^1 hour before each due · Fired /,
+    );
+
+    // Completed: the API rolls the due on a day and arms the reminder for it.
+    items = [before({ fires_at: "2026-12-06T08:00:00Z" })];
+    const rolled = { ...task, due_date: "2026-12-06T09:00:00Z", version: task.version + 1 };
+    rerender(
+      <QueryClientProvider client={qc}>
+        <MemoryRouter>{tree(rolled)}</MemoryRouter>
+      </QueryClientProvider>,
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId("reminder")).toHaveTextContent(
+        /^1 hour before each due · fires .*6/,
+      ),
+    );
+    expect(screen.getByTestId("reminder")).not.toHaveTextContent("Fired");
   });
 
   it("adds one at a day and time read in the profile's time zone", async () => {
