@@ -89,6 +89,25 @@ test("Today: overdue and due today in the user's zone, completed in place", asyn
   await expect(page).toHaveURL(/\/today$/);
   await page.keyboard.press("Escape");
 
+  // Keyboard-first on a fresh load of Today (no task list cached): j focuses the overdue task,
+  // 1 makes it urgent, t moves it to today, and e opens it.
+  await page.goto("/today");
+  await expect(overdue.getByTestId("task-item")).toHaveText([/Renew passport/]);
+  await page.keyboard.press("j");
+  await expect(overdue.getByRole("button", { name: "Edit “Renew passport”" })).toBeFocused();
+  await page.keyboard.press("1");
+  await expect(overdue.getByTestId("task-item")).toContainText("Urgent");
+  await page.keyboard.press("t");
+  await expect(due.getByTestId("task-item")).toHaveText([/Renew passport/, /Call the bank/]);
+  await expect(overdue).toHaveCount(0);
+  expect((await get("Renew passport")).due_on).toBe(dayIn(0));
+  // The row moved to another group (a new element): j starts again from the first task.
+  await page.keyboard.press("j");
+  await page.keyboard.press("e");
+  const editor = page.getByRole("dialog", { name: "Edit task" });
+  await expect(editor.getByLabel("Title")).toHaveValue("Renew passport");
+  await page.keyboard.press("Escape");
+
   await page.setViewportSize({ width: 375, height: 812 });
   const bottom = page.getByRole("navigation", { name: "Sections" });
   await expect(bottom.getByRole("link", { name: "Today" })).toBeVisible();
@@ -130,6 +149,12 @@ test("Upcoming: 14 days by day; drag keeps a due time's clock time, the menu mov
   await expect(page.locator(`section[data-day="${dayIn(6)}"]`)).toContainText("Water the plants");
   await expect.poll(async () => (await get("Water the plants")).due_on).toBe(dayIn(6));
   expect((await get("Water the plants")).due_date).toBeNull();
+
+  // The task keys work here too: t brings the task it just moved to today.
+  await page.getByRole("button", { name: "Edit “Water the plants”" }).focus();
+  await page.keyboard.press("t");
+  await expect(page.locator(`section[data-day="${dayIn(0)}"]`)).toContainText("Water the plants");
+  await expect.poll(async () => (await get("Water the plants")).due_on).toBe(dayIn(0));
 
   await page.setViewportSize({ width: 375, height: 812 });
   await shoot(page, "upcoming-phone");

@@ -13,7 +13,7 @@ import { cn } from "@/lib/cn";
 import { useOpenTask } from "@/features/tasks/views";
 import { Button, Spinner } from "@/ui/primitives";
 import { LoadError } from "@/ui/LoadStates";
-import { useRowKeys } from "./keys";
+import { useAgendaKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
 import { repeatsByDay, type Occurrence } from "./agenda";
 import { useAgenda, useTimeZone } from "./api";
@@ -145,13 +145,13 @@ function DayCell({
  */
 export default function CalendarPage() {
   const timeZone = useTimeZone();
-  useRowKeys();
   const today = localToday(timeZone);
   const [params, setParams] = useSearchParams();
   const asked = params.get("month") ?? "";
   const month = MONTH.test(asked) ? asked : today.slice(0, 7);
   const { from, to } = monthRange(month);
   const agenda = useAgenda(from, to);
+  useAgendaKeys(agenda.data);
   const byDay = new Map<string, Task[]>(agenda.data?.days.map((d) => [d.date, d.tasks]) ?? []);
   const repeatsOn = agenda.data ? repeatsByDay(agenda.data) : new Map<string, Occurrence[]>();
   const { dnd } = useAgendaMoves(

@@ -1,10 +1,11 @@
 import { Check } from "lucide-react";
+import { useMemo } from "react";
 import type { Task } from "@/api/types";
 import { QueryLoadError, TaskItem } from "@/features/tasks/views";
 import { EmptyState } from "@/ui/primitives";
 import { Loading } from "@/ui/LoadStates";
 import { useToday } from "./api";
-import { useRowKeys } from "./keys";
+import { usePlannerKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
 import { longDay } from "./days";
 
@@ -26,8 +27,8 @@ function Group({ id, title, tasks }: { id: string; title: string; tasks: Task[] 
 /** Overdue and due today, in the user's zone (`GET /tasks/today`); the list's rows, in place. */
 export default function TodayPage() {
   const today = useToday();
-  useRowKeys();
   const data = today.data;
+  usePlannerKeys(useMemo(() => (data ? [...data.overdue, ...data.today] : []), [data]));
 
   return (
     <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">

@@ -4,7 +4,7 @@ import { QueryLoadError } from "@/features/tasks/views";
 import { cn } from "@/lib/cn";
 import { Loading } from "@/ui/LoadStates";
 import { AgendaRow, RepeatRow } from "./AgendaRow";
-import { useRowKeys } from "./keys";
+import { useAgendaKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
 import { repeatsByDay, UPCOMING_DAYS, type Occurrence } from "./agenda";
 import { useAgenda, useTimeZone } from "./api";
@@ -49,10 +49,10 @@ function Day({
 /** The next 14 days from `GET /tasks/agenda`, a heading per day; drag (or "Move to") reschedules. */
 export default function UpcomingPage() {
   const timeZone = useTimeZone();
-  useRowKeys();
   const today = localToday(timeZone);
   const to = addDays(today, UPCOMING_DAYS - 1);
   const agenda = useAgenda(today, to);
+  useAgendaKeys(agenda.data);
   const { move, dnd } = useAgendaMoves(
     today,
     to,

@@ -409,7 +409,7 @@ export default function BoardPage() {
   useShortcuts(keys);
   // e, d on the focused card; 1–4, t on the selection when there is one, else the focused card.
   const clearSelection = useCallback(() => setSel(() => NO_SELECTION), [setSel]);
-  useTaskKeys(selectedTasks, clearSelection);
+  useTaskKeys({ selection: selectedTasks, onApplied: clearSelection });
   const sensors = useTaskDragSensors();
 
   /** The column a droppable belongs to: a card's status, or the column itself. */

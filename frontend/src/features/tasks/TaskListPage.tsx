@@ -151,7 +151,7 @@ export default function TaskListPage() {
     () => (selectable ? tasks.filter((t) => selected.has(t.id)) : []),
     [tasks, selected, selectable],
   );
-  useTaskKeys(selectedTasks, clear, writable);
+  useTaskKeys({ selection: selectedTasks, onApplied: clear, writable });
   const filtered = activeFilterCount(filters) > 0;
 
   const row = (t: (typeof tasks)[number], drag?: RowDrag) => (

@@ -16,8 +16,16 @@ import { undoStack } from "./undo";
 const ZONE = "Pacific/Kiritimati";
 const auth = { user: { time_zone: ZONE } as User } as AuthContextValue;
 
-function Page({ tasks, selection }: { tasks: Task[]; selection?: Task[] }) {
-  useTaskKeys(selection);
+function Page({
+  tasks,
+  selection,
+  find,
+}: {
+  tasks: Task[];
+  selection?: Task[];
+  find?: (id: string) => Task | undefined;
+}) {
+  useTaskKeys({ selection, find });
   const state = useEditor();
   return (
     <>
@@ -38,7 +46,11 @@ function Page({ tasks, selection }: { tasks: Task[]; selection?: Task[] }) {
   );
 }
 
-function setup(selection?: (tasks: Task[]) => Task[]) {
+function setup(
+  selection?: (tasks: Task[]) => Task[],
+  /** The page's own copies of tasks (a planner page's), made from the listed ones. */
+  own?: (tasks: Task[]) => Task[],
+) {
   const tasks = [
     makeTask({ title: "Pay rent" }),
     makeTask({ title: "Book flights" }),
@@ -74,7 +86,11 @@ function setup(selection?: (tasks: Task[]) => Task[]) {
   });
   renderWith(
     <AuthContext.Provider value={auth}>
-      <Page tasks={tasks} selection={selection?.(tasks)} />
+      <Page
+        tasks={tasks}
+        selection={selection?.(tasks)}
+        find={own && ((id) => own(tasks).find((t) => t.id === id))}
+      />
     </AuthContext.Provider>,
     { qc },
   );
@@ -112,6 +128,18 @@ describe("task keys", () => {
     await waitFor(() =>
       expect(sent(calls, "PATCH")).toEqual([{ priority: "urgent" }, { priority: "medium" }]),
     );
+  });
+
+  it("a page's own copy of the task (Today, Upcoming, Calendar) is written on when it is newer", async () => {
+    // Upcoming moved "Book flights" twice since the list was cached.
+    const { calls, tasks } = setup(undefined, (listed) => [
+      { ...listed[1]!, version: listed[1]!.version + 2 },
+    ]);
+    screen.getByRole("button", { name: "Edit “Book flights”" }).focus();
+    fireEvent.keyDown(window, { key: "1" });
+    await waitFor(() => expect(sent(calls, "PATCH")).toEqual([{ priority: "urgent" }]));
+    const patch = calls.find((c) => c.method === "PATCH")!;
+    expect(patch.headers.get("If-Match")).toBe(`"${tasks[1]!.version + 2}"`);
   });
 
   it("t makes the focused task due today in the user's zone, and undo clears it", async () => {

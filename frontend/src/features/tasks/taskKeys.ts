@@ -40,23 +40,34 @@ export function focusedTaskId(): string | undefined {
 
 const NONE: readonly Task[] = [];
 
+/** The newer of two copies of a task (the one a write must be based on, or it meets a 412). */
+const newer = (a: Task | undefined, b: Task | undefined) =>
+  !a || (b && b.version > a.version) ? b : a;
+
 /**
  * Wire the task keys on a page. `selection`: the selected tasks (the list's multi-select);
- * `onApplied` empties it after a bulk change, as the bulk bar does.
+ * `onApplied` empties it after a bulk change, as the bulk bar does; `writable` false on a project
+ * the user only views (the keys open tasks, never change them); `find`: the page's own copy of a
+ * task where it is not in the list caches (Today, Upcoming and Calendar hold their own).
  */
-export function useTaskKeys(
-  selection: readonly Task[] = NONE,
-  onApplied?: () => void,
-  /** False on a project the user only views: the keys open tasks, never change them. */
+export function useTaskKeys({
+  selection = NONE,
+  onApplied,
   writable = true,
-): void {
+  find,
+}: {
+  selection?: readonly Task[];
+  onApplied?: () => void;
+  writable?: boolean;
+  find?: (id: string) => Task | undefined;
+} = {}): void {
   const qc = useQueryClient();
   const openTask = useOpenTask();
   const timeZone = useContext(AuthContext)?.user?.time_zone ?? undefined;
   const keys = useMemo(() => {
     const press = (action: TaskKeyAction) => {
       const id = focusedTaskId();
-      const task = id ? findCachedTask(qc, id) : undefined;
+      const task = id ? newer(findCachedTask(qc, id), find?.(id)) : undefined;
       if (action.kind === "edit") {
         if (task) openTask(task, action.focus);
         return;
@@ -69,6 +80,6 @@ export function useTaskKeys(
     return Object.fromEntries(
       Object.entries(TASK_KEYS).map(([key, action]) => [key, () => press(action)]),
     );
-  }, [qc, openTask, selection, timeZone, onApplied, writable]);
+  }, [qc, openTask, selection, timeZone, onApplied, writable, find]);
   useShortcuts(keys);
 }

@@ -16,4 +16,5 @@ export { QueryLoadError } from "./QueryLoadError";
 export { PriorityBadge, RepeatMark } from "./TaskBadges";
 export { CompleteButton, TaskItem } from "./TaskItem";
 export { useOpenTask, useTaskRoute } from "./taskRoute";
+export { useTaskKeys } from "./taskKeys";
 export { useShortcuts } from "@/lib/useShortcuts";
