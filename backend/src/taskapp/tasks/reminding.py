@@ -47,7 +47,7 @@ def due_other_than(
     due_on: SQLColumnExpression[date | None],
 ) -> ColumnElement[bool]:
     """The task has a due, and it is not (`due_date`, `due_on`): a reminder before the due that
-    last fired for that due (or has yet to fire: both null) has one to fire for."""
+    last fired for that due (both null: fired by a release that did not note it) has a new one."""
     return (
         select(Task.id)
         .where(
