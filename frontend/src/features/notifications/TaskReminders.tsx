@@ -1,4 +1,4 @@
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { BellRing, Check, X } from "lucide-react";
 import { useState, type FormEvent, type InputHTMLAttributes } from "react";
 import { ApiError, errorMessage } from "@/api/problem";
@@ -74,11 +74,13 @@ export function TaskReminders({ task }: { task: Task }) {
   const timeZone = useTimeZone();
   const key = notificationKeys.reminders(task.id);
   // Read again when the due moves (`fires_at` follows it, and a reminder before the due that
-  // has fired is armed again for a new due); the old list stays shown meanwhile.
+  // has fired is armed again for a new due); the task's old list stays shown meanwhile (never
+  // another task's).
   const reminders = useQuery({
     queryKey: [...key, task.due_date ?? task.due_on],
     queryFn: () => listReminders(task.id),
-    placeholderData: keepPreviousData,
+    placeholderData: (previous, previousQuery) =>
+      previousQuery?.queryKey[2] === task.id ? previous : undefined,
   });
   const hasDue = !!(task.due_date || task.due_on);
   const due = dueFields(task, timeZone);

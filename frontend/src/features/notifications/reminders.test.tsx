@@ -148,6 +148,35 @@ describe("the task's reminders", () => {
     expect(screen.getByTestId("reminder")).not.toHaveTextContent("Fired");
   });
 
+  it("never shows another task's reminders while the next task's are read", async () => {
+    const first = makeTask({ title: "First", due_date: "2026-12-05T09:00:00Z" });
+    const second = makeTask({ title: "Second", due_date: "2026-12-06T09:00:00Z" });
+    let answerSecond: (r: Response) => void = () => {};
+    mockApi({
+      "GET /api/v1/tasks/:id/reminders": (req) =>
+        new URL(req.url).pathname.includes(first.id)
+          ? json([
+              reminder({ task_id: first.id, before_due: 60, fires_at: "2026-12-05T08:00:00Z" }),
+            ])
+          : new Promise<Response>((resolve) => (answerSecond = resolve)),
+    });
+    const tree = (shown: Task) => (
+      <AuthContext.Provider value={auth}>
+        <TaskReminders task={shown} />
+      </AuthContext.Provider>
+    );
+    const { rerender, qc } = renderWith(tree(first));
+    expect(await screen.findByTestId("reminder")).toHaveTextContent(/^1 hour before due/);
+    rerender(
+      <QueryClientProvider client={qc}>
+        <MemoryRouter>{tree(second)}</MemoryRouter>
+      </QueryClientProvider>,
+    );
+    expect(screen.queryByTestId("reminder")).not.toBeInTheDocument();
+    answerSecond(json([]));
+    expect(await screen.findByText("No reminders.")).toBeInTheDocument();
+  });
+
   it("adds one at a day and time read in the profile's time zone", async () => {
     const { user, calls } = await showNone(makeTask());
     // No due: only "at" is offered.
