@@ -276,6 +276,15 @@ async def test_fired_reminders_are_read_a_window_a_tick_and_each_moved_one_is_fo
     assert sorted(found) == sorted(moved)
     assert ticks == fired_relative + 1  # a window a reminder, then one that comes back empty
 
+    # A worker's loop tells how long its round took, once it has gone round (ticked at a time
+    # long past, so that nothing fires and the number of fired reminders stays the same).
+    loop = _loop(mail_app)
+    for _ in range(fired_relative):
+        await loop.fire_reminders(datetime(2000, 1, 1, tzinfo=UTC))
+    assert loop.registry.get_sample_value("taskapp_reminders_rearm_round_seconds") == 0
+    await loop.fire_reminders(datetime(2000, 1, 1, tzinfo=UTC))
+    assert (loop.registry.get_sample_value("taskapp_reminders_rearm_round_seconds") or 0) > 0
+
 
 async def test_only_someone_who_can_read_the_task_sets_reminders_on_it(
     http: httpx.AsyncClient,

@@ -53,6 +53,13 @@ class WorkerMetrics:
             "Reminders whose time has come that have not fired yet (at the last tick).",
             registry=registry,
         )
+        self.rearm_round = Gauge(
+            "taskapp_reminders_rearm_round_seconds",
+            "How long this worker's last round over the fired reminders before the due took, a"
+            " window a tick: a reminder whose task's due moved is armed again within about this"
+            " long (0 until the first round ends).",
+            registry=registry,
+        )
         self.last_tick = Gauge(
             "taskapp_worker_last_tick_timestamp_seconds",
             "When the worker last finished a tick (Unix time).",
@@ -80,8 +87,10 @@ class JobLoop:
         self.metrics = WorkerMetrics(registry)
         self.last_tick_monotonic: float | None = None
         self._started = time.monotonic()
-        # Where this loop's next window of fired reminders starts (reminders.due_reminders).
+        # Where this loop's next window of fired reminders starts (reminders.due_reminders),
+        # and when its current round over them began.
         self._rearm_after: uuid.UUID | None = None
+        self._round_started = time.monotonic()
         # The error each job failed with at its last run, if it did: an outage fails every tick
         # the same way, and a traceback per job per tick is noise (and CPU, rendered in dev).
         self._failing: dict[str, str] = {}
@@ -99,6 +108,10 @@ class JobLoop:
                 session, now, reminders.RELATIVE_SCAN, self._rearm_after
             )
         self._rearm_after = scan.rearm_after
+        if scan.rearm_after is None:  # the round is over: the next tick starts the next one
+            ended = time.monotonic()
+            self.metrics.rearm_round.set(ended - self._round_started)
+            self._round_started = ended
         self.metrics.reminders_due.set(len(scan.due))
         for item in scan.due[:BATCH]:
             fire = reminders.fire(self._factory, item.reminder_id, now, self._settings.public_url)
