@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from taskapp.db import Base, UTCDateTime
 
+# Fired reminders before the due: what the worker's window reads (reminders/service.py).
+FIRED_RELATIVE = text("at IS NULL AND fired_at IS NOT NULL")
+
 
 class Reminder(Base):
     """One reminder of a task for one user: at an instant (`at`) or `before_minutes` before the
@@ -28,8 +31,8 @@ class Reminder(Base):
         Index(
             "ix_reminders_fired_relative",
             "id",
-            postgresql_where=text("at IS NULL AND fired_at IS NOT NULL"),
-            sqlite_where=text("at IS NULL AND fired_at IS NOT NULL"),
+            postgresql_where=FIRED_RELATIVE,
+            sqlite_where=FIRED_RELATIVE,
         ),
     )
 
