@@ -104,23 +104,22 @@ async def _zones(session: AsyncSession, user_ids: set[uuid.UUID]) -> dict[uuid.U
 async def _public(session: AsyncSession, reminders: list[Reminder]) -> list[ReminderPublic]:
     dues = await task_dues(session, {r.task_id for r in reminders})
     zones = await _zones(session, {r.user_id for r in reminders})
-    return [
-        ReminderPublic(
-            id=r.id,
-            task_id=r.task_id,
-            at=r.at,
-            before_due=r.before_minutes,
-            fires_at=fires_at(r, dues.get(r.task_id), zones.get(r.user_id, "UTC")),
-            # A reminder armed again for a new due shows as one yet to fire.
-            fired_at=(
-                None
-                if next_firing(r, dues.get(r.task_id), zones.get(r.user_id, "UTC"))
-                else r.fired_at
-            ),
-            created_at=r.created_at,
+    shown = []
+    for r in reminders:
+        due, zone = dues.get(r.task_id), zones.get(r.user_id, "UTC")
+        shown.append(
+            ReminderPublic(
+                id=r.id,
+                task_id=r.task_id,
+                at=r.at,
+                before_due=r.before_minutes,
+                fires_at=fires_at(r, due, zone),
+                # A reminder armed again for a new due shows as one yet to fire.
+                fired_at=None if next_firing(r, due, zone) else r.fired_at,
+                created_at=r.created_at,
+            )
         )
-        for r in reminders
-    ]
+    return shown
 
 
 async def add(
