@@ -1,6 +1,7 @@
 """The authorization matrix (issue 19): every route of the app, taken from `app.routes`, called
 by each of {owner, editor, viewer, removed member, stranger} of a shared project, with the
-status each must get; a refused write must leave the owner's view of the project unchanged.
+status each must get; a refused write must leave the owner's view of the project unchanged, and
+a write that moves an account's data version must tell that account's live streams (ADR 0019).
 
 A route without an entry in MATRIX fails `test_every_route_has_a_matrix_entry`, so a new
 endpoint cannot ship without saying who may call it. Routes about the caller's own account
@@ -22,6 +23,8 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from taskapp.auth.models import User
+from taskapp.changefeed import Listener
 from taskapp.http.routes import flatten
 from taskapp.projects.models import ProjectInvitation
 from taskapp.security import token_digest
@@ -650,6 +653,27 @@ MATRIX: dict[tuple[str, str], Case] = {
 }
 
 
+async def data_versions(w: World) -> dict[uuid.UUID, int]:
+    """Every account's data version: what a live stream compares after a notice (ADR 0019)."""
+    ids = [uuid.UUID(a.user_id) for a in (*w.users.values(), w.spare)]
+    async with w.app.state.services.session_factory() as session:
+        rows = await session.execute(select(User.id, User.tasks_version).where(User.id.in_(ids)))
+    return dict(rows.all())
+
+
+async def noticed(listener: Listener, owners: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of `owners` the feed told `listener` of: at once in process, within a second or
+    so through Redis (the PostgreSQL run); it waits only for notices still missing."""
+    heard: set[uuid.UUID] = set()
+    deadline = asyncio.get_running_loop().time() + 5.0
+    while not owners <= heard and (left := deadline - asyncio.get_running_loop().time()) > 0:
+        woke = await listener.wait(left)
+        if woke is None:
+            break
+        heard |= {change.owner_id for change in woke[0]}
+    return heard & owners
+
+
 async def _const(method: str, path: str) -> Request:
     return method, path, {}
 
@@ -689,7 +713,13 @@ async def test_each_role_gets_the_status_the_matrix_says(
         if case.stream:
             response = await stream_head(w.app, path, me.headers)
         else:
-            response = await client.request(method, path, headers=me.headers, **kwargs)
+            async with w.app.state.services.feed.listening() as listener:
+                versions = await listener.follow(lambda: data_versions(w))
+                response = await client.request(method, path, headers=me.headers, **kwargs)
+                after = await data_versions(w)
+                moved = {owner for owner, version in after.items() if versions[owner] != version}
+                unheard = moved - await noticed(listener, moved)
+            assert not unheard, f"{role}'s {method} moved a data version no stream is told of"
         got[role] = response.status_code
         if response.status_code >= 400 and before is not None:
             assert await w.snapshot() == before, f"{role}'s refused {method} changed the project"

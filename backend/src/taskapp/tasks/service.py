@@ -907,6 +907,7 @@ async def move_task(
         now = utcnow()
         zone = ZoneInfo(time_zone)
         await session.execute(owner_bump(owner_id, now))  # the owner's moves wait here until commit
+        changefeed.changed(owner_id)  # published after the request (docs/adr/0019)
         task.position = await ordering.new_position(session, owner_id, task_id, move)
         if move.status is not None:
             for subtask in await subtasks.before_completing(
