@@ -74,6 +74,8 @@ describe("two quick moves of one task", () => {
       },
     });
     const qc = newQueryClient();
+    const list = taskKeys.list({ sort: "position" });
+    qc.setQueryData(list, { pages: [{ items: [task], next_cursor: null }], pageParams: [null] });
     const first = moveTask(qc, task, { before_id: "a" }, null);
     const second = moveTask(qc, task, { before_id: "b" }, null); // the row still shows version 1
     await vi.waitFor(() => expect(calls).toHaveLength(1));

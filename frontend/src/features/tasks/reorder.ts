@@ -4,14 +4,14 @@
  * rolled back on failure, and undoable (back next to the neighbour it had). A lazy chunk: it
  * loads on the first Alt+↑/↓ or drag.
  */
-import type { QueryClient } from "@tanstack/react-query";
+import { MutationObserver, type QueryClient } from "@tanstack/react-query";
 import { toast } from "@/ui/toast";
 import { ApiError, errorMessage } from "@/api/problem";
 import type { Task, TaskStatus } from "@/api/types";
-import { isRoleForbidden } from "@/features/projects/role";
 import { moveTaskTo, taskKeys } from "./api";
 import {
   applyPatch,
+  findCachedTask,
   restoreLists,
   snapshotLists,
   upsertInList,
@@ -106,15 +106,17 @@ function moveCached(qc: QueryClient, task: Task, target: MoveTarget) {
 
 const UNDO_TOAST_MS = 6000;
 let seq = 0;
-/** Each task's move still on its way: the next move of that task waits for its answer. */
-const inFlight = new Map<string, Promise<Task | null>>();
+/** Moves in the mutation cache: the live updates hold their refetches while any is on its way
+ * (live/follow.ts), so a list read in between cannot put a moved row back. */
+export const MOVE_KEY = ["tasks", "move"] as const;
 /**
- * The last move sent, of any task: each move is sent after the one before has its answer. A move
- * names a neighbour ("after Dan"), and an earlier move may still be moving that neighbour: sent
- * at once, Alt+↑ on Dan then Alt+↓ on Ann reached the server in either order on a busy machine,
- * and the list it kept was not the one shown (reorder.spec, 2 of 6 runs with both cores busy).
+ * One scope for every move: TanStack Query sends each after the one before has its answer. A
+ * move names a neighbour ("after Dan"), and an earlier move may still be moving that neighbour:
+ * sent at once, Alt+↑ on Dan then Alt+↓ on Ann reached the server in either order on a busy
+ * machine, and the list it kept was not the one shown (reorder.spec, 2 of 6 runs with both
+ * cores busy).
  */
-let lastMove: Promise<unknown> = Promise.resolve();
+const MOVES = { id: "task-moves" };
 
 /**
  * Move `task` (at the version shown) to `to`; `back` is the move that undoes it (the place and
@@ -146,16 +148,17 @@ export async function moveTask(
       },
     });
   }
-  // Two quick Alt+↑ on one task: the second is sent on the version the first one produced (sent
-  // on the version shown, it was a 412 and the list jumped back: seen in a CI run).
-  const previous = inFlight.get(task.id);
-  inFlight.set(task.id, saved);
-  const earlier = lastMove;
-  lastMove = saved;
   try {
-    await earlier;
-    const data = await moveTaskTo((await previous) ?? task, to);
-    upsertTaskInLists(qc, data);
+    const data = await new MutationObserver(qc, {
+      mutationKey: MOVE_KEY,
+      scope: MOVES,
+      // Sent on the newest version held once its turn comes: two quick Alt+↑ on one task send
+      // the second on the version the first one produced (sent on the version shown, it was a
+      // 412 and the list jumped back: seen in a CI run).
+      mutationFn: ({ task: shown }: { task: Task }) =>
+        moveTaskTo(findCachedTask(qc, shown.id) ?? shown, to),
+      onSuccess: (answer) => upsertTaskInLists(qc, answer),
+    }).mutate({ task: moved }); // `task`: the row shows it waiting while offline (waiting.ts)
     settle(data);
     if (back)
       toast(`Moved “${task.title}”`, {
@@ -164,9 +167,8 @@ export async function moveTask(
         action: { label: "Undo", onClick: () => undoStack.undo(id) },
       });
   } catch (error) {
+    // (A refusal for a role lowered meanwhile refetches the roles: app/queryClient.ts.)
     restoreLists(qc, snapshot);
-    // Refused for a role lowered meanwhile: the roles come with the projects list.
-    if (isRoleForbidden(error)) void qc.invalidateQueries({ queryKey: ["projects"] });
     refocus(task.id);
     undoStack.remove(id);
     settle(null);
@@ -176,11 +178,11 @@ export async function moveTask(
         : `Could not move “${task.title}”: ${errorMessage(error)}`,
     );
   } finally {
-    if (inFlight.get(task.id) === saved) inFlight.delete(task.id);
     // Refetched once the last queued move is in: a list fetched while a later move waits would
     // come back without it and put that row back where it was (then the next Alt+↑/↓ counted
     // from the wrong place).
-    if (lastMove === saved) void qc.invalidateQueries({ queryKey: taskKeys.lists() });
+    if (!qc.isMutating({ mutationKey: MOVE_KEY }))
+      void qc.invalidateQueries({ queryKey: taskKeys.lists() });
   }
 }
 
