@@ -1,7 +1,8 @@
 """The authorization matrix (issue 19): every route of the app, taken from `app.routes`, called
 by each of {owner, editor, viewer, removed member, stranger} of a shared project, with the
-status each must get; a refused write must leave the owner's view of the project unchanged, and
-a write that moves an account's data version must tell that account's live streams (ADR 0019).
+status each must get; a refused write must leave the owner's view of the project unchanged. A
+write that changes an account's tasks must move its data version (the key of every cached read,
+ADR 0004), and one that moves a data version must tell that account's live streams (ADR 0019).
 
 A route without an entry in MATRIX fails `test_every_route_has_a_matrix_entry`, so a new
 endpoint cannot ship without saying who may call it. Routes about the caller's own account
@@ -28,6 +29,7 @@ from taskapp.changefeed import Listener
 from taskapp.http.routes import flatten
 from taskapp.projects.models import ProjectInvitation
 from taskapp.security import token_digest
+from taskapp.tasks.models import Task
 from tests.conftest import (
     PASSWORD,
     Account,
@@ -661,6 +663,16 @@ async def data_versions(w: World) -> dict[uuid.UUID, int]:
     return dict(rows.all())
 
 
+async def task_versions(w: World) -> dict[uuid.UUID, tuple[uuid.UUID, int]]:
+    """Every task of the world's accounts, read past every cache: id -> (owner, version)."""
+    ids = [uuid.UUID(a.user_id) for a in (*w.users.values(), w.spare)]
+    async with w.app.state.services.session_factory() as session:
+        rows = await session.execute(
+            select(Task.id, Task.owner_id, Task.version).where(Task.owner_id.in_(ids))
+        )
+    return {task: (owner, version) for task, owner, version in rows}
+
+
 async def noticed(listener: Listener, owners: set[uuid.UUID]) -> set[uuid.UUID]:
     """Which of `owners` the feed told `listener` of: at once in process, within a second or
     so through Redis (the PostgreSQL run); it waits only for notices still missing."""
@@ -715,9 +727,17 @@ async def test_each_role_gets_the_status_the_matrix_says(
         else:
             async with w.app.state.services.feed.listening() as listener:
                 versions = await listener.follow(lambda: data_versions(w))
+                tasks = await task_versions(w)
                 response = await client.request(method, path, headers=me.headers, **kwargs)
                 after = await data_versions(w)
                 moved = {owner for owner, version in after.items() if versions[owner] != version}
+                tasks_after = await task_versions(w)
+                changed = {
+                    owner
+                    for task, (owner, version) in tasks.items() ^ tasks_after.items()
+                    if owner in after
+                }
+                assert changed <= moved, f"{role}'s {method} changed tasks, no version moved"
                 unheard = moved - await noticed(listener, moved)
             assert not unheard, f"{role}'s {method} moved a data version no stream is told of"
         got[role] = response.status_code
