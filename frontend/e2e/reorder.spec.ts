@@ -51,6 +51,35 @@ test("manual order by keyboard: Alt+↑/↓ move the focused task through the AP
   expect(moves.sent).toBe(5);
 });
 
+/** `times` presses of Alt+`key`, `gap` ms apart: a held key repeats about every 30 ms. */
+async function holdAlt(page: Page, key: "ArrowUp" | "ArrowDown", times: number, gap: number) {
+  await page.keyboard.down("Alt");
+  for (let n = 0; n < times; n++) {
+    if (n && gap) await page.waitForTimeout(gap);
+    await page.keyboard.press(key);
+  }
+  await page.keyboard.up("Alt");
+}
+
+test("a held Alt+↑ moves the task one place a repeat, however fast the key repeats", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  await signedInInManualOrder(page, request, baseURL!, "reorder-held", ["A", "B", "C", "D", "E"]);
+  const moves = countMoves(page);
+  await editButton(page, "E").focus();
+  // Faster than any render: each press still counts from where the one before left the row.
+  await holdAlt(page, "ArrowUp", 3, 0);
+  await expect(listTitles(page)).toHaveText(["A", "E", "B", "C", "D"]);
+  await expect(editButton(page, "E")).toBeFocused();
+  await holdAlt(page, "ArrowDown", 2, 30);
+  await expect(listTitles(page)).toHaveText(["A", "B", "C", "E", "D"]);
+  await expect.poll(() => moves.answered).toBe(5);
+  await page.reload();
+  await expect(listTitles(page)).toHaveText(["A", "B", "C", "E", "D"]);
+});
+
 /** Holds every move's answer back until `release()`: the server has the move, the page does not. */
 function holdMoveAnswers(page: Page) {
   let release!: () => void;

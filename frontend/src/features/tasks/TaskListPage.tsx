@@ -113,9 +113,9 @@ export default function TaskListPage() {
   const move = useCallback(
     (delta: 1 | -1) => {
       const id = focusedTaskId();
-      if (id) void import("./BulkBar").then((m) => m.moveByKey(qc, tasks, id, delta));
+      if (id) void import("./BulkBar").then((m) => m.moveByKey(qc, query, id, delta));
     },
-    [qc, tasks],
+    [qc, query],
   );
   const keys = useMemo(
     () => ({

@@ -128,6 +128,19 @@ export async function moveTask(
   to: Move,
   back: Move | null,
 ): Promise<void> {
+  await (
+    await showMove(qc, task, to, back)
+  ).answered;
+}
+
+/** moveTask in two steps: resolves once every cached list shows the move, with the promise of
+ * its answer (and of its rollback on failure). */
+async function showMove(
+  qc: QueryClient,
+  task: Task,
+  to: Move,
+  back: Move | null,
+): Promise<{ answered: Promise<void> }> {
   await qc.cancelQueries({ queryKey: taskKeys.lists() });
   const snapshot = snapshotLists(qc);
   const { status, ...target } = to;
@@ -148,42 +161,46 @@ export async function moveTask(
       },
     });
   }
-  try {
-    const data = await new MutationObserver(qc, {
-      mutationKey: MOVE_KEY,
-      scope: MOVES,
-      // Sent on the newest version held once its turn comes: two quick Alt+↑ on one task send
-      // the second on the version the first one produced (sent on the version shown, it was a
-      // 412 and the list jumped back: seen in a CI run).
-      mutationFn: ({ task: shown }: { task: Task }) =>
-        moveTaskTo(findCachedTask(qc, shown.id) ?? shown, to),
-      onSuccess: (answer) => upsertTaskInLists(qc, answer),
-    }).mutate({ task: moved }); // `task`: the row shows it waiting while offline (waiting.ts)
-    settle(data);
-    if (back)
-      toast(`Moved “${task.title}”`, {
-        id,
-        duration: UNDO_TOAST_MS,
-        action: { label: "Undo", onClick: () => undoStack.undo(id) },
-      });
-  } catch (error) {
-    // (A refusal for a role lowered meanwhile refetches the roles: app/queryClient.ts.)
-    restoreLists(qc, snapshot);
-    refocus(task.id);
-    undoStack.remove(id);
-    settle(null);
-    toast.error(
-      error instanceof ApiError && error.status === 412
-        ? `“${task.title}” changed elsewhere: the list now shows its current version. Try again.`
-        : `Could not move “${task.title}”: ${errorMessage(error)}`,
-    );
-  } finally {
-    // Refetched once the last queued move is in: a list fetched while a later move waits would
-    // come back without it and put that row back where it was (then the next Alt+↑/↓ counted
-    // from the wrong place).
-    if (!qc.isMutating({ mutationKey: MOVE_KEY }))
-      void qc.invalidateQueries({ queryKey: taskKeys.lists() });
-  }
+  // The answer (and the rollback on failure) comes later: a key press waits only for the above.
+  const answered = (async () => {
+    try {
+      const data = await new MutationObserver(qc, {
+        mutationKey: MOVE_KEY,
+        scope: MOVES,
+        // Sent on the newest version held once its turn comes: two quick Alt+↑ on one task send
+        // the second on the version the first one produced (sent on the version shown, it was a
+        // 412 and the list jumped back: seen in a CI run).
+        mutationFn: ({ task: shown }: { task: Task }) =>
+          moveTaskTo(findCachedTask(qc, shown.id) ?? shown, to),
+        onSuccess: (answer) => upsertTaskInLists(qc, answer),
+      }).mutate({ task: moved }); // `task`: the row shows it waiting while offline (waiting.ts)
+      settle(data);
+      if (back)
+        toast(`Moved “${task.title}”`, {
+          id,
+          duration: UNDO_TOAST_MS,
+          action: { label: "Undo", onClick: () => undoStack.undo(id) },
+        });
+    } catch (error) {
+      // (A refusal for a role lowered meanwhile refetches the roles: app/queryClient.ts.)
+      restoreLists(qc, snapshot);
+      refocus(task.id);
+      undoStack.remove(id);
+      settle(null);
+      toast.error(
+        error instanceof ApiError && error.status === 412
+          ? `“${task.title}” changed elsewhere: the list now shows its current version. Try again.`
+          : `Could not move “${task.title}”: ${errorMessage(error)}`,
+      );
+    } finally {
+      // Refetched once the last queued move is in: a list fetched while a later move waits would
+      // come back without it and put that row back where it was (then the next Alt+↑/↓ counted
+      // from the wrong place).
+      if (!qc.isMutating({ mutationKey: MOVE_KEY }))
+        void qc.invalidateQueries({ queryKey: taskKeys.lists() });
+    }
+  })();
+  return { answered };
 }
 
 /** Move `task` within or into the list whose order (ids, before the move) is `order`. */
@@ -196,17 +213,33 @@ export function moveInOrder(
   return moveTask(qc, task, to, { ...placeOf(order, task.id), status: task.status });
 }
 
-/** Alt+↑/↓ on the focused row of a manually sorted list. */
-export function moveByKey(qc: QueryClient, order: readonly Task[], id: string, delta: 1 | -1) {
-  const task = order.find((t) => t.id === id);
-  const target = keyboardMove(order, id, delta);
-  if (task && target)
-    void moveInOrder(
-      qc,
-      order.map((t) => t.id),
-      task,
-      target,
-    );
+/** The Alt+↑/↓ presses not yet shown, in order. */
+let pressed: Promise<unknown> = Promise.resolve();
+
+/**
+ * Alt+↑/↓ on the focused row of the manually sorted list of `query`. Each press counts
+ * from the order the press before it left in the cache, once that one shows: a held key repeats
+ * every 30 ms or so, faster than the list renders, and three presses counted from the order
+ * rendered moved a task two places up, or one (reorder.spec).
+ */
+export function moveByKey(qc: QueryClient, query: ApiTaskQuery, id: string, delta: 1 | -1) {
+  const press = pressed.then(async () => {
+    const order =
+      qc.getQueryData<ListData>(taskKeys.list(query))?.pages.flatMap((p) => p.items) ?? [];
+    const task = order.find((t) => t.id === id);
+    const target = keyboardMove(order, id, delta);
+    if (!task || !target) return;
+    const back = {
+      ...placeOf(
+        order.map((t) => t.id),
+        id,
+      ),
+      status: task.status,
+    };
+    await showMove(qc, task, target, back);
+  });
+  pressed = press.catch(() => undefined); // a failed press must not stop the ones after it
+  return press;
 }
 
 /**
