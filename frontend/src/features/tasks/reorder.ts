@@ -128,9 +128,8 @@ export async function moveTask(
   to: Move,
   back: Move | null,
 ): Promise<void> {
-  await (
-    await showMove(qc, task, to, back)
-  ).answered;
+  const { answered } = await showMove(qc, task, to, back);
+  await answered;
 }
 
 /** moveTask in two steps: resolves once every cached list shows the move, with the promise of
@@ -210,8 +209,14 @@ export function moveInOrder(
   task: Task,
   to: Move,
 ): Promise<void> {
-  return moveTask(qc, task, to, { ...placeOf(order, task.id), status: task.status });
+  return moveTask(qc, task, to, backOf(order, task));
 }
+
+/** The move that undoes a move of `task` in `order` (ids, before the move): its place and status. */
+const backOf = (order: readonly string[], task: Task): Move => ({
+  ...placeOf(order, task.id),
+  status: task.status,
+});
 
 /** The Alt+↑/↓ presses not yet shown, in order. */
 let pressed: Promise<unknown> = Promise.resolve();
@@ -229,14 +234,8 @@ export function moveByKey(qc: QueryClient, query: ApiTaskQuery, id: string, delt
     const task = order.find((t) => t.id === id);
     const target = keyboardMove(order, id, delta);
     if (!task || !target) return;
-    const back = {
-      ...placeOf(
-        order.map((t) => t.id),
-        id,
-      ),
-      status: task.status,
-    };
-    await showMove(qc, task, target, back);
+    const ids = order.map((t) => t.id);
+    await showMove(qc, task, target, backOf(ids, task));
   });
   pressed = press.catch(() => undefined); // a failed press must not stop the ones after it
   return press;
