@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from taskapp.cursors import CursorKind, PageRequest
 from taskapp.db import utcnow
 from taskapp.tasks import history
-from taskapp.tasks.models import Task, owner_bump
+from taskapp.tasks.models import Task, bump_owner
 from taskapp.tasks.schemas import TaskPage, TaskPublic
 from taskapp.tasks.sharing import ProjectMember, Role
 
@@ -130,7 +130,7 @@ async def clear(
         task.assignee_id = None
         task.updated_at = now
     await session.flush()
-    await session.execute(owner_bump(owner_id, now))
+    await bump_owner(session, owner_id, now)
     return len(tasks)
 
 

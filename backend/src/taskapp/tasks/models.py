@@ -30,12 +30,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
+from taskapp import changefeed
 from taskapp.auth.interface import User
 from taskapp.db import Base, UTCDateTime, utcnow
 from taskapp.tasks import search
@@ -505,6 +507,15 @@ def owner_bump(owner_id: Any, now: Any) -> Any:
         .values(tasks_version=User.tasks_version + 1, updated_at=now)
         .returning(User.id)
     )
+
+
+async def bump_owner(
+    db: AsyncSession | AsyncConnection, owner_id: uuid.UUID, now: datetime
+) -> None:
+    """Run owner_bump and note the change for live streams (published after the request, ADR
+    0019): one step, so no write moves a data version unheard (a move once did)."""
+    await db.execute(owner_bump(owner_id, now))
+    changefeed.changed(owner_id)
 
 
 def count_upsert_after_bump(bumped: Any, rows: Any) -> Any:

@@ -12,7 +12,6 @@ from datetime import datetime
 from sqlalchemy import String, delete, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from taskapp import changefeed
 from taskapp.db import utcnow
 from taskapp.tasks import inbox
 from taskapp.tasks.models import (
@@ -23,10 +22,10 @@ from taskapp.tasks.models import (
     Task,
     TaskEvent,
     TaskStatus,
+    bump_owner,
     count_key,
     count_upserts,
     day_key,
-    owner_bump,
 )
 
 
@@ -94,8 +93,7 @@ async def delete_project_tasks(
 
     await delete_and_count()
     connection = await session.connection()
-    await connection.execute(owner_bump(owner_id, utcnow()))
-    changefeed.changed(owner_id)  # published after the request (docs/adr/0019)
+    await bump_owner(connection, owner_id, utcnow())
     await delete_and_count()
     changes = CountChanges.of(deltas, days)
     for upsert in count_upserts(connection.dialect.name, changes):

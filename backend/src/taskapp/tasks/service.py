@@ -62,6 +62,7 @@ from taskapp.tasks.models import (
     TaskEvent,
     TaskOpenDay,
     TaskStatus,
+    bump_owner,
     bump_with_count_changes,
     count_delta_rows,
     count_key,
@@ -906,8 +907,7 @@ async def move_task(
             raise stale_task(task)
         now = utcnow()
         zone = ZoneInfo(time_zone)
-        await session.execute(owner_bump(owner_id, now))  # the owner's moves wait here until commit
-        changefeed.changed(owner_id)  # published after the request (docs/adr/0019)
+        await bump_owner(session, owner_id, now)  # the owner's moves wait here until commit
         task.position = await ordering.new_position(session, owner_id, task_id, move)
         if move.status is not None:
             for subtask in await subtasks.before_completing(
