@@ -57,13 +57,16 @@ export function removeTaskFromLists(qc: QueryClient, id: string): void {
 /** The newest copy of a task in any cached list: a list not on screen is not refetched, so it
  * can hold an older version than a shown one (an edit based on that copy would meet a 412). */
 export function findCachedTask(qc: QueryClient, id: string): Task | undefined {
-  let newest: Task | undefined;
-  for (const [, data] of snapshotLists(qc)) {
-    for (const page of data?.pages ?? []) {
-      const hit = page.items.find((t) => t.id === id);
-      if (hit && (!newest || hit.version > newest.version)) newest = hit;
-    }
-  }
+  return newestCachedTasks(qc).get(id);
+}
+
+/** The newest copy of every task in the cached lists, by id. */
+export function newestCachedTasks(qc: QueryClient): Map<string, Task> {
+  const newest = new Map<string, Task>();
+  for (const [, data] of snapshotLists(qc))
+    for (const page of data?.pages ?? [])
+      for (const t of page.items)
+        if (t.version > (newest.get(t.id)?.version ?? -1)) newest.set(t.id, t);
   return newest;
 }
 

@@ -85,6 +85,71 @@ describe("two quick moves of one task", () => {
   });
 });
 
+describe("a move that fails while a later one waits its turn", () => {
+  it("puts back only its own task: the later move stays shown", async () => {
+    const [a, b, c, d] = ["a", "b", "c", "d"].map((title) => makeTask({ title }));
+    const gates = [0, 1].map(() => {
+      let open!: () => void;
+      return { opened: new Promise<void>((resolve) => (open = resolve)), open: () => open() };
+    });
+    const { calls } = mockApi({
+      "POST /api/v1/tasks/:id/move": async () => {
+        const n = calls.filter((c) => c.method === "POST").length - 1;
+        await gates[n]!.opened;
+        return n === 0
+          ? json({ title: "Internal Server Error", status: 500, detail: "boom" }, 500)
+          : json({ ...b, version: 2 });
+      },
+      "GET /api/v1/tasks": () => new Promise(() => {}),
+    });
+    const qc = newQueryClient();
+    const list = taskKeys.list({ sort: "position" });
+    qc.setQueryData(list, {
+      pages: [{ items: [a, b, c, d], next_cursor: null }],
+      pageParams: [null],
+    });
+    const titles = () => qc.getQueryData<ListData>(list)!.pages[0]!.items.map((t) => t.title);
+
+    const failing = moveTask(qc, d!, { before_id: a!.id }, null);
+    const later = moveTask(qc, b!, { after_id: c!.id }, null);
+    await vi.waitFor(() => expect(titles()).toEqual(["d", "a", "c", "b"]));
+    gates[0]!.open();
+    await failing;
+    // d is back at the end; b's move, still on its way, is still shown.
+    expect(titles()).toEqual(["a", "c", "b", "d"]);
+    gates[1]!.open();
+    await later;
+    expect(titles()).toEqual(["a", "c", "b", "d"]);
+  });
+});
+
+describe("a move that fails after an earlier one was answered", () => {
+  it("keeps the earlier answer's version, which the next edit of that task must send", async () => {
+    const [a, b, c] = ["a", "b", "c"].map((title) => makeTask({ title, version: 1 }));
+    let gate!: () => void;
+    const opened = new Promise<void>((resolve) => (gate = resolve));
+    const { calls } = mockApi({
+      "POST /api/v1/tasks/:id/move": async () => {
+        if (calls.filter((c) => c.method === "POST").length === 1)
+          return json({ ...c, version: 2 });
+        await opened;
+        return json({ title: "Conflict", status: 409, detail: "no" }, 409);
+      },
+      "GET /api/v1/tasks": () => new Promise(() => {}),
+    });
+    const qc = newQueryClient();
+    const list = taskKeys.list({ sort: "position" });
+    qc.setQueryData(list, { pages: [{ items: [a, b, c], next_cursor: null }], pageParams: [null] });
+    const answered = moveTask(qc, c!, { before_id: a!.id }, null);
+    const failing = moveTask(qc, a!, { after_id: b!.id }, null); // its snapshot holds c at 1
+    await answered;
+    gate();
+    await failing;
+    const items = qc.getQueryData<ListData>(list)!.pages[0]!.items;
+    expect(items.map((t) => `${t.title}${t.version}`)).toEqual(["c2", "a1", "b1"]);
+  });
+});
+
 describe("a move into another board column", () => {
   it("leaves one column's list and lands next to the anchor in the other, status changed, at once", async () => {
     const [p1, p2, m1, m2] = [

@@ -12,11 +12,13 @@ import { moveTaskTo, taskKeys } from "./api";
 import {
   applyPatch,
   findCachedTask,
+  newestCachedTasks,
   restoreLists,
   snapshotLists,
   upsertInList,
   upsertTaskInLists,
   type ListData,
+  type Snapshot,
 } from "./cache";
 import { matchesQuery, type ApiTaskQuery } from "./filters";
 import { undoStack } from "./undo";
@@ -144,7 +146,9 @@ async function showMove(
   const snapshot = snapshotLists(qc);
   const { status, ...target } = to;
   const moved = status && status !== task.status ? applyPatch(task, { status }) : task;
-  moveCached(qc, moved, target as MoveTarget);
+  const shown = { task: moved, target: target as MoveTarget };
+  moveCached(qc, shown.task, shown.target);
+  unanswered.push(shown);
   refocus(task.id);
   let settle!: (saved: Task | null) => void;
   const saved = new Promise<Task | null>((resolve) => (settle = resolve));
@@ -182,7 +186,7 @@ async function showMove(
         });
     } catch (error) {
       // (A refusal for a role lowered meanwhile refetches the roles: app/queryClient.ts.)
-      restoreLists(qc, snapshot);
+      undoShownMove(qc, snapshot, shown);
       refocus(task.id);
       undoStack.remove(id);
       settle(null);
@@ -192,6 +196,7 @@ async function showMove(
           : `Could not move “${task.title}”: ${errorMessage(error)}`,
       );
     } finally {
+      unanswered.splice(unanswered.indexOf(shown), 1);
       // Refetched once the last queued move is in: a list fetched while a later move waits would
       // come back without it and put that row back where it was (then the next Alt+↑/↓ counted
       // from the wrong place).
@@ -200,6 +205,26 @@ async function showMove(
     }
   })();
   return { answered };
+}
+
+/** The moves shown and not yet answered, in the order they were made (and are sent). */
+const unanswered: Array<{ task: Task; target: MoveTarget }> = [];
+
+/**
+ * The lists as they would be had `failed` never been made: as they were before it, with the moves
+ * made after it (still on their way, and sent on top of the order without it) shown again, and
+ * every task's newest copy kept (an earlier move's answer came in meanwhile: its version is the
+ * one the next edit must send; the failed move's own copy has no newer version). Restoring the
+ * snapshot alone put later moves' rows back too until the refetch.
+ */
+function undoShownMove(qc: QueryClient, before: Snapshot, failed: (typeof unanswered)[number]) {
+  const newest = newestCachedTasks(qc);
+  restoreLists(qc, before);
+  for (const later of unanswered.slice(unanswered.indexOf(failed) + 1))
+    moveCached(qc, later.task, later.target);
+  const held = newestCachedTasks(qc);
+  for (const t of newest.values())
+    if ((held.get(t.id)?.version ?? t.version) < t.version) upsertTaskInLists(qc, t);
 }
 
 /** Move `task` within or into the list whose order (ids, before the move) is `order`. */
