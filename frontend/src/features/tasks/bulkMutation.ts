@@ -3,7 +3,7 @@
  * failure, and an undo entry whose inverse is another bulk (plus a POST per deleted task).
  * Loaded with the bulk bar (a lazy chunk), not with the list.
  */
-import type { QueryClient } from "@tanstack/react-query";
+import { MutationObserver, type QueryClient } from "@tanstack/react-query";
 import { toast } from "@/ui/toast";
 import { api, dataOf } from "@/api/client";
 import { errorMessage } from "@/api/problem";
@@ -74,10 +74,14 @@ export async function runBulk(
   }
   let result;
   try {
-    result = await bulkTasks({
-      operations,
-      ...(completeSubtasks && { complete_subtasks: true }),
-    });
+    // A mutation, so the live updates hold their refetches until it is in (live/follow.ts): a
+    // list read meanwhile would show the rows as they were before it. Sent (and failing) at once
+    // when offline, as before: the bar's selection stays for another try.
+    result = await new MutationObserver(qc, {
+      mutationKey: ["tasks", "bulk"],
+      mutationFn: bulkTasks,
+      networkMode: "always",
+    }).mutate({ operations, ...(completeSubtasks && { complete_subtasks: true }) });
   } catch (error) {
     restoreLists(qc, snapshot);
     const stale = staleIdsOf(error);
