@@ -3,7 +3,7 @@
  * failure, and an undo entry whose inverse is another bulk (plus a POST per deleted task).
  * Loaded with the bulk bar (a lazy chunk), not with the list.
  */
-import { MutationObserver, type QueryClient } from "@tanstack/react-query";
+import { MutationObserver, onlineManager, type QueryClient } from "@tanstack/react-query";
 import { toast } from "@/ui/toast";
 import { api, dataOf } from "@/api/client";
 import { errorMessage } from "@/api/problem";
@@ -72,52 +72,57 @@ export async function runBulk(
     if ("delete" in op) removeTaskFromLists(qc, op.id);
     else upsertTaskInLists(qc, applyPatch(byId.get(op.id)!, op.patch));
   }
-  let result;
-  try {
-    // A mutation, so the live updates hold their refetches until it is in (live/follow.ts): a
-    // list read meanwhile would show the rows as they were before it. Sent (and failing) at once
-    // when offline, as before: the bar's selection stays for another try.
-    result = await new MutationObserver(qc, {
-      mutationKey: ["tasks", "bulk"],
-      mutationFn: bulkTasks,
-      networkMode: "always",
-    }).mutate({ operations, ...(completeSubtasks && { complete_subtasks: true }) });
-  } catch (error) {
-    restoreLists(qc, snapshot);
-    const stale = staleIdsOf(error);
-    const open = openSubtasksOf(error);
-    if (open) {
-      toast(`Complete ${open} open ${open === 1 ? "subtask" : "subtasks"} too?`, {
-        description: "Nothing was completed yet.",
-        duration: 12_000,
-        action: {
-          label: `Complete ${open === 1 ? "it" : "them"} too`,
-          onClick: () =>
-            void runBulk(qc, tasks, action, today, projectName, onApplied, true).then(
-              (ok) => ok && onApplied?.(),
-            ),
-        },
-      });
-    } else if (stale.length) {
-      toast.error(
-        `Nothing was changed: ${titles(tasks, stale)} changed elsewhere since you selected ${
-          stale.length === 1 ? "it" : "them"
-        }. The list now shows the current versions; check them and try again.`,
-        { duration: 10_000 },
-      );
-    } else toast.error(`Could not change the selected tasks: ${errorMessage(error)}`);
+  // A mutation, so the live updates hold their refetches until it is in (live/follow.ts): a list
+  // read meanwhile would show the rows as they were before it.
+  const sent = new MutationObserver(qc, {
+    mutationKey: ["tasks", "bulk"],
+    mutationFn: bulkTasks,
+  }).mutate({ operations, ...(completeSubtasks && { complete_subtasks: true }) });
+  const answered = (async () => {
+    let result;
+    try {
+      result = await sent;
+    } catch (error) {
+      restoreLists(qc, snapshot);
+      const stale = staleIdsOf(error);
+      const open = openSubtasksOf(error);
+      if (open) {
+        toast(`Complete ${open} open ${open === 1 ? "subtask" : "subtasks"} too?`, {
+          description: "Nothing was completed yet.",
+          duration: 12_000,
+          action: {
+            label: `Complete ${open === 1 ? "it" : "them"} too`,
+            onClick: () =>
+              void runBulk(qc, tasks, action, today, projectName, onApplied, true).then(
+                (ok) => ok && onApplied?.(),
+              ),
+          },
+        });
+      } else if (stale.length) {
+        toast.error(
+          `Nothing was changed: ${titles(tasks, stale)} changed elsewhere since you selected ${
+            stale.length === 1 ? "it" : "them"
+          }. The list now shows the current versions; check them and try again.`,
+          { duration: 10_000 },
+        );
+      } else toast.error(`Could not change the selected tasks: ${errorMessage(error)}`);
+      resync(qc);
+      return false;
+    }
+    for (const t of result.tasks) upsertTaskInLists(qc, t);
+    for (const id of result.deleted) removeTaskFromLists(qc, id);
     resync(qc);
-    return false;
-  }
-  for (const t of result.tasks) upsertTaskInLists(qc, t);
-  for (const id of result.deleted) removeTaskFromLists(qc, id);
-  resync(qc);
-  recordBulkUndo(
-    qc,
-    describeBulk(action, operations.length, projectName),
-    inverseOf(tasks, operations, result),
-  );
-  return true;
+    recordBulkUndo(
+      qc,
+      describeBulk(action, operations.length, projectName),
+      inverseOf(tasks, operations, result),
+    );
+    return true;
+  })();
+  // Offline, the change waits in the page (its rows marked) and is sent when the network
+  // returns, like any other: the bar is done with it now. Online, it waits for the answer, and a
+  // refusal keeps the selection for another look.
+  return onlineManager.isOnline() ? answered : true;
 }
 
 function recordBulkUndo(qc: QueryClient, label: string, inverse: BulkInverse) {
