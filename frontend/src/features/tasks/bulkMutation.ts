@@ -47,9 +47,10 @@ const titles = (tasks: readonly Task[], ids: readonly string[]) =>
     .join(", ");
 
 /**
- * Apply `action` to `tasks` (each at the version shown). Resolves true when applied; false when
- * nothing was (the selection stays so the user can look and try again). Completing a parent with
- * open subtasks asks first (a toast action) and, if told to, runs again with `complete_subtasks`.
+ * Apply `action` to `tasks` (each at the version shown). Resolves true when applied (offline: once
+ * shown, the change then waits in the page); false when nothing was (the selection stays so the
+ * user can look and try again). Completing a parent with open subtasks asks first (a toast
+ * action) and, if told to, runs again with `complete_subtasks`.
  */
 export async function runBulk(
   qc: QueryClient,
