@@ -164,10 +164,42 @@ describe("optimistic task mutations", () => {
     await waitFor(() => expect(items()[0]!.status).toBe("in_progress"));
     const second = renderHook(() => useUpdateTask(), { wrapper });
     act(() => second.result.current.mutate({ task: items()[0]!, patch: { status: "done" } }));
-    await waitFor(() => expect(second.result.current.isSuccess).toBe(true));
-    release(); // ...and arrives last
+    await waitFor(() => expect(items()[0]!.status).toBe("done"));
+    release(); // ...and arrives while the second waits its turn (TASK_CHANGES)
     await waitFor(() => expect(result.current.isSuccess).toBe(true));
     expect(items()[0]!.status).toBe("done");
+    await waitFor(() => expect(second.result.current.isSuccess).toBe(true));
+    expect(items()[0]!.status).toBe("done");
+  });
+
+  it("two changes to one task reach the server in the order made: tick then untick stays open", async () => {
+    const { wrapper, items, task } = setup();
+    // The server: If-Match checked, the first PATCH held back until released.
+    let saved = { ...task };
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { calls } = mockApi({
+      "PATCH /api/v1/tasks/:id": async (req) => {
+        const body = (await req.json()) as Partial<Task>;
+        if (calls.filter((c) => c.method === "PATCH").length === 1) await gate;
+        if (req.headers.get("If-Match") !== `"${saved.version}"`)
+          return json({ title: "Precondition Failed", status: 412, detail: "stale" }, 412);
+        saved = { ...saved, ...body, version: saved.version + 1 };
+        return json(saved, 200);
+      },
+      "GET /api/v1/tasks/:id": () => json(saved, 200),
+    });
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task, patch: { status: "done" } }));
+    await waitFor(() => expect(items()[0]!.status).toBe("done"));
+    const second = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => second.result.current.mutate({ task: items()[0]!, patch: { status: "pending" } }));
+    await new Promise((r) => setTimeout(r, 50)); // time for a second request to overtake
+    release();
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    await waitFor(() => expect(second.result.current.isSuccess).toBe(true));
+    expect(saved.status).toBe("pending");
+    expect(items()[0]!.status).toBe("pending");
   });
 
   it("adds a task optimistically and sends one Idempotency-Key per task", async () => {

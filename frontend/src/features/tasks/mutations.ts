@@ -177,6 +177,15 @@ function recordUndo(
 }
 
 /**
+ * One TanStack Query scope for edits and moves: each is sent once the one before has its answer,
+ * in the order made. Sent together (as paused changes are when the network returns), an untick
+ * could reach the server before its tick; the tick then met a 412, found no other change to its
+ * own field and was re-sent on top: the task ended done (mutations.test.tsx). In order, the
+ * second change's 412 merges over the first, which is the user's own.
+ */
+export const TASK_CHANGES = { id: "task-changes" };
+
+/**
  * Optimistic edit: every cached list shows the change at once; on failure the lists roll back.
  * A 412 is merged field by field (see saveMerged); a true conflict asks the user. A recorded
  * change goes on the undo stack with a toast; undoing it is the same mutation with the old values.
@@ -185,6 +194,7 @@ export function updateTaskOptions(
   qc: QueryClient,
 ): MutationOptions<Task, unknown, UpdateVars, UpdateContext> {
   return {
+    scope: TASK_CHANGES,
     mutationFn: ({ task, patch, completeSubtasks }) => saveMerged(task, patch, completeSubtasks),
     onMutate: async ({ task, patch, record = true, completeSubtasks }) => {
       // Which subtasks this completes, so that undo reopens exactly those.

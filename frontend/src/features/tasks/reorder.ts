@@ -21,6 +21,7 @@ import {
   type Snapshot,
 } from "./cache";
 import { matchesQuery, type ApiTaskQuery } from "./filters";
+import { TASK_CHANGES } from "./mutations";
 import { undoStack } from "./undo";
 
 /** Where a task goes: right after one task, or right before one, or (neither) to the end. */
@@ -112,15 +113,6 @@ let seq = 0;
  * (live/follow.ts), so a list read in between cannot put a moved row back. */
 export const MOVE_KEY = ["tasks", "move"] as const;
 /**
- * One scope for every move: TanStack Query sends each after the one before has its answer. A
- * move names a neighbour ("after Dan"), and an earlier move may still be moving that neighbour:
- * sent at once, Alt+↑ on Dan then Alt+↓ on Ann reached the server in either order on a busy
- * machine, and the list it kept was not the one shown (reorder.spec, 2 of 6 runs with both
- * cores busy).
- */
-const MOVES = { id: "task-moves" };
-
-/**
  * Move `task` (at the version shown) to `to`; `back` is the move that undoes it (the place and
  * status it has now), put on the undo stack unless null.
  */
@@ -169,7 +161,11 @@ async function showMove(
     try {
       const data = await new MutationObserver(qc, {
         mutationKey: MOVE_KEY,
-        scope: MOVES,
+        // After the changes before it, each once the one before has its answer: a move names a
+        // neighbour ("after Dan") that an earlier move may still be moving. Sent at once, Alt+↑
+        // on Dan then Alt+↓ on Ann reached the server in either order on a busy machine, and the
+        // list it kept was not the one shown (reorder.spec, 2 of 6 runs with both cores busy).
+        scope: TASK_CHANGES,
         // Sent on the newest version held once its turn comes: two quick Alt+↑ on one task send
         // the second on the version the first one produced (sent on the version shown, it was a
         // 412 and the list jumped back: seen in a CI run).
