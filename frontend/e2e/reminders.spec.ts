@@ -8,6 +8,7 @@ import {
   PASSWORD,
   seedTasks,
   taskRow,
+  toast,
   uniqueEmail,
 } from "./helpers";
 
@@ -197,6 +198,9 @@ test("a reminder before the due of a repeating task fires, and is armed again fo
   await expect(reminderIn(dialog)).toContainText(/^1 hour before each due · +Fired /);
   await dialog.getByRole("button", { name: /^Skip / }).click();
   await expect(dialog).toHaveCount(0);
+  // The skip is not optimistic: the row moves on with the answer (an editor opened before it
+  // shows the occurrence the row showed then; seen once on a loaded machine).
+  await expect(toast(page, "Skipped “Stretch”")).toBeVisible();
 
   // Tomorrow's occurrence: the same reminder waits for it.
   dialog = await openEditor(page, "Stretch");
