@@ -138,9 +138,8 @@ async function showMove(
   const snapshot = snapshotLists(qc);
   const { status, ...target } = to;
   const moved = status && status !== task.status ? applyPatch(task, { status }) : task;
-  const shown = { task: moved, target: target as MoveTarget };
-  moveCached(qc, shown.task, shown.target);
-  unanswered.push(shown);
+  const vars: MoveVars = { task: moved, to };
+  moveCached(qc, moved, target as MoveTarget);
   refocus(task.id);
   let settle!: (saved: Task | null) => void;
   const saved = new Promise<Task | null>((resolve) => (settle = resolve));
@@ -169,10 +168,10 @@ async function showMove(
         // Sent on the newest version held once its turn comes: two quick Alt+↑ on one task send
         // the second on the version the first one produced (sent on the version shown, it was a
         // 412 and the list jumped back: seen in a CI run).
-        mutationFn: ({ task: shown }: { task: Task }) =>
+        mutationFn: ({ task: shown }: MoveVars) =>
           moveTaskTo(findCachedTask(qc, shown.id) ?? shown, to),
         onSuccess: (answer) => upsertTaskInLists(qc, answer),
-      }).mutate({ task: moved }); // `task`: the row shows it waiting while offline (waiting.ts)
+      }).mutate(vars);
       settle(data);
       if (back)
         toast(`Moved “${task.title}”`, {
@@ -182,7 +181,7 @@ async function showMove(
         });
     } catch (error) {
       // (A refusal for a role lowered meanwhile refetches the roles: app/queryClient.ts.)
-      undoShownMove(qc, snapshot, shown);
+      undoShownMove(qc, snapshot, vars);
       refocus(task.id);
       undoStack.remove(id);
       settle(null);
@@ -192,7 +191,6 @@ async function showMove(
           : `Could not move “${task.title}”: ${errorMessage(error)}`,
       );
     } finally {
-      unanswered.splice(unanswered.indexOf(shown), 1);
       // Refetched once the last queued move is in: a list fetched while a later move waits would
       // come back without it and put that row back where it was (then the next Alt+↑/↓ counted
       // from the wrong place).
@@ -203,8 +201,9 @@ async function showMove(
   return { answered };
 }
 
-/** The moves shown and not yet answered, in the order they were made (and are sent). */
-const unanswered: Array<{ task: Task; target: MoveTarget }> = [];
+/** A move in the mutation cache: the task as shown moved (`task`: the row shows it waiting
+ * while offline, waiting.ts) and where to. */
+type MoveVars = { task: Task; to: Move };
 
 /**
  * The lists as they would be had `failed` never been made: as they were before it, with the moves
@@ -213,11 +212,17 @@ const unanswered: Array<{ task: Task; target: MoveTarget }> = [];
  * one the next edit must send; the failed move's own copy has no newer version). Restoring the
  * snapshot alone put later moves' rows back too until the refetch.
  */
-function undoShownMove(qc: QueryClient, before: Snapshot, failed: (typeof unanswered)[number]) {
+function undoShownMove(qc: QueryClient, before: Snapshot, failed: MoveVars) {
   const newest = newestCachedTasks(qc);
   restoreLists(qc, before);
-  for (const later of unanswered.slice(unanswered.indexOf(failed) + 1))
-    moveCached(qc, later.task, later.target);
+  // The mutation cache keeps moves in the order made; those after the failed one still on their
+  // way are shown again.
+  const moves = qc.getMutationCache().findAll({ mutationKey: MOVE_KEY });
+  const at = moves.findIndex((m) => m.state.variables === failed);
+  for (const later of moves.slice(at + 1)) {
+    const v = later.state.variables as MoveVars;
+    if (later.state.status === "pending") moveCached(qc, v.task, v.to);
+  }
   const held = newestCachedTasks(qc);
   for (const t of newest.values())
     if ((held.get(t.id)?.version ?? t.version) < t.version) upsertTaskInLists(qc, t);
