@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { expectAxeClean } from "./axe";
 import {
   accountWithSubtasks,
@@ -95,16 +95,21 @@ test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and
   await expect(page.getByTestId("task-item")).toHaveCount(4);
 });
 
-test("a bulk with a task changed elsewhere applies nothing and names that task", async ({
-  page,
-  request,
-  baseURL,
-}) => {
-  const { email, created, headers } = await accountWithTasks(request, baseURL!, "bulkstale", [
+/**
+ * Ctrl-selects both tasks in a page that has not heard of a change another tab then makes to
+ * Foxtrot (`elsewhere`), and answers with the API headers and Foxtrot's id.
+ */
+async function selectBothThenChangeFoxtrotElsewhere(
+  page: Page,
+  request: APIRequestContext,
+  baseURL: string,
+  elsewhere: Record<string, string>,
+) {
+  const { email, created, headers } = await accountWithTasks(request, baseURL, "bulkstale", [
     { title: "Echo taxes" },
     { title: "Foxtrot garden" },
   ]);
-  // The case under test is a page that has not heard of the other tab's rename yet. With its
+  // The case under test is a page that has not heard of the other tab's change yet. With its
   // live stream open, the notice could refresh the version before the click (the bulk then
   // rightly succeeds: it failed so once in a full run); live.spec.ts covers the stream.
   await page.route("**/api/v1/events", () => new Promise<void>(() => {}));
@@ -112,24 +117,52 @@ test("a bulk with a task changed elsewhere applies nothing and names that task",
   await clickRow(page, "Echo taxes", "Control");
   await clickRow(page, "Foxtrot garden", "Control");
   await expect(bulkBar(page)).toContainText("2 selected");
-
-  // Another tab renames Foxtrot: the version this page holds is stale now.
   const foxtrot = created.find((t) => t.title === "Foxtrot garden")!;
   const res = await request.patch(`${baseURL}/api/v1/tasks/${foxtrot.id}`, {
-    data: { title: "Foxtrot garden (renamed)" },
+    data: elsewhere,
     headers: { ...headers, "If-Match": `"${foxtrot.version}"` },
   });
   expect(res.status()).toBe(200);
+  return { headers, foxtrotId: foxtrot.id };
+}
 
+test("a bulk that sets a field changed elsewhere applies nothing and names that task", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { headers } = await selectBothThenChangeFoxtrotElsewhere(page, request, baseURL!, {
+    status: "in_progress",
+    title: "Foxtrot garden (renamed)",
+  });
   await bulkBar(page).getByRole("button", { name: "Complete" }).click();
   await expect(toast(page, "Nothing was changed")).toContainText(
     "“Foxtrot garden” changed elsewhere",
   );
-  // Nothing applied: both still open, and the list shows the other tab's title.
+  // Nothing applied: both still open, and the list shows the other tab's change.
   await expect(page.getByRole("checkbox", { name: "Complete “Echo taxes”" })).toBeVisible();
-  await expect(taskRow(page, "Foxtrot garden (renamed)")).toBeVisible();
+  await expect(taskRow(page, "Foxtrot garden (renamed)")).toContainText("In progress");
   const list = await request.get(`${baseURL}/api/v1/tasks?status=done`, { headers });
   expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(0);
+});
+
+test("a bulk applies on top of a change elsewhere to fields it does not set, keeping it", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { headers, foxtrotId } = await selectBothThenChangeFoxtrotElsewhere(
+    page,
+    request,
+    baseURL!,
+    { title: "Foxtrot garden (renamed)" },
+  );
+  await bulkBar(page).getByRole("button", { name: "Complete" }).click();
+  await expect(toast(page, "Completed 2 tasks")).toBeVisible();
+  const foxtrot = await request.get(`${baseURL}/api/v1/tasks/${foxtrotId}`, { headers });
+  expect(await foxtrot.json()).toMatchObject({ title: "Foxtrot garden (renamed)", status: "done" });
+  const list = await request.get(`${baseURL}/api/v1/tasks?status=done`, { headers });
+  expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(2);
 });
 
 test("the bulk bar on a phone sits above the bottom navigation", async ({

@@ -1,11 +1,57 @@
-import { onlineManager } from "@tanstack/react-query";
+import { MutationObserver, onlineManager } from "@tanstack/react-query";
 import { describe, expect, it, vi } from "vitest";
 import { isWaiting } from "@/lib/offline";
+import type { Task } from "@/api/types";
 import { json, makeTask, mockApi, newQueryClient } from "@/test/utils";
 import { taskKeys } from "./api";
+import type { BulkAction } from "./bulk";
 import { runBulk } from "./bulkMutation";
 import type { ListData } from "./cache";
+import { updateTaskOptions } from "./mutations";
 import { changedTaskIds } from "./waiting";
+
+/**
+ * A server that checks versions as the API does: a PATCH's If-Match, each bulk operation's
+ * version (a 412 naming `stale_ids`, nothing applied).
+ */
+function versionedServer(tasks: Task[], { bulkAfterAnEdit = false } = {}) {
+  const saved = new Map(tasks.map((t) => [t.id, t]));
+  let editApplied!: () => void;
+  const edited = bulkAfterAnEdit
+    ? new Promise<void>((resolve) => (editApplied = resolve))
+    : Promise.resolve();
+  const stale = (ids: string[]) =>
+    json({ title: "Precondition Failed", status: 412, detail: "stale", stale_ids: ids }, 412);
+  const api = mockApi({
+    "PATCH /api/v1/tasks/:id": async (req) => {
+      const id = new URL(req.url).pathname.split("/").pop()!;
+      const now = saved.get(id)!;
+      if (req.headers.get("If-Match") !== `"${now.version}"`) return stale([id]);
+      const next = { ...now, ...((await req.json()) as Partial<Task>), version: now.version + 1 };
+      saved.set(id, next);
+      editApplied();
+      return json(next, 200);
+    },
+    "POST /api/v1/tasks/bulk": async (req) => {
+      await edited; // the edit made first reaches the server first
+      const { operations } = (await req.json()) as {
+        operations: { id: string; version: number; patch: Partial<Task> }[];
+      };
+      const changed = operations.filter((op) => saved.get(op.id)!.version !== op.version);
+      if (changed.length) return stale(changed.map((op) => op.id));
+      const after = operations.map((op) => {
+        const now = saved.get(op.id)!;
+        const next = { ...now, ...op.patch, version: now.version + 1 };
+        saved.set(op.id, next);
+        return next;
+      });
+      return json({ tasks: after, deleted: [] });
+    },
+    "GET /api/v1/tasks/:id": (req) => json(saved.get(new URL(req.url).pathname.split("/").pop()!)),
+    "GET /api/v1/tasks": () => new Promise(() => {}),
+  });
+  return { ...api, saved };
+}
 
 describe("a bulk change on its way", () => {
   it("counts as this tab's mutation, so a live refetch waits for it (live/follow.ts)", async () => {
@@ -68,5 +114,65 @@ describe("a bulk change on its way", () => {
       onlineManager.setOnline(true);
       qc.unmount();
     }
+  });
+
+  it("made offline after an edit of the same task, it is sent after the edit and applies on top of it", async () => {
+    const [a, b] = [makeTask({ title: "a" }), makeTask({ title: "b" })];
+    const { saved } = versionedServer([a, b], { bulkAfterAnEdit: true });
+    const qc = newQueryClient();
+    qc.mount();
+    const list = taskKeys.list({ sort: "position" });
+    qc.setQueryData(list, { pages: [{ items: [a, b], next_cursor: null }], pageParams: [null] });
+    const shown = () => qc.getQueryData<ListData>(list)!.pages[0]!.items;
+    onlineManager.setOnline(false);
+    try {
+      const edit = new MutationObserver(qc, updateTaskOptions(qc)).mutate({
+        task: a,
+        patch: { priority: "high" },
+        record: false,
+      });
+      // The rows as the list shows them now: a with its edit, at the version it had.
+      expect(await runBulk(qc, shown(), { kind: "complete" }, "2026-12-06")).toBe(true);
+      onlineManager.setOnline(true);
+      await edit;
+      await vi.waitFor(() => expect(qc.isMutating()).toBe(0));
+      expect([...saved.values()].map((t) => `${t.title}:${t.priority}:${t.status}`)).toEqual([
+        "a:high:done",
+        "b:medium:done",
+      ]);
+    } finally {
+      onlineManager.setOnline(true);
+      qc.unmount();
+    }
+  });
+
+  it.each<[string, Partial<Task>, BulkAction]>([
+    ["sets a field changed elsewhere", { priority: "low" }, { kind: "priority", priority: "high" }],
+    ["deletes a task changed elsewhere", { title: "a, renamed" }, { kind: "delete" }],
+  ])("is refused, nothing applied, when it %s", async (_, elsewhere, action) => {
+    const [a, b] = [makeTask({ title: "a" }), makeTask({ title: "b" })];
+    const { saved, calls } = versionedServer([a, b]);
+    saved.set(a.id, { ...a, ...elsewhere, version: 2 });
+    const qc = newQueryClient();
+    expect(await runBulk(qc, [a, b], action, "2026-12-06")).toBe(false);
+    expect(calls.filter((c) => c.method === "POST")).toHaveLength(1);
+    expect([...saved.values()].map((t) => `${t.title}:${t.priority}:${t.version}`)).toEqual([
+      `${elsewhere.title ?? "a"}:${elsewhere.priority ?? "medium"}:2`,
+      "b:medium:1",
+    ]);
+  });
+
+  it("applies on top of a change elsewhere to other fields, which it keeps", async () => {
+    const [a, b] = [makeTask({ title: "a" }), makeTask({ title: "b" })];
+    const { saved } = versionedServer([a, b]);
+    saved.set(a.id, { ...a, title: "a, renamed", version: 2 });
+    const qc = newQueryClient();
+    expect(await runBulk(qc, [a, b], { kind: "priority", priority: "high" }, "2026-12-06")).toBe(
+      true,
+    );
+    expect([...saved.values()].map((t) => `${t.title}:${t.priority}:${t.version}`)).toEqual([
+      "a, renamed:high:3",
+      "b:high:2",
+    ]);
   });
 });

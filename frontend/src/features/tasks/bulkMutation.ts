@@ -9,7 +9,7 @@ import { api, dataOf } from "@/api/client";
 import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { uuid } from "@/lib/uuid";
-import { createTask, taskKeys } from "./api";
+import { createTask, getTask, taskKeys } from "./api";
 import {
   buildBulkOperations,
   describeBulk,
@@ -17,6 +17,7 @@ import {
   staleIdsOf,
   type BulkAction,
   type BulkInverse,
+  type BulkOperation,
   type BulkRequest,
   type BulkResult,
 } from "./bulk";
@@ -27,12 +28,64 @@ import {
   snapshotLists,
   upsertTaskInLists,
 } from "./cache";
+import { TASK_CHANGES } from "./mutations";
 import { openSubtasksOf } from "./subtasks";
 import { undoStack } from "./undo";
 
 /** One atomic bulk change (`POST /tasks/bulk`): all operations apply, or none (412 `stale_ids`). */
 export async function bulkTasks(body: BulkRequest): Promise<BulkResult> {
   return dataOf<BulkResult>(api.POST("/api/v1/tasks/bulk", { body }));
+}
+
+/**
+ * `bulkTasks`, merged as a single edit is (saveMerged in mutations.ts): a 412 names the tasks
+ * changed since they were selected, and when none of them changed in a field this bulk sets (a
+ * delete: in any field), the bulk is sent again on their current versions. So a bulk made right
+ * after the user's own edit of the same task (sent after it: one scope) applies on top of it.
+ */
+async function bulkMerged(
+  body: BulkRequest,
+  selected: ReadonlyMap<string, Task>,
+): Promise<BulkResult> {
+  let operations = body.operations;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await bulkTasks({ ...body, operations });
+    } catch (error) {
+      const stale = staleIdsOf(error);
+      const current = stale.length && attempt < 3 && (await mergeable(stale, operations, selected));
+      if (!current) throw error;
+      operations = operations.map((op) => ({
+        ...op,
+        version: current.get(op.id)?.version ?? op.version,
+      }));
+    }
+  }
+}
+
+/** The current versions of `ids` when re-sending `operations` on them loses no one's change. */
+async function mergeable(
+  ids: readonly string[],
+  operations: readonly BulkOperation[],
+  selected: ReadonlyMap<string, Task>,
+): Promise<Map<string, Task> | null> {
+  let current: Task[];
+  try {
+    current = await Promise.all(ids.map((id) => getTask(id)));
+  } catch {
+    return null; // gone or unreadable: the refusal stands
+  }
+  const { changedFields, conflictingFields } = await import("./merge");
+  const byId = new Map(operations.map((op) => [op.id, op]));
+  const keepsEveryChange = current.every((fresh) => {
+    const op = byId.get(fresh.id);
+    const base = selected.get(fresh.id);
+    if (!op || !base) return false;
+    const lost =
+      "delete" in op ? changedFields(base, fresh) : conflictingFields(base, fresh, op.patch);
+    return lost.length === 0;
+  });
+  return keepsEveryChange ? new Map(current.map((t) => [t.id, t])) : null;
 }
 
 const UNDO_TOAST_MS = 6000;
@@ -74,10 +127,12 @@ export async function runBulk(
     else upsertTaskInLists(qc, applyPatch(byId.get(op.id)!, op.patch));
   }
   // A mutation, so the live updates hold their refetches until it is in (live/follow.ts): a list
-  // read meanwhile would show the rows as they were before it.
+  // read meanwhile would show the rows as they were before it. In the edits' scope, so it reaches
+  // the server after the edits made before it, and the edits made after it follow it.
   const sent = new MutationObserver(qc, {
     mutationKey: ["tasks", "bulk"],
-    mutationFn: bulkTasks,
+    scope: TASK_CHANGES,
+    mutationFn: (body: BulkRequest) => bulkMerged(body, byId),
   }).mutate({ operations, ...(completeSubtasks && { complete_subtasks: true }) });
   const answered = (async () => {
     let result;

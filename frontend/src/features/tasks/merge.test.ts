@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeTask } from "@/test/utils";
-import { conflictingFields } from "./merge";
+import { changedFields, conflictingFields } from "./merge";
 
 describe("field-level merge of a stale edit", () => {
   const base = makeTask({ title: "Plan", priority: "low", labels: ["a"], due_date: null });
@@ -27,5 +27,14 @@ describe("field-level merge of a stale edit", () => {
     const fresh = { ...due, labels: ["a", "b"], due_date: "2026-12-02T10:00:00.000000Z" };
     expect(conflictingFields(due, fresh, { due_date: "2026-12-03T10:00:00Z" })).toEqual([]);
     expect(conflictingFields(due, fresh, { labels: ["c"] })).toEqual(["labels"]);
+  });
+
+  it("names every edited field the server changed, and nothing for a new version alone", () => {
+    const fresh = { ...base, version: 7, updated_at: "2027-01-01T00:00:00Z" };
+    expect(changedFields(base, fresh)).toEqual([]);
+    expect(changedFields(base, { ...fresh, labels: ["a", "b"], assignee_id: "u2" })).toEqual([
+      "labels",
+      "assignee_id",
+    ]);
   });
 });

@@ -22,3 +22,22 @@ export function conflictingFields(base: Task, fresh: Task, patch: TaskUpdate): F
       !same(f, fresh[f], base[f]) && !same(f, fresh[f], patch[f]),
   );
 }
+
+/** Every field a user edits, so a new TaskUpdate field cannot be left out (`satisfies`). */
+const EDITABLE = Object.keys({
+  title: true,
+  description: true,
+  status: true,
+  priority: true,
+  due_date: true,
+  due_on: true,
+  labels: true,
+  project_id: true,
+  recurrence: true,
+  assignee_id: true,
+} satisfies Record<Field, true>) as Field[];
+
+/** The fields the server changed since `base`: none, and deleting `fresh` loses no one's edit. */
+export function changedFields(base: Task, fresh: Task): Field[] {
+  return EDITABLE.filter((f) => !same(f, fresh[f], base[f]));
+}
