@@ -175,4 +175,38 @@ describe("a bulk change on its way", () => {
       "b:high:2",
     ]);
   });
+
+  it("its answer does not put back, on screen, an edit of the same task made after it", async () => {
+    const [a, b] = [makeTask({ title: "a" }), makeTask({ title: "b" })];
+    let answerBulk!: () => void;
+    const bulkHeld = new Promise<void>((resolve) => (answerBulk = resolve));
+    mockApi({
+      "POST /api/v1/tasks/bulk": async () => {
+        await bulkHeld;
+        return json({
+          tasks: [a, b].map((t) => ({ ...t, status: "done", version: 2 })),
+          deleted: [],
+        });
+      },
+      "PATCH /api/v1/tasks/:id": () => new Promise(() => {}), // the edit is still on its way
+      "GET /api/v1/tasks": () => new Promise(() => {}),
+    });
+    const qc = newQueryClient();
+    const list = taskKeys.list({ sort: "position" });
+    qc.setQueryData(list, { pages: [{ items: [a, b], next_cursor: null }], pageParams: [null] });
+    const shown = () =>
+      qc
+        .getQueryData<ListData>(list)!
+        .pages[0]!.items.map((t) => `${t.title}:${t.status}:${t.priority}`);
+
+    const applied = runBulk(qc, [a, b], { kind: "complete" }, "2026-12-06");
+    await vi.waitFor(() => expect(shown()).toEqual(["a:done:medium", "b:done:medium"]));
+    void new MutationObserver(qc, updateTaskOptions(qc))
+      .mutate({ task: { ...a, status: "done" }, patch: { priority: "high" }, record: false })
+      .catch(() => {});
+    await vi.waitFor(() => expect(shown()[0]).toBe("a:done:high"));
+    answerBulk();
+    expect(await applied).toBe(true);
+    expect(shown()).toEqual(["a:done:high", "b:done:medium"]);
+  });
 });

@@ -28,7 +28,7 @@ import {
   snapshotLists,
   upsertTaskInLists,
 } from "./cache";
-import { TASK_CHANGES } from "./mutations";
+import { isSuperseded, TASK_CHANGES } from "./mutations";
 import { openSubtasksOf } from "./subtasks";
 import { undoStack } from "./undo";
 
@@ -129,11 +129,12 @@ export async function runBulk(
   // A mutation, so the live updates hold their refetches until it is in (live/follow.ts): a list
   // read meanwhile would show the rows as they were before it. In the edits' scope, so it reaches
   // the server after the edits made before it, and the edits made after it follow it.
+  const body: BulkRequest = { operations, ...(completeSubtasks && { complete_subtasks: true }) };
   const sent = new MutationObserver(qc, {
     mutationKey: ["tasks", "bulk"],
     scope: TASK_CHANGES,
-    mutationFn: (body: BulkRequest) => bulkMerged(body, byId),
-  }).mutate({ operations, ...(completeSubtasks && { complete_subtasks: true }) });
+    mutationFn: (request: BulkRequest) => bulkMerged(request, byId),
+  }).mutate(body);
   const answered = (async () => {
     let result;
     try {
@@ -165,7 +166,7 @@ export async function runBulk(
       resync(qc);
       return false;
     }
-    for (const t of result.tasks) upsertTaskInLists(qc, t);
+    for (const t of result.tasks) if (!isSuperseded(qc, t, body)) upsertTaskInLists(qc, t);
     for (const id of result.deleted) removeTaskFromLists(qc, id);
     resync(qc);
     recordBulkUndo(

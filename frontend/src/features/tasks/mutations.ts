@@ -27,6 +27,7 @@ import { pendingDeletes } from "./pendingDeletes";
 import { PRIORITY_LABEL, STATUS_LABEL } from "./statusPriorityDisplay";
 import { openSubtasksOf } from "./subtasks";
 import { undoStack } from "./undo";
+import { changedTaskIds } from "./waiting";
 
 const refreshCounts = (qc: QueryClient) => {
   void qc.invalidateQueries({ queryKey: taskKeys.stats() });
@@ -110,17 +111,20 @@ export const UNDO_TOAST_MS = 6000;
 let undoSeq = 0;
 
 /**
- * Whether a save's answer is already out of date on screen: a change to the same task made after
- * it is still on its way (its optimistic state is newer), or a newer version is cached. Two quick
- * moves must not bounce a card back a column when their answers arrive.
+ * Whether an answer (`saved`, from the change sent with `vars`) is already out of date on screen:
+ * a change to the same task made after it (an edit, move or bulk) is still on its way, so its
+ * optimistic state is newer, or a newer version is cached. Two quick moves must not bounce a card
+ * back a column when their answers arrive.
  */
-function isSuperseded(qc: QueryClient, saved: Task, vars: UpdateVars): boolean {
-  const updates = qc.getMutationCache().findAll({
-    predicate: (m) => (m.state.variables as UpdateVars | undefined)?.task?.id === saved.id,
-  });
-  const self = updates.find((m) => m.state.variables === vars);
-  const laterPending = updates.some(
-    (m) => m.state.status === "pending" && self !== undefined && m.mutationId > self.mutationId,
+export function isSuperseded(qc: QueryClient, saved: Task, vars: unknown): boolean {
+  const changes = qc.getMutationCache().getAll();
+  const self = changes.find((m) => m.state.variables === vars);
+  const laterPending = changes.some(
+    (m) =>
+      self !== undefined &&
+      m.mutationId > self.mutationId &&
+      m.state.status === "pending" &&
+      changedTaskIds(m.state.variables).includes(saved.id),
   );
   const cached = findCachedTask(qc, saved.id);
   return laterPending || (cached !== undefined && cached.version > saved.version);
