@@ -2,12 +2,14 @@ import { MutationObserver, onlineManager } from "@tanstack/react-query";
 import { describe, expect, it, vi } from "vitest";
 import { isWaiting } from "@/lib/offline";
 import type { Task } from "@/api/types";
+import { toast } from "@/ui/toast";
 import { json, makeTask, mockApi, newQueryClient } from "@/test/utils";
 import { taskKeys } from "./api";
 import type { BulkAction } from "./bulk";
 import { runBulk } from "./bulkMutation";
 import type { ListData } from "./cache";
 import { updateTaskOptions } from "./mutations";
+import { undoStack } from "./undo";
 import { changedTaskIds } from "./waiting";
 
 /**
@@ -208,5 +210,45 @@ describe("a bulk change on its way", () => {
     answerBulk();
     expect(await applied).toBe(true);
     expect(shown()).toEqual(["a:done:high", "b:done:medium"]);
+  });
+
+  it("is undone over a later change to other fields of its tasks, which the undo keeps", async () => {
+    const [a, b] = [makeTask({ title: "a" }), makeTask({ title: "b" })];
+    const { saved } = versionedServer([a, b]);
+    const qc = newQueryClient();
+    expect(await runBulk(qc, [a, b], { kind: "priority", priority: "high" }, "2026-12-06")).toBe(
+      true,
+    );
+    const afterBulk = saved.get(a.id)!;
+    saved.set(a.id, { ...afterBulk, title: "a, renamed", version: afterBulk.version + 1 });
+    undoStack.undoLast();
+    await vi.waitFor(() =>
+      expect([...saved.values()].map((t) => `${t.title}:${t.priority}:${t.version}`)).toEqual([
+        "a, renamed:medium:4",
+        "b:medium:3",
+      ]),
+    );
+  });
+
+  it("is not undone over a later change to the same field: nothing reverts, and it says so", async () => {
+    const [a, b] = [makeTask({ title: "a" }), makeTask({ title: "b" })];
+    const { saved } = versionedServer([a, b]);
+    const errors = vi.spyOn(toast, "error");
+    const qc = newQueryClient();
+    expect(await runBulk(qc, [a, b], { kind: "priority", priority: "high" }, "2026-12-06")).toBe(
+      true,
+    );
+    const afterBulk = saved.get(a.id)!;
+    saved.set(a.id, { ...afterBulk, priority: "urgent", version: afterBulk.version + 1 });
+    undoStack.undoLast();
+    await vi.waitFor(() =>
+      expect(errors).toHaveBeenCalledWith(
+        "Could not undo: 1 of the tasks changed since. Nothing was reverted.",
+      ),
+    );
+    expect([...saved.values()].map((t) => `${t.title}:${t.priority}:${t.version}`)).toEqual([
+      "a:urgent:3",
+      "b:high:2",
+    ]);
   });
 });

@@ -173,6 +173,7 @@ export async function runBulk(
       qc,
       describeBulk(action, operations.length, projectName),
       inverseOf(tasks, operations, result),
+      result.tasks,
     );
     return true;
   })();
@@ -182,7 +183,16 @@ export async function runBulk(
   return onlineManager.isOnline() ? answered : true;
 }
 
-function recordBulkUndo(qc: QueryClient, label: string, inverse: BulkInverse) {
+/**
+ * Undo: the inverse bulk on the versions the bulk produced (`produced`), merged as the bulk was, so
+ * a later change to other fields of those tasks is kept and one to the same fields refuses the undo.
+ */
+function recordBulkUndo(
+  qc: QueryClient,
+  label: string,
+  inverse: BulkInverse,
+  produced: readonly Task[],
+) {
   const id = `bulk-${++seq}`;
   // Keys fixed now: a retried undo never re-creates a deleted task twice.
   const creates = inverse.creates.map((body) => ({ body, key: uuid() }));
@@ -194,7 +204,10 @@ function recordBulkUndo(qc: QueryClient, label: string, inverse: BulkInverse) {
       void (async () => {
         try {
           if (inverse.operations.length) {
-            const back = await bulkTasks({ operations: inverse.operations });
+            const back = await bulkMerged(
+              { operations: inverse.operations },
+              new Map(produced.map((t) => [t.id, t])),
+            );
             for (const t of back.tasks) upsertTaskInLists(qc, t);
           }
           for (const { body, key } of creates) upsertTaskInLists(qc, await createTask(body, key));

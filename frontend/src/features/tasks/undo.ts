@@ -1,5 +1,5 @@
 /**
- * One undo stack for every task change (complete, move, edit, delete; bulk later). An entry knows
+ * One undo stack for every task change (complete, move, edit, delete, bulk). An entry knows
  * how to revert itself through the API; the toast's "Undo" and Ctrl/Cmd+Z both take from here.
  */
 export interface UndoEntry {
