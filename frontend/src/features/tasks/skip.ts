@@ -1,35 +1,71 @@
 import { MutationObserver, type QueryClient } from "@tanstack/react-query";
 import { api, dataOf } from "@/api/client";
-import { errorMessage } from "@/api/problem";
+import { ApiError, errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { formatTaskDue } from "@/lib/dates";
 import { toast } from "@/ui/toast";
+import { getTask } from "./api";
 import { findCachedTask, upsertTaskInLists } from "./cache";
-import { resync, UNDO_TOAST_MS, updateTaskOptions } from "./mutations";
+import { isSuperseded, resync, TASK_CHANGES, UNDO_TOAST_MS, updateTaskOptions } from "./mutations";
 import { undoStack } from "./undo";
+
+/** A skip's variables: the task as shown when the user skipped it (Undo puts its due back). */
+export interface SkipVars {
+  task: Task;
+}
+
+/** The fields a skip sets (and reads: the next occurrence follows the due and the rule). */
+const SKIP_FIELDS = new Set(["due_date", "due_on", "recurrence"]);
+
+/**
+ * POST /tasks/{id}/skip on `shown`'s version, merged as an edit is (saveMerged in mutations.ts): on
+ * a 412, when the due and the rule are as shown (the change was to other fields, or the user's
+ * own edit sent just before), it is sent again on the current version.
+ */
+async function skipMerged(shown: Task): Promise<Task> {
+  let version = shown.version;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await dataOf<Task>(
+        api.POST("/api/v1/tasks/{task_id}/skip", {
+          params: { path: { task_id: shown.id } },
+          body: { version },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 412) || attempt >= 3) throw error;
+      const fresh = await getTask(shown.id);
+      const { changedFields } = await import("./merge");
+      if (changedFields(shown, fresh).some((f) => SKIP_FIELDS.has(f))) throw error;
+      version = fresh.version;
+    }
+  }
+}
 
 /**
  * "Not this time" for a repeating task (POST /tasks/{id}/skip): its due moves to the next
  * occurrence and nothing is completed. Not optimistic, as only the server knows the next
- * occurrence. Undo (the toast, Ctrl/Cmd+Z) puts the due back. Loaded on first use.
+ * occurrence. A mutation in the edits' scope, so it is sent after the changes made before it
+ * (and waits, offline, like them). Undo (the toast, Ctrl/Cmd+Z) puts the due back. Loaded on
+ * first use.
  */
 export async function skipOccurrence(qc: QueryClient, shown: Task, timeZone: string) {
   // The version the page holds now (a live update may have come since the editor opened).
-  const task = findCachedTask(qc, shown.id) ?? shown;
+  const vars: SkipVars = { task: findCachedTask(qc, shown.id) ?? shown };
+  const { task } = vars;
   let skipped: Task;
   try {
-    skipped = await dataOf<Task>(
-      api.POST("/api/v1/tasks/{task_id}/skip", {
-        params: { path: { task_id: task.id } },
-        body: { version: task.version },
-      }),
-    );
+    skipped = await new MutationObserver(qc, {
+      mutationKey: ["tasks", "skip"],
+      scope: TASK_CHANGES,
+      mutationFn: (v: SkipVars) => skipMerged(v.task),
+    }).mutate(vars);
   } catch (error) {
     toast.error(`Could not skip “${task.title}”: ${errorMessage(error)}`);
     resync(qc); // a 412 or 404 means the page is behind
     return;
   }
-  upsertTaskInLists(qc, skipped);
+  if (!isSuperseded(qc, skipped, vars)) upsertTaskInLists(qc, skipped);
   resync(qc);
   const next = formatTaskDue(skipped, timeZone);
   const id = `skip-${task.id}-${skipped.version}`;
