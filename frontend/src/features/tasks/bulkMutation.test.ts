@@ -251,4 +251,36 @@ describe("a bulk change on its way", () => {
       "b:high:2",
     ]);
   });
+
+  it("undone offline, the undo waits in the page with its rows marked, and is sent once online", async () => {
+    const [a, b] = [makeTask({ title: "a" }), makeTask({ title: "b" })];
+    const { saved } = versionedServer([a, b]);
+    const qc = newQueryClient();
+    qc.mount();
+    try {
+      expect(await runBulk(qc, [a, b], { kind: "priority", priority: "high" }, "2026-12-06")).toBe(
+        true,
+      );
+      onlineManager.setOnline(false);
+      undoStack.undoLast();
+      await vi.waitFor(() =>
+        expect(
+          qc
+            .getMutationCache()
+            .findAll({ predicate: isWaiting })
+            .flatMap((m) => changedTaskIds(m.state.variables)),
+        ).toEqual([a.id, b.id]),
+      );
+      onlineManager.setOnline(true);
+      await vi.waitFor(() =>
+        expect([...saved.values()].map((t) => `${t.title}:${t.priority}:${t.version}`)).toEqual([
+          "a:medium:3",
+          "b:medium:3",
+        ]),
+      );
+    } finally {
+      onlineManager.setOnline(true);
+      qc.unmount();
+    }
+  });
 });

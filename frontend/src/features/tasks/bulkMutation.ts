@@ -185,7 +185,8 @@ export async function runBulk(
 
 /**
  * Undo: the inverse bulk on the versions the bulk produced (`produced`), merged as the bulk was, so
- * a later change to other fields of those tasks is kept and one to the same fields refuses the undo.
+ * a later change to other fields of those tasks is kept and one to the same fields refuses the
+ * undo; then deleted tasks are created again.
  */
 function recordBulkUndo(
   qc: QueryClient,
@@ -201,30 +202,38 @@ function recordBulkUndo(
     label,
     undo: () => {
       toast.dismiss(id);
-      void (async () => {
-        try {
-          if (inverse.operations.length) {
-            const back = await bulkMerged(
-              { operations: inverse.operations },
-              new Map(produced.map((t) => [t.id, t])),
+      // A mutation in the edits' scope, as the bulk was: sent in order, and offline it waits.
+      const undoing: BulkRequest = { operations: inverse.operations };
+      void new MutationObserver(qc, {
+        mutationKey: ["tasks", "bulk"],
+        scope: TASK_CHANGES,
+        mutationFn: async (request: BulkRequest) => {
+          const back = request.operations.length
+            ? await bulkMerged(request, new Map(produced.map((t) => [t.id, t])))
+            : { tasks: [], deleted: [] };
+          const recreated: Task[] = [];
+          for (const { body, key } of creates) recreated.push(await createTask(body, key));
+          return [...back.tasks, ...recreated];
+        },
+      })
+        .mutate(undoing)
+        .then(
+          (tasks) => {
+            for (const t of tasks) if (!isSuperseded(qc, t, undoing)) upsertTaskInLists(qc, t);
+            toast.success(`Undone: ${label.charAt(0).toLowerCase()}${label.slice(1)}`, {
+              duration: 2500,
+            });
+          },
+          (error: unknown) => {
+            const stale = staleIdsOf(error);
+            toast.error(
+              stale.length
+                ? `Could not undo: ${stale.length} of the tasks changed since. Nothing was reverted.`
+                : `Could not undo: ${errorMessage(error)}`,
             );
-            for (const t of back.tasks) upsertTaskInLists(qc, t);
-          }
-          for (const { body, key } of creates) upsertTaskInLists(qc, await createTask(body, key));
-          toast.success(`Undone: ${label.charAt(0).toLowerCase()}${label.slice(1)}`, {
-            duration: 2500,
-          });
-        } catch (error) {
-          const stale = staleIdsOf(error);
-          toast.error(
-            stale.length
-              ? `Could not undo: ${stale.length} of the tasks changed since. Nothing was reverted.`
-              : `Could not undo: ${errorMessage(error)}`,
-          );
-        } finally {
-          resync(qc);
-        }
-      })();
+          },
+        )
+        .finally(() => resync(qc));
     },
   });
   toast(label, {
