@@ -28,7 +28,7 @@ import {
   snapshotLists,
   upsertTaskInLists,
 } from "./cache";
-import { isSuperseded, TASK_CHANGES } from "./mutations";
+import { isSuperseded, sendMerged, TASK_CHANGES } from "./mutations";
 import { openSubtasksOf } from "./subtasks";
 import { undoStack } from "./undo";
 
@@ -43,24 +43,19 @@ export async function bulkTasks(body: BulkRequest): Promise<BulkResult> {
  * delete: in any field), the bulk is sent again on their current versions. So a bulk made right
  * after the user's own edit of the same task (sent after it: one scope) applies on top of it.
  */
-async function bulkMerged(
-  body: BulkRequest,
-  selected: ReadonlyMap<string, Task>,
-): Promise<BulkResult> {
-  let operations = body.operations;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await bulkTasks({ ...body, operations });
-    } catch (error) {
-      const stale = staleIdsOf(error);
-      const current = stale.length && attempt < 3 && (await mergeable(stale, operations, selected));
-      if (!current) throw error;
-      operations = operations.map((op) => ({
-        ...op,
-        version: current.get(op.id)?.version ?? op.version,
-      }));
-    }
-  }
+function bulkMerged(body: BulkRequest, selected: ReadonlyMap<string, Task>): Promise<BulkResult> {
+  return sendMerged(
+    body.operations,
+    (operations) => bulkTasks({ ...body, operations }),
+    async (refused, operations) => {
+      const stale = staleIdsOf(refused);
+      const current = stale.length ? await mergeable(stale, operations, selected) : null;
+      return (
+        current &&
+        operations.map((op) => ({ ...op, version: current.get(op.id)?.version ?? op.version }))
+      );
+    },
+  );
 }
 
 /** The current versions of `ids` when re-sending `operations` on them loses no one's change. */

@@ -63,29 +63,51 @@ class SameFieldConflict extends Error {
 class ReloadFailed extends Error {}
 
 /**
- * PATCH with If-Match; on 412 load the current task and, when none of the fields this patch sets
- * changed on the server since `base`, send the same patch again on the new version (a race with a
- * further write is retried a few times). Only a same-field change becomes a conflict.
+ * Send a write conditional on `first` (a version, or a bulk's versions). On a 412, `rebase` loads
+ * what the server holds now and answers the condition to send the same change on, when that
+ * loses no one's change, or null (the 412 stands); it may throw a better error of its own. A race
+ * with a further write is retried a few times. Edits, skips and bulk changes all merge this way.
  */
-async function saveMerged(base: Task, patch: TaskUpdate, completeSubtasks = false): Promise<Task> {
-  let target = base;
+export async function sendMerged<T, C>(
+  first: C,
+  send: (condition: C) => Promise<T>,
+  rebase: (refused: ApiError, condition: C) => Promise<C | null>,
+): Promise<T> {
+  let condition = first;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await updateTask(target, patch, completeSubtasks);
+      return await send(condition);
     } catch (error) {
       if (!(error instanceof ApiError && error.status === 412) || attempt >= 3) throw error;
+      const next = await rebase(error, condition);
+      if (next === null) throw error;
+      condition = next;
     }
-    let fresh: Task;
-    try {
-      fresh = await getTask(base.id);
-    } catch (e) {
-      throw e instanceof ApiError && e.status === 404 ? e : new ReloadFailed(errorMessage(e));
-    }
-    // The merge rules load with the first 412, not with every page.
-    const { conflictingFields } = await import("./merge");
-    if (conflictingFields(base, fresh, patch).length) throw new SameFieldConflict(fresh);
-    target = fresh;
   }
+}
+
+/**
+ * PATCH with If-Match; on 412 load the current task and, when none of the fields this patch sets
+ * changed on the server since `base`, send the same patch again on the new version. Only a
+ * same-field change becomes a conflict.
+ */
+function saveMerged(base: Task, patch: TaskUpdate, completeSubtasks = false): Promise<Task> {
+  return sendMerged(
+    base,
+    (target) => updateTask(target, patch, completeSubtasks),
+    async () => {
+      let fresh: Task;
+      try {
+        fresh = await getTask(base.id);
+      } catch (e) {
+        throw e instanceof ApiError && e.status === 404 ? e : new ReloadFailed(errorMessage(e));
+      }
+      // The merge rules load with the first 412, not with every page.
+      const { conflictingFields } = await import("./merge");
+      if (conflictingFields(base, fresh, patch).length) throw new SameFieldConflict(fresh);
+      return fresh;
+    },
+  );
 }
 
 /** What the toast says about a change. */
@@ -112,7 +134,7 @@ let undoSeq = 0;
 
 /**
  * Whether an answer (`saved`, from the change sent with `vars`) is already out of date on screen:
- * a change to the same task made after it (an edit, move or bulk) is still on its way, so its
+ * a change to the same task made after it (an edit, move, skip or bulk) is still on its way, so its
  * optimistic state is newer, or a newer version is cached. Two quick moves must not bounce a card
  * back a column when their answers arrive.
  */

@@ -1,12 +1,19 @@
 import { MutationObserver, type QueryClient } from "@tanstack/react-query";
 import { api, dataOf } from "@/api/client";
-import { ApiError, errorMessage } from "@/api/problem";
+import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { formatTaskDue } from "@/lib/dates";
 import { toast } from "@/ui/toast";
 import { getTask } from "./api";
 import { findCachedTask, upsertTaskInLists } from "./cache";
-import { isSuperseded, resync, TASK_CHANGES, UNDO_TOAST_MS, updateTaskOptions } from "./mutations";
+import {
+  isSuperseded,
+  resync,
+  sendMerged,
+  TASK_CHANGES,
+  UNDO_TOAST_MS,
+  updateTaskOptions,
+} from "./mutations";
 import { undoStack } from "./undo";
 
 /** A skip's variables: the task as shown when the user skipped it (Undo puts its due back). */
@@ -22,24 +29,22 @@ const SKIP_FIELDS = new Set(["due_date", "due_on", "recurrence"]);
  * a 412, when the due and the rule are as shown (the change was to other fields, or the user's
  * own edit sent just before), it is sent again on the current version.
  */
-async function skipMerged(shown: Task): Promise<Task> {
-  let version = shown.version;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await dataOf<Task>(
+function skipMerged(shown: Task): Promise<Task> {
+  return sendMerged(
+    shown.version,
+    (version) =>
+      dataOf<Task>(
         api.POST("/api/v1/tasks/{task_id}/skip", {
           params: { path: { task_id: shown.id } },
           body: { version },
         }),
-      );
-    } catch (error) {
-      if (!(error instanceof ApiError && error.status === 412) || attempt >= 3) throw error;
+      ),
+    async () => {
       const fresh = await getTask(shown.id);
       const { changedFields } = await import("./merge");
-      if (changedFields(shown, fresh).some((f) => SKIP_FIELDS.has(f))) throw error;
-      version = fresh.version;
-    }
-  }
+      return changedFields(shown, fresh).some((f) => SKIP_FIELDS.has(f)) ? null : fresh.version;
+    },
+  );
 }
 
 /**
