@@ -212,7 +212,8 @@ describe("a bulk change on its way", () => {
     expect(shown()).toEqual(["a:done:high", "b:done:medium"]);
   });
 
-  it("is undone over a later change to other fields of its tasks, which the undo keeps", async () => {
+  /** A bulk sets a and b to high (its undo on the stack); then a changes elsewhere; then undo. */
+  async function undoAfterAChangedElsewhere(elsewhere: Partial<Task>) {
     const [a, b] = [makeTask({ title: "a" }), makeTask({ title: "b" })];
     const { saved } = versionedServer([a, b]);
     const qc = newQueryClient();
@@ -220,36 +221,25 @@ describe("a bulk change on its way", () => {
       true,
     );
     const afterBulk = saved.get(a.id)!;
-    saved.set(a.id, { ...afterBulk, title: "a, renamed", version: afterBulk.version + 1 });
+    saved.set(a.id, { ...afterBulk, ...elsewhere, version: afterBulk.version + 1 });
     undoStack.undoLast();
-    await vi.waitFor(() =>
-      expect([...saved.values()].map((t) => `${t.title}:${t.priority}:${t.version}`)).toEqual([
-        "a, renamed:medium:4",
-        "b:medium:3",
-      ]),
-    );
+    return () => [...saved.values()].map((t) => `${t.title}:${t.priority}:${t.version}`);
+  }
+
+  it("is undone over a later change to other fields of its tasks, which the undo keeps", async () => {
+    const stored = await undoAfterAChangedElsewhere({ title: "a, renamed" });
+    await vi.waitFor(() => expect(stored()).toEqual(["a, renamed:medium:4", "b:medium:3"]));
   });
 
   it("is not undone over a later change to the same field: nothing reverts, and it says so", async () => {
-    const [a, b] = [makeTask({ title: "a" }), makeTask({ title: "b" })];
-    const { saved } = versionedServer([a, b]);
     const errors = vi.spyOn(toast, "error");
-    const qc = newQueryClient();
-    expect(await runBulk(qc, [a, b], { kind: "priority", priority: "high" }, "2026-12-06")).toBe(
-      true,
-    );
-    const afterBulk = saved.get(a.id)!;
-    saved.set(a.id, { ...afterBulk, priority: "urgent", version: afterBulk.version + 1 });
-    undoStack.undoLast();
+    const stored = await undoAfterAChangedElsewhere({ priority: "urgent" });
     await vi.waitFor(() =>
       expect(errors).toHaveBeenCalledWith(
         "Could not undo: 1 of the tasks changed since. Nothing was reverted.",
       ),
     );
-    expect([...saved.values()].map((t) => `${t.title}:${t.priority}:${t.version}`)).toEqual([
-      "a:urgent:3",
-      "b:high:2",
-    ]);
+    expect(stored()).toEqual(["a:urgent:3", "b:high:2"]);
   });
 
   it("undone offline, the undo waits in the page with its rows marked, and is sent once online", async () => {
