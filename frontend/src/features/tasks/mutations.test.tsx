@@ -1,9 +1,10 @@
 import { act, renderHook, waitFor } from "@testing-library/react";
-import { QueryClientProvider } from "@tanstack/react-query";
+import { onlineManager, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setAccessToken } from "@/api/session";
 import type { Task } from "@/api/types";
+import { isWaiting } from "@/lib/offline";
 import { toastMock } from "@/test/sonner";
 import { json, makeTask, mockApi, newQueryClient } from "@/test/utils";
 import { taskKeys } from "./api";
@@ -44,14 +45,14 @@ function mockSavingPatch(items: () => Task[]) {
  * would succeed) and checks that it left the list at once. */
 function deleteTheTask() {
   vi.useFakeTimers({ shouldAdvanceTime: true });
-  const { wrapper, items, task } = setup();
+  const { qc, wrapper, items, task } = setup();
   const { calls } = mockApi({
     "DELETE /api/v1/tasks/:id": () => new Response(null, { status: 204 }),
   });
   const { result } = renderHook(() => useDeleteTask(), { wrapper });
   act(() => result.current(task));
   expect(items()).toEqual([]);
-  return { items, task, calls };
+  return { qc, items, task, calls };
 }
 
 beforeEach(() => {
@@ -250,6 +251,47 @@ describe("optimistic task mutations", () => {
     await act(() => vi.advanceTimersByTimeAsync(6_500));
     await waitFor(() => expect(calls.filter((c) => c.method === "DELETE")).toHaveLength(1));
     expect(calls.find((c) => c.method === "DELETE")!.path).toBe(`/api/v1/tasks/${task.id}`);
+    expect(items()).toEqual([]);
+  });
+
+  it("offline, a delete waits like any change once its Undo window closes, and is sent when the network returns", async () => {
+    const { qc, items, calls } = deleteTheTask();
+    qc.mount(); // resumes paused changes when the network returns, as the app's provider does
+    onlineManager.setOnline(false);
+    try {
+      await act(() => vi.advanceTimersByTimeAsync(6_500));
+      expect(calls.filter((c) => c.method === "DELETE")).toHaveLength(0);
+      expect(qc.getMutationCache().findAll({ predicate: isWaiting })).toHaveLength(1);
+      onlineManager.setOnline(true);
+      await waitFor(() => expect(calls.filter((c) => c.method === "DELETE")).toHaveLength(1));
+      await waitFor(() => expect(qc.isMutating()).toBe(0));
+      expect(toastMock.error).not.toHaveBeenCalled();
+      expect(items()).toEqual([]);
+    } finally {
+      onlineManager.setOnline(true);
+      qc.unmount();
+    }
+  });
+
+  it("an edit's answer that arrives in the Undo window does not bring the deleted task back", async () => {
+    const { wrapper, items, task } = setup();
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    mockApi({
+      "PATCH /api/v1/tasks/:id": async (req) => {
+        await held;
+        return json({ ...task, ...(await req.json()), version: 2 });
+      },
+      "GET /api/v1/tasks": () => new Promise(() => {}),
+    });
+    const edit = renderHook(() => useUpdateTask(), { wrapper });
+    const del = renderHook(() => useDeleteTask(), { wrapper });
+    act(() => edit.result.current.mutate({ task, patch: { status: "done" } }));
+    await waitFor(() => expect(items()[0]!.status).toBe("done")); // shown, then deleted
+    act(() => del.result.current(items()[0]!));
+    expect(items()).toEqual([]);
+    answer();
+    await waitFor(() => expect(edit.result.current.isSuccess).toBe(true));
     expect(items()).toEqual([]);
   });
 

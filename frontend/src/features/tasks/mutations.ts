@@ -135,8 +135,8 @@ let undoSeq = 0;
 /**
  * Whether an answer (`saved`, from the change sent with `vars`) is already out of date on screen:
  * a change to the same task made after it (an edit, move, skip or bulk) is still on its way, so its
- * optimistic state is newer, or a newer version is cached. Two quick moves must not bounce a card
- * back a column when their answers arrive.
+ * optimistic state is newer, or a newer version is cached, or the task is deleted (in its Undo
+ * window). Two quick moves must not bounce a card back a column when their answers arrive.
  */
 export function isSuperseded(qc: QueryClient, saved: Task, vars: unknown): boolean {
   const changes = qc.getMutationCache().getAll();
@@ -149,7 +149,11 @@ export function isSuperseded(qc: QueryClient, saved: Task, vars: unknown): boole
       changedTaskIds(m.state.variables).includes(saved.id),
   );
   const cached = findCachedTask(qc, saved.id);
-  return laterPending || (cached !== undefined && cached.version > saved.version);
+  return (
+    laterPending ||
+    (cached !== undefined && cached.version > saved.version) ||
+    pendingDeletes.has(saved.id)
+  );
 }
 
 type UpdateContext = {
@@ -364,7 +368,13 @@ export function useDeleteTask() {
     const run = () => {
       pending.delete(task.id);
       undoStack.remove(undoId);
-      deleteTask(task.id)
+      // A mutation in the edits' scope: after the changes made before it, and offline it waits.
+      new MutationObserver(qc, {
+        mutationKey: ["tasks", "delete"],
+        scope: TASK_CHANGES,
+        mutationFn: ({ task: gone }: { task: Task }) => deleteTask(gone.id),
+      })
+        .mutate({ task })
         .then(() => qc.removeQueries({ queryKey: ["tasks", "detail", task.id] }))
         .catch((error: unknown) => {
           if (error instanceof ApiError && error.status === 404) return;
