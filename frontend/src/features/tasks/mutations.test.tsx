@@ -11,7 +11,7 @@ import { taskKeys } from "./api";
 import type { ListData } from "./cache";
 import { conflictStore } from "./conflict";
 import type { ApiTaskQuery } from "./filters";
-import { useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
+import { flushPendingDeletes, useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
 import { useTaskList } from "./queries";
 import { undoStack } from "./undo";
 
@@ -293,6 +293,27 @@ describe("optimistic task mutations", () => {
     answer();
     await waitFor(() => expect(edit.result.current.isSuccess).toBe(true));
     expect(items()).toEqual([]);
+  });
+
+  it("before logging out, a delete in its Undo window is sent at once, not behind a change on its way", async () => {
+    const [kept, gone] = [makeTask({ title: "kept" }), makeTask({ title: "gone" })];
+    const { wrapper } = setup([kept, gone]);
+    const { calls } = mockApi({
+      "PATCH /api/v1/tasks/:id": () => new Promise(() => {}), // an edit still on its way
+      "DELETE /api/v1/tasks/:id": () => new Response(null, { status: 204 }),
+    });
+    const edit = renderHook(() => useUpdateTask(), { wrapper });
+    const del = renderHook(() => useDeleteTask(), { wrapper });
+    act(() => edit.result.current.mutate({ task: kept, patch: { priority: "high" } }));
+    await waitFor(() => expect(calls.filter((c) => c.method === "PATCH")).toHaveLength(1));
+    act(() => del.result.current(gone));
+    flushPendingDeletes();
+    // (An earlier test's delete may still be in its window: this one is sent along with it.)
+    await waitFor(() =>
+      expect(calls.map((c) => `${c.method} ${c.path}`)).toContain(
+        `DELETE /api/v1/tasks/${gone.id}`,
+      ),
+    );
   });
 
   it("a list refetched during the Undo window does not bring the deleted task back", async () => {

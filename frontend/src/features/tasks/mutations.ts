@@ -365,16 +365,19 @@ export function useDeleteTask() {
     const snapshot = snapshotLists(qc);
     removeTaskFromLists(qc, task.id);
     const undoId = `delete-${task.id}`;
-    const run = () => {
+    const run = (now = false) => {
       pending.delete(task.id);
       undoStack.remove(undoId);
       // A mutation in the edits' scope: after the changes made before it, and offline it waits.
-      new MutationObserver(qc, {
-        mutationKey: ["tasks", "delete"],
-        scope: TASK_CHANGES,
-        mutationFn: ({ task: gone }: { task: Task }) => deleteTask(gone.id),
-      })
-        .mutate({ task })
+      // Before logging out, now: a change queued behind others would be dropped with the session.
+      const sent = now
+        ? deleteTask(task.id)
+        : new MutationObserver(qc, {
+            mutationKey: ["tasks", "delete"],
+            scope: TASK_CHANGES,
+            mutationFn: ({ task: gone }: { task: Task }) => deleteTask(gone.id),
+          }).mutate({ task });
+      sent
         .then(() => qc.removeQueries({ queryKey: ["tasks", "detail", task.id] }))
         .catch((error: unknown) => {
           if (error instanceof ApiError && error.status === 404) return;
@@ -383,7 +386,7 @@ export function useDeleteTask() {
         })
         .finally(() => refreshCounts(qc));
     };
-    const timer = setTimeout(run, UNDO_MS);
+    const timer = setTimeout(() => run(), UNDO_MS);
     pending.set(task.id, { timer, run });
     undoStack.push({
       id: undoId,
@@ -408,7 +411,7 @@ export function useDeleteTask() {
 export function flushPendingDeletes(): void {
   for (const entry of [...pending.values()]) {
     clearTimeout(entry.timer);
-    entry.run();
+    entry.run(true);
   }
   undoStack.clear();
 }

@@ -4,7 +4,11 @@
  */
 export const pendingDeletes = new Map<
   string,
-  { timer: ReturnType<typeof setTimeout>; run: () => void }
+  {
+    timer: ReturnType<typeof setTimeout>;
+    /** Send the DELETE: in turn with the other changes, or `now` (before logging out). */
+    run: (now?: boolean) => void;
+  }
 >();
 
 export const isPendingDelete = (id: string) => pendingDeletes.has(id);
