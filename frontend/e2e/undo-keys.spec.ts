@@ -109,3 +109,34 @@ test("the edit dialog asks before Esc drops changes, and Ctrl+Enter in the descr
   await page.reload();
   await expect(taskRow(page, "Write the minutes")).toContainText("Send to the board by Monday");
 });
+
+test("offline, a delete waits once its Undo window closes, and is sent when the network returns", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
+  const { headers } = await signedInWithTasks(page, request, baseURL!, "deloffline", [
+    { title: "Old plan" },
+    { title: "Keep this" },
+  ]);
+  await expect(taskRow(page, "Old plan")).toBeVisible();
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "Delete “Old plan”" }).click();
+  await expect(taskRow(page, "Old plan")).toHaveCount(0);
+  // The Undo window (6 s) closes: the DELETE waits in the page instead of failing.
+  const waiting = page.getByRole("status").filter({ hasText: /Offline/ });
+  await expect(waiting).toHaveText("Offline — 1 change waiting", { timeout: 10_000 });
+  await expect(toast(page, "Could not delete")).toHaveCount(0);
+  await expect(taskRow(page, "Old plan")).toHaveCount(0);
+
+  await context.setOffline(false);
+  await expect(page.getByTestId("offline-status")).toHaveText("");
+  await expect
+    .poll(async () => {
+      const res = await request.get(`${baseURL}/api/v1/tasks`, { headers });
+      return ((await res.json()) as { items: { title: string }[] }).items.map((t) => t.title);
+    })
+    .toEqual(["Keep this"]);
+  await expect(toast(page, "Could not delete")).toHaveCount(0);
+});
