@@ -9,6 +9,7 @@ import type { BulkAction } from "./bulk";
 import { runBulk } from "./bulkMutation";
 import type { ListData } from "./cache";
 import { updateTaskOptions } from "./mutations";
+import { moveTask } from "./reorder";
 import { undoStack } from "./undo";
 import { changedTaskIds } from "./waiting";
 
@@ -48,6 +49,14 @@ function versionedServer(tasks: Task[], { bulkAfterAnEdit = false } = {}) {
         return next;
       });
       return json({ tasks: after, deleted: [] });
+    },
+    "POST /api/v1/tasks/:id/move": async (req) => {
+      const id = new URL(req.url).pathname.split("/").at(-2)!;
+      const now = saved.get(id)!;
+      if (((await req.json()) as { version: number }).version !== now.version) return stale([id]);
+      const next = { ...now, version: now.version + 1 };
+      saved.set(id, next);
+      return json(next);
     },
     "GET /api/v1/tasks/:id": (req) => json(saved.get(new URL(req.url).pathname.split("/").pop()!)),
     "GET /api/v1/tasks": () => new Promise(() => {}),
@@ -272,5 +281,21 @@ describe("a bulk change on its way", () => {
       onlineManager.setOnline(true);
       qc.unmount();
     }
+  });
+
+  it("a move of one of its tasks made while it is on its way is sent on the version it produced", async () => {
+    const [a, b] = [makeTask({ title: "a" }), makeTask({ title: "b" })];
+    const { saved } = versionedServer([a, b]);
+    const qc = newQueryClient();
+    const list = taskKeys.list({ sort: "position" });
+    qc.setQueryData(list, { pages: [{ items: [a, b], next_cursor: null }], pageParams: [null] });
+    const applied = runBulk(qc, [a, b], { kind: "priority", priority: "high" }, "2026-12-06");
+    const moved = moveTask(qc, a, { after_id: b.id }, null); // waits its turn behind the bulk
+    expect(await applied).toBe(true);
+    await moved;
+    expect([...saved.values()].map((t) => `${t.title}:${t.priority}:${t.version}`)).toEqual([
+      "a:high:3",
+      "b:high:2",
+    ]);
   });
 });

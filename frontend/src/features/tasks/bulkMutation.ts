@@ -28,7 +28,7 @@ import {
   snapshotLists,
   upsertTaskInLists,
 } from "./cache";
-import { isSuperseded, sendMerged, TASK_CHANGES } from "./mutations";
+import { sendMerged, showAnswer, TASK_CHANGES } from "./mutations";
 import { openSubtasksOf } from "./subtasks";
 import { undoStack } from "./undo";
 
@@ -161,7 +161,7 @@ export async function runBulk(
       resync(qc);
       return false;
     }
-    for (const t of result.tasks) if (!isSuperseded(qc, t, body)) upsertTaskInLists(qc, t);
+    for (const t of result.tasks) showAnswer(qc, t, body);
     for (const id of result.deleted) removeTaskFromLists(qc, id);
     resync(qc);
     recordBulkUndo(
@@ -214,7 +214,7 @@ function recordBulkUndo(
         .mutate(undoing)
         .then(
           (tasks) => {
-            for (const t of tasks) if (!isSuperseded(qc, t, undoing)) upsertTaskInLists(qc, t);
+            for (const t of tasks) showAnswer(qc, t, undoing);
             toast.success(`Undone: ${label.charAt(0).toLowerCase()}${label.slice(1)}`, {
               duration: 2500,
             });

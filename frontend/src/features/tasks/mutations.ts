@@ -138,7 +138,7 @@ let undoSeq = 0;
  * optimistic state is newer, or a newer version is cached, or the task is deleted (in its Undo
  * window). Two quick moves must not bounce a card back a column when their answers arrive.
  */
-export function isSuperseded(qc: QueryClient, saved: Task, vars: unknown): boolean {
+function isSuperseded(qc: QueryClient, saved: Task, vars: unknown): boolean {
   const changes = qc.getMutationCache().getAll();
   const self = changes.find((m) => m.state.variables === vars);
   const laterPending = changes.some(
@@ -154,6 +154,18 @@ export function isSuperseded(qc: QueryClient, saved: Task, vars: unknown): boole
     (cached !== undefined && cached.version > saved.version) ||
     pendingDeletes.has(saved.id)
   );
+}
+
+/**
+ * Show a change's answer in every cached list. A superseded one (above) keeps only its version:
+ * the rows go on showing the later change, on the version the next change is sent on (a move
+ * sends the newest version held, so without it a move made while a bulk was on its way met a 412).
+ */
+export function showAnswer(qc: QueryClient, saved: Task, vars: unknown): void {
+  if (!isSuperseded(qc, saved, vars)) return upsertTaskInLists(qc, saved);
+  const shown = findCachedTask(qc, saved.id);
+  if (shown && shown.version < saved.version)
+    upsertTaskInLists(qc, { ...shown, version: saved.version });
 }
 
 type UpdateContext = {
@@ -278,7 +290,7 @@ export function updateTaskOptions(
       toast.error(`Could not save “${task.title}”: ${errorMessage(error)}`);
     },
     onSuccess: (saved, vars, ctx) => {
-      if (!isSuperseded(qc, saved, vars)) upsertTaskInLists(qc, saved);
+      showAnswer(qc, saved, vars);
       ctx?.undo?.settle(saved);
     },
     onSettled: () => resync(qc),

@@ -5,11 +5,11 @@ import type { Task } from "@/api/types";
 import { formatTaskDue } from "@/lib/dates";
 import { toast } from "@/ui/toast";
 import { getTask } from "./api";
-import { findCachedTask, upsertTaskInLists } from "./cache";
+import { findCachedTask } from "./cache";
 import {
-  isSuperseded,
   resync,
   sendMerged,
+  showAnswer,
   TASK_CHANGES,
   UNDO_TOAST_MS,
   updateTaskOptions,
@@ -70,7 +70,7 @@ export async function skipOccurrence(qc: QueryClient, shown: Task, timeZone: str
     resync(qc); // a 412 or 404 means the page is behind
     return;
   }
-  if (!isSuperseded(qc, skipped, vars)) upsertTaskInLists(qc, skipped);
+  showAnswer(qc, skipped, vars);
   resync(qc);
   const next = formatTaskDue(skipped, timeZone);
   const id = `skip-${task.id}-${skipped.version}`;
