@@ -147,3 +147,43 @@ test("offline, a delete waits once its Undo window closes, and is sent when the 
     .toEqual(["Keep this"]);
   await expect(toast(page, "Could not delete")).toHaveCount(0);
 });
+
+test("leaving while a change is still on its way asks first; once it is saved, leaving does not", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  await signedInWithTasks(page, request, baseURL!, "leave", [
+    { title: "Book the venue" },
+    { title: "Print the menus" },
+  ]);
+  const dialogs: string[] = [];
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.type());
+    void dialog.accept();
+  });
+
+  // Online, but the server has not answered yet: a reload now would drop the change.
+  let answer!: () => void;
+  const slowServer = new Promise<void>((resolve) => (answer = resolve));
+  await page.route("**/api/v1/tasks/*", async (route) => {
+    if (route.request().method() !== "PATCH") return route.fallback();
+    await slowServer;
+    await route.continue().catch(() => {}); // the page it came from may be gone
+  });
+  await page.getByRole("checkbox", { name: "Complete “Book the venue”" }).click();
+  await page.reload();
+  expect(dialogs).toEqual(["beforeunload"]);
+  answer();
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+
+  // Once the server has the change, the page leaves without asking.
+  await expect(page.getByRole("checkbox", { name: "Complete “Print the menus”" })).toBeVisible();
+  const saved = page.waitForResponse((r) => r.request().method() === "PATCH");
+  await page.getByRole("checkbox", { name: "Complete “Print the menus”" }).click();
+  expect((await saved).status()).toBe(200);
+  await expect(taskRow(page, "Print the menus")).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Tasks" })).toBeVisible();
+  expect(dialogs).toEqual(["beforeunload"]);
+});

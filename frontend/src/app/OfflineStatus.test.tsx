@@ -54,3 +54,40 @@ it("counts the changes waiting offline, marks their rows, and clears when they a
   window.dispatchEvent(stay);
   expect(stay.defaultPrevented).toBe(false);
 });
+
+it("online, a change the server has not answered yet also asks before the page is left", async () => {
+  const task = makeTask({ title: "Book the venue" });
+  let answer!: () => void;
+  const answered = new Promise<void>((resolve) => (answer = resolve));
+  const { calls } = mockApi({
+    "PATCH /api/v1/tasks/:id": async () => {
+      await answered;
+      return json({ ...task, status: "done", version: 2 });
+    },
+    "GET /api/v1/tasks/stats": () =>
+      json({ total: 1, by_status: { pending: 0, in_progress: 0, done: 1 }, overdue: 0 }),
+  });
+  renderWith(
+    <>
+      <OfflineStatus />
+      <ul>
+        <TaskItem task={task} />
+      </ul>
+    </>,
+  );
+  const leaving = () => {
+    const leave = new Event("beforeunload", { cancelable: true });
+    window.dispatchEvent(leave);
+    return leave.defaultPrevented;
+  };
+  expect(leaving()).toBe(false);
+
+  fireEvent.click(screen.getByRole("checkbox", { name: "Complete “Book the venue”" }));
+  await waitFor(() => expect(calls.filter((c) => c.method === "PATCH")).toHaveLength(1));
+  // Not offline, so nothing is "waiting": the header stays quiet, but leaving would drop it.
+  expect(screen.getByRole("status")).toHaveTextContent(/^$/);
+  expect(leaving()).toBe(true);
+
+  answer();
+  await waitFor(() => expect(leaving()).toBe(false));
+});

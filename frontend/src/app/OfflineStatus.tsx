@@ -1,3 +1,4 @@
+import { useIsMutating } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { cn } from "@/lib/cn";
 import { useOnline, useWaitingChanges } from "@/lib/offline";
@@ -7,13 +8,15 @@ import { useOnline, useWaitingChanges } from "@/lib/offline";
 export function OfflineStatus() {
   const online = useOnline();
   const waiting = useWaitingChanges();
-  // Waiting changes live in this page only: leaving it would drop them, so the browser asks.
+  // A change not yet answered (waiting offline, queued behind another, or on its way) lives in
+  // this page only: leaving it would drop the change, so the browser asks first.
+  const unsaved = useIsMutating() > 0;
   useEffect(() => {
-    if (!waiting) return;
+    if (!unsaved) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
-  }, [waiting]);
+  }, [unsaved]);
   const text = online
     ? ""
     : waiting
