@@ -45,7 +45,7 @@ test("list: drag a row to a new place in the manual order; it persists, and Ctrl
   // Pointer: Ann dropped onto Cat takes Cat's place.
   await drag(page, taskRow(page, "Ann"), taskRow(page, "Cat"), "Ann is at position 3 of 4.");
   await expect(listTitles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
-  await expect.poll(() => moves.sent).toBe(1);
+  await expect.poll(() => moves.answered).toBe(1);
   await page.reload();
   await expect(listTitles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
   await expect(page.getByRole("button", { name: /^Reorder “Dan”/ })).toBeVisible();
@@ -76,7 +76,7 @@ test("list: drag a row to a new place in the manual order; it persists, and Ctrl
   // Undo: Dan goes back where it was (after Ann), on the server too.
   await page.keyboard.press("Control+z");
   await expect(listTitles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
-  await expect.poll(() => moves.sent).toBe(3);
+  await expect.poll(() => moves.answered).toBe(3);
   await page.reload();
   await expect(listTitles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
   await expectAxeClean(page, "list in the manual order");
@@ -126,7 +126,7 @@ test("board: reorder within a column, and drop into another column at a place (s
   await drag(page, card(page, "Pa"), card(page, "Mb"), "Over Mb in In progress.", "top");
   await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
   await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
-  await expect.poll(() => moves.sent).toBe(2);
+  await expect.poll(() => moves.answered).toBe(2);
   await page.reload();
   await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
   await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);

@@ -121,18 +121,39 @@ export async function dragOnto(page: Page, source: Locator, target: Locator) {
   await page.mouse.up();
 }
 
-/** Counts the task moves (POST /api/v1/tasks/{id}/move) the page sends and the answers to them. */
-export function countMoves(page: Page) {
-  const isMove = (method: string, url: string) =>
-    method === "POST" && /\/tasks\/[^/]+\/move$/.test(url);
-  const moves = { sent: 0, answered: 0 };
+/** Counts the requests matching `is` that the page sends and the answers to them. */
+function countRequests(page: Page, is: (method: string, url: string) => boolean) {
+  const counts = { sent: 0, answered: 0 };
   page.on("request", (r) => {
-    if (isMove(r.method(), r.url())) moves.sent += 1;
+    if (is(r.method(), r.url())) counts.sent += 1;
   });
   page.on("response", (r) => {
-    if (isMove(r.request().method(), r.url())) moves.answered += 1;
+    if (is(r.request().method(), r.url())) counts.answered += 1;
   });
-  return moves;
+  return counts;
+}
+
+/** Counts the task moves (POST /api/v1/tasks/{id}/move) the page sends and the answers to them. */
+export const countMoves = (page: Page) =>
+  countRequests(page, (method, url) => method === "POST" && /\/tasks\/[^/]+\/move$/.test(url));
+
+/** Counts the API writes (any method but GET, sign-in and renewal aside) the page sends.
+ * A reload drops a change still on its way (the app asks first; Playwright accepts), so a test
+ * that reloads to read what the server holds first awaits `settled(before)`, where `before` is
+ * `sent` read before the change: a write sent since, and every write answered. */
+export function countWrites(page: Page) {
+  const writes = countRequests(
+    page,
+    (method, url) => method !== "GET" && url.includes("/api/v1/") && !url.includes("/api/v1/auth/"),
+  );
+  return Object.assign(writes, {
+    settled: (before: number) =>
+      expect
+        .poll(() => writes.sent > before && writes.answered === writes.sent, {
+          message: "the change was sent and answered",
+        })
+        .toBe(true),
+  });
 }
 
 /** The owner invites `email` to the open project `project` from its Share dialog, as `role`;

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { boardCard, createAccount, logIn, quickAdd } from "./helpers";
+import { boardCard, countWrites, createAccount, logIn, quickAdd } from "./helpers";
 
 // This server issues access tokens that live 3 seconds (see scripts/e2e-web.sh).
 const shortTtl = process.env.E2E_SHORT_TTL_URL ?? "http://127.0.0.1:8766";
@@ -32,8 +32,10 @@ test("an expired access token is renewed once, transparently, for all waiting re
   expect(refreshes).toHaveLength(1);
 
   // And the renewed session keeps working for writes.
+  const writes = countWrites(page);
   await page.getByRole("button", { name: "Move “Survive token expiry” to In progress" }).click();
   await expect(boardCard(page, "in_progress", "Survive token expiry")).toBeVisible();
+  await writes.settled(0);
   await page.reload();
   await expect(boardCard(page, "in_progress", "Survive token expiry")).toBeVisible();
 });

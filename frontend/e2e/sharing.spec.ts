@@ -2,6 +2,7 @@ import { expect, type Page } from "@playwright/test";
 import { shoot } from "./axe";
 import {
   authHeaders,
+  countWrites,
   invitationLink,
   invitedThroughApi,
   inviteFromShareDialog,
@@ -75,14 +76,18 @@ test("sharing between two browsers: invite by email, the mailed link, edit toget
   // The owner makes the guest a viewer; the guest's page says so on its next load.
   const members = await shareDialogMembers(page, "Trip");
   await expect(members.getByTestId("member")).toHaveCount(2);
+  const writes = countWrites(page);
   await members.getByLabel(/^Role of /).selectOption("viewer");
   await expect(members.getByLabel(/^Role of /)).toHaveValue("viewer");
+  await writes.settled(0);
   await guest.reload();
   await expect(membersButton(guest)).toHaveText("Members · you are a viewer");
 
   // Removed: the project and its tasks are gone from the guest's view.
+  const beforeRemoval = writes.sent;
   await members.getByRole("button", { name: /^Remove / }).click();
   await expect(members.getByTestId("member")).toHaveCount(1);
+  await writes.settled(beforeRemoval);
   await guest.reload();
   await expect(membersButton(guest)).toHaveCount(0);
   await expect(taskRow(guest, "Book the ferry")).toHaveCount(0);

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { boardCard, editButton, signedInWithTasks, taskRow, toast } from "./helpers";
+import { boardCard, countWrites, editButton, signedInWithTasks, taskRow, toast } from "./helpers";
 
 test("every change can be undone: the toast's Undo and Ctrl+Z revert through the API", async ({
   page,
@@ -55,10 +55,7 @@ test("board by keyboard: → and ← cross a whole column in one press, j/k move
     { title: "Sand the table" },
     { title: "Oil the table" },
   ]);
-  let answered = 0; // a move across columns is a status PATCH
-  page.on("response", (r) => {
-    if (r.request().method() === "PATCH") answered += 1;
-  });
+  const writes = countWrites(page); // a move across columns is a status PATCH
   // Completed tasks shown, so the Done column is open and a card can be followed into it.
   await page.goto("/board?show_done=true");
   await expect(boardCard(page, "pending", "Sand the table")).toBeVisible();
@@ -85,7 +82,7 @@ test("board by keyboard: → and ← cross a whole column in one press, j/k move
   await expect(boardCard(page, "done", title)).toBeVisible();
   // Three moves and the undo's, one after another: the last may still be on its way (a reload
   // then would drop it: seen with two workers on a loaded machine).
-  await expect.poll(() => answered).toBe(4);
+  await expect.poll(() => writes.answered).toBe(4);
   await page.reload();
   await expect(boardCard(page, "done", title)).toBeVisible();
 
@@ -102,6 +99,7 @@ test("the edit dialog asks before Esc drops changes, and Ctrl+Enter in the descr
   baseURL,
 }) => {
   await signedInWithTasks(page, request, baseURL!, "dialogkeys", [{ title: "Write the minutes" }]);
+  const writes = countWrites(page);
   await editButton(page, "Write the minutes").click();
   const dialog = page.getByRole("dialog", { name: "Edit task" });
   await dialog.getByLabel("Description").fill("Send to the board by Monday");
@@ -113,6 +111,7 @@ test("the edit dialog asks before Esc drops changes, and Ctrl+Enter in the descr
   await dialog.getByLabel("Description").press("Control+Enter");
   await expect(dialog).toBeHidden();
   await expect(taskRow(page, "Write the minutes")).toContainText("Send to the board by Monday");
+  await writes.settled(0);
   await page.reload();
   await expect(taskRow(page, "Write the minutes")).toContainText("Send to the board by Monday");
 });

@@ -1,6 +1,7 @@
 import { expect } from "@playwright/test";
 import { shoot } from "./axe";
 import {
+  countWrites,
   invitationLink,
   inviteFromShareDialog,
   quickAdd,
@@ -57,9 +58,11 @@ test("a viewer is offered no write; raised to editor, they complete a task the o
   // first opened predates the acceptance); on their next load the guest may complete the task.
   await page.reload();
   const members = await shareDialogMembers(page, "Choir");
+  const writes = countWrites(page);
   await members.getByLabel(/^Role of /).selectOption("editor");
   await expect(members.getByLabel(/^Role of /)).toHaveValue("editor");
   await page.keyboard.press("Escape");
+  await writes.settled(0);
   await guest.reload();
   await expect(guest.getByLabel("Add a task", { exact: true })).toBeVisible();
   await expect(guest.getByText("You can view this project")).toHaveCount(0);
