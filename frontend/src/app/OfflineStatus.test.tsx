@@ -2,8 +2,8 @@ import { act, fireEvent, screen, waitFor } from "@testing-library/react";
 import { onlineManager } from "@tanstack/react-query";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { setAccessToken } from "@/api/session";
-import { TaskItem } from "@/features/tasks/TaskItem";
 import type { Task } from "@/api/types";
+import { TaskItem } from "@/features/tasks/TaskItem";
 import { json, makeTask, mockApi, renderWith } from "@/test/utils";
 import { OfflineStatus } from "./OfflineStatus";
 
