@@ -121,6 +121,26 @@ export async function dragOnto(page: Page, source: Locator, target: Locator) {
   await page.mouse.up();
 }
 
+/** A task as the API holds it now (the fields the specs check). */
+export type ApiTask = {
+  id: string;
+  status: string;
+  priority: string;
+  due_on: string | null;
+  recurrence: string | null;
+};
+
+export async function getTask(
+  request: APIRequestContext,
+  baseURL: string,
+  headers: Record<string, string>,
+  id: string,
+) {
+  const res = await request.get(`${baseURL}/api/v1/tasks/${id}`, { headers });
+  expect(res.status()).toBe(200);
+  return (await res.json()) as ApiTask;
+}
+
 /** Counts the requests matching `is` that the page sends and the answers to them. */
 function countRequests(page: Page, is: (method: string, url: string) => boolean) {
   const counts = { sent: 0, answered: 0 };

@@ -1,8 +1,10 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { shoot } from "./axe";
 import {
   accountWithSubtasks,
+  type ApiTask,
   accountWithTasks,
+  getTask,
   logIn,
   openEditor,
   PASSWORD,
@@ -11,19 +13,6 @@ import {
   toast,
   uniqueEmail,
 } from "./helpers";
-
-type ApiTask = { id: string; status: string; due_on: string | null; recurrence: string | null };
-
-async function getTask(
-  request: APIRequestContext,
-  baseURL: string,
-  headers: Record<string, string>,
-  id: string,
-) {
-  const res = await request.get(`${baseURL}/api/v1/tasks/${id}`, { headers });
-  expect(res.status()).toBe(200);
-  return (await res.json()) as ApiTask;
-}
 
 test("'every weekday' set in the editor is the API's rule, and completing rolls to the next weekday", async ({
   page,

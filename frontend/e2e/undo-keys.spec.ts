@@ -1,5 +1,13 @@
 import { expect, test } from "@playwright/test";
-import { boardCard, countWrites, editButton, signedInWithTasks, taskRow, toast } from "./helpers";
+import {
+  boardCard,
+  countWrites,
+  editButton,
+  getTask,
+  signedInWithTasks,
+  taskRow,
+  toast,
+} from "./helpers";
 
 test("every change can be undone: the toast's Undo and Ctrl+Z revert through the API", async ({
   page,
@@ -32,10 +40,7 @@ test("every change can be undone: the toast's Undo and Ctrl+Z revert through the
   // undo can hold the version before it and be merged after a 412, one more PATCH (seen on
   // loaded machines, once inside the 500 ms counted below).
   await expect
-    .poll(async () => {
-      const res = await request.get(`${baseURL}/api/v1/tasks/${created[0]!.id}`, { headers });
-      return ((await res.json()) as { priority: string }).priority;
-    })
+    .poll(async () => (await getTask(request, baseURL!, headers, created[0]!.id)).priority)
     .toBe("urgent");
   // Ctrl+Z while in a text field is the field's own undo, not the app's: it sends nothing.
   const beforeSearchUndo = patches;
@@ -94,10 +99,7 @@ test("board by keyboard: → and ← cross a whole column in one press, j/k move
   // way, or be merged after a 412 and sent again (a reload then drops it: both seen).
   const moved = created.find((t) => t.title === title)!;
   await expect
-    .poll(async () => {
-      const res = await request.get(`${baseURL}/api/v1/tasks/${moved.id}`, { headers });
-      return ((await res.json()) as { status: string }).status;
-    })
+    .poll(async () => (await getTask(request, baseURL!, headers, moved.id)).status)
     .toBe("done");
   await page.reload();
   await expect(boardCard(page, "done", title)).toBeVisible();
