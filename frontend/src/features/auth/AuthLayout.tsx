@@ -89,10 +89,23 @@ export function AuthSubmit({
   );
 }
 
-/** A link on the login, register and recovery pages. */
-export function AuthLink({ to, children }: { to: string; children: ReactNode }) {
+/** A link on the login, register and recovery pages. `email`: the address typed so far, which
+ * the next page's form starts with (read there by `useCarriedEmail`). */
+export function AuthLink({
+  to,
+  email,
+  children,
+}: {
+  to: string;
+  email?: string;
+  children: ReactNode;
+}) {
   return (
-    <Link to={to} className="text-brand-600 dark:text-brand-400 font-medium hover:underline">
+    <Link
+      to={to}
+      state={email ? { email } : undefined}
+      className="text-brand-600 dark:text-brand-400 font-medium hover:underline"
+    >
       {children}
     </Link>
   );

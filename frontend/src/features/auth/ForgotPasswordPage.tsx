@@ -1,9 +1,11 @@
 import { useState } from "react";
+import { useWatch } from "react-hook-form";
 import { api, unwrap } from "@/api/client";
 import { errorMessage } from "@/api/problem";
 import { registerField } from "@/lib/registerField";
 import { FormAlert } from "@/ui/FormAlert";
 import { AccountEmailField, AuthForm, AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
+import { useCarriedEmail } from "./carriedEmail";
 import { emailRules } from "./emailRules";
 import { useAuthForm } from "./useAuthForm";
 
@@ -13,8 +15,10 @@ type Values = { email: string };
 
 export default function ForgotPasswordPage() {
   const [sent, setSent] = useState<string | null>(null);
+  // The address typed on the login page before "Forgot password?", if any.
+  const carriedEmail = useCarriedEmail();
   const { form, formError, onSubmit } = useAuthForm<Values>(
-    { defaultValues: { email: "" } },
+    { defaultValues: { email: carriedEmail } },
     async ({ email }) => {
       const { data } = await unwrap(api.POST("/api/v1/auth/password-reset", { body: { email } }));
       setSent(data.detail);
@@ -25,11 +29,17 @@ export default function ForgotPasswordPage() {
       }),
   );
 
+  const email = useWatch({ control: form.control, name: "email" });
+
   return (
     <AuthLayout
       title="Forgot your password?"
       subtitle="We'll email you a link to choose a new one."
-      footer={<AuthLink to="/login">Back to log in</AuthLink>}
+      footer={
+        <AuthLink to="/login" email={email}>
+          Back to log in
+        </AuthLink>
+      }
     >
       {sent ? (
         <FormAlert tone="notice">{sent}</FormAlert>

@@ -1,9 +1,11 @@
+import { useWatch } from "react-hook-form";
 import { useLocation } from "react-router";
 import { errorMessage } from "@/api/problem";
 import { registerField } from "@/lib/registerField";
 import { FormAlert } from "@/ui/FormAlert";
 import { PasswordField } from "@/ui/PasswordField";
 import { AccountEmailField, AuthForm, AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
+import { useCarriedEmail } from "./carriedEmail";
 import { useAuth } from "./context";
 import { emailRules } from "./emailRules";
 import { useAuthForm } from "./useAuthForm";
@@ -13,8 +15,9 @@ type Values = { email: string; password: string };
 export default function LoginPage() {
   const { login, notice } = useAuth();
   const location = useLocation();
+  const carriedEmail = useCarriedEmail();
   const { form, formError, onSubmit } = useAuthForm<Values>(
-    { defaultValues: { email: "", password: "" } },
+    { defaultValues: { email: carriedEmail, password: "" } },
     ({ email, password }) => login(email, password),
     (e) =>
       errorMessage(e, {
@@ -28,6 +31,7 @@ export default function LoginPage() {
     : state?.registered
       ? "Account created. Log in to continue."
       : null;
+  const email = useWatch({ control: form.control, name: "email" });
 
   return (
     <AuthLayout
@@ -35,7 +39,10 @@ export default function LoginPage() {
       subtitle="Log in to pick up where you left off."
       footer={
         <>
-          New to taskapp? <AuthLink to="/register">Create an account</AuthLink>
+          New to taskapp?{" "}
+          <AuthLink to="/register" email={email}>
+            Create an account
+          </AuthLink>
         </>
       }
     >
@@ -51,7 +58,9 @@ export default function LoginPage() {
           {...registerField(form, "password", { required: "Enter your password" })}
         />
         <p className="-mt-2 text-right text-sm">
-          <AuthLink to="/forgot-password">Forgot password?</AuthLink>
+          <AuthLink to="/forgot-password" email={email}>
+            Forgot password?
+          </AuthLink>
         </p>
         <AuthSubmit busy={form.formState.isSubmitting} busyLabel="Logging in">
           Log in

@@ -1,9 +1,11 @@
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useWatch } from "react-hook-form";
 import { z } from "zod";
 import { ApiError, errorMessage } from "@/api/problem";
 import { registerField } from "@/lib/registerField";
 import { EmailField, LabelledInput } from "@/ui/LabelledInput";
 import { AuthForm, AuthLayout, AuthLink, AuthSubmit } from "./AuthLayout";
+import { useCarriedEmail } from "./carriedEmail";
 import { useAuth } from "./context";
 import { NewPasswordField } from "./NewPasswordField";
 import { passwordSchema } from "./password";
@@ -18,8 +20,9 @@ type Values = z.infer<typeof schema>;
 
 export default function RegisterPage() {
   const { register: signUp } = useAuth();
+  const carriedEmail = useCarriedEmail();
   const { form, formError, onSubmit } = useAuthForm<Values>(
-    { resolver: zodResolver(schema), defaultValues: { fullName: "" } },
+    { resolver: zodResolver(schema), defaultValues: { fullName: "", email: carriedEmail } },
     ({ fullName, email, password }) => signUp(email, password, fullName || undefined),
     (e, { setError }) => {
       if (e instanceof ApiError && e.status === 409) {
@@ -36,6 +39,7 @@ export default function RegisterPage() {
       return null;
     },
   );
+  const email = useWatch({ control: form.control, name: "email" });
 
   return (
     <AuthLayout
@@ -43,7 +47,10 @@ export default function RegisterPage() {
       subtitle="Organise your work and life, one task at a time."
       footer={
         <>
-          Already have an account? <AuthLink to="/login">Log in</AuthLink>
+          Already have an account?{" "}
+          <AuthLink to="/login" email={email}>
+            Log in
+          </AuthLink>
         </>
       }
     >

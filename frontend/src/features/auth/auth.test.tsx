@@ -7,8 +7,10 @@ import { getAccessToken, setAccessToken } from "@/api/session";
 import { json, mockApi, renderWith } from "@/test/utils";
 import { AuthProvider } from "./AuthProvider";
 import { AuthContext, resetSession } from "./context";
+import ForgotPasswordPage from "./ForgotPasswordPage";
 import { PublicOnly, RequireAuth } from "./guards";
 import LoginPage from "./LoginPage";
+import RegisterPage from "./RegisterPage";
 
 const me = {
   id: "u1",
@@ -27,6 +29,22 @@ function App({ route }: { route: string }) {
           element={
             <PublicOnly>
               <LoginPage />
+            </PublicOnly>
+          }
+        />
+        <Route
+          path="/forgot-password"
+          element={
+            <PublicOnly>
+              <ForgotPasswordPage />
+            </PublicOnly>
+          }
+        />
+        <Route
+          path="/register"
+          element={
+            <PublicOnly>
+              <RegisterPage />
             </PublicOnly>
           }
         />
@@ -143,6 +161,33 @@ describe("authentication", () => {
     await waitFor(() =>
       expect(screen.getByRole("alert")).toHaveTextContent(/Too many failed attempts/),
     );
+  });
+});
+
+describe("moving between the login, register and recovery pages", () => {
+  it("carries the email typed so far, so it is not typed twice", async () => {
+    const user = userEvent.setup();
+    mockApi({ "POST /api/v1/auth/refresh": () => json({ status: 401 }, 401) });
+    App({ route: "/login" });
+    await user.type(await screen.findByLabelText("Email"), "ada@example.com");
+    await user.click(screen.getByRole("link", { name: "Forgot password?" }));
+    expect(screen.getByRole("heading", { name: "Forgot your password?" })).toBeInTheDocument();
+    expect(screen.getByLabelText("Email")).toHaveValue("ada@example.com");
+
+    // Corrected here, it goes back corrected; and on to the register page.
+    await user.clear(screen.getByLabelText("Email"));
+    await user.type(screen.getByLabelText("Email"), "ada@example.org");
+    await user.click(screen.getByRole("link", { name: "Back to log in" }));
+    expect(screen.getByRole("heading", { name: "Welcome back" })).toBeInTheDocument();
+    expect(screen.getByLabelText("Email")).toHaveValue("ada@example.org");
+    await user.click(screen.getByRole("link", { name: "Create an account" }));
+    expect(screen.getByLabelText("Email")).toHaveValue("ada@example.org");
+    await user.click(screen.getByRole("link", { name: "Log in" }));
+    expect(screen.getByLabelText("Email")).toHaveValue("ada@example.org");
+    // Nothing typed: the next page starts empty, never with an earlier address.
+    await user.clear(screen.getByLabelText("Email"));
+    await user.click(screen.getByRole("link", { name: "Forgot password?" }));
+    expect(screen.getByLabelText("Email")).toHaveValue("");
   });
 });
 
