@@ -8,8 +8,13 @@ test("password reset through the mailed link: request, read the mail, set, log i
 }) => {
   const email = await createAccount(request, baseURL!, "reset");
   await page.goto("/login");
-  await page.getByRole("link", { name: "Forgot password?" }).click();
   await page.getByLabel("Email").fill(email);
+  await page.getByRole("link", { name: "Forgot password?" }).click();
+  // The login page stays on screen until the recovery page's code has loaded: a fill before
+  // this heading showed went into the login page's field (seen on a cold server).
+  await expect(page.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
+  // The address typed on the login page came along.
+  await expect(page.getByLabel("Email")).toHaveValue(email);
   await page.getByRole("button", { name: "Send me a link" }).click();
   await expect(page.getByText("If an account uses this address")).toBeVisible();
 
