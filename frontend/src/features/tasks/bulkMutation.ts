@@ -28,7 +28,7 @@ import {
   snapshotLists,
   upsertTaskInLists,
 } from "./cache";
-import { sendMerged, showAnswer, TASK_CHANGES } from "./mutations";
+import { resync, sendMerged, showAnswer, TASK_CHANGES, TASK_WRITE } from "./mutations";
 import { openSubtasksOf } from "./subtasks";
 import { undoStack } from "./undo";
 
@@ -86,7 +86,16 @@ async function mergeable(
 const UNDO_TOAST_MS = 6000;
 let seq = 0;
 
-const resync = (qc: QueryClient) => void qc.invalidateQueries({ queryKey: taskKeys.all });
+/** Counts and lists as after any write (mutations.ts); the other task queries a bulk may have
+ * changed (an open task, the palette's matches) now. */
+function resyncAll(qc: QueryClient) {
+  resync(qc);
+  const done = new Set<unknown>([taskKeys.lists()[1], taskKeys.stats()[1], taskKeys.labels()[1]]);
+  void qc.invalidateQueries({
+    queryKey: taskKeys.all,
+    predicate: (query) => !done.has(query.queryKey[1]),
+  });
+}
 
 const titles = (tasks: readonly Task[], ids: readonly string[]) =>
   tasks
@@ -126,7 +135,7 @@ export async function runBulk(
   // the server after the edits made before it, and the edits made after it follow it.
   const body: BulkRequest = { operations, ...(completeSubtasks && { complete_subtasks: true }) };
   const sent = new MutationObserver(qc, {
-    mutationKey: ["tasks", "bulk"],
+    mutationKey: [TASK_WRITE, "bulk"],
     scope: TASK_CHANGES,
     mutationFn: (request: BulkRequest) => bulkMerged(request, byId),
   }).mutate(body);
@@ -158,12 +167,12 @@ export async function runBulk(
           { duration: 10_000 },
         );
       } else toast.error(`Could not change the selected tasks: ${errorMessage(error)}`);
-      resync(qc);
+      resyncAll(qc);
       return false;
     }
     for (const t of result.tasks) showAnswer(qc, t, body);
     for (const id of result.deleted) removeTaskFromLists(qc, id);
-    resync(qc);
+    resyncAll(qc);
     recordBulkUndo(
       qc,
       describeBulk(action, operations.length, projectName),
@@ -200,7 +209,7 @@ function recordBulkUndo(
       // A mutation in the edits' scope, as the bulk was: sent in order, and offline it waits.
       const undoing: BulkRequest = { operations: inverse.operations };
       void new MutationObserver(qc, {
-        mutationKey: ["tasks", "bulk"],
+        mutationKey: [TASK_WRITE, "bulk"],
         scope: TASK_CHANGES,
         mutationFn: async (request: BulkRequest) => {
           const back = request.operations.length
@@ -228,7 +237,7 @@ function recordBulkUndo(
             );
           },
         )
-        .finally(() => resync(qc));
+        .finally(() => resyncAll(qc));
     },
   });
   toast(label, {

@@ -173,6 +173,44 @@ describe("optimistic task mutations", () => {
     expect(items()[0]!.status).toBe("done");
   });
 
+  it("a list refetched after the first of two quick moves does not undo the second on screen", async () => {
+    const { qc, wrapper, items, task } = setup();
+    // The server: the first PATCH held back until released; the list answers what it holds.
+    let saved = { ...task };
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { calls } = mockApi({
+      "PATCH /api/v1/tasks/:id": async (req) => {
+        const body = (await req.json()) as Partial<Task>;
+        if (saved.version === 1) await gate;
+        saved = { ...saved, ...body, version: saved.version + 1 };
+        return json(saved, 200);
+      },
+      "GET /api/v1/tasks": () => json({ items: [saved], next_cursor: null }),
+    });
+    renderHook(() => useTaskList(Q), { wrapper }); // on screen, so an invalidation refetches it
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task, patch: { status: "in_progress" } }));
+    await waitFor(() => expect(items()[0]!.status).toBe("in_progress"));
+    act(() => result.current.mutate({ task: items()[0]!, patch: { status: "done" } }));
+    await waitFor(() => expect(items()[0]!.status).toBe("done"));
+    // Every state the list shows from here on.
+    const shown: string[] = [];
+    const stop = qc.getQueryCache().subscribe(() => shown.push(items()[0]!.status));
+    const reads = () => calls.filter((c) => c.method === "GET").length;
+    const readsBefore = reads();
+    release();
+    await waitFor(() => expect(items()[0]).toMatchObject({ status: "done", version: 3 }));
+    await waitFor(() => expect(reads() - readsBefore).toBe(1));
+    await waitFor(() => expect(qc.isFetching()).toBe(0));
+    stop();
+    // The card never went back to the middle column, and the list was read once, after the
+    // last answer, not once per answer.
+    expect(shown).not.toContain("in_progress");
+    expect(reads() - readsBefore).toBe(1);
+    expect(items()[0]).toMatchObject({ status: "done", version: 3 });
+  });
+
   it("two changes to one task reach the server in the order made: tick then untick stays open", async () => {
     const { wrapper, items, task } = setup();
     // The server: If-Match checked, the first PATCH held back until released.
@@ -392,6 +430,57 @@ describe("undo for every change", () => {
     await waitFor(() => expect(items()[0]).toMatchObject({ status: "pending", version: 3 }));
     const sent = calls.filter((c) => c.method === "PATCH");
     expect(sent.map((c) => c.headers.get("If-Match"))).toEqual(['"1"', '"2"']);
+  });
+
+  it("→ → ← then Ctrl+Z, each before the last answer: the undo takes back the ←", async () => {
+    const { wrapper, items, task } = setup();
+    // The server checks If-Match; each PATCH waits to be let through, one at a time.
+    let saved = { ...task };
+    const gates: (() => void)[] = [];
+    const { calls } = mockApi({
+      "PATCH /api/v1/tasks/:id": async (req) => {
+        const body = (await req.json()) as Partial<Task>;
+        await new Promise<void>((r) => gates.push(r));
+        console.log(
+          "PATCH",
+          JSON.stringify(body),
+          req.headers.get("If-Match"),
+          "server",
+          saved.version,
+          saved.status,
+        );
+        if (req.headers.get("If-Match") !== `"${saved.version}"`)
+          return json({ title: "Precondition Failed", status: 412, detail: "stale" }, 412);
+        saved = { ...saved, ...body, version: saved.version + 1 };
+        return json(saved, 200);
+      },
+      "GET /api/v1/tasks/:id": () => json(saved, 200),
+      "GET /api/v1/tasks": () => json({ items: [saved], next_cursor: null }),
+    });
+    renderHook(() => useTaskList(Q), { wrapper }); // the board's column, refetched when told
+    const patches = () => calls.filter((c) => c.method === "PATCH").length;
+    const letThrough = async (n: number) => {
+      await waitFor(() => expect(patches()).toBe(n));
+      gates.shift()!();
+    };
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    // A key acts on the card as shown, once the last key's move shows.
+    const press = async (status: Task["status"]) => {
+      act(() => result.current.mutate({ task: items()[0]!, patch: { status } }));
+      await waitFor(() => expect(items()[0]!.status).toBe(status));
+    };
+    await press("in_progress");
+    await press("done");
+    await letThrough(1); // → In progress saved; → Done goes out on the old version: 412
+    await letThrough(2);
+    await waitFor(() => expect(calls.filter((c) => c.method === "GET")).toHaveLength(1));
+    await press("in_progress"); // ← while → Done is merged and sent again
+    act(() => void undoStack.undoLast()); // Ctrl+Z before ← has an answer
+    for (let n = 3; n <= 6; n += 1) await letThrough(n);
+    await waitFor(() => expect(saved.status).toBe("done"));
+    await waitFor(() =>
+      expect(items()[0]).toMatchObject({ status: "done", version: saved.version }),
+    );
   });
 
   it("an undo whose field was changed elsewhere meanwhile goes to the conflict dialog", async () => {

@@ -37,11 +37,29 @@ const refreshCounts = (qc: QueryClient) => {
   void qc.invalidateQueries({ queryKey: ["planner"] });
 };
 
-/** After a write settles, the server's order and filters are the truth: refetch what is shown. */
-export const resync = (qc: QueryClient) => {
+/** Every task write's mutation key starts with this (TanStack matches a key by its prefix). */
+export const TASK_WRITE = "tasks";
+
+/**
+ * After a write settles, the server's order and filters are the truth: refetch what is shown,
+ * once no other task write is on its way (`settling`: the variables of the one whose answer
+ * this is). A list read while a later change waits for its answer comes back without that change
+ * and puts the row back where it was: a card moved twice with → bounced back a column and lost
+ * the keyboard focus, and a Ctrl+Z then undid the wrong move. Each write ends here (or in
+ * `refetchListsWhenIdle`), so the last one in refetches.
+ */
+export const resync = (qc: QueryClient, settling?: unknown) => {
   refreshCounts(qc);
-  void qc.invalidateQueries({ queryKey: taskKeys.lists() });
+  refetchListsWhenIdle(qc, settling);
 };
+
+export function refetchListsWhenIdle(qc: QueryClient, settling?: unknown): void {
+  const others = qc
+    .getMutationCache()
+    .findAll({ mutationKey: [TASK_WRITE], status: "pending" })
+    .filter((m) => m.state.variables !== settling);
+  if (!others.length) void qc.invalidateQueries({ queryKey: taskKeys.lists() });
+}
 
 export interface UpdateVars {
   /** The version the user edited: sent as If-Match and the base of the field-level merge. */
@@ -236,6 +254,7 @@ export function updateTaskOptions(
   qc: QueryClient,
 ): MutationOptions<Task, unknown, UpdateVars, UpdateContext> {
   return {
+    mutationKey: [TASK_WRITE, "update"],
     scope: TASK_CHANGES,
     mutationFn: ({ task, patch, completeSubtasks }) => saveMerged(task, patch, completeSubtasks),
     onMutate: async ({ task, patch, record = true, completeSubtasks }) => {
@@ -293,7 +312,7 @@ export function updateTaskOptions(
       showAnswer(qc, saved, vars);
       ctx?.undo?.settle(saved);
     },
-    onSettled: () => resync(qc),
+    onSettled: (_saved, _error, vars) => resync(qc, vars),
   };
 }
 
@@ -310,6 +329,7 @@ export interface CreateVars {
 export function useCreateTask() {
   const qc = useQueryClient();
   return useMutation<Task, unknown, CreateVars, { snapshot: Snapshot; tempId: string }>({
+    mutationKey: [TASK_WRITE, "create"],
     mutationFn: ({ body, key }) => createTask(body, key),
     retry: (count, error) => count < 2 && error instanceof ApiError && error.status === 0,
     onMutate: async ({ body, key }) => {
@@ -346,7 +366,7 @@ export function useCreateTask() {
       toast.error(`Could not add the task: ${errorMessage(error)}`);
     },
     onSuccess: (task, _vars, ctx) => upsertTaskInLists(qc, task, ctx?.tempId),
-    onSettled: () => resync(qc),
+    onSettled: (_task, _error, vars) => resync(qc, vars),
   });
 }
 
@@ -385,7 +405,7 @@ export function useDeleteTask() {
       const sent = now
         ? deleteTask(task.id)
         : new MutationObserver(qc, {
-            mutationKey: ["tasks", "delete"],
+            mutationKey: [TASK_WRITE, "delete"],
             scope: TASK_CHANGES,
             mutationFn: ({ task: gone }: { task: Task }) => deleteTask(gone.id),
           }).mutate({ task });
@@ -396,7 +416,7 @@ export function useDeleteTask() {
           if (!findCachedTask(qc, task.id)) upsertTaskInLists(qc, task);
           toast.error(`Could not delete “${task.title}”: ${errorMessage(error)}`);
         })
-        .finally(() => refreshCounts(qc));
+        .finally(() => resync(qc));
     };
     const timer = setTimeout(() => run(), UNDO_MS);
     pending.set(task.id, { timer, run });

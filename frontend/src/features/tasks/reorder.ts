@@ -21,7 +21,7 @@ import {
   type Snapshot,
 } from "./cache";
 import { matchesQuery, type ApiTaskQuery } from "./filters";
-import { TASK_CHANGES } from "./mutations";
+import { refetchListsWhenIdle, TASK_CHANGES, TASK_WRITE } from "./mutations";
 import { undoStack } from "./undo";
 
 /** Where a task goes: right after one task, or right before one, or (neither) to the end. */
@@ -111,7 +111,7 @@ const UNDO_TOAST_MS = 6000;
 let seq = 0;
 /** Moves in the mutation cache: the live updates hold their refetches while any is on its way
  * (live/follow.ts), so a list read in between cannot put a moved row back. */
-export const MOVE_KEY = ["tasks", "move"] as const;
+export const MOVE_KEY = [TASK_WRITE, "move"] as const;
 /**
  * Move `task` (at the version shown) to `to`; `back` is the move that undoes it (the place and
  * status it has now), put on the undo stack unless null.
@@ -191,11 +191,10 @@ async function showMove(
           : `Could not move “${task.title}”: ${errorMessage(error)}`,
       );
     } finally {
-      // Refetched once the last queued move is in: a list fetched while a later move waits would
-      // come back without it and put that row back where it was (then the next Alt+↑/↓ counted
-      // from the wrong place).
-      if (!qc.isMutating({ mutationKey: MOVE_KEY }))
-        void qc.invalidateQueries({ queryKey: taskKeys.lists() });
+      // Refetched once the last queued write is in: a list fetched while a later move waits
+      // would come back without it and put that row back where it was (then the next Alt+↑/↓
+      // counted from the wrong place).
+      refetchListsWhenIdle(qc);
     }
   })();
   return { answered };

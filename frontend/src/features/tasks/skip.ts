@@ -11,6 +11,7 @@ import {
   sendMerged,
   showAnswer,
   TASK_CHANGES,
+  TASK_WRITE,
   UNDO_TOAST_MS,
   updateTaskOptions,
 } from "./mutations";
@@ -61,7 +62,7 @@ export async function skipOccurrence(qc: QueryClient, shown: Task, timeZone: str
   let skipped: Task;
   try {
     skipped = await new MutationObserver(qc, {
-      mutationKey: ["tasks", "skip"],
+      mutationKey: [TASK_WRITE, "skip"],
       scope: TASK_CHANGES,
       mutationFn: (v: SkipVars) => skipMerged(v.task),
     }).mutate(vars);
