@@ -24,6 +24,16 @@ export async function expectAxeClean(page: Page, what: string) {
 export async function shoot(page: Page, name: string) {
   for (const colorScheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme });
+    // The page and the toasts follow the scheme from a media-query listener, a render later:
+    // wait for both (a toast checked before its theme switched failed contrast in a local run).
+    await page.waitForFunction(
+      (dark) =>
+        document.documentElement.classList.contains("dark") === dark &&
+        [...document.querySelectorAll("[data-sonner-toaster]")].every(
+          (toaster) => toaster.getAttribute("data-sonner-theme") === (dark ? "dark" : "light"),
+        ),
+      colorScheme === "dark",
+    );
     // Buttons fade their colours (transition-colors): shoot and check the settled scheme, not a
     // half-light frame. Only finite ones (a spinner never ends), and a cancelled one (a drop
     // animation replaced by the next) counts as settled, not as an error.
