@@ -40,3 +40,48 @@ test("attachments in the task editor: upload with progress to the store, downloa
   await expect(files.getByTestId("attachment")).toHaveCount(0);
   await expect(files).toContainText("Drop files here");
 });
+
+test("leaving while a file uploads asks first; a download meanwhile does not", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { created } = await signedInWithTasks(page, request, baseURL!, "upleave", [
+    { title: "File the receipts" },
+  ]);
+  const dialogs: string[] = [];
+  page.on("dialog", (dialog) => {
+    dialogs.push(dialog.type());
+    void dialog.accept();
+  });
+  await page.goto(`/tasks/${created[0]!.id}`);
+  const files = page.getByRole("dialog", { name: "Edit task" }).getByRole("region", {
+    name: "Attachments",
+  });
+  const attach = (name: string) =>
+    files.getByLabel("Choose files to attach").setInputFiles({
+      name,
+      mimeType: "text/plain",
+      buffer: Buffer.from(`${name}\n`),
+    });
+  await attach("march.txt");
+  await expect(files.getByTestId("attachment")).toHaveCount(1);
+
+  // The store holds the next file's bytes: the upload is on its way, in this page only.
+  await page.route("**/api/v1/attachment-store/uploads", () => {});
+  await attach("april.txt");
+  await expect(files.getByRole("progressbar", { name: "Uploading april.txt" })).toBeVisible();
+
+  // A download follows its link, but the page stays: no "Leave site?".
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    files.getByRole("button", { name: "Download march.txt" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("march.txt");
+  await expect(files.getByRole("progressbar", { name: "Uploading april.txt" })).toBeVisible();
+  expect(dialogs).toEqual([]);
+
+  // Leaving would drop the upload: the browser asks first.
+  await page.reload();
+  expect(dialogs).toEqual(["beforeunload"]);
+});

@@ -1,6 +1,7 @@
 import { useIsMutating } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { cn } from "@/lib/cn";
+import { isDownloadStarting } from "@/lib/leaving";
 import { useOnline, useWaitingChanges } from "@/lib/offline";
 
 /** "Offline — 2 changes waiting" in the header while the network is gone. The live region is
@@ -8,12 +9,15 @@ import { useOnline, useWaitingChanges } from "@/lib/offline";
 export function OfflineStatus() {
   const online = useOnline();
   const waiting = useWaitingChanges();
-  // A change not yet answered (waiting offline, queued behind another, or on its way) lives in
-  // this page only: leaving it would drop the change, so the browser asks first.
+  // A change not yet answered (waiting offline, queued behind another, or on its way) or a file
+  // being uploaded lives in this page only: leaving it would drop it, so the browser asks first.
+  // Not for a download, which follows a link but stays on the page.
   const unsaved = useIsMutating() > 0;
   useEffect(() => {
     if (!unsaved) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    const warn = (e: BeforeUnloadEvent) => {
+      if (!isDownloadStarting()) e.preventDefault();
+    };
     window.addEventListener("beforeunload", warn);
     return () => window.removeEventListener("beforeunload", warn);
   }, [unsaved]);

@@ -93,10 +93,12 @@ describe("attachments in the task dialog", () => {
         ),
       [`POST ${BASE}/a2/complete`]: () => json(attachment("a2", "notes.pdf", 5)),
     });
-    renderWith(<TaskAttachments taskId={TASK} />);
+    const { qc } = renderWith(<TaskAttachments taskId={TASK} />);
     const zone = await screen.findByRole("region", { name: "Attachments" });
     const file = new File(["%PDF-"], "notes.pdf", { type: "application/pdf" });
     fireEvent.drop(zone, { dataTransfer: { files: [file] } });
+    // On its way as a mutation: the page asks before it is left (app/OfflineStatus.tsx).
+    await waitFor(() => expect(qc.isMutating({ mutationKey: ["attachments"] })).toBe(1));
 
     await waitFor(() => expect(FakeXhr.sent).toHaveLength(1));
     const xhr = FakeXhr.sent[0]!;
@@ -120,6 +122,7 @@ describe("attachments in the task dialog", () => {
     expect(await screen.findByTestId("attachment")).toHaveTextContent("notes.pdf");
     expect(calls.some((c) => c.path === `${BASE}/a2/complete`)).toBe(true);
     expect(screen.queryByRole("progressbar")).toBeNull();
+    expect(qc.isMutating()).toBe(0);
   });
 
   it("a refused file says why, in the server's words, and uploads nothing", async () => {

@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type DragEvent } from "react";
 import { ApiError } from "@/api/problem";
+import { downloadFrom } from "@/lib/leaving";
 import { Button } from "@/ui/primitives";
 import { toast } from "@/ui/toast";
 import {
@@ -41,6 +42,15 @@ export default function TaskAttachments({
   const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
+  // A mutation, so that leaving the page mid-upload asks first (app/OfflineStatus.tsx).
+  const send = useMutation({
+    mutationKey: attachmentKeys.upload(),
+    mutationFn: async ({ file, progress }: { file: File; progress: (f: number) => void }) => {
+      const made = await announce(taskId, file);
+      await sendFile(made.upload, file, progress);
+      await complete(taskId, made.attachment.id);
+    },
+  });
   const upload = async (file: File) => {
     const entry = {
       key: `${file.name}-${Date.now()}-${Math.random()}`,
@@ -51,9 +61,7 @@ export default function TaskAttachments({
     const progress = (fraction: number) =>
       setUploads((all) => all.map((u) => (u.key === entry.key ? { ...u, progress: fraction } : u)));
     try {
-      const made = await announce(taskId, file);
-      await sendFile(made.upload, file, progress);
-      await complete(taskId, made.attachment.id);
+      await send.mutateAsync({ file, progress });
     } catch (error) {
       failed(`Uploading ${file.name}`, error);
     } finally {
@@ -71,7 +79,7 @@ export default function TaskAttachments({
   });
   const download = async (id: string) => {
     try {
-      window.location.assign(await downloadUrl(taskId, id));
+      downloadFrom(await downloadUrl(taskId, id));
     } catch (error) {
       failed("Downloading the file", error);
     }

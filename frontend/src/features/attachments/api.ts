@@ -9,6 +9,8 @@ export type AttachmentUpload = S["AttachmentUpload"];
 
 export const attachmentKeys = {
   list: (taskId: string) => ["tasks", "attachments", taskId] as const,
+  /** Not under "tasks": an upload is not a task write, so the task lists do not wait for it. */
+  upload: () => ["attachments", "upload"] as const,
 };
 
 export async function listAttachments(taskId: string): Promise<AttachmentList> {
