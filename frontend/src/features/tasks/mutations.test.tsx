@@ -41,6 +41,31 @@ function mockSavingPatch(items: () => Task[]) {
   });
 }
 
+/**
+ * The server's side of one task: a PATCH checks If-Match and saves onto what it holds once
+ * `hold` (given the PATCH's number, from 1) lets it through; GETs answer what it holds.
+ */
+function taskServer(task: Task, hold: (n: number) => Promise<void> | void = () => {}) {
+  let saved = { ...task };
+  let patches = 0;
+  const { calls } = mockApi({
+    "PATCH /api/v1/tasks/:id": async (req) => {
+      patches += 1;
+      const body = (await req.json()) as Partial<Task>;
+      await hold(patches);
+      if (req.headers.get("If-Match") !== `"${saved.version}"`)
+        return json({ title: "Precondition Failed", status: 412, detail: "stale" }, 412);
+      saved = { ...saved, ...body, version: saved.version + 1 };
+      return json(saved, 200);
+    },
+    "GET /api/v1/tasks/:id": () => json(saved, 200),
+    "GET /api/v1/tasks": () => json({ items: [saved], next_cursor: null }),
+  });
+  const sent = (method: string, path = /^\/api\/v1\/tasks/) =>
+    calls.filter((c) => c.method === method && path.test(c.path)).length;
+  return { saved: () => saved, sent };
+}
+
 /** Deletes the one task through useDeleteTask (fake timers run the Undo window; the DELETE
  * would succeed) and checks that it left the list at once. */
 function deleteTheTask() {
@@ -175,19 +200,9 @@ describe("optimistic task mutations", () => {
 
   it("a list refetched after the first of two quick moves does not undo the second on screen", async () => {
     const { qc, wrapper, items, task } = setup();
-    // The server: the first PATCH held back until released; the list answers what it holds.
-    let saved = { ...task };
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const { calls } = mockApi({
-      "PATCH /api/v1/tasks/:id": async (req) => {
-        const body = (await req.json()) as Partial<Task>;
-        if (saved.version === 1) await gate;
-        saved = { ...saved, ...body, version: saved.version + 1 };
-        return json(saved, 200);
-      },
-      "GET /api/v1/tasks": () => json({ items: [saved], next_cursor: null }),
-    });
+    const server = taskServer(task, (n) => (n === 1 ? gate : undefined));
     renderHook(() => useTaskList(Q), { wrapper }); // on screen, so an invalidation refetches it
     const { result } = renderHook(() => useUpdateTask(), { wrapper });
     act(() => result.current.mutate({ task, patch: { status: "in_progress" } }));
@@ -197,37 +212,26 @@ describe("optimistic task mutations", () => {
     // Every state the list shows from here on.
     const shown: string[] = [];
     const stop = qc.getQueryCache().subscribe(() => shown.push(items()[0]!.status));
-    const reads = () => calls.filter((c) => c.method === "GET").length;
-    const readsBefore = reads();
+    const listReads = () => server.sent("GET", /^\/api\/v1\/tasks$/);
+    const readsBefore = listReads();
     release();
     await waitFor(() => expect(items()[0]).toMatchObject({ status: "done", version: 3 }));
-    await waitFor(() => expect(reads() - readsBefore).toBe(1));
+    await waitFor(() => expect(listReads() - readsBefore).toBe(1));
     await waitFor(() => expect(qc.isFetching()).toBe(0));
     stop();
     // The card never went back to the middle column, and the list was read once, after the
     // last answer, not once per answer.
     expect(shown).not.toContain("in_progress");
-    expect(reads() - readsBefore).toBe(1);
+    expect(listReads() - readsBefore).toBe(1);
     expect(items()[0]).toMatchObject({ status: "done", version: 3 });
   });
 
   it("two changes to one task reach the server in the order made: tick then untick stays open", async () => {
     const { wrapper, items, task } = setup();
-    // The server: If-Match checked, the first PATCH held back until released.
-    let saved = { ...task };
+    // The first PATCH held back until released.
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const { calls } = mockApi({
-      "PATCH /api/v1/tasks/:id": async (req) => {
-        const body = (await req.json()) as Partial<Task>;
-        if (calls.filter((c) => c.method === "PATCH").length === 1) await gate;
-        if (req.headers.get("If-Match") !== `"${saved.version}"`)
-          return json({ title: "Precondition Failed", status: 412, detail: "stale" }, 412);
-        saved = { ...saved, ...body, version: saved.version + 1 };
-        return json(saved, 200);
-      },
-      "GET /api/v1/tasks/:id": () => json(saved, 200),
-    });
+    const server = taskServer(task, (n) => (n === 1 ? gate : undefined));
     const { result } = renderHook(() => useUpdateTask(), { wrapper });
     act(() => result.current.mutate({ task, patch: { status: "done" } }));
     await waitFor(() => expect(items()[0]!.status).toBe("done"));
@@ -237,7 +241,7 @@ describe("optimistic task mutations", () => {
     release();
     await waitFor(() => expect(result.current.isSuccess).toBe(true));
     await waitFor(() => expect(second.result.current.isSuccess).toBe(true));
-    expect(saved.status).toBe("pending");
+    expect(server.saved().status).toBe("pending");
     expect(items()[0]!.status).toBe("pending");
   });
 
@@ -434,33 +438,12 @@ describe("undo for every change", () => {
 
   it("→ → ← then Ctrl+Z, each before the last answer: the undo takes back the ←", async () => {
     const { wrapper, items, task } = setup();
-    // The server checks If-Match; each PATCH waits to be let through, one at a time.
-    let saved = { ...task };
+    // Each PATCH waits to be let through, one at a time.
     const gates: (() => void)[] = [];
-    const { calls } = mockApi({
-      "PATCH /api/v1/tasks/:id": async (req) => {
-        const body = (await req.json()) as Partial<Task>;
-        await new Promise<void>((r) => gates.push(r));
-        console.log(
-          "PATCH",
-          JSON.stringify(body),
-          req.headers.get("If-Match"),
-          "server",
-          saved.version,
-          saved.status,
-        );
-        if (req.headers.get("If-Match") !== `"${saved.version}"`)
-          return json({ title: "Precondition Failed", status: 412, detail: "stale" }, 412);
-        saved = { ...saved, ...body, version: saved.version + 1 };
-        return json(saved, 200);
-      },
-      "GET /api/v1/tasks/:id": () => json(saved, 200),
-      "GET /api/v1/tasks": () => json({ items: [saved], next_cursor: null }),
-    });
+    const server = taskServer(task, () => new Promise<void>((r) => gates.push(r)));
     renderHook(() => useTaskList(Q), { wrapper }); // the board's column, refetched when told
-    const patches = () => calls.filter((c) => c.method === "PATCH").length;
     const letThrough = async (n: number) => {
-      await waitFor(() => expect(patches()).toBe(n));
+      await waitFor(() => expect(server.sent("PATCH")).toBe(n));
       gates.shift()!();
     };
     const { result } = renderHook(() => useUpdateTask(), { wrapper });
@@ -473,13 +456,13 @@ describe("undo for every change", () => {
     await press("done");
     await letThrough(1); // → In progress saved; → Done goes out on the old version: 412
     await letThrough(2);
-    await waitFor(() => expect(calls.filter((c) => c.method === "GET")).toHaveLength(1));
+    await waitFor(() => expect(server.sent("GET", /^\/api\/v1\/tasks\/./)).toBe(1)); // the 412's reload
     await press("in_progress"); // ← while → Done is merged and sent again
     act(() => void undoStack.undoLast()); // Ctrl+Z before ← has an answer
     for (let n = 3; n <= 6; n += 1) await letThrough(n);
-    await waitFor(() => expect(saved.status).toBe("done"));
+    await waitFor(() => expect(server.saved().status).toBe("done"));
     await waitFor(() =>
-      expect(items()[0]).toMatchObject({ status: "done", version: saved.version }),
+      expect(items()[0]).toMatchObject({ status: "done", version: server.saved().version }),
     );
   });
 
