@@ -37,6 +37,8 @@ test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and
   });
 
   // Newest first: Delta, Charlie, Bravo, Alpha. j focuses Delta, x selects it; j, x: Charlie.
+  // (Once the rows show: a j pressed before the list arrives has nothing to focus.)
+  await expect(editButton(page, "Delta backup")).toBeVisible();
   await page.getByRole("heading", { name: "Tasks" }).click();
   await page.keyboard.press("j");
   await expect(editButton(page, "Delta backup")).toBeFocused();

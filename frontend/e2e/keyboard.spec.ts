@@ -32,8 +32,10 @@ test("task keys: j focuses, 1 and t write through the API, Ctrl+Z undoes them", 
     };
   await logIn(page, email);
 
-  await page.keyboard.press("j");
+  // Once the row shows: a j pressed before the list arrives has nothing to focus.
   const edit = taskRow(page, "Renew the passport").getByRole("button", { name: /^Edit “/ });
+  await expect(edit).toBeVisible();
+  await page.keyboard.press("j");
   await expect(edit).toBeFocused();
   await page.keyboard.press("1");
   await expect.poll(async () => (await server()).priority).toBe("urgent");
