@@ -53,6 +53,7 @@ export const resync = (qc: QueryClient, settling?: unknown) => {
   refetchListsWhenIdle(qc, settling);
 };
 
+/** The lists' half of `resync` (a move within a list changes no count). */
 export function refetchListsWhenIdle(qc: QueryClient, settling?: unknown): void {
   const others = qc
     .getMutationCache()
