@@ -1,5 +1,9 @@
-import { expect, test } from "@playwright/test";
-import { signedInWithTasks } from "./helpers";
+import { expect, test, type Page } from "@playwright/test";
+import { acceptedDialogs, signedInWithTasks } from "./helpers";
+
+/** The Attachments region of the open task editor. */
+const attachmentsOf = (page: Page) =>
+  page.getByRole("dialog", { name: "Edit task" }).getByRole("region", { name: "Attachments" });
 
 test("attachments in the task editor: upload with progress to the store, download as a file, delete", async ({
   page,
@@ -11,9 +15,7 @@ test("attachments in the task editor: upload with progress to the store, downloa
   ]);
 
   await page.goto(`/tasks/${created[0]!.id}`);
-  const files = page.getByRole("dialog", { name: "Edit task" }).getByRole("region", {
-    name: "Attachments",
-  });
+  const files = attachmentsOf(page);
   const content = "Quote: 3 nights, 2 rooms\n";
   // The real path: announce, post the form to the local store (no bucket here), complete.
   await files.getByLabel("Choose files to attach").setInputFiles({
@@ -49,15 +51,9 @@ test("leaving while a file uploads asks first; a download meanwhile does not", a
   const { created } = await signedInWithTasks(page, request, baseURL!, "upleave", [
     { title: "File the receipts" },
   ]);
-  const dialogs: string[] = [];
-  page.on("dialog", (dialog) => {
-    dialogs.push(dialog.type());
-    void dialog.accept();
-  });
+  const dialogs = acceptedDialogs(page);
   await page.goto(`/tasks/${created[0]!.id}`);
-  const files = page.getByRole("dialog", { name: "Edit task" }).getByRole("region", {
-    name: "Attachments",
-  });
+  const files = attachmentsOf(page);
   const attach = (name: string) =>
     files.getByLabel("Choose files to attach").setInputFiles({
       name,

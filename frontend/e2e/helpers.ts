@@ -141,6 +141,17 @@ export async function getTask(
   return (await res.json()) as ApiTask;
 }
 
+/** The types of the dialogs the page opens from now on ("beforeunload": the "Leave site?"
+ * question), each accepted so that the page goes on. */
+export function acceptedDialogs(page: Page): string[] {
+  const types: string[] = [];
+  page.on("dialog", (dialog) => {
+    types.push(dialog.type());
+    void dialog.accept();
+  });
+  return types;
+}
+
 /** Counts the requests matching `is` that the page sends and the answers to them. */
 function countRequests(page: Page, is: (method: string, url: string) => boolean) {
   const counts = { sent: 0, answered: 0 };

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import {
+  acceptedDialogs,
   boardCard,
   countWrites,
   editButton,
@@ -174,11 +175,7 @@ test("leaving while a change is still on its way asks first; once it is saved, l
     { title: "Book the venue" },
     { title: "Print the menus" },
   ]);
-  const dialogs: string[] = [];
-  page.on("dialog", (dialog) => {
-    dialogs.push(dialog.type());
-    void dialog.accept();
-  });
+  const dialogs = acceptedDialogs(page);
 
   // Online, but the server has not answered yet: a reload now would drop the change.
   let answer!: () => void;
