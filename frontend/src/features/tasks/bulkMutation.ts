@@ -43,7 +43,10 @@ export async function bulkTasks(body: BulkRequest): Promise<BulkResult> {
  * delete: in any field), the bulk is sent again on their current versions. So a bulk made right
  * after the user's own edit of the same task (sent after it: one scope) applies on top of it.
  */
-function bulkMerged(body: BulkRequest, selected: ReadonlyMap<string, Task>): Promise<BulkResult> {
+export function bulkMerged(
+  body: BulkRequest,
+  selected: ReadonlyMap<string, Task>,
+): Promise<BulkResult> {
   return sendMerged(
     body.operations,
     (operations) => bulkTasks({ ...body, operations }),
@@ -88,7 +91,7 @@ let seq = 0;
 
 /** Counts and lists as after any write (mutations.ts); the other task queries a bulk may have
  * changed (an open task, the palette's matches) now. */
-function resyncAll(qc: QueryClient) {
+export function resyncAll(qc: QueryClient) {
   resync(qc);
   const done = new Set<unknown>([taskKeys.lists()[1], taskKeys.stats()[1], taskKeys.labels()[1]]);
   void qc.invalidateQueries({

@@ -4,36 +4,42 @@
  * Undoing it reopens the parent and exactly the subtasks it completed, in one atomic bulk.
  * Loaded at the first such answer, not with the list.
  */
-import type { QueryClient } from "@tanstack/react-query";
+import { MutationObserver, type QueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "@/api/client";
 import { errorMessage } from "@/api/problem";
-import type { Task, TaskPage, TaskUpdate } from "@/api/types";
+import type { Task, TaskPage, TaskStatus, TaskUpdate } from "@/api/types";
 import { toast } from "@/ui/toast";
-import { taskKeys } from "./api";
-import type { BulkRequest, BulkResult } from "./bulk";
-import { upsertTaskInLists } from "./cache";
+import { bulkMerged, resyncAll } from "./bulkMutation";
+import {
+  applyPatch,
+  findCachedTask,
+  restoreLists,
+  snapshotLists,
+  upsertTaskInLists,
+} from "./cache";
+import { showAnswer, TASK_CHANGES, TASK_WRITE } from "./mutations";
+
+/** A parent's subtasks, every page (only those not done with `openOnly`). */
+async function subtasksOf(parentId: string, openOnly = false): Promise<Task[]> {
+  const found: Task[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: { parent: string; status?: TaskStatus[]; limit: number; cursor?: string } = {
+      parent: parentId,
+      limit: 200,
+    };
+    if (openOnly) query.status = ["pending", "in_progress"];
+    if (cursor) query.cursor = cursor;
+    const { data } = await unwrap<TaskPage>(api.GET("/api/v1/tasks", { params: { query } }));
+    found.push(...data.items);
+    cursor = data.next_cursor ?? null;
+  } while (cursor);
+  return found;
+}
 
 /** A parent's subtasks that are not done (id and the status to put back). */
 export async function openSubtasks(parentId: string): Promise<Pick<Task, "id" | "status">[]> {
-  const open: Pick<Task, "id" | "status">[] = [];
-  let cursor: string | null = null;
-  do {
-    const query: {
-      parent: string;
-      status: ("pending" | "in_progress")[];
-      limit: number;
-      cursor?: string;
-    } = {
-      parent: parentId,
-      status: ["pending", "in_progress"],
-      limit: 200,
-    };
-    if (cursor) query.cursor = cursor;
-    const { data } = await unwrap<TaskPage>(api.GET("/api/v1/tasks", { params: { query } }));
-    for (const t of data.items) open.push({ id: t.id, status: t.status });
-    cursor = data.next_cursor ?? null;
-  } while (cursor);
-  return open;
+  return (await subtasksOf(parentId, true)).map((t) => ({ id: t.id, status: t.status }));
 }
 
 /** Ask "Complete N open subtasks too?"; `confirm` runs only on yes, nothing changes on no. */
@@ -48,46 +54,61 @@ export function askToCompleteSubtasks(task: Task, open: number, confirm: () => v
   });
 }
 
+/** The undo's variables: which tasks it changes and how (the rows waiting.ts marks). */
+type Reopening = { operations: { id: string; patch: TaskUpdate }[] };
+
 /**
  * Undo a completion that completed subtasks too: the parent goes back to `revert` on the version
  * the completion produced, and the subtasks it completed back to their statuses, all or nothing.
+ * It shows at once and is a task write in the edits' scope like any other: a change made right
+ * after it is sent after it, on top of it, and offline it waits.
  */
-export async function undoWithSubtasks(
+export function undoWithSubtasks(
   qc: QueryClient,
   saved: Task,
   revert: TaskUpdate,
   reopened: Pick<Task, "id" | "status">[],
 ): Promise<void> {
-  try {
-    // Their versions went up with the completion: read them now.
-    const current = new Map<string, number>();
-    let cursor: string | null = null;
-    do {
-      const query: { parent: string; limit: number; cursor?: string } = {
-        parent: saved.id,
-        limit: 200,
-      };
-      if (cursor) query.cursor = cursor;
-      const { data } = await unwrap<TaskPage>(api.GET("/api/v1/tasks", { params: { query } }));
-      for (const t of data.items) current.set(t.id, t.version);
-      cursor = data.next_cursor ?? null;
-    } while (cursor);
-    const body: BulkRequest = {
-      operations: [
-        { id: saved.id, version: saved.version, patch: revert },
-        ...reopened
-          .filter((s) => current.has(s.id))
-          .map((s) => ({ id: s.id, version: current.get(s.id)!, patch: { status: s.status } })),
-      ],
-    };
-    const { data } = await unwrap<BulkResult>(api.POST("/api/v1/tasks/bulk", { body }));
-    for (const t of data.tasks) upsertTaskInLists(qc, t);
-    toast.success(`Reopened “${saved.title}” and ${reopened.length} subtasks`, { duration: 2500 });
-  } catch (error) {
-    toast.error(`Could not undo: ${errorMessage(error)}`);
-  } finally {
-    void qc.invalidateQueries({ queryKey: taskKeys.all });
-    void qc.invalidateQueries({ queryKey: ["projects"] });
-    void qc.invalidateQueries({ queryKey: ["planner"] });
+  const undoing: Reopening = {
+    operations: [
+      { id: saved.id, patch: revert },
+      ...reopened.map((s) => ({ id: s.id, patch: { status: s.status } })),
+    ],
+  };
+  const snapshot = snapshotLists(qc);
+  for (const { id, patch } of undoing.operations) {
+    const shown = findCachedTask(qc, id) ?? (id === saved.id ? saved : undefined);
+    if (shown) upsertTaskInLists(qc, applyPatch(shown, patch));
   }
+  return new MutationObserver(qc, {
+    mutationKey: [TASK_WRITE, "bulk"],
+    scope: TASK_CHANGES,
+    mutationFn: async ({ operations }: Reopening) => {
+      // The completion raised the subtasks' versions: read them once the writes before are in.
+      const bases = new Map((await subtasksOf(saved.id)).map((t) => [t.id, t]));
+      bases.set(saved.id, saved);
+      return bulkMerged(
+        {
+          operations: operations
+            .filter((op) => bases.has(op.id))
+            .map((op) => ({ ...op, version: bases.get(op.id)!.version })),
+        },
+        bases,
+      );
+    },
+  })
+    .mutate(undoing)
+    .then(
+      (result) => {
+        for (const t of result.tasks) showAnswer(qc, t, undoing);
+        toast.success(`Reopened “${saved.title}” and ${reopened.length} subtasks`, {
+          duration: 2500,
+        });
+      },
+      (error: unknown) => {
+        restoreLists(qc, snapshot);
+        toast.error(`Could not undo: ${errorMessage(error)}`);
+      },
+    )
+    .finally(() => resyncAll(qc));
 }

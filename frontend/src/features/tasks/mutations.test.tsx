@@ -565,4 +565,70 @@ describe("completing a parent with open subtasks asks (issue 18)", () => {
       ],
     });
   });
+
+  it("Ctrl+Z takes its turn before a change made right after it, on screen and on the server", async () => {
+    // The server holds the parent and its two subtasks and checks every version it is sent.
+    const parent = makeTask({ title: "Plan the offsite", subtask_count: 2, version: 1 });
+    const held = new Map<string, Task>([
+      [parent.id, parent],
+      ...[1, 2].map((n): [string, Task] => {
+        const sub = makeTask({ parent_id: parent.id, status: "pending", version: n });
+        return [sub.id, sub];
+      }),
+    ]);
+    const subs = () => [...held.values()].filter((t) => t.parent_id === parent.id);
+    const save = (t: Task, patch: Partial<Task>) =>
+      held.set(t.id, { ...t, ...patch, version: t.version + 1 }).get(t.id)!;
+    const stale = (status = 412) => json({ title: "Precondition Failed", status }, status);
+    let slowSubtaskRead = false;
+    const { wrapper, items } = setup([parent]);
+    const shownParent = () => items().find((t) => t.id === parent.id)!;
+    const { calls } = mockApi({
+      "PATCH /api/v1/tasks/:id": async (req) => {
+        const id = new URL(req.url).pathname.split("/").pop()!;
+        const task = held.get(id)!;
+        if (req.headers.get("If-Match") !== `"${task.version}"`) return stale();
+        const patch = (await req.json()) as Partial<Task>;
+        if (new URL(req.url).searchParams.get("complete_subtasks") === "true")
+          for (const sub of subs()) save(sub, { status: "done" });
+        return json(save(task, patch));
+      },
+      "GET /api/v1/tasks/:id": (req) => json(held.get(new URL(req.url).pathname.split("/").pop()!)),
+      "GET /api/v1/tasks": async (req) => {
+        const parentId = new URL(req.url).searchParams.get("parent");
+        // The undo reads the subtasks' versions first; a change sent beside it lands meanwhile.
+        if (parentId && slowSubtaskRead) await new Promise((r) => setTimeout(r, 150));
+        return json({ items: parentId ? subs() : [held.get(parent.id)], next_cursor: null });
+      },
+      "POST /api/v1/tasks/bulk": async (req) => {
+        const { operations } = (await req.json()) as {
+          operations: { id: string; version: number; patch: Partial<Task> }[];
+        };
+        const staleIds = operations.filter((op) => held.get(op.id)!.version !== op.version);
+        if (staleIds.length)
+          return json({ title: "Stale", status: 412, stale_ids: staleIds.map((op) => op.id) }, 412);
+        const tasks = operations.map((op) => save(held.get(op.id)!, op.patch));
+        return json({ tasks, deleted: [] });
+      },
+      "GET /api/v1/tasks/stats": () => json({}),
+    });
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() =>
+      result.current.mutate({ task: parent, patch: { status: "done" }, completeSubtasks: true }),
+    );
+    await waitFor(() => expect(held.get(parent.id)!.status).toBe("done"));
+    await waitFor(() => expect(undoStack.size()).toBe(1));
+
+    slowSubtaskRead = true;
+    act(() => void undoStack.undoLast());
+    await waitFor(() => expect(calls.some((c) => c.search.includes("parent="))).toBe(true));
+    // The parent, reopened on screen, moved on to In progress before the undo's answer.
+    act(() => result.current.mutate({ task: shownParent(), patch: { status: "in_progress" } }));
+
+    await waitFor(() => expect(subs().map((t) => t.status)).toEqual(["pending", "pending"]));
+    await waitFor(() => expect(held.get(parent.id)!.status).toBe("in_progress"));
+    await waitFor(() => expect(shownParent().status).toBe("in_progress"));
+    expect(toastMock.error).not.toHaveBeenCalled();
+    expect(conflictStore.get()).toBeNull();
+  });
 });
