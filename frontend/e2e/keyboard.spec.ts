@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { expectAxeClean } from "./axe";
-import { accountWithTasks, logIn, taskRow } from "./helpers";
+import { accountWithTasks, getTask, logIn, taskRow } from "./helpers";
 
 const SHOTS = "../var/screenshots";
 
@@ -25,11 +25,7 @@ test("task keys: j focuses, 1 and t write through the API, Ctrl+Z undoes them", 
   const me = (await (await request.get(`${baseURL}/api/v1/users/me`, { headers })).json()) as {
     time_zone: string;
   };
-  const server = async () =>
-    (await (await request.get(`${baseURL}/api/v1/tasks/${id}`, { headers })).json()) as {
-      priority: string;
-      due_on: string | null;
-    };
+  const server = () => getTask(request, baseURL!, headers, id);
   await logIn(page, email);
 
   // Once the row shows: a j pressed before the list arrives has nothing to focus.
