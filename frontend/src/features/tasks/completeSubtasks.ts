@@ -9,6 +9,7 @@ import { api, unwrap } from "@/api/client";
 import { errorMessage } from "@/api/problem";
 import type { Task, TaskPage, TaskStatus, TaskUpdate } from "@/api/types";
 import { toast } from "@/ui/toast";
+import { taskKeys } from "./api";
 import { bulkMerged, resyncAll } from "./bulkMutation";
 import {
   applyPatch,
@@ -75,6 +76,9 @@ export function undoWithSubtasks(
       ...reopened.map((s) => ({ id: s.id, patch: { status: s.status } })),
     ],
   };
+  // A list read still on its way would overwrite what this shows (cancelled at once; not
+  // awaited, so the undo takes its place in the edits' order before the next key press does).
+  void qc.cancelQueries({ queryKey: taskKeys.lists() });
   const snapshot = snapshotLists(qc);
   for (const { id, patch } of undoing.operations) {
     const shown = findCachedTask(qc, id) ?? (id === saved.id ? saved : undefined);
