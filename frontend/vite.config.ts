@@ -5,7 +5,7 @@ import { fileURLToPath, URL } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import tailwindcss from "@tailwindcss/vite";
 import react from "@vitejs/plugin-react";
-import { defineConfig, type Plugin } from "vite";
+import { defineConfig, minifySync, type Plugin } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
 // Chunks by first screen. Rolldown's default splitting cut the modules several pages share into
@@ -181,7 +181,10 @@ function firstScreenPreloads(): Plugin {
         const boot = join(outDir, "boot.js");
         const source = readFileSync(boot, "utf8");
         if (!source.includes(BOOT_SLOT)) throw new Error(`${boot} has no ${BOOT_SLOT}`);
-        writeFileSync(boot, source.replace(BOOT_SLOT, JSON.stringify(table)));
+        // Minified: the page waits for this script before its first paint, and its comments
+        // were half of its bytes (1.4 kB gzipped, 0.7 kB without them).
+        const filled = source.replace(BOOT_SLOT, JSON.stringify(table));
+        writeFileSync(boot, minifySync("boot.js", filled, { compress: true, mangle: true }).code);
       },
     },
   };
