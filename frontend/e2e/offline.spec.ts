@@ -85,3 +85,57 @@ test("the app shell opens offline, and offline changes stay visibly pending unti
   );
   expect(api).toBe("network error");
 });
+
+test("a task added offline can be ticked and reprioritized before it is sent; both follow it", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
+  const { headers } = await signedInWithTasks(page, request, baseURL!, "offlinenew", [
+    { title: "Already here" },
+  ]);
+  await expect(taskRow(page, "Already here")).toBeVisible();
+  await controlled(page); // quick add's parser is a lazy chunk: offline, the worker serves it
+  await context.setOffline(true);
+  await expect(page.getByTestId("offline-status")).toHaveText("Offline");
+  const input = page.getByLabel("Add a task", { exact: true });
+  for (const title of ["Buy stamps", "Post the letter"]) {
+    await input.fill(title);
+    await input.press("Enter");
+    await expect(taskRow(page, title)).toBeVisible();
+  }
+  const stamps = taskRow(page, "Buy stamps");
+  await expect(stamps).toHaveAttribute("data-task-id", /^temp-/);
+  // Not saved yet, and still the user's to change: tick one, raise the other.
+  await stamps.getByRole("checkbox", { name: "Complete “Buy stamps”" }).click();
+  await expect(stamps).toHaveCount(0);
+  const letter = taskRow(page, "Post the letter");
+  // Its editor waits for the create; its checkbox takes the focus, and the task keys work there.
+  await letter.getByRole("checkbox", { name: "Complete “Post the letter”" }).focus();
+  await page.keyboard.press("1");
+  await expect(letter).toContainText("Urgent");
+  await expect(page.getByRole("status").filter({ hasText: /Offline/ })).toHaveText(
+    "Offline — 4 changes waiting",
+  );
+
+  await context.setOffline(false);
+  await expect(page.getByTestId("offline-status")).toHaveText("");
+  await expect(page.locator("[data-waiting]")).toHaveCount(0);
+  await expect(letter).toHaveAttribute("data-task-id", /^(?!temp-)/);
+  await expect(letter).toContainText("Urgent");
+  // The marks go once the changes are sent, not answered: the server is read until they are in.
+  const onServer = async () => {
+    const res = await request.get(`${baseURL}/api/v1/tasks?limit=100&sort=title`, { headers });
+    const { items } = (await res.json()) as {
+      items: { title: string; status: string; priority: string }[];
+    };
+    return items.map((t) => [t.title, t.status, t.priority]);
+  };
+  await expect.poll(onServer).toEqual([
+    ["Already here", "pending", "medium"],
+    ["Buy stamps", "done", "medium"],
+    ["Post the letter", "pending", "urgent"],
+  ]);
+  await expect(page.getByText(/Could not/)).toHaveCount(0);
+});

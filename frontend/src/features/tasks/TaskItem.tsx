@@ -35,7 +35,6 @@ export function CompleteButton({ task, readOnly = false }: { task: Task; readOnl
       role="checkbox"
       aria-checked={done}
       aria-label={done ? `Mark “${task.title}” as not done` : `Complete “${task.title}”`}
-      disabled={task.id.startsWith("temp-")}
       onClick={(e) => {
         e.stopPropagation();
         update.mutate({ task, patch: { status: done ? "pending" : "done" } });

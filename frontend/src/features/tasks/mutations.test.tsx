@@ -278,6 +278,76 @@ describe("optimistic task mutations", () => {
     expect(items()).toEqual([]);
   });
 
+  it("a new task ticked before its create is answered: the tick follows the create, to its id", async () => {
+    const { wrapper, items } = setup([]);
+    let answerCreate!: () => void;
+    const createHeld = new Promise<void>((r) => (answerCreate = r));
+    let answerTick!: () => void;
+    const tickHeld = new Promise<void>((r) => (answerTick = r));
+    const created = makeTask({ title: "Buy milk", version: 1 });
+    const { calls } = mockApi({
+      "POST /api/v1/tasks": async () => {
+        await createHeld;
+        return json(created, 201);
+      },
+      "PATCH /api/v1/tasks/:id": async (req) => {
+        await tickHeld;
+        const onIt = new URL(req.url).pathname.endsWith(`/${created.id}`);
+        if (!onIt || req.headers.get("If-Match") !== `"1"`)
+          return json({ title: "Precondition Failed", status: 412 }, 412);
+        return json({ ...created, ...(await req.json()), version: 2 });
+      },
+      "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
+    });
+    const create = renderHook(() => useCreateTask(), { wrapper }).result;
+    const update = renderHook(() => useUpdateTask(), { wrapper }).result;
+    act(() => create.current.mutate({ body: { title: "Buy milk" }, key: "k-3" }));
+    await waitFor(() => expect(items().map((t) => t.id)).toEqual(["temp-k-3"]));
+    act(() => update.current.mutate({ task: items()[0]!, patch: { status: "done" } }));
+    await waitFor(() => expect(items()[0]!.status).toBe("done"));
+    expect(calls.filter((c) => c.method === "PATCH")).toHaveLength(0);
+
+    // The create's answer takes the row's id and version; the tick still on its way stays shown.
+    answerCreate();
+    await waitFor(() => expect(calls.filter((c) => c.method === "PATCH")).toHaveLength(1));
+    expect(items()).toMatchObject([{ id: created.id, version: 1, status: "done" }]);
+    answerTick();
+    await waitFor(() => expect(update.current.isSuccess).toBe(true));
+    expect(items()).toMatchObject([{ id: created.id, version: 2, status: "done" }]);
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      "POST /api/v1/tasks",
+      `PATCH /api/v1/tasks/${created.id}`,
+    ]);
+    expect(toastMock.error).not.toHaveBeenCalled();
+  });
+
+  it("a new task ticked before its create fails: the row goes and nothing else is sent", async () => {
+    const { wrapper, items } = setup([]);
+    let refuse!: () => void;
+    const held = new Promise<void>((r) => (refuse = r));
+    const { calls } = mockApi({
+      "POST /api/v1/tasks": async () => {
+        await held;
+        return json({ title: "Unprocessable", status: 422, detail: "Invalid input" }, 422);
+      },
+      "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
+    });
+    const create = renderHook(() => useCreateTask(), { wrapper }).result;
+    const update = renderHook(() => useUpdateTask(), { wrapper }).result;
+    act(() => create.current.mutate({ body: { title: "x" }, key: "k-4" }));
+    await waitFor(() => expect(items()).toHaveLength(1));
+    act(() => update.current.mutate({ task: items()[0]!, patch: { priority: "urgent" } }));
+    await waitFor(() => expect(items()[0]!.priority).toBe("urgent"));
+    refuse();
+    await waitFor(() => expect(update.current.isError).toBe(true));
+    expect(items()).toEqual([]);
+    expect(calls.map((c) => c.method)).toEqual(["POST"]);
+    // The create's refusal is the one message: the tick that followed it adds none.
+    expect(toastMock.error.mock.calls.map(([m]) => String(m))).toEqual([
+      "Could not add the task: Invalid input",
+    ]);
+  });
+
   it("delete hides the task, Undo brings it back, and no DELETE is ever sent", async () => {
     const { items, task, calls } = deleteTheTask();
     await waitFor(() => expect(toastMock).toHaveBeenCalled()); // sonner loads on first use

@@ -23,6 +23,7 @@ import {
   type Snapshot,
 } from "./cache";
 import { conflictStore } from "./conflict";
+import { createdAs, rememberCreated, serverIdOf } from "./createdTasks";
 import { pendingDeletes } from "./pendingDeletes";
 import { PRIORITY_LABEL, STATUS_LABEL } from "./statusPriorityDisplay";
 import { openSubtasksOf } from "./subtasks";
@@ -80,6 +81,23 @@ class SameFieldConflict extends Error {
 }
 /** A 412 whose fresh version could not be loaded. */
 class ReloadFailed extends Error {}
+/** A change to a new task's row whose create failed: nothing to change (the create said so). */
+class NeverCreated extends Error {}
+
+/**
+ * `task` as the server knows it. A row changed before its create was answered has a temp- id: the
+ * change waited behind the create (one scope) and goes to the id the server gave, on the newest
+ * version held; its fields stay the ones the user changed, the base of the 412 merge.
+ */
+function onServer(qc: QueryClient, task: Task): Task {
+  const created = createdAs(task.id);
+  if (created) {
+    const newest = findCachedTask(qc, created.id) ?? created;
+    return { ...task, id: created.id, version: newest.version };
+  }
+  if (task.id.startsWith("temp-")) throw new NeverCreated();
+  return task;
+}
 
 /**
  * Send a write conditional on `first` (a version, or a bulk's versions). On a 412, `rebase` loads
@@ -257,7 +275,8 @@ export function updateTaskOptions(
   return {
     mutationKey: [TASK_WRITE, "update"],
     scope: TASK_CHANGES,
-    mutationFn: ({ task, patch, completeSubtasks }) => saveMerged(task, patch, completeSubtasks),
+    mutationFn: ({ task, patch, completeSubtasks }) =>
+      saveMerged(onServer(qc, task), patch, completeSubtasks),
     onMutate: async ({ task, patch, record = true, completeSubtasks }) => {
       // Which subtasks this completes, so that undo reopens exactly those.
       const reopen =
@@ -267,7 +286,7 @@ export function updateTaskOptions(
       await qc.cancelQueries({ queryKey: taskKeys.lists() });
       const snapshot = snapshotLists(qc);
       // The freshest copy we hold, so the optimistic row never shows older values of other fields.
-      const before = findCachedTask(qc, task.id) ?? task;
+      const before = findCachedTask(qc, serverIdOf(task.id)) ?? findCachedTask(qc, task.id) ?? task;
       upsertTaskInLists(qc, applyPatch(before, patch));
       return record
         ? { snapshot, before, undo: recordUndo(qc, before, patch, reopen) }
@@ -275,12 +294,15 @@ export function updateTaskOptions(
     },
     onError: (error, vars, ctx) => {
       const { task, patch } = vars;
-      if (ctx) restoreLists(qc, ctx.snapshot);
+      // A new task's row whose create failed is gone (the create said why): nothing to put back.
+      if (error instanceof NeverCreated) removeTaskFromLists(qc, task.id);
+      else if (ctx) restoreLists(qc, ctx.snapshot);
       if (ctx?.undo) {
         undoStack.remove(ctx.undo.id);
         toast.dismiss(ctx.undo.id);
         ctx.undo.settle(null);
       }
+      if (error instanceof NeverCreated) return;
       const open = openSubtasksOf(error);
       if (open && !vars.completeSubtasks) {
         // Nothing changed on the server; ask, and on yes send the same change completing them.
@@ -303,7 +325,7 @@ export function updateTaskOptions(
         return;
       }
       if (error instanceof ApiError && error.status === 404) {
-        removeTaskFromLists(qc, task.id);
+        removeTaskFromLists(qc, serverIdOf(task.id));
         toast.error("This task no longer exists.");
         return;
       }
@@ -331,6 +353,8 @@ export function useCreateTask() {
   const qc = useQueryClient();
   return useMutation<Task, unknown, CreateVars, { snapshot: Snapshot; tempId: string }>({
     mutationKey: [TASK_WRITE, "create"],
+    // In the edits' order: a change made to the new row before the answer is sent after it.
+    scope: TASK_CHANGES,
     mutationFn: ({ body, key }) => createTask(body, key),
     retry: (count, error) => count < 2 && error instanceof ApiError && error.status === 0,
     onMutate: async ({ body, key }) => {
@@ -366,9 +390,24 @@ export function useCreateTask() {
       if (ctx) restoreLists(qc, ctx.snapshot);
       toast.error(`Could not add the task: ${errorMessage(error)}`);
     },
-    onSuccess: (task, _vars, ctx) => upsertTaskInLists(qc, task, ctx?.tempId),
+    onSuccess: (task, _vars, ctx) => {
+      if (!ctx) return upsertTaskInLists(qc, task);
+      rememberCreated(ctx.tempId, task);
+      upsertTaskInLists(qc, withChangesOnTheirWay(qc, task, ctx.tempId), ctx.tempId);
+    },
     onSettled: (_task, _error, vars) => resync(qc, vars),
   });
+}
+
+/** A created task as its row goes on showing it: the server's answer with the changes made to the
+ * temp- row since, still on their way, applied on top (a tick must not blink back meanwhile). */
+function withChangesOnTheirWay(qc: QueryClient, created: Task, tempId: string): Task {
+  return qc
+    .getMutationCache()
+    .findAll({ mutationKey: [TASK_WRITE, "update"], status: "pending" })
+    .map((m) => m.state.variables as UpdateVars | undefined)
+    .filter((vars) => vars?.task.id === tempId)
+    .reduce((row, vars) => applyPatch(row, vars!.patch), created);
 }
 
 export const newIdempotencyKey = uuid;

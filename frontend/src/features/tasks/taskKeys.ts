@@ -32,10 +32,9 @@ export const TASK_KEYS: Readonly<Record<string, TaskKeyAction>> = {
   ),
 };
 
-/** The task whose row or card holds the keyboard focus (not one still being created). */
+/** The task whose row or card holds the keyboard focus. */
 export function focusedTaskId(): string | undefined {
-  const id = document.activeElement?.closest<HTMLElement>("[data-task-id]")?.dataset.taskId;
-  return id && !id.startsWith("temp-") ? id : undefined;
+  return document.activeElement?.closest<HTMLElement>("[data-task-id]")?.dataset.taskId;
 }
 
 const NONE: readonly Task[] = [];
@@ -67,6 +66,9 @@ export function useTaskKeys({
   const keys = useMemo(() => {
     const press = (action: TaskKeyAction) => {
       const id = focusedTaskId();
+      // A task still being created takes the changes that wait behind its create (priority, due
+      // today), not the editor or a skip, which need it saved.
+      if (id?.startsWith("temp-") && (action.kind === "edit" || action.kind === "skip")) return;
       const task = id ? newer(findCachedTask(qc, id), find?.(id)) : undefined;
       if (action.kind === "edit") {
         if (task) openTask(task, action.focus);

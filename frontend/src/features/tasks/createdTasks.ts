@@ -1,0 +1,22 @@
+import type { Task } from "@/api/types";
+
+/**
+ * The tasks created on this page, by the temp- id their optimistic row had until the server
+ * answered. A change made to that row before the answer (a tick, a priority key) waits behind the
+ * create in TASK_CHANGES and is then sent for the id the server gave the task.
+ */
+const created = new Map<string, Task>();
+
+export function rememberCreated(tempId: string, task: Task): void {
+  created.set(tempId, task);
+}
+
+/** The server's answer to the create of the temp- row `tempId`, once it has come. */
+export function createdAs(tempId: string): Task | undefined {
+  return created.get(tempId);
+}
+
+/** The id the server knows a row by: its own, or the created task's for a temp- row. */
+export function serverIdOf(id: string): string {
+  return created.get(id)?.id ?? id;
+}
