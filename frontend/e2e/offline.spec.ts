@@ -86,7 +86,7 @@ test("the app shell opens offline, and offline changes stay visibly pending unti
   expect(api).toBe("network error");
 });
 
-test("a task added offline can be ticked and reprioritized before it is sent; both follow it", async ({
+test("a task added offline can be ticked, reprioritized or deleted before it is sent; each follows it", async ({
   page,
   context,
   request,
@@ -100,7 +100,7 @@ test("a task added offline can be ticked and reprioritized before it is sent; bo
   await context.setOffline(true);
   await expect(page.getByTestId("offline-status")).toHaveText("Offline");
   const input = page.getByLabel("Add a task", { exact: true });
-  for (const title of ["Buy stamps", "Post the letter"]) {
+  for (const title of ["Buy stamps", "Post the letter", "Tpyo"]) {
     await input.fill(title);
     await input.press("Enter");
     await expect(taskRow(page, title)).toBeVisible();
@@ -115,8 +115,12 @@ test("a task added offline can be ticked and reprioritized before it is sent; bo
   await letter.getByRole("checkbox", { name: "Complete “Post the letter”" }).focus();
   await page.keyboard.press("1");
   await expect(letter).toContainText("Urgent");
+  // And one deleted: once its Undo window closes, its DELETE waits behind its create.
+  await page.getByRole("button", { name: "Delete “Tpyo”" }).click();
+  await expect(taskRow(page, "Tpyo")).toHaveCount(0);
   await expect(page.getByRole("status").filter({ hasText: /Offline/ })).toHaveText(
-    "Offline — 4 changes waiting",
+    "Offline — 6 changes waiting",
+    { timeout: 10_000 },
   );
 
   await context.setOffline(false);

@@ -174,7 +174,6 @@ export function TaskItem({
           <button
             type="button"
             onClick={() => remove(task)}
-            disabled={saving}
             // Phones get no one-tap delete on every row: delete is in the editor (with Undo).
             className="rounded-md p-1.5 text-zinc-600 hover:bg-red-50 hover:text-red-700 max-sm:hidden dark:text-zinc-400 dark:hover:bg-red-950/50 dark:hover:text-red-400"
             aria-label={`Delete “${task.title}”`}

@@ -92,13 +92,14 @@ export function applyPatch(task: Task, patch: TaskUpdate, now = new Date()): Tas
   return next;
 }
 
-/** Put a removed task back where it was in each list (used by Undo), keeping newer changes. */
-export function reinsertTask(qc: QueryClient, task: Task, before: Snapshot): void {
+/** Put a removed task back where it was in each list (used by Undo), keeping newer changes;
+ * `wasId`: the id its row had then (a new task's temp- id, saved since). */
+export function reinsertTask(qc: QueryClient, task: Task, before: Snapshot, wasId = task.id): void {
   for (const [key, old] of before) {
     const data = qc.getQueryData<ListData>(key);
     if (!old || !data) continue;
     old.pages.forEach((page, p) => {
-      const i = page.items.findIndex((t) => t.id === task.id);
+      const i = page.items.findIndex((t) => t.id === wasId);
       const target = data.pages[p];
       if (i < 0 || !target || target.items.some((t) => t.id === task.id)) return;
       const items = [...target.items];

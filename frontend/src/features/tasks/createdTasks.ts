@@ -2,8 +2,8 @@ import type { Task } from "@/api/types";
 
 /**
  * The tasks created on this page, by the temp- id their optimistic row had until the server
- * answered. A change made to that row before the answer (a tick, a priority key) waits behind the
- * create in TASK_CHANGES and is then sent for the id the server gave the task.
+ * answered. A change made to that row before the answer (a tick, a priority key, a delete) waits
+ * behind the create in TASK_CHANGES and is then sent for the id the server gave the task.
  */
 const created = new Map<string, Task>();
 

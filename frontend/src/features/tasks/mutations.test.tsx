@@ -348,6 +348,62 @@ describe("optimistic task mutations", () => {
     ]);
   });
 
+  /** A task added (its create held until `answerCreate`) and deleted before the answer. */
+  async function addThenDelete() {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const { wrapper, items } = setup([]);
+    let answerCreate!: () => void;
+    const createHeld = new Promise<void>((r) => (answerCreate = r));
+    const created = makeTask({ title: "Typo tsak", version: 1 });
+    let onServer: Task[] = [];
+    const { calls } = mockApi({
+      "POST /api/v1/tasks": async () => {
+        await createHeld;
+        onServer = [created];
+        return json(created, 201);
+      },
+      "DELETE /api/v1/tasks/:id": (req) => {
+        const id = new URL(req.url).pathname.split("/").pop();
+        onServer = onServer.filter((t) => t.id !== id);
+        return new Response(null, { status: id === created.id ? 204 : 404 });
+      },
+      "GET /api/v1/tasks": () => json({ items: onServer, next_cursor: null }),
+    });
+    const create = renderHook(() => useCreateTask(), { wrapper }).result;
+    const remove = renderHook(() => useDeleteTask(), { wrapper }).result;
+    act(() => create.current.mutate({ body: { title: "Typo tsak" }, key: "k-5" }));
+    await waitFor(() => expect(items().map((t) => t.id)).toEqual(["temp-k-5"]));
+    act(() => remove.current(items()[0]!));
+    expect(items()).toEqual([]);
+    return { items, calls, created, answerCreate, onServer: () => onServer };
+  }
+
+  it("a new task deleted before its create is answered: the DELETE follows it, the row stays gone", async () => {
+    const { items, calls, created, answerCreate, onServer } = await addThenDelete();
+    answerCreate();
+    await waitFor(() => expect(onServer()).toEqual([created]));
+    await act(() => vi.advanceTimersByTimeAsync(100));
+    expect(items()).toEqual([]);
+    await act(() => vi.advanceTimersByTimeAsync(6_500));
+    await waitFor(() => expect(onServer()).toEqual([]));
+    expect(calls.filter((c) => c.method === "DELETE").map((c) => c.path)).toEqual([
+      `/api/v1/tasks/${created.id}`,
+    ]);
+    expect(items()).toEqual([]);
+    expect(toastMock.error).not.toHaveBeenCalled();
+  });
+
+  it("Undo of that delete, once the create is answered, brings the saved task back", async () => {
+    const { items, calls, created, answerCreate, onServer } = await addThenDelete();
+    answerCreate();
+    await waitFor(() => expect(onServer()).toEqual([created]));
+    act(() => void undoStack.undoLast());
+    expect(items()).toMatchObject([{ id: created.id, title: "Typo tsak", version: 1 }]);
+    await act(() => vi.advanceTimersByTimeAsync(10_000));
+    expect(calls.filter((c) => c.method === "DELETE")).toHaveLength(0);
+    expect(items()).toMatchObject([{ id: created.id }]);
+  });
+
   it("delete hides the task, Undo brings it back, and no DELETE is ever sent", async () => {
     const { items, task, calls } = deleteTheTask();
     await waitFor(() => expect(toastMock).toHaveBeenCalled()); // sonner loads on first use

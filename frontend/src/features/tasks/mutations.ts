@@ -393,6 +393,15 @@ export function useCreateTask() {
     onSuccess: (task, _vars, ctx) => {
       if (!ctx) return upsertTaskInLists(qc, task);
       rememberCreated(ctx.tempId, task);
+      // Deleted before the answer, it stays out of every list: in its Undo window (by either id),
+      // or with its DELETE waiting behind this create.
+      const undoWindow = pendingDeletes.get(ctx.tempId);
+      if (undoWindow) pendingDeletes.set(task.id, undoWindow);
+      const deleteWaits = qc
+        .getMutationCache()
+        .findAll({ mutationKey: [TASK_WRITE, "delete"], status: "pending" })
+        .some((m) => (m.state.variables as { task: Task }).task.id === ctx.tempId);
+      if (undoWindow || deleteWaits) return;
       upsertTaskInLists(qc, withChangesOnTheirWay(qc, task, ctx.tempId), ctx.tempId);
     },
     onSettled: (_task, _error, vars) => resync(qc, vars),
@@ -421,6 +430,8 @@ function flushOnLeave() {
   for (const [id, entry] of pending) {
     clearTimeout(entry.timer);
     pending.delete(id);
+    // A new task's row: never created, or the entry under its server id sends the DELETE.
+    if (id.startsWith("temp-")) continue;
     const token = getAccessToken();
     void fetch(`${apiOrigin()}/api/v1/tasks/${id}`, {
       method: "DELETE",
@@ -437,17 +448,25 @@ export function useDeleteTask() {
     const snapshot = snapshotLists(qc);
     removeTaskFromLists(qc, task.id);
     const undoId = `delete-${task.id}`;
-    const run = (now = false) => {
+    const forget = () => {
       pending.delete(task.id);
+      pending.delete(serverIdOf(task.id));
+    };
+    const run = (now = false) => {
+      forget();
       undoStack.remove(undoId);
-      // A mutation in the edits' scope: after the changes made before it, and offline it waits.
-      // Before logging out, now: a change queued behind others would be dropped with the session.
+      // A mutation in the edits' scope: after the changes made before it (a new task's create
+      // too: it is deleted by the id the server gave it, or not at all if that create failed),
+      // and offline it waits. Before logging out, now: a change queued behind others would be
+      // dropped with the session.
+      const deleteOnServer = (id: string) =>
+        serverIdOf(id).startsWith("temp-") ? Promise.resolve() : deleteTask(serverIdOf(id));
       const sent = now
-        ? deleteTask(task.id)
+        ? deleteOnServer(task.id)
         : new MutationObserver(qc, {
             mutationKey: [TASK_WRITE, "delete"],
             scope: TASK_CHANGES,
-            mutationFn: ({ task: gone }: { task: Task }) => deleteTask(gone.id),
+            mutationFn: ({ task: gone }: { task: Task }) => deleteOnServer(gone.id),
           }).mutate({ task });
       sent
         .then(() => qc.removeQueries({ queryKey: ["tasks", "detail", task.id] }))
@@ -465,8 +484,11 @@ export function useDeleteTask() {
       label: `Deleted “${task.title}”`,
       undo: () => {
         clearTimeout(timer);
-        pending.delete(task.id);
-        reinsertTask(qc, task, snapshot);
+        forget();
+        // A new task saved meanwhile comes back as the server knows it.
+        const saved = createdAs(task.id);
+        const back = saved ? { ...task, id: saved.id, version: saved.version } : task;
+        reinsertTask(qc, back, snapshot, task.id);
         toast.success("Task restored", { id: undoId, duration: 2000 });
       },
     });
@@ -481,7 +503,8 @@ export function useDeleteTask() {
 /** Send every deletion still waiting for its Undo window and forget the undo stack (used before
  * logging out, so the next account on this tab cannot undo the last one's changes). */
 export function flushPendingDeletes(): void {
-  for (const entry of [...pending.values()]) {
+  // One entry can stand under two ids (a new task's temp- one and the one the server gave).
+  for (const entry of new Set(pending.values())) {
     clearTimeout(entry.timer);
     entry.run(true);
   }
