@@ -110,14 +110,15 @@ test("a task added offline can be ticked, reprioritized or deleted before it is 
   // Not saved yet, and still the user's to change: tick one, raise the other.
   await stamps.getByRole("checkbox", { name: "Complete “Buy stamps”" }).click();
   await expect(stamps).toHaveCount(0);
-  const letter = taskRow(page, "Post the letter");
-  // Its editor waits for the create; its checkbox takes the focus, and the task keys work there.
-  await letter.getByRole("checkbox", { name: "Complete “Post the letter”" }).focus();
-  await page.keyboard.press("1");
-  await expect(letter).toContainText("Urgent");
-  // And one deleted: once its Undo window closes, its DELETE waits behind its create.
+  // One deleted: once its Undo window closes, its DELETE waits behind its create.
   await page.getByRole("button", { name: "Delete “Tpyo”" }).click();
   await expect(taskRow(page, "Tpyo")).toHaveCount(0);
+  const letter = taskRow(page, "Post the letter");
+  // Its editor waits for the create; its checkbox takes the focus, and the task keys work there.
+  const letterBox = letter.getByRole("checkbox", { name: "Complete “Post the letter”" });
+  await letterBox.focus();
+  await page.keyboard.press("1");
+  await expect(letter).toContainText("Urgent");
   await expect(page.getByRole("status").filter({ hasText: /Offline/ })).toHaveText(
     "Offline — 6 changes waiting",
     { timeout: 10_000 },
@@ -128,6 +129,8 @@ test("a task added offline can be ticked, reprioritized or deleted before it is 
   await expect(page.locator("[data-waiting]")).toHaveCount(0);
   await expect(letter).toHaveAttribute("data-task-id", /^(?!temp-)/);
   await expect(letter).toContainText("Urgent");
+  // Saved, the row is the same row: the keyboard focus stayed on it.
+  await expect(letterBox).toBeFocused();
   // The marks go once the changes are sent, not answered: the server is read until they are in.
   const onServer = async () => {
     const res = await request.get(`${baseURL}/api/v1/tasks?limit=100&sort=title`, { headers });

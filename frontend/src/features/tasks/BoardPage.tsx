@@ -44,6 +44,7 @@ import { STATUS_LABEL } from "./statusPriorityDisplay";
 import { DueBadge, LabelChip, PriorityBadge, SubtaskCount } from "./TaskBadges";
 import { CompleteButton } from "./TaskItem";
 import { useTaskKeys } from "./taskKeys";
+import { rowKey } from "./createdTasks";
 
 // The bulk bar (and its mutation code) loads on the first selection, as in the list.
 const BulkBar = lazy(() => import("./BulkBar"));
@@ -290,7 +291,7 @@ function Column({
               <SortableContext items={ids} strategy={verticalListSortingStrategy}>
                 {tasks.map((t) => (
                   <Card
-                    key={t.id}
+                    key={rowKey(t.id)}
                     task={t}
                     selected={selected.has(t.id)}
                     onSelect={(mode) => onSelect(t.id, mode)}

@@ -12,6 +12,7 @@ import { DragHandle } from "./DragHandle";
 import { useSortableTask, useTaskDragSensors } from "./dragSensors";
 import { dropMove, moveInOrder } from "./reorder";
 import type { RowDrag } from "./TaskItem";
+import { rowKey } from "./createdTasks";
 
 function SortableRow({
   task,
@@ -79,7 +80,7 @@ export default function SortableTaskList({
       <SortableContext items={ids} strategy={verticalListSortingStrategy}>
         <ul aria-label="Tasks">
           {tasks.map((t) => (
-            <SortableRow key={t.id} task={t} render={render} />
+            <SortableRow key={rowKey(t.id)} task={t} render={render} />
           ))}
         </ul>
       </SortableContext>

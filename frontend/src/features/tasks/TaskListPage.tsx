@@ -17,6 +17,7 @@ import { TaskItem, type RowDrag } from "./TaskItem";
 import { useTaskKeys } from "./taskKeys";
 import { useTaskRoute } from "./taskRoute";
 import { QueryLoadError } from "./QueryLoadError";
+import { rowKey } from "./createdTasks";
 
 // Rarely shown (a bad /tasks/:id link): not part of the first download.
 const TaskNotFound = lazy(() => import("./TaskNotFound"));
@@ -156,7 +157,7 @@ export default function TaskListPage() {
 
   const row = (t: (typeof tasks)[number], drag?: RowDrag) => (
     <TaskItem
-      key={t.id}
+      key={rowKey(t.id)}
       task={t}
       onLabel={(label) => setFilters({ label })}
       selected={selectable && selected.has(t.id)}
