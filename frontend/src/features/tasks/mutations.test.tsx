@@ -705,7 +705,7 @@ describe("completing a parent with open subtasks asks (issue 18)", () => {
     const subs = () => [...held.values()].filter((t) => t.parent_id === parent.id);
     const save = (t: Task, patch: Partial<Task>) =>
       held.set(t.id, { ...t, ...patch, version: t.version + 1 }).get(t.id)!;
-    const stale = (status = 412) => json({ title: "Precondition Failed", status }, status);
+    const stale = () => json({ title: "Precondition Failed", status: 412 }, 412);
     let slowSubtaskRead = false;
     const { wrapper, items } = setup([parent]);
     const shownParent = () => items().find((t) => t.id === parent.id)!;

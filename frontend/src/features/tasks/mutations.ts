@@ -15,6 +15,7 @@ import { createTask, deleteTask, getTask, taskKeys, updateTask } from "./api";
 import {
   applyPatch,
   findCachedTask,
+  newestCachedTasks,
   reinsertTask,
   removeTaskFromLists,
   restoreLists,
@@ -286,7 +287,8 @@ export function updateTaskOptions(
       await qc.cancelQueries({ queryKey: taskKeys.lists() });
       const snapshot = snapshotLists(qc);
       // The freshest copy we hold, so the optimistic row never shows older values of other fields.
-      const before = findCachedTask(qc, serverIdOf(task.id)) ?? findCachedTask(qc, task.id) ?? task;
+      const newest = newestCachedTasks(qc);
+      const before = newest.get(serverIdOf(task.id)) ?? newest.get(task.id) ?? task;
       upsertTaskInLists(qc, applyPatch(before, patch));
       return record
         ? { snapshot, before, undo: recordUndo(qc, before, patch, reopen) }
@@ -397,26 +399,29 @@ export function useCreateTask() {
       // or with its DELETE waiting behind this create.
       const undoWindow = pendingDeletes.get(ctx.tempId);
       if (undoWindow) pendingDeletes.set(task.id, undoWindow);
-      const deleteWaits = qc
-        .getMutationCache()
-        .findAll({ mutationKey: [TASK_WRITE, "delete"], status: "pending" })
-        .some((m) => (m.state.variables as { task: Task }).task.id === ctx.tempId);
-      if (undoWindow || deleteWaits) return;
+      if (undoWindow || waitingBehind(qc, "delete", ctx.tempId).length) return;
       upsertTaskInLists(qc, withChangesOnTheirWay(qc, task, ctx.tempId), ctx.tempId);
     },
     onSettled: (_task, _error, vars) => resync(qc, vars),
   });
 }
 
+/** The changes of one kind made to the temp- row `tempId` that wait behind its create. */
+function waitingBehind(qc: QueryClient, kind: "update" | "delete", tempId: string) {
+  return qc
+    .getMutationCache()
+    .findAll({ mutationKey: [TASK_WRITE, kind], status: "pending" })
+    .map((m) => m.state.variables as Partial<UpdateVars> | undefined)
+    .filter((vars) => vars?.task?.id === tempId);
+}
+
 /** A created task as its row goes on showing it: the server's answer with the changes made to the
  * temp- row since, still on their way, applied on top (a tick must not blink back meanwhile). */
 function withChangesOnTheirWay(qc: QueryClient, created: Task, tempId: string): Task {
-  return qc
-    .getMutationCache()
-    .findAll({ mutationKey: [TASK_WRITE, "update"], status: "pending" })
-    .map((m) => m.state.variables as UpdateVars | undefined)
-    .filter((vars) => vars?.task.id === tempId)
-    .reduce((row, vars) => applyPatch(row, vars!.patch), created);
+  return waitingBehind(qc, "update", tempId).reduce(
+    (row, vars) => (vars?.patch ? applyPatch(row, vars.patch) : row),
+    created,
+  );
 }
 
 export const newIdempotencyKey = uuid;
@@ -459,8 +464,10 @@ export function useDeleteTask() {
       // too: it is deleted by the id the server gave it, or not at all if that create failed),
       // and offline it waits. Before logging out, now: a change queued behind others would be
       // dropped with the session.
-      const deleteOnServer = (id: string) =>
-        serverIdOf(id).startsWith("temp-") ? Promise.resolve() : deleteTask(serverIdOf(id));
+      const deleteOnServer = (id: string) => {
+        const onServer = serverIdOf(id);
+        return onServer.startsWith("temp-") ? Promise.resolve() : deleteTask(onServer);
+      };
       const sent = now
         ? deleteOnServer(task.id)
         : new MutationObserver(qc, {
