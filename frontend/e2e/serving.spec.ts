@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { createAccount, logIn } from "./helpers";
 
 test("the app still renders when the browser revalidates a cached page (304)", async ({ page }) => {
   await page.goto("/login");
@@ -64,4 +65,45 @@ test("assets are sent precompressed by Accept-Encoding; no source maps or build 
   expect(map.headers()["content-type"]).not.toContain("json");
   expect(await map.text()).not.toContain("sourcesContent");
   expect((await request.get("/.vite/manifest.json")).status()).toBe(404);
+});
+
+test("a signed-out browser asks for no session at page load, so it logs no 401", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "signed-out");
+  const refreshes: number[] = [];
+  const errors: string[] = [];
+  page.on("response", (r) => {
+    if (r.url().endsWith("/api/v1/auth/refresh")) refreshes.push(r.status());
+  });
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  const welcome = page.getByRole("heading", { name: "Welcome back" });
+
+  // A first visit cannot know: it asks once, and learns.
+  await page.goto("/login");
+  await expect(welcome).toBeVisible();
+  await expect.poll(() => refreshes).toEqual([401]);
+  errors.length = 0;
+  for (const path of ["/today", "/login", "/tasks"]) {
+    await page.goto(path);
+    await expect(welcome).toBeVisible();
+  }
+  expect(refreshes).toEqual([401]);
+
+  // Signing in clears the mark: a reload is still signed in.
+  await logIn(page, email);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Tasks" })).toBeVisible();
+  expect(refreshes).toEqual([401, 200]);
+
+  // Logging out sets it again.
+  await page.getByRole("button", { name: /Account menu/ }).click();
+  await page.getByRole("menuitem", { name: "Log out" }).click();
+  await expect(welcome).toBeVisible();
+  await page.reload();
+  await expect(welcome).toBeVisible();
+  expect(refreshes).toEqual([401, 200]);
+  expect(errors).toEqual([]);
 });

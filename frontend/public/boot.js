@@ -20,8 +20,10 @@
 // downloaded and run. src/api/session.ts takes this answer for its first refresh instead of
 // sending its own: a refresh token is single-use, so exactly one request may present it. Every
 // page of the app asks the same question at start-up, so this sends nothing the app would not.
+// A browser known to be signed out (the key src/api/session.ts keeps) asks nothing.
 (function () {
   try {
+    if (localStorage.getItem("taskapp.signedOut") === "1") return;
     window.__taskappRefresh = fetch("/api/v1/auth/refresh", {
       method: "POST",
       credentials: "same-origin",
@@ -29,7 +31,7 @@
       body: "{}",
     });
   } catch (e) {
-    /* no fetch: the app sends its own refresh */
+    /* no fetch or no storage: the app sends its own refresh */
   }
 })();
 

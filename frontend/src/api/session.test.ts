@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { json, mockApi } from "@/test/utils";
 import { api, unwrap } from "./client";
@@ -6,6 +7,7 @@ import {
   authFetch,
   getAccessToken,
   refreshAccessToken,
+  refreshOnLoad,
   refreshSession,
   setAccessToken,
   setSessionExpiredHandler,
@@ -149,5 +151,76 @@ describe("session: bearer token and single-flight refresh", () => {
     // A later refresh (an expired token) asks the server itself.
     await expect(refreshAccessToken()).resolves.toBe("token-1");
     expect(calls.filter((c) => c.path === "/api/v1/auth/refresh")).toHaveLength(1);
+  });
+});
+
+describe("a browser known to be signed out asks nothing at page load", () => {
+  beforeEach(() => {
+    localStorage.clear();
+    setAccessToken("token-0"); // signed in: no mark
+  });
+  afterEach(() => setSessionExpiredHandler(null));
+  const refreshes = (calls: { path: string }[]) =>
+    calls.filter((c) => c.path === "/api/v1/auth/refresh").length;
+
+  it("a refused refresh marks it; the next sign-in clears the mark", async () => {
+    const { calls } = server(() => "never", { refreshOk: false });
+    await expect(refreshOnLoad()).resolves.toBeNull();
+    expect(refreshes(calls)).toBe(1);
+    // The next page load: no refresh, so no 401 in the console.
+    await expect(refreshOnLoad()).resolves.toBeNull();
+    expect(refreshes(calls)).toBe(1);
+    setAccessToken("token-1"); // a login
+    await refreshOnLoad();
+    expect(refreshes(calls)).toBe(2);
+  });
+
+  it("a logout marks it", async () => {
+    const { calls } = server(() => "token-1");
+    setAccessToken(null);
+    await expect(refreshOnLoad()).resolves.toBeNull();
+    expect(refreshes(calls)).toBe(0);
+  });
+
+  it("a server in trouble or a lost network does not", async () => {
+    let answer = 503;
+    mockApi({
+      "POST /api/v1/auth/refresh": () =>
+        answer === 0
+          ? Promise.reject(new TypeError("offline"))
+          : json({ title: "Unavailable", status: answer, detail: "busy" }, answer),
+    });
+    for (const status of [503, 429, 0]) {
+      answer = status;
+      await expect(refreshOnLoad()).resolves.toBeNull();
+    }
+    const { calls } = server(() => "token-1");
+    await expect(refreshOnLoad()).resolves.toMatchObject({ access_token: "token-1" });
+    expect(refreshes(calls)).toBe(1);
+  });
+
+  it("a refresh that renews the session clears a mark left by another tab's logout", async () => {
+    setAccessToken(null);
+    const { calls } = server(() => "token-1");
+    await expect(refreshSession()).resolves.toMatchObject({ access_token: "token-1" });
+    await expect(refreshOnLoad()).resolves.toMatchObject({ access_token: "token-2" });
+    expect(refreshes(calls)).toBe(2);
+  });
+
+  it("public/boot.js sends its early refresh unless the mark is set", () => {
+    const sent = vi.fn(() => new Promise<Response>(() => undefined));
+    vi.stubGlobal("fetch", sent);
+    vi.stubGlobal("matchMedia", () => ({ matches: false }));
+    const bootScript = readFileSync(`${import.meta.dirname}/../../public/boot.js`, "utf8");
+    const runBoot = () => new Function(bootScript)() as void;
+    runBoot();
+    expect(sent).toHaveBeenCalledTimes(1);
+    expect(sent.mock.calls[0]).toEqual(["/api/v1/auth/refresh", expect.anything()]);
+    delete window.__taskappRefresh;
+    setAccessToken(null);
+    runBoot();
+    expect(sent).toHaveBeenCalledTimes(1);
+    expect(window.__taskappRefresh).toBeUndefined();
+    vi.unstubAllGlobals();
   });
 });

@@ -19,6 +19,30 @@ export function getAccessToken(): string | null {
 
 export function setAccessToken(token: string | null): void {
   accessToken = token;
+  markSignedOut(token === null);
+}
+
+// Set when this browser's session is known to be gone (a refused refresh, a logout), cleared by
+// the next sign-in. A page load then asks nothing: a signed-out visitor's every page load would
+// otherwise send a refresh only to log a 401. public/boot.js reads the same key. A session that
+// predates the mark, or storage that is blocked, still asks.
+const SIGNED_OUT = "taskapp.signedOut";
+
+function markSignedOut(out: boolean): void {
+  try {
+    if (out) localStorage.setItem(SIGNED_OUT, "1");
+    else localStorage.removeItem(SIGNED_OUT);
+  } catch {
+    /* storage blocked: every page load asks */
+  }
+}
+
+function knownSignedOut(): boolean {
+  try {
+    return localStorage.getItem(SIGNED_OUT) === "1";
+  } catch {
+    return false;
+  }
 }
 
 /** Called once when a request is refused and the session cannot be renewed. */
@@ -55,10 +79,12 @@ export function refreshSession(): Promise<TokenPair | null> {
           }));
         if (!res.ok) {
           accessToken = null;
+          // Only a refused cookie says the session is gone; a 429 or a 5xx says nothing of it.
+          if (res.status === 401) markSignedOut(true);
           return null;
         }
         const pair = (await res.json()) as TokenPair;
-        accessToken = pair.access_token;
+        setAccessToken(pair.access_token);
         return pair;
       } catch {
         return null;
@@ -68,6 +94,12 @@ export function refreshSession(): Promise<TokenPair | null> {
     })();
   }
   return inFlight;
+}
+
+/** The page load's refresh: the one boot.js sent, or none in a browser known to be signed out. */
+export function refreshOnLoad(): Promise<TokenPair | null> {
+  if (!globalThis.window?.__taskappRefresh && knownSignedOut()) return Promise.resolve(null);
+  return refreshSession();
 }
 
 export function refreshAccessToken(): Promise<string | null> {

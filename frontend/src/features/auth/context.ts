@@ -1,5 +1,5 @@
 import { createContext, useContext } from "react";
-import { refreshSession } from "@/api/session";
+import { refreshOnLoad } from "@/api/session";
 import type { User } from "@/api/types";
 import { browserZone } from "@/lib/dates";
 
@@ -42,7 +42,7 @@ export function bootstrapSession(start: () => Promise<User | null>): Promise<Use
 /** The page load's session: the refresh answers with the account, so one round trip tells who is
  * signed in. main.tsx starts it before React renders, beside the route's chunks. */
 export function startSession(): Promise<User | null> {
-  return bootstrapSession(() => refreshSession().then((pair) => pair?.user ?? null));
+  return bootstrapSession(() => refreshOnLoad().then((pair) => pair?.user ?? null));
 }
 
 /** After logout the page must not reuse the old bootstrap; tests start each case afresh. */
