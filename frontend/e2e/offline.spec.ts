@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { quickAdd, signedInWithTasks, taskRow } from "./helpers";
+import { boardCard, quickAdd, signedInWithTasks, taskRow } from "./helpers";
 
 // The real service worker (the other specs block it: playwright.config.ts).
 test.use({ serviceWorkers: "allow" });
@@ -143,6 +143,58 @@ test("a task added offline can be ticked, reprioritized or deleted before it is 
     ["Already here", "pending", "medium"],
     ["Buy stamps", "done", "medium"],
     ["Post the letter", "pending", "urgent"],
+  ]);
+  await expect(page.getByText(/Could not/)).toHaveCount(0);
+});
+
+test("on the board, a card added offline moves with ←/→ and its buttons before it is sent", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
+  const { headers } = await signedInWithTasks(page, request, baseURL!, "offlineboard", [
+    { title: "Already here" },
+  ]);
+  await page.getByRole("link", { name: "Board" }).first().click();
+  await expect(boardCard(page, "pending", "Already here")).toBeVisible();
+  await controlled(page);
+  await context.setOffline(true);
+  await expect(page.getByTestId("offline-status")).toHaveText("Offline");
+  const add = page.getByLabel("Add a task to pending", { exact: true });
+  for (const title of ["Pack the bag", "Book the train"]) {
+    await add.fill(title);
+    await add.press("Enter");
+    await expect(boardCard(page, "pending", title)).toHaveAttribute("data-task-id", /^temp-/);
+  }
+  // → on a card not saved yet: one column on, and the focus goes with it.
+  await boardCard(page, "pending", "Pack the bag")
+    .getByRole("button", { name: "Edit “Pack the bag”" })
+    .focus();
+  await page.keyboard.press("ArrowRight");
+  const packed = boardCard(page, "in_progress", "Pack the bag");
+  await expect(packed.getByRole("button", { name: "Edit “Pack the bag”" })).toBeFocused();
+  // Its button, then → again: into In progress, then Done.
+  await page.getByRole("button", { name: "Move “Book the train” to In progress" }).click();
+  await boardCard(page, "in_progress", "Book the train")
+    .getByRole("button", { name: "Edit “Book the train”" })
+    .focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(boardCard(page, "in_progress", "Book the train")).toHaveCount(0);
+
+  await context.setOffline(false);
+  await expect(page.getByTestId("offline-status")).toHaveText("");
+  await expect(page.locator("[data-waiting]")).toHaveCount(0);
+  await expect(packed).toHaveAttribute("data-task-id", /^(?!temp-)/);
+  const onServer = async () => {
+    const res = await request.get(`${baseURL}/api/v1/tasks?limit=100&sort=title`, { headers });
+    const { items } = (await res.json()) as { items: { title: string; status: string }[] };
+    return items.map((t) => [t.title, t.status]);
+  };
+  await expect.poll(onServer).toEqual([
+    ["Already here", "pending"],
+    ["Book the train", "done"],
+    ["Pack the bag", "in_progress"],
   ]);
   await expect(page.getByText(/Could not/)).toHaveCount(0);
 });

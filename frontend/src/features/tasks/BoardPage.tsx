@@ -125,7 +125,7 @@ function Card({
   const next = STATUSES[idx + 1];
   const editRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
-    if (!overlay && claimFocus(task.id)) editRef.current?.focus();
+    if (!overlay && claimFocus(rowKey(task.id))) editRef.current?.focus();
   }, [overlay, task.id]);
   const moveTo = (to: TaskStatus) => update.mutate({ task, patch: { status: to } });
   // ←/→ on a focused card: one press, one whole column (the grip handle keeps dnd-kit's keys).
@@ -133,9 +133,10 @@ function Card({
     if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || e.defaultPrevented) return;
     if ((e.target as HTMLElement).closest("[aria-roledescription='draggable task']")) return;
     const to = e.key === "ArrowRight" ? next : e.key === "ArrowLeft" ? prev : undefined;
-    if (!to || task.id.startsWith("temp-")) return;
+    if (!to) return;
     e.preventDefault();
-    focusWhenMounted(task.id);
+    // By the row's key: a new card may be saved (and change its id) before it remounts.
+    focusWhenMounted(rowKey(task.id));
     moveTo(to);
   };
   return (
