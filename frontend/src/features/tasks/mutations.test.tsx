@@ -349,9 +349,9 @@ describe("optimistic task mutations", () => {
   });
 
   /** A task added (its create held until `answerCreate`) and deleted before the answer. */
-  async function addThenDelete() {
+  async function addThenDelete(deleteStatus = 204) {
     vi.useFakeTimers({ shouldAdvanceTime: true });
-    const { wrapper, items } = setup([]);
+    const { qc, wrapper, items } = setup([]);
     let answerCreate!: () => void;
     const createHeld = new Promise<void>((r) => (answerCreate = r));
     const created = makeTask({ title: "Typo tsak", version: 1 });
@@ -364,8 +364,11 @@ describe("optimistic task mutations", () => {
       },
       "DELETE /api/v1/tasks/:id": (req) => {
         const id = new URL(req.url).pathname.split("/").pop();
+        if (id !== created.id) return new Response(null, { status: 404 });
+        if (deleteStatus !== 204)
+          return json({ title: "Unavailable", status: deleteStatus, detail: "Busy" }, deleteStatus);
         onServer = onServer.filter((t) => t.id !== id);
-        return new Response(null, { status: id === created.id ? 204 : 404 });
+        return new Response(null, { status: 204 });
       },
       "GET /api/v1/tasks": () => json({ items: onServer, next_cursor: null }),
     });
@@ -375,7 +378,7 @@ describe("optimistic task mutations", () => {
     await waitFor(() => expect(items().map((t) => t.id)).toEqual(["temp-k-5"]));
     act(() => remove.current(items()[0]!));
     expect(items()).toEqual([]);
-    return { items, calls, created, answerCreate, onServer: () => onServer };
+    return { qc, items, calls, created, answerCreate, onServer: () => onServer };
   }
 
   it("a new task deleted before its create is answered: the DELETE follows it, the row stays gone", async () => {
@@ -391,6 +394,18 @@ describe("optimistic task mutations", () => {
     ]);
     expect(items()).toEqual([]);
     expect(toastMock.error).not.toHaveBeenCalled();
+  });
+
+  it("that DELETE refused: the saved task comes back, never its temp- row", async () => {
+    const { qc, items, created, answerCreate } = await addThenDelete(503);
+    const shown: string[][] = [];
+    qc.getQueryCache().subscribe(() => shown.push(items().map((t) => t.id)));
+    answerCreate();
+    await act(() => vi.advanceTimersByTimeAsync(6_500));
+    await waitFor(() => expect(toastMock.error).toHaveBeenCalled());
+    expect(String(toastMock.error.mock.calls[0]![0])).toBe("Could not delete “Typo tsak”: Busy");
+    await waitFor(() => expect(items()).toMatchObject([{ id: created.id, version: 1 }]));
+    expect(shown.flat()).not.toContain("temp-k-5");
   });
 
   it("Undo of that delete, once the create is answered, brings the saved task back", async () => {

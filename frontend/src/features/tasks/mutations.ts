@@ -447,6 +447,12 @@ function flushOnLeave() {
 }
 if (typeof window !== "undefined") window.addEventListener("pagehide", flushOnLeave);
 
+/** A deleted row as it comes back: a new task saved meanwhile, as the server knows it. */
+function asSaved(task: Task): Task {
+  const saved = createdAs(task.id);
+  return saved ? { ...task, id: saved.id, version: saved.version } : task;
+}
+
 export function useDeleteTask() {
   const qc = useQueryClient();
   return (task: Task) => {
@@ -476,10 +482,11 @@ export function useDeleteTask() {
             mutationFn: ({ task: gone }: { task: Task }) => deleteOnServer(gone.id),
           }).mutate({ task });
       sent
-        .then(() => qc.removeQueries({ queryKey: ["tasks", "detail", task.id] }))
+        .then(() => qc.removeQueries({ queryKey: ["tasks", "detail", serverIdOf(task.id)] }))
         .catch((error: unknown) => {
           if (error instanceof ApiError && error.status === 404) return;
-          if (!findCachedTask(qc, task.id)) upsertTaskInLists(qc, task);
+          const back = asSaved(task);
+          if (!findCachedTask(qc, back.id)) upsertTaskInLists(qc, back);
           toast.error(`Could not delete “${task.title}”: ${errorMessage(error)}`);
         })
         .finally(() => resync(qc));
@@ -492,10 +499,7 @@ export function useDeleteTask() {
       undo: () => {
         clearTimeout(timer);
         forget();
-        // A new task saved meanwhile comes back as the server knows it.
-        const saved = createdAs(task.id);
-        const back = saved ? { ...task, id: saved.id, version: saved.version } : task;
-        reinsertTask(qc, back, snapshot, task.id);
+        reinsertTask(qc, asSaved(task), snapshot, task.id);
         toast.success("Task restored", { id: undoId, duration: 2000 });
       },
     });
