@@ -65,6 +65,11 @@ describe("due dates in the profile's zone, not the browser's (issue 18)", () => 
     expect(formatDue("2026-12-01T23:00:00Z", now, "Europe/Berlin")).toBe("Tomorrow");
   });
 
+  it("writes the time as the locale does: no leading zero on a 12-hour clock", () => {
+    // en-US (this suite's locale) writes "6:05 AM", not "06:05 AM"; a 24-hour locale "06:05".
+    expect(formatDue("2026-12-02T06:05:00Z", now, "UTC")).toMatch(/^Tomorrow (6:05\sAM|06:05)$/);
+  });
+
   it("a due day is overdue once that day is over in the zone", () => {
     const task = { due_on: "2026-12-01", due_date: null, status: "pending" };
     expect(isTaskOverdue(task, "Pacific/Kiritimati", now)).toBe(true);

@@ -142,9 +142,10 @@ export function formatDue(iso: string, now = new Date(), timeZone = browserZone(
     hourCycle: "h23",
   }).format(d);
   // Midnight sharp reads as the day alone (how date-only dues were stored before due days).
-  const time =
-    clock === "00:00"
-      ? ""
-      : ` ${dateFormat(undefined, { hour: "2-digit", minute: "2-digit", timeZone }).format(d)}`;
+  const time = clock === "00:00" ? "" : ` ${clockTime(d, timeZone)}`;
   return dayWords(dayIn(d, timeZone), timeZone, now) + time;
 }
+
+/** The time of day as the browser's locale writes it short ("6:00 PM", "18:00"), in `timeZone`. */
+export const clockTime = (d: Date, timeZone: string): string =>
+  dateFormat(undefined, { timeStyle: "short", timeZone }).format(d);

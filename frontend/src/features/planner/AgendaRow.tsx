@@ -1,13 +1,10 @@
-import { dateFormat } from "@/lib/dates";
+import { clockTime } from "@/lib/dates";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { CompleteButton, PriorityBadge, RepeatMark, useOpenTask } from "@/features/tasks/views";
 import type { Occurrence } from "./agenda";
 import { dayLabel } from "./days";
 import { usePointerDrag } from "./drag";
-
-const timeOf = (iso: string, timeZone: string) =>
-  dateFormat(undefined, { timeZone, hour: "2-digit", minute: "2-digit" }).format(new Date(iso));
 
 /**
  * One task in Upcoming: dragged by pointer or touch onto another day, or moved with the
@@ -53,7 +50,7 @@ export function AgendaRow({
           {task.title}
         </button>
         <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
-          {task.due_date && <span>{timeOf(task.due_date, timeZone)}</span>}
+          {task.due_date && <span>{clockTime(new Date(task.due_date), timeZone)}</span>}
           {task.recurrence && <RepeatMark rule={task.recurrence} />}
           <PriorityBadge priority={task.priority} />
         </div>
@@ -115,7 +112,7 @@ export function RepeatRow({
         </button>
         {(due_date || task.priority !== "medium") && (
           <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs">
-            {due_date && <span>{timeOf(due_date, timeZone)}</span>}
+            {due_date && <span>{clockTime(new Date(due_date), timeZone)}</span>}
             <PriorityBadge priority={task.priority} />
           </div>
         )}

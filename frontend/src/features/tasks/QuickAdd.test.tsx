@@ -36,7 +36,7 @@ describe("QuickAdd", () => {
         .getAllByRole("listitem")
         .map((li) => li.textContent),
     ).toEqual([
-      expect.stringMatching(/^due: (Today|Tomorrow) (18:00|06:00 PM)$/),
+      expect.stringMatching(/^due: (Today|Tomorrow) (18:00|6:00\sPM)$/),
       "priority: High",
       "label: family",
       "label: phone",
