@@ -47,15 +47,19 @@ test("a save over a change to the same field made in another browser shows the f
     "Prepare the demo",
   );
 
-  // The second browser renames it and raises its priority (version 2).
+  // The first browser starts changing the priority...
+  await dialog.getByLabel("Priority").selectOption("high");
+  // ...while the second browser renames it and raises its priority (version 2).
   await dialog2.getByLabel("Title").fill("Prepare the investor demo");
   await dialog2.getByLabel("Priority").selectOption("urgent");
   await dialog2.getByRole("button", { name: "Save" }).click();
   await expect(taskRow(page2, "Prepare the investor demo")).toBeVisible();
+  await expect(taskRow(page, "Prepare the investor demo")).toBeVisible(); // the live update
+  // The field being edited is not pulled in: the first form still stands on version 1.
+  await expect(dialog.getByLabel("Title")).toHaveValue("Prepare the demo");
 
   // The first browser saves its stale priority: 412 on the same field, the fresh version is
   // shown, nothing overwritten yet.
-  await dialog.getByLabel("Priority").selectOption("high");
   await dialog.getByRole("button", { name: "Save" }).click();
   const conflict = page.getByRole("dialog", { name: "This task was changed elsewhere" });
   await expect(conflict).toBeVisible();
@@ -87,8 +91,11 @@ test("edits of different fields in two browsers merge without a dialog", async (
   await dialog2.getByLabel("Status").selectOption("in_progress");
   await dialog2.getByRole("button", { name: "Save" }).click();
   await expect(taskRow(page2, "Renew the passport")).toContainText("In progress");
+  // The first browser's open form shows it (live update), keeping the priority being edited.
+  await expect(dialog.getByLabel("Status")).toHaveValue("in_progress");
+  await expect(dialog.getByLabel("Priority")).toHaveValue("high");
 
-  // The stale save is merged field by field: no dialog, both changes kept on the server.
+  // The save sends the first browser's change on top: no dialog, both changes kept on the server.
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog).toBeHidden();
   await expect(taskRow(page, "Renew the passport")).toContainText("High");

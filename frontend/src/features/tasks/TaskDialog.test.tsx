@@ -2,7 +2,10 @@ import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setAccessToken } from "@/api/session";
+import type { Task } from "@/api/types";
 import { json, makeTask, mockApi, renderWith } from "@/test/utils";
+import { taskKeys } from "./api";
+import type { ListData } from "./cache";
 import { editor } from "./editor";
 import { TaskDialog } from "./TaskDialog";
 
@@ -116,5 +119,94 @@ describe("the repeat editor", () => {
     await user.click(screen.getByRole("button", { name: "Save" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("A repeating task needs a due day");
     expect(calls.filter((c) => c.method === "PATCH")).toHaveLength(0);
+  });
+});
+
+describe("an open editor follows the task as it changes elsewhere", () => {
+  const Q = { sort: "-created_at" } as const;
+  /** The editor open on `task`, held in a cached list; `arrive` puts a newer copy there (as a
+   * live update's refetch or a change's answer does). */
+  function openListed(task: Task) {
+    const { calls } = mockApi({
+      "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
+      "GET /api/v1/tasks/:id/reminders": () => json([]),
+      "PATCH /api/v1/tasks/:id": async (req) =>
+        json({ ...task, ...(await req.json()), version: 9 }),
+    });
+    const { qc } = renderWith(<TaskDialog />);
+    const list = (t: Task) =>
+      qc.setQueryData<ListData>(taskKeys.list(Q), {
+        pages: [{ items: [t], next_cursor: null }],
+        pageParams: [null],
+      });
+    list(task);
+    act(() => editor.openEdit(task));
+    return { calls, arrive: (t: Task) => act(() => void list(t)) };
+  }
+  const patchOf = async (calls: { method: string; body: string; headers: Headers }[]) => {
+    await waitFor(() => expect(calls.some((c) => c.method === "PATCH")).toBe(true));
+    const patch = calls.find((c) => c.method === "PATCH")!;
+    return { body: JSON.parse(patch.body) as unknown, ifMatch: patch.headers.get("If-Match") };
+  };
+
+  it("a teammate's change shows in the fields not being edited, and the save builds on it", async () => {
+    const user = userEvent.setup();
+    const task = makeTask({ title: "Book the venue", priority: "medium", version: 1 });
+    const { calls, arrive } = openListed(task);
+    const title = await screen.findByLabelText("Title");
+    await user.clear(title);
+    await user.type(title, "Book the hall");
+    arrive({ ...task, priority: "urgent", description: "Ask for a quote", version: 2 });
+    await waitFor(() => expect(screen.getByLabelText("Priority")).toHaveValue("urgent"));
+    expect(screen.getByLabelText("Description")).toHaveValue("Ask for a quote");
+    expect(title).toHaveValue("Book the hall");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    // Only the user's own change, on the version shown: no 412, nothing of theirs sent back.
+    expect(await patchOf(calls)).toEqual({ body: { title: "Book the hall" }, ifMatch: '"2"' });
+  });
+
+  it("a change to the very field being edited is not pulled in: the save meets the conflict", async () => {
+    const user = userEvent.setup();
+    const task = makeTask({ title: "Book the venue", priority: "medium", version: 1 });
+    const { calls, arrive } = openListed(task);
+    const title = await screen.findByLabelText("Title");
+    await user.clear(title);
+    await user.type(title, "Book the hall");
+    arrive({ ...task, title: "Book the barn", priority: "urgent", version: 2 });
+    await act(() => new Promise((r) => setTimeout(r, 50)));
+    expect(title).toHaveValue("Book the hall");
+    expect(screen.getByLabelText("Priority")).toHaveValue("medium");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    // On the version the user started from: the 412 merge asks which title wins.
+    expect(await patchOf(calls)).toEqual({ body: { title: "Book the hall" }, ifMatch: '"1"' });
+  });
+
+  it("opened again from the copy it was first opened with, it shows the newest one", async () => {
+    const user = userEvent.setup();
+    const task = makeTask({ title: "Book the venue", priority: "medium", version: 1 });
+    const { calls, arrive } = openListed(task);
+    await screen.findByLabelText("Title");
+    arrive({ ...task, priority: "urgent", version: 2 });
+    await waitFor(() => expect(screen.getByLabelText("Priority")).toHaveValue("urgent"));
+    act(() => editor.close());
+    act(() => editor.openEdit(task));
+    await waitFor(() => expect(screen.getByLabelText("Priority")).toHaveValue("urgent"));
+    await user.type(screen.getByLabelText("Title"), "!");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await patchOf(calls)).toEqual({ body: { title: "Book the venue!" }, ifMatch: '"2"' });
+  });
+
+  it("an untouched editor shows a skip's answer: the next occurrence, and Skip names it", async () => {
+    const task = makeTask({
+      title: "Water the plants",
+      due_on: "2026-12-07",
+      recurrence: "FREQ=WEEKLY",
+      version: 1,
+    });
+    const { arrive } = openListed(task);
+    expect(await screen.findByLabelText("Due day")).toHaveValue("2026-12-07");
+    arrive({ ...task, due_on: "2026-12-14", version: 2 });
+    await waitFor(() => expect(screen.getByLabelText("Due day")).toHaveValue("2026-12-14"));
+    expect(screen.getByRole("button", { name: /^Skip / })).toHaveTextContent(/14 Dec|Dec 14/);
   });
 });

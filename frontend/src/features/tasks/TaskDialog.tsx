@@ -1,6 +1,16 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useContext, useEffect, useState, type KeyboardEvent } from "react";
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useContext,
+  useEffect,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type KeyboardEvent,
+} from "react";
 import { Controller, useForm, useWatch } from "react-hook-form";
 import { PRIORITIES, STATUSES, type Task } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
@@ -9,8 +19,10 @@ import { TaskReminders } from "@/features/notifications/TaskReminders";
 import { canWrite, useProjectRole } from "@/features/projects/role";
 import { Dialog } from "@/ui/Dialog";
 import { Button, Field, Input } from "@/ui/primitives";
-import { editor, useEditor } from "./editor";
+import { findCachedTask } from "./cache";
+import { editor, useEditor, type EditorState } from "./editor";
 import { LabelInput } from "./LabelInput";
+import { changedFields } from "./merge";
 import { newIdempotencyKey, useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
 import { useLabels } from "./queries";
 import { PRIORITY_LABEL, STATUS_LABEL } from "./statusPriorityDisplay";
@@ -39,10 +51,35 @@ function occurrenceName(task: Task, timeZone: string): string {
   );
 }
 
+/** The newest copy of task `id` the page's lists hold, as they change (a live update's refetch,
+ * the answer to a change). */
+function useNewestCachedTask(id: string | undefined): Task | undefined {
+  const qc = useQueryClient();
+  const subscribe = useCallback(
+    (changed: () => void) => qc.getQueryCache().subscribe(changed),
+    [qc],
+  );
+  return useSyncExternalStore(subscribe, () => (id ? findCachedTask(qc, id) : undefined));
+}
+
+/** A due day and a due time are one field in the form. */
+const formField = (field: string) => (field === "due_on" ? "due_date" : field);
+
 export function TaskDialog() {
   const state = useEditor();
   const open = state.mode !== "closed";
-  const task = state.mode === "edit" ? state.task : undefined;
+  const opened = state.mode === "edit" ? state.task : undefined;
+  // The version the form stands on, per opening (`state` is a new object each time the editor
+  // opens): the newest copy the page holds when it opens, then each newer one it receives (a
+  // teammate's change, a skip's answer) that changes no field being edited here.
+  const [followed, setFollowed] = useState<{ opening?: EditorState; task?: Task }>({});
+  const newest = useNewestCachedTask(opened?.id);
+  const pinned = followed.opening === state;
+  const task = pinned
+    ? followed.task
+    : newest && opened && newest.version > opened.version
+      ? newest
+      : opened;
   const dueFirst = state.mode === "edit" && state.focus === "due";
   const create = useCreateTask();
   const update = useUpdateTask();
@@ -65,6 +102,7 @@ export function TaskDialog() {
     control,
     handleSubmit,
     reset,
+    getValues,
     formState: { errors, isDirty },
   } = useForm<TaskFormValues>({
     resolver: zodResolver(taskFormSchema),
@@ -74,9 +112,24 @@ export function TaskDialog() {
   const dueDay = useWatch({ control, name: "dueDay" });
   const [confirmDiscard, setConfirmDiscard] = useState(false);
 
+  if (open && !pinned) setFollowed({ opening: state, task });
+  else if (open && task && newest && newest.version > task.version) {
+    const editing = new Set(Object.keys(diffTask(task, getValues(), timeZone)).map(formField));
+    // Theirs and the user's on one field: the save goes on the version the user started from, and
+    // its 412 asks which one wins (ConflictDialog).
+    if (!changedFields(task, newest).some((f) => editing.has(formField(f))))
+      setFollowed({ opening: state, task: newest });
+  }
+
+  // A new opening fills the whole form; a newer copy of the same task only the fields not being
+  // edited.
+  const formOpening = useRef<EditorState | null>(null);
   useEffect(() => {
-    if (open) reset(toFormValues(task, timeZone));
-  }, [open, task, reset, timeZone]);
+    if (!open) return;
+    const sameOpening = formOpening.current === state;
+    formOpening.current = state;
+    reset(toFormValues(task, timeZone), { keepDirtyValues: sameOpening });
+  }, [open, state, task, reset, timeZone]);
 
   // Esc, the close button, a click outside and Cancel all come here: unsaved edits are not
   // dropped without asking.
