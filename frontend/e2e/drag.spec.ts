@@ -1,36 +1,14 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { expectAxeClean, shoot } from "./axe";
 import {
   bulkBar,
   countMoves,
+  dragAnnounced,
   listTitles,
   signedInInManualOrder,
   signedInWithTasks,
   taskRow,
 } from "./helpers";
-
-/** A real pointer drag: press on `from`, move past dnd-kit's 6 px threshold, then onto `to`;
- * release once dnd-kit announces `over` (the target it measured). Released before that, on a
- * loaded machine, the drop lands where the last measured frame left it: seen in CI as a card
- * that never left its column. */
-async function drag(
-  page: Page,
-  from: Locator,
-  to: Locator,
-  over: string,
-  where: "top" | "bottom" = "top",
-) {
-  const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2 + 10, { steps: 3 });
-  const y = where === "top" ? b.y + b.height * 0.3 : b.y + b.height * 0.7;
-  await page.mouse.move(b.x + b.width / 2, y, { steps: 12 });
-  await page.mouse.move(b.x + b.width / 2, y + 1, { steps: 2 });
-  await expect(page.getByText(over, { exact: true })).toBeAttached();
-  await page.mouse.up();
-}
 
 test("list: drag a row to a new place in the manual order; it persists, and Ctrl+Z puts it back", async ({
   page,
@@ -43,7 +21,12 @@ test("list: drag a row to a new place in the manual order; it persists, and Ctrl
   const moves = countMoves(page);
 
   // Pointer: Ann dropped onto Cat takes Cat's place.
-  await drag(page, taskRow(page, "Ann"), taskRow(page, "Cat"), "Ann is at position 3 of 4.");
+  await dragAnnounced(
+    page,
+    taskRow(page, "Ann"),
+    taskRow(page, "Cat"),
+    "Ann is at position 3 of 4.",
+  );
   await expect(listTitles(page)).toHaveText(["Ben", "Cat", "Ann", "Dan"]);
   await expect.poll(() => moves.answered).toBe(1);
   await page.reload();
@@ -118,12 +101,12 @@ test("board: reorder within a column, and drop into another column at a place (s
   const moves = countMoves(page);
 
   // Within a column: Pc dropped onto Pa takes its place.
-  await drag(page, card(page, "Pc"), card(page, "Pa"), "Over Pa in To do.");
+  await dragAnnounced(page, card(page, "Pc"), card(page, "Pa"), "Over Pa in To do.");
   await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pa", "Pb"]);
   await expect.poll(() => moves.sent).toBe(1);
 
   // Into another column, on the upper half of Mb: between Ma and Mb, in progress (one move).
-  await drag(page, card(page, "Pa"), card(page, "Mb"), "Over Mb in In progress.", "top");
+  await dragAnnounced(page, card(page, "Pa"), card(page, "Mb"), "Over Mb in In progress.", "top");
   await expect(cardTitles(page, "in_progress")).toHaveText(["Ma", "Pa", "Mb"]);
   await expect(cardTitles(page, "pending")).toHaveText(["Pc", "Pb"]);
   await expect.poll(() => moves.answered).toBe(2);

@@ -121,6 +121,29 @@ export async function dragOnto(page: Page, source: Locator, target: Locator) {
   await page.mouse.up();
 }
 
+/** A real pointer drag: press on `from`, move past dnd-kit's 6 px threshold, then onto `to`;
+ * release once dnd-kit announces `over` (the target it measured). Released before that, on a
+ * loaded machine, the drop lands where the last measured frame left it: seen in CI as a card
+ * that never left its column. */
+export async function dragAnnounced(
+  page: Page,
+  from: Locator,
+  to: Locator,
+  over: string,
+  where: "top" | "bottom" = "top",
+) {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2 + 10, { steps: 3 });
+  const y = where === "top" ? b.y + b.height * 0.3 : b.y + b.height * 0.7;
+  await page.mouse.move(b.x + b.width / 2, y, { steps: 12 });
+  await page.mouse.move(b.x + b.width / 2, y + 1, { steps: 2 });
+  await expect(page.getByText(over, { exact: true })).toBeAttached();
+  await page.mouse.up();
+}
+
 /** A task as the API holds it now (the fields the specs check). */
 export type ApiTask = {
   id: string;

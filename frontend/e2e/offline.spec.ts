@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { boardCard, quickAdd, signedInWithTasks, taskRow } from "./helpers";
+import { boardCard, dragAnnounced, quickAdd, signedInWithTasks, taskRow } from "./helpers";
 
 // The real service worker (the other specs block it: playwright.config.ts).
 test.use({ serviceWorkers: "allow" });
@@ -147,7 +147,7 @@ test("a task added offline can be ticked, reprioritized or deleted before it is 
   await expect(page.getByText(/Could not/)).toHaveCount(0);
 });
 
-test("on the board, a card added offline moves with ←/→ and its buttons before it is sent", async ({
+test("on the board, a card added offline moves by ←/→, its buttons and a drag before it is sent", async ({
   page,
   context,
   request,
@@ -181,6 +181,14 @@ test("on the board, a card added offline moves with ←/→ and its buttons befo
     .focus();
   await page.keyboard.press("ArrowRight");
   await expect(boardCard(page, "in_progress", "Book the train")).toHaveCount(0);
+  // A drag, both ends not saved yet: a new card onto the upper half of "Pack the bag".
+  await add.fill("Charge the phone");
+  await add.press("Enter");
+  const phone = boardCard(page, "pending", "Charge the phone");
+  await expect(phone).toHaveAttribute("data-task-id", /^temp-/);
+  await dragAnnounced(page, phone, packed, "Over Pack the bag in In progress.", "top");
+  const doing = page.getByTestId("column-in_progress").getByTestId("board-card");
+  await expect(doing).toHaveText([/Charge the phone/, /Pack the bag/]);
 
   await context.setOffline(false);
   await expect(page.getByTestId("offline-status")).toHaveText("");
@@ -194,7 +202,17 @@ test("on the board, a card added offline moves with ←/→ and its buttons befo
   await expect.poll(onServer).toEqual([
     ["Already here", "pending"],
     ["Book the train", "done"],
+    ["Charge the phone", "in_progress"],
     ["Pack the bag", "in_progress"],
   ]);
+  const inProgress = async () => {
+    const res = await request.get(
+      `${baseURL}/api/v1/tasks?limit=100&sort=position&status=in_progress`,
+      { headers },
+    );
+    return ((await res.json()) as { items: { title: string }[] }).items.map((t) => t.title);
+  };
+  await expect.poll(inProgress).toEqual(["Charge the phone", "Pack the bag"]);
+  await expect(doing).toHaveText([/Charge the phone/, /Pack the bag/]);
   await expect(page.getByText(/Could not/)).toHaveCount(0);
 });

@@ -118,7 +118,7 @@ function Card({
   const { setNodeRef, isDragging, style, pointerListeners, grip } = useSortableTask({
     id: task.id,
     data: { task, type: "card" },
-    disabled: saving || overlay,
+    disabled: overlay,
   });
   const idx = STATUSES.indexOf(task.status);
   const prev = STATUSES[idx - 1];

@@ -21,9 +21,9 @@ function SortableRow({
   task: Task;
   render: (task: Task, drag?: RowDrag) => ReactNode;
 }) {
+  // A task not saved yet moves too: the move waits behind its create (reorder.ts).
   const { setNodeRef, isDragging, style, pointerListeners, grip } = useSortableTask({
     id: task.id,
-    disabled: task.id.startsWith("temp-"),
   });
   return render(task, {
     ref: setNodeRef,

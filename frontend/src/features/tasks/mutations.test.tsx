@@ -13,6 +13,7 @@ import { conflictStore } from "./conflict";
 import type { ApiTaskQuery } from "./filters";
 import { flushPendingDeletes, useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
 import { useTaskList } from "./queries";
+import { moveTask } from "./reorder";
 import { undoStack } from "./undo";
 
 const Q: ApiTaskQuery = { sort: "-created_at" };
@@ -517,6 +518,97 @@ describe("optimistic task mutations", () => {
 
 type ToastOptions = { action: { label: string; onClick: () => void } };
 const lastToast = () => toastMock.mock.calls.at(-1) as [string, ToastOptions];
+
+describe("moves that name a task not saved yet (the board, the manual order)", () => {
+  const pendingQ: ApiTaskQuery = { sort: "position", status: ["pending"] };
+  const doingQ: ApiTaskQuery = { sort: "position", status: ["in_progress"] };
+
+  /** A board of `saved` (pending) and a new card "Pack the bag" whose create is held until
+   * `answerCreate` (then created, or refused with a 422). */
+  let cards = 0;
+  async function boardWithNewCard(saved: Task[], createAnswer: 201 | 422 = 201) {
+    const key = `card-${++cards}`; // one temp- id per test: the created tasks are remembered
+    const qc = newQueryClient();
+    const page = (items: Task[]): ListData => ({
+      pages: [{ items, next_cursor: null }],
+      pageParams: [null],
+    });
+    qc.setQueryData(taskKeys.list(pendingQ), page(saved));
+    qc.setQueryData(taskKeys.list(doingQ), page([]));
+    let answerCreate!: () => void;
+    const held = new Promise<void>((r) => (answerCreate = r));
+    const created = makeTask({ title: "Pack the bag", version: 1 });
+    const { calls } = mockApi({
+      "POST /api/v1/tasks": async () => {
+        await held;
+        return createAnswer === 201
+          ? json(created, 201)
+          : json({ title: "Unprocessable", status: 422, detail: "Invalid input" }, 422);
+      },
+      "POST /api/v1/tasks/:id/move": async (req) => {
+        const body = (await req.json()) as { version: number; status?: Task["status"] };
+        const moved = saved.find((t) => req.url.includes(t.id)) ?? created;
+        return json({ ...moved, status: body.status ?? moved.status, version: body.version + 1 });
+      },
+      "GET /api/v1/tasks": () => new Promise(() => {}),
+    });
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={qc}>{children}</QueryClientProvider>
+    );
+    const create = renderHook(() => useCreateTask(), { wrapper }).result;
+    act(() => create.current.mutate({ body: { title: "Pack the bag" }, key }));
+    const column = (q: ApiTaskQuery) =>
+      qc.getQueryData<ListData>(taskKeys.list(q))!.pages[0]!.items;
+    await waitFor(() => expect(column(pendingQ).map((t) => t.id)).toContain(`temp-${key}`));
+    const card = column(pendingQ).find((t) => t.id === `temp-${key}`)!;
+    const moves = () => calls.filter((c) => c.path.endsWith("/move"));
+    return { qc, card, created, answerCreate, column, moves };
+  }
+
+  it("a new card moved to another column before its create is answered: the move follows it", async () => {
+    const { qc, card, created, answerCreate, column, moves } = await boardWithNewCard([]);
+    const moving = moveTask(qc, card, { status: "in_progress" }, null);
+    await waitFor(() => expect(column(doingQ).map((t) => t.id)).toEqual([card.id]));
+    const backInTodo: string[] = [];
+    qc.getQueryCache().subscribe(() =>
+      column(pendingQ).forEach((t) => t.title === "Pack the bag" && backInTodo.push(t.id)),
+    );
+    answerCreate();
+    await moving;
+    expect(moves().map((c) => [c.path, JSON.parse(c.body)])).toEqual([
+      [`/api/v1/tasks/${created.id}/move`, { version: 1, status: "in_progress" }],
+    ]);
+    expect(column(doingQ)).toMatchObject([{ id: created.id, status: "in_progress", version: 2 }]);
+    // The create's answer (still "pending") did not put the card back a column meanwhile.
+    expect(backInTodo).toEqual([]);
+    expect(toastMock.error).not.toHaveBeenCalled();
+  });
+
+  it("a saved task moved next to a new one names it by the id the server gave it", async () => {
+    const saved = makeTask({ title: "Already here", version: 3 });
+    const { qc, card, created, answerCreate, moves } = await boardWithNewCard([saved]);
+    const moving = moveTask(qc, saved, { after_id: card.id }, null);
+    answerCreate();
+    await moving;
+    expect(moves().map((c) => [c.path, JSON.parse(c.body)])).toEqual([
+      [`/api/v1/tasks/${saved.id}/move`, { version: 3, after_id: created.id }],
+    ]);
+    expect(toastMock.error).not.toHaveBeenCalled();
+  });
+
+  it("a move of a card whose create failed: nothing is sent, the card stays gone, one message", async () => {
+    const { qc, card, answerCreate, column, moves } = await boardWithNewCard([], 422);
+    const moving = moveTask(qc, card, { status: "in_progress" }, null);
+    await waitFor(() => expect(column(doingQ)).toHaveLength(1));
+    answerCreate();
+    await moving;
+    expect(moves()).toEqual([]);
+    expect([...column(pendingQ), ...column(doingQ)]).toEqual([]);
+    expect(toastMock.error.mock.calls.map(([m]) => String(m))).toEqual([
+      "Could not add the task: Invalid input",
+    ]);
+  });
+});
 
 describe("undo for every change", () => {
   it("completing a task offers Undo, which restores the status on the saved version", async () => {

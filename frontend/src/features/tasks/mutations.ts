@@ -9,7 +9,7 @@ import { useMemo } from "react";
 import { toast } from "@/ui/toast";
 import { ApiError, errorMessage } from "@/api/problem";
 import { getAccessToken, apiOrigin } from "@/api/session";
-import type { Task, TaskCreate, TaskUpdate } from "@/api/types";
+import type { Task, TaskCreate, TaskStatus, TaskUpdate } from "@/api/types";
 import { uuid } from "@/lib/uuid";
 import { createTask, deleteTask, getTask, taskKeys, updateTask } from "./api";
 import {
@@ -83,14 +83,14 @@ class SameFieldConflict extends Error {
 /** A 412 whose fresh version could not be loaded. */
 class ReloadFailed extends Error {}
 /** A change to a new task's row whose create failed: nothing to change (the create said so). */
-class NeverCreated extends Error {}
+export class NeverCreated extends Error {}
 
 /**
  * `task` as the server knows it. A row changed before its create was answered has a temp- id: the
  * change waited behind the create (one scope) and goes to the id the server gave, on the newest
  * version held; its fields stay the ones the user changed, the base of the 412 merge.
  */
-function onServer(qc: QueryClient, task: Task): Task {
+export function onServer(qc: QueryClient, task: Task): Task {
   const created = createdAs(task.id);
   if (created) {
     const newest = findCachedTask(qc, created.id) ?? created;
@@ -407,20 +407,25 @@ export function useCreateTask() {
 }
 
 /** The changes of one kind made to the temp- row `tempId` that wait behind its create. */
-function waitingBehind(qc: QueryClient, kind: "update" | "delete", tempId: string) {
+function waitingBehind(qc: QueryClient, kind: "update" | "delete" | "move", tempId: string) {
   return qc
     .getMutationCache()
     .findAll({ mutationKey: [TASK_WRITE, kind], status: "pending" })
-    .map((m) => m.state.variables as Partial<UpdateVars> | undefined)
+    .map((m) => m.state.variables as Partial<UpdateVars> & { to?: { status?: TaskStatus } })
     .filter((vars) => vars?.task?.id === tempId);
 }
 
 /** A created task as its row goes on showing it: the server's answer with the changes made to the
- * temp- row since, still on their way, applied on top (a tick must not blink back meanwhile). */
+ * temp- row since, still on their way, applied on top (a tick, or a card moved to another
+ * column, must not blink back meanwhile). */
 function withChangesOnTheirWay(qc: QueryClient, created: Task, tempId: string): Task {
-  return waitingBehind(qc, "update", tempId).reduce(
+  const edited = waitingBehind(qc, "update", tempId).reduce(
     (row, vars) => (vars?.patch ? applyPatch(row, vars.patch) : row),
     created,
+  );
+  return waitingBehind(qc, "move", tempId).reduce(
+    (row, { to }) => (to?.status ? applyPatch(row, { status: to.status }) : row),
+    edited,
   );
 }
 

@@ -13,6 +13,7 @@ import {
   applyPatch,
   findCachedTask,
   newestCachedTasks,
+  removeTaskFromLists,
   restoreLists,
   snapshotLists,
   upsertInList,
@@ -21,7 +22,14 @@ import {
   type Snapshot,
 } from "./cache";
 import { matchesQuery, type ApiTaskQuery } from "./filters";
-import { refetchListsWhenIdle, TASK_CHANGES, TASK_WRITE } from "./mutations";
+import { serverIdOf } from "./createdTasks";
+import {
+  NeverCreated,
+  onServer,
+  refetchListsWhenIdle,
+  TASK_CHANGES,
+  TASK_WRITE,
+} from "./mutations";
 import { undoStack } from "./undo";
 
 /** Where a task goes: right after one task, or right before one, or (neither) to the end. */
@@ -168,8 +176,10 @@ async function showMove(
         // Sent on the newest version held once its turn comes: two quick Alt+↑ on one task send
         // the second on the version the first one produced (sent on the version shown, it was a
         // 412 and the list jumped back: seen in a CI run).
+        // A task not saved yet when moved, or named as the neighbour, goes by the id the server
+        // gave it (its create was sent first: same scope).
         mutationFn: ({ task: shown }: MoveVars) =>
-          moveTaskTo(findCachedTask(qc, shown.id) ?? shown, to),
+          moveTaskTo(onServer(qc, findCachedTask(qc, shown.id) ?? shown), targetOnServer(to)),
         onSuccess: (answer) => upsertTaskInLists(qc, answer),
       }).mutate(vars);
       settle(data);
@@ -185,6 +195,13 @@ async function showMove(
       refocus(task.id);
       undoStack.remove(id);
       settle(null);
+      if (error instanceof NeverCreated) {
+        // The moved task, or its neighbour, was never created: the create said so already; its
+        // row, put back with the snapshot, goes again.
+        for (const gone of [task.id, to.before_id, to.after_id])
+          if (gone && serverIdOf(gone).startsWith("temp-")) removeTaskFromLists(qc, gone);
+        return;
+      }
       toast.error(
         error instanceof ApiError && error.status === 412
           ? `“${task.title}” changed elsewhere: the list now shows its current version. Try again.`
@@ -198,6 +215,18 @@ async function showMove(
     }
   })();
   return { answered };
+}
+
+/** `to` with its neighbour named by the id the server knows it by. */
+function targetOnServer(to: Move): Move {
+  const known = (id: string) => {
+    const onServer = serverIdOf(id);
+    if (onServer.startsWith("temp-")) throw new NeverCreated();
+    return onServer;
+  };
+  if (to.before_id) return { ...to, before_id: known(to.before_id) };
+  if (to.after_id) return { ...to, after_id: known(to.after_id) };
+  return to;
 }
 
 /** A move in the mutation cache: the task as shown moved (`task`: the row shows it waiting
