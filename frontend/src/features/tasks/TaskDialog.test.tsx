@@ -149,13 +149,19 @@ describe("an open editor follows the task as it changes elsewhere", () => {
     return { body: JSON.parse(patch.body) as unknown, ifMatch: patch.headers.get("If-Match") };
   };
 
-  it("a teammate's change shows in the fields not being edited, and the save builds on it", async () => {
+  /** The editor open on "Book the venue" (version 1), retitled "Book the hall", not saved yet. */
+  async function retitling() {
     const user = userEvent.setup();
     const task = makeTask({ title: "Book the venue", priority: "medium", version: 1 });
-    const { calls, arrive } = openListed(task);
+    const opened = openListed(task);
     const title = await screen.findByLabelText("Title");
     await user.clear(title);
     await user.type(title, "Book the hall");
+    return { ...opened, user, task, title };
+  }
+
+  it("a teammate's change shows in the fields not being edited, and the save builds on it", async () => {
+    const { calls, arrive, user, task, title } = await retitling();
     arrive({ ...task, priority: "urgent", description: "Ask for a quote", version: 2 });
     await waitFor(() => expect(screen.getByLabelText("Priority")).toHaveValue("urgent"));
     expect(screen.getByLabelText("Description")).toHaveValue("Ask for a quote");
@@ -166,12 +172,7 @@ describe("an open editor follows the task as it changes elsewhere", () => {
   });
 
   it("a change to the very field being edited is not pulled in: the save meets the conflict", async () => {
-    const user = userEvent.setup();
-    const task = makeTask({ title: "Book the venue", priority: "medium", version: 1 });
-    const { calls, arrive } = openListed(task);
-    const title = await screen.findByLabelText("Title");
-    await user.clear(title);
-    await user.type(title, "Book the hall");
+    const { calls, arrive, user, task, title } = await retitling();
     arrive({ ...task, title: "Book the barn", priority: "urgent", version: 2 });
     await act(() => new Promise((r) => setTimeout(r, 50)));
     expect(title).toHaveValue("Book the hall");

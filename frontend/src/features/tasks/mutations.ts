@@ -399,18 +399,20 @@ export function useCreateTask() {
       // or with its DELETE waiting behind this create.
       const undoWindow = pendingDeletes.get(ctx.tempId);
       if (undoWindow) pendingDeletes.set(task.id, undoWindow);
-      if (undoWindow || waitingBehind(qc, "delete", ctx.tempId).length) return;
+      if (undoWindow || waitingBehind(qc, ["delete"], ctx.tempId).length) return;
       upsertTaskInLists(qc, withChangesOnTheirWay(qc, task, ctx.tempId), ctx.tempId);
     },
     onSettled: (_task, _error, vars) => resync(qc, vars),
   });
 }
 
-/** The changes of one kind made to the temp- row `tempId` that wait behind its create. */
-function waitingBehind(qc: QueryClient, kind: "update" | "delete" | "move", tempId: string) {
+/** The changes of the given kinds made to the temp- row `tempId` that wait behind its create, in
+ * the order made. */
+function waitingBehind(qc: QueryClient, kinds: readonly string[], tempId: string) {
   return qc
     .getMutationCache()
-    .findAll({ mutationKey: [TASK_WRITE, kind], status: "pending" })
+    .findAll({ mutationKey: [TASK_WRITE], status: "pending" })
+    .filter((m) => kinds.includes(String(m.options.mutationKey?.[1])))
     .map((m) => m.state.variables as Partial<UpdateVars> & { to?: { status?: TaskStatus } })
     .filter((vars) => vars?.task?.id === tempId);
 }
@@ -419,14 +421,10 @@ function waitingBehind(qc: QueryClient, kind: "update" | "delete" | "move", temp
  * temp- row since, still on their way, applied on top (a tick, or a card moved to another
  * column, must not blink back meanwhile). */
 function withChangesOnTheirWay(qc: QueryClient, created: Task, tempId: string): Task {
-  const edited = waitingBehind(qc, "update", tempId).reduce(
-    (row, vars) => (vars?.patch ? applyPatch(row, vars.patch) : row),
-    created,
-  );
-  return waitingBehind(qc, "move", tempId).reduce(
-    (row, { to }) => (to?.status ? applyPatch(row, { status: to.status }) : row),
-    edited,
-  );
+  return waitingBehind(qc, ["update", "move"], tempId).reduce((row, { patch, to }) => {
+    const change = patch ?? (to?.status && { status: to.status });
+    return change ? applyPatch(row, change) : row;
+  }, created);
 }
 
 export const newIdempotencyKey = uuid;
