@@ -17,6 +17,9 @@ import { VitePWA } from "vite-plugin-pwa";
 //          logo, the icon base: /login's only extra bytes, under 2 kB);
 //   app:   the rest of the layout, the task list and Today (one chunk: Today downloads the list's
 //          filter code and the list Today's day helpers, ~1.5 kB either way);
+//   signIn: the sign-in form's own modules (its fields, rules and layout; the other account pages
+//          and the dialogs with the same fields load it too): eight files of 0.1-0.8 kB before,
+//          and eight entries in boot.js's preload table, which every first screen downloads;
 // and each page keeps its own chunk, so bundle-size.mjs still sees it split. /tasks now loads 10
 // files (147.5 kB) instead of 25 (149.9 kB); Lighthouse scored /tasks and /today 2-3 higher.
 const SCREENS = {
@@ -47,6 +50,7 @@ function firstScreenChunk(id: string, graph: ModuleGraph, memo: Map<string, Set<
   if (on.has("entry") || (on.has("signIn") && on.has("layout"))) return "shell";
   if (Object.values(SCREENS).some((test) => test.test(id))) return null; // a page: its own chunk
   if (on.has("layout") || on.has("list") || on.has("today")) return "app";
+  if (on.has("signIn") && /[\\/]src[\\/]/.test(id)) return "signIn";
   return null;
 }
 
@@ -176,7 +180,13 @@ function firstScreenPreloads(): Plugin {
           path,
           [...reach(modules)]
             .filter((key) => !entry.has(key))
-            .map((key) => `/${manifest[key]!.file}`),
+            .map((key) => {
+              // Written without the folder and extension every entry shares (boot.js adds them
+              // back): this table is part of every first screen's bytes.
+              const name = /^assets\/(.+)\.js$/.exec(manifest[key]!.file)?.[1];
+              if (!name) throw new Error(`${manifest[key]!.file} is not a script under assets/`);
+              return name;
+            }),
         ]);
         const boot = join(outDir, "boot.js");
         const source = readFileSync(boot, "utf8");
@@ -307,9 +317,12 @@ export default defineConfig({
               test: /node_modules[\\/](react-router|@tanstack|openapi-fetch)[\\/]/,
               priority: 30,
             },
+            // The form library stays a chunk of its own: the task editor loads it too, and must not
+            // download the sign-in form's modules with it.
+            { name: "forms", test: /node_modules[\\/]react-hook-form[\\/]/, priority: 25 },
             // The shell first: a group also takes the modules its modules import, and the app
             // group must find the shell's modules already taken.
-            ...(["shell", "app"] as const).map((chunk, i) => ({
+            ...(["shell", "app", "signIn"] as const).map((chunk, i) => ({
               name: (id: string, ctx: { getModuleInfo: ModuleGraph }) =>
                 firstScreenChunk(id, (m) => ctx.getModuleInfo(m), screenMemo) === chunk
                   ? chunk

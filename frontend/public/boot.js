@@ -46,7 +46,7 @@
     for (var j = 0; j < screens[i][1].length; j++) {
       var link = document.createElement("link");
       link.rel = "modulepreload";
-      link.href = screens[i][1][j];
+      link.href = "/assets/" + screens[i][1][j] + ".js";
       document.head.appendChild(link);
     }
     return;
