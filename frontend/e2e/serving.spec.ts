@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createAccount, logIn } from "./helpers";
+import { createAccount, logIn, quickAdd } from "./helpers";
 
 test("the app still renders when the browser revalidates a cached page (304)", async ({ page }) => {
   await page.goto("/login");
@@ -106,4 +106,51 @@ test("a signed-out browser asks for no session at page load, so it logs no 401",
   await expect(welcome).toBeVisible();
   expect(refreshes).toEqual([401, 200]);
   expect(errors).toEqual([]);
+});
+
+test("a signed-in load asks for its first data once, from boot.js, and every preload it names is served", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "first-data");
+  await logIn(page, email);
+  await quickAdd(page, "Read before the app runs");
+  // Which script sent each request (DevTools' initiator): boot.js, or the app's chunks.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  let sent: [string, string][] = [];
+  cdp.on("Network.requestWillBeSent", ({ request: r, initiator }) => {
+    // A fetch from a promise callback has its script on an async parent of the stack.
+    let stack = initiator.stack;
+    while (stack && !stack.callFrames.length) stack = stack.parent;
+    const by = stack?.callFrames[0]?.url ?? "";
+    sent.push([r.url, by && new URL(by).pathname]);
+  });
+  const answered = new Map<string, number>();
+  page.on("response", (r) => answered.set(new URL(r.url()).pathname, r.status()));
+
+  for (const [path, data, shows] of [
+    ["/tasks", /\/api\/v1\/tasks\?/, page.getByText("Read before the app runs")],
+    ["/today", /\/api\/v1\/tasks\/today$/, page.getByRole("heading", { name: "Today" })],
+  ] as const) {
+    await page.goto("about:blank"); // the last page's own requests end here
+    sent = [];
+    answered.clear();
+    await page.goto(path);
+    await expect(shows.first()).toBeVisible();
+    // Until the live stream opens: its `ready` refetches what the page shows, by design.
+    await expect.poll(() => sent.some(([url]) => url.endsWith("/api/v1/events"))).toBe(true);
+    const stream = sent.findIndex(([url]) => url.endsWith("/api/v1/events"));
+    const first = sent.slice(0, stream).filter(([url]) => data.test(url));
+    expect(first.map(([, by]) => by)).toEqual(["/boot.js"]);
+    // boot.js's table of the first screen's chunks names files the server has.
+    const preloads = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLLinkElement>("link[rel=modulepreload]")].map(
+        (l) => new URL(l.href).pathname,
+      ),
+    );
+    expect(preloads.length).toBeGreaterThan(3);
+    for (const file of preloads) expect([file, answered.get(file)]).toEqual([file, 200]);
+  }
 });

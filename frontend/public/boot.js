@@ -20,16 +20,48 @@
 // downloaded and run. src/api/session.ts takes this answer for its first refresh instead of
 // sending its own: a refresh token is single-use, so exactly one request may present it. Every
 // page of the app asks the same question at start-up, so this sends nothing the app would not.
-// A browser known to be signed out (the key src/api/session.ts keeps) asks nothing.
+// A browser known to be signed out (the key src/api/session.ts keeps) asks nothing. (fetch sends
+// the cookie without being told: its default credentials are "same-origin".)
+// Once the refresh answers, the first screen's data is asked for too, with the access token it
+// gave: the list would otherwise leave only after the app's JavaScript had downloaded and run.
+// The app's client (authFetch in src/api/session.ts) takes that answer, once, for a request to
+// the same address; the addresses are the ones the app asks for first on a bare /tasks and
+// /today (src/app/firstData.test.ts holds them to it). A filtered address asks for nothing here.
 (function () {
   try {
     if (localStorage.getItem("taskapp.signedOut") === "1") return;
-    window.__taskappRefresh = fetch("/api/v1/auth/refresh", {
+    var refresh = fetch("/api/v1/auth/refresh", {
       method: "POST",
-      credentials: "same-origin",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: "{}",
     });
+    window.__taskappRefresh = refresh;
+    var firstData = /* first data */ [
+      ["^/(tasks)?$", "/api/v1/tasks?sort=-created_at&status=pending&status=in_progress&limit=50"],
+      ["^/today$", "/api/v1/tasks/today"],
+    ];
+    for (var i = 0; i < firstData.length; i++) {
+      if (location.search || !new RegExp(firstData[i][0]).test(location.pathname)) continue;
+      var url = firstData[i][1];
+      window.__taskappFirstData = {
+        url: url,
+        response: refresh
+          // clone() here, before the app reads the body: this reaction was registered first.
+          .then(function (answer) {
+            return answer.ok ? answer.clone().json() : null;
+          })
+          .then(function (pair) {
+            if (!pair || !pair.access_token) return null;
+            return fetch(url, {
+              headers: { Accept: "application/json", Authorization: "Bearer " + pair.access_token },
+            });
+          })
+          .catch(function () {
+            return null;
+          }),
+      };
+      break;
+    }
   } catch (e) {
     /* no fetch or no storage: the app sends its own refresh */
   }

@@ -20,6 +20,7 @@ export function getAccessToken(): string | null {
 export function setAccessToken(token: string | null): void {
   accessToken = token;
   markSignedOut(token === null);
+  if (token === null) delete globalThis.window?.__taskappFirstData; // another account's data
 }
 
 // Set when this browser's session is known to be gone (a refused refresh, a logout), cleared by
@@ -54,6 +55,8 @@ declare global {
   interface Window {
     /** The page load's first refresh, sent by public/boot.js before this code arrived. */
     __taskappRefresh?: Promise<Response>;
+    /** The first screen's data, asked for by public/boot.js once that refresh answered. */
+    __taskappFirstData?: { url: string; response: Promise<Response | null> };
   }
 }
 
@@ -108,6 +111,19 @@ export function refreshAccessToken(): Promise<string | null> {
 
 const AUTH_PATH = /\/api\/v1\/auth\//;
 
+/** boot.js's answer for the first GET of its path, if that GET asks for the same address (query
+ * included); null when there is none to take. The first GET of the path uses it up either way:
+ * an answer kept for a later read (the same list, minutes later) would show old data. */
+function takeFirstData(request: Request): Promise<Response | null> | null {
+  const early = globalThis.window?.__taskappFirstData;
+  if (!early || request.method !== "GET") return null;
+  const url = new URL(request.url);
+  const wanted = new URL(early.url, location.origin);
+  if (url.origin !== wanted.origin || url.pathname !== wanted.pathname) return null;
+  delete globalThis.window.__taskappFirstData;
+  return url.search === wanted.search ? early.response : null;
+}
+
 /**
  * fetch for the API client: adds the bearer token, and on a 401 renews the session once
  * (single flight) and retries the request once with the new token.
@@ -116,7 +132,10 @@ export async function authFetch(request: Request): Promise<Response> {
   const retry = request.clone();
   const sentWith = accessToken;
   if (sentWith) request.headers.set("Authorization", `Bearer ${sentWith}`);
-  const response = await fetch(request);
+  // boot.js sent it with the token of the refresh this session started from; a 401 is renewed
+  // below like any other. (No await without it: a request leaves in the same tick as before.)
+  const early = takeFirstData(request);
+  const response = (early && (await early)) ?? (await fetch(request));
   if (response.status !== 401 || AUTH_PATH.test(new URL(request.url).pathname)) return response;
 
   // Another request may already have renewed the token while this one was on the wire.
