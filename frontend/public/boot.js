@@ -36,7 +36,7 @@
       body: "{}",
     });
     window.__taskappRefresh = refresh;
-    var firstData = /* first data */ [
+    var firstData = [
       ["^/(tasks)?$", "/api/v1/tasks?sort=-created_at&status=pending&status=in_progress&limit=50"],
       ["^/today$", "/api/v1/tasks/today"],
     ];
