@@ -154,3 +154,45 @@ test("a signed-in load asks for its first data once, from boot.js, and every pre
     for (const file of preloads) expect([file, answered.get(file)]).toEqual([file, 200]);
   }
 });
+
+test("a first screen comes straight after the loading screen, with no page spinner holding it back", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  // A page that suspends commits its spinner, and React then shows the page no sooner than 300 ms
+  // after it. Counted from the first script on: each "Loading the page" spinner put in the page.
+  await page.addInitScript(() => {
+    const w = window as unknown as { pageSpinners: number };
+    w.pageSpinners = 0;
+    new MutationObserver((records) => {
+      for (const { addedNodes } of records)
+        for (const node of addedNodes)
+          if (node instanceof Element && /Loading the page/.test(node.textContent ?? "")) {
+            w.pageSpinners += node.querySelectorAll("[role=status]").length;
+          }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  const spinners = () =>
+    page.evaluate(() => (window as unknown as { pageSpinners: number }).pageSpinners);
+
+  await page.goto("/login");
+  await expect(page.getByRole("heading", { name: "Welcome back" })).toBeVisible();
+  expect(await spinners()).toBe(0);
+
+  const email = await createAccount(request, baseURL!, "no-spinner");
+  await logIn(page, email);
+  for (const [path, heading] of [
+    ["/tasks", "Tasks"],
+    ["/today", "Today"],
+    // Not a first screen: its chunk is asked for only when it renders, so the spinner shows while
+    // it loads (and this check sees a spinner when there is one).
+    ["/board", "Board"],
+  ] as const) {
+    await page.goto("about:blank");
+    await page.goto(path);
+    await expect(page.getByRole("heading", { name: heading, exact: true })).toBeVisible();
+    const shown = await spinners();
+    expect([path, shown > 0]).toEqual([path, path === "/board"]);
+  }
+});

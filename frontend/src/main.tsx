@@ -3,7 +3,7 @@ import { lazy, StrictMode, Suspense } from "react";
 import { createRoot } from "react-dom/client";
 import { RouterProvider } from "react-router";
 import { queryClient } from "@/app/queryClient";
-import { router } from "@/app/router";
+import { firstScreen, router } from "@/app/router";
 import { AuthProvider } from "@/features/auth/AuthProvider";
 import { startSession } from "@/features/auth/context";
 import { applyTheme, useTheme, watchSystemTheme } from "@/lib/theme";
@@ -67,7 +67,7 @@ function ThemedToaster() {
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
-      <AuthProvider>
+      <AuthProvider firstScreen={firstScreen}>
         <RouterProvider router={router} />
         <Suspense fallback={null}>
           <ThemedToaster />

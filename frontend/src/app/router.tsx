@@ -2,25 +2,26 @@ import { lazy, Suspense, type ReactNode } from "react";
 import { createBrowserRouter, Link, Navigate } from "react-router";
 import { startSession } from "@/features/auth/context";
 import { PublicOnly, RequireAuth } from "@/features/auth/guards";
+import { preloadable } from "@/lib/preloadable";
 import { queryClient } from "./queryClient";
 import { Spinner } from "@/ui/primitives";
 
 // Code-split: the entry holds React, the router, the query client and the session; every page
 // (and the signed-in shell) is its own chunk, so /login never downloads the task views and /tasks
-// never downloads the form libraries (scripts/bundle-size.mjs holds both to the budget).
-const loadAppLayout = () => import("./AppLayout");
-const loadTaskList = () => import("@/features/tasks/TaskListPage");
-const loadToday = () => import("@/features/planner/TodayPage");
-const LoginPage = lazy(() => import("@/features/auth/LoginPage"));
-const AppLayout = lazy(() => loadAppLayout().then((m) => ({ default: m.AppLayout })));
-const TaskListPage = lazy(loadTaskList);
+// never downloads the form libraries (scripts/bundle-size.mjs holds both to the budget). The first
+// screens' pages are asked for at start-up (below) and render without a fallback once there.
+const [LoginPage, loadLogin] = preloadable(() => import("@/features/auth/LoginPage"));
+const [AppLayout, loadAppLayout] = preloadable(() =>
+  import("./AppLayout").then((m) => ({ default: m.AppLayout })),
+);
+const [TaskListPage, loadTaskList] = preloadable(() => import("@/features/tasks/TaskListPage"));
+const [TodayPage, loadToday] = preloadable(() => import("@/features/planner/TodayPage"));
 const RegisterPage = lazy(() => import("@/features/auth/RegisterPage"));
 const ForgotPasswordPage = lazy(() => import("@/features/auth/ForgotPasswordPage"));
 const ResetPasswordPage = lazy(() => import("@/features/auth/ResetPasswordPage"));
 const VerifyEmailPage = lazy(() => import("@/features/auth/VerifyEmailPage"));
 const BoardPage = lazy(() => import("@/features/tasks/BoardPage"));
 const SettingsPage = lazy(() => import("@/features/settings/SettingsPage"));
-const TodayPage = lazy(loadToday);
 const UpcomingPage = lazy(() => import("@/features/planner/UpcomingPage"));
 const CalendarPage = lazy(() => import("@/features/planner/CalendarPage"));
 const AssignedPage = lazy(() => import("@/features/tasks/AssignedPage"));
@@ -30,7 +31,8 @@ const AcceptInvitationPage = lazy(() => import("@/features/projects/AcceptInvita
 // it renders: start its chunks now, beside that request, instead of one hop after it (Lighthouse
 // counted that chain into /tasks' largest paint), and ask for its first data as soon as the
 // session is known, not after the first render commits (which took ~0.5 s on a slowed CPU). The
-// lazy components and queries then find modules and data on their way.
+// lazy components and queries then find modules and data on their way. /login waits for the
+// session too (PublicOnly), so its page's chunk starts now as well.
 const warm: [RegExp, () => Promise<unknown>, () => Promise<unknown>][] = [
   [
     /^\/(tasks|projects)(\/|$)/,
@@ -43,22 +45,26 @@ const warm: [RegExp, () => Promise<unknown>, () => Promise<unknown>][] = [
     () => import("@/features/planner/api").then((m) => queryClient.prefetchQuery(m.todayQuery())),
   ],
 ];
-if (typeof location !== "undefined") {
-  const path = location.pathname;
+
+/** The first page's chunks, asked for now (with its data, once signed in): main.tsx has
+ * AuthProvider wait for them. */
+export const firstScreen = startFirstScreen();
+
+function startFirstScreen(): Promise<unknown> {
+  const path = typeof location === "undefined" ? "" : location.pathname;
+  if (path === "/login") return loadLogin();
   const signedIn = warm.find(([pattern]) => pattern.test(path)) ?? (path === "/" ? warm[0] : null);
-  if (signedIn) {
-    const [, chunk, data] = signedIn;
-    void loadAppLayout();
-    void chunk();
-    void startSession().then((user) => (user ? data() : null));
-  }
+  if (!signedIn) return Promise.resolve();
+  const [, chunk, data] = signedIn;
+  void startSession().then((user) => (user ? data() : null));
+  return Promise.all([loadAppLayout(), chunk()]);
 }
 
 const page = (node: ReactNode) => (
   <Suspense
     fallback={
       <div className="flex justify-center py-16 text-zinc-500">
-        <Spinner />
+        <Spinner label="Loading the page" />
       </div>
     }
   >
