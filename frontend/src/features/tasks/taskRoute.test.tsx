@@ -1,9 +1,19 @@
 import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { Route, Routes, useLocation, useNavigate } from "react-router";
+import { QueryClientProvider, type InfiniteData } from "@tanstack/react-query";
+import { render } from "@testing-library/react";
+import {
+  createBrowserRouter,
+  Route,
+  RouterProvider,
+  Routes,
+  useLocation,
+  useNavigate,
+} from "react-router";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setAccessToken } from "@/api/session";
-import { json, makeTask, mockApi, renderWith } from "@/test/utils";
+import type { Task } from "@/api/types";
+import { json, makeTask, mockApi, newQueryClient, renderWith } from "@/test/utils";
 import { editor } from "./editor";
 import { TaskDialog } from "./TaskDialog";
 import TaskListPage from "./TaskListPage";
@@ -102,5 +112,55 @@ describe("a task's own URL", () => {
     await waitFor(() =>
       expect(screen.queryByRole("dialog", { name: "Edit task" })).not.toBeInTheDocument(),
     );
+  });
+
+  it("closing the editor goes back once, even when the list changes before the browser has moved", async () => {
+    // A real browser history (jsdom's): Back is asynchronous, as in a browser, unlike the memory
+    // router's. The user came from another page, then opened the list.
+    window.history.replaceState(null, "", "/elsewhere");
+    window.history.pushState(null, "", "/tasks");
+    const task = makeTask({ title: "Book the flights" });
+    mockApi({ "GET /api/v1/tasks": () => json({ items: [task], next_cursor: null }) });
+    const list = (
+      <>
+        <TaskListPage />
+        <TaskDialog />
+      </>
+    );
+    const router = createBrowserRouter([
+      { path: "/tasks", element: list },
+      { path: "/tasks/:taskId", element: list },
+      { path: "*", element: <p>Another page</p> },
+    ]);
+    const qc = newQueryClient();
+    render(
+      <QueryClientProvider client={qc}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>,
+    );
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Edit “Book the flights”" }));
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/tasks/${task.id}`));
+
+    // The editor closes; before the browser has gone back, the list changes (a save's answer, a
+    // live update): the route must not go back a second time, out of the app.
+    act(() => editor.close());
+    act(() =>
+      qc.setQueriesData<InfiniteData<{ items: Task[] }>>(
+        { queryKey: ["tasks", "list"] },
+        (old) =>
+          old && {
+            ...old,
+            pages: old.pages.map((p) => ({
+              ...p,
+              items: p.items.map((t) => ({ ...t, title: "Book the flights today" })),
+            })),
+          },
+      ),
+    );
+    await waitFor(() => expect(router.state.location.pathname).toBe("/tasks"));
+    await new Promise((done) => setTimeout(done, 50));
+    expect(router.state.location.pathname).toBe("/tasks");
+    expect(window.location.pathname).toBe("/tasks");
   });
 });

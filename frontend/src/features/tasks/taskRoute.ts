@@ -42,6 +42,9 @@ export function useTaskRoute(): { notFound: boolean } {
   const cached = taskId ? findCachedTask(qc, taskId) : undefined;
   // The id whose editor this route has opened (or found open): closing it leaves the route.
   const opened = useRef<string | null>(null);
+  // The id whose route closing has left: once. A browser's Back lands a moment later (popstate),
+  // and a render before it (a save's answer, a live update) must not go back again, out of the app.
+  const left = useRef<string | null>(null);
 
   const detail = useQuery({
     queryKey: ["tasks", "detail", taskId],
@@ -55,10 +58,12 @@ export function useTaskRoute(): { notFound: boolean } {
       // Left the task's address (the browser's Back): its editor goes with it.
       if (opened.current && shown === opened.current) editor.close();
       opened.current = null;
+      left.current = null;
       return;
     }
     if (opened.current === taskId) {
-      if (shown !== taskId) {
+      if (shown !== taskId && left.current !== taskId) {
+        left.current = taskId;
         if (fromList) navigate(-1);
         else navigate({ pathname: "/tasks", search }, { replace: true });
       }
