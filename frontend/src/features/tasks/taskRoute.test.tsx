@@ -1,7 +1,6 @@
-import { act, screen, waitFor } from "@testing-library/react";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { act, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { QueryClientProvider, type InfiniteData } from "@tanstack/react-query";
-import { render } from "@testing-library/react";
 import {
   createBrowserRouter,
   Route,
@@ -12,8 +11,8 @@ import {
 } from "react-router";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setAccessToken } from "@/api/session";
-import type { Task } from "@/api/types";
 import { json, makeTask, mockApi, newQueryClient, renderWith } from "@/test/utils";
+import { upsertTaskInLists } from "./cache";
 import { editor } from "./editor";
 import { TaskDialog } from "./TaskDialog";
 import TaskListPage from "./TaskListPage";
@@ -146,17 +145,11 @@ describe("a task's own URL", () => {
     // live update): the route must not go back a second time, out of the app.
     act(() => editor.close());
     act(() =>
-      qc.setQueriesData<InfiniteData<{ items: Task[] }>>(
-        { queryKey: ["tasks", "list"] },
-        (old) =>
-          old && {
-            ...old,
-            pages: old.pages.map((p) => ({
-              ...p,
-              items: p.items.map((t) => ({ ...t, title: "Book the flights today" })),
-            })),
-          },
-      ),
+      upsertTaskInLists(qc, {
+        ...task,
+        title: "Book the flights today",
+        version: task.version + 1,
+      }),
     );
     await waitFor(() => expect(router.state.location.pathname).toBe("/tasks"));
     await new Promise((done) => setTimeout(done, 50));
