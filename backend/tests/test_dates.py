@@ -647,6 +647,41 @@ async def test_the_agenda_groups_by_local_day_across_a_dst_change(
     }
 
 
+async def test_within_a_day_the_most_urgent_come_first_in_today_and_the_agenda(
+    client: httpx.AsyncClient, account: Account, frozen_clock: datetime
+) -> None:
+    """A busy calendar day shows its first three tasks: those must be the ones that matter.
+    All-day tasks, then by time of day; within either, by priority (urgent first)."""
+    day = frozen_clock.date().isoformat()  # the account is in UTC
+    at_noon = f"{day}T12:00:00Z"
+    for title, fields in [
+        ("low all day", {"priority": "low"}),
+        ("urgent at noon", {"priority": "urgent", "due_date": at_noon}),
+        ("medium all day", {"priority": "medium"}),
+        ("low at noon", {"priority": "low", "due_date": at_noon}),
+        ("urgent all day", {"priority": "urgent"}),
+        ("high all day", {"priority": "high"}),
+        ("low at nine", {"priority": "low", "due_date": f"{day}T09:00:00Z"}),
+    ]:
+        due = {} if "due_date" in fields else {"due_on": day}
+        await create_task(client, account, title=title, **due, **fields)
+    expected = [
+        "urgent all day",
+        "high all day",
+        "medium all day",
+        "low all day",
+        "low at nine",
+        "urgent at noon",
+        "low at noon",
+    ]
+    today_view = (await client.get(f"{TASKS}/today", headers=account.headers)).json()
+    assert view_titles(today_view["today"]) == expected
+    response = await client.get(
+        f"{TASKS}/agenda", params={"from": day, "to": day}, headers=account.headers
+    )
+    assert view_titles(response.json()["days"][0]["tasks"]) == expected
+
+
 def repeats_of(agenda_json: dict[str, Any], task_id: str) -> dict[str, str]:
     """day -> the occurrence's due (its due day, or its due time) of one task's repeats."""
     return {

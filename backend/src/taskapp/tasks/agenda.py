@@ -26,7 +26,7 @@ from sqlalchemy import Integer, and_, bindparam, case, select
 from taskapp.db import utcnow
 from taskapp.perf.driver import DriverStatement, declare, fetch_all
 from taskapp.tasks import encoding, list_query, recurrence
-from taskapp.tasks.models import DueAt, Task
+from taskapp.tasks.models import DueAt, Priority, Task
 from taskapp.tasks.reads import ReadServices, cache_key
 
 MAX_AGENDA_DAYS = 62
@@ -225,13 +225,14 @@ def _local_day(item: dict[str, Any], zone: ZoneInfo) -> date | None:
         return None
 
 
-def _within_day(item: dict[str, Any]) -> tuple[bool, datetime | None, str]:
-    # All-day tasks first, then by time of day, then by id (stable).
-    return (item["due_on"] is None, item["due_date"], item["id"])
+def _within_day(item: dict[str, Any]) -> tuple[bool, datetime | None, int, str]:
+    # All-day tasks first, then by time of day; the most urgent first within either (a busy
+    # calendar day shows only its first three), then by id (stable).
+    return (item["due_on"] is None, item["due_date"], -Priority(item["priority"]).rank, item["id"])
 
 
 def _repeat_within_day(repeat: dict[str, Any]) -> tuple[bool, datetime | None, str]:
-    # As _within_day, for an AgendaRepeat.
+    # As _within_day, for an AgendaRepeat (which carries no priority).
     return (repeat["due_on"] is None, repeat["due_date"], repeat["task_id"])
 
 
