@@ -223,6 +223,55 @@ test("Calendar: a month of the agenda, one month at a time; drag moves a task", 
   await expect(page.locator(`li[data-day="${target}"]`)).toBeHidden();
 });
 
+test("Calendar: a busy day shows three tasks and “+N more”; j/k walk the tasks that show", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, seed } = await account(request, baseURL!, "busyday");
+  // Next month, so that no day of it is past and the days are fixed.
+  const month = new Date(Date.now() + 32 * 86_400_000).toISOString().slice(0, 7);
+  const busy = `${month}-10`;
+  for (const n of [1, 2, 3, 4, 5, 6]) await seed({ title: `Errand ${n}`, due_on: busy });
+  await seed({ title: "Day after", due_on: `${month}-11` });
+  await logIn(page, email);
+  await page.goto(`/calendar?month=${month}`);
+
+  const cell = page.locator(`li[data-day="${busy}"]`);
+  const chips = cell.getByTestId("calendar-task");
+  await expect(chips).toHaveCount(6);
+  await expect(chips.filter({ visible: true })).toHaveCount(3);
+  const more = cell.getByRole("button", { name: /^\+3 more tasks on / });
+  await expect(more).toHaveAttribute("aria-expanded", "false");
+  // The week's row keeps the height of three tasks and the button, not of six.
+  const folded = (await cell.boundingBox())!.height;
+  await shoot(page, "calendar-busy-day");
+
+  // j/k walk the tasks that show, in reading order: from the third, j goes to the next day.
+  await page.keyboard.press("j");
+  await expect(chips.nth(0)).toBeFocused();
+  await page.keyboard.press("j");
+  await page.keyboard.press("j");
+  await expect(chips.nth(2)).toBeFocused();
+  await page.keyboard.press("j");
+  await expect(page.getByRole("button", { name: "Edit “Day after”" })).toBeFocused();
+  await page.keyboard.press("k");
+  await expect(chips.nth(2)).toBeFocused();
+
+  await more.click();
+  await expect(chips.filter({ visible: true })).toHaveCount(6);
+  const fewer = cell.getByRole("button", { name: /^Show fewer tasks on / });
+  await expect(fewer).toHaveAttribute("aria-expanded", "true");
+  expect((await cell.boundingBox())!.height).toBeGreaterThan(folded);
+  await fewer.click();
+  await expect(chips.filter({ visible: true })).toHaveCount(3);
+
+  // A phone lists the days, so a busy day shows all its tasks and needs no button.
+  await page.setViewportSize({ width: 375, height: 812 });
+  await expect(chips.filter({ visible: true })).toHaveCount(6);
+  await expect(cell.getByRole("button", { name: /more tasks on/ })).toBeHidden();
+});
+
 test("the editor saves a day without a time as a due day, a time as a due time, and says how a task repeats", async ({
   page,
   request,

@@ -6,6 +6,7 @@ import {
   useDroppable,
 } from "@dnd-kit/core";
 import { ChevronLeft, ChevronRight, Repeat } from "lucide-react";
+import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
@@ -23,6 +24,9 @@ import { monthGrid, monthLabel, monthRange, shiftMonth } from "./month";
 
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
+/** A day with more tasks than FOLD_AT shows FOLDED of them and a "+N more" button (not a phone). */
+const FOLD_AT = 4;
+const FOLDED = 3;
 
 /**
  * A task in a day's cell: opens its editor; dragged onto another day, moves there. A later
@@ -34,12 +38,15 @@ function TaskChip({
   testId,
   label,
   repeat = false,
+  folded = false,
 }: {
   task: Task;
   day: string;
   testId: string;
   label: string;
   repeat?: boolean;
+  /** Hidden behind its day's "+N more" (from sm up: a phone lists every task). */
+  folded?: boolean;
 }) {
   const openTask = useOpenTask();
   // As in Upcoming; the keyboard opens the editor to move it. Repeats stay put.
@@ -52,7 +59,13 @@ function TaskChip({
     <li
       ref={setNodeRef}
       {...dragProps}
-      className={cn(!repeat && "cursor-grab touch-manipulation", isDragging && "opacity-60")}
+      // On the row, as in the lists: j/k and the task keys find a task by it.
+      data-task-id={task.id}
+      className={cn(
+        !repeat && "cursor-grab touch-manipulation",
+        isDragging && "opacity-60",
+        folded && "sm:hidden",
+      )}
     >
       <button
         type="button"
@@ -62,7 +75,6 @@ function TaskChip({
           repeat && "text-zinc-600 dark:text-zinc-400",
         )}
         data-testid={testId}
-        data-task-id={task.id}
         aria-label={label}
       >
         {repeat && <Repeat className="size-3 shrink-0" aria-hidden="true" />}
@@ -88,13 +100,18 @@ function DayCell({
   // A phone lists only the days with tasks, and every day while a task is dragged: any day can
   // take it.
   const dragging = useDndContext().active !== null;
+  // A busy day folds, so that its week keeps the height of the others; the button unfolds it.
+  const [unfolded, setUnfolded] = useState(false);
+  const count = tasks.length + repeats.length;
+  const folds = count > FOLD_AT;
+  const hidden = (index: number) => folds && !unfolded && index >= FOLDED;
   return (
     <li
       ref={setNodeRef}
       data-day={day}
       className={cn(
         "border-b border-zinc-200 p-1.5 max-sm:pb-2 sm:min-h-24 sm:border-r dark:border-zinc-800",
-        tasks.length + repeats.length === 0 && !dragging && "max-sm:hidden",
+        count === 0 && !dragging && "max-sm:hidden",
         isOver && "bg-brand-50 dark:bg-brand-600/15",
       )}
     >
@@ -111,19 +128,20 @@ function DayCell({
         </span>
         {day === today && <span className="sr-only"> (today)</span>}
       </h2>
-      {tasks.length + repeats.length > 0 && (
+      {count > 0 && (
         <ul className="mt-1 space-y-0.5">
-          {tasks.map((t) => (
+          {tasks.map((t, i) => (
             <TaskChip
               key={t.id}
               task={t}
               day={day}
               testId="calendar-task"
               label={`Edit “${t.title}”`}
+              folded={hidden(i)}
             />
           ))}
           {/* Later occurrences of repeating tasks: where completing would roll them. */}
-          {repeats.map(({ task: t }) => (
+          {repeats.map(({ task: t }, i) => (
             <TaskChip
               key={`repeat-${t.id}`}
               task={t}
@@ -131,9 +149,21 @@ function DayCell({
               testId="calendar-repeat"
               label={`“${t.title}” repeats on ${longDay(day)}: edit the task`}
               repeat
+              folded={hidden(tasks.length + i)}
             />
           ))}
         </ul>
+      )}
+      {folds && (
+        <button
+          type="button"
+          aria-expanded={unfolded}
+          onClick={() => setUnfolded(!unfolded)}
+          className="mt-0.5 rounded px-1 py-0.5 text-xs font-medium text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 max-sm:hidden dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+        >
+          {unfolded ? "Show fewer" : `+${count - FOLDED} more`}
+          <span className="sr-only"> tasks on {longDay(day)}</span>
+        </button>
       )}
     </li>
   );

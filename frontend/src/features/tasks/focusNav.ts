@@ -21,8 +21,9 @@ export function claimFocus(id: string): boolean {
 
 /** Focus the next (delta 1) or previous (-1) task in document order, starting at the focused one. */
 export function moveTaskFocus(delta: 1 | -1, root: ParentNode = document): void {
-  const items = [...root.querySelectorAll<HTMLElement>(CARD)].filter((el) =>
-    el.querySelector(EDIT),
+  // Not the rows a folded calendar day hides: they cannot take the focus.
+  const items = [...root.querySelectorAll<HTMLElement>(CARD)].filter(
+    (el) => el.querySelector(EDIT) && (el.checkVisibility?.() ?? true),
   );
   if (!items.length) return;
   const current = items.findIndex((el) => el.contains(document.activeElement));
