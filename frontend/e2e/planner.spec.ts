@@ -272,6 +272,54 @@ test("Calendar: a busy day shows three tasks and “+N more”; j/k walk the tas
   await expect(cell.getByRole("button", { name: /more tasks on/ })).toBeHidden();
 });
 
+test("a day's + in Calendar and Upcoming starts a new task due that day", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email } = await account(request, baseURL!, "addonday");
+  await logIn(page, email);
+  const month = new Date(Date.now() + 32 * 86_400_000).toISOString().slice(0, 7);
+  const day = `${month}-12`;
+  await page.goto(`/calendar?month=${month}`);
+
+  // From sm up the + shows on the day under the pointer (or holding the focus) only.
+  const cell = page.locator(`li[data-day="${day}"]`);
+  const add = cell.getByRole("button", { name: /^Add a task on / });
+  await expect(add).toHaveCSS("opacity", "0");
+  await cell.hover();
+  await expect(add).toHaveCSS("opacity", "1");
+  await shoot(page, "calendar-add-on-day");
+  await add.click();
+  const dialog = page.getByRole("dialog", { name: "New task" });
+  await expect(dialog.getByLabel("Due day")).toHaveValue(day);
+  await expect(dialog.getByLabel("Title")).toBeFocused();
+  await dialog.getByLabel("Title").fill("Dentist");
+  await dialog.getByRole("button", { name: "Add task" }).click();
+  await expect(cell.getByTestId("calendar-task")).toHaveText("Dentist");
+  await page.reload();
+  await expect(cell.getByTestId("calendar-task")).toHaveText("Dentist");
+
+  // Upcoming, by keyboard: the focused + shows, Enter opens the editor, Ctrl+Enter saves.
+  await page.goto("/upcoming");
+  const tomorrow = page.locator(`section[data-day="${dayIn(1)}"]`);
+  const addTomorrow = tomorrow.getByRole("button", { name: /^Add a task on / });
+  await addTomorrow.focus();
+  await expect(addTomorrow).toHaveCSS("opacity", "1");
+  await page.keyboard.press("Enter");
+  await expect(dialog.getByLabel("Due day")).toHaveValue(dayIn(1));
+  await page.keyboard.type("Call the plumber");
+  await page.keyboard.press("Control+Enter");
+  await expect(dialog).toBeHidden();
+  await expect(tomorrow.getByTestId("agenda-item")).toContainText("Call the plumber");
+
+  // The sidebar's New task still starts with no due.
+  await page.getByRole("button", { name: "New task" }).first().click();
+  await expect(dialog.getByLabel("Due day")).toHaveValue("");
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+});
+
 test("the editor saves a day without a time as a due day, a time as a due time, and says how a task repeats", async ({
   page,
   request,

@@ -14,6 +14,7 @@ import { cn } from "@/lib/cn";
 import { useOpenTask } from "@/features/tasks/views";
 import { Button, Spinner } from "@/ui/primitives";
 import { LoadError } from "@/ui/LoadStates";
+import { AddOnDay } from "./AddOnDay";
 import { useAgendaKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
 import { repeatsByDay, type Occurrence } from "./agenda";
@@ -110,24 +111,29 @@ function DayCell({
       ref={setNodeRef}
       data-day={day}
       className={cn(
-        "border-b border-zinc-200 p-1.5 max-sm:pb-2 sm:min-h-24 sm:border-r dark:border-zinc-800",
+        "group border-b border-zinc-200 p-1.5 max-sm:pb-2 sm:min-h-24 sm:border-r dark:border-zinc-800",
         count === 0 && !dragging && "max-sm:hidden",
         isOver && "bg-brand-50 dark:bg-brand-600/15",
       )}
     >
-      <h2
-        className={cn(
-          "text-xs font-semibold",
-          day === today ? "text-brand-700 dark:text-brand-400" : "text-zinc-600 dark:text-zinc-400",
-        )}
-      >
-        <span className="sm:hidden">{longDay(day)}</span>
-        <span className="max-sm:hidden">
-          <span className="sr-only">{longDay(day)}</span>
-          <span aria-hidden="true">{Number(day.slice(8))}</span>
-        </span>
-        {day === today && <span className="sr-only"> (today)</span>}
-      </h2>
+      <div className="flex items-center justify-between gap-1">
+        <h2
+          className={cn(
+            "text-xs font-semibold",
+            day === today
+              ? "text-brand-700 dark:text-brand-400"
+              : "text-zinc-600 dark:text-zinc-400",
+          )}
+        >
+          <span className="sm:hidden">{longDay(day)}</span>
+          <span className="max-sm:hidden">
+            <span className="sr-only">{longDay(day)}</span>
+            <span aria-hidden="true">{Number(day.slice(8))}</span>
+          </span>
+          {day === today && <span className="sr-only"> (today)</span>}
+        </h2>
+        <AddOnDay day={day} className="-my-1" />
+      </div>
       {count > 0 && (
         <ul className="mt-1 space-y-0.5">
           {tasks.map((t, i) => (

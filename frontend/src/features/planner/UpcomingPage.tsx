@@ -3,6 +3,7 @@ import { useMemo, type ReactNode } from "react";
 import { QueryLoadError } from "@/features/tasks/views";
 import { cn } from "@/lib/cn";
 import { Loading } from "@/ui/LoadStates";
+import { AddOnDay } from "./AddOnDay";
 import { AgendaRow, RepeatRow } from "./AgendaRow";
 import { useAgendaKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
@@ -29,14 +30,19 @@ function Day({
       ref={setNodeRef}
       aria-labelledby={`day-${date}`}
       data-day={date}
-      className={cn("rounded-lg px-2 py-2", isOver && "bg-brand-50 dark:bg-brand-600/15")}
+      className={cn("group rounded-lg px-2 py-2", isOver && "bg-brand-50 dark:bg-brand-600/15")}
     >
-      <h2 id={`day-${date}`} className="text-sm font-semibold">
-        {label}
-        {label !== longDay(date) && (
-          <span className="ml-1 font-normal text-zinc-600 dark:text-zinc-400">{longDay(date)}</span>
-        )}
-      </h2>
+      <div className="flex items-center justify-between gap-2">
+        <h2 id={`day-${date}`} className="text-sm font-semibold">
+          {label}
+          {label !== longDay(date) && (
+            <span className="ml-1 font-normal text-zinc-600 dark:text-zinc-400">
+              {longDay(date)}
+            </span>
+          )}
+        </h2>
+        <AddOnDay day={date} />
+      </div>
       {empty ? (
         <p className="py-2 text-xs text-zinc-600 dark:text-zinc-400">Nothing due</p>
       ) : (

@@ -62,6 +62,12 @@ function useNewestCachedTask(id: string | undefined): Task | undefined {
   return useSyncExternalStore(subscribe, () => (id ? findCachedTask(qc, id) : undefined));
 }
 
+/** The form for a task, or for a new one (due on the day it was added on, if any). */
+const formValues = (state: EditorState, task: Task | undefined, timeZone: string) => ({
+  ...toFormValues(task, timeZone),
+  ...(state.mode === "new" && state.dueDay && { dueDay: state.dueDay }),
+});
+
 /** A due day and a due time are one field in the form. */
 const formField = (field: string) => (field === "due_on" ? "due_date" : field);
 
@@ -106,7 +112,7 @@ export function TaskDialog() {
     formState: { errors, isDirty },
   } = useForm<TaskFormValues>({
     resolver: zodResolver(taskFormSchema),
-    defaultValues: toFormValues(task, timeZone),
+    defaultValues: formValues(state, task, timeZone),
   });
 
   const dueDay = useWatch({ control, name: "dueDay" });
@@ -128,7 +134,7 @@ export function TaskDialog() {
     if (!open) return;
     const sameOpening = formOpening.current === state;
     formOpening.current = state;
-    reset(toFormValues(task, timeZone), { keepDirtyValues: sameOpening });
+    reset(formValues(state, task, timeZone), { keepDirtyValues: sameOpening });
   }, [open, state, task, reset, timeZone]);
 
   // Esc, the close button, a click outside and Cancel all come here: unsaved edits are not

@@ -4,7 +4,8 @@ import type { Task } from "@/api/types";
 /** Which task the editor dialog shows: none, a new one, or an existing one. */
 export type EditorState =
   | { mode: "closed" }
-  | { mode: "new" }
+  // `dueDay` (YYYY-MM-DD): a planner day's "Add a task" starts the new task due that day.
+  | { mode: "new"; dueDay?: string }
   // `focus: "due"`: the `d` shortcut opens the editor on its due field rather than the title.
   | { mode: "edit"; task: Task; focus?: "due" };
 
@@ -16,7 +17,7 @@ const set = (next: EditorState) => {
 };
 
 export const editor = {
-  openNew: () => set({ mode: "new" }),
+  openNew: (dueDay?: string) => set({ mode: "new", ...(dueDay && { dueDay }) }),
   openEdit: (task: Task, focus?: "due") => set({ mode: "edit", task, ...(focus && { focus }) }),
   close: () => set({ mode: "closed" }),
 };
