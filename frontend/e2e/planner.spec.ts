@@ -272,7 +272,7 @@ test("Calendar: a busy day shows three tasks and “+N more”; j/k walk the tas
   await expect(cell.getByRole("button", { name: /more tasks on/ })).toBeHidden();
 });
 
-test("a day's + in Calendar and Upcoming starts a new task due that day", async ({
+test("a day's + in Calendar and Upcoming, and Today's Add task, start a new task due that day", async ({
   page,
   request,
   baseURL,
@@ -312,6 +312,14 @@ test("a day's + in Calendar and Upcoming starts a new task due that day", async 
   await page.keyboard.press("Control+Enter");
   await expect(dialog).toBeHidden();
   await expect(tomorrow.getByTestId("agenda-item")).toContainText("Call the plumber");
+
+  // Today's "Add task": due today, in the user's zone.
+  await page.goto("/today");
+  await page.getByRole("button", { name: "Add task due today" }).click();
+  await expect(dialog.getByLabel("Due day")).toHaveValue(dayIn(0));
+  await page.keyboard.type("Pay the rent");
+  await page.keyboard.press("Control+Enter");
+  await expect(page.getByRole("list", { name: "Due today" })).toContainText("Pay the rent");
 
   // The sidebar's New task still starts with no due.
   await page.getByRole("button", { name: "New task" }).first().click();

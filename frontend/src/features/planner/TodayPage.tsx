@@ -1,8 +1,9 @@
-import { Check } from "lucide-react";
+import { Check, Plus } from "lucide-react";
 import { useMemo } from "react";
 import type { Task } from "@/api/types";
+import { editor } from "@/features/tasks/editor";
 import { QueryLoadError, TaskItem } from "@/features/tasks/views";
-import { EmptyState } from "@/ui/primitives";
+import { Button, EmptyState } from "@/ui/primitives";
 import { Loading } from "@/ui/LoadStates";
 import { useToday } from "./api";
 import { usePlannerKeys } from "./keys";
@@ -56,6 +57,15 @@ export default function TodayPage() {
               Tasks due today, in your time zone ({data!.time_zone}), show up here.
             </EmptyState>
           )}
+          <Button
+            variant="ghost"
+            size="sm"
+            className="mt-2"
+            onClick={() => editor.openNew(data!.date)}
+          >
+            <Plus className="size-4" aria-hidden="true" /> Add task
+            <span className="sr-only"> due today</span>
+          </Button>
         </>
       )}
     </div>
