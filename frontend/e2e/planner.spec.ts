@@ -328,6 +328,26 @@ test("a day's + in Calendar and Upcoming, and Today's Add task, start a new task
   await expect(dialog).toBeHidden();
 });
 
+test.describe("the calendar in a US browser", () => {
+  test.use({ locale: "en-US" });
+
+  test("starts its weeks on Sunday, as the browser's language does", async ({
+    page,
+    request,
+    baseURL,
+  }) => {
+    const { email } = await account(request, baseURL!, "sunday");
+    await logIn(page, email);
+    await page.goto("/calendar?month=2027-01");
+    const weekdays = page.getByTestId("calendar-weekdays").locator("span");
+    await expect(weekdays).toHaveText(["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]);
+    // 1 January 2027 is a Friday: the sixth cell of a Sunday-first week (the fifth of a Monday one).
+    const cells = page.getByRole("list", { name: "January 2027" }).locator(":scope > li");
+    await expect(cells.nth(5)).toHaveAttribute("data-day", "2027-01-01");
+    await expect(cells.nth(6)).toHaveAttribute("data-day", "2027-01-02");
+  });
+});
+
 test("the editor saves a day without a time as a due day, a time as a due time, and says how a task repeats", async ({
   page,
   request,

@@ -21,9 +21,15 @@ import { repeatsByDay, type Occurrence } from "./agenda";
 import { useAgenda, useTimeZone } from "./api";
 import { useAgendaMoves, usePointerDrag } from "./drag";
 import { localToday, longDay } from "./days";
-import { monthGrid, monthLabel, monthRange, shiftMonth } from "./month";
+import {
+  firstDayOfWeek,
+  monthGrid,
+  monthLabel,
+  monthRange,
+  shiftMonth,
+  weekdayNames,
+} from "./month";
 
-const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** A day with more tasks than FOLD_AT shows FOLDED of them and a "+N more" button (not a phone). */
 const FOLD_AT = 4;
@@ -199,6 +205,8 @@ export default function CalendarPage() {
   );
   const go = (m: string) => setParams(m === today.slice(0, 7) ? {} : { month: m });
   const title = monthLabel(month);
+  // Weeks start where the browser's language starts them (Sunday in en-US), as its dates read.
+  const firstDay = firstDayOfWeek();
 
   return (
     <div className="mx-auto w-full max-w-4xl px-4 py-5 sm:px-8 sm:py-8">
@@ -240,8 +248,9 @@ export default function CalendarPage() {
           <div
             className="grid border-b border-zinc-200 pb-1 text-xs font-semibold text-zinc-600 max-sm:hidden sm:grid-cols-7 dark:border-zinc-800 dark:text-zinc-400"
             aria-hidden="true"
+            data-testid="calendar-weekdays"
           >
-            {WEEKDAYS.map((w) => (
+            {weekdayNames(firstDay).map((w) => (
               <span key={w} className="px-2">
                 {w}
               </span>
@@ -259,7 +268,7 @@ export default function CalendarPage() {
               aria-label={title}
               className="grid border-zinc-200 sm:grid-cols-7 sm:border-l dark:border-zinc-800"
             >
-              {monthGrid(month)
+              {monthGrid(month, firstDay)
                 .flat()
                 .map((day, i) =>
                   // Days of the months around it: empty, shaded cells that close the grid.

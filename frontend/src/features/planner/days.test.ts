@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addDays, dayLabel, dayOf, localToday } from "./days";
-import { monthGrid, monthRange, shiftMonth } from "./month";
+import { firstDayOfWeek, monthGrid, monthRange, shiftMonth, weekdayNames } from "./month";
 import { makeTask } from "@/test/utils";
 import { moveInAgenda, repeatsByDay } from "./agenda";
 import { rescheduleTo } from "./reschedule";
@@ -39,6 +39,12 @@ describe("planner days", () => {
     expect(dayLabel("2026-12-03", "2026-12-01", "en-GB")).toBe("Thursday 3 December");
   });
 
+  const dec = (first: number, last: number) =>
+    Array.from(
+      { length: last - first + 1 },
+      (_, i) => `2026-12-${String(first + i).padStart(2, "0")}`,
+    );
+
   it("lays a month out in Monday-first weeks and asks the agenda for exactly that month", () => {
     expect(monthRange("2027-02")).toEqual({ from: "2027-02-01", to: "2027-02-28" });
     expect(shiftMonth("2026-12", 1)).toBe("2027-01");
@@ -56,6 +62,21 @@ describe("planner days", () => {
       null,
       null,
     ]);
+  });
+
+  it("starts the weeks where the language does: Sunday in en-US, Saturday in ar-EG", () => {
+    expect(firstDayOfWeek("en-GB")).toBe(1);
+    expect(firstDayOfWeek("en-US")).toBe(7);
+    expect(firstDayOfWeek("ar-EG")).toBe(6);
+    expect(firstDayOfWeek("not a tag")).toBe(1);
+    expect(weekdayNames(1, "en-GB")).toEqual(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
+    expect(weekdayNames(7, "en-US")).toEqual(["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]);
+    // 1 December 2026 is a Tuesday: two days in on Sunday-first weeks, three on Saturday-first.
+    expect(monthGrid("2026-12", 7)[0]).toEqual([null, null, "2026-12-01", ...dec(2, 5)]);
+    expect(monthGrid("2026-12", 6)[0]).toEqual([null, null, null, "2026-12-01", ...dec(2, 4)]);
+    expect(monthGrid("2026-12", 7).at(-1)).toEqual([...dec(27, 31), null, null]);
+    // A month that starts on the week's first day has no empty cell before it.
+    expect(monthGrid("2026-11", 7)[0]).toEqual(dec(1, 7).map((d) => d.replace("-12-", "-11-")));
   });
 });
 
