@@ -8,6 +8,8 @@ const dayIn = (offset: number) => {
   const d = new Date(Date.now() + offset * 86_400_000);
   return new Intl.DateTimeFormat("en-CA", { timeZone: ZONE }).format(d);
 };
+/** A later month (`YYYY-MM`, 32 days on, usually the next): none of its days is past. */
+const nextMonth = () => new Date(Date.now() + 32 * 86_400_000).toISOString().slice(0, 7);
 /** An instant at `hh:mm` Berlin wall time on `day`. */
 function berlin(day: string, hhmm: string): string {
   const probe = new Date(`${day}T12:00:00Z`);
@@ -229,8 +231,7 @@ test("Calendar: a busy day shows three tasks and “+N more”; j/k walk the tas
   baseURL,
 }) => {
   const { email, seed } = await account(request, baseURL!, "busyday");
-  // Next month, so that no day of it is past and the days are fixed.
-  const month = new Date(Date.now() + 32 * 86_400_000).toISOString().slice(0, 7);
+  const month = nextMonth();
   const busy = `${month}-10`;
   for (const n of [1, 2, 3, 4, 5, 6]) await seed({ title: `Errand ${n}`, due_on: busy });
   await seed({ title: "Day after", due_on: `${month}-11` });
@@ -279,7 +280,7 @@ test("a day's + in Calendar and Upcoming, and Today's Add task, start a new task
 }) => {
   const { email } = await account(request, baseURL!, "addonday");
   await logIn(page, email);
-  const month = new Date(Date.now() + 32 * 86_400_000).toISOString().slice(0, 7);
+  const month = nextMonth();
   const day = `${month}-12`;
   await page.goto(`/calendar?month=${month}`);
 

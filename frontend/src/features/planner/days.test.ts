@@ -39,7 +39,7 @@ describe("planner days", () => {
     expect(dayLabel("2026-12-03", "2026-12-01", "en-GB")).toBe("Thursday 3 December");
   });
 
-  const dec = (first: number, last: number) =>
+  const decemberDays = (first: number, last: number) =>
     Array.from(
       { length: last - first + 1 },
       (_, i) => `2026-12-${String(first + i).padStart(2, "0")}`,
@@ -72,11 +72,19 @@ describe("planner days", () => {
     expect(weekdayNames(1, "en-GB")).toEqual(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
     expect(weekdayNames(7, "en-US")).toEqual(["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]);
     // 1 December 2026 is a Tuesday: two days in on Sunday-first weeks, three on Saturday-first.
-    expect(monthGrid("2026-12", 7)[0]).toEqual([null, null, "2026-12-01", ...dec(2, 5)]);
-    expect(monthGrid("2026-12", 6)[0]).toEqual([null, null, null, "2026-12-01", ...dec(2, 4)]);
-    expect(monthGrid("2026-12", 7).at(-1)).toEqual([...dec(27, 31), null, null]);
+    expect(monthGrid("2026-12", 7)[0]).toEqual([null, null, "2026-12-01", ...decemberDays(2, 5)]);
+    expect(monthGrid("2026-12", 6)[0]).toEqual([
+      null,
+      null,
+      null,
+      "2026-12-01",
+      ...decemberDays(2, 4),
+    ]);
+    expect(monthGrid("2026-12", 7).at(-1)).toEqual([...decemberDays(27, 31), null, null]);
     // A month that starts on the week's first day has no empty cell before it.
-    expect(monthGrid("2026-11", 7)[0]).toEqual(dec(1, 7).map((d) => d.replace("-12-", "-11-")));
+    expect(monthGrid("2026-11", 7)[0]).toEqual(
+      decemberDays(1, 7).map((d) => d.replace("-12-", "-11-")),
+    );
   });
 });
 
