@@ -273,7 +273,7 @@ test("Calendar: a busy day shows three tasks and “+N more”; j/k walk the tas
   await expect(cell.getByRole("button", { name: /more tasks on/ })).toBeHidden();
 });
 
-test("a day's + in Calendar and Upcoming, and Today's Add task, start a new task due that day", async ({
+test("a day's + in Calendar and Upcoming, n on a day, and a new task on Today start it due that day", async ({
   page,
   request,
   baseURL,
@@ -313,6 +313,12 @@ test("a day's + in Calendar and Upcoming, and Today's Add task, start a new task
   await page.keyboard.press("Control+Enter");
   await expect(dialog).toBeHidden();
   await expect(tomorrow.getByTestId("agenda-item")).toContainText("Call the plumber");
+  // n on a day's task (focused with the keyboard): a new task due that day too.
+  await tomorrow.getByRole("button", { name: "Edit “Call the plumber”" }).focus();
+  await page.keyboard.press("n");
+  await expect(dialog.getByLabel("Due day")).toHaveValue(dayIn(1));
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
 
   // Today's "Add task": due today, in the user's zone.
   await page.goto("/today");
@@ -322,11 +328,25 @@ test("a day's + in Calendar and Upcoming, and Today's Add task, start a new task
   await page.keyboard.press("Control+Enter");
   await expect(page.getByRole("list", { name: "Due today" })).toContainText("Pay the rent");
 
-  // The sidebar's New task still starts with no due.
+  // Whatever starts a new task on Today starts it due today: n, and the sidebar's New task.
+  for (const open of [
+    () => page.keyboard.press("n"),
+    () => page.getByRole("button", { name: "New task" }).first().click(),
+  ]) {
+    await open();
+    await expect(dialog.getByLabel("Due day")).toHaveValue(dayIn(0));
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+  }
+
+  // Elsewhere a new task starts with no due.
+  await page.goto("/tasks");
   await page.getByRole("button", { name: "New task" }).first().click();
   await expect(dialog.getByLabel("Due day")).toHaveValue("");
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
+  await page.keyboard.press("n");
+  await expect(dialog.getByLabel("Due day")).toHaveValue("");
 });
 
 test.describe("the calendar in a US browser", () => {

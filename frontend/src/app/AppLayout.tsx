@@ -89,7 +89,7 @@ export function AppLayout() {
 
   const shortcuts = useMemo(
     () => ({
-      n: () => editor.openNew(),
+      n: editor.openNewAtFocus,
       "/": () => {
         if (!/^\/(tasks|board)/.test(location.pathname)) navigate("/tasks");
         setTimeout(() => document.getElementById("task-search")?.focus(), 0);

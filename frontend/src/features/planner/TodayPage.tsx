@@ -1,5 +1,5 @@
 import { Check, Plus } from "lucide-react";
-import { useMemo } from "react";
+import { useEffect, useMemo } from "react";
 import type { Task } from "@/api/types";
 import { editor } from "@/features/tasks/editor";
 import { QueryLoadError, TaskItem } from "@/features/tasks/views";
@@ -30,6 +30,12 @@ export default function TodayPage() {
   const today = useToday();
   const data = today.data;
   usePlannerKeys(useMemo(() => (data ? [...data.overdue, ...data.today] : []), [data]));
+  // New tasks started here (n, New task, the palette) are due today, as with "Add task".
+  const date = data?.date;
+  useEffect(() => {
+    editor.setPageDueDay(date);
+    return () => editor.setPageDueDay(undefined);
+  }, [date]);
 
   return (
     <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
@@ -57,12 +63,7 @@ export default function TodayPage() {
               Tasks due today, in your time zone ({data!.time_zone}), show up here.
             </EmptyState>
           )}
-          <Button
-            variant="ghost"
-            size="sm"
-            className="mt-2"
-            onClick={() => editor.openNew(data!.date)}
-          >
+          <Button variant="ghost" size="sm" className="mt-2" onClick={() => editor.openNew()}>
             <Plus className="size-4" aria-hidden="true" /> Add task
             <span className="sr-only"> due today</span>
           </Button>

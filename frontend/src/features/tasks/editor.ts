@@ -10,6 +10,8 @@ export type EditorState =
   | { mode: "edit"; task: Task; focus?: "due" };
 
 let state: EditorState = { mode: "closed" };
+// The day a new task opened without one is due on: Today's date while Today is shown.
+let pageDueDay: string | undefined;
 const listeners = new Set<() => void>();
 const set = (next: EditorState) => {
   state = next;
@@ -17,7 +19,14 @@ const set = (next: EditorState) => {
 };
 
 export const editor = {
-  openNew: (dueDay?: string) => set({ mode: "new", ...(dueDay && { dueDay }) }),
+  openNew: (dueDay = pageDueDay) => set({ mode: "new", ...(dueDay && { dueDay }) }),
+  /** `n`: due on the planner day holding the focus (a Calendar or Upcoming day), if any. */
+  openNewAtFocus: () =>
+    editor.openNew(document.activeElement?.closest<HTMLElement>("[data-day]")?.dataset.day),
+  /** A page's day for new tasks (Today's date), or undefined as it goes. */
+  setPageDueDay: (day: string | undefined) => {
+    pageDueDay = day;
+  },
   openEdit: (task: Task, focus?: "due") => set({ mode: "edit", task, ...(focus && { focus }) }),
   close: () => set({ mode: "closed" }),
 };
