@@ -3,7 +3,7 @@ import { Dialog } from "@/ui/Dialog";
 import { Kbd } from "@/ui/primitives";
 
 const SHORTCUTS = [
-  ["n", "New task (due on the focused day in Upcoming and Calendar, today in Today)"],
+  ["n", "New task (due on the focused day in Upcoming and Calendar; on Today, due today)"],
   ["/", "Search"],
   ["?", "Show this help"],
   ["Ctrl/⌘ K", "Command palette: search tasks; actions, pages, projects, views"],
