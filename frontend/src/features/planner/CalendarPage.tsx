@@ -34,6 +34,10 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** A day with more tasks than FOLD_AT shows FOLDED of them and a "+N more" button (not a phone). */
 const FOLD_AT = 4;
 const FOLDED = 3;
+// Weeks start where the browser's language starts them (Sunday in en-US), as its dates read: read
+// once, not on each of a drag's many renders.
+const FIRST_DAY = firstDayOfWeek();
+const WEEKDAYS = weekdayNames(FIRST_DAY);
 
 /**
  * A task in a day's cell: opens its editor; dragged onto another day, moves there. A later
@@ -205,8 +209,6 @@ export default function CalendarPage() {
   );
   const go = (m: string) => setParams(m === today.slice(0, 7) ? {} : { month: m });
   const title = monthLabel(month);
-  // Weeks start where the browser's language starts them (Sunday in en-US), as its dates read.
-  const firstDay = firstDayOfWeek();
 
   return (
     <div className="mx-auto w-full max-w-4xl px-4 py-5 sm:px-8 sm:py-8">
@@ -250,7 +252,7 @@ export default function CalendarPage() {
             aria-hidden="true"
             data-testid="calendar-weekdays"
           >
-            {weekdayNames(firstDay).map((w) => (
+            {WEEKDAYS.map((w) => (
               <span key={w} className="px-2">
                 {w}
               </span>
@@ -268,7 +270,7 @@ export default function CalendarPage() {
               aria-label={title}
               className="grid border-zinc-200 sm:grid-cols-7 sm:border-l dark:border-zinc-800"
             >
-              {monthGrid(month, firstDay)
+              {monthGrid(month, FIRST_DAY)
                 .flat()
                 .map((day, i) =>
                   // Days of the months around it: empty, shaded cells that close the grid.

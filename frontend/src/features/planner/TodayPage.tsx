@@ -63,7 +63,12 @@ export default function TodayPage() {
               Tasks due today, in your time zone ({data!.time_zone}), show up here.
             </EmptyState>
           )}
-          <Button variant="ghost" size="sm" className="mt-2" onClick={() => editor.openNew()}>
+          <Button
+            variant="ghost"
+            size="sm"
+            className="mt-2"
+            onClick={() => editor.openNew(data!.date)}
+          >
             <Plus className="size-4" aria-hidden="true" /> Add task
             <span className="sr-only"> due today</span>
           </Button>
