@@ -3,7 +3,7 @@ import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { CompleteButton, PriorityBadge, RepeatMark, useOpenTask } from "@/features/tasks/views";
 import type { Occurrence } from "./agenda";
-import { dayLabel } from "./days";
+import { dayLabel } from "./dayMath";
 import { usePointerDrag } from "./drag";
 
 /**

@@ -15,12 +15,13 @@ import { useOpenTask } from "@/features/tasks/views";
 import { Button, Spinner } from "@/ui/primitives";
 import { LoadError } from "@/ui/LoadStates";
 import { AddOnDay } from "./AddOnDay";
-import { useAgendaKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
 import { repeatsByDay, type Occurrence } from "./agenda";
-import { useAgenda, useTimeZone } from "./api";
+import { useAgenda, useAgendaKeys } from "./agendaQuery";
+import { useTimeZone } from "./api";
 import { useAgendaMoves, usePointerDrag } from "./drag";
-import { localToday, longDay } from "./days";
+import { localToday } from "./dayMath";
+import { longDay } from "./days";
 import {
   firstDayOfWeek,
   monthGrid,

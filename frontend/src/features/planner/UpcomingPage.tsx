@@ -5,11 +5,12 @@ import { cn } from "@/lib/cn";
 import { Loading } from "@/ui/LoadStates";
 import { AddOnDay } from "./AddOnDay";
 import { AgendaRow, RepeatRow } from "./AgendaRow";
-import { useAgendaKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
 import { repeatsByDay, UPCOMING_DAYS, type Occurrence } from "./agenda";
-import { useAgenda, useTimeZone } from "./api";
-import { addDays, dayLabel, localToday, longDay } from "./days";
+import { useAgenda, useAgendaKeys } from "./agendaQuery";
+import { useTimeZone } from "./api";
+import { addDays, dayLabel, localToday } from "./dayMath";
+import { longDay } from "./days";
 import { useAgendaMoves } from "./drag";
 
 function Day({

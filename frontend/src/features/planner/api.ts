@@ -24,15 +24,5 @@ export function useToday() {
   return useQuery(todayQuery());
 }
 
-export function useAgenda(from: string, to: string) {
-  return useQuery({
-    queryKey: plannerKeys.agenda(from, to),
-    queryFn: async () =>
-      (await unwrap<Agenda>(api.GET("/api/v1/tasks/agenda", { params: { query: { from, to } } })))
-        .data,
-    placeholderData: (previous) => previous,
-  });
-}
-
 /** The user's zone (profile), the browser's until the profile has loaded. */
 export { useTimeZone } from "@/features/auth/context";

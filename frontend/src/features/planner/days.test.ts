@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, dayLabel, dayOf, localToday } from "./days";
+import { addDays, dayLabel, dayOf, localToday } from "./dayMath";
 import { firstDayOfWeek, monthGrid, monthRange, shiftMonth, weekdayNames } from "./month";
 import { makeTask } from "@/test/utils";
 import { moveInAgenda, repeatsByDay } from "./agenda";

@@ -1,7 +1,6 @@
 import { useCallback, useMemo } from "react";
 import type { Task } from "@/api/types";
 import { moveTaskFocus, useShortcuts, useTaskKeys } from "@/features/tasks/views";
-import type { Agenda } from "./api";
 
 /**
  * The list's keys on a planner page: j/k walk its tasks, and the task keys (e, d, t, s, 1–4) act
@@ -13,14 +12,4 @@ export function usePlannerKeys(tasks: readonly Task[]): void {
   const byId = useMemo(() => new Map(tasks.map((t) => [t.id, t])), [tasks]);
   const find = useCallback((id: string) => byId.get(id), [byId]);
   useTaskKeys({ find });
-}
-
-/** usePlannerKeys over an agenda's tasks: each day's, and the repeating ones it projects. */
-export function useAgendaKeys(agenda: Agenda | undefined): void {
-  usePlannerKeys(
-    useMemo(
-      () => (agenda ? [...agenda.days.flatMap((d) => d.tasks), ...agenda.repeating] : []),
-      [agenda],
-    ),
-  );
 }

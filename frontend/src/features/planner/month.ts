@@ -1,6 +1,7 @@
 import { dateFormat } from "@/lib/dates";
 // Calendar-only (apart from days.ts so Today and Upcoming do not load it).
-import { addDays, parts } from "./days";
+import { addDays } from "./dayMath";
+import { parts } from "./days";
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 
