@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { shoot } from "./axe";
 import { createAccount, dragOnto, logIn, PASSWORD } from "./helpers";
 
@@ -52,7 +52,15 @@ async function account(request: APIRequestContext, baseURL: string, tag: string)
       due_date: string | null;
       status: string;
     };
-  return { email, seed, get };
+  /** A change from elsewhere (another device): the page hears of it on its live stream. */
+  const change = async (title: string, patch: Record<string, unknown>) => {
+    const res = await request.patch(`${baseURL}/api/v1/tasks/${ids[title]}`, {
+      data: patch,
+      headers,
+    });
+    expect(res.status(), await res.text()).toBe(200);
+  };
+  return { email, seed, get, change };
 }
 
 test("Today: overdue and due today in the user's zone, completed in place", async ({
@@ -155,11 +163,94 @@ test("Upcoming: 14 days by day; drag keeps a due time's clock time, the menu mov
   // The task keys work here too: t brings the task it just moved to today.
   await page.getByRole("button", { name: "Edit “Water the plants”" }).focus();
   await page.keyboard.press("t");
-  await expect(page.locator(`section[data-day="${dayIn(0)}"]`)).toContainText("Water the plants");
+  const today = page.locator(`section[data-day="${dayIn(0)}"]`);
+  await expect(today).toContainText("Water the plants");
   await expect.poll(async () => (await get("Water the plants")).due_on).toBe(dayIn(0));
 
   await page.setViewportSize({ width: 375, height: 812 });
   await shoot(page, "upcoming-phone");
+});
+
+/** Holds the page's writes (PATCH) until each is let go, in the order sent. */
+function holdWrites(page: Page) {
+  const held: (() => void)[] = [];
+  void page.route(
+    (url) => url.pathname.startsWith("/api/v1/tasks/"),
+    async (route) => {
+      if (route.request().method() !== "PATCH") return route.fallback();
+      await new Promise<void>((resolve) => held.push(resolve));
+      await route.continue();
+    },
+  );
+  return { count: () => held.length, release: (i: number) => held[i]!() };
+}
+
+test("Upcoming: a read already on its way, or a change answered while a later move waits, does not put a moved task back", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, seed, get, change } = await account(request, baseURL!, "upcoming-race");
+  await seed({ title: "Dentist", due_on: dayIn(1) });
+  await seed({ title: "Water the plants", due_on: dayIn(2) });
+  await seed({ title: "Gym", due_on: dayIn(3) });
+  const streamOpened = page.waitForResponse(
+    (r) => new URL(r.url()).pathname === "/api/v1/events" && r.status() === 200,
+    { timeout: 15_000 },
+  );
+  await logIn(page, email);
+  await page
+    .getByRole("navigation", { name: "Planner" })
+    .getByRole("link", { name: "Upcoming" })
+    .click();
+  const day = (offset: number) => page.locator(`section[data-day="${dayIn(offset)}"]`);
+  await expect(day(2)).toContainText("Water the plants");
+  await streamOpened;
+
+  // Another device changes "Gym": the page reads the agenda again. That read is answered from
+  // the server as it is now, and held back until after the move below.
+  let answered!: () => void;
+  const readAnswered = new Promise<void>((resolve) => (answered = resolve));
+  let letRead!: () => void;
+  const readHeld = new Promise<void>((resolve) => (letRead = resolve));
+  await page.route(
+    "**/api/v1/tasks/agenda?*",
+    async (route) => {
+      const response = await route.fetch();
+      answered();
+      await readHeld;
+      await route.fulfill({ response }).catch(() => {}); // the page may have dropped it
+    },
+    { times: 1 },
+  );
+  await change("Gym", { priority: "high" });
+  await readAnswered;
+
+  const writes = holdWrites(page);
+  const move = page.getByLabel("Move “Water the plants” to another day");
+  await move.selectOption(dayIn(6));
+  await expect(day(6)).toContainText("Water the plants");
+  letRead();
+  await expect.poll(() => writes.count()).toBe(1);
+  // The old read has had time to land; with the change still unanswered, nothing else moves it.
+  await page.waitForTimeout(1000);
+  await expect(day(2)).not.toContainText("Water the plants");
+  await expect(day(6)).toContainText("Water the plants");
+
+  // A second move waits behind the first; the first one's answer must not undo it either.
+  await page.getByLabel("Move “Dentist” to another day").selectOption(dayIn(4));
+  await expect(day(4)).toContainText("Dentist");
+  writes.release(0);
+  await expect.poll(() => writes.count()).toBe(2);
+  await page.waitForTimeout(1000);
+  await expect(day(1)).not.toContainText("Dentist");
+  await expect(day(4)).toContainText("Dentist");
+  writes.release(1);
+  await expect.poll(async () => (await get("Dentist")).due_on).toBe(dayIn(4));
+  expect((await get("Water the plants")).due_on).toBe(dayIn(6));
+  await page.reload();
+  await expect(day(4)).toContainText("Dentist");
+  await expect(day(6)).toContainText("Water the plants");
 });
 
 test("Calendar: a month of the agenda, one month at a time; drag moves a task", async ({

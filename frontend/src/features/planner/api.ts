@@ -6,7 +6,8 @@ type S = components["schemas"];
 export type Today = S["TodayView"];
 export type Agenda = S["Agenda"];
 
-// Every task write invalidates ["planner"] (features/tasks/mutations.ts), so these follow.
+// The last task write to settle invalidates ["planner"] (resync in features/tasks/mutations.ts),
+// so these follow.
 export const plannerKeys = {
   all: ["planner"] as const,
   today: () => ["planner", "today"] as const,

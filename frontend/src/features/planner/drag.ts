@@ -20,7 +20,8 @@ export type DraggedTask = { task: Task; day: string };
 /**
  * Moving tasks between the days of the agenda `from`..`to` (Upcoming, the Calendar): by drag
  * (pointer, or touch after a short press) or by `move` (a menu). Optimistic: the cached agenda
- * changes at once; settling the update invalidates ["planner"], so the server's answer replaces it.
+ * changes at once; the last task write to settle invalidates ["planner"] (resync in
+ * tasks/mutations.ts), so the server's answer replaces it.
  * `keyboardWay` ends the description a screen reader gives a draggable task: dnd-kit's own tells
  * of the space bar, which does nothing here (see `usePointerDrag`).
  */
@@ -40,6 +41,9 @@ export function useAgendaMoves(
   );
   const move = (task: Task, fromDay: string, day: string) => {
     if (day === fromDay) return;
+    // A read of the agenda already on its way was answered without this move: dropped (the
+    // cache goes back to what it held), or it would put the task back on its old day.
+    void qc.cancelQueries({ queryKey: plannerKeys.agenda(from, to) });
     qc.setQueryData<Agenda>(plannerKeys.agenda(from, to), (a) =>
       a ? moveInAgenda(a, task, day) : a,
     );

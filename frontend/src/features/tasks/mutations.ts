@@ -34,9 +34,8 @@ import { changedTaskIds } from "./waiting";
 const refreshCounts = (qc: QueryClient) => {
   void qc.invalidateQueries({ queryKey: taskKeys.stats() });
   void qc.invalidateQueries({ queryKey: taskKeys.labels() });
-  // The sidebar's open counts per project (and the planner views) follow every task write.
+  // The sidebar's open counts per project follow every task write.
   void qc.invalidateQueries({ queryKey: ["projects"] });
-  void qc.invalidateQueries({ queryKey: ["planner"] });
 };
 
 /** Every task write's mutation key starts with this (TanStack matches a key by its prefix). */
@@ -55,13 +54,16 @@ export const resync = (qc: QueryClient, settling?: unknown) => {
   refetchListsWhenIdle(qc, settling);
 };
 
-/** The lists' half of `resync` (a move within a list changes no count). */
+/** The lists' half of `resync` (a move within a list changes no count), and the planner's days:
+ * a task moved to another day in Upcoming or the Calendar would go back as the list row did. */
 export function refetchListsWhenIdle(qc: QueryClient, settling?: unknown): void {
   const others = qc
     .getMutationCache()
     .findAll({ mutationKey: [TASK_WRITE], status: "pending" })
     .filter((m) => m.state.variables !== settling);
-  if (!others.length) void qc.invalidateQueries({ queryKey: taskKeys.lists() });
+  if (others.length) return;
+  void qc.invalidateQueries({ queryKey: taskKeys.lists() });
+  void qc.invalidateQueries({ queryKey: ["planner"] });
 }
 
 export interface UpdateVars {
