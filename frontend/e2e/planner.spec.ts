@@ -111,8 +111,8 @@ test("Today: overdue and due today in the user's zone, completed in place", asyn
   await expect(due.getByTestId("task-item")).toHaveText([/Renew passport/, /Call the bank/]);
   await expect(overdue).toHaveCount(0);
   await expect.poll(async () => (await get("Renew passport")).due_on).toBe(dayIn(0));
-  // The row moved to another group (a new element): j starts again from the first task.
-  await page.keyboard.press("j");
+  // The row moved to another group (a new element); the focus went with it.
+  await expect(due.getByRole("button", { name: "Edit “Renew passport”" })).toBeFocused();
   await page.keyboard.press("e");
   const editor = page.getByRole("dialog", { name: "Edit task" });
   await expect(editor.getByLabel("Title")).toHaveValue("Renew passport");
@@ -166,6 +166,10 @@ test("Upcoming: 14 days by day; drag keeps a due time's clock time, the menu mov
   const today = page.locator(`section[data-day="${dayIn(0)}"]`);
   await expect(today).toContainText("Water the plants");
   await expect.poll(async () => (await get("Water the plants")).due_on).toBe(dayIn(0));
+  // Its row is new, under Today: the focus went with it, so the keys go on from there.
+  await expect(today.getByRole("button", { name: "Edit “Water the plants”" })).toBeFocused();
+  await page.keyboard.press("j");
+  await expect(page.getByRole("button", { name: "Edit “Dentist”" })).toBeFocused();
 
   await page.setViewportSize({ width: 375, height: 812 });
   await shoot(page, "upcoming-phone");
@@ -228,8 +232,11 @@ test("Upcoming: a read already on its way, or a change answered while a later mo
 
   const writes = holdWrites(page);
   const move = page.getByLabel("Move “Water the plants” to another day");
+  await move.focus(); // as a keyboard user, who picks the day in the menu they tabbed to
   await move.selectOption(dayIn(6));
   await expect(day(6)).toContainText("Water the plants");
+  // The keyboard stays with the task it moved, in its new place.
+  await expect(move).toBeFocused();
   letRead();
   await expect.poll(() => writes.count()).toBe(1);
   // The old read has had time to land; with the change still unanswered, nothing else moves it.
