@@ -323,7 +323,7 @@ test("Calendar: a month of the agenda, one month at a time; drag moves a task", 
   await expect(page.locator(`li[data-day="${target}"]`)).toBeHidden();
 });
 
-test("Calendar: a busy day shows three tasks and “+N more”; j/k walk the tasks that show", async ({
+test("Calendar: a busy day shows three tasks and “+N more”; j/k walk the tasks that show; a drop unfolds it", async ({
   page,
   request,
   baseURL,
@@ -365,9 +365,16 @@ test("Calendar: a busy day shows three tasks and “+N more”; j/k walk the tas
   await fewer.click();
   await expect(chips.filter({ visible: true })).toHaveCount(3);
 
+  // A task dropped on the folded day goes last: the day unfolds to show it.
+  const dayAfter = page.getByTestId("calendar-task").filter({ hasText: "Day after" });
+  await dragOnto(page, dayAfter.locator("xpath=.."), cell);
+  await expect(chips).toHaveCount(7);
+  await expect(chips.filter({ hasText: "Day after" })).toBeVisible();
+  await expect(fewer).toHaveAttribute("aria-expanded", "true");
+
   // A phone lists the days, so a busy day shows all its tasks and needs no button.
   await page.setViewportSize({ width: 375, height: 812 });
-  await expect(chips.filter({ visible: true })).toHaveCount(6);
+  await expect(chips.filter({ visible: true })).toHaveCount(7);
   await expect(cell.getByRole("button", { name: /more tasks on/ })).toBeHidden();
 });
 

@@ -3,6 +3,7 @@ import {
   MeasuringStrategy,
   pointerWithin,
   useDndContext,
+  useDndMonitor,
   useDroppable,
 } from "@dnd-kit/core";
 import { ChevronLeft, ChevronRight, Repeat } from "lucide-react";
@@ -112,8 +113,10 @@ function DayCell({
   // A phone lists only the days with tasks, and every day while a task is dragged: any day can
   // take it.
   const dragging = useDndContext().active !== null;
-  // A busy day folds, so that its week keeps the height of the others; the button unfolds it.
+  // A busy day folds, so that its week keeps the height of the others; the button unfolds it,
+  // and so does a task dropped here (it goes last, where a folded day would hide it).
   const [unfolded, setUnfolded] = useState(false);
+  useDndMonitor({ onDragEnd: ({ over }) => over?.id === day && setUnfolded(true) });
   const count = tasks.length + repeats.length;
   const folds = count > FOLD_AT;
   const hidden = (index: number) => folds && !unfolded && index >= FOLDED;
