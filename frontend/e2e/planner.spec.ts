@@ -171,6 +171,17 @@ test("Upcoming: 14 days by day; drag keeps a due time's clock time, the menu mov
   await page.keyboard.press("j");
   await expect(page.getByRole("button", { name: "Edit “Dentist”" })).toBeFocused();
 
+  // Arrowing through the focused menu moves the task a day a press, each move on the one before
+  // it: the user's own earlier move is no conflict.
+  const menu = page.getByLabel("Move “Water the plants” to another day");
+  await menu.focus();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await expect(page.locator(`section[data-day="${dayIn(2)}"]`)).toContainText("Water the plants");
+  await expect.poll(async () => (await get("Water the plants")).due_on).toBe(dayIn(2));
+  await expect(menu).toBeFocused();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+
   await page.setViewportSize({ width: 375, height: 812 });
   await shoot(page, "upcoming-phone");
 });

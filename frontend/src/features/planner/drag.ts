@@ -9,7 +9,7 @@ import {
 } from "@dnd-kit/core";
 import { useQueryClient } from "@tanstack/react-query";
 import type { Task } from "@/api/types";
-import { useUpdateTask } from "@/features/tasks/views";
+import { applyPatch, useUpdateTask } from "@/features/tasks/views";
 import { moveInAgenda } from "./agenda";
 import { plannerKeys, type Agenda } from "./api";
 import { rescheduleTo } from "./reschedule";
@@ -41,13 +41,20 @@ export function useAgendaMoves(
   );
   const move = (task: Task, fromDay: string, day: string) => {
     if (day === fromDay) return;
+    const key = plannerKeys.agenda(from, to);
     // A read of the agenda already on its way was answered without this move: dropped (the
     // cache goes back to what it held), or it would put the task back on its old day.
-    void qc.cancelQueries({ queryKey: plannerKeys.agenda(from, to) });
-    qc.setQueryData<Agenda>(plannerKeys.agenda(from, to), (a) =>
-      a ? moveInAgenda(a, task, day) : a,
-    );
-    update.mutate({ task, patch: rescheduleTo(task, day, timeZone) });
+    void qc.cancelQueries({ queryKey: key });
+    // The task as shown, moved before maybe (a row not yet rendered again holds the older copy):
+    // the next move is based on it, so the 412 merge sees the user's own moves, not a conflict.
+    const shown =
+      qc
+        .getQueryData<Agenda>(key)
+        ?.days.flatMap((d) => d.tasks)
+        .find((t) => t.id === task.id) ?? task;
+    const patch = rescheduleTo(shown, day, timeZone);
+    qc.setQueryData<Agenda>(key, (a) => (a ? moveInAgenda(a, applyPatch(shown, patch), day) : a));
+    update.mutate({ task: shown, patch });
   };
   const dragged = (data: unknown) => (data as DraggedTask | undefined)?.task;
   const dnd: DndContextProps = {

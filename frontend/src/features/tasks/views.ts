@@ -5,6 +5,7 @@
  * overhead alone pushed /tasks past its 150 kB budget. Reaching them all through here keeps them
  * one chunk with the list and the board.
  */
+export { applyPatch } from "./cache";
 export { editor } from "./editor";
 export { FilterBar } from "./FilterBar";
 export { moveTaskFocus } from "./focusNav";
