@@ -187,6 +187,13 @@ function countRequests(page: Page, is: (method: string, url: string) => boolean)
   return counts;
 }
 
+/** Resolves once the page's live stream (GET /api/v1/events) is open: its headers have arrived. */
+export const streamOpened = (page: Page) =>
+  page.waitForResponse(
+    (r) => new URL(r.url()).pathname === "/api/v1/events" && r.status() === 200,
+    { timeout: 15_000 },
+  );
+
 /** Counts the task moves (POST /api/v1/tasks/{id}/move) the page sends and the answers to them. */
 export const countMoves = (page: Page) =>
   countRequests(page, (method, url) => method === "POST" && /\/tasks\/[^/]+\/move$/.test(url));

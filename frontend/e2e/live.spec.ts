@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import {
   acceptAfterLogIn,
   accountWithTasks,
@@ -6,15 +6,9 @@ import {
   invitedThroughApi,
   logIn,
   quickAdd,
+  streamOpened,
   taskRow,
 } from "./helpers";
-
-/** Resolves once the page's live stream is open (its response headers have arrived). */
-const streamOpened = (page: Page) =>
-  page.waitForResponse(
-    (r) => new URL(r.url()).pathname === "/api/v1/events" && r.status() === 200,
-    { timeout: 15_000 },
-  );
 
 test("live updates: a change on one device appears on the other without a reload, both ways", async ({
   page,

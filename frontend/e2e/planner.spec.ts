@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { shoot } from "./axe";
-import { createAccount, dragOnto, logIn, PASSWORD } from "./helpers";
+import { createAccount, dragOnto, logIn, PASSWORD, streamOpened } from "./helpers";
 
 const ZONE = "Europe/Berlin";
 
@@ -209,10 +209,7 @@ test("Upcoming: a read already on its way, or a change answered while a later mo
   await seed({ title: "Dentist", due_on: dayIn(1) });
   await seed({ title: "Water the plants", due_on: dayIn(2) });
   await seed({ title: "Gym", due_on: dayIn(3) });
-  const streamOpened = page.waitForResponse(
-    (r) => new URL(r.url()).pathname === "/api/v1/events" && r.status() === 200,
-    { timeout: 15_000 },
-  );
+  const opened = streamOpened(page);
   await logIn(page, email);
   await page
     .getByRole("navigation", { name: "Planner" })
@@ -220,7 +217,7 @@ test("Upcoming: a read already on its way, or a change answered while a later mo
     .click();
   const day = (offset: number) => page.locator(`section[data-day="${dayIn(offset)}"]`);
   await expect(day(2)).toContainText("Water the plants");
-  await streamOpened;
+  await opened;
 
   // Another device changes "Gym": the page reads the agenda again. That read is answered from
   // the server as it is now, and held back until after the move below.

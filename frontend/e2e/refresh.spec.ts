@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { boardCard, countWrites, createAccount, logIn, quickAdd } from "./helpers";
+import { boardCard, countWrites, createAccount, logIn, quickAdd, streamOpened } from "./helpers";
 
 // This server issues access tokens that live 3 seconds (see scripts/e2e-web.sh).
 const shortTtl = process.env.E2E_SHORT_TTL_URL ?? "http://127.0.0.1:8766";
@@ -12,13 +12,10 @@ test("an expired access token is renewed once, transparently, for all waiting re
   const email = await createAccount(request, shortTtl, "refresh");
   // The live stream opens once the first screen has painted; on a loaded machine that can be
   // after the 3 s token has died, and its own renewal is not the one counted below.
-  const streamOpened = page.waitForResponse(
-    (r) => new URL(r.url()).pathname === "/api/v1/events" && r.status() === 200,
-    { timeout: 15_000 },
-  );
+  const opened = streamOpened(page);
   await logIn(page, email);
   await quickAdd(page, "Survive token expiry");
-  await streamOpened;
+  await opened;
 
   const refreshes: number[] = [];
   const unauthorized: string[] = [];

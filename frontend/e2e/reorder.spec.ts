@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { countMoves, editButton, listTitles, signedInInManualOrder } from "./helpers";
+import { countMoves, editButton, listTitles, signedInInManualOrder, streamOpened } from "./helpers";
 
 /** Alt+↑ twice on Dan, the last of Ann, Ben, Cat, Dan (the second once the row has its focus
  * back): Ann, Dan, Ben, Cat. */
@@ -97,17 +97,14 @@ test("a live refetch while moves are on their way does not put a moved row back"
   request,
   baseURL,
 }) => {
-  const streamOpened = page.waitForResponse(
-    (r) => new URL(r.url()).pathname === "/api/v1/events" && r.status() === 200,
-    { timeout: 15_000 },
-  );
+  const opened = streamOpened(page);
   await signedInInManualOrder(page, request, baseURL!, "reorder-live", [
     "Ann",
     "Ben",
     "Cat",
     "Dan",
   ]);
-  await streamOpened;
+  await opened;
   const moves = countMoves(page);
   const release = holdMoveAnswers(page);
 
