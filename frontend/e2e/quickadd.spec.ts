@@ -2,7 +2,13 @@ import { expect, test, type APIRequestContext, type Page } from "@playwright/tes
 import { expectAxeClean } from "./axe";
 import { accountWithTasks, logIn, PASSWORD, screenshotDir, signedIn, taskRow } from "./helpers";
 
-type ApiTask = { title: string; priority: string; labels: string[]; due_date: string | null };
+type ApiTask = {
+  title: string;
+  priority: string;
+  labels: string[];
+  due_date: string | null;
+  due_on: string | null;
+};
 
 /** The account's tasks as the API stores them (what was really saved, not what the page shows). */
 async function savedTasks(request: APIRequestContext, baseURL: string, email: string) {
@@ -95,11 +101,28 @@ test("quick add reads a sentence into chips; a removed chip goes back into the t
     await expect(taskRow(page, "Renew the passport")).toHaveAttribute("data-task-id", /^(?!temp-)/);
   });
 
+  await test.step("“due on the 15th”: the next 15th, and the title does not end in “due”", async () => {
+    await input.fill("Pay the invoice due on the 15th");
+    await expect(chips.getByRole("listitem")).toHaveCount(1);
+    await expect(page.getByText("Saves as “Pay the invoice”")).toBeVisible();
+    await input.press("Enter");
+    await expect(taskRow(page, "Pay the invoice")).toHaveAttribute("data-task-id", /^(?!temp-)/);
+  });
+
   const saved = await savedTasks(request, baseURL!, email);
   expect(saved.find((t) => t.title === "Call mom #phone")).toMatchObject({
     priority: "urgent",
     labels: ["family"],
     due_date: (await tomorrowAt6pm(page)).replace(".000Z", "Z"),
+  });
+  const next15th = await page.evaluate(() => {
+    const d = new Date();
+    if (d.getDate() > 15) d.setMonth(d.getMonth() + 1, 1);
+    return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-15`;
+  });
+  expect(saved.find((t) => t.title === "Pay the invoice")).toMatchObject({
+    due_on: next15th,
+    due_date: null,
   });
   expect(saved.find((t) => t.title === "Renew the passport")).toMatchObject({
     priority: "high",

@@ -50,6 +50,61 @@ describe("parseQuickAdd: dates", () => {
     expect(parse("Pay rent in 3 days").due).toEqual({ kind: "day", date: "2026-12-04" });
   });
 
+  it("takes the word that leads into a date with it, so the title does not end in “on” or “by”", () => {
+    expect(parse("Submit on Dec 15")).toMatchObject({
+      title: "Submit",
+      due: { kind: "day", date: "2026-12-15" },
+      spans: [{ kind: "date", text: "on Dec 15" }],
+    });
+    expect(parse("Finish the draft by tomorrow").title).toBe("Finish the draft");
+    expect(parse("Report due friday").title).toBe("Report");
+    expect(parse("Report due by 5pm").title).toBe("Report");
+    expect(parse("Pay on the 1st of january")).toMatchObject({
+      title: "Pay",
+      due: { kind: "day", date: "2027-01-01" },
+    });
+    expect(parse("Birthday every year on march 3")).toMatchObject({
+      title: "Birthday",
+      recurrence: "FREQ=YEARLY",
+      due: { kind: "day", date: "2027-03-03" },
+    });
+    // Only a word right before the date, and only as a whole word.
+    expect(parse("Walk to Avon tomorrow").title).toBe("Walk to Avon");
+    expect(parse("Stand by me tomorrow").title).toBe("Stand by me");
+  });
+
+  it("reads “on the 15th” as the next 15th, and not a “3rd” that names something else", () => {
+    expect(parse("Dentist on the 15th")).toMatchObject({
+      title: "Dentist",
+      due: { kind: "day", date: "2026-12-15" },
+    });
+    // 1 December: the 1st is today; the 31st of a short month is the next month that has one.
+    expect(parse("Rent on the 1st").due).toEqual({ kind: "day", date: "2026-12-01" });
+    const feb = new Date("2027-02-10T10:00:00Z");
+    expect(parse("Pay on the 30th", { now: feb }).due).toEqual({ kind: "day", date: "2027-03-30" });
+    expect(parse("Pay on the 5th", { now: feb }).due).toEqual({ kind: "day", date: "2027-03-05" });
+    expect(parse("Dentist on the 15th at 3pm").due).toEqual({
+      kind: "time",
+      instant: "2026-12-15T14:00:00.000Z",
+    });
+    expect(parse("Dentist on the 15th p1 #health")).toMatchObject({
+      title: "Dentist",
+      due: { kind: "day", date: "2026-12-15" },
+    });
+    for (const words of ["Meeting on the 3rd floor", "Plan the 25th anniversary", "Read the 2nd"]) {
+      expect(parse(words)).toMatchObject({ title: words, due: null });
+    }
+  });
+
+  it("reads a month name before a two-digit day where the day is written first, too", () => {
+    expect(parse("Taxes april 15").due).toEqual({ kind: "day", date: "2027-04-15" });
+    expect(parse("Submit Dec 15").due).toEqual({ kind: "day", date: "2026-12-15" });
+    expect(parse("Submit Dec 15", { dayFirst: false }).due).toEqual({
+      kind: "day",
+      date: "2026-12-15",
+    });
+  });
+
   it("puts a past month-day in the coming year", () => {
     expect(parse("Dentist on 5 May").due).toEqual({ kind: "day", date: "2027-05-05" });
   });
@@ -207,6 +262,10 @@ describe("parseQuickAdd: recurrence", () => {
     ["every last day of the month", "FREQ=MONTHLY;BYMONTHDAY=-1", "2026-12-31"],
     ["every month on the 15th", "FREQ=MONTHLY;BYMONTHDAY=15", "2026-12-15"],
     ["every year", "FREQ=YEARLY", "2026-12-01"],
+    ["every 15th", "FREQ=MONTHLY;BYMONTHDAY=15", "2026-12-15"],
+    ["every 1st of the month", "FREQ=MONTHLY;BYMONTHDAY=1", "2026-12-01"],
+    ["every 2nd week", "FREQ=WEEKLY;INTERVAL=2", "2026-12-01"],
+    ["every 3rd day", "FREQ=DAILY;INTERVAL=3", "2026-12-01"],
   ])("reads %s as %s, first due %s", (words, rrule, first) => {
     const p = parse(`Water plants ${words}`);
     expect(p).toMatchObject({ title: "Water plants", recurrence: rrule });

@@ -103,9 +103,13 @@ const RULES: ReadonlyArray<[RegExp, (m: RegExpExecArray) => Rule | null]> = [
     () => ({ rrule: "FREQ=MONTHLY;BYMONTHDAY=-1", byMonthDay: -1 }),
   ],
   [
-    new RegExp(String.raw`month\s+on\s+the\s+(\d{1,2})(?:st|nd|rd|th)?${NOT_WORD}`, "iuy"),
+    // "month on the 15th", or "15th" ("of the month"); "2nd week" is an interval (below)
+    new RegExp(
+      String.raw`(?:month\s+on\s+the\s+(\d{1,2})(?:st|nd|rd|th)?|(\d{1,2})(?:st|nd|rd|th)(?:\s+(?:day\s+)?of\s+(?:the|each|every)\s+month)?(?!\s+(?:day|week|month|year)))${NOT_WORD}`,
+      "iuy",
+    ),
     (m) => {
-      const n = Number(m[1]);
+      const n = Number(m[1] ?? m[2]);
       return n >= 1 && n <= 31 ? { rrule: `FREQ=MONTHLY;BYMONTHDAY=${n}`, byMonthDay: n } : null;
     },
   ],
@@ -118,7 +122,10 @@ const RULES: ReadonlyArray<[RegExp, (m: RegExpExecArray) => Rule | null]> = [
     () => ({ rrule: "FREQ=WEEKLY;BYDAY=SA,SU", byDay: [6, 0] }),
   ],
   [
-    new RegExp(String.raw`(other|\d{1,3})\s+(day|week|month|year)s?${NOT_WORD}`, "iuy"),
+    new RegExp(
+      String.raw`(other|\d{1,3})(?:st|nd|rd|th)?\s+(day|week|month|year)s?${NOT_WORD}`,
+      "iuy",
+    ),
     (m) => {
       const n = m[1]!.toLowerCase() === "other" ? 2 : Number(m[1]);
       const freq = FREQ[m[2]!.toLowerCase()]!;
@@ -150,6 +157,10 @@ const RULES: ReadonlyArray<[RegExp, (m: RegExpExecArray) => Rule | null]> = [
     },
   ],
 ];
+
+// A word that only leads into the date ("submit on Dec 15", "report due by 5pm") goes with it, so
+// the title does not end in it. chrono takes "on" before a weekday itself, not before the rest.
+const DATE_LEAD_RE = /(?<=^|\s)(?:due(?:\s+(?:on|by))?|by|on(?:\s+the)?)\s+$/iu;
 
 const pad = (n: number) => String(n).padStart(2, "0");
 const dayKey = (c: Civil) => `${c.y}-${pad(c.m)}-${pad(c.d)}`;
@@ -183,6 +194,38 @@ function firstOccurrence(rule: Rule, from: Civil): Civil {
   }
   return from;
 }
+
+/**
+ * "on the 15th": the next 15th, as Todoist reads it (chrono reads "15th" only with a month).
+ * Only after "on the", and only where no word follows but "at", a time or a token, so "the 25th
+ * anniversary" and "on the 3rd floor" stay words.
+ */
+const ON_THE_ORDINAL: chrono.Parser = {
+  pattern: () =>
+    /(?<![\p{L}\p{N}_])on\s+the\s+(\d{1,2})(?:st|nd|rd|th)(?=[\s,;.!?)]*(?:$|at\b|@|\d))/iu,
+  extract: (context, match) => {
+    const n = Number(match[1]);
+    if (n < 1 || n > 31) return null;
+    const ref = context.reference.getDateWithAdjustedTimezone();
+    const today = { y: ref.getFullYear(), m: ref.getMonth() + 1, d: ref.getDate() };
+    const day = firstOccurrence({ rrule: "", byMonthDay: n }, today);
+    const components = context.createParsingComponents({ day: day.d });
+    return components.imply("month", day.m).imply("year", day.y);
+  },
+};
+/** chrono's English parser plus "on the 15th"; day-first reads 5/6 as 5 June. */
+function englishParser(dayFirst: boolean): chrono.Chrono {
+  const config = chrono.configuration.createCasualConfiguration(dayFirst);
+  for (const p of config.parsers) {
+    // Day-first chrono drops "Dec 15" and "april 15" in case 15 is a year ("December 2015"); in
+    // a task nobody means that, and a month name is not ambiguous in any locale.
+    if ("shouldSkipYearLikeDate" in p) p.shouldSkipYearLikeDate = false;
+  }
+  config.parsers.push(ON_THE_ORDINAL);
+  return new chrono.Chrono(config);
+}
+const MONTH_FIRST = englishParser(false);
+const DAY_FIRST = englishParser(true);
 
 const zonedInstant = (c: Civil, hour: number, minute: number, zone: string) =>
   new Date(new TZDate(c.y, c.m - 1, c.d, hour, minute, zone).getTime()).toISOString();
@@ -278,10 +321,11 @@ export function parseQuickAdd(text: string, options: ParseOptions = {}): ParsedT
 
   // Dates: chrono reads the text with every token and protected range blanked out, in the
   // user's zone (its offset now; the instant is then computed DST-correct for the target day).
-  const parser = (options.dayFirst ?? defaultDayFirst()) ? chrono.GB : chrono.casual;
+  const parser = (options.dayFirst ?? defaultDayFirst()) ? DAY_FIRST : MONTH_FIRST;
+  const dateText = maskRanges(masked, found);
   const dateResults = parser
     .parse(
-      maskRanges(masked, found),
+      dateText,
       { instant: now, timezone: tzOffset(zone, now) },
       {
         forwardDate: true,
@@ -289,7 +333,10 @@ export function parseQuickAdd(text: string, options: ParseOptions = {}): ParsedT
     )
     // A month or year alone ("may", "next month") names no day: "in may release" stays words.
     .filter(({ start: c }) => c.isCertain("day") || c.isCertain("weekday") || c.isCertain("hour"))
-    .map((r) => ({ r, span: span("date", r.index, r.index + r.text.length) }))
+    .map((r) => {
+      const lead = DATE_LEAD_RE.exec(dateText.slice(0, r.index));
+      return { r, span: span("date", lead?.index ?? r.index, r.index + r.text.length) };
+    })
     .filter(({ span: s }) => !literal(s));
   const dated = dateResults.at(-1);
 
