@@ -386,6 +386,42 @@ test("Calendar: a busy day shows three tasks and “+N more”; j/k walk the tas
   await expect(cell.getByRole("button", { name: /more tasks on/ })).toBeHidden();
 });
 
+test("Calendar: t moves the focused task onto a busy today, which unfolds to keep it in view and focused", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, seed, get } = await account(request, baseURL!, "calendar-t");
+  const today = dayIn(0);
+  // Another day of this month, so that both show on one page.
+  const other = today.endsWith("-01") ? dayIn(1) : dayIn(-1);
+  for (const n of [1, 2, 3, 4, 5])
+    await seed({ title: `Chore ${n}`, due_on: today, priority: "high" });
+  // Low: it goes last in today's cell, behind "+N more".
+  await seed({ title: "Call the bank", due_on: other, priority: "low" });
+  await logIn(page, email);
+  await page.goto("/calendar");
+
+  const cell = page.locator(`li[data-day="${today}"]`);
+  const chips = cell.getByTestId("calendar-task");
+  await expect(chips.filter({ visible: true })).toHaveCount(3);
+  const mover = page.getByRole("button", { name: "Edit “Call the bank”" });
+  await mover.focus();
+  await page.keyboard.press("t");
+  await expect(chips).toHaveCount(6);
+  await expect(mover).toBeVisible();
+  await expect(mover).toBeFocused();
+  const fewer = cell.getByRole("button", { name: /^Show fewer tasks on / });
+  await expect(fewer).toHaveAttribute("aria-expanded", "true");
+  await expect.poll(async () => (await get("Call the bank")).due_on).toBe(today);
+
+  // The keys go on from it; once the focus is elsewhere, the day folds as before.
+  await page.keyboard.press("k");
+  await expect(chips.nth(4)).toBeFocused();
+  await fewer.click();
+  await expect(chips.filter({ visible: true })).toHaveCount(3);
+});
+
 test("a day's + in Calendar and Upcoming, n on a day, and a new task on Today start it due that day", async ({
   page,
   request,

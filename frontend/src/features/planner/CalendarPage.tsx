@@ -74,6 +74,7 @@ function TaskChip({
       {...dragProps}
       // On the row, as in the lists: j/k and the task keys find a task by it.
       data-task-id={task.id}
+      data-repeat={repeat || undefined}
       className={cn(
         !repeat && "cursor-grab touch-manipulation",
         isDragging && "opacity-60",
@@ -103,22 +104,29 @@ function DayCell({
   today,
   tasks,
   repeats,
+  focusedTask,
 }: {
   day: string;
   today: string;
   tasks: Task[];
   repeats: Occurrence[];
+  /** The task whose chip has (or had, until it moved) the focus: a folded day does not hide it. */
+  focusedTask: string | null;
 }) {
   const { setNodeRef, isOver } = useDroppable({ id: day });
   // A phone lists only the days with tasks, and every day while a task is dragged: any day can
   // take it.
   const dragging = useDndContext().active !== null;
   // A busy day folds, so that its week keeps the height of the others; the button unfolds it,
-  // and so does a task dropped here (it goes last, where a folded day would hide it).
+  // and so does a task dropped here (it goes last, where a folded day would hide it), or one
+  // moved here from the keyboard (t), so that its chip keeps the focus.
   const [unfolded, setUnfolded] = useState(false);
   useDndMonitor({ onDragEnd: ({ over }) => over?.id === day && setUnfolded(true) });
   const count = tasks.length + repeats.length;
   const folds = count > FOLD_AT;
+  if (folds && !unfolded && tasks.slice(FOLDED).some((t) => t.id === focusedTask)) {
+    setUnfolded(true);
+  }
   const hidden = (index: number) => folds && !unfolded && index >= FOLDED;
   return (
     <li
@@ -201,6 +209,7 @@ export default function CalendarPage() {
   const month = MONTH.test(asked) ? asked : today.slice(0, 7);
   const { from, to } = monthRange(month);
   const agenda = useAgenda(from, to);
+  const [focusedTask, setFocusedTask] = useState<string | null>(null);
   useAgendaKeys(agenda.data);
   const byDay = new Map<string, Task[]>(agenda.data?.days.map((d) => [d.date, d.tasks]) ?? []);
   const repeatsOn = agenda.data ? repeatsByDay(agenda.data) : new Map<string, Occurrence[]>();
@@ -272,6 +281,12 @@ export default function CalendarPage() {
           >
             <ol
               aria-label={title}
+              onFocus={(e) =>
+                setFocusedTask(
+                  e.target.closest<HTMLElement>("[data-task-id]:not([data-repeat])")?.dataset
+                    .taskId ?? null,
+                )
+              }
               className="grid border-zinc-200 sm:grid-cols-7 sm:border-l dark:border-zinc-800"
             >
               {monthGrid(month, FIRST_DAY)
@@ -285,6 +300,7 @@ export default function CalendarPage() {
                       today={today}
                       tasks={byDay.get(day) ?? []}
                       repeats={repeatsOn.get(day) ?? []}
+                      focusedTask={focusedTask}
                     />
                   ) : (
                     <li
