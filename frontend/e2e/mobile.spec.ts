@@ -67,6 +67,24 @@ test("the app is usable on a 375 px wide phone", async ({ page, request, baseURL
   expect(await noSideways()).toBe(true);
 });
 
+test("Upcoming on a phone: a task's title keeps the row, its “Move to” menu stays narrow", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  await signedInWithTasks(page, request, baseURL!, "mobile-upcoming", [
+    { title: "Write the quarterly report", due_date: isoInDays(2) },
+  ]);
+  await page.goto("/upcoming");
+  const title = page.getByRole("button", { name: "Edit “Write the quarterly report”" });
+  const move = page.getByLabel("Move “Write the quarterly report” to another day");
+  await expect(move).toBeVisible();
+  const [t, m] = [(await title.boundingBox())!, (await move.boundingBox())!];
+  // The menu named the day in full ("Wednesday 16 December") and left the title a third of the row.
+  expect(t.width).toBeGreaterThan(m.width);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+});
+
 test("the task counts fit the header from a small phone to a desktop, Overdue always whole", async ({
   page,
   request,

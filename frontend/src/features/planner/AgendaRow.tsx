@@ -63,7 +63,8 @@ export function AgendaRow({
         value={day}
         onChange={(e) => onMove(task, e.target.value)}
         onPointerDown={(e) => e.stopPropagation()}
-        className="h-8 rounded-md border border-zinc-300 bg-white px-2 text-xs text-zinc-800 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
+        // Narrow on a phone, where the longest day ("Wednesday 16 December") took the title's room.
+        className="h-8 w-32 rounded-md border border-zinc-300 bg-white px-2 text-xs text-zinc-800 sm:w-auto dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
       >
         {days.map((d) => (
           <option key={d} value={d}>
