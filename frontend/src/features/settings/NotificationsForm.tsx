@@ -5,6 +5,7 @@ import { useTimeZone } from "@/features/auth/context";
 import { getSettings, notificationKeys, putSettings } from "@/features/notifications/api";
 import { Button, Field, Spinner } from "@/ui/primitives";
 import { toast } from "@/ui/toast";
+import { SETTINGS_SELECT } from "./profileChange";
 
 const hour = (h: number) => `${String(h).padStart(2, "0")}:00`;
 
@@ -55,7 +56,7 @@ export function NotificationsForm() {
           id="digest-hour"
           value={value}
           onChange={(e) => setChoice(e.target.value)}
-          className="focus:border-brand-500 focus:ring-brand-500/20 h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:ring-2 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900"
+          className={SETTINGS_SELECT}
         >
           <option value="">Off</option>
           {Array.from({ length: 24 }, (_, h) => (

@@ -1,48 +1,43 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
-import { toast } from "@/ui/toast";
-import { api, unwrap } from "@/api/client";
-import { errorMessage } from "@/api/problem";
-import type { User } from "@/api/types";
 import { useAuth } from "@/features/auth/context";
 import { Button, Field, Spinner } from "@/ui/primitives";
+import { SETTINGS_SELECT, useProfileChange } from "./profileChange";
 import { browserZone, zoneChoices } from "./zones";
 
 /** The profile's time zone: it decides "today", overdue and what a due day means. */
 export function TimeZoneForm() {
-  const { user, setUser } = useAuth();
+  const { user } = useAuth();
   const qc = useQueryClient();
   const saved = user?.time_zone ?? "UTC";
   const [zone, setZone] = useState(saved);
-  const [busy, setBusy] = useState(false);
   const choices = useMemo(() => zoneChoices(saved), [saved]);
   const browser = browserZone();
+  const change = useProfileChange({
+    saved: (u) => `Time zone set to ${u.time_zone}`,
+    failed: "Could not change the time zone",
+  });
+  const busy = change.isPending;
 
-  async function save(timeZone: string) {
-    setBusy(true);
-    try {
-      const { data } = await unwrap<User>(
-        api.PATCH("/api/v1/users/me", { body: { time_zone: timeZone } }),
-      );
-      setUser(data);
-      setZone(data.time_zone);
-      // Today, Upcoming, overdue and due-day filters all change with the zone.
-      void qc.invalidateQueries({ queryKey: ["planner"] });
-      void qc.invalidateQueries({ queryKey: ["tasks"] });
-      toast.success(`Time zone set to ${data.time_zone}`);
-    } catch (e) {
-      toast.error(`Could not change the time zone: ${errorMessage(e)}`);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const save = (timeZone: string) =>
+    change.mutate(
+      { time_zone: timeZone },
+      {
+        onSuccess: (u) => {
+          setZone(u.time_zone);
+          // Today, Upcoming, overdue and due-day filters all change with the zone.
+          void qc.invalidateQueries({ queryKey: ["planner"] });
+          void qc.invalidateQueries({ queryKey: ["tasks"] });
+        },
+      },
+    );
 
   return (
     <form
       className="max-w-md space-y-4"
       onSubmit={(e) => {
         e.preventDefault();
-        void save(zone);
+        save(zone);
       }}
     >
       <Field
@@ -54,7 +49,7 @@ export function TimeZoneForm() {
           id="time-zone"
           value={zone}
           onChange={(e) => setZone(e.target.value)}
-          className="focus:border-brand-500 focus:ring-brand-500/20 h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:ring-2 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900"
+          className={SETTINGS_SELECT}
         >
           {choices.map((z) => (
             <option key={z} value={z}>
@@ -68,7 +63,7 @@ export function TimeZoneForm() {
           {busy && <Spinner />}Save time zone
         </Button>
         {saved !== browser && (
-          <Button variant="secondary" disabled={busy} onClick={() => void save(browser)}>
+          <Button variant="secondary" disabled={busy} onClick={() => save(browser)}>
             Use {browser.replaceAll("_", " ")}
           </Button>
         )}
