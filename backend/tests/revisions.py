@@ -14,12 +14,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import TableClause, column, inspect, table, text
+from sqlalchemy import TableClause, column, insert, inspect, table, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from taskapp import migrate
 from taskapp.auth.interface import User
-from taskapp.db import create_engine, create_session_factory
+from taskapp.db import create_engine, create_session_factory, utcnow
+from taskapp.projects.models import inbox_for
 from taskapp.reminders.models import Notification, Reminder
 from taskapp.settings import Settings
 from taskapp.tasks import search
@@ -51,9 +52,23 @@ async def connection_on(url: str, *, begin: bool = False) -> AsyncIterator[Async
 
 
 async def add_owner(session: AsyncSession, **fields: Any) -> uuid.UUID:
-    """A user with a fresh id (and an address made from it), flushed so rows can point at it."""
+    """A user with a fresh id (and an address made from it) and their Inbox, as the app makes
+    one, flushed so rows can point at it. The user row has only the columns users had from the
+    first revision on, and `fields`: a test at an older revision must not name a column a later
+    one adds."""
     owner = uuid.uuid4()
-    session.add(User(id=owner, email=f"{owner.hex}@example.com", password_hash="x", **fields))
+    now = utcnow()
+    values = {
+        "id": owner,
+        "email": f"{owner.hex}@example.com",
+        "password_hash": "x",
+        "is_active": True,
+        "created_at": now,
+        "updated_at": now,
+        **fields,
+    }
+    await session.execute(insert(previous_columns(User.__tablename__, *values)).values(values))
+    session.add(inbox_for(owner))
     await session.flush()
     return owner
 

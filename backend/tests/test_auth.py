@@ -53,9 +53,11 @@ async def test_register_returns_the_public_user_with_a_lower_cased_email(
         "full_name",
         "is_active",
         "time_zone",
+        "week_start",
         "email_verified",
         "created_at",
     }
+    assert body["week_start"] is None  # the browser's language decides until the user chooses
     assert body["email"] == email.lower()
     assert body["email_verified"] is False
     assert body["full_name"] == "Ada Lovelace"

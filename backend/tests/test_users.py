@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from tests.conftest import Account, assert_problem, login
 
@@ -39,6 +40,40 @@ async def test_patch_me_changes_and_clears_the_full_name(
         "/api/v1/users/me", json={"full_name": None}, headers=account.headers
     )
     assert cleared.json()["full_name"] is None
+
+
+async def test_the_week_start_is_the_browsers_until_chosen_and_null_gives_it_back(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    me = "/api/v1/users/me"
+    assert (await client.get(me, headers=account.headers)).json()["week_start"] is None
+    chosen = await client.patch(me, json={"week_start": "sunday"}, headers=account.headers)
+    assert chosen.status_code == 200, chosen.text
+    assert chosen.json()["week_start"] == "sunday"
+    # Only the fields sent change, and another session reads it (the profile, not the browser).
+    await client.patch(me, json={"full_name": "Ada"}, headers=account.headers)
+    other = await login(client, account.email, account.password)
+    other_headers = {"Authorization": f"Bearer {other.json()['access_token']}"}
+    assert other.json()["user"]["week_start"] == "sunday"
+    assert (await client.get(me, headers=other_headers)).json()["week_start"] == "sunday"
+    cleared = await client.patch(me, json={"week_start": None}, headers=account.headers)
+    assert cleared.json()["week_start"] is None
+    assert cleared.json()["full_name"] == "Ada"
+
+
+@pytest.mark.parametrize("value", ["Monday", "friday", "", 1, ["sunday"]])
+async def test_a_week_start_that_is_not_a_day_it_knows_is_422_naming_the_field(
+    client: httpx.AsyncClient, account: Account, value: object
+) -> None:
+    me = "/api/v1/users/me"
+    await client.patch(me, json={"week_start": "saturday"}, headers=account.headers)
+    response = await client.patch(
+        me, json={"week_start": value, "full_name": "Not saved"}, headers=account.headers
+    )
+    body = assert_problem(response, 422)
+    assert [error["field"] for error in body["errors"]] == ["body.week_start"]
+    unchanged = (await client.get(me, headers=account.headers)).json()
+    assert (unchanged["week_start"], unchanged["full_name"]) == ("saturday", None)
 
 
 async def test_patch_me_cannot_change_the_email_or_activation(

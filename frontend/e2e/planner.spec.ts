@@ -516,6 +516,55 @@ test.describe("the calendar in a US browser", () => {
     await expect(cells.nth(5)).toHaveAttribute("data-day", "2027-01-01");
     await expect(cells.nth(6)).toHaveAttribute("data-day", "2027-01-02");
   });
+
+  test("starts them on the day chosen in Settings, on every device, until set back to the language's", async ({
+    page,
+    request,
+    baseURL,
+    browser,
+  }) => {
+    const { email } = await account(request, baseURL!, "monday");
+    await logIn(page, email);
+    await page.goto("/settings");
+    const weekStart = page.getByLabel("Week starts on");
+    await expect(weekStart).toHaveValue("");
+    await expect(weekStart.locator("option:checked")).toHaveText("As this browser’s language");
+    await weekStart.selectOption("monday");
+    await page.getByRole("button", { name: "Save first day" }).click();
+    await expect(page.getByText("Weeks start on Monday")).toBeVisible();
+
+    const mondayFirst = async (p: Page) => {
+      await p.goto("/calendar?month=2027-01");
+      await expect(p.getByTestId("calendar-weekdays").locator("span")).toHaveText([
+        "Mon",
+        "Tue",
+        "Wed",
+        "Thu",
+        "Fri",
+        "Sat",
+        "Sun",
+      ]);
+      // 1 January 2027 is a Friday: the fifth cell of a Monday-first week.
+      const cells = p.getByRole("list", { name: "January 2027" }).locator(":scope > li");
+      await expect(cells.nth(4)).toHaveAttribute("data-day", "2027-01-01");
+    };
+    await mondayFirst(page);
+    // Another device, in the same US language, signs in: the profile's choice, not the browser's.
+    const other = await browser.newContext({ locale: "en-US", baseURL: baseURL! });
+    const otherPage = await other.newPage();
+    await logIn(otherPage, email);
+    await mondayFirst(otherPage);
+    await other.close();
+
+    await page.goto("/settings");
+    await weekStart.selectOption("");
+    await page.getByRole("button", { name: "Save first day" }).click();
+    await expect(
+      page.getByText("Weeks start where this browser’s language starts them"),
+    ).toBeVisible();
+    await page.goto("/calendar?month=2027-01");
+    await expect(page.getByTestId("calendar-weekdays").locator("span").first()).toHaveText("Sun");
+  });
 });
 
 test("the editor saves a day without a time as a due day, a time as a due time, and says how a task repeats", async ({

@@ -2333,6 +2333,11 @@ export interface components {
              * @description IANA time zone: the user's today, due days and recurrences
              */
             time_zone: string;
+            /**
+             * Week Start
+             * @description The first day of the user's calendar weeks; null: the browser's language
+             */
+            week_start: ("monday" | "saturday" | "sunday") | null;
         };
         /**
          * UserUpdate
@@ -2350,6 +2355,11 @@ export interface components {
              * @example Europe/Berlin
              */
             time_zone?: string;
+            /**
+             * Week Start
+             * @description First day of the calendar's weeks; null: the browser's language decides
+             */
+            week_start?: ("monday" | "saturday" | "sunday") | null;
         };
     };
     responses: never;

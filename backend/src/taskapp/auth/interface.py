@@ -17,6 +17,7 @@ from taskapp.auth.schemas import (
     FullName,
     Password,
     UserPublic,
+    WeekStart,
     iana_zone,
     refuse_email_as_password,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "Password",
     "User",
     "UserPublic",
+    "WeekStart",
     "check_current_password",
     "check_invitation_quota",
     "clear_refresh_cookie",

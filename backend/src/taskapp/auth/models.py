@@ -26,6 +26,8 @@ class User(Base):
     tasks_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # IANA name (users/schemas.py validates it): the user's "today", due days and recurrences.
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # "monday", "saturday" or "sunday" (auth/schemas.py); None: the browser's language decides.
+    week_start: Mapped[str | None] = mapped_column(String(9))
     # When the owner opened the link mailed to this address; None until then.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

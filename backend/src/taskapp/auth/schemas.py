@@ -59,6 +59,9 @@ def refuse_email_as_password(password: str, email: str) -> str:
     return password
 
 
+# The first day of a week in the user's calendar; null: the browser's language decides.
+WeekStart = Literal["monday", "saturday", "sunday"]
+
 FullName = Annotated[
     str,
     StringConstraints(min_length=1, max_length=255, pattern=VISIBLE_TEXT),
@@ -114,6 +117,9 @@ class UserPublic(BaseModel):
     full_name: str | None
     is_active: bool
     time_zone: str = Field(description="IANA time zone: the user's today, due days and recurrences")
+    week_start: WeekStart | None = Field(
+        description="The first day of the user's calendar weeks; null: the browser's language"
+    )
     email_verified: bool = Field(description="The owner opened the verification link mailed to it")
     created_at: datetime
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from taskapp.auth.interface import FullName, Password, iana_zone
+from taskapp.auth.interface import FullName, Password, WeekStart, iana_zone
 
 
 class UserUpdate(BaseModel):
@@ -21,6 +21,11 @@ class UserUpdate(BaseModel):
         description="IANA time zone name; Today and due days follow it",
         examples=["Europe/Berlin"],
         json_schema_extra={"maxLength": 64},
+    )
+
+    week_start: WeekStart | None = Field(
+        default=None,
+        description="First day of the calendar's weeks; null: the browser's language decides",
     )
 
     _time_zone = field_validator("time_zone")(iana_zone)

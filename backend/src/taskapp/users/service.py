@@ -25,6 +25,8 @@ async def update_profile(session: AsyncSession, user: User, changes: dict[str, A
     they go stale at once."""
     if "full_name" in changes:
         user.full_name = changes["full_name"]
+    if "week_start" in changes:
+        user.week_start = changes["week_start"]
     if "time_zone" in changes and changes["time_zone"] != user.time_zone:
         user.time_zone = changes["time_zone"]
         # In SQL (tasks_version + 1), not read-modify-write: a task write committing meanwhile

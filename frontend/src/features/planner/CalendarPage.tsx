@@ -7,11 +7,12 @@ import {
   useDroppable,
 } from "@dnd-kit/core";
 import { ChevronLeft, ChevronRight, Repeat } from "lucide-react";
-import { useState } from "react";
+import { useContext, useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
+import { AuthContext } from "@/features/auth/context";
 import { useOpenTask } from "@/features/tasks/views";
 import { Button, Spinner } from "@/ui/primitives";
 import { LoadError } from "@/ui/LoadStates";
@@ -23,23 +24,12 @@ import { useTimeZone } from "./api";
 import { useAgendaMoves, usePointerDrag } from "./drag";
 import { localToday } from "./dayMath";
 import { longDay } from "./days";
-import {
-  firstDayOfWeek,
-  monthGrid,
-  monthLabel,
-  monthRange,
-  shiftMonth,
-  weekdayNames,
-} from "./month";
+import { monthGrid, monthLabel, monthRange, shiftMonth, weekdayNames, weekStartDay } from "./month";
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** A day with more tasks than FOLD_AT shows FOLDED of them and a "+N more" button (not a phone). */
 const FOLD_AT = 4;
 const FOLDED = 3;
-// Weeks start where the browser's language starts them (Sunday in en-US), as its dates read: read
-// once, not on each of a drag's many renders.
-const FIRST_DAY = firstDayOfWeek();
-const WEEKDAYS = weekdayNames(FIRST_DAY);
 
 /**
  * A task in a day's cell: opens its editor; dragged onto another day, moves there. A later
@@ -198,7 +188,8 @@ function DayCell({
 }
 
 /**
- * A month at a time from `GET /tasks/agenda` (≤ 62 days), Monday first; `?month=YYYY-MM`.
+ * A month at a time from `GET /tasks/agenda` (≤ 62 days), `?month=YYYY-MM`, its weeks from the
+ * user's first day.
  * Dragging a task onto another day reschedules it, as in Upcoming.
  */
 export default function CalendarPage() {
@@ -210,6 +201,11 @@ export default function CalendarPage() {
   const { from, to } = monthRange(month);
   const agenda = useAgenda(from, to);
   const [focusedTask, setFocusedTask] = useState<string | null>(null);
+  // Weeks start on the user's chosen day (Settings), else where the browser's language starts
+  // them (Sunday in en-US): worked out once, not on each of a drag's many renders.
+  const weekStart = useContext(AuthContext)?.user?.week_start;
+  const firstDay = useMemo(() => weekStartDay(weekStart), [weekStart]);
+  const weekdays = useMemo(() => weekdayNames(firstDay), [firstDay]);
   useAgendaKeys(agenda.data);
   const byDay = new Map<string, Task[]>(agenda.data?.days.map((d) => [d.date, d.tasks]) ?? []);
   const repeatsOn = agenda.data ? repeatsByDay(agenda.data) : new Map<string, Occurrence[]>();
@@ -265,7 +261,7 @@ export default function CalendarPage() {
             aria-hidden="true"
             data-testid="calendar-weekdays"
           >
-            {WEEKDAYS.map((w) => (
+            {weekdays.map((w) => (
               <span key={w} className="px-2">
                 {w}
               </span>
@@ -289,7 +285,7 @@ export default function CalendarPage() {
               }
               className="grid border-zinc-200 sm:grid-cols-7 sm:border-l dark:border-zinc-800"
             >
-              {monthGrid(month, FIRST_DAY)
+              {monthGrid(month, firstDay)
                 .flat()
                 .map((day, i) =>
                   // Days of the months around it: empty, shaded cells that close the grid.

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { addDays, dayLabel, dayOf, localToday } from "./dayMath";
-import { firstDayOfWeek, monthGrid, monthRange, shiftMonth, weekdayNames } from "./month";
+import {
+  firstDayOfWeek,
+  monthGrid,
+  monthRange,
+  shiftMonth,
+  weekdayNames,
+  weekStartDay,
+} from "./month";
 import { makeTask } from "@/test/utils";
 import { moveInAgenda, repeatsByDay } from "./agenda";
 import { rescheduleTo } from "./reschedule";
@@ -81,6 +88,11 @@ describe("planner days", () => {
       ...decemberDays(2, 4),
     ]);
     expect(monthGrid("2026-12", 7).at(-1)).toEqual([...decemberDays(27, 31), null, null]);
+    // The user's choice wins over the language; none leaves it to the language (jsdom: en-US).
+    expect([weekStartDay("monday"), weekStartDay("saturday"), weekStartDay("sunday")]).toEqual([
+      1, 6, 7,
+    ]);
+    expect(weekStartDay(null)).toBe(firstDayOfWeek());
     // A month that starts on the week's first day has no empty cell before it.
     expect(monthGrid("2026-11", 7)[0]).toEqual(
       decemberDays(1, 7).map((d) => d.replace("-12-", "-11-")),

@@ -37,6 +37,11 @@ export function firstDayOfWeek(locale?: string): number {
   }
 }
 
+/** The user's choice (profile `week_start`) as a first day, else the browser language's. */
+export function weekStartDay(choice: "monday" | "saturday" | "sunday" | null | undefined): number {
+  return choice ? { monday: 1, saturday: 6, sunday: 7 }[choice] : firstDayOfWeek();
+}
+
 /** The short names of the week's days from `firstDay` on ("Sun", "Mon", …). */
 export function weekdayNames(firstDay: number, locale?: string): string[] {
   const format = dateFormat(locale, { timeZone: "UTC", weekday: "short" });

@@ -17,6 +17,7 @@ import { DeleteAccountForm, EmailStatus, ExportForm } from "./AccountCare";
 import { NotificationsForm } from "./NotificationsForm";
 import { ThemeSwitch } from "./ThemeSwitch";
 import { TimeZoneForm } from "./TimeZoneForm";
+import { WeekStartForm } from "./WeekStartForm";
 
 function Section({
   title,
@@ -167,10 +168,13 @@ export default function SettingsPage() {
         </div>
       </Section>
       <Section
-        title="Time zone"
-        description="Today, Upcoming, overdue tasks and due days follow it, on every device."
+        title="Time zone and calendar"
+        description="Today, Upcoming, overdue tasks and due days follow your zone, and the Calendar’s weeks your first day, on every device."
       >
         <TimeZoneForm />
+        <div className="mt-6">
+          <WeekStartForm />
+        </div>
       </Section>
       <Section
         title="Notifications"

@@ -12,6 +12,7 @@ const ada: User = {
   full_name: "Ada",
   is_active: true,
   time_zone: "UTC",
+  week_start: null,
   email_verified: false,
   created_at: "2026-01-01T00:00:00Z",
 };
