@@ -46,8 +46,24 @@ describe("parseQuickAdd: dates", () => {
     expect(parse("Pay rent tomorrow").due).toEqual({ kind: "day", date: "2026-12-02" });
     expect(parse("Pay rent friday").due).toEqual({ kind: "day", date: "2026-12-04" });
     expect(parse("Pay rent tonight").due).toEqual({ kind: "day", date: "2026-12-01" });
-    expect(parse("Pay rent next week").due).toEqual({ kind: "day", date: "2026-12-08" });
     expect(parse("Pay rent in 3 days").due).toEqual({ kind: "day", date: "2026-12-04" });
+  });
+
+  it("reads “next week” as next Monday, as the bulk bar's “Next week (Monday)” does", () => {
+    // Tuesday 1 December: Monday 7 December; on a Monday, the Monday after; on a Sunday, tomorrow.
+    expect(parse("Pay rent next week").due).toEqual({ kind: "day", date: "2026-12-07" });
+    const monday = new Date("2026-12-07T10:00:00Z");
+    expect(parse("Pay rent next week", { now: monday }).due).toEqual({
+      kind: "day",
+      date: "2026-12-14",
+    });
+    const sunday = new Date("2026-12-06T10:00:00Z");
+    expect(parse("Pay rent next week", { now: sunday }).due).toEqual({
+      kind: "day",
+      date: "2026-12-07",
+    });
+    // A time next week keeps chrono's reading.
+    expect(parse("Call next week at 5pm").due?.kind).toBe("time");
   });
 
   it("takes the word that leads into a date with it, so the title does not end in “on” or “by”", () => {

@@ -360,6 +360,11 @@ export function parseQuickAdd(text: string, options: ParseOptions = {}): ParsedT
         ? c.date().toISOString() // "6pm EST" names its own zone
         : zonedInstant(day, c.get("hour")!, c.get("minute") ?? 0, zone);
       due = { kind: "time", instant };
+    } else if (/^next\s+week$/i.test(dated.r.text)) {
+      // Next Monday, as Todoist reads it and as the bulk bar's "Next week (Monday)" sets it
+      // (chrono: 7 days on).
+      const weekday = utcOf(today).getUTCDay(); // 0 = Sunday
+      due = { kind: "day", date: dayKey(addDays(today, (8 - weekday) % 7 || 7)) };
     } else {
       due = { kind: "day", date: dayKey(civil) };
     }
