@@ -152,6 +152,13 @@ test("Ctrl+K palette: type, Enter navigates; projects listed; axe clean, light/d
   await expect(
     sheet.getByText("Command palette: search tasks; actions, pages, projects, views"),
   ).toBeVisible();
+  // Its keys stay on one line (they broke into "Ctrl/⌘" and "K"); the description wraps instead.
+  const lines = await sheet.locator("kbd", { hasText: "Ctrl/⌘ K" }).evaluate((kbd) => {
+    const range = document.createRange();
+    range.selectNodeContents(kbd);
+    return range.getClientRects().length;
+  });
+  expect(lines).toBe(1);
   await page.keyboard.press("Escape");
   await expect(sheet).toBeHidden();
   palette = await openPalette(page);

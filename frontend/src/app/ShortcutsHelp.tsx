@@ -48,9 +48,10 @@ export function ShortcutsHelp({
     <Dialog open={open} onOpenChange={onOpenChange} title="Keyboard shortcuts">
       <dl className="divide-y divide-zinc-200 text-sm dark:divide-zinc-800">
         {SHORTCUTS.map(([keys, what]) => (
-          <div key={what} className="flex items-center justify-between py-2">
+          <div key={what} className="flex items-center justify-between gap-4 py-2">
             <dt className="text-zinc-700 dark:text-zinc-300">{what}</dt>
-            <dd className="flex gap-1">
+            {/* The description wraps, not the keys ("Ctrl/⌘ K" broke over two lines). */}
+            <dd className="flex shrink-0 gap-1">
               {keys.split(" then ").map((k) => (
                 <Kbd key={k}>{k}</Kbd>
               ))}
