@@ -1,3 +1,4 @@
+import type { User } from "@/api/types";
 import { dateFormat } from "@/lib/dates";
 // Calendar-only (apart from days.ts so Today and Upcoming do not load it).
 import { addDays } from "./dayMath";
@@ -38,7 +39,7 @@ export function firstDayOfWeek(locale?: string): number {
 }
 
 /** The user's choice (profile `week_start`) as a first day, else the browser language's. */
-export function weekStartDay(choice: "monday" | "saturday" | "sunday" | null | undefined): number {
+export function weekStartDay(choice: User["week_start"] | undefined): number {
   return choice ? { monday: 1, saturday: 6, sunday: 7 }[choice] : firstDayOfWeek();
 }
 

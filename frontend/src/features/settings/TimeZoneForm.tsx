@@ -16,21 +16,16 @@ export function TimeZoneForm() {
   const change = useProfileChange({
     saved: (u) => `Time zone set to ${u.time_zone}`,
     failed: "Could not change the time zone",
+    then: () => {
+      // Today, Upcoming, overdue and due-day filters all change with the zone.
+      void qc.invalidateQueries({ queryKey: ["planner"] });
+      void qc.invalidateQueries({ queryKey: ["tasks"] });
+    },
   });
   const busy = change.isPending;
 
   const save = (timeZone: string) =>
-    change.mutate(
-      { time_zone: timeZone },
-      {
-        onSuccess: (u) => {
-          setZone(u.time_zone);
-          // Today, Upcoming, overdue and due-day filters all change with the zone.
-          void qc.invalidateQueries({ queryKey: ["planner"] });
-          void qc.invalidateQueries({ queryKey: ["tasks"] });
-        },
-      },
-    );
+    change.mutate({ time_zone: timeZone }, { onSuccess: (u) => setZone(u.time_zone) });
 
   return (
     <form

@@ -12,15 +12,21 @@ export const SETTINGS_SELECT =
 
 /**
  * PATCH /users/me for a form that changes part of the profile: the new profile goes to the whole
- * app (the auth context), and a toast says what was saved, or why not.
+ * app (the auth context), and a toast says what was saved, or why not. `then` runs even when the
+ * form has gone meanwhile (useMutation's own callbacks, unlike mutate's).
  */
-export function useProfileChange(messages: { saved: (user: User) => string; failed: string }) {
+export function useProfileChange(messages: {
+  saved: (user: User) => string;
+  failed: string;
+  then?: (user: User) => void;
+}) {
   const { setUser } = useAuth();
   return useMutation({
     mutationFn: async (body: components["schemas"]["UserUpdate"]) =>
       (await unwrap<User>(api.PATCH("/api/v1/users/me", { body }))).data,
     onSuccess: (user) => {
       setUser(user);
+      messages.then?.(user);
       toast.success(messages.saved(user));
     },
     onError: (e) => toast.error(`${messages.failed}: ${errorMessage(e)}`),
