@@ -103,6 +103,14 @@ async def table_names(connection: AsyncConnection) -> set[str]:
     return set(await connection.run_sync(lambda sync: inspect(sync).get_table_names()))
 
 
+async def column_names(connection: AsyncConnection, table_name: str) -> set[str]:
+    return set(
+        await connection.run_sync(
+            lambda sync: [column["name"] for column in inspect(sync).get_columns(table_name)]
+        )
+    )
+
+
 async def count_if_present(connection: AsyncConnection, table: str) -> int | None:
     """How many rows `table` holds, or None where the schema has no such table."""
     if table not in await table_names(connection):

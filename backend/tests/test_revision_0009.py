@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import text
 
 from taskapp import migrate
 from taskapp.auth.models import AccountToken, AuthSession
@@ -19,6 +19,7 @@ from taskapp.db import utcnow
 from taskapp.tasks.models import Task
 from tests.revisions import (
     add_owner,
+    column_names,
     connection_on,
     migrated_scratch,
     previous_release_data,
@@ -65,9 +66,7 @@ _snapshot = partial(
 async def _new_schema(url: str) -> dict[str, Any]:
     async with connection_on(url) as connection:
         tables = await table_names(connection)
-        columns = await connection.run_sync(
-            lambda sync: {column["name"] for column in inspect(sync).get_columns("users")}
-        )
+        columns = await column_names(connection, "users")
         state: dict[str, Any] = {
             "table": "account_tokens" in tables,
             "column": "email_verified_at" in columns,

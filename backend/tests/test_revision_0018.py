@@ -15,6 +15,7 @@ from taskapp.tasks.models import Task
 from tests.revisions import (
     add_notified_reminder,
     add_owner,
+    column_names,
     connection_on,
     down_and_up_again,
     session_on,
@@ -45,9 +46,7 @@ async def _write(url: str) -> None:
 
 async def _snapshot(url: str) -> dict[str, Any]:
     async with connection_on(url) as connection:
-        columns = await connection.run_sync(
-            lambda sync: [c["name"] for c in sync.dialect.get_columns(sync, "reminders")]
-        )
+        columns = await column_names(connection, "reminders")
         return {
             "fired_for": await sorted_rows(
                 connection, "SELECT fired_due_date, fired_due_on FROM reminders"

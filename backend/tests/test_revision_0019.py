@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from taskapp.tasks.models import Task
-from tests.revisions import add_owner, connection_on, down_and_up_again, session_on, sorted_rows
+from tests.revisions import (
+    add_owner,
+    column_names,
+    connection_on,
+    down_and_up_again,
+    session_on,
+    sorted_rows,
+)
 
 
 async def _write(url: str) -> None:
@@ -21,9 +28,7 @@ async def _write(url: str) -> None:
 
 async def _snapshot(url: str) -> dict[str, Any]:
     async with connection_on(url) as connection:
-        columns = await connection.run_sync(
-            lambda sync: [c["name"] for c in sync.dialect.get_columns(sync, "users")]
-        )
+        columns = await column_names(connection, "users")
         return {
             "week_start": await sorted_rows(connection, "SELECT week_start FROM users")
             if "week_start" in columns
