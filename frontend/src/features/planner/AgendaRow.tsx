@@ -58,9 +58,12 @@ export function AgendaRow({
       <label className="sr-only" htmlFor={`move-${task.id}`}>
         Move “{task.title}” to another day
       </label>
+      {/* Uncontrolled: the row moves to its new day only when the agenda re-renders, a tick after
+          the change; a controlled menu went back to the old day till then, so a second quick
+          arrow press moved the task to the day it was already on. A moved row is a new element. */}
       <select
         id={`move-${task.id}`}
-        value={day}
+        defaultValue={day}
         onChange={(e) => onMove(task, e.target.value)}
         onPointerDown={(e) => e.stopPropagation()}
         // Narrow on a phone, where the longest day ("Wednesday 16 December") took the title's room.
