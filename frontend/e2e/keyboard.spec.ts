@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { expectAxeClean } from "./axe";
-import { accountWithTasks, getTask, logIn, taskRow } from "./helpers";
+import { accountWithTasks, createAccount, getTask, logIn, taskRow } from "./helpers";
 
 const SHOTS = "../var/screenshots";
 
@@ -190,4 +190,32 @@ test("Ctrl+K palette: type, Enter navigates; projects listed; axe clean, light/d
   // On a phone the header's button opens it (no keyboard there).
   await page.getByRole("button", { name: "Command palette" }).click();
   await expect(page.getByRole("dialog", { name: "Command palette" })).toBeVisible();
+});
+
+test("filters: the Sort menu arrowed twice at once, and a chip clicked twice at once, end where the user left them", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "quick-filters");
+  await logIn(page, email);
+  // A slower machine (a cheap phone): the page renders a while after each key press or click.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 6 });
+
+  const sort = page.getByLabel("Sort by");
+  const options = await sort
+    .locator("option")
+    .evaluateAll((all) => all.map((o) => (o as HTMLOptionElement).value));
+  await sort.focus();
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await expect(page).toHaveURL(new RegExp(`[?&]sort=${options[2]}(&|$)`));
+  await expect(sort).toHaveValue(options[2]!);
+
+  const overdue = page.getByRole("button", { name: "Overdue" });
+  await overdue.dblclick();
+  await expect(overdue).toHaveAttribute("aria-pressed", "false");
+  await expect(page).not.toHaveURL(/overdue/);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
 });

@@ -157,6 +157,10 @@ export function useTaskFilters(): [
     (patch: Partial<TaskFilters>, opts?: { replace?: boolean }) =>
       setParams((prev) => filtersToParams({ ...parseFilters(prev), ...patch }), {
         replace: opts?.replace ?? false,
+        // Rendered at once, not in a transition: till then a menu or chip showed the old
+        // filters, so a second quick arrow press or click went on from them (main.tsx gives the
+        // router react-dom's flushSync).
+        flushSync: true,
       }),
     [setParams],
   );
