@@ -299,6 +299,18 @@ test("Calendar: a month of the agenda, one month at a time; drag moves a task", 
   await expect(page).toHaveURL(/\/calendar$/);
   await expect(cell.getByTestId("calendar-task")).toHaveCount(2);
 
+  // Clicked twice at once, it goes two months back, also where the page renders a while after
+  // each click (a slower machine).
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 6 });
+  await page.getByRole("button", { name: "Previous month" }).dblclick();
+  const [year, monthNo] = today.split("-").map(Number);
+  const twoBack = new Date(Date.UTC(year!, monthNo! - 3, 1)).toISOString().slice(0, 7);
+  await expect(page).toHaveURL(new RegExp(`month=${twoBack}$`));
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+  await page.getByRole("button", { name: "Today" }).click();
+  await expect(cell.getByTestId("calendar-task")).toHaveCount(2);
+
   // Drag "Quarterly report" onto another day of this month; a click still opens it (above).
   const target = dayIn(1).slice(0, 7) === today.slice(0, 7) ? dayIn(1) : dayIn(-1);
   const chip = cell.getByTestId("calendar-task").filter({ hasText: "Quarterly report" });

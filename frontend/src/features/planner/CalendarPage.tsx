@@ -216,7 +216,9 @@ export default function CalendarPage() {
     longDay,
     "With the keyboard, open it and change its date.",
   );
-  const go = (m: string) => setParams(m === today.slice(0, 7) ? {} : { month: m });
+  // Rendered at once (see useTaskFilters): a second quick click goes on from the month shown.
+  const go = (m: string) =>
+    setParams(m === today.slice(0, 7) ? {} : { month: m }, { flushSync: true });
   const title = monthLabel(month);
 
   return (
