@@ -268,6 +268,59 @@ test("Upcoming: a read already on its way, or a change answered while a later mo
   await expect(day(6)).toContainText("Water the plants");
 });
 
+test("the task keys show at once on Today and Upcoming, where the server will put the task, before the write is answered", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, seed, get } = await account(request, baseURL!, "planner-keys");
+  await seed({ title: "File taxes", due_on: dayIn(-2), priority: "high" });
+  await seed({ title: "Call mum", due_on: dayIn(0), priority: "low" });
+  await seed({ title: "Pay rent", due_on: dayIn(0) });
+  await seed({ title: "Book the dentist", due_on: dayIn(3), priority: "low" });
+  await logIn(page, email);
+  const planner = page.getByRole("navigation", { name: "Planner" });
+  await planner.getByRole("link", { name: "Today" }).click();
+  const titles = (list: string) =>
+    page.getByRole("list", { name: list }).getByRole("button", { name: /^Edit “/ });
+  await expect(titles("Due today")).toHaveText(["Pay rent", "Call mum"]);
+  await expect(titles("Overdue")).toHaveText(["File taxes"]);
+
+  const writes = holdWrites(page);
+  // 1 (urgent) re-sorts the day: the most urgent first.
+  await page.getByRole("button", { name: "Edit “Call mum”" }).focus();
+  await page.keyboard.press("1");
+  await expect(titles("Due today")).toHaveText(["Call mum", "Pay rent"]);
+  // t brings an overdue task to today; the Overdue group goes with its last task.
+  await page.getByRole("button", { name: "Edit “File taxes”" }).focus();
+  await page.keyboard.press("t");
+  await expect(titles("Due today")).toHaveText(["Call mum", "File taxes", "Pay rent"]);
+  await expect(page.getByRole("list", { name: "Overdue" })).toHaveCount(0);
+  expect(writes.count()).toBe(1); // the second waits behind the first, both still unanswered
+  writes.release(0);
+  await expect.poll(() => writes.count()).toBe(2);
+  writes.release(1);
+  await expect.poll(async () => (await get("File taxes")).due_on).toBe(dayIn(0));
+  await page.reload();
+  await expect(titles("Due today")).toHaveText(["Call mum", "File taxes", "Pay rent"]);
+
+  await planner.getByRole("link", { name: "Upcoming" }).click();
+  const today = page.locator(`section[data-day="${dayIn(0)}"]`);
+  await expect(page.locator(`section[data-day="${dayIn(3)}"]`)).toContainText("Book the dentist");
+  await page.getByRole("button", { name: "Edit “Book the dentist”" }).focus();
+  await page.keyboard.press("t");
+  await expect(today.getByRole("button", { name: /^Edit “/ })).toHaveText([
+    "Call mum",
+    "File taxes",
+    "Pay rent",
+    "Book the dentist",
+  ]);
+  await expect(today.getByRole("button", { name: "Edit “Book the dentist”" })).toBeFocused();
+  await expect.poll(() => writes.count()).toBe(3);
+  writes.release(2);
+  await expect.poll(async () => (await get("Book the dentist")).due_on).toBe(dayIn(0));
+});
+
 test("Calendar: a month of the agenda, one month at a time; drag moves a task", async ({
   page,
   request,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Task } from "@/api/types";
 import { addDays, dayLabel, dayOf, localToday } from "./dayMath";
 import {
   firstDayOfWeek,
@@ -9,7 +10,7 @@ import {
   weekStartDay,
 } from "./month";
 import { makeTask } from "@/test/utils";
-import { moveInAgenda, repeatsByDay } from "./agenda";
+import { moveInAgenda, placeInToday, repeatsByDay, replaceInAgenda, withinDay } from "./agenda";
 import { rescheduleTo } from "./reschedule";
 
 describe("planner days", () => {
@@ -161,5 +162,81 @@ describe("a repeating task's later occurrences", () => {
     expect(byDay.get("2026-12-08")).toEqual([
       { task: gym, due_on: null, due_date: "2026-12-08T07:00:00Z" },
     ]);
+  });
+});
+
+describe("a changed task shown before the server answers", () => {
+  const day = "2026-12-07";
+  const allDay = (id: string, priority: Task["priority"]) =>
+    makeTask({ id, title: id, due_on: day, priority });
+  const at = (id: string, due_date: string, priority: Task["priority"] = "medium") =>
+    makeTask({ id, title: id, due_date, priority });
+  const ids = (tasks: Task[]) => tasks.map((t) => t.id);
+
+  it("goes where the server sorts it: due days first, then by time, the most urgent first, then by id", () => {
+    const tasks = [
+      at("t-late", "2026-12-07T15:00:00Z", "urgent"),
+      at("t-early", "2026-12-07T08:00:00.000Z", "low"), // as a move writes it, with milliseconds
+      allDay("b-medium", "medium"),
+      allDay("a-medium", "medium"),
+      allDay("c-urgent", "urgent"),
+      at("t-early-urgent", "2026-12-07T08:00:00Z", "urgent"),
+    ];
+    expect(ids([...tasks].sort(withinDay))).toEqual([
+      "c-urgent",
+      "a-medium",
+      "b-medium",
+      "t-early-urgent",
+      "t-early",
+      "t-late",
+    ]);
+  });
+
+  it("re-sorts its day when its priority changes, and keeps its later occurrences", () => {
+    const gym = makeTask({ id: "gym", due_on: day, priority: "low", recurrence: "FREQ=DAILY" });
+    const read = allDay("read", "high");
+    const agenda = {
+      time_zone: "UTC",
+      days: [
+        { date: day, tasks: [read, gym], repeats: [] },
+        {
+          date: "2026-12-08",
+          tasks: [],
+          repeats: [{ task_id: "gym", due_on: "2026-12-08", due_date: null }],
+        },
+      ],
+      repeating: [gym],
+    };
+    const urgent = { ...gym, priority: "urgent" as const };
+    const shown = replaceInAgenda(agenda, urgent);
+    expect(ids(shown.days[0]!.tasks)).toEqual(["gym", "read"]);
+    expect(shown.days[1]!.repeats).toEqual(agenda.days[1]!.repeats);
+    expect(shown.repeating).toEqual([urgent]);
+  });
+
+  it("on Today: joins today from overdue in order, stays in its group on its day, leaves for another day", () => {
+    const late = makeTask({ id: "late", due_on: "2026-12-05", priority: "high" });
+    const older = makeTask({ id: "older", due_on: "2026-12-01" });
+    const view = {
+      date: day,
+      time_zone: "UTC",
+      overdue: [older, late],
+      today: [allDay("urgent", "urgent"), allDay("low", "low")],
+    };
+    const toToday = placeInToday(view, { ...late, due_on: day }, day, false);
+    expect(ids(toToday.overdue)).toEqual(["older"]);
+    expect(ids(toToday.today)).toEqual(["urgent", "late", "low"]);
+
+    const raised = placeInToday(view, { ...older, priority: "urgent" }, "2026-12-01", true);
+    expect(ids(raised.overdue)).toEqual(["older", "late"]);
+    expect(raised.overdue[0]!.priority).toBe("urgent");
+    const low = view.today[1]!;
+    expect(ids(placeInToday(view, { ...low, priority: "urgent" }, day, true).today)).toEqual([
+      "low",
+      "urgent",
+    ]);
+
+    const away = placeInToday(view, { ...low, due_on: "2026-12-09" }, "2026-12-09", false);
+    expect(ids(away.today)).toEqual(["urgent"]);
   });
 });

@@ -5,8 +5,10 @@
  */
 import { MutationObserver, type QueryClient } from "@tanstack/react-query";
 import type { Task, TaskUpdate } from "@/api/types";
+import { showInPlanner } from "@/features/planner/agenda";
 import { localDay, type BulkAction } from "./bulk";
 import { runBulk } from "./bulkMutation";
+import { applyPatch } from "./cache";
 import { updateTaskOptions } from "./mutations";
 import type { TaskKeyAction } from "./taskKeys";
 
@@ -32,11 +34,11 @@ export async function runTaskKey(
     onApplied?: () => void;
   },
 ): Promise<void> {
+  const zone = ctx.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (action.kind === "skip") {
     // The focused task only (a selection's tasks repeat differently, if at all).
     if (!ctx.task?.recurrence || ctx.task.status === "done") return;
     const { skipOccurrence } = await import("./skip");
-    const zone = ctx.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
     return skipOccurrence(qc, ctx.task, zone);
   }
   const today = localDay(new Date(), ctx.timeZone);
@@ -51,6 +53,9 @@ export async function runTaskKey(
   if (!ctx.task) return;
   const patch = keyPatch(ctx.task, action, today);
   if (!patch) return;
+  // The lists show it in the mutation's onMutate; the planner's days (Today, Upcoming, the
+  // Calendar) here.
+  showInPlanner(qc, ctx.task, applyPatch(ctx.task, patch), zone);
   await new MutationObserver(qc, updateTaskOptions(qc))
     .mutate({ task: ctx.task, patch })
     .catch(() => {}); // onError has told the user and rolled back
