@@ -277,7 +277,7 @@ test("offline, a bulk change waits in the page with its rows marked, and is sent
   });
 });
 
-test("the bulk bar's menus by keyboard: arrows only show a choice, Enter applies it, Escape drops it", async ({
+test("the bulk bar's menus by keyboard: arrows only show a choice, Enter applies it, Escape drops it; the focus goes back to the task", async ({
   page,
   request,
   baseURL,
@@ -313,6 +313,9 @@ test("the bulk bar's menus by keyboard: arrows only show a choice, Enter applies
   await page.keyboard.press("Enter");
   await expect(toast(page, "Set 1 task to high")).toBeVisible();
   expect(bulks).toBe(1);
+  // The bar goes with the selection; the keyboard goes on from the task, not from the page.
+  await expect(bulkBar(page)).toHaveCount(0);
+  await expect(editButton(page, "Hotel booking")).toBeFocused();
   await expect
     .poll(async () => (await getTask(request, baseURL!, headers, created[0]!.id)).priority)
     .toBe("high");

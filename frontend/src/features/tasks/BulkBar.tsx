@@ -4,7 +4,7 @@
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Check, Trash2, X } from "lucide-react";
-import { useContext, useState, type FormEvent } from "react";
+import { useContext, useRef, useState, type FormEvent } from "react";
 import { PRIORITIES, type Task } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
 import { listProjects } from "@/features/quickadd/request";
@@ -13,6 +13,7 @@ import { ActionSelect } from "@/ui/ActionSelect";
 import { Button } from "@/ui/primitives";
 import { localDay, type BulkAction, type RescheduleTo } from "./bulk";
 import { runBulk } from "./bulkMutation";
+import { EDIT, moveTaskFocus } from "./focusNav";
 import { PRIORITY_LABEL } from "./statusPriorityDisplay";
 
 const control =
@@ -44,12 +45,26 @@ export default function BulkBar({
   const [busy, setBusy] = useState(false);
   const [label, setLabel] = useState("");
 
+  const bar = useRef<HTMLDivElement>(null);
+
   const apply = async (action: BulkAction, projectName?: string) => {
+    const hadFocus = bar.current?.contains(document.activeElement);
     setBusy(true);
     try {
       const day = localDay(new Date(), timeZone);
       const done = await runBulk(qc, tasks, action, day, projectName, onClear);
-      if (done) onClear();
+      if (!done) return;
+      onClear();
+      // The bar goes with the selection: the focus it held goes to the first selected task still
+      // shown (else the first task), not to the page, unless the user has put it elsewhere.
+      const lost =
+        document.activeElement === document.body || bar.current?.contains(document.activeElement);
+      if (!hadFocus || !lost) return;
+      const row = tasks
+        .map((t) => document.querySelector<HTMLElement>(`[data-task-id="${t.id}"] ${EDIT}`))
+        .find(Boolean);
+      if (row) row.focus();
+      else moveTaskFocus(1);
     } finally {
       setBusy(false);
     }
@@ -65,6 +80,7 @@ export default function BulkBar({
 
   return (
     <div
+      ref={bar}
       role="toolbar"
       aria-label={`Bulk actions for ${n} selected ${n === 1 ? "task" : "tasks"}`}
       aria-busy={busy}

@@ -3,7 +3,7 @@
  * moved to another column (which remounts there) takes the focus back once it appears.
  */
 const CARD = "[data-task-id]";
-const EDIT = 'button[aria-label^="Edit “"]';
+export const EDIT = 'button[aria-label^="Edit “"]';
 
 let pendingFocus: string | null = null;
 
