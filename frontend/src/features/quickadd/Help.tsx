@@ -3,7 +3,11 @@ import { API_KNOWS } from "./request";
 /** The quick-add syntax, for the help sheet. Parts the API cannot store yet are not offered. */
 const ROWS: ReadonlyArray<readonly [string, string, boolean]> = [
   ["at 6pm, tomorrow 9:30, fri noon", "Due at a time", true],
-  ["tomorrow, fri, 5 May, on the 15th, next week", "Due on a day (no time)", API_KNOWS.due_on],
+  [
+    "tomorrow, fri, 5 May, on the 15th, next week, next week fri",
+    "Due on a day (no time)",
+    API_KNOWS.due_on,
+  ],
   ["p1 p2 p3 p4, or !urgent !high !medium !low", "Priority: urgent, high, medium, low", true],
   ["#errands", "Label (as many as you like)", true],
   ["+Home", "Project (one word, any case)", API_KNOWS.project_id],

@@ -66,6 +66,30 @@ describe("parseQuickAdd: dates", () => {
     expect(parse("Call next week at 5pm").due?.kind).toBe("time");
   });
 
+  it("reads “next week friday” as that day of the week that starts next Monday", () => {
+    // Tuesday 1 December: the week of Monday 7 December, as "friday next week" reads it too.
+    expect(parse("Review next week friday")).toMatchObject({
+      title: "Review",
+      due: { kind: "day", date: "2026-12-11" },
+    });
+    expect(parse("Review friday next week").due).toEqual({ kind: "day", date: "2026-12-11" });
+    expect(parse("Call mum next week on sun at 5pm")).toMatchObject({
+      title: "Call mum",
+      due: { kind: "time", instant: "2026-12-13T16:00:00.000Z" },
+    });
+    // On a Sunday, next week starts tomorrow.
+    const sunday = new Date("2026-12-06T10:00:00Z");
+    expect(parse("Review next week monday", { now: sunday }).due).toEqual({
+      kind: "day",
+      date: "2026-12-07",
+    });
+    // Not a weekday after it: "next week" alone, and the word stays.
+    expect(parse("Next week fridge delivery")).toMatchObject({
+      title: "fridge delivery",
+      due: { kind: "day", date: "2026-12-07" },
+    });
+  });
+
   it("takes the word that leads into a date with it, so the title does not end in “on” or “by”", () => {
     expect(parse("Submit on Dec 15")).toMatchObject({
       title: "Submit",

@@ -213,7 +213,31 @@ const ON_THE_ORDINAL: chrono.Parser = {
     return components.imply("month", day.m).imply("year", day.y);
   },
 };
-/** chrono's English parser plus "on the 15th"; day-first reads 5/6 as 5 June. */
+/** Next Monday (7 days on from a Monday): "next week", as Todoist reads it and as the bulk bar's
+ * "Next week (Monday)" sets it. */
+const nextMonday = (today: Civil) => addDays(today, (8 - utcOf(today).getUTCDay()) % 7 || 7);
+
+/**
+ * "next week friday" (or "next week on friday"): that day of the week starting next Monday, as
+ * "next week" alone is read (below) and as chrono reads "friday next week". chrono read only
+ * "friday" (this week's) and left "next week" in the title.
+ */
+const NEXT_WEEK_DAY: chrono.Parser = {
+  pattern: () =>
+    new RegExp(
+      String.raw`(?<![\p{L}\p{N}_])next\s+week(?:\s+on)?\s+(${WEEKDAY_WORD})${NOT_WORD}`,
+      "iu",
+    ),
+  extract: (context, match) => {
+    const ref = context.reference.getDateWithAdjustedTimezone();
+    const today = { y: ref.getFullYear(), m: ref.getMonth() + 1, d: ref.getDate() };
+    const weekday = WEEKDAYS.find(([re]) => re.test(match[1]!))![1];
+    const day = addDays(nextMonday(today), (weekday + 6) % 7); // Sunday last
+    return context.createParsingComponents({ day: day.d, month: day.m, year: day.y });
+  },
+};
+/** chrono's English parser plus "on the 15th" and "next week friday"; day-first reads 5/6 as
+ * 5 June. */
 function englishParser(dayFirst: boolean): chrono.Chrono {
   const config = chrono.configuration.createCasualConfiguration(dayFirst);
   for (const p of config.parsers) {
@@ -221,7 +245,7 @@ function englishParser(dayFirst: boolean): chrono.Chrono {
     // a task nobody means that, and a month name is not ambiguous in any locale.
     if ("shouldSkipYearLikeDate" in p) p.shouldSkipYearLikeDate = false;
   }
-  config.parsers.push(ON_THE_ORDINAL);
+  config.parsers.push(ON_THE_ORDINAL, NEXT_WEEK_DAY);
   return new chrono.Chrono(config);
 }
 const MONTH_FIRST = englishParser(false);
@@ -361,10 +385,7 @@ export function parseQuickAdd(text: string, options: ParseOptions = {}): ParsedT
         : zonedInstant(day, c.get("hour")!, c.get("minute") ?? 0, zone);
       due = { kind: "time", instant };
     } else if (/^next\s+week$/i.test(dated.r.text)) {
-      // Next Monday, as Todoist reads it and as the bulk bar's "Next week (Monday)" sets it
-      // (chrono: 7 days on).
-      const weekday = utcOf(today).getUTCDay(); // 0 = Sunday
-      due = { kind: "day", date: dayKey(addDays(today, (8 - weekday) % 7 || 7)) };
+      due = { kind: "day", date: dayKey(nextMonday(today)) }; // chrono: 7 days on
     } else {
       due = { kind: "day", date: dayKey(civil) };
     }
