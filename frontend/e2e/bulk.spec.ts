@@ -20,6 +20,15 @@ const clickRow = (page: Page, title: string, modifier: "Control" | "Shift") =>
     .getByText(title)
     .click({ modifiers: [modifier] });
 
+/** How many bulk requests (`POST /tasks/bulk`) the page has sent so far. */
+function countBulkRequests(page: Page) {
+  let sent = 0;
+  page.on("request", (r) => {
+    if (r.method() === "POST" && r.url().endsWith("/api/v1/tasks/bulk")) sent += 1;
+  });
+  return () => sent;
+}
+
 test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and by the toast", async ({
   page,
   request,
@@ -32,10 +41,7 @@ test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and
     { title: "Delta backup" },
   ]);
   // One request per action (the body is not readable here: fetch streams a Request object).
-  let bulks = 0;
-  page.on("request", (r) => {
-    if (r.method() === "POST" && r.url().endsWith("/api/v1/tasks/bulk")) bulks += 1;
-  });
+  const bulks = countBulkRequests(page);
 
   // Newest first: Delta, Charlie, Bravo, Alpha. j focuses Delta, x selects it; j, x: Charlie.
   // (Once the rows show: a j pressed before the list arrives has nothing to focus.)
@@ -66,14 +72,14 @@ test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and
   for (const t of ["Delta backup", "Charlie call", "Bravo invoice"])
     await expect(taskRow(page, t)).toContainText("Urgent");
   await expect(taskRow(page, "Alpha report")).toContainText("Low");
-  expect(bulks).toBe(1);
+  expect(bulks()).toBe(1);
 
   // Ctrl+Z: one more bulk with the previous values (Charlie back to High, the others Medium).
   await page.getByRole("heading", { name: "Tasks" }).click();
   await page.keyboard.press("Control+z");
   await expect(taskRow(page, "Charlie call")).toContainText("High");
   await expect(taskRow(page, "Delta backup")).not.toContainText("Urgent");
-  expect(bulks).toBe(2);
+  expect(bulks()).toBe(2);
   await page.reload();
   await expect(taskRow(page, "Charlie call")).toContainText("High");
   await expect(taskRow(page, "Bravo invoice")).not.toContainText("Urgent");
@@ -237,10 +243,7 @@ test("offline, a bulk change waits in the page with its rows marked, and is sent
     { title: "Foxtrot fax" },
     { title: "Golf gear" },
   ]);
-  let bulks = 0;
-  page.on("request", (r) => {
-    if (r.method() === "POST" && r.url().endsWith("/api/v1/tasks/bulk")) bulks += 1;
-  });
+  const bulks = countBulkRequests(page);
   await logIn(page, email);
   // Selected online: the bar (and the code that applies it) is a lazy chunk, which offline only
   // the service worker (blocked in this spec, see offline.spec.ts) would serve.
@@ -261,12 +264,12 @@ test("offline, a bulk change waits in the page with its rows marked, and is sent
     await expect(taskRow(page, t)).toHaveAttribute("data-waiting");
   }
   await expect(taskRow(page, "Golf gear")).not.toHaveAttribute("data-waiting");
-  expect(bulks).toBe(0);
+  expect(bulks()).toBe(0);
 
   await context.setOffline(false);
   await expect(waiting).toHaveCount(0);
   await expect(toast(page, "Set 2 tasks to urgent")).toBeVisible();
-  expect(bulks).toBe(1);
+  expect(bulks()).toBe(1);
   const list = await request.get(`${baseURL}/api/v1/tasks?limit=10`, { headers });
   const items = ((await list.json()) as { items: Array<{ title: string; priority: string }> })
     .items;
@@ -285,10 +288,7 @@ test("the bulk bar's menus by keyboard: arrows only show a choice, Enter applies
   const { created, headers } = await signedInWithTasks(page, request, baseURL!, "bulk-keys", [
     { title: "Hotel booking" },
   ]);
-  let bulks = 0;
-  page.on("request", (r) => {
-    if (r.method() === "POST" && r.url().endsWith("/api/v1/tasks/bulk")) bulks += 1;
-  });
+  const bulks = countBulkRequests(page);
   await expect(editButton(page, "Hotel booking")).toBeVisible();
   await page.getByRole("heading", { name: "Tasks" }).click();
   await page.keyboard.press("j");
@@ -309,10 +309,10 @@ test("the bulk bar's menus by keyboard: arrows only show a choice, Enter applies
   await page.keyboard.press("ArrowDown");
   await page.keyboard.press("ArrowDown");
   await expect(priority).toHaveValue("high");
-  expect(bulks).toBe(0);
+  expect(bulks()).toBe(0);
   await page.keyboard.press("Enter");
   await expect(toast(page, "Set 1 task to high")).toBeVisible();
-  expect(bulks).toBe(1);
+  expect(bulks()).toBe(1);
   // The bar goes with the selection; the keyboard goes on from the task, not from the page.
   await expect(bulkBar(page)).toHaveCount(0);
   await expect(editButton(page, "Hotel booking")).toBeFocused();
