@@ -22,7 +22,7 @@ function serveAgenda(tasks: Task[]) {
     repeating: [],
     time_zone: browserZone(),
   });
-  const api = mockApi({
+  return mockApi({
     "GET /api/v1/tasks/agenda": () => json(agenda()),
     "PATCH /api/v1/tasks/:id": async (req) => {
       const i = tasks.findIndex((t) => req.url.endsWith(t.id));
@@ -34,7 +34,6 @@ function serveAgenda(tasks: Task[]) {
     },
     "GET /api/v1/tasks/:id": (req) => json(tasks.find((t) => req.url.endsWith(t.id))),
   });
-  return { today, ...api };
 }
 
 /** What ArrowDown does to a focused, closed menu: it picks the option after the shown one. */
