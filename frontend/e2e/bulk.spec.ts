@@ -148,6 +148,9 @@ test("a bulk that sets a field changed elsewhere applies nothing and names that 
   await expect(toast(page, "Nothing was changed")).toContainText(
     "“Foxtrot garden” changed elsewhere",
   );
+  // The selection stays for another look, and so does the focus, on the button used.
+  await expect(bulkBar(page)).toContainText("2 selected");
+  await expect(bulkBar(page).getByRole("button", { name: "Complete" })).toBeFocused();
   // Nothing applied: both still open, and the list shows the other tab's change.
   await expect(page.getByRole("checkbox", { name: "Complete “Echo taxes”" })).toBeVisible();
   await expect(taskRow(page, "Foxtrot garden (renamed)")).toContainText("In progress");

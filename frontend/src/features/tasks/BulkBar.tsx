@@ -4,7 +4,7 @@
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { Check, Trash2, X } from "lucide-react";
-import { useContext, useRef, useState, type FormEvent } from "react";
+import { useContext, useEffect, useRef, useState, type FormEvent } from "react";
 import { PRIORITIES, type Task } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
 import { listProjects } from "@/features/quickadd/request";
@@ -30,6 +30,10 @@ const PRIORITY_OPTIONS = [...PRIORITIES]
   .reverse()
   .map((p) => ({ value: p, label: PRIORITY_LABEL[p] }));
 
+/** What in the bar can hold the focus; `refocusAt`: which of them an action came from (-1: none). */
+const CONTROLS = "button, select, input";
+let refocusAt = -1;
+
 export default function BulkBar({
   tasks,
   onClear,
@@ -46,14 +50,27 @@ export default function BulkBar({
   const [label, setLabel] = useState("");
 
   const bar = useRef<HTMLDivElement>(null);
+  // Shown again idle (a refused action), the bar gives the focus back to the control the action
+  // came from, which dropped it while disabled. By its place in the bar: a Complete whose rows
+  // left the list at once brings the bar back, when refused, as a new one.
+  useEffect(() => {
+    if (busy || refocusAt < 0) return;
+    const control = bar.current?.querySelectorAll<HTMLElement>(CONTROLS)[refocusAt];
+    refocusAt = -1;
+    if (document.activeElement === document.body) control?.focus();
+  }, [busy]);
 
   const apply = async (action: BulkAction, projectName?: string) => {
-    const hadFocus = bar.current?.contains(document.activeElement);
+    const controls = [...(bar.current?.querySelectorAll(CONTROLS) ?? [])];
+    const from = document.activeElement;
+    refocusAt = from ? controls.indexOf(from) : -1;
     setBusy(true);
     try {
       const day = localDay(new Date(), timeZone);
       const done = await runBulk(qc, tasks, action, day, projectName, onClear);
       if (!done) return;
+      const hadFocus = refocusAt >= 0;
+      refocusAt = -1;
       onClear();
       // The bar goes with the selection: the focus it held goes to the first selected task still
       // shown (else the first task), not to the page, unless the user has put it elsewhere.
