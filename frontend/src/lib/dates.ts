@@ -90,9 +90,14 @@ export function isTaskOverdue(task: Due, timeZone: string, now = new Date()): bo
   return !!task.due_on && task.due_on < dayIn(now, timeZone);
 }
 
+/** The day a task is due in `timeZone`: its due day, or the day its due time falls on (null: none). */
+export function taskDueDay(task: Omit<Due, "status">, timeZone: string): string | null {
+  return task.due_date ? dayIn(task.due_date, timeZone) : (task.due_on ?? null);
+}
+
 /** Due on the user's today (in `timeZone`). */
 export function isTaskDueToday(task: Due, timeZone: string, now = new Date()): boolean {
-  const day = task.due_date ? dayIn(task.due_date, timeZone) : task.due_on;
+  const day = taskDueDay(task, timeZone);
   return !!day && day === dayIn(now, timeZone);
 }
 

@@ -1,6 +1,6 @@
 import type { QueryClient } from "@tanstack/react-query";
 import type { Priority, Task } from "@/api/types";
-import { dayIn } from "@/lib/dates";
+import { taskDueDay } from "@/lib/dates";
 import { plannerKeys, type Agenda, type Today } from "./api";
 
 export const UPCOMING_DAYS = 14;
@@ -94,10 +94,6 @@ export function placeInToday(view: Today, task: Task, day: string | null, sameDa
   };
 }
 
-/** The local day a task is due, in `timeZone` (null: no due). */
-const dueDay = (task: Task, timeZone: string) =>
-  task.due_on ?? (task.due_date ? dayIn(task.due_date, timeZone) : null);
-
 /**
  * A change to one task shown at once in the planner's cached days (Today, Upcoming, the
  * Calendar's months), as the lists show it: the task keys (t, 1–4) on a planner page. The write
@@ -105,8 +101,8 @@ const dueDay = (task: Task, timeZone: string) =>
  * replaces what is shown here.
  */
 export function showInPlanner(qc: QueryClient, before: Task, after: Task, timeZone: string) {
-  const day = dueDay(after, timeZone);
-  const sameDay = dueDay(before, timeZone) === day;
+  const day = taskDueDay(after, timeZone);
+  const sameDay = taskDueDay(before, timeZone) === day;
   const agendas = { queryKey: [...plannerKeys.all, "agenda"] };
   // A read already on its way was answered without this change: dropped, as a move's is.
   void qc.cancelQueries(agendas);
