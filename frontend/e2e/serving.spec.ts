@@ -196,3 +196,31 @@ test("a first screen comes straight after the loading screen, with no page spinn
     expect([path, shown > 0]).toEqual([path, path === "/board"]);
   }
 });
+
+test("a page whose chunk is gone (a deploy replaced it) says so and offers a reload that brings it back", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "gone-chunk");
+  await logIn(page, email);
+  await quickAdd(page, "Still here after the deploy");
+  await page.route(/\/assets\/BoardPage-[\w-]+\.js$/, (route) => route.fulfill({ status: 404 }));
+
+  await page.getByRole("link", { name: "Board" }).first().click();
+  await expect(page.getByRole("heading", { name: "This page could not be shown" })).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText(/dynamically imported module|BoardPage/);
+  // The way back to a page that works.
+  await page.getByRole("link", { name: "Go to your tasks" }).click();
+  await expect(page.getByText("Still here after the deploy")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "This page could not be shown" })).toHaveCount(0);
+
+  // The new version is up: Reload brings the page.
+  await page.getByRole("link", { name: "Board" }).first().click();
+  await expect(page.getByRole("heading", { name: "This page could not be shown" })).toBeVisible();
+  await page.unroute(/\/assets\/BoardPage-[\w-]+\.js$/);
+  await page.getByRole("button", { name: "Reload the page" }).click();
+  await expect(page).toHaveURL(/\/board$/);
+  await expect(page.getByText("Still here after the deploy")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "This page could not be shown" })).toHaveCount(0);
+});

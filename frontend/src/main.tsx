@@ -1,10 +1,9 @@
 import { QueryClientProvider } from "@tanstack/react-query";
 import { lazy, StrictMode, Suspense } from "react";
-import { flushSync } from "react-dom";
 import { createRoot } from "react-dom/client";
-import { RouterProvider } from "react-router";
 import { queryClient } from "@/app/queryClient";
-import { firstScreen, router } from "@/app/router";
+import { AppRouter } from "@/app/AppRouter";
+import { AppRoutes, firstScreen } from "@/app/router";
 import { AuthProvider } from "@/features/auth/AuthProvider";
 import { startSession } from "@/features/auth/context";
 import { applyTheme, useTheme, watchSystemTheme } from "@/lib/theme";
@@ -69,10 +68,9 @@ createRoot(document.getElementById("root")!).render(
   <StrictMode>
     <QueryClientProvider client={queryClient}>
       <AuthProvider firstScreen={firstScreen}>
-        {/* flushSync: what a navigation asks to render at once can be (the filters in the
-            address, features/tasks/filters.ts); react-router/dom's provider, which passes it,
-            costs 0.4 kB more of the first screen. */}
-        <RouterProvider router={router} flushSync={(render) => void flushSync(render)} />
+        <AppRouter>
+          <AppRoutes />
+        </AppRouter>
         <Suspense fallback={null}>
           <ThemedToaster />
         </Suspense>

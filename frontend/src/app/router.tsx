@@ -1,5 +1,5 @@
 import { lazy, Suspense, type ReactNode } from "react";
-import { createBrowserRouter, Link, Navigate } from "react-router";
+import { Link, Navigate, useRoutes, type RouteObject } from "react-router";
 import { startSession } from "@/features/auth/context";
 import { PublicOnly, RequireAuth } from "@/features/auth/guards";
 import { preloadable } from "@/lib/preloadable";
@@ -84,7 +84,7 @@ function NotFound() {
   );
 }
 
-export const router = createBrowserRouter([
+const routes: RouteObject[] = [
   {
     path: "/login",
     element: <PublicOnly>{page(<LoginPage />)}</PublicOnly>,
@@ -114,4 +114,9 @@ export const router = createBrowserRouter([
     ],
   },
   { path: "*", element: <NotFound /> },
-]);
+];
+
+/** The app's pages, inside main.tsx's AppRouter. */
+export function AppRoutes() {
+  return useRoutes(routes);
+}

@@ -216,9 +216,8 @@ export default function CalendarPage() {
     longDay,
     "With the keyboard, open it and change its date.",
   );
-  // Rendered at once (see useTaskFilters): a second quick click goes on from the month shown.
-  const go = (m: string) =>
-    setParams(m === today.slice(0, 7) ? {} : { month: m }, { flushSync: true });
+  // Rendered at once (app/AppRouter.tsx): a second quick click goes on from the month shown.
+  const go = (m: string) => setParams(m === today.slice(0, 7) ? {} : { month: m });
   const title = monthLabel(month);
 
   return (

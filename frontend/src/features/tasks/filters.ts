@@ -155,12 +155,10 @@ export function useTaskFilters(): [
   const filters = useMemo(() => ({ ...parseFilters(params), project }), [params, project]);
   const update = useCallback(
     (patch: Partial<TaskFilters>, opts?: { replace?: boolean }) =>
+      // Rendered at once, not in a transition (app/AppRouter.tsx): a second quick arrow press
+      // or click goes on from the first.
       setParams((prev) => filtersToParams({ ...parseFilters(prev), ...patch }), {
         replace: opts?.replace ?? false,
-        // Rendered at once, not in a transition: till then a menu or chip showed the old
-        // filters, so a second quick arrow press or click went on from them (main.tsx gives the
-        // router react-dom's flushSync).
-        flushSync: true,
       }),
     [setParams],
   );
