@@ -199,6 +199,27 @@ describe("optimistic task mutations", () => {
     expect(items()[0]!.status).toBe("done");
   });
 
+  it("a change made before the one ahead of it was answered is sent on that answer's version: no 412", async () => {
+    const { wrapper, items, task } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const server = taskServer(task, (n) => (n === 1 ? gate : undefined));
+    const { result } = renderHook(() => useUpdateTask(), { wrapper });
+    act(() => result.current.mutate({ task, patch: { priority: "urgent" } }));
+    await waitFor(() => expect(items()[0]!.priority).toBe("urgent"));
+    // Both made on the version the list holds, before the first answer.
+    act(() => result.current.mutate({ task: items()[0]!, patch: { priority: "high" } }));
+    act(() => result.current.mutate({ task: items()[0]!, patch: { status: "done" } }));
+    release();
+    await waitFor(() => expect(server.saved()).toMatchObject({ priority: "high", status: "done" }));
+    await waitFor(() =>
+      expect(items()[0]).toMatchObject({ status: "done", version: task.version + 3 }),
+    );
+    expect(server.sent("PATCH")).toBe(3);
+    expect(server.sent("GET", /^\/api\/v1\/tasks\/[^/]+$/)).toBe(0); // no 412 to reload after
+    expect(conflictStore.get()).toBeNull();
+  });
+
   it("a list refetched after the first of two quick moves does not undo the second on screen", async () => {
     const { qc, wrapper, items, task } = setup();
     let release!: () => void;
@@ -687,16 +708,17 @@ describe("undo for every change", () => {
     };
     await press("in_progress");
     await press("done");
-    await letThrough(1); // → In progress saved; → Done goes out on the old version: 412
-    await letThrough(2);
-    await waitFor(() => expect(server.sent("GET", /^\/api\/v1\/tasks\/./)).toBe(1)); // the 412's reload
-    await press("in_progress"); // ← while → Done is merged and sent again
+    await letThrough(1); // → In progress saved; → Done goes out on the version it made
+    await waitFor(() => expect(server.sent("PATCH")).toBe(2));
+    await press("in_progress"); // ← while → Done waits for its answer
     act(() => void undoStack.undoLast()); // Ctrl+Z before ← has an answer
-    for (let n = 3; n <= 6; n += 1) await letThrough(n);
+    for (let n = 2; n <= 4; n += 1) await letThrough(n);
     await waitFor(() => expect(server.saved().status).toBe("done"));
     await waitFor(() =>
       expect(items()[0]).toMatchObject({ status: "done", version: server.saved().version }),
     );
+    expect(server.sent("PATCH")).toBe(4); // →, →, ← and the undo: none met a 412
+    expect(server.sent("GET", /^\/api\/v1\/tasks\/./)).toBe(0);
   });
 
   it("an undo whose field was changed elsewhere meanwhile goes to the conflict dialog", async () => {

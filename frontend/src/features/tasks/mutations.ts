@@ -127,14 +127,29 @@ export async function sendMerged<T, C>(
 }
 
 /**
+ * The versions this tab's own edits made: "id@version sent on" → the version the answer gave. A
+ * change made before the one ahead of it was answered holds the version from before that one; it
+ * is sent on the version that answer made, which differs from it by the user's own change, not
+ * on the old one to meet a 412, a reload and a resend. A version made anywhere else is not here,
+ * so its change still goes through the merge.
+ */
+const ownVersions = new Map<string, number>();
+
+/**
  * PATCH with If-Match; on 412 load the current task and, when none of the fields this patch sets
  * changed on the server since `base`, send the same patch again on the new version. Only a
  * same-field change becomes a conflict.
  */
 function saveMerged(base: Task, patch: TaskUpdate, completeSubtasks = false): Promise<Task> {
+  let version = base.version;
+  for (let next; (next = ownVersions.get(`${base.id}@${version}`));) version = next;
   return sendMerged(
-    base,
-    (target) => updateTask(target, patch, completeSubtasks),
+    { ...base, version },
+    async (target) => {
+      const saved = await updateTask(target, patch, completeSubtasks);
+      ownVersions.set(`${base.id}@${target.version}`, saved.version);
+      return saved;
+    },
     async () => {
       let fresh: Task;
       try {
