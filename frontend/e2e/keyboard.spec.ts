@@ -71,6 +71,53 @@ test("task keys: j focuses, 1 and t write through the API, Ctrl+Z undoes them", 
   await expect(dialog.getByLabel("Title")).toBeFocused();
 });
 
+test("g then a key goes to a page, and that key does nothing else to the focused task", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, created, headers } = await accountWithTasks(request, baseURL!, "go-keys", [
+    { title: "Book the venue", priority: "low" },
+  ]);
+  const server = () => getTask(request, baseURL!, headers, created[0]!.id);
+  await logIn(page, email);
+  await page.goto("/tasks?priority=low");
+  const edit = page.getByRole("button", { name: "Edit “Book the venue”" });
+  await expect(edit).toBeVisible();
+  await page.keyboard.press("j");
+  await expect(edit).toBeFocused();
+
+  // t alone sets the due day, so "g t" on the list must only go to Today.
+  await page.keyboard.press("g");
+  await page.keyboard.press("t");
+  await expect(page).toHaveURL(/\/today$/);
+  await expect(page.getByRole("heading", { name: "Today", exact: true })).toBeVisible();
+  for (const [key, path, heading] of [
+    ["u", "/upcoming", "Upcoming"],
+    ["c", "/calendar", /^[A-Z][a-z]+ \d{4}$/],
+    ["a", "/assigned", "Assigned to me"],
+    ["s", "/settings", "Settings"],
+  ] as const) {
+    await page.keyboard.press("g");
+    await page.keyboard.press(key);
+    await expect(page).toHaveURL(new RegExp(`${path}$`));
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+  }
+  // Back to the list and the board, their filters kept from where they were last set.
+  await page.goto("/tasks?priority=low");
+  await expect(edit).toBeVisible();
+  await page.keyboard.press("g");
+  await page.keyboard.press("b");
+  await expect(page).toHaveURL(/\/board\?priority=low$/);
+  await page.keyboard.press("g");
+  await page.keyboard.press("l");
+  await expect(page).toHaveURL(/\/tasks\?priority=low$/);
+
+  const task = await server();
+  expect(task.due_on).toBeNull();
+  expect(task.priority).toBe("low");
+});
+
 async function openPalette(page: Page) {
   await page.keyboard.press("Control+k");
   const palette = page.getByRole("dialog", { name: "Command palette" });

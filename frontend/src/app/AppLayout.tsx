@@ -85,7 +85,6 @@ export function AppLayout() {
   const drawerOpener = useRef<HTMLButtonElement>(null);
   const navigate = useNavigate();
   const location = useLocation();
-  const goPending = useRef(false);
 
   const shortcuts = useMemo(
     () => ({
@@ -95,12 +94,14 @@ export function AppLayout() {
         setTimeout(() => document.getElementById("task-search")?.focus(), 0);
       },
       "?": () => setHelp(true),
-      g: () => {
-        goPending.current = true;
-        setTimeout(() => (goPending.current = false), 1000);
-      },
-      l: () => goPending.current && navigate({ pathname: "/tasks", search: location.search }),
-      b: () => goPending.current && navigate({ pathname: "/board", search: location.search }),
+      // The list and the board share their filters.
+      "g l": () => navigate({ pathname: "/tasks", search: location.search }),
+      "g b": () => navigate({ pathname: "/board", search: location.search }),
+      "g t": () => navigate("/today"),
+      "g u": () => navigate("/upcoming"),
+      "g c": () => navigate("/calendar"),
+      "g a": () => navigate("/assigned"),
+      "g s": () => navigate("/settings"),
     }),
     [navigate, location.pathname, location.search],
   );

@@ -9,6 +9,11 @@ const SHORTCUTS = [
   ["Ctrl/⌘ K", "Command palette: search tasks; actions, pages, projects, views"],
   ["g then l", "Go to the list"],
   ["g then b", "Go to the board"],
+  ["g then t", "Go to Today"],
+  ["g then u", "Go to Upcoming"],
+  ["g then c", "Go to the Calendar"],
+  ["g then a", "Go to Assigned to me"],
+  ["g then s", "Go to Settings"],
   ["j", "Focus the next task"],
   ["k", "Focus the previous task"],
   [

@@ -24,7 +24,28 @@ const ctrlOrCmdWith = (e: KeyboardEvent, key: string) =>
   !e.altKey &&
   e.key.toLowerCase() === key;
 
-/** Single-key shortcuts ("n", "/", "?", "Alt+ArrowUp") that stay out of the way while typing or in dialogs. */
+/** "g", then within a second the key naming a page: "g t" is Today, not "t" (due today). */
+const GO = "g";
+let goPressedAt = -Infinity;
+/** Each key press's name, worked out by the first listener: every map reads the same one. */
+const names = new WeakMap<KeyboardEvent, string>();
+
+function shortcutName(e: KeyboardEvent): string {
+  let name = names.get(e);
+  if (name === undefined) {
+    // With Alt held only an explicit "Alt+<key>" entry answers (Alt+↑ is not ↑).
+    name = e.altKey ? `Alt+${e.key}` : e.key;
+    if (e.timeStamp - goPressedAt < 1000) name = `${GO} ${name}`;
+    goPressedAt = name === GO ? e.timeStamp : -Infinity;
+    names.set(e, name);
+  }
+  return name;
+}
+
+/**
+ * Shortcuts that stay out of the way while typing or in dialogs: single keys ("n", "/", "?",
+ * "Alt+ArrowUp") and "g <key>" (the key after "g"; that key's own shortcut does not answer).
+ */
 export function useShortcuts(map: Record<string, (e: KeyboardEvent) => void>): void {
   useWindowKeyDown(
     useCallback(
@@ -32,12 +53,10 @@ export function useShortcuts(map: Record<string, (e: KeyboardEvent) => void>): v
         if (e.defaultPrevented || e.ctrlKey || e.metaKey) return;
         if (typingTarget(e.target)) return;
         if (openDialog()) return;
-        // With Alt held only an explicit "Alt+<key>" entry answers (Alt+↑ is not ↑).
-        const handler = map[e.altKey ? `Alt+${e.key}` : e.key];
-        if (handler) {
-          e.preventDefault();
-          handler(e);
-        }
+        const name = shortcutName(e);
+        const handler = map[name];
+        if (handler || name === GO) e.preventDefault();
+        handler?.(e);
       },
       [map],
     ),

@@ -57,3 +57,42 @@ describe("single-key shortcuts", () => {
     expect(altUp).toHaveBeenCalledOnce();
   });
 });
+
+describe("g, then a key", () => {
+  it("answers “g t” and not “t” alone, in every listener; “g” itself is not passed on", () => {
+    const goToday = vi.fn();
+    const dueToday = vi.fn();
+    render(
+      <>
+        <ShortcutHost map={{ t: dueToday }} />
+        <ShortcutHost map={{ "g t": goToday }} />
+      </>,
+    );
+    expect(fireEvent.keyDown(window, { key: "g" })).toBe(false); // preventDefault: nothing else
+    fireEvent.keyDown(window, { key: "t" });
+    expect(goToday).toHaveBeenCalledOnce();
+    expect(dueToday).not.toHaveBeenCalled();
+
+    fireEvent.keyDown(window, { key: "t" }); // the prefix is spent
+    expect(dueToday).toHaveBeenCalledOnce();
+    expect(goToday).toHaveBeenCalledOnce();
+  });
+
+  it("forgets “g” after a second", () => {
+    const goToday = vi.fn();
+    const dueToday = vi.fn();
+    render(<ShortcutHost map={{ t: dueToday, "g t": goToday }} />);
+    const pressAt = (key: string, at: number) => {
+      const e = new KeyboardEvent("keydown", { key, cancelable: true });
+      Object.defineProperty(e, "timeStamp", { value: at });
+      window.dispatchEvent(e);
+    };
+    pressAt("g", 5_000);
+    pressAt("t", 5_900);
+    expect(goToday).toHaveBeenCalledOnce();
+    pressAt("g", 8_000);
+    pressAt("t", 9_200);
+    expect(dueToday).toHaveBeenCalledOnce();
+    expect(goToday).toHaveBeenCalledOnce();
+  });
+});
