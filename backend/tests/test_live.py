@@ -351,6 +351,37 @@ async def test_a_fired_reminder_rings_the_recipients_bell_live(
     assert [e.data["kind"] for e in changes_of(events, account)] == ["notification"]
 
 
+async def test_a_profile_change_reaches_the_users_other_tabs_and_their_teammates(
+    live_app: FastAPI, http: httpx.AsyncClient
+) -> None:
+    owner, member, _ = await shared_project(live_app, http, "editor")
+
+    async def patch_me(body: dict[str, object]) -> None:
+        response = await http.patch(f"{API}/users/me", json=body, headers=owner.headers)
+        assert response.status_code == 200, response.text
+
+    async def week_start() -> None:
+        await patch_me({"week_start": "sunday"})
+        await patch_me({"week_start": "sunday"})  # no change: nothing to tell
+
+    events = parse((await stream_while(live_app, owner, week_start)).text)[0]
+    assert [e.data["kind"] for e in changes_of(events, owner)] == ["profile"]
+
+    async def zone() -> None:
+        await patch_me({"time_zone": "Asia/Tokyo"})
+
+    # A new zone moves the user's days (tasks) as well as their profile.
+    events = parse((await stream_while(live_app, owner, zone)).text)[0]
+    assert sorted(e.data["kind"] for e in changes_of(events, owner)) == ["profile", "tasks"]
+
+    async def rename() -> None:
+        await patch_me({"full_name": "Ada Lovelace"})
+
+    # A teammate shows the owner's name (members, assignees): their stream hears of it too.
+    events = parse((await stream_while(live_app, member, rename)).text)[0]
+    assert [e.data["kind"] for e in changes_of(events, owner)] == ["profile"]
+
+
 async def test_the_stream_requires_authentication(http: httpx.AsyncClient) -> None:
     response = await http.get(f"{API}/events")
     assert response.status_code == 401

@@ -1,6 +1,7 @@
 import { expect, test } from "@playwright/test";
 import {
   acceptAfterLogIn,
+  authHeaders,
   accountWithTasks,
   createAccount,
   invitedThroughApi,
@@ -121,4 +122,39 @@ test("live updates between teammates: the owner's new task and the member's remo
   });
   expect(removed.status()).toBe(204);
   await expect(sidebar.getByText("Garden")).toHaveCount(0, { timeout: 5_000 });
+});
+
+test("a profile changed on another device reaches the open page: its weeks and name, no reload", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "live-profile");
+  const headers = await authHeaders(request, baseURL!, email);
+  const monday = await request.patch(`${baseURL}/api/v1/users/me`, {
+    headers,
+    data: { week_start: "monday", full_name: "Ada" },
+  });
+  expect(monday.status()).toBe(200);
+  const opened = streamOpened(page);
+  await logIn(page, email);
+  await page.goto("/calendar");
+  await opened;
+  const weekdays = page.getByTestId("calendar-weekdays").locator("span");
+  await expect(weekdays.first()).toHaveText(/^Mon/);
+  await expect(page.getByRole("button", { name: "Account menu for Ada" })).toBeVisible();
+  let reloads = 0;
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) reloads += 1;
+  });
+
+  // The other device: its settings page sends this.
+  const sunday = await request.patch(`${baseURL}/api/v1/users/me`, {
+    headers,
+    data: { week_start: "sunday", full_name: "Ada Lovelace" },
+  });
+  expect(sunday.status()).toBe(200);
+  await expect(weekdays.first()).toHaveText(/^Sun/, { timeout: 5_000 });
+  await expect(page.getByRole("button", { name: "Account menu for Ada Lovelace" })).toBeVisible();
+  expect(reloads).toBe(0);
 });

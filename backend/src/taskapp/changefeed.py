@@ -42,6 +42,7 @@ _READS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 class Change:
     owner_id: uuid.UUID
     # tasks (bumps the data version) | projects | comments | members | membership | notification
+    # | profile
     kind: str
 
 

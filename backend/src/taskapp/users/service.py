@@ -22,7 +22,9 @@ from taskapp.security import PasswordHasher
 async def update_profile(session: AsyncSession, user: User, changes: dict[str, Any]) -> User:
     """Apply the fields present in a PATCH. A new time zone moves the user's "today" and due
     days, which cached task reads were computed in: it bumps the data version (ADR 0004) so
-    they go stale at once."""
+    they go stale at once. Any change is a `profile` notice (ADR 0019): the user's other tabs
+    and devices take the new zone and week start, teammates the new name."""
+    before = (user.full_name, user.week_start, user.time_zone)
     if "full_name" in changes:
         user.full_name = changes["full_name"]
     if "week_start" in changes:
@@ -33,6 +35,8 @@ async def update_profile(session: AsyncSession, user: User, changes: dict[str, A
         # must not be lost, or two data states would share one cache key.
         user.tasks_version = User.tasks_version + 1
         changefeed.changed(user.id)
+    if (user.full_name, user.week_start, user.time_zone) != before:
+        changefeed.changed(user.id, "profile")
     await session.commit()
     return user
 

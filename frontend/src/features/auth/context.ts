@@ -1,4 +1,4 @@
-import { createContext, useContext } from "react";
+import { createContext, useContext, type Dispatch, type SetStateAction } from "react";
 import { refreshOnLoad } from "@/api/session";
 import type { User } from "@/api/types";
 import { browserZone } from "@/lib/dates";
@@ -13,7 +13,8 @@ export interface AuthContextValue {
   login: (email: string, password: string) => Promise<void>;
   register: (email: string, password: string, fullName?: string) => Promise<void>;
   logout: () => Promise<void>;
-  setUser: (user: User) => void;
+  /** A new profile, or how to make it from the one shown (null once signed out). */
+  setUser: Dispatch<SetStateAction<User | null>>;
 }
 
 export const AuthContext = createContext<AuthContextValue | null>(null);

@@ -9,14 +9,15 @@ import { useAuth } from "@/features/auth/context";
 
 export function useLiveUpdates(): void {
   const qc = useQueryClient();
-  const userId = useAuth().user?.id;
+  const { user, setUser } = useAuth();
+  const userId = user?.id;
   useEffect(() => {
     if (!userId) return;
     let close: (() => void) | undefined;
     let cancelled = false;
     const start = () =>
       void import("./follow").then(({ follow }) => {
-        if (!cancelled) close = follow(qc);
+        if (!cancelled) close = follow(qc, userId, setUser);
       });
     const idle = globalThis.requestIdleCallback?.(start, { timeout: 2000 });
     const timer = idle === undefined ? setTimeout(start, 1000) : undefined;
@@ -26,5 +27,5 @@ export function useLiveUpdates(): void {
       if (timer !== undefined) clearTimeout(timer);
       close?.(); // signed out, or another account: the stream ends with it
     };
-  }, [qc, userId]);
+  }, [qc, userId, setUser]);
 }
