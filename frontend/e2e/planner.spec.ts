@@ -396,6 +396,35 @@ test("Calendar: a month of the agenda, one month at a time; drag moves a task", 
   await expect(page.locator(`li[data-day="${target}"]`)).toBeHidden();
 });
 
+test("Calendar: a chip's ring has its task's priority; a task due on a past day reads overdue, a repeating one says so", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, seed } = await account(request, baseURL!, "calendar-chips");
+  const yesterday = dayIn(-1);
+  await seed({ title: "Renew the lease", priority: "urgent", due_on: yesterday });
+  await seed({ title: "Team sync", priority: "low", due_on: dayIn(0), recurrence: "FREQ=WEEKLY" });
+  await logIn(page, email);
+
+  await page.goto(`/calendar?month=${yesterday.slice(0, 7)}`);
+  const lease = page.getByRole("button", { name: "Edit “Renew the lease”" });
+  await expect(lease).toHaveAccessibleDescription("Renew the lease (Urgent, overdue)");
+  // In the red of the header's overdue count.
+  await expect(page.getByTestId("stat-overdue")).toContainText("1");
+  const overdueRed = await page
+    .getByTestId("stat-overdue")
+    .locator("span")
+    .first()
+    .evaluate((el) => getComputedStyle(el).color);
+  await expect(lease).toHaveCSS("color", overdueRed);
+  await page.goto(`/calendar?month=${dayIn(0).slice(0, 7)}`);
+  const sync = page.getByRole("button", { name: "Edit “Team sync”" });
+  await expect(sync).toHaveAccessibleDescription("Team sync (Low)");
+  await expect(sync.getByTitle("Repeats every week")).toBeVisible();
+  await shoot(page, "calendar-chips");
+});
+
 test("Calendar: a busy day shows three tasks and “+N more”; j/k walk the tasks that show; a drop unfolds it", async ({
   page,
   request,

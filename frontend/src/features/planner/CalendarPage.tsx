@@ -13,7 +13,7 @@ import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { AuthContext } from "@/features/auth/context";
-import { useOpenTask } from "@/features/tasks/views";
+import { PRIORITY_LABEL, PRIORITY_RING, RepeatMark, useOpenTask } from "@/features/tasks/views";
 import { Button, Spinner } from "@/ui/primitives";
 import { LoadError } from "@/ui/LoadStates";
 import { AddOnDay } from "./AddOnDay";
@@ -32,14 +32,17 @@ const FOLD_AT = 4;
 const FOLDED = 3;
 
 /**
- * A task in a day's cell: opens its editor; dragged onto another day, moves there. A later
- * occurrence of a repeating task is muted and stays put (only the task's own due moves).
+ * A task in a day's cell: opens its editor; dragged onto another day, moves there. Its ring has
+ * the priority's colour, as the lists' and Upcoming's complete buttons; a task due on a past day
+ * is red (overdue); the whole title shows on hover. A later occurrence of a repeating task is
+ * muted and stays put (only the task's own due moves).
  */
 function TaskChip({
   task,
   day,
   testId,
   label,
+  overdue = false,
   repeat = false,
   folded = false,
 }: {
@@ -47,6 +50,7 @@ function TaskChip({
   day: string;
   testId: string;
   label: string;
+  overdue?: boolean;
   repeat?: boolean;
   /** Hidden behind its day's "+N more" (from sm up: a phone lists every task). */
   folded?: boolean;
@@ -77,12 +81,24 @@ function TaskChip({
         className={cn(
           "flex w-full items-center gap-1 rounded px-1 py-0.5 text-left text-xs hover:bg-zinc-100 dark:hover:bg-zinc-800",
           repeat && "text-zinc-600 dark:text-zinc-400",
+          overdue && "text-red-700 dark:text-red-400",
         )}
         data-testid={testId}
         aria-label={label}
+        title={`${task.title} (${PRIORITY_LABEL[task.priority]}${overdue ? ", overdue" : ""})`}
       >
-        {repeat && <Repeat className="size-3 shrink-0" aria-hidden="true" />}
+        {repeat ? (
+          <Repeat className="size-3 shrink-0" aria-hidden="true" />
+        ) : (
+          <span
+            className={cn("size-2.5 shrink-0 rounded-full border-2", PRIORITY_RING[task.priority])}
+            aria-hidden="true"
+          />
+        )}
         <span className="truncate">{task.title}</span>
+        {!repeat && task.recurrence && (
+          <RepeatMark rule={task.recurrence} className="size-3 shrink-0" />
+        )}
       </button>
     </li>
   );
@@ -155,6 +171,7 @@ function DayCell({
               day={day}
               testId="calendar-task"
               label={`Edit “${t.title}”`}
+              overdue={day < today}
               folded={hidden(i)}
             />
           ))}

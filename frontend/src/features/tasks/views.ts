@@ -15,6 +15,7 @@ export { QuickAdd } from "./QuickAdd";
 export { useTaskList } from "./queries";
 export { QueryLoadError } from "./QueryLoadError";
 export { PriorityBadge, RepeatMark } from "./TaskBadges";
+export { PRIORITY_LABEL, PRIORITY_RING } from "./statusPriorityDisplay";
 export { CompleteButton, TaskItem } from "./TaskItem";
 export { useOpenTask, useTaskRoute } from "./taskRoute";
 export { useTaskKeys } from "./taskKeys";
