@@ -124,6 +124,41 @@ test("Today: overdue and due today in the user's zone, completed in place", asyn
   await shoot(page, "today-phone");
 });
 
+test("Today: “Move all to today” reschedules every overdue task in one change, and Undo takes it back", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, seed, get } = await account(request, baseURL!, "today-overdue");
+  await seed({ title: "Renew passport", due_on: dayIn(-3), priority: "high" });
+  await seed({ title: "Send the invoice", due_date: berlin(dayIn(-1), "17:00") });
+  await seed({ title: "Pay rent", due_on: dayIn(0) });
+  await logIn(page, email);
+  await page.goto("/today");
+  const overdue = page.getByRole("list", { name: "Overdue" });
+  const due = page.getByRole("list", { name: "Due today" });
+  await expect(overdue.getByTestId("task-item")).toHaveText([/Renew passport/, /Send the invoice/]);
+  await shoot(page, "today-overdue");
+  const bulks: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && new URL(r.url()).pathname === "/api/v1/tasks/bulk")
+      bulks.push(r.url());
+  });
+
+  await page.getByRole("button", { name: "Move all to today (2 overdue)" }).click();
+  await expect(overdue).toHaveCount(0);
+  await expect(due.getByTestId("task-item")).toHaveCount(3);
+  await expect.poll(async () => (await get("Renew passport")).due_on).toBe(dayIn(0));
+  expect(await get("Send the invoice")).toMatchObject({ due_on: dayIn(0), due_date: null });
+  expect(bulks).toHaveLength(1);
+
+  await page.getByRole("button", { name: "Undo" }).click();
+  await expect(overdue.getByTestId("task-item")).toHaveText([/Renew passport/, /Send the invoice/]);
+  await expect.poll(async () => (await get("Renew passport")).due_on).toBe(dayIn(-3));
+  expect((await get("Send the invoice")).due_date).not.toBeNull();
+  await expect(due.getByTestId("task-item")).toHaveText([/Pay rent/]);
+});
+
 test("Upcoming: 14 days by day; drag keeps a due time's clock time, the menu moves a due day", async ({
   page,
   request,

@@ -1,27 +1,59 @@
-import { Check, Plus } from "lucide-react";
-import { useEffect, useMemo } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { CalendarCheck, Check, Plus } from "lucide-react";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
 import type { Task } from "@/api/types";
 import { editor } from "@/features/tasks/editor";
 import { QueryLoadError, TaskItem } from "@/features/tasks/views";
 import { Button, EmptyState } from "@/ui/primitives";
 import { Loading } from "@/ui/LoadStates";
-import { useToday } from "./api";
+import { useTimeZone, useToday } from "./api";
 import { usePlannerKeys } from "./keys";
 import { PlannerTabs } from "./PlannerTabs";
 import { longDay } from "./days";
 
-function Group({ id, title, tasks }: { id: string; title: string; tasks: Task[] }) {
+function Group({
+  id,
+  title,
+  tasks,
+  action,
+}: {
+  id: string;
+  title: string;
+  tasks: Task[];
+  action?: ReactNode;
+}) {
   return (
     <section aria-labelledby={id} className="mt-5">
-      <h2 id={id} className="mb-1.5 text-sm font-semibold text-zinc-600 dark:text-zinc-400">
-        {title} <span className="font-normal">({tasks.length})</span>
-      </h2>
+      <div className="mb-1.5 flex items-center justify-between gap-2">
+        <h2 id={id} className="text-sm font-semibold text-zinc-600 dark:text-zinc-400">
+          {title} <span className="font-normal">({tasks.length})</span>
+        </h2>
+        {action}
+      </div>
       <ul aria-label={title}>
         {tasks.map((t) => (
           <TaskItem key={t.id} task={t} />
         ))}
       </ul>
     </section>
+  );
+}
+
+/** Overdue's "Move all to today" (planner/overdue.ts): off while its bulk is on its way. */
+function MoveOverdueToToday({ overdue }: { overdue: Task[] }) {
+  const qc = useQueryClient();
+  const timeZone = useTimeZone();
+  const [moving, setMoving] = useState(false);
+  const move = async () => {
+    setMoving(true);
+    const { moveOverdueToToday } = await import("./overdue");
+    await moveOverdueToToday(qc, overdue, timeZone).finally(() => setMoving(false));
+  };
+  return (
+    <Button variant="ghost" size="sm" disabled={moving} onClick={() => void move()}>
+      <CalendarCheck className="size-4" aria-hidden="true" /> Move all to today
+      <span className="sr-only"> ({overdue.length} overdue)</span>
+    </Button>
   );
 }
 
@@ -51,7 +83,12 @@ export default function TodayPage() {
       ) : (
         <>
           {data!.overdue.length > 0 && (
-            <Group id="today-overdue" title="Overdue" tasks={data!.overdue} />
+            <Group
+              id="today-overdue"
+              title="Overdue"
+              tasks={data!.overdue}
+              action={<MoveOverdueToToday overdue={data!.overdue} />}
+            />
           )}
           {data!.today.length > 0 ? (
             <Group id="today-due" title="Due today" tasks={data!.today} />
