@@ -71,7 +71,7 @@ describe("the command palette finds tasks", () => {
     const task = await screen.findByRole("option", { name: "Call mum" });
     await waitFor(() => expect(selected()).toBe(task));
     expect(screen.getAllByRole("option")[0]).toBe(task);
-    expect(screen.getByRole("option", { name: "Go to Calendar" })).toBeInTheDocument();
+    expect(screen.getByRole("option", { name: "Go to Calendar g c" })).toBeInTheDocument();
     // One request for the pause in typing, not one a key.
     expect(calls.filter((c) => c.path === "/api/v1/tasks").map((c) => c.search)).toEqual([
       "?q=call&sort=-created_at&limit=6",
@@ -92,7 +92,7 @@ describe("the command palette finds tasks", () => {
     // Found by its label, it ranks above the commands that only loosely match ("Show
     // completed tasks"); the full search is last.
     const options = screen.getAllByRole("option").map((o) => o.textContent);
-    expect(options[0]).toBe("Book the dentistDone");
+    expect(options[0]).toBe("Book the dentist Done");
     expect(options.at(-1)).toBe("Search tasks for “health”");
   });
 

@@ -27,6 +27,7 @@ import {
   Search,
   Settings,
   Sun,
+  UserCheck,
   type LucideIcon,
 } from "lucide-react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
@@ -45,13 +46,15 @@ import { useDebounced } from "@/lib/useDebounced";
 /** Routes whose list takes the `show_done` filter (the list, the board, a project's list). */
 const LISTS = /^\/(tasks|board|projects)(\/|$)/;
 
-const GO: { to: string; label: string; Icon: LucideIcon }[] = [
-  { to: "/tasks", label: "Go to list", Icon: ListTodo },
-  { to: "/board", label: "Go to board", Icon: Columns3 },
-  { to: "/today", label: "Go to Today", Icon: CalendarCheck },
-  { to: "/upcoming", label: "Go to Upcoming", Icon: CalendarDays },
-  { to: "/calendar", label: "Go to Calendar", Icon: CalendarRange },
-  { to: "/settings", label: "Go to Settings", Icon: Settings },
+/** The pages, with the "g <key>" that goes there without the palette (AppLayout). */
+const GO: { to: string; label: string; Icon: LucideIcon; key: string }[] = [
+  { to: "/tasks", label: "Go to list", Icon: ListTodo, key: "l" },
+  { to: "/board", label: "Go to board", Icon: Columns3, key: "b" },
+  { to: "/today", label: "Go to Today", Icon: CalendarCheck, key: "t" },
+  { to: "/upcoming", label: "Go to Upcoming", Icon: CalendarDays, key: "u" },
+  { to: "/calendar", label: "Go to Calendar", Icon: CalendarRange, key: "c" },
+  { to: "/assigned", label: "Go to Assigned to me", Icon: UserCheck, key: "a" },
+  { to: "/settings", label: "Go to Settings", Icon: Settings, key: "s" },
 ];
 
 const THEMES: { pref: ThemePref; label: string; Icon: LucideIcon; keywords: string[] }[] = [
@@ -91,6 +94,9 @@ function Item({
     >
       <Icon className="size-4 shrink-0 opacity-70" aria-hidden="true" />
       <span className="truncate">{children}</span>
+      {/* The space keeps the hint a word of its own in the option's name ("New task n"): a
+          flex row does not draw it. */}
+      {hint && " "}
       {hint && (
         <kbd className="ml-auto font-sans text-xs text-zinc-600 dark:text-zinc-400">{hint}</kbd>
       )}
@@ -293,8 +299,14 @@ export default function CommandPalette({
                 </Item>
               </Section>
               <Section heading="Navigation" flat={flat}>
-                {GO.map(({ to, label, Icon }) => (
-                  <Item value={`go:${to}`} key={to} Icon={Icon} onSelect={run(() => navigate(to))}>
+                {GO.map(({ to, label, Icon, key }) => (
+                  <Item
+                    value={`go:${to}`}
+                    key={to}
+                    Icon={Icon}
+                    hint={`g ${key}`}
+                    onSelect={run(() => navigate(to))}
+                  >
                     {label}
                   </Item>
                 ))}
