@@ -19,7 +19,7 @@ import { changedTaskIds } from "./waiting";
  */
 function versionedServer(tasks: Task[], { bulkAfterAnEdit = false } = {}) {
   const saved = new Map(tasks.map((t) => [t.id, t]));
-  let editApplied!: () => void;
+  let editApplied = () => {};
   const edited = bulkAfterAnEdit
     ? new Promise<void>((resolve) => (editApplied = resolve))
     : Promise.resolve();
@@ -297,5 +297,36 @@ describe("a bulk change on its way", () => {
       "a:high:3",
       "b:high:2",
     ]);
+  });
+});
+
+describe("quick changes, each made before the one ahead of it was answered", () => {
+  it("a bulk after a bulk, and an edit after it, go on the versions they made: no 412", async () => {
+    const [a, b] = [makeTask({ title: "a" }), makeTask({ title: "b" })];
+    const { saved, calls } = versionedServer([a, b]);
+    const qc = newQueryClient();
+    const list = taskKeys.list({ sort: "-created_at" });
+    qc.setQueryData(list, { pages: [{ items: [a, b], next_cursor: null }], pageParams: [null] });
+    // Each made on the tasks as they were selected (1, 2, then the editor on a), a key press
+    // after the other.
+    const nextKey = () => new Promise((pressed) => setTimeout(pressed, 0));
+    const first = runBulk(qc, [a, b], { kind: "priority", priority: "urgent" }, "2026-12-06");
+    await nextKey();
+    const second = runBulk(qc, [a, b], { kind: "priority", priority: "high" }, "2026-12-06");
+    await nextKey();
+    const edit = new MutationObserver(qc, updateTaskOptions(qc)).mutate({
+      task: a,
+      patch: { title: "a, renamed" },
+    });
+    expect(await first).toBe(true);
+    expect(await second).toBe(true);
+    await edit;
+    expect([...saved.values()].map((t) => `${t.title}:${t.priority}:${t.version}`)).toEqual([
+      "a, renamed:high:4",
+      "b:high:3",
+    ]);
+    const sent = calls.map((c) => `${c.method} ${c.path}`);
+    expect(sent.filter((c) => c.startsWith("GET /api/v1/tasks/"))).toEqual([]); // no 412 reload
+    expect(sent.filter((c) => c.startsWith("POST") || c.startsWith("PATCH"))).toHaveLength(3);
   });
 });

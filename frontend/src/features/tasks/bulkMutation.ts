@@ -28,7 +28,15 @@ import {
   snapshotLists,
   upsertTaskInLists,
 } from "./cache";
-import { resync, sendMerged, showAnswer, TASK_CHANGES, TASK_WRITE } from "./mutations";
+import {
+  afterOwnWrites,
+  recordOwnWrite,
+  resync,
+  sendMerged,
+  showAnswer,
+  TASK_CHANGES,
+  TASK_WRITE,
+} from "./mutations";
 import { openSubtasksOf } from "./subtasks";
 import { undoStack } from "./undo";
 
@@ -48,8 +56,16 @@ export function bulkMerged(
   selected: ReadonlyMap<string, Task>,
 ): Promise<BulkResult> {
   return sendMerged(
-    body.operations,
-    (operations) => bulkTasks({ ...body, operations }),
+    body.operations.map((op) => ({ ...op, version: afterOwnWrites(op.id, op.version) })),
+    async (operations) => {
+      const result = await bulkTasks({ ...body, operations });
+      const answered = new Map(result.tasks.map((t) => [t.id, t.version]));
+      for (const op of operations) {
+        const version = answered.get(op.id);
+        if (version !== undefined) recordOwnWrite(op.id, op.version, version);
+      }
+      return result;
+    },
     async (refused, operations) => {
       const stale = staleIdsOf(refused);
       const current = stale.length ? await mergeable(stale, operations, selected) : null;

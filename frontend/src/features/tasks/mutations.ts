@@ -127,13 +127,24 @@ export async function sendMerged<T, C>(
 }
 
 /**
- * The versions this tab's own edits made: "id@version sent on" → the version the answer gave. A
+ * The versions this tab's own writes made: "id@version sent on" → the version the answer gave. A
  * change made before the one ahead of it was answered holds the version from before that one; it
  * is sent on the version that answer made, which differs from it by the user's own change, not
  * on the old one to meet a 412, a reload and a resend. A version made anywhere else is not here,
- * so its change still goes through the merge.
+ * so its change still goes through the merge. Edits and bulk changes record and follow them.
  */
 const ownVersions = new Map<string, number>();
+
+/** The version to send a change to task `id` made on `version`: past this tab's own answers. */
+export function afterOwnWrites(id: string, version: number): number {
+  for (let next; (next = ownVersions.get(`${id}@${version}`));) version = next;
+  return version;
+}
+
+/** Note that this tab's write sent on `sent` was answered with `answered`. */
+export function recordOwnWrite(id: string, sent: number, answered: number): void {
+  ownVersions.set(`${id}@${sent}`, answered);
+}
 
 /**
  * PATCH with If-Match; on 412 load the current task and, when none of the fields this patch sets
@@ -141,13 +152,11 @@ const ownVersions = new Map<string, number>();
  * same-field change becomes a conflict.
  */
 function saveMerged(base: Task, patch: TaskUpdate, completeSubtasks = false): Promise<Task> {
-  let version = base.version;
-  for (let next; (next = ownVersions.get(`${base.id}@${version}`));) version = next;
   return sendMerged(
-    { ...base, version },
+    { ...base, version: afterOwnWrites(base.id, base.version) },
     async (target) => {
       const saved = await updateTask(target, patch, completeSubtasks);
-      ownVersions.set(`${base.id}@${target.version}`, saved.version);
+      recordOwnWrite(base.id, target.version, saved.version);
       return saved;
     },
     async () => {
