@@ -62,7 +62,7 @@ class CrashedPage extends Component<{ location: Location; children: ReactNode },
       <main className="flex min-h-dvh flex-col items-center justify-center gap-3 p-8 text-center">
         <h1 className="text-2xl font-semibold">This page could not be shown</h1>
         <p className="max-w-prose text-zinc-600 dark:text-zinc-400" role="alert">
-          {error.message}
+          {error.message || "Something went wrong."}
         </p>
         <p className="max-w-prose text-zinc-600 dark:text-zinc-400">
           Reloading usually helps: it also brings in the newest version of taskapp.

@@ -46,8 +46,12 @@ function MoveOverdueToToday({ overdue }: { overdue: Task[] }) {
   const [moving, setMoving] = useState(false);
   const move = async () => {
     setMoving(true);
-    const { moveOverdueToToday } = await import("./overdue");
-    await moveOverdueToToday(qc, overdue, timeZone).finally(() => setMoving(false));
+    try {
+      const { moveOverdueToToday } = await import("./overdue");
+      await moveOverdueToToday(qc, overdue, timeZone);
+    } finally {
+      setMoving(false); // also when its chunk did not load: the button works again
+    }
   };
   return (
     <Button variant="ghost" size="sm" disabled={moving} onClick={() => void move()}>
