@@ -157,4 +157,20 @@ test("a profile changed on another device reaches the open page: its weeks and n
   await expect(weekdays.first()).toHaveText(/^Sun/, { timeout: 5_000 });
   await expect(page.getByRole("button", { name: "Account menu for Ada Lovelace" })).toBeVisible();
   expect(reloads).toBe(0);
+
+  // Settings open here follow too, except a field being edited here.
+  await page.goto("/settings");
+  await expect(page.getByLabel("Week starts on")).toHaveValue("sunday");
+  await page.getByLabel("Name").fill("Ada King");
+  const again = await request.patch(`${baseURL}/api/v1/users/me`, {
+    headers,
+    data: { week_start: "saturday", time_zone: "Asia/Tokyo", full_name: "Countess Lovelace" },
+  });
+  expect(again.status()).toBe(200);
+  await expect(page.getByLabel("Week starts on")).toHaveValue("saturday", { timeout: 5_000 });
+  await expect(page.getByLabel("Time zone")).toHaveValue("Asia/Tokyo");
+  await expect(page.getByRole("button", { name: "Save first day" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Save time zone" })).toBeDisabled();
+  await expect(page.getByLabel("Name")).toHaveValue("Ada King"); // the user's edit stays
+  await expect(page.getByRole("button", { name: "Save profile" })).toBeEnabled();
 });

@@ -47,7 +47,9 @@ function ProfileForm() {
   const { user, setUser } = useAuth();
   const form = useForm<z.infer<typeof profileSchema>>({
     resolver: zodResolver(profileSchema),
-    defaultValues: { fullName: user?.full_name ?? "" },
+    // Follows the saved name (another tab or device may change it) unless edited here.
+    values: { fullName: user?.full_name ?? "" },
+    resetOptions: { keepDirtyValues: true },
   });
   const {
     handleSubmit,

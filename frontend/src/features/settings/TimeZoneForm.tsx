@@ -1,8 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useMemo } from "react";
 import { useAuth } from "@/features/auth/context";
 import { Button, Field, Spinner } from "@/ui/primitives";
-import { SETTINGS_SELECT, useProfileChange } from "./profileChange";
+import { SETTINGS_SELECT, useProfileChange, useSavedValue } from "./profileChange";
 import { browserZone, zoneChoices } from "./zones";
 
 /** The profile's time zone: it decides "today", overdue and what a due day means. */
@@ -10,7 +10,7 @@ export function TimeZoneForm() {
   const { user } = useAuth();
   const qc = useQueryClient();
   const saved = user?.time_zone ?? "UTC";
-  const [zone, setZone] = useState(saved);
+  const [zone, setZone] = useSavedValue(saved);
   const choices = useMemo(() => zoneChoices(saved), [saved]);
   const browser = browserZone();
   const change = useProfileChange({

@@ -1,8 +1,7 @@
-import { useState } from "react";
 import type { User } from "@/api/types";
 import { useAuth } from "@/features/auth/context";
 import { Button, Field, Spinner } from "@/ui/primitives";
-import { SETTINGS_SELECT, useProfileChange } from "./profileChange";
+import { SETTINGS_SELECT, useProfileChange, useSavedValue } from "./profileChange";
 
 type WeekStart = User["week_start"];
 
@@ -12,7 +11,7 @@ const DAYS = { monday: "Monday", saturday: "Saturday", sunday: "Sunday" } as con
 export function WeekStartForm() {
   const { user } = useAuth();
   const saved = user?.week_start ?? null;
-  const [choice, setChoice] = useState<WeekStart>(saved);
+  const [choice, setChoice] = useSavedValue<WeekStart>(saved);
   const change = useProfileChange({
     saved: (u) =>
       u.week_start

@@ -1,4 +1,5 @@
 import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
 import { api, unwrap } from "@/api/client";
 import { errorMessage } from "@/api/problem";
 import type { components } from "@/api/schema";
@@ -31,4 +32,19 @@ export function useProfileChange(messages: {
     },
     onError: (e) => toast.error(`${messages.failed}: ${errorMessage(e)}`),
   });
+}
+
+/**
+ * A settings field's value that follows the saved one while the user has not changed it here:
+ * another tab or device may change the profile (live updates), and the field then shows the new
+ * value instead of offering to "save" the old one back.
+ */
+export function useSavedValue<T>(saved: T): [T, (value: T) => void] {
+  const [value, setValue] = useState(saved);
+  const [base, setBase] = useState(saved);
+  if (saved !== base) {
+    setBase(saved);
+    if (value === base) setValue(saved);
+  }
+  return [value, setValue];
 }
