@@ -12,7 +12,7 @@ import { Button } from "@/ui/primitives";
  *   in a transition the menu or chip showed the old value till then, so a second quick arrow
  *   press or click went on from it.
  * The data router (createBrowserRouter) lets each navigation choose (`flushSync`), but brings
- * loaders, actions and fetchers this app does not use: 16.5 kB more of every first screen.
+ * loaders, actions and fetchers this app does not use: 16 kB more of every first screen.
  */
 export function AppRouter({ children }: { children: ReactNode }) {
   const [history] = useState(() => createBrowserHistory({ v5Compat: true }));
