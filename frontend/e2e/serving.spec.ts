@@ -224,3 +224,28 @@ test("a page whose chunk is gone (a deploy replaced it) says so and offers a rel
   await expect(page.getByText("Still here after the deploy")).toBeVisible();
   await expect(page.getByRole("heading", { name: "This page could not be shown" })).toHaveCount(0);
 });
+
+test("going to a page whose code is slow to come keeps the old page up under a loading bar", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const email = await createAccount(request, baseURL!, "slow-chunk");
+  await logIn(page, email);
+  await quickAdd(page, "Still on the list");
+  let arrive!: () => void;
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  await page.route(/\/assets\/BoardPage-[\w-]+\.js$/, async (route) => {
+    await arrived;
+    await route.continue();
+  });
+
+  await page.getByRole("link", { name: "Board" }).first().click();
+  const bar = page.getByRole("progressbar", { name: "Opening the page" });
+  await expect(bar).toBeVisible(); // after its 150 ms
+  await expect(page.getByRole("heading", { name: "Tasks", exact: true })).toBeVisible();
+  await expect(page.getByText("Still on the list")).toBeVisible();
+  arrive();
+  await expect(page.getByRole("heading", { name: "Board", exact: true })).toBeVisible();
+  await expect(bar).toHaveCount(0);
+});

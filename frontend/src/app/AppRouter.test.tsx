@@ -51,6 +51,7 @@ describe("AppRouter", () => {
     await act(async () => screen.getByRole("button", { name: "Next month" }).click());
     // In a transition React would have kept "Month 1" up while month 2 suspends.
     expect(screen.getByText("Loading the page")).toBeInTheDocument();
+    expect(screen.queryByRole("progressbar")).not.toBeInTheDocument();
     expect(window.location.search).toBe("?month=2");
   });
 
@@ -60,6 +61,8 @@ describe("AppRouter", () => {
     expect(window.location.pathname).toBe("/slow");
     expect(screen.getByText("Month 1")).toBeInTheDocument();
     expect(screen.queryByText("Loading the page")).not.toBeInTheDocument();
+    // ...and a bar says the new one is on its way.
+    expect(screen.getByRole("progressbar", { name: "Opening the page" })).toBeInTheDocument();
   });
 
   it("follows the browser's Back button", async () => {

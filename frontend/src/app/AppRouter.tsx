@@ -1,4 +1,4 @@
-import { Component, startTransition, useLayoutEffect, useState, type ReactNode } from "react";
+import { Component, useLayoutEffect, useState, useTransition, type ReactNode } from "react";
 import { Link, Router, UNSAFE_createBrowserHistory as createBrowserHistory } from "react-router";
 import type { Location } from "react-router";
 import { Button } from "@/ui/primitives";
@@ -11,23 +11,33 @@ import { Button } from "@/ui/primitives";
  * - a change of the same page's query (the list's filters, the Calendar's month) renders at once:
  *   in a transition the menu or chip showed the old value till then, so a second quick arrow
  *   press or click went on from it.
+ * While another page is on its way, a bar across the top says so (after 150 ms, so a page that
+ * is there at once does not flash it).
  * The data router (createBrowserRouter) lets each navigation choose (`flushSync`), but brings
  * loaders, actions and fetchers this app does not use: 16 kB more of every first screen.
  */
 export function AppRouter({ children }: { children: ReactNode }) {
   const [history] = useState(() => createBrowserHistory({ v5Compat: true }));
   const [shown, setShown] = useState({ action: history.action, location: history.location });
+  const [loadingPage, startPage] = useTransition();
   useLayoutEffect(() => {
     let page = history.location.pathname;
     return history.listen(({ action, location }) => {
       const samePage = location.pathname === page;
       page = location.pathname;
       if (samePage) setShown({ action, location });
-      else startTransition(() => setShown({ action, location }));
+      else startPage(() => setShown({ action, location }));
     });
   }, [history]);
   return (
     <Router location={shown.location} navigationType={shown.action} navigator={history}>
+      {loadingPage && (
+        <div
+          role="progressbar"
+          aria-label="Opening the page"
+          className="bg-brand-500 fixed inset-x-0 top-0 z-50 h-0.5 origin-left animate-[page-loading_3s_ease-out_150ms_both]"
+        />
+      )}
       <CrashedPage location={shown.location}>{children}</CrashedPage>
     </Router>
   );
