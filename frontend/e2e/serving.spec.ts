@@ -197,6 +197,9 @@ test("a first screen comes straight after the loading screen, with no page spinn
   }
 });
 
+/** The Board page's own chunk, as the build names it. */
+const BOARD_CHUNK = /\/assets\/BoardPage-[\w-]+\.js$/;
+
 test("a page whose chunk is gone (a deploy replaced it) says so and offers a reload that brings it back", async ({
   page,
   request,
@@ -205,7 +208,7 @@ test("a page whose chunk is gone (a deploy replaced it) says so and offers a rel
   const email = await createAccount(request, baseURL!, "gone-chunk");
   await logIn(page, email);
   await quickAdd(page, "Still here after the deploy");
-  await page.route(/\/assets\/BoardPage-[\w-]+\.js$/, (route) => route.fulfill({ status: 404 }));
+  await page.route(BOARD_CHUNK, (route) => route.fulfill({ status: 404 }));
 
   await page.getByRole("link", { name: "Board" }).first().click();
   await expect(page.getByRole("heading", { name: "This page could not be shown" })).toBeVisible();
@@ -218,7 +221,7 @@ test("a page whose chunk is gone (a deploy replaced it) says so and offers a rel
   // The new version is up: Reload brings the page.
   await page.getByRole("link", { name: "Board" }).first().click();
   await expect(page.getByRole("heading", { name: "This page could not be shown" })).toBeVisible();
-  await page.unroute(/\/assets\/BoardPage-[\w-]+\.js$/);
+  await page.unroute(BOARD_CHUNK);
   await page.getByRole("button", { name: "Reload the page" }).click();
   await expect(page).toHaveURL(/\/board$/);
   await expect(page.getByText("Still here after the deploy")).toBeVisible();
@@ -235,7 +238,7 @@ test("going to a page whose code is slow to come keeps the old page up under a l
   await quickAdd(page, "Still on the list");
   let arrive!: () => void;
   const arrived = new Promise<void>((resolve) => (arrive = resolve));
-  await page.route(/\/assets\/BoardPage-[\w-]+\.js$/, async (route) => {
+  await page.route(BOARD_CHUNK, async (route) => {
     await arrived;
     await route.continue();
   });
