@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from pydantic import ValidationError
-from sqlalchemy import make_url, select
+from sqlalchemy import make_url
 
 from taskapp import migrate
 from taskapp.auth.models import User
@@ -20,17 +20,7 @@ from taskapp.db import create_engine, create_session_factory
 from taskapp.errors import ProblemError, database_unavailable
 from taskapp.projects import models as _projects  # noqa: F401  (every new account's Inbox)
 from taskapp.settings import Settings
-from taskapp.tasks import ordering
-from taskapp.tasks.models import Priority, Task, TaskStatus
 from taskapp.tasks.stats import recount_open_days
-
-DEMO_EMAIL = "demo@taskapp.dev"
-DEMO_PASSWORD = "demo-password"  # noqa: S105 - a published demo account, by design
-DEMO_TASKS = [
-    ("Setup CI/CD Pipeline", TaskStatus.IN_PROGRESS, Priority.HIGH),
-    ("Write Documentation", TaskStatus.PENDING, Priority.MEDIUM),
-    ("Performance Testing", TaskStatus.PENDING, Priority.LOW),
-]
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -117,56 +107,14 @@ def _create_user_cmd(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _seed_demo(settings: Settings) -> tuple[User, int]:
-    from taskapp.auth.service import register  # noqa: PLC0415
-    from taskapp.security import PasswordHasher  # noqa: PLC0415
-
-    engine = create_engine(settings)
-    try:
-        async with create_session_factory(engine)() as session:
-            user = await session.scalar(select(User).where(User.email == DEMO_EMAIL))
-            if user is None:
-                user = await register(
-                    session,
-                    PasswordHasher(settings),
-                    email=DEMO_EMAIL,
-                    password=DEMO_PASSWORD,
-                    full_name="Demo User",
-                )
-            existing = set(
-                await session.scalars(select(Task.title).where(Task.owner_id == user.id))
-            )
-            new = [
-                task for task in DEMO_TASKS if task[0] not in existing
-            ]  # seeding twice adds nothing
-            last = await session.scalar(
-                select(Task.position)
-                .where(Task.owner_id == user.id, Task.position.is_not(None))
-                .order_by(Task.position.desc())
-                .limit(1)
-            )
-            # At the end of the manual order, in the listed order (tasks/ordering.py).
-            positions = ordering.keys_between(last, None, len(new)) if new else []
-            for (title, status, priority), position in zip(new, positions, strict=True):
-                session.add(
-                    Task(
-                        owner_id=user.id,
-                        title=title,
-                        status=status,
-                        priority=priority,
-                        position=position,
-                    )
-                )
-            added = len(new)
-            await session.commit()
-            return user, added
-    finally:
-        await engine.dispose()
-
-
 def _seed_demo_cmd(_args: argparse.Namespace, settings: Settings) -> int:
-    user, added = asyncio.run(_seed_demo(settings))
-    print(f"demo account {user.email} / {DEMO_PASSWORD}: {added} sample tasks added")
+    from taskapp import demo  # noqa: PLC0415
+
+    seeded = asyncio.run(demo.seed(settings))
+    print(
+        f"demo account {demo.DEMO_EMAIL} / {demo.DEMO_PASSWORD}: {seeded.projects_added}"
+        f" projects and {seeded.tasks_added} sample tasks added"
+    )
     return 0
 
 
