@@ -1,7 +1,8 @@
 /**
  * Completing a parent whose subtasks are still open: the API answers 409 `open-subtasks` and
  * changes nothing; the user is asked, and a yes sends the same change with `complete_subtasks`.
- * Undoing it reopens the parent and exactly the subtasks it completed, in one atomic bulk.
+ * Undoing it reopens the parent and exactly the subtasks it completed, in one atomic bulk (one by
+ * one in a project shared with the user: bulk changes cover the caller's own tasks only).
  * Loaded at the first such answer, not with the list.
  */
 import { MutationObserver, type QueryClient } from "@tanstack/react-query";
@@ -18,17 +19,24 @@ import {
   snapshotLists,
   upsertTaskInLists,
 } from "./cache";
-import { showAnswer, TASK_CHANGES, TASK_WRITE } from "./mutations";
+import { saveMerged, showAnswer, TASK_CHANGES, TASK_WRITE } from "./mutations";
 
-/** A parent's subtasks, every page (only those not done with `openOnly`). */
-async function subtasksOf(parentId: string, openOnly = false): Promise<Task[]> {
+type Parent = Pick<Task, "id" | "project_id">;
+
+/** A parent's subtasks, every page (only those not done with `openOnly`). By its project too: a
+ * shared project's tasks are listed from its owner's, so a member finds them only that way. */
+async function subtasksOf(parent: Parent, openOnly = false): Promise<Task[]> {
   const found: Task[] = [];
   let cursor: string | null = null;
   do {
-    const query: { parent: string; status?: TaskStatus[]; limit: number; cursor?: string } = {
-      parent: parentId,
-      limit: 200,
-    };
+    const query: {
+      parent: string;
+      project?: string;
+      status?: TaskStatus[];
+      limit: number;
+      cursor?: string;
+    } = { parent: parent.id, limit: 200 };
+    if (parent.project_id) query.project = parent.project_id;
     if (openOnly) query.status = ["pending", "in_progress"];
     if (cursor) query.cursor = cursor;
     const { data } = await unwrap<TaskPage>(api.GET("/api/v1/tasks", { params: { query } }));
@@ -39,8 +47,8 @@ async function subtasksOf(parentId: string, openOnly = false): Promise<Task[]> {
 }
 
 /** A parent's subtasks that are not done (id and the status to put back). */
-export async function openSubtasks(parentId: string): Promise<Pick<Task, "id" | "status">[]> {
-  return (await subtasksOf(parentId, true)).map((t) => ({ id: t.id, status: t.status }));
+export async function openSubtasks(parent: Parent): Promise<Pick<Task, "id" | "status">[]> {
+  return (await subtasksOf(parent, true)).map((t) => ({ id: t.id, status: t.status }));
 }
 
 /** Ask "Complete N open subtasks too?"; `confirm` runs only on yes, nothing changes on no. */
@@ -53,6 +61,13 @@ export function askToCompleteSubtasks(task: Task, open: number, confirm: () => v
     action: { label: `Complete ${open === 1 ? "it" : "all"}`, onClick: confirm },
     cancel: { label: "Cancel", onClick: () => toast.dismiss(id) },
   });
+}
+
+/** Whether `task` is in a project someone else owns, as the cached projects list (the sidebar's)
+ * says. */
+function inSharedProject(qc: QueryClient, task: Task): boolean {
+  const projects = qc.getQueryData<{ id: string; role: string }[]>(["projects"]);
+  return projects?.some((p) => p.id === task.project_id && p.role !== "owner") ?? false;
 }
 
 /** The undo's variables: which tasks it changes and how (the rows waiting.ts marks). */
@@ -89,16 +104,17 @@ export function undoWithSubtasks(
     scope: TASK_CHANGES,
     mutationFn: async ({ operations }: Reopening) => {
       // The completion raised the subtasks' versions: read them once the writes before are in.
-      const bases = new Map((await subtasksOf(saved.id)).map((t) => [t.id, t]));
+      const bases = new Map((await subtasksOf(saved)).map((t) => [t.id, t]));
       bases.set(saved.id, saved);
-      return bulkMerged(
-        {
-          operations: operations
-            .filter((op) => bases.has(op.id))
-            .map((op) => ({ ...op, version: bases.get(op.id)!.version })),
-        },
-        bases,
-      );
+      const known = operations
+        .filter((op) => bases.has(op.id))
+        .map((op) => ({ ...op, version: bases.get(op.id)!.version }));
+      if (!inSharedProject(qc, saved)) return bulkMerged({ operations: known }, bases);
+      // The API's bulk changes take the caller's own tasks only (docs/api.md): a member's undo
+      // in a shared project is a PATCH a task.
+      const tasks: Task[] = [];
+      for (const op of known) tasks.push(await saveMerged(bases.get(op.id)!, op.patch));
+      return { tasks, deleted: [] };
     },
   })
     .mutate(undoing)

@@ -151,7 +151,7 @@ export function recordOwnWrite(id: string, sent: number, answered: number): void
  * changed on the server since `base`, send the same patch again on the new version. Only a
  * same-field change becomes a conflict.
  */
-function saveMerged(base: Task, patch: TaskUpdate, completeSubtasks = false): Promise<Task> {
+export function saveMerged(base: Task, patch: TaskUpdate, completeSubtasks = false): Promise<Task> {
   return sendMerged(
     { ...base, version: afterOwnWrites(base.id, base.version) },
     async (target) => {
@@ -308,7 +308,7 @@ export function updateTaskOptions(
       // Which subtasks this completes, so that undo reopens exactly those.
       const reopen =
         completeSubtasks && record
-          ? await import("./completeSubtasks").then((m) => m.openSubtasks(task.id))
+          ? await import("./completeSubtasks").then((m) => m.openSubtasks(task))
           : [];
       await qc.cancelQueries({ queryKey: taskKeys.lists() });
       const snapshot = snapshotLists(qc);
