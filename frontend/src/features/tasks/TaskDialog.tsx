@@ -27,6 +27,8 @@ import { newIdempotencyKey, useCreateTask, useDeleteTask, useUpdateTask } from "
 import { useLabels } from "./queries";
 import { PRIORITY_LABEL, STATUS_LABEL } from "./statusPriorityDisplay";
 import { RepeatField } from "./RepeatField";
+import { useSwitchTask } from "./taskRoute";
+import { ParentLink, TaskSubtasks } from "./TaskSubtasks";
 import {
   diffTask,
   dueForCreate,
@@ -116,7 +118,13 @@ export function TaskDialog() {
   });
 
   const dueDay = useWatch({ control, name: "dueDay" });
-  const [confirmDiscard, setConfirmDiscard] = useState(false);
+  // What to do once unsaved edits are discarded (close, or open a subtask or the parent), while
+  // the user is asked.
+  const [discardThen, setDiscardThen] = useState<{ then: () => void } | null>(null);
+  const switchTask = useSwitchTask();
+  // Set when another task opens in the open dialog: it then starts at that task's title.
+  const switched = useRef(false);
+  const formRef = useRef<HTMLFormElement>(null);
 
   if (open && !pinned) setFollowed({ opening: state, task });
   else if (open && task && newest && newest.version > task.version) {
@@ -135,14 +143,27 @@ export function TaskDialog() {
     const sameOpening = formOpening.current === state;
     formOpening.current = state;
     reset(formValues(state, task, timeZone), { keepDirtyValues: sameOpening });
+    if (!sameOpening && switched.current) {
+      switched.current = false;
+      // A frame later: the dialog's focus trap first moves the focus off the subtask's button,
+      // which this opening removed, to the dialog itself.
+      requestAnimationFrame(() => {
+        formRef.current?.querySelector<HTMLInputElement>("#task-title")?.focus();
+        const dialog = formRef.current?.closest<HTMLElement>('[role="dialog"]');
+        if (dialog) dialog.scrollTop = 0;
+      });
+    }
   }, [open, state, task, reset, timeZone]);
 
-  // Esc, the close button, a click outside and Cancel all come here: unsaved edits are not
-  // dropped without asking.
-  const requestClose = () => {
-    if (isDirty) setConfirmDiscard(true);
-    else editor.close();
-  };
+  // Esc, the close button, a click outside and Cancel all come here, and so does opening another
+  // task from this one: unsaved edits are not dropped without asking.
+  const leave = (then: () => void) => (isDirty ? setDiscardThen({ then }) : then());
+  const requestClose = () => leave(editor.close);
+  const openOther = (other: Task) =>
+    leave(() => {
+      switched.current = true;
+      switchTask(other);
+    });
 
   const onSubmit = handleSubmit((v) => {
     if (readOnly) return editor.close();
@@ -179,7 +200,14 @@ export function TaskDialog() {
       onOpenChange={(o) => !o && requestClose()}
       title={readOnly ? "Task" : task ? "Edit task" : "New task"}
     >
-      <form onSubmit={onSubmit} onKeyDown={onKeyDown} noValidate className="space-y-4">
+      {task?.parent_id && <ParentLink parentId={task.parent_id} onOpen={openOther} />}
+      <form
+        ref={formRef}
+        onSubmit={onSubmit}
+        onKeyDown={onKeyDown}
+        noValidate
+        className="space-y-4"
+      >
         {readOnly && (
           <p className="rounded-md bg-zinc-100 px-3 py-2 text-sm text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
             You can view this project: only its owner and editors can change its tasks.
@@ -303,6 +331,14 @@ export function TaskDialog() {
           </div>
         </div>
       </form>
+      {task && !task.parent_id && !task.id.startsWith("temp-") && (
+        <TaskSubtasks
+          key={`subtasks-${task.id}`}
+          task={task}
+          readOnly={readOnly}
+          onOpen={openOther}
+        />
+      )}
       {task && <TaskReminders key={task.id} task={task} />}
       {task && (
         <Suspense fallback={null}>
@@ -313,21 +349,21 @@ export function TaskDialog() {
         </Suspense>
       )}
       <Dialog
-        open={confirmDiscard}
-        onOpenChange={setConfirmDiscard}
+        open={discardThen !== null}
+        onOpenChange={(o) => !o && setDiscardThen(null)}
         alert
         title="Discard your changes?"
         description="The edits you made in this form have not been saved."
       >
         <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
-          <Button variant="secondary" autoFocus onClick={() => setConfirmDiscard(false)}>
+          <Button variant="secondary" autoFocus onClick={() => setDiscardThen(null)}>
             Keep editing
           </Button>
           <Button
             variant="danger"
             onClick={() => {
-              setConfirmDiscard(false);
-              editor.close();
+              setDiscardThen(null);
+              discardThen?.then();
             }}
           >
             Discard changes

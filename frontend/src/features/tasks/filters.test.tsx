@@ -124,6 +124,14 @@ describe("matchesQuery (where an optimistic edit belongs)", () => {
     expect(matchesQuery(late, range, now)).toBe(true);
     expect(matchesQuery(makeTask({ due_date: null }), range, now)).toBe(false);
   });
+
+  it("keeps a task's subtask list to that task's subtasks", () => {
+    const parent = "33333333-3333-4333-8333-333333333333";
+    const q = { sort: "created_at" as const, parent };
+    expect(matchesQuery(makeTask({ parent_id: parent }), q, now)).toBe(true);
+    expect(matchesQuery(makeTask({ parent_id: null }), q, now)).toBe(false);
+    expect(matchesQuery(makeTask({ parent_id: "4" }), q, now)).toBe(false);
+  });
 });
 
 describe("a project's list", () => {

@@ -93,6 +93,8 @@ export type ApiTaskQuery = {
   due_after?: string;
   due_before?: string;
   project?: string;
+  /** The subtasks of this task (its editor's list). */
+  parent?: string;
   sort: SortKey;
 };
 
@@ -120,6 +122,7 @@ export function matchesQuery(task: Task, q: ApiTaskQuery, now = new Date()): boo
   if (q.priority?.length && !q.priority.includes(task.priority)) return false;
   if (q.label && !task.labels.includes(q.label)) return false;
   if (q.project && task.project_id !== q.project) return false;
+  if (q.parent && task.parent_id !== q.parent) return false;
   if (q.overdue && !isOverdue(task.due_date, task.status, now)) return false;
   if (q.q) {
     const needle = q.q.toLowerCase();

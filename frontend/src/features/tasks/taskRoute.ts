@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef } from "react";
-import { useLocation, useNavigate, useParams } from "react-router";
+import { matchPath, useLocation, useNavigate, useParams } from "react-router";
 import { ApiError } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { getTask } from "./api";
@@ -23,6 +23,26 @@ export function useOpenTask(): (task: Task, focus?: "due") => void {
         navigate({ pathname: `/tasks/${task.id}`, search }, { state: { fromList: true } });
     },
     [navigate, qc, pathname, search],
+  );
+}
+
+/**
+ * Open another task in the editor already showing one (a subtask, or a subtask's parent). On a
+ * task's own address that address becomes the other task's, in place, and the route opens it:
+ * Back and closing still return to the list the first task was opened from.
+ */
+export function useSwitchTask(): (task: Task) => void {
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const { pathname, search, state } = useLocation();
+  const onTaskAddress = matchPath("/tasks/:taskId", pathname) !== null;
+  return useCallback(
+    (task: Task) => {
+      if (onTaskAddress)
+        navigate({ pathname: `/tasks/${task.id}`, search }, { replace: true, state });
+      else editor.openEdit(findCachedTask(qc, task.id) ?? task);
+    },
+    [navigate, qc, onTaskAddress, search, state],
   );
 }
 

@@ -1,0 +1,182 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import {
+  acceptAfterLogIn,
+  accountWithSubtasks,
+  type ApiTask,
+  invitedThroughApi,
+  logIn,
+  openEditor,
+  taskRow,
+  toast,
+} from "./helpers";
+
+/** A task's subtasks as the API holds them, in the order added: "title:status". */
+async function subtasksOf(
+  request: APIRequestContext,
+  baseURL: string,
+  headers: Record<string, string>,
+  parentId: string,
+) {
+  const res = await request.get(
+    `${baseURL}/api/v1/tasks?parent=${parentId}&sort=created_at&limit=100`,
+    { headers },
+  );
+  const items = (
+    (await res.json()) as { items: (ApiTask & { title: string; project_id: string })[] }
+  ).items;
+  return items.map((t) => `${t.title}:${t.status}:${t.project_id}`);
+}
+
+test("a task's editor lists its subtasks: add them with Enter, tick one off, open one and go back up", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, headers, parent } = await accountWithSubtasks(
+    request,
+    baseURL!,
+    "subtasks",
+    { title: "Plan the offsite" },
+    [{ title: "Book the venue" }],
+  );
+  const inbox = (
+    (await (await request.get(`${baseURL}/api/v1/tasks/${parent.id}`, { headers })).json()) as {
+      project_id: string;
+    }
+  ).project_id;
+  await logIn(page, email);
+
+  const dialog = await openEditor(page, "Plan the offsite");
+  const section = dialog.getByRole("region", { name: /^Subtasks/ });
+  const rows = section.getByTestId("subtask");
+  await expect(rows).toHaveText(["Book the venue"]);
+
+  // One after another from the keyboard: the field stays focused and empties each time.
+  const field = section.getByRole("textbox", { name: "New subtask of “Plan the offsite”" });
+  await field.fill("Send the invitations");
+  await field.press("Enter");
+  await expect(field).toHaveValue("");
+  await expect(field).toBeFocused();
+  await field.pressSequentially("Order the catering");
+  await field.press("Enter");
+  await expect(rows).toHaveText(["Book the venue", "Send the invitations", "Order the catering"]);
+  await expect(section.getByRole("heading")).toHaveText("Subtasks, done: 0/3");
+
+  await section.getByRole("checkbox", { name: "Complete “Send the invitations”" }).click();
+  await expect(section.getByRole("heading")).toHaveText("Subtasks, done: 1/3");
+  await expect
+    .poll(() => subtasksOf(request, baseURL!, headers, parent.id))
+    .toEqual([
+      `Book the venue:pending:${inbox}`,
+      `Send the invitations:done:${inbox}`,
+      `Order the catering:pending:${inbox}`,
+    ]);
+  // The parent's row behind the dialog counts them as the server does.
+  await expect(taskRow(page, "Plan the offsite").getByText("1/3")).toBeVisible();
+
+  // A subtask opens in the same dialog, at its own address, one level deep.
+  await section.getByRole("button", { name: "Order the catering" }).click();
+  await expect(dialog.getByLabel("Title")).toHaveValue("Order the catering");
+  await expect(dialog.getByLabel("Title")).toBeFocused();
+  await expect(page).toHaveURL(/\/tasks\/[0-9a-f-]{36}$/);
+  expect(page.url()).not.toContain(parent.id);
+  await expect(dialog.getByRole("region", { name: /^Subtasks/ })).toHaveCount(0);
+
+  // Unsaved edits are not dropped on the way up without asking.
+  await dialog.getByLabel("Title").fill("Order the catering for 12");
+  await dialog.getByRole("button", { name: "Subtask of Plan the offsite" }).click();
+  const ask = page.getByRole("alertdialog", { name: "Discard your changes?" });
+  await ask.getByRole("button", { name: "Keep editing" }).click();
+  await expect(dialog.getByLabel("Title")).toHaveValue("Order the catering for 12");
+  await dialog.getByRole("button", { name: "Subtask of Plan the offsite" }).click();
+  await ask.getByRole("button", { name: "Discard changes" }).click();
+  await expect(dialog.getByLabel("Title")).toHaveValue("Plan the offsite");
+  await expect(page).toHaveURL(new RegExp(`/tasks/${parent.id}$`));
+  await expect(rows).toHaveText(["Book the venue", "Send the invitations", "Order the catering"]);
+
+  // Closing goes back to the list the parent was opened from.
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page).toHaveURL(/\/tasks$/);
+  expect(await subtasksOf(request, baseURL!, headers, parent.id)).toContain(
+    `Order the catering:pending:${inbox}`,
+  );
+});
+
+for (const role of ["editor", "viewer"] as const) {
+  test(`in a shared project, ${role === "editor" ? "an editor adds a subtask the owner's project keeps; undoing a completion reopens all" : "a viewer reads the subtasks and can change none"}`, async ({
+    page,
+    request,
+    baseURL,
+  }) => {
+    const { owner, memberEmail, projectId, link } = await invitedThroughApi(
+      request,
+      baseURL!,
+      "Choir",
+      role,
+      role,
+    );
+    const made = await request.post(`${baseURL}/api/v1/tasks`, {
+      data: { title: "Print the scores", project_id: projectId },
+      headers: owner,
+    });
+    const parent = (await made.json()) as { id: string };
+    const sub = await request.post(`${baseURL}/api/v1/tasks`, {
+      data: { title: "Fold the programmes", project_id: projectId, parent_id: parent.id },
+      headers: owner,
+    });
+    expect(sub.status(), await sub.text()).toBe(201);
+
+    await acceptAfterLogIn(page, link, memberEmail);
+    await expect(page.getByRole("heading", { level: 1, name: "Choir" })).toBeVisible();
+    await taskRow(page, "Print the scores")
+      .getByRole("button", { name: /^(Edit|Open) “Print the scores”/ })
+      .first()
+      .click();
+    const dialog = page.getByRole("dialog", { name: role === "editor" ? "Edit task" : "Task" });
+    const section = dialog.getByRole("region", { name: /^Subtasks/ });
+    await expect(section.getByTestId("subtask")).toHaveText(["Fold the programmes"]);
+
+    if (role === "viewer") {
+      await expect(section.getByRole("textbox")).toHaveCount(0);
+      await expect(section.getByRole("checkbox")).toHaveCount(0);
+      await expect(section.getByRole("img", { name: "Not done" })).toBeVisible();
+      return;
+    }
+    const field = section.getByRole("textbox", { name: "New subtask of “Print the scores”" });
+    await field.fill("Bring the music stands");
+    await field.press("Enter");
+    await expect(section.getByTestId("subtask")).toHaveText([
+      "Fold the programmes",
+      "Bring the music stands",
+    ]);
+    // In the owner's project, under the owner's task: the owner's API lists it there.
+    await expect
+      .poll(() => subtasksOf(request, baseURL!, owner, parent.id))
+      .toEqual([
+        `Fold the programmes:pending:${projectId}`,
+        `Bring the music stands:pending:${projectId}`,
+      ]);
+
+    // Completing the parent completes both once asked; undo reopens all three. The subtasks are
+    // read from the owner's project for that (on the old code undo found none and left them done).
+    await page.keyboard.press("Escape");
+    await taskRow(page, "Print the scores")
+      .getByRole("checkbox", { name: "Complete “Print the scores”" })
+      .click();
+    const ask = toast(page, "Complete 2 open subtasks too?");
+    await ask.getByRole("button", { name: "Complete all" }).click();
+    const statuses = async () =>
+      [
+        (
+          (await (
+            await request.get(`${baseURL}/api/v1/tasks/${parent.id}`, { headers: owner })
+          ).json()) as ApiTask
+        ).status,
+        ...(await subtasksOf(request, baseURL!, owner, parent.id)).map((t) => t.split(":")[1]),
+      ].join(" ");
+    await expect.poll(statuses).toBe("done done done");
+    await toast(page, "Completed “Print the scores”").getByRole("button", { name: "Undo" }).click();
+    await expect.poll(statuses).toBe("pending pending pending");
+  });
+}

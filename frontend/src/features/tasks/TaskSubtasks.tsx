@@ -1,0 +1,162 @@
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { CornerLeftUp, ListTree } from "lucide-react";
+import { useState } from "react";
+import type { Task } from "@/api/types";
+import { cn } from "@/lib/cn";
+import { Button, Input } from "@/ui/primitives";
+import { errorMessage } from "@/api/problem";
+import { getTask } from "./api";
+import { findCachedTask } from "./cache";
+import { newIdempotencyKey, useCreateTask } from "./mutations";
+import { useTaskList } from "./queries";
+import { CompleteButton } from "./TaskItem";
+import { DueBadge } from "./TaskBadges";
+
+const TITLE_MAX = 255; // the API's limit (taskForm's title rule)
+
+/** Oldest first, as they were added; a new one (still on its way) last. */
+const byAdded = (a: Task, b: Task) =>
+  a.created_at === b.created_at ? a.id.localeCompare(b.id) : a.created_at < b.created_at ? -1 : 1;
+
+/**
+ * A saved task's subtasks under its editor: tick them off, open one (its own editor), add more
+ * one after another with Enter. Their list is a task list like any other (`?parent=`), so the
+ * app's optimistic writes, undo and live updates keep it current. A subtask has none of its own
+ * (one level, as the API has it); a viewer (`readOnly`) only reads them.
+ */
+export function TaskSubtasks({
+  task,
+  readOnly,
+  onOpen,
+}: {
+  task: Task;
+  readOnly: boolean;
+  onOpen: (subtask: Task) => void;
+}) {
+  // With the task's project: a shared project's tasks are listed from its owner's, by project.
+  const list = useTaskList(
+    { parent: task.id, ...(task.project_id && { project: task.project_id }), sort: "created_at" },
+    100,
+  );
+  const create = useCreateTask();
+  const [title, setTitle] = useState("");
+  const subtasks = (list.data?.pages.flatMap((p) => p.items) ?? []).sort(byAdded);
+  const done = subtasks.filter((s) => s.status === "done").length;
+  const headingId = `subtasks-${task.id}`;
+  if (readOnly && list.isSuccess && subtasks.length === 0) return null;
+
+  const add = () => {
+    const text = title.trim();
+    if (!text) return;
+    create.mutate({
+      key: newIdempotencyKey(),
+      // In the parent's project: the API keeps a subtask where its parent is.
+      body: { title: text, parent_id: task.id, project_id: task.project_id || undefined },
+    });
+    setTitle("");
+  };
+
+  return (
+    <section
+      aria-labelledby={headingId}
+      className="mt-6 border-t border-zinc-200 pt-4 dark:border-zinc-800"
+    >
+      <h3 id={headingId} className="mb-2 flex items-center gap-1.5 text-sm font-semibold">
+        <ListTree className="size-4" aria-hidden="true" /> Subtasks
+        {subtasks.length > 0 && (
+          <span className="font-normal text-zinc-600 dark:text-zinc-400">
+            <span className="sr-only">, done: </span>
+            {done}/{subtasks.length}
+          </span>
+        )}
+      </h3>
+      {list.isError ? (
+        <p role="alert" className="mb-2 text-sm text-red-700 dark:text-red-400">
+          Could not load the subtasks: {errorMessage(list.error)}
+        </p>
+      ) : (
+        subtasks.length > 0 && (
+          <ul aria-label="Subtasks" className="mb-2 space-y-1">
+            {subtasks.map((s) => (
+              <li key={s.id} className="flex items-start gap-2 text-sm" data-testid="subtask">
+                <CompleteButton task={s} readOnly={readOnly} />
+                <button
+                  type="button"
+                  // A subtask on its way has no id the editor could save to yet.
+                  disabled={s.id.startsWith("temp-")}
+                  onClick={() => onOpen(s)}
+                  title="Open this subtask"
+                  className={cn(
+                    "min-w-0 flex-1 truncate rounded text-left hover:underline focus-visible:underline",
+                    s.status === "done" && "text-zinc-500 line-through dark:text-zinc-400",
+                  )}
+                >
+                  {s.title}
+                </button>
+                <DueBadge task={s} />
+              </li>
+            ))}
+          </ul>
+        )
+      )}
+      {list.hasNextPage && (
+        <Button size="sm" variant="ghost" onClick={() => void list.fetchNextPage()}>
+          Show more subtasks
+        </Button>
+      )}
+      {!readOnly && (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            add();
+          }}
+          className="flex gap-2"
+        >
+          <Input
+            aria-label={`New subtask of “${task.title}”`}
+            placeholder="Add a subtask"
+            maxLength={TITLE_MAX}
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+          />
+          <Button type="submit" variant="secondary" disabled={!title.trim()}>
+            Add
+          </Button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+/** Above a subtask's editor: the task it belongs to, a click away. */
+export function ParentLink({
+  parentId,
+  onOpen,
+}: {
+  parentId: string;
+  onOpen: (parent: Task) => void;
+}) {
+  const qc = useQueryClient();
+  const parent = useQuery({
+    queryKey: ["tasks", "detail", parentId],
+    queryFn: () => getTask(parentId),
+    initialData: () => findCachedTask(qc, parentId),
+  });
+  if (!parent.data) return null;
+  const shown = parent.data;
+  return (
+    <p className="-mt-1 mb-3 text-sm text-zinc-600 dark:text-zinc-400">
+      <button
+        type="button"
+        onClick={() => onOpen(shown)}
+        className="inline-flex max-w-full items-center gap-1 rounded hover:underline focus-visible:underline"
+      >
+        <CornerLeftUp className="size-4 shrink-0" aria-hidden="true" />
+        <span className="truncate">
+          Subtask of{" "}
+          <span className="font-medium text-zinc-900 dark:text-zinc-100">{shown.title}</span>
+        </span>
+      </button>
+    </p>
+  );
+}
