@@ -51,7 +51,7 @@ export async function quickAdd(page: Page, title: string) {
   await input.press("Enter");
   // Saved: the row is no longer the optimistic placeholder.
   await expect(
-    page.locator('[data-testid="task-item"]:not([data-task-id^="temp-"])', { hasText: title }),
+    taskRow(page, title).and(page.locator(':not([data-task-id^="temp-"])')),
   ).toBeVisible();
 }
 
@@ -66,8 +66,10 @@ export async function createProject(page: Page, name: string): Promise<string> {
   return new URL(page.url()).pathname;
 }
 
+/** The list row whose own title holds `title` (not one that only names it: a subtask's row shows
+ * its parent's title too). */
 export const taskRow = (page: Page, title: string) =>
-  page.locator('[data-testid="task-item"]', { hasText: title });
+  page.getByTestId("task-item").filter({ has: page.getByTestId("task-title").getByText(title) });
 
 /** The button that opens the task's editor, in its list row. */
 export const editButton = (page: Page, title: string) =>

@@ -36,8 +36,8 @@ test("a task's editor lists its subtasks: add them with Enter, tick one off, ope
     request,
     baseURL!,
     "subtasks",
-    { title: "Plan the offsite" },
-    [{ title: "Book the venue" }],
+    { title: "Run the open day" },
+    [{ title: "Book the hall" }],
   );
   const inbox = (
     (await (await request.get(`${baseURL}/api/v1/tasks/${parent.id}`, { headers })).json()) as {
@@ -46,20 +46,20 @@ test("a task's editor lists its subtasks: add them with Enter, tick one off, ope
   ).project_id;
   await logIn(page, email);
 
-  const dialog = await openEditor(page, "Plan the offsite");
+  const dialog = await openEditor(page, "Run the open day");
   const section = dialog.getByRole("region", { name: /^Subtasks/ });
   const rows = section.getByTestId("subtask");
-  await expect(rows).toHaveText(["Book the venue"]);
+  await expect(rows).toHaveText(["Book the hall"]);
 
   // One after another from the keyboard: the field stays focused and empties each time.
-  const field = section.getByRole("textbox", { name: "New subtask of “Plan the offsite”" });
+  const field = section.getByRole("textbox", { name: "New subtask of “Run the open day”" });
   await field.fill("Send the invitations");
   await field.press("Enter");
   await expect(field).toHaveValue("");
   await expect(field).toBeFocused();
   await field.pressSequentially("Order the catering");
   await field.press("Enter");
-  await expect(rows).toHaveText(["Book the venue", "Send the invitations", "Order the catering"]);
+  await expect(rows).toHaveText(["Book the hall", "Send the invitations", "Order the catering"]);
   await expect(section.getByRole("heading")).toHaveText("Subtasks, done: 0/3");
 
   await section.getByRole("checkbox", { name: "Complete “Send the invitations”" }).click();
@@ -67,12 +67,12 @@ test("a task's editor lists its subtasks: add them with Enter, tick one off, ope
   await expect
     .poll(() => subtasksOf(request, baseURL!, headers, parent.id))
     .toEqual([
-      `Book the venue:pending:${inbox}`,
+      `Book the hall:pending:${inbox}`,
       `Send the invitations:done:${inbox}`,
       `Order the catering:pending:${inbox}`,
     ]);
   // The parent's row behind the dialog counts them as the server does.
-  await expect(taskRow(page, "Plan the offsite").getByText("1/3")).toBeVisible();
+  await expect(taskRow(page, "Run the open day").getByText("1/3")).toBeVisible();
 
   // A subtask opens in the same dialog, at its own address, one level deep.
   await section.getByRole("button", { name: "Order the catering" }).click();
@@ -84,20 +84,23 @@ test("a task's editor lists its subtasks: add them with Enter, tick one off, ope
 
   // Unsaved edits are not dropped on the way up without asking.
   await dialog.getByLabel("Title").fill("Order the catering for 12");
-  await dialog.getByRole("button", { name: "Subtask of Plan the offsite" }).click();
+  await dialog.getByRole("button", { name: "Subtask of Run the open day" }).click();
   const ask = page.getByRole("alertdialog", { name: "Discard your changes?" });
   await ask.getByRole("button", { name: "Keep editing" }).click();
   await expect(dialog.getByLabel("Title")).toHaveValue("Order the catering for 12");
-  await dialog.getByRole("button", { name: "Subtask of Plan the offsite" }).click();
+  await dialog.getByRole("button", { name: "Subtask of Run the open day" }).click();
   await ask.getByRole("button", { name: "Discard changes" }).click();
-  await expect(dialog.getByLabel("Title")).toHaveValue("Plan the offsite");
+  await expect(dialog.getByLabel("Title")).toHaveValue("Run the open day");
   await expect(page).toHaveURL(new RegExp(`/tasks/${parent.id}$`));
-  await expect(rows).toHaveText(["Book the venue", "Send the invitations", "Order the catering"]);
+  await expect(rows).toHaveText(["Book the hall", "Send the invitations", "Order the catering"]);
 
   // Closing goes back to the list the parent was opened from.
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
   await expect(page).toHaveURL(/\/tasks$/);
+  // Among the list's rows, each subtask names its parent.
+  await expect(taskRow(page, "Order the catering")).toContainText("Subtask of Run the open day");
+  await expect(taskRow(page, "Book the hall")).toContainText("Subtask of Run the open day");
   expect(await subtasksOf(request, baseURL!, headers, parent.id)).toContain(
     `Order the catering:pending:${inbox}`,
   );

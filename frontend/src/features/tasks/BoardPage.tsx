@@ -41,7 +41,8 @@ import { useTaskList } from "./queries";
 import { dropMove, moveInOrder, type Move } from "./reorder";
 import { NO_SELECTION, selectRange, toggleSelected, type Selection } from "./selection";
 import { STATUS_LABEL } from "./statusPriorityDisplay";
-import { DueBadge, LabelChip, PriorityBadge, SubtaskCount } from "./TaskBadges";
+import { DueBadge, LabelChip, ParentBadge, PriorityBadge, SubtaskCount } from "./TaskBadges";
+import { ParentTitles, useParentTitles } from "./parentTitles";
 import { CompleteButton } from "./TaskItem";
 import { useTaskKeys } from "./taskKeys";
 import { rowKey } from "./createdTasks";
@@ -193,6 +194,7 @@ function Card({
           </button>
           {hasBadges(task) && (
             <div className="mt-2 flex flex-wrap items-center gap-x-2.5 gap-y-1">
+              {task.parent_id && <ParentBadge parentId={task.parent_id} />}
               <DueBadge task={task} />
               <SubtaskCount task={task} />
               <PriorityBadge priority={task.priority} />
@@ -375,6 +377,11 @@ export default function BoardPage() {
     [filters.showDone],
   );
   const order = useMemo(() => shown.flatMap((s) => tasks[s].map((t) => t.id)), [shown, tasks]);
+  const everyCard = useMemo(
+    () => [...tasks.pending, ...tasks.in_progress, ...tasks.done],
+    [tasks.pending, tasks.in_progress, tasks.done],
+  );
+  const parentTitles = useParentTitles(everyCard);
 
   // The selection belongs to one board: other filters start with none (compared by value: a new
   // but equal query object keeps it).
@@ -458,62 +465,65 @@ export default function BoardPage() {
   };
 
   return (
-    <div className="flex h-full min-w-0 flex-col px-4 py-5 sm:px-8 sm:py-8">
-      <h1 className="mb-5 text-2xl font-bold tracking-tight">Board</h1>
-      <FilterBar filters={filters} onChange={setFilters} showStatus={false} showSort={false} />
-      <DndContext
-        sensors={sensors}
-        collisionDetection={collision}
-        onDragStart={({ active }) => setDragging((active.data.current?.task as Task) ?? null)}
-        onDragMove={onDragMove}
-        onDragCancel={() => {
-          setDragging(null);
-          setHint(null);
-        }}
-        onDragEnd={onDragEnd}
-        accessibility={{
-          announcements: {
-            onDragStart: ({ active }) => `Picked up ${(active.data.current?.task as Task)?.title}.`,
-            onDragOver: ({ over }) =>
-              over
-                ? over.data.current?.type === "card"
-                  ? `Over ${(over.data.current.task as Task).title} in ${STATUS_LABEL[columnOf(over)!]}.`
-                  : `Over ${STATUS_LABEL[columnOf(over)!]}.`
-                : "Not over a column.",
-            onDragEnd: ({ over }) =>
-              over ? `Dropped in ${STATUS_LABEL[columnOf(over)!]}.` : "Dropped.",
-            onDragCancel: () => "Move cancelled.",
-          },
-        }}
-      >
-        <div className="relative -mx-4 mt-5 flex flex-1 snap-x snap-mandatory scroll-px-4 gap-3 overflow-x-auto px-4 pb-4 sm:mx-0 sm:px-0">
-          {STATUSES.map((s) => (
-            <Column
-              key={s}
-              status={s}
-              list={lists[s]}
-              tasks={tasks[s]}
-              collapsed={s === "done" && !filters.showDone}
-              onExpand={() => setFilters({ showDone: true })}
-              selected={selected}
-              onSelect={onSelect}
-              hint={hint}
-            />
-          ))}
-        </div>
-        <DragOverlay>
-          {dragging ? (
-            <ul>
-              <Card task={dragging} overlay />
-            </ul>
-          ) : null}
-        </DragOverlay>
-      </DndContext>
-      {selectedTasks.length > 0 && (
-        <Suspense fallback={null}>
-          <BulkBar tasks={selectedTasks} onClear={() => setSel(() => NO_SELECTION)} />
-        </Suspense>
-      )}
-    </div>
+    <ParentTitles.Provider value={parentTitles}>
+      <div className="flex h-full min-w-0 flex-col px-4 py-5 sm:px-8 sm:py-8">
+        <h1 className="mb-5 text-2xl font-bold tracking-tight">Board</h1>
+        <FilterBar filters={filters} onChange={setFilters} showStatus={false} showSort={false} />
+        <DndContext
+          sensors={sensors}
+          collisionDetection={collision}
+          onDragStart={({ active }) => setDragging((active.data.current?.task as Task) ?? null)}
+          onDragMove={onDragMove}
+          onDragCancel={() => {
+            setDragging(null);
+            setHint(null);
+          }}
+          onDragEnd={onDragEnd}
+          accessibility={{
+            announcements: {
+              onDragStart: ({ active }) =>
+                `Picked up ${(active.data.current?.task as Task)?.title}.`,
+              onDragOver: ({ over }) =>
+                over
+                  ? over.data.current?.type === "card"
+                    ? `Over ${(over.data.current.task as Task).title} in ${STATUS_LABEL[columnOf(over)!]}.`
+                    : `Over ${STATUS_LABEL[columnOf(over)!]}.`
+                  : "Not over a column.",
+              onDragEnd: ({ over }) =>
+                over ? `Dropped in ${STATUS_LABEL[columnOf(over)!]}.` : "Dropped.",
+              onDragCancel: () => "Move cancelled.",
+            },
+          }}
+        >
+          <div className="relative -mx-4 mt-5 flex flex-1 snap-x snap-mandatory scroll-px-4 gap-3 overflow-x-auto px-4 pb-4 sm:mx-0 sm:px-0">
+            {STATUSES.map((s) => (
+              <Column
+                key={s}
+                status={s}
+                list={lists[s]}
+                tasks={tasks[s]}
+                collapsed={s === "done" && !filters.showDone}
+                onExpand={() => setFilters({ showDone: true })}
+                selected={selected}
+                onSelect={onSelect}
+                hint={hint}
+              />
+            ))}
+          </div>
+          <DragOverlay>
+            {dragging ? (
+              <ul>
+                <Card task={dragging} overlay />
+              </ul>
+            ) : null}
+          </DragOverlay>
+        </DndContext>
+        {selectedTasks.length > 0 && (
+          <Suspense fallback={null}>
+            <BulkBar tasks={selectedTasks} onClear={() => setSel(() => NO_SELECTION)} />
+          </Suspense>
+        )}
+      </div>
+    </ParentTitles.Provider>
   );
 }

@@ -1,8 +1,9 @@
-import { CalendarClock, Flag, Repeat } from "lucide-react";
+import { CalendarClock, CornerDownRight, Flag, Repeat } from "lucide-react";
 import type { Priority, Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { useTimeZone } from "@/features/auth/context";
 import { dateFormat, formatTaskDue, isTaskDueToday, isTaskOverdue } from "@/lib/dates";
+import { useParentTitle } from "./parentTitles";
 import { describeRecurrence } from "./recurrence";
 import { PRIORITY_LABEL, PRIORITY_TEXT } from "./statusPriorityDisplay";
 
@@ -60,6 +61,27 @@ export function RepeatMark({ rule, className }: { rule: string; className?: stri
     <span className="inline-flex items-center" title={words}>
       <Repeat className={className ?? "size-3.5"} aria-hidden="true" />
       <span className="sr-only">{`. ${words}`}</span>
+    </span>
+  );
+}
+
+/** A subtask's parent ("↳ Ship release 2.0"), read as "Subtask of Ship release 2.0"; "Subtask"
+ * alone when the page holds no copy of the parent. */
+export function ParentBadge({ parentId }: { parentId: string }) {
+  const title = useParentTitle(parentId);
+  return (
+    <span className="inline-flex max-w-56 items-center gap-1 text-xs text-zinc-600 dark:text-zinc-400">
+      <CornerDownRight className="size-3.5 shrink-0" aria-hidden="true" />
+      <span className="truncate">
+        {title ? (
+          <>
+            <span className="sr-only">Subtask of </span>
+            {title}
+          </>
+        ) : (
+          "Subtask"
+        )}
+      </span>
     </span>
   );
 }

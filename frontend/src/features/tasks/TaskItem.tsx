@@ -8,7 +8,7 @@ import { AssigneeInitials } from "./AssigneeInitials";
 import { hasBadges } from "./badges";
 import { useDeleteTask, useUpdateTask } from "./mutations";
 import { PRIORITY_RING } from "./statusPriorityDisplay";
-import { DueBadge, LabelChip, PriorityBadge, SubtaskCount } from "./TaskBadges";
+import { DueBadge, LabelChip, ParentBadge, PriorityBadge, SubtaskCount } from "./TaskBadges";
 import { useOpenTask } from "./taskRoute";
 import { useTaskWaiting } from "./waiting";
 
@@ -124,6 +124,7 @@ export function TaskItem({
           aria-label={`${readOnly ? "Open" : "Edit"} “${task.title}”${selected ? ", selected" : ""}${waiting ? ", waiting to be sent" : ""}`}
         >
           <span
+            data-testid="task-title"
             className={cn(
               "block text-[15px] leading-snug break-words",
               done && "text-zinc-500 line-through dark:text-zinc-400",
@@ -144,6 +145,7 @@ export function TaskItem({
         </button>
         {(hasBadges(task) || task.status === "in_progress") && (
           <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1">
+            {task.parent_id && <ParentBadge parentId={task.parent_id} />}
             <DueBadge task={task} />
             <SubtaskCount task={task} />
             {task.status === "in_progress" && (

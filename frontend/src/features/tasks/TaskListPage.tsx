@@ -11,6 +11,7 @@ import { Button, EmptyState, Spinner } from "@/ui/primitives";
 import { FilterBar } from "./FilterBar";
 import { activeFilterCount, toApiQuery, useTaskFilters } from "./filters";
 import { QuickAdd } from "./QuickAdd";
+import { ParentTitles, useParentTitles } from "./parentTitles";
 import { useTaskList } from "./queries";
 import { NO_SELECTION, selectRange, toggleSelected, type Selection } from "./selection";
 import { TaskItem, type RowDrag } from "./TaskItem";
@@ -170,6 +171,7 @@ export default function TaskListPage() {
     />
   );
   const plainList = <ul aria-label="Tasks">{tasks.map((t) => row(t))}</ul>;
+  const parentTitles = useParentTitles(tasks);
 
   return (
     <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
@@ -252,10 +254,12 @@ export default function TaskListPage() {
           // sortable list replaced it, and the next Alt+↑ moved nothing (reorder.spec, 2 of 6 runs
           // on a busy machine).
           <Suspense fallback={<SkeletonRows />}>
-            <SortableTaskList tasks={tasks} render={row} />
+            <ParentTitles.Provider value={parentTitles}>
+              <SortableTaskList tasks={tasks} render={row} />
+            </ParentTitles.Provider>
           </Suspense>
         ) : (
-          plainList
+          <ParentTitles.Provider value={parentTitles}>{plainList}</ParentTitles.Provider>
         )}
         {selectedTasks.length > 0 && (
           <Suspense fallback={null}>
