@@ -183,3 +183,36 @@ for (const role of ["editor", "viewer"] as const) {
     await expect.poll(statuses).toBe("pending pending pending");
   });
 }
+
+test("Today and Upcoming name a subtask's parent", async ({ page, request, baseURL }) => {
+  // The accounts' zone (playwright.config's browser zone, sent at registration).
+  const dayIn = (offset: number) =>
+    new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(
+      new Date(Date.now() + offset * 86_400_000),
+    );
+  const { email } = await accountWithSubtasks(
+    request,
+    baseURL!,
+    "subplanner",
+    { title: "Host the quiz night" },
+    [
+      { title: "Print the answer sheets", due_on: dayIn(0) },
+      { title: "Buy the prizes", due_on: dayIn(2) },
+    ],
+  );
+  await logIn(page, email);
+  await page
+    .getByRole("navigation", { name: "Planner" })
+    .getByRole("link", { name: "Today" })
+    .click();
+  await expect(taskRow(page, "Print the answer sheets")).toContainText(
+    "Subtask of Host the quiz night",
+  );
+  await page
+    .getByRole("navigation", { name: "Planner" })
+    .getByRole("link", { name: "Upcoming" })
+    .click();
+  await expect(page.getByTestId("agenda-item").filter({ hasText: "Buy the prizes" })).toContainText(
+    "Subtask of Host the quiz night",
+  );
+});

@@ -1,7 +1,13 @@
 import { clockTime } from "@/lib/dates";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
-import { CompleteButton, PriorityBadge, RepeatMark, useOpenTask } from "@/features/tasks/views";
+import {
+  CompleteButton,
+  ParentBadge,
+  PriorityBadge,
+  RepeatMark,
+  useOpenTask,
+} from "@/features/tasks/views";
 import type { Occurrence } from "./agenda";
 import { dayLabel } from "./dayMath";
 import { usePointerDrag } from "./drag";
@@ -50,6 +56,7 @@ export function AgendaRow({
           {task.title}
         </button>
         <div className="mt-1.5 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-zinc-600 dark:text-zinc-400">
+          {task.parent_id && <ParentBadge parentId={task.parent_id} />}
           {task.due_date && <span>{clockTime(new Date(task.due_date), timeZone)}</span>}
           {task.recurrence && <RepeatMark rule={task.recurrence} />}
           <PriorityBadge priority={task.priority} />

@@ -3,7 +3,7 @@ import { CalendarCheck, Check, Plus } from "lucide-react";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import type { Task } from "@/api/types";
 import { editor } from "@/features/tasks/editor";
-import { QueryLoadError, TaskItem } from "@/features/tasks/views";
+import { ParentTitles, QueryLoadError, TaskItem, useParentTitles } from "@/features/tasks/views";
 import { Button, EmptyState } from "@/ui/primitives";
 import { Loading } from "@/ui/LoadStates";
 import { useTimeZone, useToday } from "./api";
@@ -65,7 +65,9 @@ function MoveOverdueToToday({ overdue }: { overdue: Task[] }) {
 export default function TodayPage() {
   const today = useToday();
   const data = today.data;
-  usePlannerKeys(useMemo(() => (data ? [...data.overdue, ...data.today] : []), [data]));
+  const shown = useMemo(() => (data ? [...data.overdue, ...data.today] : []), [data]);
+  usePlannerKeys(shown);
+  const parentTitles = useParentTitles(shown);
   // New tasks started here (n, New task, the palette) are due today, as with "Add task".
   const date = data?.date;
   useEffect(() => {
@@ -74,47 +76,49 @@ export default function TodayPage() {
   }, [date]);
 
   return (
-    <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
-      <PlannerTabs />
-      <div className="flex items-baseline justify-between">
-        <h1 className="text-2xl font-bold tracking-tight">Today</h1>
-        {data && <p className="text-sm text-zinc-600 dark:text-zinc-400">{longDay(data.date)}</p>}
-      </div>
-      {today.isPending ? (
-        <Loading label="Loading today’s tasks" />
-      ) : today.isError ? (
-        <QueryLoadError title="Couldn’t load today’s tasks" query={today} />
-      ) : (
-        <>
-          {data!.overdue.length > 0 && (
-            <Group
-              id="today-overdue"
-              title="Overdue"
-              tasks={data!.overdue}
-              action={<MoveOverdueToToday overdue={data!.overdue} />}
-            />
-          )}
-          {data!.today.length > 0 ? (
-            <Group id="today-due" title="Due today" tasks={data!.today} />
-          ) : (
-            <EmptyState
-              icon={<Check className="size-6" aria-hidden="true" />}
-              title="Nothing due today"
+    <ParentTitles.Provider value={parentTitles}>
+      <div className="mx-auto w-full max-w-3xl px-4 py-5 sm:px-8 sm:py-8">
+        <PlannerTabs />
+        <div className="flex items-baseline justify-between">
+          <h1 className="text-2xl font-bold tracking-tight">Today</h1>
+          {data && <p className="text-sm text-zinc-600 dark:text-zinc-400">{longDay(data.date)}</p>}
+        </div>
+        {today.isPending ? (
+          <Loading label="Loading today’s tasks" />
+        ) : today.isError ? (
+          <QueryLoadError title="Couldn’t load today’s tasks" query={today} />
+        ) : (
+          <>
+            {data!.overdue.length > 0 && (
+              <Group
+                id="today-overdue"
+                title="Overdue"
+                tasks={data!.overdue}
+                action={<MoveOverdueToToday overdue={data!.overdue} />}
+              />
+            )}
+            {data!.today.length > 0 ? (
+              <Group id="today-due" title="Due today" tasks={data!.today} />
+            ) : (
+              <EmptyState
+                icon={<Check className="size-6" aria-hidden="true" />}
+                title="Nothing due today"
+              >
+                Tasks due today, in your time zone ({data!.time_zone}), show up here.
+              </EmptyState>
+            )}
+            <Button
+              variant="ghost"
+              size="sm"
+              className="mt-2"
+              onClick={() => editor.openNew(data!.date)}
             >
-              Tasks due today, in your time zone ({data!.time_zone}), show up here.
-            </EmptyState>
-          )}
-          <Button
-            variant="ghost"
-            size="sm"
-            className="mt-2"
-            onClick={() => editor.openNew(data!.date)}
-          >
-            <Plus className="size-4" aria-hidden="true" /> Add task
-            <span className="sr-only"> due today</span>
-          </Button>
-        </>
-      )}
-    </div>
+              <Plus className="size-4" aria-hidden="true" /> Add task
+              <span className="sr-only"> due today</span>
+            </Button>
+          </>
+        )}
+      </div>
+    </ParentTitles.Provider>
   );
 }

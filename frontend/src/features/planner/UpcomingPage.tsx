@@ -1,6 +1,6 @@
 import { DndContext, useDroppable } from "@dnd-kit/core";
 import { useMemo, type ReactNode } from "react";
-import { QueryLoadError } from "@/features/tasks/views";
+import { ParentTitles, QueryLoadError, useParentTitles } from "@/features/tasks/views";
 import { cn } from "@/lib/cn";
 import { Loading } from "@/ui/LoadStates";
 import { AddOnDay } from "./AddOnDay";
@@ -72,6 +72,9 @@ export default function UpcomingPage() {
     [today],
   );
 
+  const agendaTasks = useMemo(() => agenda.data?.days.flatMap((d) => d.tasks) ?? [], [agenda.data]);
+  const parentTitles = useParentTitles(agendaTasks);
+
   const repeatsOn = useMemo(
     () => (agenda.data ? repeatsByDay(agenda.data) : new Map<string, Occurrence[]>()),
     [agenda.data],
@@ -90,40 +93,42 @@ export default function UpcomingPage() {
         <QueryLoadError title="Couldn’t load the agenda" query={agenda} />
       ) : (
         <DndContext {...dnd}>
-          <div className="mt-4 space-y-2">
-            {agenda.data.days.map((d) => {
-              const repeats = repeatsOn.get(d.date) ?? [];
-              return (
-                <Day
-                  key={d.date}
-                  date={d.date}
-                  today={today}
-                  empty={d.tasks.length === 0 && repeats.length === 0}
-                >
-                  {d.tasks.map((t) => (
-                    <AgendaRow
-                      key={t.id}
-                      task={t}
-                      day={d.date}
-                      days={days}
-                      today={today}
-                      timeZone={timeZone}
-                      onMove={(task, day) => move(task, d.date, day)}
-                    />
-                  ))}
-                  {repeats.map((r) => (
-                    <RepeatRow
-                      key={`repeat-${r.task.id}`}
-                      occurrence={r}
-                      day={d.date}
-                      today={today}
-                      timeZone={timeZone}
-                    />
-                  ))}
-                </Day>
-              );
-            })}
-          </div>
+          <ParentTitles.Provider value={parentTitles}>
+            <div className="mt-4 space-y-2">
+              {agenda.data.days.map((d) => {
+                const repeats = repeatsOn.get(d.date) ?? [];
+                return (
+                  <Day
+                    key={d.date}
+                    date={d.date}
+                    today={today}
+                    empty={d.tasks.length === 0 && repeats.length === 0}
+                  >
+                    {d.tasks.map((t) => (
+                      <AgendaRow
+                        key={t.id}
+                        task={t}
+                        day={d.date}
+                        days={days}
+                        today={today}
+                        timeZone={timeZone}
+                        onMove={(task, day) => move(task, d.date, day)}
+                      />
+                    ))}
+                    {repeats.map((r) => (
+                      <RepeatRow
+                        key={`repeat-${r.task.id}`}
+                        occurrence={r}
+                        day={d.date}
+                        today={today}
+                        timeZone={timeZone}
+                      />
+                    ))}
+                  </Day>
+                );
+              })}
+            </div>
+          </ParentTitles.Provider>
         </DndContext>
       )}
     </div>
