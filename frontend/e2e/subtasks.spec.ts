@@ -216,3 +216,36 @@ test("Today and Upcoming name a subtask's parent", async ({ page, request, baseU
     "Subtask of Host the quiz night",
   );
 });
+
+test("a subtask typed with quick add's words gets its due, priority and labels; a +project stays words", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const tomorrow = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(
+    new Date(Date.now() + 86_400_000),
+  );
+  const { email, headers, parent } = await accountWithSubtasks(
+    request,
+    baseURL!,
+    "subwords",
+    { title: "Launch the podcast" },
+    [],
+  );
+  await logIn(page, email);
+  const dialog = await openEditor(page, "Launch the podcast");
+  const field = dialog.getByRole("textbox", { name: "New subtask of “Launch the podcast”" });
+  await field.fill("Record the trailer tomorrow p1 #audio +Home");
+  await field.press("Enter");
+  await expect(dialog.getByTestId("subtask")).toContainText("Record the trailer +Home");
+  await expect
+    .poll(async () => {
+      const res = await request.get(`${baseURL}/api/v1/tasks?parent=${parent.id}`, { headers });
+      return (
+        (await res.json()) as {
+          items: { title: string; due_on: string; priority: string; labels: string[] }[];
+        }
+      ).items.map((t) => [t.title, t.due_on, t.priority, t.labels.join()]);
+    })
+    .toEqual([["Record the trailer +Home", tomorrow, "urgent", "audio"]]);
+});

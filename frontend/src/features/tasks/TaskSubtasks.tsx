@@ -5,6 +5,8 @@ import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { Button, Input } from "@/ui/primitives";
 import { errorMessage } from "@/api/problem";
+import { useTimeZone } from "@/features/auth/context";
+import { loadQuickAdd } from "@/features/quickadd/load";
 import { getTask } from "./api";
 import { findCachedTask } from "./cache";
 import { newIdempotencyKey, useCreateTask } from "./mutations";
@@ -19,8 +21,23 @@ const byAdded = (a: Task, b: Task) =>
   a.created_at === b.created_at ? a.id.localeCompare(b.id) : a.created_at < b.created_at ? -1 : 1;
 
 /**
+ * A subtask's create body from what was typed, read as quick add reads it ("tomorrow p1 #label
+ * every week"). A `+project` stays words: a subtask is in its parent's project. Offline before
+ * the reader's chunk ever loaded, the words as typed.
+ */
+async function subtaskBody(text: string, timeZone: string) {
+  const engine = await loadQuickAdd().catch(() => null);
+  if (!engine) return { title: text };
+  let parsed = engine.readQuickAdd(text, { timeZone });
+  const project = parsed.spans.find((s) => s.kind === "project");
+  if (project)
+    parsed = engine.readQuickAdd(text, { timeZone, dismissed: new Set([engine.chipKey(project)]) });
+  return engine.toCreateRequest(parsed).body;
+}
+
+/**
  * A saved task's subtasks under its editor: tick them off, open one (its own editor), add more
- * one after another with Enter. Their list is a task list like any other (`?parent=`), so the
+ * one after another with Enter (quick add's words for a due, priority, labels and repeat). Their list is a task list like any other (`?parent=`), so the
  * app's optimistic writes, undo and live updates keep it current. A subtask has none of its own
  * (one level, as the API has it); a viewer (`readOnly`) only reads them.
  */
@@ -39,21 +56,23 @@ export function TaskSubtasks({
     100,
   );
   const create = useCreateTask();
+  const timeZone = useTimeZone();
   const [title, setTitle] = useState("");
   const subtasks = (list.data?.pages.flatMap((p) => p.items) ?? []).sort(byAdded);
   const done = subtasks.filter((s) => s.status === "done").length;
   const headingId = `subtasks-${task.id}`;
   if (readOnly && list.isSuccess && subtasks.length === 0) return null;
 
-  const add = () => {
+  const add = async () => {
     const text = title.trim();
     if (!text) return;
+    setTitle(""); // at once: the next one can be typed while this one is read
+    const body = await subtaskBody(text, timeZone);
     create.mutate({
       key: newIdempotencyKey(),
       // In the parent's project: the API keeps a subtask where its parent is.
-      body: { title: text, parent_id: task.id, project_id: task.project_id || undefined },
+      body: { ...body, parent_id: task.id, project_id: task.project_id || undefined },
     });
-    setTitle("");
   };
 
   return (
@@ -108,13 +127,13 @@ export function TaskSubtasks({
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            add();
+            void add();
           }}
           className="flex gap-2"
         >
           <Input
             aria-label={`New subtask of “${task.title}”`}
-            placeholder="Add a subtask"
+            placeholder="Add a subtask: “Book the hall fri p1”"
             maxLength={TITLE_MAX}
             value={title}
             onChange={(e) => setTitle(e.target.value)}
