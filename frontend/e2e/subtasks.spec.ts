@@ -184,7 +184,11 @@ for (const role of ["editor", "viewer"] as const) {
   });
 }
 
-test("Today and Upcoming name a subtask's parent", async ({ page, request, baseURL }) => {
+test("Today and Upcoming name a subtask's parent; Upcoming counts a parent's subtasks", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   // The accounts' zone (playwright.config's browser zone, sent at registration).
   const dayIn = (offset: number) =>
     new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(
@@ -194,7 +198,7 @@ test("Today and Upcoming name a subtask's parent", async ({ page, request, baseU
     request,
     baseURL!,
     "subplanner",
-    { title: "Host the quiz night" },
+    { title: "Host the quiz night", due_on: dayIn(2) },
     [
       { title: "Print the answer sheets", due_on: dayIn(0) },
       { title: "Buy the prizes", due_on: dayIn(2) },
@@ -215,6 +219,12 @@ test("Today and Upcoming name a subtask's parent", async ({ page, request, baseU
   await expect(page.getByTestId("agenda-item").filter({ hasText: "Buy the prizes" })).toContainText(
     "Subtask of Host the quiz night",
   );
+  // And the parent's row counts them, as the list's does.
+  await expect(
+    page
+      .getByTestId("agenda-item")
+      .filter({ has: page.getByRole("button", { name: "Edit “Host the quiz night”" }) }),
+  ).toContainText("Subtasks done: 0/2");
 });
 
 test("a subtask typed with quick add's words gets its due, priority and labels; a +project stays words", async ({

@@ -6,6 +6,7 @@ import {
   ParentBadge,
   PriorityBadge,
   RepeatMark,
+  SubtaskCount,
   useOpenTask,
 } from "@/features/tasks/views";
 import type { Occurrence } from "./agenda";
@@ -59,6 +60,7 @@ export function AgendaRow({
           {task.parent_id && <ParentBadge parentId={task.parent_id} />}
           {task.due_date && <span>{clockTime(new Date(task.due_date), timeZone)}</span>}
           {task.recurrence && <RepeatMark rule={task.recurrence} />}
+          <SubtaskCount task={task} />
           <PriorityBadge priority={task.priority} />
         </div>
       </div>

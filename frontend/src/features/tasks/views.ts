@@ -14,7 +14,7 @@ export { useUpdateTask } from "./mutations";
 export { QuickAdd } from "./QuickAdd";
 export { useTaskList } from "./queries";
 export { QueryLoadError } from "./QueryLoadError";
-export { ParentBadge, PriorityBadge, RepeatMark } from "./TaskBadges";
+export { ParentBadge, PriorityBadge, RepeatMark, SubtaskCount } from "./TaskBadges";
 export { ParentTitles, useParentTitles } from "./parentTitles";
 export { PRIORITY_LABEL, PRIORITY_RING } from "./statusPriorityDisplay";
 export { CompleteButton, TaskItem } from "./TaskItem";
