@@ -390,6 +390,13 @@ export async function signedInInManualOrder(
   await expect(listTitles(page)).toHaveText(titles);
 }
 
+/** The day (YYYY-MM-DD) `offset` days from now in the accounts' zone: the browser's
+ * (playwright.config's Europe/Berlin), which registration makes the profile's. */
+export const dayIn = (offset: number) =>
+  new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(
+    new Date(Date.now() + offset * 86_400_000),
+  );
+
 export const isoInDays = (days: number, hour = 17) => {
   const d = new Date();
   d.setDate(d.getDate() + days);

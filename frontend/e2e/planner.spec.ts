@@ -1,13 +1,9 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { shoot } from "./axe";
-import { createAccount, dragOnto, logIn, PASSWORD, streamOpened } from "./helpers";
+import { createAccount, dayIn, dragOnto, logIn, PASSWORD, streamOpened } from "./helpers";
 
 const ZONE = "Europe/Berlin";
 
-const dayIn = (offset: number) => {
-  const d = new Date(Date.now() + offset * 86_400_000);
-  return new Intl.DateTimeFormat("en-CA", { timeZone: ZONE }).format(d);
-};
 /** A later month (`YYYY-MM`, 32 days on, usually the next): none of its days is past. */
 const nextMonth = () => new Date(Date.now() + 32 * 86_400_000).toISOString().slice(0, 7);
 /** An instant at `hh:mm` Berlin wall time on `day`. */

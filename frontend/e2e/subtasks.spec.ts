@@ -3,6 +3,7 @@ import {
   acceptAfterLogIn,
   accountWithSubtasks,
   type ApiTask,
+  dayIn,
   invitedThroughApi,
   logIn,
   openEditor,
@@ -10,22 +11,25 @@ import {
   toast,
 } from "./helpers";
 
-/** A task's subtasks as the API holds them, in the order added: "title:status". */
+type ApiSubtask = ApiTask & { title: string; project_id: string; labels: string[] };
+
+/** A task's subtasks as the API holds them, in the order added. */
 async function subtasksOf(
   request: APIRequestContext,
   baseURL: string,
   headers: Record<string, string>,
   parentId: string,
-) {
+): Promise<ApiSubtask[]> {
   const res = await request.get(
     `${baseURL}/api/v1/tasks?parent=${parentId}&sort=created_at&limit=100`,
     { headers },
   );
-  const items = (
-    (await res.json()) as { items: (ApiTask & { title: string; project_id: string })[] }
-  ).items;
-  return items.map((t) => `${t.title}:${t.status}:${t.project_id}`);
+  return ((await res.json()) as { items: ApiSubtask[] }).items;
 }
+
+/** Subtasks as "title:status:project". */
+const shown = (subtasks: ApiSubtask[]) =>
+  subtasks.map((t) => `${t.title}:${t.status}:${t.project_id}`);
 
 test("a task's editor lists its subtasks: add them with Enter, tick one off, open one and go back up", async ({
   page,
@@ -65,7 +69,7 @@ test("a task's editor lists its subtasks: add them with Enter, tick one off, ope
   await section.getByRole("checkbox", { name: "Complete “Send the invitations”" }).click();
   await expect(section.getByRole("heading")).toHaveText("Subtasks, done: 1/3");
   await expect
-    .poll(() => subtasksOf(request, baseURL!, headers, parent.id))
+    .poll(async () => shown(await subtasksOf(request, baseURL!, headers, parent.id)))
     .toEqual([
       `Book the hall:pending:${inbox}`,
       `Send the invitations:done:${inbox}`,
@@ -101,7 +105,7 @@ test("a task's editor lists its subtasks: add them with Enter, tick one off, ope
   // Among the list's rows, each subtask names its parent.
   await expect(taskRow(page, "Order the catering")).toContainText("Subtask of Run the open day");
   await expect(taskRow(page, "Book the hall")).toContainText("Subtask of Run the open day");
-  expect(await subtasksOf(request, baseURL!, headers, parent.id)).toContain(
+  expect(shown(await subtasksOf(request, baseURL!, headers, parent.id))).toContain(
     `Order the catering:pending:${inbox}`,
   );
 });
@@ -155,7 +159,7 @@ for (const role of ["editor", "viewer"] as const) {
     ]);
     // In the owner's project, under the owner's task: the owner's API lists it there.
     await expect
-      .poll(() => subtasksOf(request, baseURL!, owner, parent.id))
+      .poll(async () => shown(await subtasksOf(request, baseURL!, owner, parent.id)))
       .toEqual([
         `Fold the programmes:pending:${projectId}`,
         `Bring the music stands:pending:${projectId}`,
@@ -176,7 +180,7 @@ for (const role of ["editor", "viewer"] as const) {
             await request.get(`${baseURL}/api/v1/tasks/${parent.id}`, { headers: owner })
           ).json()) as ApiTask
         ).status,
-        ...(await subtasksOf(request, baseURL!, owner, parent.id)).map((t) => t.split(":")[1]),
+        ...(await subtasksOf(request, baseURL!, owner, parent.id)).map((t) => t.status),
       ].join(" ");
     await expect.poll(statuses).toBe("done done done");
     await toast(page, "Completed “Print the scores”").getByRole("button", { name: "Undo" }).click();
@@ -189,11 +193,6 @@ test("Today and Upcoming name a subtask's parent; Upcoming counts a parent's sub
   request,
   baseURL,
 }) => {
-  // The accounts' zone (playwright.config's browser zone, sent at registration).
-  const dayIn = (offset: number) =>
-    new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(
-      new Date(Date.now() + offset * 86_400_000),
-    );
   const { email } = await accountWithSubtasks(
     request,
     baseURL!,
@@ -232,9 +231,6 @@ test("a subtask typed with quick add's words gets its due, priority and labels; 
   request,
   baseURL,
 }) => {
-  const tomorrow = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Berlin" }).format(
-    new Date(Date.now() + 86_400_000),
-  );
   const { email, headers, parent } = await accountWithSubtasks(
     request,
     baseURL!,
@@ -249,13 +245,13 @@ test("a subtask typed with quick add's words gets its due, priority and labels; 
   await field.press("Enter");
   await expect(dialog.getByTestId("subtask")).toContainText("Record the trailer +Home");
   await expect
-    .poll(async () => {
-      const res = await request.get(`${baseURL}/api/v1/tasks?parent=${parent.id}`, { headers });
-      return (
-        (await res.json()) as {
-          items: { title: string; due_on: string; priority: string; labels: string[] }[];
-        }
-      ).items.map((t) => [t.title, t.due_on, t.priority, t.labels.join()]);
-    })
-    .toEqual([["Record the trailer +Home", tomorrow, "urgent", "audio"]]);
+    .poll(async () =>
+      (await subtasksOf(request, baseURL!, headers, parent.id)).map((t) => [
+        t.title,
+        t.due_on,
+        t.priority,
+        t.labels.join(),
+      ]),
+    )
+    .toEqual([["Record the trailer +Home", dayIn(1), "urgent", "audio"]]);
 });
