@@ -7,7 +7,7 @@ import { Button, Input } from "@/ui/primitives";
 import { errorMessage } from "@/api/problem";
 import { useTimeZone } from "@/features/auth/context";
 import { loadQuickAdd } from "@/features/quickadd/load";
-import { getTask } from "./api";
+import { getTask, taskKeys } from "./api";
 import { findCachedTask } from "./cache";
 import { newIdempotencyKey, useCreateTask } from "./mutations";
 import { useTaskList } from "./queries";
@@ -157,7 +157,7 @@ export function ParentLink({
 }) {
   const qc = useQueryClient();
   const parent = useQuery({
-    queryKey: ["tasks", "detail", parentId],
+    queryKey: taskKeys.detail(parentId),
     queryFn: () => getTask(parentId),
     initialData: () => findCachedTask(qc, parentId),
   });

@@ -17,6 +17,8 @@ export const taskKeys = {
   lists: () => ["tasks", "list"] as const,
   list: (q: ApiTaskQuery) => ["tasks", "list", q] as const,
   stats: () => ["tasks", "stats"] as const,
+  /** One task read by its id (a deep link, a subtask's parent). */
+  detail: (id: string | undefined) => ["tasks", "detail", id] as const,
   labels: () => ["tasks", "labels"] as const,
   labelsOf: (project: string) => ["tasks", "labels", project] as const,
   /** The command palette's matches: not a list page, so the list caches' updaters skip it. */

@@ -511,7 +511,7 @@ export function useDeleteTask() {
             mutationFn: ({ task: gone }: { task: Task }) => deleteOnServer(gone.id),
           }).mutate({ task });
       sent
-        .then(() => qc.removeQueries({ queryKey: ["tasks", "detail", serverIdOf(task.id)] }))
+        .then(() => qc.removeQueries({ queryKey: taskKeys.detail(serverIdOf(task.id)) }))
         .catch((error: unknown) => {
           if (error instanceof ApiError && error.status === 404) return;
           const back = asSaved(task);

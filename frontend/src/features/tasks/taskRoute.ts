@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef } from "react";
 import { matchPath, useLocation, useNavigate, useParams } from "react-router";
 import { ApiError } from "@/api/problem";
 import type { Task } from "@/api/types";
-import { getTask } from "./api";
+import { getTask, taskKeys } from "./api";
 import { findCachedTask } from "./cache";
 import { editor, useEditor } from "./editor";
 
@@ -67,7 +67,7 @@ export function useTaskRoute(): { notFound: boolean } {
   const left = useRef<string | null>(null);
 
   const detail = useQuery({
-    queryKey: ["tasks", "detail", taskId],
+    queryKey: taskKeys.detail(taskId),
     queryFn: () => getTask(taskId!),
     enabled: !!taskId && !cached && shown !== taskId,
     retry: false,
