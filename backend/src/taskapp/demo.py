@@ -39,7 +39,9 @@ class DemoTask:
     priority: Priority = Priority.MEDIUM
     status: TaskStatus = TaskStatus.PENDING
     due_in_days: int | None = None  # from the seeding day; None: no due
-    at: time | None = None  # with due_in_days: due at this local time instead of all day
+    # With due_in_days: due at this local time instead of all day (later that day when it has
+    # passed at seeding, so that a task due today is not overdue from the start).
+    at: time | None = None
     repeats: str | None = None  # an RRULE, anchored on the due
     labels: tuple[str, ...] = ()
     description: str | None = None
@@ -141,12 +143,11 @@ async def seed(settings: Settings, demo: tuple[DemoProject, ...] = DEMO) -> Seed
                     full_name="Demo User",
                 )
             seeded = Seeded(user)
-            zone = ZoneInfo(user.time_zone)
-            today = datetime.now(zone).date()
+            now = datetime.now(ZoneInfo(user.time_zone))
             for project in demo:
                 project_id = await _project_id(session, seeded, project)
                 for task in project.tasks:
-                    await _add(session, seeded, settings, task, project_id, None, zone, today)
+                    await _add(session, seeded, settings, task, project_id, None, now)
             return seeded
     finally:
         await engine.dispose()
@@ -179,8 +180,7 @@ async def _add(
     task: DemoTask,
     project_id: uuid.UUID | None,
     parent_id: uuid.UUID | None,
-    zone: ZoneInfo,
-    today: date,
+    now: datetime,
 ) -> None:
     task_id = await session.scalar(
         select(Task.id).where(
@@ -190,16 +190,14 @@ async def _add(
         )
     )
     if task_id is None:
-        day = None if task.due_in_days is None else today + timedelta(days=task.due_in_days)
+        day = None if task.due_in_days is None else now.date() + timedelta(days=task.due_in_days)
         data = TaskCreate(
             title=task.title,
             description=task.description,
             status=task.status,
             priority=task.priority,
             due_on=day if task.at is None else None,
-            due_date=None
-            if day is None or task.at is None
-            else datetime.combine(day, task.at, zone),
+            due_date=None if day is None or task.at is None else _due_at(day, task.at, now),
             recurrence=task.repeats,
             labels=list(task.labels),
             project_id=project_id,
@@ -217,4 +215,14 @@ async def _add(
         seeded.tasks_added += 1
         task_id = created.task_id
     for subtask in task.subtasks:
-        await _add(session, seeded, settings, subtask, project_id, task_id, zone, today)
+        await _add(session, seeded, settings, subtask, project_id, task_id, now)
+
+
+def _due_at(day: date, at: time, now: datetime) -> datetime:
+    """`at` on `day` in the seeding zone; on the seeding day, once `at` has passed, the next whole
+    hour instead (the day's last minute at the latest)."""
+    due = datetime.combine(day, at, now.tzinfo)
+    if due > now:
+        return due
+    next_hour = (now + timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    return min(next_hour, datetime.combine(now.date(), time(23, 59), now.tzinfo))
