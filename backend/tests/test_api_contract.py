@@ -109,6 +109,7 @@ async def test_patch_schema_offers_null_only_where_null_is_accepted(app: FastAPI
         "description",
         "due_date",
         "due_on",
+        "parent_id",
         "recurrence",
     }
 

@@ -207,6 +207,31 @@ async def test_an_editors_subtask_needs_a_parent_in_the_same_shared_project(
     assert sorted(each["title"] for each in listed.json()["items"]) == ["Child", "Shared"]
 
 
+async def test_an_editor_gives_a_task_a_parent_only_within_the_shared_project(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    t = await team(app, client)
+    editor, owner, project = t["editor"], t["owner"], t["project"]
+    loose = await create_task(client, owner, title="Loose", project_id=project)
+    private = await client.post(f"{API}/projects", json={"name": "Mine"}, headers=owner.headers)
+    elsewhere = await create_task(client, owner, title="Elsewhere", project_id=private.json()["id"])
+
+    # The owner's task in a project the editor is not in would pull the task out of their
+    # reach (and tell them it exists): refused as no task of this project, nothing moves.
+    for parent_id in (elsewhere["id"], str(uuid.uuid4())):
+        refused = await client.patch(
+            f"{API}/tasks/{loose['id']}", json={"parent_id": parent_id}, headers=editor.headers
+        )
+        assert invalid_fields(refused) == ["body.parent_id"], parent_id
+    made = await client.patch(
+        f"{API}/tasks/{loose['id']}", json={"parent_id": t["task"]["id"]}, headers=editor.headers
+    )
+    assert made.status_code == 200, made.text
+    assert (made.json()["parent_id"], made.json()["project_id"]) == (t["task"]["id"], project)
+    seen = await client.get(f"{API}/tasks/{elsewhere['id']}", headers=owner.headers)
+    assert seen.json()["subtask_count"] == 0
+
+
 async def test_a_removed_member_loses_access_at_once_even_to_a_cached_read(
     app: FastAPI, client: httpx.AsyncClient
 ) -> None:

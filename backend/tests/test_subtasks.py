@@ -190,6 +190,166 @@ async def test_bulk_keeps_the_subtask_rules(client: httpx.AsyncClient, account: 
     assert (await _stats(client, account))["total"] == 2
 
 
+async def _project(http: httpx.AsyncClient, account: Account, name: str) -> str:
+    response = await http.post("/api/v1/projects", json={"name": name}, headers=account.headers)
+    return str(json_object(response, 201)["id"])
+
+
+async def _titles(
+    http: httpx.AsyncClient, account: Account, **params: str
+) -> list[tuple[str, str | None]]:
+    response = await http.get(TASKS, params={**params, "sort": "title"}, headers=account.headers)
+    body = json_object(response, 200)
+    return [(item["title"], item["parent_id"]) for item in body["items"]]
+
+
+async def test_a_subtask_is_made_in_its_parents_project(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    work = await _project(client, account, "Work")
+    home = await _project(client, account, "Home")
+    parent = await create(client, account, title="parent", project_id=work)
+
+    child = await create(client, account, title="child", parent_id=parent["id"])
+    elsewhere = await client.post(
+        TASKS,
+        json={"title": "x", "parent_id": parent["id"], "project_id": home},
+        headers=account.headers,
+    )
+
+    assert child["project_id"] == work
+    assert elsewhere.status_code == 422
+    assert elsewhere.json()["errors"] == [
+        {
+            "field": "body.project_id",
+            "message": "a subtask is in its parent's project",
+            "type": "invalid_parent",
+        }
+    ]
+    assert await _counts(client, account, parent) == (1, 0)
+
+
+async def test_a_parent_moved_to_another_project_takes_its_subtasks_along(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    work = await _project(client, account, "Work")
+    home = await _project(client, account, "Home")
+    parent = await create(client, account, title="parent", project_id=work)
+    await create(client, account, title="a", parent_id=parent["id"])
+    await create(client, account, title="b", parent_id=parent["id"], status="done")
+
+    patched = await client.patch(
+        f"{TASKS}/{parent['id']}", json={"project_id": home}, headers=account.headers
+    )
+    assert patched.status_code == 200, patched.text
+    in_home = [("a", parent["id"]), ("b", parent["id"]), ("parent", None)]
+    assert await _titles(client, account, project=home) == in_home
+    assert await _titles(client, account, project=work) == []
+    # The other two ways to move: the manual-order move and a bulk; the Inbox's id is the owner's.
+    parent = await _get(client, account, parent)
+    moved = await client.post(
+        f"{TASKS}/{parent['id']}/move",
+        json={"version": parent["version"], "project_id": work},
+        headers=account.headers,
+    )
+    assert moved.status_code == 200, moved.text
+    assert [title for title, _ in await _titles(client, account, project=work)] == [
+        "a",
+        "b",
+        "parent",
+    ]
+    parent = await _get(client, account, parent)
+    bulk = await client.post(
+        f"{TASKS}/bulk",
+        json={
+            "operations": [
+                {"id": parent["id"], "version": parent["version"], "patch": {"project_id": home}}
+            ]
+        },
+        headers=account.headers,
+    )
+    assert bulk.status_code == 200, bulk.text
+    assert await _titles(client, account, project=home) == in_home
+    assert await _counts(client, account, parent) == (2, 1)
+
+
+async def test_a_subtask_moved_to_another_project_becomes_a_task_of_its_own(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    work = await _project(client, account, "Work")
+    parent = await create(client, account, title="parent")
+    child = await create(client, account, title="child", parent_id=parent["id"], status="done")
+    await create(client, account, title="kept", parent_id=parent["id"])
+
+    patched = await client.patch(
+        f"{TASKS}/{child['id']}", json={"project_id": work}, headers=account.headers
+    )
+
+    assert patched.status_code == 200, patched.text
+    assert (patched.json()["project_id"], patched.json()["parent_id"]) == (work, None)
+    assert await _counts(client, account, parent) == (1, 0)
+    assert await _titles(client, account, parent=parent["id"]) == [("kept", parent["id"])]
+
+
+async def test_patch_makes_a_task_a_subtask_and_back(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    work = await _project(client, account, "Work")
+    parent = await create(client, account, title="parent", project_id=work)
+    task = await create(client, account, title="task", status="done", assignee_id=account.user_id)
+
+    made = await client.patch(
+        f"{TASKS}/{task['id']}", json={"parent_id": parent["id"]}, headers=account.headers
+    )
+    assert made.status_code == 200, made.text
+    assert (made.json()["parent_id"], made.json()["project_id"]) == (parent["id"], work)
+    assert await _counts(client, account, parent) == (1, 1)
+    history = await client.get(f"{TASKS}/{task['id']}/history", headers=account.headers)
+    assert history.json()["items"][0]["changes"]["parent_id"] == [None, parent["id"]]
+
+    freed = await client.patch(
+        f"{TASKS}/{task['id']}", json={"parent_id": None}, headers=account.headers
+    )
+    assert freed.status_code == 200, freed.text
+    # A task of its own stays in the project it was in.
+    assert (freed.json()["parent_id"], freed.json()["project_id"]) == (None, work)
+    assert await _counts(client, account, parent) == (0, 0)
+
+
+async def test_patch_refuses_a_parent_that_would_break_one_level(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    home = await _project(client, account, "Home")
+    parent = await create(client, account, title="parent")
+    child = await create(client, account, title="child", parent_id=parent["id"])
+    task = await create(client, account, title="task")
+    stranger = await register_and_login(client)
+    theirs = await create(client, stranger)
+
+    one_level = "subtasks have one level"
+    for target, body, field, message in (
+        (task, {"parent_id": task["id"]}, "parent_id", "a task cannot be its own subtask"),
+        (task, {"parent_id": child["id"]}, "parent_id", f"is a subtask itself; {one_level}"),
+        (task, {"parent_id": theirs["id"]}, "parent_id", "no such task"),
+        (parent, {"parent_id": task["id"]}, "parent_id", f"has subtasks of its own; {one_level}"),
+        (
+            task,
+            {"parent_id": parent["id"], "project_id": home},
+            "project_id",
+            "a subtask is in its parent's project",
+        ),
+    ):
+        response = await client.patch(f"{TASKS}/{target['id']}", json=body, headers=account.headers)
+        assert response.status_code == 422, (body, response.text)
+        assert response.json()["errors"] == [
+            {"field": f"body.{field}", "message": message, "type": "invalid_parent"}
+        ], body
+    assert await _counts(client, account, parent) == (1, 0)
+    assert await _counts(client, account, task) == (0, 0)
+    assert (await _get(client, account, task))["version"] == 1
+    assert await _counts(client, stranger, theirs) == (0, 0)
+
+
 @pytest.mark.postgres_only
 async def test_counters_stay_exact_under_concurrent_subtask_writes(app: FastAPI) -> None:
     async with client_for(app) as http:

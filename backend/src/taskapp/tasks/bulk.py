@@ -106,10 +106,12 @@ async def _apply(
     await _check_assignees(session, owner_id, bulk, found)
     now = utcnow()
     zone = ZoneInfo(time_zone)
-    patched: list[Task] = []
+    patched = [found[op.id] for op in bulk.operations if isinstance(op, BulkPatch)]
     deleted: list[uuid.UUID] = []
+    # Parents first: a subtask moved with its parent to the same project stays its subtask.
+    parents_first = sorted(bulk.operations, key=lambda op: found[op.id].parent_id is not None)
     try:
-        for operation in bulk.operations:
+        for operation in parents_first:
             task = found[operation.id]
             if isinstance(operation, BulkDelete):
                 continue
@@ -117,10 +119,9 @@ async def _apply(
                 session, task, operation.patch.status, complete_subtasks=bulk.complete_subtasks
             ):
                 service.apply_patch(session, subtask, {"status": TaskStatus.DONE}, now, zone)
-            service.apply_patch(
+            await service.patch_with_subtasks(
                 session, task, operation.patch.model_dump(exclude_unset=True), now, zone
             )
-            patched.append(task)
         await session.flush()  # each changed row's UPDATE checks its version (models.py)
         # Deleted parents take their subtasks along (listed too, for an undo), flushed first.
         doomed = [op.id for op in bulk.operations if isinstance(op, BulkDelete)]

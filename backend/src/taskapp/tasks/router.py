@@ -167,6 +167,25 @@ async def _target(
     return access
 
 
+async def _check_members_parent(
+    request: Request, user_id: uuid.UUID, parent_id: uuid.UUID, project_id: uuid.UUID
+) -> None:
+    """A member's subtask needs a parent they may see, in the shared project it is written in
+    (the owner's other tasks read as no task)."""
+    parent = await task_access_on(*_read_side(request), user_id, parent_id)
+    if parent is None or parent.project_id != project_id:
+        raise RequestValidationError(
+            [
+                {
+                    "type": "unknown_parent",
+                    "loc": ("body", "parent_id"),
+                    "msg": "is not a task of this project",
+                    "input": str(parent_id),
+                }
+            ]
+        )
+
+
 def _unknown(project_id: uuid.UUID | None) -> NoReturn:
     raise inbox.unknown_project_error(project_id)
 
@@ -199,19 +218,7 @@ async def create_task(
 ) -> Response:
     into = await _target(request, user.user_id, body.project_id)
     if into is not None and into.shared and body.parent_id is not None:
-        # A member's subtask needs a parent they may write, in the same project.
-        parent = await task_access_on(*_read_side(request), user.user_id, body.parent_id)
-        if parent is None or parent.project_id != into.project_id:
-            raise RequestValidationError(
-                [
-                    {
-                        "type": "unknown_parent",
-                        "loc": ("body", "parent_id"),
-                        "msg": "is not a task of this project",
-                        "input": str(body.parent_id),
-                    }
-                ]
-            )
+        await _check_members_parent(request, user.user_id, body.parent_id, into.project_id)
     owner_id = user.user_id if into is None else into.owner_id
     if body.assignee_id is not None:
         async with _access_session(request) as access_session:
@@ -485,6 +492,9 @@ async def update_task(
 ) -> JSONResponse:
     if body.project_id is not None:
         await _target(request, user.user_id, body.project_id, access)
+    if body.parent_id is not None and access.shared:
+        project_id = body.project_id or access.project_id
+        await _check_members_parent(request, user.user_id, body.parent_id, project_id)
     if body.assignee_id is not None:  # checked against the project the task will be in
         async with _access_session(request) as session_of_check:
             await assignees.check(

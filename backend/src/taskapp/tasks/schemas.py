@@ -160,10 +160,13 @@ class TaskCreate(BaseModel):
     recurrence: Recurrence | None = None
     labels: Labels = Field(default_factory=list)
     project_id: uuid.UUID | None = Field(
-        default=None, description="One of your projects; absent or null: your Inbox"
+        default=None,
+        description="One of your projects; absent or null: your Inbox (a subtask: its parent's)",
     )
     parent_id: uuid.UUID | None = Field(
-        default=None, description="Make it a subtask of this task (one of yours, not a subtask)"
+        default=None,
+        description="Make it a subtask of this task (one of yours, not a subtask); it is made in"
+        " the parent's project",
     )
     assignee_id: uuid.UUID | None = Field(default=None, description=ASSIGNEE)
 
@@ -201,6 +204,12 @@ class TaskUpdate(BaseModel):
         " the assignee is the owner or assignee_id is set too)",
     )
     assignee_id: uuid.UUID | None = Field(default=None, description=f"{ASSIGNEE}; null: nobody")
+    parent_id: uuid.UUID | None = Field(
+        default=None,
+        description="Make it a subtask of this task (one of the owner's, not a subtask, in a"
+        " project the caller may write; the task moves into the parent's project); null: a task"
+        " of its own, in the same project",
+    )
 
     @model_validator(mode="after")
     def _dues(self) -> TaskUpdate:

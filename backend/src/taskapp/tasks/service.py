@@ -217,7 +217,9 @@ async def create_task(
         # New tasks go to the end of the manual order (tasks/ordering.py).
         position = await ordering.end_position(_engine(session), owner_id, tracer)
         if data.parent_id is not None:  # the parent's row is locked first (tasks/subtasks.py)
-            await subtasks.lock_parent(session, owner_id, data.parent_id)
+            parent = await subtasks.lock_parent(session, owner_id, data.parent_id)
+            project_id = subtasks.in_parents_project(parent, data.project_id)
+            data = data.model_copy(update={"project_id": project_id})
         postgres = session.get_bind().dialect.name == "postgresql"
         if idempotency_key is None and postgres and data.parent_id is None:
             return await _create_in_one_statement(session, owner_id, data, now, position, tracer)
@@ -490,8 +492,8 @@ async def update_task(
             )
             if updated is not None:
                 return updated
-            # Completing a recurring task also writes its completion, and a status change of a
-            # parent or a subtask moves counters: the ORM path below.
+            # Completing a recurring task also writes its completion, and a status, project or
+            # parent change of a parent or a subtask moves counters or subtasks: the ORM path.
         defer_count_changes(session.sync_session)
         for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
             task = await get_task(session, owner_id, task_id)
@@ -502,7 +504,8 @@ async def update_task(
                 session, task, changes.status, complete_subtasks=complete_subtasks
             ):
                 apply_patch(session, subtask, {"status": TaskStatus.DONE}, now, zone)
-            if not apply_patch(session, task, changes.model_dump(exclude_unset=True), now, zone):
+            updates = changes.model_dump(exclude_unset=True)
+            if not await patch_with_subtasks(session, task, updates, now, zone):
                 return task
             if await _committed(session, owner_id, task_id, if_match):
                 return task
@@ -613,8 +616,9 @@ async def _update_in_one_statement(
     zone: ZoneInfo,
 ) -> Task | TaskPublic | None:
     """The PATCH in one statement; None when it must take the ORM path instead: completing a
-    recurring task (which also inserts its completion), or a status change of a parent or a
-    subtask (whose counters tasks/subtasks.py keeps in the flush)."""
+    recurring task (which also inserts its completion), a new parent, or a status or project
+    change of a parent or a subtask (tasks/subtasks.py keeps the counters in the flush and the
+    subtasks in their parent's project)."""
     ids = {"task_id": task_id, "owner_id": owner_id}
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         rows = await fetch_all(engine, _READ_ONE, ids, tracer, "SELECT tasks")
@@ -624,7 +628,11 @@ async def _update_in_one_statement(
         task = _transient(rows[0], owner_id)
         if not if_match_allows(if_match, task.version):
             raise stale_task(task)
-        if changes.status is not None and (task.parent_id is not None or task.subtask_count):
+        if "parent_id" in changes.model_fields_set:
+            return None
+        if (changes.status is not None or changes.project_id is not None) and (
+            task.parent_id is not None or task.subtask_count
+        ):
             return None
         before = count_key(owner_id, task.status, task.priority, task.due_date)
         day_before = day_key(owner_id, task.status, task.due_on)
@@ -917,7 +925,7 @@ async def move_task(
             # As PATCH: a recurring task dragged to done rolls to its next occurrence.
             apply_patch(session, task, {"status": move.status}, now, zone)
         if move.project_id is not None:
-            apply_patch(session, task, {"project_id": move.project_id}, now, zone)
+            await patch_with_subtasks(session, task, {"project_id": move.project_id}, now, zone)
         task.updated_at = now
         await session.flush()  # version + 1; task_counts follow a status change (models.py)
         await session.commit()
@@ -935,6 +943,16 @@ def apply_patch(
     if not was_done and task.status == TaskStatus.DONE and task.recurrence is not None:
         session.add(_roll(task, now, zone))
     return True
+
+
+async def patch_with_subtasks(
+    session: AsyncSession, task: Task, updates: dict[str, Any], now: datetime, zone: ZoneInfo
+) -> bool:
+    """apply_patch, keeping subtasks in their parent's project: a new parent checked (and its
+    project taken), a subtask moved alone set free, a parent's subtasks moved along."""
+    for subtask in await subtasks.before_moving(session, task, updates):
+        apply_patch(session, subtask, {"project_id": updates["project_id"]}, now, zone)
+    return apply_patch(session, task, updates, now, zone)
 
 
 # The write rules other task modules share (tasks/bulk.py): apply_patch above, and the

@@ -6,8 +6,13 @@ read, a list page included, shows them without counting. The updates are relativ
 (`count = count + n`), so concurrent writers cannot lose one, and they leave the parent's version
 alone: a subtask ticked off in one tab does not fail an edit of the parent in another.
 
+A subtask is in its parent's project: it is made there, it follows its parent to another project,
+and moved to another project on its own it becomes a task of its own. PATCH may give a task a
+parent (it moves into the parent's project) or take it away (it stays where it is).
+
 Writes that bypass the ORM must not touch subtasks: PATCH's one-statement path on PostgreSQL
-hands any status change of a parent or a subtask to the ORM path (tasks/service.py).
+hands any status, project or parent change of a parent or a subtask to the ORM path
+(tasks/service.py).
 """
 
 from __future__ import annotations
@@ -45,7 +50,16 @@ def _count_subtask_changes(session: Session, _flush: UOWTransaction, _instances:
             counts[task.parent_id] += 1
             done[task.parent_id] += _done(task.status)
     for task in session.dirty:
-        if isinstance(task, Task) and task.parent_id is not None and session.is_modified(task):
+        if not isinstance(task, Task) or not session.is_modified(task):
+            continue
+        parents = inspect(task).attrs["parent_id"].history
+        if parents.deleted and parents.deleted[0] is not None:  # it leaves that parent
+            counts[parents.deleted[0]] -= 1
+            done[parents.deleted[0]] -= _done(_status_before(task))
+        if parents.added and task.parent_id is not None:  # and joins this one
+            counts[task.parent_id] += 1
+            done[task.parent_id] += _done(task.status)
+        elif task.parent_id is not None:
             done[task.parent_id] += _done(task.status) - _done(_status_before(task))
     for task in session.deleted:
         if isinstance(task, Task) and task.parent_id is not None:
@@ -91,10 +105,21 @@ def _forget(session: Session, _previous: Any) -> None:
     session.info.pop(_PENDING + ".done", None)
 
 
-def _invalid_parent(message: str) -> ProblemError:
-    return invalid_field(
-        "body.parent_id", message, "invalid_parent", detail=f"parent_id: {message}."
-    )
+def _invalid_parent(message: str, field: str = "parent_id") -> ProblemError:
+    return invalid_field(f"body.{field}", message, "invalid_parent", detail=f"{field}: {message}.")
+
+
+def _project_of(task: Task) -> uuid.UUID:
+    """The project a task is in, as the API names it (the Inbox's id is its owner's)."""
+    return task.owner_id if task.project_id is None else task.project_id
+
+
+def in_parents_project(parent: Task, project_id: uuid.UUID | None) -> uuid.UUID:
+    """The project a new subtask of `parent` goes to: the parent's. Another one asked for is
+    refused, naming `project_id`, rather than splitting a task from its subtasks."""
+    if project_id is not None and project_id != _project_of(parent):
+        raise _invalid_parent("a subtask is in its parent's project", "project_id")
+    return _project_of(parent)
 
 
 async def lock_parent(session: AsyncSession, owner_id: uuid.UUID, parent_id: uuid.UUID) -> Task:
@@ -108,6 +133,42 @@ async def lock_parent(session: AsyncSession, owner_id: uuid.UUID, parent_id: uui
     if parent.parent_id is not None:
         raise _invalid_parent("is a subtask itself; subtasks have one level")
     return parent
+
+
+async def before_moving(session: AsyncSession, task: Task, updates: dict[str, Any]) -> list[Task]:
+    """A PATCH or move's `updates` to `task` (a loaded row) made to keep every subtask
+    in its parent's project; answers the subtasks that follow it to another project, locked, for
+    the caller to move in the same transaction.
+
+    - `parent_id` named: the new parent is checked (422 naming the field) and the task goes to
+      the parent's project; null keeps its project.
+    - another project for a subtask, with no `parent_id`: it becomes a task of its own there.
+    - another project for a parent: its subtasks go too."""
+    moving = "project_id" in updates and updates["project_id"] != _project_of(task)
+    if "parent_id" in updates and updates["parent_id"] != task.parent_id:
+        if updates["parent_id"] is None:
+            return []
+        if updates["parent_id"] == task.id:
+            raise _invalid_parent("a task cannot be its own subtask")
+        if task.subtask_count:
+            raise _invalid_parent("has subtasks of its own; subtasks have one level")
+        parent = await lock_parent(session, task.owner_id, updates["parent_id"])
+        updates["project_id"] = in_parents_project(parent, updates.get("project_id"))
+        return []
+    if "parent_id" in updates and task.parent_id is not None and moving:  # the same parent
+        raise _invalid_parent("a subtask is in its parent's project", "project_id")
+    if not moving:
+        return []
+    if task.parent_id is not None:
+        updates["parent_id"] = None
+        return []
+    if not task.subtask_count:
+        return []
+    return list(
+        await session.scalars(
+            select(Task).where(Task.parent_id == task.id).order_by(Task.id).with_for_update()
+        )
+    )
 
 
 def open_subtasks(count: int) -> ProblemError:
