@@ -3,6 +3,12 @@ import { X } from "lucide-react";
 import type { ReactNode } from "react";
 import { cn } from "@/lib/cn";
 
+/** A press or focus on a toast (its Undo) is not "outside" the dialog: it stays open. */
+const keepOpenForToasts = (event: Event) => {
+  if (event.target instanceof Element && event.target.closest("[data-sonner-toaster]"))
+    event.preventDefault();
+};
+
 /** An accessible modal (focus trap, Escape, labelled) styled as a sheet on phones. */
 export function Dialog({
   open,
@@ -36,6 +42,7 @@ export function Dialog({
           )}
           {...(description ? {} : { "aria-describedby": undefined })}
           {...(alert ? { role: "alertdialog" } : {})}
+          onInteractOutside={keepOpenForToasts}
           {...(onCloseAutoFocus ? { onCloseAutoFocus } : {})}
         >
           <div className="mb-4 flex items-start justify-between gap-4">
