@@ -2,6 +2,7 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import {
   acceptAfterLogIn,
   accountWithSubtasks,
+  accountWithTasks,
   type ApiTask,
   dayIn,
   invitedThroughApi,
@@ -254,4 +255,55 @@ test("a subtask typed with quick add's words gets its due, priority and labels; 
       ]),
     )
     .toEqual([["Record the trailer +Home", dayIn(1), "urgent", "audio"]]);
+});
+
+test("a task becomes a subtask of another from its editor, and a task of its own again, each with an undo", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, headers, created } = await accountWithTasks(request, baseURL!, "reparent", [
+    { title: "Plan the trip" },
+    { title: "Buy a guidebook" },
+  ]);
+  const [parent, loose] = created;
+  await logIn(page, email);
+  const parentOf = async () =>
+    (
+      (await (await request.get(`${baseURL}/api/v1/tasks/${loose!.id}`, { headers })).json()) as {
+        parent_id: string | null;
+      }
+    ).parent_id;
+
+  let dialog = await openEditor(page, "Buy a guidebook");
+  await dialog
+    .getByRole("combobox", { name: "Make “Buy a guidebook” a subtask of another task" })
+    .selectOption({ label: "Plan the trip" });
+  await expect(dialog.getByRole("button", { name: "Subtask of Plan the trip" })).toBeVisible();
+  await expect(dialog.getByRole("region", { name: /^Subtasks/ })).toHaveCount(0);
+  await expect.poll(parentOf).toBe(parent!.id);
+  await expect(toast(page, "“Buy a guidebook” is now a subtask")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(taskRow(page, "Buy a guidebook")).toContainText("Subtask of Plan the trip");
+  await expect(taskRow(page, "Plan the trip").getByText("0/1")).toBeVisible();
+
+  // The parent lists it; set free from its own editor, then undone, then set free again.
+  dialog = await openEditor(page, "Plan the trip");
+  await expect(dialog.getByRole("region", { name: /^Subtasks/ }).getByTestId("subtask")).toHaveText(
+    ["Buy a guidebook"],
+  );
+  await dialog.getByRole("button", { name: "Buy a guidebook" }).click();
+  await dialog.getByRole("button", { name: "Make it a task of its own" }).click();
+  await expect(dialog.getByRole("button", { name: "Subtask of Plan the trip" })).toHaveCount(0);
+  await expect.poll(parentOf).toBeNull();
+  await toast(page, "“Buy a guidebook” is a task of its own")
+    .getByRole("button", { name: "Undo" })
+    .click();
+  await expect.poll(parentOf).toBe(parent!.id);
+  await expect(dialog.getByRole("button", { name: "Subtask of Plan the trip" })).toBeVisible();
+  await dialog.getByRole("button", { name: "Make it a task of its own" }).click();
+  await expect.poll(parentOf).toBeNull();
+  await page.keyboard.press("Escape");
+  await expect(taskRow(page, "Buy a guidebook")).not.toContainText("Subtask of");
+  await expect(taskRow(page, "Plan the trip").getByText("0/1")).toHaveCount(0);
 });

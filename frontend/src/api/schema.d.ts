@@ -1960,14 +1960,14 @@ export interface components {
             labels?: string[];
             /**
              * Parent Id
-             * @description Make it a subtask of this task (one of yours, not a subtask)
+             * @description Make it a subtask of this task (one of yours, not a subtask); it is made in the parent's project
              */
             parent_id?: string | null;
             /** @default medium */
             priority?: components["schemas"]["Priority"];
             /**
              * Project Id
-             * @description One of your projects; absent or null: your Inbox
+             * @description One of your projects; absent or null: your Inbox (a subtask: its parent's)
              */
             project_id?: string | null;
             /** Recurrence */
@@ -2204,6 +2204,11 @@ export interface components {
             due_on?: string | null;
             /** Labels */
             labels?: string[];
+            /**
+             * Parent Id
+             * @description Make it a subtask of this task (one of the owner's, not a subtask, in a project the caller may write; the task moves into the parent's project); null: a task of its own, in the same project
+             */
+            parent_id?: string | null;
             priority?: components["schemas"]["Priority"];
             /**
              * Project Id

@@ -18,6 +18,7 @@ const FIELD_LABEL: Record<keyof TaskUpdate, string> = {
   project_id: "Project",
   labels: "Labels",
   assignee_id: "Assignee",
+  parent_id: "Subtask of",
 };
 
 function show(field: keyof TaskUpdate, value: unknown, timeZone: string): string {

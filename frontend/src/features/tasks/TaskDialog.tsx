@@ -200,7 +200,9 @@ export function TaskDialog() {
       onOpenChange={(o) => !o && requestClose()}
       title={readOnly ? "Task" : task ? "Edit task" : "New task"}
     >
-      {task?.parent_id && <ParentLink parentId={task.parent_id} onOpen={openOther} />}
+      {task?.parent_id && (
+        <ParentLink task={task} parentId={task.parent_id} readOnly={readOnly} onOpen={openOther} />
+      )}
       <form
         ref={formRef}
         onSubmit={onSubmit}

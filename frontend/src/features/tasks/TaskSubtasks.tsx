@@ -1,20 +1,25 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { CornerLeftUp, ListTree } from "lucide-react";
+import { CornerLeftUp, ListTree, Unlink } from "lucide-react";
 import { useState } from "react";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
+import { ActionSelect } from "@/ui/ActionSelect";
 import { Button, Input } from "@/ui/primitives";
 import { errorMessage } from "@/api/problem";
 import { useTimeZone } from "@/features/auth/context";
 import { loadQuickAdd } from "@/features/quickadd/load";
 import { getTask, taskKeys } from "./api";
 import { findCachedTask } from "./cache";
-import { newIdempotencyKey, useCreateTask } from "./mutations";
+import { OPEN_STATUSES } from "./filters";
+import { newIdempotencyKey, useCreateTask, useUpdateTask } from "./mutations";
 import { useTaskList } from "./queries";
 import { CompleteButton } from "./TaskItem";
 import { DueBadge } from "./TaskBadges";
 
 const TITLE_MAX = 255; // the API's limit (taskForm's title rule)
+
+const selectClass =
+  "mt-2 h-8 max-w-full rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-800 focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100";
 
 /** Oldest first, as they were added; a new one (still on its way) last. */
 const byAdded = (a: Task, b: Task) =>
@@ -37,9 +42,10 @@ async function subtaskBody(text: string, timeZone: string) {
 
 /**
  * A saved task's subtasks under its editor: tick them off, open one (its own editor), add more
- * one after another with Enter (quick add's words for a due, priority, labels and repeat). Their list is a task list like any other (`?parent=`), so the
- * app's optimistic writes, undo and live updates keep it current. A subtask has none of its own
- * (one level, as the API has it); a viewer (`readOnly`) only reads them.
+ * one after another with Enter (quick add's words for a due, priority, labels and repeat). Their
+ * list is a task list like any other (`?parent=`), so the app's optimistic writes, undo and live
+ * updates keep it current. A subtask has none of its own (one level, as the API has it); a task
+ * with none can become another's instead. A viewer (`readOnly`) only reads them.
  */
 export function TaskSubtasks({
   task,
@@ -143,19 +149,55 @@ export function TaskSubtasks({
           </Button>
         </form>
       )}
+      {!readOnly && list.isSuccess && subtasks.length === 0 && <MakeSubtaskOf task={task} />}
     </section>
   );
 }
 
-/** Above a subtask's editor: the task it belongs to, a click away. */
+/**
+ * "Make it a subtask of…": the open tasks of its project that are no one's subtask, by title. The
+ * change is an edit like any other (optimistic, with an Undo toast); the API keeps the rules (one
+ * level, the parent's project).
+ */
+function MakeSubtaskOf({ task }: { task: Task }) {
+  const candidates = useTaskList(
+    {
+      ...(task.project_id && { project: task.project_id }),
+      status: [...OPEN_STATUSES],
+      sort: "title",
+    },
+    100,
+  );
+  const update = useUpdateTask();
+  const options = (candidates.data?.pages.flatMap((p) => p.items) ?? [])
+    .filter((t) => !t.parent_id && t.id !== task.id && !t.id.startsWith("temp-"))
+    .map((t) => ({ value: t.id, label: t.title }));
+  if (options.length === 0) return null;
+  return (
+    <ActionSelect
+      label={`Make “${task.title}” a subtask of another task`}
+      prompt="Make it a subtask of…"
+      options={options}
+      className={selectClass}
+      onPick={(parentId) => update.mutate({ task, patch: { parent_id: parentId } })}
+    />
+  );
+}
+
+/** Above a subtask's editor: the task it belongs to, a click away, and a way out of it. */
 export function ParentLink({
+  task,
   parentId,
+  readOnly,
   onOpen,
 }: {
+  task: Task;
   parentId: string;
+  readOnly: boolean;
   onOpen: (parent: Task) => void;
 }) {
   const qc = useQueryClient();
+  const update = useUpdateTask();
   const parent = useQuery({
     queryKey: taskKeys.detail(parentId),
     queryFn: () => getTask(parentId),
@@ -164,7 +206,7 @@ export function ParentLink({
   if (!parent.data) return null;
   const shown = parent.data;
   return (
-    <p className="-mt-1 mb-3 text-sm text-zinc-600 dark:text-zinc-400">
+    <p className="-mt-1 mb-3 flex flex-wrap items-center gap-x-3 text-sm text-zinc-600 dark:text-zinc-400">
       <button
         type="button"
         onClick={() => onOpen(shown)}
@@ -176,6 +218,16 @@ export function ParentLink({
           <span className="font-medium text-zinc-900 dark:text-zinc-100">{shown.title}</span>
         </span>
       </button>
+      {!readOnly && (
+        <button
+          type="button"
+          onClick={() => update.mutate({ task, patch: { parent_id: null } })}
+          className="inline-flex items-center gap-1 rounded hover:underline focus-visible:underline"
+        >
+          <Unlink className="size-4 shrink-0" aria-hidden="true" />
+          Make it a task of its own
+        </button>
+      )}
     </p>
   );
 }

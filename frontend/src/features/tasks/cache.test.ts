@@ -59,6 +59,23 @@ describe("task list cache", () => {
     expect(applyPatch(t, { priority: "urgent" }).completed_at).toBeNull();
   });
 
+  it("a task given a parent leaves its parent's subtask list when set free", () => {
+    const qc = newQueryClient();
+    const subtasksOfP: ApiTaskQuery = { sort: "created_at", parent: "p" };
+    const child = makeTask({ title: "Child", parent_id: "p" });
+    qc.setQueryData(taskKeys.list(subtasksOfP), page([child]));
+
+    const freed = applyPatch(child, { parent_id: null });
+    upsertTaskInLists(qc, freed);
+
+    expect(freed.parent_id).toBeNull();
+    expect(qc.getQueryData<ListData>(taskKeys.list(subtasksOfP))!.pages[0]!.items).toEqual([]);
+    upsertTaskInLists(qc, applyPatch(freed, { parent_id: "p" }));
+    expect(
+      qc.getQueryData<ListData>(taskKeys.list(subtasksOfP))!.pages[0]!.items.map((t) => t.title),
+    ).toEqual(["Child"]);
+  });
+
   it("a due day and a due time replace each other, as the API does", () => {
     const timed = makeTask({ due_date: "2026-05-10T10:00:00Z", due_on: null });
     expect(applyPatch(timed, { due_on: "2026-05-12" })).toMatchObject({

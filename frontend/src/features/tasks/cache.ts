@@ -86,6 +86,7 @@ export function applyPatch(task: Task, patch: TaskUpdate, now = new Date()): Tas
   if (patch.project_id != null) next.project_id = patch.project_id;
   if (patch.labels != null) next.labels = patch.labels;
   if (patch.assignee_id !== undefined) next.assignee_id = patch.assignee_id;
+  if (patch.parent_id !== undefined) next.parent_id = patch.parent_id;
   if (patch.status && patch.status !== task.status) {
     next.completed_at = patch.status === "done" ? now.toISOString() : null;
   }

@@ -35,6 +35,7 @@ const EDITABLE = Object.keys({
   project_id: true,
   recurrence: true,
   assignee_id: true,
+  parent_id: true,
 } satisfies Record<Field, true>) as Field[];
 
 /** The fields the server changed since `base`: none, and deleting `fresh` loses no one's edit. */

@@ -183,6 +183,8 @@ function describeChange(task: Task, patch: TaskUpdate): string {
   }
   if (keys.length === 1 && patch.priority)
     return `“${task.title}” is now ${PRIORITY_LABEL[patch.priority]}`;
+  if (patch.parent_id === null) return `“${task.title}” is a task of its own`;
+  if (patch.parent_id) return `“${task.title}” is now a subtask`;
   return `Saved “${task.title}”`;
 }
 
