@@ -195,6 +195,13 @@ async def _project(http: httpx.AsyncClient, account: Account, name: str) -> str:
     return str(json_object(response, 201)["id"])
 
 
+async def _patched(
+    http: httpx.AsyncClient, account: Account, task: dict[str, Any], body: dict[str, Any]
+) -> dict[str, Any]:
+    response = await http.patch(f"{TASKS}/{task['id']}", json=body, headers=account.headers)
+    return json_object(response, 200)
+
+
 async def _titles(
     http: httpx.AsyncClient, account: Account, **params: str
 ) -> list[tuple[str, str | None]]:
@@ -238,10 +245,7 @@ async def test_a_parent_moved_to_another_project_takes_its_subtasks_along(
     await create(client, account, title="a", parent_id=parent["id"])
     await create(client, account, title="b", parent_id=parent["id"], status="done")
 
-    patched = await client.patch(
-        f"{TASKS}/{parent['id']}", json={"project_id": home}, headers=account.headers
-    )
-    assert patched.status_code == 200, patched.text
+    await _patched(client, account, parent, {"project_id": home})
     in_home = [("a", parent["id"]), ("b", parent["id"]), ("parent", None)]
     assert await _titles(client, account, project=home) == in_home
     assert await _titles(client, account, project=work) == []
@@ -281,12 +285,9 @@ async def test_a_subtask_moved_to_another_project_becomes_a_task_of_its_own(
     child = await create(client, account, title="child", parent_id=parent["id"], status="done")
     await create(client, account, title="kept", parent_id=parent["id"])
 
-    patched = await client.patch(
-        f"{TASKS}/{child['id']}", json={"project_id": work}, headers=account.headers
-    )
+    patched = await _patched(client, account, child, {"project_id": work})
 
-    assert patched.status_code == 200, patched.text
-    assert (patched.json()["project_id"], patched.json()["parent_id"]) == (work, None)
+    assert (patched["project_id"], patched["parent_id"]) == (work, None)
     assert await _counts(client, account, parent) == (1, 0)
     assert await _titles(client, account, parent=parent["id"]) == [("kept", parent["id"])]
 
@@ -298,21 +299,15 @@ async def test_patch_makes_a_task_a_subtask_and_back(
     parent = await create(client, account, title="parent", project_id=work)
     task = await create(client, account, title="task", status="done", assignee_id=account.user_id)
 
-    made = await client.patch(
-        f"{TASKS}/{task['id']}", json={"parent_id": parent["id"]}, headers=account.headers
-    )
-    assert made.status_code == 200, made.text
-    assert (made.json()["parent_id"], made.json()["project_id"]) == (parent["id"], work)
+    made = await _patched(client, account, task, {"parent_id": parent["id"]})
+    assert (made["parent_id"], made["project_id"]) == (parent["id"], work)
     assert await _counts(client, account, parent) == (1, 1)
     history = await client.get(f"{TASKS}/{task['id']}/history", headers=account.headers)
     assert history.json()["items"][0]["changes"]["parent_id"] == [None, parent["id"]]
 
-    freed = await client.patch(
-        f"{TASKS}/{task['id']}", json={"parent_id": None}, headers=account.headers
-    )
-    assert freed.status_code == 200, freed.text
+    freed = await _patched(client, account, task, {"parent_id": None})
     # A task of its own stays in the project it was in.
-    assert (freed.json()["parent_id"], freed.json()["project_id"]) == (None, work)
+    assert (freed["parent_id"], freed["project_id"]) == (None, work)
     assert await _counts(client, account, parent) == (0, 0)
 
 
