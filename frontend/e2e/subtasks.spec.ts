@@ -4,7 +4,9 @@ import {
   accountWithSubtasks,
   accountWithTasks,
   type ApiTask,
+  bulkBar,
   dayIn,
+  editButton,
   invitedThroughApi,
   logIn,
   openEditor,
@@ -306,4 +308,39 @@ test("a task becomes a subtask of another from its editor, and a task of its own
   await page.keyboard.press("Escape");
   await expect(taskRow(page, "Buy a guidebook")).not.toContainText("Subtask of");
   await expect(taskRow(page, "Plan the trip").getByText("0/1")).toHaveCount(0);
+});
+
+test("a parent moved to another project from the bulk bar takes its subtasks along", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, headers, parent } = await accountWithSubtasks(
+    request,
+    baseURL!,
+    "move-parent",
+    { title: "Move house" },
+    [{ title: "Pack the books" }, { title: "Book the van" }],
+  );
+  const made = await request.post(`${baseURL}/api/v1/projects`, {
+    data: { name: "Home" },
+    headers,
+  });
+  const home = ((await made.json()) as { id: string }).id;
+  await logIn(page, email);
+
+  await editButton(page, "Move house").focus();
+  await page.keyboard.press("x");
+  await bulkBar(page).getByLabel("Move to project").selectOption({ label: "Home" });
+  await expect(toast(page, "Moved 1 task to Home")).toBeVisible();
+  await expect
+    .poll(async () => shown(await subtasksOf(request, baseURL!, headers, parent.id)))
+    .toEqual([`Pack the books:pending:${home}`, `Book the van:pending:${home}`]);
+
+  await page.getByRole("region", { name: "Projects" }).getByRole("link", { name: /^Home/ }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Home" })).toBeVisible();
+  const dialog = await openEditor(page, "Move house");
+  await expect(dialog.getByRole("region", { name: /^Subtasks/ }).getByTestId("subtask")).toHaveText(
+    ["Pack the books", "Book the van"],
+  );
 });
