@@ -59,6 +59,29 @@ describe("task list cache", () => {
     expect(applyPatch(t, { priority: "urgent" }).completed_at).toBeNull();
   });
 
+  it("a new task joins a manual order at its end, where the API puts it, and other orders on top", () => {
+    const qc = newQueryClient();
+    const manual: ApiTaskQuery = { sort: "position" };
+    const newest: ApiTaskQuery = { sort: "-created_at" };
+    const manualMore: ApiTaskQuery = { sort: "position", status: ["pending"] };
+    const a = makeTask({ title: "A" });
+    qc.setQueryData(taskKeys.list(manual), page([a]));
+    qc.setQueryData(taskKeys.list(newest), page([a]));
+    // Not all of this list is loaded: its end, where the task goes, is on a later page.
+    qc.setQueryData(taskKeys.list(manualMore), {
+      pages: [{ items: [a], next_cursor: "more" }],
+      pageParams: [null],
+    });
+
+    upsertTaskInLists(qc, makeTask({ title: "B" }));
+
+    const titles = (q: ApiTaskQuery) =>
+      qc.getQueryData<ListData>(taskKeys.list(q))!.pages[0]!.items.map((t) => t.title);
+    expect(titles(manual)).toEqual(["A", "B"]);
+    expect(titles(newest)).toEqual(["B", "A"]);
+    expect(titles(manualMore)).toEqual(["A"]);
+  });
+
   it("a task given a parent leaves its parent's subtask list when set free", () => {
     const qc = newQueryClient();
     const subtasksOfP: ApiTaskQuery = { sort: "created_at", parent: "p" };

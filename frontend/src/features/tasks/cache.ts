@@ -18,7 +18,7 @@ const queryOf = (key: QueryKey) => key[2] as ApiTaskQuery;
 
 /**
  * One list with a task's new state: replaced where it still matches the list's filters, removed
- * where it no longer does, added on top where it now does.
+ * where it no longer does, added where it now does (below).
  */
 export function upsertInList(data: ListData, q: ApiTaskQuery, task: Task, replaceId = task.id) {
   const belongs = matchesQuery(task, q);
@@ -33,7 +33,14 @@ export function upsertInList(data: ListData, q: ApiTaskQuery, task: Task, replac
     }
     return { ...page, items };
   });
-  if (!found && belongs && pages[0]) pages[0] = { ...pages[0], items: [task, ...pages[0].items] };
+  if (found || !belongs) return { ...data, pages };
+  // A task new to the list: at the end of the manual order, as the API puts a new task (once
+  // that end is loaded: else it shows on a later page); at the top of any other order.
+  const last = pages.at(-1);
+  if (q.sort !== "position" && pages[0])
+    pages[0] = { ...pages[0], items: [task, ...pages[0].items] };
+  else if (q.sort === "position" && last && !last.next_cursor)
+    pages[pages.length - 1] = { ...last, items: [...last.items, task] };
   return { ...data, pages };
 }
 
