@@ -44,9 +44,12 @@ function SortableRow({
 export default function SortableTaskList({
   tasks,
   render,
+  label = "Tasks",
 }: {
   tasks: readonly Task[];
   render: (task: Task, drag?: RowDrag) => ReactNode;
+  /** The list's accessible name. */
+  label?: string;
 }) {
   const qc = useQueryClient();
   const ids = useMemo(() => tasks.map((t) => t.id), [tasks]);
@@ -78,7 +81,7 @@ export default function SortableTaskList({
       }}
     >
       <SortableContext items={ids} strategy={verticalListSortingStrategy}>
-        <ul aria-label="Tasks">
+        <ul aria-label={label}>
           {tasks.map((t) => (
             <SortableRow key={rowKey(t.id)} task={t} render={render} />
           ))}

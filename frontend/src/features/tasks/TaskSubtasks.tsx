@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { CornerLeftUp, ListTree, Unlink } from "lucide-react";
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { ActionSelect } from "@/ui/ActionSelect";
@@ -13,7 +13,7 @@ import { findCachedTask } from "./cache";
 import { OPEN_STATUSES } from "./filters";
 import { newIdempotencyKey, useCreateTask, useUpdateTask } from "./mutations";
 import { useTaskList } from "./queries";
-import { CompleteButton } from "./TaskItem";
+import { CompleteButton, type RowDrag } from "./TaskItem";
 import { DueBadge } from "./TaskBadges";
 
 const TITLE_MAX = 255; // the API's limit (taskForm's title rule)
@@ -21,9 +21,8 @@ const TITLE_MAX = 255; // the API's limit (taskForm's title rule)
 const selectClass =
   "mt-2 h-8 max-w-full rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-800 focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100";
 
-/** Oldest first, as they were added; a new one (still on its way) last. */
-const byAdded = (a: Task, b: Task) =>
-  a.created_at === b.created_at ? a.id.localeCompare(b.id) : a.created_at < b.created_at ? -1 : 1;
+// Drag reordering (dnd-kit) loads with the first editor that can reorder subtasks.
+const SortableTaskList = lazy(() => import("./SortableTaskList"));
 
 /**
  * A subtask's create body from what was typed, read as quick add reads it ("tomorrow p1 #label
@@ -58,13 +57,13 @@ export function TaskSubtasks({
 }) {
   // With the task's project: a shared project's tasks are listed from its owner's, by project.
   const list = useTaskList(
-    { parent: task.id, ...(task.project_id && { project: task.project_id }), sort: "created_at" },
+    { parent: task.id, ...(task.project_id && { project: task.project_id }), sort: "position" },
     100,
   );
   const create = useCreateTask();
   const timeZone = useTimeZone();
   const [title, setTitle] = useState("");
-  const subtasks = (list.data?.pages.flatMap((p) => p.items) ?? []).sort(byAdded);
+  const subtasks = list.data?.pages.flatMap((p) => p.items) ?? [];
   const done = subtasks.filter((s) => s.status === "done").length;
   const headingId = `subtasks-${task.id}`;
   if (readOnly && list.isSuccess && subtasks.length === 0) return null;
@@ -80,6 +79,38 @@ export function TaskSubtasks({
       body: { ...body, parent_id: task.id, project_id: task.project_id || undefined },
     });
   };
+
+  const row = (s: Task, drag?: RowDrag) => (
+    <li
+      key={s.id}
+      ref={drag?.ref}
+      style={drag?.style}
+      {...drag?.listeners}
+      className={cn(
+        "flex items-start gap-2 rounded py-0.5 text-sm",
+        drag && "touch-manipulation",
+        drag?.dragging && "z-10 bg-white shadow-lg dark:bg-zinc-900",
+      )}
+      data-testid="subtask"
+    >
+      {drag?.handle}
+      <CompleteButton task={s} readOnly={readOnly} />
+      <button
+        type="button"
+        // A subtask on its way has no id the editor could save to yet.
+        disabled={s.id.startsWith("temp-")}
+        onClick={() => onOpen(s)}
+        title="Open this subtask"
+        className={cn(
+          "min-w-0 flex-1 truncate rounded text-left hover:underline focus-visible:underline",
+          s.status === "done" && "text-zinc-500 line-through dark:text-zinc-400",
+        )}
+      >
+        {s.title}
+      </button>
+      <DueBadge task={s} />
+    </li>
+  );
 
   return (
     <section
@@ -101,27 +132,15 @@ export function TaskSubtasks({
         </p>
       ) : (
         subtasks.length > 0 && (
-          <ul aria-label="Subtasks" className="mb-2 space-y-1">
-            {subtasks.map((s) => (
-              <li key={s.id} className="flex items-start gap-2 text-sm" data-testid="subtask">
-                <CompleteButton task={s} readOnly={readOnly} />
-                <button
-                  type="button"
-                  // A subtask on its way has no id the editor could save to yet.
-                  disabled={s.id.startsWith("temp-")}
-                  onClick={() => onOpen(s)}
-                  title="Open this subtask"
-                  className={cn(
-                    "min-w-0 flex-1 truncate rounded text-left hover:underline focus-visible:underline",
-                    s.status === "done" && "text-zinc-500 line-through dark:text-zinc-400",
-                  )}
-                >
-                  {s.title}
-                </button>
-                <DueBadge task={s} />
-              </li>
-            ))}
-          </ul>
+          <div className="mb-2">
+            {readOnly ? (
+              <ul aria-label="Subtasks">{subtasks.map((s) => row(s))}</ul>
+            ) : (
+              <Suspense fallback={<ul aria-label="Subtasks">{subtasks.map((s) => row(s))}</ul>}>
+                <SortableTaskList tasks={subtasks} render={row} label="Subtasks" />
+              </Suspense>
+            )}
+          </div>
         )
       )}
       {list.hasNextPage && (
