@@ -4,6 +4,7 @@ import {
   bulkBar,
   countMoves,
   dragAnnounced,
+  keyboardDrag,
   listTitles,
   signedInInManualOrder,
   signedInWithTasks,
@@ -34,24 +35,15 @@ test("list: drag a row to a new place in the manual order; it persists, and Ctrl
   await expect(page.getByRole("button", { name: /^Reorder “Dan”/ })).toBeVisible();
 
   // Keyboard: the grip picks Dan up, ↑ ↑ moves it two rows, Space drops it.
-  await taskRow(page, "Dan")
-    .getByRole("button", { name: /^Reorder “Dan”/ })
-    .focus();
-  // Each step waits for dnd-kit's announcement: a key pressed before the last step was measured
-  // lands where that one did.
-  const said = (text: string) => expect(page.getByText(text, { exact: true })).toBeAttached();
-  await page.keyboard.press("Space");
-  await said("Dan is at position 4 of 4.");
-  // dnd-kit's KeyboardSensor announces the pick-up, then starts listening for keys in a timer
-  // (setTimeout 0, so the picking key is not read as a move). Chromium runs input before timers:
-  // an arrow sent in between was lost on a loaded CI machine. A timer of ours, queued after that
-  // one, runs after it.
-  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
-  await page.keyboard.press("ArrowUp");
-  await said("Dan is at position 3 of 4.");
-  await page.keyboard.press("ArrowUp");
-  await said("Dan is at position 2 of 4.");
-  await page.keyboard.press("Space");
+  await keyboardDrag(
+    page,
+    taskRow(page, "Dan").getByRole("button", { name: /^Reorder “Dan”/ }),
+    "Dan is at position 4 of 4.",
+    [
+      ["ArrowUp", "Dan is at position 3 of 4."],
+      ["ArrowUp", "Dan is at position 2 of 4."],
+    ],
+  );
   await expect(listTitles(page)).toHaveText(["Ben", "Dan", "Cat", "Ann"]);
   await expect.poll(() => moves.sent).toBe(2);
   await shoot(page, "drag-list-desktop");

@@ -146,6 +146,33 @@ export async function dragAnnounced(
   await page.mouse.up();
 }
 
+/**
+ * A keyboard drag by dnd-kit's grip: Space, each key in turn, Space. Each step waits for dnd-kit's
+ * announcement (`picked`, then each key's): a key pressed before the last step was measured lands
+ * where that one did.
+ */
+export async function keyboardDrag(
+  page: Page,
+  grip: Locator,
+  picked: string,
+  steps: Array<[key: string, announced: string]>,
+) {
+  const said = (text: string) => expect(page.getByText(text, { exact: true })).toBeAttached();
+  await grip.focus();
+  await page.keyboard.press("Space");
+  await said(picked);
+  // dnd-kit's KeyboardSensor announces the pick-up, then starts listening for keys in a timer
+  // (setTimeout 0, so the picking key is not read as a move). Chromium runs input before timers:
+  // an arrow sent in between was lost on a loaded CI machine. A timer of ours, queued after that
+  // one, runs after it.
+  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
+  for (const [key, announced] of steps) {
+    await page.keyboard.press(key);
+    await said(announced);
+  }
+  await page.keyboard.press("Space");
+}
+
 /** A task as the API holds it now (the fields the specs check). */
 export type ApiTask = {
   id: string;

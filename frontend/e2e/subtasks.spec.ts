@@ -9,6 +9,7 @@ import {
   dragAnnounced,
   editButton,
   invitedThroughApi,
+  keyboardDrag,
   logIn,
   openEditor,
   taskRow,
@@ -383,16 +384,13 @@ test("subtasks keep the order they are dragged into, by pointer or keyboard, and
   await expect(rows).toHaveText(["Preheat the oven", "Buy flour", "Mix the batter"]);
   await expect.poll(order).toEqual(["Preheat the oven", "Buy flour", "Mix the batter"]);
 
-  // The keyboard's way: the grip, Space, ↓, Space, each step once dnd-kit has said it (and its
-  // key listener is in: see drag.spec).
-  const said = (text: string) => expect(page.getByText(text, { exact: true })).toBeAttached();
-  await list.getByRole("button", { name: /^Reorder “Buy flour”/ }).focus();
-  await page.keyboard.press("Space");
-  await said("Buy flour is at position 2 of 3.");
-  await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 0)));
-  await page.keyboard.press("ArrowDown");
-  await said("Buy flour is at position 3 of 3.");
-  await page.keyboard.press("Space");
+  // The keyboard's way: the grip, Space, ↓, Space.
+  await keyboardDrag(
+    page,
+    list.getByRole("button", { name: /^Reorder “Buy flour”/ }),
+    "Buy flour is at position 2 of 3.",
+    [["ArrowDown", "Buy flour is at position 3 of 3."]],
+  );
   await expect(rows).toHaveText(["Preheat the oven", "Mix the batter", "Buy flour"]);
   await expect.poll(order).toEqual(["Preheat the oven", "Mix the batter", "Buy flour"]);
   await expect(dialog).toBeVisible();
