@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 from taskapp.cursors import CursorKind, PageRequest, page_request
 from taskapp.db import one_or_404, utcnow
 from taskapp.deps import SessionDep
+from taskapp.tasks import inbox
 from taskapp.tasks.models import Task, TaskCompletion, TaskEvent, TaskStatus
 from taskapp.tasks.schemas import TaskEventPublic, TaskHistoryPage
 
@@ -123,7 +124,7 @@ def new_event(
     return TaskEvent(
         id=uuid.uuid4(),
         owner_id=task.owner_id,
-        project_id=task.owner_id if task.project_id is None else task.project_id,
+        project_id=inbox.project_of(task),
         task_id=task.id,
         actor_id=actor_id,
         kind=kind,

@@ -36,6 +36,11 @@ def stored_project(owner_id: uuid.UUID, project_id: uuid.UUID | None) -> uuid.UU
 PROJECT_OF_ROW: ColumnElement[uuid.UUID] = func.coalesce(Task.project_id, Task.owner_id)
 
 
+def project_of(task: Task) -> uuid.UUID:
+    """PROJECT_OF_ROW for a loaded task: the project it is in, as the API shows it."""
+    return task.owner_id if task.project_id is None else task.project_id
+
+
 FOREIGN_KEY = "fk_tasks_project_id_projects"
 
 

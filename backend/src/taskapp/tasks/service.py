@@ -715,7 +715,7 @@ def _apply_changes(task: Task, updates: dict[str, Any], now: datetime, zone: Zon
                 changed = True
             continue
         if field == "project_id":
-            if value != (task.owner_id if task.project_id is None else task.project_id):
+            if value != inbox.project_of(task):
                 task.project_id = inbox.stored_project(task.owner_id, value)
                 changed = True
                 if "assignee_id" not in updates:

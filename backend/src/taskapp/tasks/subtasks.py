@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 
 from taskapp.errors import ProblemError, invalid_field
+from taskapp.tasks import inbox
 from taskapp.tasks.models import Task, TaskStatus
 
 _PENDING = "taskapp.subtask_counts"  # session.info: {parent_id: (count delta, done delta)}
@@ -109,17 +110,12 @@ def _invalid_parent(message: str, field: str = "parent_id") -> ProblemError:
     return invalid_field(f"body.{field}", message, "invalid_parent", detail=f"{field}: {message}.")
 
 
-def _project_of(task: Task) -> uuid.UUID:
-    """The project a task is in, as the API names it (the Inbox's id is its owner's)."""
-    return task.owner_id if task.project_id is None else task.project_id
-
-
 def in_parents_project(parent: Task, project_id: uuid.UUID | None) -> uuid.UUID:
     """The project a new subtask of `parent` goes to: the parent's. Another one asked for is
     refused, naming `project_id`, rather than splitting a task from its subtasks."""
-    if project_id is not None and project_id != _project_of(parent):
+    if project_id is not None and project_id != inbox.project_of(parent):
         raise _invalid_parent("a subtask is in its parent's project", "project_id")
-    return _project_of(parent)
+    return inbox.project_of(parent)
 
 
 async def lock_parent(session: AsyncSession, owner_id: uuid.UUID, parent_id: uuid.UUID) -> Task:
@@ -144,7 +140,7 @@ async def before_moving(session: AsyncSession, task: Task, updates: dict[str, An
       the parent's project; null keeps its project.
     - another project for a subtask, with no `parent_id`: it becomes a task of its own there.
     - another project for a parent: its subtasks go too."""
-    moving = "project_id" in updates and updates["project_id"] != _project_of(task)
+    moving = "project_id" in updates and updates["project_id"] != inbox.project_of(task)
     if "parent_id" in updates and updates["parent_id"] != task.parent_id:
         if updates["parent_id"] is None:
             return []
