@@ -38,6 +38,10 @@ export const Button = forwardRef<
   );
 });
 
+/** A native select's look beside an Input (forms and the editor's fields). */
+export const selectClass =
+  "h-9 rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
+
 export const Input = forwardRef<HTMLInputElement, InputHTMLAttributes<HTMLInputElement>>(
   function Input({ className, ...rest }, ref) {
     return (

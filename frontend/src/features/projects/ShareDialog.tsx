@@ -6,7 +6,7 @@ import { AuthContext } from "@/features/auth/context";
 import { dateFormat } from "@/lib/dates";
 import { Dialog } from "@/ui/Dialog";
 import { FormAlert } from "@/ui/FormAlert";
-import { Button, Field, Input, Spinner } from "@/ui/primitives";
+import { Button, Field, Input, selectClass, Spinner } from "@/ui/primitives";
 import { toast } from "@/ui/toast";
 import { invalidateProjects, type Project } from "./api";
 import {
@@ -21,9 +21,6 @@ import {
   type Member,
   type MemberRole,
 } from "./sharing";
-
-const selectCls =
-  "h-9 rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
 
 const ROLE_HINT: Record<Member["role"], string> = {
   owner: "manages the project and its members",
@@ -50,7 +47,7 @@ function RoleSelect({
     <select
       id={id}
       aria-label={label}
-      className={selectCls}
+      className={selectClass}
       value={value}
       disabled={disabled}
       onChange={(e) => onChange(e.target.value as MemberRole)}

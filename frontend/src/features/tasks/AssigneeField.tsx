@@ -7,12 +7,12 @@
  */
 import { useState } from "react";
 import type { Task } from "@/api/types";
-import { Field } from "@/ui/primitives";
+import { cn } from "@/lib/cn";
+import { Field, selectClass } from "@/ui/primitives";
 import { memberName, useSharedMembers } from "./assigneeMembers";
 import { useUpdateTask } from "./mutations";
 
-const selectCls =
-  "h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none disabled:opacity-60 dark:border-zinc-700 dark:bg-zinc-900";
+const selectCls = cn(selectClass, "w-full disabled:opacity-60");
 
 /** The assignee picker of a task in a shared project; nothing for other tasks. A choice is
  *  saved at once (undoable, merged on a 412 like every edit), apart from the dialog's form. */

@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from "react";
 import { cn } from "@/lib/cn";
-import { Input } from "@/ui/primitives";
+import { Input, selectClass } from "@/ui/primitives";
 import { DAY_NAME, describeRecurrence } from "./recurrence";
 import {
   buildRule,
@@ -29,8 +29,7 @@ const UNIT: Partial<Record<RepeatKind, string>> = {
   yearly: "year",
 };
 
-const selectCls =
-  "h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
+const selectCls = cn(selectClass, "w-full");
 
 /**
  * A labelled whole-number input in a line of text ("Every [2] weeks"). It hands on a number only

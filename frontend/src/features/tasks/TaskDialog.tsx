@@ -18,7 +18,8 @@ import { formatTaskDue } from "@/lib/dates";
 import { TaskReminders } from "@/features/notifications/TaskReminders";
 import { canWrite, useProjectRole } from "@/features/projects/role";
 import { Dialog } from "@/ui/Dialog";
-import { Button, Field, Input } from "@/ui/primitives";
+import { cn } from "@/lib/cn";
+import { Button, Field, Input, selectClass } from "@/ui/primitives";
 import { findCachedTask } from "./cache";
 import { editor, useEditor, type EditorState } from "./editor";
 import { LabelInput } from "./LabelInput";
@@ -43,8 +44,7 @@ const TaskActivity = lazy(() => import("@/features/comments/TaskActivity"));
 const AssigneeField = lazy(() => import("./AssigneeField"));
 const TaskAttachments = lazy(() => import("@/features/attachments/TaskAttachments"));
 
-const selectCls =
-  "h-9 w-full rounded-md border border-zinc-300 bg-white px-2.5 text-sm shadow-xs focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900";
+const selectCls = cn(selectClass, "w-full");
 
 /** The task's current occurrence as a button names it: "today", "Monday", "14 Dec 09:00". */
 function occurrenceName(task: Task, timeZone: string): string {

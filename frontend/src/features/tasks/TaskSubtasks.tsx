@@ -4,7 +4,7 @@ import { lazy, Suspense, useState } from "react";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { ActionSelect } from "@/ui/ActionSelect";
-import { Button, Input } from "@/ui/primitives";
+import { Button, Input, selectClass } from "@/ui/primitives";
 import { errorMessage } from "@/api/problem";
 import { useTimeZone } from "@/features/auth/context";
 import { loadQuickAdd } from "@/features/quickadd/load";
@@ -17,9 +17,6 @@ import { CompleteButton, type RowDrag } from "./TaskItem";
 import { DueBadge } from "./TaskBadges";
 
 const TITLE_MAX = 255; // the API's limit (taskForm's title rule)
-
-const selectClass =
-  "mt-2 h-8 max-w-full rounded-md border border-zinc-300 bg-white px-2 text-sm text-zinc-800 focus:border-brand-500 focus:ring-2 focus:ring-brand-500/20 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100";
 
 // Drag reordering (dnd-kit) loads with the first editor that can reorder subtasks.
 const SortableTaskList = lazy(() => import("./SortableTaskList"));
@@ -197,7 +194,7 @@ function MakeSubtaskOf({ task }: { task: Task }) {
       label={`Make “${task.title}” a subtask of another task`}
       prompt="Make it a subtask of…"
       options={options}
-      className={selectClass}
+      className={cn(selectClass, "mt-2 max-w-full")}
       onPick={(parentId) => update.mutate({ task, patch: { parent_id: parentId } })}
     />
   );
