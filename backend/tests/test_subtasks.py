@@ -311,6 +311,40 @@ async def test_patch_makes_a_task_a_subtask_and_back(
     assert await _counts(client, account, parent) == (0, 0)
 
 
+async def test_a_task_made_a_subtask_goes_to_the_end_of_its_new_siblings(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    # Made before the parent, so its manual-order key comes before every subtask's.
+    early = await create(client, account, title="early")
+    also_early = await create(client, account, title="also early")
+    parent = await create(client, account, title="parent")
+    for title in ("a", "b"):
+        await create(client, account, title=title, parent_id=parent["id"])
+
+    await _patched(client, account, early, {"parent_id": parent["id"]})
+    also_early = await _get(client, account, also_early)
+    bulk = await client.post(
+        f"{TASKS}/bulk",
+        json={
+            "operations": [
+                {
+                    "id": also_early["id"],
+                    "version": also_early["version"],
+                    "patch": {"parent_id": parent["id"]},
+                }
+            ]
+        },
+        headers=account.headers,
+    )
+    assert bulk.status_code == 200, bulk.text
+
+    response = await client.get(
+        TASKS, params={"parent": parent["id"], "sort": "position"}, headers=account.headers
+    )
+    order = [item["title"] for item in json_object(response, 200)["items"]]
+    assert order == ["a", "b", "early", "also early"]
+
+
 async def test_patch_refuses_a_parent_that_would_break_one_level(
     client: httpx.AsyncClient, account: Account
 ) -> None:

@@ -175,6 +175,17 @@ async def _adjacent(
     return (await session.execute(query.limit(1))).first()
 
 
+async def last_position(session: AsyncSession, owner_id: uuid.UUID, moved: uuid.UUID) -> str:
+    """The key after every other task of the owner: `moved` placed at the end."""
+    last = await session.scalar(
+        select(Task.position)
+        .where(Task.owner_id == owner_id, Task.id != moved)
+        .order_by(Task.position.desc().nulls_last())
+        .limit(1)
+    )
+    return key_between(last, None)
+
+
 async def new_position(
     session: AsyncSession, owner_id: uuid.UUID, moved: uuid.UUID, move: TaskMove
 ) -> str:
@@ -194,13 +205,7 @@ async def new_position(
         if after is None:  # before the first task
             return key_between(None, before.position)
     else:
-        last = await session.scalar(
-            select(Task.position)
-            .where(Task.owner_id == owner_id, Task.id != moved)
-            .order_by(Task.position.desc().nulls_last())
-            .limit(1)
-        )
-        return key_between(last, None)
+        return await last_position(session, owner_id, moved)
     following = await _adjacent(session, owner_id, moved, _key(after), forward=True)
     if following is not None and following.position == after.position:
         await _untie(session, owner_id, moved, after.position)

@@ -949,10 +949,21 @@ async def patch_with_subtasks(
     session: AsyncSession, task: Task, updates: dict[str, Any], now: datetime, zone: ZoneInfo
 ) -> bool:
     """apply_patch, keeping subtasks in their parent's project: a new parent checked (and its
-    project taken), a subtask moved alone set free, a parent's subtasks moved along."""
-    for subtask in await subtasks.before_moving(session, task, updates):
+    project taken), a subtask moved alone set free, a parent's subtasks moved along. A task
+    given a parent goes to the end of its new siblings' manual order, as in Todoist."""
+    followers = await subtasks.before_moving(session, task, updates)
+    position = None
+    if updates.get("parent_id") is not None and updates["parent_id"] != task.parent_id:
+        # Read before any change is made: an autoflush here would skip the version check's
+        # retry (_committed).
+        position = await ordering.last_position(session, task.owner_id, task.id)
+    for subtask in followers:
         apply_patch(session, subtask, {"project_id": updates["project_id"]}, now, zone)
-    return apply_patch(session, task, updates, now, zone)
+    if not apply_patch(session, task, updates, now, zone):
+        return False
+    if position is not None:
+        task.position = position
+    return True
 
 
 # The write rules other task modules share (tasks/bulk.py): apply_patch above, and the
