@@ -399,3 +399,34 @@ test("subtasks keep the order they are dragged into, by pointer or keyboard, and
   await expect.poll(order).toEqual(["Preheat the oven", "Buy flour", "Mix the batter"]);
   await expect(rows).toHaveText(["Preheat the oven", "Buy flour", "Mix the batter"]);
 });
+
+test("in a project of more than a hundred open tasks, the parent is found by title", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const filler = Array.from({ length: 104 }, (_, i) => ({ title: `Errand ${i + 1}` }));
+  const { email } = await accountWithTasks(request, baseURL!, "manyparents", [
+    ...filler,
+    { title: "Write the yearly report" },
+    { title: "Zip up the photos" },
+  ]);
+  await logIn(page, email);
+
+  const dialog = await openEditor(page, "Zip up the photos");
+  const picker = dialog.getByRole("combobox", {
+    name: "Make “Zip up the photos” a subtask of another task",
+  });
+  // The first hundred by title: the errands, not the report.
+  await expect(picker.getByRole("option", { name: "Errand 1", exact: true })).toBeAttached();
+  await expect(picker.getByRole("option", { name: "Write the yearly report" })).toHaveCount(0);
+  await dialog.getByRole("searchbox", { name: "Find the parent task by title" }).fill("yearly");
+  await expect(picker.getByRole("option")).toHaveText([
+    "Make it a subtask of…",
+    "Write the yearly report",
+  ]);
+  await picker.selectOption({ label: "Write the yearly report" });
+  await expect(
+    dialog.getByRole("button", { name: "Subtask of Write the yearly report" }),
+  ).toBeVisible();
+});

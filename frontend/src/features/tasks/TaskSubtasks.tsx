@@ -8,6 +8,7 @@ import { Button, Input, selectClass } from "@/ui/primitives";
 import { errorMessage } from "@/api/problem";
 import { useTimeZone } from "@/features/auth/context";
 import { loadQuickAdd } from "@/features/quickadd/load";
+import { useDebounced } from "@/lib/useDebounced";
 import { getTask, taskKeys } from "./api";
 import { findCachedTask } from "./cache";
 import { OPEN_STATUSES } from "./filters";
@@ -170,33 +171,70 @@ export function TaskSubtasks({
   );
 }
 
+/** What the picker lists at once; a project with more open tasks gets a search box too. */
+const PICKABLE = 100;
+
 /**
  * "Make it a subtask of…": the open tasks of its project that are no one's subtask, by title. The
  * change is an edit like any other (optimistic, with an Undo toast); the API keeps the rules (one
- * level, the parent's project).
+ * level, the parent's project). Past PICKABLE open tasks a search by title finds the rest.
  */
 function MakeSubtaskOf({ task }: { task: Task }) {
+  const [typed, setTyped] = useState("");
+  const [typedOnce, setTypedOnce] = useState(false);
+  // One request per pause in typing, from two characters (as the list's search box).
+  const searched = useDebounced(typed.trim(), 300);
+  const q = searched.length >= 2 ? searched : "";
   const candidates = useTaskList(
     {
       ...(task.project_id && { project: task.project_id }),
       status: [...OPEN_STATUSES],
+      ...(q && { q }),
       sort: "title",
     },
-    100,
+    PICKABLE,
+    { keepPrevious: true },
   );
   const update = useUpdateTask();
   const options = (candidates.data?.pages.flatMap((p) => p.items) ?? [])
     .filter((t) => !t.parent_id && t.id !== task.id && !t.id.startsWith("temp-"))
     .map((t) => ({ value: t.id, label: t.title }));
-  if (options.length === 0) return null;
+  // Once typed in, the box stays, also when emptied on a page of fewer matches.
+  const searching = typedOnce || candidates.hasNextPage;
+  if (!searching && options.length === 0) return null;
   return (
-    <ActionSelect
-      label={`Make “${task.title}” a subtask of another task`}
-      prompt="Make it a subtask of…"
-      options={options}
-      className={cn(selectClass, "mt-2 max-w-full")}
-      onPick={(parentId) => update.mutate({ task, patch: { parent_id: parentId } })}
-    />
+    <div className="mt-2 flex flex-wrap gap-2">
+      {searching && (
+        <Input
+          type="search"
+          aria-label="Find the parent task by title"
+          placeholder="Find the parent task…"
+          value={typed}
+          onChange={(e) => {
+            setTyped(e.target.value);
+            setTypedOnce(true);
+          }}
+          className="max-w-56"
+        />
+      )}
+      {options.length > 0 ? (
+        <ActionSelect
+          label={`Make “${task.title}” a subtask of another task`}
+          prompt="Make it a subtask of…"
+          options={options}
+          className={cn(selectClass, "max-w-full")}
+          onPick={(parentId) => update.mutate({ task, patch: { parent_id: parentId } })}
+        />
+      ) : (
+        q &&
+        candidates.isSuccess &&
+        !candidates.isPlaceholderData && (
+          <p role="status" className="self-center text-sm text-zinc-600 dark:text-zinc-400">
+            No open task matches “{q}”.
+          </p>
+        )
+      )}
+    </div>
   );
 }
 

@@ -1,5 +1,6 @@
 import {
   infiniteQueryOptions,
+  keepPreviousData,
   useInfiniteQuery,
   useQuery,
   type QueryClient,
@@ -20,8 +21,13 @@ const taskListQuery = (q: ApiTaskQuery, limit?: number) =>
     getNextPageParam: (last) => last.next_cursor,
   });
 
-export function useTaskList(q: ApiTaskQuery, limit?: number) {
-  return useInfiniteQuery(taskListQuery(q, limit));
+/** With `keepPrevious`, the last answer stays shown while a changed query loads (a search as
+ * the user types), instead of nothing. */
+export function useTaskList(q: ApiTaskQuery, limit?: number, { keepPrevious = false } = {}) {
+  return useInfiniteQuery({
+    ...taskListQuery(q, limit),
+    ...(keepPrevious && { placeholderData: keepPreviousData }),
+  });
 }
 
 /** The first page of the list a /tasks or /projects/:id address shows (the query
