@@ -202,6 +202,18 @@ async def _patched(
     return json_object(response, 200)
 
 
+async def _bulk_patched(
+    http: httpx.AsyncClient, account: Account, task: dict[str, Any], patch: dict[str, Any]
+) -> None:
+    """`patch` applied to the task's current version through a one-operation bulk."""
+    current = await _get(http, account, task)
+    operation = {"id": current["id"], "version": current["version"], "patch": patch}
+    response = await http.post(
+        f"{TASKS}/bulk", json={"operations": [operation]}, headers=account.headers
+    )
+    assert response.status_code == 200, response.text
+
+
 async def _titles(
     http: httpx.AsyncClient, account: Account, **params: str
 ) -> list[tuple[str, str | None]]:
@@ -262,17 +274,7 @@ async def test_a_parent_moved_to_another_project_takes_its_subtasks_along(
         "b",
         "parent",
     ]
-    parent = await _get(client, account, parent)
-    bulk = await client.post(
-        f"{TASKS}/bulk",
-        json={
-            "operations": [
-                {"id": parent["id"], "version": parent["version"], "patch": {"project_id": home}}
-            ]
-        },
-        headers=account.headers,
-    )
-    assert bulk.status_code == 200, bulk.text
+    await _bulk_patched(client, account, parent, {"project_id": home})
     assert await _titles(client, account, project=home) == in_home
     assert await _counts(client, account, parent) == (2, 1)
 
@@ -322,21 +324,7 @@ async def test_a_task_made_a_subtask_goes_to_the_end_of_its_new_siblings(
         await create(client, account, title=title, parent_id=parent["id"])
 
     await _patched(client, account, early, {"parent_id": parent["id"]})
-    also_early = await _get(client, account, also_early)
-    bulk = await client.post(
-        f"{TASKS}/bulk",
-        json={
-            "operations": [
-                {
-                    "id": also_early["id"],
-                    "version": also_early["version"],
-                    "patch": {"parent_id": parent["id"]},
-                }
-            ]
-        },
-        headers=account.headers,
-    )
-    assert bulk.status_code == 200, bulk.text
+    await _bulk_patched(client, account, also_early, {"parent_id": parent["id"]})
 
     response = await client.get(
         TASKS, params={"parent": parent["id"], "sort": "position"}, headers=account.headers
