@@ -127,13 +127,19 @@ test("Today: “Move all to today” reschedules every overdue task in one chang
 }) => {
   const { email, seed, get } = await account(request, baseURL!, "today-overdue");
   await seed({ title: "Renew passport", due_on: dayIn(-3), priority: "high" });
-  await seed({ title: "Send the invoice", due_date: berlin(dayIn(-1), "17:00") });
+  // 00:00 today is past by the time the button is pressed, 23:59 is still ahead.
+  await seed({ title: "Send the invoice", due_date: berlin(dayIn(-1), "00:00") });
+  await seed({ title: "Call the plumber", due_date: berlin(dayIn(-2), "23:59") });
   await seed({ title: "Pay rent", due_on: dayIn(0) });
   await logIn(page, email);
   await page.goto("/today");
   const overdue = page.getByRole("list", { name: "Overdue" });
   const due = page.getByRole("list", { name: "Due today" });
-  await expect(overdue.getByTestId("task-item")).toHaveText([/Renew passport/, /Send the invoice/]);
+  await expect(overdue.getByTestId("task-item")).toHaveText([
+    /Renew passport/,
+    /Call the plumber/,
+    /Send the invoice/,
+  ]);
   await shoot(page, "today-overdue");
   const bulks: string[] = [];
   page.on("request", (r) => {
@@ -141,17 +147,27 @@ test("Today: “Move all to today” reschedules every overdue task in one chang
       bulks.push(r.url());
   });
 
-  await page.getByRole("button", { name: "Move all to today (2 overdue)" }).click();
+  await page.getByRole("button", { name: "Move all to today (3 overdue)" }).click();
   await expect(overdue).toHaveCount(0);
-  await expect(due.getByTestId("task-item")).toHaveCount(3);
+  await expect(due.getByTestId("task-item")).toHaveCount(4);
   await expect.poll(async () => (await get("Renew passport")).due_on).toBe(dayIn(0));
+  // A due time keeps its clock time where that is still ahead today, else it becomes a due day.
   expect(await get("Send the invoice")).toMatchObject({ due_on: dayIn(0), due_date: null });
+  expect(wall((await get("Call the plumber")).due_date!)).toBe(`${dayIn(0)}, 23:59`);
+  await expect(due.getByTestId("task-item").filter({ hasText: "Call the plumber" })).toContainText(
+    "23:59",
+  );
   expect(bulks).toHaveLength(1);
 
   await page.getByRole("button", { name: "Undo" }).click();
-  await expect(overdue.getByTestId("task-item")).toHaveText([/Renew passport/, /Send the invoice/]);
+  await expect(overdue.getByTestId("task-item")).toHaveText([
+    /Renew passport/,
+    /Call the plumber/,
+    /Send the invoice/,
+  ]);
   await expect.poll(async () => (await get("Renew passport")).due_on).toBe(dayIn(-3));
-  expect((await get("Send the invoice")).due_date).not.toBeNull();
+  expect(wall((await get("Send the invoice")).due_date!)).toBe(`${dayIn(-1)}, 00:00`);
+  expect(wall((await get("Call the plumber")).due_date!)).toBe(`${dayIn(-2)}, 23:59`);
   await expect(due.getByTestId("task-item")).toHaveText([/Pay rent/]);
 });
 

@@ -28,17 +28,25 @@ describe("planner days", () => {
   });
 
   it("moves a due day to the new day and a due time to the same clock time, across DST", () => {
-    expect(rescheduleTo({ due_date: null }, "2027-01-05", "Europe/Berlin")).toEqual({
+    const before = new Date("2026-12-01T00:00:00Z"); // every new time below is still ahead
+    expect(rescheduleTo({ due_date: null }, "2027-01-05", "Europe/Berlin", before)).toEqual({
       due_on: "2027-01-05",
     });
     // 09:30 in Berlin in winter (UTC+1) moved past the March change stays 09:30 (now UTC+2).
     expect(
-      rescheduleTo({ due_date: "2027-03-26T08:30:00Z" }, "2027-03-29", "Europe/Berlin"),
+      rescheduleTo({ due_date: "2027-03-26T08:30:00Z" }, "2027-03-29", "Europe/Berlin", before),
     ).toEqual({ due_date: "2027-03-29T07:30:00.000Z" });
     // Late evening in New York is the next day in UTC: the local day is what moves.
     expect(
-      rescheduleTo({ due_date: "2026-12-02T03:00:00Z" }, "2026-12-05", "America/New_York"),
+      rescheduleTo({ due_date: "2026-12-02T03:00:00Z" }, "2026-12-05", "America/New_York", before),
     ).toEqual({ due_date: "2026-12-06T03:00:00.000Z" });
+  });
+
+  it("makes a due time that is already past on the new day a due day, so it is not overdue", () => {
+    const now = new Date("2026-12-01T14:00:00Z"); // 15:00 in Berlin
+    const at = (due_date: string) => rescheduleTo({ due_date }, "2026-12-01", "Europe/Berlin", now);
+    expect(at("2026-11-30T08:00:00Z")).toEqual({ due_on: "2026-12-01", due_date: null });
+    expect(at("2026-11-30T17:00:00Z")).toEqual({ due_date: "2026-12-01T17:00:00.000Z" });
   });
 
   it("names days relative to today", () => {

@@ -5,7 +5,7 @@
  */
 import type { QueryClient } from "@tanstack/react-query";
 import type { Task } from "@/api/types";
-import { localDay } from "@/features/tasks/bulk";
+import { localDay, patchFor, type BulkAction } from "@/features/tasks/bulk";
 import { runBulk } from "@/features/tasks/bulkMutation";
 import { applyPatch } from "@/features/tasks/cache";
 import { showInPlanner } from "./agenda";
@@ -16,8 +16,11 @@ export function moveOverdueToToday(
   timeZone: string,
 ): Promise<boolean> {
   const today = localDay(new Date(), timeZone);
-  // A due day, as the bulk sets it: a due time is cleared with it (the API's rule).
-  for (const task of overdue)
-    showInPlanner(qc, task, applyPatch(task, { due_on: today, due_date: null }), timeZone);
-  return runBulk(qc, overdue, { kind: "reschedule", to: "today" }, today);
+  const action: BulkAction = { kind: "reschedule", to: "today", timeZone };
+  // As the bulk sets it: a due time kept where it is still ahead today, else a due day.
+  for (const task of overdue) {
+    const patch = patchFor(task, action, today);
+    if (patch) showInPlanner(qc, task, applyPatch(task, patch), timeZone);
+  }
+  return runBulk(qc, overdue, action, today);
 }

@@ -9,6 +9,7 @@ import { PRIORITIES, type Task } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
 import { listProjects } from "@/features/quickadd/request";
 import { cn } from "@/lib/cn";
+import { browserZone } from "@/lib/dates";
 import { ActionSelect } from "@/ui/ActionSelect";
 import { Button } from "@/ui/primitives";
 import { localDay, type BulkAction, type RescheduleTo } from "./bulk";
@@ -140,7 +141,7 @@ export default function BulkBar({
         options={RESCHEDULE}
         className={control}
         disabled={busy}
-        onPick={(to) => void apply({ kind: "reschedule", to })}
+        onPick={(to) => void apply({ kind: "reschedule", to, timeZone: timeZone ?? browserZone() })}
       />
       <ActionSelect
         label="Move to project"

@@ -5,10 +5,12 @@ import {
   buildBulkOperations,
   inverseOf,
   localDay,
+  patchFor,
   rescheduleDay,
   revertPatch,
   staleIdsOf,
   type BulkOperation,
+  type RescheduleTo,
 } from "./bulk";
 
 const TODAY = "2026-12-01"; // a Tuesday
@@ -48,9 +50,38 @@ describe("bulk payloads", () => {
     expect(rescheduleDay("tomorrow", "2026-12-31")).toBe("2027-01-01");
     const timed = makeTask({ due_date: "2026-12-03T09:00:00Z", due_on: null });
     const none = makeTask({ due_date: null, due_on: null });
-    expect(buildBulkOperations([timed, none], { kind: "reschedule", to: "none" }, TODAY)).toEqual([
+    const clear = { kind: "reschedule", to: "none", timeZone: "UTC" } as const;
+    expect(buildBulkOperations([timed, none], clear, TODAY)).toEqual([
       { id: timed.id, version: timed.version, patch: { due_on: null, due_date: null } },
     ]);
+  });
+
+  it("keeps a due time's clock time in the user's zone, unless it is past on the new day", () => {
+    // 15:00 in Berlin on 1 December; the tasks are due at 09:00 and 18:00 Berlin time.
+    const now = new Date("2026-12-01T14:00:00Z");
+    const morning = makeTask({ due_date: "2026-11-28T08:00:00Z", due_on: null });
+    const evening = makeTask({ due_date: "2026-11-28T17:00:00Z", due_on: null });
+    const dueToday = makeTask({ due_date: "2026-12-01T17:00:00Z", due_on: null });
+    const day = makeTask({ due_date: null, due_on: "2026-11-28" });
+    const to = (when: RescheduleTo) =>
+      ({ kind: "reschedule", to: when, timeZone: "Europe/Berlin" }) as const;
+
+    expect(patchFor(evening, to("today"), TODAY, now)).toEqual({
+      due_date: "2026-12-01T17:00:00.000Z",
+    });
+    // 09:00 today is past: a due day, so it does not stay overdue.
+    expect(patchFor(morning, to("today"), TODAY, now)).toEqual({
+      due_on: TODAY,
+      due_date: null,
+    });
+    expect(patchFor(morning, to("tomorrow"), TODAY, now)).toEqual({
+      due_date: "2026-12-02T08:00:00.000Z",
+    });
+    expect(patchFor(morning, to("next_week"), TODAY, now)).toEqual({
+      due_date: "2026-12-07T08:00:00.000Z",
+    });
+    expect(patchFor(dueToday, to("today"), TODAY, now)).toBeNull();
+    expect(patchFor(day, to("today"), TODAY, now)).toEqual({ due_on: TODAY });
   });
 
   it("reads the local day in the user's zone, not UTC", () => {

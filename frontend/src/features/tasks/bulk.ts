@@ -6,6 +6,7 @@ import { dateFormat } from "@/lib/dates";
 import type { components } from "@/api/schema";
 import { ApiError } from "@/api/problem";
 import type { Priority, Task, TaskCreate, TaskUpdate } from "@/api/types";
+import { rescheduleTo } from "@/features/planner/reschedule";
 
 type S = components["schemas"];
 export type BulkOperation = S["BulkPatch"] | S["BulkDelete"];
@@ -19,7 +20,8 @@ export type BulkAction =
   | { kind: "project"; projectId: string }
   | { kind: "label"; label: string }
   | { kind: "priority"; priority: Priority }
-  | { kind: "reschedule"; to: RescheduleTo }
+  /** Due days are counted, and due times kept, in `timeZone`: the user's. */
+  | { kind: "reschedule"; to: RescheduleTo; timeZone: string }
   | { kind: "delete" };
 
 /** The user's local date (YYYY-MM-DD) in `timeZone` (the browser's when undefined). */
@@ -49,8 +51,13 @@ export function rescheduleDay(to: RescheduleTo, today: string): string | null {
   return addDays(today, (8 - weekday) % 7 || 7);
 }
 
-/** The patch one action makes to one task (null: nothing to change for this task). */
-export function patchFor(task: Task, action: BulkAction, today: string): TaskUpdate | null {
+/** The patch one action makes to one task at `now` (null: nothing to change for this task). */
+export function patchFor(
+  task: Task,
+  action: BulkAction,
+  today: string,
+  now = new Date(),
+): TaskUpdate | null {
   switch (action.kind) {
     case "complete":
       return task.status === "done" ? null : { status: "done" };
@@ -64,7 +71,11 @@ export function patchFor(task: Task, action: BulkAction, today: string): TaskUpd
       const day = rescheduleDay(action.to, today);
       if (day === null)
         return task.due_on || task.due_date ? { due_on: null, due_date: null } : null;
-      return task.due_on === day && !task.due_date ? null : { due_on: day };
+      if (!task.due_date) return task.due_on === day ? null : { due_on: day };
+      // As a drag in Upcoming: the clock time stays, unless it is past on that day.
+      const patch = rescheduleTo(task, day, action.timeZone, now);
+      const same = !!patch.due_date && Date.parse(patch.due_date) === Date.parse(task.due_date);
+      return same ? null : patch;
     }
     case "delete":
       return null;

@@ -4,24 +4,22 @@
  * one atomic request (its own undo entry).
  */
 import { MutationObserver, type QueryClient } from "@tanstack/react-query";
-import type { Task, TaskUpdate } from "@/api/types";
+import type { Task } from "@/api/types";
 import { showInPlanner } from "@/features/planner/agenda";
-import { localDay, type BulkAction } from "./bulk";
+import { localDay, patchFor, type BulkAction } from "./bulk";
 import { runBulk } from "./bulkMutation";
 import { applyPatch } from "./cache";
 import { updateTaskOptions } from "./mutations";
 import type { TaskKeyAction } from "./taskKeys";
 
-/** The single-task patch of a key (null: the task already is that way). */
-export function keyPatch(
-  task: Task,
+/** The bulk action of a key, for one task or a selection. */
+function keyAction(
   action: Exclude<TaskKeyAction, { kind: "edit" } | { kind: "skip" }>,
-  today: string,
-): TaskUpdate | null {
-  if (action.kind === "priority")
-    return task.priority === action.priority ? null : { priority: action.priority };
-  // A due *day*: a due time is cleared with it (the API's rule), and undo puts back both fields.
-  return task.due_on === today && !task.due_date ? null : { due_on: today, due_date: null };
+  timeZone: string,
+): BulkAction {
+  return action.kind === "priority"
+    ? { kind: "priority", priority: action.priority }
+    : { kind: "reschedule", to: "today", timeZone };
 }
 
 export async function runTaskKey(
@@ -42,16 +40,15 @@ export async function runTaskKey(
     return skipOccurrence(qc, ctx.task, zone);
   }
   const today = localDay(new Date(), ctx.timeZone);
+  const bulk = keyAction(action, zone);
   if (ctx.selection.length) {
-    const bulk: BulkAction =
-      action.kind === "priority"
-        ? { kind: "priority", priority: action.priority }
-        : { kind: "reschedule", to: "today" };
     if (await runBulk(qc, ctx.selection, bulk, today, undefined, ctx.onApplied)) ctx.onApplied?.();
     return;
   }
   if (!ctx.task) return;
-  const patch = keyPatch(ctx.task, action, today);
+  // One task, the bulk's rule (a due time kept unless already past today): undo puts back both
+  // due fields.
+  const patch = patchFor(ctx.task, bulk, today);
   if (!patch) return;
   // The lists show it in the mutation's onMutate; the planner's days (Today, Upcoming, the
   // Calendar) here.

@@ -147,10 +147,10 @@ describe("task keys", () => {
     screen.getByRole("button", { name: "Edit “Pay rent”" }).focus();
     fireEvent.keyDown(window, { key: "t" });
     const today = localDay(new Date(), ZONE);
-    await waitFor(() => expect(sent(calls, "PATCH")).toEqual([{ due_on: today, due_date: null }]));
+    await waitFor(() => expect(sent(calls, "PATCH")).toEqual([{ due_on: today }]));
     await waitFor(() => expect(undoStack.size()).toBe(1));
     act(() => void undoStack.undoLast());
-    await waitFor(() => expect(sent(calls, "PATCH")[1]).toEqual({ due_on: null, due_date: null }));
+    await waitFor(() => expect(sent(calls, "PATCH")[1]).toEqual({ due_on: null }));
   });
 
   it("s skips the focused repeating task's occurrence, and only a repeating one", async () => {
