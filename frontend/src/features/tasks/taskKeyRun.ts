@@ -46,8 +46,8 @@ export async function runTaskKey(
     return;
   }
   if (!ctx.task) return;
-  // One task, the bulk's rule (a due time kept unless already past today): undo puts back both
-  // due fields.
+  // One task, by the bulk's rule (a due time kept unless already past today); its undo puts back
+  // each field the patch sets.
   const patch = patchFor(ctx.task, bulk, today);
   if (!patch) return;
   // The lists show it in the mutation's onMutate; the planner's days (Today, Upcoming, the
