@@ -5,7 +5,7 @@ import { ApiError } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { useTimeZone } from "@/features/auth/context";
 import { useProjects } from "@/features/projects/api";
-import { memberName, useSharedMembers } from "@/features/tasks/assigneeMembers";
+import { personName, useSharedMembers } from "@/features/tasks/assigneeMembers";
 import { describeRecurrence } from "@/features/tasks/recurrence";
 import { PRIORITY_LABEL, STATUS_LABEL } from "@/features/tasks/statusPriorityDisplay";
 import { Button } from "@/ui/primitives";
@@ -310,9 +310,7 @@ export default function TaskActivity({
   const words = useWords(me, timeZone);
   const who = (id: string | null) => {
     if (id === null) return "A deleted account";
-    if (id === me) return "You";
-    const member = members?.find((m) => m.user_id === id);
-    return member ? memberName(member) : "Someone";
+    return personName(id, me, members) ?? "Someone";
   };
   const { thread, post, edit, remove } = useComments(taskId);
   const [draft, setDraft] = useState("");

@@ -5,7 +5,7 @@ import { useProjects } from "@/features/projects/api";
 import { formatDue, formatDueDay } from "@/lib/dates";
 import { Dialog } from "@/ui/Dialog";
 import { Button } from "@/ui/primitives";
-import { memberName, useSharedMembers } from "./assigneeMembers";
+import { personName, useSharedMembers } from "./assigneeMembers";
 import { newestCachedTasks } from "./cache";
 import { conflictStore, useConflict, type Conflict } from "./conflict";
 import { useUpdateTask } from "./mutations";
@@ -59,11 +59,8 @@ function useShow(conflict: Conflict): (field: keyof TaskUpdate, value: unknown) 
         const title = titles.get(id)?.title;
         return title ? `“${title}”` : "Another task";
       }
-      case "assignee_id": {
-        if (id === me) return "You";
-        const member = members?.find((m) => m.user_id === id);
-        return member ? memberName(member) : "Another member";
-      }
+      case "assignee_id":
+        return personName(id, me, members) ?? "Another member";
       default:
         return id;
     }

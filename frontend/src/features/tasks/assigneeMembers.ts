@@ -40,6 +40,18 @@ export function useSharedMembers(task: Task, enabled = true) {
 
 export const memberName = (m: Pick<Member, "full_name" | "email">) => m.full_name || m.email;
 
+/** A user named as the task's screens name people: "You", a member by name, or undefined for
+ * someone `members` does not hold (the caller says how to word that). */
+export function personName(
+  id: string,
+  me: string | undefined,
+  members: readonly Member[] | null | undefined,
+): string | undefined {
+  if (id === me) return "You";
+  const member = members?.find((m) => m.user_id === id);
+  return member && memberName(member);
+}
+
 /** "Ann Lee" → "AL", "bob@example.com" → "BO". */
 export function initials(m: Pick<Member, "full_name" | "email">): string {
   const words = (m.full_name ?? "").trim().split(/\s+/).filter(Boolean);
