@@ -5,7 +5,7 @@ import { ApiError } from "@/api/problem";
 import type { Task } from "@/api/types";
 import { useTimeZone } from "@/features/auth/context";
 import { useProjects } from "@/features/projects/api";
-import { personName, useSharedMembers } from "@/features/tasks/assigneeMembers";
+import { personName, useSharedMembers, type Member } from "@/features/tasks/assigneeMembers";
 import { describeRecurrence } from "@/features/tasks/recurrence";
 import { PRIORITY_LABEL, STATUS_LABEL } from "@/features/tasks/statusPriorityDisplay";
 import { Button } from "@/ui/primitives";
@@ -195,6 +195,7 @@ const FIELD_LABEL: Record<string, string> = {
   labels: "labels",
   project_id: "project",
   parent_id: "parent",
+  assignee_id: "assignee",
 };
 
 /**
@@ -202,7 +203,7 @@ const FIELD_LABEL: Record<string, string> = {
  * "every Monday", a project by its name. An id the user cannot name (a parent task, a project
  * they are not in) stays vague rather than showing a UUID.
  */
-function useWords(me: string | undefined, timeZone: string) {
+function useWords(me: string | undefined, members: readonly Member[] | null, timeZone: string) {
   const projects = useProjects().data;
   return (field: string, value: unknown): string => {
     if (value === null || value === undefined || value === "") return "none";
@@ -228,6 +229,8 @@ function useWords(me: string | undefined, timeZone: string) {
         );
       case "parent_id":
         return "another task";
+      case "assignee_id":
+        return personName(text, me, members) ?? "someone";
       default:
         return text;
     }
@@ -307,7 +310,7 @@ export default function TaskActivity({
   // A shared project's members name the other writers; the user's own project has only them.
   const { me, members } = useSharedMembers(task);
   const timeZone = useTimeZone();
-  const words = useWords(me, timeZone);
+  const words = useWords(me, members, timeZone);
   const who = (id: string | null) => {
     if (id === null) return "A deleted account";
     return personName(id, me, members) ?? "Someone";

@@ -10,7 +10,7 @@ import type { components } from "@/api/schema";
 import type { Task } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
 
-type Member = components["schemas"]["MemberPublic"];
+export type Member = components["schemas"]["MemberPublic"];
 
 /** The same key as features/projects/sharing's members query: one cache entry for both. */
 const membersKey = (projectId: string) => ["projects", projectId, "members"] as const;

@@ -1,0 +1,54 @@
+import { screen } from "@testing-library/react";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { User } from "@/api/types";
+import { setAccessToken } from "@/api/session";
+import { AuthContext, type AuthContextValue } from "@/features/auth/context";
+import { json, makeProject, makeTask, mockApi, renderWith } from "@/test/utils";
+import TaskActivity from "./TaskActivity";
+
+const ME = "00000000-0000-4000-8000-000000000001";
+const ANN = "00000000-0000-4000-8000-000000000002";
+const GONE = "00000000-0000-4000-8000-000000000003";
+const GARDEN = "00000000-0000-4000-8000-00000000abcd";
+
+beforeEach(() => setAccessToken("token"));
+
+const event = (changes: Record<string, [unknown, unknown]>, n: number) => ({
+  id: `00000000-0000-4000-8000-0000000000e${n}`,
+  actor_id: ANN,
+  kind: "updated",
+  changes,
+  created_at: "2026-12-01T10:00:00Z",
+});
+
+describe("a task's history", () => {
+  it("names the assignee of a change as the rest of the app does, never by its id", async () => {
+    mockApi({
+      "GET /api/v1/projects": () => json({ items: [makeProject({ id: GARDEN, name: "Garden" })] }),
+      "GET /api/v1/projects/:id/members": () =>
+        json({
+          items: [
+            { user_id: ME, role: "owner", email: "me@example.com", full_name: null },
+            { user_id: ANN, role: "editor", email: "ann@example.com", full_name: "Ann Lee" },
+          ].map((m) => ({ ...m, added_at: "2026-12-01T00:00:00Z" })),
+        }),
+      "GET /api/v1/tasks/:id/comments": () => json({ items: [] }),
+      "GET /api/v1/tasks/:id/history": () =>
+        json({
+          items: [event({ assignee_id: [null, ANN] }, 1), event({ assignee_id: [GONE, ME] }, 2)],
+          next_cursor: null,
+        }),
+    });
+    renderWith(
+      <AuthContext.Provider
+        value={{ user: { id: ME, time_zone: "UTC" } as User } as AuthContextValue}
+      >
+        <TaskActivity task={makeTask({ project_id: GARDEN })} />
+      </AuthContext.Provider>,
+    );
+
+    expect(await screen.findByText("assignee: none → Ann Lee")).toBeInTheDocument();
+    expect(await screen.findByText("assignee: someone → You")).toBeInTheDocument();
+    expect(document.body).not.toHaveTextContent(GONE);
+  });
+});
