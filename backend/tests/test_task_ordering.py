@@ -382,6 +382,38 @@ async def test_a_move_can_also_put_the_task_next_to_a_task_of_another_project(
     assert await _order(client, account, project=errands["id"]) == ["a", "b"]
 
 
+async def test_a_task_put_in_another_project_by_patch_or_bulk_goes_to_its_end(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    # Made first, so their keys come before every Errands task's.
+    early = await create(client, account, title="early")
+    also_early = await create(client, account, title="also early")
+    errands = (
+        await client.post("/api/v1/projects", json={"name": "Errands"}, headers=account.headers)
+    ).json()
+    for title in ("a", "b"):
+        await create(client, account, title=title, project_id=errands["id"])
+
+    patched = await client.patch(
+        f"{TASKS}/{early['id']}", json={"project_id": errands["id"]}, headers=account.headers
+    )
+    assert patched.status_code == 200, patched.text
+    operation = {"id": also_early["id"], "version": also_early["version"]}
+    bulk = await client.post(
+        f"{TASKS}/bulk",
+        json={"operations": [{**operation, "patch": {"project_id": errands["id"]}}]},
+        headers=account.headers,
+    )
+    assert bulk.status_code == 200, bulk.text
+
+    assert await _order(client, account, project=errands["id"]) == ["a", "b", "early", "also early"]
+    # A PATCH that names the project the task is already in keeps its place.
+    again = await client.patch(
+        f"{TASKS}/{early['id']}", json={"project_id": errands["id"]}, headers=account.headers
+    )
+    assert again.json()["position"] == patched.json()["position"]
+
+
 async def test_a_move_into_another_users_project_is_422_naming_the_field_and_moves_nothing(
     client: httpx.AsyncClient, account: Account
 ) -> None:

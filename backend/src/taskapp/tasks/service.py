@@ -616,9 +616,10 @@ async def _update_in_one_statement(
     zone: ZoneInfo,
 ) -> Task | TaskPublic | None:
     """The PATCH in one statement; None when it must take the ORM path instead: completing a
-    recurring task (which also inserts its completion), a new parent, or a status or project
-    change of a parent or a subtask (tasks/subtasks.py keeps the counters in the flush and the
-    subtasks in their parent's project)."""
+    recurring task (which also inserts its completion), a new parent or project (the task goes
+    to the end of its new list's manual order; tasks/subtasks.py keeps subtasks in their
+    parent's project), or a status change of a parent or a subtask (the counters follow in the
+    flush)."""
     ids = {"task_id": task_id, "owner_id": owner_id}
     for _ in range(UNCONDITIONAL_UPDATE_ATTEMPTS):
         rows = await fetch_all(engine, _READ_ONE, ids, tracer, "SELECT tasks")
@@ -630,9 +631,9 @@ async def _update_in_one_statement(
             raise stale_task(task)
         if "parent_id" in changes.model_fields_set:
             return None
-        if (changes.status is not None or changes.project_id is not None) and (
-            task.parent_id is not None or task.subtask_count
-        ):
+        if changes.project_id not in (None, inbox.project_of(task)):
+            return None
+        if changes.status is not None and (task.parent_id is not None or task.subtask_count):
             return None
         before = count_key(owner_id, task.status, task.priority, task.due_date)
         day_before = day_key(owner_id, task.status, task.due_on)
@@ -925,7 +926,9 @@ async def move_task(
             # As PATCH: a recurring task dragged to done rolls to its next occurrence.
             apply_patch(session, task, {"status": move.status}, now, zone)
         if move.project_id is not None:
-            await patch_with_subtasks(session, task, {"project_id": move.project_id}, now, zone)
+            await patch_with_subtasks(
+                session, task, {"project_id": move.project_id}, now, zone, placed=True
+            )
         task.updated_at = now
         await session.flush()  # version + 1; task_counts follow a status change (models.py)
         await session.commit()
@@ -946,14 +949,23 @@ def apply_patch(
 
 
 async def patch_with_subtasks(
-    session: AsyncSession, task: Task, updates: dict[str, Any], now: datetime, zone: ZoneInfo
+    session: AsyncSession,
+    task: Task,
+    updates: dict[str, Any],
+    now: datetime,
+    zone: ZoneInfo,
+    *,
+    placed: bool = False,
 ) -> bool:
     """apply_patch, keeping subtasks in their parent's project: a new parent checked (and its
     project taken), a subtask moved alone set free, a parent's subtasks moved along. A task
-    given a parent goes to the end of its new siblings' manual order, as in Todoist."""
+    given a parent or another project goes to the end of its new list's manual order, as in
+    Todoist, unless the caller has `placed` it (the move endpoint)."""
     followers = await subtasks.before_moving(session, task, updates)
+    new_parent = updates.get("parent_id") not in (None, task.parent_id)
+    new_project = updates.get("project_id") not in (None, inbox.project_of(task))
     position = None
-    if updates.get("parent_id") is not None and updates["parent_id"] != task.parent_id:
+    if not placed and (new_parent or new_project):
         # Read before any change is made: an autoflush here would skip the version check's
         # retry (_committed).
         position = await ordering.last_position(session, task.owner_id, task.id)
