@@ -323,3 +323,37 @@ test("the bulk bar's menus by keyboard: arrows only show a choice, Enter applies
     .poll(async () => (await getTask(request, baseURL!, headers, created[0]!.id)).priority)
     .toBe("high");
 });
+
+test("a toast stands above the bulk bar, not over its controls, on a desktop and on a phone", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  // Enough rows that the bar sticks to the bottom of the screen, where the toasts are.
+  const chores = Array.from({ length: 14 }, (_, n) => ({ title: `Chore ${n + 1}` }));
+  await signedInWithTasks(page, request, baseURL!, "bulk-toast", chores);
+  for (const [size, priority, next] of [
+    [{ width: 1280, height: 800 }, "low", "Chore 13"],
+    [{ width: 390, height: 844 }, "high", "Chore 12"],
+  ] as const) {
+    await page.setViewportSize(size);
+    await clickRow(page, "Chore 14", "Control");
+    await bulkBar(page).getByLabel("Set priority").selectOption(priority);
+    const shown = toast(page, `Set 1 task to ${priority}`);
+    await expect(shown).toBeVisible();
+    await expect(bulkBar(page)).toHaveCount(0);
+    // A new selection while the Undo toast is still up: the toast moves above the bar.
+    await clickRow(page, next, "Control");
+    await expect(bulkBar(page)).toBeVisible();
+    await expect
+      .poll(async () => {
+        const [toastBox, barBox] = [await shown.boundingBox(), await bulkBar(page).boundingBox()];
+        return toastBox!.y + toastBox!.height <= barBox!.y;
+      })
+      .toBe(true);
+    await bulkBar(page).getByLabel("Label to add").click({ trial: true });
+    await page.screenshot({ path: `${shots}/bulk-bar-toast-${size.width}.png` });
+    await page.keyboard.press("Escape");
+    await expect(bulkBar(page)).toHaveCount(0);
+  }
+});

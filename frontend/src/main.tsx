@@ -9,6 +9,7 @@ import { startSession } from "@/features/auth/context";
 import { applyTheme, useTheme, watchSystemTheme } from "@/lib/theme";
 import { useMediaQuery } from "@/lib/useMediaQuery";
 import { loadSonner } from "@/ui/toast";
+import { TOAST_CLEARANCE } from "@/ui/toastClearance";
 import "./index.css";
 
 applyTheme();
@@ -43,8 +44,11 @@ window.addEventListener(
   { once: true },
 );
 
-// Below md the app has a bottom nav (AppLayout): toasts sit above it, not over it.
-const ABOVE_NAV = "calc(4.5rem + env(safe-area-inset-bottom))";
+// Toasts sit above the bulk bar while it is shown (ui/toastClearance.ts), and below md above the
+// app's bottom nav (AppLayout) too, never over either. 24px is sonner's own offset.
+const CLEARANCE = `var(${TOAST_CLEARANCE}, 0px)`;
+const ABOVE_BAR = `calc(24px + ${CLEARANCE})`;
+const ABOVE_NAV = `calc(4.5rem + env(safe-area-inset-bottom) + ${CLEARANCE})`;
 
 // sonner arrives after the first paint (ui/toast.ts): out of the 150 kB first download.
 const Toaster = lazy(() => loadSonner().then((m) => ({ default: m.Toaster })));
@@ -57,7 +61,7 @@ function ThemedToaster() {
       position="bottom-center"
       closeButton
       theme={theme}
-      offset={hasBottomNav ? { bottom: ABOVE_NAV } : undefined}
+      offset={{ bottom: hasBottomNav ? ABOVE_NAV : ABOVE_BAR }}
       mobileOffset={{ bottom: ABOVE_NAV }}
       toastOptions={{ className: "text-sm" }}
     />

@@ -12,6 +12,7 @@ import { cn } from "@/lib/cn";
 import { browserZone } from "@/lib/dates";
 import { ActionSelect } from "@/ui/ActionSelect";
 import { Button } from "@/ui/primitives";
+import { useToastClearance } from "@/ui/toastClearance";
 import { localDay, type BulkAction, type RescheduleTo } from "./bulk";
 import { runBulk } from "./bulkMutation";
 import { EDIT, moveTaskFocus } from "./focusNav";
@@ -51,6 +52,7 @@ export default function BulkBar({
   const [label, setLabel] = useState("");
 
   const bar = useRef<HTMLDivElement>(null);
+  useToastClearance(bar);
   // Shown again idle (a refused action), the bar gives the focus back to the control the action
   // came from, which dropped it while disabled. By its place in the bar: a Complete whose rows
   // left the list at once brings the bar back, when refused, as a new one.
