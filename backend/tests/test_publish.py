@@ -4,6 +4,7 @@ sanitized, runs no script, is not indexed and shows no account data."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 
 from taskapp.main import create_app
+from taskapp.projects import page
 from taskapp.settings import Settings
 from tests.conftest import Account, assert_problem, client_for, create_task, register_and_login
 
@@ -42,6 +44,36 @@ def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
     parser = Elements()
     parser.feed(html)
     return parser.tags
+
+
+class Times(HTMLParser):
+    """Each <time> element as (its datetime attribute, its text), as a browser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[tuple[str | None, str]] = []
+        self._open: str | None = None
+        self._text: list[str] = []
+        self._inside = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "time":
+            self._open, self._text, self._inside = dict(attrs).get("datetime"), [], True
+
+    def handle_data(self, data: str) -> None:
+        if self._inside:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "time" and self._inside:
+            self.times.append((self._open, "".join(self._text)))
+            self._inside = False
+
+
+def times(html: str) -> list[tuple[str | None, str]]:
+    parser = Times()
+    parser.feed(html)
+    return parser.times
 
 
 async def published_project(
@@ -140,13 +172,77 @@ async def test_the_json_twin_shows_the_same_without_ids(
                 "status": "in_progress",
                 "priority": "medium",
                 "due_date": "2030-01-01T09:00:00Z",
+                "due_on": None,
                 "labels": [],
             },
-            {"title": "b", "status": "pending", "priority": "high", "due_date": None, "labels": []},
+            {
+                "title": "b",
+                "status": "pending",
+                "priority": "high",
+                "due_date": None,
+                "due_on": None,
+                "labels": [],
+            },
         ],
     }
     read = await client.get(f"{PROJECTS}/{project['id']}", headers=account.headers)
     assert read.json()["published_url"] == url
+
+
+async def test_the_page_shows_due_days_and_due_times_in_words_and_time_elements(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    project, url = await published_project(client, account)
+    for title, due in (
+        ("undated", {}),
+        ("later", {"due_date": "2026-12-20T08:30:00Z"}),
+        ("on the day", {"due_on": "2026-12-10"}),
+        # Given in Berlin: shown in UTC (the page knows no reader's zone), saying so.
+        ("at the time", {"due_date": "2026-12-07T23:00:00+01:00"}),
+    ):
+        await create_task(client, account, title=title, project_id=project["id"], **due)
+    token = path_of(url).rsplit("/", 1)[1]
+
+    response = await client.get(path_of(url))
+
+    assert response.status_code == 200
+    assert response.headers["content-security-policy"] == page.CSP
+    html = response.text
+    assert times(html) == [
+        ("2026-12-07T22:00:00Z", "Mon 7 Dec 2026, 22:00 UTC"),
+        ("2026-12-10", "Thu 10 Dec 2026"),
+        ("2026-12-20T08:30:00Z", "Sun 20 Dec 2026, 08:30 UTC"),
+    ]
+    assert ', due <time datetime="2026-12-10">Thu 10 Dec 2026</time></div>' in html
+    # Soonest due first, a due day among the due times (at 00:00 UTC, as sort=due_date has it).
+    shown = re.findall(r"<strong>([^<]*)</strong>", html)
+    assert shown == ["at the time", "on the day", "later", "undated"]
+    twin = await client.get(f"/api/v1/public/projects/{token}")
+    assert [(task["title"], task["due_on"]) for task in twin.json()["tasks"]] == [
+        ("at the time", None),
+        ("on the day", "2026-12-10"),
+        ("later", None),
+        ("undated", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("due_date", "due_on", "expected"),
+    [
+        (None, None, None),
+        (None, date(5, 3, 1), ("0005-03-01", "Tue 1 Mar 0005")),
+        (
+            datetime(2026, 12, 7, 22, 0, 5, 250_000, tzinfo=UTC),
+            None,
+            ("2026-12-07T22:00:05.250Z", "Mon 7 Dec 2026, 22:00 UTC"),
+        ),
+    ],
+)
+def test_a_due_is_words_and_a_valid_time_element_value(
+    due_date: datetime | None, due_on: date | None, expected: tuple[str, str] | None
+) -> None:
+    # HTML's <time datetime> takes four-digit years and at most three digits of a second.
+    assert page.due_of(due_date, due_on) == (None if expected is None else page.Due(*expected))
 
 
 async def test_revoking_or_republishing_ends_the_old_link(

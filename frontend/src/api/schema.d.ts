@@ -1707,8 +1707,16 @@ export interface components {
         };
         /** PublicTask */
         PublicTask: {
-            /** Due Date */
+            /**
+             * Due Date
+             * @description The due time, or null
+             */
             due_date: string | null;
+            /**
+             * Due On
+             * @description The due day, or null (at most one of the two)
+             */
+            due_on: string | null;
             /** Labels */
             labels: string[];
             /**

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -53,12 +55,11 @@ _TEMPLATE = Environment(autoescape=True).from_string(
 {% if description %}<section aria-label="Description">{{ description }}</section>{% endif %}
 <h2>Open tasks ({{ project.tasks | length }})</h2>
 {% if project.tasks %}<ul class="tasks">
-{% for task in project.tasks %}<li>
+{% for task, due in tasks %}<li>
 <strong>{{ task.title }}</strong>
 <div class="meta">{{ task.priority }} priority
 {%- if task.status == "in_progress" %}, in progress{% endif %}
-{%- if task.due_date %}, due <time datetime="{{ task.due_date.isoformat() }}">
-{{- task.due_date.strftime("%Y-%m-%d %H:%M UTC") }}</time>{% endif %}
+{%- if due %}, due <time datetime="{{ due.machine }}">{{ due.text }}</time>{% endif %}
 {%- if task.labels %} · {{ task.labels | join(", ") }}{% endif %}</div>
 </li>
 {% endfor %}</ul>{% else %}<p>Nothing open.</p>{% endif %}
@@ -68,10 +69,44 @@ _TEMPLATE = Environment(autoescape=True).from_string(
 """
 )
 
+# English names, whatever the server's locale (strftime's %a and %b follow it): the page is
+# lang="en".
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A task's due as the page shows it: `machine` for <time datetime>, `text` for people."""
+
+    machine: str
+    text: str
+
+
+def _day_text(day: date) -> str:
+    # Not %Y: glibc does not pad years before 1000, and a due day may be as early as year 1.
+    return f"{_DAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year:04d}"
+
+
+def due_of(due_date: datetime | None, due_on: date | None) -> Due | None:
+    """ "Thu 10 Dec 2026" for a due day; "Mon 7 Dec 2026, 22:00 UTC" for a due time. The page
+    knows no reader's zone, and showing the owner's would tell readers account data: a due time
+    is shown in UTC, and says so."""
+    if due_on is not None:
+        return Due(due_on.isoformat(), _day_text(due_on))
+    if due_date is None:
+        return None
+    utc = due_date.astimezone(UTC)
+    # A valid global date and time string: "Z", and at most three digits of a second.
+    timespec = "milliseconds" if utc.microsecond else "seconds"
+    machine = utc.replace(tzinfo=None).isoformat(timespec=timespec) + "Z"
+    return Due(machine, f"{_day_text(utc.date())}, {utc:%H:%M} UTC")
+
 
 def render(project: PublicProject) -> str:
     return _TEMPLATE.render(
         project=project,
+        tasks=[(task, due_of(task.due_date, task.due_on)) for task in project.tasks],
         description=markdown_html(project.description) if project.description else "",
         style=Markup(STYLE),  # noqa: S704  # nosec B704 - a constant of this module
     )

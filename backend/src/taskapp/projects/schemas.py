@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -84,7 +84,8 @@ class PublicTask(BaseModel):
     title: str
     status: Literal["pending", "in_progress"]
     priority: Literal["low", "medium", "high", "urgent"]
-    due_date: datetime | None
+    due_date: datetime | None = Field(description="The due time, or null")
+    due_on: date | None = Field(description="The due day, or null (at most one of the two)")
     labels: list[str]
 
 

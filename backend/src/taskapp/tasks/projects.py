@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import String, delete, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
@@ -18,6 +18,7 @@ from taskapp.tasks.models import (
     CountChanges,
     CountKey,
     DayKey,
+    DueAt,
     Priority,
     Task,
     TaskEvent,
@@ -113,24 +114,34 @@ class OpenTask:
     description: str | None
     status: str
     priority: str
-    due_date: datetime | None
+    due_date: datetime | None  # the due time, or
+    due_on: date | None  # the due day (at most one of the two is set)
     labels: list[str]
 
 
 async def open_tasks(
     connection: AsyncConnection, owner_id: uuid.UUID, project_id: uuid.UUID, limit: int
 ) -> list[OpenTask]:
-    """The project's tasks that are not done, soonest due first (then the oldest), at most
-    `limit`."""
+    """The project's tasks that are not done, soonest due first (due times and due days by
+    sort=due_date's key, models.DueAt), then the oldest, at most `limit`."""
     stored = inbox.stored_project(owner_id, project_id)
+    due_at = DueAt()
     rows = await connection.execute(
-        select(Task.title, Task.description, Task.status, Task.priority, Task.due_date, Task.labels)
+        select(
+            Task.title,
+            Task.description,
+            Task.status,
+            Task.priority,
+            Task.due_date,
+            Task.due_on,
+            Task.labels,
+        )
         .where(
             Task.owner_id == owner_id,
             Task.project_id.is_(None) if stored is None else Task.project_id == stored,
             type_coerce(Task.status, String) != TaskStatus.DONE.value,
         )
-        .order_by(Task.due_date.is_(None), Task.due_date, Task.created_at, Task.id)
+        .order_by(due_at.is_(None), due_at, Task.created_at, Task.id)
         .limit(limit)
     )
     return [
@@ -140,7 +151,8 @@ async def open_tasks(
             status=TaskStatus(status).value,
             priority=Priority(priority).value,
             due_date=due_date,
+            due_on=due_on,
             labels=list(labels or []),
         )
-        for title, description, status, priority, due_date, labels in rows
+        for title, description, status, priority, due_date, due_on, labels in rows
     ]
