@@ -1,6 +1,15 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { shoot } from "./axe";
-import { createAccount, dayIn, dragOnto, logIn, PASSWORD, streamOpened } from "./helpers";
+import {
+  createAccount,
+  dayIn,
+  dragOnto,
+  listTitles,
+  logIn,
+  PASSWORD,
+  signedInWithTasks,
+  streamOpened,
+} from "./helpers";
 
 const ZONE = "Europe/Berlin";
 
@@ -791,4 +800,30 @@ test("the time zone in settings moves the user's today", async ({ page, request,
     await page.goto("/settings");
     await expect(page.getByLabel("Time zone")).toHaveValue(zone);
   }
+});
+
+test("the list's due range takes in tasks due on a day as well as at a time, and never runs backwards", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  await signedInWithTasks(page, request, baseURL!, "due-range", [
+    { title: "Renew the passport", due_on: "2030-03-10" },
+    { title: "Dentist", due_date: "2030-03-15T12:00:00Z" },
+    { title: "File the taxes", due_on: "2030-03-20" },
+    { title: "Spring cleaning", due_on: "2030-04-01" },
+    { title: "Someday", due_on: null },
+  ]);
+  await page.getByLabel("Sort by").selectOption("due_date");
+  await page.getByLabel("Due from").fill("2030-03-09");
+  await page.getByLabel("Due until").fill("2030-03-21");
+  await expect(listTitles(page)).toHaveText(["Renew the passport", "Dentist", "File the taxes"]);
+  // A "from" past the "until" moves the "until" along: one day, not an error.
+  await page.getByLabel("Due from").fill("2030-04-01");
+  await expect(page.getByLabel("Due until")).toHaveValue("2030-04-01");
+  await expect(listTitles(page)).toHaveText(["Spring cleaning"]);
+  // A shared link with the range backwards shows the range the right way round.
+  await page.goto("/tasks?due_after=2030-03-21&due_before=2030-03-09&sort=due_date");
+  await expect(listTitles(page)).toHaveText(["Renew the passport", "Dentist", "File the taxes"]);
+  await expect(page.getByLabel("Due from")).toHaveValue("2030-03-09");
 });

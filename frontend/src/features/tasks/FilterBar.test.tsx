@@ -1,4 +1,4 @@
-import { act, screen, waitFor } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { json, mockApi, renderWith } from "@/test/utils";
@@ -82,5 +82,27 @@ describe("the label filter", () => {
     await waitFor(() => expect(labelCalls(calls)).toBe(1));
     const asked = calls.find((c) => c.path === "/api/v1/tasks/labels")!;
     expect(new URLSearchParams(asked.search).get("project")).toBe(PROJECT);
+  });
+});
+
+describe("the due range", () => {
+  it("never runs backwards: a day past the other end moves that end along", () => {
+    width = 1280;
+    serveLabels();
+    const onChange = vi.fn();
+    const filters = { ...EMPTY_FILTERS, dueAfter: "2026-12-05", dueBefore: "2026-12-10" };
+    renderWith(<FilterBar filters={filters} onChange={onChange} />);
+    const from = screen.getByLabelText("Due from");
+    const until = screen.getByLabelText("Due until");
+    // The picker itself offers no day past the other end.
+    expect(from).toHaveAttribute("max", "2026-12-10");
+    expect(until).toHaveAttribute("min", "2026-12-05");
+
+    fireEvent.change(from, { target: { value: "2026-12-12" } });
+    expect(onChange).toHaveBeenLastCalledWith({ dueAfter: "2026-12-12", dueBefore: "2026-12-12" });
+    fireEvent.change(until, { target: { value: "2026-12-01" } });
+    expect(onChange).toHaveBeenLastCalledWith({ dueAfter: "2026-12-01", dueBefore: "2026-12-01" });
+    fireEvent.change(until, { target: { value: "2026-12-07" } });
+    expect(onChange).toHaveBeenLastCalledWith({ dueBefore: "2026-12-07" });
   });
 });

@@ -67,16 +67,33 @@ const smallControl =
   "h-7 rounded-md border border-zinc-300 bg-white px-2 text-xs text-zinc-800 focus:border-brand-500 focus:outline-none dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-200";
 
 /** One end of the due range: a date input whose label only screen readers read. */
+/** A typed day past the other end moves that end along: the range never runs backwards (the API
+ * would refuse it and the list would show an error instead of tasks). */
+function dueRange(
+  filters: TaskFilters,
+  change: Pick<TaskFilters, "dueAfter"> | Pick<TaskFilters, "dueBefore">,
+): Partial<TaskFilters> {
+  const { dueAfter, dueBefore } = { ...filters, ...change };
+  if (!dueAfter || !dueBefore || dueAfter <= dueBefore) return change;
+  return "dueAfter" in change
+    ? { dueAfter, dueBefore: dueAfter }
+    : { dueAfter: dueBefore, dueBefore };
+}
+
 function DueDayInput({
   id,
   label,
   value,
   onChange,
+  min,
+  max,
 }: {
   id: string;
   label: string;
   value: string;
   onChange: (day: string) => void;
+  min?: string;
+  max?: string;
 }) {
   return (
     <>
@@ -87,6 +104,8 @@ function DueDayInput({
         id={id}
         type="date"
         value={value}
+        min={min || undefined}
+        max={max || undefined}
         onChange={(e) => onChange(e.target.value)}
         className={smallControl}
       />
@@ -253,7 +272,8 @@ export function FilterBar({
             id="filter-due-after"
             label="Due from"
             value={filters.dueAfter}
-            onChange={(dueAfter) => onChange({ dueAfter })}
+            max={filters.dueBefore}
+            onChange={(dueAfter) => onChange(dueRange(filters, { dueAfter }))}
           />
           <span className="text-xs text-zinc-500" aria-hidden="true">
             –
@@ -262,7 +282,8 @@ export function FilterBar({
             id="filter-due-before"
             label="Due until"
             value={filters.dueBefore}
-            onChange={(dueBefore) => onChange({ dueBefore })}
+            min={filters.dueAfter}
+            onChange={(dueBefore) => onChange(dueRange(filters, { dueBefore }))}
           />
         </span>
         {count > 0 && (

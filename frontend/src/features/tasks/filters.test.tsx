@@ -44,13 +44,18 @@ describe("filters in the URL", () => {
       { ...EMPTY_FILTERS, showDone: true },
     ];
     for (const f of samples) expect(parseFilters(filtersToParams(f))).toEqual(f);
+    const backwards = parseFilters(
+      new URLSearchParams("due_after=2026-02-03&due_before=2026-01-02"),
+    );
+    expect([backwards.dueAfter, backwards.dueBefore]).toEqual(["2026-01-02", "2026-02-03"]);
     expect(filtersToParams(EMPTY_FILTERS).toString()).toBe("");
   });
 
-  it("turns a day range into zoned instants covering both whole days", () => {
+  it("asks the API for a range of days, which takes in due days as well as due times", () => {
     const q = toApiQuery({ ...EMPTY_FILTERS, dueAfter: "2026-03-01", dueBefore: "2026-03-02" });
-    expect(new Date(q.due_after!).getTime()).toBe(new Date(2026, 2, 1, 0, 0, 0, 0).getTime());
-    expect(new Date(q.due_before!).getTime()).toBe(new Date(2026, 2, 2, 23, 59, 59, 999).getTime());
+    expect(q).toMatchObject({ due_from: "2026-03-01", due_to: "2026-03-02" });
+    expect(q).not.toHaveProperty("due_after");
+    expect(q).not.toHaveProperty("due_before");
   });
 
   it("hides completed tasks unless shown or asked for by status", () => {
@@ -112,17 +117,22 @@ describe("matchesQuery (where an optimistic edit belongs)", () => {
 
   it("treats overdue as past due and not done, and due ranges as excluding undated tasks", () => {
     const late = makeTask({ due_date: "2026-05-09T09:00:00Z" });
-    expect(matchesQuery(late, { sort: "due_date", overdue: true }, now)).toBe(true);
-    expect(
-      matchesQuery({ ...late, status: "done" }, { sort: "due_date", overdue: true }, now),
-    ).toBe(false);
-    const range = {
-      sort: "due_date" as const,
-      due_after: "2026-05-01T00:00:00Z",
-      due_before: "2026-05-31T23:59:59Z",
-    };
-    expect(matchesQuery(late, range, now)).toBe(true);
-    expect(matchesQuery(makeTask({ due_date: null }), range, now)).toBe(false);
+    const lateDay = makeTask({ due_on: "2026-05-09" });
+    const overdue = { sort: "due_date" as const, overdue: true };
+    expect(matchesQuery(late, overdue, now, "UTC")).toBe(true);
+    expect(matchesQuery(lateDay, overdue, now, "UTC")).toBe(true);
+    expect(matchesQuery({ ...late, status: "done" }, overdue, now, "UTC")).toBe(false);
+    const range = { sort: "due_date" as const, due_from: "2026-05-09", due_to: "2026-05-31" };
+    expect(matchesQuery(late, range, now, "UTC")).toBe(true);
+    expect(matchesQuery(lateDay, range, now, "UTC")).toBe(true);
+    expect(matchesQuery(makeTask({ due_on: "2026-06-01" }), range, now, "UTC")).toBe(false);
+    expect(matchesQuery(makeTask({ due_on: "2026-05-08" }), range, now, "UTC")).toBe(false);
+    // A due time counts on the day it falls on in the user's zone (Hawaii is UTC-10).
+    expect(matchesQuery(late, range, now, "Pacific/Honolulu")).toBe(false);
+    const lastEvening = makeTask({ due_date: "2026-06-01T05:00:00Z" });
+    expect(matchesQuery(lastEvening, range, now, "Pacific/Honolulu")).toBe(true);
+    expect(matchesQuery(lastEvening, range, now, "UTC")).toBe(false);
+    expect(matchesQuery(makeTask({ due_date: null }), range, now, "UTC")).toBe(false);
   });
 
   it("keeps a task's subtask list to that task's subtasks", () => {

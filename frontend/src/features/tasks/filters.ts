@@ -1,7 +1,7 @@
 import { useCallback, useMemo } from "react";
 import { useParams, useSearchParams } from "react-router";
 import { PRIORITIES, STATUSES, type Priority, type Task, type TaskStatus } from "@/api/types";
-import { dayBoundary, isOverdue } from "@/lib/dates";
+import { browserZone, isTaskOverdue, taskDueDay } from "@/lib/dates";
 
 export const SORTS = [
   { value: "-created_at", label: "Newest first" },
@@ -53,16 +53,22 @@ const pick = <T extends string>(values: string[], allowed: readonly T[]): T[] =>
 
 export function parseFilters(params: URLSearchParams): TaskFilters {
   const sort = params.get("sort");
-  const dueAfter = params.get("due_after") ?? "";
-  const dueBefore = params.get("due_before") ?? "";
+  const day = (name: string) => {
+    const value = params.get(name) ?? "";
+    return DAY.test(value) ? value : "";
+  };
+  let dueAfter = day("due_after");
+  let dueBefore = day("due_before");
+  // A link with the range backwards gets it the right way round, not an error from the API.
+  if (dueAfter && dueBefore && dueAfter > dueBefore) [dueAfter, dueBefore] = [dueBefore, dueAfter];
   return {
     q: params.get("q") ?? "",
     status: pick(params.getAll("status"), STATUSES),
     priority: pick(params.getAll("priority"), PRIORITIES),
     label: params.get("label") ?? "",
     overdue: params.get("overdue") === "true",
-    dueAfter: DAY.test(dueAfter) ? dueAfter : "",
-    dueBefore: DAY.test(dueBefore) ? dueBefore : "",
+    dueAfter,
+    dueBefore,
     sort: SORTS.some((s) => s.value === sort) ? (sort as SortKey) : DEFAULT_SORT,
     showDone: params.get("show_done") === "true",
     project: "",
@@ -90,15 +96,17 @@ export type ApiTaskQuery = {
   priority?: Priority[];
   label?: string;
   overdue?: boolean;
-  due_after?: string;
-  due_before?: string;
+  /** Days (YYYY-MM-DD, inclusive): a due day in the range or a due time on one of those days,
+   * in the user's zone (the API's rule). */
+  due_from?: string;
+  due_to?: string;
   project?: string;
   /** The subtasks of this task (its editor's list). */
   parent?: string;
   sort: SortKey;
 };
 
-/** The API's query parameters for a set of filters (days become zoned instants). */
+/** The API's query parameters for a set of filters. */
 export function toApiQuery(f: TaskFilters): ApiTaskQuery {
   const q: ApiTaskQuery = { sort: f.sort };
   if (f.q.trim()) q.q = f.q.trim();
@@ -108,32 +116,41 @@ export function toApiQuery(f: TaskFilters): ApiTaskQuery {
   if (f.priority.length) q.priority = [...f.priority];
   if (f.label) q.label = f.label;
   if (f.overdue) q.overdue = true;
-  const after = f.dueAfter && dayBoundary(f.dueAfter, "start");
-  const before = f.dueBefore && dayBoundary(f.dueBefore, "end");
-  if (after) q.due_after = after;
-  if (before) q.due_before = before;
+  // Days, not instants: the API's due_after/due_before see due times only, and would leave out
+  // every task due on a day.
+  if (f.dueAfter) q.due_from = f.dueAfter;
+  if (f.dueBefore) q.due_to = f.dueBefore;
   if (f.project) q.project = f.project;
   return q;
 }
 
-/** Whether a task belongs in a list fetched with `q` (keeps optimistic edits in the right lists). */
-export function matchesQuery(task: Task, q: ApiTaskQuery, now = new Date()): boolean {
+/**
+ * Whether a task belongs in a list fetched with `q` (keeps optimistic edits in the right lists).
+ * Days are judged in the browser's zone: where the profile's differs, the refetch after each
+ * write (mutations.ts, resync) settles a task near midnight.
+ */
+export function matchesQuery(
+  task: Task,
+  q: ApiTaskQuery,
+  now = new Date(),
+  timeZone = browserZone(),
+): boolean {
   if (q.status?.length && !q.status.includes(task.status)) return false;
   if (q.priority?.length && !q.priority.includes(task.priority)) return false;
   if (q.label && !task.labels.includes(q.label)) return false;
   if (q.project && task.project_id !== q.project) return false;
   if (q.parent && task.parent_id !== q.parent) return false;
-  if (q.overdue && !isOverdue(task.due_date, task.status, now)) return false;
+  if (q.overdue && !isTaskOverdue(task, timeZone, now)) return false;
   if (q.q) {
     const needle = q.q.toLowerCase();
     const hay = `${task.title}\n${task.description ?? ""}`.toLowerCase();
     if (!hay.includes(needle)) return false;
   }
-  if (q.due_after || q.due_before) {
-    if (!task.due_date) return false;
-    const t = new Date(task.due_date).getTime();
-    if (q.due_after && t < new Date(q.due_after).getTime()) return false;
-    if (q.due_before && t > new Date(q.due_before).getTime()) return false;
+  if (q.due_from || q.due_to) {
+    const day = taskDueDay(task, timeZone);
+    if (!day) return false;
+    if (q.due_from && day < q.due_from) return false;
+    if (q.due_to && day > q.due_to) return false;
   }
   return true;
 }
