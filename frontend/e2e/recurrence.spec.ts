@@ -110,6 +110,35 @@ test("'Skip' in the editor moves a repeating task to its next occurrence, comple
   await expect(due).toHaveAttribute("data-due-day", monday);
 });
 
+test("Undo after completing a repeating task puts its due back on the occurrence completed", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const [monday, nextMonday] = mondaysAhead(8);
+  const { email, created, headers } = await accountWithTasks(request, baseURL!, "undo-roll", [
+    { title: "Gym", due_on: monday, recurrence: "FREQ=WEEKLY;BYDAY=MO" },
+  ]);
+  const id = created[0]!.id;
+  await logIn(page, email);
+  const due = taskRow(page, "Gym").locator("[data-due-day]");
+  await expect(due).toHaveAttribute("data-due-day", monday);
+
+  await taskRow(page, "Gym").getByRole("checkbox", { name: "Complete “Gym”" }).click();
+  // The API completes this occurrence and moves the task on to the next one.
+  await expect
+    .poll(async () => (await getTask(request, baseURL!, headers, id)).due_on)
+    .toBe(nextMonday);
+  await expect(due).toHaveAttribute("data-due-day", nextMonday);
+
+  await toast(page, "Completed “Gym”").getByRole("button", { name: "Undo" }).click();
+  await expect
+    .poll(async () => (await getTask(request, baseURL!, headers, id)).due_on)
+    .toBe(monday);
+  await expect(due).toHaveAttribute("data-due-day", monday);
+  expect((await getTask(request, baseURL!, headers, id)).status).toBe("pending");
+});
+
 test("completing a parent with two open subtasks asks; yes completes all three, Ctrl+Z reopens them", async ({
   page,
   request,

@@ -130,6 +130,26 @@ describe("bulk undo", () => {
     });
   });
 
+  it("undoing the completion of a repeating task puts its due back: the API moved it on", () => {
+    const rule = "FREQ=DAILY;INTERVAL=2";
+    const daily = makeTask({ recurrence: rule, due_on: "2026-12-07", status: "pending" });
+    expect(revertPatch(daily, { status: "done" })).toEqual({
+      status: "pending",
+      due_on: "2026-12-07",
+      due_date: null,
+    });
+    const timed = makeTask({ recurrence: rule, due_date: "2026-12-07T09:00:00Z", due_on: null });
+    expect(revertPatch(timed, { status: "done" })).toMatchObject({
+      due_date: "2026-12-07T09:00:00Z",
+    });
+    // A task that does not repeat, or was done already, keeps its due out of it.
+    expect(revertPatch(makeTask({ due_on: "2026-12-07" }), { status: "done" })).toEqual({
+      status: "pending",
+    });
+    const done = makeTask({ recurrence: rule, status: "done", due_on: "2026-12-07" });
+    expect(revertPatch(done, { status: "done" })).toEqual({ status: "done" });
+  });
+
   it("reads the stale ids of a 412 and nothing else", () => {
     const stale = new ApiError(412, { title: "Precondition failed", stale_ids: ["a", "b"] });
     expect(staleIdsOf(stale)).toEqual(["a", "b"]);

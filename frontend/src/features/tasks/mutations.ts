@@ -12,6 +12,7 @@ import { getAccessToken, apiOrigin } from "@/api/session";
 import type { Task, TaskCreate, TaskStatus, TaskUpdate } from "@/api/types";
 import { uuid } from "@/lib/uuid";
 import { createTask, deleteTask, getTask, taskKeys, updateTask } from "./api";
+import { revertPatch } from "./bulk";
 import {
   applyPatch,
   findCachedTask,
@@ -188,13 +189,6 @@ function describeChange(task: Task, patch: TaskUpdate): string {
   return `Saved “${task.title}”`;
 }
 
-/** The patch that puts back the values `patch` replaced. */
-function revertOf(before: Task, patch: TaskUpdate): TaskUpdate {
-  const revert: Record<string, unknown> = {};
-  for (const f of Object.keys(patch) as (keyof TaskUpdate)[]) revert[f] = before[f];
-  return revert as TaskUpdate;
-}
-
 export const UNDO_TOAST_MS = 6000;
 let undoSeq = 0;
 
@@ -266,12 +260,12 @@ function recordUndo(
         // The subtasks this completion completed go back with it, in one atomic request.
         if (reopen.length) {
           const { undoWithSubtasks } = await import("./completeSubtasks");
-          return undoWithSubtasks(qc, version, revertOf(before, patch), reopen);
+          return undoWithSubtasks(qc, version, revertPatch(before, patch), reopen);
         }
         // Base = the version this change produced: if someone changed the same field since,
         // the 412 goes through the conflict dialog like any other edit.
         return new MutationObserver(qc, updateTaskOptions(qc))
-          .mutate({ task: version, patch: revertOf(before, patch), record: false })
+          .mutate({ task: version, patch: revertPatch(before, patch), record: false })
           .catch(() => {});
       });
     },
