@@ -33,6 +33,9 @@ test("saved views: save the list's filters under a name, open, rename, delete", 
   await views.getByRole("link", { name: "Fires" }).click();
   await expect(page).toHaveURL(/\/tasks\?priority=urgent$/);
   await expect(views.getByRole("link", { name: "Fires" })).toHaveAttribute("aria-current", "page");
+  // The list is headed by the view's name, as the sidebar marks it.
+  const heading = page.getByRole("heading", { level: 1 });
+  await expect(heading).toHaveText("Fires");
   await expect(taskRow(page, "Server on fire")).toBeVisible();
   await expect(taskRow(page, "Buy milk")).toHaveCount(0);
   await expect(taskRow(page, "Old urgent thing")).toHaveCount(0);
@@ -43,10 +46,12 @@ test("saved views: save the list's filters under a name, open, rename, delete", 
   await edit.getByLabel("Name").fill("Urgent work");
   await edit.getByRole("button", { name: "Save" }).click();
   await expect(views.getByRole("link", { name: "Urgent work" })).toBeVisible();
+  await expect(heading).toHaveText("Urgent work");
 
   await views.getByRole("button", { name: "Edit view “Urgent work”" }).click();
   await page.getByRole("button", { name: "Delete view" }).click();
   await expect(views.getByRole("link", { name: "Urgent work" })).toHaveCount(0);
+  await expect(heading).toHaveText("Tasks");
   // The list drops it at once; the server, once the DELETE is answered.
   await expect
     .poll(

@@ -19,6 +19,7 @@ import { useTaskKeys } from "./taskKeys";
 import { useTaskRoute } from "./taskRoute";
 import { QueryLoadError } from "./QueryLoadError";
 import { rowKey } from "./createdTasks";
+import { useOpenView } from "@/features/views/open";
 
 // Rarely shown (a bad /tasks/:id link): not part of the first download.
 const TaskNotFound = lazy(() => import("./TaskNotFound"));
@@ -155,6 +156,7 @@ export default function TaskListPage() {
   );
   useTaskKeys({ selection: selectedTasks, onApplied: clear, writable });
   const filtered = activeFilterCount(filters) > 0;
+  const view = useOpenView();
 
   const row = (t: (typeof tasks)[number], drag?: RowDrag) => (
     <TaskItem
@@ -185,7 +187,7 @@ export default function TaskListPage() {
             />
           )}
           <span className="truncate">
-            {filters.project ? (project?.name ?? "Project") : "Tasks"}
+            {view?.name ?? (filters.project ? (project?.name ?? "Project") : "Tasks")}
           </span>
         </h1>
         {list.isSuccess && (

@@ -6,11 +6,13 @@ export type SavedView = components["schemas"]["SavedViewPublic"];
 
 export const viewKeys = { all: ["views"] as const };
 
-export function useViews() {
+/** The user's saved views; `enabled: false` reads only what is cached, asking for nothing. */
+export function useViews({ enabled = true } = {}) {
   return useQuery({
     queryKey: viewKeys.all,
     queryFn: async () => (await unwrap(api.GET("/api/v1/views"))).data.items,
     staleTime: 60_000,
+    enabled,
   });
 }
 
