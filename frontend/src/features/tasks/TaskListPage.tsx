@@ -230,6 +230,19 @@ export default function TaskListPage() {
               title="No tasks match these filters"
             >
               Try a different search, or clear the filters.
+              {/* A search for a task done last week must not read as "it is gone". */}
+              {!filters.showDone && filters.status.length === 0 && (
+                <span className="mt-3 block">
+                  Completed tasks are hidden.{" "}
+                  <Button
+                    variant="secondary"
+                    size="sm"
+                    onClick={() => setFilters({ showDone: true })}
+                  >
+                    Include completed tasks
+                  </Button>
+                </span>
+              )}
             </EmptyState>
           ) : !writable ? (
             <EmptyState

@@ -268,6 +268,25 @@ describe("TaskListPage", () => {
     expect(calls.some((c) => c.search.includes("overdue=true"))).toBe(true);
   });
 
+  it("a search that finds nothing open offers to include the completed tasks", async () => {
+    const user = userEvent.setup();
+    const { calls } = mockApi({
+      "GET /api/v1/tasks": (req) =>
+        json({
+          items: new URL(req.url).searchParams.has("status")
+            ? []
+            : [makeTask({ title: "Renew the passport", status: "done" })],
+          next_cursor: null,
+        }),
+    });
+    showListPage("/tasks?q=passport");
+    expect(await screen.findByText("No tasks match these filters")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Include completed tasks" }));
+    expect(screen.getByTestId("location")).toHaveTextContent("/tasks?q=passport&show_done=true");
+    expect(await screen.findByText("Renew the passport")).toBeInTheDocument();
+    expect(calls.filter((c) => c.path === "/api/v1/tasks").length).toBe(2);
+  });
+
   it("shows an error state with a retry when the list cannot load", async () => {
     const user = userEvent.setup();
     let fail = true;
