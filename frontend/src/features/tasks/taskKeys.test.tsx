@@ -150,7 +150,7 @@ describe("task keys", () => {
     await waitFor(() => expect(sent(calls, "PATCH")).toEqual([{ due_on: today }]));
     await waitFor(() => expect(undoStack.size()).toBe(1));
     act(() => void undoStack.undoLast());
-    await waitFor(() => expect(sent(calls, "PATCH")[1]).toEqual({ due_on: null }));
+    await waitFor(() => expect(sent(calls, "PATCH")[1]).toEqual({ due_on: null, due_date: null }));
   });
 
   it("s skips the focused repeating task's occurrence, and only a repeating one", async () => {
