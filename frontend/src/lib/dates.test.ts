@@ -4,6 +4,7 @@ import {
   dayIn,
   formatDue,
   formatDueDay,
+  formatTaskDueFull,
   fromLocalInput,
   isDueToday,
   isOverdue,
@@ -86,5 +87,20 @@ describe("due dates in the profile's zone, not the browser's (issue 18)", () => 
     expect(isTaskOverdue(task, "Pacific/Kiritimati", now)).toBe(true);
     expect(isTaskOverdue(task, "America/Los_Angeles", now)).toBe(true);
     expect(isTaskDueToday(task, "Europe/Berlin", now)).toBe(true);
+  });
+});
+
+describe("a due that is no date never throws where it is shown", () => {
+  const now = new Date("2026-12-07T10:00:00Z");
+  it("shows a due day or time it cannot read as it is, where formatting it would throw", () => {
+    expect(formatDueDay("2026-13", "UTC", now)).toBe("2026-13");
+    expect(formatDue("not a time", now, "UTC")).toBe("not a time");
+    expect(formatTaskDueFull({ due_on: "20261-12-25x" }, "UTC")).toBe("20261-12-25x");
+  });
+
+  it("reads days past 9999 and before 0100 as they are written (Date.UTC makes 0050 1950)", () => {
+    expect(formatTaskDueFull({ due_on: "20261-12-25" }, "UTC")).toMatch(/20261/);
+    expect(formatDueDay("0050-03-29", "UTC", now)).toMatch(/\b50\b/);
+    expect(formatDueDay("0050-03-29", "UTC", now)).not.toMatch(/1950/);
   });
 });

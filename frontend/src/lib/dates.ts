@@ -68,14 +68,18 @@ export function dayIn(instant: Date | string, timeZone: string): string {
   return dateFormat("en-CA", { timeZone }).format(new Date(instant));
 }
 
+/** Noon UTC of a YYYY-MM-DD day (an Invalid Date when it is not one). */
+function dayNoon(day: string): Date {
+  const m = /^(\d+)-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return new Date(NaN);
+  const noon = new Date(Date.UTC(2000, 0, 1, 12));
+  noon.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3])); // Date.UTC reads 0–99 as 19xx
+  return noon;
+}
+
 /** Days from `from` to `to` (both YYYY-MM-DD): calendar arithmetic, no zone, no DST. */
-const daysBetween = (from: string, to: string) => {
-  const n = (day: string) => {
-    const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-    return Date.UTC(y, m - 1, d) / 86_400_000;
-  };
-  return Math.round(n(to) - n(from));
-};
+const daysBetween = (from: string, to: string) =>
+  Math.round((dayNoon(to).getTime() - dayNoon(from).getTime()) / 86_400_000);
 
 /** A task's due: a day (`due_on`, all day) or an instant (`due_date`). */
 type Due = { due_on?: string | null; due_date?: string | null; status: string };
@@ -102,12 +106,14 @@ export function isTaskDueToday(task: Due, timeZone: string, now = new Date()): b
 }
 
 function dayWords(day: string, timeZone: string, now: Date): string {
+  const noon = dayNoon(day);
+  // Formatting an Invalid Date throws, and would take the whole page down with it.
+  if (Number.isNaN(noon.getTime())) return day;
   const days = daysBetween(dayIn(now, timeZone), day);
   if (days === 0) return "Today";
   if (days === 1) return "Tomorrow";
   if (days === -1) return "Yesterday";
-  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-  const noon = new Date(Date.UTC(y, m - 1, d, 12));
+  const y = noon.getUTCFullYear();
   if (days > 1 && days < 7)
     return dateFormat(undefined, { weekday: "long", timeZone: "UTC" }).format(noon);
   const sameYear = y === Number(dayIn(now, timeZone).slice(0, 4));
@@ -135,11 +141,30 @@ export function formatTaskDue(
 }
 
 /**
+ * A task's due in full, for a tooltip: "Friday, 25 December 2026", or with the time and the zone
+ * for a due time. Text that is no date is shown as it is (formatting it would throw).
+ */
+export function formatTaskDueFull(
+  task: { due_on?: string | null; due_date?: string | null },
+  timeZone: string,
+): string {
+  if (task.due_date) {
+    const d = new Date(task.due_date);
+    if (Number.isNaN(d.getTime())) return task.due_date;
+    return `${dateFormat(undefined, { timeZone, dateStyle: "full", timeStyle: "short" }).format(d)} (${timeZone})`;
+  }
+  const noon = dayNoon(task.due_on ?? "");
+  if (Number.isNaN(noon.getTime())) return task.due_on ?? "";
+  return dateFormat(undefined, { timeZone: "UTC", dateStyle: "full" }).format(noon);
+}
+
+/**
  * "Today 14:00", "Tomorrow", "Mon 3 Mar", "3 Mar 2027": short and relative, like a planner, with
  * the day and time as they are in `timeZone` (the profile's; the browser's when not given).
  */
 export function formatDue(iso: string, now = new Date(), timeZone = browserZone()): string {
   const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso; // as in dayWords: shown as it is, never thrown on
   const clock = dateFormat("en-GB", {
     timeZone,
     hour: "2-digit",

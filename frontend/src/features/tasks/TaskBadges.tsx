@@ -2,7 +2,7 @@ import { CalendarClock, CornerDownRight, Flag, Repeat } from "lucide-react";
 import type { Priority, Task } from "@/api/types";
 import { cn } from "@/lib/cn";
 import { useTimeZone } from "@/features/auth/context";
-import { dateFormat, formatTaskDue, isTaskDueToday, isTaskOverdue } from "@/lib/dates";
+import { formatTaskDue, formatTaskDueFull, isTaskDueToday, isTaskOverdue } from "@/lib/dates";
 import { useParentTitle } from "./parentTitles";
 import { describeRecurrence } from "./recurrence";
 import { PRIORITY_LABEL, PRIORITY_TEXT } from "./statusPriorityDisplay";
@@ -35,13 +35,7 @@ export function DueBadge({ task }: { task: Task }) {
         !overdue && !today && "text-zinc-600 dark:text-zinc-400",
       )}
       data-due-day={task.due_date ? undefined : task.due_on}
-      title={
-        task.due_date
-          ? `${dateFormat(undefined, { timeZone, dateStyle: "full", timeStyle: "short" }).format(new Date(task.due_date))} (${timeZone})`
-          : dateFormat(undefined, { timeZone: "UTC", dateStyle: "full" }).format(
-              new Date(`${task.due_on}T12:00:00Z`),
-            )
-      }
+      title={formatTaskDueFull(task, timeZone)}
     >
       <CalendarClock className="size-3.5" aria-hidden="true" />
       <span>

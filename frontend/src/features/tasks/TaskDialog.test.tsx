@@ -1,4 +1,4 @@
-import { act, screen, waitFor } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setAccessToken } from "@/api/session";
@@ -8,6 +8,7 @@ import { taskKeys } from "./api";
 import type { ListData } from "./cache";
 import { editor } from "./editor";
 import { TaskDialog } from "./TaskDialog";
+import { dueFields, dueOf } from "./taskForm";
 
 beforeEach(() => setAccessToken("token"));
 afterEach(() => act(() => editor.close()));
@@ -73,6 +74,88 @@ describe("the edit dialog keeps unsaved changes", () => {
     await waitFor(() =>
       expect(screen.queryByRole("dialog", { name: "Edit task" })).not.toBeInTheDocument(),
     );
+  });
+});
+
+describe("the due day and time are checked before saving", () => {
+  /** The editor on a task with no due, retitled, then `due` set (as a date or time input sets its
+   * value: typed or picked) and saved. */
+  async function savingWith(due: { day?: string; time?: string }) {
+    const user = userEvent.setup();
+    const { calls } = openOn(makeTask({ title: "Book the venue", due_on: null, due_date: null }));
+    const title = await screen.findByLabelText("Title");
+    await user.type(title, " hall");
+    if (due.day !== undefined)
+      fireEvent.change(screen.getByLabelText("Due day"), { target: { value: due.day } });
+    if (due.time !== undefined)
+      fireEvent.change(screen.getByLabelText("Time (optional)"), { target: { value: due.time } });
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    return calls;
+  }
+  /** The error shows beside `label`'s input, which points at it; the dialog and the other edits
+   * stay, and nothing was sent. */
+  async function refusedAt(label: string, message: string, calls: { method: string }[]) {
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent(message);
+    const input = screen.getByLabelText(label);
+    expect(input).toHaveAttribute("aria-invalid", "true");
+    expect(input).toHaveAttribute("aria-describedby", alert.id);
+    expect(screen.getByRole("dialog", { name: "Edit task" })).toBeInTheDocument();
+    expect(screen.getByLabelText("Title")).toHaveValue("Book the venue hall");
+    await act(() => new Promise((r) => setTimeout(r, 50)));
+    expect(calls.filter((c) => c.method !== "GET")).toHaveLength(0);
+  }
+
+  it("a five-digit year (Chromium's 20261-12-25) is refused in the form", async () => {
+    const calls = await savingWith({ day: "20261-12-25" });
+    await refusedAt("Due day", "Pick a day between 2 January 0001 and 30 December 9999", calls);
+  });
+
+  it("0001-01-01, a day the API refuses, is refused in the form", async () => {
+    const calls = await savingWith({ day: "0001-01-01", time: "09:00" });
+    await refusedAt("Due day", "Pick a day between 2 January 0001 and 30 December 9999", calls);
+  });
+
+  it("a time without a day asks for the day instead of saving no due", async () => {
+    const calls = await savingWith({ time: "14:30" });
+    await refusedAt("Time (optional)", "Pick a day for this time.", calls);
+  });
+
+  it("a half-typed day (empty to the form, a bad input to the browser) is not saved as no due", async () => {
+    const user = userEvent.setup();
+    const { calls } = openOn(makeTask({ due_on: "2026-12-03", due_date: null }));
+    const day = await screen.findByLabelText("Due day");
+    fireEvent.change(day, { target: { value: "" } });
+    Object.defineProperty(day, "validity", { value: { badInput: true }, configurable: true });
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Enter a whole day");
+    expect(screen.getByRole("dialog", { name: "Edit task" })).toBeInTheDocument();
+    expect(calls.filter((c) => c.method !== "GET")).toHaveLength(0);
+  });
+
+  it("the day and its picker span the API's range, and a day in it saves", async () => {
+    const user = userEvent.setup();
+    const { calls } = openOn(makeTask({ due_on: null, due_date: null }));
+    const day = await screen.findByLabelText("Due day");
+    expect(day).toHaveAttribute("min", "0001-01-02");
+    expect(day).toHaveAttribute("max", "9999-12-30");
+    fireEvent.change(day, { target: { value: "9999-12-30" } });
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "PATCH")).toBe(true));
+    expect(JSON.parse(calls.find((c) => c.method === "PATCH")!.body)).toEqual({
+      due_on: "9999-12-30",
+    });
+  });
+});
+
+describe("due times in the first century", () => {
+  it("a day in 0001–0099 with a time is saved in that year, not in 19xx, and reads back", () => {
+    const due = dueOf({ dueDay: "0050-03-29", dueTime: "14:30" }, "Etc/GMT-5");
+    expect(due).toEqual({ due_on: null, due_date: "0050-03-29T09:30:00.000Z" });
+    expect(dueFields({ due_on: null, due_date: due.due_date ?? null }, "Etc/GMT-5")).toEqual({
+      dueDay: "0050-03-29",
+      dueTime: "14:30",
+    });
   });
 });
 

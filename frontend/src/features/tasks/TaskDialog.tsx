@@ -19,6 +19,7 @@ import { TaskReminders } from "@/features/notifications/TaskReminders";
 import { canWrite, useProjectRole } from "@/features/projects/role";
 import { Dialog } from "@/ui/Dialog";
 import { cn } from "@/lib/cn";
+import { LabelledInput } from "@/ui/LabelledInput";
 import { Button, Field, Input, selectClass } from "@/ui/primitives";
 import { findCachedTask } from "./cache";
 import { editor, useEditor, type EditorState } from "./editor";
@@ -31,8 +32,12 @@ import { RepeatField } from "./RepeatField";
 import { useSwitchTask } from "./taskRoute";
 import { ParentLink, TaskSubtasks } from "./TaskSubtasks";
 import {
+  DAY_NOT_WHOLE,
   diffTask,
   dueForCreate,
+  FIRST_DUE_DAY,
+  LAST_DUE_DAY,
+  TIME_NOT_WHOLE,
   taskFormSchema,
   toFormValues,
   type TaskFormValues,
@@ -111,6 +116,7 @@ export function TaskDialog() {
     handleSubmit,
     reset,
     getValues,
+    setError,
     formState: { errors, isDirty },
   } = useForm<TaskFormValues>({
     resolver: zodResolver(taskFormSchema),
@@ -167,6 +173,13 @@ export function TaskDialog() {
 
   const onSubmit = handleSubmit((v) => {
     if (readOnly) return editor.close();
+    // A half-typed day or time reads as "" (none): saving would drop the due without a word.
+    const halfTyped = (id: string) =>
+      (document.getElementById(id) as HTMLInputElement | null)?.validity.badInput;
+    if (halfTyped("task-due-day"))
+      return setError("dueDay", { message: DAY_NOT_WHOLE }, { shouldFocus: true });
+    if (halfTyped("task-due-time"))
+      return setError("dueTime", { message: TIME_NOT_WHOLE }, { shouldFocus: true });
     if (task) {
       const patch = diffTask(task, v, timeZone);
       if (Object.keys(patch).length) update.mutate({ task, patch });
@@ -255,12 +268,24 @@ export function TaskDialog() {
             </Field>
           </div>
           <div className="grid grid-cols-2 gap-3">
-            <Field id="task-due-day" label="Due day">
-              <Input id="task-due-day" type="date" autoFocus={dueFirst} {...register("dueDay")} />
-            </Field>
-            <Field id="task-due-time" label="Time (optional)">
-              <Input id="task-due-time" type="time" {...register("dueTime")} />
-            </Field>
+            {/* min/max: the API's range, so the picker offers no day it would refuse. */}
+            <LabelledInput
+              id="task-due-day"
+              label="Due day"
+              type="date"
+              min={FIRST_DUE_DAY}
+              max={LAST_DUE_DAY}
+              autoFocus={dueFirst}
+              error={errors.dueDay?.message}
+              {...register("dueDay")}
+            />
+            <LabelledInput
+              id="task-due-time"
+              label="Time (optional)"
+              type="time"
+              error={errors.dueTime?.message}
+              {...register("dueTime")}
+            />
           </div>
           <Controller
             control={control}

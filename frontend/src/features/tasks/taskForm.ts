@@ -2,19 +2,55 @@ import { TZDate } from "@date-fns/tz";
 import { z } from "zod";
 import type { Task, TaskCreate, TaskUpdate } from "@/api/types";
 
+/** The first and last due days the API takes (it refuses the calendar's very first and last). */
+export const FIRST_DUE_DAY = "0001-01-02";
+export const LAST_DUE_DAY = "9999-12-30";
+export const DAY_NOT_WHOLE = "Enter a whole day: day, month and year.";
+export const TIME_NOT_WHOLE = "Enter a whole time: hours and minutes.";
+
+/** Whether a YYYY-MM-DD day exists (a date input can hold "2026-02-31" when typed into). */
+function isCalendarDay(y: number, month: number, d: number): boolean {
+  const at = new Date(Date.UTC(2000, 0, 1));
+  at.setUTCFullYear(y, month - 1, d); // not Date.UTC(y, …): it reads years 0–99 as 1900–1999
+  return at.getUTCFullYear() === y && at.getUTCMonth() === month - 1 && at.getUTCDate() === d;
+}
+
+/** What is wrong with a due day, in the user's words (undefined: nothing, or no day). Chromium's
+ * date input takes years past 9999 ("20261-12-25"); the API takes only its range. */
+function dueDayProblem(day: string): string | undefined {
+  if (!day) return undefined;
+  const m = /^(\d+)-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return DAY_NOT_WHOLE;
+  if (m[1]!.length !== 4 || day < FIRST_DUE_DAY || day > LAST_DUE_DAY)
+    return "Pick a day between 2 January 0001 and 30 December 9999.";
+  if (!isCalendarDay(Number(m[1]), Number(m[2]), Number(m[3]))) return "This day does not exist.";
+  return undefined;
+}
+
 export const taskFormSchema = z
   .object({
     title: z.string().trim().min(1, "Give the task a title").max(255, "Use at most 255 characters"),
     description: z.string().max(10_000, "Use at most 10,000 characters"),
     status: z.enum(["pending", "in_progress", "done"]),
     priority: z.enum(["low", "medium", "high", "urgent"]),
-    /** YYYY-MM-DD, or "" for no due. */
-    dueDay: z.string(),
+    /** YYYY-MM-DD, or "" for no due. Checked here, as the API's 422 would only come after the
+     * optimistic save has closed the dialog and put the day in every list. */
+    dueDay: z.string().superRefine((day, ctx) => {
+      const problem = dueDayProblem(day);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
     /** HH:MM, or "" for an all-day due day. */
-    dueTime: z.string(),
+    dueTime: z
+      .string()
+      .refine((time) => !time || /^([01]\d|2[0-3]):[0-5]\d$/.test(time), TIME_NOT_WHOLE),
     labels: z.array(z.string().min(1).max(50)).max(20, "Use at most 20 labels"),
     /** RFC 5545 RRULE text, or "" for no repeat. */
     recurrence: z.string().max(500, "Use at most 500 characters"),
+  })
+  // A time alone would be saved as no due at all.
+  .refine((v) => !v.dueTime || v.dueDay, {
+    path: ["dueTime"],
+    message: "Pick a day for this time.",
   })
   // The API answers 422 for a rule without a due (it rolls the due to the next occurrence).
   .refine((v) => !v.recurrence.trim() || v.dueDay, {
@@ -22,6 +58,9 @@ export const taskFormSchema = z
     message: "A repeating task needs a due day: set one above, or choose “Does not repeat”.",
   });
 export type TaskFormValues = z.infer<typeof taskFormSchema>;
+
+/** 400 Gregorian years: 146,097 days exactly. */
+const FOUR_CENTURIES_MS = 146_097 * 86_400_000;
 
 type Due = Pick<TaskUpdate, "due_on" | "due_date">;
 
@@ -31,7 +70,7 @@ export function dueFields(t: Pick<Task, "due_on" | "due_date"> | undefined, time
     const d = new TZDate(t.due_date, timeZone);
     const pad = (n: number) => String(n).padStart(2, "0");
     return {
-      dueDay: `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`,
+      dueDay: `${String(d.getFullYear()).padStart(4, "0")}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`,
       dueTime: `${pad(d.getHours())}:${pad(d.getMinutes())}`,
     };
   }
@@ -44,8 +83,12 @@ export function dueOf(v: Pick<TaskFormValues, "dueDay" | "dueTime">, timeZone: s
   if (!v.dueTime) return { due_on: v.dueDay, due_date: null };
   const [y, m, d] = v.dueDay.split("-").map(Number) as [number, number, number];
   const [hh, mm] = v.dueTime.split(":").map(Number) as [number, number];
-  const at = new TZDate(y, m - 1, d, hh, mm, 0, timeZone);
-  return { due_on: null, due_date: new Date(at.getTime()).toISOString() };
+  // Date (and TZDate) read years 0–99 as 1900–1999: such a day is built 400 years on, where the
+  // calendar repeats day for day and the zone still has its earliest (local mean time) offset.
+  const early = y < 100;
+  const at = new TZDate(early ? y + 400 : y, m - 1, d, hh, mm, 0, timeZone);
+  const instant = at.getTime() - (early ? FOUR_CENTURIES_MS : 0);
+  return { due_on: null, due_date: new Date(instant).toISOString() };
 }
 
 export const toFormValues = (t: Task | undefined, timeZone: string): TaskFormValues => ({
