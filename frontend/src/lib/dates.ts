@@ -20,46 +20,6 @@ export function dateFormat(
   return format;
 }
 
-const startOfDay = (d: Date) => new Date(d.getFullYear(), d.getMonth(), d.getDate());
-
-export function isOverdue(due: string | null, status: string, now = new Date()): boolean {
-  return !!due && status !== "done" && new Date(due).getTime() < now.getTime();
-}
-
-export function isDueToday(due: string | null, now = new Date()): boolean {
-  if (!due) return false;
-  return startOfDay(new Date(due)).getTime() === startOfDay(now).getTime();
-}
-
-const pad = (n: number) => String(n).padStart(2, "0");
-
-/** ISO string -> value for <input type="datetime-local"> in the browser's zone. */
-export function toLocalInput(iso: string | null | undefined): string {
-  if (!iso) return "";
-  const d = new Date(iso);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** <input type="datetime-local"> value -> RFC 3339 with the zone (UTC), or null when empty. */
-export function fromLocalInput(value: string): string | null {
-  if (!value) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
-
-/** YYYY-MM-DD (a filter's day) -> the first or last instant of that local day as RFC 3339. */
-export function dayBoundary(day: string, edge: "start" | "end"): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!m) return null;
-  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (edge === "end") d.setHours(23, 59, 59, 999);
-  return d.toISOString();
-}
-
-export function todayKey(now = new Date()): string {
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
 /** The zone the browser runs in (a fallback: due dates follow the profile's zone). */
 export const browserZone = (): string => dateFormat(undefined, {}).resolvedOptions().timeZone;
 
