@@ -180,6 +180,7 @@ export type ApiTask = {
   priority: string;
   due_on: string | null;
   recurrence: string | null;
+  project_id: string;
 };
 
 export async function getTask(

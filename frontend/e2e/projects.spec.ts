@@ -1,6 +1,15 @@
 import { expect, test } from "@playwright/test";
 import { expectAxeClean, shoot } from "./axe";
-import { PASSWORD, quickAdd, signedIn, taskRow } from "./helpers";
+import {
+  createProject,
+  getTask,
+  openEditor,
+  PASSWORD,
+  quickAdd,
+  signedIn,
+  signedInWithTasks,
+  taskRow,
+} from "./helpers";
 
 test("projects in the sidebar: create, add a task there, rename, archive, delete with its tasks", async ({
   page,
@@ -75,4 +84,38 @@ test("projects in the sidebar: create, add a task there, rename, archive, delete
   await expect(taskRow(page, "Plant tulip bulbs")).toHaveCount(0);
   const gone = await request.get(`${baseURL}/api/v1/projects/${projectId}`, { headers });
   expect(gone.status()).toBe(404);
+});
+
+test("the editor shows a task's project and moves it; a new task starts in the project shown", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { headers, created } = await signedInWithTasks(page, request, baseURL!, "editor-project", [
+    { title: "Book the venue" },
+  ]);
+  const garden = await createProject(page, "Garden");
+
+  // A new task opened with n on a project's page is that project's, as quick add's is.
+  await page.getByRole("heading", { level: 1, name: "Garden" }).click();
+  await page.keyboard.press("n");
+  const fresh = page.getByRole("dialog", { name: "New task" });
+  await expect(fresh.getByLabel("Project")).toHaveValue(garden.split("/").pop()!);
+  await fresh.getByLabel("Title").fill("Plant the tulips");
+  await fresh.getByRole("button", { name: "Add task" }).click();
+  await expect(taskRow(page, "Plant the tulips")).toBeVisible();
+
+  // An Inbox task moves to Garden from its editor.
+  await page.getByRole("region", { name: "Projects" }).getByRole("link", { name: /Inbox/ }).click();
+  const dialog = await openEditor(page, "Book the venue");
+  const inbox = (await getTask(request, baseURL!, headers, created[0]!.id)).project_id;
+  await expect(dialog.getByLabel("Project")).toHaveValue(inbox);
+  await dialog.getByLabel("Project").selectOption({ label: "Garden" });
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(taskRow(page, "Book the venue")).toHaveCount(0);
+  await page.goto(garden);
+  await expect(taskRow(page, "Book the venue")).toBeVisible();
+  await expect(taskRow(page, "Plant the tulips")).toBeVisible();
+  const moved = await getTask(request, baseURL!, headers, created[0]!.id);
+  expect(moved.project_id).toBe(garden.split("/").pop());
 });

@@ -12,6 +12,7 @@ import {
   type KeyboardEvent,
 } from "react";
 import { Controller, useForm, useWatch } from "react-hook-form";
+import { useLocation } from "react-router";
 import { PRIORITIES, STATUSES, type Task } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
 import { formatTaskDue } from "@/lib/dates";
@@ -47,6 +48,7 @@ import {
 // picker.
 const TaskActivity = lazy(() => import("@/features/comments/TaskActivity"));
 const AssigneeField = lazy(() => import("./AssigneeField"));
+const ProjectField = lazy(() => import("./ProjectField"));
 const TaskAttachments = lazy(() => import("@/features/attachments/TaskAttachments"));
 
 const selectCls = cn(selectClass, "w-full");
@@ -69,9 +71,15 @@ function useNewestCachedTask(id: string | undefined): Task | undefined {
   return useSyncExternalStore(subscribe, () => (id ? findCachedTask(qc, id) : undefined));
 }
 
-/** The form for a task, or for a new one (due on the day it was added on, if any). */
-const formValues = (state: EditorState, task: Task | undefined, timeZone: string) => ({
-  ...toFormValues(task, timeZone),
+/** The form for a task, or for a new one (in `newTaskProject`, due on the day it was added on,
+ * if any). */
+const formValues = (
+  state: EditorState,
+  task: Task | undefined,
+  timeZone: string,
+  newTaskProject: string,
+) => ({
+  ...toFormValues(task, timeZone, newTaskProject),
   ...(state.mode === "new" && state.dueDay && { dueDay: state.dueDay }),
 });
 
@@ -108,8 +116,13 @@ export function TaskDialog() {
     project: role && role !== "owner" ? (task?.project_id ?? "") : "",
   });
   // Due days and times are the user's (profile) zone's, as in quick add, Today and Upcoming.
-  const timeZone =
-    useContext(AuthContext)?.user?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const user = useContext(AuthContext)?.user;
+  const timeZone = user?.time_zone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // A new task goes where the page is, as quick add's does: the project shown, if the user may
+  // add to it, else the Inbox (whose id is the user's).
+  const pageProject = /^\/projects\/([^/]+)/.exec(useLocation().pathname)?.[1];
+  const pageRole = useProjectRole(pageProject);
+  const newTaskProject = pageProject && canWrite(pageRole) ? pageProject : (user?.id ?? "");
   const {
     register,
     control,
@@ -120,7 +133,7 @@ export function TaskDialog() {
     formState: { errors, isDirty },
   } = useForm<TaskFormValues>({
     resolver: zodResolver(taskFormSchema),
-    defaultValues: formValues(state, task, timeZone),
+    defaultValues: formValues(state, task, timeZone, newTaskProject),
   });
 
   const dueDay = useWatch({ control, name: "dueDay" });
@@ -148,7 +161,7 @@ export function TaskDialog() {
     if (!open) return;
     const sameOpening = formOpening.current === state;
     formOpening.current = state;
-    reset(formValues(state, task, timeZone), { keepDirtyValues: sameOpening });
+    reset(formValues(state, task, timeZone, newTaskProject), { keepDirtyValues: sameOpening });
     if (!sameOpening && switched.current) {
       switched.current = false;
       // A frame later: the dialog's focus trap first moves the focus off the subtask's button,
@@ -159,7 +172,7 @@ export function TaskDialog() {
         if (dialog) dialog.scrollTop = 0;
       });
     }
-  }, [open, state, task, reset, timeZone]);
+  }, [open, state, task, reset, timeZone, newTaskProject]);
 
   // Esc, the close button, a click outside and Cancel all come here, and so does opening another
   // task from this one: unsaved edits are not dropped without asking.
@@ -193,6 +206,7 @@ export function TaskDialog() {
           priority: v.priority,
           ...dueForCreate(v, timeZone),
           labels: v.labels,
+          ...(v.projectId && { project_id: v.projectId }),
         },
       });
     }
@@ -267,6 +281,9 @@ export function TaskDialog() {
               </select>
             </Field>
           </div>
+          <Suspense fallback={null}>
+            <ProjectField task={task} field={register("projectId")} />
+          </Suspense>
           <div className="grid grid-cols-2 gap-3">
             {/* min/max: the API's range, so the picker offers no day it would refuse. */}
             <LabelledInput

@@ -84,9 +84,12 @@ describe("diffTask", () => {
       dueTime: "",
       labels: ["travel"],
       recurrence: "",
+      projectId: task.project_id,
     };
     const tz = "Europe/Berlin";
     expect(diffTask(task, base, tz)).toEqual({});
+    const work = "00000000-0000-4000-8000-00000000beef";
+    expect(diffTask(task, { ...base, projectId: work }, tz)).toEqual({ project_id: work });
     expect(diffTask(task, { ...base, priority: "high", description: "  " }, tz)).toEqual({
       priority: "high",
       description: null,

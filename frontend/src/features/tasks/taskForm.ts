@@ -46,6 +46,8 @@ export const taskFormSchema = z
     labels: z.array(z.string().min(1).max(50)).max(20, "Use at most 20 labels"),
     /** RFC 5545 RRULE text, or "" for no repeat. */
     recurrence: z.string().max(500, "Use at most 500 characters"),
+    /** The project's id (the Inbox's is the owner's id). */
+    projectId: z.string(),
   })
   // A time alone would be saved as no due at all.
   .refine((v) => !v.dueTime || v.dueDay, {
@@ -91,7 +93,12 @@ export function dueOf(v: Pick<TaskFormValues, "dueDay" | "dueTime">, timeZone: s
   return { due_on: null, due_date: new Date(instant).toISOString() };
 }
 
-export const toFormValues = (t: Task | undefined, timeZone: string): TaskFormValues => ({
+/** The form for `t`, or for a new task in `newTaskProject`. */
+export const toFormValues = (
+  t: Task | undefined,
+  timeZone: string,
+  newTaskProject = "",
+): TaskFormValues => ({
   title: t?.title ?? "",
   description: t?.description ?? "",
   status: t?.status ?? "pending",
@@ -99,6 +106,7 @@ export const toFormValues = (t: Task | undefined, timeZone: string): TaskFormVal
   ...dueFields(t, timeZone),
   labels: t?.labels ?? [],
   recurrence: t?.recurrence ?? "",
+  projectId: t?.project_id ?? newTaskProject,
 });
 
 /** Only the fields the user changed, so a save never clobbers someone else's other edits. */
@@ -121,6 +129,7 @@ export function diffTask(task: Task, v: TaskFormValues, timeZone: string): TaskU
   const recurrence = v.recurrence.trim() || null;
   if (recurrence !== task.recurrence) patch.recurrence = recurrence;
   if (v.labels.join("\u0000") !== task.labels.join("\u0000")) patch.labels = v.labels;
+  if (v.projectId && v.projectId !== task.project_id) patch.project_id = v.projectId;
   return patch;
 }
 
