@@ -29,7 +29,7 @@ function countBulkRequests(page: Page) {
   return () => sent;
 }
 
-test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and by the toast", async ({
+test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z", async ({
   page,
   request,
   baseURL,
@@ -89,19 +89,95 @@ test("bulk by keyboard and shift-click: one atomic request, undone by Ctrl+Z and
   await expect(bulkBar(page)).toContainText("1 selected");
   await page.keyboard.press("Escape");
   await expect(bulkBar(page)).toHaveCount(0);
+});
 
-  // Delete two, then Undo from the toast: they come back (re-created) with their labels.
-  await clickRow(page, "Alpha report", "Control");
-  await clickRow(page, "Bravo invoice", "Control");
-  await bulkBar(page).getByRole("button", { name: "Delete" }).click();
-  await expect(taskRow(page, "Alpha report")).toHaveCount(0);
-  await expect(taskRow(page, "Bravo invoice")).toHaveCount(0);
+test("a bulk delete waits for its Undo window: Undo brings back the same tasks, with their comments and subtasks; once it closes, one bulk deletes them", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const {
+    email,
+    headers,
+    parent: bravo,
+    subtasks,
+  } = await accountWithSubtasks(
+    request,
+    baseURL!,
+    "bulkdelete",
+    { title: "Bravo invoice", labels: ["money"] },
+    [{ title: "Scan the receipt" }],
+  );
+  const made = await request.post(`${baseURL}/api/v1/tasks`, {
+    data: { title: "Alpha report", priority: "low" },
+    headers,
+  });
+  expect(made.status()).toBe(201);
+  const alpha = (await made.json()) as { id: string };
+  const comment = await request.post(`${baseURL}/api/v1/tasks/${bravo.id}/comments`, {
+    data: { body: "Sent to accounting" },
+    headers,
+  });
+  expect(comment.status()).toBe(201);
+  const bulks = countBulkRequests(page);
+  await logIn(page, email);
+  const status = async (id: string) =>
+    (await request.get(`${baseURL}/api/v1/tasks/${id}`, { headers })).status();
+  /** Deletes Alpha and Bravo from the bulk bar; answers when the Delete was clicked. */
+  const deleteBoth = async () => {
+    await clickRow(page, "Alpha report", "Control");
+    await clickRow(page, "Bravo invoice", "Control");
+    await expect(bulkBar(page)).toContainText("2 selected");
+    await bulkBar(page).getByRole("button", { name: "Delete" }).click();
+    const clicked = Date.now();
+    await expect(taskRow(page, "Alpha report")).toHaveCount(0);
+    await expect(taskRow(page, "Bravo invoice")).toHaveCount(0);
+    return clicked;
+  };
+
+  // Undo from the toast: nothing was sent, so the very same tasks are back (ids, comment, subtask).
+  await deleteBoth();
   await toast(page, "Deleted 2 tasks").getByRole("button", { name: "Undo" }).click();
+  await expect(toast(page, "2 tasks restored")).toBeVisible();
   await expect(taskRow(page, "Bravo invoice")).toContainText("money");
-  await expect(taskRow(page, "Alpha report")).toContainText("Low");
+  await expect(taskRow(page, "Bravo invoice")).toHaveAttribute("data-task-id", bravo.id);
+  await expect(taskRow(page, "Alpha report")).toHaveAttribute("data-task-id", alpha.id);
+  await page.waitForTimeout(6_500); // past the window: still nothing sent
+  expect(bulks()).toBe(0);
   await page.reload();
-  await expect(taskRow(page, "Bravo invoice")).toContainText("money");
-  await expect(page.getByTestId("task-item")).toHaveCount(4);
+  await expect(taskRow(page, "Bravo invoice")).toHaveAttribute("data-task-id", bravo.id);
+  await expect(taskRow(page, "Alpha report")).toHaveAttribute("data-task-id", alpha.id);
+  const comments = await request.get(`${baseURL}/api/v1/tasks/${bravo.id}/comments`, { headers });
+  expect(((await comments.json()) as { items: Array<{ body: string }> }).items).toMatchObject([
+    { body: "Sent to accounting" },
+  ]);
+  const subs = await request.get(`${baseURL}/api/v1/tasks?parent=${bravo.id}`, { headers });
+  expect(((await subs.json()) as { items: Array<{ id: string }> }).items.map((t) => t.id)).toEqual([
+    subtasks[0]!.id,
+  ]);
+
+  // Deleted again and left alone: ONE bulk, sent when the window closes, not before.
+  let sentAt = 0;
+  const sent = page.waitForRequest(
+    (r) => {
+      const bulk = r.method() === "POST" && r.url().endsWith("/api/v1/tasks/bulk");
+      if (bulk) sentAt = Date.now();
+      return bulk;
+    },
+    { timeout: 15_000 },
+  );
+  const clicked = await deleteBoth();
+  expect(await status(alpha.id)).toBe(200);
+  expect(await status(bravo.id)).toBe(200);
+  await sent;
+  expect(sentAt - clicked).toBeGreaterThanOrEqual(5_000);
+  await expect.poll(() => status(alpha.id)).toBe(404);
+  expect(await status(bravo.id)).toBe(404);
+  expect(await status(subtasks[0]!.id)).toBe(404); // the parent's subtask went with it
+  expect(bulks()).toBe(1);
+  await page.reload();
+  await expect(editButton(page, "Alpha report")).toHaveCount(0);
+  await expect(page.getByTestId("task-item")).toHaveCount(0);
 });
 
 /**

@@ -1,12 +1,13 @@
 import { dateFormat } from "@/lib/dates";
 /**
  * Bulk changes (issue 18): what one `POST /tasks/bulk` sends for an action on the selected tasks,
- * and the inverse that undoes it. Pure functions, so the payloads are unit-tested apart from React.
+ * and the inverse that undoes a patch. Pure functions, so the payloads are unit-tested apart from React.
  */
 import type { components } from "@/api/schema";
 import { ApiError } from "@/api/problem";
-import type { Priority, Task, TaskCreate, TaskUpdate } from "@/api/types";
+import type { Priority, Task, TaskUpdate } from "@/api/types";
 import { rescheduleTo } from "@/features/planner/reschedule";
+import { revertPatch } from "./revert";
 
 type S = components["schemas"];
 export type BulkOperation = S["BulkPatch"] | S["BulkDelete"];
@@ -103,73 +104,25 @@ export function buildBulkOperations(
 }
 
 /**
- * The values `patch` replaced in `before`: what an undo sends. A due change restores both due
- * fields; completing a repeating task restores its due too, which the API moved to the next
- * occurrence (the task stays open, so the status alone would change nothing).
- */
-export function revertPatch(before: Task, patch: TaskUpdate): TaskUpdate {
-  const revert: Record<string, unknown> = {};
-  const rolled = patch.status === "done" && before.status !== "done" && !!before.recurrence;
-  const fields = Object.keys(patch) as (keyof TaskUpdate)[];
-  for (const f of rolled ? [...fields, "due_on" as const] : fields) {
-    if (f === "due_on" || f === "due_date") {
-      // At most one of them is set (the API's rule), so sending both puts back exactly that one.
-      revert.due_on = before.due_on;
-      revert.due_date = before.due_date;
-    } else revert[f] = before[f];
-  }
-  return revert as TaskUpdate;
-}
-
-/** What an undo sends: one bulk that restores the patched tasks, and a POST per deleted task. */
-export interface BulkInverse {
-  operations: BulkOperation[];
-  creates: TaskCreate[];
-}
-
-/**
- * The inverse of an applied bulk: each patched task gets its previous values on the version the
- * bulk produced (so a change made elsewhere since is a 412, not silently overwritten); each deleted
- * task is created again from its last state (a new id: the API has no undelete).
+ * The inverse of an applied bulk: one bulk giving each patched task its previous values on the
+ * version the bulk produced (so a change made elsewhere since is a 412, not silently
+ * overwritten). A bulk delete has none: it is sent only once its Undo window has closed.
  */
 export function inverseOf(
   before: readonly Task[],
   sent: readonly BulkOperation[],
   result: BulkResult,
-): BulkInverse {
+): BulkOperation[] {
   const byId = new Map(before.map((t) => [t.id, t]));
   const saved = new Map(result.tasks.map((t) => [t.id, t]));
   const operations: BulkOperation[] = [];
-  const creates: TaskCreate[] = [];
   for (const op of sent) {
     const old = byId.get(op.id);
-    if (!old) continue;
-    if ("delete" in op) {
-      if (result.deleted.includes(op.id)) creates.push(recreateBody(old));
-      continue;
-    }
     const now = saved.get(op.id);
-    if (now)
-      operations.push({ id: op.id, version: now.version, patch: revertPatch(old, op.patch) });
+    if (!old || !now || "delete" in op) continue;
+    operations.push({ id: op.id, version: now.version, patch: revertPatch(old, op.patch) });
   }
-  return { operations, creates };
-}
-
-/** The POST body that re-creates a deleted task with its fields (not its id or history). */
-export function recreateBody(t: Task): TaskCreate {
-  const body: TaskCreate = {
-    title: t.title,
-    description: t.description,
-    status: t.status,
-    priority: t.priority,
-    labels: t.labels,
-    project_id: t.project_id,
-    recurrence: t.recurrence,
-  };
-  if (t.due_on) body.due_on = t.due_on;
-  else if (t.due_date) body.due_date = t.due_date;
-  if (t.parent_id) body.parent_id = t.parent_id;
-  return body;
+  return operations;
 }
 
 /** The ids a 412 from /tasks/bulk names as changed since they were selected. */

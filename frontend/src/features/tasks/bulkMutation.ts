@@ -1,22 +1,21 @@
 /**
  * Applying a bulk action: optimistic in every cached list, one `POST /tasks/bulk`, rollback on
- * failure, and an undo entry whose inverse is another bulk (plus a POST per deleted task).
- * Loaded with the bulk bar (a lazy chunk), not with the list.
+ * failure, and an undo entry whose inverse is another bulk. A bulk delete is sent when its Undo
+ * window closes, as a single delete is, so its undo sends nothing. Loaded with the bulk bar (a
+ * lazy chunk), not with the list.
  */
 import { MutationObserver, onlineManager, type QueryClient } from "@tanstack/react-query";
 import { toast } from "@/ui/toast";
 import { api, dataOf } from "@/api/client";
 import { errorMessage } from "@/api/problem";
 import type { Task } from "@/api/types";
-import { uuid } from "@/lib/uuid";
-import { createTask, getTask, taskKeys } from "./api";
+import { getTask, taskKeys } from "./api";
 import {
   buildBulkOperations,
   describeBulk,
   inverseOf,
   staleIdsOf,
   type BulkAction,
-  type BulkInverse,
   type BulkOperation,
   type BulkRequest,
   type BulkResult,
@@ -30,9 +29,11 @@ import {
 } from "./cache";
 import {
   afterOwnWrites,
+  deleteWithUndo,
   recordOwnWrite,
   resync,
   sendMerged,
+  sendOnLeave,
   showAnswer,
   TASK_CHANGES,
   TASK_WRITE,
@@ -122,11 +123,72 @@ const titles = (tasks: readonly Task[], ids: readonly string[]) =>
     .map((t) => `“${t.title}”`)
     .join(", ");
 
+/** The error toast of a refused bulk (nothing was applied): the tasks changed elsewhere, if so. */
+function showRefusal(tasks: readonly Task[], error: unknown, what: string) {
+  const stale = staleIdsOf(error);
+  if (stale.length)
+    toast.error(
+      `Nothing was changed: ${titles(tasks, stale)} changed elsewhere since you selected ${
+        stale.length === 1 ? "it" : "them"
+      }. The list now shows the current versions; check them and try again.`,
+      { duration: 10_000 },
+    );
+  else toast.error(`Could not ${what} the selected tasks: ${errorMessage(error)}`);
+}
+
+/**
+ * Delete `tasks` as one task is deleted (deleteWithUndo): hidden at once with an Undo toast, and
+ * when the window closes ONE atomic bulk of `operations`, merged as any bulk (bulkMerged). Undo
+ * in the window sends nothing, so the tasks keep their ids, comments, subtasks and history.
+ */
+function deleteInBulk(qc: QueryClient, tasks: readonly Task[], operations: BulkOperation[]) {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const body: BulkRequest = { operations };
+  const send = async (request: BulkRequest) => {
+    const result = await bulkMerged(request, byId);
+    // A deleted parent's subtasks went with it.
+    for (const id of result.deleted) {
+      removeTaskFromLists(qc, id);
+      qc.removeQueries({ queryKey: taskKeys.detail(id) });
+    }
+    return result;
+  };
+  const n = operations.length;
+  deleteWithUndo(qc, {
+    tasks,
+    label: describeBulk({ kind: "delete" }, n),
+    restored: n === 1 ? "Task restored" : `${n} tasks restored`,
+    // A mutation in the edits' scope, as any bulk: the live updates hold their refetches until it
+    // is in (live/follow.ts), it follows the changes made before it, and offline it waits.
+    send: (now) =>
+      now
+        ? send(body)
+        : new MutationObserver(qc, {
+            mutationKey: [TASK_WRITE, "bulk"],
+            scope: TASK_CHANGES,
+            mutationFn: send,
+          }).mutate(body),
+    leave: () =>
+      sendOnLeave("/api/v1/tasks/bulk", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          operations: operations.map((op) => ({
+            ...op,
+            version: afterOwnWrites(op.id, op.version),
+          })),
+        }),
+      }),
+    refused: (error) => showRefusal(tasks, error, "delete"),
+    settled: () => resyncAll(qc),
+  });
+}
+
 /**
  * Apply `action` to `tasks` (each at the version shown). Resolves true when applied (offline: once
- * shown, the change then waits in the page); false when nothing was (the selection stays so the
- * user can look and try again). Completing a parent with open subtasks asks first (a toast
- * action) and, if told to, runs again with `complete_subtasks`.
+ * shown, the change then waits in the page; a delete: once hidden, in its Undo window); false when
+ * nothing was (the selection stays so the user can look and try again). Completing a parent with
+ * open subtasks asks first (a toast action) and, if told to, runs again with `complete_subtasks`.
  */
 export async function runBulk(
   qc: QueryClient,
@@ -142,13 +204,16 @@ export async function runBulk(
     toast("Nothing to change: the selected tasks already are that way.");
     return true;
   }
+  if (action.kind === "delete") {
+    // Nothing is sent yet: the bar is done with it, as with any change waiting in the page.
+    deleteInBulk(qc, tasks, operations);
+    return true;
+  }
   await qc.cancelQueries({ queryKey: taskKeys.lists() });
   const snapshot = snapshotLists(qc);
   const byId = new Map(tasks.map((t) => [t.id, t]));
-  for (const op of operations) {
-    if ("delete" in op) removeTaskFromLists(qc, op.id);
-    else upsertTaskInLists(qc, applyPatch(byId.get(op.id)!, op.patch));
-  }
+  for (const op of operations)
+    if (!("delete" in op)) upsertTaskInLists(qc, applyPatch(byId.get(op.id)!, op.patch));
   // A mutation, so the live updates hold their refetches until it is in (live/follow.ts): a list
   // read meanwhile would show the rows as they were before it. In the edits' scope, so it reaches
   // the server after the edits made before it, and the edits made after it follow it.
@@ -164,7 +229,6 @@ export async function runBulk(
       result = await sent;
     } catch (error) {
       restoreLists(qc, snapshot);
-      const stale = staleIdsOf(error);
       const open = openSubtasksOf(error);
       if (open) {
         toast(`Complete ${open} open ${open === 1 ? "subtask" : "subtasks"} too?`, {
@@ -178,19 +242,11 @@ export async function runBulk(
               ),
           },
         });
-      } else if (stale.length) {
-        toast.error(
-          `Nothing was changed: ${titles(tasks, stale)} changed elsewhere since you selected ${
-            stale.length === 1 ? "it" : "them"
-          }. The list now shows the current versions; check them and try again.`,
-          { duration: 10_000 },
-        );
-      } else toast.error(`Could not change the selected tasks: ${errorMessage(error)}`);
+      } else showRefusal(tasks, error, "change");
       resyncAll(qc);
       return false;
     }
     for (const t of result.tasks) showAnswer(qc, t, body);
-    for (const id of result.deleted) removeTaskFromLists(qc, id);
     resyncAll(qc);
     recordBulkUndo(
       qc,
@@ -209,39 +265,33 @@ export async function runBulk(
 /**
  * Undo: the inverse bulk on the versions the bulk produced (`produced`), merged as the bulk was, so
  * a later change to other fields of those tasks is kept and one to the same fields refuses the
- * undo; then deleted tasks are created again.
+ * undo.
  */
 function recordBulkUndo(
   qc: QueryClient,
   label: string,
-  inverse: BulkInverse,
+  inverse: BulkOperation[],
   produced: readonly Task[],
 ) {
   const id = `bulk-${++seq}`;
-  // Keys fixed now: a retried undo never re-creates a deleted task twice.
-  const creates = inverse.creates.map((body) => ({ body, key: uuid() }));
   undoStack.push({
     id,
     label,
     undo: () => {
       toast.dismiss(id);
       // A mutation in the edits' scope, as the bulk was: sent in order, and offline it waits.
-      const undoing: BulkRequest = { operations: inverse.operations };
+      const undoing: BulkRequest = { operations: inverse };
       void new MutationObserver(qc, {
         mutationKey: [TASK_WRITE, "bulk"],
         scope: TASK_CHANGES,
-        mutationFn: async (request: BulkRequest) => {
-          const back = request.operations.length
-            ? await bulkMerged(request, new Map(produced.map((t) => [t.id, t])))
-            : { tasks: [], deleted: [] };
-          const recreated: Task[] = [];
-          for (const { body, key } of creates) recreated.push(await createTask(body, key));
-          return [...back.tasks, ...recreated];
-        },
+        mutationFn: async (request: BulkRequest) =>
+          request.operations.length
+            ? bulkMerged(request, new Map(produced.map((t) => [t.id, t])))
+            : { tasks: [], deleted: [] },
       })
         .mutate(undoing)
         .then(
-          (tasks) => {
+          ({ tasks }) => {
             for (const t of tasks) showAnswer(qc, t, undoing);
             toast.success(`Undone: ${label.charAt(0).toLowerCase()}${label.slice(1)}`, {
               duration: 2500,

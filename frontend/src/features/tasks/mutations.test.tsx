@@ -521,6 +521,21 @@ describe("optimistic task mutations", () => {
     );
   });
 
+  it("as the page goes, a delete in its Undo window is sent once, with keepalive", async () => {
+    const { task } = deleteTheTask();
+    const { fetchMock } = mockApi({
+      "DELETE /api/v1/tasks/:id": () => new Response(null, { status: 204 }),
+    });
+    window.dispatchEvent(new Event("pagehide"));
+    // (An earlier test's delete may still be in its window: it is sent along with it.)
+    const sent = () =>
+      fetchMock.mock.calls.filter(([url]) => String(url).endsWith(`/api/v1/tasks/${task.id}`));
+    expect(sent()).toHaveLength(1);
+    expect(sent()[0]![1]).toMatchObject({ method: "DELETE", keepalive: true });
+    await act(() => vi.advanceTimersByTimeAsync(10_000));
+    expect(sent()).toHaveLength(1);
+  });
+
   it("a list refetched during the Undo window does not bring the deleted task back", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const { wrapper, task } = setup();

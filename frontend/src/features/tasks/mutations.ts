@@ -12,7 +12,7 @@ import { getAccessToken, apiOrigin } from "@/api/session";
 import type { Task, TaskCreate, TaskStatus, TaskUpdate } from "@/api/types";
 import { uuid } from "@/lib/uuid";
 import { createTask, deleteTask, getTask, taskKeys, updateTask } from "./api";
-import { revertPatch } from "./bulk";
+import { revertPatch } from "./revert";
 import {
   applyPatch,
   findCachedTask,
@@ -451,87 +451,149 @@ function withChangesOnTheirWay(qc: QueryClient, created: Task, tempId: string): 
 
 export const newIdempotencyKey = uuid;
 
-/* Deleting: the task disappears at once and the DELETE is sent when the Undo window closes
- * (or when the page is left), so Undo restores the very same task with its id and history. */
+/* Deleting: the rows disappear at once and the deletion is sent when the Undo window closes
+ * (or when the page is left), so Undo restores the very same tasks with their ids and history. */
 const UNDO_MS = 6000;
 const pending = pendingDeletes;
 
 function flushOnLeave() {
-  for (const [id, entry] of pending) {
+  // One entry can stand under several ids (a bulk's tasks, a new task's two ids): sent once.
+  for (const entry of new Set(pending.values())) {
     clearTimeout(entry.timer);
-    pending.delete(id);
-    // A new task's row: never created, or the entry under its server id sends the DELETE.
-    if (id.startsWith("temp-")) continue;
-    const token = getAccessToken();
-    void fetch(`${apiOrigin()}/api/v1/tasks/${id}`, {
-      method: "DELETE",
-      keepalive: true,
-      headers: token ? { Authorization: `Bearer ${token}` } : {},
-    }).catch(() => {});
+    entry.leave();
   }
+  pending.clear();
 }
 if (typeof window !== "undefined") window.addEventListener("pagehide", flushOnLeave);
 
-/** A deleted row as it comes back: a new task saved meanwhile, as the server knows it. */
+/** A request to the API that outlives the page (`keepalive`): no answer is awaited, and the
+ * client's token refresh cannot run, so it goes with the token held. */
+export function sendOnLeave(path: string, init: RequestInit = {}): void {
+  const token = getAccessToken();
+  void fetch(`${apiOrigin()}${path}`, {
+    ...init,
+    keepalive: true,
+    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...init.headers },
+  }).catch(() => {});
+}
+
+/** A row as it comes back: a new task saved meanwhile, as the server knows it. */
 function asSaved(task: Task): Task {
   const saved = createdAs(task.id);
   return saved ? { ...task, id: saved.id, version: saved.version } : task;
 }
 
+/** One deletion with an Undo window: a single task's or a bulk's (bulkMutation.ts). */
+export interface UndoableDelete {
+  /** The rows deleted, as shown. */
+  tasks: readonly Task[];
+  /** The toast's text, and the undo entry's. */
+  label: string;
+  /** The toast once undone. */
+  restored: string;
+  /**
+   * Send the deletion when the window closes: a task change in TASK_CHANGES (after the changes
+   * made before it; offline it waits), or `now`, outside it, before logging out (a change queued
+   * behind others would be dropped with the session). A rejection means nothing was deleted.
+   */
+  send: (now: boolean) => Promise<unknown>;
+  /** The same request with `keepalive` (sendOnLeave), as the page goes. */
+  leave: () => void;
+  /** Tell the user why the deletion was refused (its rows are back by then). */
+  refused: (error: unknown) => void;
+  /** After the send, either way: refetch what it changed. */
+  settled: () => void;
+}
+
+/**
+ * Hide `d.tasks` in every cached list, keep them out of lists fetched meanwhile (pendingDeletes),
+ * and offer Undo (toast and stack) for UNDO_MS; then `d.send`. Undo in the window sends nothing
+ * and puts the same rows back where they were.
+ */
+export function deleteWithUndo(qc: QueryClient, d: UndoableDelete): void {
+  const snapshot = snapshotLists(qc);
+  for (const t of d.tasks) removeTaskFromLists(qc, t.id);
+  const undoId = `delete-${++undoSeq}`;
+  const forget = () => {
+    for (const t of d.tasks) {
+      pending.delete(t.id);
+      pending.delete(serverIdOf(t.id));
+    }
+  };
+  const putBack = () => {
+    for (const t of d.tasks) reinsertTask(qc, asSaved(t), snapshot, t.id);
+  };
+  const run = (now = false) => {
+    forget();
+    undoStack.remove(undoId);
+    d.send(now)
+      .then(() => {
+        for (const t of d.tasks) qc.removeQueries({ queryKey: taskKeys.detail(serverIdOf(t.id)) });
+      })
+      .catch((error: unknown) => {
+        // Where it was, or (in a list fetched since) where the list puts it.
+        putBack();
+        for (const t of d.tasks) {
+          const back = asSaved(t);
+          if (!findCachedTask(qc, back.id)) upsertTaskInLists(qc, back);
+        }
+        d.refused(error);
+      })
+      .finally(d.settled);
+  };
+  const timer = setTimeout(() => run(), UNDO_MS);
+  const entry = { timer, run, leave: d.leave };
+  for (const t of d.tasks) pending.set(t.id, entry);
+  undoStack.push({
+    id: undoId,
+    label: d.label,
+    undo: () => {
+      clearTimeout(timer);
+      forget();
+      putBack();
+      toast.success(d.restored, { id: undoId, duration: 2000 });
+    },
+  });
+  toast(d.label, {
+    id: undoId,
+    duration: UNDO_MS,
+    action: { label: "Undo", onClick: () => undoStack.undo(undoId) },
+  });
+}
+
 export function useDeleteTask() {
   const qc = useQueryClient();
   return (task: Task) => {
-    const snapshot = snapshotLists(qc);
-    removeTaskFromLists(qc, task.id);
-    const undoId = `delete-${task.id}`;
-    const forget = () => {
-      pending.delete(task.id);
-      pending.delete(serverIdOf(task.id));
+    // A new task's create goes first (one scope): it is deleted by the id the server gave it, or
+    // not at all if that create failed.
+    const deleteOnServer = async (id: string) => {
+      const onServer = serverIdOf(id);
+      if (onServer.startsWith("temp-")) return;
+      try {
+        await deleteTask(onServer);
+      } catch (error) {
+        if (!(error instanceof ApiError && error.status === 404)) throw error; // gone already
+      }
     };
-    const run = (now = false) => {
-      forget();
-      undoStack.remove(undoId);
-      // A mutation in the edits' scope: after the changes made before it (a new task's create
-      // too: it is deleted by the id the server gave it, or not at all if that create failed),
-      // and offline it waits. Before logging out, now: a change queued behind others would be
-      // dropped with the session.
-      const deleteOnServer = (id: string) => {
-        const onServer = serverIdOf(id);
-        return onServer.startsWith("temp-") ? Promise.resolve() : deleteTask(onServer);
-      };
-      const sent = now
-        ? deleteOnServer(task.id)
-        : new MutationObserver(qc, {
-            mutationKey: [TASK_WRITE, "delete"],
-            scope: TASK_CHANGES,
-            mutationFn: ({ task: gone }: { task: Task }) => deleteOnServer(gone.id),
-          }).mutate({ task });
-      sent
-        .then(() => qc.removeQueries({ queryKey: taskKeys.detail(serverIdOf(task.id)) }))
-        .catch((error: unknown) => {
-          if (error instanceof ApiError && error.status === 404) return;
-          const back = asSaved(task);
-          if (!findCachedTask(qc, back.id)) upsertTaskInLists(qc, back);
-          toast.error(`Could not delete “${task.title}”: ${errorMessage(error)}`);
-        })
-        .finally(() => resync(qc));
-    };
-    const timer = setTimeout(() => run(), UNDO_MS);
-    pending.set(task.id, { timer, run });
-    undoStack.push({
-      id: undoId,
+    deleteWithUndo(qc, {
+      tasks: [task],
       label: `Deleted “${task.title}”`,
-      undo: () => {
-        clearTimeout(timer);
-        forget();
-        reinsertTask(qc, asSaved(task), snapshot, task.id);
-        toast.success("Task restored", { id: undoId, duration: 2000 });
+      restored: "Task restored",
+      send: (now) =>
+        now
+          ? deleteOnServer(task.id)
+          : new MutationObserver(qc, {
+              mutationKey: [TASK_WRITE, "delete"],
+              scope: TASK_CHANGES,
+              mutationFn: ({ task: gone }: { task: Task }) => deleteOnServer(gone.id),
+            }).mutate({ task }),
+      leave: () => {
+        // A new task's row never created sends nothing.
+        const id = serverIdOf(task.id);
+        if (!id.startsWith("temp-")) sendOnLeave(`/api/v1/tasks/${id}`, { method: "DELETE" });
       },
-    });
-    toast(`Deleted “${task.title}”`, {
-      id: undoId,
-      duration: UNDO_MS,
-      action: { label: "Undo", onClick: () => undoStack.undo(undoId) },
+      refused: (error) => toast.error(`Could not delete “${task.title}”: ${errorMessage(error)}`),
+      settled: () => resync(qc),
     });
   };
 }
@@ -539,7 +601,7 @@ export function useDeleteTask() {
 /** Send every deletion still waiting for its Undo window and forget the undo stack (used before
  * logging out, so the next account on this tab cannot undo the last one's changes). */
 export function flushPendingDeletes(): void {
-  // One entry can stand under two ids (a new task's temp- one and the one the server gave).
+  // One entry can stand under several ids (a bulk's tasks, a new task's two ids): sent once.
   for (const entry of new Set(pending.values())) {
     clearTimeout(entry.timer);
     entry.run(true);
