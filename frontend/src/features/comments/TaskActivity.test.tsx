@@ -51,4 +51,35 @@ describe("a task's history", () => {
     expect(await screen.findByText("assignee: someone → You")).toBeInTheDocument();
     expect(document.body).not.toHaveTextContent(GONE);
   });
+
+  it("words a due as one thing: a time added to a due day is one change of the due", async () => {
+    mockApi({
+      "GET /api/v1/projects": () => json({ items: [] }),
+      "GET /api/v1/tasks/:id/comments": () => json({ items: [] }),
+      "GET /api/v1/tasks/:id/history": () =>
+        json({
+          items: [
+            event({ due_on: ["2026-12-16", null], due_date: [null, "2026-12-16T18:00:00Z"] }, 1),
+            event({ due_on: [null, "2026-12-20"] }, 2),
+            event({ due_date: ["2026-12-16T18:00:00Z", null], priority: ["low", "high"] }, 3),
+          ],
+          next_cursor: null,
+        }),
+    });
+    renderWith(
+      <AuthContext.Provider
+        value={{ user: { id: ME, time_zone: "UTC" } as User } as AuthContextValue}
+      >
+        <TaskActivity task={makeTask({ project_id: ME })} />
+      </AuthContext.Provider>,
+    );
+
+    expect(
+      await screen.findByText(/^due: Dec 16, 2026 → Dec 16, 2026, 6:00\sPM$/),
+    ).toBeInTheDocument();
+    expect(screen.getByText("due: none → Dec 20, 2026")).toBeInTheDocument();
+    expect(screen.getByText(/^due: Dec 16, 2026, 6:00\sPM → none$/)).toBeInTheDocument();
+    expect(screen.getByText("priority: Low → High")).toBeInTheDocument();
+    expect(document.body).not.toHaveTextContent(/due (day|time)/);
+  });
 });

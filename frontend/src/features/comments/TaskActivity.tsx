@@ -189,8 +189,6 @@ const FIELD_LABEL: Record<string, string> = {
   description: "description",
   status: "status",
   priority: "priority",
-  due_date: "due time",
-  due_on: "due day",
   recurrence: "repeat",
   labels: "labels",
   project_id: "project",
@@ -217,9 +215,12 @@ function useWords(me: string | undefined, members: readonly Member[] | null, tim
       case "due_date":
         return when(text, timeZone);
       case "due_on":
-        return dateFormat(undefined, { dateStyle: "medium", timeZone: "UTC" }).format(
-          new Date(`${text}T12:00:00Z`),
-        );
+        // Noon UTC of the day, shown in UTC: the day itself whatever the zone.
+        return /^\d{4}-\d{2}-\d{2}$/.test(text)
+          ? dateFormat(undefined, { dateStyle: "medium", timeZone: "UTC" }).format(
+              new Date(`${text}T12:00:00Z`),
+            )
+          : text;
       case "recurrence":
         return describeRecurrence(text).replace(/^Repeats:? /, "");
       case "project_id":
@@ -237,11 +238,23 @@ function useWords(me: string | undefined, members: readonly Member[] | null, tim
   };
 }
 
+/**
+ * One line a changed field. A due is one thing to the user, though the API keeps a due day and a
+ * due time apart: adding a time to a due day is "due: Dec 16 → Dec 16, 6:00 PM", not the day going
+ * to none and a time coming from none.
+ */
 function describe(event: TaskEvent, words: ReturnType<typeof useWords>): string[] {
-  return Object.entries(event.changes).map(([field, [from, to]]) =>
-    event.kind === "created"
-      ? `${FIELD_LABEL[field] ?? field}: ${words(field, to)}`
-      : `${FIELD_LABEL[field] ?? field}: ${words(field, from)} → ${words(field, to)}`,
+  const { due_on: dueOn, due_date: dueAt, ...rest } = event.changes;
+  const due = (side: 0 | 1) =>
+    dueAt?.[side] ? words("due_date", dueAt[side]) : words("due_on", dueOn?.[side]);
+  const changes: [string, string, string][] = Object.entries(rest).map(([field, [from, to]]) => [
+    FIELD_LABEL[field] ?? field,
+    words(field, from),
+    words(field, to),
+  ]);
+  if (dueOn || dueAt) changes.splice(0, 0, ["due", due(0), due(1)]);
+  return changes.map(([label, from, to]) =>
+    event.kind === "created" ? `${label}: ${to}` : `${label}: ${from} → ${to}`,
   );
 }
 
