@@ -161,7 +161,7 @@ test("on the board, a card added offline moves by ←/→, its buttons and a dra
   await controlled(page);
   await context.setOffline(true);
   await expect(page.getByTestId("offline-status")).toHaveText("Offline");
-  const add = page.getByLabel("Add a task to pending", { exact: true });
+  const add = page.getByLabel("Add a task to To do", { exact: true });
   for (const title of ["Pack the bag", "Book the train"]) {
     await add.fill(title);
     await add.press("Enter");

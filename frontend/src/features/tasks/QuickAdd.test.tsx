@@ -71,7 +71,7 @@ describe("QuickAdd", () => {
     renderWith(<QuickAdd status="in_progress" compact />, {
       route: "/board?priority=urgent&label=batch",
     });
-    await user.type(screen.getByLabelText("Add a task to in progress"), "Rerun import{Enter}");
+    await user.type(screen.getByLabelText("Add a task to In progress"), "Rerun import{Enter}");
     await waitFor(() => expect(calls.some((c) => c.method === "POST")).toBe(true));
     expect(postedBody(calls)).toEqual({
       title: "Rerun import",

@@ -8,6 +8,7 @@ import type { TaskStatus } from "@/api/types";
 import { loadQuickAdd, type QuickAddEngine } from "@/features/quickadd/load";
 import { useTaskFilters } from "./filters";
 import { newIdempotencyKey, useCreateTask } from "./mutations";
+import { STATUS_LABEL } from "./statusPriorityDisplay";
 
 /**
  * Type a sentence and press Enter: "Call mom tomorrow at 6pm p1 #family" is read into chips
@@ -24,7 +25,8 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
   const create = useCreateTask();
   const queryClient = useQueryClient();
   const id = status ? `quick-add-${status}` : "quick-add";
-  const label = status ? `Add a task to ${status.replace("_", " ")}` : "Add a task";
+  // The column's name as the board shows it ("To do"), not the API's value ("pending").
+  const label = status ? `Add a task to ${STATUS_LABEL[status]}` : "Add a task";
 
   // Read in the profile's zone, as every date the app shows (lib/dates, TaskBadges) and Today on
   // the server: "6pm" is the 6pm the user then sees, whatever zone the browser is in.

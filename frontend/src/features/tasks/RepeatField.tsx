@@ -200,10 +200,10 @@ export function RepeatField({
         )}
         role={error ? "alert" : undefined}
       >
+        {/* Nothing to say about a task that does not repeat: a rule without a due day says why
+            it needs one when it is chosen (the form's error). */}
         {error ??
-          (value
-            ? `${describeRecurrence(value)}. Completing it moves the due to the next date.`
-            : "A repeating task needs a due day (and may have a time).")}
+          (value && `${describeRecurrence(value)}. Completing it moves the due to the next date.`)}
       </p>
     </div>
   );

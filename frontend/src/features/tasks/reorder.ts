@@ -22,6 +22,7 @@ import {
   type Snapshot,
 } from "./cache";
 import { matchesQuery, type ApiTaskQuery } from "./filters";
+import { STATUS_LABEL } from "./statusPriorityDisplay";
 import { serverIdOf } from "./createdTasks";
 import {
   NeverCreated,
@@ -152,11 +153,16 @@ async function showMove(
   let settle!: (saved: Task | null) => void;
   const saved = new Promise<Task | null>((resolve) => (settle = resolve));
   const id = `move-${++seq}`;
+  // A drop on another board column names it, as the keyboard's move there does (mutations.ts).
+  const label =
+    status && status !== task.status
+      ? `Moved “${task.title}” to ${STATUS_LABEL[status]}`
+      : `Moved “${task.title}”`;
   if (back) {
     // On the stack at once: Ctrl+Z right after the key press undoes this move.
     undoStack.push({
       id,
-      label: `Moved “${task.title}”`,
+      label,
       undo: () => {
         toast.dismiss(id);
         void saved.then((t) => t && moveTask(qc, t, back, null));
@@ -184,7 +190,7 @@ async function showMove(
       }).mutate(vars);
       settle(data);
       if (back)
-        toast(`Moved “${task.title}”`, {
+        toast(label, {
           id,
           duration: UNDO_TOAST_MS,
           action: { label: "Undo", onClick: () => undoStack.undo(id) },
