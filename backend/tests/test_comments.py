@@ -79,6 +79,22 @@ async def test_scripts_script_links_and_image_handlers_do_not_survive(
     assert "&lt;script&gt;" in html  # raw HTML is shown as the text it was
 
 
+async def test_a_bare_address_in_a_comment_becomes_a_safe_link(
+    client: httpx.AsyncClient, account: Account
+) -> None:
+    task = await create(client, account)
+    body = "See https://example.com/guide, or www.example.org; not javascript:alert(1)."
+
+    html = (await _comment(client, account, task, body))["body_html"]
+
+    links = [dict(attrs) for tag, attrs in _elements(html) if tag == "a"]
+    assert links == [
+        {"href": "https://example.com/guide", "rel": "noopener noreferrer nofollow"},
+        {"href": "http://www.example.org", "rel": "noopener noreferrer nofollow"},
+    ]
+    assert "javascript:alert(1)" in html  # left as the text it was, never a link
+
+
 def _elements(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
     """Every element of an HTML fragment with its attributes, as a browser's parser sees them."""
     found: list[tuple[str, list[tuple[str, str | None]]]] = []

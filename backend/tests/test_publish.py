@@ -97,8 +97,10 @@ def assert_sanitized(html: str) -> list[tuple[str, dict[str, str | None]]]:
     assert not [tag for tag, _ in tags if tag in {"script", "img", "iframe", "object"}]
     assert not [attrs for _, attrs in tags if any(name.startswith("on") for name in attrs)]
     links = [attrs for tag, attrs in tags if tag == "a"]
-    assert [link["href"] for link in links] == ["https://example.com/a"]
-    assert links[0]["rel"] == "noopener noreferrer nofollow"
+    # The raw <a> stays text; the address in that text, like any bare address, is linked
+    # (linkify): a plain https link, no handler.
+    assert [link["href"] for link in links] == ["https://example.com/a", "https://evil.example"]
+    assert {link["rel"] for link in links} == {"noopener noreferrer nofollow"}
     return tags
 
 

@@ -9,7 +9,9 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+# linkify: a bare https://… or www.… in a comment is a link, as in every chat and tracker (the
+# scheme allow-list below still applies to it).
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": True}).enable(["table", "linkify"])
 _TAGS = {
     *("p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code"),
     *("ul", "ol", "li", "strong", "em", "a", "table", "thead", "tbody", "tr", "th", "td"),
