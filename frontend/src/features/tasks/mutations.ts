@@ -551,7 +551,10 @@ export function deleteWithUndo(qc: QueryClient, d: UndoableDelete): void {
       clearTimeout(timer);
       forget();
       putBack();
-      toast.success(d.restored, { id: undoId, duration: 2000 });
+      // A toast of its own: sonner closes the one whose Undo was pressed after this handler
+      // returns, and took an update of it along (an e2e saw no "2 tasks restored" on a busy run).
+      toast.dismiss(undoId);
+      toast.success(d.restored, { id: `${undoId}-restored`, duration: 2000 });
     },
   });
   toast(d.label, {
