@@ -1,6 +1,6 @@
 import { screen } from "@testing-library/react";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { User } from "@/api/types";
+import type { Task, User } from "@/api/types";
 import { setAccessToken } from "@/api/session";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
 import { json, makeProject, makeTask, mockApi, renderWith } from "@/test/utils";
@@ -21,6 +21,16 @@ const event = (changes: Record<string, [unknown, unknown]>, n: number) => ({
   created_at: "2026-12-01T10:00:00Z",
 });
 
+/** The task's comments and history, for the user ME in UTC. */
+const showActivity = (task: Task) =>
+  renderWith(
+    <AuthContext.Provider
+      value={{ user: { id: ME, time_zone: "UTC" } as User } as AuthContextValue}
+    >
+      <TaskActivity task={task} />
+    </AuthContext.Provider>,
+  );
+
 describe("a task's history", () => {
   it("names the assignee of a change as the rest of the app does, never by its id", async () => {
     mockApi({
@@ -39,13 +49,7 @@ describe("a task's history", () => {
           next_cursor: null,
         }),
     });
-    renderWith(
-      <AuthContext.Provider
-        value={{ user: { id: ME, time_zone: "UTC" } as User } as AuthContextValue}
-      >
-        <TaskActivity task={makeTask({ project_id: GARDEN })} />
-      </AuthContext.Provider>,
-    );
+    showActivity(makeTask({ project_id: GARDEN }));
 
     expect(await screen.findByText("assignee: none → Ann Lee")).toBeInTheDocument();
     expect(await screen.findByText("assignee: someone → You")).toBeInTheDocument();
@@ -66,13 +70,7 @@ describe("a task's history", () => {
           next_cursor: null,
         }),
     });
-    renderWith(
-      <AuthContext.Provider
-        value={{ user: { id: ME, time_zone: "UTC" } as User } as AuthContextValue}
-      >
-        <TaskActivity task={makeTask({ project_id: ME })} />
-      </AuthContext.Provider>,
-    );
+    showActivity(makeTask({ project_id: ME }));
 
     expect(
       await screen.findByText(/^due: Dec 16, 2026 → Dec 16, 2026, 6:00\sPM$/),
