@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { setAccessToken } from "@/api/session";
 import type { Task } from "@/api/types";
-import { json, makeTask, mockApi, renderWith } from "@/test/utils";
+import { json, makeProject, makeTask, mockApi, renderWith } from "@/test/utils";
 import { taskKeys } from "./api";
 import type { ListData } from "./cache";
 import { editor } from "./editor";
@@ -292,5 +292,39 @@ describe("an open editor follows the task as it changes elsewhere", () => {
     arrive({ ...task, due_on: "2026-12-14", version: 2 });
     await waitFor(() => expect(screen.getByLabelText("Due day")).toHaveValue("2026-12-14"));
     expect(screen.getByRole("button", { name: /^Skip / })).toHaveTextContent(/14 Dec|Dec 14/);
+  });
+});
+
+describe("the project field", () => {
+  const WORK = "00000000-0000-4000-8000-00000000beef";
+
+  it("a subtask shows its project, locked with the reason, and its other edits still save", async () => {
+    const user = userEvent.setup();
+    const task = makeTask({ title: "Scan the receipt", parent_id: "p", project_id: WORK });
+    const { calls } = mockApi({
+      "GET /api/v1/projects": () =>
+        json({ items: [makeProject({ id: WORK, name: "Work" })], next_cursor: null }),
+      "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
+      "GET /api/v1/tasks/:id": () => json(makeTask({ id: "p", title: "Expenses" })),
+      "GET /api/v1/tasks/:id/reminders": () => json([]),
+      "PATCH /api/v1/tasks/:id": async (req) =>
+        json({ ...task, ...(await req.json()), version: 2 }),
+    });
+    renderWith(<TaskDialog />);
+    act(() => editor.openEdit(task));
+
+    const project = await screen.findByRole("combobox", { name: "Project" });
+    await waitFor(() => expect(project).toHaveValue(WORK));
+    expect(project).toBeDisabled();
+    expect(project).toHaveAccessibleDescription("A subtask is in its parent's project.");
+    const title = screen.getByLabelText("Title");
+    await user.clear(title);
+    await user.type(title, "Scan both receipts");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.method === "PATCH").map((c) => JSON.parse(c.body))).toEqual([
+        { title: "Scan both receipts" },
+      ]),
+    );
   });
 });
