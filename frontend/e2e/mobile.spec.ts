@@ -116,3 +116,37 @@ test("the task counts fit the header from a small phone to a desktop, Overdue al
   for (const key of ["open", "progress", "done", "overdue"])
     await expect(page.getByTestId(`stat-${key}`)).toBeVisible();
 });
+
+test("on a phone, Select turns taps into a selection for the bulk bar", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { headers, created } = await signedInWithTasks(page, request, baseURL!, "phone-select", [
+    { title: "Water the plants" },
+    { title: "Pay rent" },
+    { title: "Call Sam" },
+  ]);
+  await page.getByRole("button", { name: "Select", exact: true }).tap();
+  await expect(page.getByText("Tap tasks to select them.")).toBeVisible();
+  await page.getByRole("button", { name: "Select “Pay rent”" }).tap();
+  await page.getByRole("button", { name: "Select “Call Sam”" }).tap();
+  await expect(page.getByRole("dialog")).toHaveCount(0); // a tap opened no editor
+  const bar = page.getByRole("toolbar", { name: "Bulk actions for 2 selected tasks" });
+  await expect(bar).toBeVisible();
+  await page.screenshot({ path: "../var/screenshots/phone-select.png" });
+
+  await bar.getByLabel("Set priority").selectOption("urgent");
+  await expect(
+    page.locator("[data-sonner-toast]", { hasText: "Set 2 tasks to urgent" }),
+  ).toBeVisible();
+  // Applied: the bar and the mode end together; a tap opens a task again.
+  await expect(bar).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Select", exact: true })).toBeVisible();
+  for (const task of created.slice(1)) {
+    const now = await request.get(`${baseURL}/api/v1/tasks/${task.id}`, { headers });
+    expect(((await now.json()) as { priority: string }).priority).toBe("urgent");
+  }
+  const untouched = await request.get(`${baseURL}/api/v1/tasks/${created[0]!.id}`, { headers });
+  expect(((await untouched.json()) as { priority: string }).priority).toBe("medium");
+});

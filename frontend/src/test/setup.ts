@@ -11,3 +11,11 @@ vi.mock("sonner", async () => ({
 
 beforeEach(() => clearToastMock());
 afterEach(() => cleanup());
+
+// jsdom has no layout, and so no ResizeObserver: components that measure (the bulk bar tells the
+// toasts its height) get one that never reports, as a page without layout would.
+globalThis.ResizeObserver ??= class {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+};

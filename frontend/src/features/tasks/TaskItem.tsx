@@ -71,6 +71,7 @@ export function TaskItem({
   onLabel,
   selected = false,
   onSelect,
+  picking = false,
   drag,
   readOnly = false,
 }: {
@@ -79,6 +80,8 @@ export function TaskItem({
   selected?: boolean;
   /** Shift-click selects a range, Ctrl/Cmd-click toggles (the list's multi-select). */
   onSelect?: (mode: "range" | "toggle") => void;
+  /** The list's "Select" mode (phones): the row's title toggles its selection, opens nothing. */
+  picking?: boolean;
   drag?: RowDrag | undefined;
   /** A viewer's row: opens the task to read, offers no write. */
   readOnly?: boolean;
@@ -119,9 +122,19 @@ export function TaskItem({
       <CompleteButton task={task} readOnly={readOnly} />
       <div className="min-w-0 flex-1">
         <button
-          {...opensEditor}
+          {...(picking && onSelect
+            ? {
+                type: "button",
+                onClick: () => onSelect("toggle"),
+                disabled: saving,
+                "aria-pressed": selected,
+                "aria-label": `Select “${task.title}”${waiting ? ", waiting to be sent" : ""}`,
+              }
+            : {
+                ...opensEditor,
+                "aria-label": `${readOnly ? "Open" : "Edit"} “${task.title}”${selected ? ", selected" : ""}${waiting ? ", waiting to be sent" : ""}`,
+              })}
           className="block w-full rounded text-left"
-          aria-label={`${readOnly ? "Open" : "Edit"} “${task.title}”${selected ? ", selected" : ""}${waiting ? ", waiting to be sent" : ""}`}
         >
           <span
             data-testid="task-title"

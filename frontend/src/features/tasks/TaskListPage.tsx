@@ -91,7 +91,13 @@ export default function TaskListPage() {
       setHeld((h) => ({ query, sel: step(h.query === query ? h.sel : NO_SELECTION) })),
     [query],
   );
-  const clear = useCallback(() => setSel(() => NO_SELECTION), [setSel]);
+  // Phones have no Ctrl/Shift-click and no x key: "Select" makes a tap on a row pick it. The bulk
+  // bar's clear, or an applied change, ends it with the selection.
+  const [picking, setPicking] = useState(false);
+  const clear = useCallback(() => {
+    setSel(() => NO_SELECTION);
+    setPicking(false);
+  }, [setSel]);
   const qc = useQueryClient();
   // A project shared with the user as a viewer: its rows are read-only. The bulk changes cover the
   // user's own tasks only (docs/api.md), so only an owner's list selects.
@@ -112,7 +118,8 @@ export default function TaskListPage() {
   // a list that could not be loaded leaves it to the API, which refuses what the role forbids.
   const rolePending = role === undefined && projects.isPending && Boolean(filters.project);
   const writable = canWrite(role) && !rolePending;
-  const manual = query.sort === "position" && writable;
+  // While picking, a tap selects: no drag starts from a row (a long press would).
+  const manual = query.sort === "position" && writable && !picking;
   const move = useCallback(
     (delta: 1 | -1) => {
       const id = focusedTaskId();
@@ -167,6 +174,7 @@ export default function TaskListPage() {
       {...(selectable && {
         onSelect: (mode: "range" | "toggle") =>
           setSel((s) => (mode === "range" ? selectRange(s, order, t.id) : toggleSelected(s, t.id))),
+        picking,
       })}
       drag={drag}
       readOnly={!writable}
@@ -190,14 +198,31 @@ export default function TaskListPage() {
             {view?.name ?? (filters.project ? (project?.name ?? "Project") : "Tasks")}
           </span>
         </h1>
-        {list.isSuccess && (
-          <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
-            {tasks.length}
-            {hasNextPage ? "+" : ""} {tasks.length === 1 ? "task" : "tasks"}
-            {filtered ? (tasks.length === 1 && !hasNextPage ? " matches" : " match") : ""}
-          </p>
-        )}
+        <div className="flex shrink-0 items-baseline gap-2">
+          {list.isSuccess && (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
+              {tasks.length}
+              {hasNextPage ? "+" : ""} {tasks.length === 1 ? "task" : "tasks"}
+              {filtered ? (tasks.length === 1 && !hasNextPage ? " matches" : " match") : ""}
+            </p>
+          )}
+          {selectable && tasks.length > 0 && (
+            <Button
+              variant="secondary"
+              size="sm"
+              className="sm:hidden"
+              onClick={() => (picking ? clear() : setPicking(true))}
+            >
+              {picking ? "Cancel" : "Select"}
+            </Button>
+          )}
+        </div>
       </div>
+      {picking && selectedTasks.length === 0 && (
+        <p role="status" className="mb-3 text-sm text-zinc-600 dark:text-zinc-400">
+          Tap tasks to select them.
+        </p>
+      )}
       {filters.project && (
         <Suspense fallback={null}>
           <ProjectHeader projectId={filters.project} />

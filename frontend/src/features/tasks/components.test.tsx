@@ -290,6 +290,34 @@ describe("TaskListPage", () => {
     expect(calls.filter((c) => c.path === "/api/v1/tasks").length).toBe(2);
   });
 
+  it("on a phone, Select makes a tap pick a row for the bulk bar, and Cancel ends it", async () => {
+    const user = userEvent.setup();
+    const titles = ["Water the plants", "Pay rent", "Call Sam"];
+    mockApi({
+      "GET /api/v1/tasks": () =>
+        json({ items: titles.map((title) => makeTask({ title })), next_cursor: null }),
+      "GET /api/v1/projects": () => json({ items: [], next_cursor: null }),
+    });
+    showListPage("/tasks");
+    await user.click(await screen.findByRole("button", { name: "Select" }));
+    expect(screen.getByText("Tap tasks to select them.")).toHaveAttribute("role", "status");
+
+    await user.click(screen.getByRole("button", { name: "Select “Pay rent”" }));
+    await user.click(screen.getByRole("button", { name: "Select “Call Sam”" }));
+    expect(screen.getByRole("button", { name: "Select “Pay rent”" })).toHaveAttribute(
+      "aria-pressed",
+      "true",
+    );
+    expect(
+      await screen.findByRole("toolbar", { name: "Bulk actions for 2 selected tasks" }),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument(); // a tap opened no editor
+
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("toolbar")).not.toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Edit “Pay rent”" })).toBeInTheDocument();
+  });
+
   it("shows an error state with a retry when the list cannot load", async () => {
     const user = userEvent.setup();
     let fail = true;
