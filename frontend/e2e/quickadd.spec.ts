@@ -1,6 +1,14 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { expectAxeClean } from "./axe";
-import { accountWithTasks, logIn, PASSWORD, screenshotDir, signedIn, taskRow } from "./helpers";
+import {
+  accountWithTasks,
+  inPageZone,
+  logIn,
+  PASSWORD,
+  screenshotDir,
+  signedIn,
+  taskRow,
+} from "./helpers";
 
 type ApiTask = {
   title: string;
@@ -40,11 +48,7 @@ test("quick add reads a sentence into chips; a removed chip goes back into the t
   // Quick add reads dates in the profile's zone: make it the page's, as registering in this
   // browser would (the API-made account starts in UTC).
   const { email, headers } = await accountWithTasks(request, baseURL!, "quickadd", []);
-  const zoned = await request.patch(`${baseURL}/api/v1/users/me`, {
-    data: { time_zone: "Europe/Berlin" },
-    headers,
-  });
-  expect(zoned.status()).toBe(200);
+  await inPageZone(request, baseURL!, headers);
   await logIn(page, email);
   const input = page.getByLabel("Add a task", { exact: true });
   await input.fill("Call mom tomorrow at 6pm p1 #family #phone");

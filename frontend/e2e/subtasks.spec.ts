@@ -8,6 +8,7 @@ import {
   dayIn,
   dragAnnounced,
   editButton,
+  inPageZone,
   invitedThroughApi,
   keyboardDrag,
   logIn,
@@ -198,7 +199,7 @@ test("Today and Upcoming name a subtask's parent; Upcoming counts a parent's sub
   request,
   baseURL,
 }) => {
-  const { email } = await accountWithSubtasks(
+  const { email, headers } = await accountWithSubtasks(
     request,
     baseURL!,
     "subplanner",
@@ -208,6 +209,7 @@ test("Today and Upcoming name a subtask's parent; Upcoming counts a parent's sub
       { title: "Buy the prizes", due_on: dayIn(2) },
     ],
   );
+  await inPageZone(request, baseURL!, headers);
   await logIn(page, email);
   await page
     .getByRole("navigation", { name: "Planner" })
@@ -243,6 +245,7 @@ test("a subtask typed with quick add's words gets its due, priority and labels; 
     { title: "Launch the podcast" },
     [],
   );
+  await inPageZone(request, baseURL!, headers);
   await logIn(page, email);
   const dialog = await openEditor(page, "Launch the podcast");
   const field = dialog.getByRole("textbox", { name: "New subtask of “Launch the podcast”" });
