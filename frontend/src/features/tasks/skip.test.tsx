@@ -1,6 +1,6 @@
 import { MutationObserver, onlineManager } from "@tanstack/react-query";
 import { waitFor } from "@testing-library/react";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { setAccessToken } from "@/api/session";
 import type { Task } from "@/api/types";
 import { isWaiting } from "@/lib/offline";
@@ -42,6 +42,11 @@ beforeEach(() => {
 
 describe("skipOccurrence", () => {
   it("sends the version shown, shows the next due, and Undo puts the due time back", async () => {
+    // The toast words a due within a week by its weekday: "now" is fixed more than a week before
+    // the 14th (a CI run on 8 December read "next due Monday 9:00 AM").
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-12-01T12:00:00Z"));
+    onTestFinished(() => void vi.useRealTimers());
     const { qc, shown } = setup();
     const { calls } = mockApi({
       "POST /api/v1/tasks/:id/skip": () => json(skipped),
