@@ -1,5 +1,5 @@
 import { act, screen } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import type { User } from "@/api/types";
 import { setAccessToken } from "@/api/session";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
@@ -34,6 +34,10 @@ const cell = (side: "theirs" | "mine", field: string) =>
 
 describe("the conflict dialog", () => {
   it("names the project, parent and assignee on both sides, and says the repeat and due day in words", async () => {
+    // A day in the current year is written without its year: "now" is fixed in 2026.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-12-01T12:00:00Z"));
+    onTestFinished(() => void vi.useRealTimers());
     mockApi({
       "GET /api/v1/projects": () =>
         json({

@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { setAccessToken } from "@/api/session";
 import type { Task } from "@/api/types";
 import { json, makeProject, makeTask, mockApi, renderWith } from "@/test/utils";
@@ -281,6 +281,11 @@ describe("an open editor follows the task as it changes elsewhere", () => {
   });
 
   it("an untouched editor shows a skip's answer: the next occurrence, and Skip names it", async () => {
+    // Skip names a due within a week by its weekday: "now" is fixed more than a week before the
+    // 14th (a CI run on 8 December read "Skip Monday").
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-12-01T12:00:00Z"));
+    onTestFinished(() => void vi.useRealTimers());
     const task = makeTask({
       title: "Water the plants",
       due_on: "2026-12-07",
