@@ -35,10 +35,8 @@ web-lint: web-install ## ESLint, Prettier check, tsc --noEmit (strict)
 web-fmt: web-install ## format the web app in place (Prettier, ESLint --fix)
 	cd $(WEB) && npx prettier --write --log-level warn . && npx eslint . --fix
 
-web-test: web-install ## Vitest + Testing Library (components, hooks, session refresh, filters, rollback), files in a shuffled order (seed printed)
-	@mkdir -p $(ROOT)/artifacts
-	cd $(WEB) && npx vitest run --sequence.shuffle.files --reporter=default --reporter=junit \
-	  --outputFile.junit=$(ROOT)/artifacts/junit-web.xml
+web-test: web-install ## Vitest + Testing Library (components, hooks, session refresh, filters, rollback), shuffled, on today's clock and on one in another year
+	scripts/web-test.sh
 
 web-api-check: web-install backend-sync ## regenerate the typed API client from the backend's OpenAPI; fail on drift
 	scripts/web-api-client.sh --check
