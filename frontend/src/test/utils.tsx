@@ -119,6 +119,18 @@ export function makeProject(over: Partial<Project> = {}): Project {
   };
 }
 
+type Member = components["schemas"]["MemberPublic"];
+
+/** A project member as GET /api/v1/projects/{id}/members lists it. */
+export function makeMember(
+  user_id: string,
+  role: Member["role"],
+  email: string,
+  full_name: string | null = null,
+): Member {
+  return { user_id, role, email, full_name, added_at: "2026-12-01T00:00:00Z" };
+}
+
 /** The API's answer to a write the caller's role (here: viewer) does not allow (tasks/sharing.py). */
 export const roleForbidden = () =>
   json(

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Task, User } from "@/api/types";
 import { setAccessToken } from "@/api/session";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
-import { json, makeProject, makeTask, mockApi, renderWith } from "@/test/utils";
+import { json, makeMember, makeProject, makeTask, mockApi, renderWith } from "@/test/utils";
 import TaskActivity from "./TaskActivity";
 
 const ME = "00000000-0000-4000-8000-000000000001";
@@ -38,9 +38,9 @@ describe("a task's history", () => {
       "GET /api/v1/projects/:id/members": () =>
         json({
           items: [
-            { user_id: ME, role: "owner", email: "me@example.com", full_name: null },
-            { user_id: ANN, role: "editor", email: "ann@example.com", full_name: "Ann Lee" },
-          ].map((m) => ({ ...m, added_at: "2026-12-01T00:00:00Z" })),
+            makeMember(ME, "owner", "me@example.com"),
+            makeMember(ANN, "editor", "ann@example.com", "Ann Lee"),
+          ],
         }),
       "GET /api/v1/tasks/:id/comments": () => json({ items: [] }),
       "GET /api/v1/tasks/:id/history": () =>

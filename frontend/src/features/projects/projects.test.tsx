@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { setAccessToken } from "@/api/session";
 import type { User } from "@/api/types";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
-import { json, makeProject, mockApi, renderWith } from "@/test/utils";
+import { json, makeMember, makeProject, mockApi, renderWith } from "@/test/utils";
 import type { Project } from "./api";
 import ProjectHeader from "./ProjectHeader";
 
@@ -148,15 +148,11 @@ describe("publishing", { timeout: 15_000 }, () => {
 const OWNER = "00000000-0000-4000-8000-000000000001";
 const GUEST = "00000000-0000-4000-8000-000000000002";
 
-function member(user_id: string, role: "owner" | "editor" | "viewer", email: string) {
-  return { user_id, role, email, full_name: null, added_at: "2026-12-01T00:00:00Z" };
-}
-
 /** A shared project on the mock server: its members and pending invitations, kept. */
 function serveShared(project: Project) {
   let members = [
-    member(OWNER, "owner", "owner@example.com"),
-    member(GUEST, "editor", "guest@example.com"),
+    makeMember(OWNER, "owner", "owner@example.com"),
+    makeMember(GUEST, "editor", "guest@example.com"),
   ];
   let invitations: { id: string; email: string; role: string; expires_at: string }[] = [];
   const api = mockApi({

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { User } from "@/api/types";
 import { setAccessToken } from "@/api/session";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
-import { json, makeTask, mockApi, renderWith } from "@/test/utils";
+import { json, makeMember, makeTask, mockApi, renderWith } from "@/test/utils";
 import AssigneeField from "./AssigneeField";
 import { AssigneeInitials } from "./AssigneeInitials";
 
@@ -13,14 +13,10 @@ const EDITOR = "00000000-0000-4000-8000-000000000002";
 const VIEWER = "00000000-0000-4000-8000-000000000003";
 const PROJECT = "00000000-0000-4000-8000-00000000abcd";
 
-function member(user_id: string, role: string, email: string, full_name: string | null = null) {
-  return { user_id, role, email, full_name, added_at: "2026-12-01T00:00:00Z" };
-}
-
 const TEAM = [
-  member(OWNER, "owner", "owner@example.com", "Olga Owner"),
-  member(EDITOR, "editor", "ed@example.com", "Ann Lee"),
-  member(VIEWER, "viewer", "vi@example.com"),
+  makeMember(OWNER, "owner", "owner@example.com", "Olga Owner"),
+  makeMember(EDITOR, "editor", "ed@example.com", "Ann Lee"),
+  makeMember(VIEWER, "viewer", "vi@example.com"),
 ];
 
 const signedIn = (id: string) => ({ user: { id } as User }) as AuthContextValue;

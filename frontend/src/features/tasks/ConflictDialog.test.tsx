@@ -3,7 +3,15 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 
 import type { User } from "@/api/types";
 import { setAccessToken } from "@/api/session";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
-import { json, makeProject, makeTask, mockApi, newQueryClient, renderWith } from "@/test/utils";
+import {
+  json,
+  makeMember,
+  makeProject,
+  makeTask,
+  mockApi,
+  newQueryClient,
+  renderWith,
+} from "@/test/utils";
 import { taskKeys } from "./api";
 import type { ListData } from "./cache";
 import { ConflictDialog } from "./ConflictDialog";
@@ -49,9 +57,9 @@ describe("the conflict dialog", () => {
       "GET /api/v1/projects/:id/members": () =>
         json({
           items: [
-            { user_id: ME, role: "owner", email: "me@example.com", full_name: null },
-            { user_id: ANN, role: "editor", email: "ann@example.com", full_name: "Ann Lee" },
-          ].map((m) => ({ ...m, added_at: "2026-12-01T00:00:00Z" })),
+            makeMember(ME, "owner", "me@example.com"),
+            makeMember(ANN, "editor", "ann@example.com", "Ann Lee"),
+          ],
         }),
     });
     const parent = makeTask({ title: "Plan the offsite", project_id: GARDEN });
