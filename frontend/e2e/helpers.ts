@@ -176,6 +176,7 @@ export async function keyboardDrag(
 /** A task as the API holds it now (the fields the specs check). */
 export type ApiTask = {
   id: string;
+  title: string;
   status: string;
   priority: string;
   due_on: string | null;

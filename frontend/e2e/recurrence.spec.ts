@@ -289,3 +289,46 @@ for (const [viewport, size] of [
     await shoot(page, `repeat-editor-custom-${viewport}`);
   });
 }
+
+test("a rule the API refuses comes back to the editor with everything typed, the field marked, and saves once fixed", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  const { email, created, headers } = await accountWithTasks(request, baseURL!, "refused", [
+    { title: "Water the plants", due_on: "2027-01-04" },
+  ]);
+  const id = created[0]!.id;
+  await logIn(page, email);
+
+  const dialog = await openEditor(page, "Water the plants");
+  await dialog.getByLabel("Title").fill("Water the plants on the balcony");
+  await dialog.getByLabel("Repeat", { exact: true }).selectOption({ label: "Custom (RRULE)" });
+  await dialog.getByLabel("RRULE").fill("FREQ=HOURLY");
+  await dialog.getByRole("button", { name: "Save" }).click();
+
+  // The save is optimistic (the dialog closes); the API's 422 opens it again as the user left it.
+  await expect(dialog.getByRole("alert").filter({ hasText: "Not saved" })).toHaveText(
+    "Not saved: the server refused what is marked below.",
+  );
+  await expect(dialog.getByLabel("Title")).toHaveValue("Water the plants on the balcony");
+  await expect(dialog.getByLabel("RRULE")).toHaveValue("FREQ=HOURLY");
+  await expect(dialog.getByText(/^Must repeat at most daily/)).toBeVisible();
+  // The marked field has the focus, and so is scrolled into view.
+  await expect(dialog.getByLabel("Repeat", { exact: true })).toBeFocused();
+  // Nothing of it was stored, and the list shows the task as stored.
+  const stored = await getTask(request, baseURL!, headers, id);
+  expect([stored.title, stored.recurrence]).toEqual(["Water the plants", null]);
+  await expect(taskRow(page, "Water the plants")).toBeAttached();
+  await shoot(page, "editor-refused-save");
+
+  await dialog.getByLabel("RRULE").fill("FREQ=DAILY;INTERVAL=2");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+  await expect
+    .poll(async () => {
+      const t = await getTask(request, baseURL!, headers, id);
+      return [t.title, t.recurrence];
+    })
+    .toEqual(["Water the plants on the balcony", "FREQ=DAILY;INTERVAL=2"]);
+});

@@ -43,19 +43,9 @@ function renderPalette() {
   );
 }
 
-beforeEach(() => {
-  setAccessToken("token");
-  // jsdom has no layout: cmdk measures its list and scrolls the selected option into view.
-  vi.stubGlobal(
-    "ResizeObserver",
-    class {
-      observe() {}
-      unobserve() {}
-      disconnect() {}
-    },
-  );
-  Element.prototype.scrollIntoView ??= () => {};
-});
+// cmdk measures its list and scrolls the selected option into view: jsdom's stand-ins for both
+// are in test/setup.ts.
+beforeEach(() => setAccessToken("token"));
 afterEach(() => act(() => editor.close()));
 
 const selected = () => document.querySelector('[role="option"][aria-selected="true"]');

@@ -19,3 +19,6 @@ globalThis.ResizeObserver ??= class {
   unobserve() {}
   disconnect() {}
 };
+// Nor scrolling: an element scrolled into view (the editor's first refused field) stays put.
+// (Files run in the node environment have no DOM at all.)
+if (typeof Element !== "undefined") Element.prototype.scrollIntoView ??= () => {};

@@ -116,6 +116,7 @@ export function RepeatField({
         className={selectCls}
         value={form.kind}
         aria-describedby={hintId}
+        aria-invalid={!!error}
         onChange={(e) => set(startForm(e.target.value as RepeatKind, form, dueDay))}
       >
         {KINDS.map(([kind, label]) => (
@@ -182,6 +183,8 @@ export function RepeatField({
         <Input
           id={`${id}-rule`}
           aria-label="RRULE"
+          aria-describedby={hintId}
+          aria-invalid={!!error}
           spellCheck={false}
           className="font-mono text-xs"
           placeholder="FREQ=MONTHLY;BYDAY=2TU"

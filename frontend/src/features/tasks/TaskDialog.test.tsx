@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 
 import { setAccessToken } from "@/api/session";
 import type { Task } from "@/api/types";
 import { json, makeProject, makeTask, mockApi, renderWith } from "@/test/utils";
+import { toastMock } from "@/test/sonner";
 import { taskKeys } from "./api";
 import type { ListData } from "./cache";
 import { editor } from "./editor";
@@ -331,5 +332,169 @@ describe("the project field", () => {
         { title: "Scan both receipts" },
       ]),
     );
+  });
+});
+
+describe("a save the server refuses gives the form back", () => {
+  // The API's 422 for a rule it does not take (errors.py): the detail names API fields.
+  const hourly = () =>
+    json(
+      {
+        type: "urn:taskapp:problem:validation-error",
+        title: "Validation failed",
+        status: 422,
+        detail: "The request is invalid: body.recurrence.",
+        errors: [
+          {
+            field: "body.recurrence",
+            message: "must repeat at most daily (FREQ=DAILY, WEEKLY, MONTHLY or YEARLY)",
+            type: "value_error",
+          },
+        ],
+      },
+      422,
+    );
+
+  it("an edit: the editor opens again as the user left it, the field marked, and saves when fixed", async () => {
+    const user = userEvent.setup();
+    const task = makeTask({ title: "Water the plants", due_on: "2026-12-07", version: 1 });
+    let refuse = true;
+    const { calls } = mockApi({
+      "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
+      "GET /api/v1/tasks/:id/reminders": () => json([]),
+      "PATCH /api/v1/tasks/:id": async (req) =>
+        refuse ? hourly() : json({ ...task, ...(await req.json()), version: 2 }),
+    });
+    renderWith(<TaskDialog />);
+    act(() => editor.openEdit(task));
+    const title = await screen.findByLabelText("Title");
+    await user.type(title, " on the balcony");
+    await user.selectOptions(screen.getByLabelText("Repeat"), "custom");
+    await user.clear(screen.getByLabelText("RRULE"));
+    await user.type(screen.getByLabelText("RRULE"), "FREQ=HOURLY");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(
+      await screen.findByText("Not saved: the server refused what is marked below."),
+    ).toHaveAttribute("role", "alert");
+    expect(screen.getByRole("dialog", { name: "Edit task" })).toBeInTheDocument();
+    expect(screen.getByLabelText("Title")).toHaveValue("Water the plants on the balcony");
+    expect(screen.getByLabelText("RRULE")).toHaveValue("FREQ=HOURLY");
+    expect(screen.getByText(/^Must repeat at most daily/)).toBeInTheDocument();
+    // The marked field has the focus, not the title (which took it as the dialog opened).
+    await waitFor(() => expect(screen.getByLabelText("Repeat")).toHaveFocus());
+    expect(screen.getByLabelText("RRULE")).toHaveAttribute("aria-invalid", "true");
+    // The form is unsaved work again: Esc asks before dropping it.
+    await user.keyboard("{Escape}");
+    await user.click(await screen.findByRole("button", { name: "Keep editing" }));
+
+    refuse = false;
+    await user.clear(screen.getByLabelText("RRULE"));
+    await user.type(screen.getByLabelText("RRULE"), "FREQ=DAILY");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() =>
+      expect(calls.filter((c) => c.method === "PATCH").map((c) => JSON.parse(c.body))).toEqual([
+        { title: "Water the plants on the balcony", recurrence: "FREQ=HOURLY" },
+        { title: "Water the plants on the balcony", recurrence: "FREQ=DAILY" },
+      ]),
+    );
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+  });
+
+  it("a new task: the editor opens again on it, saying why", async () => {
+    const user = userEvent.setup();
+    mockApi({
+      "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
+      "POST /api/v1/tasks": () =>
+        json(
+          {
+            title: "Service Unavailable",
+            status: 503,
+            detail: "The database is not reachable right now; try again shortly.",
+          },
+          503,
+        ),
+    });
+    renderWith(<TaskDialog />);
+    act(() => editor.openNew());
+    await user.type(await screen.findByLabelText("Title"), "Call the plumber");
+    await user.type(screen.getByLabelText("Description"), "Before Friday");
+    await user.click(screen.getByRole("button", { name: "Add task" }));
+
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Not saved: The database is not reachable right now; try again shortly.",
+    );
+    expect(screen.getByRole("dialog", { name: "New task" })).toBeInTheDocument();
+    expect(screen.getByLabelText("Title")).toHaveValue("Call the plumber");
+    expect(screen.getByLabelText("Description")).toHaveValue("Before Friday");
+  });
+
+  it("completing a task with open subtasks: Cancel on the question gives back the other edits", async () => {
+    const user = userEvent.setup();
+    const task = makeTask({ title: "Move house", subtask_count: 2, version: 1 });
+    mockApi({
+      "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
+      "GET /api/v1/tasks/:id/reminders": () => json([]),
+      "PATCH /api/v1/tasks/:id": () =>
+        json(
+          {
+            type: "urn:taskapp:problem:open-subtasks",
+            title: "Open subtasks",
+            status: 409,
+            detail: "This task has 2 open subtasks.",
+            open_subtasks: 2,
+          },
+          409,
+        ),
+    });
+    renderWith(<TaskDialog />);
+    act(() => editor.openEdit(task));
+    await user.type(await screen.findByLabelText("Title"), " by March");
+    await user.selectOptions(screen.getByLabelText("Status"), "done");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    const asked = () =>
+      toastMock.mock.calls.find(([message]) => message === "Complete 2 open subtasks too?") as
+        [string, { cancel: { onClick: () => void } }] | undefined;
+    await waitFor(() => expect(asked()).toBeDefined());
+    const [, options] = asked()!;
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    act(() => options.cancel.onClick());
+    expect(await screen.findByLabelText("Title")).toHaveValue("Move house by March");
+    expect(screen.getByLabelText("Status")).toHaveValue("done");
+    expect(screen.getByText(/^Not saved: This task has 2 open subtasks/)).toBeInTheDocument();
+  });
+
+  it("while the editor shows another task, a toast offers the refused edit back", async () => {
+    const user = userEvent.setup();
+    const first = makeTask({ title: "Water the plants", due_on: "2026-12-07", version: 1 });
+    const second = makeTask({ title: "Feed the cat", version: 1 });
+    let answer: (r: Response) => void = () => {};
+    mockApi({
+      "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
+      "GET /api/v1/tasks/:id/reminders": () => json([]),
+      "PATCH /api/v1/tasks/:id": () => new Promise<Response>((r) => (answer = r)),
+    });
+    renderWith(<TaskDialog />);
+    act(() => editor.openEdit(first));
+    await user.type(await screen.findByLabelText("Title"), " twice");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    act(() => editor.openEdit(second));
+    expect(await screen.findByLabelText("Title")).toHaveValue("Feed the cat");
+    await act(async () => answer(await hourly()));
+
+    await waitFor(() => expect(toastMock.error).toHaveBeenCalled());
+    const [message, options] = toastMock.error.mock.lastCall as [
+      string,
+      { action: { label: string; onClick: () => void }; duration: number },
+    ];
+    expect(message).toBe("Could not save “Water the plants”");
+    expect(options.duration).toBe(Infinity);
+    // Not taken over: the editor still shows the task being edited now.
+    expect(screen.getByLabelText("Title")).toHaveValue("Feed the cat");
+    expect(options.action.label).toBe("Edit again");
+    act(() => options.action.onClick());
+    expect(await screen.findByLabelText("Title")).toHaveValue("Water the plants twice");
+    expect(screen.getByText(/^Not saved/)).toHaveAttribute("role", "alert");
   });
 });

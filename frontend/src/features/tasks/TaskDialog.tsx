@@ -13,6 +13,8 @@ import {
 } from "react";
 import { Controller, useForm, useWatch } from "react-hook-form";
 import { useLocation } from "react-router";
+import { toast } from "sonner";
+import { ApiError, errorMessage } from "@/api/problem";
 import { PRIORITIES, STATUSES, type Task } from "@/api/types";
 import { AuthContext } from "@/features/auth/context";
 import { formatTaskDue } from "@/lib/dates";
@@ -23,7 +25,7 @@ import { cn } from "@/lib/cn";
 import { LabelledInput } from "@/ui/LabelledInput";
 import { Button, Field, Input, selectClass } from "@/ui/primitives";
 import { findCachedTask } from "./cache";
-import { editor, useEditor, type EditorState } from "./editor";
+import { editor, useEditor, type EditorState, type Refused } from "./editor";
 import { LabelInput } from "./LabelInput";
 import { changedFields } from "./merge";
 import { newIdempotencyKey, useCreateTask, useDeleteTask, useUpdateTask } from "./mutations";
@@ -85,6 +87,45 @@ const formValues = (
 
 /** A due day and a due time are one field in the form. */
 const formField = (field: string) => (field === "due_on" ? "due_date" : field);
+
+/** The form field an API error names ("body.due_on", "labels.3"), if the form has it. */
+const FIELD_OF_API: Record<string, keyof TaskFormValues> = {
+  title: "title",
+  description: "description",
+  status: "status",
+  priority: "priority",
+  due_on: "dueDay",
+  due_date: "dueDay",
+  recurrence: "recurrence",
+  labels: "labels",
+  project_id: "projectId",
+};
+const formFieldOfApi = (field: string) =>
+  field
+    .split(".")
+    .map((part) => FIELD_OF_API[part])
+    .find(Boolean);
+
+// A refusal this long after Save no longer meets the user at the form (an offline save sent
+// later): it waits in a toast instead of opening the editor out of the blue.
+const REOPEN_WITHIN_MS = 5_000;
+
+/** What to do if the save of `values` (to `task`, or a new task) is refused: give the user back
+ * what they typed. The editor opens again on it, or, when the editor is busy with another task or
+ * the refusal comes late, a toast offers it. */
+function giveBackOnRefusal(task: Task | undefined, values: TaskFormValues) {
+  const savedAt = Date.now();
+  return (error: unknown) => {
+    const refused: Refused = { values, error };
+    if (!editor.isOpen() && Date.now() - savedAt < REOPEN_WITHIN_MS)
+      return editor.reopenRefused(task, refused);
+    toast.error(task ? `Could not save “${task.title}”` : "Could not add the task", {
+      description: errorMessage(error),
+      duration: Infinity,
+      action: { label: "Edit again", onClick: () => editor.reopenRefused(task, refused) },
+    });
+  };
+}
 
 export function TaskDialog() {
   const state = useEditor();
@@ -162,6 +203,34 @@ export function TaskDialog() {
     const sameOpening = formOpening.current === state;
     formOpening.current = state;
     reset(formValues(state, task, timeZone, newTaskProject), { keepDirtyValues: sameOpening });
+    const refused = sameOpening ? undefined : state.refused;
+    if (refused) {
+      // What the user had typed, over the task as it is now: the form is dirty (Esc asks first),
+      // and says why it was not saved, at the fields the API named.
+      reset(refused.values, { keepDefaultValues: true });
+      const { error } = refused;
+      const marked = (error instanceof ApiError ? error.errors : []).flatMap(
+        ({ field, message }) => {
+          const name = formFieldOfApi(field);
+          // Pydantic's words follow the field's name ("must repeat at most daily"): a sentence here.
+          return name ? [{ name, message: message.replace(/^./, (c) => c.toUpperCase()) }] : [];
+        },
+      );
+      // The problem's detail names API fields ("body.recurrence"): the form's own fields say it.
+      setError("root.server", {
+        message: marked.length
+          ? `Not saved: the server refused what is marked below.`
+          : `Not saved: ${errorMessage(error)}`,
+      });
+      for (const { name, message } of marked) setError(name, { message });
+      // The first field marked gets the focus (the title's autofocus came first), in the middle
+      // of the view so that what is said below it shows too.
+      requestAnimationFrame(() => {
+        const first = formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]');
+        first?.focus({ preventScroll: true });
+        first?.scrollIntoView({ block: "center" });
+      });
+    }
     if (!sameOpening && switched.current) {
       switched.current = false;
       // A frame later: the dialog's focus trap first moves the focus off the subtask's button,
@@ -172,7 +241,7 @@ export function TaskDialog() {
         if (dialog) dialog.scrollTop = 0;
       });
     }
-  }, [open, state, task, reset, timeZone, newTaskProject]);
+  }, [open, state, task, reset, setError, timeZone, newTaskProject]);
 
   // Esc, the close button, a click outside and Cancel all come here, and so does opening another
   // task from this one: unsaved edits are not dropped without asking.
@@ -193,12 +262,15 @@ export function TaskDialog() {
       return setError("dueDay", { message: DAY_NOT_WHOLE }, { shouldFocus: true });
     if (halfTyped("task-due-time"))
       return setError("dueTime", { message: TIME_NOT_WHOLE }, { shouldFocus: true });
+    // Saves are optimistic and the dialog closes at once: a refusal gives the form back.
+    const onRefused = giveBackOnRefusal(task, v);
     if (task) {
       const patch = diffTask(task, v, timeZone);
-      if (Object.keys(patch).length) update.mutate({ task, patch });
+      if (Object.keys(patch).length) update.mutate({ task, patch, onRefused });
     } else {
       create.mutate({
         key: newIdempotencyKey(),
+        onRefused,
         body: {
           title: v.title.trim(),
           description: v.description.trim() ? v.description : null,
@@ -237,6 +309,14 @@ export function TaskDialog() {
         noValidate
         className="space-y-4"
       >
+        {errors.root?.server && (
+          <p
+            role="alert"
+            className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/40 dark:text-red-300"
+          >
+            {errors.root.server.message}
+          </p>
+        )}
         {readOnly && (
           <p className="rounded-md bg-zinc-100 px-3 py-2 text-sm text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300">
             You can view this project: only its owner and editors can change its tasks.

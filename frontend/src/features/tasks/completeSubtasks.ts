@@ -52,14 +52,25 @@ export async function openSubtasks(parent: Parent): Promise<Pick<Task, "id" | "s
 }
 
 /** Ask "Complete N open subtasks too?"; `confirm` runs only on yes, nothing changes on no. */
-export function askToCompleteSubtasks(task: Task, open: number, confirm: () => void): void {
+export function askToCompleteSubtasks(
+  task: Task,
+  open: number,
+  confirm: () => void,
+  cancelled?: () => void,
+): void {
   const id = `open-subtasks-${task.id}`;
   toast(`Complete ${open} open ${open === 1 ? "subtask" : "subtasks"} too?`, {
     id,
     description: `“${task.title}” has ${open === 1 ? "a subtask" : "subtasks"} not done yet. Nothing was completed.`,
     duration: 12_000,
     action: { label: `Complete ${open === 1 ? "it" : "all"}`, onClick: confirm },
-    cancel: { label: "Cancel", onClick: () => toast.dismiss(id) },
+    cancel: {
+      label: "Cancel",
+      onClick: () => {
+        toast.dismiss(id);
+        cancelled?.();
+      },
+    },
   });
 }
 

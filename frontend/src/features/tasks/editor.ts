@@ -1,13 +1,21 @@
 import { useSyncExternalStore } from "react";
 import type { Task } from "@/api/types";
+import type { TaskFormValues } from "./taskForm";
+
+/** A save the server refused after the editor closed (saves are optimistic): what the user had
+ * in the form, and the API's answer. */
+export interface Refused {
+  values: TaskFormValues;
+  error: unknown;
+}
 
 /** Which task the editor dialog shows: none, a new one, or an existing one. */
 export type EditorState =
   | { mode: "closed" }
   // `dueDay` (YYYY-MM-DD): a planner day's "Add a task" starts the new task due that day.
-  | { mode: "new"; dueDay?: string }
+  | { mode: "new"; dueDay?: string; refused?: Refused }
   // `focus: "due"`: the `d` shortcut opens the editor on its due field rather than the title.
-  | { mode: "edit"; task: Task; focus?: "due" };
+  | { mode: "edit"; task: Task; focus?: "due"; refused?: Refused };
 
 let state: EditorState = { mode: "closed" };
 // The day a new task opened without one is due on: Today's date while Today is shown.
@@ -29,6 +37,10 @@ export const editor = {
   },
   openEdit: (task: Task, focus?: "due") => set({ mode: "edit", task, ...(focus && { focus }) }),
   close: () => set({ mode: "closed" }),
+  /** The editor again on a refused save (of `task`, or of a new task), as the user left it. */
+  reopenRefused: (task: Task | undefined, refused: Refused) =>
+    set(task ? { mode: "edit", task, refused } : { mode: "new", refused }),
+  isOpen: () => state.mode !== "closed",
 };
 
 export function useEditor(): EditorState {

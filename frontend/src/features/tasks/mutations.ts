@@ -75,6 +75,9 @@ export interface UpdateVars {
   record?: boolean;
   /** Complete the task's open subtasks along with it (after the user said yes). */
   completeSubtasks?: boolean;
+  /** The editor's save: a refusal goes back to the editor (which closed on Save) rather than to
+   * a toast, so that nothing the user typed is lost. */
+  onRefused?: (error: unknown) => void;
 }
 
 /** A 412 where the server changed a field this edit changes too: the user has to decide. */
@@ -331,11 +334,17 @@ export function updateTaskOptions(
       if (open && !vars.completeSubtasks) {
         // Nothing changed on the server; ask, and on yes send the same change completing them.
         void import("./completeSubtasks").then((m) =>
-          m.askToCompleteSubtasks(task, open, () => {
-            void new MutationObserver(qc, updateTaskOptions(qc))
-              .mutate({ ...vars, completeSubtasks: true })
-              .catch(() => {});
-          }),
+          m.askToCompleteSubtasks(
+            task,
+            open,
+            () => {
+              void new MutationObserver(qc, updateTaskOptions(qc))
+                .mutate({ ...vars, completeSubtasks: true })
+                .catch(() => {});
+            },
+            // The editor's other edits went with the completion: back to the editor with them.
+            vars.onRefused && (() => vars.onRefused?.(error)),
+          ),
         );
         return;
       }
@@ -353,7 +362,8 @@ export function updateTaskOptions(
         toast.error("This task no longer exists.");
         return;
       }
-      toast.error(`Could not save “${task.title}”: ${errorMessage(error)}`);
+      if (vars.onRefused) vars.onRefused(error);
+      else toast.error(`Could not save “${task.title}”: ${errorMessage(error)}`);
     },
     onSuccess: (saved, vars, ctx) => {
       showAnswer(qc, saved, vars);
@@ -371,6 +381,8 @@ export function useUpdateTask() {
 export interface CreateVars {
   body: TaskCreate;
   key: string; // Idempotency-Key: a retried POST never creates a duplicate
+  /** As UpdateVars.onRefused: the editor's new task goes back to the editor when refused. */
+  onRefused?: (error: unknown) => void;
 }
 
 export function useCreateTask() {
@@ -410,9 +422,10 @@ export function useCreateTask() {
       });
       return { snapshot, tempId };
     },
-    onError: (error, _vars, ctx) => {
+    onError: (error, vars, ctx) => {
       if (ctx) restoreLists(qc, ctx.snapshot);
-      toast.error(`Could not add the task: ${errorMessage(error)}`);
+      if (vars.onRefused) vars.onRefused(error);
+      else toast.error(`Could not add the task: ${errorMessage(error)}`);
     },
     onSuccess: (task, _vars, ctx) => {
       if (!ctx) return upsertTaskInLists(qc, task);
