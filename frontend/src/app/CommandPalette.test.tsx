@@ -1,10 +1,10 @@
 import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import { setAccessToken } from "@/api/session";
 import { AuthContext, type AuthContextValue } from "@/features/auth/context";
 import { editor, useEditor } from "@/features/tasks/editor";
-import { json, makeTask, mockApi, renderWith } from "@/test/utils";
+import { json, makeProject, makeTask, mockApi, renderWith } from "@/test/utils";
 import CommandPalette from "./CommandPalette";
 
 const CALL = makeTask({ title: "Call mum", labels: ["family"] });
@@ -97,6 +97,38 @@ describe("the command palette finds tasks", () => {
     // Give the palette the frame in which it would move the selection.
     await act(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
     expect(selected()).toBe(chosen);
+  });
+
+  it("tells two tasks of the same title apart by their project and due", async () => {
+    // Dues are worded relative to today: "now" is fixed more than a week before them.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date("2026-12-01T12:00:00Z"));
+    onTestFinished(() => void vi.useRealTimers());
+    const WORK = "00000000-0000-4000-8000-00000000beef";
+    const HOME = "00000000-0000-4000-8000-00000000cafe";
+    mockApi({
+      "GET /api/v1/tasks": () =>
+        json({
+          items: [
+            makeTask({ title: "Weekly review", project_id: WORK, due_on: "2026-12-14" }),
+            makeTask({ title: "Weekly review", project_id: HOME }),
+          ],
+          next_cursor: null,
+        }),
+      "GET /api/v1/projects": () =>
+        json({
+          items: [makeProject({ id: WORK, name: "Work" }), makeProject({ id: HOME, name: "Home" })],
+        }),
+      "GET /api/v1/views": () => json({ items: [] }),
+    });
+    const user = userEvent.setup();
+    renderPalette();
+    await user.type(screen.getByRole("combobox"), "weekly");
+
+    await screen.findByRole("option", { name: "Weekly review Home" });
+    expect(
+      screen.getByRole("option", { name: /^Weekly review Work · (14 Dec|Dec 14)$/ }),
+    ).toBeInTheDocument();
   });
 
   it("asks nothing for a single character", async () => {

@@ -32,6 +32,7 @@ import {
 } from "lucide-react";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { useLocation, useNavigate } from "react-router";
+import type { Task } from "@/api/types";
 import { useAuth } from "@/features/auth/context";
 import { useProjects } from "@/features/projects/api";
 import { listTasks, taskKeys } from "@/features/tasks/api";
@@ -40,6 +41,7 @@ import { DEFAULT_SORT, EMPTY_FILTERS, filtersToParams } from "@/features/tasks/f
 import { useOpenTask } from "@/features/tasks/taskRoute";
 import { useViews } from "@/features/views/api";
 import { viewHref } from "@/features/views/query";
+import { browserZone, formatTaskDue } from "@/lib/dates";
 import { setThemePref, type ThemePref } from "@/lib/theme";
 import { useDebounced } from "@/lib/useDebounced";
 
@@ -74,6 +76,7 @@ function Item({
   children,
   onSelect,
   keywords,
+  detail,
   hint,
 }: {
   /** Unique per option: a project and a view may share a name, and cmdk selects by value. */
@@ -82,6 +85,8 @@ function Item({
   children: string;
   onSelect: () => void;
   keywords?: string[];
+  /** Quieter words after the label: what tells two tasks of the same title apart. */
+  detail?: string | undefined;
   hint?: ReactNode;
 }) {
   return (
@@ -94,6 +99,10 @@ function Item({
     >
       <Icon className="size-4 shrink-0 opacity-70" aria-hidden="true" />
       <span className="truncate">{children}</span>
+      {detail && " "}
+      {detail && (
+        <span className="shrink-0 text-xs text-zinc-600 dark:text-zinc-400">{detail}</span>
+      )}
       {/* The space keeps the hint a word of its own in the option's name ("New task n"): a
           flex row does not draw it. */}
       {hint && " "}
@@ -152,7 +161,8 @@ export default function CommandPalette({
 }) {
   const navigate = useNavigate();
   const { pathname, search } = useLocation();
-  const { logout } = useAuth();
+  const { logout, user } = useAuth();
+  const timeZone = user?.time_zone ?? browserZone();
   const [typed, setTyped] = useState("");
   const flat = typed.trim() !== "";
   const openTask = useOpenTask();
@@ -183,6 +193,14 @@ export default function CommandPalette({
   }, [found]);
   // Both lists are what the sidebar shows (same query keys: usually cached already).
   const projects = useProjects().data ?? [];
+  // A task's project and due, as its row shows them: "Weekly review" in Work and in Home differ.
+  const taskDetail = (t: Task) =>
+    [
+      projects.find((p) => p.id === t.project_id)?.name,
+      (t.due_on ?? t.due_date) && formatTaskDue(t, timeZone),
+    ]
+      .filter(Boolean)
+      .join(" · ");
   const views = useViews().data ?? [];
   const showingDone =
     LISTS.test(pathname) && new URLSearchParams(search).get("show_done") === "true";
@@ -253,6 +271,7 @@ export default function CommandPalette({
                   key={t.id}
                   Icon={t.status === "done" ? CircleCheck : Circle}
                   keywords={["task", ...t.labels]}
+                  detail={taskDetail(t)}
                   hint={t.status === "done" ? "Done" : undefined}
                   onSelect={run(() => openTask(t))}
                 >
