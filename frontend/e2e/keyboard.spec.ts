@@ -156,11 +156,12 @@ test("Ctrl+K palette: type, Enter navigates; projects listed; axe clean, light/d
   await expect(page).toHaveURL(/\/board$/);
   await expect(palette).toBeHidden();
 
-  // A task found by what is typed ranks first once the API answers; Enter opens its editor.
+  // A task found by what is typed ranks first once the API answers, saying its project;
+  // Enter opens its editor.
   palette = await openPalette(page);
   await palette.getByRole("combobox").fill("trip");
   const found = palette.getByRole("option").first();
-  await expect(found).toHaveText("Plan the trip");
+  await expect(found).toHaveText("Plan the trip Inbox");
   await expect(found).toHaveAttribute("aria-selected", "true");
   await page.keyboard.press("Enter");
   const taskEditor = page.getByRole("dialog", { name: "Edit task" });
@@ -231,6 +232,13 @@ test("Ctrl+K palette: type, Enter navigates; projects listed; axe clean, light/d
       await expectAxeClean(page, `command palette (${size}, ${colorScheme})`);
       await palette.getByRole("combobox").fill("go");
       await page.screenshot({ path: `${SHOTS}/palette-${size}-${colorScheme}-go.png` });
+      // A found task, its project beside its title: in view and legible on a phone too.
+      await palette.getByRole("combobox").fill("trip");
+      const trip = palette.getByRole("option", { name: "Plan the trip Inbox" });
+      await expect(trip).toBeInViewport();
+      await expect(trip).toHaveAttribute("aria-selected", "true");
+      await page.screenshot({ path: `${SHOTS}/palette-${size}-${colorScheme}-task.png` });
+      await expectAxeClean(page, `command palette, a task found (${size}, ${colorScheme})`);
       await page.keyboard.press("Escape");
       await expect(palette).toBeHidden();
     }

@@ -86,6 +86,19 @@ describe("the command palette finds tasks", () => {
     expect(options.at(-1)).toBe("Search tasks for “health”");
   });
 
+  it("selects the task again when the same search is typed again (its answer cached)", async () => {
+    mockSearch();
+    const user = userEvent.setup();
+    renderPalette();
+    const input = screen.getByRole("combobox");
+    await user.type(input, "call");
+    await waitFor(() => expect(selected()).toBe(screen.getByRole("option", { name: "Call mum" })));
+    await user.clear(input);
+    await act(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    await user.type(input, "call");
+    await waitFor(() => expect(selected()).toBe(screen.getByRole("option", { name: "Call mum" })));
+  });
+
   it("keeps the option the arrow keys chose when the tasks arrive", async () => {
     mockSearch();
     const user = userEvent.setup();

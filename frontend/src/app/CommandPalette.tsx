@@ -190,7 +190,9 @@ export default function CommandPalette({
       if (best && !arrowed.current) setActive(best);
     });
     return () => cancelAnimationFrame(frame);
-  }, [found]);
+    // Per search, not only per answer: typed again, a search's answer comes from the cache as the
+    // very object already shown, and the selection has to follow the ranking all the same.
+  }, [found, searched]);
   // Both lists are what the sidebar shows (same query keys: usually cached already).
   const projects = useProjects().data ?? [];
   // A task's project and due, as its row shows them: "Weekly review" in Work and in Home differ.
