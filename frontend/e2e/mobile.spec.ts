@@ -85,6 +85,29 @@ test("Upcoming on a phone: a task's title keeps the row, its “Move to” menu 
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 });
 
+test("quick add's example fits its box from a small phone to a desktop", async ({
+  page,
+  request,
+  baseURL,
+}) => {
+  await signedInWithTasks(page, request, baseURL!, "quickadd-hint", []);
+  const input = page.getByLabel("Add a task", { exact: true });
+  for (const width of [320, 360, 375, 390, 414, 430, 520, 640, 768, 1024, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    // How far the placeholder, in the box's own font, runs past the room the box has for it.
+    const past = await input.evaluate((el: HTMLInputElement) => {
+      const style = getComputedStyle(el);
+      const pen = document.createElement("canvas").getContext("2d")!;
+      pen.font = style.font;
+      const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return { text: el.placeholder, past: pen.measureText(el.placeholder).width - room };
+    });
+    expect(past.past, `${width} px: “${past.text}”`).toBeLessThanOrEqual(0);
+    // An example, not just "Add a task": it shows what quick add reads.
+    expect(past.text, `${width} px`).toMatch(/^Add a task: “.+ (tomorrow|tue) .+”$/);
+  }
+});
+
 test("the task counts fit the header from a small phone to a desktop, Overdue always whole", async ({
   page,
   request,

@@ -28,6 +28,15 @@ describe("parseQuickAdd: the whole sentence", () => {
     });
   });
 
+  it("reads the phone placeholder's example as it promises (QuickAdd.tsx)", () => {
+    // At 11:00 on Tuesday 1 December, "tue 7am" is next Tuesday's (today's 7am has passed).
+    expect(parse("Gym tue 7am p2")).toMatchObject({
+      title: "Gym",
+      priority: "high",
+      due: { kind: "time", instant: "2026-12-08T06:00:00.000Z" },
+    });
+  });
+
   it("leaves plain text alone", () => {
     expect(parse("Buy 2 apples  and read chapter 5")).toEqual({
       title: "Buy 2 apples and read chapter 5",

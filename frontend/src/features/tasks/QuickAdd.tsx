@@ -6,6 +6,7 @@ import { useLocation, useNavigate } from "react-router";
 import { toast } from "@/ui/toast";
 import type { TaskStatus } from "@/api/types";
 import { loadQuickAdd, type QuickAddEngine } from "@/features/quickadd/load";
+import { useMediaQuery } from "@/lib/useMediaQuery";
 import { useTaskFilters } from "./filters";
 import { newIdempotencyKey, useCreateTask } from "./mutations";
 import { STATUS_LABEL } from "./statusPriorityDisplay";
@@ -26,6 +27,7 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
   const queryClient = useQueryClient();
   const id = status ? `quick-add-${status}` : "quick-add";
   // The column's name as the board shows it ("To do"), not the API's value ("pending").
+  const roomy = useMediaQuery("(min-width: 640px)");
   const label = status ? `Add a task to ${STATUS_LABEL[status]}` : "Add a task";
 
   // Read in the profile's zone, as every date the app shows (lib/dates, TaskBadges) and Today on
@@ -89,7 +91,14 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
             if (!e.target.value.trim()) setDismissed(new Set());
           }}
           maxLength={255}
-          placeholder={compact ? "Add task" : "Add a task: “Call mom tomorrow 6pm p1 #family”"}
+          placeholder={
+            compact
+              ? "Add task"
+              : roomy
+                ? "Add a task: “Call mom tomorrow 6pm p1 #family”"
+                : // A phone's box holds about 28 characters: a shorter example, whole.
+                  "Add a task: “Gym tue 7am p2”"
+          }
           autoComplete="off"
           aria-describedby={parsed?.spans.length ? previewId : undefined}
           className="h-8 min-w-0 flex-1 bg-transparent text-sm placeholder:text-zinc-500 focus:outline-none dark:placeholder:text-zinc-400"
