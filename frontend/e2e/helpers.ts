@@ -514,3 +514,24 @@ export const test = base.extend<{
     for (const context of contexts) await context.close();
   },
 });
+
+/**
+ * How far a box's text runs past the room the box has for it, measured in the box's own font:
+ * above 0, it is cut off. `text`: an input's placeholder, or a select's chosen option (whose
+ * arrow takes about 1rem more of the box).
+ */
+export function overrun(box: Locator, text: "placeholder" | "chosen option") {
+  return box.evaluate((el, text) => {
+    const style = getComputedStyle(el);
+    const pen = document.createElement("canvas").getContext("2d")!;
+    pen.font = style.font;
+    const words =
+      text === "placeholder"
+        ? (el as HTMLInputElement).placeholder
+        : ((el as HTMLSelectElement).selectedOptions[0]?.text ?? "");
+    const arrow = text === "placeholder" ? 0 : 16;
+    const room =
+      el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - arrow;
+    return { words, past: pen.measureText(words).width - room };
+  }, text);
+}

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { isoInDays, quickAdd, signedInWithTasks, taskRow } from "./helpers";
+import { isoInDays, overrun, quickAdd, signedInWithTasks, taskRow } from "./helpers";
 
 test.use({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
 
@@ -82,6 +82,9 @@ test("Upcoming on a phone: a task's title keeps the row, its “Move to” menu 
   const [t, m] = [(await title.boundingBox())!, (await move.boundingBox())!];
   // The menu named the day in full ("Wednesday 16 December") and left the title a third of the row.
   expect(t.width).toBeGreaterThan(m.width);
+  // Narrow, it still says the whole day it is on ("Thursday 10 De" was cut off).
+  const { words, past } = await overrun(move, "chosen option");
+  expect(past, `“${words}”`).toBeLessThanOrEqual(0);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
 });
 
@@ -94,17 +97,10 @@ test("quick add's example fits its box from a small phone to a desktop", async (
   const input = page.getByLabel("Add a task", { exact: true });
   for (const width of [320, 360, 375, 390, 414, 430, 520, 640, 768, 1024, 1280]) {
     await page.setViewportSize({ width, height: 800 });
-    // How far the placeholder, in the box's own font, runs past the room the box has for it.
-    const past = await input.evaluate((el: HTMLInputElement) => {
-      const style = getComputedStyle(el);
-      const pen = document.createElement("canvas").getContext("2d")!;
-      pen.font = style.font;
-      const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-      return { text: el.placeholder, past: pen.measureText(el.placeholder).width - room };
-    });
-    expect(past.past, `${width} px: “${past.text}”`).toBeLessThanOrEqual(0);
+    const { words, past } = await overrun(input, "placeholder");
+    expect(past, `${width} px: “${words}”`).toBeLessThanOrEqual(0);
     // An example, not just "Add a task": it shows what quick add reads.
-    expect(past.text, `${width} px`).toMatch(/^Add a task: “.+ (tomorrow|tue) .+”$/);
+    expect(words, `${width} px`).toMatch(/^Add a task: “.+ (tomorrow|tue) .+”$/);
   }
 });
 

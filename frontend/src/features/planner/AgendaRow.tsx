@@ -10,6 +10,7 @@ import {
   useOpenTask,
 } from "@/features/tasks/views";
 import type { Occurrence } from "./agenda";
+import { useMediaQuery } from "@/lib/useMediaQuery";
 import { dayLabel } from "./dayMath";
 import { usePointerDrag } from "./drag";
 
@@ -35,6 +36,7 @@ export function AgendaRow({
   const openTask = useOpenTask();
   // Pointer and touch start a drag anywhere on the row; the keyboard uses the "Move to" menu.
   const { setNodeRef, dragProps, isDragging } = usePointerDrag(task.id, { task, day });
+  const roomy = useMediaQuery("(min-width: 640px)");
   return (
     <li
       ref={setNodeRef}
@@ -75,12 +77,13 @@ export function AgendaRow({
         defaultValue={day}
         onChange={(e) => onMove(task, e.target.value)}
         onPointerDown={(e) => e.stopPropagation()}
-        // Narrow on a phone, where the longest day ("Wednesday 16 December") took the title's room.
+        // Narrow on a phone, where the longest day ("Wednesday 16 December") took the title's
+        // room: there the days are short ("Wed 16 Dec"), whole in the narrow box.
         className="h-8 w-32 rounded-md border border-zinc-300 bg-white px-2 text-xs text-zinc-800 sm:w-auto dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100"
       >
         {days.map((d) => (
           <option key={d} value={d}>
-            {dayLabel(d, today)}
+            {dayLabel(d, today, undefined, !roomy)}
           </option>
         ))}
       </select>

@@ -21,10 +21,10 @@ export function dayOf(instant: string, timeZone: string): string {
   return localToday(timeZone, new Date(instant));
 }
 
-/** "Today", "Tomorrow", else "Thursday 3 December". */
-export function dayLabel(day: string, today: string, locale?: string): string {
+/** "Today", "Tomorrow", else "Thursday 3 December" (`short`: "Thu 3 Dec"). */
+export function dayLabel(day: string, today: string, locale?: string, short = false): string {
   if (day === today) return "Today";
   if (day === addDays(today, 1)) return "Tomorrow";
   if (day === addDays(today, -1)) return "Yesterday";
-  return longDay(day, locale);
+  return longDay(day, locale, short ? "short" : "long");
 }

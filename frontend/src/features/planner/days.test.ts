@@ -53,6 +53,8 @@ describe("planner days", () => {
     expect(dayLabel("2026-12-01", "2026-12-01")).toBe("Today");
     expect(dayLabel("2026-12-02", "2026-12-01")).toBe("Tomorrow");
     expect(dayLabel("2026-12-03", "2026-12-01", "en-GB")).toBe("Thursday 3 December");
+    expect(dayLabel("2026-12-03", "2026-12-01", "en-GB", true)).toBe("Thu 3 Dec");
+    expect(dayLabel("2026-12-02", "2026-12-01", "en-GB", true)).toBe("Tomorrow");
   });
 
   const decemberDays = (first: number, last: number) =>

@@ -14,12 +14,12 @@ export function parts(day: string): [number, number, number] {
 }
 
 /** "Thursday 3 December". */
-export function longDay(day: string, locale?: string): string {
+export function longDay(day: string, locale?: string, width: "long" | "short" = "long"): string {
   const [y, m, d] = parts(day);
   return dateFormat(locale, {
     timeZone: "UTC",
-    weekday: "long",
+    weekday: width,
     day: "numeric",
-    month: "long",
+    month: width,
   }).format(new Date(Date.UTC(y, m - 1, d)));
 }
