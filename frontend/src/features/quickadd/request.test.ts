@@ -11,6 +11,29 @@ const projects = projectLookup([
   { id: "22222222-2222-4222-8222-222222222222", name: "Work" },
 ]);
 
+describe("projectLookup: a name two projects share", () => {
+  const id = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
+  it("means the first listed of equals (the sidebar's order)", () => {
+    const lookup = projectLookup([
+      { id: id(1), name: "Work" },
+      { id: id(2), name: "work" },
+    ]);
+    expect(lookup("WORK")).toBe(id(1));
+  });
+
+  it("means an open project the user may add to, before a read-only or an archived one", () => {
+    const lookup = projectLookup([
+      { id: id(1), name: "Garden", archived: false, role: "viewer" },
+      { id: id(2), name: "Garden", archived: false, role: "editor" },
+      { id: id(3), name: "Garden", archived: true, role: "owner" },
+      { id: id(4), name: "Attic", archived: false, role: "viewer" },
+      { id: id(5), name: "Attic", archived: true, role: "owner" },
+    ]);
+    expect(lookup("garden")).toBe(id(2));
+    expect(lookup("attic")).toBe(id(4));
+  });
+});
+
 describe("toCreateRequest", () => {
   it("turns the whole sentence into the contract's create body", () => {
     expect(

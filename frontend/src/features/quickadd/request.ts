@@ -80,17 +80,26 @@ export function toCreateRequest(
   return { body, unknownProject };
 }
 
+type NamedProject = { id: string; name: string; archived?: boolean; role?: string };
+
 /** The user's projects (name and id), fetched for `+project` in the lazy chunk. */
-export async function listProjects(): Promise<ReadonlyArray<{ id: string; name: string }>> {
+export async function listProjects(): Promise<ReadonlyArray<NamedProject>> {
   const { data } = await unwrap(api.GET("/api/v1/projects"));
   return data.items;
 }
 
-/** Case-insensitive lookup over the user's projects (what `+home` means). */
-export function projectLookup(
-  projects: ReadonlyArray<{ id: string; name: string }>,
-): ProjectLookup {
-  const byName = new Map(projects.map((p) => [p.name.toLocaleLowerCase(), p.id]));
+/** How fit a project is to take a new task: open and the user's to add to first, then open
+ * read-only (the API will say why not), archived last. */
+const fitness = (p: NamedProject) => (p.archived ? 2 : p.role === "viewer" ? 1 : 0);
+
+/** Case-insensitive lookup over the user's projects (what `+home` means). A name two projects
+ * share means the fittest one, and among equals the first listed (the sidebar's order). */
+export function projectLookup(projects: ReadonlyArray<NamedProject>): ProjectLookup {
+  const byName = new Map<string, string>();
+  for (const p of [...projects].sort((a, b) => fitness(a) - fitness(b))) {
+    const key = p.name.toLocaleLowerCase();
+    if (!byName.has(key)) byName.set(key, p.id);
+  }
   return (name) => byName.get(name.toLocaleLowerCase());
 }
 
