@@ -48,6 +48,10 @@ export default function BulkBar({
   const user = useContext(AuthContext)?.user as { time_zone?: unknown } | null | undefined;
   const timeZone = typeof user?.time_zone === "string" ? user.time_zone : undefined;
   const projects = useQuery({ queryKey: ["projects"], queryFn: listProjects, staleTime: 30_000 });
+  // Where the editor's Project field lets an own task go (projectChoices.ts): the user's own
+  // open projects. The API refuses another owner's project (422); an archived one is out of
+  // sight.
+  const movable = (projects.data ?? []).filter((p) => p.role === "owner" && !p.archived);
   const [busy, setBusy] = useState(false);
   const [label, setLabel] = useState("");
 
@@ -148,7 +152,7 @@ export default function BulkBar({
       <ActionSelect
         label="Move to project"
         prompt={projects.isError ? "Projects unavailable" : "Move to…"}
-        options={projects.data?.map((p) => ({ value: p.id, label: p.name })) ?? []}
+        options={movable.map((p) => ({ value: p.id, label: p.name }))}
         className={control}
         disabled={busy || !projects.data}
         onPick={(id) => {
