@@ -1,6 +1,7 @@
 import { clockTime } from "@/lib/dates";
 import type { Task } from "@/api/types";
 import { cn } from "@/lib/cn";
+import { useMediaQuery } from "@/lib/useMediaQuery";
 import {
   CompleteButton,
   ParentBadge,
@@ -10,7 +11,6 @@ import {
   useOpenTask,
 } from "@/features/tasks/views";
 import type { Occurrence } from "./agenda";
-import { useMediaQuery } from "@/lib/useMediaQuery";
 import { dayLabel } from "./dayMath";
 import { usePointerDrag } from "./drag";
 

@@ -26,8 +26,9 @@ export function QuickAdd({ status, compact = false }: { status?: TaskStatus; com
   const create = useCreateTask();
   const queryClient = useQueryClient();
   const id = status ? `quick-add-${status}` : "quick-add";
-  // The column's name as the board shows it ("To do"), not the API's value ("pending").
+  // A phone's box gets a shorter example (the placeholder below).
   const roomy = useMediaQuery("(min-width: 640px)");
+  // The column's name as the board shows it ("To do"), not the API's value ("pending").
   const label = status ? `Add a task to ${STATUS_LABEL[status]}` : "Add a task";
 
   // Read in the profile's zone, as every date the app shows (lib/dates, TaskBadges) and Today on
