@@ -497,4 +497,40 @@ describe("a save the server refuses gives the form back", () => {
     expect(await screen.findByLabelText("Title")).toHaveValue("Water the plants twice");
     expect(screen.getByText(/^Not saved/)).toHaveAttribute("role", "alert");
   });
+
+  it("given back later, only the user's own edits come back: a change made since stays", async () => {
+    const user = userEvent.setup();
+    const task = makeTask({ title: "Water the plants", priority: "medium", version: 1 });
+    const other = makeTask({ title: "Feed the cat", version: 1 });
+    let answer: (r: Response) => void = () => {};
+    mockApi({
+      "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
+      "GET /api/v1/tasks/:id/reminders": () => json([]),
+      "PATCH /api/v1/tasks/:id": () => new Promise<Response>((r) => (answer = r)),
+    });
+    const { qc } = renderWith(<TaskDialog />);
+    const list = (t: Task) =>
+      qc.setQueryData<ListData>(taskKeys.list({ sort: "-created_at" }), {
+        pages: [{ items: [t], next_cursor: null }],
+        pageParams: [null],
+      });
+    list(task);
+    act(() => editor.openEdit(task));
+    await user.type(await screen.findByLabelText("Title"), " twice");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    act(() => editor.openEdit(other));
+    await act(async () => answer(await hourly()));
+    // Meanwhile the task is made urgent (from the list, another tab, a teammate).
+    act(() => void list({ ...task, priority: "urgent", version: 2 }));
+
+    await waitFor(() => expect(toastMock.error).toHaveBeenCalled());
+    const [, options] = toastMock.error.mock.lastCall as [
+      string,
+      { action: { onClick: () => void } },
+    ];
+    act(() => options.action.onClick());
+    expect(await screen.findByLabelText("Title")).toHaveValue("Water the plants twice");
+    // The priority the user never touched is the task's now, not the one the form showed then.
+    expect(screen.getByLabelText("Priority")).toHaveValue("urgent");
+  });
 });

@@ -113,7 +113,7 @@ const REOPEN_WITHIN_MS = 5_000;
 /** What to do if the save of `values` (to `task`, or a new task) is refused: give the user back
  * what they typed. The editor opens again on it, or, when the editor is busy with another task or
  * the refusal comes late, a toast offers it. */
-function giveBackOnRefusal(task: Task | undefined, values: TaskFormValues) {
+function giveBackOnRefusal(task: Task | undefined, values: Partial<TaskFormValues>) {
   const savedAt = Date.now();
   return (error: unknown) => {
     const refused: Refused = { values, error };
@@ -170,8 +170,9 @@ export function TaskDialog() {
     handleSubmit,
     reset,
     getValues,
+    setValue,
     setError,
-    formState: { errors, isDirty },
+    formState: { errors, isDirty, defaultValues },
   } = useForm<TaskFormValues>({
     resolver: zodResolver(taskFormSchema),
     defaultValues: formValues(state, task, timeZone, newTaskProject),
@@ -205,9 +206,11 @@ export function TaskDialog() {
     reset(formValues(state, task, timeZone, newTaskProject), { keepDirtyValues: sameOpening });
     const refused = sameOpening ? undefined : state.refused;
     if (refused) {
-      // What the user had typed, over the task as it is now: the form is dirty (Esc asks first),
-      // and says why it was not saved, at the fields the API named.
-      reset(refused.values, { keepDefaultValues: true });
+      // The fields the user had changed, over the task as it is now (a change made since, the
+      // user's own in another tab, stays): the form is dirty (Esc asks first), and says why it
+      // was not saved, at the fields the API named.
+      for (const [name, value] of Object.entries(refused.values))
+        setValue(name as keyof TaskFormValues, value, { shouldDirty: true });
       const { error } = refused;
       const marked = (error instanceof ApiError ? error.errors : []).flatMap(
         ({ field, message }) => {
@@ -241,7 +244,7 @@ export function TaskDialog() {
         if (dialog) dialog.scrollTop = 0;
       });
     }
-  }, [open, state, task, reset, setError, timeZone, newTaskProject]);
+  }, [open, state, task, reset, setValue, setError, timeZone, newTaskProject]);
 
   // Esc, the close button, a click outside and Cancel all come here, and so does opening another
   // task from this one: unsaved edits are not dropped without asking.
@@ -263,7 +266,14 @@ export function TaskDialog() {
     if (halfTyped("task-due-time"))
       return setError("dueTime", { message: TIME_NOT_WHOLE }, { shouldFocus: true });
     // Saves are optimistic and the dialog closes at once: a refusal gives the form back.
-    const onRefused = giveBackOnRefusal(task, v);
+    // Only what the user changed goes back: the rest is shown as it is by then.
+    const edited = Object.fromEntries(
+      Object.entries(v).filter(
+        ([name, value]) =>
+          JSON.stringify(value) !== JSON.stringify(defaultValues?.[name as keyof TaskFormValues]),
+      ),
+    ) as Partial<TaskFormValues>;
+    const onRefused = giveBackOnRefusal(task, edited);
     if (task) {
       const patch = diffTask(task, v, timeZone);
       if (Object.keys(patch).length) update.mutate({ task, patch, onRefused });

@@ -2,10 +2,10 @@ import { useSyncExternalStore } from "react";
 import type { Task } from "@/api/types";
 import type { TaskFormValues } from "./taskForm";
 
-/** A save the server refused after the editor closed (saves are optimistic): what the user had
- * in the form, and the API's answer. */
+/** A save the server refused after the editor closed (saves are optimistic): the fields the user
+ * had changed, as they were in the form, and the API's answer. */
 export interface Refused {
-  values: TaskFormValues;
+  values: Partial<TaskFormValues>;
   error: unknown;
 }
 
