@@ -401,7 +401,7 @@ describe("a save the server refuses gives the form back", () => {
     await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
   });
 
-  it("a new task: the editor opens again on it, saying why", async () => {
+  it("a new task: the editor opens again on it, saying why, on the day it was added on", async () => {
     const user = userEvent.setup();
     mockApi({
       "GET /api/v1/tasks": () => json({ items: [], next_cursor: null }),
@@ -416,7 +416,8 @@ describe("a save the server refuses gives the form back", () => {
         ),
     });
     renderWith(<TaskDialog />);
-    act(() => editor.openNew());
+    // Added from a planner day: the form starts due that day, which the user did not type.
+    act(() => editor.openNew("2026-12-10"));
     await user.type(await screen.findByLabelText("Title"), "Call the plumber");
     await user.type(screen.getByLabelText("Description"), "Before Friday");
     await user.click(screen.getByRole("button", { name: "Add task" }));
@@ -427,6 +428,7 @@ describe("a save the server refuses gives the form back", () => {
     expect(screen.getByRole("dialog", { name: "New task" })).toBeInTheDocument();
     expect(screen.getByLabelText("Title")).toHaveValue("Call the plumber");
     expect(screen.getByLabelText("Description")).toHaveValue("Before Friday");
+    expect(screen.getByLabelText("Due day")).toHaveValue("2026-12-10");
   });
 
   it("completing a task with open subtasks: Cancel on the question gives back the other edits", async () => {

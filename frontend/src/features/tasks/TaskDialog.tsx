@@ -265,15 +265,16 @@ export function TaskDialog() {
       return setError("dueDay", { message: DAY_NOT_WHOLE }, { shouldFocus: true });
     if (halfTyped("task-due-time"))
       return setError("dueTime", { message: TIME_NOT_WHOLE }, { shouldFocus: true });
-    // Saves are optimistic and the dialog closes at once: a refusal gives the form back.
-    // Only what the user changed goes back: the rest is shown as it is by then.
+    // Saves are optimistic and the dialog closes at once: a refusal gives the form back. Of an
+    // edit only what the user changed goes back (the rest is shown as it is by then); a new task
+    // goes back whole, with the day and project it started with.
     const edited = Object.fromEntries(
       Object.entries(v).filter(
         ([name, value]) =>
           JSON.stringify(value) !== JSON.stringify(defaultValues?.[name as keyof TaskFormValues]),
       ),
     ) as Partial<TaskFormValues>;
-    const onRefused = giveBackOnRefusal(task, edited);
+    const onRefused = giveBackOnRefusal(task, task ? edited : v);
     if (task) {
       const patch = diffTask(task, v, timeZone);
       if (Object.keys(patch).length) update.mutate({ task, patch, onRefused });
