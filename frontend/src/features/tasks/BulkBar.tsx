@@ -16,6 +16,7 @@ import { useToastClearance } from "@/ui/toastClearance";
 import { localDay, type BulkAction, type RescheduleTo } from "./bulk";
 import { runBulk } from "./bulkMutation";
 import { EDIT, moveTaskFocus } from "./focusNav";
+import { ownOpenProjects } from "./projectChoices";
 import { PRIORITY_LABEL } from "./statusPriorityDisplay";
 
 const control =
@@ -48,10 +49,8 @@ export default function BulkBar({
   const user = useContext(AuthContext)?.user as { time_zone?: unknown } | null | undefined;
   const timeZone = typeof user?.time_zone === "string" ? user.time_zone : undefined;
   const projects = useQuery({ queryKey: ["projects"], queryFn: listProjects, staleTime: 30_000 });
-  // Where the editor's Project field lets an own task go (projectChoices.ts): the user's own
-  // open projects. The API refuses another owner's project (422); an archived one is out of
-  // sight.
-  const movable = (projects.data ?? []).filter((p) => p.role === "owner" && !p.archived);
+  // Where the editor's Project field lets an own task go.
+  const movable = ownOpenProjects(projects.data ?? []);
   const [busy, setBusy] = useState(false);
   const [label, setLabel] = useState("");
 

@@ -172,7 +172,7 @@ export function TaskDialog() {
     getValues,
     setValue,
     setError,
-    formState: { errors, isDirty, defaultValues },
+    formState: { errors, isDirty, dirtyFields },
   } = useForm<TaskFormValues>({
     resolver: zodResolver(taskFormSchema),
     defaultValues: formValues(state, task, timeZone, newTaskProject),
@@ -269,10 +269,7 @@ export function TaskDialog() {
     // edit only what the user changed goes back (the rest is shown as it is by then); a new task
     // goes back whole, with the day and project it started with.
     const edited = Object.fromEntries(
-      Object.entries(v).filter(
-        ([name, value]) =>
-          JSON.stringify(value) !== JSON.stringify(defaultValues?.[name as keyof TaskFormValues]),
-      ),
+      Object.entries(v).filter(([name]) => name in dirtyFields),
     ) as Partial<TaskFormValues>;
     const onRefused = giveBackOnRefusal(task, task ? edited : v);
     if (task) {
